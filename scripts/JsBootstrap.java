@@ -1,0 +1,186 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.tomlj:tomlj:1.1.1
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES Config.java
+//DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = Config.VERSION,
+        description = {
+                "Creates the stream that stores the lab's subject and a durable pull consumer",
+                "with explicit acks. Safe to rerun: what already matches is left alone."},
+        footer = {"", "Examples:",
+                "  js-bootstrap",
+                "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER",
+                "  js-bootstrap --recreate     # after a change the server cannot apply in place"})
+public class JsBootstrap implements Callable<Integer> {
+    private static final Logger log = Config.logger(JsBootstrap.class);
+
+    @Mixin
+    Config.Options options;
+
+    @Option(names = "--recreate",
+            description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
+                    + "(a recreated stream loses its messages).")
+    boolean recreate;
+
+    public static void main(String... args) {
+        System.exit(Config.run(new JsBootstrap(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = options.load();
+        try (Connection nc = config.connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            ensureStream(jsm, config);
+            ensureConsumer(jsm, config);
+        }
+        return 0;
+    }
+
+    private void ensureStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
+        StreamInfo existing = streamInfo(jsm, config.stream);
+        String describe = "subjects: " + config.subject + ", storage: file";
+        if (existing == null) {
+            addStream(jsm, config);
+            log.info("created stream {} ({})", config.stream, describe);
+            return;
+        }
+        StreamConfiguration current = existing.getConfiguration();
+        boolean sameSubjects = current.getSubjects().equals(List.of(config.subject));
+        boolean sameStorage = current.getStorageType() == StorageType.File;
+        if (sameSubjects && sameStorage) {
+            log.info("stream {} already exists, unchanged ({})", config.stream, describe);
+        } else if (!sameStorage && !recreate) {
+            throw Config.fail(Config.EXIT_FAILED, "stream %s uses %s storage and storage cannot change in place: "
+                    + "rerun with --recreate to delete and recreate it (its messages are lost)",
+                    config.stream, current.getStorageType().toString().toLowerCase());
+        } else if (!sameStorage) {
+            jsm.deleteStream(config.stream);
+            addStream(jsm, config);
+            log.info("recreated stream {} ({})", config.stream, describe);
+        } else {
+            try {
+                jsm.updateStream(withLabSettings(config, StreamConfiguration.builder(current)));
+            } catch (JetStreamApiException e) {
+                throw subjectConflict(jsm, config, e);
+            }
+            log.info("updated stream {}: subjects {} -> [{}]", config.stream, current.getSubjects(), config.subject);
+        }
+    }
+
+    private void addStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
+        try {
+            jsm.addStream(withLabSettings(config, StreamConfiguration.builder()));
+        } catch (JetStreamApiException e) {
+            throw subjectConflict(jsm, config, e);
+        }
+    }
+
+    private static StreamConfiguration withLabSettings(Config config, StreamConfiguration.Builder builder) {
+        return builder.name(config.stream).subjects(config.subject).storageType(StorageType.File).build();
+    }
+
+    /** 10065: another stream already captures the subject; name it so the user can choose. */
+    private static RuntimeException subjectConflict(JetStreamManagement jsm, Config config, JetStreamApiException e)
+            throws IOException, JetStreamApiException {
+        if (e.getApiErrorCode() != 10065) {
+            throw e;
+        }
+        List<String> owners = jsm.getStreamNames(config.subject).stream()
+                .filter(name -> !name.equals(config.stream)).toList();
+        return Config.fail(Config.EXIT_FAILED, "subject %s is already captured by stream %s: use another --subject, "
+                + "or point --stream at that stream", config.subject, String.join(", ", owners));
+    }
+
+    private void ensureConsumer(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
+        ConsumerConfiguration wanted = ConsumerConfiguration.builder()
+                .durable(config.consumer)
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(config.ackWait)
+                .build();
+        String describe = "durable pull, explicit ack, ack wait " + config.ackWait.toSeconds() + "s";
+        ConsumerInfo existing = consumerInfo(jsm, config);
+        if (existing == null) {
+            jsm.addOrUpdateConsumer(config.stream, wanted);
+            log.info("created consumer {} ({})", config.consumer, describe);
+            return;
+        }
+        ConsumerConfiguration current = existing.getConsumerConfiguration();
+        String fixed = fieldThatCannotChange(current);
+        if (fixed == null && current.getAckWait().equals(config.ackWait)) {
+            log.info("consumer {} already exists, unchanged ({})", config.consumer, describe);
+        } else if (fixed == null) {
+            jsm.addOrUpdateConsumer(config.stream, wanted);
+            log.info("updated consumer {}: ack wait {}s -> {}s", config.consumer,
+                    current.getAckWait().toSeconds(), config.ackWait.toSeconds());
+        } else if (recreate) {
+            jsm.deleteConsumer(config.stream, config.consumer);
+            jsm.addOrUpdateConsumer(config.stream, wanted);
+            log.info("recreated consumer {} ({})", config.consumer, describe);
+        } else {
+            throw Config.fail(Config.EXIT_FAILED, "consumer %s exists with a different %s, which cannot change in place: "
+                    + "rerun with --recreate to delete and recreate it (the stream keeps its messages)",
+                    config.consumer, fixed);
+        }
+    }
+
+    /** The first setting the server will not update on an existing consumer, or null. */
+    private static String fieldThatCannotChange(ConsumerConfiguration current) {
+        if (current.getDeliverSubject() != null) {
+            return "type (it is a push consumer; the lab needs a pull consumer)";
+        }
+        if (current.getAckPolicy() != AckPolicy.Explicit) {
+            return "ack policy (" + current.getAckPolicy() + ", the lab needs explicit)";
+        }
+        if (current.getDeliverPolicy() != DeliverPolicy.All) {
+            return "deliver policy (" + current.getDeliverPolicy() + ", the lab needs all)";
+        }
+        return null;
+    }
+
+    private static StreamInfo streamInfo(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        try {
+            return jsm.getStreamInfo(stream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == 10059) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static ConsumerInfo consumerInfo(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
+        try {
+            return jsm.getConsumerInfo(config.stream, config.consumer);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == 10014) {
+                return null;
+            }
+            throw e;
+        }
+    }
+}
