@@ -1,0 +1,123 @@
+// js-bootstrap: creates the stream and durable pull consumer, and is safe to rerun.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BootstrapTest extends WithServer {
+    @Test
+    void createsFileStreamAndDurablePullConsumer() throws Exception {
+        Run.Result result = bootstrap();
+        assertEquals(List.of(
+                "INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), result.outLines());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamConfiguration stream = jsm.getStreamInfo("LAB4_STREAM").getConfiguration();
+            assertEquals(List.of("lab4.stream"), stream.getSubjects());
+            assertEquals(StorageType.File, stream.getStorageType());
+            ConsumerConfiguration consumer = jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration();
+            assertEquals("LAB4_CONSUMER", consumer.getDurable());
+            assertNull(consumer.getDeliverSubject(), "a pull consumer has no deliver subject");
+            assertEquals(AckPolicy.Explicit, consumer.getAckPolicy());
+            assertEquals(DeliverPolicy.All, consumer.getDeliverPolicy());
+            assertEquals(Duration.ofSeconds(30), consumer.getAckWait());
+        }
+    }
+
+    @Test
+    void rerunLeavesEverythingUnchanged() throws Exception {
+        bootstrap();
+        publish("kept");
+        Run.Result again = bootstrap();
+        assertEquals(List.of(
+                "INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+                "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)"),
+                again.outLines());
+        try (Connection nc = connect()) {
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
+    @Test
+    void changedSubjectAndAckWaitAreUpdatedInPlace() throws Exception {
+        bootstrap();
+        publish("kept");
+        Run.Result result = ok(script("JsBootstrap", "--subject", "lab4.other",
+                "--lab-config", tomlFile("[consumer]\nack_wait_secs = 5\n")).go());
+        assertEquals(List.of(
+                "INFO updated stream LAB4_STREAM: subjects [lab4.stream] -> [lab4.other]",
+                "INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 5s"), result.outLines());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(1, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount(), "messages survive an update");
+            assertEquals(Duration.ofSeconds(5),
+                    jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration().getAckWait());
+        }
+    }
+
+    @Test
+    void storageThatCannotChangeSaysHowToReset() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder()
+                    .name("LAB4_STREAM").subjects("lab4.stream").storageType(StorageType.Memory).build());
+        }
+        Run.Result refused = script("JsBootstrap").go();
+        assertEquals(Config.EXIT_FAILED, refused.exit());
+        assertEquals("ERROR stream LAB4_STREAM uses memory storage and storage cannot change in place: rerun with "
+                + "--recreate to delete and recreate it (its messages are lost)\n", refused.err());
+
+        Run.Result recreated = bootstrap("--recreate");
+        assertTrue(recreated.out().contains("INFO recreated stream LAB4_STREAM"), recreated.out());
+        try (Connection nc = connect()) {
+            assertEquals(StorageType.File,
+                    nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getConfiguration().getStorageType());
+        }
+    }
+
+    @Test
+    void consumerWithAnotherAckPolicyIsRecreatedOnlyWhenAsked() throws Exception {
+        bootstrap();
+        publish("kept");
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder()
+                    .durable("LAB4_CONSUMER").ackPolicy(AckPolicy.None).build());
+        }
+        Run.Result refused = script("JsBootstrap").go();
+        assertEquals(Config.EXIT_FAILED, refused.exit());
+        assertEquals("ERROR consumer LAB4_CONSUMER exists with a different ack policy (none, the lab needs explicit), "
+                + "which cannot change in place: rerun with --recreate to delete and recreate it "
+                + "(the stream keeps its messages)\n", refused.err());
+
+        bootstrap("--recreate");
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(AckPolicy.Explicit,
+                    jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration().getAckPolicy());
+            assertEquals(1, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
+    @Test
+    void subjectOwnedByAnotherStreamNamesThatStream() throws Exception {
+        bootstrap();
+        Run.Result result = script("JsBootstrap", "--stream", "SECOND").go();
+        assertEquals(Config.EXIT_FAILED, result.exit());
+        assertEquals("ERROR subject lab4.stream is already captured by stream LAB4_STREAM: use another --subject, "
+                + "or point --stream at that stream\n", result.err());
+    }
+}

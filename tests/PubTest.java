@@ -1,0 +1,79 @@
+// js-pub: a message counts as published only once its PubAck arrives.
+
+import io.nats.client.Connection;
+import io.nats.client.api.MessageInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PubTest extends WithServer {
+    @Test
+    void publishesAndReportsStreamAndSequence() throws Exception {
+        bootstrap();
+        Run.Result first = publish("first message");
+        Run.Result second = publish("second message");
+        assertEquals("INFO published \"first message\" to stream LAB4_STREAM (seq 1)\n", first.out());
+        assertEquals("INFO published \"second message\" to stream LAB4_STREAM (seq 2)\n", second.out());
+        assertEquals(List.of("first message", "second message"), stored(1, 2));
+    }
+
+    @Test
+    void bodyIsStoredByteForByte() throws Exception {
+        bootstrap();
+        String tricky = "it's \"quoted\" $HOME `x` \\ ünïcødé ✓";
+        Run.Result result = publish(tricky);
+        assertEquals("INFO published \"it's \\\"quoted\\\" $HOME `x` \\\\ ünïcødé ✓\" to stream LAB4_STREAM (seq 1)\n",
+                result.out());
+        assertEquals(List.of(tricky), stored(1));
+    }
+
+    @Test
+    void withoutMessagePublishesEachStdinLine() throws Exception {
+        bootstrap();
+        Run.Result result = ok(script("JsPub").stdin("one\ntwo words\n").go());
+        assertEquals(List.of(
+                "INFO published \"one\" to stream LAB4_STREAM (seq 1)",
+                "INFO published \"two words\" to stream LAB4_STREAM (seq 2)",
+                "INFO 2 messages published, each confirmed by a PubAck"), result.outLines());
+        assertEquals(List.of("one", "two words"), stored(1, 2));
+    }
+
+    @Test
+    void emptyStdinIsAUsageError() throws Exception {
+        bootstrap();
+        Run.Result result = script("JsPub").go();
+        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals("ERROR no message given and stdin was empty: run js-pub \"some text\"\n", result.err());
+    }
+
+    @Test
+    void subjectNoStreamCapturesSaysToBootstrap() throws Exception {
+        Run.Result result = script("JsPub", "lost?").go();
+        assertEquals(Config.EXIT_NOT_FOUND, result.exit());
+        assertEquals("", result.out(), "nothing may be reported as published");
+        assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
+    }
+
+    @Test
+    void messageStartingWithDashesIsAMessageAfterDoubleDash() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--", "--not-a-flag").go());
+        assertEquals(List.of("--not-a-flag"), stored(1));
+    }
+
+    private static List<String> stored(long... sequences) throws Exception {
+        try (Connection nc = connect()) {
+            var jsm = nc.jetStreamManagement();
+            List<String> bodies = new java.util.ArrayList<>();
+            for (long seq : sequences) {
+                MessageInfo info = jsm.getMessage("LAB4_STREAM", seq);
+                assertEquals("lab4.stream", info.getSubject());
+                bodies.add(new String(info.getData(), StandardCharsets.UTF_8));
+            }
+            return bodies;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+// A real nats-server for one test class: free port, temp store, JetStream on.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+public final class NatsServer implements AutoCloseable {
+    final int port;
+    final Path storeDir;
+    private final boolean jetStream;
+    private final Path log;
+    private Process process;
+
+    private NatsServer(boolean jetStream) throws IOException {
+        this.port = freePort();
+        this.jetStream = jetStream;
+        this.storeDir = Files.createTempDirectory("nats-store-");
+        this.log = storeDir.resolveSibling(storeDir.getFileName() + ".log");
+    }
+
+    static NatsServer startWithJetStream() throws Exception {
+        return start(true);
+    }
+
+    static NatsServer startWithoutJetStream() throws Exception {
+        return start(false);
+    }
+
+    private static NatsServer start(boolean jetStream) throws Exception {
+        NatsServer server = new NatsServer(jetStream);
+        server.launch();
+        return server;
+    }
+
+    String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    /** Deletes every stream, so each test starts from an empty server. */
+    void reset() throws Exception {
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                jsm.deleteStream(stream);
+            }
+        }
+    }
+
+    /** A jnats connection for checking what the scripts did, straight from the server. */
+    Connection connect() throws Exception {
+        return Nats.connect(new io.nats.client.Options.Builder().server(url()).build());
+    }
+
+    private void launch() throws Exception {
+        List<String> command = new ArrayList<>(List.of(binary(), "-a", "127.0.0.1", "-p", String.valueOf(port)));
+        if (jetStream) {
+            command.addAll(List.of("-js", "-sd", storeDir.toString()));
+        }
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nats-server exited: " + Files.readString(log));
+            }
+            if (answers()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        close();
+        throw new IllegalStateException("nats-server did not answer on port " + port + ": " + Files.readString(log));
+    }
+
+    private boolean answers() {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            InputStream in = socket.getInputStream();
+            byte[] start = in.readNBytes(4);
+            return new String(start, StandardCharsets.US_ASCII).equals("INFO");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String binary() {
+        for (String candidate : List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/usr/bin/nats-server")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "nats-server"; // from PATH
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        Run.deleteTree(storeDir);
+        Files.deleteIfExists(log);
+    }
+}

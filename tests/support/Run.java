@@ -1,0 +1,128 @@
+// Runs a lab script (or any command) as a separate process, the way a user would,
+// and keeps its exit code, stdout and stderr.
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+public final class Run {
+    /** The repository root: the nearest folder above the working directory with jbang-catalog.json. */
+    static final Path REPO = findRepo();
+
+    private final List<String> command = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private Path dir;
+    private String stdin = "";
+    private long timeoutSeconds = 120;
+
+    record Result(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** A script's main class run with plain `java`, on the test JVM's classpath. */
+    static Run script(String mainClass, String... args) {
+        Run run = new Run();
+        run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        run.command.addAll(List.of(args));
+        return run;
+    }
+
+    static Run command(String... command) {
+        Run run = new Run();
+        run.command.addAll(List.of(command));
+        return run.in(REPO);
+    }
+
+    Run args(String... more) {
+        command.addAll(List.of(more));
+        return this;
+    }
+
+    Run env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    Run server(NatsServer server) {
+        return env("NATS_URL", server.url());
+    }
+
+    Run in(Path directory) {
+        this.dir = directory;
+        return this;
+    }
+
+    Run stdin(String text) {
+        this.stdin = text;
+        return this;
+    }
+
+    Run timeout(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
+    Result go() throws Exception {
+        Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+        builder.environment().remove("NATS_URL"); // only what the test sets
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile("lab-out-", ".txt");
+        Path err = Files.createTempFile("lab-err-", ".txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n" + Files.readString(out) + Files.readString(err));
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        if (dir == null) {
+            deleteTree(work);
+        }
+        return result;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Path findRepo() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("scripts"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("run the tests from inside the repository (make test)");
+    }
+}
