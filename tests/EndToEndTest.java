@@ -1,0 +1,145 @@
+// The paths a user takes: jbang with the catalog aliases, a script by path, a copied
+// script, `make run`, `make demo`, `make server` and `make catalog`.
+
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EndToEndTest extends WithServer {
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+
+    @TempDir
+    Path elsewhere;
+
+    @Test
+    void aliasesWorkThroughJbangInTheRepo() throws Exception {
+        ok(Run.command(JBANG, "js-bootstrap").server(server).go());
+        Run.Result pub = ok(Run.command(JBANG, "js-pub", "first message").server(server).go());
+        assertEquals("INFO published \"first message\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+        Run.Result pull = ok(Run.command(JBANG, "js-pull", "--max", "1").server(server).go());
+        assertEquals(List.of("INFO pulled message: \"first message\"", "INFO acked"), pull.outLines().subList(0, 2));
+        Run.Result purge = ok(Run.command(JBANG, "js-purge").server(server).go());
+        assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", purge.out());
+    }
+
+    @Test
+    void makeRunPassesTheMessageThroughUnchanged() throws Exception {
+        String message = "it's a \"quoted\" message with $HOME, `ticks`, \\ and ünïcødé";
+        ok(Run.command("make", "LAB=lab4_jetstream_basics", "run", "BIN=js-bootstrap").server(server).go());
+        Run.Result pub = ok(Run.command("make", "LAB=lab4_jetstream_basics", "run", "BIN=js-pub", "MSG=" + message)
+                .server(server).go());
+        assertTrue(pub.out().contains("(seq 1)"), pub.out());
+        try (Connection nc = connect()) {
+            byte[] stored = nc.jetStreamManagement().getMessage("LAB4_STREAM", 1).getData();
+            assertEquals(message, new String(stored, StandardCharsets.UTF_8));
+        }
+        Run.Result pull = ok(Run.command("make", "run", "BIN=js-pull", "ARGS=--wait 1").server(server).go());
+        assertEquals(List.of("INFO pulled message: " + Config.quoted(message), "INFO acked",
+                "INFO done: 1 message pulled and acked; none arrived in the last 1s"), pull.outLines());
+    }
+
+    @Test
+    void makeRunRejectsAnUnknownScript() throws Exception {
+        Run.Result result = Run.command("make", "run", "BIN=js-nope").server(server).go();
+        assertEquals(2, result.exit());
+        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-purge (got 'js-nope')"),
+                result.err());
+    }
+
+    @Test
+    void makeDemoRunsTheWholeLabTwice() throws Exception {
+        for (int round = 1; round <= 2; round++) {
+            Run.Result demo = ok(Run.command("make", "demo").server(server).go());
+            List<String> lines = demo.outLines();
+            long first = 2L * round - 1;
+            assertEquals(List.of(
+                    "lab-server: a NATS server with JetStream already answers at " + server.url() + "; using it",
+                    round == 1 ? "INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)"
+                            : "INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+                    round == 1 ? "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"
+                            : "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)",
+                    "INFO published \"first message\" to stream LAB4_STREAM (seq " + first + ")",
+                    "INFO published \"second message\" to stream LAB4_STREAM (seq " + (first + 1) + ")",
+                    "INFO pulled message: \"first message\"",
+                    "INFO acked",
+                    "INFO pulled message: \"second message\"",
+                    "INFO acked",
+                    "INFO done: 2 messages pulled and acked; none arrived in the last 5s",
+                    "INFO purged 2 messages from stream LAB4_STREAM"), lines);
+        }
+    }
+
+    @Test
+    void makeServerStartsAndStopsItsOwnServer() throws Exception {
+        String url = "nats://127.0.0.1:" + unusedPort();
+        Path state = elsewhere.resolve("state");
+        Run.Result started = ok(Run.command("make", "server").env("NATS_URL", url)
+                .env("LAB_STATE_DIR", state.toString()).go());
+        try {
+            assertTrue(started.out().startsWith("lab-server: started nats-server with JetStream at " + url), started.out());
+            ok(Run.script("JsBootstrap").env("NATS_URL", url).go());
+            Run.Result again = ok(Run.command("make", "server").env("NATS_URL", url)
+                    .env("LAB_STATE_DIR", state.toString()).go());
+            assertTrue(again.out().contains("already answers at " + url), again.out());
+        } finally {
+            Run.Result stopped = ok(Run.command("make", "server-stop").env("NATS_URL", url)
+                    .env("LAB_STATE_DIR", state.toString()).go());
+            assertTrue(stopped.out().startsWith("lab-server: stopped the lab's nats-server"), stopped.out());
+        }
+        Run.Result gone = Run.script("JsPurge").env("NATS_URL", url).go();
+        assertEquals(Config.EXIT_UNREACHABLE, gone.exit(), gone.toString());
+    }
+
+    @Test
+    void scriptRunsByPathFromAnyDirectory() throws Exception {
+        ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsBootstrap.java").toString()).in(elsewhere).server(server).go());
+        Run.Result pub = ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsPub.java").toString(), "by path")
+                .in(elsewhere).server(server).go());
+        assertEquals("INFO published \"by path\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    @Test
+    void aCopiedScriptWithConfigRunsOnItsOwn() throws Exception {
+        for (String file : List.of("JsBootstrap.java", "JsPub.java", "Config.java")) {
+            Files.copy(Run.REPO.resolve("scripts").resolve(file), elsewhere.resolve(file));
+        }
+        ok(Run.command(JBANG, "JsBootstrap.java").in(elsewhere).server(server).go());
+        Run.Result pub = ok(Run.command(JBANG, "JsPub.java", "copied").in(elsewhere).server(server).go());
+        assertEquals("INFO published \"copied\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    @Test
+    void scriptIsDirectlyExecutableWhenJbangIsOnPath() throws Exception {
+        bootstrap();
+        Run.Result pub = ok(Run.command("./scripts/JsPub.java", "executable")
+                .env("PATH", Run.REPO.resolve("bin") + ":" + System.getenv("PATH")).server(server).go());
+        assertEquals("INFO published \"executable\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    @Test
+    void makeCatalogRegistersAliasesForAnyDirectory() throws Exception {
+        Path jbangHome = elsewhere.resolve("jbang-home");
+        ok(Run.command("make", "catalog").env("JBANG_DIR", jbangHome.toString())
+                .env("JBANG_REPO", System.getProperty("user.home") + "/.m2/repository").go());
+        Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
+        ok(Run.command(JBANG, "js-bootstrap@jslab").in(somewhere).env("JBANG_DIR", jbangHome.toString()).server(server).go());
+        Run.Result pub = ok(Run.command(JBANG, "js-pub@jslab", "from the catalog").in(somewhere)
+                .env("JBANG_DIR", jbangHome.toString()).server(server).go());
+        assertEquals("INFO published \"from the catalog\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    private static int unusedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// Bad input: one line on stderr naming what was wrong and how to fix it, a non-zero
+// exit code, and a stack trace only with --verbose.
+
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorsTest extends WithServer {
+    @Test
+    void noServerAtTheUrlNamesTheUrl() throws Exception {
+        String url = "nats://127.0.0.1:" + unusedPort();
+        for (String[] command : List.of(new String[] {"JsBootstrap"}, new String[] {"JsPub", "hello"},
+                new String[] {"JsPull"}, new String[] {"JsPurge"})) {
+            Run.Result result = Run.script(command[0], java.util.Arrays.copyOfRange(command, 1, command.length))
+                    .env("NATS_URL", url).go();
+            assertOneLineError(result, Config.EXIT_UNREACHABLE, "ERROR no NATS server answers at " + url
+                    + " (connection refused): start one with `make server`, or point --server / NATS_URL at yours");
+        }
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws Exception {
+        String url = "nats://127.0.0.1:" + unusedPort();
+        Run.Result result = Run.script("JsPurge", "--server", url, "--verbose").go();
+        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertTrue(result.err().startsWith("ERROR no NATS server answers at " + url), result.err());
+        assertTrue(result.err().contains("\tat "), "stack trace expected with --verbose: " + result.err());
+    }
+
+    @Test
+    void serverWithoutJetStreamSaysSo() throws Exception {
+        try (NatsServer plain = NatsServer.startWithoutJetStream()) {
+            Run.Result result = Run.script("JsBootstrap").server(plain).go();
+            assertOneLineError(result, Config.EXIT_UNREACHABLE, "ERROR the NATS server at " + plain.url()
+                    + " has JetStream disabled: start it with -js (`make server` does)");
+        }
+    }
+
+    @Test
+    void invalidTomlNamesFileAndLine() throws Exception {
+        String file = tomlFile("[nats]\nsubject = \"lab4.stream\"\nstream = = \"x\"\n");
+        Run.Result result = script("JsBootstrap", "--lab-config", file).go();
+        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertTrue(result.err().startsWith("ERROR " + file + ":3: not valid TOML: "), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
+    }
+
+    @Test
+    void missingNamedConfigFile() throws Exception {
+        Run.Result result = script("JsPub", "--config", "/nonexistent/config.toml", "x").go();
+        assertOneLineError(result, Config.EXIT_CONFIG, "ERROR config file /nonexistent/config.toml not found: "
+                + "check the path, or leave the flag out to use defaults");
+    }
+
+    @Test
+    void unreadableConfigFile() throws Exception {
+        String dir = java.nio.file.Files.createTempDirectory("lab-dir-").toString();
+        Run.Result result = script("JsPub", "--config", dir, "x").go();
+        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertTrue(result.err().startsWith("ERROR cannot read config file " + dir), result.err());
+    }
+
+    @Test
+    void unknownKeyIsAWarningNamingTheKey() throws Exception {
+        bootstrap();
+        String file = tomlFile("[nats]\nsubjekt = \"typo\"\n");
+        Run.Result result = ok(script("JsPub", "--lab-config", file, "still works").go());
+        assertTrue(result.err().startsWith("WARN " + file + ":2: unknown key nats.subjekt is ignored (known: "),
+                result.err());
+    }
+
+    @Test
+    void malformedUrlFlag() throws Exception {
+        Run.Result result = script("JsPub", "--server", "localhost:4222", "x").go();
+        assertOneLineError(result, Config.EXIT_USAGE,
+                "ERROR flag --server: \"localhost:4222\" is not valid: expected a URL like nats://127.0.0.1:4222");
+    }
+
+    @Test
+    void unknownOptionIsOneLine() throws Exception {
+        Run.Result result = script("JsPull", "--bogus").go();
+        assertOneLineError(result, Config.EXIT_USAGE, "ERROR Unknown option: '--bogus' (see js-pull --help)");
+    }
+
+    @Test
+    void helpAndVersionWork() throws Exception {
+        Run.Result help = ok(script("JsPub", "--help").go());
+        assertTrue(help.out().startsWith("Usage: js-pub"), help.out());
+        assertTrue(help.out().contains("Examples:"), help.out());
+        Run.Result version = ok(script("JsPull", "--version").go());
+        assertEquals(Config.VERSION + "\n", version.out());
+    }
+
+    @Test
+    void outsideTheRepoWithNoConfigDefaultsAndFlagsAreEnough() throws Exception {
+        ok(script("JsBootstrap", "--stream", "ELSEWHERE", "--subject", "else.where", "--consumer", "C").go());
+        ok(script("JsPub", "--subject", "else.where", "from anywhere").go());
+        Run.Result pulled = ok(script("JsPull", "--stream", "ELSEWHERE", "--consumer", "C", "--max", "1").go());
+        assertEquals("INFO pulled message: \"from anywhere\"", pulled.outLines().get(0));
+    }
+
+    private static void assertOneLineError(Run.Result result, int exitCode, String line) {
+        assertEquals(exitCode, result.exit(), result.toString());
+        assertEquals(line + "\n", result.err());
+        assertFalse(result.out().contains("published") || result.out().contains("acked"), result.out());
+    }
+
+    private static int unusedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
