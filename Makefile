@@ -44,7 +44,7 @@ check-lab:
 
 run: check-lab
 	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
-	@bin/lab-server start >/dev/null
+	@bin/lab-server ensure
 	@$(JBANG) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
 
 demo: server

@@ -56,28 +56,28 @@ public final class Config {
     /** Flags every script shares; the values override env and config files. */
     static final class Options {
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Root config file (default: ./config.toml when present).")
+                description = "Root config file (default: ./config.toml, if present).")
         Path config;
 
         @Option(names = "--lab-config", paramLabel = "FILE",
-                description = "Lab config file (default: ./labs/" + DEFAULT_LAB + "/config.toml when present).")
+                description = "Lab config file, over the root one (default: this lab's, if present).")
         Path labConfig;
 
         @Option(names = {"-s", "--server"}, paramLabel = "URL",
-                description = "NATS server URL (env NATS_URL; default nats://127.0.0.1:4222).")
+                description = "NATS server URL (or env NATS_URL).")
         String server;
 
-        @Option(names = "--subject", description = "Subject the stream captures and js-pub publishes to.")
+        @Option(names = "--subject", paramLabel = "SUBJECT", description = "Subject the stream stores.")
         String subject;
 
-        @Option(names = "--stream", description = "Stream name.")
+        @Option(names = "--stream", paramLabel = "NAME", description = "Stream name.")
         String stream;
 
-        @Option(names = "--consumer", description = "Durable pull consumer name.")
+        @Option(names = "--consumer", paramLabel = "NAME", description = "Durable pull consumer name.")
         String consumer;
 
         @Option(names = "--wait", paramLabel = "SECS",
-                description = "js-pull stops after this many seconds without a message.")
+                description = "Seconds js-pull waits for a message before it stops.")
         Long waitSecs;
 
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")

@@ -81,7 +81,8 @@ public final class Run {
     Result go() throws Exception {
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
-        builder.environment().remove("NATS_URL"); // only what the test sets
+        // Only what the test sets; and no traces of the `make test` this may run under.
+        List.of("NATS_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL").forEach(builder.environment()::remove);
         builder.environment().putAll(env);
         Path out = Files.createTempFile("lab-out-", ".txt");
         Path err = Files.createTempFile("lab-err-", ".txt");
