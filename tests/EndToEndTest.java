@@ -5,7 +5,6 @@ import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ class EndToEndTest extends WithServer {
 
     @Test
     void makeServerStartsAndStopsItsOwnServer() throws Exception {
-        String url = "nats://127.0.0.1:" + unusedPort();
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
         Path state = elsewhere.resolve("state");
         Run.Result started = ok(Run.command("make", "server").env("NATS_URL", url)
                 .env("LAB_STATE_DIR", state.toString()).go());
@@ -135,11 +134,5 @@ class EndToEndTest extends WithServer {
         Run.Result pub = ok(Run.command(JBANG, "js-pub@jslab", "from the catalog").in(somewhere)
                 .env("JBANG_DIR", jbangHome.toString()).server(server).go());
         assertEquals("INFO published \"from the catalog\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-    }
-
-    private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

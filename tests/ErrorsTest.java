@@ -3,7 +3,6 @@
 
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErrorsTest extends WithServer {
     @Test
     void noServerAtTheUrlNamesTheUrl() throws Exception {
-        String url = "nats://127.0.0.1:" + unusedPort();
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
         for (String[] command : List.of(new String[] {"JsBootstrap"}, new String[] {"JsPub", "hello"},
                 new String[] {"JsPull"}, new String[] {"JsPurge"})) {
             Run.Result result = Run.script(command[0], java.util.Arrays.copyOfRange(command, 1, command.length))
@@ -25,7 +24,7 @@ class ErrorsTest extends WithServer {
 
     @Test
     void verboseAddsTheStackTrace() throws Exception {
-        String url = "nats://127.0.0.1:" + unusedPort();
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
         Run.Result result = Run.script("JsPurge", "--server", url, "--verbose").go();
         assertEquals(Config.EXIT_UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR no NATS server answers at " + url), result.err());
@@ -108,11 +107,5 @@ class ErrorsTest extends WithServer {
         assertEquals(exitCode, result.exit(), result.toString());
         assertEquals(line + "\n", result.err());
         assertFalse(result.out().contains("published") || result.out().contains("acked"), result.out());
-    }
-
-    private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -101,7 +101,8 @@ public final class NatsServer implements AutoCloseable {
         return "nats-server"; // from PATH
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on right now. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
