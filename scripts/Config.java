@@ -49,6 +49,8 @@ public final class Config {
     final String consumer;
     final Duration wait;
     final Duration ackWait;
+    final long maxDeliver;            // -1: no limit
+    final Duration duplicateWindow;
 
     /** Where each setting came from, for error messages ("flag --stream", "config.toml:4"). */
     private final Map<String, String> sources;
@@ -256,7 +258,9 @@ public final class Config {
             new Key("nats.stream", String.class),
             new Key("nats.consumer", String.class),
             new Key("recv.wait_secs", Long.class),
-            new Key("consumer.ack_wait_secs", Long.class));
+            new Key("consumer.ack_wait_secs", Long.class),
+            new Key("consumer.max_deliver", Long.class),
+            new Key("stream.duplicate_window_secs", Long.class));
 
     private static final Map<String, Object> DEFAULTS = Map.of(
             "runtime.mode", "local",
@@ -265,7 +269,9 @@ public final class Config {
             "nats.stream", "LAB4_STREAM",
             "nats.consumer", "LAB4_CONSUMER",
             "recv.wait_secs", 5L,
-            "consumer.ack_wait_secs", 30L);
+            "consumer.ack_wait_secs", 30L,
+            "consumer.max_deliver", -1L,
+            "stream.duplicate_window_secs", 120L);
 
     private Config(Map<String, Object> values, Map<String, String> sources) {
         this.sources = sources;
@@ -276,6 +282,8 @@ public final class Config {
         this.consumer = (String) values.get("nats.consumer");
         this.wait = Duration.ofSeconds((Long) values.get("recv.wait_secs"));
         this.ackWait = Duration.ofSeconds((Long) values.get("consumer.ack_wait_secs"));
+        this.maxDeliver = (Long) values.get("consumer.max_deliver");
+        this.duplicateWindow = Duration.ofSeconds((Long) values.get("stream.duplicate_window_secs"));
     }
 
     /** Applies the layers lowest first: defaults, root file, lab file, environment, flags. */
@@ -382,7 +390,11 @@ public final class Config {
                 throw invalid(sources, key, name, "use letters, digits, - and _ only (no spaces, '.', '*' or '>')");
             }
         }
-        for (String key : List.of("recv.wait_secs", "consumer.ack_wait_secs")) {
+        long maxDeliver = (Long) values.get("consumer.max_deliver");
+        if (maxDeliver == 0 || maxDeliver < -1) {
+            throw invalid(sources, "consumer.max_deliver", maxDeliver, "use -1 for no limit, or 1 or more");
+        }
+        for (String key : List.of("recv.wait_secs", "consumer.ack_wait_secs", "stream.duplicate_window_secs")) {
             long seconds = (Long) values.get(key);
             if (seconds < 1) {
                 throw invalid(sources, key, seconds, "it must be at least 1 second");

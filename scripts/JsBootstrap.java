@@ -23,6 +23,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -62,16 +64,23 @@ public class JsBootstrap implements Callable<Integer> {
 
     private void ensureStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
         StreamInfo existing = streamInfo(jsm, config.stream);
-        String describe = "subjects: " + config.subject + ", storage: file";
+        String describe = "subjects: " + config.subject + ", storage: file"
+                + (config.duplicateWindow.toSeconds() == 120 ? "" : ", duplicate window " + seconds(config.duplicateWindow));
         if (existing == null) {
             addStream(jsm, config);
             log.info("created stream {} ({})", config.stream, describe);
             return;
         }
         StreamConfiguration current = existing.getConfiguration();
-        boolean sameSubjects = current.getSubjects().equals(List.of(config.subject));
+        List<String> changes = new ArrayList<>();
+        if (!current.getSubjects().equals(List.of(config.subject))) {
+            changes.add("subjects " + current.getSubjects() + " -> [" + config.subject + "]");
+        }
+        if (!current.getDuplicateWindow().equals(config.duplicateWindow)) {
+            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> " + seconds(config.duplicateWindow));
+        }
         boolean sameStorage = current.getStorageType() == StorageType.File;
-        if (sameSubjects && sameStorage) {
+        if (sameStorage && changes.isEmpty()) {
             log.info("stream {} already exists, unchanged ({})", config.stream, describe);
         } else if (!sameStorage && !recreate) {
             throw Config.fail(Config.EXIT_FAILED, "stream %s uses %s storage and storage cannot change in place: "
@@ -87,7 +96,7 @@ public class JsBootstrap implements Callable<Integer> {
             } catch (JetStreamApiException e) {
                 throw subjectConflict(jsm, config, e);
             }
-            log.info("updated stream {}: subjects {} -> [{}]", config.stream, current.getSubjects(), config.subject);
+            log.info("updated stream {}: {}", config.stream, String.join(", ", changes));
         }
     }
 
@@ -100,7 +109,8 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static StreamConfiguration withLabSettings(Config config, StreamConfiguration.Builder builder) {
-        return builder.name(config.stream).subjects(config.subject).storageType(StorageType.File).build();
+        return builder.name(config.stream).subjects(config.subject).storageType(StorageType.File)
+                .duplicateWindow(config.duplicateWindow).build();
     }
 
     /** 10065: another stream already captures the subject; name it so the user can choose. */
@@ -121,8 +131,10 @@ public class JsBootstrap implements Callable<Integer> {
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
                 .ackWait(config.ackWait)
+                .maxDeliver(config.maxDeliver)
                 .build();
-        String describe = "durable pull, explicit ack, ack wait " + config.ackWait.toSeconds() + "s";
+        String describe = "durable pull, explicit ack, ack wait " + seconds(config.ackWait)
+                + (config.maxDeliver < 0 ? "" : ", max deliver " + config.maxDeliver);
         ConsumerInfo existing = consumerInfo(jsm, config);
         if (existing == null) {
             jsm.addOrUpdateConsumer(config.stream, wanted);
@@ -131,21 +143,38 @@ public class JsBootstrap implements Callable<Integer> {
         }
         ConsumerConfiguration current = existing.getConsumerConfiguration();
         String fixed = fieldThatCannotChange(current);
-        if (fixed == null && current.getAckWait().equals(config.ackWait)) {
-            log.info("consumer {} already exists, unchanged ({})", config.consumer, describe);
-        } else if (fixed == null) {
-            jsm.addOrUpdateConsumer(config.stream, wanted);
-            log.info("updated consumer {}: ack wait {}s -> {}s", config.consumer,
-                    current.getAckWait().toSeconds(), config.ackWait.toSeconds());
-        } else if (recreate) {
-            jsm.deleteConsumer(config.stream, config.consumer);
-            jsm.addOrUpdateConsumer(config.stream, wanted);
-            log.info("recreated consumer {} ({})", config.consumer, describe);
-        } else {
+        if (fixed != null && !recreate) {
             throw Config.fail(Config.EXIT_FAILED, "consumer %s exists with a different %s, which cannot change in place: "
                     + "rerun with --recreate to delete and recreate it (the stream keeps its messages)",
                     config.consumer, fixed);
         }
+        if (fixed != null) {
+            jsm.deleteConsumer(config.stream, config.consumer);
+            jsm.addOrUpdateConsumer(config.stream, wanted);
+            log.info("recreated consumer {} ({})", config.consumer, describe);
+            return;
+        }
+        List<String> changes = new ArrayList<>();
+        if (!current.getAckWait().equals(config.ackWait)) {
+            changes.add("ack wait " + seconds(current.getAckWait()) + " -> " + seconds(config.ackWait));
+        }
+        if (current.getMaxDeliver() != config.maxDeliver) {
+            changes.add("max deliver " + limit(current.getMaxDeliver()) + " -> " + limit(config.maxDeliver));
+        }
+        if (changes.isEmpty()) {
+            log.info("consumer {} already exists, unchanged ({})", config.consumer, describe);
+        } else {
+            jsm.addOrUpdateConsumer(config.stream, wanted);
+            log.info("updated consumer {}: {}", config.consumer, String.join(", ", changes));
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() + "s";
+    }
+
+    private static String limit(long maxDeliver) {
+        return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
 
     /** The first setting the server will not update on an existing consumer, or null. */

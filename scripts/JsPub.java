@@ -10,10 +10,12 @@
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
@@ -30,12 +32,18 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  js-pub \"first message\"",
                 "  printf 'one\\ntwo\\n' | js-pub",
+                "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing",
                 "  js-pub --subject orders.new '{\"id\": 7}'"})
 public class JsPub implements Callable<Integer> {
     private static final Logger log = Config.logger(JsPub.class);
 
     @Mixin
     Config.Options options;
+
+    @Option(names = "--msg-id", paramLabel = "ID",
+            description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
+                    + "duplicate window ([stream] duplicate_window_secs).")
+    String msgId;
 
     @Parameters(arity = "0..1", paramLabel = "MSG", description = "Message body (default: one message per stdin line).")
     String message;
@@ -65,10 +73,11 @@ public class JsPub implements Callable<Integer> {
     }
 
     /** Publishes one body and waits for its PubAck; a failure says how many went before it. */
-    private static PublishAck publish(JetStream js, Config config, String body, int confirmed, int total)
+    private PublishAck publish(JetStream js, Config config, String body, int confirmed, int total)
             throws IOException, JetStreamApiException {
+        PublishOptions publishOptions = msgId == null ? null : PublishOptions.builder().messageId(msgId).build();
         try {
-            return js.publish(config.subject, body.getBytes(StandardCharsets.UTF_8));
+            return js.publish(config.subject, body.getBytes(StandardCharsets.UTF_8), publishOptions);
         } catch (IOException e) {
             String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
             if (String.valueOf(e.getMessage()).contains("503")) {

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeoutException;
         footer = {"", "Examples:",
                 "  js-pull",
                 "  js-pull --max 1",
+                "  js-pull --no-ack      # then, after the ack wait, js-pull again: (delivery 2)",
                 "  js-pull --wait 1 --consumer OTHER_CONSUMER"})
 public class JsPull implements Callable<Integer> {
     private static final Logger log = Config.logger(JsPull.class);
@@ -40,6 +43,12 @@ public class JsPull implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Integer max;
 
+    @Option(names = "--no-ack", description = "Do not ack: the server delivers each message again after the ack wait.")
+    boolean noAck;
+
+    @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
+    boolean nak;
+
     public static void main(String... args) {
         System.exit(Config.run(new JsPull(), args));
     }
@@ -49,21 +58,54 @@ public class JsPull implements Callable<Integer> {
         if (max != null && max < 1) {
             throw Config.fail(Config.EXIT_USAGE, "--max must be at least 1, got %d", max);
         }
+        if (noAck && nak) {
+            throw Config.fail(Config.EXIT_USAGE, "--no-ack and --nak exclude each other: pick one");
+        }
         Config config = options.load();
-        int acked = 0;
+        int handled = 0;
+        boolean cameBack = false;
         try (Connection nc = config.connect()) {
             ConsumerContext consumer = config.consumerContext(nc);
             Duration ackWait = consumer.getCachedConsumerInfo().getConsumerConfiguration().getAckWait();
+            // Without acks the same messages come back; one round of each is enough to watch.
+            Set<Long> seen = new HashSet<>();
             Message msg;
-            while ((max == null || acked < max) && (msg = consumer.next(config.wait)) != null) {
-                log.info("pulled message: {}", Config.quoted(new String(msg.getData(), StandardCharsets.UTF_8)));
-                confirmAck(msg, ackWait);
-                acked++;
-                log.info("acked");
+            while ((max == null || handled < max) && (msg = consumer.next(config.wait)) != null) {
+                if (!seen.add(msg.metaData().streamSequence())) {
+                    if (nak) {
+                        msg.nak(); // hand it straight back: this run is done with it
+                        nc.flush(ACK_CONFIRM_TIMEOUT);
+                    }
+                    cameBack = true;
+                    break;
+                }
+                log.info("pulled message: {}{}", Config.quoted(new String(msg.getData(), StandardCharsets.UTF_8)),
+                        deliveryNote(msg));
+                settle(msg, nc, ackWait);
+                handled++;
             }
         }
-        log.info(summary(acked, config));
+        log.info(summary(handled, cameBack, config));
         return 0;
+    }
+
+    private static String deliveryNote(Message msg) {
+        long delivery = msg.metaData().deliveredCount();
+        return delivery > 1 ? " (delivery " + delivery + ")" : "";
+    }
+
+    /** Acks (and says so only once the server confirmed it), or leaves the message for redelivery. */
+    private void settle(Message msg, Connection nc, Duration ackWait) throws Exception {
+        if (noAck) {
+            log.info("not acked: it comes back after the ack wait ({}s)", ackWait.toSeconds());
+        } else if (nak) {
+            msg.nak();
+            nc.flush(ACK_CONFIRM_TIMEOUT); // the nak is queued; make sure it left before we exit
+            log.info("nak'd: it comes back right away");
+        } else {
+            confirmAck(msg, ackWait);
+            log.info("acked");
+        }
     }
 
     /** Waits for the server to confirm the ack, so "acked" is never said too early. */
@@ -77,11 +119,15 @@ public class JsPull implements Callable<Integer> {
         }
     }
 
-    private String summary(int acked, Config config) {
-        String count = acked == 1 ? "1 message" : acked + " messages";
-        if (max != null && acked == max) {
-            return "done: " + count + " pulled and acked (--max " + max + ")";
+    private String summary(int handled, boolean cameBack, Config config) {
+        String count = (handled == 1 ? "1 message" : handled + " messages") + " pulled and "
+                + (noAck ? "not acked" : nak ? "nak'd" : "acked");
+        if (max != null && handled == max) {
+            return "done: " + count + " (--max " + max + ")";
         }
-        return "done: " + count + " pulled and acked; none arrived in the last " + config.wait.toSeconds() + "s";
+        if (cameBack) {
+            return "done: " + count + "; stopped when they came back";
+        }
+        return "done: " + count + "; none arrived in the last " + config.wait.toSeconds() + "s";
     }
 }

@@ -179,4 +179,12 @@ class ConfigTest {
                 () -> Config.load(files("[runtime]\nmode = \"cloud\"\n", ""), Map.of()));
         assertTrue(e.getMessage().endsWith("\"cloud\" is not valid: use \"local\" or \"remote\""), e.getMessage());
     }
+
+    @Test
+    void maxDeliverMustBeUnlimitedOrPositive() throws Exception {
+        Config.LabException e = assertThrows(Config.LabException.class,
+                () -> Config.load(files("", "[consumer]\nmax_deliver = 0\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":2 [consumer] max_deliver: 0 is not valid: use -1 for no limit, or 1 or more",
+                e.getMessage());
+    }
 }
