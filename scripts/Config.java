@@ -40,6 +40,7 @@ public final class Config {
     static final int EXIT_NOT_FOUND = 5;    // stream or consumer missing: run js-bootstrap
 
     static final String DEFAULT_LAB = "lab4_jetstream_basics";
+    static final long DEFAULT_DUPLICATE_WINDOW_SECS = 120; // the server's own default
 
     // The effective settings, after all layers are applied.
     final String mode;
@@ -271,7 +272,7 @@ public final class Config {
             "recv.wait_secs", 5L,
             "consumer.ack_wait_secs", 30L,
             "consumer.max_deliver", -1L,
-            "stream.duplicate_window_secs", 120L);
+            "stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS);
 
     private Config(Map<String, Object> values, Map<String, String> sources) {
         this.sources = sources;

@@ -65,7 +65,7 @@ public class JsBootstrap implements Callable<Integer> {
     private void ensureStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
         StreamInfo existing = streamInfo(jsm, config.stream);
         String describe = "subjects: " + config.subject + ", storage: file"
-                + (config.duplicateWindow.toSeconds() == 120 ? "" : ", duplicate window " + seconds(config.duplicateWindow));
+                + (config.duplicateWindow.toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS ? "" : ", duplicate window " + seconds(config.duplicateWindow));
         if (existing == null) {
             addStream(jsm, config);
             log.info("created stream {} ({})", config.stream, describe);

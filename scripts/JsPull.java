@@ -73,8 +73,7 @@ public class JsPull implements Callable<Integer> {
             while ((max == null || handled < max) && (msg = consumer.next(config.wait)) != null) {
                 if (!seen.add(msg.metaData().streamSequence())) {
                     if (nak) {
-                        msg.nak(); // hand it straight back: this run is done with it
-                        nc.flush(ACK_CONFIRM_TIMEOUT);
+                        handBack(msg, nc); // this run is done with it
                     }
                     cameBack = true;
                     break;
@@ -99,13 +98,18 @@ public class JsPull implements Callable<Integer> {
         if (noAck) {
             log.info("not acked: it comes back after the ack wait ({}s)", ackWait.toSeconds());
         } else if (nak) {
-            msg.nak();
-            nc.flush(ACK_CONFIRM_TIMEOUT); // the nak is queued; make sure it left before we exit
+            handBack(msg, nc);
             log.info("nak'd: it comes back right away");
         } else {
             confirmAck(msg, ackWait);
             log.info("acked");
         }
+    }
+
+    /** Naks for immediate redelivery; the nak is only queued, so flush before the program may exit. */
+    private static void handBack(Message msg, Connection nc) throws Exception {
+        msg.nak();
+        nc.flush(ACK_CONFIRM_TIMEOUT);
     }
 
     /** Waits for the server to confirm the ack, so "acked" is never said too early. */
