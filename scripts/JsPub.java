@@ -22,28 +22,58 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = Config.VERSION,
         description = {
                 "Publishes MSG to the lab's subject and waits for the stream's PubAck, which",
-                "confirms the message is stored. Without MSG, publishes each line of stdin."},
+                "confirms the message is stored. Without MSG, publishes each line of stdin.",
+                "With --count, publishes many messages with up to --window PubAcks outstanding",
+                "and prints confirmed/failed counts, msgs/s, MB/s and PubAck latency."},
         footer = {"", "Examples:",
                 "  js-pub \"first message\"",
                 "  printf 'one\\ntwo\\n' | js-pub",
                 "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing",
-                "  js-pub --subject orders.new '{\"id\": 7}'"})
+                "  js-pub --count 10000 \"order {{Count}}\"",
+                "  js-pub --count 100000 --size 128",
+                "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored"})
 public class JsPub implements Callable<Integer> {
     private static final Logger log = Config.logger(JsPub.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+    private static final String COUNT_PLACEHOLDER = "{{Count}}";
 
     @Mixin
     Config.Options options;
 
     @Option(names = "--msg-id", paramLabel = "ID",
             description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
-                    + "duplicate window ([stream] duplicate_window_secs).")
+                    + "duplicate window ([stream] duplicate_window_secs). {{Count}} is replaced as in MSG.")
     String msgId;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "Publish N messages; {{Count}} in MSG becomes the message number (default MSG: \"message {{Count}}\").")
+    Integer count;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "Publish generated bodies of BYTES bytes instead of MSG.")
+    Integer size;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "1000",
+            description = "With --count: at most N messages waiting for their PubAck (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--sync", description = "With --count: wait for each PubAck before sending the next message.")
+    boolean sync;
+
+    @Option(names = "--core", description = "Publish with core NATS: no PubAck, so nothing confirms a stream stored it.")
+    boolean core;
 
     @Parameters(arity = "0..1", paramLabel = "MSG", description = "Message body (default: one message per stdin line).")
     String message;
@@ -54,39 +84,255 @@ public class JsPub implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkFlags();
         Config config = options.load();
-        List<String> bodies = message != null ? List.of(message) : readStdinLines();
+        boolean bulk = count != null || size != null;
+        List<String> bodies = bulk ? List.of() : message != null ? List.of(message) : readStdinLines();
         try (Connection nc = config.connect()) {
-            JetStream js = nc.jetStream();
-            int confirmed = 0;
-            for (String body : bodies) {
-                PublishAck ack = publish(js, config, body, confirmed, bodies.size());
-                confirmed++;
-                log.info("published {} to stream {} (seq {}{})", Config.quoted(body), ack.getStream(),
-                        ack.getSeqno(), ack.isDuplicate() ? ", duplicate=true" : "");
-            }
-            if (bodies.size() > 1) {
-                log.info("{} messages published, each confirmed by a PubAck", confirmed);
+            if (bulk) {
+                publishMany(nc, config);
+            } else if (core) {
+                sendCore(nc, config, bodies);
+            } else {
+                publishEach(nc, config, bodies);
             }
         }
         return 0;
     }
 
+    private void checkFlags() {
+        if (count != null && count < 1) {
+            throw Config.fail(Config.EXIT_USAGE, "--count must be at least 1, got %d", count);
+        }
+        if (size != null && size < 0) {
+            throw Config.fail(Config.EXIT_USAGE, "--size must be 0 or more bytes, got %d", size);
+        }
+        if (size != null && message != null) {
+            throw Config.fail(Config.EXIT_USAGE, "give MSG or --size, not both");
+        }
+        if (window < 1) {
+            throw Config.fail(Config.EXIT_USAGE, "--window must be at least 1, got %d", window);
+        }
+        if (core && (count != null || size != null || msgId != null)) {
+            throw Config.fail(Config.EXIT_USAGE, "--core sends single messages without JetStream: "
+                    + "leave out --count, --size and --msg-id");
+        }
+    }
+
+    // ------------------------------------------------------------ one by one
+
+    private void publishEach(Connection nc, Config config, List<String> bodies) throws IOException, JetStreamApiException {
+        JetStream js = nc.jetStream();
+        int confirmed = 0;
+        for (String body : bodies) {
+            byte[] data = checkedBytes(nc, body);
+            PublishAck ack = publishOne(js, config, body, data, confirmed, bodies.size());
+            confirmed++;
+            log.info("published {} to stream {} (seq {}{})", Config.quoted(body), ack.getStream(),
+                    ack.getSeqno(), ack.isDuplicate() ? ", duplicate=true" : "");
+        }
+        if (bodies.size() > 1) {
+            log.info("{} messages published, each confirmed by a PubAck", confirmed);
+        }
+    }
+
     /** Publishes one body and waits for its PubAck; a failure says how many went before it. */
-    private PublishAck publish(JetStream js, Config config, String body, int confirmed, int total)
+    private PublishAck publishOne(JetStream js, Config config, String body, byte[] data, int confirmed, int total)
             throws IOException, JetStreamApiException {
-        PublishOptions publishOptions = msgId == null ? null : PublishOptions.builder().messageId(msgId).build();
         try {
-            return js.publish(config.subject, body.getBytes(StandardCharsets.UTF_8), publishOptions);
+            return js.publish(config.subject, data, publishOptions(msgId));
         } catch (IOException e) {
             String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
-            if (String.valueOf(e.getMessage()).contains("503")) {
-                throw Config.fail(Config.EXIT_NOT_FOUND, "no stream captures subject %s: run js-bootstrap first%s",
-                        config.subject, sofar);
+            if (isNoResponders(e)) {
+                throw noStream(config, sofar);
             }
             throw Config.fail(Config.EXIT_FAILED, "no PubAck for %s, so it may not be stored: %s%s",
                     Config.quoted(body), e.getMessage(), sofar);
         }
+    }
+
+    /** Core NATS: the server takes the bytes (flush proves that much) but nobody acknowledges storing them. */
+    private void sendCore(Connection nc, Config config, List<String> bodies) throws Exception {
+        for (String body : bodies) {
+            nc.publish(config.subject, checkedBytes(nc, body));
+        }
+        nc.flush(ACK_TIMEOUT);
+        for (String body : bodies) {
+            log.info("sent {} to subject {} with core NATS: no PubAck, so nothing confirms a stream stored it",
+                    Config.quoted(body), config.subject);
+        }
+    }
+
+    // ------------------------------------------------------------------ bulk
+
+    /** Publishes --count messages with at most --window PubAcks outstanding; only PubAcks count. */
+    private void publishMany(Connection nc, Config config) throws Exception {
+        int total = count == null ? 1 : count;
+        int inFlight = sync ? 1 : window;
+        JetStream js = nc.jetStream();
+        BulkResult result = new BulkResult(total);
+        Semaphore slots = new Semaphore(inFlight);
+        String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
+        byte[] generated = size == null ? null : generatedBody(size);
+        checkedBytes(nc, generated != null ? generated.length
+                : numbered(template, total).getBytes(StandardCharsets.UTF_8).length);
+
+        long start = System.nanoTime();
+        int sent = 0;
+        try {
+            for (int n = 1; n <= total && result.error.get() == null; n++) {
+                if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break; // nothing came back in time: stop sending, report below
+                }
+                byte[] data = generated != null ? generated : numbered(template, n).getBytes(StandardCharsets.UTF_8);
+                long sentAt = System.nanoTime();
+                CompletableFuture<PublishAck> future = js.publishAsync(config.subject, data,
+                        publishOptions(msgId == null ? null : numbered(msgId, n)));
+                sent++;
+                int index = n - 1;
+                future.whenComplete((ack, error) -> {
+                    result.record(index, ack, error, System.nanoTime() - sentAt, data.length);
+                    slots.release();
+                });
+            }
+        } catch (IllegalStateException e) {
+            result.error.compareAndSet(null, e); // the connection is gone: what was sent is settled below
+        }
+        slots.tryAcquire(inFlight, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report(result, total, sent, seconds, config);
+    }
+
+    private void report(BulkResult result, int total, int sent, double seconds, Config config) {
+        long confirmed = result.confirmed.get();
+        if (confirmed == total) {
+            log.info("published {} to stream {} (seq {}-{}{}), each confirmed by a PubAck",
+                    total == 1 ? "1 message" : total + " messages", result.stream.get(), result.firstSeq.get(),
+                    result.lastSeq.get(), result.duplicates.get() > 0 ? ", " + result.duplicates.get() + " duplicate=true" : "");
+            log.info(result.figures(seconds));
+            return;
+        }
+        Throwable error = result.error.get();
+        if (confirmed == 0 && error != null && isNoResponders(error)) {
+            throw noStream(config, "");
+        }
+        long unanswered = sent - confirmed - result.refused.get();
+        throw Config.fail(Config.EXIT_FAILED, "only %d of %d messages confirmed by a PubAck%s; %d not: %d refused, "
+                        + "%d sent without a PubAck (they may or may not be stored), %d never sent: %s",
+                confirmed, total, confirmed > 0 ? " (last stream seq " + result.lastSeq.get() + ")" : "",
+                total - confirmed, result.refused.get(), unanswered, total - sent, describe(error));
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause == null) {
+            return "no PubAck within " + ACK_TIMEOUT.toSeconds() + "s";
+        }
+        if (cause instanceof JetStreamApiException api) {
+            return "the server refused: " + api.getErrorDescription() + " (error " + api.getApiErrorCode() + ")";
+        }
+        if (cause instanceof java.util.concurrent.CancellationException || cause instanceof IllegalStateException) {
+            return "the connection to the server was lost before their PubAcks came back";
+        }
+        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return text.lines().findFirst().orElse("");
+    }
+
+    /** What the PubAcks of a bulk run said, filled in by jnats' callback threads. */
+    private static final class BulkResult {
+        final long[] latencyNanos;
+        final AtomicLong confirmed = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong firstSeq = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong lastSeq = new AtomicLong();
+        final AtomicReference<String> stream = new AtomicReference<>();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+
+        BulkResult(int total) {
+            latencyNanos = new long[total];
+            Arrays.fill(latencyNanos, -1);
+        }
+
+        void record(int index, PublishAck ack, Throwable failure, long nanos, int size) {
+            if (failure != null || ack == null) {
+                if (failure instanceof JetStreamApiException || failure != null && failure.getCause() instanceof JetStreamApiException) {
+                    refused.incrementAndGet(); // the server said no; anything else may still have been stored
+                }
+                error.compareAndSet(null, failure);
+                return;
+            }
+            latencyNanos[index] = nanos;
+            bytes.addAndGet(size);
+            stream.set(ack.getStream());
+            firstSeq.accumulateAndGet(ack.getSeqno(), Math::min);
+            lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
+            if (ack.isDuplicate()) {
+                duplicates.incrementAndGet();
+            }
+            confirmed.incrementAndGet();
+        }
+
+        String figures(double seconds) {
+            long[] sorted = Arrays.stream(latencyNanos).filter(n -> n >= 0).sorted().toArray();
+            return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
+                    Math.round(confirmed.get() / seconds), bytes.get() / seconds / 1e6, seconds,
+                    millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99));
+        }
+
+        private static String millis(long[] sorted, double quantile) {
+            long nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+            return String.format("%.2f ms", nanos / 1e6);
+        }
+    }
+
+    // --------------------------------------------------------------- helpers
+
+    private static PublishOptions publishOptions(String id) {
+        return id == null ? null : PublishOptions.builder().messageId(id).build();
+    }
+
+    private static String numbered(String template, int n) {
+        return template.replace(COUNT_PLACEHOLDER, Integer.toString(n));
+    }
+
+    private static byte[] generatedBody(int size) {
+        byte[] body = new byte[size];
+        for (int i = 0; i < size; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        return body;
+    }
+
+    /** The body's bytes, or one line saying it is over the server's limit (jnats would only throw). */
+    private static byte[] checkedBytes(Connection nc, String body) {
+        byte[] data = body.getBytes(StandardCharsets.UTF_8);
+        checkedBytes(nc, data.length);
+        return data;
+    }
+
+    private static void checkedBytes(Connection nc, long length) {
+        long limit = nc.getServerInfo().getMaxPayload();
+        if (length > limit) {
+            throw Config.fail(Config.EXIT_USAGE, "the message is %d bytes, over the server's max_payload of %d bytes: "
+                    + "send less (or raise max_payload in the server's config)", length, limit);
+        }
+    }
+
+    private static boolean isNoResponders(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("503")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Config.LabException noStream(Config config, String sofar) {
+        return Config.fail(Config.EXIT_NOT_FOUND, "no stream captures subject %s: run js-bootstrap first%s",
+                config.subject, sofar);
     }
 
     private static List<String> readStdinLines() throws IOException {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PubTest extends WithServer {
     @Test
@@ -62,6 +63,40 @@ class PubTest extends WithServer {
         bootstrap();
         ok(script("JsPub", "--", "--not-a-flag").go());
         assertEquals(List.of("--not-a-flag"), stored(1));
+    }
+
+    @Test
+    void countPublishesNumberedMessagesAndCountsOnlyPubAcks() throws Exception {
+        bootstrap();
+        Run.Result result = ok(script("JsPub", "--count", "3", "order {{Count}}").go());
+        assertEquals("INFO published 3 messages to stream LAB4_STREAM (seq 1-3), each confirmed by a PubAck",
+                result.outLines().get(0));
+        assertTrue(result.outLines().get(1).matches("INFO [\\d,]+ msgs/s, [\\d.]+ MB/s in [\\d.]+s; "
+                + "PubAck latency p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99 [\\d.]+ ms"), result.out());
+        assertEquals(List.of("order 1", "order 2", "order 3"), stored(1, 2, 3));
+    }
+
+    @Test
+    void sizeAndSyncPublishGeneratedBodies() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "2", "--size", "128", "--sync").go());
+        assertEquals(128, stored(2).get(0).length());
+    }
+
+    @Test
+    void countedMessageIdsMakeARerunAllDuplicates() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "3", "--msg-id", "order-{{Count}}").go());
+        Run.Result rerun = ok(script("JsPub", "--count", "3", "--msg-id", "order-{{Count}}").go());
+        assertEquals("INFO published 3 messages to stream LAB4_STREAM (seq 1-3, 3 duplicate=true), each confirmed "
+                + "by a PubAck", rerun.outLines().get(0));
+    }
+
+    @Test
+    void countWithoutAStreamSaysToBootstrap() throws Exception {
+        Run.Result result = script("JsPub", "--count", "100").go();
+        assertEquals(Config.EXIT_NOT_FOUND, result.exit(), result.toString());
+        assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
     }
 
     private static List<String> stored(long... sequences) throws Exception {
