@@ -11,7 +11,7 @@ JBANG ?= bin/jbang
 CATALOG_NAME ?= jslab
 
 export LAB
-SCRIPTS := js-bootstrap js-pub js-pull js-purge
+SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 CONFIGS := --config config.toml --lab-config labs/$(LAB)/config.toml
 # MSG goes to the script as one argument, byte for byte: $(value ...) keeps `$`
 # unexpanded and the quoting below keeps spaces and quotes.

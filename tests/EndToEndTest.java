@@ -26,6 +26,8 @@ class EndToEndTest extends WithServer {
         assertEquals("INFO published \"first message\" to stream LAB4_STREAM (seq 1)\n", pub.out());
         Run.Result pull = ok(Run.command(JBANG, "js-pull", "--max", "1").server(server).go());
         assertEquals(List.of("INFO pulled message: \"first message\"", "INFO acked"), pull.outLines().subList(0, 2));
+        Run.Result info = ok(Run.command(JBANG, "js-info").server(server).go());
+        assertEquals("  ack floor:      stream seq 1 (everything up to here is acked)", info.outLines().get(11));
         Run.Result purge = ok(Run.command(JBANG, "js-purge").server(server).go());
         assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", purge.out());
     }
@@ -50,7 +52,7 @@ class EndToEndTest extends WithServer {
     void makeRunRejectsAnUnknownScript() throws Exception {
         Run.Result result = Run.command("make", "run", "BIN=js-nope").server(server).go();
         assertEquals(2, result.exit());
-        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-purge (got 'js-nope')"),
+        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge (got 'js-nope')"),
                 result.err());
     }
 

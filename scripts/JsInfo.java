@@ -1,0 +1,123 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.tomlj:tomlj:1.1.1
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES Config.java
+//DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.api.ApiResponse;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "js-info", mixinStandardHelpOptions = true, version = Config.VERSION,
+        description = {
+                "Shows the stream (messages, bytes, first and last sequence, subjects) and the",
+                "durable consumer (pending, waiting for an ack, redelivered, last delivered)."},
+        footer = {"", "Examples:",
+                "  js-info",
+                "  js-info --json        # the server's own answers, unchanged"})
+public class JsInfo implements Callable<Integer> {
+    private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
+
+    @Mixin
+    Config.Options options;
+
+    @Option(names = "--json", description = "Print the server's raw stream and consumer info as one JSON object.")
+    boolean json;
+
+    public static void main(String... args) {
+        System.exit(Config.run(new JsInfo(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = options.load();
+        try (Connection nc = config.connect()) {
+            Message streamReply = ask(nc, "STREAM.INFO." + config.stream);
+            StreamInfo stream = new StreamInfo(streamReply);
+            if (stream.hasError()) {
+                throw notFound(stream, 10059, "stream %s not found at %s: run js-bootstrap first", config.stream, config.url);
+            }
+            Message consumerReply = ask(nc, "CONSUMER.INFO." + config.stream + "." + config.consumer);
+            ConsumerInfo consumer = new ConsumerInfo(consumerReply);
+            if (json) {
+                System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
+            } else {
+                printStream(stream);
+            }
+            if (consumer.hasError()) {
+                throw notFound(consumer, 10014, "consumer %s not found on stream %s: run js-bootstrap first",
+                        config.consumer, config.stream);
+            }
+            if (!json) {
+                printConsumer(consumer);
+            }
+        }
+        return 0;
+    }
+
+    private static void printStream(StreamInfo info) {
+        StreamConfiguration config = info.getConfiguration();
+        StreamState state = info.getStreamState();
+        System.out.printf("stream %s%n", config.getName());
+        row("subjects", String.join(", ", config.getSubjects()));
+        row("messages", String.format("%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
+        row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
+        row("last seq", String.valueOf(state.getLastSequence()));
+        row("storage", config.getStorageType().toString().toLowerCase() + ", duplicate window "
+                + config.getDuplicateWindow().toSeconds() + "s");
+    }
+
+    private static void printConsumer(ConsumerInfo info) {
+        ConsumerConfiguration config = info.getConsumerConfiguration();
+        System.out.printf("consumer %s%n", info.getName());
+        row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
+        row("ack pending", String.format("%,d (delivered, waiting for an ack)", info.getNumAckPending()));
+        row("redelivered", String.format("%,d", info.getRedelivered()));
+        row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
+        row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
+        row("settings", String.format("ack %s, ack wait %ds, max deliver %s", config.getAckPolicy(),
+                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
+                config.getMaxDeliver() < 1 ? "unlimited" : String.valueOf(config.getMaxDeliver())));
+    }
+
+    private static void row(String label, String value) {
+        System.out.printf("  %-15s %s%n", label + ":", value);
+    }
+
+    /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
+    private static Message ask(Connection nc, String api) throws Exception {
+        Message reply = nc.request("$JS.API." + api, null, API_TIMEOUT);
+        if (reply == null) {
+            throw Config.fail(Config.EXIT_FAILED, "the server did not answer $JS.API.%s within %ds", api,
+                    API_TIMEOUT.toSeconds());
+        }
+        return reply;
+    }
+
+    private static Config.LabException notFound(ApiResponse<?> reply, int notFoundCode, String format, Object... args) {
+        if (reply.getApiErrorCode() == notFoundCode) {
+            return Config.fail(Config.EXIT_NOT_FOUND, format, args);
+        }
+        return Config.fail(Config.EXIT_FAILED, "the server refused: %s (error %d)", reply.getDescription(),
+                reply.getApiErrorCode());
+    }
+
+    private static String text(Message reply) {
+        return new String(reply.getData(), StandardCharsets.UTF_8);
+    }
+}
