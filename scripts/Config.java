@@ -52,6 +52,7 @@ public final class Config {
     final Duration ackWait;
     final long maxDeliver;            // -1: no limit
     final Duration duplicateWindow;
+    final String storage;             // "file" or "memory"
 
     /** Where each setting came from, for error messages ("flag --stream", "config.toml:4"). */
     private final Map<String, String> sources;
@@ -261,7 +262,8 @@ public final class Config {
             new Key("recv.wait_secs", Long.class),
             new Key("consumer.ack_wait_secs", Long.class),
             new Key("consumer.max_deliver", Long.class),
-            new Key("stream.duplicate_window_secs", Long.class));
+            new Key("stream.duplicate_window_secs", Long.class),
+            new Key("stream.storage", String.class));
 
     private static final Map<String, Object> DEFAULTS = Map.of(
             "runtime.mode", "local",
@@ -272,7 +274,8 @@ public final class Config {
             "recv.wait_secs", 5L,
             "consumer.ack_wait_secs", 30L,
             "consumer.max_deliver", -1L,
-            "stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS);
+            "stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS,
+            "stream.storage", "file");
 
     private Config(Map<String, Object> values, Map<String, String> sources) {
         this.sources = sources;
@@ -285,6 +288,7 @@ public final class Config {
         this.ackWait = Duration.ofSeconds((Long) values.get("consumer.ack_wait_secs"));
         this.maxDeliver = (Long) values.get("consumer.max_deliver");
         this.duplicateWindow = Duration.ofSeconds((Long) values.get("stream.duplicate_window_secs"));
+        this.storage = (String) values.get("stream.storage");
     }
 
     /** Applies the layers lowest first: defaults, root file, lab file, environment, flags. */
@@ -376,6 +380,10 @@ public final class Config {
         String mode = (String) values.get("runtime.mode");
         if (!mode.equals("local") && !mode.equals("remote")) {
             throw invalid(sources, "runtime.mode", mode, "use \"local\" or \"remote\"");
+        }
+        String storage = (String) values.get("stream.storage");
+        if (!storage.equals("file") && !storage.equals("memory")) {
+            throw invalid(sources, "stream.storage", storage, "use \"file\" (kept on disk) or \"memory\"");
         }
         String url = (String) values.get("nats.url");
         if (!validUrl(url)) {

@@ -64,7 +64,7 @@ public class JsBootstrap implements Callable<Integer> {
 
     private void ensureStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
         StreamInfo existing = streamInfo(jsm, config.stream);
-        String describe = "subjects: " + config.subject + ", storage: file"
+        String describe = "subjects: " + config.subject + ", storage: " + config.storage
                 + (config.duplicateWindow.toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS ? "" : ", duplicate window " + seconds(config.duplicateWindow));
         if (existing == null) {
             addStream(jsm, config);
@@ -79,13 +79,13 @@ public class JsBootstrap implements Callable<Integer> {
         if (!current.getDuplicateWindow().equals(config.duplicateWindow)) {
             changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> " + seconds(config.duplicateWindow));
         }
-        boolean sameStorage = current.getStorageType() == StorageType.File;
+        boolean sameStorage = current.getStorageType() == storageType(config);
         if (sameStorage && changes.isEmpty()) {
             log.info("stream {} already exists, unchanged ({})", config.stream, describe);
         } else if (!sameStorage && !recreate) {
-            throw Config.fail(Config.EXIT_FAILED, "stream %s uses %s storage and storage cannot change in place: "
-                    + "rerun with --recreate to delete and recreate it (its messages are lost)",
-                    config.stream, current.getStorageType().toString().toLowerCase());
+            throw Config.fail(Config.EXIT_FAILED, "stream %s uses %s storage, the config asks for %s, and storage "
+                    + "cannot change in place: rerun with --recreate to delete and recreate it (its messages are lost)",
+                    config.stream, current.getStorageType().toString().toLowerCase(), config.storage);
         } else if (!sameStorage) {
             jsm.deleteStream(config.stream);
             addStream(jsm, config);
@@ -109,8 +109,12 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static StreamConfiguration withLabSettings(Config config, StreamConfiguration.Builder builder) {
-        return builder.name(config.stream).subjects(config.subject).storageType(StorageType.File)
+        return builder.name(config.stream).subjects(config.subject).storageType(storageType(config))
                 .duplicateWindow(config.duplicateWindow).build();
+    }
+
+    private static StorageType storageType(Config config) {
+        return config.storage.equals("memory") ? StorageType.Memory : StorageType.File;
     }
 
     /** 10065: another stream already captures the subject; name it so the user can choose. */

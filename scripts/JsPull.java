@@ -7,9 +7,11 @@
 //SOURCES Config.java
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
+import io.nats.client.BaseConsumerContext;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
 import io.nats.client.Message;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeoutException;
                 "  js-pull",
                 "  js-pull --max 1",
                 "  js-pull --no-ack      # then, after the ack wait, js-pull again: (delivery 2)",
+                "  js-pull --ephemeral   # read everything again; the durable consumer does not move",
+                "  js-pull --work-ms 5000   # kill it while it works: the message comes back",
                 "  js-pull --wait 1 --consumer OTHER_CONSUMER"})
 public class JsPull implements Callable<Integer> {
     private static final Logger log = Config.logger(JsPull.class);
@@ -49,6 +53,15 @@ public class JsPull implements Callable<Integer> {
     @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
     boolean nak;
 
+    @Option(names = "--ephemeral",
+            description = "Read through a throw-away consumer from the stream's first message, without acks; "
+                    + "the durable consumer's position does not change.")
+    boolean ephemeral;
+
+    @Option(names = "--work-ms", paramLabel = "MS",
+            description = "Pretend each message takes MS milliseconds of work before it is acked.")
+    long workMillis;
+
     public static void main(String... args) {
         System.exit(Config.run(new JsPull(), args));
     }
@@ -61,7 +74,16 @@ public class JsPull implements Callable<Integer> {
         if (noAck && nak) {
             throw Config.fail(Config.EXIT_USAGE, "--no-ack and --nak exclude each other: pick one");
         }
+        if (ephemeral && (noAck || nak)) {
+            throw Config.fail(Config.EXIT_USAGE, "--ephemeral reads without acks: leave out --no-ack and --nak");
+        }
+        if (workMillis < 0) {
+            throw Config.fail(Config.EXIT_USAGE, "--work-ms must be 0 or more, got %d", workMillis);
+        }
         Config config = options.load();
+        if (ephemeral) {
+            return readEphemeral(config);
+        }
         int handled = 0;
         boolean cameBack = false;
         try (Connection nc = config.connect()) {
@@ -78,14 +100,37 @@ public class JsPull implements Callable<Integer> {
                     cameBack = true;
                     break;
                 }
-                log.info("pulled message: {}{}", Config.quoted(new String(msg.getData(), StandardCharsets.UTF_8)),
-                        deliveryNote(msg));
+                log.info("pulled message: {}{}", body(msg), deliveryNote(msg));
+                if (workMillis > 0) {
+                    Thread.sleep(workMillis);
+                }
                 settle(msg, nc, ackWait);
                 handled++;
             }
         }
         log.info(summary(handled, cameBack, config));
         return 0;
+    }
+
+    /** Reads the whole stream through an ordered consumer the server forgets afterwards. */
+    private int readEphemeral(Config config) throws Exception {
+        int read = 0;
+        try (Connection nc = config.connect()) {
+            BaseConsumerContext reader = config.streamContext(nc)
+                    .createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(config.subject));
+            Message msg;
+            while ((max == null || read < max) && (msg = reader.next(config.wait)) != null) {
+                log.info("pulled message: {} (stream seq {})", body(msg), msg.metaData().streamSequence());
+                read++;
+            }
+        }
+        log.info("done: {} read through a throw-away consumer, no acks needed; durable consumer {} did not move",
+                read == 1 ? "1 message" : read + " messages", config.consumer);
+        return 0;
+    }
+
+    private static String body(Message msg) {
+        return Config.quoted(new String(msg.getData(), StandardCharsets.UTF_8));
     }
 
     private static String deliveryNote(Message msg) {

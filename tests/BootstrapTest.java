@@ -76,8 +76,9 @@ class BootstrapTest extends WithServer {
         }
         Run.Result refused = script("JsBootstrap").go();
         assertEquals(Config.EXIT_FAILED, refused.exit());
-        assertEquals("ERROR stream LAB4_STREAM uses memory storage and storage cannot change in place: rerun with "
-                + "--recreate to delete and recreate it (its messages are lost)\n", refused.err());
+        assertEquals("ERROR stream LAB4_STREAM uses memory storage, the config asks for file, and storage cannot "
+                + "change in place: rerun with --recreate to delete and recreate it (its messages are lost)\n",
+                refused.err());
 
         Run.Result recreated = bootstrap("--recreate");
         assertTrue(recreated.out().contains("INFO recreated stream LAB4_STREAM"), recreated.out());
