@@ -62,12 +62,28 @@ public final class NatsServer implements AutoCloseable {
         return Nats.connect(new io.nats.client.Options.Builder().server(url()).build());
     }
 
+    /** SIGKILL, as a crash or the OOM killer would: the store stays as it was on disk. */
+    void kill9() throws Exception {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts again on the same port and store, as after a crash or a reboot. */
+    void restart() throws Exception {
+        if (process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+        launch();
+    }
+
     private void launch() throws Exception {
         List<String> command = new ArrayList<>(List.of(binary(), "-a", "127.0.0.1", "-p", String.valueOf(port)));
         if (jetStream) {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

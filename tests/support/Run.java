@@ -79,6 +79,11 @@ public final class Run {
     }
 
     Result go() throws Exception {
+        return start().finish();
+    }
+
+    /** Starts the command and returns at once, for tests that act while it runs (kill -9 it, say). */
+    Started start() throws Exception {
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         // Only what the test sets; and no traces of the `make test` this may run under.
@@ -89,18 +94,55 @@ public final class Run {
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        return new Started(process, out, err, dir == null ? work : null);
+    }
+
+    /** A command still running. */
+    final class Started {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final Path tempDir;
+
+        private Started(Process process, Path out, Path err, Path tempDir) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+            this.tempDir = tempDir;
+        }
+
+        /** Waits until stdout contains the text (the process may still be running). */
+        void awaitOut(String text) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (!Files.readString(out).contains(text)) {
+                if (System.nanoTime() > deadline || !process.isAlive() && !Files.readString(out).contains(text)) {
+                    throw new AssertionError("never printed " + text + ": " + finish());
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
+        Result kill9() throws Exception {
             process.destroyForcibly();
-            throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n" + Files.readString(out) + Files.readString(err));
+            return finish();
         }
-        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        if (dir == null) {
-            deleteTree(work);
+
+        Result finish() throws Exception {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n"
+                        + Files.readString(out) + Files.readString(err));
+            }
+            Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            if (tempDir != null) {
+                deleteTree(tempDir);
+            }
+            return result;
         }
-        return result;
     }
 
     static void deleteTree(Path root) throws IOException {
