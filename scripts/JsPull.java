@@ -5,11 +5,14 @@
 //DEPS org.tomlj:tomlj:1.1.1
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES Config.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
 import io.nats.client.BaseConsumerContext;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
 import io.nats.client.Message;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
@@ -23,6 +26,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 @Command(name = "js-pull", mixinStandardHelpOptions = true, version = Config.VERSION,
         description = {
@@ -33,6 +37,7 @@ import java.util.concurrent.TimeoutException;
         footer = {"", "Examples:",
                 "  js-pull",
                 "  js-pull --max 1",
+                "  js-pull --count 100000 --batch 500 --quiet",
                 "  js-pull --no-ack      # then, after the ack wait, js-pull again: (delivery 2)",
                 "  js-pull --ephemeral   # read everything again; the durable consumer does not move",
                 "  js-pull --work-ms 5000   # kill it while it works: the message comes back",
@@ -44,8 +49,16 @@ public class JsPull implements Callable<Integer> {
     @Mixin
     Config.Options options;
 
-    @Option(names = "--max", paramLabel = "N", description = "Stop after N messages (default: no limit).")
+    @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Integer max;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+            description = "Fetch B messages per request, ack each, and confirm the acks once per batch "
+                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000).")
+    int batch;
+
+    @Option(names = "--quiet", description = "No line per message; just the summary with msgs/s and MB/s.")
+    boolean quiet;
 
     @Option(names = "--no-ack", description = "Do not ack: the server delivers each message again after the ack wait.")
     boolean noAck;
@@ -77,12 +90,21 @@ public class JsPull implements Callable<Integer> {
         if (ephemeral && (noAck || nak)) {
             throw Config.fail(Config.EXIT_USAGE, "--ephemeral reads without acks: leave out --no-ack and --nak");
         }
+        if (batch < 1) {
+            throw Config.fail(Config.EXIT_USAGE, "--batch must be at least 1, got %d", batch);
+        }
+        if (batch > 1 && (noAck || nak || ephemeral)) {
+            throw Config.fail(Config.EXIT_USAGE, "--batch acks every message: leave out --no-ack, --nak and --ephemeral");
+        }
         if (workMillis < 0) {
             throw Config.fail(Config.EXIT_USAGE, "--work-ms must be 0 or more, got %d", workMillis);
         }
         Config config = options.load();
         if (ephemeral) {
             return readEphemeral(config);
+        }
+        if (batch > 1 || quiet) {
+            return pullInBatches(config);
         }
         int handled = 0;
         boolean cameBack = false;
@@ -109,6 +131,59 @@ public class JsPull implements Callable<Integer> {
             }
         }
         log.info(summary(handled, cameBack, config));
+        return 0;
+    }
+
+    /**
+     * Fetches a batch, acks each message (acks are queued), then flushes: once the server answers
+     * the flush it has every ack of the batch, and only then do those messages count as processed.
+     */
+    private int pullInBatches(Config config) throws Exception {
+        AtomicLong acked = new AtomicLong();
+        long bytes = 0;
+        long start = 0;
+        long end = 0;
+        try (Connection nc = config.connect();
+             Config.Progress progress = Config.Progress.start("acked", max == null ? 0 : max, acked::get)) {
+            ConsumerContext consumer = config.consumerContext(nc);
+            long maxAckPending = consumer.getCachedConsumerInfo().getConsumerConfiguration().getMaxAckPending();
+            if (maxAckPending > 0 && batch > maxAckPending) {
+                throw Config.fail(Config.EXIT_USAGE, "--batch %d is over consumer %s's max ack pending (%d): the server "
+                        + "would hold the rest back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
+            }
+            start = System.nanoTime();
+            while (max == null || acked.get() < max) {
+                int want = max == null ? batch : (int) Math.min(batch, max - acked.get());
+                int got = 0;
+                FetchConsumeOptions fetchOptions = FetchConsumeOptions.builder()
+                        .maxMessages(want).expiresIn(config.wait.toMillis()).build();
+                try (FetchConsumer fetch = consumer.fetch(fetchOptions)) {
+                    Message msg;
+                    while ((msg = fetch.nextMessage()) != null) {
+                        if (!quiet) {
+                            log.info("pulled message: {}{}", body(msg), deliveryNote(msg));
+                        }
+                        msg.ack();
+                        bytes += msg.getData() == null ? 0 : msg.getData().length;
+                        got++;
+                    }
+                }
+                if (got == 0) {
+                    break;
+                }
+                nc.flush(ACK_CONFIRM_TIMEOUT);
+                acked.addAndGet(got);
+                end = System.nanoTime();
+                if (!quiet) {
+                    log.info("acked {}", got == 1 ? "1 message" : got + " messages");
+                }
+            }
+        }
+        double seconds = Math.max(1e-9, (end - start) / 1e9);
+        String count = acked.get() == 1 ? "1 message" : acked.get() + " messages";
+        String why = max != null && acked.get() == max ? "--max " + max : "none arrived in the last " + config.wait.toSeconds() + "s";
+        log.info("done: {} pulled and acked in batches of {} ({}): {} msgs/s, {} MB/s", count, batch, why,
+                String.format("%,.0f", acked.get() / seconds), String.format("%.1f", bytes / seconds / 1e6));
         return 0;
     }
 

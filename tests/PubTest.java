@@ -74,6 +74,7 @@ class PubTest extends WithServer {
         assertTrue(result.outLines().get(1).matches("INFO [\\d,]+ msgs/s, [\\d.]+ MB/s in [\\d.]+s; "
                 + "PubAck latency p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99 [\\d.]+ ms"), result.out());
         assertEquals(List.of("order 1", "order 2", "order 3"), stored(1, 2, 3));
+        assertEquals("", result.err(), "no progress line when stderr is not a terminal");
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PullTest extends WithServer {
     @Test
@@ -24,6 +25,42 @@ class PullTest extends WithServer {
         assertEquals(0, info.getNumAckPending(), "every ack reached the server");
         assertEquals(0, info.getNumPending());
         assertEquals(2, info.getAckFloor().getStreamSequence());
+    }
+
+    @Test
+    void batchesAckEveryMessageBeforeSayingDone() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "5").go());
+        Run.Result result = ok(script("JsPull", "--count", "5", "--batch", "2").go());
+        assertEquals(List.of(
+                "INFO pulled message: \"message 1\"", "INFO pulled message: \"message 2\"", "INFO acked 2 messages",
+                "INFO pulled message: \"message 3\"", "INFO pulled message: \"message 4\"", "INFO acked 2 messages",
+                "INFO pulled message: \"message 5\"", "INFO acked 1 message"), result.outLines().subList(0, 8));
+        assertTrue(result.outLines().get(8).matches("INFO done: 5 messages pulled and acked in batches of 2 "
+                + "\\(--max 5\\): [\\d,]+ msgs/s, [\\d.]+ MB/s"), result.out());
+        assertEquals("", result.err(), "no progress line when stderr is not a terminal");
+        ConsumerInfo info = consumerInfo();
+        assertEquals(0, info.getNumAckPending(), "every ack reached the server");
+        assertEquals(5, info.getAckFloor().getStreamSequence());
+    }
+
+    @Test
+    void quietPrintsOnlyTheSummary() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "300", "--size", "128").go());
+        Run.Result result = ok(script("JsPull", "--count", "300", "--batch", "100", "--quiet").go());
+        assertEquals(1, result.outLines().size(), result.out());
+        assertTrue(result.out().startsWith("INFO done: 300 messages pulled and acked in batches of 100 (--max 300): "));
+        assertEquals(300, consumerInfo().getAckFloor().getStreamSequence());
+    }
+
+    @Test
+    void batchOverMaxAckPendingIsRefusedUpFront() throws Exception {
+        bootstrap();
+        Run.Result result = script("JsPull", "--batch", "2000").go();
+        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals("ERROR --batch 2000 is over consumer LAB4_CONSUMER's max ack pending (1000): the server would "
+                + "hold the rest back; use --batch 1000 or less\n", result.err());
     }
 
     @Test
