@@ -8,6 +8,8 @@ BIN   ?=
 MSG   ?=
 ARGS  ?=
 JBANG ?= bin/jbang
+# Scripts start as plain java once JBang has built them (bin/lab-run); RUN=bin/jbang goes through JBang every time.
+RUN   ?= bin/lab-run
 CATALOG_NAME ?= jslab
 
 export LAB
@@ -17,20 +19,21 @@ CONFIGS := --config config.toml --lab-config labs/$(LAB)/config.toml
 # unexpanded and the quoting below keeps spaces and quotes.
 MSG_ARG = $(if $(value MSG),-- '$(subst ','\'',$(value MSG))')
 
-.PHONY: help setup server server-stop run demo test catalog check-lab
+.PHONY: help setup server server-stop run demo test bench catalog check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
 	@echo "  make test                   the tests (they start their own nats-server)"
+	@echo "  make bench [QUICK=1]        throughput vs plain jnats, start-up and memory; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
 setup:
-	@$(JBANG) --version >/dev/null
+	@JBANG_FETCH_ONLY=1 $(JBANG)
 	@bin/lab-server install
 
 server: check-lab
@@ -45,17 +48,20 @@ check-lab:
 run: check-lab
 	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
 	@bin/lab-server ensure
-	@$(JBANG) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
+	@$(RUN) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
 
 demo: server
-	@$(JBANG) js-bootstrap $(CONFIGS)
-	@$(JBANG) js-pub $(CONFIGS) "first message"
-	@$(JBANG) js-pub $(CONFIGS) "second message"
-	@$(JBANG) js-pull $(CONFIGS)
-	@$(JBANG) js-purge $(CONFIGS)
+	@$(RUN) js-bootstrap $(CONFIGS)
+	@$(RUN) js-pub $(CONFIGS) "first message"
+	@$(RUN) js-pub $(CONFIGS) "second message"
+	@$(RUN) js-pull $(CONFIGS)
+	@$(RUN) js-purge $(CONFIGS)
 
 test: setup
 	@$(JBANG) tests/RunTests.java
+
+bench: setup
+	@$(JBANG) bench/Bench.java
 
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json

@@ -5,6 +5,7 @@
 //DEPS org.tomlj:tomlj:1.1.1
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES Config.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
 import io.nats.client.Connection;

@@ -5,6 +5,7 @@
 //DEPS org.tomlj:tomlj:1.1.1
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES Config.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
 import io.nats.client.Connection;
@@ -179,7 +180,7 @@ public class JsPub implements Callable<Integer> {
 
         long start = System.nanoTime();
         int sent = 0;
-        try {
+        try (Config.Progress progress = Config.Progress.start("confirmed", total, result.confirmed::get)) {
             for (int n = 1; n <= total && result.error.get() == null; n++) {
                 if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                     break; // nothing came back in time: stop sending, report below
@@ -197,8 +198,9 @@ public class JsPub implements Callable<Integer> {
             }
         } catch (IllegalStateException e) {
             result.error.compareAndSet(null, e); // the connection is gone: what was sent is settled below
+        } finally {
+            slots.tryAcquire(inFlight, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        slots.tryAcquire(inFlight, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         report(result, total, sent, seconds, config);
     }

@@ -33,6 +33,28 @@ class EndToEndTest extends WithServer {
     }
 
     @Test
+    void labRunStartsTheBuiltScriptLikeJbangDoes() throws Exception {
+        ok(Run.command(JBANG, "js-bootstrap").server(server).go());
+        String labRun = Run.REPO.resolve("bin/lab-run").toString();
+        Run.Result first = ok(Run.command(labRun, "js-info").server(server).go());
+        Run.Result again = ok(Run.command(labRun, "js-info").server(server).go()); // from the cached build and archive
+        Run.Result viaJbang = ok(Run.command(JBANG, "js-info").server(server).go());
+        assertEquals(viaJbang.out(), first.out());
+        assertEquals(viaJbang.out(), again.out());
+        assertEquals("", again.err());
+        Run.Result unknown = Run.command(labRun, "js-nope").go();
+        assertEquals(2, unknown.exit());
+        assertEquals("lab-run: no alias js-nope in jbang-catalog.json\n", unknown.err());
+    }
+
+    @Test
+    void makeRunCanGoThroughJbangEveryTime() throws Exception {
+        ok(Run.command("make", "run", "BIN=js-bootstrap", "RUN=bin/jbang").server(server).go());
+        Run.Result pub = ok(Run.command("make", "run", "BIN=js-pub", "RUN=bin/jbang", "MSG=via jbang").server(server).go());
+        assertEquals("INFO published \"via jbang\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    @Test
     void makeRunPassesTheMessageThroughUnchanged() throws Exception {
         String message = "it's a \"quoted\" message with $HOME, `ticks`, \\ and ünïcødé";
         ok(Run.command("make", "LAB=lab4_jetstream_basics", "run", "BIN=js-bootstrap").server(server).go());
