@@ -20,6 +20,7 @@ public final class NatsServer implements AutoCloseable {
     final Path storeDir;
     private final boolean jetStream;
     private final Path log;
+    private Path configFile;
     private Process process;
 
     private NatsServer(boolean jetStream) throws IOException {
@@ -35,6 +36,15 @@ public final class NatsServer implements AutoCloseable {
 
     static NatsServer startWithoutJetStream() throws Exception {
         return start(false);
+    }
+
+    /** JetStream on, plus a server config (users, TLS, operator): the text may use {{store}} for the store dir. */
+    static NatsServer startWithConfig(String config) throws Exception {
+        NatsServer server = new NatsServer(true);
+        server.configFile = Files.createTempFile("nats-server-", ".conf");
+        Files.writeString(server.configFile, config.replace("{{store}}", server.storeDir.toString()));
+        server.launch();
+        return server;
     }
 
     private static NatsServer start(boolean jetStream) throws Exception {
@@ -78,7 +88,11 @@ public final class NatsServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        List<String> command = new ArrayList<>(List.of(binary(), "-a", "127.0.0.1", "-p", String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of(binary()));
+        if (configFile != null) {
+            command.addAll(List.of("-c", configFile.toString()));
+        }
+        command.addAll(List.of("-a", "127.0.0.1", "-p", String.valueOf(port)));
         if (jetStream) {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
@@ -134,5 +148,8 @@ public final class NatsServer implements AutoCloseable {
         }
         Run.deleteTree(storeDir);
         Files.deleteIfExists(log);
+        if (configFile != null) {
+            Files.deleteIfExists(configFile);
+        }
     }
 }
