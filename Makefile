@@ -12,9 +12,12 @@ JBANG ?= bin/jbang
 RUN   ?= bin/lab-run
 CATALOG_NAME ?= jslab
 
-export LAB
+# Another lab config, e.g. the remote example: make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.remote.toml
+LAB_CONFIG ?= labs/$(LAB)/config.toml
+
+export LAB LAB_CONFIG
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
-CONFIGS := --config config.toml --lab-config labs/$(LAB)/config.toml
+CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 # MSG goes to the script as one argument, byte for byte: $(value ...) keeps `$`
 # unexpanded and the quoting below keeps spaces and quotes.
 MSG_ARG = $(if $(value MSG),-- '$(subst ','\'',$(value MSG))')
@@ -44,6 +47,7 @@ server-stop:
 
 check-lab:
 	@test -f labs/$(LAB)/config.toml || { echo "make: no lab '$(LAB)': labs/$(LAB)/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
+	@test -f "$(LAB_CONFIG)" || { echo "make: LAB_CONFIG=$(LAB_CONFIG) does not exist" >&2; exit 2; }
 
 run: check-lab
 	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
