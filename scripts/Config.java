@@ -447,6 +447,12 @@ public final class Config {
             return fail(EXIT_UNREACHABLE, "the server at %s requires TLS: use a tls:// URL and trust its CA with "
                     + "[nats.tls] ca_file (or --tlsca)", displayUrl());
         }
+        if (handshakeFirst && (all.contains("unrecognized ssl message") || all.contains("ssl")
+                || all.contains("timeoutexception"))) {
+            return fail(EXIT_UNREACHABLE, "the server at %s did not take a TLS handshake first: leave out "
+                    + "handshake_first / --tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)",
+                    displayUrl());
+        }
         if (all.contains("ssl connection wanted by client") || all.contains("unrecognized ssl message")
                 || all.contains("plaintext connection")) {
             return fail(EXIT_UNREACHABLE, "TLS is configured but the server at %s does not speak TLS: use a nats:// "

@@ -121,6 +121,16 @@ class LoginTest {
     }
 
     @Test
+    void subscribeWithoutPermissionNamesTheSubject() throws Exception {
+        server = NatsServer.startWithConfig(secured.usersConfig());
+        ok(script("JsBootstrap", "--user", "alice", "--password", Secured.ALICE_PASSWORD).go());
+        Run.Result result = clean(script("JsPub", "--user", "carol", "--password", Secured.BOB_PASSWORD, "x").go());
+        assertEquals(Config.EXIT_FAILED, result.exit(), result.toString());
+        assertTrue(result.err().matches("ERROR permission denied: the server does not let user \"carol\" \\(with a "
+                + "password\\) subscribe to _INBOX\\.\\S+\n"), result.err());
+    }
+
+    @Test
     void userWithoutPasswordIsAConfigError() throws Exception {
         String config = WithServer.tomlFile("[nats.auth]\nuser = \"alice\"\n");
         Run.Result result = clean(Run.script("JsPub", "--lab-config", config, "x").go());
@@ -170,12 +180,13 @@ class LoginTest {
     // ------------------------------------------------------------------- nkey
 
     @Test
-    void nkeyFromFlagAndConfig() throws Exception {
+    void nkeyFromFlagConfigAndEnv() throws Exception {
         Path seed = secured.dir.resolve("user.nk");
         server = NatsServer.startWithConfig(secured.nkeyConfig(seed));
         theWholeLab(List.of("--nkey", seed.toString()), List.of());
         String config = WithServer.tomlFile("[nats.auth]\nnkey_seed_file = \"" + seed + "\"\n");
         theWholeLab(List.of("--lab-config", config), List.of());
+        theWholeLab(List.of(), List.of("NATS_NKEY", seed.toString()));
     }
 
     @Test
@@ -198,11 +209,13 @@ class LoginTest {
     // ------------------------------------------------------------------ creds
 
     @Test
-    void credsFromFlagAndEnv() throws Exception {
+    void credsFromFlagEnvAndConfig() throws Exception {
         Path creds = secured.dir.resolve("lab.creds");
         server = NatsServer.startWithConfig(secured.operatorConfig(creds, false));
         theWholeLab(List.of("--creds", creds.toString()), List.of());
         theWholeLab(List.of(), List.of("NATS_CREDS", creds.toString()));
+        String config = WithServer.tomlFile("[nats.auth]\ncreds_file = \"" + creds + "\"\n");
+        theWholeLab(List.of("--lab-config", config), List.of());
     }
 
     @Test

@@ -98,6 +98,16 @@ class TlsTest {
                 + "host name in its certificate\n", result.err());
     }
 
+    /** nats-server 2.9 has no handshake_first, so only the mismatch can be shown here. */
+    @Test
+    void handshakeFirstAgainstAServerThatSendsInfoFirst() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
+        Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"), "--tlsfirst").go();
+        assertEquals(Config.EXIT_UNREACHABLE, result.exit(), result.toString());
+        assertEquals("ERROR the server at " + tlsUrl() + " did not take a TLS handshake first: leave out handshake_first "
+                + "/ --tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)\n", result.err());
+    }
+
     @Test
     void clientCertificateWithoutItsKeyIsAConfigError() {
         Run.Result result = run(List.of("JsInfo", "--tlscert", secured.file("client.pem")));

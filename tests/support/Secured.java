@@ -33,12 +33,14 @@ final class Secured {
                     { user: alice, password: "%s",
                       permissions: { publish: { allow: ["lab4.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>"] },
                                      subscribe: { allow: ["_INBOX.>"] } } },
+                    { user: carol, password: "%s",
+                      permissions: { publish: { allow: [">"] }, subscribe: { deny: ["_INBOX.>"] } } },
                     { user: bob, password: "%s",
                       permissions: { publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.CONSUMER.INFO.>"] },
                                      subscribe: { allow: ["_INBOX.>"] } } }
                   ]
                 }
-                """.formatted(ALICE_PASSWORD, BOB_PASSWORD);
+                """.formatted(ALICE_PASSWORD, BOB_PASSWORD, BOB_PASSWORD);
     }
 
     String tokenConfig() {
