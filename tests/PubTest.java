@@ -5,10 +5,13 @@ import io.nats.client.api.MessageInfo;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PubTest extends WithServer {
     @Test
@@ -75,6 +78,17 @@ class PubTest extends WithServer {
                 + "PubAck latency p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99 [\\d.]+ ms"), result.out());
         assertEquals(List.of("order 1", "order 2", "order 3"), stored(1, 2, 3));
         assertEquals("", result.err(), "no progress line when stderr is not a terminal");
+    }
+
+    @Test
+    void longRunsShowProgressOnATerminalOnly() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) to give the run a terminal");
+        bootstrap();
+        String run = script("JsPub", "--count", "50000", "--sync").shellLine();
+        Run.Result onTerminal = ok(Run.command("script", "-qec", run, "/dev/null").server(server).timeout(120).go());
+        assertTrue(onTerminal.out().matches("(?s).*\\r[\\d,]+ of 50,000 confirmed, [\\d,]+ msgs/s, ETA \\d+s.*"),
+                onTerminal.out());
+        assertTrue(onTerminal.out().contains("INFO published 50000 messages"), onTerminal.out());
     }
 
     @Test

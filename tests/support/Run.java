@@ -49,6 +49,15 @@ public final class Run {
         return run.in(REPO);
     }
 
+    /** The command as one shell line, each word single-quoted: to run it under script(1), say. */
+    String shellLine() {
+        StringBuilder line = new StringBuilder();
+        for (String word : command) {
+            line.append(line.length() == 0 ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return line.toString();
+    }
+
     Run args(String... more) {
         command.addAll(List.of(more));
         return this;
