@@ -315,6 +315,9 @@ class LoginTest {
         pull.addAll(List.of("--max", "1"));
         assertEquals("INFO pulled message: \"secured hello\"", ok(run("JsPull", pull, env)).outLines().get(0));
         assertTrue(ok(run("JsInfo", common, env)).out().contains("ack floor:      stream seq 1"));
+        List<String> json = new ArrayList<>(common);
+        json.add("--json");
+        assertTrue(ok(run("JsInfo", json, env)).out().startsWith("{\"stream\":{"), "and no secret in the raw info");
         assertTrue(ok(run("JsPurge", common, env)).out().startsWith("INFO purged 1 message from stream " + stream));
     }
 
