@@ -85,7 +85,8 @@ public final class Config {
     final String keyFile;
     final boolean handshakeFirst;
 
-    /** Where each setting came from, for error messages ("flag --stream", "config.toml:4"). */
+    /** Every setting in force by its key, and where each came from ("flag --stream", "config.toml:4"). */
+    private final Map<String, Object> values;
     private final Map<String, String> sources;
 
     /** Flags every script shares; the values override env and config files. */
@@ -265,6 +266,11 @@ public final class Config {
         }
     }
 
+    /** "1 message", "2 messages": the count every script's summary line starts with. */
+    static String messages(long n) {
+        return n == 1 ? "1 message" : n + " messages";
+    }
+
     /** A message body as the lab prints it: in double quotes, with escapes. */
     static String quoted(String text) {
         StringBuilder out = new StringBuilder("\"");
@@ -405,12 +411,17 @@ public final class Config {
         if (credsFile != null) {
             builder.authHandler(Nats.credentials(credsFile));
         }
-        if (caFile != null || certFile != null || url.startsWith("tls://") || url.startsWith("wss://")) {
+        if (usesTls()) {
             builder.sslContext(sslContext());
         }
         if (handshakeFirst) {
             builder.tlsFirst();
         }
+    }
+
+    /** TLS when the URL asks for it or a CA or client certificate is configured. */
+    private boolean usesTls() {
+        return caFile != null || certFile != null || url.startsWith("tls://") || url.startsWith("wss://");
     }
 
     private boolean loginIsSet() {
@@ -467,8 +478,7 @@ public final class Config {
             return fail(EXIT_UNREACHABLE, "the TLS handshake with %s failed: the certificate is not trusted%s; give the "
                     + "CA that signed it with [nats.tls] ca_file (or --tlsca)", displayUrl(), tls);
         }
-        boolean tlsInUse = caFile != null || url.startsWith("tls://") || url.startsWith("wss://");
-        if (tlsInUse && certFile == null && all.contains("timeoutexception")) {
+        if (usesTls() && certFile == null && all.contains("timeoutexception")) {
             return fail(EXIT_UNREACHABLE, "the server at %s accepted the TLS handshake but then went silent: it probably "
                     + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)", displayUrl());
         }
@@ -725,6 +735,7 @@ public final class Config {
             "stream.storage", "file");
 
     private Config(Map<String, Object> values, Map<String, String> sources) {
+        this.values = values;
         this.sources = sources;
         this.mode = (String) values.get("runtime.mode");
         this.url = (String) values.get("nats.url");
@@ -938,28 +949,10 @@ public final class Config {
             if (!sources.containsKey(key)) {
                 continue;
             }
-            Object value = switch (key) {
-                case "runtime.mode" -> mode;
-                case "nats.url" -> displayUrl();
-                case "nats.subject" -> subject;
-                case "nats.stream" -> stream;
-                case "nats.consumer" -> consumer;
-                case "recv.wait_secs" -> wait.toSeconds();
-                case "consumer.ack_wait_secs" -> ackWait.toSeconds();
-                case "consumer.max_deliver" -> maxDeliver;
-                case "stream.duplicate_window_secs" -> duplicateWindow.toSeconds();
-                case "stream.storage" -> storage;
-                case "nats.auth.user" -> user;
-                case "nats.auth.password", "nats.auth.token" -> "****";
-                case "nats.auth.nkey_seed_file" -> nkeySeedFile;
-                case "nats.auth.creds_file" -> credsFile;
-                case "nats.tls.ca_file" -> caFile;
-                case "nats.tls.cert_file" -> certFile;
-                case "nats.tls.key_file" -> keyFile;
-                case "nats.tls.handshake_first" -> handshakeFirst;
-                default -> "?";
-            };
-            String shown = value instanceof String text && !"****".equals(text) ? quoted(text) : String.valueOf(value);
+            Object value = values.get(key);
+            String shown = SECRET_KEYS.contains(key) ? "****"
+                    : key.equals("nats.url") ? quoted(displayUrl())
+                    : value instanceof String text ? quoted(text) : String.valueOf(value);
             out.append(String.format("  %-30s = %-32s  %s%n", key, shown, sources.get(key)));
         }
         return out.toString();

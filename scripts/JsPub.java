@@ -209,7 +209,7 @@ public class JsPub implements Callable<Integer> {
         long confirmed = result.confirmed.get();
         if (confirmed == total) {
             log.info("published {} to stream {} (seq {}-{}{}), each confirmed by a PubAck",
-                    total == 1 ? "1 message" : total + " messages", result.stream.get(), result.firstSeq.get(),
+                    Config.messages(total), result.stream.get(), result.firstSeq.get(),
                     result.lastSeq.get(), result.duplicates.get() > 0 ? ", " + result.duplicates.get() + " duplicate=true" : "");
             log.info(result.figures(seconds));
             return;
@@ -225,9 +225,15 @@ public class JsPub implements Callable<Integer> {
                 total - confirmed, result.refused.get(), unanswered, total - sent, describe(error));
     }
 
+    /** A failed future's exception without the CompletionException or ExecutionException it may come wrapped in. */
+    private static Throwable unwrapped(Throwable error) {
+        boolean wrapper = error instanceof java.util.concurrent.CompletionException
+                || error instanceof java.util.concurrent.ExecutionException;
+        return wrapper && error.getCause() != null ? error.getCause() : error;
+    }
+
     private static String describe(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = unwrapped(error);
         if (cause == null) {
             return "no PubAck within " + ACK_TIMEOUT.toSeconds() + "s";
         }
@@ -260,7 +266,7 @@ public class JsPub implements Callable<Integer> {
 
         void record(int index, PublishAck ack, Throwable failure, long nanos, int size) {
             if (failure != null || ack == null) {
-                if (failure instanceof JetStreamApiException || failure != null && failure.getCause() instanceof JetStreamApiException) {
+                if (unwrapped(failure) instanceof JetStreamApiException) {
                     refused.incrementAndGet(); // the server said no; anything else may still have been stored
                 }
                 error.compareAndSet(null, failure);

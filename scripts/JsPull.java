@@ -175,12 +175,12 @@ public class JsPull implements Callable<Integer> {
                 acked.addAndGet(got);
                 end = System.nanoTime();
                 if (!quiet) {
-                    log.info("acked {}", got == 1 ? "1 message" : got + " messages");
+                    log.info("acked {}", Config.messages(got));
                 }
             }
         }
         double seconds = Math.max(1e-9, (end - start) / 1e9);
-        String count = acked.get() == 1 ? "1 message" : acked.get() + " messages";
+        String count = Config.messages(acked.get());
         String why = max != null && acked.get() == max ? "--max " + max : "none arrived in the last " + config.wait.toSeconds() + "s";
         log.info("done: {} pulled and acked in batches of {} ({}): {} msgs/s, {} MB/s", count, batch, why,
                 String.format("%,.0f", acked.get() / seconds), String.format("%.1f", bytes / seconds / 1e6));
@@ -200,7 +200,7 @@ public class JsPull implements Callable<Integer> {
             }
         }
         log.info("done: {} read through a throw-away consumer, no acks needed; durable consumer {} did not move",
-                read == 1 ? "1 message" : read + " messages", config.consumer);
+                Config.messages(read), config.consumer);
         return 0;
     }
 
@@ -244,7 +244,7 @@ public class JsPull implements Callable<Integer> {
     }
 
     private String summary(int handled, boolean cameBack, Config config) {
-        String count = (handled == 1 ? "1 message" : handled + " messages") + " pulled and "
+        String count = Config.messages(handled) + " pulled and "
                 + (noAck ? "not acked" : nak ? "nak'd" : "acked");
         if (max != null && handled == max) {
             return "done: " + count + " (--max " + max + ")";

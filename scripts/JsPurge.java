@@ -64,7 +64,7 @@ public class JsPurge implements Callable<Integer> {
             config.streamContext(nc); // a missing stream gets the usual one-line error
             if (dryRun) {
                 long wouldGo = countToPurge(nc.jetStreamManagement(), config.stream, subject);
-                log.info("dry run: would purge {} from stream {}{}; nothing was removed", messages(wouldGo),
+                log.info("dry run: would purge {} from stream {}{}; nothing was removed", Config.messages(wouldGo),
                         config.stream, scope);
                 return 0;
             }
@@ -72,7 +72,7 @@ public class JsPurge implements Callable<Integer> {
             if (!response.isSuccess()) {
                 throw Config.fail(Config.EXIT_FAILED, "the server did not confirm the purge of stream %s", config.stream);
             }
-            log.info("purged {} from stream {}{}", messages(response.getPurged()), config.stream, scope);
+            log.info("purged {} from stream {}{}", Config.messages(response.getPurged()), config.stream, scope);
         }
         return 0;
     }
@@ -142,9 +142,5 @@ public class JsPurge implements Callable<Integer> {
         ConsumerInfo info = jsm.addOrUpdateConsumer(stream, counter.build());
         jsm.deleteConsumer(stream, info.getName());
         return info.getNumPending();
-    }
-
-    private static String messages(long n) {
-        return n == 1 ? "1 message" : n + " messages";
     }
 }
