@@ -9,13 +9,6 @@
 // Every figure is measured on a nats-server this starts (free port, temp file store). Scripts
 // and the jnats baseline run as separate JVMs, the way a user runs them. QUICK=1: a smoke run.
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -93,22 +86,11 @@ public class Bench {
 
     /** A fresh stream (holding COUNT messages when pulling) and consumer, then one timed run. */
     static double measure(boolean publishing, int count, List<String> flags, List<String> mainAndArgs) throws Exception {
-        freshStream();
+        server.resetToLabStream();
         if (!publishing) {
             run(OUR_FLAGS, List.of("Baseline", "pub-async", "" + count, "" + SIZE, "1000"));
         }
         return rate(run(flags, mainAndArgs));
-    }
-
-    static void freshStream() throws Exception {
-        server.reset();
-        try (Connection nc = server.connect()) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            jsm.addStream(StreamConfiguration.builder().name("LAB4_STREAM").subjects("lab4.stream")
-                    .storageType(StorageType.File).build());
-            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
-                    .ackPolicy(AckPolicy.Explicit).build());
-        }
     }
 
     static String run(List<String> flags, List<String> mainAndArgs) throws Exception {
@@ -134,7 +116,7 @@ public class Bench {
     // ----------------------------------------------------------------- startup
 
     static void startup() throws Exception {
-        freshStream();
+        server.resetToLabStream();
         String builtClasspath = Run.command(Run.REPO.resolve("bin/jbang").toString(), "info", "classpath",
                 "scripts/JsPub.java").go().out().strip();
         String jbang = Run.REPO.resolve("bin/jbang").toString();

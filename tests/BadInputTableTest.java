@@ -2,11 +2,6 @@
 // one line on stderr, nothing claimed on stdout, and the stream's message still there.
 
 import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -85,13 +80,8 @@ class BadInputTableTest extends WithServer {
 
     /** What js-bootstrap and one js-pub leave behind, set up directly to keep each row quick. */
     private static void bootstrappedWithOneMessage() throws Exception {
-        server.reset();
+        server.resetToLabStream();
         try (Connection nc = connect()) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            jsm.addStream(StreamConfiguration.builder().name("LAB4_STREAM").subjects("lab4.stream")
-                    .storageType(StorageType.File).build());
-            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
-                    .ackPolicy(AckPolicy.Explicit).build());
             nc.jetStream().publish("lab4.stream", "keep me".getBytes(StandardCharsets.UTF_8));
         }
     }

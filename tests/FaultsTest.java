@@ -78,7 +78,7 @@ class FaultsTest {
         assertTrue(next.outLines().contains("INFO pulled message: \"m2\""), next.toString());
         assertTrue(next.outLines().contains("INFO pulled message: \"m3\""), next.toString());
         assertTrue(next.out().endsWith("INFO done: 3 messages pulled and acked; none arrived in the last 2s\n"), next.toString());
-        ConsumerInfo consumer = consumerInfo();
+        ConsumerInfo consumer = server.labConsumer();
         assertEquals(0, consumer.getNumPending(), "nothing left undelivered");
         assertEquals(0, consumer.getNumAckPending(), "nothing left unacked");
         assertEquals(3, consumer.getAckFloor().getStreamSequence(), "all three acked");
@@ -120,12 +120,6 @@ class FaultsTest {
                 assertTrue(System.nanoTime() < deadline, "the publisher never got going");
                 Thread.sleep(20);
             }
-        }
-    }
-
-    private ConsumerInfo consumerInfo() throws Exception {
-        try (Connection nc = server.connect()) {
-            return nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER");
         }
     }
 }

@@ -1,6 +1,5 @@
 // js-pull: the lab's exact lines, acks the server has confirmed, and a clean stop.
 
-import io.nats.client.Connection;
 import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class PullTest extends WithServer {
                 "INFO pulled message: \"second message\"",
                 "INFO acked",
                 "INFO done: 2 messages pulled and acked; none arrived in the last 1s"), result.outLines());
-        ConsumerInfo info = consumerInfo();
+        ConsumerInfo info = server.labConsumer();
         assertEquals(0, info.getNumAckPending(), "every ack reached the server");
         assertEquals(0, info.getNumPending());
         assertEquals(2, info.getAckFloor().getStreamSequence());
@@ -39,7 +38,7 @@ class PullTest extends WithServer {
         assertTrue(result.outLines().get(8).matches("INFO done: 5 messages pulled and acked in batches of 2 "
                 + "\\(--max 5\\): [\\d,]+ msgs/s, [\\d.]+ MB/s"), result.out());
         assertEquals("", result.err(), "no progress line when stderr is not a terminal");
-        ConsumerInfo info = consumerInfo();
+        ConsumerInfo info = server.labConsumer();
         assertEquals(0, info.getNumAckPending(), "every ack reached the server");
         assertEquals(5, info.getAckFloor().getStreamSequence());
     }
@@ -51,7 +50,7 @@ class PullTest extends WithServer {
         Run.Result result = ok(script("JsPull", "--count", "300", "--batch", "100", "--quiet").go());
         assertEquals(1, result.outLines().size(), result.out());
         assertTrue(result.out().startsWith("INFO done: 300 messages pulled and acked in batches of 100 (--max 300): "));
-        assertEquals(300, consumerInfo().getAckFloor().getStreamSequence());
+        assertEquals(300, server.labConsumer().getAckFloor().getStreamSequence());
     }
 
     @Test
@@ -81,7 +80,7 @@ class PullTest extends WithServer {
                 "INFO pulled message: \"a\"", "INFO acked",
                 "INFO pulled message: \"b\"", "INFO acked",
                 "INFO done: 2 messages pulled and acked (--max 2)"), result.outLines());
-        assertEquals(1, consumerInfo().getNumPending());
+        assertEquals(1, server.labConsumer().getNumPending());
     }
 
     @Test
@@ -104,11 +103,5 @@ class PullTest extends WithServer {
         Run.Result result = script("JsPull").go();
         assertEquals(Config.EXIT_NOT_FOUND, result.exit());
         assertEquals("ERROR stream LAB4_STREAM not found at " + server.url() + ": run js-bootstrap first\n", result.err());
-    }
-
-    private static ConsumerInfo consumerInfo() throws Exception {
-        try (Connection nc = connect()) {
-            return nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER");
-        }
     }
 }
