@@ -39,6 +39,7 @@ public class Bench {
     static final List<Integer> WINDOWS = List.of(100, 1000, 4000);
     static final List<Integer> BATCHES = List.of(100, 500, 1000);
     static final int REPEAT = QUICK ? 1 : 3;
+    static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
     static final String SUFFIX = QUICK ? "-quick" : "";
 
@@ -54,6 +55,14 @@ public class Bench {
         long began = System.nanoTime();
         Path work = Files.createTempDirectory("bench-");
         server = NatsServer.startWithJetStream();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also on Ctrl-C: no server or client left behind
+            Measure.stopRunning();
+            try {
+                server.close();
+            } catch (Exception e) {
+                // it is going anyway
+            }
+        }));
         try {
             serverPid = findServerPid();
             List<String> flags = Clients.scriptFlags(Run.REPO);
@@ -109,7 +118,7 @@ public class Bench {
     static void measure(List<Clients.Work> works, List<Clients.Client> clients) throws Exception {
         for (Clients.Work work : works) {
             Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
-            for (int round = 0; round < REPEAT; round++) {
+            for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
                 for (Clients.Client client : clients) {
                     List<String> command = client.commandFor(work);
                     if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {

@@ -23,7 +23,18 @@ final class Measure {
     private static final Path GNU_TIME = Path.of("/usr/bin/time");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux, the unit of /proc/<pid>/stat times
 
+    private static volatile Process running; // stopped by stopRunning() when the benchmark is interrupted
+
     private Measure() {
+    }
+
+    /** For a shutdown hook: Ctrl-C or a kill of `make bench` leaves no client process behind. */
+    static void stopRunning() {
+        Process process = running;
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     /** What one run showed. Rates in msgs/s, times in seconds, RSS in MiB. */
@@ -70,6 +81,7 @@ final class Measure {
             long serverBefore = cpuTicks(serverPid);
             long start = System.nanoTime();
             Process process = builder.start();
+            running = process;
             long[] polled = {0, 0}; // VmHWM kB and CPU ticks, when GNU time is not there
             while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
@@ -82,6 +94,7 @@ final class Measure {
                 }
             }
             double wall = (System.nanoTime() - start) / 1e9;
+            running = null;
             double serverCpu = (cpuTicks(serverPid) - serverBefore) / (double) TICKS_PER_SECOND;
             String output = Files.readString(out);
             if (process.exitValue() != 0) {

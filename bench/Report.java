@@ -23,7 +23,7 @@ final class Report {
                 (after connecting, before closing). The scripts' and the jnats baseline's clocks cover the same section.
                 - **wall-clock**: messages over the time from starting the process to its exit (JVM start, connect, close).
                 - Every cell is the true median of %d run(s) (the mean of the two middle values for an even number); \
-                the clients' runs alternate, so they share the same noise.
+                runs of %,d messages or more are done once each. The clients' runs alternate, so they share the same noise.
                 - A run counts only if it exited 0, printed the count it was asked for, and the server agrees: after a \
                 publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at that \
                 count with no ack pending. Anything else stops the benchmark.
@@ -32,7 +32,7 @@ final class Report {
                 - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
                 - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
 
-                """.formatted(Bench.REPEAT, String.join(" ", flags()), Measure.rssMethod()));
+                """.formatted(Bench.REPEAT, Bench.LONG_RUN, String.join(" ", flags()), Measure.rssMethod()));
         Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
 
         List<Clients.Work> headline = List.of(
