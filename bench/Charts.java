@@ -5,7 +5,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
@@ -20,7 +19,7 @@ import java.util.function.ToDoubleFunction;
 
 final class Charts {
     private static final List<String> CLIENTS = List.of(Clients.SCRIPTS, Clients.JNATS, Clients.TUNED, Clients.C);
-    /** One colour per client in every chart; publish solid, pull dashed, wall-clock dotted. */
+    /** One colour per client in every chart; publish solid with circles, pull dashed with squares, wall-clock dotted. */
     private static final Map<String, Color> COLORS = Map.of(Clients.SCRIPTS, new Color(0x1f77b4),
             Clients.JNATS, new Color(0x2ca02c), Clients.TUNED, new Color(0xff7f0e), Clients.C, new Color(0xd62728));
 
@@ -58,13 +57,12 @@ final class Charts {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart chart = new XYChartBuilder().width(1150).height(520).title(title).xAxisTitle(x).yAxisTitle(y).build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisDecimalPattern("#,###");
         chart.getStyler().setXAxisDecimalPattern("#,###");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         return chart;
     }
 
@@ -90,9 +88,15 @@ final class Charts {
                 series.setLineColor(e.getValue());
                 series.setMarkerColor(e.getValue());
             });
-            BasicStroke line = name.endsWith("wall-clock") ? SeriesLines.DOT_DOT
-                    : name.contains(", pull") ? SeriesLines.DASH_DASH : SeriesLines.SOLID;
-            series.setLineStyle(line);
+            if (name.endsWith("wall-clock")) {
+                series.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[]{1f, 5f}, 0f));
+                series.setMarker(SeriesMarkers.DIAMOND);
+            } else if (name.contains(", pull")) {
+                series.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{12f, 6f}, 0f));
+                series.setMarker(SeriesMarkers.SQUARE);
+            } else {
+                series.setLineStyle(new BasicStroke(2f));
+            }
         }
     }
 
