@@ -16,7 +16,7 @@
 //       --latency array|hdr|none   keep every PubAck latency (today's long[]), a histogram, or nothing
 //   Prototype pull N BATCH [flags]                     pull + ack
 //       (today's js-pull, fetch a batch, ack each, flush, fetch the next, is `Baseline pull`)
-//       --depth D       up to D batches requested ahead (default 2); each batch is confirmed by an
+//       --depth D       up to D batches requested ahead (default 1); each batch is confirmed by an
 //                       ack-with-reply on its last message, while the next batch already flows
 //       --raw           through a core subscription: pull requests published to
 //                       $JS.API.CONSUMER.MSG.NEXT by hand, so jnats' JetStream message manager (which
@@ -227,7 +227,7 @@ public class Prototype {
     }
 
     static void pull(Connection nc, int count, int batch, List<String> flags) throws Exception {
-        int depth = flags.contains("--depth") ? Integer.parseInt(value(flags, "--depth")) : 2;
+        int depth = flags.contains("--depth") ? Integer.parseInt(value(flags, "--depth")) : 1;
         Source source = flags.contains("--raw") ? rawSource(nc) : jnatsSource(nc);
         pullPipelined(nc, source, count, batch, depth, flags.contains("--raw") ? "raw" : "jnats pull subscription");
     }
