@@ -40,7 +40,7 @@ class RedeliveryTest extends WithServer {
     @Test
     void noAckAndNakTogetherAreRejected() throws Exception {
         Run.Result result = script("JsPull", "--no-ack", "--nak").go();
-        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals(Exit.USAGE, result.exit());
         assertEquals("ERROR --no-ack and --nak exclude each other: pick one\n", result.err());
     }
 
