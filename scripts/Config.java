@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 final class Config {
     static final String DEFAULT_LAB = "lab4_jetstream_basics";
@@ -103,25 +102,19 @@ final class Config {
             "NATS_NKEY", "nats.auth.nkey_seed_file", "NATS_CREDS", "nats.auth.creds_file", "NATS_CA", "nats.tls.ca_file",
             "NATS_CERT", "nats.tls.cert_file", "NATS_KEY", "nats.tls.key_file");
 
-    /** One flag's value for a setting, e.g. ("nats.stream", "ORDERS", "--stream"); a null value was not given. */
-    record Flag(String key, Object value, String name) {
-    }
+    /** The flags that set a setting (each script takes those it uses), and the setting each one sets. */
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("--server", "nats.url"), Map.entry("--subject", "nats.subject"), Map.entry("--stream", "nats.stream"),
+            Map.entry("--consumer", "nats.consumer"), Map.entry("--wait", "recv.wait_secs"),
+            Map.entry("--user", "nats.auth.user"), Map.entry("--password", "nats.auth.password"),
+            Map.entry("--token", "nats.auth.token"), Map.entry("--nkey", "nats.auth.nkey_seed_file"),
+            Map.entry("--creds", "nats.auth.creds_file"), Map.entry("--tlsca", "nats.tls.ca_file"),
+            Map.entry("--tlscert", "nats.tls.cert_file"), Map.entry("--tlskey", "nats.tls.key_file"),
+            Map.entry("--tlsfirst", "nats.tls.handshake_first"));
 
-    /** A script's command-line flags (its picocli mixins): the settings they override, and which files to read. */
+    /** The command line: a flag's value by its name ("--stream"), null when it was not given or is not the script's. */
     interface Flags {
-        List<Flag> settings();
-
-        default Path configFile() {
-            return null;
-        }
-
-        default Path labConfigFile() {
-            return null;
-        }
-
-        default String context() {
-            return null;
-        }
+        Object value(String flag);
     }
 
     /** Every setting given so far, with where it came from; a higher layer puts over a lower one. */
@@ -183,15 +176,15 @@ final class Config {
     }
 
     /** Applies the layers lowest first: defaults, root file, lab file, natscli context, environment, flags. */
-    static Config load(Map<String, String> env, Flags... flags) {
+    static Config load(Map<String, String> env, Flags flags) {
         Layers layers = new Layers();
         DEFAULTS.forEach((key, value) -> layers.put(key, value, "built-in default"));
 
-        ConfigFile.read(fileToRead(first(flags, Flags::configFile), Path.of("config.toml")), layers, env);
-        ConfigFile.read(fileToRead(first(flags, Flags::labConfigFile), Path.of("labs", DEFAULT_LAB, "config.toml")),
+        ConfigFile.read(fileToRead((Path) flags.value("--config"), Path.of("config.toml")), layers, env);
+        ConfigFile.read(fileToRead((Path) flags.value("--lab-config"), Path.of("labs", DEFAULT_LAB, "config.toml")),
                 layers, env);
 
-        String context = first(flags, Flags::context);
+        String context = (String) flags.value("--context");
         if (context != null) {
             NatsContext.read(context, "flag --context", layers, env);
         } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
@@ -203,27 +196,12 @@ final class Config {
             String value = env.get(variable);
             layers.put(key, value == null || value.isEmpty() ? null : value, "env " + variable);
         });
-
-        for (Flags group : flags) {
-            for (Flag flag : group.settings()) {
-                layers.put(flag.key(), flag.value(), "flag " + flag.name());
-            }
-        }
+        FLAGS.forEach((flag, key) -> layers.put(key, flags.value(flag), "flag " + flag));
 
         Secrets secrets = Secrets.of(layers.string("nats.url"), layers.string("nats.auth.password"),
                 layers.string("nats.auth.token"));
         ConfigRules.validate(layers, secrets);
         return new Config(layers, secrets);
-    }
-
-    private static <T> T first(Flags[] flags, Function<Flags, T> what) {
-        for (Flags group : flags) {
-            T value = what.apply(group);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
     }
 
     /** A named file must exist; an unnamed default is used only when present. */

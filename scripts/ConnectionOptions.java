@@ -6,11 +6,12 @@
 //SOURCES Config.java Connector.java Secrets.java Exit.java
 
 import io.nats.client.Connection;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 final class ConnectionOptions implements Config.Flags {
     @Option(names = "--config", paramLabel = "FILE", description = "Root config file (default: ./config.toml, if present).")
@@ -66,44 +67,22 @@ final class ConnectionOptions implements Config.Flags {
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
     boolean verbose;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec script;
+
     private Config loaded;
     private Connector connector;
 
+    /** A flag's value, wherever the script declares it: here, or in its other groups of flags. */
     @Override
-    public List<Config.Flag> settings() {
-        return List.of(
-                new Config.Flag("nats.url", server, "--server"),
-                new Config.Flag("nats.auth.user", user, "--user"),
-                new Config.Flag("nats.auth.password", password, "--password"),
-                new Config.Flag("nats.auth.token", token, "--token"),
-                new Config.Flag("nats.auth.nkey_seed_file", nkey, "--nkey"),
-                new Config.Flag("nats.auth.creds_file", creds, "--creds"),
-                new Config.Flag("nats.tls.ca_file", tlsCa, "--tlsca"),
-                new Config.Flag("nats.tls.cert_file", tlsCert, "--tlscert"),
-                new Config.Flag("nats.tls.key_file", tlsKey, "--tlskey"),
-                new Config.Flag("nats.tls.handshake_first", tlsFirst, "--tlsfirst"));
+    public Object value(String flag) {
+        OptionSpec option = script.findOption(flag);
+        return option == null ? null : option.getValue();
     }
 
-    @Override
-    public Path configFile() {
-        return configFile;
-    }
-
-    @Override
-    public Path labConfigFile() {
-        return labConfigFile;
-    }
-
-    @Override
-    public String context() {
-        return context;
-    }
-
-    /** This run's settings: every layer, these flags and the script's other flag groups on top; --show-config ends here. */
-    Config load(Config.Flags... scriptFlags) {
-        List<Config.Flags> all = new ArrayList<>(List.of(this));
-        all.addAll(List.of(scriptFlags));
-        loaded = Config.load(System.getenv(), all.toArray(Config.Flags[]::new));
+    /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
+    Config load() {
+        loaded = Config.load(System.getenv(), this);
         if (showConfig || showConfigLines) {
             System.out.print(showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines());
             throw new LabException(Exit.OK, "");

@@ -74,14 +74,9 @@ public class JsBootstrap implements Callable<Integer> {
         }
     }
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    StreamOptions streamOptions;
-
-    @Mixin
-    ConsumerOptions consumerOptions;
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
+    @Mixin ConsumerOptions consumerOptions;
 
     @Option(names = "--recreate",
             description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
@@ -94,7 +89,7 @@ public class JsBootstrap implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = connection.load(streamOptions, consumerOptions);
+        Config config = connection.load();
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             try {

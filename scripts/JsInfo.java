@@ -59,14 +59,9 @@ public class JsInfo implements Callable<Integer> {
         }
     }
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    StreamOptions streamOptions;
-
-    @Mixin
-    ConsumerOptions consumerOptions;
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
+    @Mixin ConsumerOptions consumerOptions;
 
     @Option(names = "--json", description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
@@ -77,7 +72,7 @@ public class JsInfo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = connection.load(streamOptions, consumerOptions);
+        Config config = connection.load();
         try (Connection nc = connection.open(config)) {
             show(nc, config);
         }

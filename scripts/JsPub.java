@@ -109,11 +109,8 @@ public class JsPub implements Callable<Integer> {
 
     private static final String COUNT_PLACEHOLDER = "{{Count}}";
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    StreamOptions streamOptions;
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
 
     @Option(names = "--msg-id", paramLabel = "ID",
             description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
@@ -147,7 +144,7 @@ public class JsPub implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
-        Config config = connection.load(streamOptions);
+        Config config = connection.load();
         boolean bulk = count != null || size != null;
         List<String> bodies = bulk ? List.of() : message != null ? List.of(message) : readStdinLines();
         try (Connection nc = connection.open(config)) {

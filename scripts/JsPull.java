@@ -116,17 +116,10 @@ public class JsPull implements Callable<Integer> {
         return read;
     }
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    StreamOptions streamOptions;
-
-    @Mixin
-    ConsumerOptions consumerOptions;
-
-    @Mixin
-    WaitOptions waitOptions;
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
+    @Mixin ConsumerOptions consumerOptions;
+    @Mixin WaitOptions waitOptions;
 
     @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Integer max;
@@ -170,7 +163,7 @@ public class JsPull implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
-        Config config = connection.load(streamOptions, consumerOptions, waitOptions);
+        Config config = connection.load();
         try (Connection nc = connection.open(config)) {
             if (ephemeral) {
                 int read = readOrdered(JetStreamErrors.streamContext(nc, config.stream, config.shownUrl()),

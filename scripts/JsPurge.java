@@ -63,11 +63,8 @@ public class JsPurge implements Callable<Integer> {
         return response.getPurged();
     }
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    StreamOptions streamOptions; // here --subject means: purge only this subject
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions; // here --subject means: purge only this subject
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Range range;
@@ -91,7 +88,7 @@ public class JsPurge implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkFlags();
-        Config config = connection.load(streamOptions);
+        Config config = connection.load();
         String subject = streamOptions.subject != null ? config.subject : null;
         String scope = scope(subject);
         try (Connection nc = connection.open(config)) {

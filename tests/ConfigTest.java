@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,23 +37,16 @@ class ConfigTest {
             url = "nats://lab-host:4222"
             """;
 
-    /** Every flag a script can take, in the groups the scripts pick from. */
-    private static final class ScriptFlags {
-        final ConnectionOptions connection = new ConnectionOptions();
-        final StreamOptions stream = new StreamOptions();
-        final ConsumerOptions consumer = new ConsumerOptions();
-        final WaitOptions waiting = new WaitOptions();
+    /** The flags by name, as a script's command line gives them: here the two config files. */
+    private Map<String, Object> files(String root, String lab) throws Exception {
+        Map<String, Object> flags = new HashMap<>();
+        flags.put("--config", Files.writeString(dir.resolve("config.toml"), root));
+        flags.put("--lab-config", Files.writeString(dir.resolve("lab.toml"), lab));
+        return flags;
     }
 
-    private static Config load(ScriptFlags flags, Map<String, String> env) {
-        return Config.load(env, flags.connection, flags.stream, flags.consumer, flags.waiting);
-    }
-
-    private ScriptFlags files(String root, String lab) throws Exception {
-        ScriptFlags options = new ScriptFlags();
-        options.connection.configFile = Files.writeString(dir.resolve("config.toml"), root);
-        options.connection.labConfigFile = Files.writeString(dir.resolve("lab.toml"), lab);
-        return options;
+    private static Config load(Map<String, Object> flags, Map<String, String> env) {
+        return Config.load(env, flags::get);
     }
 
     @Test
@@ -86,12 +80,12 @@ class ConfigTest {
 
     @Test
     void flagsOverrideEverything() throws Exception {
-        ScriptFlags options = files(ROOT, LAB);
-        options.connection.server = "nats://flag-host:4222";
-        options.stream.subject = "flag.subject";
-        options.stream.stream = "FLAG_STREAM";
-        options.consumer.consumer = "FLAG_CONSUMER";
-        options.waiting.waitSecs = 2L;
+        Map<String, Object> options = files(ROOT, LAB);
+        options.put("--server", "nats://flag-host:4222");
+        options.put("--subject", "flag.subject");
+        options.put("--stream", "FLAG_STREAM");
+        options.put("--consumer", "FLAG_CONSUMER");
+        options.put("--wait", 2L);
         Config config = load(options, Map.of("NATS_URL", "nats://env-host:4222"));
         assertEquals("nats://flag-host:4222", config.url);
         assertEquals("flag.subject", config.subject);
@@ -108,11 +102,11 @@ class ConfigTest {
 
     @Test
     void namedFileThatIsMissingIsAnError() {
-        ScriptFlags options = new ScriptFlags();
-        options.connection.configFile = dir.resolve("nope.toml");
+        Map<String, Object> options = new HashMap<>();
+        options.put("--config", dir.resolve("nope.toml"));
         LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
         assertEquals(Exit.CONFIG, e.exitCode);
-        assertEquals("config file " + options.connection.configFile + " not found: check the path, or leave the flag out to use defaults",
+        assertEquals("config file " + options.get("--config") + " not found: check the path, or leave the flag out to use defaults",
                 e.getMessage());
     }
 
@@ -151,8 +145,8 @@ class ConfigTest {
 
     @Test
     void invalidValueFromAFlagIsAUsageError() throws Exception {
-        ScriptFlags options = files("", "");
-        options.consumer.consumer = "my consumer";
+        Map<String, Object> options = files("", "");
+        options.put("--consumer", "my consumer");
         LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
         assertEquals(Exit.USAGE, e.exitCode);
         assertTrue(e.getMessage().startsWith("flag --consumer: \"my consumer\" is not valid"), e.getMessage());
@@ -170,8 +164,8 @@ class ConfigTest {
     @Test
     void subjectWithWildcardOrSpaceIsRejected() throws Exception {
         for (String subject : new String[] {"lab4.*", "lab4.>", "lab 4", "", "lab4..x"}) {
-            ScriptFlags options = files("", "");
-            options.stream.subject = subject;
+            Map<String, Object> options = files("", "");
+            options.put("--subject", subject);
             LabException e = assertThrows(LabException.class, () -> load(options, Map.of()), subject);
             assertTrue(e.getMessage().startsWith("flag --subject: "), e.getMessage());
         }
