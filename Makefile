@@ -22,7 +22,7 @@ CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 # unexpanded and the quoting below keeps spaces and quotes.
 MSG_ARG = $(if $(value MSG),-- '$(subst ','\'',$(value MSG))')
 
-.PHONY: help setup server server-stop run demo test bench catalog check-lab
+.PHONY: help setup server server-stop run demo test bench catalog share check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
@@ -33,6 +33,7 @@ help:
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
+	@echo "  make share                  write share/<Script>.java: each script as one file that runs alone"
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
 setup:
@@ -51,7 +52,7 @@ check-lab:
 
 run: check-lab
 	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
-	@bin/lab-server ensure
+	@bin/lab-server ensure $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
 	@$(RUN) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
 
 demo: server
@@ -70,3 +71,7 @@ bench: setup
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json
 	@echo "registered: from any directory, try  jbang js-pub@$(CATALOG_NAME) \"hello\""
+
+# One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).
+share: setup
+	@$(JBANG) --quiet tools/Share.java share
