@@ -17,10 +17,8 @@ LAB_CONFIG ?= labs/$(LAB)/config.toml
 
 export LAB LAB_CONFIG
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
+check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
-# MSG goes to the script as one argument, byte for byte: $(value ...) keeps `$`
-# unexpanded and the quoting below keeps spaces and quotes.
-MSG_ARG = $(if $(value MSG),-- '$(subst ','\'',$(value MSG))')
 
 .PHONY: help setup server server-stop run demo test bench catalog check-lab
 
@@ -49,10 +47,19 @@ check-lab:
 	@test -f labs/$(LAB)/config.toml || { echo "make: no lab '$(LAB)': labs/$(LAB)/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
 	@test -f "$(LAB_CONFIG)" || { echo "make: LAB_CONFIG=$(LAB_CONFIG) does not exist" >&2; exit 2; }
 
+# MSG reaches the script as one argument, byte for byte, also when empty; ARGS as the words a
+# shell reads in it (quote as you would after the script's name). Both travel in the environment,
+# so make never expands a `$` in them and a newline cannot break the recipe. make itself drops
+# leading blanks from a variable set on its command line: MSG=' hi' make run ... keeps them.
+ifneq ($(origin MSG),file)
+run: export LAB_MSG := $(value MSG)
+endif
+run: export LAB_ARGS := $(value ARGS)
 run: check-lab
-	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
+	@$(call check_bin,$(BIN))
 	@bin/lab-server ensure
-	@$(RUN) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
+	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
+	  eval "set -- $$LAB_ARGS \"\$$@\""; $(RUN) $(BIN) $(CONFIGS) "$$@"
 
 demo: server
 	@$(RUN) js-bootstrap $(CONFIGS)
