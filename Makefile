@@ -20,7 +20,7 @@ SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 
-.PHONY: help setup server server-stop run demo test bench catalog check-lab
+.PHONY: help setup install server server-stop run demo test bench catalog check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
@@ -30,6 +30,7 @@ help:
 	@echo "  make bench [QUICK=1]        throughput vs plain jnats, start-up and memory; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
+	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
@@ -73,6 +74,10 @@ test: setup
 
 bench: setup
 	@$(JBANG) bench/Bench.java
+
+# Opt-in: never part of setup or test.
+install:
+	@bin/lab-install
 
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json
