@@ -11,6 +11,8 @@ JBANG ?= bin/jbang
 # Scripts start as plain java once JBang has built them (bin/lab-run); RUN=bin/jbang goes through JBang every time.
 RUN   ?= bin/lab-run
 CATALOG_NAME ?= jslab
+# make export writes its jars here.
+DIST  ?= dist
 
 # Another lab config, e.g. the remote example: make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.remote.toml
 LAB_CONFIG ?= labs/$(LAB)/config.toml
@@ -20,7 +22,7 @@ SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 
-.PHONY: help setup install server server-stop run demo test bench catalog check-lab
+.PHONY: help setup install server server-stop run demo test bench catalog export check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
@@ -32,6 +34,7 @@ help:
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
+	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $(DIST)/js-pub.jar"
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
 setup:
@@ -78,6 +81,10 @@ bench: setup
 # Opt-in: never part of setup or test.
 install:
 	@bin/lab-install
+
+export:
+	@$(foreach bin,$(or $(BIN),$(SCRIPTS)),$(call check_bin,$(bin));)
+	@bin/lab-export $(DIST) $(or $(BIN),$(SCRIPTS))
 
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json
