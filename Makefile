@@ -11,18 +11,18 @@ JBANG ?= bin/jbang
 # Scripts start as plain java once JBang has built them (bin/lab-run); RUN=bin/jbang goes through JBang every time.
 RUN   ?= bin/lab-run
 CATALOG_NAME ?= jslab
+# make export writes its jars here.
+DIST  ?= dist
 
 # Another lab config, e.g. the remote example: make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.remote.toml
 LAB_CONFIG ?= labs/$(LAB)/config.toml
 
 export LAB LAB_CONFIG
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
+check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
-# MSG goes to the script as one argument, byte for byte: $(value ...) keeps `$`
-# unexpanded and the quoting below keeps spaces and quotes.
-MSG_ARG = $(if $(value MSG),-- '$(subst ','\'',$(value MSG))')
 
-.PHONY: help setup server server-stop run demo test bench catalog check-lab
+.PHONY: help setup install server server-stop run demo test bench catalog share export check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
@@ -33,7 +33,10 @@ help:
 	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
+	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
+	@echo "  make share                  write share/<Script>.java: each script as one file that runs alone"
+	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $(DIST)/js-pub.jar"
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
 setup:
@@ -50,10 +53,18 @@ check-lab:
 	@test -f labs/$(LAB)/config.toml || { echo "make: no lab '$(LAB)': labs/$(LAB)/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
 	@test -f "$(LAB_CONFIG)" || { echo "make: LAB_CONFIG=$(LAB_CONFIG) does not exist" >&2; exit 2; }
 
+# MSG reaches the script as one argument, byte for byte, also when empty; ARGS as the words a
+# shell reads in it (quote as you would after the script's name). Both travel in the environment,
+# so make never expands a `$` in them and a newline cannot break the recipe. make itself drops
+# leading blanks from a variable set on its command line: MSG=' hi' make run ... keeps them.
+ifneq ($(origin MSG),file)
+run: export LAB_MSG := $(value MSG)
+endif
+run: export LAB_ARGS := $(value ARGS)
 run: check-lab
-	@case " $(SCRIPTS) " in *" $(BIN) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(BIN)')" >&2; exit 2 ;; esac
-	@bin/lab-server ensure
-	@$(RUN) $(BIN) $(CONFIGS) $(ARGS) $(MSG_ARG)
+	@$(call check_bin,$(BIN))
+	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
+	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure $(BIN) $(CONFIGS) "$$@" && $(RUN) $(BIN) $(CONFIGS) "$$@"
 
 demo: server
 	@$(RUN) js-bootstrap $(CONFIGS)
@@ -68,6 +79,18 @@ test: setup
 bench: setup
 	@$(JBANG) bench/Bench.java
 
+# Opt-in: never part of setup or test.
+install:
+	@bin/lab-install
+
+export:
+	@$(foreach bin,$(or $(BIN),$(SCRIPTS)),$(call check_bin,$(bin));)
+	@bin/lab-export $(DIST) $(or $(BIN),$(SCRIPTS))
+
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json
 	@echo "registered: from any directory, try  jbang js-pub@$(CATALOG_NAME) \"hello\""
+
+# One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).
+share: setup
+	@$(JBANG) --quiet tools/Share.java share

@@ -1,10 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: a stream stores the messages published to its subjects; a durable pull consumer on it
+// hands them out and needs an explicit ack for each. Safe to rerun: what matches is left alone.
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//DEPS org.tomlj:tomlj:1.1.1
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Config.java
+//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -29,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = Config.VERSION,
+@Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Creates the stream that stores the lab's subject and a durable pull consumer",
                 "with explicit acks. Safe to rerun: what already matches is left alone."},
@@ -38,10 +40,43 @@ import java.util.concurrent.Callable;
                 "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER",
                 "  js-bootstrap --recreate     # after a change the server cannot apply in place"})
 public class JsBootstrap implements Callable<Integer> {
-    private static final Logger log = Config.logger(JsBootstrap.class);
+    private static final Logger log = Output.logger(JsBootstrap.class);
 
-    @Mixin
-    Config.Options options;
+    /** Creates the stream and its durable pull consumer, or brings existing ones in line with the config. */
+    void setUp(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
+        StreamConfiguration stream = StreamConfiguration.builder()
+                .name(config.stream)
+                .subjects(config.subject)                // it stores every message published to this subject
+                .storageType(storageType(config.storage)) // File: kept on disk, across restarts
+                .duplicateWindow(config.duplicateWindow) // a Nats-Msg-Id seen within it is not stored again
+                .build();
+        StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
+        if (existing == null) {
+            jsm.addStream(stream);
+            log.info("created stream {} ({})", config.stream, describe(stream));
+        } else {
+            bringInLine(jsm, existing.getConfiguration(), stream); // updateStream, or --recreate
+        }
+        ConsumerConfiguration consumer = ConsumerConfiguration.builder()
+                .durable(config.consumer)          // durable: the server remembers what was acked
+                .ackPolicy(AckPolicy.Explicit)     // each message needs its own ack, or it comes back
+                .deliverPolicy(DeliverPolicy.All)  // starting from the stream's first message
+                .ackWait(config.ackWait)           // how long the server waits for that ack
+                .maxDeliver(config.maxDeliver)     // how often it tries (-1: no limit)
+                .build();
+        ConsumerInfo current = JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
+                () -> jsm.getConsumerInfo(config.stream, config.consumer));
+        if (current == null) {
+            jsm.addOrUpdateConsumer(config.stream, consumer);
+            log.info("created consumer {} ({})", config.consumer, describe(consumer));
+        } else {
+            bringInLine(jsm, config.stream, current.getConsumerConfiguration(), consumer);
+        }
+    }
+
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
+    @Mixin ConsumerOptions consumerOptions;
 
     @Option(names = "--recreate",
             description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
@@ -49,137 +84,90 @@ public class JsBootstrap implements Callable<Integer> {
     boolean recreate;
 
     public static void main(String... args) {
-        System.exit(Config.run(new JsBootstrap(), args));
+        System.exit(CommandRunner.run(new JsBootstrap(), args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Config config = options.load();
-        try (Connection nc = config.connect()) {
+        Config config = connection.load();
+        try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
-            ensureStream(jsm, config);
-            ensureConsumer(jsm, config);
+            try {
+                setUp(jsm, config);
+            } catch (JetStreamApiException e) {
+                throw e.getApiErrorCode() == JetStreamErrors.SUBJECT_OVERLAP ? subjectTaken(jsm, config) : e;
+            }
         }
         return 0;
     }
 
-    private void ensureStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
-        StreamInfo existing = streamInfo(jsm, config.stream);
-        String describe = "subjects: " + config.subject + ", storage: " + config.storage
-                + (config.duplicateWindow.toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS ? "" : ", duplicate window " + seconds(config.duplicateWindow));
-        if (existing == null) {
-            addStream(jsm, config);
-            log.info("created stream {} ({})", config.stream, describe);
-            return;
-        }
-        StreamConfiguration current = existing.getConfiguration();
-        List<String> changes = new ArrayList<>();
-        if (!current.getSubjects().equals(List.of(config.subject))) {
-            changes.add("subjects " + current.getSubjects() + " -> [" + config.subject + "]");
-        }
-        if (!current.getDuplicateWindow().equals(config.duplicateWindow)) {
-            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> " + seconds(config.duplicateWindow));
-        }
-        boolean sameStorage = current.getStorageType() == storageType(config);
-        if (sameStorage && changes.isEmpty()) {
-            log.info("stream {} already exists, unchanged ({})", config.stream, describe);
-        } else if (!sameStorage && !recreate) {
-            throw Config.fail(Config.EXIT_FAILED, "stream %s uses %s storage, the config asks for %s, and storage "
-                    + "cannot change in place: rerun with --recreate to delete and recreate it (its messages are lost)",
-                    config.stream, current.getStorageType().toString().toLowerCase(), config.storage);
-        } else if (!sameStorage) {
-            jsm.deleteStream(config.stream);
-            addStream(jsm, config);
-            log.info("recreated stream {} ({})", config.stream, describe);
-        } else {
-            try {
-                jsm.updateStream(withLabSettings(config, StreamConfiguration.builder(current)));
-            } catch (JetStreamApiException e) {
-                throw subjectConflict(jsm, config, e);
-            }
-            log.info("updated stream {}: {}", config.stream, String.join(", ", changes));
-        }
-    }
-
-    private void addStream(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
-        try {
-            jsm.addStream(withLabSettings(config, StreamConfiguration.builder()));
-        } catch (JetStreamApiException e) {
-            throw subjectConflict(jsm, config, e);
-        }
-    }
-
-    private static StreamConfiguration withLabSettings(Config config, StreamConfiguration.Builder builder) {
-        return builder.name(config.stream).subjects(config.subject).storageType(storageType(config))
-                .duplicateWindow(config.duplicateWindow).build();
-    }
-
-    private static StorageType storageType(Config config) {
-        return config.storage.equals("memory") ? StorageType.Memory : StorageType.File;
-    }
-
-    /** 10065: another stream already captures the subject; name it so the user can choose. */
-    private static RuntimeException subjectConflict(JetStreamManagement jsm, Config config, JetStreamApiException e)
-            throws IOException, JetStreamApiException {
-        if (e.getApiErrorCode() != 10065) {
-            throw e;
-        }
+    /** Another stream already captures the subject: name it, so the user can choose. */
+    private static LabException subjectTaken(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
         List<String> owners = jsm.getStreamNames(config.subject).stream()
                 .filter(name -> !name.equals(config.stream)).toList();
-        return Config.fail(Config.EXIT_FAILED, "subject %s is already captured by stream %s: use another --subject, "
+        return Exit.failed("subject %s is already captured by stream %s: use another --subject, "
                 + "or point --stream at that stream", config.subject, String.join(", ", owners));
     }
 
-    private void ensureConsumer(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
-        ConsumerConfiguration wanted = ConsumerConfiguration.builder()
-                .durable(config.consumer)
-                .ackPolicy(AckPolicy.Explicit)
-                .deliverPolicy(DeliverPolicy.All)
-                .ackWait(config.ackWait)
-                .maxDeliver(config.maxDeliver)
-                .build();
-        String describe = "durable pull, explicit ack, ack wait " + seconds(config.ackWait)
-                + (config.maxDeliver < 0 ? "" : ", max deliver " + config.maxDeliver);
-        ConsumerInfo existing = consumerInfo(jsm, config);
-        if (existing == null) {
-            jsm.addOrUpdateConsumer(config.stream, wanted);
-            log.info("created consumer {} ({})", config.consumer, describe);
-            return;
+    /** Leaves a matching stream alone, updates what can change in place, and recreates only with --recreate. */
+    private void bringInLine(JetStreamManagement jsm, StreamConfiguration current, StreamConfiguration wanted)
+            throws IOException, JetStreamApiException {
+        String name = wanted.getName();
+        List<String> changes = new ArrayList<>();
+        if (!current.getSubjects().equals(wanted.getSubjects())) {
+            changes.add("subjects " + current.getSubjects() + " -> " + wanted.getSubjects());
         }
-        ConsumerConfiguration current = existing.getConsumerConfiguration();
+        if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
+            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> "
+                    + seconds(wanted.getDuplicateWindow()));
+        }
+        boolean sameStorage = current.getStorageType() == wanted.getStorageType();
+        if (sameStorage && changes.isEmpty()) {
+            log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
+        } else if (!sameStorage && !recreate) {
+            throw Exit.failed("stream %s uses %s storage, the config asks for %s, and storage cannot change in place: "
+                    + "rerun with --recreate to delete and recreate it (its messages are lost)", name,
+                    storageName(current.getStorageType()), storageName(wanted.getStorageType()));
+        } else if (!sameStorage) {
+            jsm.deleteStream(name);
+            jsm.addStream(wanted);
+            log.info("recreated stream {} ({})", name, describe(wanted));
+        } else {
+            // From the current config, so settings the lab does not manage stay as they are.
+            jsm.updateStream(StreamConfiguration.builder(current).subjects(wanted.getSubjects())
+                    .duplicateWindow(wanted.getDuplicateWindow()).build());
+            log.info("updated stream {}: {}", name, String.join(", ", changes));
+        }
+    }
+
+    /** The same for the consumer: type, ack policy and deliver policy cannot change in place. */
+    private void bringInLine(JetStreamManagement jsm, String stream, ConsumerConfiguration current,
+                             ConsumerConfiguration wanted) throws IOException, JetStreamApiException {
+        String name = wanted.getDurable();
         String fixed = fieldThatCannotChange(current);
         if (fixed != null && !recreate) {
-            throw Config.fail(Config.EXIT_FAILED, "consumer %s exists with a different %s, which cannot change in place: "
-                    + "rerun with --recreate to delete and recreate it (the stream keeps its messages)",
-                    config.consumer, fixed);
+            throw Exit.failed("consumer %s exists with a different %s, which cannot change in place: rerun with "
+                    + "--recreate to delete and recreate it (the stream keeps its messages)", name, fixed);
         }
         if (fixed != null) {
-            jsm.deleteConsumer(config.stream, config.consumer);
-            jsm.addOrUpdateConsumer(config.stream, wanted);
-            log.info("recreated consumer {} ({})", config.consumer, describe);
+            jsm.deleteConsumer(stream, name);
+            jsm.addOrUpdateConsumer(stream, wanted);
+            log.info("recreated consumer {} ({})", name, describe(wanted));
             return;
         }
         List<String> changes = new ArrayList<>();
-        if (!current.getAckWait().equals(config.ackWait)) {
-            changes.add("ack wait " + seconds(current.getAckWait()) + " -> " + seconds(config.ackWait));
+        if (!current.getAckWait().equals(wanted.getAckWait())) {
+            changes.add("ack wait " + seconds(current.getAckWait()) + " -> " + seconds(wanted.getAckWait()));
         }
-        if (current.getMaxDeliver() != config.maxDeliver) {
-            changes.add("max deliver " + limit(current.getMaxDeliver()) + " -> " + limit(config.maxDeliver));
+        if (current.getMaxDeliver() != wanted.getMaxDeliver()) {
+            changes.add("max deliver " + limit(current.getMaxDeliver()) + " -> " + limit(wanted.getMaxDeliver()));
         }
         if (changes.isEmpty()) {
-            log.info("consumer {} already exists, unchanged ({})", config.consumer, describe);
+            log.info("consumer {} already exists, unchanged ({})", name, describe(wanted));
         } else {
-            jsm.addOrUpdateConsumer(config.stream, wanted);
-            log.info("updated consumer {}: {}", config.consumer, String.join(", ", changes));
+            jsm.addOrUpdateConsumer(stream, wanted);
+            log.info("updated consumer {}: {}", name, String.join(", ", changes));
         }
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toSeconds() + "s";
-    }
-
-    private static String limit(long maxDeliver) {
-        return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
 
     /** The first setting the server will not update on an existing consumer, or null. */
@@ -196,25 +184,30 @@ public class JsBootstrap implements Callable<Integer> {
         return null;
     }
 
-    private static StreamInfo streamInfo(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
-        try {
-            return jsm.getStreamInfo(stream);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == 10059) {
-                return null;
-            }
-            throw e;
-        }
+    private static String describe(StreamConfiguration stream) {
+        boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
+        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + storageName(stream.getStorageType())
+                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()));
     }
 
-    private static ConsumerInfo consumerInfo(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
-        try {
-            return jsm.getConsumerInfo(config.stream, config.consumer);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == 10014) {
-                return null;
-            }
-            throw e;
-        }
+    private static String describe(ConsumerConfiguration consumer) {
+        return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
+                + (consumer.getMaxDeliver() < 0 ? "" : ", max deliver " + consumer.getMaxDeliver());
+    }
+
+    private static StorageType storageType(String storage) {
+        return storage.equals("memory") ? StorageType.Memory : StorageType.File;
+    }
+
+    private static String storageName(StorageType storage) {
+        return storage.toString().toLowerCase();
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() + "s";
+    }
+
+    private static String limit(long maxDeliver) {
+        return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
 }

@@ -1,10 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: the server keeps the state of streams and consumers; JetStream's API is request-reply
+// on $JS.API subjects, and jnats' StreamInfo and ConsumerInfo read its JSON answers.
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//DEPS org.tomlj:tomlj:1.1.1
-//DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Config.java
+//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
+//SOURCES Config.java JetStreamErrors.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -24,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "js-info", mixinStandardHelpOptions = true, version = Config.VERSION,
+@Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Shows the stream (messages, bytes, first and last sequence, subjects) and the",
                 "durable consumer (pending, waiting for an ack, redelivered, last delivered)."},
@@ -34,39 +35,46 @@ import java.util.concurrent.Callable;
 public class JsInfo implements Callable<Integer> {
     private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
 
-    @Mixin
-    Config.Options options;
+    /** Asks the server for the stream's and the consumer's state, and prints both. */
+    void show(Connection nc, Config config) throws Exception {
+        Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream);
+        StreamInfo stream = new StreamInfo(streamReply); // hasError(): the server refused (no such stream, say)
+        if (stream.hasError()) {
+            throw refused(stream, JetStreamErrors.STREAM_NOT_FOUND,
+                    JetStreamErrors.streamNotFound(config.stream, config.shownUrl()));
+        }
+        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
+        ConsumerInfo consumer = new ConsumerInfo(consumerReply);
+        if (json) {
+            System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
+        } else {
+            printStream(stream);
+        }
+        if (consumer.hasError()) {
+            throw refused(consumer, JetStreamErrors.CONSUMER_NOT_FOUND,
+                    JetStreamErrors.consumerNotFound(config.consumer, config.stream));
+        }
+        if (!json) {
+            printConsumer(consumer);
+        }
+    }
+
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
+    @Mixin ConsumerOptions consumerOptions;
 
     @Option(names = "--json", description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
 
     public static void main(String... args) {
-        System.exit(Config.run(new JsInfo(), args));
+        System.exit(CommandRunner.run(new JsInfo(), args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Config config = options.load();
-        try (Connection nc = config.connect()) {
-            Message streamReply = ask(nc, "STREAM.INFO." + config.stream);
-            StreamInfo stream = new StreamInfo(streamReply);
-            if (stream.hasError()) {
-                throw notFound(stream, 10059, "stream %s not found at %s: run js-bootstrap first", config.stream, config.url);
-            }
-            Message consumerReply = ask(nc, "CONSUMER.INFO." + config.stream + "." + config.consumer);
-            ConsumerInfo consumer = new ConsumerInfo(consumerReply);
-            if (json) {
-                System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
-            } else {
-                printStream(stream);
-            }
-            if (consumer.hasError()) {
-                throw notFound(consumer, 10014, "consumer %s not found on stream %s: run js-bootstrap first",
-                        config.consumer, config.stream);
-            }
-            if (!json) {
-                printConsumer(consumer);
-            }
+        Config config = connection.load();
+        try (Connection nc = connection.open(config)) {
+            show(nc, config);
         }
         return 0;
     }
@@ -101,21 +109,20 @@ public class JsInfo implements Callable<Integer> {
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
-    private static Message ask(Connection nc, String api) throws Exception {
-        Message reply = nc.request("$JS.API." + api, null, API_TIMEOUT);
+    private static Message ask(Connection nc, String subject) throws Exception {
+        Message reply = nc.request(subject, null, API_TIMEOUT);
         if (reply == null) {
-            throw Config.fail(Config.EXIT_FAILED, "the server did not answer $JS.API.%s within %ds", api,
-                    API_TIMEOUT.toSeconds());
+            throw Exit.failed("the server did not answer %s within %ds", subject, API_TIMEOUT.toSeconds());
         }
         return reply;
     }
 
-    private static Config.LabException notFound(ApiResponse<?> reply, int notFoundCode, String format, Object... args) {
+    /** The not-found line for that code, or the server's own words for any other refusal. */
+    private static LabException refused(ApiResponse<?> reply, int notFoundCode, LabException notFound) {
         if (reply.getApiErrorCode() == notFoundCode) {
-            return Config.fail(Config.EXIT_NOT_FOUND, format, args);
+            return notFound;
         }
-        return Config.fail(Config.EXIT_FAILED, "the server refused: %s (error %d)", reply.getDescription(),
-                reply.getApiErrorCode());
+        return Exit.failed("%s", JetStreamErrors.refused(reply.getDescription(), reply.getApiErrorCode()));
     }
 
     private static String text(Message reply) {

@@ -1,10 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: publish into a stream. A message counts as stored only once the stream's PubAck comes
+// back, naming the stream and the sequence number the message got there.
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//DEPS org.tomlj:tomlj:1.1.1
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Config.java
+//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java Output.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -27,13 +28,16 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
-@Command(name = "js-pub", mixinStandardHelpOptions = true, version = Config.VERSION,
+@Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Publishes MSG to the lab's subject and waits for the stream's PubAck, which",
                 "confirms the message is stored. Without MSG, publishes each line of stdin.",
@@ -47,12 +51,66 @@ import java.util.concurrent.atomic.AtomicReference;
                 "  js-pub --count 100000 --size 128",
                 "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored"})
 public class JsPub implements Callable<Integer> {
-    private static final Logger log = Config.logger(JsPub.class);
+    private static final Logger log = Output.logger(JsPub.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Publishes each body and waits for its PubAck before the next: only a PubAck says the stream stored it. */
+    void publishEach(Connection nc, String subject, List<String> bodies) throws IOException, JetStreamApiException {
+        JetStream js = nc.jetStream();
+        // With a Nats-Msg-Id, the stream stores a message only once within its duplicate window.
+        PublishOptions options = msgId == null ? null : PublishOptions.builder().messageId(msgId).build();
+        int confirmed = 0;
+        for (String body : bodies) {
+            byte[] data = withinMaxPayload(nc, body.getBytes(StandardCharsets.UTF_8));
+            PublishAck ack;
+            try {
+                ack = js.publish(subject, data, options); // returns once the stream's PubAck arrived
+            } catch (IOException noPubAck) { // stored or not: nobody can say
+                throw notConfirmed(noPubAck, subject, body, confirmed, bodies.size());
+            }
+            confirmed++;
+            log.info("published {} to stream {} (seq {}{})", Output.quoted(body), ack.getStream(), ack.getSeqno(),
+                    ack.isDuplicate() ? ", duplicate=true" : "");
+        }
+        if (bodies.size() > 1) {
+            log.info("{} messages published, each confirmed by a PubAck", confirmed);
+        }
+    }
+
+    /**
+     * Many messages: publishAsync sends without waiting, with at most `window` PubAcks outstanding;
+     * each message counts only once its own PubAck is back. Returns how many were sent.
+     */
+    static int publishWithWindow(JetStream js, String subject, int total, int window, IntFunction<byte[]> body,
+                                 IntFunction<PublishOptions> options, BulkResult result) throws InterruptedException {
+        Semaphore slots = new Semaphore(window);
+        int sent = 0;
+        try {
+            for (int n = 1; n <= total && result.error.get() == null; n++) {
+                if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break; // nothing came back in time: stop sending, report below
+                }
+                byte[] data = body.apply(n);
+                long sentAt = System.nanoTime();
+                int index = n - 1;
+                js.publishAsync(subject, data, options.apply(n)).whenComplete((ack, error) -> {
+                    result.record(index, ack, error, System.nanoTime() - sentAt, data.length);
+                    slots.release();
+                });
+                sent++;
+            }
+        } catch (IllegalStateException e) {
+            result.error.compareAndSet(null, e); // the connection is gone: what was sent is settled below
+        } finally {
+            slots.tryAcquire(window, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // the last PubAcks
+        }
+        return sent;
+    }
+
     private static final String COUNT_PLACEHOLDER = "{{Count}}";
 
-    @Mixin
-    Config.Options options;
+    @Mixin ConnectionOptions connection;
+    @Mixin StreamOptions streamOptions;
 
     @Option(names = "--msg-id", paramLabel = "ID",
             description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
@@ -80,22 +138,22 @@ public class JsPub implements Callable<Integer> {
     String message;
 
     public static void main(String... args) {
-        System.exit(Config.run(new JsPub(), args));
+        System.exit(CommandRunner.run(new JsPub(), args));
     }
 
     @Override
     public Integer call() throws Exception {
         checkFlags();
-        Config config = options.load();
+        Config config = connection.load();
         boolean bulk = count != null || size != null;
         List<String> bodies = bulk ? List.of() : message != null ? List.of(message) : readStdinLines();
-        try (Connection nc = config.connect()) {
+        try (Connection nc = connection.open(config)) {
             if (bulk) {
-                publishMany(nc, config);
+                publishMany(nc, config.subject);
             } else if (core) {
-                sendCore(nc, config, bodies);
+                sendCore(nc, config.subject, bodies);
             } else {
-                publishEach(nc, config, bodies);
+                publishEach(nc, config.subject, bodies);
             }
         }
         return 0;
@@ -103,123 +161,78 @@ public class JsPub implements Callable<Integer> {
 
     private void checkFlags() {
         if (count != null && count < 1) {
-            throw Config.fail(Config.EXIT_USAGE, "--count must be at least 1, got %d", count);
+            throw Exit.usage("--count must be at least 1, got %d", count);
         }
         if (size != null && size < 0) {
-            throw Config.fail(Config.EXIT_USAGE, "--size must be 0 or more bytes, got %d", size);
+            throw Exit.usage("--size must be 0 or more bytes, got %d", size);
         }
         if (size != null && message != null) {
-            throw Config.fail(Config.EXIT_USAGE, "give MSG or --size, not both");
+            throw Exit.usage("give MSG or --size, not both");
         }
         if (window < 1) {
-            throw Config.fail(Config.EXIT_USAGE, "--window must be at least 1, got %d", window);
+            throw Exit.usage("--window must be at least 1, got %d", window);
         }
         if (core && (count != null || size != null || msgId != null)) {
-            throw Config.fail(Config.EXIT_USAGE, "--core sends single messages without JetStream: "
-                    + "leave out --count, --size and --msg-id");
+            throw Exit.usage("--core sends single messages without JetStream: leave out --count, --size and --msg-id");
         }
     }
 
-    // ------------------------------------------------------------ one by one
-
-    private void publishEach(Connection nc, Config config, List<String> bodies) throws IOException, JetStreamApiException {
-        JetStream js = nc.jetStream();
-        int confirmed = 0;
-        for (String body : bodies) {
-            byte[] data = checkedBytes(nc, body);
-            PublishAck ack = publishOne(js, config, body, data, confirmed, bodies.size());
-            confirmed++;
-            log.info("published {} to stream {} (seq {}{})", Config.quoted(body), ack.getStream(),
-                    ack.getSeqno(), ack.isDuplicate() ? ", duplicate=true" : "");
+    /** A publish without a PubAck: no stream has the subject, or it may or may not be stored; says how many went before. */
+    private static LabException notConfirmed(IOException e, String subject, String body, int confirmed, int total) {
+        String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
+        if (JetStreamErrors.isNoResponders(e)) {
+            return JetStreamErrors.noStreamCaptures(subject, sofar);
         }
-        if (bodies.size() > 1) {
-            log.info("{} messages published, each confirmed by a PubAck", confirmed);
-        }
-    }
-
-    /** Publishes one body and waits for its PubAck; a failure says how many went before it. */
-    private PublishAck publishOne(JetStream js, Config config, String body, byte[] data, int confirmed, int total)
-            throws IOException, JetStreamApiException {
-        try {
-            return js.publish(config.subject, data, publishOptions(msgId));
-        } catch (IOException e) {
-            String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
-            if (isNoResponders(e)) {
-                throw noStream(config, sofar);
-            }
-            throw Config.fail(Config.EXIT_FAILED, "no PubAck for %s, so it may not be stored: %s%s",
-                    Config.quoted(body), e.getMessage(), sofar);
-        }
+        return Exit.failed("no PubAck for %s, so it may not be stored: %s%s", Output.quoted(body), e.getMessage(), sofar);
     }
 
     /** Core NATS: the server takes the bytes (flush proves that much) but nobody acknowledges storing them. */
-    private void sendCore(Connection nc, Config config, List<String> bodies) throws Exception {
+    private void sendCore(Connection nc, String subject, List<String> bodies) throws Exception {
         for (String body : bodies) {
-            nc.publish(config.subject, checkedBytes(nc, body));
+            nc.publish(subject, withinMaxPayload(nc, body.getBytes(StandardCharsets.UTF_8)));
         }
         nc.flush(ACK_TIMEOUT);
         for (String body : bodies) {
             log.info("sent {} to subject {} with core NATS: no PubAck, so nothing confirms a stream stored it",
-                    Config.quoted(body), config.subject);
+                    Output.quoted(body), subject);
         }
     }
 
     // ------------------------------------------------------------------ bulk
 
-    /** Publishes --count messages with at most --window PubAcks outstanding; only PubAcks count. */
-    private void publishMany(Connection nc, Config config) throws Exception {
+    /** --count/--size: numbered or generated bodies through publishWithWindow, then the figures. */
+    private void publishMany(Connection nc, String subject) throws Exception {
         int total = count == null ? 1 : count;
-        int inFlight = sync ? 1 : window;
-        JetStream js = nc.jetStream();
-        BulkResult result = new BulkResult(total);
-        Semaphore slots = new Semaphore(inFlight);
         String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
         byte[] generated = size == null ? null : generatedBody(size);
-        checkedBytes(nc, generated != null ? generated.length
-                : numbered(template, total).getBytes(StandardCharsets.UTF_8).length);
-
+        IntFunction<byte[]> body = n -> generated != null ? generated : numbered(template, n).getBytes(StandardCharsets.UTF_8);
+        withinMaxPayload(nc, body.apply(total)); // the longest numbered body is the last one
+        IntFunction<PublishOptions> options = n -> msgId == null ? null
+                : PublishOptions.builder().messageId(numbered(msgId, n)).build();
+        BulkResult result = new BulkResult(total);
         long start = System.nanoTime();
-        int sent = 0;
-        try (Config.Progress progress = Config.Progress.start("confirmed", total, result.confirmed::get)) {
-            for (int n = 1; n <= total && result.error.get() == null; n++) {
-                if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break; // nothing came back in time: stop sending, report below
-                }
-                byte[] data = generated != null ? generated : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-                long sentAt = System.nanoTime();
-                CompletableFuture<PublishAck> future = js.publishAsync(config.subject, data,
-                        publishOptions(msgId == null ? null : numbered(msgId, n)));
-                sent++;
-                int index = n - 1;
-                future.whenComplete((ack, error) -> {
-                    result.record(index, ack, error, System.nanoTime() - sentAt, data.length);
-                    slots.release();
-                });
-            }
-        } catch (IllegalStateException e) {
-            result.error.compareAndSet(null, e); // the connection is gone: what was sent is settled below
-        } finally {
-            slots.tryAcquire(inFlight, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        int sent;
+        try (Output.Progress progress = Output.Progress.start("confirmed", total, result.confirmed::get)) {
+            sent = publishWithWindow(nc.jetStream(), subject, total, sync ? 1 : window, body, options, result);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        report(result, total, sent, seconds, config);
+        report(result, total, sent, (System.nanoTime() - start) / 1e9, subject);
     }
 
-    private void report(BulkResult result, int total, int sent, double seconds, Config config) {
+    private void report(BulkResult result, int total, int sent, double seconds, String subject) {
         long confirmed = result.confirmed.get();
         if (confirmed == total) {
             log.info("published {} to stream {} (seq {}-{}{}), each confirmed by a PubAck",
-                    Config.messages(total), result.stream.get(), result.firstSeq.get(),
+                    Output.messages(total), result.stream.get(), result.firstSeq.get(),
                     result.lastSeq.get(), result.duplicates.get() > 0 ? ", " + result.duplicates.get() + " duplicate=true" : "");
             log.info(result.figures(seconds));
             return;
         }
         Throwable error = result.error.get();
-        if (confirmed == 0 && error != null && isNoResponders(error)) {
-            throw noStream(config, "");
+        if (confirmed == 0 && error != null && JetStreamErrors.isNoResponders(error)) {
+            throw JetStreamErrors.noStreamCaptures(subject, "");
         }
         long unanswered = sent - confirmed - result.refused.get();
-        throw Config.fail(Config.EXIT_FAILED, "only %d of %d messages confirmed by a PubAck%s; %d not: %d refused, "
+        throw Exit.failed("only %d of %d messages confirmed by a PubAck%s; %d not: %d refused, "
                         + "%d sent without a PubAck (they may or may not be stored), %d never sent: %s",
                 confirmed, total, confirmed > 0 ? " (last stream seq " + result.lastSeq.get() + ")" : "",
                 total - confirmed, result.refused.get(), unanswered, total - sent, describe(error));
@@ -227,8 +240,7 @@ public class JsPub implements Callable<Integer> {
 
     /** A failed future's exception without the CompletionException or ExecutionException it may come wrapped in. */
     private static Throwable unwrapped(Throwable error) {
-        boolean wrapper = error instanceof java.util.concurrent.CompletionException
-                || error instanceof java.util.concurrent.ExecutionException;
+        boolean wrapper = error instanceof CompletionException || error instanceof ExecutionException;
         return wrapper && error.getCause() != null ? error.getCause() : error;
     }
 
@@ -238,9 +250,9 @@ public class JsPub implements Callable<Integer> {
             return "no PubAck within " + ACK_TIMEOUT.toSeconds() + "s";
         }
         if (cause instanceof JetStreamApiException api) {
-            return "the server refused: " + api.getErrorDescription() + " (error " + api.getApiErrorCode() + ")";
+            return JetStreamErrors.refused(api);
         }
-        if (cause instanceof java.util.concurrent.CancellationException || cause instanceof IllegalStateException) {
+        if (cause instanceof CancellationException || cause instanceof IllegalStateException) {
             return "the connection to the server was lost before their PubAcks came back";
         }
         String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
@@ -248,7 +260,7 @@ public class JsPub implements Callable<Integer> {
     }
 
     /** What the PubAcks of a bulk run said, filled in by jnats' callback threads. */
-    private static final class BulkResult {
+    static final class BulkResult {
         final long[] latencyNanos;
         final AtomicLong confirmed = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
@@ -298,10 +310,6 @@ public class JsPub implements Callable<Integer> {
 
     // --------------------------------------------------------------- helpers
 
-    private static PublishOptions publishOptions(String id) {
-        return id == null ? null : PublishOptions.builder().messageId(id).build();
-    }
-
     private static String numbered(String template, int n) {
         return template.replace(COUNT_PLACEHOLDER, Integer.toString(n));
     }
@@ -314,43 +322,24 @@ public class JsPub implements Callable<Integer> {
         return body;
     }
 
-    /** The body's bytes, or one line saying it is over the server's limit (jnats would only throw). */
-    private static byte[] checkedBytes(Connection nc, String body) {
-        byte[] data = body.getBytes(StandardCharsets.UTF_8);
-        checkedBytes(nc, data.length);
-        return data;
-    }
-
-    private static void checkedBytes(Connection nc, long length) {
+    /** The body, or one line saying it is over the server's limit (jnats would only throw). */
+    private static byte[] withinMaxPayload(Connection nc, byte[] data) {
         long limit = nc.getServerInfo().getMaxPayload();
-        if (length > limit) {
-            throw Config.fail(Config.EXIT_USAGE, "the message is %d bytes, over the server's max_payload of %d bytes: "
-                    + "send less (or raise max_payload in the server's config)", length, limit);
+        if (data.length > limit) {
+            throw Exit.usage("the message is %d bytes, over the server's max_payload of %d bytes: "
+                    + "send less (or raise max_payload in the server's config)", data.length, limit);
         }
-    }
-
-    private static boolean isNoResponders(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("503")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Config.LabException noStream(Config config, String sofar) {
-        return Config.fail(Config.EXIT_NOT_FOUND, "no stream captures subject %s: run js-bootstrap first%s",
-                config.subject, sofar);
+        return data;
     }
 
     private static List<String> readStdinLines() throws IOException {
         if (System.console() != null) {
-            throw Config.fail(Config.EXIT_USAGE, "no message given: run js-pub \"some text\", or pipe lines into it");
+            throw Exit.usage("no message given: run js-pub \"some text\", or pipe lines into it");
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> lines = in.lines().toList();
         if (lines.isEmpty()) {
-            throw Config.fail(Config.EXIT_USAGE, "no message given and stdin was empty: run js-pub \"some text\"");
+            throw Exit.usage("no message given and stdin was empty: run js-pub \"some text\"");
         }
         return lines;
     }

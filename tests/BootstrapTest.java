@@ -75,7 +75,7 @@ class BootstrapTest extends WithServer {
                     .name("LAB4_STREAM").subjects("lab4.stream").storageType(StorageType.Memory).build());
         }
         Run.Result refused = script("JsBootstrap").go();
-        assertEquals(Config.EXIT_FAILED, refused.exit());
+        assertEquals(Exit.FAILED, refused.exit());
         assertEquals("ERROR stream LAB4_STREAM uses memory storage, the config asks for file, and storage cannot "
                 + "change in place: rerun with --recreate to delete and recreate it (its messages are lost)\n",
                 refused.err());
@@ -99,7 +99,7 @@ class BootstrapTest extends WithServer {
                     .durable("LAB4_CONSUMER").ackPolicy(AckPolicy.None).build());
         }
         Run.Result refused = script("JsBootstrap").go();
-        assertEquals(Config.EXIT_FAILED, refused.exit());
+        assertEquals(Exit.FAILED, refused.exit());
         assertEquals("ERROR consumer LAB4_CONSUMER exists with a different ack policy (none, the lab needs explicit), "
                 + "which cannot change in place: rerun with --recreate to delete and recreate it "
                 + "(the stream keeps its messages)\n", refused.err());
@@ -117,7 +117,7 @@ class BootstrapTest extends WithServer {
     void subjectOwnedByAnotherStreamNamesThatStream() throws Exception {
         bootstrap();
         Run.Result result = script("JsBootstrap", "--stream", "SECOND").go();
-        assertEquals(Config.EXIT_FAILED, result.exit());
+        assertEquals(Exit.FAILED, result.exit());
         assertEquals("ERROR subject lab4.stream is already captured by stream LAB4_STREAM: use another --subject, "
                 + "or point --stream at that stream\n", result.err());
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,16 +37,21 @@ class ConfigTest {
             url = "nats://lab-host:4222"
             """;
 
-    private Config.Options files(String root, String lab) throws Exception {
-        Config.Options options = new Config.Options();
-        options.config = Files.writeString(dir.resolve("config.toml"), root);
-        options.labConfig = Files.writeString(dir.resolve("lab.toml"), lab);
-        return options;
+    /** The flags by name, as a script's command line gives them: here the two config files. */
+    private Map<String, Object> files(String root, String lab) throws Exception {
+        Map<String, Object> flags = new HashMap<>();
+        flags.put("--config", Files.writeString(dir.resolve("config.toml"), root));
+        flags.put("--lab-config", Files.writeString(dir.resolve("lab.toml"), lab));
+        return flags;
+    }
+
+    private static Config load(Map<String, Object> flags, Map<String, String> env) {
+        return Config.load(env, flags::get);
     }
 
     @Test
     void builtInDefaultsApplyWhenFilesAreEmpty() throws Exception {
-        Config config = Config.load(files("", ""), Map.of());
+        Config config = load(files("", ""), Map.of());
         assertEquals("local", config.mode);
         assertEquals("nats://127.0.0.1:4222", config.url);
         assertEquals("lab4.stream", config.subject);
@@ -57,7 +63,7 @@ class ConfigTest {
 
     @Test
     void labFileOverridesRootFile() throws Exception {
-        Config config = Config.load(files(ROOT, LAB), Map.of());
+        Config config = load(files(ROOT, LAB), Map.of());
         assertEquals("nats://lab-host:4222", config.url);
         assertEquals("lab.subject", config.subject);
         assertEquals("LAB_STREAM", config.stream);
@@ -67,20 +73,20 @@ class ConfigTest {
 
     @Test
     void environmentOverridesFiles() throws Exception {
-        Config config = Config.load(files(ROOT, LAB), Map.of("NATS_URL", "nats://env-host:4222"));
+        Config config = load(files(ROOT, LAB), Map.of("NATS_URL", "nats://env-host:4222"));
         assertEquals("nats://env-host:4222", config.url);
         assertEquals("env NATS_URL", config.sourceOf("nats.url"));
     }
 
     @Test
     void flagsOverrideEverything() throws Exception {
-        Config.Options options = files(ROOT, LAB);
-        options.server = "nats://flag-host:4222";
-        options.subject = "flag.subject";
-        options.stream = "FLAG_STREAM";
-        options.consumer = "FLAG_CONSUMER";
-        options.waitSecs = 2L;
-        Config config = Config.load(options, Map.of("NATS_URL", "nats://env-host:4222"));
+        Map<String, Object> options = files(ROOT, LAB);
+        options.put("--server", "nats://flag-host:4222");
+        options.put("--subject", "flag.subject");
+        options.put("--stream", "FLAG_STREAM");
+        options.put("--consumer", "FLAG_CONSUMER");
+        options.put("--wait", 2L);
+        Config config = load(options, Map.of("NATS_URL", "nats://env-host:4222"));
         assertEquals("nats://flag-host:4222", config.url);
         assertEquals("flag.subject", config.subject);
         assertEquals("FLAG_STREAM", config.stream);
@@ -90,67 +96,67 @@ class ConfigTest {
 
     @Test
     void ackWaitComesFromTheConsumerSection() throws Exception {
-        Config config = Config.load(files(ROOT, "[consumer]\nack_wait_secs = 4\n"), Map.of());
+        Config config = load(files(ROOT, "[consumer]\nack_wait_secs = 4\n"), Map.of());
         assertEquals(Duration.ofSeconds(4), config.ackWait);
     }
 
     @Test
     void namedFileThatIsMissingIsAnError() {
-        Config.Options options = new Config.Options();
-        options.config = dir.resolve("nope.toml");
-        Config.LabException e = assertThrows(Config.LabException.class, () -> Config.load(options, Map.of()));
-        assertEquals(Config.EXIT_CONFIG, e.exitCode);
-        assertEquals("config file " + options.config + " not found: check the path, or leave the flag out to use defaults",
+        Map<String, Object> options = new HashMap<>();
+        options.put("--config", dir.resolve("nope.toml"));
+        LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
+        assertEquals(Exit.CONFIG, e.exitCode);
+        assertEquals("config file " + options.get("--config") + " not found: check the path, or leave the flag out to use defaults",
                 e.getMessage());
     }
 
     @Test
     void invalidTomlNamesFileAndLine() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files(ROOT, "[nats]\nstream = \"unterminated\n"), Map.of()));
-        assertEquals(Config.EXIT_CONFIG, e.exitCode);
+        LabException e = assertThrows(LabException.class,
+                () -> load(files(ROOT, "[nats]\nstream = \"unterminated\n"), Map.of()));
+        assertEquals(Exit.CONFIG, e.exitCode);
         assertTrue(e.getMessage().startsWith(dir.resolve("lab.toml") + ":2: not valid TOML: "), e.getMessage());
     }
 
     @Test
     void wrongTypeNamesFileLineAndKey() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("[recv]\nwait_secs = \"five\"\n", ""), Map.of()));
-        assertEquals(Config.EXIT_CONFIG, e.exitCode);
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("[recv]\nwait_secs = \"five\"\n", ""), Map.of()));
+        assertEquals(Exit.CONFIG, e.exitCode);
         assertEquals(dir.resolve("config.toml") + ":2: [recv] wait_secs must be a whole number, like 5, got five",
                 e.getMessage());
     }
 
     @Test
     void numberWhereAStringBelongsIsAnError() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("", "[nats]\n\nstream = 42\n"), Map.of()));
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("", "[nats]\n\nstream = 42\n"), Map.of()));
         assertEquals(dir.resolve("lab.toml") + ":3: [nats] stream must be a string in quotes, got 42", e.getMessage());
     }
 
     @Test
     void invalidStreamNameSaysWhereItCameFrom() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("", "[nats]\nstream = \"LAB.4\"\n"), Map.of()));
-        assertEquals(Config.EXIT_CONFIG, e.exitCode);
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("", "[nats]\nstream = \"LAB.4\"\n"), Map.of()));
+        assertEquals(Exit.CONFIG, e.exitCode);
         assertEquals(dir.resolve("lab.toml") + ":2 [nats] stream: \"LAB.4\" is not valid: use letters, digits, - and _ only "
                 + "(no spaces, '.', '*' or '>')", e.getMessage());
     }
 
     @Test
     void invalidValueFromAFlagIsAUsageError() throws Exception {
-        Config.Options options = files("", "");
-        options.consumer = "my consumer";
-        Config.LabException e = assertThrows(Config.LabException.class, () -> Config.load(options, Map.of()));
-        assertEquals(Config.EXIT_USAGE, e.exitCode);
+        Map<String, Object> options = files("", "");
+        options.put("--consumer", "my consumer");
+        LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
+        assertEquals(Exit.USAGE, e.exitCode);
         assertTrue(e.getMessage().startsWith("flag --consumer: \"my consumer\" is not valid"), e.getMessage());
     }
 
     @Test
     void malformedUrlFromEnvironmentIsAConfigError() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("", ""), Map.of("NATS_URL", "127.0.0.1:4222")));
-        assertEquals(Config.EXIT_CONFIG, e.exitCode);
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("", ""), Map.of("NATS_URL", "127.0.0.1:4222")));
+        assertEquals(Exit.CONFIG, e.exitCode);
         assertEquals("env NATS_URL: \"127.0.0.1:4222\" is not valid: expected a URL like nats://127.0.0.1:4222",
                 e.getMessage());
     }
@@ -158,32 +164,32 @@ class ConfigTest {
     @Test
     void subjectWithWildcardOrSpaceIsRejected() throws Exception {
         for (String subject : new String[] {"lab4.*", "lab4.>", "lab 4", "", "lab4..x"}) {
-            Config.Options options = files("", "");
-            options.subject = subject;
-            Config.LabException e = assertThrows(Config.LabException.class, () -> Config.load(options, Map.of()), subject);
+            Map<String, Object> options = files("", "");
+            options.put("--subject", subject);
+            LabException e = assertThrows(LabException.class, () -> load(options, Map.of()), subject);
             assertTrue(e.getMessage().startsWith("flag --subject: "), e.getMessage());
         }
     }
 
     @Test
     void waitMustBeAtLeastOneSecond() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
         assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be at least 1 second",
                 e.getMessage());
     }
 
     @Test
     void modeMustBeLocalOrRemote() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("[runtime]\nmode = \"cloud\"\n", ""), Map.of()));
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("[runtime]\nmode = \"cloud\"\n", ""), Map.of()));
         assertTrue(e.getMessage().endsWith("\"cloud\" is not valid: use \"local\" or \"remote\""), e.getMessage());
     }
 
     @Test
     void maxDeliverMustBeUnlimitedOrPositive() throws Exception {
-        Config.LabException e = assertThrows(Config.LabException.class,
-                () -> Config.load(files("", "[consumer]\nmax_deliver = 0\n"), Map.of()));
+        LabException e = assertThrows(LabException.class,
+                () -> load(files("", "[consumer]\nmax_deliver = 0\n"), Map.of()));
         assertEquals(dir.resolve("lab.toml") + ":2 [consumer] max_deliver: 0 is not valid: use -1 for no limit, or 1 or more",
                 e.getMessage());
     }

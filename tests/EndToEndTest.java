@@ -66,7 +66,7 @@ class EndToEndTest extends WithServer {
             assertEquals(message, new String(stored, StandardCharsets.UTF_8));
         }
         Run.Result pull = ok(Run.command("make", "run", "BIN=js-pull", "ARGS=--wait 1").server(server).go());
-        assertEquals(List.of("INFO pulled message: " + Config.quoted(message), "INFO acked",
+        assertEquals(List.of("INFO pulled message: " + Output.quoted(message), "INFO acked",
                 "INFO done: 1 message pulled and acked; none arrived in the last 1s"), pull.outLines());
     }
 
@@ -119,7 +119,7 @@ class EndToEndTest extends WithServer {
             assertTrue(stopped.out().startsWith("lab-server: stopped the lab's nats-server"), stopped.out());
         }
         Run.Result gone = Run.script("JsPurge").env("NATS_URL", url).go();
-        assertEquals(Config.EXIT_UNREACHABLE, gone.exit(), gone.toString());
+        assertEquals(Exit.UNREACHABLE, gone.exit(), gone.toString());
     }
 
     @Test
@@ -132,12 +132,21 @@ class EndToEndTest extends WithServer {
 
     @Test
     void aCopiedScriptWithConfigRunsOnItsOwn() throws Exception {
-        for (String file : List.of("JsBootstrap.java", "JsPub.java", "Config.java")) {
+        for (String file : sharedFilesAnd("JsBootstrap.java", "JsPub.java")) {
             Files.copy(Run.REPO.resolve("scripts").resolve(file), elsewhere.resolve(file));
         }
         ok(Run.command(JBANG, "JsBootstrap.java").in(elsewhere).server(server).go());
         Run.Result pub = ok(Run.command(JBANG, "JsPub.java", "copied").in(elsewhere).server(server).go());
         assertEquals("INFO published \"copied\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    /** The named scripts and the shared files beside them, which their //SOURCES lines name. */
+    private static List<String> sharedFilesAnd(String... scripts) throws Exception {
+        List<String> files = new java.util.ArrayList<>(List.of(scripts));
+        try (var listing = Files.list(Run.REPO.resolve("scripts"))) {
+            listing.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith("Js")).forEach(files::add);
+        }
+        return files;
     }
 
     @Test

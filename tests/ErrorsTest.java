@@ -17,7 +17,7 @@ class ErrorsTest extends WithServer {
                 new String[] {"JsPull"}, new String[] {"JsPurge"})) {
             Run.Result result = Run.script(command[0], java.util.Arrays.copyOfRange(command, 1, command.length))
                     .env("NATS_URL", url).go();
-            assertOneLineError(result, Config.EXIT_UNREACHABLE, "ERROR no NATS server answers at " + url
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answers at " + url
                     + " (connection refused): start one with `make server`, or point --server / NATS_URL at yours");
         }
     }
@@ -26,7 +26,7 @@ class ErrorsTest extends WithServer {
     void verboseAddsTheStackTrace() throws Exception {
         String url = "nats://127.0.0.1:" + NatsServer.freePort();
         Run.Result result = Run.script("JsPurge", "--server", url, "--verbose").go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR no NATS server answers at " + url), result.err());
         assertTrue(result.err().contains("\tat "), "stack trace expected with --verbose: " + result.err());
     }
@@ -35,7 +35,7 @@ class ErrorsTest extends WithServer {
     void serverWithoutJetStreamSaysSo() throws Exception {
         try (NatsServer plain = NatsServer.startWithoutJetStream()) {
             Run.Result result = Run.script("JsBootstrap").server(plain).go();
-            assertOneLineError(result, Config.EXIT_UNREACHABLE, "ERROR the NATS server at " + plain.url()
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR the NATS server at " + plain.url()
                     + " has JetStream disabled: start it with -js (`make server` does)");
         }
     }
@@ -44,7 +44,7 @@ class ErrorsTest extends WithServer {
     void invalidTomlNamesFileAndLine() throws Exception {
         String file = tomlFile("[nats]\nsubject = \"lab4.stream\"\nstream = = \"x\"\n");
         Run.Result result = script("JsBootstrap", "--lab-config", file).go();
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertTrue(result.err().startsWith("ERROR " + file + ":3: not valid TOML: "), result.err());
         assertEquals(1, result.err().lines().count(), result.err());
     }
@@ -52,7 +52,7 @@ class ErrorsTest extends WithServer {
     @Test
     void missingNamedConfigFile() throws Exception {
         Run.Result result = script("JsPub", "--config", "/nonexistent/config.toml", "x").go();
-        assertOneLineError(result, Config.EXIT_CONFIG, "ERROR config file /nonexistent/config.toml not found: "
+        assertOneLineError(result, Exit.CONFIG, "ERROR config file /nonexistent/config.toml not found: "
                 + "check the path, or leave the flag out to use defaults");
     }
 
@@ -60,7 +60,7 @@ class ErrorsTest extends WithServer {
     void unreadableConfigFile() throws Exception {
         String dir = java.nio.file.Files.createTempDirectory("lab-dir-").toString();
         Run.Result result = script("JsPub", "--config", dir, "x").go();
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertTrue(result.err().startsWith("ERROR cannot read config file " + dir), result.err());
     }
 
@@ -76,14 +76,14 @@ class ErrorsTest extends WithServer {
     @Test
     void malformedUrlFlag() throws Exception {
         Run.Result result = script("JsPub", "--server", "localhost:4222", "x").go();
-        assertOneLineError(result, Config.EXIT_USAGE,
+        assertOneLineError(result, Exit.USAGE,
                 "ERROR flag --server: \"localhost:4222\" is not valid: expected a URL like nats://127.0.0.1:4222");
     }
 
     @Test
     void unknownOptionIsOneLine() throws Exception {
         Run.Result result = script("JsPull", "--bogus").go();
-        assertOneLineError(result, Config.EXIT_USAGE, "ERROR Unknown option: '--bogus' (see js-pull --help)");
+        assertOneLineError(result, Exit.USAGE, "ERROR Unknown option: '--bogus' (see js-pull --help)");
     }
 
     @Test
@@ -92,7 +92,7 @@ class ErrorsTest extends WithServer {
         assertTrue(help.out().startsWith("Usage: js-pub"), help.out());
         assertTrue(help.out().contains("Examples:"), help.out());
         Run.Result version = ok(script("JsPull", "--version").go());
-        assertEquals(Config.VERSION + "\n", version.out());
+        assertEquals(CommandRunner.VERSION + "\n", version.out());
     }
 
     @Test

@@ -37,7 +37,7 @@ class FaultsTest {
         server.kill9();
         Run.Result result = publisher.finish();
 
-        assertEquals(Config.EXIT_FAILED, result.exit(), result.toString());
+        assertEquals(Exit.FAILED, result.exit(), result.toString());
         Matcher said = Pattern.compile("ERROR only (\\d+) of 1000000 messages confirmed by a PubAck \\(last stream seq "
                 + "(\\d+)\\); (\\d+) not: 0 refused, (\\d+) sent without a PubAck \\(they may or may not be stored\\), "
                 + "(\\d+) never sent: the connection to the server was lost before their PubAcks came back").matcher(result.err().strip());

@@ -74,7 +74,7 @@ class LoginTest {
     void wrongPasswordIsOneLineNamingTheUser() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
         Run.Result result = clean(script("JsPub", "--user", "alice", "--password", Secured.BOB_PASSWORD, "--verbose", "x").go());
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR the server at " + server.url() + " refused the login with user "
                 + "\"alice\" (with a password): authorization violation; check the credentials (--show-config shows "
                 + "where each came from)\n"), result.err());
@@ -85,7 +85,7 @@ class LoginTest {
         server = NatsServer.startWithConfig(secured.usersConfig());
         Run.Result result = clean(script("JsPub", "x").env("NATS_USER", "mallory")
                 .env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertEquals("ERROR the server at " + server.url() + " refused the login with user \"mallory\" (with a "
                 + "password): authorization violation; check the credentials (--show-config shows where each came "
                 + "from)\n", result.err());
@@ -95,7 +95,7 @@ class LoginTest {
     void noCredentialsAtAllSaysSo() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
         Run.Result result = clean(script("JsPub", "x").go());
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR the server at " + server.url() + " refused the login with a "
                 + "connection without credentials: authorization violation"), result.err());
     }
@@ -105,7 +105,7 @@ class LoginTest {
         server = NatsServer.startWithConfig(secured.usersConfig());
         ok(script("JsBootstrap", "--user", "alice", "--password", Secured.ALICE_PASSWORD).go());
         Run.Result result = clean(script("JsPub", "--user", "bob", "--password", Secured.BOB_PASSWORD, "x").go());
-        assertEquals(Config.EXIT_FAILED, result.exit());
+        assertEquals(Exit.FAILED, result.exit());
         assertEquals("ERROR permission denied: the server does not let user \"bob\" (with a password) publish to "
                 + "lab4.stream\n", result.err());
         assertEquals("", result.out());
@@ -115,7 +115,7 @@ class LoginTest {
     void jetStreamApiWithoutPermissionNamesTheSubject() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
         Run.Result result = clean(script("JsBootstrap", "--user", "bob", "--password", Secured.BOB_PASSWORD).go());
-        assertEquals(Config.EXIT_FAILED, result.exit());
+        assertEquals(Exit.FAILED, result.exit());
         assertEquals("ERROR permission denied: the server does not let user \"bob\" (with a password) publish to "
                 + "$JS.API.STREAM.CREATE.LAB4_STREAM (the JetStream API)\n", result.err());
     }
@@ -125,7 +125,7 @@ class LoginTest {
         server = NatsServer.startWithConfig(secured.usersConfig());
         ok(script("JsBootstrap", "--user", "alice", "--password", Secured.ALICE_PASSWORD).go());
         Run.Result result = clean(script("JsPub", "--user", "carol", "--password", Secured.BOB_PASSWORD, "x").go());
-        assertEquals(Config.EXIT_FAILED, result.exit(), result.toString());
+        assertEquals(Exit.FAILED, result.exit(), result.toString());
         assertTrue(result.err().matches("ERROR permission denied: the server does not let user \"carol\" \\(with a "
                 + "password\\) subscribe to _INBOX\\.\\S+\n"), result.err());
     }
@@ -134,7 +134,7 @@ class LoginTest {
     void userWithoutPasswordIsAConfigError() throws Exception {
         String config = WithServer.tomlFile("[nats.auth]\nuser = \"alice\"\n");
         Run.Result result = clean(Run.script("JsPub", "--lab-config", config, "x").go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR " + config + ":2 [nats.auth] user: a login needs a password too: set [nats.auth] "
                 + "password_env or password_file (or NATS_PASSWORD, --password)\n", result.err());
     }
@@ -143,7 +143,7 @@ class LoginTest {
     void passwordEnvNamingAnUnsetVariableIsAConfigError() throws Exception {
         String config = WithServer.tomlFile("[nats.auth]\nuser = \"alice\"\npassword_env = \"NOT_SET_ANYWHERE\"\n");
         Run.Result result = clean(Run.script("JsPub", "--lab-config", config, "x").go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR " + config + ":3 [nats.auth] password_env names the environment variable "
                 + "NOT_SET_ANYWHERE, which is not set: export it, or remove the key\n", result.err());
     }
@@ -163,7 +163,7 @@ class LoginTest {
     void wrongTokenIsOneLine() throws Exception {
         server = NatsServer.startWithConfig(secured.tokenConfig());
         Run.Result result = clean(script("JsInfo", "--token", "not-the-token").go());
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR the server at " + server.url() + " refused the login with this "
                 + "token: authorization violation"), result.err());
     }
@@ -172,7 +172,7 @@ class LoginTest {
     void twoWaysToLogInAtOnceIsAConfigError() throws Exception {
         Run.Result result = clean(Run.script("JsInfo", "--token", Secured.TOKEN).env("NATS_USER", "alice")
                 .env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR more than one way to log in is set: user (env NATS_USER) and token (flag --token); keep one\n",
                 result.err());
     }
@@ -194,7 +194,7 @@ class LoginTest {
         Path seed = secured.dir.resolve("not-a-seed.nk");
         Files.writeString(seed, "hello\n");
         Run.Result result = clean(Run.script("JsInfo", "--nkey", seed.toString()).go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR flag --nkey: " + seed + ": no user nkey seed (a line starting with SU) in it: use the seed "
                 + "file nsc or `nk -gen user` wrote\n", result.err());
     }
@@ -202,7 +202,7 @@ class LoginTest {
     @Test
     void missingNkeyFileNamesTheFile() throws Exception {
         Run.Result result = clean(Run.script("JsInfo").env("NATS_NKEY", "/nowhere/user.nk").go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR env NATS_NKEY: file /nowhere/user.nk not found (or not readable)\n", result.err());
     }
 
@@ -223,7 +223,7 @@ class LoginTest {
         Path creds = secured.dir.resolve("expired.creds");
         server = NatsServer.startWithConfig(secured.operatorConfig(creds, true));
         Run.Result result = clean(script("JsInfo", "--creds", creds.toString()).go());
-        assertEquals(Config.EXIT_CONFIG, result.exit(), result.toString());
+        assertEquals(Exit.CONFIG, result.exit(), result.toString());
         assertTrue(result.err().startsWith("ERROR flag --creds: the user JWT in " + creds + " expired at "), result.err());
         assertTrue(result.err().endsWith(": get fresh credentials\n"), result.err());
     }
@@ -233,7 +233,7 @@ class LoginTest {
         Path creds = secured.dir.resolve("broken.creds");
         Files.writeString(creds, "not creds\n");
         Run.Result result = clean(Run.script("JsInfo").env("NATS_CREDS", creds.toString()).go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR env NATS_CREDS: " + creds + ": it is not a .creds file (no NATS USER JWT block): download "
                 + "it again, or make one with nsc\n", result.err());
     }
@@ -257,7 +257,7 @@ class LoginTest {
     @Test
     void missingContextSaysWhereItLooked() throws Exception {
         Run.Result result = clean(Run.script("JsInfo", "--context", "nope").env("XDG_CONFIG_HOME", "/tmp/no-such-dir").go());
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR flag --context: natscli context nope not found (no file /tmp/no-such-dir/nats/context/"
                 + "nope.json); `nats context ls` lists yours\n", result.err());
     }

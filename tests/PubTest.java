@@ -49,14 +49,14 @@ class PubTest extends WithServer {
     void emptyStdinIsAUsageError() throws Exception {
         bootstrap();
         Run.Result result = script("JsPub").go();
-        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals(Exit.USAGE, result.exit());
         assertEquals("ERROR no message given and stdin was empty: run js-pub \"some text\"\n", result.err());
     }
 
     @Test
     void subjectNoStreamCapturesSaysToBootstrap() throws Exception {
         Run.Result result = script("JsPub", "lost?").go();
-        assertEquals(Config.EXIT_NOT_FOUND, result.exit());
+        assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("", result.out(), "nothing may be reported as published");
         assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
     }
@@ -110,7 +110,7 @@ class PubTest extends WithServer {
     @Test
     void countWithoutAStreamSaysToBootstrap() throws Exception {
         Run.Result result = script("JsPub", "--count", "100").go();
-        assertEquals(Config.EXIT_NOT_FOUND, result.exit(), result.toString());
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
         assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
     }
 

@@ -57,7 +57,7 @@ class PullTest extends WithServer {
     void batchOverMaxAckPendingIsRefusedUpFront() throws Exception {
         bootstrap();
         Run.Result result = script("JsPull", "--batch", "2000").go();
-        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals(Exit.USAGE, result.exit());
         assertEquals("ERROR --batch 2000 is over consumer LAB4_CONSUMER's max ack pending (1000): the server would "
                 + "hold the rest back; use --batch 1000 or less\n", result.err());
     }
@@ -86,7 +86,7 @@ class PullTest extends WithServer {
     @Test
     void maxBelowOneIsAUsageError() throws Exception {
         Run.Result result = script("JsPull", "--max", "0").go();
-        assertEquals(Config.EXIT_USAGE, result.exit());
+        assertEquals(Exit.USAGE, result.exit());
         assertEquals("ERROR --max must be at least 1, got 0\n", result.err());
     }
 
@@ -94,14 +94,14 @@ class PullTest extends WithServer {
     void missingConsumerSaysToBootstrap() throws Exception {
         bootstrap();
         Run.Result result = script("JsPull", "--consumer", "NOBODY").go();
-        assertEquals(Config.EXIT_NOT_FOUND, result.exit());
+        assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("ERROR consumer NOBODY not found on stream LAB4_STREAM: run js-bootstrap first\n", result.err());
     }
 
     @Test
     void missingStreamSaysToBootstrap() throws Exception {
         Run.Result result = script("JsPull").go();
-        assertEquals(Config.EXIT_NOT_FOUND, result.exit());
+        assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("ERROR stream LAB4_STREAM not found at " + server.url() + ": run js-bootstrap first\n", result.err());
     }
 }

@@ -36,7 +36,7 @@ class PurgeTest extends WithServer {
     @Test
     void missingStreamSaysToBootstrap() throws Exception {
         Run.Result result = script("JsPurge", "--stream", "GONE").go();
-        assertEquals(Config.EXIT_NOT_FOUND, result.exit());
+        assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("ERROR stream GONE not found at " + server.url() + ": run js-bootstrap first\n", result.err());
     }
 }

@@ -55,7 +55,7 @@ class TlsTest {
         ok(Run.script("JsBootstrap", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"),
                 "--tlscert", secured.file("client.pem"), "--tlskey", secured.file("client-key.pem")).go());
         Run.Result without = Run.script("JsBootstrap", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem")).go();
-        assertEquals(Config.EXIT_UNREACHABLE, without.exit(), without.toString());
+        assertEquals(Exit.UNREACHABLE, without.exit(), without.toString());
         assertEquals("ERROR the server at " + tlsUrl() + " accepted the TLS handshake but then went silent: it probably "
                 + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)\n",
                 without.err());
@@ -65,7 +65,7 @@ class TlsTest {
     void serverRequiresTlsButNoneIsConfigured() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
         Run.Result result = Run.script("JsInfo").server(server).go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertEquals("ERROR the server at " + server.url() + " requires TLS: use a tls:// URL and trust its CA with "
                 + "[nats.tls] ca_file (or --tlsca)\n", result.err());
     }
@@ -74,7 +74,7 @@ class TlsTest {
     void tlsConfiguredButTheServerIsPlain() throws Exception {
         server = NatsServer.startWithJetStream();
         Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem")).go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertEquals("ERROR TLS is configured but the server at " + tlsUrl() + " does not speak TLS: use a nats:// URL "
                 + "without [nats.tls] settings, or enable TLS on the server\n", result.err());
     }
@@ -83,7 +83,7 @@ class TlsTest {
     void certificateFromAnUnknownCa() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
         Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("other-ca.pem")).go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit());
+        assertEquals(Exit.UNREACHABLE, result.exit());
         assertEquals("ERROR the TLS handshake with " + tlsUrl() + " failed: the certificate is not trusted (CA file "
                 + secured.file("other-ca.pem") + "); give the CA that signed it with [nats.tls] ca_file (or --tlsca)\n",
                 result.err());
@@ -93,7 +93,7 @@ class TlsTest {
     void certificateForAnotherHost() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
         Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem")).go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit(), result.toString());
+        assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR the server's certificate does not name 127.0.0.1 (hostname mismatch): connect with the "
                 + "host name in its certificate\n", result.err());
     }
@@ -103,7 +103,7 @@ class TlsTest {
     void handshakeFirstAgainstAServerThatSendsInfoFirst() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
         Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"), "--tlsfirst").go();
-        assertEquals(Config.EXIT_UNREACHABLE, result.exit(), result.toString());
+        assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR the server at " + tlsUrl() + " did not take a TLS handshake first: leave out handshake_first "
                 + "/ --tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)\n", result.err());
     }
@@ -111,7 +111,7 @@ class TlsTest {
     @Test
     void clientCertificateWithoutItsKeyIsAConfigError() {
         Run.Result result = run(List.of("JsInfo", "--tlscert", secured.file("client.pem")));
-        assertEquals(Config.EXIT_CONFIG, result.exit());
+        assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR flag --tlscert: a client certificate needs both cert_file and key_file\n", result.err());
     }
 

@@ -1,0 +1,96 @@
+// Runs a script's picocli command the lab's way: a bad flag or a failure is one line on stderr
+// saying what was wrong and how to fix it (a stack trace only with --verbose), secrets masked,
+// and an exit code from Exit.
+//DEPS info.picocli:picocli:4.7.7
+//DEPS io.nats:jnats:2.26.2
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java
+
+import io.nats.client.JetStreamApiException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+final class CommandRunner {
+    static final String VERSION = "lab4 scripts 0.1.0 (jnats 2.26.2)";
+
+    private static final Pattern OPTION = Pattern.compile("-[-\\w]+");
+
+    private CommandRunner() {
+    }
+
+    /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
+    static int run(Callable<Integer> command, String... args) {
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
+                    ? excludeEachOther(ex.getMessage())
+                    : ex.getMessage() + " (see " + cmd.getCommandName() + " --help)";
+            cmd.getErr().println(Secrets.NONE.mask("ERROR " + line));
+            return Exit.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            ConnectionOptions run = thisRun(cmd.getCommandSpec());
+            LabException known = run == null ? null : run.explainFailure();
+            if (known == null) {
+                known = ex instanceof LabException failure ? failure : unexpected(ex);
+            }
+            if (known.exitCode == Exit.OK) {
+                return Exit.OK; // --show-config: done
+            }
+            UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
+            cmd.getErr().println(mask.apply("ERROR " + known.getMessage()));
+            if (parsed.hasMatchedOption("--verbose")) {
+                StringWriter trace = new StringWriter();
+                ex.printStackTrace(new PrintWriter(trace));
+                cmd.getErr().print(mask.apply(trace.toString()));
+                cmd.getErr().flush();
+            }
+            return known.exitCode;
+        });
+        return cli.execute(args);
+    }
+
+    /** The command's connection flags, which also hold what this run loaded and connected to. */
+    private static ConnectionOptions thisRun(CommandSpec spec) {
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof ConnectionOptions options) {
+                return options;
+            }
+        }
+        return null;
+    }
+
+    /** picocli's "Error: --a, --b are mutually exclusive (specify only one)" as "--a and --b exclude each other: pick one". */
+    private static String excludeEachOther(String message) {
+        List<String> options = new ArrayList<>();
+        Matcher m = OPTION.matcher(message.substring(0, Math.max(0, message.indexOf(" are mutually exclusive"))));
+        while (m.find()) {
+            options.add(m.group());
+        }
+        if (options.size() < 2) {
+            return message;
+        }
+        String last = options.remove(options.size() - 1);
+        return String.join(", ", options) + " and " + last + " exclude each other: pick one";
+    }
+
+    private static LabException unexpected(Exception ex) {
+        if (ex instanceof JetStreamApiException api) {
+            return Exit.failed("%s", JetStreamErrors.refused(api));
+        }
+        if (ex instanceof InterruptedException) {
+            return Exit.failed("interrupted");
+        }
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        return Exit.failed("%s (rerun with --verbose for details)", message.lines().findFirst().orElse(""));
+    }
+}

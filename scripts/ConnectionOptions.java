@@ -1,0 +1,108 @@
+// The flags every script takes to find its settings and its server: config files, URL, natscli
+// context, login, TLS, --show-config and --verbose. It also keeps this run's settings and
+// connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
+//DEPS info.picocli:picocli:4.7.7
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Config.java Connector.java Secrets.java Exit.java
+
+import io.nats.client.Connection;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+
+final class ConnectionOptions implements Config.Flags {
+    @Option(names = "--config", paramLabel = "FILE", description = "Root config file (default: ./config.toml, if present).")
+    Path configFile;
+
+    @Option(names = "--lab-config", paramLabel = "FILE",
+            description = "Lab config file, over the root one (default: this lab's, if present).")
+    Path labConfigFile;
+
+    @Option(names = {"-s", "--server"}, paramLabel = "URL", description = "NATS server URL (or env NATS_URL).")
+    String server;
+
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
+    String context;
+
+    @Option(names = "--user", paramLabel = "USER", description = "User name (env NATS_USER).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "Password (env NATS_PASSWORD; better: [nats.auth] password_env or password_file).")
+    String password;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Auth token (env NATS_TOKEN).")
+    String token;
+
+    @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env NATS_NKEY).")
+    String nkey;
+
+    @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env NATS_CREDS).")
+    String creds;
+
+    @Option(names = "--tlsca", paramLabel = "FILE", description = "CA certificate(s), PEM, to trust (env NATS_CA).")
+    String tlsCa;
+
+    @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env NATS_CERT).")
+    String tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE", description = "Client private key, PEM/PKCS#8 (env NATS_KEY).")
+    String tlsKey;
+
+    @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
+    Boolean tlsFirst;
+
+    @Option(names = "--show-config",
+            description = "Print the effective config, where each value came from, secrets masked; then exit.")
+    boolean showConfig;
+
+    @Option(names = "--show-config-lines",
+            description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
+    boolean showConfigLines;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec script;
+
+    private Config loaded;
+    private Connector connector;
+
+    /** A flag's value, wherever the script declares it: here, or in its other groups of flags. */
+    @Override
+    public Object value(String flag) {
+        OptionSpec option = script.findOption(flag);
+        return option == null ? null : option.getValue();
+    }
+
+    /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
+    Config load() {
+        loaded = Config.load(System.getenv(), this);
+        if (showConfig || showConfigLines) {
+            System.out.print(showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines());
+            throw new LabException(Exit.OK, "");
+        }
+        return loaded;
+    }
+
+    /** Connects with the settings' login and TLS, or fails with one line naming the URL and what to do. */
+    Connection open(Config config) {
+        connector = new Connector(config);
+        return connector.open();
+    }
+
+    /** What the server denied this run, which explains a failure better than the failure does; or null. */
+    LabException explainFailure() {
+        return connector == null ? null : connector.explainFailure();
+    }
+
+    /** The text with this run's secrets masked (before the settings are read: the passwords in URLs). */
+    String mask(String text) {
+        return (loaded == null ? Secrets.NONE : loaded.secrets).mask(text);
+    }
+}

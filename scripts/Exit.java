@@ -1,0 +1,49 @@
+// The exit codes every script uses (the README's table), and the failure that carries one.
+
+/** Exit codes, the same for every script: a shell script can tell what kind of failure it was. */
+final class Exit {
+    static final int OK = 0;
+    static final int FAILED = 1;       // the server refused or did not confirm
+    static final int USAGE = 2;        // bad flags or arguments
+    static final int CONFIG = 3;       // a config file or value is wrong
+    static final int UNREACHABLE = 4;  // no (JetStream-enabled) server at the URL, or the login was refused
+    static final int NOT_FOUND = 5;    // stream or consumer missing: run js-bootstrap
+
+    private Exit() {
+    }
+
+    /** A one-line failure with this exit code; the format is String.format's. */
+    static LabException with(int exitCode, String format, Object... args) {
+        return new LabException(exitCode, String.format(format, args));
+    }
+
+    static LabException failed(String format, Object... args) {
+        return with(FAILED, format, args);
+    }
+
+    static LabException usage(String format, Object... args) {
+        return with(USAGE, format, args);
+    }
+
+    static LabException config(String format, Object... args) {
+        return with(CONFIG, format, args);
+    }
+
+    static LabException unreachable(String format, Object... args) {
+        return with(UNREACHABLE, format, args);
+    }
+
+    static LabException notFound(String format, Object... args) {
+        return with(NOT_FOUND, format, args);
+    }
+}
+
+/** A failure the user can act on: one line saying what was wrong and how to fix it, and its exit code. */
+final class LabException extends RuntimeException {
+    final int exitCode;
+
+    LabException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+}

@@ -1,0 +1,151 @@
+// TLS from PEM files: the CA to trust (or the JDK's own), the client's certificate and key when
+// given, and a check that the server's certificate names the host we dialled.
+//SOURCES SecretFiles.java Exit.java
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+final class Tls {
+    private static final int SAN_DNS = 2;
+    private static final int SAN_IP = 7;
+
+    private Tls() {
+    }
+
+    /** An SSLContext for a server at host: caFile null trusts the JDK's CAs; certFile and keyFile null: no client certificate. */
+    static SSLContext context(String host, String caFile, String certFile, String keyFile) {
+        try {
+            KeyStore roots = null;
+            if (caFile != null) {
+                roots = KeyStore.getInstance(KeyStore.getDefaultType());
+                roots.load(null, null);
+                int n = 0;
+                for (Certificate cert : certificates(caFile, "[nats.tls] ca_file")) {
+                    roots.setCertificateEntry("ca-" + n++, cert);
+                }
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(roots); // null: the JDK's own CAs
+            X509TrustManager checked = hostChecking((X509TrustManager) trust.getTrustManagers()[0], host);
+            KeyManagerFactory keys = null;
+            if (certFile != null) {
+                KeyStore own = KeyStore.getInstance(KeyStore.getDefaultType());
+                own.load(null, null);
+                char[] none = new char[0];
+                own.setKeyEntry("client", privateKey(keyFile), none,
+                        certificates(certFile, "[nats.tls] cert_file").toArray(Certificate[]::new));
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(own, none);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[]{checked}, null);
+            return context;
+        } catch (LabException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Exit.config("cannot set up TLS from the configured files: %s", e.getMessage());
+        }
+    }
+
+    /** Trusts what the CA check trusts, and only for certificates that name the host we dialled (jnats leaves that out). */
+    private static X509TrustManager hostChecking(X509TrustManager base, String host) {
+        return new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                base.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                base.checkServerTrusted(chain, authType);
+                if (!names(chain[0], host)) {
+                    throw new CertificateException("No subject alternative names matching " + host);
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return base.getAcceptedIssuers();
+            }
+        };
+    }
+
+    private static boolean names(X509Certificate cert, String host) throws CertificateException {
+        if (cert.getSubjectAlternativeNames() == null) {
+            return false;
+        }
+        boolean isIp = host.matches("[0-9.]+") || host.contains(":");
+        for (List<?> entry : cert.getSubjectAlternativeNames()) {
+            int type = (Integer) entry.get(0);
+            String name = String.valueOf(entry.get(1));
+            if (isIp && type == SAN_IP && sameAddress(name, host)) {
+                return true;
+            }
+            if (!isIp && type == SAN_DNS && (name.equalsIgnoreCase(host) || name.startsWith("*.")
+                    && host.toLowerCase().endsWith(name.substring(1).toLowerCase())
+                    && host.indexOf('.') == host.length() - name.length() + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        try {
+            return InetAddress.getByName(a).equals(InetAddress.getByName(b.replaceAll("[\\[\\]]", "")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<? extends Certificate> certificates(String file, String what) {
+        try {
+            var certs = CertificateFactory.getInstance("X.509").generateCertificates(
+                    new ByteArrayInputStream(Files.readAllBytes(Path.of(file))));
+            if (certs.isEmpty()) {
+                throw Exit.config("%s %s holds no PEM certificate", what, file);
+            }
+            return new ArrayList<>(certs);
+        } catch (LabException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Exit.config("%s %s is not a PEM certificate file: %s", what, file, e.getMessage());
+        }
+    }
+
+    private static PrivateKey privateKey(String file) {
+        String pem = SecretFiles.read(file, "[nats.tls] key_file");
+        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw Exit.config("[nats.tls] key_file %s is not an unencrypted PKCS#8 PEM key: convert it with "
+                    + "`openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem`", file, file);
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (Exception notThisOne) {
+                // try the next algorithm
+            }
+        }
+        throw Exit.config("[nats.tls] key_file %s holds no RSA, EC or Ed25519 key", file);
+    }
+}

@@ -1,0 +1,90 @@
+// `make export` gives one jar per script that runs with plain `java -jar`, from any folder, against
+// a real server: the whole lab through the five exported jars. JBang's own fat jar would not start
+// (BouncyCastle's signature files come along from jnats), and its portable export works as it is.
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExportTest extends WithServer {
+    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge");
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+
+    @TempDir
+    static Path dist;
+
+    @TempDir
+    Path elsewhere;
+
+    @BeforeAll
+    static void exportEveryScript() throws Exception {
+        Run.Result export = ok(Run.command("make", "--no-print-directory", "export", "DIST=" + dist).timeout(900).go());
+        assertEquals(SCRIPTS.stream().map(script -> "make export: " + dist + "/" + script + ".jar (run it with: java -jar "
+                + dist + "/" + script + ".jar --help)").toList(), export.outLines());
+    }
+
+    @Test
+    void theExportedJarsRunTheLabWithPlainJava() throws Exception {
+        Run.Result bootstrap = ok(javaJar("js-bootstrap").go());
+        assertTrue(bootstrap.out().startsWith("INFO created stream LAB4_STREAM"), bootstrap.out());
+        Run.Result pub = ok(javaJar("js-pub", "from a jar").go());
+        assertEquals("INFO published \"from a jar\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+        Run.Result pull = ok(javaJar("js-pull", "--max", "1").go());
+        assertEquals(List.of("INFO pulled message: \"from a jar\"", "INFO acked"), pull.outLines().subList(0, 2));
+        Run.Result info = ok(javaJar("js-info").go());
+        assertTrue(info.out().contains("ack floor:      stream seq 1"), info.out());
+        Run.Result purge = ok(javaJar("js-purge").go());
+        assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", purge.out());
+    }
+
+    @Test
+    void theExportedJarsHoldNoSignatureFiles() throws Exception {
+        for (String script : SCRIPTS) {
+            try (ZipFile jar = new ZipFile(dist.resolve(script + ".jar").toFile())) {
+                List<String> signatures = jar.stream().map(entry -> entry.getName())
+                        .filter(name -> name.matches("META-INF/[^/]*\\.(SF|DSA|RSA|EC)")).toList();
+                assertEquals(List.of(), signatures, script);
+            }
+        }
+    }
+
+    @Test
+    void jbangsOwnFatJarWouldNotStart() throws Exception {
+        Path jar = elsewhere.resolve("js-info.jar");
+        ok(Run.command(JBANG, "--quiet", "export", "fatjar", "--output", jar.toString(), "js-info").go());
+        Run.Result run = Run.command("java", "-jar", jar.toString(), "--help").in(elsewhere).go();
+        assertNotEquals(0, run.exit());
+        assertTrue(run.err().contains("SecurityException: Invalid signature file digest"), run.err());
+    }
+
+    @Test
+    void jbangsPortableExportRunsAsItIs() throws Exception {
+        Path jar = elsewhere.resolve("portable/js-pub.jar");
+        ok(Run.command(JBANG, "--quiet", "export", "portable", "--output", jar.toString(), "js-pub").go());
+        server.resetToLabStream();
+        Path other = java.nio.file.Files.createDirectories(elsewhere.resolve("other"));
+        Run.Result pub = ok(Run.command("java", "-jar", jar.toString(), "portable").in(other).server(server).go());
+        assertEquals("INFO published \"portable\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+    }
+
+    @Test
+    void anUnknownScriptIsRefused() throws Exception {
+        Run.Result result = Run.command("make", "--no-print-directory", "export", "BIN=js-nope", "DIST=" + dist).go();
+        assertEquals(2, result.exit());
+        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge (got 'js-nope')\n"),
+                result.err());
+    }
+
+    /** An exported jar, run from a folder of its own the way its users would. */
+    private Run javaJar(String script, String... args) {
+        return Run.command("java", "-jar", dist.resolve(script + ".jar").toString()).args(args).in(elsewhere).server(server);
+    }
+}

@@ -1,0 +1,99 @@
+// Arguments reach the script exactly as given, whichever way it is started: bin/jbang, a
+// catalog alias (js-pub@NAME), `make run` with MSG (on make's command line or in the
+// environment) or ARGS, and `make run RUN=bin/jbang`. The proof is what the server stored.
+// (The command `jbang app install` writes is InstallTest's.)
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class JBangArgsTest extends WithServer {
+    /** An empty argument, a lone space, quotes, `$`, `*`, a newline and unicode. */
+    static final List<String> AWKWARD = List.of("", " ", "it's \"quoted\"", "$HOME $(id) `id` \\ $",
+            "*", "line one\nline two", "ünïcødé ✓ 日本語");
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+
+    @TempDir
+    static Path labState; // bin/lab-run's builds, outside the repo
+
+    @TempDir
+    Path elsewhere;
+
+    @BeforeEach
+    void labStream() throws Exception {
+        server.resetToLabStream();
+    }
+
+    @Test
+    void throughBinJbang() throws Exception {
+        for (String message : AWKWARD) {
+            ok(Run.command(JBANG, "js-pub", message).server(server).go());
+        }
+        assertEquals(AWKWARD, StoredMessages.in(server));
+    }
+
+    @Test
+    void throughACatalogAliasFromAnotherFolder() throws Exception {
+        String jbangHome = elsewhere.resolve("jbang-home").toString();
+        ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "argslab",
+                Run.REPO.resolve("jbang-catalog.json").toString()).env("JBANG_DIR", jbangHome).go());
+        for (String message : AWKWARD) {
+            ok(Run.command(JBANG, "js-pub@argslab", message).in(elsewhere).env("JBANG_DIR", jbangHome).server(server).go());
+        }
+        assertEquals(AWKWARD, StoredMessages.in(server));
+    }
+
+    @Test
+    void throughMakeRunMsg() throws Exception {
+        // make drops leading blanks from a variable on its command line: a lone space arrives
+        // as "" (the README says so), and goes through the environment instead (next test).
+        List<String> sendable = AWKWARD.stream().filter(message -> !message.equals(" ")).toList();
+        for (String message : sendable) {
+            ok(makeRun("MSG=" + message).go());
+        }
+        assertEquals(sendable, StoredMessages.in(server));
+    }
+
+    @Test
+    void throughMakeRunMsgInTheEnvironment() throws Exception {
+        for (String message : AWKWARD) {
+            ok(makeRun().env("MSG", message).go());
+        }
+        ok(makeRun().env("MSG", "  leading blanks").go());
+        assertEquals(append(AWKWARD, "  leading blanks"), StoredMessages.in(server));
+    }
+
+    @Test
+    void throughMakeRunArgsAsShellWords() throws Exception {
+        for (String message : AWKWARD) {
+            ok(makeRun("ARGS=--msg-id id-" + message.hashCode() + " -- " + shellQuoted(message)).go());
+        }
+        assertEquals(AWKWARD, StoredMessages.in(server));
+    }
+
+    @Test
+    void throughMakeRunWithJbangEveryTime() throws Exception {
+        for (String message : AWKWARD) {
+            ok(makeRun("RUN=bin/jbang").env("MSG", message).go());
+        }
+        assertEquals(AWKWARD, StoredMessages.in(server));
+    }
+
+    private static Run makeRun(String... variables) {
+        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables)
+                .env("LAB_STATE_DIR", labState.toString()).server(server);
+    }
+
+    private static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static List<String> append(List<String> list, String last) {
+        return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(last)).toList();
+    }
+}

@@ -1,0 +1,106 @@
+// Which Java runs, through bin/jbang and make run: JAVA_HOME when it holds a JDK, else the
+// java on PATH, as with JBang's own launcher; for JBang's own JVM and for the script's.
+// Each java launcher shows its java.home on stderr (JDK_JAVA_OPTIONS=-XshowSettings:properties),
+// so every JVM a run starts is checked, not only the last one.
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class JavaHomeTest extends WithServer {
+    private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+    private static final String PRINT_JAVA = Run.REPO.resolve("tests/jbang/PrintJava.java").toString();
+
+    // Scripts built by JDK 25 stay out of the JBang cache and lab-run state the other tests use.
+    @TempDir
+    static Path jbangCache;
+    @TempDir
+    static Path labState;
+
+    @BeforeAll
+    static void jdk25IsThere() {
+        assumeTrue(Files.isExecutable(JDK_25.resolve("bin/javac")), "no JDK 25 at " + JDK_25);
+    }
+
+    @Test
+    void javaHomeRunsJbangAndTheScript() throws Exception {
+        Run.Result result = ok(withJava(Run.command(JBANG, PRINT_JAVA)).env("JAVA_HOME", JDK_25.toString()).go());
+        assertTrue(result.out().matches("25[.0-9]* " + JDK_25 + "\n"), result.out());
+        assertEquals(List.of(JDK_25.toString(), JDK_25.toString()), javaHomes(result), "JBang's JVM, then the script's");
+    }
+
+    @Test
+    void withoutJavaHomeThePathJavaRuns() throws Exception {
+        String pathJava = ok(Run.command("bash", "-c", "readlink -f \"$(command -v java)\"").go()).out().strip();
+        String home = Path.of(pathJava).getParent().getParent().toString();
+        Run.Result result = ok(withJava(Run.command("env", "-u", "JAVA_HOME", JBANG, PRINT_JAVA)).go());
+        assertTrue(result.out().endsWith(" " + home + "\n"), result.out());
+        assertEquals(List.of(home, home), javaHomes(result));
+    }
+
+    @Test
+    void aJavaHomeWithoutAJdkFallsBackToPathAndSaysSo() throws Exception {
+        Run.Result result = ok(Run.command(JBANG, PRINT_JAVA).env("JAVA_HOME", "/nonexistent").go());
+        assertEquals("jbang: JAVA_HOME=/nonexistent holds no JDK (no bin/javac); using the java on PATH\n", result.err());
+    }
+
+    @Test
+    void aLabScriptPublishesOnJavaHomeThroughJbangAndMakeRun() throws Exception {
+        server.resetToLabStream();
+        Run.Result viaJbang = ok(withJava(Run.command(JBANG, "js-pub", "on java 25")).server(server)
+                .env("JAVA_HOME", JDK_25.toString()).go());
+        assertEquals("INFO published \"on java 25\" to stream LAB4_STREAM (seq 1)\n", viaJbang.out());
+        assertEquals(List.of(JDK_25.toString(), JDK_25.toString()), javaHomes(viaJbang));
+
+        Run.Result viaMake = ok(withJava(Run.command("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=by make"))
+                .server(server).env("JAVA_HOME", JDK_25.toString()).env("LAB_STATE_DIR", labState.toString()).go());
+        assertEquals("INFO published \"by make\" to stream LAB4_STREAM (seq 2)\n", viaMake.out());
+        List<String> homes = javaHomes(viaMake); // JBang's builds, then the script
+        assertTrue(homes.size() >= 2 && homes.stream().allMatch(JDK_25.toString()::equals), homes.toString());
+    }
+
+    @Test
+    void jbangJavaOptionsReachJbangsJvmAndTheScriptsAsIn0132() throws Exception {
+        // JBang's launcher gives them to JBang's JVM; JBang 0.132.1 itself adds JBANG_<DIRECTIVE>
+        // to each //DIRECTIVE, so also to the script's //JAVA_OPTIONS (0.135 moved that to
+        // JBANG_APP_JAVA_OPTIONS). bin/lab-run does as JBang does.
+        Run.Result viaJbang = ok(Run.command(JBANG, PRINT_JAVA).env("JBANG_CACHE_DIR", jbangCache.toString())
+                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1").go());
+        assertTrue(settingsOf("dev.jbang.Main", viaJbang).contains("lab.test = 1"), viaJbang.err());
+        assertTrue(settingsOf("PrintJava", viaJbang).contains("lab.test = 1"), viaJbang.err());
+
+        server.resetToLabStream();
+        Run.Result viaMake = ok(Run.command("make", "--no-print-directory", "run", "BIN=js-info").server(server)
+                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1")
+                .env("LAB_STATE_DIR", labState.toString()).go());
+        assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
+    }
+
+    /** The settings one JVM showed: the block that names its main class. */
+    private static String settingsOf(String mainClass, Run.Result result) {
+        return java.util.Arrays.stream(result.err().split("Property settings:"))
+                .filter(block -> block.contains("sun.java.command = " + mainClass))
+                .reduce((first, last) -> last).orElse("");
+    }
+
+    /** Shows each JVM's settings on stderr, and keeps its builds apart. */
+    private static Run withJava(Run run) {
+        return run.env("JDK_JAVA_OPTIONS", "-XshowSettings:properties").env("JBANG_CACHE_DIR", jbangCache.toString());
+    }
+
+    private static List<String> javaHomes(Run.Result result) {
+        Matcher homes = Pattern.compile("(?m)^\\s*java\\.home = (.*)$").matcher(result.err());
+        return homes.results().map(match -> match.group(1)).toList();
+    }
+}

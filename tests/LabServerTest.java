@@ -1,0 +1,64 @@
+// bin/lab-server takes the URL and mode from the scripts' own settings (--show-config-lines), so
+// a flag, a natscli context or an env variable picks the server it starts, as it would for the
+// scripts; a password in the URL is never printed.
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LabServerTest {
+    private static final String LAB_SERVER = Run.REPO.resolve("bin/lab-server").toString();
+    private static final String PASSWORD = "s3cret-pw";
+
+    @TempDir
+    static Path state; // the servers' stores and lab-run's cache: never the repo's own .lab/
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void showConfigLinesAreKeyValueWithSecretsMasked() throws Exception {
+        Run.Result shown = WithServer.ok(Run.script("JsInfo", "--show-config-lines", "--user", "alice",
+                "--server", "nats://alice:" + PASSWORD + "@127.0.0.1:4222").env("NATS_PASSWORD", PASSWORD).go());
+        assertTrue(shown.outLines().contains("nats.url=nats://alice:****@127.0.0.1:4222"), shown.out());
+        assertTrue(shown.outLines().contains("nats.auth.password=****"), shown.out());
+        assertTrue(shown.outLines().contains("runtime.mode=local"), shown.out());
+        assertFalse(shown.out().contains(PASSWORD), shown.out());
+    }
+
+    @Test
+    void aFlagPicksTheServerItStarts() throws Exception {
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        startAndStop(url, lab("start", "js-pub", "--server", url, "hello"), lab("stop", "js-info", "--server", url));
+    }
+
+    @Test
+    void aNatsContextPicksTheServerItStarts() throws Exception {
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        Path context = Files.writeString(dir.resolve("lab.json"), "{\"url\": \"" + url + "\"}");
+        startAndStop(url, lab("start").env("NATS_CONTEXT", context.toString()),
+                lab("stop").env("NATS_CONTEXT", context.toString()));
+    }
+
+    private static void startAndStop(String url, Run start, Run stop) throws Exception {
+        try {
+            Run.Result started = start.go();
+            assertEquals(0, started.exit(), started.toString());
+            assertTrue(started.out().startsWith("lab-server: started nats-server with JetStream at " + url + " "),
+                    started.toString());
+        } finally {
+            Run.Result stopped = stop.go();
+            assertTrue(stopped.out().startsWith("lab-server: stopped the lab's nats-server on port "), stopped.toString());
+        }
+    }
+
+    private static Run lab(String... args) {
+        return Run.command(LAB_SERVER).args(args).env("LAB_STATE_DIR", state.toString());
+    }
+}

@@ -1,0 +1,108 @@
+// Sharing a script: `make share` makes one self-contained file per script from scripts/ as they are
+// now, and each of those files, copied alone under another name into an empty folder, runs the lab
+// against a real nats-server with the script's own output and exit codes. A script shared by URL fetches the
+// shared files its //SOURCES name from beside it.
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ShareTest extends WithServer {
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+    @TempDir
+    static Path generated; // what `make share` writes to share/ (generated, not kept in git)
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void makeShare() throws Exception {
+        ok(Run.command(JBANG, "--quiet", "tools/Share.java", generated.toString()).go());
+    }
+
+    @Test
+    void makeShareWritesOneFilePerScript() throws Exception {
+        assertEquals(List.of("JsBootstrap.java", "JsInfo.java", "JsPub.java", "JsPull.java", "JsPurge.java"),
+                javaFiles(generated));
+    }
+
+    @Test
+    void eachSharedFileRunsAloneUnderAnotherName() throws Exception {
+        Path setUp = alone("JsBootstrap.java", "SetUp.java");
+        Path publish = alone("JsPub.java", "Publish.java");
+        Path pull = alone("JsPull.java", "pull_and_ack.java");
+        Path inspect = alone("JsInfo.java", "Inspect.java");
+        Path purge = alone("JsPurge.java", "Purge.java");
+
+        assertEquals(List.of("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), ok(run(setUp)).outLines());
+        assertEquals("INFO published \"shared\" to stream LAB4_STREAM (seq 1)\n", ok(run(publish, "shared")).out());
+        assertEquals(List.of("INFO pulled message: \"shared\"", "INFO acked", "INFO done: 1 message pulled and acked (--max 1)"),
+                ok(run(pull, "--max", "1")).outLines());
+        assertSame(run(inspect), script("JsInfo").go());
+        assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", ok(run(purge)).out());
+
+        assertSame(run(publish, "--subject", "nowhere.at.all", "hi"), script("JsPub", "--subject", "nowhere.at.all", "hi").go());
+        assertSame(run(pull, "--no-ack", "--nak"), script("JsPull", "--no-ack", "--nak").go());
+        assertSame(run(inspect, "--consumer", "NOPE"), script("JsInfo", "--consumer", "NOPE").go());
+        assertSame(run(purge, "--stream", "NOPE"), script("JsPurge", "--stream", "NOPE").go());
+        assertSame(run(setUp, "--help"), script("JsBootstrap", "--help").go());
+    }
+
+    @Test
+    void aScriptSharedByUrlFetchesItsSharedFiles() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            Path file = Run.REPO.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            boolean found = file.startsWith(Run.REPO.resolve("scripts")) && Files.isRegularFile(file);
+            byte[] body = found ? Files.readAllBytes(file) : new byte[0];
+            exchange.sendResponseHeaders(found ? 200 : 404, found ? body.length : -1);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try {
+            String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/scripts/";
+            Path empty = Files.createDirectories(temp.resolve("by-url"));
+            ok(Run.command(JBANG, base + "JsBootstrap.java").in(empty).server(server).go());
+            Run.Result pub = ok(Run.command(JBANG, base + "JsPub.java", "by url").in(empty).server(server).go());
+            assertEquals("INFO published \"by url\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** The generated FILE copied as NAME into a folder of its own: the path of the copy. */
+    private Path alone(String file, String name) throws IOException {
+        return Files.copy(generated.resolve(file), Files.createTempDirectory(temp, "alone-").resolve(name));
+    }
+
+    /** The copy run with bin/jbang in its folder, against this class's server (--quiet: no "Building jar" line). */
+    private static Run.Result run(Path copy, String... args) throws Exception {
+        return Run.command(JBANG, "--quiet", copy.getFileName().toString()).args(args).in(copy.getParent())
+                .server(server).go();
+    }
+
+    /** The same exit code, stdout and stderr as the script run from scripts/. */
+    private static void assertSame(Run.Result shared, Run.Result script) {
+        assertEquals(script.exit(), shared.exit(), shared.toString());
+        assertEquals(script.out(), shared.out());
+        assertEquals(script.err(), shared.err());
+    }
+
+    private static List<String> javaFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".java")).sorted().toList();
+        }
+    }
+}
