@@ -230,6 +230,29 @@ class LoginTest {
         assertTrue(result.err().endsWith(": get fresh credentials\n"), result.err());
     }
 
+    /**
+     * The server itself refuses creds whose JWT has expired. js-pub checks the expiry when it reads
+     * its config (the test above), and jnats reads the file again when it logs in: a proxy between
+     * the two swaps in the same user's JWT with an expiry an hour ago, as if it had run out right
+     * after the check. Through the same proxy, the unexpired creds get in.
+     */
+    @Test
+    void expiredCredsAreRefusedByTheServerItself() throws Exception {
+        Path creds = secured.dir.resolve("expiring.creds");
+        server = NatsServer.startWithConfig(secured.operatorConfig(creds, false) + "debug: true\n"); // to log why it refuses
+        try (Proxy proxy = Proxy.to(server)) {
+            ok(clean(Run.script("JsBootstrap", "--creds", creds.toString(), "--server", proxy.url()).go()));
+            proxy.beforeConnecting(() -> secured.writeCreds(creds, java.time.Instant.now().getEpochSecond() - 3600));
+            Run.Result result = clean(Run.script("JsPub", "--creds", creds.toString(), "--server", proxy.url(), "x").go());
+            assertEquals(Config.EXIT_UNREACHABLE, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR the server at " + proxy.url() + " refused the login with the user in "
+                    + creds + ": authorization violation"), result.err());
+            assertEquals("", result.out());
+        }
+        assertTrue(server.log().contains("User JWT no longer valid: &{Issues:[claim is expired]}"),
+                "the server says why: " + server.log());
+    }
+
     @Test
     void malformedCredsFileNamesTheFile() throws Exception {
         Path creds = secured.dir.resolve("broken.creds");

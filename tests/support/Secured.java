@@ -20,6 +20,9 @@ final class Secured {
     static final List<String> ALL_SECRETS = List.of(ALICE_PASSWORD, BOB_PASSWORD, TOKEN);
 
     final Path dir;
+    /** The lab account and its user from the last operatorConfig: to write that user's creds again. */
+    private NKey labAccount;
+    private NKey labUser;
 
     Secured() throws Exception {
         dir = Files.createTempDirectory("lab-secured-");
@@ -69,11 +72,9 @@ final class Secured {
                 + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1,\"mem_storage\":-1,\"disk_storage\":-1,\"streams\":-1,"
                 + "\"consumer\":-1}";
         String accountJwt = jwt(operator, pub(account), "LAB", limits + ",\"type\":\"account\",\"version\":2", null);
-        Long expires = expired ? Instant.now().getEpochSecond() - 3600 : null;
-        String userJwt = jwt(account, pub(user), "lab-user",
-                "\"pub\":{},\"sub\":{},\"subs\":-1,\"data\":-1,\"payload\":-1,\"type\":\"user\",\"version\":2", expires);
-        Files.writeString(credsFile, "-----BEGIN NATS USER JWT-----\n" + userJwt + "\n------END NATS USER JWT------\n\n"
-                + "-----BEGIN USER NKEY SEED-----\n" + new String(user.getSeed()) + "\n------END USER NKEY SEED------\n");
+        labAccount = account;
+        labUser = user;
+        writeCreds(credsFile, expired ? Instant.now().getEpochSecond() - 3600 : null);
         return """
                 operator: "%s"
                 system_account: %s
@@ -83,6 +84,14 @@ final class Secured {
                   %s: "%s"
                 }
                 """.formatted(operatorJwt, pub(system), pub(system), systemJwt, pub(account), accountJwt);
+    }
+
+    /** A .creds file for the lab user of the last operatorConfig, its JWT expiring at `expires` (epoch seconds) if given. */
+    void writeCreds(Path credsFile, Long expires) throws Exception {
+        String userJwt = jwt(labAccount, pub(labUser), "lab-user",
+                "\"pub\":{},\"sub\":{},\"subs\":-1,\"data\":-1,\"payload\":-1,\"type\":\"user\",\"version\":2", expires);
+        Files.writeString(credsFile, "-----BEGIN NATS USER JWT-----\n" + userJwt + "\n------END NATS USER JWT------\n\n"
+                + "-----BEGIN USER NKEY SEED-----\n" + new String(labUser.getSeed()) + "\n------END USER NKEY SEED------\n");
     }
 
     private static String pub(NKey key) throws Exception {
