@@ -78,8 +78,10 @@ public class RunTests {
         int exit = tests.waitFor();
         Runtime.getRuntime().removeShutdownHook(cleanUp);
 
+        // The test JVM's summary line, and how many leftovers it found after its classes.
         Path summaryFile = root.resolve(SUMMARY_FILE);
-        String summary = Files.exists(summaryFile) ? Files.readString(summaryFile).strip() : "the tests did not finish (exit " + exit + ")";
+        List<String> summary = Files.exists(summaryFile) ? Files.readAllLines(summaryFile)
+                : List.of("the tests did not finish (exit " + exit + ")", "0");
         Files.deleteIfExists(summaryFile);
         List<String> left = new ArrayList<>(Leftovers.killProcesses(root, ProcessHandle.current().pid()));
         left.addAll(Leftovers.files(root, RUN_WIDE, false));
@@ -87,7 +89,8 @@ public class RunTests {
         Run.deleteTree(root);
 
         left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
-        System.out.println(summary + (left.isEmpty() ? "" : ", " + left.size() + " left behind"));
+        long leftovers = left.size() + Long.parseLong(summary.get(1));
+        System.out.println(summary.get(0) + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
         return exit != 0 ? exit : left.isEmpty() ? 0 : 1;
     }
 
@@ -116,7 +119,7 @@ public class RunTests {
         long failed = result.getTotalFailureCount();
         long skipped = result.getTestsSkippedCount() + result.getTestsAbortedCount();
         String line = String.format("%d passed, %d failed, %d skipped", passed, failed, skipped);
-        Files.writeString(Sandbox.root().resolve(SUMMARY_FILE), line + "\n");
+        Files.writeString(Sandbox.root().resolve(SUMMARY_FILE), line + "\n" + leftovers.found.size() + "\n");
         System.out.println();
         return failed > 0 || passed == 0 || !leftovers.found.isEmpty() ? 1 : 0;
     }
