@@ -1,6 +1,7 @@
 // The lab README as a learner follows it: every command of its "Commands" sections, read from
 // labs/lab4_jetstream_basics/README.md and run as written through `make` and bash, must print the
-// output the README shows next to it. And its takeaways, each run on its own.
+// output the README shows next to it; so must its "$ command" transcripts. And its takeaways,
+// each run on its own.
 
 import org.junit.jupiter.api.Test;
 
@@ -55,41 +56,110 @@ class LessonTest extends WithServer {
         }
     }
 
-    /** The steps, in order; every section under "## Commands" has at least one, and every command its output. */
-    static List<Step> lessonSteps() throws Exception {
+    /** A fenced block of the README: its chapter (##), section (###), info string, lines, and the prose line before it. */
+    record Block(String chapter, String section, String info, List<String> lines, String before) {
+    }
+
+    static List<Block> blocks() throws Exception {
         List<String> lines = Files.readAllLines(LESSON);
-        List<Step> steps = new ArrayList<>();
-        Set<String> sections = new LinkedHashSet<>();
-        String section = null;
-        List<String> commands = null;
-        boolean inCommands = false;
+        List<Block> blocks = new ArrayList<>();
+        String chapter = "";
+        String section = "";
+        String before = "";
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.startsWith("## ")) {
-                inCommands = line.equals("## Commands");
-            } else if (inCommands && line.startsWith("### ")) {
+                chapter = line.substring(3);
+                section = "";
+            } else if (line.startsWith("### ")) {
                 section = line.substring(4);
-                sections.add(section);
-            } else if (inCommands && line.startsWith("```")) {
+            } else if (line.strip().startsWith("```")) {
+                int indent = line.indexOf("```"); // a block inside a list item is indented with it
                 List<String> block = new ArrayList<>();
-                int open = i;
-                while (!lines.get(++i).equals("```")) {
-                    block.add(lines.get(i));
+                while (!lines.get(++i).strip().equals("```")) {
+                    String inner = lines.get(i);
+                    block.add(inner.substring(Math.min(indent, inner.length() - inner.stripLeading().length())));
                 }
-                if (line.equals("```bash")) {
-                    assertEquals(null, commands, "a ```bash block without its output block before line " + (open + 1));
-                    commands = block.stream().filter(c -> !c.isBlank() && !c.startsWith("#")).toList();
-                } else if (line.equals("```") && commands != null) {
-                    steps.add(new Step(section, commands, block));
-                    commands = null;
-                } // any other block is prose: an example, not a step
+                blocks.add(new Block(chapter, section, line.strip().substring(3), block, before));
+            } else if (!line.isBlank()) {
+                before = line;
             }
+        }
+        return blocks;
+    }
+
+    /** The steps, in order; every section under "## Commands" has at least one, and every command its output. */
+    static List<Step> lessonSteps() throws Exception {
+        List<Step> steps = new ArrayList<>();
+        Set<String> sections = new LinkedHashSet<>();
+        List<String> commands = null;
+        for (Block block : blocks()) {
+            if (!block.chapter().equals("Commands")) {
+                continue;
+            }
+            sections.add(block.section());
+            if (block.info().equals("bash")) {
+                assertEquals(null, commands, "a ```bash block without its output block in " + block.section());
+                commands = block.lines().stream().filter(c -> !c.isBlank() && !c.startsWith("#")).toList();
+            } else if (block.info().isEmpty() && commands != null) {
+                steps.add(new Step(block.section(), commands, block.lines()));
+                commands = null;
+            } // an output block of its own is an example, checked where it is used
         }
         assertEquals(null, commands, "the last ```bash block has no output block");
         for (String name : sections) {
             assertTrue(steps.stream().anyMatch(s -> name.equals(s.section())), "section \"" + name + "\" has no command to run");
         }
         return steps;
+    }
+
+    /** The README's transcripts: a block of "$ command" lines, each followed by all it prints (stderr too). */
+    @Test
+    void transcriptsPrintWhatTheReadmeShows() throws Exception {
+        List<Block> transcripts = blocks().stream()
+                .filter(b -> b.info().isEmpty() && !b.lines().isEmpty() && b.lines().get(0).startsWith("$ ")).toList();
+        assertTrue(!transcripts.isEmpty(), "the README has transcripts ($ make run ...)");
+        for (Block transcript : transcripts) {
+            List<String> lines = transcript.lines();
+            for (int i = 0; i < lines.size(); ) {
+                String command = lines.get(i).substring(2);
+                int next = i + 1;
+                while (next < lines.size() && !lines.get(next).startsWith("$ ")) {
+                    next++;
+                }
+                // On this class's server, emptied before the test: no stream yet, as the transcripts assume.
+                Run.Result result = Run.command("bash", "-c", command + " 2>&1").server(server).go();
+                assertEquals(lines.subList(i + 1, next), result.outLines(), transcript.chapter() + ": " + command);
+                i = next;
+            }
+        }
+    }
+
+    /** The config files as the README quotes them hold the same settings as the files themselves (comments aside). */
+    @Test
+    void quotedConfigFilesSayWhatTheFilesSay() throws Exception {
+        List<Block> quoted = blocks().stream().filter(b -> b.info().equals("toml")).toList();
+        assertTrue(!quoted.isEmpty(), "the README quotes its config files");
+        for (Block block : quoted) {
+            java.util.regex.Matcher file = java.util.regex.Pattern.compile("`([^`]*\\.toml)`").matcher(block.before());
+            assertTrue(file.find(), "which file is quoted? " + block.before());
+            var inReadme = settings(org.tomlj.Toml.parse(String.join("\n", block.lines())));
+            assertEquals(settings(org.tomlj.Toml.parse(Run.REPO.resolve(file.group(1)))), inReadme, file.group(1));
+        }
+    }
+
+    private static java.util.Map<String, Object> settings(org.tomlj.TomlParseResult toml) {
+        assertEquals(List.of(), toml.errors());
+        java.util.Map<String, Object> settings = new java.util.TreeMap<>();
+        toml.dottedKeySet().forEach(key -> settings.put(key, toml.get(key)));
+        return settings;
+    }
+
+    /** The example output of a command the README names in the prose before it (ARGS="..."), for a js-purge. */
+    private static String purgeExample(String args) throws Exception {
+        Block example = blocks().stream().filter(b -> b.info().isEmpty() && b.before().contains("ARGS=\"" + args + "\""))
+                .findFirst().orElseThrow(() -> new AssertionError("the README shows no output for ARGS=\"" + args + "\""));
+        return String.join("\n", example.lines()) + "\n";
     }
 
     /** Line by line, where a line "..." in the README stands for any number of lines. */
@@ -167,8 +237,8 @@ class LessonTest extends WithServer {
         for (int n = 1; n <= 5; n++) {
             publish("m" + n);
         }
-        assertEquals("INFO dry run: would purge 3 messages from stream LAB4_STREAM (keeping the last 2); nothing was removed\n",
-                ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out());
+        assertEquals(purgeExample("--keep 2 --dry-run"), ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out(),
+                "the README's example, with five messages stored");
         assertEquals("INFO dry run: would purge 2 messages from stream LAB4_STREAM (subject lab4.stream, below seq 3); "
                 + "nothing was removed\n", ok(script("JsPurge", "--subject", "lab4.stream", "--seq", "3", "--dry-run").go()).out());
         assertEquals("INFO purged 2 messages from stream LAB4_STREAM (below seq 3)\n",

@@ -101,7 +101,7 @@ class PubTest extends WithServer {
         try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 2);
              Run.Started piped = Run.script("JsPub", "--count", "5", "--sync").env("NATS_URL", proxy.url()).start()) {
             proxy.awaitHolding(60);
-            Thread.sleep(3000); // past the 2 s after which a terminal gets its first progress line
+            Thread.sleep(2500); // the hold began after the run's start: a terminal would have had its first line by now
             proxy.release();
             Run.Result result = ok(piped.finish());
             assertTrue(result.out().startsWith("INFO published 5 messages"), result.out());
