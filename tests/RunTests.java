@@ -70,9 +70,16 @@ public class RunTests {
         builder.environment().clear();
         builder.environment().putAll(Sandbox.environment(System.getenv(), root));
         Process tests = builder.start();
-        Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and what they started down too
+        Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
             tests.descendants().forEach(ProcessHandle::destroyForcibly);
             tests.destroyForcibly();
+            try {
+                tests.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                Leftovers.killProcesses(root, ProcessHandle.current().pid());
+                Run.deleteTree(root);
+            } catch (Exception e) {
+                System.err.println("could not clean up " + root + ": " + e);
+            }
         });
         Runtime.getRuntime().addShutdownHook(cleanUp);
         int exit = tests.waitFor();

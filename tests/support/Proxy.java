@@ -28,6 +28,7 @@ final class Proxy implements AutoCloseable {
     private volatile Step beforeConnecting = () -> { };
     private volatile byte[] holdTrigger;
     private volatile int holdAfter;
+    private volatile long firstRequestDelayMillis;
     private volatile Exception problem;
 
     private Proxy(NatsServer server) throws IOException {
@@ -57,6 +58,12 @@ final class Proxy implements AutoCloseable {
     Proxy holdRepliesAfter(String text, int times) {
         this.holdTrigger = text.getBytes(StandardCharsets.US_ASCII);
         this.holdAfter = times;
+        return this;
+    }
+
+    /** The client's first bytes (its CONNECT) reach the server this much later: a client slow to log in. */
+    Proxy delayFirstRequest(long millis) {
+        this.firstRequestDelayMillis = millis;
         return this;
     }
 
@@ -108,7 +115,10 @@ final class Proxy implements AutoCloseable {
         try (from; to) {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
-            for (int n; (n = in.read(buffer)) >= 0; ) {
+            for (int n, reads = 0; (n = in.read(buffer)) >= 0; reads++) {
+                if (fromClient && reads == 0) {
+                    Thread.sleep(firstRequestDelayMillis);
+                }
                 for (int i = 0; fromClient && trigger != null && i < n && seen < holdAfter; i++) {
                     matched = buffer[i] == trigger[matched] ? matched + 1 : buffer[i] == trigger[0] ? 1 : 0;
                     if (matched == trigger.length) {
