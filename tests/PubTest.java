@@ -92,7 +92,7 @@ class PubTest extends WithServer {
         String run = Run.script("JsPub", "--count", "5", "--sync").shellLine();
         try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 2);
              Run.Started onTerminal = Run.command("script", "-qec", run, "/dev/null").env("NATS_URL", proxy.url()).start()) {
-            onTerminal.awaitOut(" of 5 confirmed, "); // the first progress line: 2 s in, one PubAck back
+            onTerminal.awaitOut("\r1 of 5 confirmed, "); // from 2 s in, every 0.5 s; the first PubAck is back by then
             proxy.release();
             Run.Result result = ok(onTerminal.finish());
             assertTrue(result.out().matches("(?s).*\\r1 of 5 confirmed, [\\d,]+ msgs/s, ETA \\d+s.*"), result.out());

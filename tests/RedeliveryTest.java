@@ -96,13 +96,14 @@ class RedeliveryTest extends WithServer {
     }
 
     /**
-     * A 1 s duplicate window: within it the same ID is a duplicate; once it has passed, the ID is
-     * forgotten and the message is stored again. A stream with the default window (2 minutes),
-     * given the same steps, still calls it a duplicate: the short window is what made it expire.
+     * A 2 s duplicate window: within it the same ID is a duplicate (two publishes of one run, ms
+     * apart); once it has passed, the ID is forgotten and the message is stored again. A stream
+     * with the default window (2 minutes), given the same steps, still calls it a duplicate: the
+     * short window is what made it expire.
      */
     @Test
     void messageIdsAreForgottenOnceAShortDuplicateWindowHasPassed() throws Exception {
-        bootstrap("--lab-config", tomlFile("[stream]\nduplicate_window_secs = 1\n"));
+        bootstrap("--lab-config", tomlFile("[stream]\nduplicate_window_secs = 2\n"));
         bootstrap("--stream", "LONG_WINDOW", "--subject", "lab4.long", "--consumer", "LONG");
         Run.Result twice = ok(script("JsPub", "--msg-id", "order-7").stdin("order 7\norder 7\n").go());
         Run.Result twiceLong = ok(script("JsPub", "--subject", "lab4.long", "--msg-id", "order-7")
@@ -113,7 +114,7 @@ class RedeliveryTest extends WithServer {
                 "INFO 2 messages published, each confirmed by a PubAck"), twice.outLines());
         assertEquals("INFO published \"order 7\" to stream LONG_WINDOW (seq 1, duplicate=true)", twiceLong.outLines().get(1));
 
-        Thread.sleep(3000); // well past the 1 s window (the server drops expired IDs on a timer of that length)
+        Thread.sleep(5000); // well past the 2 s window (the server drops expired IDs on a timer of that length)
         Run.Result later = ok(script("JsPub", "--msg-id", "order-7", "order 7").go());
         Run.Result laterLong = ok(script("JsPub", "--subject", "lab4.long", "--msg-id", "order-7", "order 7").go());
 
