@@ -3,9 +3,10 @@
 // and an exit code from Exit.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java
 
 import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class CommandRunner {
-    static final String VERSION = "lab4 scripts 0.1.0 (jnats 2.26.2)";
+    static final String VERSION = "0.1.0 (lab4 scripts)";
 
     private static final Pattern OPTION = Pattern.compile("-[-\\w]+");
 
@@ -29,6 +30,10 @@ final class CommandRunner {
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... args) {
         CommandLine cli = new CommandLine(command);
+        CommandSpec spec = cli.getCommandSpec();
+        // --version names the script itself, and the client library and Java it runs on
+        spec.version(spec.name() + " " + VERSION, "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature(),
+                ServerSeen.describe());
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException

@@ -2,7 +2,7 @@
 // answers, the login or TLS was refused, JetStream is off, or the server denied a permission later
 // on (which jnats reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Exit.java Output.java
+//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Exit.java Output.java ServerSeen.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -42,6 +42,7 @@ final class Connector {
         Connection nc;
         try {
             nc = Nats.connect(builder.build());
+            ServerSeen.record(nc.getServerInfo());
         } catch (IOException e) {
             throw connectFailure(e);
         } catch (InterruptedException e) {

@@ -91,8 +91,15 @@ class ErrorsTest extends WithServer {
         Run.Result help = ok(script("JsPub", "--help").go());
         assertTrue(help.out().startsWith("Usage: js-pub"), help.out());
         assertTrue(help.out().contains("Examples:"), help.out());
-        Run.Result version = ok(script("JsPull", "--version").go());
-        assertEquals(CommandRunner.VERSION + "\n", version.out());
+        String state = Scratch.dir().toString();
+        Run.Result before = ok(script("JsPull", "--version").env("XDG_STATE_HOME", state).go());
+        assertEquals(List.of("js-pull " + CommandRunner.VERSION, "jnats 2.26.2, Java " + Runtime.version().feature(),
+                "server last seen: none yet (js-info connects and shows the stream)"), before.outLines());
+        bootstrap();
+        ok(script("JsInfo").env("XDG_STATE_HOME", state).go());
+        Run.Result after = ok(script("JsPub", "--version").env("XDG_STATE_HOME", state).go());
+        assertTrue(after.out().startsWith("js-pub " + CommandRunner.VERSION + "\n"), after.out());
+        assertTrue(after.out().contains("server last seen: nats-server 2.9.10"), after.out());
     }
 
     @Test

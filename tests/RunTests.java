@@ -40,8 +40,8 @@ import java.util.Map;
 import java.util.Set;
 
 public class RunTests {
-    /** Kept in the root for the whole run (a build cache shared by the tests that go through bin/lab-run, and an empty XDG home). */
-    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"));
+    /** Kept in the root for the whole run (a build cache shared by the tests that go through bin/lab-run, and an empty XDG config home, and the XDG state home where --version keeps the server it last saw). */
+    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"), Path.of("xdg-state"));
     private static final String SUMMARY_FILE = "summary.txt";
 
     public static void main(String... args) throws Exception {

@@ -50,6 +50,7 @@ final class Sandbox {
         env.put("TMPDIR", root.toString());
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
         env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());
+        env.put("XDG_STATE_HOME", root.resolve("xdg-state").toString());
         return env;
     }
 }

@@ -1,0 +1,50 @@
+// Remembers which server version a script last talked to, so --version can name it without
+// connecting (a --version that dialled out could send a login somewhere). One small file under
+// XDG_STATE_HOME; if it cannot be written or read, nothing is remembered and nothing fails.
+
+import io.nats.client.api.ServerInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+final class ServerSeen {
+    private ServerSeen() {
+    }
+
+    /** After a connect: keeps "nats-server 2.9.10 (n1)"; never a URL or anything that could hold a login. */
+    static void record(ServerInfo info) {
+        String name = info.getServerName();
+        // a server given no name reports its 56-character ID: only a chosen name says something
+        String seen = "nats-server " + info.getVersion() + (name != null && name.length() < 40 ? " (" + name + ")" : "");
+        try {
+            Path file = file();
+            if (!Files.isRegularFile(file) || !seen.equals(Files.readString(file, StandardCharsets.UTF_8))) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, seen, StandardCharsets.UTF_8);
+            }
+        } catch (Exception ignored) {
+            // a read-only home is no reason to fail a run
+        }
+    }
+
+    /** "server last seen: nats-server 2.9.10 (n1)", or a hint where nothing was recorded yet. */
+    static String describe() {
+        try {
+            String seen = Files.readString(file(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            if (!seen.isBlank() && seen.length() < 300) {
+                return "server last seen: " + seen;
+            }
+        } catch (Exception ignored) {
+            // nothing recorded yet
+        }
+        return "server last seen: none yet (js-info connects and shows the stream)";
+    }
+
+    private static Path file() {
+        String state = System.getenv("XDG_STATE_HOME");
+        Path base = state != null && !state.isBlank() ? Path.of(state)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("jetstream-lab").resolve("last-server");
+    }
+}
