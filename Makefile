@@ -22,12 +22,13 @@ SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 
-.PHONY: help setup install server server-stop run demo test bench catalog share export check-lab
+.PHONY: help setup install server server-stop run demo reset test bench catalog share export completion check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
+	@echo "  make reset                  back to the lab's start: delete the stream and consumer, bootstrap again (seq 1)"
 	@echo "  make test                   the tests (they start their own nats-server)"
 	@echo "  make bench [QUICK=1]        scripts vs plain jnats (same JVM flags) and the C client if libnats-dev is there;"
 	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts; writes bench/results.md"
@@ -36,6 +37,7 @@ help:
 	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
 	@echo "  make share                  write share/<Script>.java: each script as one file that runs alone"
+	@echo "  make completion             print bash/zsh completion for the scripts: source <(make -s completion)"
 	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $(DIST)/js-pub.jar"
 	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
 
@@ -73,6 +75,13 @@ demo: server
 	@$(RUN) js-pull $(CONFIGS)
 	@$(RUN) js-purge $(CONFIGS)
 
+# The stream's sequence numbers only start again at 1 on a new stream: delete it, then bootstrap.
+# A stream that is not there yet is nothing to delete (js-purge says so with exit code 5).
+reset: server
+	@out=$$($(RUN) js-purge $(CONFIGS) --delete --force 2>&1); rc=$$?; \
+	  case $$rc in 0) echo "$$out" ;; 5) echo "INFO nothing to delete: no stream yet" ;; *) echo "$$out" >&2; exit $$rc ;; esac
+	@$(RUN) js-bootstrap $(CONFIGS)
+
 test: setup
 	@$(JBANG) tests/RunTests.java
 
@@ -86,6 +95,10 @@ install:
 export:
 	@$(foreach bin,$(or $(BIN),$(SCRIPTS)),$(call check_bin,$(bin));)
 	@bin/lab-export $(DIST) $(or $(BIN),$(SCRIPTS))
+
+# Printed, not installed: source <(make -s completion), or save it where your shell loads completions.
+completion:
+	@$(JBANG) --quiet tools/Completion.java
 
 catalog:
 	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json

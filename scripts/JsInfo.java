@@ -5,11 +5,12 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.api.ApiResponse;
 import io.nats.client.api.ConsumerConfiguration;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
@@ -31,7 +34,8 @@ import java.util.concurrent.Callable;
                 "durable consumer (pending, waiting for an ack, redelivered, last delivered)."},
         footer = {"", "Examples:",
                 "  js-info",
-                "  js-info --json        # the server's own answers, unchanged"})
+                "  js-info --json        # the server's own answers, unchanged",
+                "  js-info --list        # every stream on the server, with its consumers and counts"})
 public class JsInfo implements Callable<Integer> {
     private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
 
@@ -46,7 +50,7 @@ public class JsInfo implements Callable<Integer> {
         Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
-            System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
+            Output.json(String.format("{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
         } else {
             printStream(stream);
         }
@@ -63,8 +67,11 @@ public class JsInfo implements Callable<Integer> {
     @Mixin StreamOptions streamOptions;
     @Mixin ConsumerOptions consumerOptions;
 
-    @Option(names = "--json", description = "Print the server's raw stream and consumer info as one JSON object.")
+    @Option(names = {"-j", "--json"}, description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
+
+    @Option(names = "--list", description = "List every stream on the server and its consumers, with their counts.")
+    boolean list;
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsInfo(), args));
@@ -74,9 +81,44 @@ public class JsInfo implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = connection.load();
         try (Connection nc = connection.open(config)) {
-            show(nc, config);
+            if (list) {
+                listAll(nc.jetStreamManagement(), config.shownUrl());
+            } else {
+                show(nc, config);
+            }
         }
         return 0;
+    }
+
+    /** Every stream and its consumers: what is on the server besides the lab's own. */
+    private void listAll(JetStreamManagement jsm, String shownUrl) throws Exception {
+        List<StreamInfo> streams = jsm.getStreams();
+        if (json) {
+            List<String> entries = new ArrayList<>();
+            for (StreamInfo stream : streams) {
+                List<String> consumers = new ArrayList<>();
+                for (ConsumerInfo consumer : jsm.getConsumers(stream.getConfiguration().getName())) {
+                    consumers.add(consumer.getJv().toJson());
+                }
+                entries.add("{\"stream\":" + stream.getJv().toJson() + ",\"consumers\":[" + String.join(",", consumers) + "]}");
+            }
+            Output.json("[" + String.join(",", entries) + "]");
+            return;
+        }
+        System.out.printf("%s at %s%n", streams.size() == 1 ? "1 stream" : streams.size() + " streams", shownUrl);
+        for (StreamInfo stream : streams) {
+            StreamState state = stream.getStreamState();
+            String name = stream.getConfiguration().getName();
+            System.out.printf("  %s: %s (%,d bytes), subjects %s%n", name, Output.messages(state.getMsgCount()),
+                    state.getByteCount(), String.join(", ", stream.getConfiguration().getSubjects()));
+            for (ConsumerInfo consumer : jsm.getConsumers(name)) {
+                System.out.printf("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered%n",
+                        consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
+            }
+        }
+        if (System.out.checkError()) {
+            throw Exit.failed("could not write the list to stdout");
+        }
     }
 
     private static void printStream(StreamInfo info) {

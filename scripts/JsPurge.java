@@ -5,7 +5,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java Config.java JetStreamErrors.java
+//SOURCES Output.java Exit.java Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
 
@@ -40,7 +41,8 @@ import java.util.concurrent.Callable;
                 "  js-purge",
                 "  js-purge --keep 10 --dry-run   # how many would go, without removing any",
                 "  js-purge --seq 100             # everything below stream seq 100",
-                "  js-purge --stream ORDERS --subject orders.cancelled"})
+                "  js-purge --stream ORDERS --subject orders.cancelled",
+                "  js-purge --delete --force      # delete the stream and its consumers (make reset recreates them)"})
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPurge.class);
 
@@ -57,11 +59,14 @@ public class JsPurge implements Callable<Integer> {
             options.keep(keep());        // all but the last N
         }
         PurgeResponse response = stream.purge(options.build());
+        lastResponse = response; // the server's own answer, for --json
         if (!response.isSuccess()) {
             throw Exit.failed("the server did not confirm the purge of stream %s", stream.getStreamName());
         }
         return response.getPurged();
     }
+
+    private PurgeResponse lastResponse;
 
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions streamOptions; // here --subject means: purge only this subject
@@ -78,8 +83,22 @@ public class JsPurge implements Callable<Integer> {
         Long keep;
     }
 
-    @Option(names = "--dry-run", description = "Say how many messages would be purged, and purge none.")
+    @Option(names = "--dry-run", description = "Say how many messages would be purged (or what --delete would delete), and remove nothing.")
     boolean dryRun;
+
+    @Option(names = "--delete", description = "Delete the whole stream, its messages and its consumers, instead of purging it.")
+    boolean deleteStream;
+
+    @Option(names = "--delete-consumer", description = "Delete only the consumer (--consumer, or the lab's); the stream keeps its messages.")
+    boolean deleteConsumer;
+
+    @Option(names = {"-f", "--force"}, description = "Delete without asking (needed when there is no terminal to ask on).")
+    boolean force;
+
+    @Option(names = {"-j", "--json"}, description = "Print the server's answer as JSON.")
+    boolean json;
+
+    @Mixin ConsumerOptions consumerOptions; // for --delete-consumer
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPurge(), args));
@@ -93,19 +112,37 @@ public class JsPurge implements Callable<Integer> {
         String scope = scope(subject);
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
+            if (deleteStream || deleteConsumer) {
+                return Deletion.run(nc.jetStreamManagement(), config, deleteStream, dryRun, force, json);
+            }
             if (dryRun) {
                 long wouldGo = countToPurge(nc.jetStreamManagement(), config.stream, subject);
+                if (json) {
+                    Output.json("{\"dry_run\":true,\"would_purge\":" + wouldGo + "}");
+                    return 0;
+                }
                 log.info("dry run: would purge {} from stream {}{}; nothing was removed", Output.messages(wouldGo),
                         config.stream, scope);
                 return 0;
             }
             long purged = purge(stream, subject);
+            if (json) {
+                Output.json(lastResponse.getJv().toJson());
+                return 0;
+            }
             log.info("purged {} from stream {}{}", Output.messages(purged), config.stream, scope);
         }
         return 0;
     }
 
     private void checkFlags() {
+        if (deleteStream && deleteConsumer) {
+            throw Exit.usage("--delete and --delete-consumer exclude each other: pick one (--delete removes the consumers too)");
+        }
+        if ((deleteStream || deleteConsumer) && (range != null || streamOptions.subject != null)) {
+            throw Exit.usage("%s removes everything it names: drop --subject, --seq and --keep (they are for purging)",
+                    deleteStream ? "--delete" : "--delete-consumer");
+        }
         if (below() != null && below() < 1) {
             throw Exit.usage("--seq must be a stream sequence of 1 or more, got %d", below());
         }

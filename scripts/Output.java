@@ -29,6 +29,14 @@ final class Output {
         }
     }
 
+    /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
+    static void json(String text) {
+        System.out.println(text);
+        if (System.out.checkError()) {
+            throw Exit.failed("could not write the answer to stdout");
+        }
+    }
+
     /** "1 message", "2 messages": the count every script's summary line starts with. */
     static String messages(long n) {
         return n == 1 ? "1 message" : n + " messages";

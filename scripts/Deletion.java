@@ -1,0 +1,68 @@
+// Deleting the stream (with its messages and consumers) or only the consumer: the way back to a
+// fresh lab. Like natscli's `nats stream rm`, it asks first on a terminal and needs --force elsewhere.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamInfo;
+import org.slf4j.Logger;
+
+import java.io.Console;
+
+final class Deletion {
+    private static final Logger log = Output.logger(Deletion.class);
+
+    private Deletion() {
+    }
+
+    /** Deletes what was asked for (or says what would go); returns the exit code. */
+    static int run(JetStreamManagement jsm, Config config, boolean wholeStream, boolean dryRun, boolean force,
+                   boolean json) throws Exception {
+        String what;
+        if (wholeStream) {
+            StreamInfo info = jsm.getStreamInfo(config.stream);
+            long consumers = info.getStreamState().getConsumerCount();
+            what = String.format("stream %s with %s and %d %s", config.stream, Output.messages(info.getStreamState().getMsgCount()),
+                    consumers, consumers == 1 ? "consumer" : "consumers");
+        } else {
+            if (JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
+                    () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null) {
+                throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
+            }
+            what = String.format("consumer %s of stream %s", config.consumer, config.stream);
+        }
+        if (dryRun) {
+            if (json) {
+                Output.json(String.format("{\"dry_run\":true,\"would_delete\":%s}", Output.quoted(what)));
+            } else {
+                log.info("dry run: would delete {}; nothing was removed", what);
+            }
+            return Exit.OK;
+        }
+        if (!force) {
+            confirm(what);
+        }
+        boolean done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
+        if (!done) {
+            throw Exit.failed("the server did not confirm deleting %s", what);
+        }
+        if (json) {
+            Output.json(String.format("{\"deleted\":%s,\"success\":true}", Output.quoted(what)));
+        } else {
+            log.info("deleted {}{}", what, wholeStream ? " (js-bootstrap creates them again, from seq 1)" : "");
+        }
+        return Exit.OK;
+    }
+
+    /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */
+    private static void confirm(String what) {
+        Console console = System.console();
+        if (console == null) {
+            throw Exit.usage("deleting %s needs a yes, and there is no terminal to ask on: add --force", what);
+        }
+        String answer = console.readLine("Really delete %s? [y/N] ", what);
+        if (answer == null || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
+            throw Exit.failed("nothing deleted: not confirmed");
+        }
+    }
+}

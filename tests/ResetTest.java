@@ -1,0 +1,144 @@
+// Starting over and looking around: js-purge --delete / --delete-consumer (asking first, as natscli
+// does), js-info --list, -j on the scripts that print the server's answer, and make reset, after
+// which the lab's sequence numbers start again at 1.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResetTest extends WithServer {
+    @Test
+    void deleteNeedsForceWithoutATerminalAndThenDeletesStreamAndConsumer() throws Exception {
+        bootstrap();
+        publish("one", "two");
+        Run.Result refused = script("JsPurge", "--delete").go();
+        assertEquals(Exit.USAGE, refused.exit(), refused.toString());
+        assertEquals("ERROR deleting stream LAB4_STREAM with 2 messages and 1 consumer needs a yes, and there is no "
+                + "terminal to ask on: add --force\n", refused.err());
+        assertEquals(List.of("LAB4_STREAM"), streamNames(), "nothing deleted without --force");
+
+        Run.Result dry = ok(script("JsPurge", "--delete", "--dry-run").go());
+        assertEquals("INFO dry run: would delete stream LAB4_STREAM with 2 messages and 1 consumer; nothing was removed\n",
+                dry.out());
+
+        Run.Result deleted = ok(script("JsPurge", "--delete", "--force").go());
+        assertEquals("INFO deleted stream LAB4_STREAM with 2 messages and 1 consumer (js-bootstrap creates them again, "
+                + "from seq 1)\n", deleted.out());
+        assertEquals(List.of(), streamNames());
+
+        Run.Result again = script("JsPurge", "--delete", "-f").go();
+        assertEquals(Exit.NOT_FOUND, again.exit(), again.toString());
+    }
+
+    @Test
+    void deleteConsumerKeepsTheStreamAndItsMessages() throws Exception {
+        bootstrap();
+        publish("kept");
+        Run.Result deleted = ok(script("JsPurge", "--delete-consumer", "-f").go());
+        assertEquals("INFO deleted consumer LAB4_CONSUMER of stream LAB4_STREAM\n", deleted.out());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(1, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+            assertEquals(List.of(), jsm.getConsumerNames("LAB4_STREAM"));
+        }
+        Run.Result missing = script("JsPurge", "--delete-consumer", "-f").go();
+        assertEquals(Exit.NOT_FOUND, missing.exit(), missing.toString());
+        assertEquals("ERROR consumer LAB4_CONSUMER not found on stream LAB4_STREAM: nothing to delete\n", missing.err());
+    }
+
+    @Test
+    void deleteTakesNoPurgeFilters() throws Exception {
+        Run.Result both = script("JsPurge", "--delete", "--keep", "1", "-f").go();
+        assertEquals(Exit.USAGE, both.exit(), both.toString());
+        assertTrue(both.err().startsWith("ERROR --delete removes everything it names"), both.err());
+        Run.Result two = script("JsPurge", "--delete", "--delete-consumer", "-f").go();
+        assertEquals(Exit.USAGE, two.exit(), two.toString());
+    }
+
+    @Test
+    void listShowsEveryStreamWithItsConsumersAndCounts() throws Exception {
+        bootstrap();
+        publish("a", "b", "c");
+        ok(script("JsPull", "--max", "1").go());
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("OTHER").subjects("other.>").build());
+        }
+        Run.Result list = ok(script("JsInfo", "--list").go());
+        assertEquals(List.of("2 streams at " + server.url(),
+                "  LAB4_STREAM: 3 messages (" + bytes("LAB4_STREAM") + " bytes), subjects lab4.stream",
+                "    consumer LAB4_CONSUMER: 2 pending, 0 waiting for an ack, 0 redelivered",
+                "  OTHER: 0 messages (0 bytes), subjects other.>"), sorted(list.outLines()));
+        Run.Result json = ok(script("JsInfo", "--list", "-j").go());
+        assertTrue(json.out().startsWith("[{\"stream\":{"), json.out());
+        assertTrue(json.out().contains("\"consumers\":[{"), json.out());
+    }
+
+    @Test
+    void purgeAndInfoPrintTheServersAnswerWithJ() throws Exception {
+        bootstrap();
+        publish("a", "b");
+        Run.Result info = ok(script("JsInfo", "-j").go());
+        assertTrue(info.out().startsWith("{\"stream\":{"), info.out());
+        Run.Result dry = ok(script("JsPurge", "--dry-run", "-j").go());
+        assertEquals("{\"dry_run\":true,\"would_purge\":2}\n", dry.out());
+        Run.Result purged = ok(script("JsPurge", "--json").go());
+        assertTrue(purged.out().contains("\"purged\":2"), purged.out());
+        assertTrue(purged.out().contains("\"success\":true"), purged.out());
+    }
+
+    /** make reset gives the lab's first sequence number back, as the lab README's outputs need. */
+    @Test
+    void makeResetStartsTheLabAgainAtSequenceOne() throws Exception {
+        Run.Result fresh = ok(Run.command("make", "reset").server(server).go());
+        assertEquals("INFO nothing to delete: no stream yet", infoLines(fresh).get(0), fresh.out());
+        publish("one", "two");
+        Run.Result reset = ok(Run.command("make", "reset").server(server).go());
+        assertEquals(List.of("INFO deleted stream LAB4_STREAM with 2 messages and 1 consumer (js-bootstrap creates them "
+                        + "again, from seq 1)",
+                "INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"),
+                infoLines(reset));
+        assertEquals("INFO published \"first\" to stream LAB4_STREAM (seq 1)\n", publish("first").out());
+    }
+
+    /** What the scripts said, without make's and lab-server's own lines. */
+    private static List<String> infoLines(Run.Result result) {
+        return result.outLines().stream().filter(line -> line.startsWith("INFO")).toList();
+    }
+
+    private static List<String> streamNames() throws Exception {
+        try (Connection nc = connect()) {
+            return nc.jetStreamManagement().getStreamNames();
+        }
+    }
+
+    private static long bytes(String stream) throws Exception {
+        try (Connection nc = connect()) {
+            return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getByteCount();
+        }
+    }
+
+    /** The server lists streams in no promised order: stream blocks sorted by name, each with its consumers. */
+    private static List<String> sorted(List<String> lines) {
+        List<String> header = lines.subList(0, 1);
+        List<List<String>> blocks = new java.util.ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.startsWith("  ") && !line.startsWith("    ")) {
+                blocks.add(new java.util.ArrayList<>());
+            }
+            blocks.get(blocks.size() - 1).add(line);
+        }
+        blocks.sort(java.util.Comparator.comparing(block -> block.get(0)));
+        List<String> out = new java.util.ArrayList<>(header);
+        blocks.forEach(out::addAll);
+        assertFalse(out.isEmpty());
+        return out;
+    }
+}
