@@ -46,8 +46,8 @@ import java.util.concurrent.Callable;
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPurge.class);
 
-    /** Purges the stream, or only what the options name; returns how many messages the server removed. */
-    long purge(StreamContext stream, String subject) throws IOException, JetStreamApiException {
+    /** Purges the stream, or only what the options name; the server's answer says how many messages it removed. */
+    PurgeResponse purge(StreamContext stream, String subject) throws IOException, JetStreamApiException {
         PurgeOptions.Builder options = PurgeOptions.builder();
         if (subject != null) {
             options.subject(subject);    // only messages on this subject
@@ -59,14 +59,11 @@ public class JsPurge implements Callable<Integer> {
             options.keep(keep());        // all but the last N
         }
         PurgeResponse response = stream.purge(options.build());
-        lastResponse = response; // the server's own answer, for --json
         if (!response.isSuccess()) {
             throw Exit.failed("the server did not confirm the purge of stream %s", stream.getStreamName());
         }
-        return response.getPurged();
+        return response;
     }
-
-    private PurgeResponse lastResponse;
 
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions streamOptions; // here --subject means: purge only this subject
@@ -125,12 +122,12 @@ public class JsPurge implements Callable<Integer> {
                         config.stream, scope);
                 return 0;
             }
-            long purged = purge(stream, subject);
+            PurgeResponse purged = purge(stream, subject);
             if (json) {
-                Output.json(lastResponse.getJv().toJson());
+                Output.json(purged.getJv().toJson()); // the server's own answer
                 return 0;
             }
-            log.info("purged {} from stream {}{}", Output.messages(purged), config.stream, scope);
+            log.info("purged {} from stream {}{}", Output.messages(purged.getPurged()), config.stream, scope);
         }
         return 0;
     }
