@@ -28,7 +28,7 @@ help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
-	@echo "  make reset                  back to the lab's start: delete the stream and consumer, bootstrap again (seq 1)"
+	@echo "  make reset                  back to the lab's start: delete the stream and its consumer (the next bootstrap starts at seq 1)"
 	@echo "  make test                   the tests (they start their own nats-server)"
 	@echo "  make bench [QUICK=1]        scripts vs plain jnats (same JVM flags) and the C client if libnats-dev is there;"
 	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts; writes bench/results.md"
@@ -75,12 +75,13 @@ demo: server
 	@$(RUN) js-pull $(CONFIGS)
 	@$(RUN) js-purge $(CONFIGS)
 
-# The stream's sequence numbers only start again at 1 on a new stream: delete it, then bootstrap.
+# Back to before the lesson's first step: sequence numbers only start at 1 on a new stream, so the
+# stream goes (its consumer with it), and the lesson's js-bootstrap then prints "created" as shown.
 # A stream that is not there yet is nothing to delete (js-purge says so with exit code 5).
 reset: server
 	@out=$$($(RUN) js-purge $(CONFIGS) --delete --force 2>&1); rc=$$?; \
 	  case $$rc in 0) echo "$$out" ;; 5) echo "INFO nothing to delete: no stream yet" ;; *) echo "$$out" >&2; exit $$rc ;; esac
-	@$(RUN) js-bootstrap $(CONFIGS)
+	@echo "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create the stream and consumer"
 
 test: setup
 	@$(JBANG) tests/RunTests.java

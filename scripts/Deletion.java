@@ -19,35 +19,41 @@ final class Deletion {
     static int run(JetStreamManagement jsm, Config config, boolean wholeStream, boolean dryRun, boolean force,
                    boolean json) throws Exception {
         String what;
+        String fields; // the same facts for -j
         if (wholeStream) {
             StreamInfo info = jsm.getStreamInfo(config.stream);
             long consumers = info.getStreamState().getConsumerCount();
-            what = String.format("stream %s with %s and %d %s", config.stream, Output.messages(info.getStreamState().getMsgCount()),
+            long messages = info.getStreamState().getMsgCount();
+            what = String.format("stream %s with %s and %d %s", config.stream, Output.messages(messages),
                     consumers, consumers == 1 ? "consumer" : "consumers");
+            fields = String.format("\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
+                    messages, consumers);
         } else {
             if (JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                     () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null) {
                 throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
             }
             what = String.format("consumer %s of stream %s", config.consumer, config.stream);
+            fields = String.format("\"stream\":%s,\"consumer\":%s", Output.quoted(config.stream), Output.quoted(config.consumer));
         }
         if (dryRun) {
             if (json) {
-                Output.json(String.format("{\"dry_run\":true,\"would_delete\":%s}", Output.quoted(what)));
+                Output.json("{\"dry_run\":true," + fields + "}");
             } else {
                 log.info("dry run: would delete {}; nothing was removed", what);
             }
             return Exit.OK;
         }
-        if (!force) {
-            confirm(what);
+        if (!force && !confirmed(what)) {
+            log.info("nothing deleted: not confirmed");
+            return Exit.OK; // a no is an answer, not a failure
         }
         boolean done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
         if (!done) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
         if (json) {
-            Output.json(String.format("{\"deleted\":%s,\"success\":true}", Output.quoted(what)));
+            Output.json("{\"deleted\":true," + fields + "}");
         } else {
             log.info("deleted {}{}", what, wholeStream ? " (js-bootstrap creates them again, from seq 1)" : "");
         }
@@ -55,14 +61,12 @@ final class Deletion {
     }
 
     /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */
-    private static void confirm(String what) {
+    private static boolean confirmed(String what) {
         Console console = System.console();
         if (console == null) {
             throw Exit.usage("deleting %s needs a yes, and there is no terminal to ask on: add --force", what);
         }
         String answer = console.readLine("Really delete %s? [y/N] ", what);
-        if (answer == null || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
-            throw Exit.failed("nothing deleted: not confirmed");
-        }
+        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     }
 }

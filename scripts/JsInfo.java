@@ -70,7 +70,8 @@ public class JsInfo implements Callable<Integer> {
     @Option(names = {"-j", "--json"}, description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
 
-    @Option(names = "--list", description = "List every stream on the server and its consumers, with their counts.")
+    @Option(names = "--list", description = "List every stream on the server and its consumers, with their counts "
+            + "(with -j: each stream's and consumer's info as jnats reads it).")
     boolean list;
 
     public static void main(String... args) {

@@ -92,7 +92,7 @@ public class JsPurge implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Delete without asking (needed when there is no terminal to ask on).")
     boolean force;
 
-    @Option(names = {"-j", "--json"}, description = "Print the server's answer as JSON.")
+    @Option(names = {"-j", "--json"}, description = "Print the answer as JSON: the server's purge response as jnats reads it, or what was deleted.")
     boolean json;
 
     @Mixin ConsumerOptions consumerOptions; // for --delete-consumer

@@ -93,19 +93,32 @@ class ResetTest extends WithServer {
         assertTrue(purged.out().contains("\"success\":true"), purged.out());
     }
 
-    /** make reset gives the lab's first sequence number back, as the lab README's outputs need. */
+    /** make reset goes back to before the lesson's first step: its bootstrap then prints "created", as the README shows. */
     @Test
     void makeResetStartsTheLabAgainAtSequenceOne() throws Exception {
+        String startOver = "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create "
+                + "the stream and consumer";
         Run.Result fresh = ok(Run.command("make", "reset").server(server).go());
-        assertEquals("INFO nothing to delete: no stream yet", infoLines(fresh).get(0), fresh.out());
+        assertEquals(List.of("INFO nothing to delete: no stream yet", startOver), infoLines(fresh), fresh.out());
+        bootstrap();
         publish("one", "two");
         Run.Result reset = ok(Run.command("make", "reset").server(server).go());
         assertEquals(List.of("INFO deleted stream LAB4_STREAM with 2 messages and 1 consumer (js-bootstrap creates them "
-                        + "again, from seq 1)",
-                "INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
-                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"),
-                infoLines(reset));
+                + "again, from seq 1)", startOver), infoLines(reset));
+        Run.Result again = ok(Run.command("make", "run", "BIN=js-bootstrap").server(server).go());
+        assertEquals(List.of("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), infoLines(again));
         assertEquals("INFO published \"first\" to stream LAB4_STREAM (seq 1)\n", publish("first").out());
+    }
+
+    @Test
+    void deleteJsonSaysWhatWentInFields() throws Exception {
+        bootstrap();
+        publish("x");
+        Run.Result dry = ok(script("JsPurge", "--delete", "--dry-run", "-j").go());
+        assertEquals("{\"dry_run\":true,\"stream\":\"LAB4_STREAM\",\"messages\":1,\"consumers\":1}\n", dry.out());
+        Run.Result gone = ok(script("JsPurge", "--delete-consumer", "-f", "-j").go());
+        assertEquals("{\"deleted\":true,\"stream\":\"LAB4_STREAM\",\"consumer\":\"LAB4_CONSUMER\"}\n", gone.out());
     }
 
     /** What the scripts said, without make's and lab-server's own lines. */
