@@ -46,6 +46,22 @@ class LabServerTest {
                 lab("stop").env("NATS_CONTEXT", context.toString()));
     }
 
+    /** A config broken while the server runs (a typo, say) must not keep it running: stop still stops it. */
+    @Test
+    void stopWorksWhenTheSettingsNoLongerLoad() throws Exception {
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        try {
+            Run.Result started = lab("start").env("NATS_URL", url).go();
+            assertEquals(0, started.exit(), started.toString());
+        } finally {
+            Run.Result stopped = lab("stop").env("NATS_URL", url)
+                    .env("LAB_CONFIG", Run.REPO.resolve("tests/bad-input/not-toml.toml").toString()).go();
+            assertEquals(0, stopped.exit(), stopped.toString());
+            assertEquals("lab-server: stopped 1 nats-server(s) the lab had started\n", stopped.out());
+            assertTrue(stopped.err().startsWith("lab-server: the settings do not load"), stopped.toString());
+        }
+    }
+
     private static void startAndStop(String url, Run start, Run stop) throws Exception {
         try {
             Run.Result started = start.go();
