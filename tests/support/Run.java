@@ -96,7 +96,8 @@ public final class Run {
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         // Only what the test sets; and no traces of the `make test` this may run under.
-        List.of("NATS_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL").forEach(builder.environment()::remove);
+        List.of("NATS_URL", "NATS_CONTEXT", "LAB_CONFIG", "JETSTREAM_LAB_HOME", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+                .forEach(builder.environment()::remove);
         builder.environment().putAll(env);
         Path out = Files.createTempFile("lab-out-", ".txt");
         Path err = Files.createTempFile("lab-err-", ".txt");
