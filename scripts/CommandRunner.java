@@ -33,8 +33,8 @@ final class CommandRunner {
             CommandLine cmd = ex.getCommandLine();
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
-                    : ex.getMessage() + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(Secrets.NONE.mask("ERROR " + line));
+                    : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
+            cmd.getErr().println(Secrets.early(argv, System.getenv()).mask("ERROR " + line));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -81,6 +81,22 @@ final class CommandRunner {
         }
         String last = options.remove(options.size() - 1);
         return String.join(", ", options) + " and " + last + " exclude each other: pick one";
+    }
+
+    /**
+     * picocli names every word it could not place ("Unknown options: '--tokn', 'SECRET'"), so a
+     * mistyped secret flag would print its secret: name only the words that look like options.
+     */
+    private static String unknownOptions(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return ex.getMessage();
+        }
+        List<String> options = unmatched.getUnmatched().stream().filter(word -> word.startsWith("-")).toList();
+        if (options.isEmpty()) {
+            return ex.getMessage();
+        }
+        return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+                + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
     }
 
     private static LabException unexpected(Exception ex) {

@@ -33,17 +33,15 @@ import java.util.concurrent.Callable;
                 "  js-info",
                 "  js-info --json        # the server's own answers, unchanged"})
 public class JsInfo implements Callable<Integer> {
-    private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
-
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
-        Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream);
+        Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream, config.timeout);
         StreamInfo stream = new StreamInfo(streamReply); // hasError(): the server refused (no such stream, say)
         if (stream.hasError()) {
             throw refused(stream, JetStreamErrors.STREAM_NOT_FOUND,
                     JetStreamErrors.streamNotFound(config.stream, config.shownUrl()));
         }
-        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
+        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer, config.timeout);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
             System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
@@ -109,10 +107,10 @@ public class JsInfo implements Callable<Integer> {
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
-    private static Message ask(Connection nc, String subject) throws Exception {
-        Message reply = nc.request(subject, null, API_TIMEOUT);
+    private static Message ask(Connection nc, String subject, Duration timeout) throws Exception {
+        Message reply = nc.request(subject, null, timeout);
         if (reply == null) {
-            throw Exit.failed("the server did not answer %s within %ds", subject, API_TIMEOUT.toSeconds());
+            throw Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
     }
