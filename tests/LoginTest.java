@@ -2,9 +2,6 @@
 // contexts, against real nats-servers configured for each; and one clear line for every way a
 // login fails. No output may ever contain a password or token.
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,26 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LoginTest {
-    static Secured secured;
-    NatsServer server;
-
-    @BeforeAll
-    static void makeSecrets() throws Exception {
-        secured = new Secured();
-    }
-
-    @AfterAll
-    static void dropSecrets() throws Exception {
-        secured.delete();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+class LoginTest extends WithSecured {
 
     // ------------------------------------------------------------ user and password
 
@@ -73,7 +51,7 @@ class LoginTest {
     @Test
     void wrongPasswordIsOneLineNamingTheUser() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
-        Run.Result result = clean(script("JsPub", "--user", "alice", "--password", Secured.BOB_PASSWORD, "--verbose", "x").go());
+        Run.Result result = clean(script("JsPub", "--user", "alice", "--verbose", "x").env("NATS_PASSWORD", Secured.BOB_PASSWORD).go());
         assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR the server at " + server.url() + " refused the login with user "
                 + "\"alice\" (with a password): authorization violation; check the credentials (--show-config shows "
@@ -103,8 +81,8 @@ class LoginTest {
     @Test
     void publishWithoutPermissionNamesTheSubject() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
-        ok(script("JsBootstrap", "--user", "alice", "--password", Secured.ALICE_PASSWORD).go());
-        Run.Result result = clean(script("JsPub", "--user", "bob", "--password", Secured.BOB_PASSWORD, "x").go());
+        ok(script("JsBootstrap", "--user", "alice").env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
+        Run.Result result = clean(script("JsPub", "--user", "bob", "x").env("NATS_PASSWORD", Secured.BOB_PASSWORD).go());
         assertEquals(Exit.FAILED, result.exit());
         assertEquals("ERROR permission denied: the server does not let user \"bob\" (with a password) publish to "
                 + "lab4.stream\n", result.err());
@@ -114,7 +92,7 @@ class LoginTest {
     @Test
     void jetStreamApiWithoutPermissionNamesTheSubject() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
-        Run.Result result = clean(script("JsBootstrap", "--user", "bob", "--password", Secured.BOB_PASSWORD).go());
+        Run.Result result = clean(script("JsBootstrap", "--user", "bob").env("NATS_PASSWORD", Secured.BOB_PASSWORD).go());
         assertEquals(Exit.FAILED, result.exit());
         assertEquals("ERROR permission denied: the server does not let user \"bob\" (with a password) publish to "
                 + "$JS.API.STREAM.CREATE.LAB4_STREAM (the JetStream API)\n", result.err());
@@ -123,8 +101,8 @@ class LoginTest {
     @Test
     void subscribeWithoutPermissionNamesTheSubject() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());
-        ok(script("JsBootstrap", "--user", "alice", "--password", Secured.ALICE_PASSWORD).go());
-        Run.Result result = clean(script("JsPub", "--user", "carol", "--password", Secured.BOB_PASSWORD, "x").go());
+        ok(script("JsBootstrap", "--user", "alice").env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
+        Run.Result result = clean(script("JsPub", "--user", "carol", "x").env("NATS_PASSWORD", Secured.BOB_PASSWORD).go());
         assertEquals(Exit.FAILED, result.exit(), result.toString());
         assertTrue(result.err().matches("ERROR permission denied: the server does not let user \"carol\" \\(with a "
                 + "password\\) subscribe to _INBOX\\.\\S+\n"), result.err());
@@ -162,7 +140,7 @@ class LoginTest {
     @Test
     void wrongTokenIsOneLine() throws Exception {
         server = NatsServer.startWithConfig(secured.tokenConfig());
-        Run.Result result = clean(script("JsInfo", "--token", "not-the-token").go());
+        Run.Result result = clean(script("JsInfo").env("NATS_TOKEN", "not-the-token").go());
         assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR the server at " + server.url() + " refused the login with this "
                 + "token: authorization violation"), result.err());
@@ -195,8 +173,8 @@ class LoginTest {
         Files.writeString(seed, "hello\n");
         Run.Result result = clean(Run.script("JsInfo", "--nkey", seed.toString()).go());
         assertEquals(Exit.CONFIG, result.exit());
-        assertEquals("ERROR flag --nkey: " + seed + ": no user nkey seed (a line starting with SU) in it: use the seed "
-                + "file nsc or `nk -gen user` wrote\n", result.err());
+        assertEquals("ERROR flag --nkey: " + seed + ": it must hold one user nkey seed (a line of 58 characters starting "
+                + "with SU) and nothing else: use the seed file nsc or `nk -gen user` wrote\n", result.err());
     }
 
     @Test
