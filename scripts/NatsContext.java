@@ -50,8 +50,8 @@ final class NatsContext {
                 : Exit.config("%s: natscli context file %s %s", how, file, problem));
         JsonValue json = SecretFiles.json(text);
         if (json == null || json.map == null) {
-            throw Exit.config("%s: natscli context file %s is not a JSON object: `nats context edit %s` fixes it",
-                    how, file, name);
+            throw Exit.config("%s: natscli context file %s is not a JSON object: %s", how, file,
+                    name.equals(file.toString()) ? "fix its JSON" : "`nats context edit " + name + "` fixes it");
         }
         String source = "context " + name + " (" + file + ")";
         layers.report("read     " + source + " (" + (how.startsWith("selected") ? how : "named by " + how) + ")");

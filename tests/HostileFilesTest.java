@@ -178,7 +178,7 @@ class HostileFilesTest extends WithSecured {
         assertTrue(config.err().startsWith("ERROR " + toml), config.err());
         Path json = Files.writeString(secured.dir.resolve("deep.json"), "[".repeat(200_000));
         Run.Result context = Run.script("JsInfo", "--context", json.toString()).go();
-        assertEquals("ERROR flag --context: natscli context file " + json + " is not a JSON object: `nats context edit "
-                + json + "` fixes it\n", context.err());
+        assertEquals("ERROR flag --context: natscli context file " + json + " is not a JSON object: fix its JSON\n",
+                context.err());
     }
 }
