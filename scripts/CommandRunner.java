@@ -34,7 +34,7 @@ final class CommandRunner {
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(Secrets.early(argv, System.getenv()).mask("ERROR " + line));
+            cmd.getErr().println(printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -47,11 +47,11 @@ final class CommandRunner {
                 return Exit.OK; // --show-config: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
-            cmd.getErr().println(mask.apply("ERROR " + known.getMessage()));
+            cmd.getErr().println(printable(mask.apply("ERROR " + known.getMessage()), false));
             if (parsed.hasMatchedOption("--verbose")) {
                 StringWriter trace = new StringWriter();
                 ex.printStackTrace(new PrintWriter(trace));
-                cmd.getErr().print(mask.apply(trace.toString()));
+                cmd.getErr().print(printable(mask.apply(trace.toString()), true));
                 cmd.getErr().flush();
             }
             return known.exitCode;
@@ -97,6 +97,20 @@ final class CommandRunner {
         }
         return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
                 + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
+    }
+
+    /**
+     * An error can quote a server, a file or a flag: control characters are shown as escapes, so
+     * none can move the cursor, recolour the terminal or start a second line (a trace keeps its lines).
+     */
+    private static String printable(String text, boolean keepLines) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            boolean keptInTrace = c == '\n' || c == '\t';
+            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
+                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
+        }
+        return out.toString();
     }
 
     private static LabException unexpected(Exception ex) {
