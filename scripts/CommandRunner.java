@@ -29,6 +29,9 @@ final class CommandRunner {
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... args) {
         CommandLine cli = new CommandLine(command);
+        // picocli would read `@FILE` as more arguments: a message starting with @ is a message, and
+        // `js-pub @/dev/zero` (or a FIFO) must not hang or fill the memory before any check runs.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
@@ -47,16 +50,30 @@ final class CommandRunner {
                 return Exit.OK; // --show-config: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
-            cmd.getErr().println(printable(mask.apply("ERROR " + known.getMessage()), false));
-            if (parsed.hasMatchedOption("--verbose")) {
-                StringWriter trace = new StringWriter();
-                ex.printStackTrace(new PrintWriter(trace));
-                cmd.getErr().print(printable(mask.apply(trace.toString()), true));
-                cmd.getErr().flush();
-            }
+            report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
             return known.exitCode;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (VirtualMachineError ex) { // picocli hands Errors on: still one line, masked, the trace with --verbose
+            ConnectionOptions run = thisRun(cli.getCommandSpec());
+            UnaryOperator<String> mask = run != null ? run::mask : Secrets.early(args, System.getenv())::mask;
+            report(cli.getErr(), "this run ran out of " + (ex instanceof StackOverflowError ? "stack" : "memory") + " ("
+                    + ex.getClass().getSimpleName() + "): rerun with --verbose for details", ex,
+                    List.of(args).contains("--verbose") || List.of(args).contains("-v"), mask);
+            return Exit.FAILED;
+        }
+    }
+
+    /** The one ERROR line, and with --verbose the stack trace, both masked and printable. */
+    private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
+        err.println(printable(mask.apply("ERROR " + line), false));
+        if (verbose) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(printable(mask.apply(trace.toString()), true));
+        }
+        err.flush();
     }
 
     /** The command's connection flags, which also hold what this run loaded and connected to. */
