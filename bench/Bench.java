@@ -125,7 +125,8 @@ public class Bench {
                         continue;
                     }
                     prepare(work);
-                    Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url()), Run.REPO,
+                    Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url(),
+                            "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, // as bin/lab-run runs the scripts
                             work.count(), serverPid);
                     checkServerSide(work, command);
                     samples.computeIfAbsent(client.name(), k -> new ArrayList<>()).add(sample);

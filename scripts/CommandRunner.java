@@ -34,12 +34,15 @@ final class CommandRunner {
         // --version names the script itself, and the client library and Java it runs on
         spec.version(spec.name() + " " + VERSION, "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature(),
                 ServerSeen.describe());
+        // picocli would read `@FILE` as more arguments: a message starting with @ is a message, and
+        // `js-pub @/dev/zero` (or a FIFO) must not hang or fill the memory before any check runs.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
-                    : ex.getMessage() + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(Secrets.NONE.mask("ERROR " + line));
+                    : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
+            cmd.getErr().println(printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -52,16 +55,30 @@ final class CommandRunner {
                 return Exit.OK; // --show-config: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
-            cmd.getErr().println(mask.apply("ERROR " + known.getMessage()));
-            if (parsed.hasMatchedOption("--verbose")) {
-                StringWriter trace = new StringWriter();
-                ex.printStackTrace(new PrintWriter(trace));
-                cmd.getErr().print(mask.apply(trace.toString()));
-                cmd.getErr().flush();
-            }
+            report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
             return known.exitCode;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (VirtualMachineError ex) { // picocli hands Errors on: still one line, masked, the trace with --verbose
+            ConnectionOptions run = thisRun(cli.getCommandSpec());
+            UnaryOperator<String> mask = run != null ? run::mask : Secrets.early(args, System.getenv())::mask;
+            report(cli.getErr(), "this run ran out of " + (ex instanceof StackOverflowError ? "stack" : "memory") + " ("
+                    + ex.getClass().getSimpleName() + "): rerun with --verbose for details", ex,
+                    List.of(args).contains("--verbose") || List.of(args).contains("-v"), mask);
+            return Exit.FAILED;
+        }
+    }
+
+    /** The one ERROR line, and with --verbose the stack trace, both masked and printable. */
+    private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
+        err.println(printable(mask.apply("ERROR " + line), false));
+        if (verbose) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(printable(mask.apply(trace.toString()), true));
+        }
+        err.flush();
     }
 
     /** The command's connection flags, which also hold what this run loaded and connected to. */
@@ -86,6 +103,36 @@ final class CommandRunner {
         }
         String last = options.remove(options.size() - 1);
         return String.join(", ", options) + " and " + last + " exclude each other: pick one";
+    }
+
+    /**
+     * picocli names every word it could not place ("Unknown options: '--tokn', 'SECRET'"), so a
+     * mistyped secret flag would print its secret: name only the words that look like options.
+     */
+    private static String unknownOptions(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return ex.getMessage();
+        }
+        List<String> options = unmatched.getUnmatched().stream().filter(word -> word.startsWith("-")).toList();
+        if (options.isEmpty()) {
+            return ex.getMessage();
+        }
+        return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+                + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
+    }
+
+    /**
+     * An error can quote a server, a file or a flag: control characters are shown as escapes, so
+     * none can move the cursor, recolour the terminal or start a second line (a trace keeps its lines).
+     */
+    private static String printable(String text, boolean keepLines) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            boolean keptInTrace = c == '\n' || c == '\t';
+            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
+                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
+        }
+        return out.toString();
     }
 
     private static LabException unexpected(Exception ex) {

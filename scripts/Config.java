@@ -1,11 +1,12 @@
 // The lab's settings: every key with its type and default, and the layers that set them (highest
 // wins: flag, env, natscli context, lab file, root file, built-in default), each value with where
-// it came from. Reading a file, a context and checking the values each have a file of their own.
-//SOURCES ConfigFile.java NatsContext.java ConfigRules.java Secrets.java Output.java
+// it came from. Finding the files, reading one, reading a context and checking the values each
+// have a file of their own.
+//SOURCES ConfigSources.java ConfigFile.java NatsContext.java ConfigRules.java ServerUrl.java Durations.java
+//SOURCES Secrets.java Output.java
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,11 @@ final class Config {
 
     // The effective settings, after all layers are applied.
     final String mode;
+    /** The server list in full form (nats://host:port,...), as jnats gets it; may hold a login: show it with shownUrl(). */
     final String url;
+    final List<ServerUrl> servers;
+    /** How long connecting and each JetStream API call may take (--timeout, NATS_TIMEOUT). */
+    final Duration timeout;
     final String subject;
     final String stream;
     final String consumer;
@@ -62,6 +67,7 @@ final class Config {
             new Key("nats.subject", String.class),
             new Key("nats.stream", String.class),
             new Key("nats.consumer", String.class),
+            new Key("nats.timeout_secs", Long.class),
             new Key("recv.wait_secs", Long.class),
             new Key("consumer.ack_wait_secs", Long.class),
             new Key("consumer.max_deliver", Long.class),
@@ -84,20 +90,19 @@ final class Config {
     /** Values never printed; KEY_file and KEY_env are other ways to give the same value. */
     static final Set<String> SECRET_KEYS = Set.of("nats.auth.password", "nats.auth.token");
 
-    private static final Map<String, Object> DEFAULTS = Map.of(
-            "runtime.mode", "local",
-            "nats.url", "nats://127.0.0.1:4222",
-            "nats.subject", "lab4.stream",
-            "nats.stream", "LAB4_STREAM",
-            "nats.consumer", "LAB4_CONSUMER",
-            "recv.wait_secs", 5L,
-            "consumer.ack_wait_secs", 30L,
-            "consumer.max_deliver", -1L,
-            "stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS,
-            "stream.storage", "file");
+    /** Times: whole seconds in a file, a duration (5s, 500ms, 1m; a bare number is seconds) from a flag or env. */
+    static final Set<String> DURATION_KEYS = Set.of("nats.timeout_secs", "recv.wait_secs", "consumer.ack_wait_secs",
+            "stream.duplicate_window_secs");
+
+    private static final Map<String, Object> DEFAULTS = Map.ofEntries(Map.entry("runtime.mode", "local"),
+            Map.entry("nats.url", "nats://127.0.0.1:4222"), Map.entry("nats.subject", "lab4.stream"),
+            Map.entry("nats.stream", "LAB4_STREAM"), Map.entry("nats.consumer", "LAB4_CONSUMER"),
+            Map.entry("nats.timeout_secs", 5L), Map.entry("recv.wait_secs", 5L), Map.entry("consumer.ack_wait_secs", 30L),
+            Map.entry("consumer.max_deliver", -1L),
+            Map.entry("stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS), Map.entry("stream.storage", "file"));
 
     /** natscli's environment variables, and the setting each one sets. */
-    private static final Map<String, String> ENV = Map.of(
+    private static final Map<String, String> ENV = Map.of("NATS_URL", "nats.url", "NATS_TIMEOUT", "nats.timeout_secs",
             "NATS_USER", "nats.auth.user", "NATS_PASSWORD", "nats.auth.password", "NATS_TOKEN", "nats.auth.token",
             "NATS_NKEY", "nats.auth.nkey_seed_file", "NATS_CREDS", "nats.auth.creds_file", "NATS_CA", "nats.tls.ca_file",
             "NATS_CERT", "nats.tls.cert_file", "NATS_KEY", "nats.tls.key_file");
@@ -106,6 +111,7 @@ final class Config {
     private static final Map<String, String> FLAGS = Map.ofEntries(
             Map.entry("--server", "nats.url"), Map.entry("--subject", "nats.subject"), Map.entry("--stream", "nats.stream"),
             Map.entry("--consumer", "nats.consumer"), Map.entry("--wait", "recv.wait_secs"),
+            Map.entry("--timeout", "nats.timeout_secs"),
             Map.entry("--user", "nats.auth.user"), Map.entry("--password", "nats.auth.password"),
             Map.entry("--token", "nats.auth.token"), Map.entry("--nkey", "nats.auth.nkey_seed_file"),
             Map.entry("--creds", "nats.auth.creds_file"), Map.entry("--tlsca", "nats.tls.ca_file"),
@@ -121,6 +127,20 @@ final class Config {
     static final class Layers {
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final Map<String, String> sources = new LinkedHashMap<>();
+        /** Lines for stderr once the settings are known to be good (a failed run prints only its error). */
+        private final List<String> warnings = new ArrayList<>();
+        /** For --show-config: which files and context were read, and which were left alone. */
+        private final List<String> report = new ArrayList<>();
+
+        void warn(String line) {
+            if (line != null) {
+                warnings.add(line);
+            }
+        }
+
+        void report(String line) {
+            report.add(line);
+        }
 
         void put(String key, Object value, String source) {
             if (value != null) {
@@ -141,6 +161,12 @@ final class Config {
             return (Long) values.get(key);
         }
 
+        /** A time setting: whole seconds from a file or default, a duration text from a flag or env (checked by ConfigRules). */
+        Duration duration(String key) {
+            Object value = values.get(key);
+            return value instanceof Long seconds ? Duration.ofSeconds(seconds) : Durations.parse(String.valueOf(value));
+        }
+
         /** Where the key's value came from, e.g. "env NATS_URL" or "config.toml:7 [nats] url". */
         String source(String key) {
             return sources.get(key);
@@ -155,14 +181,16 @@ final class Config {
         this.layers = layers;
         this.secrets = secrets;
         this.mode = layers.string("runtime.mode");
-        this.url = layers.string("nats.url");
+        this.servers = ServerUrl.parseList(layers.string("nats.url"));
+        this.url = ServerUrl.joined(servers);
+        this.timeout = layers.duration("nats.timeout_secs");
         this.subject = layers.string("nats.subject");
         this.stream = layers.string("nats.stream");
         this.consumer = layers.string("nats.consumer");
-        this.wait = Duration.ofSeconds(layers.number("recv.wait_secs"));
-        this.ackWait = Duration.ofSeconds(layers.number("consumer.ack_wait_secs"));
+        this.wait = layers.duration("recv.wait_secs");
+        this.ackWait = layers.duration("consumer.ack_wait_secs");
         this.maxDeliver = layers.number("consumer.max_deliver");
-        this.duplicateWindow = Duration.ofSeconds(layers.number("stream.duplicate_window_secs"));
+        this.duplicateWindow = layers.duration("stream.duplicate_window_secs");
         this.storage = layers.string("stream.storage");
         this.user = layers.string("nats.auth.user");
         this.password = layers.string("nats.auth.password");
@@ -180,18 +208,13 @@ final class Config {
         Layers layers = new Layers();
         DEFAULTS.forEach((key, value) -> layers.put(key, value, "built-in default"));
 
-        ConfigFile.read(fileToRead((Path) flags.value("--config"), Path.of("config.toml")), layers, env);
-        ConfigFile.read(fileToRead((Path) flags.value("--lab-config"), Path.of("labs", DEFAULT_LAB, "config.toml")),
-                layers, env);
+        ConfigSources files = ConfigSources.find(env, flags);
+        files.report.forEach(layers::report);
+        layers.warn(files.notice);
+        ConfigFile.read(files.root, layers, env);
+        ConfigFile.read(files.lab, layers, env);
+        NatsContext.apply((String) flags.value("--context"), env, layers);
 
-        String context = (String) flags.value("--context");
-        if (context != null) {
-            NatsContext.read(context, "flag --context", layers, env);
-        } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
-            NatsContext.read(env.get("NATS_CONTEXT"), "env NATS_CONTEXT", layers, env);
-        }
-
-        layers.put("nats.url", env.get("NATS_URL"), "env NATS_URL");
         ENV.forEach((variable, key) -> {
             String value = env.get(variable);
             layers.put(key, value == null || value.isEmpty() ? null : value, "env " + variable);
@@ -201,15 +224,8 @@ final class Config {
         Secrets secrets = Secrets.of(layers.string("nats.url"), layers.string("nats.auth.password"),
                 layers.string("nats.auth.token"));
         ConfigRules.validate(layers, secrets);
+        layers.warnings.forEach(line -> System.err.println(secrets.mask(line)));
         return new Config(layers, secrets);
-    }
-
-    /** A named file must exist; an unnamed default is used only when present. */
-    private static Path fileToRead(Path named, Path fallback) {
-        if (named != null) {
-            return named;
-        }
-        return Files.isRegularFile(fallback) ? fallback : null;
     }
 
     /** The URL as it may be shown: a password or token in it is masked. */
@@ -222,14 +238,18 @@ final class Config {
         return layers.source(key);
     }
 
-    /** --show-config: every setting in force, where it came from, secrets masked. */
+    /** --show-config: the files read and left alone, then every setting in force, where it came from, secrets masked. */
     String effectiveConfig() {
-        StringBuilder out = new StringBuilder("effective config (highest wins: flag, env, context, lab file, root file, "
-                + "built-in default)\n");
+        StringBuilder out = new StringBuilder("config files and contexts\n");
+        layers.report.forEach(line -> out.append("  ").append(line).append('\n'));
+        if (layers.report.isEmpty()) {
+            out.append("  none: built-in defaults, env and flags only\n");
+        }
+        out.append("effective config (highest wins: flag, env, context, lab file, root file, built-in default)\n");
         for (Key known : KEYS) {
             String key = known.name();
             if (layers.source(key) != null) {
-                String shown = layers.get(key) instanceof String && !SECRET_KEYS.contains(key)
+                String shown = layers.get(key) instanceof String && !SECRET_KEYS.contains(key) && !DURATION_KEYS.contains(key)
                         ? Output.quoted(shown(key)) : shown(key);
                 out.append(String.format("  %-30s = %-32s  %s%n", key, shown, layers.source(key)));
             }
@@ -242,13 +262,15 @@ final class Config {
         StringBuilder out = new StringBuilder();
         for (Key known : KEYS) {
             if (layers.source(known.name()) != null) {
-                out.append(known.name()).append('=').append(shown(known.name())).append('\n');
+                // one line each, whatever a value holds: a reader of these lines takes one key per line
+                out.append(known.name()).append('=').append(shown(known.name()).replaceAll("[\\r\\n]", " ")).append('\n');
             }
         }
         return out.toString();
     }
 
     private String shown(String key) {
-        return SECRET_KEYS.contains(key) ? Secrets.MASK : secrets.mask(String.valueOf(layers.get(key)));
+        Object value = key.equals("nats.url") ? url : layers.get(key);
+        return SECRET_KEYS.contains(key) ? Secrets.MASK : secrets.mask(String.valueOf(value));
     }
 }

@@ -1,54 +1,105 @@
 // Reads one TOML config file (config.toml, a lab's config.toml) into the settings' layers: each
-// value checked for its type and remembered with file and line; unknown keys are a warning.
+// value checked for its type and remembered with file and line; unknown keys are a warning. A
+// file that was not named (the lab's own, found by where it lies) may not point at secret files
+// or variables: those keys are left out, with a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Config.java SecretFiles.java Exit.java
+//SOURCES Config.java ConfigSources.java CheckedFiles.java SecretFiles.java Exit.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 final class ConfigFile {
+    /** Keys that choose a secret file or variable, or a client identity: honoured only in a named file. */
+    static final Set<String> POINTS_AT_SECRETS = Set.of("nats.auth.password_file", "nats.auth.password_env",
+            "nats.auth.token_file", "nats.auth.token_env", "nats.auth.nkey_seed_file", "nats.auth.creds_file",
+            "nats.tls.cert_file", "nats.tls.key_file");
+
+    /** `key =` at the start of a line (bare, dotted or quoted key), and the keys whose value is a secret. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("\\s*([A-Za-z0-9_.\"' -]+?)\\s*=");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)password|token|seed|secret");
+
     private ConfigFile() {
     }
 
-    /** Puts the file's values over the layers below it; a null file (none there, none named) adds nothing. */
-    static void read(Path file, Config.Layers layers, Map<String, String> env) {
+    /** Puts the file's values over the layers below it; a null source (none there, none named) adds nothing. */
+    static void read(ConfigSources.Source file, Config.Layers layers, Map<String, String> env) {
         if (file == null) {
             return;
         }
-        TomlParseResult toml = parse(file);
+        TomlParseResult toml = parse(file.path(), file.shown());
+        List<String> leftOut = new ArrayList<>();
         for (Config.Key key : Config.KEYS) {
             Object value = toml.get(key.name());
             if (value != null) {
-                String where = file + ":" + line(toml.inputPositionOf(key.name()));
+                String where = file.shown() + ":" + line(toml.inputPositionOf(key.name()));
                 checkType(key, value, where);
-                put(key, value, where + " " + key.display(), layers, env);
+                if (!file.named() && POINTS_AT_SECRETS.contains(key.name())) {
+                    leftOut.add(where + " " + key.display());
+                } else {
+                    put(key, value, where + " " + key.display(), layers, env);
+                }
             }
         }
-        warnAboutUnknownKeys(file, toml);
+        if (!leftOut.isEmpty()) {
+            layers.warn("WARN left out " + String.join(", ", leftOut) + ": a config file read without being named may "
+                    + "not point at secret files or variables; name it (--config " + file.shown() + ") to use them");
+        }
+        warnAboutUnknownKeys(file.shown(), toml, layers);
     }
 
-    private static TomlParseResult parse(Path file) {
+    /** Whether a file holds any of the lab's keys (to say it was left alone); false when it is not TOML at all. */
+    static boolean holdsLabSettings(Path file) {
+        try {
+            TomlParseResult toml = parse(file, file.toString());
+            return Config.KEYS.stream().anyMatch(key -> toml.get(key.name()) != null);
+        } catch (LabException notTomlOrNotReadable) {
+            return false;
+        }
+    }
+
+    private static TomlParseResult parse(Path file, String shown) {
+        String text = CheckedFiles.text(file, problem -> problem.equals("not found")
+                ? Exit.config("config file %s not found: check the path, or leave the flag out to use defaults", shown)
+                : Exit.config("config file %s %s%s", shown, problem, problem.contains("not a") ? ": name the config "
+                        + "file itself" : ""));
         TomlParseResult toml;
         try {
-            toml = Toml.parse(file);
-        } catch (NoSuchFileException e) {
-            throw Exit.config("config file %s not found: check the path, or leave the flag out to use defaults", file);
-        } catch (IOException e) {
-            throw Exit.config("cannot read config file %s: %s", file, e.getMessage());
+            toml = Toml.parse(text);
+        } catch (StackOverflowError nestedTooDeeply) {
+            throw Exit.config("%s: not valid TOML: it nests deeper than a config file does", shown);
         }
         if (toml.hasErrors()) {
             var error = toml.errors().get(0);
-            throw Exit.config("%s:%d: not valid TOML: %s", file, error.position().line(), error.getMessage());
+            int line = error.position().line();
+            String message = error.getMessage();
+            if (inSecretValue(text, line)) { // tomlj quotes what it could not read: there, part of a password
+                message = message.replaceAll("'[^']*'", "(text not shown: a secret)");
+            }
+            throw Exit.config("%s:%d: not valid TOML: %s", shown, line, message);
         }
         return toml;
+    }
+
+    /** Whether the 1-based line is in the value of a password or token (the assignment it belongs to names one). */
+    private static boolean inSecretValue(String text, int line) {
+        List<String> lines = text.lines().toList();
+        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
+            Matcher assignment = ASSIGNMENT.matcher(lines.get(i));
+            if (assignment.lookingAt()) {
+                return SECRET_KEY.matcher(assignment.group(1)).find();
+            }
+        }
+        return false;
     }
 
     private static void checkType(Config.Key key, Object value, String where) {
@@ -65,7 +116,9 @@ final class ConfigFile {
     private static void put(Config.Key key, Object value, String source, Config.Layers layers, Map<String, String> env) {
         String target = key.section() + "." + key.leaf().replaceAll("_(file|env)$", "");
         if (key.leaf().endsWith("_file") && Config.SECRET_KEYS.contains(target)) {
-            layers.put(target, SecretFiles.secret(SecretFiles.expandHome((String) value), source), source);
+            String file = CheckedFiles.expandHome((String) value);
+            layers.put(target, SecretFiles.secret(file, source), source);
+            layers.warn(CheckedFiles.othersCanRead(Path.of(file), source));
         } else if (key.leaf().endsWith("_env")) {
             String secret = env.get((String) value);
             if (secret == null || secret.isEmpty()) {
@@ -75,17 +128,17 @@ final class ConfigFile {
             layers.put(target, secret, source + " (" + value + ")");
         } else {
             boolean path = key.type() == String.class && key.leaf().endsWith("_file");
-            layers.put(key.name(), path ? SecretFiles.expandHome((String) value) : value, source);
+            layers.put(key.name(), path ? CheckedFiles.expandHome((String) value) : value, source);
         }
     }
 
-    private static void warnAboutUnknownKeys(Path file, TomlParseResult toml) {
+    private static void warnAboutUnknownKeys(String file, TomlParseResult toml, Config.Layers layers) {
         Set<String> known = new TreeSet<>();
         Config.KEYS.forEach(key -> known.add(key.name()));
         for (String dotted : toml.dottedKeySet()) {
             if (!known.contains(dotted)) {
-                System.err.printf("WARN %s:%d: unknown key %s is ignored (known: %s)%n",
-                        file, line(toml.inputPositionOf(dotted)), dotted, String.join(", ", known));
+                layers.warn(String.format("WARN %s:%d: unknown key %s is ignored (known: %s)",
+                        file, line(toml.inputPositionOf(dotted)), dotted, String.join(", ", known)));
             }
         }
     }

@@ -1,21 +1,27 @@
-// What makes a setting valid, checked once all layers are in: names, subject, URL, numbers, and
-// one complete way to log in with files that exist. A bad value from a flag is a usage error (2),
-// from a file, env or context a config error (3); either way the line says where it came from.
-//SOURCES Config.java SecretFiles.java ServerUrl.java Secrets.java Exit.java Output.java
+// What makes a setting valid, checked once all layers are in: names, subject, server list, times,
+// and one complete way to log in with files that exist and look right. A bad value from a flag is
+// a usage error (2), from a file, env or context a config error (3); either way the line says
+// where it came from. Settings that work but put a secret at risk get a warning.
+//SOURCES Config.java ConfigFile.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java
+//SOURCES Exit.java Output.java
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 final class ConfigRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    /** The server's limit for stream and consumer names (nats-server: "maximum allowed is 255"). */
+    static final int LONGEST_NAME = 255;
     private static final Pattern SUBJECT = Pattern.compile("[^\\s*>.]+(\\.[^\\s*>.]+)*");
     private static final List<String> LOGINS = List.of("nats.auth.user", "nats.auth.token", "nats.auth.nkey_seed_file",
             "nats.auth.creds_file");
     private static final List<String> FILES = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
             "nats.tls.ca_file", "nats.tls.cert_file", "nats.tls.key_file");
+    private static final List<String> TLS_SETTINGS = List.of("nats.tls.ca_file", "nats.tls.cert_file",
+            "nats.tls.key_file", "nats.tls.handshake_first");
 
     private ConfigRules() {
     }
@@ -29,8 +35,11 @@ final class ConfigRules {
         if (!storage.equals("file") && !storage.equals("memory")) {
             throw invalid(layers, secrets, "stream.storage", "use \"file\" (kept on disk) or \"memory\"");
         }
-        if (!ServerUrl.valid(layers.string("nats.url"))) {
-            throw invalid(layers, secrets, "nats.url", "expected a URL like nats://127.0.0.1:4222");
+        List<ServerUrl> servers;
+        try {
+            servers = ServerUrl.parseList(layers.string("nats.url"));
+        } catch (ServerUrl.Invalid e) {
+            throw invalid(layers, secrets, "nats.url", e.getMessage());
         }
         if (!SUBJECT.matcher(layers.string("nats.subject")).matches()) {
             throw invalid(layers, secrets, "nats.subject",
@@ -40,17 +49,48 @@ final class ConfigRules {
             if (!NAME.matcher(layers.string(key)).matches()) {
                 throw invalid(layers, secrets, key, "use letters, digits, - and _ only (no spaces, '.', '*' or '>')");
             }
+            if (layers.string(key).length() > LONGEST_NAME) {
+                throw invalid(layers, secrets, key, "a name has at most " + LONGEST_NAME + " characters (the server's "
+                        + "limit), this one has " + layers.string(key).length());
+            }
         }
         long maxDeliver = layers.number("consumer.max_deliver");
         if (maxDeliver == 0 || maxDeliver < -1) {
             throw invalid(layers, secrets, "consumer.max_deliver", "use -1 for no limit, or 1 or more");
         }
-        for (String key : List.of("recv.wait_secs", "consumer.ack_wait_secs", "stream.duplicate_window_secs")) {
-            if (layers.number(key) < 1) {
-                throw invalid(layers, secrets, key, "it must be at least 1 second");
+        validateTimes(layers, secrets);
+        validateTls(layers, secrets, servers);
+        validateLogin(layers);
+        warnAboutSecretsOnTheCommandLine(layers, servers);
+    }
+
+    private static void validateTimes(Config.Layers layers, Secrets secrets) {
+        for (String key : Config.DURATION_KEYS) {
+            Duration duration = layers.duration(key);
+            boolean timeout = key.equals("nats.timeout_secs");
+            if (duration == null) {
+                throw invalid(layers, secrets, key, "use a number of seconds (5) or a duration like 5s, 500ms or 1m");
+            }
+            if (duration.compareTo(timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1)) < 0) {
+                throw invalid(layers, secrets, key, timeout ? "it must be at least 1ms" : "it must be at least 1 second");
+            }
+            if (duration.compareTo(Durations.LONGEST) > 0) {
+                throw invalid(layers, secrets, key, "it must be at most " + Durations.format(Durations.LONGEST)
+                        + " (a year)");
             }
         }
-        validateLogin(layers);
+    }
+
+    /** ws:// is plain text: with TLS settings in force (or a tls:// or wss:// beside it) it would send the login unencrypted. */
+    private static void validateTls(Config.Layers layers, Secrets secrets, List<ServerUrl> servers) {
+        String tlsSetting = TLS_SETTINGS.stream().filter(key -> layers.get(key) != null).findFirst().orElse(null);
+        boolean tlsUrl = servers.stream().anyMatch(ServerUrl::asksForTls);
+        if ((tlsSetting != null || tlsUrl) && servers.stream().anyMatch(ServerUrl::isPlainWebsocket)) {
+            String why = tlsSetting != null ? "TLS is configured (" + layers.source(tlsSetting) + ")"
+                    : "the list also asks for TLS";
+            throw invalid(layers, secrets, "nats.url", "ws:// is a plain-text websocket, but " + why + ": use wss:// "
+                    + "so the connection is encrypted");
+        }
     }
 
     /** One way to log in at a time, complete, with files that exist and look right. */
@@ -74,25 +114,56 @@ final class ConfigRules {
         }
         for (String key : FILES) {
             String file = layers.string(key);
-            if (file != null && !Files.isReadable(Path.of(file))) {
-                throw Exit.with(exitCode(layers, key), "%s: file %s not found (or not readable)", layers.source(key), file);
+            String problem = file == null ? null : CheckedFiles.problem(Path.of(file));
+            if (problem != null) {
+                throw SecretFiles.unfit(exitCode(layers, key), layers.source(key), file, problem);
             }
-        }
-        if (layers.get("nats.auth.nkey_seed_file") != null) {
-            SecretFiles.checkNkeySeed(layers.string("nats.auth.nkey_seed_file"), layers.source("nats.auth.nkey_seed_file"));
-        }
-        if (layers.get("nats.auth.creds_file") != null) {
-            SecretFiles.checkCreds(layers.string("nats.auth.creds_file"), layers.source("nats.auth.creds_file"));
         }
         if ((layers.get("nats.tls.cert_file") == null) != (layers.get("nats.tls.key_file") == null)) {
             String given = layers.get("nats.tls.cert_file") != null ? "nats.tls.cert_file" : "nats.tls.key_file";
             throw Exit.config("%s: a client certificate needs both cert_file and key_file", layers.source(given));
         }
+        if (layers.get("nats.auth.nkey_seed_file") != null) {
+            SecretFiles.nkeySeed(layers.string("nats.auth.nkey_seed_file"), layers.source("nats.auth.nkey_seed_file"),
+                    exitCode(layers, "nats.auth.nkey_seed_file"));
+        }
+        if (layers.get("nats.auth.creds_file") != null) {
+            SecretFiles.creds(layers.string("nats.auth.creds_file"), layers.source("nats.auth.creds_file"),
+                    exitCode(layers, "nats.auth.creds_file"));
+        }
+        for (String key : SecretFiles.SECRET_FILE_KEYS) {
+            if (layers.get(key) != null) {
+                layers.warn(CheckedFiles.othersCanRead(Path.of(layers.string(key)), layers.source(key)));
+            }
+        }
+    }
+
+    /** ps shows every process's command line to every user of the machine: say so when a secret came that way. */
+    private static void warnAboutSecretsOnTheCommandLine(Config.Layers layers, List<ServerUrl> servers) {
+        List<String> shown = new ArrayList<>();
+        for (String key : Config.SECRET_KEYS) {
+            if (layers.fromFlag(key)) {
+                shown.add(layers.source(key).substring("flag ".length()));
+            }
+        }
+        if (layers.fromFlag("nats.url") && servers.stream().anyMatch(url -> url.login() != null)) {
+            shown.add("the login in " + layers.source("nats.url").substring("flag ".length()));
+        }
+        if (!shown.isEmpty()) {
+            layers.warn("WARN " + String.join(" and ", shown) + (shown.size() == 1 ? " is" : " are") + " visible to "
+                    + "every user of this machine (ps shows command lines): use NATS_PASSWORD or NATS_TOKEN, [nats.auth] "
+                    + "password_file/token_file or *_env in a config file you name, or a natscli context instead");
+        }
     }
 
     private static LabException invalid(Config.Layers layers, Secrets secrets, String key, String hint) {
         Object value = layers.get(key);
-        String shown = value instanceof String text ? Output.quoted(secrets.mask(text)) : String.valueOf(value);
+        String text = secrets.mask(String.valueOf(value)); // masked before it is cut: a cut secret would not be found
+        if (text.length() > 100) {
+            text = text.substring(0, 60) + "...";
+        }
+        boolean number = Config.DURATION_KEYS.contains(key) && text.matches("-?[0-9]+");
+        String shown = value instanceof String && !number ? Output.quoted(text) : text;
         return Exit.with(exitCode(layers, key), "%s: %s is not valid: %s", layers.source(key), shown, hint);
     }
 

@@ -14,15 +14,23 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 
 final class ConnectionOptions implements Config.Flags {
-    @Option(names = "--config", paramLabel = "FILE", description = "Root config file (default: ./config.toml, if present).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Root config file (default: the lab's own config.toml, when run through bin/jbang or make).")
     Path configFile;
 
     @Option(names = "--lab-config", paramLabel = "FILE",
-            description = "Lab config file, over the root one (default: this lab's, if present).")
+            description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
     Path labConfigFile;
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL", description = "NATS server URL (or env NATS_URL).")
+    @Option(names = {"-s", "--server"}, paramLabel = "URL",
+            description = "NATS server: nats://, tls://, ws://, wss://, host:port or a host; a comma-separated list "
+                    + "for a cluster (env NATS_URL).")
     String server;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m (env NATS_TIMEOUT; "
+                    + "default 5s).")
+    String timeout;
 
     @Option(names = "--context", paramLabel = "NAME",
             description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
@@ -32,10 +40,13 @@ final class ConnectionOptions implements Config.Flags {
     String user;
 
     @Option(names = "--password", paramLabel = "PASSWORD",
-            description = "Password (env NATS_PASSWORD; better: [nats.auth] password_env or password_file).")
+            description = "Password. Every user of this machine can see it in ps: prefer env NATS_PASSWORD, "
+                    + "[nats.auth] password_file or password_env, or a natscli context.")
     String password;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Auth token (env NATS_TOKEN).")
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Auth token. Every user of this machine can see it in ps: prefer env NATS_TOKEN, "
+                    + "[nats.auth] token_file or token_env, or a natscli context.")
     String token;
 
     @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env NATS_NKEY).")
@@ -101,8 +112,10 @@ final class ConnectionOptions implements Config.Flags {
         return connector == null ? null : connector.explainFailure();
     }
 
-    /** The text with this run's secrets masked (before the settings are read: the passwords in URLs). */
+    /** The text with this run's secrets masked: what the flags and env hold, and once read, what the settings hold. */
     String mask(String text) {
-        return (loaded == null ? Secrets.NONE : loaded.secrets).mask(text);
+        Secrets early = Secrets.of(server, password, token, System.getenv("NATS_PASSWORD"), System.getenv("NATS_TOKEN"))
+                .and(Secrets.of(System.getenv("NATS_URL")));
+        return (loaded == null ? early : early.and(loaded.secrets)).mask(text);
     }
 }

@@ -1,8 +1,9 @@
 // Opens one run's connection with its login and TLS, and explains what went wrong with it: nothing
-// answers, the login or TLS was refused, JetStream is off, or the server denied a permission later
-// on (which jnats reports to a listener, not to the call that then times out).
+// answers, something that is not a NATS server answers, the login or TLS was refused (and which
+// check of TLS failed), JetStream is off, or the server denied a permission later on (which jnats
+// reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Exit.java Output.java ServerSeen.java
+//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -10,20 +11,28 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class Connector {
+    /** Tls' words for a certificate that does not name the host dialled. */
+    private static final Pattern MISMATCH = Pattern.compile("No subject alternative names matching (\\S+)");
+    /** jnats' words when what answered sent something other than NATS's INFO greeting. */
+    private static final Pattern NOT_NATS = Pattern.compile("non-info initial message|missed lf after cr|read past initial"
+            + "|failed to read initial info");
     private static final Pattern VIOLATION =
             Pattern.compile("(?i)permissions violation for (publish|subscription) to \"?([^\"\\s]+)");
 
     private final Config config;
+    /** This run's TLS, when it uses TLS: it knows whether a server got as far as showing a certificate. */
+    private Tls tls;
     /** The server's "Permissions Violation", which explains a timeout better than the timeout does. */
     private final AtomicReference<String> permissionViolation = new AtomicReference<>();
-    /** The first exception jnats reported while connecting: why a TLS handshake failed, say. */
-    private final AtomicReference<Exception> connectProblem = new AtomicReference<>();
+    /** What jnats reported while connecting, server by server of the list: why a TLS handshake failed, say. */
+    private final List<Exception> connectProblems = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
 
     Connector(Config config) {
@@ -33,9 +42,9 @@ final class Connector {
     /** Connects, or fails with one line naming the URL and what to do. */
     Connection open() {
         Options.Builder builder = new Options.Builder()
-                .server(config.url)
+                .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
-                .connectionTimeout(Duration.ofSeconds(5))
+                .connectionTimeout(config.timeout) // also each JetStream API call's timeout (jnats' default for them)
                 .noReconnect()
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
         applyLogin(builder);
@@ -91,7 +100,7 @@ final class Connector {
 
             @Override
             public void exceptionOccurred(Connection conn, Exception exp) {
-                connectProblem.compareAndSet(null, exp); // the TLS details are here, not in connect()'s exception
+                connectProblems.add(exp); // the TLS details are here, not in connect()'s exception
             }
         };
     }
@@ -104,27 +113,31 @@ final class Connector {
             builder.token(config.token.toCharArray());
         }
         if (config.nkeySeedFile != null) {
-            char[] seed = SecretFiles.read(config.nkeySeedFile, "nkey seed").toCharArray();
+            char[] seed = SecretFiles.nkeySeed(config.nkeySeedFile, config.sourceOf("nats.auth.nkey_seed_file"), Exit.CONFIG);
             builder.authHandler(Nats.staticCredentials(null, seed));
         }
-        if (config.credsFile != null) {
-            builder.authHandler(Nats.credentials(config.credsFile));
+        if (config.credsFile != null) { // the bytes that were checked are the bytes sent: jnats does not read it again
+            builder.authHandler(Nats.staticCredentials(SecretFiles.creds(config.credsFile,
+                    config.sourceOf("nats.auth.creds_file"), Exit.CONFIG)));
         }
         if (usesTls()) {
-            builder.sslContext(Tls.context(ServerUrl.host(config.url), config.caFile, config.certFile, config.keyFile));
+            tls = Tls.fromFiles(config.caFile, config.certFile, config.keyFile);
+            // jnats would swap a host name for its IP addresses before TLS; kept, the check sees the name dialled
+            builder.sslContext(tls.context).hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs);
         }
         if (config.handshakeFirst) {
             builder.tlsFirst();
         }
     }
 
-    /** TLS when the URL asks for it or a CA or client certificate is configured. */
+    /** TLS when a URL of the list asks for it, or a CA, a client certificate or handshake-first is configured. */
     private boolean usesTls() {
-        return config.caFile != null || config.certFile != null || ServerUrl.asksForTls(config.url);
+        return config.caFile != null || config.certFile != null || config.handshakeFirst
+                || config.servers.stream().anyMatch(ServerUrl::asksForTls);
     }
 
     private boolean loginIsSet() {
-        return config.user != null || config.token != null || config.nkeySeedFile != null || config.credsFile != null;
+        return !loginDescription().equals("a connection without credentials");
     }
 
     /** "user "alice" (with a password)", "this token", ...: what was tried, never the secret itself. */
@@ -141,51 +154,90 @@ final class Connector {
         if (config.credsFile != null) {
             return "the user in " + config.credsFile;
         }
+        if (config.servers.stream().anyMatch(url -> url.login() != null)) {
+            return "the login in the URL";
+        }
         return "a connection without credentials";
     }
 
-    /** One line for each way connecting fails: down, login refused, TLS on one side only, untrusted certificate. */
+    /**
+     * One line for each way connecting fails: login refused, which TLS check failed (named before
+     * anything about handshake-first, which only explains a server that did not speak TLS at all),
+     * TLS on one side only, something that is not a NATS server, nothing there at all.
+     */
     private LabException connectFailure(IOException e) {
-        String all = (chain(e) + chain(connectProblem.get())).toLowerCase();
+        StringBuilder seen = new StringBuilder(chain(e));
+        connectProblems.forEach(problem -> seen.append(chain(problem)));
+        seen.append(refusedLogin.get() == null ? "" : refusedLogin.get()); // the server's -ERR, whichever way jnats failed
+        String all = seen.toString().toLowerCase();
         String url = config.shownUrl();
-        if (all.contains("authorization violation") || all.contains("authentication")) {
+        boolean timedOut = all.contains("timeoutexception");
+        boolean sawCertificate = tls != null && tls.certificateSeen();
+        if (all.contains("authorization violation") || all.contains("user authentication")) {
             String expired = all.contains("expired") ? " (the credentials have expired: get fresh ones)" : "";
             return Exit.unreachable("the server at %s refused the login with %s: authorization violation%s; check the "
                     + "credentials (--show-config shows where each came from)", url, loginDescription(), expired);
         }
+        if (all.contains("authentication timeout")) {
+            return Exit.unreachable("the server at %s ended the login: it took longer than the server's authorization "
+                    + "timeout (2s by default; a busy machine can take longer to sign an nkey login): try again, or raise "
+                    + "`authorization { timeout: 10 }` on the server", url);
+        }
+        Matcher mismatch = MISMATCH.matcher(seen);
+        if (mismatch.find()) {
+            return Exit.unreachable("the server's certificate does not name %s (hostname mismatch): connect with the "
+                    + "host name in its certificate", mismatch.group(1));
+        }
+        if (all.contains("extended key usage does not permit")) {
+            return Exit.unreachable("the server at %s shows a certificate that is not meant for a server (its extended "
+                    + "key usage allows client authentication only): the server needs a certificate made for "
+                    + "serverAuth", url);
+        }
+        if (all.contains("certificateexpiredexception") || all.contains("certificatenotyetvalidexception")) {
+            return Exit.unreachable("the server at %s shows a certificate that is %s: the server needs a current one",
+                    url, all.contains("expired") ? "expired" : "not valid yet (check this machine's clock)");
+        }
+        if (all.contains("pkix") || all.contains("certification path")) {
+            return Exit.unreachable("the TLS handshake with %s failed: the certificate is not trusted%s; give the CA "
+                    + "that signed it with [nats.tls] ca_file (or --tlsca)", url,
+                    config.caFile != null ? " (CA file " + config.caFile + ")" : "");
+        }
+        if (all.contains("fatal alert: bad_certificate") || all.contains("fatal alert: certificate_unknown")
+                || all.contains("fatal alert: unknown_ca") || all.contains("fatal alert: certificate_required")) {
+            return Exit.unreachable("the server at %s refused %s: it wants a client certificate signed by a CA it "
+                    + "trusts and made for clientAuth: set [nats.tls] cert_file and key_file (or --tlscert and "
+                    + "--tlskey)", url, config.certFile != null ? "this client's certificate (" + config.certFile + ")"
+                    : "a connection without a client certificate");
+        }
+        if (config.handshakeFirst && !sawCertificate && (all.contains("unrecognized ssl message") || timedOut)) {
+            return Exit.unreachable("the server at %s did not take a TLS handshake first: leave out handshake_first / "
+                    + "--tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)", url);
+        }
         if (all.contains("ssl required by server") || all.contains("tls required")) {
             return Exit.unreachable("the server at %s requires TLS: use a tls:// URL and trust its CA with "
                     + "[nats.tls] ca_file (or --tlsca)", url);
-        }
-        if (config.handshakeFirst && (all.contains("unrecognized ssl message") || all.contains("ssl")
-                || all.contains("timeoutexception"))) {
-            return Exit.unreachable("the server at %s did not take a TLS handshake first: leave out handshake_first / "
-                    + "--tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)", url);
         }
         if (all.contains("ssl connection wanted by client") || all.contains("unrecognized ssl message")
                 || all.contains("plaintext connection")) {
             return Exit.unreachable("TLS is configured but the server at %s does not speak TLS: use a nats:// URL "
                     + "without [nats.tls] settings, or enable TLS on the server", url);
         }
-        if (all.contains("no subject alternative") || all.contains("no name matching")) {
-            return Exit.unreachable("the server's certificate does not name %s (hostname mismatch): connect with the "
-                    + "host name in its certificate", ServerUrl.host(config.url));
-        }
-        if (all.contains("pkix") || all.contains("certification path") || all.contains("unknown_ca")
-                || all.contains("certificate_unknown") || all.contains("bad_certificate")) {
-            return Exit.unreachable("the TLS handshake with %s failed: the certificate is not trusted%s; give the CA "
-                    + "that signed it with [nats.tls] ca_file (or --tlsca)", url,
-                    config.caFile != null ? " (CA file " + config.caFile + ")" : "");
-        }
-        if (usesTls() && config.certFile == null && all.contains("timeoutexception")) {
+        if (sawCertificate && config.certFile == null && timedOut) {
             return Exit.unreachable("the server at %s accepted the TLS handshake but then went silent: it probably "
                     + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)", url);
         }
-        LabException down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
-                + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
-                ? e.getCause().getMessage() : "connection refused");
-        if (connectProblem.get() != null) {
-            down.initCause(connectProblem.get()); // --verbose shows what jnats saw
+        LabException down;
+        if (timedOut || NOT_NATS.matcher(all).find()) {
+            down = Exit.unreachable("no NATS server answered at %s: something accepts connections there but %s: check "
+                    + "the host and port (a NATS server's client port, 4222 by default)", url, timedOut
+                    ? "sent nothing within " + Durations.format(config.timeout) : "it does not speak NATS (no INFO greeting)");
+        } else {
+            down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
+                    + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage() : "connection refused");
+        }
+        if (!connectProblems.isEmpty()) {
+            down.initCause(connectProblems.get(0)); // --verbose shows what jnats saw
         }
         return down;
     }

@@ -37,8 +37,6 @@ import java.util.concurrent.Callable;
                 "  js-info --json        # the server's own answers, unchanged",
                 "  js-info --list        # every stream on the server, with its consumers and counts"})
 public class JsInfo implements Callable<Integer> {
-    private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
-
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
         Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream);
@@ -74,6 +72,9 @@ public class JsInfo implements Callable<Integer> {
             + "(with -j: each stream's and consumer's info as jnats reads it).")
     boolean list;
 
+    /** How long each API request may wait for its answer (--timeout). */
+    private Duration timeout;
+
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsInfo(), args));
     }
@@ -81,6 +82,7 @@ public class JsInfo implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = connection.load();
+        timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
             if (list) {
                 listAll(nc.jetStreamManagement(), config.shownUrl());
@@ -152,10 +154,10 @@ public class JsInfo implements Callable<Integer> {
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
-    private static Message ask(Connection nc, String subject) throws Exception {
-        Message reply = nc.request(subject, null, API_TIMEOUT);
+    private Message ask(Connection nc, String subject) throws Exception {
+        Message reply = nc.request(subject, null, timeout);
         if (reply == null) {
-            throw Exit.failed("the server did not answer %s within %ds", subject, API_TIMEOUT.toSeconds());
+            throw Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
     }

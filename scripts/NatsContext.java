@@ -1,13 +1,12 @@
 // Reads a natscli context (~/.config/nats/context/NAME.json, or a path) into the settings' layers:
-// its URL, login and TLS files, as `nats --context NAME` would use them.
+// its URL, login and TLS files, as `nats --context NAME` would use them. With no --context and no
+// NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java SecretFiles.java Exit.java
+//SOURCES Config.java CheckedFiles.java SecretFiles.java Exit.java
 
-import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -21,27 +20,49 @@ final class NatsContext {
     private NatsContext() {
     }
 
+    /** The context named by --context, NATS_CONTEXT or natscli's selection, in that order; none: nothing added. */
+    static void apply(String flag, Map<String, String> env, Config.Layers layers) {
+        if (flag != null) {
+            read(flag, "flag --context", layers, env);
+        } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
+            read(env.get("NATS_CONTEXT"), "env NATS_CONTEXT", layers, env);
+        } else {
+            Path selection = natsConfigHome(env).resolve("context.txt");
+            if (Files.isRegularFile(selection)) {
+                String name = CheckedFiles.text(selection, problem -> Exit.config("natscli's selected context (%s) %s",
+                        selection, problem)).trim();
+                if (!name.isEmpty()) {
+                    if (!name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
+                        throw Exit.config("natscli's selected context in %s is not a context name: select one with "
+                                + "`nats context select`", selection);
+                    }
+                    read(name, "selected with `nats context select`", layers, env);
+                }
+            }
+        }
+    }
+
     /** @param how where the name came from ("flag --context", "env NATS_CONTEXT"), for error messages */
-    static void read(String name, String how, Config.Layers layers, Map<String, String> env) {
+    private static void read(String name, String how, Config.Layers layers, Map<String, String> env) {
         Path file = file(name, env);
-        JsonValue json;
-        try {
-            json = JsonParser.parse(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw Exit.config("%s: natscli context %s not found (no file %s); `nats context ls` lists yours",
-                    how, name, file);
-        } catch (Exception e) {
-            throw Exit.config("%s: natscli context file %s is not valid JSON: %s", how, file, e.getMessage());
+        String text = CheckedFiles.text(file, problem -> problem.equals("not found")
+                ? Exit.config("%s: natscli context %s not found (no file %s); `nats context ls` lists yours", how, name, file)
+                : Exit.config("%s: natscli context file %s %s", how, file, problem));
+        JsonValue json = SecretFiles.json(text);
+        if (json == null || json.map == null) {
+            throw Exit.config("%s: natscli context file %s is not a JSON object: %s", how, file,
+                    name.equals(file.toString()) ? "fix its JSON" : "`nats context edit " + name + "` fixes it");
         }
         String source = "context " + name + " (" + file + ")";
+        layers.report("read     " + source + " (" + (how.startsWith("selected") ? how : "named by " + how) + ")");
         for (String[] field : FIELDS) {
-            JsonValue value = json.map == null ? null : json.map.get(field[0]);
+            JsonValue value = json.map.get(field[0]);
             if (value != null && value.string != null && !value.string.isEmpty()) {
-                layers.put(field[1], field[1].endsWith("_file") ? SecretFiles.expandHome(value.string) : value.string,
+                layers.put(field[1], field[1].endsWith("_file") ? CheckedFiles.expandHome(value.string) : value.string,
                         source + " " + field[0]);
             }
         }
-        JsonValue tlsFirst = json.map == null ? null : json.map.get("tls_first");
+        JsonValue tlsFirst = json.map.get("tls_first");
         if (tlsFirst != null && Boolean.TRUE.equals(tlsFirst.bool)) {
             layers.put("nats.tls.handshake_first", true, source + " tls_first");
         }
@@ -50,9 +71,14 @@ final class NatsContext {
     /** A name with a / or ending in .json is a path; otherwise natscli's own place for contexts. */
     private static Path file(String name, Map<String, String> env) {
         if (name.contains("/") || name.endsWith(".json")) {
-            return Path.of(SecretFiles.expandHome(name));
+            return Path.of(CheckedFiles.expandHome(name));
         }
-        String configHome = env.getOrDefault("XDG_CONFIG_HOME", System.getProperty("user.home") + "/.config");
-        return Path.of(configHome, "nats", "context", name + ".json");
+        return natsConfigHome(env).resolve("context").resolve(name + ".json");
+    }
+
+    private static Path natsConfigHome(Map<String, String> env) {
+        String configHome = env.get("XDG_CONFIG_HOME");
+        return Path.of(configHome != null && !configHome.isEmpty() ? configHome
+                : System.getProperty("user.home") + "/.config", "nats");
     }
 }

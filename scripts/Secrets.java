@@ -1,7 +1,13 @@
-// The secrets of one run (passwords and tokens, from flags, env, config files, contexts or the
-// URL) and the one function that masks them in anything a script prints.
+// The secrets of one run (passwords, tokens, the logins in server URLs, nkey seeds; from flags,
+// env, config files, contexts or the URL) and the one function that masks them in anything a
+// script prints: errors, warnings, --verbose traces, --show-config.
+//SOURCES ServerUrl.java
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,44 +16,96 @@ final class Secrets {
     /** What stands for a secret in output. */
     static final String MASK = "****";
 
-    /** Known before any setting is read: a URL's user:password@ or token@ is always masked. */
+    /** Known before any setting is read: a URL's login and an nkey seed are always masked. */
     static final Secrets NONE = new Secrets(Set.of());
 
-    /** nats://user:password@host or nats://token@host (a URL's user part without a password is a token). */
-    private static final Pattern URL_LOGIN = Pattern.compile("://([^:/@\\s]+)(:[^@/\\s]*)?@");
+    /** scheme://LOGIN@: everything up to the last @ before the host is a login (user:password, or a token). */
+    private static final Pattern URL_LOGIN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^\\s/?#,]*)@");
+
+    /** An nkey seed (user, account, operator, server, cluster or curve key), wherever it stands. */
+    private static final Pattern SEED = Pattern.compile("S[UAONCX][A-Z2-7]{56}");
 
     /** Shorter values are not masked in free text: replacing them would garble the rest of the line. */
     private static final int SHORTEST_MASKED = 4;
 
-    private final Set<String> values;
+    /** The flags whose value is a secret, and those whose value is a server list (which may hold logins). */
+    private static final Set<String> SECRET_FLAGS = Set.of("--password", "--token");
+    private static final Set<String> SERVER_FLAGS = Set.of("--server", "-s");
+
+    private final List<String> values;
 
     private Secrets(Set<String> values) {
-        this.values = values;
+        List<String> longestFirst = new ArrayList<>(values);
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed()); // a secret inside another goes last
+        this.values = List.copyOf(longestFirst);
     }
 
-    /** The secrets among these values (null ones are skipped), plus the password or token inside the URL. */
-    static Secrets of(String url, String... secretValues) {
+    /** The secrets among these values (null ones are skipped), plus every login written in the server list. */
+    static Secrets of(String serverList, String... secretValues) {
         Set<String> found = new LinkedHashSet<>();
         for (String value : secretValues) {
-            if (value != null && value.length() >= SHORTEST_MASKED) {
-                found.add(value);
-            }
+            add(found, value);
         }
-        Matcher login = URL_LOGIN.matcher(url == null ? "" : url);
-        if (login.find()) {
-            String secret = login.group(2) != null ? login.group(2).substring(1) : login.group(1);
-            if (secret.length() >= SHORTEST_MASKED) {
-                found.add(secret);
-            }
-        }
-        return new Secrets(Set.copyOf(found));
+        addLogins(found, serverList);
+        return new Secrets(found);
     }
 
-    /** The text with every secret replaced by ****: URL logins first, then each known value wherever it stands. */
+    /**
+     * What can be known before the settings are read (a flag's error comes first): the values of
+     * --password and --token, the logins in any URL on the command line, and natscli's variables.
+     */
+    static Secrets early(String[] args, Map<String, String> env) {
+        Set<String> found = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : i + 1 < args.length ? args[i + 1] : null;
+            if (SECRET_FLAGS.contains(flag)) {
+                add(found, value);
+            } else if (SERVER_FLAGS.contains(flag)) {
+                addLogins(found, value);
+            }
+            addLogins(found, arg.contains("://") ? arg : null);
+        }
+        add(found, env.get("NATS_PASSWORD"));
+        add(found, env.get("NATS_TOKEN"));
+        addLogins(found, env.get("NATS_URL"));
+        return new Secrets(found);
+    }
+
+    /** These secrets and those of the other run's view (say, what the settings added to what the flags said). */
+    Secrets and(Secrets other) {
+        Set<String> both = new LinkedHashSet<>(values);
+        both.addAll(other.values);
+        return new Secrets(both);
+    }
+
+    private static void add(Set<String> found, String value) {
+        if (value != null && value.length() >= SHORTEST_MASKED) {
+            found.add(value);
+        }
+    }
+
+    /** A login, its password alone, and both as the server decodes them (percent-escapes). */
+    private static void addLogins(Set<String> found, String serverList) {
+        for (String login : ServerUrl.logins(serverList)) {
+            ServerUrl decoded = new ServerUrl("nats", login, "", 0, "");
+            for (String form : List.of(login, decoded.decodedLogin())) {
+                add(found, form);
+                add(found, form.contains(":") ? form.substring(form.indexOf(':') + 1) : null);
+            }
+        }
+    }
+
+    /** The text with every secret replaced by ****: URL logins and seeds by their shape, then each known value. */
     String mask(String text) {
-        String out = URL_LOGIN.matcher(text).replaceAll(login -> login.group(2) != null
-                ? Matcher.quoteReplacement("://" + login.group(1) + ":" + MASK + "@")
-                : Matcher.quoteReplacement("://" + MASK + "@"));
+        if (text == null) {
+            return null;
+        }
+        String out = URL_LOGIN.matcher(text).replaceAll(login -> Matcher.quoteReplacement(login.group(1)
+                + (login.group(2).contains(":") ? login.group(2).substring(0, login.group(2).indexOf(':') + 1) : "")
+                + MASK + "@"));
+        out = SEED.matcher(out).replaceAll(MASK);
         for (String secret : values) {
             out = out.replace(secret, MASK);
         }

@@ -1,36 +1,154 @@
-// Server URLs: which ones the scripts accept, and the host in one (the name a TLS certificate
-// must carry). Masking a URL's password or token is Secrets.mask, like every other secret.
+// Server URLs as natscli takes them, parsed once, here: one URL or a comma-separated list, each
+// nats://, tls://, ws://, wss://, host:port or a bare host. Each entry keeps its scheme, login,
+// host (the name a TLS certificate must carry) and port; schemes that switch TLS checks off
+// (opentls://) and unknown ones are refused. Masking a URL's login is Secrets' job.
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Set;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-final class ServerUrl {
-    private static final Set<String> SCHEMES = Set.of("nats", "tls", "ws", "wss");
+record ServerUrl(String scheme, String login, String host, int port, String path) {
+    /** natscli's (nats.go's) ports for a URL that names none. */
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("nats", 4222, "tls", 4222, "ws", 80, "wss", 443);
+    /** What RFC 3986 allows in a URL's user part (percent-escapes included). */
+    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9._~!$&'()*+;=:%-]*");
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\[\\]:]+)(?::([^:]*))?");
 
-    private ServerUrl() {
+    /** Why a server list cannot be used, in words that follow "is not valid: ". */
+    static final class Invalid extends IllegalArgumentException {
+        Invalid(String why) {
+            super(why);
+        }
     }
 
-    /** nats://, tls://, ws:// or wss:// with a host. */
-    static boolean valid(String url) {
-        try {
-            URI uri = new URI(url);
-            return SCHEMES.contains(String.valueOf(uri.getScheme())) && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
+    /** Every entry of the list, in order; throws Invalid naming the entry (by position) and the problem. */
+    static List<ServerUrl> parseList(String text) {
+        String[] entries = text.split(",", -1);
+        List<ServerUrl> urls = new ArrayList<>();
+        for (int i = 0; i < entries.length; i++) {
+            try {
+                urls.add(parse(entries[i].trim()));
+            } catch (Invalid e) {
+                throw entries.length == 1 ? e : new Invalid("entry " + (i + 1) + " of the list: " + e.getMessage());
+            }
         }
+        return List.copyOf(urls);
+    }
+
+    private static ServerUrl parse(String entry) {
+        if (entry.isEmpty()) {
+            throw new Invalid("it is empty: give a URL like nats://127.0.0.1:4222, or host:port");
+        }
+        int schemeEnd = entry.indexOf("://");
+        String scheme = schemeEnd < 0 ? "nats" : entry.substring(0, schemeEnd).toLowerCase();
+        String rest = schemeEnd < 0 ? entry : entry.substring(schemeEnd + 3);
+        if (scheme.equals("opentls")) {
+            throw new Invalid("opentls:// accepts any certificate, so TLS would check nothing: use tls:// and trust the "
+                    + "server's CA with --tlsca (or [nats.tls] ca_file)");
+        }
+        if (!DEFAULT_PORTS.containsKey(scheme)) {
+            throw new Invalid("the scheme " + scheme + ":// is not one NATS speaks: use nats://, tls://, ws:// or wss:// "
+                    + "(or host:port)");
+        }
+        int authorityEnd = firstOf(rest, "/?#");
+        String authority = rest.substring(0, authorityEnd);
+        String path = rest.substring(authorityEnd);
+        if (path.contains("?") || path.contains("#")) {
+            throw new Invalid("a server URL takes no ?query or #fragment");
+        }
+        boolean websocket = scheme.startsWith("ws");
+        if (!websocket && !path.isEmpty() && !path.equals("/")) {
+            throw new Invalid("a " + scheme + ":// URL has no path: give only host and port");
+        }
+        int at = authority.lastIndexOf('@');
+        String login = at < 0 ? null : authority.substring(0, at);
+        Matcher hostPort = HOST_PORT.matcher(authority.substring(at + 1));
+        if (!hostPort.matches() || hostPort.group(1).isBlank()) {
+            throw new Invalid("no host in it: give a URL like nats://127.0.0.1:4222, or host:port");
+        }
+        String host = hostPort.group(1);
+        int port = hostPort.group(2) == null ? DEFAULT_PORTS.get(scheme) : port(hostPort.group(2));
+        if (login != null && !LOGIN.matcher(login).matches()) {
+            throw new Invalid("its user or token part holds characters a URL cannot: percent-encode them, or use "
+                    + "--user and --password, or --token");
+        }
+        ServerUrl url = new ServerUrl(scheme, login, host, port, websocket ? path : "");
+        try {
+            if (new URI(url.forClient()).getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // said below
+        }
+        throw new Invalid("\"" + host + "\" is not a host name or IP address");
+    }
+
+    private static int port(String digits) {
+        if (!digits.matches("[0-9]{1,5}") || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
+            throw new Invalid("the port must be a number from 1 to 65535, got " + (digits.length() > 12
+                    ? digits.substring(0, 12) + "..." : digits));
+        }
+        return Integer.parseInt(digits);
+    }
+
+    private static int firstOf(String text, String chars) {
+        for (int i = 0; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    /** The logins written in a server list, even one that does not parse: "token", or "user:password". */
+    static List<String> logins(String text) {
+        List<String> found = new ArrayList<>();
+        for (String entry : text == null ? new String[0] : text.split(",")) {
+            int start = entry.indexOf("://") < 0 ? 0 : entry.indexOf("://") + 3;
+            int end = entry.lastIndexOf('@');
+            if (end > start) {
+                found.add(entry.substring(start, end).trim());
+            }
+        }
+        return found;
+    }
+
+    /** The URL as jnats takes it: scheme, login (if any), host, port and a websocket path. */
+    String forClient() {
+        return scheme + "://" + (login == null ? "" : login + "@") + host + ":" + port + path;
     }
 
     /** tls:// and wss:// ask for TLS by themselves. */
-    static boolean asksForTls(String url) {
-        return url.startsWith("tls://") || url.startsWith("wss://");
+    boolean asksForTls() {
+        return scheme.equals("tls") || scheme.equals("wss");
     }
 
-    static String host(String url) {
+    boolean isPlainWebsocket() {
+        return scheme.equals("ws");
+    }
+
+    /** The login as the server gets it: percent-escapes decoded (nats://us%40er:p%40ss@host). */
+    String decodedLogin() {
         try {
-            return new URI(url).getHost();
-        } catch (URISyntaxException e) {
-            return url;
+            return login == null ? null : URLDecoder.decode(login.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            return login;
         }
+    }
+
+    /** The list as jnats takes it, one URL each. */
+    static String[] forClient(List<ServerUrl> urls) {
+        return urls.stream().map(ServerUrl::forClient).toArray(String[]::new);
+    }
+
+    /** The list written back in full form (nats://host:port,...), e.g. for --show-config and messages. */
+    static String joined(List<ServerUrl> urls) {
+        return String.join(",", forClient(urls));
     }
 }

@@ -1,11 +1,13 @@
 // TLS from PEM files: the CA to trust (or the JDK's own), the client's certificate and key when
-// given, and a check that the server's certificate names the host we dialled.
-//SOURCES SecretFiles.java Exit.java
+// given, and a check that the server's certificate names the host each connection dials: every
+// server of a list, on every connect and reconnect (jnats checks no host names itself).
+//SOURCES CheckedFiles.java Exit.java
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -18,21 +20,39 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 final class Tls {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
-    private Tls() {
+    /** The context jnats uses for every connection of this run. */
+    final SSLContext context;
+    /** Whether a server got as far as showing its certificate: tells "no TLS at all" from "TLS, then silence". */
+    private final AtomicBoolean certificateSeen = new AtomicBoolean();
+
+    private Tls(String caFile, String certFile, String keyFile) {
+        this.context = context(caFile, certFile, keyFile);
     }
 
-    /** An SSLContext for a server at host: caFile null trusts the JDK's CAs; certFile and keyFile null: no client certificate. */
-    static SSLContext context(String host, String caFile, String certFile, String keyFile) {
+    /** TLS from these files: caFile null trusts the JDK's CAs; certFile and keyFile null: no client certificate. */
+    static Tls fromFiles(String caFile, String certFile, String keyFile) {
+        return new Tls(caFile, certFile, keyFile);
+    }
+
+    boolean certificateSeen() {
+        return certificateSeen.get();
+    }
+
+    private SSLContext context(String caFile, String certFile, String keyFile) {
         try {
             KeyStore roots = null;
             if (caFile != null) {
@@ -45,7 +65,7 @@ final class Tls {
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(roots); // null: the JDK's own CAs
-            X509TrustManager checked = hostChecking((X509TrustManager) trust.getTrustManagers()[0], host);
+            X509ExtendedTrustManager checked = hostChecking((X509ExtendedTrustManager) trust.getTrustManagers()[0]);
             KeyManagerFactory keys = null;
             if (certFile != null) {
                 KeyStore own = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -66,20 +86,52 @@ final class Tls {
         }
     }
 
-    /** Trusts what the CA check trusts, and only for certificates that name the host we dialled (jnats leaves that out). */
-    private static X509TrustManager hostChecking(X509TrustManager base, String host) {
-        return new X509TrustManager() {
+    /**
+     * Trusts what the CA check trusts, and only a certificate that names the host this connection
+     * dialled: the TLS session knows it (jnats opens each socket with the URL's host), so each
+     * server of a list, and each reconnect, is checked against its own name. No host, no trust.
+     */
+    private X509ExtendedTrustManager hostChecking(X509ExtendedTrustManager base) {
+        return new X509ExtendedTrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                base.checkClientTrusted(chain, authType);
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                certificateSeen.set(true);
+                base.checkServerTrusted(chain, authType, socket);
+                SSLSession session = socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
+                checkNames(chain[0], session == null ? null : session.getPeerHost());
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                certificateSeen.set(true);
+                base.checkServerTrusted(chain, authType, engine);
+                checkNames(chain[0], engine == null ? null : engine.getPeerHost());
             }
 
             @Override
             public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                certificateSeen.set(true);
                 base.checkServerTrusted(chain, authType);
-                if (!names(chain[0], host)) {
-                    throw new CertificateException("No subject alternative names matching " + host);
-                }
+                checkNames(chain[0], null);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                base.checkClientTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                base.checkClientTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                base.checkClientTrusted(chain, authType);
             }
 
             @Override
@@ -87,6 +139,15 @@ final class Tls {
                 return base.getAcceptedIssuers();
             }
         };
+    }
+
+    private static void checkNames(X509Certificate cert, String host) throws CertificateException {
+        if (host == null || host.isEmpty()) {
+            throw new CertificateException("No host name to check the server's certificate against");
+        }
+        if (!names(cert, host)) {
+            throw new CertificateException("No subject alternative names matching " + host);
+        }
     }
 
     private static boolean names(X509Certificate cert, String host) throws CertificateException {
@@ -118,9 +179,9 @@ final class Tls {
     }
 
     private static List<? extends Certificate> certificates(String file, String what) {
+        byte[] pem = pem(file, what).getBytes(StandardCharsets.UTF_8);
         try {
-            var certs = CertificateFactory.getInstance("X.509").generateCertificates(
-                    new ByteArrayInputStream(Files.readAllBytes(Path.of(file))));
+            var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
             if (certs.isEmpty()) {
                 throw Exit.config("%s %s holds no PEM certificate", what, file);
             }
@@ -133,7 +194,7 @@ final class Tls {
     }
 
     private static PrivateKey privateKey(String file) {
-        String pem = SecretFiles.read(file, "[nats.tls] key_file");
+        String pem = pem(file, "[nats.tls] key_file").trim();
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
             throw Exit.config("[nats.tls] key_file %s is not an unencrypted PKCS#8 PEM key: convert it with "
                     + "`openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem`", file, file);
@@ -147,5 +208,9 @@ final class Tls {
             }
         }
         throw Exit.config("[nats.tls] key_file %s holds no RSA, EC or Ed25519 key", file);
+    }
+
+    private static String pem(String file, String what) {
+        return CheckedFiles.text(Path.of(file), problem -> Exit.config("%s %s %s", what, file, problem));
     }
 }

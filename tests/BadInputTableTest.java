@@ -103,7 +103,7 @@ class BadInputTableTest extends WithServer {
             words = words.subList(0, redirect); // the test's stdin is empty already
         }
         Run run = Run.script(mainClass(words.get(0)), words.subList(1, words.size()).toArray(String[]::new))
-                .server(server).in(Run.REPO);
+                .server(server).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()); // as bin/jbang sets it
         env.forEach(run::env);
         return run;
     }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,18 @@ class ConfigTest {
         flags.put("--config", Files.writeString(dir.resolve("config.toml"), root));
         flags.put("--lab-config", Files.writeString(dir.resolve("lab.toml"), lab));
         return flags;
+    }
+
+    /** Empty files, no env, and this one flag. */
+    private Config withFlag(String flag, Object value) {
+        Map<String, Object> options;
+        try {
+            options = files("", "");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        options.put(flag, value);
+        return load(options, Map.of());
     }
 
     private static Config load(Map<String, Object> flags, Map<String, String> env) {
@@ -155,10 +168,105 @@ class ConfigTest {
     @Test
     void malformedUrlFromEnvironmentIsAConfigError() throws Exception {
         LabException e = assertThrows(LabException.class,
-                () -> load(files("", ""), Map.of("NATS_URL", "127.0.0.1:4222")));
+                () -> load(files("", ""), Map.of("NATS_URL", "http://127.0.0.1:4222")));
         assertEquals(Exit.CONFIG, e.exitCode);
-        assertEquals("env NATS_URL: \"127.0.0.1:4222\" is not valid: expected a URL like nats://127.0.0.1:4222",
-                e.getMessage());
+        assertEquals("env NATS_URL: \"http://127.0.0.1:4222\" is not valid: the scheme http:// is not one NATS speaks: "
+                + "use nats://, tls://, ws:// or wss:// (or host:port)", e.getMessage());
+    }
+
+    /** natscli's forms: host:port, a bare host, the four schemes, and comma-separated lists of them, each in full form. */
+    @Test
+    void serverUrlsAsNatscliTakesThem() throws Exception {
+        Map<String, String> forms = new java.util.LinkedHashMap<>();
+        forms.put("127.0.0.1:4333", "nats://127.0.0.1:4333");
+        forms.put("localhost", "nats://localhost:4222");
+        forms.put("tls://nats.example.com", "tls://nats.example.com:4222");
+        forms.put("ws://127.0.0.1", "ws://127.0.0.1:80");
+        forms.put("wss://nats.example.com/socket", "wss://nats.example.com:443/socket");
+        forms.put("[::1]:4333", "nats://[::1]:4333");
+        forms.put("nats://a:1, b:2 ,tls://c", "nats://a:1,nats://b:2,tls://c:4222");
+        forms.put("NATS://Host.Example:7", "nats://Host.Example:7");
+        forms.forEach((given, full) -> assertEquals(full, withFlag("--server", given).url, given));
+    }
+
+    @Test
+    void serverUrlsThatCannotBeUsed() throws Exception {
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("opentls://127.0.0.1:4222", "opentls:// accepts any certificate");
+        refused.put("nats://127.0.0.1:1/,opentls://h:2", "entry 2 of the list: opentls:// accepts any certificate");
+        refused.put("http://127.0.0.1", "the scheme http:// is not one NATS speaks");
+        refused.put("nats://a:1,,nats://b:2", "entry 2 of the list: it is empty");
+        refused.put("", "it is empty");
+        refused.put("nats://:4222", "no host in it");
+        refused.put("nats://host:99999", "the port must be a number from 1 to 65535");
+        refused.put("nats://host:42/path", "a nats:// URL has no path");
+        refused.put("nats://host:42?x=1", "a server URL takes no ?query");
+        refused.put("nats://my token@host:42", "its user or token part holds characters a URL cannot");
+        refused.put("nats://ho st:42", "\"ho st\" is not a host name or IP address");
+        refused.forEach((url, why) -> {
+            LabException e = assertThrows(LabException.class, () -> withFlag("--server", url), url);
+            assertEquals(Exit.USAGE, e.exitCode, url);
+            assertTrue(e.getMessage().contains(": " + why), url + " -> " + e.getMessage());
+            assertFalse(e.getMessage().contains("my token"), e.getMessage());
+        });
+    }
+
+    /** Times as natscli takes them; a bare number is seconds, as the config files' *_secs keys are. */
+    @Test
+    void durationsWithUnits() throws Exception {
+        Map<String, Duration> forms = Map.of("5", Duration.ofSeconds(5), "5s", Duration.ofSeconds(5),
+                "1500ms", Duration.ofMillis(1500), "1m", Duration.ofMinutes(1), "1m30s", Duration.ofSeconds(90),
+                "2.5", Duration.ofMillis(2500), "1h", Duration.ofHours(1));
+        for (Map.Entry<String, Duration> form : forms.entrySet()) {
+            Map<String, Object> options = files("", "");
+            options.put("--wait", form.getKey());
+            options.put("--timeout", form.getKey());
+            Config config = load(options, Map.of());
+            assertEquals(form.getValue(), config.wait, form.getKey());
+            assertEquals(form.getValue(), config.timeout, form.getKey());
+        }
+        assertEquals(Duration.ofMillis(700), load(files("", ""), Map.of("NATS_TIMEOUT", "700ms")).timeout);
+        assertEquals(Duration.ofSeconds(9), load(files("[nats]\ntimeout_secs = 9\n", ""), Map.of()).timeout);
+    }
+
+    @Test
+    void durationsThatCannotBeUsed() throws Exception {
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("9223372036854", "flag --wait: 9223372036854 is not valid: it must be at most 8760h (a year)");
+        refused.put("99999999999999999999999h", "flag --wait: \"99999999999999999999999h\" is not valid: it must be at "
+                + "most 8760h (a year)");
+        refused.put("five", "flag --wait: \"five\" is not valid: use a number of seconds (5) or a duration like 5s, 500ms or 1m");
+        refused.put("5 s", "flag --wait: \"5 s\" is not valid: use a number of seconds (5) or a duration like 5s, 500ms or 1m");
+        refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be at least 1 second");
+        refused.put("-3", "flag --wait: -3 is not valid: it must be at least 1 second");
+        refused.forEach((wait, line) -> {
+            LabException e = assertThrows(LabException.class, () -> withFlag("--wait", wait), wait);
+            assertEquals(Exit.USAGE, e.exitCode);
+            assertEquals(line, e.getMessage());
+        });
+        LabException fromEnv = assertThrows(LabException.class, () -> load(files("", ""), Map.of("NATS_TIMEOUT", "0s")));
+        assertEquals(Exit.CONFIG, fromEnv.exitCode);
+        assertEquals("env NATS_TIMEOUT: \"0s\" is not valid: it must be at least 1ms", fromEnv.getMessage());
+    }
+
+    /** The server refuses longer names (10052, 10102): said before connecting, with the limit. */
+    @Test
+    void overlongNamesAreRefusedWithTheLimit() throws Exception {
+        Map<String, Object> options = files("", "");
+        options.put("--stream", "S".repeat(256));
+        LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
+        assertEquals(Exit.USAGE, e.exitCode);
+        assertTrue(e.getMessage().endsWith("is not valid: a name has at most 255 characters (the server's limit), this "
+                + "one has 256"), e.getMessage());
+        LabException fromFile = assertThrows(LabException.class,
+                () -> load(files("", "[nats]\nconsumer = \"" + "C".repeat(300) + "\"\n"), Map.of()));
+        assertEquals(Exit.CONFIG, fromFile.exitCode);
+        assertTrue(fromFile.getMessage().startsWith(dir.resolve("lab.toml") + ":2 [nats] consumer: \"CCCC"),
+                fromFile.getMessage());
+        assertTrue(fromFile.getMessage().endsWith("at most 255 characters (the server's limit), this one has 300"));
+        Map<String, Object> longest = files("", "");
+        longest.put("--stream", "S".repeat(255));
+        assertEquals(255, load(longest, Map.of()).stream.length());
     }
 
     @Test

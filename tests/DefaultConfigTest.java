@@ -1,6 +1,7 @@
-// Without --config and --lab-config, a script reads ./config.toml and
-// ./labs/lab4_jetstream_basics/config.toml from the directory it runs in, and --show-config names
-// the file and line each value came from (`config.toml:7 [nats] url`).
+// Without --config and --lab-config, a script reads the lab's own config.toml and
+// labs/lab4_jetstream_basics/config.toml from the lab's folder (JETSTREAM_LAB_HOME, which bin/jbang
+// and bin/lab-run set), and --show-config names the file and line each value came from
+// (`config.toml:7 [nats] url`). Files that merely sit in the working folder: ConfigTrustTest.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -17,15 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DefaultConfigTest extends WithServer {
     private static final String LAB_FILE = "labs/lab4_jetstream_basics/config.toml";
+    private static final String HOME = "JETSTREAM_LAB_HOME";
 
     @TempDir
     Path dir;
 
     /** No NATS_URL and no flags: the server, stream, consumer and wait can only come from the two files. */
     @Test
-    void filesInTheWorkingDirectoryArePickedUp() throws Exception {
+    void theLabsOwnFilesArePickedUp() throws Exception {
         Files.writeString(dir.resolve("config.toml"), """
-                # a root config, found because it is in the working directory
+                # a root config, found because it is in the lab's folder
 
                 [runtime]
                 mode = "local"
@@ -44,7 +46,7 @@ class DefaultConfigTest extends WithServer {
                 wait_secs = 1
                 """);
 
-        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(dir).go()).outLines();
+        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(dir).env(HOME, dir.toString()).go()).outLines();
         assertShown(shown, "nats.url", "\"" + server.url() + "\"", "config.toml:7 [nats] url");
         assertShown(shown, "nats.subject", "\"picked.up\"", LAB_FILE + ":2 [nats] subject");
         assertShown(shown, "nats.stream", "\"PICKED_UP\"", LAB_FILE + ":3 [nats] stream");
@@ -55,12 +57,12 @@ class DefaultConfigTest extends WithServer {
         assertEquals(List.of(
                 "INFO created stream PICKED_UP (subjects: picked.up, storage: file)",
                 "INFO created consumer PICKER (durable pull, explicit ack, ack wait 30s)"),
-                ok(Run.script("JsBootstrap").in(dir).go()).outLines());
+                ok(Run.script("JsBootstrap").in(dir).env(HOME, dir.toString()).go()).outLines());
         assertEquals("INFO published \"from the files\" to stream PICKED_UP (seq 1)\n",
-                ok(Run.script("JsPub", "from the files").in(dir).go()).out());
+                ok(Run.script("JsPub", "from the files").in(dir).env(HOME, dir.toString()).go()).out());
         assertEquals(List.of("INFO pulled message: \"from the files\"", "INFO acked",
                 "INFO done: 1 message pulled and acked; none arrived in the last 1s"),
-                ok(Run.script("JsPull").in(dir).go()).outLines());
+                ok(Run.script("JsPull").in(dir).env(HOME, dir.toString()).go()).outLines());
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             assertEquals(List.of("picked.up"), jsm.getStreamInfo("PICKED_UP").getConfiguration().getSubjects());
@@ -73,7 +75,7 @@ class DefaultConfigTest extends WithServer {
     void aLabFileAloneIsPickedUpToo() throws Exception {
         Files.createDirectories(dir.resolve(LAB_FILE).getParent());
         Files.writeString(dir.resolve(LAB_FILE), "[nats]\nstream = \"ONLY_LAB\"\n");
-        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(dir).go()).outLines();
+        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(dir).env(HOME, dir.toString()).go()).outLines();
         assertShown(shown, "nats.stream", "\"ONLY_LAB\"", LAB_FILE + ":2 [nats] stream");
         assertShown(shown, "nats.url", "\"nats://127.0.0.1:4222\"", "built-in default");
         assertShown(shown, "recv.wait_secs", "5", "built-in default");
@@ -82,7 +84,7 @@ class DefaultConfigTest extends WithServer {
     /** Run from the repository's root, as `bin/jbang js-pub` is: the repo's own two files, line by line. */
     @Test
     void fromTheRepositoryRootItsOwnFilesAreRead() throws Exception {
-        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(Run.REPO).go()).outLines();
+        List<String> shown = ok(Run.script("JsInfo", "--show-config").in(Run.REPO).env(HOME, Run.REPO.toString()).go()).outLines();
         assertShown(shown, "runtime.mode", "\"local\"", "config.toml:" + lineOf("config.toml", "mode =") + " [runtime] mode");
         assertShown(shown, "nats.url", "\"nats://127.0.0.1:4222\"", "config.toml:" + lineOf("config.toml", "url =") + " [nats] url");
         assertShown(shown, "nats.stream", "\"LAB4_STREAM\"", LAB_FILE + ":" + lineOf(LAB_FILE, "stream") + " [nats] stream");

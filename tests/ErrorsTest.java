@@ -3,6 +3,10 @@
 
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,8 +64,8 @@ class ErrorsTest extends WithServer {
     void unreadableConfigFile() throws Exception {
         String dir = Scratch.dir().toString();
         Run.Result result = script("JsPub", "--config", dir, "x").go();
-        assertEquals(Exit.CONFIG, result.exit());
-        assertTrue(result.err().startsWith("ERROR cannot read config file " + dir), result.err());
+        assertOneLineError(result, Exit.CONFIG, "ERROR config file " + dir + " is a folder, not a file: name the config "
+                + "file itself");
     }
 
     @Test
@@ -75,9 +79,39 @@ class ErrorsTest extends WithServer {
 
     @Test
     void malformedUrlFlag() throws Exception {
-        Run.Result result = script("JsPub", "--server", "localhost:4222", "x").go();
-        assertOneLineError(result, Exit.USAGE,
-                "ERROR flag --server: \"localhost:4222\" is not valid: expected a URL like nats://127.0.0.1:4222");
+        Run.Result result = script("JsPub", "--server", "nats://:4222", "x").go();
+        assertOneLineError(result, Exit.USAGE, "ERROR flag --server: \"nats://:4222\" is not valid: no host in "
+                + "it: give a URL like nats://127.0.0.1:4222, or host:port");
+    }
+
+    /** Something listens at the URL but is no NATS server: said as such, not as "connection refused". */
+    @Test
+    void aListenerThatIsNotNatsIsNamedAsSuch() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            // the kernel completes the TCP handshake; nothing is ever written
+            String url = "nats://127.0.0.1:" + silent.getLocalPort();
+            Run.Result result = Run.script("JsPub", "--server", url, "--timeout", "1s", "x").go();
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
+                    + "connections there but sent nothing within 1s: check the host and port (a NATS server's client "
+                    + "port, 4222 by default)");
+        }
+        try (ServerSocket web = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket client = web.accept()) {
+                    client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    client.getInputStream().read(); // until the client hangs up
+                } catch (Exception gone) {
+                    // done
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            String url = "nats://127.0.0.1:" + web.getLocalPort();
+            Run.Result result = Run.script("JsPub", "--server", url, "x").go();
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
+                    + "connections there but it does not speak NATS (no INFO greeting): check the host and port (a NATS "
+                    + "server's client port, 4222 by default)");
+        }
     }
 
     @Test

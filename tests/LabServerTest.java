@@ -5,8 +5,16 @@
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,12 +70,55 @@ class LabServerTest {
         }
     }
 
+    /**
+     * Neither way the lab starts a server opens it to other machines (issue 15, item 4): the binary
+     * listens on 127.0.0.1 only, and docker-compose.yml publishes its ports on 127.0.0.1 unless
+     * NATS_BIND says otherwise (no Docker engine here: its file is checked instead).
+     */
+    @Test
+    void theServerTheLabStartsListensOnThisMachineOnly() throws Exception {
+        List<String> published = Files.readAllLines(Run.REPO.resolve("docker-compose.yml")).stream()
+                .filter(line -> line.trim().matches("- \"[^\"]*:[0-9]+\".*")).toList();
+        assertEquals(2, published.size(), "the client and monitoring ports: " + published);
+        for (String line : published) {
+            assertTrue(line.trim().startsWith("- \"${NATS_BIND:-127.0.0.1}:"), line);
+        }
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        List<InetAddress> others = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            Collections.list(nic.getInetAddresses()).stream().filter(a -> !a.isLoopbackAddress()).forEach(others::add);
+        }
+        startAndStop(url, lab("start", "js-info", "--server", url), lab("stop", "js-info", "--server", url), () -> {
+            try (Socket local = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                assertTrue(local.isConnected());
+            }
+            for (InetAddress other : others) {
+                try (Socket outside = new Socket()) {
+                    outside.connect(new InetSocketAddress(other, port), 2_000);
+                    throw new AssertionError("the lab's server answers on " + other + ":" + port);
+                } catch (IOException refused) {
+                    // as it should be
+                }
+            }
+        });
+    }
+
+    interface WhileRunning {
+        void check() throws Exception;
+    }
+
     private static void startAndStop(String url, Run start, Run stop) throws Exception {
+        startAndStop(url, start, stop, () -> { });
+    }
+
+    private static void startAndStop(String url, Run start, Run stop, WhileRunning check) throws Exception {
         try {
             Run.Result started = start.go();
             assertEquals(0, started.exit(), started.toString());
             assertTrue(started.out().startsWith("lab-server: started nats-server with JetStream at " + url + " "),
                     started.toString());
+            check.check();
         } finally {
             Run.Result stopped = stop.go();
             assertTrue(stopped.out().startsWith("lab-server: stopped the lab's nats-server on port "), stopped.toString());

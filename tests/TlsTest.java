@@ -2,38 +2,24 @@
 // flag, env or config; client certificates; and one clear line when only one side has TLS,
 // when the CA is unknown, or when the certificate names another host.
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(Scratch.class)
-class TlsTest {
-    static Secured secured;
-    NatsServer server;
-
+class TlsTest extends WithSecured {
     @BeforeAll
-    static void makeCertificates() throws Exception {
-        secured = new Secured();
-        secured.makeCertificates();
-    }
-
-    @AfterAll
-    static void dropCertificates() throws Exception {
-        secured.delete();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+    static void certificates() throws Exception {
+        makeCertificates();
     }
 
     private String tlsUrl() {
@@ -108,6 +94,132 @@ class TlsTest {
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR the server at " + tlsUrl() + " did not take a TLS handshake first: leave out handshake_first "
                 + "/ --tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)\n", result.err());
+    }
+
+    // ------------------------------------- issue 15, items 2 and 8: every server of a list, and what failed
+
+    /** jnats splits a list on commas: each server is checked against its own name, not the first URL's. */
+    @Test
+    void eachServerOfAListIsCheckedAgainstItsOwnName() throws Exception {
+        int dead = NatsServer.freePort();
+        try (NatsServer localhostOnly = NatsServer.startWithConfig(secured.tlsConfig("localhost-only", false));
+             NatsServer ipOnly = NatsServer.startWithConfig(secured.tlsConfig("ip-only", false))) {
+            Run.Result byIp = Run.script("JsInfo", "--server", "tls://localhost:" + dead + ",tls://127.0.0.1:"
+                    + localhostOnly.port, "--tlsca", secured.file("ca.pem")).go();
+            assertEquals(Exit.UNREACHABLE, byIp.exit(), byIp.toString());
+            assertEquals("ERROR the server's certificate does not name 127.0.0.1 (hostname mismatch): connect with the "
+                    + "host name in its certificate\n", byIp.err());
+            Run.Result byName = Run.script("JsInfo", "--server", "tls://127.0.0.1:" + dead + ",tls://localhost:"
+                    + ipOnly.port, "--tlsca", secured.file("ca.pem")).go();
+            assertEquals("ERROR the server's certificate does not name localhost (hostname mismatch): connect with the "
+                    + "host name in its certificate\n", byName.err());
+            ok(Run.script("JsBootstrap", "--server", "tls://localhost:" + localhostOnly.port, "--tlsca",
+                    secured.file("ca.pem")).go()); // each certificate is fine for the name it carries
+        }
+    }
+
+    /** A plain nats:// first in the list switches nothing off for the tls:// after it. */
+    @Test
+    void aPlainEntryDoesNotSwitchTheChecksOff() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
+        String list = "nats://127.0.0.1:" + NatsServer.freePort() + ",tls://127.0.0.1:" + server.port;
+        Run.Result result = Run.script("JsInfo", "--server", list, "--tlsca", secured.file("ca.pem")).go();
+        assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+        assertEquals("ERROR the server's certificate does not name 127.0.0.1 (hostname mismatch): connect with the host "
+                + "name in its certificate\n", result.err());
+        Run.Result noCa = Run.script("JsInfo", "--server", list).go();
+        assertEquals("ERROR the TLS handshake with " + list + " failed: the certificate is not trusted; give the CA that "
+                + "signed it with [nats.tls] ca_file (or --tlsca)\n", noCa.err());
+    }
+
+    /** opentls:// would accept any certificate: refused wherever it stands in a list, before connecting. */
+    @Test
+    void opentlsIsRefused() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
+        String list = "nats://127.0.0.1:" + NatsServer.freePort() + "/,opentls://127.0.0.1:" + server.port;
+        Run.Result result = Run.script("JsPub", "--server", list, "x").go();
+        assertEquals(Exit.USAGE, result.exit(), result.toString());
+        assertEquals("ERROR flag --server: \"" + list + "\" is not valid: entry 2 of the list: opentls:// accepts any "
+                + "certificate, so TLS would check nothing: use tls:// and trust the server's CA with --tlsca (or "
+                + "[nats.tls] ca_file)\n", result.err());
+        Run.Result env = Run.script("JsPub", "x").env("NATS_URL", "opentls://127.0.0.1:" + server.port).go();
+        assertEquals(Exit.CONFIG, env.exit(), env.toString());
+    }
+
+    /**
+     * The check runs in every TLS handshake, so a reconnect is checked too: with reconnects on (as
+     * the cluster work will turn them on), losing the first server must not land on one whose
+     * certificate names another host; the next good one is taken.
+     */
+    @Test
+    void aReconnectIsCheckedAgainstTheServerItReachesNext() throws Exception {
+        try (NatsServer first = NatsServer.startWithConfig(secured.tlsConfig("server", false));
+             NatsServer wrongHost = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
+             NatsServer good = NatsServer.startWithConfig(secured.tlsConfig("server", false))) {
+            List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Options options = new Options.Builder()
+                    .servers(new String[] {"tls://127.0.0.1:" + first.port, "tls://127.0.0.1:" + wrongHost.port,
+                            "tls://127.0.0.1:" + good.port})
+                    .noRandomize().ignoreDiscoveredServers()
+                    .sslContext(Tls.fromFiles(secured.file("ca.pem"), null, null).context)
+                    .hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs)
+                    .reconnectWait(Duration.ofMillis(50)).maxReconnects(20)
+                    .errorListener(new ErrorListener() {
+                        @Override
+                        public void exceptionOccurred(Connection conn, Exception exp) {
+                            problems.add(String.valueOf(exp));
+                        }
+                    }).build();
+            try (Connection nc = Nats.connect(options)) {
+                assertEquals("tls://127.0.0.1:" + first.port, nc.getConnectedUrl());
+                first.kill9();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!("tls://127.0.0.1:" + good.port).equals(nc.getConnectedUrl()) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals("tls://127.0.0.1:" + good.port, nc.getConnectedUrl(), "reconnected past the wrong host: "
+                        + problems);
+                assertTrue(problems.stream().anyMatch(p -> p.contains("No subject alternative names matching 127.0.0.1")),
+                        "the wrong host was tried and refused: " + problems);
+            }
+        }
+    }
+
+    /** With --tlsfirst, a TLS failure is named for what it is (a TLS-first front of the test's own stands in for 2.10). */
+    @Test
+    void handshakeFirstFailuresSayWhatFailed() throws Exception {
+        try (NatsServer plain = NatsServer.startWithJetStream();
+             TlsFirstProxy good = TlsFirstProxy.to(plain, secured.keystore("server"));
+             TlsFirstProxy wrongHost = TlsFirstProxy.to(plain, secured.keystore("wrong-host"))) {
+            ok(Run.script("JsBootstrap", "--server", "tls://127.0.0.1:" + good.port(), "--tlsca", secured.file("ca.pem"),
+                    "--tlsfirst").go());
+            Run.Result pub = ok(Run.script("JsPub", "--server", "tls://127.0.0.1:" + good.port(), "--tlsca",
+                    secured.file("ca.pem"), "--tlsfirst", "TLS first").go());
+            assertEquals("INFO published \"TLS first\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+
+            Run.Result mismatch = Run.script("JsInfo", "--server", "tls://127.0.0.1:" + wrongHost.port(), "--tlsca",
+                    secured.file("ca.pem"), "--tlsfirst").go();
+            assertEquals(Exit.UNREACHABLE, mismatch.exit(), mismatch.toString());
+            assertEquals("ERROR the server's certificate does not name 127.0.0.1 (hostname mismatch): connect with the "
+                    + "host name in its certificate\n", mismatch.err());
+            String url = "tls://127.0.0.1:" + good.port();
+            Run.Result untrusted = Run.script("JsInfo", "--server", url, "--tlsca", secured.file("other-ca.pem"),
+                    "--tlsfirst").go();
+            assertEquals("ERROR the TLS handshake with " + url + " failed: the certificate is not trusted (CA file "
+                    + secured.file("other-ca.pem") + "); give the CA that signed it with [nats.tls] ca_file (or --tlsca)\n",
+                    untrusted.err());
+        }
+    }
+
+    /** A server showing a certificate made for clients (extendedKeyUsage=clientAuth) is not "a refused login". */
+    @Test
+    void aServerCertificateMeantForClientsIsNamedAsSuch() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("client", false));
+        Run.Result result = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem")).go();
+        assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+        assertEquals("ERROR the server at " + tlsUrl() + " shows a certificate that is not meant for a server (its "
+                + "extended key usage allows client authentication only): the server needs a certificate made for "
+                + "serverAuth\n", result.err());
     }
 
     @Test

@@ -61,7 +61,7 @@ final class Secured {
     /** A server config admitting one nkey user, and the seed file that user logs in with. */
     String nkeyConfig(Path seedFile) throws Exception {
         NKey user = NKey.createUser(null);
-        Files.writeString(seedFile, new String(user.getSeed()) + "\n");
+        ownerOnly(Files.writeString(seedFile, new String(user.getSeed()) + "\n"));
         return "authorization { " + LOGIN_TIMEOUT + ", users = [ { nkey: " + new String(user.getPublicKey()) + " } ] }\n";
     }
 
@@ -97,10 +97,29 @@ final class Secured {
 
     /** A .creds file for the lab user of the last operatorConfig, its JWT expiring at `expires` (epoch seconds) if given. */
     void writeCreds(Path credsFile, Long expires) throws Exception {
-        String userJwt = jwt(labAccount, pub(labUser), "lab-user",
-                "\"pub\":{},\"sub\":{},\"subs\":-1,\"data\":-1,\"payload\":-1,\"type\":\"user\",\"version\":2", expires);
-        Files.writeString(credsFile, "-----BEGIN NATS USER JWT-----\n" + userJwt + "\n------END NATS USER JWT------\n\n"
-                + "-----BEGIN USER NKEY SEED-----\n" + new String(labUser.getSeed()) + "\n------END USER NKEY SEED------\n");
+        writeCreds(credsFile, expires == null ? "" : ",\"exp\":" + expires, "");
+    }
+
+    /**
+     * The same, signed as the server wants it, with these extra top-level claims (",\"exp\":..." say) and
+     * these extra claims inside "nats" (which the server ignores when it does not know them).
+     */
+    void writeCreds(Path credsFile, String claims, String natsClaims) throws Exception {
+        String userJwt = jwt(labAccount, pub(labUser), "lab-user", "\"pub\":{},\"sub\":{},\"subs\":-1,\"data\":-1,"
+                + "\"payload\":-1,\"type\":\"user\",\"version\":2" + natsClaims, claims);
+        ownerOnly(Files.writeString(credsFile, creds(userJwt, new String(labUser.getSeed()))));
+    }
+
+    /** The text of a .creds file, as nsc writes it. */
+    static String creds(String jwt, String seed) {
+        return "-----BEGIN NATS USER JWT-----\n" + jwt + "\n------END NATS USER JWT------\n\n"
+                + "-----BEGIN USER NKEY SEED-----\n" + seed + "\n------END USER NKEY SEED------\n";
+    }
+
+    /** rw------- : how a seed, .creds or key file should be kept (the scripts warn about anything looser). */
+    static Path ownerOnly(Path file) throws Exception {
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     private static String pub(NKey key) throws Exception {
@@ -108,15 +127,15 @@ final class Secured {
     }
 
     /** A NATS JWT: base64url header and claims, signed with the issuer's nkey (ed25519). */
-    private static String jwt(NKey issuer, String subject, String name, String nats, Long expires) throws Exception {
-        long now = Instant.now().getEpochSecond() - (expires != null ? 7200 : 0);
-        String body = "{\"iat\":" + now + (expires != null ? ",\"exp\":" + expires : "") + ",\"iss\":\"" + pub(issuer)
+    private static String jwt(NKey issuer, String subject, String name, String nats, String claims) throws Exception {
+        long issued = Instant.now().getEpochSecond() - 7200;
+        String body = "{\"iat\":" + issued + (claims == null ? "" : claims) + ",\"iss\":\"" + pub(issuer)
                 + "\",\"name\":\"" + name + "\",\"sub\":\"" + subject + "\",\"nats\":{" + nats + "}}";
         String jti = new String(Encoding.base32Encode(MessageDigest.getInstance("SHA-256")
                 .digest(body.getBytes(StandardCharsets.UTF_8))));
-        String claims = "{\"jti\":\"" + jti + "\"," + body.substring(1);
+        String all = "{\"jti\":\"" + jti + "\"," + body.substring(1);
         String header = Encoding.toBase64Url("{\"typ\":\"JWT\",\"alg\":\"ed25519-nkey\"}");
-        String signed = header + "." + Encoding.toBase64Url(claims);
+        String signed = header + "." + Encoding.toBase64Url(all);
         return signed + "." + Encoding.toBase64Url(issuer.sign(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -130,7 +149,16 @@ final class Secured {
                 "-keyout", "other-ca-key.pem", "-out", "other-ca.pem");
         signed("server", "subjectAltName=IP:127.0.0.1,DNS:localhost");
         signed("wrong-host", "subjectAltName=DNS:elsewhere.invalid");
+        signed("localhost-only", "subjectAltName=DNS:localhost");
+        signed("ip-only", "subjectAltName=IP:127.0.0.1");
         signed("client", "extendedKeyUsage=clientAuth");
+    }
+
+    /** A PKCS#12 keystore (password "lab") of one of the certificates above, for a TLS server of the test's own. */
+    Path keystore(String certName) throws Exception {
+        openssl("pkcs12", "-export", "-in", certName + ".pem", "-inkey", certName + "-key.pem", "-name", certName,
+                "-passout", "pass:lab", "-out", certName + ".p12");
+        return dir.resolve(certName + ".p12");
     }
 
     private void signed(String name, String extension) throws Exception {

@@ -1,0 +1,110 @@
+// Every file a setting points at (config files, contexts, password and token files, nkey seeds,
+// .creds, TLS certificates and keys) is read through here: only a regular file (not a folder,
+// FIFO or device) of a sane size, read with a bound, as UTF-8 text. Anything else is one line
+// naming the file, never a hang or an OutOfMemoryError.
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.function.Function;
+
+final class CheckedFiles {
+    /** Far more than any config, context, credentials or certificate file holds. */
+    static final int LIMIT = 1 << 20;
+
+    private CheckedFiles() {
+    }
+
+    /** The file as text; else `failure` gets what is wrong with it ("is a folder", "not found", ...) to make the line. */
+    static String text(Path file, Function<String, LabException> failure) {
+        String problem = problem(file);
+        if (problem != null) {
+            throw failure.apply(problem);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(LIMIT + 1); // a file that grew since the check cannot grow the heap
+            if (bytes.length > LIMIT) {
+                throw failure.apply("is larger than " + LIMIT / 1024 + " KiB, far more than such a file holds");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw failure.apply("is not UTF-8 text");
+        } catch (NoSuchFileException e) {
+            throw failure.apply("not found");
+        } catch (IOException e) {
+            throw failure.apply("cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** What makes the file unfit to read (following links), or null: "not found", "is a folder", "is a FIFO ...". */
+    static String problem(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return "not found";
+        } catch (IOException | SecurityException e) {
+            return "cannot be read (" + e.getClass().getSimpleName() + ")";
+        }
+        if (attributes.isDirectory()) {
+            return "is a folder, not a file";
+        }
+        if (!attributes.isRegularFile()) {
+            return "is " + special(file) + ", not a regular file";
+        }
+        if (attributes.size() > LIMIT) {
+            return String.format("is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
+                    LIMIT / 1024);
+        }
+        if (!Files.isReadable(file)) {
+            return "is not readable (permission denied)";
+        }
+        return null;
+    }
+
+    private static String special(Path file) {
+        try {
+            int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+            return switch (type) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return "a special file";
+        }
+    }
+
+    /** As ssh does for a private key: a warning when users other than the owner may read a file holding a secret; else null. */
+    static String othersCanRead(Path file, String where) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (!permissions.contains(PosixFilePermission.GROUP_READ) && !permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                return null;
+            }
+            int mode = 0;
+            for (PosixFilePermission permission : permissions) {
+                mode |= 1 << (8 - permission.ordinal());
+            }
+            return String.format("WARN %s: %s can be read by other users of this machine (mode %03o): chmod 600 %s",
+                    where, file, mode, file);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null; // no POSIX permissions here (or no answer): nothing to say
+        }
+    }
+
+    /** A path from a setting: ~/x means x in the home folder, as in a shell. */
+    static String expandHome(String path) {
+        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+}

@@ -1,0 +1,108 @@
+// Which config files a run reads, and which it leaves alone and why. A file is read when it is
+// named (--config, --lab-config, LAB_CONFIG), or when it is one of the lab's own two files in the
+// lab's folder, which the launchers name (bin/jbang and bin/lab-run set JETSTREAM_LAB_HOME), from
+// whatever folder you run in. A config.toml that merely sits in the working folder is never read:
+// a folder someone else controls must not choose your server or where your secrets go.
+//SOURCES Config.java ConfigFile.java
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+final class ConfigSources {
+    /** Set by bin/jbang and bin/lab-run: the lab's folder, whose config.toml and labs/<lab>/config.toml are its own. */
+    static final String HOME_VARIABLE = "JETSTREAM_LAB_HOME";
+    static final String ROOT_FILE = "config.toml";
+    static final String LAB_FILE = "labs/" + Config.DEFAULT_LAB + "/config.toml";
+
+    /**
+     * One config file to read. Only a named file may point at secret files or variables (*_file,
+     * *_env, creds, nkey, client key): a file read because of where it lies may not send your
+     * secrets anywhere.
+     */
+    record Source(Path path, String shown, boolean named, String why) {
+    }
+
+    final Source root;
+    final Source lab;
+    /** For --show-config: each file read or left alone, and why. */
+    final List<String> report = new ArrayList<>();
+    /** One line for stderr when a file that looks like lab config was left alone; null when none was. */
+    final String notice;
+
+    private ConfigSources(Source root, Source lab, List<String> ignored) {
+        this.root = root;
+        this.lab = lab;
+        for (Source read : new Source[] {root, lab}) {
+            if (read != null) {
+                report.add("read     " + read.shown() + " (" + read.why() + ")");
+            }
+        }
+        ignored.forEach(file -> report.add("not read " + file + " (in the working folder, not named: a config file "
+                + "there is read only with --config or --lab-config)"));
+        notice = ignored.isEmpty() ? null : "WARN not read: " + String.join(", ", ignored) + ": a config file in the "
+                + "working folder is read only when named (--config FILE, --lab-config FILE or LAB_CONFIG=FILE)";
+    }
+
+    static ConfigSources find(Map<String, String> env, Config.Flags flags) {
+        Path home = home(env);
+        Source root = named((Path) flags.value("--config"), "flag --config");
+        if (root == null) {
+            root = own(home, ROOT_FILE);
+        }
+        Source lab = named((Path) flags.value("--lab-config"), "flag --lab-config");
+        if (lab == null && env.get("LAB_CONFIG") != null && !env.get("LAB_CONFIG").isEmpty()) {
+            lab = named(Path.of(env.get("LAB_CONFIG")), "env LAB_CONFIG");
+        }
+        if (lab == null) {
+            lab = own(home, LAB_FILE);
+        }
+        List<String> ignored = new ArrayList<>();
+        lookAlike(root, ROOT_FILE, ignored);
+        lookAlike(lab, LAB_FILE, ignored);
+        return new ConfigSources(root, lab, ignored);
+    }
+
+    private static Source named(Path file, String how) {
+        return file == null ? null : new Source(file, file.toString(), true, "named by " + how);
+    }
+
+    /** The lab's own file, when the launcher named the lab's folder and the file is there. */
+    private static Source own(Path home, String relative) {
+        if (home == null || !Files.isRegularFile(home.resolve(relative))) {
+            return null;
+        }
+        Path file = home.resolve(relative).toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        String shown = file.startsWith(here) ? here.relativize(file).toString() : file.toString();
+        return new Source(file, shown, false, "the lab's own, in " + home + " (" + HOME_VARIABLE + ")");
+    }
+
+    private static Path home(Map<String, String> env) {
+        String home = env.get(HOME_VARIABLE);
+        return home == null || home.isEmpty() || !Files.isDirectory(Path.of(home)) ? null
+                : Path.of(home).toAbsolutePath().normalize();
+    }
+
+    /** A file at this place in the working folder that is not read (and no file was named instead) but holds lab settings: worth a word. */
+    private static void lookAlike(Source read, String relative, List<String> ignored) {
+        Path here = Path.of(relative);
+        if (read != null && read.named() || !Files.isRegularFile(here) || read != null && sameFile(here, read.path())) {
+            return;
+        }
+        if (ConfigFile.holdsLabSettings(here)) {
+            ignored.add("./" + relative);
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+// Secrets kept off screens and process lists (issue 15, item 5; issue 9, item 9): a token or
+// password in a URL, a flag, an env variable or a context is masked in every script's every
+// message (errors, --verbose, --show-config, lists, bad flags); a secret given as a flag gets a
+// warning; the lab's own launchers never put one on a child's command line.
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SecretsTest {
+    private static final String TOKEN = Secured.TOKEN;
+    private static final String WRONG = "wrong-token-Q5v1-secret";
+    private static final String ENCODED = "p%40ss-Z9k3-secret"; // the server gets p@ss-Z9k3-secret
+    static Secured secured;
+    static NatsServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        secured = new Secured();
+        server = NatsServer.startWithConfig(secured.tokenConfig());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        secured.delete();
+    }
+
+    private static String withToken(String token) {
+        return "nats://" + token + "@127.0.0.1:" + server.port;
+    }
+
+    /** Every output of every run here goes through this: no secret, whole or percent-decoded. */
+    private static Run.Result clean(Run.Result result) {
+        for (String secret : List.of(TOKEN, WRONG, ENCODED, "p@ss-Z9k3-secret", Secured.ALICE_PASSWORD)) {
+            assertFalse(result.out().contains(secret) || result.err().contains(secret), "a secret was printed: " + result);
+        }
+        return result;
+    }
+
+    @Test
+    void aTokenInTheUrlWorksAndIsNeverPrinted() throws Exception {
+        String url = withToken(TOKEN);
+        for (String script : List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge")) {
+            Run.Result result = clean(Run.script(script, args(script, "--server", url)).go());
+            assertEquals(0, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("WARN the login in --server is visible to every user of this machine (ps "
+                    + "shows command lines)"), result.err());
+            Run.Result fromEnv = clean(WithServer.ok(Run.script(script, args(script)).env("NATS_URL", url).go()));
+            assertEquals("", fromEnv.err(), "from env: no warning needed");
+        }
+    }
+
+    /** Every error path, each script, with and without --verbose, from flag and env, in a list: masked. */
+    @Test
+    void aWrongTokenInTheUrlIsMaskedInEveryErrorPath() throws Exception {
+        String wrong = withToken(WRONG);
+        String dead = "nats://" + WRONG + "@127.0.0.1:" + NatsServer.freePort();
+        for (String script : List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge")) {
+            for (String url : List.of(wrong, dead, dead + "," + wrong, "tls://" + WRONG + "@127.0.0.1:" + server.port)) {
+                Run.Result verbose = clean(Run.script(script, args(script, "--server", url, "--verbose")).go());
+                assertEquals(Exit.UNREACHABLE, verbose.exit(), verbose.toString());
+                assertTrue(verbose.err().contains("nats://****@127.0.0.1:") || verbose.err().contains("tls://****@"),
+                        verbose.err());
+                assertTrue(verbose.err().contains("\tat "), "with its stack trace: " + verbose.err());
+                clean(Run.script(script, args(script)).env("NATS_URL", url).go());
+            }
+        }
+        Run.Result notFound = clean(Run.script("JsInfo", "--stream", "NOPE").env("NATS_URL", withToken(TOKEN)).go());
+        assertEquals("ERROR stream NOPE not found at nats://****@127.0.0.1:" + server.port + ": run js-bootstrap first\n",
+                notFound.err());
+    }
+
+    /** The script's arguments: these, and a message for js-pub (js-pull only waits 1s: none come). */
+    private static String[] args(String script, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (script.equals("JsPub")) {
+            all.add("hello");
+        } else if (script.equals("JsPull") && !all.contains("--wait")) {
+            all.addAll(List.of("--wait", "1"));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void secretsInSettingsThatAreRefusedAreMaskedToo() throws Exception {
+        List<Map.Entry<String[], String>> cases = List.of(
+                Map.entry(new String[] {"--server", "nats://" + TOKEN + "@127.0.0.1:99999"}, "flag --server: "
+                        + "\"nats://****@127.0.0.1:99999\" is not valid: the port must be a number from 1 to 65535, got 99999"),
+                Map.entry(new String[] {"--server", "nats://alice:" + ENCODED + "@host:1,opentls://x"}, "flag --server: "
+                        + "\"nats://alice:****@host:1,opentls://x\" is not valid: entry 2 of the list: opentls://"),
+                Map.entry(new String[] {"--server", "nats://my " + TOKEN + "@host:1"}, "flag --server: \"nats://****@host:1\""
+                        + " is not valid: its user or token part holds characters a URL cannot"),
+                Map.entry(new String[] {"--tokn", TOKEN}, "Unknown option: '--tokn' (see js-info --help)"),
+                Map.entry(new String[] {"--token=" + TOKEN, "--pasword=" + TOKEN}, "Unknown option: '--pasword=...'"),
+                Map.entry(new String[] {"--password", TOKEN, "--timeout", TOKEN}, "flag --timeout: \"****\" is not valid"));
+        for (Map.Entry<String[], String> each : cases) {
+            Run.Result result = clean(Run.script("JsInfo", each.getKey()).go());
+            assertTrue(result.exit() == Exit.USAGE || result.exit() == Exit.CONFIG, result.toString());
+            assertTrue(result.err().startsWith("ERROR " + each.getValue()), result.err());
+        }
+        // A typo on a password's line: tomlj quotes what it could not read, which there is part of the password.
+        for (String line : List.of("password = 123" + TOKEN, "password = \"ok\" " + TOKEN, "token = 42" + TOKEN)) {
+            Path file = Files.writeString(dir.resolve("typo.toml"), "[nats.auth]\nuser = \"alice\"\n" + line + "\n");
+            Run.Result typo = clean(Run.script("JsInfo", "--config", file.toString()).go());
+            assertEquals(Exit.CONFIG, typo.exit(), typo.toString());
+            assertTrue(typo.err().startsWith("ERROR " + file + ":3: not valid TOML: Unexpected (text not shown: a secret)"),
+                    typo.err());
+        }
+        Run.Result percent = clean(Run.script("JsInfo", "--show-config-lines")
+                .env("NATS_URL", "nats://alice:" + ENCODED + "@127.0.0.1:1").go());
+        assertTrue(percent.outLines().contains("nats.url=nats://alice:****@127.0.0.1:1"), percent.out());
+    }
+
+    @Test
+    void aSecretFromAFlagGetsAWarningAndTheHelpSaysSo() throws Exception {
+        Run.Result flags = clean(Run.script("JsBootstrap", "--server", server.url(), "--token", TOKEN).go());
+        assertEquals(0, flags.exit(), flags.toString());
+        assertEquals("WARN --token is visible to every user of this machine (ps shows command lines): use NATS_PASSWORD "
+                + "or NATS_TOKEN, [nats.auth] password_file/token_file or *_env in a config file you name, or a natscli "
+                + "context instead\n", flags.err());
+        assertEquals("", clean(WithServer.ok(Run.script("JsBootstrap", "--server", server.url()).env("NATS_TOKEN", TOKEN)
+                .go())).err());
+        String help = WithServer.ok(Run.script("JsPub", "--help").go()).out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--password=PASSWORD Password. Every user of this machine can see it in ps: prefer env "
+                + "NATS_PASSWORD, [nats.auth] password_file or password_env, or a natscli context."), help);
+        assertTrue(help.contains("--token=TOKEN Auth token. Every user of this machine can see it in ps"), help);
+    }
+
+    /**
+     * bin/lab-server reads the URL and mode by running the script (make run, make server): a secret
+     * given as a flag reaches that run in its environment, never on its command line. A stand-in
+     * for bin/lab-run records what it got.
+     */
+    @Test
+    void labServerPassesFlagSecretsThroughTheEnvironment() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.copy(Run.REPO.resolve("bin/lab-server"), bin.resolve("lab-server"));
+        Path record = dir.resolve("record");
+        Files.writeString(bin.resolve("lab-run"), """
+                #!/usr/bin/env bash
+                { printf 'arg %%s\\n' "$@"; echo "env NATS_PASSWORD=${NATS_PASSWORD:-}"; echo "env NATS_TOKEN=${NATS_TOKEN:-}"
+                  echo "env NATS_URL=${NATS_URL:-}"; } > "%s"
+                echo "nats.url=nats://127.0.0.1:1"
+                echo "runtime.mode=remote"
+                """.formatted(record));
+        bin.resolve("lab-run").toFile().setExecutable(true);
+        bin.resolve("lab-server").toFile().setExecutable(true);
+        Run.Result status = Run.command(bin.resolve("lab-server").toString(), "status", "js-info", "--user", "alice",
+                "--password", Secured.ALICE_PASSWORD, "--token=" + TOKEN, "-s", withToken(WRONG), "--stream", "S").in(dir).go();
+        clean(status);
+        String recorded = Files.readString(record);
+        assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg --user", "arg alice", "arg --stream", "arg S",
+                "env NATS_PASSWORD=" + Secured.ALICE_PASSWORD, "env NATS_TOKEN=" + TOKEN, "env NATS_URL=" + withToken(WRONG)),
+                recorded.lines().toList());
+
+        for (String clustered : List.of("-s" + withToken(WRONG), "-s=" + withToken(WRONG))) { // picocli's other forms
+            clean(Run.command(bin.resolve("lab-server").toString(), "status", "js-info", clustered).in(dir).go());
+            assertEquals(List.of("arg js-info", "arg --show-config-lines", "env NATS_PASSWORD=", "env NATS_TOKEN=",
+                    "env NATS_URL=" + withToken(WRONG)), Files.readString(record).lines().toList());
+        }
+    }
+}
