@@ -2,6 +2,7 @@
 // .creds, TLS certificates and keys) is read through here: only a regular file (not a folder,
 // FIFO or device) of a sane size, read with a bound, as UTF-8 text. Anything else is one line
 // naming the file, never a hang or an OutOfMemoryError.
+//SOURCES UserHome.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,6 +106,6 @@ final class CheckedFiles {
 
     /** A path from a setting: ~/x means x in the home folder, as in a shell. */
     static String expandHome(String path) {
-        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+        return path.startsWith("~/") ? UserHome.dir() + path.substring(1) : path;
     }
 }

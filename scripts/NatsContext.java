@@ -2,7 +2,7 @@
 // its URL, login and TLS files, as `nats --context NAME` would use them. With no --context and no
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java CheckedFiles.java SecretFiles.java Exit.java
+//SOURCES Config.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java
 
 import io.nats.client.support.JsonValue;
 
@@ -79,6 +79,6 @@ final class NatsContext {
     private static Path natsConfigHome(Map<String, String> env) {
         String configHome = env.get("XDG_CONFIG_HOME");
         return Path.of(configHome != null && !configHome.isEmpty() ? configHome
-                : System.getProperty("user.home") + "/.config", "nats");
+                : UserHome.dir() + "/.config", "nats");
     }
 }

@@ -1,6 +1,7 @@
 // Remembers which server version a script last talked to, so --version can name it without
 // connecting (a --version that dialled out could send a login somewhere). One small file under
 // XDG_STATE_HOME; if it cannot be written or read, nothing is remembered and nothing fails.
+//SOURCES UserHome.java
 
 import io.nats.client.api.ServerInfo;
 
@@ -44,7 +45,7 @@ final class ServerSeen {
     private static Path file() {
         String state = System.getenv("XDG_STATE_HOME");
         Path base = state != null && !state.isBlank() ? Path.of(state)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
+                : Path.of(UserHome.dir(), ".local", "state");
         return base.resolve("jetstream-lab").resolve("last-server");
     }
 }

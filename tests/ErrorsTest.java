@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +136,15 @@ class ErrorsTest extends WithServer {
         Run.Result after = ok(script("JsPub", "--version").env("XDG_STATE_HOME", state).go());
         assertTrue(after.out().startsWith("js-pub " + CommandRunner.VERSION + "\n"), after.out());
         assertTrue(after.out().contains("server last seen: nats-server 2.9.10"), after.out());
+    }
+
+    /** $HOME is the home, as for the shell and natscli (Java's user.home would ignore it). */
+    @Test
+    void theHomeFolderIsHome() throws Exception {
+        Path home = Scratch.dir();
+        bootstrap();
+        ok(script("JsInfo").env("HOME", home.toString()).env("XDG_STATE_HOME", "").go());
+        assertTrue(Files.readString(home.resolve(".local/state/jetstream-lab/last-server")).startsWith("nats-server 2.9.10"));
     }
 
     @Test
