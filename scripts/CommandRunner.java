@@ -3,7 +3,7 @@
 // and an exit code from Exit.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java Stdout.java
 
 import io.nats.client.JetStreamApiException;
 import picocli.CommandLine;
@@ -28,6 +28,7 @@ final class CommandRunner {
 
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... args) {
+        Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
         CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
@@ -56,7 +57,12 @@ final class CommandRunner {
             }
             return known.exitCode;
         });
-        return cli.execute(args);
+        int exitCode = cli.execute(args);
+        if (exitCode == Exit.OK && !Stdout.written()) {
+            System.err.println("ERROR stdout could not be written (" + Stdout.problem() + "): the output above is incomplete");
+            return Exit.OUTPUT;
+        }
+        return exitCode;
     }
 
     /** The command's connection flags, which also hold what this run loaded and connected to. */
