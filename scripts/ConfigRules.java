@@ -1,7 +1,7 @@
 // What makes a setting valid, checked once all layers are in: names, subject, URL, numbers, and
 // one complete way to log in with files that exist. A bad value from a flag is a usage error (2),
 // from a file, env or context a config error (3); either way the line says where it came from.
-//SOURCES Config.java SecretFiles.java ServerUrl.java Secrets.java Exit.java Output.java
+//SOURCES Config.java SecretFiles.java ServerUrl.java Secrets.java Subjects.java Exit.java Output.java
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 
 final class ConfigRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern SUBJECT = Pattern.compile("[^\\s*>.]+(\\.[^\\s*>.]+)*");
     private static final List<String> LOGINS = List.of("nats.auth.user", "nats.auth.token", "nats.auth.nkey_seed_file",
             "nats.auth.creds_file");
     private static final List<String> FILES = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
@@ -32,9 +31,9 @@ final class ConfigRules {
         if (!ServerUrl.valid(layers.string("nats.url"))) {
             throw invalid(layers, secrets, "nats.url", "expected a URL like nats://127.0.0.1:4222");
         }
-        if (!SUBJECT.matcher(layers.string("nats.subject")).matches()) {
-            throw invalid(layers, secrets, "nats.subject",
-                    "use dot-separated tokens without spaces or wildcards, like lab4.stream");
+        String subjectProblem = Subjects.problem(layers.string("nats.subject")); // every script's subject, before connecting
+        if (subjectProblem != null) {
+            throw invalid(layers, secrets, "nats.subject", subjectProblem);
         }
         for (String key : List.of("nats.stream", "nats.consumer")) {
             if (!NAME.matcher(layers.string(key)).matches()) {

@@ -20,7 +20,8 @@ public final class Run {
     private final List<String> command = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private Path dir;
-    private String stdin = "";
+    private byte[] stdin = new byte[0];
+    private boolean keepStdinOpen;
     private long timeoutSeconds = 120;
 
     record Result(int exit, String out, String err) {
@@ -78,7 +79,18 @@ public final class Run {
     }
 
     Run stdin(String text) {
-        this.stdin = text;
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Exactly these bytes on stdin. */
+    Run stdin(byte[] bytes) {
+        this.stdin = bytes;
+        return this;
+    }
+
+    /** Leaves stdin open after the stdin() bytes, for Started.stdin() to write more and close it. */
+    Run keepStdinOpen() {
+        this.keepStdinOpen = true;
         return this;
     }
 
@@ -101,8 +113,16 @@ public final class Run {
         Path out = Files.createTempFile("lab-out-", ".txt");
         Path err = Files.createTempFile("lab-err-", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
+        try {
+            process.getOutputStream().write(stdin);
+            if (keepStdinOpen) {
+                process.getOutputStream().flush();
+            } else {
+                process.getOutputStream().close();
+            }
+        } catch (IOException stoppedReading) {
+            // the command ended, or stopped reading, before taking all of stdin: its output says why
+        }
         return new Started(process, out, err, dir == null ? work : null);
     }
 
@@ -129,6 +149,21 @@ public final class Run {
                 }
                 Thread.sleep(20);
             }
+        }
+
+        /** The process's stdin, when keepStdinOpen() left it open. */
+        java.io.OutputStream stdin() {
+            return process.getOutputStream();
+        }
+
+        /** What it printed on stdout so far. */
+        String outSoFar() throws IOException {
+            return Files.readString(out);
+        }
+
+        /** Sends a signal (INT, TERM) to the process itself, as Ctrl-C or kill would. */
+        void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
         }
 
         /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
