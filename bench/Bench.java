@@ -1,147 +1,261 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../scripts/*.java
+//DEPS io.nats:jnats:2.26.2
+//DEPS org.knowm.xchart:xchart:3.8.8
+//SOURCES Measure.java
+//SOURCES Clients.java
+//SOURCES Charts.java
+//SOURCES Report.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
-//SOURCES Baseline.java
-//DESCRIPTION make bench: the lab's scripts against plain jnats on one fresh nats-server, plus start-up and memory.
+//DESCRIPTION make bench: the lab's scripts against plain jnats (same JVM flags) and the C client on one fresh nats-server; how cost grows; start-up and memory.
 //
-// Every figure is measured on a nats-server this starts (free port, temp file store). Scripts
-// and the jnats baseline run as separate JVMs, the way a user runs them. QUICK=1: a smoke run.
+// Every figure is measured on a nats-server this starts (free port, temp file store). Each client
+// is a separate process started as a user would start it (see Clients.java); the runs of one
+// workload alternate between the clients. QUICK=1: a short smoke run with small counts.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class Bench {
     static final boolean QUICK = "1".equals(System.getenv("QUICK"));
     static final int COUNT = QUICK ? 10_000 : 100_000;
-    static final int SYNC_COUNT = QUICK ? 2_000 : 100_000;
-    static final int SIZE = 128;
+    static final int SYNC_COUNT = QUICK ? 1_000 : 20_000;
+    static final List<Integer> SCALE = QUICK ? List.of(2_000, 10_000, 50_000) : List.of(10_000, 100_000, 1_000_000);
+    static final List<Integer> WINDOWS = List.of(100, 1000, 4000);
+    static final List<Integer> BATCHES = List.of(100, 500, 1000);
     static final int REPEAT = QUICK ? 1 : 3;
+    static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
-    static final Pattern RATE = Pattern.compile("([\\d,]+) msgs/s");
+    static final String SUFFIX = QUICK ? "-quick" : "";
 
     static NatsServer server;
-    static final String CLASSPATH = System.getProperty("java.class.path");
-    static final List<String> OUR_FLAGS = runtimeOptions();
-    static final List<String> rows = new ArrayList<>();
+    static long serverPid;
+    static int filled = -1; // how many messages the stream holds for the pull runs
+    static final Map<String, Map<Clients.Work, Measure.Summary>> results = new LinkedHashMap<>();
+    static final List<String> notes = new ArrayList<>();
+    static final List<Double> loads = new ArrayList<>();
+    static final List<String> startupRows = new ArrayList<>();
 
     public static void main(String... args) throws Exception {
+        long began = System.nanoTime();
+        Path work = Files.createTempDirectory("bench-");
         server = NatsServer.startWithJetStream();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also on Ctrl-C: no server or client left behind
+            Measure.stopRunning();
+            try {
+                server.close();
+            } catch (Exception e) {
+                // it is going anyway
+            }
+        }));
         try {
-            throughput();
+            serverPid = findServerPid();
+            List<String> flags = Clients.scriptFlags(Run.REPO);
+            Clients.Client scripts = Clients.scripts(Run.REPO);
+            Clients.Client jnats = Clients.baseline(Run.REPO, Clients.JNATS, flags);
+            Clients.Client jnatsDefault = Clients.baseline(Run.REPO, Clients.JNATS_DEFAULT, List.of());
+            Clients.Client tuned = Clients.tuned(Run.REPO, flags);
+            String[] why = {null};
+            Clients.Client c = Clients.c(Run.REPO, work, why);
+            if (c == null) {
+                notes.add(why[0]);
+                System.err.println("bench: " + why[0]);
+            }
+            List<Clients.Client> peers = new ArrayList<>(List.of(scripts, jnats, tuned));
+            if (c != null) {
+                peers.add(c);
+            }
+            sample();
+            measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
+            for (int window : WINDOWS) {
+                measure(List.of(pub(COUNT, window)), window == 1000 ? plus(peers, jnatsDefault) : peers);
+            }
+            for (int batch : BATCHES) {
+                measure(List.of(pull(COUNT, batch)), batch == 500 || batch == 100 ? plus(peers, jnatsDefault) : peers);
+            }
+            for (int count : SCALE) {
+                measure(List.of(pub(count, 1000), pull(count, 500)), list(scripts, jnats, c));
+            }
             startup();
         } finally {
             server.close();
+            Run.deleteTree(work);
         }
-        String report = report();
+        Charts.draw(Run.REPO.resolve("bench"), SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
+        String report = Report.render((System.nanoTime() - began) / 1e9);
         System.out.print(report);
-        Path results = Run.REPO.resolve(QUICK ? "bench/results-quick.md" : "bench/results.md");
-        Files.writeString(results, report);
-        System.out.println("\nwritten to " + Run.REPO.relativize(results));
+        Path file = Run.REPO.resolve("bench/results" + SUFFIX + ".md");
+        Files.writeString(file, report);
+        System.out.println("\nwritten to " + Run.REPO.relativize(file));
+    }
+
+    static Clients.Work pub(int count, int window) {
+        return new Clients.Work(Clients.Kind.PUB_ASYNC, count, window);
+    }
+
+    static Clients.Work pull(int count, int batch) {
+        return new Clients.Work(Clients.Kind.PULL, count, batch);
     }
 
     // -------------------------------------------------------------- throughput
 
-    static void throughput() throws Exception {
-        rows.add("| what (" + SIZE + " B messages) | messages | lab script msgs/s | MB/s | jnats, plain `java` | ratio | jnats, same JVM flags | ratio |");
-        rows.add("|---|---|---|---|---|---|---|---|");
-        compare("js-pub --sync (wait for each PubAck)", SYNC_COUNT, true,
-                List.of("JsPub", "--count", "" + SYNC_COUNT, "--size", "" + SIZE, "--sync"),
-                List.of("Baseline", "pub-sync", "" + SYNC_COUNT, "" + SIZE));
-        compare("js-pub async (window 1000)", COUNT, true,
-                List.of("JsPub", "--count", "" + COUNT, "--size", "" + SIZE),
-                List.of("Baseline", "pub-async", "" + COUNT, "" + SIZE, "1000"));
-        for (int batch : List.of(100, 500)) {
-            compare("js-pull with acks, batch " + batch, COUNT, false,
-                    List.of("JsPull", "--count", "" + COUNT, "--batch", "" + batch, "--quiet"),
-                    List.of("Baseline", "pull", "" + COUNT, "" + batch));
+    /** REPEAT rounds; in each, every client runs every workload once, so the clients share the noise. */
+    static void measure(List<Clients.Work> works, List<Clients.Client> clients) throws Exception {
+        for (Clients.Work work : works) {
+            Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
+            for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
+                for (Clients.Client client : clients) {
+                    List<String> command = client.commandFor(work);
+                    if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
+                        continue;
+                    }
+                    prepare(work);
+                    Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url()), Run.REPO,
+                            work.count(), serverPid);
+                    checkServerSide(work, command);
+                    samples.computeIfAbsent(client.name(), k -> new ArrayList<>()).add(sample);
+                    sample();
+                }
+            }
+            samples.forEach((name, list) -> {
+                Measure.Summary summary = Measure.Summary.of(work.count(), list);
+                results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(work, summary);
+                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB%n",
+                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib());
+            });
         }
     }
 
-    /** Runs ours and jnats REPEAT times each, alternating, and keeps the medians. */
-    static void compare(String what, int count, boolean publishing, List<String> ours, List<String> baseline) throws Exception {
-        double[] mine = new double[REPEAT];
-        double[] plain = new double[REPEAT];
-        double[] tuned = new double[REPEAT];
-        for (int i = 0; i < REPEAT; i++) {
-            mine[i] = measure(publishing, count, OUR_FLAGS, ours);
-            plain[i] = measure(publishing, count, List.of(), baseline);
-            tuned[i] = measure(publishing, count, OUR_FLAGS, baseline);
+    /** A publish starts on an empty stream; a pull on a stream of exactly its count, from a fresh consumer. */
+    static void prepare(Clients.Work work) throws Exception {
+        if (work.publishes()) {
+            server.resetToLabStream();
+            filled = -1;
+            return;
         }
-        double m = median(mine);
-        double p = median(plain);
-        double t = median(tuned);
-        rows.add(String.format("| %s | %,d | **%,.0f** | %.1f | %,.0f | **%.2fx** | %,.0f | %.2fx |",
-                what, count, m, m * SIZE / 1e6, p, m / p, t, m / t));
-        System.err.printf("bench: %s: %,.0f msgs/s (jnats %,.0f / %,.0f)%n", what, m, p, t);
+        if (filled != work.count()) {
+            server.resetToLabStream();
+            fill(work.count());
+            filled = work.count();
+        }
+        rewindConsumer();
     }
 
-    /** A fresh stream (holding COUNT messages when pulling) and consumer, then one timed run. */
-    static double measure(boolean publishing, int count, List<String> flags, List<String> mainAndArgs) throws Exception {
-        server.resetToLabStream();
-        if (!publishing) {
-            run(OUR_FLAGS, List.of("Baseline", "pub-async", "" + count, "" + SIZE, "1000"));
+    /** Fills the stream through jnats straight from here: quicker than a process, and no client's figure. */
+    static void fill(int count) throws Exception {
+        try (Connection nc = server.connect()) {
+            var js = nc.jetStream();
+            byte[] body = new byte[Clients.SIZE];
+            var inFlight = new java.util.ArrayDeque<java.util.concurrent.CompletableFuture<?>>();
+            for (int i = 0; i < count; i++) {
+                if (inFlight.size() >= 4000) {
+                    inFlight.removeFirst().get();
+                }
+                inFlight.addLast(js.publishAsync("lab4.stream", body));
+            }
+            for (var future : inFlight) {
+                future.get();
+            }
         }
-        return rate(run(flags, mainAndArgs));
     }
 
-    static String run(List<String> flags, List<String> mainAndArgs) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(flags);
-        command.addAll(List.of("-cp", CLASSPATH));
-        command.addAll(mainAndArgs);
-        Run.Result result = Run.command(command.toArray(String[]::new)).server(server).timeout(600).go();
-        if (result.exit() != 0) {
-            throw new IllegalStateException("failed: " + command + "\n" + result);
+    /** The lab consumer again from the stream's first message, with the configuration it had. */
+    static void rewindConsumer() throws Exception {
+        ConsumerConfiguration config = server.labConsumer().getConsumerConfiguration();
+        try (Connection nc = server.connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.deleteConsumer("LAB4_STREAM", config.getDurable());
+            jsm.addOrUpdateConsumer("LAB4_STREAM", config);
         }
-        return result.out();
     }
 
-    static double rate(String output) {
-        Matcher matcher = RATE.matcher(output);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no msgs/s in: " + output);
+    /** The server's own view must agree with the client's count: every message stored, or every ack taken. */
+    static void checkServerSide(Clients.Work work, List<String> command) throws Exception {
+        if (work.publishes()) {
+            try (Connection nc = server.connect()) {
+                long stored = nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount();
+                if (stored != work.count()) {
+                    throw new IllegalStateException("the stream holds " + stored + " messages after " + command);
+                }
+            }
+            return;
         }
-        return Double.parseDouble(matcher.group(1).replace(",", ""));
+        ConsumerInfo consumer = server.labConsumer();
+        long ackFloor = consumer.getAckFloor().getConsumerSequence();
+        if (ackFloor != work.count() || consumer.getNumAckPending() != 0) {
+            throw new IllegalStateException("the consumer's ack floor is " + ackFloor + " with " + consumer.getNumAckPending()
+                    + " acks pending after " + command);
+        }
+    }
+
+    /** The server's pid, for its CPU time; 0 (no server CPU figures) if it cannot be found. */
+    static long findServerPid() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("nats-server"))
+                .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(" " + server.port))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+    }
+
+    /** The machine's 1-minute load average, kept to say how quiet the run was. */
+    static void sample() {
+        try {
+            loads.add(Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+        } catch (Exception e) {
+            // not Linux: the report says nothing about load
+        }
+    }
+
+    @SafeVarargs
+    static <T> List<T> list(T... items) {
+        return java.util.Arrays.stream(items).filter(Objects::nonNull).toList();
+    }
+
+    static <T> List<T> plus(List<T> items, T more) {
+        List<T> all = new ArrayList<>(items);
+        all.add(1, more);
+        return all;
     }
 
     // ----------------------------------------------------------------- startup
 
     static void startup() throws Exception {
         server.resetToLabStream();
-        String builtClasspath = Run.command(Run.REPO.resolve("bin/jbang").toString(), "info", "classpath",
-                "scripts/JsPub.java").go().out().strip();
         String jbang = Run.REPO.resolve("bin/jbang").toString();
-        Run.command(jbang, "build", "scripts/JsPub.java").go();
+        String labRun = Run.REPO.resolve("bin/lab-run").toString();
+        String classpath = Clients.built(Run.REPO, "scripts/JsPub.java");
         Run.command("make", "-s", "run", "BIN=js-pub", "MSG=warm-up").server(server).go(); // builds bin/lab-run's cache
 
-        double bare = medianWall(List.of(java(), "-cp", builtClasspath, "JsPub", "hi"));
+        double bare = medianWall(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"));
         double makeRun = medianWall(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"));
-        double labRun = medianWall(List.of(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", "hi"));
+        double viaLabRun = medianWall(List.of(labRun, "js-pub", "hi"));
         double viaJbang = medianWall(List.of(jbang, "js-pub", "hi"));
-        rows.add("");
-        rows.add("| start-up: one-message `js-pub`, warm, median of " + STARTUP_RUNS + " | wall time | vs bare `java -cp` |");
-        rows.add("|---|---|---|");
-        rows.add(String.format("| bare `java -cp <built jar + deps> JsPub hi` (no JVM flags) | %.3f s | 1.00x |", bare));
-        rows.add(String.format("| `make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS) | %.3f s | **%.2fx** |", makeRun, makeRun / bare));
-        rows.add(String.format("| `bin/lab-run js-pub hi` (the same, without make) | %.3f s | %.2fx |", labRun, labRun / bare));
-        rows.add(String.format("| `bin/jbang js-pub hi` (JBang's own JVM, then the script) | %.3f s | %.2fx |", viaJbang, viaJbang / bare));
-
-        rows.add("");
-        rows.add("| peak RSS of a one-message `js-pub` | max resident set |");
-        rows.add("|---|---|");
-        rows.add(String.format("| `bin/lab-run js-pub hi` (what `make run` starts) | **%s** |",
-                peakRss(List.of(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", "hi"))));
-        rows.add(String.format("| bare `java -cp ... JsPub hi` (default heap and GC) | %s |",
-                peakRss(List.of(java(), "-cp", builtClasspath, "JsPub", "hi"))));
+        startupRows.add("| start-up: one-message `js-pub`, warm, wall-clock, median of " + STARTUP_RUNS + " | wall time | vs bare `java -cp` |");
+        startupRows.add("|---|---|---|");
+        startupRows.add(String.format("| bare `java -cp <built jar + deps> JsPub hi` (no JVM flags) | %.3f s | 1.00x |", bare));
+        startupRows.add(String.format("| `make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS) | %.3f s | **%.2fx** |", makeRun, makeRun / bare));
+        startupRows.add(String.format("| `bin/lab-run js-pub hi` (the same, without make) | %.3f s | %.2fx |", viaLabRun, viaLabRun / bare));
+        startupRows.add(String.format("| `bin/jbang js-pub hi` (JBang's own JVM, then the script) | %.3f s | %.2fx |", viaJbang, viaJbang / bare));
+        startupRows.add("");
+        startupRows.add("| peak RSS of a one-message `js-pub` | max resident set |");
+        startupRows.add("|---|---|");
+        startupRows.add(String.format("| `bin/lab-run js-pub hi` (what `make run` starts) | **%s** |", peakRss(List.of(labRun, "js-pub", "hi"))));
+        startupRows.add(String.format("| bare `java -cp ... JsPub hi` (default heap and GC) | %s |",
+                peakRss(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"))));
     }
 
     static double medianWall(List<String> command) throws Exception {
@@ -155,7 +269,7 @@ public class Bench {
                 throw new IllegalStateException("failed: " + command + "\n" + result);
             }
         }
-        return median(seconds);
+        return Measure.median(seconds);
     }
 
     static String peakRss(List<String> command) throws Exception {
@@ -171,20 +285,6 @@ public class Bench {
 
     // ------------------------------------------------------------------ report
 
-    static String report() throws Exception {
-        StringBuilder out = new StringBuilder();
-        out.append("# Benchmark results").append(QUICK ? " (QUICK=1 smoke run)" : "").append("\n\n");
-        out.append("`make bench` on ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE)).append(": ")
-                .append(machine()).append(". One nats-server ").append(serverVersion())
-                .append(" with a file store, started by the benchmark; every row is a fresh stream. Lab scripts run with ")
-                .append("their `//RUNTIME_OPTIONS` (`").append(String.join(" ", OUR_FLAGS)).append("`); ")
-                .append("jnats 2.26.2 baseline: `bench/Baseline.java`, a tight `publish`/`publishAsync` (1000 in flight) ")
-                .append("or `fetch` + `ack` loop. Medians of ").append(REPEAT).append(" runs. Figures move by 10-20% ")
-                .append("between runs on this 2-core machine.\n\n");
-        rows.forEach(row -> out.append(row).append('\n'));
-        return out.toString();
-    }
-
     static String machine() throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
@@ -198,23 +298,7 @@ public class Bench {
         return Run.command(NatsServer.binary(), "--version").go().out().strip().replace("nats-server: ", "");
     }
 
-    static List<String> runtimeOptions() {
-        try {
-            return Files.readAllLines(Run.REPO.resolve("scripts/JsPub.java")).stream()
-                    .filter(line -> line.startsWith("//RUNTIME_OPTIONS "))
-                    .findFirst().map(line -> Arrays.asList(line.substring(18).trim().split("\\s+"))).orElse(List.of());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+    static String today() {
+        return ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE);
     }
 }

@@ -58,7 +58,7 @@ class ErrorsTest extends WithServer {
 
     @Test
     void unreadableConfigFile() throws Exception {
-        String dir = java.nio.file.Files.createTempDirectory("lab-dir-").toString();
+        String dir = Scratch.dir().toString();
         Run.Result result = script("JsPub", "--config", dir, "x").go();
         assertEquals(Exit.CONFIG, result.exit());
         assertTrue(result.err().startsWith("ERROR cannot read config file " + dir), result.err());

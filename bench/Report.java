@@ -1,0 +1,202 @@
+// bench/results.md from what Bench measured: the fair headline first, then how cost grows,
+// the window and batch sweeps with their charts, and start-up.
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+final class Report {
+    private Report() {
+    }
+
+    static String render(double totalSeconds) throws Exception {
+        StringBuilder out = new StringBuilder();
+        out.append("# Benchmark results").append(Bench.QUICK ? " (QUICK=1 smoke run: small counts, one run each)" : "").append("\n\n");
+        out.append("`make bench").append(Bench.QUICK ? " QUICK=1" : "").append("` on ").append(Bench.today()).append(": ")
+                .append(Bench.machine()).append(". One nats-server ").append(Bench.serverVersion())
+                .append(" with a file store, started by the benchmark; ").append(Clients.SIZE).append(" B messages. ")
+                .append(String.format("The whole run took %.0f s.%n%n", totalSeconds));
+        out.append(load()).append("\n\n");
+        out.append("""
+                How to read the figures:
+                - **self-timed**: the rate the program prints, from its own clock around the publish or pull loop \
+                (after connecting, before closing). The scripts' and the jnats baseline's clocks cover the same section.
+                - **wall-clock**: messages over the time from starting the process to its exit (JVM start, connect, close).
+                - Every cell is the true median of %d run(s) (the mean of the two middle values for an even number); \
+                runs of %,d messages or more are done once each. The clients' runs alternate, so they share the same noise.
+                - A run counts only if it exited 0, printed the count it was asked for, and the server agrees: after a \
+                publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at that \
+                count with no ack pending. Anything else stops the benchmark.
+                - Published means confirmed by a PubAck; pulled means acked and the ack confirmed by the server \
+                (a flush, or for the tuned prototype an ack answered by the server) — in every client, the C one included.
+                - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
+                - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
+
+                """.formatted(Bench.REPEAT, Bench.LONG_RUN, String.join(" ", flags()), Measure.rssMethod()));
+        Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
+
+        List<Clients.Work> headline = List.of(
+                new Clients.Work(Clients.Kind.PUB_SYNC, Bench.SYNC_COUNT, 1),
+                Bench.pub(Bench.COUNT, 1000), Bench.pull(Bench.COUNT, 100), Bench.pull(Bench.COUNT, 500),
+                Bench.pull(Bench.COUNT, 1000));
+        out.append("## Headline: the scripts against plain jnats with the same JVM flags, and against the C client\n\n");
+        out.append("Cells: self-timed / wall-clock msgs/s; ratios likewise.\n\n");
+        out.append("| workload | messages | lab scripts | plain jnats, same JVM flags | scripts ÷ jnats | C client (nats.c) | scripts ÷ C |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (Clients.Work work : headline) {
+            Measure.Summary s = get(Clients.SCRIPTS, work);
+            Measure.Summary j = get(Clients.JNATS, work);
+            Measure.Summary c = get(Clients.C, work);
+            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** |%n", work.label(), work.count(),
+                    rates(s), rates(j), ratios(s, j), rates(c), ratios(s, c)));
+        }
+        out.append("\nContext: what the old headline compared against, and what the levers in bench/PROFILE.md reach.\n\n");
+        out.append("| workload | plain jnats, default JVM flags | scripts ÷ that | tuned jnats (bench/Prototype.java) | tuned ÷ C |\n");
+        out.append("|---|---|---|---|---|\n");
+        for (Clients.Work work : headline) {
+            Measure.Summary d = get(Clients.JNATS_DEFAULT, work);
+            Measure.Summary t = get(Clients.TUNED, work);
+            out.append(String.format("| %s | %s | %s | %s | %s |%n", work.label(), rates(d),
+                    ratios(get(Clients.SCRIPTS, work), d), rates(t), ratios(t, get(Clients.C, work))));
+        }
+        out.append("\nCPU per message: the whole process's CPU time (start-up included) over its messages, in µs. It moves far "
+                + "less than the rates when the machine is shared; the marginal cost per message, without start-up, is "
+                + "under \"How cost grows\".\n\n");
+        out.append("| workload | lab scripts | plain jnats | tuned jnats | C client | nats-server, during the scripts' runs | nats-server, during C's |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (Clients.Work work : headline) {
+            out.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", work.label(),
+                    micros(get(Clients.SCRIPTS, work), Measure.Summary::clientCpuMicrosPerMsg),
+                    micros(get(Clients.JNATS, work), Measure.Summary::clientCpuMicrosPerMsg),
+                    micros(get(Clients.TUNED, work), Measure.Summary::clientCpuMicrosPerMsg),
+                    micros(get(Clients.C, work), Measure.Summary::clientCpuMicrosPerMsg),
+                    micros(get(Clients.SCRIPTS, work), Measure.Summary::serverCpuMicrosPerMsg),
+                    micros(get(Clients.C, work), Measure.Summary::serverCpuMicrosPerMsg)));
+        }
+
+        out.append("\n## How cost grows: 10x the messages, 10x the time, the same memory?\n\n");
+        out.append("Publish with window 1000 and pull with batch 500.\n\n");
+        out.append("| workload | messages | client | self-timed msgs/s | wall time | wall-clock msgs/s | peak RSS | client CPU µs/msg |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (boolean publishing : List.of(true, false)) {
+            for (String client : List.of(Clients.SCRIPTS, Clients.JNATS, Clients.C)) {
+                for (int count : Bench.SCALE) {
+                    Clients.Work work = publishing ? Bench.pub(count, 1000) : Bench.pull(count, 500);
+                    Measure.Summary s = get(client, work);
+                    if (s != null) {
+                        out.append(String.format("| %s | %,d | %s | %,.0f | %.2f s | %,.0f | %.0f MiB | %.1f |%n",
+                                publishing ? "publish" : "pull + ack", count, client, s.selfRate(), s.wallSeconds(),
+                                s.wallRate(), s.peakRssMib(), s.clientCpuMicrosPerMsg()));
+                    }
+                }
+            }
+        }
+        out.append("\n").append(growth(Bench.pub(0, 1000), "publish")).append(growth(Bench.pull(0, 500), "pull"));
+        out.append(marginal());
+        out.append("\n![msgs/s against message count](throughput-count").append(Bench.SUFFIX).append(".png)\n");
+        out.append("![peak RSS against message count](rss-count").append(Bench.SUFFIX).append(".png)\n");
+
+        out.append("\n## Window and batch size\n\n");
+        out.append(String.format("%,d messages each; cells: self-timed / wall-clock msgs/s.%n%n", Bench.COUNT));
+        sweep(out, "publish window (PubAcks in flight)", Bench.WINDOWS, w -> Bench.pub(Bench.COUNT, w));
+        out.append("\n![msgs/s against window](throughput-window").append(Bench.SUFFIX).append(".png)\n\n");
+        sweep(out, "pull batch size", Bench.BATCHES, b -> Bench.pull(Bench.COUNT, b));
+        out.append("\n![msgs/s against batch size](throughput-batch").append(Bench.SUFFIX).append(".png)\n");
+
+        out.append("\n## Start-up and a one-message run\n\n");
+        Bench.startupRows.forEach(row -> out.append(row).append('\n'));
+        return out.toString();
+    }
+
+    private static void sweep(StringBuilder out, String what, List<Integer> values,
+                              java.util.function.IntFunction<Clients.Work> work) {
+        List<String> clients = List.of(Clients.SCRIPTS, Clients.JNATS, Clients.TUNED, Clients.C);
+        out.append("| ").append(what).append(" | ").append(String.join(" | ", clients)).append(" | scripts ÷ C |\n");
+        out.append("|---|---|---|---|---|---|\n");
+        for (int value : values) {
+            Clients.Work w = work.apply(value);
+            out.append("| ").append(value);
+            clients.forEach(client -> out.append(" | ").append(rates(get(client, w))));
+            out.append(" | ").append(ratios(get(Clients.SCRIPTS, w), get(Clients.C, w))).append(" |\n");
+        }
+    }
+
+    /** One sentence per workload: the scripts' time and memory from the smallest to the largest count. */
+    private static String growth(Clients.Work shape, String what) {
+        List<Integer> counts = Bench.SCALE;
+        Clients.Work small = new Clients.Work(shape.kind(), counts.get(0), shape.param());
+        Clients.Work middle = new Clients.Work(shape.kind(), counts.get(1), shape.param());
+        Clients.Work large = new Clients.Work(shape.kind(), counts.get(counts.size() - 1), shape.param());
+        Measure.Summary s = get(Clients.SCRIPTS, small);
+        Measure.Summary m = get(Clients.SCRIPTS, middle);
+        Measure.Summary l = get(Clients.SCRIPTS, large);
+        if (s == null || m == null || l == null) {
+            return "";
+        }
+        double countRatio = (double) large.count() / middle.count();
+        double loopRatio = (large.count() / l.selfRate()) / (middle.count() / m.selfRate());
+        return String.format("- Scripts, %s: from %,d to %,d messages (%.0fx) the self-timed section took %.1fx as long "
+                        + "(wall-clock %.1fx, start-up included); peak RSS %.0f → %.0f → %.0f MiB.%n",
+                what, middle.count(), large.count(), countRatio, loopRatio, l.wallSeconds() / m.wallSeconds(),
+                s.peakRssMib(), m.peakRssMib(), l.peakRssMib());
+    }
+
+    /** CPU per message between the two largest counts: what one more message costs, start-up left out. */
+    private static String marginal() {
+        int middle = Bench.SCALE.get(Bench.SCALE.size() - 2);
+        int large = Bench.SCALE.get(Bench.SCALE.size() - 1);
+        StringBuilder out = new StringBuilder(String.format("%nMarginal CPU per message, µs (from %,d to %,d messages; "
+                + "start-up and connect cancel out):%n%n| workload | lab scripts | plain jnats, same JVM flags | C client |%n"
+                + "|---|---|---|---|%n", middle, large));
+        for (boolean publishing : List.of(true, false)) {
+            out.append(publishing ? "| publish, window 1000" : "| pull + ack, batch 500");
+            for (String client : List.of(Clients.SCRIPTS, Clients.JNATS, Clients.C)) {
+                Measure.Summary m = get(client, publishing ? Bench.pub(middle, 1000) : Bench.pull(middle, 500));
+                Measure.Summary l = get(client, publishing ? Bench.pub(large, 1000) : Bench.pull(large, 500));
+                out.append(" | ").append(m == null || l == null ? "—" : String.format("%.1f",
+                        (l.clientCpuMicrosPerMsg() * large - m.clientCpuMicrosPerMsg() * middle) / (large - middle)));
+            }
+            out.append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String load() {
+        if (Bench.loads.isEmpty()) {
+            return "Machine load: unknown.";
+        }
+        double max = Bench.loads.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double median = Measure.median(Bench.loads.stream().mapToDouble(Double::doubleValue).toArray());
+        int cores = Runtime.getRuntime().availableProcessors();
+        String verdict = max < 0.5 * cores ? "quiet: the figures are this machine's own."
+                : "NOT quiet: other work shared the " + cores + " cores, so rates are lower and noisier than on a quiet "
+                + "machine; compare clients within this run (they alternated), and trust the CPU-per-message table most.";
+        return String.format("Machine load during the run (1-minute load average, sampled after each run): median %.1f, "
+                + "highest %.1f on %d cores — %s", median, max, cores, verdict);
+    }
+
+    static Measure.Summary get(String client, Clients.Work work) {
+        return Bench.results.getOrDefault(client, Map.of()).get(work);
+    }
+
+    private static String rates(Measure.Summary s) {
+        return s == null ? "—" : String.format("%,.0f / %,.0f", s.selfRate(), s.wallRate());
+    }
+
+    private static String ratios(Measure.Summary a, Measure.Summary b) {
+        return a == null || b == null ? "—"
+                : String.format("%.2fx / %.2fx", a.selfRate() / b.selfRate(), a.wallRate() / b.wallRate());
+    }
+
+    private static String micros(Measure.Summary s, ToDoubleFunction<Measure.Summary> field) {
+        return s == null ? "—" : String.format("%.1f", field.applyAsDouble(s));
+    }
+
+    private static List<String> flags() {
+        try {
+            return Clients.scriptFlags(Run.REPO);
+        } catch (Exception e) {
+            return List.of("?");
+        }
+    }
+}
