@@ -13,6 +13,7 @@ import io.nats.client.StreamContext;
 import io.nats.client.support.Status;
 
 import java.io.IOException;
+import java.time.Duration;
 
 final class JetStreamErrors {
     static final int CONSUMER_NOT_FOUND = 10014;
@@ -78,6 +79,16 @@ final class JetStreamErrors {
             }
         }
         return false;
+    }
+
+    /** Whether the server is still there: connected, and answering a ping (one shutting down may not be). */
+    static boolean answers(Connection nc) {
+        try {
+            nc.flush(Duration.ofSeconds(2));
+            return nc.getStatus() == Connection.Status.CONNECTED;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** The connection went mid-run (the server stopped or restarted, the network dropped): nothing more can be confirmed. */

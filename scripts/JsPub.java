@@ -339,7 +339,7 @@ public class JsPub implements Callable<Integer> {
         if (JetStreamErrors.isNoResponders(error)) {
             return JetStreamErrors.noStreamCaptures(config.subject, " (was the stream deleted mid-run?): " + counts);
         }
-        if (error instanceof CancellationException || error instanceof IllegalStateException || !answers(nc)) {
+        if (error instanceof CancellationException || error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
         return Exit.failed("%s: no PubAck within %ds", counts, ACK_TIMEOUT.toSeconds());
@@ -381,7 +381,7 @@ public class JsPub implements Callable<Integer> {
             return JetStreamErrors.noStreamCaptures(subject, before());
         }
         String what = String.format("no PubAck for %s, so it may or may not be stored", shown(body));
-        if (!answers(nc)) {
+        if (!JetStreamErrors.answers(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before());
         }
         String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");
@@ -394,15 +394,6 @@ public class JsPub implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------ helpers
-
-    private static boolean answers(Connection nc) {
-        try {
-            nc.flush(Duration.ofSeconds(2));
-            return nc.getStatus() == Connection.Status.CONNECTED;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -205,8 +206,8 @@ public class JsPull implements Callable<Integer> {
                 if (!stop.requested()) {
                     throw e;
                 }
-            } catch (JetStreamStatusCheckedException | IllegalStateException
-                     | TimeoutException e) {
+            } catch (JetStreamStatusCheckedException | IllegalStateException | IOException
+                     | TimeoutException e) { // IOException: a JetStream request without an answer
                 throw failure(e, nc, config);
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
@@ -387,10 +388,7 @@ public class JsPull implements Callable<Integer> {
      */
     private String quietWait(Connection nc, Config config) throws Exception {
         double waited = (System.nanoTime() - waitStarted) / 1e9;
-        if (!answers(nc)) {
-            throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
-        }
-        JetStreamErrors.stillThere(nc, config.stream, ephemeral ? null : config.consumer, soFar(false));
+        stillThere(nc, config);
         if (waited + 0.05 >= config.wait.toSeconds()) {
             return "none arrived in the last " + config.wait.toSeconds() + "s";
         }
@@ -399,10 +397,7 @@ public class JsPull implements Callable<Integer> {
 
     /** A failure mid-run, in the lab's words, with what the run did before it. */
     private LabException failure(Exception e, Connection nc, Config config) throws Exception {
-        if (!answers(nc)) {
-            return JetStreamErrors.connectionLost(config.shownUrl(), soFar());
-        }
-        JetStreamErrors.stillThere(nc, config.stream, ephemeral ? null : config.consumer, soFar(false)); // deleted: says so
+        stillThere(nc, config); // gone: says which
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
             return JetStreamErrors.pullEnded(e, config.consumer, soFar(false));
         }
@@ -413,14 +408,20 @@ public class JsPull implements Callable<Integer> {
         return Exit.failed("%s: %s", e.getMessage(), soFar());
     }
 
-    /** Whether the server is still there: connected, and answering a ping (one shutting down may not be). */
-    private static boolean answers(Connection nc) {
+    /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
+    private void stillThere(Connection nc, Config config) throws Exception {
         try {
-            nc.flush(Duration.ofSeconds(2));
-            return nc.getStatus() == Connection.Status.CONNECTED;
-        } catch (Exception e) {
-            return false;
+            if (JetStreamErrors.answers(nc)) {
+                JetStreamErrors.stillThere(nc, config.stream, ephemeral ? null : config.consumer, soFar(false));
+                return;
+            }
+        } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
+            if (JetStreamErrors.answers(nc)) {
+                throw Exit.failed("the server did not answer a JetStream request (%s): %s", noAnswer.getMessage(),
+                        soFar());
+            }
         }
+        throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
     }
 
     private LabException stdoutFailed() {
