@@ -1,7 +1,7 @@
 // Reads one TOML config file (config.toml, a lab's config.toml) into the settings' layers: each
 // value checked for its type and remembered with file and line; unknown keys are a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Config.java SecretFiles.java Exit.java
+//SOURCES Config.java SecretFiles.java TextFiles.java Exit.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
@@ -38,7 +38,7 @@ final class ConfigFile {
     private static TomlParseResult parse(Path file) {
         TomlParseResult toml;
         try {
-            toml = Toml.parse(file);
+            toml = Toml.parse(TextFiles.read(file)); // a FIFO or /dev/zero: refused, not read forever
         } catch (NoSuchFileException e) {
             throw Exit.config("config file %s not found: check the path, or leave the flag out to use defaults", file);
         } catch (IOException e) {

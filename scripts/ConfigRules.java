@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 final class ConfigRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final long MAX_SECONDS = 86_400;
+    private static final int MAX_NAME = 255; // the server's limit for stream and consumer names (10052, 10102)
     private static final List<String> LOGINS = List.of("nats.auth.user", "nats.auth.token", "nats.auth.nkey_seed_file",
             "nats.auth.creds_file");
     private static final List<String> FILES = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
@@ -39,6 +41,10 @@ final class ConfigRules {
             if (!NAME.matcher(layers.string(key)).matches()) {
                 throw invalid(layers, secrets, key, "use letters, digits, - and _ only (no spaces, '.', '*' or '>')");
             }
+            if (layers.string(key).length() > MAX_NAME) {
+                throw invalid(layers, secrets, key, "it is " + layers.string(key).length() + " characters long, and the "
+                        + "server takes names of at most " + MAX_NAME);
+            }
         }
         long maxDeliver = layers.number("consumer.max_deliver");
         if (maxDeliver == 0 || maxDeliver < -1) {
@@ -47,6 +53,9 @@ final class ConfigRules {
         for (String key : List.of("recv.wait_secs", "consumer.ack_wait_secs", "stream.duplicate_window_secs")) {
             if (layers.number(key) < 1) {
                 throw invalid(layers, secrets, key, "it must be at least 1 second");
+            }
+            if (layers.number(key) > MAX_SECONDS) { // a far larger one overflows the milliseconds jnats counts in
+                throw invalid(layers, secrets, key, "it must be at most " + MAX_SECONDS + " seconds (a day)");
             }
         }
         validateLogin(layers);

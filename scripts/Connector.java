@@ -180,7 +180,11 @@ final class Connector {
             return Exit.unreachable("the server at %s accepted the TLS handshake but then went silent: it probably "
                     + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)", url);
         }
-        LabException down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
+        LabException down = ServerUrl.accepts(config.url)
+                ? Exit.unreachable("no NATS server answered at %s: something there accepts connections but does not "
+                + "speak NATS (a NATS server greets each client at once); check the port (a server's client port, "
+                + "4222 by default, not its monitoring or cluster port), or point --server / NATS_URL at yours", url)
+                : Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
                 + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
                 ? e.getCause().getMessage() : "connection refused");
         if (connectProblem.get() != null) {

@@ -1,12 +1,11 @@
 // Reads a natscli context (~/.config/nats/context/NAME.json, or a path) into the settings' layers:
 // its URL, login and TLS files, as `nats --context NAME` would use them.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java SecretFiles.java Exit.java
+//SOURCES Config.java SecretFiles.java TextFiles.java Exit.java
 
 import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +25,7 @@ final class NatsContext {
         Path file = file(name, env);
         JsonValue json;
         try {
-            json = JsonParser.parse(Files.readString(file));
+            json = JsonParser.parse(TextFiles.read(file));
         } catch (NoSuchFileException e) {
             throw Exit.config("%s: natscli context %s not found (no file %s); `nats context ls` lists yours",
                     how, name, file);

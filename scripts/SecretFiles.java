@@ -1,10 +1,9 @@
 // Files that hold secrets or credentials: a password or token file, an nkey seed, a .creds file
 // (checked before connecting: the right kind of file, and not expired), a TLS key.
-//SOURCES Exit.java
+//SOURCES TextFiles.java Exit.java
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
@@ -26,7 +25,7 @@ final class SecretFiles {
     /** A password or token kept in a file (password_file, token_file): its one line, trimmed. */
     static String secret(String file, String source) {
         try {
-            String secret = Files.readString(Path.of(file)).trim();
+            String secret = TextFiles.read(Path.of(file)).trim();
             if (secret.isEmpty()) {
                 throw Exit.config("%s: %s is empty", source, file);
             }
@@ -39,7 +38,7 @@ final class SecretFiles {
     /** A file read when connecting (an nkey seed, a TLS key), trimmed. */
     static String read(String file, String what) {
         try {
-            return Files.readString(Path.of(file)).trim();
+            return TextFiles.read(Path.of(file)).trim();
         } catch (IOException e) {
             throw Exit.config("cannot read the %s file %s: %s", what, file, e.getMessage());
         }
@@ -74,7 +73,7 @@ final class SecretFiles {
 
     private static String text(String file, String source) {
         try {
-            return Files.readString(Path.of(file));
+            return TextFiles.read(Path.of(file));
         } catch (IOException e) {
             throw Exit.config("%s: cannot read %s", source, file);
         }
