@@ -25,6 +25,8 @@ final class Connector {
     /** The first exception jnats reported while connecting: why a TLS handshake failed, say. */
     private final AtomicReference<Exception> connectProblem = new AtomicReference<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
+    /** The server sent an -ERR: whatever failed, a NATS server is there. */
+    private volatile boolean serverSpoke;
 
     Connector(Config config) {
         this.config = config;
@@ -77,6 +79,7 @@ final class Connector {
         return new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
+                serverSpoke = true;
                 String text = String.valueOf(error).toLowerCase();
                 if (text.contains("permissions violation")) {
                     if (permissionViolation.compareAndSet(null, error)) {
@@ -180,7 +183,7 @@ final class Connector {
             return Exit.unreachable("the server at %s accepted the TLS handshake but then went silent: it probably "
                     + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)", url);
         }
-        LabException down = ServerUrl.accepts(config.url)
+        LabException down = !serverSpoke && ServerUrl.accepts(config.url)
                 ? Exit.unreachable("no NATS server answered at %s: something there accepts connections but does not "
                 + "speak NATS (a NATS server greets each client at once); check the port (a server's client port, "
                 + "4222 by default, not its monitoring or cluster port), or point --server / NATS_URL at yours", url)

@@ -355,14 +355,14 @@ class LoginTest {
         List<String> common = new ArrayList<>(flags);
         common.addAll(List.of("--stream", stream, "--subject", "lab4." + stream));
         ok(run("JsBootstrap", common, env));
+        List<String> info = new ArrayList<>(flags); // js-info names the stream, never the subject
+        info.addAll(List.of("--stream", stream));
         List<String> pub = new ArrayList<>(flags); // js-pub names the subject, never the stream
         pub.addAll(List.of("--subject", "lab4." + stream, "secured hello"));
         assertTrue(ok(run("JsPub", pub, env)).out().startsWith("INFO published \"secured hello\" to stream " + stream));
-        List<String> pull = new ArrayList<>(common);
+        List<String> pull = new ArrayList<>(info); // the durable consumer gets what js-bootstrap set it up for
         pull.addAll(List.of("--max", "1"));
         assertEquals("INFO pulled message: \"secured hello\"", ok(run("JsPull", pull, env)).outLines().get(0));
-        List<String> info = new ArrayList<>(flags); // js-info names the stream, never the subject
-        info.addAll(List.of("--stream", stream));
         assertTrue(ok(run("JsInfo", info, env)).out().contains("ack floor:      stream seq 1"));
         List<String> json = new ArrayList<>(info);
         json.add("--json");

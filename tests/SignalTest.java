@@ -1,21 +1,19 @@
 // A run cut short by Ctrl-C (SIGINT) or SIGTERM still says what it did, and the server agrees:
 // js-pub its confirmed / refused / unanswered / never sent counts, js-pull what it printed and
-// acked. Real signals to the script's own JVM; exit 130 and 143.
+// acked. Real signals to the script's own JVM (SIGINT at its default, also when the tests run in
+// the background); exit 130 and 143.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SignalTest extends WithServer {
     private static final Pattern PUB_SUMMARY = Pattern.compile("ERROR interrupted: only (\\d+) of 2000000 messages "
@@ -24,7 +22,6 @@ class SignalTest extends WithServer {
 
     @Test
     void ctrlCStopsABulkPublishWithItsCounts() throws Exception {
-        assumeSigintReachesChildren();
         bulkPublishStoppedBy("INT", 130);
     }
 
@@ -35,7 +32,7 @@ class SignalTest extends WithServer {
 
     private void bulkPublishStoppedBy(String signal, int exitCode) throws Exception {
         bootstrap();
-        Run.Started pub = script("JsPub", "--count", "2000000", "--size", "64").start();
+        Run.Started pub = script("JsPub", "--count", "2000000", "--size", "64").withSigintAtDefault().start();
         awaitStoredAtLeast(5_000);
         pub.signal(signal);
         Run.Result result = pub.finish();
@@ -72,10 +69,10 @@ class SignalTest extends WithServer {
 
     @Test
     void ctrlCStopsABatchPullAndAcksWhatItHandled() throws Exception {
-        assumeSigintReachesChildren();
         bootstrap();
         ok(script("JsPub", "--count", "3000").go());
-        Run.Started pull = script("JsPull", "--work-ms", "2", "--batch", "100", "--quiet", "--wait", "10").start();
+        Run.Started pull = script("JsPull", "--work-ms", "2", "--batch", "100", "--quiet", "--wait", "10")
+                .withSigintAtDefault().start();
         awaitAckedAtLeast(200);
         pull.signal("INT");
         Run.Result result = pull.finish();
@@ -90,9 +87,8 @@ class SignalTest extends WithServer {
 
     @Test
     void ctrlCWhileWaitingForStdinSaysWhatWasPublished() throws Exception {
-        assumeSigintReachesChildren();
         bootstrap();
-        Run.Started pub = script("JsPub").stdin("one\ntwo\n").keepStdinOpen().start();
+        Run.Started pub = script("JsPub").stdin("one\ntwo\n").keepStdinOpen().withSigintAtDefault().start();
         pub.awaitOut("INFO published \"two\" to stream LAB4_STREAM (seq 2)");
         pub.signal("INT");
         Run.Result result = pub.finish();
@@ -118,16 +114,6 @@ class SignalTest extends WithServer {
         assertEquals("ERROR line 3 of stdin is over the server's max_payload of 1048576 bytes (send a large body as one "
                 + "message with --file): 2 messages confirmed by a PubAck; the rest of stdin was not sent\n", result.err());
         assertEquals(List.of("one", "two"), StoredMessages.in(server));
-    }
-
-    /** A background job of a non-interactive shell starts with SIGINT ignored, and Java keeps it so: then skip. */
-    private static void assumeSigintReachesChildren() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("SigIgn:")) {
-                long ignored = Long.parseLong(line.substring(7).strip(), 16);
-                assumeTrue((ignored & 2) == 0, "SIGINT is ignored in this process, so in its children too");
-            }
-        }
     }
 
     private static long storedCount() throws Exception {

@@ -47,6 +47,17 @@ public final class Run {
         return run;
     }
 
+    /**
+     * Runs the command with SIGINT at its default, as Ctrl-C finds a program in a terminal: a
+     * background job of a non-interactive shell (nohup, `make test &`) starts with SIGINT ignored,
+     * which its children inherit and the JVM then keeps. perl (part of every Debian) resets it and
+     * execs the command, so the pid stays the command's.
+     */
+    Run withSigintAtDefault() {
+        command.addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"cannot run $ARGV[0]: $!\\n\""));
+        return this;
+    }
+
     static Run command(String... command) {
         Run run = new Run();
         run.command.addAll(List.of(command));
