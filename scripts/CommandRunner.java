@@ -3,7 +3,7 @@
 // and an exit code from Exit.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -29,6 +29,7 @@ final class CommandRunner {
 
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... args) {
+        Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
         // --version names the script itself, and the client library and Java it runs on
@@ -59,7 +60,12 @@ final class CommandRunner {
             return known.exitCode;
         });
         try {
-            return cli.execute(args);
+            int exitCode = cli.execute(args);
+            if (exitCode == Exit.OK && !Stdout.written()) {
+                System.err.println("ERROR stdout could not be written (" + Stdout.problem() + "): the output above is incomplete");
+                return Exit.OUTPUT;
+            }
+            return exitCode;
         } catch (VirtualMachineError ex) { // picocli hands Errors on: still one line, masked, the trace with --verbose
             ConnectionOptions run = thisRun(cli.getCommandSpec());
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.early(args, System.getenv())::mask;

@@ -2,7 +2,7 @@
 // and one complete way to log in with files that exist and look right. A bad value from a flag is
 // a usage error (2), from a file, env or context a config error (3); either way the line says
 // where it came from. Settings that work but put a secret at risk get a warning.
-//SOURCES Config.java ConfigFile.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java
+//SOURCES Config.java ConfigFile.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java Subjects.java
 //SOURCES Exit.java Output.java
 
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ final class ConfigRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     /** The server's limit for stream and consumer names (nats-server: "maximum allowed is 255"). */
     static final int LONGEST_NAME = 255;
-    private static final Pattern SUBJECT = Pattern.compile("[^\\s*>.]+(\\.[^\\s*>.]+)*");
     private static final List<String> LOGINS = List.of("nats.auth.user", "nats.auth.token", "nats.auth.nkey_seed_file",
             "nats.auth.creds_file");
     private static final List<String> FILES = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
@@ -41,9 +40,9 @@ final class ConfigRules {
         } catch (ServerUrl.Invalid e) {
             throw invalid(layers, secrets, "nats.url", e.getMessage());
         }
-        if (!SUBJECT.matcher(layers.string("nats.subject")).matches()) {
-            throw invalid(layers, secrets, "nats.subject",
-                    "use dot-separated tokens without spaces or wildcards, like lab4.stream");
+        String subjectProblem = Subjects.problem(layers.string("nats.subject")); // every script's subject, before connecting
+        if (subjectProblem != null) {
+            throw invalid(layers, secrets, "nats.subject", subjectProblem);
         }
         for (String key : List.of("nats.stream", "nats.consumer")) {
             if (!NAME.matcher(layers.string(key)).matches()) {

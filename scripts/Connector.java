@@ -34,6 +34,8 @@ final class Connector {
     /** What jnats reported while connecting, server by server of the list: why a TLS handshake failed, say. */
     private final List<Exception> connectProblems = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
+    /** The server sent an -ERR: whatever failed, a NATS server is there. */
+    private volatile boolean serverSpoke;
 
     Connector(Config config) {
         this.config = config;
@@ -87,6 +89,7 @@ final class Connector {
         return new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
+                serverSpoke = true;
                 String text = String.valueOf(error).toLowerCase();
                 if (text.contains("permissions violation")) {
                     if (permissionViolation.compareAndSet(null, error)) {

@@ -6,8 +6,10 @@ final class Exit {
     static final int FAILED = 1;       // the server refused or did not confirm
     static final int USAGE = 2;        // bad flags or arguments
     static final int CONFIG = 3;       // a config file or value is wrong
-    static final int UNREACHABLE = 4;  // no (JetStream-enabled) server at the URL, or the login was refused
-    static final int NOT_FOUND = 5;    // stream or consumer missing: run js-bootstrap
+    static final int UNREACHABLE = 4;  // no (JetStream-enabled) server at the URL, the login was refused, or the connection was lost mid-run
+    static final int NOT_FOUND = 5;    // stream or consumer missing (or deleted mid-run): run js-bootstrap
+    static final int OUTPUT = 6;       // stdout could not be written (closed pipe, full disk): nothing unwritten was acked
+    // Stopped by Ctrl-C or SIGTERM: 130 and 143 (128 + the signal's number), set by the JVM.
 
     private Exit() {
     }
@@ -35,6 +37,10 @@ final class Exit {
 
     static LabException notFound(String format, Object... args) {
         return with(NOT_FOUND, format, args);
+    }
+
+    static LabException output(String format, Object... args) {
+        return with(OUTPUT, format, args);
     }
 }
 

@@ -6,9 +6,14 @@
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.StreamContext;
+import io.nats.client.support.Status;
 
 import java.io.IOException;
+import java.time.Duration;
 
 final class JetStreamErrors {
     static final int CONSUMER_NOT_FOUND = 10014;
@@ -76,8 +81,97 @@ final class JetStreamErrors {
         return false;
     }
 
+    /** Whether the server is still there: connected, and answering a ping (one shutting down may not be). */
+    static boolean answers(Connection nc) {
+        try {
+            nc.flush(Duration.ofSeconds(2));
+            return nc.getStatus() == Connection.Status.CONNECTED;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The connection went mid-run (the server stopped or restarted, the network dropped): nothing more can be confirmed. */
+    static LabException connectionLost(String shownUrl, String sofar) {
+        return Exit.unreachable("lost the connection to the server at %s mid-run (it stopped or restarted, or the "
+                + "network dropped): %s", shownUrl, sofar);
+    }
+
+    /** Fails with one line when the stream or consumer (null: only the stream) is gone, deleted while the run went on. */
+    static void stillThere(Connection nc, String stream, String consumer, String sofar) throws IOException {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        try {
+            if (consumer == null) {
+                jsm.getStreamInfo(stream);
+            } else {
+                jsm.getConsumerInfo(stream, consumer);
+            }
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                throw Exit.notFound("stream %s was deleted during the run%s: %s; run js-bootstrap to create it again",
+                        stream, consumer == null ? "" : " (and consumer " + consumer + " with it)", sofar);
+            }
+            if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+                throw Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
+                        consumer, sofar);
+            }
+            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", e.getMessage()) : Exit.failed("%s", refused(e));
+        }
+    }
+
+    /** A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. */
+    static LabException pullEnded(Exception e, String consumer, String sofar) {
+        Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
+                JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
+                ? direct.getStatus() : null;
+        String text = status == null ? String.valueOf(e.getMessage()) : status.getMessage();
+        if (Status.CONSUMER_DELETED.equals(text)) {
+            return Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
+                    consumer, sofar);
+        }
+        if (Status.CONSUMER_IS_PUSH_BASED.equals(text)) {
+            return pushConsumer(consumer, null);
+        }
+        return Exit.failed("the server ended the pull from consumer %s: %s%s: %s", consumer, text,
+                status == null ? "" : " (status " + status.getCode() + ")", sofar);
+    }
+
+    /** A push consumer hands messages to a subject of its own: nothing can pull from it. */
+    static LabException pushConsumer(String consumer, String deliverSubject) {
+        return Exit.failed("consumer %s is a push consumer (it delivers to %s), and js-pull needs a pull consumer: "
+                + "use another --consumer, or rerun js-bootstrap --recreate to make it a pull consumer", consumer,
+                deliverSubject == null ? "a subject of its own" : "subject " + deliverSubject);
+    }
+
     static LabException noStreamCaptures(String subject, String sofar) {
         return Exit.notFound("no stream captures subject %s: run js-bootstrap first%s", subject, sofar);
+    }
+
+    /** The server's refusal among a failure's causes (a failed publishAsync wraps it twice), or null. */
+    static JetStreamApiException refusal(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof JetStreamApiException api) {
+                return api;
+            }
+        }
+        return null;
+    }
+
+    /** Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search finds). */
+    static String refusedPublish(JetStreamApiException e) {
+        String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase();
+        String why = said.contains("maximum messages per subject") ? "the stream is full for this subject: it holds "
+                + "its max_msgs_per_subject and, with discard new, refuses new messages"
+                : said.contains("maximum messages") ? "the stream is full: it holds its max_msgs and, with discard new, "
+                + "refuses new messages instead of dropping old ones"
+                : said.contains("maximum bytes") ? "the stream is full: it holds its max_bytes and, with discard new, "
+                + "refuses new messages instead of dropping old ones"
+                : said.contains("insufficient resources") ? "the server is out of JetStream storage: its "
+                + "max_file_store (or max_memory_store) is used up"
+                : said.contains("message size exceeds") ? "the message is larger than the stream's max_msg_size"
+                : null;
+        String server = e.getErrorDescription() + ", error " + e.getApiErrorCode();
+        return why == null ? "by the server: " + server : "because " + why + " (" + server + ")";
     }
 
     /** Any other refusal, in the server's own words. */

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -55,7 +55,7 @@ public class JsBootstrap implements Callable<Integer> {
             jsm.addStream(stream);
             log.info("created stream {} ({})", config.stream, describe(stream));
         } else {
-            bringInLine(jsm, existing.getConfiguration(), stream); // updateStream, or --recreate
+            bringInLine(jsm, existing, stream); // updateStream, or --recreate
         }
         ConsumerConfiguration consumer = ConsumerConfiguration.builder()
                 .durable(config.consumer)          // durable: the server remembers what was acked
@@ -70,7 +70,7 @@ public class JsBootstrap implements Callable<Integer> {
             jsm.addOrUpdateConsumer(config.stream, consumer);
             log.info("created consumer {} ({})", config.consumer, describe(consumer));
         } else {
-            bringInLine(jsm, config.stream, current.getConsumerConfiguration(), consumer);
+            bringInLine(jsm, config.stream, current, consumer);
         }
     }
 
@@ -83,6 +83,8 @@ public class JsBootstrap implements Callable<Integer> {
                     + "(a recreated stream loses its messages).")
     boolean recreate;
 
+    private String subject; // the lab's subject, which the consumer must get
+
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsBootstrap(), args));
     }
@@ -90,6 +92,7 @@ public class JsBootstrap implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = connection.load();
+        subject = config.subject;
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             try {
@@ -109,45 +112,67 @@ public class JsBootstrap implements Callable<Integer> {
                 + "or point --stream at that stream", config.subject, String.join(", ", owners));
     }
 
-    /** Leaves a matching stream alone, updates what can change in place, and recreates only with --recreate. */
-    private void bringInLine(JetStreamManagement jsm, StreamConfiguration current, StreamConfiguration wanted)
+    /**
+     * Leaves a matching stream alone, updates what can change in place, and recreates only with
+     * --recreate. Its subjects are never changed in place: dropping one would strand what is
+     * published to it, so a difference stops here and says what --recreate would lose.
+     */
+    private void bringInLine(JetStreamManagement jsm, StreamInfo existing, StreamConfiguration wanted)
             throws IOException, JetStreamApiException {
+        StreamConfiguration current = existing.getConfiguration();
         String name = wanted.getName();
-        List<String> changes = new ArrayList<>();
-        if (!current.getSubjects().equals(wanted.getSubjects())) {
-            changes.add("subjects " + current.getSubjects() + " -> " + wanted.getSubjects());
-        }
-        if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
-            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> "
-                    + seconds(wanted.getDuplicateWindow()));
-        }
+        long stored = existing.getStreamState().getMsgCount();
+        boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
         boolean sameStorage = current.getStorageType() == wanted.getStorageType();
-        if (sameStorage && changes.isEmpty()) {
-            log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
-        } else if (!sameStorage && !recreate) {
+        if (!recreate && !sameSubjects) {
+            String lab = wanted.getSubjects().get(0);
+            throw Exit.failed("stream %s captures %s, %s: js-bootstrap does not change a stream's subjects in place "
+                    + "(publishing to %s would then fail); rerun with --recreate to delete it and create it for %s only "
+                    + "(losing its %s), or use another --stream", name, String.join(", ", current.getSubjects()),
+                    Subjects.anyMatches(current.getSubjects(), lab) ? "the lab only " + lab : "not the lab's " + lab,
+                    String.join(", ", without(current.getSubjects(), wanted.getSubjects())), lab, Output.messages(stored));
+        }
+        if (!recreate && !sameStorage) {
             throw Exit.failed("stream %s uses %s storage, the config asks for %s, and storage cannot change in place: "
                     + "rerun with --recreate to delete and recreate it (its messages are lost)", name,
                     storageName(current.getStorageType()), storageName(wanted.getStorageType()));
-        } else if (!sameStorage) {
+        }
+        if (!sameSubjects || !sameStorage) {
             jsm.deleteStream(name);
             jsm.addStream(wanted);
-            log.info("recreated stream {} ({})", name, describe(wanted));
-        } else {
+            log.info("recreated stream {} ({}); its {} went with the old one", name, describe(wanted),
+                    Output.messages(stored));
+        } else if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
             // From the current config, so settings the lab does not manage stay as they are.
-            jsm.updateStream(StreamConfiguration.builder(current).subjects(wanted.getSubjects())
-                    .duplicateWindow(wanted.getDuplicateWindow()).build());
-            log.info("updated stream {}: {}", name, String.join(", ", changes));
+            jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow()).build());
+            log.info("updated stream {}: duplicate window {} -> {}", name, seconds(current.getDuplicateWindow()),
+                    seconds(wanted.getDuplicateWindow()));
+        } else {
+            log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
         }
     }
 
-    /** The same for the consumer: type, ack policy and deliver policy cannot change in place. */
-    private void bringInLine(JetStreamManagement jsm, String stream, ConsumerConfiguration current,
+    private static List<String> without(List<String> subjects, List<String> removed) {
+        List<String> rest = new ArrayList<>(subjects);
+        rest.removeAll(removed);
+        return rest;
+    }
+
+    /**
+     * The same for the consumer: type, ack policy and deliver policy cannot change in place, and a
+     * filter that leaves out the lab's subject would starve it; --recreate makes it forget its acks.
+     */
+    private void bringInLine(JetStreamManagement jsm, String stream, ConsumerInfo existing,
                              ConsumerConfiguration wanted) throws IOException, JetStreamApiException {
+        ConsumerConfiguration current = existing.getConsumerConfiguration();
         String name = wanted.getDurable();
-        String fixed = fieldThatCannotChange(current);
+        String fixed = fieldThatCannotChange(current, subject);
         if (fixed != null && !recreate) {
-            throw Exit.failed("consumer %s exists with a different %s, which cannot change in place: rerun with "
-                    + "--recreate to delete and recreate it (the stream keeps its messages)", name, fixed);
+            long acked = existing.getAckFloor().getStreamSequence();
+            throw Exit.failed("consumer %s exists with %s, which cannot change in place: rerun with --recreate to "
+                    + "delete and recreate it (the stream keeps its messages, but the new consumer starts from the "
+                    + "stream's first message%s)", name, fixed, acked == 0 ? ""
+                    : ": those it had acked, up to stream seq " + acked + ", are delivered again");
         }
         if (fixed != null) {
             jsm.deleteConsumer(stream, name);
@@ -170,16 +195,20 @@ public class JsBootstrap implements Callable<Integer> {
         }
     }
 
-    /** The first setting the server will not update on an existing consumer, or null. */
-    private static String fieldThatCannotChange(ConsumerConfiguration current) {
+    /** The first setting the lab needs and cannot update on an existing consumer, or null. */
+    private static String fieldThatCannotChange(ConsumerConfiguration current, String subject) {
         if (current.getDeliverSubject() != null) {
-            return "type (it is a push consumer; the lab needs a pull consumer)";
+            return "a different type (it is a push consumer; the lab needs a pull consumer)";
         }
         if (current.getAckPolicy() != AckPolicy.Explicit) {
-            return "ack policy (" + current.getAckPolicy() + ", the lab needs explicit)";
+            return "a different ack policy (" + current.getAckPolicy() + ", the lab needs explicit)";
         }
         if (current.getDeliverPolicy() != DeliverPolicy.All) {
-            return "deliver policy (" + current.getDeliverPolicy() + ", the lab needs all)";
+            return "a different deliver policy (" + current.getDeliverPolicy() + ", the lab needs all)";
+        }
+        String filter = current.getFilterSubject();
+        if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
+            return "filter subject " + filter + " (so it never gets what the lab publishes to " + subject + ")";
         }
         return null;
     }

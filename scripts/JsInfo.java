@@ -62,7 +62,7 @@ public class JsInfo implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions streamOptions;
+    @Mixin StreamOptions.Name streamName;
     @Mixin ConsumerOptions consumerOptions;
 
     @Option(names = {"-j", "--json"}, description = "Print the server's raw stream and consumer info as one JSON object.")

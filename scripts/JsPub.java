@@ -5,7 +5,9 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java Output.java Exit.java
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java
+//SOURCES PubAcks.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -14,38 +16,38 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Publishes MSG to the lab's subject and waits for the stream's PubAck, which",
-                "confirms the message is stored. Without MSG, publishes each line of stdin.",
-                "With --count, publishes many messages with up to --window PubAcks outstanding",
-                "and prints confirmed/failed counts, msgs/s, MB/s and PubAck latency."},
+                "confirms the message is stored. Without MSG, publishes each line of stdin as",
+                "soon as it is read (split on \\n only, bytes kept as they are); --file sends a",
+                "file (or - for stdin) as one message. With --count, publishes many messages",
+                "with up to --window PubAcks outstanding and prints confirmed, refused and",
+                "unanswered counts, msgs/s, MB/s and PubAck latency."},
         footer = {"", "Examples:",
                 "  js-pub \"first message\"",
                 "  printf 'one\\ntwo\\n' | js-pub",
+                "  js-pub --file picture.png          # the file's bytes as one message",
                 "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing",
                 "  js-pub --count 10000 \"order {{Count}}\"",
                 "  js-pub --count 100000 --size 128",
@@ -55,87 +57,103 @@ public class JsPub implements Callable<Integer> {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
 
     /** Publishes each body and waits for its PubAck before the next: only a PubAck says the stream stored it. */
-    void publishEach(Connection nc, String subject, List<String> bodies) throws IOException, JetStreamApiException {
+    void publishEach(Connection nc, String subject, Iterable<byte[]> bodies) throws IOException {
         JetStream js = nc.jetStream();
-        // With a Nats-Msg-Id, the stream stores a message only once within its duplicate window.
-        PublishOptions options = msgId == null ? null : PublishOptions.builder().messageId(msgId).build();
-        int confirmed = 0;
-        for (String body : bodies) {
-            byte[] data = withinMaxPayload(nc, body.getBytes(StandardCharsets.UTF_8));
+        for (byte[] body : bodies) { // stdin: each line as soon as it is read
+            // With a Nats-Msg-Id, the stream stores a message only once within its duplicate window.
+            PublishOptions options = msgId == null ? null
+                    : PublishOptions.builder().messageId(numbered(msgId, acks.sent.get() + 1)).build();
+            sending(nc, body, options); // over max_payload once its headers are added, or Ctrl-C: stop before it
             PublishAck ack;
             try {
-                ack = js.publish(subject, data, options); // returns once the stream's PubAck arrived
+                ack = js.publish(subject, body, options); // returns once the stream's PubAck arrived
+            } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
+                throw refusedOne(refused, body);
             } catch (IOException noPubAck) { // stored or not: nobody can say
-                throw notConfirmed(noPubAck, subject, body, confirmed, bodies.size());
+                throw notConfirmed(noPubAck, nc, subject, body);
             }
-            confirmed++;
-            log.info("published {} to stream {} (seq {}{})", Output.quoted(body), ack.getStream(), ack.getSeqno(),
+            acks.confirmed(ack, body.length);
+            log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
                     ack.isDuplicate() ? ", duplicate=true" : "");
-        }
-        if (bodies.size() > 1) {
-            log.info("{} messages published, each confirmed by a PubAck", confirmed);
+            handedOn(); // stdout took the line, or the run stops here
         }
     }
 
     /**
      * Many messages: publishAsync sends without waiting, with at most `window` PubAcks outstanding;
-     * each message counts only once its own PubAck is back. Returns how many were sent.
+     * each message counts only once its own PubAck is back. It stops at the first failure or signal.
      */
-    static int publishWithWindow(JetStream js, String subject, int total, int window, IntFunction<byte[]> body,
-                                 IntFunction<PublishOptions> options, BulkResult result) throws InterruptedException {
+    void publishWithWindow(JetStream js, String subject, long total, int window, LongFunction<byte[]> body,
+                           LongFunction<PublishOptions> options) throws InterruptedException {
         Semaphore slots = new Semaphore(window);
-        int sent = 0;
         try {
-            for (int n = 1; n <= total && result.error.get() == null; n++) {
+            for (long n = 1; n <= total && acks.failure.get() == null && !stop.requested(); n++) {
                 if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                     break; // nothing came back in time: stop sending, report below
                 }
                 byte[] data = body.apply(n);
                 long sentAt = System.nanoTime();
-                int index = n - 1;
+                acks.sent.incrementAndGet();
                 js.publishAsync(subject, data, options.apply(n)).whenComplete((ack, error) -> {
-                    result.record(index, ack, error, System.nanoTime() - sentAt, data.length);
+                    acks.record(ack, error, System.nanoTime() - sentAt, data.length);
                     slots.release();
                 });
-                sent++;
             }
-        } catch (IllegalStateException e) {
-            result.error.compareAndSet(null, e); // the connection is gone: what was sent is settled below
+        } catch (IllegalStateException closed) {
+            acks.sent.decrementAndGet(); // the connection is gone: that one never left
+            acks.failure.compareAndSet(null, closed);
         } finally {
             slots.tryAcquire(window, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // the last PubAcks
         }
-        return sent;
     }
 
     private static final String COUNT_PLACEHOLDER = "{{Count}}";
+    private static final int DEFAULT_WINDOW = 1000;
+    private static final int MAX_WINDOW = 100_000;
+    /** After Ctrl-C: the longest wait for the PubAcks in flight, and a little more. */
+    private static final Duration GRACE = ACK_TIMEOUT.plusSeconds(2);
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions streamOptions;
+    @Mixin StreamOptions.Subject subjectOption;
 
     @Option(names = "--msg-id", paramLabel = "ID",
             description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
-                    + "duplicate window ([stream] duplicate_window_secs). {{Count}} is replaced as in MSG.")
+                    + "duplicate window ([stream] duplicate_window_secs). {{Count}} becomes the message's number "
+                    + "(with --count, or the line's number for stdin).")
     String msgId;
 
     @Option(names = "--count", paramLabel = "N",
             description = "Publish N messages; {{Count}} in MSG becomes the message number (default MSG: \"message {{Count}}\").")
-    Integer count;
+    Long count;
 
     @Option(names = "--size", paramLabel = "BYTES", description = "Publish generated bodies of BYTES bytes instead of MSG.")
-    Integer size;
+    Long size;
 
-    @Option(names = "--window", paramLabel = "N", defaultValue = "1000",
-            description = "With --count: at most N messages waiting for their PubAck (default: ${DEFAULT-VALUE}).")
-    int window;
+    @Option(names = "--file", paramLabel = "PATH",
+            description = "Publish the file's bytes, exactly, as one message (- reads stdin to its end); with --count, N times.")
+    String file;
 
-    @Option(names = "--sync", description = "With --count: wait for each PubAck before sending the next message.")
+    @Option(names = "--window", paramLabel = "N",
+            description = "With --count: at most N messages waiting for their PubAck (default: " + DEFAULT_WINDOW + ").")
+    Long window;
+
+    @Option(names = "--sync", description = "Wait for each PubAck before sending the next message (--count: "
+            + "one at a time; a single message and stdin lines always do).")
     boolean sync;
 
     @Option(names = "--core", description = "Publish with core NATS: no PubAck, so nothing confirms a stream stored it.")
     boolean core;
 
-    @Parameters(arity = "0..1", paramLabel = "MSG", description = "Message body (default: one message per stdin line).")
+    @Parameters(arity = "0..1", paramLabel = "MSG",
+            description = "Message body (default: one message per stdin line). For exact bytes use stdin or --file.")
     String message;
+
+    private final PubAcks acks = new PubAcks();
+    private StopSignal stop;
+    private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
+    private volatile long coreSent;      // --core: messages the server took (flushed)
+    private StdinLines stdin;            // null unless the bodies are stdin's lines
+    private String shownUrl;
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPub(), args));
@@ -146,14 +164,21 @@ public class JsPub implements Callable<Integer> {
         checkFlags();
         Config config = connection.load();
         boolean bulk = count != null || size != null;
-        List<String> bodies = bulk ? List.of() : message != null ? List.of(message) : readStdinLines();
+        if (!bulk && message == null && file == null) {
+            stdin = stdinLines();
+        }
         try (Connection nc = connection.open(config)) {
-            if (bulk) {
-                publishMany(nc, config.subject);
-            } else if (core) {
-                sendCore(nc, config.subject, bodies);
-            } else {
-                publishEach(nc, config.subject, bodies);
+            shownUrl = config.shownUrl();
+            // One at a time, nothing is in flight while stdin is read: the exit need not wait for more input.
+            stop = StopSignal.watch(GRACE, this::soFar).idleWhen(() -> !bulk && !inFlight);
+            try {
+                if (bulk) {
+                    publishMany(nc, config);
+                } else {
+                    publishSingly(nc, config);
+                }
+            } finally {
+                stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }
         }
         return 0;
@@ -163,155 +188,220 @@ public class JsPub implements Callable<Integer> {
         if (count != null && count < 1) {
             throw Exit.usage("--count must be at least 1, got %d", count);
         }
-        if (size != null && size < 0) {
-            throw Exit.usage("--size must be 0 or more bytes, got %d", size);
+        if (size != null && (size < 0 || size > Integer.MAX_VALUE)) {
+            throw Exit.usage("--size must be from 0 to the server's max_payload (bytes), got %d", size);
         }
-        if (size != null && message != null) {
-            throw Exit.usage("give MSG or --size, not both");
+        if (window != null && (window < 1 || window > MAX_WINDOW)) {
+            throw Exit.usage("--window must be from 1 to %d, got %d", MAX_WINDOW, window);
         }
-        if (window < 1) {
-            throw Exit.usage("--window must be at least 1, got %d", window);
+        int given = (message != null ? 1 : 0) + (size != null ? 1 : 0) + (file != null ? 1 : 0);
+        if (given > 1) {
+            throw Exit.usage("give one of MSG, --size and --file, not more");
         }
-        if (core && (count != null || size != null || msgId != null)) {
-            throw Exit.usage("--core sends single messages without JetStream: leave out --count, --size and --msg-id");
+        if (window != null && count == null && size == null) {
+            throw Exit.usage("--window goes with --count: a single message (or stdin line) always waits for its PubAck");
         }
-    }
-
-    /** A publish without a PubAck: no stream has the subject, or it may or may not be stored; says how many went before. */
-    private static LabException notConfirmed(IOException e, String subject, String body, int confirmed, int total) {
-        String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
-        if (JetStreamErrors.isNoResponders(e)) {
-            return JetStreamErrors.noStreamCaptures(subject, sofar);
+        if (window != null && sync) {
+            throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
         }
-        return Exit.failed("no PubAck for %s, so it may not be stored: %s%s", Output.quoted(body), e.getMessage(), sofar);
-    }
-
-    /** Core NATS: the server takes the bytes (flush proves that much) but nobody acknowledges storing them. */
-    private void sendCore(Connection nc, String subject, List<String> bodies) throws Exception {
-        for (String body : bodies) {
-            nc.publish(subject, withinMaxPayload(nc, body.getBytes(StandardCharsets.UTF_8)));
-        }
-        nc.flush(ACK_TIMEOUT);
-        for (String body : bodies) {
-            log.info("sent {} to subject {} with core NATS: no PubAck, so nothing confirms a stream stored it",
-                    Output.quoted(body), subject);
+        if (core && (count != null || size != null || msgId != null || window != null || sync)) {
+            throw Exit.usage("--core sends single messages without JetStream: leave out --count, --size, --msg-id, "
+                    + "--window and --sync");
         }
     }
 
-    // ------------------------------------------------------------------ bulk
+    // ------------------------------------------------------------ one at a time: MSG, --file, stdin lines
 
-    /** --count/--size: numbered or generated bodies through publishWithWindow, then the figures. */
-    private void publishMany(Connection nc, String subject) throws Exception {
-        int total = count == null ? 1 : count;
-        String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
-        byte[] generated = size == null ? null : generatedBody(size);
-        IntFunction<byte[]> body = n -> generated != null ? generated : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-        withinMaxPayload(nc, body.apply(total)); // the longest numbered body is the last one
-        IntFunction<PublishOptions> options = n -> msgId == null ? null
-                : PublishOptions.builder().messageId(numbered(msgId, n)).build();
-        BulkResult result = new BulkResult(total);
-        long start = System.nanoTime();
-        int sent;
-        try (Output.Progress progress = Output.Progress.start("confirmed", total, result.confirmed::get)) {
-            sent = publishWithWindow(nc.jetStream(), subject, total, sync ? 1 : window, body, options, result);
+    private void publishSingly(Connection nc, Config config) throws Exception {
+        Iterable<byte[]> bodies = stdin != null ? stdin : List.of(message != null
+                ? message.getBytes(StandardCharsets.UTF_8) : readFile(nc));
+        if (stdin != null) {
+            stdin.limit(nc.getServerInfo().getMaxPayload());
         }
-        report(result, total, sent, (System.nanoTime() - start) / 1e9, subject);
-    }
-
-    private void report(BulkResult result, int total, int sent, double seconds, String subject) {
-        long confirmed = result.confirmed.get();
-        if (confirmed == total) {
-            log.info("published {} to stream {} (seq {}-{}{}), each confirmed by a PubAck",
-                    Output.messages(total), result.stream.get(), result.firstSeq.get(),
-                    result.lastSeq.get(), result.duplicates.get() > 0 ? ", " + result.duplicates.get() + " duplicate=true" : "");
-            log.info(result.figures(seconds));
+        if (core) {
+            sendCore(nc, config.subject, bodies);
             return;
         }
-        Throwable error = result.error.get();
-        if (confirmed == 0 && error != null && JetStreamErrors.isNoResponders(error)) {
-            throw JetStreamErrors.noStreamCaptures(subject, "");
+        publishEach(nc, config.subject, bodies);
+        long published = acks.confirmed.get();
+        if (published > 1) {
+            Output.summary(log, acks.duplicates.get() == 0
+                    ? Output.messages(published) + " published, each confirmed by a PubAck"
+                    : String.format("%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
+                    Output.messages(published), published - acks.duplicates.get(), acks.duplicates.get()));
         }
-        long unanswered = sent - confirmed - result.refused.get();
-        throw Exit.failed("only %d of %d messages confirmed by a PubAck%s; %d not: %d refused, "
-                        + "%d sent without a PubAck (they may or may not be stored), %d never sent: %s",
-                confirmed, total, confirmed > 0 ? " (last stream seq " + result.lastSeq.get() + ")" : "",
-                total - confirmed, result.refused.get(), unanswered, total - sent, describe(error));
     }
 
-    /** A failed future's exception without the CompletionException or ExecutionException it may come wrapped in. */
-    private static Throwable unwrapped(Throwable error) {
-        boolean wrapper = error instanceof CompletionException || error instanceof ExecutionException;
-        return wrapper && error.getCause() != null ? error.getCause() : error;
+    /** Core NATS: the server takes the bytes (a flush proves that much) but nobody acknowledges storing them. */
+    private void sendCore(Connection nc, String subject, Iterable<byte[]> bodies) throws Exception {
+        for (byte[] body : bodies) {
+            sending(nc, body, null);
+            nc.publish(subject, body);
+            nc.flush(ACK_TIMEOUT);
+            coreSent++;
+            inFlight = false;
+            log.info("sent {} to subject {} with core NATS: no PubAck, so nothing confirms a stream stored it",
+                    shown(body), subject);
+            handedOn();
+        }
     }
 
-    private static String describe(Throwable error) {
-        Throwable cause = unwrapped(error);
-        if (cause == null) {
-            return "no PubAck within " + ACK_TIMEOUT.toSeconds() + "s";
+    /** Before each single publish: within max_payload with its headers, and no Ctrl-C yet (then it is not sent). */
+    private void sending(Connection nc, byte[] body, PublishOptions options) {
+        withinMaxPayload(nc, body.length, options, before());
+        inFlight = true; // before looking at the signal: the exit waits for it, or it is never sent
+        if (stop.requested()) {
+            inFlight = false;
+            stop.runEnded();
         }
-        if (cause instanceof JetStreamApiException api) {
-            return JetStreamErrors.refused(api);
-        }
-        if (cause instanceof CancellationException || cause instanceof IllegalStateException) {
-            return "the connection to the server was lost before their PubAcks came back";
-        }
-        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return text.lines().findFirst().orElse("");
+        acks.sent.incrementAndGet();
     }
 
-    /** What the PubAcks of a bulk run said, filled in by jnats' callback threads. */
-    static final class BulkResult {
-        final long[] latencyNanos;
-        final AtomicLong confirmed = new AtomicLong();
-        final AtomicLong refused = new AtomicLong();
-        final AtomicLong duplicates = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicLong firstSeq = new AtomicLong(Long.MAX_VALUE);
-        final AtomicLong lastSeq = new AtomicLong();
-        final AtomicReference<String> stream = new AtomicReference<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
-
-        BulkResult(int total) {
-            latencyNanos = new long[total];
-            Arrays.fill(latencyNanos, -1);
+    /** The line just printed reached stdout, or the run stops: nothing more is sent. */
+    private void handedOn() {
+        inFlight = false;
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar());
         }
+    }
 
-        void record(int index, PublishAck ack, Throwable failure, long nanos, int size) {
-            if (failure != null || ack == null) {
-                if (unwrapped(failure) instanceof JetStreamApiException) {
-                    refused.incrementAndGet(); // the server said no; anything else may still have been stored
-                }
-                error.compareAndSet(null, failure);
-                return;
+    /** The file's bytes, exactly, or one line saying why not (missing, a folder, over max_payload). */
+    private byte[] readFile(Connection nc) throws IOException {
+        long limit = nc.getServerInfo().getMaxPayload();
+        boolean fromStdin = file.equals("-");
+        Path path = Path.of(file);
+        if (!fromStdin && (!Files.exists(path) || Files.isDirectory(path))) {
+            throw Exit.usage("--file %s: %s", file, Files.isDirectory(path) ? "is a folder, not a file" : "not found");
+        }
+        try (InputStream in = fromStdin ? System.in : Files.newInputStream(path)) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1)); // never more than one too many
+            if (data.length > limit) {
+                throw Exit.usage("--file %s is over the server's max_payload of %d bytes: send less (or raise "
+                        + "max_payload in the server's config)", fromStdin ? "- (stdin)" : file, limit);
             }
-            latencyNanos[index] = nanos;
-            bytes.addAndGet(size);
-            stream.set(ack.getStream());
-            firstSeq.accumulateAndGet(ack.getSeqno(), Math::min);
-            lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
-            if (ack.isDuplicate()) {
-                duplicates.incrementAndGet();
-            }
-            confirmed.incrementAndGet();
-        }
-
-        String figures(double seconds) {
-            long[] sorted = Arrays.stream(latencyNanos).filter(n -> n >= 0).sorted().toArray();
-            return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
-                    Math.round(confirmed.get() / seconds), bytes.get() / seconds / 1e6, seconds,
-                    millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99));
-        }
-
-        private static String millis(long[] sorted, double quantile) {
-            long nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
-            return String.format("%.2f ms", nanos / 1e6);
+            return data;
         }
     }
 
-    // --------------------------------------------------------------- helpers
+    private StdinLines stdinLines() throws IOException {
+        if (System.console() != null) {
+            throw Exit.usage("no message given: run js-pub \"some text\", or pipe lines into it");
+        }
+        StdinLines lines = new StdinLines(System.in, this::soFar);
+        if (lines.empty()) { // waits for the first byte: an empty stdin is refused before connecting
+            throw Exit.usage("no message given and stdin was empty: run js-pub \"some text\"");
+        }
+        return lines;
+    }
 
-    private static String numbered(String template, int n) {
-        return template.replace(COUNT_PLACEHOLDER, Integer.toString(n));
+    // ------------------------------------------------------------ many: --count, --size
+
+    /** --count/--size: numbered, generated or file bodies through publishWithWindow, then the figures. */
+    private void publishMany(Connection nc, Config config) throws Exception {
+        long total = count == null ? 1 : count;
+        if (size != null) {
+            withinMaxPayload(nc, size, null, ""); // before allocating it
+        }
+        byte[] fixed = size != null ? generatedBody(size.intValue()) : file != null ? readFile(nc) : null;
+        String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
+        LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
+        LongFunction<PublishOptions> options = n -> msgId == null ? null
+                : PublishOptions.builder().messageId(numbered(msgId, n)).build();
+        withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
+        long start = System.nanoTime();
+        try (Output.Progress progress = Output.Progress.start("confirmed", total, acks.confirmed::get)) {
+            publishWithWindow(nc.jetStream(), config.subject, total, sync ? 1 : window == null ? DEFAULT_WINDOW
+                    : window.intValue(), body, options);
+        }
+        double seconds = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
+        if (stop.requested()) {
+            stop.runEnded(); // the exit says what was confirmed
+        }
+        if (acks.confirmed.get() == total) {
+            Output.summary(log, acks.allConfirmed(total));
+            log.info(acks.figures(seconds));
+            return;
+        }
+        throw shortfall(total, nc, config);
+    }
+
+    /** A bulk run that fell short: the counts, and why, with the exit code for that reason. */
+    private LabException shortfall(long total, Connection nc, Config config) {
+        Throwable error = acks.failure.get();
+        if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
+            return JetStreamErrors.noStreamCaptures(config.subject, "");
+        }
+        String counts = "only " + acks.shortfall(total);
+        JetStreamApiException refusal = JetStreamErrors.refusal(error);
+        if (refusal != null) {
+            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(refusal));
+        }
+        if (JetStreamErrors.isNoResponders(error)) {
+            return JetStreamErrors.noStreamCaptures(config.subject, " (was the stream deleted mid-run?): " + counts);
+        }
+        if (error instanceof CancellationException || error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
+            return JetStreamErrors.connectionLost(config.shownUrl(), counts);
+        }
+        return Exit.failed("%s: no PubAck within %ds", counts, ACK_TIMEOUT.toSeconds());
+    }
+
+    // ------------------------------------------------------------ how a run ended early
+
+    /** What this run did so far, for a line that ends it early. */
+    private String soFar() {
+        if (count != null || size != null) {
+            return "only " + acks.shortfall(count == null ? 1 : count);
+        }
+        if (core) {
+            return Output.messages(coreSent) + " sent with core NATS (no PubAcks)" + (stdin == null ? ""
+                    : "; the rest of stdin was not sent");
+        }
+        String line = Output.messages(acks.confirmed.get()) + " confirmed by a PubAck";
+        if (acks.refused.get() > 0) {
+            line += ", " + acks.refused.get() + " refused by the server";
+        }
+        if (acks.unanswered() > 0) {
+            line += ", " + acks.unanswered() + " sent without an answer (it may or may not be stored)";
+        }
+        return line + (stdin == null ? "" : "; the rest of stdin was not sent");
+    }
+
+    /** A single publish the server refused: not stored, in plain words. */
+    private LabException refusedOne(JetStreamApiException refused, byte[] body) {
+        acks.refused.incrementAndGet();
+        inFlight = false;
+        return Exit.failed("%s was refused %s%s", shown(body), JetStreamErrors.refusedPublish(refused), before());
+    }
+
+    /** A publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
+    private LabException notConfirmed(IOException e, Connection nc, String subject, byte[] body) {
+        inFlight = false;
+        if (JetStreamErrors.isNoResponders(e)) {
+            acks.refused.incrementAndGet(); // nobody took it: not stored
+            return JetStreamErrors.noStreamCaptures(subject, before());
+        }
+        String what = String.format("no PubAck for %s, so it may or may not be stored", shown(body));
+        if (!JetStreamErrors.answers(nc)) {
+            return JetStreamErrors.connectionLost(shownUrl, what + before());
+        }
+        String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");
+        return Exit.failed("%s: %s%s", what, text, before());
+    }
+
+    /** For a failure on one of stdin's lines: which line, and what went before it. */
+    private String before() {
+        return stdin == null ? "" : " (line " + stdin.number() + " of stdin; " + soFar() + ")";
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
+    private String shown(byte[] body) {
+        return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file) : Output.quoted(body);
+    }
+
+    private static String numbered(String template, long n) {
+        return template.replace(COUNT_PLACEHOLDER, Long.toString(n));
     }
 
     private static byte[] generatedBody(int size) {
@@ -322,25 +412,15 @@ public class JsPub implements Callable<Integer> {
         return body;
     }
 
-    /** The body, or one line saying it is over the server's limit (jnats would only throw). */
-    private static byte[] withinMaxPayload(Connection nc, byte[] data) {
+    /** One line when the message, with the headers its options add, is over the server's limit (jnats would only throw). */
+    private static void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
         long limit = nc.getServerInfo().getMaxPayload();
-        if (data.length > limit) {
-            throw Exit.usage("the message is %d bytes, over the server's max_payload of %d bytes: "
-                    + "send less (or raise max_payload in the server's config)", data.length, limit);
+        long headerBytes = options == null || options.getMessageId() == null ? 0
+                : new Headers().put("Nats-Msg-Id", options.getMessageId()).serializedLength();
+        if (bodyBytes + headerBytes > limit) {
+            throw Exit.usage("the message is %d bytes%s, over the server's max_payload of %d bytes: send less (or "
+                    + "raise max_payload in the server's config)%s", bodyBytes,
+                    headerBytes == 0 ? "" : " and its Nats-Msg-Id header " + headerBytes + " more", limit, before);
         }
-        return data;
-    }
-
-    private static List<String> readStdinLines() throws IOException {
-        if (System.console() != null) {
-            throw Exit.usage("no message given: run js-pub \"some text\", or pipe lines into it");
-        }
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        List<String> lines = in.lines().toList();
-        if (lines.isEmpty()) {
-            throw Exit.usage("no message given and stdin was empty: run js-pub \"some text\"");
-        }
-        return lines;
     }
 }

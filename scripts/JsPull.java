@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -14,9 +14,12 @@ import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
 import picocli.CommandLine.ArgGroup;
@@ -24,19 +27,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 @Command(name = "js-pull", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Pulls messages from the durable consumer and acks each one. A message counts",
                 "as processed only once the server confirms its ack; one that is never acked",
                 "is delivered again after the consumer's ack wait (at-least-once delivery).",
+                "A message is acked only after its line reached stdout: when stdout fails (a",
+                "closed pipe, a full disk) the run stops and the rest stays for redelivery.",
                 "Stops when no message arrives for [recv] wait_secs (or --wait)."},
         footer = {"", "Examples:",
                 "  js-pull",
@@ -51,21 +57,14 @@ public class JsPull implements Callable<Integer> {
     private static final Duration ACK_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     /** Pulls one message at a time, prints it, acks it, and says "acked" only once the server has the ack. */
-    int pullEach(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
-        Duration ackWait = consumer.getCachedConsumerInfo().getConsumerConfiguration().getAckWait();
-        Set<Long> seen = new HashSet<>(); // without acks the same messages come back: one round is enough
-        int handled = 0;
+    void pullEach(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
         Message msg;
-        while ((max == null || handled < max) && (msg = consumer.next(wait)) != null) { // null: none within wait
-            if (!seen.add(msg.metaData().streamSequence())) {
-                cameBack = true;
-                if (nak()) {
-                    nakNow(msg, nc); // this run is done with it
-                }
-                break;
+        while (wantMore() && (msg = consumer.next(wait)) != null) { // null: none arrived within the wait
+            if (cameBack(msg, nc)) {
+                break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
-            log.info("pulled message: {}{}", body(msg), deliveryNote(msg));
-            pretendToWork();
+            log.info("pulled message: {}{}", Output.quoted(msg.getData()), deliveryNote(msg));
+            handOn(); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
                 log.info("not acked: it comes back after the ack wait ({}s)", ackWait.toSeconds());
             } else if (nak()) {
@@ -75,45 +74,55 @@ public class JsPull implements Callable<Integer> {
                 msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
                 log.info("acked");
             }
-            handled++;
+            handled(msg, 1);
         }
-        return handled;
     }
 
     /**
-     * Batches: fetch up to `want` messages and ack each (acks are only queued), then flush: once the
-     * server answers the flush it has every ack of the batch, and only then do they count.
+     * Batches: fetch up to `want` messages and print each; then ack those whose lines stdout took:
+     * ack() only queues, so the last one is ackSync, and once the server confirms it, it has them all.
      */
-    int fetchAndAck(Connection nc, ConsumerContext consumer, int want, Duration wait) throws Exception {
-        int got = 0;
+    int fetchAndAck(ConsumerContext consumer, int want, Duration wait) throws Exception {
+        List<Message> batch = new ArrayList<>(want);
         FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(wait.toMillis()).build();
         try (FetchConsumer fetch = consumer.fetch(options)) {
             Message msg;
-            while ((msg = fetch.nextMessage()) != null) { // null: the batch is done, or expired
+            while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
                 if (!quiet) {
-                    log.info("pulled message: {}{}", body(msg), deliveryNote(msg));
+                    log.info("pulled message: {}{}", Output.quoted(msg.getData()), deliveryNote(msg));
                 }
-                msg.ack();
-                bytes += msg.getData() == null ? 0 : msg.getData().length;
-                got++;
+                inHand = batch.size() + 1;
+                pretendToWork();
+                if (!Stdout.written()) {
+                    break; // it and the rest of the batch stay unacked
+                }
+                batch.add(msg);
             }
+        } catch (InterruptedException signal) {
+            // Ctrl-C or SIGTERM: what was printed and worked on is acked below, the rest comes back
         }
-        if (got > 0) {
-            nc.flush(ACK_CONFIRM_TIMEOUT);
+        stop.interruptible(false);
+        for (int i = 0; i < batch.size() - 1; i++) {
+            batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
-        return got;
+        if (!batch.isEmpty()) {
+            batch.get(batch.size() - 1).ackSync(ACK_CONFIRM_TIMEOUT); // confirmed: so are all the acks before it
+        }
+        handled(batch);
+        return batch.size();
     }
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
-    int readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
+    void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
         OrderedConsumerContext reader = stream.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(subject));
-        int read = 0;
         Message msg;
-        while ((max == null || read < max) && (msg = reader.next(wait)) != null) {
-            log.info("pulled message: {} (stream seq {})", body(msg), msg.metaData().streamSequence());
-            read++;
+        while (wantMore() && (msg = reader.next(wait)) != null) {
+            if (!quiet) {
+                log.info("pulled message: {} (stream seq {})", Output.quoted(msg.getData()), msg.metaData().streamSequence());
+            }
+            handOn();
+            handled(msg, 1);
         }
-        return read;
     }
 
     @Mixin ConnectionOptions connection;
@@ -122,12 +131,12 @@ public class JsPull implements Callable<Integer> {
     @Mixin WaitOptions waitOptions;
 
     @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
-    Integer max;
+    Long max;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
-            description = "Fetch B messages per request, ack each, and confirm the acks once per batch "
+            description = "Fetch B messages per request, and ack those printed once per batch "
                     + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000).")
-    int batch;
+    long batch;
 
     @Option(names = "--quiet", description = "No line per message; just the summary with msgs/s and MB/s.")
     boolean quiet;
@@ -146,15 +155,24 @@ public class JsPull implements Callable<Integer> {
 
     @Option(names = "--ephemeral",
             description = "Read through a throw-away consumer from the stream's first message, without acks; "
-                    + "the durable consumer's position does not change.")
+                    + "the durable consumer's position does not change. --subject picks what it reads.")
     boolean ephemeral;
 
     @Option(names = "--work-ms", paramLabel = "MS",
-            description = "Pretend each message takes MS milliseconds of work before it is acked.")
+            description = "Pretend each message takes MS milliseconds of work before it is acked (in every mode).")
     long workMillis;
 
+    /** The longest --work-ms: an hour, far past any ack wait worth trying. */
+    private static final long MAX_WORK_MILLIS = 3_600_000;
+
+    private final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
+    private StopSignal stop;
+    private Duration ackWait = Duration.ZERO;
     private boolean cameBack;
+    private volatile long handled;   // printed and acked (or, with --no-ack/--nak/--ephemeral, printed)
+    private volatile long inHand;    // pulled (and maybe printed), not yet acked: they come back
     private long bytes;
+    private long waitStarted = System.nanoTime();
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -165,26 +183,36 @@ public class JsPull implements Callable<Integer> {
         checkFlags();
         Config config = connection.load();
         try (Connection nc = connection.open(config)) {
+            StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (ephemeral) {
-                int read = readOrdered(JetStreamErrors.streamContext(nc, config.stream, config.shownUrl()),
-                        config.subject, config.wait);
-                log.info("done: {} read through a throw-away consumer, no acks needed; durable consumer {} did not move",
-                        Output.messages(read), config.consumer);
-                return 0;
+                checkSubject(stream, config);
             }
-            ConsumerContext consumer = JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());
-            if (batch > 1 || quiet) {
-                pullInBatches(nc, consumer, config);
-                return 0;
+            ConsumerContext consumer = ephemeral ? null
+                    : JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());
+            if (consumer != null) {
+                checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
             }
-            int handled;
+            stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar);
+            long start = System.nanoTime();
             try {
-                handled = pullEach(nc, consumer, config.wait);
-            } catch (TimeoutException e) {
-                throw Exit.failed("the server did not confirm the ack within %ds: the message will be delivered again "
-                        + "after the ack wait (%ds)", ACK_CONFIRM_TIMEOUT.toSeconds(), ackWait(consumer).toSeconds());
+                if (ephemeral) {
+                    readOrdered(stream, config.subject, config.wait);
+                } else if (batch > 1 || quiet) {
+                    pullInBatches(nc, consumer, config.wait);
+                } else {
+                    pullEach(nc, consumer, config.wait);
+                }
+            } catch (InterruptedException e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+            } catch (JetStreamStatusCheckedException | IllegalStateException | IOException
+                     | TimeoutException e) { // IOException: a JetStream request without an answer
+                throw failure(e, nc, config);
+            } finally {
+                stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }
-            log.info(summary(handled, config));
+            Output.summary(log, summary(nc, config, (System.nanoTime() - start) / 1e9));
         }
         return 0;
     }
@@ -193,17 +221,24 @@ public class JsPull implements Callable<Integer> {
         if (max != null && max < 1) {
             throw Exit.usage("--max must be at least 1, got %d", max);
         }
+        if (batch < 1 || batch > Integer.MAX_VALUE) {
+            throw Exit.usage("--batch must be at least 1 (and at most the consumer's max ack pending), got %d", batch);
+        }
+        if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
+            throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+        }
         if (ephemeral && (noAck() || nak())) {
             throw Exit.usage("--ephemeral reads without acks: leave out --no-ack and --nak");
-        }
-        if (batch < 1) {
-            throw Exit.usage("--batch must be at least 1, got %d", batch);
         }
         if (batch > 1 && (noAck() || nak() || ephemeral)) {
             throw Exit.usage("--batch acks every message: leave out --no-ack, --nak and --ephemeral");
         }
-        if (workMillis < 0) {
-            throw Exit.usage("--work-ms must be 0 or more, got %d", workMillis);
+        if (quiet && (noAck() || nak())) {
+            throw Exit.usage("--quiet pulls and acks in batches: leave out --no-ack and --nak (or --quiet)");
+        }
+        if (streamOptions.subject.subject != null && !ephemeral) {
+            throw Exit.usage("--subject goes with --ephemeral: the durable consumer gets what js-bootstrap set it up "
+                    + "to get; leave out --subject, or add --ephemeral");
         }
     }
 
@@ -215,47 +250,96 @@ public class JsPull implements Callable<Integer> {
         return redelivery != null && redelivery.nak;
     }
 
-    /** --batch/--quiet: fetchAndAck until --max or until a batch comes back empty, then the figures. */
-    private void pullInBatches(Connection nc, ConsumerContext consumer, Config config) throws Exception {
-        long maxAckPending = consumer.getCachedConsumerInfo().getConsumerConfiguration().getMaxAckPending();
+    /** --ephemeral reads one subject: one the stream captures (the server refuses a reader on any other). */
+    private static void checkSubject(StreamContext stream, Config config) throws Exception {
+        List<String> subjects = stream.getStreamInfo().getConfiguration().getSubjects();
+        if (!Subjects.anyMatches(subjects, config.subject)) {
+            throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "
+                    + "use one of those with --subject", config.stream, config.subject, String.join(", ", subjects));
+        }
+    }
+
+    /** What the durable consumer must be for js-pull: a pull consumer, and a batch it will hand out in one go. */
+    private void checkConsumer(ConsumerConfiguration settings, Config config) {
+        if (settings.getDeliverSubject() != null) {
+            throw JetStreamErrors.pushConsumer(config.consumer, settings.getDeliverSubject());
+        }
+        long maxAckPending = settings.getMaxAckPending();
         if (maxAckPending > 0 && batch > maxAckPending) {
             throw Exit.usage("--batch %d is over consumer %s's max ack pending (%d): the server would hold the rest "
                     + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
         }
-        AtomicLong acked = new AtomicLong();
-        long start = System.nanoTime();
-        long end = 0;
-        try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, acked::get)) {
-            while (max == null || acked.get() < max) {
-                int got = fetchAndAck(nc, consumer, max == null ? batch : (int) Math.min(batch, max - acked.get()), config.wait);
-                if (got == 0) {
+        ackWait = settings.getAckWait();
+    }
+
+    // ------------------------------------------------------------ the loop's steps
+
+    /** Before each wait for a message: stdout still works, --max not reached, no Ctrl-C; the wait may be cut short by one. */
+    private boolean wantMore() {
+        if (!Stdout.written()) {
+            throw stdoutFailed();
+        }
+        waitStarted = System.nanoTime();
+        return (max == null || handled < max) && stop.interruptible(true);
+    }
+
+    /** A message is in hand: --work-ms, then its line must have reached stdout before anything acks it. */
+    private void handOn() throws InterruptedException {
+        inHand = 1;
+        pretendToWork(); // Ctrl-C during the work: it stays unacked
+        stop.interruptible(false); // from here to its ack nothing interrupts: the ack is confirmed or not, never cut off
+        if (!Stdout.written()) {
+            throw stdoutFailed();
+        }
+    }
+
+    private void handled(Message msg, int count) {
+        bytes += msg.getData() == null ? 0 : msg.getData().length;
+        handled += count;
+        inHand = 0;
+    }
+
+    private void handled(List<Message> batch) {
+        for (Message msg : batch) {
+            bytes += msg.getData() == null ? 0 : msg.getData().length;
+        }
+        handled += batch.size();
+        inHand = 0;
+    }
+
+    /** --no-ack and --nak: a message seen before has come back; a nak'd one is handed back at once. */
+    private boolean cameBack(Message msg, Connection nc) throws Exception {
+        if (!(noAck() || nak()) || seen.add(msg.metaData().streamSequence())) {
+            return false;
+        }
+        cameBack = true;
+        stop.interruptible(false);
+        if (nak()) {
+            nakNow(msg, nc); // this run is done with it
+        }
+        return true;
+    }
+
+    /** --batch/--quiet: fetchAndAck until --max, a signal, or a batch that comes back empty. */
+    private void pullInBatches(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
+        try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, () -> handled)) {
+            while (wantMore()) {
+                long want = max == null ? batch : Math.min(batch, max - handled);
+                int got = fetchAndAck(consumer, (int) want, wait);
+                if (got == 0 && Stdout.written() && !stop.requested()) {
                     break;
                 }
-                acked.addAndGet(got);
-                end = System.nanoTime();
-                if (!quiet) {
+                if (!quiet && got > 0) {
                     log.info("acked {}", Output.messages(got));
                 }
             }
         }
-        double seconds = Math.max(1e-9, (end - start) / 1e9);
-        String why = max != null && acked.get() == max ? "--max " + max : "none arrived in the last " + config.wait.toSeconds() + "s";
-        log.info("done: {} pulled and acked in batches of {} ({}): {} msgs/s, {} MB/s", Output.messages(acked.get()), batch,
-                why, String.format("%,.0f", acked.get() / seconds), String.format("%.1f", bytes / seconds / 1e6));
     }
 
     private void pretendToWork() throws InterruptedException {
         if (workMillis > 0) {
             Thread.sleep(workMillis);
         }
-    }
-
-    private static Duration ackWait(ConsumerContext consumer) {
-        return consumer.getCachedConsumerInfo().getConsumerConfiguration().getAckWait();
-    }
-
-    private static String body(Message msg) {
-        return Output.quoted(new String(msg.getData(), StandardCharsets.UTF_8));
     }
 
     private static String deliveryNote(Message msg) {
@@ -274,14 +358,93 @@ public class JsPull implements Callable<Integer> {
         }
     }
 
-    private String summary(int handled, Config config) {
-        String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
+    // ------------------------------------------------------------ how the run ended
+
+    /** The last line of a run that ended by itself: --max, messages coming back, or a quiet wait. */
+    private String summary(Connection nc, Config config, double seconds) throws Exception {
+        String why;
         if (max != null && handled == max) {
-            return "done: " + count + " (--max " + max + ")";
+            why = "--max " + max;
+        } else if (cameBack) {
+            why = "stopped when they came back";
+        } else {
+            why = quietWait(nc, config);
         }
-        if (cameBack) {
-            return "done: " + count + "; stopped when they came back";
+        if (ephemeral) {
+            return "done: " + Output.messages(handled) + " read through a throw-away consumer, no acks needed; durable "
+                    + "consumer " + config.consumer + " did not move";
         }
-        return "done: " + count + "; none arrived in the last " + config.wait.toSeconds() + "s";
+        String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
+        if (batch > 1 || quiet) {
+            return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, batch, why,
+                    handled / Math.max(seconds, 1e-9), bytes / Math.max(seconds, 1e-9) / 1e6);
+        }
+        return "done: " + count + (why.startsWith("--max") ? " (" + why + ")" : "; " + why);
+    }
+
+    /**
+     * No message came: "none arrived" only when the wait really passed with the connection up and
+     * the consumer and stream still there; otherwise the run failed, and says how.
+     */
+    private String quietWait(Connection nc, Config config) throws Exception {
+        double waited = (System.nanoTime() - waitStarted) / 1e9;
+        stillThere(nc, config);
+        if (waited + 0.05 >= config.wait.toSeconds()) {
+            return "none arrived in the last " + config.wait.toSeconds() + "s";
+        }
+        return String.format("the server ended the wait after %.1fs without a message", waited);
+    }
+
+    /** A failure mid-run, in the lab's words, with what the run did before it. */
+    private LabException failure(Exception e, Connection nc, Config config) throws Exception {
+        stillThere(nc, config); // gone: says which
+        if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
+            return JetStreamErrors.pullEnded(e, config.consumer, soFar(false));
+        }
+        if (e instanceof TimeoutException) {
+            return Exit.failed("the server did not confirm the ack within %ds: %s", ACK_CONFIRM_TIMEOUT.toSeconds(),
+                    soFar());
+        }
+        return Exit.failed("%s: %s", e.getMessage(), soFar());
+    }
+
+    /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
+    private void stillThere(Connection nc, Config config) throws Exception {
+        try {
+            if (JetStreamErrors.answers(nc)) {
+                JetStreamErrors.stillThere(nc, config.stream, ephemeral ? null : config.consumer, soFar(false));
+                return;
+            }
+        } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
+            if (JetStreamErrors.answers(nc)) {
+                throw Exit.failed("the server did not answer a JetStream request (%s): %s", noAnswer.getMessage(),
+                        soFar());
+            }
+        }
+        throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
+    }
+
+    private LabException stdoutFailed() {
+        return Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(),
+                soFar());
+    }
+
+    private String soFar() {
+        return soFar(true);
+    }
+
+    /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
+    private String soFar(boolean comesBack) {
+        String count = Output.messages(handled) + (quiet ? " pulled" : " printed");
+        String done = ephemeral ? count + " (no acks: the durable consumer did not move)"
+                : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked");
+        if (ephemeral || inHand == 0) {
+            return done;
+        }
+        if (!comesBack) {
+            return String.format("%s; %d pulled but not acked", done, inHand);
+        }
+        return String.format("%s; %d pulled but not acked: %s after the ack wait (%ds)", done, inHand,
+                inHand == 1 ? "it comes back" : "they come back", ackWait.toSeconds());
     }
 }

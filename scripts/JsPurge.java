@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java Config.java JetStreamErrors.java
-//SOURCES Output.java Exit.java Deletion.java
+//SOURCES Subjects.java Output.java Exit.java Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
 
@@ -105,7 +105,7 @@ public class JsPurge implements Callable<Integer> {
     public Integer call() throws Exception {
         checkFlags();
         Config config = connection.load();
-        String subject = streamOptions.subject != null ? config.subject : null;
+        String subject = streamOptions.subject.subject != null ? config.subject : null;
         String scope = scope(subject);
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
@@ -173,6 +173,9 @@ public class JsPurge implements Callable<Integer> {
 
     /** Counts what a purge would remove: the stream's own count, or a throw-away consumer's pending count. */
     private long countToPurge(JetStreamManagement jsm, String stream, String subject) throws Exception {
+        if (subject != null && !Subjects.anyMatches(jsm.getStreamInfo(stream).getConfiguration().getSubjects(), subject)) {
+            return 0; // the stream stores nothing on it (a counting consumer on it would be refused), as the purge finds
+        }
         long all = subject == null
                 ? jsm.getStreamInfo(stream).getStreamState().getMsgCount()
                 : pendingFrom(jsm, stream, subject, 1);

@@ -1,11 +1,18 @@
 // What the scripts print on the terminal: INFO lines like the lab's expected output, message
-// bodies in quotes, counts, and a progress line for long runs.
+// bodies in quotes (bytes that are not UTF-8 as escapes), counts, and a progress line for long runs.
 //DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES Stdout.java Exit.java
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -16,6 +23,7 @@ final class Output {
 
     /** A logger that prints like the lab's expected output: `INFO pulled message: "..."`, on stdout. */
     static Logger logger(Class<?> owner) {
+        Stdout.install(); // slf4j-simple prints to whatever System.out is at the time: the checked stream
         setDefault("org.slf4j.simpleLogger.logFile", "System.out");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "false");
@@ -32,8 +40,19 @@ final class Output {
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
     static void json(String text) {
         System.out.println(text);
-        if (System.out.checkError()) {
-            throw Exit.failed("could not write the answer to stdout");
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s): the JSON answer is lost", Stdout.problem());
+        }
+    }
+
+    /**
+     * A run's last line, on stdout like the others; when stdout cannot take it (closed pipe, full
+     * disk), the same line goes to stderr as the run's failure, so what the run did is never lost.
+     */
+    static void summary(Logger log, String line) {
+        log.info(line);
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s), so this went to stderr: %s", Stdout.problem(), line);
         }
     }
 
@@ -42,20 +61,67 @@ final class Output {
         return n == 1 ? "1 message" : n + " messages";
     }
 
-    /** A message body (or any value) as the lab prints it: in double quotes, with escapes. */
+    /**
+     * A value as the lab prints it: in double quotes, with escapes for quotes, backslashes and
+     * characters that do not show (controls, invisible formatting, U+FFFD), so different text never
+     * prints the same.
+     */
     static String quoted(String text) {
         StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
+        appendEscaped(out, text);
+        return out.append('"').toString();
+    }
+
+    /** A message body: UTF-8 text as quoted() prints it, and each byte that is not UTF-8 as \x{ff}. */
+    static String quoted(byte[] body) {
+        StringBuilder out = new StringBuilder("\"");
+        if (body == null) {
+            return out.append('"').toString();
+        }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer chars = CharBuffer.allocate(Math.max(16, body.length));
+        while (true) {
+            CoderResult result = utf8.decode(in, chars, true);
+            appendEscaped(out, chars.flip().toString());
+            chars.clear();
+            if (result.isError()) {
+                for (int i = 0; i < result.length(); i++) {
+                    out.append(String.format("\\x{%02x}", in.get() & 0xff));
+                }
+            } else if (result.isUnderflow()) {
+                break;
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static void appendEscaped(StringBuilder out, String text) {
+        text.codePoints().forEach(c -> {
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                default -> out.append(Character.isISOControl(c) ? String.format("\\u{%x}", (int) c) : String.valueOf(c));
+                default -> {
+                    if (shows(c)) {
+                        out.appendCodePoint(c);
+                    } else {
+                        out.append(String.format("\\u{%x}", c));
+                    }
+                }
             }
-        }
-        return out.append('"').toString();
+        });
+    }
+
+    /** False for what a terminal would not show as itself: controls, formatting marks, separators, U+FFFD. */
+    private static boolean shows(int c) {
+        int type = Character.getType(c);
+        return c != 0xFFFD && type != Character.CONTROL && type != Character.FORMAT && type != Character.UNASSIGNED
+                && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
+                && type != Character.SURROGATE && type != Character.PRIVATE_USE;
     }
 
     /**
@@ -75,7 +141,8 @@ final class Output {
                         long count = done.getAsLong();
                         double rate = count / seconds;
                         String eta = rate > 0 && total > 0 ? String.format(", ETA %.0fs", (total - count) / rate) : "";
-                        System.err.printf("\r%,d of %,d %s, %,.0f msgs/s%s   ", count, total, verb, rate, eta);
+                        String of = total > 0 ? String.format(" of %,d", total) : ""; // no total: no "of 0"
+                        System.err.printf("\r%,d%s %s, %,.0f msgs/s%s   ", count, of, verb, rate, eta);
                         Thread.sleep(500);
                     }
                 } catch (InterruptedException stopped) {

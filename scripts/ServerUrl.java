@@ -3,6 +3,9 @@
 // host (the name a TLS certificate must carry) and port; schemes that switch TLS checks off
 // (opentls://) and unknown ones are refused. Masking a URL's login is Secrets' job.
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

@@ -185,13 +185,13 @@ class BadInputTableTest extends WithServer {
     private static List<String> words(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
-        boolean quoted = false;
+        char quote = 0; // inside "..." or '...' (where a $ stays a $, as in a shell)
         boolean started = false;
         for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
+            if ((c == '"' || c == '\'') && (quote == 0 || quote == c)) {
+                quote = quote == 0 ? c : 0;
                 started = true;
-            } else if (c == ' ' && !quoted) {
+            } else if (c == ' ' && quote == 0) {
                 if (started) {
                     words.add(word.toString());
                 }

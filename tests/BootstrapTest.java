@@ -52,13 +52,13 @@ class BootstrapTest extends WithServer {
     }
 
     @Test
-    void changedSubjectAndAckWaitAreUpdatedInPlace() throws Exception {
+    void changedAckWaitAndDuplicateWindowAreUpdatedInPlace() throws Exception {
         bootstrap();
         publish("kept");
-        Run.Result result = ok(script("JsBootstrap", "--subject", "lab4.other",
-                "--lab-config", tomlFile("[consumer]\nack_wait_secs = 5\n")).go());
+        Run.Result result = ok(script("JsBootstrap", "--lab-config",
+                tomlFile("[consumer]\nack_wait_secs = 5\n[stream]\nduplicate_window_secs = 60\n")).go());
         assertEquals(List.of(
-                "INFO updated stream LAB4_STREAM: subjects [lab4.stream] -> [lab4.other]",
+                "INFO updated stream LAB4_STREAM: duplicate window 120s -> 60s",
                 "INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 5s"), result.outLines());
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
@@ -66,6 +66,62 @@ class BootstrapTest extends WithServer {
             assertEquals(Duration.ofSeconds(5),
                     jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration().getAckWait());
         }
+    }
+
+    @Test
+    void aStreamCapturingMoreSubjectsIsNeverNarrowedInPlace() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("LAB4_STREAM")
+                    .subjects("lab4.stream", "lab4.audit").storageType(StorageType.File).build());
+            nc.jetStream().publish("lab4.audit", "audit record".getBytes());
+        }
+        Run.Result refused = script("JsBootstrap").go();
+        assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+        assertEquals("ERROR stream LAB4_STREAM captures lab4.stream, lab4.audit, the lab only lab4.stream: js-bootstrap "
+                + "does not change a stream's subjects in place (publishing to lab4.audit would then fail); rerun with "
+                + "--recreate to delete it and create it for lab4.stream only (losing its 1 message), or use another "
+                + "--stream\n", refused.err());
+        try (Connection nc = connect()) {
+            StreamConfiguration stream = nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getConfiguration();
+            assertEquals(List.of("lab4.stream", "lab4.audit"), stream.getSubjects(), "left as it was");
+            nc.jetStream().publish("lab4.audit", "still captured".getBytes());
+        }
+    }
+
+    @Test
+    void aStreamForAnotherSubjectSaysWhatRecreateLoses() throws Exception {
+        bootstrap();
+        publish("kept");
+        Run.Result refused = script("JsBootstrap", "--subject", "lab4.other").go();
+        assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+        assertEquals("ERROR stream LAB4_STREAM captures lab4.stream, not the lab's lab4.other: js-bootstrap does not "
+                + "change a stream's subjects in place (publishing to lab4.stream would then fail); rerun with "
+                + "--recreate to delete it and create it for lab4.other only (losing its 1 message), or use another "
+                + "--stream\n", refused.err());
+
+        Run.Result recreated = ok(script("JsBootstrap", "--subject", "lab4.other", "--recreate").go());
+        assertEquals("INFO recreated stream LAB4_STREAM (subjects: lab4.other, storage: file); its 1 message went "
+                + "with the old one", recreated.outLines().get(0));
+    }
+
+    @Test
+    void aConsumerWhoseFilterMissesTheLabsSubjectIsNotUnchanged() throws Exception {
+        // What an in-place narrowing of the stream (as js-bootstrap once did) leaves behind.
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("LAB4_STREAM").subjects("lab4.stream", "lab4.old").build());
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
+                    .ackPolicy(AckPolicy.Explicit).filterSubject("lab4.old").build());
+            jsm.updateStream(StreamConfiguration.builder().name("LAB4_STREAM").subjects("lab4.stream").build());
+        }
+        Run.Result refused = script("JsBootstrap").go();
+        assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+        assertEquals("ERROR consumer LAB4_CONSUMER exists with filter subject lab4.old (so it never gets what the lab "
+                + "publishes to lab4.stream), which cannot change in place: rerun with --recreate to delete and "
+                + "recreate it (the stream keeps its messages, but the new consumer starts from the stream's first "
+                + "message)\n", refused.err());
+        Run.Result recreated = ok(script("JsBootstrap", "--recreate").go());
+        assertTrue(recreated.out().contains("INFO recreated consumer LAB4_CONSUMER"), recreated.toString());
     }
 
     /** Storage cannot change in place: refused, then --recreate remakes the stream and the consumer that went with it. */
@@ -82,7 +138,8 @@ class BootstrapTest extends WithServer {
 
         Run.Result recreated = bootstrap("--lab-config", memory, "--recreate");
         assertEquals(List.of(
-                "INFO recreated stream LAB4_STREAM (subjects: lab4.stream, storage: memory)",
+                "INFO recreated stream LAB4_STREAM (subjects: lab4.stream, storage: memory); its 1 message went with "
+                        + "the old one",
                 "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), recreated.outLines());
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
@@ -112,8 +169,8 @@ class BootstrapTest extends WithServer {
         Run.Result refused = script("JsBootstrap").go();
         assertEquals(Exit.FAILED, refused.exit());
         assertEquals("ERROR consumer LAB4_CONSUMER exists with a different ack policy (none, the lab needs explicit), "
-                + "which cannot change in place: rerun with --recreate to delete and recreate it "
-                + "(the stream keeps its messages)\n", refused.err());
+                + "which cannot change in place: rerun with --recreate to delete and recreate it (the stream keeps its "
+                + "messages, but the new consumer starts from the stream's first message)\n", refused.err());
 
         bootstrap("--recreate");
         try (Connection nc = connect()) {

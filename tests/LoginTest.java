@@ -326,14 +326,16 @@ class LoginTest extends WithSecured {
         List<String> common = new ArrayList<>(flags);
         common.addAll(List.of("--stream", stream, "--subject", "lab4." + stream));
         ok(run("JsBootstrap", common, env));
-        List<String> pub = new ArrayList<>(common);
-        pub.add("secured hello");
+        List<String> info = new ArrayList<>(flags); // js-info names the stream, never the subject
+        info.addAll(List.of("--stream", stream));
+        List<String> pub = new ArrayList<>(flags); // js-pub names the subject, never the stream
+        pub.addAll(List.of("--subject", "lab4." + stream, "secured hello"));
         assertTrue(ok(run("JsPub", pub, env)).out().startsWith("INFO published \"secured hello\" to stream " + stream));
-        List<String> pull = new ArrayList<>(common);
+        List<String> pull = new ArrayList<>(info); // the durable consumer gets what js-bootstrap set it up for
         pull.addAll(List.of("--max", "1"));
         assertEquals("INFO pulled message: \"secured hello\"", ok(run("JsPull", pull, env)).outLines().get(0));
-        assertTrue(ok(run("JsInfo", common, env)).out().contains("ack floor:      stream seq 1"));
-        List<String> json = new ArrayList<>(common);
+        assertTrue(ok(run("JsInfo", info, env)).out().contains("ack floor:      stream seq 1"));
+        List<String> json = new ArrayList<>(info);
         json.add("--json");
         assertTrue(ok(run("JsInfo", json, env)).out().startsWith("{\"stream\":{"), "and no secret in the raw info");
         assertTrue(ok(run("JsPurge", common, env)).out().startsWith("INFO purged 1 message from stream " + stream));

@@ -149,8 +149,11 @@ class PubTest extends WithServer {
         bootstrap();
         ok(script("JsPub", "--count", "3", "--msg-id", "order-{{Count}}").go());
         Run.Result rerun = ok(script("JsPub", "--count", "3", "--msg-id", "order-{{Count}}").go());
-        assertEquals("INFO published 3 messages to stream LAB4_STREAM (seq 1-3, 3 duplicate=true), each confirmed "
-                + "by a PubAck", rerun.outLines().get(0));
+        assertEquals("INFO stored nothing new: all 3 messages were duplicate=true (stream LAB4_STREAM already had their "
+                + "Nats-Msg-Id within its duplicate window), each confirmed by a PubAck", rerun.outLines().get(0));
+        Run.Result partly = ok(script("JsPub", "--count", "5", "--msg-id", "order-{{Count}}").go());
+        assertEquals("INFO published 5 messages to stream LAB4_STREAM, each confirmed by a PubAck: 2 stored (seq 4-5), 3 "
+                + "duplicate=true (already stored, not stored again)", partly.outLines().get(0));
     }
 
     @Test

@@ -3,10 +3,14 @@
 import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PullTest extends WithServer {
     @Test
@@ -103,5 +107,17 @@ class PullTest extends WithServer {
         Run.Result result = script("JsPull").go();
         assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("ERROR stream LAB4_STREAM not found at " + server.url() + ": run js-bootstrap first\n", result.err());
+    }
+
+    /** Without --max there is no total: the progress line counts, and never says "of 0". */
+    @Test
+    void progressWithoutMaxNeverSaysOfZero() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) to give the run a terminal");
+        bootstrap();
+        ok(script("JsPub", "--count", "5").go());
+        String run = Run.script("JsPull", "--quiet", "--wait", "4").shellLine(); // the last wait keeps it going past 2 s
+        Run.Result result = ok(Run.command("script", "-qec", run, "/dev/null").env("NATS_URL", server.url()).go());
+        assertTrue(result.out().contains("\r5 acked, "), result.out());
+        assertFalse(result.out().contains(" of 0"), result.out());
     }
 }

@@ -61,6 +61,18 @@ class PurgeTest extends WithServer {
         }
     }
 
+    /** A subject the stream does not capture: the dry run and the purge agree that nothing goes. */
+    @Test
+    void aSubjectTheStreamDoesNotCaptureIsNothingToPurgeInBothModes() throws Exception {
+        bootstrap();
+        publish("kept");
+        assertEquals("INFO dry run: would purge 0 messages from stream LAB4_STREAM (subject lab4.nothing); nothing was "
+                + "removed\n", ok(script("JsPurge", "--subject", "lab4.nothing", "--dry-run").go()).out());
+        assertEquals("INFO purged 0 messages from stream LAB4_STREAM (subject lab4.nothing)\n",
+                ok(script("JsPurge", "--subject", "lab4.nothing").go()).out());
+        assertEquals(Map.of("lab4.stream", 1L), subjectCounts());
+    }
+
     private static Map<String, Long> subjectCounts() throws Exception {
         try (Connection nc = connect()) {
             StreamState state = nc.jetStreamManagement()

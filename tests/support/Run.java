@@ -20,7 +20,8 @@ public final class Run {
     private final List<String> command = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private Path dir;
-    private String stdin = "";
+    private byte[] stdin = new byte[0];
+    private boolean keepStdinOpen;
     private long timeoutSeconds = 120;
 
     record Result(int exit, String out, String err) {
@@ -44,6 +45,17 @@ public final class Run {
                 "-Djava.io.tmpdir=" + Sandbox.root(), "-cp", System.getProperty("java.class.path"), mainClass));
         run.command.addAll(List.of(args));
         return run;
+    }
+
+    /**
+     * Runs the command with SIGINT at its default, as Ctrl-C finds a program in a terminal: a
+     * background job of a non-interactive shell (nohup, `make test &`) starts with SIGINT ignored,
+     * which its children inherit and the JVM then keeps. perl (part of every Debian) resets it and
+     * execs the command, so the pid stays the command's.
+     */
+    Run withSigintAtDefault() {
+        command.addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"cannot run $ARGV[0]: $!\\n\""));
+        return this;
     }
 
     static Run command(String... command) {
@@ -81,7 +93,18 @@ public final class Run {
     }
 
     Run stdin(String text) {
-        this.stdin = text;
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Exactly these bytes on stdin. */
+    Run stdin(byte[] bytes) {
+        this.stdin = bytes;
+        return this;
+    }
+
+    /** Leaves stdin open after the stdin() bytes, for Started.stdin() to write more and close it. */
+    Run keepStdinOpen() {
+        this.keepStdinOpen = true;
         return this;
     }
 
@@ -110,11 +133,19 @@ public final class Run {
         Started started = new Started(out, err, dir == null ? work : null);
         try {
             started.process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            started.process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            started.process.getOutputStream().close();
         } catch (Exception e) {
             started.close();
             throw e;
+        }
+        try {
+            started.process.getOutputStream().write(stdin);
+            if (keepStdinOpen) {
+                started.process.getOutputStream().flush();
+            } else {
+                started.process.getOutputStream().close();
+            }
+        } catch (IOException stoppedReading) {
+            // the command ended, or stopped reading, before taking all of stdin: its output says why
         }
         return started;
     }
@@ -141,6 +172,21 @@ public final class Run {
                 }
                 Thread.sleep(20);
             }
+        }
+
+        /** The process's stdin, when keepStdinOpen() left it open. */
+        java.io.OutputStream stdin() {
+            return process.getOutputStream();
+        }
+
+        /** What it printed on stdout so far. */
+        String outSoFar() throws IOException {
+            return Files.readString(out);
+        }
+
+        /** Sends a signal (INT, TERM) to the process itself, as Ctrl-C or kill would. */
+        void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
         }
 
         boolean running() {

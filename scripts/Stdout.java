@@ -1,0 +1,72 @@
+// Standard output that tells when a write failed. Java's System.out swallows write errors: after a
+// closed pipe (`js-pull | head -1`) or a full disk every println silently does nothing, so a script
+// that trusted it would ack messages nobody received. Here every byte goes straight to file
+// descriptor 1, as UTF-8, and the first failure is kept.
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+final class Stdout {
+    private static Checked checked;
+
+    private Stdout() {
+    }
+
+    /** Puts the checked stream in place of System.out, once; later calls do nothing. */
+    static synchronized void install() {
+        if (checked == null) {
+            checked = new Checked(new FileOutputStream(FileDescriptor.out));
+            System.setOut(new PrintStream(checked, true, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Flushes, and says whether every line printed so far reached stdout: the OS took it (a pipe's
+     * reader or the file). False after a closed pipe, a full disk, a closed descriptor.
+     */
+    static boolean written() {
+        install();
+        System.out.flush();
+        return checked.failure == null;
+    }
+
+    /** Why stdout failed, in the OS's words ("Broken pipe", "No space left on device"); null while it works. */
+    static String problem() {
+        install();
+        System.out.flush();
+        IOException failure = checked.failure;
+        return failure == null ? null : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+
+    /** Writes through, and keeps the first IOException (PrintStream only sets a flag, and forgets why). */
+    private static final class Checked extends OutputStream {
+        private final OutputStream out;
+        private volatile IOException failure;
+
+        Checked(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (failure != null) {
+                throw failure; // once broken, stays broken: nothing later counts as written
+            }
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+// Ctrl-C or SIGTERM in the middle of a run: the run stops at a safe point (nothing new is sent or
+// fetched, what is in flight settles) and still says what it did before the JVM exits, with 130
+// after Ctrl-C (SIGINT) and 143 after SIGTERM. A shutdown hook does it: it runs on both signals.
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+final class StopSignal {
+    private final Thread main = Thread.currentThread();
+    private final Duration grace;
+    private final Supplier<String> summary;
+    private BooleanSupplier idle = () -> false;
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private volatile boolean requested;
+    private volatile boolean over;
+    private boolean interruptible; // guarded by this: the main thread is in a wait a signal may cut short
+
+    private StopSignal(Duration grace, Supplier<String> summary) {
+        this.grace = grace;
+        this.summary = summary;
+    }
+
+    /**
+     * From now on a signal asks the run to stop. The run then settles within the grace period and
+     * the summary (read after that) is printed on stderr.
+     */
+    static StopSignal watch(Duration grace, Supplier<String> summary) {
+        StopSignal stop = new StopSignal(grace, summary);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::onExit, "stop-signal"));
+        return stop;
+    }
+
+    /**
+     * The run is idle when nothing is in flight (reading stdin, say, which no interrupt ends): then
+     * the exit need not wait for it. Check requested() after marking something in flight, before sending it.
+     */
+    StopSignal idleWhen(BooleanSupplier idle) {
+        this.idle = idle;
+        return this;
+    }
+
+    /** True once a signal asked the run to stop: send or fetch nothing new. */
+    boolean requested() {
+        return requested;
+    }
+
+    /**
+     * On: the main thread enters a wait (for a message, or --work-ms) that a signal interrupts;
+     * returns false when a signal came already, so the run does not start waiting. Off: from here
+     * on nothing interrupts it (an ack waiting for its confirmation), and a pending interrupt is cleared.
+     */
+    synchronized boolean interruptible(boolean on) {
+        interruptible = on && !requested;
+        if (!on) {
+            Thread.interrupted();
+        }
+        return !requested;
+    }
+
+    /**
+     * Where the run ends, in a finally block: after a signal, this hands over to the exit, which
+     * prints the summary, and never returns; otherwise the run said what it did itself.
+     */
+    void runEnded() {
+        if (requested) {
+            settled.countDown();
+            while (true) {
+                LockSupport.park(); // the JVM is exiting: it ends this thread
+            }
+        }
+        over = true;
+    }
+
+    private void onExit() {
+        if (over) {
+            return; // a normal exit: the run has said what it did
+        }
+        synchronized (this) {
+            requested = true;
+            if (interruptible) {
+                main.interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (!settled.await(10, TimeUnit.MILLISECONDS) && !idle.getAsBoolean() && System.nanoTime() < deadline) {
+                // the run finishes what is in flight
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.flush();
+        System.err.println("ERROR interrupted: " + summary.get());
+        System.err.flush();
+    }
+}

@@ -1,0 +1,103 @@
+// Bodies are bytes: stdin lines are split on \n only and stored exactly as they came (invalid
+// UTF-8 and \r included), each sent as soon as it is read; --file sends a file (or stdin) as one
+// message byte for byte; js-pull prints bodies so that different bytes never print the same.
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BytesTest extends WithServer {
+    @Test
+    void stdinLinesAreStoredByteForByte() throws Exception {
+        bootstrap();
+        byte[] input = bytes("one\r\n", new byte[] {'t', 'w', (byte) 0xff, 'o', '\n'}, "\n", "café\n", "lone\rcr\n", "last");
+        Run.Result result = ok(script("JsPub").stdin(input).go());
+
+        List<byte[]> stored = StoredMessages.bytesIn(server);
+        assertEquals(6, stored.size(), result.toString());
+        assertArrayEquals(bytes("one\r"), stored.get(0), "a \\r stays: lines end at \\n only");
+        assertArrayEquals(new byte[] {'t', 'w', (byte) 0xff, 'o'}, stored.get(1), "invalid UTF-8 is kept, not replaced");
+        assertArrayEquals(new byte[0], stored.get(2));
+        assertArrayEquals(bytes("café"), stored.get(3));
+        assertArrayEquals(bytes("lone\rcr"), stored.get(4), "a lone \\r does not split");
+        assertArrayEquals(bytes("last"), stored.get(5), "the last line needs no \\n");
+        assertEquals("INFO published \"tw\\x{ff}o\" to stream LAB4_STREAM (seq 2)", result.outLines().get(1));
+    }
+
+    @Test
+    void eachLineIsSentAsSoonAsItIsRead() throws Exception {
+        bootstrap();
+        Run.Started pub = script("JsPub").stdin("first\n").keepStdinOpen().start();
+        pub.awaitOut("INFO published \"first\" to stream LAB4_STREAM (seq 1)"); // stdin is still open
+        assertEquals(List.of("first"), StoredMessages.in(server));
+        pub.stdin().write("second\n".getBytes(StandardCharsets.UTF_8));
+        pub.stdin().close();
+        ok(pub.finish());
+        assertEquals(List.of("first", "second"), StoredMessages.in(server));
+    }
+
+    @Test
+    void aFileIsOneMessageByteForByte() throws Exception {
+        bootstrap();
+        byte[] data = new byte[100_000];
+        new Random(7).nextBytes(data); // \n, \r, 0 and invalid UTF-8 among them
+        Path file = Files.createTempFile("lab-body-", ".bin");
+        try {
+            Files.write(file, data);
+            Run.Result result = ok(script("JsPub", "--file", file.toString()).go());
+            assertEquals("INFO published 100000 bytes from " + file + " to stream LAB4_STREAM (seq 1)\n", result.out());
+            ok(script("JsPub", "--file", "-").stdin(data).go());
+            List<byte[]> stored = StoredMessages.bytesIn(server);
+            assertEquals(2, stored.size());
+            assertArrayEquals(data, stored.get(0));
+            assertArrayEquals(data, stored.get(1), "--file - reads stdin as one message");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void differentBytesNeverPrintTheSame() throws Exception {
+        bootstrap();
+        for (byte[] body : List.of(new byte[] {(byte) 0xff}, bytes("\uFFFD"), bytes("\\x{ff}"), bytes("?"),
+                new byte[] {(byte) 0xc3}, bytes("a\u200Bb"), bytes("ab"))) {
+            ok(script("JsPub", "--file", "-").stdin(body).go());
+        }
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
+        List<String> lines = pulled.outLines().stream().filter(line -> line.startsWith("INFO pulled")).toList();
+        assertEquals(List.of(
+                "INFO pulled message: \"\\x{ff}\"",
+                "INFO pulled message: \"\\u{fffd}\"",
+                "INFO pulled message: \"\\\\x{ff}\"",
+                "INFO pulled message: \"?\"",
+                "INFO pulled message: \"\\x{c3}\"",
+                "INFO pulled message: \"a\\u{200b}b\"",
+                "INFO pulled message: \"ab\""), lines);
+        assertTrue(pulled.out().indexOf('\uFFFD') < 0, "never U+FFFD on the way out");
+    }
+
+    @Test
+    void nonAsciiPrintsAsUtf8WhateverTheLocale() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--file", "-").stdin("ünïcødé ✓").go());
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").env("LANG", "C").env("LC_ALL", "C").go());
+        assertEquals("INFO pulled message: \"ünïcødé ✓\"", pulled.outLines().get(0));
+    }
+
+    private static byte[] bytes(Object... parts) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object part : parts) {
+            out.write(part instanceof byte[] raw ? raw : ((String) part).getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,154 @@
+// "None arrived" only when the wait really passed with the connection up: a server restarted or
+// killed mid-run, a consumer or stream deleted mid-run, each is named as what it is, with what the
+// run did before it, and a non-zero exit. Each test has its own nats-server (it restarts it).
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LostConnectionTest {
+    private NatsServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = NatsServer.startWithJetStream();
+        server.resetToLabStream();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void aServerRestartMidPullIsALostConnectionNotAnIdleStream() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "50000", "--size", "16").go());
+        Run.Started pull = script("JsPull", "--count", "50000", "--batch", "20", "--quiet", "--wait", "20").start();
+        awaitAckedAtLeast(1_000);
+        server.restart();
+        Run.Result result = pull.finish();
+
+        long acked = lostAfter(result);
+        long floor = server.labConsumer().getAckFloor().getStreamSequence();
+        assertTrue(floor >= acked && floor <= acked + 20, "reported " + acked + ", the server has " + floor);
+        assertFalse(result.err().contains("none arrived") || result.out().contains("none arrived"), result.toString());
+    }
+
+    @Test
+    void aServerKilledMidPullOneAtATimeIsALostConnection() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "20").go());
+        Run.Started pull = script("JsPull", "--work-ms", "200", "--wait", "20").start();
+        pull.awaitOut("INFO pulled message: \"message 3\"");
+        server.kill9();
+        Run.Result result = pull.finish();
+        assertTrue(lostAfter(result) >= 2, result.toString()); // after a kill -9 the server may have lost acks: not ours to check
+    }
+
+    @Test
+    void aConsumerDeletedMidRunIsNamed() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "20").go());
+        Run.Started pull = script("JsPull", "--work-ms", "300", "--wait", "10").start();
+        pull.awaitOut("INFO pulled message: \"message 3\"");
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().matches("ERROR consumer LAB4_CONSUMER was deleted during the run: \\d+ messages? printed "
+                + "and acked(; 1 pulled but not acked)?; run js-bootstrap to create it again\n"), result.err());
+    }
+
+    @Test
+    void aConsumerDeletedWhileTheRunWaitsIsNotAQuietWait() throws Exception {
+        Run.Started pull = script("JsPull", "--wait", "15").start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (server.labConsumer().getNumWaiting() == 0) { // until its pull request waits on the server
+            assertTrue(System.nanoTime() < deadline, "js-pull never asked for a message");
+            Thread.sleep(20);
+        }
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertEquals("ERROR consumer LAB4_CONSUMER was deleted during the run: 0 messages printed and acked; run "
+                + "js-bootstrap to create it again\n", result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void aStreamDeletedMidBatchIsNamed() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "40").go());
+        Run.Started pull = script("JsPull", "--work-ms", "100", "--batch", "5", "--wait", "10").start();
+        pull.awaitOut("INFO acked 5 messages");
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteStream("LAB4_STREAM");
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR stream LAB4_STREAM was deleted during the run (and consumer "
+                + "LAB4_CONSUMER with it): "), result.err());
+        assertTrue(result.err().endsWith("; run js-bootstrap to create it again\n"), result.err());
+    }
+
+    @Test
+    void aStreamDeletedUnderAnEphemeralReaderIsNamed() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "3").go());
+        Run.Started pull = script("JsPull", "--ephemeral", "--wait", "15").start();
+        pull.awaitOut("INFO pulled message: \"message 3\"");
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteStream("LAB4_STREAM");
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertEquals("ERROR stream LAB4_STREAM was deleted during the run: 3 messages printed (no acks: the durable "
+                + "consumer did not move); run js-bootstrap to create it again\n", result.err());
+    }
+
+    @Test
+    void aPushConsumerIsRefusedInTheLabsWords() throws Exception {
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration
+                    .builder().durable("PUSHY").deliverSubject("pushy.inbox").build());
+        }
+        Run.Result result = script("JsPull", "--consumer", "PUSHY").go();
+        assertEquals(Exit.FAILED, result.exit(), result.toString());
+        assertEquals("ERROR consumer PUSHY is a push consumer (it delivers to subject pushy.inbox), and js-pull needs a "
+                + "pull consumer: use another --consumer, or rerun js-bootstrap --recreate to make it a pull consumer\n",
+                result.err());
+    }
+
+    /** The count of "lost the connection ... : N messages pulled|printed and acked", after checking exit 4. */
+    private long lostAfter(Run.Result result) {
+        assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+        Matcher m = Pattern.compile("ERROR lost the connection to the server at " + Pattern.quote(server.url())
+                + " mid-run \\(it stopped or restarted, or the network dropped\\): (\\d+) messages? (pulled|printed) "
+                + "and acked.*\n").matcher(result.err());
+        assertTrue(m.matches(), result.toString());
+        return Long.parseLong(m.group(1));
+    }
+
+    private void awaitAckedAtLeast(long acked) throws Exception {
+        try (Connection nc = server.connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getAckFloor().getStreamSequence() < acked) {
+                assertTrue(System.nanoTime() < deadline, "the puller never got going");
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private Run script(String mainClass, String... args) {
+        return Run.script(mainClass, args).server(server);
+    }
+}

@@ -1,0 +1,121 @@
+// Nothing acked that nobody saw: when stdout fails (a reader that went away, a full disk) js-pull
+// stops before acking the message whose line did not get out, says how many were printed and
+// acked, and exits 6; the server's consumer agrees. Real pipes through bash, and /dev/full.
+
+import io.nats.client.api.ConsumerInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class StdoutTest extends WithServer {
+    private static final Pattern STOPPED = Pattern.compile(
+            "ERROR stdout could not be written \\((Broken pipe|No space left on device)\\), so the run stopped: "
+                    + "(\\d+) messages? (printed|pulled) and (acked|not acked|nak'd).*");
+
+    @Test
+    void headOneAcksOnlyWhatItPrinted() throws Exception {
+        bootstrapWith(50);
+        Run.Result result = piped("JsPull --wait 1", "head -1");
+        assertEquals("INFO pulled message: \"message 1\"\n", result.out());
+        long acked = stoppedAfter(result, "Broken pipe");
+        assertTrue(acked >= 1 && acked < 50, "acked " + acked + " of 50 although head read one line: " + result);
+        assertServerAcked(acked, 50);
+    }
+
+    @Test
+    void aReaderGoneBeforeTheFirstLineGetsNothingAcked() throws Exception {
+        bootstrapWith(5);
+        Run.Result result = piped("JsPull --wait 1", "true");
+        assertEquals(0, stoppedAfter(result, "Broken pipe"), result.toString());
+        assertServerAcked(0, 5);
+    }
+
+    @Test
+    void aFullDiskGetsNothingAckedInAnyMode() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        for (String mode : new String[] {"", "--batch 3", "--work-ms 1", "--no-ack", "--nak"}) {
+            bootstrapWith(5);
+            Run.Result result = piped("JsPull --wait 1 " + mode, null);
+            assertEquals(0, stoppedAfter(result, "No space left on device"), mode + ": " + result);
+            ConsumerInfo consumer = server.labConsumer();
+            assertEquals(0, consumer.getAckFloor().getStreamSequence(), mode + ": nothing acked");
+            assertTrue(consumer.getNumPending() + consumer.getNumAckPending() == 5, mode + ": all five come back");
+        }
+    }
+
+    @Test
+    void batchesAckOnlyTheLinesThatGotOut() throws Exception {
+        bootstrapWith(20_000); // far more than a pipe holds, so head's exit is met mid-run
+        Run.Result result = piped("JsPull --wait 1 --batch 500", "head -1");
+        long acked = stoppedAfter(result, "Broken pipe");
+        assertTrue(acked < 20_000, result.toString());
+        assertServerAcked(acked, 20_000);
+    }
+
+    @Test
+    void ephemeralStopsAtTheFirstLineThatDoesNotGetOut() throws Exception {
+        bootstrapWith(5);
+        Run.Result result = piped("JsPull --wait 1 --ephemeral", "true");
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (Broken pipe), so the run stopped: 0 messages printed (no acks: "
+                + "the durable consumer did not move)\n", result.err());
+    }
+
+    @Test
+    void quietAcksWhatItPulledAndPutsItsSummaryOnStderrWhenStdoutFails() throws Exception {
+        // --quiet prints no message, so none waits for stdout; the summary is all it has to say,
+        // and it goes to stderr instead, with exit 6.
+        bootstrapWith(5);
+        Run.Result result = piped("JsPull --wait 1 --quiet", null);
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR stdout could not be written (No space left on device), so this went "
+                + "to stderr: done: 5 messages pulled and acked in batches of 1 (none arrived in the last 1s): "), result.err());
+        assertServerAcked(5, 5);
+    }
+
+    @Test
+    void stdinLinesStopAtTheFirstLineThatCannotBeReported() throws Exception {
+        bootstrap();
+        Run.Result result = Run.command("bash", "-c", script("JsPub").shellLine() + " > /dev/full")
+                .server(server).stdin("one\ntwo\nthree\n").go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (No space left on device), so the run stopped: 1 message "
+                + "confirmed by a PubAck; the rest of stdin was not sent\n", result.err());
+        assertEquals(java.util.List.of("one"), StoredMessages.in(server), "stored, and said so: nothing after it sent");
+    }
+
+    /** js-pull (with these flags) with stdout into `| reader`, or into /dev/full when reader is null. */
+    private static Run.Result piped(String pull, String reader) throws Exception {
+        String line = script(pull.split(" ")[0], pull.substring(pull.indexOf(' ') + 1).trim().split("\\s+")).shellLine();
+        String shell = reader == null ? line + " > /dev/full" : "set -o pipefail; " + line + " | " + reader;
+        return Run.command("bash", "-c", shell).server(server).timeout(120).go();
+    }
+
+    /** The count of the "stopped" line, after checking it is the only line on stderr and the exit code is 6. */
+    private static long stoppedAfter(Run.Result result, String why) {
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals(1, result.err().lines().count(), "one line on stderr: " + result);
+        Matcher m = STOPPED.matcher(result.err().strip());
+        assertTrue(m.matches() && m.group(1).equals(why), result.toString());
+        return Long.parseLong(m.group(2));
+    }
+
+    private static void assertServerAcked(long acked, long total) throws Exception {
+        ConsumerInfo consumer = server.labConsumer();
+        assertEquals(acked, consumer.getAckFloor().getStreamSequence(), "the server has exactly the acks reported");
+        assertEquals(total - acked, consumer.getNumPending() + consumer.getNumAckPending(),
+                "everything not acked stays for (re)delivery");
+    }
+
+    private static void bootstrapWith(int messages) throws Exception {
+        server.resetToLabStream();
+        ok(script("JsPub", "--count", String.valueOf(messages)).go());
+    }
+}
