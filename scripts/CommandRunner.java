@@ -3,7 +3,7 @@
 // and an exit code from Exit.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -43,7 +43,7 @@ final class CommandRunner {
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
+            cmd.getErr().println(Output.printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -78,11 +78,11 @@ final class CommandRunner {
 
     /** The one ERROR line, and with --verbose the stack trace, both masked and printable. */
     private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
-        err.println(printable(mask.apply("ERROR " + line), false));
+        err.println(Output.printable(mask.apply("ERROR " + line), false));
         if (verbose) {
             StringWriter trace = new StringWriter();
             ex.printStackTrace(new PrintWriter(trace));
-            err.print(printable(mask.apply(trace.toString()), true));
+            err.print(Output.printable(mask.apply(trace.toString()), true));
         }
         err.flush();
     }
@@ -125,20 +125,6 @@ final class CommandRunner {
         }
         return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
                 + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
-    }
-
-    /**
-     * An error can quote a server, a file or a flag: control characters are shown as escapes, so
-     * none can move the cursor, recolour the terminal or start a second line (a trace keeps its lines).
-     */
-    private static String printable(String text, boolean keepLines) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            boolean keptInTrace = c == '\n' || c == '\t';
-            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
-                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
-        }
-        return out.toString();
     }
 
     private static LabException unexpected(Exception ex) {

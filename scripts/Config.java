@@ -263,7 +263,7 @@ final class Config {
         for (Key known : KEYS) {
             if (layers.source(known.name()) != null) {
                 // one line each, whatever a value holds: a reader of these lines takes one key per line
-                out.append(known.name()).append('=').append(shown(known.name()).replaceAll("[\\r\\n]", " ")).append('\n');
+                out.append(known.name()).append('=').append(Output.printable(shown(known.name()), false)).append('\n');
             }
         }
         return out.toString();

@@ -90,13 +90,19 @@ final class ConfigFile {
         return toml;
     }
 
-    /** Whether the 1-based line is in the value of a password or token (the assignment it belongs to names one). */
+    /**
+     * Whether the 1-based line may be in the value of a password or token: a secret's key appears
+     * anywhere from the assignment the line belongs to down to it (inline tables included:
+     * auth = { password = 8f3a... }).
+     */
     private static boolean inSecretValue(String text, int line) {
         List<String> lines = text.lines().toList();
         for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
-            Matcher assignment = ASSIGNMENT.matcher(lines.get(i));
-            if (assignment.lookingAt()) {
-                return SECRET_KEY.matcher(assignment.group(1)).find();
+            if (SECRET_KEY.matcher(lines.get(i)).find()) {
+                return true;
+            }
+            if (ASSIGNMENT.matcher(lines.get(i)).lookingAt()) {
+                return false;
             }
         }
         return false;

@@ -54,8 +54,19 @@ final class ConfigSources {
             root = own(home, ROOT_FILE);
         }
         Source lab = named((Path) flags.value("--lab-config"), "flag --lab-config");
-        if (lab == null && env.get("LAB_CONFIG") != null && !env.get("LAB_CONFIG").isEmpty()) {
-            lab = named(Path.of(env.get("LAB_CONFIG")), "env LAB_CONFIG");
+        String fromEnv = env.get("LAB_CONFIG");
+        if (lab == null && fromEnv != null && !fromEnv.isEmpty()) {
+            Path file = Path.of(fromEnv);
+            if (!file.isAbsolute()) {
+                // an exported variable names a file for every later run: read it from the lab's folder, as make
+                // and bin/lab-server do, never from whatever folder a run happens to start in
+                if (home == null) {
+                    throw Exit.config("env LAB_CONFIG: %s is a relative path and no lab folder is known to find it in "
+                            + "(%s is not set): give its absolute path", fromEnv, HOME_VARIABLE);
+                }
+                file = home.resolve(file);
+            }
+            lab = named(file, "env LAB_CONFIG");
         }
         if (lab == null) {
             lab = own(home, LAB_FILE);

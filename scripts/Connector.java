@@ -35,7 +35,6 @@ final class Connector {
     private final List<Exception> connectProblems = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
     /** The server sent an -ERR: whatever failed, a NATS server is there. */
-    private volatile boolean serverSpoke;
 
     Connector(Config config) {
         this.config = config;
@@ -48,6 +47,9 @@ final class Connector {
                 .connectionName("jetstream-lab")
                 .connectionTimeout(config.timeout) // also each JetStream API call's timeout (jnats' default for them)
                 .noReconnect()
+                // a request (each PubAck, each ack confirmation) need not flush the socket itself: jnats'
+                // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
+                .dontForceFlushOnRequest()
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
         applyLogin(builder);
         Connection nc;
@@ -89,7 +91,6 @@ final class Connector {
         return new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
-                serverSpoke = true;
                 String text = String.valueOf(error).toLowerCase();
                 if (text.contains("permissions violation")) {
                     if (permissionViolation.compareAndSet(null, error)) {

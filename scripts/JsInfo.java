@@ -113,7 +113,7 @@ public class JsInfo implements Callable<Integer> {
             StreamState state = stream.getStreamState();
             String name = stream.getConfiguration().getName();
             System.out.printf("  %s: %s (%,d bytes), subjects %s%n", name, Output.messages(state.getMsgCount()),
-                    state.getByteCount(), String.join(", ", stream.getConfiguration().getSubjects()));
+                    state.getByteCount(), Output.printable(String.join(", ", stream.getConfiguration().getSubjects()), false));
             for (ConsumerInfo consumer : jsm.getConsumers(name)) {
                 System.out.printf("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered%n",
                         consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
@@ -128,7 +128,7 @@ public class JsInfo implements Callable<Integer> {
         StreamConfiguration config = info.getConfiguration();
         StreamState state = info.getStreamState();
         System.out.printf("stream %s%n", config.getName());
-        row("subjects", String.join(", ", config.getSubjects()));
+        row("subjects", Output.printable(String.join(", ", config.getSubjects()), false));
         row("messages", String.format("%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));

@@ -8,7 +8,7 @@
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java
 //SOURCES PubAcks.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
-//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
 import io.nats.client.Connection;

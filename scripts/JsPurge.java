@@ -66,7 +66,10 @@ public class JsPurge implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions streamOptions; // here --subject means: purge only this subject
+    @Mixin StreamOptions.Name stream;
+
+    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Purge only the messages on this subject.")
+    String onlySubject; // read into the settings as every script's --subject is
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Range range;
@@ -105,7 +108,7 @@ public class JsPurge implements Callable<Integer> {
     public Integer call() throws Exception {
         checkFlags();
         Config config = connection.load();
-        String subject = streamOptions.subject.subject != null ? config.subject : null;
+        String subject = onlySubject != null ? config.subject : null;
         String scope = scope(subject);
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
@@ -136,7 +139,7 @@ public class JsPurge implements Callable<Integer> {
         if (deleteStream && deleteConsumer) {
             throw Exit.usage("--delete and --delete-consumer exclude each other: pick one (--delete removes the consumers too)");
         }
-        if ((deleteStream || deleteConsumer) && (range != null || streamOptions.subject != null)) {
+        if ((deleteStream || deleteConsumer) && (range != null || onlySubject != null)) {
             throw Exit.usage("%s removes everything it names: drop --subject, --seq and --keep (they are for purging)",
                     deleteStream ? "--delete" : "--delete-consumer");
         }

@@ -37,6 +37,21 @@ final class Output {
         }
     }
 
+    /**
+     * Text that came from a file, a flag or a server (an error line, a subject someone else chose):
+     * control characters are shown as escapes, so none can move the cursor, recolour the terminal or
+     * start a second line (a stack trace keeps its lines).
+     */
+    static String printable(String text, boolean keepLines) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            boolean keptInTrace = c == '\n' || c == '\t';
+            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
+                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
+        }
+        return out.toString();
+    }
+
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
     static void json(String text) {
         System.out.println(text);

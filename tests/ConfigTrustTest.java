@@ -95,11 +95,31 @@ class ConfigTrustTest extends WithServer {
             assertTrue(recorder.connects().get(0).contains("\"auth_token\":\"" + STOLEN + "\""), recorder.connects().get(0));
             assertFalse(result.err().contains(STOLEN), "and it is never printed: " + result.err());
 
-            Run.Result fromEnv = Run.script("JsPub", "x").in(folder).env("LAB_CONFIG", LAB_FILE)
+            Run.Result fromEnv = Run.script("JsPub", "x").in(folder).env("LAB_CONFIG", folder.resolve(LAB_FILE).toString())
                     .env("CLOUD_TOKEN", EXPORTED).go();
             assertEquals(Exit.UNREACHABLE, fromEnv.exit(), fromEnv.toString());
             assertTrue(recorder.connects().get(1).contains("\"auth_token\":\"" + EXPORTED + "\""), recorder.connects().get(1));
             assertFalse(fromEnv.err().contains(EXPORTED), fromEnv.err());
+        }
+    }
+
+    /**
+     * An exported LAB_CONFIG with a relative path names a file of the lab, not of whatever folder a run
+     * starts in: with the lab's folder known it is read from there, and without it the run stops.
+     */
+    @Test
+    void aRelativeLabConfigIsNeverReadFromTheWorkingFolder() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            Path folder = hostileFolder(recorder);
+            Run.Result withHome = Run.script("JsInfo", "--show-config").in(folder).env("LAB_CONFIG", LAB_FILE)
+                    .env("JETSTREAM_LAB_HOME", Run.REPO.toString()).env("CLOUD_TOKEN", EXPORTED).go();
+            assertEquals(0, withHome.exit(), withHome.toString());
+            assertTrue(withHome.out().contains("read     " + Run.REPO.resolve(LAB_FILE)), withHome.out());
+            Run.Result noHome = Run.script("JsPub", "x").in(folder).env("LAB_CONFIG", LAB_FILE)
+                    .env("CLOUD_TOKEN", EXPORTED).go();
+            assertEquals(Exit.CONFIG, noHome.exit(), noHome.toString());
+            assertTrue(noHome.err().startsWith("ERROR env LAB_CONFIG: " + LAB_FILE + " is a relative path"), noHome.err());
+            assertEquals(0, recorder.connects().size(), "nothing was sent anywhere");
         }
     }
 

@@ -121,6 +121,14 @@ class SecretsTest {
             assertTrue(typo.err().startsWith("ERROR " + file + ":3: not valid TOML: Unexpected (text not shown: a secret)"),
                     typo.err());
         }
+        // ... also inside an inline table, where the line's own key is another (auth, nats).
+        for (String text : List.of("[nats]\nauth = { user = \"alice\", password = 8f3a" + TOKEN + " }\n",
+                "nats = { auth = { token = 12" + TOKEN + " } }\n")) {
+            Path file = Files.writeString(dir.resolve("inline.toml"), text);
+            Run.Result typo = clean(Run.script("JsInfo", "--config", file.toString()).go());
+            assertEquals(Exit.CONFIG, typo.exit(), typo.toString());
+            assertTrue(typo.err().contains("not valid TOML: Unexpected (text not shown: a secret)"), typo.err());
+        }
         Run.Result percent = clean(Run.script("JsInfo", "--show-config-lines")
                 .env("NATS_URL", "nats://alice:" + ENCODED + "@127.0.0.1:1").go());
         assertTrue(percent.outLines().contains("nats.url=nats://alice:****@127.0.0.1:1"), percent.out());
