@@ -66,7 +66,7 @@ public class JsPub implements Callable<Integer> {
             try {
                 ack = js.publish(subject, data, options); // returns once the stream's PubAck arrived
             } catch (IOException noPubAck) { // stored or not: nobody can say
-                throw notConfirmed(noPubAck, subject, body, confirmed, bodies.size());
+                throw notConfirmed(nc, noPubAck, subject, body, confirmed, bodies.size());
             }
             confirmed++;
             log.info("published {} to stream {} (seq {}{})", Output.quoted(body), ack.getStream(), ack.getSeqno(),
@@ -178,10 +178,11 @@ public class JsPub implements Callable<Integer> {
     }
 
     /** A publish without a PubAck: no stream has the subject, or it may or may not be stored; says how many went before. */
-    private static LabException notConfirmed(IOException e, String subject, String body, int confirmed, int total) {
+    private static LabException notConfirmed(Connection nc, IOException e, String subject, String body, int confirmed,
+                                             int total) {
         String sofar = total > 1 ? String.format(" (%d of %d confirmed before this one)", confirmed, total) : "";
         if (JetStreamErrors.isNoResponders(e)) {
-            return JetStreamErrors.noStreamCaptures(subject, sofar);
+            return JetStreamErrors.noStreamCaptures(nc, subject, sofar);
         }
         return Exit.failed("no PubAck for %s, so it may not be stored: %s%s", Output.quoted(body), e.getMessage(), sofar);
     }
@@ -215,10 +216,10 @@ public class JsPub implements Callable<Integer> {
         try (Output.Progress progress = Output.Progress.start("confirmed", total, result.confirmed::get)) {
             sent = publishWithWindow(nc.jetStream(), subject, total, sync ? 1 : window, body, options, result);
         }
-        report(result, total, sent, (System.nanoTime() - start) / 1e9, subject);
+        report(nc, result, total, sent, (System.nanoTime() - start) / 1e9, subject);
     }
 
-    private void report(BulkResult result, int total, int sent, double seconds, String subject) {
+    private void report(Connection nc, BulkResult result, int total, int sent, double seconds, String subject) {
         long confirmed = result.confirmed.get();
         if (confirmed == total) {
             log.info("published {} to stream {} (seq {}-{}{}), each confirmed by a PubAck",
@@ -229,7 +230,7 @@ public class JsPub implements Callable<Integer> {
         }
         Throwable error = result.error.get();
         if (confirmed == 0 && error != null && JetStreamErrors.isNoResponders(error)) {
-            throw JetStreamErrors.noStreamCaptures(subject, "");
+            throw JetStreamErrors.noStreamCaptures(nc, subject, "");
         }
         long unanswered = sent - confirmed - result.refused.get();
         throw Exit.failed("only %d of %d messages confirmed by a PubAck%s; %d not: %d refused, "
