@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java Processed.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -85,8 +86,9 @@ public class JsPull implements Callable<Integer> {
      * server answers the flush it has every ack of the batch, and only then do they count.
      */
     int fetchAndAck(Connection nc, ConsumerContext consumer, int want, Duration wait) throws Exception {
+        long[] received = new long[want];
         int got = 0;
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(wait.toMillis()).build();
+        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait)).build();
         try (FetchConsumer fetch = consumer.fetch(options)) {
             Message msg;
             while ((msg = fetch.nextMessage()) != null) { // null: the batch is done, or expired
@@ -95,13 +97,13 @@ public class JsPull implements Callable<Integer> {
                 }
                 msg.ack();
                 bytes += msg.getData() == null ? 0 : msg.getData().length;
-                got++;
+                received[got++] = msg.metaData().streamSequence();
             }
         }
-        if (got > 0) {
-            nc.flush(ACK_CONFIRM_TIMEOUT);
+        if (got == 0 || !acksConfirmed(nc)) {
+            return 0;
         }
-        return got;
+        return (int) Arrays.stream(received, 0, got).filter(processed::firstTime).count(); // one that came back counts once
     }
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
@@ -155,6 +157,8 @@ public class JsPull implements Callable<Integer> {
 
     private boolean cameBack;
     private long bytes;
+    /** Which messages this run has acked: one that comes back after a failover is shown, not counted again. */
+    private final Processed processed = new Processed();
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -227,7 +231,14 @@ public class JsPull implements Callable<Integer> {
         long end = 0;
         try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, acked::get)) {
             while (max == null || acked.get() < max) {
-                int got = fetchAndAck(nc, consumer, max == null ? batch : (int) Math.min(batch, max - acked.get()), config.wait);
+                int want = max == null ? batch : (int) Math.min(batch, max - acked.get());
+                long waitUntil = System.nanoTime() + config.wait.toNanos();
+                int got;
+                // A fetch that ends empty before its wait: the consumer has no leader right now (a cluster
+                // failing over), so ask again until the wait is up.
+                while ((got = fetchAndAck(nc, consumer, want, config.wait)) == 0 && System.nanoTime() < waitUntil) {
+                    Thread.sleep(250);
+                }
                 if (got == 0) {
                     break;
                 }
@@ -240,8 +251,27 @@ public class JsPull implements Callable<Integer> {
         }
         double seconds = Math.max(1e-9, (end - start) / 1e9);
         String why = max != null && acked.get() == max ? "--max " + max : "none arrived in the last " + config.wait.toSeconds() + "s";
-        log.info("done: {} pulled and acked in batches of {} ({}): {} msgs/s, {} MB/s", Output.messages(acked.get()), batch,
-                why, String.format("%,.0f", acked.get() / seconds), String.format("%.1f", bytes / seconds / 1e6));
+        log.info("done: {} pulled and acked in batches of {} ({}{}): {} msgs/s, {} MB/s", Output.messages(acked.get()), batch,
+                why, processed.again() == 0 ? "" : "; " + Output.messages(processed.again()) + " delivered again after a "
+                        + "lost ack, not counted twice", String.format("%,.0f", acked.get() / seconds),
+                String.format("%.1f", bytes / seconds / 1e6));
+    }
+
+    /** Each pull request expires within 2s: one sent to a consumer leader that just died is not waited on for long. */
+    private static long fetchExpiry(Duration wait) {
+        return Math.min(wait.toMillis(), 2000);
+    }
+
+    /** True once the server confirmed every queued ack; false when the connection dropped first (they come back). */
+    private boolean acksConfirmed(Connection nc) throws InterruptedException {
+        try {
+            nc.flush(ACK_CONFIRM_TIMEOUT);
+            return true;
+        } catch (TimeoutException | IllegalStateException e) { // CancellationException too: the connection dropped
+            log.warn("the acks of the last batch were not confirmed (the connection dropped): those messages come "
+                    + "back after the ack wait");
+            return false;
+        }
     }
 
     private void pretendToWork() throws InterruptedException {
