@@ -29,12 +29,15 @@ final class CommandRunner {
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... args) {
         CommandLine cli = new CommandLine(command);
+        // picocli would read `@FILE` as more arguments: a message starting with @ is a message, and
+        // `js-pub @/dev/zero` (or a FIFO) must not hang or fill the memory before any check runs.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
             String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(Secrets.early(argv, System.getenv()).mask("ERROR " + line));
+            cmd.getErr().println(printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -47,16 +50,30 @@ final class CommandRunner {
                 return Exit.OK; // --show-config: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
-            cmd.getErr().println(mask.apply("ERROR " + known.getMessage()));
-            if (parsed.hasMatchedOption("--verbose")) {
-                StringWriter trace = new StringWriter();
-                ex.printStackTrace(new PrintWriter(trace));
-                cmd.getErr().print(mask.apply(trace.toString()));
-                cmd.getErr().flush();
-            }
+            report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
             return known.exitCode;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (VirtualMachineError ex) { // picocli hands Errors on: still one line, masked, the trace with --verbose
+            ConnectionOptions run = thisRun(cli.getCommandSpec());
+            UnaryOperator<String> mask = run != null ? run::mask : Secrets.early(args, System.getenv())::mask;
+            report(cli.getErr(), "this run ran out of " + (ex instanceof StackOverflowError ? "stack" : "memory") + " ("
+                    + ex.getClass().getSimpleName() + "): rerun with --verbose for details", ex,
+                    List.of(args).contains("--verbose") || List.of(args).contains("-v"), mask);
+            return Exit.FAILED;
+        }
+    }
+
+    /** The one ERROR line, and with --verbose the stack trace, both masked and printable. */
+    private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
+        err.println(printable(mask.apply("ERROR " + line), false));
+        if (verbose) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(printable(mask.apply(trace.toString()), true));
+        }
+        err.flush();
     }
 
     /** The command's connection flags, which also hold what this run loaded and connected to. */
@@ -97,6 +114,20 @@ final class CommandRunner {
         }
         return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
                 + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
+    }
+
+    /**
+     * An error can quote a server, a file or a flag: control characters are shown as escapes, so
+     * none can move the cursor, recolour the terminal or start a second line (a trace keeps its lines).
+     */
+    private static String printable(String text, boolean keepLines) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            boolean keptInTrace = c == '\n' || c == '\t';
+            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
+                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
+        }
+        return out.toString();
     }
 
     private static LabException unexpected(Exception ex) {

@@ -272,7 +272,8 @@ final class Config {
         StringBuilder out = new StringBuilder();
         for (Key known : KEYS) {
             if (layers.source(known.name()) != null) {
-                out.append(known.name()).append('=').append(shown(known.name())).append('\n');
+                // one line each, whatever a value holds: a reader of these lines takes one key per line
+                out.append(known.name()).append('=').append(shown(known.name()).replaceAll("[\\r\\n]", " ")).append('\n');
             }
         }
         return out.toString();

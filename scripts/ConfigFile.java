@@ -15,12 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 final class ConfigFile {
     /** Keys that choose a secret file or variable, or a client identity: honoured only in a named file. */
     static final Set<String> POINTS_AT_SECRETS = Set.of("nats.auth.password_file", "nats.auth.password_env",
             "nats.auth.token_file", "nats.auth.token_env", "nats.auth.nkey_seed_file", "nats.auth.creds_file",
             "nats.tls.cert_file", "nats.tls.key_file");
+
+    /** `key =` at the start of a line (bare, dotted or quoted key), and the keys whose value is a secret. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("\\s*([A-Za-z0-9_.\"' -]+?)\\s*=");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)password|token|seed|secret");
 
     private ConfigFile() {
     }
@@ -74,9 +80,26 @@ final class ConfigFile {
         }
         if (toml.hasErrors()) {
             var error = toml.errors().get(0);
-            throw Exit.config("%s:%d: not valid TOML: %s", shown, error.position().line(), error.getMessage());
+            int line = error.position().line();
+            String message = error.getMessage();
+            if (inSecretValue(text, line)) { // tomlj quotes what it could not read: there, part of a password
+                message = message.replaceAll("'[^']*'", "(text not shown: a secret)");
+            }
+            throw Exit.config("%s:%d: not valid TOML: %s", shown, line, message);
         }
         return toml;
+    }
+
+    /** Whether the 1-based line is in the value of a password or token (the assignment it belongs to names one). */
+    private static boolean inSecretValue(String text, int line) {
+        List<String> lines = text.lines().toList();
+        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
+            Matcher assignment = ASSIGNMENT.matcher(lines.get(i));
+            if (assignment.lookingAt()) {
+                return SECRET_KEY.matcher(assignment.group(1)).find();
+            }
+        }
+        return false;
     }
 
     private static void checkType(Config.Key key, Object value, String where) {

@@ -184,6 +184,7 @@ final class Connector {
     private LabException connectFailure(IOException e) {
         StringBuilder seen = new StringBuilder(chain(e));
         connectProblems.forEach(problem -> seen.append(chain(problem)));
+        seen.append(refusedLogin.get() == null ? "" : refusedLogin.get()); // the server's -ERR, whichever way jnats failed
         String all = seen.toString().toLowerCase();
         String url = config.shownUrl();
         boolean timedOut = all.contains("timeoutexception");
@@ -192,6 +193,11 @@ final class Connector {
             String expired = all.contains("expired") ? " (the credentials have expired: get fresh ones)" : "";
             return Exit.unreachable("the server at %s refused the login with %s: authorization violation%s; check the "
                     + "credentials (--show-config shows where each came from)", url, loginDescription(), expired);
+        }
+        if (all.contains("authentication timeout")) {
+            return Exit.unreachable("the server at %s ended the login: it took longer than the server's authorization "
+                    + "timeout (2s by default; a busy machine can take longer to sign an nkey login): try again, or raise "
+                    + "`authorization { timeout: 10 }` on the server", url);
         }
         Matcher mismatch = MISMATCH.matcher(seen);
         if (mismatch.find()) {

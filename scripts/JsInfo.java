@@ -39,13 +39,13 @@ import java.util.concurrent.Callable;
 public class JsInfo implements Callable<Integer> {
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
-        Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream, config.timeout);
+        Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream);
         StreamInfo stream = new StreamInfo(streamReply); // hasError(): the server refused (no such stream, say)
         if (stream.hasError()) {
             throw refused(stream, JetStreamErrors.STREAM_NOT_FOUND,
                     JetStreamErrors.streamNotFound(config.stream, config.shownUrl()));
         }
-        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer, config.timeout);
+        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
             System.out.printf("{\"stream\":%s,\"consumer\":%s}%n", text(streamReply), text(consumerReply));
@@ -68,6 +68,9 @@ public class JsInfo implements Callable<Integer> {
     @Option(names = "--json", description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
 
+    /** How long each API request may wait for its answer (--timeout). */
+    private Duration timeout;
+
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsInfo(), args));
     }
@@ -75,6 +78,7 @@ public class JsInfo implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = connection.load();
+        timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
             show(nc, config);
         }
@@ -142,7 +146,7 @@ public class JsInfo implements Callable<Integer> {
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
-    private static Message ask(Connection nc, String subject, Duration timeout) throws Exception {
+    private Message ask(Connection nc, String subject) throws Exception {
         Message reply = nc.request(subject, null, timeout);
         if (reply == null) {
             throw Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));

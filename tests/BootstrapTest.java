@@ -68,24 +68,35 @@ class BootstrapTest extends WithServer {
         }
     }
 
+    /** Storage cannot change in place: refused, then --recreate remakes the stream and the consumer that went with it. */
     @Test
-    void storageThatCannotChangeSaysHowToReset() throws Exception {
-        try (Connection nc = connect()) {
-            nc.jetStreamManagement().addStream(StreamConfiguration.builder()
-                    .name("LAB4_STREAM").subjects("lab4.stream").storageType(StorageType.Memory).build());
-        }
-        Run.Result refused = script("JsBootstrap").go();
+    void storageThatCannotChangeSaysHowToResetAndRecreateBringsTheConsumerBack() throws Exception {
+        bootstrap();
+        publish("lost with the old stream");
+        String memory = tomlFile("[stream]\nstorage = \"memory\"\n");
+        Run.Result refused = script("JsBootstrap", "--lab-config", memory).go();
         assertEquals(Exit.FAILED, refused.exit());
-        assertEquals("ERROR stream LAB4_STREAM uses memory storage, the config asks for file, and storage cannot "
+        assertEquals("ERROR stream LAB4_STREAM uses file storage, the config asks for memory, and storage cannot "
                 + "change in place: rerun with --recreate to delete and recreate it (its messages are lost)\n",
                 refused.err());
 
-        Run.Result recreated = bootstrap("--recreate");
-        assertTrue(recreated.out().contains("INFO recreated stream LAB4_STREAM"), recreated.out());
+        Run.Result recreated = bootstrap("--lab-config", memory, "--recreate");
+        assertEquals(List.of(
+                "INFO recreated stream LAB4_STREAM (subjects: lab4.stream, storage: memory)",
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), recreated.outLines());
         try (Connection nc = connect()) {
-            assertEquals(StorageType.File,
-                    nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getConfiguration().getStorageType());
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(StorageType.Memory, jsm.getStreamInfo("LAB4_STREAM").getConfiguration().getStorageType());
+            assertEquals(0, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+            ConsumerConfiguration consumer = jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration();
+            assertNull(consumer.getDeliverSubject(), "a pull consumer again");
+            assertEquals(AckPolicy.Explicit, consumer.getAckPolicy());
+            assertEquals(DeliverPolicy.All, consumer.getDeliverPolicy());
+            assertEquals(Duration.ofSeconds(30), consumer.getAckWait());
         }
+        publish("into the new stream");
+        assertEquals(List.of("INFO pulled message: \"into the new stream\"", "INFO acked",
+                "INFO done: 1 message pulled and acked (--max 1)"), ok(script("JsPull", "--max", "1").go()).outLines());
     }
 
     @Test

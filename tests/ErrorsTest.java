@@ -62,7 +62,7 @@ class ErrorsTest extends WithServer {
 
     @Test
     void unreadableConfigFile() throws Exception {
-        String dir = java.nio.file.Files.createTempDirectory("lab-dir-").toString();
+        String dir = Scratch.dir().toString();
         Run.Result result = script("JsPub", "--config", dir, "x").go();
         assertOneLineError(result, Exit.CONFIG, "ERROR config file " + dir + " is a folder, not a file: name the config "
                 + "file itself");

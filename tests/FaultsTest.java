@@ -7,6 +7,7 @@ import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(Scratch.class)
 class FaultsTest {
     private NatsServer server;
 
@@ -32,10 +34,12 @@ class FaultsTest {
     @Test
     void serverKilledMidPublishKeepsEveryConfirmedMessage() throws Exception {
         ok(script("JsBootstrap").go());
-        Run.Started publisher = script("JsPub", "--count", "1000000", "order {{Count}}").start();
-        awaitStoredAtLeast(5_000);
-        server.kill9();
-        Run.Result result = publisher.finish();
+        Run.Result result;
+        try (Run.Started publisher = script("JsPub", "--count", "1000000", "order {{Count}}").start()) {
+            awaitStoredAtLeast(5_000);
+            server.kill9();
+            result = publisher.finish();
+        }
 
         assertEquals(Exit.FAILED, result.exit(), result.toString());
         Matcher said = Pattern.compile("ERROR only (\\d+) of 1000000 messages confirmed by a PubAck \\(last stream seq "
@@ -66,9 +70,11 @@ class FaultsTest {
         for (String body : List.of("m1", "m2", "m3")) {
             ok(script("JsPub", body).go());
         }
-        Run.Started worker = script("JsPull", "--work-ms", "60000").start();
-        worker.awaitOut("INFO pulled message: \"m1\"");
-        Run.Result killed = worker.kill9();
+        Run.Result killed;
+        try (Run.Started worker = script("JsPull", "--work-ms", "60000").start()) {
+            worker.awaitOut("INFO pulled message: \"m1\"");
+            killed = worker.kill9();
+        }
         assertTrue(!killed.out().contains("acked"), "it never got to ack: " + killed);
 
         Thread.sleep(2_500); // past the ack wait: the server gives m1 out again

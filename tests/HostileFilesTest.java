@@ -67,6 +67,18 @@ class HostileFilesTest extends WithSecured {
         assertEquals("ERROR env NATS_CREDS: file " + fifo + " is a FIFO (named pipe), not a regular file\n", fromEnv.err());
     }
 
+    /** picocli would read `@FILE` as more arguments (a FIFO hangs, /dev/zero fills the memory): a message starting with @ is a message. */
+    @Test
+    void anArgumentStartingWithAtIsAMessageNotAFileToRead() throws Exception {
+        server = NatsServer.startWithJetStream();
+        WithServer.ok(Run.script("JsBootstrap").server(server).go());
+        Path arguments = Files.writeString(secured.dir.resolve("arguments"), "--subject\nelsewhere\n");
+        for (String message : List.of("@" + fifo, "@/dev/zero", "@" + arguments)) {
+            Run.Result pub = WithServer.ok(Run.script("JsPub", message).server(server).timeout(60).go());
+            assertTrue(pub.out().startsWith("INFO published \"" + message + "\" to stream LAB4_STREAM"), pub.out());
+        }
+    }
+
     @Test
     void secretFilesOthersCanReadGetAWarning() throws Exception {
         Path creds = secured.dir.resolve("readable.creds");

@@ -1,80 +1,182 @@
-// The lab README's "Inspect state" and "Core NATS vs JetStream" sections, and its takeaways,
-// as a learner runs them: the same commands, the output the README shows.
+// The lab README as a learner follows it: every command of its "Commands" sections, read from
+// labs/lab4_jetstream_basics/README.md and run as written through `make` and bash, must print the
+// output the README shows next to it; so must its "$ command" transcripts. And its takeaways,
+// each run on its own.
 
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LessonTest extends WithServer {
-    /** The lab README from "Watch redelivery" to "Durable vs ephemeral consumers", in order. */
-    @Test
-    void theLabSectionsPrintWhatTheReadmeShows() throws Exception {
-        String lab = Files.readString(Run.REPO.resolve("labs/lab4_jetstream_basics/config.toml"))
-                .replace("# [consumer]", "[consumer]").replace("# ack_wait_secs = 30", "ack_wait_secs = 5");
-        String labConfig = tomlFile(lab);
-        bootstrap(); // the lab as shipped: ack wait 30s
-        publish("first message", "second message");
-        ok(step(labConfig, "JsPull"));
-        ok(step(labConfig, "JsPurge"));
+    static final Path LESSON = Run.REPO.resolve("labs/lab4_jetstream_basics/README.md");
+    /** The README is written for the default URL; the test swaps in a free port (a test never uses 4222). */
+    private static final String DOCUMENTED_URL = "nats://127.0.0.1:4222";
+    private static final String DOCUMENTED_STATE = ".lab/nats-4222/";
 
-        // Watch redelivery
-        assertEquals("INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 5s", step(labConfig, "JsBootstrap").outLines().get(1));
-        assertEquals(List.of("INFO published \"first message\" to stream LAB4_STREAM (seq 3)"),
-                step(labConfig, "JsPub", "first message").outLines());
-        assertEquals(List.of("INFO pulled message: \"first message\"", "INFO not acked: it comes back after the ack wait (5s)",
-                "INFO done: 1 message pulled and not acked; none arrived in the last 5s"), step(labConfig, "JsPull", "--no-ack").outLines());
-        assertEquals(List.of("INFO pulled message: \"first message\" (delivery 2)", "INFO acked",
-                "INFO done: 1 message pulled and acked; none arrived in the last 5s"), step(labConfig, "JsPull").outLines());
-
-        // Publish idempotently
-        assertEquals(List.of("INFO published \"order 7\" to stream LAB4_STREAM (seq 4)"),
-                step(labConfig, "JsPub", "--msg-id", "order-7", "order 7").outLines());
-        assertEquals(List.of("INFO published \"order 7\" to stream LAB4_STREAM (seq 4, duplicate=true)"),
-                step(labConfig, "JsPub", "--msg-id", "order-7", "order 7").outLines());
-
-        // Inspect state
-        assertEquals(List.of(
-                "stream LAB4_STREAM",
-                "  subjects:       lab4.stream",
-                "  messages:       2 (139 bytes)",
-                "  first seq:      3",
-                "  last seq:       4",
-                "  storage:        file, duplicate window 120s",
-                "consumer LAB4_CONSUMER",
-                "  pending:        1 (stored, not yet delivered)",
-                "  ack pending:    0 (delivered, waiting for an ack)",
-                "  redelivered:    0",
-                "  last delivered: stream seq 3",
-                "  ack floor:      stream seq 3 (everything up to here is acked)",
-                "  settings:       ack explicit, ack wait 5s, max deliver unlimited"), step(labConfig, "JsInfo").outLines());
-
-        // Core NATS vs JetStream
-        assertEquals(List.of("INFO sent \"gone\" to subject lab4.nowhere with core NATS: no PubAck, so nothing confirms "
-                + "a stream stored it"), step(labConfig, "JsPub", "--core", "--subject", "lab4.nowhere", "gone").outLines());
-        assertEquals(List.of("INFO sent \"kept, unconfirmed\" to subject lab4.stream with core NATS: no PubAck, so nothing "
-                + "confirms a stream stored it"), step(labConfig, "JsPub", "--core", "kept, unconfirmed").outLines());
-        assertEquals(List.of("stream LAB4_STREAM", "  subjects:       lab4.stream", "  messages:       3 (197 bytes)"),
-                step(labConfig, "JsInfo").outLines().subList(0, 3));
-
-        // Durable vs ephemeral consumers
-        assertEquals(List.of(
-                "INFO pulled message: \"first message\" (stream seq 3)",
-                "INFO pulled message: \"order 7\" (stream seq 4)",
-                "INFO pulled message: \"kept, unconfirmed\" (stream seq 5)",
-                "INFO done: 3 messages read through a throw-away consumer, no acks needed; durable consumer "
-                        + "LAB4_CONSUMER did not move"), step(labConfig, "JsPull", "--ephemeral").outLines());
-        assertEquals(List.of("INFO pulled message: \"order 7\"", "INFO acked", "INFO pulled message: \"kept, unconfirmed\"",
-                "INFO acked", "INFO done: 2 messages pulled and acked; none arrived in the last 5s"),
-                step(labConfig, "JsPull").outLines());
+    /** A ```bash block of the lesson and the output block that follows it. */
+    record Step(String section, List<String> commands, List<String> expected) {
     }
 
-    private static Run.Result step(String labConfig, String mainClass, String... args) throws Exception {
-        List<String> all = new java.util.ArrayList<>(List.of("--lab-config", labConfig));
-        all.addAll(List.of(args));
-        return ok(script(mainClass, all.toArray(String[]::new)).go());
+    /**
+     * From a fresh start, as on a learner's machine: `make` finds no server at the URL and starts
+     * one (its store in this run's state dir), and each step prints what the README shows.
+     */
+    @Test
+    void everyCommandOfTheLessonPrintsWhatTheReadmeShows() throws Exception {
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        Path state = Sandbox.labState().resolve("nats-" + port);
+        try {
+            for (Step step : lessonSteps()) {
+                List<String> printed = new ArrayList<>();
+                for (String command : step.commands()) {
+                    Run.Result result = Run.command("bash", "-c", command).env("NATS_URL", url).go();
+                    String where = step.section() + ": " + command + "\n" + result;
+                    assertEquals(0, result.exit(), where);
+                    assertEquals("", result.err(), "nothing on stderr: " + where);
+                    printed.addAll(result.outLines());
+                }
+                List<String> expected = step.expected().stream()
+                        .map(line -> line.replace(DOCUMENTED_URL, url).replace(DOCUMENTED_STATE, state + "/")).toList();
+                assertTrue(matches(expected, printed), step.section() + ": " + step.commands()
+                        + "\n--- the README shows\n" + String.join("\n", expected)
+                        + "\n--- the run printed\n" + String.join("\n", printed));
+            }
+        } finally {
+            Run.command("make", "server-stop").env("NATS_URL", url).go(); // the runner reports it if this failed
+            Run.deleteTree(state);
+        }
+    }
+
+    /** A fenced block of the README: its chapter (##), section (###), info string, lines, and the prose line before it. */
+    record Block(String chapter, String section, String info, List<String> lines, String before) {
+    }
+
+    static List<Block> blocks() throws Exception {
+        List<String> lines = Files.readAllLines(LESSON);
+        List<Block> blocks = new ArrayList<>();
+        String chapter = "";
+        String section = "";
+        String before = "";
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("## ")) {
+                chapter = line.substring(3);
+                section = "";
+            } else if (line.startsWith("### ")) {
+                section = line.substring(4);
+            } else if (line.strip().startsWith("```")) {
+                int indent = line.indexOf("```"); // a block inside a list item is indented with it
+                List<String> block = new ArrayList<>();
+                while (!lines.get(++i).strip().equals("```")) {
+                    String inner = lines.get(i);
+                    block.add(inner.substring(Math.min(indent, inner.length() - inner.stripLeading().length())));
+                }
+                blocks.add(new Block(chapter, section, line.strip().substring(3), block, before));
+            } else if (!line.isBlank()) {
+                before = line;
+            }
+        }
+        return blocks;
+    }
+
+    /** The steps, in order; every section under "## Commands" has at least one, and every command its output. */
+    static List<Step> lessonSteps() throws Exception {
+        List<Step> steps = new ArrayList<>();
+        Set<String> sections = new LinkedHashSet<>();
+        List<String> commands = null;
+        for (Block block : blocks()) {
+            if (!block.chapter().equals("Commands")) {
+                continue;
+            }
+            sections.add(block.section());
+            if (block.info().equals("bash")) {
+                assertEquals(null, commands, "a ```bash block without its output block in " + block.section());
+                commands = block.lines().stream().filter(c -> !c.isBlank() && !c.startsWith("#")).toList();
+            } else if (block.info().isEmpty() && commands != null) {
+                steps.add(new Step(block.section(), commands, block.lines()));
+                commands = null;
+            } // an output block of its own is an example, checked where it is used
+        }
+        assertEquals(null, commands, "the last ```bash block has no output block");
+        for (String name : sections) {
+            assertTrue(steps.stream().anyMatch(s -> name.equals(s.section())), "section \"" + name + "\" has no command to run");
+        }
+        return steps;
+    }
+
+    /** The README's transcripts: a block of "$ command" lines, each followed by all it prints (stderr too). */
+    @Test
+    void transcriptsPrintWhatTheReadmeShows() throws Exception {
+        List<Block> transcripts = blocks().stream()
+                .filter(b -> b.info().isEmpty() && !b.lines().isEmpty() && b.lines().get(0).startsWith("$ ")).toList();
+        assertTrue(!transcripts.isEmpty(), "the README has transcripts ($ make run ...)");
+        for (Block transcript : transcripts) {
+            List<String> lines = transcript.lines();
+            for (int i = 0; i < lines.size(); ) {
+                String command = lines.get(i).substring(2);
+                int next = i + 1;
+                while (next < lines.size() && !lines.get(next).startsWith("$ ")) {
+                    next++;
+                }
+                // On this class's server, emptied before the test: no stream yet, as the transcripts assume.
+                Run.Result result = Run.command("bash", "-c", command + " 2>&1").server(server).go();
+                assertEquals(lines.subList(i + 1, next), result.outLines(), transcript.chapter() + ": " + command);
+                i = next;
+            }
+        }
+    }
+
+    /** The config files as the README quotes them hold the same settings as the files themselves (comments aside). */
+    @Test
+    void quotedConfigFilesSayWhatTheFilesSay() throws Exception {
+        List<Block> quoted = blocks().stream().filter(b -> b.info().equals("toml")).toList();
+        assertTrue(!quoted.isEmpty(), "the README quotes its config files");
+        for (Block block : quoted) {
+            java.util.regex.Matcher file = java.util.regex.Pattern.compile("`([^`]*\\.toml)`").matcher(block.before());
+            assertTrue(file.find(), "which file is quoted? " + block.before());
+            var inReadme = settings(org.tomlj.Toml.parse(String.join("\n", block.lines())));
+            assertEquals(settings(org.tomlj.Toml.parse(Run.REPO.resolve(file.group(1)))), inReadme, file.group(1));
+        }
+    }
+
+    private static java.util.Map<String, Object> settings(org.tomlj.TomlParseResult toml) {
+        assertEquals(List.of(), toml.errors());
+        java.util.Map<String, Object> settings = new java.util.TreeMap<>();
+        toml.dottedKeySet().forEach(key -> settings.put(key, toml.get(key)));
+        return settings;
+    }
+
+    /** The example output of a command the README names in the prose before it (ARGS="..."), for a js-purge. */
+    private static String purgeExample(String args) throws Exception {
+        Block example = blocks().stream().filter(b -> b.info().isEmpty() && b.before().contains("ARGS=\"" + args + "\""))
+                .findFirst().orElseThrow(() -> new AssertionError("the README shows no output for ARGS=\"" + args + "\""));
+        return String.join("\n", example.lines()) + "\n";
+    }
+
+    /** Line by line, where a line "..." in the README stands for any number of lines. */
+    static boolean matches(List<String> expected, List<String> actual) {
+        if (expected.isEmpty()) {
+            return actual.isEmpty();
+        }
+        if (expected.get(0).strip().equals("...")) {
+            for (int skip = 0; skip <= actual.size(); skip++) {
+                if (matches(expected.subList(1, expected.size()), actual.subList(skip, actual.size()))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return !actual.isEmpty() && expected.get(0).equals(actual.get(0))
+                && matches(expected.subList(1, expected.size()), actual.subList(1, actual.size()));
     }
 
     @Test
@@ -135,8 +237,8 @@ class LessonTest extends WithServer {
         for (int n = 1; n <= 5; n++) {
             publish("m" + n);
         }
-        assertEquals("INFO dry run: would purge 3 messages from stream LAB4_STREAM (keeping the last 2); nothing was removed\n",
-                ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out());
+        assertEquals(purgeExample("--keep 2 --dry-run"), ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out(),
+                "the README's example, with five messages stored");
         assertEquals("INFO dry run: would purge 2 messages from stream LAB4_STREAM (subject lab4.stream, below seq 3); "
                 + "nothing was removed\n", ok(script("JsPurge", "--subject", "lab4.stream", "--seq", "3", "--dry-run").go()).out());
         assertEquals("INFO purged 2 messages from stream LAB4_STREAM (below seq 3)\n",

@@ -206,6 +206,46 @@ class LoginTest extends WithSecured {
         assertTrue(result.err().endsWith(": get fresh credentials\n"), result.err());
     }
 
+    /**
+     * The server itself refuses creds whose JWT has expired. js-pub checks the expiry when it reads
+     * its config (the test above) with two minutes' grace for clocks that differ, and sends exactly
+     * the bytes it checked: a JWT that ran out a minute ago passes that check, and the server (which
+     * allows no grace) refuses it. Through a proxy, as the server's own words are the point.
+     */
+    @Test
+    void expiredCredsAreRefusedByTheServerItself() throws Exception {
+        Path creds = secured.dir.resolve("expiring.creds");
+        server = NatsServer.startWithConfig(secured.operatorConfig(creds, false) + "debug: true\n"); // to log why it refuses
+        try (Proxy proxy = Proxy.to(server)) {
+            ok(clean(Run.script("JsBootstrap", "--creds", creds.toString(), "--server", proxy.url()).go()));
+            secured.writeCreds(creds, java.time.Instant.now().getEpochSecond() - 60);
+            Run.Result result = clean(Run.script("JsPub", "--creds", creds.toString(), "--server", proxy.url(), "x").go());
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR the server at " + proxy.url() + " refused the login with the user in "
+                    + creds + ": authorization violation"), result.err());
+            assertEquals("", result.out());
+        }
+        assertTrue(server.log().contains("User JWT no longer valid: &{Issues:[claim is expired]}"),
+                "the server says why: " + server.log());
+    }
+
+    /**
+     * A login the server closes because the client took too long (here a proxy holds its CONNECT
+     * past a 1 s auth timeout; on a loaded machine a slow first nkey signature does the same) must
+     * say so, not that nothing answers.
+     */
+    @Test
+    void aLoginTooSlowForTheServerSaysSo() throws Exception {
+        server = NatsServer.startWithConfig("authorization { token: \"" + Secured.TOKEN + "\", timeout: 1 }\n");
+        try (Proxy proxy = Proxy.to(server).delayFirstRequest(2_000)) {
+            Run.Result result = clean(Run.script("JsInfo", "--server", proxy.url()).env("NATS_TOKEN", Secured.TOKEN).go());
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.err());
+            assertTrue(result.err().startsWith("ERROR the server at " + proxy.url()), result.err());
+            assertTrue(result.err().toLowerCase().contains("timeout"), result.err());
+        }
+    }
+
     @Test
     void malformedCredsFileNamesTheFile() throws Exception {
         Path creds = secured.dir.resolve("broken.creds");

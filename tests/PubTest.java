@@ -80,22 +80,68 @@ class PubTest extends WithServer {
         assertEquals("", result.err(), "no progress line when stderr is not a terminal");
     }
 
+    /**
+     * A run that lasts over 2 s shows progress on a terminal, and only there. The run is made long
+     * by a proxy that holds the PubAcks from the second message on, for as long as the test needs,
+     * so it does not depend on how fast the machine publishes.
+     */
     @Test
     void longRunsShowProgressOnATerminalOnly() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) to give the run a terminal");
         bootstrap();
-        String run = script("JsPub", "--count", "50000", "--sync").shellLine();
-        Run.Result onTerminal = ok(Run.command("script", "-qec", run, "/dev/null").server(server).timeout(120).go());
-        assertTrue(onTerminal.out().matches("(?s).*\\r[\\d,]+ of 50,000 confirmed, [\\d,]+ msgs/s, ETA \\d+s.*"),
-                onTerminal.out());
-        assertTrue(onTerminal.out().contains("INFO published 50000 messages"), onTerminal.out());
+        String run = Run.script("JsPub", "--count", "5", "--sync").shellLine();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 2);
+             Run.Started onTerminal = Run.command("script", "-qec", run, "/dev/null").env("NATS_URL", proxy.url()).start()) {
+            onTerminal.awaitOut("\r1 of 5 confirmed, "); // from 2 s in, every 0.5 s; the first PubAck is back by then
+            proxy.release();
+            Run.Result result = ok(onTerminal.finish());
+            assertTrue(result.out().matches("(?s).*\\r1 of 5 confirmed, [\\d,]+ msgs/s, ETA \\d+s.*"), result.out());
+            assertTrue(result.out().contains("INFO published 5 messages"), result.out());
+        }
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 2);
+             Run.Started piped = Run.script("JsPub", "--count", "5", "--sync").env("NATS_URL", proxy.url()).start()) {
+            proxy.awaitHolding(60);
+            Thread.sleep(2500); // the hold began after the run's start: a terminal would have had its first line by now
+            proxy.release();
+            Run.Result result = ok(piped.finish());
+            assertTrue(result.out().startsWith("INFO published 5 messages"), result.out());
+            assertEquals("", result.err(), "no progress line when stderr is not a terminal");
+        }
+    }
+
+    /**
+     * --window N: at most N messages without their PubAck. Seen from the server: while a proxy
+     * holds every PubAck back, the stream gets exactly N messages and no more; once they are let
+     * through, the rest follow.
+     */
+    @Test
+    void windowBoundsTheMessagesWaitingForAPubAck() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 1);
+             Run.Started publisher = Run.script("JsPub", "--count", "20", "--window", "5").env("NATS_URL", proxy.url()).start()) {
+            awaitStoredCount(5);
+            Thread.sleep(500); // time for a sixth, if js-pub would send one without a PubAck back
+            assertEquals(5, storedCount(), "js-pub sent more than --window 5 before any PubAck came back");
+            assertTrue(publisher.running(), "js-pub waits for PubAcks");
+            proxy.release();
+            Run.Result result = ok(publisher.finish());
+            assertEquals("INFO published 20 messages to stream LAB4_STREAM (seq 1-20), each confirmed by a PubAck",
+                    result.outLines().get(0));
+        }
+        assertEquals(20, storedCount());
     }
 
     @Test
-    void sizeAndSyncPublishGeneratedBodies() throws Exception {
+    void sizeAndSyncPublishGeneratedBodiesOfThatSizeEachTime() throws Exception {
         bootstrap();
-        ok(script("JsPub", "--count", "2", "--size", "128", "--sync").go());
-        assertEquals(128, stored(2).get(0).length());
+        Run.Result result = ok(script("JsPub", "--count", "20", "--size", "128", "--sync").go());
+        assertEquals("INFO published 20 messages to stream LAB4_STREAM (seq 1-20), each confirmed by a PubAck",
+                result.outLines().get(0));
+        List<String> bodies = stored(java.util.stream.LongStream.rangeClosed(1, 20).toArray());
+        for (int i = 0; i < bodies.size(); i++) {
+            assertEquals(128, bodies.get(i).length(), "message " + (i + 1));
+            assertTrue(bodies.get(i).matches("[a-z]{128}"), "message " + (i + 1) + ": " + bodies.get(i));
+        }
     }
 
     @Test
@@ -112,6 +158,25 @@ class PubTest extends WithServer {
         Run.Result result = script("JsPub", "--count", "100").go();
         assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
         assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
+    }
+
+    /** What js-pub sends for a message to the lab's subject, as the proxy sees it on the wire. */
+    private static final String PUBLISH = "PUB lab4.stream ";
+
+    private static long storedCount() throws Exception {
+        try (Connection nc = connect()) {
+            return nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount();
+        }
+    }
+
+    private static void awaitStoredCount(long count) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long stored;
+        while ((stored = storedCount()) < count) {
+            assertTrue(System.nanoTime() < deadline, "only " + stored + " messages stored");
+            Thread.sleep(20);
+        }
+        assertEquals(count, stored, "more messages stored than expected");
     }
 
     private static List<String> stored(long... sequences) throws Exception {

@@ -1,7 +1,17 @@
 // js-purge: empties the stream and says how many messages went.
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,6 +35,42 @@ class PurgeTest extends WithServer {
         assertEquals("INFO published \"after\" to stream LAB4_STREAM (seq 2)\n", publish("after").out());
         Run.Result pulled = ok(script("JsPull", "--max", "1").go());
         assertEquals("INFO pulled message: \"after\"", pulled.outLines().get(0));
+    }
+
+    /** A stream with two subjects: --subject takes that subject's messages and leaves the other's, between and around them. */
+    @Test
+    void subjectPurgeTakesOnlyThatSubject() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("LAB4_STREAM")
+                    .subjects("lab4.stream", "lab4.other").storageType(StorageType.File).build());
+        }
+        publish("kept 1");
+        ok(script("JsPub", "--subject", "lab4.other", "--count", "3", "gone {{Count}}").go());
+        publish("kept 2");
+
+        assertEquals("INFO dry run: would purge 3 messages from stream LAB4_STREAM (subject lab4.other); nothing was "
+                + "removed\n", ok(script("JsPurge", "--subject", "lab4.other", "--dry-run").go()).out());
+        assertEquals(Map.of("lab4.stream", 2L, "lab4.other", 3L), subjectCounts(), "a dry run removes nothing");
+        assertEquals("INFO purged 3 messages from stream LAB4_STREAM (subject lab4.other)\n",
+                ok(script("JsPurge", "--subject", "lab4.other").go()).out());
+
+        assertEquals(Map.of("lab4.stream", 2L), subjectCounts());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(List.of("kept 1", "kept 2"), List.of(body(jsm, 1), body(jsm, 5)), "the other subject's messages, by sequence");
+        }
+    }
+
+    private static Map<String, Long> subjectCounts() throws Exception {
+        try (Connection nc = connect()) {
+            StreamState state = nc.jetStreamManagement()
+                    .getStreamInfo("LAB4_STREAM", StreamInfoOptions.allSubjects()).getStreamState();
+            return state.getSubjects().stream().collect(Collectors.toMap(s -> s.getName(), s -> s.getCount()));
+        }
+    }
+
+    private static String body(JetStreamManagement jsm, long seq) throws Exception {
+        return new String(jsm.getMessage("LAB4_STREAM", seq).getData(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,12 +1,23 @@
-// At-least-once you can watch: a message that is not acked comes back, with its delivery count;
-// a message ID makes a republish a duplicate that is not stored again.
+// At-least-once you can watch: a message that is not acked comes back, with its delivery count,
+// until max_deliver says stop; a message ID makes a republish within the duplicate window a
+// duplicate that is not stored again.
+//
+// No step here races the server's clock: a pull that must not see a redelivery asks for one
+// message (--max 1) and ends with it, so no later delivery can reach it however slow the machine;
+// a pull that must see one starts after the ack wait has passed, and waits for it besides.
 
 import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RedeliveryTest extends WithServer {
     @Test
@@ -14,17 +25,44 @@ class RedeliveryTest extends WithServer {
         String lab = tomlFile("[consumer]\nack_wait_secs = 1\n");
         bootstrap("--lab-config", lab);
         publish("first message");
-        // --max 1: stop right after it, before the 1 s ack wait hands delivery 2 to this same run
         Run.Result skipped = ok(script("JsPull", "--lab-config", lab, "--no-ack", "--max", "1").go());
         assertEquals(List.of(
                 "INFO pulled message: \"first message\"",
-                "INFO not acked: it comes back after the ack wait (1s)"), skipped.outLines().subList(0, 2));
-        Thread.sleep(1500); // past the 1 s ack wait
+                "INFO not acked: it comes back after the ack wait (1s)",
+                "INFO done: 1 message pulled and not acked (--max 1)"), skipped.outLines());
+        Thread.sleep(1500); // past the 1 s ack wait, counted from after the delivery
         Run.Result again = ok(script("JsPull", "--lab-config", lab, "--max", "1").go());
         assertEquals(List.of(
                 "INFO pulled message: \"first message\" (delivery 2)",
                 "INFO acked",
                 "INFO done: 1 message pulled and acked (--max 1)"), again.outLines());
+    }
+
+    /** The server itself gives up after max_deliver deliveries: no third one, and it says so in an advisory. */
+    @Test
+    void maxDeliverStopsTheServerRedelivering() throws Exception {
+        String lab = tomlFile("[consumer]\nack_wait_secs = 1\nmax_deliver = 2\n");
+        bootstrap("--lab-config", lab);
+        publish("poison");
+        try (Connection nc = connect()) {
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.LAB4_STREAM.LAB4_CONSUMER");
+            nc.flush(Duration.ofSeconds(5));
+
+            Run.Result first = ok(script("JsPull", "--no-ack", "--max", "1").go());
+            Thread.sleep(1500);
+            Run.Result second = ok(script("JsPull", "--no-ack", "--max", "1").go());
+            Thread.sleep(1500); // past the ack wait again: without the cap, it would be delivered a third time now
+            Run.Result third = ok(script("JsPull", "--wait", "2").go());
+
+            assertEquals("INFO pulled message: \"poison\"", first.outLines().get(0));
+            assertEquals("INFO pulled message: \"poison\" (delivery 2)", second.outLines().get(0));
+            assertEquals(List.of("INFO done: 0 messages pulled and acked; none arrived in the last 2s"), third.outLines(),
+                    "two deliveries, then the server stops trying");
+            Message advisory = advisories.nextMessage(Duration.ofSeconds(10));
+            assertNotNull(advisory, "the server announces that it gave up");
+            String body = new String(advisory.getData(), StandardCharsets.UTF_8);
+            assertTrue(body.contains("\"stream_seq\":1") && body.contains("\"deliveries\":2"), body);
+        }
     }
 
     @Test
@@ -54,6 +92,37 @@ class RedeliveryTest extends WithServer {
         assertEquals("INFO published \"order 7\" to stream LAB4_STREAM (seq 1, duplicate=true)\n", second.out());
         try (Connection nc = connect()) {
             assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
+    /**
+     * A 2 s duplicate window: within it the same ID is a duplicate (two publishes of one run, ms
+     * apart); once it has passed, the ID is forgotten and the message is stored again. A stream
+     * with the default window (2 minutes), given the same steps, still calls it a duplicate: the
+     * short window is what made it expire.
+     */
+    @Test
+    void messageIdsAreForgottenOnceAShortDuplicateWindowHasPassed() throws Exception {
+        bootstrap("--lab-config", tomlFile("[stream]\nduplicate_window_secs = 2\n"));
+        bootstrap("--stream", "LONG_WINDOW", "--subject", "lab4.long", "--consumer", "LONG");
+        Run.Result twice = ok(script("JsPub", "--msg-id", "order-7").stdin("order 7\norder 7\n").go());
+        Run.Result twiceLong = ok(script("JsPub", "--subject", "lab4.long", "--msg-id", "order-7")
+                .stdin("order 7\norder 7\n").go());
+        assertEquals(List.of(
+                "INFO published \"order 7\" to stream LAB4_STREAM (seq 1)",
+                "INFO published \"order 7\" to stream LAB4_STREAM (seq 1, duplicate=true)",
+                "INFO 2 messages published, each confirmed by a PubAck"), twice.outLines());
+        assertEquals("INFO published \"order 7\" to stream LONG_WINDOW (seq 1, duplicate=true)", twiceLong.outLines().get(1));
+
+        Thread.sleep(5000); // well past the 2 s window (the server drops expired IDs on a timer of that length)
+        Run.Result later = ok(script("JsPub", "--msg-id", "order-7", "order 7").go());
+        Run.Result laterLong = ok(script("JsPub", "--subject", "lab4.long", "--msg-id", "order-7", "order 7").go());
+
+        assertEquals("INFO published \"order 7\" to stream LAB4_STREAM (seq 2)\n", later.out());
+        assertEquals("INFO published \"order 7\" to stream LONG_WINDOW (seq 1, duplicate=true)\n", laterLong.out());
+        try (Connection nc = connect()) {
+            assertEquals(2, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LONG_WINDOW").getStreamState().getMsgCount());
         }
     }
 

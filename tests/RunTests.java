@@ -5,14 +5,21 @@
 //SOURCES ../scripts/*.java
 //SOURCES support/*.java
 //SOURCES *Test.java
-//DESCRIPTION Runs the lab's tests (each test class starts its own nats-server).
+//DESCRIPTION Runs the lab's tests (each test class starts its own nats-server), then checks nothing was left behind.
 //
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ...]   (default: every *Test class)
+//
+// Two JVMs: this one makes the run's temp root, starts the tests in a second JVM whose
+// java.io.tmpdir and TMPDIR are that root (Java reads java.io.tmpdir once, at start-up, so it
+// cannot be changed from inside main) and whose environment is cleaned (Sandbox), and once that
+// JVM has exited checks that no process of the run is alive, that the root is empty and that the
+// repository has no new file. Anything left fails the run, one line each.
 
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -23,14 +30,80 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 public class RunTests {
+    /** Kept in the root for the whole run (a build cache shared by the tests that go through bin/lab-run, and an empty XDG home). */
+    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"));
+    private static final String SUMMARY_FILE = "summary.txt";
+
     public static void main(String... args) throws Exception {
+        if (System.getProperty(Sandbox.ROOT_PROPERTY) == null) {
+            System.exit(supervise(args));
+        }
+        System.exit(runTests(args));
+    }
+
+    // ------------------------------------------------------------ first JVM
+
+    private static int supervise(String... args) throws Exception {
+        Path root = Files.createTempDirectory("lab-tests-").toRealPath();
+        Files.createDirectories(root.resolve("xdg-config"));
+        Files.createDirectories(root.resolve("lab-state"));
+        Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
+
+        // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
+        // dir for the whole run; its pure-Java code is enough for a few signatures.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + root, "-D" + Sandbox.ROOT_PROPERTY + "=" + root,
+                "-Dorg.bouncycastle.native.cpu_variant=java",
+                "-cp", System.getProperty("java.class.path"), RunTests.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().clear();
+        builder.environment().putAll(Sandbox.environment(System.getenv(), root));
+        Process tests = builder.start();
+        Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
+            tests.descendants().forEach(ProcessHandle::destroyForcibly);
+            tests.destroyForcibly();
+            try {
+                tests.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                Leftovers.killProcesses(root, ProcessHandle.current().pid());
+                Run.deleteTree(root);
+            } catch (Exception e) {
+                System.err.println("could not clean up " + root + ": " + e);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        int exit = tests.waitFor();
+        Runtime.getRuntime().removeShutdownHook(cleanUp);
+
+        // The test JVM's summary line, and how many leftovers it found after its classes.
+        Path summaryFile = root.resolve(SUMMARY_FILE);
+        List<String> summary = Files.exists(summaryFile) ? Files.readAllLines(summaryFile)
+                : List.of("the tests did not finish (exit " + exit + ")", "0");
+        Files.deleteIfExists(summaryFile);
+        List<String> left = new ArrayList<>(Leftovers.killProcesses(root, ProcessHandle.current().pid()));
+        left.addAll(Leftovers.files(root, RUN_WIDE, false));
+        left.addAll(Leftovers.newInRepo(repoBefore, Leftovers.repoFiles(Run.REPO)));
+        Run.deleteTree(root);
+
+        left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
+        long leftovers = left.size() + Long.parseLong(summary.get(1));
+        System.out.println(summary.get(0) + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
+        return exit != 0 ? exit : left.isEmpty() ? 0 : 1;
+    }
+
+    // ----------------------------------------------------------- second JVM
+
+    private static int runTests(String... args) throws Exception {
         // The tests are compiled into the same jar (or folder) as this runner: scan just that.
         Path compiled = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String pattern = args.length == 0 ? ".*Test" : String.join("|", args);
@@ -40,18 +113,47 @@ public class RunTests {
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        launcher.execute(request, new ProgressPrinter(), summary);
+        LeftoverCheck leftovers = new LeftoverCheck();
+        launcher.execute(request, new ProgressPrinter(), summary, leftovers);
 
         TestExecutionSummary result = summary.getSummary();
         if (result.getTotalFailureCount() > 0) {
             System.out.println();
             result.printFailuresTo(new PrintWriter(System.out, true), 25);
         }
+        leftovers.found.forEach(line -> System.out.println("LEFT BEHIND: " + line));
         long passed = result.getTestsSucceededCount();
         long failed = result.getTotalFailureCount();
         long skipped = result.getTestsSkippedCount() + result.getTestsAbortedCount();
-        System.out.printf("%n%d passed, %d failed, %d skipped%n", passed, failed, skipped);
-        System.exit(failed > 0 || passed == 0 ? 1 : 0);
+        String line = String.format("%d passed, %d failed, %d skipped", passed, failed, skipped);
+        Files.writeString(Sandbox.root().resolve(SUMMARY_FILE), line + "\n" + leftovers.found.size() + "\n");
+        System.out.println();
+        return failed > 0 || passed == 0 || !leftovers.found.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * After each test class: its processes must be gone and its files deleted. What is left is
+     * named with the class, then removed, so the next class starts clean and is not blamed.
+     */
+    static final class LeftoverCheck implements TestExecutionListener {
+        final List<String> found = new ArrayList<>();
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            if (!(test.getSource().orElse(null) instanceof ClassSource source)) {
+                return;
+            }
+            try {
+                List<String> left = new ArrayList<>(Leftovers.killProcesses(Sandbox.root(), ProcessHandle.current().pid()));
+                left.addAll(Leftovers.files(Sandbox.root(), RUN_WIDE, true));
+                for (String line : left) {
+                    found.add(source.getClassName() + ": " + line);
+                    System.out.println("  LEFT BEHIND by " + source.getClassName() + ": " + line);
+                }
+            } catch (Exception e) {
+                found.add(source.getClassName() + ": the leftover check failed: " + e);
+            }
+        }
     }
 
     /** One line per test as it ends, so a long run shows where it is. */

@@ -113,6 +113,14 @@ class SecretsTest {
             assertTrue(result.exit() == Exit.USAGE || result.exit() == Exit.CONFIG, result.toString());
             assertTrue(result.err().startsWith("ERROR " + each.getValue()), result.err());
         }
+        // A typo on a password's line: tomlj quotes what it could not read, which there is part of the password.
+        for (String line : List.of("password = 123" + TOKEN, "password = \"ok\" " + TOKEN, "token = 42" + TOKEN)) {
+            Path file = Files.writeString(dir.resolve("typo.toml"), "[nats.auth]\nuser = \"alice\"\n" + line + "\n");
+            Run.Result typo = clean(Run.script("JsInfo", "--config", file.toString()).go());
+            assertEquals(Exit.CONFIG, typo.exit(), typo.toString());
+            assertTrue(typo.err().startsWith("ERROR " + file + ":3: not valid TOML: Unexpected (text not shown: a secret)"),
+                    typo.err());
+        }
         Run.Result percent = clean(Run.script("JsInfo", "--show-config-lines")
                 .env("NATS_URL", "nats://alice:" + ENCODED + "@127.0.0.1:1").go());
         assertTrue(percent.outLines().contains("nats.url=nats://alice:****@127.0.0.1:1"), percent.out());
@@ -159,5 +167,11 @@ class SecretsTest {
         assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg --user", "arg alice", "arg --stream", "arg S",
                 "env NATS_PASSWORD=" + Secured.ALICE_PASSWORD, "env NATS_TOKEN=" + TOKEN, "env NATS_URL=" + withToken(WRONG)),
                 recorded.lines().toList());
+
+        for (String clustered : List.of("-s" + withToken(WRONG), "-s=" + withToken(WRONG))) { // picocli's other forms
+            clean(Run.command(bin.resolve("lab-server").toString(), "status", "js-info", clustered).in(dir).go());
+            assertEquals(List.of("arg js-info", "arg --show-config-lines", "env NATS_PASSWORD=", "env NATS_TOKEN=",
+                    "env NATS_URL=" + withToken(WRONG)), Files.readString(record).lines().toList());
+        }
     }
 }

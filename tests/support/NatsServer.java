@@ -35,6 +35,11 @@ public final class NatsServer implements AutoCloseable {
         this.log = storeDir.resolveSibling(storeDir.getFileName() + ".log");
     }
 
+    /** What the server logged so far (its reasons for refusing a client, say). */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     static NatsServer startWithJetStream() throws Exception {
         return start(true);
     }
@@ -46,15 +51,25 @@ public final class NatsServer implements AutoCloseable {
     /** JetStream on, plus a server config (users, TLS, operator): the text may use {{store}} for the store dir. */
     static NatsServer startWithConfig(String config) throws Exception {
         NatsServer server = new NatsServer(true);
-        server.configFile = Files.createTempFile("nats-server-", ".conf");
-        Files.writeString(server.configFile, config.replace("{{store}}", server.storeDir.toString()));
-        server.launch();
+        try {
+            server.configFile = Files.createTempFile("nats-server-", ".conf");
+            Files.writeString(server.configFile, config.replace("{{store}}", server.storeDir.toString()));
+            server.launch();
+        } catch (Exception e) {
+            server.close(); // no store, log or process left when it did not come up
+            throw e;
+        }
         return server;
     }
 
     private static NatsServer start(boolean jetStream) throws Exception {
         NatsServer server = new NatsServer(jetStream);
-        server.launch();
+        try {
+            server.launch();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -132,7 +147,6 @@ public final class NatsServer implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        close();
         throw new IllegalStateException("nats-server did not answer on port " + port + ": " + Files.readString(log));
     }
 

@@ -34,11 +34,14 @@ public final class Run {
         }
     }
 
-    /** A script's main class run with plain `java`, on the test JVM's classpath. */
+    /**
+     * A script's main class run with plain `java`, on the test JVM's classpath. Its temp dir is the
+     * run's, and it writes no perf-data file to /tmp (which a kill -9 would leave behind).
+     */
     static Run script(String mainClass, String... args) {
         Run run = new Run();
-        run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + Sandbox.root(), "-cp", System.getProperty("java.class.path"), mainClass));
         run.command.addAll(List.of(args));
         return run;
     }
@@ -91,31 +94,39 @@ public final class Run {
         return start().finish();
     }
 
-    /** Starts the command and returns at once, for tests that act while it runs (kill -9 it, say). */
+    /**
+     * Starts the command and returns at once, for tests that act while it runs (kill -9 it, say):
+     * use it in try-with-resources, so a failing test does not leave it running.
+     */
     Started start() throws Exception {
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
-        // Only what the test sets; and no traces of the `make test` this may run under.
-        List.of("NATS_URL", "NATS_CONTEXT", "LAB_CONFIG", "JETSTREAM_LAB_HOME", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
-                .forEach(builder.environment()::remove);
+        // A clean environment (Sandbox): nothing of the caller's NATS, natscli or make settings; then what the test sets.
+        builder.environment().clear();
+        builder.environment().putAll(Sandbox.environment(System.getenv(), Sandbox.root()));
         builder.environment().putAll(env);
         Path out = Files.createTempFile("lab-out-", ".txt");
         Path err = Files.createTempFile("lab-err-", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        return new Started(process, out, err, dir == null ? work : null);
+        Started started = new Started(out, err, dir == null ? work : null);
+        try {
+            started.process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            started.process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            started.process.getOutputStream().close();
+        } catch (Exception e) {
+            started.close();
+            throw e;
+        }
+        return started;
     }
 
     /** A command still running. */
-    final class Started {
-        private final Process process;
+    final class Started implements AutoCloseable {
+        private Process process;
         private final Path out;
         private final Path err;
         private final Path tempDir;
 
-        private Started(Process process, Path out, Path err, Path tempDir) {
-            this.process = process;
+        private Started(Path out, Path err, Path tempDir) {
             this.out = out;
             this.err = err;
             this.tempDir = tempDir;
@@ -132,6 +143,10 @@ public final class Run {
             }
         }
 
+        boolean running() {
+            return process.isAlive();
+        }
+
         /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
         Result kill9() throws Exception {
             process.destroyForcibly();
@@ -139,19 +154,30 @@ public final class Run {
         }
 
         Result finish() throws Exception {
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n"
+                            + Files.readString(out) + Files.readString(err));
+                }
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                close();
+            }
+        }
+
+        /** Kills what is still running (and what it started), and deletes the output files. */
+        @Override
+        public void close() throws Exception {
+            if (process != null && process.isAlive()) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n"
-                        + Files.readString(out) + Files.readString(err));
+                process.waitFor(10, TimeUnit.SECONDS);
             }
-            Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             if (tempDir != null) {
                 deleteTree(tempDir);
             }
-            return result;
         }
     }
 

@@ -19,6 +19,13 @@ final class Secured {
     static final String TOKEN = "token-Z8p3-secret";
     static final List<String> ALL_SECRETS = List.of(ALICE_PASSWORD, BOB_PASSWORD, TOKEN);
 
+    /**
+     * Every test server gives a client 10 s to log in instead of 2 (nats-server's default). A
+     * script signs the server's nonce with an nkey only when it logs in, and on a loaded machine
+     * the JVM's first signature (loading BouncyCastle) can take longer than 2 s.
+     */
+    static final String LOGIN_TIMEOUT = "timeout: 10";
+
     final Path dir;
     /** The lab account and its user from the last operatorConfig: to write that user's creds again. */
     private NKey labAccount;
@@ -32,6 +39,7 @@ final class Secured {
     String usersConfig() {
         return """
                 authorization {
+                  %s
                   users = [
                     { user: alice, password: "%s",
                       permissions: { publish: { allow: ["lab4.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>"] },
@@ -43,18 +51,18 @@ final class Secured {
                                      subscribe: { allow: ["_INBOX.>"] } } }
                   ]
                 }
-                """.formatted(ALICE_PASSWORD, BOB_PASSWORD, BOB_PASSWORD);
+                """.formatted(LOGIN_TIMEOUT, ALICE_PASSWORD, BOB_PASSWORD, BOB_PASSWORD);
     }
 
     String tokenConfig() {
-        return "authorization { token: \"" + TOKEN + "\" }\n";
+        return "authorization { token: \"" + TOKEN + "\", " + LOGIN_TIMEOUT + " }\n";
     }
 
     /** A server config admitting one nkey user, and the seed file that user logs in with. */
     String nkeyConfig(Path seedFile) throws Exception {
         NKey user = NKey.createUser(null);
         ownerOnly(Files.writeString(seedFile, new String(user.getSeed()) + "\n"));
-        return "authorization { users = [ { nkey: " + new String(user.getPublicKey()) + " } ] }\n";
+        return "authorization { " + LOGIN_TIMEOUT + ", users = [ { nkey: " + new String(user.getPublicKey()) + " } ] }\n";
     }
 
     /**
@@ -83,7 +91,8 @@ final class Secured {
                   %s: "%s"
                   %s: "%s"
                 }
-                """.formatted(operatorJwt, pub(system), pub(system), systemJwt, pub(account), accountJwt);
+                authorization { %s }
+                """.formatted(operatorJwt, pub(system), pub(system), systemJwt, pub(account), accountJwt, LOGIN_TIMEOUT);
     }
 
     /** A .creds file for the lab user of the last operatorConfig, its JWT expiring at `expires` (epoch seconds) if given. */

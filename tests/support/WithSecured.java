@@ -5,7 +5,9 @@
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Scratch.class) // files a test writes for a script go when the class is done
 abstract class WithSecured {
     static Secured secured;
     /** The server a test starts for itself, if any. */

@@ -4,10 +4,9 @@ import io.nats.client.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
+@ExtendWith(Scratch.class)
 abstract class WithServer {
     static NatsServer server;
 
@@ -18,7 +17,9 @@ abstract class WithServer {
 
     @AfterAll
     static void stopServer() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @BeforeEach
@@ -50,12 +51,9 @@ abstract class WithServer {
         return result;
     }
 
-    /** A TOML file with this text, removed when the tests end. */
+    /** A TOML file with this text, removed when the test class is done (see Scratch). */
     static String tomlFile(String text) throws Exception {
-        Path file = Files.createTempFile("lab-", ".toml");
-        Files.writeString(file, text);
-        file.toFile().deleteOnExit();
-        return file.toString();
+        return Scratch.toml(text).toString();
     }
 
     static Connection connect() throws Exception {

@@ -1,0 +1,167 @@
+// A TCP relay between a script and a nats-server, for tests that must act at an exact point of a
+// connection instead of guessing with sleeps: before the client meets the server (to change what
+// it will log in with), or while PubAcks are on their way back (to hold them).
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+final class Proxy implements AutoCloseable {
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private final ServerSocket listener;
+    private final int serverPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private volatile Step beforeConnecting = () -> { };
+    private volatile byte[] holdTrigger;
+    private volatile int holdAfter;
+    private volatile long firstRequestDelayMillis;
+    private volatile Exception problem;
+
+    private Proxy(NatsServer server) throws IOException {
+        this.serverPort = server.port;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        start(this::accept);
+    }
+
+    static Proxy to(NatsServer server) throws IOException {
+        return new Proxy(server);
+    }
+
+    String url() {
+        return "nats://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /** Runs once a client has connected to the proxy, before the proxy connects it on to the server. */
+    Proxy beforeConnecting(Step step) {
+        this.beforeConnecting = step;
+        return this;
+    }
+
+    /**
+     * Once the client has sent `text` `times` times, nothing more from the server reaches it until
+     * release(): the server still gets and stores everything, but its replies wait here.
+     */
+    Proxy holdRepliesAfter(String text, int times) {
+        this.holdTrigger = text.getBytes(StandardCharsets.US_ASCII);
+        this.holdAfter = times;
+        return this;
+    }
+
+    /** The client's first bytes (its CONNECT) reach the server this much later: a client slow to log in. */
+    Proxy delayFirstRequest(long millis) {
+        this.firstRequestDelayMillis = millis;
+        return this;
+    }
+
+    /** Waits until the hold set up by holdRepliesAfter began. */
+    void awaitHolding(long seconds) throws InterruptedException {
+        if (!holding.await(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("the client never sent what the proxy waits for");
+        }
+    }
+
+    /** Lets the held replies through, and everything after them. */
+    void release() {
+        released.countDown();
+    }
+
+    private void accept() throws Exception {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            sockets.add(client);
+            start(() -> connect(client));
+        }
+    }
+
+    private void connect(Socket client) throws Exception {
+        try {
+            beforeConnecting.run();
+        } catch (Exception e) {
+            problem = e;
+            client.close();
+            return;
+        }
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+        sockets.add(server);
+        start(() -> relay(client, server, true));
+        start(() -> relay(server, client, false));
+    }
+
+    /** Copies one direction of a connection until either side goes away, then closes both. */
+    private void relay(Socket from, Socket to, boolean fromClient) throws Exception {
+        byte[] trigger = holdTrigger;
+        int seen = 0;
+        int matched = 0; // bytes of the trigger matched so far, across reads
+        byte[] buffer = new byte[65536];
+        try (from; to) {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            for (int n, reads = 0; (n = in.read(buffer)) >= 0; reads++) {
+                if (fromClient && reads == 0) {
+                    Thread.sleep(firstRequestDelayMillis);
+                }
+                for (int i = 0; fromClient && trigger != null && i < n && seen < holdAfter; i++) {
+                    matched = buffer[i] == trigger[matched] ? matched + 1 : buffer[i] == trigger[0] ? 1 : 0;
+                    if (matched == trigger.length) {
+                        matched = 0;
+                        if (++seen == holdAfter) {
+                            holding.countDown(); // before these bytes go on: no reply to them can slip through
+                        }
+                    }
+                }
+                if (!fromClient && holding.getCount() == 0) {
+                    released.await();
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+    }
+
+    private void start(Step step) {
+        Thread thread = new Thread(() -> {
+            try {
+                step.run();
+            } catch (Exception e) {
+                // a side went away: that connection is over
+            }
+        }, "proxy");
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws Exception {
+        released.countDown();
+        listener.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+        if (problem != null) {
+            throw new AssertionError("the proxy's step before connecting failed", problem);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+// What a test run owns, and the environment every process it starts begins with.
+//
+// The run gets a temp root of its own (the test JVM's java.io.tmpdir, and TMPDIR for everything
+// else), so checking it for leftovers cannot be fooled by other runs on the same machine. Children
+// get only the caller's variables that say where programs and tool caches live: never NATS_*
+// settings, a natscli context, make's flags or JVM option variables, which would make a run
+// depend on who started it.
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+final class Sandbox {
+    /** Set on the test JVM by the runner: the run's temp root. */
+    static final String ROOT_PROPERTY = "lab.tests.root";
+
+    /** Passed through: programs, the user's home (JBang and Maven caches), locale, proxies for Maven Central. */
+    private static final Set<String> KEPT = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE",
+            "JAVA_HOME", "JBANG_DIR", "JBANG_CACHE_DIR", "JBANG_REPO",
+            "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY");
+
+    private Sandbox() {
+    }
+
+    /** The run's temp root; outside the runner (an IDE, say), the JVM's temp dir. */
+    static Path root() {
+        String root = System.getProperty(ROOT_PROPERTY);
+        return Path.of(root != null ? root : System.getProperty("java.io.tmpdir"));
+    }
+
+    /** bin/lab-run's build cache and bin/lab-server's state for this run: never the repo's own .lab/. */
+    static Path labState() {
+        return root().resolve("lab-state");
+    }
+
+    /** An XDG config home with nothing in it: no natscli context of the developer's is found. */
+    static Path emptyConfigHome() {
+        return root().resolve("xdg-config");
+    }
+
+    /** The environment a child starts with: the kept variables of `from`, plus the run's own places. */
+    static Map<String, String> environment(Map<String, String> from, Path root) {
+        Map<String, String> env = new LinkedHashMap<>();
+        from.forEach((name, value) -> {
+            if (KEPT.contains(name)) {
+                env.put(name, value);
+            }
+        });
+        env.put("TMPDIR", root.toString());
+        env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
+        env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());
+        return env;
+    }
+}
