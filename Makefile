@@ -32,7 +32,8 @@ help:
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
 	@echo "  make test                   the tests (they start their own nats-server)"
 	@echo "  make bench [QUICK=1]        scripts vs plain jnats (same JVM flags) and the C client if libnats-dev is there;"
-	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts; writes bench/results.md"
+	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts, R1 vs R3 on a local"
+	@echo "                              three-node cluster and a leader's failover pause; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
 	@echo "  make cluster                three JetStream nodes on 4222-4224 ($(CLUSTER_CONFIG)); then"
 	@echo "                              make demo LAB_CONFIG=$(CLUSTER_CONFIG)"
@@ -91,6 +92,7 @@ test: setup
 
 bench: setup
 	@$(JBANG) bench/Bench.java
+	@$(JBANG) bench/ClusterBench.java
 
 # Opt-in: never part of setup or test.
 install:

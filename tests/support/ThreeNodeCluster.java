@@ -142,11 +142,12 @@ public final class ThreeNodeCluster implements AutoCloseable {
         return r.getName() + (r.isOffline() ? " offline" : r.isCurrent() ? " current" : " lag " + r.getLag());
     }
 
-    private interface Ask<T> {
+    interface Ask<T> {
         T ask() throws Exception;
     }
 
-    private static <T> T await(String what, Ask<T> ask, Predicate<T> condition) throws Exception {
+    /** Asks until the answer satisfies the condition, for up to 60s: elections and restarts take seconds. */
+    static <T> T await(String what, Ask<T> ask, Predicate<T> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Object last = null;
         while (System.nanoTime() < deadline) {
