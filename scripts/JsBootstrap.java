@@ -112,12 +112,16 @@ public class JsBootstrap implements Callable<Integer> {
     /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
     private static void checkClusterSize(Connection nc, Config config) {
         ServerInfo server = nc.getServerInfo();
-        if (config.replicas > 1 && server.getCluster() == null) {
+        if (config.replicas == 1) {
+            return;
+        }
+        if (server.getCluster() == null) {
             throw Exit.failed("%d replicas need a cluster, but the server at %s runs alone (cluster size 1): use "
                     + "--replicas 1 ([stream] replicas), or a cluster (`make cluster`)", config.replicas, config.shownUrl());
         }
         // connect_urls: the client URLs of every server of the cluster that is routed to this one right now
-        int size = server.getConnectURLs() == null ? 1 : (int) server.getConnectURLs().stream().distinct().count();
+        int size = server.getConnectURLs() == null ? 1
+                : (int) Math.max(1, server.getConnectURLs().stream().distinct().count());
         if (config.replicas > size) {
             throw Exit.failed("%d replicas need %d servers, but cluster %s has %d connected (cluster size %d): use "
                     + "--replicas %d or less ([stream] replicas)", config.replicas, config.replicas, server.getCluster(),
