@@ -16,13 +16,15 @@ DIST  ?= dist
 
 # Another lab config, e.g. the remote example: make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.remote.toml
 LAB_CONFIG ?= labs/$(LAB)/config.toml
+# The three-node cluster's config (make cluster): make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.cluster.toml
+CLUSTER_CONFIG ?= labs/$(LAB)/config.cluster.toml
 
 export LAB LAB_CONFIG
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 
-.PHONY: help setup install server server-stop run demo reset test bench catalog share export completion check-lab
+.PHONY: help setup install server server-stop cluster cluster-stop cluster-status run demo reset test bench catalog share export completion check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
@@ -31,8 +33,12 @@ help:
 	@echo "  make reset                  back to the lab's start: delete the stream and its consumer (the next bootstrap starts at seq 1)"
 	@echo "  make test                   the tests (they start their own nats-server)"
 	@echo "  make bench [QUICK=1]        scripts vs plain jnats (same JVM flags) and the C client if libnats-dev is there;"
-	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts; writes bench/results.md"
+	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts, R1 vs R3 on a local"
+	@echo "                              three-node cluster and a leader's failover pause; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
+	@echo "  make cluster                three JetStream nodes on 4222-4224 ($(CLUSTER_CONFIG)); then"
+	@echo "                              make demo LAB_CONFIG=$(CLUSTER_CONFIG)"
+	@echo "  make cluster-status / cluster-stop   which nodes answer and who leads / stop what make cluster started"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
@@ -50,6 +56,14 @@ server: check-lab
 
 server-stop:
 	@bin/lab-server stop
+
+cluster cluster-stop cluster-status: export LAB_CONFIG := $(CLUSTER_CONFIG)
+cluster:
+	@bin/lab-server start
+cluster-stop:
+	@bin/lab-server stop
+cluster-status:
+	@bin/lab-server status
 
 check-lab:
 	@test -f labs/$(LAB)/config.toml || { echo "make: no lab '$(LAB)': labs/$(LAB)/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
@@ -88,6 +102,7 @@ test: setup
 
 bench: setup
 	@$(JBANG) bench/Bench.java
+	@$(JBANG) bench/ClusterBench.java
 
 # Opt-in: never part of setup or test.
 install:

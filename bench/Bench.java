@@ -8,6 +8,7 @@
 //SOURCES Report.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
+//SOURCES ../tests/support/Sandbox.java
 //DESCRIPTION make bench: the lab's scripts against plain jnats (same JVM flags) and the C client on one fresh nats-server; how cost grows; start-up and memory.
 //
 // Every figure is measured on a nats-server this starts (free port, temp file store). Each client

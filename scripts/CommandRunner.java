@@ -48,7 +48,7 @@ final class CommandRunner {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             ConnectionOptions run = thisRun(cmd.getCommandSpec());
-            LabException known = run == null ? null : run.explainFailure();
+            LabException known = run == null ? null : run.explainFailure(ex);
             if (known == null) {
                 known = ex instanceof LabException failure ? failure : unexpected(ex);
             }

@@ -31,6 +31,8 @@ final class Config {
     final long maxDeliver;            // -1: no limit
     final Duration duplicateWindow;
     final String storage;             // "file" or "memory"
+    /** How many servers of a cluster keep a copy of the stream (1 to 5). */
+    final int replicas;
     // Login and TLS: each null when not set. Secrets (password, token) are never printed.
     final String user;
     final String password;
@@ -73,6 +75,7 @@ final class Config {
             new Key("consumer.max_deliver", Long.class),
             new Key("stream.duplicate_window_secs", Long.class),
             new Key("stream.storage", String.class),
+            new Key("stream.replicas", Long.class),
             new Key("nats.auth.user", String.class),
             new Key("nats.auth.password", String.class),
             new Key("nats.auth.password_file", String.class),
@@ -99,7 +102,8 @@ final class Config {
             Map.entry("nats.stream", "LAB4_STREAM"), Map.entry("nats.consumer", "LAB4_CONSUMER"),
             Map.entry("nats.timeout_secs", 5L), Map.entry("recv.wait_secs", 5L), Map.entry("consumer.ack_wait_secs", 30L),
             Map.entry("consumer.max_deliver", -1L),
-            Map.entry("stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS), Map.entry("stream.storage", "file"));
+            Map.entry("stream.duplicate_window_secs", DEFAULT_DUPLICATE_WINDOW_SECS), Map.entry("stream.storage", "file"),
+            Map.entry("stream.replicas", 1L));
 
     /** natscli's environment variables, and the setting each one sets. */
     private static final Map<String, String> ENV = Map.of("NATS_URL", "nats.url", "NATS_TIMEOUT", "nats.timeout_secs",
@@ -116,7 +120,7 @@ final class Config {
             Map.entry("--token", "nats.auth.token"), Map.entry("--nkey", "nats.auth.nkey_seed_file"),
             Map.entry("--creds", "nats.auth.creds_file"), Map.entry("--tlsca", "nats.tls.ca_file"),
             Map.entry("--tlscert", "nats.tls.cert_file"), Map.entry("--tlskey", "nats.tls.key_file"),
-            Map.entry("--tlsfirst", "nats.tls.handshake_first"));
+            Map.entry("--tlsfirst", "nats.tls.handshake_first"), Map.entry("--replicas", "stream.replicas"));
 
     /** The command line: a flag's value by its name ("--stream"), null when it was not given or is not the script's. */
     interface Flags {
@@ -192,6 +196,7 @@ final class Config {
         this.maxDeliver = layers.number("consumer.max_deliver");
         this.duplicateWindow = layers.duration("stream.duplicate_window_secs");
         this.storage = layers.string("stream.storage");
+        this.replicas = (int) layers.number("stream.replicas");
         this.user = layers.string("nats.auth.user");
         this.password = layers.string("nats.auth.password");
         this.token = layers.string("nats.auth.token");
@@ -226,6 +231,11 @@ final class Config {
         ConfigRules.validate(layers, secrets);
         layers.warnings.forEach(line -> System.err.println(secrets.mask(line)));
         return new Config(layers, secrets);
+    }
+
+    /** Several servers to fail over between: a list, or [runtime] mode = "cluster" (jnats learns the others). */
+    boolean failsOver() {
+        return servers.size() > 1 || mode.equals("cluster");
     }
 
     /** The URL as it may be shown: a password or token in it is masked. */

@@ -15,6 +15,8 @@ final class ConfigRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     /** The server's limit for stream and consumer names (nats-server: "maximum allowed is 255"). */
     static final int LONGEST_NAME = 255;
+    /** JetStream's limit for a stream's replicas. */
+    static final int MOST_REPLICAS = 5;
     private static final List<String> LOGINS = List.of("nats.auth.user", "nats.auth.token", "nats.auth.nkey_seed_file",
             "nats.auth.creds_file");
     private static final List<String> FILES = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
@@ -27,8 +29,8 @@ final class ConfigRules {
 
     static void validate(Config.Layers layers, Secrets secrets) {
         String mode = layers.string("runtime.mode");
-        if (!mode.equals("local") && !mode.equals("remote")) {
-            throw invalid(layers, secrets, "runtime.mode", "use \"local\" or \"remote\"");
+        if (!mode.equals("local") && !mode.equals("remote") && !mode.equals("cluster")) {
+            throw invalid(layers, secrets, "runtime.mode", "use \"local\", \"remote\" or \"cluster\"");
         }
         String storage = layers.string("stream.storage");
         if (!storage.equals("file") && !storage.equals("memory")) {
@@ -56,6 +58,11 @@ final class ConfigRules {
         long maxDeliver = layers.number("consumer.max_deliver");
         if (maxDeliver == 0 || maxDeliver < -1) {
             throw invalid(layers, secrets, "consumer.max_deliver", "use -1 for no limit, or 1 or more");
+        }
+        long replicas = layers.number("stream.replicas");
+        if (replicas < 1 || replicas > MOST_REPLICAS) {
+            throw invalid(layers, secrets, "stream.replicas", "use 1 to " + MOST_REPLICAS + " (1: no copies; 3 on a "
+                    + "three-node cluster survives the loss of one node)");
         }
         validateTimes(layers, secrets);
         validateTls(layers, secrets, servers);

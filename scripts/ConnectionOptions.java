@@ -3,7 +3,7 @@
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Connector.java Secrets.java Exit.java
+//SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java
 
 import io.nats.client.Connection;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,9 +107,9 @@ final class ConnectionOptions implements Config.Flags {
         return connector.open();
     }
 
-    /** What the server denied this run, which explains a failure better than the failure does; or null. */
-    LabException explainFailure() {
-        return connector == null ? null : connector.explainFailure();
+    /** What the server denied this run, or a connection that never came back: it explains the failure better; or null. */
+    LabException explainFailure(Exception failure) {
+        return connector == null ? null : connector.explainFailure(failure);
     }
 
     /** The text with this run's secrets masked: what the flags and env hold, and once read, what the settings hold. */

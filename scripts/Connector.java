@@ -3,7 +3,7 @@
 // check of TLS failed), JetStream is off, or the server denied a permission later on (which jnats
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java
+//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -34,7 +34,8 @@ final class Connector {
     /** What jnats reported while connecting, server by server of the list: why a TLS handshake failed, say. */
     private final List<Exception> connectProblems = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
-    /** The server sent an -ERR: whatever failed, a NATS server is there. */
+    /** Reconnects when a list or a cluster is used; null with a single server. */
+    private Failover failover;
 
     Connector(Config config) {
         this.config = config;
@@ -46,11 +47,16 @@ final class Connector {
                 .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
                 .connectionTimeout(config.timeout) // also each JetStream API call's timeout (jnats' default for them)
-                .noReconnect()
                 // a request (each PubAck, each ack confirmation) need not flush the socket itself: jnats'
                 // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
                 .dontForceFlushOnRequest()
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
+        if (config.failsOver()) {
+            failover = new Failover(config.secrets);
+            failover.applyTo(builder); // another server of the cluster takes over, within a bound
+        } else {
+            builder.noReconnect(); // one server: a lost connection ends the run, with what it did so far
+        }
         applyLogin(builder);
         Connection nc;
         try {
@@ -74,9 +80,19 @@ final class Connector {
         return nc;
     }
 
-    /** What the server denied this run, as one line; null when it denied nothing. */
-    LabException explainFailure() {
+    /**
+     * What explains the run's failure better than its exception does, as one line; null when nothing does.
+     * A denied permission; or a connection that never came back, added to the script's own line (which
+     * says what it did so far).
+     */
+    LabException explainFailure(Exception failure) {
+        String gaveUp = failover == null ? null : failover.gaveUp();
         String violation = permissionViolation.get();
+        if (violation == null && gaveUp != null) {
+            return failure instanceof LabException known
+                    ? Exit.with(known.exitCode, "%s (%s)", known.getMessage(), gaveUp)
+                    : Exit.unreachable("%s", gaveUp);
+        }
         if (violation == null) {
             return null;
         }

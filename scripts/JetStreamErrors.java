@@ -14,8 +14,11 @@ import io.nats.client.support.Status;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 final class JetStreamErrors {
+    /** "JetStream system temporarily unavailable": on a cluster, no leader (no quorum) for what was asked. */
+    static final int NO_LEADER = 10008;
     static final int CONSUMER_NOT_FOUND = 10014;
     static final int STREAM_NOT_FOUND = 10059;
     /** Another stream already captures the subject. */
@@ -174,9 +177,37 @@ final class JetStreamErrors {
         return why == null ? "by the server: " + server : "because " + why + " (" + server + ")";
     }
 
+    /**
+     * A publish nobody answered. On one server no stream has the subject; on a cluster the stream may
+     * also be without a leader (one just died, or a majority of its servers is down): ask which, so the
+     * line says so. On 2.9.10 a message published in that moment was seen stored once the new leader
+     * took over: so "not confirmed", never "not stored".
+     */
+    static LabException noStreamCaptures(Connection nc, String subject, String sofar) {
+        if (nc.getServerInfo().getCluster() == null) {
+            return noStreamCaptures(subject, sofar);
+        }
+        List<String> streams;
+        try {
+            streams = nc.jetStreamManagement().getStreamNames(subject);
+        } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
+            return Exit.failed("no PubAck: cluster %s has no JetStream leader right now (no quorum: a majority of its "
+                    + "servers must be up, %s answers); not confirmed, so not counted as stored%s",
+                    nc.getServerInfo().getCluster(), nc.getServerInfo().getServerName(), sofar);
+        }
+        if (streams.isEmpty()) {
+            return noStreamCaptures(subject, sofar);
+        }
+        return Exit.failed("no PubAck: stream %s has no leader right now, so the message is not confirmed (a leader "
+                + "elected that moment may still store it: publish again with --msg-id to keep one copy); after a leader "
+                + "dies the others elect one within seconds; if this persists, a majority of its replicas is down: js-info "
+                + "shows which%s", String.join(", ", streams), sofar);
+    }
+
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
-        return String.format("the server refused: %s (error %d)", description, code);
+        return String.format("the server refused: %s (error %d)%s", description, code, code != NO_LEADER ? ""
+                : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 
     static String refused(JetStreamApiException e) {

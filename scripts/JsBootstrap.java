@@ -17,6 +17,7 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -49,6 +50,7 @@ public class JsBootstrap implements Callable<Integer> {
                 .subjects(config.subject)                // it stores every message published to this subject
                 .storageType(storageType(config.storage)) // File: kept on disk, across restarts
                 .duplicateWindow(config.duplicateWindow) // a Nats-Msg-Id seen within it is not stored again
+                .replicas(config.replicas)               // copies on that many servers of a cluster (Raft)
                 .build();
         StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
         if (existing == null) {
@@ -78,6 +80,11 @@ public class JsBootstrap implements Callable<Integer> {
     @Mixin StreamOptions streamOptions;
     @Mixin ConsumerOptions consumerOptions;
 
+    @Option(names = "--replicas", paramLabel = "N",
+            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 ([stream] replicas; default 1). "
+                    + "A rerun with another N changes it in place.")
+    Long replicas;
+
     @Option(names = "--recreate",
             description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
                     + "(a recreated stream loses its messages).")
@@ -95,6 +102,7 @@ public class JsBootstrap implements Callable<Integer> {
         subject = config.subject;
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
+            checkClusterSize(nc, config);
             try {
                 setUp(jsm, config);
             } catch (JetStreamApiException e) {
@@ -102,6 +110,26 @@ public class JsBootstrap implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
+    private static void checkClusterSize(Connection nc, Config config) {
+        ServerInfo server = nc.getServerInfo();
+        if (config.replicas == 1) {
+            return;
+        }
+        if (server.getCluster() == null) {
+            throw Exit.failed("%d replicas need a cluster, but the server at %s runs alone (cluster size 1): use "
+                    + "--replicas 1 ([stream] replicas), or a cluster (`make cluster`)", config.replicas, config.shownUrl());
+        }
+        // connect_urls: the client URLs of every server of the cluster that is routed to this one right now
+        int size = server.getConnectURLs() == null ? 1
+                : (int) Math.max(1, server.getConnectURLs().stream().distinct().count());
+        if (config.replicas > size) {
+            throw Exit.failed("%d replicas need %d servers, but cluster %s has %d connected (cluster size %d): use "
+                    + "--replicas %d or less ([stream] replicas)", config.replicas, config.replicas, server.getCluster(),
+                    size, size, size);
+        }
     }
 
     /** Another stream already captures the subject: name it, so the user can choose. */
@@ -123,6 +151,14 @@ public class JsBootstrap implements Callable<Integer> {
         String name = wanted.getName();
         long stored = existing.getStreamState().getMsgCount();
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
+        List<String> changes = new ArrayList<>(); // what can change in place
+        if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
+            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> "
+                    + seconds(wanted.getDuplicateWindow()));
+        }
+        if (current.getReplicas() != wanted.getReplicas()) {
+            changes.add("replicas " + current.getReplicas() + " -> " + wanted.getReplicas());
+        }
         boolean sameStorage = current.getStorageType() == wanted.getStorageType();
         if (!recreate && !sameSubjects) {
             String lab = wanted.getSubjects().get(0);
@@ -142,11 +178,11 @@ public class JsBootstrap implements Callable<Integer> {
             jsm.addStream(wanted);
             log.info("recreated stream {} ({}); its {} went with the old one", name, describe(wanted),
                     Output.messages(stored));
-        } else if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
+        } else if (!changes.isEmpty()) {
             // From the current config, so settings the lab does not manage stay as they are.
-            jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow()).build());
-            log.info("updated stream {}: duplicate window {} -> {}", name, seconds(current.getDuplicateWindow()),
-                    seconds(wanted.getDuplicateWindow()));
+            jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow())
+                    .replicas(wanted.getReplicas()).build());
+            log.info("updated stream {}: {}", name, String.join(", ", changes));
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
         }
@@ -216,7 +252,8 @@ public class JsBootstrap implements Callable<Integer> {
     private static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
         return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + storageName(stream.getStorageType())
-                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()));
+                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
+                + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas());
     }
 
     private static String describe(ConsumerConfiguration consumer) {

@@ -13,9 +13,12 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.api.ApiResponse;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.Replica;
+import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamState;
 import picocli.CommandLine.Command;
@@ -50,14 +53,14 @@ public class JsInfo implements Callable<Integer> {
         if (json) {
             Output.json(String.format("{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
         } else {
-            printStream(stream);
+            printStream(stream, nc.getServerInfo());
         }
         if (consumer.hasError()) {
             throw refused(consumer, JetStreamErrors.CONSUMER_NOT_FOUND,
                     JetStreamErrors.consumerNotFound(config.consumer, config.stream));
         }
         if (!json) {
-            printConsumer(consumer);
+            printConsumer(consumer, nc.getServerInfo());
         }
     }
 
@@ -119,12 +122,12 @@ public class JsInfo implements Callable<Integer> {
                         consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
             }
         }
-        if (System.out.checkError()) {
-            throw Exit.failed("could not write the list to stdout");
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s): the list is incomplete", Stdout.problem());
         }
     }
 
-    private static void printStream(StreamInfo info) {
+    private static void printStream(StreamInfo info, ServerInfo asked) {
         StreamConfiguration config = info.getConfiguration();
         StreamState state = info.getStreamState();
         System.out.printf("stream %s%n", config.getName());
@@ -134,9 +137,10 @@ public class JsInfo implements Callable<Integer> {
         row("last seq", String.valueOf(state.getLastSequence()));
         row("storage", config.getStorageType().toString().toLowerCase() + ", duplicate window "
                 + config.getDuplicateWindow().toSeconds() + "s");
+        printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
 
-    private static void printConsumer(ConsumerInfo info) {
+    private static void printConsumer(ConsumerInfo info, ServerInfo asked) {
         ConsumerConfiguration config = info.getConsumerConfiguration();
         System.out.printf("consumer %s%n", info.getName());
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
@@ -147,6 +151,36 @@ public class JsInfo implements Callable<Integer> {
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
                 config.getMaxDeliver() < 1 ? "unlimited" : String.valueOf(config.getMaxDeliver())));
+        printCluster(info.getClusterInfo(), info.getClusterInfo() == null ? 1 : info.getClusterInfo().getReplicas().size() + 1,
+                asked);
+    }
+
+    /**
+     * On a cluster: which server leads (takes the writes, or hands out the messages) and how each other
+     * copy is doing: current, behind by some operations (lag), or offline. A server that has lost
+     * every route cannot tell yet: then each replica but its own is offline, and no quorum is left.
+     */
+    private static void printCluster(ClusterInfo cluster, int replicas, ServerInfo asked) {
+        if (cluster == null || cluster.getName() == null) {
+            return;
+        }
+        boolean alone = replicas > 1 && (asked.getConnectURLs() == null || asked.getConnectURLs().size() <= 1);
+        String leader = cluster.getLeader() == null ? "none (no quorum: a majority of the replicas must be up)"
+                : cluster.getLeader() + (alone ? " (but it reaches no other replica: no quorum)" : "");
+        row("cluster", cluster.getName() + ", " + replicas + (replicas == 1 ? " replica" : " replicas") + ", leader " + leader);
+        for (Replica replica : cluster.getReplicas() == null ? List.<Replica>of() : cluster.getReplicas()) {
+            String state;
+            if (replica.isOffline() || alone && !replica.getName().equals(asked.getServerName())) {
+                state = "offline" + (replica.isOffline() ? "" : " (" + asked.getServerName() + ", which answered, has no "
+                        + "route to it)");
+            } else if (replica.isCurrent()) {
+                state = "current";
+            } else {
+                state = String.format("not current (lag %,d operations)", replica.getLag())
+                        + (replica.getName().equals(asked.getServerName()) ? ", up: it answered" : "");
+            }
+            row("replica " + replica.getName(), state);
+        }
     }
 
     private static void row(String label, String value) {
@@ -167,7 +201,8 @@ public class JsInfo implements Callable<Integer> {
         if (reply.getApiErrorCode() == notFoundCode) {
             return notFound;
         }
-        return Exit.failed("%s", JetStreamErrors.refused(reply.getDescription(), reply.getApiErrorCode()));
+        return Exit.failed("%s: %s", reply instanceof StreamInfo ? "stream info" : "consumer info",
+                JetStreamErrors.refused(reply.getDescription(), reply.getApiErrorCode()));
     }
 
     private static String text(Message reply) {

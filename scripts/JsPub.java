@@ -329,7 +329,7 @@ public class JsPub implements Callable<Integer> {
     private LabException shortfall(long total, Connection nc, Config config) {
         Throwable error = acks.failure.get();
         if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
-            return JetStreamErrors.noStreamCaptures(config.subject, "");
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
         String counts = "only " + acks.shortfall(total);
         JetStreamApiException refusal = JetStreamErrors.refusal(error);
@@ -337,7 +337,7 @@ public class JsPub implements Callable<Integer> {
             return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(refusal));
         }
         if (JetStreamErrors.isNoResponders(error)) {
-            return JetStreamErrors.noStreamCaptures(config.subject, " (was the stream deleted mid-run?): " + counts);
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, " (was the stream deleted mid-run?): " + counts);
         }
         if (error instanceof CancellationException || error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
@@ -377,8 +377,10 @@ public class JsPub implements Callable<Integer> {
     private LabException notConfirmed(IOException e, Connection nc, String subject, byte[] body) {
         inFlight = false;
         if (JetStreamErrors.isNoResponders(e)) {
-            acks.refused.incrementAndGet(); // nobody took it: not stored
-            return JetStreamErrors.noStreamCaptures(subject, before());
+            if (nc.getServerInfo().getCluster() == null) {
+                acks.refused.incrementAndGet(); // one server, and nobody took it: not stored
+            } // on a cluster, a stream between leaders may still store it: not counted either way
+            return JetStreamErrors.noStreamCaptures(nc, subject, before());
         }
         String what = String.format("no PubAck for %s, so it may or may not be stored", shown(body));
         if (!JetStreamErrors.answers(nc)) {

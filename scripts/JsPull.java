@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java Processed.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -84,7 +84,7 @@ public class JsPull implements Callable<Integer> {
      */
     int fetchAndAck(ConsumerContext consumer, int want, Duration wait) throws Exception {
         List<Message> batch = new ArrayList<>(want);
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(wait.toMillis()).build();
+        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait)).build();
         try (FetchConsumer fetch = consumer.fetch(options)) {
             Message msg;
             while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
@@ -105,11 +105,35 @@ public class JsPull implements Callable<Integer> {
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
-        if (!batch.isEmpty()) {
-            batch.get(batch.size() - 1).ackSync(ACK_CONFIRM_TIMEOUT); // confirmed: so are all the acks before it
+        if (!batch.isEmpty() && !ackConfirmed(batch.get(batch.size() - 1))) {
+            inHand = 0;
+            return 0; // not confirmed: not counted; they come back from the new leader
         }
         handled(batch);
         return batch.size();
+    }
+
+    /**
+     * The batch's last ack, answered: then the server has them all. On a cluster a failover can cut
+     * it off: not counted then (they come back and are shown again); on one server that ends the run.
+     */
+    private boolean ackConfirmed(Message last) throws Exception {
+        try {
+            last.ackSync(ACK_CONFIRM_TIMEOUT);
+            return true;
+        } catch (TimeoutException | IllegalStateException | IOException lost) {
+            if (!failsOver) {
+                throw lost;
+            }
+            System.err.println("WARN the server did not confirm the last acks (failing over?): those messages come "
+                    + "back and are counted once");
+            return false;
+        }
+    }
+
+    /** Each pull request expires within 2s: one sent to a consumer leader that just died is not waited on for long. */
+    private static long fetchExpiry(Duration wait) {
+        return Math.min(wait.toMillis(), 2000);
     }
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
@@ -173,6 +197,9 @@ public class JsPull implements Callable<Integer> {
     private volatile long inHand;    // pulled (and maybe printed), not yet acked: they come back
     private long bytes;
     private long waitStarted = System.nanoTime();
+    /** Which messages this run has acked: one that comes back after a failover is shown, not counted again. */
+    private final Processed processed = new Processed();
+    private boolean failsOver; // a server list or a cluster: connections may move to another node
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -182,6 +209,7 @@ public class JsPull implements Callable<Integer> {
     public Integer call() throws Exception {
         checkFlags();
         Config config = connection.load();
+        failsOver = config.failsOver();
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (ephemeral) {
@@ -302,8 +330,10 @@ public class JsPull implements Callable<Integer> {
     private void handled(List<Message> batch) {
         for (Message msg : batch) {
             bytes += msg.getData() == null ? 0 : msg.getData().length;
+            if (processed.firstTime(msg.metaData().streamSequence())) {
+                handled++; // one delivered again after a lost ack is shown, but counts once
+            }
         }
-        handled += batch.size();
         inHand = 0;
     }
 
@@ -325,7 +355,14 @@ public class JsPull implements Callable<Integer> {
         try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, () -> handled)) {
             while (wantMore()) {
                 long want = max == null ? batch : Math.min(batch, max - handled);
-                int got = fetchAndAck(consumer, (int) want, wait);
+                long waitUntil = System.nanoTime() + wait.toNanos();
+                int got;
+                // A fetch that ends empty before the wait is up: on a cluster the consumer may have no leader
+                // right now (one is being elected), so ask again until the wait has really passed.
+                while ((got = fetchAndAck(consumer, (int) want, wait)) == 0 && Stdout.written() && !stop.requested()
+                        && System.nanoTime() < waitUntil) {
+                    Thread.sleep(250);
+                }
                 if (got == 0 && Stdout.written() && !stop.requested()) {
                     break;
                 }
@@ -376,6 +413,9 @@ public class JsPull implements Callable<Integer> {
         }
         String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
         if (batch > 1 || quiet) {
+            if (processed.again() > 0) {
+                why += "; " + Output.messages(processed.again()) + " delivered again after a lost ack, not counted twice";
+            }
             return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, batch, why,
                     handled / Math.max(seconds, 1e-9), bytes / Math.max(seconds, 1e-9) / 1e6);
         }

@@ -189,4 +189,16 @@ class BootstrapTest extends WithServer {
         assertEquals("ERROR subject lab4.stream is already captured by stream LAB4_STREAM: use another --subject, "
                 + "or point --stream at that stream\n", result.err());
     }
+
+    /** Replicas need a cluster: on one server, one line says so and nothing is created. */
+    @Test
+    void replicasOnASingleServerAreOneLine() throws Exception {
+        Run.Result result = script("JsBootstrap", "--replicas", "3").go();
+        assertEquals(1, result.exit(), result.toString());
+        assertEquals("ERROR 3 replicas need a cluster, but the server at " + server.url() + " runs alone (cluster size 1): "
+                + "use --replicas 1 ([stream] replicas), or a cluster (`make cluster`)\n", result.err());
+        try (Connection nc = connect()) {
+            assertEquals(List.of(), nc.jetStreamManagement().getStreamNames());
+        }
+    }
 }

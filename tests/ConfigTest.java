@@ -288,10 +288,11 @@ class ConfigTest {
     }
 
     @Test
-    void modeMustBeLocalOrRemote() throws Exception {
+    void modeMustBeLocalRemoteOrCluster() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[runtime]\nmode = \"cloud\"\n", ""), Map.of()));
-        assertTrue(e.getMessage().endsWith("\"cloud\" is not valid: use \"local\" or \"remote\""), e.getMessage());
+        assertTrue(e.getMessage().endsWith("\"cloud\" is not valid: use \"local\", \"remote\" or \"cluster\""),
+                e.getMessage());
     }
 
     @Test

@@ -72,14 +72,15 @@ class LabServerTest {
 
     /**
      * Neither way the lab starts a server opens it to other machines (issue 15, item 4): the binary
-     * listens on 127.0.0.1 only, and docker-compose.yml publishes its ports on 127.0.0.1 unless
+     * listens on 127.0.0.1 only, and docker-compose.yml publishes its ports (cluster profile too) on 127.0.0.1 unless
      * NATS_BIND says otherwise (no Docker engine here: its file is checked instead).
      */
     @Test
     void theServerTheLabStartsListensOnThisMachineOnly() throws Exception {
         List<String> published = Files.readAllLines(Run.REPO.resolve("docker-compose.yml")).stream()
                 .filter(line -> line.trim().matches("- \"[^\"]*:[0-9]+\".*")).toList();
-        assertEquals(2, published.size(), "the client and monitoring ports: " + published);
+        assertEquals(5, published.size(), "the server's client and monitoring ports, the cluster's three client ports: "
+                + published);
         for (String line : published) {
             assertTrue(line.trim().startsWith("- \"${NATS_BIND:-127.0.0.1}:"), line);
         }

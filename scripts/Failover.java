@@ -1,0 +1,91 @@
+// Failover for a server list or a cluster: when the connection drops, jnats reconnects to another
+// server (from the list, or one the cluster told it about) and the run goes on. Each reconnect is
+// one line on stderr; the waiting is bounded, and a run whose connection never comes back ends
+// with the script's own line saying what it did, plus why.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Secrets.java Durations.java
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Options;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+final class Failover implements ConnectionListener {
+    /** How long the servers are tried, in turn, before the run gives up. */
+    static final Duration GIVE_UP_AFTER = Duration.ofSeconds(20);
+    /** The pause before trying a server again that was just tried. */
+    private static final Duration RETRY_WAIT = Duration.ofMillis(250);
+
+    private final Secrets secrets;
+    /** Counts disconnects: a give-up timer only acts if no reconnect came since it started. */
+    private final AtomicLong outages = new AtomicLong();
+    private final AtomicReference<String> server = new AtomicReference<>("?");
+    private final AtomicReference<String> gaveUp = new AtomicReference<>();
+    private volatile long lostAt;
+
+    Failover(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    void applyTo(Options.Builder builder) {
+        builder.maxReconnects(-1)              // jnats' own count is per server; the bound is GIVE_UP_AFTER
+                .reconnectWait(RETRY_WAIT)
+                .connectionListener(this);
+    }
+
+    /** Why the run ended without a connection, or null while it has one (or never lost it). */
+    String gaveUp() {
+        return gaveUp.get();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // jnats' older form, still abstract: it calls the one below
+    public void connectionEvent(Connection conn, Events event) {
+        connectionEvent(conn, event, System.currentTimeMillis(), conn.getConnectedUrl());
+    }
+
+    @Override
+    public void connectionEvent(Connection conn, Events event, Long time, String uri) {
+        switch (event) {
+            case CONNECTED -> server.set(describe(conn));
+            case DISCONNECTED -> {
+                long outage = outages.incrementAndGet();
+                lostAt = System.nanoTime();
+                CompletableFuture.runAsync(() -> giveUpUnlessBack(conn, outage),
+                        CompletableFuture.delayedExecutor(GIVE_UP_AFTER.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            case RECONNECTED -> {
+                outages.incrementAndGet();
+                String from = server.getAndSet(describe(conn));
+                System.err.println(secrets.mask(String.format("WARN lost the connection to %s; reconnected to %s after "
+                        + "%.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9)));
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Still no connection after the bound: close it, so that what waits on it fails now, not later. */
+    private void giveUpUnlessBack(Connection conn, long outage) {
+        if (outages.get() != outage || conn.getStatus() == Connection.Status.CLOSED) {
+            return;
+        }
+        gaveUp.set(String.format("lost the connection to %s and no server answered within %s (tried %s)",
+                server.get(), Durations.format(GIVE_UP_AFTER), secrets.mask(String.join(", ", conn.getServers()))));
+        try {
+            conn.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Connection conn) {
+        String name = conn.getServerInfo() == null ? null : conn.getServerInfo().getServerName();
+        return conn.getConnectedUrl() + (name == null ? "" : " (" + name + ")");
+    }
+}

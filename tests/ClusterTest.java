@@ -1,0 +1,213 @@
+// Issue 12: the lab on a real three-node JetStream cluster (one cluster for the whole class: three
+// processes, free ports, temp stores). Replicas, failover of the consumer's leader mid-pull, a node
+// that catches up after a restart, and what happens without a quorum. Each test leaves all three
+// nodes running for the next.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.api.ClusterInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterTest {
+    private static final Pattern PULLED = Pattern.compile("pulled message: \"message (\\d+)\"( \\(delivery (\\d+)\\))?");
+
+    static ThreeNodeCluster cluster;
+    static Path labConfig;
+    static int tests;
+    /** Each test its own stream, subject and consumer: nothing of an earlier test's stream (or its deletion) is in the way. */
+    String stream;
+    String consumer;
+    String subject;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ThreeNodeCluster.start();
+        labConfig = Files.createTempFile("lab-cluster-", ".toml");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        Files.deleteIfExists(labConfig);
+    }
+
+    @BeforeEach
+    void ownStream() throws Exception {
+        tests++;
+        stream = "LAB4_STREAM_" + tests;
+        consumer = "LAB4_CONSUMER_" + tests;
+        subject = "lab4.stream" + tests;
+        // mode = "cluster": reconnect to another node even when --server names just one
+        Files.writeString(labConfig, """
+                [runtime]
+                mode = "cluster"
+
+                [nats]
+                stream = "%s"
+                consumer = "%s"
+                subject = "%s"
+
+                [consumer]
+                ack_wait_secs = 2   # a message whose ack died with a leader comes back quickly
+                """.formatted(stream, consumer, subject));
+    }
+
+    /** Whatever a test killed comes back, so the next test starts with three nodes and a meta leader. */
+    @AfterEach
+    void allNodesUp() throws Exception {
+        for (ThreeNodeCluster.Node node : cluster.nodes()) {
+            if (!node.running()) {
+                cluster.restart(node);
+            }
+        }
+        cluster.awaitMetaLeader();
+    }
+
+    /** A script against the whole cluster (the URL list), with the cluster lab config. */
+    static Run script(String mainClass, String... args) {
+        return Run.script(mainClass, args).env("NATS_URL", cluster.urls()).env("LAB_CONFIG", labConfig.toString());
+    }
+
+    static Run.Result ok(Run.Result result) {
+        assertEquals(0, result.exit(), result.toString());
+        return result;
+    }
+
+    @Test
+    void replicasAreCheckedAgainstTheClusterAndChangeInPlace() throws Exception {
+        assertEquals("INFO created stream " + stream + " (subjects: " + subject + ", storage: file, replicas 3)",
+                ok(script("JsBootstrap", "--replicas", "3").go()).outLines().get(0));
+
+        Run.Result tooMany = script("JsBootstrap", "--replicas", "5").go();
+        assertEquals(1, tooMany.exit(), tooMany.toString());
+        assertEquals("ERROR 5 replicas need 5 servers, but cluster lab has 3 connected (cluster size 3): use --replicas 3 "
+                + "or less ([stream] replicas)\n", tooMany.err());
+
+        Run.Result outOfRange = script("JsBootstrap", "--replicas", "6").go();
+        assertEquals(2, outOfRange.exit(), outOfRange.toString());
+        assertTrue(outOfRange.err().startsWith("ERROR flag --replicas: 6 is not valid: use 1 to 5"), outOfRange.err());
+
+        assertEquals("INFO updated stream " + stream + ": replicas 3 -> 1",
+                ok(script("JsBootstrap", "--replicas", "1").go()).outLines().get(0));
+        assertEquals("INFO updated stream " + stream + ": replicas 1 -> 3",
+                ok(script("JsBootstrap", "--replicas", "3").go()).outLines().get(0));
+        ClusterInfo copies = cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        assertEquals(2, copies.getReplicas().size(), ThreeNodeCluster.describe(copies));
+
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        assertTrue(info.contains("  cluster:        lab, 3 replicas, leader " + copies.getLeader()), String.join("\n", info));
+        assertTrue(info.stream().filter(line -> line.matches("  replica n\\d: +current")).count() >= 2, String.join("\n", info));
+        String json = ok(script("JsInfo", "--json").go()).out();
+        assertTrue(json.contains("\"cluster\":{\"name\":\"lab\",\"leader\":\"" + copies.getLeader() + "\""), json);
+    }
+
+    /**
+     * kill -9 of the consumer's leader while js-pull works through it in batches of 500: the client,
+     * connected to that very node, reconnects to another (one line on stderr), a new leader takes
+     * over, and every message is processed at least once; those whose acks died come back and show
+     * their delivery number. Then the node restarts and its copies catch up.
+     */
+    @Test
+    void pullSurvivesTheConsumerLeadersDeathAndTheNodeCatchesUp() throws Exception {
+        int total = 20_000;
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        publishDirectly(subject, total);
+        ClusterInfo before = cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "a consumer leader");
+        ThreeNodeCluster.Node leader = cluster.node(before.getLeader());
+
+        Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--wait", "10")
+                .env("NATS_URL", leader.url()).start(); // connected to the leader itself: its death cuts the connection
+        pull.awaitOut("acked 500 messages");
+        cluster.kill9(leader);
+        Run.Result result = pull.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertTrue(result.err().matches("(?s).*WARN lost the connection to nats://127\\.0\\.0\\.1:" + leader.port + " \\("
+                + leader.name + "\\); reconnected to nats://127\\.0\\.0\\.1:\\d+ \\(n\\d\\) after [0-9.]+s\n.*"), result.err());
+        Set<Integer> processed = new TreeSet<>();
+        int redelivered = 0;
+        Matcher m = PULLED.matcher(result.out());
+        while (m.find()) {
+            processed.add(Integer.parseInt(m.group(1)));
+            redelivered += m.group(2) != null ? 1 : 0;
+        }
+        assertEquals(total, processed.size(), "every message processed at least once; " + tail(result.out()));
+        assertTrue(result.out().contains("INFO done: " + total + " messages pulled and acked"), tail(result.out()));
+        System.out.printf("    (pull through failover: %d redeliveries shown)%n", redelivered);
+
+        cluster.restart(leader);
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+        cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        assertEquals(4, info.stream().filter(line -> line.matches("  replica n\\d: +current")).count(), String.join("\n", info));
+        assertTrue(info.get(2).startsWith("  messages:       20,000 ("), String.join("\n", info));
+    }
+
+    /** Two of three nodes down: no quorum, so no PubAck: the publish fails with one line and claims nothing. */
+    @Test
+    void withoutAQuorumPublishFailsAndInfoNamesTheOfflineReplicas() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ok(script("JsPub", "before").go());
+        ThreeNodeCluster.Node survivor = cluster.node("n1");
+        cluster.kill9(cluster.node("n2"));
+        cluster.kill9(cluster.node("n3"));
+        cluster.awaitStream(stream, info -> info != null && info.getLeader() == null, "n1 to see that the stream lost its leader");
+
+        Run.Result pub = script("JsPub", "lost?").env("NATS_URL", survivor.url()).go();
+        assertEquals(1, pub.exit(), pub.toString());
+        assertEquals("", pub.out());
+        assertTrue(pub.err().matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + stream
+                + " has no leader) right now.*not confirmed.*\n"), pub.err());
+
+        // 2.9.10 answers for the consumer either with 10008 or with the cut-off node's stale view: both say "no quorum"
+        Run.Result info = script("JsInfo").env("NATS_URL", survivor.url()).go();
+        assertTrue(info.out().contains("  cluster:        lab, 3 replicas, leader none (no quorum: a majority of the "
+                + "replicas must be up)\n"), info.toString());
+        assertTrue(info.out().contains("  replica n2:     offline (n1, which answered, has no route to it)\n"), info.toString());
+        assertTrue(info.out().contains("  replica n3:     offline (n1, which answered, has no route to it)\n"), info.toString());
+        String consumerState = info.exit() == 0 ? info.out().substring(info.out().indexOf("consumer ")) : info.err();
+        assertTrue(consumerState.contains("no quorum"), info.toString());
+
+        cluster.restart(cluster.node("n2"));
+        cluster.awaitStream(stream, ThreeNodeCluster::hasLeader, "a stream leader again");
+        assertEquals(List.of("INFO published \"after\" to stream " + stream + " (seq 2)"), ok(script("JsPub", "after").go()).outLines());
+    }
+
+    private static void publishDirectly(String subject, int total) throws Exception {
+        try (Connection nc = cluster.connect()) {
+            JetStream js = nc.jetStream();
+            List<java.util.concurrent.CompletableFuture<io.nats.client.api.PublishAck>> acks = new java.util.ArrayList<>();
+            for (int n = 1; n <= total; n++) {
+                acks.add(js.publishAsync(subject, ("message " + n).getBytes(StandardCharsets.UTF_8)));
+                if (acks.size() == 1000) {
+                    acks.forEach(java.util.concurrent.CompletableFuture::join);
+                    acks.clear();
+                }
+            }
+            acks.forEach(java.util.concurrent.CompletableFuture::join);
+        }
+    }
+
+    private static String tail(String out) {
+        List<String> lines = out.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    }
+}

@@ -1,0 +1,208 @@
+// Three real nats-server processes forming one JetStream cluster, as bin/lab-cluster starts them
+// (flags only), but on free client and route ports with temp stores: for one test class.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.Replica;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+public final class ThreeNodeCluster implements AutoCloseable {
+    /** One server of the cluster: n1, n2 or n3. */
+    static final class Node {
+        final String name;
+        final int port;
+        final int routePort;
+        final Path store;
+        final Path log;
+        Process process;
+
+        Node(String name, Path root) throws IOException {
+            this.name = name;
+            this.port = NatsServer.freePort();
+            this.routePort = NatsServer.freePort();
+            this.store = Files.createDirectories(root.resolve(name));
+            this.log = root.resolve(name + ".log");
+        }
+
+        String url() {
+            return "nats://127.0.0.1:" + port;
+        }
+
+        boolean running() {
+            return process != null && process.isAlive();
+        }
+    }
+
+    private final Path root;
+    private final List<Node> nodes = new ArrayList<>();
+
+    private ThreeNodeCluster() throws IOException {
+        root = Files.createTempDirectory("nats-cluster-");
+        for (String name : List.of("n1", "n2", "n3")) {
+            nodes.add(new Node(name, root));
+        }
+    }
+
+    /** Starts all three and waits for a JetStream meta leader; stops what it started if that fails. */
+    static ThreeNodeCluster start() throws Exception {
+        ThreeNodeCluster cluster = new ThreeNodeCluster();
+        try {
+            for (Node node : cluster.nodes) {
+                cluster.launch(node);
+            }
+            cluster.awaitMetaLeader();
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Every node's URL, comma-separated: what a user puts in --server or [nats] url. */
+    String urls() {
+        return nodes.stream().map(Node::url).collect(Collectors.joining(","));
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    Node node(String name) {
+        return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    /** SIGKILL, as a crash would: no goodbye to the other nodes. */
+    void kill9(Node node) throws Exception {
+        node.process.destroyForcibly();
+        node.process.waitFor();
+    }
+
+    /** Starts a killed node again, on its ports and store. */
+    void restart(Node node) throws Exception {
+        if (node.running()) {
+            throw new IllegalStateException(node.name + " is still running");
+        }
+        launch(node);
+    }
+
+    /** A jnats connection to whichever node answers, for checking what the scripts did. */
+    Connection connect() throws Exception {
+        return Nats.connect(new Options.Builder().servers(nodes.stream().filter(Node::running).map(Node::url)
+                .toArray(String[]::new)).connectionTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** The stream's cluster state once it satisfies the condition (a leader elected, all current...). */
+    ClusterInfo awaitStream(String stream, Predicate<ClusterInfo> condition, String what) throws Exception {
+        return await(what, () -> {
+            try (Connection nc = connect()) {
+                return nc.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
+            }
+        }, condition);
+    }
+
+    ClusterInfo awaitConsumer(String stream, String consumer, Predicate<ClusterInfo> condition, String what)
+            throws Exception {
+        return await(what, () -> {
+            try (Connection nc = connect()) {
+                return nc.jetStreamManagement().getConsumerInfo(stream, consumer).getClusterInfo();
+            }
+        }, condition);
+    }
+
+    static boolean hasLeader(ClusterInfo cluster) {
+        return cluster != null && cluster.getLeader() != null;
+    }
+
+    static boolean allCurrent(ClusterInfo cluster) {
+        return hasLeader(cluster) && cluster.getReplicas() != null
+                && cluster.getReplicas().stream().allMatch(r -> r.isCurrent() && !r.isOffline());
+    }
+
+    static String describe(ClusterInfo cluster) {
+        if (cluster == null) {
+            return "no cluster info";
+        }
+        return "leader " + cluster.getLeader() + ", replicas " + (cluster.getReplicas() == null ? "[]"
+                : cluster.getReplicas().stream().map(ThreeNodeCluster::describe).toList());
+    }
+
+    private static String describe(Replica r) {
+        return r.getName() + (r.isOffline() ? " offline" : r.isCurrent() ? " current" : " lag " + r.getLag());
+    }
+
+    interface Ask<T> {
+        T ask() throws Exception;
+    }
+
+    /** Asks until the answer satisfies the condition, for up to 60s: elections and restarts take seconds. */
+    static <T> T await(String what, Ask<T> ask, Predicate<T> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Object last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                T answer = ask.ask();
+                if (condition.test(answer)) {
+                    return answer;
+                }
+                last = answer instanceof ClusterInfo info ? describe(info) : answer;
+            } catch (JetStreamApiException | IOException | IllegalStateException e) {
+                last = e; // no leader yet: the API answers 10008, or not at all
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("waited 60s for " + what + "; last seen: " + last);
+    }
+
+    void awaitMetaLeader() throws Exception {
+        await("a JetStream meta leader", () -> {
+            try (Connection nc = connect()) {
+                nc.jetStreamManagement().getAccountStatistics(); // answers once the metadata has a leader
+                return true;
+            }
+        }, ok -> ok);
+    }
+
+    private void launch(Node node) throws Exception {
+        String routes = nodes.stream().filter(other -> other != node)
+                .map(other -> "nats://127.0.0.1:" + other.routePort).collect(Collectors.joining(","));
+        node.process = new ProcessBuilder(NatsServer.binary(), "-n", node.name, "-a", "127.0.0.1",
+                "-p", String.valueOf(node.port), "-js", "-sd", node.store.toString(), "--cluster_name", "lab",
+                "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile())).start();
+        await(node.name + " to answer on port " + node.port, () -> {
+            if (!node.process.isAlive()) {
+                throw new AssertionError(node.name + " exited: " + Files.readString(node.log));
+            }
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port)) {
+                return true;
+            }
+        }, ok -> ok);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Node node : nodes) {
+            if (node.process != null) {
+                node.process.destroy();
+            }
+        }
+        for (Node node : nodes) {
+            if (node.process != null && !node.process.waitFor(10, TimeUnit.SECONDS)) {
+                node.process.destroyForcibly().waitFor();
+            }
+        }
+        Run.deleteTree(root);
+    }
+}
