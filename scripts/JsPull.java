@@ -121,7 +121,7 @@ public class JsPull implements Callable<Integer> {
         try {
             last.ackSync(ACK_CONFIRM_TIMEOUT);
             return true;
-        } catch (TimeoutException | IllegalStateException | IOException lost) {
+        } catch (TimeoutException | IllegalStateException lost) {
             if (!failsOver) {
                 throw lost;
             }

@@ -83,7 +83,7 @@ class StdoutTest extends WithServer {
     @Test
     void stdinLinesStopAtTheFirstLineThatCannotBeReported() throws Exception {
         bootstrap();
-        Run.Result result = Run.command("bash", "-c", script("JsPub").shellLine() + " > /dev/full")
+        Run.Result result = Run.command("bash", "-c", script("JsPub").shellLine() + " > /dev/full").in(Scratch.dir())
                 .server(server).stdin("one\ntwo\nthree\n").go();
         assertEquals(Exit.OUTPUT, result.exit(), result.toString());
         assertEquals("ERROR stdout could not be written (No space left on device), so the run stopped: 1 message "
@@ -95,7 +95,7 @@ class StdoutTest extends WithServer {
     private static Run.Result piped(String pull, String reader) throws Exception {
         String line = script(pull.split(" ")[0], pull.substring(pull.indexOf(' ') + 1).trim().split("\\s+")).shellLine();
         String shell = reader == null ? line + " > /dev/full" : "set -o pipefail; " + line + " | " + reader;
-        return Run.command("bash", "-c", shell).server(server).timeout(120).go();
+        return Run.command("bash", "-c", shell).in(Scratch.dir()).server(server).timeout(120).go();
     }
 
     /** The count of the "stopped" line, after checking it is the only line on stderr and the exit code is 6. */
