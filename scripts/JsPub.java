@@ -66,15 +66,19 @@ public class JsPub implements Callable<Integer> {
             sending(nc, body, options); // over max_payload once its headers are added, or Ctrl-C: stop before it
             PublishAck ack;
             try {
-                ack = js.publish(subject, body, options); // returns once the stream's PubAck arrived
+                ack = js.publish(subject, headers, body, options); // returns once the stream's PubAck arrived
             } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
                 throw refusedOne(refused, body);
             } catch (IOException noPubAck) { // stored or not: nobody can say
                 throw notConfirmed(noPubAck, nc, subject, body);
             }
             acks.confirmed(ack, body.length);
-            log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
-                    ack.isDuplicate() ? ", duplicate=true" : "");
+            if (json) {
+                Output.json(ack.getJv().toJson()); // the PubAck, as jnats read it
+            } else {
+                log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
+                        ack.isDuplicate() ? ", duplicate=true" : "");
+            }
             handedOn(); // stdout took the line, or the run stops here
         }
     }
@@ -94,7 +98,7 @@ public class JsPub implements Callable<Integer> {
                 byte[] data = body.apply(n);
                 long sentAt = System.nanoTime();
                 acks.sent.incrementAndGet();
-                js.publishAsync(subject, data, options.apply(n)).whenComplete((ack, error) -> {
+                js.publishAsync(subject, headers, data, options.apply(n)).whenComplete((ack, error) -> {
                     acks.record(ack, error, System.nanoTime() - sentAt, data.length);
                     slots.release();
                 });
@@ -141,6 +145,13 @@ public class JsPub implements Callable<Integer> {
             + "one at a time; a single message and stdin lines always do).")
     boolean sync;
 
+    @Option(names = {"-H", "--header"}, paramLabel = "KEY:VALUE",
+            description = "Add a header to each message (repeatable), as natscli's -H: -H Trace-Id:abc.")
+    List<String> headerArgs;
+
+    @Option(names = {"-j", "--json"}, description = "Print each PubAck as JSON (the server's answer, as jnats reads it) instead of the INFO line.")
+    boolean json;
+
     @Option(names = "--core", description = "Publish with core NATS: no PubAck, so nothing confirms a stream stored it.")
     boolean core;
 
@@ -149,6 +160,7 @@ public class JsPub implements Callable<Integer> {
     String message;
 
     private final PubAcks acks = new PubAcks();
+    private Headers headers;             // -H: null when none
     private StopSignal stop;
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
     private volatile long coreSent;      // --core: messages the server took (flushed)
@@ -185,6 +197,10 @@ public class JsPub implements Callable<Integer> {
     }
 
     private void checkFlags() {
+        headers = headers(headerArgs);
+        if (json && (count != null || size != null || core)) {
+            throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
+        }
         if (count != null && count < 1) {
             throw Exit.usage("--count must be at least 1, got %d", count);
         }
@@ -224,7 +240,7 @@ public class JsPub implements Callable<Integer> {
         }
         publishEach(nc, config.subject, bodies);
         long published = acks.confirmed.get();
-        if (published > 1) {
+        if (published > 1 && !json) { // with -j, stdout holds only the PubAcks
             Output.summary(log, acks.duplicates.get() == 0
                     ? Output.messages(published) + " published, each confirmed by a PubAck"
                     : String.format("%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
@@ -236,7 +252,7 @@ public class JsPub implements Callable<Integer> {
     private void sendCore(Connection nc, String subject, Iterable<byte[]> bodies) throws Exception {
         for (byte[] body : bodies) {
             sending(nc, body, null);
-            nc.publish(subject, body);
+            nc.publish(subject, headers, body);
             nc.flush(ACK_TIMEOUT);
             coreSent++;
             inFlight = false;
@@ -414,15 +430,43 @@ public class JsPub implements Callable<Integer> {
         return body;
     }
 
-    /** One line when the message, with the headers its options add, is over the server's limit (jnats would only throw). */
-    private static void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
+    /** One line when the message, with its headers (-H, and the Nats-Msg-Id its options add), is over the server's limit. */
+    private void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
         long limit = nc.getServerInfo().getMaxPayload();
-        long headerBytes = options == null || options.getMessageId() == null ? 0
-                : new Headers().put("Nats-Msg-Id", options.getMessageId()).serializedLength();
+        Headers all = headers == null ? new Headers() : new Headers(headers);
+        if (options != null && options.getMessageId() != null) {
+            all.put("Nats-Msg-Id", options.getMessageId());
+        }
+        long headerBytes = all.isEmpty() ? 0 : all.serializedLength();
         if (bodyBytes + headerBytes > limit) {
             throw Exit.usage("the message is %d bytes%s, over the server's max_payload of %d bytes: send less (or "
                     + "raise max_payload in the server's config)%s", bodyBytes,
-                    headerBytes == 0 ? "" : " and its Nats-Msg-Id header " + headerBytes + " more", limit, before);
+                    headerBytes == 0 ? "" : " and its headers " + headerBytes + " more", limit, before);
         }
+    }
+
+    /** -H KEY:VALUE, as natscli takes them; a Nats-Msg-Id among them is the same as --msg-id. */
+    private Headers headers(List<String> given) {
+        if (given == null || given.isEmpty()) {
+            return null;
+        }
+        Headers parsed = new Headers();
+        for (String header : given) {
+            int colon = header.indexOf(':');
+            String key = colon < 1 ? "" : header.substring(0, colon).trim();
+            if (!key.matches("[!-9;-~]+")) { // printable ASCII without ':' or spaces, as a header name must be
+                throw Exit.usage("-H %s: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)",
+                        Output.printable(header, false));
+            }
+            String value = header.substring(colon + 1).trim();
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                throw Exit.usage("-H %s: a header value is one line", key);
+            }
+            parsed.add(key, value);
+        }
+        if (msgId != null && parsed.containsKeyIgnoreCase("Nats-Msg-Id")) {
+            throw Exit.usage("--msg-id and -H Nats-Msg-Id set the same header: give it once");
+        }
+        return parsed;
     }
 }

@@ -63,16 +63,16 @@ public class JsPull implements Callable<Integer> {
             if (cameBack(msg, nc)) {
                 break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
-            log.info("pulled message: {}{}", Output.quoted(msg.getData()), deliveryNote(msg));
+            show(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
-                log.info("not acked: it comes back after the ack wait ({}s)", ackWait.toSeconds());
+                say("not acked: it comes back after the ack wait (" + ackWait.toSeconds() + "s)");
             } else if (nak()) {
                 nakNow(msg, nc);
-                log.info("nak'd: it comes back right away");
+                say("nak'd: it comes back right away");
             } else {
                 msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
-                log.info("acked");
+                say("acked");
             }
             handled(msg, 1);
         }
@@ -89,7 +89,7 @@ public class JsPull implements Callable<Integer> {
             Message msg;
             while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
                 if (!quiet) {
-                    log.info("pulled message: {}{}", Output.quoted(msg.getData()), deliveryNote(msg));
+                    show(msg);
                 }
                 inHand = batch.size() + 1;
                 pretendToWork();
@@ -142,12 +142,16 @@ public class JsPull implements Callable<Integer> {
         Message msg;
         while (wantMore() && (msg = reader.next(wait)) != null) {
             if (!quiet) {
-                log.info("pulled message: {} (stream seq {})", Output.quoted(msg.getData()), msg.metaData().streamSequence());
+                show(msg);
             }
             handOn();
             handled(msg, 1);
         }
     }
+
+    @Option(names = "--raw", description = "Print each body alone, byte for byte, one per line (other lines go to "
+            + "stderr): for pipes. A message is acked only once its body was written.")
+    boolean raw;
 
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions streamOptions;
@@ -240,12 +244,20 @@ public class JsPull implements Callable<Integer> {
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }
-            Output.summary(log, summary(nc, config, (System.nanoTime() - start) / 1e9));
+            String last = summary(nc, config, (System.nanoTime() - start) / 1e9);
+            if (raw) {
+                System.err.println("INFO " + last); // stdout holds only the bodies
+            } else {
+                Output.summary(log, last);
+            }
         }
         return 0;
     }
 
     private void checkFlags() {
+        if (raw && quiet) {
+            throw Exit.usage("--quiet prints no bodies and --raw prints only bodies: pick one");
+        }
         if (max != null && max < 1) {
             throw Exit.usage("--max must be at least 1, got %d", max);
         }
@@ -367,7 +379,7 @@ public class JsPull implements Callable<Integer> {
                     break;
                 }
                 if (!quiet && got > 0) {
-                    log.info("acked {}", Output.messages(got));
+                    say("acked " + Output.messages(got));
                 }
             }
         }
@@ -379,9 +391,42 @@ public class JsPull implements Callable<Integer> {
         }
     }
 
+    /** One message on stdout: the lab's INFO line with its delivery count and headers, or with --raw its bytes alone. */
+    private void show(Message msg) throws IOException {
+        if (raw) {
+            byte[] body = msg.getData() == null ? new byte[0] : msg.getData();
+            System.out.write(body);
+            System.out.write('\n');
+            System.out.flush();
+            return;
+        }
+        String note = ephemeral ? " (stream seq " + msg.metaData().streamSequence() + ")" : deliveryNote(msg);
+        log.info("pulled message: {}{}{}", Output.quoted(msg.getData()), note, headersNote(msg));
+    }
+
+    /** The lines that are not messages: on stdout, or with --raw on stderr, so stdout holds the bodies only. */
+    private void say(String line) {
+        if (raw) {
+            System.err.println("INFO " + line);
+        } else {
+            log.info(line);
+        }
+    }
+
     private static String deliveryNote(Message msg) {
         long delivery = msg.metaData().deliveredCount();
         return delivery > 1 ? " (delivery " + delivery + ")" : "";
+    }
+
+    /** " headers: Trace-Id=abc; Nats-Msg-Id=7": what the publisher set besides the body. */
+    private static String headersNote(Message msg) {
+        if (!msg.hasHeaders() || msg.getHeaders().isEmpty()) {
+            return "";
+        }
+        List<String> pairs = new ArrayList<>();
+        msg.getHeaders().entrySet().forEach(header -> header.getValue()
+                .forEach(value -> pairs.add(header.getKey() + "=" + Output.printable(value, false))));
+        return " headers: " + String.join("; ", pairs);
     }
 
     /** Naks for immediate redelivery; the nak is only queued, so flush before the program may exit. */

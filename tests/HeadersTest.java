@@ -1,0 +1,64 @@
+// natscli's habits for message data: js-pub -H KEY:VALUE (a Nats-Msg-Id among them deduplicates
+// like --msg-id), headers shown by js-pull, js-pub -j (each PubAck as JSON) and js-pull --raw
+// (bodies alone, byte for byte, acked only once written).
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeadersTest extends WithServer {
+    @Test
+    void headersTravelWithTheMessageAndJsPullShowsThem() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "-H", "Trace-Id:abc", "--header", "Nats-Msg-Id:order-1", "hi").go());
+        Run.Result again = ok(script("JsPub", "-H", "Nats-Msg-Id:order-1", "hi").go());
+        assertEquals("INFO published \"hi\" to stream LAB4_STREAM (seq 1, duplicate=true)\n", again.out());
+        Run.Result pulled = ok(script("JsPull", "--max", "1").go());
+        assertEquals("INFO pulled message: \"hi\" headers: Trace-Id=abc; Nats-Msg-Id=order-1", pulled.outLines().get(0));
+    }
+
+    @Test
+    void aHeaderThatIsNotKeyColonValueIsOneLine() throws Exception {
+        Run.Result bad = script("JsPub", "-H", "no-colon", "hi").go();
+        assertEquals(Exit.USAGE, bad.exit(), bad.toString());
+        assertEquals("ERROR -H no-colon: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)\n",
+                bad.err());
+        Run.Result twice = script("JsPub", "--msg-id", "a", "-H", "Nats-Msg-Id:b", "hi").go();
+        assertEquals(Exit.USAGE, twice.exit(), twice.toString());
+    }
+
+    @Test
+    void jPrintsEachPubAckAsJsonAndNothingElse() throws Exception {
+        bootstrap();
+        Run.Result json = ok(script("JsPub", "-j").stdin("one\ntwo\n").go());
+        assertEquals(List.of("{\"stream\":\"LAB4_STREAM\",\"seq\":1}", "{\"stream\":\"LAB4_STREAM\",\"seq\":2}"),
+                json.outLines());
+        Run.Result bulk = script("JsPub", "-j", "--count", "3").go();
+        assertEquals(Exit.USAGE, bulk.exit(), bulk.toString());
+    }
+
+    @Test
+    void rawPrintsTheBodiesByteForByteAndAcksThem() throws Exception {
+        bootstrap();
+        byte[] binary = {(byte) 0xff, 'a', 0, 'b'};
+        Path file = Scratch.dir().resolve("binary.bin");
+        Files.write(file, binary);
+        ok(script("JsPub", "--file", file.toString()).go());
+        publish("text");
+        Path out = Scratch.dir().resolve("raw.out");
+        Run.Result raw = ok(Run.command("bash", "-c", script("JsPull", "--raw", "--wait", "1").shellLine() + " > '" + out + "'")
+                .in(Scratch.dir()).server(server).go());
+        byte[] expected = {(byte) 0xff, 'a', 0, 'b', '\n', 't', 'e', 'x', 't', '\n'};
+        assertArrayEquals(expected, Files.readAllBytes(out));
+        assertTrue(raw.err().contains("INFO done: 2 messages pulled and acked"), raw.err());
+        assertEquals(0, server.labConsumer().getNumPending() + server.labConsumer().getNumAckPending());
+        Run.Result both = script("JsPull", "--raw", "--quiet").go();
+        assertEquals(Exit.USAGE, both.exit(), both.toString());
+    }
+}
