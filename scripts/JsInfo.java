@@ -84,6 +84,9 @@ public class JsInfo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (list && (streamName.stream != null || consumerOptions.consumer != null)) {
+            throw Exit.usage("--list shows every stream and consumer: leave out --stream and --consumer");
+        }
         Config config = connection.load();
         timeout = config.timeout;
         try (Connection nc = connection.open(config)) {

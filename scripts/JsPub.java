@@ -217,6 +217,12 @@ public class JsPub implements Callable<Integer> {
         if (window != null && count == null && size == null) {
             throw Exit.usage("--window goes with --count: a single message (or stdin line) always waits for its PubAck");
         }
+        if (sync && count == null && size == null) {
+            throw Exit.usage("--sync goes with --count: a single message (or stdin line) always waits for its PubAck");
+        }
+        if (msgId != null && msgId.isBlank()) {
+            throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
+        }
         if (window != null && sync) {
             throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
         }

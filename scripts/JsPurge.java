@@ -136,6 +136,9 @@ public class JsPurge implements Callable<Integer> {
     }
 
     private void checkFlags() {
+        if (force && !deleteStream && !deleteConsumer) {
+            throw Exit.usage("--force goes with --delete or --delete-consumer: a purge never asks");
+        }
         if (deleteStream && deleteConsumer) {
             throw Exit.usage("--delete and --delete-consumer exclude each other: pick one (--delete removes the consumers too)");
         }

@@ -62,6 +62,18 @@ class ResetTest extends WithServer {
         assertEquals(Exit.USAGE, two.exit(), two.toString());
     }
 
+    /** An option the run would not use is refused with one line, not silently dropped. */
+    @Test
+    void optionsThatWouldBeIgnoredAreRefused() throws Exception {
+        List<List<String>> cases = List.of(List.of("JsPurge", "--force"), List.of("JsInfo", "--list", "--stream", "NOPE"),
+                List.of("JsPub", "--sync", "hi"), List.of("JsPub", "--msg-id", "", "x"));
+        for (List<String> each : cases) {
+            Run.Result result = script(each.get(0), each.subList(1, each.size()).toArray(String[]::new)).go();
+            assertEquals(Exit.USAGE, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR ") && result.err().lines().count() == 1, result.toString());
+        }
+    }
+
     @Test
     void listShowsEveryStreamWithItsConsumersAndCounts() throws Exception {
         bootstrap();
