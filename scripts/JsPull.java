@@ -84,7 +84,7 @@ public class JsPull implements Callable<Integer> {
      */
     int fetchAndAck(ConsumerContext consumer, int want, Duration wait) throws Exception {
         List<Message> batch = new ArrayList<>(want);
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait)).build();
+        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait, want)).build();
         try (FetchConsumer fetch = consumer.fetch(options)) {
             Message msg;
             while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
@@ -131,9 +131,13 @@ public class JsPull implements Callable<Integer> {
         }
     }
 
-    /** Each pull request expires within 2s: one sent to a consumer leader that just died is not waited on for long. */
-    private static long fetchExpiry(Duration wait) {
-        return Math.min(wait.toMillis(), 2000);
+    /**
+     * How long a pull request lives. On a cluster at most 2s of waiting, so one sent to a consumer leader
+     * that just died is not waited on for long; plus the --work-ms of the whole batch, since jnats ends a
+     * fetch at its expiry even while its messages are still being worked on.
+     */
+    private long fetchExpiry(Duration wait, int want) {
+        return (failsOver ? Math.min(wait.toMillis(), 2000) : wait.toMillis()) + (long) want * workMillis;
     }
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */

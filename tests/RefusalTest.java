@@ -84,13 +84,13 @@ class RefusalTest {
             server.resetToLabStream();
             Run.Result bulk = pub(server, "--count", "3", "--size", "1010", "--msg-id", "id-{{Count}}").go();
             assertEquals(Exit.USAGE, bulk.exit(), bulk.toString());
-            assertEquals("ERROR the message is 1010 bytes and its Nats-Msg-Id header 30 more, over the server's "
+            assertEquals("ERROR the message is 1010 bytes and its headers 30 more, over the server's "
                     + "max_payload of 1024 bytes: send less (or raise max_payload in the server's config)\n", bulk.err());
 
             String line = "y".repeat(1010);
             Run.Result lines = pub(server, "--msg-id", "line-{{Count}}").stdin("short\n" + line + "\n").go();
             assertEquals(Exit.USAGE, lines.exit(), lines.toString());
-            assertEquals("ERROR the message is 1010 bytes and its Nats-Msg-Id header 32 more, over the server's "
+            assertEquals("ERROR the message is 1010 bytes and its headers 32 more, over the server's "
                     + "max_payload of 1024 bytes: send less (or raise max_payload in the server's config) (line 2 of "
                     + "stdin; 1 message confirmed by a PubAck; the rest of stdin was not sent)\n", lines.err());
             assertEquals(1, stored(server), "the short line only");
