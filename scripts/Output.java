@@ -47,7 +47,7 @@ final class Output {
         for (char c : text.toCharArray()) {
             boolean keptInTrace = c == '\n' || c == '\t';
             out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
-                    : c == '\n' ? "\\n" : String.format("\\u{%x}", (int) c));
+                    : c == '\n' ? "\\n" : escape(c));
         }
         return out.toString();
     }
@@ -124,11 +124,16 @@ final class Output {
                     if (shows(c)) {
                         out.appendCodePoint(c);
                     } else {
-                        out.append(String.format("\\u{%x}", c));
+                        out.append(escape(c));
                     }
                 }
             }
         });
+    }
+
+    /** The one way a character that does not show is written: its code point in hex, in braces (ESC is 1b). */
+    private static String escape(int c) {
+        return String.format("\\u{%x}", c);
     }
 
     /** False for what a terminal would not show as itself: controls, formatting marks, separators, U+FFFD. */
