@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  js-bootstrap",
                 "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER",
-                "  js-bootstrap --recreate     # after a change the server cannot apply in place"})
+                "  js-bootstrap --recreate     # after a change the server cannot apply in place",
+                "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON"})
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = Output.logger(JsBootstrap.class);
 
@@ -90,6 +91,11 @@ public class JsBootstrap implements Callable<Integer> {
                     + "(a recreated stream loses its messages).")
     boolean recreate;
 
+    @Option(names = {"-j", "--json"},
+            description = "Print the stream's and the consumer's info as the server gives them after the set-up, as one "
+                    + "JSON object on stdout (the lines saying what was done go to stderr).")
+    boolean json;
+
     private String subject; // the lab's subject, which the consumer must get
 
     public static void main(String... args) {
@@ -103,10 +109,18 @@ public class JsBootstrap implements Callable<Integer> {
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             checkClusterSize(nc, config);
+            if (json) {
+                Stdout.linesToStderr();
+            }
             try {
                 setUp(jsm, config);
             } catch (JetStreamApiException e) {
                 throw e.getApiErrorCode() == JetStreamErrors.SUBJECT_OVERLAP ? subjectTaken(jsm, config) : e;
+            }
+            if (json) { // the same object as js-info --json
+                Output.json(String.format("{\"stream\":%s,\"consumer\":%s}",
+                        jsm.getStreamInfo(config.stream).getJv().toJson(),
+                        jsm.getConsumerInfo(config.stream, config.consumer).getJv().toJson()));
             }
         }
         return 0;

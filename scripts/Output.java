@@ -54,7 +54,7 @@ final class Output {
 
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
     static void json(String text) {
-        System.out.println(text);
+        Stdout.stream().println(text);
         if (!Stdout.written()) {
             throw Exit.output("stdout could not be written (%s): the JSON answer is lost", Stdout.problem());
         }

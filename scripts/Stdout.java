@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 final class Stdout {
     private static Checked checked;
+    private static PrintStream stdout;
 
     private Stdout() {
     }
@@ -20,8 +21,24 @@ final class Stdout {
     static synchronized void install() {
         if (checked == null) {
             checked = new Checked(new FileOutputStream(FileDescriptor.out));
-            System.setOut(new PrintStream(checked, true, StandardCharsets.UTF_8));
+            stdout = new PrintStream(checked, true, StandardCharsets.UTF_8);
+            System.setOut(stdout);
         }
+    }
+
+    /** Standard output itself, also after linesToStderr(): where a JSON answer goes. */
+    static PrintStream stream() {
+        install();
+        return stdout;
+    }
+
+    /**
+     * From now on the log lines (slf4j-simple prints to whatever System.out is) go to stderr, so that
+     * stdout holds only what stream() is given: a JSON answer that `| jq` can read whole.
+     */
+    static void linesToStderr() {
+        install();
+        System.setOut(System.err);
     }
 
     /**
@@ -30,14 +47,14 @@ final class Stdout {
      */
     static boolean written() {
         install();
-        System.out.flush();
+        stdout.flush();
         return checked.failure == null;
     }
 
     /** Why stdout failed, in the OS's words ("Broken pipe", "No space left on device"); null while it works. */
     static String problem() {
         install();
-        System.out.flush();
+        stdout.flush();
         IOException failure = checked.failure;
         return failure == null ? null : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }

@@ -92,6 +92,20 @@ class ResetTest extends WithServer {
         assertTrue(json.out().contains("\"consumers\":[{"), json.out());
     }
 
+    /** js-bootstrap -j: the JSON alone on stdout (so `| jq` reads it), what was done on stderr. */
+    @Test
+    void bootstrapPrintsTheResultAsJsonAndWhatItDidOnStderr() throws Exception {
+        Run.Result created = ok(script("JsBootstrap", "-j").go());
+        assertTrue(created.out().startsWith("{\"stream\":{") && created.out().endsWith("}\n"), created.out());
+        assertEquals(1, created.outLines().size(), created.out());
+        assertTrue(created.out().contains("\"name\":\"LAB4_STREAM\""), created.out());
+        assertTrue(created.out().contains("\"durable_name\":\"LAB4_CONSUMER\""), created.out());
+        assertTrue(created.err().contains("INFO created stream LAB4_STREAM"), created.err());
+        Run.Result again = ok(script("JsBootstrap", "--json").go());
+        assertTrue(again.err().contains("INFO consumer LAB4_CONSUMER already exists, unchanged"), again.err());
+        assertTrue(again.out().startsWith("{\"stream\":{"), again.out());
+    }
+
     @Test
     void purgeAndInfoPrintTheServersAnswerWithJ() throws Exception {
         bootstrap();
