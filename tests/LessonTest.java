@@ -61,7 +61,12 @@ class LessonTest extends WithServer {
     }
 
     static List<Block> blocks() throws Exception {
-        List<String> lines = Files.readAllLines(LESSON);
+        return blocks(LESSON);
+    }
+
+    /** The fenced blocks of a Markdown file (MainReadmeTest reads the main README's). */
+    static List<Block> blocks(Path markdown) throws Exception {
+        List<String> lines = Files.readAllLines(markdown);
         List<Block> blocks = new ArrayList<>();
         String chapter = "";
         String section = "";

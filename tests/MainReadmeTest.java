@@ -1,0 +1,125 @@
+// The main README's output blocks, replayed: the quick start's `make demo` on a fresh machine, the
+// "Many messages" runs with their figures masked, the --show-config transcript, and a Layout block
+// that names every file in scripts/. The lab README's blocks are LessonTest's.
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainReadmeTest extends WithServer {
+    private static final Path README = Run.REPO.resolve("README.md");
+    private static final String DOCUMENTED_URL = "nats://127.0.0.1:4222";
+    private static final String DOCUMENTED_STATE = ".lab/nats-4222/";
+    /** bin/jbang's line when it fetches JBang: on stderr, and on the first run only. */
+    private static final Pattern FIRST_RUN_ONLY = Pattern.compile("jbang: fetching JBang [0-9.]+ from Maven Central \\(once\\) \\.\\.\\.");
+
+    /** The quick start's `make demo`, with no server at the URL: it starts one and prints the README's block. */
+    @Test
+    void makeDemoPrintsTheQuickStartBlock() throws Exception {
+        LessonTest.Block shown = outputAfter("Quick start", "make demo");
+        List<String> expected = new ArrayList<>(shown.lines());
+        assertTrue(FIRST_RUN_ONLY.matcher(expected.get(0)).matches(), "the block starts with bin/jbang's first-run line: " + expected);
+        assertTrue(shown.before().contains("first line on a first run only"), shown.before());
+        String version = Files.readString(Run.REPO.resolve("tools/jbang/pom.xml")).replaceAll("(?s).*<jbang.version>(.*?)</jbang.version>.*", "$1");
+        assertEquals("jbang: fetching JBang " + version + " from Maven Central (once) ...", expected.remove(0),
+                "the version bin/jbang fetches");
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        Path state = Sandbox.labState().resolve("nats-" + port);
+        try {
+            Run.Result first = WithServer.ok(Run.command("bash", "-c", "make demo 2>&1").env("NATS_URL", url).go());
+            assertEquals(expected.stream().map(line -> line.replace(DOCUMENTED_URL, url)
+                    .replace(DOCUMENTED_STATE, state + "/")).toList(), first.outLines());
+            // The prose after it, "Run it again and the stream and consumer are reported as `already exists,
+            // unchanged`, and the sequence numbers go on from 3", is EndToEndTest's makeDemoRunsTheWholeLabTwice.
+            assertTrue(prose("Quick start").replaceAll("\\s+", " ")
+                    .contains("reported as `already exists, unchanged`, and the sequence numbers go on from 3"));
+        } finally {
+            Run.command("make", "server-stop").env("NATS_URL", url).go(); // the runner reports it if this failed
+            Run.deleteTree(state);
+        }
+    }
+
+    /** "Many messages, and how fast": the two commands as written; counts exact, rates and times masked. */
+    @Test
+    void bulkRunsPrintTheLinesTheReadmeShowsWithTheirOwnFigures() throws Exception {
+        List<LessonTest.Block> blocks = chapter("Many messages, and how fast");
+        LessonTest.Block commands = blocks.stream().filter(b -> b.info().equals("bash")).findFirst().orElseThrow();
+        LessonTest.Block output = blocks.get(blocks.indexOf(commands) + 1);
+        bootstrap();
+        List<String> printed = new ArrayList<>();
+        for (String line : commands.lines()) {
+            String command = line.replaceAll("\\s+#.*$", "");
+            printed.addAll(WithServer.ok(Run.command("bash", "-c", command).server(server).go()).outLines());
+        }
+        assertEquals(output.lines().stream().map(MainReadmeTest::figuresMasked).toList(),
+                printed.stream().map(MainReadmeTest::figuresMasked).toList());
+    }
+
+    /** The `$ NATS_PASSWORD=... bin/jbang js-info --show-config --user alice` transcript, "..." for lines left out. */
+    @Test
+    void showConfigTranscriptPrintsWhatTheReadmeShows() throws Exception {
+        List<LessonTest.Block> transcripts = blocks().stream()
+                .filter(b -> b.info().isEmpty() && !b.lines().isEmpty() && b.lines().get(0).startsWith("$ ")).toList();
+        assertTrue(!transcripts.isEmpty(), "the README has a --show-config transcript");
+        for (LessonTest.Block transcript : transcripts) {
+            String command = transcript.lines().get(0).substring(2);
+            Run.Result result = Run.command("bash", "-c", command + " 2>&1").go();
+            List<String> expected = transcript.lines().subList(1, transcript.lines().size()).stream()
+                    .map(line -> line.replace("/path/to/the/lab", Run.REPO.toString())).toList();
+            assertTrue(LessonTest.matches(expected, result.outLines()), command + "\n--- the README shows\n"
+                    + String.join("\n", expected) + "\n--- the run printed\n" + result.out());
+        }
+    }
+
+    /** The Layout block names every file of scripts/ with its job, and names none that is gone. */
+    @Test
+    void layoutNamesEveryScriptFile() throws Exception {
+        List<String> layout = chapter("Layout").get(0).lines();
+        List<String> named = layout.stream().filter(line -> line.matches("  \\w+\\.java +\\S.*"))
+                .map(line -> line.strip().split(" ")[0]).sorted().toList();
+        List<String> files;
+        try (Stream<Path> list = Files.list(Run.REPO.resolve("scripts"))) {
+            files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java")).sorted().toList();
+        }
+        assertEquals(files, named, "README.md's Layout against scripts/");
+    }
+
+    private static String figuresMasked(String line) {
+        return line.contains("msgs/s") ? line.replaceAll("\\d[\\d,.]*", "#") : line;
+    }
+
+    private static LessonTest.Block outputAfter(String chapter, String command) throws Exception {
+        List<LessonTest.Block> blocks = chapter(chapter);
+        for (int i = 0; i < blocks.size() - 1; i++) {
+            if (blocks.get(i).info().equals("bash") && blocks.get(i).lines().stream().anyMatch(l -> l.startsWith(command))) {
+                return blocks.stream().skip(i + 1).filter(b -> b.info().isEmpty()).findFirst().orElseThrow();
+            }
+        }
+        throw new AssertionError("README.md's \"" + chapter + "\" has no ```bash block with " + command);
+    }
+
+    private static List<LessonTest.Block> chapter(String name) throws Exception {
+        List<LessonTest.Block> found = blocks().stream().filter(b -> b.chapter().equals(name)).toList();
+        assertTrue(!found.isEmpty(), "README.md has a chapter \"" + name + "\" with blocks");
+        return found;
+    }
+
+    private static String prose(String chapter) throws Exception {
+        String text = Files.readString(README);
+        int start = text.indexOf("## " + chapter + "\n");
+        return text.substring(start, text.indexOf("\n## ", start + 1));
+    }
+
+    private static List<LessonTest.Block> blocks() throws Exception {
+        return LessonTest.blocks(README);
+    }
+}
