@@ -80,6 +80,36 @@ class MainReadmeTest extends WithServer {
         }
     }
 
+    /**
+     * The two config files side by side (root left, lab right, optional sections at their defaults):
+     * every setting shown is the one in force without flags or environment, as --show-config-lines says.
+     */
+    @Test
+    void quotedConfigFilesShowTheSettingsInForce() throws Exception {
+        LessonTest.Block quoted = blocks().stream().filter(b -> b.info().equals("toml")).findFirst().orElseThrow();
+        int right = quoted.lines().get(0).indexOf("# labs/");
+        assertTrue(right > 0, "the block's first line names both files: " + quoted.lines().get(0));
+        List<String> shown = new ArrayList<>();
+        for (int column = 0; column < 2; column++) {
+            String section = "";
+            for (String line : quoted.lines()) {
+                String cell = (column == 0 ? line.substring(0, Math.min(right, line.length()))
+                        : line.length() > right ? line.substring(right) : "").replaceAll("#.*", "").strip();
+                if (cell.startsWith("[")) {
+                    section = cell.substring(1, cell.indexOf(']'));
+                } else if (cell.contains("=")) {
+                    String[] pair = cell.split("=", 2);
+                    shown.add(section + "." + pair[0].strip() + "=" + pair[1].strip().replaceAll("^\"(.*)\"$", "$1"));
+                }
+            }
+        }
+        assertTrue(shown.size() >= 10, shown.toString());
+        List<String> inForce = WithServer.ok(Run.script("JsInfo", "--show-config-lines").go()).outLines();
+        for (String setting : shown) {
+            assertTrue(inForce.contains(setting), "README.md shows " + setting + "; in force:\n" + String.join("\n", inForce));
+        }
+    }
+
     /** The Layout block names every file of scripts/ with its job, and names none that is gone. */
     @Test
     void layoutNamesEveryScriptFile() throws Exception {
