@@ -79,15 +79,19 @@ public class JsPull implements Callable<Integer> {
     }
 
     /**
-     * Batches: fetch up to `want` messages and print each; then ack those whose lines stdout took:
+     * Batches: fetch up to a batch of messages and print each; then ack those whose lines stdout took:
      * ack() only queues, so the last one is ackSync, and once the server confirms it, it has them all.
+     * Meanwhile the next batch is already on its way (see askAhead).
      */
-    int fetchAndAck(ConsumerContext consumer, int want, Duration wait) throws Exception {
-        List<Message> batch = new ArrayList<>(want);
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait, want)).build();
-        try (FetchConsumer fetch = consumer.fetch(options)) {
+    int fetchAndAck(ConsumerContext consumer, Duration wait) throws Exception {
+        Pull pull = takePull(consumer, wait); // asked for as the batch before began, or now
+        List<Message> batch = new ArrayList<>(pull.want());
+        try (FetchConsumer fetch = pull.fetch()) {
             Message msg;
             while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
+                if (batch.isEmpty()) {
+                    askAhead(consumer, pull.want(), wait); // the next batch travels while this one is worked on and confirmed
+                }
                 if (!quiet) {
                     show(msg);
                 }
@@ -111,6 +115,13 @@ public class JsPull implements Callable<Integer> {
         }
         handled(batch);
         return batch.size();
+    }
+
+    /** One pull request for up to `want` messages; jnats' fetch sends it right away. */
+    private Pull pull(ConsumerContext consumer, int want, Duration wait) throws Exception {
+        long sentAt = System.nanoTime();
+        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait, want)).build();
+        return new Pull(consumer.fetch(options), want, sentAt);
     }
 
     /**
@@ -167,7 +178,8 @@ public class JsPull implements Callable<Integer> {
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Fetch B messages per request, and ack those printed once per batch "
-                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000).")
+                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000); "
+                    + "the next batch is asked for while one is worked on, as far as both fit in it.")
     long batch;
 
     @Option(names = "--quiet", description = "No line per message; just the summary with msgs/s and MB/s.")
@@ -200,6 +212,7 @@ public class JsPull implements Callable<Integer> {
     private final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
     private StopSignal stop;
     private Duration ackWait = Duration.ZERO;
+    private long maxAckPending; // the consumer's; 0 or less: no limit
     private boolean cameBack;
     private volatile long handled;   // printed and acked (or, with --no-ack/--nak/--ephemeral, printed)
     private volatile long inHand;    // pulled (and maybe printed), not yet acked: they come back
@@ -308,7 +321,7 @@ public class JsPull implements Callable<Integer> {
         if (settings.getDeliverSubject() != null) {
             throw JetStreamErrors.pushConsumer(config.consumer, settings.getDeliverSubject());
         }
-        long maxAckPending = settings.getMaxAckPending();
+        maxAckPending = settings.getMaxAckPending();
         if (maxAckPending > 0 && batch > maxAckPending) {
             throw Exit.usage("--batch %d is over consumer %s's max ack pending (%d): the server would hold the rest "
                     + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
@@ -370,12 +383,11 @@ public class JsPull implements Callable<Integer> {
     private void pullInBatches(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
         try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, () -> handled)) {
             while (wantMore()) {
-                long want = max == null ? batch : Math.min(batch, max - handled);
                 long waitUntil = System.nanoTime() + wait.toNanos();
                 int got;
                 // A fetch that ends empty before the wait is up: on a cluster the consumer may have no leader
                 // right now (one is being elected), so ask again until the wait has really passed.
-                while ((got = fetchAndAck(consumer, (int) want, wait)) == 0 && Stdout.written() && !stop.requested()
+                while ((got = fetchAndAck(consumer, wait)) == 0 && Stdout.written() && !stop.requested()
                         && System.nanoTime() < waitUntil) {
                     Thread.sleep(250);
                 }
@@ -386,6 +398,72 @@ public class JsPull implements Callable<Integer> {
                     say("acked " + Output.messages(got));
                 }
             }
+        } finally {
+            dropAhead();
+        }
+    }
+
+    // ------------------------------------------------------------ asking ahead (--batch, --quiet)
+    //
+    // Fetch, work, confirm, fetch again: the server idles while the client works and for two round
+    // trips per batch. So as soon as a batch's first message is in, the next batch is asked for
+    // (bench/PROFILE.md, lever 4): it travels while this one is worked on and confirmed. What it asks
+    // for counts the whole batch in hand as if it were confirmed: never past --max, and never more
+    // than the consumer's max ack pending delivered but unacked (with --batch 1000 and the default 1000,
+    // nothing is asked ahead). A batch that comes back empty asks nothing ahead, so a run that ends by itself
+    // leaves no request and no unacked message behind. A run cut short closes the one asked ahead:
+    // what it delivered was neither shown nor acked and comes back after the ack wait, like the rest
+    // of a batch cut short. Acks and "acked N" are unchanged: only confirmed acks count.
+
+    /** A pull request that was sent: its fetch, how many messages it asked for, and when. */
+    private record Pull(FetchConsumer fetch, int want, long sentAt) {
+    }
+
+    private Pull ahead; // the next batch's pull request, sent as the batch in hand began
+
+    /** The pull request asked for ahead, or a new one. */
+    private Pull takePull(ConsumerContext consumer, Duration wait) throws Exception {
+        Pull pull = ahead;
+        ahead = null;
+        if (pull == null) {
+            return pull(consumer, nextWant(0), wait);
+        }
+        if (pull.sentAt() - waitStarted < 0) {
+            waitStarted = pull.sentAt(); // the wait for its messages began when it was sent: "none arrived in the last Ns"
+        }
+        return pull;
+    }
+
+    /** The next batch's pull request, while `unconfirmed` messages may be delivered and not yet confirmed. */
+    private void askAhead(ConsumerContext consumer, int unconfirmed, Duration wait) throws Exception {
+        int want = nextWant(unconfirmed);
+        if (want > 0 && stop.interruptible(false)) { // a request is sent whole, never cut off by a signal
+            try {
+                ahead = pull(consumer, want, wait);
+            } catch (IllegalStateException closed) {
+                // the connection is gone: this batch's acks meet it too, and say what it means
+            }
+            stop.interruptible(true);
+        }
+    }
+
+    /** A batch, but not past --max nor over max ack pending, while `unconfirmed` messages may be out and not yet confirmed. */
+    private int nextWant(int unconfirmed) {
+        long want = batch;
+        if (max != null) {
+            want = Math.min(want, max - handled - unconfirmed);
+        }
+        if (maxAckPending > 0) {
+            want = Math.min(want, maxAckPending - unconfirmed);
+        }
+        return (int) Math.max(want, 0);
+    }
+
+    /** The run ends with a pull request out: close it, so nothing more is taken in; what it got comes back. */
+    private void dropAhead() throws Exception {
+        if (ahead != null) {
+            ahead.fetch().close();
+            ahead = null;
         }
     }
 
