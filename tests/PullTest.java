@@ -57,6 +57,25 @@ class PullTest extends WithServer {
         assertEquals(300, server.labConsumer().getAckFloor().getStreamSequence());
     }
 
+    /**
+     * Batches are asked for ahead (the next one before this one's acks are confirmed), but never past
+     * --max: the run ends with nothing delivered but unacked and no pull request left at the server.
+     */
+    @Test
+    void batchesAskedForAheadNeverGoPastMax() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "3000", "--size", "16").go());
+        Run.Result result = ok(script("JsPull", "--count", "1000", "--batch", "300", "--quiet").go());
+        assertTrue(result.out().startsWith("INFO done: 1000 messages pulled and acked in batches of 300 (--max 1000): "),
+                result.out());
+        ConsumerInfo info = server.labConsumer();
+        assertEquals(1000, info.getAckFloor().getStreamSequence());
+        assertEquals(1000, info.getDelivered().getStreamSequence(), "nothing delivered past --max");
+        assertEquals(0, info.getNumAckPending(), "nothing left delivered but unacked");
+        assertEquals(0, info.getNumWaiting(), "no pull request left waiting");
+        assertEquals(2000, info.getNumPending());
+    }
+
     @Test
     void batchOverMaxAckPendingIsRefusedUpFront() throws Exception {
         bootstrap();

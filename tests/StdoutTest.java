@@ -59,6 +59,16 @@ class StdoutTest extends WithServer {
         assertServerAcked(acked, 20_000);
     }
 
+    /** With the next batch asked for ahead, a reader gone mid-run still gets exactly what got out acked, and the rest comes back. */
+    @Test
+    void batchesAskedForAheadAckOnlyTheLinesThatGotOut() throws Exception {
+        bootstrapWith(1000);
+        Run.Result result = piped("JsPull --wait 1 --count 1000 --batch 100", "head -c 20000");
+        long acked = stoppedAfter(result, "Broken pipe");
+        assertTrue(acked < 1000, result.toString());
+        assertServerAcked(acked, 1000);
+    }
+
     @Test
     void ephemeralStopsAtTheFirstLineThatDoesNotGetOut() throws Exception {
         bootstrapWith(5);
