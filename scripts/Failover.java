@@ -18,6 +18,13 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Failover implements ConnectionListener {
     /** How long the servers are tried, in turn, before the run gives up. */
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(20);
+    /**
+     * How long a request sent without its own timeout (publishAsync) waits for its answer; jnats checks
+     * as often. One sent to a leader that just died gets none at all, and a bulk js-pub sends it again
+     * with its Nats-Msg-Id (Republish): a short wait shortens the pause, and a retry that was not needed is
+     * dropped by the stream as a duplicate. (jnats' default is 5s, so up to 10s.)
+     */
+    static final Duration NO_ANSWER_AFTER = Duration.ofSeconds(2);
     /** The pause before trying a server again that was just tried. */
     private static final Duration RETRY_WAIT = Duration.ofMillis(250);
 
@@ -35,6 +42,7 @@ final class Failover implements ConnectionListener {
     void applyTo(Options.Builder builder) {
         builder.maxReconnects(-1)              // jnats' own count is per server; the bound is GIVE_UP_AFTER
                 .reconnectWait(RETRY_WAIT)
+                .requestCleanupInterval(NO_ANSWER_AFTER)
                 .connectionListener(this);
     }
 

@@ -160,6 +160,12 @@ final class JetStreamErrors {
         return null;
     }
 
+    /** A refusal that stays one: not 10008, which on a cluster says no leader right now (try again once one is elected). */
+    static boolean refusedForGood(Throwable error) {
+        JetStreamApiException api = refusal(error);
+        return api != null && api.getApiErrorCode() != NO_LEADER;
+    }
+
     /** Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search finds). */
     static String refusedPublish(JetStreamApiException e) {
         String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase();

@@ -7,7 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java
-//SOURCES PubAcks.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
+//SOURCES PubAcks.java Republish.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -30,11 +30,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.stream.LongStream;
 
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
@@ -85,26 +88,28 @@ public class JsPub implements Callable<Integer> {
 
     /**
      * Many messages: publishAsync sends without waiting, with at most `window` PubAcks outstanding;
-     * each message counts only once its own PubAck is back. It stops at the first failure or signal.
+     * each message counts only once its own PubAck is back. It stops at the first failure or signal
+     * (through a failover, Republish sends again what got no PubAck, with the same Nats-Msg-Id).
      */
-    void publishWithWindow(JetStream js, String subject, long total, int window, LongFunction<byte[]> body,
-                           LongFunction<PublishOptions> options) throws InterruptedException {
+    void publishWithWindow(JetStream js, String subject, PrimitiveIterator.OfLong numbers, int window,
+                           LongFunction<byte[]> body, LongFunction<PublishOptions> options) throws InterruptedException {
         Semaphore slots = new Semaphore(window);
         try {
-            for (long n = 1; n <= total && acks.failure.get() == null && !stop.requested(); n++) {
+            while (numbers.hasNext() && acks.failure.get() == null && !stop.requested()) {
                 if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                     break; // nothing came back in time: stop sending, report below
                 }
+                long n = numbers.nextLong();
                 byte[] data = body.apply(n);
                 long sentAt = System.nanoTime();
-                acks.sent.incrementAndGet();
+                acks.sending(n);
                 js.publishAsync(subject, headers, data, options.apply(n)).whenComplete((ack, error) -> {
-                    acks.record(ack, error, System.nanoTime() - sentAt, data.length);
+                    acks.record(n, ack, error, System.nanoTime() - sentAt, data.length);
                     slots.release();
                 });
             }
-        } catch (IllegalStateException closed) {
-            acks.sent.decrementAndGet(); // the connection is gone: that one never left
+        } catch (IllegalStateException closed) { // closed, or jnats' reconnect buffer is full mid-failover
+            acks.notSent(); // that one never left
             acks.failure.compareAndSet(null, closed);
         } finally {
             slots.tryAcquire(window, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // the last PubAcks
@@ -123,7 +128,9 @@ public class JsPub implements Callable<Integer> {
     @Option(names = "--msg-id", paramLabel = "ID",
             description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
                     + "duplicate window ([stream] duplicate_window_secs). {{Count}} becomes the message's number "
-                    + "(with --count, or the line's number for stdin).")
+                    + "(with --count, or the line's number for stdin). With --count on a server list or a cluster, "
+                    + "each message gets an ID anyway (a random one for the run, plus its number): one whose PubAck "
+                    + "a failover lost is published again with it, and the stream keeps one copy.")
     String msgId;
 
     @Option(names = "--count", paramLabel = "N",
@@ -327,13 +334,20 @@ public class JsPub implements Callable<Integer> {
         byte[] fixed = size != null ? generatedBody(size.intValue()) : file != null ? readFile(nc) : null;
         String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
         LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-        LongFunction<PublishOptions> options = n -> msgId == null ? null
-                : PublishOptions.builder().messageId(numbered(msgId, n)).build();
+        String ids = msgId != null ? msgId : config.failsOver() && !hasMsgIdHeader() ? ownIds() : null;
+        LongFunction<PublishOptions> options = n -> ids == null ? null
+                : PublishOptions.builder().messageId(numbered(ids, n)).build();
         withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
+        JetStream js = nc.jetStream();
+        int windowSize = sync ? 1 : window == null ? DEFAULT_WINDOW : window.intValue();
+        Republish.Round round = numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options);
         long start = System.nanoTime();
         try (Output.Progress progress = Output.Progress.start("confirmed", total, acks.confirmed::get)) {
-            publishWithWindow(nc.jetStream(), config.subject, total, sync ? 1 : window == null ? DEFAULT_WINDOW
-                    : window.intValue(), body, options);
+            if (config.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
+                new Republish(nc, config.stream, config.subject, acks, stop).publish(total, round);
+            } else { // one server: a lost PubAck ends the run, which says what it did
+                round.publish(LongStream.rangeClosed(1, total).iterator());
+            }
         }
         double seconds = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
         if (stop.requested()) {
@@ -422,6 +436,18 @@ public class JsPub implements Callable<Integer> {
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {
         return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file) : Output.quoted(body);
+    }
+
+    /**
+     * Failing over without --msg-id: an ID for each message (this run's random prefix and the message's
+     * number), so that one sent again after a failover is stored once. Another run gets other IDs.
+     */
+    private static String ownIds() {
+        return "js-pub-" + UUID.randomUUID().toString().substring(0, 8) + "-" + COUNT_PLACEHOLDER;
+    }
+
+    private boolean hasMsgIdHeader() {
+        return headers != null && headers.containsKeyIgnoreCase("Nats-Msg-Id");
     }
 
     private static String numbered(String template, long n) {

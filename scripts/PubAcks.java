@@ -1,7 +1,8 @@
 // What the PubAcks of a publish run said, counted as they come in (jnats' threads fill it in): each
 // message sent is confirmed (stored, or a duplicate already stored), refused by the server (with its
 // reason), or still without an answer; plus the sequence range and the PubAck latency, in a bounded
-// histogram so that memory does not grow with the number of messages.
+// histogram so that memory does not grow with the number of messages. When a failover may send a
+// message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once.
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES JetStreamErrors.java Output.java Exit.java
@@ -9,7 +10,9 @@
 import io.nats.client.api.PublishAck;
 import org.HdrHistogram.Histogram;
 
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,28 +32,102 @@ final class PubAcks {
     /** The first failure, refusal or not: it says why the run fell short. */
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Histogram latency = new Histogram(SLOWEST_TRACKED, 3); // about 240 KB, whatever the count
+    /** Messages sent more than once (a failover left them without a PubAck). */
+    final AtomicLong retried = new AtomicLong();
+    /** PubAcks with duplicate=true for a message sent again: an earlier attempt was stored after all. */
+    final AtomicLong duplicatesOfRetries = new AtomicLong();
+    /**
+     * Failing over: message number -> times sent, for each message still owed a PubAck (at most the
+     * window, plus those a failover left without one). Null when each message is sent once.
+     */
+    private Map<Long, Integer> owed;
+    private long highestSent; // the main thread's, as are the two below: the numbers go up, except for a retry
+    private long lastSending;
+    private boolean lastWasFirst; // the last message handed to sending() had never been sent before
 
-    /** A PubAck, or the failure in its place (a refusal is the server's answer; anything else is no answer). */
-    void record(PublishAck ack, Throwable error, long nanos, int size) {
+    /** From now on a message may be sent more than once (a failover): it still counts once. */
+    PubAcks mayRetry() {
+        owed = new ConcurrentHashMap<>();
+        return this;
+    }
+
+    /** Message n is about to be sent (again, if it was before). */
+    void sending(long n) {
+        lastSending = n;
+        lastWasFirst = owed == null || n > highestSent;
+        if (owed == null) {
+            sent.incrementAndGet();
+        } else if (lastWasFirst) {
+            highestSent = n;
+            owed.put(n, 1);
+            sent.incrementAndGet();
+        } else if (sends(n, +1) == 2) {
+            retried.incrementAndGet();
+        }
+    }
+
+    /** The connection refused the last message handed to sending(): it never left. */
+    void notSent() {
+        if (lastWasFirst) {
+            sent.decrementAndGet();
+            if (owed != null) {
+                owed.remove(lastSending);
+                highestSent = lastSending - 1; // the next round starts with it
+            }
+        } else if (sends(lastSending, -1) == 1) {
+            retried.decrementAndGet();
+        }
+    }
+
+    /** How often message n was sent, after the change; 0 when it is no longer owed (a PubAck came meanwhile). */
+    private int sends(long n, int change) {
+        Integer times = owed.computeIfPresent(n, (number, sends) -> sends + change);
+        return times == null ? 0 : times;
+    }
+
+    /** The messages still owed a PubAck, in order. */
+    long[] owed() {
+        return owed.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** The highest message number sent so far: those above it were never sent. */
+    long highestSent() {
+        return highestSent;
+    }
+
+    /** A PubAck for message n, or the failure in its place (a refusal is the server's answer; anything else is no answer). */
+    void record(long n, PublishAck ack, Throwable error, long nanos, int size) {
         if (error != null || ack == null) {
-            if (JetStreamErrors.refusal(error) != null || JetStreamErrors.isNoResponders(error)) {
-                refused.incrementAndGet(); // the server said no (or that no stream takes the subject): not stored
+            // on one server a 503 means no stream takes the subject; failing over, it may be a stream between leaders
+            if (owed == null ? JetStreamErrors.refusal(error) != null || JetStreamErrors.isNoResponders(error)
+                    : JetStreamErrors.refusedForGood(error) && owed.remove(n) != null) {
+                refused.incrementAndGet(); // the server said no: not stored
             }
             failure.compareAndSet(null, error == null ? new CancellationException() : error);
             return;
         }
+        Integer times = owed == null ? Integer.valueOf(1) : owed.remove(n);
+        if (times == null) {
+            return; // an earlier attempt's PubAck counted it: a message is confirmed once
+        }
         synchronized (latency) {
             latency.recordValue(Math.min(nanos, SLOWEST_TRACKED));
         }
-        confirmed(ack, size);
+        confirmed(ack, size, times > 1);
     }
 
     /** A PubAck: the message is stored (or was already, with duplicate=true). */
     void confirmed(PublishAck ack, int size) {
+        confirmed(ack, size, false);
+    }
+
+    private void confirmed(PublishAck ack, int size, boolean retried) {
         bytes.addAndGet(size);
         stream.set(ack.getStream());
         lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
-        if (ack.isDuplicate()) {
+        if (ack.isDuplicate() && retried) {
+            duplicatesOfRetries.incrementAndGet(); // stored by an attempt whose PubAck was lost (or, with a reused --msg-id, by an earlier run)
+        } else if (ack.isDuplicate()) {
             duplicates.incrementAndGet();
         } else {
             firstNewSeq.accumulateAndGet(ack.getSeqno(), Math::min);
@@ -66,6 +143,13 @@ final class PubAcks {
 
     /** A run whose every message was confirmed: how many the stream stored, and how many it had already. */
     String allConfirmed(long total) {
+        long again = retried.get();
+        return again == 0 ? confirmedOnce(total) : String.format("%s; %d sent again after a failover (same Nats-Msg-Id): "
+                + "%d of them the first attempt had stored (PubAck duplicate=true), kept once",
+                confirmedOnce(total), again, duplicatesOfRetries.get());
+    }
+
+    private String confirmedOnce(long total) {
         long dup = duplicates.get();
         if (dup == 0) {
             return String.format("published %s to stream %s (seq %s), each confirmed by a PubAck",

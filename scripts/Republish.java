@@ -1,0 +1,140 @@
+// A bulk publish through a failover: when the stream's leader dies, the messages in flight get no
+// PubAck (no answer at all, or 503 while no leader is elected, or the connection moved to another
+// node). Stored or not, nobody can say; so each is published again with the SAME Nats-Msg-Id, and
+// the stream's duplicate window drops the copy if the first attempt was stored after all. That is
+// how at-least-once publishing avoids duplicates. Only on a server list or a cluster: on one server
+// a lost answer ends the run, as it always did.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES PubAcks.java JetStreamErrors.java Failover.java StopSignal.java Durations.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
+
+final class Republish {
+    /** Between rounds: the cluster elects a new leader meanwhile (a few seconds on 2.9.10). */
+    private static final Duration PAUSE = Duration.ofMillis(500);
+
+    /** One round: publishes the messages with these numbers, and stops at its first failure. */
+    interface Round {
+        void publish(PrimitiveIterator.OfLong numbers) throws InterruptedException;
+    }
+
+    private final Connection nc;
+    private final String stream;
+    private final String subject;
+    private final PubAcks acks;
+    private final StopSignal stop;
+    private final long started = System.nanoTime();
+    private final Duration duplicateWindow; // the stream's: asked before the run, as no answer may come mid-failover
+    private boolean warned;
+    private String lastWarning;
+
+    Republish(Connection nc, String stream, String subject, PubAcks acks, StopSignal stop) {
+        this.nc = nc;
+        this.stream = stream;
+        this.subject = subject;
+        this.acks = acks.mayRetry();
+        this.stop = stop;
+        this.duplicateWindow = duplicateWindow(nc, stream);
+    }
+
+    private static Duration duplicateWindow(Connection nc, String stream) {
+        try {
+            return nc.jetStreamManagement().getStreamInfo(stream).getConfiguration().getDuplicateWindow();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return null; // no such stream (the run's first PubAck says so), or no answer: no warning then
+        }
+    }
+
+    /**
+     * Messages 1..total: the first round sends them all; each later round first sends again the ones
+     * still owed a PubAck, then the ones not sent yet. It ends when all are confirmed, at a refusal or
+     * a signal, or when no PubAck came for Failover.GIVE_UP_AFTER: then the run's shortfall line says what is missing.
+     */
+    void publish(long total, Round round) throws InterruptedException {
+        round.publish(LongStream.rangeClosed(1, total).iterator());
+        long confirmed = acks.confirmed.get();
+        long progressAt = System.nanoTime();
+        while (!stop.requested()) {
+            long[] again = acks.owed();
+            long next = acks.highestSent() + 1;
+            Throwable why = acks.failure.get();
+            if (again.length == 0 && next > total || !worthRetrying(why)) {
+                return; // all confirmed; or a refusal, no stream, a connection given up: not a failover
+            }
+            if (acks.confirmed.get() > confirmed) {
+                confirmed = acks.confirmed.get();
+                progressAt = System.nanoTime();
+            } else if (System.nanoTime() - progressAt > Failover.GIVE_UP_AFTER.toNanos()) {
+                return; // no PubAck for that long: the shortfall line says what is missing
+            }
+            String warning = again.length == 0 ? null : String.format("WARN %d messages got no PubAck (%s); publishing "
+                    + "them again with their Nats-Msg-Id, so the stream keeps one copy of each", again.length, reason(why));
+            if (warning != null && !warning.equals(lastWarning)) { // while no leader is elected, rounds repeat: said once
+                System.err.println(warning);
+                warnPastDuplicateWindow();
+            }
+            lastWarning = warning;
+            pause();
+            acks.failure.compareAndSet(why, null);
+            round.publish(LongStream.concat(LongStream.of(again), LongStream.rangeClosed(next, total)).iterator());
+        }
+    }
+
+    /** No answer, which a failover explains; not the server's refusal, and not a stream that is not there. */
+    private boolean worthRetrying(Throwable why) {
+        if (nc.getStatus() == Connection.Status.CLOSED || JetStreamErrors.refusedForGood(why)) {
+            return false; // Failover gave up on the connection, or the server said no: both are final
+        }
+        if (JetStreamErrors.isNoResponders(why) && acks.confirmed.get() == 0) { // no stream at all, or between leaders: ask
+            try {
+                return !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
+            } catch (IOException | JetStreamApiException | RuntimeException noAnswerEither) {
+                return true; // the cluster is busy electing: try again
+            }
+        } // after a PubAck from the stream, a 503 is the stream between leaders (or deleted: GIVE_UP_AFTER ends that)
+        return true;
+    }
+
+    private static String reason(Throwable why) {
+        if (why == null) {
+            return "none within the wait";
+        }
+        if (JetStreamErrors.isNoResponders(why)) {
+            return "no stream leader answered: one is being elected";
+        }
+        if (JetStreamErrors.refusal(why) != null) {
+            return "the cluster has no leader for the stream right now";
+        }
+        return why instanceof IllegalStateException ? "the connection is moving to another node" : "no answer in time";
+    }
+
+    /**
+     * A message ID is remembered only for the stream's duplicate window (2 minutes by default): a
+     * retry later than that, of a message that was stored, stores a second copy. Said once, when it may apply.
+     */
+    private void warnPastDuplicateWindow() {
+        if (warned || duplicateWindow == null) {
+            return;
+        }
+        Duration running = Duration.ofSeconds((System.nanoTime() - started) / 1_000_000_000L);
+        if (running.compareTo(duplicateWindow) > 0) {
+            warned = true;
+            System.err.printf("WARN this run started %s ago, more than stream %s's duplicate window of %s: a message "
+                    + "sent that long ago, if it was stored, is stored again by its retry%n", Durations.format(running),
+                    stream, Durations.format(duplicateWindow));
+        }
+    }
+
+    private void pause() throws InterruptedException {
+        long until = System.nanoTime() + PAUSE.toNanos();
+        while (System.nanoTime() < until && !stop.requested()) {
+            Thread.sleep(20); // a signal ends the run without waiting out the pause
+        }
+    }
+}
