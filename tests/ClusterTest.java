@@ -1,11 +1,16 @@
 // Issue 12: the lab on a real three-node JetStream cluster (one cluster for the whole class: three
-// processes, free ports, temp stores). Replicas, failover of the consumer's leader mid-pull, a node
+// processes, free ports, temp stores). Replicas, failover of the stream's leader mid-publish and of
+// the consumer's leader mid-pull, a node
 // that catches up after a restart, and what happens without a quorum. Each test leaves all three
 // nodes running for the next.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClusterTest {
@@ -117,6 +124,115 @@ class ClusterTest {
         assertTrue(info.stream().filter(line -> line.matches("  replica n\\d: +current")).count() >= 2, String.join("\n", info));
         String json = ok(script("JsInfo", "--json").go()).out();
         assertTrue(json.contains("\"cluster\":{\"name\":\"lab\",\"leader\":\"" + copies.getLeader() + "\""), json);
+    }
+
+    /**
+     * kill -9 of the stream's leader while js-pub --count 100000 publishes through it: the client,
+     * connected to that very node, reconnects to another; the messages whose PubAck died with the
+     * leader are published again with their Nats-Msg-Id (one WARN line per round), and the run ends
+     * with exit 0. The stream then holds each of the 100,000 IDs exactly once, and as many messages
+     * as the summary line says were confirmed.
+     */
+    @Test
+    void bulkPublishSurvivesTheStreamLeadersDeathWithoutLossOrDuplicates() throws Exception {
+        int total = 100_000;
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
+                "three current replicas").getLeader());
+
+        Run.Started pub = script("JsPub", "--count", String.valueOf(total))
+                .env("NATS_URL", leader.url()).start(); // connected to the leader itself: its death cuts the connection
+        long longestStall;
+        try (Connection nc = cluster.connect()) {
+            awaitMessages(nc, total / 5, pub);
+            cluster.kill9(leader);
+            longestStall = longestStall(nc, total, pub);
+        }
+        Run.Result result = pub.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        String summary = result.outLines().get(result.outLines().size() - 2); // the figures come last
+        Matcher m = Pattern.compile("INFO published " + total + " messages to stream " + stream + " \\(seq 1-(\\d+)\\), "
+                + "each confirmed by a PubAck(; (\\d+) sent again after a failover \\(same Nats-Msg-Id\\): (\\d+) of them the "
+                + "first attempt had stored \\(PubAck duplicate=true\\), kept once)?").matcher(summary);
+        assertTrue(m.matches(), summary + "\n" + result.err());
+        cluster.restart(leader); // and read back once every copy is current again
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+        List<Long> ids;
+        StreamState state;
+        try (Connection nc = cluster.connect()) {
+            state = nc.jetStreamManagement().getStreamInfo(stream).getStreamState();
+            ids = msgIdNumbers(nc, state.getMsgCount());
+        }
+        assertEquals(total, state.getMsgCount(), "the stream holds what the summary confirmed: " + summary);
+        assertEquals(total, Long.parseLong(m.group(1)), summary);
+        int[] seen = new int[total + 1];
+        ids.forEach(n -> seen[n.intValue()]++);
+        for (int n = 1; n <= total; n++) {
+            assertEquals(1, seen[n], "message ID number " + n + " stored once");
+        }
+        long retried = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+        assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
+        assertEquals(retried > 0, result.err().contains("publishing them again with their Nats-Msg-Id"), result.err());
+        System.out.printf("    (publish through failover: stream stalled %.1fs at most; %d messages sent again, %s PubAcks "
+                + "duplicate=true; %s)%n", longestStall / 1e3, retried, m.group(4) == null ? "0" : m.group(4),
+                result.outLines().get(result.outLines().size() - 1));
+    }
+
+    /** Waits until the stream holds at least this many messages (the run is under way). */
+    private void awaitMessages(Connection nc, long atLeast, Run.Started run) throws Exception {
+        ThreeNodeCluster.await(atLeast + " messages stored", () -> {
+            if (!run.running()) {
+                throw new AssertionError("js-pub ended before the leader was killed: " + run.finish());
+            }
+            return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+        }, count -> count >= atLeast);
+    }
+
+    /** While the run goes on: the longest time, in ms, the stream's last sequence did not move (the failover's pause). */
+    private long longestStall(Connection nc, long total, Run.Started run) throws Exception {
+        long last = -1;
+        long since = System.nanoTime();
+        long longest = 0;
+        while (run.running()) {
+            long seq;
+            try {
+                seq = nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
+            } catch (Exception noLeaderYet) {
+                seq = last;
+            }
+            long now = System.nanoTime();
+            if (seq != last || seq >= total) {
+                last = seq;
+                since = now;
+            }
+            longest = Math.max(longest, (now - since) / 1_000_000);
+            Thread.sleep(50);
+        }
+        return longest;
+    }
+
+    /** The number at the end of each stored message's Nats-Msg-Id (js-pub-<run>-<n>), read with an ordered consumer. */
+    private List<Long> msgIdNumbers(Connection nc, long count) throws Exception {
+        List<Long> numbers = new java.util.ArrayList<>();
+        Set<String> runs = new TreeSet<>();
+        JetStreamSubscription sub = ThreeNodeCluster.await("an ordered consumer", // the cluster may still be settling
+                () -> nc.jetStream().subscribe(subject, PushSubscribeOptions.builder().ordered(true).build()), ok -> true);
+        try {
+            for (long i = 0; i < count; i++) {
+                Message msg = sub.nextMessage(Duration.ofSeconds(10));
+                assertNotNull(msg, "read " + i + " of " + count + " messages back");
+                String id = msg.getHeaders() == null ? null : msg.getHeaders().getFirst("Nats-Msg-Id");
+                assertNotNull(id, "every message carries a Nats-Msg-Id");
+                int dash = id.lastIndexOf('-');
+                runs.add(id.substring(0, dash));
+                numbers.add(Long.parseLong(id.substring(dash + 1)));
+            }
+        } finally {
+            sub.unsubscribe();
+        }
+        assertEquals(1, runs.size(), "one run's ID prefix: " + runs);
+        return numbers;
     }
 
     /**

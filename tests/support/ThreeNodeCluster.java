@@ -2,6 +2,7 @@
 // (flags only), but on free client and route ports with temp stores: for one test class.
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -100,7 +101,9 @@ public final class ThreeNodeCluster implements AutoCloseable {
     /** A jnats connection to whichever node answers, for checking what the scripts did. */
     Connection connect() throws Exception {
         return Nats.connect(new Options.Builder().servers(nodes.stream().filter(Node::running).map(Node::url)
-                .toArray(String[]::new)).connectionTimeout(Duration.ofSeconds(5)).build());
+                .toArray(String[]::new)).connectionTimeout(Duration.ofSeconds(5))
+                .errorListener(new ErrorListener() { // jnats' default one logs each lost node and flow control message
+                }).build());
     }
 
     /** The stream's cluster state once it satisfies the condition (a leader elected, all current...). */
