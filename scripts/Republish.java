@@ -13,6 +13,7 @@ import io.nats.client.JetStreamApiException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.PrimitiveIterator;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
 final class Republish {
@@ -30,7 +31,8 @@ final class Republish {
     private final PubAcks acks;
     private final StopSignal stop;
     private final long started = System.nanoTime();
-    private final Duration duplicateWindow; // the stream's: asked before the run, as no answer may come mid-failover
+    /** The stream's, asked aside while the run starts: mid-failover no answer may come, and nothing waits for it. */
+    private final CompletableFuture<Duration> duplicateWindow;
     private boolean warned;
     private String lastWarning;
 
@@ -40,7 +42,7 @@ final class Republish {
         this.subject = subject;
         this.acks = acks.mayRetry();
         this.stop = stop;
-        this.duplicateWindow = duplicateWindow(nc, stream);
+        this.duplicateWindow = CompletableFuture.supplyAsync(() -> duplicateWindow(nc, stream));
     }
 
     private static Duration duplicateWindow(Connection nc, String stream) {
@@ -119,15 +121,16 @@ final class Republish {
      * retry later than that, of a message that was stored, stores a second copy. Said once, when it may apply.
      */
     private void warnPastDuplicateWindow() {
-        if (warned || duplicateWindow == null) {
+        Duration window = duplicateWindow.getNow(null);
+        if (warned || window == null) {
             return;
         }
         Duration running = Duration.ofSeconds((System.nanoTime() - started) / 1_000_000_000L);
-        if (running.compareTo(duplicateWindow) > 0) {
+        if (running.compareTo(window) > 0) {
             warned = true;
             System.err.printf("WARN this run started %s ago, more than stream %s's duplicate window of %s: a message "
                     + "sent that long ago, if it was stored, is stored again by its retry%n", Durations.format(running),
-                    stream, Durations.format(duplicateWindow));
+                    stream, Durations.format(window));
         }
     }
 
