@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,6 +36,17 @@ class JBangArgsTest extends WithServer {
             ok(Run.command(JBANG, "js-pub", message).server(server).go());
         }
         assertEquals(AWKWARD, StoredMessages.in(server));
+    }
+
+    /** JBang reads an argument that starts with @ as a file of more arguments; through bin/jbang the script gets it as written. */
+    @Test
+    void anArgumentStartingWithAtIsAMessageNotAFileOfArguments() throws Exception {
+        Files.writeString(elsewhere.resolve("team"), "--server\nnats://127.0.0.1:1\n"); // expanded, it would point elsewhere
+        List<String> messages = List.of("@team", "@@team", "@");
+        for (String message : messages) {
+            ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsPub.java").toString(), message).in(elsewhere).server(server).go());
+        }
+        assertEquals(messages, StoredMessages.in(server));
     }
 
     @Test
