@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Clients.java
 //SOURCES ../tests/support/ThreeNodeCluster.java

@@ -11,9 +11,9 @@ final class Durations {
     /** Longer than any wait or timeout makes sense for, and far from where arithmetic on it overflows. */
     static final Duration LONGEST = Duration.ofDays(365);
 
-    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|ms|s|m|h)");
+    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|\u00b5s|ms|s|m|h)");
     private static final Map<String, BigDecimal> NANOS_PER_UNIT = Map.of("ns", BigDecimal.ONE,
-            "us", BigDecimal.valueOf(1_000), "µs", BigDecimal.valueOf(1_000), "ms", BigDecimal.valueOf(1_000_000),
+            "us", BigDecimal.valueOf(1_000), "\u00b5s", BigDecimal.valueOf(1_000), "ms", BigDecimal.valueOf(1_000_000),
             "s", BigDecimal.valueOf(1_000_000_000), "m", BigDecimal.valueOf(60_000_000_000L),
             "h", BigDecimal.valueOf(3_600_000_000_000L));
 
