@@ -64,12 +64,12 @@ public class JsPub implements Callable<Integer> {
         JetStream js = nc.jetStream();
         for (byte[] body : bodies) { // stdin: each line as soon as it is read
             // With a Nats-Msg-Id, the stream stores a message only once within its duplicate window.
-            PublishOptions options = msgId == null ? null
-                    : PublishOptions.builder().messageId(numbered(msgId, acks.sent.get() + 1)).build();
+            long n = acks.sent.get() + 1;
+            PublishOptions options = msgId == null ? null : PublishOptions.builder().messageId(numbered(msgId, n)).build();
             sending(nc, body, options); // over max_payload once its headers are added, or Ctrl-C: stop before it
             PublishAck ack;
             try {
-                ack = js.publish(subject, headers, body, options); // returns once the stream's PubAck arrived
+                ack = js.publish(subject, headersFor(n), body, options); // returns once the stream's PubAck arrived
             } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
                 throw refusedOne(refused, body);
             } catch (IOException noPubAck) { // stored or not: nobody can say
@@ -103,7 +103,7 @@ public class JsPub implements Callable<Integer> {
                 byte[] data = body.apply(n);
                 long sentAt = System.nanoTime();
                 acks.sending(n);
-                js.publishAsync(subject, headers, data, options.apply(n)).whenComplete((ack, error) -> {
+                js.publishAsync(subject, headersFor(n), data, options.apply(n)).whenComplete((ack, error) -> {
                     acks.record(n, ack, error, System.nanoTime() - sentAt, data.length);
                     slots.release();
                 });
@@ -153,7 +153,8 @@ public class JsPub implements Callable<Integer> {
     boolean sync;
 
     @Option(names = {"-H", "--header"}, paramLabel = "KEY:VALUE",
-            description = "Add a header to each message (repeatable), as natscli's -H: -H Trace-Id:abc.")
+            description = "Add a header to each message (repeatable), as natscli's -H: -H Trace-Id:abc. "
+                    + "{{Count}} in a value becomes the message's number, as in --msg-id.")
     List<String> headerArgs;
 
     @Option(names = {"-j", "--json"}, description = "Print each PubAck as JSON (the server's answer, as jnats reads it) instead of the INFO line.")
@@ -168,6 +169,7 @@ public class JsPub implements Callable<Integer> {
 
     private final PubAcks acks = new PubAcks();
     private Headers headers;             // -H: null when none
+    private boolean headersNumbered;     // one of them has {{Count}} in its value
     private StopSignal stop;
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
     private volatile long coreSent;      // --core: messages the server took (flushed)
@@ -205,6 +207,7 @@ public class JsPub implements Callable<Integer> {
 
     private void checkFlags() {
         headers = headers(headerArgs);
+        headersNumbered = headerArgs != null && headerArgs.stream().anyMatch(h -> h.contains(COUNT_PLACEHOLDER));
         if (json && (count != null || size != null || core)) {
             throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
         }
@@ -265,7 +268,7 @@ public class JsPub implements Callable<Integer> {
     private void sendCore(Connection nc, String subject, Iterable<byte[]> bodies) throws Exception {
         for (byte[] body : bodies) {
             sending(nc, body, null);
-            nc.publish(subject, headers, body);
+            nc.publish(subject, headersFor(coreSent + 1), body);
             nc.flush(ACK_TIMEOUT);
             coreSent++;
             inFlight = false;
@@ -444,6 +447,18 @@ public class JsPub implements Callable<Integer> {
      */
     private static String ownIds() {
         return "js-pub-" + UUID.randomUUID().toString().substring(0, 8) + "-" + COUNT_PLACEHOLDER;
+    }
+
+    /** The -H headers of message n: {{Count}} in a value becomes its number, as in --msg-id (and in natscli). */
+    private Headers headersFor(long n) {
+        if (!headersNumbered) {
+            return headers;
+        }
+        Headers numberedHeaders = new Headers();
+        for (String key : headers.keySet()) {
+            headers.get(key).forEach(value -> numberedHeaders.add(key, numbered(value, n)));
+        }
+        return numberedHeaders;
     }
 
     private boolean hasMsgIdHeader() {
