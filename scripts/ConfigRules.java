@@ -75,10 +75,12 @@ final class ConfigRules {
             Duration duration = layers.duration(key);
             boolean timeout = key.equals("nats.timeout_secs");
             if (duration == null) {
-                throw invalid(layers, secrets, key, "use a number of seconds (5) or a duration like 5s, 500ms or 1m");
+                throw invalid(layers, secrets, key, "use a number of seconds (5) or a duration like 5s, "
+                        + (timeout ? "500ms" : "1.5s") + " or 1m");
             }
             if (duration.compareTo(timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1)) < 0) {
-                throw invalid(layers, secrets, key, timeout ? "it must be at least 1ms" : "it must be at least 1 second");
+                throw invalid(layers, secrets, key, timeout ? "it must be at least 1ms" : "it must be at least 1 second"
+                        + (key.equals("recv.wait_secs") ? " (jnats sends no pull request shorter than that)" : ""));
             }
             if (duration.compareTo(Durations.LONGEST) > 0) {
                 throw invalid(layers, secrets, key, "it must be at most " + Durations.format(Durations.LONGEST)

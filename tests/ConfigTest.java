@@ -235,10 +235,10 @@ class ConfigTest {
         refused.put("9223372036854", "flag --wait: 9223372036854 is not valid: it must be at most 8760h (a year)");
         refused.put("99999999999999999999999h", "flag --wait: \"99999999999999999999999h\" is not valid: it must be at "
                 + "most 8760h (a year)");
-        refused.put("five", "flag --wait: \"five\" is not valid: use a number of seconds (5) or a duration like 5s, 500ms or 1m");
-        refused.put("5 s", "flag --wait: \"5 s\" is not valid: use a number of seconds (5) or a duration like 5s, 500ms or 1m");
-        refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be at least 1 second");
-        refused.put("-3", "flag --wait: -3 is not valid: it must be at least 1 second");
+        refused.put("five", "flag --wait: \"five\" is not valid: use a number of seconds (5) or a duration like 5s, 1.5s or 1m");
+        refused.put("5 s", "flag --wait: \"5 s\" is not valid: use a number of seconds (5) or a duration like 5s, 1.5s or 1m");
+        refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)");
+        refused.put("-3", "flag --wait: -3 is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)");
         refused.forEach((wait, line) -> {
             LabException e = assertThrows(LabException.class, () -> withFlag("--wait", wait), wait);
             assertEquals(Exit.USAGE, e.exitCode);
@@ -283,7 +283,7 @@ class ConfigTest {
     void waitMustBeAtLeastOneSecond() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
-        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be at least 1 second",
+        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)",
                 e.getMessage());
     }
 
