@@ -218,7 +218,7 @@ final class Config {
         layers.warn(files.notice);
         ConfigFile.read(files.root, layers, env);
         ConfigFile.read(files.lab, layers, env);
-        NatsContext.apply((String) flags.value("--context"), env, layers);
+        NatsContext.apply((String) flags.value("--context"), Boolean.TRUE.equals(flags.value("--no-context")), env, layers);
 
         ENV.forEach((variable, key) -> {
             String value = env.get(variable);

@@ -36,6 +36,9 @@ final class ConnectionOptions implements Config.Flags {
             description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
     String context;
 
+    @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
+    boolean noContext;
+
     @Option(names = "--user", paramLabel = "USER", description = "User name (env NATS_USER).")
     String user;
 

@@ -20,9 +20,14 @@ final class NatsContext {
     private NatsContext() {
     }
 
-    /** The context named by --context, NATS_CONTEXT or natscli's selection, in that order; none: nothing added. */
-    static void apply(String flag, Map<String, String> env, Config.Layers layers) {
-        if (flag != null) {
+    /** The context named by --context, NATS_CONTEXT or natscli's selection, in that order; none (or --no-context): nothing added. */
+    static void apply(String flag, boolean none, Map<String, String> env, Config.Layers layers) {
+        if (none) {
+            if (flag != null) {
+                throw Exit.usage("--context %s and --no-context contradict each other: give one", flag);
+            }
+            layers.report("not read natscli contexts (--no-context)");
+        } else if (flag != null) {
             read(flag, "flag --context", layers, env);
         } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
             read(env.get("NATS_CONTEXT"), "env NATS_CONTEXT", layers, env);
@@ -45,9 +50,11 @@ final class NatsContext {
     /** @param how where the name came from ("flag --context", "env NATS_CONTEXT"), for error messages */
     private static void read(String name, String how, Config.Layers layers, Map<String, String> env) {
         Path file = file(name, env);
-        String text = CheckedFiles.text(file, problem -> problem.equals("not found")
-                ? Exit.config("%s: natscli context %s not found (no file %s); `nats context ls` lists yours", how, name, file)
-                : Exit.config("%s: natscli context file %s %s", how, file, problem));
+        String text = CheckedFiles.text(file, problem -> !problem.equals("not found")
+                ? Exit.config("%s: natscli context file %s %s", how, file, problem)
+                : how.startsWith("selected") ? Exit.config("natscli's selected context %s has no file %s: select another "
+                        + "with `nats context select`, or add --no-context", name, file)
+                : Exit.config("%s: natscli context %s not found (no file %s); `nats context ls` lists yours", how, name, file));
         JsonValue json = SecretFiles.json(text);
         if (json == null || json.map == null) {
             throw Exit.config("%s: natscli context file %s is not a JSON object: %s", how, file,

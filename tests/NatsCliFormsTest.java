@@ -93,4 +93,21 @@ class NatsCliFormsTest extends WithServer {
         assertEquals("ERROR natscli's selected context in " + home.resolve("nats/context.txt") + " is not a context "
                 + "name: select one with `nats context select`\n", odd.err());
     }
+
+    /** A selection whose context was deleted says so and how out; --no-context reads none (natscli's flag). */
+    @Test
+    void aStaleSelectionSaysHowOutAndNoContextReadsNone() throws Exception {
+        bootstrap();
+        Path home = dir.resolve("xdg-stale");
+        Files.createDirectories(home.resolve("nats/context"));
+        Files.writeString(home.resolve("nats/context.txt"), "gone");
+        Run.Result stale = Run.script("JsPub", "-s", server.url(), "x").env("XDG_CONFIG_HOME", home.toString()).go();
+        assertEquals(Exit.CONFIG, stale.exit(), stale.toString());
+        assertEquals("ERROR natscli's selected context gone has no file " + home.resolve("nats/context/gone.json")
+                + ": select another with `nats context select`, or add --no-context\n", stale.err());
+        Run.Result none = ok(Run.script("JsPub", "--no-context", "-s", server.url(), "x").env("XDG_CONFIG_HOME", home.toString()).go());
+        assertEquals("INFO published \"x\" to stream LAB4_STREAM (seq 1)\n", none.out());
+        Run.Result both = Run.script("JsPub", "--no-context", "--context", "lab", "x").go();
+        assertEquals(Exit.USAGE, both.exit(), both.toString());
+    }
 }
