@@ -486,11 +486,12 @@ public class JsPull implements Callable<Integer> {
         log.info("pulled message: {}{}{}", Output.quoted(msg.getData()), note, headersNote(msg));
     }
 
-    /** The lines that are not messages: on stdout, or with --raw on stderr, so stdout holds the bodies only. */
+    /**
+     * What became of a message or a batch (acked, nak'd). With --raw none, as natscli's --raw: stdout
+     * holds the bodies only, and stderr just the run's last line and warnings.
+     */
     private void say(String line) {
-        if (raw) {
-            System.err.println("INFO " + line);
-        } else {
+        if (!raw) {
             log.info(line);
         }
     }
@@ -556,8 +557,8 @@ public class JsPull implements Callable<Integer> {
     private String quietWait(Connection nc, Config config) throws Exception {
         double waited = (System.nanoTime() - waitStarted) / 1e9;
         stillThere(nc, config);
-        if (waited + 0.05 >= config.wait.toSeconds()) {
-            return "none arrived in the last " + config.wait.toSeconds() + "s";
+        if (waited + 0.05 >= config.wait.toMillis() / 1000.0) {
+            return "none arrived in the last " + Durations.format(config.wait);
         }
         return String.format("the server ended the wait after %.1fs without a message", waited);
     }
