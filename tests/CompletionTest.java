@@ -20,7 +20,7 @@ class CompletionTest extends WithServer {
                 + "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
                 + " \"$(complete -p \"$1\" | sed 's/.*-F \\([^ ]*\\).*/\\1/')\" 2>/dev/null; echo \"$1: ${COMPREPLY[*]}\"; }\n"
                 + "complete_words js-pub --cou\n"
-                + "complete_words js-pull --no-\n"
+                + "complete_words js-pull --no-a\n"
                 + "complete_words js-purge --delete-c\n"
                 + "complete_words js-bootstrap --recr\n"
                 + "complete_words js-info --li\n";
