@@ -110,6 +110,11 @@ final class ConnectionOptions implements Config.Flags {
         return connector.open();
     }
 
+    /** Whether the open connection moves to another server when it drops: a URL list, or a server in a cluster. */
+    boolean failsOver() {
+        return connector != null && connector.failsOver();
+    }
+
     /** What the server denied this run, or a connection that never came back: it explains the failure better; or null. */
     LabException explainFailure(Exception failure) {
         return connector == null ? null : connector.explainFailure(failure);

@@ -43,6 +43,31 @@ final class Connector {
 
     /** Connects, or fails with one line naming the URL and what to do. */
     Connection open() {
+        Connection nc = connect(config.failsOver());
+        if (failover == null && inACluster(nc)) { // one URL, but the server has peers: reconnect to them if it goes
+            closeQuietly(nc);
+            nc = connect(true);
+        }
+        if (!nc.getServerInfo().isJetStreamAvailable()) {
+            closeQuietly(nc);
+            throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), loginIsSet()
+                    ? " (or not for this account): ask for JetStream on it" : ": start it with -js (`make server` does)");
+        }
+        return nc;
+    }
+
+    /** Whether this run's connection moves to another server when it drops: a URL list, or a cluster. */
+    boolean failsOver() {
+        return failover != null;
+    }
+
+    /** The server's INFO names a cluster, or other servers to reconnect to. */
+    private static boolean inACluster(Connection nc) {
+        List<String> others = nc.getServerInfo().getConnectURLs();
+        return nc.getServerInfo().getCluster() != null || others != null && !others.isEmpty();
+    }
+
+    private Connection connect(boolean failingOver) {
         Options.Builder builder = new Options.Builder()
                 .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
@@ -51,17 +76,17 @@ final class Connector {
                 // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
                 .dontForceFlushOnRequest()
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
-        if (config.failsOver()) {
+        if (failingOver) {
             failover = new Failover(config.secrets);
             failover.applyTo(builder); // another server of the cluster takes over, within a bound
         } else {
             builder.noReconnect(); // one server: a lost connection ends the run, with what it did so far
         }
         applyLogin(builder);
-        Connection nc;
         try {
-            nc = Nats.connect(builder.build());
+            Connection nc = Nats.connect(builder.build());
             ServerSeen.record(nc.getServerInfo());
+            return nc;
         } catch (IOException e) {
             throw connectFailure(e);
         } catch (InterruptedException e) {
@@ -72,12 +97,6 @@ final class Connector {
             Thread.currentThread().interrupt();
             throw Exit.failed("interrupted while connecting to %s", config.shownUrl());
         }
-        if (!nc.getServerInfo().isJetStreamAvailable()) {
-            closeQuietly(nc);
-            throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), loginIsSet()
-                    ? " (or not for this account): ask for JetStream on it" : ": start it with -js (`make server` does)");
-        }
-        return nc;
     }
 
     /**

@@ -111,8 +111,7 @@ final class JetStreamErrors {
             }
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
-                throw Exit.notFound("stream %s was deleted during the run%s: %s; run js-bootstrap to create it again",
-                        stream, consumer == null ? "" : " (and consumer " + consumer + " with it)", sofar);
+                throw streamDeleted(stream, consumer, sofar);
             }
             if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
                 throw Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
@@ -120,6 +119,12 @@ final class JetStreamErrors {
             }
             throw e.getApiErrorCode() == 0 ? Exit.failed("%s", e.getMessage()) : Exit.failed("%s", refused(e));
         }
+    }
+
+    /** The stream (and the consumer on it, when one is named) was deleted while the run went on. */
+    static LabException streamDeleted(String stream, String consumer, String sofar) {
+        return Exit.notFound("stream %s was deleted during the run%s: %s; run js-bootstrap to create it again",
+                stream, consumer == null ? "" : " (and consumer " + consumer + " with it)", sofar);
     }
 
     /** A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. */

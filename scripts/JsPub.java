@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -94,17 +93,24 @@ public class JsPub implements Callable<Integer> {
     void publishWithWindow(JetStream js, String subject, PrimitiveIterator.OfLong numbers, int window,
                            LongFunction<byte[]> body, LongFunction<PublishOptions> options) throws InterruptedException {
         Semaphore slots = new Semaphore(window);
+        Semaphore bytes = new Semaphore(BYTES_IN_FLIGHT); // big bodies: fewer in flight, so each PubAck comes soon
         try {
             while (numbers.hasNext() && acks.failure.get() == null && !stop.requested()) {
-                if (!slots.tryAcquire(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break; // nothing came back in time: stop sending, report below
-                }
                 long n = numbers.nextLong();
                 byte[] data = body.apply(n);
+                int weight = Math.min(Math.max(data.length, 1), BYTES_IN_FLIGHT);
+                if (!acks.awaitRoom(slots, 1, ACK_TIMEOUT)) {
+                    break; // no PubAck came for that long: stop sending (n was never sent), report below
+                }
+                if (!acks.awaitRoom(bytes, weight, ACK_TIMEOUT) || acks.failure.get() != null || stop.requested()) {
+                    slots.release(); // a refusal that came while it waited is final: n is not sent
+                    break;
+                }
                 long sentAt = System.nanoTime();
                 acks.sending(n);
                 js.publishAsync(subject, headersFor(n), data, options.apply(n)).whenComplete((ack, error) -> {
                     acks.record(n, ack, error, System.nanoTime() - sentAt, data.length);
+                    bytes.release(weight);
                     slots.release();
                 });
             }
@@ -112,13 +118,19 @@ public class JsPub implements Callable<Integer> {
             acks.notSent(); // that one never left
             acks.failure.compareAndSet(null, closed);
         } finally {
-            slots.tryAcquire(window, ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // the last PubAcks
+            acks.awaitRoom(slots, window, ACK_TIMEOUT); // the last PubAcks, as long as they keep coming
         }
     }
 
     private static final String COUNT_PLACEHOLDER = "{{Count}}";
+    /** A log line shows a body's first bytes only: a 1 MB message is not one 1 MB line. */
+    private static final int SHOWN_BYTES = 200;
+    /** The one header name the server deduplicates on: exactly this spelling. */
+    private static final String MSG_ID = "Nats-Msg-Id";
     private static final int DEFAULT_WINDOW = 1000;
     private static final int MAX_WINDOW = 100_000;
+    /** At most this many body bytes waiting for their PubAck, whatever --window says: memory stays bounded. */
+    private static final int BYTES_IN_FLIGHT = 8 << 20;
     /** After Ctrl-C: the longest wait for the PubAcks in flight, and a little more. */
     private static final Duration GRACE = ACK_TIMEOUT.plusSeconds(2);
 
@@ -172,6 +184,7 @@ public class JsPub implements Callable<Integer> {
     private boolean headersNumbered;     // one of them has {{Count}} in its value
     private StopSignal stop;
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
+    private volatile boolean sendingStarted; // a bulk run may have sent something
     private volatile long coreSent;      // --core: messages the server took (flushed)
     private StdinLines stdin;            // null unless the bodies are stdin's lines
     private String shownUrl;
@@ -182,25 +195,26 @@ public class JsPub implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        checkFlags();
-        Config config = connection.load();
         boolean bulk = count != null || size != null;
-        if (!bulk && message == null && file == null) {
-            stdin = stdinLines();
-        }
-        try (Connection nc = connection.open(config)) {
-            shownUrl = config.shownUrl();
-            // One at a time, nothing is in flight while stdin is read: the exit need not wait for more input.
-            stop = StopSignal.watch(GRACE, this::soFar).idleWhen(() -> !bulk && !inFlight);
-            try {
+        // From the start, so that a signal while connecting still gets its line. Idle (the exit need not
+        // wait) while nothing is in flight: connecting, reading stdin, or before a bulk run's first send.
+        stop = StopSignal.watch(GRACE, this::soFar).idleWhen(() -> !inFlight && (!bulk || !sendingStarted));
+        try {
+            checkFlags();
+            Config config = connection.load();
+            if (!bulk && message == null && file == null) {
+                stdin = stdinLines();
+            }
+            try (Connection nc = connection.open(config)) {
+                shownUrl = config.shownUrl();
                 if (bulk) {
                     publishMany(nc, config);
                 } else {
                     publishSingly(nc, config);
                 }
-            } finally {
-                stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }
+        } finally {
+            stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
         }
         return 0;
     }
@@ -286,7 +300,7 @@ public class JsPub implements Callable<Integer> {
             inFlight = false;
             stop.runEnded();
         }
-        acks.sent.incrementAndGet();
+        acks.sentOne();
     }
 
     /** The line just printed reached stdout, or the run stops: nothing more is sent. */
@@ -337,16 +351,20 @@ public class JsPub implements Callable<Integer> {
         byte[] fixed = size != null ? generatedBody(size.intValue()) : file != null ? readFile(nc) : null;
         String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
         LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-        String ids = msgId != null ? msgId : config.failsOver() && !hasMsgIdHeader() ? ownIds() : null;
+        String ids = msgId != null ? msgId : connection.failsOver() && !hasMsgIdHeader() ? ownIds() : null;
         LongFunction<PublishOptions> options = n -> ids == null ? null
                 : PublishOptions.builder().messageId(numbered(ids, n)).build();
         withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
         JetStream js = nc.jetStream();
         int windowSize = sync ? 1 : window == null ? DEFAULT_WINDOW : window.intValue();
         Republish.Round round = numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options);
+        sendingStarted = true; // then the signal: one of the two sees the other (both volatile)
+        if (stop.requested()) {
+            stop.runEnded(); // nothing was sent: the exit says so
+        }
         long start = System.nanoTime();
         try (Output.Progress progress = Output.Progress.start("confirmed", total, acks.confirmed::get)) {
-            if (config.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
+            if (connection.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
                 new Republish(nc, config.stream, config.subject, acks, stop).publish(total, round);
             } else { // one server: a lost PubAck ends the run, which says what it did
                 round.publish(LongStream.rangeClosed(1, total).iterator());
@@ -376,12 +394,29 @@ public class JsPub implements Callable<Integer> {
             return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(refusal));
         }
         if (JetStreamErrors.isNoResponders(error)) {
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, " (was the stream deleted mid-run?): " + counts);
+            return streamGoneOrLeaderless(nc, config, counts, true);
         }
-        if (error instanceof CancellationException || error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
+        if (error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        return Exit.failed("%s: no PubAck within %ds", counts, ACK_TIMEOUT.toSeconds());
+        return connection.failsOver() ? streamGoneOrLeaderless(nc, config, counts, false)
+                : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
+    }
+
+    /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */
+    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders) {
+        try {
+            nc.jetStreamManagement().getStreamInfo(config.stream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
+                return JetStreamErrors.streamDeleted(config.stream, null, counts);
+            }
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
+        } catch (IOException | RuntimeException noAnswer) {
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
+        }
+        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
+                : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
     }
 
     // ------------------------------------------------------------ how a run ended early
@@ -395,19 +430,20 @@ public class JsPub implements Callable<Integer> {
             return Output.messages(coreSent) + " sent with core NATS (no PubAcks)" + (stdin == null ? ""
                     : "; the rest of stdin was not sent");
         }
-        String line = Output.messages(acks.confirmed.get()) + " confirmed by a PubAck";
-        if (acks.refused.get() > 0) {
-            line += ", " + acks.refused.get() + " refused by the server";
+        PubAcks.Counts at = acks.counts();
+        String line = Output.messages(at.confirmed()) + " confirmed by a PubAck";
+        if (at.refused() > 0) {
+            line += ", " + at.refused() + " refused by the server";
         }
-        if (acks.unanswered() > 0) {
-            line += ", " + acks.unanswered() + " sent without an answer (it may or may not be stored)";
+        if (at.unanswered() > 0) {
+            line += ", " + at.unanswered() + " sent without an answer (it may or may not be stored)";
         }
         return line + (stdin == null ? "" : "; the rest of stdin was not sent");
     }
 
     /** A single publish the server refused: not stored, in plain words. */
     private LabException refusedOne(JetStreamApiException refused, byte[] body) {
-        acks.refused.incrementAndGet();
+        acks.refusedOne();
         inFlight = false;
         return Exit.failed("%s was refused %s%s", shown(body), JetStreamErrors.refusedPublish(refused), before());
     }
@@ -417,7 +453,7 @@ public class JsPub implements Callable<Integer> {
         inFlight = false;
         if (JetStreamErrors.isNoResponders(e)) {
             if (nc.getServerInfo().getCluster() == null) {
-                acks.refused.incrementAndGet(); // one server, and nobody took it: not stored
+                acks.refusedOne(); // one server, and nobody took it: not stored
             } // on a cluster, a stream between leaders may still store it: not counted either way
             return JetStreamErrors.noStreamCaptures(nc, subject, before());
         }
@@ -438,7 +474,8 @@ public class JsPub implements Callable<Integer> {
 
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {
-        return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file) : Output.quoted(body);
+        return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file)
+                : Output.quotedStart(body, SHOWN_BYTES);
     }
 
     /**
@@ -462,7 +499,7 @@ public class JsPub implements Callable<Integer> {
     }
 
     private boolean hasMsgIdHeader() {
-        return headers != null && headers.containsKeyIgnoreCase("Nats-Msg-Id");
+        return headers != null && headers.containsKey(MSG_ID);
     }
 
     private static String numbered(String template, long n) {
@@ -482,7 +519,7 @@ public class JsPub implements Callable<Integer> {
         long limit = nc.getServerInfo().getMaxPayload();
         Headers all = headers == null ? new Headers() : new Headers(headers);
         if (options != null && options.getMessageId() != null) {
-            all.put("Nats-Msg-Id", options.getMessageId());
+            all.put(MSG_ID, options.getMessageId());
         }
         long headerBytes = all.isEmpty() ? 0 : all.serializedLength();
         if (bodyBytes + headerBytes > limit) {
@@ -506,12 +543,20 @@ public class JsPub implements Callable<Integer> {
                         Output.printable(header, false));
             }
             String value = header.substring(colon + 1).trim();
-            if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-                throw Exit.usage("-H %s: a header value is one line", key);
+            if (!value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t')) { // what NATS headers carry
+                throw Exit.usage("-H %s: a header value must be printable ASCII on one line (no accents, emoji or "
+                        + "line breaks), got %s", key, Output.quoted(value));
+            }
+            if (key.equalsIgnoreCase(MSG_ID) && !key.equals(MSG_ID)) { // the server matches the name exactly
+                throw Exit.usage("-H %s: the server deduplicates only the exact header name %s, so this would be an "
+                        + "ordinary header: write -H %s:%s (or --msg-id)", key, MSG_ID, MSG_ID, value);
+            }
+            if (key.equals(MSG_ID) && value.isEmpty()) {
+                throw Exit.usage("-H %s: the ID is empty: give one, like -H %s:order-7 (or leave the header out)", MSG_ID, MSG_ID);
             }
             parsed.add(key, value);
         }
-        if (msgId != null && parsed.containsKeyIgnoreCase("Nats-Msg-Id")) {
+        if (msgId != null && parsed.containsKey(MSG_ID)) {
             throw Exit.usage("--msg-id and -H Nats-Msg-Id set the same header: give it once");
         }
         return parsed;

@@ -112,6 +112,18 @@ final class Output {
         return out.append('"').toString();
     }
 
+    /** The body's first bytes as quoted() shows them (cut where a character starts), and how many were left out. */
+    static String quotedStart(byte[] body, int limit) {
+        if (body == null || body.length <= limit) {
+            return quoted(body);
+        }
+        int cut = limit;
+        while (cut > 0 && (body[cut] & 0xC0) == 0x80) { // not inside a UTF-8 character
+            cut--;
+        }
+        return quoted(java.util.Arrays.copyOf(body, cut)) + String.format("... (%d more bytes)", body.length - cut);
+    }
+
     private static void appendEscaped(StringBuilder out, String text) {
         text.codePoints().forEach(c -> {
             switch (c) {

@@ -5,14 +5,16 @@
 // message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once.
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES JetStreamErrors.java Output.java Exit.java
+//SOURCES JetStreamErrors.java Output.java Exit.java Durations.java
 
 import io.nats.client.api.PublishAck;
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,10 +39,34 @@ final class PubAcks {
     /** PubAcks with duplicate=true for a message sent again: an earlier attempt was stored after all. */
     final AtomicLong duplicatesOfRetries = new AtomicLong();
     /**
-     * Failing over: message number -> times sent, for each message still owed a PubAck (at most the
+     * Retries confirmed as newly stored, sent later than the stream's duplicate window after the first
+     * attempt: the stream no longer knew their ID, so if that attempt was stored, they are stored twice.
+     */
+    final AtomicLong retriedPastWindow = new AtomicLong();
+    /** The stream's duplicate window, once known (null: not known, so a late retry may be a second copy). */
+    private volatile Duration duplicateWindow;
+    /** When the last answer (PubAck or failure) came: a wait ends on silence, not on a slow stream. */
+    private volatile long lastAnswerAt = System.nanoTime();
+
+    /** A message still owed a PubAck: how often it was sent, and when first. */
+    private record Owed(int sends, long firstSentAt) {
+        Owed plus(int change) {
+            return new Owed(sends + change, firstSentAt);
+        }
+    }
+
+    /** The counts at one moment, taken together: confirmed + refused + unanswered + never sent = the total. */
+    record Counts(long sent, long confirmed, long refused, long duplicates) {
+        long unanswered() {
+            return sent - confirmed - refused;
+        }
+    }
+
+    /**
+     * Failing over: message number -> sends, for each message still owed a PubAck (at most the
      * window, plus those a failover left without one). Null when each message is sent once.
      */
-    private Map<Long, Integer> owed;
+    private Map<Long, Owed> owed;
     private long highestSent; // the main thread's, as are the two below: the numbers go up, except for a retry
     private long lastSending;
     private boolean lastWasFirst; // the last message handed to sending() had never been sent before
@@ -52,22 +78,32 @@ final class PubAcks {
     }
 
     /** Message n is about to be sent (again, if it was before). */
-    void sending(long n) {
+    synchronized void sending(long n) {
         lastSending = n;
         lastWasFirst = owed == null || n > highestSent;
         if (owed == null) {
             sent.incrementAndGet();
         } else if (lastWasFirst) {
             highestSent = n;
-            owed.put(n, 1);
+            owed.put(n, new Owed(1, System.nanoTime()));
             sent.incrementAndGet();
         } else if (sends(n, +1) == 2) {
             retried.incrementAndGet();
         }
     }
 
+    /** A single message is about to be sent. */
+    synchronized void sentOne() {
+        sent.incrementAndGet();
+    }
+
+    /** The server refused a single message: not stored. */
+    synchronized void refusedOne() {
+        refused.incrementAndGet();
+    }
+
     /** The connection refused the last message handed to sending(): it never left. */
-    void notSent() {
+    synchronized void notSent() {
         if (lastWasFirst) {
             sent.decrementAndGet();
             if (owed != null) {
@@ -81,8 +117,32 @@ final class PubAcks {
 
     /** How often message n was sent, after the change; 0 when it is no longer owed (a PubAck came meanwhile). */
     private int sends(long n, int change) {
-        Integer times = owed.computeIfPresent(n, (number, sends) -> sends + change);
-        return times == null ? 0 : times;
+        Owed times = owed.computeIfPresent(n, (number, o) -> o.plus(change));
+        return times == null ? 0 : times.sends();
+    }
+
+    /** The stream's duplicate window, when known: a retry within it cannot store a second copy. */
+    void duplicateWindow(Duration window) {
+        duplicateWindow = window;
+    }
+
+    /** All the counts at one moment: a line built from them adds up. */
+    synchronized Counts counts() {
+        return new Counts(sent.get(), confirmed.get(), refused.get(), duplicates.get());
+    }
+
+    /**
+     * Takes permits from room (the window's slots, or its bytes), waiting as long as PubAcks keep
+     * coming; false once none came for `silence` (a slow but moving stream is not a silent one).
+     */
+    boolean awaitRoom(Semaphore room, int permits, Duration silence) throws InterruptedException {
+        long waitingSince = System.nanoTime();
+        while (!room.tryAcquire(permits, 50, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() - Math.max(waitingSince, lastAnswerAt) > silence.toNanos()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The messages still owed a PubAck, in order. */
@@ -96,7 +156,10 @@ final class PubAcks {
     }
 
     /** A PubAck for message n, or the failure in its place (a refusal is the server's answer; anything else is no answer). */
-    void record(long n, PublishAck ack, Throwable error, long nanos, int size) {
+    synchronized void record(long n, PublishAck ack, Throwable error, long nanos, int size) {
+        if (ack != null || JetStreamErrors.refusal(error) != null) {
+            lastAnswerAt = System.nanoTime(); // the server answered (a timeout of jnats' own is no answer)
+        }
         if (error != null || ack == null) {
             // on one server a 503 means no stream takes the subject; failing over, it may be a stream between leaders
             if (owed == null ? JetStreamErrors.refusal(error) != null || JetStreamErrors.isNoResponders(error)
@@ -106,18 +169,27 @@ final class PubAcks {
             failure.compareAndSet(null, error == null ? new CancellationException() : error);
             return;
         }
-        Integer times = owed == null ? Integer.valueOf(1) : owed.remove(n);
+        Owed times = owed == null ? new Owed(1, 0) : owed.remove(n);
         if (times == null) {
             return; // an earlier attempt's PubAck counted it: a message is confirmed once
         }
-        synchronized (latency) {
-            latency.recordValue(Math.min(nanos, SLOWEST_TRACKED));
+        latency.recordValue(Math.min(nanos, SLOWEST_TRACKED));
+        boolean again = times.sends() > 1;
+        // stored anew: the first attempt was not stored, unless the stream had forgotten its ID by the time this came
+        if (again && !ack.isDuplicate() && pastWindow(lastAnswerAt - times.firstSentAt())) {
+            retriedPastWindow.incrementAndGet();
         }
-        confirmed(ack, size, times > 1);
+        confirmed(ack, size, again);
+    }
+
+    /** Whether a retry sent this long after the first attempt may have come after the stream forgot its ID. */
+    private boolean pastWindow(long nanosAfterFirst) {
+        Duration window = duplicateWindow;
+        return window == null || nanosAfterFirst >= window.toNanos();
     }
 
     /** A PubAck: the message is stored (or was already, with duplicate=true). */
-    void confirmed(PublishAck ack, int size) {
+    synchronized void confirmed(PublishAck ack, int size) {
         confirmed(ack, size, false);
     }
 
@@ -136,17 +208,19 @@ final class PubAcks {
         confirmed.incrementAndGet();
     }
 
-    /** Sent, and neither confirmed nor refused: stored or not, nobody can say. */
-    long unanswered() {
-        return sent.get() - confirmed.get() - refused.get();
-    }
-
     /** A run whose every message was confirmed: how many the stream stored, and how many it had already. */
     String allConfirmed(long total) {
         long again = retried.get();
-        return again == 0 ? confirmedOnce(total) : String.format("%s; %d sent again after a failover (same Nats-Msg-Id): "
-                + "%d of them the first attempt had stored (PubAck duplicate=true), kept once",
-                confirmedOnce(total), again, duplicatesOfRetries.get());
+        if (again == 0) {
+            return confirmedOnce(total);
+        }
+        long late = retriedPastWindow.get();
+        Duration window = duplicateWindow;
+        return String.format("%s; %d sent again after a failover (same Nats-Msg-Id): %d of them the first attempt had "
+                + "stored (PubAck duplicate=true), kept once%s", confirmedOnce(total), again, duplicatesOfRetries.get(),
+                late == 0 ? "" : String.format("; %d sent again later than the stream's duplicate window%s after their "
+                        + "first attempt, so up to %d may be stored twice (each whose first attempt was stored)", late,
+                        window == null ? " (not known)" : " of " + Durations.format(window), late));
     }
 
     private String confirmedOnce(long total) {
@@ -170,12 +244,13 @@ final class PubAcks {
      * never sent), and the confirmed ones are what the stream holds from this run.
      */
     String shortfall(long total) {
-        long ok = confirmed.get();
-        String seqs = ok == duplicates.get() ? "" : " (seq " + newSeqs() + ")";
-        String dup = duplicates.get() == 0 ? "" : ", " + duplicates.get() + " of them duplicate=true";
+        Counts at = counts();
+        long ok = at.confirmed();
+        String seqs = ok == at.duplicates() ? "" : " (seq " + newSeqs() + ")";
+        String dup = at.duplicates() == 0 ? "" : ", " + at.duplicates() + " of them duplicate=true";
         return String.format("%d of %d messages confirmed by a PubAck%s%s; %d not: %d refused by the server, %d sent "
                 + "without an answer (they may or may not be stored), %d never sent", ok, total, seqs, dup, total - ok,
-                refused.get(), unanswered(), total - sent.get());
+                at.refused(), at.unanswered(), total - at.sent());
     }
 
     private String newSeqs() {
@@ -189,12 +264,10 @@ final class PubAcks {
         return lastSeq.get();
     }
 
-    String figures(double seconds) {
-        synchronized (latency) {
-            return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
-                    Math.round(confirmed.get() / seconds), bytes.get() / seconds / 1e6, seconds,
-                    millis(50), millis(90), millis(99));
-        }
+    synchronized String figures(double seconds) {
+        return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
+                Math.round(confirmed.get() / seconds), bytes.get() / seconds / 1e6, seconds,
+                millis(50), millis(90), millis(99));
     }
 
     private String millis(double percentile) {

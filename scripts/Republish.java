@@ -43,6 +43,7 @@ final class Republish {
         this.acks = acks.mayRetry();
         this.stop = stop;
         this.duplicateWindow = CompletableFuture.supplyAsync(() -> duplicateWindow(nc, stream));
+        duplicateWindow.thenAccept(acks::duplicateWindow); // a retry within it cannot store a second copy
     }
 
     private static Duration duplicateWindow(Connection nc, String stream) {
@@ -93,13 +94,13 @@ final class Republish {
         if (nc.getStatus() == Connection.Status.CLOSED || JetStreamErrors.refusedForGood(why)) {
             return false; // Failover gave up on the connection, or the server said no: both are final
         }
-        if (JetStreamErrors.isNoResponders(why) && acks.confirmed.get() == 0) { // no stream at all, or between leaders: ask
+        if (JetStreamErrors.isNoResponders(why)) { // no stream (never there, or deleted mid-run), or one between leaders: ask
             try {
                 return !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
             } catch (IOException | JetStreamApiException | RuntimeException noAnswerEither) {
                 return true; // the cluster is busy electing: try again
             }
-        } // after a PubAck from the stream, a 503 is the stream between leaders (or deleted: GIVE_UP_AFTER ends that)
+        }
         return true;
     }
 

@@ -58,6 +58,19 @@ class RefusalTest {
         }
     }
 
+    /** --sync waits for each answer: after a refusal, nothing more is sent (a refusal is final). */
+    @Test
+    void syncSendsNothingAfterARefusal() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            labStream(server, b -> b.maxMessages(2).discardPolicy(DiscardPolicy.New));
+            Run.Result result = pub(server, "--count", "5", "--sync").go();
+            addsUp(server, result, 5);
+            assertTrue(result.err().startsWith("ERROR only 2 of 5 messages confirmed by a PubAck (seq 1-2); 3 not: 1 "
+                    + "refused by the server, 0 sent without an answer (they may or may not be stored), 2 never sent;"),
+                    result.toString());
+        }
+    }
+
     @Test
     void aByteLimitWithDiscardNewIsARefusal() throws Exception {
         try (NatsServer server = NatsServer.startWithJetStream()) {

@@ -29,6 +29,7 @@ final class Proxy implements AutoCloseable {
     private volatile byte[] holdTrigger;
     private volatile int holdAfter;
     private volatile long firstRequestDelayMillis;
+    private volatile long clientBytesPerSecond;
     private volatile Exception problem;
 
     private Proxy(NatsServer server) throws IOException {
@@ -64,6 +65,12 @@ final class Proxy implements AutoCloseable {
     /** The client's first bytes (its CONNECT) reach the server this much later: a client slow to log in. */
     Proxy delayFirstRequest(long millis) {
         this.firstRequestDelayMillis = millis;
+        return this;
+    }
+
+    /** The client's bytes reach the server at this rate at most: a slow link, where PubAcks come slowly but steadily. */
+    Proxy throttle(long bytesPerSecond) {
+        this.clientBytesPerSecond = bytesPerSecond;
         return this;
     }
 
@@ -115,7 +122,16 @@ final class Proxy implements AutoCloseable {
         try (from; to) {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
-            for (int n, reads = 0; (n = in.read(buffer)) >= 0; reads++) {
+            long relayed = 0;
+            long startedAt = System.nanoTime();
+            for (int n, reads = 0; (n = in.read(buffer, 0, fromClient && clientBytesPerSecond > 0 ? 8192 : buffer.length))
+                    >= 0; reads++) {
+                relayed += n;
+                long rate = fromClient ? clientBytesPerSecond : 0;
+                long due = rate == 0 ? 0 : startedAt + relayed * 1_000_000_000L / rate - System.nanoTime();
+                if (due > 0) {
+                    Thread.sleep(due / 1_000_000, (int) (due % 1_000_000));
+                }
                 if (fromClient && reads == 0) {
                     Thread.sleep(firstRequestDelayMillis);
                 }
