@@ -39,8 +39,8 @@ final class PubAcks {
     /** PubAcks with duplicate=true for a message sent again: an earlier attempt was stored after all. */
     final AtomicLong duplicatesOfRetries = new AtomicLong();
     /**
-     * Retries confirmed as newly stored, sent later than the stream's duplicate window after the first
-     * attempt: the stream no longer knew their ID, so if that attempt was stored, they are stored twice.
+     * Messages sent again and confirmed a duplicate window or more after their first attempt: by then the
+     * stream may have forgotten their ID, so if an earlier attempt was stored, a retry may have stored another copy.
      */
     final AtomicLong retriedPastWindow = new AtomicLong();
     /** The stream's duplicate window, once known (null: not known, so a late retry may be a second copy). */
@@ -175,11 +175,13 @@ final class PubAcks {
         }
         latency.recordValue(Math.min(nanos, SLOWEST_TRACKED));
         boolean again = times.sends() > 1;
-        // stored anew: the first attempt was not stored, unless the stream had forgotten its ID by the time this came
-        if (again && !ack.isDuplicate() && pastWindow(lastAnswerAt - times.firstSentAt())) {
+        // every attempt reached the stream before this answer: if that was a window or more after the first,
+        // one of them may have come after the stream forgot the ID, and stored a second copy
+        boolean late = again && pastWindow(lastAnswerAt - times.firstSentAt());
+        if (late) {
             retriedPastWindow.incrementAndGet();
         }
-        confirmed(ack, size, again);
+        confirmed(ack, size, again, late);
     }
 
     /** Whether a retry sent this long after the first attempt may have come after the stream forgot its ID. */
@@ -190,15 +192,17 @@ final class PubAcks {
 
     /** A PubAck: the message is stored (or was already, with duplicate=true). */
     synchronized void confirmed(PublishAck ack, int size) {
-        confirmed(ack, size, false);
+        confirmed(ack, size, false, false);
     }
 
-    private void confirmed(PublishAck ack, int size, boolean retried) {
+    private void confirmed(PublishAck ack, int size, boolean retried, boolean late) {
         bytes.addAndGet(size);
         stream.set(ack.getStream());
         lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
         if (ack.isDuplicate() && retried) {
-            duplicatesOfRetries.incrementAndGet(); // stored by an attempt whose PubAck was lost (or, with a reused --msg-id, by an earlier run)
+            if (!late) { // late, it may be a copy of a retry's copy: counted among those that may be stored twice
+                duplicatesOfRetries.incrementAndGet();
+            } // stored by an attempt whose PubAck was lost (or, with a reused --msg-id, by an earlier run)
         } else if (ack.isDuplicate()) {
             duplicates.incrementAndGet();
         } else {
