@@ -115,6 +115,12 @@ public class JsPurge implements Callable<Integer> {
             if (deleteStream || deleteConsumer) {
                 return Deletion.run(nc.jetStreamManagement(), config, deleteStream, dryRun, force, json);
             }
+            List<String> captured = stream.getStreamInfo().getConfiguration().getSubjects();
+            if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
+                throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "
+                        + "give one of its subjects with --subject", config.stream, subject,
+                        Output.printable(String.join(", ", captured), false));
+            }
             if (dryRun) {
                 long wouldGo = countToPurge(nc.jetStreamManagement(), config.stream, subject);
                 if (json) {
@@ -179,9 +185,6 @@ public class JsPurge implements Callable<Integer> {
 
     /** Counts what a purge would remove: the stream's own count, or a throw-away consumer's pending count. */
     private long countToPurge(JetStreamManagement jsm, String stream, String subject) throws Exception {
-        if (subject != null && !Subjects.anyMatches(jsm.getStreamInfo(stream).getConfiguration().getSubjects(), subject)) {
-            return 0; // the stream stores nothing on it (a counting consumer on it would be refused), as the purge finds
-        }
         long all = subject == null
                 ? jsm.getStreamInfo(stream).getStreamState().getMsgCount()
                 : pendingFrom(jsm, stream, subject, 1);

@@ -61,15 +61,20 @@ class PurgeTest extends WithServer {
         }
     }
 
-    /** A subject the stream does not capture: the dry run and the purge agree that nothing goes. */
+    /** A subject the stream does not capture is a mistake, not "purged 0": one line and exit 2, in both modes. */
     @Test
-    void aSubjectTheStreamDoesNotCaptureIsNothingToPurgeInBothModes() throws Exception {
+    void aSubjectTheStreamDoesNotCaptureIsOneLineNotPurgedZero() throws Exception {
         bootstrap();
         publish("kept");
-        assertEquals("INFO dry run: would purge 0 messages from stream LAB4_STREAM (subject lab4.nothing); nothing was "
-                + "removed\n", ok(script("JsPurge", "--subject", "lab4.nothing", "--dry-run").go()).out());
-        assertEquals("INFO purged 0 messages from stream LAB4_STREAM (subject lab4.nothing)\n",
-                ok(script("JsPurge", "--subject", "lab4.nothing").go()).out());
+        String line = "ERROR stream LAB4_STREAM does not capture subject lab4.nothing (its subjects: lab4.stream), so it "
+                + "holds nothing on it: give one of its subjects with --subject\n";
+        for (String[] args : List.of(new String[] {"--subject", "lab4.nothing", "--dry-run"},
+                new String[] {"--subject", "lab4.nothing"})) {
+            Run.Result result = script("JsPurge", args).go();
+            assertEquals(Exit.USAGE, result.exit(), result.toString());
+            assertEquals("", result.out());
+            assertEquals(line, result.err());
+        }
         assertEquals(Map.of("lab4.stream", 1L), subjectCounts());
     }
 
