@@ -24,8 +24,7 @@ final class Deletion {
             StreamInfo info = jsm.getStreamInfo(config.stream);
             long consumers = info.getStreamState().getConsumerCount();
             long messages = info.getStreamState().getMsgCount();
-            what = String.format("stream %s with %s and %d %s", config.stream, Output.messages(messages),
-                    consumers, consumers == 1 ? "consumer" : "consumers");
+            what = stream(info);
             fields = String.format("\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
                     messages, consumers);
         } else {
@@ -60,8 +59,15 @@ final class Deletion {
         return Exit.OK;
     }
 
+    /** "stream X with 3 messages and 1 consumer": what deleting it takes away. */
+    static String stream(StreamInfo info) {
+        long consumers = info.getStreamState().getConsumerCount();
+        return String.format("stream %s with %s and %d %s", info.getConfiguration().getName(),
+                Output.messages(info.getStreamState().getMsgCount()), consumers, consumers == 1 ? "consumer" : "consumers");
+    }
+
     /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */
-    private static boolean confirmed(String what) {
+    static boolean confirmed(String what) {
         Console console = System.console();
         if (console == null) {
             throw Exit.usage("deleting %s needs a yes, and there is no terminal to ask on: add --force", what);

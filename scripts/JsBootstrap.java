@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -43,6 +43,9 @@ import java.util.concurrent.Callable;
                 "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON"})
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = Output.logger(JsBootstrap.class);
+    /** What nats-server 2.9 gives a new pull consumer that does not set them. */
+    private static final int NEW_MAX_ACK_PENDING = 1000;
+    private static final int NEW_MAX_WAITING = 512;
 
     /** Creates the stream and its durable pull consumer, or brings existing ones in line with the config. */
     void setUp(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
@@ -91,6 +94,11 @@ public class JsBootstrap implements Callable<Integer> {
                     + "(a recreated stream loses its messages).")
     boolean recreate;
 
+    @Option(names = {"-f", "--force"},
+            description = "With --recreate: delete a stream that holds messages without asking (needed when there is "
+                    + "no terminal to ask on).")
+    boolean force;
+
     @Option(names = {"-j", "--json"},
             description = "Print the stream's and the consumer's info as the server gives them after the set-up, as one "
                     + "JSON object on stdout (the lines saying what was done go to stderr).")
@@ -104,6 +112,9 @@ public class JsBootstrap implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (force && !recreate) {
+            throw Exit.usage("--force goes with --recreate: without it nothing is deleted, so nothing asks");
+        }
         Config config = connection.load();
         subject = config.subject;
         try (Connection nc = connection.open(config)) {
@@ -187,6 +198,10 @@ public class JsBootstrap implements Callable<Integer> {
                     + "rerun with --recreate to delete and recreate it (its messages are lost)", name,
                     storageName(current.getStorageType()), storageName(wanted.getStorageType()));
         }
+        if ((!sameSubjects || !sameStorage) && stored > 0 && !force && !Deletion.confirmed(Deletion.stream(existing))) {
+            log.info("nothing changed: not confirmed");
+            return;
+        }
         if (!sameSubjects || !sameStorage) {
             jsm.deleteStream(name);
             jsm.addStream(wanted);
@@ -240,9 +255,55 @@ public class JsBootstrap implements Callable<Integer> {
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(wanted));
         } else {
-            jsm.addOrUpdateConsumer(stream, wanted);
+            // From the current config: only what the lab manages changes; the rest stays as it was set.
+            jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder(current).ackWait(wanted.getAckWait())
+                    .maxDeliver(wanted.getMaxDeliver()).build());
             log.info("updated consumer {}: {}", name, String.join(", ", changes));
         }
+        unmanaged(current).forEach(setting -> log.info("consumer {} keeps {}, which the lab does not manage{}", name,
+                setting[0], setting[1].isEmpty() ? "" : " (a consumer js-bootstrap creates has " + setting[1] + ")"));
+    }
+
+    /** The settings of an existing consumer that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
+    private static List<String[]> unmanaged(ConsumerConfiguration c) {
+        List<String[]> differ = new ArrayList<>();
+        if (c.getDescription() != null && !c.getDescription().isEmpty()) {
+            differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
+        }
+        if (c.getMaxAckPending() > 0 && c.getMaxAckPending() != NEW_MAX_ACK_PENDING) {
+            differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING)});
+        }
+        if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty()) {
+            differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none"});
+        }
+        if (c.getMaxPullWaiting() > 0 && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
+            differ.add(new String[] {"max waiting pulls " + c.getMaxPullWaiting(), String.valueOf(NEW_MAX_WAITING)});
+        }
+        if (c.getMaxBatch() > 0) {
+            differ.add(new String[] {"max batch " + c.getMaxBatch(), "no limit"});
+        }
+        if (c.getMaxExpires() != null && c.getMaxExpires().toNanos() > 0) {
+            differ.add(new String[] {"max expires " + c.getMaxExpires().toMillis() + "ms", "no limit"});
+        }
+        if (c.getMaxBytes() > 0) {
+            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
+        }
+        if (c.getInactiveThreshold() != null && c.getInactiveThreshold().toNanos() > 0) {
+            differ.add(new String[] {"inactive threshold " + c.getInactiveThreshold().toMillis() + "ms", "none"});
+        }
+        if (c.getBackoff() != null && !c.getBackoff().isEmpty()) {
+            differ.add(new String[] {"backoff " + c.getBackoff(), "none"});
+        }
+        if (c.isHeadersOnly()) {
+            differ.add(new String[] {"headers only", "whole messages"});
+        }
+        if (c.isMemStorage()) {
+            differ.add(new String[] {"memory storage", "the stream's"});
+        }
+        if (c.getNumReplicas() > 0) {
+            differ.add(new String[] {"replicas " + c.getNumReplicas(), "the stream's"});
+        }
+        return differ;
     }
 
     /** The first setting the lab needs and cannot update on an existing consumer, or null. */

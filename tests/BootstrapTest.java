@@ -99,7 +99,11 @@ class BootstrapTest extends WithServer {
                 + "--recreate to delete it and create it for lab4.other only (losing its 1 message), or use another "
                 + "--stream\n", refused.err());
 
-        Run.Result recreated = ok(script("JsBootstrap", "--subject", "lab4.other", "--recreate").go());
+        Run.Result unasked = script("JsBootstrap", "--subject", "lab4.other", "--recreate").go(); // no terminal here
+        assertEquals(Exit.USAGE, unasked.exit(), unasked.toString());
+        assertEquals("ERROR deleting stream LAB4_STREAM with 1 message and 1 consumer needs a yes, and there is no "
+                + "terminal to ask on: add --force\n", unasked.err());
+        Run.Result recreated = ok(script("JsBootstrap", "--subject", "lab4.other", "--recreate", "--force").go());
         assertEquals("INFO recreated stream LAB4_STREAM (subjects: lab4.other, storage: file); its 1 message went "
                 + "with the old one", recreated.outLines().get(0));
     }
@@ -136,7 +140,7 @@ class BootstrapTest extends WithServer {
                 + "change in place: rerun with --recreate to delete and recreate it (its messages are lost)\n",
                 refused.err());
 
-        Run.Result recreated = bootstrap("--lab-config", memory, "--recreate");
+        Run.Result recreated = bootstrap("--lab-config", memory, "--recreate", "--force");
         assertEquals(List.of(
                 "INFO recreated stream LAB4_STREAM (subjects: lab4.stream, storage: memory); its 1 message went with "
                         + "the old one",
@@ -179,6 +183,58 @@ class BootstrapTest extends WithServer {
                     jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration().getAckPolicy());
             assertEquals(1, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
         }
+    }
+
+    /**
+     * A rerun that changes what the lab manages (ack wait, max deliver) leaves the rest of the consumer
+     * as it was set, and says, one line each, what differs from a consumer js-bootstrap would create.
+     */
+    @Test
+    void aRerunChangesOnlyWhatTheLabManagesAndNamesTheRest() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder(
+                    jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration())
+                    .maxAckPending(5).description("billing worker").build());
+        }
+        Run.Result rerun = bootstrap("--lab-config", tomlFile("[consumer]\nack_wait_secs = 10\nmax_deliver = 4\n"));
+        assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+                "INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 10s, max deliver unlimited -> 4",
+                "INFO consumer LAB4_CONSUMER keeps description \"billing worker\", which the lab does not manage (a "
+                        + "consumer js-bootstrap creates has none)",
+                "INFO consumer LAB4_CONSUMER keeps max ack pending 5, which the lab does not manage (a consumer "
+                        + "js-bootstrap creates has 1000)"), rerun.outLines());
+        try (Connection nc = connect()) {
+            ConsumerConfiguration after = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
+                    .getConsumerConfiguration();
+            assertEquals(5, after.getMaxAckPending());
+            assertEquals("billing worker", after.getDescription());
+            assertEquals(Duration.ofSeconds(10), after.getAckWait());
+            assertEquals(4, after.getMaxDeliver());
+        }
+        Run.Result again = bootstrap("--lab-config", tomlFile("[consumer]\nack_wait_secs = 10\nmax_deliver = 4\n"));
+        assertEquals("INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 10s, "
+                + "max deliver 4)", again.outLines().get(1));
+        assertEquals(4, again.outLines().size(), again.toString());
+    }
+
+    /** --recreate of a stream that holds messages asks, as js-purge --delete does; with --force it does not. */
+    @Test
+    void recreatingAStreamWithMessagesNeedsAYesOrForce() throws Exception {
+        bootstrap();
+        publish("kept until confirmed");
+        String memory = tomlFile("[stream]\nstorage = \"memory\"\n");
+        Run.Result unasked = script("JsBootstrap", "--lab-config", memory, "--recreate").go();
+        assertEquals(Exit.USAGE, unasked.exit(), unasked.toString());
+        assertEquals("ERROR deleting stream LAB4_STREAM with 1 message and 1 consumer needs a yes, and there is no "
+                + "terminal to ask on: add --force\n", unasked.err());
+        try (Connection nc = connect()) {
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+        Run.Result forceAlone = script("JsBootstrap", "--force").go();
+        assertEquals(Exit.USAGE, forceAlone.exit(), forceAlone.toString());
+        assertEquals("ERROR --force goes with --recreate: without it nothing is deleted, so nothing asks\n", forceAlone.err());
     }
 
     @Test
