@@ -179,6 +179,66 @@ class ClusterTest {
                 result.outLines().get(result.outLines().size() - 1));
     }
 
+    /**
+     * One URL, no [runtime] mode: the server's INFO says it is part of a cluster, so js-pub fails over
+     * and publishes again, with the same Nats-Msg-Id, what lost its PubAck when the leader died.
+     */
+    @Test
+    void aClusterReachedThroughOneUrlFailsOverToo() throws Exception {
+        int total = 50_000;
+        Files.writeString(labConfig, """
+                [nats]
+                stream = "%s"
+                consumer = "%s"
+                subject = "%s"
+                """.formatted(stream, consumer, subject));
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
+                "three current replicas").getLeader());
+        Run.Started pub = script("JsPub", "--count", String.valueOf(total)).env("NATS_URL", leader.url()).start();
+        try (Connection nc = cluster.connect()) {
+            awaitMessages(nc, total / 5, pub);
+            cluster.kill9(leader);
+        }
+        Run.Result result = pub.finish();
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertTrue(result.out().startsWith("INFO published " + total + " messages to stream " + stream), result.out());
+        assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
+        cluster.restart(leader);
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+        try (Connection nc = cluster.connect()) {
+            long stored = nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+            assertEquals(total, stored, "each message stored once: " + result.out());
+            int[] seen = new int[total + 1];
+            msgIdNumbers(nc, stored).forEach(n -> seen[n.intValue()]++);
+            for (int n = 1; n <= total; n++) {
+                assertEquals(1, seen[n], "message ID number " + n + " stored once");
+            }
+        }
+    }
+
+    /** A stream deleted mid-publish on a cluster is named as deleted, at once: not a leader election to wait out. */
+    @Test
+    void aStreamDeletedMidPublishIsNamedAsDeletedNotAsAnElection() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        Run.Started pub = script("JsPub", "--count", "5000000", "--size", "64").start();
+        long deletedAt;
+        try (Connection nc = cluster.connect()) {
+            awaitMessages(nc, 5_000, pub);
+            nc.jetStreamManagement().deleteStream(stream);
+            deletedAt = System.nanoTime();
+        }
+        Run.Result result = pub.finish();
+        double seconds = (System.nanoTime() - deletedAt) / 1e9;
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR stream " + stream + " was deleted during the run: "
+                + "only \\d+ of 5000000 messages confirmed by a PubAck.*; run js-bootstrap to create it again\n"),
+                result.err());
+        assertTrue(!result.err().contains("being elected") && !result.err().contains("leader"), result.err());
+        assertTrue(seconds < 15, "said within " + seconds + "s of the deletion");
+    }
+
     /** Waits until the stream holds at least this many messages (the run is under way). */
     private void awaitMessages(Connection nc, long atLeast, Run.Started run) throws Exception {
         ThreeNodeCluster.await(atLeast + " messages stored", () -> {
