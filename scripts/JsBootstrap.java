@@ -17,6 +17,8 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -207,7 +209,9 @@ public class JsBootstrap implements Callable<Integer> {
             jsm.addStream(wanted);
             log.info("recreated stream {} ({}); its {} went with the old one", name, describe(wanted),
                     Output.messages(stored));
-        } else if (!changes.isEmpty()) {
+            return; // a new stream: nothing of the old one's settings is kept
+        }
+        if (!changes.isEmpty()) {
             // From the current config, so settings the lab does not manage stay as they are.
             jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow())
                     .replicas(wanted.getReplicas()).build());
@@ -215,6 +219,38 @@ public class JsBootstrap implements Callable<Integer> {
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
         }
+        unmanaged(current).forEach(setting -> log.info("stream {} keeps {}, which the lab does not manage (a stream "
+                + "js-bootstrap creates has {})", name, setting[0], setting[1]));
+    }
+
+    /** The settings of an existing stream that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
+    private static List<String[]> unmanaged(StreamConfiguration c) {
+        List<String[]> differ = new ArrayList<>();
+        if (c.getDescription() != null && !c.getDescription().isEmpty()) {
+            differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
+        }
+        if (c.getMaxMsgs() > 0) {
+            differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit"});
+        }
+        if (c.getMaxBytes() > 0) {
+            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
+        }
+        if (c.getMaxAge() != null && c.getMaxAge().toNanos() > 0) {
+            differ.add(new String[] {"max age " + c.getMaxAge().toSeconds() + "s", "no limit"});
+        }
+        if (c.getMaxMsgsPerSubject() > 0) {
+            differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), "no limit"});
+        }
+        if (c.getMaximumMessageSize() > 0) {
+            differ.add(new String[] {"max message size " + c.getMaximumMessageSize(), "the server's max_payload"});
+        }
+        if (c.getDiscardPolicy() == DiscardPolicy.New) {
+            differ.add(new String[] {"discard new (it refuses messages when full)", "discard old"});
+        }
+        if (c.getRetentionPolicy() != RetentionPolicy.Limits) {
+            differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits"});
+        }
+        return differ;
     }
 
     private static List<String> without(List<String> subjects, List<String> removed) {

@@ -219,6 +219,25 @@ class BootstrapTest extends WithServer {
         assertEquals(4, again.outLines().size(), again.toString());
     }
 
+    /** The same for the stream: a rerun keeps its limits (the server updates it from its current config) and names them. */
+    @Test
+    void aRerunNamesTheStreamSettingsItKeeps() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.updateStream(StreamConfiguration.builder(jsm.getStreamInfo("LAB4_STREAM").getConfiguration())
+                    .maxMessages(500).discardPolicy(io.nats.client.api.DiscardPolicy.New).build());
+        }
+        Run.Result rerun = bootstrap();
+        assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+                "INFO stream LAB4_STREAM keeps max messages 500, which the lab does not manage (a stream js-bootstrap "
+                        + "creates has no limit)",
+                "INFO stream LAB4_STREAM keeps discard new (it refuses messages when full), which the lab does not "
+                        + "manage (a stream js-bootstrap creates has discard old)",
+                "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)"),
+                rerun.outLines());
+    }
+
     /** --recreate of a stream that holds messages asks, as js-purge --delete does; with --force it does not. */
     @Test
     void recreatingAStreamWithMessagesNeedsAYesOrForce() throws Exception {
