@@ -400,6 +400,14 @@ public class JsPub implements Callable<Integer> {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
         return connection.failsOver() ? streamGoneOrLeaderless(nc, config, counts, false)
+                : noPubAckInTime(counts);
+    }
+
+    /** Silence; or, while others still came, one message waited longer than jnats waits for an answer. */
+    private LabException noPubAckInTime(String counts) {
+        return acks.answeredWithin(ACK_TIMEOUT)
+                ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
+                        + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
                 : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
     }
 
@@ -416,7 +424,7 @@ public class JsPub implements Callable<Integer> {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
         }
         return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
-                : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
+                : noPubAckInTime(counts);
     }
 
     // ------------------------------------------------------------ how a run ended early

@@ -46,7 +46,7 @@ final class PubAcks {
     /** The stream's duplicate window, once known (null: not known, so a late retry may be a second copy). */
     private volatile Duration duplicateWindow;
     /** When the last answer (PubAck or failure) came: a wait ends on silence, not on a slow stream. */
-    private volatile long lastAnswerAt = System.nanoTime();
+    private volatile long lastAnswerAt = System.nanoTime() - TimeUnit.HOURS.toNanos(1); // none yet
 
     /** A message still owed a PubAck: how often it was sent, and when first. */
     private record Owed(int sends, long firstSentAt) {
@@ -129,6 +129,11 @@ final class PubAcks {
     /** All the counts at one moment: a line built from them adds up. */
     synchronized Counts counts() {
         return new Counts(sent.get(), confirmed.get(), refused.get(), duplicates.get());
+    }
+
+    /** Whether the server answered (a PubAck or a refusal) within this long before now. */
+    boolean answeredWithin(Duration recently) {
+        return System.nanoTime() - lastAnswerAt < recently.toNanos();
     }
 
     /**

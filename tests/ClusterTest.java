@@ -239,6 +239,27 @@ class ClusterTest {
         assertTrue(seconds < 15, "said within " + seconds + "s of the deletion");
     }
 
+    /** A bulk publish that loses the quorum says so: not "deleted", not "lost the connection" (the node still answers). */
+    @Test
+    void aBulkPublishThatLosesTheQuorumSaysNoQuorum() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        ThreeNodeCluster.Node survivor = cluster.node("n1");
+        Run.Started pub = script("JsPub", "--count", "5000000", "--size", "64").env("NATS_URL", survivor.url()).start();
+        try (Connection nc = cluster.connect()) {
+            awaitMessages(nc, 5_000, pub);
+        }
+        cluster.kill9(cluster.node("n2"));
+        cluster.kill9(cluster.node("n3"));
+        Run.Result result = pub.finish();
+        assertEquals(Exit.FAILED, result.exit(), result.toString());
+        String last = result.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + stream + " has no leader) "
+                + "right now.*: only \\d+ of 5000000 messages confirmed by a PubAck.*"), result.err());
+        assertTrue(!result.err().contains("deleted") && !result.err().contains("lost the connection to the server at"),
+                result.err());
+    }
+
     /** Waits until the stream holds at least this many messages (the run is under way). */
     private void awaitMessages(Connection nc, long atLeast, Run.Started run) throws Exception {
         ThreeNodeCluster.await(atLeast + " messages stored", () -> {
