@@ -34,7 +34,6 @@ import java.util.PrimitiveIterator;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
