@@ -19,10 +19,13 @@ LAB_CONFIG ?= labs/$(LAB)/config.toml
 # The three-node cluster's config (make cluster): make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.cluster.toml
 CLUSTER_CONFIG ?= labs/$(LAB)/config.cluster.toml
 
-export LAB LAB_CONFIG
+# Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
+# never pasted into a recipe, where a space would split a path and a `;` would start a command.
+export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
-check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
-CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
+# check_bin: the shell's $$1 must name one of the scripts.
+check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
+CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
 
 .PHONY: help setup install server server-stop cluster cluster-stop cluster-status run demo reset test bench catalog share export completion check-lab
 
@@ -36,19 +39,19 @@ help:
 	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts, R1 vs R3 on a local"
 	@echo "                              three-node cluster and a leader's failover pause; writes bench/results.md"
 	@echo "  make server / server-stop   start / stop the local JetStream server for the configured URL"
-	@echo "  make cluster                three JetStream nodes on 4222-4224 ($(CLUSTER_CONFIG)); then"
-	@echo "                              make demo LAB_CONFIG=$(CLUSTER_CONFIG)"
+	@echo "  make cluster                three JetStream nodes on 4222-4224 ($$CLUSTER_CONFIG); then"
+	@echo "                              make demo LAB_CONFIG=$$CLUSTER_CONFIG"
 	@echo "  make cluster-status / cluster-stop   which nodes answer and who leads / stop what make cluster started"
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
-	@echo "  make catalog                register the aliases globally: jbang js-pub@$(CATALOG_NAME) \"hi\""
+	@echo "  make catalog                register the aliases globally: jbang js-pub@$$CATALOG_NAME \"hi\""
 	@echo "  make share                  write share/<Script>.java: each script as one file that runs alone"
 	@echo "  make completion             print bash/zsh completion for the scripts: source <(make -s completion)"
-	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $(DIST)/js-pub.jar"
-	@echo "LAB=$(LAB) (labs/$(LAB)/config.toml)"
+	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $$DIST/js-pub.jar"
+	@echo "LAB=$$LAB (labs/$$LAB/config.toml)"
 
 setup:
-	@JBANG_FETCH_ONLY=1 $(JBANG)
+	@JBANG_FETCH_ONLY=1 $$JBANG
 	@bin/lab-server install
 
 server: check-lab
@@ -66,8 +69,8 @@ cluster-status:
 	@bin/lab-server status
 
 check-lab:
-	@test -f labs/$(LAB)/config.toml || { echo "make: no lab '$(LAB)': labs/$(LAB)/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
-	@test -f "$(LAB_CONFIG)" || { echo "make: LAB_CONFIG=$(LAB_CONFIG) does not exist" >&2; exit 2; }
+	@test -f "labs/$$LAB/config.toml" || { echo "make: no lab '$$LAB': labs/$$LAB/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
+	@test -f "$$LAB_CONFIG" || { echo "make: LAB_CONFIG=$$LAB_CONFIG does not exist" >&2; exit 2; }
 
 # MSG reaches the script as one argument, byte for byte, also when empty; ARGS as the words a
 # shell reads in it (quote as you would after the script's name). Both travel in the environment,
@@ -78,48 +81,53 @@ run: export LAB_MSG := $(value MSG)
 endif
 run: export LAB_ARGS := $(value ARGS)
 run: check-lab
-	@$(call check_bin,$(BIN))
+	@set -- "$$BIN"; $(check_bin)
+	@sh -n -c "set -- $$LAB_ARGS" 2>/dev/null || { echo "make: ARGS=$$LAB_ARGS is not a list of shell words (a quote left open?): quote them as after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"" >&2; exit 2; }
 	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
-	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure $(BIN) $(CONFIGS) "$$@" && $(RUN) $(BIN) $(CONFIGS) "$$@"
+	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && $$RUN "$$BIN" $(CONFIGS) "$$@"
 
 demo: server
-	@$(RUN) js-bootstrap $(CONFIGS)
-	@$(RUN) js-pub $(CONFIGS) "first message"
-	@$(RUN) js-pub $(CONFIGS) "second message"
-	@$(RUN) js-pull $(CONFIGS)
-	@$(RUN) js-purge $(CONFIGS)
+	@$$RUN js-bootstrap $(CONFIGS)
+	@$$RUN js-pub $(CONFIGS) "first message"
+	@$$RUN js-pub $(CONFIGS) "second message"
+	@$$RUN js-pull $(CONFIGS)
+	@$$RUN js-purge $(CONFIGS)
 
 # Back to before the lesson's first step: sequence numbers only start at 1 on a new stream, so the
 # stream goes (its consumer with it), and the lesson's js-bootstrap then prints "created" as shown.
 # A stream that is not there yet is nothing to delete (js-purge says so with exit code 5).
 reset: server
-	@out=$$($(RUN) js-purge $(CONFIGS) --delete --force 2>&1); rc=$$?; \
+	@out=$$($$RUN js-purge $(CONFIGS) --delete --force 2>&1); rc=$$?; \
 	  case $$rc in 0) echo "$$out" ;; 5) echo "INFO nothing to delete: no stream yet" ;; *) echo "$$out" >&2; exit $$rc ;; esac
 	@echo "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create the stream and consumer"
 
 test: setup
-	@$(JBANG) tests/RunTests.java
+	@$$JBANG tests/RunTests.java
 
 bench: setup
-	@$(JBANG) bench/Bench.java
-	@$(JBANG) bench/ClusterBench.java
+	@$$JBANG bench/Bench.java
+	@$$JBANG bench/ClusterBench.java
 
 # Opt-in: never part of setup or test.
 install:
 	@bin/lab-install
 
 export:
-	@$(foreach bin,$(or $(BIN),$(SCRIPTS)),$(call check_bin,$(bin));)
-	@bin/lab-export $(DIST) $(or $(BIN),$(SCRIPTS))
+	@set -f; for bin in $${BIN:-$(SCRIPTS)}; do set -- "$$bin"; $(check_bin); done; bin/lab-export "$$DIST" $${BIN:-$(SCRIPTS)}
 
 # Printed, not installed: source <(make -s completion), or save it where your shell loads completions.
 completion:
-	@$(JBANG) --quiet tools/Completion.java
+	@$$JBANG --quiet tools/Completion.java
 
+# The hint names the jbang you can run: the one on PATH, else this repo's bin/jbang.
 catalog:
-	@$(JBANG) catalog add --global --force --name $(CATALOG_NAME) $(CURDIR)/jbang-catalog.json
-	@echo "registered: from any directory, try  jbang js-pub@$(CATALOG_NAME) \"hello\""
+	@$$JBANG catalog add --global --force --name "$$CATALOG_NAME" "$$(pwd)/jbang-catalog.json"
+	@if command -v jbang >/dev/null 2>&1; then \
+	    echo "registered: from any directory, try  jbang js-pub@$$CATALOG_NAME \"hello\""; \
+	  else \
+	    echo "registered: from any directory, try  $$(pwd)/bin/jbang js-pub@$$CATALOG_NAME \"hello\" (jbang is not on your PATH: make install puts it there)"; \
+	  fi
 
 # One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).
 share: setup
-	@$(JBANG) --quiet tools/Share.java share
+	@$$JBANG --quiet tools/Share.java share

@@ -3,7 +3,7 @@
 // and an exit code from Exit.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java
+//SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -28,8 +28,12 @@ final class CommandRunner {
     }
 
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
-    static int run(Callable<Integer> command, String... args) {
+    static int run(Callable<Integer> command, String... typed) {
         Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
+        String[] args = asTyped(typed);
+        if (args == null) {
+            return Exit.USAGE;
+        }
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
         // --version names the script itself, and the client library and Java it runs on
@@ -40,7 +44,9 @@ final class CommandRunner {
         cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
-            String line = ex instanceof CommandLine.MutuallyExclusiveArgsException
+            LabException fileName = Argv.unusableFileName(ex);
+            String line = fileName != null ? fileName.getMessage()
+                    : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
             cmd.getErr().println(Output.printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
@@ -73,6 +79,17 @@ final class CommandRunner {
                     + ex.getClass().getSimpleName() + "): rerun with --verbose for details", ex,
                     List.of(args).contains("--verbose") || List.of(args).contains("-v"), mask);
             return Exit.FAILED;
+        }
+    }
+
+    /** The arguments as typed, also without a locale (Argv); null after saying why they are lost. */
+    private static String[] asTyped(String[] args) {
+        Argv.utf8Stderr();
+        try {
+            return Argv.asTyped(args);
+        } catch (LabException lost) {
+            System.err.println(Output.printable("ERROR " + lost.getMessage(), false));
+            return null;
         }
     }
 
@@ -130,6 +147,9 @@ final class CommandRunner {
     private static LabException unexpected(Exception ex) {
         if (ex instanceof JetStreamApiException api) {
             return Exit.failed("%s", JetStreamErrors.refused(api));
+        }
+        if (Argv.unusableFileName(ex) != null) {
+            return Argv.unusableFileName(ex);
         }
         if (ex instanceof InterruptedException) {
             return Exit.failed("interrupted");

@@ -75,6 +75,7 @@ final class Connector {
                 // a request (each PubAck, each ack confirmation) need not flush the socket itself: jnats'
                 // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
                 .dontForceFlushOnRequest()
+                .supportUTF8Subjects() // a subject is UTF-8 on the wire in every locale (else jnats uses the locale's charset)
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
         if (failingOver) {
             failover = new Failover(config.secrets);

@@ -45,6 +45,15 @@ class ExportTest extends WithServer {
         assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", purge.out());
     }
 
+    /** Plain `java -jar` without a locale: the jar reads its arguments' bytes again (LocaleTest: the other launchers). */
+    @Test
+    void anExportedJarWithoutALocale() throws Exception {
+        server.resetToLabStream();
+        ok(LocaleTest.noLocale("java", "-jar", dist.resolve("js-pub.jar").toString(), "--subject", "lab4.stream", LocaleTest.LETTERS)
+                .in(elsewhere).server(server).go());
+        assertEquals(List.of(LocaleTest.LETTERS), StoredMessages.in(server));
+    }
+
     @Test
     void theExportedJarsHoldNoSignatureFiles() throws Exception {
         for (String script : SCRIPTS) {

@@ -91,8 +91,11 @@ class InstallTest extends WithServer {
         for (String message : JBangArgsTest.AWKWARD) {
             ok(loginShell("cd ~/elsewhere && js-pub \"$1\"", message).go());
         }
+        // a login shell as Debian starts one: no locale at all
+        ok(clean(List.of(), "bash", "-lc", "cd ~/elsewhere && js-pub \"$1\"", "bash", LocaleTest.LETTERS).go());
         List<String> expected = new ArrayList<>(List.of("hi"));
         expected.addAll(JBangArgsTest.AWKWARD);
+        expected.add(LocaleTest.LETTERS);
         assertEquals(expected, StoredMessages.in(server));
         assertEquals(List.of(".profile"), profiles());
         assertEquals(PATH_LINE + "\n", Files.readString(home.resolve(".profile")));
@@ -145,8 +148,14 @@ class InstallTest extends WithServer {
 
     /** A command with nothing of this session's environment: the temp HOME, the system PATH, a UTF-8 locale. */
     private Run clean(String... command) {
-        List<String> line = new ArrayList<>(List.of("env", "-i", "HOME=" + home, "PATH=" + SYSTEM_PATH, "LANG=C.UTF-8",
+        return clean(List.of("LANG=C.UTF-8"), command);
+    }
+
+    /** The same with these locale variables (none: Java reads arguments as ASCII). */
+    private Run clean(List<String> locale, String... command) {
+        List<String> line = new ArrayList<>(List.of("env", "-i", "HOME=" + home, "PATH=" + SYSTEM_PATH,
                 "JBANG_REPO=" + REAL_HOME.resolve(".m2/repository"), "NATS_URL=" + server.url()));
+        line.addAll(locale);
         line.addAll(List.of(command));
         return Run.command(line.toArray(String[]::new));
     }

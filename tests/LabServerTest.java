@@ -105,6 +105,42 @@ class LabServerTest {
         });
     }
 
+    /**
+     * A PID file outlives its server, and the PID may then be anyone's: stop kills only a nats-server
+     * started with the lab's port and store, never a `tail -f` of its log or a program merely named so.
+     */
+    @Test
+    void stopKillsOnlyTheServerTheLabStarted() throws Exception {
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        Path serverState = state.resolve("nats-" + port);
+        Run.Result started = lab("start", "js-info", "--server", url).go();
+        assertEquals(0, started.exit(), started.toString());
+        long serverPid = Long.parseLong(Files.readString(serverState.resolve("pid")).strip());
+        ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly); // the server dies; its PID file stays
+        Process tail = new ProcessBuilder("tail", "-f", serverState.resolve("nats-server.log").toString()).start();
+        Process namedSo = new ProcessBuilder("bash", "-c", "exec -a nats-server sleep 60").start();
+        try {
+            for (Process bystander : List.of(tail, namedSo)) {
+                Files.writeString(serverState.resolve("pid"), bystander.pid() + "\n");
+                Run.Result stopped = lab("stop", "js-info", "--server", url).go();
+                assertEquals(0, stopped.exit(), stopped.toString());
+                Files.writeString(serverState.resolve("started-by"), "binary\n");
+                Path cluster = Files.createDirectories(state.resolve("cluster/n1"));
+                Files.writeString(cluster.resolve("pid"), bystander.pid() + "\n");
+                Run.Result clusterStop = Run.command(Run.REPO.resolve("bin/lab-cluster").toString(), "stop", String.valueOf(port))
+                        .env("LAB_STATE_DIR", state.toString()).go();
+                assertEquals("lab-cluster: no node started by the lab is running on ports " + port + "; nothing to stop\n",
+                        clusterStop.out());
+                assertTrue(bystander.isAlive(), "stop killed " + bystander.info().commandLine().orElse("?"));
+            }
+        } finally {
+            tail.destroyForcibly();
+            namedSo.destroyForcibly();
+            Files.deleteIfExists(serverState.resolve("started-by"));
+        }
+    }
+
     interface WhileRunning {
         void check() throws Exception;
     }

@@ -158,6 +158,7 @@ class SecretsTest {
     void labServerPassesFlagSecretsThroughTheEnvironment() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(Run.REPO.resolve("bin/lab-server"), bin.resolve("lab-server"));
+        Files.copy(Run.REPO.resolve("bin/lab-common.sh"), bin.resolve("lab-common.sh"));
         Path record = dir.resolve("record");
         Files.writeString(bin.resolve("lab-run"), """
                 #!/usr/bin/env bash

@@ -59,6 +59,16 @@ class ShareTest extends WithServer {
         assertSame(run(setUp, "--help"), script("JsBootstrap", "--help").go());
     }
 
+    /** A shared file run without a locale: the message arrives as typed (LocaleTest: the other launchers). */
+    @Test
+    void aSharedFileWithoutALocale() throws Exception {
+        server.resetToLabStream();
+        Path publish = alone("JsPub.java", "Publish.java");
+        ok(LocaleTest.noLocale(JBANG, "--quiet", publish.getFileName().toString(), LocaleTest.LETTERS).in(publish.getParent())
+                .server(server).go());
+        assertEquals(List.of(LocaleTest.LETTERS), StoredMessages.in(server));
+    }
+
     @Test
     void aScriptSharedByUrlFetchesItsSharedFiles() throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -1,0 +1,174 @@
+// Without a locale (no LANG or LC_*, as in a Debian login shell) Java reads its command line as
+// ASCII: every letter outside it would reach a script as U+FFFD. A message, a subject and a file
+// name in any letters still arrive byte for byte, through every launcher the lab ships (which
+// start their JVMs in C.UTF-8) and through plain `java -cp` (the script reads the bytes again);
+// where a launcher outside the lab already lost them, the run stops with one line and stores
+// nothing. The proof is what the server stored. (The exported jar: ExportTest; the installed
+// command: InstallTest.)
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StorageType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LocaleTest extends WithServer {
+    static final String LETTERS = "ünïcode ✓ 日本語";
+    /** `env` without any locale variable: the environment of a Debian login shell. */
+    static final List<String> NO_LOCALE = List.of("env", "-u", "LANG", "-u", "LC_ALL", "-u", "LC_CTYPE", "-u", "LC_MESSAGES",
+            "-u", "LANGUAGE");
+    private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+    private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
+
+    @TempDir
+    static Path labState; // bin/lab-run's builds, outside the repo
+
+    @TempDir
+    Path elsewhere;
+
+    @BeforeEach
+    void labStream() throws Exception {
+        server.resetToLabStream();
+    }
+
+    /** What the check below relies on: Java itself, run without a locale, turns the letters into U+FFFD. */
+    @Test
+    void javaWithoutALocaleReadsLettersAsReplacementCharacters() throws Exception {
+        Path echo = Files.writeString(elsewhere.resolve("Echo.java"),
+                "class Echo { public static void main(String[] a) { System.out.print(a[0].replace('\\uFFFD', '#')); } }");
+        Run.Result run = ok(noLocale(java(), echo.toString(), "ünï").go());
+        assertEquals("##n##", run.out());
+    }
+
+    @Test
+    void throughBinJbangAndBinLabRun() throws Exception {
+        ok(noLocale(JBANG, "js-pub", LETTERS).server(server).go());
+        ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).env("LAB_STATE_DIR", labState.toString())
+                .server(server).go());
+        assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
+    }
+
+    @Test
+    void throughMakeRun() throws Exception {
+        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + LETTERS)
+                .env("LAB_STATE_DIR", labState.toString()).server(server).go());
+        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "RUN=bin/jbang").env("MSG", LETTERS)
+                .env("LAB_STATE_DIR", labState.toString()).server(server).go());
+        assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
+    }
+
+    @Test
+    void throughACatalogAliasFromAnotherFolder() throws Exception {
+        String jbangHome = elsewhere.resolve("jbang-home").toString();
+        ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "localelab",
+                Run.REPO.resolve("jbang-catalog.json").toString()).env("JBANG_DIR", jbangHome).go());
+        ok(noLocale(JBANG, "js-pub@localelab", LETTERS).in(elsewhere).env("JBANG_DIR", jbangHome).server(server).go());
+        assertEquals(List.of(LETTERS), StoredMessages.in(server));
+    }
+
+    /** `java -cp`: nothing of the lab's sets the locale, so the script reads its arguments' bytes again. */
+    @Test
+    void plainJavaReadsTheArgumentsAgain() throws Exception {
+        for (String message : JBangArgsTest.AWKWARD) {
+            ok(noLocale(plainJava("JsPub", message)).server(server).go());
+        }
+        assertEquals(JBangArgsTest.AWKWARD, StoredMessages.in(server));
+    }
+
+    @Test
+    void aSubjectInAnyLettersIsTheSubjectSent() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("LETTERS").subjects("letters.>")
+                    .storageType(StorageType.Memory).build());
+        }
+        ok(noLocale(plainJava("JsPub", "--subject", "letters.ünï", "plain java")).server(server).go());
+        ok(noLocale(JBANG, "js-pub", "--subject", "letters.日本", "bin/jbang").server(server).go());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(List.of("letters.ünï", "letters.日本"),
+                    List.of(jsm.getMessage("LETTERS", 1).getSubject(), jsm.getMessage("LETTERS", 2).getSubject()));
+        }
+    }
+
+    /** A line about a subject in other letters shows them, not '?'. */
+    @Test
+    void stderrPrintsTheLetters() throws Exception {
+        Run.Result run = noLocale(plainJava("JsPub", "--subject", "nowhere.ünï", "x")).server(server).go();
+        assertEquals(5, run.exit(), run.toString());
+        assertTrue(run.err().contains("no stream captures subject nowhere.ünï"), run.err());
+    }
+
+    /** A file name outside ASCII cannot be opened by a JVM without a locale: one line, exit 2; the launchers open it. */
+    @Test
+    void aFileNameInOtherLetters() throws Exception {
+        Path file = Files.writeString(elsewhere.resolve("ünï.txt"), "from a file");
+        Run.Result plain = noLocale(plainJava("JsPub", "--file", file.toString())).server(server).go();
+        assertEquals(2, plain.exit(), plain.toString());
+        assertEquals("ERROR cannot open \"" + file + "\": this Java runs without a UTF-8 locale and can open no file whose"
+                + " name is not ASCII: " + FIX + "\n", plain.err());
+        Run.Result config = noLocale(plainJava("JsPub", "--config", elsewhere.resolve("ünï.toml").toString(), "x"))
+                .server(server).go();
+        assertEquals(2, config.exit(), config.toString());
+        assertTrue(config.err().endsWith(FIX + "\n"), config.err());
+        ok(noLocale(JBANG, "js-pub", "--file", file.toString()).server(server).go());
+        assertEquals(List.of("from a file"), StoredMessages.in(server));
+    }
+
+    /**
+     * A JBang started without a locale (not the lab's bin/jbang) reads the letters as U+FFFD and hands
+     * the script '?' for each: nothing can bring them back, so nothing is published.
+     */
+    @Test
+    void lettersAnotherLauncherLostAreRefused() throws Exception {
+        String lib = ok(Run.command(JBANG).env("JBANG_FETCH_ONLY", "lib").go()).out().strip();
+        String jbangAsIs = "out=$(java -cp \"$1/*\" dev.jbang.Main \"$2\" \"$3\"); [ $? = 255 ] && eval \"exec $out\"";
+        Run.Result run = noLocale("bash", "-c", jbangAsIs, "bash", lib, Run.REPO.resolve("scripts/JsPub.java").toString(), "ünï")
+                .env("JBANG_RUNTIME_SHELL", "bash").env("JBANG_NO_VERSION_CHECK", "1").server(server).go();
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("ERROR this Java runs without a UTF-8 locale, so JBang may have turned letters of \"??n??\""
+                + " into '?': " + FIX), run.err());
+        assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /** Bytes that are not UTF-8 cannot be a message typed in a UTF-8 terminal: refused, not replaced. */
+    @Test
+    void bytesThatAreNotUtf8AreRefused() throws Exception {
+        Run.Result run = noLocale("bash", "-c", "exec \"$@\" $'caf\\xe9'", "bash")
+                .args(plainJava("JsPub").toArray(String[]::new)).in(elsewhere).server(server).go();
+        assertEquals(2, run.exit(), run.toString());
+        assertEquals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n", run.err());
+        assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    static Run noLocale(String... command) {
+        return Run.command(Stream.concat(NO_LOCALE.stream(), Stream.of(command)).toArray(String[]::new));
+    }
+
+    /** Run in a folder of its own: no config file of the repo's is near. */
+    private Run noLocale(List<String> command) {
+        return noLocale(command.toArray(String[]::new)).in(elsewhere);
+    }
+
+    /** A script's main class as plain `java -cp`, the way a user might run the built classes. */
+    private static List<String> plainJava(String mainClass, String... args) {
+        List<String> line = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        line.addAll(List.of(args));
+        return line;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

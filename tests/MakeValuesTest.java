@@ -1,0 +1,86 @@
+// What you set on make's command line (LAB_CONFIG, BIN, CATALOG_NAME, ARGS) is a value, never a
+// piece of a recipe: a path with a space stays one path, and a `;` starts no command.
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MakeValuesTest extends WithServer {
+    @TempDir
+    static Path labState;
+
+    @TempDir
+    Path dir;
+
+    private Path marker;
+
+    @BeforeEach
+    void labStream() throws Exception {
+        server.resetToLabStream();
+        marker = dir.resolve("marker");
+    }
+
+    @Test
+    void aLabConfigPathWithASpace() throws Exception {
+        Path config = labConfigAt(dir.resolve("my lab/config.toml"));
+        ok(makeRun("LAB_CONFIG=" + config, "MSG=spaced").go());
+        assertEquals(List.of("spaced"), StoredMessages.in(server));
+    }
+
+    /** A folder may be called `x;touch /tmp/.../marker;y`: the path is still one path. */
+    @Test
+    void aLabConfigPathWithACommandInIt() throws Exception {
+        Path config = labConfigAt(Path.of(dir + "/x;touch " + marker + ";y/config.toml"));
+        ok(makeRun("LAB_CONFIG=" + config, "MSG=one path").go());
+        assertEquals(List.of("one path"), StoredMessages.in(server));
+        assertFalse(Files.exists(marker), "a command in LAB_CONFIG ran");
+    }
+
+    @Test
+    void aBinOrCatalogNameWithACommandInIt() throws Exception {
+        Run.Result bin = makeRun("BIN=js-pub;touch " + marker).go();
+        assertEquals(2, bin.exit(), bin.toString());
+        assertTrue(bin.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge (got 'js-pub;touch "
+                + marker + "')\n"), bin.err());
+        Run.Result catalog = Run.command("make", "--no-print-directory", "catalog", "CATALOG_NAME=x;touch " + marker)
+                .env("JBANG_DIR", dir.resolve("jbang-home").toString()).go();
+        assertFalse(Files.exists(marker), "a command in CATALOG_NAME ran: " + catalog);
+    }
+
+    /** ARGS are shell words: an open quote is one line saying so, not the shell's syntax error. */
+    @Test
+    void argsWithAQuoteLeftOpen() throws Exception {
+        Run.Result run = makeRun("ARGS=it's").go();
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().startsWith("make: ARGS=it's is not a list of shell words (a quote left open?): quote them as"
+                + " after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"\n"), run.err());
+        assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /** `make catalog` names the jbang you can run: bin/jbang when none is on PATH. */
+    @Test
+    void makeCatalogNamesAJbangThatRuns() throws Exception {
+        Run.Result catalog = ok(Run.command("make", "--no-print-directory", "catalog")
+                .env("JBANG_DIR", dir.resolve("jbang-home").toString()).env("PATH", "/usr/local/bin:/usr/bin:/bin").go());
+        assertTrue(catalog.out().endsWith("registered: from any directory, try  " + Run.REPO + "/bin/jbang js-pub@jslab \"hello\""
+                + " (jbang is not on your PATH: make install puts it there)\n"), catalog.out());
+    }
+
+    private static Path labConfigAt(Path path) throws Exception {
+        Files.createDirectories(path.getParent());
+        return Files.copy(Run.REPO.resolve("labs/lab4_jetstream_basics/config.toml"), path);
+    }
+
+    private static Run makeRun(String... variables) {
+        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables)
+                .env("LAB_STATE_DIR", labState.toString()).server(server);
+    }
+}
