@@ -6,8 +6,10 @@
 //SOURCES Config.java ConfigSources.java CheckedFiles.java SecretFiles.java Exit.java
 
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ final class ConfigFile {
                     leftOut.add(where + " " + key.display());
                 } else {
                     put(key, value, where + " " + key.display(), layers, env);
+                    if (Config.SECRET_KEYS.contains(key.name())) { // a password in the file itself
+                        layers.warn(CheckedFiles.othersCanRead(file.path(), where + " " + key.display()));
+                    }
                 }
             }
         }
@@ -112,10 +117,28 @@ final class ConfigFile {
         if (!key.type().isInstance(value)) {
             String expected = key.type() == Long.class ? "a whole number, like 5"
                     : key.type() == Boolean.class ? "true or false" : "a string in quotes";
-            String shown = Config.SECRET_KEYS.contains(key.name())
-                    ? "a " + value.getClass().getSimpleName().toLowerCase() : String.valueOf(value);
-            throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected, shown);
+            throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected,
+                    found(value, Config.SECRET_KEYS.contains(key.name())));
         }
+        // every whole number the lab passes on (to jnats, to the server) is an int there: a larger one would be cut
+        if (value instanceof Long number && (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE)) {
+            throw Exit.config("%s: %s is out of range: %d is not between %d and %d", where, key.display(), number,
+                    Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+    }
+
+    /** What was found instead: the value itself, or what it is when it is a table, an array or a secret. */
+    private static String found(Object value, boolean secret) {
+        if (value instanceof TomlTable) {
+            return "a table (a [section] or { ... })";
+        }
+        if (value instanceof TomlArray) {
+            return "an array ([ ... ])";
+        }
+        if (!secret) {
+            return String.valueOf(value);
+        }
+        return value instanceof Number ? "a number" : value instanceof Boolean ? "true or false" : "a date or time";
     }
 
     /** password_file and token_file read the secret from a file, password_env and token_env from a variable. */

@@ -4,6 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
+//SOURCES StopSignal.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -62,6 +63,7 @@ final class Connector {
         try {
             nc = Nats.connect(builder.build());
             ServerSeen.record(nc.getServerInfo());
+            StopSignal.connected();
         } catch (IOException e) {
             throw connectFailure(e);
         } catch (InterruptedException e) {
