@@ -19,6 +19,7 @@ class StopEarlyTest {
     void sigtermWhileConnectingSaysNothingWasSent() throws Exception {
         // a server that accepts the connection and never says a word: the script is stuck connecting
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            silent.setSoTimeout(120_000); // a script that never gets as far as connecting fails the test, not hangs it
             for (String script : new String[] {"JsPub", "JsInfo", "JsPull", "JsBootstrap", "JsPurge"}) {
                 try (Run.Started run = Run.script(script, script.equals("JsPub") ? new String[] {"x"} : new String[0])
                         .env("NATS_URL", "nats://127.0.0.1:" + silent.getLocalPort()).env("NATS_TIMEOUT", "60s").start();
