@@ -39,6 +39,7 @@ final class ConfigFile {
             return;
         }
         TomlParseResult toml = parse(file.path(), file.shown());
+        checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
         for (Config.Key key : Config.KEYS) {
             Object value = toml.get(key.name());
@@ -127,6 +128,18 @@ final class ConfigFile {
         }
     }
 
+    /** `nats = 5` would hide every [nats] key (they are read as nats.url, ...): a section must be a table. */
+    private static void checkSections(TomlParseResult toml, String shown) {
+        for (String section : new TreeSet<>(Config.KEYS.stream().map(Config.Key::section).toList())) {
+            Object value = toml.get(List.of(section.split("\\.")));
+            if (value != null && !(value instanceof TomlTable)) {
+                throw Exit.config("%s:%d: %s must be a section ([%s]), got %s", shown,
+                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section, section,
+                        found(value, section.equals("nats.auth")));
+            }
+        }
+    }
+
     /** What was found instead: the value itself, or what it is when it is a table, an array or a secret. */
     private static String found(Object value, boolean secret) {
         if (value instanceof TomlTable) {
@@ -138,7 +151,8 @@ final class ConfigFile {
         if (!secret) {
             return String.valueOf(value);
         }
-        return value instanceof Number ? "a number" : value instanceof Boolean ? "true or false" : "a date or time";
+        return value instanceof String ? "a string" : value instanceof Number ? "a number"
+                : value instanceof Boolean ? "true or false" : "a date or time";
     }
 
     /** password_file and token_file read the secret from a file, password_env and token_env from a variable. */

@@ -155,6 +155,12 @@ class ConfigTest {
                 () -> load(files("", "[nats.auth]\npassword = { value = \"s3cret\" }\n"), Map.of()));
         assertEquals(dir.resolve("lab.toml") + ":2: [nats.auth] password must be a string in quotes, got a table "
                 + "(a [section] or { ... })", secret.getMessage());
+        LabException section = assertThrows(LabException.class, () -> load(files("", "nats = 5\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":1: nats must be a section ([nats]), got 5", section.getMessage());
+        LabException auth = assertThrows(LabException.class,
+                () -> load(files("", "[nats]\nauth = \"s3cret\"\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":2: nats.auth must be a section ([nats.auth]), got a string",
+                auth.getMessage());
     }
 
     @Test
