@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.function.Function;
@@ -68,7 +69,42 @@ final class CheckedFiles {
         if (!Files.isReadable(file)) {
             return "is not readable (permission denied)";
         }
+        return othersCanChange(file);
+    }
+
+    /**
+     * As ssh does for its own files: one that another user owns, or that users other than its owner
+     * may change, could point this run at their server or their files, so it is not read at all.
+     * Root's files are trusted (root can change any file anyway); a group-writable file only when
+     * the group is the owner's own (Debian's user private groups).
+     */
+    private static String othersCanChange(Path file) {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null; // no POSIX owner or permissions here: nothing to check
+        }
+        String owner = attributes.owner().getName();
+        if (!owner.equals(System.getProperty("user.name")) && !owner.equals("root")) {
+            return "belongs to another user (" + owner + "), who could change it: it is not read; use a copy of your own";
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean groupOfOthers = !attributes.group().getName().equals(owner);
+        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                || groupOfOthers && permissions.contains(PosixFilePermission.GROUP_WRITE)) {
+            return String.format("can be changed by other users of this machine (mode %03o): it is not read until you "
+                    + "run chmod go-w %s", mode(permissions), file);
+        }
         return null;
+    }
+
+    private static int mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return mode;
     }
 
     private static String special(Path file) {
@@ -86,19 +122,18 @@ final class CheckedFiles {
         }
     }
 
-    /** As ssh does for a private key: a warning when users other than the owner may read a file holding a secret; else null. */
+    /**
+     * As ssh does for a private key: a warning when users other than the owner may read a file
+     * holding a secret (a password file, a key, a context or config file with a password in it); else null.
+     */
     static String othersCanRead(Path file, String where) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (!permissions.contains(PosixFilePermission.GROUP_READ) && !permissions.contains(PosixFilePermission.OTHERS_READ)) {
                 return null;
             }
-            int mode = 0;
-            for (PosixFilePermission permission : permissions) {
-                mode |= 1 << (8 - permission.ordinal());
-            }
             return String.format("WARN %s: %s can be read by other users of this machine (mode %03o): chmod 600 %s",
-                    where, file, mode, file);
+                    where, file, mode(permissions), file);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null; // no POSIX permissions here (or no answer): nothing to say
         }

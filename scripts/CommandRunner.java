@@ -4,6 +4,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
 //SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
+//SOURCES StopSignal.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -30,15 +31,28 @@ final class CommandRunner {
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... typed) {
         Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
+        StopSignal.fromTheStart();
         String[] args = asTyped(typed);
         if (args == null) {
             return Exit.USAGE;
         }
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
-        // --version names the script itself, and the client library and Java it runs on
-        spec.version(spec.name() + " " + VERSION, "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature(),
-                ServerSeen.describe());
+        // --version names the script itself, the client library and Java it runs on, and the server
+        // last seen. picocli reads version lines as format strings (%n, @|markup|@): what a server
+        // said is printed as plain text by the lab instead.
+        spec.version(spec.name() + " " + VERSION, "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature());
+        cli.setExecutionStrategy(parsed -> {
+            if (parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()) {
+                for (String line : spec.version()) {
+                    cli.getOut().println(line);
+                }
+                cli.getOut().println(Output.printable(ServerSeen.describe()));
+                cli.getOut().flush();
+                return Exit.OK;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         // picocli would read `@FILE` as more arguments: a message starting with @ is a message, and
         // `js-pub @/dev/zero` (or a FIFO) must not hang or fill the memory before any check runs.
         cli.setExpandAtFiles(false);
@@ -66,12 +80,20 @@ final class CommandRunner {
             return known.exitCode;
         });
         try {
-            int exitCode = cli.execute(args);
+            int exitCode = runOrReport(cli, args);
             if (exitCode == Exit.OK && !Stdout.written()) {
                 System.err.println("ERROR stdout could not be written (" + Stdout.problem() + "): the output above is incomplete");
                 return Exit.OUTPUT;
             }
             return exitCode;
+        } finally {
+            StopSignal.handOver(); // the run has said how it ended
+        }
+    }
+
+    private static int runOrReport(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
         } catch (VirtualMachineError ex) { // picocli hands Errors on: still one line, masked, the trace with --verbose
             ConnectionOptions run = thisRun(cli.getCommandSpec());
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.early(args, System.getenv())::mask;

@@ -229,7 +229,7 @@ final class Config {
         Secrets secrets = Secrets.of(layers.string("nats.url"), layers.string("nats.auth.password"),
                 layers.string("nats.auth.token"));
         ConfigRules.validate(layers, secrets);
-        layers.warnings.forEach(line -> System.err.println(secrets.mask(line)));
+        layers.warnings.forEach(line -> System.err.println(Output.printable(secrets.mask(line))));
         return new Config(layers, secrets);
     }
 

@@ -6,8 +6,10 @@
 //SOURCES Config.java ConfigSources.java CheckedFiles.java SecretFiles.java Exit.java
 
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ final class ConfigFile {
             return;
         }
         TomlParseResult toml = parse(file.path(), file.shown());
+        checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
         for (Config.Key key : Config.KEYS) {
             Object value = toml.get(key.name());
@@ -47,6 +50,9 @@ final class ConfigFile {
                     leftOut.add(where + " " + key.display());
                 } else {
                     put(key, value, where + " " + key.display(), layers, env);
+                    if (Config.SECRET_KEYS.contains(key.name())) { // a password in the file itself
+                        layers.warn(CheckedFiles.othersCanRead(file.path(), where + " " + key.display()));
+                    }
                 }
             }
         }
@@ -112,10 +118,41 @@ final class ConfigFile {
         if (!key.type().isInstance(value)) {
             String expected = key.type() == Long.class ? "a whole number, like 5"
                     : key.type() == Boolean.class ? "true or false" : "a string in quotes";
-            String shown = Config.SECRET_KEYS.contains(key.name())
-                    ? "a " + value.getClass().getSimpleName().toLowerCase() : String.valueOf(value);
-            throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected, shown);
+            throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected,
+                    found(value, Config.SECRET_KEYS.contains(key.name())));
         }
+        // every whole number the lab passes on (to jnats, to the server) is an int there: a larger one would be cut
+        if (value instanceof Long number && (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE)) {
+            throw Exit.config("%s: %s is out of range: %d is not between %d and %d", where, key.display(), number,
+                    Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+    }
+
+    /** `nats = 5` would hide every [nats] key (they are read as nats.url, ...): a section must be a table. */
+    private static void checkSections(TomlParseResult toml, String shown) {
+        for (String section : new TreeSet<>(Config.KEYS.stream().map(Config.Key::section).toList())) {
+            Object value = toml.get(List.of(section.split("\\.")));
+            if (value != null && !(value instanceof TomlTable)) {
+                throw Exit.config("%s:%d: %s must be a section ([%s]), got %s", shown,
+                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section, section,
+                        found(value, section.equals("nats.auth")));
+            }
+        }
+    }
+
+    /** What was found instead: the value itself, or what it is when it is a table, an array or a secret. */
+    private static String found(Object value, boolean secret) {
+        if (value instanceof TomlTable) {
+            return "a table (a [section] or { ... })";
+        }
+        if (value instanceof TomlArray) {
+            return "an array ([ ... ])";
+        }
+        if (!secret) {
+            return String.valueOf(value);
+        }
+        return value instanceof String ? "a string" : value instanceof Number ? "a number"
+                : value instanceof Boolean ? "true or false" : "a date or time";
     }
 
     /** password_file and token_file read the secret from a file, password_env and token_env from a variable. */

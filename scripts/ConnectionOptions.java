@@ -98,7 +98,7 @@ final class ConnectionOptions implements Config.Flags {
     Config load() {
         loaded = Config.load(System.getenv(), this);
         if (showConfig || showConfigLines) {
-            System.out.print(showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines());
+            System.out.print(Output.printable(showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
             throw new LabException(Exit.OK, "");
         }
         return loaded;

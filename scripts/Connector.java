@@ -4,6 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
+//SOURCES StopSignal.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
 
 final class Connector {
     /** Tls' words for a certificate that does not name the host dialled. */
+    /** A server with handshake_first says nothing until the client starts TLS: silence is what it looks like. */
+    private static final String TLS_FIRST_HINT = "; a server with handshake_first waits for the TLS handshake: for one, "
+            + "add --tlsfirst";
     private static final Pattern MISMATCH = Pattern.compile("No subject alternative names matching (\\S+)");
     /** jnats' words when what answered sent something other than NATS's INFO greeting. */
     private static final Pattern NOT_NATS = Pattern.compile("non-info initial message|missed lf after cr|read past initial"
@@ -87,6 +91,7 @@ final class Connector {
         try {
             Connection nc = Nats.connect(builder.build());
             ServerSeen.record(nc.getServerInfo());
+            StopSignal.connected();
             return nc;
         } catch (IOException e) {
             throw connectFailure(e);
@@ -237,6 +242,10 @@ final class Connector {
             return Exit.unreachable("the server at %s shows a certificate that is %s: the server needs a current one",
                     url, all.contains("expired") ? "expired" : "not valid yet (check this machine's clock)");
         }
+        if (all.contains("fatal alert: protocol_version") || all.contains("no appropriate protocol")) {
+            return Exit.unreachable("the server at %s offers only an old TLS version (TLS 1.1 or older), which Java "
+                    + "refuses as insecure: the server needs TLS 1.2 or later", url);
+        }
         if (all.contains("pkix") || all.contains("certification path")) {
             return Exit.unreachable("the TLS handshake with %s failed: the certificate is not trusted%s; give the CA "
                     + "that signed it with [nats.tls] ca_file (or --tlsca)", url,
@@ -269,8 +278,9 @@ final class Connector {
         LabException down;
         if (timedOut || NOT_NATS.matcher(all).find()) {
             down = Exit.unreachable("no NATS server answered at %s: something accepts connections there but %s: check "
-                    + "the host and port (a NATS server's client port, 4222 by default)", url, timedOut
-                    ? "sent nothing within " + Durations.format(config.timeout) : "it does not speak NATS (no INFO greeting)");
+                    + "the host and port (a NATS server's client port, 4222 by default)%s", url, timedOut
+                    ? "sent nothing within " + Durations.format(config.timeout) : "it does not speak NATS (no INFO greeting)",
+                    timedOut ? TLS_FIRST_HINT : "");
         } else {
             down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
                     + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null

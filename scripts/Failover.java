@@ -3,7 +3,7 @@
 // one line on stderr; the waiting is bounded, and a run whose connection never comes back ends
 // with the script's own line saying what it did, plus why.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Secrets.java Durations.java
+//SOURCES Secrets.java Durations.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -70,8 +70,8 @@ final class Failover implements ConnectionListener {
             case RECONNECTED -> {
                 outages.incrementAndGet();
                 String from = server.getAndSet(describe(conn));
-                System.err.println(secrets.mask(String.format("WARN lost the connection to %s; reconnected to %s after "
-                        + "%.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9)));
+                System.err.println(Output.printable(secrets.mask(String.format("WARN lost the connection to %s; "
+                        + "reconnected to %s after %.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9))));
             }
             default -> {
             }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 @Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
@@ -91,7 +92,7 @@ public class JsInfo implements Callable<Integer> {
         timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
             if (list) {
-                listAll(nc.jetStreamManagement(), config.shownUrl());
+                listAll(nc, config.shownUrl());
             } else {
                 show(nc, config);
             }
@@ -99,42 +100,74 @@ public class JsInfo implements Callable<Integer> {
         return 0;
     }
 
-    /** Every stream and its consumers: what is on the server besides the lab's own. */
-    private void listAll(JetStreamManagement jsm, String shownUrl) throws Exception {
-        List<StreamInfo> streams = jsm.getStreams();
-        if (json) {
-            List<String> entries = new ArrayList<>();
-            for (StreamInfo stream : streams) {
-                List<String> consumers = new ArrayList<>();
-                for (ConsumerInfo consumer : jsm.getConsumers(stream.getConfiguration().getName())) {
-                    consumers.add(consumer.getJv().toJson());
+    /**
+     * Every stream and its consumers: what is on the server besides the lab's own. Each is asked
+     * for on its own, so one that jnats cannot read (the server allows names jnats refuses: not
+     * printable ASCII) is named, escaped, and the rest are still listed.
+     */
+    private void listAll(Connection nc, String shownUrl) throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        List<String> names = jsm.getStreamNames();
+        List<String> entries = new ArrayList<>();
+        if (!json) {
+            print("%s at %s", names.size() == 1 ? "1 stream" : names.size() + " streams", shownUrl);
+        }
+        for (String name : names) {
+            Message reply = ask(nc, "$JS.API.STREAM.INFO." + name);
+            StreamInfo stream = readable(() -> new StreamInfo(reply));
+            List<String> consumerNames = stream == null ? List.of() : jsm.getConsumerNames(name);
+            List<ConsumerInfo> consumers = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
+            for (String consumerName : consumerNames) {
+                Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName);
+                ConsumerInfo consumer = readable(() -> new ConsumerInfo(consumerReply));
+                if (consumer == null) {
+                    unreadable.add(consumerName);
+                } else if (!consumer.hasError()) { // gone since it was listed
+                    consumers.add(consumer);
                 }
-                entries.add("{\"stream\":" + stream.getJv().toJson() + ",\"consumers\":[" + String.join(",", consumers) + "]}");
             }
+            if (json) {
+                List<String> each = new ArrayList<>();
+                consumers.forEach(consumer -> each.add(consumer.getJv().toJson()));
+                entries.add("{\"stream\":" + (stream == null ? text(reply) : stream.getJv().toJson()) + ",\"consumers\":["
+                        + String.join(",", each) + "]}");
+            } else if (stream == null) {
+                print("  %s: not shown: its name is not printable ASCII, which jnats cannot read", name);
+            } else if (!stream.hasError()) {
+                StreamState state = stream.getStreamState();
+                print("  %s: %s (%,d bytes), subjects %s", name, Output.messages(state.getMsgCount()),
+                        state.getByteCount(), String.join(", ", stream.getConfiguration().getSubjects()));
+                for (ConsumerInfo consumer : consumers) {
+                    print("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered",
+                            consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
+                }
+                for (String consumerName : unreadable) {
+                    print("    consumer %s: not shown: its name is not printable ASCII, which jnats cannot read", consumerName);
+                }
+            }
+        }
+        if (json) {
             Output.json("[" + String.join(",", entries) + "]");
-            return;
-        }
-        System.out.printf("%s at %s%n", streams.size() == 1 ? "1 stream" : streams.size() + " streams", shownUrl);
-        for (StreamInfo stream : streams) {
-            StreamState state = stream.getStreamState();
-            String name = stream.getConfiguration().getName();
-            System.out.printf("  %s: %s (%,d bytes), subjects %s%n", name, Output.messages(state.getMsgCount()),
-                    state.getByteCount(), Output.printable(String.join(", ", stream.getConfiguration().getSubjects()), false));
-            for (ConsumerInfo consumer : jsm.getConsumers(name)) {
-                System.out.printf("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered%n",
-                        consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
-            }
-        }
-        if (!Stdout.written()) {
+        } else if (!Stdout.written()) {
             throw Exit.output("stdout could not be written (%s): the list is incomplete", Stdout.problem());
+        }
+    }
+
+    /** jnats' reading of a server's answer, or null when jnats refuses a name in it that the server allowed. */
+    private static <T> T readable(Supplier<T> reading) {
+        try {
+            return reading.get();
+        } catch (IllegalArgumentException refusedByJnats) {
+            return null;
         }
     }
 
     private static void printStream(StreamInfo info, ServerInfo asked) {
         StreamConfiguration config = info.getConfiguration();
         StreamState state = info.getStreamState();
-        System.out.printf("stream %s%n", config.getName());
-        row("subjects", Output.printable(String.join(", ", config.getSubjects()), false));
+        print("stream %s", config.getName());
+        row("subjects", String.join(", ", config.getSubjects()));
         row("messages", String.format("%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));
@@ -145,7 +178,7 @@ public class JsInfo implements Callable<Integer> {
 
     private static void printConsumer(ConsumerInfo info, ServerInfo asked) {
         ConsumerConfiguration config = info.getConsumerConfiguration();
-        System.out.printf("consumer %s%n", info.getName());
+        print("consumer %s", info.getName());
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
         row("ack pending", String.format("%,d (delivered, waiting for an ack)", info.getNumAckPending()));
         row("redelivered", String.format("%,d", info.getRedelivered()));
@@ -154,8 +187,8 @@ public class JsInfo implements Callable<Integer> {
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
                 config.getMaxDeliver() < 1 ? "unlimited" : String.valueOf(config.getMaxDeliver())));
-        printCluster(info.getClusterInfo(), info.getClusterInfo() == null ? 1 : info.getClusterInfo().getReplicas().size() + 1,
-                asked);
+        ClusterInfo cluster = info.getClusterInfo();
+        printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1 : cluster.getReplicas().size() + 1, asked);
     }
 
     /**
@@ -187,7 +220,12 @@ public class JsInfo implements Callable<Integer> {
     }
 
     private static void row(String label, String value) {
-        System.out.printf("  %-15s %s%n", label + ":", value);
+        print("  %-15s %s", label + ":", value);
+    }
+
+    /** One line on stdout; names and words in it came from the server, so it is shown escaped. */
+    private static void print(String format, Object... args) {
+        System.out.println(Output.printable(String.format(format, args)));
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */

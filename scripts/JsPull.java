@@ -263,7 +263,7 @@ public class JsPull implements Callable<Integer> {
             }
             String last = summary(nc, config, (System.nanoTime() - start) / 1e9);
             if (raw) {
-                System.err.println("INFO " + last); // stdout holds only the bodies
+                System.err.println(Output.printable("INFO " + last)); // stdout holds only the bodies
             } else {
                 Output.summary(log, last);
             }

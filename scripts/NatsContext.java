@@ -28,9 +28,9 @@ final class NatsContext {
             }
             layers.report("not read natscli contexts (--no-context)");
         } else if (flag != null) {
-            read(flag, "flag --context", layers, env);
+            read(file(flag, "flag --context", env), flag, "flag --context", layers);
         } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
-            read(env.get("NATS_CONTEXT"), "env NATS_CONTEXT", layers, env);
+            read(file(env.get("NATS_CONTEXT"), "env NATS_CONTEXT", env), env.get("NATS_CONTEXT"), "env NATS_CONTEXT", layers);
         } else {
             Path selection = natsConfigHome(env).resolve("context.txt");
             if (Files.isRegularFile(selection)) {
@@ -41,15 +41,15 @@ final class NatsContext {
                         throw Exit.config("natscli's selected context in %s is not a context name: select one with "
                                 + "`nats context select`", selection);
                     }
-                    read(name, "selected with `nats context select`", layers, env);
+                    read(natsConfigHome(env).resolve("context").resolve(name + ".json"), name,
+                            "selected with `nats context select`", layers);
                 }
             }
         }
     }
 
     /** @param how where the name came from ("flag --context", "env NATS_CONTEXT"), for error messages */
-    private static void read(String name, String how, Config.Layers layers, Map<String, String> env) {
-        Path file = file(name, env);
+    private static void read(Path file, String name, String how, Config.Layers layers) {
         String text = CheckedFiles.text(file, problem -> !problem.equals("not found")
                 ? Exit.config("%s: natscli context file %s %s", how, file, problem)
                 : how.startsWith("selected") ? Exit.config("natscli's selected context %s has no file %s: select another "
@@ -62,6 +62,13 @@ final class NatsContext {
         }
         String source = "context " + name + " (" + file + ")";
         layers.report("read     " + source + " (" + (how.startsWith("selected") ? how : "named by " + how) + ")");
+        for (String secret : new String[] {"password", "token"}) {
+            JsonValue value = json.map.get(secret);
+            if (value != null && value.string != null && !value.string.isEmpty()) {
+                layers.warn(CheckedFiles.othersCanRead(file, source + " " + secret));
+                break;
+            }
+        }
         for (String[] field : FIELDS) {
             JsonValue value = json.map.get(field[0]);
             if (value != null && value.string != null && !value.string.isEmpty()) {
@@ -75,10 +82,19 @@ final class NatsContext {
         }
     }
 
-    /** A name with a / or ending in .json is a path; otherwise natscli's own place for contexts. */
-    private static Path file(String name, Map<String, String> env) {
-        if (name.contains("/") || name.endsWith(".json")) {
-            return Path.of(CheckedFiles.expandHome(name));
+    /**
+     * Where natscli finds a context you name: a file you point at, when it ends in .json and is there
+     * (from the working folder when relative, as you typed it); otherwise a name in natscli's own
+     * folder for contexts, which may not climb out of it.
+     */
+    private static Path file(String name, String how, Map<String, String> env) {
+        Path given = Path.of(CheckedFiles.expandHome(name));
+        if (name.endsWith(".json") && Files.exists(given)) {
+            return given;
+        }
+        if (name.contains("/") || name.contains("..")) {
+            throw Exit.config("%s: %s is neither a context name nor a .json file that exists: `nats context ls` lists "
+                    + "your contexts", how, name);
         }
         return natsConfigHome(env).resolve("context").resolve(name + ".json");
     }

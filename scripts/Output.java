@@ -5,6 +5,10 @@
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +32,49 @@ final class Output {
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "false");
         setDefault("org.slf4j.simpleLogger.showDateTime", "false");
-        return LoggerFactory.getLogger(owner);
+        return new Escaping(LoggerFactory.getLogger(owner));
+    }
+
+    /**
+     * Each log line is built (slf4j's {} filled in) and then shown as printable() shows it: a name
+     * or subject that came from a server or a file is data in any line, whichever call prints it.
+     */
+    private static final class Escaping extends AbstractLogger {
+        private final transient Logger to;
+
+        Escaping(Logger to) {
+            this.to = to;
+            this.name = to.getName();
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
+                                                   Throwable cause) {
+            String line = printable(MessageFormatter.basicArrayFormat(pattern, args), false);
+            switch (level) {
+                case ERROR -> to.error("{}", line, cause);
+                case WARN -> to.warn("{}", line, cause);
+                case INFO -> to.info("{}", line, cause);
+                case DEBUG -> to.debug("{}", line, cause);
+                default -> to.trace("{}", line, cause);
+            }
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override public boolean isTraceEnabled() { return to.isTraceEnabled(); }
+        @Override public boolean isTraceEnabled(Marker marker) { return to.isTraceEnabled(marker); }
+        @Override public boolean isDebugEnabled() { return to.isDebugEnabled(); }
+        @Override public boolean isDebugEnabled(Marker marker) { return to.isDebugEnabled(marker); }
+        @Override public boolean isInfoEnabled() { return to.isInfoEnabled(); }
+        @Override public boolean isInfoEnabled(Marker marker) { return to.isInfoEnabled(marker); }
+        @Override public boolean isWarnEnabled() { return to.isWarnEnabled(); }
+        @Override public boolean isWarnEnabled(Marker marker) { return to.isWarnEnabled(marker); }
+        @Override public boolean isErrorEnabled() { return to.isErrorEnabled(); }
+        @Override public boolean isErrorEnabled(Marker marker) { return to.isErrorEnabled(marker); }
     }
 
     private static void setDefault(String property, String value) {
@@ -38,26 +84,55 @@ final class Output {
     }
 
     /**
-     * Text that came from a file, a flag or a server (an error line, a subject someone else chose):
-     * control characters are shown as escapes, so none can move the cursor, recolour the terminal or
-     * start a second line (a stack trace keeps its lines).
+     * Text that came from a file, a flag or a server (an error line, a name someone else chose):
+     * what does not show as itself (controls, bidi overrides, zero-width marks) is shown as an
+     * escape, so none can move the cursor, recolour the terminal, reorder the line or start a second
+     * one (a stack trace keeps its lines). Every line the scripts print passes through here or quoted().
      */
     static String printable(String text, boolean keepLines) {
         StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            boolean keptInTrace = c == '\n' || c == '\t';
-            out.append(!Character.isISOControl(c) || keepLines && keptInTrace ? String.valueOf(c)
-                    : c == '\n' ? "\\n" : escape(c));
-        }
+        text.codePoints().forEach(c -> {
+            if (shows(c) || keepLines && (c == '\n' || c == '\t')) {
+                out.appendCodePoint(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else {
+                out.append(escape(c));
+            }
+        });
         return out.toString();
+    }
+
+    /** One line of text from a file, a flag or a server, as printable() shows it. */
+    static String printable(String text) {
+        return printable(text == null ? "null" : text, false);
     }
 
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
     static void json(String text) {
-        Stdout.stream().println(text);
+        Stdout.stream().println(jsonEscaped(text));
         if (!Stdout.written()) {
             throw Exit.output("stdout could not be written (%s): the JSON answer is lost", Stdout.problem());
         }
+    }
+
+    /**
+     * JSON as printed: what does not show (a raw control a server put in a string, a bidi override,
+     * a zero-width mark) becomes its \\u escape, which stands for the same character in JSON; so
+     * the answer stays one line and means the same, and the terminal shows it as text.
+     */
+    static String jsonEscaped(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        json.codePoints().forEach(c -> {
+            if (shows(c)) {
+                out.appendCodePoint(c);
+            } else {
+                for (char unit : Character.toChars(c)) {
+                    out.append(String.format("\\u%04x", (int) unit));
+                }
+            }
+        });
+        return out.toString();
     }
 
     /**

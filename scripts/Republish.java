@@ -79,7 +79,7 @@ final class Republish {
             String warning = again.length == 0 ? null : String.format("WARN %d messages got no PubAck (%s); publishing "
                     + "them again with their Nats-Msg-Id, so the stream keeps one copy of each", again.length, reason(why));
             if (warning != null && !warning.equals(lastWarning)) { // while no leader is elected, rounds repeat: said once
-                System.err.println(warning);
+                System.err.println(Output.printable(warning));
                 warnPastDuplicateWindow();
             }
             lastWarning = warning;

@@ -18,6 +18,9 @@ final class ServerSeen {
         String name = info.getServerName();
         // a server given no name reports its 56-character ID: only a chosen name says something
         String seen = "nats-server " + info.getVersion() + (name != null && name.length() < 40 ? " (" + name + ")" : "");
+        if (seen.length() > 200) { // a server's words, kept short
+            seen = seen.substring(0, 200) + "...";
+        }
         try {
             Path file = file();
             if (!Files.isRegularFile(file) || !seen.equals(Files.readString(file, StandardCharsets.UTF_8))) {
@@ -29,10 +32,14 @@ final class ServerSeen {
         }
     }
 
-    /** "server last seen: nats-server 2.9.10 (n1)", or a hint where nothing was recorded yet. */
+    /**
+     * "server last seen: nats-server 2.9.10 (n1)", or a hint where nothing was recorded yet. The
+     * version and name are the server's words (and the file anyone's who can write it): --version
+     * prints them through Output.printable.
+     */
     static String describe() {
         try {
-            String seen = Files.readString(file(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            String seen = Files.readString(file(), StandardCharsets.UTF_8).strip(); // all of it: a line break shows as \n
             if (!seen.isBlank() && seen.length() < 300) {
                 return "server last seen: " + seen;
             }

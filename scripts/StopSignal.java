@@ -1,6 +1,7 @@
 // Ctrl-C or SIGTERM in the middle of a run: the run stops at a safe point (nothing new is sent or
 // fetched, what is in flight settles) and still says what it did before the JVM exits, with 130
 // after Ctrl-C (SIGINT) and 143 after SIGTERM. A shutdown hook does it: it runs on both signals.
+//SOURCES Output.java
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 final class StopSignal {
+    /** What a signal cuts short before a run watches for signals itself: said in the one line it ends with. */
+    private static volatile String early = "before it connected: nothing was sent or changed";
+    /** Once a run watches for signals (or has ended and said so), the early line is not needed. */
+    private static volatile boolean handedOver;
+
     private final Thread main = Thread.currentThread();
     private final Duration grace;
     private final Supplier<String> summary;
@@ -25,12 +31,37 @@ final class StopSignal {
     }
 
     /**
+     * From a script's start: a signal that comes before the run watches for signals itself (while
+     * the JVM starts, the config is read, the connection is made) still ends with one line.
+     */
+    static void fromTheStart() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!handedOver) {
+                System.out.flush();
+                System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
+                System.err.flush();
+            }
+        }, "stop-before-start"));
+    }
+
+    /** Connected: a signal from here on may cut short what the script asks the server to do. */
+    static void connected() {
+        early = "after it connected, before it finished: js-info shows what the server has now";
+    }
+
+    /** The run has said how it ended, or watches for signals itself from here on. */
+    static void handOver() {
+        handedOver = true;
+    }
+
+    /**
      * From now on a signal asks the run to stop. The run then settles within the grace period and
      * the summary (read after that) is printed on stderr.
      */
     static StopSignal watch(Duration grace, Supplier<String> summary) {
         StopSignal stop = new StopSignal(grace, summary);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::onExit, "stop-signal"));
+        handOver();
         return stop;
     }
 
@@ -94,7 +125,7 @@ final class StopSignal {
             Thread.currentThread().interrupt();
         }
         System.out.flush();
-        System.err.println("ERROR interrupted: " + summary.get());
+        System.err.println(Output.printable("ERROR interrupted: " + summary.get()));
         System.err.flush();
     }
 }

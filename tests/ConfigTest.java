@@ -141,6 +141,41 @@ class ConfigTest {
     }
 
     @Test
+    void aTableWhereAValueBelongsSaysWhatWasFound() throws Exception {
+        LabException table = assertThrows(LabException.class,
+                () -> load(files("", "[nats.stream]\nname = \"x\"\n"), Map.of()));
+        assertEquals(Exit.CONFIG, table.exitCode);
+        assertEquals(dir.resolve("lab.toml") + ":1: [nats] stream must be a string in quotes, got a table "
+                + "(a [section] or { ... })", table.getMessage());
+        LabException array = assertThrows(LabException.class,
+                () -> load(files("", "[consumer]\nmax_deliver = [5]\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":2: [consumer] max_deliver must be a whole number, like 5, got an array "
+                + "([ ... ])", array.getMessage());
+        LabException secret = assertThrows(LabException.class,
+                () -> load(files("", "[nats.auth]\npassword = { value = \"s3cret\" }\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":2: [nats.auth] password must be a string in quotes, got a table "
+                + "(a [section] or { ... })", secret.getMessage());
+        LabException section = assertThrows(LabException.class, () -> load(files("", "nats = 5\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":1: nats must be a section ([nats]), got 5", section.getMessage());
+        LabException auth = assertThrows(LabException.class,
+                () -> load(files("", "[nats]\nauth = \"s3cret\"\n"), Map.of()));
+        assertEquals(dir.resolve("lab.toml") + ":2: nats.auth must be a section ([nats.auth]), got a string",
+                auth.getMessage());
+    }
+
+    @Test
+    void aWholeNumberTooLargeForTheServerIsRefusedNotCut() throws Exception {
+        for (String key : new String[] {"[consumer]\nmax_deliver", "[stream]\nreplicas", "[recv]\nwait_secs"}) {
+            LabException e = assertThrows(LabException.class,
+                    () -> load(files("", key + " = 99999999999\n"), Map.of()));
+            assertEquals(Exit.CONFIG, e.exitCode);
+            String display = "[" + key.substring(1, key.indexOf(']')) + "] " + key.substring(key.indexOf('\n') + 1);
+            assertEquals(dir.resolve("lab.toml") + ":2: " + display + " is out of range: 99999999999 is not between "
+                    + "-2147483648 and 2147483647", e.getMessage());
+        }
+    }
+
+    @Test
     void numberWhereAStringBelongsIsAnError() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("", "[nats]\n\nstream = 42\n"), Map.of()));

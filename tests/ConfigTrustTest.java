@@ -143,4 +143,100 @@ class ConfigTrustTest extends WithServer {
         Run.Result withoutLauncher = ok(Run.script("JsInfo", "--show-config").in(Run.REPO).go());
         assertTrue(withoutLauncher.err().startsWith("WARN not read: ./config.toml, ./" + LAB_FILE), withoutLauncher.err());
     }
+
+    /** The uid of no one on Debian: a file it owns is "another user's". */
+    private static final String ANOTHER_USER = "65534";
+
+    private static Path owned(Path file, String owner, String mode) throws Exception {
+        for (String[] command : new String[][] {{"chown", owner, file.toString()}, {"chmod", mode, file.toString()}}) {
+            assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor(), String.join(" ", command));
+        }
+        return file;
+    }
+
+    /** A context that anyone may edit, or that someone else owns, chooses no server and sends no password. */
+    @Test
+    void aContextOthersCanChangeIsNotRead() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            String context = "{\"url\": \"" + recorder.url() + "\", \"user\": \"me\", \"password\": \"" + STOLEN + "\"}";
+            Path everyone = owned(Files.writeString(dir.resolve("everyone.json"), context), "root", "666");
+            Run.Result writable = Run.script("JsPub", "--context", everyone.toString(), "x").go();
+            assertEquals(Exit.CONFIG, writable.exit(), writable.toString());
+            assertEquals("ERROR flag --context: natscli context file " + everyone + " can be changed by other users of "
+                    + "this machine (mode 666): it is not read until you run chmod go-w " + everyone + "\n", writable.err());
+
+            Path home = dir.resolve("xdg");
+            Files.createDirectories(home.resolve("nats/context"));
+            owned(Files.writeString(home.resolve("nats/context/theirs.json"), context), ANOTHER_USER, "644");
+            Run.Result foreign = Run.script("JsPub", "x").env("XDG_CONFIG_HOME", home.toString())
+                    .env("NATS_CONTEXT", "theirs").go();
+            assertEquals(Exit.CONFIG, foreign.exit(), foreign.toString());
+            assertTrue(foreign.err().startsWith("ERROR env NATS_CONTEXT: natscli context file "
+                    + home.resolve("nats/context/theirs.json") + " belongs to another user ("), foreign.err());
+            assertEquals(0, recorder.accepted(), "nothing may reach the server such a context chose");
+            assertFalse((writable.err() + foreign.err()).contains(STOLEN));
+        }
+    }
+
+    /** A --lab-config owned by another user and writable by all points no token_file anywhere. */
+    @Test
+    void aConfigFileOthersCanChangeIsNotRead() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            Path secret = Files.writeString(dir.resolve("id_key"), STOLEN + "\n");
+            Path lab = owned(Files.writeString(dir.resolve("lab.toml"), "[nats]\nurl = \"" + recorder.url() + "\"\n"
+                    + "[nats.auth]\ntoken_file = \"" + secret + "\"\n"), ANOTHER_USER, "666");
+            Run.Result result = Run.script("JsPub", "--lab-config", lab.toString(), "x").go();
+            assertEquals(Exit.CONFIG, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR config file " + lab + " belongs to another user ("), result.err());
+            assertEquals(1, result.err().lines().count(), result.err());
+
+            owned(lab, "root", "600");
+            owned(secret, ANOTHER_USER, "600"); // the secret file itself someone else's: not read either
+            Run.Result foreignSecret = Run.script("JsPub", "--lab-config", lab.toString(), "x").go();
+            assertEquals(Exit.CONFIG, foreignSecret.exit(), foreignSecret.toString());
+            assertTrue(foreignSecret.err().startsWith("ERROR " + lab + ":4 [nats.auth] token_file: file " + secret
+                    + " belongs to another user ("), foreignSecret.err());
+            assertEquals(0, recorder.accepted());
+        }
+    }
+
+    /** An inline password in a file other users can read gets the same warning as a password file. */
+    @Test
+    void anInlinePasswordInAReadableFileGetsAWarning() throws Exception {
+        bootstrap();
+        Path context = owned(Files.writeString(dir.resolve("lab.json"), "{\"url\": \"" + server.url() + "\", "
+                + "\"token\": \"unused-but-inline\"}"), "root", "644");
+        Run.Result viaContext = Run.script("JsInfo", "--show-config", "--context", context.toString()).go();
+        assertTrue(viaContext.err().contains("WARN context " + context + " (" + context + ") token: " + context
+                + " can be read by other users of this machine (mode 644): chmod 600 " + context), viaContext.err());
+        Path lab = owned(Files.writeString(dir.resolve("lab.toml"), "[nats.auth]\nuser = \"me\"\npassword = \"inline\"\n"),
+                "root", "644");
+        Run.Result viaFile = Run.script("JsInfo", "--show-config", "--lab-config", lab.toString()).go();
+        assertTrue(viaFile.err().contains("WARN " + lab + ":3 [nats.auth] password: " + lab + " can be read by other "
+                + "users of this machine (mode 644): chmod 600 " + lab), viaFile.err());
+    }
+
+    /** natscli reads a selected context from its own folder only: a NAME.json in the working folder is not it. */
+    @Test
+    void aSelectedContextIsNeverReadFromTheWorkingFolder() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            Path home = dir.resolve("xdg");
+            Files.createDirectories(home.resolve("nats/context"));
+            Files.writeString(home.resolve("nats/context.txt"), "planted.json");
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Files.writeString(work.resolve("planted.json"), "{\"url\": \"" + recorder.url() + "\"}");
+            Run.Result result = Run.script("JsPub", "x").in(work).env("XDG_CONFIG_HOME", home.toString()).go();
+            assertEquals(Exit.CONFIG, result.exit(), result.toString());
+            assertEquals("ERROR natscli's selected context planted.json has no file "
+                    + home.resolve("nats/context/planted.json.json") + ": select another with `nats context select`, or "
+                    + "add --no-context\n", result.err());
+            assertEquals(0, recorder.accepted());
+
+            Run.Result climbing = Run.script("JsPub", "--context", "../planted", "x").in(work)
+                    .env("XDG_CONFIG_HOME", home.toString()).go();
+            assertEquals(Exit.CONFIG, climbing.exit(), climbing.toString());
+            assertEquals("ERROR flag --context: ../planted is neither a context name nor a .json file that exists: "
+                    + "`nats context ls` lists your contexts\n", climbing.err());
+        }
+    }
 }

@@ -95,7 +95,8 @@ class ErrorsTest extends WithServer {
             Run.Result result = Run.script("JsPub", "--server", url, "--timeout", "1s", "x").go();
             assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
                     + "connections there but sent nothing within 1s: check the host and port (a NATS server's client "
-                    + "port, 4222 by default)");
+                    + "port, 4222 by default); a server with handshake_first waits for the TLS handshake: for one, add "
+                    + "--tlsfirst");
         }
         try (ServerSocket web = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread answering = new Thread(() -> {

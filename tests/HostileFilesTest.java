@@ -21,12 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostileFilesTest extends WithSecured {
     static Path fifo;
+    /** A FIFO named like a context file: natscli reads --context as a file only when it ends in .json. */
+    static Path jsonFifo;
     static Path huge;
 
     @BeforeAll
     static void makeFiles() throws Exception {
         fifo = secured.dir.resolve("pipe");
         WithServer.ok(Run.command("mkfifo", fifo.toString()).go());
+        jsonFifo = secured.dir.resolve("pipe.json");
+        WithServer.ok(Run.command("mkfifo", jsonFifo.toString()).go());
         huge = secured.dir.resolve("huge.creds");
         try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
             file.setLength(3L << 30); // 3 GiB, sparse: nothing is written
@@ -52,8 +56,8 @@ class HostileFilesTest extends WithSecured {
                 + "regular file");
         cases.put(List.of("--tlsca", secured.dir.toString()), "ERROR flag --tlsca: file " + secured.dir + " is a folder, "
                 + "not a file");
-        cases.put(List.of("--context", fifo.toString()), "ERROR flag --context: natscli context file " + fifo + " is a "
-                + "FIFO (named pipe), not a regular file");
+        cases.put(List.of("--context", jsonFifo.toString()), "ERROR flag --context: natscli context file " + jsonFifo
+                + " is a FIFO (named pipe), not a regular file");
         cases.put(List.of("--lab-config", config), "ERROR " + config + ":2 [nats.auth] password_file: file /dev/zero is "
                 + "a character device, not a regular file");
         for (Map.Entry<List<String>, String> each : cases.entrySet()) {

@@ -86,6 +86,35 @@ class TlsTest extends WithSecured {
                 + "host name in its certificate\n", result.err());
     }
 
+    /** A server that offers only TLS 1.1 is named for that, not as "connection refused". */
+    @Test
+    void aServerWithOnlyAnOldTlsVersionIsNamedAsSuch() throws Exception {
+        try (OldTlsServer old = OldTlsServer.start(secured.keystore("server"))) {
+            String url = "tls://127.0.0.1:" + old.port();
+            Run.Result result = Run.script("JsInfo", "--server", url, "--tlsca", secured.file("ca.pem")).go();
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertEquals("ERROR the server at " + url + " offers only an old TLS version (TLS 1.1 or older), which Java "
+                    + "refuses as insecure: the server needs TLS 1.2 or later\n", result.err());
+        }
+    }
+
+    /** A server that takes the TLS handshake first, reached without --tlsfirst: the hint, not "check host and port". */
+    @Test
+    void aTlsFirstServerReachedWithoutTlsfirstGetsTheHint() throws Exception {
+        try (NatsServer plain = NatsServer.startWithJetStream();
+             TlsFirstProxy first = TlsFirstProxy.to(plain, secured.keystore("server"))) {
+            for (String scheme : new String[] {"tls", "nats"}) {
+                String url = scheme + "://127.0.0.1:" + first.port();
+                Run.Result result = Run.script("JsInfo", "--server", url, "--tlsca", secured.file("ca.pem"),
+                        "--timeout", "2s").go();
+                assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+                assertEquals("ERROR no NATS server answered at " + url + ": something accepts connections there but sent "
+                        + "nothing within 2s: check the host and port (a NATS server's client port, 4222 by default); a "
+                        + "server with handshake_first waits for the TLS handshake: for one, add --tlsfirst\n", result.err());
+            }
+        }
+    }
+
     /** nats-server 2.9 has no handshake_first, so only the mismatch can be shown here. */
     @Test
     void handshakeFirstAgainstAServerThatSendsInfoFirst() throws Exception {

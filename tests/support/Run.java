@@ -184,6 +184,11 @@ public final class Run {
             return Files.readString(out);
         }
 
+        /** What it printed on stderr so far. */
+        String errSoFar() throws IOException {
+            return Files.readString(err);
+        }
+
         /** Sends a signal (INT, TERM) to the process itself, as Ctrl-C or kill would. */
         void signal(String name) throws Exception {
             new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();

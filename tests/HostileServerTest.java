@@ -1,0 +1,187 @@
+// What a server says is data: a server name, a version, a stream, consumer, cluster or replica name,
+// an error description. Each reaches the terminal escaped (no escape code, bidi override or
+// zero-width mark takes effect, no line is forged), on every output path, -j included.
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostileServerTest extends WithServer {
+    private static final String ESC = "\u001b";
+    /** Sets the terminal's title, then clears the screen. */
+    private static final String OSC_AND_CLEAR = ESC + "]0;owned\u0007" + ESC + "[2J";
+    private static final String STREAM_INFO = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\","
+            + "\"config\":{\"name\":\"LAB4_STREAM\",\"subjects\":[\"lab4.stream\"],\"retention\":\"limits\","
+            + "\"storage\":\"file\",\"num_replicas\":3,\"duplicate_window\":120000000000,\"discard\":\"old\","
+            + "\"description\":\"raw " + ESC + "[31m in the JSON\"},"
+            + "\"created\":\"2026-12-03T07:28:48Z\",\"state\":{\"messages\":1,\"bytes\":10,\"first_seq\":1,"
+            + "\"last_seq\":1,\"consumer_count\":1},\"cluster\":{\"name\":" + FakeNatsServer.json("c" + OSC_AND_CLEAR)
+            + ",\"leader\":" + FakeNatsServer.json("leader\u202eX") + ",\"replicas\":[{\"name\":"
+            + FakeNatsServer.json("replica" + ESC + "]8;;http://x" + ESC + "\\") + ",\"current\":false,\"active\":1000,"
+            + "\"lag\":3}]}}";
+    private static final String CONSUMER_INFO = "{\"type\":\"io.nats.jetstream.api.v1.consumer_info_response\","
+            + "\"stream_name\":\"LAB4_STREAM\",\"name\":\"LAB4_CONSUMER\",\"created\":\"2026-12-03T07:28:48Z\","
+            + "\"config\":{\"durable_name\":\"LAB4_CONSUMER\",\"ack_policy\":\"explicit\",\"ack_wait\":30000000000,"
+            + "\"max_deliver\":-1,\"deliver_policy\":\"all\",\"replay_policy\":\"instant\"},"
+            + "\"delivered\":{\"consumer_seq\":0,\"stream_seq\":0},\"ack_floor\":{\"consumer_seq\":0,\"stream_seq\":0},"
+            + "\"num_ack_pending\":0,\"num_redelivered\":0,\"num_waiting\":0,\"num_pending\":1,"
+            + "\"cluster\":{\"name\":" + FakeNatsServer.json("c" + OSC_AND_CLEAR) + ",\"leader\":"
+            + FakeNatsServer.json("zero\u200bwidth") + ",\"replicas\":[]}}";
+
+    /** The fake's answers: the stream and consumer info above, and a PubAck from a stream with escape codes in its name. */
+    private static String answer(String subject) {
+        if (subject.startsWith("$JS.API.STREAM.INFO.")) {
+            return STREAM_INFO;
+        }
+        if (subject.startsWith("$JS.API.CONSUMER.INFO.")) {
+            return CONSUMER_INFO;
+        }
+        if (subject.startsWith("$JS.API.")) {
+            return null;
+        }
+        if (subject.endsWith(".refuse")) {
+            return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
+                    + FakeNatsServer.json("maximum messages exceeded\u202e" + OSC_AND_CLEAR) + "}}";
+        }
+        return "{\"stream\":" + FakeNatsServer.json("LAB4" + ESC + "[31mSTREAM\u202e") + ",\"seq\":7}";
+    }
+
+    @Test
+    void versionPrintsTheLastServerAsTextNotAsAFormat() throws Exception {
+        Path state = Scratch.dir();
+        try (FakeNatsServer fake = new FakeNatsServer("n\u202e1" + ESC + "[2J",
+                "2.9.10" + OSC_AND_CLEAR + "%nNOTICE run curl x | sh", HostileServerTest::answer)) {
+            ok(Run.script("JsInfo").env("NATS_URL", fake.url()).env("XDG_STATE_HOME", state.toString()).go());
+        }
+        Run.Result version = ok(Run.script("JsInfo", "--version").env("XDG_STATE_HOME", state.toString()).go());
+        assertPrintable(version.out());
+        assertEquals(3, version.outLines().size(), version.out());
+        assertEquals("server last seen: nats-server 2.9.10\\u{1b}]0;owned\\u{7}\\u{1b}[2J%nNOTICE run curl x | sh "
+                + "(n\\u{202e}1\\u{1b}[2J)", version.outLines().get(2));
+    }
+
+    @Test
+    void jsInfoShowsClusterLeaderAndReplicaNamesEscaped() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("me" + OSC_AND_CLEAR, "2.9.10", HostileServerTest::answer)) {
+            Run.Result shown = ok(Run.script("JsInfo").env("NATS_URL", fake.url()).go());
+            assertPrintable(shown.out());
+            assertTrue(shown.out().contains("cluster:        c\\u{1b}]0;owned\\u{7}\\u{1b}[2J, 3 replicas, leader "
+                    + "leader\\u{202e}X"), shown.out());
+            assertTrue(shown.out().contains("replica replica\\u{1b}]8;;http://x\\u{1b}\\: offline (me\\u{1b}]0;owned"),
+                    shown.out());
+            assertTrue(shown.out().contains("leader zero\\u{200b}width"), shown.out());
+
+            Run.Result json = ok(Run.script("JsInfo", "-j").env("NATS_URL", fake.url()).go());
+            assertPrintable(json.out());
+            assertEquals(1, json.outLines().size(), json.out());
+            JsonValue parsed = JsonParser.parse(json.out().strip());
+            JsonValue cluster = parsed.map.get("stream").map.get("cluster");
+            assertEquals("c" + OSC_AND_CLEAR, cluster.map.get("name").string, "the JSON still means the same");
+            assertEquals("leader\u202eX", cluster.map.get("leader").string);
+            assertTrue(json.out().contains("raw \\u001b[31m in the JSON"), json.out());
+        }
+    }
+
+    @Test
+    void pubAckStreamNameAndRefusalAreEscaped() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", HostileServerTest::answer)) {
+            Run.Result published = ok(Run.script("JsPub", "hello").env("NATS_URL", fake.url()).go());
+            assertPrintable(published.out() + published.err());
+            assertTrue(published.out().contains("to stream LAB4\\u{1b}[31mSTREAM\\u{202e} (seq 7)"), published.out());
+
+            Run.Result json = ok(Run.script("JsPub", "-j", "hello").env("NATS_URL", fake.url()).go());
+            assertPrintable(json.out());
+            assertEquals("LAB4" + ESC + "[31mSTREAM\u202e", JsonParser.parse(json.out().strip()).map.get("stream").string);
+
+            Run.Result refused = Run.script("JsPub", "--subject", "lab4.refuse", "hello").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+            assertPrintable(refused.out() + refused.err());
+            assertTrue(refused.err().contains("maximum messages exceeded\\u{202e}\\u{1b}]0;owned"), refused.err());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+        }
+    }
+
+    @Test
+    void failoverWarningShowsServerNamesEscaped() throws Exception {
+        try (FakeNatsServer a = new FakeNatsServer("a" + OSC_AND_CLEAR, "2.9.10", HostileServerTest::answer);
+             FakeNatsServer b = new FakeNatsServer("b\u202e\u200b", "2.9.10", HostileServerTest::answer);
+             Run.Started pub = Run.script("JsPub", "--server", a.url() + "," + b.url())
+                     .stdin("one\n").keepStdinOpen().start()) {
+            pub.awaitOut("published \"one\"");
+            boolean fromA = a.hadClients();
+            (fromA ? a : b).close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!pub.errSoFar().contains("reconnected to") && System.nanoTime() < deadline) {
+                Thread.sleep(50); // jnats finds the other server (it retries every 250ms)
+            }
+            pub.stdin().write("two\n".getBytes(StandardCharsets.UTF_8));
+            pub.stdin().close();
+            Run.Result result = pub.finish();
+            assertEquals(0, result.exit(), result.toString());
+            assertPrintable(result.out() + result.err());
+            String aName = a.url() + " (a\\u{1b}]0;owned\\u{7}\\u{1b}[2J)";
+            String bName = b.url() + " (b\\u{202e}\\u{200b})";
+            assertTrue(result.err().contains("lost the connection to " + (fromA ? aName : bName) + "; reconnected to "
+                    + (fromA ? bName : aName)), result.err());
+        }
+    }
+
+    @Test
+    void listShowsEveryStreamWhenSomeNamesHoldEscapes() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            for (String name : new String[] {"red" + ESC + "[31m", "bidi\u202eX"}) {
+                create(nc, "$JS.API.STREAM.CREATE." + name, "{\"name\":" + FakeNatsServer.json(name)
+                        + ",\"subjects\":[\"other." + name.length() + "\"],\"storage\":\"memory\"}");
+            }
+            create(nc, "$JS.API.CONSUMER.DURABLE.CREATE.LAB4_STREAM.c" + ESC + "x", "{\"stream_name\":\"LAB4_STREAM\","
+                    + "\"config\":{\"durable_name\":" + FakeNatsServer.json("c" + ESC + "x") + ",\"ack_policy\":\"explicit\"}}");
+        }
+        Run.Result listed = ok(script("JsInfo", "--list").go());
+        assertPrintable(listed.out());
+        assertTrue(listed.out().startsWith("3 streams at "), listed.out());
+        assertTrue(listed.out().contains("  LAB4_STREAM: 0 messages"), listed.out());
+        assertTrue(listed.out().contains("    consumer LAB4_CONSUMER: 0 pending"), listed.out());
+        assertTrue(listed.out().contains("    consumer c\\u{1b}x: not shown"), listed.out());
+        assertTrue(listed.out().contains("  red\\u{1b}[31m: not shown"), listed.out());
+        assertTrue(listed.out().contains("  bidi\\u{202e}X: not shown"), listed.out());
+
+        Run.Result json = ok(script("JsInfo", "--list", "-j").go());
+        assertPrintable(json.out());
+        assertEquals(3, JsonParser.parse(json.out().strip()).array.size(), json.out());
+    }
+
+    @Test
+    void aSubjectWithAZeroWidthSpaceIsShownEscaped() throws Exception {
+        bootstrap();
+        Run.Result result = script("JsPub", "--subject", "lab4.str\u200beam", "x").env("LANG", "C.UTF-8").go();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertPrintable(result.out() + result.err());
+        assertTrue(result.err().contains("lab4.str\\u{200b}eam"), result.err());
+    }
+
+    private static void create(Connection nc, String subject, String body) throws Exception {
+        Message reply = nc.request(subject, body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+        String text = new String(reply.getData(), StandardCharsets.UTF_8);
+        assertFalse(text.contains("\"error\""), text);
+    }
+
+    /** Nothing in the text acts on a terminal: no control but the line ends, no invisible formatting mark. */
+    static void assertPrintable(String text) {
+        text.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean acts = c != '\n' && (type == Character.CONTROL || type == Character.FORMAT);
+            assertFalse(acts, String.format("raw U+%04X in: %s", c, text));
+        });
+    }
+}
