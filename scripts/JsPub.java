@@ -75,7 +75,7 @@ public class JsPub implements Callable<Integer> {
             }
             acks.confirmed(ack, body.length);
             if (json) {
-                Output.json(ack.getJv().toJson()); // the PubAck, as jnats read it
+                Output.json(ack.getJv().toJson(), soFar()); // the PubAck, as jnats read it
             } else {
                 log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
                         ack.isDuplicate() ? ", duplicate=true" : "");

@@ -15,6 +15,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PubTest extends WithServer {
     @Test
+    void jsonAnswersThatCannotBeWrittenStillSayWhatWasStored() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        bootstrap();
+        Run.Result result = Run.command("bash", "-c", script("JsPub", "-j").shellLine() + " > /dev/full")
+                .in(Scratch.dir()).server(server).stdin("one\ntwo\nthree\n").go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (No space left on device), so the JSON answer is lost: "
+                + "1 message confirmed by a PubAck; the rest of stdin was not sent\n", result.err());
+        assertEquals(List.of("one"), StoredMessages.in(server), "stored, and said so: nothing after it sent");
+    }
+
+    @Test
     void publishesAndReportsStreamAndSequence() throws Exception {
         bootstrap();
         Run.Result first = publish("first message");
