@@ -51,10 +51,11 @@ final class Deletion {
         if (!done) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
+        String deleted = "deleted " + what + (wholeStream ? " (js-bootstrap creates them again, from seq 1)" : "");
         if (json) {
-            Output.json("{\"deleted\":true," + fields + "}");
+            Output.json("{\"deleted\":true," + fields + "}", deleted);
         } else {
-            log.info("deleted {}{}", what, wholeStream ? " (js-bootstrap creates them again, from seq 1)" : "");
+            Output.summary(log, deleted);
         }
         return Exit.OK;
     }

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
@@ -267,7 +268,7 @@ public class JsBootstrap implements Callable<Integer> {
                              ConsumerConfiguration wanted) throws IOException, JetStreamApiException {
         ConsumerConfiguration current = existing.getConsumerConfiguration();
         String name = wanted.getDurable();
-        String fixed = fieldThatCannotChange(current, subject);
+        String fixed = fieldThatCannotChange(current, wanted, subject);
         if (fixed != null && !recreate) {
             long acked = existing.getAckFloor().getStreamSequence();
             throw Exit.failed("consumer %s exists with %s, which cannot change in place: rerun with --recreate to "
@@ -343,7 +344,8 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     /** The first setting the lab needs and cannot update on an existing consumer, or null. */
-    private static String fieldThatCannotChange(ConsumerConfiguration current, String subject) {
+    private static String fieldThatCannotChange(ConsumerConfiguration current, ConsumerConfiguration wanted,
+                                                String subject) {
         if (current.getDeliverSubject() != null) {
             return "a different type (it is a push consumer; the lab needs a pull consumer)";
         }
@@ -356,6 +358,15 @@ public class JsBootstrap implements Callable<Integer> {
         String filter = current.getFilterSubject();
         if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
             return "filter subject " + filter + " (so it never gets what the lab publishes to " + subject + ")";
+        }
+        // The server takes a backoff's first delay as the ack wait, and refuses a max deliver not above its length.
+        List<Duration> backoff = current.getBackoff();
+        if (backoff != null && !backoff.isEmpty() && (!backoff.get(0).equals(wanted.getAckWait())
+                || wanted.getMaxDeliver() < 0 || wanted.getMaxDeliver() <= backoff.size())) {
+            return String.format("a backoff (%s), which sets its redelivery delays in place of an ack wait and needs a "
+                    + "max deliver above %d (the lab's config asks for ack wait %s, max deliver %s)",
+                    backoff.stream().map(JsBootstrap::seconds).collect(Collectors.joining(", ")), backoff.size(),
+                    seconds(wanted.getAckWait()), limit(wanted.getMaxDeliver()));
         }
         return null;
     }

@@ -75,7 +75,7 @@ public class JsPub implements Callable<Integer> {
             }
             acks.confirmed(ack, body.length);
             if (json) {
-                Output.json(ack.getJv().toJson()); // the PubAck, as jnats read it
+                Output.json(ack.getJv().toJson(), soFar()); // the PubAck, as jnats read it
             } else {
                 log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
                         ack.isDuplicate() ? ", duplicate=true" : "");
@@ -181,23 +181,26 @@ public class JsPub implements Callable<Integer> {
     private final PubAcks acks = new PubAcks();
     private Headers headers;             // -H: null when none
     private boolean headersNumbered;     // one of them has {{Count}} in its value
-    private StopSignal stop;
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
     private volatile boolean sendingStarted; // a bulk run may have sent something
+    // From the JVM's first moments, so that a signal while it starts, or while connecting, still gets its line.
+    // Idle (the exit need not wait) while nothing is in flight: starting, connecting, reading stdin, or before
+    // a bulk run's first send.
+    private final StopSignal stop = StopSignal.watch(GRACE, this::soFar).idleWhen(() -> !inFlight && !sendingStarted);
     private volatile long coreSent;      // --core: messages the server took (flushed)
     private StdinLines stdin;            // null unless the bodies are stdin's lines
     private String shownUrl;
 
     public static void main(String... args) {
-        System.exit(CommandRunner.run(new JsPub(), args));
+        JsPub pub = new JsPub();
+        int exitCode = CommandRunner.run(pub, args);
+        pub.stop.runEnded(); // a bad flag, --help: the run said what it did (after a signal, the exit says it)
+        System.exit(exitCode);
     }
 
     @Override
     public Integer call() throws Exception {
         boolean bulk = count != null || size != null;
-        // From the start, so that a signal while connecting still gets its line. Idle (the exit need not
-        // wait) while nothing is in flight: connecting, reading stdin, or before a bulk run's first send.
-        stop = StopSignal.watch(GRACE, this::soFar).idleWhen(() -> !inFlight && (!bulk || !sendingStarted));
         try {
             checkFlags();
             Config config = connection.load();
@@ -395,7 +398,7 @@ public class JsPub implements Callable<Integer> {
         if (JetStreamErrors.isNoResponders(error)) {
             return streamGoneOrLeaderless(nc, config, counts, true);
         }
-        if (error instanceof IllegalStateException || !JetStreamErrors.answers(nc)) {
+        if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
         return connection.failsOver() ? streamGoneOrLeaderless(nc, config, counts, false)
@@ -408,6 +411,14 @@ public class JsPub implements Callable<Integer> {
                 ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
                         + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
                 : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
+    }
+
+    /**
+     * The connection itself went (jnats saw it close). A ping that gets no answer while the connection is
+     * up proves less: on a slow link it waits behind megabytes of bodies still on their way.
+     */
+    private static boolean connectionGone(Connection nc) {
+        return !JetStreamErrors.answers(nc) && nc.getStatus() != Connection.Status.CONNECTED;
     }
 
     /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */
@@ -465,7 +476,7 @@ public class JsPub implements Callable<Integer> {
             return JetStreamErrors.noStreamCaptures(nc, subject, before());
         }
         String what = String.format("no PubAck for %s, so it may or may not be stored", shown(body));
-        if (!JetStreamErrors.answers(nc)) {
+        if (connectionGone(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before());
         }
         String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");

@@ -132,11 +132,13 @@ public class JsPurge implements Callable<Integer> {
                 return 0;
             }
             PurgeResponse purged = purge(stream, subject);
+            String done = String.format("purged %s from stream %s%s", Output.messages(purged.getPurged()),
+                    config.stream, scope);
             if (json) {
-                Output.json(purged.getJv().toJson()); // the server's own answer
+                Output.json(purged.getJv().toJson(), done); // the server's own answer
                 return 0;
             }
-            log.info("purged {} from stream {}{}", Output.messages(purged.getPurged()), config.stream, scope);
+            Output.summary(log, done);
         }
         return 0;
     }

@@ -110,9 +110,15 @@ final class Output {
 
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
     static void json(String text) {
+        json(text, null);
+    }
+
+    /** The same, for an answer about something done: when the answer is lost, stderr still says what was done. */
+    static void json(String text, String done) {
         Stdout.stream().println(jsonEscaped(text));
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s): the JSON answer is lost", Stdout.problem());
+            throw Exit.output("stdout could not be written (%s), so the JSON answer is lost%s", Stdout.problem(),
+                    done == null ? "" : ": " + done);
         }
     }
 

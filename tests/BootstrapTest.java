@@ -185,6 +185,34 @@ class BootstrapTest extends WithServer {
         }
     }
 
+    /** A backoff overrides the ack wait and needs a bounded max deliver: a rerun cannot bring it in line in place. */
+    @Test
+    void aConsumerWithABackoffIsOneLineNotARefusalFromTheServer() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
+                    .ackPolicy(AckPolicy.Explicit).maxDeliver(3)
+                    .backoff(Duration.ofSeconds(1), Duration.ofSeconds(5)).build());
+        }
+        Run.Result refused = script("JsBootstrap").go();
+        assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+        assertEquals("ERROR consumer LAB4_CONSUMER exists with a backoff (1s, 5s), which sets its redelivery delays in "
+                + "place of an ack wait and needs a max deliver above 2 (the lab's config asks for ack wait 30s, max "
+                + "deliver unlimited), which cannot change in place: rerun with --recreate to delete and recreate it "
+                + "(the stream keeps its messages, but the new consumer starts from the stream's first message)\n",
+                refused.err());
+
+        bootstrap("--recreate");
+        try (Connection nc = connect()) {
+            ConsumerConfiguration after = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
+                    .getConsumerConfiguration();
+            assertTrue(after.getBackoff() == null || after.getBackoff().isEmpty(), after.toString());
+            assertEquals(Duration.ofSeconds(30), after.getAckWait());
+        }
+    }
+
     /**
      * A rerun that changes what the lab manages (ack wait, max deliver) leaves the rest of the consumer
      * as it was set, and says, one line each, what differs from a consumer js-bootstrap would create.

@@ -15,6 +15,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PubTest extends WithServer {
     @Test
+    void jsonAnswersThatCannotBeWrittenStillSayWhatWasStored() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        bootstrap();
+        Run.Result result = Run.command("bash", "-c", script("JsPub", "-j").shellLine() + " > /dev/full")
+                .in(Scratch.dir()).server(server).stdin("one\ntwo\nthree\n").go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (No space left on device), so the JSON answer is lost: "
+                + "1 message confirmed by a PubAck; the rest of stdin was not sent\n", result.err());
+        assertEquals(List.of("one"), StoredMessages.in(server), "stored, and said so: nothing after it sent");
+    }
+
+    @Test
     void publishesAndReportsStreamAndSequence() throws Exception {
         bootstrap();
         Run.Result first = publish("first message");
@@ -180,6 +192,24 @@ class PubTest extends WithServer {
         assertEquals(600, storedCount());
     }
 
+    /** A link so slow that one body takes longer than the wait: no PubAck in time, but the connection was not lost. */
+    @Test
+    void aLinkTooSlowForTheWaitIsNotALostConnection() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).throttle(150_000)) { // 1 MB takes about 7s: longer than the 5s wait
+            Run.Result result = Run.script("JsPub", "--count", "4", "--size", "1000000").env("NATS_URL", proxy.url())
+                    .timeout(120).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR only 0 of 4 messages confirmed by a PubAck; 4 not: 0 refused by the "
+                    + "server, "), result.toString());
+            assertTrue(!result.err().contains("lost the connection"), result.toString());
+
+            result = Run.script("JsPub", "--size", "1000000").env("NATS_URL", proxy.url()).timeout(120).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertTrue(!result.err().contains("lost the connection"), result.toString());
+        }
+    }
+
     /** A log line shows the start of a big body and how much it left out, not 1 MB on one line. */
     @Test
     void aLogLineShowsTheStartOfABigBody() throws Exception {
@@ -189,6 +219,28 @@ class PubTest extends WithServer {
         assertEquals("INFO published \"" + "x".repeat(200) + "\"... (999800 more bytes) to stream LAB4_STREAM (seq 1)\n",
                 result.out());
         assertEquals(1_000_000, stored(1).get(0).getBytes(StandardCharsets.UTF_8).length, "stored whole");
+    }
+
+    /** SIGTERM while the JVM is still starting (picocli reading the flags, before the run begins): still a line, 143. */
+    @Test
+    void sigtermWhileStartingStillSaysWhatWasDone() throws Exception {
+        bootstrap();
+        Path classLog = Scratch.dir().resolve("classes.log");
+        try (Run.Started pub = Run.script("JsPub", "--count", "1000")
+                .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog).start()) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(classLog) || !Files.readString(classLog).contains(" picocli.CommandLine ")) {
+                assertTrue(System.nanoTime() < deadline, "js-pub never got to reading its flags");
+                Thread.sleep(2);
+            }
+            pub.signal("TERM");
+            Run.Result result = pub.finish();
+            assertEquals(143, result.exit(), result.toString());
+            assertTrue(result.err().lines().anyMatch(line -> line.startsWith("ERROR interrupted: ")
+                    && line.contains("0 messages confirmed by a PubAck") || line.contains("only 0 of 1000 messages")),
+                    result.toString());
+        }
+        assertEquals(0, storedCount());
     }
 
     /** SIGTERM before the first message leaves (still connecting): exit 143 with a line that adds up, nothing sent. */

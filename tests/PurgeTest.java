@@ -9,11 +9,15 @@ import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PurgeTest extends WithServer {
     @Test
@@ -25,6 +29,31 @@ class PurgeTest extends WithServer {
         try (Connection nc = connect()) {
             assertEquals(0, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
         }
+    }
+
+    @Test
+    void aPurgeWhoseLineCannotBeWrittenStillSaysWhatWentOnStderr() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        bootstrap();
+        publish("one", "two");
+        Run.Result result = Run.command("bash", "-c", script("JsPurge").shellLine() + " > /dev/full")
+                .in(Scratch.dir()).server(server).go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (No space left on device), so this went to stderr: purged 2 "
+                + "messages from stream LAB4_STREAM\n", result.err());
+
+        publish("three");
+        result = Run.command("bash", "-c", script("JsPurge", "-j").shellLine() + " > /dev/full")
+                .in(Scratch.dir()).server(server).go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertEquals("ERROR stdout could not be written (No space left on device), so the JSON answer is lost: "
+                + "purged 1 message from stream LAB4_STREAM\n", result.err());
+
+        result = Run.command("bash", "-c", script("JsPurge", "--delete", "--force").shellLine() + " > /dev/full")
+                .in(Scratch.dir()).server(server).go();
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR stdout could not be written (No space left on device), so this went "
+                + "to stderr: deleted stream LAB4_STREAM"), result.toString());
     }
 
     @Test
