@@ -60,7 +60,7 @@ class SignalTest extends WithServer {
         Run.Result result = pull.finish();
 
         assertEquals(143, result.exit(), result.toString());
-        Matcher m = Pattern.compile("ERROR interrupted: (\\d+) messages printed and acked(; 1 pulled but not acked: it "
+        Matcher m = Pattern.compile("ERROR interrupted: (\\d+) messages printed and acked(; 1 printed but not acked: it "
                 + "comes back after the ack wait \\(30s\\))?\n").matcher(result.err());
         assertTrue(m.matches(), result.toString());
         assertEquals(Long.parseLong(m.group(1)), server.labConsumer().getAckFloor().getStreamSequence(),
