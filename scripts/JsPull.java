@@ -217,6 +217,15 @@ public class JsPull implements Callable<Integer> {
         checkFlags();
         Config config = connection.load();
         failsOver = config.failsOver();
+        stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar); // a signal while connecting gets its last line too
+        try {
+            return pull(config);
+        } finally {
+            stop.runEnded();
+        }
+    }
+
+    private int pull(Config config) throws Exception {
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (ephemeral) {
@@ -227,7 +236,6 @@ public class JsPull implements Callable<Integer> {
             if (consumer != null) {
                 checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
             }
-            stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar);
             long start = System.nanoTime();
             try {
                 if (ephemeral) {

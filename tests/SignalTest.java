@@ -85,6 +85,21 @@ class SignalTest extends WithServer {
         assertEquals(acked, server.labConsumer().getAckFloor().getStreamSequence());
     }
 
+    /** A signal before the first message (here while the connection hangs) still gets its last line. */
+    @Test
+    void sigtermWhileConnectingStillSaysWhatWasDone() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Run.Started pull = Run.script("JsPull", "--server", "nats://127.0.0.1:" + silent.getLocalPort()).start();
+            try (java.net.Socket accepted = silent.accept()) { // the script is connecting: its signal watch is on
+                Thread.sleep(300);
+                pull.signal("TERM");
+                Run.Result result = pull.finish();
+                assertEquals(143, result.exit(), result.toString());
+                assertEquals("ERROR interrupted: 0 messages printed and acked\n", result.err(), result.toString());
+            }
+        }
+    }
+
     @Test
     void ctrlCWhileWaitingForStdinSaysWhatWasPublished() throws Exception {
         bootstrap();
