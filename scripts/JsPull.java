@@ -5,9 +5,10 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
+//DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
 //SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
-//SOURCES PullCounts.java PullRequests.java
+//SOURCES PullCounts.java PullRequests.java StdoutPipe.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -30,6 +31,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -104,6 +107,7 @@ public class JsPull implements Callable<Integer> {
             // Ctrl-C or SIGTERM: what was printed and worked on is acked below, the rest comes back
         }
         stop.interruptible(false);
+        batch = handedOn(batch); // on a pipe: only the lines its reader took
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
@@ -206,6 +210,7 @@ public class JsPull implements Callable<Integer> {
     /** What became of each message delivered to this run: done, printed but not acked, never shown. */
     private final PullCounts counts = new PullCounts();
     private long waitStarted = System.nanoTime();
+    private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
     private boolean failsOver; // a server list or a cluster: connections may move to another node
 
     public static void main(String... args) {
@@ -340,6 +345,7 @@ public class JsPull implements Callable<Integer> {
     private void handOn() throws InterruptedException {
         pretendToWork(); // Ctrl-C during the work: it stays unacked
         stop.interruptible(false); // from here to its ack nothing interrupts: the ack is confirmed or not, never cut off
+        StdoutPipe.taken(); // on a pipe, its reader must have taken the line (or stdout counts as failed)
         if (!Stdout.written()) {
             throw stdoutFailed();
         }
@@ -397,10 +403,22 @@ public class JsPull implements Callable<Integer> {
         }
         if (!quiet) {
             show(msg);
+            lineEnds.put(msg, Stdout.position());
         }
         if (Stdout.written()) {
             counts.shown(msg);
         }
+    }
+
+    /** The batch's first messages whose lines the reader took (on a pipe this waits for it); the rest stay unacked. */
+    private List<Message> handedOn(List<Message> batch) {
+        long taken = StdoutPipe.taken();
+        int n = 0;
+        while (n < batch.size() && lineEnds.getOrDefault(batch.get(n), 0L) <= taken) {
+            n++;
+        }
+        lineEnds.clear();
+        return batch.subList(0, n);
     }
 
     /** One message on stdout: the lab's INFO line with its delivery count and headers, or with --raw its bytes alone. */
