@@ -370,6 +370,7 @@ public class JsPull implements Callable<Integer> {
                 requestExpiry(wait));
         try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts)) {
+            long lastArrived = System.nanoTime();
             while (wantMore()) {
                 long waitUntil = System.nanoTime() + wait.toNanos();
                 int got;
@@ -378,6 +379,12 @@ public class JsPull implements Callable<Integer> {
                 while ((got = pullAndAck(requests)) == 0 && Stdout.written() && !stop.requested()
                         && System.nanoTime() < waitUntil) {
                     Thread.sleep(250);
+                }
+                if (got == 0 && Stdout.written() && !stop.requested() && electing(nc, config, lastArrived)) {
+                    continue; // the consumer has messages, but no leader hands them out yet
+                }
+                if (got > 0) {
+                    lastArrived = System.nanoTime();
                 }
                 if (got == 0 && Stdout.written() && !stop.requested()) {
                     waitStarted = Math.min(waitStarted, requests.batchSentAt()); // "none arrived in the last Ns"
@@ -388,6 +395,32 @@ public class JsPull implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * On a cluster, a wait that passed empty while the consumer still has undelivered messages: its
+     * leader is being elected (6-8 s, more under load). Pulling goes on, up to the failover bound
+     * since the last message arrived; past it the run ends, saying what is left.
+     */
+    private boolean electing(Connection nc, Config config, long lastArrived) {
+        if (!failsOver) {
+            return false;
+        }
+        long pending;
+        try {
+            pending = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getNumPending();
+        } catch (Exception noAnswerYet) {
+            pending = -1; // no leader to answer: as good as pending
+        }
+        if (pending == 0) {
+            return false;
+        }
+        if (System.nanoTime() - lastArrived < Failover.GIVE_UP_AFTER.toNanos()) {
+            return true;
+        }
+        throw Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
+                Durations.format(Failover.GIVE_UP_AFTER), config.consumer,
+                pending < 0 ? "did not answer either" : "still has " + pending + " undelivered", soFar());
     }
 
     private void pretendToWork() throws InterruptedException {
