@@ -5,15 +5,15 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
+//DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java Processed.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
+//SOURCES PullCounts.java PullRequests.java StdoutPipe.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
@@ -31,6 +31,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -63,7 +65,7 @@ public class JsPull implements Callable<Integer> {
             if (cameBack(msg, nc)) {
                 break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
-            show(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
+            print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
                 say("not acked: it comes back after the ack wait (" + ackWait.toSeconds() + "s)");
@@ -74,28 +76,27 @@ public class JsPull implements Callable<Integer> {
                 msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
             }
-            handled(msg, 1);
+            counts.done(msg);
         }
     }
 
     /**
-     * Batches: fetch up to a batch of messages and print each; then ack those whose lines stdout took:
-     * ack() only queues, so the last one is ackSync, and once the server confirms it, it has them all.
-     * Meanwhile the next batch is already on its way (see askAhead).
+     * Batches: ask for up to a batch (sub.pull), print each message as it arrives, then ack those whose
+     * lines stdout took: ack() only queues, so the last one is ackSync, and once the server confirms it,
+     * it has them all. Meanwhile the next batch may already be on its way (see PullRequests).
      */
-    int fetchAndAck(ConsumerContext consumer, Duration wait) throws Exception {
-        Pull pull = takePull(consumer, wait); // asked for as the batch before began, or now
-        List<Message> batch = new ArrayList<>(pull.want());
-        try (FetchConsumer fetch = pull.fetch()) {
+    int pullAndAck(PullRequests requests) throws Exception {
+        int want = requests.begin(counts.done()); // sends the pull request, unless it was sent ahead
+        List<Message> batch = new ArrayList<>(want);
+        long started = System.nanoTime();
+        try {
             Message msg;
-            while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
+            while (stop.interruptible(true) && (msg = requests.next()) != null) { // null: batch done, or expired
                 if (batch.isEmpty()) {
-                    askAhead(consumer, pull.want(), wait); // the next batch travels while this one is worked on and confirmed
+                    requests.askAhead(want, counts.done()); // only if both batches' work fits in the ack wait
                 }
-                if (!quiet) {
-                    show(msg);
-                }
-                inHand = batch.size() + 1;
+                print(msg);
+                requests.keepAlive(batch, msg); // work past half the ack wait: in-progress acks (+WPI)
                 pretendToWork();
                 if (!Stdout.written()) {
                     break; // it and the rest of the batch stay unacked
@@ -106,22 +107,16 @@ public class JsPull implements Callable<Integer> {
             // Ctrl-C or SIGTERM: what was printed and worked on is acked below, the rest comes back
         }
         stop.interruptible(false);
+        batch = handedOn(batch); // on a pipe: only the lines its reader took
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
         if (!batch.isEmpty() && !ackConfirmed(batch.get(batch.size() - 1))) {
-            inHand = 0;
             return 0; // not confirmed: not counted; they come back from the new leader
         }
-        handled(batch);
+        batch.forEach(counts::done);
+        requests.worked(batch.size(), System.nanoTime() - started);
         return batch.size();
-    }
-
-    /** One pull request for up to `want` messages; jnats' fetch sends it right away. */
-    private Pull pull(ConsumerContext consumer, int want, Duration wait) throws Exception {
-        long sentAt = System.nanoTime();
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(want).expiresIn(fetchExpiry(wait, want)).build();
-        return new Pull(consumer.fetch(options), want, sentAt);
     }
 
     /**
@@ -143,12 +138,11 @@ public class JsPull implements Callable<Integer> {
     }
 
     /**
-     * How long a pull request lives. On a cluster at most 2s of waiting, so one sent to a consumer leader
-     * that just died is not waited on for long; plus the --work-ms of the whole batch, since jnats ends a
-     * fetch at its expiry even while its messages are still being worked on.
+     * How long a pull request waits for messages (plus the --work-ms of its batch). On a cluster at most
+     * 2s, so one sent to a consumer leader that just died is not waited on for long.
      */
-    private long fetchExpiry(Duration wait, int want) {
-        return (failsOver ? Math.min(wait.toMillis(), 2000) : wait.toMillis()) + (long) want * workMillis;
+    private Duration requestExpiry(Duration wait) {
+        return failsOver && wait.toMillis() > 2000 ? Duration.ofSeconds(2) : wait;
     }
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
@@ -156,11 +150,9 @@ public class JsPull implements Callable<Integer> {
         OrderedConsumerContext reader = stream.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(subject));
         Message msg;
         while (wantMore() && (msg = reader.next(wait)) != null) {
-            if (!quiet) {
-                show(msg);
-            }
+            print(msg);
             handOn();
-            handled(msg, 1);
+            counts.done(msg);
         }
     }
 
@@ -213,13 +205,12 @@ public class JsPull implements Callable<Integer> {
     private StopSignal stop;
     private Duration ackWait = Duration.ZERO;
     private long maxAckPending; // the consumer's; 0 or less: no limit
+    private long maxDeliver = -1; // the consumer's; -1: no limit
     private boolean cameBack;
-    private volatile long handled;   // printed and acked (or, with --no-ack/--nak/--ephemeral, printed)
-    private volatile long inHand;    // pulled (and maybe printed), not yet acked: they come back
-    private long bytes;
+    /** What became of each message delivered to this run: done, printed but not acked, never shown. */
+    private final PullCounts counts = new PullCounts();
     private long waitStarted = System.nanoTime();
-    /** Which messages this run has acked: one that comes back after a failover is shown, not counted again. */
-    private final Processed processed = new Processed();
+    private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
     private boolean failsOver; // a server list or a cluster: connections may move to another node
 
     public static void main(String... args) {
@@ -231,6 +222,15 @@ public class JsPull implements Callable<Integer> {
         checkFlags();
         Config config = connection.load();
         failsOver = config.failsOver();
+        stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar); // a signal while connecting gets its last line too
+        try {
+            return pull(config);
+        } finally {
+            stop.runEnded();
+        }
+    }
+
+    private int pull(Config config) throws Exception {
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (ephemeral) {
@@ -241,13 +241,12 @@ public class JsPull implements Callable<Integer> {
             if (consumer != null) {
                 checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
             }
-            stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar);
             long start = System.nanoTime();
             try {
                 if (ephemeral) {
                     readOrdered(stream, config.subject, config.wait);
                 } else if (batch > 1 || quiet) {
-                    pullInBatches(nc, consumer, config.wait);
+                    pullInBatches(nc, config, config.wait);
                 } else {
                     pullEach(nc, consumer, config.wait);
                 }
@@ -327,6 +326,8 @@ public class JsPull implements Callable<Integer> {
                     + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
         }
         ackWait = settings.getAckWait();
+        maxDeliver = settings.getMaxDeliver();
+        counts.consumer(maxDeliver, ackWait.toSeconds());
     }
 
     // ------------------------------------------------------------ the loop's steps
@@ -337,33 +338,17 @@ public class JsPull implements Callable<Integer> {
             throw stdoutFailed();
         }
         waitStarted = System.nanoTime();
-        return (max == null || handled < max) && stop.interruptible(true);
+        return (max == null || counts.done() < max) && stop.interruptible(true);
     }
 
     /** A message is in hand: --work-ms, then its line must have reached stdout before anything acks it. */
     private void handOn() throws InterruptedException {
-        inHand = 1;
         pretendToWork(); // Ctrl-C during the work: it stays unacked
         stop.interruptible(false); // from here to its ack nothing interrupts: the ack is confirmed or not, never cut off
+        StdoutPipe.taken(); // on a pipe, its reader must have taken the line (or stdout counts as failed)
         if (!Stdout.written()) {
             throw stdoutFailed();
         }
-    }
-
-    private void handled(Message msg, int count) {
-        bytes += msg.getData() == null ? 0 : msg.getData().length;
-        handled += count;
-        inHand = 0;
-    }
-
-    private void handled(List<Message> batch) {
-        for (Message msg : batch) {
-            bytes += msg.getData() == null ? 0 : msg.getData().length;
-            if (processed.firstTime(msg.metaData().streamSequence())) {
-                handled++; // one delivered again after a lost ack is shown, but counts once
-            }
-        }
-        inHand = 0;
     }
 
     /** --no-ack and --nak: a message seen before has come back; a nak'd one is handed back at once. */
@@ -379,98 +364,94 @@ public class JsPull implements Callable<Integer> {
         return true;
     }
 
-    /** --batch/--quiet: fetchAndAck until --max, a signal, or a batch that comes back empty. */
-    private void pullInBatches(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
-        try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, () -> handled)) {
+    /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */
+    private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
+        PullRequests.Limits limits = new PullRequests.Limits(batch, max, maxAckPending, maxDeliver, ackWait, workMillis,
+                requestExpiry(wait));
+        try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, counts::done);
+             PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts)) {
+            long lastArrived = System.nanoTime();
             while (wantMore()) {
                 long waitUntil = System.nanoTime() + wait.toNanos();
                 int got;
-                // A fetch that ends empty before the wait is up: on a cluster the consumer may have no leader
+                // A batch that ends empty before the wait is up: on a cluster the consumer may have no leader
                 // right now (one is being elected), so ask again until the wait has really passed.
-                while ((got = fetchAndAck(consumer, wait)) == 0 && Stdout.written() && !stop.requested()
+                while ((got = pullAndAck(requests)) == 0 && Stdout.written() && !stop.requested()
                         && System.nanoTime() < waitUntil) {
                     Thread.sleep(250);
                 }
+                if (got == 0 && Stdout.written() && !stop.requested() && electing(nc, config, lastArrived)) {
+                    continue; // the consumer has messages, but no leader hands them out yet
+                }
+                if (got > 0) {
+                    lastArrived = System.nanoTime();
+                }
                 if (got == 0 && Stdout.written() && !stop.requested()) {
+                    waitStarted = Math.min(waitStarted, requests.batchSentAt()); // "none arrived in the last Ns"
                     break;
                 }
                 if (!quiet && got > 0) {
                     say("acked " + Output.messages(got));
                 }
             }
-        } finally {
-            dropAhead();
         }
     }
 
-    // ------------------------------------------------------------ asking ahead (--batch, --quiet)
-    //
-    // Fetch, work, confirm, fetch again: the server idles while the client works and for two round
-    // trips per batch. So as soon as a batch's first message is in, the next batch is asked for
-    // (bench/PROFILE.md, lever 4): it travels while this one is worked on and confirmed. What it asks
-    // for counts the whole batch in hand as if it were confirmed: never past --max, and never more
-    // than the consumer's max ack pending delivered but unacked (with --batch 1000 and the default 1000,
-    // nothing is asked ahead). A batch that comes back empty asks nothing ahead, so a run that ends by itself
-    // leaves no request and no unacked message behind. A run cut short closes the one asked ahead:
-    // what it delivered was neither shown nor acked and comes back after the ack wait, like the rest
-    // of a batch cut short. Acks and "acked N" are unchanged: only confirmed acks count.
-
-    /** A pull request that was sent: its fetch, how many messages it asked for, and when. */
-    private record Pull(FetchConsumer fetch, int want, long sentAt) {
-    }
-
-    private Pull ahead; // the next batch's pull request, sent as the batch in hand began
-
-    /** The pull request asked for ahead, or a new one. */
-    private Pull takePull(ConsumerContext consumer, Duration wait) throws Exception {
-        Pull pull = ahead;
-        ahead = null;
-        if (pull == null) {
-            return pull(consumer, nextWant(0), wait);
+    /**
+     * On a cluster, a wait that passed empty while the consumer still has undelivered messages: its
+     * leader is being elected (6-8 s, more under load). Pulling goes on, up to the failover bound
+     * since the last message arrived; past it the run ends, saying what is left.
+     */
+    private boolean electing(Connection nc, Config config, long lastArrived) {
+        if (!failsOver) {
+            return false;
         }
-        if (pull.sentAt() - waitStarted < 0) {
-            waitStarted = pull.sentAt(); // the wait for its messages began when it was sent: "none arrived in the last Ns"
+        long pending;
+        try {
+            pending = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getNumPending();
+        } catch (Exception noAnswerYet) {
+            pending = -1; // no leader to answer: as good as pending
         }
-        return pull;
-    }
-
-    /** The next batch's pull request, while `unconfirmed` messages may be delivered and not yet confirmed. */
-    private void askAhead(ConsumerContext consumer, int unconfirmed, Duration wait) throws Exception {
-        int want = nextWant(unconfirmed);
-        if (want > 0 && stop.interruptible(false)) { // a request is sent whole, never cut off by a signal
-            try {
-                ahead = pull(consumer, want, wait);
-            } catch (IllegalStateException closed) {
-                // the connection is gone: this batch's acks meet it too, and say what it means
-            }
-            stop.interruptible(true);
+        if (pending == 0) {
+            return false;
         }
-    }
-
-    /** A batch, but not past --max nor over max ack pending, while `unconfirmed` messages may be out and not yet confirmed. */
-    private int nextWant(int unconfirmed) {
-        long want = batch;
-        if (max != null) {
-            want = Math.min(want, max - handled - unconfirmed);
+        if (System.nanoTime() - lastArrived < Failover.GIVE_UP_AFTER.toNanos()) {
+            return true;
         }
-        if (maxAckPending > 0) {
-            want = Math.min(want, maxAckPending - unconfirmed);
-        }
-        return (int) Math.max(want, 0);
-    }
-
-    /** The run ends with a pull request out: close it, so nothing more is taken in; what it got comes back. */
-    private void dropAhead() throws Exception {
-        if (ahead != null) {
-            ahead.fetch().close();
-            ahead = null;
-        }
+        throw Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
+                Durations.format(Failover.GIVE_UP_AFTER), config.consumer,
+                pending < 0 ? "did not answer either" : "still has " + pending + " undelivered", soFar());
     }
 
     private void pretendToWork() throws InterruptedException {
         if (workMillis > 0) {
             Thread.sleep(workMillis);
         }
+    }
+
+    /** One message on stdout (none with --quiet); once stdout took it, it counts as shown. */
+    private void print(Message msg) throws IOException {
+        if (!ephemeral) {
+            counts.delivered(msg); // ack-pending on the server from now on
+        }
+        if (!quiet) {
+            show(msg);
+            lineEnds.put(msg, Stdout.position());
+        }
+        if (Stdout.written()) {
+            counts.shown(msg);
+        }
+    }
+
+    /** The batch's first messages whose lines the reader took (on a pipe this waits for it); the rest stay unacked. */
+    private List<Message> handedOn(List<Message> batch) {
+        long taken = StdoutPipe.taken();
+        int n = 0;
+        while (n < batch.size() && lineEnds.getOrDefault(batch.get(n), 0L) <= taken) {
+            n++;
+        }
+        lineEnds.clear();
+        return batch.subList(0, n);
     }
 
     /** One message on stdout: the lab's INFO line with its delivery count and headers, or with --raw its bytes alone. */
@@ -528,7 +509,7 @@ public class JsPull implements Callable<Integer> {
     /** The last line of a run that ended by itself: --max, messages coming back, or a quiet wait. */
     private String summary(Connection nc, Config config, double seconds) throws Exception {
         String why;
-        if (max != null && handled == max) {
+        if (max != null && counts.done() == max) {
             why = "--max " + max;
         } else if (cameBack) {
             why = "stopped when they came back";
@@ -536,16 +517,16 @@ public class JsPull implements Callable<Integer> {
             why = quietWait(nc, config);
         }
         if (ephemeral) {
-            return "done: " + Output.messages(handled) + " read through a throw-away consumer, no acks needed; durable "
+            return "done: " + Output.messages(counts.done()) + " read through a throw-away consumer, no acks needed; durable "
                     + "consumer " + config.consumer + " did not move";
         }
-        String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
+        String count = Output.messages(counts.done()) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
         if (batch > 1 || quiet) {
-            if (processed.again() > 0) {
-                why += "; " + Output.messages(processed.again()) + " delivered again after a lost ack, not counted twice";
+            if (counts.again() > 0) {
+                why += "; " + Output.messages(counts.again()) + " delivered again after a lost ack, not counted twice";
             }
             return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, batch, why,
-                    handled / Math.max(seconds, 1e-9), bytes / Math.max(seconds, 1e-9) / 1e6);
+                    counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
         }
         return "done: " + count + (why.startsWith("--max") ? " (" + why + ")" : "; " + why);
     }
@@ -603,16 +584,9 @@ public class JsPull implements Callable<Integer> {
 
     /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
     private String soFar(boolean comesBack) {
-        String count = Output.messages(handled) + (quiet ? " pulled" : " printed");
+        String count = Output.messages(counts.done()) + (quiet ? " pulled" : " printed");
         String done = ephemeral ? count + " (no acks: the durable consumer did not move)"
                 : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked");
-        if (ephemeral || inHand == 0) {
-            return done;
-        }
-        if (!comesBack) {
-            return String.format("%s; %d pulled but not acked", done, inHand);
-        }
-        return String.format("%s; %d pulled but not acked: %s after the ack wait (%ds)", done, inHand,
-                inHand == 1 ? "it comes back" : "they come back", ackWait.toSeconds());
+        return ephemeral ? done : done + counts.held(quiet ? "pulled" : "printed", comesBack);
     }
 }

@@ -51,6 +51,21 @@ final class Stdout {
         return checked.failure == null;
     }
 
+    /** How many bytes reached stdout so far. */
+    static long position() {
+        install();
+        stdout.flush();
+        return checked.written;
+    }
+
+    /** From now on stdout counts as failed, for this reason (its reader went away without taking the last lines). */
+    static void failed(IOException why) {
+        install();
+        if (checked.failure == null) {
+            checked.failure = why;
+        }
+    }
+
     /** Why stdout failed, in the OS's words ("Broken pipe", "No space left on device"); null while it works. */
     static String problem() {
         install();
@@ -63,6 +78,7 @@ final class Stdout {
     private static final class Checked extends OutputStream {
         private final OutputStream out;
         private volatile IOException failure;
+        private volatile long written;
 
         Checked(OutputStream out) {
             this.out = out;
@@ -80,6 +96,7 @@ final class Stdout {
             }
             try {
                 out.write(bytes, offset, length);
+                written += length;
             } catch (IOException e) {
                 failure = e;
                 throw e;

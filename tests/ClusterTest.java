@@ -325,10 +325,7 @@ class ClusterTest {
     @Test
     void pullSurvivesTheConsumerLeadersDeathAndTheNodeCatchesUp() throws Exception {
         int total = 20_000;
-        ok(script("JsBootstrap", "--replicas", "3").go());
-        publishDirectly(subject, total);
-        ClusterInfo before = cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "a consumer leader");
-        ThreeNodeCluster.Node leader = cluster.node(before.getLeader());
+        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
 
         Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--wait", "10")
                 .env("NATS_URL", leader.url()).start(); // connected to the leader itself: its death cuts the connection
@@ -356,6 +353,49 @@ class ClusterTest {
         List<String> info = ok(script("JsInfo").go()).outLines();
         assertEquals(4, info.stream().filter(line -> line.matches("  replica n\\d: +current")).count(), String.join("\n", info));
         assertTrue(info.get(2).startsWith("  messages:       20,000 ("), String.join("\n", info));
+    }
+
+    /**
+     * The same with a wait (2 s) far shorter than the election: an empty wait while the consumer still
+     * has messages is not "none arrived"; the pull goes on until a new leader hands them out.
+     */
+    @Test
+    void aShortWaitStillPullsThroughTheElection() throws Exception {
+        int total = 20_000;
+        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
+
+        Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--quiet", "--wait", "2")
+                .env("NATS_URL", leader.url()).start();
+        awaitAcked(1000);
+        cluster.kill9(leader);
+        Run.Result result = pull.finish();
+
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--max "
+                + total), result.toString());
+        cluster.restart(leader);
+        cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
+    }
+
+    /** An R3 stream with `total` messages and its consumer, all replicas current: the consumer's leader. */
+    private ThreeNodeCluster.Node consumerLeaderOver(int total) throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        publishDirectly(subject, total);
+        ClusterInfo before = cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "a consumer leader");
+        return cluster.node(before.getLeader());
+    }
+
+    private void awaitAcked(long acked) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try (Connection nc = cluster.connect()) {
+                if (nc.jetStreamManagement().getConsumerInfo(stream, consumer).getAckFloor().getStreamSequence() >= acked) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "the pull never got going");
+            Thread.sleep(50);
+        }
     }
 
     /** Two of three nodes down: no quorum, so no PubAck: the publish fails with one line and claims nothing. */

@@ -64,7 +64,7 @@ class LostConnectionTest {
         Run.Result result = pull.finish();
         assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
         assertTrue(result.err().matches("ERROR consumer LAB4_CONSUMER was deleted during the run: \\d+ messages? printed "
-                + "and acked(; 1 pulled but not acked)?; run js-bootstrap to create it again\n"), result.err());
+                + "and acked(; 1 printed but not acked)?; run js-bootstrap to create it again\n"), result.err());
     }
 
     @Test

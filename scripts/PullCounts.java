@@ -1,0 +1,133 @@
+// What a js-pull run did with each message delivered to it, counted in one place so that every last
+// line adds up: done (printed and acked, or with --no-ack/--nak/--ephemeral printed and left), printed
+// but not acked, and delivered but never shown. The last two come back after the ack wait, unless
+// the consumer's max_deliver says they were delivered for the last time: then the line names them.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Output.java Processed.java
+
+import io.nats.client.Message;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+final class PullCounts {
+    /** A message delivered to this run and not yet done with: its delivery number, and whether its line was printed. */
+    private record Held(long delivery, boolean shown) {
+    }
+
+    private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
+    private final Processed processed = new Processed();
+    private long done;
+    private long bytes;
+    private long maxDeliver = -1;
+    private long ackWaitSeconds;
+
+    /** The consumer's settings the last line depends on: what comes back, and when. */
+    synchronized void consumer(long maxDeliver, long ackWaitSeconds) {
+        this.maxDeliver = maxDeliver;
+        this.ackWaitSeconds = ackWaitSeconds;
+    }
+
+    /** A message reached this run (it is now ack-pending on the server). */
+    synchronized void delivered(Message msg) {
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+    }
+
+    /** Its line reached stdout (or, with --quiet, it was taken in hand). */
+    synchronized void shown(Message msg) {
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true));
+    }
+
+    /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
+    synchronized void done(Message msg) {
+        long seq = msg.metaData().streamSequence();
+        held.remove(seq);
+        bytes += msg.getData() == null ? 0 : msg.getData().length;
+        if (processed.firstTime(seq)) {
+            done++; // one delivered again after a lost ack is shown, but counts once
+        }
+    }
+
+    /** The server has the run's acks for these after all (ackSync did not say so, the state did). */
+    synchronized void doneAll(List<Message> batch) {
+        batch.forEach(this::done);
+    }
+
+    synchronized long done() {
+        return done;
+    }
+
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    synchronized long again() {
+        return processed.again();
+    }
+
+    /** Delivered to this run and not done with: printed (or not) and not acked. */
+    synchronized int inHand() {
+        return held.size();
+    }
+
+    /**
+     * "; 1 printed but not acked and 49 delivered but not shown: they come back after the ack wait (30s)",
+     * or which ones the server will not deliver again; "" when nothing is held.
+     */
+    synchronized String held(String shownVerb, boolean comesBack) {
+        long shown = held.values().stream().filter(Held::shown).count();
+        long notShown = held.size() - shown;
+        if (held.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (shown > 0) {
+            parts.add(shown + " " + shownVerb + " but not acked");
+        }
+        if (notShown > 0) {
+            parts.add(notShown + " delivered but not shown");
+        }
+        String what = "; " + String.join(" and ", parts);
+        if (!comesBack) {
+            return what;
+        }
+        TreeSet<Long> last = new TreeSet<>();
+        held.forEach((seq, h) -> {
+            if (maxDeliver > 0 && h.delivery() >= maxDeliver) {
+                last.add(seq);
+            }
+        });
+        long back = held.size() - last.size();
+        String comes = String.format("come%s back after the ack wait (%ds)", back == 1 ? "s" : "", ackWaitSeconds);
+        if (last.isEmpty()) {
+            return what + ": " + (back == 1 ? "it " : "they ") + comes;
+        }
+        String them = last.size() == 1 ? "it" : "them";
+        String gone = String.format("the server will not deliver %s again (max_deliver %d): stream seq %s; read %s "
+                + "with js-pull --ephemeral", back == 0 ? them : "the other " + last.size(), maxDeliver, ranges(last), them);
+        return what + ": " + (back == 0 ? gone : back + " " + comes + "; " + gone);
+    }
+
+    /** 3, 5-9, 12: sequences as short ranges. */
+    private static String ranges(TreeSet<Long> seqs) {
+        List<String> out = new ArrayList<>();
+        Long from = null;
+        Long to = null;
+        for (long seq : seqs) {
+            if (to != null && seq == to + 1) {
+                to = seq;
+                continue;
+            }
+            if (from != null) {
+                out.add(from.equals(to) ? String.valueOf(from) : from + "-" + to);
+            }
+            from = seq;
+            to = seq;
+        }
+        out.add(from.equals(to) ? String.valueOf(from) : from + "-" + to);
+        return String.join(", ", out);
+    }
+}

@@ -1,0 +1,153 @@
+// Batches and what is asked for ahead: no message expires unseen while it waits behind slow work,
+// none is dropped between batches, and a run cut short names every message delivered to it that
+// it did not finish: printed but not acked, delivered but never shown, and, when max_deliver says
+// they will not come back, which ones. The server's consumer state is the judge each time.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AskAheadTest extends WithServer {
+    /**
+     * Batches of 10 at 200 ms a message take 2 s against a 3 s ack wait: a batch asked for ahead
+     * would wait 2 s and be worked for 2 more, and expire meanwhile. Each message is shown once.
+     */
+    @Test
+    void aBatchAskedAheadNeverExpiresBehindSlowWork() throws Exception {
+        labConsumer(Duration.ofSeconds(3), -1, 1000, 40);
+        Run.Result result = ok(script("JsPull", "--batch", "10", "--work-ms", "200", "--wait", "2").go());
+        assertShownOnceEach(result, 40);
+        assertEquals("INFO done: 40 messages pulled and acked in batches of 10 (none arrived in the last 2s)",
+                summaryOf(result), result.toString());
+        assertServerHas(40, 0);
+    }
+
+    /** One batch's own work (12 x 250 ms) outlasts a 2 s ack wait: in-progress acks keep its messages, said once. */
+    @Test
+    void aBatchLongerThanTheAckWaitIsKeptAliveAndSaysSoOnce() throws Exception {
+        labConsumer(Duration.ofSeconds(2), -1, 1000, 24);
+        Run.Result result = ok(script("JsPull", "--batch", "12", "--work-ms", "250", "--wait", "2").go());
+        assertShownOnceEach(result, 24);
+        assertEquals(1, result.err().lines().filter(l -> l.contains("in-progress acks (+WPI)")).count(), result.toString());
+        assertServerHas(24, 0);
+    }
+
+    /**
+     * With max ack pending equal to the batch, a message delivered but never handed on holds every later
+     * batch back for its ack wait (30 s). Batches of 2, 1500 times: each message is handed on, and quickly.
+     */
+    @Test
+    void noMessageIsStrandedBetweenBatches() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 2, 3000);
+        long start = System.nanoTime();
+        Run.Result result = ok(script("JsPull", "--batch", "2", "--quiet", "--count", "3000", "--wait", "2").go());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(summaryOf(result).startsWith("INFO done: 3000 messages pulled and acked in batches of 2 (--max 3000)"),
+                result.toString());
+        assertTrue(seconds < 25, "a stranded message waits out the 30 s ack wait; this run took " + seconds + "s");
+        assertServerHas(3000, 0);
+    }
+
+    /**
+     * max_deliver 1 and SIGTERM mid-batch: nothing is asked ahead, and the last line names what was
+     * delivered to this run and will not come back, by stream sequence; the server agrees.
+     */
+    @Test
+    void sigtermWithMaxDeliverOneNamesWhatWillNotComeBack() throws Exception {
+        labConsumer(Duration.ofSeconds(30), 1, 1000, 300);
+        Run.Started pull = script("JsPull", "--batch", "100", "--work-ms", "20", "--wait", "5").start();
+        pull.awaitOut("INFO pulled message: \"message 130\"");
+        pull.signal("TERM");
+        Run.Result result = pull.finish();
+
+        assertEquals(143, result.exit(), result.toString());
+        Matcher m = Pattern.compile("ERROR interrupted: (\\d+) messages printed and acked; (?:(\\d+) printed but not acked "
+                + "and )?(\\d+) delivered but not shown: the server will not deliver them again \\(max_deliver 1\\): "
+                + "stream seq (\\d+)-(\\d+); read them with js-pull --ephemeral\n").matcher(result.err());
+        assertTrue(m.matches(), result.toString());
+        long acked = Long.parseLong(m.group(1));
+        long printedNotAcked = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+        long notShown = Long.parseLong(m.group(3));
+        assertEquals(acked + 1, Long.parseLong(m.group(4)), result.toString());
+        assertEquals(acked + printedNotAcked + notShown, Long.parseLong(m.group(5)), result.toString());
+        assertEquals(acked + printedNotAcked, shownLines(result), "every printed line is counted: " + result);
+        ConsumerInfo consumer = server.labConsumer();
+        assertEquals(acked, consumer.getAckFloor().getStreamSequence(), "the server has exactly the acks reported");
+        assertEquals(acked + printedNotAcked + notShown, consumer.getDelivered().getStreamSequence(),
+                "every delivery is named, and nothing was asked ahead: " + result);
+        assertTrue(notShown + printedNotAcked < 100, "at most the rest of one batch: " + result);
+    }
+
+    /** Ctrl-C mid-batch: the bodies on stdout are exactly those printed and acked plus those printed and not. */
+    @Test
+    void ctrlCInBatchesCountsEveryPrintedLine() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 1000, 3000);
+        Run.Started pull = script("JsPull", "--batch", "100", "--work-ms", "3", "--wait", "5").withSigintAtDefault().start();
+        pull.awaitOut("INFO pulled message: \"message 250\"");
+        pull.signal("INT");
+        Run.Result result = pull.finish();
+
+        assertEquals(130, result.exit(), result.toString());
+        Matcher m = Pattern.compile("ERROR interrupted: (\\d+) messages printed and acked(?:; (?:(\\d+) printed but not acked)?"
+                + "(?: and )?(?:(\\d+) delivered but not shown)?: they come back after the ack wait \\(30s\\))?\n")
+                .matcher(result.err());
+        assertTrue(m.matches(), result.toString());
+        long acked = Long.parseLong(m.group(1));
+        long printedNotAcked = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+        long notShown = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+        assertEquals(acked + printedNotAcked, shownLines(result), "every printed line is counted: " + result);
+        ConsumerInfo consumer = server.labConsumer();
+        assertEquals(acked, consumer.getAckFloor().getStreamSequence(), result.toString());
+        assertEquals(printedNotAcked + notShown, consumer.getNumAckPending(), "every delivery is named: " + result);
+    }
+
+    private static long shownLines(Run.Result result) {
+        return result.outLines().stream().filter(l -> l.startsWith("INFO pulled message: ")).count();
+    }
+
+    private static String summaryOf(Run.Result result) {
+        List<String> lines = result.outLines();
+        return lines.get(lines.size() - 1).replaceAll(": [0-9,]+ msgs/s, [0-9.]+ MB/s$", "");
+    }
+
+    /** Each of messages 1..n printed exactly once, on its first delivery. */
+    private static void assertShownOnceEach(Run.Result result, int n) {
+        List<String> shown = result.outLines().stream().filter(l -> l.startsWith("INFO pulled message: ")).toList();
+        for (int i = 1; i <= n; i++) {
+            String line = "INFO pulled message: \"message " + i + "\"";
+            assertEquals(1, shown.stream().filter(line::equals).count(), "message " + i + " once: " + result);
+        }
+        assertEquals(n, shown.size(), "no redelivery shown: " + result);
+    }
+
+    private static void assertServerHas(long acked, long ackPending) throws Exception {
+        ConsumerInfo consumer = server.labConsumer();
+        assertEquals(acked, consumer.getAckFloor().getStreamSequence(), "acked");
+        assertEquals(ackPending, consumer.getNumAckPending(), "ack pending");
+        assertEquals(0, consumer.getRedelivered(), "nothing redelivered");
+    }
+
+    /** The lab's stream with `messages` in it, and its consumer with these settings (js-bootstrap sets no max ack pending). */
+    private static void labConsumer(Duration ackWait, long maxDeliver, long maxAckPending, int messages) throws Exception {
+        server.resetToLabStream();
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
+                    .ackPolicy(AckPolicy.Explicit).ackWait(ackWait).maxDeliver(maxDeliver).maxAckPending(maxAckPending)
+                    .build());
+        }
+        ok(script("JsPub", "--count", String.valueOf(messages)).go());
+    }
+}
