@@ -7,6 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
 //SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java Processed.java
+//SOURCES UnreadableMessages.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -20,6 +21,7 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
 import picocli.CommandLine.ArgGroup;
@@ -85,7 +87,7 @@ public class JsPull implements Callable<Integer> {
      */
     int fetchAndAck(ConsumerContext consumer, Duration wait) throws Exception {
         Pull pull = takePull(consumer, wait); // asked for as the batch before began, or now
-        List<Message> batch = new ArrayList<>(pull.want());
+        List<Message> batch = batchInHand = new ArrayList<>(pull.want());
         try (FetchConsumer fetch = pull.fetch()) {
             Message msg;
             while (stop.interruptible(true) && (msg = fetch.nextMessage()) != null) { // null: batch done, or expired
@@ -153,7 +155,11 @@ public class JsPull implements Callable<Integer> {
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
     void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
-        OrderedConsumerContext reader = stream.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(subject));
+        OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(subject);
+        if (unreadable.resumeAt() > 0) { // after a message jnats cannot read: on from the one after it
+            from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(unreadable.resumeAt());
+        }
+        OrderedConsumerContext reader = stream.createOrderedConsumer(from);
         Message msg;
         while (wantMore() && (msg = reader.next(wait)) != null) {
             if (!quiet) {
@@ -161,6 +167,7 @@ public class JsPull implements Callable<Integer> {
             }
             handOn();
             handled(msg, 1);
+            lastShown = msg.metaData().streamSequence();
         }
     }
 
@@ -172,6 +179,7 @@ public class JsPull implements Callable<Integer> {
     @Mixin StreamOptions streamOptions;
     @Mixin ConsumerOptions consumerOptions;
     @Mixin WaitOptions waitOptions;
+    @Mixin UnreadableMessages unreadable;
 
     @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Long max;
@@ -221,6 +229,9 @@ public class JsPull implements Callable<Integer> {
     /** Which messages this run has acked: one that comes back after a failover is shown, not counted again. */
     private final Processed processed = new Processed();
     private boolean failsOver; // a server list or a cluster: connections may move to another node
+    private long start;
+    private long lastShown; // --ephemeral: the stream seq of the last message shown
+    private List<Message> batchInHand = List.of(); // --batch: printed, acks not yet confirmed while inHand > 0
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -228,6 +239,16 @@ public class JsPull implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        while (true) {
+            try {
+                return pullRun();
+            } catch (UnreadableMessages.GoOn handled) {
+                // a stored message jnats cannot read was shown and dealt with: on, over a new connection
+            }
+        }
+    }
+
+    private Integer pullRun() throws Exception {
         checkFlags();
         Config config = connection.load();
         failsOver = config.failsOver();
@@ -242,7 +263,7 @@ public class JsPull implements Callable<Integer> {
                 checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
             }
             stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar);
-            long start = System.nanoTime();
+            start = start == 0 ? System.nanoTime() : start; // a run that went on over a new connection: from its start
             try {
                 if (ephemeral) {
                     readOrdered(stream, config.subject, config.wait);
@@ -501,14 +522,14 @@ public class JsPull implements Callable<Integer> {
         return delivery > 1 ? " (delivery " + delivery + ")" : "";
     }
 
-    /** " headers: Trace-Id=abc; Nats-Msg-Id=7": what the publisher set besides the body. */
+    /** " headers: Trace-Id="abc"; Nats-Msg-Id="7"": what the publisher set besides the body, each value quoted. */
     private static String headersNote(Message msg) {
         if (!msg.hasHeaders() || msg.getHeaders().isEmpty()) {
             return "";
         }
         List<String> pairs = new ArrayList<>();
         msg.getHeaders().entrySet().forEach(header -> header.getValue()
-                .forEach(value -> pairs.add(header.getKey() + "=" + Output.printable(value, false))));
+                .forEach(value -> pairs.add(header.getKey() + "=" + Output.quoted(value))));
         return " headers: " + String.join("; ", pairs);
     }
 
@@ -536,10 +557,12 @@ public class JsPull implements Callable<Integer> {
             why = quietWait(nc, config);
         }
         if (ephemeral) {
-            return "done: " + Output.messages(handled) + " read through a throw-away consumer, no acks needed; durable "
+            return "done: " + Output.messages(handled) + " read through a throw-away consumer" + unreadable.note()
+                    + ", no acks needed; durable "
                     + "consumer " + config.consumer + " did not move";
         }
-        String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
+        String count = Output.messages(handled) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked")
+                + unreadable.note();
         if (batch > 1 || quiet) {
             if (processed.again() > 0) {
                 why += "; " + Output.messages(processed.again()) + " delivered again after a lost ack, not counted twice";
@@ -589,6 +612,14 @@ public class JsPull implements Callable<Integer> {
                         soFar());
             }
         }
+        // the connection may be up with jnats' reader stopped by a message it cannot read
+        if (ephemeral) {
+            unreadable.explainOrdered(nc, () -> connection.open(config), config.stream, config.subject, lastShown, raw,
+                    this::soFar);
+        } else {
+            unreadable.explain(nc, () -> connection.open(config), config.stream, config.consumer,
+                    inHand > 0 ? batchInHand : List.of(), () -> handled(batchInHand), raw, this::soFar);
+        }
         throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
     }
 
@@ -604,8 +635,8 @@ public class JsPull implements Callable<Integer> {
     /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
     private String soFar(boolean comesBack) {
         String count = Output.messages(handled) + (quiet ? " pulled" : " printed");
-        String done = ephemeral ? count + " (no acks: the durable consumer did not move)"
-                : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked");
+        String done = ephemeral ? count + unreadable.note() + " (no acks: the durable consumer did not move)"
+                : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked") + unreadable.note();
         if (ephemeral || inHand == 0) {
             return done;
         }
