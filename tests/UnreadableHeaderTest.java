@@ -121,6 +121,22 @@ class UnreadableHeaderTest extends WithServer {
                 pulled.outLines().stream().filter(line -> line.startsWith("INFO pulled")).toList());
     }
 
+    /** A line separator or a bare CR cannot start a second line or a forged header: both are escapes. */
+    @Test
+    void aNewlineLikeValueIsShownEscaped() throws Exception {
+        bootstrap();
+        rawPublish("Trace-Id: a\u00e2\u0080\u00a8Evil: 1", "sep"); // U+2028 in UTF-8
+        rawPublish("Trace-Id: a\rEvil: 1", "cr");
+        Run.Result pulled = ok(script("JsPull", "--wait", "1", "--on-unreadable", "ack").go());
+        assertEquals(List.of("WARN unreadable message: \"sep\" (stream seq 1) headers: Trace-Id=\"a\\u{2028}Evil: 1\": "
+                        + "jnats cannot read it (Header value has invalid character: 0x2028); acked",
+                "WARN unreadable message: \"cr\" (stream seq 2) headers: Trace-Id=\"a\\rEvil: 1\": "
+                        + "jnats cannot read it (Invalid header composition); acked",
+                "INFO done: 0 messages pulled and acked, 2 unreadable messages acked (stream seqs 1, 2); none arrived "
+                        + "in the last 1s"), pulled.outLines());
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+    }
+
     /** One HPUB on a plain socket: the header block's text is written as ISO-8859-1, one byte per char. */
     private static void rawPublish(String headerLine, String body) throws Exception {
         byte[] headers = ("NATS/1.0\r\n" + headerLine + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
