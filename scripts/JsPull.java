@@ -230,6 +230,7 @@ public class JsPull implements Callable<Integer> {
     private final Processed processed = new Processed();
     private boolean failsOver; // a server list or a cluster: connections may move to another node
     private long start;
+    private Config settings;
     private long lastShown; // --ephemeral: the stream seq of the last message shown
     private List<Message> batchInHand = List.of(); // --batch: printed, acks not yet confirmed while inHand > 0
 
@@ -250,7 +251,7 @@ public class JsPull implements Callable<Integer> {
 
     private Integer pullRun() throws Exception {
         checkFlags();
-        Config config = connection.load();
+        Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         failsOver = config.failsOver();
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());

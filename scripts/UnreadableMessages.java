@@ -58,8 +58,9 @@ final class UnreadableMessages {
      * jnats cannot read, that was why. Then, over `fresh` (a new connection): the messages `inHand` were
      * shown and their acks sent but not confirmed, so they are acked again and confirmed; the others
      * still pending were never seen (the stopped reader got them, or would have), so they are handed back
-     * (nak) and come at once; the unreadable one is shown and dealt with. Returns normally when none is found (the connection really went); otherwise throws
-     * GoOn, or with nak or stop a LabException that ends the run.
+     * (nak) and come at once; the unreadable one is shown and dealt with. Returns normally when none is
+     * found (the connection really went); otherwise throws GoOn, or with nak or stop a LabException that
+     * ends the run.
      */
     void explain(Connection broken, Callable<Connection> reconnect, String stream, String consumer,
                  List<Message> inHand, Runnable reacked, boolean raw, Supplier<String> soFar) throws Exception {
