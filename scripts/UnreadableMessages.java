@@ -9,7 +9,6 @@
 //SOURCES Output.java Stdout.java Exit.java Subjects.java
 
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.support.IncomingHeadersProcessor;
@@ -79,8 +78,7 @@ final class UnreadableMessages {
     void explainOrdered(Connection broken, Callable<Connection> reconnect, String stream, String subject,
                         long lastShown, boolean raw, Supplier<String> soFar) throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
-            Stored next = fresh == null ? null : Stored.get(fresh, stream, "{\"seq\":" + (lastShown + 1)
-                    + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
+            Stored next = fresh == null ? null : nextOn(fresh, stream, subject, lastShown + 1);
             if (next == null || next.problem() == null) {
                 return;
             }
@@ -91,6 +89,18 @@ final class UnreadableMessages {
             }
             handled.add(next.seq);
             throw new GoOn();
+        }
+    }
+
+    /** The subject's first stored message from this sequence on; null when none, or no answer. */
+    private static Stored nextOn(Connection fresh, String stream, String subject, long from) {
+        try {
+            return Stored.get(fresh, stream, "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception noAnswer) {
+            return null; // the caller's own report stands
         }
     }
 
@@ -113,14 +123,59 @@ final class UnreadableMessages {
 
     private void explain(Connection fresh, String stream, String consumer, List<Message> inHand, Runnable reacked,
                          boolean raw, Supplier<String> soFar) throws Exception {
-        ConsumerInfo info;
-        try {
-            info = fresh.jetStreamManagement().getConsumerInfo(stream, consumer);
-        } catch (JetStreamApiException gone) {
-            return; // the caller's own check says what is gone
-        }
-        if (info.getNumAckPending() == 0) {
+        Found found = find(fresh, stream, consumer, inHand);
+        if (found == null) {
             return;
+        }
+        for (Message msg : inHand) {
+            confirm(fresh, msg.getReplyTo(), "+ACK", "the ack of a message shown before it");
+        }
+        reacked.run();
+        String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
+        for (long seq : found.unseen()) {
+            confirm(fresh, ackPrefix + seq + "." + found.consumerSeq() + ".0.0", "-NAK", "the nak of a message never seen");
+        }
+        Stored bad = found.bad();
+        show(bad, raw, soFar);
+        String ackSubject = ackPrefix + bad.seq + "." + found.consumerSeq() + ".0.0";
+        switch (choice) {
+            case term -> confirm(fresh, ackSubject, "+TERM", "the terminate");
+            case ack -> confirm(fresh, ackSubject, "+ACK", "the ack");
+            case nak -> confirm(fresh, ackSubject, "-NAK", "the nak");
+            case stop -> { }
+        }
+        if (choice == Choice.nak || choice == Choice.stop) {
+            throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s; run js-pull --on-unreadable "
+                    + "term to skip it (it stays in the stream): %s", bad.seq, choice == Choice.nak
+                    ? "nak'd, it comes back at once" : "left unacked, it comes back after the ack wait", soFar.get());
+        }
+        handled.add(bad.seq);
+        throw new GoOn();
+    }
+
+    /** The unreadable message, the others pending and never seen, and a consumer sequence a nak accepts. */
+    private record Found(Stored bad, List<Long> unseen, long consumerSeq) {
+    }
+
+    /**
+     * The first delivered-but-unacked message jnats cannot read, or null: also when the server does not
+     * answer (a cluster electing a leader, say), since then the caller's own report is the right one.
+     */
+    private static Found find(Connection fresh, String stream, String consumer, List<Message> inHand) {
+        try {
+            return search(fresh, stream, consumer, inHand);
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception noAnswer) {
+            return null;
+        }
+    }
+
+    private static Found search(Connection fresh, String stream, String consumer, List<Message> inHand) throws Exception {
+        ConsumerInfo info = fresh.jetStreamManagement().getConsumerInfo(stream, consumer);
+        if (info.getNumAckPending() == 0) {
+            return null;
         }
         String filter = info.getConsumerConfiguration().getFilterSubject();
         long last = info.getDelivered().getStreamSequence();
@@ -139,33 +194,8 @@ final class UnreadableMessages {
                 unseen.add(seq); // delivered to the stopped reader, or not pending at all (then the nak is ignored)
             }
         }
-        if (bad == null) {
-            return;
-        }
-        for (Message msg : inHand) {
-            confirm(fresh, msg.getReplyTo(), "+ACK", "the ack of a message shown before it");
-        }
-        reacked.run();
-        String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
-        long consumerSeq = info.getDelivered().getConsumerSequence(); // in range for a nak; ack and term use the server's own
-        for (long seq : unseen) {
-            confirm(fresh, ackPrefix + seq + "." + consumerSeq + ".0.0", "-NAK", "the nak of a message never seen");
-        }
-        show(bad, raw, soFar);
-        String ackSubject = ackPrefix + bad.seq + "." + consumerSeq + ".0.0";
-        switch (choice) {
-            case term -> confirm(fresh, ackSubject, "+TERM", "the terminate");
-            case ack -> confirm(fresh, ackSubject, "+ACK", "the ack");
-            case nak -> confirm(fresh, ackSubject, "-NAK", "the nak");
-            case stop -> { }
-        }
-        if (choice == Choice.nak || choice == Choice.stop) {
-            throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s; run js-pull --on-unreadable "
-                    + "term to skip it (it stays in the stream): %s", bad.seq, choice == Choice.nak
-                    ? "nak'd, it comes back at once" : "left unacked, it comes back after the ack wait", soFar.get());
-        }
-        handled.add(bad.seq);
-        throw new GoOn();
+        // in range for a nak (above the ack floor); an ack or a terminate is matched by the stream sequence alone
+        return bad == null ? null : new Found(bad, unseen, info.getDelivered().getConsumerSequence());
     }
 
     /** For the run's last line: ", 1 unreadable message terminated (stream seq 2)", or "" when none. */
