@@ -8,7 +8,7 @@
 //DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
 //SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
-//SOURCES PullCounts.java PullRequests.java StdoutPipe.java
+//SOURCES PullCounts.java PullRequests.java StdoutPipe.java UnreadableMessages.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -20,6 +20,7 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
 import picocli.CommandLine.ArgGroup;
@@ -107,16 +108,23 @@ public class JsPull implements Callable<Integer> {
             // Ctrl-C or SIGTERM: what was printed and worked on is acked below, the rest comes back
         }
         stop.interruptible(false);
-        batch = handedOn(batch); // on a pipe: only the lines its reader took
+        batch = batchInHand = handedOn(batch); // on a pipe: only the lines its reader took
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
         if (!batch.isEmpty() && !ackConfirmed(batch.get(batch.size() - 1))) {
+            batchInHand = List.of();
             return 0; // not confirmed: not counted; they come back from the new leader
         }
-        batch.forEach(counts::done);
+        confirmedInHand();
         requests.worked(batch.size(), System.nanoTime() - started);
         return batch.size();
+    }
+
+    /** The batch in hand is acked and confirmed (here, or acked again over a new connection): counted once. */
+    private void confirmedInHand() {
+        batchInHand.forEach(counts::done);
+        batchInHand = List.of();
     }
 
     /**
@@ -147,12 +155,17 @@ public class JsPull implements Callable<Integer> {
 
     /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
     void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
-        OrderedConsumerContext reader = stream.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(subject));
+        OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(subject);
+        if (unreadable.resumeAt() > 0) { // after a message jnats cannot read: on from the one after it
+            from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(unreadable.resumeAt());
+        }
+        OrderedConsumerContext reader = stream.createOrderedConsumer(from);
         Message msg;
         while (wantMore() && (msg = reader.next(wait)) != null) {
             print(msg);
             handOn();
             counts.done(msg);
+            lastShown = msg.metaData().streamSequence();
         }
     }
 
@@ -164,6 +177,7 @@ public class JsPull implements Callable<Integer> {
     @Mixin StreamOptions streamOptions;
     @Mixin ConsumerOptions consumerOptions;
     @Mixin WaitOptions waitOptions;
+    @Mixin UnreadableMessages unreadable;
 
     @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Long max;
@@ -212,6 +226,10 @@ public class JsPull implements Callable<Integer> {
     private long waitStarted = System.nanoTime();
     private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
     private boolean failsOver; // a server list or a cluster: connections may move to another node
+    private long start;
+    private Config settings;
+    private long lastShown; // --ephemeral: the stream seq of the last message shown
+    private List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -219,8 +237,18 @@ public class JsPull implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        while (true) {
+            try {
+                return pullRun();
+            } catch (UnreadableMessages.GoOn handled) {
+                // a stored message jnats cannot read was shown and dealt with: on, over a new connection
+            }
+        }
+    }
+
+    private Integer pullRun() throws Exception {
         checkFlags();
-        Config config = connection.load();
+        Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         failsOver = config.failsOver();
         stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar); // a signal while connecting gets its last line too
         try {
@@ -241,7 +269,7 @@ public class JsPull implements Callable<Integer> {
             if (consumer != null) {
                 checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
             }
-            long start = System.nanoTime();
+            start = start == 0 ? System.nanoTime() : start; // a run that went on over a new connection: from its start
             try {
                 if (ephemeral) {
                     readOrdered(stream, config.subject, config.wait);
@@ -482,14 +510,14 @@ public class JsPull implements Callable<Integer> {
         return delivery > 1 ? " (delivery " + delivery + ")" : "";
     }
 
-    /** " headers: Trace-Id=abc; Nats-Msg-Id=7": what the publisher set besides the body. */
+    /** " headers: Trace-Id="abc"; Nats-Msg-Id="7"": what the publisher set besides the body, each value quoted. */
     private static String headersNote(Message msg) {
         if (!msg.hasHeaders() || msg.getHeaders().isEmpty()) {
             return "";
         }
         List<String> pairs = new ArrayList<>();
         msg.getHeaders().entrySet().forEach(header -> header.getValue()
-                .forEach(value -> pairs.add(header.getKey() + "=" + Output.printable(value, false))));
+                .forEach(value -> pairs.add(header.getKey() + "=" + Output.quoted(value))));
         return " headers: " + String.join("; ", pairs);
     }
 
@@ -517,10 +545,12 @@ public class JsPull implements Callable<Integer> {
             why = quietWait(nc, config);
         }
         if (ephemeral) {
-            return "done: " + Output.messages(counts.done()) + " read through a throw-away consumer, no acks needed; durable "
+            return "done: " + Output.messages(counts.done()) + " read through a throw-away consumer" + unreadable.note()
+                    + ", no acks needed; durable "
                     + "consumer " + config.consumer + " did not move";
         }
-        String count = Output.messages(counts.done()) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked");
+        String count = Output.messages(counts.done()) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked")
+                + unreadable.note();
         if (batch > 1 || quiet) {
             if (counts.again() > 0) {
                 why += "; " + Output.messages(counts.again()) + " delivered again after a lost ack, not counted twice";
@@ -570,6 +600,14 @@ public class JsPull implements Callable<Integer> {
                         soFar());
             }
         }
+        // the connection may be up with jnats' reader stopped by a message it cannot read
+        if (ephemeral) {
+            unreadable.explainOrdered(nc, () -> connection.open(config), config.stream, config.subject, lastShown, raw,
+                    this::soFar);
+        } else {
+            unreadable.explain(nc, () -> connection.open(config), config.stream, config.consumer,
+                    batchInHand, this::confirmedInHand, raw, this::soFar);
+        }
         throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
     }
 
@@ -585,8 +623,8 @@ public class JsPull implements Callable<Integer> {
     /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
     private String soFar(boolean comesBack) {
         String count = Output.messages(counts.done()) + (quiet ? " pulled" : " printed");
-        String done = ephemeral ? count + " (no acks: the durable consumer did not move)"
-                : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked");
+        String done = ephemeral ? count + unreadable.note() + " (no acks: the durable consumer did not move)"
+                : count + (noAck() ? " and not acked" : nak() ? " and nak'd" : " and acked") + unreadable.note();
         return ephemeral ? done : done + counts.held(quiet ? "pulled" : "printed", comesBack);
     }
 }

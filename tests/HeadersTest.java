@@ -20,7 +20,7 @@ class HeadersTest extends WithServer {
         Run.Result again = ok(script("JsPub", "-H", "Nats-Msg-Id:order-1", "hi").go());
         assertEquals("INFO published \"hi\" to stream LAB4_STREAM (seq 1, duplicate=true)\n", again.out());
         Run.Result pulled = ok(script("JsPull", "--max", "1").go());
-        assertEquals("INFO pulled message: \"hi\" headers: Trace-Id=abc; Nats-Msg-Id=order-1", pulled.outLines().get(0));
+        assertEquals("INFO pulled message: \"hi\" headers: Trace-Id=\"abc\"; Nats-Msg-Id=\"order-1\"", pulled.outLines().get(0));
     }
 
     /** {{Count}} in a -H value is the message's number, as in --msg-id: numbered IDs are not dropped as duplicates. */
@@ -32,11 +32,11 @@ class HeadersTest extends WithServer {
         assertTrue(bulk.out().startsWith("INFO published 3 messages to stream LAB4_STREAM (seq 1-3)"), bulk.out());
         ok(script("JsPub", "-H", "Nats-Msg-Id:line-{{Count}}").stdin("a\nb\n").go());
         Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
-        assertEquals(List.of("INFO pulled message: \"m1\" headers: Trace=t1; Nats-Msg-Id=hid-1",
-                        "INFO pulled message: \"m2\" headers: Trace=t2; Nats-Msg-Id=hid-2",
-                        "INFO pulled message: \"m3\" headers: Trace=t3; Nats-Msg-Id=hid-3",
-                        "INFO pulled message: \"a\" headers: Nats-Msg-Id=line-1",
-                        "INFO pulled message: \"b\" headers: Nats-Msg-Id=line-2"),
+        assertEquals(List.of("INFO pulled message: \"m1\" headers: Trace=\"t1\"; Nats-Msg-Id=\"hid-1\"",
+                        "INFO pulled message: \"m2\" headers: Trace=\"t2\"; Nats-Msg-Id=\"hid-2\"",
+                        "INFO pulled message: \"m3\" headers: Trace=\"t3\"; Nats-Msg-Id=\"hid-3\"",
+                        "INFO pulled message: \"a\" headers: Nats-Msg-Id=\"line-1\"",
+                        "INFO pulled message: \"b\" headers: Nats-Msg-Id=\"line-2\""),
                 pulled.outLines().stream().filter(line -> line.startsWith("INFO pulled")).toList());
     }
 

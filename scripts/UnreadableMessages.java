@@ -1,0 +1,300 @@
+// A stored message whose headers jnats cannot read (a value that is not ASCII, a control character
+// in a key) stops jnats' reader thread for good: the connection stays open but nothing more arrives,
+// so every later wait looks like a lost server, and the message comes back after each ack wait to
+// stop the next run too. Here js-pull finds it from the consumer's state over a new connection, reads
+// it raw through the stream's message API (JSON and base64, never through jnats' Headers), shows it
+// escaped, and acks, naks or terminates it through its ack subject, as --on-unreadable says.
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES Output.java Stdout.java Exit.java Subjects.java
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.support.IncomingHeadersProcessor;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import org.slf4j.Logger;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+final class UnreadableMessages {
+    /** What becomes of a message jnats cannot read. */
+    enum Choice { term, ack, nak, stop }
+
+    @Option(names = "--on-unreadable", paramLabel = "WHAT", defaultValue = "term",
+            description = "A stored message whose headers jnats cannot read (a value that is not ASCII, say) is "
+                    + "shown escaped, then: term (the default: never delivered again, it stays in the stream), "
+                    + "ack, nak (it comes back at once: the run ends) or stop (left as it is: the run ends). "
+                    + "--ephemeral skips it (or with stop ends).")
+    Choice choice;
+
+    /** The longest stretch of delivered-but-unacked sequences read back to find it. */
+    private static final int MOST_SEARCHED = 5000;
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
+    private static final Logger log = Output.logger(UnreadableMessages.class);
+
+    private final List<Long> handled = new ArrayList<>();
+    private boolean ordered; // --ephemeral: skipped, not acked
+
+    /** Thrown once an unreadable message was shown and acked or terminated: the run goes on over a new connection. */
+    static final class GoOn extends RuntimeException {
+        GoOn() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The run's connection stopped answering: when the consumer's delivered-but-unacked messages hold one
+     * jnats cannot read, that was why. Then, over `fresh` (a new connection): the messages `inHand` were
+     * shown and their acks sent but not confirmed, so they are acked again and confirmed; the others
+     * still pending were never seen (the stopped reader got them, or would have), so they are handed back
+     * (nak) and come at once; the unreadable one is shown and dealt with. Returns normally when none is
+     * found (the connection really went); otherwise throws GoOn, or with nak or stop a LabException that
+     * ends the run.
+     */
+    void explain(Connection broken, Callable<Connection> reconnect, String stream, String consumer,
+                 List<Message> inHand, Runnable reacked, boolean raw, Supplier<String> soFar) throws Exception {
+        try (Connection fresh = reopen(broken, reconnect)) {
+            if (fresh != null) {
+                explain(fresh, stream, consumer, inHand, reacked, raw, soFar);
+            }
+        }
+    }
+
+    /**
+     * --ephemeral: the throw-away consumer reads the subject in stream order, so the message it could not
+     * read is the subject's first one after the last shown. It is shown and skipped (no acks here): the
+     * run goes on from the one after it, or with stop ends.
+     */
+    void explainOrdered(Connection broken, Callable<Connection> reconnect, String stream, String subject,
+                        long lastShown, boolean raw, Supplier<String> soFar) throws Exception {
+        try (Connection fresh = reopen(broken, reconnect)) {
+            Stored next = fresh == null ? null : nextOn(fresh, stream, subject, lastShown + 1);
+            if (next == null || next.problem() == null) {
+                return;
+            }
+            ordered = true;
+            show(next, raw, soFar);
+            if (choice == Choice.stop) {
+                throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s", next.seq, soFar.get());
+            }
+            handled.add(next.seq);
+            throw new GoOn();
+        }
+    }
+
+    /** The subject's first stored message from this sequence on; null when none, or no answer. */
+    private static Stored nextOn(Connection fresh, String stream, String subject, long from) {
+        try {
+            return Stored.get(fresh, stream, "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception noAnswer) {
+            return null; // the caller's own report stands
+        }
+    }
+
+    /** --ephemeral after a message was skipped: where the next throw-away consumer starts; 0 from the first. */
+    long resumeAt() {
+        return handled.isEmpty() ? 0 : handled.get(handled.size() - 1) + 1;
+    }
+
+    /** A new connection when the old one is still up (its reader stopped); null when the server is really gone. */
+    private static Connection reopen(Connection broken, Callable<Connection> reconnect) throws Exception {
+        if (broken.getStatus() != Connection.Status.CONNECTED) {
+            return null; // jnats saw the connection go: a real loss, which the caller reports
+        }
+        try {
+            return reconnect.call();
+        } catch (LabException cannotConnect) {
+            return null;
+        }
+    }
+
+    private void explain(Connection fresh, String stream, String consumer, List<Message> inHand, Runnable reacked,
+                         boolean raw, Supplier<String> soFar) throws Exception {
+        Found found = find(fresh, stream, consumer, inHand);
+        if (found == null) {
+            return;
+        }
+        for (Message msg : inHand) {
+            confirm(fresh, msg.getReplyTo(), "+ACK", "the ack of a message shown before it");
+        }
+        reacked.run();
+        String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
+        for (long seq : found.unseen()) {
+            confirm(fresh, ackPrefix + seq + "." + found.consumerSeq() + ".0.0", "-NAK", "the nak of a message never seen");
+        }
+        Stored bad = found.bad();
+        show(bad, raw, soFar);
+        String ackSubject = ackPrefix + bad.seq + "." + found.consumerSeq() + ".0.0";
+        switch (choice) {
+            case term -> confirm(fresh, ackSubject, "+TERM", "the terminate");
+            case ack -> confirm(fresh, ackSubject, "+ACK", "the ack");
+            case nak -> confirm(fresh, ackSubject, "-NAK", "the nak");
+            case stop -> { }
+        }
+        if (choice == Choice.nak || choice == Choice.stop) {
+            throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s; run js-pull --on-unreadable "
+                    + "term to skip it (it stays in the stream): %s", bad.seq, choice == Choice.nak
+                    ? "nak'd, it comes back at once" : "left unacked, it comes back after the ack wait", soFar.get());
+        }
+        handled.add(bad.seq);
+        throw new GoOn();
+    }
+
+    /** The unreadable message, the others pending and never seen, and a consumer sequence a nak accepts. */
+    private record Found(Stored bad, List<Long> unseen, long consumerSeq) {
+    }
+
+    /**
+     * The first delivered-but-unacked message jnats cannot read, or null: also when the server does not
+     * answer (a cluster electing a leader, say), since then the caller's own report is the right one.
+     */
+    private static Found find(Connection fresh, String stream, String consumer, List<Message> inHand) {
+        try {
+            return search(fresh, stream, consumer, inHand);
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception noAnswer) {
+            return null;
+        }
+    }
+
+    private static Found search(Connection fresh, String stream, String consumer, List<Message> inHand) throws Exception {
+        ConsumerInfo info = fresh.jetStreamManagement().getConsumerInfo(stream, consumer);
+        if (info.getNumAckPending() == 0) {
+            return null;
+        }
+        String filter = info.getConsumerConfiguration().getFilterSubject();
+        long last = info.getDelivered().getStreamSequence();
+        long from = Math.max(info.getAckFloor().getStreamSequence() + 1, last - MOST_SEARCHED + 1);
+        List<Long> shown = inHand.stream().map(m -> m.metaData().streamSequence()).toList();
+        List<Long> unseen = new ArrayList<>();
+        Stored bad = null;
+        for (long seq = from; seq <= last; seq++) {
+            Stored stored = Stored.get(fresh, stream, "{\"seq\":" + seq + "}");
+            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject)) {
+                continue;
+            }
+            if (bad == null && stored.problem() != null) {
+                bad = stored;
+            } else if (!shown.contains(seq)) {
+                unseen.add(seq); // delivered to the stopped reader, or not pending at all (then the nak is ignored)
+            }
+        }
+        // in range for a nak (above the ack floor); an ack or a terminate is matched by the stream sequence alone
+        return bad == null ? null : new Found(bad, unseen, info.getDelivered().getConsumerSequence());
+    }
+
+    /** For the run's last line: ", 1 unreadable message terminated (stream seq 2)", or "" when none. */
+    String note() {
+        if (handled.isEmpty()) {
+            return "";
+        }
+        String seqs = handled.size() == 1 ? "stream seq " + handled.get(0)
+                : "stream seqs " + String.join(", ", handled.stream().map(String::valueOf).toList());
+        return String.format(", %d unreadable %s %s (%s)", handled.size(), handled.size() == 1 ? "message" : "messages",
+                ordered ? "skipped" : choice == Choice.term ? "terminated" : "acked", seqs);
+    }
+
+    /** "WARN unreadable message ...": escaped, on stdout like every message (with --raw, on stderr). */
+    private void show(Stored bad, boolean raw, Supplier<String> soFar) {
+        String line = String.format("unreadable message: %s (stream seq %d) headers: %s: jnats cannot read it (%s); %s",
+                Output.quoted(bad.data), bad.seq, bad.headersShown(), bad.problem(), ordered
+                        ? (choice == Choice.stop ? "the run stops here" : "skipped: the run reads on after it") : switch (choice) {
+                    case term -> "terminated: never delivered again, it stays in the stream";
+                    case ack -> "acked";
+                    case nak -> "nak'd: it comes back at once";
+                    case stop -> "left unacked: it comes back after the ack wait";
+                });
+        if (raw) {
+            System.err.println("WARN " + line);
+            return;
+        }
+        log.warn(line);
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar.get());
+        }
+    }
+
+    /** A request the server answers once it has taken it: an ack, a nak or a terminate. */
+    private static void confirm(Connection nc, String subject, String what, String name) throws Exception {
+        if (nc.request(subject, what.getBytes(StandardCharsets.US_ASCII), ANSWER_WAIT) == null) {
+            throw Exit.failed("the server did not confirm %s within %ds", name, ANSWER_WAIT.toSeconds());
+        }
+    }
+
+    /** One stored message as the stream's message API returns it: raw header bytes, jnats never parses them. */
+    private record Stored(long seq, String subject, byte[] headers, byte[] data) {
+        static Stored get(Connection nc, String stream, String request) throws Exception {
+            Message reply = nc.request("$JS.API.STREAM.MSG.GET." + stream, request.getBytes(StandardCharsets.UTF_8),
+                    ANSWER_WAIT);
+            if (reply == null) {
+                throw Exit.failed("the server did not answer a request for a stored message within %ds",
+                        ANSWER_WAIT.toSeconds());
+            }
+            JsonValue message = JsonParser.parse(reply.getData()).map.get("message");
+            if (message == null || message.map == null) {
+                return null; // deleted, or never stored (an error answer)
+            }
+            Map<String, JsonValue> fields = message.map;
+            JsonValue seq = fields.get("seq");
+            return new Stored(seq == null || seq.number == null ? 0 : seq.number.longValue(), text(fields.get("subject")),
+                    base64(fields.get("hdrs")), base64(fields.get("data")));
+        }
+
+        private static String text(JsonValue value) {
+            return value == null || value.string == null ? "" : value.string;
+        }
+
+        private static byte[] base64(JsonValue value) {
+            return value == null || value.string == null ? new byte[0] : Base64.getDecoder().decode(value.string);
+        }
+
+        /** Why jnats cannot read these headers (its own words), or null when it can. */
+        String problem() {
+            if (headers.length == 0) {
+                return null;
+            }
+            try {
+                new IncomingHeadersProcessor(headers);
+                return null;
+            } catch (RuntimeException unreadable) {
+                return Output.printable(String.valueOf(unreadable.getMessage()), false);
+            }
+        }
+
+        /** Each header line as key="value" (both escaped; the key quoted too when jnats would refuse it). */
+        String headersShown() {
+            List<String> pairs = new ArrayList<>();
+            String[] lines = new String(headers, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+            for (int i = 1; i < lines.length; i++) { // line 0 is NATS/1.0
+                if (lines[i].isEmpty()) {
+                    continue;
+                }
+                int colon = lines[i].indexOf(':');
+                String key = colon < 0 ? lines[i] : lines[i].substring(0, colon);
+                String value = colon < 0 ? "" : lines[i].substring(colon + 1).stripLeading();
+                String shownKey = key.chars().allMatch(c -> c > 32 && c < 127) && !key.isEmpty() ? key : Output.quoted(bytes(key));
+                pairs.add(shownKey + "=" + Output.quoted(bytes(value)));
+            }
+            return pairs.isEmpty() ? "(none)" : String.join("; ", pairs);
+        }
+
+        private static byte[] bytes(String latin1) {
+            return latin1.getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+}

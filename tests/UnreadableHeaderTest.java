@@ -1,0 +1,175 @@
+// A stored message whose headers jnats cannot read (a value that is not ASCII, a control character in
+// a key) stops jnats' reader: js-pull finds it, shows it escaped, deals with it as --on-unreadable
+// says, and goes on; and header values that jnats can read are shown quoted, so one cannot pose as several.
+// jnats refuses to publish such headers, so they are written here as raw protocol on a socket.
+
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UnreadableHeaderTest extends WithServer {
+    private static final String CAFE = "WARN unreadable message: \"bad\" (stream seq 2) headers: Trace-Id=\"café\": "
+            + "jnats cannot read it (Header value has invalid character: 0xe9); ";
+
+    @Test
+    void theUnreadableMessageIsShownEscapedAndTerminatedAndThePullGoesOn() throws Exception {
+        bootstrap();
+        publish("one");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad"); // é in UTF-8, as ISO-8859-1 chars = the raw bytes
+        publish("two");
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
+        assertEquals(List.of("INFO pulled message: \"one\"", "INFO acked",
+                CAFE + "terminated: never delivered again, it stays in the stream",
+                "INFO pulled message: \"two\"", "INFO acked",
+                "INFO done: 2 messages pulled and acked, 1 unreadable message terminated (stream seq 2); none arrived "
+                        + "in the last 1s"), pulled.outLines());
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+        try (Connection nc = connect()) { // terminated, not deleted
+            assertEquals(3, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+        Run.Result again = ok(script("JsPull", "--wait", "1").go());
+        assertEquals(List.of("INFO done: 0 messages pulled and acked; none arrived in the last 1s"), again.outLines());
+    }
+
+    @Test
+    void inBatchesTheRestOfTheBatchIsShownOnceAndAckedOnce() throws Exception {
+        bootstrap();
+        publish("one");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        publish("two", "three");
+        Run.Result pulled = ok(script("JsPull", "--batch", "10", "--wait", "1").go());
+        List<String> lines = pulled.outLines();
+        assertEquals(List.of("INFO pulled message: \"one\"", CAFE + "terminated: never delivered again, it stays in the stream",
+                // delivered once to the connection jnats stopped reading, then handed back (nak): delivery 2
+                "INFO pulled message: \"two\" (delivery 2)", "INFO pulled message: \"three\" (delivery 2)"),
+                lines.stream().filter(line -> line.contains("message:")).toList(), pulled.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("INFO done: 3 messages pulled and acked, 1 unreadable "
+                + "message terminated (stream seq 2) in batches of 10 (none arrived in the last 1s)"), pulled.toString());
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+    }
+
+    @Test
+    void aControlCharacterInAKeyIsNakdWithNakThenAckedWithAck() throws Exception {
+        bootstrap();
+        rawPublish("Tr\u0001ace: x", "bad");
+        publish("after");
+        Run.Result nakd = script("JsPull", "--wait", "1", "--on-unreadable", "nak").go();
+        assertEquals(Exit.FAILED, nakd.exit(), nakd.toString());
+        assertEquals(List.of("WARN unreadable message: \"bad\" (stream seq 1) headers: \"Tr\\u{1}ace\"=\"x\": jnats "
+                + "cannot read it (Header key has invalid character: 0x1); nak'd: it comes back at once"), nakd.outLines());
+        assertEquals("ERROR stopped at stream seq 1, which jnats cannot read: nak'd, it comes back at once; run js-pull "
+                + "--on-unreadable term to skip it (it stays in the stream): 0 messages printed and acked\n", nakd.err());
+
+        Run.Result acked = ok(script("JsPull", "--wait", "1", "--on-unreadable", "ack").go()); // nak'd: back at once
+        assertTrue(acked.out().startsWith("WARN unreadable message: \"bad\" (stream seq 1)"), acked.toString());
+        assertTrue(acked.out().contains("(Header key has invalid character: 0x1); acked\nINFO pulled message: \"after\"\n"),
+                acked.toString());
+        assertTrue(acked.out().endsWith("INFO done: 1 message pulled and acked, 1 unreadable message acked (stream "
+                + "seq 1); none arrived in the last 1s\n"), acked.toString());
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+    }
+
+    @Test
+    void stopLeavesItUnackedAndEndsTheRun() throws Exception {
+        bootstrap();
+        publish("one");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        Run.Result stopped = script("JsPull", "--wait", "1", "--on-unreadable", "stop").go();
+        assertEquals(Exit.FAILED, stopped.exit(), stopped.toString());
+        assertEquals(List.of("INFO pulled message: \"one\"", "INFO acked",
+                CAFE + "left unacked: it comes back after the ack wait"), stopped.outLines());
+        assertEquals("ERROR stopped at stream seq 2, which jnats cannot read: left unacked, it comes back after the "
+                + "ack wait; run js-pull --on-unreadable term to skip it (it stays in the stream): 1 message printed "
+                + "and acked\n", stopped.err());
+        assertEquals(1, server.labConsumer().getNumAckPending());
+    }
+
+    @Test
+    void anEphemeralReadShowsItSkipsItAndReadsOn() throws Exception {
+        bootstrap();
+        publish("one");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        publish("two");
+        Run.Result read = ok(script("JsPull", "--ephemeral", "--wait", "1").go());
+        assertEquals(List.of("INFO pulled message: \"one\" (stream seq 1)",
+                CAFE + "skipped: the run reads on after it", "INFO pulled message: \"two\" (stream seq 3)",
+                "INFO done: 2 messages read through a throw-away consumer, 1 unreadable message skipped (stream seq 2), "
+                        + "no acks needed; durable consumer LAB4_CONSUMER did not move"), read.outLines());
+        Run.Result stopped = script("JsPull", "--ephemeral", "--wait", "1", "--on-unreadable", "stop").go();
+        assertEquals(Exit.FAILED, stopped.exit(), stopped.toString());
+        assertEquals("ERROR stopped at stream seq 2, which jnats cannot read: 1 message printed (no acks: the durable "
+                + "consumer did not move)\n", stopped.err());
+    }
+
+    @Test
+    void headerValuesAreQuotedSoNoneCanPoseAsSeveral() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "-H", "Trace-Id:x; Evil=\"1\"", "hi").go());
+        rawPublish("Note: a\u001b[2Jb", "esc"); // jnats reads control characters in a value: shown escaped
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
+        assertEquals(List.of("INFO pulled message: \"hi\" headers: Trace-Id=\"x; Evil=\\\"1\\\"\"",
+                        "INFO pulled message: \"esc\" headers: Note=\"a\\u{1b}[2Jb\""),
+                pulled.outLines().stream().filter(line -> line.startsWith("INFO pulled")).toList());
+    }
+
+    /** A line separator or a bare CR cannot start a second line or a forged header: both are escapes. */
+    @Test
+    void aNewlineLikeValueIsShownEscaped() throws Exception {
+        bootstrap();
+        rawPublish("Trace-Id: a\u00e2\u0080\u00a8Evil: 1", "sep"); // U+2028 in UTF-8
+        rawPublish("Trace-Id: a\rEvil: 1", "cr");
+        Run.Result pulled = ok(script("JsPull", "--wait", "1", "--on-unreadable", "ack").go());
+        assertEquals(List.of("WARN unreadable message: \"sep\" (stream seq 1) headers: Trace-Id=\"a\\u{2028}Evil: 1\": "
+                        + "jnats cannot read it (Header value has invalid character: 0x2028); acked",
+                "WARN unreadable message: \"cr\" (stream seq 2) headers: Trace-Id=\"a\\rEvil: 1\": "
+                        + "jnats cannot read it (Invalid header composition); acked",
+                "INFO done: 0 messages pulled and acked, 2 unreadable messages acked (stream seqs 1, 2); none arrived "
+                        + "in the last 1s"), pulled.outLines());
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+    }
+
+    /** One HPUB on a plain socket: the header block's text is written as ISO-8859-1, one byte per char. */
+    private static void rawPublish(String headerLine, String body) throws Exception {
+        byte[] headers = ("NATS/1.0\r\n" + headerLine + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] data = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", server.port)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            readLine(in); // INFO
+            ByteArrayOutputStream proto = new ByteArrayOutputStream();
+            proto.write("CONNECT {\"headers\":true,\"verbose\":false,\"pedantic\":false}\r\nSUB _INBOX.raw 1\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            proto.write(("HPUB lab4.stream _INBOX.raw " + headers.length + " " + (headers.length + data.length) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            proto.write(headers);
+            proto.write(data);
+            proto.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(proto.toByteArray());
+            out.flush();
+            String line;
+            while (!(line = readLine(in)).startsWith("MSG _INBOX.raw")) { // the PubAck: it is stored
+                assertTrue(line.equals("PING") || line.startsWith("INFO"), "unexpected " + line);
+            }
+            assertTrue(readLine(in).contains("\"seq\""), "no PubAck");
+        }
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n' && b >= 0; b = in.read()) {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+}
