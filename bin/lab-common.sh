@@ -27,12 +27,13 @@ probe() {
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1" && head -n 1 <&3' "$1" "$2" 2>/dev/null || true
 }
 
-# is_lab_server PID PORT STORE: whether PID is a nats-server started with `-p PORT` and `-sd STORE`,
-# the way the lab starts one. A PID file outlives its process, and the PID can then be anyone's
-# (a `tail -f` of the server's log, say): only the program and its flags tell.
+# is_lab_server PID PORT STORE: whether PID is a nats-server started by this user with `-p PORT` and
+# `-sd STORE`, the way the lab starts one. A PID file outlives its process, and the PID can then be
+# anyone's (a `tail -f` of the server's log, another user's server, say): only the owner, the program
+# and its flags tell.
 is_lab_server() {
   local pid=$1 port=$2 store=$3 words=() i flag_port= flag_store=
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [ -O "/proc/$pid" ] || return 1
   mapfile -d '' -t words < "/proc/$pid/cmdline" 2>/dev/null || return 1
   [ "${#words[@]}" -gt 0 ] && [ "${words[0]##*/}" = nats-server ] || return 1
   for ((i = 1; i + 1 < ${#words[@]}; i++)); do

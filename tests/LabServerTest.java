@@ -107,7 +107,8 @@ class LabServerTest {
 
     /**
      * A PID file outlives its server, and the PID may then be anyone's: stop kills only a nats-server
-     * started with the lab's port and store, never a `tail -f` of its log or a program merely named so.
+     * started with the lab's port and store, by this user: never a `tail -f` of its log, a program merely
+     * named so, or another user's process.
      */
     @Test
     void stopKillsOnlyTheServerTheLabStarted() throws Exception {
@@ -120,8 +121,17 @@ class LabServerTest {
         ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly); // the server dies; its PID file stays
         Process tail = new ProcessBuilder("tail", "-f", serverState.resolve("nats-server.log").toString()).start();
         Process namedSo = new ProcessBuilder("bash", "-c", "exec -a nats-server sleep 60").start();
+        // Another user's process with the lab's very program name and flags (as root, kill would reach it).
+        Process othersUser = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c",
+                "exec -a nats-server bash -c 'read -t 60 || :' x -p \"$1\" -sd \"$2\"", "bash", String.valueOf(port),
+                serverState.resolve("store").toString()).start();
         try {
-            for (Process bystander : List.of(tail, namedSo)) {
+            Path othersLine = Path.of("/proc/" + othersUser.pid() + "/cmdline");
+            for (int i = 0; i < 200 && othersUser.isAlive() && !Files.readString(othersLine).startsWith("nats-server\0"); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(othersUser.isAlive(), "could not start a process as user 65534");
+            for (Process bystander : List.of(tail, namedSo, othersUser)) {
                 Files.writeString(serverState.resolve("pid"), bystander.pid() + "\n");
                 Run.Result stopped = lab("stop", "js-info", "--server", url).go();
                 assertEquals(0, stopped.exit(), stopped.toString());
@@ -137,6 +147,7 @@ class LabServerTest {
         } finally {
             tail.destroyForcibly();
             namedSo.destroyForcibly();
+            othersUser.destroyForcibly();
             Files.deleteIfExists(serverState.resolve("started-by"));
         }
     }
