@@ -135,6 +135,7 @@ class LabServerTest {
                 Files.writeString(serverState.resolve("pid"), bystander.pid() + "\n");
                 Run.Result stopped = lab("stop", "js-info", "--server", url).go();
                 assertEquals(0, stopped.exit(), stopped.toString());
+                assertEquals("lab-server: no server started by the lab on port " + port + "; nothing to stop\n", stopped.out());
                 Files.writeString(serverState.resolve("started-by"), "binary\n");
                 Path cluster = Files.createDirectories(state.resolve("cluster/n1"));
                 Files.writeString(cluster.resolve("pid"), bystander.pid() + "\n");
@@ -149,6 +150,27 @@ class LabServerTest {
             namedSo.destroyForcibly();
             othersUser.destroyForcibly();
             Files.deleteIfExists(serverState.resolve("started-by"));
+        }
+    }
+
+    /** A PID file that names another process does not hide the lab's server: stop finds it by what it is. */
+    @Test
+    void stopFindsTheServerWhenThePidFileNamesAnotherProcess() throws Exception {
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        Path pidFile = state.resolve("nats-" + port + "/pid");
+        Process bystander = new ProcessBuilder("tail", "-f", "/dev/null").start();
+        long[] serverPid = {-1};
+        try {
+            startAndStop(url, lab("start", "js-info", "--server", url), lab("stop", "js-info", "--server", url), () -> {
+                serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
+                Files.writeString(pidFile, bystander.pid() + "\n");
+            });
+            assertTrue(bystander.isAlive(), "stop killed the process the PID file named");
+            assertEquals("lab-server: nothing answers at " + url + "\n", lab("status", "js-info", "--server", url).go().out());
+        } finally {
+            bystander.destroyForcibly();
+            ProcessHandle.of(serverPid[0]).ifPresent(ProcessHandle::destroy);
         }
     }
 
