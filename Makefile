@@ -19,6 +19,15 @@ LAB_CONFIG ?= labs/$(LAB)/config.toml
 # The three-node cluster's config (make cluster): make demo LAB_CONFIG=labs/lab4_jetstream_basics/config.cluster.toml
 CLUSTER_CONFIG ?= labs/$(LAB)/config.cluster.toml
 
+# A value given on make's command line or in the environment is its text: make would expand a `$(...)`
+# in it (and run a `$(shell ...)`) each time it read or exported it. MSG keeps its origin (see run).
+$(foreach name,LAB BIN ARGS JBANG RUN CATALOG_NAME DIST LAB_CONFIG CLUSTER_CONFIG,\
+  $(if $(filter command environment,$(firstword $(origin $(name)))),$(eval override $(name) := $$(value $(name)))))
+ifneq ($(filter command environment,$(firstword $(origin MSG))),)
+MSG_GIVEN := yes
+override MSG := $(value MSG)
+endif
+
 # Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
 # never pasted into a recipe, where a space would split a path and a `;` would start a command.
 export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST
@@ -76,13 +85,14 @@ check-lab:
 # shell reads in it (quote as you would after the script's name). Both travel in the environment,
 # so make never expands a `$` in them and a newline cannot break the recipe. make itself drops
 # leading blanks from a variable set on its command line: MSG=' hi' make run ... keeps them.
-ifneq ($(origin MSG),file)
+ifdef MSG_GIVEN
 run: export LAB_MSG := $(value MSG)
 endif
 run: export LAB_ARGS := $(value ARGS)
 run: check-lab
 	@set -- "$$BIN"; $(check_bin)
 	@sh -n -c "set -- $$LAB_ARGS" 2>/dev/null || { echo "make: ARGS=$$LAB_ARGS is not a list of shell words (a quote left open?): quote them as after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"" >&2; exit 2; }
+	@awk -f tools/make/args.awk || { echo "make: ARGS=$$LAB_ARGS would run a command or cut the line short (a \$$(...), \`...\`, ;, &, |, <, >, parentheses or a line break outside quotes, or a word starting with #): put such text in single quotes, e.g. ARGS=\"--msg-id 'a;b'\"" >&2; exit 2; }
 	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
 	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && $$RUN "$$BIN" $(CONFIGS) "$$@"
 

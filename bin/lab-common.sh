@@ -27,12 +27,13 @@ probe() {
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1" && head -n 1 <&3' "$1" "$2" 2>/dev/null || true
 }
 
-# is_lab_server PID PORT STORE: whether PID is a nats-server started with `-p PORT` and `-sd STORE`,
-# the way the lab starts one. A PID file outlives its process, and the PID can then be anyone's
-# (a `tail -f` of the server's log, say): only the program and its flags tell.
+# is_lab_server PID PORT STORE: whether PID is a nats-server started by this user with `-p PORT` and
+# `-sd STORE`, the way the lab starts one. A PID file outlives its process, and the PID can then be
+# anyone's (a `tail -f` of the server's log, another user's server, say): only the owner, the program
+# and its flags tell.
 is_lab_server() {
   local pid=$1 port=$2 store=$3 words=() i flag_port= flag_store=
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [ -O "/proc/$pid" ] || return 1
   mapfile -d '' -t words < "/proc/$pid/cmdline" 2>/dev/null || return 1
   [ "${#words[@]}" -gt 0 ] && [ "${words[0]##*/}" = nats-server ] || return 1
   for ((i = 1; i + 1 < ${#words[@]}; i++)); do
@@ -44,13 +45,20 @@ is_lab_server() {
   [ "$flag_port" = "$port" ] && [ "$flag_store" = "$store" ]
 }
 
-# stop_lab_server PIDFILE PORT STORE: stops the server PIDFILE names when it is the lab's (see
-# is_lab_server), waiting up to 5 s for it to end; forgets the PID either way. Fails when it stopped nothing.
+# stop_lab_server PIDFILE PORT STORE: stops the lab's server (see is_lab_server): the one PIDFILE names,
+# or, when that names none (a stale or changed file), the one found running with those flags; waits up
+# to 5 s for it to end, and forgets the PID file either way. Fails when it stopped nothing.
 stop_lab_server() {
-  local pid
+  local pid candidate
   pid=$(cat "$1" 2>/dev/null || true)
   rm -f "$1"
-  is_lab_server "$pid" "$2" "$3" || return 1
+  if ! is_lab_server "$pid" "$2" "$3"; then
+    pid=
+    for candidate in /proc/[0-9]*; do
+      if is_lab_server "${candidate#/proc/}" "$2" "$3"; then pid=${candidate#/proc/}; break; fi
+    done
+    [ -n "$pid" ] || return 1
+  fi
   kill "$pid"
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 final class Argv {
@@ -58,7 +59,10 @@ final class Argv {
 
     /** The arguments as typed: the JVM's own when it read them whole, else their bytes again as UTF-8. */
     static String[] asTyped(String[] args) {
-        if (utf8() || !damaged(args)) {
+        if (utf8()) {
+            return checkedUtf8(args);
+        }
+        if (!damaged(args)) {
             return args;
         }
         List<byte[]> raw = lastWords(args.length);
@@ -71,13 +75,33 @@ final class Argv {
             if (!new String(raw.get(i), jnu).equals(args[i])) { // not the words this JVM was given
                 throw Exit.usage("this Java runs without a UTF-8 locale and read letters outside ASCII as '\uFFFD': %s", FIX);
             }
-            try {
-                typed[i] = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw.get(i))).toString();
-            } catch (CharacterCodingException notUtf8) {
-                throw Exit.usage("argument %d is not UTF-8 text: %s, and type it in UTF-8", i + 1, FIX);
-            }
+            typed[i] = utf8Text(raw.get(i), i);
         }
         return typed;
+    }
+
+    /**
+     * In a UTF-8 locale Java reads bytes that are not UTF-8 as U+FFFD, silently: a U+FFFD is checked
+     * against the bytes typed, so only one typed as such (EF BF BD) is published.
+     */
+    private static String[] checkedUtf8(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].indexOf('\uFFFD') >= 0) {
+                List<byte[]> raw = lastWords(args.length);
+                if (raw != null) {
+                    utf8Text(raw.get(i), i);
+                }
+            }
+        }
+        return args;
+    }
+
+    private static String utf8Text(byte[] bytes, int index) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw Exit.usage("argument %d is not UTF-8 text: %s, and type it in UTF-8", index + 1, FIX);
+        }
     }
 
     /**
@@ -85,7 +109,7 @@ final class Argv {
      * in the same locale, already turned each such letter into '?' before this JVM started.
      */
     private static boolean damaged(String[] args) {
-        boolean throughJbang = System.getenv("JBANG_RUNTIME_SHELL") != null;
+        boolean throughJbang = System.getenv("JBANG_RUNTIME_SHELL") != null && losesBytes(charset(System.getProperty("sun.jnu.encoding")));
         for (String arg : args) {
             if (arg.indexOf('\uFFFD') >= 0) {
                 return true;
@@ -117,6 +141,15 @@ final class Argv {
             }
         }
         return words.size() < n ? null : words.subList(words.size() - n, words.size());
+    }
+
+    /** Whether text read in this character set can lose bytes (ASCII can; in Latin-1 every byte is a letter). */
+    private static boolean losesBytes(Charset charset) {
+        byte[] every = new byte[256];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = (byte) i;
+        }
+        return charset == null || !Arrays.equals(every, new String(every, charset).getBytes(charset));
     }
 
     private static Charset charset(String name) {

@@ -70,6 +70,20 @@ class JBangPinsTest {
         assertFalse(Files.exists(lib));
     }
 
+    /** A jar changed after the fetch and its check (in .tools/) is checked again before it runs. */
+    @Test
+    void aJarChangedAfterTheFetchIsRefused() throws Exception {
+        fakeMvn("");
+        assertEquals(0, jbang("version").go().exit());
+        assertEquals(0, jbang("version").go().exit());
+        Files.writeString(lib.resolve("picocli-4.7.7.jar"), "x", StandardOpenOption.APPEND);
+        Run.Result run = jbang("version").go();
+        assertEquals(1, run.exit(), run.toString());
+        assertEquals("", run.out());
+        assertEquals(String.format(REFUSED, "picocli-4.7.7.jar differs"), run.err());
+        assertFalse(Files.exists(lib), "the changed jars must go");
+    }
+
     /** A jar changed after the fetch (in .tools/) is not copied on by make install. */
     @Test
     void makeInstallChecksTheJarsBeforeCopyingThem() throws Exception {

@@ -107,7 +107,8 @@ class LabServerTest {
 
     /**
      * A PID file outlives its server, and the PID may then be anyone's: stop kills only a nats-server
-     * started with the lab's port and store, never a `tail -f` of its log or a program merely named so.
+     * started with the lab's port and store, by this user: never a `tail -f` of its log, a program merely
+     * named so, or another user's process.
      */
     @Test
     void stopKillsOnlyTheServerTheLabStarted() throws Exception {
@@ -120,11 +121,21 @@ class LabServerTest {
         ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly); // the server dies; its PID file stays
         Process tail = new ProcessBuilder("tail", "-f", serverState.resolve("nats-server.log").toString()).start();
         Process namedSo = new ProcessBuilder("bash", "-c", "exec -a nats-server sleep 60").start();
+        // Another user's process with the lab's very program name and flags (as root, kill would reach it).
+        Process othersUser = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c",
+                "exec -a nats-server bash -c 'read -t 60 || :' x -p \"$1\" -sd \"$2\"", "bash", String.valueOf(port),
+                serverState.resolve("store").toString()).start();
         try {
-            for (Process bystander : List.of(tail, namedSo)) {
+            Path othersLine = Path.of("/proc/" + othersUser.pid() + "/cmdline");
+            for (int i = 0; i < 200 && othersUser.isAlive() && !Files.readString(othersLine).startsWith("nats-server\0"); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(othersUser.isAlive(), "could not start a process as user 65534");
+            for (Process bystander : List.of(tail, namedSo, othersUser)) {
                 Files.writeString(serverState.resolve("pid"), bystander.pid() + "\n");
                 Run.Result stopped = lab("stop", "js-info", "--server", url).go();
                 assertEquals(0, stopped.exit(), stopped.toString());
+                assertEquals("lab-server: no server started by the lab on port " + port + "; nothing to stop\n", stopped.out());
                 Files.writeString(serverState.resolve("started-by"), "binary\n");
                 Path cluster = Files.createDirectories(state.resolve("cluster/n1"));
                 Files.writeString(cluster.resolve("pid"), bystander.pid() + "\n");
@@ -137,7 +148,29 @@ class LabServerTest {
         } finally {
             tail.destroyForcibly();
             namedSo.destroyForcibly();
+            othersUser.destroyForcibly();
             Files.deleteIfExists(serverState.resolve("started-by"));
+        }
+    }
+
+    /** A PID file that names another process does not hide the lab's server: stop finds it by what it is. */
+    @Test
+    void stopFindsTheServerWhenThePidFileNamesAnotherProcess() throws Exception {
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        Path pidFile = state.resolve("nats-" + port + "/pid");
+        Process bystander = new ProcessBuilder("tail", "-f", "/dev/null").start();
+        long[] serverPid = {-1};
+        try {
+            startAndStop(url, lab("start", "js-info", "--server", url), lab("stop", "js-info", "--server", url), () -> {
+                serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
+                Files.writeString(pidFile, bystander.pid() + "\n");
+            });
+            assertTrue(bystander.isAlive(), "stop killed the process the PID file named");
+            assertEquals("lab-server: nothing answers at " + url + "\n", lab("status", "js-info", "--server", url).go().out());
+        } finally {
+            bystander.destroyForcibly();
+            ProcessHandle.of(serverPid[0]).ifPresent(ProcessHandle::destroy);
         }
     }
 

@@ -10,6 +10,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StorageType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +142,24 @@ class LocaleTest extends WithServer {
         assertEquals(List.of(), StoredMessages.in(server));
     }
 
+    /**
+     * In a Latin-1 locale every byte is a letter: Java and JBang lose nothing, so a '?' is a question
+     * mark, and a byte such as 0xFC is the letter ü it means there.
+     */
+    @Test
+    void aLatin1LocaleLosesNothing() throws Exception {
+        Path locales = Files.createDirectories(elsewhere.resolve("locales"));
+        Run.Result made = Run.command("localedef", "-i", "de_DE", "-f", "ISO-8859-1",
+                locales.resolve("de_DE.ISO-8859-1").toString()).go();
+        Assumptions.assumeTrue(made.exit() == 0, "no Latin-1 locale can be made here: " + made);
+        for (String launcher : List.of(JBANG, Run.REPO.resolve("bin/lab-run").toString())) {
+            ok(Run.command("env", "-u", "LC_ALL", "-u", "LC_CTYPE", "-u", "LANGUAGE", "LANG=de_DE.ISO-8859-1",
+                    "LOCPATH=" + locales, "LAB_STATE_DIR=" + labState, "bash", "-c", "exec \"$0\" js-pub $'gr\\xfc\\xdf, ok?'",
+                    launcher).server(server).go());
+        }
+        assertEquals(List.of("grüß, ok?", "grüß, ok?"), StoredMessages.in(server));
+    }
+
     /** Bytes that are not UTF-8 cannot be a message typed in a UTF-8 terminal: refused, not replaced. */
     @Test
     void bytesThatAreNotUtf8AreRefused() throws Exception {
@@ -149,6 +168,28 @@ class LocaleTest extends WithServer {
         assertEquals(2, run.exit(), run.toString());
         assertEquals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n", run.err());
         assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /**
+     * In a UTF-8 locale (the launchers' own, without one) Java reads such bytes as U+FFFD without a
+     * word: refused there too, through each launcher; a U+FFFD typed as such is published.
+     */
+    @Test
+    void bytesThatAreNotUtf8AreRefusedInAUtf8Locale() throws Exception {
+        String labRun = Run.REPO.resolve("bin/lab-run").toString();
+        for (String launcher : List.of(JBANG, labRun)) {
+            Run.Result run = noLocale("bash", "-c", "exec \"$0\" js-pub $'caf\\xe9'", launcher)
+                    .env("LAB_STATE_DIR", labState.toString()).server(server).go();
+            assertEquals(2, run.exit(), run.toString());
+            assertTrue(run.err().endsWith(" is not UTF-8 text, and this locale reads arguments as UTF-8: type it in UTF-8,"
+                    + " or run in a locale of its character set\n")
+                    || run.err().equals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"), run.err());
+            ok(noLocale(launcher, "js-pub", "typed \uFFFD").env("LAB_STATE_DIR", labState.toString()).server(server).go());
+        }
+        List<String> inUtf8 = new ArrayList<>(List.of("env", "LANG=C.UTF-8"));
+        inUtf8.addAll(plainJava("JsPub", "typed \uFFFD"));
+        ok(noLocale(inUtf8).server(server).go());
+        assertEquals(List.of("typed \uFFFD", "typed \uFFFD", "typed \uFFFD"), StoredMessages.in(server));
     }
 
     static Run noLocale(String... command) {

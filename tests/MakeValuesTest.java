@@ -55,6 +55,18 @@ class MakeValuesTest extends WithServer {
         assertFalse(Files.exists(marker), "a command in CATALOG_NAME ran: " + catalog);
     }
 
+    /** make expands a `$(...)` in a value each time it reads or exports it: a `$(shell ...)` would run. */
+    @Test
+    void aMakeFunctionInAValueStaysText() throws Exception {
+        String function = "$(shell touch " + marker + ")";
+        Path config = labConfigAt(Path.of(dir + "/" + function + "/config.toml"));
+        ok(makeRun("LAB_CONFIG=" + config, "MSG=" + function, "ARGS=--msg-id '" + function + "'").go());
+        assertEquals(List.of(function), StoredMessages.in(server));
+        Run.Result help = Run.command("make", "--no-print-directory", "help", "LAB=" + function, "DIST=" + function).go();
+        assertTrue(help.out().contains("LAB=" + function + " (labs/" + function + "/config.toml)"), help.toString());
+        assertFalse(Files.exists(marker), "a $(shell ...) in a make value ran");
+    }
+
     /** ARGS are shell words: an open quote is one line saying so, not the shell's syntax error. */
     @Test
     void argsWithAQuoteLeftOpen() throws Exception {
@@ -63,6 +75,25 @@ class MakeValuesTest extends WithServer {
         assertTrue(run.err().startsWith("make: ARGS=it's is not a list of shell words (a quote left open?): quote them as"
                 + " after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"\n"), run.err());
         assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /**
+     * ARGS are words, quoted as in a shell (a `$NAME` reads a variable), but nothing in them runs: a
+     * `;`, a `$(...)` or backticks outside quotes is one line, exit 2; inside single quotes it is text.
+     */
+    @Test
+    void argsThatWouldRunACommand() throws Exception {
+        for (String args : List.of("; touch " + marker, "--msg-id $(touch " + marker + ")", "--msg-id \"`touch " + marker + "`\"",
+                "--msg-id x | touch " + marker, "--msg-id 'a' # x")) {
+            Run.Result run = makeRun("ARGS=" + args, "MSG=never").go();
+            assertEquals(2, run.exit(), run.toString());
+            assertTrue(run.err().startsWith("make: ARGS=" + args + " would run a command or cut the line short"), run.err());
+        }
+        assertFalse(Files.exists(marker), "a command in ARGS ran");
+        ok(makeRun("ARGS=--msg-id '$(touch " + marker + ");`x`' --count 1", "MSG=quoted").go());
+        ok(makeRun("ARGS=--msg-id \"$LAB_STATE_DIR\\$(x)\"", "MSG=variable").go());
+        assertEquals(List.of("quoted", "variable"), StoredMessages.in(server));
+        assertFalse(Files.exists(marker), "a command in quoted ARGS ran");
     }
 
     /** `make catalog` names the jbang you can run: bin/jbang when none is on PATH. */
