@@ -249,6 +249,10 @@ public class JsPub implements Callable<Integer> {
         if (msgId != null && msgId.isBlank()) {
             throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
         }
+        if (msgId != null && !headerValue(msgId)) { // it travels as the Nats-Msg-Id header
+            throw Exit.usage("--msg-id must be printable ASCII on one line, as a header value (no accents, emoji or "
+                    + "line breaks), got %s", Output.quoted(msgId));
+        }
         if (window != null && sync) {
             throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
         }
@@ -547,6 +551,11 @@ public class JsPub implements Callable<Integer> {
         }
     }
 
+    /** What a NATS header value can carry: printable ASCII and tabs, on one line. */
+    private static boolean headerValue(String value) {
+        return value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t');
+    }
+
     /** -H KEY:VALUE, as natscli takes them; a Nats-Msg-Id among them is the same as --msg-id. */
     private Headers headers(List<String> given) {
         if (given == null || given.isEmpty()) {
@@ -561,7 +570,7 @@ public class JsPub implements Callable<Integer> {
                         Output.printable(header, false));
             }
             String value = header.substring(colon + 1).trim();
-            if (!value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t')) { // what NATS headers carry
+            if (!headerValue(value)) {
                 throw Exit.usage("-H %s: a header value must be printable ASCII on one line (no accents, emoji or "
                         + "line breaks), got %s", key, Output.quoted(value));
             }
