@@ -115,7 +115,10 @@ public class RunTests {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         LeftoverCheck leftovers = new LeftoverCheck();
-        launcher.execute(request, new ProgressPrinter(), summary, leftovers);
+        ProgressPrinter progress = new ProgressPrinter();
+        long began = System.nanoTime();
+        launcher.execute(request, progress, summary, leftovers);
+        progress.printClassTimes((System.nanoTime() - began) / 1e9);
 
         TestExecutionSummary result = summary.getSummary();
         if (result.getTotalFailureCount() > 0) {
@@ -157,13 +160,27 @@ public class RunTests {
         }
     }
 
-    /** One line per test as it ends, so a long run shows where it is. */
+    /** One line per test as it ends, so a long run shows where it is; per class its wall time and what it started. */
     static final class ProgressPrinter implements TestExecutionListener {
-        private final Map<String, Long> started = new HashMap<>();
+        private final Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, long[]> launchesAtStart = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<String> classTimes = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void executionStarted(TestIdentifier test) {
             started.put(test.getUniqueId(), System.nanoTime());
+            if (test.getSource().orElse(null) instanceof ClassSource) {
+                launchesAtStart.put(test.getUniqueId(), Run.launches());
+            }
+        }
+
+        /** The classes, slowest first: seconds, and the processes and in-process runs each started (counted run-wide, so only exact when classes run one at a time). */
+        void printClassTimes(double totalSeconds) {
+            System.out.println();
+            System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers");
+            classTimes.stream().sorted(java.util.Comparator.comparingDouble((String line) -> Double.parseDouble(line.substring(0, 8).trim())).reversed())
+                    .forEach(line -> System.out.println("  " + line));
+            System.out.printf("  %7.1f  all classes%n", totalSeconds);
         }
 
         @Override
@@ -174,6 +191,16 @@ public class RunTests {
         @Override
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             boolean failed = result.getStatus() != TestExecutionResult.Status.SUCCESSFUL;
+            if (test.getSource().orElse(null) instanceof ClassSource source) {
+                long[] before = launchesAtStart.getOrDefault(test.getUniqueId(), new long[4]);
+                long[] after = Run.launches();
+                double seconds = (System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime())) / 1e9;
+                String line = String.format("%7.1f  %-22s %4d %4d %4d %4d", seconds, source.getClassName(),
+                        after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]);
+                classTimes.add(line);
+                System.out.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers)%n",
+                        source.getClassName(), seconds, after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]);
+            }
             if (!test.isTest() && !failed) {
                 return;
             }

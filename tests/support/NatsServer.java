@@ -135,6 +135,7 @@ public final class NatsServer implements AutoCloseable {
         if (jetStream) {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
+        Run.countServer();
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

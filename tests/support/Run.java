@@ -17,7 +17,13 @@ public final class Run {
     /** The repository root: the nearest folder above the working directory with jbang-catalog.json. */
     static final Path REPO = findRepo();
 
+    private static final java.util.concurrent.atomic.AtomicLong SCRIPT_PROCESSES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong OTHER_PROCESSES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong IN_PROCESS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong SERVERS = new java.util.concurrent.atomic.AtomicLong();
+
     private final List<String> command = new ArrayList<>();
+    private String mainClass;
     private final Map<String, String> env = new HashMap<>();
     private Path dir;
     private byte[] stdin = new byte[0];
@@ -41,6 +47,7 @@ public final class Run {
      */
     static Run script(String mainClass, String... args) {
         Run run = new Run();
+        run.mainClass = mainClass;
         run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + Sandbox.root(), "-cp", System.getProperty("java.class.path"), mainClass));
         run.command.addAll(List.of(args));
@@ -122,6 +129,7 @@ public final class Run {
      * use it in try-with-resources, so a failing test does not leave it running.
      */
     Started start() throws Exception {
+        (mainClass != null ? SCRIPT_PROCESSES : OTHER_PROCESSES).incrementAndGet();
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         // A clean environment (Sandbox): nothing of the caller's NATS, natscli or make settings; then what the test sets.
@@ -225,6 +233,15 @@ public final class Run {
                 deleteTree(tempDir);
             }
         }
+    }
+
+    /** How many script processes, other processes, in-process script runs and nats-servers the tests started so far. */
+    static long[] launches() {
+        return new long[] {SCRIPT_PROCESSES.get(), OTHER_PROCESSES.get(), IN_PROCESS.get(), SERVERS.get()};
+    }
+
+    static void countServer() {
+        SERVERS.incrementAndGet();
     }
 
     static void deleteTree(Path root) throws IOException {

@@ -180,6 +180,7 @@ public final class ThreeNodeCluster implements AutoCloseable {
     private void launch(Node node) throws Exception {
         String routes = nodes.stream().filter(other -> other != node)
                 .map(other -> "nats://127.0.0.1:" + other.routePort).collect(Collectors.joining(","));
+        Run.countServer();
         node.process = new ProcessBuilder(NatsServer.binary(), "-n", node.name, "-a", "127.0.0.1",
                 "-p", String.valueOf(node.port), "-js", "-sd", node.store.toString(), "--cluster_name", "lab",
                 "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes)
