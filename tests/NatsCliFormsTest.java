@@ -20,7 +20,7 @@ class NatsCliFormsTest extends WithServer {
 
     @Test
     void serverAsHostPortAsAListAndAsAUrl() throws Exception {
-        int dead = NatsServer.freePort();
+        int dead = NatsServer.deadPort();
         for (String form : List.of("127.0.0.1:" + server.port, "localhost:" + server.port, "nats://127.0.0.1:" + server.port,
                 "127.0.0.1:" + dead + ",127.0.0.1:" + server.port, " nats://127.0.0.1:" + dead + " , localhost:" + server.port)) {
             server.resetToLabStream();
@@ -33,7 +33,7 @@ class NatsCliFormsTest extends WithServer {
 
     @Test
     void aListWhereNothingAnswersNamesTheList() throws Exception {
-        String list = "nats://127.0.0.1:" + NatsServer.freePort() + ",nats://127.0.0.1:" + NatsServer.freePort();
+        String list = "nats://127.0.0.1:" + NatsServer.deadPort() + ",nats://127.0.0.1:" + NatsServer.deadPort();
         Run.Result result = Run.script("JsPub", "--server", list, "x").go();
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR no NATS server answers at " + list + " (connection refused): start one with `make server`, "
@@ -75,7 +75,7 @@ class NatsCliFormsTest extends WithServer {
         Files.createDirectories(home.resolve("nats/context"));
         Files.writeString(home.resolve("nats/context/lab.json"), "{\"url\": \"" + server.url() + "\"}");
         Files.writeString(home.resolve("nats/context/other.json"), "{\"url\": \"nats://127.0.0.1:"
-                + NatsServer.freePort() + "\"}");
+                + NatsServer.deadPort() + "\"}");
         Files.writeString(home.resolve("nats/context.txt"), "lab");
 
         Run.Result pub = ok(Run.script("JsPub", "via the selected context").env("XDG_CONFIG_HOME", home.toString()).go());
