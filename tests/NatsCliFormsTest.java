@@ -52,6 +52,20 @@ class NatsCliFormsTest extends WithServer {
                 minute.out());
     }
 
+    /** --timeout bounds each JetStream API call too: a server that never answers one is given up on after that long, not the default 5 s. */
+    @Test
+    void timeoutBoundsEachApiCall() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter("$JS.API.", 1)) {
+            long start = System.nanoTime();
+            Run.Result result = Run.script("JsInfo", "--timeout", "1s").env("NATS_URL", proxy.url()).go();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(result.exit() != 0 && result.err().startsWith("ERROR ") && result.err().lines().count() == 1, result.toString());
+            assertTrue(seconds >= 1 && seconds < 4, "js-info --timeout 1s gave up on an unanswered API call after " + seconds + "s");
+            proxy.release();
+        }
+    }
+
     /** --timeout and NATS_TIMEOUT bound connecting: a listener that never greets is given up on after that long. */
     @Test
     void timeoutFromFlagAndEnvironment() throws Exception {
