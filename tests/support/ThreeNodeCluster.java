@@ -171,10 +171,25 @@ public final class ThreeNodeCluster implements AutoCloseable {
         throw new AssertionError("waited 60s for " + what + "; last seen: " + last);
     }
 
+    /**
+     * A metadata leader, and every running node a JetStream peer it can place a replica on: an R3
+     * stream can be made (a test right after a start or restart would otherwise get "no suitable
+     * peers for placement, peer offline", more often the faster it comes).
+     */
     void awaitMetaLeader() throws Exception {
         await("a JetStream meta leader", () -> {
             try (Connection nc = connect()) {
                 nc.jetStreamManagement().getAccountStatistics(); // answers once the metadata has a leader
+                return true;
+            }
+        }, ok -> ok);
+        int replicas = (int) nodes.stream().filter(Node::running).count();
+        await("every running node to take a replica", () -> {
+            try (Connection nc = connect()) {
+                var jsm = nc.jetStreamManagement();
+                jsm.addStream(io.nats.client.api.StreamConfiguration.builder().name("PEERS_PROBE").subjects("peers.probe")
+                        .replicas(replicas).build());
+                jsm.deleteStream("PEERS_PROBE");
                 return true;
             }
         }, ok -> ok);
