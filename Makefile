@@ -36,14 +36,14 @@ SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
 check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
 
-.PHONY: help setup install server server-stop cluster cluster-stop cluster-status run demo reset test bench catalog share export completion check-lab
+.PHONY: help setup install server server-stop cluster cluster-stop cluster-status run demo reset test check bench catalog share export completion check-lab
 
 help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
 	@echo "  make reset                  back to the lab's start: delete the stream and its consumer (the next bootstrap starts at seq 1)"
-	@echo "  make test                   the tests (they start their own nats-server)"
+	@echo "  make test / check           the tests (they start their own nats-server) / their quick tier"
 	@echo "  make bench [QUICK=1]        scripts vs plain jnats (same JVM flags) and the C client if libnats-dev is there;"
 	@echo "                              cost at 10k/100k/1M, window and batch sweeps, charts, R1 vs R3 on a local"
 	@echo "                              three-node cluster and a leader's failover pause; writes bench/results.md"
@@ -113,6 +113,10 @@ reset: server
 
 test: setup
 	@$$JBANG tests/RunTests.java
+
+# The quick tier for the edit loop (about a minute): the scripts' own behaviour against a real server.
+check: setup
+	@$(JBANG) tests/RunTests.java --quick
 
 bench: setup
 	@$$JBANG bench/Bench.java

@@ -13,14 +13,25 @@ import java.nio.charset.StandardCharsets;
 final class Stdout {
     private static Checked checked;
     private static PrintStream stdout;
+    private static OutputStream target; // null: file descriptor 1
 
     private Stdout() {
+    }
+
+    /**
+     * Forgets the stream in place and has the next install() write to `out` (null: file descriptor 1):
+     * for running a script's command more than once in one JVM, each run with its own stdout.
+     */
+    static synchronized void redirect(OutputStream out) {
+        checked = null;
+        stdout = null;
+        target = out;
     }
 
     /** Puts the checked stream in place of System.out, once; later calls do nothing. */
     static synchronized void install() {
         if (checked == null) {
-            checked = new Checked(new FileOutputStream(FileDescriptor.out));
+            checked = new Checked(target != null ? target : new FileOutputStream(FileDescriptor.out));
             stdout = new PrintStream(checked, true, StandardCharsets.UTF_8);
             System.setOut(stdout);
         }

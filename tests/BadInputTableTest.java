@@ -31,12 +31,15 @@ class BadInputTableTest extends WithServer {
         }
     }
 
+    private static final java.util.regex.Pattern DEAD_PORT = java.util.regex.Pattern.compile("127\\.0\\.0\\.1:1(?![0-9])");
+    private static int deadPort;
     private static final List<Row> rows = new ArrayList<>();
     private static final Set<String> finished = Collections.synchronizedSet(new TreeSet<>());
 
     @TestFactory
     Stream<DynamicTest> everyRowOfTheReadmeTable() throws Exception {
         rows.addAll(readmeRows());
+        deadPort = NatsServer.deadPort();
         return rows.stream().map(row -> DynamicTest.dynamicTest(row.label(), () -> {
             check(row);
             finished.add(row.number());
@@ -102,16 +105,28 @@ class BadInputTableTest extends WithServer {
             assertEquals("/dev/null", words.get(redirect + 1), "only `< /dev/null` is understood: " + row.label());
             words = words.subList(0, redirect); // the test's stdin is empty already
         }
-        Run run = Run.script(mainClass(words.get(0)), words.subList(1, words.size()).toArray(String[]::new))
-                .server(server).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()); // as bin/jbang sets it
-        env.forEach(run::env);
+        List<String> args = words.subList(1, words.size()).stream().map(BadInputTableTest::withDeadPort).toList();
+        Run run = Run.script(mainClass(words.get(0)), args.toArray(String[]::new))
+                .server(server).env("JETSTREAM_LAB_HOME", Run.REPO.toString()); // as bin/jbang sets it
+        // From the repo root, as a user would type it, when a word names a file there; otherwise the folder
+        // does not matter (the repo's config files are read as the lab's own either way) and the row runs in this JVM.
+        if (args.stream().map(w -> w.substring(w.indexOf('=') + 1))
+                .anyMatch(w -> !w.isEmpty() && !w.startsWith("/") && !w.startsWith("-") && Files.exists(Run.REPO.resolve(w)))) {
+            run.in(Run.REPO);
+        }
+        env.forEach((name, value) -> run.env(name, withDeadPort(value)));
         return run;
+    }
+
+    /** Port 1 in a row means "nothing listens there": a port this JVM holds instead, where surely nothing does. */
+    private static String withDeadPort(String text) {
+        return DEAD_PORT.matcher(text).replaceAll("127.0.0.1:" + deadPort);
     }
 
     /** The documented line, with the default URL swapped for this test's server where the row uses it. */
     private static String expectedLine(Row row) {
         boolean ownUrl = row.command().contains("--server") || row.command().contains("NATS_URL=");
-        return ownUrl ? row.expected() : row.expected().replace(DOCUMENTED_URL, server.url());
+        return withDeadPort(ownUrl ? row.expected() : row.expected().replace(DOCUMENTED_URL, server.url()));
     }
 
     /** What js-bootstrap and one js-pub leave behind, set up directly to keep each row quick. */

@@ -53,7 +53,9 @@ class ClusterTest {
         if (cluster != null) {
             cluster.close();
         }
-        Files.deleteIfExists(labConfig);
+        if (labConfig != null) {
+            Files.deleteIfExists(labConfig);
+        }
     }
 
     @BeforeEach

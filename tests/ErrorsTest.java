@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErrorsTest extends WithServer {
     @Test
     void noServerAtTheUrlNamesTheUrl() throws Exception {
-        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + NatsServer.deadPort();
         for (String[] command : List.of(new String[] {"JsBootstrap"}, new String[] {"JsPub", "hello"},
                 new String[] {"JsPull"}, new String[] {"JsPurge"})) {
             Run.Result result = Run.script(command[0], java.util.Arrays.copyOfRange(command, 1, command.length))
@@ -30,7 +30,7 @@ class ErrorsTest extends WithServer {
 
     @Test
     void verboseAddsTheStackTrace() throws Exception {
-        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + NatsServer.deadPort();
         Run.Result result = Run.script("JsPurge", "--server", url, "--verbose").go();
         assertEquals(Exit.UNREACHABLE, result.exit());
         assertTrue(result.err().startsWith("ERROR no NATS server answers at " + url), result.err());
@@ -137,6 +137,20 @@ class ErrorsTest extends WithServer {
         Run.Result after = ok(script("JsPub", "--version").env("XDG_STATE_HOME", state).go());
         assertTrue(after.out().startsWith("js-pub " + CommandRunner.VERSION + "\n"), after.out());
         assertTrue(after.out().contains("server last seen: nats-server 2.9.10"), after.out());
+    }
+
+    /** --version names the last server seen without dialling out: a server at the URL hears nothing from any script. */
+    @Test
+    void versionNeverConnects() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            for (String script : List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge")) {
+                Run.Result version = ok(Run.script(script, "--version", "--server", recorder.url()).go());
+                assertTrue(version.out().contains(CommandRunner.VERSION), version.toString());
+                ok(Run.script(script, "--version").env("NATS_URL", recorder.url()).go());
+            }
+            Thread.sleep(200); // a connection attempt would have been accepted by now
+            assertEquals(0, recorder.accepted(), "--version connected to the server at the URL");
+        }
     }
 
     /** $HOME is the home, as for the shell and natscli (Java's user.home would ignore it). */

@@ -32,7 +32,8 @@ class InstallTest extends WithServer {
     /** Where shells (and JBang's `app setup`) keep their start-up lines. */
     private static final List<String> PROFILES = List.of(".bashrc", ".zshrc", ".bash_profile", ".bash_login",
             ".profile", ".config/fish/conf.d/jbang.fish");
-    private static final Path REAL_HOME = Path.of(System.getProperty("user.home"));
+    /** The home the tests were started with: $HOME, what the shells, JBang (through bin/jbang) and make install use. */
+    private static final Path REAL_HOME = Path.of(System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home"));
     private static Map<String, String> realHomeBefore;
 
     @TempDir

@@ -31,8 +31,10 @@ class LostConnectionTest {
 
     @Test
     void aServerRestartMidPullIsALostConnectionNotAnIdleStream() throws Exception {
-        WithServer.ok(script("JsPub", "--count", "50000", "--size", "16").go());
-        Run.Started pull = script("JsPull", "--count", "50000", "--batch", "20", "--quiet", "--wait", "20").start();
+        // 1 ms of work per message: the restart after 1,000 acks comes with about 19 s of pulling still
+        // to go, however fast the machine (without it an idle machine could pull them all first)
+        WithServer.ok(script("JsPub", "--count", "20000", "--size", "16").go());
+        Run.Started pull = script("JsPull", "--count", "20000", "--batch", "20", "--quiet", "--wait", "20", "--work-ms", "1").start();
         awaitAckedAtLeast(1_000);
         server.restart();
         Run.Result result = pull.finish();

@@ -38,10 +38,23 @@ class MainReadmeTest extends WithServer {
             Run.Result first = WithServer.ok(Run.command("bash", "-c", "make demo 2>&1").env("NATS_URL", url).go());
             assertEquals(expected.stream().map(line -> line.replace(DOCUMENTED_URL, url)
                     .replace(DOCUMENTED_STATE, state + "/")).toList(), first.outLines());
-            // The prose after it, "Run it again and the stream and consumer are reported as `already exists,
-            // unchanged`, and the sequence numbers go on from 3", is EndToEndTest's makeDemoRunsTheWholeLabTwice.
+            // The prose after it: "Run it again and the stream and consumer are reported as `already exists,
+            // unchanged`, and the sequence numbers go on from 3"; the server now answers, so make uses it.
             assertTrue(prose("Quick start").replaceAll("\\s+", " ")
                     .contains("reported as `already exists, unchanged`, and the sequence numbers go on from 3"));
+            Run.Result again = WithServer.ok(Run.command("make", "demo").env("NATS_URL", url).go());
+            assertEquals(List.of(
+                    "lab-server: a NATS server with JetStream already answers at " + url + "; using it",
+                    "INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+                    "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)",
+                    "INFO published \"first message\" to stream LAB4_STREAM (seq 3)",
+                    "INFO published \"second message\" to stream LAB4_STREAM (seq 4)",
+                    "INFO pulled message: \"first message\"",
+                    "INFO acked",
+                    "INFO pulled message: \"second message\"",
+                    "INFO acked",
+                    "INFO done: 2 messages pulled and acked; none arrived in the last 5s",
+                    "INFO purged 2 messages from stream LAB4_STREAM"), again.outLines());
         } finally {
             Run.command("make", "server-stop").env("NATS_URL", url).go(); // the runner reports it if this failed
             Run.deleteTree(state);

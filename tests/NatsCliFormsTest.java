@@ -20,7 +20,7 @@ class NatsCliFormsTest extends WithServer {
 
     @Test
     void serverAsHostPortAsAListAndAsAUrl() throws Exception {
-        int dead = NatsServer.freePort();
+        int dead = NatsServer.deadPort();
         for (String form : List.of("127.0.0.1:" + server.port, "localhost:" + server.port, "nats://127.0.0.1:" + server.port,
                 "127.0.0.1:" + dead + ",127.0.0.1:" + server.port, " nats://127.0.0.1:" + dead + " , localhost:" + server.port)) {
             server.resetToLabStream();
@@ -33,7 +33,7 @@ class NatsCliFormsTest extends WithServer {
 
     @Test
     void aListWhereNothingAnswersNamesTheList() throws Exception {
-        String list = "nats://127.0.0.1:" + NatsServer.freePort() + ",nats://127.0.0.1:" + NatsServer.freePort();
+        String list = "nats://127.0.0.1:" + NatsServer.deadPort() + ",nats://127.0.0.1:" + NatsServer.deadPort();
         Run.Result result = Run.script("JsPub", "--server", list, "x").go();
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR no NATS server answers at " + list + " (connection refused): start one with `make server`, "
@@ -50,6 +50,20 @@ class NatsCliFormsTest extends WithServer {
         Run.Result minute = ok(script("JsPull", "--wait", "1m", "--show-config").go());
         assertTrue(minute.out().contains("recv.wait_secs                 = 1m                                flag --wait"),
                 minute.out());
+    }
+
+    /** --timeout bounds each JetStream API call too: a server that never answers one is given up on after that long, not the default 5 s. */
+    @Test
+    void timeoutBoundsEachApiCall() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter("$JS.API.", 1)) {
+            long start = System.nanoTime();
+            Run.Result result = Run.script("JsInfo", "--timeout", "1s").env("NATS_URL", proxy.url()).go();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(result.exit() != 0 && result.err().startsWith("ERROR ") && result.err().lines().count() == 1, result.toString());
+            assertTrue(seconds >= 1 && seconds < 4, "js-info --timeout 1s gave up on an unanswered API call after " + seconds + "s");
+            proxy.release();
+        }
     }
 
     /** --timeout and NATS_TIMEOUT bound connecting: a listener that never greets is given up on after that long. */
@@ -75,7 +89,7 @@ class NatsCliFormsTest extends WithServer {
         Files.createDirectories(home.resolve("nats/context"));
         Files.writeString(home.resolve("nats/context/lab.json"), "{\"url\": \"" + server.url() + "\"}");
         Files.writeString(home.resolve("nats/context/other.json"), "{\"url\": \"nats://127.0.0.1:"
-                + NatsServer.freePort() + "\"}");
+                + NatsServer.deadPort() + "\"}");
         Files.writeString(home.resolve("nats/context.txt"), "lab");
 
         Run.Result pub = ok(Run.script("JsPub", "via the selected context").env("XDG_CONFIG_HOME", home.toString()).go());

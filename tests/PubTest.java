@@ -143,6 +143,21 @@ class PubTest extends WithServer {
         assertEquals(20, storedCount());
     }
 
+    /** Without --window, the README's default: 1000 messages without their PubAck, and no more. */
+    @Test
+    void theWindowIsAThousandByDefault() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 1);
+             Run.Started publisher = Run.script("JsPub", "--count", "1100", "--size", "16").env("NATS_URL", proxy.url()).start()) {
+            awaitStoredCount(1000);
+            Thread.sleep(500); // time for message 1001, if js-pub would send one without a PubAck back
+            assertEquals(1000, storedCount(), "js-pub sent more than the default window of 1000 before any PubAck came back");
+            proxy.release();
+            ok(publisher.finish());
+        }
+        assertEquals(1100, storedCount());
+    }
+
     @Test
     void sizeAndSyncPublishGeneratedBodiesOfThatSizeEachTime() throws Exception {
         bootstrap();

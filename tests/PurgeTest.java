@@ -20,6 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PurgeTest extends WithServer {
+    /** The lab README's claim: on 2.9.x a purge keeps the duplicate window, so the same ID right after is a duplicate. */
+    @Test
+    void aPurgeDoesNotResetTheDuplicateWindow() throws Exception {
+        bootstrap();
+        assertEquals("INFO published \"order 7\" to stream LAB4_STREAM (seq 1)\n",
+                ok(script("JsPub", "--msg-id", "order-7", "order 7").go()).out());
+        ok(script("JsPurge").go());
+        assertEquals("INFO published \"order 7\" to stream LAB4_STREAM (seq 1, duplicate=true)\n",
+                ok(script("JsPub", "--msg-id", "order-7", "order 7").go()).out());
+        try (Connection nc = connect()) {
+            assertEquals(0, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount(),
+                    "nothing stored after the purge");
+        }
+    }
+
     @Test
     void purgesAndCountsTheMessages() throws Exception {
         bootstrap();

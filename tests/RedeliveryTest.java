@@ -30,8 +30,8 @@ class RedeliveryTest extends WithServer {
                 "INFO pulled message: \"first message\"",
                 "INFO not acked: it comes back after the ack wait (1s)",
                 "INFO done: 1 message pulled and not acked (--max 1)"), skipped.outLines());
-        Thread.sleep(1500); // past the 1 s ack wait, counted from after the delivery
-        Run.Result again = ok(script("JsPull", "--lab-config", lab, "--max", "1").go());
+        // the pull waits for the redelivery itself: it comes once the 1 s ack wait has passed
+        Run.Result again = ok(script("JsPull", "--lab-config", lab, "--max", "1", "--wait", "10").go());
         assertEquals(List.of(
                 "INFO pulled message: \"first message\" (delivery 2)",
                 "INFO acked",
@@ -49,14 +49,13 @@ class RedeliveryTest extends WithServer {
             nc.flush(Duration.ofSeconds(5));
 
             Run.Result first = ok(script("JsPull", "--no-ack", "--max", "1").go());
-            Thread.sleep(1500);
-            Run.Result second = ok(script("JsPull", "--no-ack", "--max", "1").go());
-            Thread.sleep(1500); // past the ack wait again: without the cap, it would be delivered a third time now
-            Run.Result third = ok(script("JsPull", "--wait", "2").go());
+            Run.Result second = ok(script("JsPull", "--no-ack", "--max", "1", "--wait", "10").go()); // waits out the ack wait
+            // 3 s, past the 1 s ack wait: without the cap, the third delivery would come within them
+            Run.Result third = ok(script("JsPull", "--wait", "3").go());
 
             assertEquals("INFO pulled message: \"poison\"", first.outLines().get(0));
             assertEquals("INFO pulled message: \"poison\" (delivery 2)", second.outLines().get(0));
-            assertEquals(List.of("INFO done: 0 messages pulled and acked; none arrived in the last 2s"), third.outLines(),
+            assertEquals(List.of("INFO done: 0 messages pulled and acked; none arrived in the last 3s"), third.outLines(),
                     "two deliveries, then the server stops trying");
             Message advisory = advisories.nextMessage(Duration.ofSeconds(10));
             assertNotNull(advisory, "the server announces that it gave up");

@@ -9,16 +9,21 @@
 //DESCRIPTION Runs the lab's tests (each test class starts its own nats-server), then checks nothing was left behind.
 //
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
-// Usage: jbang tests/RunTests.java [ClassName ...]   (default: every *Test class)
+// Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
+//        LAB_TEST_SHARDS=1 for one test JVM; LAB_TESTS_PROCESSES=1 to run every script as a process;
+//        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
-// Two JVMs: this one makes the run's temp root, starts the tests in a second JVM whose
-// java.io.tmpdir and TMPDIR are that root (Java reads java.io.tmpdir once, at start-up, so it
-// cannot be changed from inside main) and whose environment is cleaned (Sandbox), and once that
-// JVM has exited checks that no process of the run is alive, that the root is empty and that the
-// repository has no new file. Anything left fails the run, one line each.
+// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", two by default:
+// the tests mostly wait on servers and child processes, so two keep two cores busy). Each shard
+// has a root of its own (its java.io.tmpdir and TMPDIR, which Java reads once at start-up, so they
+// cannot be set from inside main), a clean environment (Sandbox) and an empty working folder, and
+// takes the classes one at a time from a shared queue, slowest first. A class tagged "alone" runs
+// while no other class does. After each class its shard checks that no process of its root is
+// alive and that the root is empty; at the end this JVM checks the whole root and the repository.
+// Anything left fails the run, one line each.
 
+import org.junit.jupiter.api.Tag;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
@@ -30,52 +35,91 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 public class RunTests {
-    /** Kept in the root for the whole run (a build cache shared by the tests that go through bin/lab-run, and an empty XDG config home, and the XDG state home where --version keeps the server it last saw). */
-    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"), Path.of("xdg-state"));
+    /** A shard's working folder, empty as a script process's own: scripts run inside the shard's JVM see it. */
+    private static final String WORKING_FOLDER = "cwd";
+    /** Kept in a shard's root for the whole run (bin/lab-run's build cache, an empty XDG config home, the XDG state home where --version keeps the server it last saw, the working folder). */
+    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"), Path.of("xdg-state"),
+            Path.of(WORKING_FOLDER));
     private static final String SUMMARY_FILE = "summary.txt";
+    /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
+    private static final String SHARED_LAB_STATE = "lab-state-shared";
+    private static final String QUEUE_PROPERTY = "lab.tests.queue";
+    /** The classes that take longest, in that order: started first, so no shard is left with a long one at the end. */
+    private static final List<String> SLOWEST = List.of("LessonTest", "EndToEndTest", "MainReadmeTest", "ClusterTest",
+            "InstallTest", "LoginTest", "LabServerTest", "ExportTest", "JBangArgsTest", "ShareTest", "JavaHomeTest",
+            "TlsTest", "SignalTest", "LostConnectionTest", "FaultsTest", "ResetTest", "StdoutTest", "HostileFilesTest");
+    /** make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher, make or cluster). */
+    private static final List<String> QUICK = List.of("SourceTextTest", "ConfigTest", "BootstrapTest", "PubTest", "PullTest",
+            "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest");
+    /** The test JVM's stdout as it started: in-process script runs swap System.out for their own. */
+    private static final PrintStream CONSOLE = System.out;
 
     public static void main(String... args) throws Exception {
         if (System.getProperty(Sandbox.ROOT_PROPERTY) == null) {
             System.exit(supervise(args));
         }
-        System.exit(runTests(args));
+        System.exit(runShard());
     }
 
     // ------------------------------------------------------------ first JVM
 
     private static int supervise(String... args) throws Exception {
+        long began = System.nanoTime();
+        String loadBefore = loadAverage();
+        boolean quick = args.length > 0 && args[0].equals("--quick");
+        List<String> classes = testClasses(quick ? QUICK.toArray(String[]::new) : args);
+        if (classes.isEmpty()) {
+            System.out.println("no test class matches " + String.join(" ", args));
+            System.out.println("0 passed, 0 failed, 0 skipped");
+            return 1;
+        }
         Path root = Files.createTempDirectory("lab-tests-").toRealPath();
-        Files.createDirectories(root.resolve("xdg-config"));
-        Files.createDirectories(root.resolve("lab-state"));
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
+        Files.write(root.resolve("queue.txt"), classes);
+        Files.createDirectories(root.resolve("claims"));
+        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "2"))));
+        Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
+                Path.of(SHARED_LAB_STATE, "run")));
 
-        // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
-        // dir for the whole run; its pure-Java code is enough for a few signatures.
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + root, "-D" + Sandbox.ROOT_PROPERTY + "=" + root,
-                "-Dorg.bouncycastle.native.cpu_variant=java",
-                "-cp", System.getProperty("java.class.path"), RunTests.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().clear();
-        builder.environment().putAll(Sandbox.environment(System.getenv(), root));
-        Process tests = builder.start();
+        if (!quick) { // the quick tier runs no JBang script
+            buildScripts(root);
+        }
+        List<Process> shards = new ArrayList<>();
+        List<Thread> copiers = new ArrayList<>();
         Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
-            tests.descendants().forEach(ProcessHandle::destroyForcibly);
-            tests.destroyForcibly();
+            for (Process shard : shards) {
+                shard.descendants().forEach(ProcessHandle::destroyForcibly);
+                shard.destroyForcibly();
+            }
             try {
-                tests.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                for (Process shard : shards) {
+                    shard.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 Leftovers.killProcesses(root, ProcessHandle.current().pid());
                 Run.deleteTree(root);
             } catch (Exception e) {
@@ -83,53 +127,279 @@ public class RunTests {
             }
         });
         Runtime.getRuntime().addShutdownHook(cleanUp);
-        int exit = tests.waitFor();
+        for (int i = 0; i < shardCount; i++) {
+            Path shardRoot = root.resolve("s" + i);
+            Files.createDirectories(shardRoot.resolve("xdg-config"));
+            Files.createDirectories(shardRoot.resolve("lab-state"));
+            Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
+            Files.createSymbolicLink(shardRoot.resolve("lab-state").resolve("run"), root.resolve(SHARED_LAB_STATE).resolve("run"));
+            Files.createDirectories(shardRoot.resolve(WORKING_FOLDER));
+            Path shardDir = Path.of("s" + i);
+            RUN_WIDE.forEach(path -> kept.add(shardDir.resolve(path)));
+            // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
+            // dir for the whole run; its pure-Java code is enough for a few signatures.
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.io.tmpdir=" + shardRoot, "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
+                    "-D" + QUEUE_PROPERTY + "=" + root, "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
+                    // InProcess answers System.getenv per run and runs a script's exit hooks
+                    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
+            if (System.getenv("LAB_TESTS_PROCESSES") != null) {
+                command.add("-D" + InProcess.PROCESSES_ONLY + "=1");
+            }
+            if (System.getenv("LAB_TESTS_COMPARE") != null) {
+                command.add("-D" + InProcess.COMPARE + "=1");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunTests.class.getName()));
+            // No terminal and no stdin for the tests, however make test was started: a script run inside
+            // a shard then sees what a script process with redirected output sees.
+            ProcessBuilder builder = new ProcessBuilder(command).directory(shardRoot.resolve(WORKING_FOLDER).toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().clear();
+            builder.environment().putAll(Sandbox.environment(System.getenv(), shardRoot));
+            Process shard = builder.start();
+            shards.add(shard);
+            copiers.add(copyLines(shard.getInputStream(), System.out));
+            copiers.add(copyLines(shard.getErrorStream(), System.err));
+        }
+        int exit = 0;
+        for (Process shard : shards) {
+            exit = Math.max(exit, shard.waitFor());
+        }
+        for (Thread copier : copiers) {
+            copier.join();
+        }
         Runtime.getRuntime().removeShutdownHook(cleanUp);
 
-        // The test JVM's summary line, and how many leftovers it found after its classes.
-        Path summaryFile = root.resolve(SUMMARY_FILE);
-        List<String> summary = Files.exists(summaryFile) ? Files.readAllLines(summaryFile)
-                : List.of("the tests did not finish (exit " + exit + ")", "0");
-        Files.deleteIfExists(summaryFile);
+        // Each shard's counts, the leftovers it found after its classes, and its classes' times.
+        long[] counts = new long[4];
+        List<String> classLines = new ArrayList<>();
+        List<String> unfinished = new ArrayList<>();
+        for (int i = 0; i < shardCount; i++) {
+            Path summaryFile = root.resolve("s" + i).resolve(SUMMARY_FILE);
+            if (!Files.exists(summaryFile)) {
+                unfinished.add("s" + i);
+                continue;
+            }
+            List<String> summary = Files.readAllLines(summaryFile);
+            Files.delete(summaryFile);
+            long[] shardCounts = Arrays.stream(summary.get(0).split(" ")).mapToLong(Long::parseLong).toArray();
+            for (int c = 0; c < 4; c++) {
+                counts[c] += shardCounts[c];
+            }
+            classLines.addAll(summary.subList(1, summary.size()));
+        }
         List<String> left = new ArrayList<>(Leftovers.killProcesses(root, ProcessHandle.current().pid()));
-        left.addAll(Leftovers.files(root, RUN_WIDE, false));
+        left.addAll(Leftovers.files(root, kept, false));
+        for (int i = 0; i < shardCount; i++) {
+            left.addAll(inWorkingFolder(root.resolve("s" + i), false));
+        }
         left.addAll(Leftovers.newInRepo(repoBefore, Leftovers.repoFiles(Run.REPO)));
+        List<String> neverRun = new ArrayList<>();
+        for (String name : classes) {
+            if (!Files.exists(root.resolve("claims").resolve(name))) {
+                neverRun.add(name);
+            }
+        }
         Run.deleteTree(root);
 
+        System.out.println();
+        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers");
+        classLines.stream().sorted(Comparator.comparingDouble((String line) -> Double.parseDouble(line.substring(0, 8).trim())).reversed())
+                .forEach(line -> System.out.println("  " + line));
         left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
-        long leftovers = left.size() + Long.parseLong(summary.get(1));
-        System.out.println(summary.get(0) + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
-        return exit != 0 ? exit : left.isEmpty() ? 0 : 1;
+        if (!unfinished.isEmpty()) {
+            System.out.println("the tests did not finish (exit " + exit + ") in shard(s) " + String.join(", ", unfinished)
+                    + (neverRun.isEmpty() ? "" : "; never started: " + String.join(", ", neverRun)));
+        }
+        long leftovers = left.size() + counts[3];
+        double seconds = (System.nanoTime() - began) / 1e9;
+        System.out.printf("wall time %d:%02d with %d test JVM%s (load average before %s, after %s)%n", (long) seconds / 60,
+                (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s", loadBefore, loadAverage());
+        System.out.println(String.format("%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
+                + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
+        boolean failed = exit != 0 || !unfinished.isEmpty() || counts[1] > 0 || counts[0] == 0 || leftovers > 0;
+        return failed ? Math.max(exit, 1) : 0;
     }
 
-    // ----------------------------------------------------------- second JVM
-
-    private static int runTests(String... args) throws Exception {
-        // The tests are compiled into the same jar (or folder) as this runner: scan just that.
-        Path compiled = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String pattern = args.length == 0 ? ".*Test" : String.join("|", args);
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(compiled)))
-                .filters(ClassNameFilter.includeClassNamePatterns(pattern))
-                .build();
-        Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        LeftoverCheck leftovers = new LeftoverCheck();
-        launcher.execute(request, new ProgressPrinter(), summary, leftovers);
-
-        TestExecutionSummary result = summary.getSummary();
-        if (result.getTotalFailureCount() > 0) {
-            System.out.println();
-            result.printFailuresTo(new PrintWriter(System.out, true), 25);
+    /**
+     * Builds every JBang script the tests run into JBang's cache, one after the other, before any
+     * test starts: two JBang builds of one script at the same time can leave a jar without its
+     * main class in the cache, which JBang then reuses ("Could not find or load main class").
+     */
+    private static void buildScripts(Path root) throws Exception {
+        List<String> sources = new ArrayList<>();
+        for (String folder : List.of("scripts", "tests/jbang", "tools")) {
+            try (Stream<Path> files = Files.list(Run.REPO.resolve(folder))) {
+                files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
+                        .filter(f -> !folder.equals("scripts") || f.getFileName().toString().startsWith("Js"))
+                        .map(f -> Run.REPO.relativize(f).toString()).sorted().forEach(sources::add);
+            }
         }
-        leftovers.found.forEach(line -> System.out.println("LEFT BEHIND: " + line));
-        long passed = result.getTestsSucceededCount();
-        long failed = result.getTotalFailureCount();
-        long skipped = result.getTestsSkippedCount() + result.getTestsAbortedCount();
-        String line = String.format("%d passed, %d failed, %d skipped", passed, failed, skipped);
-        Files.writeString(Sandbox.root().resolve(SUMMARY_FILE), line + "\n" + leftovers.found.size() + "\n");
-        System.out.println();
-        return failed > 0 || passed == 0 || !leftovers.found.isEmpty() ? 1 : 0;
+        List<List<String>> commands = new ArrayList<>();
+        sources.forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
+        // and bin/lab-run's cache (the classpath and class-sharing archive of each alias), which the shards share
+        for (String alias : List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge")) {
+            commands.add(List.of("bin/lab-run", alias, "--version"));
+        }
+        for (List<String> command : commands) {
+            ProcessBuilder build = new ProcessBuilder(command).directory(Run.REPO.toFile())
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            build.environment().clear();
+            build.environment().putAll(Sandbox.environment(System.getenv(), root));
+            build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
+            Process process = build.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                System.out.print(String.join(" ", command) + " failed:\n" + output);
+            }
+        }
+    }
+
+    /** The test classes the arguments name (all *Test classes without any), slowest first: found in the compiled jar or folder. */
+    private static List<String> testClasses(String... args) throws Exception {
+        Path compiled = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(compiled)) {
+            try (Stream<Path> files = Files.list(compiled)) {
+                files.map(f -> f.getFileName().toString()).forEach(names::add);
+            }
+        } else {
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(compiled.toFile())) {
+                jar.stream().map(java.util.zip.ZipEntry::getName).forEach(names::add);
+            }
+        }
+        Pattern pattern = Pattern.compile(args.length == 0 ? "[A-Za-z0-9_]+Test" : String.join("|", args));
+        List<String> classes = new ArrayList<>(names.stream().filter(n -> n.endsWith(".class"))
+                .map(n -> n.substring(0, n.length() - ".class".length())).filter(n -> pattern.matcher(n).matches()).sorted().toList());
+        classes.sort(Comparator.comparingInt(n -> SLOWEST.contains(n) ? SLOWEST.indexOf(n) : SLOWEST.size()));
+        return classes;
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** Files a script run inside a test JVM wrote into its working folder (kept itself, for the whole run). */
+    private static List<String> inWorkingFolder(Path root, boolean delete) throws java.io.IOException {
+        List<String> found = new ArrayList<>();
+        Path folder = root.resolve(WORKING_FOLDER);
+        if (!Files.isDirectory(folder)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                found.add("file " + file + " left in a test JVM's working folder");
+                if (delete) {
+                    Run.deleteTree(file);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Copies whole lines, so two shards' lines never mix. */
+    private static Thread copyLines(java.io.InputStream from, PrintStream to) {
+        Thread copier = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    synchronized (RunTests.class) {
+                        to.println(line);
+                    }
+                }
+            } catch (java.io.IOException ended) {
+                // the shard is gone
+            }
+        });
+        copier.start();
+        return copier;
+    }
+
+    // ----------------------------------------------------------- a shard
+
+    private static int runShard() throws Exception {
+        InProcess.available(); // before anything reads the environment
+        Path run = Path.of(System.getProperty(QUEUE_PROPERTY));
+        Launcher launcher = LauncherFactory.create();
+        ProgressPrinter progress = new ProgressPrinter();
+        LeftoverCheck leftovers = new LeftoverCheck();
+        long[] counts = new long[3];
+        List<TestExecutionSummary> failures = new ArrayList<>();
+        for (String name : Files.readAllLines(run.resolve("queue.txt"))) {
+            try {
+                Files.createFile(run.resolve("claims").resolve(name));
+            } catch (FileAlreadyExistsException anotherShardHasIt) {
+                continue;
+            }
+            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(name)).build();
+            SummaryGeneratingListener summary = new SummaryGeneratingListener();
+            try (ClassTurn turn = ClassTurn.take(run, alone(name))) {
+                launcher.execute(request, progress, summary, leftovers);
+            }
+            TestExecutionSummary result = summary.getSummary();
+            counts[0] += result.getTestsSucceededCount();
+            counts[1] += result.getTotalFailureCount();
+            counts[2] += result.getTestsSkippedCount() + result.getTestsAbortedCount();
+            if (result.getTotalFailureCount() > 0) {
+                failures.add(result);
+            }
+        }
+        for (TestExecutionSummary result : failures) {
+            synchronized (CONSOLE) {
+                CONSOLE.println();
+                result.printFailuresTo(new PrintWriter(CONSOLE, true), 25);
+            }
+        }
+        leftovers.found.forEach(line -> CONSOLE.println("LEFT BEHIND: " + line));
+        List<String> summary = new ArrayList<>();
+        summary.add(counts[0] + " " + counts[1] + " " + counts[2] + " " + leftovers.found.size());
+        summary.addAll(progress.classTimes);
+        Files.write(Sandbox.root().resolve(SUMMARY_FILE), summary);
+        return counts[1] > 0 || !leftovers.found.isEmpty() ? 1 : 0;
+    }
+
+    /** Tagged "alone": needs the machine to itself (fixed ports, timings that another class's load would skew). */
+    private static boolean alone(String className) {
+        try {
+            return Arrays.stream(Class.forName(className).getAnnotationsByType(Tag.class)).anyMatch(t -> t.value().equals("alone"));
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A class's turn across the shards: a shared lock for most, an exclusive one for a class that
+     * runs alone. A turnstile in front keeps new shared turns from starving a waiting exclusive one.
+     */
+    static final class ClassTurn implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private ClassTurn(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static ClassTurn take(Path run, boolean alone) throws Exception {
+            FileLock lock;
+            try (FileChannel turnstile = new RandomAccessFile(run.resolve("turnstile.lock").toFile(), "rw").getChannel()) {
+                FileLock passing = turnstile.lock();
+                FileChannel channel = new RandomAccessFile(run.resolve("alone.lock").toFile(), "rw").getChannel();
+                lock = channel.lock(0, Long.MAX_VALUE, !alone);
+                passing.release();
+                return new ClassTurn(channel, lock);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            lock.release();
+            channel.close();
+        }
     }
 
     /**
@@ -147,9 +417,10 @@ public class RunTests {
             try {
                 List<String> left = new ArrayList<>(Leftovers.killProcesses(Sandbox.root(), ProcessHandle.current().pid()));
                 left.addAll(Leftovers.files(Sandbox.root(), RUN_WIDE, true));
+                left.addAll(inWorkingFolder(Sandbox.root(), true));
                 for (String line : left) {
                     found.add(source.getClassName() + ": " + line);
-                    System.out.println("  LEFT BEHIND by " + source.getClassName() + ": " + line);
+                    CONSOLE.println("  LEFT BEHIND by " + source.getClassName() + ": " + line);
                 }
             } catch (Exception e) {
                 found.add(source.getClassName() + ": the leftover check failed: " + e);
@@ -157,33 +428,49 @@ public class RunTests {
         }
     }
 
-    /** One line per test as it ends, so a long run shows where it is. */
+    /** One line per test as it ends, so a long run shows where it is; per class its wall time and what it started. */
     static final class ProgressPrinter implements TestExecutionListener {
-        private final Map<String, Long> started = new HashMap<>();
+        private final Map<String, Long> started = new ConcurrentHashMap<>();
+        private final Map<String, long[]> launchesAtStart = new ConcurrentHashMap<>();
+        final List<String> classTimes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void executionStarted(TestIdentifier test) {
             started.put(test.getUniqueId(), System.nanoTime());
+            if (test.getSource().orElse(null) instanceof ClassSource) {
+                launchesAtStart.put(test.getUniqueId(), Run.launches());
+            }
         }
 
         @Override
         public void executionSkipped(TestIdentifier test, String reason) {
-            System.out.printf("  skip %s (%s)%n", name(test), reason);
+            CONSOLE.printf("  skip %s (%s)%n", name(test), reason);
         }
 
         @Override
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             boolean failed = result.getStatus() != TestExecutionResult.Status.SUCCESSFUL;
+            long millis = (System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime())) / 1_000_000;
+            if (test.getSource().orElse(null) instanceof ClassSource source) {
+                long[] before = launchesAtStart.getOrDefault(test.getUniqueId(), new long[4]);
+                long[] after = Run.launches();
+                long[] d = new long[4];
+                for (int i = 0; i < 4; i++) {
+                    d[i] = after[i] - before[i];
+                }
+                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d", millis / 1000.0, source.getClassName(), d[0], d[1], d[2], d[3]));
+                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers)%n",
+                        source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3]);
+            }
             if (!test.isTest() && !failed) {
                 return;
             }
-            long millis = (System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime())) / 1_000_000;
             String status = switch (result.getStatus()) {
                 case SUCCESSFUL -> "  ok  ";
                 case ABORTED -> "  skip";
                 case FAILED -> "  FAIL";
             };
-            System.out.printf("%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
+            CONSOLE.printf("%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
         }
 
         private static String name(TestIdentifier test) {

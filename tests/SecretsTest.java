@@ -69,7 +69,7 @@ class SecretsTest {
     @Test
     void aWrongTokenInTheUrlIsMaskedInEveryErrorPath() throws Exception {
         String wrong = withToken(WRONG);
-        String dead = "nats://" + WRONG + "@127.0.0.1:" + NatsServer.freePort();
+        String dead = "nats://" + WRONG + "@127.0.0.1:" + NatsServer.deadPort();
         for (String script : List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge")) {
             for (String url : List.of(wrong, dead, dead + "," + wrong, "tls://" + WRONG + "@127.0.0.1:" + server.port)) {
                 Run.Result verbose = clean(Run.script(script, args(script, "--server", url, "--verbose")).go());

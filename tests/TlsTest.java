@@ -130,7 +130,7 @@ class TlsTest extends WithSecured {
     /** jnats splits a list on commas: each server is checked against its own name, not the first URL's. */
     @Test
     void eachServerOfAListIsCheckedAgainstItsOwnName() throws Exception {
-        int dead = NatsServer.freePort();
+        int dead = NatsServer.deadPort();
         try (NatsServer localhostOnly = NatsServer.startWithConfig(secured.tlsConfig("localhost-only", false));
              NatsServer ipOnly = NatsServer.startWithConfig(secured.tlsConfig("ip-only", false))) {
             Run.Result byIp = Run.script("JsInfo", "--server", "tls://localhost:" + dead + ",tls://127.0.0.1:"
@@ -151,7 +151,7 @@ class TlsTest extends WithSecured {
     @Test
     void aPlainEntryDoesNotSwitchTheChecksOff() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
-        String list = "nats://127.0.0.1:" + NatsServer.freePort() + ",tls://127.0.0.1:" + server.port;
+        String list = "nats://127.0.0.1:" + NatsServer.deadPort() + ",tls://127.0.0.1:" + server.port;
         Run.Result result = Run.script("JsInfo", "--server", list, "--tlsca", secured.file("ca.pem")).go();
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         assertEquals("ERROR the server's certificate does not name 127.0.0.1 (hostname mismatch): connect with the host "
@@ -165,7 +165,7 @@ class TlsTest extends WithSecured {
     @Test
     void opentlsIsRefused() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("wrong-host", false));
-        String list = "nats://127.0.0.1:" + NatsServer.freePort() + "/,opentls://127.0.0.1:" + server.port;
+        String list = "nats://127.0.0.1:" + NatsServer.deadPort() + "/,opentls://127.0.0.1:" + server.port;
         Run.Result result = Run.script("JsPub", "--server", list, "x").go();
         assertEquals(Exit.USAGE, result.exit(), result.toString());
         assertEquals("ERROR flag --server: \"" + list + "\" is not valid: entry 2 of the list: opentls:// accepts any "

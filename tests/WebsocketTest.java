@@ -47,7 +47,7 @@ class WebsocketTest extends WithSecured {
             assertEquals("ERROR env NATS_URL: \"" + url + "\" is not valid: ws:// is a plain-text websocket, but TLS is "
                     + "configured (env NATS_CERT): use wss:// so the connection is encrypted\n", env.err());
 
-            String list = url + ",wss://127.0.0.1:" + NatsServer.freePort();
+            String list = url + ",wss://127.0.0.1:" + NatsServer.deadPort();
             Run.Result mixed = Run.script("JsPub", "--server", list, "x").go();
             assertEquals("ERROR flag --server: \"" + list + "\" is not valid: ws:// is a plain-text websocket, but the "
                     + "list also asks for TLS: use wss:// so the connection is encrypted\n", mixed.err());

@@ -53,7 +53,7 @@ final class Leftovers {
                 if (java.util.Arrays.stream(exceptPids).anyMatch(p -> p == pid)) {
                     continue;
                 }
-                boolean ours = read(dir.resolve("environ")).stream().anyMatch(mark::equals)
+                boolean ours = read(dir.resolve("environ")).stream().anyMatch(v -> v.equals(mark) || v.startsWith(mark + "/"))
                         || commandLine(pid).contains(root.toString());
                 if (ours) {
                     pids.add(pid);

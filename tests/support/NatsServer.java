@@ -1,4 +1,6 @@
-// A real nats-server for one test class: free port, temp store, JetStream on.
+// A real nats-server for one test class: temp store, JetStream on, on a port the server picked
+// itself (and reported in its ports file), under a name of this run's own. Every connection the
+// tests make checks that name, so a test never talks to, or empties, a server it did not start.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -21,7 +23,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 public final class NatsServer implements AutoCloseable {
-    final int port;
+    private static final java.util.concurrent.atomic.AtomicInteger STARTED = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The client port: chosen by the server at the first start, kept across restart(). */
+    int port;
+    /** The server's name, unique to this run (the store dir's name): what INFO must say for a server to be ours. */
+    final String name;
     final Path storeDir;
     private final boolean jetStream;
     private final Path log;
@@ -29,9 +36,9 @@ public final class NatsServer implements AutoCloseable {
     private Process process;
 
     private NatsServer(boolean jetStream) throws IOException {
-        this.port = freePort();
         this.jetStream = jetStream;
         this.storeDir = Files.createTempDirectory("nats-store-");
+        this.name = "lab-test-" + ProcessHandle.current().pid() + "-" + STARTED.incrementAndGet();
         this.log = storeDir.resolveSibling(storeDir.getFileName() + ".log");
     }
 
@@ -77,7 +84,7 @@ public final class NatsServer implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
-    /** Deletes every stream, so each test starts from an empty server. */
+    /** Deletes every stream, so each test starts from an empty server (this class's own: connect() checks). */
     void reset() throws Exception {
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
@@ -106,9 +113,15 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
-    /** A jnats connection for checking what the scripts did, straight from the server. */
+    /** A jnats connection for checking what the scripts did, straight from the server; fails when another server answers. */
     Connection connect() throws Exception {
-        return Nats.connect(new io.nats.client.Options.Builder().server(url()).build());
+        Connection nc = Nats.connect(new io.nats.client.Options.Builder().server(url()).build());
+        String answered = nc.getServerInfo().getServerName();
+        if (!name.equals(answered)) {
+            nc.close();
+            throw new IllegalStateException("port " + port + " is answered by server " + answered + ", not this test's " + name);
+        }
+        return nc;
     }
 
     /** SIGKILL, as a crash or the OOM killer would: the store stays as it was on disk. */
@@ -131,30 +144,71 @@ public final class NatsServer implements AutoCloseable {
         if (configFile != null) {
             command.addAll(List.of("-c", configFile.toString()));
         }
-        command.addAll(List.of("-a", "127.0.0.1", "-p", String.valueOf(port)));
+        // the first start lets the server pick a free port and report it; a restart takes the same one again
+        Path portsDir = storeDir.resolveSibling(storeDir.getFileName() + ".ports");
+        command.addAll(List.of("-a", "127.0.0.1", "-n", name, "-p", port == 0 ? "-1" : String.valueOf(port)));
+        if (port == 0) {
+            Files.createDirectories(portsDir);
+            command.addAll(List.of("--ports_file_dir", portsDir.toString()));
+        }
         if (jetStream) {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
+        Run.countServer();
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nats-server exited: " + Files.readString(log));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("nats-server exited: " + Files.readString(log));
+                }
+                if (port == 0) {
+                    port = reportedPort(portsDir.resolve("nats-server_" + process.pid() + ".ports"));
+                }
+                if (port != 0 && answersAs(port, name)) {
+                    return;
+                }
+                Thread.sleep(20);
             }
-            if (answers()) {
-                return;
-            }
-            Thread.sleep(50);
+        } finally {
+            Run.deleteTree(portsDir);
         }
-        throw new IllegalStateException("nats-server did not answer on port " + port + ": " + Files.readString(log));
+        throw new IllegalStateException("nats-server " + name + " did not answer on port " + port + ": " + Files.readString(log));
     }
 
-    private boolean answers() {
+    /** The client port from a ports file ({"nats":["nats://127.0.0.1:PORT"]}); 0 while it is not written yet. */
+    static int reportedPort(Path portsFile) throws IOException {
+        if (!Files.exists(portsFile)) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"nats\":\\[\"[a-z]+://[^\"]*:(\\d+)\"").matcher(Files.readString(portsFile));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** Whether the server on this port says INFO with this server_name (INFO comes in clear, also before TLS). */
+    static boolean answersAs(int port, String name) {
+        return answersWith(port, "\"server_name\":\"" + name + "\"");
+    }
+
+    /** The server ID a nats-server wrote at its start into its log, from this offset on (a restart appends); null before. */
+    static String loggedId(Path log, long from) throws IOException {
+        byte[] bytes = Files.readAllBytes(log);
+        String text = new String(bytes, (int) Math.min(from, bytes.length), bytes.length - (int) Math.min(from, bytes.length), StandardCharsets.UTF_8);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\[INF\\] +ID: +(N[A-Z0-9]+)").matcher(text);
+        return id.find() ? id.group(1) : null;
+    }
+
+    /** Whether the server on this port says INFO holding this text. */
+    static boolean answersWith(int port, String text) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2000);
             InputStream in = socket.getInputStream();
-            byte[] start = in.readNBytes(4);
-            return new String(start, StandardCharsets.US_ASCII).equals("INFO");
+            StringBuilder info = new StringBuilder();
+            for (int c; info.length() < 8192 && (c = in.read()) >= 0 && c != '\n'; ) {
+                info.append((char) c);
+            }
+            return info.toString().startsWith("INFO") && info.toString().contains(text);
         } catch (IOException e) {
             return false;
         }
@@ -169,7 +223,21 @@ public final class NatsServer implements AutoCloseable {
         return "nats-server"; // from PATH
     }
 
-    /** A port nothing listens on right now. */
+    private static final List<Socket> HELD = new ArrayList<>();
+
+    /**
+     * A port where nothing listens and nothing can start listening while this JVM runs: a socket
+     * of ours is bound to it without listening, so a connection there is refused. For tests that
+     * need "no server answers" (a port that was merely free could get someone's server meanwhile).
+     */
+    static synchronized int deadPort() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        HELD.add(socket);
+        return socket.getLocalPort();
+    }
+
+    /** A port nothing listens on right now: for a server the test starts itself and then checks is its own. */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -185,6 +253,7 @@ public final class NatsServer implements AutoCloseable {
             }
         }
         Run.deleteTree(storeDir);
+        Run.deleteTree(storeDir.resolveSibling(storeDir.getFileName() + ".ports"));
         Files.deleteIfExists(log);
         if (configFile != null) {
             Files.deleteIfExists(configFile);

@@ -1,5 +1,8 @@
-// Runs a lab script (or any command) as a separate process, the way a user would,
-// and keeps its exit code, stdout and stderr.
+// Runs a lab script (or any command) and keeps its exit code, stdout and stderr. A script runs
+// inside the test JVM (InProcess) unless the test needs a real process: it names a working
+// folder, starts the run to act on it while it runs (signals, kill -9, more stdin), or says
+// asProcess() (pipes, /dev/full, a terminal, the launchers, a user's path). Other commands are
+// always processes.
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,15 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 public final class Run {
-    /** The repository root: the nearest folder above the working directory with jbang-catalog.json. */
-    static final Path REPO = findRepo();
+    /** The repository root: named by the runner, or the nearest folder above the working directory with jbang-catalog.json. */
+    static final Path REPO = System.getProperty("lab.tests.repo") != null ? Path.of(System.getProperty("lab.tests.repo")) : findRepo();
+
+    private static final java.util.concurrent.atomic.AtomicLong SCRIPT_PROCESSES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong OTHER_PROCESSES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong IN_PROCESS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong SERVERS = new java.util.concurrent.atomic.AtomicLong();
 
     private final List<String> command = new ArrayList<>();
+    private String mainClass;
     private final Map<String, String> env = new HashMap<>();
     private Path dir;
     private byte[] stdin = new byte[0];
     private boolean keepStdinOpen;
     private long timeoutSeconds = 120;
+    private boolean asProcess;
 
     record Result(int exit, String out, String err) {
         List<String> outLines() {
@@ -41,6 +51,7 @@ public final class Run {
      */
     static Run script(String mainClass, String... args) {
         Run run = new Run();
+        run.mainClass = mainClass;
         run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + Sandbox.root(), "-cp", System.getProperty("java.class.path"), mainClass));
         run.command.addAll(List.of(args));
@@ -54,6 +65,7 @@ public final class Run {
      * execs the command, so the pid stays the command's.
      */
     Run withSigintAtDefault() {
+        asProcess = true;
         command.addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"cannot run $ARGV[0]: $!\\n\""));
         return this;
     }
@@ -113,8 +125,53 @@ public final class Run {
         return this;
     }
 
+    /** A real JVM for this script, where the process is the point (its exit, its file descriptors, its argv). */
+    Run asProcess() {
+        asProcess = true;
+        return this;
+    }
+
     Result go() throws Exception {
+        if (inProcess()) {
+            IN_PROCESS.incrementAndGet();
+            Map<String, String> environment = new HashMap<>(Sandbox.environment(System.getenv(), Sandbox.root()));
+            environment.putAll(env);
+            Result inside = InProcess.run(mainClass, command.subList(command.indexOf(mainClass) + 1, command.size()),
+                    java.util.Collections.unmodifiableMap(environment), stdin, timeoutSeconds);
+            if (System.getProperty(InProcess.COMPARE) != null && inside.exit() != 0) {
+                // a refusal changes nothing on the server: the same run as a process must say exactly the same
+                Result outside = start().finish();
+                if (!outside.equals(inside)) {
+                    throw new AssertionError("in-process and process runs differ: " + command.subList(command.indexOf(mainClass), command.size())
+                            + "\n=== in process\n" + inside + "=== as a process\n" + outside);
+                }
+            }
+            return inside;
+        }
         return start().finish();
+    }
+
+    /**
+     * Whether go() can run the script inside this JVM with the same result as a process: no
+     * working folder of its own, nothing that changes how a JVM starts (locale, JVM options), and
+     * arguments a process would receive unchanged (the platform charset can encode them).
+     */
+    private boolean inProcess() {
+        if (mainClass == null || asProcess || dir != null || keepStdinOpen || !InProcess.available()) {
+            return false;
+        }
+        for (String name : env.keySet()) {
+            if (name.startsWith("LC_") || name.equals("LANG") || name.contains("JAVA") || name.equals("TMPDIR")) {
+                return false;
+            }
+        }
+        java.nio.charset.Charset argv = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding"));
+        for (String arg : command.subList(command.indexOf(mainClass) + 1, command.size())) {
+            if (arg.indexOf('\0') >= 0 || !argv.newEncoder().canEncode(arg)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -122,6 +179,7 @@ public final class Run {
      * use it in try-with-resources, so a failing test does not leave it running.
      */
     Started start() throws Exception {
+        (mainClass != null ? SCRIPT_PROCESSES : OTHER_PROCESSES).incrementAndGet();
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         // A clean environment (Sandbox): nothing of the caller's NATS, natscli or make settings; then what the test sets.
@@ -230,6 +288,15 @@ public final class Run {
                 deleteTree(tempDir);
             }
         }
+    }
+
+    /** How many script processes, other processes, in-process script runs and nats-servers the tests started so far. */
+    static long[] launches() {
+        return new long[] {SCRIPT_PROCESSES.get(), OTHER_PROCESSES.get(), IN_PROCESS.get(), SERVERS.get()};
+    }
+
+    static void countServer() {
+        SERVERS.incrementAndGet();
     }
 
     static void deleteTree(Path root) throws IOException {

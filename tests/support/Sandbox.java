@@ -39,6 +39,26 @@ final class Sandbox {
         return root().resolve("xdg-config");
     }
 
+    /**
+     * PATH without the folders of another JBang (JBang's installer's ~/.jbang/bin, SDKMAN's
+     * candidates/jbang/...): bin/jbang would hand over to it, and the tests would run on the
+     * developer's JBang instead of the lab's pinned one.
+     */
+    static String withoutOtherJbang(String path) {
+        return String.join(":", java.util.Arrays.stream(path.split(":", -1)).filter(dir -> {
+            java.nio.file.Path jbang = Path.of(dir.isEmpty() ? "." : dir, "jbang");
+            return !(dir.contains("jbang") && java.nio.file.Files.isExecutable(jbang) && !labLauncher(jbang));
+        }).toList());
+    }
+
+    private static boolean labLauncher(java.nio.file.Path jbang) {
+        try (var lines = java.nio.file.Files.lines(jbang)) {
+            return lines.limit(3).anyMatch(line -> line.startsWith("# jetstream-lab: JBang launcher"));
+        } catch (Exception notText) {
+            return false;
+        }
+    }
+
     /** The environment a child starts with: the kept variables of `from`, plus the run's own places. */
     static Map<String, String> environment(Map<String, String> from, Path root) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -47,6 +67,9 @@ final class Sandbox {
                 env.put(name, value);
             }
         });
+        if (env.containsKey("PATH")) {
+            env.put("PATH", withoutOtherJbang(env.get("PATH")));
+        }
         env.put("TMPDIR", root.toString());
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
         env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());

@@ -1,5 +1,8 @@
 // Three real nats-server processes forming one JetStream cluster, as bin/lab-cluster starts them
-// (flags only), but on free client and route ports with temp stores: for one test class.
+// (flags only), but with temp stores, on client ports each node picked itself (and reported in
+// its ports file); a node counts as up when the server answering on that port shows the server
+// ID our process logged at its start. Route ports are chosen before (each node must know the
+// others'): a node whose route port was taken meanwhile does not start.
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -23,7 +26,8 @@ public final class ThreeNodeCluster implements AutoCloseable {
     /** One server of the cluster: n1, n2 or n3. */
     static final class Node {
         final String name;
-        final int port;
+        /** Chosen by the node at its first start, kept across restarts. */
+        int port;
         final int routePort;
         final Path store;
         final Path log;
@@ -31,7 +35,6 @@ public final class ThreeNodeCluster implements AutoCloseable {
 
         Node(String name, Path root) throws IOException {
             this.name = name;
-            this.port = NatsServer.freePort();
             this.routePort = NatsServer.freePort();
             this.store = Files.createDirectories(root.resolve(name));
             this.log = root.resolve(name + ".log");
@@ -168,6 +171,11 @@ public final class ThreeNodeCluster implements AutoCloseable {
         throw new AssertionError("waited 60s for " + what + "; last seen: " + last);
     }
 
+    /**
+     * A metadata leader, and every running node a JetStream peer it can place a replica on: an R3
+     * stream can be made (a test right after a start or restart would otherwise get "no suitable
+     * peers for placement, peer offline", more often the faster it comes).
+     */
     void awaitMetaLeader() throws Exception {
         await("a JetStream meta leader", () -> {
             try (Connection nc = connect()) {
@@ -175,23 +183,47 @@ public final class ThreeNodeCluster implements AutoCloseable {
                 return true;
             }
         }, ok -> ok);
-    }
-
-    private void launch(Node node) throws Exception {
-        String routes = nodes.stream().filter(other -> other != node)
-                .map(other -> "nats://127.0.0.1:" + other.routePort).collect(Collectors.joining(","));
-        node.process = new ProcessBuilder(NatsServer.binary(), "-n", node.name, "-a", "127.0.0.1",
-                "-p", String.valueOf(node.port), "-js", "-sd", node.store.toString(), "--cluster_name", "lab",
-                "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile())).start();
-        await(node.name + " to answer on port " + node.port, () -> {
-            if (!node.process.isAlive()) {
-                throw new AssertionError(node.name + " exited: " + Files.readString(node.log));
-            }
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port)) {
+        int replicas = (int) nodes.stream().filter(Node::running).count();
+        await("every running node to take a replica", () -> {
+            try (Connection nc = connect()) {
+                var jsm = nc.jetStreamManagement();
+                jsm.addStream(io.nats.client.api.StreamConfiguration.builder().name("PEERS_PROBE").subjects("peers.probe")
+                        .replicas(replicas).build());
+                jsm.deleteStream("PEERS_PROBE");
                 return true;
             }
         }, ok -> ok);
+    }
+
+    /** A node's first start lets it pick its client port; a restart takes the same one again. */
+    private void launch(Node node) throws Exception {
+        String routes = nodes.stream().filter(other -> other != node)
+                .map(other -> "nats://127.0.0.1:" + other.routePort).collect(Collectors.joining(","));
+        Path portsDir = Files.createDirectories(root.resolve(node.name + ".ports"));
+        List<String> command = new ArrayList<>(List.of(NatsServer.binary(), "-n", node.name, "-a", "127.0.0.1",
+                "-p", node.port == 0 ? "-1" : String.valueOf(node.port), "-js", "-sd", node.store.toString(),
+                "--cluster_name", "lab",
+                "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes,
+                "--ports_file_dir", portsDir.toString()));
+        Run.countServer();
+        long logged = Files.exists(node.log) ? Files.size(node.log) : 0; // a restart appends: its ID comes after this
+        node.process = new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile())).start();
+        Path portsFile = portsDir.resolve("nats-server_" + node.process.pid() + ".ports");
+        try {
+            await(node.name + " to answer on its port with the server ID it logged", () -> {
+                if (!node.process.isAlive()) {
+                    throw new AssertionError(node.name + " exited: " + Files.readString(node.log));
+                }
+                if (node.port == 0) {
+                    node.port = NatsServer.reportedPort(portsFile);
+                }
+                String id = NatsServer.loggedId(node.log, logged);
+                return node.port != 0 && id != null && NatsServer.answersWith(node.port, "\"server_id\":\"" + id + "\"");
+            }, ok -> ok);
+        } finally {
+            Run.deleteTree(portsDir);
+        }
     }
 
     @Override
