@@ -20,7 +20,7 @@ LAB_CONFIG ?= labs/$(LAB)/config.toml
 CLUSTER_CONFIG ?= labs/$(LAB)/config.cluster.toml
 
 export LAB LAB_CONFIG
-SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
+SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester
 check_bin = case " $(SCRIPTS) " in *" $(1) "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$(1)')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 
@@ -82,12 +82,17 @@ run: check-lab
 	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
 	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure $(BIN) $(CONFIGS) "$$@" && $(RUN) $(BIN) $(CONFIGS) "$$@"
 
+# Labs 1-3 keep their demo in labs/<lab>/demo.sh (subscribers run in the background there).
 demo: server
+ifneq ($(wildcard labs/$(LAB)/demo.sh),)
+	@RUN="$(RUN)" bash labs/$(LAB)/demo.sh
+else
 	@$(RUN) js-bootstrap $(CONFIGS)
 	@$(RUN) js-pub $(CONFIGS) "first message"
 	@$(RUN) js-pub $(CONFIGS) "second message"
 	@$(RUN) js-pull $(CONFIGS)
 	@$(RUN) js-purge $(CONFIGS)
+endif
 
 # Back to before the lesson's first step: sequence numbers only start at 1 on a new stream, so the
 # stream goes (its consumer with it), and the lesson's js-bootstrap then prints "created" as shown.
