@@ -1,5 +1,5 @@
 # The lab's entry points. `make help` lists them.
-#   make demo                                   run the whole lab
+#   make demo                                   run the whole lab (LAB=lab1_publish_subscribe ... for the course's others)
 #   make LAB=lab4_jetstream_basics run BIN=js-pub MSG="first message"
 #   make test                                   run the tests
 
@@ -29,6 +29,7 @@ CONFIGS := --config config.toml --lab-config $(LAB_CONFIG)
 help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
+	@echo "  make demo LAB=<lab>         another lab of the course: lab1_publish_subscribe, lab2_queue_groups, lab3_request_reply"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
 	@echo "  make reset                  back to the lab's start: delete the stream and its consumer (the next bootstrap starts at seq 1)"
 	@echo "  make test                   the tests (they start their own nats-server)"

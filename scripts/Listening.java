@@ -57,6 +57,11 @@ final class Listening {
         }
     }
 
+    /** What a listener does with each message once it has it; the default prints it. */
+    interface Handler {
+        void handle(Message msg) throws Exception;
+    }
+
     private final Logger log;
     private final String prefix;
     private volatile long received;
@@ -83,6 +88,11 @@ final class Listening {
      * terminal waits for you) or a signal ends the run; then the last line.
      */
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine) throws Exception {
+        run(subscription, flags, wait, listeningLine, msg -> log.info("{}received on {}: {}", prefix,
+                Output.printable(msg.getSubject(), false), Output.quoted(msg.getData())));
+    }
+
+    void run(Subscription subscription, Flags flags, Duration wait, String listeningLine, Handler handler) throws Exception {
         sub = subscription;
         if (flags.pendingLimit != null) {
             sub.setPendingLimits(flags.pendingLimit, -1);
@@ -112,7 +122,7 @@ final class Listening {
                 if (flags.workMillis > 0) {
                     Thread.sleep(flags.workMillis); // while this sleeps, new messages wait in the client
                 }
-                log.info("{}received on {}: {}", prefix, Output.printable(msg.getSubject(), false), Output.quoted(msg.getData()));
+                handler.handle(msg);
                 checkWritten();
                 received++;
             }

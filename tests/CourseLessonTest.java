@@ -37,6 +37,11 @@ class CourseLessonTest extends WithServer {
         replay("lab2_queue_groups");
     }
 
+    @Test
+    void lab3RequestReply() throws Exception {
+        replay("lab3_request_reply");
+    }
+
     static Path readme(String lab) {
         return Run.REPO.resolve("labs/" + lab + "/README.md");
     }
@@ -190,7 +195,7 @@ class CourseLessonTest extends WithServer {
     /** The README's commands name only scripts the catalog and `make run` know, and the lab has its config. */
     @Test
     void everyLabHasItsConfigAndDemo() throws Exception {
-        for (String lab : List.of("lab1_publish_subscribe", "lab2_queue_groups")) {
+        for (String lab : List.of("lab1_publish_subscribe", "lab2_queue_groups", "lab3_request_reply")) {
             assertTrue(Files.exists(Run.REPO.resolve("labs/" + lab + "/config.toml")), lab);
             assertTrue(Files.exists(Run.REPO.resolve("labs/" + lab + "/demo.sh")), lab);
             assertTrue(Files.exists(readme(lab)), lab);
