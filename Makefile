@@ -1,5 +1,5 @@
 # The lab's entry points. `make help` lists them.
-#   make demo                                   run the whole lab
+#   make demo                                   run the whole lab (LAB=lab1_publish_subscribe ... for the course's others)
 #   make LAB=lab4_jetstream_basics run BIN=js-pub MSG="first message"
 #   make test                                   run the tests
 
@@ -31,7 +31,7 @@ endif
 # Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
 # never pasted into a recipe, where a space would split a path and a `;` would start a command.
 export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST
-SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge
+SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester
 # check_bin: the shell's $$1 must name one of the scripts.
 check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
@@ -41,6 +41,7 @@ CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
 help:
 	@echo "JetStream lab for Java. Targets:"
 	@echo "  make demo                   the whole lab: server, bootstrap, two publishes, pull, purge"
+	@echo "  make demo LAB=<lab>         another lab of the course: lab1_publish_subscribe, lab2_queue_groups, lab3_request_reply"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script: $(SCRIPTS)"
 	@echo "  make reset                  back to the lab's start: delete the stream and its consumer (the next bootstrap starts at seq 1)"
 	@echo "  make test / check           the tests (they start their own nats-server) / their quick tier"
@@ -96,12 +97,17 @@ run: check-lab
 	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
 	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && $$RUN "$$BIN" $(CONFIGS) "$$@"
 
+# Labs 1-3 keep their demo in labs/<lab>/demo.sh (subscribers run in the background there).
 demo: server
+ifneq ($(wildcard labs/$(LAB)/demo.sh),)
+	@bash "labs/$$LAB/demo.sh"
+else
 	@$$RUN js-bootstrap $(CONFIGS)
 	@$$RUN js-pub $(CONFIGS) "first message"
 	@$$RUN js-pub $(CONFIGS) "second message"
 	@$$RUN js-pull $(CONFIGS)
 	@$$RUN js-purge $(CONFIGS)
+endif
 
 # Back to before the lesson's first step: sequence numbers only start at 1 on a new stream, so the
 # stream goes (its consumer with it), and the lesson's js-bootstrap then prints "created" as shown.

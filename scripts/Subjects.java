@@ -45,4 +45,18 @@ final class Subjects {
     static boolean anyMatches(List<String> filters, String subject) {
         return filters.stream().anyMatch(filter -> matches(filter, subject));
     }
+
+    /** Why the subject cannot be subscribed to, as a hint; null when it can (wildcards allowed). */
+    static String filterProblem(String filter) {
+        String[] tokens = filter.split("\\.", -1);
+        for (int i = 0; i < tokens.length; i++) {
+            String token = tokens[i];
+            boolean wildcard = token.equals("*") || token.equals(">") && i == tokens.length - 1;
+            if (!wildcard && !LITERAL.matcher(token).matches()) {
+                return "use dot-separated tokens without spaces, where * stands for one token and > (last) for the rest, "
+                        + "like lab1.* or lab1.>";
+            }
+        }
+        return null;
+    }
 }

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportTest extends WithServer {
-    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge");
+    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge", "nats-sub",
+            "nats-pub", "worker", "responder", "requester");
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
 
     @TempDir
@@ -88,7 +89,7 @@ class ExportTest extends WithServer {
     void anUnknownScriptIsRefused() throws Exception {
         Run.Result result = Run.command("make", "--no-print-directory", "export", "BIN=js-nope", "DIST=" + dist).go();
         assertEquals(2, result.exit());
-        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge (got 'js-nope')\n"),
+        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester (got 'js-nope')\n"),
                 result.err());
     }
 

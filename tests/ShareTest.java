@@ -32,7 +32,8 @@ class ShareTest extends WithServer {
 
     @Test
     void makeShareWritesOneFilePerScript() throws Exception {
-        assertEquals(List.of("JsBootstrap.java", "JsInfo.java", "JsPub.java", "JsPull.java", "JsPurge.java"),
+        assertEquals(List.of("JsBootstrap.java", "JsInfo.java", "JsPub.java", "JsPull.java", "JsPurge.java", "NatsPub.java",
+                "NatsSub.java", "Requester.java", "Responder.java", "Worker.java"),
                 javaFiles(generated));
     }
 

@@ -1,0 +1,155 @@
+// What nats-sub and worker share once subscribed: take each message as it arrives, print it, and
+// end after --count messages or --wait without one, or on Ctrl-C/SIGTERM; the last line says how
+// many arrived and how many the server dropped because this subscriber fell behind.
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java
+
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import org.slf4j.Logger;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+final class Listening {
+    /** The longest --work-ms: an hour. */
+    private static final long MAX_WORK_MILLIS = 3_600_000;
+
+    /** The flags both listeners take. */
+    static final class Flags {
+        @Option(names = "--count", paramLabel = "N",
+                description = "Stop once N messages reached this subscriber (those the client dropped count too).")
+        Long count;
+
+        @Option(names = "--work-ms", paramLabel = "MS",
+                description = "Pretend each message takes MS milliseconds of work: a slow subscriber falls behind.")
+        long workMillis;
+
+        @Option(names = "--pending-limit", paramLabel = "N",
+                description = "How many messages may wait in this client for it (jnats' default: 65536); past that the "
+                        + "client drops them (a slow consumer).")
+        Long pendingLimit;
+
+        @Option(names = "--idle", paramLabel = "DURATION",
+                description = "Stop once no message arrived for DURATION after the last one (5s, 500ms); before the "
+                        + "first one, wait as --wait says.")
+        String idle;
+
+        Duration idleLimit() {
+            return idle == null ? null : Durations.parse(idle);
+        }
+
+        void check() {
+            if (idle != null && (idleLimit() == null || idleLimit().compareTo(Duration.ofMillis(1)) < 0
+                    || idleLimit().compareTo(Durations.LONGEST) > 0)) {
+                throw Exit.usage("--idle must be a duration from 1ms to a year, like 3s or 500ms, got %s", Output.quoted(idle));
+            }
+            if (count != null && count < 1) {
+                throw Exit.usage("--count must be at least 1, got %d", count);
+            }
+            if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
+                throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+            }
+            if (pendingLimit != null && (pendingLimit < 1 || pendingLimit > Integer.MAX_VALUE)) {
+                throw Exit.usage("--pending-limit must be at least 1, got %d", pendingLimit);
+            }
+        }
+    }
+
+    /** What a listener does with each message once it has it; the default prints it. */
+    interface Handler {
+        void handle(Message msg) throws Exception;
+    }
+
+    private final Logger log;
+    private final String prefix;
+    private volatile long received;
+    private Subscription sub;
+    private String ended = "";
+
+    /** prefix: what starts each line (a worker's "[A] "), empty for nats-sub. */
+    Listening(Logger log, String prefix) {
+        this.log = log;
+        this.prefix = prefix;
+    }
+
+    /** A subject to listen on may hold wildcards: * for one token, > for all the rest. */
+    static String checkFilter(String subject) {
+        String problem = Subjects.filterProblem(subject);
+        if (problem != null) {
+            throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quoted(subject), problem);
+        }
+        return subject;
+    }
+
+    /**
+     * Prints each message as it arrives until --count, --wait (null: no limit, as a listener in another
+     * terminal waits for you) or a signal ends the run; then the last line.
+     */
+    void run(Subscription subscription, Flags flags, Duration wait, String listeningLine) throws Exception {
+        run(subscription, flags, wait, listeningLine, msg -> log.info("{}received on {}: {}", prefix,
+                Output.printable(msg.getSubject(), false), Output.quoted(msg.getData())));
+    }
+
+    void run(Subscription subscription, Flags flags, Duration wait, String listeningLine, Handler handler) throws Exception {
+        sub = subscription;
+        if (flags.pendingLimit != null) {
+            sub.setPendingLimits(flags.pendingLimit, -1);
+        }
+        log.info(prefix + listeningLine);
+        checkWritten();
+        StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), this::soFar);
+        try {
+            while (flags.count == null || received + sub.getDroppedCount() < flags.count) {
+                Message msg;
+                if (!stop.interruptible(true)) {
+                    break;
+                }
+                try {
+                    Duration limit = received > 0 && flags.idleLimit() != null ? flags.idleLimit() : wait;
+                    msg = sub.nextMessage(limit == null ? Duration.ZERO : limit); // zero: no time limit
+                } catch (InterruptedException signalled) {
+                    break;
+                } finally {
+                    stop.interruptible(false);
+                }
+                if (msg == null) {
+                    ended = "; none arrived in the last " + Durations.format(received > 0 && flags.idleLimit() != null
+                            ? flags.idleLimit() : wait);
+                    break;
+                }
+                if (flags.workMillis > 0) {
+                    Thread.sleep(flags.workMillis); // while this sleeps, new messages wait in the client
+                }
+                handler.handle(msg);
+                checkWritten();
+                received++;
+            }
+        } finally {
+            stop.runEnded();
+        }
+        if (flags.count != null && received + sub.getDroppedCount() >= flags.count) {
+            ended = " (--count " + flags.count + ")";
+        }
+        Output.summary(log, prefix + "done: " + counts() + ended);
+    }
+
+    private void checkWritten() {
+        if (!Stdout.written()) {
+            throw Exit.output("stdout could not be written (%s): %s", Stdout.problem(), soFar());
+        }
+    }
+
+    private String soFar() {
+        return prefix + counts();
+    }
+
+    /** "2 messages received", and what the client dropped: together, all that reached this subscriber. */
+    private String counts() {
+        String line = Output.messages(received) + " received";
+        long dropped = sub == null ? 0 : sub.getDroppedCount();
+        return dropped == 0 ? line : line + ", " + Output.messages(dropped)
+                + " dropped: this subscriber fell behind (a slow consumer), and core NATS keeps no copy to resend";
+    }
+}

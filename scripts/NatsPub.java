@@ -1,0 +1,80 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: a core NATS publish is fire-and-forget. The server hands the message to whoever listens
+// on the subject at that moment and keeps no copy; a flush only tells that the server has it.
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES CommandRunner.java ConnectionOptions.java Config.java Subjects.java Output.java Exit.java Durations.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
+
+import io.nats.client.Connection;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+@Command(name = "nats-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+        description = {
+                "Publishes MESSAGE to a subject with core NATS and flushes: once the flush returns,",
+                "the server has it and handed it to every subscriber listening right then. Nobody else ever gets it."},
+        footer = {"", "Examples:",
+                "  nats-pub \"hello world\"",
+                "  nats-pub --subject lab1.bye \"see you\"",
+                "  nats-pub --count 3 task     # task 1, task 2, task 3"})
+public class NatsPub implements Callable<Integer> {
+    private static final Logger log = Output.logger(NatsPub.class);
+
+    /** Sends the messages and waits for the server's answer to a PING sent after them: then it has all of them. */
+    static void publish(Connection nc, String subject, Iterable<byte[]> bodies, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        for (byte[] body : bodies) {
+            nc.publish(subject, body); // no reply, no PubAck: nothing says who (if anyone) got it
+        }
+        nc.flush(timeout);
+    }
+
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Subject to publish to (default: the lab's).")
+    String subject;
+
+    @Option(names = "--count", paramLabel = "N", description = "Publish N messages: MESSAGE 1 ... MESSAGE N.")
+    Long count;
+
+    @Parameters(index = "0", paramLabel = "MESSAGE", description = "The message body.")
+    String message;
+
+    public static void main(String... args) {
+        System.exit(CommandRunner.run(new NatsPub(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (count != null && (count < 1 || count > 1_000_000)) {
+            throw Exit.usage("--count must be from 1 to 1000000, got %d", count);
+        }
+        Config config = connection.load(); // checks --subject: no wildcards, not the server's own ($JS.API ...)
+        java.util.List<byte[]> bodies = new java.util.ArrayList<>();
+        for (long n = 1; n <= (count == null ? 1 : count); n++) {
+            bodies.add((count == null ? message : message + " " + n).getBytes(StandardCharsets.UTF_8));
+        }
+        try (Connection nc = connection.open(config)) {
+            publish(nc, config.subject, bodies, config.timeout);
+        } catch (TimeoutException e) {
+            throw Exit.unreachable("the server at %s did not answer the flush within %s: it may not have all the messages",
+                    config.shownUrl(), Durations.format(config.timeout));
+        }
+        String what = count == null ? Output.quoted(message) : Output.messages(count);
+        Output.summary(log, "published " + what + " to " + config.subject
+                + " (flushed: the server has " + (count == null ? "it" : "them") + "; core NATS keeps no copy)");
+        return 0;
+    }
+}

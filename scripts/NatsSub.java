@@ -1,0 +1,66 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: core NATS publish/subscribe. A subscriber gets the messages published while it listens,
+// on every subject its filter takes in (* one token, > the rest); every subscriber gets its own
+// copy, and nothing is kept for one that was not listening yet.
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
+//SOURCES Subjects.java Output.java Exit.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//DESCRIPTION Subscribe to a subject (wildcards * and >) and print each message as it arrives.
+
+import io.nats.client.Connection;
+import io.nats.client.Subscription;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+@Command(name = "nats-sub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+        description = {
+                "Subscribes to SUBJECT and prints each message published to it from now on.",
+                "Core NATS keeps nothing: what was published before this started never arrives."},
+        footer = {"", "Examples:",
+                "  nats-sub                    # the lab's subject",
+                "  nats-sub 'lab1.*'           # one token in place of *: lab1.hello, lab1.bye",
+                "  nats-sub 'lab1.>' --count 3 # everything below lab1, three messages"})
+public class NatsSub implements Callable<Integer> {
+    private static final Logger log = Output.logger(NatsSub.class);
+
+    /** Subscribes; once the server answers the flush, it routes to us everything published on a matching subject. */
+    static Subscription listen(Connection nc, String subject) throws InterruptedException, TimeoutException {
+        Subscription sub = nc.subscribe(subject);
+        nc.flush(Duration.ofSeconds(5)); // the server has our SUB when it answers the PING sent after it
+        return sub;
+    }
+
+    @Mixin ConnectionOptions connection;
+    @Mixin WaitOptions waitOptions;
+    @Mixin Listening.Flags flags;
+
+    @Parameters(arity = "0..1", paramLabel = "SUBJECT", description = "Subject to listen on, * and > allowed (default: the lab's).")
+    String subject;
+
+    public static void main(String... args) {
+        System.exit(CommandRunner.run(new NatsSub(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        flags.check();
+        String filter = subject != null ? Listening.checkFilter(subject) : null;
+        Config config = connection.load();
+        filter = filter != null ? filter : config.subject;
+        try (Connection nc = connection.open(config)) {
+            new Listening(log, "").run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
+                    "listening on " + filter + " (Ctrl-C to stop)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: request/reply, the requester's side. The client listens on a fresh inbox subject, sends
+// the request naming that inbox as its reply subject, and waits for the first answer or a timeout.
+// With nobody subscribed, the server says "no responders" at once instead of letting it time out.
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES CommandRunner.java ConnectionOptions.java Config.java Subjects.java Output.java Exit.java Durations.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+@Command(name = "requester", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+        description = {
+                "Sends MESSAGE as a request to --subject and prints the first reply.",
+                "--timeout (default 5s) bounds the wait for it, as it bounds connecting."},
+        footer = {"", "Examples:",
+                "  requester \"hello\"",
+                "  requester --timeout 1s \"are you there?\""})
+public class Requester implements Callable<Integer> {
+    private static final Logger log = Output.logger(Requester.class);
+
+    /** Sends the request; jnats listens on an inbox of its own and completes the future with the first reply there. */
+    static CompletableFuture<Message> request(Connection nc, String subject, byte[] body) {
+        return nc.request(subject, body);
+    }
+
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Subject to send the request to (default: the lab's).")
+    String subject;
+
+    @Parameters(index = "0", paramLabel = "MESSAGE", description = "The request's body.")
+    String message;
+
+    public static void main(String... args) {
+        System.exit(CommandRunner.run(new Requester(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = connection.load();
+        Message reply;
+        try (Connection nc = connection.open(config)) {
+            CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8));
+            try {
+                reply = answer.get(config.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                answer.cancel(true);
+                throw Exit.failed("no reply on %s within %s: a responder may have got the request and be slow, or its "
+                        + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
+                        Durations.format(config.timeout));
+            } catch (CancellationException noResponders) { // jnats cancels the request when the server answers 503
+                throw Exit.failed("no responders on %s: nobody subscribes to it, and the server said so at once "
+                        + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
+            }
+        }
+        Output.summary(log, "reply on " + Output.printable(reply.getSubject(), false) + " (this run's inbox): "
+                + Output.quoted(reply.getData()));
+        return 0;
+    }
+}

@@ -1,0 +1,96 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: request/reply, the responder's side. A request is an ordinary message that names a reply
+// subject (an inbox only its requester listens on); answering is publishing to that subject.
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
+//SOURCES Subjects.java Output.java Exit.java Durations.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "responder", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+        description = {
+                "Listens for requests on SUBJECT and answers each with \"ack: <body>\",",
+                "published to the reply subject the request names."},
+        footer = {"", "Examples:",
+                "  responder",
+                "  responder --delay 3s          # answer late: a requester with a shorter --timeout gives up",
+                "  responder --label B --count 1 # answers \"ack from B: <body>\""})
+public class Responder implements Callable<Integer> {
+    private static final Logger log = Output.logger(Responder.class);
+
+    /** Answers a request: the reply goes to the subject the requester named, where only it listens. */
+    static void reply(Connection nc, Message request, byte[] answer) {
+        nc.publish(request.getReplyTo(), answer);
+    }
+
+    @Mixin ConnectionOptions connection;
+    @Mixin WaitOptions waitOptions;
+    @Mixin Listening.Flags flags;
+
+    @Option(names = "--delay", paramLabel = "DURATION", description = "Wait this long before answering each request: 2s, 500ms.")
+    String delay;
+
+    @Option(names = "--label", paramLabel = "NAME", description = "Answer \"ack from NAME: <body>\", to tell responders apart.")
+    String label;
+
+    @Parameters(arity = "0..1", paramLabel = "SUBJECT", description = "Subject to answer on, * and > allowed (default: the lab's).")
+    String subject;
+
+    public static void main(String... args) {
+        System.exit(CommandRunner.run(new Responder(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        flags.check();
+        Duration pause = delay == null ? Duration.ZERO : Durations.parse(delay);
+        if (pause == null || pause.isNegative() || pause.compareTo(Durations.LONGEST) > 0) {
+            throw Exit.usage("--delay must be a duration from 0 to a year, like 2s or 500ms, got %s", Output.quoted(delay));
+        }
+        if (label != null && label.isBlank()) {
+            throw Exit.usage("--label must not be empty: leave it out to answer \"ack: <body>\"");
+        }
+        String filter = subject != null ? Listening.checkFilter(subject) : null;
+        Config config = connection.load();
+        filter = filter != null ? filter : config.subject;
+        String prefix = label == null ? "" : "[" + Output.printable(label, false) + "] ";
+        String ack = label == null ? "ack: " : "ack from " + label + ": ";
+        try (Connection nc = connection.open(config)) {
+            Subscription sub = nc.subscribe(filter);
+            nc.flush(Duration.ofSeconds(5)); // subscribed for sure before we say we listen
+            new Listening(log, prefix).run(sub, flags, waitOptions.wait == null ? null : config.wait,
+                    "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
+                        String shown = Output.quoted(request.getData());
+                        if (request.getReplyTo() == null) {
+                            log.info("{}got {} on {} with no reply subject: a plain publish, nothing to answer", prefix,
+                                    shown, Output.printable(request.getSubject(), false));
+                            return;
+                        }
+                        log.info("{}request {} on {}, reply to {}", prefix, shown,
+                                Output.printable(request.getSubject(), false), Output.printable(request.getReplyTo(), false));
+                        Thread.sleep(pause.toMillis());
+                        byte[] body = (ack + new String(request.getData(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                        reply(nc, request, body);
+                        nc.flush(config.timeout); // the server has the answer before we say so
+                        log.info("{}replied {}", prefix, Output.quoted(body));
+                    });
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+// Lesson: queue groups. Subscribers that join the same queue group share the work: the server gives
+// each message to one member only. Another group gets its own copy; with no member listening the
+// message is gone, as any core NATS message: a queue group stores nothing.
+//JAVA 17+
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
+//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
+//SOURCES Subjects.java Output.java Exit.java
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//DESCRIPTION Join a queue group on a subject and take the messages the server gives this member.
+
+import io.nats.client.Connection;
+import io.nats.client.Subscription;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+@Command(name = "worker", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+        description = {
+                "Joins queue group --queue on SUBJECT and prints the messages the server gives this member.",
+                "Start several with the same --queue: each message goes to one of them."},
+        footer = {"", "Examples:",
+                "  worker --label A             # in one terminal",
+                "  worker --label B             # in another: A and B share the messages",
+                "  worker --label C --queue audit   # another group: it gets a copy of every message"})
+public class Worker implements Callable<Integer> {
+    private static final Logger log = Output.logger(Worker.class);
+
+    /** Joins the queue group: among its members listening now, the server picks one for each message. */
+    static Subscription join(Connection nc, String subject, String queue) throws InterruptedException, TimeoutException {
+        Subscription sub = nc.subscribe(subject, queue);
+        nc.flush(Duration.ofSeconds(5)); // the server has counted us in once it answers the PING sent after our SUB
+        return sub;
+    }
+
+    @Mixin ConnectionOptions connection;
+    @Mixin WaitOptions waitOptions;
+    @Mixin Listening.Flags flags;
+
+    @Option(names = "--queue", paramLabel = "GROUP", description = "Queue group to join (default: workers).")
+    String queue = "workers";
+
+    @Option(names = "--label", paramLabel = "NAME", description = "This worker's name on its lines (default: the process id).")
+    String label;
+
+    @Parameters(arity = "0..1", paramLabel = "SUBJECT", description = "Subject to take work from, * and > allowed (default: the lab's).")
+    String subject;
+
+    public static void main(String... args) {
+        System.exit(CommandRunner.run(new Worker(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        flags.check();
+        if (Subjects.filterProblem(queue) != null || queue.contains("*") || queue.contains(">")) {
+            throw Exit.usage("queue group %s is not valid: use a name without spaces or wildcards, like workers",
+                    Output.quoted(queue));
+        }
+        String name = label != null ? label : String.valueOf(ProcessHandle.current().pid());
+        if (name.isBlank()) {
+            throw Exit.usage("--label must not be empty: leave it out to use the process id");
+        }
+        String filter = subject != null ? Listening.checkFilter(subject) : null;
+        Config config = connection.load();
+        filter = filter != null ? filter : config.subject;
+        try (Connection nc = connection.open(config)) {
+            new Listening(log, "[" + Output.printable(name, false) + "] ").run(join(nc, filter, queue), flags,
+                    waitOptions.wait == null ? null : config.wait, "listening on " + filter + " in queue group " + queue
+                            + " (Ctrl-C to stop)");
+        }
+        return 0;
+    }
+}
