@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java Deletion.java
+//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java Deletion.java Failover.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -169,6 +169,24 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     /**
+     * After a change of replicas the stream's consumers get new copies and elect a leader again, and
+     * meanwhile they may not answer (several seconds on a busy cluster): asked again until they do,
+     * for as long as a failover is waited for.
+     */
+    private static <T> T answered(JetStreamErrors.ApiCall<T> call) throws IOException, JetStreamApiException {
+        long giveUp = System.nanoTime() + Failover.GIVE_UP_AFTER.toNanos();
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException noAnswer) {
+                if (System.nanoTime() > giveUp) {
+                    throw noAnswer;
+                }
+            }
+        }
+    }
+
+    /**
      * Leaves a matching stream alone, updates what can change in place, and recreates only with
      * --recreate. Its subjects are never changed in place: dropping one would strand what is
      * published to it, so a difference stops here and says what --recreate would lose.
@@ -216,6 +234,11 @@ public class JsBootstrap implements Callable<Integer> {
             // From the current config, so settings the lab does not manage stay as they are.
             jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow())
                     .replicas(wanted.getReplicas()).build());
+            if (current.getReplicas() != wanted.getReplicas()) {
+                for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
+                    answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
+                }
+            }
             log.info("updated stream {}: {}", name, String.join(", ", changes));
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
