@@ -62,9 +62,6 @@ final class ServerSeen {
     }
 
     private static Path file() {
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base = state != null && !state.isBlank() ? Path.of(state)
-                : Path.of(UserHome.dir(), ".local", "state");
-        return base.resolve("jetstream-lab").resolve("last-server");
+        return UserHome.xdg(System.getenv("XDG_STATE_HOME"), ".local/state").resolve("jetstream-lab/last-server");
     }
 }

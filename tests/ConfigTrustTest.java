@@ -273,6 +273,16 @@ class ConfigTrustTest extends WithServer {
             assertEquals(Exit.CONFIG, climbing.exit(), climbing.toString());
             assertEquals("ERROR flag --context: ../planted is neither a context name nor a .json file that exists: "
                     + "`nats context ls` lists your contexts\n", climbing.err());
+
+            // a relative XDG_CONFIG_HOME is not a place (the XDG spec says to ignore it): never the working folder
+            Files.createDirectories(work.resolve("rel/nats/context"));
+            Files.writeString(work.resolve("rel/nats/context.txt"), "planted");
+            Files.writeString(work.resolve("rel/nats/context/planted.json"), "{\"url\": \"" + recorder.url() + "\"}");
+            Run.Result relative = Run.script("JsInfo", "--show-config").in(work).env("XDG_CONFIG_HOME", "rel")
+                    .env("HOME", Files.createDirectories(dir.resolve("home")).toString()).go();
+            assertEquals(0, relative.exit(), relative.toString());
+            assertFalse(relative.out().contains("planted"), relative.out());
+            assertEquals(0, recorder.accepted());
         }
     }
 }
