@@ -75,8 +75,6 @@ final class CheckedFiles {
     /**
      * As ssh does for its own files: one that another user owns, or that users other than its owner
      * may change, could point this run at their server or their files, so it is not read at all.
-     * Root's files are trusted (root can change any file anyway); a group-writable file only when
-     * the group is the owner's own (Debian's user private groups).
      */
     private static String othersCanChange(Path file) {
         PosixFileAttributes attributes;
@@ -86,17 +84,52 @@ final class CheckedFiles {
             return null; // no POSIX owner or permissions here: nothing to check
         }
         String owner = attributes.owner().getName();
-        if (!owner.equals(System.getProperty("user.name")) && !owner.equals("root")) {
+        if (!trusted(owner)) {
             return "belongs to another user (" + owner + "), who could change it: it is not read; use a copy of your own";
         }
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        boolean groupOfOthers = !attributes.group().getName().equals(owner);
-        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
-                || groupOfOthers && permissions.contains(PosixFilePermission.GROUP_WRITE)) {
+        if (othersMayWrite(attributes)) {
             return String.format("can be changed by other users of this machine (mode %03o): it is not read until you "
-                    + "run chmod go-w %s", mode(permissions), file);
+                    + "run chmod go-w %s", mode(attributes.permissions()), file);
         }
-        return null;
+        return foldersOthersCanChange(file);
+    }
+
+    /**
+     * A folder that another user owns, or that others may write without the sticky bit (/tmp has
+     * it), lets them swap the file for their own at any time: each folder above the file is checked.
+     */
+    private static String foldersOthersCanChange(Path file) {
+        try {
+            for (Path folder = file.toRealPath().getParent(); folder != null; folder = folder.getParent()) {
+                PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class);
+                String owner = attributes.owner().getName();
+                if (!trusted(owner)) {
+                    return "is in folder " + folder + ", which belongs to another user (" + owner + "), who could swap "
+                            + "the file: it is not read; use a folder of your own";
+                }
+                boolean sticky = ((Integer) Files.getAttribute(folder, "unix:mode") & 01000) != 0;
+                if (othersMayWrite(attributes) && !sticky) {
+                    return String.format("is in folder %s, which other users of this machine can change (mode %03o): it "
+                            + "is not read until you run chmod go-w %s", folder, mode(attributes.permissions()), folder);
+                }
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return null; // no POSIX owner or permissions here: nothing to check
+        }
+    }
+
+    /** Root's files are trusted (root can change any file anyway), and your own. */
+    private static boolean trusted(String owner) {
+        return owner.equals(System.getProperty("user.name")) || owner.equals("root");
+    }
+
+    /** Writable by all, or by a group other than the owner's own (Debian's user private groups). */
+    private static boolean othersMayWrite(PosixFileAttributes attributes) {
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean groupOfOthers = !attributes.group().getName().equals(attributes.owner().getName());
+        return permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                || groupOfOthers && permissions.contains(PosixFilePermission.GROUP_WRITE);
     }
 
     private static int mode(Set<PosixFilePermission> permissions) {

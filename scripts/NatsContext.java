@@ -100,8 +100,6 @@ final class NatsContext {
     }
 
     private static Path natsConfigHome(Map<String, String> env) {
-        String configHome = env.get("XDG_CONFIG_HOME");
-        return Path.of(configHome != null && !configHome.isEmpty() ? configHome
-                : UserHome.dir() + "/.config", "nats");
+        return UserHome.xdg(env.get("XDG_CONFIG_HOME"), ".config").resolve("nats");
     }
 }

@@ -7,7 +7,9 @@ import io.nats.client.api.ServerInfo;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 final class ServerSeen {
     private ServerSeen() {
@@ -23,9 +25,17 @@ final class ServerSeen {
         }
         try {
             Path file = file();
-            if (!Files.isRegularFile(file) || !seen.equals(Files.readString(file, StandardCharsets.UTF_8))) {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    || !seen.equals(Files.readString(file, StandardCharsets.UTF_8))) {
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, seen, StandardCharsets.UTF_8);
+                // a new file renamed over the old name: a link planted there is replaced, never written through
+                Path fresh = Files.createTempFile(file.getParent(), "last-server", ".new");
+                try {
+                    Files.writeString(fresh, seen, StandardCharsets.UTF_8);
+                    Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(fresh);
+                }
             }
         } catch (Exception ignored) {
             // a read-only home is no reason to fail a run
@@ -39,7 +49,9 @@ final class ServerSeen {
      */
     static String describe() {
         try {
-            String seen = Files.readString(file(), StandardCharsets.UTF_8).strip(); // all of it: a line break shows as \n
+            Path file = file();
+            String seen = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) // a link could show any file's start
+                    ? Files.readString(file, StandardCharsets.UTF_8).strip() : ""; // all of it: a line break shows as \n
             if (!seen.isBlank() && seen.length() < 300) {
                 return "server last seen: " + seen;
             }
@@ -50,9 +62,6 @@ final class ServerSeen {
     }
 
     private static Path file() {
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base = state != null && !state.isBlank() ? Path.of(state)
-                : Path.of(UserHome.dir(), ".local", "state");
-        return base.resolve("jetstream-lab").resolve("last-server");
+        return UserHome.xdg(System.getenv("XDG_STATE_HOME"), ".local/state").resolve("jetstream-lab/last-server");
     }
 }

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 record ServerUrl(String scheme, String login, String host, int port, String path) {
     /** natscli's (nats.go's) ports for a URL that names none. */
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("nats", 4222, "tls", 4222, "ws", 80, "wss", 443);
-    /** What RFC 3986 allows in a URL's user part (percent-escapes included). */
-    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9._~!$&'()*+;=:%-]*");
+    /** What RFC 3986 allows in a URL's user part (a % only as an escape: two hex digits follow it). */
+    private static final Pattern LOGIN = Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+;=:-]|%[0-9A-Fa-f]{2})*");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\[\\]:]+)(?::([^:]*))?");
 
     /** Why a server list cannot be used, in words that follow "is not valid: ". */

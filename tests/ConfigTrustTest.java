@@ -178,6 +178,42 @@ class ConfigTrustTest extends WithServer {
         }
     }
 
+    /**
+     * A file of your own in a folder others can change (writable by all without the sticky bit, or
+     * another user's) can be swapped for theirs at any time: as ssh does, such a folder is not trusted.
+     */
+    @Test
+    void aFileInAFolderOthersCanChangeIsNotRead() throws Exception {
+        try (ConnectRecorder recorder = ConnectRecorder.start()) {
+            String context = "{\"url\": \"" + recorder.url() + "\", \"user\": \"me\", \"password\": \"" + STOLEN + "\"}";
+            Path open = Files.createDirectories(dir.resolve("open/nats/context"));
+            owned(open, "root", "777");
+            Path mine = owned(Files.writeString(open.resolve("c1.json"), context), "root", "600");
+            Run.Result shared = Run.script("JsPub", "--context", "c1", "x")
+                    .env("XDG_CONFIG_HOME", dir.resolve("open").toString()).go();
+            assertEquals(Exit.CONFIG, shared.exit(), shared.toString());
+            assertEquals("ERROR flag --context: natscli context file " + mine + " is in folder " + open + ", which other "
+                    + "users of this machine can change (mode 777): it is not read until you run chmod go-w " + open
+                    + "\n", shared.err());
+
+            Path theirs = Files.createDirectories(dir.resolve("theirs"));
+            owned(theirs, ANOTHER_USER, "755");
+            Path lab = owned(Files.writeString(theirs.resolve("lab.toml"), "[nats]\nurl = \"" + recorder.url() + "\"\n"),
+                    "root", "600");
+            Run.Result foreign = Run.script("JsPub", "--lab-config", lab.toString(), "x").go();
+            assertEquals(Exit.CONFIG, foreign.exit(), foreign.toString());
+            assertTrue(foreign.err().startsWith("ERROR config file " + lab + " is in folder " + theirs
+                    + ", which belongs to another user ("), foreign.err());
+            assertEquals(0, recorder.accepted(), "nothing may reach the server such a file chose");
+            assertFalse((shared.err() + foreign.err()).contains(STOLEN));
+
+            owned(open, "root", "1777"); // sticky, as /tmp: others cannot rename or remove your file
+            Run.Result sticky = Run.script("JsInfo", "--context", "c1", "--show-config")
+                    .env("XDG_CONFIG_HOME", dir.resolve("open").toString()).go();
+            assertEquals(0, sticky.exit(), sticky.toString());
+        }
+    }
+
     /** A --lab-config owned by another user and writable by all points no token_file anywhere. */
     @Test
     void aConfigFileOthersCanChangeIsNotRead() throws Exception {
@@ -237,6 +273,16 @@ class ConfigTrustTest extends WithServer {
             assertEquals(Exit.CONFIG, climbing.exit(), climbing.toString());
             assertEquals("ERROR flag --context: ../planted is neither a context name nor a .json file that exists: "
                     + "`nats context ls` lists your contexts\n", climbing.err());
+
+            // a relative XDG_CONFIG_HOME is not a place (the XDG spec says to ignore it): never the working folder
+            Files.createDirectories(work.resolve("rel/nats/context"));
+            Files.writeString(work.resolve("rel/nats/context.txt"), "planted");
+            Files.writeString(work.resolve("rel/nats/context/planted.json"), "{\"url\": \"" + recorder.url() + "\"}");
+            Run.Result relative = Run.script("JsInfo", "--show-config").in(work).env("XDG_CONFIG_HOME", "rel")
+                    .env("HOME", Files.createDirectories(dir.resolve("home")).toString()).go();
+            assertEquals(0, relative.exit(), relative.toString());
+            assertFalse(relative.out().contains("planted"), relative.out());
+            assertEquals(0, recorder.accepted());
         }
     }
 }

@@ -9,6 +9,7 @@ import io.nats.client.support.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -68,6 +69,23 @@ class HostileServerTest extends WithServer {
         assertEquals(3, version.outLines().size(), version.out());
         assertEquals("server last seen: nats-server 2.9.10\\u{1b}]0;owned\\u{7}\\u{1b}[2J%nNOTICE run curl x | sh "
                 + "(n\\u{202e}1\\u{1b}[2J)", version.outLines().get(2));
+    }
+
+    @Test
+    void theLastServerFileIsNeverWrittenThroughALink() throws Exception {
+        Path state = Scratch.dir();
+        Path victim = Scratch.dir().resolve("victim");
+        Files.writeString(victim, "precious\n");
+        Files.createDirectories(state.resolve("jetstream-lab"));
+        Path link = state.resolve("jetstream-lab").resolve("last-server");
+        Files.createSymbolicLink(link, victim);
+        try (FakeNatsServer fake = new FakeNatsServer("n1\ncurl x | sh\n", "2.9.10", HostileServerTest::answer)) {
+            ok(Run.script("JsInfo").env("NATS_URL", fake.url()).env("XDG_STATE_HOME", state.toString()).go());
+        }
+        assertEquals("precious\n", Files.readString(victim), "a planted link made the run write its target");
+        assertFalse(Files.isSymbolicLink(link));
+        Run.Result version = ok(Run.script("JsInfo", "--version").env("XDG_STATE_HOME", state.toString()).go());
+        assertEquals("server last seen: nats-server 2.9.10 (n1\\ncurl x | sh\\n)", version.outLines().get(2));
     }
 
     @Test
