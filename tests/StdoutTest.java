@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,6 +65,23 @@ class StdoutTest extends WithServer {
         Thread.sleep(2000);
         Files.writeString(go, "");
         return run.finish();
+    }
+
+    /** Where JNA cannot load (no unpacking, no system copy), the pipe is not checked: one warning, and the run goes on. */
+    @Test
+    void withoutJnaAPipedRunWarnsOnceAndEndsWithItsLastLine() throws Exception {
+        bootstrapWith(3);
+        String line = script("JsPull", "--wait", "1").shellLine();
+        Run.Result result = Run.command("bash", "-c", "set -o pipefail; " + line + " | cat").in(Scratch.dir())
+                .server(server).env("JDK_JAVA_OPTIONS", "-Djna.nosys=true -Djna.nounpack=true").timeout(120).go();
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().endsWith("INFO acked\nINFO done: 3 messages pulled and acked; none arrived in the last 1s\n"),
+                result.toString());
+        List<String> err = result.err().lines().filter(l -> !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).toList();
+        assertEquals(1, err.size(), result.toString());
+        assertTrue(err.get(0).startsWith("WARN cannot check that the pipe's reader took each line (JNA did not load: "),
+                result.toString());
+        assertServerAcked(3, 3);
     }
 
     @Test
