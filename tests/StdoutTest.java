@@ -48,6 +48,7 @@ class StdoutTest extends WithServer {
         long acked = stoppedAfter(batch, "Broken pipe");
         assertTrue(acked >= 1 && acked <= 5, batch.toString());
         assertServerAcked(acked, 20);
+        assertHeldAsServerSays(batch);
     }
 
     /** js-pull into `head -1` that starts reading 2 s after the server delivered the first message. */
@@ -112,6 +113,19 @@ class StdoutTest extends WithServer {
         long acked = stoppedAfter(result, "Broken pipe");
         assertTrue(acked < 20_000, result.toString());
         assertServerAcked(acked, 20_000);
+        assertHeldAsServerSays(result);
+    }
+
+    /** Asked ahead, then the reader goes: the last line counts the batch asked ahead too (delivered, never shown). */
+    @Test
+    void theLastLineCountsWhatWasAskedForAheadWhenTheReaderGoes() throws Exception {
+        for (String reader : new String[] {"head -1", "head -3"}) {
+            bootstrapWith(40);
+            Run.Result result = piped("JsPull --wait 1 --batch 5", reader);
+            long acked = stoppedAfter(result, "Broken pipe");
+            assertServerAcked(acked, 40);
+            assertHeldAsServerSays(result);
+        }
     }
 
     /** With the next batch asked for ahead, a reader gone mid-run still gets exactly what got out acked, and the rest comes back. */
@@ -177,6 +191,19 @@ class StdoutTest extends WithServer {
         assertEquals(acked, consumer.getAckFloor().getStreamSequence(), "the server has exactly the acks reported");
         assertEquals(total - acked, consumer.getNumPending() + consumer.getNumAckPending(),
                 "everything not acked stays for (re)delivery");
+    }
+
+    private static final Pattern PRINTED_NOT_ACKED = Pattern.compile("; (\\d+) printed but not acked");
+    private static final Pattern NOT_SHOWN = Pattern.compile("[;d] (\\d+) delivered but not shown");
+
+    /** The last line's "printed but not acked" and "delivered but not shown" add up to the server's ack pending. */
+    private static void assertHeldAsServerSays(Run.Result result) throws Exception {
+        long held = 0;
+        for (Pattern part : new Pattern[] {PRINTED_NOT_ACKED, NOT_SHOWN}) {
+            Matcher m = part.matcher(result.err());
+            held += m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+        assertEquals(server.labConsumer().getNumAckPending(), held, "held by the run, as the server says: " + result);
     }
 
     private static void bootstrapWith(int messages) throws Exception {
