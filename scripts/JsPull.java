@@ -92,7 +92,7 @@ public class JsPull implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             Message msg;
-            while (stop.interruptible(true) && (msg = requests.next()) != null) { // null: batch done, or expired
+            while (stop.interruptible(true) && (msg = requests.next(batch)) != null) { // null: batch done, or expired
                 if (batch.isEmpty()) {
                     requests.askAhead(want, counts.done()); // only if both batches' work fits in the ack wait
                 }
