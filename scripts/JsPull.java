@@ -92,7 +92,7 @@ public class JsPull implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             Message msg;
-            while (stop.interruptible(true) && (msg = requests.next()) != null) { // null: batch done, or expired
+            while (stop.interruptible(true) && (msg = requests.next(batch)) != null) { // null: batch done, or expired
                 if (batch.isEmpty()) {
                     requests.askAhead(want, counts.done()); // only if both batches' work fits in the ack wait
                 }
@@ -226,6 +226,7 @@ public class JsPull implements Callable<Integer> {
     private long waitStarted = System.nanoTime();
     private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
     private boolean failsOver; // a server list or a cluster: connections may move to another node
+    private String leaderless; // set when a cluster gave no message past the failover bound: what the consumer said
     private long start;
     private Config settings;
     private long lastShown; // --ephemeral: the stream seq of the last message shown
@@ -399,7 +400,7 @@ public class JsPull implements Callable<Integer> {
         try (Output.Progress progress = Output.Progress.start("acked", max == null ? 0 : max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts)) {
             long lastArrived = System.nanoTime();
-            while (wantMore()) {
+            while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed
                 long waitUntil = System.nanoTime() + wait.toNanos();
                 int got;
                 // A batch that ends empty before the wait is up: on a cluster the consumer may have no leader
@@ -410,6 +411,9 @@ public class JsPull implements Callable<Integer> {
                 }
                 if (got == 0 && Stdout.written() && !stop.requested() && electing(nc, config, lastArrived)) {
                     continue; // the consumer has messages, but no leader hands them out yet
+                }
+                if (leaderless != null) {
+                    break;
                 }
                 if (got > 0) {
                     lastArrived = System.nanoTime();
@@ -423,12 +427,20 @@ public class JsPull implements Callable<Integer> {
                 }
             }
         }
+        // Only now, with the requests closed, is every message delivered to this run counted for the last line.
+        if (!Stdout.written()) {
+            throw stdoutFailed();
+        }
+        if (leaderless != null) {
+            throw Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
+                    Durations.format(Failover.GIVE_UP_AFTER), config.consumer, leaderless, soFar());
+        }
     }
 
     /**
      * On a cluster, a wait that passed empty while the consumer still has undelivered messages: its
      * leader is being elected (6-8 s, more under load). Pulling goes on, up to the failover bound
-     * since the last message arrived; past it the run ends, saying what is left.
+     * since the last message arrived; past it the run ends (leaderless says why), saying what is left.
      */
     private boolean electing(Connection nc, Config config, long lastArrived) {
         if (!failsOver) {
@@ -446,9 +458,8 @@ public class JsPull implements Callable<Integer> {
         if (System.nanoTime() - lastArrived < Failover.GIVE_UP_AFTER.toNanos()) {
             return true;
         }
-        throw Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
-                Durations.format(Failover.GIVE_UP_AFTER), config.consumer,
-                pending < 0 ? "did not answer either" : "still has " + pending + " undelivered", soFar());
+        leaderless = pending < 0 ? "did not answer either" : "still has " + pending + " undelivered";
+        return false; // the run ends saying so, once its requests are closed
     }
 
     private void pretendToWork() throws InterruptedException {

@@ -84,8 +84,12 @@ final class PullRequests implements AutoCloseable {
         return batchSentAt;
     }
 
-    /** The batch's next message, or null once it is complete or its request ended (expired, a leader change). */
-    Message next() throws InterruptedException {
+    /**
+     * The batch's next message, or null once it is complete or its request ended (expired, a leader
+     * change). While it waits, the messages in hand (worked on, not yet acked) get in-progress acks
+     * each half ack wait: a batch that waits for the rest of its messages does not let them expire.
+     */
+    Message next(List<Message> inHand) throws InterruptedException {
         if (!gathered.isEmpty()) {
             return gathered.poll(); // the batch's own, taken from the queue early
         }
@@ -94,13 +98,24 @@ final class PullRequests implements AutoCloseable {
         }
         Request head = out.peek();
         // The request's own expiry bounds the wait; its messages may already be queued past it (asked ahead).
-        long left = Math.max(head.endsAt - System.nanoTime(), SETTLE.toNanos());
-        Message msg = sub.nextMessage(Duration.ofNanos(left));
-        if (msg == null) {
-            endBatch(); // the server ended the request (408 at its expiry, 409), or no answer came
-            return null;
+        long until = System.nanoTime() + Math.max(head.endsAt - System.nanoTime(), SETTLE.toNanos());
+        long halfAckWait = limits.ackWait().toNanos() / 2;
+        while (true) {
+            long wakeAt = inHand.isEmpty() ? until : Math.min(until, touchedAt + halfAckWait);
+            Message msg = sub.nextMessage(Duration.ofNanos(Math.max(wakeAt - System.nanoTime(), 1_000_000)));
+            if (msg != null) {
+                return received(msg);
+            }
+            long now = System.nanoTime();
+            if (now >= until || now < wakeAt - 2_000_000) { // before wakeAt: a status ended the request early
+                endBatch(); // the server ended the request (408 at its expiry, 409), or no answer came
+                return null;
+            }
+            if (now - touchedAt >= halfAckWait) {
+                inHand.forEach(Message::inProgress);
+                touchedAt = now;
+            }
         }
-        return received(msg);
     }
 
     private Message received(Message msg) {

@@ -32,6 +32,7 @@ final class StdoutPipe {
 
     private static LibC libc;
     private static Boolean pipe;
+    private static boolean unchecked; // JNA could not load here: a line the pipe accepted counts as taken
 
     private StdoutPipe() {
     }
@@ -43,7 +44,7 @@ final class StdoutPipe {
      */
     static long taken() {
         long written = Stdout.position();
-        if (!Stdout.written() || !isPipe()) {
+        if (!Stdout.written() || !isPipe() || !loaded()) {
             return written;
         }
         long unread = unreadWhenSettled();
@@ -93,5 +94,26 @@ final class StdoutPipe {
             libc = Native.load("c", LibC.class);
         }
         return libc;
+    }
+
+    /**
+     * JNA loads its native part from a file it unpacks (into ~/.cache/JNA); where it cannot (no
+     * writable cache, a noexec mount, -Djna.nounpack) the reader cannot be checked: one warning, and
+     * on as before, a line the pipe accepted counts as taken.
+     */
+    private static synchronized boolean loaded() {
+        if (libc != null || unchecked) {
+            return !unchecked;
+        }
+        try {
+            libc();
+            return true;
+        } catch (LinkageError noJna) {
+            unchecked = true;
+            System.err.println(Output.printable("WARN cannot check that the pipe's reader took each line (JNA did not "
+                    + "load: " + noJna.getMessage() + "): a line the pipe accepted counts as handed on, so a reader "
+                    + "that exits early may lose what it left in the pipe"));
+            return false;
+        }
     }
 }

@@ -44,6 +44,21 @@ class AskAheadTest extends WithServer {
     }
 
     /**
+     * A short last batch (2 of the 5 asked for) waits out its request (2 s wait + 5 x 700 ms of work) for
+     * the rest, long past a 1 s ack wait: the messages in hand are kept alive meanwhile, so none is
+     * delivered again to the run holding it, and each line is shown once.
+     */
+    @Test
+    void messagesInHandAreKeptAliveWhileTheBatchWaitsForMore() throws Exception {
+        labConsumer(Duration.ofSeconds(1), -1, 1000, 7);
+        Run.Result result = ok(script("JsPull", "--batch", "5", "--work-ms", "700", "--wait", "2").go());
+        assertShownOnceEach(result, 7);
+        assertEquals("INFO done: 7 messages pulled and acked in batches of 5 (none arrived in the last 2s)",
+                summaryOf(result), result.toString());
+        assertServerHas(7, 0);
+    }
+
+    /**
      * With max ack pending equal to the batch, a message delivered but never handed on holds every later
      * batch back for its ack wait (30 s). Batches of 2, 1500 times: each message is handed on, and quickly.
      */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,7 @@ class StdoutTest extends WithServer {
         long acked = stoppedAfter(batch, "Broken pipe");
         assertTrue(acked >= 1 && acked <= 5, batch.toString());
         assertServerAcked(acked, 20);
+        assertHeldAsServerSays(batch);
     }
 
     /** js-pull into `head -1` that starts reading 2 s after the server delivered the first message. */
@@ -64,6 +66,23 @@ class StdoutTest extends WithServer {
         Thread.sleep(2000);
         Files.writeString(go, "");
         return run.finish();
+    }
+
+    /** Where JNA cannot load (no unpacking, no system copy), the pipe is not checked: one warning, and the run goes on. */
+    @Test
+    void withoutJnaAPipedRunWarnsOnceAndEndsWithItsLastLine() throws Exception {
+        bootstrapWith(3);
+        String line = script("JsPull", "--wait", "1").shellLine();
+        Run.Result result = Run.command("bash", "-c", "set -o pipefail; " + line + " | cat").in(Scratch.dir())
+                .server(server).env("JDK_JAVA_OPTIONS", "-Djna.nosys=true -Djna.nounpack=true").timeout(120).go();
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().endsWith("INFO acked\nINFO done: 3 messages pulled and acked; none arrived in the last 1s\n"),
+                result.toString());
+        List<String> err = result.err().lines().filter(l -> !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).toList();
+        assertEquals(1, err.size(), result.toString());
+        assertTrue(err.get(0).startsWith("WARN cannot check that the pipe's reader took each line (JNA did not load: "),
+                result.toString());
+        assertServerAcked(3, 3);
     }
 
     @Test
@@ -94,6 +113,19 @@ class StdoutTest extends WithServer {
         long acked = stoppedAfter(result, "Broken pipe");
         assertTrue(acked < 20_000, result.toString());
         assertServerAcked(acked, 20_000);
+        assertHeldAsServerSays(result);
+    }
+
+    /** Asked ahead, then the reader goes: the last line counts the batch asked ahead too (delivered, never shown). */
+    @Test
+    void theLastLineCountsWhatWasAskedForAheadWhenTheReaderGoes() throws Exception {
+        for (String reader : new String[] {"head -1", "head -3"}) {
+            bootstrapWith(40);
+            Run.Result result = piped("JsPull --wait 1 --batch 5", reader);
+            long acked = stoppedAfter(result, "Broken pipe");
+            assertServerAcked(acked, 40);
+            assertHeldAsServerSays(result);
+        }
     }
 
     /** With the next batch asked for ahead, a reader gone mid-run still gets exactly what got out acked, and the rest comes back. */
@@ -160,6 +192,19 @@ class StdoutTest extends WithServer {
         assertEquals(acked, consumer.getAckFloor().getStreamSequence(), "the server has exactly the acks reported");
         assertEquals(total - acked, consumer.getNumPending() + consumer.getNumAckPending(),
                 "everything not acked stays for (re)delivery");
+    }
+
+    private static final Pattern PRINTED_NOT_ACKED = Pattern.compile("; (\\d+) printed but not acked");
+    private static final Pattern NOT_SHOWN = Pattern.compile("[;d] (\\d+) delivered but not shown");
+
+    /** The last line's "printed but not acked" and "delivered but not shown" add up to the server's ack pending. */
+    private static void assertHeldAsServerSays(Run.Result result) throws Exception {
+        long held = 0;
+        for (Pattern part : new Pattern[] {PRINTED_NOT_ACKED, NOT_SHOWN}) {
+            Matcher m = part.matcher(result.err());
+            held += m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+        assertEquals(server.labConsumer().getNumAckPending(), held, "held by the run, as the server says: " + result);
     }
 
     private static void bootstrapWith(int messages) throws Exception {
