@@ -14,6 +14,7 @@
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
@@ -139,6 +140,9 @@ public class JsPull implements Callable<Integer> {
             if (!failsOver) {
                 throw lost;
             }
+            if (consumerGone(last.getConnection())) {
+                return false; // deleted mid-run: the run's end says so
+            }
             System.err.println("WARN the server did not confirm the last acks (failing over?): those messages come "
                     + "back and are counted once");
             return false;
@@ -250,7 +254,6 @@ public class JsPull implements Callable<Integer> {
     private Integer pullRun() throws Exception {
         checkFlags();
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
-        failsOver = config.failsOver();
         stop = StopSignal.watch(Duration.ofSeconds(7), this::soFar); // a signal while connecting gets its last line too
         try {
             return pull(config);
@@ -261,6 +264,7 @@ public class JsPull implements Callable<Integer> {
 
     private int pull(Config config) throws Exception {
         try (Connection nc = connection.open(config)) {
+            failsOver = connection.failsOver(); // a URL list, or one URL of a server in a cluster
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (ephemeral) {
                 checkSubject(stream, config);
@@ -449,6 +453,11 @@ public class JsPull implements Callable<Integer> {
         long pending;
         try {
             pending = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getNumPending();
+        } catch (JetStreamApiException e) {
+            if (deleted(e)) {
+                return false; // not electing: the run's end names which one is gone
+            }
+            pending = -1; // a refusal while electing: as good as pending
         } catch (Exception noAnswerYet) {
             pending = -1; // no leader to answer: as good as pending
         }
@@ -460,6 +469,23 @@ public class JsPull implements Callable<Integer> {
         }
         leaderless = pending < 0 ? "did not answer either" : "still has " + pending + " undelivered";
         return false; // the run ends saying so, once its requests are closed
+    }
+
+    private static boolean deleted(JetStreamApiException e) {
+        return e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
+                || e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND;
+    }
+
+    /** The consumer (or its stream) is gone: acks to it are never answered, and nothing comes back. */
+    private boolean consumerGone(Connection nc) {
+        try {
+            nc.jetStreamManagement().getConsumerInfo(settings.stream, settings.consumer);
+            return false;
+        } catch (JetStreamApiException e) {
+            return deleted(e);
+        } catch (Exception noAnswer) {
+            return false;
+        }
     }
 
     private void pretendToWork() throws InterruptedException {

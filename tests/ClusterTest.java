@@ -379,6 +379,41 @@ class ClusterTest {
         cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
     }
 
+    /**
+     * The consumer's leader reached through its own URL alone, no cluster mode: the server's INFO names
+     * its cluster, so the pull fails over and goes on through the election like one given the list.
+     */
+    @Test
+    void aPullThroughOneUrlGoesOnThroughTheLeadersDeath() throws Exception {
+        Files.writeString(labConfig, Files.readString(labConfig).replace("mode = \"cluster\"", "mode = \"remote\""));
+        int total = 20_000;
+        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
+        Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "100", "--quiet", "--work-ms", "1",
+                "--wait", "2").env("NATS_URL", leader.url()).start(); // 20 s of work: the death comes mid-run
+        awaitAcked(1000);
+        cluster.kill9(leader);
+        Run.Result result = pull.finish();
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--max "
+                + total), result.toString());
+    }
+
+    /** A consumer deleted mid-pull on a cluster is named as deleted (exit 5), not waited out as an election that brings messages back. */
+    @Test
+    void aConsumerDeletedMidPullIsNamedAsDeletedNotAsAnElection() throws Exception {
+        consumerLeaderOver(2_000);
+        Run.Started pull = script("JsPull", "--batch", "50", "--work-ms", "5", "--wait", "2").start();
+        pull.awaitOut("acked 50 messages");
+        try (Connection nc = cluster.connect()) {
+            nc.jetStreamManagement().deleteConsumer(stream, consumer);
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR consumer " + consumer + " was deleted during the run: "
+                + "\\d+ messages printed and acked.*; run js-bootstrap to create it again\n"), result.err());
+        assertTrue(!result.err().contains("come back") && !result.err().contains("leader"), result.err());
+    }
+
     /** An R3 stream with `total` messages and its consumer, all replicas current: the consumer's leader. */
     private ThreeNodeCluster.Node consumerLeaderOver(int total) throws Exception {
         ok(script("JsBootstrap", "--replicas", "3").go());
