@@ -21,6 +21,7 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import org.slf4j.Logger;
@@ -442,17 +443,22 @@ public class JsPull implements Callable<Integer> {
     }
 
     /**
-     * On a cluster, a wait that passed empty while the consumer still has undelivered messages: its
-     * leader is being elected (6-8 s, more under load). Pulling goes on, up to the failover bound
-     * since the last message arrived; past it the run ends (leaderless says why), saying what is left.
+     * On a cluster, a wait that passed empty while the consumer still has messages for this run: its
+     * leader is being elected (6-8 s, more under load), or acks a failover lost left messages ack
+     * pending, which come back after the ack wait. Pulling goes on, up to the failover bound since
+     * the last message arrived (plus the ack wait for those); past it the run ends (leaderless says
+     * why), saying what is left.
      */
     private boolean electing(Connection nc, Config config, long lastArrived) {
         if (!failsOver) {
             return false;
         }
         long pending;
+        long comingBack = 0;
         try {
-            pending = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getNumPending();
+            ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
+            pending = info.getNumPending();
+            comingBack = Math.max(0, info.getNumAckPending() - counts.inHand()); // not this run's: redelivered later
         } catch (JetStreamApiException e) {
             if (deleted(e)) {
                 return false; // not electing: the run's end names which one is gone
@@ -461,13 +467,15 @@ public class JsPull implements Callable<Integer> {
         } catch (Exception noAnswerYet) {
             pending = -1; // no leader to answer: as good as pending
         }
-        if (pending == 0) {
+        if (pending == 0 && comingBack == 0) {
             return false;
         }
-        if (System.nanoTime() - lastArrived < Failover.GIVE_UP_AFTER.toNanos()) {
+        Duration bound = comingBack > 0 ? Failover.GIVE_UP_AFTER.plus(ackWait) : Failover.GIVE_UP_AFTER;
+        if (System.nanoTime() - lastArrived < bound.toNanos()) {
             return true;
         }
-        leaderless = pending < 0 ? "did not answer either" : "still has " + pending + " undelivered";
+        leaderless = pending < 0 ? "did not answer either"
+                : "still has " + pending + " undelivered and " + comingBack + " delivered but not acked";
         return false; // the run ends saying so, once its requests are closed
     }
 
