@@ -78,7 +78,8 @@ final class UnreadableMessages {
     void explainOrdered(Connection broken, Callable<Connection> reconnect, String stream, String subject,
                         long lastShown, boolean raw, Supplier<String> soFar) throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
-            Stored next = fresh == null ? null : nextOn(fresh, stream, subject, lastShown + 1);
+            // after the last shown, and after the last skipped: the next one may be unreadable too
+            Stored next = fresh == null ? null : nextOn(fresh, stream, subject, Math.max(lastShown + 1, resumeAt()));
             if (next == null || next.problem() == null) {
                 return;
             }

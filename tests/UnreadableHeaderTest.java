@@ -111,6 +111,17 @@ class UnreadableHeaderTest extends WithServer {
     }
 
     @Test
+    void anEphemeralReadSkipsUnreadableMessagesInARowToTheEnd() throws Exception {
+        bootstrap();
+        publish("one");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad2");
+        Run.Result read = script("JsPull", "--ephemeral", "--raw", "--wait", "1").asProcess().timeout(60).go();
+        assertEquals(0, read.exit(), read.toString());
+        assertEquals("one\n", read.out());
+    }
+
+    @Test
     void headerValuesAreQuotedSoNoneCanPoseAsSeveral() throws Exception {
         bootstrap();
         ok(script("JsPub", "-H", "Trace-Id:x; Evil=\"1\"", "hi").go());
