@@ -115,8 +115,9 @@ public class JsPull implements Callable<Integer> {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
         if (!batch.isEmpty() && !ackConfirmed(batch.get(batch.size() - 1))) {
+            unconfirmed.addAll(batchInHand); // not counted yet: they come back, or the ack floor shows the server has them
             batchInHand = List.of();
-            return 0; // not confirmed: not counted; they come back from the new leader
+            return 0;
         }
         confirmedInHand();
         requests.worked(batch.size(), System.nanoTime() - started);
@@ -236,6 +237,7 @@ public class JsPull implements Callable<Integer> {
     private Config settings;
     private long lastShown; // --ephemeral: the stream seq of the last message shown
     private List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
+    private final List<Message> unconfirmed = new ArrayList<>(); // acks sent, their confirmation lost in a failover
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -453,6 +455,10 @@ public class JsPull implements Callable<Integer> {
         if (!failsOver) {
             return false;
         }
+        settleUnconfirmed(nc, config);
+        if (!wantMore()) {
+            return false; // --max reached with acks the server had after all
+        }
         long pending;
         long comingBack = 0;
         try {
@@ -477,6 +483,30 @@ public class JsPull implements Callable<Integer> {
         leaderless = pending < 0 ? "did not answer either"
                 : "still has " + pending + " undelivered and " + comingBack + " delivered but not acked";
         return false; // the run ends saying so, once its requests are closed
+    }
+
+    /**
+     * Batches whose ack confirmation a failover cut off: the server may have their acks after all, and
+     * then they never come back. Counted once the consumer's ack floor is past them; the others still
+     * come back and are shown again.
+     */
+    private void settleUnconfirmed(Connection nc, Config config) {
+        if (unconfirmed.isEmpty()) {
+            return;
+        }
+        try {
+            long floor = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getAckFloor()
+                    .getStreamSequence();
+            unconfirmed.removeIf(msg -> {
+                if (msg.metaData().streamSequence() > floor) {
+                    return false;
+                }
+                counts.done(msg);
+                return true;
+            });
+        } catch (Exception noAnswerYet) {
+            // no leader to answer yet: asked again at the next empty wait
+        }
     }
 
     private static boolean deleted(JetStreamApiException e) {
