@@ -238,7 +238,8 @@ public class RunTests {
         List<List<String>> commands = new ArrayList<>();
         sources.forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
         // and bin/lab-run's cache (the classpath and class-sharing archive of each alias), which the shards share
-        for (String alias : List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge")) {
+        for (String alias : List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge", "nats-sub", "nats-pub", "worker",
+                "responder", "requester")) {
             commands.add(List.of("bin/lab-run", alias, "--version"));
         }
         for (List<String> command : commands) {
