@@ -165,10 +165,18 @@ final class JetStreamErrors {
         return null;
     }
 
-    /** A refusal that stays one: not 10008, which on a cluster says no leader right now (try again once one is elected). */
+    /** A refusal that stays one: not a "no leader right now" (try again once one is elected). */
     static boolean refusedForGood(Throwable error) {
         JetStreamApiException api = refusal(error);
-        return api != null && api.getApiErrorCode() != NO_LEADER;
+        return api != null && !noLeaderNow(api);
+    }
+
+    /**
+     * 10008; or "raft: not leader" with no code, which a stream's leader answers while it steps down
+     * (it did as its stream was deleted): whether the message is stored, that answer does not say.
+     */
+    static boolean noLeaderNow(JetStreamApiException api) {
+        return api.getApiErrorCode() == NO_LEADER || String.valueOf(api.getErrorDescription()).contains("not leader");
     }
 
     /** Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search finds). */

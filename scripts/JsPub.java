@@ -69,7 +69,7 @@ public class JsPub implements Callable<Integer> {
             try {
                 ack = js.publish(subject, headersFor(n), body, options); // returns once the stream's PubAck arrived
             } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
-                throw refusedOne(refused, body);
+                throw refusedOne(refused, nc, subject, body);
             } catch (IOException noPubAck) { // stored or not: nobody can say
                 throw notConfirmed(noPubAck, nc, subject, body);
             }
@@ -395,9 +395,8 @@ public class JsPub implements Callable<Integer> {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
         String counts = "only " + acks.shortfall(total);
-        JetStreamApiException refusal = JetStreamErrors.refusal(error);
-        if (refusal != null) {
-            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(refusal));
+        if (JetStreamErrors.refusedForGood(error)) {
+            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(JetStreamErrors.refusal(error)));
         }
         if (JetStreamErrors.isNoResponders(error)) {
             return streamGoneOrLeaderless(nc, config, counts, true);
@@ -463,10 +462,13 @@ public class JsPub implements Callable<Integer> {
         return line + (stdin == null ? "" : "; the rest of stdin was not sent");
     }
 
-    /** A single publish the server refused: not stored, in plain words. */
-    private LabException refusedOne(JetStreamApiException refused, byte[] body) {
-        acks.refusedOne();
+    /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */
+    private LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, byte[] body) {
         inFlight = false;
+        if (JetStreamErrors.noLeaderNow(refused)) {
+            return JetStreamErrors.noStreamCaptures(nc, subject, before());
+        }
+        acks.refusedOne();
         return Exit.failed("%s was refused %s%s", shown(body), JetStreamErrors.refusedPublish(refused), before());
     }
 

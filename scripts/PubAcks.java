@@ -167,7 +167,7 @@ final class PubAcks {
         }
         if (error != null || ack == null) {
             // on one server a 503 means no stream takes the subject; failing over, it may be a stream between leaders
-            if (owed == null ? JetStreamErrors.refusal(error) != null || JetStreamErrors.isNoResponders(error)
+            if (owed == null ? JetStreamErrors.refusedForGood(error) || JetStreamErrors.isNoResponders(error)
                     : JetStreamErrors.refusedForGood(error) && owed.remove(n) != null) {
                 refused.incrementAndGet(); // the server said no: not stored
             }

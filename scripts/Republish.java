@@ -35,6 +35,8 @@ final class Republish {
     private final CompletableFuture<Duration> duplicateWindow;
     private boolean warned;
     private String lastWarning;
+    /** The cluster said a stream still captures the subject: a 503 then means one between leaders. */
+    private boolean streamKnown;
 
     Republish(Connection nc, String stream, String subject, PubAcks acks, StopSignal stop) {
         this.nc = nc;
@@ -96,20 +98,23 @@ final class Republish {
         }
         if (JetStreamErrors.isNoResponders(why)) { // no stream (never there, or deleted mid-run), or one between leaders: ask
             try {
-                return !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
+                streamKnown = !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
+                return streamKnown;
             } catch (IOException | JetStreamApiException | RuntimeException noAnswerEither) {
-                return true; // the cluster is busy electing: try again
+                streamKnown = false;
+                return true; // the cluster is busy (electing, or just deleting it): try again
             }
         }
         return true;
     }
 
-    private static String reason(Throwable why) {
+    private String reason(Throwable why) {
         if (why == null) {
             return "none within the wait";
         }
         if (JetStreamErrors.isNoResponders(why)) {
-            return "no stream leader answered: one is being elected";
+            return streamKnown ? "no stream leader answered: one is being elected"
+                    : "no stream answered, and the cluster did not say yet whether it still has one for the subject";
         }
         if (JetStreamErrors.refusal(why) != null) {
             return "the cluster has no leader for the stream right now";
