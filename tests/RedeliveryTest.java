@@ -76,13 +76,6 @@ class RedeliveryTest extends WithServer {
     }
 
     @Test
-    void noAckAndNakTogetherAreRejected() throws Exception {
-        Run.Result result = script("JsPull", "--no-ack", "--nak").go();
-        assertEquals(Exit.USAGE, result.exit());
-        assertEquals("ERROR --no-ack and --nak exclude each other: pick one\n", result.err());
-    }
-
-    @Test
     void republishWithTheSameMessageIdIsADuplicateAndNotStored() throws Exception {
         bootstrap();
         Run.Result first = ok(script("JsPub", "--msg-id", "order-7", "order 7").go());
