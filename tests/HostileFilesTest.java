@@ -95,6 +95,22 @@ class HostileFilesTest extends WithSecured {
         assertEquals("", WithServer.ok(Run.script("JsPub", "--creds", creds.toString(), "x").server(server).go()).err());
     }
 
+    /** As for .creds: an nkey seed file others can read gets one warning line, and the run goes on. */
+    @Test
+    void anNkeySeedOthersCanReadGetsAWarning() throws Exception {
+        Path seed = secured.dir.resolve("readable.nk");
+        server = NatsServer.startWithConfig(secured.nkeyConfig(seed));
+        Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-r--r--"));
+        Run.Result warned = WithServer.ok(Run.script("JsBootstrap", "--nkey", seed.toString()).server(server).go());
+        assertEquals("WARN flag --nkey: " + seed + " can be read by other users of this machine (mode 644): chmod 600 "
+                + seed + "\n", warned.err());
+        Run.Result fromEnv = WithServer.ok(Run.script("JsPub", "x").server(server).env("NATS_NKEY", seed.toString()).go());
+        assertEquals("WARN env NATS_NKEY: " + seed + " can be read by other users of this machine (mode 644): chmod 600 "
+                + seed + "\n", fromEnv.err());
+        Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("", WithServer.ok(Run.script("JsPub", "--nkey", seed.toString(), "x").server(server).go()).err());
+    }
+
     /** Claims that a hostile .creds file can hold: each is one line naming the file and the problem. */
     @Test
     void brokenJwtsAreNamedForWhatIsWrong() throws Exception {
