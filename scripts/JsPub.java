@@ -434,6 +434,10 @@ public class JsPub implements Callable<Integer> {
             }
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
         } catch (IOException | RuntimeException noAnswer) {
+            if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
+                return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about stream %s either)",
+                        counts, config.shownUrl(), config.stream);
+            }
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
         }
         return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)

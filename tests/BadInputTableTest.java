@@ -1,5 +1,6 @@
 // Every row of the README's bad-input table, run as written: the same exit code, the same
-// one line on stderr, nothing claimed on stdout, and the stream's message still there. Every line
+// one line on stderr, nothing claimed on stdout, and the stream as it was (its message still there,
+// nothing added, no other stream made). Every line
 // of the table must be a row this test understands, and every row must run to its end; a row that
 // exits 0 must also have done its job.
 
@@ -74,6 +75,7 @@ class BadInputTableTest extends WithServer {
             assertItDidItsJob(row, result);
         }
         assertKeepMeIsStillStored(row);
+        assertNothingElseChanged(row);
     }
 
     /**
@@ -141,6 +143,16 @@ class BadInputTableTest extends WithServer {
         try (Connection nc = connect()) {
             byte[] first = nc.jetStreamManagement().getMessage("LAB4_STREAM", 1).getData();
             assertEquals("keep me", new String(first, StandardCharsets.UTF_8), "lost a message: " + row.label());
+        }
+    }
+
+    /** A refusal sent nothing and made nothing; a row that exits 0 added its one message. */
+    private static void assertNothingElseChanged(Row row) throws Exception {
+        try (Connection nc = connect()) {
+            io.nats.client.JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(List.of("LAB4_STREAM"), jsm.getStreamNames(), "streams after " + row.label());
+            assertEquals(row.exit() == 0 ? 2 : 1, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount(),
+                    "messages stored after " + row.label());
         }
     }
 

@@ -266,33 +266,6 @@ class BootstrapTest extends WithServer {
                 rerun.outLines());
     }
 
-    /** --recreate of a stream that holds messages asks, as js-purge --delete does; with --force it does not. */
-    @Test
-    void recreatingAStreamWithMessagesNeedsAYesOrForce() throws Exception {
-        bootstrap();
-        publish("kept until confirmed");
-        String memory = tomlFile("[stream]\nstorage = \"memory\"\n");
-        Run.Result unasked = script("JsBootstrap", "--lab-config", memory, "--recreate").go();
-        assertEquals(Exit.USAGE, unasked.exit(), unasked.toString());
-        assertEquals("ERROR deleting stream LAB4_STREAM with 1 message and 1 consumer needs a yes, and there is no "
-                + "terminal to ask on: add --force\n", unasked.err());
-        try (Connection nc = connect()) {
-            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
-        }
-        Run.Result forceAlone = script("JsBootstrap", "--force").go();
-        assertEquals(Exit.USAGE, forceAlone.exit(), forceAlone.toString());
-        assertEquals("ERROR --force goes with --recreate: without it nothing is deleted, so nothing asks\n", forceAlone.err());
-    }
-
-    @Test
-    void subjectOwnedByAnotherStreamNamesThatStream() throws Exception {
-        bootstrap();
-        Run.Result result = script("JsBootstrap", "--stream", "SECOND").go();
-        assertEquals(Exit.FAILED, result.exit());
-        assertEquals("ERROR subject lab4.stream is already captured by stream LAB4_STREAM: use another --subject, "
-                + "or point --stream at that stream\n", result.err());
-    }
-
     /** Replicas need a cluster: on one server, one line says so and nothing is created. */
     @Test
     void replicasOnASingleServerAreOneLine() throws Exception {

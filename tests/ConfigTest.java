@@ -114,33 +114,6 @@ class ConfigTest {
     }
 
     @Test
-    void namedFileThatIsMissingIsAnError() {
-        Map<String, Object> options = new HashMap<>();
-        options.put("--config", dir.resolve("nope.toml"));
-        LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
-        assertEquals(Exit.CONFIG, e.exitCode);
-        assertEquals("config file " + options.get("--config") + " not found: check the path, or leave the flag out to use defaults",
-                e.getMessage());
-    }
-
-    @Test
-    void invalidTomlNamesFileAndLine() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files(ROOT, "[nats]\nstream = \"unterminated\n"), Map.of()));
-        assertEquals(Exit.CONFIG, e.exitCode);
-        assertTrue(e.getMessage().startsWith(dir.resolve("lab.toml") + ":2: not valid TOML: "), e.getMessage());
-    }
-
-    @Test
-    void wrongTypeNamesFileLineAndKey() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files("[recv]\nwait_secs = \"five\"\n", ""), Map.of()));
-        assertEquals(Exit.CONFIG, e.exitCode);
-        assertEquals(dir.resolve("config.toml") + ":2: [recv] wait_secs must be a whole number, like 5, got five",
-                e.getMessage());
-    }
-
-    @Test
     void aTableWhereAValueBelongsSaysWhatWasFound() throws Exception {
         LabException table = assertThrows(LabException.class,
                 () -> load(files("", "[nats.stream]\nname = \"x\"\n"), Map.of()));
@@ -176,37 +149,12 @@ class ConfigTest {
     }
 
     @Test
-    void numberWhereAStringBelongsIsAnError() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files("", "[nats]\n\nstream = 42\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":3: [nats] stream must be a string in quotes, got 42", e.getMessage());
-    }
-
-    @Test
     void invalidStreamNameSaysWhereItCameFrom() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("", "[nats]\nstream = \"LAB.4\"\n"), Map.of()));
         assertEquals(Exit.CONFIG, e.exitCode);
         assertEquals(dir.resolve("lab.toml") + ":2 [nats] stream: \"LAB.4\" is not valid: use letters, digits, - and _ only "
                 + "(no spaces, '.', '*' or '>')", e.getMessage());
-    }
-
-    @Test
-    void invalidValueFromAFlagIsAUsageError() throws Exception {
-        Map<String, Object> options = files("", "");
-        options.put("--consumer", "my consumer");
-        LabException e = assertThrows(LabException.class, () -> load(options, Map.of()));
-        assertEquals(Exit.USAGE, e.exitCode);
-        assertTrue(e.getMessage().startsWith("flag --consumer: \"my consumer\" is not valid"), e.getMessage());
-    }
-
-    @Test
-    void malformedUrlFromEnvironmentIsAConfigError() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files("", ""), Map.of("NATS_URL", "http://127.0.0.1:4222")));
-        assertEquals(Exit.CONFIG, e.exitCode);
-        assertEquals("env NATS_URL: \"http://127.0.0.1:4222\" is not valid: the scheme http:// is not one NATS speaks: "
-                + "use nats://, tls://, ws:// or wss:// (or host:port)", e.getMessage());
     }
 
     /** natscli's forms: host:port, a bare host, the four schemes, and comma-separated lists of them, each in full form. */
@@ -265,16 +213,14 @@ class ConfigTest {
         assertEquals(Duration.ofSeconds(9), load(files("[nats]\ntimeout_secs = 9\n", ""), Map.of()).timeout);
     }
 
+    /** Besides the README's bad-input rows (--wait 0, -3, five, 9223372036854). */
     @Test
     void durationsThatCannotBeUsed() throws Exception {
         Map<String, String> refused = new java.util.LinkedHashMap<>();
-        refused.put("9223372036854", "flag --wait: 9223372036854 is not valid: it must be at most 8760h (a year)");
         refused.put("99999999999999999999999h", "flag --wait: \"99999999999999999999999h\" is not valid: it must be at "
                 + "most 8760h (a year)");
-        refused.put("five", "flag --wait: \"five\" is not valid: use a number of seconds (5) or a duration like 5s, 1.5s or 1m");
         refused.put("5 s", "flag --wait: \"5 s\" is not valid: use a number of seconds (5) or a duration like 5s, 1.5s or 1m");
         refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)");
-        refused.put("-3", "flag --wait: -3 is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)");
         refused.forEach((wait, line) -> {
             LabException e = assertThrows(LabException.class, () -> withFlag("--wait", wait), wait);
             assertEquals(Exit.USAGE, e.exitCode);
@@ -305,9 +251,10 @@ class ConfigTest {
         assertEquals(255, load(longest, Map.of()).stream.length());
     }
 
+    /** Besides the README's bad-input rows (empty, a space, * and >): an empty token. */
     @Test
-    void subjectWithWildcardOrSpaceIsRejected() throws Exception {
-        for (String subject : new String[] {"lab4.*", "lab4.>", "lab 4", "", "lab4..x"}) {
+    void subjectWithAnEmptyTokenIsRejected() throws Exception {
+        for (String subject : new String[] {"lab4..x", ".lab4", "lab4."}) {
             Map<String, Object> options = files("", "");
             options.put("--subject", subject);
             LabException e = assertThrows(LabException.class, () -> load(options, Map.of()), subject);
@@ -320,22 +267,6 @@ class ConfigTest {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
         assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be at least 1 second (jnats sends no pull request shorter than that)",
-                e.getMessage());
-    }
-
-    @Test
-    void modeMustBeLocalRemoteOrCluster() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files("[runtime]\nmode = \"cloud\"\n", ""), Map.of()));
-        assertTrue(e.getMessage().endsWith("\"cloud\" is not valid: use \"local\", \"remote\" or \"cluster\""),
-                e.getMessage());
-    }
-
-    @Test
-    void maxDeliverMustBeUnlimitedOrPositive() throws Exception {
-        LabException e = assertThrows(LabException.class,
-                () -> load(files("", "[consumer]\nmax_deliver = 0\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2 [consumer] max_deliver: 0 is not valid: use -1 for no limit, or 1 or more",
                 e.getMessage());
     }
 }

@@ -1,21 +1,24 @@
 // A message sent again after a failover is kept once only within the stream's duplicate window: a
-// retry later than that stores a second copy if an earlier attempt was stored. The last line says
-// how many may be stored twice instead of "kept once". One server behind a proxy that holds the
-// PubAcks (the server stores, the answers wait) for longer than a 2s window; a lab config with
-// mode = "cluster" makes js-pub retry what got no answer.
+// retry later than that stores a second copy if an earlier attempt was stored. js-pub warns once
+// when it retries past the window, and the last line says how many may be stored twice instead of
+// "kept once". And when no PubAck comes back at all, the retries stop: the run gives up and says
+// what it did. One server behind a proxy that holds the PubAcks (the server stores, the answers
+// wait); a lab config with mode = "cluster" makes js-pub retry what got no answer.
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@org.junit.jupiter.api.extension.ExtendWith(Scratch.class) // the config files go when the class is done
 class DuplicateWindowTest {
+    private static final String PAST_THE_WINDOW = "more than stream LAB4_STREAM's duplicate window of 2s";
     private static final Pattern SUMMARY = Pattern.compile("INFO published (\\d+) messages to stream LAB4_STREAM "
             + "\\(seq 1-(\\d+)\\), each confirmed by a PubAck(; (\\d+) sent again after a failover \\(same Nats-Msg-Id\\): "
             + "(\\d+) of them the first attempt had stored \\(PubAck duplicate=true\\), kept once(; (\\d+) sent again "
@@ -25,26 +28,29 @@ class DuplicateWindowTest {
     @Test
     void aRetryLaterThanTheDuplicateWindowIsNotCalledKeptOnce() throws Exception {
         int total = 3_000;
-        Path config = Files.createTempFile("lab-window-", ".toml");
         try (NatsServer server = NatsServer.startWithJetStream()) {
-            Files.writeString(config, "[runtime]\nmode = \"cluster\"\n\n[stream]\nduplicate_window_secs = 2\n");
-            Run.Result bootstrap = Run.script("JsBootstrap", "--lab-config", config.toString()).server(server).go();
-            assertEquals(0, bootstrap.exit(), bootstrap.toString());
+            Path config = bootstrappedInClusterMode(server, "\n[stream]\nduplicate_window_secs = 2\n");
             Run.Result result;
             try (Proxy proxy = Proxy.to(server).holdRepliesAfter("PUB lab4.stream ", 1000);
-                 Run.Started pub = Run.script("JsPub", "--lab-config", config.toString(), "--count", String.valueOf(total))
-                         .env("NATS_URL", proxy.url()).timeout(180).start()) {
+                 Run.Started pub = publish(proxy, config, total)) {
                 proxy.awaitHolding(60);
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (stored(server) < 1000) { // stored, but their PubAcks wait in the proxy
                     assertTrue(System.nanoTime() < deadline, "stored " + stored(server));
                     Thread.sleep(20);
                 }
-                Thread.sleep(6_000); // three windows: retries meanwhile find the IDs forgotten
+                while (!pub.errSoFar().contains(PAST_THE_WINDOW)) { // a retry round began past the 2s window
+                    assertTrue(System.nanoTime() < deadline, "no warning about the duplicate window: " + pub.errSoFar());
+                    Thread.sleep(20);
+                }
                 proxy.release();
                 result = pub.finish();
             }
             assertEquals(0, result.exit(), result.toString());
+            List<String> warnings = result.err().lines().filter(line -> line.contains(PAST_THE_WINDOW)).toList();
+            assertEquals(1, warnings.size(), "said once: " + result);
+            assertTrue(warnings.get(0).matches("WARN this run started \\S+ ago, " + Pattern.quote(PAST_THE_WINDOW)
+                    + ": a message sent that long ago, if it was stored, is stored again by its retry"), warnings.get(0));
             Matcher m = SUMMARY.matcher(result.outLines().get(0));
             assertTrue(m.matches(), result.toString());
             long stored = stored(server);
@@ -54,9 +60,54 @@ class DuplicateWindowTest {
                     + mayBeTwice + ": " + result.out());
             System.out.printf("    (retries past a 2s window: %d stored twice, the line says up to %d)%n",
                     stored - total, mayBeTwice);
-        } finally {
-            Files.deleteIfExists(config);
         }
+    }
+
+    /**
+     * No PubAck at all, ever (the proxy never lets one through): the retry rounds stop after the
+     * bound (20 s without a PubAck), and the last line counts what was sent without an answer.
+     */
+    @Test
+    void retriesGiveUpWhenNoPubAckComesAtAll() throws Exception {
+        int total = 50;
+        Run.Result result;
+        String url;
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            Path config = bootstrappedInClusterMode(server, "");
+            long started = System.nanoTime();
+            try (Proxy proxy = Proxy.to(server).holdRepliesAfter("PUB lab4.stream ", 1);
+                 Run.Started pub = publish(proxy, config, total)) {
+                url = proxy.url();
+                proxy.awaitHolding(60);
+                result = pub.finish();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("    (gave up after %.1fs)%n", seconds);
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals("", result.out(), "nothing confirmed, nothing said to be: " + result);
+            List<String> err = result.err().lines().toList();
+            assertTrue(err.get(0).startsWith("WARN " + total + " messages got no PubAck ("), result.toString());
+            assertEquals("ERROR only 0 of " + total + " messages confirmed by a PubAck; " + total + " not: 0 refused by the "
+                    + "server, " + total + " sent without an answer (they may or may not be stored), 0 never sent: the server "
+                    + "at " + url + " answers nothing (no PubAck, and no answer about stream LAB4_STREAM either)",
+                    err.get(err.size() - 1), result.toString());
+            assertTrue(seconds >= Failover.GIVE_UP_AFTER.toSeconds(), "gave up after " + seconds + "s");
+            assertEquals(total, stored(server), "the server stored each once: the retries were duplicates");
+        }
+    }
+
+    /** js-pub --count total with that config, through the proxy. */
+    private static Run.Started publish(Proxy proxy, Path config, int total) throws Exception {
+        return Run.script("JsPub", "--lab-config", config.toString(), "--count", String.valueOf(total))
+                .env("NATS_URL", proxy.url()).timeout(180).start();
+    }
+
+    /** A lab config with mode = "cluster" (js-pub then retries what got no answer) and these lines; the stream made with it. */
+    private static Path bootstrappedInClusterMode(NatsServer server, String more) throws Exception {
+        Path config = Scratch.toml("[runtime]\nmode = \"cluster\"\n" + more);
+        Run.Result bootstrap = Run.script("JsBootstrap", "--lab-config", config.toString()).server(server).go();
+        assertEquals(0, bootstrap.exit(), bootstrap.toString());
+        return config;
     }
 
     private static long stored(NatsServer server) throws Exception {

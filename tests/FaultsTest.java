@@ -79,7 +79,10 @@ class FaultsTest {
         }
         assertTrue(!killed.out().contains("acked"), "it never got to ack: " + killed);
 
-        Thread.sleep(2_500); // past the ack wait: the server gives m1 out again
+        // m1 is due again once the ack wait has passed since the server delivered it
+        java.time.ZonedDateTime delivered = server.labConsumer().getDelivered().getLastActive();
+        long due = delivered.toInstant().plusSeconds(2).toEpochMilli() - System.currentTimeMillis();
+        Thread.sleep(Math.max(0, due));
         Run.Result next = ok(script("JsPull", "--wait", "2").go());
 
         assertTrue(next.outLines().contains("INFO pulled message: \"m1\" (delivery 2)"), next.toString());

@@ -1,6 +1,7 @@
 // natscli's habits for message data: js-pub -H KEY:VALUE (a Nats-Msg-Id among them deduplicates
 // like --msg-id), headers shown by js-pull, js-pub -j (each PubAck as JSON) and js-pull --raw
-// (bodies alone, byte for byte, acked only once written).
+// (bodies alone, byte for byte, acked only once written). The -H refusals the README's bad-input
+// table shows are tested there.
 
 import org.junit.jupiter.api.Test;
 
@@ -48,46 +49,6 @@ class HeadersTest extends WithServer {
                 bad.err());
         Run.Result twice = script("JsPub", "--msg-id", "a", "-H", "Nats-Msg-Id:b", "hi").go();
         assertEquals(Exit.USAGE, twice.exit(), twice.toString());
-    }
-
-    /** A value NATS headers cannot carry is a bad argument: one line of ours, exit 2, nothing sent. */
-    @Test
-    void aHeaderValueOutsidePrintableAsciiIsABadArgument() throws Exception {
-        bootstrap();
-        Run.Result bad = script("JsPub", "-H", "Trace:caf\u00e9", "hi").go();
-        assertEquals(Exit.USAGE, bad.exit(), bad.toString());
-        assertTrue(bad.err().startsWith("ERROR -H Trace: a header value must be printable ASCII on one line (no "
-                + "accents, emoji or line breaks), got \"caf"), bad.err());
-        assertEquals(1, bad.err().lines().count(), bad.err());
-        assertEquals(0, stored());
-    }
-
-    /** The server deduplicates on Nats-Msg-Id spelled exactly so: another spelling would store copies, so it is refused. */
-    @Test
-    void aMsgIdHeaderInAnotherCaseIsRefusedNamingTheExactSpelling() throws Exception {
-        bootstrap();
-        Run.Result bad = script("JsPub", "--count", "3", "-H", "nats-msg-id:x").go();
-        assertEquals(Exit.USAGE, bad.exit(), bad.toString());
-        assertEquals("ERROR -H nats-msg-id: the server deduplicates only the exact header name Nats-Msg-Id, so this "
-                + "would be an ordinary header: write -H Nats-Msg-Id:x (or --msg-id)\n", bad.err());
-        assertEquals(0, stored());
-    }
-
-    /** An empty ID is refused as --msg-id '' is. */
-    @Test
-    void anEmptyMsgIdHeaderIsRefusedAsAnEmptyMsgIdIs() throws Exception {
-        bootstrap();
-        Run.Result bad = script("JsPub", "-H", "Nats-Msg-Id:", "hi").go();
-        assertEquals(Exit.USAGE, bad.exit(), bad.toString());
-        assertEquals("ERROR -H Nats-Msg-Id: the ID is empty: give one, like -H Nats-Msg-Id:order-7 (or leave the "
-                + "header out)\n", bad.err());
-        assertEquals(0, stored());
-    }
-
-    private static long stored() throws Exception {
-        try (io.nats.client.Connection nc = connect()) {
-            return nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount();
-        }
     }
 
     @Test

@@ -37,19 +37,18 @@ class HostileFilesTest extends WithSecured {
         }
     }
 
-    /** Each one a single line with the exit code for where the path came from, well within the test's timeout. */
+    /**
+     * Each one a single line with the exit code for where the path came from, well within the test's
+     * timeout. (A device as --config or --creds is in the README's bad-input table.)
+     */
     @Test
     void fifosDevicesFoldersAndHugeFilesAreOneLine() throws Exception {
         String config = WithServer.tomlFile("[nats.auth]\npassword_file = \"/dev/zero\"\nuser = \"alice\"\n");
         Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
         cases.put(List.of("--config", fifo.toString()), "ERROR config file " + fifo + " is a FIFO (named pipe), not a "
                 + "regular file: name the config file itself");
-        cases.put(List.of("--lab-config", "/dev/zero"), "ERROR config file /dev/zero is a character device, not a regular "
-                + "file: name the config file itself");
         cases.put(List.of("--config", huge.toString()), "ERROR config file " + huge + " is 3,221,225,472 bytes, far more "
                 + "than such a file holds (1024 KiB at most)");
-        cases.put(List.of("--creds", "/dev/zero"), "ERROR flag --creds: file /dev/zero is a character device, not a "
-                + "regular file");
         cases.put(List.of("--creds", huge.toString()), "ERROR flag --creds: file " + huge + " is 3,221,225,472 bytes, far "
                 + "more than such a file holds (1024 KiB at most)");
         cases.put(List.of("--nkey", fifo.toString()), "ERROR flag --nkey: file " + fifo + " is a FIFO (named pipe), not a "
@@ -94,6 +93,22 @@ class HostileFilesTest extends WithSecured {
                 + creds + "\n", warned.err());
         Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rw-------"));
         assertEquals("", WithServer.ok(Run.script("JsPub", "--creds", creds.toString(), "x").server(server).go()).err());
+    }
+
+    /** As for .creds: an nkey seed file others can read gets one warning line, and the run goes on. */
+    @Test
+    void anNkeySeedOthersCanReadGetsAWarning() throws Exception {
+        Path seed = secured.dir.resolve("readable.nk");
+        server = NatsServer.startWithConfig(secured.nkeyConfig(seed));
+        Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-r--r--"));
+        Run.Result warned = WithServer.ok(Run.script("JsBootstrap", "--nkey", seed.toString()).server(server).go());
+        assertEquals("WARN flag --nkey: " + seed + " can be read by other users of this machine (mode 644): chmod 600 "
+                + seed + "\n", warned.err());
+        Run.Result fromEnv = WithServer.ok(Run.script("JsPub", "x").server(server).env("NATS_NKEY", seed.toString()).go());
+        assertEquals("WARN env NATS_NKEY: " + seed + " can be read by other users of this machine (mode 644): chmod 600 "
+                + seed + "\n", fromEnv.err());
+        Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("", WithServer.ok(Run.script("JsPub", "--nkey", seed.toString(), "x").server(server).go()).err());
     }
 
     /** Claims that a hostile .creds file can hold: each is one line naming the file and the problem. */

@@ -58,22 +58,6 @@ class PubTest extends WithServer {
     }
 
     @Test
-    void emptyStdinIsAUsageError() throws Exception {
-        bootstrap();
-        Run.Result result = script("JsPub").go();
-        assertEquals(Exit.USAGE, result.exit());
-        assertEquals("ERROR no message given and stdin was empty: run js-pub \"some text\"\n", result.err());
-    }
-
-    @Test
-    void subjectNoStreamCapturesSaysToBootstrap() throws Exception {
-        Run.Result result = script("JsPub", "lost?").go();
-        assertEquals(Exit.NOT_FOUND, result.exit());
-        assertEquals("", result.out(), "nothing may be reported as published");
-        assertEquals("ERROR no stream captures subject lab4.stream: run js-bootstrap first\n", result.err());
-    }
-
-    @Test
     void messageStartingWithDashesIsAMessageAfterDoubleDash() throws Exception {
         bootstrap();
         ok(script("JsPub", "--", "--not-a-flag").go());

@@ -77,15 +77,6 @@ class PullTest extends WithServer {
     }
 
     @Test
-    void batchOverMaxAckPendingIsRefusedUpFront() throws Exception {
-        bootstrap();
-        Run.Result result = script("JsPull", "--batch", "2000").go();
-        assertEquals(Exit.USAGE, result.exit());
-        assertEquals("ERROR --batch 2000 is over consumer LAB4_CONSUMER's max ack pending (1000): the server would "
-                + "hold the rest back; use --batch 1000 or less\n", result.err());
-    }
-
-    @Test
     void acknowledgedMessagesAreNotDeliveredAgain() throws Exception {
         bootstrap();
         publish("only once");
@@ -104,21 +95,6 @@ class PullTest extends WithServer {
                 "INFO pulled message: \"b\"", "INFO acked",
                 "INFO done: 2 messages pulled and acked (--max 2)"), result.outLines());
         assertEquals(1, server.labConsumer().getNumPending());
-    }
-
-    @Test
-    void maxBelowOneIsAUsageError() throws Exception {
-        Run.Result result = script("JsPull", "--max", "0").go();
-        assertEquals(Exit.USAGE, result.exit());
-        assertEquals("ERROR --max must be at least 1, got 0\n", result.err());
-    }
-
-    @Test
-    void missingConsumerSaysToBootstrap() throws Exception {
-        bootstrap();
-        Run.Result result = script("JsPull", "--consumer", "NOBODY").go();
-        assertEquals(Exit.NOT_FOUND, result.exit());
-        assertEquals("ERROR consumer NOBODY not found on stream LAB4_STREAM: run js-bootstrap first\n", result.err());
     }
 
     @Test

@@ -90,8 +90,7 @@ class SignalTest extends WithServer {
     void sigtermWhileConnectingStillSaysWhatWasDone() throws Exception {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             Run.Started pull = Run.script("JsPull", "--server", "nats://127.0.0.1:" + silent.getLocalPort()).start();
-            try (java.net.Socket accepted = silent.accept()) { // the script is connecting: its signal watch is on
-                Thread.sleep(300);
+            try (java.net.Socket accepted = silent.accept()) { // the script is connecting: its signal watch is on (set before)
                 pull.signal("TERM");
                 Run.Result result = pull.finish();
                 assertEquals(143, result.exit(), result.toString());

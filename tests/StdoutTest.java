@@ -138,6 +138,22 @@ class StdoutTest extends WithServer {
         assertServerAcked(acked, 1000);
     }
 
+    /** --raw prints the bodies alone and no line per ack: still only the bodies that got out are acked. */
+    @Test
+    void rawAcksOnlyTheBodiesThatGotOut() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        bootstrapWith(5);
+        Run.Result full = piped("JsPull --wait 1 --raw", null);
+        assertEquals(0, stoppedAfter(full, "No space left on device"), full.toString());
+        assertServerAcked(0, 5);
+
+        bootstrapWith(50);
+        Run.Result head = piped("JsPull --wait 1 --raw", "head -1");
+        assertEquals("message 1\n", head.out(), "the body alone");
+        assertEquals(1, stoppedAfter(head, "Broken pipe"), head.toString());
+        assertServerAcked(1, 50);
+    }
+
     @Test
     void ephemeralStopsAtTheFirstLineThatDoesNotGetOut() throws Exception {
         bootstrapWith(5);

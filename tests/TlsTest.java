@@ -49,6 +49,26 @@ class TlsTest extends WithSecured {
                 without.err());
     }
 
+    /** A client key others can read gets one warning line, as ssh gives for a private key; the run goes on. */
+    @Test
+    void aClientKeyOthersCanReadGetsAWarning() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("server", true));
+        java.nio.file.Path key = java.nio.file.Files.copy(java.nio.file.Path.of(secured.file("client-key.pem")),
+                java.nio.file.Path.of(secured.file("readable-key.pem")));
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run.Result warned = ok(Run.script("JsBootstrap", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"),
+                "--tlscert", secured.file("client.pem"), "--tlskey", key.toString()).go());
+        assertEquals("WARN flag --tlskey: " + key + " can be read by other users of this machine (mode 644): chmod 600 "
+                + key + "\n", warned.err());
+        Run.Result fromEnv = ok(Run.script("JsInfo").env("NATS_URL", tlsUrl()).env("NATS_CA", secured.file("ca.pem"))
+                .env("NATS_CERT", secured.file("client.pem")).env("NATS_KEY", key.toString()).go());
+        assertEquals("WARN env NATS_KEY: " + key + " can be read by other users of this machine (mode 644): chmod 600 "
+                + key + "\n", fromEnv.err());
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertEquals("", ok(Run.script("JsBootstrap", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"),
+                "--tlscert", secured.file("client.pem"), "--tlskey", key.toString()).go()).err());
+    }
+
     @Test
     void serverRequiresTlsButNoneIsConfigured() throws Exception {
         server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
