@@ -21,7 +21,7 @@ CLUSTER_CONFIG ?= labs/$(LAB)/config.cluster.toml
 
 # A value given on make's command line or in the environment is its text: make would expand a `$(...)`
 # in it (and run a `$(shell ...)`) each time it read or exported it. MSG keeps its origin (see run).
-$(foreach name,LAB BIN ARGS JBANG RUN CATALOG_NAME DIST LAB_CONFIG CLUSTER_CONFIG,\
+$(foreach name,LAB BIN ARGS JBANG RUN CATALOG_NAME DIST LAB_CONFIG CLUSTER_CONFIG SHARE_URL,\
   $(if $(filter command environment,$(firstword $(origin $(name)))),$(eval override $(name) := $$(value $(name)))))
 ifneq ($(filter command environment,$(firstword $(origin MSG))),)
 MSG_GIVEN := yes
@@ -30,7 +30,7 @@ endif
 
 # Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
 # never pasted into a recipe, where a space would split a path and a `;` would start a command.
-export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST
+export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST SHARE_URL
 SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester
 # check_bin: the shell's $$1 must name one of the scripts.
 check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
@@ -55,7 +55,7 @@ help:
 	@echo "  make setup                  install what is missing (JBang, nats-server)"
 	@echo "  make install                put bin/jbang's JBang in ~/.jbang/bin (\$$JBANG_DIR/bin), as JBang's installer would"
 	@echo "  make catalog                register the aliases globally: jbang js-pub@$$CATALOG_NAME \"hi\""
-	@echo "  make share                  write share/<Script>.java: each script as one file that runs alone"
+	@echo "  make share [SHARE_URL=url]  share/<Script>.java: one file each; SHARE_URL: share/url/, to paste"
 	@echo "  make completion             print bash/zsh completion for the scripts: source <(make -s completion)"
 	@echo "  make export [BIN=js-pub]    a jar per script (default: all) for plain java -jar: $$DIST/js-pub.jar"
 	@echo "LAB=$$LAB (labs/$$LAB/config.toml)"
@@ -149,5 +149,8 @@ catalog:
 	  fi
 
 # One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).
+# SHARE_URL: the URL of the lab's scripts/ folder of one tag, published on a web server; given, make share
+# also writes share/url/<Script>.java, the script alone with its //SOURCES at that URL (the form to paste).
+SHARE_URL ?=
 share: setup
-	@$$JBANG --quiet tools/Share.java share
+	@if [ -n "$$SHARE_URL" ]; then set -- --url "$$SHARE_URL"; else set --; fi; $$JBANG --quiet tools/Share.java "$$@" share

@@ -28,6 +28,10 @@ final class CommandRunner {
     private CommandRunner() {
     }
 
+    /** A command that only reads: when its reader closes the pipe early (`js-info | head -1`) it ends quietly, exit 0. */
+    interface ReadOnly {
+    }
+
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... typed) {
         Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
@@ -72,8 +76,8 @@ final class CommandRunner {
             if (known == null) {
                 known = ex instanceof LabException failure ? failure : unexpected(ex);
             }
-            if (known.exitCode == Exit.OK) {
-                return Exit.OK; // --show-config: done
+            if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command)) {
+                return Exit.OK; // --show-config, or a reader that has seen enough: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
             report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
@@ -81,7 +85,7 @@ final class CommandRunner {
         });
         try {
             int exitCode = runOrReport(cli, args);
-            if (exitCode == Exit.OK && !Stdout.written()) {
+            if (exitCode == Exit.OK && !Stdout.written() && !readerLeft(command)) {
                 System.err.println("ERROR stdout could not be written (" + Stdout.problem() + "): the output above is incomplete");
                 return Exit.OUTPUT;
             }
@@ -89,6 +93,10 @@ final class CommandRunner {
         } finally {
             StopSignal.handOver(); // the run has said how it ended
         }
+    }
+
+    private static boolean readerLeft(Object command) {
+        return command instanceof ReadOnly && Stdout.readerLeft();
     }
 
     private static int runOrReport(CommandLine cli, String... args) {

@@ -103,8 +103,9 @@ public class JsBootstrap implements Callable<Integer> {
     boolean force;
 
     @Option(names = {"-j", "--json"},
-            description = "Print the stream's and the consumer's info as the server gives them after the set-up, as one "
-                    + "JSON object on stdout (the lines saying what was done go to stderr).")
+            description = "Print the stream's and the consumer's info after the set-up, as one JSON object on stdout, "
+                    + "re-serialized by jnats, so the fields may come in another order than the server's (js-info --json "
+                    + "prints the server's own text; the lines saying what was done go to stderr).")
     boolean json;
 
     private String subject; // the lab's subject, which the consumer must get

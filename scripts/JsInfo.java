@@ -40,7 +40,7 @@ import java.util.function.Supplier;
                 "  js-info",
                 "  js-info --json        # the server's own answers, unchanged",
                 "  js-info --list        # every stream on the server, with its consumers and counts"})
-public class JsInfo implements Callable<Integer> {
+public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
         Message streamReply = ask(nc, "$JS.API.STREAM.INFO." + config.stream);

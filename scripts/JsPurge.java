@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                 "  js-purge --keep 10 --dry-run   # how many would go, without removing any",
                 "  js-purge --seq 100             # everything below stream seq 100",
                 "  js-purge --stream ORDERS --subject orders.cancelled",
-                "  js-purge --delete --force      # delete the stream and its consumers (make reset recreates them)"})
+                "  js-purge --delete --force      # delete the stream and its consumers (js-bootstrap makes them anew)"})
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPurge.class);
 

@@ -85,6 +85,14 @@ final class Stdout {
         return failure == null ? null : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
+    /**
+     * Whether stdout failed because its reader went away (`| head -1` closed the pipe): for a command
+     * that changes nothing, the reader having seen enough is no failure. A full disk is one.
+     */
+    static boolean readerLeft() {
+        return "Broken pipe".equals(problem());
+    }
+
     /** Writes through, and keeps the first IOException (PrintStream only sets a flag, and forgets why). */
     private static final class Checked extends OutputStream {
         private final OutputStream out;

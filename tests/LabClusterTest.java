@@ -1,6 +1,6 @@
 // make cluster / cluster-status / cluster-stop as a user runs them (CLUSTER_CONFIG names the node
-// list, here on free ports instead of 4222-4224), and make server-stop leaving alone a server the
-// lab did not start.
+// list, here on free ports instead of 4222-4224), the lab README's cluster chapter replayed command
+// by command, and make server-stop leaving alone a server the lab did not start.
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +56,190 @@ class LabClusterTest extends WithServer {
             make("cluster-stop", config);
             Run.deleteTree(state);
         }
+    }
+
+    /**
+     * A NATS_URL left exported from the single server outranks the cluster config's list: make cluster
+     * says so in one WARN line, and its lone node, which cannot form a JetStream cluster, ends at once
+     * with the last lines of its log instead of a silent wait for a leader.
+     */
+    @Test
+    void aLeftoverNatsUrlIsNamedAndAFailedStartShowsTheLog() throws Exception {
+        List<Integer> ports = clusterPorts();
+        String urls = String.join(",", ports.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+        String config = tomlFile("[runtime]\nmode = \"cluster\"\n\n[nats]\nurl = \"" + urls + "\"\n");
+        String leftover = "nats://127.0.0.1:" + ports.get(0);
+        Path state = Sandbox.labState().resolve("cluster");
+        try {
+            Run.Result started = Run.command("make", "-s", "--no-print-directory", "cluster", "CLUSTER_CONFIG=" + config)
+                    .env("NATS_URL", leftover).go();
+            assertTrue(started.exit() != 0, started.toString());
+            assertTrue(started.err().startsWith("lab-server: WARN NATS_URL=" + leftover + " (from your environment) replaces"
+                    + " the URL list of " + config + ": the cluster would be only the 1 node(s) it names; unset NATS_URL, or"
+                    + " give three: NATS_URL=nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224\n"
+                    + "lab-cluster: n1's log ends with:\n"), started.toString());
+            assertTrue(started.err().contains("[FTL] Can't start JetStream"), started.toString());
+            assertTrue(started.err().contains("lab-cluster: a node stopped before a JetStream meta leader was elected"),
+                    started.toString());
+        } finally {
+            make("cluster-stop", config);
+            Run.deleteTree(state);
+        }
+    }
+
+    private static final String CHAPTER = "Replicas and losing a node";
+    private static final String DOCUMENTED_CONFIG = "labs/lab4_jetstream_basics/config.cluster.toml";
+    private static final List<Integer> DOCUMENTED_PORTS = List.of(4222, 4223, 4224);
+    private static final Pattern LEADER = Pattern.compile("  cluster:        lab, 3 replicas, leader (n[123])");
+
+    /**
+     * The lab README's "Replicas and losing a node", as a learner types it: every ```bash block in
+     * order, through make and bash, on the documented config with free ports in place of 4222-4224;
+     * each prints the block that follows it. The node killed is the stream's leader, as the README
+     * says (its name, like every node name, varies by run), and the bulk run's figures vary too.
+     */
+    @Test
+    void theClusterChapterOfTheLabReadmePlaysAsShown() throws Exception {
+        List<Integer> ports = clusterPorts();
+        Path config = Files.writeString(Files.createTempFile(Scratch.dir(), "cluster-", ".toml"),
+                swapPorts(Files.readString(Run.REPO.resolve(DOCUMENTED_CONFIG)), ports));
+        Path state = Sandbox.labState().resolve("cluster");
+        String leader = null;
+        try {
+            boolean killed = false;
+            for (LessonTest.Step step : chapterSteps()) {
+                List<String> printed = new ArrayList<>();
+                // a block with a background job runs as one script; the others command by command
+                List<String> commands = step.commands().stream().anyMatch(c -> c.endsWith("&"))
+                        ? List.of(String.join("\n", step.commands())) : step.commands();
+                if (killed) { // "a few seconds later": the remaining nodes have elected their leaders
+                    settled(config);
+                    killed = false;
+                }
+                for (String command : commands) {
+                    String typed = swapPorts(command, ports).replace(DOCUMENTED_CONFIG, config.toString())
+                            .replace(".lab/cluster/", state + "/");
+                    if (typed.contains("kill -9")) { // the README kills the stream's leader: this run's
+                        leader = streamLeader(config);
+                        typed = typed.replaceAll("/n[123]/pid", "/" + leader + "/pid");
+                        killed = true;
+                    } else if (typed.startsWith("make run BIN=js-info")) {
+                        caughtUp(config); // every copy is there (the node brought back has caught up)
+                    }
+                    Run.Result result = Run.command("bash", "-c", "{\n" + typed + "\n} 2>&1").env("LAB_CONFIG", config.toString())
+                            .env("CLUSTER_CONFIG", config.toString()).timeout(300).go();
+                    List<String> lines = result.outLines().stream()
+                            .filter(line -> !line.startsWith("make: ***") && !line.startsWith("WARN lost the connection")).toList();
+                    if (typed.contains("--count")) { // the bulk run: its figures, checked below
+                        lines = bulkRun(lines);
+                    }
+                    printed.addAll(lines);
+                }
+                List<String> expected = step.expected();
+                if (step.commands().stream().anyMatch(c -> c.contains("--count"))) {
+                    expected = bulkRun(expected);
+                }
+                // which node is down varies, and with it the order of the lines naming nodes: compared sorted
+                assertEquals(normalized(swapPorts(String.join("\n", expected), ports), state),
+                        normalized(String.join("\n", printed), state), step.commands() + "\n" + String.join("\n", printed));
+            }
+            assertTrue(leader != null, "the chapter kills a leader");
+            assertEquals(100_002, streamMessages(config), "the bulk run's retries stored no second copies");
+        } finally {
+            make("cluster-stop", config.toString());
+            Run.deleteTree(state);
+        }
+    }
+
+    /** The chapter's ```bash blocks, each with the output block after it. */
+    private static List<LessonTest.Step> chapterSteps() throws Exception {
+        List<LessonTest.Step> steps = new ArrayList<>();
+        List<String> commands = null;
+        for (LessonTest.Block block : LessonTest.blocks()) {
+            if (!block.chapter().equals(CHAPTER)) {
+                continue;
+            }
+            if (block.info().equals("bash")) {
+                commands = block.lines().stream().map(c -> c.replaceAll("\\s+#.*", "")).filter(c -> !c.isBlank()).toList();
+            } else if (block.info().isEmpty() && commands != null) {
+                steps.add(new LessonTest.Step(CHAPTER, commands, block.lines()));
+                commands = null;
+            }
+        }
+        assertEquals(5, steps.size(), "the chapter's steps: " + steps);
+        return steps;
+    }
+
+    /** The bulk run's lines as the README states them: its WARN lines and last line in shape, not figures. */
+    private static List<String> bulkRun(List<String> lines) {
+        List<String> shapes = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("WARN ") && line.contains(" got no PubAck (")) {
+                continue; // how many rounds a failover takes varies; the last line says what was sent again
+            }
+            shapes.add(line.replaceAll("\\d[\\d,.]*", "N").replaceAll("; N sent again after a failover.*", ""));
+        }
+        return shapes;
+    }
+
+    /** Node names and ports as the run's: a leader (and so the node killed) varies by run. */
+    private static List<String> normalized(String text, Path state) {
+        return text.replace(state + "/", ".lab/cluster/").replaceAll("\\bn[123]\\b", "n?").replaceAll("\\b\\d{4,5}\\b", "PORT")
+                .lines().sorted().toList();
+    }
+
+    private static String swapPorts(String text, List<Integer> ports) {
+        for (int i = 0; i < 3; i++) {
+            for (int offset : new int[] {0, 2000, 4000}) {
+                text = text.replace(String.valueOf(DOCUMENTED_PORTS.get(i) + offset), String.valueOf(ports.get(i) + offset));
+            }
+        }
+        return text;
+    }
+
+    /** The stream's leader as js-info names it, once one is elected. */
+    private static String streamLeader(Path config) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Run.Result info = Run.script("JsInfo").env("LAB_CONFIG", config.toString()).go();
+            for (String line : info.outLines()) {
+                Matcher m = LEADER.matcher(line);
+                if (m.matches()) {
+                    return m.group(1);
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no stream leader: " + info);
+            Thread.sleep(500);
+        }
+    }
+
+    /** Until a JetStream meta leader and the stream's leader answer again. */
+    private static void settled(Path config) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (make("cluster-status", config.toString()).exit() != 0) {
+            assertTrue(System.nanoTime() < deadline, "no meta leader after a minute");
+            Thread.sleep(500);
+        }
+        streamLeader(config);
+    }
+
+    /** Until every replica of the stream and its consumer that js-info shows is current. */
+    private static void caughtUp(Path config) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Run.Result info = Run.script("JsInfo").env("LAB_CONFIG", config.toString()).go();
+            if (info.exit() == 0 && info.outLines().stream().filter(l -> l.startsWith("  replica "))
+                    .allMatch(l -> l.matches("  replica n\\d:\\s+current")) && info.out().contains("  replica ")) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "replicas not current after a minute: " + info);
+            Thread.sleep(500);
+        }
+    }
+
+    private static long streamMessages(Path config) throws Exception {
+        Run.Result info = WithServer.ok(Run.script("JsInfo").env("LAB_CONFIG", config.toString()).go());
+        return Long.parseLong(info.outLines().get(2).replaceAll("^  messages: +([\\d,]+) .*", "$1").replace(",", ""));
     }
 
     /** A server the lab did not start answers at the URL: make server-stop says so and leaves it running. */

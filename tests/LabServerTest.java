@@ -174,6 +174,53 @@ class LabServerTest {
         }
     }
 
+    /**
+     * Someone else's server answers at the URL (this test's own, outside the lab): `make server` uses it,
+     * but says in one WARN line, naming their streams, that the lab did not start it; the lab's own
+     * stream alone is no reason to warn, and neither is a server the lab started.
+     */
+    @Test
+    void aServerTheLabDidNotStartThatHoldsStreamsOfOthersIsNamedInOneWarning() throws Exception {
+        try (NatsServer theirs = NatsServer.startWithJetStream()) {
+            theirs.resetToLabStream();
+            Run.Result labsOnly = make("server").env("NATS_URL", theirs.url()).go();
+            assertEquals(0, labsOnly.exit(), labsOnly.toString());
+            assertEquals("lab-server: a NATS server with JetStream already answers at " + theirs.url() + "; using it\n",
+                    labsOnly.out());
+            assertEquals("", labsOnly.err());
+
+            try (io.nats.client.Connection nc = theirs.connect()) {
+                for (String name : List.of("ORDERS", "PAYMENTS", "AUDIT", "KV_settings")) {
+                    nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name(name)
+                            .subjects(name.toLowerCase() + ".>").build());
+                }
+            }
+            Run.Result shared = make("server").env("NATS_URL", theirs.url()).go();
+            assertEquals(0, shared.exit(), shared.toString());
+            assertEquals("lab-server: a NATS server with JetStream already answers at " + theirs.url() + "; using it\n",
+                    shared.out());
+            assertEquals("lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 4 stream(s)"
+                    + " of others (AUDIT, KV_settings, ORDERS, ...): the lab's runs would share it; for a server of your own,"
+                    + " pick a free port: NATS_URL=nats://127.0.0.1:4333 make demo\n", shared.err());
+        }
+        String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        try {
+            assertEquals(0, make("server").env("NATS_URL", url).go().exit());
+            try (io.nats.client.Connection nc = io.nats.client.Nats.connect(url)) {
+                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("MINE")
+                        .subjects("mine").build());
+            }
+            Run.Result again = make("server").env("NATS_URL", url).go();
+            assertEquals("", again.err(), "the lab started this one: " + again);
+        } finally {
+            make("server-stop").env("NATS_URL", url).go();
+        }
+    }
+
+    private static Run make(String target) {
+        return Run.command("make", "-s", "--no-print-directory", target).env("LAB_STATE_DIR", state.toString());
+    }
+
     interface WhileRunning {
         void check() throws Exception;
     }

@@ -160,13 +160,6 @@ class LessonTest extends WithServer {
         return settings;
     }
 
-    /** The example output of a command the README names in the prose before it (ARGS="..."), for a js-purge. */
-    private static String purgeExample(String args) throws Exception {
-        Block example = blocks().stream().filter(b -> b.info().isEmpty() && b.before().contains("ARGS=\"" + args + "\""))
-                .findFirst().orElseThrow(() -> new AssertionError("the README shows no output for ARGS=\"" + args + "\""));
-        return String.join("\n", example.lines()) + "\n";
-    }
-
     /** Line by line, where a line "..." in the README stands for any number of lines. */
     static boolean matches(List<String> expected, List<String> actual) {
         if (expected.isEmpty()) {
@@ -200,6 +193,29 @@ class LessonTest extends WithServer {
         List<String> consumer = ok(script("JsInfo").go()).outLines();
         assertEquals("  ack pending:    1 (delivered, waiting for an ack)", consumer.get(8));
         assertEquals("  ack floor:      stream seq 0 (everything up to here is acked)", consumer.get(11));
+    }
+
+    /**
+     * "Inspect state": a message without its ack stays in ack pending after its ack wait, and
+     * redelivered counts only a redelivered message still waiting for its ack (0 again once acked).
+     */
+    @Test
+    void ackPendingOutlivesTheAckWaitAndRedeliveredCountsOnlyWhatIsStillOpen() throws Exception {
+        String lab = tomlFile("[consumer]\nack_wait_secs = 1\n");
+        bootstrap("--lab-config", lab);
+        publish("first message");
+        ok(script("JsPull", "--lab-config", lab, "--no-ack", "--max", "1").go());
+        Thread.sleep(2_500); // past the 1 s ack wait, with no pull asking
+        List<String> waited = ok(script("JsInfo").go()).outLines();
+        assertEquals("  ack pending:    1 (delivered, waiting for an ack)", waited.get(8), String.join("\n", waited));
+
+        ok(script("JsPull", "--lab-config", lab, "--no-ack", "--max", "1", "--wait", "10").go()); // (delivery 2), no ack
+        assertEquals("  redelivered:    1", ok(script("JsInfo").go()).outLines().get(9));
+        Run.Result acked = ok(script("JsPull", "--lab-config", lab, "--max", "1", "--wait", "10").go());
+        assertEquals("INFO pulled message: \"first message\" (delivery 3)", acked.outLines().get(0));
+        List<String> after = ok(script("JsInfo").go()).outLines();
+        assertEquals("  ack pending:    0 (delivered, waiting for an ack)", after.get(8), String.join("\n", after));
+        assertEquals("  redelivered:    0", after.get(9));
     }
 
     @Test
@@ -242,8 +258,8 @@ class LessonTest extends WithServer {
         for (int n = 1; n <= 5; n++) {
             publish("m" + n);
         }
-        assertEquals(purgeExample("--keep 2 --dry-run"), ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out(),
-                "the README's example, with five messages stored");
+        assertEquals("INFO dry run: would purge 3 messages from stream LAB4_STREAM (keeping the last 2); nothing was removed\n",
+                ok(script("JsPurge", "--keep", "2", "--dry-run").go()).out());
         assertEquals("INFO dry run: would purge 2 messages from stream LAB4_STREAM (subject lab4.stream, below seq 3); "
                 + "nothing was removed\n", ok(script("JsPurge", "--subject", "lab4.stream", "--seq", "3", "--dry-run").go()).out());
         assertEquals("INFO purged 2 messages from stream LAB4_STREAM (below seq 3)\n",

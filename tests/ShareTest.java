@@ -1,7 +1,8 @@
 // Sharing a script: `make share` makes one self-contained file per script from scripts/ as they are
 // now, and each of those files, copied alone under another name into an empty folder, runs the lab
-// against a real nats-server with the script's own output and exit codes. A script shared by URL fetches the
-// shared files its //SOURCES name from beside it.
+// against a real nats-server with the script's own output and exit codes; a table of parts heads
+// each. A script shared by URL fetches the shared files its //SOURCES name from beside it, and the
+// pasted form (the script alone, its //SOURCES at the URL of a published tag) fetches them from there.
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShareTest extends WithServer {
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
@@ -72,16 +74,7 @@ class ShareTest extends WithServer {
 
     @Test
     void aScriptSharedByUrlFetchesItsSharedFiles() throws Exception {
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/", exchange -> {
-            Path file = Run.REPO.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            boolean found = file.startsWith(Run.REPO.resolve("scripts")) && Files.isRegularFile(file);
-            byte[] body = found ? Files.readAllBytes(file) : new byte[0];
-            exchange.sendResponseHeaders(found ? 200 : 404, found ? body.length : -1);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        http.start();
+        HttpServer http = servingScripts("/");
         try {
             String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/scripts/";
             Path empty = Files.createDirectories(temp.resolve("by-url"));
@@ -91,6 +84,76 @@ class ShareTest extends WithServer {
         } finally {
             http.stop(0);
         }
+    }
+
+    /** The big file starts with a table of its parts, and each line number there is where that part starts. */
+    @Test
+    void theSharedFileStartsWithATableOfItsParts() throws Exception {
+        List<String> lines = Files.readAllLines(generated.resolve("JsPub.java"));
+        int table = lines.indexOf("// Parts of this file (line: part):");
+        assertTrue(table > 0 && table < 25, "the table is at the top: " + table);
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("//\\s+(\\d+)  (scripts/[\\w/]+\\.java)(: the lesson)?( - .*)?");
+        int rows = 0;
+        for (String line : lines.subList(table + 1, lines.size())) {
+            java.util.regex.Matcher m = row.matcher(line);
+            if (!m.matches()) {
+                break;
+            }
+            String at = lines.get(Integer.parseInt(m.group(1)) - 1);
+            if (m.group(3) != null) {
+                String before = lines.get(Integer.parseInt(m.group(1)) - 2);
+                assertTrue(!at.isBlank() && !at.startsWith("import ") && before.isBlank(), "the lesson starts at its line: " + at);
+            } else {
+                assertEquals("// ----- " + m.group(2), at);
+            }
+            rows++;
+        }
+        assertTrue(rows > 10, "a row per part: " + rows);
+    }
+
+    /**
+     * The form to paste: the script alone, whose //SOURCES name the lab's files published at a URL of
+     * one tag (here a local HTTP server serving this repo under /jetstream-lab/v0.1.0/); copied alone
+     * into an empty folder, JBang fetches them and it publishes.
+     */
+    @Test
+    void thePastedFormFetchesTheLabsFilesOfATag() throws Exception {
+        server.resetToLabStream();
+        String prefix = "/jetstream-lab/v0.1.0/";
+        HttpServer http = servingScripts(prefix);
+        try {
+            String base = "http://127.0.0.1:" + http.getAddress().getPort() + prefix + "scripts/";
+            Path out = Files.createDirectories(temp.resolve("with-url"));
+            ok(Run.command(JBANG, "--quiet", "tools/Share.java", "--url", base, out.toString()).go());
+            Path pasted = out.resolve("url/JsPub.java");
+            List<String> lines = Files.readAllLines(pasted);
+            assertTrue(lines.size() < Files.readAllLines(Run.REPO.resolve("scripts/JsPub.java")).size() + 20,
+                    "the script alone: " + lines.size() + " lines");
+            assertTrue(lines.stream().filter(l -> l.startsWith("//SOURCES ")).allMatch(l -> l.startsWith("//SOURCES " + base)),
+                    String.join("\n", lines));
+            Path alone = Files.copy(pasted, Files.createDirectories(temp.resolve("pasted")).resolve("JsPub.java"));
+            Run.Result pub = ok(Run.command(JBANG, "--quiet", "JsPub.java", "pasted").in(alone.getParent()).server(server)
+                    .timeout(300).go());
+            assertEquals("INFO published \"pasted\" to stream LAB4_STREAM (seq 1)\n", pub.out());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** An HTTP server on a port of its own serving the repo's scripts/ folder (and nothing else) below PREFIX. */
+    private static HttpServer servingScripts(String prefix) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            Path file = path.startsWith(prefix) ? Run.REPO.resolve(path.substring(prefix.length())).normalize() : null;
+            boolean found = file != null && file.startsWith(Run.REPO.resolve("scripts")) && Files.isRegularFile(file);
+            byte[] body = found ? Files.readAllBytes(file) : new byte[0];
+            exchange.sendResponseHeaders(found ? 200 : 404, found ? body.length : -1);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        return http;
     }
 
     /** The generated FILE copied as NAME into a folder of its own: the path of the copy. */

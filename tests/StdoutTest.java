@@ -194,6 +194,23 @@ class StdoutTest extends WithServer {
         return Run.command("bash", "-c", shell).in(Scratch.dir()).server(server).timeout(120).go();
     }
 
+    /**
+     * js-info changes nothing: a reader that closes the pipe before it writes (`| true`, as `| head -1`
+     * after one line) ends it quietly with exit 0, its JSON too; a full disk is still exit 6.
+     */
+    @Test
+    void aReadOnlyCommandEndsQuietlyWhenItsReaderLeaves() throws Exception {
+        server.resetToLabStream();
+        for (String info : List.of("JsInfo --list", "JsInfo --json", "JsInfo --stream LAB4_STREAM")) {
+            Run.Result closed = piped(info, "true");
+            assertEquals(0, closed.exit(), closed.toString());
+            assertEquals("", closed.err(), closed.toString());
+        }
+        Run.Result full = piped("JsInfo --stream LAB4_STREAM", null);
+        assertEquals(Exit.OUTPUT, full.exit(), full.toString());
+        assertTrue(full.err().startsWith("ERROR stdout could not be written (No space left on device)"), full.toString());
+    }
+
     /** The count of the "stopped" line, after checking it is the only line on stderr and the exit code is 6. */
     private static long stoppedAfter(Run.Result result, String why) {
         assertEquals(Exit.OUTPUT, result.exit(), result.toString());

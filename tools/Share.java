@@ -5,8 +5,12 @@
 // For each script of jbang-catalog.json, writes share/<Script>.java: the script with every file
 // its //SOURCES name (and theirs) inlined as non-public top-level classes, the imports and //DEPS
 // of all of them merged, //SOURCES removed, the main class no longer public and named by //MAIN,
-// so the file runs alone under any file name (jbang Publish.java "hello").
-// Usage, from the repo root: jbang tools/Share.java [OUT_DIR]   (default: share)
+// so the file runs alone under any file name (jbang Publish.java "hello"); a table of its parts,
+// with their line numbers, heads it.
+// With --url BASE it also writes share/url/<Script>.java, the form to paste: the script alone, its
+// //SOURCES naming the shared files at BASE (the lab's scripts/ folder of one tag, published on a
+// web server), which JBang fetches over HTTP(S) when it runs the file.
+// Usage, from the repo root: jbang tools/Share.java [--url BASE] [OUT_DIR]   (default: share)
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +37,17 @@ public class Share {
             System.err.println("share: run it from the repo root (no jbang-catalog.json here)");
             System.exit(2);
         }
-        Path out = root.resolve(args.length > 0 ? args[0] : "share");
+        String base = null;
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.size() >= 2 && rest.get(0).equals("--url")) {
+            base = rest.get(1).endsWith("/") ? rest.get(1) : rest.get(1) + "/";
+            if (!base.matches("https?://\\S+")) {
+                System.err.println("share: --url wants the http(s) URL of a published scripts/ folder, got " + rest.get(1));
+                System.exit(2);
+            }
+            rest = rest.subList(2, rest.size());
+        }
+        Path out = root.resolve(rest.isEmpty() ? "share" : rest.get(0));
         Files.createDirectories(out);
         Matcher refs = SCRIPT_REF.matcher(Files.readString(catalog));
         while (refs.find()) {
@@ -41,7 +55,36 @@ public class Share {
             Path target = out.resolve(script.getFileName());
             Files.writeString(target, singleFile(root, script));
             System.out.println("share: wrote " + (target.startsWith(root) ? root.relativize(target) : target));
+            if (base != null) {
+                Path pasted = Files.createDirectories(out.resolve("url")).resolve(script.getFileName());
+                Files.writeString(pasted, byUrl(script, base));
+                System.out.println("share: wrote " + (pasted.startsWith(root) ? root.relativize(pasted) : pasted));
+            }
         }
+    }
+
+    /**
+     * The script as it is, but for its //SOURCES lines, whose names now point at BASE: the shared
+     * files come from there (each one's own //SOURCES resolve beside it), so only the lesson is pasted.
+     */
+    static String byUrl(Path script, String base) throws IOException {
+        StringBuilder text = new StringBuilder();
+        boolean noted = false;
+        for (String line : Files.readAllLines(script)) {
+            if (line.startsWith("//SOURCES ")) {
+                if (!noted) {
+                    text.append("// The lab's shared files come from ").append(base)
+                            .append(" (JBang fetches them when it runs this file).\n");
+                    noted = true;
+                }
+                for (String name : line.substring(10).trim().split("\\s+")) {
+                    text.append("//SOURCES ").append(base).append(name).append('\n');
+                }
+            } else {
+                text.append(line).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     /** The script and its shared code as one file. */
@@ -74,14 +117,59 @@ public class Share {
             text.append("\n// for the shared code below the script\n");
             sharedImports.forEach(line -> text.append(line).append('\n'));
         }
+        List<String> parts = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        starts.add(lineCount(text) + 2); // the body starts after a blank line
+        parts.add(root.relativize(script) + ": the lesson" + summary(main));
         appendBody(text, main.body);
         for (Source source : files.subList(1, files.size())) {
-            text.append("\n// ----- ").append(root.relativize(source.path)).append('\n');
+            text.append('\n');
+            starts.add(lineCount(text) + 1);
+            parts.add(root.relativize(source.path) + summary(source));
+            text.append("// ----- ").append(root.relativize(source.path)).append('\n');
             source.header.stream().filter(line -> line.startsWith("// ") || line.equals("//"))
                     .forEach(line -> text.append(line).append('\n'));
             appendBody(text, source.body);
         }
-        return text.toString();
+        return withParts(text.toString(), parts, starts);
+    }
+
+    /**
+     * The table of parts goes right after the header comment, before the imports: each part's first
+     * line, counted in the finished file (so shifted by the table's own length).
+     */
+    private static String withParts(String text, List<String> parts, List<Integer> starts) {
+        int at = text.indexOf("\n\n") + 1; // the end of the directives and comments that head the file
+        List<String> table = new ArrayList<>();
+        table.add("//");
+        table.add("// Parts of this file (line: part):");
+        int shift = parts.size() + 2;
+        int width = String.valueOf(starts.get(starts.size() - 1) + shift).length();
+        for (int i = 0; i < parts.size(); i++) {
+            table.add(String.format("//   %" + width + "d  %s", starts.get(i) + shift, parts.get(i)));
+        }
+        return text.substring(0, at) + String.join("\n", table) + "\n" + text.substring(at);
+    }
+
+    /** A part's first comment line, after its own name, as a short description; empty when it has none. */
+    private static String summary(Source source) {
+        for (String line : source.header) {
+            if (line.startsWith("// ") && !line.startsWith("///")) {
+                String first = line.substring(3).strip();
+                return first.length() > 64 ? " - " + first.substring(0, 61) + "..." : " - " + first;
+            }
+        }
+        return "";
+    }
+
+    private static int lineCount(CharSequence text) {
+        int lines = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     /** A source file cut at its imports: the comment and directive lines above, the imports, the rest. */
