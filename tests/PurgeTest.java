@@ -146,4 +146,17 @@ class PurgeTest extends WithServer {
         assertEquals(Exit.NOT_FOUND, result.exit());
         assertEquals("ERROR stream GONE not found at " + server.url() + ": run js-bootstrap first\n", result.err());
     }
+
+    /**
+     * The server's answer to a stream delete carries no counts, so the line says whose they are: the
+     * stream's info read just before the delete.
+     */
+    @Test
+    void deleteSaysItsCountsAreFromJustBefore() throws Exception {
+        bootstrap();
+        publish("one", "two", "three");
+        Run.Result deleted = ok(script("JsPurge", "--delete", "--force").go());
+        assertEquals("INFO deleted stream LAB4_STREAM, which held 3 messages and 1 consumer just before (js-bootstrap "
+                + "creates them again, from seq 1)\n", deleted.out());
+    }
 }
