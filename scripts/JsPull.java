@@ -236,6 +236,7 @@ public class JsPull implements Callable<Integer> {
     private long start;
     private Config settings;
     private long lastShown; // --ephemeral: the stream seq of the last message shown
+    private Message lastPrinted; // one at a time: the message in hand
     private List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
     private final List<Message> unconfirmed = new ArrayList<>(); // acks sent, their confirmation lost in a failover
 
@@ -276,6 +277,7 @@ public class JsPull implements Callable<Integer> {
                     : JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());
             if (consumer != null) {
                 checkConsumer(consumer.getCachedConsumerInfo().getConsumerConfiguration(), config);
+                counts.deliveredBefore(consumer.getCachedConsumerInfo().getDelivered().getConsumerSequence());
             }
             start = start == 0 ? System.nanoTime() : start; // a run that went on over a new connection: from its start
             try {
@@ -283,6 +285,8 @@ public class JsPull implements Callable<Integer> {
                     readOrdered(stream, config.subject, config.wait);
                 } else if (batch > 1 || quiet) {
                     pullInBatches(nc, config, config.wait);
+                } else if (failsOver) {
+                    pullEachThroughFailovers(nc, consumer, config);
                 } else {
                     pullEach(nc, consumer, config.wait);
                 }
@@ -400,6 +404,45 @@ public class JsPull implements Callable<Integer> {
         return true;
     }
 
+    /**
+     * One at a time on a cluster: pullEach with short waits, again and again, until a whole wait passes
+     * with nothing and the consumer truly has nothing for this run. While a consumer leader is elected,
+     * next() comes back empty (or with a leadership change), and an ack may go unanswered: that message
+     * is counted once the consumer's ack floor shows the server has it, or it comes back.
+     */
+    private void pullEachThroughFailovers(Connection nc, ConsumerContext consumer, Config config) throws Exception {
+        long quietSince = System.nanoTime();
+        while (true) {
+            long doneBefore = counts.done();
+            long asked = System.nanoTime();
+            try {
+                pullEach(nc, consumer, requestExpiry(config.wait));
+            } catch (JetStreamStatusCheckedException | TimeoutException | IllegalStateException | IOException cutOff) {
+                if (lastPrinted != null && counts.inHand() > 0 && !unconfirmed.contains(lastPrinted)) {
+                    unconfirmed.add(lastPrinted); // its ack may have reached the server: the ack floor tells
+                }
+            }
+            if (counts.done() > doneBefore) {
+                quietSince = System.nanoTime();
+            }
+            if (cameBack || stop.requested() || !Stdout.written() || (max != null && counts.done() >= max)) {
+                return;
+            }
+            if (System.nanoTime() - asked < 250_000_000L) {
+                Thread.sleep(250); // no leader, or no connection yet: next() gave up at once
+            }
+            if (System.nanoTime() - quietSince < config.wait.toNanos() || electing(nc, config, quietSince)) {
+                continue;
+            }
+            waitStarted = quietSince; // "none arrived in the last Ns" counts from the last message
+            if (leaderless != null) {
+                throw Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
+                        Durations.format(Failover.GIVE_UP_AFTER), config.consumer, leaderless, soFar());
+            }
+            return;
+        }
+    }
+
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */
     private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
         PullRequests.Limits limits = new PullRequests.Limits(batch, max, maxAckPending, maxDeliver, ackWait, workMillis,
@@ -464,7 +507,8 @@ public class JsPull implements Callable<Integer> {
         try {
             ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
             pending = info.getNumPending();
-            comingBack = Math.max(0, info.getNumAckPending() - counts.inHand()); // not this run's: redelivered later
+            // not in this run's hands (acks a failover lost included): redelivered after the ack wait
+            comingBack = Math.max(0, info.getNumAckPending() - (counts.inHand() - unconfirmed.size()));
         } catch (JetStreamApiException e) {
             if (deleted(e)) {
                 return false; // not electing: the run's end names which one is gone
@@ -536,6 +580,7 @@ public class JsPull implements Callable<Integer> {
     private void print(Message msg) throws IOException {
         if (!ephemeral) {
             counts.delivered(msg); // ack-pending on the server from now on
+            lastPrinted = msg;
         }
         if (!quiet) {
             show(msg);
@@ -626,6 +671,7 @@ public class JsPull implements Callable<Integer> {
         }
         String count = Output.messages(counts.done()) + " pulled and " + (noAck() ? "not acked" : nak() ? "nak'd" : "acked")
                 + unreadable.note();
+        why += counts.held(quiet ? "pulled" : "printed", true); // delivered to this run and not done with: named too
         if (batch > 1 || quiet) {
             if (counts.again() > 0) {
                 why += "; " + Output.messages(counts.again()) + " delivered again after a lost ack, not counted twice";

@@ -23,6 +23,8 @@ final class PullCounts {
     private long done;
     private long bytes;
     private long maxDeliver = -1;
+    private long lastDelivery;
+    private long neverReceived;
     private long ackWaitSeconds;
 
     /** The consumer's settings the last line depends on: what comes back, and when. */
@@ -34,6 +36,22 @@ final class PullCounts {
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+        lastDelivery = Math.max(lastDelivery, msg.metaData().consumerSequence());
+    }
+
+    /** The consumer's count of deliveries as the run began: the next one is this run's (or another reader's). */
+    synchronized void deliveredBefore(long consumerSequence) {
+        lastDelivery = Math.max(lastDelivery, consumerSequence);
+    }
+
+    /** The consumer's number of the last delivery that reached this run: it counts every delivery, to anyone. */
+    synchronized long lastDelivery() {
+        return lastDelivery;
+    }
+
+    /** The consumer delivered this many more after the last one that reached this run, and the run has stopped reading. */
+    synchronized void neverReceived(long deliveries) {
+        neverReceived = Math.max(0, deliveries);
     }
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
@@ -80,7 +98,7 @@ final class PullCounts {
     synchronized String held(String shownVerb, boolean comesBack) {
         long shown = held.values().stream().filter(Held::shown).count();
         long notShown = held.size() - shown;
-        if (held.isEmpty()) {
+        if (held.isEmpty() && neverReceived == 0) {
             return "";
         }
         List<String> parts = new ArrayList<>();
@@ -90,9 +108,15 @@ final class PullCounts {
         if (notShown > 0) {
             parts.add(notShown + " delivered but not shown");
         }
+        if (neverReceived > 0) { // the consumer counts them as delivered; they were on their way as the run stopped
+            parts.add(neverReceived + " more delivered by the consumer meanwhile that never reached this run");
+        }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {
             return what;
+        }
+        if (neverReceived > 0 && maxDeliver > 0) {
+            what += " (their stream sequences are unknown: past max_deliver " + maxDeliver + " they do not come back)";
         }
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
@@ -100,7 +124,7 @@ final class PullCounts {
                 last.add(seq);
             }
         });
-        long back = held.size() - last.size();
+        long back = held.size() + neverReceived - last.size();
         String comes = String.format("come%s back after the ack wait (%ds)", back == 1 ? "s" : "", ackWaitSeconds);
         if (last.isEmpty()) {
             return what + ": " + (back == 1 ? "it " : "they ") + comes;
