@@ -2,15 +2,20 @@
 // line adds up: done (printed and acked, or with --no-ack/--nak/--ephemeral printed and left), printed
 // but not acked, and delivered but never shown. The last two come back after the ack wait, unless
 // the consumer's max_deliver says they were delivered for the last time: then the line names them.
+// The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
+// every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Output.java Processed.java
 
 import io.nats.client.Message;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 final class PullCounts {
@@ -26,11 +31,32 @@ final class PullCounts {
     private long lastDelivery;
     private long neverReceived;
     private long ackWaitSeconds;
+    private long maxAckPending; // 0 or less: no limit
 
-    /** The consumer's settings the last line depends on: what comes back, and when. */
-    synchronized void consumer(long maxDeliver, long ackWaitSeconds) {
+    // The run's state, read and written by the main thread only.
+    long start; // when the run began (0: not yet); a run that goes on over a new connection keeps it
+    long waitStarted = System.nanoTime(); // when the last wait for a message began
+    final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
+    boolean cameBack; // --no-ack/--nak: they came back, so this run has seen them all
+    long lastShown; // --ephemeral: the stream seq of the last message shown
+    Message lastPrinted; // one at a time: the message in hand
+    List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
+    final List<Message> unconfirmed = new ArrayList<>(); // acks sent, their confirmation lost in a failover
+    String leaderless; // a cluster gave no message past the failover bound: what the consumer said
+
+    /** The consumer's settings the run and its last line depend on: what comes back, when, and how many at once. */
+    synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait) {
+        this.maxAckPending = maxAckPending;
         this.maxDeliver = maxDeliver;
-        this.ackWaitSeconds = ackWaitSeconds;
+        this.ackWaitSeconds = ackWait.toSeconds();
+    }
+
+    synchronized long maxAckPending() {
+        return maxAckPending;
+    }
+
+    synchronized long maxDeliver() {
+        return maxDeliver;
     }
 
     /** A message reached this run (it is now ack-pending on the server). */
