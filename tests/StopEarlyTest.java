@@ -42,30 +42,6 @@ class StopEarlyTest {
         }
     }
 
-    /**
-     * A signal as soon as the JVM turns to the script's own code (it opens the jar the script's class
-     * is in; before that the JVM is still starting itself, and a signal then ends it with nothing to
-     * say), long before the run watches for signals itself: still one line, and 143 or 130.
-     */
-    @Test
-    void aSignalAsSoonAsTheScriptsCodeLoadsEndsWithOneLine() throws Exception {
-        Path jar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toRealPath();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            for (String script : new String[] {"JsPub", "JsInfo", "JsPull", "JsBootstrap", "JsPurge"}) {
-                for (String signal : new String[] {"TERM", "INT"}) {
-                    Run run = Run.script(script, script.equals("JsPub") ? new String[] {"x"} : new String[0])
-                            .env("NATS_URL", "nats://127.0.0.1:" + silent.getLocalPort()).env("NATS_TIMEOUT", "60s");
-                    Run.Result result = signalledOnce(signal.equals("INT") ? run.withSigintAtDefault() : run, signal,
-                            pid -> opened(pid, jar));
-                    assertEquals(signal.equals("INT") ? 130 : SIGTERM_EXIT, result.exit(), script + " " + signal + ": " + result);
-                    assertTrue(result.err().matches("ERROR (stopped \\(Ctrl-C or SIGTERM\\) before it connected: nothing "
-                            + "was sent or changed|interrupted: 0 messages (confirmed by a PubAck|printed and acked))\n"),
-                            script + " " + signal + ": " + result);
-                }
-            }
-        }
-    }
-
     /** bin/lab-run's own start (finding, maybe building the script) before the JVM takes over: the same one line. */
     @Test
     void aSignalWhileLabRunStartsEndsWithOneLine() throws Exception {
@@ -92,21 +68,6 @@ class StopEarlyTest {
             }
             started.signal(signal);
             return started.finish();
-        }
-    }
-
-    /** The process has the file open. */
-    private static boolean opened(long pid, Path file) {
-        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            return fds.anyMatch(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(file);
-                } catch (java.io.IOException gone) {
-                    return false;
-                }
-            });
-        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
-            return false;
         }
     }
 
