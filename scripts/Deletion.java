@@ -19,12 +19,15 @@ final class Deletion {
     static int run(JetStreamManagement jsm, Config config, boolean wholeStream, boolean dryRun, boolean force,
                    boolean json) throws Exception {
         String what;
+        String gone; // the server's delete answer has no counts: those of the info read just before it
         String fields; // the same facts for -j
         if (wholeStream) {
             StreamInfo info = jsm.getStreamInfo(config.stream);
             long consumers = info.getStreamState().getConsumerCount();
             long messages = info.getStreamState().getMsgCount();
             what = stream(info);
+            gone = "stream " + config.stream + ", which held " + contents(info) + " just before (js-bootstrap creates "
+                    + "them again, from seq 1)";
             fields = String.format("\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
                     messages, consumers);
         } else {
@@ -33,6 +36,7 @@ final class Deletion {
                 throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
             }
             what = String.format("consumer %s of stream %s", config.consumer, config.stream);
+            gone = what;
             fields = String.format("\"stream\":%s,\"consumer\":%s", Output.quoted(config.stream), Output.quoted(config.consumer));
         }
         if (dryRun) {
@@ -51,7 +55,7 @@ final class Deletion {
         if (!done) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
-        String deleted = "deleted " + what + (wholeStream ? " (js-bootstrap creates them again, from seq 1)" : "");
+        String deleted = "deleted " + gone;
         if (json) {
             Output.json("{\"deleted\":true," + fields + "}", deleted);
         } else {
@@ -62,9 +66,14 @@ final class Deletion {
 
     /** "stream X with 3 messages and 1 consumer": what deleting it takes away. */
     static String stream(StreamInfo info) {
+        return "stream " + info.getConfiguration().getName() + " with " + contents(info);
+    }
+
+    /** "3 messages and 1 consumer". */
+    private static String contents(StreamInfo info) {
         long consumers = info.getStreamState().getConsumerCount();
-        return String.format("stream %s with %s and %d %s", info.getConfiguration().getName(),
-                Output.messages(info.getStreamState().getMsgCount()), consumers, consumers == 1 ? "consumer" : "consumers");
+        return String.format("%s and %d %s", Output.messages(info.getStreamState().getMsgCount()), consumers,
+                consumers == 1 ? "consumer" : "consumers");
     }
 
     /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */

@@ -1,7 +1,7 @@
 // What the scripts print on the terminal: INFO lines like the lab's expected output, message
 // bodies in quotes (bytes that are not UTF-8 as escapes), counts, and a progress line for long runs.
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Stdout.java Exit.java
+//SOURCES Stdout.java Exit.java StopSignal.java
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +27,7 @@ final class Output {
 
     /** A logger that prints like the lab's expected output: `INFO pulled message: "..."`, on stdout. */
     static Logger logger(Class<?> owner) {
+        StopSignal.fromTheStart(); // a script's first code: from here on a signal ends with one line
         Stdout.install(); // slf4j-simple prints to whatever System.out is at the time: the checked stream
         setDefault("org.slf4j.simpleLogger.logFile", "System.out");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");

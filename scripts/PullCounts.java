@@ -2,15 +2,20 @@
 // line adds up: done (printed and acked, or with --no-ack/--nak/--ephemeral printed and left), printed
 // but not acked, and delivered but never shown. The last two come back after the ack wait, unless
 // the consumer's max_deliver says they were delivered for the last time: then the line names them.
+// The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
+// every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Output.java Processed.java
 
 import io.nats.client.Message;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 final class PullCounts {
@@ -23,17 +28,56 @@ final class PullCounts {
     private long done;
     private long bytes;
     private long maxDeliver = -1;
+    private long lastDelivery;
+    private long neverReceived;
     private long ackWaitSeconds;
+    private long maxAckPending; // 0 or less: no limit
 
-    /** The consumer's settings the last line depends on: what comes back, and when. */
-    synchronized void consumer(long maxDeliver, long ackWaitSeconds) {
+    // The run's state, read and written by the main thread only.
+    long start; // when the run began (0: not yet); a run that goes on over a new connection keeps it
+    long waitStarted = System.nanoTime(); // when the last wait for a message began
+    final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
+    boolean cameBack; // --no-ack/--nak: they came back, so this run has seen them all
+    long lastShown; // --ephemeral: the stream seq of the last message shown
+    Message lastPrinted; // one at a time: the message in hand
+    List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
+    final List<Message> unconfirmed = new ArrayList<>(); // acks sent, their confirmation lost in a failover
+    String leaderless; // a cluster gave no message past the failover bound: what the consumer said
+
+    /** The consumer's settings the run and its last line depend on: what comes back, when, and how many at once. */
+    synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait) {
+        this.maxAckPending = maxAckPending;
         this.maxDeliver = maxDeliver;
-        this.ackWaitSeconds = ackWaitSeconds;
+        this.ackWaitSeconds = ackWait.toSeconds();
+    }
+
+    synchronized long maxAckPending() {
+        return maxAckPending;
+    }
+
+    synchronized long maxDeliver() {
+        return maxDeliver;
     }
 
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+        lastDelivery = Math.max(lastDelivery, msg.metaData().consumerSequence());
+    }
+
+    /** The consumer's count of deliveries as the run began: the next one is this run's (or another reader's). */
+    synchronized void deliveredBefore(long consumerSequence) {
+        lastDelivery = Math.max(lastDelivery, consumerSequence);
+    }
+
+    /** The consumer's number of the last delivery that reached this run: it counts every delivery, to anyone. */
+    synchronized long lastDelivery() {
+        return lastDelivery;
+    }
+
+    /** The consumer delivered this many more after the last one that reached this run, and the run has stopped reading. */
+    synchronized void neverReceived(long deliveries) {
+        neverReceived = Math.max(0, deliveries);
     }
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
@@ -80,7 +124,7 @@ final class PullCounts {
     synchronized String held(String shownVerb, boolean comesBack) {
         long shown = held.values().stream().filter(Held::shown).count();
         long notShown = held.size() - shown;
-        if (held.isEmpty()) {
+        if (held.isEmpty() && neverReceived == 0) {
             return "";
         }
         List<String> parts = new ArrayList<>();
@@ -90,9 +134,15 @@ final class PullCounts {
         if (notShown > 0) {
             parts.add(notShown + " delivered but not shown");
         }
+        if (neverReceived > 0) { // the consumer counts them as delivered; they were on their way as the run stopped
+            parts.add(neverReceived + " more delivered by the consumer meanwhile that never reached this run");
+        }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {
             return what;
+        }
+        if (neverReceived > 0 && maxDeliver > 0) {
+            what += " (their stream sequences are unknown: past max_deliver " + maxDeliver + " they do not come back)";
         }
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
@@ -100,7 +150,7 @@ final class PullCounts {
                 last.add(seq);
             }
         });
-        long back = held.size() - last.size();
+        long back = held.size() + neverReceived - last.size();
         String comes = String.format("come%s back after the ack wait (%ds)", back == 1 ? "s" : "", ackWaitSeconds);
         if (last.isEmpty()) {
             return what + ": " + (back == 1 ? "it " : "they ") + comes;

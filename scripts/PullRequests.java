@@ -44,8 +44,11 @@ final class PullRequests implements AutoCloseable {
     }
 
     private static final Duration SETTLE = Duration.ofSeconds(1);
+    private static final Duration SETTLE_MAX = Duration.ofSeconds(3);
 
     private final Connection nc;
+    private final String stream;
+    private final String consumer;
     private final JetStreamSubscription sub;
     private final Limits limits;
     private final PullCounts counts;
@@ -55,10 +58,13 @@ final class PullRequests implements AutoCloseable {
     private long touchedAt;
     private long batchSentAt;
     private boolean saidKeptAlive;
+    private boolean saidCapped;
     private double nanosPerMessage;
 
     PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts) throws Exception {
         this.nc = nc;
+        this.stream = stream;
+        this.consumer = consumer;
         this.sub = nc.jetStream().subscribe(null, PullSubscribeOptions.fastBind(stream, consumer));
         this.limits = limits;
         this.counts = counts;
@@ -194,7 +200,26 @@ final class PullRequests implements AutoCloseable {
         if (limits.maxAckPending() > 0) {
             want = Math.min(want, limits.maxAckPending() - unconfirmed);
         }
-        return (int) Math.max(want, 0);
+        return (int) Math.max(Math.min(want, lastChanceCap()), 0);
+    }
+
+    /**
+     * With a limited max_deliver, a message delivered and not shown when the run stops may never come
+     * back: a request asks for no more than about a second of work (--work-ms, or the time a message
+     * took so far), so a stop leaves at most that many unseen. Said once.
+     */
+    private long lastChanceCap() {
+        if (limits.maxDeliver() <= 0) {
+            return Long.MAX_VALUE;
+        }
+        long cap = Math.max(1, (long) (1e9 / perMessageNanos()));
+        if (cap < limits.batch() && !saidCapped) {
+            saidCapped = true;
+            System.err.printf("WARN consumer delivers a message at most %d time%s (max_deliver): asking for at most %d "
+                    + "at a time (about a second of work), not %d, so a stop leaves few unseen%n", limits.maxDeliver(),
+                    limits.maxDeliver() == 1 ? "" : "s", cap, limits.batch());
+        }
+        return cap;
     }
 
     private void send(int want) {
@@ -205,32 +230,48 @@ final class PullRequests implements AutoCloseable {
     }
 
     /**
-     * The run ends: what the requests still out deliver meanwhile is counted (delivered, not shown), for
-     * up to a second, and then the subscription goes, so nothing more is taken in.
+     * The run ends. The server may still be sending what its requests took (the consumer counts a
+     * message as delivered before it is on the wire): the subscription reads on until the consumer's
+     * count of deliveries is matched (at most SETTLE_MAX), and only then goes. What the consumer
+     * delivered that never arrived is counted too (its count against the last delivery seen), so the
+     * last line names every message that left the server for this run.
      */
     @Override
     public void close() {
+        gathered.clear(); // counted as delivered already
+        Thread.interrupted(); // a signal's interrupt must not cut the count short
         try {
-            gathered.clear(); // counted as delivered already
-            if (!out.isEmpty()) {
-                nc.flush(SETTLE);
-                long until = System.nanoTime() + SETTLE.toNanos();
-                while (!out.isEmpty() && System.nanoTime() < until) {
-                    Message msg = sub.nextMessage(Duration.ofMillis(100));
-                    if (msg == null) {
-                        out.poll();
-                    } else {
-                        received(msg);
+            long until = System.nanoTime() + SETTLE_MAX.toNanos();
+            long checkAt = 0;
+            while (System.nanoTime() < until) {
+                Message msg = nextOrNull(Duration.ofMillis(20));
+                if (msg != null) {
+                    counts.delivered(msg);
+                } else if (System.nanoTime() >= checkAt) {
+                    if (consumerDeliveries() <= counts.lastDelivery()) {
+                        break; // everything the consumer delivered is here
                     }
+                    checkAt = System.nanoTime() + 100_000_000L;
                 }
             }
-            Message msg;
-            while (sub.getPendingMessageCount() > 0 && (msg = sub.nextMessage((Duration) null)) != null) {
-                counts.delivered(msg);
-            }
             sub.unsubscribe();
+            counts.neverReceived(consumerDeliveries() - counts.lastDelivery());
         } catch (Exception gone) {
             // the connection is gone: what it delivered comes back after the ack wait all the same
         }
+    }
+
+    /** The next message, or null: none came, or a request's end (408, 409) came instead. */
+    private Message nextOrNull(Duration wait) throws InterruptedException {
+        try {
+            return sub.nextMessage(wait);
+        } catch (IllegalStateException requestEnded) {
+            return null;
+        }
+    }
+
+    /** The consumer's count of deliveries (to anyone): its delivered consumer sequence. */
+    private long consumerDeliveries() throws Exception {
+        return nc.jetStreamManagement().getConsumerInfo(stream, consumer).getDelivered().getConsumerSequence();
     }
 }

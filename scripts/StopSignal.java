@@ -6,6 +6,7 @@
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -13,8 +14,11 @@ import java.util.function.Supplier;
 final class StopSignal {
     /** What a signal cuts short before a run watches for signals itself: said in the one line it ends with. */
     private static volatile String early = "before it connected: nothing was sent or changed";
-    /** Once a run watches for signals (or has ended and said so), the early line is not needed. */
+    /** Once the run has ended and said so, no line is needed. */
     private static volatile boolean handedOver;
+    /** The run's own watch, once it has one: a signal is its to report. */
+    private static volatile StopSignal watching;
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private final Thread main = Thread.currentThread();
     private final Duration grace;
@@ -31,17 +35,28 @@ final class StopSignal {
     }
 
     /**
-     * From a script's start: a signal that comes before the run watches for signals itself (while
-     * the JVM starts, the config is read, the connection is made) still ends with one line.
+     * From the first code of a script that runs (Output's logger, or CommandRunner): the one shutdown
+     * hook for signals, so a signal at any point after the JVM could take one ends with one line.
+     * Before a run watches for signals itself that line says how far it got; after, the watch says it.
      */
     static void fromTheStart() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!handedOver) {
-                System.out.flush();
-                System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
-                System.err.flush();
-            }
-        }, "stop-before-start"));
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+        }
+    }
+
+    private static void onSignal() {
+        StopSignal run = watching;
+        if (handedOver) {
+            return; // the run ended and said so: a signal now (or the exit itself) adds nothing
+        }
+        if (run != null) {
+            run.onExit();
+        } else {
+            System.out.flush();
+            System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
+            System.err.flush();
+        }
     }
 
     /** Connected: a signal from here on may cut short what the script asks the server to do. */
@@ -49,7 +64,7 @@ final class StopSignal {
         early = "after it connected, before it finished: js-info shows what the server has now";
     }
 
-    /** The run has said how it ended, or watches for signals itself from here on. */
+    /** The run has said how it ended. */
     static void handOver() {
         handedOver = true;
     }
@@ -59,9 +74,9 @@ final class StopSignal {
      * the summary (read after that) is printed on stderr.
      */
     static StopSignal watch(Duration grace, Supplier<String> summary) {
+        fromTheStart();
         StopSignal stop = new StopSignal(grace, summary);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::onExit, "stop-signal"));
-        handOver();
+        watching = stop; // a run that starts over (a new connection) watches with its newest
         return stop;
     }
 

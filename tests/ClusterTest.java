@@ -398,6 +398,37 @@ class ClusterTest {
                 + total), result.toString());
     }
 
+    /**
+     * One message at a time (no --batch), kill -9 of the consumer's leader mid-run, a wait (2 s) far
+     * shorter than the election: the pull goes on through it, and "none arrived" comes only once the
+     * consumer has nothing left: every message acked on the server, none pending.
+     */
+    @Test
+    void oneAtATimeGoesOnThroughTheLeadersDeath() throws Exception {
+        int total = 1_500;
+        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
+        Run.Started pull = script("JsPull", "--wait", "2").env("NATS_URL", leader.url()).start();
+        awaitAcked(300);
+        cluster.kill9(leader);
+        Run.Result result = pull.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        Set<Integer> processed = new TreeSet<>();
+        Matcher m = PULLED.matcher(result.out());
+        while (m.find()) {
+            processed.add(Integer.parseInt(m.group(1)));
+        }
+        assertEquals(total, processed.size(), "every message processed at least once; " + tail(result.out()));
+        assertTrue(result.out().endsWith("INFO done: " + total + " messages pulled and acked; none arrived in the last 2s\n"),
+                tail(result.out()));
+        try (Connection nc = cluster.connect()) {
+            io.nats.client.api.ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(stream, consumer);
+            assertEquals(0, info.getNumPending(), "nothing left undelivered");
+            assertEquals(0, info.getNumAckPending(), "nothing left unacked");
+            assertEquals(total, info.getAckFloor().getStreamSequence(), "all acked");
+        }
+    }
+
     /** A consumer deleted mid-pull on a cluster is named as deleted (exit 5), not waited out as an election that brings messages back. */
     @Test
     void aConsumerDeletedMidPullIsNamedAsDeletedNotAsAnElection() throws Exception {

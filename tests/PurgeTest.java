@@ -135,4 +135,17 @@ class PurgeTest extends WithServer {
         bootstrap();
         assertEquals("INFO purged 0 messages from stream LAB4_STREAM\n", ok(script("JsPurge").go()).out());
     }
+
+    /**
+     * The server's answer to a stream delete carries no counts, so the line says whose they are: the
+     * stream's info read just before the delete.
+     */
+    @Test
+    void deleteSaysItsCountsAreFromJustBefore() throws Exception {
+        bootstrap();
+        publish("one", "two", "three");
+        Run.Result deleted = ok(script("JsPurge", "--delete", "--force").go());
+        assertEquals("INFO deleted stream LAB4_STREAM, which held 3 messages and 1 consumer just before (js-bootstrap "
+                + "creates them again, from seq 1)\n", deleted.out());
+    }
 }

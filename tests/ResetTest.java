@@ -28,8 +28,8 @@ class ResetTest extends WithServer {
                 dry.out());
 
         Run.Result deleted = ok(script("JsPurge", "--delete", "--force").go());
-        assertEquals("INFO deleted stream LAB4_STREAM with 2 messages and 1 consumer (js-bootstrap creates them again, "
-                + "from seq 1)\n", deleted.out());
+        assertEquals("INFO deleted stream LAB4_STREAM, which held 2 messages and 1 consumer just before "
+                + "(js-bootstrap creates them again, from seq 1)\n", deleted.out());
         assertEquals(List.of(), streamNames());
 
         Run.Result again = script("JsPurge", "--delete", "-f").go();
@@ -136,8 +136,8 @@ class ResetTest extends WithServer {
         bootstrap();
         publish("one", "two");
         Run.Result reset = ok(Run.command("make", "reset").server(server).go());
-        assertEquals(List.of("INFO deleted stream LAB4_STREAM with 2 messages and 1 consumer (js-bootstrap creates them "
-                + "again, from seq 1)", startOver), infoLines(reset));
+        assertEquals(List.of("INFO deleted stream LAB4_STREAM, which held 2 messages and 1 consumer just "
+                + "before (js-bootstrap creates them again, from seq 1)", startOver), infoLines(reset));
         Run.Result again = ok(Run.command("make", "run", "BIN=js-bootstrap").server(server).go());
         assertEquals(List.of("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
                 "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), infoLines(again));

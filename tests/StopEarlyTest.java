@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StopEarlyTest {
@@ -37,6 +40,48 @@ class StopEarlyTest {
                 }
             }
         }
+    }
+
+    /** bin/lab-run's own start (finding, maybe building the script) before the JVM takes over: the same one line. */
+    @Test
+    void aSignalWhileLabRunStartsEndsWithOneLine() throws Exception {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Run run = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info")
+                    .env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s");
+            // bash catches INT from its start; its trap for TERM comes after the one for INT
+            Run.Result result = signalledOnce(signal.equals("INT") ? run.withSigintAtDefault() : run, signal,
+                    pid -> catches(pid, 15));
+            assertEquals(signal.equals("INT") ? 130 : SIGTERM_EXIT, result.exit(), result.toString());
+            assertEquals("ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed\n", result.err(),
+                    result.toString());
+        }
+    }
+
+    /** Starts the run, waits until `ready` says so of its process, and sends the signal at once. */
+    private static Run.Result signalledOnce(Run run, String signal, java.util.function.LongPredicate ready) throws Exception {
+        try (Run.Started started = run.start()) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!ready.test(started.pid())) {
+                assertTrue(started.running(), "ended before it was ready: " + started.errSoFar());
+                assertFalse(System.nanoTime() > deadline, "never ready");
+                Thread.sleep(1);
+            }
+            started.signal(signal);
+            return started.finish();
+        }
+    }
+
+    private static boolean catches(long pid, int signal) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("SigCgt:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (signal - 1))) != 0;
+                }
+            }
+        } catch (java.io.IOException gone) {
+            // between exec and the first read, or already ended
+        }
+        return false;
     }
 
     @Test

@@ -30,6 +30,7 @@ final class Proxy implements AutoCloseable {
     private volatile int holdAfter;
     private volatile long firstRequestDelayMillis;
     private volatile long clientBytesPerSecond;
+    private volatile long serverLatencyMillis;
     private volatile Exception problem;
 
     private Proxy(NatsServer server) throws IOException {
@@ -74,6 +75,16 @@ final class Proxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Every byte from the server reaches the client this much later (order kept, nothing compounds):
+     * a far-away server, whose messages for a pull request are still on their way when the request
+     * has ended on the client's clock.
+     */
+    Proxy latency(long millis) {
+        this.serverLatencyMillis = millis;
+        return this;
+    }
+
     /** Waits until the hold set up by holdRepliesAfter began. */
     void awaitHolding(long seconds) throws InterruptedException {
         if (!holding.await(seconds, TimeUnit.SECONDS)) {
@@ -110,7 +121,13 @@ final class Proxy implements AutoCloseable {
         Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort);
         sockets.add(server);
         start(() -> relay(client, server, true));
-        start(() -> relay(server, client, false));
+        start(() -> {
+            if (serverLatencyMillis > 0) {
+                delayed(server, client);
+            } else {
+                relay(server, client, false);
+            }
+        });
     }
 
     /** Copies one direction of a connection until either side goes away, then closes both. */
@@ -150,6 +167,33 @@ final class Proxy implements AutoCloseable {
                 out.write(buffer, 0, n);
                 out.flush();
             }
+        }
+    }
+
+    /** Server to client, each read passed on serverLatencyMillis after it arrived. */
+    private void delayed(Socket from, Socket to) throws Exception {
+        java.util.concurrent.BlockingQueue<Object[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        start(() -> {
+            try (to) {
+                OutputStream out = to.getOutputStream();
+                for (Object[] item = queue.take(); item.length > 0; item = queue.take()) {
+                    long due = (long) item[0] + serverLatencyMillis * 1_000_000 - System.nanoTime();
+                    if (due > 0) {
+                        Thread.sleep(due / 1_000_000, (int) (due % 1_000_000));
+                    }
+                    out.write((byte[]) item[1]);
+                    out.flush();
+                }
+            }
+        });
+        byte[] buffer = new byte[65536];
+        try (from) {
+            InputStream in = from.getInputStream();
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                queue.add(new Object[] {System.nanoTime(), java.util.Arrays.copyOf(buffer, n)});
+            }
+        } finally {
+            queue.add(new Object[0]);
         }
     }
 

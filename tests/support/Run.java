@@ -256,6 +256,10 @@ public final class Run {
             return process.isAlive();
         }
 
+        long pid() {
+            return process.pid();
+        }
+
         /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
         Result kill9() throws Exception {
             process.destroyForcibly();

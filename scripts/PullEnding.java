@@ -1,0 +1,127 @@
+// How a js-pull run ended, in one line that adds up: the summary of a run that ended by itself
+// (--max, messages coming back, a quiet wait), or the failure that ended it and what it did before.
+// "none arrived" is said only when the wait really passed with the connection, the stream and the
+// consumer still there.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
+//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamStatusException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+final class PullEnding {
+    private final PullOptions flags;
+    private final PullCounts counts;
+    private final UnreadableMessages unreadable;
+    private final ConnectionOptions connection;
+    private final Runnable confirmedInHand;
+
+    PullEnding(PullOptions flags, PullCounts counts, UnreadableMessages unreadable, ConnectionOptions connection,
+               Runnable confirmedInHand) {
+        this.flags = flags;
+        this.counts = counts;
+        this.unreadable = unreadable;
+        this.connection = connection;
+        this.confirmedInHand = confirmedInHand;
+    }
+
+    /** The last line of a run that ended by itself: --max, messages coming back, or a quiet wait. */
+    String summary(Connection nc, Config config, double seconds) throws Exception {
+        String why;
+        if (flags.max != null && counts.done() == flags.max) {
+            why = "--max " + flags.max;
+        } else if (counts.cameBack) {
+            why = "stopped when they came back";
+        } else {
+            why = quietWait(nc, config);
+        }
+        if (flags.ephemeral) {
+            return "done: " + Output.messages(counts.done()) + " read through a throw-away consumer" + unreadable.note()
+                    + ", no acks needed; durable consumer " + config.consumer + " did not move";
+        }
+        String count = Output.messages(counts.done()) + " pulled and "
+                + (flags.noAck() ? "not acked" : flags.nak() ? "nak'd" : "acked") + unreadable.note();
+        why += counts.held(shownVerb(), true); // delivered to this run and not done with: named too
+        if (flags.inBatches()) {
+            if (counts.again() > 0) {
+                why += "; " + Output.messages(counts.again()) + " delivered again after a lost ack, not counted twice";
+            }
+            return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
+                    counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
+        }
+        return "done: " + count + (why.startsWith("--max") ? " (" + why + ")" : "; " + why);
+    }
+
+    /** No message came: the wait passed, or the server ended it early; or something is gone, and that is said. */
+    private String quietWait(Connection nc, Config config) throws Exception {
+        double waited = (System.nanoTime() - counts.waitStarted) / 1e9;
+        stillThere(nc, config);
+        if (waited + 0.05 >= config.wait.toMillis() / 1000.0) {
+            return "none arrived in the last " + Durations.format(config.wait);
+        }
+        return String.format("the server ended the wait after %.1fs without a message", waited);
+    }
+
+    /** A failure mid-run, in the lab's words, with what the run did before it. */
+    LabException failure(Exception e, Connection nc, Config config, Duration ackTimeout) throws Exception {
+        stillThere(nc, config); // gone: says which
+        if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
+            return JetStreamErrors.pullEnded(e, config.consumer, soFar(false));
+        }
+        if (e instanceof TimeoutException) {
+            return Exit.failed("the server did not confirm the ack within %ds: %s", ackTimeout.toSeconds(), soFar());
+        }
+        return Exit.failed("%s: %s", e.getMessage(), soFar());
+    }
+
+    /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
+    void stillThere(Connection nc, Config config) throws Exception {
+        try {
+            if (JetStreamErrors.answers(nc)) {
+                JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, soFar(false));
+                return;
+            }
+        } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
+            if (JetStreamErrors.answers(nc)) {
+                throw Exit.failed("the server did not answer a JetStream request (%s): %s", noAnswer.getMessage(),
+                        soFar());
+            }
+        }
+        // the connection may be up with jnats' reader stopped by a message it cannot read
+        if (flags.ephemeral) {
+            unreadable.explainOrdered(nc, () -> connection.open(config), config.stream, config.subject, counts.lastShown,
+                    flags.raw, this::soFar);
+        } else {
+            unreadable.explain(nc, () -> connection.open(config), config.stream, config.consumer,
+                    counts.batchInHand, confirmedInHand, flags.raw, this::soFar);
+        }
+        throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
+    }
+
+    LabException stdoutFailed() {
+        return Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar());
+    }
+
+    String soFar() {
+        return soFar(true);
+    }
+
+    /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
+    String soFar(boolean comesBack) {
+        String count = Output.messages(counts.done()) + " " + shownVerb();
+        if (flags.ephemeral) {
+            return count + unreadable.note() + " (no acks: the durable consumer did not move)";
+        }
+        return count + (flags.noAck() ? " and not acked" : flags.nak() ? " and nak'd" : " and acked") + unreadable.note()
+                + counts.held(shownVerb(), comesBack);
+    }
+
+    private String shownVerb() {
+        return flags.quiet ? "pulled" : "printed";
+    }
+}

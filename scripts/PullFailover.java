@@ -1,0 +1,118 @@
+// js-pull on a cluster: an empty wait while the consumer still has messages for the run is a leader
+// election (6-8 s, more under load) or acks a failover lost, not "none arrived". Pulling goes on, up
+// to the failover bound since the last message arrived (plus the ack wait for messages that come
+// back); past it the run ends saying what the consumer still has. Acks whose confirmation a
+// failover cut off count once the consumer's ack floor shows the server has them.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.ConsumerInfo;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+final class PullFailover {
+    private final boolean failsOver;
+    private final Config config;
+    private final PullCounts counts;
+    private final Duration ackWait;
+
+    PullFailover(boolean failsOver, Config config, PullCounts counts, Duration ackWait) {
+        this.failsOver = failsOver;
+        this.config = config;
+        this.counts = counts;
+        this.ackWait = ackWait;
+    }
+
+    /**
+     * How long a pull request waits for messages (plus the --work-ms of its batch). On a cluster at most
+     * 2s, so one sent to a consumer leader that just died is not waited on for long.
+     */
+    Duration requestExpiry(Duration wait) {
+        return failsOver && wait.toMillis() > 2000 ? Duration.ofSeconds(2) : wait;
+    }
+
+    /**
+     * A wait passed empty: true while the consumer has messages for this run and the bound has not
+     * passed since `lastArrived`; past it counts.leaderless says what the consumer still has.
+     */
+    boolean electing(Connection nc, long lastArrived, BooleanSupplier wantMore) {
+        if (!failsOver) {
+            return false;
+        }
+        settleUnconfirmed(nc);
+        if (!wantMore.getAsBoolean()) {
+            return false; // --max reached with acks the server had after all
+        }
+        long pending;
+        long comingBack = 0;
+        try {
+            ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
+            pending = info.getNumPending();
+            // not in this run's hands (acks a failover lost included): redelivered after the ack wait
+            comingBack = Math.max(0, info.getNumAckPending() - (counts.inHand() - counts.unconfirmed.size()));
+        } catch (JetStreamApiException e) {
+            if (deleted(e)) {
+                return false; // not electing: the run's end names which one is gone
+            }
+            pending = -1; // a refusal while electing: as good as pending
+        } catch (Exception noAnswerYet) {
+            pending = -1; // no leader to answer: as good as pending
+        }
+        if (pending == 0 && comingBack == 0) {
+            return false;
+        }
+        Duration bound = comingBack > 0 ? Failover.GIVE_UP_AFTER.plus(ackWait) : Failover.GIVE_UP_AFTER;
+        if (System.nanoTime() - lastArrived < bound.toNanos()) {
+            return true;
+        }
+        counts.leaderless = pending < 0 ? "did not answer either"
+                : "still has " + pending + " undelivered and " + comingBack + " delivered but not acked";
+        return false; // the run ends saying so, once its requests are closed
+    }
+
+    /** The line a run ends with when no leader handed out messages within the bound. */
+    LabException leaderless(String soFar) {
+        return Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
+                Durations.format(Failover.GIVE_UP_AFTER), config.consumer, counts.leaderless, soFar);
+    }
+
+    /** Acks sent, their confirmation lost: counted once the consumer's ack floor is past them (then they never come back). */
+    private void settleUnconfirmed(Connection nc) {
+        if (counts.unconfirmed.isEmpty()) {
+            return;
+        }
+        try {
+            long floor = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getAckFloor()
+                    .getStreamSequence();
+            counts.unconfirmed.removeIf(msg -> {
+                if (msg.metaData().streamSequence() > floor) {
+                    return false;
+                }
+                counts.done(msg);
+                return true;
+            });
+        } catch (Exception noAnswerYet) {
+            // no leader to answer yet: asked again at the next empty wait
+        }
+    }
+
+    /** The consumer (or its stream) is gone: acks to it are never answered, and nothing comes back. */
+    boolean consumerGone(Connection nc) {
+        try {
+            nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
+            return false;
+        } catch (JetStreamApiException e) {
+            return deleted(e);
+        } catch (Exception noAnswer) {
+            return false;
+        }
+    }
+
+    private static boolean deleted(JetStreamApiException e) {
+        return e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
+                || e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND;
+    }
+}

@@ -1,0 +1,117 @@
+// js-pull's own flags, and the checks that take one line each: flags that cannot go together, and a
+// --batch the consumer would not hand out in one go.
+//DEPS info.picocli:picocli:4.7.7
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java
+
+import io.nats.client.StreamContext;
+import io.nats.client.api.ConsumerConfiguration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+final class PullOptions {
+    /** The longest --work-ms: an hour, far past any ack wait worth trying. */
+    private static final long MAX_WORK_MILLIS = 3_600_000;
+
+    @Option(names = "--raw", description = "Print each body alone, byte for byte, one per line (other lines go to "
+            + "stderr): for pipes. A message is acked only once its body was written.")
+    boolean raw;
+
+    @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
+    Long max;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+            description = "Fetch B messages per request, and ack those printed once per batch "
+                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000); "
+                    + "the next batch is asked for while one is worked on, as far as both fit in it.")
+    long batch;
+
+    @Option(names = "--quiet", description = "No line per message; just the summary with msgs/s and MB/s.")
+    boolean quiet;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Redelivery redelivery;
+
+    /** --no-ack and --nak: two ways to leave a message for redelivery, so at most one of them. */
+    static final class Redelivery {
+        @Option(names = "--no-ack", description = "Do not ack: the server delivers each message again after the ack wait.")
+        boolean noAck;
+
+        @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
+        boolean nak;
+    }
+
+    @Option(names = "--ephemeral",
+            description = "Read through a throw-away consumer from the stream's first message, without acks; "
+                    + "the durable consumer's position does not change. --subject picks what it reads.")
+    boolean ephemeral;
+
+    @Option(names = "--work-ms", paramLabel = "MS",
+            description = "Pretend each message takes MS milliseconds of work before it is acked (in every mode).")
+    long workMillis;
+
+    boolean noAck() {
+        return redelivery != null && redelivery.noAck;
+    }
+
+    boolean nak() {
+        return redelivery != null && redelivery.nak;
+    }
+
+    /** Batches (and --quiet, which pulls in them) rather than one message at a time. */
+    boolean inBatches() {
+        return batch > 1 || quiet;
+    }
+
+    /** Flags that cannot go together, or are out of range; `subject` is --subject (null without it). */
+    void check(String subject) {
+        if (raw && quiet) {
+            throw Exit.usage("--quiet prints no bodies and --raw prints only bodies: pick one");
+        }
+        if (max != null && max < 1) {
+            throw Exit.usage("--max must be at least 1, got %d", max);
+        }
+        if (batch < 1 || batch > Integer.MAX_VALUE) {
+            throw Exit.usage("--batch must be at least 1 (and at most the consumer's max ack pending), got %d", batch);
+        }
+        if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
+            throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+        }
+        if (ephemeral && (noAck() || nak())) {
+            throw Exit.usage("--ephemeral reads without acks: leave out --no-ack and --nak");
+        }
+        if (batch > 1 && (noAck() || nak() || ephemeral)) {
+            throw Exit.usage("--batch acks every message: leave out --no-ack, --nak and --ephemeral");
+        }
+        if (quiet && (noAck() || nak())) {
+            throw Exit.usage("--quiet pulls and acks in batches: leave out --no-ack and --nak (or --quiet)");
+        }
+        if (subject != null && !ephemeral) {
+            throw Exit.usage("--subject goes with --ephemeral: the durable consumer gets what js-bootstrap set it up "
+                    + "to get; leave out --subject, or add --ephemeral");
+        }
+    }
+
+    /** --ephemeral reads one subject: one the stream captures (the server refuses a reader on any other). */
+    static void checkSubject(StreamContext stream, Config config) throws Exception {
+        List<String> subjects = stream.getStreamInfo().getConfiguration().getSubjects();
+        if (!Subjects.anyMatches(subjects, config.subject)) {
+            throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "
+                    + "use one of those with --subject", config.stream, config.subject, String.join(", ", subjects));
+        }
+    }
+
+    /** What the durable consumer must be for js-pull: a pull consumer, and a batch it will hand out in one go. */
+    void checkConsumer(ConsumerConfiguration settings, Config config) {
+        if (settings.getDeliverSubject() != null) {
+            throw JetStreamErrors.pushConsumer(config.consumer, settings.getDeliverSubject());
+        }
+        long maxAckPending = settings.getMaxAckPending();
+        if (maxAckPending > 0 && batch > maxAckPending) {
+            throw Exit.usage("--batch %d is over consumer %s's max ack pending (%d): the server would hold the rest "
+                    + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
+        }
+    }
+}

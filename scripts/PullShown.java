@@ -1,0 +1,77 @@
+// How js-pull shows a message: the lab's INFO line (its delivery number and headers too), or with
+// --raw the body's bytes alone; and which of a batch's lines a pipe's reader really took.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Output.java Stdout.java StdoutPipe.java
+
+import io.nats.client.Message;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+final class PullShown {
+    private static final Logger log = Output.logger(PullShown.class);
+
+    private final boolean raw;
+    private final boolean ephemeral;
+    private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
+
+    PullShown(boolean raw, boolean ephemeral) {
+        this.raw = raw;
+        this.ephemeral = ephemeral;
+    }
+
+    /** One message on stdout: the lab's INFO line with its delivery count and headers, or with --raw its bytes alone. */
+    void show(Message msg) throws IOException {
+        if (raw) {
+            byte[] body = msg.getData() == null ? new byte[0] : msg.getData();
+            System.out.write(body);
+            System.out.write('\n');
+            System.out.flush();
+        } else {
+            String note = ephemeral ? " (stream seq " + msg.metaData().streamSequence() + ")" : deliveryNote(msg);
+            log.info("pulled message: {}{}{}", Output.quoted(msg.getData()), note, headersNote(msg));
+        }
+        lineEnds.put(msg, Stdout.position());
+    }
+
+    /**
+     * What became of a message or a batch (acked, nak'd). With --raw none, as natscli's --raw: stdout
+     * holds the bodies only, and stderr just the run's last line and warnings.
+     */
+    void say(String line) {
+        if (!raw) {
+            log.info(line);
+        }
+    }
+
+    /** The batch's first messages whose lines the reader took (on a pipe this waits for it); the rest stay unacked. */
+    List<Message> handedOn(List<Message> batch) {
+        long taken = StdoutPipe.taken();
+        int n = 0;
+        while (n < batch.size() && lineEnds.getOrDefault(batch.get(n), 0L) <= taken) {
+            n++;
+        }
+        lineEnds.clear();
+        return batch.subList(0, n);
+    }
+
+    private static String deliveryNote(Message msg) {
+        long delivery = msg.metaData().deliveredCount();
+        return delivery > 1 ? " (delivery " + delivery + ")" : "";
+    }
+
+    /** " headers: Trace-Id="abc"; Nats-Msg-Id="7"": what the publisher set besides the body, each value quoted. */
+    private static String headersNote(Message msg) {
+        if (!msg.hasHeaders() || msg.getHeaders().isEmpty()) {
+            return "";
+        }
+        List<String> pairs = new ArrayList<>();
+        msg.getHeaders().entrySet().forEach(header -> header.getValue()
+                .forEach(value -> pairs.add(header.getKey() + "=" + Output.quoted(value))));
+        return " headers: " + String.join("; ", pairs);
+    }
+}
