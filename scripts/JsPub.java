@@ -6,8 +6,8 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java
-//SOURCES PubAcks.java Republish.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/PubAcks.java lab/Republish.java lab/StdinLines.java lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 

@@ -5,8 +5,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java Config.java JetStreamErrors.java
-//SOURCES Subjects.java Output.java Exit.java Deletion.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
 
