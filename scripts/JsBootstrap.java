@@ -36,14 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Creates the stream that stores the lab's subject and a durable pull consumer",
-                "with explicit acks. Safe to rerun: what already matches is left alone."},
-        footer = {"", "Examples:",
-                "  js-bootstrap",
-                "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER",
-                "  js-bootstrap --recreate     # after a change the server cannot apply in place",
-                "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON"})
+        description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = Output.logger(JsBootstrap.class);
     /** What nats-server 2.9 gives a new pull consumer that does not set them. */
@@ -421,4 +414,15 @@ public class JsBootstrap implements Callable<Integer> {
     private static String limit(long maxDeliver) {
         return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Creates the stream that stores the lab's subject and a durable pull consumer%n"
+            + "with explicit acks. Safe to rerun: what already matches is left alone.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-bootstrap%n"
+            + "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER%n"
+            + "  js-bootstrap --recreate     # after a change the server cannot apply in place%n"
+            + "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON";
 }

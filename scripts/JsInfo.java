@@ -33,13 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 @Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Shows the stream (messages, bytes, first and last sequence, subjects) and the",
-                "durable consumer (pending, waiting for an ack, redelivered, last delivered)."},
-        footer = {"", "Examples:",
-                "  js-info",
-                "  js-info --json        # the server's own answers, unchanged",
-                "  js-info --list        # every stream on the server, with its consumers and counts"})
+        description = JsInfo.DESCRIPTION, footer = JsInfo.FOOTER) // the help text: at the end of the file
 public class JsInfo implements Callable<Integer> {
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
@@ -249,4 +243,14 @@ public class JsInfo implements Callable<Integer> {
     private static String text(Message reply) {
         return new String(reply.getData(), StandardCharsets.UTF_8);
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Shows the stream (messages, bytes, first and last sequence, subjects) and the%n"
+            + "durable consumer (pending, waiting for an ack, redelivered, last delivered).";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-info%n"
+            + "  js-info --json        # the server's own answers, unchanged%n"
+            + "  js-info --list        # every stream on the server, with its consumers and counts";
 }

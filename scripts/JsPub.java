@@ -38,21 +38,7 @@ import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Publishes MSG to the lab's subject and waits for the stream's PubAck, which",
-                "confirms the message is stored. Without MSG, publishes each line of stdin as",
-                "soon as it is read (split on \\n only, bytes kept as they are); --file sends a",
-                "file (or - for stdin) as one message. With --count, publishes many messages",
-                "with up to --window PubAcks outstanding and prints confirmed, refused and",
-                "unanswered counts, msgs/s, MB/s and PubAck latency."},
-        footer = {"", "Examples:",
-                "  js-pub \"first message\"",
-                "  printf 'one\\ntwo\\n' | js-pub",
-                "  js-pub --file picture.png          # the file's bytes as one message",
-                "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing",
-                "  js-pub --count 10000 \"order {{Count}}\"",
-                "  js-pub --count 100000 --size 128",
-                "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored"})
+        description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPub.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
@@ -588,4 +574,22 @@ public class JsPub implements Callable<Integer> {
         }
         return parsed;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Publishes MSG to the lab's subject and waits for the stream's PubAck, which%n"
+            + "confirms the message is stored. Without MSG, publishes each line of stdin as%n"
+            + "soon as it is read (split on \\n only, bytes kept as they are); --file sends a%n"
+            + "file (or - for stdin) as one message. With --count, publishes many messages%n"
+            + "with up to --window PubAcks outstanding and prints confirmed, refused and%n"
+            + "unanswered counts, msgs/s, MB/s and PubAck latency.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-pub \"first message\"%n"
+            + "  printf 'one\\ntwo\\n' | js-pub%n"
+            + "  js-pub --file picture.png          # the file's bytes as one message%n"
+            + "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing%n"
+            + "  js-pub --count 10000 \"order {{Count}}\"%n"
+            + "  js-pub --count 100000 --size 128%n"
+            + "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored";
 }

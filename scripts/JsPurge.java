@@ -33,16 +33,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "js-purge", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Removes messages from the stream: all of them, or only those on --subject,",
-                "below --seq, or all but the last --keep. The stream and its consumers stay,",
-                "and sequence numbers keep counting up from where they were."},
-        footer = {"", "Examples:",
-                "  js-purge",
-                "  js-purge --keep 10 --dry-run   # how many would go, without removing any",
-                "  js-purge --seq 100             # everything below stream seq 100",
-                "  js-purge --stream ORDERS --subject orders.cancelled",
-                "  js-purge --delete --force      # delete the stream and its consumers (make reset recreates them)"})
+        description = JsPurge.DESCRIPTION, footer = JsPurge.FOOTER) // the help text: at the end of the file
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPurge.class);
 
@@ -209,4 +200,17 @@ public class JsPurge implements Callable<Integer> {
         jsm.deleteConsumer(stream, info.getName());
         return info.getNumPending();
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Removes messages from the stream: all of them, or only those on --subject,%n"
+            + "below --seq, or all but the last --keep. The stream and its consumers stay,%n"
+            + "and sequence numbers keep counting up from where they were.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-purge%n"
+            + "  js-purge --keep 10 --dry-run   # how many would go, without removing any%n"
+            + "  js-purge --seq 100             # everything below stream seq 100%n"
+            + "  js-purge --stream ORDERS --subject orders.cancelled%n"
+            + "  js-purge --delete --force      # delete the stream and its consumers (make reset recreates them)";
 }

@@ -24,13 +24,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "responder", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Listens for requests on SUBJECT and answers each with \"ack: <body>\",",
-                "published to the reply subject the request names."},
-        footer = {"", "Examples:",
-                "  responder",
-                "  responder --delay 3s          # answer late: a requester with a shorter --timeout gives up",
-                "  responder --label B --count 1 # answers \"ack from B: <body>\""})
+        description = Responder.DESCRIPTION, footer = Responder.FOOTER) // the help text: at the end of the file
 public class Responder implements Callable<Integer> {
     private static final Logger log = Output.logger(Responder.class);
 
@@ -93,4 +87,14 @@ public class Responder implements Callable<Integer> {
         }
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Listens for requests on SUBJECT and answers each with \"ack: <body>\",%n"
+            + "published to the reply subject the request names.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  responder%n"
+            + "  responder --delay 3s          # answer late: a requester with a shorter --timeout gives up%n"
+            + "  responder --label B --count 1 # answers \"ack from B: <body>\"";
 }
