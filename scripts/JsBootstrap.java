@@ -424,5 +424,5 @@ public class JsBootstrap implements Callable<Integer> {
             + "  js-bootstrap%n"
             + "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER%n"
             + "  js-bootstrap --recreate     # after a change the server cannot apply in place%n"
-            + "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON";
+            + "  js-bootstrap -j | jq .stream.state   # JSON on stdout, what was done on stderr";
 }

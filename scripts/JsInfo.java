@@ -252,5 +252,5 @@ public class JsInfo implements Callable<Integer> {
             + "Examples:%n"
             + "  js-info%n"
             + "  js-info --json        # the server's own answers, unchanged%n"
-            + "  js-info --list        # every stream on the server, with its consumers and counts";
+            + "  js-info --list        # every stream and its consumers, with counts";
 }

@@ -398,8 +398,8 @@ public class JsPub implements Callable<Integer> {
             + "  js-pub \"first message\"%n"
             + "  printf 'one\\ntwo\\n' | js-pub%n"
             + "  js-pub --file picture.png          # the file's bytes as one message%n"
-            + "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing%n"
+            + "  js-pub --msg-id order-7 \"order 7\"   # rerun: duplicate=true, not stored twice%n"
             + "  js-pub --count 10000 \"order {{Count}}\"%n"
             + "  js-pub --count 100000 --size 128%n"
-            + "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored";
+            + "  js-pub --core \"fire and forget\"     # core NATS: no PubAck confirms it";
 }

@@ -212,5 +212,5 @@ public class JsPurge implements Callable<Integer> {
             + "  js-purge --keep 10 --dry-run   # how many would go, without removing any%n"
             + "  js-purge --seq 100             # everything below stream seq 100%n"
             + "  js-purge --stream ORDERS --subject orders.cancelled%n"
-            + "  js-purge --delete --force      # delete the stream and its consumers (make reset recreates them)";
+            + "  js-purge --delete --force      # delete the stream and its consumers";
 }

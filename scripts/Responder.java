@@ -95,6 +95,6 @@ public class Responder implements Callable<Integer> {
     static final String FOOTER = "%n"
             + "Examples:%n"
             + "  responder%n"
-            + "  responder --delay 3s          # answer late: a requester with a shorter --timeout gives up%n"
+            + "  responder --delay 3s          # answer late: a shorter --timeout gives up%n"
             + "  responder --label B --count 1 # answers \"ack from B: <body>\"";
 }

@@ -82,5 +82,5 @@ public class Worker implements Callable<Integer> {
             + "Examples:%n"
             + "  worker --label A             # in one terminal%n"
             + "  worker --label B             # in another: A and B share the messages%n"
-            + "  worker --label C --queue audit   # another group: it gets a copy of every message";
+            + "  worker --label C --queue audit   # another group: a copy of each message";
 }
