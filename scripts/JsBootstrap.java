@@ -5,8 +5,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Exit.java Deletion.java Failover.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -36,14 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Creates the stream that stores the lab's subject and a durable pull consumer",
-                "with explicit acks. Safe to rerun: what already matches is left alone."},
-        footer = {"", "Examples:",
-                "  js-bootstrap",
-                "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER",
-                "  js-bootstrap --recreate     # after a change the server cannot apply in place",
-                "  js-bootstrap -j | jq .stream.state   # what was done on stderr, the result as JSON"})
+        description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = Output.logger(JsBootstrap.class);
     /** What nats-server 2.9 gives a new pull consumer that does not set them. */
@@ -422,4 +415,15 @@ public class JsBootstrap implements Callable<Integer> {
     private static String limit(long maxDeliver) {
         return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Creates the stream that stores the lab's subject and a durable pull consumer%n"
+            + "with explicit acks. Safe to rerun: what already matches is left alone.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-bootstrap%n"
+            + "  js-bootstrap --stream ORDERS --subject orders.new --consumer ORDERS_WORKER%n"
+            + "  js-bootstrap --recreate     # after a change the server cannot apply in place%n"
+            + "  js-bootstrap -j | jq .stream.state   # JSON on stdout, what was done on stderr";
 }

@@ -4,8 +4,8 @@
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -33,13 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 @Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Shows the stream (messages, bytes, first and last sequence, subjects) and the",
-                "durable consumer (pending, waiting for an ack, redelivered, last delivered)."},
-        footer = {"", "Examples:",
-                "  js-info",
-                "  js-info --json        # the server's own answers, unchanged",
-                "  js-info --list        # every stream on the server, with its consumers and counts"})
+        description = JsInfo.DESCRIPTION, footer = JsInfo.FOOTER) // the help text: at the end of the file
 public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** Asks the server for the stream's and the consumer's state, and prints both. */
     void show(Connection nc, Config config) throws Exception {
@@ -249,4 +243,14 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     private static String text(Message reply) {
         return new String(reply.getData(), StandardCharsets.UTF_8);
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Shows the stream (messages, bytes, first and last sequence, subjects) and the%n"
+            + "durable consumer (pending, waiting for an ack, redelivered, last delivered).";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-info%n"
+            + "  js-info --json        # the server's own answers, unchanged%n"
+            + "  js-info --list        # every stream and its consumers, with counts";
 }

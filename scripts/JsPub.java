@@ -6,8 +6,9 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java Config.java JetStreamErrors.java
-//SOURCES PubAcks.java Republish.java StdinLines.java StopSignal.java Output.java Stdout.java Exit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/PubAcks.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
+//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -24,35 +25,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.PrimitiveIterator;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Publishes MSG to the lab's subject and waits for the stream's PubAck, which",
-                "confirms the message is stored. Without MSG, publishes each line of stdin as",
-                "soon as it is read (split on \\n only, bytes kept as they are); --file sends a",
-                "file (or - for stdin) as one message. With --count, publishes many messages",
-                "with up to --window PubAcks outstanding and prints confirmed, refused and",
-                "unanswered counts, msgs/s, MB/s and PubAck latency."},
-        footer = {"", "Examples:",
-                "  js-pub \"first message\"",
-                "  printf 'one\\ntwo\\n' | js-pub",
-                "  js-pub --file picture.png          # the file's bytes as one message",
-                "  js-pub --msg-id order-7 \"order 7\"   # a rerun reports duplicate=true, stores nothing",
-                "  js-pub --count 10000 \"order {{Count}}\"",
-                "  js-pub --count 100000 --size 128",
-                "  js-pub --core \"fire and forget\"     # core NATS: no PubAck, nothing confirms it was stored"})
+        description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPub.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
@@ -121,11 +104,8 @@ public class JsPub implements Callable<Integer> {
         }
     }
 
-    private static final String COUNT_PLACEHOLDER = "{{Count}}";
     /** A log line shows a body's first bytes only: a 1 MB message is not one 1 MB line. */
     private static final int SHOWN_BYTES = 200;
-    /** The one header name the server deduplicates on: exactly this spelling. */
-    private static final String MSG_ID = "Nats-Msg-Id";
     private static final int DEFAULT_WINDOW = 1000;
     private static final int MAX_WINDOW = 100_000;
     /** At most this many body bytes waiting for their PubAck, whatever --window says: memory stays bounded. */
@@ -179,8 +159,8 @@ public class JsPub implements Callable<Integer> {
     String message;
 
     private final PubAcks acks = new PubAcks();
-    private Headers headers;             // -H: null when none
-    private boolean headersNumbered;     // one of them has {{Count}} in its value
+    private PubMessages messages;        // -H headers, Nats-Msg-Id and max_payload
+    private final PubFailures failures = new PubFailures(acks, ACK_TIMEOUT);
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
     private volatile boolean sendingStarted; // a bulk run may have sent something
     // From the JVM's first moments, so that a signal while it starts, or while connecting, still gets its line.
@@ -205,7 +185,7 @@ public class JsPub implements Callable<Integer> {
             checkFlags();
             Config config = connection.load();
             if (!bulk && message == null && file == null) {
-                stdin = stdinLines();
+                stdin = StdinLines.messages(this::soFar);
             }
             try (Connection nc = connection.open(config)) {
                 shownUrl = config.shownUrl();
@@ -222,8 +202,7 @@ public class JsPub implements Callable<Integer> {
     }
 
     private void checkFlags() {
-        headers = headers(headerArgs);
-        headersNumbered = headerArgs != null && headerArgs.stream().anyMatch(h -> h.contains(COUNT_PLACEHOLDER));
+        messages = new PubMessages(headerArgs, msgId);
         if (json && (count != null || size != null || core)) {
             throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
         }
@@ -249,7 +228,7 @@ public class JsPub implements Callable<Integer> {
         if (msgId != null && msgId.isBlank()) {
             throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
         }
-        if (msgId != null && !headerValue(msgId)) { // it travels as the Nats-Msg-Id header
+        if (msgId != null && !PubMessages.headerValue(msgId)) { // it travels as the Nats-Msg-Id header
             throw Exit.usage("--msg-id must be printable ASCII on one line, as a header value (no accents, emoji or "
                     + "line breaks), got %s", Output.quoted(msgId));
         }
@@ -266,7 +245,7 @@ public class JsPub implements Callable<Integer> {
 
     private void publishSingly(Connection nc, Config config) throws Exception {
         Iterable<byte[]> bodies = stdin != null ? stdin : List.of(message != null
-                ? message.getBytes(StandardCharsets.UTF_8) : readFile(nc));
+                ? message.getBytes(StandardCharsets.UTF_8) : PubMessages.readFile(file, nc.getServerInfo().getMaxPayload()));
         if (stdin != null) {
             stdin.limit(nc.getServerInfo().getMaxPayload());
         }
@@ -300,7 +279,7 @@ public class JsPub implements Callable<Integer> {
 
     /** Before each single publish: within max_payload with its headers, and no Ctrl-C yet (then it is not sent). */
     private void sending(Connection nc, byte[] body, PublishOptions options) {
-        withinMaxPayload(nc, body.length, options, before());
+        messages.withinMaxPayload(nc, body.length, options, before());
         inFlight = true; // before looking at the signal: the exit waits for it, or it is never sent
         if (stop.requested()) {
             inFlight = false;
@@ -317,50 +296,22 @@ public class JsPub implements Callable<Integer> {
         }
     }
 
-    /** The file's bytes, exactly, or one line saying why not (missing, a folder, over max_payload). */
-    private byte[] readFile(Connection nc) throws IOException {
-        long limit = nc.getServerInfo().getMaxPayload();
-        boolean fromStdin = file.equals("-");
-        Path path = Path.of(file);
-        if (!fromStdin && (!Files.exists(path) || Files.isDirectory(path))) {
-            throw Exit.usage("--file %s: %s", file, Files.isDirectory(path) ? "is a folder, not a file" : "not found");
-        }
-        try (InputStream in = fromStdin ? System.in : Files.newInputStream(path)) {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1)); // never more than one too many
-            if (data.length > limit) {
-                throw Exit.usage("--file %s is over the server's max_payload of %d bytes: send less (or raise "
-                        + "max_payload in the server's config)", fromStdin ? "- (stdin)" : file, limit);
-            }
-            return data;
-        }
-    }
-
-    private StdinLines stdinLines() throws IOException {
-        if (System.console() != null) {
-            throw Exit.usage("no message given: run js-pub \"some text\", or pipe lines into it");
-        }
-        StdinLines lines = new StdinLines(System.in, this::soFar);
-        if (lines.empty()) { // waits for the first byte: an empty stdin is refused before connecting
-            throw Exit.usage("no message given and stdin was empty: run js-pub \"some text\"");
-        }
-        return lines;
-    }
-
     // ------------------------------------------------------------ many: --count, --size
 
     /** --count/--size: numbered, generated or file bodies through publishWithWindow, then the figures. */
     private void publishMany(Connection nc, Config config) throws Exception {
         long total = count == null ? 1 : count;
         if (size != null) {
-            withinMaxPayload(nc, size, null, ""); // before allocating it
+            messages.withinMaxPayload(nc, size, null, ""); // before allocating it
         }
-        byte[] fixed = size != null ? generatedBody(size.intValue()) : file != null ? readFile(nc) : null;
-        String template = message != null ? message : "message " + COUNT_PLACEHOLDER;
+        byte[] fixed = size != null ? PubMessages.generatedBody(size.intValue())
+                : file != null ? PubMessages.readFile(file, nc.getServerInfo().getMaxPayload()) : null;
+        String template = message != null ? message : "message " + PubMessages.COUNT_PLACEHOLDER;
         LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-        String ids = msgId != null ? msgId : connection.failsOver() && !hasMsgIdHeader() ? ownIds() : null;
+        String ids = msgId != null ? msgId : connection.failsOver() && !messages.hasMsgIdHeader() ? PubMessages.ownIds() : null;
         LongFunction<PublishOptions> options = n -> ids == null ? null
                 : PublishOptions.builder().messageId(numbered(ids, n)).build();
-        withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
+        messages.withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
         JetStream js = nc.jetStream();
         int windowSize = sync ? 1 : window == null ? DEFAULT_WINDOW : window.intValue();
         Republish.Round round = numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options);
@@ -385,63 +336,7 @@ public class JsPub implements Callable<Integer> {
             log.info(acks.figures(seconds));
             return;
         }
-        throw shortfall(total, nc, config);
-    }
-
-    /** A bulk run that fell short: the counts, and why, with the exit code for that reason. */
-    private LabException shortfall(long total, Connection nc, Config config) {
-        Throwable error = acks.failure.get();
-        if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
-        }
-        String counts = "only " + acks.shortfall(total);
-        if (JetStreamErrors.refusedForGood(error)) {
-            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(JetStreamErrors.refusal(error)));
-        }
-        if (JetStreamErrors.isNoResponders(error)) {
-            return streamGoneOrLeaderless(nc, config, counts, true);
-        }
-        if (error instanceof IllegalStateException || connectionGone(nc)) {
-            return JetStreamErrors.connectionLost(config.shownUrl(), counts);
-        }
-        return connection.failsOver() ? streamGoneOrLeaderless(nc, config, counts, false)
-                : noPubAckInTime(counts);
-    }
-
-    /** Silence; or, while others still came, one message waited longer than jnats waits for an answer. */
-    private LabException noPubAckInTime(String counts) {
-        return acks.answeredWithin(ACK_TIMEOUT)
-                ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
-                        + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
-                : Exit.failed("%s: no PubAck came for %ds", counts, ACK_TIMEOUT.toSeconds());
-    }
-
-    /**
-     * The connection itself went (jnats saw it close). A ping that gets no answer while the connection is
-     * up proves less: on a slow link it waits behind megabytes of bodies still on their way.
-     */
-    private static boolean connectionGone(Connection nc) {
-        return !JetStreamErrors.answers(nc) && nc.getStatus() != Connection.Status.CONNECTED;
-    }
-
-    /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */
-    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders) {
-        try {
-            nc.jetStreamManagement().getStreamInfo(config.stream);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-                return JetStreamErrors.streamDeleted(config.stream, null, counts);
-            }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
-        } catch (IOException | RuntimeException noAnswer) {
-            if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
-                return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about stream %s either)",
-                        counts, config.shownUrl(), config.stream);
-            }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
-        }
-        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
-                : noPubAckInTime(counts);
+        throw failures.shortfall(total, nc, config, connection.failsOver());
     }
 
     // ------------------------------------------------------------ how a run ended early
@@ -451,19 +346,8 @@ public class JsPub implements Callable<Integer> {
         if (count != null || size != null) {
             return "only " + acks.shortfall(count == null ? 1 : count);
         }
-        if (core) {
-            return Output.messages(coreSent) + " sent with core NATS (no PubAcks)" + (stdin == null ? ""
-                    : "; the rest of stdin was not sent");
-        }
-        PubAcks.Counts at = acks.counts();
-        String line = Output.messages(at.confirmed()) + " confirmed by a PubAck";
-        if (at.refused() > 0) {
-            line += ", " + at.refused() + " refused by the server";
-        }
-        if (at.unanswered() > 0) {
-            line += ", " + at.unanswered() + " sent without an answer (it may or may not be stored)";
-        }
-        return line + (stdin == null ? "" : "; the rest of stdin was not sent");
+        String done = core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
+        return done + (stdin == null ? "" : "; the rest of stdin was not sent");
     }
 
     /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */
@@ -479,18 +363,7 @@ public class JsPub implements Callable<Integer> {
     /** A publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
     private LabException notConfirmed(IOException e, Connection nc, String subject, byte[] body) {
         inFlight = false;
-        if (JetStreamErrors.isNoResponders(e)) {
-            if (nc.getServerInfo().getCluster() == null) {
-                acks.refusedOne(); // one server, and nobody took it: not stored
-            } // on a cluster, a stream between leaders may still store it: not counted either way
-            return JetStreamErrors.noStreamCaptures(nc, subject, before());
-        }
-        String what = String.format("no PubAck for %s, so it may or may not be stored", shown(body));
-        if (connectionGone(nc)) {
-            return JetStreamErrors.connectionLost(shownUrl, what + before());
-        }
-        String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");
-        return Exit.failed("%s: %s%s", what, text, before());
+        return failures.notConfirmed(e, nc, subject, shown(body), shownUrl, before());
     }
 
     /** For a failure on one of stdin's lines: which line, and what went before it. */
@@ -506,92 +379,30 @@ public class JsPub implements Callable<Integer> {
                 : Output.quotedStart(body, SHOWN_BYTES);
     }
 
-    /**
-     * Failing over without --msg-id: an ID for each message (this run's random prefix and the message's
-     * number), so that one sent again after a failover is stored once. Another run gets other IDs.
-     */
-    private static String ownIds() {
-        return "js-pub-" + UUID.randomUUID().toString().substring(0, 8) + "-" + COUNT_PLACEHOLDER;
-    }
-
-    /** The -H headers of message n: {{Count}} in a value becomes its number, as in --msg-id (and in natscli). */
+    /** The -H headers of message n ({{Count}} numbered). */
     private Headers headersFor(long n) {
-        if (!headersNumbered) {
-            return headers;
-        }
-        Headers numberedHeaders = new Headers();
-        for (String key : headers.keySet()) {
-            headers.get(key).forEach(value -> numberedHeaders.add(key, numbered(value, n)));
-        }
-        return numberedHeaders;
-    }
-
-    private boolean hasMsgIdHeader() {
-        return headers != null && headers.containsKey(MSG_ID);
+        return messages.of(n);
     }
 
     private static String numbered(String template, long n) {
-        return template.replace(COUNT_PLACEHOLDER, Long.toString(n));
+        return PubMessages.numbered(template, n);
     }
 
-    private static byte[] generatedBody(int size) {
-        byte[] body = new byte[size];
-        for (int i = 0; i < size; i++) {
-            body[i] = (byte) ('a' + i % 26);
-        }
-        return body;
-    }
+    // ------------------------------------------------------------ --help: the text above and below the flags
 
-    /** One line when the message, with its headers (-H, and the Nats-Msg-Id its options add), is over the server's limit. */
-    private void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
-        long limit = nc.getServerInfo().getMaxPayload();
-        Headers all = headers == null ? new Headers() : new Headers(headers);
-        if (options != null && options.getMessageId() != null) {
-            all.put(MSG_ID, options.getMessageId());
-        }
-        long headerBytes = all.isEmpty() ? 0 : all.serializedLength();
-        if (bodyBytes + headerBytes > limit) {
-            throw Exit.usage("the message is %d bytes%s, over the server's max_payload of %d bytes: send less (or "
-                    + "raise max_payload in the server's config)%s", bodyBytes,
-                    headerBytes == 0 ? "" : " and its headers " + headerBytes + " more", limit, before);
-        }
-    }
-
-    /** What a NATS header value can carry: printable ASCII and tabs, on one line. */
-    private static boolean headerValue(String value) {
-        return value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t');
-    }
-
-    /** -H KEY:VALUE, as natscli takes them; a Nats-Msg-Id among them is the same as --msg-id. */
-    private Headers headers(List<String> given) {
-        if (given == null || given.isEmpty()) {
-            return null;
-        }
-        Headers parsed = new Headers();
-        for (String header : given) {
-            int colon = header.indexOf(':');
-            String key = colon < 1 ? "" : header.substring(0, colon).trim();
-            if (!key.matches("[!-9;-~]+")) { // printable ASCII without ':' or spaces, as a header name must be
-                throw Exit.usage("-H %s: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)",
-                        Output.printable(header, false));
-            }
-            String value = header.substring(colon + 1).trim();
-            if (!headerValue(value)) {
-                throw Exit.usage("-H %s: a header value must be printable ASCII on one line (no accents, emoji or "
-                        + "line breaks), got %s", key, Output.quoted(value));
-            }
-            if (key.equalsIgnoreCase(MSG_ID) && !key.equals(MSG_ID)) { // the server matches the name exactly
-                throw Exit.usage("-H %s: the server deduplicates only the exact header name %s, so this would be an "
-                        + "ordinary header: write -H %s:%s (or --msg-id)", key, MSG_ID, MSG_ID, value);
-            }
-            if (key.equals(MSG_ID) && value.isEmpty()) {
-                throw Exit.usage("-H %s: the ID is empty: give one, like -H %s:order-7 (or leave the header out)", MSG_ID, MSG_ID);
-            }
-            parsed.add(key, value);
-        }
-        if (msgId != null && parsed.containsKey(MSG_ID)) {
-            throw Exit.usage("--msg-id and -H Nats-Msg-Id set the same header: give it once");
-        }
-        return parsed;
-    }
+    static final String DESCRIPTION = "Publishes MSG to the lab's subject and waits for the stream's PubAck, which%n"
+            + "confirms the message is stored. Without MSG, publishes each line of stdin as%n"
+            + "soon as it is read (split on \\n only, bytes kept as they are); --file sends a%n"
+            + "file (or - for stdin) as one message. With --count, publishes many messages%n"
+            + "with up to --window PubAcks outstanding and prints confirmed, refused and%n"
+            + "unanswered counts, msgs/s, MB/s and PubAck latency.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-pub \"first message\"%n"
+            + "  printf 'one\\ntwo\\n' | js-pub%n"
+            + "  js-pub --file picture.png          # the file's bytes as one message%n"
+            + "  js-pub --msg-id order-7 \"order 7\"   # rerun: duplicate=true, not stored twice%n"
+            + "  js-pub --count 10000 \"order {{Count}}\"%n"
+            + "  js-pub --count 100000 --size 128%n"
+            + "  js-pub --core \"fire and forget\"     # core NATS: no PubAck confirms it";
 }

@@ -6,10 +6,10 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS net.java.dev.jna:jna:5.17.0
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java WaitOptions.java
-//SOURCES Config.java JetStreamErrors.java Subjects.java Output.java Stdout.java StopSignal.java Exit.java
-//SOURCES PullCounts.java PullRequests.java StdoutPipe.java UnreadableMessages.java PullOptions.java PullShown.java
-//SOURCES PullEnding.java PullFailover.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
+//SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
+//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 

@@ -5,8 +5,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java StreamOptions.java ConsumerOptions.java Config.java JetStreamErrors.java
-//SOURCES Subjects.java Output.java Exit.java Deletion.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
 
@@ -33,16 +33,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "js-purge", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Removes messages from the stream: all of them, or only those on --subject,",
-                "below --seq, or all but the last --keep. The stream and its consumers stay,",
-                "and sequence numbers keep counting up from where they were."},
-        footer = {"", "Examples:",
-                "  js-purge",
-                "  js-purge --keep 10 --dry-run   # how many would go, without removing any",
-                "  js-purge --seq 100             # everything below stream seq 100",
-                "  js-purge --stream ORDERS --subject orders.cancelled",
-                "  js-purge --delete --force      # delete the stream and its consumers (js-bootstrap makes them anew)"})
+        description = JsPurge.DESCRIPTION, footer = JsPurge.FOOTER) // the help text: at the end of the file
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPurge.class);
 
@@ -209,4 +200,17 @@ public class JsPurge implements Callable<Integer> {
         jsm.deleteConsumer(stream, info.getName());
         return info.getNumPending();
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Removes messages from the stream: all of them, or only those on --subject,%n"
+            + "below --seq, or all but the last --keep. The stream and its consumers stay,%n"
+            + "and sequence numbers keep counting up from where they were.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-purge%n"
+            + "  js-purge --keep 10 --dry-run   # how many would go, without removing any%n"
+            + "  js-purge --seq 100             # everything below stream seq 100%n"
+            + "  js-purge --stream ORDERS --subject orders.cancelled%n"
+            + "  js-purge --delete --force      # delete the stream and its consumers";
 }

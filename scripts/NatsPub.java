@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java Config.java Subjects.java Output.java Exit.java Durations.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
 
@@ -22,13 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "nats-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Publishes MESSAGE to a subject with core NATS and flushes: once the flush returns,",
-                "the server has it and handed it to every subscriber listening right then. Nobody else ever gets it."},
-        footer = {"", "Examples:",
-                "  nats-pub \"hello world\"",
-                "  nats-pub --subject lab1.bye \"see you\"",
-                "  nats-pub --count 3 task     # task 1, task 2, task 3"})
+        description = NatsPub.DESCRIPTION, footer = NatsPub.FOOTER) // the help text: at the end of the file
 public class NatsPub implements Callable<Integer> {
     private static final Logger log = Output.logger(NatsPub.class);
 
@@ -77,4 +71,14 @@ public class NatsPub implements Callable<Integer> {
                 + " (flushed: the server has " + (count == null ? "it" : "them") + "; core NATS keeps no copy)");
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Publishes MESSAGE to a subject with core NATS and flushes: once the flush returns,%n"
+            + "the server has it and handed it to every subscriber listening right then. Nobody else ever gets it.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  nats-pub \"hello world\"%n"
+            + "  nats-pub --subject lab1.bye \"see you\"%n"
+            + "  nats-pub --count 3 task     # task 1, task 2, task 3";
 }

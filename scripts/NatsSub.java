@@ -6,8 +6,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
-//SOURCES Subjects.java Output.java Exit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Subscribe to a subject (wildcards * and >) and print each message as it arrives.
 
@@ -23,13 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "nats-sub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Subscribes to SUBJECT and prints each message published to it from now on.",
-                "Core NATS keeps nothing: what was published before this started never arrives."},
-        footer = {"", "Examples:",
-                "  nats-sub                    # the lab's subject",
-                "  nats-sub 'lab1.*'           # one token in place of *: lab1.hello, lab1.bye",
-                "  nats-sub 'lab1.>' --count 3 # everything below lab1, three messages"})
+        description = NatsSub.DESCRIPTION, footer = NatsSub.FOOTER) // the help text: at the end of the file
 public class NatsSub implements Callable<Integer> {
     private static final Logger log = Output.logger(NatsSub.class);
 
@@ -63,4 +57,14 @@ public class NatsSub implements Callable<Integer> {
         }
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Subscribes to SUBJECT and prints each message published to it from now on.%n"
+            + "Core NATS keeps nothing: what was published before this started never arrives.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  nats-sub                    # the lab's subject%n"
+            + "  nats-sub 'lab1.*'           # one token in place of *: lab1.hello, lab1.bye%n"
+            + "  nats-sub 'lab1.>' --count 3 # everything below lab1, three messages";
 }

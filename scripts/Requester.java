@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java Config.java Subjects.java Output.java Exit.java Durations.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
 
@@ -27,12 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "requester", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Sends MESSAGE as a request to --subject and prints the first reply.",
-                "--timeout (default 5s) bounds the wait for it, as it bounds connecting."},
-        footer = {"", "Examples:",
-                "  requester \"hello\"",
-                "  requester --timeout 1s \"are you there?\""})
+        description = Requester.DESCRIPTION, footer = Requester.FOOTER) // the help text: at the end of the file
 public class Requester implements Callable<Integer> {
     private static final Logger log = Output.logger(Requester.class);
 
@@ -75,4 +70,13 @@ public class Requester implements Callable<Integer> {
                 + Output.quoted(reply.getData()));
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Sends MESSAGE as a request to --subject and prints the first reply.%n"
+            + "--timeout (default 5s) bounds the wait for it, as it bounds connecting.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  requester \"hello\"%n"
+            + "  requester --timeout 1s \"are you there?\"";
 }

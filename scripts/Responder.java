@@ -5,8 +5,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
-//SOURCES Subjects.java Output.java Exit.java Durations.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
 
@@ -24,13 +24,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "responder", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Listens for requests on SUBJECT and answers each with \"ack: <body>\",",
-                "published to the reply subject the request names."},
-        footer = {"", "Examples:",
-                "  responder",
-                "  responder --delay 3s          # answer late: a requester with a shorter --timeout gives up",
-                "  responder --label B --count 1 # answers \"ack from B: <body>\""})
+        description = Responder.DESCRIPTION, footer = Responder.FOOTER) // the help text: at the end of the file
 public class Responder implements Callable<Integer> {
     private static final Logger log = Output.logger(Responder.class);
 
@@ -93,4 +87,14 @@ public class Responder implements Callable<Integer> {
         }
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Listens for requests on SUBJECT and answers each with \"ack: <body>\",%n"
+            + "published to the reply subject the request names.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  responder%n"
+            + "  responder --delay 3s          # answer late: a shorter --timeout gives up%n"
+            + "  responder --label B --count 1 # answers \"ack from B: <body>\"";
 }

@@ -6,8 +6,8 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES CommandRunner.java ConnectionOptions.java Config.java WaitOptions.java Listening.java
-//SOURCES Subjects.java Output.java Exit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Join a queue group on a subject and take the messages the server gives this member.
 
@@ -24,13 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "worker", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = {
-                "Joins queue group --queue on SUBJECT and prints the messages the server gives this member.",
-                "Start several with the same --queue: each message goes to one of them."},
-        footer = {"", "Examples:",
-                "  worker --label A             # in one terminal",
-                "  worker --label B             # in another: A and B share the messages",
-                "  worker --label C --queue audit   # another group: it gets a copy of every message"})
+        description = Worker.DESCRIPTION, footer = Worker.FOOTER) // the help text: at the end of the file
 public class Worker implements Callable<Integer> {
     private static final Logger log = Output.logger(Worker.class);
 
@@ -79,4 +73,14 @@ public class Worker implements Callable<Integer> {
         }
         return 0;
     }
+
+    // ------------------------------------------------------------ --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Joins queue group --queue on SUBJECT and prints the messages the server gives this member.%n"
+            + "Start several with the same --queue: each message goes to one of them.";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  worker --label A             # in one terminal%n"
+            + "  worker --label B             # in another: A and B share the messages%n"
+            + "  worker --label C --queue audit   # another group: a copy of each message";
 }

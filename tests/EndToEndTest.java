@@ -110,6 +110,7 @@ class EndToEndTest extends WithServer {
 
     @Test
     void aCopiedScriptWithConfigRunsOnItsOwn() throws Exception {
+        Files.createDirectories(elsewhere.resolve("lab"));
         for (String file : sharedFilesAnd("JsBootstrap.java", "JsPub.java")) {
             Files.copy(Run.REPO.resolve("scripts").resolve(file), elsewhere.resolve(file));
         }
@@ -118,11 +119,11 @@ class EndToEndTest extends WithServer {
         assertEquals("INFO published \"copied\" to stream LAB4_STREAM (seq 1)\n", pub.out());
     }
 
-    /** The named scripts and the shared files beside them, which their //SOURCES lines name. */
+    /** The named scripts and the shared files in lab/ beside them, which their //SOURCES lines name. */
     private static List<String> sharedFilesAnd(String... scripts) throws Exception {
         List<String> files = new java.util.ArrayList<>(List.of(scripts));
-        try (var listing = Files.list(Run.REPO.resolve("scripts"))) {
-            listing.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith("Js")).forEach(files::add);
+        try (var listing = Files.list(Run.REPO.resolve("scripts/lab"))) {
+            listing.map(path -> "lab/" + path.getFileName()).filter(name -> name.endsWith(".java")).forEach(files::add);
         }
         return files;
     }

@@ -125,17 +125,26 @@ class MainReadmeTest extends WithServer {
         }
     }
 
-    /** The Layout block names every file of scripts/ with its job, and names none that is gone. */
+    /** The Layout block names every file of scripts/ and scripts/lab/ under its folder, with its job, and none that is gone. */
     @Test
     void layoutNamesEveryScriptFile() throws Exception {
         List<String> layout = chapter("Layout").get(0).lines();
-        List<String> named = layout.stream().filter(line -> line.matches("  \\w+\\.java +\\S.*"))
-                .map(line -> line.strip().split(" ")[0]).sorted().toList();
-        List<String> files;
-        try (Stream<Path> list = Files.list(Run.REPO.resolve("scripts"))) {
-            files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java")).sorted().toList();
+        for (String folder : List.of("scripts/", "scripts/lab/")) {
+            int start = layout.indexOf(layout.stream().filter(line -> line.startsWith(folder + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("README.md's Layout has no line for " + folder)));
+            List<String> named = new java.util.ArrayList<>();
+            for (String line : layout.subList(start + 1, layout.size())) {
+                if (!line.matches("  \\w+\\.java +\\S.*")) {
+                    break;
+                }
+                named.add(line.strip().split(" ")[0]);
+            }
+            List<String> files;
+            try (Stream<Path> list = Files.list(Run.REPO.resolve(folder))) {
+                files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java")).sorted().toList();
+            }
+            assertEquals(files, named.stream().sorted().toList(), "README.md's Layout against " + folder);
         }
-        assertEquals(files, named, "README.md's Layout against scripts/");
     }
 
     private static String figuresMasked(String line) {

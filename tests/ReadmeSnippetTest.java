@@ -1,7 +1,8 @@
 // The lab README's Java snippets are the scripts' lesson methods, word for word: a marker line
 // `<!-- snippet: scripts/JsPub.java publishEach -->` names the file and method, and the ```java
 // block after it must be that method as it is now. Each script has its lesson quoted, and the
-// quoted method is on the script's first screen: within 60 lines below its imports.
+// quoted method is on the script's first screen: within 25 lines below its imports, above the
+// script's flags and help text (those come after it).
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeSnippetTest {
     private static final Path README = Run.REPO.resolve("labs/lab4_jetstream_basics/README.md");
     private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+) (\\w+) -->");
-    private static final int FIRST_SCREEN = 60;
+    private static final int FIRST_SCREEN = 25;
+    /** Scripts whose help text still stands above the lesson (their turn comes with their next rework). */
+    private static final Set<String> NOT_YET_LAID_OUT = Set.of("JsPull.java");
 
     record Snippet(String file, String method, List<String> code) {
         String label() {
@@ -59,6 +62,40 @@ class ReadmeSnippetTest {
                     .forEach(scripts::add);
         }
         assertEquals(scripts, quoted);
+    }
+
+    /**
+     * Every lesson script of scripts/ (the course's too) opens with its lesson: the first method
+     * below the imports starts within FIRST_SCREEN lines of them, and no flag (@Option, @Parameters,
+     * @Mixin) and no help text (the @Command's description and footer) stands above it.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyScriptOpensWithItsLesson() throws Exception {
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(Run.REPO.resolve("scripts"))) {
+            scripts = files.filter(path -> path.toString().endsWith(".java"))
+                    .filter(path -> !NOT_YET_LAID_OUT.contains(path.getFileName().toString())).sorted().toList();
+        }
+        assertTrue(scripts.size() >= 9, scripts.toString());
+        Pattern method = Pattern.compile("^    [\\w<>\\[\\], ?]+\\s\\w+\\(");
+        return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
+            List<String> lines = Files.readAllLines(script);
+            int lastImport = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                lastImport = lines.get(i).startsWith("import ") ? i : lastImport;
+            }
+            int first = lastImport;
+            while (first < lines.size() && !(method.matcher(lines.get(first)).find() && !lines.get(first).contains("="))) {
+                first++;
+            }
+            assertTrue(first - lastImport <= FIRST_SCREEN, script.getFileName() + ": its first method starts "
+                    + (first - lastImport) + " lines below the imports (at most " + FIRST_SCREEN + ")");
+            for (String line : lines.subList(lastImport, first)) {
+                assertTrue(!line.contains("@Option") && !line.contains("@Parameters") && !line.contains("@Mixin")
+                        && !line.matches("\\s*(description|footer) = \\{.*") && !line.matches("\\s+\"  .*"),
+                        script.getFileName() + ": flags and help text go below the lesson, found above it: " + line.strip());
+            }
+        }));
     }
 
     /** Each marker and the ```java block right after it (list items indent both). */

@@ -4,6 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //SOURCES ../scripts/*.java
+//SOURCES ../scripts/lab/*.java
 //SOURCES support/*.java
 //SOURCES *Test.java
 //DESCRIPTION Runs the lab's tests (each test class starts its own nats-server), then checks nothing was left behind.

@@ -4,7 +4,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
 //SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
-//SOURCES StopSignal.java
+//SOURCES StopSignal.java NatscliHabits.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -66,6 +66,7 @@ final class CommandRunner {
             String line = fileName != null ? fileName.getMessage()
                     : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
+                    : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
             cmd.getErr().println(Output.printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;

@@ -27,6 +27,18 @@ final class StdinLines implements Iterable<byte[]>, Iterator<byte[]> {
         this.soFar = soFar;
     }
 
+    /** js-pub's stdin as the messages to send, refused (one line) when it is a terminal or empty. */
+    static StdinLines messages(Supplier<String> soFar) throws IOException {
+        if (System.console() != null) {
+            throw Exit.usage("no message given: run js-pub \"some text\", or pipe lines into it");
+        }
+        StdinLines lines = new StdinLines(System.in, soFar);
+        if (lines.empty()) { // waits for the first byte: an empty stdin is refused before connecting
+            throw Exit.usage("no message given and stdin was empty: run js-pub \"some text\"");
+        }
+        return lines;
+    }
+
     /** True when stdin ends before its first byte: waits for that byte (or the end), reads nothing. */
     boolean empty() throws IOException {
         int first = in.read();

@@ -1,0 +1,105 @@
+// Why a js-pub run fell short, in one line with the exit code for that reason: no stream takes
+// the subject, the server refused (and why), the connection went, the stream was deleted or (on a
+// cluster) has no leader, or PubAcks stopped coming. What was confirmed comes first, from PubAcks.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES PubAcks.java JetStreamErrors.java Config.java Exit.java Output.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+
+import java.io.IOException;
+import java.time.Duration;
+
+final class PubFailures {
+    private final PubAcks acks;
+    private final Duration ackTimeout;
+
+    PubFailures(PubAcks acks, Duration ackTimeout) {
+        this.acks = acks;
+        this.ackTimeout = ackTimeout;
+    }
+
+    /** A bulk run that fell short: the counts, and why. */
+    LabException shortfall(long total, Connection nc, Config config, boolean failsOver) {
+        Throwable error = acks.failure.get();
+        if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
+        }
+        String counts = "only " + acks.shortfall(total);
+        if (JetStreamErrors.refusedForGood(error)) {
+            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(JetStreamErrors.refusal(error)));
+        }
+        if (JetStreamErrors.isNoResponders(error)) {
+            return streamGoneOrLeaderless(nc, config, counts, true);
+        }
+        if (error instanceof IllegalStateException || connectionGone(nc)) {
+            return JetStreamErrors.connectionLost(config.shownUrl(), counts);
+        }
+        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false) : noPubAckInTime(counts);
+    }
+
+    /** What the single publishes so far came to: confirmed, refused, and sent without an answer. */
+    String singlesSoFar() {
+        PubAcks.Counts at = acks.counts();
+        String line = Output.messages(at.confirmed()) + " confirmed by a PubAck";
+        if (at.refused() > 0) {
+            line += ", " + at.refused() + " refused by the server";
+        }
+        if (at.unanswered() > 0) {
+            line += ", " + at.unanswered() + " sent without an answer (it may or may not be stored)";
+        }
+        return line;
+    }
+
+    /** A single publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
+    LabException notConfirmed(IOException e, Connection nc, String subject, String shownBody, String shownUrl, String before) {
+        if (JetStreamErrors.isNoResponders(e)) {
+            if (nc.getServerInfo().getCluster() == null) {
+                acks.refusedOne(); // one server, and nobody took it: not stored
+            } // on a cluster, a stream between leaders may still store it: not counted either way
+            return JetStreamErrors.noStreamCaptures(nc, subject, before);
+        }
+        String what = String.format("no PubAck for %s, so it may or may not be stored", shownBody);
+        if (connectionGone(nc)) {
+            return JetStreamErrors.connectionLost(shownUrl, what + before);
+        }
+        String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");
+        return Exit.failed("%s: %s%s", what, text, before);
+    }
+
+    /**
+     * The connection itself went (jnats saw it close). A ping that gets no answer while the connection is
+     * up proves less: on a slow link it waits behind megabytes of bodies still on their way.
+     */
+    static boolean connectionGone(Connection nc) {
+        return !JetStreamErrors.answers(nc) && nc.getStatus() != Connection.Status.CONNECTED;
+    }
+
+    /** Silence; or, while others still came, one message waited longer than jnats waits for an answer. */
+    private LabException noPubAckInTime(String counts) {
+        return acks.answeredWithin(ackTimeout)
+                ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
+                        + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
+                : Exit.failed("%s: no PubAck came for %ds", counts, ackTimeout.toSeconds());
+    }
+
+    /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */
+    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders) {
+        try {
+            nc.jetStreamManagement().getStreamInfo(config.stream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
+                return JetStreamErrors.streamDeleted(config.stream, null, counts);
+            }
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
+        } catch (IOException | RuntimeException noAnswer) {
+            if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
+                return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about stream %s either)",
+                        counts, config.shownUrl(), config.stream);
+            }
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
+        }
+        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
+                : noPubAckInTime(counts);
+    }
+}

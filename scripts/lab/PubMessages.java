@@ -1,0 +1,136 @@
+// What js-pub sends around a body: the -H headers (as natscli takes them), the Nats-Msg-Id the
+// server deduplicates on, {{Count}} numbering, generated and file bodies, and the check that a
+// message with all its headers fits the server's max_payload before it is sent.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Exit.java Output.java
+
+import io.nats.client.Connection;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+final class PubMessages {
+    static final String COUNT_PLACEHOLDER = "{{Count}}";
+    /** The one header name the server deduplicates on: exactly this spelling. */
+    static final String MSG_ID = "Nats-Msg-Id";
+
+    private final Headers headers;       // -H: null when none
+    private final boolean headersNumbered; // one of them has {{Count}} in its value
+
+    /** -H KEY:VALUE, as natscli takes them; a Nats-Msg-Id among them is the same as --msg-id. */
+    PubMessages(List<String> given, String msgId) {
+        headers = parse(given, msgId);
+        headersNumbered = given != null && given.stream().anyMatch(h -> h.contains(COUNT_PLACEHOLDER));
+    }
+
+    /** The -H headers of message n: {{Count}} in a value becomes its number, as in --msg-id (and in natscli). */
+    Headers of(long n) {
+        if (!headersNumbered) {
+            return headers;
+        }
+        Headers numberedHeaders = new Headers();
+        for (String key : headers.keySet()) {
+            headers.get(key).forEach(value -> numberedHeaders.add(key, numbered(value, n)));
+        }
+        return numberedHeaders;
+    }
+
+    boolean hasMsgIdHeader() {
+        return headers != null && headers.containsKey(MSG_ID);
+    }
+
+    /** One line when the message, with its headers (-H, and the Nats-Msg-Id its options add), is over the server's limit. */
+    void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
+        long limit = nc.getServerInfo().getMaxPayload();
+        Headers all = headers == null ? new Headers() : new Headers(headers);
+        if (options != null && options.getMessageId() != null) {
+            all.put(MSG_ID, options.getMessageId());
+        }
+        long headerBytes = all.isEmpty() ? 0 : all.serializedLength();
+        if (bodyBytes + headerBytes > limit) {
+            throw Exit.usage("the message is %d bytes%s, over the server's max_payload of %d bytes: send less (or "
+                    + "raise max_payload in the server's config)%s", bodyBytes,
+                    headerBytes == 0 ? "" : " and its headers " + headerBytes + " more", limit, before);
+        }
+    }
+
+    static String numbered(String template, long n) {
+        return template.replace(COUNT_PLACEHOLDER, Long.toString(n));
+    }
+
+    /**
+     * Failing over without --msg-id: an ID for each message (this run's random prefix and the message's
+     * number), so that one sent again after a failover is stored once. Another run gets other IDs.
+     */
+    static String ownIds() {
+        return "js-pub-" + UUID.randomUUID().toString().substring(0, 8) + "-" + COUNT_PLACEHOLDER;
+    }
+
+    static byte[] generatedBody(int size) {
+        byte[] body = new byte[size];
+        for (int i = 0; i < size; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        return body;
+    }
+
+    /** The file's bytes (- is stdin), exactly, or one line saying why not (missing, a folder, over max_payload). */
+    static byte[] readFile(String file, long limit) throws IOException {
+        boolean fromStdin = file.equals("-");
+        Path path = Path.of(file);
+        if (!fromStdin && (!Files.exists(path) || Files.isDirectory(path))) {
+            throw Exit.usage("--file %s: %s", file, Files.isDirectory(path) ? "is a folder, not a file" : "not found");
+        }
+        try (InputStream in = fromStdin ? System.in : Files.newInputStream(path)) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1)); // never more than one too many
+            if (data.length > limit) {
+                throw Exit.usage("--file %s is over the server's max_payload of %d bytes: send less (or raise "
+                        + "max_payload in the server's config)", fromStdin ? "- (stdin)" : file, limit);
+            }
+            return data;
+        }
+    }
+
+    /** What a NATS header value can carry: printable ASCII and tabs, on one line. */
+    static boolean headerValue(String value) {
+        return value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t');
+    }
+
+    private static Headers parse(List<String> given, String msgId) {
+        if (given == null || given.isEmpty()) {
+            return null;
+        }
+        Headers parsed = new Headers();
+        for (String header : given) {
+            int colon = header.indexOf(':');
+            String key = colon < 1 ? "" : header.substring(0, colon).trim();
+            if (!key.matches("[!-9;-~]+")) { // printable ASCII without ':' or spaces, as a header name must be
+                throw Exit.usage("-H %s: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)",
+                        Output.printable(header, false));
+            }
+            String value = header.substring(colon + 1).trim();
+            if (!headerValue(value)) {
+                throw Exit.usage("-H %s: a header value must be printable ASCII on one line (no accents, emoji or "
+                        + "line breaks), got %s", key, Output.quoted(value));
+            }
+            if (key.equalsIgnoreCase(MSG_ID) && !key.equals(MSG_ID)) { // the server matches the name exactly
+                throw Exit.usage("-H %s: the server deduplicates only the exact header name %s, so this would be an "
+                        + "ordinary header: write -H %s:%s (or --msg-id)", key, MSG_ID, MSG_ID, value);
+            }
+            if (key.equals(MSG_ID) && value.isEmpty()) {
+                throw Exit.usage("-H %s: the ID is empty: give one, like -H %s:order-7 (or leave the header out)", MSG_ID, MSG_ID);
+            }
+            parsed.add(key, value);
+        }
+        if (msgId != null && parsed.containsKey(MSG_ID)) {
+            throw Exit.usage("--msg-id and -H Nats-Msg-Id set the same header: give it once");
+        }
+        return parsed;
+    }
+}
