@@ -687,8 +687,7 @@ public class JsPull implements Callable<Integer> {
     }
 
     private LabException stdoutFailed() {
-        return Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(),
-                soFar());
+        return Stdout.lost(", so the run stopped: " + soFar());
     }
 
     private String soFar() {
