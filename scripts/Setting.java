@@ -33,7 +33,8 @@ enum Setting {
     CA_FILE("nats.tls.ca_file",            String.class,  null,                     "--tlsca",        "NATS_CA",       "ca",        Kind.FILE),
     CERT_FILE("nats.tls.cert_file",        String.class,  null,                     "--tlscert",      "NATS_CERT",     "cert",      Kind.FILE, Kind.NAMED_ONLY),
     KEY_FILE("nats.tls.key_file",          String.class,  null,                     "--tlskey",       "NATS_KEY",      "key",       Kind.FILE, Kind.NAMED_ONLY, Kind.HOLDS_SECRET),
-    HANDSHAKE_FIRST("nats.tls.handshake_first", Boolean.class, null,                "--tlsfirst",     null,            "tls_first");
+    HANDSHAKE_FIRST("nats.tls.handshake_first", Boolean.class, null,                "--tlsfirst",     null,            "tls_first"),
+    ; // a new setting: one row above this line
 
     enum Kind {
         /** Never printed, masked wherever it appears; KEY_file and KEY_env are other ways to give it. */

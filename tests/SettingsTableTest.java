@@ -112,6 +112,21 @@ class SettingsTableTest extends WithServer {
         return option.find() ? option.group(1) : null;
     }
 
+    /**
+     * bin/lab-server reads the settings through --show-config-lines, but must move a secret flag into
+     * its variable before that run starts (ps shows command lines): each secret row of the table is there.
+     */
+    @Test
+    void labServerHidesEverySecretFlagOfTheTable() throws Exception {
+        String labServer = Files.readString(Run.REPO.resolve("bin/lab-server"));
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {
+                assertTrue(labServer.matches("(?s).*[ |(]" + setting.flag() + "[|)].*"), setting.flag());
+                assertEquals("NATS_" + setting.flag().substring(2).toUpperCase(), setting.env, "lab-server's rule");
+            }
+        }
+    }
+
     @Test
     void theTableNamesEachKeyOnce() {
         Set<String> keys = new HashSet<>();
