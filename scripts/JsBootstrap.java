@@ -304,7 +304,8 @@ public class JsBootstrap implements Callable<Integer> {
             changes.add("ack wait " + seconds(current.getAckWait()) + " -> " + seconds(wanted.getAckWait()));
         }
         if (current.getMaxDeliver() != wanted.getMaxDeliver()) {
-            changes.add("max deliver " + limit(current.getMaxDeliver()) + " -> " + limit(wanted.getMaxDeliver()));
+            changes.add("max deliver " + ConsumerOptions.shown(current.getMaxDeliver()) + " -> "
+                    + ConsumerOptions.shown(wanted.getMaxDeliver()));
         }
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(wanted));
@@ -379,11 +380,11 @@ public class JsBootstrap implements Callable<Integer> {
         // The server takes a backoff's first delay as the ack wait, and refuses a max deliver not above its length.
         List<Duration> backoff = current.getBackoff();
         if (backoff != null && !backoff.isEmpty() && (!backoff.get(0).equals(wanted.getAckWait())
-                || wanted.getMaxDeliver() < 0 || wanted.getMaxDeliver() <= backoff.size())) {
+                || ConsumerOptions.unlimited(wanted.getMaxDeliver()) || wanted.getMaxDeliver() <= backoff.size())) {
             return String.format("a backoff (%s), which sets its redelivery delays in place of an ack wait and needs a "
                     + "max deliver above %d (the lab's config asks for ack wait %s, max deliver %s)",
                     backoff.stream().map(JsBootstrap::seconds).collect(Collectors.joining(", ")), backoff.size(),
-                    seconds(wanted.getAckWait()), limit(wanted.getMaxDeliver()));
+                    seconds(wanted.getAckWait()), ConsumerOptions.shown(wanted.getMaxDeliver()));
         }
         return null;
     }
@@ -397,7 +398,7 @@ public class JsBootstrap implements Callable<Integer> {
 
     private static String describe(ConsumerConfiguration consumer) {
         return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
-                + (consumer.getMaxDeliver() < 0 ? "" : ", max deliver " + consumer.getMaxDeliver());
+                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver());
     }
 
     private static StorageType storageType(String storage) {
@@ -410,10 +411,6 @@ public class JsBootstrap implements Callable<Integer> {
 
     private static String seconds(Duration duration) {
         return duration.toSeconds() + "s";
-    }
-
-    private static String limit(long maxDeliver) {
-        return maxDeliver < 0 ? "unlimited" : String.valueOf(maxDeliver);
     }
 
     // ------------------------------------------------------------ --help: the text above and below the flags

@@ -144,7 +144,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         if (json) {
             Output.json("[" + String.join(",", entries) + "]");
         } else if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s): the list is incomplete", Stdout.problem());
+            throw Stdout.lost(": the list is incomplete");
         }
     }
 
@@ -180,7 +180,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
-                config.getMaxDeliver() < 1 ? "unlimited" : String.valueOf(config.getMaxDeliver())));
+                ConsumerOptions.shown(config.getMaxDeliver())));
         ClusterInfo cluster = info.getClusterInfo();
         printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1 : cluster.getReplicas().size() + 1, asked);
     }

@@ -292,7 +292,7 @@ public class JsPub implements Callable<Integer> {
     private void handedOn() {
         inFlight = false;
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar());
+            throw Stdout.lost(", so the run stopped: " + soFar());
         }
     }
 

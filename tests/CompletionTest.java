@@ -12,21 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CompletionTest extends WithServer {
     @Test
     void makeCompletionCompletesEveryScriptsFlagsInBash() throws Exception {
-        Run.Result printed = ok(Run.command("make", "-s", "completion").go());
-        assertTrue(printed.out().startsWith("# Completion for the JetStream lab's scripts"), printed.out());
-        Path file = Scratch.dir().resolve("completion.bash");
-        Files.writeString(file, printed.out());
-        String check = "source '" + file + "'\n"
-                + "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
-                + " \"$(complete -p \"$1\" | sed 's/.*-F \\([^ ]*\\).*/\\1/')\" 2>/dev/null; echo \"$1: ${COMPREPLY[*]}\"; }\n"
-                + "complete_words js-pub --cou\n"
-                + "complete_words js-pull --no-a\n"
-                + "complete_words js-purge --delete-c\n"
-                + "complete_words js-bootstrap --recr\n"
-                + "complete_words js-info --li\n";
-        Run.Result completed = ok(Run.command("bash", "-c", check).go());
-        assertEquals("js-pub: --count\njs-pull: --no-ack\njs-purge: --delete-consumer\njs-bootstrap: --recreate\n"
-                + "js-info: --list\n", completed.out());
+        String completed = completed(Scratch.dir(), "js-pub --cou", "js-pull --no-a", "js-purge --delete-c",
+                "js-bootstrap --recr", "js-info --li");
+        assertEquals("js-pub --cou: --count\njs-pull --no-a: --no-ack\njs-purge --delete-c: --delete-consumer\n"
+                + "js-bootstrap --recr: --recreate\njs-info --li: --list\n", completed);
+    }
+
+    /** The table's file settings (--creds, --nkey, --tlsca, ...) complete file names; other values complete nothing. */
+    @Test
+    void fileSettingsCompleteFileNames() throws Exception {
+        Path dir = Scratch.dir();
+        Files.writeString(dir.resolve("alice.creds"), "");
+        String completed = completed(dir, "js-pub --creds ali", "js-pull --tlsca ali", "js-info --user ali");
+        assertEquals("js-pub --creds ali: alice.creds\njs-pull --tlsca ali: alice.creds\njs-info --user ali: \n", completed);
     }
 
     @Test
@@ -34,5 +32,20 @@ class CompletionTest extends WithServer {
         bootstrap();
         Run.Result published = ok(script("JsPub", "generate-completion").go());
         assertEquals("INFO published \"generate-completion\" to stream LAB4_STREAM (seq 1)\n", published.out());
+    }
+
+    /** What bash completes for each command line (its last word), as "LINE: CANDIDATES", run in dir with make completion's script. */
+    private static String completed(Path dir, String... lines) throws Exception {
+        Run.Result printed = ok(Run.command("make", "-s", "completion").go());
+        assertTrue(printed.out().startsWith("# Completion for the JetStream lab's scripts"), printed.out());
+        Path file = dir.resolve("completion.bash");
+        Files.writeString(file, printed.out());
+        StringBuilder check = new StringBuilder("source '" + file + "'\ncd '" + dir + "'\n"
+                + "complete_words() { COMPREPLY=(); COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
+                + " \"$(complete -p \"$1\" | sed 's/.*-F \\([^ ]*\\).*/\\1/')\" 2>/dev/null; echo \"$*: ${COMPREPLY[*]}\"; }\n");
+        for (String line : lines) {
+            check.append("complete_words ").append(line).append('\n');
+        }
+        return ok(Run.command("bash", "-c", check.toString()).go()).out();
     }
 }

@@ -81,14 +81,14 @@ class ConfigTest {
         assertEquals("lab.subject", config.subject);
         assertEquals("LAB_STREAM", config.stream);
         assertEquals(Duration.ofSeconds(7), config.wait, "root value stays where the lab file is silent");
-        assertTrue(config.sourceOf("nats.url").endsWith("lab.toml:5 [nats] url"), config.sourceOf("nats.url"));
+        assertTrue(config.sourceOf(Setting.URL).endsWith("lab.toml:5 [nats] url"), config.sourceOf(Setting.URL));
     }
 
     @Test
     void environmentOverridesFiles() throws Exception {
         Config config = load(files(ROOT, LAB), Map.of("NATS_URL", "nats://env-host:4222"));
         assertEquals("nats://env-host:4222", config.url);
-        assertEquals("env NATS_URL", config.sourceOf("nats.url"));
+        assertEquals("env NATS_URL", config.sourceOf(Setting.URL));
     }
 
     @Test

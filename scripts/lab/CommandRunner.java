@@ -87,7 +87,7 @@ final class CommandRunner {
         try {
             int exitCode = runOrReport(cli, args);
             if (exitCode == Exit.OK && !Stdout.written() && !readerLeft(command)) {
-                System.err.println("ERROR stdout could not be written (" + Stdout.problem() + "): the output above is incomplete");
+                System.err.println("ERROR " + Stdout.lost(": the output above is incomplete").getMessage());
                 return Exit.OUTPUT;
             }
             return exitCode;

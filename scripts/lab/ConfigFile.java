@@ -3,7 +3,7 @@
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
 // or variables: those keys are left out, with a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Config.java ConfigSources.java CheckedFiles.java SecretFiles.java Exit.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -13,6 +13,7 @@ import org.tomlj.TomlTable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +22,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class ConfigFile {
-    /** Keys that choose a secret file or variable, or a client identity: honoured only in a named file. */
-    static final Set<String> POINTS_AT_SECRETS = Set.of("nats.auth.password_file", "nats.auth.password_env",
-            "nats.auth.token_file", "nats.auth.token_env", "nats.auth.nkey_seed_file", "nats.auth.creds_file",
-            "nats.tls.cert_file", "nats.tls.key_file");
+    /**
+     * One config file to read. Only a named file may point at secret files or variables (the
+     * settings of kind NAMED_ONLY): a file read because of where it lies may not send your secrets
+     * anywhere.
+     */
+    record Source(Path path, String shown, boolean named, String why) {
+    }
+
 
     /** `key =` at the start of a line (bare, dotted or quoted key), and the keys whose value is a secret. */
     private static final Pattern ASSIGNMENT = Pattern.compile("\\s*([A-Za-z0-9_.\"' -]+?)\\s*=");
@@ -34,23 +39,23 @@ final class ConfigFile {
     }
 
     /** Puts the file's values over the layers below it; a null source (none there, none named) adds nothing. */
-    static void read(ConfigSources.Source file, Config.Layers layers, Map<String, String> env) {
+    static void read(Source file, Layers layers, Map<String, String> env) {
         if (file == null) {
             return;
         }
         TomlParseResult toml = parse(file.path(), file.shown());
         checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
-        for (Config.Key key : Config.KEYS) {
-            Object value = toml.get(key.name());
+        for (Setting key : Setting.values()) {
+            Object value = toml.get(key.key);
             if (value != null) {
-                String where = file.shown() + ":" + line(toml.inputPositionOf(key.name()));
+                String where = file.shown() + ":" + line(toml.inputPositionOf(key.key));
                 checkType(key, value, where);
-                if (!file.named() && POINTS_AT_SECRETS.contains(key.name())) {
+                if (!file.named() && key.is(Setting.Kind.NAMED_ONLY)) {
                     leftOut.add(where + " " + key.display());
                 } else {
                     put(key, value, where + " " + key.display(), layers, env);
-                    if (Config.SECRET_KEYS.contains(key.name())) { // a password in the file itself
+                    if (key.is(Setting.Kind.SECRET)) { // a password in the file itself
                         layers.warn(CheckedFiles.othersCanRead(file.path(), where + " " + key.display()));
                     }
                 }
@@ -67,7 +72,7 @@ final class ConfigFile {
     static boolean holdsLabSettings(Path file) {
         try {
             TomlParseResult toml = parse(file, file.toString());
-            return Config.KEYS.stream().anyMatch(key -> toml.get(key.name()) != null);
+            return Arrays.stream(Setting.values()).anyMatch(key -> toml.get(key.key) != null);
         } catch (LabException notTomlOrNotReadable) {
             return false;
         }
@@ -114,12 +119,12 @@ final class ConfigFile {
         return false;
     }
 
-    private static void checkType(Config.Key key, Object value, String where) {
-        if (!key.type().isInstance(value)) {
-            String expected = key.type() == Long.class ? "a whole number, like 5"
-                    : key.type() == Boolean.class ? "true or false" : "a string in quotes";
+    private static void checkType(Setting key, Object value, String where) {
+        if (!key.type.isInstance(value)) {
+            String expected = key.type == Long.class ? "a whole number, like 5"
+                    : key.type == Boolean.class ? "true or false" : "a string in quotes";
             throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected,
-                    found(value, Config.SECRET_KEYS.contains(key.name())));
+                    found(value, key.is(Setting.Kind.SECRET)));
         }
         // every whole number the lab passes on (to jnats, to the server) is an int there: a larger one would be cut
         if (value instanceof Long number && (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE)) {
@@ -130,7 +135,7 @@ final class ConfigFile {
 
     /** `nats = 5` would hide every [nats] key (they are read as nats.url, ...): a section must be a table. */
     private static void checkSections(TomlParseResult toml, String shown) {
-        for (String section : new TreeSet<>(Config.KEYS.stream().map(Config.Key::section).toList())) {
+        for (String section : new TreeSet<>(Arrays.stream(Setting.values()).map(Setting::section).toList())) {
             Object value = toml.get(List.of(section.split("\\.")));
             if (value != null && !(value instanceof TomlTable)) {
                 throw Exit.config("%s:%d: %s must be a section ([%s]), got %s", shown,
@@ -156,13 +161,13 @@ final class ConfigFile {
     }
 
     /** password_file and token_file read the secret from a file, password_env and token_env from a variable. */
-    private static void put(Config.Key key, Object value, String source, Config.Layers layers, Map<String, String> env) {
-        String target = key.section() + "." + key.leaf().replaceAll("_(file|env)$", "");
-        if (key.leaf().endsWith("_file") && Config.SECRET_KEYS.contains(target)) {
+    private static void put(Setting key, Object value, String source, Layers layers, Map<String, String> env) {
+        Setting target = key.secretItGives();
+        if (target != null && key.is(Setting.Kind.FILE)) {
             String file = CheckedFiles.expandHome((String) value);
             layers.put(target, SecretFiles.secret(file, source), source);
             layers.warn(CheckedFiles.othersCanRead(Path.of(file), source));
-        } else if (key.leaf().endsWith("_env")) {
+        } else if (target != null) {
             String secret = env.get((String) value);
             if (secret == null || secret.isEmpty()) {
                 throw Exit.config("%s names the environment variable %s, which is not set: export it, or remove the key",
@@ -170,14 +175,15 @@ final class ConfigFile {
             }
             layers.put(target, secret, source + " (" + value + ")");
         } else {
-            boolean path = key.type() == String.class && key.leaf().endsWith("_file");
-            layers.put(key.name(), path ? CheckedFiles.expandHome((String) value) : value, source);
+            layers.put(key, key.is(Setting.Kind.FILE) ? CheckedFiles.expandHome((String) value) : value, source);
         }
     }
 
-    private static void warnAboutUnknownKeys(String file, TomlParseResult toml, Config.Layers layers) {
+    private static void warnAboutUnknownKeys(String file, TomlParseResult toml, Layers layers) {
         Set<String> known = new TreeSet<>();
-        Config.KEYS.forEach(key -> known.add(key.name()));
+        for (Setting key : Setting.values()) {
+            known.add(key.key);
+        }
         for (String dotted : toml.dottedKeySet()) {
             if (!known.contains(dotted)) {
                 layers.warn(String.format("WARN %s:%d: unknown key %s is ignored (known: %s)",

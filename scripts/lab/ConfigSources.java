@@ -3,7 +3,7 @@
 // lab's folder, which the launchers name (bin/jbang and bin/lab-run set JETSTREAM_LAB_HOME), from
 // whatever folder you run in. A config.toml that merely sits in the working folder is never read:
 // a folder someone else controls must not choose your server or where your secrets go.
-//SOURCES Config.java ConfigFile.java
+//SOURCES ConfigFile.java Layers.java Exit.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,28 +15,21 @@ import java.util.Map;
 final class ConfigSources {
     /** Set by bin/jbang and bin/lab-run: the lab's folder, whose config.toml and labs/<lab>/config.toml are its own. */
     static final String HOME_VARIABLE = "JETSTREAM_LAB_HOME";
+    static final String DEFAULT_LAB = "lab4_jetstream_basics";
     static final String ROOT_FILE = "config.toml";
-    static final String LAB_FILE = "labs/" + Config.DEFAULT_LAB + "/config.toml";
+    static final String LAB_FILE = "labs/" + DEFAULT_LAB + "/config.toml";
 
-    /**
-     * One config file to read. Only a named file may point at secret files or variables (*_file,
-     * *_env, creds, nkey, client key): a file read because of where it lies may not send your
-     * secrets anywhere.
-     */
-    record Source(Path path, String shown, boolean named, String why) {
-    }
-
-    final Source root;
-    final Source lab;
+    final ConfigFile.Source root;
+    final ConfigFile.Source lab;
     /** For --show-config: each file read or left alone, and why. */
     final List<String> report = new ArrayList<>();
     /** One line for stderr when a file that looks like lab config was left alone; null when none was. */
     final String notice;
 
-    private ConfigSources(Source root, Source lab, List<String> ignored) {
+    private ConfigSources(ConfigFile.Source root, ConfigFile.Source lab, List<String> ignored) {
         this.root = root;
         this.lab = lab;
-        for (Source read : new Source[] {root, lab}) {
+        for (ConfigFile.Source read : new ConfigFile.Source[] {root, lab}) {
             if (read != null) {
                 report.add("read     " + read.shown() + " (" + read.why() + ")");
             }
@@ -47,13 +40,13 @@ final class ConfigSources {
                 + "working folder is read only when named (--config FILE, --lab-config FILE or LAB_CONFIG=FILE)";
     }
 
-    static ConfigSources find(Map<String, String> env, Config.Flags flags) {
+    static ConfigSources find(Map<String, String> env, Layers.Flags flags) {
         Path home = home(env);
-        Source root = named((Path) flags.value("--config"), "flag --config");
+        ConfigFile.Source root = named((Path) flags.value("--config"), "flag --config");
         if (root == null) {
             root = own(home, ROOT_FILE);
         }
-        Source lab = named((Path) flags.value("--lab-config"), "flag --lab-config");
+        ConfigFile.Source lab = named((Path) flags.value("--lab-config"), "flag --lab-config");
         String fromEnv = env.get("LAB_CONFIG");
         if (lab == null && fromEnv != null && !fromEnv.isEmpty()) {
             Path file = Path.of(fromEnv);
@@ -77,19 +70,19 @@ final class ConfigSources {
         return new ConfigSources(root, lab, ignored);
     }
 
-    private static Source named(Path file, String how) {
-        return file == null ? null : new Source(file, file.toString(), true, "named by " + how);
+    private static ConfigFile.Source named(Path file, String how) {
+        return file == null ? null : new ConfigFile.Source(file, file.toString(), true, "named by " + how);
     }
 
     /** The lab's own file, when the launcher named the lab's folder and the file is there. */
-    private static Source own(Path home, String relative) {
+    private static ConfigFile.Source own(Path home, String relative) {
         if (home == null || !Files.isRegularFile(home.resolve(relative))) {
             return null;
         }
         Path file = home.resolve(relative).toAbsolutePath().normalize();
         Path here = Path.of("").toAbsolutePath();
         String shown = file.startsWith(here) ? here.relativize(file).toString() : file.toString();
-        return new Source(file, shown, false, "the lab's own, in " + home + " (" + HOME_VARIABLE + ")");
+        return new ConfigFile.Source(file, shown, false, "the lab's own, in " + home + " (" + HOME_VARIABLE + ")");
     }
 
     private static Path home(Map<String, String> env) {
@@ -99,7 +92,7 @@ final class ConfigSources {
     }
 
     /** A file at this place in the working folder that is not read (and no file was named instead) but holds lab settings: worth a word. */
-    private static void lookAlike(Source read, String relative, List<String> ignored) {
+    private static void lookAlike(ConfigFile.Source read, String relative, List<String> ignored) {
         Path here = Path.of(relative);
         if (read != null && read.named() || !Files.isRegularFile(here) || read != null && sameFile(here, read.path())) {
             return;

@@ -6,6 +6,7 @@
 //SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java
 
 import io.nats.client.Connection;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -13,73 +14,79 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 
-final class ConnectionOptions implements Config.Flags {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Root config file (default: the lab's own config.toml, when run through bin/jbang or make).")
-    Path configFile;
+final class ConnectionOptions implements Layers.Flags {
+    /** Shown after the script's own options, under their own heading: the lesson's flags come first. */
+    @ArgGroup(validate = false, heading = "%nConnecting:%n", order = 100)
+    Connecting connecting = new Connecting();
 
-    @Option(names = "--lab-config", paramLabel = "FILE",
-            description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
-    Path labConfigFile;
+    static final class Connecting {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Root config file (default: the lab's own config.toml, when run through bin/jbang or make).")
+        Path configFile;
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL",
-            description = "NATS server: nats://, tls://, ws://, wss://, host:port or a host; a comma-separated list "
-                    + "for a cluster (env NATS_URL).")
-    String server;
+        @Option(names = "--lab-config", paramLabel = "FILE",
+                description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
+        Path labConfigFile;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m (env NATS_TIMEOUT; "
-                    + "default 5s).")
-    String timeout;
+        @Option(names = {"-s", "--server"}, paramLabel = "URL",
+                description = "NATS server: nats://, tls://, ws://, wss://, host:port or a host; a comma-separated list "
+                        + "for a cluster (env NATS_URL).")
+        String server;
 
-    @Option(names = "--context", paramLabel = "NAME",
-            description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
-    String context;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m (env NATS_TIMEOUT; "
+                        + "default 5s).")
+        String timeout;
 
-    @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
-    boolean noContext;
+        @Option(names = "--context", paramLabel = "NAME",
+                description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
+        String context;
 
-    @Option(names = "--user", paramLabel = "USER", description = "User name (env NATS_USER).")
-    String user;
+        @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
+        boolean noContext;
 
-    @Option(names = "--password", paramLabel = "PASSWORD",
-            description = "Password. Every user of this machine can see it in ps: prefer env NATS_PASSWORD, "
-                    + "[nats.auth] password_file or password_env, or a natscli context.")
-    String password;
+        @Option(names = "--user", paramLabel = "USER", description = "User name (env NATS_USER).")
+        String user;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "Auth token. Every user of this machine can see it in ps: prefer env NATS_TOKEN, "
-                    + "[nats.auth] token_file or token_env, or a natscli context.")
-    String token;
+        @Option(names = "--password", paramLabel = "PASSWORD",
+                description = "Password. Every user of this machine can see it in ps: prefer env NATS_PASSWORD, "
+                        + "[nats.auth] password_file or password_env, or a natscli context.")
+        String password;
 
-    @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env NATS_NKEY).")
-    String nkey;
+        @Option(names = "--token", paramLabel = "TOKEN",
+                description = "Auth token. Every user of this machine can see it in ps: prefer env NATS_TOKEN, "
+                        + "[nats.auth] token_file or token_env, or a natscli context.")
+        String token;
 
-    @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env NATS_CREDS).")
-    String creds;
+        @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env NATS_NKEY).")
+        String nkey;
 
-    @Option(names = "--tlsca", paramLabel = "FILE", description = "CA certificate(s), PEM, to trust (env NATS_CA).")
-    String tlsCa;
+        @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env NATS_CREDS).")
+        String creds;
 
-    @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env NATS_CERT).")
-    String tlsCert;
+        @Option(names = "--tlsca", paramLabel = "FILE", description = "CA certificate(s), PEM, to trust (env NATS_CA).")
+        String tlsCa;
 
-    @Option(names = "--tlskey", paramLabel = "FILE", description = "Client private key, PEM/PKCS#8 (env NATS_KEY).")
-    String tlsKey;
+        @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env NATS_CERT).")
+        String tlsCert;
 
-    @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
-    Boolean tlsFirst;
+        @Option(names = "--tlskey", paramLabel = "FILE", description = "Client private key, PEM/PKCS#8 (env NATS_KEY).")
+        String tlsKey;
 
-    @Option(names = "--show-config",
-            description = "Print the effective config, where each value came from, secrets masked; then exit.")
-    boolean showConfig;
+        @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
+        Boolean tlsFirst;
 
-    @Option(names = "--show-config-lines",
-            description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
-    boolean showConfigLines;
+        @Option(names = "--show-config",
+                description = "Print the effective config, where each value came from, secrets masked; then exit.")
+        boolean showConfig;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
-    boolean verbose;
+        @Option(names = "--show-config-lines",
+                description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
+        boolean showConfigLines;
+
+        @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
+        boolean verbose;
+    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec script;
@@ -97,8 +104,8 @@ final class ConnectionOptions implements Config.Flags {
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
         loaded = Config.load(System.getenv(), this);
-        if (showConfig || showConfigLines) {
-            System.out.print(Output.printable(showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
+        if (connecting.showConfig || connecting.showConfigLines) {
+            System.out.print(Output.printable(connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
             throw new LabException(Exit.OK, "");
         }
         return loaded;
@@ -122,8 +129,7 @@ final class ConnectionOptions implements Config.Flags {
 
     /** The text with this run's secrets masked: what the flags and env hold, and once read, what the settings hold. */
     String mask(String text) {
-        Secrets early = Secrets.of(server, password, token, System.getenv("NATS_PASSWORD"), System.getenv("NATS_TOKEN"))
-                .and(Secrets.of(System.getenv("NATS_URL")));
+        Secrets early = Secrets.fromFlags(this).and(Secrets.fromEnv(System.getenv()));
         return (loaded == null ? early : early.and(loaded.secrets)).mask(text);
     }
 }

@@ -158,12 +158,12 @@ final class Connector {
             builder.token(config.token.toCharArray());
         }
         if (config.nkeySeedFile != null) {
-            char[] seed = SecretFiles.nkeySeed(config.nkeySeedFile, config.sourceOf("nats.auth.nkey_seed_file"), Exit.CONFIG);
+            char[] seed = SecretFiles.nkeySeed(config.nkeySeedFile, config.sourceOf(Setting.NKEY_SEED_FILE), Exit.CONFIG);
             builder.authHandler(Nats.staticCredentials(null, seed));
         }
         if (config.credsFile != null) { // the bytes that were checked are the bytes sent: jnats does not read it again
             builder.authHandler(Nats.staticCredentials(SecretFiles.creds(config.credsFile,
-                    config.sourceOf("nats.auth.creds_file"), Exit.CONFIG)));
+                    config.sourceOf(Setting.CREDS_FILE), Exit.CONFIG)));
         }
         if (usesTls()) {
             tls = Tls.fromFiles(config.caFile, config.certFile, config.keyFile);

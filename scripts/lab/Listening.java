@@ -137,7 +137,7 @@ final class Listening {
 
     private void checkWritten() {
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s): %s", Stdout.problem(), soFar());
+            throw Stdout.lost(": " + soFar());
         }
     }
 

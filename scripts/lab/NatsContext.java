@@ -2,7 +2,7 @@
 // its URL, login and TLS files, as `nats --context NAME` would use them. With no --context and no
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java
 
 import io.nats.client.support.JsonValue;
 
@@ -11,17 +11,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 final class NatsContext {
-    /** The context's JSON fields, and the setting each one sets. */
-    private static final String[][] FIELDS = {{"url", "nats.url"}, {"user", "nats.auth.user"},
-            {"password", "nats.auth.password"}, {"token", "nats.auth.token"}, {"creds", "nats.auth.creds_file"},
-            {"nkey", "nats.auth.nkey_seed_file"}, {"ca", "nats.tls.ca_file"}, {"cert", "nats.tls.cert_file"},
-            {"key", "nats.tls.key_file"}};
-
     private NatsContext() {
     }
 
     /** The context named by --context, NATS_CONTEXT or natscli's selection, in that order; none (or --no-context): nothing added. */
-    static void apply(String flag, boolean none, Map<String, String> env, Config.Layers layers) {
+    static void apply(String flag, boolean none, Map<String, String> env, Layers layers) {
         if (none) {
             if (flag != null) {
                 throw Exit.usage("--context %s and --no-context contradict each other: give one", flag);
@@ -49,7 +43,7 @@ final class NatsContext {
     }
 
     /** @param how where the name came from ("flag --context", "env NATS_CONTEXT"), for error messages */
-    private static void read(Path file, String name, String how, Config.Layers layers) {
+    private static void read(Path file, String name, String how, Layers layers) {
         String text = CheckedFiles.text(file, problem -> !problem.equals("not found")
                 ? Exit.config("%s: natscli context file %s %s", how, file, problem)
                 : how.startsWith("selected") ? Exit.config("natscli's selected context %s has no file %s: select another "
@@ -62,23 +56,24 @@ final class NatsContext {
         }
         String source = "context " + name + " (" + file + ")";
         layers.report("read     " + source + " (" + (how.startsWith("selected") ? how : "named by " + how) + ")");
-        for (String secret : new String[] {"password", "token"}) {
-            JsonValue value = json.map.get(secret);
-            if (value != null && value.string != null && !value.string.isEmpty()) {
-                layers.warn(CheckedFiles.othersCanRead(file, source + " " + secret));
+        for (Setting setting : Setting.values()) {
+            JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);
+            if (value != null && setting.is(Setting.Kind.SECRET) && value.string != null && !value.string.isEmpty()) {
+                layers.warn(CheckedFiles.othersCanRead(file, source + " " + setting.contextField));
                 break;
             }
         }
-        for (String[] field : FIELDS) {
-            JsonValue value = json.map.get(field[0]);
-            if (value != null && value.string != null && !value.string.isEmpty()) {
-                layers.put(field[1], field[1].endsWith("_file") ? CheckedFiles.expandHome(value.string) : value.string,
-                        source + " " + field[0]);
+        for (Setting setting : Setting.values()) {
+            JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);
+            if (value == null) {
+                continue;
             }
-        }
-        JsonValue tlsFirst = json.map.get("tls_first");
-        if (tlsFirst != null && Boolean.TRUE.equals(tlsFirst.bool)) {
-            layers.put("nats.tls.handshake_first", true, source + " tls_first");
+            if (setting.type == Boolean.class) {
+                layers.put(setting, Boolean.TRUE.equals(value.bool) ? true : null, source + " " + setting.contextField);
+            } else if (value.string != null && !value.string.isEmpty()) {
+                layers.put(setting, setting.is(Setting.Kind.FILE) ? CheckedFiles.expandHome(value.string) : value.string,
+                        source + " " + setting.contextField);
+            }
         }
     }
 

@@ -118,8 +118,7 @@ final class Output {
     static void json(String text, String done) {
         Stdout.stream().println(jsonEscaped(text));
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s), so the JSON answer is lost%s", Stdout.problem(),
-                    done == null ? "" : ": " + done);
+            throw Stdout.lost(", so the JSON answer is lost" + (done == null ? "" : ": " + done));
         }
     }
 
@@ -149,7 +148,7 @@ final class Output {
     static void summary(Logger log, String line) {
         log.info(line);
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s), so this went to stderr: %s", Stdout.problem(), line);
+            throw Stdout.lost(", so this went to stderr: " + line);
         }
     }
 

@@ -104,7 +104,7 @@ final class PullEnding {
     }
 
     LabException stdoutFailed() {
-        return Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar());
+        return Stdout.lost(", so the run stopped: " + soFar());
     }
 
     String soFar() {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -145,8 +144,4 @@ final class SecretFiles {
             return null;
         }
     }
-
-    /** The secret files whose permissions are worth a warning, by setting. */
-    static final List<String> SECRET_FILE_KEYS = List.of("nats.auth.nkey_seed_file", "nats.auth.creds_file",
-            "nats.tls.key_file");
 }

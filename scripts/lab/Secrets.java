@@ -1,7 +1,7 @@
 // The secrets of one run (passwords, tokens, the logins in server URLs, nkey seeds; from flags,
 // env, config files, contexts or the URL) and the one function that masks them in anything a
 // script prints: errors, warnings, --verbose traces, --show-config.
-//SOURCES ServerUrl.java
+//SOURCES ServerUrl.java Setting.java Layers.java
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,10 +28,6 @@ final class Secrets {
     /** Shorter values are not masked in free text: replacing them would garble the rest of the line. */
     private static final int SHORTEST_MASKED = 4;
 
-    /** The flags whose value is a secret, and those whose value is a server list (which may hold logins). */
-    private static final Set<String> SECRET_FLAGS = Set.of("--password", "--token");
-    private static final Set<String> SERVER_FLAGS = Set.of("--server", "-s");
-
     private final List<String> values;
 
     private Secrets(Set<String> values) {
@@ -52,7 +48,8 @@ final class Secrets {
 
     /**
      * What can be known before the settings are read (a flag's error comes first): the values of
-     * --password and --token, the logins in any URL on the command line, and natscli's variables.
+     * secret settings' flags (--password, --token), the logins in any URL on the command line, and
+     * what the secret settings' and the server list's environment variables hold.
      */
     static Secrets early(String[] args, Map<String, String> env) {
         Set<String> found = new LinkedHashSet<>();
@@ -60,16 +57,38 @@ final class Secrets {
             String arg = args[i];
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : i + 1 < args.length ? args[i + 1] : null;
-            if (SECRET_FLAGS.contains(flag)) {
+            Setting setting = Setting.byFlag(flag);
+            if (setting != null && setting.is(Setting.Kind.SECRET)) {
                 add(found, value);
-            } else if (SERVER_FLAGS.contains(flag)) {
+            } else if (setting == Setting.URL) {
                 addLogins(found, value);
             }
             addLogins(found, arg.contains("://") ? arg : null);
         }
-        add(found, env.get("NATS_PASSWORD"));
-        add(found, env.get("NATS_TOKEN"));
-        addLogins(found, env.get("NATS_URL"));
+        return new Secrets(found).and(fromEnv(env));
+    }
+
+    /** What the secret settings' flags and the server list's flag hold, once the command line is parsed. */
+    static Secrets fromFlags(Layers.Flags flags) {
+        Set<String> found = new LinkedHashSet<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {
+                add(found, (String) flags.value(setting.flag()));
+            }
+        }
+        addLogins(found, (String) flags.value(Setting.URL.flag()));
+        return new Secrets(found);
+    }
+
+    /** What natscli's variables hold that is secret: a password, a token, the logins in NATS_URL. */
+    static Secrets fromEnv(Map<String, String> env) {
+        Set<String> found = new LinkedHashSet<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET) && setting.env != null) {
+                add(found, env.get(setting.env));
+            }
+        }
+        addLogins(found, env.get(Setting.URL.env));
         return new Secrets(found);
     }
 

@@ -2,6 +2,7 @@
 // closed pipe (`js-pull | head -1`) or a full disk every println silently does nothing, so a script
 // that trusted it would ack messages nobody received. Here every byte goes straight to file
 // descriptor 1, as UTF-8, and the first failure is kept.
+//SOURCES Exit.java
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -91,6 +92,11 @@ final class Stdout {
      */
     static boolean readerLeft() {
         return "Broken pipe".equals(problem());
+    }
+
+    /** The one error for a run whose stdout failed: why, in the OS's words, then what that meant for this run. */
+    static LabException lost(String consequence) {
+        return Exit.output("stdout could not be written (%s)%s", problem(), consequence);
     }
 
     /** Writes through, and keeps the first IOException (PrintStream only sets a flag, and forgets why). */

@@ -226,7 +226,7 @@ final class UnreadableMessages {
         }
         log.warn(line);
         if (!Stdout.written()) {
-            throw Exit.output("stdout could not be written (%s), so the run stopped: %s", Stdout.problem(), soFar.get());
+            throw Stdout.lost(", so the run stopped: " + soFar.get());
         }
     }
 

@@ -1,0 +1,76 @@
+// Every setting given so far for one run, each with where it came from ("env NATS_URL",
+// "config.toml:7 [nats] url"): the config readers put their values here, lowest layer first.
+//SOURCES Setting.java Durations.java
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+final class Layers {
+    /** The command line: a flag's value by its name ("--stream"), null when it was not given or is not the script's. */
+    interface Flags {
+        Object value(String flag);
+    }
+
+    private final Map<Setting, Object> values = new EnumMap<>(Setting.class);
+    private final Map<Setting, String> sources = new EnumMap<>(Setting.class);
+    /** Lines for stderr once the settings are known to be good (a failed run prints only its error). */
+    private final List<String> warnings = new ArrayList<>();
+    /** For --show-config: which files and context were read, and which were left alone. */
+    private final List<String> report = new ArrayList<>();
+
+    void warn(String line) {
+        if (line != null) {
+            warnings.add(line);
+        }
+    }
+
+    void report(String line) {
+        report.add(line);
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    List<String> report() {
+        return report;
+    }
+
+    /** A higher layer puts over a lower one; a null value (not given there) changes nothing. */
+    void put(Setting key, Object value, String source) {
+        if (value != null) {
+            values.put(key, value);
+            sources.put(key, source);
+        }
+    }
+
+    Object get(Setting key) {
+        return values.get(key);
+    }
+
+    String string(Setting key) {
+        return (String) values.get(key);
+    }
+
+    long number(Setting key) {
+        return (Long) values.get(key);
+    }
+
+    /** A time setting: whole seconds from a file or default, a duration text from a flag or env (checked by ConfigRules). */
+    Duration duration(Setting key) {
+        Object value = values.get(key);
+        return value instanceof Long seconds ? Duration.ofSeconds(seconds) : Durations.parse(String.valueOf(value));
+    }
+
+    /** Where the key's value came from, e.g. "env NATS_URL" or "config.toml:7 [nats] url". */
+    String source(Setting key) {
+        return sources.get(key);
+    }
+
+    boolean fromFlag(Setting key) {
+        return String.valueOf(sources.get(key)).startsWith("flag");
+    }
+}

@@ -1,0 +1,130 @@
+// The lab's settings, one row each: the key in a config file, the type its value has there, the
+// built-in default, the flag, natscli's environment variable and context field that also set it,
+// and what kind of value it is. The config readers, --show-config, masking, completion and
+// bin/lab-server (through --show-config-lines) all read this table; it reads nothing itself.
+// Adding a setting is one row here (plus the option declaration when it has a flag).
+
+import java.util.List;
+import java.util.Set;
+
+enum Setting {
+    //    key                              type           default                   flags             env              context
+    MODE("runtime.mode",                   String.class,  "local",                  null,             null,            null),
+    URL("nats.url",                        String.class,  "nats://127.0.0.1:4222",  "-s --server",    "NATS_URL",      "url"),
+    SUBJECT("nats.subject",                String.class,  "lab4.stream",            "--subject",      null,            null),
+    STREAM("nats.stream",                  String.class,  "LAB4_STREAM",            "--stream",       null,            null),
+    CONSUMER("nats.consumer",              String.class,  "LAB4_CONSUMER",          "--consumer",     null,            null),
+    TIMEOUT("nats.timeout_secs",           Long.class,    5L,                       "--timeout",      "NATS_TIMEOUT",  null,        Kind.DURATION),
+    WAIT("recv.wait_secs",                 Long.class,    5L,                       "--wait",         null,            null,        Kind.DURATION),
+    ACK_WAIT("consumer.ack_wait_secs",     Long.class,    30L,                      null,             null,            null,        Kind.DURATION),
+    MAX_DELIVER("consumer.max_deliver",    Long.class,    -1L,                      null,             null,            null),
+    DUPLICATE_WINDOW("stream.duplicate_window_secs", Long.class, 120L,              null,             null,            null,        Kind.DURATION),
+    STORAGE("stream.storage",              String.class,  "file",                   null,             null,            null),
+    REPLICAS("stream.replicas",            Long.class,    1L,                       "--replicas",     null,            null),
+    USER("nats.auth.user",                 String.class,  null,                     "--user",         "NATS_USER",     "user",      Kind.LOGIN),
+    PASSWORD("nats.auth.password",         String.class,  null,                     "--password",     "NATS_PASSWORD", "password",  Kind.SECRET),
+    PASSWORD_FILE("nats.auth.password_file", String.class, null,                    null,             null,            null,        Kind.FILE, Kind.NAMED_ONLY),
+    PASSWORD_ENV("nats.auth.password_env", String.class,  null,                     null,             null,            null,        Kind.NAMED_ONLY),
+    TOKEN("nats.auth.token",               String.class,  null,                     "--token",        "NATS_TOKEN",    "token",     Kind.SECRET, Kind.LOGIN),
+    TOKEN_FILE("nats.auth.token_file",     String.class,  null,                     null,             null,            null,        Kind.FILE, Kind.NAMED_ONLY),
+    TOKEN_ENV("nats.auth.token_env",       String.class,  null,                     null,             null,            null,        Kind.NAMED_ONLY),
+    NKEY_SEED_FILE("nats.auth.nkey_seed_file", String.class, null,                  "--nkey",         "NATS_NKEY",     "nkey",      Kind.FILE, Kind.NAMED_ONLY, Kind.LOGIN, Kind.HOLDS_SECRET),
+    CREDS_FILE("nats.auth.creds_file",     String.class,  null,                     "--creds",        "NATS_CREDS",    "creds",     Kind.FILE, Kind.NAMED_ONLY, Kind.LOGIN, Kind.HOLDS_SECRET),
+    CA_FILE("nats.tls.ca_file",            String.class,  null,                     "--tlsca",        "NATS_CA",       "ca",        Kind.FILE),
+    CERT_FILE("nats.tls.cert_file",        String.class,  null,                     "--tlscert",      "NATS_CERT",     "cert",      Kind.FILE, Kind.NAMED_ONLY),
+    KEY_FILE("nats.tls.key_file",          String.class,  null,                     "--tlskey",       "NATS_KEY",      "key",       Kind.FILE, Kind.NAMED_ONLY, Kind.HOLDS_SECRET),
+    HANDSHAKE_FIRST("nats.tls.handshake_first", Boolean.class, null,                "--tlsfirst",     null,            "tls_first"),
+    ; // a new setting: one row above this line
+
+    enum Kind {
+        /** Never printed, masked wherever it appears; KEY_file and KEY_env are other ways to give it. */
+        SECRET,
+        /** A path to a file (~ is your home): checked before connecting. */
+        FILE,
+        /** A file that holds a secret: one that others can read is worth a warning. */
+        HOLDS_SECRET,
+        /** Chooses a secret file or variable, or a client identity: honoured only in a config file you named. */
+        NAMED_ONLY,
+        /** One way to log in: only one may be set. */
+        LOGIN,
+        /** A time: whole seconds in a file, a duration (5s, 500ms, 1m; a bare number is seconds) from a flag or env. */
+        DURATION
+    }
+
+    /** The key as a config file writes it: section.leaf, e.g. nats.auth.creds_file. */
+    final String key;
+    /** The type a config file's value must have: String, Long or Boolean. */
+    final Class<?> type;
+    /** The built-in default; null: not set unless given. */
+    final Object byDefault;
+    /** The flag's names, the long one last (each script takes those it uses); empty: no flag. */
+    final List<String> flags;
+    /** natscli's environment variable for it, or null. */
+    final String env;
+    /** The field of a natscli context (~/.config/nats/context/NAME.json) for it, or null. */
+    final String contextField;
+    private final Set<Kind> kinds;
+
+    Setting(String key, Class<?> type, Object byDefault, String flags, String env, String contextField, Kind... kinds) {
+        this.key = key;
+        this.type = type;
+        this.byDefault = byDefault;
+        this.flags = flags == null ? List.of() : List.of(flags.split(" "));
+        this.env = env;
+        this.contextField = contextField;
+        this.kinds = Set.of(kinds);
+    }
+
+    boolean is(Kind kind) {
+        return kinds.contains(kind);
+    }
+
+    /** The long flag (--server), or null. */
+    String flag() {
+        return flags.isEmpty() ? null : flags.get(flags.size() - 1);
+    }
+
+    String section() {
+        return key.substring(0, key.lastIndexOf('.'));
+    }
+
+    String leaf() {
+        return key.substring(key.lastIndexOf('.') + 1);
+    }
+
+    /** How a config file shows it: [section] leaf. */
+    String display() {
+        return "[" + section() + "] " + leaf();
+    }
+
+    boolean tls() {
+        return section().equals("nats.tls");
+    }
+
+    /** The secret a KEY_file or KEY_env row gives another way (password_file: the password), or null. */
+    Setting secretItGives() {
+        String target = key.replaceAll("_(file|env)$", "");
+        Setting given = target.equals(key) ? null : byKey(target);
+        return given != null && given.is(Kind.SECRET) ? given : null;
+    }
+
+    /** The row for a config file's key, or null when the lab has no such setting. */
+    static Setting byKey(String key) {
+        for (Setting setting : values()) {
+            if (setting.key.equals(key)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+
+    /** The row a flag sets, by any of its names, or null. */
+    static Setting byFlag(String flag) {
+        for (Setting setting : values()) {
+            if (setting.flags.contains(flag)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+// The table of settings (scripts/lab/Setting.java) is what the scripts read: each flag it names is a
+// script's option, each env variable and context field sets the setting, each secret is masked;
+// and every script's --help shows the connection options after the lesson's own, under "Connecting:".
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTableTest extends WithServer {
+    private static final Map<String, Object> SCRIPTS = Map.of("JsBootstrap", new JsBootstrap(), "JsPub", new JsPub(),
+            "JsPull", new JsPull(), "JsInfo", new JsInfo(), "JsPurge", new JsPurge());
+
+    @Test
+    void everyFlagOfTheTableIsAScriptsOptionWithTheSameNames() {
+        for (Setting setting : Setting.values()) {
+            if (setting.flag() == null) {
+                continue;
+            }
+            boolean declared = false;
+            for (Object script : SCRIPTS.values()) {
+                OptionSpec option = new CommandLine(script).getCommandSpec().findOption(setting.flag());
+                if (option != null) {
+                    assertEquals(Set.copyOf(setting.flags), Set.of(option.names()), setting + " in " + script);
+                    declared = true;
+                }
+            }
+            assertTrue(declared, setting.flag() + " is in the table but no script takes it");
+        }
+    }
+
+    /** Each row's env variable and context field set its key, and --show-config masks every secret row. */
+    @Test
+    void envAndContextSetWhatTheTableSaysAndSecretsAreMasked() throws Exception {
+        Path dir = Scratch.dir();
+        StringBuilder context = new StringBuilder("{");
+        List<String> fromEnv = new ArrayList<>();
+        Run run = script("JsInfo", "--show-config", "--context", dir.resolve("lab.json").toString());
+        for (Setting setting : Setting.values()) {
+            // a server list, a login, a password: values that pass the checks, no files needed
+            if (setting == Setting.URL || setting == Setting.USER || setting == Setting.PASSWORD) {
+                String value = setting == Setting.URL ? "nats://127.0.0.1:4999" : "value-" + setting.name();
+                if (setting.env != null) {
+                    run = run.env(setting.env, value);
+                    fromEnv.add(setting.key + " .* env " + setting.env);
+                }
+            }
+            if (setting == Setting.HANDSHAKE_FIRST) {
+                context.append('"').append(setting.contextField).append("\": true,");
+            }
+        }
+        Files.writeString(dir.resolve("lab.json"), context.append("\"unused\": 1}").toString());
+        Run.Result shown = ok(run.go());
+        for (String line : fromEnv) {
+            assertTrue(shown.outLines().stream().anyMatch(out -> out.trim().matches(line)), line + "\n" + shown.out());
+        }
+        assertTrue(shown.outLines().stream().anyMatch(out -> out.trim().matches(Setting.HANDSHAKE_FIRST.key
+                + " += true +context .* " + Setting.HANDSHAKE_FIRST.contextField)), shown.out());
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET)) {
+                assertFalse(shown.out().contains("value-" + setting.name()), shown.out());
+            }
+        }
+        assertTrue(shown.out().contains(Setting.PASSWORD.key + " "), shown.out());
+    }
+
+    /** Every script of the course, the labs 1-3 ones too. */
+    private static final List<String> ALL_SCRIPTS = List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge",
+            "NatsPub", "NatsSub", "Worker", "Responder", "Requester");
+
+    @Test
+    void connectingOptionsComeAfterTheLessonsOwnUnderTheirHeading() throws Exception {
+        Set<String> connecting = new HashSet<>();
+        for (OptionSpec option : CommandSpec.forAnnotatedObject(new ConnectionOptions.Connecting()).options()) {
+            connecting.addAll(List.of(option.names()));
+        }
+        for (String script : ALL_SCRIPTS) {
+            List<String> help = ok(script(script, "--help").go()).outLines();
+            int heading = help.indexOf("Connecting:");
+            assertTrue(heading > 0, script + " --help has no Connecting: heading\n" + String.join("\n", help));
+            Set<String> after = new HashSet<>();
+            for (int i = 0; i < help.size(); i++) {
+                String name = optionOf(help.get(i));
+                if (name != null) {
+                    assertEquals(i > heading, connecting.contains(name), script + " --help: " + help.get(i));
+                    if (i > heading) {
+                        after.add(name);
+                    }
+                }
+            }
+            assertEquals(connecting.stream().filter(name -> name.startsWith("--")).collect(java.util.stream.Collectors.toSet()),
+                    after, script);
+        }
+    }
+
+    /** The long option a help line describes ("  -s, --server=URL  ..." gives --server), or null. */
+    private static String optionOf(String line) {
+        var option = java.util.regex.Pattern.compile("^  (?:-\\w, |    )(--[\\w-]+)").matcher(line);
+        return option.find() ? option.group(1) : null;
+    }
+
+    /**
+     * bin/lab-server reads the settings through --show-config-lines, but must move a secret flag into
+     * its variable before that run starts (ps shows command lines): each secret row of the table is there.
+     */
+    @Test
+    void labServerHidesEverySecretFlagOfTheTable() throws Exception {
+        String labServer = Files.readString(Run.REPO.resolve("bin/lab-server"));
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {
+                assertTrue(labServer.matches("(?s).*[ |(]" + setting.flag() + "[|)].*"), setting.flag());
+                assertEquals("NATS_" + setting.flag().substring(2).toUpperCase(), setting.env, "lab-server's rule");
+            }
+        }
+    }
+
+    @Test
+    void theTableNamesEachKeyOnce() {
+        Set<String> keys = new HashSet<>();
+        for (Setting setting : Setting.values()) {
+            assertTrue(keys.add(setting.key), setting.key);
+            assertNotNull(Setting.byKey(setting.key));
+        }
+    }
+}
