@@ -148,4 +148,23 @@ class ReadmeSnippetTest {
                 .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
         return lines.stream().map(line -> line.isBlank() ? "" : line.substring(indent)).toList();
     }
+
+    /**
+     * A failed `make run` in a transcript shows make's own line, which names the line of the run
+     * recipe in the Makefile: a line added above it must move the number in every README.
+     */
+    @Test
+    void makesErrorLineNamesTheRunRecipesLine() throws Exception {
+        List<String> makefile = Files.readAllLines(Run.REPO.resolve("Makefile"));
+        int recipe = 1 + makefile.indexOf(makefile.stream().filter(l -> l.contains("LAB_MSG+given")).findFirst().orElseThrow());
+        Pattern shown = Pattern.compile("\\[Makefile:(\\d+): run\\]");
+        try (var readmes = Files.walk(Run.REPO.resolve("labs"))) {
+            for (Path readme : readmes.filter(p -> p.getFileName().toString().equals("README.md")).toList()) {
+                Matcher m = shown.matcher(Files.readString(readme));
+                while (m.find()) {
+                    assertEquals(String.valueOf(recipe), m.group(1), readme + " quotes make's error line");
+                }
+            }
+        }
+    }
 }
