@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,13 +18,10 @@ class HelpLayoutTest {
     private static final int COLUMNS = 80;
     private static final List<String> SCRIPTS = List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge",
             "NatsSub", "NatsPub", "Worker", "Responder", "Requester");
-    /** Scripts whose help text is laid out with their next rework. */
-    private static final Set<String> NOT_YET_LAID_OUT = Set.of("JsPull");
 
     @TestFactory
     Stream<DynamicTest> everyScriptsHelpFitsAndKeepsItsExamplesIndented() {
-        return SCRIPTS.stream().filter(script -> !NOT_YET_LAID_OUT.contains(script))
-                .map(script -> DynamicTest.dynamicTest(script, () -> {
+        return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
                     Run.Result help = Run.script(script, "--help").go();
                     assertEquals(0, help.exit(), help.toString());
                     List<String> lines = help.outLines();
