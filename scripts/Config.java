@@ -135,6 +135,8 @@ final class Config {
         private final List<String> warnings = new ArrayList<>();
         /** For --show-config: which files and context were read, and which were left alone. */
         private final List<String> report = new ArrayList<>();
+        /** The subject the lab's files (or the default) set, before env, context and flags: the example hints show. */
+        String labSubject;
 
         void warn(String line) {
             if (line != null) {
@@ -218,6 +220,7 @@ final class Config {
         layers.warn(files.notice);
         ConfigFile.read(files.root, layers, env);
         ConfigFile.read(files.lab, layers, env);
+        layers.labSubject = layers.string("nats.subject");
         NatsContext.apply((String) flags.value("--context"), Boolean.TRUE.equals(flags.value("--no-context")), env, layers);
 
         ENV.forEach((variable, key) -> {

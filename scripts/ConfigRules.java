@@ -42,7 +42,7 @@ final class ConfigRules {
         } catch (ServerUrl.Invalid e) {
             throw invalid(layers, secrets, "nats.url", e.getMessage());
         }
-        String subjectProblem = Subjects.problem(layers.string("nats.subject")); // every script's subject, before connecting
+        String subjectProblem = Subjects.problem(layers.string("nats.subject"), layers.labSubject); // every script's subject, before connecting
         if (subjectProblem != null) {
             throw invalid(layers, secrets, "nats.subject", subjectProblem);
         }

@@ -74,9 +74,9 @@ final class Listening {
         this.prefix = prefix;
     }
 
-    /** A subject to listen on may hold wildcards: * for one token, > for all the rest. */
-    static String checkFilter(String subject) {
-        String problem = Subjects.filterProblem(subject);
+    /** A subject to listen on may hold wildcards: * for one token, > for all the rest; the hint builds on the lab's subject. */
+    static String checkFilter(String subject, String labSubject) {
+        String problem = Subjects.filterProblem(subject, labSubject);
         if (problem != null) {
             throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quoted(subject), problem);
         }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "requester", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = {
                 "Sends MESSAGE as a request to --subject and prints the first reply.",
-                "--timeout (default 5s) bounds the wait for it, as it bounds connecting."},
+                "--timeout (default 5s) bounds connecting, and then again the wait for the reply."},
         footer = {"", "Examples:",
                 "  requester \"hello\"",
                 "  requester --timeout 1s \"are you there?\""})
@@ -57,7 +57,7 @@ public class Requester implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = connection.load();
         Message reply;
-        try (Connection nc = connection.open(config)) {
+        try (Connection nc = connection.openCore(config)) {
             CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8));
             try {
                 reply = answer.get(config.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -67,7 +67,7 @@ public class Requester implements Callable<Integer> {
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
                         Durations.format(config.timeout));
             } catch (CancellationException noResponders) { // jnats cancels the request when the server answers 503
-                throw Exit.failed("no responders on %s: nobody subscribes to it, and the server said so at once "
+                throw Exit.notFound("no responders on %s: nobody subscribes to it, and the server said so at once "
                         + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
             }
         }

@@ -66,12 +66,11 @@ public class Responder implements Callable<Integer> {
         if (label != null && label.isBlank()) {
             throw Exit.usage("--label must not be empty: leave it out to answer \"ack: <body>\"");
         }
-        String filter = subject != null ? Listening.checkFilter(subject) : null;
         Config config = connection.load();
-        filter = filter != null ? filter : config.subject;
+        String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         String prefix = label == null ? "" : "[" + Output.printable(label, false) + "] ";
         String ack = label == null ? "ack: " : "ack from " + label + ": ";
-        try (Connection nc = connection.open(config)) {
+        try (Connection nc = connection.openCore(config)) {
             Subscription sub = nc.subscribe(filter);
             nc.flush(Duration.ofSeconds(5)); // subscribed for sure before we say we listen
             new Listening(log, prefix).run(sub, flags, waitOptions.wait == null ? null : config.wait,

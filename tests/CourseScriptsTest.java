@@ -1,13 +1,22 @@
-// Labs 1-3's scripts beyond what their READMEs show: what a publisher sends is escaped on the
-// listener's terminal, a request's body and reply keep their bytes, and each lab's `make demo` runs
-// end to end against a real server.
+// Labs 1-3's scripts beyond what their READMEs show: they need no JetStream, what a publisher sends
+// is escaped on the listener's terminal, a request's body and reply keep their bytes, each lab's
+// hints name its own subject, a request's three ways to fail are told apart, and each lab's
+// `make demo` runs end to end against a real server.
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,5 +71,144 @@ class CourseScriptsTest extends WithServer {
             assertTrue(demo.out().contains("INFO published") || demo.out().contains("INFO reply on"), lab + "\n" + demo);
             assertTrue(!demo.out().contains("Exception"), lab + "\n" + demo);
         }
+    }
+
+    /** Core NATS needs no JetStream: each course script works against a plain server, through make too; a js-* one still says what is missing. */
+    @Test
+    void theCourseScriptsWorkWithAServerWithoutJetStream() throws Exception {
+        try (NatsServer plain = NatsServer.startWithoutJetStream()) {
+            try (Run.Started sub = Run.script("NatsSub", "plain.>", "--count", "1").server(plain).start();
+                 Run.Started responder = Run.script("Responder", "plain.q", "--count", "1").server(plain).start()) {
+                sub.awaitOut("INFO listening on plain.>");
+                responder.awaitOut("INFO listening for requests on plain.q");
+                Run.Result pub = ok(Run.script("NatsPub", "--subject", "plain.x", "hi").server(plain).go());
+                assertEquals("INFO published \"hi\" to plain.x (flushed: the server has it; core NATS keeps no copy)\n", pub.out());
+                assertEquals("INFO done: 1 message received (--count 1)", last(sub.finish()));
+                Run.Result asked = ok(Run.script("Requester", "--subject", "plain.q", "hi").server(plain).go());
+                assertTrue(asked.out().endsWith("(this run's inbox): \"ack: hi\"\n"), asked.toString());
+                assertEquals("INFO done: 1 message received (--count 1)", last(responder.finish()));
+            }
+            Run.Result worker = Run.script("Worker", "--wait", "1s").server(plain).go();
+            assertEquals(0, worker.exit(), worker.toString());
+            Run.Result made = Run.command("make", "-s", "LAB=lab1_publish_subscribe", "run", "BIN=nats-pub", "MSG=plain")
+                    .server(plain).timeout(300).go();
+            assertEquals(0, made.exit(), made.toString());
+            assertEquals("INFO published \"plain\" to lab1.hello (flushed: the server has it; core NATS keeps no copy)\n",
+                    made.out());
+            Run.Result js = Run.script("JsPub", "hi").server(plain).go();
+            assertEquals(Exit.UNREACHABLE, js.exit(), js.toString());
+            assertEquals("ERROR the NATS server at " + plain.url() + " has JetStream disabled: start it with -js (`make server` "
+                    + "does)\n", js.err());
+            Run.Result madeJs = Run.command("make", "-s", "run", "BIN=js-pub", "MSG=plain").server(plain).timeout(300).go();
+            assertTrue(madeJs.exit() != 0 && madeJs.err().startsWith("lab-server: a NATS server answers at " + plain.url()
+                    + " but JetStream is off"), madeJs.toString());
+        }
+    }
+
+    /** A subject mistake's hint shows the lab's own subject (or its wildcards), whichever lab the script runs in. */
+    @Test
+    void eachLabsHintsNameItsOwnSubject() throws Exception {
+        Run.Result pub = script("NatsPub", labConfig("lab2_queue_groups"), "--subject", "lab2 work", "hi").go();
+        assertEquals(Exit.USAGE, pub.exit());
+        assertEquals("ERROR flag --subject: \"lab2 work\" is not valid: use dot-separated tokens without spaces or "
+                + "wildcards, like lab2.work\n", pub.err());
+        Run.Result sub = script("NatsSub", labConfig("lab3_request_reply"), "lab3..x").go();
+        assertEquals(Exit.USAGE, sub.exit());
+        assertEquals("ERROR subject \"lab3..x\" cannot be subscribed to: use dot-separated tokens without spaces, where * "
+                + "stands for one token and > (last) for the rest, like lab3.* or lab3.>\n", sub.err());
+        Run.Result request = script("Requester", labConfig("lab1_publish_subscribe"), "--subject", "$SYS.x", "hi").go();
+        assertTrue(request.err().endsWith("use your own, like lab1.hello\n"), request.toString());
+        // a lab file whose own subject is the mistake is not offered as the example
+        String broken = tomlFile("[nats]\nsubject = \"bad subject\"\n");
+        Run.Result fromFile = script("NatsPub", "--lab-config", broken, "hi").go();
+        assertEquals(Exit.CONFIG, fromFile.exit());
+        assertTrue(fromFile.err().endsWith("like orders.created\n"), fromFile.toString());
+    }
+
+    /**
+     * A request fails three ways, each with its own line and exit code: nobody subscribes (5, at
+     * once), the server is not there (4), a responder is too slow (1: it may still have done the work).
+     */
+    @Test
+    void requesterTellsNoResponderATimeoutAndNoServerApart() throws Exception {
+        long start = System.nanoTime();
+        Run.Result none = script("Requester", "--subject", "course.ask", "hi").go();
+        assertEquals(Exit.NOT_FOUND, none.exit(), none.toString());
+        assertTrue(none.err().startsWith("ERROR no responders on course.ask: nobody subscribes to it"), none.toString());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "no responders comes at once");
+
+        String dead = "nats://127.0.0.1:" + NatsServer.deadPort();
+        Run.Result noServer = script("Requester", "--server", dead, "--subject", "course.ask", "hi").go();
+        assertEquals(Exit.UNREACHABLE, noServer.exit(), noServer.toString());
+        assertTrue(noServer.err().startsWith("ERROR no NATS server answers at " + dead + " (connection refused)"), noServer.toString());
+
+        try (Run.Started slow = script("Responder", "course.ask", "--delay", "2s", "--count", "1").start()) {
+            slow.awaitOut("INFO listening for requests on course.ask");
+            Run.Result late = script("Requester", "--timeout", "500ms", "--subject", "course.ask", "hi").go();
+            assertEquals(Exit.FAILED, late.exit(), late.toString());
+            assertEquals("ERROR no reply on course.ask within 500ms: a responder may have got the request and be slow, or its "
+                    + "answer was lost; nothing tells which (give it longer with --timeout)\n", late.err());
+            Run.Result handled = slow.finish();
+            assertEquals("INFO replied \"ack: hi\"", handled.outLines().get(2), "the request was handled all the same");
+        }
+        assertEquals("", none.out() + noServer.out());
+    }
+
+    private static String labConfig(String lab) {
+        return "--lab-config=" + Run.REPO.resolve("labs/" + lab + "/config.toml");
+    }
+
+    private static String last(Run.Result result) {
+        List<String> lines = result.outLines();
+        assertEquals(0, result.exit(), result.toString());
+        return lines.get(lines.size() - 1);
+    }
+
+    /**
+     * The main README's course table names the four labs in order, each with its README, a purpose
+     * and the scripts it uses; every script with a main is a catalog alias and one of make's BIN
+     * values, and every alias is some lab's script.
+     */
+    @Test
+    void theMainReadmeAndTheCatalogNameTheWholeCourse() throws Exception {
+        String readme = Files.readString(Run.REPO.resolve("README.md"));
+        String course = readme.substring(readme.indexOf("## The course"), readme.indexOf("## The scripts"));
+        Matcher row = Pattern.compile(
+                "(?m)^\\| \\[(lab\\d_\\w+)]\\(labs/\\1/README\\.md\\) \\| ([^|]{40,}) \\| ([^|]+) \\|$").matcher(course);
+        List<String> labs = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        while (row.find()) {
+            labs.add(row.group(1));
+            assertTrue(Files.exists(Run.REPO.resolve("labs/" + row.group(1) + "/README.md")), row.group());
+            for (String alias : row.group(3).split(", ")) {
+                used.add(alias.replace("`", "").trim());
+            }
+        }
+        assertEquals(List.of("lab1_publish_subscribe", "lab2_queue_groups", "lab3_request_reply", "lab4_jetstream_basics"), labs);
+        assertTrue(course.contains("`make demo LAB=<lab>` runs one end to end"), course);
+
+        String catalog = Files.readString(Run.REPO.resolve("jbang-catalog.json"));
+        Set<String> aliases = new TreeSet<>();
+        Matcher entry = Pattern.compile("\"([a-z-]+)\": \\{\\s*\"script-ref\": \"scripts/(\\w+)\\.java\"")
+                .matcher(catalog);
+        Set<String> referenced = new TreeSet<>();
+        while (entry.find()) {
+            aliases.add(entry.group(1));
+            referenced.add(entry.group(2));
+        }
+        Set<String> withMain = new TreeSet<>();
+        try (var files = Files.list(Run.REPO.resolve("scripts"))) {
+            for (Path file : files.toList()) {
+                if (Files.readString(file).contains("public static void main(")) {
+                    withMain.add(file.getFileName().toString().replace(".java", ""));
+                }
+            }
+        }
+        assertEquals(withMain, referenced, "every script with a main has an alias");
+        assertEquals(aliases, used, "every alias is the script of a lab in the README's course table");
+        String makefile = Files.readString(Run.REPO.resolve("Makefile"));
+        Matcher scripts = Pattern.compile("(?m)^SCRIPTS := (.*)$").matcher(makefile);
+        assertTrue(scripts.find(), "Makefile's SCRIPTS");
+        assertEquals(aliases, new TreeSet<>(List.of(scripts.group(1).trim().split(" +"))), "make's BIN values");
     }
 }
