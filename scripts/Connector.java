@@ -55,7 +55,9 @@ final class Connector {
             closeQuietly(nc);
             nc = connect(true);
         }
-        if (needsJetStream && !nc.getServerInfo().isJetStreamAvailable()) {
+        if (!needsJetStream) {
+            StopSignal.connectedWithoutJetStream();
+        } else if (!nc.getServerInfo().isJetStreamAvailable()) {
             closeQuietly(nc);
             throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), loginIsSet()
                     ? " (or not for this account): ask for JetStream on it" : ": start it with -js (`make server` does)");

@@ -57,7 +57,7 @@ public class NatsSub implements Callable<Integer> {
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, "").run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
+            new Listening(log, "", nc, config.shownUrl()).run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
                     "listening on " + filter + " (Ctrl-C to stop)");
         }
         return 0;

@@ -7,6 +7,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES CommandRunner.java ConnectionOptions.java Config.java Subjects.java Output.java Exit.java Durations.java
+//SOURCES JetStreamErrors.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
 
@@ -67,6 +68,10 @@ public class Requester implements Callable<Integer> {
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
                         Durations.format(config.timeout));
             } catch (CancellationException noResponders) { // jnats cancels the request when the server answers 503
+                if (nc.getStatus() != Connection.Status.CONNECTED) { // ... and when the connection closes
+                    throw JetStreamErrors.connectionLost(config.shownUrl(), "no reply came, so the request may or may "
+                            + "not have reached a responder and been handled");
+                }
                 throw Exit.notFound("no responders on %s: nobody subscribes to it, and the server said so at once "
                         + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
             }

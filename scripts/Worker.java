@@ -72,7 +72,7 @@ public class Worker implements Callable<Integer> {
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, "[" + Output.printable(name, false) + "] ").run(join(nc, filter, queue), flags,
+            new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,
                     waitOptions.wait == null ? null : config.wait, "listening on " + filter + " in queue group " + queue
                             + " (Ctrl-C to stop)");
         }

@@ -45,7 +45,7 @@ class CourseScriptsTest extends WithServer {
 
     @Test
     void aResponderAnswersRequestsOnlyAndKeepsTheirBytes() throws Exception {
-        try (Run.Started responder = script("Responder", "course.q", "--count", "2").start()) {
+        try (Run.Started responder = script("Responder", "course.q", "--count", "3").start()) {
             responder.awaitOut("INFO listening for requests on course.q");
             try (Connection nc = connect()) {
                 nc.publish("course.q", "no reply wanted".getBytes(StandardCharsets.UTF_8));
@@ -54,12 +54,18 @@ class CourseScriptsTest extends WithServer {
             Run.Result asked = ok(script("Requester", "--subject", "course.q", "caf\u00e9").env("LANG", "C.UTF-8").go());
             assertTrue(asked.out().matches("INFO reply on _INBOX\\.[A-Za-z0-9.]+ \\(this run's inbox\\): \"ack: caf\u00e9\"\n"),
                     asked.toString());
+            byte[] raw = {'o', 'k', (byte) 0xff, 0x1b, '\n'}; // not UTF-8: the reply still carries these bytes
+            byte[] reply;
+            try (Connection nc = connect()) {
+                reply = nc.request("course.q", raw, Duration.ofSeconds(30)).getData();
+            }
+            assertTrue(java.util.Arrays.equals(concat("ack: ".getBytes(StandardCharsets.UTF_8), raw), reply), new String(reply));
             Run.Result result = responder.finish();
             assertEquals(List.of("INFO listening for requests on course.q (Ctrl-C to stop)",
                     "INFO got \"no reply wanted\" on course.q with no reply subject: a plain publish, nothing to answer"),
                     result.outLines().subList(0, 2));
             assertEquals("INFO replied \"ack: caf\u00e9\"", result.outLines().get(3));
-            assertEquals("INFO done: 2 messages received (--count 2)", result.outLines().get(4));
+            assertEquals("INFO done: 3 messages received, 2 replied (--count 3)", result.outLines().get(6));
         }
     }
 
@@ -86,7 +92,7 @@ class CourseScriptsTest extends WithServer {
                 assertEquals("INFO done: 1 message received (--count 1)", last(sub.finish()));
                 Run.Result asked = ok(Run.script("Requester", "--subject", "plain.q", "hi").server(plain).go());
                 assertTrue(asked.out().endsWith("(this run's inbox): \"ack: hi\"\n"), asked.toString());
-                assertEquals("INFO done: 1 message received (--count 1)", last(responder.finish()));
+                assertEquals("INFO done: 1 message received, 1 replied (--count 1)", last(responder.finish()));
             }
             Run.Result worker = Run.script("Worker", "--wait", "1s").server(plain).go();
             assertEquals(0, worker.exit(), worker.toString());
@@ -210,5 +216,72 @@ class CourseScriptsTest extends WithServer {
         Matcher scripts = Pattern.compile("(?m)^SCRIPTS := (.*)$").matcher(makefile);
         assertTrue(scripts.find(), "Makefile's SCRIPTS");
         assertEquals(aliases, new TreeSet<>(List.of(scripts.group(1).trim().split(" +"))), "make's BIN values");
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    /**
+     * A server that goes away mid-run: each script ends with exit 4 and one line naming the lost
+     * connection and what it did (a subscriber what it received, a responder what it answered,
+     * a requester that nothing tells whether its request was handled), not jnats' words or "no responders".
+     */
+    @Test
+    void aServerThatStopsMidRunEndsEachScriptWithOneLineThatAddsUp() throws Exception {
+        try (NatsServer lost = NatsServer.startWithoutJetStream();
+             Run.Started sub = Run.script("NatsSub", "gone.>").server(lost).start();
+             Run.Started responder = Run.script("Responder", "other.q", "--delay", "3s").server(lost).start()) {
+            sub.awaitOut("INFO listening on gone.>");
+            responder.awaitOut("INFO listening for requests on other.q");
+            try (Connection nc = lost.connect()) {
+                nc.publish("gone.a", "one".getBytes(StandardCharsets.UTF_8));
+                nc.flush(Duration.ofSeconds(5));
+            }
+            sub.awaitOut("INFO received on gone.a: \"one\"");
+            try (Run.Started requester = Run.script("Requester", "--subject", "other.q", "--timeout", "60s", "hi").server(lost).start()) {
+                responder.awaitOut("INFO request \"hi\" on other.q");
+                lost.kill9();
+                String gone = "ERROR lost the connection to the server at " + lost.url() + " mid-run (it stopped or restarted, "
+                        + "or the network dropped): ";
+                Run.Result asked = requester.finish();
+                assertEquals(Exit.UNREACHABLE, asked.exit(), asked.toString());
+                assertEquals(gone + "no reply came, so the request may or may not have reached a responder and been handled\n",
+                        asked.err());
+                Run.Result subscribed = sub.finish();
+                assertEquals(Exit.UNREACHABLE, subscribed.exit(), subscribed.toString());
+                assertEquals(gone + "1 message received\n", subscribed.err());
+                Run.Result answered = responder.finish();
+                assertEquals(Exit.UNREACHABLE, answered.exit(), answered.toString());
+                assertEquals(gone + "1 message received, 0 replied\n", answered.err());
+            }
+        }
+    }
+
+    /** An argument that is not UTF-8 text in a UTF-8 locale: its one line, and no line about a signal after it. */
+    @Test
+    void anArgumentThatIsNotUtf8GetsOneLine() throws Exception {
+        Run.Result run = Run.command("bash", "-c", "exec bin/lab-run requester $'a\\xff'").env("LANG", "C.UTF-8")
+                .server(server).timeout(300).go();
+        assertEquals(Exit.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().matches("ERROR argument 1 is not UTF-8 text: [^\n]*\n"), run.toString());
+    }
+
+    /** SIGTERM while a request waits: one line, and it points at no stream (core NATS has none) nor claims a delivery. */
+    @Test
+    void aSignalWhileARequestWaitsClaimsNothing() throws Exception {
+        try (Run.Started responder = script("Responder", "course.slow", "--delay", "20s", "--count", "1").start()) {
+            responder.awaitOut("INFO listening for requests on course.slow");
+            try (Run.Started requester = script("Requester", "--subject", "course.slow", "--timeout", "60s", "hi").start()) {
+                responder.awaitOut("INFO request \"hi\" on course.slow");
+                requester.signal("TERM");
+                Run.Result stopped = requester.finish();
+                assertEquals(143, stopped.exit(), stopped.toString());
+                assertEquals("ERROR stopped (Ctrl-C or SIGTERM) after it connected, before it finished: core NATS confirms "
+                        + "nothing, so what it sent so far may or may not have been delivered\n", stopped.err());
+            }
+        }
     }
 }
