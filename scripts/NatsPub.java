@@ -60,7 +60,7 @@ public class NatsPub implements Callable<Integer> {
         for (long n = 1; n <= (count == null ? 1 : count); n++) {
             bodies.add((count == null ? message : message + " " + n).getBytes(StandardCharsets.UTF_8));
         }
-        try (Connection nc = connection.open(config)) {
+        try (Connection nc = connection.openCore(config)) {
             publish(nc, config.subject, bodies, config.timeout);
         } catch (TimeoutException e) {
             throw Exit.unreachable("the server at %s did not answer the flush within %s: it may not have all the messages",

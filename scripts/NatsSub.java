@@ -48,11 +48,10 @@ public class NatsSub implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         flags.check();
-        String filter = subject != null ? Listening.checkFilter(subject) : null;
         Config config = connection.load();
-        filter = filter != null ? filter : config.subject;
-        try (Connection nc = connection.open(config)) {
-            new Listening(log, "").run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
+        String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
+        try (Connection nc = connection.openCore(config)) {
+            new Listening(log, "", nc, config.shownUrl()).run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
                     "listening on " + filter + " (Ctrl-C to stop)");
         }
         return 0;

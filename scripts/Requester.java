@@ -7,6 +7,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
+//SOURCES lab/JetStreamErrors.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
 
@@ -52,7 +53,7 @@ public class Requester implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = connection.load();
         Message reply;
-        try (Connection nc = connection.open(config)) {
+        try (Connection nc = connection.openCore(config)) {
             CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8));
             try {
                 reply = answer.get(config.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -62,7 +63,11 @@ public class Requester implements Callable<Integer> {
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
                         Durations.format(config.timeout));
             } catch (CancellationException noResponders) { // jnats cancels the request when the server answers 503
-                throw Exit.failed("no responders on %s: nobody subscribes to it, and the server said so at once "
+                if (nc.getStatus() != Connection.Status.CONNECTED) { // ... and when the connection closes
+                    throw JetStreamErrors.connectionLost(config.shownUrl(), "no reply came, so the request may or may "
+                            + "not have reached a responder and been handled");
+                }
+                throw Exit.notFound("no responders on %s: nobody subscribes to it, and the server said so at once "
                         + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
             }
         }
@@ -74,7 +79,7 @@ public class Requester implements Callable<Integer> {
     // ------------------------------------------------------------ --help: the text above and below the flags
 
     static final String DESCRIPTION = "Sends MESSAGE as a request to --subject and prints the first reply.%n"
-            + "--timeout (default 5s) bounds the wait for it, as it bounds connecting.";
+            + "--timeout (default 5s) bounds connecting, and then again the wait for the reply.";
     static final String FOOTER = "%n"
             + "Examples:%n"
             + "  requester \"hello\"%n"

@@ -60,15 +60,16 @@ public class Responder implements Callable<Integer> {
         if (label != null && label.isBlank()) {
             throw Exit.usage("--label must not be empty: leave it out to answer \"ack: <body>\"");
         }
-        String filter = subject != null ? Listening.checkFilter(subject) : null;
         Config config = connection.load();
-        filter = filter != null ? filter : config.subject;
+        String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         String prefix = label == null ? "" : "[" + Output.printable(label, false) + "] ";
         String ack = label == null ? "ack: " : "ack from " + label + ": ";
-        try (Connection nc = connection.open(config)) {
+        try (Connection nc = connection.openCore(config)) {
             Subscription sub = nc.subscribe(filter);
             nc.flush(Duration.ofSeconds(5)); // subscribed for sure before we say we listen
-            new Listening(log, prefix).run(sub, flags, waitOptions.wait == null ? null : config.wait,
+            java.util.concurrent.atomic.AtomicLong replied = new java.util.concurrent.atomic.AtomicLong();
+            new Listening(log, prefix, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
+                    .run(sub, flags, waitOptions.wait == null ? null : config.wait,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
                         String shown = Output.quoted(request.getData());
                         if (request.getReplyTo() == null) {
@@ -79,13 +80,20 @@ public class Responder implements Callable<Integer> {
                         log.info("{}request {} on {}, reply to {}", prefix, shown,
                                 Output.printable(request.getSubject(), false), Output.printable(request.getReplyTo(), false));
                         Thread.sleep(pause.toMillis());
-                        byte[] body = (ack + new String(request.getData(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                        byte[] body = concat(ack.getBytes(StandardCharsets.UTF_8), request.getData()); // the body's bytes as they came
                         reply(nc, request, body);
                         nc.flush(config.timeout); // the server has the answer before we say so
+                        replied.incrementAndGet();
                         log.info("{}replied {}", prefix, Output.quoted(body));
                     });
         }
         return 0;
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     // ------------------------------------------------------------ --help: the text above and below the flags

@@ -55,7 +55,7 @@ public class Worker implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         flags.check();
-        if (Subjects.filterProblem(queue) != null || queue.contains("*") || queue.contains(">")) {
+        if (Subjects.filterProblem(queue, null) != null || queue.contains("*") || queue.contains(">")) {
             throw Exit.usage("queue group %s is not valid: use a name without spaces or wildcards, like workers",
                     Output.quoted(queue));
         }
@@ -63,11 +63,10 @@ public class Worker implements Callable<Integer> {
         if (name.isBlank()) {
             throw Exit.usage("--label must not be empty: leave it out to use the process id");
         }
-        String filter = subject != null ? Listening.checkFilter(subject) : null;
         Config config = connection.load();
-        filter = filter != null ? filter : config.subject;
-        try (Connection nc = connection.open(config)) {
-            new Listening(log, "[" + Output.printable(name, false) + "] ").run(join(nc, filter, queue), flags,
+        String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
+        try (Connection nc = connection.openCore(config)) {
+            new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,
                     waitOptions.wait == null ? null : config.wait, "listening on " + filter + " in queue group " + queue
                             + " (Ctrl-C to stop)");
         }

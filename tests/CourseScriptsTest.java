@@ -1,13 +1,22 @@
-// Labs 1-3's scripts beyond what their READMEs show: what a publisher sends is escaped on the
-// listener's terminal, a request's body and reply keep their bytes, and each lab's `make demo` runs
-// end to end against a real server.
+// Labs 1-3's scripts beyond what their READMEs show: they need no JetStream, what a publisher sends
+// is escaped on the listener's terminal, a request's body and reply keep their bytes, each lab's
+// hints name its own subject, a request's three ways to fail are told apart, and each lab's
+// `make demo` runs end to end against a real server.
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +45,7 @@ class CourseScriptsTest extends WithServer {
 
     @Test
     void aResponderAnswersRequestsOnlyAndKeepsTheirBytes() throws Exception {
-        try (Run.Started responder = script("Responder", "course.q", "--count", "2").start()) {
+        try (Run.Started responder = script("Responder", "course.q", "--count", "3").start()) {
             responder.awaitOut("INFO listening for requests on course.q");
             try (Connection nc = connect()) {
                 nc.publish("course.q", "no reply wanted".getBytes(StandardCharsets.UTF_8));
@@ -45,12 +54,18 @@ class CourseScriptsTest extends WithServer {
             Run.Result asked = ok(script("Requester", "--subject", "course.q", "caf\u00e9").env("LANG", "C.UTF-8").go());
             assertTrue(asked.out().matches("INFO reply on _INBOX\\.[A-Za-z0-9.]+ \\(this run's inbox\\): \"ack: caf\u00e9\"\n"),
                     asked.toString());
+            byte[] raw = {'o', 'k', (byte) 0xff, 0x1b, '\n'}; // not UTF-8: the reply still carries these bytes
+            byte[] reply;
+            try (Connection nc = connect()) {
+                reply = nc.request("course.q", raw, Duration.ofSeconds(30)).getData();
+            }
+            assertTrue(java.util.Arrays.equals(concat("ack: ".getBytes(StandardCharsets.UTF_8), raw), reply), new String(reply));
             Run.Result result = responder.finish();
             assertEquals(List.of("INFO listening for requests on course.q (Ctrl-C to stop)",
                     "INFO got \"no reply wanted\" on course.q with no reply subject: a plain publish, nothing to answer"),
                     result.outLines().subList(0, 2));
             assertEquals("INFO replied \"ack: caf\u00e9\"", result.outLines().get(3));
-            assertEquals("INFO done: 2 messages received (--count 2)", result.outLines().get(4));
+            assertEquals("INFO done: 3 messages received, 2 replied (--count 3)", result.outLines().get(6));
         }
     }
 
@@ -61,6 +76,212 @@ class CourseScriptsTest extends WithServer {
             assertEquals(0, demo.exit(), lab + "\n" + demo);
             assertTrue(demo.out().contains("INFO published") || demo.out().contains("INFO reply on"), lab + "\n" + demo);
             assertTrue(!demo.out().contains("Exception"), lab + "\n" + demo);
+        }
+    }
+
+    /** Core NATS needs no JetStream: each course script works against a plain server, through make too; a js-* one still says what is missing. */
+    @Test
+    void theCourseScriptsWorkWithAServerWithoutJetStream() throws Exception {
+        try (NatsServer plain = NatsServer.startWithoutJetStream()) {
+            try (Run.Started sub = Run.script("NatsSub", "plain.>", "--count", "1").server(plain).start();
+                 Run.Started responder = Run.script("Responder", "plain.q", "--count", "1").server(plain).start()) {
+                sub.awaitOut("INFO listening on plain.>");
+                responder.awaitOut("INFO listening for requests on plain.q");
+                Run.Result pub = ok(Run.script("NatsPub", "--subject", "plain.x", "hi").server(plain).go());
+                assertEquals("INFO published \"hi\" to plain.x (flushed: the server has it; core NATS keeps no copy)\n", pub.out());
+                assertEquals("INFO done: 1 message received (--count 1)", last(sub.finish()));
+                Run.Result asked = ok(Run.script("Requester", "--subject", "plain.q", "hi").server(plain).go());
+                assertTrue(asked.out().endsWith("(this run's inbox): \"ack: hi\"\n"), asked.toString());
+                assertEquals("INFO done: 1 message received, 1 replied (--count 1)", last(responder.finish()));
+            }
+            Run.Result worker = Run.script("Worker", "--wait", "1s").server(plain).go();
+            assertEquals(0, worker.exit(), worker.toString());
+            Run.Result made = Run.command("make", "-s", "LAB=lab1_publish_subscribe", "run", "BIN=nats-pub", "MSG=plain")
+                    .server(plain).timeout(300).go();
+            assertEquals(0, made.exit(), made.toString());
+            assertEquals("INFO published \"plain\" to lab1.hello (flushed: the server has it; core NATS keeps no copy)\n",
+                    made.out());
+            Run.Result js = Run.script("JsPub", "hi").server(plain).go();
+            assertEquals(Exit.UNREACHABLE, js.exit(), js.toString());
+            assertEquals("ERROR the NATS server at " + plain.url() + " has JetStream disabled: start it with -js (`make server` "
+                    + "does)\n", js.err());
+            Run.Result madeJs = Run.command("make", "-s", "run", "BIN=js-pub", "MSG=plain").server(plain).timeout(300).go();
+            assertTrue(madeJs.exit() != 0 && madeJs.err().startsWith("lab-server: a NATS server answers at " + plain.url()
+                    + " but JetStream is off"), madeJs.toString());
+        }
+    }
+
+    /** A subject mistake's hint shows the lab's own subject (or its wildcards), whichever lab the script runs in. */
+    @Test
+    void eachLabsHintsNameItsOwnSubject() throws Exception {
+        Run.Result pub = script("NatsPub", labConfig("lab2_queue_groups"), "--subject", "lab2 work", "hi").go();
+        assertEquals(Exit.USAGE, pub.exit());
+        assertEquals("ERROR flag --subject: \"lab2 work\" is not valid: use dot-separated tokens without spaces or "
+                + "wildcards, like lab2.work\n", pub.err());
+        Run.Result sub = script("NatsSub", labConfig("lab3_request_reply"), "lab3..x").go();
+        assertEquals(Exit.USAGE, sub.exit());
+        assertEquals("ERROR subject \"lab3..x\" cannot be subscribed to: use dot-separated tokens without spaces, where * "
+                + "stands for one token and > (last) for the rest, like lab3.* or lab3.>\n", sub.err());
+        Run.Result request = script("Requester", labConfig("lab1_publish_subscribe"), "--subject", "$SYS.x", "hi").go();
+        assertTrue(request.err().endsWith("use your own, like lab1.hello\n"), request.toString());
+        // a lab file whose own subject is the mistake is not offered as the example
+        String broken = tomlFile("[nats]\nsubject = \"bad subject\"\n");
+        Run.Result fromFile = script("NatsPub", "--lab-config", broken, "hi").go();
+        assertEquals(Exit.CONFIG, fromFile.exit());
+        assertTrue(fromFile.err().endsWith("like orders.created\n"), fromFile.toString());
+    }
+
+    /**
+     * A request fails three ways, each with its own line and exit code: nobody subscribes (5, at
+     * once), the server is not there (4), a responder is too slow (1: it may still have done the work).
+     */
+    @Test
+    void requesterTellsNoResponderATimeoutAndNoServerApart() throws Exception {
+        long start = System.nanoTime();
+        Run.Result none = script("Requester", "--subject", "course.ask", "hi").go();
+        assertEquals(Exit.NOT_FOUND, none.exit(), none.toString());
+        assertTrue(none.err().startsWith("ERROR no responders on course.ask: nobody subscribes to it"), none.toString());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "no responders comes at once");
+
+        String dead = "nats://127.0.0.1:" + NatsServer.deadPort();
+        Run.Result noServer = script("Requester", "--server", dead, "--subject", "course.ask", "hi").go();
+        assertEquals(Exit.UNREACHABLE, noServer.exit(), noServer.toString());
+        assertTrue(noServer.err().startsWith("ERROR no NATS server answers at " + dead + " (connection refused)"), noServer.toString());
+
+        try (Run.Started slow = script("Responder", "course.ask", "--delay", "2s", "--count", "1").start()) {
+            slow.awaitOut("INFO listening for requests on course.ask");
+            Run.Result late = script("Requester", "--timeout", "500ms", "--subject", "course.ask", "hi").go();
+            assertEquals(Exit.FAILED, late.exit(), late.toString());
+            assertEquals("ERROR no reply on course.ask within 500ms: a responder may have got the request and be slow, or its "
+                    + "answer was lost; nothing tells which (give it longer with --timeout)\n", late.err());
+            Run.Result handled = slow.finish();
+            assertEquals("INFO replied \"ack: hi\"", handled.outLines().get(2), "the request was handled all the same");
+        }
+        assertEquals("", none.out() + noServer.out());
+    }
+
+    private static String labConfig(String lab) {
+        return "--lab-config=" + Run.REPO.resolve("labs/" + lab + "/config.toml");
+    }
+
+    private static String last(Run.Result result) {
+        List<String> lines = result.outLines();
+        assertEquals(0, result.exit(), result.toString());
+        return lines.get(lines.size() - 1);
+    }
+
+    /**
+     * The main README's course table names the four labs in order, each with its README, a purpose
+     * and the scripts it uses; every script with a main is a catalog alias and one of make's BIN
+     * values, and every alias is some lab's script.
+     */
+    @Test
+    void theMainReadmeAndTheCatalogNameTheWholeCourse() throws Exception {
+        String readme = Files.readString(Run.REPO.resolve("README.md"));
+        String course = readme.substring(readme.indexOf("## The course"), readme.indexOf("## The scripts"));
+        Matcher row = Pattern.compile(
+                "(?m)^\\| \\[(lab\\d_\\w+)]\\(labs/\\1/README\\.md\\) \\| ([^|]{40,}) \\| ([^|]+) \\|$").matcher(course);
+        List<String> labs = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        while (row.find()) {
+            labs.add(row.group(1));
+            assertTrue(Files.exists(Run.REPO.resolve("labs/" + row.group(1) + "/README.md")), row.group());
+            for (String alias : row.group(3).split(", ")) {
+                used.add(alias.replace("`", "").trim());
+            }
+        }
+        assertEquals(List.of("lab1_publish_subscribe", "lab2_queue_groups", "lab3_request_reply", "lab4_jetstream_basics"), labs);
+        assertTrue(course.contains("`make demo LAB=<lab>` runs one end to end"), course);
+
+        String catalog = Files.readString(Run.REPO.resolve("jbang-catalog.json"));
+        Set<String> aliases = new TreeSet<>();
+        Matcher entry = Pattern.compile("\"([a-z-]+)\": \\{\\s*\"script-ref\": \"scripts/(\\w+)\\.java\"")
+                .matcher(catalog);
+        Set<String> referenced = new TreeSet<>();
+        while (entry.find()) {
+            aliases.add(entry.group(1));
+            referenced.add(entry.group(2));
+        }
+        Set<String> withMain = new TreeSet<>();
+        try (var files = Files.list(Run.REPO.resolve("scripts"))) {
+            for (Path file : files.toList()) {
+                if (Files.readString(file).contains("public static void main(")) {
+                    withMain.add(file.getFileName().toString().replace(".java", ""));
+                }
+            }
+        }
+        assertEquals(withMain, referenced, "every script with a main has an alias");
+        assertEquals(aliases, used, "every alias is the script of a lab in the README's course table");
+        String makefile = Files.readString(Run.REPO.resolve("Makefile"));
+        Matcher scripts = Pattern.compile("(?m)^SCRIPTS := (.*)$").matcher(makefile);
+        assertTrue(scripts.find(), "Makefile's SCRIPTS");
+        assertEquals(aliases, new TreeSet<>(List.of(scripts.group(1).trim().split(" +"))), "make's BIN values");
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    /**
+     * A server that goes away mid-run: each script ends with exit 4 and one line naming the lost
+     * connection and what it did (a subscriber what it received, a responder what it answered,
+     * a requester that nothing tells whether its request was handled), not jnats' words or "no responders".
+     */
+    @Test
+    void aServerThatStopsMidRunEndsEachScriptWithOneLineThatAddsUp() throws Exception {
+        try (NatsServer lost = NatsServer.startWithoutJetStream();
+             Run.Started sub = Run.script("NatsSub", "gone.>").server(lost).start();
+             Run.Started responder = Run.script("Responder", "other.q", "--delay", "3s").server(lost).start()) {
+            sub.awaitOut("INFO listening on gone.>");
+            responder.awaitOut("INFO listening for requests on other.q");
+            try (Connection nc = lost.connect()) {
+                nc.publish("gone.a", "one".getBytes(StandardCharsets.UTF_8));
+                nc.flush(Duration.ofSeconds(5));
+            }
+            sub.awaitOut("INFO received on gone.a: \"one\"");
+            try (Run.Started requester = Run.script("Requester", "--subject", "other.q", "--timeout", "60s", "hi").server(lost).start()) {
+                responder.awaitOut("INFO request \"hi\" on other.q");
+                lost.kill9();
+                String gone = "ERROR lost the connection to the server at " + lost.url() + " mid-run (it stopped or restarted, "
+                        + "or the network dropped): ";
+                Run.Result asked = requester.finish();
+                assertEquals(Exit.UNREACHABLE, asked.exit(), asked.toString());
+                assertEquals(gone + "no reply came, so the request may or may not have reached a responder and been handled\n",
+                        asked.err());
+                Run.Result subscribed = sub.finish();
+                assertEquals(Exit.UNREACHABLE, subscribed.exit(), subscribed.toString());
+                assertEquals(gone + "1 message received\n", subscribed.err());
+                Run.Result answered = responder.finish();
+                assertEquals(Exit.UNREACHABLE, answered.exit(), answered.toString());
+                assertEquals(gone + "1 message received, 0 replied\n", answered.err());
+            }
+        }
+    }
+
+    /** An argument that is not UTF-8 text in a UTF-8 locale: its one line, and no line about a signal after it. */
+    @Test
+    void anArgumentThatIsNotUtf8GetsOneLine() throws Exception {
+        Run.Result run = Run.command("bash", "-c", "exec bin/lab-run requester $'a\\xff'").env("LANG", "C.UTF-8")
+                .server(server).timeout(300).go();
+        assertEquals(Exit.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().matches("ERROR argument 1 is not UTF-8 text: [^\n]*\n"), run.toString());
+    }
+
+    /** SIGTERM while a request waits: one line, and it points at no stream (core NATS has none) nor claims a delivery. */
+    @Test
+    void aSignalWhileARequestWaitsClaimsNothing() throws Exception {
+        try (Run.Started responder = script("Responder", "course.slow", "--delay", "20s", "--count", "1").start()) {
+            responder.awaitOut("INFO listening for requests on course.slow");
+            try (Run.Started requester = script("Requester", "--subject", "course.slow", "--timeout", "60s", "hi").start()) {
+                responder.awaitOut("INFO request \"hi\" on course.slow");
+                requester.signal("TERM");
+                Run.Result stopped = requester.finish();
+                assertEquals(143, stopped.exit(), stopped.toString());
+                assertEquals("ERROR stopped (Ctrl-C or SIGTERM) after it connected, before it finished: core NATS confirms "
+                        + "nothing, so what it sent so far may or may not have been delivered\n", stopped.err());
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ final class CommandRunner {
         StopSignal.fromTheStart();
         String[] args = asTyped(typed);
         if (args == null) {
+            StopSignal.handOver(); // its one line said why: no line about a signal on top at the exit
             return Exit.USAGE;
         }
         CommandLine cli = new CommandLine(command);

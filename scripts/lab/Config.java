@@ -84,6 +84,7 @@ final class Config {
         layers.warn(files.notice);
         ConfigFile.read(files.root, layers, env);
         ConfigFile.read(files.lab, layers, env);
+        layers.labSubject = layers.string(Setting.SUBJECT);
         NatsContext.apply((String) flags.value("--context"), Boolean.TRUE.equals(flags.value("--no-context")), env, layers);
 
         for (Setting setting : Setting.values()) {

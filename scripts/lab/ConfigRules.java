@@ -38,7 +38,7 @@ final class ConfigRules {
         } catch (ServerUrl.Invalid e) {
             throw invalid(layers, secrets, Setting.URL, e.getMessage());
         }
-        String subjectProblem = Subjects.problem(layers.string(Setting.SUBJECT)); // every script's subject, before connecting
+        String subjectProblem = Subjects.problem(layers.string(Setting.SUBJECT), layers.labSubject); // every script's subject, before connecting
         if (subjectProblem != null) {
             throw invalid(layers, secrets, Setting.SUBJECT, subjectProblem);
         }

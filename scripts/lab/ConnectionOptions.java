@@ -111,10 +111,16 @@ final class ConnectionOptions implements Layers.Flags {
         return loaded;
     }
 
-    /** Connects with the settings' login and TLS, or fails with one line naming the URL and what to do. */
+    /** Connects with the settings' login and TLS to a server with JetStream, or fails with one line naming the URL and what to do. */
     Connection open(Config config) {
         connector = new Connector(config);
-        return connector.open();
+        return connector.open(true);
+    }
+
+    /** The same for core NATS (publish, subscribe, request): any server will do, with or without JetStream. */
+    Connection openCore(Config config) {
+        connector = new Connector(config);
+        return connector.open(false);
     }
 
     /** Whether the open connection moves to another server when it drops: a URL list, or a server in a cluster. */

@@ -45,14 +45,19 @@ final class Connector {
         this.config = config;
     }
 
-    /** Connects, or fails with one line naming the URL and what to do. */
-    Connection open() {
+    /**
+     * Connects, or fails with one line naming the URL and what to do. Only a script that uses
+     * JetStream needs it on: core NATS (labs 1-3) works with any server.
+     */
+    Connection open(boolean needsJetStream) {
         Connection nc = connect(config.failsOver());
         if (failover == null && inACluster(nc)) { // one URL, but the server has peers: reconnect to them if it goes
             closeQuietly(nc);
             nc = connect(true);
         }
-        if (!nc.getServerInfo().isJetStreamAvailable()) {
+        if (!needsJetStream) {
+            StopSignal.connectedWithoutJetStream();
+        } else if (!nc.getServerInfo().isJetStreamAvailable()) {
             closeQuietly(nc);
             throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), loginIsSet()
                     ? " (or not for this account): ask for JetStream on it" : ": start it with -js (`make server` does)");
@@ -279,7 +284,8 @@ final class Connector {
         if (timedOut || NOT_NATS.matcher(all).find()) {
             down = Exit.unreachable("no NATS server answered at %s: something accepts connections there but %s: check "
                     + "the host and port (a NATS server's client port, 4222 by default)%s", url, timedOut
-                    ? "sent nothing within " + Durations.format(config.timeout) : "it does not speak NATS (no INFO greeting)",
+                    ? "sent nothing within " + Durations.format(config.timeout) + tooShortToConnect()
+                    : "it does not speak NATS (no INFO greeting)",
                     timedOut ? TLS_FIRST_HINT : "");
         } else {
             down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
@@ -290,6 +296,12 @@ final class Connector {
             down.initCause(connectProblems.get(0)); // --verbose shows what jnats saw
         }
         return down;
+    }
+
+    /** A timeout under a second (--timeout also bounds a request's wait) may be what failed, not the server. */
+    private String tooShortToConnect() {
+        return config.timeout.compareTo(java.time.Duration.ofSeconds(1)) >= 0 ? "" : " (" + config.sourceOf("nats.timeout_secs")
+                + " " + Durations.format(config.timeout) + " may be too short to connect at all: give it 1s or more)";
     }
 
     private static String chain(Throwable e) {

@@ -20,6 +20,8 @@ final class Layers {
     private final List<String> warnings = new ArrayList<>();
     /** For --show-config: which files and context were read, and which were left alone. */
     private final List<String> report = new ArrayList<>();
+    /** The subject the lab's files (or the default) set, before env, context and flags: the example hints show. */
+    String labSubject;
 
     void warn(String line) {
         if (line != null) {

@@ -3,14 +3,16 @@
 // many arrived and how many the server dropped because this subscriber fell behind.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java
+//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java
 
+import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import org.slf4j.Logger;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 final class Listening {
     /** The longest --work-ms: an hour. */
@@ -64,19 +66,30 @@ final class Listening {
 
     private final Logger log;
     private final String prefix;
+    private final Connection nc;
+    private final String url;
     private volatile long received;
+    private Supplier<String> handled = () -> "";
     private Subscription sub;
     private String ended = "";
 
-    /** prefix: what starts each line (a worker's "[A] "), empty for nats-sub. */
-    Listening(Logger log, String prefix) {
+    /** prefix: what starts each line (a worker's "[A] "), empty for nats-sub; url: the server's, as it may be shown. */
+    Listening(Logger log, String prefix, Connection nc, String url) {
         this.log = log;
         this.prefix = prefix;
+        this.nc = nc;
+        this.url = url;
     }
 
-    /** A subject to listen on may hold wildcards: * for one token, > for all the rest. */
-    static String checkFilter(String subject) {
-        String problem = Subjects.filterProblem(subject);
+    /** What the handler did with the messages, after "N received" on the last line (", 2 replied"). */
+    Listening handled(Supplier<String> what) {
+        this.handled = what;
+        return this;
+    }
+
+    /** A subject to listen on may hold wildcards: * for one token, > for all the rest; the hint builds on the lab's subject. */
+    static String checkFilter(String subject, String labSubject) {
+        String problem = Subjects.filterProblem(subject, labSubject);
         if (problem != null) {
             throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quoted(subject), problem);
         }
@@ -122,10 +135,15 @@ final class Listening {
                 if (flags.workMillis > 0) {
                     Thread.sleep(flags.workMillis); // while this sleeps, new messages wait in the client
                 }
+                received++;
                 handler.handle(msg);
                 checkWritten();
-                received++;
             }
+        } catch (IllegalStateException | java.util.concurrent.TimeoutException gone) {
+            if (nc.getStatus() == Connection.Status.CONNECTED) {
+                throw gone;
+            }
+            throw JetStreamErrors.connectionLost(url, soFar()); // jnats says only "subscription became inactive"
         } finally {
             stop.runEnded();
         }
@@ -147,7 +165,7 @@ final class Listening {
 
     /** "2 messages received", and what the client dropped: together, all that reached this subscriber. */
     private String counts() {
-        String line = Output.messages(received) + " received";
+        String line = Output.messages(received) + " received" + handled.get();
         long dropped = sub == null ? 0 : sub.getDroppedCount();
         return dropped == 0 ? line : line + ", " + Output.messages(dropped)
                 + " dropped: this subscriber fell behind (a slow consumer), and core NATS keeps no copy to resend";

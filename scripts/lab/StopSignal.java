@@ -64,6 +64,12 @@ final class StopSignal {
         early = "after it connected, before it finished: js-info shows what the server has now";
     }
 
+    /** Connected for core NATS (labs 1-3): nothing is stored there to look at, and nothing confirms a delivery. */
+    static void connectedWithoutJetStream() {
+        early = "after it connected, before it finished: core NATS confirms nothing, so what it sent so far may or may "
+                + "not have been delivered";
+    }
+
     /** The run has said how it ended. */
     static void handOver() {
         handedOver = true;

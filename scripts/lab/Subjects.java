@@ -5,25 +5,33 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 final class Subjects {
+    /** The example for a hint when the lab's own subject is the mistake. */
+    private static final String GENERIC = "orders.created";
     private static final Pattern LITERAL = Pattern.compile("[^\\s\\p{Cntrl}*>.]+(\\.[^\\s\\p{Cntrl}*>.]+)*");
 
     private Subjects() {
     }
 
-    /** Why the subject cannot be the lab's, as a hint; null when it can. */
-    static String problem(String subject) {
+    /** Why the subject cannot be the lab's, as a hint ending with an example (the lab's own subject); null when it can. */
+    static String problem(String subject, String example) {
+        String like = like(example);
         if (!LITERAL.matcher(subject).matches()) {
-            return "use dot-separated tokens without spaces or wildcards, like lab4.stream";
+            return "use dot-separated tokens without spaces or wildcards, like " + like;
         }
         if (subject.startsWith("$")) {
             // $JS.API.STREAM.DELETE.<name> deletes a stream when anything is published to it.
             return "subjects starting with $ belong to the server ($JS.API is JetStream's API, where a publish is a "
-                    + "command; $SYS, $KV, $O ...): use your own, like lab4.stream";
+                    + "command; $SYS, $KV, $O ...): use your own, like " + like;
         }
         if (subject.startsWith("_INBOX.")) {
-            return "_INBOX. subjects carry the replies to requests: use your own, like lab4.stream";
+            return "_INBOX. subjects carry the replies to requests: use your own, like " + like;
         }
         return null;
+    }
+
+    /** The example a hint shows: the lab's own subject, unless that is the mistake itself. */
+    private static String like(String example) {
+        return example != null && !example.equals(GENERIC) && problem(example, GENERIC) == null ? example : GENERIC;
     }
 
     /** True when the filter (a subject, or a pattern with * for one token and > for the rest) takes in the subject. */
@@ -46,15 +54,17 @@ final class Subjects {
         return filters.stream().anyMatch(filter -> matches(filter, subject));
     }
 
-    /** Why the subject cannot be subscribed to, as a hint; null when it can (wildcards allowed). */
-    static String filterProblem(String filter) {
+    /** Why the subject cannot be subscribed to, as a hint with examples built on the lab's subject; null when it can. */
+    static String filterProblem(String filter, String example) {
         String[] tokens = filter.split("\\.", -1);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
             boolean wildcard = token.equals("*") || token.equals(">") && i == tokens.length - 1;
             if (!wildcard && !LITERAL.matcher(token).matches()) {
+                String like = like(example);
+                String base = like.contains(".") ? like.substring(0, like.lastIndexOf('.')) : like;
                 return "use dot-separated tokens without spaces, where * stands for one token and > (last) for the rest, "
-                        + "like lab1.* or lab1.>";
+                        + "like " + base + ".* or " + base + ".>";
             }
         }
         return null;
