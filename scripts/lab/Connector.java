@@ -300,7 +300,7 @@ final class Connector {
 
     /** A timeout under a second (--timeout also bounds a request's wait) may be what failed, not the server. */
     private String tooShortToConnect() {
-        return config.timeout.compareTo(java.time.Duration.ofSeconds(1)) >= 0 ? "" : " (" + config.sourceOf("nats.timeout_secs")
+        return config.timeout.compareTo(java.time.Duration.ofSeconds(1)) >= 0 ? "" : " (" + config.sourceOf(Setting.TIMEOUT)
                 + " " + Durations.format(config.timeout) + " may be too short to connect at all: give it 1s or more)";
     }
 
