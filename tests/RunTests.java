@@ -69,6 +69,10 @@ public class RunTests {
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
     private static final String SHARED_LAB_STATE = "lab-state-shared";
     private static final String QUEUE_PROPERTY = "lab.tests.queue";
+    /** Appears in the run's root once the scripts are built (Sandbox.awaitScriptBuilds). */
+    private static final String BUILT = "built";
+    /** How many builds run at once: JBang's JVM and javac keep about a core busy each. */
+    private static final int BUILDS_AT_ONCE = 2;
     /** The classes that take longest, in that order: started first, so no shard is left with a long one at the end. */
     private static final List<String> SLOWEST = List.of("LessonTest", "EndToEndTest", "MainReadmeTest", "ClusterTest",
             "InstallTest", "LoginTest", "LabServerTest", "ExportTest", "JBangArgsTest", "ShareTest", "JavaHomeTest",
@@ -104,11 +108,26 @@ public class RunTests {
         Files.createDirectories(root.resolve("claims"));
         int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "2"))));
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
-                Path.of(SHARED_LAB_STATE, "run")));
+                Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
 
-        if (!quick) { // the quick tier runs no JBang script
-            buildScripts(root);
-        }
+        // The scripts are built while the first classes run: those that start no command need no build.
+        Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
+        Thread scriptBuilds = new Thread(() -> {
+            try {
+                if (!quick) { // the quick tier runs no JBang script
+                    buildScripts(root);
+                }
+            } catch (Exception e) {
+                System.out.println("building the scripts failed: " + e);
+            } finally {
+                try {
+                    Files.writeString(root.resolve(BUILT), "");
+                } catch (java.io.IOException e) {
+                    System.out.println("could not write " + root.resolve(BUILT) + ": " + e);
+                }
+            }
+        });
+        scriptBuilds.start();
         List<Process> shards = new ArrayList<>();
         List<Thread> copiers = new ArrayList<>();
         Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
@@ -140,7 +159,7 @@ public class RunTests {
             // dir for the whole run; its pure-Java code is enough for a few signatures.
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Djava.io.tmpdir=" + shardRoot, "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
-                    "-D" + QUEUE_PROPERTY + "=" + root, "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
+                    "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
                     // InProcess answers System.getenv per run and runs a script's exit hooks
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
             if (System.getenv("LAB_TESTS_PROCESSES") != null) {
@@ -168,6 +187,7 @@ public class RunTests {
         for (Thread copier : copiers) {
             copier.join();
         }
+        scriptBuilds.join();
         Runtime.getRuntime().removeShutdownHook(cleanUp);
 
         // Each shard's counts, the leftovers it found after its classes, and its classes' times.
@@ -222,37 +242,55 @@ public class RunTests {
     }
 
     /**
-     * Builds every JBang script the tests run into JBang's cache, one after the other, before any
-     * test starts: two JBang builds of one script at the same time can leave a jar without its
-     * main class in the cache, which JBang then reuses ("Could not find or load main class").
+     * Builds every JBang script the tests run into JBang's cache, and bin/lab-run's cache (the
+     * classpath and class-sharing archive of each alias), which the shards share. Two at a time,
+     * but never one script twice at once: two JBang builds of one script at the same time can leave
+     * a jar without its main class in the cache, which JBang then reuses ("Could not find or load
+     * main class"). bin/lab-run builds an alias's script itself; the other sources get `jbang build`.
      */
     private static void buildScripts(Path root) throws Exception {
-        List<String> sources = new ArrayList<>();
-        for (String folder : List.of("scripts", "tests/jbang", "tools")) {
+        long began = System.nanoTime();
+        List<List<String>> commands = new ArrayList<>();
+        Set<String> aliased = new HashSet<>();
+        java.util.regex.Matcher alias = Pattern.compile("\"([a-z][a-z0-9-]*)\": *\\{[^}]*?\"script-ref\": *\"([^\"]+)\"")
+                .matcher(Files.readString(Run.REPO.resolve("jbang-catalog.json")));
+        while (alias.find()) {
+            commands.add(List.of("bin/lab-run", alias.group(1), "--version"));
+            aliased.add(alias.group(2));
+        }
+        for (String folder : List.of("scripts", "tests/jbang", "tools", "tools/export")) {
             try (Stream<Path> files = Files.list(Run.REPO.resolve(folder))) {
                 files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
                         .filter(f -> !folder.equals("scripts") || f.getFileName().toString().startsWith("Js"))
-                        .map(f -> Run.REPO.relativize(f).toString()).sorted().forEach(sources::add);
+                        .map(f -> Run.REPO.relativize(f).toString()).filter(source -> !aliased.contains(source)).sorted()
+                        .forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
             }
         }
-        List<List<String>> commands = new ArrayList<>();
-        sources.forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
-        // and bin/lab-run's cache (the classpath and class-sharing archive of each alias), which the shards share
-        for (String alias : List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge", "nats-sub", "nats-pub", "worker",
-                "responder", "requester")) {
-            commands.add(List.of("bin/lab-run", alias, "--version"));
-        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(BUILDS_AT_ONCE);
+        List<java.util.concurrent.Future<?>> builds = new ArrayList<>();
         for (List<String> command : commands) {
-            ProcessBuilder build = new ProcessBuilder(command).directory(Run.REPO.toFile())
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            build.environment().clear();
-            build.environment().putAll(Sandbox.environment(System.getenv(), root));
-            build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
-            Process process = build.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                System.out.print(String.join(" ", command) + " failed:\n" + output);
-            }
+            builds.add(pool.submit(() -> {
+                ProcessBuilder build = new ProcessBuilder(command).directory(Run.REPO.toFile())
+                        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                build.environment().clear();
+                build.environment().putAll(Sandbox.environment(System.getenv(), root));
+                build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
+                Process process = build.start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (process.waitFor() != 0) {
+                    synchronized (RunTests.class) {
+                        System.out.print(String.join(" ", command) + " failed:\n" + output);
+                    }
+                }
+                return null;
+            }));
+        }
+        pool.shutdown();
+        for (java.util.concurrent.Future<?> build : builds) {
+            build.get();
+        }
+        synchronized (RunTests.class) {
+            System.out.printf("built %d scripts in %.1f s, %d at a time%n", commands.size(), (System.nanoTime() - began) / 1e9, BUILDS_AT_ONCE);
         }
     }
 
@@ -329,12 +367,8 @@ public class RunTests {
         LeftoverCheck leftovers = new LeftoverCheck();
         long[] counts = new long[3];
         List<TestExecutionSummary> failures = new ArrayList<>();
-        for (String name : Files.readAllLines(run.resolve("queue.txt"))) {
-            try {
-                Files.createFile(run.resolve("claims").resolve(name));
-            } catch (FileAlreadyExistsException anotherShardHasIt) {
-                continue;
-            }
+        List<String> queue = Files.readAllLines(run.resolve("queue.txt"));
+        for (String name; (name = nextClass(run, queue)) != null; ) {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(DiscoverySelectors.selectClass(name)).build();
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
@@ -361,6 +395,47 @@ public class RunTests {
         summary.addAll(progress.classTimes);
         Files.write(Sandbox.root().resolve(SUMMARY_FILE), summary);
         return counts[1] > 0 || !leftovers.found.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * The first class of the queue no shard has taken, which this shard then owns; null when all are
+     * taken. Until the scripts are built, a class that starts commands (JBang, make, bin/...) is
+     * passed over: it would only wait for the builds (Sandbox.awaitScriptBuilds) while others could run.
+     */
+    private static String nextClass(Path run, List<String> queue) throws Exception {
+        while (true) {
+            boolean built = Files.exists(run.resolve(BUILT));
+            boolean passedOver = false;
+            for (String name : queue) {
+                if (Files.exists(run.resolve("claims").resolve(name))) {
+                    continue;
+                }
+                if (!built && startsCommands(name)) {
+                    passedOver = true;
+                    continue;
+                }
+                try {
+                    Files.createFile(run.resolve("claims").resolve(name));
+                    return name;
+                } catch (FileAlreadyExistsException anotherShardHasIt) {
+                    // on to the next
+                }
+            }
+            if (!passedOver) {
+                return null;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Whether the class's source starts anything but the scripts' main classes and nats-servers (if unsure: yes). */
+    private static boolean startsCommands(String className) {
+        try {
+            String source = Files.readString(Run.REPO.resolve("tests").resolve(className + ".java"));
+            return Pattern.compile("Run\\.command\\(|ProcessBuilder|bin/|jbang|lab-run", Pattern.CASE_INSENSITIVE).matcher(source).find();
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     /** Tagged "alone": needs the machine to itself (fixed ports, timings that another class's load would skew). */

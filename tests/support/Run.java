@@ -179,6 +179,9 @@ public final class Run {
      * use it in try-with-resources, so a failing test does not leave it running.
      */
     Started start() throws Exception {
+        if (mainClass == null) {
+            Sandbox.awaitScriptBuilds();
+        }
         (mainClass != null ? SCRIPT_PROCESSES : OTHER_PROCESSES).incrementAndGet();
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());

@@ -23,6 +23,21 @@ final class Sandbox {
     private Sandbox() {
     }
 
+    /** Set on the test JVM by the runner: a file that appears once JBang has built every script (see RunTests). */
+    static final String BUILT_PROPERTY = "lab.tests.built";
+
+    /**
+     * Waits until the runner has built the scripts into JBang's cache (it builds them while the
+     * first classes run): a command may start JBang or bin/lab-run, and two builds of one script
+     * at once can leave a broken jar in the cache. Outside the runner there is nothing to wait for.
+     */
+    static void awaitScriptBuilds() throws InterruptedException {
+        String built = System.getProperty(BUILT_PROPERTY);
+        while (built != null && !java.nio.file.Files.exists(Path.of(built))) {
+            Thread.sleep(100);
+        }
+    }
+
     /** The run's temp root; outside the runner (an IDE, say), the JVM's temp dir. */
     static Path root() {
         String root = System.getProperty(ROOT_PROPERTY);
