@@ -223,9 +223,13 @@ public class RunTests {
         Run.deleteTree(root);
 
         System.out.println();
-        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers");
+        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers, CPU s");
         classLines.stream().sorted(Comparator.comparingDouble((String line) -> Double.parseDouble(line.substring(0, 8).trim())).reversed())
                 .forEach(line -> System.out.println("  " + line));
+        double classWall = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(0, 8).trim())).sum();
+        double classCpu = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        System.out.printf("classes: %.0f s of wall time in all, %.0f CPU s; the whole run: %.0f CPU s (with the builds)%n", classWall,
+                classCpu, cpuSeconds());
         left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
         if (!unfinished.isEmpty()) {
             System.out.println("the tests did not finish (exit " + exit + ") in shard(s) " + String.join(", ", unfinished)
@@ -312,6 +316,24 @@ public class RunTests {
                 .map(n -> n.substring(0, n.length() - ".class".length())).filter(n -> pattern.matcher(n).matches()).sorted().toList());
         classes.sort(Comparator.comparingInt(n -> SLOWEST.contains(n) ? SLOWEST.indexOf(n) : SLOWEST.size()));
         return classes;
+    }
+
+    /**
+     * CPU seconds this JVM used, and the processes it started and waited for (theirs included):
+     * what a class costs on an idle machine, whatever the load it ran beside. Linux only (0 elsewhere).
+     */
+    static double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = 0;
+            for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime
+                ticks += Long.parseLong(fields[i]);
+            }
+            return ticks / 100.0; // USER_HZ
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static String loadAverage() {
@@ -508,6 +530,7 @@ public class RunTests {
     static final class ProgressPrinter implements TestExecutionListener {
         private final Map<String, Long> started = new ConcurrentHashMap<>();
         private final Map<String, long[]> launchesAtStart = new ConcurrentHashMap<>();
+        private final Map<String, Double> cpuAtStart = new ConcurrentHashMap<>();
         final List<String> classTimes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -515,6 +538,7 @@ public class RunTests {
             started.put(test.getUniqueId(), System.nanoTime());
             if (test.getSource().orElse(null) instanceof ClassSource) {
                 launchesAtStart.put(test.getUniqueId(), Run.launches());
+                cpuAtStart.put(test.getUniqueId(), cpuSeconds());
             }
         }
 
@@ -534,9 +558,11 @@ public class RunTests {
                 for (int i = 0; i < 4; i++) {
                     d[i] = after[i] - before[i];
                 }
-                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d", millis / 1000.0, source.getClassName(), d[0], d[1], d[2], d[3]));
-                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers)%n",
-                        source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3]);
+                double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
+                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
+                        d[3], cpu));
+                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
+                        source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3], cpu);
             }
             if (!test.isTest() && !failed) {
                 return;
