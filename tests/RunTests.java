@@ -13,8 +13,8 @@
 //        LAB_TEST_SHARDS=1 for one test JVM; LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
-// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", two by default:
-// the tests mostly wait on servers and child processes, so two keep two cores busy). Each shard
+// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", three by default:
+// the tests mostly wait on servers, elections, timeouts and child processes, so three keep two cores busy). Each shard
 // has a root of its own (its java.io.tmpdir and TMPDIR, which Java reads once at start-up, so they
 // cannot be set from inside main), a clean environment (Sandbox) and an empty working folder, and
 // takes the classes one at a time from a shared queue, slowest first. A class tagged "alone" runs
@@ -73,10 +73,15 @@ public class RunTests {
     private static final String BUILT = "built";
     /** How many builds run at once: JBang's JVM and javac keep about a core busy each. */
     private static final int BUILDS_AT_ONCE = 2;
-    /** The classes that take longest, in that order: started first, so no shard is left with a long one at the end. */
-    private static final List<String> SLOWEST = List.of("LessonTest", "EndToEndTest", "MainReadmeTest", "ClusterTest",
-            "InstallTest", "LoginTest", "LabServerTest", "ExportTest", "JBangArgsTest", "ShareTest", "JavaHomeTest",
-            "TlsTest", "SignalTest", "LostConnectionTest", "FaultsTest", "ResetTest", "StdoutTest", "HostileFilesTest");
+    /**
+     * The classes that take longest, in that order (measured: wall time at load 1-2, and CPU time): started
+     * first, so no shard is left with a long one at the end. Until the scripts are built, the shards
+     * pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
+     */
+    private static final List<String> SLOWEST = List.of("ClusterTest", "LessonTest", "EndToEndTest", "JBangArgsTest", "ExportTest",
+            "InstallTest", "MainReadmeTest", "JavaHomeTest", "ShareTest", "LabServerTest", "CourseLessonTest", "CourseScriptsTest",
+            "LocaleTest", "TlsTest", "StdoutTest", "MakeValuesTest", "SignalTest", "LabClusterTest", "LoginTest", "LostConnectionTest",
+            "PlantedCatalogTest", "FaultsTest", "ResetTest", "HostileFilesTest");
     /** make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher, make or cluster). */
     private static final List<String> QUICK = List.of("SourceTextTest", "ConfigTest", "BootstrapTest", "PubTest", "PullTest",
             "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest");
@@ -106,7 +111,7 @@ public class RunTests {
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
         Files.write(root.resolve("queue.txt"), classes);
         Files.createDirectories(root.resolve("claims"));
-        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "2"))));
+        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
                 Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
 
@@ -262,7 +267,7 @@ public class RunTests {
             commands.add(List.of("bin/lab-run", alias.group(1), "--version"));
             aliased.add(alias.group(2));
         }
-        for (String folder : List.of("scripts", "tests/jbang", "tools", "tools/export")) {
+        for (String folder : List.of("scripts", "tests/jbang", "tools")) {
             try (Stream<Path> files = Files.list(Run.REPO.resolve(folder))) {
                 files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
                         .filter(f -> !folder.equals("scripts") || f.getFileName().toString().startsWith("Js"))
