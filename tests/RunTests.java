@@ -115,11 +115,13 @@ public class RunTests {
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
                 Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
 
-        // The scripts are built while the first classes run: those that start no command need no build.
+        // The scripts are built while the first classes run: those that start no command need no build
+        // (nor does a run of such classes only, like the quick tier).
         Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
+        boolean buildsNeeded = classes.stream().anyMatch(RunTests::startsCommands);
         Thread scriptBuilds = new Thread(() -> {
             try {
-                if (!quick) { // the quick tier runs no JBang script
+                if (buildsNeeded) {
                     buildScripts(root);
                 }
             } catch (Exception e) {

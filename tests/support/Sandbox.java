@@ -85,6 +85,12 @@ final class Sandbox {
         if (env.containsKey("PATH")) {
             env.put("PATH", withoutOtherJbang(env.get("PATH")));
         }
+        // JBang's build cache stays the one the runner filled, also for a test that moves JBANG_DIR (to
+        // register a catalog of its own): that folder's catalog is the test's point, and with the cache
+        // under it JBang would compile each script again there.
+        if (!env.containsKey("JBANG_CACHE_DIR") && env.containsKey("HOME")) {
+            env.put("JBANG_CACHE_DIR", env.getOrDefault("JBANG_DIR", env.get("HOME") + "/.jbang") + "/cache");
+        }
         env.put("TMPDIR", root.toString());
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
         env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());
