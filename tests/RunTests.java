@@ -118,7 +118,7 @@ public class RunTests {
         // The scripts are built while the first classes run: those that start no command need no build
         // (nor does a run of such classes only, like the quick tier).
         Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
-        boolean buildsNeeded = classes.stream().anyMatch(RunTests::startsCommands);
+        boolean buildsNeeded = !quick && classes.stream().anyMatch(RunTests::startsCommands);
         Thread scriptBuilds = new Thread(() -> {
             try {
                 if (buildsNeeded) {
