@@ -14,8 +14,8 @@
 //        LAB_TEST_SHARDS=1 for one test JVM; LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
-// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", two by default:
-// the tests mostly wait on servers and child processes, so two keep two cores busy). Each shard
+// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", three by default:
+// the tests mostly wait on servers, elections, timeouts and child processes, so three keep two cores busy). Each shard
 // has a root of its own (its java.io.tmpdir and TMPDIR, which Java reads once at start-up, so they
 // cannot be set from inside main), a clean environment (Sandbox) and an empty working folder, and
 // takes the classes one at a time from a shared queue, slowest first. A class tagged "alone" runs
@@ -70,10 +70,19 @@ public class RunTests {
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
     private static final String SHARED_LAB_STATE = "lab-state-shared";
     private static final String QUEUE_PROPERTY = "lab.tests.queue";
-    /** The classes that take longest, in that order: started first, so no shard is left with a long one at the end. */
-    private static final List<String> SLOWEST = List.of("LessonTest", "EndToEndTest", "MainReadmeTest", "ClusterTest",
-            "InstallTest", "LoginTest", "LabServerTest", "ExportTest", "JBangArgsTest", "ShareTest", "JavaHomeTest",
-            "TlsTest", "SignalTest", "LostConnectionTest", "FaultsTest", "ResetTest", "StdoutTest", "HostileFilesTest");
+    /** Appears in the run's root once the scripts are built (Sandbox.awaitScriptBuilds). */
+    private static final String BUILT = "built";
+    /** How many builds run at once: JBang's JVM and javac keep about a core busy each. */
+    private static final int BUILDS_AT_ONCE = 2;
+    /**
+     * The classes that take longest, in that order (measured: wall time at load 1-2, and CPU time): started
+     * first, so no shard is left with a long one at the end. Until the scripts are built, the shards
+     * pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
+     */
+    private static final List<String> SLOWEST = List.of("ClusterTest", "LessonTest", "EndToEndTest", "JBangArgsTest", "ExportTest",
+            "InstallTest", "MainReadmeTest", "JavaHomeTest", "ShareTest", "LabServerTest", "CourseLessonTest", "CourseScriptsTest",
+            "LocaleTest", "TlsTest", "StdoutTest", "MakeValuesTest", "SignalTest", "LabClusterTest", "LoginTest", "LostConnectionTest",
+            "PlantedCatalogTest", "FaultsTest", "ResetTest", "HostileFilesTest");
     /** make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher, make or cluster). */
     private static final List<String> QUICK = List.of("SourceTextTest", "ConfigTest", "BootstrapTest", "PubTest", "PullTest",
             "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest");
@@ -103,13 +112,30 @@ public class RunTests {
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
         Files.write(root.resolve("queue.txt"), classes);
         Files.createDirectories(root.resolve("claims"));
-        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "2"))));
+        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
-                Path.of(SHARED_LAB_STATE, "run")));
+                Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
 
-        if (!quick) { // the quick tier runs no JBang script
-            buildScripts(root);
-        }
+        // The scripts are built while the first classes run: those that start no command need no build
+        // (nor does a run of such classes only, like the quick tier).
+        Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
+        boolean buildsNeeded = !quick && classes.stream().anyMatch(RunTests::startsCommands);
+        Thread scriptBuilds = new Thread(() -> {
+            try {
+                if (buildsNeeded) {
+                    buildScripts(root);
+                }
+            } catch (Exception e) {
+                System.out.println("building the scripts failed: " + e);
+            } finally {
+                try {
+                    Files.writeString(root.resolve(BUILT), "");
+                } catch (java.io.IOException e) {
+                    System.out.println("could not write " + root.resolve(BUILT) + ": " + e);
+                }
+            }
+        });
+        scriptBuilds.start();
         List<Process> shards = new ArrayList<>();
         List<Thread> copiers = new ArrayList<>();
         Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
@@ -141,7 +167,7 @@ public class RunTests {
             // dir for the whole run; its pure-Java code is enough for a few signatures.
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Djava.io.tmpdir=" + shardRoot, "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
-                    "-D" + QUEUE_PROPERTY + "=" + root, "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
+                    "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
                     // InProcess answers System.getenv per run and runs a script's exit hooks
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
             if (System.getenv("LAB_TESTS_PROCESSES") != null) {
@@ -169,6 +195,7 @@ public class RunTests {
         for (Thread copier : copiers) {
             copier.join();
         }
+        scriptBuilds.join();
         Runtime.getRuntime().removeShutdownHook(cleanUp);
 
         // Each shard's counts, the leftovers it found after its classes, and its classes' times.
@@ -204,9 +231,13 @@ public class RunTests {
         Run.deleteTree(root);
 
         System.out.println();
-        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers");
+        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers, CPU s");
         classLines.stream().sorted(Comparator.comparingDouble((String line) -> Double.parseDouble(line.substring(0, 8).trim())).reversed())
                 .forEach(line -> System.out.println("  " + line));
+        double classWall = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(0, 8).trim())).sum();
+        double classCpu = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        System.out.printf("classes: %.0f s of wall time in all, %.0f CPU s; the whole run: %.0f CPU s (with the builds)%n", classWall,
+                classCpu, cpuSeconds());
         left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
         if (!unfinished.isEmpty()) {
             System.out.println("the tests did not finish (exit " + exit + ") in shard(s) " + String.join(", ", unfinished)
@@ -223,37 +254,55 @@ public class RunTests {
     }
 
     /**
-     * Builds every JBang script the tests run into JBang's cache, one after the other, before any
-     * test starts: two JBang builds of one script at the same time can leave a jar without its
-     * main class in the cache, which JBang then reuses ("Could not find or load main class").
+     * Builds every JBang script the tests run into JBang's cache, and bin/lab-run's cache (the
+     * classpath and class-sharing archive of each alias), which the shards share. Two at a time,
+     * but never one script twice at once: two JBang builds of one script at the same time can leave
+     * a jar without its main class in the cache, which JBang then reuses ("Could not find or load
+     * main class"). bin/lab-run builds an alias's script itself; the other sources get `jbang build`.
      */
     private static void buildScripts(Path root) throws Exception {
-        List<String> sources = new ArrayList<>();
+        long began = System.nanoTime();
+        List<List<String>> commands = new ArrayList<>();
+        Set<String> aliased = new HashSet<>();
+        java.util.regex.Matcher alias = Pattern.compile("\"([a-z][a-z0-9-]*)\": *\\{[^}]*?\"script-ref\": *\"([^\"]+)\"")
+                .matcher(Files.readString(Run.REPO.resolve("jbang-catalog.json")));
+        while (alias.find()) {
+            commands.add(List.of("bin/lab-run", alias.group(1), "--version"));
+            aliased.add(alias.group(2));
+        }
         for (String folder : List.of("scripts", "tests/jbang", "tools")) {
             try (Stream<Path> files = Files.list(Run.REPO.resolve(folder))) {
                 files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
                         .filter(f -> !folder.equals("scripts") || f.getFileName().toString().startsWith("Js"))
-                        .map(f -> Run.REPO.relativize(f).toString()).sorted().forEach(sources::add);
+                        .map(f -> Run.REPO.relativize(f).toString()).filter(source -> !aliased.contains(source)).sorted()
+                        .forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
             }
         }
-        List<List<String>> commands = new ArrayList<>();
-        sources.forEach(source -> commands.add(List.of("bin/jbang", "--quiet", "build", source)));
-        // and bin/lab-run's cache (the classpath and class-sharing archive of each alias), which the shards share
-        for (String alias : List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge", "nats-sub", "nats-pub", "worker",
-                "responder", "requester")) {
-            commands.add(List.of("bin/lab-run", alias, "--version"));
-        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(BUILDS_AT_ONCE);
+        List<java.util.concurrent.Future<?>> builds = new ArrayList<>();
         for (List<String> command : commands) {
-            ProcessBuilder build = new ProcessBuilder(command).directory(Run.REPO.toFile())
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            build.environment().clear();
-            build.environment().putAll(Sandbox.environment(System.getenv(), root));
-            build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
-            Process process = build.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                System.out.print(String.join(" ", command) + " failed:\n" + output);
-            }
+            builds.add(pool.submit(() -> {
+                ProcessBuilder build = new ProcessBuilder(command).directory(Run.REPO.toFile())
+                        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                build.environment().clear();
+                build.environment().putAll(Sandbox.environment(System.getenv(), root));
+                build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
+                Process process = build.start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (process.waitFor() != 0) {
+                    synchronized (RunTests.class) {
+                        System.out.print(String.join(" ", command) + " failed:\n" + output);
+                    }
+                }
+                return null;
+            }));
+        }
+        pool.shutdown();
+        for (java.util.concurrent.Future<?> build : builds) {
+            build.get();
+        }
+        synchronized (RunTests.class) {
+            System.out.printf("built %d scripts in %.1f s, %d at a time%n", commands.size(), (System.nanoTime() - began) / 1e9, BUILDS_AT_ONCE);
         }
     }
 
@@ -275,6 +324,24 @@ public class RunTests {
                 .map(n -> n.substring(0, n.length() - ".class".length())).filter(n -> pattern.matcher(n).matches()).sorted().toList());
         classes.sort(Comparator.comparingInt(n -> SLOWEST.contains(n) ? SLOWEST.indexOf(n) : SLOWEST.size()));
         return classes;
+    }
+
+    /**
+     * CPU seconds this JVM used, and the processes it started and waited for (theirs included):
+     * what a class costs on an idle machine, whatever the load it ran beside. Linux only (0 elsewhere).
+     */
+    static double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = 0;
+            for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime
+                ticks += Long.parseLong(fields[i]);
+            }
+            return ticks / 100.0; // USER_HZ
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static String loadAverage() {
@@ -330,12 +397,8 @@ public class RunTests {
         LeftoverCheck leftovers = new LeftoverCheck();
         long[] counts = new long[3];
         List<TestExecutionSummary> failures = new ArrayList<>();
-        for (String name : Files.readAllLines(run.resolve("queue.txt"))) {
-            try {
-                Files.createFile(run.resolve("claims").resolve(name));
-            } catch (FileAlreadyExistsException anotherShardHasIt) {
-                continue;
-            }
+        List<String> queue = Files.readAllLines(run.resolve("queue.txt"));
+        for (String name; (name = nextClass(run, queue)) != null; ) {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(DiscoverySelectors.selectClass(name)).build();
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
@@ -362,6 +425,47 @@ public class RunTests {
         summary.addAll(progress.classTimes);
         Files.write(Sandbox.root().resolve(SUMMARY_FILE), summary);
         return counts[1] > 0 || !leftovers.found.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * The first class of the queue no shard has taken, which this shard then owns; null when all are
+     * taken. Until the scripts are built, a class that starts commands (JBang, make, bin/...) is
+     * passed over: it would only wait for the builds (Sandbox.awaitScriptBuilds) while others could run.
+     */
+    private static String nextClass(Path run, List<String> queue) throws Exception {
+        while (true) {
+            boolean built = Files.exists(run.resolve(BUILT));
+            boolean passedOver = false;
+            for (String name : queue) {
+                if (Files.exists(run.resolve("claims").resolve(name))) {
+                    continue;
+                }
+                if (!built && startsCommands(name)) {
+                    passedOver = true;
+                    continue;
+                }
+                try {
+                    Files.createFile(run.resolve("claims").resolve(name));
+                    return name;
+                } catch (FileAlreadyExistsException anotherShardHasIt) {
+                    // on to the next
+                }
+            }
+            if (!passedOver) {
+                return null;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Whether the class's source starts anything but the scripts' main classes and nats-servers (if unsure: yes). */
+    private static boolean startsCommands(String className) {
+        try {
+            String source = Files.readString(Run.REPO.resolve("tests").resolve(className + ".java"));
+            return Pattern.compile("Run\\.command\\(|ProcessBuilder|bin/|jbang|lab-run", Pattern.CASE_INSENSITIVE).matcher(source).find();
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     /** Tagged "alone": needs the machine to itself (fixed ports, timings that another class's load would skew). */
@@ -434,6 +538,7 @@ public class RunTests {
     static final class ProgressPrinter implements TestExecutionListener {
         private final Map<String, Long> started = new ConcurrentHashMap<>();
         private final Map<String, long[]> launchesAtStart = new ConcurrentHashMap<>();
+        private final Map<String, Double> cpuAtStart = new ConcurrentHashMap<>();
         final List<String> classTimes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -441,6 +546,7 @@ public class RunTests {
             started.put(test.getUniqueId(), System.nanoTime());
             if (test.getSource().orElse(null) instanceof ClassSource) {
                 launchesAtStart.put(test.getUniqueId(), Run.launches());
+                cpuAtStart.put(test.getUniqueId(), cpuSeconds());
             }
         }
 
@@ -460,9 +566,11 @@ public class RunTests {
                 for (int i = 0; i < 4; i++) {
                     d[i] = after[i] - before[i];
                 }
-                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d", millis / 1000.0, source.getClassName(), d[0], d[1], d[2], d[3]));
-                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers)%n",
-                        source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3]);
+                double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
+                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
+                        d[3], cpu));
+                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
+                        source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3], cpu);
             }
             if (!test.isTest() && !failed) {
                 return;

@@ -25,6 +25,9 @@ public final class Run {
     private static final java.util.concurrent.atomic.AtomicLong IN_PROCESS = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.concurrent.atomic.AtomicLong SERVERS = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Commands that cannot start JBang, so need not wait for the scripts' builds (certificates for TLS tests, say). */
+    private static final java.util.Set<String> NEVER_JBANG = java.util.Set.of("openssl", "mkfifo", "kill");
+
     private final List<String> command = new ArrayList<>();
     private String mainClass;
     private final Map<String, String> env = new HashMap<>();
@@ -179,6 +182,9 @@ public final class Run {
      * use it in try-with-resources, so a failing test does not leave it running.
      */
     Started start() throws Exception {
+        if (mainClass == null && !NEVER_JBANG.contains(command.get(0))) {
+            Sandbox.awaitScriptBuilds();
+        }
         (mainClass != null ? SCRIPT_PROCESSES : OTHER_PROCESSES).incrementAndGet();
         Path work = dir != null ? dir : Files.createTempDirectory("lab-run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());

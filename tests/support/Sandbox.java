@@ -23,6 +23,21 @@ final class Sandbox {
     private Sandbox() {
     }
 
+    /** Set on the test JVM by the runner: a file that appears once JBang has built every script (see RunTests). */
+    static final String BUILT_PROPERTY = "lab.tests.built";
+
+    /**
+     * Waits until the runner has built the scripts into JBang's cache (it builds them while the
+     * first classes run): a command may start JBang or bin/lab-run, and two builds of one script
+     * at once can leave a broken jar in the cache. Outside the runner there is nothing to wait for.
+     */
+    static void awaitScriptBuilds() throws InterruptedException {
+        String built = System.getProperty(BUILT_PROPERTY);
+        while (built != null && !java.nio.file.Files.exists(Path.of(built))) {
+            Thread.sleep(100);
+        }
+    }
+
     /** The run's temp root; outside the runner (an IDE, say), the JVM's temp dir. */
     static Path root() {
         String root = System.getProperty(ROOT_PROPERTY);
@@ -69,6 +84,12 @@ final class Sandbox {
         });
         if (env.containsKey("PATH")) {
             env.put("PATH", withoutOtherJbang(env.get("PATH")));
+        }
+        // JBang's build cache stays the one the runner filled, also for a test that moves JBANG_DIR (to
+        // register a catalog of its own): that folder's catalog is the test's point, and with the cache
+        // under it JBang would compile each script again there.
+        if (!env.containsKey("JBANG_CACHE_DIR") && env.containsKey("HOME")) {
+            env.put("JBANG_CACHE_DIR", env.getOrDefault("JBANG_DIR", env.get("HOME") + "/.jbang") + "/cache");
         }
         env.put("TMPDIR", root.toString());
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
