@@ -37,6 +37,7 @@ class CompletionTest extends WithServer {
     /** What bash completes for each command line (its last word), as "LINE: CANDIDATES", run in dir with make completion's script. */
     private static String completed(Path dir, String... lines) throws Exception {
         Run.Result printed = ok(Run.command("make", "-s", "completion").go());
+        assertEquals("", printed.err(), "reading the scripts' options is no run: nothing to report at its exit");
         assertTrue(printed.out().startsWith("# Completion for the JetStream lab's scripts"), printed.out());
         Path file = dir.resolve("completion.bash");
         Files.writeString(file, printed.out());

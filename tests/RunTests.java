@@ -63,9 +63,9 @@ import java.util.stream.Stream;
 public class RunTests {
     /** A shard's working folder, empty as a script process's own: scripts run inside the shard's JVM see it. */
     private static final String WORKING_FOLDER = "cwd";
-    /** Kept in a shard's root for the whole run (bin/lab-run's build cache, an empty XDG config home, the XDG state home where --version keeps the server it last saw, the working folder). */
+    /** Kept in a shard's root for the whole run (bin/lab-run's build cache, an empty XDG config home, the XDG state home where --version keeps the server it last saw, the XDG cache home where JNA unpacks its library, the working folder). */
     private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"), Path.of("xdg-state"),
-            Path.of(WORKING_FOLDER));
+            Path.of("xdg-cache"), Path.of(WORKING_FOLDER));
     private static final String SUMMARY_FILE = "summary.txt";
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
     private static final String SHARED_LAB_STATE = "lab-state-shared";
@@ -166,7 +166,7 @@ public class RunTests {
             // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
             // dir for the whole run; its pure-Java code is enough for a few signatures.
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.io.tmpdir=" + shardRoot, "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
+                    "-Djava.io.tmpdir=" + shardRoot, "-Djna.tmpdir=" + shardRoot.resolve("xdg-cache"), "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
                     "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
                     // InProcess answers System.getenv per run and runs a script's exit hooks
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));

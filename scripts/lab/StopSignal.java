@@ -3,6 +3,8 @@
 // after Ctrl-C (SIGINT) and 143 after SIGTERM. A shutdown hook does it: it runs on both signals.
 //SOURCES Output.java
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,9 @@ final class StopSignal {
     /** The run's own watch, once it has one: a signal is its to report. */
     private static volatile StopSignal watching;
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
+    /** Whether INT, TERM and HUP are noted as they come; without that, every exit is taken for one. */
+    private static volatile boolean knowsSignals;
+    private static volatile boolean signalled;
 
     private final Thread main = Thread.currentThread();
     private final Duration grace;
@@ -41,14 +46,57 @@ final class StopSignal {
      */
     static void fromTheStart() {
         if (HOOKED.compareAndSet(false, true)) {
+            boolean all = true;
+            for (String name : new String[] {"INT", "TERM", "HUP"}) {
+                all &= noteWhenItComes(name);
+            }
+            knowsSignals = all;
             Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+        }
+    }
+
+    /**
+     * The shutdown hook also runs when a JVM just ends (a tool that only reads a script's options):
+     * that is no signal and needs no line. So a signal is noted as it comes, and then handed to the
+     * JVM's own handler, which exits as it always does (128 + the signal's number). A signal the
+     * shell told this process to ignore (INT for a job started with &) stays ignored.
+     */
+    private static boolean noteWhenItComes(String name) {
+        try { // sun.misc.Signal by reflection: javac warns on every build that names it
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            Object signal = signalClass.getConstructor(String.class).newInstance(name);
+            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+            Method handOn = handlerClass.getMethod("handle", signalClass);
+            Object[] before = new Object[1];
+            Object noting = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
+                    (proxy, method, args) -> {
+                        if (!method.equals(handOn)) { // toString, equals, hashCode
+                            return method.getName().equals("equals") ? proxy == args[0]
+                                    : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "stop-signal";
+                        }
+                        signalled = true;
+                        if (before[0] != null) {
+                            handOn.invoke(before[0], args[0]);
+                        } else { // it came before the JVM's handler was known: end as that handler would
+                            System.exit(128 + (int) signalClass.getMethod("getNumber").invoke(args[0]));
+                        }
+                        return null;
+                    });
+            before[0] = handle.invoke(null, signal, noting);
+            if (before[0] == handlerClass.getField("SIG_IGN").get(null) || before[0] == handlerClass.getField("SIG_DFL").get(null)) {
+                handle.invoke(null, signal, before[0]);
+            }
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException notHere) { // -Xrs, or a JVM without it
+            return false;
         }
     }
 
     private static void onSignal() {
         StopSignal run = watching;
-        if (handedOver) {
-            return; // the run ended and said so: a signal now (or the exit itself) adds nothing
+        if (handedOver || knowsSignals && !signalled) {
+            return; // the run ended and said so, or the JVM simply ended: a line would add nothing
         }
         if (run != null) {
             run.onExit();

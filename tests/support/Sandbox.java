@@ -95,6 +95,7 @@ final class Sandbox {
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
         env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());
         env.put("XDG_STATE_HOME", root.resolve("xdg-state").toString());
+        env.put("XDG_CACHE_HOME", root.resolve("xdg-cache").toString()); // JNA unpacks its library there, not in the real home
         return env;
     }
 }
