@@ -92,8 +92,10 @@ class DefaultConfigTest extends WithServer {
 
     /** One --show-config line: the key, its value, and where it came from. */
     private static void assertShown(List<String> shown, String key, String value, String source) {
-        Pattern line = Pattern.compile("  " + Pattern.quote(key) + " +" + "= " + Pattern.quote(value) + " +" + Pattern.quote(source));
-        assertTrue(shown.stream().anyMatch(l -> line.matcher(l).matches()),
+        // within 80 columns: the source follows on the line, or on the next one when both do not fit
+        Pattern line = Pattern.compile("(?m)^  " + Pattern.quote(key) + " = " + Pattern.quote(value) + "(  |\n      )"
+                + Pattern.quote("(" + source + ")") + "$");
+        assertTrue(line.matcher(String.join("\n", shown)).find(),
                 key + " = " + value + " from " + source + " in:\n" + String.join("\n", shown));
     }
 

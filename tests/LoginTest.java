@@ -44,7 +44,7 @@ class LoginTest extends WithSecured {
         String config = WithServer.tomlFile("[nats.auth]\nuser = \"alice\"\npassword_file = \"" + secret + "\"\n");
         theWholeLab(List.of("--lab-config", config), List.of());
         Run.Result shown = clean(script("JsPub", "--lab-config", config, "--show-config").go());
-        assertTrue(shown.out().contains("nats.auth.password             = ****"), shown.out());
+        assertTrue(shown.out().contains("  nats.auth.password = ****"), shown.out());
         assertTrue(shown.out().contains("[nats.auth] password_file"), shown.out());
     }
 
@@ -286,9 +286,9 @@ class LoginTest extends WithSecured {
                 "--server", "nats://alice:" + Secured.ALICE_PASSWORD + "@127.0.0.1:4222")
                 .env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
         assertEquals(0, shown.exit(), shown.toString());
-        assertTrue(shown.out().contains("nats.url                       = \"nats://alice:****@127.0.0.1:4222\""), shown.out());
-        assertTrue(shown.out().contains("nats.auth.user                 = \"alice\""), shown.out());
-        assertTrue(shown.out().contains("nats.auth.password             = ****"), shown.out());
+        assertTrue(shown.out().contains("  nats.url = \"nats://alice:****@127.0.0.1:4222\""), shown.out());
+        assertTrue(shown.out().contains("  nats.auth.user = \"alice\""), shown.out());
+        assertTrue(shown.out().contains("  nats.auth.password = ****"), shown.out());
         assertTrue(shown.out().contains("env NATS_PASSWORD"), shown.out());
         assertTrue(shown.out().contains("built-in default"), shown.out());
     }

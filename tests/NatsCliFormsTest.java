@@ -48,7 +48,7 @@ class NatsCliFormsTest extends WithServer {
         assertEquals(List.of("INFO pulled message: \"one\"", "INFO acked",
                 "INFO done: 1 message pulled and acked; none arrived in the last 2s"), pull.outLines());
         Run.Result minute = ok(script("JsPull", "--wait", "1m", "--show-config").go());
-        assertTrue(minute.out().contains("recv.wait_secs                 = 1m                                flag --wait"),
+        assertTrue(minute.out().contains("  recv.wait_secs = 1m  (flag --wait)\n"),
                 minute.out());
     }
 
@@ -95,7 +95,7 @@ class NatsCliFormsTest extends WithServer {
         Run.Result pub = ok(Run.script("JsPub", "via the selected context").env("XDG_CONFIG_HOME", home.toString()).go());
         assertEquals("INFO published \"via the selected context\" to stream LAB4_STREAM (seq 1)\n", pub.out());
         Run.Result shown = ok(Run.script("JsInfo", "--show-config").env("XDG_CONFIG_HOME", home.toString()).go());
-        assertTrue(shown.out().contains("  read     context lab (" + home.resolve("nats/context/lab.json")
+        assertTrue(shown.out().contains("  read     context lab\n           (" + home.resolve("nats/context/lab.json")
                 + ") (selected with `nats context select`)\n"), shown.out());
 
         Run.Result named = Run.script("JsPub", "x").env("XDG_CONFIG_HOME", home.toString()).env("NATS_CONTEXT", "other").go();

@@ -55,7 +55,7 @@ class SettingsTableTest extends WithServer {
                 String value = setting == Setting.URL ? "nats://127.0.0.1:4999" : "value-" + setting.name();
                 if (setting.env != null) {
                     run = run.env(setting.env, value);
-                    fromEnv.add(setting.key + " .* env " + setting.env);
+                    fromEnv.add(setting.key + " = .* \\(env " + setting.env + "\\)");
                 }
             }
             if (setting == Setting.HANDSHAKE_FIRST) {
@@ -64,11 +64,12 @@ class SettingsTableTest extends WithServer {
         }
         Files.writeString(dir.resolve("lab.json"), context.append("\"unused\": 1}").toString());
         Run.Result shown = ok(run.go());
+        List<String> lines = shown.out().replace("\n      (", "  (").lines().map(String::trim).toList(); // a source on its own line joins its setting
         for (String line : fromEnv) {
-            assertTrue(shown.outLines().stream().anyMatch(out -> out.trim().matches(line)), line + "\n" + shown.out());
+            assertTrue(lines.stream().anyMatch(out -> out.matches(line)), line + "\n" + shown.out());
         }
-        assertTrue(shown.outLines().stream().anyMatch(out -> out.trim().matches(Setting.HANDSHAKE_FIRST.key
-                + " += true +context .* " + Setting.HANDSHAKE_FIRST.contextField)), shown.out());
+        assertTrue(lines.stream().anyMatch(out -> out.matches(Setting.HANDSHAKE_FIRST.key
+                + " = true  \\(context .* " + Setting.HANDSHAKE_FIRST.contextField + "\\)")), shown.out());
         for (Setting setting : Setting.values()) {
             if (setting.is(Setting.Kind.SECRET)) {
                 assertFalse(shown.out().contains("value-" + setting.name()), shown.out());

@@ -139,16 +139,23 @@ final class Config {
     /** --show-config: the files read and left alone, then every setting in force, where it came from, secrets masked. */
     String effectiveConfig() {
         StringBuilder out = new StringBuilder("config files and contexts\n");
-        layers.report().forEach(line -> out.append("  ").append(line).append('\n'));
+        for (String line : layers.report()) { // why a file was read or left goes below it: paths are long
+            int why = line.indexOf(" (");
+            out.append("  ").append(why < 0 ? line : line.substring(0, why) + "\n           " + line.substring(why + 1))
+                    .append('\n');
+        }
         if (layers.report().isEmpty()) {
             out.append("  none: built-in defaults, env and flags only\n");
         }
-        out.append("effective config (highest wins: flag, env, context, lab file, root file, built-in default)\n");
+        out.append("effective config (highest wins: flag, env, context, lab, root, default)\n");
         for (Setting key : Setting.values()) {
             if (layers.source(key) != null) {
                 String shown = layers.get(key) instanceof String && !key.is(Setting.Kind.SECRET)
                         && !key.is(Setting.Kind.DURATION) ? Output.quoted(shown(key)) : shown(key);
-                out.append(String.format("  %-30s = %-32s  %s%n", key.key, shown, layers.source(key)));
+                String setting = "  " + key.key + " = " + shown;
+                String from = "(" + layers.source(key) + ")";
+                // within 80 columns: where it came from goes on a line of its own when both do not fit
+                out.append(setting).append(setting.length() + 2 + from.length() <= 80 ? "  " : "\n      ").append(from).append('\n');
             }
         }
         return out.toString();
