@@ -45,6 +45,15 @@ class HelpLayoutTest {
         assertTrue(help.out().contains("js-bootstrap js-pub js-pull js-info js-purge"), help.out());
     }
 
+    /** --show-config too, with a password from env and a user flag; a folder's own path is as long as it is, so it stands for a short one. */
+    @Test
+    void showConfigFits() throws Exception {
+        Run.Result shown = Run.script("JsInfo", "--show-config", "--user", "alice").env("NATS_PASSWORD", "s3cret").go();
+        assertEquals(0, shown.exit(), shown.toString());
+        assertFits("js-info --show-config", shown.out().replace(Run.REPO.toString(), "/path/to/the/lab").lines().toList());
+        assertTrue(shown.out().contains("  nats.auth.password = ****  (env NATS_PASSWORD)\n"), shown.out());
+    }
+
     @Test
     void natscliWordOrderNamesTheFlagsToUse() throws Exception {
         Run.Result pub = Run.script("JsPub", "orders.new", "s3cret-looking").go();
