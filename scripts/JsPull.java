@@ -89,6 +89,7 @@ public class JsPull implements Callable<Integer> {
         }
         stop.interruptible(false);
         batch = counts.batchInHand = shown.handedOn(batch); // on a pipe: only the lines its reader took
+        counts.ackSent(batch);
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }

@@ -19,8 +19,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 final class PullCounts {
-    /** A message delivered to this run and not yet done with: its delivery number, and whether its line was printed. */
-    private record Held(long delivery, boolean shown) {
+    /**
+     * A message delivered to this run and not yet done with: its delivery number, whether its line was
+     * printed, and whether its ack was sent (the server's confirmation not seen yet).
+     */
+    private record Held(long delivery, boolean shown, boolean ackSent) {
     }
 
     private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
@@ -61,7 +64,7 @@ final class PullCounts {
 
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false, false));
         lastDelivery = Math.max(lastDelivery, msg.metaData().consumerSequence());
     }
 
@@ -82,7 +85,14 @@ final class PullCounts {
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true));
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true, false));
+    }
+
+    /** Their acks are on their way: until the server confirms them, whether they come back is not known. */
+    synchronized void ackSent(List<Message> batch) {
+        for (Message msg : batch) {
+            held.computeIfPresent(msg.metaData().streamSequence(), (seq, h) -> new Held(h.delivery(), h.shown(), true));
+        }
     }
 
     /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
@@ -122,12 +132,17 @@ final class PullCounts {
      * or which ones the server will not deliver again; "" when nothing is held.
      */
     synchronized String held(String shownVerb, boolean comesBack) {
-        long shown = held.values().stream().filter(Held::shown).count();
-        long notShown = held.size() - shown;
+        long acking = held.values().stream().filter(Held::ackSent).count();
+        long shown = held.values().stream().filter(h -> h.shown() && !h.ackSent()).count();
+        long notShown = held.size() - shown - acking;
         if (held.isEmpty() && neverReceived == 0) {
             return "";
         }
         List<String> parts = new ArrayList<>();
+        if (acking > 0) { // a signal ended the run while the server's answer to their acks was on its way
+            parts.add(acking + " " + shownVerb + " and acked, the server's confirmation not seen yet (js-info shows "
+                    + "whether the server has the acks)");
+        }
         if (shown > 0) {
             parts.add(shown + " " + shownVerb + " but not acked");
         }
@@ -146,11 +161,14 @@ final class PullCounts {
         }
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
-            if (maxDeliver > 0 && h.delivery() >= maxDeliver) {
+            if (maxDeliver > 0 && h.delivery() >= maxDeliver && !h.ackSent()) {
                 last.add(seq);
             }
         });
-        long back = held.size() + neverReceived - last.size();
+        long back = held.size() - acking + neverReceived - last.size();
+        if (back == 0 && last.isEmpty()) {
+            return what;
+        }
         String comes = String.format("come%s back after the ack wait (%ds)", back == 1 ? "s" : "", ackWaitSeconds);
         if (last.isEmpty()) {
             return what + ": " + (back == 1 ? "it " : "they ") + comes;
