@@ -25,6 +25,7 @@ final class PullCounts {
 
     private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
     private final Processed processed = new Processed();
+    private final Processed shownBefore = new Processed(); // by stream sequence: a message shown again is said so
     private long done;
     private long bytes;
     private long maxDeliver = -1;
@@ -83,6 +84,17 @@ final class PullCounts {
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true));
+        shownBefore.firstTime(msg.metaData().streamSequence());
+    }
+
+    /**
+     * "; 500 printed again (...)": messages this run showed more than once, because they came back
+     * before the server had their ack (a failover cut it off): stdout holds more lines than the count.
+     */
+    synchronized String shownAgain(String shownVerb) {
+        long again = shownBefore.again();
+        return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (they came back before "
+                + "the server had their ack; counted once)";
     }
 
     /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
@@ -106,10 +118,6 @@ final class PullCounts {
 
     synchronized long bytes() {
         return bytes;
-    }
-
-    synchronized long again() {
-        return processed.again();
     }
 
     /** Delivered to this run and not done with: printed (or not) and not acked. */
