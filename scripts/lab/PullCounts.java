@@ -28,6 +28,7 @@ final class PullCounts {
 
     private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
     private final Processed processed = new Processed();
+    private final Processed shownBefore = new Processed(); // by stream sequence: a message shown again is said so
     private long done;
     private long bytes;
     private long maxDeliver = -1;
@@ -86,6 +87,17 @@ final class PullCounts {
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true, false));
+        shownBefore.firstTime(msg.metaData().streamSequence());
+    }
+
+    /**
+     * "; 500 printed again (...)": messages this run showed more than once, because they came back
+     * before the server had their ack (a failover cut it off): stdout holds more lines than the count.
+     */
+    synchronized String shownAgain(String shownVerb) {
+        long again = shownBefore.again();
+        return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (they came back before "
+                + "the server had their ack; counted once)";
     }
 
     /** Their acks are on their way: until the server confirms them, whether they come back is not known. */
@@ -116,10 +128,6 @@ final class PullCounts {
 
     synchronized long bytes() {
         return bytes;
-    }
-
-    synchronized long again() {
-        return processed.again();
     }
 
     /** Delivered to this run and not done with: printed (or not) and not acked. */

@@ -47,10 +47,8 @@ final class PullEnding {
         String count = Output.messages(counts.done()) + " pulled and "
                 + (flags.noAck() ? "not acked" : flags.nak() ? "nak'd" : "acked") + unreadable.note();
         why += counts.held(shownVerb(), true); // delivered to this run and not done with: named too
+        why += counts.shownAgain(shownVerb()); // stdout's lines add up too
         if (flags.inBatches()) {
-            if (counts.again() > 0) {
-                why += "; " + Output.messages(counts.again()) + " delivered again after a lost ack, not counted twice";
-            }
             return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
                     counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
         }
@@ -118,7 +116,7 @@ final class PullEnding {
             return count + unreadable.note() + " (no acks: the durable consumer did not move)";
         }
         return count + (flags.noAck() ? " and not acked" : flags.nak() ? " and nak'd" : " and acked") + unreadable.note()
-                + counts.held(shownVerb(), comesBack);
+                + counts.held(shownVerb(), comesBack) + counts.shownAgain(shownVerb());
     }
 
     private String shownVerb() {
