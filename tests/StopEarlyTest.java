@@ -57,6 +57,20 @@ class StopEarlyTest {
         }
     }
 
+    /** bin/jbang, while JBang finds (and maybe builds) a lab script: the same one line, not a silent 143. */
+    @Test
+    void aSignalWhileJbangStartsALabScriptEndsWithOneLine() throws Exception {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Run run = Run.command(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsInfo.java").toString())
+                    .env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s");
+            Run.Result result = signalledOnce(signal.equals("INT") ? run.withSigintAtDefault() : run, signal,
+                    pid -> catches(pid, 15));
+            assertEquals(signal.equals("INT") ? 130 : SIGTERM_EXIT, result.exit(), result.toString());
+            assertEquals("ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed\n", result.err(),
+                    result.toString());
+        }
+    }
+
     /** Starts the run, waits until `ready` says so of its process, and sends the signal at once. */
     private static Run.Result signalledOnce(Run run, String signal, java.util.function.LongPredicate ready) throws Exception {
         try (Run.Started started = run.start()) {
