@@ -253,12 +253,12 @@ class LabClusterTest extends WithServer {
         }
     }
 
-    private static Run.Result make(String target, String config) throws Exception {
+    static Run.Result make(String target, String config) throws Exception {
         return Run.command("make", "-s", "--no-print-directory", target, "CLUSTER_CONFIG=" + config).go();
     }
 
     /** Three client ports whose route (+2000) and monitoring (+4000) ports are free too. */
-    private static List<Integer> clusterPorts() throws IOException {
+    static List<Integer> clusterPorts() throws IOException {
         List<Integer> ports = new ArrayList<>();
         while (ports.size() < 3) {
             int port = NatsServer.freePort();

@@ -217,6 +217,32 @@ class LabServerTest {
         }
     }
 
+    /**
+     * The lesson's own path is make run, not make server: the first make run on someone else's server
+     * that holds streams of others says so in the same WARN line; the runs after it on that server stay
+     * quiet (said once), and the script still runs.
+     */
+    @Test
+    void makeRunOnAServerOfOthersWarnsOnceToo() throws Exception {
+        try (NatsServer theirs = NatsServer.startWithJetStream()) {
+            theirs.resetToLabStream();
+            try (io.nats.client.Connection nc = theirs.connect()) {
+                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("ORDERS")
+                        .subjects("orders.>").build());
+            }
+            String warning = "lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 1 stream(s)"
+                    + " of others (ORDERS): the lab's runs would share it; for a server of your own,"
+                    + " pick a free port: NATS_URL=nats://127.0.0.1:4333 make demo\n";
+            Run.Result first = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
+            assertEquals(0, first.exit(), first.toString());
+            assertTrue(first.err().startsWith(warning), first.toString());
+            assertTrue(first.out().startsWith("stream LAB4_STREAM\n"), first.toString());
+            Run.Result second = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
+            assertEquals(0, second.exit(), second.toString());
+            assertFalse(second.err().contains("WARN"), "said once: " + second);
+        }
+    }
+
     private static Run make(String target) {
         return Run.command("make", "-s", "--no-print-directory", target).env("LAB_STATE_DIR", state.toString());
     }
