@@ -160,6 +160,38 @@ class CourseScriptsTest extends WithServer {
         assertEquals("", none.out() + noServer.out());
     }
 
+    /**
+     * A --timeout longer than jnats' own request clean-up (5 s) is still a timeout: jnats cancels a
+     * request it thinks forgotten, and that cancel must not be read as the server's "no responders".
+     */
+    @Test
+    void aLongTimeoutEndsAsATimeoutNotAsNoResponders() throws Exception {
+        try (Run.Started slow = script("Responder", "course.long", "--delay", "20s", "--count", "1").start()) {
+            slow.awaitOut("INFO listening for requests on course.long");
+            Run.Result late = script("Requester", "--timeout", "11s", "--subject", "course.long", "hi").go();
+            assertEquals("ERROR no reply on course.long within 11s: a responder may have got the request and be slow, or its "
+                    + "answer was lost; nothing tells which (give it longer with --timeout)\n", late.err());
+            assertEquals(Exit.FAILED, late.exit(), late.toString());
+        }
+    }
+
+    /**
+     * Run as `bin/jbang nats-sub` is, with no lab named: each script reads the config of the lab that
+     * teaches it, so a learner of lab 1 listens on lab1.hello, not on lab 4's stream subject.
+     */
+    @Test
+    void withNoLabNamedEachScriptReadsItsOwnLabsConfig() throws Exception {
+        for (String[] scriptAndSubject : new String[][] {{"NatsSub", "lab1.hello"}, {"NatsPub", "lab1.hello"},
+                {"Worker", "lab2.work"}, {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}}) {
+            String[] args = scriptAndSubject[0].equals("NatsPub") || scriptAndSubject[0].equals("Requester") || scriptAndSubject[0].equals("JsPub")
+                    ? new String[] {"--show-config", "x"} : new String[] {"--show-config"};
+            Run.Result shown = Run.script(scriptAndSubject[0], args).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go();
+            assertEquals(0, shown.exit(), shown.toString());
+            assertTrue(shown.out().lines().anyMatch(line -> line.matches("  nats\\.subject +\\= \"" + Pattern.quote(scriptAndSubject[1])
+                    + "\" +labs/.*")), scriptAndSubject[0] + ": " + shown.out());
+        }
+    }
+
     private static String labConfig(String lab) {
         return "--lab-config=" + Run.REPO.resolve("labs/" + lab + "/config.toml");
     }
@@ -204,7 +236,7 @@ class CourseScriptsTest extends WithServer {
         }
         Set<String> withMain = new TreeSet<>();
         try (var files = Files.list(Run.REPO.resolve("scripts"))) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) { // scripts/lab/ holds the shared files
                 if (Files.readString(file).contains("public static void main(")) {
                     withMain.add(file.getFileName().toString().replace(".java", ""));
                 }
