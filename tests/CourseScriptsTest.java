@@ -192,6 +192,36 @@ class CourseScriptsTest extends WithServer {
         }
     }
 
+    /**
+     * `nats-sub | head -1`: head takes the listening line and goes; the next message's line cannot be
+     * written, and the last line says so instead of counting that message as if it had been shown.
+     */
+    @Test
+    void aClosedPipeSaysWhichMessagesWereNotPrinted() throws Exception {
+        Path closed = Scratch.dir().resolve("closed");
+        String reader = "head -1 > /dev/null; exec 0<&-; touch '" + closed + "'";
+        try (Run.Started sub = Run.command("bash", "-c", "set -o pipefail; " + script("NatsSub", "course.pipe").shellLine()
+                + " | { " + reader + "; }").in(Scratch.dir()).server(server).start()) {
+            for (int i = 0; i < 600 && !Files.exists(closed); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(closed), "the reader took a line and closed the pipe");
+            try (Connection nc = connect()) {
+                for (int i = 0; i < 100 && sub.running(); i++) { // until one line meets the closed pipe
+                    nc.publish("course.pipe", "m".getBytes(StandardCharsets.UTF_8));
+                    nc.flush(Duration.ofSeconds(5));
+                    Thread.sleep(100);
+                }
+            }
+            Run.Result result = sub.finish();
+            assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+            Matcher line = Pattern.compile("ERROR stdout could not be written \\(Broken pipe\\): (\\d+) messages? received "
+                    + "\\((\\d+) printed\\)\n").matcher(result.err());
+            assertTrue(line.matches(), result.toString());
+            assertEquals(Long.parseLong(line.group(1)) - 1, Long.parseLong(line.group(2)), "the last one was not printed");
+        }
+    }
+
     private static String labConfig(String lab) {
         return "--lab-config=" + Run.REPO.resolve("labs/" + lab + "/config.toml");
     }
