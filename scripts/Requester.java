@@ -13,6 +13,7 @@
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.support.NatsRequestCompletableFuture;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +33,9 @@ import java.util.concurrent.TimeoutException;
 public class Requester implements Callable<Integer> {
     private static final Logger log = Output.logger(Requester.class);
 
-    /** Sends the request; jnats listens on an inbox of its own and completes the future with the first reply there. */
-    static CompletableFuture<Message> request(Connection nc, String subject, byte[] body) {
-        return nc.request(subject, body);
+    /** Sends the request; jnats listens on an inbox of its own and completes the future with the first reply there, or gives up after timeout. */
+    static CompletableFuture<Message> request(Connection nc, String subject, byte[] body, Duration timeout) {
+        return nc.requestWithTimeout(subject, body, timeout);
     }
 
     @Mixin ConnectionOptions connection;
@@ -52,28 +53,42 @@ public class Requester implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = connection.load();
-        Message reply;
+        Message reply = null;
         try (Connection nc = connection.openCore(config)) {
-            CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8), config.timeout);
+            boolean timedOut;
             try {
                 reply = answer.get(config.timeout.toNanos(), TimeUnit.NANOSECONDS);
+                timedOut = false;
             } catch (TimeoutException e) {
+                timedOut = true;
+            } catch (CancellationException cancelled) {
+                // jnats cancels on the server's 503, when the connection closes, and once the timeout passed
+                if (!(answer instanceof NatsRequestCompletableFuture future && future.wasCancelledTimedOut())) {
+                    throw cancelled(nc, config);
+                }
+                timedOut = true;
+            }
+            if (timedOut) {
                 answer.cancel(true);
                 throw Exit.failed("no reply on %s within %s: a responder may have got the request and be slow, or its "
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
                         Durations.format(config.timeout));
-            } catch (CancellationException noResponders) { // jnats cancels the request when the server answers 503
-                if (nc.getStatus() != Connection.Status.CONNECTED) { // ... and when the connection closes
-                    throw JetStreamErrors.connectionLost(config.shownUrl(), "no reply came, so the request may or may "
-                            + "not have reached a responder and been handled");
-                }
-                throw Exit.notFound("no responders on %s: nobody subscribes to it, and the server said so at once "
-                        + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
             }
         }
         Output.summary(log, "reply on " + Output.printable(reply.getSubject(), false) + " (this run's inbox): "
                 + Output.quoted(reply.getData()));
         return 0;
+    }
+
+    /** A request jnats cancelled before the timeout: the server answered 503, or the connection closed. */
+    private static RuntimeException cancelled(Connection nc, Config config) {
+        if (nc.getStatus() != Connection.Status.CONNECTED) {
+            return JetStreamErrors.connectionLost(config.shownUrl(), "no reply came, so the request may or may "
+                    + "not have reached a responder and been handled");
+        }
+        return Exit.notFound("no responders on %s: nobody subscribes to it, and the server said so at once "
+                + "(start one: make LAB=lab3_request_reply run BIN=responder)", config.subject);
     }
 
     // ------------------------------------------------------------ --help: the text above and below the flags

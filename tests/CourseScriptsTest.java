@@ -160,6 +160,68 @@ class CourseScriptsTest extends WithServer {
         assertEquals("", none.out() + noServer.out());
     }
 
+    /**
+     * A --timeout longer than jnats' own request clean-up (5 s) is still a timeout: jnats cancels a
+     * request it thinks forgotten, and that cancel must not be read as the server's "no responders".
+     */
+    @Test
+    void aLongTimeoutEndsAsATimeoutNotAsNoResponders() throws Exception {
+        try (Run.Started slow = script("Responder", "course.long", "--delay", "20s", "--count", "1").start()) {
+            slow.awaitOut("INFO listening for requests on course.long");
+            Run.Result late = script("Requester", "--timeout", "11s", "--subject", "course.long", "hi").go();
+            assertEquals("ERROR no reply on course.long within 11s: a responder may have got the request and be slow, or its "
+                    + "answer was lost; nothing tells which (give it longer with --timeout)\n", late.err());
+            assertEquals(Exit.FAILED, late.exit(), late.toString());
+        }
+    }
+
+    /**
+     * Run as `bin/jbang nats-sub` is, with no lab named: each script reads the config of the lab that
+     * teaches it, so a learner of lab 1 listens on lab1.hello, not on lab 4's stream subject.
+     */
+    @Test
+    void withNoLabNamedEachScriptReadsItsOwnLabsConfig() throws Exception {
+        for (String[] scriptAndSubject : new String[][] {{"NatsSub", "lab1.hello"}, {"NatsPub", "lab1.hello"},
+                {"Worker", "lab2.work"}, {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}}) {
+            String[] args = scriptAndSubject[0].equals("NatsPub") || scriptAndSubject[0].equals("Requester") || scriptAndSubject[0].equals("JsPub")
+                    ? new String[] {"--show-config", "x"} : new String[] {"--show-config"};
+            Run.Result shown = Run.script(scriptAndSubject[0], args).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go();
+            assertEquals(0, shown.exit(), shown.toString());
+            assertTrue(shown.out().lines().anyMatch(line -> line.matches("  nats\\.subject +\\= \"" + Pattern.quote(scriptAndSubject[1])
+                    + "\" +labs/.*")), scriptAndSubject[0] + ": " + shown.out());
+        }
+    }
+
+    /**
+     * `nats-sub | head -1`: head takes the listening line and goes; the next message's line cannot be
+     * written, and the last line says so instead of counting that message as if it had been shown.
+     */
+    @Test
+    void aClosedPipeSaysWhichMessagesWereNotPrinted() throws Exception {
+        Path closed = Scratch.dir().resolve("closed");
+        String reader = "head -1 > /dev/null; exec 0<&-; touch '" + closed + "'";
+        try (Run.Started sub = Run.command("bash", "-c", "set -o pipefail; " + script("NatsSub", "course.pipe").shellLine()
+                + " | { " + reader + "; }").in(Scratch.dir()).server(server).start()) {
+            for (int i = 0; i < 600 && !Files.exists(closed); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(closed), "the reader took a line and closed the pipe");
+            try (Connection nc = connect()) {
+                for (int i = 0; i < 100 && sub.running(); i++) { // until one line meets the closed pipe
+                    nc.publish("course.pipe", "m".getBytes(StandardCharsets.UTF_8));
+                    nc.flush(Duration.ofSeconds(5));
+                    Thread.sleep(100);
+                }
+            }
+            Run.Result result = sub.finish();
+            assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+            Matcher line = Pattern.compile("ERROR stdout could not be written \\(Broken pipe\\): (\\d+) messages? received "
+                    + "\\((\\d+) printed\\)\n").matcher(result.err());
+            assertTrue(line.matches(), result.toString());
+            assertEquals(Long.parseLong(line.group(1)) - 1, Long.parseLong(line.group(2)), "the last one was not printed");
+        }
+    }
+
     private static String labConfig(String lab) {
         return "--lab-config=" + Run.REPO.resolve("labs/" + lab + "/config.toml");
     }
@@ -204,7 +266,7 @@ class CourseScriptsTest extends WithServer {
         }
         Set<String> withMain = new TreeSet<>();
         try (var files = Files.list(Run.REPO.resolve("scripts"))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) { // scripts/lab/ holds no script
+            for (Path file : files.filter(Files::isRegularFile).toList()) { // scripts/lab/ holds the shared files
                 if (Files.readString(file).contains("public static void main(")) {
                     withMain.add(file.getFileName().toString().replace(".java", ""));
                 }

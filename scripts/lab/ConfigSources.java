@@ -16,8 +16,16 @@ final class ConfigSources {
     /** Set by bin/jbang and bin/lab-run: the lab's folder, whose config.toml and labs/<lab>/config.toml are its own. */
     static final String HOME_VARIABLE = "JETSTREAM_LAB_HOME";
     static final String DEFAULT_LAB = "lab4_jetstream_basics";
+    /** The course's scripts that labs 1-3 teach, by name; any other script is lab 4's. */
+    private static final Map<String, String> LAB_OF_SCRIPT = Map.of("nats-sub", "lab1_publish_subscribe",
+            "nats-pub", "lab1_publish_subscribe", "worker", "lab2_queue_groups", "responder", "lab3_request_reply",
+            "requester", "lab3_request_reply");
     static final String ROOT_FILE = "config.toml";
-    static final String LAB_FILE = "labs/" + DEFAULT_LAB + "/config.toml";
+
+    /** The lab a script is taught in: its own config file is the one read when no lab file is named. */
+    static String labOf(String script) {
+        return LAB_OF_SCRIPT.getOrDefault(script, DEFAULT_LAB);
+    }
 
     final ConfigFile.Source root;
     final ConfigFile.Source lab;
@@ -61,12 +69,13 @@ final class ConfigSources {
             }
             lab = named(file, "env LAB_CONFIG");
         }
+        String labFile = "labs/" + flags.lab() + "/config.toml";
         if (lab == null) {
-            lab = own(home, LAB_FILE);
+            lab = own(home, labFile);
         }
         List<String> ignored = new ArrayList<>();
         lookAlike(root, ROOT_FILE, ignored);
-        lookAlike(lab, LAB_FILE, ignored);
+        lookAlike(lab, labFile, ignored);
         return new ConfigSources(root, lab, ignored);
     }
 

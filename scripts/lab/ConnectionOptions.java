@@ -101,6 +101,11 @@ final class ConnectionOptions implements Layers.Flags {
         return option == null ? null : option.getValue();
     }
 
+    @Override
+    public String lab() {
+        return ConfigSources.labOf(script.name());
+    }
+
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
         loaded = Config.load(System.getenv(), this);

@@ -12,6 +12,11 @@ final class Layers {
     /** The command line: a flag's value by its name ("--stream"), null when it was not given or is not the script's. */
     interface Flags {
         Object value(String flag);
+
+        /** The lab whose own config file a run reads when none is named: the lab the script is taught in. */
+        default String lab() {
+            return ConfigSources.DEFAULT_LAB;
+        }
     }
 
     private final Map<Setting, Object> values = new EnumMap<>(Setting.class);

@@ -69,6 +69,8 @@ final class Listening {
     private final Connection nc;
     private final String url;
     private volatile long received;
+    /** Of those, the messages whose lines reached stdout: a closed pipe can take the last one's. */
+    private long printed;
     private Supplier<String> handled = () -> "";
     private Subscription sub;
     private String ended = "";
@@ -138,6 +140,7 @@ final class Listening {
                 received++;
                 handler.handle(msg);
                 checkWritten();
+                printed++;
             }
         } catch (IllegalStateException | java.util.concurrent.TimeoutException gone) {
             if (nc.getStatus() == Connection.Status.CONNECTED) {
@@ -150,22 +153,22 @@ final class Listening {
         if (flags.count != null && received + sub.getDroppedCount() >= flags.count) {
             ended = " (--count " + flags.count + ")";
         }
-        Output.summary(log, prefix + "done: " + counts() + ended);
+        Output.summary(log, prefix + "done: " + counts("") + ended);
     }
 
     private void checkWritten() {
         if (!Stdout.written()) {
-            throw Stdout.lost(": " + soFar());
+            throw Stdout.lost(": " + prefix + counts(" (" + printed + " printed)"));
         }
     }
 
     private String soFar() {
-        return prefix + counts();
+        return prefix + counts("");
     }
 
     /** "2 messages received", and what the client dropped: together, all that reached this subscriber. */
-    private String counts() {
-        String line = Output.messages(received) + " received" + handled.get();
+    private String counts(String shown) {
+        String line = Output.messages(received) + " received" + shown + handled.get();
         long dropped = sub == null ? 0 : sub.getDroppedCount();
         return dropped == 0 ? line : line + ", " + Output.messages(dropped)
                 + " dropped: this subscriber fell behind (a slow consumer), and core NATS keeps no copy to resend";
