@@ -6,6 +6,7 @@
 //SOURCES Secrets.java Output.java Setting.java Layers.java
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -97,8 +98,13 @@ final class Config {
             }
         }
 
-        Secrets secrets = Secrets.of(layers.string(Setting.URL), layers.string(Setting.PASSWORD),
-                layers.string(Setting.TOKEN));
+        List<String> secretValues = new ArrayList<>(); // every secret row of the table, wherever its value came from
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET)) {
+                secretValues.add(layers.string(setting));
+            }
+        }
+        Secrets secrets = Secrets.of(layers.string(Setting.URL), secretValues.toArray(String[]::new));
         List<ServerUrl> servers = ConfigRules.validate(layers, secrets);
         layers.warnings().forEach(line -> System.err.println(Output.printable(secrets.mask(line))));
         return new Config(layers, secrets, servers);

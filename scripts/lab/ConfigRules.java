@@ -150,9 +150,11 @@ final class ConfigRules {
     /** ps shows every process's command line to every user of the machine: say so when a secret came that way. */
     private static void warnAboutSecretsOnTheCommandLine(Layers layers, List<ServerUrl> servers) {
         List<String> shown = new ArrayList<>();
+        List<String> instead = new ArrayList<>();
         for (Setting key : Setting.values()) {
             if (key.is(Setting.Kind.SECRET) && layers.fromFlag(key)) {
                 shown.add(layers.source(key).substring("flag ".length()));
+                instead.add(key.env);
             }
         }
         if (layers.fromFlag(Setting.URL) && servers.stream().anyMatch(url -> url.login() != null)) {
@@ -160,7 +162,8 @@ final class ConfigRules {
         }
         if (!shown.isEmpty()) {
             layers.warn("WARN " + String.join(" and ", shown) + (shown.size() == 1 ? " is" : " are") + " visible to "
-                    + "every user of this machine (ps shows command lines): use NATS_PASSWORD or NATS_TOKEN, [nats.auth] "
+                    + "every user of this machine (ps shows command lines): use " + (instead.isEmpty()
+                    ? "NATS_PASSWORD or NATS_TOKEN" : String.join(" or ", instead)) + ", [nats.auth] "
                     + "password_file/token_file or *_env in a config file you name, or a natscli context instead");
         }
     }

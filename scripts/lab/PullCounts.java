@@ -5,7 +5,7 @@
 // The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
 // every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Processed.java
+//SOURCES Output.java Processed.java ConsumerOptions.java
 
 import io.nats.client.Message;
 
@@ -164,12 +164,12 @@ final class PullCounts {
         if (!comesBack) {
             return what;
         }
-        if (neverReceived > 0 && maxDeliver > 0) {
+        if (neverReceived > 0 && !ConsumerOptions.unlimited(maxDeliver)) {
             what += " (their stream sequences are unknown: past max_deliver " + maxDeliver + " they do not come back)";
         }
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
-            if (maxDeliver > 0 && h.delivery() >= maxDeliver && !h.ackSent()) {
+            if (!ConsumerOptions.unlimited(maxDeliver) && h.delivery() >= maxDeliver && !h.ackSent()) {
                 last.add(seq);
             }
         });

@@ -12,7 +12,7 @@
 // limited (a message delivered and not shown there may never come back). A batch whose own work
 // outlasts half the ack wait keeps its waiting messages alive with in-progress acks (+WPI).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java
+//SOURCES PullCounts.java ConsumerOptions.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
@@ -140,7 +140,7 @@ final class PullRequests implements AutoCloseable {
 
     /** The first message of a batch of `want` is in: ask for the next batch now, as far as it is safe. */
     void askAhead(int want, long done) {
-        if (out.size() > 1 || limits.maxDeliver() > 0) {
+        if (out.size() > 1 || !ConsumerOptions.unlimited(limits.maxDeliver())) {
             return;
         }
         long fits = (long) (limits.ackWait().toNanos() / 2 / perMessageNanos()) - want; // both batches' work
@@ -209,7 +209,7 @@ final class PullRequests implements AutoCloseable {
      * took so far), so a stop leaves at most that many unseen. Said once.
      */
     private long lastChanceCap() {
-        if (limits.maxDeliver() <= 0) {
+        if (ConsumerOptions.unlimited(limits.maxDeliver())) {
             return Long.MAX_VALUE;
         }
         long cap = Math.max(1, (long) (1e9 / perMessageNanos()));
