@@ -138,8 +138,8 @@ class SecretsTest {
     void aSecretFromAFlagGetsAWarningAndTheHelpSaysSo() throws Exception {
         Run.Result flags = clean(Run.script("JsBootstrap", "--server", server.url(), "--token", TOKEN).go());
         assertEquals(0, flags.exit(), flags.toString());
-        assertEquals("WARN --token is visible to every user of this machine (ps shows command lines): use NATS_PASSWORD "
-                + "or NATS_TOKEN, [nats.auth] password_file/token_file or *_env in a config file you name, or a natscli "
+        assertEquals("WARN --token is visible to every user of this machine (ps shows command lines): use NATS_TOKEN, "
+                + "[nats.auth] password_file/token_file or *_env in a config file you name, or a natscli "
                 + "context instead\n", flags.err());
         assertEquals("", clean(WithServer.ok(Run.script("JsBootstrap", "--server", server.url()).env("NATS_TOKEN", TOKEN)
                 .go())).err());
