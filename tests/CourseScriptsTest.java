@@ -187,8 +187,8 @@ class CourseScriptsTest extends WithServer {
                     ? new String[] {"--show-config", "x"} : new String[] {"--show-config"};
             Run.Result shown = Run.script(scriptAndSubject[0], args).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go();
             assertEquals(0, shown.exit(), shown.toString());
-            assertTrue(shown.out().lines().anyMatch(line -> line.matches("  nats\\.subject +\\= \"" + Pattern.quote(scriptAndSubject[1])
-                    + "\" +labs/.*")), scriptAndSubject[0] + ": " + shown.out());
+            assertTrue(Pattern.compile("(?m)^  nats\\.subject = \"" + Pattern.quote(scriptAndSubject[1]) + "\"(  |\n      )\\(labs/")
+                    .matcher(shown.out()).find(), scriptAndSubject[0] + ": " + shown.out());
         }
     }
 
