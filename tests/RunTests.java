@@ -63,8 +63,8 @@ import java.util.stream.Stream;
 public class RunTests {
     /** A shard's working folder, empty as a script process's own: scripts run inside the shard's JVM see it. */
     private static final String WORKING_FOLDER = "cwd";
-    /** Kept in a shard's root for the whole run (bin/lab-run's build cache, an empty XDG config home, the XDG state home where --version keeps the server it last saw, the XDG cache home where JNA unpacks its library, the working folder). */
-    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("xdg-config"), Path.of("xdg-state"),
+    /** Kept in a shard's root for the whole run (bin/lab-run's build cache, an empty XDG config home, the XDG state home where --version keeps the server it last saw, the XDG cache home where JNA unpacks its library, the servers bin/lab-server asked once whose they are, the working folder). */
+    private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("lab-state", "servers-asked"), Path.of("xdg-config"), Path.of("xdg-state"),
             Path.of("xdg-cache"), Path.of(WORKING_FOLDER));
     private static final String SUMMARY_FILE = "summary.txt";
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
