@@ -264,10 +264,13 @@ class LabClusterTest extends WithServer {
     /** Three client ports whose route (+2000) and monitoring (+4000) ports are free too. */
     static List<Integer> clusterPorts() throws IOException {
         List<Integer> ports = new ArrayList<>();
+        java.util.Set<Integer> taken = new java.util.HashSet<>(); // client, route and monitoring ports of the nodes so far
         while (ports.size() < 3) {
-            int port = NatsServer.freePort();
-            if (port + 4000 <= 65535 && free(port + 2000) && free(port + 4000)) {
+            int port = NatsServer.freePort(); // free now, so the OS may give the same one again: each node its own
+            List<Integer> own = List.of(port, port + 2000, port + 4000);
+            if (port + 4000 <= 65535 && own.stream().noneMatch(taken::contains) && free(port + 2000) && free(port + 4000)) {
                 ports.add(port);
+                taken.addAll(own);
             }
         }
         return ports;
