@@ -27,14 +27,12 @@ class LabClusterStartTest extends WithServer {
         String config = clusterConfig(ports);
         Path state = Sandbox.labState().resolve("cluster");
         try {
-            long began = System.nanoTime();
             Run.Result started = LabClusterTest.make("cluster", config);
-            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
             assertTrue(started.exit() != 0, started.toString());
             assertTrue(started.err().contains("lab-cluster: n1: the server at nats://127.0.0.1:" + server.port
                     + " is not a node of the lab's cluster (a single server, say): stop it (make server-stop), or give"
                     + " the cluster other ports (CLUSTER_CONFIG)\n"), started.toString());
-            assertTrue(seconds < 15, "said at once, not after the wait for a leader: " + seconds + "s; " + started);
+            assertFalse(started.err().contains("leader"), "said before any wait for a leader: " + started);
             for (int i = 1; i < 3; i++) {
                 assertFalse(answers(ports.get(i)), "n" + (i + 1) + " was started: " + started);
             }
