@@ -7,6 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
+//SOURCES lab/ExistingSettings.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -17,8 +18,6 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -33,15 +32,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = Output.logger(JsBootstrap.class);
-    /** What nats-server 2.9 gives a new pull consumer that does not set them. */
-    private static final int NEW_MAX_ACK_PENDING = 1000;
-    private static final int NEW_MAX_WAITING = 512;
 
     /** Creates the stream and its durable pull consumer, or brings existing ones in line with the config. */
     void setUp(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
@@ -237,38 +232,8 @@ public class JsBootstrap implements Callable<Integer> {
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
         }
-        unmanaged(current).forEach(setting -> log.info("stream {} keeps {}, which the lab does not manage (a stream "
+        ExistingSettings.unmanaged(current).forEach(setting -> log.info("stream {} keeps {}, which the lab does not manage (a stream "
                 + "js-bootstrap creates has {})", name, setting[0], setting[1]));
-    }
-
-    /** The settings of an existing stream that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
-    private static List<String[]> unmanaged(StreamConfiguration c) {
-        List<String[]> differ = new ArrayList<>();
-        if (c.getDescription() != null && !c.getDescription().isEmpty()) {
-            differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
-        }
-        if (c.getMaxMsgs() > 0) {
-            differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit"});
-        }
-        if (c.getMaxBytes() > 0) {
-            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
-        }
-        if (c.getMaxAge() != null && c.getMaxAge().toNanos() > 0) {
-            differ.add(new String[] {"max age " + c.getMaxAge().toSeconds() + "s", "no limit"});
-        }
-        if (c.getMaxMsgsPerSubject() > 0) {
-            differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), "no limit"});
-        }
-        if (c.getMaximumMessageSize() > 0) {
-            differ.add(new String[] {"max message size " + c.getMaximumMessageSize(), "the server's max_payload"});
-        }
-        if (c.getDiscardPolicy() == DiscardPolicy.New) {
-            differ.add(new String[] {"discard new (it refuses messages when full)", "discard old"});
-        }
-        if (c.getRetentionPolicy() != RetentionPolicy.Limits) {
-            differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits"});
-        }
-        return differ;
     }
 
     private static List<String> without(List<String> subjects, List<String> removed) {
@@ -285,7 +250,7 @@ public class JsBootstrap implements Callable<Integer> {
                              ConsumerConfiguration wanted) throws IOException, JetStreamApiException {
         ConsumerConfiguration current = existing.getConsumerConfiguration();
         String name = wanted.getDurable();
-        String fixed = fieldThatCannotChange(current, wanted, subject);
+        String fixed = ExistingSettings.cannotChange(current, wanted, subject);
         if (fixed != null && !recreate) {
             long acked = existing.getAckFloor().getStreamSequence();
             throw Exit.failed("consumer %s exists with %s, which cannot change in place: rerun with --recreate to "
@@ -315,78 +280,8 @@ public class JsBootstrap implements Callable<Integer> {
                     .maxDeliver(wanted.getMaxDeliver()).build());
             log.info("updated consumer {}: {}", name, String.join(", ", changes));
         }
-        unmanaged(current).forEach(setting -> log.info("consumer {} keeps {}, which the lab does not manage{}", name,
+        ExistingSettings.unmanaged(current).forEach(setting -> log.info("consumer {} keeps {}, which the lab does not manage{}", name,
                 setting[0], setting[1].isEmpty() ? "" : " (a consumer js-bootstrap creates has " + setting[1] + ")"));
-    }
-
-    /** The settings of an existing consumer that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
-    private static List<String[]> unmanaged(ConsumerConfiguration c) {
-        List<String[]> differ = new ArrayList<>();
-        if (c.getDescription() != null && !c.getDescription().isEmpty()) {
-            differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
-        }
-        if (c.getMaxAckPending() > 0 && c.getMaxAckPending() != NEW_MAX_ACK_PENDING) {
-            differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING)});
-        }
-        if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty()) {
-            differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none"});
-        }
-        if (c.getMaxPullWaiting() > 0 && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
-            differ.add(new String[] {"max waiting pulls " + c.getMaxPullWaiting(), String.valueOf(NEW_MAX_WAITING)});
-        }
-        if (c.getMaxBatch() > 0) {
-            differ.add(new String[] {"max batch " + c.getMaxBatch(), "no limit"});
-        }
-        if (c.getMaxExpires() != null && c.getMaxExpires().toNanos() > 0) {
-            differ.add(new String[] {"max expires " + c.getMaxExpires().toMillis() + "ms", "no limit"});
-        }
-        if (c.getMaxBytes() > 0) {
-            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
-        }
-        if (c.getInactiveThreshold() != null && c.getInactiveThreshold().toNanos() > 0) {
-            differ.add(new String[] {"inactive threshold " + c.getInactiveThreshold().toMillis() + "ms", "none"});
-        }
-        if (c.getBackoff() != null && !c.getBackoff().isEmpty()) {
-            differ.add(new String[] {"backoff " + c.getBackoff(), "none"});
-        }
-        if (c.isHeadersOnly()) {
-            differ.add(new String[] {"headers only", "whole messages"});
-        }
-        if (c.isMemStorage()) {
-            differ.add(new String[] {"memory storage", "the stream's"});
-        }
-        if (c.getNumReplicas() > 0) {
-            differ.add(new String[] {"replicas " + c.getNumReplicas(), "the stream's"});
-        }
-        return differ;
-    }
-
-    /** The first setting the lab needs and cannot update on an existing consumer, or null. */
-    private static String fieldThatCannotChange(ConsumerConfiguration current, ConsumerConfiguration wanted,
-                                                String subject) {
-        if (current.getDeliverSubject() != null) {
-            return "a different type (it is a push consumer; the lab needs a pull consumer)";
-        }
-        if (current.getAckPolicy() != AckPolicy.Explicit) {
-            return "a different ack policy (" + current.getAckPolicy() + ", the lab needs explicit)";
-        }
-        if (current.getDeliverPolicy() != DeliverPolicy.All) {
-            return "a different deliver policy (" + current.getDeliverPolicy() + ", the lab needs all)";
-        }
-        String filter = current.getFilterSubject();
-        if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
-            return "filter subject " + filter + " (so it never gets what the lab publishes to " + subject + ")";
-        }
-        // The server takes a backoff's first delay as the ack wait, and refuses a max deliver not above its length.
-        List<Duration> backoff = current.getBackoff();
-        if (backoff != null && !backoff.isEmpty() && (!backoff.get(0).equals(wanted.getAckWait())
-                || ConsumerOptions.unlimited(wanted.getMaxDeliver()) || wanted.getMaxDeliver() <= backoff.size())) {
-            return String.format("a backoff (%s), which sets its redelivery delays in place of an ack wait and needs a "
-                    + "max deliver above %d (the lab's config asks for ack wait %s, max deliver %s)",
-                    backoff.stream().map(JsBootstrap::seconds).collect(Collectors.joining(", ")), backoff.size(),
-                    seconds(wanted.getAckWait()), ConsumerOptions.shown(wanted.getMaxDeliver()));
-        }
-        return null;
     }
 
     private static String describe(StreamConfiguration stream) {

@@ -225,13 +225,7 @@ public class JsPub implements Callable<Integer> {
         if (sync && count == null && size == null) {
             throw Exit.usage("--sync goes with --count: a single message (or stdin line) always waits for its PubAck");
         }
-        if (msgId != null && msgId.isBlank()) {
-            throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
-        }
-        if (msgId != null && !PubMessages.headerValue(msgId)) { // it travels as the Nats-Msg-Id header
-            throw Exit.usage("--msg-id must be printable ASCII on one line, as a header value (no accents, emoji or "
-                    + "line breaks), got %s", Output.quoted(msgId));
-        }
+        PubMessages.checkMsgId(msgId);
         if (window != null && sync) {
             throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
         }
@@ -353,11 +347,7 @@ public class JsPub implements Callable<Integer> {
     /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */
     private LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, byte[] body) {
         inFlight = false;
-        if (JetStreamErrors.noLeaderNow(refused)) {
-            return JetStreamErrors.noStreamCaptures(nc, subject, before());
-        }
-        acks.refusedOne();
-        return Exit.failed("%s was refused %s%s", shown(body), JetStreamErrors.refusedPublish(refused), before());
+        return failures.refusedOne(refused, nc, subject, shown(body), before());
     }
 
     /** A publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */

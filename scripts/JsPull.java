@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "js-pull", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
-        description = JsPull.DESCRIPTION, footer = JsPull.FOOTER) // the help text: at the end of the file
+        description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
 public class JsPull implements Callable<Integer> {
     private static final Logger log = Output.logger(JsPull.class);
     private static final Duration ACK_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
@@ -396,22 +396,4 @@ public class JsPull implements Callable<Integer> {
             throw failover.leaderless(ending.soFar());
         }
     }
-
-    // ------------------------------------------------------------ --help: the text above and below the flags
-
-    static final String DESCRIPTION = "Pulls messages from the durable consumer and acks each one. A message counts%n"
-            + "as processed only once the server confirms its ack; one that is never acked%n"
-            + "is delivered again after the consumer's ack wait (at-least-once delivery).%n"
-            + "A message is acked only after its line reached stdout: when stdout fails (a%n"
-            + "closed pipe, a full disk) the run stops and the rest stays for redelivery.%n"
-            + "Stops when no message arrives for [recv] wait_secs (or --wait).";
-    static final String FOOTER = "%n"
-            + "Examples:%n"
-            + "  js-pull%n"
-            + "  js-pull --max 1%n"
-            + "  js-pull --count 100000 --batch 500 --quiet%n"
-            + "  js-pull --no-ack      # then, after the ack wait, js-pull again: (delivery 2)%n"
-            + "  js-pull --ephemeral   # read it all again; the durable consumer stays put%n"
-            + "  js-pull --work-ms 5000   # kill it while it works: the message comes back%n"
-            + "  js-pull --wait 1 --consumer OTHER_CONSUMER";
 }

@@ -1,9 +1,9 @@
-// Opens one run's connection with its login and TLS, and explains what went wrong with it: nothing
+// Opens one run's connection with its login (Login.java) and TLS, and explains what went wrong with it: nothing
 // answers, something that is not a NATS server answers, the login or TLS was refused (and which
 // check of TLS failed), JetStream is off, or the server denied a permission later on (which jnats
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
+//SOURCES Config.java Login.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
 //SOURCES StopSignal.java
 
 import io.nats.client.Connection;
@@ -19,10 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class Connector {
-    /** Tls' words for a certificate that does not name the host dialled. */
     /** A server with handshake_first says nothing until the client starts TLS: silence is what it looks like. */
     private static final String TLS_FIRST_HINT = "; a server with handshake_first waits for the TLS handshake: for one, "
             + "add --tlsfirst";
+    /** Tls' words for a certificate that does not name the host dialled. */
     private static final Pattern MISMATCH = Pattern.compile("No subject alternative names matching (\\S+)");
     /** jnats' words when what answered sent something other than NATS's INFO greeting. */
     private static final Pattern NOT_NATS = Pattern.compile("non-info initial message|missed lf after cr|read past initial"
@@ -59,7 +59,7 @@ final class Connector {
             StopSignal.connectedWithoutJetStream();
         } else if (!nc.getServerInfo().isJetStreamAvailable()) {
             closeQuietly(nc);
-            throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), loginIsSet()
+            throw Exit.unreachable("the NATS server at %s has JetStream disabled%s", config.shownUrl(), Login.isSet(config)
                     ? " (or not for this account): ask for JetStream on it" : ": start it with -js (`make server` does)");
         }
         return nc;
@@ -92,7 +92,8 @@ final class Connector {
         } else {
             builder.noReconnect(); // one server: a lost connection ends the run, with what it did so far
         }
-        applyLogin(builder);
+        Login.applyTo(builder, config);
+        applyTls(builder);
         try {
             Connection nc = Nats.connect(builder.build());
             ServerSeen.record(nc.getServerInfo());
@@ -129,7 +130,7 @@ final class Connector {
         Matcher m = VIOLATION.matcher(violation);
         String what = m.find() ? (m.group(1).equalsIgnoreCase("publish") ? "publish to " : "subscribe to ") + m.group(2)
                 : violation;
-        return Exit.failed("permission denied: the server does not let %s %s%s", loginDescription(), what,
+        return Exit.failed("permission denied: the server does not let %s %s%s", Login.description(config), what,
                 what.contains("$JS.API") ? " (the JetStream API)" : "");
     }
 
@@ -155,21 +156,7 @@ final class Connector {
         };
     }
 
-    private void applyLogin(Options.Builder builder) {
-        if (config.user != null) {
-            builder.userInfo(config.user, config.password);
-        }
-        if (config.token != null) {
-            builder.token(config.token.toCharArray());
-        }
-        if (config.nkeySeedFile != null) {
-            char[] seed = SecretFiles.nkeySeed(config.nkeySeedFile, config.sourceOf(Setting.NKEY_SEED_FILE), Exit.CONFIG);
-            builder.authHandler(Nats.staticCredentials(null, seed));
-        }
-        if (config.credsFile != null) { // the bytes that were checked are the bytes sent: jnats does not read it again
-            builder.authHandler(Nats.staticCredentials(SecretFiles.creds(config.credsFile,
-                    config.sourceOf(Setting.CREDS_FILE), Exit.CONFIG)));
-        }
+    private void applyTls(Options.Builder builder) {
         if (usesTls()) {
             tls = Tls.fromFiles(config.caFile, config.certFile, config.keyFile);
             // jnats would swap a host name for its IP addresses before TLS; kept, the check sees the name dialled
@@ -184,30 +171,6 @@ final class Connector {
     private boolean usesTls() {
         return config.caFile != null || config.certFile != null || config.handshakeFirst
                 || config.servers.stream().anyMatch(ServerUrl::asksForTls);
-    }
-
-    private boolean loginIsSet() {
-        return !loginDescription().equals("a connection without credentials");
-    }
-
-    /** "user "alice" (with a password)", "this token", ...: what was tried, never the secret itself. */
-    private String loginDescription() {
-        if (config.user != null) {
-            return "user " + Output.quoted(config.user) + " (with a password)";
-        }
-        if (config.token != null) {
-            return "this token";
-        }
-        if (config.nkeySeedFile != null) {
-            return "the nkey in " + config.nkeySeedFile;
-        }
-        if (config.credsFile != null) {
-            return "the user in " + config.credsFile;
-        }
-        if (config.servers.stream().anyMatch(url -> url.login() != null)) {
-            return "the login in the URL";
-        }
-        return "a connection without credentials";
     }
 
     /**
@@ -226,7 +189,7 @@ final class Connector {
         if (all.contains("authorization violation") || all.contains("user authentication")) {
             String expired = all.contains("expired") ? " (the credentials have expired: get fresh ones)" : "";
             return Exit.unreachable("the server at %s refused the login with %s: authorization violation%s; check the "
-                    + "credentials (--show-config shows where each came from)", url, loginDescription(), expired);
+                    + "credentials (--show-config shows where each came from)", url, Login.description(config), expired);
         }
         if (all.contains("authentication timeout")) {
             return Exit.unreachable("the server at %s ended the login: it took longer than the server's authorization "

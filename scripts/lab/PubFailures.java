@@ -51,6 +51,15 @@ final class PubFailures {
         return line;
     }
 
+    /** A single publish the server refused: not stored. "No leader right now" is no refusal: the stream may yet store it. */
+    LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody, String before) {
+        if (JetStreamErrors.noLeaderNow(refused)) {
+            return JetStreamErrors.noStreamCaptures(nc, subject, before);
+        }
+        acks.refusedOne();
+        return Exit.failed("%s was refused %s%s", shownBody, JetStreamErrors.refusedPublish(refused), before);
+    }
+
     /** A single publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
     LabException notConfirmed(IOException e, Connection nc, String subject, String shownBody, String shownUrl, String before) {
         if (JetStreamErrors.isNoResponders(e)) {

@@ -97,6 +97,17 @@ final class PubMessages {
         }
     }
 
+    /** --msg-id travels as the Nats-Msg-Id header: one line of printable ASCII. */
+    static void checkMsgId(String msgId) {
+        if (msgId != null && msgId.isBlank()) {
+            throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
+        }
+        if (msgId != null && !headerValue(msgId)) {
+            throw Exit.usage("--msg-id must be printable ASCII on one line, as a header value (no accents, emoji or "
+                    + "line breaks), got %s", Output.quoted(msgId));
+        }
+    }
+
     /** What a NATS header value can carry: printable ASCII and tabs, on one line. */
     static boolean headerValue(String value) {
         return value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t');

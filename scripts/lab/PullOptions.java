@@ -1,4 +1,4 @@
-// js-pull's own flags, and the checks that take one line each: flags that cannot go together, and a
+// js-pull's own flags, its help text, and the checks that take one line each: flags that cannot go together, and a
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
@@ -114,4 +114,22 @@ final class PullOptions {
                     + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
         }
     }
+
+    // js-pull --help: the text above and below the flags
+
+    static final String DESCRIPTION = "Pulls messages from the durable consumer and acks each one. A message counts%n"
+            + "as processed only once the server confirms its ack; one that is never acked%n"
+            + "is delivered again after the consumer's ack wait (at-least-once delivery).%n"
+            + "A message is acked only after its line reached stdout: when stdout fails (a%n"
+            + "closed pipe, a full disk) the run stops and the rest stays for redelivery.%n"
+            + "Stops when no message arrives for [recv] wait_secs (or --wait).";
+    static final String FOOTER = "%n"
+            + "Examples:%n"
+            + "  js-pull%n"
+            + "  js-pull --max 1%n"
+            + "  js-pull --count 100000 --batch 500 --quiet%n"
+            + "  js-pull --no-ack      # then, after the ack wait, js-pull again: (delivery 2)%n"
+            + "  js-pull --ephemeral   # read it all again; the durable consumer stays put%n"
+            + "  js-pull --work-ms 5000   # kill it while it works: the message comes back%n"
+            + "  js-pull --wait 1 --consumer OTHER_CONSUMER";
 }

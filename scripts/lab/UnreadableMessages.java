@@ -6,13 +6,11 @@
 // escaped, and acks, naks or terminates it through its ack subject, as --on-unreadable says.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java Exit.java Subjects.java
+//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.support.IncomingHeadersProcessor;
-import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 import org.slf4j.Logger;
 import picocli.CommandLine.Option;
@@ -20,9 +18,7 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -79,24 +75,25 @@ final class UnreadableMessages {
                         long lastShown, boolean raw, Supplier<String> soFar) throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
             // after the last shown, and after the last skipped: the next one may be unreadable too
-            Stored next = fresh == null ? null : nextOn(fresh, stream, subject, Math.max(lastShown + 1, resumeAt()));
+            StoredMessage next = fresh == null ? null : nextOn(fresh, stream, subject, Math.max(lastShown + 1, resumeAt()));
             if (next == null || next.problem() == null) {
                 return;
             }
             ordered = true;
             show(next, raw, soFar);
             if (choice == Choice.stop) {
-                throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s", next.seq, soFar.get());
+                throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s", next.seq(), soFar.get());
             }
-            handled.add(next.seq);
+            handled.add(next.seq());
             throw new GoOn();
         }
     }
 
     /** The subject's first stored message from this sequence on; null when none, or no answer. */
-    private static Stored nextOn(Connection fresh, String stream, String subject, long from) {
+    private static StoredMessage nextOn(Connection fresh, String stream, String subject, long from) {
         try {
-            return Stored.get(fresh, stream, "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
+            return StoredMessage.get(fresh, ANSWER_WAIT, stream,
+                    "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
             return null;
@@ -136,9 +133,9 @@ final class UnreadableMessages {
         for (long seq : found.unseen()) {
             confirm(fresh, ackPrefix + seq + "." + found.consumerSeq() + ".0.0", "-NAK", "the nak of a message never seen");
         }
-        Stored bad = found.bad();
+        StoredMessage bad = found.bad();
         show(bad, raw, soFar);
-        String ackSubject = ackPrefix + bad.seq + "." + found.consumerSeq() + ".0.0";
+        String ackSubject = ackPrefix + bad.seq() + "." + found.consumerSeq() + ".0.0";
         switch (choice) {
             case term -> confirm(fresh, ackSubject, "+TERM", "the terminate");
             case ack -> confirm(fresh, ackSubject, "+ACK", "the ack");
@@ -147,15 +144,15 @@ final class UnreadableMessages {
         }
         if (choice == Choice.nak || choice == Choice.stop) {
             throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s; run js-pull --on-unreadable "
-                    + "term to skip it (it stays in the stream): %s", bad.seq, choice == Choice.nak
+                    + "term to skip it (it stays in the stream): %s", bad.seq(), choice == Choice.nak
                     ? "nak'd, it comes back at once" : "left unacked, it comes back after the ack wait", soFar.get());
         }
-        handled.add(bad.seq);
+        handled.add(bad.seq());
         throw new GoOn();
     }
 
     /** The unreadable message, the others pending and never seen, and a consumer sequence a nak accepts. */
-    private record Found(Stored bad, List<Long> unseen, long consumerSeq) {
+    private record Found(StoredMessage bad, List<Long> unseen, long consumerSeq) {
     }
 
     /**
@@ -183,10 +180,10 @@ final class UnreadableMessages {
         long from = Math.max(info.getAckFloor().getStreamSequence() + 1, last - MOST_SEARCHED + 1);
         List<Long> shown = inHand.stream().map(m -> m.metaData().streamSequence()).toList();
         List<Long> unseen = new ArrayList<>();
-        Stored bad = null;
+        StoredMessage bad = null;
         for (long seq = from; seq <= last; seq++) {
-            Stored stored = Stored.get(fresh, stream, "{\"seq\":" + seq + "}");
-            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject)) {
+            StoredMessage stored = StoredMessage.get(fresh, ANSWER_WAIT, stream, "{\"seq\":" + seq + "}");
+            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())) {
                 continue;
             }
             if (bad == null && stored.problem() != null) {
@@ -211,9 +208,9 @@ final class UnreadableMessages {
     }
 
     /** "WARN unreadable message ...": escaped, on stdout like every message (with --raw, on stderr). */
-    private void show(Stored bad, boolean raw, Supplier<String> soFar) {
+    private void show(StoredMessage bad, boolean raw, Supplier<String> soFar) {
         String line = String.format("unreadable message: %s (stream seq %d) headers: %s: jnats cannot read it (%s); %s",
-                Output.quoted(bad.data), bad.seq, bad.headersShown(), bad.problem(), ordered
+                Output.quoted(bad.data()), bad.seq(), bad.headersShown(), bad.problem(), ordered
                         ? (choice == Choice.stop ? "the run stops here" : "skipped: the run reads on after it") : switch (choice) {
                     case term -> "terminated: never delivered again, it stays in the stream";
                     case ack -> "acked";
@@ -234,68 +231,6 @@ final class UnreadableMessages {
     private static void confirm(Connection nc, String subject, String what, String name) throws Exception {
         if (nc.request(subject, what.getBytes(StandardCharsets.US_ASCII), ANSWER_WAIT) == null) {
             throw Exit.failed("the server did not confirm %s within %ds", name, ANSWER_WAIT.toSeconds());
-        }
-    }
-
-    /** One stored message as the stream's message API returns it: raw header bytes, jnats never parses them. */
-    private record Stored(long seq, String subject, byte[] headers, byte[] data) {
-        static Stored get(Connection nc, String stream, String request) throws Exception {
-            Message reply = nc.request("$JS.API.STREAM.MSG.GET." + stream, request.getBytes(StandardCharsets.UTF_8),
-                    ANSWER_WAIT);
-            if (reply == null) {
-                throw Exit.failed("the server did not answer a request for a stored message within %ds",
-                        ANSWER_WAIT.toSeconds());
-            }
-            JsonValue message = JsonParser.parse(reply.getData()).map.get("message");
-            if (message == null || message.map == null) {
-                return null; // deleted, or never stored (an error answer)
-            }
-            Map<String, JsonValue> fields = message.map;
-            JsonValue seq = fields.get("seq");
-            return new Stored(seq == null || seq.number == null ? 0 : seq.number.longValue(), text(fields.get("subject")),
-                    base64(fields.get("hdrs")), base64(fields.get("data")));
-        }
-
-        private static String text(JsonValue value) {
-            return value == null || value.string == null ? "" : value.string;
-        }
-
-        private static byte[] base64(JsonValue value) {
-            return value == null || value.string == null ? new byte[0] : Base64.getDecoder().decode(value.string);
-        }
-
-        /** Why jnats cannot read these headers (its own words), or null when it can. */
-        String problem() {
-            if (headers.length == 0) {
-                return null;
-            }
-            try {
-                new IncomingHeadersProcessor(headers);
-                return null;
-            } catch (RuntimeException unreadable) {
-                return Output.printable(String.valueOf(unreadable.getMessage()), false);
-            }
-        }
-
-        /** Each header line as key="value" (both escaped; the key quoted too when jnats would refuse it). */
-        String headersShown() {
-            List<String> pairs = new ArrayList<>();
-            String[] lines = new String(headers, StandardCharsets.ISO_8859_1).split("\r\n", -1);
-            for (int i = 1; i < lines.length; i++) { // line 0 is NATS/1.0
-                if (lines[i].isEmpty()) {
-                    continue;
-                }
-                int colon = lines[i].indexOf(':');
-                String key = colon < 0 ? lines[i] : lines[i].substring(0, colon);
-                String value = colon < 0 ? "" : lines[i].substring(colon + 1).stripLeading();
-                String shownKey = key.chars().allMatch(c -> c > 32 && c < 127) && !key.isEmpty() ? key : Output.quoted(bytes(key));
-                pairs.add(shownKey + "=" + Output.quoted(bytes(value)));
-            }
-            return pairs.isEmpty() ? "(none)" : String.join("; ", pairs);
-        }
-
-        private static byte[] bytes(String latin1) {
-            return latin1.getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 }
