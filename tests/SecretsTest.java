@@ -159,6 +159,8 @@ class SecretsTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(Run.REPO.resolve("bin/lab-server"), bin.resolve("lab-server"));
         Files.copy(Run.REPO.resolve("bin/lab-common.sh"), bin.resolve("lab-common.sh"));
+        Files.createDirectories(dir.resolve("scripts/lab")); // the settings table names the secret flags
+        Files.copy(Run.REPO.resolve("scripts/lab/Setting.java"), dir.resolve("scripts/lab/Setting.java"));
         Path record = dir.resolve("record");
         Files.writeString(bin.resolve("lab-run"), """
                 #!/usr/bin/env bash

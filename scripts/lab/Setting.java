@@ -1,7 +1,8 @@
 // The lab's settings, one row each: the key in a config file, the type its value has there, the
 // built-in default, the flag, natscli's environment variable and context field that also set it,
 // and what kind of value it is. The config readers, --show-config, masking, completion and
-// bin/lab-server (through --show-config-lines) all read this table; it reads nothing itself.
+// bin/lab-server (through --show-config-lines; and it reads the SECRET rows' flags and variables
+// from this file's text, so keep one row per line) all read this table; it reads nothing itself.
 // Adding a setting is one row here (plus the option declaration when it has a flag).
 
 import java.util.List;
