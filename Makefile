@@ -149,7 +149,10 @@ catalog:
 	@if command -v jbang >/dev/null 2>&1; then \
 	    echo "registered: from any directory, try  jbang js-pub@$$CATALOG_NAME \"hello\""; \
 	  else \
-	    echo "registered: from any directory, try  $$(pwd)/bin/jbang js-pub@$$CATALOG_NAME \"hello\" (jbang is not on your PATH: make install puts it there)"; \
+	    if [ -n "$${JBANG_DIR:-}" ]; then bin=$$JBANG_DIR/bin; else bin='~/.jbang/bin'; fi; \
+	    if [ -x "$${JBANG_DIR:-$$HOME/.jbang}/bin/jbang" ]; then why="jbang is in $$bin, which is not on your PATH: add the line make install prints to ~/.profile"; \
+	    else why="jbang is not on your PATH: make install puts it in $$bin and prints the line that adds that folder to PATH"; fi; \
+	    echo "registered: from any directory, try  $$(pwd)/bin/jbang js-pub@$$CATALOG_NAME \"hello\" ($$why)"; \
 	  fi
 
 # One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).

@@ -102,6 +102,30 @@ class InstallTest extends WithServer {
         assertEquals(PATH_LINE + "\n", Files.readString(home.resolve(".profile")));
     }
 
+    /** What `make catalog` says of a jbang not on PATH is what make install then does, step by step. */
+    @Test
+    void makeCatalogsHintIsWhatMakeInstallDoes() throws Exception {
+        String hello = "registered: from any directory, try  " + Run.REPO + "/bin/jbang js-pub@jslab \"hello\" (";
+        Run.Result before = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
+        assertTrue(before.out().endsWith(hello + "jbang is not on your PATH: make install puts it in ~/.jbang/bin and prints"
+                + " the line that adds that folder to PATH)\n"), before.out());
+        Files.writeString(home.resolve(".profile"), install() + "\n"); // in ~/.jbang/bin, and the line printed
+        Run.Result installed = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
+        assertTrue(installed.out().endsWith(hello + "jbang is in ~/.jbang/bin, which is not on your PATH: add the line"
+                + " make install prints to ~/.profile)\n"), installed.out());
+        Run.Result after = ok(loginShell("cd \"$1\" && make --no-print-directory catalog", Run.REPO.toString()).go());
+        assertTrue(after.out().endsWith("registered: from any directory, try  jbang js-pub@jslab \"hello\"\n"), after.out());
+    }
+
+    /** bin/jbang linked onto PATH finds its tools/ and jars through the link, from any folder. */
+    @Test
+    void aLinkToBinJbangRuns() throws Exception {
+        Path link = Files.createSymbolicLink(Files.createDirectories(home.resolve("bin")).resolve("jbang"), Path.of(JBANG));
+        Files.createDirectories(home.resolve("elsewhere"));
+        Run.Result version = ok(clean("bash", "-c", "cd ~/elsewhere && PATH=~/bin:$PATH && command -v jbang && jbang version").go());
+        assertEquals(List.of(link.toString(), jbangVersion()), version.outLines());
+    }
+
     @Test
     void makeSetupPrintsNothingWhenAllIsThere() throws Exception {
         Files.writeString(home.resolve(".profile"), install() + "\n");

@@ -102,7 +102,8 @@ class MakeValuesTest extends WithServer {
         Run.Result catalog = ok(Run.command("make", "--no-print-directory", "catalog")
                 .env("JBANG_DIR", dir.resolve("jbang-home").toString()).env("PATH", "/usr/local/bin:/usr/bin:/bin").go());
         assertTrue(catalog.out().endsWith("registered: from any directory, try  " + Run.REPO + "/bin/jbang js-pub@jslab \"hello\""
-                + " (jbang is not on your PATH: make install puts it there)\n"), catalog.out());
+                + " (jbang is not on your PATH: make install puts it in " + dir.resolve("jbang-home") + "/bin and prints the"
+                + " line that adds that folder to PATH)\n"), catalog.out());
     }
 
     private static Path labConfigAt(Path path) throws Exception {
