@@ -60,7 +60,7 @@ public class JsPub implements Callable<Integer> {
             if (json) {
                 Output.json(ack.getJv().toJson(), soFar()); // the PubAck, as jnats read it
             } else {
-                log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
+                log.info("published {} to stream {} (seq {}{})", shown(body), Output.printable(ack.getStream()), ack.getSeqno(),
                         ack.isDuplicate() ? ", duplicate=true" : "");
             }
             handedOn(); // stdout took the line, or the run stops here

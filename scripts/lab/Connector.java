@@ -290,7 +290,7 @@ final class Connector {
         } else {
             down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
                     + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
-                    ? e.getCause().getMessage() : "connection refused");
+                    ? Output.printable(e.getCause().getMessage()) : "connection refused");
         }
         if (!connectProblems.isEmpty()) {
             down.initCause(connectProblems.get(0)); // --verbose shows what jnats saw

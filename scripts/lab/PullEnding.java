@@ -74,7 +74,7 @@ final class PullEnding {
         if (e instanceof TimeoutException) {
             return Exit.failed("the server did not confirm the ack within %ds: %s", ackTimeout.toSeconds(), soFar());
         }
-        return Exit.failed("%s: %s", e.getMessage(), soFar());
+        return Exit.failed("%s: %s", Output.printable(e.getMessage()), soFar());
     }
 
     /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
@@ -86,7 +86,7 @@ final class PullEnding {
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
-                throw Exit.failed("the server did not answer a JetStream request (%s): %s", noAnswer.getMessage(),
+                throw Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printable(noAnswer.getMessage()),
                         soFar());
             }
         }
