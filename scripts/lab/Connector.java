@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java
+//SOURCES StopSignal.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -93,8 +93,10 @@ final class Connector {
             builder.noReconnect(); // one server: a lost connection ends the run, with what it did so far
         }
         applyLogin(builder);
+        ReaderWatch reader = ReaderWatch.applyTo(builder);
         try {
             Connection nc = Nats.connect(builder.build());
+            reader.watching(nc);
             ServerSeen.record(nc.getServerInfo());
             StopSignal.connected();
             return nc;
