@@ -60,8 +60,8 @@ public class JsPub implements Callable<Integer> {
             if (json) {
                 Output.json(ack.getJv().toJson(), soFar()); // the PubAck, as jnats read it
             } else {
-                log.info("published {} to stream {} (seq {}{})", shown(body), ack.getStream(), ack.getSeqno(),
-                        ack.isDuplicate() ? ", duplicate=true" : "");
+                log.info("published {} to stream {} (seq {}{})", shown(body), Output.printable(ack.getStream()),
+                        ack.getSeqno(), ack.isDuplicate() ? ", duplicate=true" : ""); // the name is the server's text
             }
             handedOn(); // stdout took the line, or the run stops here
         }

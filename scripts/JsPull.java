@@ -231,7 +231,7 @@ public class JsPull implements Callable<Integer> {
             }
             String last = ending.summary(nc, config, (System.nanoTime() - counts.start) / 1e9);
             if (flags.raw) {
-                System.err.println(Output.printable("INFO " + last)); // stdout holds only the bodies
+                System.err.println(Output.line("INFO " + last, false)); // stdout holds only the bodies
             } else {
                 Output.summary(log, last);
             }

@@ -7,7 +7,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
-//SOURCES lab/JetStreamErrors.java
+//SOURCES lab/JetStreamErrors.java lab/ReaderWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
 
@@ -71,6 +71,12 @@ public class Requester implements Callable<Integer> {
             }
             if (timedOut) {
                 answer.cancel(true);
+                Throwable unreadable = ReaderWatch.stopped(nc);
+                if (unreadable != null) { // a reply came, and stopped jnats' reader: not the silence below
+                    throw Exit.failed("a reply came on %s with headers jnats cannot read (%s), so it is not shown: "
+                            + "jnats stopped reading the connection at it", config.subject,
+                            Output.printable(String.valueOf(unreadable.getMessage())));
+                }
                 throw Exit.failed("no reply on %s within %s: a responder may have got the request and be slow, or its "
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,
                         Durations.format(config.timeout));

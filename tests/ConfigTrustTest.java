@@ -6,12 +6,18 @@
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigTrustTest extends WithServer {
@@ -211,6 +217,62 @@ class ConfigTrustTest extends WithServer {
                     .env("XDG_CONFIG_HOME", dir.resolve("open").toString()).go();
             assertEquals(0, sticky.exit(), sticky.toString());
         }
+    }
+
+    /**
+     * What is read is what was checked: a name swapped for a link to another user's file after the
+     * check, or a folder on the way swapped for a link, is not read; while one thread keeps swapping
+     * the name, every read gives your file or refuses, never theirs.
+     */
+    @Test
+    void aFileSwappedAfterItsCheckIsNotRead() throws Exception {
+        Path mine = owned(Files.writeString(dir.resolve("mine.toml"), "mine\n"), "root", "600");
+        Path theirs = owned(Files.writeString(dir.resolve("theirs.toml"), "THEIRS\n"), ANOTHER_USER, "644");
+        Path name = dir.resolve("config.toml");
+        Files.createSymbolicLink(name, theirs); // as if swapped in right after the check by name
+        IOException link = assertThrows(IOException.class, () -> CheckedFiles.read(name));
+        assertEquals("is a link, not a regular file", link.getMessage());
+        Path folder = Files.createDirectories(dir.resolve("real"));
+        Files.copy(mine, folder.resolve("mine.toml"));
+        Files.createSymbolicLink(dir.resolve("swapped"), folder);
+        assertThrows(IOException.class, () -> CheckedFiles.read(dir.resolve("swapped/mine.toml")));
+        assertEquals("mine\n", new String(CheckedFiles.read(folder.resolve("mine.toml")), StandardCharsets.UTF_8));
+
+        Files.delete(name);
+        Files.copy(mine, name);
+        Path swapLink = dir.resolve("link.tmp");
+        Path swapFile = dir.resolve("file.tmp");
+        AtomicBoolean swapping = new AtomicBoolean(true);
+        Thread swapper = new Thread(() -> {
+            try {
+                while (swapping.get()) { // rename() replaces the name in one step: a link to theirs, then ours again
+                    Files.createSymbolicLink(swapLink, theirs);
+                    Files.move(swapLink, name, StandardCopyOption.ATOMIC_MOVE);
+                    Files.copy(mine, swapFile, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(swapFile, name, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        swapper.start();
+        int readMine = 0;
+        int refused = 0;
+        try {
+            for (long end = System.nanoTime() + 3_000_000_000L; System.nanoTime() < end; ) {
+                try {
+                    String text = CheckedFiles.text(name, problem -> Exit.config("%s", problem));
+                    assertEquals("mine\n", text, "another user's file was read as yours");
+                    readMine++;
+                } catch (LabException e) {
+                    refused++;
+                }
+            }
+        } finally {
+            swapping.set(false);
+            swapper.join();
+        }
+        assertTrue(readMine + refused > 100, readMine + " reads, " + refused + " refused");
     }
 
     /** A --lab-config owned by another user and writable by all points no token_file anywhere. */

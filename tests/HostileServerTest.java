@@ -50,6 +50,10 @@ class HostileServerTest extends WithServer {
         if (subject.startsWith("$JS.API.")) {
             return null;
         }
+        if (subject.endsWith(".lookalike")) { // the text of an escape, then a real ESC
+            return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
+                    + FakeNatsServer.json("text \\u{1b} then " + ESC) + "}}";
+        }
         if (subject.endsWith(".refuse")) {
             return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
                     + FakeNatsServer.json("maximum messages exceeded\u202e" + OSC_AND_CLEAR) + "}}";
@@ -95,7 +99,7 @@ class HostileServerTest extends WithServer {
             assertPrintable(shown.out());
             assertTrue(shown.out().contains("cluster:        c\\u{1b}]0;owned\\u{7}\\u{1b}[2J, 3 replicas, leader "
                     + "leader\\u{202e}X"), shown.out());
-            assertTrue(shown.out().contains("replica replica\\u{1b}]8;;http://x\\u{1b}\\: offline (me\\u{1b}]0;owned"),
+            assertTrue(shown.out().contains("replica replica\\u{1b}]8;;http://x\\u{1b}\\\\: offline (me\\u{1b}]0;owned"),
                     shown.out());
             assertTrue(shown.out().contains("leader zero\\u{200b}width"), shown.out());
 
@@ -126,6 +130,21 @@ class HostileServerTest extends WithServer {
             assertPrintable(refused.out() + refused.err());
             assertTrue(refused.err().contains("maximum messages exceeded\\u{202e}\\u{1b}]0;owned"), refused.err());
             assertEquals(1, refused.err().lines().count(), refused.err());
+        }
+    }
+
+    @Test
+    void aBackslashFromTheServerNeverLooksLikeAnEscape() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("n\\u{1b}", "2.9.10", HostileServerTest::answer)) {
+            Run.Result refused = Run.script("JsPub", "--subject", "lab4.lookalike", "hello").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("text \\\\u{1b} then \\u{1b}, error 10077"),
+                    refused.err());
+
+            Path state = Scratch.dir();
+            ok(Run.script("JsInfo").env("NATS_URL", fake.url()).env("XDG_STATE_HOME", state.toString()).go());
+            Run.Result version = ok(Run.script("JsInfo", "--version").env("XDG_STATE_HOME", state.toString()).go());
+            assertEquals("server last seen: nats-server 2.9.10 (n\\\\u{1b})", version.outLines().get(2));
         }
     }
 

@@ -91,6 +91,24 @@ class PlantedCatalogTest extends WithServer {
         assertNothingPlantedRan();
     }
 
+    /**
+     * The same files in the working folder itself, and a `jbang` there: a PATH with an empty entry
+     * (a trailing `:`, a common slip) finds that `jbang`, which bin/jbang must not take for an installed one.
+     */
+    @Test
+    void filesPlantedInTheWorkingFolderItselfTakeNothingOver() throws Exception {
+        for (String file : List.of("jbang-catalog.json", "jbang.properties")) {
+            Files.copy(plant.resolve(file), work.resolve(file));
+        }
+        Path planted = Files.writeString(work.resolve("jbang"), "#!/bin/sh\necho ran > '" + marker + "'\n");
+        assertTrue(planted.toFile().setExecutable(true));
+        String pathWithEmptyEntry = System.getenv("PATH") + ":";
+        ok(inWork(JBANG, "js-pub", "here").env("PATH", pathWithEmptyEntry).go());
+        ok(inWork(JBANG, "js-pub@jslab", "here too").env("PATH", pathWithEmptyEntry).go());
+        assertEquals(List.of("here", "here too"), StoredMessages.in(server));
+        assertNothingPlantedRan();
+    }
+
     private Run inWork(String... command) {
         return Run.command(command).in(work).env("JBANG_DIR", jbangHome).server(server);
     }

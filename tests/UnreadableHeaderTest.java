@@ -148,8 +148,85 @@ class UnreadableHeaderTest extends WithServer {
         assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
     }
 
+    /**
+     * Core NATS: one message with such a header, from any publisher, stops the listener's reader; the
+     * run says so in one line at once instead of waiting on (or, with no --wait, forever) for messages
+     * that can no longer arrive, and without claiming none came.
+     */
+    @Test
+    void aListenerSaysWhenAMessageItCannotReadStopsItsConnection() throws Exception {
+        try (Run.Started sub = script("NatsSub", "course.bad", "--wait", "60").start()) {
+            sub.awaitOut("INFO listening on course.bad");
+            long sent = System.nanoTime();
+            corePublish("Trace-Id: caf\u00c3\u00a9", "course.bad", "bad");
+            Run.Result result = sub.finish();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals("ERROR a message came with headers jnats cannot read (Header value has invalid character: "
+                    + "0xe9): jnats stopped reading this connection, so nothing published after it can arrive; core "
+                    + "NATS keeps no copy of it: 0 messages received\n", result.err());
+            assertTrue(System.nanoTime() - sent < 30_000_000_000L, "it waited out --wait");
+        }
+    }
+
+    /** A reply jnats cannot read is named as such, not taken for silence ("nothing tells which"). */
+    @Test
+    void aReplyItCannotReadIsSaidToHaveCome() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            readLine(in); // INFO
+            out.write("CONNECT {\"headers\":true,\"verbose\":false}\r\nSUB course.ask 1\r\nPING\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("PONG", readLine(in)); // subscribed
+            Thread responder = new Thread(() -> {
+                try {
+                    String line;
+                    while (!(line = readLine(in)).startsWith("MSG ")) {
+                        assertEquals("PING", line);
+                    }
+                    readLine(in); // the request's body
+                    byte[] headers = "NATS/1.0\r\nTrace-Id: caf\u00c3\u00a9\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                    out.write(("HPUB " + line.split(" ")[3] + " " + headers.length + " " + (headers.length + 2) + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(headers);
+                    out.write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            responder.start();
+            Run.Result asked = script("Requester", "--subject", "course.ask", "--timeout", "3s", "hello?").go();
+            responder.join();
+            assertEquals(Exit.FAILED, asked.exit(), asked.toString());
+            assertEquals("ERROR a reply came on course.ask with headers jnats cannot read (Header value has invalid "
+                    + "character: 0xe9), so it is not shown: jnats stopped reading the connection at it\n", asked.err());
+        }
+    }
+
+    /** The same as plain NATS: HPUB, then a PING whose PONG says the server has read it. */
+    private static void corePublish(String headerLine, String subject, String body) throws Exception {
+        hpub(headerLine, subject, body, "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
+    }
+
     /** One HPUB on a plain socket: the header block's text is written as ISO-8859-1, one byte per char. */
     private static void rawPublish(String headerLine, String body) throws Exception {
+        hpub(headerLine, "lab4.stream _INBOX.raw", body, "SUB _INBOX.raw 1\r\n", "", in -> {
+            String line;
+            while (!(line = readLine(in)).startsWith("MSG _INBOX.raw")) { // the PubAck: it is stored
+                assertTrue(line.equals("PING") || line.startsWith("INFO"), "unexpected " + line);
+            }
+            assertTrue(readLine(in).contains("\"seq\""), "no PubAck");
+        });
+    }
+
+    private interface Answer {
+        void await(InputStream in) throws Exception;
+    }
+
+    private static void hpub(String headerLine, String subjectAndReply, String body, String before, String after,
+                             Answer answer) throws Exception {
         byte[] headers = ("NATS/1.0\r\n" + headerLine + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         byte[] data = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", server.port)) {
@@ -157,20 +234,15 @@ class UnreadableHeaderTest extends WithServer {
             InputStream in = socket.getInputStream();
             readLine(in); // INFO
             ByteArrayOutputStream proto = new ByteArrayOutputStream();
-            proto.write("CONNECT {\"headers\":true,\"verbose\":false,\"pedantic\":false}\r\nSUB _INBOX.raw 1\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            proto.write(("HPUB lab4.stream _INBOX.raw " + headers.length + " " + (headers.length + data.length) + "\r\n")
+            proto.write(("CONNECT {\"headers\":true,\"verbose\":false,\"pedantic\":false}\r\n" + before + "HPUB "
+                    + subjectAndReply + " " + headers.length + " " + (headers.length + data.length) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             proto.write(headers);
             proto.write(data);
-            proto.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            proto.write(("\r\n" + after).getBytes(StandardCharsets.US_ASCII));
             out.write(proto.toByteArray());
             out.flush();
-            String line;
-            while (!(line = readLine(in)).startsWith("MSG _INBOX.raw")) { // the PubAck: it is stored
-                assertTrue(line.equals("PING") || line.startsWith("INFO"), "unexpected " + line);
-            }
-            assertTrue(readLine(in).contains("\"seq\""), "no PubAck");
+            answer.await(in);
         }
     }
 

@@ -7,12 +7,20 @@
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -25,18 +33,25 @@ final class CheckedFiles {
     private CheckedFiles() {
     }
 
-    /** The file as text; else `failure` gets what is wrong with it ("is a folder", "not found", ...) to make the line. */
+    /**
+     * The file as text; else `failure` gets what is wrong with it ("is a folder", "not found", ...) to
+     * make the line. What is read is what was checked: the file is opened through its folders held
+     * open one by one from /, never following a link (read()), so a link or folder swapped in after
+     * the check is not read.
+     */
     static String text(Path file, Function<String, LabException> failure) {
         String problem = problem(file);
         if (problem != null) {
             throw failure.apply(problem);
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(LIMIT + 1); // a file that grew since the check cannot grow the heap
+        try {
+            byte[] bytes = read(file.toRealPath()); // a link the user named is followed here, once
             if (bytes.length > LIMIT) {
                 throw failure.apply("is larger than " + LIMIT / 1024 + " KiB, far more than such a file holds");
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (Unfit e) {
+            throw failure.apply(e.getMessage());
         } catch (CharacterCodingException e) {
             throw failure.apply("is not UTF-8 text");
         } catch (NoSuchFileException e) {
@@ -44,6 +59,86 @@ final class CheckedFiles {
         } catch (IOException e) {
             throw failure.apply("cannot be read (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** What a check of a folder or file found, as held open: the same words problem() uses. */
+    private static final class Unfit extends IOException {
+        Unfit(String problem) {
+            super(problem);
+        }
+    }
+
+    /**
+     * The bytes of a file given by its real path (no links in it): each folder from / down is opened
+     * relative to the one above without following a link and checked as opened (its owner and mode
+     * from the open handle), and the file is checked and opened relative to its folder, without
+     * following a link, and must be the same file (device and inode) after it was read. No one but its
+     * owner (or root) can change a name in such folders, so nobody else can swap what is read.
+     */
+    static byte[] read(Path real) throws IOException {
+        SecureDirectoryStream<Path> folder = open(real.getRoot());
+        if (folder == null) { // no folder handles (not Linux or macOS): read by name, as checked by problem()
+            try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+                return in.readNBytes(LIMIT + 1);
+            }
+        }
+        try {
+            for (int i = 0; i < real.getNameCount() - 1; i++) {
+                Path here = real.getRoot().resolve(real.subpath(0, i + 1));
+                SecureDirectoryStream<Path> next = folder.newDirectoryStream(real.getName(i), LinkOption.NOFOLLOW_LINKS);
+                folder.close();
+                folder = next;
+                String problem = folderProblem(here, folder.getFileAttributeView(PosixFileAttributeView.class)
+                        .readAttributes(), sticky(here, folder));
+                if (problem != null) {
+                    throw new Unfit(problem);
+                }
+            }
+            Path name = real.getFileName();
+            PosixFileAttributeView view = folder.getFileAttributeView(name, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes checked = view.readAttributes();
+            String problem = fileProblem(real, checked);
+            if (problem != null) {
+                throw new Unfit(problem);
+            }
+            byte[] bytes;
+            try (SeekableByteChannel in = folder.newByteChannel(name, Set.of(StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS))) {
+                bytes = Channels.newInputStream(in).readNBytes(LIMIT + 1); // a file that grew since the check cannot grow the heap
+            }
+            if (!checked.fileKey().equals(view.readAttributes().fileKey())) {
+                throw new Unfit("was replaced while it was read: it is not read; run again");
+            }
+            return bytes;
+        } finally {
+            folder.close();
+        }
+    }
+
+    private static SecureDirectoryStream<Path> open(Path root) throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(root);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            String problem = folderProblem(root, secure.getFileAttributeView(PosixFileAttributeView.class).readAttributes(),
+                    sticky(root, secure));
+            if (problem != null) {
+                secure.close();
+                throw new Unfit(problem);
+            }
+            return secure;
+        }
+        stream.close();
+        return null;
+    }
+
+    /** The sticky bit of the folder held open (read by name, then made sure the name is still that folder). */
+    private static boolean sticky(Path folder, SecureDirectoryStream<Path> held) throws IOException {
+        Object key = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        boolean sticky = ((Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 01000) != 0;
+        if (!key.equals(held.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey())) {
+            throw new Unfit("is in folder " + folder + ", which was replaced while it was read: it is not read; run again");
+        }
+        return sticky;
     }
 
     /** What makes the file unfit to read (following links), or null: "not found", "is a folder", "is a FIFO ...". */
@@ -63,13 +158,17 @@ final class CheckedFiles {
             return "is " + special(file) + ", not a regular file";
         }
         if (attributes.size() > LIMIT) {
-            return String.format("is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
-                    LIMIT / 1024);
+            return tooLarge(attributes);
         }
         if (!Files.isReadable(file)) {
             return "is not readable (permission denied)";
         }
         return othersCanChange(file);
+    }
+
+    private static String tooLarge(BasicFileAttributes attributes) {
+        return String.format("is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
+                LIMIT / 1024);
     }
 
     /**
@@ -83,6 +182,25 @@ final class CheckedFiles {
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null; // no POSIX owner or permissions here: nothing to check
         }
+        String problem = ownerProblem(file, attributes);
+        return problem != null ? problem : foldersOthersCanChange(file);
+    }
+
+    /** The file as held open: a regular file of a sane size that only its owner (you or root) can change. */
+    private static String fileProblem(Path file, PosixFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "is a folder, not a file";
+        }
+        if (!attributes.isRegularFile()) {
+            return "is " + (attributes.isSymbolicLink() ? "a link" : "a special file") + ", not a regular file";
+        }
+        if (attributes.size() > LIMIT) {
+            return tooLarge(attributes);
+        }
+        return ownerProblem(file, attributes);
+    }
+
+    private static String ownerProblem(Path file, PosixFileAttributes attributes) {
         String owner = attributes.owner().getName();
         if (!trusted(owner)) {
             return "belongs to another user (" + owner + "), who could change it: it is not read; use a copy of your own";
@@ -91,7 +209,7 @@ final class CheckedFiles {
             return String.format("can be changed by other users of this machine (mode %03o): it is not read until you "
                     + "run chmod go-w %s", mode(attributes.permissions()), file);
         }
-        return foldersOthersCanChange(file);
+        return null;
     }
 
     /**
@@ -101,22 +219,29 @@ final class CheckedFiles {
     private static String foldersOthersCanChange(Path file) {
         try {
             for (Path folder = file.toRealPath().getParent(); folder != null; folder = folder.getParent()) {
-                PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class);
-                String owner = attributes.owner().getName();
-                if (!trusted(owner)) {
-                    return "is in folder " + folder + ", which belongs to another user (" + owner + "), who could swap "
-                            + "the file: it is not read; use a folder of your own";
-                }
-                boolean sticky = ((Integer) Files.getAttribute(folder, "unix:mode") & 01000) != 0;
-                if (othersMayWrite(attributes) && !sticky) {
-                    return String.format("is in folder %s, which other users of this machine can change (mode %03o): it "
-                            + "is not read until you run chmod go-w %s", folder, mode(attributes.permissions()), folder);
+                String problem = folderProblem(folder, Files.readAttributes(folder, PosixFileAttributes.class),
+                        ((Integer) Files.getAttribute(folder, "unix:mode") & 01000) != 0);
+                if (problem != null) {
+                    return problem;
                 }
             }
             return null;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             return null; // no POSIX owner or permissions here: nothing to check
         }
+    }
+
+    private static String folderProblem(Path folder, PosixFileAttributes attributes, boolean sticky) {
+        String owner = attributes.owner().getName();
+        if (!trusted(owner)) {
+            return "is in folder " + folder + ", which belongs to another user (" + owner + "), who could swap "
+                    + "the file: it is not read; use a folder of your own";
+        }
+        if (othersMayWrite(attributes) && !sticky) {
+            return String.format("is in folder %s, which other users of this machine can change (mode %03o): it "
+                    + "is not read until you run chmod go-w %s", folder, mode(attributes.permissions()), folder);
+        }
+        return null;
     }
 
     /** Root's files are trusted (root can change any file anyway), and your own. */

@@ -69,7 +69,7 @@ final class CommandRunner {
                     ? excludeEachOther(ex.getMessage())
                     : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
-            cmd.getErr().println(Output.printable(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
+            cmd.getErr().println(Output.line(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
             return Exit.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -120,18 +120,18 @@ final class CommandRunner {
         try {
             return Argv.asTyped(args);
         } catch (LabException lost) {
-            System.err.println(Output.printable("ERROR " + lost.getMessage(), false));
+            System.err.println(Output.line("ERROR " + lost.getMessage(), false));
             return null;
         }
     }
 
     /** The one ERROR line, and with --verbose the stack trace, both masked and printable. */
     private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
-        err.println(Output.printable(mask.apply("ERROR " + line), false));
+        err.println(Output.line(mask.apply("ERROR " + line), false));
         if (verbose) {
             StringWriter trace = new StringWriter();
             ex.printStackTrace(new PrintWriter(trace));
-            err.print(Output.printable(mask.apply(trace.toString()), true));
+            err.print(Output.line(mask.apply(trace.toString()), true));
         }
         err.flush();
     }

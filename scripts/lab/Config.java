@@ -106,7 +106,7 @@ final class Config {
         }
         Secrets secrets = Secrets.of(layers.string(Setting.URL), secretValues.toArray(String[]::new));
         List<ServerUrl> servers = ConfigRules.validate(layers, secrets);
-        layers.warnings().forEach(line -> System.err.println(Output.printable(secrets.mask(line))));
+        layers.warnings().forEach(line -> System.err.println(Output.line(secrets.mask(line), false)));
         return new Config(layers, secrets, servers);
     }
 

@@ -110,7 +110,7 @@ final class ConnectionOptions implements Layers.Flags {
     Config load() {
         loaded = Config.load(System.getenv(), this);
         if (connecting.showConfig || connecting.showConfigLines) {
-            System.out.print(Output.printable(connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
+            System.out.print(Output.line(connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
             throw new LabException(Exit.OK, "");
         }
         return loaded;

@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Login.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java
+//SOURCES StopSignal.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -94,8 +94,10 @@ final class Connector {
         }
         Login.applyTo(builder, config);
         applyTls(builder);
+        ReaderWatch reader = ReaderWatch.applyTo(builder);
         try {
             Connection nc = Nats.connect(builder.build());
+            reader.watching(nc);
             ServerSeen.record(nc.getServerInfo());
             StopSignal.connected();
             return nc;
@@ -253,7 +255,7 @@ final class Connector {
         } else {
             down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
                     + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
-                    ? e.getCause().getMessage() : "connection refused");
+                    ? Output.printable(e.getCause().getMessage()) : "connection refused");
         }
         if (!connectProblems.isEmpty()) {
             down.initCause(connectProblems.get(0)); // --verbose shows what jnats saw

@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java
+//SOURCES Exit.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -50,7 +50,7 @@ final class JetStreamErrors {
             return nc.getStreamContext(stream);
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == STREAM_NOT_FOUND ? streamNotFound(stream, shownUrl)
-                    : Exit.failed("cannot read stream %s: %s", stream, e.getErrorDescription());
+                    : Exit.failed("cannot read stream %s: %s", stream, Output.printable(e.getErrorDescription()));
         }
     }
 
@@ -62,7 +62,7 @@ final class JetStreamErrors {
             return streamContext.getConsumerContext(consumer);
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
-                    : Exit.failed("cannot read consumer %s: %s", consumer, e.getErrorDescription());
+                    : Exit.failed("cannot read consumer %s: %s", consumer, Output.printable(e.getErrorDescription()));
         }
     }
 
@@ -117,7 +117,7 @@ final class JetStreamErrors {
                 throw Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
                         consumer, sofar);
             }
-            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", e.getMessage()) : Exit.failed("%s", refused(e));
+            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printable(e.getMessage())) : Exit.failed("%s", refused(e));
         }
     }
 
@@ -132,7 +132,7 @@ final class JetStreamErrors {
         Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
                 JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
                 ? direct.getStatus() : null;
-        String text = status == null ? String.valueOf(e.getMessage()) : status.getMessage();
+        String text = Output.printable(status == null ? e.getMessage() : status.getMessage());
         if (Status.CONSUMER_DELETED.equals(text)) {
             return Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
                     consumer, sofar);
@@ -192,7 +192,7 @@ final class JetStreamErrors {
                 + "max_file_store (or max_memory_store) is used up"
                 : said.contains("message size exceeds") ? "the message is larger than the stream's max_msg_size"
                 : null;
-        String server = e.getErrorDescription() + ", error " + e.getApiErrorCode();
+        String server = Output.printable(e.getErrorDescription()) + ", error " + e.getApiErrorCode();
         return why == null ? "by the server: " + server : "because " + why + " (" + server + ")";
     }
 
@@ -225,7 +225,7 @@ final class JetStreamErrors {
 
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
-        return String.format("the server refused: %s (error %d)%s", description, code, code != NO_LEADER ? ""
+        return String.format("the server refused: %s (error %d)%s", Output.printable(description), code, code != NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 

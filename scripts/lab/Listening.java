@@ -3,7 +3,7 @@
 // many arrived and how many the server dropped because this subscriber fell behind.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java
+//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 final class Listening {
     /** The longest --work-ms: an hour. */
     private static final long MAX_WORK_MILLIS = 3_600_000;
+    /** How often a wait for the next message looks whether jnats still reads the connection. */
+    private static final Duration READER_CHECK = Duration.ofMillis(250);
 
     /** The flags both listeners take. */
     static final class Flags {
@@ -123,7 +125,7 @@ final class Listening {
                 }
                 try {
                     Duration limit = received > 0 && flags.idleLimit() != null ? flags.idleLimit() : wait;
-                    msg = sub.nextMessage(limit == null ? Duration.ZERO : limit); // zero: no time limit
+                    msg = next(limit);
                 } catch (InterruptedException signalled) {
                     break;
                 } finally {
@@ -154,6 +156,31 @@ final class Listening {
             ended = " (--count " + flags.count + ")";
         }
         Output.summary(log, prefix + "done: " + counts("") + ended);
+    }
+
+    /**
+     * The next message within the limit (null: no limit), or null. A message whose headers jnats
+     * cannot read (any publisher may send one) stops jnats' reader for good while the connection
+     * stays up: then nothing more can arrive, and the run says so instead of waiting on.
+     */
+    private Message next(Duration limit) throws InterruptedException {
+        long end = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        while (true) {
+            long left = Math.max(end - System.nanoTime(), 1_000_000);
+            Message msg = sub.nextMessage(Duration.ofNanos(Math.min(left, READER_CHECK.toNanos())));
+            if (msg != null) {
+                return msg;
+            }
+            Throwable stopped = ReaderWatch.stopped(nc);
+            if (stopped != null) {
+                throw Exit.failed("a message came with headers jnats cannot read (%s): jnats stopped reading this "
+                        + "connection, so nothing published after it can arrive; core NATS keeps no copy of it: %s",
+                        Output.printable(String.valueOf(stopped.getMessage())), soFar());
+            }
+            if (System.nanoTime() >= end) {
+                return null;
+            }
+        }
     }
 
     private void checkWritten() {

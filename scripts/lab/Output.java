@@ -37,8 +37,9 @@ final class Output {
     }
 
     /**
-     * Each log line is built (slf4j's {} filled in) and then shown as printable() shows it: a name
-     * or subject that came from a server or a file is data in any line, whichever call prints it.
+     * Each log line is built (slf4j's {} filled in) and then shown as line() shows it: no control
+     * character a name or subject brought in reaches the terminal, whichever call prints it. Text
+     * from a server or a file goes in through printable() or quoted(), so a backslash in it shows doubled.
      */
     private static final class Escaping extends AbstractLogger {
         private final transient Logger to;
@@ -51,7 +52,7 @@ final class Output {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable cause) {
-            String line = printable(MessageFormatter.basicArrayFormat(pattern, args), false);
+            String line = line(MessageFormatter.basicArrayFormat(pattern, args), false);
             switch (level) {
                 case ERROR -> to.error("{}", line, cause);
                 case WARN -> to.warn("{}", line, cause);
@@ -85,15 +86,36 @@ final class Output {
     }
 
     /**
-     * Text that came from a file, a flag or a server (an error line, a name someone else chose):
-     * what does not show as itself (controls, bidi overrides, zero-width marks) is shown as an
-     * escape, so none can move the cursor, recolour the terminal, reorder the line or start a second
-     * one (a stack trace keeps its lines). Every line the scripts print passes through here or quoted().
+     * Text that came from a file, a flag or a server (a name someone else chose, a server's error
+     * words): what does not show as itself (controls, bidi overrides, zero-width marks) is shown as an
+     * escape, and a backslash as two, so the text of an escape a server sends never looks like the escape of
+     * a real ESC; none can move the cursor, recolour the terminal, reorder the line or start a second
+     * one (a stack trace keeps its lines). Raw text goes through here, or quoted(), once.
      */
     static String printable(String text, boolean keepLines) {
+        return shown(text, keepLines, true);
+    }
+
+    /** One line of text from a file, a flag or a server, as printable() shows it. */
+    static String printable(String text) {
+        return printable(text == null ? "null" : text, false);
+    }
+
+    /**
+     * A whole line about to be printed, whose parts that came from outside were already shown by
+     * printable() or quoted() (so its backslashes are theirs and stay): the last guard against a
+     * control character any part still holds.
+     */
+    static String line(String text, boolean keepLines) {
+        return shown(text == null ? "null" : text, keepLines, false);
+    }
+
+    private static String shown(String text, boolean keepLines, boolean backslash) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
-            if (shows(c) || keepLines && (c == '\n' || c == '\t')) {
+            if (c == '\\' && backslash) {
+                out.append("\\\\");
+            } else if (shows(c) || keepLines && (c == '\n' || c == '\t')) {
                 out.appendCodePoint(c);
             } else if (c == '\n') {
                 out.append("\\n");
@@ -102,11 +124,6 @@ final class Output {
             }
         });
         return out.toString();
-    }
-
-    /** One line of text from a file, a flag or a server, as printable() shows it. */
-    static String printable(String text) {
-        return printable(text == null ? "null" : text, false);
     }
 
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */

@@ -72,7 +72,7 @@ final class PubFailures {
         if (connectionGone(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before);
         }
-        String text = e.getMessage() == null ? "no answer" : e.getMessage().lines().findFirst().orElse("");
+        String text = e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before);
     }
 

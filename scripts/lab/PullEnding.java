@@ -4,7 +4,7 @@
 // consumer still there.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
-//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java
+//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamStatusCheckedException;
@@ -74,19 +74,20 @@ final class PullEnding {
         if (e instanceof TimeoutException) {
             return Exit.failed("the server did not confirm the ack within %ds: %s", ackTimeout.toSeconds(), soFar());
         }
-        return Exit.failed("%s: %s", e.getMessage(), soFar());
+        return Exit.failed("%s: %s", Output.printable(e.getMessage()), soFar());
     }
 
     /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
     void stillThere(Connection nc, Config config) throws Exception {
         try {
-            if (JetStreamErrors.answers(nc)) {
+            // a reader stopped by a message it cannot read answers no ping: no need to wait for one
+            if (ReaderWatch.stopped(nc) == null && JetStreamErrors.answers(nc)) {
                 JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, soFar(false));
                 return;
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
-                throw Exit.failed("the server did not answer a JetStream request (%s): %s", noAnswer.getMessage(),
+                throw Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printable(noAnswer.getMessage()),
                         soFar());
             }
         }

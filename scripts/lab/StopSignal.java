@@ -194,7 +194,7 @@ final class StopSignal {
             Thread.currentThread().interrupt();
         }
         System.out.flush();
-        System.err.println(Output.printable("ERROR interrupted: " + summary.get()));
+        System.err.println(Output.line("ERROR interrupted: " + summary.get(), false));
         System.err.flush();
     }
 }

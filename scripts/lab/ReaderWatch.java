@@ -1,0 +1,67 @@
+// jnats reads every message of a connection on one reader task. A message it cannot read (a header
+// value that is not ASCII) ends that task with an exception while the socket stays open: the
+// connection looks up, and nothing more arrives. This watch runs the reader and notes how it ended,
+// so a script can tell a stopped reader at once instead of waiting out a ping that cannot come back.
+//DEPS io.nats:jnats:2.26.2
+
+import io.nats.client.Connection;
+import io.nats.client.Options;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+final class ReaderWatch extends ThreadPoolExecutor {
+    private static final Map<Connection, ReaderWatch> WATCHES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private volatile Throwable stopped;
+
+    private ReaderWatch() {
+        super(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "jnats-reader");
+            thread.setDaemon(true); // as jnats' own: it never keeps a script from ending
+            return thread;
+        });
+    }
+
+    /** A watch for the connection these options will make; call watching() once it is made. */
+    static ReaderWatch applyTo(Options.Builder builder) {
+        ReaderWatch watch = new ReaderWatch();
+        builder.readerExecutor(watch);
+        return watch;
+    }
+
+    void watching(Connection nc) {
+        WATCHES.put(nc, this);
+    }
+
+    /** Why jnats' reader of this connection stopped while its socket stayed open; null while it reads on. */
+    static Throwable stopped(Connection nc) {
+        ReaderWatch watch = WATCHES.get(nc);
+        return watch == null ? null : watch.stopped;
+    }
+
+    @Override
+    protected void afterExecute(Runnable task, Throwable thrown) {
+        super.afterExecute(task, thrown);
+        Throwable why = thrown;
+        if (why == null && task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                why = e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (why != null && !(why instanceof IOException)) { // a lost socket is jnats' to report; this is a message
+            stopped = why;
+        }
+    }
+}
