@@ -22,6 +22,7 @@ import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
+import io.nats.client.api.SequenceInfo;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,8 +89,7 @@ public class JsPull implements Callable<Integer> {
             // Ctrl-C or SIGTERM: what was printed and worked on is acked below, the rest comes back
         }
         stop.interruptible(false);
-        batch = counts.batchInHand = shown.handedOn(batch); // on a pipe: only the lines its reader took
-        counts.ackSent(batch);
+        batch = counts.batchInHand = shown.handedOn(batch); // on a pipe: only the lines its reader took; acks sent from here
         for (int i = 0; i < batch.size() - 1; i++) {
             batch.get(i).ack(); // queued; the server takes one connection's acks in order
         }
@@ -205,7 +205,8 @@ public class JsPull implements Callable<Integer> {
                 flags.checkConsumer(given, config);
                 ackWait = given.getAckWait();
                 counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait);
-                counts.deliveredBefore(consumer.getCachedConsumerInfo().getDelivered().getConsumerSequence());
+                SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
+                counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
             }
             failover = new PullFailover(failsOver, config, counts, ackWait);
             counts.start = counts.start == 0 ? System.nanoTime() : counts.start; // on over a new connection: from the run's start
@@ -357,9 +358,9 @@ public class JsPull implements Callable<Integer> {
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */
     private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
         PullRequests.Limits limits = new PullRequests.Limits(flags.batch, flags.max, counts.maxAckPending(),
-                counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait));
+                counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait), config.timeout);
         try (Output.Progress progress = Output.Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
-             PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts)) {
+             PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
             long lastArrived = System.nanoTime();
             while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed
                 long waitUntil = System.nanoTime() + wait.toNanos();

@@ -17,13 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 final class PullCounts {
-    /**
-     * A message delivered to this run and not yet done with: its delivery number, whether its line was
-     * printed, and whether its ack was sent (the server's confirmation not seen yet).
-     */
-    private record Held(long delivery, boolean shown, boolean ackSent) {
+    /** A message delivered to this run and not yet done with: its delivery number, and whether its line was printed. */
+    private record Held(long delivery, boolean shown) {
     }
 
     private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
@@ -32,8 +30,14 @@ final class PullCounts {
     private long done;
     private long bytes;
     private long maxDeliver = -1;
-    private long lastDelivery;
-    private long neverReceived;
+    private long lastDelivery; // the consumer's sequence of the last delivery known to this run
+    private long lastDeliveryStream; // that delivery's stream sequence
+    // Delivered by the consumer to this run's requests and never received (jnats' queue, the wire):
+    // a count once the consumer said so, unknown (-1) while requests are out or when it did not answer.
+    private long unreached;
+    private long unreachedAtMost; // with an unknown count: what the requests asked for and did not bring
+    private long unreachedFrom; // their stream sequences, when known (0: not known)
+    private long unreachedTo;
     private long ackWaitSeconds;
     private long maxAckPending; // 0 or less: no limit
 
@@ -44,8 +48,9 @@ final class PullCounts {
     boolean cameBack; // --no-ack/--nak: they came back, so this run has seen them all
     long lastShown; // --ephemeral: the stream seq of the last message shown
     Message lastPrinted; // one at a time: the message in hand
-    List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
-    final List<Message> unconfirmed = new ArrayList<>(); // acks sent, their confirmation lost in a failover
+    // Read by a signal's last line too, while the main thread may still be at work.
+    volatile List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
+    final List<Message> unconfirmed = new CopyOnWriteArrayList<>(); // acks sent, their confirmation lost in a failover
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
 
     /** The consumer's settings the run and its last line depend on: what comes back, when, and how many at once. */
@@ -65,28 +70,44 @@ final class PullCounts {
 
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false, false));
-        lastDelivery = Math.max(lastDelivery, msg.metaData().consumerSequence());
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+        deliveredBefore(msg.metaData().consumerSequence(), msg.metaData().streamSequence());
     }
 
-    /** The consumer's count of deliveries as the run began: the next one is this run's (or another reader's). */
-    synchronized void deliveredBefore(long consumerSequence) {
-        lastDelivery = Math.max(lastDelivery, consumerSequence);
+    /** The consumer's last delivery as the run began (or a message delivered to it): the next one is this run's, or another reader's. */
+    synchronized void deliveredBefore(long consumerSequence, long streamSequence) {
+        if (consumerSequence > lastDelivery) {
+            lastDelivery = consumerSequence;
+            lastDeliveryStream = streamSequence;
+        }
     }
 
-    /** The consumer's number of the last delivery that reached this run: it counts every delivery, to anyone. */
+    /** The consumer's sequence of the last delivery known to this run: it counts every delivery, to anyone. */
     synchronized long lastDelivery() {
         return lastDelivery;
     }
 
-    /** The consumer delivered this many more after the last one that reached this run, and the run has stopped reading. */
-    synchronized void neverReceived(long deliveries) {
-        neverReceived = Math.max(0, deliveries);
+    /** The stream sequence of that delivery. */
+    synchronized long lastDeliveryStream() {
+        return lastDeliveryStream;
+    }
+
+    /** Requests are out: up to `atMost` messages may be delivered that do not reach this run, until the consumer says how many. */
+    synchronized void unreachedUnknown(long atMost) {
+        unreached = -1;
+        unreachedAtMost = Math.max(0, atMost);
+    }
+
+    /** The consumer delivered this many to the run's requests that never reached it (stream seq from-to, or 0 0: not known). */
+    synchronized void unreached(long deliveries, long from, long to) {
+        unreached = Math.max(0, deliveries);
+        unreachedFrom = from;
+        unreachedTo = to;
     }
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true, false));
+        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true));
         shownBefore.firstTime(msg.metaData().streamSequence());
     }
 
@@ -98,13 +119,6 @@ final class PullCounts {
         long again = shownBefore.again();
         return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (they came back before "
                 + "the server had their ack; counted once)";
-    }
-
-    /** Their acks are on their way: until the server confirms them, whether they come back is not known. */
-    synchronized void ackSent(List<Message> batch) {
-        for (Message msg : batch) {
-            held.computeIfPresent(msg.metaData().streamSequence(), (seq, h) -> new Held(h.delivery(), h.shown(), true));
-        }
     }
 
     /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
@@ -137,13 +151,18 @@ final class PullCounts {
 
     /**
      * "; 1 printed but not acked and 49 delivered but not shown: they come back after the ack wait (30s)",
-     * or which ones the server will not deliver again; "" when nothing is held.
+     * or which ones the server will not deliver again; "" when nothing is held. Delivered but not shown
+     * counts those the consumer delivered to this run's requests that never reached it, too.
      */
     synchronized String held(String shownVerb, boolean comesBack) {
-        long acking = held.values().stream().filter(Held::ackSent).count();
-        long shown = held.values().stream().filter(h -> h.shown() && !h.ackSent()).count();
-        long notShown = held.size() - shown - acking;
-        if (held.isEmpty() && neverReceived == 0) {
+        Set<Long> ackSent = new HashSet<>(); // acks sent, the server's answer not seen
+        batchInHand.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        unconfirmed.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        long acking = held.keySet().stream().filter(ackSent::contains).count();
+        long shown = held.entrySet().stream().filter(e -> e.getValue().shown() && !ackSent.contains(e.getKey())).count();
+        long notShown = held.size() - shown - acking + Math.max(unreached, 0);
+        long unknown = unreached < 0 ? unreachedAtMost : 0;
+        if (held.isEmpty() && notShown == 0 && unknown == 0) {
             return "";
         }
         List<String> parts = new ArrayList<>();
@@ -157,23 +176,38 @@ final class PullCounts {
         if (notShown > 0) {
             parts.add(notShown + " delivered but not shown");
         }
-        if (neverReceived > 0) { // the consumer counts them as delivered; they were on their way as the run stopped
-            parts.add(neverReceived + " more delivered by the consumer meanwhile that never reached this run");
+        if (unknown > 0) { // the consumer did not say how many of what the requests asked for it sent
+            parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run (it did "
+                    + "not answer; js-info shows its ack pending)");
         }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {
             return what;
         }
-        if (neverReceived > 0 && !ConsumerOptions.unlimited(maxDeliver)) {
-            what += " (their stream sequences are unknown: past max_deliver " + maxDeliver + " they do not come back)";
-        }
+        boolean limited = !ConsumerOptions.unlimited(maxDeliver);
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
-            if (!ConsumerOptions.unlimited(maxDeliver) && h.delivery() >= maxDeliver && !h.ackSent()) {
+            if (limited && h.delivery() >= maxDeliver && !ackSent.contains(seq)) {
                 last.add(seq);
             }
         });
-        long back = held.size() - acking + neverReceived - last.size();
+        long lastHeld = last.size();
+        long unsure = 0; // never reached this run, limited max_deliver, stream sequences not known
+        if (limited && unreached > 0) {
+            if (unreachedFrom > 0) { // first deliveries with max_deliver 1: their last
+                for (long seq = unreachedFrom; seq <= unreachedTo; seq++) {
+                    last.add(seq);
+                }
+            } else {
+                unsure = unreached;
+            }
+        }
+        if (limited && unknown > 0 || unsure > 0) {
+            what += String.format(" (any that never reached this run on its last delivery, max_deliver %d, does not "
+                    + "come back; which ones is not known)", maxDeliver);
+        }
+        long back = held.size() - acking - lastHeld + Math.max(unreached, 0) - (last.size() - lastHeld) - unsure
+                + (limited ? 0 : unknown);
         if (back == 0 && last.isEmpty()) {
             return what;
         }

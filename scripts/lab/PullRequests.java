@@ -11,23 +11,31 @@
 // ack wait, never past --max or the consumer's max ack pending, and never when max_deliver is
 // limited (a message delivered and not shown there may never come back). A batch whose own work
 // outlasts half the ack wait keeps its waiting messages alive with in-progress acks (+WPI).
+//
+// Bytes in flight are bounded, not only the count: each request asks for at most REQUEST_BYTES
+// (max_bytes), and asks ahead only while both batches fit in that. A client that reads slower than
+// the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
+// or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java ConsumerOptions.java
+//SOURCES PullCounts.java ConsumerOptions.java StopSignal.java
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullRequestOptions;
 import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.SequenceInfo;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 final class PullRequests implements AutoCloseable {
     /** Limits from the flags and the consumer: what a request may ask for. */
     record Limits(long batch, Long max, long maxAckPending, long maxDeliver, Duration ackWait, long workMillis,
-                  Duration expiry) {
+                  Duration expiry, Duration timeout) {
     }
 
     /** A request that was sent: how many messages it may still bring, and when it was sent. */
@@ -44,7 +52,10 @@ final class PullRequests implements AutoCloseable {
     }
 
     private static final Duration SETTLE = Duration.ofSeconds(1);
-    private static final Duration SETTLE_MAX = Duration.ofSeconds(3);
+    /** A request's max_bytes: two of them out stay well under what the server and jnats hold for a reader (64 MB each). */
+    private static final long REQUEST_BYTES = 16L << 20;
+    /** The ack reply subject and the subject the server counts into a message's size, with room to spare. */
+    private static final long SUBJECTS_ROOM = 64L << 10;
 
     private final Connection nc;
     private final String stream;
@@ -52,6 +63,13 @@ final class PullRequests implements AutoCloseable {
     private final JetStreamSubscription sub;
     private final Limits limits;
     private final PullCounts counts;
+    private final StopSignal stop;
+    private final long requestBytes;
+    private final long deliveredAtStart; // the consumer's count of deliveries as this subscription began
+    private long asked; // messages this run's requests asked for
+    private long received; // and those that reached it
+    private long largest; // the largest message so far, as the server counts it against max_bytes
+    private boolean saidBytes;
     private final ArrayDeque<Request> out = new ArrayDeque<>();
     private final ArrayDeque<Message> gathered = new ArrayDeque<>(); // the batch's messages taken from the queue early
     private boolean inBatch;
@@ -61,13 +79,17 @@ final class PullRequests implements AutoCloseable {
     private boolean saidCapped;
     private double nanosPerMessage;
 
-    PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts) throws Exception {
+    PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop)
+            throws Exception {
         this.nc = nc;
         this.stream = stream;
         this.consumer = consumer;
         this.sub = nc.jetStream().subscribe(null, PullSubscribeOptions.fastBind(stream, consumer));
         this.limits = limits;
         this.counts = counts;
+        this.stop = stop;
+        this.requestBytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
+        this.deliveredAtStart = counts.lastDelivery();
     }
 
     /** A batch begins: the request asked ahead, or a new one. Returns how many it asked for (0: nothing to ask). */
@@ -126,6 +148,9 @@ final class PullRequests implements AutoCloseable {
 
     private Message received(Message msg) {
         counts.delivered(msg);
+        received++;
+        counts.unreachedUnknown(asked - received);
+        largest = Math.max(largest, size(msg));
         Request head = out.peek();
         if (head != null && --head.left <= 0) {
             endBatch();
@@ -140,10 +165,17 @@ final class PullRequests implements AutoCloseable {
 
     /** The first message of a batch of `want` is in: ask for the next batch now, as far as it is safe. */
     void askAhead(int want, long done) {
+        if (largest * want > requestBytes && !saidBytes) {
+            saidBytes = true;
+            System.err.printf("WARN messages of up to %d bytes: a request asks for at most %d MB of them (about %d), "
+                    + "not a batch of %d, so what is on its way to this run stays bounded%n", largest,
+                    requestBytes >> 20, requestBytes / largest, want);
+        }
         if (out.size() > 1 || !ConsumerOptions.unlimited(limits.maxDeliver())) {
             return;
         }
         long fits = (long) (limits.ackWait().toNanos() / 2 / perMessageNanos()) - want; // both batches' work
+        fits = Math.min(fits, requestBytes / Math.max(largest, 1) - want); // and both batches' bytes, in one request's
         int ahead = (int) Math.min(nextWant(done, want), Math.max(fits, 0));
         if (ahead > 0) {
             send(ahead);
@@ -225,53 +257,56 @@ final class PullRequests implements AutoCloseable {
     private void send(int want) {
         long expiry = limits.expiry().toMillis() + want * limits.workMillis();
         long now = System.nanoTime();
-        sub.pull(PullRequestOptions.builder(want).expiresIn(expiry).build());
+        asked += want;
+        counts.unreachedUnknown(asked - received); // until the consumer says how many of them it sent
+        sub.pull(PullRequestOptions.builder(want).maxBytes(requestBytes).expiresIn(expiry).build());
         out.add(new Request(want, now, now + expiry * 1_000_000));
     }
 
+    /** A message's size as the server counts it against a request's max_bytes: subject, reply, headers and body. */
+    private static long size(Message msg) {
+        return msg.getSubject().length() + (msg.getReplyTo() == null ? 0 : msg.getReplyTo().length())
+                + (msg.getHeaders() == null ? 0 : msg.getHeaders().serializedLength())
+                + (msg.getData() == null ? 0 : msg.getData().length);
+    }
+
     /**
-     * The run ends. The server may still be sending what its requests took (the consumer counts a
-     * message as delivered before it is on the wire): the subscription reads on until the consumer's
-     * count of deliveries is matched (at most SETTLE_MAX), and only then goes. What the consumer
-     * delivered that never arrived is counted too (its count against the last delivery seen), so the
-     * last line names every message that left the server for this run.
+     * The run ends: the subscription goes first, so the server sends its open requests nothing more (it
+     * checks for a subscriber before each delivery). Then the consumer's count of deliveries, against
+     * those that reached this run, names what it delivered and the run never received (on the wire,
+     * in jnats' queue), however long that was on its way; with no answer, that count is unknown.
      */
     @Override
     public void close() {
         gathered.clear(); // counted as delivered already
         Thread.interrupted(); // a signal's interrupt must not cut the count short
         try {
-            long until = System.nanoTime() + SETTLE_MAX.toNanos();
-            long checkAt = 0;
-            while (System.nanoTime() < until) {
-                Message msg = nextOrNull(Duration.ofMillis(20));
-                if (msg != null) {
-                    counts.delivered(msg);
-                } else if (System.nanoTime() >= checkAt) {
-                    if (consumerDeliveries() <= counts.lastDelivery()) {
-                        break; // everything the consumer delivered is here
-                    }
-                    checkAt = System.nanoTime() + 100_000_000L;
-                }
-            }
             sub.unsubscribe();
-            counts.neverReceived(consumerDeliveries() - counts.lastDelivery());
-        } catch (Exception gone) {
-            // the connection is gone: what it delivered comes back after the ack wait all the same
+            if (asked == received) {
+                counts.unreached(0, 0, 0);
+                return;
+            }
+            nc.flush(timeLeft()); // the server has the unsubscribe before the question
+            JetStreamOptions bounded = JetStreamOptions.builder().requestTimeout(timeLeft()).build();
+            SequenceInfo now = nc.jetStreamManagement(bounded).getConsumerInfo(stream, consumer).getDelivered();
+            // Deliveries since this subscription began that did not reach it; no more than its requests asked for.
+            long unreached = Math.max(0, Math.min(now.getConsumerSequence() - deliveredAtStart - received, asked - received));
+            long lastSeen = counts.lastDelivery();
+            long lastSeenStream = counts.lastDeliveryStream();
+            boolean contiguous = limits.maxDeliver() == 1 && now.getConsumerSequence() - lastSeen == unreached
+                    && now.getStreamSequence() - lastSeenStream == unreached; // first deliveries, one stream seq each
+            counts.unreached(unreached, contiguous && unreached > 0 ? lastSeenStream + 1 : 0, now.getStreamSequence());
+        } catch (Exception noAnswer) {
+            // the count stays unknown: the last line says so
         }
     }
 
-    /** The next message, or null: none came, or a request's end (408, 409) came instead. */
-    private Message nextOrNull(Duration wait) throws InterruptedException {
-        try {
-            return sub.nextMessage(wait);
-        } catch (IllegalStateException requestEnded) {
-            return null;
+    /** The run's timeout, or after a signal what is left before the exit prints the last line. */
+    private Duration timeLeft() throws TimeoutException {
+        Duration left = stop.left(limits.timeout());
+        if (left.toMillis() < 50) {
+            throw new TimeoutException("no time left to ask");
         }
-    }
-
-    /** The consumer's count of deliveries (to anyone): its delivered consumer sequence. */
-    private long consumerDeliveries() throws Exception {
-        return nc.jetStreamManagement().getConsumerInfo(stream, consumer).getDelivered().getConsumerSequence();
+        return left;
     }
 }

@@ -31,6 +31,7 @@ final class StopSignal {
     private BooleanSupplier idle = () -> false;
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile boolean requested;
+    private volatile long exitAt; // after a signal: when the exit prints the line, settled or not
     private volatile boolean over;
     private boolean interruptible; // guarded by this: the main thread is in a wait a signal may cut short
 
@@ -161,6 +162,12 @@ final class StopSignal {
         return !requested;
     }
 
+    /** How long the run may still take: after a signal, what is left of the grace period; otherwise `otherwise`. */
+    Duration left(Duration otherwise) {
+        long at = exitAt;
+        return at == 0 ? otherwise : Duration.ofNanos(Math.max(at - System.nanoTime(), 0));
+    }
+
     /**
      * Where the run ends, in a finally block: after a signal, this hands over to the exit, which
      * prints the summary, and never returns; otherwise the run said what it did itself.
@@ -179,13 +186,14 @@ final class StopSignal {
         if (over) {
             return; // a normal exit: the run has said what it did
         }
+        long deadline = System.nanoTime() + grace.toNanos();
+        exitAt = deadline;
         synchronized (this) {
             requested = true;
             if (interruptible) {
                 main.interrupt();
             }
         }
-        long deadline = System.nanoTime() + grace.toNanos();
         try {
             while (!settled.await(10, TimeUnit.MILLISECONDS) && !idle.getAsBoolean() && System.nanoTime() < deadline) {
                 // the run finishes what is in flight
