@@ -3,7 +3,7 @@
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java
+//SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java Trace.java
 
 import io.nats.client.Connection;
 import picocli.CommandLine.ArgGroup;
@@ -84,6 +84,12 @@ final class ConnectionOptions implements Layers.Flags {
                 description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
         boolean showConfigLines;
 
+        @Option(names = "--trace",
+                description = "Show on stderr what goes to the server and back: each JetStream API request and its "
+                        + "answer, publishes and PubAcks, pull requests, acks and status replies (a long run: the "
+                        + "first " + Trace.SAMPLE + " of each kind; with -v, every level of the JSON laid out).")
+        boolean trace;
+
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
         boolean verbose;
     }
@@ -118,14 +124,18 @@ final class ConnectionOptions implements Layers.Flags {
 
     /** Connects with the settings' login and TLS to a server with JetStream, or fails with one line naming the URL and what to do. */
     Connection open(Config config) {
-        connector = new Connector(config);
+        connector = new Connector(config, trace(config));
         return connector.open(true);
     }
 
     /** The same for core NATS (publish, subscribe, request): any server will do, with or without JetStream. */
     Connection openCore(Config config) {
-        connector = new Connector(config);
+        connector = new Connector(config, trace(config));
         return connector.open(false);
+    }
+
+    private Trace trace(Config config) {
+        return connecting.trace ? new Trace(config.secrets, connecting.verbose) : null;
     }
 
     /** Whether the open connection moves to another server when it drops: a URL list, or a server in a cluster. */

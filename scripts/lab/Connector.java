@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Login.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java ReaderWatch.java
+//SOURCES StopSignal.java ReaderWatch.java Trace.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -31,6 +31,8 @@ final class Connector {
             Pattern.compile("(?i)permissions violation for (publish|subscription) to \"?([^\"\\s]+)");
 
     private final Config config;
+    /** --trace: what goes over the connection, on stderr; null without it. */
+    private final Trace trace;
     /** This run's TLS, when it uses TLS: it knows whether a server got as far as showing a certificate. */
     private Tls tls;
     /** The server's "Permissions Violation", which explains a timeout better than the timeout does. */
@@ -41,8 +43,9 @@ final class Connector {
     /** Reconnects when a list or a cluster is used; null with a single server. */
     private Failover failover;
 
-    Connector(Config config) {
+    Connector(Config config, Trace trace) {
         this.config = config;
+        this.trace = trace;
     }
 
     /**
@@ -95,6 +98,9 @@ final class Connector {
         Login.applyTo(builder, config);
         applyTls(builder);
         ReaderWatch reader = ReaderWatch.applyTo(builder);
+        if (trace != null) { // jnats reads and writes through the trace's port, which finds the trace as the listener
+            builder.readListener(trace).dataPortType(TraceWire.Port.class.getName());
+        }
         try {
             Connection nc = Nats.connect(builder.build());
             reader.watching(nc);
