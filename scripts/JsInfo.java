@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
-//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -55,7 +55,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                     JetStreamErrors.consumerNotFound(config.consumer, config.stream));
         }
         if (!json) {
-            printConsumer(consumer, nc.getServerInfo());
+            printConsumer(consumer, WhyNothing.why(nc, stream, consumer), nc.getServerInfo());
         }
     }
 
@@ -65,6 +65,10 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     @Option(names = {"-j", "--json"}, description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
+
+    @Option(names = "--watch", arity = "0..1", fallbackValue = "1s", paramLabel = "INTERVAL", description = "Show the "
+            + "numbers again every INTERVAL (default 1s), what changed marked, until Ctrl-C.")
+    String watch;
 
     @Option(names = "--list", description = "List every stream on the server and its consumers, with their counts "
             + "(with -j: each stream's and consumer's info as jnats reads it).")
@@ -82,10 +86,16 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         if (list && (streamName.stream != null || consumerOptions.consumer != null)) {
             throw Exit.usage("--list shows every stream and consumer: leave out --stream and --consumer");
         }
+        Duration interval = watch == null ? null : InfoWatch.interval(watch);
+        if (watch != null && (json || list)) {
+            throw Exit.usage("--watch shows the numbers as they change: leave out %s", json ? "--json" : "--list");
+        }
         Config config = connection.load();
         timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
-            if (list) {
+            if (interval != null) {
+                InfoWatch.run(nc, config, interval, subject -> ask(nc, subject, true));
+            } else if (list) {
                 listAll(nc, config.shownUrl());
             } else {
                 show(nc, config);
@@ -170,7 +180,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
 
-    private static void printConsumer(ConsumerInfo info, ServerInfo asked) {
+    private static void printConsumer(ConsumerInfo info, String whyNothing, ServerInfo asked) {
         ConsumerConfiguration config = info.getConsumerConfiguration();
         print("consumer %s", info.getName());
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
@@ -178,9 +188,13 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("redelivered", String.format("%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
-        row("settings", String.format("ack %s, ack wait %ds, max deliver %s", config.getAckPolicy(),
+        row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
+        row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %,d", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
-                ConsumerOptions.shown(config.getMaxDeliver())));
+                ConsumerOptions.shown(config.getMaxDeliver()), config.getMaxAckPending()));
+        if (whyNothing != null) {
+            row("next pull", "gets nothing: " + whyNothing);
+        }
         ClusterInfo cluster = info.getClusterInfo();
         printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1 : cluster.getReplicas().size() + 1, asked);
     }
@@ -224,8 +238,13 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
     private Message ask(Connection nc, String subject) throws Exception {
+        return ask(nc, subject, false);
+    }
+
+    /** The same; when it may go unanswered (the watch says why itself), null for no answer. */
+    private Message ask(Connection nc, String subject, boolean mayGoUnanswered) throws Exception {
         Message reply = nc.request(subject, null, timeout);
-        if (reply == null) {
+        if (reply == null && !mayGoUnanswered) {
             throw Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
@@ -252,5 +271,6 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             + "Examples:%n"
             + "  js-info%n"
             + "  js-info --json        # the server's own answers, unchanged%n"
-            + "  js-info --list        # every stream and its consumers, with counts";
+            + "  js-info --list        # every stream and its consumers, with counts%n"
+            + "  js-info --watch       # the numbers again every second, what changed marked";
 }

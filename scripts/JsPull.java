@@ -9,7 +9,7 @@
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
-//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java
+//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -207,6 +207,7 @@ public class JsPull implements Callable<Integer> {
                 counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait);
                 SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
                 counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
+                MaxDeliveries.listen(nc, config.stream, config.consumer, line -> System.err.println("WARN " + line));
             }
             failover = new PullFailover(failsOver, config, counts, ackWait);
             counts.start = counts.start == 0 ? System.nanoTime() : counts.start; // on over a new connection: from the run's start
@@ -232,8 +233,10 @@ public class JsPull implements Callable<Integer> {
             }
             String last = ending.summary(nc, config, (System.nanoTime() - counts.start) / 1e9);
             if (flags.raw) {
+                ending.whyNone().ifPresent(why -> System.err.println(Output.printable("INFO why none arrived: " + why)));
                 System.err.println(Output.line("INFO " + last, false)); // stdout holds only the bodies
             } else {
+                ending.whyNone().ifPresent(why -> log.info("why none arrived: {}", why));
                 Output.summary(log, last);
             }
         }

@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Login.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java ReaderWatch.java Trace.java
+//SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -147,7 +147,7 @@ final class Connector {
             @Override
             public void errorOccurred(Connection conn, String error) {
                 String text = String.valueOf(error).toLowerCase();
-                if (text.contains("permissions violation")) {
+                if (text.contains("permissions violation") && !text.contains(MaxDeliveries.SUBJECT.toLowerCase())) { // an advisory is optional
                     if (permissionViolation.compareAndSet(null, error)) {
                         connecting.interrupt(); // what it waits for will not come; explainFailure() says why
                     }

@@ -4,14 +4,16 @@
 // consumer still there.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
-//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java
+//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java WhyNothing.java
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 final class PullEnding {
@@ -20,6 +22,7 @@ final class PullEnding {
     private final UnreadableMessages unreadable;
     private final ConnectionOptions connection;
     private final Runnable confirmedInHand;
+    private String whyNone; // a run that got nothing: why, when the server's state tells
 
     PullEnding(PullOptions flags, PullCounts counts, UnreadableMessages unreadable, ConnectionOptions connection,
                Runnable confirmedInHand) {
@@ -59,10 +62,22 @@ final class PullEnding {
     private String quietWait(Connection nc, Config config) throws Exception {
         double waited = (System.nanoTime() - counts.waitStarted) / 1e9;
         stillThere(nc, config);
+        if (counts.done() == 0 && unreadable.note().isEmpty() && !flags.ephemeral) { // got nothing at all
+            try {
+                whyNone = WhyNothing.why(nc, config.stream, config.consumer);
+            } catch (IOException | JetStreamApiException unanswered) {
+                whyNone = null; // the run's end does not hang on it
+            }
+        }
         if (waited + 0.05 >= config.wait.toMillis() / 1000.0) {
             return "none arrived in the last " + Durations.format(config.wait);
         }
         return String.format("the server ended the wait after %.1fs without a message", waited);
+    }
+
+    /** Why a run that got nothing got nothing, when the server's state tells. */
+    Optional<String> whyNone() {
+        return Optional.ofNullable(whyNone);
     }
 
     /** A failure mid-run, in the lab's words, with what the run did before it. */

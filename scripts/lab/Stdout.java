@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 final class Stdout {
     private static Checked checked;
@@ -61,6 +63,21 @@ final class Stdout {
         install();
         stdout.flush();
         return checked.failure == null;
+    }
+
+    /** Whether a person watches stdout: a terminal, not a pipe, a file, or a buffer a test reads. */
+    static synchronized boolean isTerminal() {
+        return target == null && terminal(1);
+    }
+
+    /** Whether this file descriptor (1, 2) is a terminal. */
+    static boolean terminal(int fd) {
+        try {
+            String to = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return to.startsWith("/dev/pts/") || to.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
     }
 
     /** How many bytes reached stdout so far. */

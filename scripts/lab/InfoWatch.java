@@ -1,0 +1,262 @@
+// js-info --watch: the stream's and the consumer's numbers asked for again every interval, with what
+// changed since the last look marked. On a terminal the block is redrawn in place (the cursor goes
+// back up over its own lines only; the screen above stays); on a pipe or in a file each look is one
+// line, a `*` after each value that changed. A run beside it (js-pull --work-ms, --no-ack) shows ack
+// pending rise and fall, and a redelivery come due. Ends on Ctrl-C, SIGTERM or a closed pipe with
+// one line; a deleted stream or consumer, or a lost server, ends it with its exit code.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Config.java JetStreamErrors.java WhyNothing.java MaxDeliveries.java StopSignal.java Stdout.java Output.java
+//SOURCES Durations.java Exit.java
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamState;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+final class InfoWatch {
+    static final Duration SHORTEST = Duration.ofMillis(100);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final String CHANGED = "\033[1;7m"; // bold, reversed
+    private static final String PLAIN = "\033[0m";
+    private static final int LABEL = 16;
+    private static final String MAX_ACK_PENDING = "of max"; // shown after ack pending, on its row
+
+    /** One JetStream API request; null when no answer came within the timeout. */
+    interface Ask {
+        Message ask(String subject) throws Exception;
+    }
+
+    private final Connection nc;
+    private final Config config;
+    private final Duration interval;
+    private final Ask server;
+    private final boolean terminal = Stdout.isTerminal();
+    private final int width = terminal ? columns() : 0;
+    private final Queue<String> advisories = new ConcurrentLinkedQueue<>();
+    private final long started = System.nanoTime();
+    private Map<String, String> last;
+    private String lastWhy;
+    private int drawn; // lines of the block on the terminal, for the next redraw to go back over
+    private long looks;
+
+    private InfoWatch(Connection nc, Config config, Duration interval, Ask server) {
+        this.nc = nc;
+        this.config = config;
+        this.interval = interval;
+        this.server = server;
+    }
+
+    /** The interval as typed after --watch, or one line saying how to write it. */
+    static Duration interval(String typed) {
+        Duration interval = Durations.parse(typed);
+        if (interval == null || interval.compareTo(SHORTEST) < 0 || interval.compareTo(Durations.LONGEST) > 0) {
+            throw Exit.usage("flag --watch: %s is not valid: it must be a duration from %s to %s (a year), like 1s or "
+                    + "500ms; or leave it out for 1s", typed, Durations.format(SHORTEST), Durations.format(Durations.LONGEST));
+        }
+        return interval;
+    }
+
+    /** Looks, waits, looks again, until a signal, a closed pipe, or something gone ends it. */
+    static void run(Connection nc, Config config, Duration interval, Ask server) throws Exception {
+        InfoWatch watch = new InfoWatch(nc, config, interval, server);
+        StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), watch::soFar);
+        try {
+            MaxDeliveries.listen(nc, config.stream, config.consumer, watch.advisories::add);
+            watch.header();
+            while (watch.look() && stop.interruptible(true)) {
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException signal) {
+                    break; // the exit prints the line that ends the watch
+                }
+                stop.interruptible(false);
+            }
+        } finally {
+            stop.runEnded();
+        }
+        if (!Stdout.readerLeft()) {
+            throw Stdout.lost(": " + watch.soFar());
+        }
+        System.err.println(Output.printable("INFO the watch ended: stdout's reader left (" + Stdout.problem() + "); "
+                + watch.soFar()));
+    }
+
+    private void header() {
+        print(String.format("watching stream %s, consumer %s every %s (Ctrl-C ends it)", config.stream, config.consumer,
+                Durations.format(interval)));
+    }
+
+    /** One look at the server: false once stdout's reader has gone. */
+    private boolean look() throws Exception {
+        Message streamReply = answer("$JS.API.STREAM.INFO." + config.stream);
+        StreamInfo stream = new StreamInfo(streamReply);
+        if (stream.hasError()) {
+            throw gone(stream.getApiErrorCode(), stream.getDescription());
+        }
+        ConsumerInfo consumer = new ConsumerInfo(answer("$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer));
+        if (consumer.hasError()) {
+            throw gone(consumer.getApiErrorCode(), consumer.getDescription());
+        }
+        looks++;
+        Map<String, String> now = numbers(stream, consumer);
+        String why = WhyNothing.why(nc, stream, consumer);
+        List<String> events = new ArrayList<>();
+        for (String advisory; (advisory = advisories.poll()) != null; ) {
+            events.add(advisory);
+        }
+        if (terminal) {
+            draw(now, why, events);
+        } else {
+            events.forEach(event -> print(clock() + " " + event));
+            print(clock() + " " + line(now));
+            if (why != null && !why.equals(lastWhy)) {
+                print(clock() + " next pull gets nothing: " + why);
+            }
+        }
+        last = now;
+        lastWhy = why;
+        return Stdout.written();
+    }
+
+    /** What the watch shows: the consumer's progress through the stream. */
+    private static Map<String, String> numbers(StreamInfo stream, ConsumerInfo consumer) {
+        StreamState state = stream.getStreamState();
+        Map<String, String> shown = new LinkedHashMap<>();
+        shown.put("messages", String.format("%,d", state.getMsgCount()));
+        shown.put("pending", String.format("%,d", consumer.getNumPending()));
+        shown.put("ack pending", String.format("%,d", consumer.getNumAckPending()));
+        shown.put(MAX_ACK_PENDING, String.format("%,d", consumer.getConsumerConfiguration().getMaxAckPending()));
+        shown.put("waiting pulls", String.format("%,d", consumer.getNumWaiting()));
+        shown.put("redelivered", String.format("%,d", consumer.getRedelivered()));
+        shown.put("last delivered", "stream seq " + consumer.getDelivered().getStreamSequence());
+        shown.put("ack floor", "stream seq " + consumer.getAckFloor().getStreamSequence());
+        return shown;
+    }
+
+    /** A pipe's line: each value, and a `*` after each that changed since the line before. */
+    private String line(Map<String, String> now) {
+        List<String> parts = new ArrayList<>();
+        rows(now).forEach((label, value) -> parts.add(label + " " + value));
+        return String.join(", ", parts);
+    }
+
+    /** Each value as shown, marked when it changed (highlighted on a terminal, a `*` after it elsewhere); max ack pending beside ack pending. */
+    private Map<String, String> rows(Map<String, String> now) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        now.forEach((label, value) -> {
+            String text = Output.printable(value);
+            text = !changed(label, value) ? text : terminal ? CHANGED + text + PLAIN : text + "*";
+            if (label.equals(MAX_ACK_PENDING)) {
+                rows.computeIfPresent("ack pending", (ackPending, shown) -> shown + " " + MAX_ACK_PENDING + " ");
+                rows.merge("ack pending", text, String::concat);
+            } else {
+                rows.put(label, text);
+            }
+        });
+        return rows;
+    }
+
+    /** The block again, over the one drawn before; advisories go above it and stay. */
+    private void draw(Map<String, String> now, String why, List<String> events) {
+        StringBuilder out = new StringBuilder("\033[?7l"); // no wrapping while drawing: each line stays one line
+        if (drawn > 0) {
+            out.append("\033[").append(drawn).append('F'); // to the start of the block's first line
+        }
+        for (String event : events) {
+            out.append("\033[2K").append(Output.printable(clock() + " " + event)).append('\n');
+        }
+        List<String> block = new ArrayList<>();
+        block.add(Output.printable(config.stream + " / " + config.consumer + " at " + clock()));
+        rows(now).forEach((label, text) -> block.add(String.format("  %-" + LABEL + "s", label + ":") + text));
+        if (why != null) {
+            String text = Output.printable("gets nothing: " + why);
+            int room = Math.max(20, width - LABEL - 3);
+            for (int at = 0; at < text.length(); at += room) {
+                String part = text.substring(at, Math.min(text.length(), at + room));
+                block.add(String.format("  %-" + LABEL + "s", at == 0 ? "next pull:" : "") + (why.equals(lastWhy) || last == null
+                        ? part : CHANGED + part + PLAIN));
+            }
+        }
+        block.forEach(row -> out.append("\033[2K").append(row).append('\n'));
+        out.append("\033[J\033[?7h"); // clear what a longer block left below; wrapping on again
+        drawn = block.size();
+        Stdout.stream().print(out);
+        Stdout.stream().flush();
+    }
+
+    private boolean changed(String label, String value) {
+        return last != null && !value.equals(last.get(label));
+    }
+
+    /** An answer, or the line that ends the watch: the connection is gone, or the server kept silent. */
+    private Message answer(String subject) throws Exception {
+        Message reply;
+        try {
+            reply = server.ask(subject);
+        } catch (IllegalStateException closed) { // jnats gave up reconnecting
+            reply = null;
+        }
+        if (reply == null || reply.isStatusMessage()) {
+            if (nc.getStatus() != Connection.Status.CONNECTED) {
+                throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
+            }
+            throw Exit.failed("the server did not answer %s within %s (--timeout): %s", subject,
+                    Durations.format(config.timeout), soFar());
+        }
+        return reply;
+    }
+
+    /** Not found at the first look: never there (run js-bootstrap); later: deleted while watched. */
+    private LabException gone(int code, String description) {
+        boolean streamGone = code == JetStreamErrors.STREAM_NOT_FOUND;
+        if (code != JetStreamErrors.CONSUMER_NOT_FOUND && !streamGone) {
+            return Exit.failed("%s: %s", "info", JetStreamErrors.refused(description, code));
+        }
+        if (looks == 0) {
+            return streamGone ? JetStreamErrors.streamNotFound(config.stream, config.shownUrl())
+                    : JetStreamErrors.consumerNotFound(config.consumer, config.stream);
+        }
+        return streamGone ? JetStreamErrors.streamDeleted(config.stream, config.consumer, soFar())
+                : Exit.notFound("consumer %s was deleted while js-info watched it: %s; run js-bootstrap to create it "
+                + "again", config.consumer, soFar());
+    }
+
+    /** How the watch went, for the line that ends it. */
+    private String soFar() {
+        return String.format("watched %s / %s for %.1fs (%d %s); js-info only reads, nothing was changed", config.stream,
+                config.consumer, (System.nanoTime() - started) / 1e9, looks, looks == 1 ? "look" : "looks");
+    }
+
+    private void print(String line) {
+        Stdout.stream().println(Output.printable(line));
+    }
+
+    private static String clock() {
+        return CLOCK.format(LocalTime.now());
+    }
+
+    /** The terminal's width, as stty tells it; 80 when it does not. */
+    private static int columns() {
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
+            return stty.waitFor() == 0 && size.length == 2 ? Integer.parseInt(size[1]) : 80;
+        } catch (Exception noTerminal) {
+            return 80;
+        }
+    }
+}

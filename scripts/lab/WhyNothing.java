@@ -1,0 +1,109 @@
+// Why a pull gets nothing, when the server's numbers tell: the consumer's pending, ack pending and
+// ack floor, its settings, and what the stream stores, read as one sentence. js-pull says it when a
+// wait passes empty; js-info shows it on its consumer's "next pull" row, also while it watches.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Durations.java Output.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.StreamState;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+final class WhyNothing {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private WhyNothing() {
+    }
+
+    /** The same, asking the server for the stream's and the consumer's state first. */
+    static String why(Connection nc, String stream, String consumer) throws IOException, JetStreamApiException {
+        return why(nc, nc.jetStreamManagement().getStreamInfo(stream), nc.jetStreamManagement().getConsumerInfo(stream, consumer));
+    }
+
+    /**
+     * Why the consumer's next pull gets nothing, in one sentence; null when it would get a message
+     * (or the numbers do not tell). nc answers how many stored messages a filter subject matches.
+     */
+    static String why(Connection nc, StreamInfo streamInfo, ConsumerInfo consumer) throws IOException, JetStreamApiException {
+        ConsumerConfiguration config = consumer.getConsumerConfiguration();
+        StreamState stream = streamInfo.getStreamState();
+        long ackFloor = consumer.getAckFloor().getStreamSequence();
+        long maxAckPending = config.getMaxAckPending();
+        if (consumer.getNumPending() > 0) {
+            if (maxAckPending > 0 && consumer.getNumAckPending() >= maxAckPending) {
+                return String.format("max ack pending reached: %s delivered and not acked (max_ack_pending %,d), so the "
+                        + "server hands out none of the %,d pending until some are acked or their ack wait (%s) passes",
+                        Output.messages(consumer.getNumAckPending()), maxAckPending, consumer.getNumPending(), ackWait(config));
+            }
+            return null;
+        }
+        long ackPending = consumer.getNumAckPending();
+        if (ackPending > 0) {
+            return String.format("%s past the ack floor (stream seq %d) %s ack pending: delivered to a client (another "
+                    + "js-pull, say) that has not acked %s; %s", ackPending == 1 ? "the 1 message" : "all " + Output.messages(ackPending),
+                    ackFloor, ackPending == 1 ? "is" : "are", ackPending == 1 ? "it" : "them", comesAgain(consumer, config, ackPending == 1));
+        }
+        if (stream.getMsgCount() == 0) {
+            return "the stream is empty: nothing is stored to deliver (js-pub stores a message)";
+        }
+        String filter = config.getFilterSubject();
+        if (filter != null && !filter.isEmpty() && matching(nc, streamInfo, filter) == 0) {
+            return String.format("filter subject %s matches none of the %s stored in the stream (its subjects: %s)",
+                    filter, Output.messages(stream.getMsgCount()), String.join(", ", streamInfo.getConfiguration().getSubjects()));
+        }
+        DeliverPolicy policy = config.getDeliverPolicy();
+        if (policy != DeliverPolicy.All && consumer.getDelivered().getConsumerSequence() == 0) {
+            if (policy == DeliverPolicy.ByStartSequence && config.getStartSequence() > stream.getLastSequence()) {
+                return String.format("deliver policy by_start_sequence starts at stream seq %d, past the last stored (%d): "
+                        + "only messages stored from there on arrive", config.getStartSequence(), stream.getLastSequence());
+            }
+            return String.format("deliver policy %s skipped the %s stored before it (stream seqs %d-%d): only later ones "
+                    + "arrive", policy, Output.messages(stream.getMsgCount()), stream.getFirstSequence(), stream.getLastSequence());
+        }
+        long lastDelivered = consumer.getDelivered().getStreamSequence();
+        if (config.getMaxDeliver() > 0 && ackFloor < lastDelivered) {
+            return String.format("the messages past the ack floor (stream seq %d) up to seq %d reached max deliver (%d) "
+                    + "without an ack: the server gave up on them and hands them out no more", ackFloor, lastDelivered,
+                    config.getMaxDeliver());
+        }
+        return String.format("no messages past the ack floor (stream seq %d): everything stored for this consumer was "
+                + "delivered and acked", ackFloor);
+    }
+
+    /** When the messages waiting for an ack are handed out again: their ack wait, counted from the last delivery. */
+    private static String comesAgain(ConsumerInfo consumer, ConsumerConfiguration config, boolean one) {
+        ZonedDateTime last = consumer.getDelivered().getLastActive();
+        String they = one ? "it comes" : "they come";
+        if (last == null || config.getAckWait() == null) {
+            return they + " again once the ack wait passes";
+        }
+        ZonedDateTime due = last.plus(config.getAckWait());
+        String at = CLOCK.format(due.withZoneSameInstant(ZoneId.systemDefault()));
+        if (due.isAfter(ZonedDateTime.now())) {
+            return they + " again once the ack wait (" + ackWait(config) + ") has passed, from " + at;
+        }
+        return "the ack wait (" + ackWait(config) + ") passed at " + at + ": a pull gets " + (one ? "it" : "them") + " again"
+                + (config.getMaxDeliver() > 0 ? " unless max deliver (" + config.getMaxDeliver() + ") is reached" : "");
+    }
+
+    private static String ackWait(ConsumerConfiguration config) {
+        return config.getAckWait() == null ? "its default" : Durations.format(config.getAckWait());
+    }
+
+    /** How many stored messages the filter subject matches: the server counts them per subject. */
+    private static long matching(Connection nc, StreamInfo stream, String filter) throws IOException, JetStreamApiException {
+        StreamInfo counted = nc.jetStreamManagement().getStreamInfo(stream.getConfiguration().getName(),
+                StreamInfoOptions.filterSubjects(filter));
+        return counted.getStreamState().getSubjects().stream().mapToLong(subject -> subject.getCount()).sum();
+    }
+}

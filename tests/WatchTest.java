@@ -1,0 +1,188 @@
+// js-info --watch: the numbers again every interval, what changed marked: one line per look on a
+// pipe (a `*` after a changed value), a block redrawn in place on a terminal (tmux); it ends with one
+// line on Ctrl-C, SIGTERM or a closed pipe, and names a deleted consumer or a lost server.
+
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WatchTest extends WithServer {
+    /** The new count, in a colour or attribute (tmux shows them as SGR escapes): bold and reverse here. */
+    private static final String HIGHLIGHTED_2 = "messages: +(\033\\[[0-9;]*m)+2";
+    private static final String TIME = "\\d\\d:\\d\\d:\\d\\d";
+    private static final String ENDED = "watched LAB4_STREAM / LAB4_CONSUMER for [\\d.]+s \\(\\d+ looks?\\); js-info only reads, "
+            + "nothing was changed";
+
+    @Test
+    void onAPipeEachLookIsALineWithAStarOnWhatChanged() throws Exception {
+        bootstrap();
+        publish("one");
+        try (Run.Started watch = script("JsInfo", "--watch", "300ms").asProcess().start()) {
+            watch.awaitOut("ack floor stream seq 0\n");
+            publish("two");
+            watch.awaitOut("messages 2*, pending 2*");
+            ok(script("JsPull", "--no-ack", "--max", "1").go());
+            watch.awaitOut("ack pending 1* of max 1,000,");
+            watch.signal("TERM");
+            Run.Result ended = watch.finish();
+
+            assertEquals(143, ended.exit(), ended.toString());
+            assertTrue(ended.err().matches("ERROR interrupted: " + ENDED + "\n"), ended.toString());
+            List<String> lines = ended.outLines();
+            assertEquals("watching stream LAB4_STREAM, consumer LAB4_CONSUMER every 300ms (Ctrl-C ends it)", lines.get(0));
+            assertTrue(lines.get(1).matches(TIME + " messages 1, pending 1, ack pending 0 of max 1,000, waiting pulls 0, "
+                    + "redelivered 0, last delivered stream seq 0, ack floor stream seq 0"), lines.get(1));
+            assertTrue(lines.stream().anyMatch(line -> line.matches(TIME + " messages 2, pending 1\\*, ack pending 1\\* of max "
+                    + "1,000, waiting pulls 0, redelivered 0, last delivered stream seq 1\\*, ack floor stream seq 0")), ended.out());
+        }
+    }
+
+    @Test
+    void aClosedPipeEndsTheWatchWithOneLine() throws Exception {
+        bootstrap();
+        Run.Result result = Run.command("bash", "-c", "set -o pipefail; " + script("JsInfo", "--watch", "200ms").shellLine()
+                + " | head -2").in(Scratch.dir()).server(server).go();
+        assertEquals(0, result.exit(), result.toString());
+        assertEquals(2, result.outLines().size(), result.toString());
+        assertTrue(result.outLines().get(1).matches(TIME + " messages 0, .*"), result.toString());
+        assertTrue(result.err().matches("INFO the watch ended: stdout's reader left \\(Broken pipe\\); " + ENDED + "\n"),
+                result.toString());
+    }
+
+    /** The why-line shows in the watch too, and changes as the state does. */
+    @Test
+    void theWatchSaysWhyNothingArrives() throws Exception {
+        bootstrap();
+        try (Run.Started watch = script("JsInfo", "--watch", "300ms").asProcess().start()) {
+            watch.awaitOut("next pull gets nothing: the stream is empty");
+            publish("one");
+            ok(script("JsPull", "--max", "1").go());
+            watch.awaitOut("next pull gets nothing: no messages past the ack floor (stream seq 1)");
+            watch.signal("INT");
+            assertEquals(130, watch.finish().exit());
+        }
+    }
+
+    /** max_deliver reached: the server's advisory shows up in the watch as it comes. */
+    @Test
+    void theMaxDeliveriesAdvisoryShowsInTheWatch() throws Exception {
+        String lab = tomlFile("[consumer]\nack_wait_secs = 1\nmax_deliver = 1\n");
+        bootstrap("--lab-config", lab);
+        publish("poison");
+        try (Run.Started watch = script("JsInfo", "--watch", "300ms").asProcess().start()) {
+            watch.awaitOut("messages 1");
+            ok(script("JsPull", "--no-ack", "--max", "1").go());
+            Thread.sleep(1_500); // past the ack wait: the next pull makes the server give up on it
+            ok(script("JsPull", "--wait", "2").go());
+            watch.awaitOut("advisory: stream seq 1 reached max deliver (1 delivery, none acked): the server hands it out no "
+                    + "more; it stays in the stream");
+            watch.awaitOut("reached max deliver (1) without an ack");
+            watch.signal("INT");
+            watch.finish();
+        }
+    }
+
+    @Test
+    void aDeletedConsumerEndsTheWatch() throws Exception {
+        bootstrap();
+        try (Run.Started watch = script("JsInfo", "--watch", "200ms").asProcess().start()) {
+            watch.awaitOut("messages 0");
+            try (Connection nc = connect()) {
+                nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+            }
+            Run.Result ended = watch.finish();
+            assertEquals(Exit.NOT_FOUND, ended.exit(), ended.toString());
+            assertTrue(ended.err().matches("ERROR consumer LAB4_CONSUMER was deleted while js-info watched it: " + ENDED
+                    + "; run js-bootstrap to create it again\n"), ended.toString());
+        }
+    }
+
+    @Test
+    void aDeletedStreamEndsTheWatch() throws Exception {
+        bootstrap();
+        try (Run.Started watch = script("JsInfo", "--watch", "200ms").asProcess().start()) {
+            watch.awaitOut("messages 0");
+            try (Connection nc = connect()) {
+                nc.jetStreamManagement().deleteStream("LAB4_STREAM");
+            }
+            Run.Result ended = watch.finish();
+            assertEquals(Exit.NOT_FOUND, ended.exit(), ended.toString());
+            assertTrue(ended.err().matches("ERROR stream LAB4_STREAM was deleted during the run \\(and consumer LAB4_CONSUMER "
+                    + "with it\\): " + ENDED + "; run js-bootstrap to create it again\n"), ended.toString());
+        }
+    }
+
+    @Test
+    void aLostServerEndsTheWatch() throws Exception {
+        try (NatsServer own = NatsServer.startWithJetStream()) {
+            ok(Run.script("JsBootstrap").server(own).go());
+            try (Run.Started watch = Run.script("JsInfo", "--watch", "200ms", "--timeout", "1").server(own).asProcess().start()) {
+                watch.awaitOut("messages 0");
+                own.close();
+                Run.Result ended = watch.finish();
+                assertEquals(Exit.UNREACHABLE, ended.exit(), ended.toString());
+                assertTrue(ended.err().startsWith("ERROR lost the connection to the server at " + own.url() + " mid-run"),
+                        ended.toString());
+            }
+        }
+    }
+
+    /**
+     * On a terminal (tmux): the block is drawn once and redrawn in place, the lines above it stay,
+     * a changed value is shown highlighted, and Ctrl-C ends it with one line.
+     */
+    @Test
+    void onATerminalTheBlockIsRedrawnInPlace() throws Exception {
+        bootstrap();
+        publish("one");
+        String socket = "watch-test-" + ProcessHandle.current().pid();
+        String watch = script("JsInfo", "--watch", "3s").withSigintAtDefault().shellLine();
+        try {
+            tmux(socket, "new-session", "-d", "-x", "160", "-y", "40",
+                    "cd " + Scratch.dir() + "; echo above the watch; NATS_URL=" + server.url() + " " + watch + "; echo exit=$?; sleep 120");
+            String first = awaitPane(socket, "ack floor:");
+            publish("two");
+            String changed = awaitPane(socket, HIGHLIGHTED_2, "-e");
+            tmux(socket, "send-keys", "C-c");
+            String ended = awaitPane(socket, "exit=\\d+");
+
+            assertTrue(first.startsWith("above the watch\nwatching stream LAB4_STREAM, consumer LAB4_CONSUMER every 3s"), first);
+            assertEquals(1, count(ended, "messages:"), "redrawn in place, not appended:\n" + ended);
+            assertTrue(Pattern.compile(HIGHLIGHTED_2).matcher(changed).find(), "2 is highlighted: " + changed);
+            assertTrue(ended.contains("  pending:        2\n") && ended.contains("  ack floor:      stream seq 0\n"), ended);
+            assertTrue(ended.matches("(?s).*ERROR interrupted: " + ENDED + "\nexit=130\n.*"), ended);
+        } finally {
+            tmux(socket, "kill-server");
+        }
+    }
+
+    private static String tmux(String socket, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
+        command.addAll(List.of(args));
+        return Run.command(command.toArray(String[]::new)).env("TERM", "xterm").go().out();
+    }
+
+    /** The pane's text once it matches this pattern (with "-e": with its colours and attributes as escapes). */
+    private static String awaitPane(String socket, String text, String... options) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<String> capture = new java.util.ArrayList<>(List.of("capture-pane", "-p", "-t", "0"));
+            capture.addAll(List.of(options));
+            String pane = tmux(socket, capture.toArray(String[]::new));
+            if (Pattern.compile(text).matcher(pane).find() || System.nanoTime() > deadline) {
+                return pane;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+}

@@ -1,0 +1,145 @@
+// "Why nothing arrives": when a pull gets nothing, js-pull says why in one line if the server's state
+// tells, and js-info shows the same on its "next pull" row, next to the waiting pulls. Each cause is
+// made here on a real server and named.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WhyNothingTest extends WithServer {
+    @Test
+    void allProcessedSaysNothingIsPastTheAckFloor() throws Exception {
+        bootstrap();
+        publish("one", "two");
+        ok(script("JsPull", "--wait", "1").go());
+
+        Run.Result again = ok(script("JsPull", "--wait", "1").go());
+
+        assertEquals(List.of("INFO why none arrived: no messages past the ack floor (stream seq 2): everything stored for "
+                + "this consumer was delivered and acked",
+                "INFO done: 0 messages pulled and acked; none arrived in the last 1s"), again.outLines());
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        assertEquals("  waiting pulls:  0 (pull requests the server holds until messages come)", info.get(12));
+        assertEquals("  next pull:      gets nothing: no messages past the ack floor (stream seq 2): everything stored "
+                + "for this consumer was delivered and acked", info.get(14));
+    }
+
+    @Test
+    void anEmptyStreamSaysSo() throws Exception {
+        bootstrap();
+        Run.Result pulled = ok(script("JsPull", "--wait", "1", "--raw").go());
+        assertEquals("INFO why none arrived: the stream is empty: nothing is stored to deliver (js-pub stores a message)\n"
+                + "INFO done: 0 messages pulled and acked; none arrived in the last 1s\n", pulled.err());
+    }
+
+    /** Delivered to another client and not acked: ack pending, and when they come again (the ack wait from the last delivery). */
+    @Test
+    void ackPendingWithAnotherClientSaysUntilWhen() throws Exception {
+        bootstrap();
+        publish("held");
+        ok(script("JsPull", "--no-ack", "--max", "1").go());
+
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
+
+        assertTrue(pulled.outLines().get(0).matches("INFO why none arrived: the 1 message past the ack floor \\(stream seq 0\\) "
+                + "is ack pending: delivered to a client \\(another js-pull, say\\) that has not acked it; it comes again once "
+                + "the ack wait \\(30s\\) has passed, from \\d\\d:\\d\\d:\\d\\d"), pulled.toString());
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        assertTrue(info.get(14).startsWith("  next pull:      gets nothing: the 1 message past the ack floor"), String.join("\n", info));
+    }
+
+    @Test
+    void maxAckPendingReachedSaysSo() throws Exception {
+        bootstrap();
+        addConsumer(ConsumerConfiguration.builder().durable("SLOW").maxAckPending(1).ackWait(Duration.ofSeconds(30)));
+        publish("first", "second");
+        ok(script("JsPull", "--consumer", "SLOW", "--no-ack", "--max", "1").go());
+
+        Run.Result pulled = script("JsPull", "--consumer", "SLOW", "--wait", "1").go();
+
+        assertTrue(pulled.toString().contains("max ack pending reached: 1 message delivered and not acked (max_ack_pending 1), "
+                + "so the server hands out none of the 1 pending until some are acked or their ack wait (30s) passes"),
+                pulled.toString());
+        List<String> info = ok(script("JsInfo", "--consumer", "SLOW").go()).outLines();
+        assertTrue(info.get(14).startsWith("  next pull:      gets nothing: max ack pending reached"), String.join("\n", info));
+    }
+
+    @Test
+    void aFilterThatMatchesNothingStoredSaysSo() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("LAB4_STREAM")
+                    .subjects("lab4.stream", "lab4.other").storageType(StorageType.File).build());
+        }
+        addConsumer(ConsumerConfiguration.builder().durable("OTHERS").filterSubject("lab4.other"));
+        publish("not for OTHERS");
+
+        Run.Result pulled = ok(script("JsPull", "--consumer", "OTHERS", "--wait", "1").go());
+
+        assertEquals("INFO why none arrived: filter subject lab4.other matches none of the 1 message stored in the stream "
+                + "(its subjects: lab4.stream, lab4.other)", pulled.outLines().get(0));
+    }
+
+    @Test
+    void aDeliverPolicyThatSkippedWhatIsStoredSaysSo() throws Exception {
+        bootstrap();
+        publish("old 1", "old 2");
+        addConsumer(ConsumerConfiguration.builder().durable("NEW_ONLY").deliverPolicy(DeliverPolicy.New));
+        addConsumer(ConsumerConfiguration.builder().durable("LATER").deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(10));
+
+        Run.Result fresh = ok(script("JsPull", "--consumer", "NEW_ONLY", "--wait", "1").go());
+        Run.Result later = ok(script("JsPull", "--consumer", "LATER", "--wait", "1").go());
+
+        assertEquals("INFO why none arrived: deliver policy new skipped the 2 messages stored before it (stream seqs 1-2): "
+                + "only later ones arrive", fresh.outLines().get(0));
+        assertEquals("INFO why none arrived: deliver policy by_start_sequence starts at stream seq 10, past the last stored "
+                + "(2): only messages stored from there on arrive", later.outLines().get(0));
+    }
+
+    /** A message given up on after max_deliver: js-pull says why nothing comes, and shows the server's advisory. */
+    @Test
+    void maxDeliverReachedIsNamedAndItsAdvisoryShown() throws Exception {
+        String lab = tomlFile("[consumer]\nack_wait_secs = 1\nmax_deliver = 1\n");
+        bootstrap("--lab-config", lab);
+        publish("poison");
+        ok(script("JsPull", "--no-ack", "--max", "1").go());
+        Thread.sleep(1_500); // past the ack wait: the next pull makes the server try again, and give up
+
+        Run.Result pulled = ok(script("JsPull", "--wait", "2").go());
+
+        assertEquals(List.of("INFO why none arrived: the messages past the ack floor (stream seq 0) up to seq 1 reached max "
+                + "deliver (1) without an ack: the server gave up on them and hands them out no more",
+                "INFO done: 0 messages pulled and acked; none arrived in the last 2s"), pulled.outLines());
+        assertEquals("WARN advisory: stream seq 1 reached max deliver (1 delivery, none acked): the server hands it out no "
+                + "more; it stays in the stream\n", pulled.err());
+    }
+
+    /** The consumer is gone: that is named, not "none arrived". */
+    @Test
+    void aDeletedConsumerIsNamed() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+        }
+        Run.Result pulled = script("JsPull", "--wait", "1").go();
+        assertEquals(Exit.NOT_FOUND, pulled.exit(), pulled.toString());
+        assertEquals("ERROR consumer LAB4_CONSUMER not found on stream LAB4_STREAM: run js-bootstrap first\n", pulled.err());
+    }
+
+    private static void addConsumer(ConsumerConfiguration.Builder consumer) throws Exception {
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("LAB4_STREAM", consumer.ackPolicy(AckPolicy.Explicit).build());
+        }
+    }
+}
