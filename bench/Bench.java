@@ -4,17 +4,30 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.knowm.xchart:xchart:3.8.8
 //SOURCES Measure.java
+//SOURCES Load.java
 //SOURCES Clients.java
 //SOURCES Charts.java
 //SOURCES Report.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
 //SOURCES ../tests/support/Sandbox.java
+//SOURCES ../tests/support/InProcess.java
+// Run.java can run a script inside this JVM (InProcess): that brings the scripts' shared runner and its //DEPS.
+//SOURCES ../scripts/lab/CommandRunner.java
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
 //DESCRIPTION make bench: the lab's scripts against plain jnats (same JVM flags) and the C client on one fresh nats-server; how cost grows; start-up and memory.
 //
 // Every figure is measured on a nats-server this starts (free port, temp file store). Each client
 // is a separate process started as a user would start it (see Clients.java); the runs of one
-// workload alternate between the clients. QUICK=1: a short smoke run with small counts.
+// workload alternate between the clients. Before each round of runs it waits (bounded) for the
+// machine to be quiet, and measures how busy other work kept it during each run (Load.java): a
+// round that other work disturbed is run again once the machine is quiet, and a ratio from runs
+// that stayed disturbed is printed as "not comparable", never as a headline.
+// QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
+// (publish window 1000, pull batch 500), no sweeps, scale or start-up. BENCH_OUT=DIR: where
+// results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
+// BENCH_WAIT_BUDGET_S: see Load.java.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -44,13 +57,21 @@ public class Bench {
     static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
     static final String SUFFIX = QUICK ? "-quick" : "";
+    static final boolean HEADLINE_ONLY = "headline".equals(System.getenv("BENCH_ONLY"));
+    static final Path OUT = System.getenv("BENCH_OUT") != null && !System.getenv("BENCH_OUT").isBlank()
+            ? Path.of(System.getenv("BENCH_OUT")).toAbsolutePath() : Run.REPO.resolve("bench");
+    /** The count of the headline's second row: the scale's largest. */
+    static final int LARGE = SCALE.get(SCALE.size() - 1);
 
     static NatsServer server;
     static long serverPid;
     static int filled = -1; // how many messages the stream holds for the pull runs
     static final Map<String, Map<Clients.Work, Measure.Summary>> results = new LinkedHashMap<>();
     static final List<String> notes = new ArrayList<>();
-    static final List<Double> loads = new ArrayList<>();
+    /** What each wait for a quiet machine saw last, before the round it let go. */
+    static final List<Load.Seen> gates = new ArrayList<>();
+    /** Rounds run again because other work disturbed them. */
+    static int reruns;
     static final List<String> startupRows = new ArrayList<>();
 
     public static void main(String... args) throws Exception {
@@ -69,41 +90,50 @@ public class Bench {
             serverPid = findServerPid();
             List<String> flags = Clients.scriptFlags(Run.REPO);
             Clients.Client scripts = Clients.scripts(Run.REPO);
-            Clients.Client jnats = Clients.baseline(Run.REPO, Clients.JNATS, flags);
-            Clients.Client jnatsDefault = Clients.baseline(Run.REPO, Clients.JNATS_DEFAULT, List.of());
-            Clients.Client tuned = Clients.tuned(Run.REPO, flags);
+            Clients.Client jnats = HEADLINE_ONLY ? null : Clients.baseline(Run.REPO, Clients.JNATS, flags);
+            Clients.Client jnatsDefault = HEADLINE_ONLY ? null : Clients.baseline(Run.REPO, Clients.JNATS_DEFAULT, List.of());
+            Clients.Client tuned = HEADLINE_ONLY ? null : Clients.tuned(Run.REPO, flags);
             String[] why = {null};
             Clients.Client c = Clients.c(Run.REPO, work, why);
             if (c == null) {
                 notes.add(why[0]);
                 System.err.println("bench: " + why[0]);
             }
-            List<Clients.Client> peers = new ArrayList<>(List.of(scripts, jnats, tuned));
-            if (c != null) {
-                peers.add(c);
+            Clients.Client natural = c == null ? null : Clients.cNatural(c);
+            List<Clients.Client> peers = list(scripts, jnats, tuned, c);
+            // the headline first: the scripts against both C programs, at 100k and at the scale's largest count
+            // (with the others that run these workloads anyway, so that every client of a workload alternates)
+            measure(List.of(pub(COUNT, 1000), pull(COUNT, 500)),
+                    HEADLINE_ONLY ? list(scripts, c, natural) : list(scripts, c, natural, jnats, jnatsDefault, tuned));
+            if (!HEADLINE_ONLY) {
+                measure(List.of(pub(LARGE, 1000), pull(LARGE, 500)), list(scripts, c, natural, jnats));
             }
-            sample();
-            measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
-            for (int window : WINDOWS) {
-                measure(List.of(pub(COUNT, window)), window == 1000 ? plus(peers, jnatsDefault) : peers);
+            if (!HEADLINE_ONLY) {
+                measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
+                for (int window : WINDOWS) {
+                    measure(List.of(pub(COUNT, window)), window == 1000 ? plus(peers, jnatsDefault) : peers);
+                }
+                for (int batch : BATCHES) {
+                    measure(List.of(pull(COUNT, batch)), batch == 500 || batch == 100 ? plus(peers, jnatsDefault) : peers);
+                }
+                for (int count : SCALE) {
+                    measure(List.of(pub(count, 1000), pull(count, 500)), list(scripts, jnats, c));
+                }
+                startup();
             }
-            for (int batch : BATCHES) {
-                measure(List.of(pull(COUNT, batch)), batch == 500 || batch == 100 ? plus(peers, jnatsDefault) : peers);
-            }
-            for (int count : SCALE) {
-                measure(List.of(pub(count, 1000), pull(count, 500)), list(scripts, jnats, c));
-            }
-            startup();
         } finally {
             server.close();
             Run.deleteTree(work);
         }
-        Charts.draw(Run.REPO.resolve("bench"), SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
+        Files.createDirectories(OUT);
+        if (!HEADLINE_ONLY) {
+            Charts.draw(OUT, SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
+        }
         String report = Report.render((System.nanoTime() - began) / 1e9);
         System.out.print(report);
-        Path file = Run.REPO.resolve("bench/results" + SUFFIX + ".md");
+        Path file = OUT.resolve("results" + SUFFIX + ".md");
         Files.writeString(file, report);
-        System.out.println("\nwritten to " + Run.REPO.relativize(file));
+        System.out.println("\nwritten to " + (file.startsWith(Run.REPO) ? Run.REPO.relativize(file) : file));
     }
 
     static Clients.Work pub(int count, int window) {
@@ -116,32 +146,54 @@ public class Bench {
 
     // -------------------------------------------------------------- throughput
 
-    /** REPEAT rounds; in each, every client runs every workload once, so the clients share the noise. */
+    /**
+     * REPEAT rounds; in each, every client runs every workload once, so the clients share the noise.
+     * Each round waits for a quiet machine first; a round that other work disturbed anyway is run
+     * again once, if the machine is quiet by then. Its runs are kept either way, with what they saw.
+     */
     static void measure(List<Clients.Work> works, List<Clients.Client> clients) throws Exception {
         for (Clients.Work work : works) {
             Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
             for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
-                for (Clients.Client client : clients) {
-                    List<String> command = client.commandFor(work);
-                    if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
-                        continue;
+                gates.add(Load.awaitQuiet());
+                Map<String, Measure.Sample> got = round(work, clients);
+                if (got.values().stream().anyMatch(s -> s.load().busy())) {
+                    Load.Seen again = Load.awaitQuiet();
+                    gates.add(again);
+                    if (again.quiet()) {
+                        System.err.println("bench: other work disturbed that round; the machine is quiet again, so it runs again");
+                        reruns++;
+                        got = round(work, clients);
                     }
-                    prepare(work);
-                    Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url(),
-                            "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, // as bin/lab-run runs the scripts
-                            work.count(), serverPid);
-                    checkServerSide(work, command);
-                    samples.computeIfAbsent(client.name(), k -> new ArrayList<>()).add(sample);
-                    sample();
                 }
+                got.forEach((name, sample) -> samples.computeIfAbsent(name, k -> new ArrayList<>()).add(sample));
             }
             samples.forEach((name, list) -> {
                 Measure.Summary summary = Measure.Summary.of(work.count(), list);
                 results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(work, summary);
-                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB%n",
-                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib());
+                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB (%s)%n",
+                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib(),
+                        summary.load().text());
             });
         }
+    }
+
+    /** Each client runs the workload once, in turn. */
+    static Map<String, Measure.Sample> round(Clients.Work work, List<Clients.Client> clients) throws Exception {
+        Map<String, Measure.Sample> got = new LinkedHashMap<>();
+        for (Clients.Client client : clients) {
+            List<String> command = client.commandFor(work);
+            if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
+                continue;
+            }
+            prepare(work);
+            Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url(),
+                    "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, // as bin/lab-run runs the scripts
+                    work.count(), serverPid);
+            checkServerSide(work, command);
+            got.put(client.name(), sample);
+        }
+        return got;
     }
 
     /** A publish starts on an empty stream; a pull on a stream of exactly its count, from a fresh consumer. */
@@ -212,15 +264,6 @@ public class Bench {
                 .filter(p -> p.info().command().orElse("").endsWith("nats-server"))
                 .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(" " + server.port))
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
-    }
-
-    /** The machine's 1-minute load average, kept to say how quiet the run was. */
-    static void sample() {
-        try {
-            loads.add(Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-        } catch (Exception e) {
-            // not Linux: the report says nothing about load
-        }
     }
 
     @SafeVarargs
