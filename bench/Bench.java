@@ -25,7 +25,7 @@
 // round that other work disturbed is run again once the machine is quiet, and a ratio from runs
 // that stayed disturbed is printed as "not comparable", never as a headline.
 // QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
-// (publish window 1000, pull batch 500), no sweeps, scale or start-up. BENCH_OUT=DIR: where
+// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only. BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
 // BENCH_WAIT_BUDGET_S: see Load.java.
 
@@ -58,6 +58,7 @@ public class Bench {
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
     static final String SUFFIX = QUICK ? "-quick" : "";
     static final boolean HEADLINE_ONLY = "headline".equals(System.getenv("BENCH_ONLY"));
+    static final boolean STARTUP_ONLY = "startup".equals(System.getenv("BENCH_ONLY"));
     static final Path OUT = System.getenv("BENCH_OUT") != null && !System.getenv("BENCH_OUT").isBlank()
             ? Path.of(System.getenv("BENCH_OUT")).toAbsolutePath() : Run.REPO.resolve("bench");
     /** The count of the headline's second row: the scale's largest. */
@@ -101,6 +102,11 @@ public class Bench {
             }
             Clients.Client natural = c == null ? null : Clients.cNatural(c);
             List<Clients.Client> peers = list(scripts, jnats, tuned, c);
+            if (STARTUP_ONLY) { // printed only: results.md keeps the last full run
+                startup();
+                startupRows.forEach(System.out::println);
+                return;
+            }
             // the headline first: the scripts against both C programs, at 100k and at the scale's largest count
             // (with the others that run these workloads anyway, so that every client of a workload alternates)
             measure(List.of(pub(COUNT, 1000), pull(COUNT, 500)),
@@ -286,36 +292,110 @@ public class Bench {
         String classpath = Clients.built(Run.REPO, "scripts/JsPub.java");
         Run.command("make", "-s", "run", "BIN=js-pub", "MSG=warm-up").server(server).go(); // builds bin/lab-run's cache
 
-        double bare = medianWall(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"));
-        double makeRun = medianWall(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"));
-        double viaLabRun = medianWall(List.of(labRun, "js-pub", "hi"));
-        double viaJbang = medianWall(List.of(jbang, "js-pub", "hi"));
-        startupRows.add("| start-up: one-message `js-pub`, warm, wall-clock, median of " + STARTUP_RUNS + " | wall time | vs bare `java -cp` |");
-        startupRows.add("|---|---|---|");
-        startupRows.add(String.format("| bare `java -cp <built jar + deps> JsPub hi` (no JVM flags) | %.3f s | 1.00x |", bare));
-        startupRows.add(String.format("| `make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS) | %.3f s | **%.2fx** |", makeRun, makeRun / bare));
-        startupRows.add(String.format("| `bin/lab-run js-pub hi` (the same, without make) | %.3f s | %.2fx |", viaLabRun, viaLabRun / bare));
-        startupRows.add(String.format("| `bin/jbang js-pub hi` (JBang's own JVM, then the script) | %.3f s | %.2fx |", viaJbang, viaJbang / bare));
+        gates.add(Load.awaitQuiet());
+        double[] bare = timed(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"), Map.of());
+        double[] makeRun = timed(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"), Map.of());
+        double[] viaLabRun = timed(List.of(labRun, "js-pub", "hi"), Map.of());
+        double[] viaJbang = timed(List.of(jbang, "js-pub", "hi"), Map.of());
+        startupRows.add("| start-up: one-message `js-pub`, warm, median of " + STARTUP_RUNS
+                + " | wall time | vs bare `java -cp` on Java " + Runtime.version().feature() + " | CPU (user + system) |");
+        startupRows.add("|---|---|---|---|");
+        startupRows.add(startupRow("bare `java -cp <built jar + deps> JsPub hi` (no JVM flags)", bare, bare));
+        startupRows.add(startupRow("`make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS)", makeRun, bare));
+        startupRows.add(startupRow("**`bin/lab-run js-pub hi`** (the same, without make)", viaLabRun, bare));
+        startupRows.add(startupRow("`bin/jbang js-pub hi` (JBang's own JVM, then the script)", viaJbang, bare));
+        Path aot = aotJdk();
+        if (aot != null) {
+            // its own JBang cache and lab-run state: classes built by a newer javac stay away from Java 17's
+            Path state = Files.createTempDirectory("bench-aot-");
+            try {
+                Map<String, String> env = Map.of("JAVA_HOME", aot.toString(), "JBANG_CACHE_DIR", state.resolve("jbang").toString(),
+                        "LAB_STATE_DIR", state.toString());
+                Run warmUp = Run.command(labRun, "js-pub", "warm-up").server(server); // builds, records, creates the AOT cache
+                env.forEach(warmUp::env);
+                warmUp.timeout(600).go();
+                String built;
+                try (var files = Files.list(state.resolve("run"))) {
+                    built = Files.readString(files.filter(f -> f.toString().endsWith(".classpath")).findFirst().orElseThrow()).strip();
+                }
+                double[] bareAot = timed(List.of(aot.resolve("bin/java").toString(), "-cp", built, "JsPub", "hi"), Map.of());
+                double[] labRunAot = timed(List.of(labRun, "js-pub", "hi"), env);
+                String release = "Java " + feature(aot);
+                startupRows.add(startupRow("bare `java -cp ... JsPub hi` on " + release + " (`" + aot + "`)", bareAot, bare));
+                startupRows.add(startupRow("**`bin/lab-run js-pub hi` with JAVA_HOME on " + release + "** (its AOT cache: "
+                        + String.format("%.2fx its bare `java -cp`", labRunAot[0] / bareAot[0]) + ")", labRunAot, bare));
+            } finally {
+                Run.deleteTree(state);
+            }
+        }
         startupRows.add("");
         startupRows.add("| peak RSS of a one-message `js-pub` | max resident set |");
         startupRows.add("|---|---|");
         startupRows.add(String.format("| `bin/lab-run js-pub hi` (what `make run` starts) | **%s** |", peakRss(List.of(labRun, "js-pub", "hi"))));
         startupRows.add(String.format("| bare `java -cp ... JsPub hi` (default heap and GC) | %s |",
                 peakRss(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"))));
+        startupRows.add("");
+        startupRows.add("Load while these ran: " + Load.busiest(startupLoads).text() + ".");
     }
 
-    static double medianWall(List<String> command) throws Exception {
+    static final List<Load.Seen> startupLoads = new ArrayList<>();
+
+    private static String startupRow(String what, double[] measured, double[] bare) {
+        return String.format("| %s | %.3f s | %.2fx | %s |", what, measured[0], measured[0] / bare[0],
+                Double.isNaN(measured[1]) ? "—" : String.format("%.2f s", measured[1]));
+    }
+
+    /** A JDK 24 or later for the AOT cache rows: BENCH_AOT_JAVA_HOME, else the newest under /usr/lib/jvm; null for none. */
+    static Path aotJdk() throws Exception {
+        String given = System.getenv("BENCH_AOT_JAVA_HOME");
+        if (given != null && !given.isBlank()) {
+            return feature(Path.of(given)) >= 24 ? Path.of(given) : null;
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (var homes = Files.list(jvms)) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")) && feature(home) >= 24)
+                    .max(java.util.Comparator.comparingInt(Bench::feature)).orElse(null);
+        }
+    }
+
+    /** The feature release a JDK's release file names; 0 when unknown. */
+    static int feature(Path home) {
+        try {
+            Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(home.resolve("release")));
+            return version.find() ? Integer.parseInt(version.group(1)) : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Median wall time and median CPU time (user + system, GNU time; NaN without it) of STARTUP_RUNS warm runs. */
+    static double[] timed(List<String> command, Map<String, String> env) throws Exception {
+        boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        List<String> full = new ArrayList<>(gnuTime ? List.of("/usr/bin/time", "-f", "CPU %U %S") : List.of());
+        full.addAll(command);
         double[] seconds = new double[STARTUP_RUNS];
-        Run.command(command.toArray(String[]::new)).server(server).go(); // warm
+        double[] cpu = new double[STARTUP_RUNS];
+        Run warm = Run.command(full.toArray(String[]::new)).server(server);
+        env.forEach(warm::env);
+        warm.go();
         for (int i = 0; i < STARTUP_RUNS; i++) {
+            Run run = Run.command(full.toArray(String[]::new)).server(server);
+            env.forEach(run::env);
+            Load.Counters before = Load.now();
             long start = System.nanoTime();
-            Run.Result result = Run.command(command.toArray(String[]::new)).server(server).go();
+            Run.Result result = run.go();
             seconds[i] = (System.nanoTime() - start) / 1e9;
+            startupLoads.add(Load.between(before, Load.now()));
             if (result.exit() != 0) {
                 throw new IllegalStateException("failed: " + command + "\n" + result);
             }
+            Matcher used = Pattern.compile("CPU ([\\d.]+) ([\\d.]+)").matcher(result.err());
+            cpu[i] = used.find() ? Double.parseDouble(used.group(1)) + Double.parseDouble(used.group(2)) : Double.NaN;
         }
-        return Measure.median(seconds);
+        return new double[]{Measure.median(seconds), Measure.median(cpu)};
     }
 
     static String peakRss(List<String> command) throws Exception {

@@ -51,15 +51,7 @@ final class Report {
                 Bench.pull(Bench.COUNT, 1000));
         out.append("## The scripts against plain jnats with the same JVM flags, and against the C client\n\n");
         out.append("Cells: self-timed / wall-clock msgs/s; ratios likewise.\n\n");
-        out.append("| workload | messages | lab scripts | plain jnats, same JVM flags | scripts ÷ jnats | C client (nats.c) | scripts ÷ C | load during the runs |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
-        for (Clients.Work work : headline) {
-            Measure.Summary s = get(Clients.SCRIPTS, work);
-            Measure.Summary j = get(Clients.JNATS, work);
-            Measure.Summary c = get(Clients.C, work);
-            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** | %s |%n", work.label(), work.count(),
-                    rates(s), rates(j), ratios(s, j), rates(c), ratios(s, c), seen(s, j, c)));
-        }
+        against(out, headline, Clients.JNATS, "scripts ÷ jnats", Clients.C, "scripts ÷ C");
         out.append("\nContext: what the old headline compared against, and what the levers in bench/PROFILE.md reach.\n\n");
         out.append("| workload | plain jnats, default JVM flags | scripts ÷ that | tuned jnats (bench/Prototype.java) | tuned ÷ C |\n");
         out.append("|---|---|---|---|---|\n");
@@ -143,17 +135,24 @@ final class Report {
         out.append("Cells: self-timed / wall-clock msgs/s. The C client confirms like the scripts (each PubAck counted by a "
                 + "handler; each batch's acks confirmed by a flush); the nats.c examples' loop is the program a C user "
                 + "would write (no PubAck handler, only an error handler; fetch, ack each, fetch again, one flush at the end).\n\n");
-        out.append("| workload | messages | lab scripts | C client | scripts ÷ C | C client, the nats.c examples' loop | scripts ÷ that | load during the runs |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
-        for (Clients.Work work : measured) {
-            Measure.Summary s = get(Clients.SCRIPTS, work);
-            Measure.Summary c = get(Clients.C, work);
-            Measure.Summary n = get(Clients.C_NATURAL, work);
-            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** | %s |%n", work.label(), work.count(),
-                    rates(s), rates(c), ratios(s, c), rates(n), ratios(s, n), seen(s, c, n)));
-        }
+        against(out, measured, Clients.C, "scripts ÷ C", Clients.C_NATURAL, "scripts ÷ that");
         out.append(warm());
         return out.append('\n').toString();
+    }
+
+    /** A table of the scripts against two other clients: rates, ratios, and the load their runs saw. */
+    private static void against(StringBuilder out, List<Clients.Work> works, String first, String firstRatio,
+                                String second, String secondRatio) {
+        out.append("| workload | messages | lab scripts | ").append(first).append(" | ").append(firstRatio).append(" | ")
+                .append(second).append(" | ").append(secondRatio).append(" | load during the runs |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (Clients.Work work : works) {
+            Measure.Summary s = get(Clients.SCRIPTS, work);
+            Measure.Summary a = get(first, work);
+            Measure.Summary b = get(second, work);
+            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** | %s |%n", work.label(), work.count(),
+                    rates(s), rates(a), ratios(s, a), rates(b), ratios(s, b), seen(s, a, b)));
+        }
     }
 
     /**
