@@ -4,17 +4,30 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.knowm.xchart:xchart:3.8.8
 //SOURCES Measure.java
+//SOURCES Load.java
 //SOURCES Clients.java
 //SOURCES Charts.java
 //SOURCES Report.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
 //SOURCES ../tests/support/Sandbox.java
+//SOURCES ../tests/support/InProcess.java
+// Run.java can run a script inside this JVM (InProcess): that brings the scripts' shared runner and its //DEPS.
+//SOURCES ../scripts/lab/CommandRunner.java
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
 //DESCRIPTION make bench: the lab's scripts against plain jnats (same JVM flags) and the C client on one fresh nats-server; how cost grows; start-up and memory.
 //
 // Every figure is measured on a nats-server this starts (free port, temp file store). Each client
 // is a separate process started as a user would start it (see Clients.java); the runs of one
-// workload alternate between the clients. QUICK=1: a short smoke run with small counts.
+// workload alternate between the clients. Before each round of runs it waits (bounded) for the
+// machine to be quiet, and measures how busy other work kept it during each run (Load.java): a
+// round that other work disturbed is run again once the machine is quiet, and a ratio from runs
+// that stayed disturbed is printed as "not comparable", never as a headline.
+// QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
+// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only. BENCH_OUT=DIR: where
+// results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
+// BENCH_WAIT_BUDGET_S: see Load.java.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -44,13 +57,22 @@ public class Bench {
     static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
     static final String SUFFIX = QUICK ? "-quick" : "";
+    static final boolean HEADLINE_ONLY = "headline".equals(System.getenv("BENCH_ONLY"));
+    static final boolean STARTUP_ONLY = "startup".equals(System.getenv("BENCH_ONLY"));
+    static final Path OUT = System.getenv("BENCH_OUT") != null && !System.getenv("BENCH_OUT").isBlank()
+            ? Path.of(System.getenv("BENCH_OUT")).toAbsolutePath() : Run.REPO.resolve("bench");
+    /** The count of the headline's second row: the scale's largest. */
+    static final int LARGE = SCALE.get(SCALE.size() - 1);
 
     static NatsServer server;
     static long serverPid;
     static int filled = -1; // how many messages the stream holds for the pull runs
     static final Map<String, Map<Clients.Work, Measure.Summary>> results = new LinkedHashMap<>();
     static final List<String> notes = new ArrayList<>();
-    static final List<Double> loads = new ArrayList<>();
+    /** What each wait for a quiet machine saw last, before the round it let go. */
+    static final List<Load.Seen> gates = new ArrayList<>();
+    /** Rounds run again because other work disturbed them. */
+    static int reruns;
     static final List<String> startupRows = new ArrayList<>();
 
     public static void main(String... args) throws Exception {
@@ -69,41 +91,55 @@ public class Bench {
             serverPid = findServerPid();
             List<String> flags = Clients.scriptFlags(Run.REPO);
             Clients.Client scripts = Clients.scripts(Run.REPO);
-            Clients.Client jnats = Clients.baseline(Run.REPO, Clients.JNATS, flags);
-            Clients.Client jnatsDefault = Clients.baseline(Run.REPO, Clients.JNATS_DEFAULT, List.of());
-            Clients.Client tuned = Clients.tuned(Run.REPO, flags);
+            Clients.Client jnats = HEADLINE_ONLY ? null : Clients.baseline(Run.REPO, Clients.JNATS, flags);
+            Clients.Client jnatsDefault = HEADLINE_ONLY ? null : Clients.baseline(Run.REPO, Clients.JNATS_DEFAULT, List.of());
+            Clients.Client tuned = HEADLINE_ONLY ? null : Clients.tuned(Run.REPO, flags);
             String[] why = {null};
             Clients.Client c = Clients.c(Run.REPO, work, why);
             if (c == null) {
                 notes.add(why[0]);
                 System.err.println("bench: " + why[0]);
             }
-            List<Clients.Client> peers = new ArrayList<>(List.of(scripts, jnats, tuned));
-            if (c != null) {
-                peers.add(c);
+            Clients.Client natural = c == null ? null : Clients.cNatural(c);
+            List<Clients.Client> peers = list(scripts, jnats, tuned, c);
+            if (STARTUP_ONLY) { // printed only: results.md keeps the last full run
+                startup();
+                startupRows.forEach(System.out::println);
+                return;
             }
-            sample();
-            measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
-            for (int window : WINDOWS) {
-                measure(List.of(pub(COUNT, window)), window == 1000 ? plus(peers, jnatsDefault) : peers);
+            // the headline first: the scripts against both C programs, at 100k and at the scale's largest count
+            // (with the others that run these workloads anyway, so that every client of a workload alternates)
+            measure(List.of(pub(COUNT, 1000), pull(COUNT, 500)),
+                    HEADLINE_ONLY ? list(scripts, c, natural) : list(scripts, c, natural, jnats, jnatsDefault, tuned));
+            if (!HEADLINE_ONLY) {
+                measure(List.of(pub(LARGE, 1000), pull(LARGE, 500)), list(scripts, c, natural, jnats));
             }
-            for (int batch : BATCHES) {
-                measure(List.of(pull(COUNT, batch)), batch == 500 || batch == 100 ? plus(peers, jnatsDefault) : peers);
+            if (!HEADLINE_ONLY) {
+                measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
+                for (int window : WINDOWS) {
+                    measure(List.of(pub(COUNT, window)), window == 1000 ? plus(peers, jnatsDefault) : peers);
+                }
+                for (int batch : BATCHES) {
+                    measure(List.of(pull(COUNT, batch)), batch == 500 || batch == 100 ? plus(peers, jnatsDefault) : peers);
+                }
+                for (int count : SCALE) {
+                    measure(List.of(pub(count, 1000), pull(count, 500)), list(scripts, jnats, c));
+                }
+                startup();
             }
-            for (int count : SCALE) {
-                measure(List.of(pub(count, 1000), pull(count, 500)), list(scripts, jnats, c));
-            }
-            startup();
         } finally {
             server.close();
             Run.deleteTree(work);
         }
-        Charts.draw(Run.REPO.resolve("bench"), SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
+        Files.createDirectories(OUT);
+        if (!HEADLINE_ONLY) {
+            Charts.draw(OUT, SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
+        }
         String report = Report.render((System.nanoTime() - began) / 1e9);
         System.out.print(report);
-        Path file = Run.REPO.resolve("bench/results" + SUFFIX + ".md");
+        Path file = OUT.resolve("results" + SUFFIX + ".md");
         Files.writeString(file, report);
-        System.out.println("\nwritten to " + Run.REPO.relativize(file));
+        System.out.println("\nwritten to " + (file.startsWith(Run.REPO) ? Run.REPO.relativize(file) : file));
     }
 
     static Clients.Work pub(int count, int window) {
@@ -116,32 +152,54 @@ public class Bench {
 
     // -------------------------------------------------------------- throughput
 
-    /** REPEAT rounds; in each, every client runs every workload once, so the clients share the noise. */
+    /**
+     * REPEAT rounds; in each, every client runs every workload once, so the clients share the noise.
+     * Each round waits for a quiet machine first; a round that other work disturbed anyway is run
+     * again once, if the machine is quiet by then. Its runs are kept either way, with what they saw.
+     */
     static void measure(List<Clients.Work> works, List<Clients.Client> clients) throws Exception {
         for (Clients.Work work : works) {
             Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
             for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
-                for (Clients.Client client : clients) {
-                    List<String> command = client.commandFor(work);
-                    if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
-                        continue;
+                gates.add(Load.awaitQuiet());
+                Map<String, Measure.Sample> got = round(work, clients);
+                if (got.values().stream().anyMatch(s -> s.load().busy())) {
+                    Load.Seen again = Load.awaitQuiet();
+                    gates.add(again);
+                    if (again.quiet()) {
+                        System.err.println("bench: other work disturbed that round; the machine is quiet again, so it runs again");
+                        reruns++;
+                        got = round(work, clients);
                     }
-                    prepare(work);
-                    Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url(),
-                            "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, // as bin/lab-run runs the scripts
-                            work.count(), serverPid);
-                    checkServerSide(work, command);
-                    samples.computeIfAbsent(client.name(), k -> new ArrayList<>()).add(sample);
-                    sample();
                 }
+                got.forEach((name, sample) -> samples.computeIfAbsent(name, k -> new ArrayList<>()).add(sample));
             }
             samples.forEach((name, list) -> {
                 Measure.Summary summary = Measure.Summary.of(work.count(), list);
                 results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(work, summary);
-                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB%n",
-                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib());
+                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB (%s)%n",
+                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib(),
+                        summary.load().text());
             });
         }
+    }
+
+    /** Each client runs the workload once, in turn. */
+    static Map<String, Measure.Sample> round(Clients.Work work, List<Clients.Client> clients) throws Exception {
+        Map<String, Measure.Sample> got = new LinkedHashMap<>();
+        for (Clients.Client client : clients) {
+            List<String> command = client.commandFor(work);
+            if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
+                continue;
+            }
+            prepare(work);
+            Measure.Sample sample = Measure.run(command, Map.of("NATS_URL", server.url(),
+                    "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, // as bin/lab-run runs the scripts
+                    work.count(), serverPid);
+            checkServerSide(work, command);
+            got.put(client.name(), sample);
+        }
+        return got;
     }
 
     /** A publish starts on an empty stream; a pull on a stream of exactly its count, from a fresh consumer. */
@@ -214,15 +272,6 @@ public class Bench {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
     }
 
-    /** The machine's 1-minute load average, kept to say how quiet the run was. */
-    static void sample() {
-        try {
-            loads.add(Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-        } catch (Exception e) {
-            // not Linux: the report says nothing about load
-        }
-    }
-
     @SafeVarargs
     static <T> List<T> list(T... items) {
         return java.util.Arrays.stream(items).filter(Objects::nonNull).toList();
@@ -243,36 +292,110 @@ public class Bench {
         String classpath = Clients.built(Run.REPO, "scripts/JsPub.java");
         Run.command("make", "-s", "run", "BIN=js-pub", "MSG=warm-up").server(server).go(); // builds bin/lab-run's cache
 
-        double bare = medianWall(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"));
-        double makeRun = medianWall(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"));
-        double viaLabRun = medianWall(List.of(labRun, "js-pub", "hi"));
-        double viaJbang = medianWall(List.of(jbang, "js-pub", "hi"));
-        startupRows.add("| start-up: one-message `js-pub`, warm, wall-clock, median of " + STARTUP_RUNS + " | wall time | vs bare `java -cp` |");
-        startupRows.add("|---|---|---|");
-        startupRows.add(String.format("| bare `java -cp <built jar + deps> JsPub hi` (no JVM flags) | %.3f s | 1.00x |", bare));
-        startupRows.add(String.format("| `make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS) | %.3f s | **%.2fx** |", makeRun, makeRun / bare));
-        startupRows.add(String.format("| `bin/lab-run js-pub hi` (the same, without make) | %.3f s | %.2fx |", viaLabRun, viaLabRun / bare));
-        startupRows.add(String.format("| `bin/jbang js-pub hi` (JBang's own JVM, then the script) | %.3f s | %.2fx |", viaJbang, viaJbang / bare));
+        gates.add(Load.awaitQuiet());
+        double[] bare = timed(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"), Map.of());
+        double[] makeRun = timed(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"), Map.of());
+        double[] viaLabRun = timed(List.of(labRun, "js-pub", "hi"), Map.of());
+        double[] viaJbang = timed(List.of(jbang, "js-pub", "hi"), Map.of());
+        startupRows.add("| start-up: one-message `js-pub`, warm, median of " + STARTUP_RUNS
+                + " | wall time | vs bare `java -cp` on Java " + Runtime.version().feature() + " | CPU (user + system) |");
+        startupRows.add("|---|---|---|---|");
+        startupRows.add(startupRow("bare `java -cp <built jar + deps> JsPub hi` (no JVM flags)", bare, bare));
+        startupRows.add(startupRow("`make run BIN=js-pub MSG=hi` (bin/lab-run: C1, SerialGC, AppCDS)", makeRun, bare));
+        startupRows.add(startupRow("**`bin/lab-run js-pub hi`** (the same, without make)", viaLabRun, bare));
+        startupRows.add(startupRow("`bin/jbang js-pub hi` (JBang's own JVM, then the script)", viaJbang, bare));
+        Path aot = aotJdk();
+        if (aot != null) {
+            // its own JBang cache and lab-run state: classes built by a newer javac stay away from Java 17's
+            Path state = Files.createTempDirectory("bench-aot-");
+            try {
+                Map<String, String> env = Map.of("JAVA_HOME", aot.toString(), "JBANG_CACHE_DIR", state.resolve("jbang").toString(),
+                        "LAB_STATE_DIR", state.toString());
+                Run warmUp = Run.command(labRun, "js-pub", "warm-up").server(server); // builds, records, creates the AOT cache
+                env.forEach(warmUp::env);
+                warmUp.timeout(600).go();
+                String built;
+                try (var files = Files.list(state.resolve("run"))) {
+                    built = Files.readString(files.filter(f -> f.toString().endsWith(".classpath")).findFirst().orElseThrow()).strip();
+                }
+                double[] bareAot = timed(List.of(aot.resolve("bin/java").toString(), "-cp", built, "JsPub", "hi"), Map.of());
+                double[] labRunAot = timed(List.of(labRun, "js-pub", "hi"), env);
+                String release = "Java " + feature(aot);
+                startupRows.add(startupRow("bare `java -cp ... JsPub hi` on " + release + " (`" + aot + "`)", bareAot, bare));
+                startupRows.add(startupRow("**`bin/lab-run js-pub hi` with JAVA_HOME on " + release + "** (its AOT cache: "
+                        + String.format("%.2fx its bare `java -cp`", labRunAot[0] / bareAot[0]) + ")", labRunAot, bare));
+            } finally {
+                Run.deleteTree(state);
+            }
+        }
         startupRows.add("");
         startupRows.add("| peak RSS of a one-message `js-pub` | max resident set |");
         startupRows.add("|---|---|");
         startupRows.add(String.format("| `bin/lab-run js-pub hi` (what `make run` starts) | **%s** |", peakRss(List.of(labRun, "js-pub", "hi"))));
         startupRows.add(String.format("| bare `java -cp ... JsPub hi` (default heap and GC) | %s |",
                 peakRss(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"))));
+        startupRows.add("");
+        startupRows.add("Load while these ran: " + Load.busiest(startupLoads).text() + ".");
     }
 
-    static double medianWall(List<String> command) throws Exception {
+    static final List<Load.Seen> startupLoads = new ArrayList<>();
+
+    private static String startupRow(String what, double[] measured, double[] bare) {
+        return String.format("| %s | %.3f s | %.2fx | %s |", what, measured[0], measured[0] / bare[0],
+                Double.isNaN(measured[1]) ? "—" : String.format("%.2f s", measured[1]));
+    }
+
+    /** A JDK 24 or later for the AOT cache rows: BENCH_AOT_JAVA_HOME, else the newest under /usr/lib/jvm; null for none. */
+    static Path aotJdk() throws Exception {
+        String given = System.getenv("BENCH_AOT_JAVA_HOME");
+        if (given != null && !given.isBlank()) {
+            return feature(Path.of(given)) >= 24 ? Path.of(given) : null;
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (var homes = Files.list(jvms)) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")) && feature(home) >= 24)
+                    .max(java.util.Comparator.comparingInt(Bench::feature)).orElse(null);
+        }
+    }
+
+    /** The feature release a JDK's release file names; 0 when unknown. */
+    static int feature(Path home) {
+        try {
+            Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(home.resolve("release")));
+            return version.find() ? Integer.parseInt(version.group(1)) : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Median wall time and median CPU time (user + system, GNU time; NaN without it) of STARTUP_RUNS warm runs. */
+    static double[] timed(List<String> command, Map<String, String> env) throws Exception {
+        boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        List<String> full = new ArrayList<>(gnuTime ? List.of("/usr/bin/time", "-f", "CPU %U %S") : List.of());
+        full.addAll(command);
         double[] seconds = new double[STARTUP_RUNS];
-        Run.command(command.toArray(String[]::new)).server(server).go(); // warm
+        double[] cpu = new double[STARTUP_RUNS];
+        Run warm = Run.command(full.toArray(String[]::new)).server(server);
+        env.forEach(warm::env);
+        warm.go();
         for (int i = 0; i < STARTUP_RUNS; i++) {
+            Run run = Run.command(full.toArray(String[]::new)).server(server);
+            env.forEach(run::env);
+            Load.Counters before = Load.now();
             long start = System.nanoTime();
-            Run.Result result = Run.command(command.toArray(String[]::new)).server(server).go();
+            Run.Result result = run.go();
             seconds[i] = (System.nanoTime() - start) / 1e9;
+            startupLoads.add(Load.between(before, Load.now()));
             if (result.exit() != 0) {
                 throw new IllegalStateException("failed: " + command + "\n" + result);
             }
+            Matcher used = Pattern.compile("CPU ([\\d.]+) ([\\d.]+)").matcher(result.err());
+            cpu[i] = used.find() ? Double.parseDouble(used.group(1)) + Double.parseDouble(used.group(2)) : Double.NaN;
         }
-        return Measure.median(seconds);
+        return new double[]{Measure.median(seconds), Measure.median(cpu)};
     }
 
     static String peakRss(List<String> command) throws Exception {

@@ -47,6 +47,7 @@ final class Clients {
     static final String JNATS_DEFAULT = "plain jnats, default JVM flags";
     static final String TUNED = "tuned jnats (bench/Prototype.java)";
     static final String C = "C client (nats.c)";
+    static final String C_NATURAL = "C client, the nats.c examples' loop";
 
     /** The lab scripts' JVM options: the //RUNTIME_OPTIONS line of JsPub, which every script shares. */
     static List<String> scriptFlags(Path repo) throws Exception {
@@ -105,6 +106,21 @@ final class Clients {
             case PUB_SYNC -> command(binary.toString(), "pub-sync", work.count(), SIZE);
             case PUB_ASYNC -> command(binary.toString(), "pub-async", work.count(), SIZE, work.param());
             case PULL -> command(binary.toString(), "pull", work.count(), work.param());
+        });
+    }
+
+    /**
+     * The same C peer as the program a user would write from nats.c's examples: no per-message PubAck
+     * handler, and fetch, ack each, fetch again with no flush per batch (one flush at the end).
+     */
+    static Client cNatural(Client c) {
+        return new Client(C_NATURAL, work -> {
+            if (work.kind() == Kind.PUB_SYNC) {
+                return null;
+            }
+            List<String> command = new ArrayList<>(c.commandFor(work));
+            command.set(1, command.get(1) + "-natural");
+            return command;
         });
     }
 

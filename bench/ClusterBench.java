@@ -7,6 +7,11 @@
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
 //SOURCES ../tests/support/Sandbox.java
+//SOURCES ../tests/support/InProcess.java
+// Run.java can run a script inside this JVM (InProcess): that brings the scripts' shared runner and its //DEPS.
+//SOURCES ../scripts/lab/CommandRunner.java
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-simple:2.0.17
 //DESCRIPTION make bench, part 2: R1 against R3 on a local three-node cluster, and how long a leader's death pauses publishing.
 //
 // Starts its own three nats-server processes (free ports, temp stores), runs the lab scripts'

@@ -37,13 +37,14 @@ final class Measure {
         }
     }
 
-    /** What one run showed. Rates in msgs/s, times in seconds, RSS in MiB. */
-    record Sample(double selfRate, double wallSeconds, double peakRssMib, double clientCpuSeconds, double serverCpuSeconds) {
+    /** What one run showed. Rates in msgs/s, times in seconds, RSS in MiB; and how busy other work kept the machine meanwhile. */
+    record Sample(double selfRate, double wallSeconds, double peakRssMib, double clientCpuSeconds, double serverCpuSeconds,
+                  Load.Seen load) {
     }
 
-    /** The medians over several runs of one client on one workload (peak RSS: the highest seen). */
+    /** The medians over several runs of one client on one workload (peak RSS and load: the highest seen). */
     record Summary(int count, double selfRate, double wallRate, double wallSeconds, double peakRssMib,
-                   double clientCpuMicrosPerMsg, double serverCpuMicrosPerMsg) {
+                   double clientCpuMicrosPerMsg, double serverCpuMicrosPerMsg, Load.Seen load) {
         static Summary of(int count, List<Sample> samples) {
             double wall = median(samples.stream().mapToDouble(Sample::wallSeconds).toArray());
             return new Summary(count,
@@ -51,7 +52,8 @@ final class Measure {
                     count / wall, wall,
                     samples.stream().mapToDouble(Sample::peakRssMib).max().orElse(Double.NaN),
                     median(samples.stream().mapToDouble(s -> s.clientCpuSeconds() * 1e6 / count).toArray()),
-                    median(samples.stream().mapToDouble(s -> s.serverCpuSeconds() * 1e6 / count).toArray()));
+                    median(samples.stream().mapToDouble(s -> s.serverCpuSeconds() * 1e6 / count).toArray()),
+                    Load.busiest(samples.stream().map(Sample::load).toList()));
         }
     }
 
@@ -79,6 +81,7 @@ final class Measure {
         builder.environment().putAll(env);
         try {
             long serverBefore = cpuTicks(serverPid);
+            Load.Counters loadBefore = Load.now();
             long start = System.nanoTime();
             Process process = builder.start();
             running = process;
@@ -94,6 +97,7 @@ final class Measure {
                 }
             }
             double wall = (System.nanoTime() - start) / 1e9;
+            Load.Seen load = Load.between(loadBefore, Load.now());
             running = null;
             double serverCpu = (cpuTicks(serverPid) - serverBefore) / (double) TICKS_PER_SECOND;
             String output = Files.readString(out);
@@ -109,7 +113,7 @@ final class Measure {
                 rss = Long.parseLong(last3[0]) / 1024.0;
                 cpu = Double.parseDouble(last3[1]) + Double.parseDouble(last3[2]);
             }
-            return new Sample(rate(output, command), wall, rss, cpu, serverCpu);
+            return new Sample(rate(output, command), wall, rss, cpu, serverCpu, load);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(usage);

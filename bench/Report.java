@@ -28,28 +28,30 @@ final class Report {
                 publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at that \
                 count with no ack pending. Anything else stops the benchmark.
                 - Published means confirmed by a PubAck; pulled means acked and the ack confirmed by the server \
-                (a flush, or for the tuned prototype an ack answered by the server) — in every client, the C one included.
+                (a flush, or for the tuned prototype an ack answered by the server) — in every client, the C one included; \
+                the nats.c examples' loop confirms its acks once, at the end.
+                - **load during the runs**: other work's share of all cores while those runs ran (the busiest run), and the \
+                1-minute load average. At %.0f%% or more a run was disturbed: its round is run again once the machine is \
+                quiet (waiting at most %d s), and a ratio from runs that stayed disturbed reads "not comparable".
                 - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
                 - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
 
-                """.formatted(Bench.REPEAT, Bench.LONG_RUN, String.join(" ", flags()), Measure.rssMethod()));
+                """.formatted(Bench.REPEAT, Bench.LONG_RUN, Load.QUIET_BELOW * 100, Load.WAIT.toSeconds(),
+                String.join(" ", flags()), Measure.rssMethod()));
         Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
+
+        out.append(headline());
+        if (Bench.HEADLINE_ONLY) {
+            return out.append("(BENCH_ONLY=headline: no sweeps, scale or start-up in this run.)\n").toString();
+        }
 
         List<Clients.Work> headline = List.of(
                 new Clients.Work(Clients.Kind.PUB_SYNC, Bench.SYNC_COUNT, 1),
                 Bench.pub(Bench.COUNT, 1000), Bench.pull(Bench.COUNT, 100), Bench.pull(Bench.COUNT, 500),
                 Bench.pull(Bench.COUNT, 1000));
-        out.append("## Headline: the scripts against plain jnats with the same JVM flags, and against the C client\n\n");
+        out.append("## The scripts against plain jnats with the same JVM flags, and against the C client\n\n");
         out.append("Cells: self-timed / wall-clock msgs/s; ratios likewise.\n\n");
-        out.append("| workload | messages | lab scripts | plain jnats, same JVM flags | scripts ÷ jnats | C client (nats.c) | scripts ÷ C |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
-        for (Clients.Work work : headline) {
-            Measure.Summary s = get(Clients.SCRIPTS, work);
-            Measure.Summary j = get(Clients.JNATS, work);
-            Measure.Summary c = get(Clients.C, work);
-            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** |%n", work.label(), work.count(),
-                    rates(s), rates(j), ratios(s, j), rates(c), ratios(s, c)));
-        }
+        against(out, headline, Clients.JNATS, "scripts ÷ jnats", Clients.C, "scripts ÷ C");
         out.append("\nContext: what the old headline compared against, and what the levers in bench/PROFILE.md reach.\n\n");
         out.append("| workload | plain jnats, default JVM flags | scripts ÷ that | tuned jnats (bench/Prototype.java) | tuned ÷ C |\n");
         out.append("|---|---|---|---|---|\n");
@@ -62,14 +64,15 @@ final class Report {
         out.append("\nCPU per message: the whole process's CPU time (start-up included) over its messages, in µs. It moves far "
                 + "less than the rates when the machine is shared; the marginal cost per message, without start-up, is "
                 + "under \"How cost grows\".\n\n");
-        out.append("| workload | lab scripts | plain jnats | tuned jnats | C client | nats-server, during the scripts' runs | nats-server, during C's |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| workload | lab scripts | plain jnats | tuned jnats | C client | C, the examples' loop | nats-server, during the scripts' runs | nats-server, during C's |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
         for (Clients.Work work : headline) {
-            out.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", work.label(),
+            out.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |%n", work.label(),
                     micros(get(Clients.SCRIPTS, work), Measure.Summary::clientCpuMicrosPerMsg),
                     micros(get(Clients.JNATS, work), Measure.Summary::clientCpuMicrosPerMsg),
                     micros(get(Clients.TUNED, work), Measure.Summary::clientCpuMicrosPerMsg),
                     micros(get(Clients.C, work), Measure.Summary::clientCpuMicrosPerMsg),
+                    micros(get(Clients.C_NATURAL, work), Measure.Summary::clientCpuMicrosPerMsg),
                     micros(get(Clients.SCRIPTS, work), Measure.Summary::serverCpuMicrosPerMsg),
                     micros(get(Clients.C, work), Measure.Summary::serverCpuMicrosPerMsg)));
         }
@@ -106,6 +109,99 @@ final class Report {
         out.append("\n## Start-up and a one-message run\n\n");
         Bench.startupRows.forEach(row -> out.append(row).append('\n'));
         return out.toString();
+    }
+
+    /**
+     * The workloads the lab is judged on, the scripts against both C programs: ratios only when every
+     * run behind them had a quiet machine, "not comparable" otherwise.
+     */
+    private static String headline() {
+        List<Clients.Work> works = new java.util.ArrayList<>(List.of(Bench.pub(Bench.COUNT, 1000), Bench.pull(Bench.COUNT, 500)));
+        if (get(Clients.SCRIPTS, Bench.pub(Bench.LARGE, 1000)) != null || get(Clients.SCRIPTS, Bench.pull(Bench.LARGE, 500)) != null) {
+            works.addAll(List.of(Bench.pub(Bench.LARGE, 1000), Bench.pull(Bench.LARGE, 500)));
+        }
+        List<Clients.Work> measured = works.stream().filter(w -> get(Clients.SCRIPTS, w) != null).toList();
+        boolean quiet = measured.stream().allMatch(w -> quiet(get(Clients.SCRIPTS, w), get(Clients.C, w), get(Clients.C_NATURAL, w)));
+        StringBuilder out = new StringBuilder();
+        if (quiet) {
+            out.append("## Headline: the scripts against the C client, on a quiet machine\n\n");
+        } else {
+            out.append("## No headline: other work kept the machine busy\n\n");
+            out.append("Other work used ").append(Load.QUIET_BELOW * 100 >= 1 ? String.format("%.0f%%", Load.QUIET_BELOW * 100) : "any")
+                    .append(" or more of the cores during some of these runs, even after waiting for it to stop: both clients ")
+                    .append("then wait on the server alike, and a ratio says little about the client. Every ratio from such runs ")
+                    .append("reads \"not comparable\"; run `make bench` again on a quiet machine.\n\n");
+        }
+        out.append("Cells: self-timed / wall-clock msgs/s. The C client confirms like the scripts (each PubAck counted by a "
+                + "handler; each batch's acks confirmed by a flush); the nats.c examples' loop is the program a C user "
+                + "would write (no PubAck handler, only an error handler; fetch, ack each, fetch again, one flush at the end).\n\n");
+        against(out, measured, Clients.C, "scripts ÷ C", Clients.C_NATURAL, "scripts ÷ that");
+        out.append(warm());
+        return out.append('\n').toString();
+    }
+
+    /** A table of the scripts against two other clients: rates, ratios, and the load their runs saw. */
+    private static void against(StringBuilder out, List<Clients.Work> works, String first, String firstRatio,
+                                String second, String secondRatio) {
+        out.append("| workload | messages | lab scripts | ").append(first).append(" | ").append(firstRatio).append(" | ")
+                .append(second).append(" | ").append(secondRatio).append(" | load during the runs |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (Clients.Work work : works) {
+            Measure.Summary s = get(Clients.SCRIPTS, work);
+            Measure.Summary a = get(first, work);
+            Measure.Summary b = get(second, work);
+            out.append(String.format("| %s | %,d | **%s** | %s | **%s** | %s | **%s** | %s |%n", work.label(), work.count(),
+                    rates(s), rates(a), ratios(s, a), rates(b), ratios(s, b), seen(s, a, b)));
+        }
+    }
+
+    /**
+     * The self-timed section includes the JIT's warm-up, as a learner's run does. Between the two counts
+     * of the headline, the extra messages over the extra time leave warm-up (and connecting) out.
+     */
+    private static String warm() {
+        Clients.Work smallPub = Bench.pub(Bench.COUNT, 1000);
+        Clients.Work largePub = Bench.pub(Bench.LARGE, 1000);
+        Clients.Work smallPull = Bench.pull(Bench.COUNT, 500);
+        Clients.Work largePull = Bench.pull(Bench.LARGE, 500);
+        if (get(Clients.SCRIPTS, largePub) == null && get(Clients.SCRIPTS, largePull) == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(String.format("%nThe rates above include the JIT's warm-up, as a learner's run does. "
+                + "Warm, from %,d to %,d messages (the extra messages over the extra self-timed time), msgs/s:%n%n"
+                + "| workload | lab scripts | C client | scripts ÷ C | C client, the nats.c examples' loop | scripts ÷ that |%n"
+                + "|---|---|---|---|---|---|%n", Bench.COUNT, Bench.LARGE));
+        for (Clients.Work[] pair : List.of(new Clients.Work[]{smallPub, largePub}, new Clients.Work[]{smallPull, largePull})) {
+            double s = warmRate(Clients.SCRIPTS, pair[0], pair[1]);
+            double c = warmRate(Clients.C, pair[0], pair[1]);
+            double n = warmRate(Clients.C_NATURAL, pair[0], pair[1]);
+            boolean quiet = List.of(Clients.SCRIPTS, Clients.C, Clients.C_NATURAL).stream()
+                    .allMatch(client -> quiet(get(client, pair[0]), get(client, pair[1])));
+            out.append(String.format("| %s | %s | %s | %s | %s | %s |%n", pair[1].label(), rate(s), rate(c),
+                    warmRatio(s, c, quiet), rate(n), warmRatio(s, n, quiet)));
+        }
+        return out.toString();
+    }
+
+    private static double warmRate(String client, Clients.Work small, Clients.Work large) {
+        Measure.Summary a = get(client, small);
+        Measure.Summary b = get(client, large);
+        if (a == null || b == null) {
+            return Double.NaN;
+        }
+        double extraSeconds = large.count() / b.selfRate() - small.count() / a.selfRate();
+        return extraSeconds > 0 ? (large.count() - small.count()) / extraSeconds : Double.NaN;
+    }
+
+    private static String rate(double value) {
+        return Double.isNaN(value) ? "—" : String.format("%,.0f", value);
+    }
+
+    private static String warmRatio(double a, double b, boolean quiet) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return "—";
+        }
+        return quiet ? String.format("%.2fx", a / b) : "not comparable (busy)";
     }
 
     private static void sweep(StringBuilder out, String what, List<Integer> values,
@@ -161,18 +257,50 @@ final class Report {
         return out.toString();
     }
 
+    /** How busy other work kept the machine: before each round (after any wait) and during each run. */
     private static String load() {
-        if (Bench.loads.isEmpty()) {
+        List<Load.Seen> during = Bench.results.values().stream().flatMap(m -> m.values().stream())
+                .map(Measure.Summary::load).toList();
+        if (during.isEmpty() && Bench.gates.isEmpty()) {
             return "Machine load: unknown.";
         }
-        double max = Bench.loads.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        double median = Measure.median(Bench.loads.stream().mapToDouble(Double::doubleValue).toArray());
-        int cores = Runtime.getRuntime().availableProcessors();
-        String verdict = max < 0.5 * cores ? "quiet: the figures are this machine's own."
-                : "NOT quiet: other work shared the " + cores + " cores, so rates are lower and noisier than on a quiet "
-                + "machine; compare clients within this run (they alternated), and trust the CPU-per-message table most.";
-        return String.format("Machine load during the run (1-minute load average, sampled after each run): median %.1f, "
-                + "highest %.1f on %d cores — %s", median, max, cores, verdict);
+        double[] others = during.stream().mapToDouble(Load.Seen::others).filter(v -> !Double.isNaN(v)).toArray();
+        double[] loadavg = java.util.stream.Stream.concat(during.stream(), Bench.gates.stream())
+                .mapToDouble(Load.Seen::loadavg).filter(v -> !Double.isNaN(v)).toArray();
+        long busy = during.stream().filter(Load.Seen::busy).count();
+        String verdict = busy == 0
+                ? "quiet: other work stayed under " + String.format("%.0f%%", Load.QUIET_BELOW * 100) + " of the cores in every run."
+                : String.format("NOT quiet: in %d of %d cells other work used %.0f%% or more of the cores even after waiting; "
+                        + "their ratios read \"not comparable\".", busy, during.size(), Load.QUIET_BELOW * 100);
+        return String.format("Machine load: other work's share of the %d cores during each run (all CPU time in /proc/stat less "
+                        + "the benchmark's own processes: this JVM, its nats-server and the client) median %s, highest %s; "
+                        + "1-minute load average median %s, highest %s. Waited %.0f s in all for a quiet machine (at most %d s "
+                        + "before a round, %d s in all); %d round(s) run again after other work disturbed them. %s",
+                Load.CORES, percent(Measure.median(others)), percent(max(others)), one(Measure.median(loadavg)), one(max(loadavg)),
+                Load.waitedSeconds(), Load.WAIT.toSeconds(), Load.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict);
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "unknown" : String.format("%.0f%%", share * 100);
+    }
+
+    private static String one(double value) {
+        return Double.isNaN(value) ? "unknown" : String.format("%.1f", value);
+    }
+
+    /** Every run behind these cells had a quiet machine. */
+    private static boolean quiet(Measure.Summary... cells) {
+        return java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).allMatch(s -> s.load().quiet());
+    }
+
+    /** The busiest load the runs behind these cells saw. */
+    private static String seen(Measure.Summary... cells) {
+        List<Load.Seen> all = java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).map(Measure.Summary::load).toList();
+        return all.isEmpty() ? "—" : Load.busiest(all).text();
     }
 
     static Measure.Summary get(String client, Clients.Work work) {
@@ -183,9 +311,15 @@ final class Report {
         return s == null ? "—" : String.format("%,.0f / %,.0f", s.selfRate(), s.wallRate());
     }
 
+    /** a ÷ b, self-timed / wall-clock; "not comparable" when other work kept the machine busy during either's runs. */
     private static String ratios(Measure.Summary a, Measure.Summary b) {
-        return a == null || b == null ? "—"
-                : String.format("%.2fx / %.2fx", a.selfRate() / b.selfRate(), a.wallRate() / b.wallRate());
+        if (a == null || b == null) {
+            return "—";
+        }
+        if (!quiet(a, b)) {
+            return "not comparable (" + seen(a, b) + ")";
+        }
+        return String.format("%.2fx / %.2fx", a.selfRate() / b.selfRate(), a.wallRate() / b.wallRate());
     }
 
     private static String micros(Measure.Summary s, ToDoubleFunction<Measure.Summary> field) {

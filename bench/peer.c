@@ -2,10 +2,15 @@
  * The C client as an in-run peer for `make bench`: the same three workloads as bench/Baseline.java,
  * against the lab's stream and consumer, held to the same honesty rules as the scripts: a message
  * counts as published only once its PubAck is in, and as processed only once a flush after its ack
- * came back (the server has read everything sent before the flush).
+ * came back (the server has read everything sent before the flush), batch by batch.
+ *
+ * Two more modes are the program a C user would write from nats.c's own examples (js-pub.c,
+ * js-sub.c): pub-async-natural has no per-message PubAck handler, only an error handler, and counts
+ * what js_PublishAsyncComplete saw answered without an error; pull-natural fetches, acks each
+ * message and fetches again, with no flush per batch: only one flush at the end confirms the acks.
  *
  * Build: gcc -O2 -o peer bench/peer.c -lnats   (Debian: apt-get install libnats-dev)
- * Usage: peer pub-sync N SIZE | pub-async N SIZE WINDOW | pull N BATCH      (NATS_URL)
+ * Usage: peer pub-sync N SIZE | pub-async[-natural] N SIZE WINDOW | pull[-natural] N BATCH  (NATS_URL)
  * Prints one line, like Baseline: "<N> messages in <S> s: <R> msgs/s".
  */
 #include <nats/nats.h>
@@ -63,8 +68,23 @@ static int64_t publish_async(jsCtx *js, int n, const char *body, int size)
     return __atomic_load_n(&acked, __ATOMIC_RELAXED);
 }
 
-/* Fetch a batch, ack each message, then flush: only a returned flush makes the batch count. */
-static int64_t pull(natsConnection *nc, natsSubscription *sub, int n, int batch)
+/* The examples' way: only errors get a callback; the count is what was answered without one. */
+static void on_pub_error(jsCtx *js, jsPubAckErr *pae, void *closure)
+{
+    __atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
+}
+
+static int64_t publish_async_natural(jsCtx *js, int n, const char *body, int size)
+{
+    publish_async(js, n, body, size); /* js_PublishAsyncComplete returned: every message was answered */
+    return n - __atomic_load_n(&refused, __ATOMIC_RELAXED);
+}
+
+/*
+ * Fetch a batch, ack each message, then flush: only a returned flush makes the batch count.
+ * natural: no flush per batch (the examples' loop); one flush at the end confirms every ack.
+ */
+static int64_t pull(natsConnection *nc, natsSubscription *sub, int n, int batch, int natural)
 {
     int64_t done = 0;
     while (done < n) {
@@ -79,18 +99,21 @@ static int64_t pull(natsConnection *nc, natsSubscription *sub, int n, int batch)
             if ((s = natsMsg_Ack(list.Msgs[i], NULL)) != NATS_OK)
                 fail("ack", s);
         }
-        if ((s = natsConnection_FlushTimeout(nc, 5000)) != NATS_OK)
+        if (!natural && (s = natsConnection_FlushTimeout(nc, 5000)) != NATS_OK)
             fail("flush after acks", s);
         done += list.Count;
         natsMsgList_Destroy(&list);
     }
+    natsStatus s;
+    if (natural && (s = natsConnection_FlushTimeout(nc, 30000)) != NATS_OK)
+        fail("flush after the last acks", s);
     return done;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: peer pub-sync N SIZE | pub-async N SIZE WINDOW | pull N BATCH\n");
+        fprintf(stderr, "usage: peer pub-sync N SIZE | pub-async[-natural] N SIZE WINDOW | pull[-natural] N BATCH\n");
         return 2;
     }
     const char *mode = argv[1];
@@ -107,16 +130,21 @@ int main(int argc, char **argv)
     if ((s = natsConnection_Connect(&nc, opts)) != NATS_OK)
         fail("connect", s);
     jsOptions_Init(&jsOpts);
-    if (strcmp(mode, "pub-async") == 0) {
+    int natural = strstr(mode, "-natural") != NULL;
+    if (strncmp(mode, "pub-async", 9) == 0) {
         jsOpts.PublishAsync.MaxPending = argc > 4 ? atoi(argv[4]) : 1000;
-        jsOpts.PublishAsync.AckHandler = on_pub_ack;
+        if (natural)
+            jsOpts.PublishAsync.ErrHandler = on_pub_error;
+        else
+            jsOpts.PublishAsync.AckHandler = on_pub_ack;
         jsOpts.PublishAsync.StallWait = 5000;
     }
     if ((s = natsConnection_JetStream(&js, nc, &jsOpts)) != NATS_OK)
         fail("jetstream context", s);
 
     natsSubscription *sub = NULL;
-    if (strcmp(mode, "pull") == 0) {
+    int pulling = strncmp(mode, "pull", 4) == 0;
+    if (pulling) {
         jsSubOptions subOpts;
         jsSubOptions_Init(&subOpts);
         subOpts.Stream = "LAB4_STREAM";
@@ -125,7 +153,7 @@ int main(int argc, char **argv)
             fail("binding to the consumer", s);
     }
 
-    int size = strcmp(mode, "pull") == 0 ? 0 : atoi(argv[3]);
+    int size = pulling ? 0 : atoi(argv[3]);
     char *body = calloc(1, size > 0 ? size : 1);
     for (int i = 0; i < size; i++)
         body[i] = 'a' + i % 26;
@@ -136,8 +164,10 @@ int main(int argc, char **argv)
         done = publish_sync(js, n, body, size);
     else if (strcmp(mode, "pub-async") == 0)
         done = publish_async(js, n, body, size);
-    else if (strcmp(mode, "pull") == 0)
-        done = pull(nc, sub, n, atoi(argv[3]));
+    else if (strcmp(mode, "pub-async-natural") == 0)
+        done = publish_async_natural(js, n, body, size);
+    else if (strcmp(mode, "pull") == 0 || strcmp(mode, "pull-natural") == 0)
+        done = pull(nc, sub, n, atoi(argv[3]), natural);
     else {
         fprintf(stderr, "peer: unknown mode %s\n", mode);
         return 2;

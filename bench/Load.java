@@ -1,0 +1,142 @@
+// How busy the machine is with work that is not the benchmark's own, for `make bench`.
+//
+// The CPU time all processes used (/proc/stat) less what the benchmark's processes used (this
+// JVM, its nats-server and its clients, running or finished: a finished child's time is in its
+// parent's cutime/cstime), over the time between two samples, as a share of all cores. Only on a
+// quiet machine do the clients' ratios show what a client costs: when other work takes the cores,
+// every client waits on the server alike and the ratios drift towards 1.
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+final class Load {
+    /** Others' share of all cores at or above which a run does not count as measured on a quiet machine. */
+    static final double QUIET_BELOW = percent("BENCH_QUIET_BELOW", 10);
+    /** The longest wait for a quiet machine before one round of runs. */
+    static final Duration WAIT = seconds("BENCH_WAIT_S", 60);
+    /** All waits of one benchmark together: once spent, the runs go on and are marked instead. */
+    static final Duration WAIT_BUDGET = seconds("BENCH_WAIT_BUDGET_S", 300);
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private static long waitedNanos;
+
+    private Load() {
+    }
+
+    /** The counters at one moment, in clock ticks. */
+    record Counters(long busy, long total, long own) {
+    }
+
+    /** What was seen over a stretch of time: others' share of all cores (NaN: unknown), and the 1-minute load average. */
+    record Seen(double others, double loadavg) {
+        boolean quiet() {
+            return Double.isNaN(others) || others < QUIET_BELOW;
+        }
+
+        boolean busy() {
+            return !quiet();
+        }
+
+        /** "others 37% of 2 cores, loadavg 3.2" */
+        String text() {
+            return (Double.isNaN(others) ? "others' CPU unknown" : String.format("others %.0f%% of %d cores", others * 100, CORES))
+                    + (Double.isNaN(loadavg) ? "" : String.format(", loadavg %.1f", loadavg));
+        }
+
+        /** The busier of two. */
+        Seen max(Seen other) {
+            return new Seen(larger(others, other.others), larger(loadavg, other.loadavg));
+        }
+    }
+
+    static Counters now() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long user = Long.parseLong(cpu[1]), nice = Long.parseLong(cpu[2]), system = Long.parseLong(cpu[3]);
+            long idle = Long.parseLong(cpu[4]), iowait = Long.parseLong(cpu[5]), irq = Long.parseLong(cpu[6]);
+            long softirq = Long.parseLong(cpu[7]), steal = cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
+            long busy = user + nice + system + irq + softirq + steal;
+            long own = ownTicks(ProcessHandle.current().pid());
+            for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+                own += ownTicks(child.pid());
+            }
+            return new Counters(busy, busy + idle + iowait, own);
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux: nothing is known about load
+        }
+    }
+
+    static Seen between(Counters before, Counters after) {
+        double loadavg = loadavg();
+        if (before == null || after == null || after.total() <= before.total()) {
+            return new Seen(Double.NaN, loadavg);
+        }
+        long others = (after.busy() - before.busy()) - (after.own() - before.own());
+        return new Seen(Math.max(0, Math.min(1, others / (double) (after.total() - before.total()))), loadavg);
+    }
+
+    /**
+     * Before a round of runs: samples the machine over short windows until others use less than
+     * QUIET_BELOW of it, at most WAIT (and no more once WAIT_BUDGET is spent). Returns the last window's view.
+     */
+    static Seen awaitQuiet() throws InterruptedException {
+        long start = System.nanoTime();
+        long until = start + Math.min(WAIT.toNanos(), Math.max(0, WAIT_BUDGET.toNanos() - waitedNanos));
+        Seen seen;
+        do {
+            Counters before = now();
+            Thread.sleep(Math.min(WINDOW.toMillis(), Math.max(200, (until - System.nanoTime()) / 1_000_000)));
+            seen = between(before, now());
+        } while (seen.busy() && System.nanoTime() < until);
+        waitedNanos += Math.max(0, System.nanoTime() - start - WINDOW.toNanos()); // the first window is no wait
+        return seen;
+    }
+
+    /** Seconds spent waiting for a quiet machine so far. */
+    static double waitedSeconds() {
+        return waitedNanos / 1e9;
+    }
+
+    /** The busiest of several views; a quiet, unknown one for none. */
+    static Seen busiest(List<Seen> all) {
+        return all.stream().reduce(Seen::max).orElse(new Seen(Double.NaN, Double.NaN));
+    }
+
+    private static long ownTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime, stime, cutime, cstime: fields 14-17 of stat(5)
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    private static double loadavg() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The larger of two figures, NaN (unknown) only when both are. */
+    private static double larger(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
+    }
+
+    private static double percent(String name, double fallback) {
+        String value = System.getenv(name);
+        return (value == null || value.isBlank() ? fallback : Double.parseDouble(value)) / 100;
+    }
+
+    private static Duration seconds(String name, long fallback) {
+        String value = System.getenv(name);
+        return Duration.ofSeconds(value == null || value.isBlank() ? fallback : Long.parseLong(value));
+    }
+}
