@@ -68,7 +68,7 @@ class AskAheadTest extends WithServer {
         long start = System.nanoTime();
         Run.Result result = ok(script("JsPull", "--batch", "2", "--quiet", "--count", "3000", "--wait", "2").go());
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(summaryOf(result).startsWith("INFO done: 3000 messages pulled and acked in batches of 2 (--max 3000)"),
+        assertTrue(summaryOf(result).startsWith("INFO done: 3000 messages pulled and acked in batches of 2 (--count 3000)"),
                 result.toString());
         assertTrue(seconds < 25, "a stranded message waits out the 30 s ack wait; this run took " + seconds + "s");
         assertServerHas(3000, 0);

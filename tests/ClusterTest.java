@@ -436,7 +436,7 @@ class ClusterTest {
         Run.Result result = pull.finish();
 
         assertEquals(0, result.exit(), result.toString());
-        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--max "
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--count "
                 + total), result.toString());
         cluster.restart(leader);
         cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
@@ -457,7 +457,7 @@ class ClusterTest {
         cluster.kill9(leader);
         Run.Result result = pull.finish();
         assertEquals(0, result.exit(), result.toString());
-        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--max "
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--count "
                 + total), result.toString());
     }
 
