@@ -175,6 +175,29 @@ class AskAheadTest extends WithServer {
     }
 
     /**
+     * SIGTERM while a request still waits for messages, and the server's answers stop (held in a proxy)
+     * as the run closes its requests: the consumer cannot say how many more it delivered, so the last
+     * line says that number is not known, bounded by what the requests asked for, and invents none.
+     */
+    @Test
+    void noAnswerAtTheEndLeavesTheUnreachedCountUnknown() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 1000, 30);
+        try (Proxy silent = Proxy.to(server).holdRepliesAfter("UNSUB ", 1)) {
+            Run.Started pull = script("JsPull", "--batch", "100", "--work-ms", "50", "--wait", "5")
+                    .env("NATS_URL", silent.url()).start();
+            pull.awaitOut("INFO pulled message: \"message 5\"");
+            pull.signal("TERM");
+            Run.Result result = pull.finish();
+            silent.release();
+
+            assertEquals(143, result.exit(), result.toString());
+            assertTrue(result.err().matches("ERROR interrupted: \\d+ messages printed and acked; .*up to \\d+ more that "
+                    + "the consumer may have sent and never reached this run \\(it did not answer; js-info shows its ack "
+                    + "pending\\): they come back after the ack wait \\(30s\\)\n"), result.toString());
+        }
+    }
+
+    /**
      * Big bodies: a request asks for at most 16 MB, whatever --batch says, and the run says so once;
      * every message is pulled and acked, none left behind (a reader sent more than it takes in is cut
      * off by the server, or drops messages unseen).
