@@ -314,9 +314,11 @@ public class JsPub implements Callable<Integer> {
             stop.runEnded(); // nothing was sent: the exit says so
         }
         long start = System.nanoTime();
+        Republish republish = null;
         try (Output.Progress progress = Output.Progress.start("confirmed", total, acks.confirmed::get)) {
             if (connection.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
-                new Republish(nc, config.stream, config.subject, acks, stop).publish(total, round);
+                republish = new Republish(nc, config.stream, config.subject, acks, stop);
+                republish.publish(total, round);
             } else { // one server: a lost PubAck ends the run, which says what it did
                 round.publish(LongStream.rangeClosed(1, total).iterator());
             }
@@ -326,6 +328,9 @@ public class JsPub implements Callable<Integer> {
             stop.runEnded(); // the exit says what was confirmed
         }
         if (acks.confirmed.get() == total) {
+            if (republish != null) {
+                republish.settleWindow(config.timeout); // the line names the window whenever the server does
+            }
             Output.summary(log, acks.allConfirmed(total));
             log.info(acks.figures(seconds));
             return;

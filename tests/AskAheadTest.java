@@ -68,7 +68,7 @@ class AskAheadTest extends WithServer {
         long start = System.nanoTime();
         Run.Result result = ok(script("JsPull", "--batch", "2", "--quiet", "--count", "3000", "--wait", "2").go());
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(summaryOf(result).startsWith("INFO done: 3000 messages pulled and acked in batches of 2 (--max 3000)"),
+        assertTrue(summaryOf(result).startsWith("INFO done: 3000 messages pulled and acked in batches of 2 (--count 3000)"),
                 result.toString());
         assertTrue(seconds < 25, "a stranded message waits out the 30 s ack wait; this run took " + seconds + "s");
         assertServerHas(3000, 0);
@@ -172,6 +172,29 @@ class AskAheadTest extends WithServer {
         long[] told = interrupted(result, "pulled");
         assertAddsUp(told, result);
         assertTrue(server.labConsumer().getNumAckPending() <= 41, "one request's 16 MB at most in flight: " + result);
+    }
+
+    /**
+     * SIGTERM while a request still waits for messages, and the server's answers stop (held in a proxy)
+     * as the run closes its requests: the consumer cannot say how many more it delivered, so the last
+     * line says that number is not known, bounded by what the requests asked for, and invents none.
+     */
+    @Test
+    void noAnswerAtTheEndLeavesTheUnreachedCountUnknown() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 1000, 30);
+        try (Proxy silent = Proxy.to(server).holdRepliesAfter("UNSUB ", 1)) {
+            Run.Started pull = script("JsPull", "--batch", "100", "--work-ms", "50", "--wait", "5")
+                    .env("NATS_URL", silent.url()).start();
+            pull.awaitOut("INFO pulled message: \"message 5\"");
+            pull.signal("TERM");
+            Run.Result result = pull.finish();
+            silent.release();
+
+            assertEquals(143, result.exit(), result.toString());
+            assertTrue(result.err().matches("ERROR interrupted: \\d+ messages printed and acked; .*up to \\d+ more that "
+                    + "the consumer may have sent and never reached this run \\(it did not answer; js-info shows its ack "
+                    + "pending\\): they come back after the ack wait \\(30s\\)\n"), result.toString());
+        }
     }
 
     /**

@@ -262,6 +262,69 @@ class ClusterTest {
                 result.err());
     }
 
+    /**
+     * The stream's duplicate window, asked as the run begins, gets no answer while the node holding the
+     * stream (one replica) is down, and every message is published again once it is back. The last line
+     * asks for the window again and states it: every retry came within it, so none is said to be stored
+     * twice, and the stream holds each message once.
+     */
+    @Test
+    void theLastLineAsksForTheDuplicateWindowAgainAndStatesIt() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "1").go());
+        ThreeNodeCluster.Node home = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::hasLeader, "a leader")
+                .getLeader());
+        ThreeNodeCluster.Node other = cluster.nodes().stream().filter(n -> n != home).findFirst().orElseThrow();
+        cluster.kill9(home);
+        Run.Started pub = script("JsPub", "--count", "200", "--timeout", "2").env("NATS_URL", other.url()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!pub.errSoFar().contains("publishing them again with their Nats-Msg-Id")) {
+            assertTrue(pub.running() && System.nanoTime() < deadline, "no retry: " + pub.errSoFar());
+            Thread.sleep(50);
+        }
+        Thread.sleep(3_000); // the window's ask (2 s timeout) has had its answer: the stream is not there
+        cluster.restart(home);
+        Run.Result result = pub.finish();
+
+        assertEquals(0, result.exit(), result.toString());
+        String summary = result.outLines().get(result.outLines().size() - 2); // the figures come last
+        assertTrue(summary.matches("INFO published 200 messages to stream " + stream + " \\(seq 1-200\\), each confirmed by "
+                + "a PubAck; \\d+ sent again after a failover \\(same Nats-Msg-Id\\): \\d+ of them the first attempt had "
+                + "stored \\(PubAck duplicate=true\\), kept once"), result.toString());
+        try (Connection nc = cluster.connect()) {
+            assertEquals(200, nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount());
+        }
+    }
+
+    /**
+     * Without a quorum the first attempts get no PubAck, yet may be stored once it is back: then every
+     * retry's PubAck says duplicate=true. The last line still names where the run's messages are
+     * (seq 1-200), not a range it never saw.
+     */
+    @Test
+    void retriesThatAreAllDuplicatesStillNameTheSequences() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        cluster.kill9(cluster.node("n2"));
+        cluster.kill9(cluster.node("n3"));
+        Run.Started pub = script("JsPub", "--count", "200", "--timeout", "2").env("NATS_URL", cluster.node("n1").url()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!pub.errSoFar().contains("publishing them again with their Nats-Msg-Id")) {
+            assertTrue(pub.running() && System.nanoTime() < deadline, "no retry: " + pub.errSoFar());
+            Thread.sleep(50);
+        }
+        Thread.sleep(3_000);
+        cluster.restart(cluster.node("n2"));
+        Run.Result result = pub.finish();
+
+        assertEquals(0, result.exit(), result.toString());
+        String summary = result.outLines().get(result.outLines().size() - 2);
+        assertTrue(summary.startsWith("INFO published 200 messages to stream " + stream + " (seq 1-200), each confirmed by a "
+                + "PubAck; "), result.toString());
+        try (Connection nc = cluster.connect()) {
+            assertEquals(200, nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount());
+        }
+    }
+
     /** Waits until the stream holds at least this many messages (the run is under way). */
     private void awaitMessages(Connection nc, long atLeast, Run.Started run) throws Exception {
         ThreeNodeCluster.await(atLeast + " messages stored", () -> {
@@ -373,7 +436,7 @@ class ClusterTest {
         Run.Result result = pull.finish();
 
         assertEquals(0, result.exit(), result.toString());
-        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--max "
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--count "
                 + total), result.toString());
         cluster.restart(leader);
         cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
@@ -394,7 +457,7 @@ class ClusterTest {
         cluster.kill9(leader);
         Run.Result result = pull.finish();
         assertEquals(0, result.exit(), result.toString());
-        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--max "
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--count "
                 + total), result.toString());
     }
 

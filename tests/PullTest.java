@@ -40,7 +40,7 @@ class PullTest extends WithServer {
                 "INFO pulled message: \"message 3\"", "INFO pulled message: \"message 4\"", "INFO acked 2 messages",
                 "INFO pulled message: \"message 5\"", "INFO acked 1 message"), result.outLines().subList(0, 8));
         assertTrue(result.outLines().get(8).matches("INFO done: 5 messages pulled and acked in batches of 2 "
-                + "\\(--max 5\\): [\\d,]+ msgs/s, [\\d.]+ MB/s"), result.out());
+                + "\\(--count 5\\): [\\d,]+ msgs/s, [\\d.]+ MB/s"), result.out());
         assertEquals("", result.err(), "no progress line when stderr is not a terminal");
         ConsumerInfo info = server.labConsumer();
         assertEquals(0, info.getNumAckPending(), "every ack reached the server");
@@ -53,7 +53,7 @@ class PullTest extends WithServer {
         ok(script("JsPub", "--count", "300", "--size", "128").go());
         Run.Result result = ok(script("JsPull", "--count", "300", "--batch", "100", "--quiet").go());
         assertEquals(1, result.outLines().size(), result.out());
-        assertTrue(result.out().startsWith("INFO done: 300 messages pulled and acked in batches of 100 (--max 300): "));
+        assertTrue(result.out().startsWith("INFO done: 300 messages pulled and acked in batches of 100 (--count 300): "));
         assertEquals(300, server.labConsumer().getAckFloor().getStreamSequence());
     }
 
@@ -66,7 +66,7 @@ class PullTest extends WithServer {
         bootstrap();
         ok(script("JsPub", "--count", "3000", "--size", "16").go());
         Run.Result result = ok(script("JsPull", "--count", "1000", "--batch", "300", "--quiet").go());
-        assertTrue(result.out().startsWith("INFO done: 1000 messages pulled and acked in batches of 300 (--max 1000): "),
+        assertTrue(result.out().startsWith("INFO done: 1000 messages pulled and acked in batches of 300 (--count 1000): "),
                 result.out());
         ConsumerInfo info = server.labConsumer();
         assertEquals(1000, info.getAckFloor().getStreamSequence());
@@ -85,6 +85,20 @@ class PullTest extends WithServer {
         assertEquals(List.of("INFO why none arrived: no messages past the ack floor (stream seq 1): everything stored for "
                 + "this consumer was delivered and acked",
                 "INFO done: 0 messages pulled and acked; none arrived in the last 1s"), again.outLines());
+    }
+
+    /** --count is --max by another name: the lines that name the limit say the word the user typed. */
+    @Test
+    void countIsNamedAsTyped() throws Exception {
+        bootstrap();
+        publish("a", "b");
+        assertEquals(List.of("INFO pulled message: \"a\"", "INFO acked", "INFO done: 1 message pulled and acked (--count 1)"),
+                ok(script("JsPull", "--count", "1").go()).outLines());
+        assertEquals(List.of("INFO pulled message: \"b\"", "INFO acked", "INFO done: 1 message pulled and acked (--max 1)"),
+                ok(script("JsPull", "--max=1").go()).outLines());
+        Run.Result zero = script("JsPull", "--count=0").go();
+        assertEquals(Exit.USAGE, zero.exit(), zero.toString());
+        assertEquals("ERROR --count must be at least 1, got 0\n", zero.err());
     }
 
     @Test

@@ -109,4 +109,31 @@ class StopEarlyTest {
                     + "the server has now\n", result.err(), result.toString());
         }
     }
+
+    /**
+     * The first run after bin/lab-run built a script records its class archive: that JVM is the process
+     * too (no shell left waiting for it), so a SIGTERM sent to it reaches the script, which says how far
+     * it got, and no JVM is left running on its own.
+     */
+    @Test
+    void sigtermToTheFirstRunAfterABuildReachesTheScript() throws Exception {
+        Path state = Files.createTempDirectory("lab-state-"); // no class archive yet: bin/lab-run records one
+        CountDownLatch asked = new CountDownLatch(1);
+        try (FakeNatsServer mute = new FakeNatsServer("mute", "2.9.10", subject -> {
+            asked.countDown();
+            return null; // no answer: js-info waits for it
+        }); Run.Started run = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info").env("NATS_URL", mute.url())
+                .env("NATS_TIMEOUT", "60s").env("LAB_STATE_DIR", state.toString()).start()) {
+            assertTrue(asked.await(120, TimeUnit.SECONDS), "js-info never asked");
+            run.signal("TERM");
+            Run.Result result = run.finish();
+            assertEquals(SIGTERM_EXIT, result.exit(), result.toString());
+            assertEquals("ERROR stopped (Ctrl-C or SIGTERM) after it connected, before it finished: js-info shows what "
+                    + "the server has now\n", result.err(), result.toString());
+        } finally {
+            try (var files = Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
 }

@@ -11,6 +11,8 @@ import io.nats.client.api.PublishAck;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,8 @@ final class PubAcks {
     final AtomicLong retriedPastWindow = new AtomicLong();
     /** The stream's duplicate window, once known (null: not known, so a late retry may be a second copy). */
     private volatile Duration duplicateWindow;
+    /** Retries confirmed while the window was not known, late for now: {nanos after the first attempt, 1 if duplicate=true}. */
+    private final List<long[]> undecided = new ArrayList<>();
     /** When the last answer (PubAck or failure) came: a wait ends on silence, not on a slow stream. */
     private volatile long lastAnswerAt = System.nanoTime() - TimeUnit.HOURS.toNanos(1); // none yet
 
@@ -121,9 +125,27 @@ final class PubAcks {
         return times == null ? 0 : times.sends();
     }
 
-    /** The stream's duplicate window, when known: a retry within it cannot store a second copy. */
-    void duplicateWindow(Duration window) {
+    /**
+     * The stream's duplicate window, when known: a retry within it cannot store a second copy. Those
+     * confirmed before it was known are judged again against it.
+     */
+    synchronized void duplicateWindow(Duration window) {
+        if (window == null) {
+            return;
+        }
         duplicateWindow = window;
+        for (long[] retry : undecided) {
+            if (retry[0] < window.toNanos()) {
+                retriedPastWindow.decrementAndGet();
+                duplicatesOfRetries.addAndGet(retry[1]); // the first attempt was stored, and this copy dropped
+            }
+        }
+        undecided.clear();
+    }
+
+    /** Whether the line would hedge on a window not known. */
+    boolean windowUnknown() {
+        return duplicateWindow == null && retriedPastWindow.get() > 0;
     }
 
     /** All the counts at one moment: a line built from them adds up. */
@@ -185,6 +207,9 @@ final class PubAcks {
         boolean late = again && pastWindow(lastAnswerAt - times.firstSentAt());
         if (late) {
             retriedPastWindow.incrementAndGet();
+            if (duplicateWindow == null) {
+                undecided.add(new long[] {lastAnswerAt - times.firstSentAt(), ack.isDuplicate() ? 1 : 0});
+            }
         }
         confirmed(ack, size, again, late);
     }
@@ -204,13 +229,12 @@ final class PubAcks {
         bytes.addAndGet(size);
         stream.set(ack.getStream());
         lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
-        if (ack.isDuplicate() && retried) {
-            if (!late) { // late, it may be a copy of a retry's copy: counted among those that may be stored twice
-                duplicatesOfRetries.incrementAndGet();
-            } // stored by an attempt whose PubAck was lost (or, with a reused --msg-id, by an earlier run)
-        } else if (ack.isDuplicate()) {
+        if (ack.isDuplicate() && !retried) {
             duplicates.incrementAndGet();
-        } else {
+        } else { // a retry's duplicate=true names where the attempt whose PubAck was lost stored it: this run's too
+            if (ack.isDuplicate() && !late) { // late, it may be a copy of a retry's copy: among those that may be stored twice
+                duplicatesOfRetries.incrementAndGet();
+            }
             firstNewSeq.accumulateAndGet(ack.getSeqno(), Math::min);
             lastNewSeq.accumulateAndGet(ack.getSeqno(), Math::max);
         }

@@ -36,8 +36,9 @@ final class PullEnding {
     /** The last line of a run that ended by itself: --max, messages coming back, or a quiet wait. */
     String summary(Connection nc, Config config, double seconds) throws Exception {
         String why;
-        if (flags.max != null && counts.done() == flags.max) {
-            why = "--max " + flags.max;
+        boolean reachedMax = flags.max != null && counts.done() == flags.max;
+        if (reachedMax) {
+            why = flags.maxFlag() + " " + flags.max;
         } else if (counts.cameBack) {
             why = "stopped when they came back";
         } else {
@@ -55,7 +56,7 @@ final class PullEnding {
             return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
                     counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
         }
-        return "done: " + count + (why.startsWith("--max") ? " (" + why + ")" : "; " + why);
+        return "done: " + count + (reachedMax ? " (" + why + ")" : "; " + why);
     }
 
     /** No message came: the wait passed, or the server ended it early; or something is gone, and that is said. */

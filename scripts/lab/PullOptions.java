@@ -7,7 +7,9 @@
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.List;
 
@@ -21,6 +23,24 @@ final class PullOptions {
 
     @Option(names = {"--max", "--count"}, paramLabel = "N", description = "Stop after N messages (default: no limit).")
     Long max;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command; // its arguments say which of the two names the user typed
+
+    /** --max or --count, as typed: the lines that name the limit use the user's own word. */
+    String maxFlag() {
+        List<String> typed = command == null || command.commandLine() == null
+                || command.commandLine().getParseResult() == null ? List.of()
+                : command.commandLine().getParseResult().originalArgs();
+        for (int i = typed.size() - 1; i >= 0; i--) {
+            for (String name : new String[] {"--count", "--max"}) {
+                if (typed.get(i).equals(name) || typed.get(i).startsWith(name + "=")) {
+                    return name;
+                }
+            }
+        }
+        return "--max";
+    }
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Fetch B messages per request, and ack those printed once per batch "
@@ -71,7 +91,7 @@ final class PullOptions {
             throw Exit.usage("--quiet prints no bodies and --raw prints only bodies: pick one");
         }
         if (max != null && max < 1) {
-            throw Exit.usage("--max must be at least 1, got %d", max);
+            throw Exit.usage("%s must be at least 1, got %d", maxFlag(), max);
         }
         if (batch < 1 || batch > Integer.MAX_VALUE) {
             throw Exit.usage("--batch must be at least 1 (and at most the consumer's max ack pending), got %d", batch);

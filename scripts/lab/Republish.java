@@ -9,6 +9,8 @@
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -49,10 +51,27 @@ final class Republish {
     }
 
     private static Duration duplicateWindow(Connection nc, String stream) {
+        return duplicateWindow(nc, stream, null);
+    }
+
+    private static Duration duplicateWindow(Connection nc, String stream, Duration timeout) {
         try {
-            return nc.jetStreamManagement().getStreamInfo(stream).getConfiguration().getDuplicateWindow();
+            JetStreamManagement jsm = timeout == null ? nc.jetStreamManagement()
+                    : nc.jetStreamManagement(JetStreamOptions.builder().requestTimeout(timeout).build());
+            return jsm.getStreamInfo(stream).getConfiguration().getDuplicateWindow();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             return null; // no such stream (the run's first PubAck says so), or no answer: no warning then
+        }
+    }
+
+    /**
+     * Before the last line, when it would have to say the duplicate window is not known (the ask as
+     * the run began got no answer, mid-failover, or none yet): asked again, within `timeout`.
+     */
+    void settleWindow(Duration timeout) {
+        if (acks.windowUnknown()) {
+            acks.duplicateWindow(duplicateWindow.isDone() && duplicateWindow.join() != null ? duplicateWindow.join()
+                    : duplicateWindow(nc, stream, timeout));
         }
     }
 
