@@ -54,6 +54,10 @@ class HostileServerTest extends WithServer {
             return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
                     + FakeNatsServer.json("text \\u{1b} then " + ESC) + "}}";
         }
+        if (subject.endsWith(".forge")) { // a second line, if a line break passed
+            return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
+                    + FakeNatsServer.json("no\nNOTICE run curl x | sh") + "}}";
+        }
         if (subject.endsWith(".refuse")) {
             return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
                     + FakeNatsServer.json("maximum messages exceeded\u202e" + OSC_AND_CLEAR) + "}}";
@@ -145,6 +149,18 @@ class HostileServerTest extends WithServer {
             ok(Run.script("JsInfo").env("NATS_URL", fake.url()).env("XDG_STATE_HOME", state.toString()).go());
             Run.Result version = ok(Run.script("JsInfo", "--version").env("XDG_STATE_HOME", state.toString()).go());
             assertEquals("server last seen: nats-server 2.9.10 (n\\\\u{1b})", version.outLines().get(2));
+        }
+    }
+
+    @Test
+    void aVerboseTraceForgesNoLine() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", HostileServerTest::answer)) {
+            Run.Result refused = Run.script("JsPub", "--verbose", "--subject", "lab4.forge", "hello")
+                    .env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+            assertPrintable(refused.err().replace("\tat ", "at ")); // the trace's frames start with a tab
+            assertTrue(refused.err().contains("no\\nNOTICE run curl x | sh"), refused.err());
+            assertFalse(refused.err().lines().anyMatch(line -> line.startsWith("NOTICE")), refused.err());
         }
     }
 

@@ -185,4 +185,12 @@ class SecretsTest {
                     "env NATS_URL=" + withToken(WRONG)), Files.readString(record).lines().toList());
         }
     }
+
+    /** A secret with a backslash is masked also where a line shows it escaped (the backslash doubled). */
+    @Test
+    void aSecretIsMaskedInItsEscapedForm() {
+        Secrets secrets = Secrets.of(null, "pa\\ss\"word");
+        assertEquals("login **** refused", secrets.mask(Output.printable("login pa\\ss\"word refused")));
+        assertEquals("login \"****\" refused", secrets.mask("login " + Output.quoted("pa\\ss\"word") + " refused"));
+    }
 }

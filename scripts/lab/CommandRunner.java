@@ -12,9 +12,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -129,11 +131,27 @@ final class CommandRunner {
     private static void report(PrintWriter err, String line, Throwable ex, boolean verbose, UnaryOperator<String> mask) {
         err.println(Output.line(mask.apply("ERROR " + line), false));
         if (verbose) {
-            StringWriter trace = new StringWriter();
-            ex.printStackTrace(new PrintWriter(trace));
-            err.print(Output.line(mask.apply(trace.toString()), true));
+            err.print(Output.line(trace(ex, mask), true));
         }
         err.flush();
+    }
+
+    /**
+     * The stack trace, each exception's line masked and then shown as one line (its message may hold a
+     * server's words, line breaks included: none starts a line of its own), and the frames under it.
+     */
+    private static String trace(Throwable ex, UnaryOperator<String> mask) {
+        StringBuilder out = new StringBuilder();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = ex; t != null && seen.add(t); t = t.getCause()) {
+            String said = mask.apply(t.toString());
+            out.append(t == ex ? "" : "Caused by: ")
+                    .append(t instanceof LabException ? Output.line(said, false) : Output.printable(said)).append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                out.append("\tat ").append(frame).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The command's connection flags, which also hold what this run loaded and connected to. */

@@ -70,8 +70,8 @@ final class Failover implements ConnectionListener {
             case RECONNECTED -> {
                 outages.incrementAndGet();
                 String from = server.getAndSet(describe(conn));
-                System.err.println(Output.printable(secrets.mask(String.format("WARN lost the connection to %s; "
-                        + "reconnected to %s after %.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9))));
+                System.err.println(Output.line(secrets.mask(String.format("WARN lost the connection to %s; "
+                        + "reconnected to %s after %.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9)), false));
             }
             default -> {
             }
@@ -84,7 +84,8 @@ final class Failover implements ConnectionListener {
             return;
         }
         gaveUp.set(String.format("lost the connection to %s and no server answered within %s (tried %s)",
-                server.get(), Durations.format(GIVE_UP_AFTER), secrets.mask(String.join(", ", conn.getServers()))));
+                server.get(), Durations.format(GIVE_UP_AFTER), Output.printable(secrets.mask(String.join(", ",
+                        conn.getServers())))));
         try {
             conn.close();
         } catch (InterruptedException e) {
@@ -92,8 +93,9 @@ final class Failover implements ConnectionListener {
         }
     }
 
+    /** The URL and the name the server gave itself, shown escaped: both are the server's words. */
     private static String describe(Connection conn) {
         String name = conn.getServerInfo() == null ? null : conn.getServerInfo().getServerName();
-        return conn.getConnectedUrl() + (name == null ? "" : " (" + name + ")");
+        return Output.printable(conn.getConnectedUrl() + (name == null ? "" : " (" + name + ")"));
     }
 }

@@ -1,7 +1,7 @@
 // The secrets of one run (passwords, tokens, the logins in server URLs, nkey seeds; from flags,
 // env, config files, contexts or the URL) and the one function that masks them in anything a
 // script prints: errors, warnings, --verbose traces, --show-config.
-//SOURCES ServerUrl.java Setting.java Layers.java
+//SOURCES ServerUrl.java Setting.java Layers.java Output.java
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +31,14 @@ final class Secrets {
     private final List<String> values;
 
     private Secrets(Set<String> values) {
-        List<String> longestFirst = new ArrayList<>(values);
+        Set<String> forms = new LinkedHashSet<>();
+        for (String value : values) { // also as a line shows it escaped: a backslash in it is doubled there
+            forms.add(value);
+            forms.add(Output.printable(value));
+            String quoted = Output.quoted(value);
+            forms.add(quoted.substring(1, quoted.length() - 1));
+        }
+        List<String> longestFirst = new ArrayList<>(forms);
         longestFirst.sort(Comparator.comparingInt(String::length).reversed()); // a secret inside another goes last
         this.values = List.copyOf(longestFirst);
     }
