@@ -142,7 +142,7 @@ class WatchTest extends WithServer {
     void onATerminalTheBlockIsRedrawnInPlace() throws Exception {
         bootstrap();
         publish("one");
-        String socket = "watch-test-" + ProcessHandle.current().pid();
+        String socket = Scratch.dir().resolve("tmux-socket").toString(); // its own tmux server, and nothing left in /tmp
         String watch = script("JsInfo", "--watch", "3s").withSigintAtDefault().shellLine();
         try {
             tmux(socket, "new-session", "-d", "-x", "160", "-y", "40",
@@ -164,7 +164,7 @@ class WatchTest extends WithServer {
     }
 
     private static String tmux(String socket, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
+        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-S", socket));
         command.addAll(List.of(args));
         return Run.command(command.toArray(String[]::new)).env("TERM", "xterm").go().out();
     }
