@@ -3,6 +3,7 @@
 // line on Ctrl-C, SIGTERM or a closed pipe, and names a deleted consumer or a lost server.
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -90,32 +91,32 @@ class WatchTest extends WithServer {
 
     @Test
     void aDeletedConsumerEndsTheWatch() throws Exception {
-        bootstrap();
-        try (Run.Started watch = script("JsInfo", "--watch", "200ms").asProcess().start()) {
-            watch.awaitOut("messages 0");
-            try (Connection nc = connect()) {
-                nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
-            }
-            Run.Result ended = watch.finish();
-            assertEquals(Exit.NOT_FOUND, ended.exit(), ended.toString());
-            assertTrue(ended.err().matches("ERROR consumer LAB4_CONSUMER was deleted while js-info watched it: " + ENDED
-                    + "; run js-bootstrap to create it again\n"), ended.toString());
-        }
+        endsWhenDeleted(jsm -> jsm.deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER"), "ERROR consumer LAB4_CONSUMER was deleted "
+                + "while js-info watched it: " + ENDED + "; run js-bootstrap to create it again\n");
     }
 
     @Test
     void aDeletedStreamEndsTheWatch() throws Exception {
+        endsWhenDeleted(jsm -> jsm.deleteStream("LAB4_STREAM"), "ERROR stream LAB4_STREAM was deleted during the run \\(and "
+                + "consumer LAB4_CONSUMER with it\\): " + ENDED + "; run js-bootstrap to create it again\n");
+    }
+
+    /** A watch that sees this deleted ends with exit 5 and a line matching this pattern. */
+    private static void endsWhenDeleted(Removal removal, String line) throws Exception {
         bootstrap();
         try (Run.Started watch = script("JsInfo", "--watch", "200ms").asProcess().start()) {
             watch.awaitOut("messages 0");
             try (Connection nc = connect()) {
-                nc.jetStreamManagement().deleteStream("LAB4_STREAM");
+                removal.delete(nc.jetStreamManagement());
             }
             Run.Result ended = watch.finish();
             assertEquals(Exit.NOT_FOUND, ended.exit(), ended.toString());
-            assertTrue(ended.err().matches("ERROR stream LAB4_STREAM was deleted during the run \\(and consumer LAB4_CONSUMER "
-                    + "with it\\): " + ENDED + "; run js-bootstrap to create it again\n"), ended.toString());
+            assertTrue(ended.err().matches(line), ended.toString());
         }
+    }
+
+    private interface Removal {
+        void delete(JetStreamManagement jsm) throws Exception;
     }
 
     @Test
@@ -141,7 +142,7 @@ class WatchTest extends WithServer {
     void onATerminalTheBlockIsRedrawnInPlace() throws Exception {
         bootstrap();
         publish("one");
-        String socket = "watch-test-" + ProcessHandle.current().pid();
+        String socket = Scratch.dir().resolve("tmux-socket").toString(); // its own tmux server, and nothing left in /tmp
         String watch = script("JsInfo", "--watch", "3s").withSigintAtDefault().shellLine();
         try {
             tmux(socket, "new-session", "-d", "-x", "160", "-y", "40",
@@ -163,7 +164,7 @@ class WatchTest extends WithServer {
     }
 
     private static String tmux(String socket, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
+        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-S", socket));
         command.addAll(List.of(args));
         return Run.command(command.toArray(String[]::new)).env("TERM", "xterm").go().out();
     }

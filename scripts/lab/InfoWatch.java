@@ -184,8 +184,11 @@ final class InfoWatch {
         if (why != null) {
             String text = Output.printable("gets nothing: " + why);
             int room = Math.max(20, width - LABEL - 3);
-            for (int at = 0; at < text.length(); at += room) {
-                String part = text.substring(at, Math.min(text.length(), at + room));
+            for (int at = 0, end; at < text.length(); at = end) {
+                end = Math.min(text.length(), at + room);
+                int space = text.lastIndexOf(' ', end);
+                end = end < text.length() && space > at ? space + 1 : end; // between words where it can
+                String part = text.substring(at, end).stripTrailing();
                 block.add(String.format("  %-" + LABEL + "s", at == 0 ? "next pull:" : "") + (why.equals(lastWhy) || last == null
                         ? part : CHANGED + part + PLAIN));
             }

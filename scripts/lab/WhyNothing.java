@@ -34,7 +34,7 @@ final class WhyNothing {
      * Why the consumer's next pull gets nothing, in one sentence; null when it would get a message
      * (or the numbers do not tell). nc answers how many stored messages a filter subject matches.
      */
-    static String why(Connection nc, StreamInfo streamInfo, ConsumerInfo consumer) throws IOException, JetStreamApiException {
+    static String why(Connection nc, StreamInfo streamInfo, ConsumerInfo consumer) {
         ConsumerConfiguration config = consumer.getConsumerConfiguration();
         StreamState stream = streamInfo.getStreamState();
         long ackFloor = consumer.getAckFloor().getStreamSequence();
@@ -100,10 +100,14 @@ final class WhyNothing {
         return config.getAckWait() == null ? "its default" : Durations.format(config.getAckWait());
     }
 
-    /** How many stored messages the filter subject matches: the server counts them per subject. */
-    private static long matching(Connection nc, StreamInfo stream, String filter) throws IOException, JetStreamApiException {
-        StreamInfo counted = nc.jetStreamManagement().getStreamInfo(stream.getConfiguration().getName(),
-                StreamInfoOptions.filterSubjects(filter));
-        return counted.getStreamState().getSubjects().stream().mapToLong(subject -> subject.getCount()).sum();
+    /** How many stored messages the filter subject matches (the server counts them per subject); -1 when it does not say. */
+    private static long matching(Connection nc, StreamInfo stream, String filter) {
+        try {
+            StreamInfo counted = nc.jetStreamManagement().getStreamInfo(stream.getConfiguration().getName(),
+                    StreamInfoOptions.filterSubjects(filter));
+            return counted.getStreamState().getSubjects().stream().mapToLong(subject -> subject.getCount()).sum();
+        } catch (IOException | JetStreamApiException | RuntimeException noAnswer) {
+            return -1; // the other rules still tell what they can
+        }
     }
 }
