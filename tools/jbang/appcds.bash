@@ -7,10 +7,21 @@
 #   JVM is gone. The check matters: a SharedArchiveFile that does not exist silently turns class
 #   sharing off. JVM logging goes to stderr, so a warning about the archive is never mistaken for the
 #   program's output.
+#   On Java 24 and later the archive is an AOT cache instead (ARCHIVE with .aot for .jsa): besides
+#   the classes, loaded and linked, it keeps what the run that made it learnt about its methods, so
+#   the JIT starts warm. It takes two steps: a run of the program records (-XX:AOTMode=record), and
+#   once that JVM is gone the next run first creates the cache from the record with a JVM that runs
+#   nothing, then runs with it. The record step writes a line of its own to stdout, which would mix
+#   with the program's output: the VM's own output is off for that one run (the program's output and
+#   Java's errors are not VM output). JDK 25's one-step -XX:AOTCacheOutput is not used: its assembly
+#   step prints a screenful to stderr.
 run_with_class_archive() {
   local archive=$1 java=$2 recorded
   shift 2
   local quiet=(-Xlog:disable -Xlog:all=error:stderr)
+  if [ "$(java_feature_release "$java")" -ge 24 ]; then
+    run_with_aot_cache "${archive%.jsa}.aot" "$java" "$@"
+  fi
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
       if [ -s "$recorded" ] && [ ! -s "$archive" ]; then mv "$recorded" "$archive"; else rm -f "$recorded"; fi
@@ -20,4 +31,45 @@ run_with_class_archive() {
     exec "$java" "${quiet[@]}" -XX:SharedArchiveFile="$archive" "$@"
   fi
   exec "$java" "${quiet[@]}" -XX:ArchiveClassesAtExit="$archive.$BASHPID" "$@"
+}
+
+# run_with_aot_cache CACHE JAVA [JVM options, main class and arguments ...]: as above, on Java 24+.
+run_with_aot_cache() {
+  local cache=$1 java=$2 record pid options=()
+  shift 2
+  local quiet=(-Xlog:disable -Xlog:all=error:stderr)
+  for record in "$cache".*.record; do
+    pid=${record%.record} && pid=${pid##*.}
+    if [ -e "$record" ] && ! kill -0 "$pid" 2>/dev/null; then # its JVM has ended: the record is whole
+      if [ -s "$record" ] && [ ! -s "$cache" ]; then
+        # the same JVM options and class path, without the main class and its arguments
+        options=() && local rest=("$@")
+        while [ ${#rest[@]} -gt 0 ]; do
+          case ${rest[0]} in
+            -cp|-classpath|--class-path) options+=("${rest[0]}" "${rest[1]}"); break ;;
+            *) options+=("${rest[0]}"); rest=("${rest[@]:1}") ;;
+          esac
+        done
+        "$java" "${quiet[@]}" "${options[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$record" \
+          -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1 || true
+        if [ -s "$cache.$BASHPID" ]; then mv "$cache.$BASHPID" "$cache"; else rm -f "$cache.$BASHPID"; fi
+      fi
+      rm -f "$record"
+    fi
+  done
+  if [ -s "$cache" ]; then
+    exec "$java" "${quiet[@]}" -XX:AOTCache="$cache" "$@"
+  fi
+  exec "$java" "${quiet[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTMode=record \
+    -XX:AOTConfiguration="$cache.$BASHPID.record" "$@"
+}
+
+# java_feature_release JAVA: its feature release (17, 25, ...) from the JDK's release file; 0 when unknown.
+java_feature_release() {
+  local path line release=0
+  path=$(readlink -f "$(command -v "$1")") && path=${path%/bin/*}/release && [ -r "$path" ] || { echo 0; return 0; }
+  while IFS= read -r line; do
+    case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; release=${line%%[!0-9]*} ;; esac
+  done < "$path"
+  echo "$release"
 }
