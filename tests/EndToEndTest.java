@@ -1,5 +1,7 @@
 // The paths a user takes: jbang with the catalog aliases, a script by path, a copied
-// script, `make run`, `make server` and `make catalog`.
+// script, `make run`, `make server` and `make catalog`. Where a path is tried on one script, the
+// stream it needs is made in-process (js-bootstrap's own paths: its alias, and the lessons' make run).
+// (`make run RUN=bin/jbang`: JBangArgsTest.)
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class EndToEndTest extends WithServer {
 
     @Test
     void labRunStartsTheBuiltScriptLikeJbangDoes() throws Exception {
-        ok(Run.command(JBANG, "js-bootstrap").server(server).go());
+        bootstrap();
         String labRun = Run.REPO.resolve("bin/lab-run").toString();
         Run.Result first = ok(Run.command(labRun, "js-info").server(server).go());
         Run.Result again = ok(Run.command(labRun, "js-info").server(server).go()); // from the cached build and archive
@@ -48,16 +50,9 @@ class EndToEndTest extends WithServer {
     }
 
     @Test
-    void makeRunCanGoThroughJbangEveryTime() throws Exception {
-        ok(Run.command("make", "run", "BIN=js-bootstrap", "RUN=bin/jbang").server(server).go());
-        Run.Result pub = ok(Run.command("make", "run", "BIN=js-pub", "RUN=bin/jbang", "MSG=via jbang").server(server).go());
-        assertEquals("INFO published \"via jbang\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-    }
-
-    @Test
     void makeRunPassesTheMessageThroughUnchanged() throws Exception {
         String message = "it's a \"quoted\" message with $HOME, `ticks`, \\ and ünïcødé";
-        ok(Run.command("make", "LAB=lab4_jetstream_basics", "run", "BIN=js-bootstrap").server(server).go());
+        bootstrap();
         Run.Result pub = ok(Run.command("make", "LAB=lab4_jetstream_basics", "run", "BIN=js-pub", "MSG=" + message)
                 .server(server).go());
         assertTrue(pub.out().contains("(seq 1)"), pub.out());
@@ -102,7 +97,7 @@ class EndToEndTest extends WithServer {
 
     @Test
     void scriptRunsByPathFromAnyDirectory() throws Exception {
-        ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsBootstrap.java").toString()).in(elsewhere).server(server).go());
+        bootstrap();
         Run.Result pub = ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsPub.java").toString(), "by path")
                 .in(elsewhere).server(server).go());
         assertEquals("INFO published \"by path\" to stream LAB4_STREAM (seq 1)\n", pub.out());
@@ -111,10 +106,10 @@ class EndToEndTest extends WithServer {
     @Test
     void aCopiedScriptWithConfigRunsOnItsOwn() throws Exception {
         Files.createDirectories(elsewhere.resolve("lab"));
-        for (String file : sharedFilesAnd("JsBootstrap.java", "JsPub.java")) {
+        for (String file : sharedFilesAnd("JsPub.java")) { // a copy compiles anew: one script shows it
             Files.copy(Run.REPO.resolve("scripts").resolve(file), elsewhere.resolve(file));
         }
-        ok(Run.command(JBANG, "JsBootstrap.java").in(elsewhere).server(server).go());
+        bootstrap();
         Run.Result pub = ok(Run.command(JBANG, "JsPub.java", "copied").in(elsewhere).server(server).go());
         assertEquals("INFO published \"copied\" to stream LAB4_STREAM (seq 1)\n", pub.out());
     }
@@ -142,7 +137,7 @@ class EndToEndTest extends WithServer {
         ok(Run.command("make", "catalog").env("JBANG_DIR", jbangHome.toString())
                 .env("JBANG_REPO", System.getenv("HOME") + "/.m2/repository").go());
         Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
-        ok(Run.command(JBANG, "js-bootstrap@jslab").in(somewhere).env("JBANG_DIR", jbangHome.toString()).server(server).go());
+        bootstrap();
         Run.Result pub = ok(Run.command(JBANG, "js-pub@jslab", "from the catalog").in(somewhere)
                 .env("JBANG_DIR", jbangHome.toString()).server(server).go());
         assertEquals("INFO published \"from the catalog\" to stream LAB4_STREAM (seq 1)\n", pub.out());

@@ -15,8 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportTest extends WithServer {
-    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge", "nats-sub",
-            "nats-pub", "worker", "responder", "requester");
+    /**
+     * The lesson's five: a fat jar costs a JBang run of several CPU seconds, and the course's other
+     * scripts are exported by the same loop from the same list (make's SCRIPTS, which
+     * anUnknownScriptIsRefused reads back in full).
+     */
+    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge");
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
 
     @TempDir
@@ -27,7 +31,8 @@ class ExportTest extends WithServer {
 
     @BeforeAll
     static void exportEveryScript() throws Exception {
-        Run.Result export = ok(Run.command("make", "--no-print-directory", "export", "DIST=" + dist).timeout(900).go());
+        Run.Result export = ok(Run.command("make", "--no-print-directory", "export", "DIST=" + dist, "BIN=" + String.join(" ", SCRIPTS))
+                .timeout(900).go());
         assertEquals(SCRIPTS.stream().map(script -> "make export: " + dist + "/" + script + ".jar (run it with: java -jar "
                 + dist + "/" + script + ".jar --help)").toList(), export.outLines());
     }
@@ -69,7 +74,7 @@ class ExportTest extends WithServer {
     @Test
     void jbangsOwnFatJarWouldNotStart() throws Exception {
         Path jar = elsewhere.resolve("js-info.jar");
-        ok(Run.command(JBANG, "--quiet", "export", "fatjar", "--output", jar.toString(), "js-info").go());
+        ok(Run.command(JBANG, "--quiet", "export", "fatjar", "--output", jar.toString(), "js-info").timeout(600).go());
         Run.Result run = Run.command("java", "-jar", jar.toString(), "--help").in(elsewhere).go();
         assertNotEquals(0, run.exit());
         assertTrue(run.err().contains("SecurityException: Invalid signature file digest"), run.err());
@@ -78,7 +83,7 @@ class ExportTest extends WithServer {
     @Test
     void jbangsPortableExportRunsAsItIs() throws Exception {
         Path jar = elsewhere.resolve("portable/js-pub.jar");
-        ok(Run.command(JBANG, "--quiet", "export", "portable", "--output", jar.toString(), "js-pub").go());
+        ok(Run.command(JBANG, "--quiet", "export", "portable", "--output", jar.toString(), "js-pub").timeout(600).go());
         server.resetToLabStream();
         Path other = java.nio.file.Files.createDirectories(elsewhere.resolve("other"));
         Run.Result pub = ok(Run.command("java", "-jar", jar.toString(), "portable").in(other).server(server).go());

@@ -2,6 +2,9 @@
 // catalog alias (js-pub@NAME), `make run` with MSG (on make's command line or in the
 // environment) or ARGS, and `make run RUN=bin/jbang`. The proof is what the server stored.
 // (The command `jbang app install` writes is InstallTest's.)
+// Each awkward argument goes alone through bin/jbang, and through each layer that handles it in
+// its own way (make's command line, the environment, shell words); a path that only hands the
+// words on (the alias, RUN=bin/jbang) gets them all in one argument, and the empty one alone.
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,10 +20,11 @@ class JBangArgsTest extends WithServer {
     /** An empty argument, a lone space, quotes, `$`, `*`, a newline and unicode. */
     static final List<String> AWKWARD = List.of("", " ", "it's \"quoted\"", "$HOME $(id) `id` \\ $",
             "*", "line one\nline two", "ünïcødé ✓ 日本語");
+    /** Every awkward argument but the blank ones, in one: a layer that quotes or expands any of them wrongly changes it. */
+    static final String ALL_IN_ONE = String.join(" ", AWKWARD.stream().filter(word -> !word.isBlank()).toList());
+    /** For a path that only hands its words on: all of them in one argument, and the empty one (JBang drops an empty word). */
+    static final List<String> HANDED_ON = List.of(ALL_IN_ONE, "");
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
-
-    @TempDir
-    static Path labState; // bin/lab-run's builds, outside the repo
 
     @TempDir
     Path elsewhere;
@@ -54,17 +58,17 @@ class JBangArgsTest extends WithServer {
         String jbangHome = elsewhere.resolve("jbang-home").toString();
         ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "argslab",
                 Run.REPO.resolve("jbang-catalog.json").toString()).env("JBANG_DIR", jbangHome).go());
-        for (String message : AWKWARD) {
+        for (String message : HANDED_ON) {
             ok(Run.command(JBANG, "js-pub@argslab", message).in(elsewhere).env("JBANG_DIR", jbangHome).server(server).go());
         }
-        assertEquals(AWKWARD, StoredMessages.in(server));
+        assertEquals(HANDED_ON, StoredMessages.in(server));
     }
 
     @Test
     void throughMakeRunMsg() throws Exception {
         // make drops leading blanks from a variable on its command line: a lone space arrives
         // as "" (the README says so), and goes through the environment instead (next test).
-        List<String> sendable = AWKWARD.stream().filter(message -> !message.equals(" ")).toList();
+        List<String> sendable = List.of(ALL_IN_ONE, "", "*");
         for (String message : sendable) {
             ok(makeRun("MSG=" + message).go());
         }
@@ -73,39 +77,35 @@ class JBangArgsTest extends WithServer {
 
     @Test
     void throughMakeRunMsgInTheEnvironment() throws Exception {
-        for (String message : AWKWARD) {
+        List<String> messages = List.of(ALL_IN_ONE, "", " ", "  leading blanks");
+        for (String message : messages) {
             ok(makeRun().env("MSG", message).go());
         }
-        ok(makeRun().env("MSG", "  leading blanks").go());
-        assertEquals(append(AWKWARD, "  leading blanks"), StoredMessages.in(server));
+        assertEquals(messages, StoredMessages.in(server));
     }
 
     @Test
     void throughMakeRunArgsAsShellWords() throws Exception {
-        for (String message : AWKWARD) {
+        List<String> messages = List.of(ALL_IN_ONE, "", " ", "*");
+        for (String message : messages) {
             ok(makeRun("ARGS=--msg-id id-" + message.hashCode() + " -- " + shellQuoted(message)).go());
         }
-        assertEquals(AWKWARD, StoredMessages.in(server));
+        assertEquals(messages, StoredMessages.in(server));
     }
 
     @Test
     void throughMakeRunWithJbangEveryTime() throws Exception {
-        for (String message : AWKWARD) {
+        for (String message : HANDED_ON) {
             ok(makeRun("RUN=bin/jbang").env("MSG", message).go());
         }
-        assertEquals(AWKWARD, StoredMessages.in(server));
+        assertEquals(HANDED_ON, StoredMessages.in(server));
     }
 
     private static Run makeRun(String... variables) {
-        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables)
-                .env("LAB_STATE_DIR", labState.toString()).server(server);
+        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables).server(server);
     }
 
     private static String shellQuoted(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    private static List<String> append(List<String> list, String last) {
-        return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(last)).toList();
     }
 }

@@ -243,6 +243,47 @@ class LabServerTest {
         }
     }
 
+    /**
+     * make run keeps the settings it read (a repeat starts one JVM, not two) only while nothing they come
+     * from changed: another message reuses them; an edited lab config or another environment is read again.
+     */
+    @Test
+    void makeRunReadsItsSettingsAgainWhenTheirSourcesChange() throws Exception {
+        Path cache = Sandbox.labStateOfItsOwn(dir.resolve("state"));
+        try (NatsServer ours = NatsServer.startWithJetStream()) {
+            ours.resetToLabStream();
+            Path config = Files.writeString(dir.resolve("lab.toml"), "[runtime]\nmode = \"local\"\n");
+            String remote = "lab-server: [runtime] mode = \"remote\": using the server at %s; nothing is started here\n";
+            java.util.function.BiFunction<String, String, Run> run = (message, url) -> Run.command("make", "-s", "--no-print-directory",
+                    "run", "BIN=js-pub", "MSG=" + message, "LAB_CONFIG=" + config).env("LAB_STATE_DIR", cache.toString()).env("NATS_URL", url);
+
+            Run.Result first = run.apply("one", ours.url()).go();
+            assertEquals("INFO published \"one\" to stream LAB4_STREAM (seq 1)\n", first.out(), first.toString());
+            assertEquals("", first.err());
+            List<Path> kept = settingsKept(cache);
+            assertEquals(1, kept.size(), kept.toString());
+            Run.Result second = WithServer.ok(run.apply("two", ours.url()).go());
+            assertEquals("", second.err());
+            assertEquals(kept, settingsKept(cache), "another message is no other setting");
+
+            Files.writeString(config, "[runtime]\nmode = \"remote\"\n");
+            Run.Result edited = WithServer.ok(run.apply("three", ours.url()).go());
+            assertEquals(String.format(remote, ours.url()), edited.err(), "the edited config was read again");
+            String sameServer = ours.url().replace("127.0.0.1", "localhost");
+            Run.Result otherEnv = WithServer.ok(run.apply("four", sameServer).go());
+            assertEquals(String.format(remote, sameServer), otherEnv.err(), "the new NATS_URL was read");
+            Files.writeString(config, "[runtime]\nmode = \"local\"\n");
+            assertEquals("", WithServer.ok(run.apply("five", ours.url()).go()).err(), "the config as it was at first");
+            assertEquals(List.of("one", "two", "three", "four", "five"), StoredMessages.in(ours));
+        }
+    }
+
+    private static List<Path> settingsKept(Path stateDir) throws IOException {
+        try (var files = Files.list(stateDir.resolve("run"))) {
+            return files.filter(f -> f.getFileName().toString().matches("settings-[0-9a-f]{32}")).sorted().toList();
+        }
+    }
+
     private static Run make(String target) {
         return Run.command("make", "-s", "--no-print-directory", target).env("LAB_STATE_DIR", state.toString());
     }

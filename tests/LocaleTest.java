@@ -33,9 +33,6 @@ class LocaleTest extends WithServer {
     private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
 
     @TempDir
-    static Path labState; // bin/lab-run's builds, outside the repo
-
-    @TempDir
     Path elsewhere;
 
     @BeforeEach
@@ -55,17 +52,14 @@ class LocaleTest extends WithServer {
     @Test
     void throughBinJbangAndBinLabRun() throws Exception {
         ok(noLocale(JBANG, "js-pub", LETTERS).server(server).go());
-        ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).env("LAB_STATE_DIR", labState.toString())
-                .server(server).go());
+        ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).server(server).go());
         assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
     }
 
     @Test
     void throughMakeRun() throws Exception {
-        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + LETTERS)
-                .env("LAB_STATE_DIR", labState.toString()).server(server).go());
-        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "RUN=bin/jbang").env("MSG", LETTERS)
-                .env("LAB_STATE_DIR", labState.toString()).server(server).go());
+        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + LETTERS).server(server).go());
+        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "RUN=bin/jbang").env("MSG", LETTERS).server(server).go());
         assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
     }
 
@@ -154,7 +148,7 @@ class LocaleTest extends WithServer {
         Assumptions.assumeTrue(made.exit() == 0, "no Latin-1 locale can be made here: " + made);
         for (String launcher : List.of(JBANG, Run.REPO.resolve("bin/lab-run").toString())) {
             ok(Run.command("env", "-u", "LC_ALL", "-u", "LC_CTYPE", "-u", "LANGUAGE", "LANG=de_DE.ISO-8859-1",
-                    "LOCPATH=" + locales, "LAB_STATE_DIR=" + labState, "bash", "-c", "exec \"$0\" js-pub $'gr\\xfc\\xdf, ok?'",
+                    "LOCPATH=" + locales, "bash", "-c", "exec \"$0\" js-pub $'gr\\xfc\\xdf, ok?'",
                     launcher).server(server).go());
         }
         assertEquals(List.of("grüß, ok?", "grüß, ok?"), StoredMessages.in(server));
@@ -179,12 +173,12 @@ class LocaleTest extends WithServer {
         String labRun = Run.REPO.resolve("bin/lab-run").toString();
         for (String launcher : List.of(JBANG, labRun)) {
             Run.Result run = noLocale("bash", "-c", "exec \"$0\" js-pub $'caf\\xe9'", launcher)
-                    .env("LAB_STATE_DIR", labState.toString()).server(server).go();
+                    .server(server).go();
             assertEquals(2, run.exit(), run.toString());
             assertTrue(run.err().endsWith(" is not UTF-8 text, and this locale reads arguments as UTF-8: type it in UTF-8,"
                     + " or run in a locale of its character set\n")
                     || run.err().equals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"), run.err());
-            ok(noLocale(launcher, "js-pub", "typed \uFFFD").env("LAB_STATE_DIR", labState.toString()).server(server).go());
+            ok(noLocale(launcher, "js-pub", "typed \uFFFD").server(server).go());
         }
         List<String> inUtf8 = new ArrayList<>(List.of("env", "LANG=C.UTF-8"));
         inUtf8.addAll(plainJava("JsPub", "typed \uFFFD"));

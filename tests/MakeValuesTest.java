@@ -15,9 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MakeValuesTest extends WithServer {
     @TempDir
-    static Path labState;
-
-    @TempDir
     Path dir;
 
     private Path marker;
@@ -112,7 +109,6 @@ class MakeValuesTest extends WithServer {
     }
 
     private static Run makeRun(String... variables) {
-        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables)
-                .env("LAB_STATE_DIR", labState.toString()).server(server);
+        return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables).server(server);
     }
 }

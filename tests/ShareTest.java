@@ -78,7 +78,7 @@ class ShareTest extends WithServer {
         try {
             String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/scripts/";
             Path empty = Files.createDirectories(temp.resolve("by-url"));
-            ok(Run.command(JBANG, base + "JsBootstrap.java").in(empty).server(server).go());
+            bootstrap(); // each fetch by URL compiles anew: one script shows the path
             Run.Result pub = ok(Run.command(JBANG, base + "JsPub.java", "by url").in(empty).server(server).go());
             assertEquals("INFO published \"by url\" to stream LAB4_STREAM (seq 1)\n", pub.out());
         } finally {

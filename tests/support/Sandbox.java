@@ -49,6 +49,21 @@ final class Sandbox {
         return root().resolve("lab-state");
     }
 
+    /**
+     * A state folder of the test's own (what make run keeps there is the test's to count) that still
+     * starts the scripts the runner built: their build files are linked in, not built again.
+     */
+    static Path labStateOfItsOwn(Path dir) throws java.io.IOException, InterruptedException {
+        awaitScriptBuilds();
+        Path run = java.nio.file.Files.createDirectories(dir.resolve("run"));
+        try (var built = java.nio.file.Files.list(labState().resolve("run"))) {
+            for (Path file : built.filter(f -> f.getFileName().toString().matches("[A-Za-z]+-[0-9a-f]+\\.(classpath|jsa)")).toList()) {
+                java.nio.file.Files.createSymbolicLink(run.resolve(file.getFileName()), file);
+            }
+        }
+        return dir;
+    }
+
     /** An XDG config home with nothing in it: no natscli context of the developer's is found. */
     static Path emptyConfigHome() {
         return root().resolve("xdg-config");
