@@ -443,8 +443,9 @@ public class JsBootstrap implements Callable<Integer> {
         }
         String filter = current.getFilterSubject();
         String asked = wanted.getFilterSubject();
-        if (asked != null && !asked.isEmpty() && !asked.equals(filter)) {
-            return "filter subject " + (filter == null || filter.isEmpty() ? "none" : filter) + " (the config asks for "
+        boolean none = filter == null || filter.isEmpty(); // the server stores a filter equal to the stream's subject as none
+        if (asked != null && !asked.isEmpty() && !asked.equals(filter) && !(none && asked.equals(subject))) {
+            return "filter subject " + (none ? "none" : filter) + " (the config asks for "
                     + asked + ")";
         }
         if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
