@@ -46,6 +46,9 @@ public class JsBootstrap implements Callable<Integer> {
                 .storageType(storageType(config.storage)) // File: kept on disk, across restarts
                 .duplicateWindow(config.duplicateWindow) // a Nats-Msg-Id seen within it is not stored again
                 .replicas(config.replicas)               // copies on that many servers of a cluster (Raft)
+                .retentionPolicy(retention(config))      // Limits: kept until a limit; WorkQueue: gone once acked
+                .maxMessages(config.number(Setting.MAX_MSGS)) // -1: no limit
+                .discardPolicy(discard(config))          // when full: drop the oldest (Old), or refuse the new one (New)
                 .build();
         StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
         if (existing == null) {
@@ -60,6 +63,8 @@ public class JsBootstrap implements Callable<Integer> {
                 .deliverPolicy(DeliverPolicy.All)  // starting from the stream's first message
                 .ackWait(config.ackWait)           // how long the server waits for that ack
                 .maxDeliver(config.maxDeliver)     // how often it tries (-1: no limit)
+                .maxAckPending(config.number(Setting.MAX_ACK_PENDING)) // delivered, not yet acked: then it waits
+                .filterSubject(config.string(Setting.FILTER)) // null: all the stream's subjects
                 .build();
         ConsumerInfo current = JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                 () -> jsm.getConsumerInfo(config.stream, config.consumer));
@@ -96,7 +101,39 @@ public class JsBootstrap implements Callable<Integer> {
                     + "prints the server's own text; the lines saying what was done go to stderr).")
     boolean json;
 
+    @Option(names = "--retention", paramLabel = "POLICY",
+            description = "limits (keep messages until a limit), workqueue (a message is gone once acked; one consumer "
+                    + "per subject) or interest (gone once every consumer acked it) ([stream] retention; default limits). "
+                    + "Fixed when the stream is created: another one needs --recreate.")
+    String retention;
+
+    @Option(names = "--max-msgs", paramLabel = "N",
+            description = "The most messages the stream keeps, -1 for no limit ([stream] max_msgs).")
+    Long maxMsgs;
+
+    @Option(names = "--discard", paramLabel = "old|new",
+            description = "When the stream is full: old drops its oldest message, new refuses the publish ([stream] discard).")
+    String discard;
+
+    @Option(names = "--ack-wait", paramLabel = "DURATION",
+            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m ([consumer] ack_wait_secs).")
+    String ackWait;
+
+    @Option(names = "--max-deliver", paramLabel = "N",
+            description = "How often the consumer delivers a message, -1 for no limit ([consumer] max_deliver).")
+    Long maxDeliver;
+
+    @Option(names = "--max-ack-pending", paramLabel = "N",
+            description = "The most messages delivered and not yet acked; then delivery waits ([consumer] max_ack_pending; "
+                    + "default 1000).")
+    Long maxAckPending;
+
+    @Option(names = "--filter", paramLabel = "SUBJECT",
+            description = "The consumer gets only the stream's messages on SUBJECT ([consumer] filter_subject; default: all).")
+    String filter;
+
     private String subject; // the lab's subject, which the consumer must get
+    private Config config;
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsBootstrap(), args));
@@ -107,7 +144,7 @@ public class JsBootstrap implements Callable<Integer> {
         if (force && !recreate) {
             throw Exit.usage("--force goes with --recreate: without it nothing is deleted, so nothing asks");
         }
-        Config config = connection.load();
+        Config config = this.config = connection.load();
         subject = config.subject;
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
@@ -118,6 +155,9 @@ public class JsBootstrap implements Callable<Integer> {
             try {
                 setUp(jsm, config);
             } catch (JetStreamApiException e) {
+                if (JetStreamErrors.workQueueTaken(e)) {
+                    throw JetStreamErrors.workQueueTaken(e, config.stream, config.consumer, jsm.getConsumerNames(config.stream));
+                }
                 throw e.getApiErrorCode() == JetStreamErrors.SUBJECT_OVERLAP ? subjectTaken(jsm, config) : e;
             }
             if (json) { // the same object as js-info --json
@@ -194,7 +234,14 @@ public class JsBootstrap implements Callable<Integer> {
         if (current.getReplicas() != wanted.getReplicas()) {
             changes.add("replicas " + current.getReplicas() + " -> " + wanted.getReplicas());
         }
-        boolean sameStorage = current.getStorageType() == wanted.getStorageType();
+        if (given(Setting.MAX_MSGS) && current.getMaxMsgs() != wanted.getMaxMsgs()) {
+            changes.add("max messages " + limit(current.getMaxMsgs()) + " -> " + limit(wanted.getMaxMsgs()));
+        }
+        if (given(Setting.DISCARD) && current.getDiscardPolicy() != wanted.getDiscardPolicy()) {
+            changes.add("discard " + name(current.getDiscardPolicy()) + " -> " + name(wanted.getDiscardPolicy()));
+        }
+        boolean sameStorage = current.getStorageType() == wanted.getStorageType()
+                && (!given(Setting.RETENTION) || current.getRetentionPolicy() == wanted.getRetentionPolicy());
         if (!recreate && !sameSubjects) {
             String lab = wanted.getSubjects().get(0);
             throw Exit.failed("stream %s captures %s, %s: js-bootstrap does not change a stream's subjects in place "
@@ -202,6 +249,12 @@ public class JsBootstrap implements Callable<Integer> {
                     + "(losing its %s), or use another --stream", name, String.join(", ", current.getSubjects()),
                     Subjects.anyMatches(current.getSubjects(), lab) ? "the lab only " + lab : "not the lab's " + lab,
                     String.join(", ", without(current.getSubjects(), wanted.getSubjects())), lab, Output.messages(stored));
+        }
+        if (!recreate && current.getRetentionPolicy() != wanted.getRetentionPolicy() && given(Setting.RETENTION)) {
+            throw Exit.failed("stream %s has retention %s, not %s, and a stream's retention cannot change: "
+                    + "rerun with --recreate to delete and recreate it (%s), or use another --stream", name,
+                    name(current.getRetentionPolicy()), name(wanted.getRetentionPolicy()),
+                    stored == 0 ? "it holds no messages" : "losing its " + Output.messages(stored));
         }
         if (!recreate && !sameStorage) {
             throw Exit.failed("stream %s uses %s storage, the config asks for %s, and storage cannot change in place: "
@@ -222,7 +275,8 @@ public class JsBootstrap implements Callable<Integer> {
         if (!changes.isEmpty()) {
             // From the current config, so settings the lab does not manage stay as they are.
             jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow())
-                    .replicas(wanted.getReplicas()).build());
+                    .replicas(wanted.getReplicas()).maxMessages(given(Setting.MAX_MSGS) ? wanted.getMaxMsgs() : current.getMaxMsgs())
+                    .discardPolicy(given(Setting.DISCARD) ? wanted.getDiscardPolicy() : current.getDiscardPolicy()).build());
             if (current.getReplicas() != wanted.getReplicas()) {
                 for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
                     answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
@@ -232,8 +286,17 @@ public class JsBootstrap implements Callable<Integer> {
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
         }
-        ExistingSettings.unmanaged(current).forEach(setting -> log.info("stream {} keeps {}, which the lab does not manage (a stream "
-                + "js-bootstrap creates has {})", name, setting[0], setting[1]));
+        ExistingSettings.unmanaged(current, this::given).forEach(setting -> keeps("stream", name, setting));
+    }
+
+    /** One line for a setting left as it is: {what, a new one's, the flag that would change it (if any)}. */
+    private static void keeps(String kind, String name, String[] setting) {
+        String created = "a " + kind + " js-bootstrap creates has " + setting[1];
+        if (setting.length > 2) {
+            log.info("{} {} keeps {} (this run does not set it: {} does; {})", kind, name, setting[0], setting[2], created);
+        } else {
+            log.info("{} {} keeps {}, which the lab does not manage ({})", kind, name, setting[0], created);
+        }
     }
 
     private static List<String> without(List<String> subjects, List<String> removed) {
@@ -272,28 +335,60 @@ public class JsBootstrap implements Callable<Integer> {
             changes.add("max deliver " + ConsumerOptions.shown(current.getMaxDeliver()) + " -> "
                     + ConsumerOptions.shown(wanted.getMaxDeliver()));
         }
+        boolean ackPending = given(Setting.MAX_ACK_PENDING) && current.getMaxAckPending() != wanted.getMaxAckPending();
+        if (ackPending) {
+            changes.add("max ack pending " + current.getMaxAckPending() + " -> " + wanted.getMaxAckPending());
+        }
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(wanted));
         } else {
             // From the current config: only what the lab manages changes; the rest stays as it was set.
             jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder(current).ackWait(wanted.getAckWait())
-                    .maxDeliver(wanted.getMaxDeliver()).build());
+                    .maxDeliver(wanted.getMaxDeliver())
+                    .maxAckPending(ackPending ? wanted.getMaxAckPending() : current.getMaxAckPending()).build());
             log.info("updated consumer {}: {}", name, String.join(", ", changes));
         }
-        ExistingSettings.unmanaged(current).forEach(setting -> log.info("consumer {} keeps {}, which the lab does not manage{}", name,
-                setting[0], setting[1].isEmpty() ? "" : " (a consumer js-bootstrap creates has " + setting[1] + ")"));
+        ExistingSettings.unmanaged(current, this::given).forEach(setting -> keeps("consumer", name, setting));
     }
 
     private static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
         return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + storageName(stream.getStorageType())
                 + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
-                + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas());
+                + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
+                + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + name(stream.getRetentionPolicy()))
+                + (stream.getMaxMsgs() < 1 ? "" : ", max messages " + stream.getMaxMsgs())
+                + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
     }
 
     private static String describe(ConsumerConfiguration consumer) {
+        String filter = consumer.getFilterSubject();
         return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
-                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver());
+                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
+                + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
+                + (filter == null || filter.isEmpty() ? "" : ", filter " + filter);
+    }
+
+    /** Whether the run names this setting (a flag, a file, ...): only then does a rerun change it on what exists. */
+    private boolean given(Setting setting) {
+        return !"built-in default".equals(config.sourceOf(setting));
+    }
+
+    private static RetentionPolicy retention(Config config) {
+        return RetentionPolicy.get(config.string(Setting.RETENTION));
+    }
+
+    private static DiscardPolicy discard(Config config) {
+        return DiscardPolicy.get(config.string(Setting.DISCARD));
+    }
+
+    /** A policy as the lab's flags spell it: workqueue, limits, new ... */
+    private static String name(Enum<?> policy) {
+        return policy.toString().toLowerCase();
+    }
+
+    private static String limit(long max) {
+        return max < 1 ? "no limit" : String.valueOf(max);
     }
 
     private static StorageType storageType(String storage) {

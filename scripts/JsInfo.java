@@ -17,6 +17,8 @@ import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.Replica;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StreamInfo;
@@ -176,7 +178,12 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));
         row("storage", config.getStorageType().toString().toLowerCase() + ", duplicate window "
-                + config.getDuplicateWindow().toSeconds() + "s");
+                + config.getDuplicateWindow().toSeconds() + "s"
+                + (config.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention "
+                        + config.getRetentionPolicy() + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
+                        ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
+                + (config.getMaxMsgs() < 1 ? "" : ", max messages " + config.getMaxMsgs())
+                + (config.getDiscardPolicy() == DiscardPolicy.New ? ", discard new (refuses messages when full)" : ""));
         printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
 
@@ -184,14 +191,19 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         ConsumerConfiguration config = info.getConsumerConfiguration();
         print("consumer %s", info.getName());
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
-        row("ack pending", String.format("%,d (delivered, waiting for an ack)", info.getNumAckPending()));
+        long most = config.getMaxAckPending();
+        row("ack pending", String.format("%,d (delivered, waiting for an ack%s)", info.getNumAckPending(),
+                most < 1 || info.getNumAckPending() < most ? "" : "; max ack pending " + most + " reached: nothing more "
+                        + "is delivered until one is acked or its ack wait ends"));
         row("redelivered", String.format("%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
         row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
-        row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %,d", config.getAckPolicy(),
-                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(),
-                ConsumerOptions.shown(config.getMaxDeliver()), config.getMaxAckPending()));
+        row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
+                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), ConsumerOptions.shown(config.getMaxDeliver()),
+                most < 1 ? "unlimited" : String.format("%,d", most),
+                config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
+                        : ", filter " + Output.printable(config.getFilterSubject(), false)));
         if (whyNothing != null) {
             row("next pull", "gets nothing: " + whyNothing);
         }

@@ -9,7 +9,7 @@
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
-//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java
+//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -48,12 +48,11 @@ public class JsPull implements Callable<Integer> {
                 break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
             print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
-            handOn(); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
+            handOn(msg); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
                 say("not acked: it comes back after the ack wait (" + ackWait.toSeconds() + "s)");
-            } else if (nak()) {
-                nakNow(msg, nc);
-                say("nak'd: it comes back right away");
+            } else if (nak() || flags.term()) {
+                say(PullWork.handBack(msg, nc, flags)); // --nak, --nak-delay, --term
             } else {
                 msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
@@ -79,7 +78,7 @@ public class JsPull implements Callable<Integer> {
                 }
                 print(msg);
                 requests.keepAlive(batch, msg); // work past half the ack wait: in-progress acks (+WPI)
-                pretendToWork();
+                pretendToWork(msg);
                 if (!Stdout.written()) {
                     break; // it and the rest of the batch stay unacked
                 }
@@ -140,7 +139,7 @@ public class JsPull implements Callable<Integer> {
         Message msg;
         while (wantMore() && (msg = reader.next(wait)) != null) {
             print(msg);
-            handOn();
+            handOn(msg);
             counts.done(msg);
             counts.lastShown = msg.metaData().streamSequence();
         }
@@ -182,12 +181,14 @@ public class JsPull implements Callable<Integer> {
         flags.check(streamOptions.subject.subject);
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         shown = new PullShown(flags.raw, flags.ephemeral);
+        Output.label(flags.label); // --label A: each line starts [A]
         ending = new PullEnding(flags, counts, unreadable, connection, this::confirmedInHand);
         stop = StopSignal.watch(Duration.ofSeconds(7), ending::soFar); // a signal while connecting gets its last line too
         try {
             return pull(config);
         } finally {
             stop.runEnded();
+            Output.label(null);
         }
     }
 
@@ -263,8 +264,8 @@ public class JsPull implements Callable<Integer> {
     }
 
     /** A message is in hand: --work-ms, then its line must have reached stdout before anything acks it. */
-    private void handOn() throws InterruptedException {
-        pretendToWork(); // Ctrl-C during the work: it stays unacked
+    private void handOn(Message msg) throws InterruptedException {
+        pretendToWork(msg); // Ctrl-C during the work: it stays unacked
         stop.interruptible(false); // from here to its ack nothing interrupts: the ack is confirmed or not, never cut off
         StdoutPipe.taken(); // on a pipe, its reader must have taken the line (or stdout counts as failed)
         if (!Stdout.written()) {
@@ -280,15 +281,13 @@ public class JsPull implements Callable<Integer> {
         counts.cameBack = true;
         stop.interruptible(false);
         if (nak()) {
-            nakNow(msg, nc); // this run is done with it
+            PullWork.handBack(msg, nc, flags); // this run is done with it
         }
         return true;
     }
 
-    private void pretendToWork() throws InterruptedException {
-        if (flags.workMillis > 0) {
-            Thread.sleep(flags.workMillis);
-        }
+    private void pretendToWork(Message msg) throws InterruptedException {
+        PullWork.work(msg, flags.workMillis, flags.inProgress, ackWait); // --in-progress: +WPI each half ack wait
     }
 
     /** One message on stdout (none with --quiet); once stdout took it, it counts as shown. */
@@ -307,17 +306,6 @@ public class JsPull implements Callable<Integer> {
 
     private void say(String line) {
         shown.say(line);
-    }
-
-    /** Naks for immediate redelivery; the nak is only queued, so flush before the program may exit. */
-    private static void nakNow(Message msg, Connection nc) throws Exception {
-        msg.nak();
-        try {
-            nc.flush(ACK_CONFIRM_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw Exit.failed("the server did not confirm the nak within %ds: the message comes back after the ack "
-                    + "wait instead", ACK_CONFIRM_TIMEOUT.toSeconds());
-        }
     }
 
     /**

@@ -231,8 +231,8 @@ class BootstrapTest extends WithServer {
                 "INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 10s, max deliver unlimited -> 4",
                 "INFO consumer LAB4_CONSUMER keeps description \"billing worker\", which the lab does not manage (a "
                         + "consumer js-bootstrap creates has none)",
-                "INFO consumer LAB4_CONSUMER keeps max ack pending 5, which the lab does not manage (a consumer "
-                        + "js-bootstrap creates has 1000)"), rerun.outLines());
+                "INFO consumer LAB4_CONSUMER keeps max ack pending 5 (this run does not set it: --max-ack-pending "
+                        + "does; a consumer js-bootstrap creates has 1000)"), rerun.outLines());
         try (Connection nc = connect()) {
             ConsumerConfiguration after = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
                     .getConsumerConfiguration();
@@ -258,10 +258,10 @@ class BootstrapTest extends WithServer {
         }
         Run.Result rerun = bootstrap();
         assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
-                "INFO stream LAB4_STREAM keeps max messages 500, which the lab does not manage (a stream js-bootstrap "
-                        + "creates has no limit)",
-                "INFO stream LAB4_STREAM keeps discard new (it refuses messages when full), which the lab does not "
-                        + "manage (a stream js-bootstrap creates has discard old)",
+                "INFO stream LAB4_STREAM keeps max messages 500 (this run does not set it: --max-msgs does; a stream "
+                        + "js-bootstrap creates has no limit)",
+                "INFO stream LAB4_STREAM keeps discard new (this run does not set it: --discard does; a stream "
+                        + "js-bootstrap creates has discard old)",
                 "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)"),
                 rerun.outLines());
     }

@@ -69,7 +69,7 @@ class CourseLessonTest extends WithServer {
         }
     }
 
-    private static Terminal terminal(String where, List<String> lines, boolean shared) {
+    static Terminal terminal(String where, List<String> lines, boolean shared) {
         List<String> commands = new ArrayList<>();
         List<List<String>> outputs = new ArrayList<>();
         for (String line : lines) {

@@ -153,7 +153,7 @@ class LessonTest extends WithServer {
         }
     }
 
-    private static java.util.Map<String, Object> settings(org.tomlj.TomlParseResult toml) {
+    static java.util.Map<String, Object> settings(org.tomlj.TomlParseResult toml) {
         assertEquals(List.of(), toml.errors());
         java.util.Map<String, Object> settings = new java.util.TreeMap<>();
         toml.dottedKeySet().forEach(key -> settings.put(key, toml.get(key)));

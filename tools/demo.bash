@@ -10,7 +10,7 @@ started=()
 run() {
   local alias=$1
   shift
-  printf '$ %s\n' "$alias$(printf ' %q' "$@")"
+  printf '$ %s\n' "$alias${*:+$(printf ' %q' "$@")}"
   "$RUN" "$alias" --config config.toml --lab-config "$LAB_CONFIG" "$@"
 }
 

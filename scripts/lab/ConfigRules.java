@@ -32,6 +32,18 @@ final class ConfigRules {
         if (!storage.equals("file") && !storage.equals("memory")) {
             throw invalid(layers, secrets, Setting.STORAGE, "use \"file\" (kept on disk) or \"memory\"");
         }
+        if (!List.of("limits", "interest", "workqueue").contains(layers.string(Setting.RETENTION))) {
+            throw invalid(layers, secrets, Setting.RETENTION, "use \"limits\" (kept until a limit), \"workqueue\" (gone "
+                    + "once acked) or \"interest\" (gone once every consumer acked it)");
+        }
+        if (!List.of("old", "new").contains(layers.string(Setting.DISCARD))) {
+            throw invalid(layers, secrets, Setting.DISCARD, "use \"old\" (a full stream drops its oldest message) or "
+                    + "\"new\" (it refuses the new one)");
+        }
+        String filter = layers.string(Setting.FILTER);
+        if (filter != null && Subjects.filterProblem(filter, layers.labSubject) != null) {
+            throw invalid(layers, secrets, Setting.FILTER, Subjects.filterProblem(filter, layers.labSubject));
+        }
         List<ServerUrl> servers;
         try {
             servers = ServerUrl.parseList(layers.string(Setting.URL));
@@ -54,6 +66,12 @@ final class ConfigRules {
         long maxDeliver = layers.number(Setting.MAX_DELIVER);
         if (maxDeliver == 0 || maxDeliver < -1) {
             throw invalid(layers, secrets, Setting.MAX_DELIVER, "use -1 for no limit, or 1 or more");
+        }
+        for (Setting key : List.of(Setting.MAX_MSGS, Setting.MAX_ACK_PENDING)) {
+            long max = layers.number(key);
+            if (max == 0 || max < -1) {
+                throw invalid(layers, secrets, key, "use -1 for no limit, or 1 or more");
+            }
         }
         long replicas = layers.number(Setting.REPLICAS);
         if (replicas < 1 || replicas > MOST_REPLICAS) {

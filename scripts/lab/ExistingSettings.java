@@ -2,7 +2,7 @@
 // (each a line, so nothing the lesson did not set passes unseen), and a consumer setting the lab
 // needs that the server cannot change in place (then only --recreate helps).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Subjects.java ConsumerOptions.java
+//SOURCES Output.java Subjects.java ConsumerOptions.java Setting.java
 
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -14,24 +14,28 @@ import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 final class ExistingSettings {
     /** What nats-server 2.9 gives a new pull consumer that does not set them. */
-    private static final int NEW_MAX_ACK_PENDING = 1000;
+    static final int NEW_MAX_ACK_PENDING = 1000;
     private static final int NEW_MAX_WAITING = 512;
 
     private ExistingSettings() {
     }
 
-    /** The settings of an existing stream that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
-    static List<String[]> unmanaged(StreamConfiguration c) {
+    /**
+     * The settings of an existing stream that this run leaves alone and that differ from a new one's: {what, new
+     * one's} or {what, new one's, the flag that would change it}; given: the settings this run was given.
+     */
+    static List<String[]> unmanaged(StreamConfiguration c, Predicate<Setting> given) {
         List<String[]> differ = new ArrayList<>();
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (c.getMaxMsgs() > 0) {
-            differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit"});
+        if (c.getMaxMsgs() > 0 && !given.test(Setting.MAX_MSGS)) {
+            differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit", "--max-msgs"});
         }
         if (c.getMaxBytes() > 0) {
             differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
@@ -45,26 +49,28 @@ final class ExistingSettings {
         if (c.getMaximumMessageSize() > 0) {
             differ.add(new String[] {"max message size " + c.getMaximumMessageSize(), "the server's max_payload"});
         }
-        if (c.getDiscardPolicy() == DiscardPolicy.New) {
-            differ.add(new String[] {"discard new (it refuses messages when full)", "discard old"});
+        if (c.getDiscardPolicy() == DiscardPolicy.New && !given.test(Setting.DISCARD)) {
+            differ.add(new String[] {"discard new", "discard old", "--discard"});
         }
-        if (c.getRetentionPolicy() != RetentionPolicy.Limits) {
-            differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits"});
+        if (c.getRetentionPolicy() != RetentionPolicy.Limits && !given.test(Setting.RETENTION)) {
+            differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits",
+                    "--retention with --recreate"});
         }
         return differ;
     }
 
-    /** The settings of an existing consumer that js-bootstrap leaves alone and that differ from a new one's: {what, new one's}. */
-    static List<String[]> unmanaged(ConsumerConfiguration c) {
+    /** As for a stream: the settings of an existing consumer that this run leaves alone. */
+    static List<String[]> unmanaged(ConsumerConfiguration c, Predicate<Setting> given) {
         List<String[]> differ = new ArrayList<>();
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (c.getMaxAckPending() > 0 && c.getMaxAckPending() != NEW_MAX_ACK_PENDING) {
-            differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING)});
+        if (c.getMaxAckPending() > 0 && c.getMaxAckPending() != NEW_MAX_ACK_PENDING && !given.test(Setting.MAX_ACK_PENDING)) {
+            differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING),
+                    "--max-ack-pending"});
         }
-        if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty()) {
-            differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none"});
+        if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty() && !given.test(Setting.FILTER)) {
+            differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none", "--filter"});
         }
         if (c.getMaxPullWaiting() > 0 && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
             differ.add(new String[] {"max waiting pulls " + c.getMaxPullWaiting(), String.valueOf(NEW_MAX_WAITING)});
@@ -109,6 +115,11 @@ final class ExistingSettings {
             return "a different deliver policy (" + current.getDeliverPolicy() + ", the lab needs all)";
         }
         String filter = current.getFilterSubject();
+        String asked = wanted.getFilterSubject();
+        boolean none = filter == null || filter.isEmpty(); // the server stores a filter equal to the stream's subject as none
+        if (asked != null && !asked.isEmpty() && !asked.equals(filter) && !(none && asked.equals(subject))) {
+            return "filter subject " + (none ? "none" : filter) + " (the config asks for " + asked + ")";
+        }
         if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
             return "filter subject " + filter + " (so it never gets what the lab publishes to " + subject + ")";
         }

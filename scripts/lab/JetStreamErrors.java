@@ -23,6 +23,10 @@ final class JetStreamErrors {
     static final int STREAM_NOT_FOUND = 10059;
     /** Another stream already captures the subject. */
     static final int SUBJECT_OVERLAP = 10065;
+    /** A work-queue stream refuses a second consumer that takes everything ("multiple non-filtered consumers"). */
+    static final int WORK_QUEUE_UNFILTERED = 10099;
+    /** ... and one whose filter overlaps another consumer's ("filtered consumer not unique"). */
+    static final int WORK_QUEUE_NOT_UNIQUE = 10100;
 
     private JetStreamErrors() {
     }
@@ -149,6 +153,20 @@ final class JetStreamErrors {
         return Exit.failed("consumer %s is a push consumer (it delivers to %s), and js-pull needs a pull consumer: "
                 + "use another --consumer, or rerun js-bootstrap --recreate to make it a pull consumer", consumer,
                 deliverSubject == null ? "a subject of its own" : "subject " + deliverSubject);
+    }
+
+    static boolean workQueueTaken(JetStreamApiException e) {
+        return e.getApiErrorCode() == WORK_QUEUE_UNFILTERED || e.getApiErrorCode() == WORK_QUEUE_NOT_UNIQUE;
+    }
+
+    /** On a work-queue stream each message goes to one consumer: a second one wanting the same messages is refused. */
+    static LabException workQueueTaken(JetStreamApiException e, String stream, String consumer, List<String> others) {
+        List<String> taking = others.stream().filter(other -> !other.equals(consumer)).toList();
+        String owner = taking.isEmpty() ? "another consumer" : "consumer " + String.join(", ", taking);
+        return Exit.failed("stream %s is a work queue, where each message goes to one consumer only, and %s already "
+                + "takes those messages, so the server refuses consumer %s (%s, error %d): run more js-pull on %s to share "
+                + "the work, or read with a stream of retention limits", stream, owner, consumer, e.getErrorDescription(),
+                e.getApiErrorCode(), taking.isEmpty() ? "that one" : taking.get(0));
     }
 
     static LabException noStreamCaptures(String subject, String sofar) {

@@ -49,7 +49,7 @@ final class Output {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable cause) {
-            String line = line(MessageFormatter.basicArrayFormat(pattern, args), false);
+            String line = label + line(MessageFormatter.basicArrayFormat(pattern, args), false);
             switch (level) {
                 case ERROR -> to.error("{}", line, cause);
                 case WARN -> to.warn("{}", line, cause);
@@ -74,6 +74,13 @@ final class Output {
         @Override public boolean isWarnEnabled(Marker marker) { return to.isWarnEnabled(marker); }
         @Override public boolean isErrorEnabled() { return to.isErrorEnabled(); }
         @Override public boolean isErrorEnabled(Marker marker) { return to.isErrorEnabled(marker); }
+    }
+
+    /** "[A] " after --label A: starts every line a logger prints, so several workers' lines can be told apart. */
+    private static String label = "";
+
+    static void label(String name) {
+        label = name == null ? "" : "[" + printable(name, false) + "] ";
     }
 
     private static void setDefault(String property, String value) {

@@ -49,7 +49,7 @@ final class PullEnding {
                     + ", no acks needed; durable consumer " + config.consumer + " did not move";
         }
         String count = Output.messages(counts.done()) + " pulled and "
-                + (flags.noAck() ? "not acked" : flags.nak() ? "nak'd" : "acked") + unreadable.note();
+                + flags.doneVerb() + unreadable.note();
         why += counts.held(shownVerb(), true); // delivered to this run and not done with: named too
         why += counts.shownAgain(shownVerb()); // stdout's lines add up too
         if (flags.inBatches()) {
@@ -132,7 +132,7 @@ final class PullEnding {
         if (flags.ephemeral) {
             return count + unreadable.note() + " (no acks: the durable consumer did not move)";
         }
-        return count + (flags.noAck() ? " and not acked" : flags.nak() ? " and nak'd" : " and acked") + unreadable.note()
+        return count + " and " + flags.doneVerb() + unreadable.note()
                 + counts.held(shownVerb(), comesBack) + counts.shownAgain(shownVerb());
     }
 

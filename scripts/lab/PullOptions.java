@@ -2,7 +2,7 @@
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java PullWork.java
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
@@ -11,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.util.List;
 
 final class PullOptions {
@@ -61,7 +62,23 @@ final class PullOptions {
 
         @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
         boolean nak;
+
+        @Option(names = "--nak-delay", paramLabel = "DURATION",
+                description = "Negatively ack with a delay: the server delivers each message again after DURATION (5s, 500ms).")
+        String nakDelay;
+
+        @Option(names = "--term", description = "Terminate each message: the server never delivers it again (for a poison "
+                + "message that no retry will fix).")
+        boolean term;
     }
+
+    @Option(names = "--label", paramLabel = "NAME",
+            description = "Start each line with [NAME]: tells apart several js-pull sharing one consumer.")
+    String label;
+
+    @Option(names = "--in-progress", description = "With --work-ms: send an in-progress ack (+WPI) each half ack wait "
+            + "while working, so a job longer than the ack wait is not delivered again meanwhile.")
+    boolean inProgress;
 
     @Option(names = "--ephemeral",
             description = "Read through a throw-away consumer from the stream's first message, without acks; "
@@ -76,8 +93,23 @@ final class PullOptions {
         return redelivery != null && redelivery.noAck;
     }
 
+    /** --nak or --nak-delay: handed back, to come back (in this run too, which then stops). */
     boolean nak() {
-        return redelivery != null && redelivery.nak;
+        return redelivery != null && (redelivery.nak || redelivery.nakDelay != null);
+    }
+
+    boolean term() {
+        return redelivery != null && redelivery.term;
+    }
+
+    /** What the run did with each message it was done with, for its last line: "acked", "nak'd" ... */
+    String doneVerb() {
+        return noAck() ? "not acked" : nak() ? "nak'd" : term() ? "terminated" : "acked";
+    }
+
+    /** --nak-delay's duration, or null. */
+    Duration nakDelay() {
+        return redelivery == null || redelivery.nakDelay == null ? null : Durations.parse(redelivery.nakDelay);
     }
 
     /** Batches (and --quiet, which pulls in them) rather than one message at a time. */
@@ -98,6 +130,21 @@ final class PullOptions {
         }
         if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
             throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+        }
+        if (redelivery != null && redelivery.nakDelay != null && (nakDelay() == null || nakDelay().isNegative()
+                || nakDelay().isZero() || nakDelay().compareTo(Durations.LONGEST) > 0)) {
+            throw Exit.usage("--nak-delay must be a duration from 1ms to a year, like 5s or 500ms, got %s",
+                    Output.quoted(redelivery.nakDelay));
+        }
+        if (label != null && (label.isBlank() || !label.equals(Output.printable(label, false)))) {
+            throw Exit.usage("--label must be a name that shows as itself, like A or worker-1, got %s", Output.quoted(label));
+        }
+        String handBack = term() ? "--term" : redelivery != null && redelivery.nakDelay != null ? "--nak-delay" : null;
+        if (handBack != null && (batch > 1 || quiet || ephemeral)) {
+            throw Exit.usage("%s hands messages back one at a time: leave out --batch, --quiet and --ephemeral", handBack);
+        }
+        if (inProgress && workMillis == 0) {
+            throw Exit.usage("--in-progress keeps a long job alive: give the job a length with --work-ms");
         }
         if (ephemeral && (noAck() || nak())) {
             throw Exit.usage("--ephemeral reads without acks: leave out --no-ack and --nak");

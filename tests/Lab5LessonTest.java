@@ -1,0 +1,215 @@
+// Lab 5 as a learner follows it: every transcript of labs/lab5_consumers_at_work/README.md ("$ command"
+// lines, each followed by all it prints) is run as written, through make and bash, against a real
+// nats-server, in order. A ```shared block is a worker started together with the other ```shared
+// blocks next to it: which worker gets which message varies, so each must print lines of the README's
+// form, its last line must count its own, and together they must get the README's messages, each once.
+// A ```background block is started and left running once it printed its first line (as in another
+// terminal); its output is compared when its section ends. Rates and latencies are masked.
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Lab5LessonTest extends WithServer {
+    static final String LAB = "lab5_consumers_at_work";
+    static final Path README = Run.REPO.resolve("labs/" + LAB + "/README.md");
+    private static final Pattern MAKE_LINE = Pattern.compile("Makefile:[0-9]+:");
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+    private static final Pattern PULLED = Pattern.compile("INFO \\[(\\w+)] pulled message: (\".*\")");
+    private static final Pattern ACKED = Pattern.compile("INFO \\[(\\w+)] acked");
+    private static final Pattern LABEL = Pattern.compile("--label (\\w+)");
+    private static final Pattern DONE = Pattern.compile("INFO \\[(\\w+)] done: (\\d+) messages? pulled and acked; none arrived in the last .*");
+
+    /** One terminal: its kind (the block's info string), its commands, and what the README shows after each. */
+    record Terminal(String where, String kind, List<String> commands, List<List<String>> outputs) {
+    }
+
+    @Test
+    void everyTranscriptPrintsWhatTheReadmeShows() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (List<Terminal> section : sections()) {
+            play(section, failures);
+        }
+        assertEquals("", String.join("\n\n", failures));
+    }
+
+    /** The README's transcripts, grouped by their section (### under ##). */
+    static List<List<Terminal>> sections() throws Exception {
+        List<List<Terminal>> sections = new ArrayList<>();
+        String last = null;
+        for (LessonTest.Block block : LessonTest.blocks(README)) {
+            if (!List.of("", "shared", "background").contains(block.info()) || block.lines().isEmpty()
+                    || !block.lines().get(0).startsWith("$ ")) {
+                continue;
+            }
+            String where = block.chapter() + " / " + block.section();
+            if (!where.equals(last)) {
+                sections.add(new ArrayList<>());
+                last = where;
+            }
+            sections.get(sections.size() - 1).add(terminal(where, block.info(), block.lines()));
+        }
+        assertTrue(sections.size() >= 9, "the README's sections have their transcripts");
+        return sections;
+    }
+
+    private static Terminal terminal(String where, String kind, List<String> lines) {
+        CourseLessonTest.Terminal read = CourseLessonTest.terminal(where, lines, false);
+        return new Terminal(where, kind, read.commands(), read.outputs());
+    }
+
+    private static void play(List<Terminal> section, List<String> failures) throws Exception {
+        List<Run.Started> background = new ArrayList<>();
+        List<Terminal> backgroundTerminals = new ArrayList<>();
+        try {
+            for (int i = 0; i < section.size(); i++) {
+                Terminal terminal = section.get(i);
+                if (terminal.kind().equals("background")) {
+                    Run.Started started = shell(terminal.commands().get(0)).start();
+                    background.add(started);
+                    backgroundTerminals.add(terminal);
+                    started.awaitOut(terminal.outputs().get(0).get(0)); // it has begun, as you would see in its terminal
+                } else if (terminal.kind().equals("shared")) {
+                    int end = i;
+                    while (end < section.size() && section.get(end).kind().equals("shared")) {
+                        end++;
+                    }
+                    playShared(section.subList(i, end), failures);
+                    i = end - 1;
+                } else {
+                    for (int c = 0; c < terminal.commands().size(); c++) {
+                        check(terminal, c, shell(terminal.commands().get(c)).go(), failures);
+                    }
+                }
+            }
+            for (int i = 0; i < background.size(); i++) {
+                check(backgroundTerminals.get(i), 0, background.get(i).finish(), failures);
+            }
+        } finally {
+            for (Run.Started started : background) {
+                started.close();
+            }
+        }
+    }
+
+    /** Workers on one consumer, started together: each message to one of them, each worker's count its own. */
+    private static void playShared(List<Terminal> workers, List<String> failures) throws Exception {
+        List<Run.Started> started = new ArrayList<>();
+        try {
+            for (Terminal worker : workers) {
+                started.add(shell(worker.commands().get(0)).start());
+            }
+            List<String> expected = new ArrayList<>();
+            List<String> got = new ArrayList<>();
+            for (int w = 0; w < workers.size(); w++) {
+                Terminal worker = workers.get(w);
+                Run.Result result = started.get(w).finish();
+                String where = worker.where() + ": " + worker.commands().get(0) + "\n" + result;
+                worker.outputs().get(0).stream().map(l -> PULLED.matcher(l)).filter(Matcher::matches)
+                        .forEach(m -> expected.add(m.group(2)));
+                List<String> lines = result.outLines();
+                if (lines.isEmpty() || !DONE.matcher(lines.get(lines.size() - 1)).matches()) {
+                    failures.add("no last line of the README's form: " + where);
+                    continue;
+                }
+                String label = LABEL.matcher(worker.commands().get(0)).results().map(m -> m.group(1)).findFirst().orElse("?");
+                List<String> mine = new ArrayList<>();
+                for (int i = 0; i < lines.size() - 1; i += 2) {
+                    Matcher pulled = PULLED.matcher(lines.get(i));
+                    Matcher acked = ACKED.matcher(i + 1 < lines.size() - 1 ? lines.get(i + 1) : "");
+                    if (!pulled.matches() || !acked.matches() || !pulled.group(1).equals(label)
+                            || !acked.group(1).equals(label)) {
+                        failures.add("lines " + (i + 1) + "-" + (i + 2) + " are not a pulled and an acked line of [" + label
+                                + "]: " + where);
+                        break;
+                    }
+                    mine.add(pulled.group(2));
+                }
+                Matcher done = DONE.matcher(lines.get(lines.size() - 1));
+                if (!done.matches() || !done.group(1).equals(label) || Long.parseLong(done.group(2)) != mine.size()) {
+                    failures.add("the last line does not count the worker's own messages: " + where);
+                }
+                got.addAll(mine);
+            }
+            Collections.sort(expected);
+            Collections.sort(got);
+            if (!expected.equals(got)) {
+                failures.add(workers.get(0).where() + ": the workers together got " + got + ", the README shows " + expected);
+            }
+        } finally {
+            for (Run.Started s : started) {
+                s.close();
+            }
+        }
+    }
+
+    private static Run shell(String command) {
+        return Run.command("bash", "-c", command + " 2>&1").server(server).timeout(180);
+    }
+
+    private static void check(Terminal terminal, int index, Run.Result result, List<String> failures) {
+        List<String> expected = normalized(terminal.outputs().get(index));
+        List<String> printed = normalized(result.outLines());
+        if (!LessonTest.matches(expected, printed)) {
+            failures.add(terminal.where() + ": " + terminal.commands().get(index) + "\n--- the README shows\n"
+                    + String.join("\n", expected) + "\n--- the run printed\n" + String.join("\n", printed));
+        }
+    }
+
+    /** make's line numbers, and the figures of a rate or latency line, which vary from run to run. */
+    static List<String> normalized(List<String> lines) {
+        return lines.stream().map(line -> MAKE_LINE.matcher(line).replaceAll("Makefile:N:"))
+                .map(line -> line.contains(" msgs/s") ? NUMBER.matcher(line).replaceAll("N") : line).toList();
+    }
+
+    /** The Java the README quotes is in the scripts, word for word. */
+    @Test
+    void quotedJavaIsInTheScripts() throws Exception {
+        StringBuilder scripts = new StringBuilder();
+        try (var files = Files.walk(Run.REPO.resolve("scripts"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                scripts.append(Files.readString(file));
+            }
+        }
+        List<LessonTest.Block> quoted = LessonTest.blocks(README).stream().filter(b -> b.info().equals("java")).toList();
+        assertTrue(!quoted.isEmpty(), "the README quotes the lesson's lines");
+        for (LessonTest.Block block : quoted) {
+            for (String line : block.lines()) {
+                assertTrue(scripts.toString().contains(line.strip()), "not in scripts/: " + line);
+            }
+        }
+    }
+
+    /** The config files as the README quotes them hold the same settings as the files themselves. */
+    @Test
+    void quotedConfigFilesSayWhatTheFilesSay() throws Exception {
+        List<LessonTest.Block> quoted = LessonTest.blocks(README).stream().filter(b -> b.info().equals("toml")).toList();
+        assertEquals(2, quoted.size(), "the README quotes both config files");
+        for (LessonTest.Block block : quoted) {
+            Matcher file = Pattern.compile("`([^`]*\\.toml)`").matcher(block.before());
+            assertTrue(file.find(), "which file is quoted? " + block.before());
+            assertEquals(LessonTest.settings(org.tomlj.Toml.parse(Run.REPO.resolve(file.group(1)))),
+                    LessonTest.settings(org.tomlj.Toml.parse(String.join("\n", block.lines()))), file.group(1));
+        }
+    }
+
+    /** `make demo LAB=lab5_...` runs the whole lab; it starts from its own clean slate, so after the lesson too. */
+    @Test
+    void theDemoRunsEndToEnd() throws Exception {
+        Run.Result demo = Run.command("make", "demo", "LAB=" + LAB).server(server).timeout(900).go();
+        assertEquals(0, demo.exit(), demo.toString());
+        assertTrue(demo.err().contains("ERROR stream LAB5_QUEUE is a work queue"), demo.toString());
+        assertTrue(demo.out().contains("INFO [B] pulled message: \"long job\" (delivery 2)"), demo.toString());
+        assertTrue(demo.out().contains("INFO terminated: the server will not deliver it again"), demo.toString());
+        assertTrue(demo.err().contains("ERROR only 3 of 4 messages confirmed by a PubAck"), demo.toString());
+    }
+}
