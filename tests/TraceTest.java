@@ -42,7 +42,27 @@ class TraceTest extends WithServer {
             assertEquals(0, result.exit(), command + "\n" + result);
             printed.addAll(result.outLines());
         }
-        assertEquals(masked(blocks.get(1).lines()), lastPullInOrder(masked(printed)));
+        List<String> run = lastPullInOrder(masked(printed));
+        assertEquals(theExpected408(masked(blocks.get(1).lines()), run), run);
+    }
+
+    /**
+     * The README's lines; without the 408's two when the run got none: the server sends it when the
+     * pull expires, 10 ms before jnats stops waiting, and a busy server can send it after js-pull closed.
+     */
+    private static List<String> theExpected408(List<String> readme, List<String> run) {
+        if (run.stream().anyMatch(line -> line.endsWith(": 408 Request Timeout"))) {
+            return readme;
+        }
+        List<String> out = new ArrayList<>(readme);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).endsWith(": 408 Request Timeout")) {
+                out.remove(i + 1);
+                out.remove(i);
+                break;
+            }
+        }
+        return out;
     }
 
     /**
@@ -67,11 +87,15 @@ class TraceTest extends WithServer {
         labConsumer(ConsumerConfiguration.builder().maxAckPending(1));
         publish("one", "two");
         ok(script("JsPull", "--no-ack", "--max", "1").go());
-        Run.Result second = script("JsPull", "--trace", "--wait", "1s").go();
-        assertTrue(second.err().contains("<<< $JS.API.CONSUMER.MSG.NEXT.LAB4_STREAM.LAB4_CONSUMER: 408 Request Timeout\n"
+        String explained = "<<< $JS.API.CONSUMER.MSG.NEXT.LAB4_STREAM.LAB4_CONSUMER: 408 Request Timeout\n"
                 + "             the pull request expired: its wait ended with less than it asked for (maybe nothing); "
-                + "a consumer at max ack pending delivers nothing until acks come\n"), second.err());
-        assertFalse(second.err().contains("<<< lab4.stream:"), "nothing delivered: " + second.err());
+                + "a consumer at max ack pending delivers nothing until acks come\n";
+        Run.Result second = null;
+        for (int attempt = 0; attempt < 5 && (second == null || !second.err().contains(explained)); attempt++) {
+            second = script("JsPull", "--trace", "--wait", "1s").go(); // see lastPullInOrder: the 408 can come too late
+            assertFalse(second.err().contains("<<< lab4.stream:"), "nothing delivered: " + second.err());
+        }
+        assertTrue(second.err().contains(explained), second.err());
     }
 
     /** 409: a pull request the consumer refuses (one may wait at a time, another is waiting already). */

@@ -245,8 +245,8 @@ final class Trace implements ReadListener { // jnats' read listener only carries
     private static String body(TraceWire.Frame frame) {
         byte[] shown = frame.body();
         String quoted = shown.length < frame.bodySize()
-                ? Output.quotedStart(shown, Math.min(shown.length, TraceJson.SHOWN_BYTES))
-                + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, TraceJson.SHOWN_BYTES);
+                ? Output.quotedStart(shown, Math.min(shown.length, Output.SHOWN_BYTES))
+                + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, Output.SHOWN_BYTES);
         return frame.headers().length == 0 ? quoted : quoted + " " + headers(frame.headers());
     }
 
