@@ -104,8 +104,6 @@ public class JsPub implements Callable<Integer> {
         }
     }
 
-    /** A log line shows a body's first bytes only: a 1 MB message is not one 1 MB line. */
-    private static final int SHOWN_BYTES = 200;
     private static final int DEFAULT_WINDOW = 1000;
     private static final int MAX_WINDOW = 100_000;
     /** At most this many body bytes waiting for their PubAck, whatever --window says: memory stays bounded. */
@@ -371,7 +369,7 @@ public class JsPub implements Callable<Integer> {
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {
         return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file)
-                : Output.quotedStart(body, SHOWN_BYTES);
+                : Output.quotedStart(body, Output.SHOWN_BYTES);
     }
 
     /** The -H headers of message n ({{Count}} numbered). */

@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
 
 final class Output {
+    /** A line shows a body's first bytes only (quotedStart): a 1 MB message is not one 1 MB line. */
+    static final int SHOWN_BYTES = 200;
+
     private Output() {
     }
 

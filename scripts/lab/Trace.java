@@ -106,12 +106,14 @@ final class Trace implements ReadListener { // jnats' read listener only carries
             }
         } else if (asked != null && asked.kind == Kind.REPLY) {
             Map<String, Object> ack = TraceJson.object(frame.body());
-            boolean pubAck = ack != null && ack.containsKey("stream") && ack.containsKey("seq");
+            boolean pubAck = ack != null && (ack.containsKey("seq") || ack.containsKey("error"));
             if (shows(pubAck ? Kind.PUBACK : Kind.REPLY)) {
                 printWithBody("<<< " + about, frame);
                 if (pubAck) {
-                    under((ack.containsKey("duplicate") ? "PubAck: a duplicate, stream " + ack.get("stream") + " has it already as seq "
-                            : "PubAck: stream " + ack.get("stream") + " stored it as seq ") + ack.get("seq"));
+                    under(ack.containsKey("error") ? "PubAck with an error: the stream refused it, it is not stored"
+                            : (ack.containsKey("duplicate") ? "PubAck: a duplicate, stream " + ack.get("stream")
+                            + " has it already as seq " : "PubAck: stream " + ack.get("stream") + " stored it as seq ")
+                            + ack.get("seq"));
                 }
             }
         } else if (shows(Kind.MESSAGE)) {
@@ -122,7 +124,7 @@ final class Trace implements ReadListener { // jnats' read listener only carries
         }
     }
 
-    /** -ERR: the server's complaint (a denied permission, say), and that it usually ends the connection. */
+    /** -ERR: the server's complaint about this connection (a denied permission, say). */
     synchronized void serverError(String text) {
         print("<<< -ERR " + Output.printable(text));
     }
@@ -243,8 +245,8 @@ final class Trace implements ReadListener { // jnats' read listener only carries
     private static String body(TraceWire.Frame frame) {
         byte[] shown = frame.body();
         String quoted = shown.length < frame.bodySize()
-                ? Output.quotedStart(shown, Math.min(shown.length, TraceJson.SHOWN_BYTES))
-                + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, TraceJson.SHOWN_BYTES);
+                ? Output.quotedStart(shown, Math.min(shown.length, Output.SHOWN_BYTES))
+                + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, Output.SHOWN_BYTES);
         return frame.headers().length == 0 ? quoted : quoted + " " + headers(frame.headers());
     }
 

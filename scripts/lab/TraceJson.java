@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 final class TraceJson {
-    /** A string shows its first bytes only, as a log line shows a body. */
-    static final int SHOWN_BYTES = 200;
     private static final int WIDTH = 90;
     private static final int MOST_LINES = 40;
     private static final String ERROR = Output.quoted("error") + ": ";
@@ -144,7 +142,7 @@ final class TraceJson {
             }
             line.append(']');
         } else if (value instanceof String text) {
-            line.append(Output.quotedStart(text.getBytes(StandardCharsets.UTF_8), SHOWN_BYTES));
+            line.append(Output.quotedStart(text.getBytes(StandardCharsets.UTF_8), Output.SHOWN_BYTES));
         } else {
             line.append(Output.printable(((Literal) value).text()));
         }
