@@ -350,13 +350,13 @@ public class JsPub implements Callable<Integer> {
     /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */
     private LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, byte[] body) {
         inFlight = false;
-        return failures.refusedOne(refused, nc, subject, shown(body), before());
+        return failures.refusedOne(refused, nc, subject, shown(body), this::before);
     }
 
     /** A publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
     private LabException notConfirmed(IOException e, Connection nc, String subject, byte[] body) {
         inFlight = false;
-        return failures.notConfirmed(e, nc, subject, shown(body), shownUrl, before());
+        return failures.notConfirmed(e, nc, subject, shown(body), shownUrl, this::before);
     }
 
     /** For a failure on one of stdin's lines: which line, and what went before it. */

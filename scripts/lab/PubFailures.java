@@ -9,6 +9,7 @@ import io.nats.client.JetStreamApiException;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 final class PubFailures {
     private final PubAcks acks;
@@ -52,28 +53,30 @@ final class PubFailures {
     }
 
     /** A single publish the server refused: not stored. "No leader right now" is no refusal: the stream may yet store it. */
-    LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody, String before) {
+    LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody,
+                            Supplier<String> before) {
         if (JetStreamErrors.noLeaderNow(refused)) {
-            return JetStreamErrors.noStreamCaptures(nc, subject, before);
+            return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
-        acks.refusedOne();
-        return Exit.failed("%s was refused %s%s", shownBody, JetStreamErrors.refusedPublish(refused), before);
+        acks.refusedOne(); // before the line's counts are taken: it counts among them
+        return Exit.failed("%s was refused %s%s", shownBody, JetStreamErrors.refusedPublish(refused), before.get());
     }
 
     /** A single publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */
-    LabException notConfirmed(IOException e, Connection nc, String subject, String shownBody, String shownUrl, String before) {
+    LabException notConfirmed(IOException e, Connection nc, String subject, String shownBody, String shownUrl,
+                              Supplier<String> before) {
         if (JetStreamErrors.isNoResponders(e)) {
             if (nc.getServerInfo().getCluster() == null) {
                 acks.refusedOne(); // one server, and nobody took it: not stored
             } // on a cluster, a stream between leaders may still store it: not counted either way
-            return JetStreamErrors.noStreamCaptures(nc, subject, before);
+            return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
         String what = String.format("no PubAck for %s, so it may or may not be stored", shownBody);
         if (connectionGone(nc)) {
-            return JetStreamErrors.connectionLost(shownUrl, what + before);
+            return JetStreamErrors.connectionLost(shownUrl, what + before.get());
         }
         String text = e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
-        return Exit.failed("%s: %s%s", what, text, before);
+        return Exit.failed("%s: %s%s", what, text, before.get());
     }
 
     /**

@@ -238,7 +238,7 @@ final class Trace implements ReadListener { // jnats' read listener only carries
     }
 
     private void emit(String line) {
-        System.err.println(secrets.mask(Output.printable(line)));
+        System.err.println(secrets.mask(Output.line(line, false))); // its parts were escaped where they entered
     }
 
     /** A body as a log line shows one (quoted, escaped, its first bytes), with its headers after it. */

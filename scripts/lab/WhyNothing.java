@@ -92,7 +92,9 @@ final class WhyNothing {
         if (due.isAfter(ZonedDateTime.now())) {
             return they + " again once the ack wait (" + ackWait(config) + ") has passed, from " + at;
         }
-        return "the ack wait (" + ackWait(config) + ") passed at " + at + ": a pull gets " + (one ? "it" : "them") + " again"
+        // a nak with a delay holds a message past its ack wait: the server's state does not show until when
+        return "the ack wait (" + ackWait(config) + ") passed at " + at + ", so " + (one ? "it was" : "they were")
+                + " nak'd with a delay (--nak-delay) or " + (one ? "is" : "are") + " handed out on the next pull"
                 + (config.getMaxDeliver() > 0 ? " unless max deliver (" + config.getMaxDeliver() + ") is reached" : "");
     }
 
