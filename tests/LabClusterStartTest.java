@@ -30,8 +30,8 @@ class LabClusterStartTest extends WithServer {
             Run.Result started = LabClusterTest.make("cluster", config);
             assertTrue(started.exit() != 0, started.toString());
             assertTrue(started.err().contains("lab-cluster: n1: the server at nats://127.0.0.1:" + server.port
-                    + " is not a node of the lab's cluster (a single server, say): stop it (make server-stop), or give"
-                    + " the cluster other ports (CLUSTER_CONFIG)\n"), started.toString());
+                    + " is not a node of the lab's cluster (a single server, say): stop it (make server-stop stops one"
+                    + " the lab started; another is its owner's), or give the cluster other ports (CLUSTER_CONFIG)\n"), started.toString());
             assertFalse(started.err().contains("leader"), "said before any wait for a leader: " + started);
             for (int i = 1; i < 3; i++) {
                 assertFalse(answers(ports.get(i)), "n" + (i + 1) + " was started: " + started);

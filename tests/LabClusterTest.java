@@ -75,8 +75,8 @@ class LabClusterTest extends WithServer {
                     .env("NATS_URL", leftover).go();
             assertTrue(started.exit() != 0, started.toString());
             assertTrue(started.err().startsWith("lab-server: WARN NATS_URL=" + leftover + " (from your environment) replaces"
-                    + " the URL list of " + config + ": the cluster would be only the 1 node(s) it names; unset NATS_URL, or"
-                    + " give three: NATS_URL=nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224\n"
+                    + " the URL list of " + config + ": the cluster would be only the 1 node(s) it names; unset NATS_URL (then"
+                    + " the config's list is used), or give NATS_URL all three of the cluster's URLs, comma-separated\n"
                     + "lab-cluster: n1's log ends with:\n"), started.toString());
             assertTrue(started.err().contains("[FTL] Can't start JetStream"), started.toString());
             assertTrue(started.err().contains("lab-cluster: a node stopped before a JetStream meta leader was elected"),
