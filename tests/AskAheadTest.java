@@ -198,6 +198,39 @@ class AskAheadTest extends WithServer {
     }
 
     /**
+     * Two readers on one consumer: the consumer's count of deliveries includes the other's, so a
+     * reader that stops names as its own only what it knows it holds; what the consumer may have sent
+     * it besides is "up to", never a number of messages claimed lost or coming back.
+     */
+    @Test
+    void aReaderBesideAnotherNeverNamesTheOthersDeliveriesAsItsOwn() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 1000, 0);
+        ok(script("JsPub", "--count", "600").go());
+        Run.Started a = script("JsPull", "--label", "A", "--batch", "10", "--work-ms", "20", "--wait", "5").start();
+        Run.Started b = script("JsPull", "--label", "B", "--work-ms", "20", "--wait", "5").start();
+        awaitDelivered(150);
+        a.signal("TERM");
+        Run.Result first = a.finish();
+        b.signal("TERM");
+        Run.Result second = b.finish();
+
+        long pending = server.labConsumer().getNumAckPending();
+        long claimed = claimedHeld(first) + claimedHeld(second);
+        assertTrue(claimed <= pending, "named as held: " + claimed + ", ack pending at the server: " + pending + "\n"
+                + first + "\n" + second);
+    }
+
+    /** The messages a last line names as this run's and not acked: printed (or pulled) but not acked, delivered but not shown. */
+    private static long claimedHeld(Run.Result result) {
+        Matcher m = Pattern.compile("(\\d+) (?:printed but not acked|delivered but not shown)").matcher(result.err());
+        long sum = 0;
+        while (m.find()) {
+            sum += Long.parseLong(m.group(1));
+        }
+        return sum;
+    }
+
+    /**
      * Big bodies: a request asks for at most 16 MB, whatever --batch says, and the run says so once;
      * every message is pulled and acked, none left behind (a reader sent more than it takes in is cut
      * off by the server, or drops messages unseen).

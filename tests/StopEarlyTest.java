@@ -136,4 +136,38 @@ class StopEarlyTest {
             }
         }
     }
+
+    /**
+     * A class archive left by a JVM killed while it wrote it can pass the JVM's own checks and crash
+     * every later run: bin/lab-run tries a recorded archive in a JVM of its own before it moves it
+     * into place, and drops one that does not load.
+     */
+    @Test
+    void aClassArchiveThatDoesNotLoadIsDroppedNotUsed() throws Exception {
+        Path state = Files.createTempDirectory("lab-state-");
+        try {
+            String labRun = Run.REPO.resolve("bin/lab-run").toString();
+            Run.Result first = Run.command(labRun, "js-pub", "--version").env("LAB_STATE_DIR", state.toString()).timeout(600).go();
+            assertEquals(0, first.exit(), first.toString());
+            Path run = state.resolve("run");
+            Path recorded;
+            try (var files = Files.list(run)) {
+                recorded = files.filter(f -> f.getFileName().toString().matches(".*\\.jsa\\.[0-9]+")).findFirst().orElseThrow();
+            }
+            String archive = recorded.getFileName().toString().replaceAll("\\.[0-9]+$", "");
+            byte[] whole = Files.readAllBytes(recorded);
+            Files.delete(recorded);
+            // the start of the archive, as a JVM killed mid-write leaves it; pid 999999 is no running JVM
+            Files.write(run.resolve(archive + ".999999"), java.util.Arrays.copyOf(whole, Math.min(whole.length, 114_688)));
+            Run.Result second = Run.command(labRun, "js-pub", "--version").env("LAB_STATE_DIR", state.toString()).timeout(600).go();
+            assertEquals(0, second.exit(), second.toString());
+            assertEquals(first.out(), second.out());
+            assertFalse(Files.exists(run.resolve(archive)), "an archive that does not load is never moved into place");
+            assertFalse(Files.exists(run.resolve(archive + ".999999")), "it is dropped");
+        } finally {
+            try (var files = Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
 }

@@ -32,6 +32,9 @@ final class PullCounts {
     private long maxDeliver = -1;
     private long lastDelivery; // the consumer's sequence of the last delivery known to this run
     private long lastDeliveryStream; // that delivery's stream sequence
+    // A delivery this run never got came between two it got: another reader takes from the consumer
+    // too, so the consumer's count of deliveries does not say which of them were this run's.
+    private boolean shared;
     // Delivered by the consumer to this run's requests and never received (jnats' queue, the wire):
     // a count once the consumer said so, unknown (-1) while requests are out or when it did not answer.
     private long unreached;
@@ -71,6 +74,7 @@ final class PullCounts {
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
+        shared |= msg.metaData().consumerSequence() > lastDelivery + 1;
         deliveredBefore(msg.metaData().consumerSequence(), msg.metaData().streamSequence());
     }
 
@@ -96,6 +100,12 @@ final class PullCounts {
     synchronized void unreachedUnknown(long atMost) {
         unreached = -1;
         unreachedAtMost = Math.max(0, atMost);
+    }
+
+    /** Whether another reader takes from the consumer too (see shared), or it delivered more than this run asked for. */
+    synchronized boolean shared(long deliveredSinceStart, long asked) {
+        shared |= deliveredSinceStart > asked;
+        return shared;
     }
 
     /** The consumer delivered this many to the run's requests that never reached it (stream seq from-to, or 0 0: not known). */
@@ -176,9 +186,10 @@ final class PullCounts {
         if (notShown > 0) {
             parts.add(notShown + " delivered but not shown");
         }
-        if (unknown > 0) { // the consumer did not say how many of what the requests asked for it sent
-            parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run (it did "
-                    + "not answer; js-info shows its ack pending)");
+        if (unknown > 0) { // the consumer did not say how many of what the requests asked for it sent, or to whom
+            parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run ("
+                    + (shared ? "another reader takes from this consumer too, so which deliveries were this run's is not known"
+                    : "it did not answer") + "; js-info shows its ack pending)");
         }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {

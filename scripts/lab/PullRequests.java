@@ -291,6 +291,10 @@ final class PullRequests implements AutoCloseable {
             SequenceInfo now = nc.jetStreamManagement(bounded).getConsumerInfo(stream, consumer).getDelivered();
             // Deliveries since this subscription began that did not reach it; no more than its requests asked for.
             long unreached = Math.max(0, Math.min(now.getConsumerSequence() - deliveredAtStart - received, asked - received));
+            if (counts.shared(now.getConsumerSequence() - deliveredAtStart, asked)) {
+                counts.unreachedUnknown(unreached); // some of them may be another reader's
+                return;
+            }
             long lastSeen = counts.lastDelivery();
             long lastSeenStream = counts.lastDeliveryStream();
             boolean contiguous = limits.maxDeliver() == 1 && now.getConsumerSequence() - lastSeen == unreached

@@ -24,7 +24,11 @@ run_with_class_archive() {
   fi
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
-      if [ -s "$recorded" ] && [ ! -s "$archive" ]; then mv "$recorded" "$archive"; else rm -f "$recorded"; fi
+      if [ -s "$recorded" ] && [ ! -s "$archive" ] && archive_loads "$recorded" "$java" "$@"; then
+        mv "$recorded" "$archive"
+      else
+        rm -f "$recorded"
+      fi
     fi
   done
   if [ -s "$archive" ]; then
@@ -42,14 +46,7 @@ run_with_aot_cache() {
     pid=${record%.record} && pid=${pid##*.}
     if [ -e "$record" ] && ! kill -0 "$pid" 2>/dev/null; then # its JVM has ended: the record is whole
       if [ -s "$record" ] && [ ! -s "$cache" ]; then
-        # the same JVM options and class path, without the main class and its arguments
-        options=() && local rest=("$@")
-        while [ ${#rest[@]} -gt 0 ]; do
-          case ${rest[0]} in
-            -cp|-classpath|--class-path) options+=("${rest[0]}" "${rest[1]}"); break ;;
-            *) options+=("${rest[0]}"); rest=("${rest[@]:1}") ;;
-          esac
-        done
+        jvm_options "$@"
         "$java" "${quiet[@]}" "${options[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$record" \
           -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1 || true
         if [ -s "$cache.$BASHPID" ]; then mv "$cache.$BASHPID" "$cache"; else rm -f "$cache.$BASHPID"; fi
@@ -62,6 +59,30 @@ run_with_aot_cache() {
   fi
   exec "$java" "${quiet[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTMode=record \
     -XX:AOTConfiguration="$cache.$BASHPID.record" "$@"
+}
+
+# archive_loads ARCHIVE JAVA [JVM options, main class ...]: whether a JVM with these options starts
+# on the recorded archive with sharing required. A JVM killed while it wrote the archive can leave a
+# file that passes the JVM's own checks and then crashes every run that uses it: tried once, in a
+# JVM that runs nothing and writes no crash report, before the archive is moved into place.
+archive_loads() {
+  local archive=$1 java=$2 options=()
+  shift 2
+  jvm_options "$@"
+  "$java" -Xshare:on -XX:SharedArchiveFile="$archive" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+    "${options[@]}" -version >/dev/null 2>&1
+}
+
+# jvm_options [JVM options, main class and arguments ...]: sets `options` (the caller's local) to the
+# JVM options and class path alone, without the main class and its arguments.
+jvm_options() {
+  options=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -cp|-classpath|--class-path) options+=("$1" "$2"); return 0 ;;
+      *) options+=("$1"); shift ;;
+    esac
+  done
 }
 
 # java_feature_release JAVA: its feature release (17, 25, ...) from the JDK's release file; 0 when unknown.
