@@ -27,6 +27,18 @@ class ConsumersAtWorkTest extends WithServer {
         }
     }
 
+    /** A work queue takes only consumers that ack: --ephemeral says so in one line, exit 1, not "done: 0". */
+    @Test
+    void anEphemeralReadOfAWorkQueueIsOneLine() throws Exception {
+        bootstrap("--retention", "workqueue");
+        publish("one");
+        Run.Result read = script("JsPull", "--ephemeral", "--wait", "1").go();
+        assertEquals(1, read.exit(), read.toString());
+        assertEquals("ERROR stream LAB4_STREAM is a work queue: it takes only consumers that ack, and --ephemeral reads "
+                + "through one that does not (the server refuses it, error 10084): read it with js-pull without "
+                + "--ephemeral (an ack removes the message), or look with js-info\n", read.err());
+    }
+
     /** A retention is fixed: one line without --recreate, a new stream with it. */
     @Test
     void anotherRetentionNeedsRecreate() throws Exception {

@@ -27,12 +27,12 @@ class WhyNothingTest extends WithServer {
         Run.Result again = ok(script("JsPull", "--wait", "1").go());
 
         assertEquals(List.of("INFO why none arrived: no messages past the ack floor (stream seq 2): everything stored for "
-                + "this consumer was delivered and acked",
+                + "this consumer was handled: acked, terminated or given up on after max deliver",
                 "INFO done: 0 messages pulled and acked; none arrived in the last 1s"), again.outLines());
         List<String> info = ok(script("JsInfo").go()).outLines();
         assertEquals("  waiting pulls:  0 (pull requests the server holds until messages come)", info.get(12));
         assertEquals("  next pull:      gets nothing: no messages past the ack floor (stream seq 2): everything stored "
-                + "for this consumer was delivered and acked", info.get(14));
+                + "for this consumer was handled: acked, terminated or given up on after max deliver", info.get(14));
     }
 
     @Test
@@ -54,7 +54,8 @@ class WhyNothingTest extends WithServer {
 
         assertTrue(pulled.outLines().get(0).matches("INFO why none arrived: the 1 message past the ack floor \\(stream seq 0\\) "
                 + "is ack pending: delivered to a client \\(another js-pull, say\\) that has not acked it; it comes again once "
-                + "the ack wait \\(30s\\) has passed, from \\d\\d:\\d\\d:\\d\\d"), pulled.toString());
+                + "the ack wait \\(30s\\) has passed, from \\d\\d:\\d\\d:\\d\\d \\(later if it was nak'd with a delay\\)"),
+                pulled.toString());
         List<String> info = ok(script("JsInfo").go()).outLines();
         assertTrue(info.get(14).startsWith("  next pull:      gets nothing: the 1 message past the ack floor"), String.join("\n", info));
     }
@@ -117,8 +118,8 @@ class WhyNothingTest extends WithServer {
 
         Run.Result pulled = ok(script("JsPull", "--wait", "2").go());
 
-        assertEquals(List.of("INFO why none arrived: the messages past the ack floor (stream seq 0) up to seq 1 reached max "
-                + "deliver (1) without an ack: the server gave up on them and hands them out no more",
+        assertEquals(List.of("INFO why none arrived: the messages past the ack floor (stream seq 0) up to seq 1 that were not acked "
+                + "reached max deliver (1) or were terminated: the server hands them out no more",
                 "INFO done: 0 messages pulled and acked; none arrived in the last 2s"), pulled.outLines());
         assertEquals("WARN advisory: stream seq 1 reached max deliver (1 delivery, none acked): the server hands it out no "
                 + "more; it stays in the stream\n", pulled.err());

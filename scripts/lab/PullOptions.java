@@ -6,6 +6,8 @@
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StreamConfiguration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -163,10 +165,17 @@ final class PullOptions {
 
     /** --ephemeral reads one subject: one the stream captures (the server refuses a reader on any other). */
     static void checkSubject(StreamContext stream, Config config) throws Exception {
-        List<String> subjects = stream.getStreamInfo().getConfiguration().getSubjects();
+        StreamConfiguration stored = stream.getStreamInfo().getConfiguration();
+        List<String> subjects = stored.getSubjects();
         if (!Subjects.anyMatches(subjects, config.subject)) {
             throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "
                     + "use one of those with --subject", config.stream, config.subject, String.join(", ", subjects));
+        }
+        // the server refuses it, and jnats' ordered consumer would only come back empty
+        if (stored.getRetentionPolicy() == RetentionPolicy.WorkQueue) {
+            throw Exit.failed("stream %s is a work queue: it takes only consumers that ack, and --ephemeral reads "
+                    + "through one that does not (the server refuses it, error 10084): read it with js-pull without "
+                    + "--ephemeral (an ack removes the message), or look with js-info", config.stream);
         }
     }
 

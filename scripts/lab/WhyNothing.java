@@ -72,12 +72,12 @@ final class WhyNothing {
         }
         long lastDelivered = consumer.getDelivered().getStreamSequence();
         if (config.getMaxDeliver() > 0 && ackFloor < lastDelivered) {
-            return String.format("the messages past the ack floor (stream seq %d) up to seq %d reached max deliver (%d) "
-                    + "without an ack: the server gave up on them and hands them out no more", ackFloor, lastDelivered,
+            return String.format("the messages past the ack floor (stream seq %d) up to seq %d that were not acked reached "
+                    + "max deliver (%d) or were terminated: the server hands them out no more", ackFloor, lastDelivered,
                     config.getMaxDeliver());
         }
         return String.format("no messages past the ack floor (stream seq %d): everything stored for this consumer was "
-                + "delivered and acked", ackFloor);
+                + "handled: acked, terminated or given up on after max deliver", ackFloor);
     }
 
     /** When the messages waiting for an ack are handed out again: their ack wait, counted from the last delivery. */
@@ -90,7 +90,10 @@ final class WhyNothing {
         ZonedDateTime due = last.plus(config.getAckWait());
         String at = CLOCK.format(due.withZoneSameInstant(ZoneId.systemDefault()));
         if (due.isAfter(ZonedDateTime.now())) {
-            return they + " again once the ack wait (" + ackWait(config) + ") has passed, from " + at;
+            return they + " again once the ack wait (" + ackWait(config) + ") has passed, from " + at + " (later if "
+                    + (one ? "it was" : "they were") + " nak'd with a delay"
+                    + (config.getMaxDeliver() > 0 ? "; never if that was the last delivery, max deliver " + config.getMaxDeliver() : "")
+                    + ")";
         }
         // a nak with a delay holds a message past its ack wait: the server's state does not show until when
         return "the ack wait (" + ackWait(config) + ") passed at " + at + ", so " + (one ? "it was" : "they were")

@@ -24,8 +24,9 @@ run_with_class_archive() {
   fi
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
+      # another run may be doing the same at this moment: whichever moves it first, the other finds it gone
       if [ -s "$recorded" ] && [ ! -s "$archive" ] && archive_loads "$recorded" "$java" "$@"; then
-        mv "$recorded" "$archive"
+        mv "$recorded" "$archive" 2>/dev/null || true
       else
         rm -f "$recorded"
       fi
