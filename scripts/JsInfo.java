@@ -45,12 +45,13 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             throw refused(stream, JetStreamErrors.STREAM_NOT_FOUND,
                     JetStreamErrors.streamNotFound(config.stream, config.shownUrl()));
         }
+        if (!json) {
+            printStream(stream, nc.getServerInfo()); // shown now: the consumer's answer may never come
+        }
         Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
             Output.json(String.format("{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
-        } else {
-            printStream(stream, nc.getServerInfo());
         }
         if (consumer.hasError()) {
             throw refused(consumer, JetStreamErrors.CONSUMER_NOT_FOUND,

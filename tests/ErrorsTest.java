@@ -143,6 +143,25 @@ class ErrorsTest extends WithServer {
         ok(script("JsBootstrap", "--stream", "S".repeat(255), "--subject", "long.name", "--consumer", "C".repeat(255)).go());
     }
 
+    /**
+     * The stream answered and the consumer did not (a proxy holds every reply from the consumer
+     * request on): the stream's block is shown all the same, and one line names the answer that
+     * did not come. Not a refusal, not "not found": exit 1, nothing about the consumer made up.
+     */
+    @Test
+    void aConsumerThatDoesNotAnswerStillShowsTheStream() throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter("$JS.API.CONSUMER.INFO.", 1)) {
+            Run.Result info = Run.script("JsInfo", "--timeout", "1s").env("NATS_URL", proxy.url()).go();
+            assertEquals(Exit.FAILED, info.exit(), info.toString());
+            assertTrue(info.out().startsWith("stream LAB4_STREAM\n  subjects:       lab4.stream\n"), info.toString());
+            assertFalse(info.out().contains("consumer"), info.toString());
+            assertEquals("ERROR the server did not answer $JS.API.CONSUMER.INFO.LAB4_STREAM.LAB4_CONSUMER within 1s "
+                    + "(--timeout)\n", info.err());
+            proxy.release();
+        }
+    }
+
     private static void assertOneLineError(Run.Result result, int exitCode, String line) {
         assertEquals(exitCode, result.exit(), result.toString());
         assertEquals(line + "\n", result.err());
