@@ -92,6 +92,17 @@ final class Proxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every connection so far, and the held replies go with them: to the client, as if its
+     * server had gone away. New connections are still relayed.
+     */
+    void cut() throws IOException {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        released.countDown(); // after the close: a held reply has nowhere to go
+    }
+
     /** Lets the held replies through, and everything after them. */
     void release() {
         released.countDown();
