@@ -84,8 +84,6 @@ public class RunTests {
             "JavaHomeTest", "LabServerTest", "MainReadmeTest", "UnreadableHeaderTest", "ShareTest", "JBangArgsTest", "InstallTest",
             "EndToEndTest", "LocaleTest", "PlantedCatalogTest", "SignalTest", "StdoutTest", "BenchTest", "StopEarlyTest",
             "BadInputTableTest", "TraceTest", "LostConnectionTest", "ConfigTrustTest", "WatchTest", "WhyNothingTest");
-    /** A class outside SLOWEST that takes longer than this (wall s) is named at the end: it belongs in the list. */
-    private static final double SLOW_ENOUGH_TO_ORDER = 12;
     /** make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher, make or cluster). */
     private static final List<String> QUICK = List.of("SourceTextTest", "ConfigTest", "BootstrapTest", "PubTest", "PullTest",
             "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest");
@@ -241,10 +239,13 @@ public class RunTests {
         double classCpu = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
         System.out.printf("classes: %.0f s of wall time in all, %.0f CPU s; the whole run: %.0f CPU s (with the builds)%n", classWall,
                 classCpu, cpuSeconds());
-        classLines.stream().filter(line -> Double.parseDouble(line.substring(0, 8).trim()) > SLOW_ENOUGH_TO_ORDER)
-                .map(line -> line.substring(8).trim().split(" ")[0]).filter(name -> !SLOWEST.contains(name))
-                .forEach(name -> System.out.println("NOTE " + name + " took over " + (int) SLOW_ENOUGH_TO_ORDER
-                        + " s and is not in RunTests.SLOWEST: add it there by its wall time, so it starts early"));
+        // under the same load as the listed classes of this run: slower than one of them, it belongs in the list
+        double listedFastest = classLines.stream().filter(line -> SLOWEST.contains(className(line)))
+                .mapToDouble(line -> Double.parseDouble(line.substring(0, 8).trim())).min().orElse(Double.MAX_VALUE);
+        classLines.stream().filter(line -> !SLOWEST.contains(className(line)))
+                .filter(line -> Double.parseDouble(line.substring(0, 8).trim()) > listedFastest)
+                .forEach(line -> System.out.println("NOTE " + className(line) + " took longer than a class in "
+                        + "RunTests.SLOWEST: add it there by its wall time, so it starts early"));
         left.forEach(line -> System.out.println("LEFT BEHIND: " + line));
         if (!unfinished.isEmpty()) {
             System.out.println("the tests did not finish (exit " + exit + ") in shard(s) " + String.join(", ", unfinished)
@@ -258,6 +259,11 @@ public class RunTests {
                 + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
         boolean failed = exit != 0 || !unfinished.isEmpty() || counts[1] > 0 || counts[0] == 0 || leftovers > 0;
         return failed ? Math.max(exit, 1) : 0;
+    }
+
+    /** The class a line of the per-class table is about. */
+    private static String className(String line) {
+        return line.substring(8).trim().split(" ")[0];
     }
 
     /**
