@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
 //SOURCES lab/ExistingSettings.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
-    private static final Logger log = Output.logger(JsBootstrap.class);
+    private static final Logger log = LogLines.logger(JsBootstrap.class);
 
     /** Creates the stream and its durable pull consumer, or brings existing ones in line with the config. */
     void setUp(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
@@ -359,7 +359,7 @@ public class JsBootstrap implements Callable<Integer> {
                 + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
                 + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
                 + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + name(stream.getRetentionPolicy()))
-                + (stream.getMaxMsgs() < 1 ? "" : ", max messages " + stream.getMaxMsgs())
+                + (ConsumerOptions.unlimited(stream.getMaxMsgs()) ? "" : ", max messages " + stream.getMaxMsgs())
                 + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
     }
 
@@ -390,7 +390,7 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static String limit(long max) {
-        return max < 1 ? "no limit" : String.valueOf(max);
+        return ConsumerOptions.unlimited(max) ? "no limit" : String.valueOf(max);
     }
 
     private static StorageType storageType(String storage) {

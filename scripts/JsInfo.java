@@ -183,7 +183,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 + (config.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention "
                         + config.getRetentionPolicy() + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
                         ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
-                + (config.getMaxMsgs() < 1 ? "" : ", max messages " + config.getMaxMsgs())
+                + (ConsumerOptions.unlimited(config.getMaxMsgs()) ? "" : ", max messages " + config.getMaxMsgs())
                 + (config.getDiscardPolicy() == DiscardPolicy.New ? ", discard new (refuses messages when full)" : ""));
         printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
@@ -194,15 +194,15 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
         long most = config.getMaxAckPending();
         row("ack pending", String.format("%,d (delivered, waiting for an ack%s)", info.getNumAckPending(),
-                most < 1 || info.getNumAckPending() < most ? "" : "; max ack pending " + most + " reached: nothing more "
-                        + "is delivered until one is acked or its ack wait ends"));
+                ConsumerOptions.unlimited(most) || info.getNumAckPending() < most ? "" : "; max ack pending " + most
+                        + " reached: nothing more is delivered until one is acked or its ack wait ends"));
         row("redelivered", String.format("%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
         row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), ConsumerOptions.shown(config.getMaxDeliver()),
-                most < 1 ? "unlimited" : String.format("%,d", most),
+                ConsumerOptions.unlimited(most) ? "unlimited" : String.format("%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false)));
         if (whyNothing != null) {

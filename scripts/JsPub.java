@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
@@ -37,7 +37,7 @@ import java.util.stream.LongStream;
 @Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
-    private static final Logger log = Output.logger(JsPub.class);
+    private static final Logger log = LogLines.logger(JsPub.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
 
     /** Publishes each body and waits for its PubAck before the next: only a PubAck says the stream stored it. */

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS net.java.dev.jna:jna:5.17.0
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "js-pull", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
 public class JsPull implements Callable<Integer> {
-    private static final Logger log = Output.logger(JsPull.class);
+    private static final Logger log = LogLines.logger(JsPull.class);
     private static final Duration ACK_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     /** Pulls one message at a time, prints it, acks it, and says "acked" only once the server has the ack. */
@@ -181,14 +181,14 @@ public class JsPull implements Callable<Integer> {
         flags.check(streamOptions.subject.subject);
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         shown = new PullShown(flags.raw, flags.ephemeral);
-        Output.label(flags.label); // --label A: each line starts [A]
+        LogLines.label(flags.label); // --label A: each line starts [A]
         ending = new PullEnding(flags, counts, unreadable, connection, this::confirmedInHand);
         stop = StopSignal.watch(Duration.ofSeconds(7), ending::soFar); // a signal while connecting gets its last line too
         try {
             return pull(config);
         } finally {
             stop.runEnded();
-            Output.label(null);
+            LogLines.label(null);
         }
     }
 

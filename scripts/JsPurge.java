@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Config.java lab/JetStreamErrors.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "js-purge", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = JsPurge.DESCRIPTION, footer = JsPurge.FOOTER) // the help text: at the end of the file
 public class JsPurge implements Callable<Integer> {
-    private static final Logger log = Output.logger(JsPurge.class);
+    private static final Logger log = LogLines.logger(JsPurge.class);
 
     /** Purges the stream, or only what the options name; the server's answer says how many messages it removed. */
     PurgeResponse purge(StreamContext stream, String subject) throws IOException, JetStreamApiException {

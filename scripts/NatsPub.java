@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
 
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "nats-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = NatsPub.DESCRIPTION, footer = NatsPub.FOOTER) // the help text: at the end of the file
 public class NatsPub implements Callable<Integer> {
-    private static final Logger log = Output.logger(NatsPub.class);
+    private static final Logger log = LogLines.logger(NatsPub.class);
 
     /** Sends the messages and waits for the server's answer to a PING sent after them: then it has all of them. */
     static void publish(Connection nc, String subject, Iterable<byte[]> bodies, Duration timeout)

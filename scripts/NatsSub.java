@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Subscribe to a subject (wildcards * and >) and print each message as it arrives.
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "nats-sub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = NatsSub.DESCRIPTION, footer = NatsSub.FOOTER) // the help text: at the end of the file
 public class NatsSub implements Callable<Integer> {
-    private static final Logger log = Output.logger(NatsSub.class);
+    private static final Logger log = LogLines.logger(NatsSub.class);
 
     /** Subscribes; once the server answers the flush, it routes to us everything published on a matching subject. */
     static Subscription listen(Connection nc, String subject) throws InterruptedException, TimeoutException {

@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
 //SOURCES lab/JetStreamErrors.java lab/ReaderWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "requester", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = Requester.DESCRIPTION, footer = Requester.FOOTER) // the help text: at the end of the file
 public class Requester implements Callable<Integer> {
-    private static final Logger log = Output.logger(Requester.class);
+    private static final Logger log = LogLines.logger(Requester.class);
 
     /** Sends the request; jnats listens on an inbox of its own and completes the future with the first reply there, or gives up after timeout. */
     static CompletableFuture<Message> request(Connection nc, String subject, byte[] body, Duration timeout) {

@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "responder", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = Responder.DESCRIPTION, footer = Responder.FOOTER) // the help text: at the end of the file
 public class Responder implements Callable<Integer> {
-    private static final Logger log = Output.logger(Responder.class);
+    private static final Logger log = LogLines.logger(Responder.class);
 
     /** Answers a request: the reply goes to the subject the requester named, where only it listens. */
     static void reply(Connection nc, Message request, byte[] answer) {

@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Join a queue group on a subject and take the messages the server gives this member.
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "worker", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = Worker.DESCRIPTION, footer = Worker.FOOTER) // the help text: at the end of the file
 public class Worker implements Callable<Integer> {
-    private static final Logger log = Output.logger(Worker.class);
+    private static final Logger log = LogLines.logger(Worker.class);
 
     /** Joins the queue group: among its members listening now, the server picks one for each message. */
     static Subscription join(Connection nc, String subject, String queue) throws InterruptedException, TimeoutException {

@@ -1,5 +1,6 @@
 // Shell completion: make completion prints a bash script (zsh runs it through bashcompinit) that
-// completes every script's flags; a message that happens to read like a picocli subcommand stays a message.
+// completes the flags of every script of the catalog, labs 1-3's too; a message that happens to
+// read like a picocli subcommand stays a message.
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,24 @@ class CompletionTest extends WithServer {
                 "js-bootstrap --recr", "js-info --li");
         assertEquals("js-pub --cou: --count\njs-pull --no-a: --no-ack\njs-purge --delete-c: --delete-consumer\n"
                 + "js-bootstrap --recr: --recreate\njs-info --li: --list\n", completed);
+    }
+
+    /** Labs 1-3's scripts too: every alias of the catalog completes its own flags. */
+    @Test
+    void everyScriptOfTheCourseCompletes() throws Exception {
+        String completed = completed(Scratch.dir(), "nats-sub --cou", "nats-pub --cou", "worker --que", "responder --del",
+                "requester --tim");
+        assertEquals("nats-sub --cou: --count\nnats-pub --cou: --count\nworker --que: --queue\nresponder --del: --delay\n"
+                + "requester --tim: --timeout\n", completed);
+        String catalog = Files.readString(Run.REPO.resolve("jbang-catalog.json"));
+        String printed = ok(Run.command("make", "-s", "completion").go()).out();
+        java.util.regex.Matcher alias = java.util.regex.Pattern.compile("\"([\\w-]+)\"\\s*:\\s*\\{\\s*\"script-ref\"").matcher(catalog);
+        int aliases = 0;
+        while (alias.find()) {
+            assertTrue(printed.contains("complete -F _complete_" + alias.group(1) + " "), alias.group(1) + " has no completion");
+            aliases++;
+        }
+        assertEquals(10, aliases, catalog);
     }
 
     /** The table's file settings (--creds, --nkey, --tlsca, ...) complete file names; other values complete nothing. */

@@ -1,11 +1,15 @@
 // Help a learner can read in a plain 80-column terminal: each script's --help and `make help` fit
-// in 80 columns, and the examples stay indented under "Examples:" (none wraps to the left edge).
+// in 80 columns, the examples stay indented under "Examples:" (none wraps to the left edge), no
+// file name or URL in a flag's help is cut in two, and the Usage line leads with the lesson's flags
+// (the connection flags are one [CONNECTION OPTIONS] there).
 // natscli's word order (`nats pub SUBJECT MSG`, `nats consumer next STREAM CONSUMER`) gets one line
 // naming the flags to use, exit 2, and the words are not echoed (one may be a misplaced secret).
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,6 +30,7 @@ class HelpLayoutTest {
                     assertEquals(0, help.exit(), help.toString());
                     List<String> lines = help.outLines();
                     assertFits(script + " --help", lines);
+                    assertNoWordSplit(script, help.out());
                     int examples = lines.indexOf("Examples:");
                     assertTrue(examples > 0 && examples < lines.size() - 1, script + " --help has examples:\n" + help.out());
                     String alias = script.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
@@ -76,6 +81,38 @@ class HelpLayoutTest {
         // an unknown option among the words keeps its own line
         Run.Result unknown = Run.script("JsPull", "ORDERS", "--bogus").go();
         assertEquals("ERROR Unknown option: '--bogus' (see js-pull --help)\n", unknown.err());
+    }
+
+    /**
+     * picocli wraps a flag's help where a line may break, and a file name or URL has such places
+     * (config.toml, host:port): each word of each flag's help is whole on one line of the output.
+     */
+    private static void assertNoWordSplit(String script, String help) throws Exception {
+        Object command = Class.forName(script).getDeclaredConstructor().newInstance();
+        for (OptionSpec option : new CommandLine(command).getCommandSpec().options()) {
+            for (String text : option.description()) {
+                for (String word : text.split("\\s+")) {
+                    String bare = word.replaceAll("^[(\\[`\"']+|[)\\],.;:`\"']+$", "");
+                    if (bare.matches(".*\\w[.:/]+\\w.*") && !bare.contains("${")) {
+                        assertTrue(help.contains(bare), script + " --help splits \"" + bare + "\" across lines:\n" + help);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The Usage line names the lesson's flags and [CONNECTION OPTIONS], not each connection flag. */
+    @Test
+    void theUsageLineNamesTheConnectionOptionsOnce() throws Exception {
+        Run.Result help = Run.script("JsPub", "--help").go();
+        String usage = help.out().substring(0, help.out().indexOf("\n", help.out().indexOf("[CONNECTION OPTIONS]")));
+        assertTrue(usage.startsWith("Usage: js-pub [-hjV] "), help.out());
+        assertTrue(usage.contains("--count=N") && usage.endsWith("[CONNECTION OPTIONS] [MSG]"), usage);
+        for (String connecting : List.of("--server", "-s=", "--tlsca", "--creds", "--config", "--show-config", "-v")) {
+            assertFalse(usage.contains(connecting), connecting + " in the Usage line:\n" + usage);
+        }
+        assertTrue(usage.lines().count() <= 3, usage);
+        assertTrue(help.out().contains("\n  -s, --server=URL "), "still listed under Connecting:\n" + help.out());
     }
 
     private static void assertFits(String what, List<String> lines) {

@@ -160,6 +160,71 @@ class SettingsTableTest extends WithServer {
         }
     }
 
+    /**
+     * README's "Connecting to a secured server" table names, per way to log in, config keys, variables
+     * and flags: each of its rows says what the rows of Setting for those keys say, and each login and
+     * TLS row of Setting is in it.
+     */
+    @Test
+    void theReadmesLoginAndTlsTableSaysWhatTheTableOfSettingsSays() throws Exception {
+        List<String> readme = Files.readAllLines(Run.REPO.resolve("README.md"));
+        int head = readme.indexOf("| what | config file | environment | flag |");
+        assertTrue(head > 0, "README.md has the table of logins");
+        java.util.regex.Pattern code = java.util.regex.Pattern.compile("`([^`]*)`");
+        Set<Setting> named = new HashSet<>();
+        for (String row : readme.subList(head + 2, readme.size())) {
+            if (!row.startsWith("|")) {
+                break;
+            }
+            String[] cells = row.split("\\|", -1);
+            Set<Setting> settings = new HashSet<>();
+            String section = null;
+            java.util.regex.Matcher keys = code.matcher(cells[2]);
+            while (keys.find()) {
+                java.util.regex.Matcher key = java.util.regex.Pattern.compile("(?:\\[([\\w.]+)\\] )?(\\w+)").matcher(keys.group(1));
+                assertTrue(key.lookingAt(), row);
+                section = key.group(1) != null ? key.group(1) : section;
+                if (section != null) {
+                    Setting setting = Setting.byKey(section + "." + key.group(2));
+                    assertNotNull(setting, "README.md names " + section + "." + key.group(2) + ", which Setting does not have: " + row);
+                    settings.add(setting);
+                }
+            }
+            if (settings.isEmpty()) {
+                continue; // no config key: not a setting (a natscli context)
+            }
+            named.addAll(settings);
+            Set<String> env = new HashSet<>();
+            Set<String> flags = new HashSet<>();
+            settings.forEach(setting -> {
+                if (setting.env != null) {
+                    env.add(setting.env);
+                }
+                if (setting.flag() != null) {
+                    flags.add(setting.flag());
+                }
+            });
+            assertEquals(env, codes(code, cells[3]), "the variables of: " + row);
+            assertEquals(flags, codes(code, cells[4]), "the flags of: " + row);
+        }
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.LOGIN) || setting.is(Setting.Kind.SECRET) || setting.tls()
+                    || setting.secretItGives() != null) {
+                assertTrue(named.contains(setting), setting.key + " is missing from README.md's table of logins");
+            }
+        }
+    }
+
+    /** The words in backticks of a README cell, each cut at its first space (`--nkey FILE` is --nkey). */
+    private static Set<String> codes(java.util.regex.Pattern code, String cell) {
+        Set<String> words = new HashSet<>();
+        java.util.regex.Matcher m = code.matcher(cell);
+        while (m.find()) {
+            words.add(m.group(1).split(" ")[0]);
+        }
+        return words;
+    }
+
     @Test
     void theTableNamesEachKeyOnce() {
         Set<String> keys = new HashSet<>();

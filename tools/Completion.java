@@ -1,9 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //MAIN Completion
-//SOURCES ../scripts/JsBootstrap.java ../scripts/JsPub.java ../scripts/JsPull.java ../scripts/JsInfo.java ../scripts/JsPurge.java
+//SOURCES ../scripts/*.java
 //SOURCES ../scripts/lab/Setting.java
 //DESCRIPTION make completion: bash (and zsh) completion for every script, from their own picocli models.
+//
+// Every script of the catalog (jbang-catalog.json: labs 1-3's as well as lab 4's), by its alias.
 //
 // Completion lives outside the scripts on purpose: a script with a generate-completion subcommand
 // would read `js-pub generate-completion` as that command, when it is a message to publish.
@@ -14,22 +16,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 public class Completion {
-    public static void main(String... args) {
-        Map<String, Object> scripts = new LinkedHashMap<>();
-        scripts.put("js-bootstrap", new JsBootstrap());
-        scripts.put("js-pub", new JsPub());
-        scripts.put("js-pull", new JsPull());
-        scripts.put("js-info", new JsInfo());
-        scripts.put("js-purge", new JsPurge());
+    /** An alias of the catalog and the script it runs: "js-pub": { "script-ref": "scripts/JsPub.java" */
+    private static final Pattern ALIAS = Pattern.compile("\"([\\w-]+)\"\\s*:\\s*\\{\\s*\"script-ref\"\\s*:\\s*\"scripts/(\\w+)\\.java\"");
+
+    public static void main(String... args) throws Exception {
         StringBuilder out = new StringBuilder();
         out.append("# Completion for the JetStream lab's scripts (make completion). bash: source this file;\n")
            .append("# zsh: autoload -U +X compinit && compinit; autoload -U +X bashcompinit && bashcompinit; then source it.\n");
-        scripts.forEach((name, command) -> out.append(AutoComplete.bash(name, withFileNames(new CommandLine(command)))));
+        Matcher alias = ALIAS.matcher(Files.readString(Path.of("jbang-catalog.json")));
+        while (alias.find()) {
+            Object script = Class.forName(alias.group(2)).getDeclaredConstructor().newInstance();
+            out.append(AutoComplete.bash(alias.group(1), withFileNames(new CommandLine(script))));
+        }
         System.out.print(out);
     }
 

@@ -5,8 +5,8 @@
 // For each script of jbang-catalog.json, writes share/<Script>.java: the script with every file
 // its //SOURCES name (and theirs) inlined as non-public top-level classes, the imports and //DEPS
 // of all of them merged, //SOURCES removed, the main class no longer public and named by //MAIN,
-// so the file runs alone under any file name (jbang Publish.java "hello"); a table of its parts,
-// with their line numbers, heads it.
+// so the file runs alone under any file name (jbang Publish.java "hello"). The lesson comes first,
+// then a table of the shared parts, with their line numbers, and the parts.
 // With --url BASE it also writes share/url/<Script>.java, the form to paste: the script alone, its
 // //SOURCES naming the shared files at BASE (the lab's scripts/ folder of one tag, published on a
 // web server), which JBang fetches over HTTP(S) when it runs the file.
@@ -87,7 +87,11 @@ public class Share {
         return text.toString();
     }
 
-    /** The script and its shared code as one file. */
+    /**
+     * The script and its shared code as one file: the lesson first, as near the top as in the script
+     * itself (the shared code's imports, which Java wants above it, packed on one line), then a table
+     * of the shared parts with their line numbers, then each part.
+     */
     static String singleFile(Path root, Path script) throws IOException {
         List<Source> files = new ArrayList<>();
         collect(script, new LinkedHashSet<>(), files);
@@ -108,47 +112,41 @@ public class Share {
             }
         }
         text.append("//\n// One self-contained file, made by `make share` from ").append(root.relativize(script))
-                .append(" and the shared code it uses\n")
-                .append("// (each part below the script starts with a \"// ----- scripts/...\" line): edit those, not this\n")
-                .append("// file. It runs alone under any file name: jbang ThisFile.java --help\n");
+                .append(" and the shared code it\n")
+                .append("// uses: the lesson first, then the shared code, whose parts are listed at line @PARTS@ (each part\n")
+                .append("// starts with a \"// ----- scripts/...\" line). Edit those files, not this one. It runs alone\n")
+                .append("// under any file name: jbang ThisFile.java --help\n");
         text.append('\n');
         main.imports.forEach(line -> text.append(line).append('\n'));
         if (!sharedImports.isEmpty()) {
-            text.append("\n// for the shared code below the script\n");
-            sharedImports.forEach(line -> text.append(line).append('\n'));
+            text.append("// the shared code's imports (it comes after the lesson), on one line:\n")
+                    .append(String.join(" ", sharedImports)).append('\n');
         }
-        List<String> parts = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
-        starts.add(lineCount(text) + 2); // the body starts after a blank line
-        parts.add(root.relativize(script) + ": the lesson" + summary(main));
         appendBody(text, main.body);
-        for (Source source : files.subList(1, files.size())) {
-            text.append('\n');
-            starts.add(lineCount(text) + 1);
-            parts.add(root.relativize(source.path) + summary(source));
-            text.append("// ----- ").append(root.relativize(source.path)).append('\n');
-            source.header.stream().filter(line -> line.startsWith("// ") || line.equals("//"))
-                    .forEach(line -> text.append(line).append('\n'));
-            appendBody(text, source.body);
+        text.append('\n');
+        List<Source> shared = files.subList(1, files.size());
+        int tableAt = lineCount(text) + 1;
+        int line = tableAt + shared.size() + 2; // the table: a title, a row per part, a blank line
+        List<String> rows = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        StringBuilder parts = new StringBuilder();
+        for (Source source : shared) {
+            StringBuilder part = new StringBuilder("// ----- ").append(root.relativize(source.path)).append('\n');
+            source.header.stream().filter(l -> l.startsWith("// ") || l.equals("//")).forEach(l -> part.append(l).append('\n'));
+            appendBody(part, source.body);
+            part.append('\n');
+            starts.add(line);
+            rows.add(root.relativize(source.path) + summary(source));
+            line += lineCount(part);
+            parts.append(part);
         }
-        return withParts(text.toString(), parts, starts);
-    }
-
-    /**
-     * The table of parts goes right after the header comment, before the imports: each part's first
-     * line, counted in the finished file (so shifted by the table's own length).
-     */
-    private static String withParts(String text, List<String> parts, List<Integer> starts) {
-        int at = text.indexOf("\n\n") + 1; // the end of the directives and comments that head the file
-        List<String> table = new ArrayList<>();
-        table.add("//");
-        table.add("// Parts of this file (line: part):");
-        int shift = parts.size() + 2;
-        int width = String.valueOf(starts.get(starts.size() - 1) + shift).length();
-        for (int i = 0; i < parts.size(); i++) {
-            table.add(String.format("//   %" + width + "d  %s", starts.get(i) + shift, parts.get(i)));
+        StringBuilder table = new StringBuilder("// ----- The shared code below the lesson, part by part (line: part):\n");
+        int width = starts.isEmpty() ? 1 : String.valueOf(starts.get(starts.size() - 1)).length();
+        for (int i = 0; i < rows.size(); i++) {
+            table.append(String.format("//   %" + width + "d  %s", starts.get(i), rows.get(i))).append('\n');
         }
-        return text.substring(0, at) + String.join("\n", table) + "\n" + text.substring(at);
+        table.append('\n');
+        return (text + table.toString() + parts).replace("@PARTS@", String.valueOf(tableAt)).stripTrailing() + "\n";
     }
 
     /** A part's first comment line, after its own name, as a short description; empty when it has none. */

@@ -1,8 +1,9 @@
 // Every file a setting points at (config files, contexts, password and token files, nkey seeds,
 // .creds, TLS certificates and keys) is read through here: only a regular file (not a folder,
-// FIFO or device) of a sane size, read with a bound, as UTF-8 text. Anything else is one line
-// naming the file, never a hang or an OutOfMemoryError.
-//SOURCES UserHome.java
+// FIFO or device) of a sane size, read with a bound, as UTF-8 text, that only you (or root) can
+// change (FilePermissions). Anything else is one line naming the file, never a hang or an
+// OutOfMemoryError.
+//SOURCES UserHome.java FilePermissions.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -88,7 +88,7 @@ final class CheckedFiles {
                 SecureDirectoryStream<Path> next = folder.newDirectoryStream(real.getName(i), LinkOption.NOFOLLOW_LINKS);
                 folder.close();
                 folder = next;
-                String problem = folderProblem(here, folder.getFileAttributeView(PosixFileAttributeView.class)
+                String problem = FilePermissions.folderProblem(here, folder.getFileAttributeView(PosixFileAttributeView.class)
                         .readAttributes(), sticky(here, folder));
                 if (problem != null) {
                     throw new Unfit(problem);
@@ -119,7 +119,7 @@ final class CheckedFiles {
     private static SecureDirectoryStream<Path> open(Path root) throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(root);
         if (stream instanceof SecureDirectoryStream<Path> secure) {
-            String problem = folderProblem(root, secure.getFileAttributeView(PosixFileAttributeView.class).readAttributes(),
+            String problem = FilePermissions.folderProblem(root, secure.getFileAttributeView(PosixFileAttributeView.class).readAttributes(),
                     sticky(root, secure));
             if (problem != null) {
                 secure.close();
@@ -163,27 +163,12 @@ final class CheckedFiles {
         if (!Files.isReadable(file)) {
             return "is not readable (permission denied)";
         }
-        return othersCanChange(file);
+        return FilePermissions.othersCanChange(file);
     }
 
     private static String tooLarge(BasicFileAttributes attributes) {
         return String.format("is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
                 LIMIT / 1024);
-    }
-
-    /**
-     * As ssh does for its own files: one that another user owns, or that users other than its owner
-     * may change, could point this run at their server or their files, so it is not read at all.
-     */
-    private static String othersCanChange(Path file) {
-        PosixFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, PosixFileAttributes.class);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return null; // no POSIX owner or permissions here: nothing to check
-        }
-        String problem = ownerProblem(file, attributes);
-        return problem != null ? problem : foldersOthersCanChange(file);
     }
 
     /** The file as held open: a regular file of a sane size that only its owner (you or root) can change. */
@@ -197,72 +182,7 @@ final class CheckedFiles {
         if (attributes.size() > LIMIT) {
             return tooLarge(attributes);
         }
-        return ownerProblem(file, attributes);
-    }
-
-    private static String ownerProblem(Path file, PosixFileAttributes attributes) {
-        String owner = attributes.owner().getName();
-        if (!trusted(owner)) {
-            return "belongs to another user (" + owner + "), who could change it: it is not read; use a copy of your own";
-        }
-        if (othersMayWrite(attributes)) {
-            return String.format("can be changed by other users of this machine (mode %03o): it is not read until you "
-                    + "run chmod go-w %s", mode(attributes.permissions()), file);
-        }
-        return null;
-    }
-
-    /**
-     * A folder that another user owns, or that others may write without the sticky bit (/tmp has
-     * it), lets them swap the file for their own at any time: each folder above the file is checked.
-     */
-    private static String foldersOthersCanChange(Path file) {
-        try {
-            for (Path folder = file.toRealPath().getParent(); folder != null; folder = folder.getParent()) {
-                String problem = folderProblem(folder, Files.readAttributes(folder, PosixFileAttributes.class),
-                        ((Integer) Files.getAttribute(folder, "unix:mode") & 01000) != 0);
-                if (problem != null) {
-                    return problem;
-                }
-            }
-            return null;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-            return null; // no POSIX owner or permissions here: nothing to check
-        }
-    }
-
-    private static String folderProblem(Path folder, PosixFileAttributes attributes, boolean sticky) {
-        String owner = attributes.owner().getName();
-        if (!trusted(owner)) {
-            return "is in folder " + folder + ", which belongs to another user (" + owner + "), who could swap "
-                    + "the file: it is not read; use a folder of your own";
-        }
-        if (othersMayWrite(attributes) && !sticky) {
-            return String.format("is in folder %s, which other users of this machine can change (mode %03o): it "
-                    + "is not read until you run chmod go-w %s", folder, mode(attributes.permissions()), folder);
-        }
-        return null;
-    }
-
-    /** Root's files are trusted (root can change any file anyway), and your own. */
-    private static boolean trusted(String owner) {
-        return owner.equals(System.getProperty("user.name")) || owner.equals("root");
-    }
-
-    /** Writable by all, or by a group other than the owner's own (Debian's user private groups). */
-    private static boolean othersMayWrite(PosixFileAttributes attributes) {
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        boolean groupOfOthers = !attributes.group().getName().equals(attributes.owner().getName());
-        return permissions.contains(PosixFilePermission.OTHERS_WRITE)
-                || groupOfOthers && permissions.contains(PosixFilePermission.GROUP_WRITE);
-    }
-
-    private static int mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission permission : permissions) {
-            mode |= 1 << (8 - permission.ordinal());
-        }
-        return mode;
+        return FilePermissions.ownerProblem(file, attributes);
     }
 
     private static String special(Path file) {
@@ -277,23 +197,6 @@ final class CheckedFiles {
             };
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             return "a special file";
-        }
-    }
-
-    /**
-     * As ssh does for a private key: a warning when users other than the owner may read a file
-     * holding a secret (a password file, a key, a context or config file with a password in it); else null.
-     */
-    static String othersCanRead(Path file, String where) {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (!permissions.contains(PosixFilePermission.GROUP_READ) && !permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                return null;
-            }
-            return String.format("WARN %s: %s can be read by other users of this machine (mode %03o): chmod 600 %s",
-                    where, file, mode(permissions), file);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return null; // no POSIX permissions here (or no answer): nothing to say
         }
     }
 

@@ -45,6 +45,8 @@ final class CommandRunner {
         }
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
+        spec.resourceBundle(ConnectionOptions.helpVariables()); // the variables a flag's help names
+        ConnectionOptions.shortSynopsis(cli);
         // --version names the script itself, the client library and Java it runs on, and the server
         // last seen. picocli reads version lines as format strings (%n, @|markup|@): what a server
         // said is printed as plain text by the lab instead.

@@ -3,7 +3,7 @@
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
 // or variables: those keys are left out, with a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -56,7 +56,7 @@ final class ConfigFile {
                 } else {
                     put(key, value, where + " " + key.display(), layers, env);
                     if (key.is(Setting.Kind.SECRET)) { // a password in the file itself
-                        layers.warn(CheckedFiles.othersCanRead(file.path(), where + " " + key.display()));
+                        layers.warn(FilePermissions.othersCanRead(file.path(), where + " " + key.display()));
                     }
                 }
             }
@@ -166,7 +166,7 @@ final class ConfigFile {
         if (target != null && key.is(Setting.Kind.FILE)) {
             String file = CheckedFiles.expandHome((String) value);
             layers.put(target, SecretFiles.secret(file, source), source);
-            layers.warn(CheckedFiles.othersCanRead(Path.of(file), source));
+            layers.warn(FilePermissions.othersCanRead(Path.of(file), source));
         } else if (target != null) {
             String secret = env.get((String) value);
             if (secret == null || secret.isEmpty()) {

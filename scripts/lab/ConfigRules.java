@@ -3,7 +3,7 @@
 // a usage error (2), from a file, env or context a config error (3); either way the line says
 // where it came from. Settings that work but put a secret at risk get a warning.
 //SOURCES Setting.java Layers.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java Subjects.java
-//SOURCES Exit.java Output.java
+//SOURCES Exit.java Output.java FilePermissions.java
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,7 +160,7 @@ final class ConfigRules {
         }
         for (Setting key : Setting.values()) {
             if (key.is(Setting.Kind.HOLDS_SECRET) && layers.get(key) != null) {
-                layers.warn(CheckedFiles.othersCanRead(Path.of(layers.string(key)), layers.source(key)));
+                layers.warn(FilePermissions.othersCanRead(Path.of(layers.string(key)), layers.source(key)));
             }
         }
     }
@@ -181,7 +181,7 @@ final class ConfigRules {
         if (!shown.isEmpty()) {
             layers.warn("WARN " + String.join(" and ", shown) + (shown.size() == 1 ? " is" : " are") + " visible to "
                     + "every user of this machine (ps shows command lines): use " + (instead.isEmpty()
-                    ? "NATS_PASSWORD or NATS_TOKEN" : String.join(" or ", instead)) + ", [nats.auth] "
+                    ? Setting.PASSWORD.env + " or " + Setting.TOKEN.env : String.join(" or ", instead)) + ", [nats.auth] "
                     + "password_file/token_file or *_env in a config file you name, or a natscli context instead");
         }
     }

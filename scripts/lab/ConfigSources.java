@@ -69,7 +69,7 @@ final class ConfigSources {
             }
             lab = named(file, "env LAB_CONFIG");
         }
-        String labFile = "labs/" + flags.lab() + "/config.toml";
+        String labFile = "labs/" + (flags.lab() == null ? DEFAULT_LAB : flags.lab()) + "/config.toml";
         if (lab == null) {
             lab = own(home, labFile);
         }

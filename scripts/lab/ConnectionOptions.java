@@ -6,22 +6,29 @@
 //SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java Trace.java
 
 import io.nats.client.Connection;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.ListResourceBundle;
+import java.util.ResourceBundle;
 
 final class ConnectionOptions implements Layers.Flags {
     /** Shown after the script's own options, under their own heading: the lesson's flags come first. */
-    @ArgGroup(validate = false, heading = "%nConnecting:%n", order = 100)
+    @ArgGroup(validate = false, heading = CONNECTING, order = 100)
     Connecting connecting = new Connecting();
+    private static final String CONNECTING = "%nConnecting:%n";
 
     static final class Connecting {
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Root config file (default: the lab's own config.toml, when run through bin/jbang or make).")
+                description = "Root config file. Default: config.toml in the lab's folder, when run through bin/jbang or make.")
         Path configFile;
 
         @Option(names = "--lab-config", paramLabel = "FILE",
@@ -29,13 +36,13 @@ final class ConnectionOptions implements Layers.Flags {
         Path labConfigFile;
 
         @Option(names = {"-s", "--server"}, paramLabel = "URL",
-                description = "NATS server: nats://, tls://, ws://, wss://, host:port or a host; a comma-separated list "
-                        + "for a cluster (env NATS_URL).")
+                description = "NATS server URL (nats://, tls://, ws://, wss://), host:port or host; for a cluster, "
+                        + "a comma-separated list (env ${bundle:env.URL}).")
         String server;
 
         @Option(names = "--timeout", paramLabel = "DURATION",
-                description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m (env NATS_TIMEOUT; "
-                        + "default 5s).")
+                description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m "
+                        + "(env ${bundle:env.TIMEOUT}; default 5s).")
         String timeout;
 
         @Option(names = "--context", paramLabel = "NAME",
@@ -45,32 +52,34 @@ final class ConnectionOptions implements Layers.Flags {
         @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
         boolean noContext;
 
-        @Option(names = "--user", paramLabel = "USER", description = "User name (env NATS_USER).")
+        @Option(names = "--user", paramLabel = "USER", description = "User name (env ${bundle:env.USER}).")
         String user;
 
         @Option(names = "--password", paramLabel = "PASSWORD",
-                description = "Password. Every user of this machine can see it in ps: prefer env NATS_PASSWORD, "
+                description = "Password. Every user of this machine can see it in ps: prefer env ${bundle:env.PASSWORD}, "
                         + "[nats.auth] password_file or password_env, or a natscli context.")
         String password;
 
         @Option(names = "--token", paramLabel = "TOKEN",
-                description = "Auth token. Every user of this machine can see it in ps: prefer env NATS_TOKEN, "
+                description = "Auth token. Every user of this machine can see it in ps: prefer env ${bundle:env.TOKEN}, "
                         + "[nats.auth] token_file or token_env, or a natscli context.")
         String token;
 
-        @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env NATS_NKEY).")
+        @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env ${bundle:env.NKEY_SEED_FILE}).")
         String nkey;
 
-        @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env NATS_CREDS).")
+        @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env ${bundle:env.CREDS_FILE}).")
         String creds;
 
-        @Option(names = "--tlsca", paramLabel = "FILE", description = "CA certificate(s), PEM, to trust (env NATS_CA).")
+        @Option(names = "--tlsca", paramLabel = "FILE",
+                description = "CA certificate(s), PEM, to trust (env ${bundle:env.CA_FILE}).")
         String tlsCa;
 
-        @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env NATS_CERT).")
+        @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env ${bundle:env.CERT_FILE}).")
         String tlsCert;
 
-        @Option(names = "--tlskey", paramLabel = "FILE", description = "Client private key, PEM/PKCS#8 (env NATS_KEY).")
+        @Option(names = "--tlskey", paramLabel = "FILE",
+                description = "Client private key, PEM/PKCS#8 (env ${bundle:env.KEY_FILE}).")
         String tlsKey;
 
         @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
@@ -92,6 +101,36 @@ final class ConnectionOptions implements Layers.Flags {
 
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
         boolean verbose;
+    }
+
+    /**
+     * What `${bundle:env.URL}` in a flag's help stands for: the setting's environment variable, from
+     * its row of Setting (CommandRunner hands this to picocli), so the help names the variable the run reads.
+     */
+    static ResourceBundle helpVariables() {
+        return new ListResourceBundle() {
+            @Override
+            protected Object[][] getContents() {
+                return Arrays.stream(Setting.values()).filter(setting -> setting.env != null)
+                        .map(setting -> new Object[] {"env." + setting.name(), setting.env}).toArray(Object[][]::new);
+            }
+        };
+    }
+
+    /**
+     * The help's `Usage:` line names the script's own flags and then `[CONNECTION OPTIONS]` for all of
+     * the flags above (listed under "Connecting:" further down), so the lesson's few are not lost among them.
+     */
+    static void shortSynopsis(CommandLine cli) {
+        cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
+            CommandSpec shown = CommandSpec.create().name(help.commandSpec().name());
+            help.commandSpec().options().stream()
+                    .filter(option -> option.group() == null || !CONNECTING.equals(option.group().heading()))
+                    .forEach(option -> shown.addOption(OptionSpec.builder(option).build()));
+            shown.addPositional(PositionalParamSpec.builder().paramLabel("CONNECTION OPTIONS").arity("0..1").build());
+            help.commandSpec().positionalParameters().forEach(word -> shown.addPositional(PositionalParamSpec.builder(word).build()));
+            return new CommandLine.Help(shown, help.colorScheme()).synopsis(help.synopsisHeadingLength());
+        });
     }
 
     @Spec(Spec.Target.MIXEE)

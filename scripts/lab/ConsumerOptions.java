@@ -7,9 +7,12 @@ final class ConsumerOptions {
     @Option(names = "--consumer", paramLabel = "NAME", description = "Durable pull consumer name.")
     String consumer;
 
-    /** Whether a consumer's max deliver is no limit: the server keeps -1 (and takes 0) for that. */
-    static boolean unlimited(long maxDeliver) {
-        return maxDeliver < 1;
+    /**
+     * Whether a server limit is no limit: max deliver, max ack pending, a stream's max messages. The
+     * server keeps -1 (and takes 0) for that.
+     */
+    static boolean unlimited(long limit) {
+        return limit < 1;
     }
 
     /** A max deliver as the lab shows it: a number, or "unlimited". */

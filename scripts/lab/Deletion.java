@@ -1,7 +1,7 @@
 // Deleting the stream (with its messages and consumers) or only the consumer: the way back to a
 // fresh lab. Like natscli's `nats stream rm`, it asks first on a terminal and needs --force elsewhere.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java
 
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamInfo;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import java.io.Console;
 
 final class Deletion {
-    private static final Logger log = Output.logger(Deletion.class);
+    private static final Logger log = LogLines.logger(Deletion.class);
 
     private Deletion() {
     }

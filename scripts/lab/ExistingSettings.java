@@ -34,19 +34,19 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (c.getMaxMsgs() > 0 && !given.test(Setting.MAX_MSGS)) {
+        if (!ConsumerOptions.unlimited(c.getMaxMsgs()) && !given.test(Setting.MAX_MSGS)) {
             differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit", "--max-msgs"});
         }
-        if (c.getMaxBytes() > 0) {
+        if (!ConsumerOptions.unlimited(c.getMaxBytes())) {
             differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
         }
         if (c.getMaxAge() != null && c.getMaxAge().toNanos() > 0) {
             differ.add(new String[] {"max age " + c.getMaxAge().toSeconds() + "s", "no limit"});
         }
-        if (c.getMaxMsgsPerSubject() > 0) {
+        if (!ConsumerOptions.unlimited(c.getMaxMsgsPerSubject())) {
             differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), "no limit"});
         }
-        if (c.getMaximumMessageSize() > 0) {
+        if (!ConsumerOptions.unlimited(c.getMaximumMessageSize())) {
             differ.add(new String[] {"max message size " + c.getMaximumMessageSize(), "the server's max_payload"});
         }
         if (c.getDiscardPolicy() == DiscardPolicy.New && !given.test(Setting.DISCARD)) {
@@ -65,23 +65,24 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (c.getMaxAckPending() > 0 && c.getMaxAckPending() != NEW_MAX_ACK_PENDING && !given.test(Setting.MAX_ACK_PENDING)) {
+        if (!ConsumerOptions.unlimited(c.getMaxAckPending()) && c.getMaxAckPending() != NEW_MAX_ACK_PENDING
+                && !given.test(Setting.MAX_ACK_PENDING)) {
             differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING),
                     "--max-ack-pending"});
         }
         if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty() && !given.test(Setting.FILTER)) {
             differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none", "--filter"});
         }
-        if (c.getMaxPullWaiting() > 0 && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
+        if (!ConsumerOptions.unlimited(c.getMaxPullWaiting()) && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
             differ.add(new String[] {"max waiting pulls " + c.getMaxPullWaiting(), String.valueOf(NEW_MAX_WAITING)});
         }
-        if (c.getMaxBatch() > 0) {
+        if (!ConsumerOptions.unlimited(c.getMaxBatch())) {
             differ.add(new String[] {"max batch " + c.getMaxBatch(), "no limit"});
         }
         if (c.getMaxExpires() != null && c.getMaxExpires().toNanos() > 0) {
             differ.add(new String[] {"max expires " + c.getMaxExpires().toMillis() + "ms", "no limit"});
         }
-        if (c.getMaxBytes() > 0) {
+        if (!ConsumerOptions.unlimited(c.getMaxBytes())) {
             differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
         }
         if (c.getInactiveThreshold() != null && c.getInactiveThreshold().toNanos() > 0) {

@@ -13,9 +13,12 @@ final class Layers {
     interface Flags {
         Object value(String flag);
 
-        /** The lab whose own config file a run reads when none is named: the lab the script is taught in. */
+        /**
+         * The lab whose own config file a run reads when none is named: the lab the script is taught
+         * in; null when the flags do not say (the config sources then take the course's first JetStream lab).
+         */
         default String lab() {
-            return ConfigSources.DEFAULT_LAB;
+            return null;
         }
     }
 

@@ -2,7 +2,7 @@
 // its URL, login and TLS files, as `nats --context NAME` would use them. With no --context and no
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java FilePermissions.java
 
 import io.nats.client.support.JsonValue;
 
@@ -59,7 +59,7 @@ final class NatsContext {
         for (Setting setting : Setting.values()) {
             JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);
             if (value != null && setting.is(Setting.Kind.SECRET) && value.string != null && !value.string.isEmpty()) {
-                layers.warn(CheckedFiles.othersCanRead(file, source + " " + setting.contextField));
+                layers.warn(FilePermissions.othersCanRead(file, source + " " + setting.contextField));
                 break;
             }
         }

@@ -1,14 +1,10 @@
-// What the scripts print on the terminal: INFO lines like the lab's expected output, message
-// bodies in quotes (bytes that are not UTF-8 as escapes), counts, and a progress line for long runs.
+// What the scripts print, made safe to show: text from outside escaped (the one escaping helper),
+// message bodies in quotes (bytes that are not UTF-8 as escapes), JSON answers, counts, and a
+// progress line for long runs. The log lines themselves are made in LogLines.
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Stdout.java Exit.java StopSignal.java
+//SOURCES Stdout.java Exit.java
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.AbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -23,73 +19,6 @@ final class Output {
     static final int SHOWN_BYTES = 200;
 
     private Output() {
-    }
-
-    /** A logger that prints like the lab's expected output: `INFO pulled message: "..."`, on stdout. */
-    static Logger logger(Class<?> owner) {
-        StopSignal.fromTheStart(); // a script's first code: from here on a signal ends with one line
-        Stdout.install(); // slf4j-simple prints to whatever System.out is at the time: the checked stream
-        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
-        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-        setDefault("org.slf4j.simpleLogger.showLogName", "false");
-        setDefault("org.slf4j.simpleLogger.showDateTime", "false");
-        return new Escaping(LoggerFactory.getLogger(owner));
-    }
-
-    /**
-     * Each log line is built (slf4j's {} filled in) and then shown as line() shows it: no control
-     * character a name or subject brought in reaches the terminal, whichever call prints it. Text
-     * from a server or a file goes in through printable() or quoted(), so a backslash in it shows doubled.
-     */
-    private static final class Escaping extends AbstractLogger {
-        private final transient Logger to;
-
-        Escaping(Logger to) {
-            this.to = to;
-            this.name = to.getName();
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable cause) {
-            String line = label + line(MessageFormatter.basicArrayFormat(pattern, args), false);
-            switch (level) {
-                case ERROR -> to.error("{}", line, cause);
-                case WARN -> to.warn("{}", line, cause);
-                case INFO -> to.info("{}", line, cause);
-                case DEBUG -> to.debug("{}", line, cause);
-                default -> to.trace("{}", line, cause);
-            }
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override public boolean isTraceEnabled() { return to.isTraceEnabled(); }
-        @Override public boolean isTraceEnabled(Marker marker) { return to.isTraceEnabled(marker); }
-        @Override public boolean isDebugEnabled() { return to.isDebugEnabled(); }
-        @Override public boolean isDebugEnabled(Marker marker) { return to.isDebugEnabled(marker); }
-        @Override public boolean isInfoEnabled() { return to.isInfoEnabled(); }
-        @Override public boolean isInfoEnabled(Marker marker) { return to.isInfoEnabled(marker); }
-        @Override public boolean isWarnEnabled() { return to.isWarnEnabled(); }
-        @Override public boolean isWarnEnabled(Marker marker) { return to.isWarnEnabled(marker); }
-        @Override public boolean isErrorEnabled() { return to.isErrorEnabled(); }
-        @Override public boolean isErrorEnabled(Marker marker) { return to.isErrorEnabled(marker); }
-    }
-
-    /** "[A] " after --label A: starts every line a logger prints, so several workers' lines can be told apart. */
-    private static String label = "";
-
-    static void label(String name) {
-        label = name == null ? "" : "[" + printable(name, false) + "] ";
-    }
-
-    private static void setDefault(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
     }
 
     /**

@@ -1,7 +1,7 @@
 // How js-pull shows a message: the lab's INFO line (its delivery number and headers too), or with
 // --raw the body's bytes alone; and which of a batch's lines a pipe's reader really took.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Stdout.java StdoutPipe.java
+//SOURCES Output.java Stdout.java StdoutPipe.java LogLines.java
 
 import io.nats.client.Message;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 final class PullShown {
-    private static final Logger log = Output.logger(PullShown.class);
+    private static final Logger log = LogLines.logger(PullShown.class);
 
     private final boolean raw;
     private final boolean ephemeral;

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-final class Trace implements ReadListener { // jnats' read listener only carries it to TraceWire.Port
+final class Trace implements ReadListener, TraceWire.Listener { // jnats' read listener only carries it to TraceWire.Port
     /** How many of each kind a run shows before it only counts them. */
     static final int SAMPLE = 10;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -58,7 +58,8 @@ final class Trace implements ReadListener { // jnats' read listener only carries
         this.full = full;
     }
 
-    synchronized void sent(TraceWire.Frame frame) {
+    @Override
+    public synchronized void sent(TraceWire.Frame frame) {
         String subject = frame.subject();
         if (subject.startsWith("$JS.API.CONSUMER.MSG.NEXT.")) {
             remember(frame.reply(), Kind.PULL, subject);
@@ -85,7 +86,8 @@ final class Trace implements ReadListener { // jnats' read listener only carries
         }
     }
 
-    synchronized void received(TraceWire.Frame frame) {
+    @Override
+    public synchronized void received(TraceWire.Frame frame) {
         Waiting asked = frame.subject() == null ? null : waiting.get(frame.subject());
         if (asked != null && asked.kind != Kind.PULL) {
             waiting.remove(frame.subject()); // a pull's inbox gets every answer of the run's pulls
@@ -125,12 +127,14 @@ final class Trace implements ReadListener { // jnats' read listener only carries
     }
 
     /** -ERR: the server's complaint about this connection (a denied permission, say). */
-    synchronized void serverError(String text) {
+    @Override
+    public synchronized void serverError(String text) {
         print("<<< -ERR " + Output.printable(text));
     }
 
     /** At the end of a connection: how many of each kind were not shown, one line. */
-    synchronized void leftOutSoFar() {
+    @Override
+    public synchronized void leftOutSoFar() {
         List<String> counts = new ArrayList<>();
         seen.forEach((kind, n) -> {
             if (kind != Kind.API && n > SAMPLE) {

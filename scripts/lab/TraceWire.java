@@ -21,13 +21,25 @@ final class TraceWire {
     record Frame(String subject, String reply, byte[] headers, byte[] body, int bodySize) {
     }
 
+    /** What the port read off the wire, told as it goes by: --trace makes its lines of it. */
+    interface Listener {
+        void sent(Frame frame);
+
+        void received(Frame frame);
+
+        void serverError(String text);
+
+        /** The connection closes: the last chance to say what was left out. */
+        void leftOutSoFar();
+    }
+
     /**
      * jnats makes its data port by class name (Options.Builder.dataPortType), so this is public and
      * nested (a shared single-file script keeps its top-level classes non-public). It finds its
-     * Trace as the connection's read listener.
+     * Listener as the connection's read listener.
      */
     public static final class Port extends SocketDataPortWithWriteTimeout {
-        private Trace trace;
+        private Listener trace;
         private final Reader sent = new Reader(true);
         private final Reader received = new Reader(false);
 
@@ -37,7 +49,7 @@ final class TraceWire {
         @Override
         public void afterConstruct(Options options) {
             super.afterConstruct(options);
-            trace = options.getReadListener() instanceof Trace t ? t : null;
+            trace = options.getReadListener() instanceof Listener t ? t : null;
         }
 
         @Override
@@ -89,7 +101,7 @@ final class TraceWire {
             this.outgoing = outgoing;
         }
 
-        void feed(byte[] bytes, int from, int count, Trace trace) {
+        void feed(byte[] bytes, int from, int count, Listener trace) {
             int i = from;
             int end = from + count;
             while (i < end) {
@@ -121,7 +133,7 @@ final class TraceWire {
             }
         }
 
-        private void controlLine(String text, Trace trace) {
+        private void controlLine(String text, Listener trace) {
             String[] parts = text.split("\\s+");
             String op = parts[0].toUpperCase();
             boolean headers = op.equals(outgoing ? "HPUB" : "HMSG");
@@ -146,7 +158,7 @@ final class TraceWire {
             payloadLeft = payloadSize + 2; // and its CRLF
         }
 
-        private void finish(Trace trace) {
+        private void finish(Listener trace) {
             byte[] all = payload.toByteArray();
             int kept = Math.min(all.length, payloadSize);
             int split = Math.min(headerSize, kept);

@@ -6,7 +6,7 @@
 // escaped, and acks, naks or terminates it through its ack subject, as --on-unreadable says.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java
+//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -36,7 +36,7 @@ final class UnreadableMessages {
     /** The longest stretch of delivered-but-unacked sequences read back to find it. */
     private static final int MOST_SEARCHED = 5000;
     private static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
-    private static final Logger log = Output.logger(UnreadableMessages.class);
+    private static final Logger log = LogLines.logger(UnreadableMessages.class);
 
     private final List<Long> handled = new ArrayList<>();
     private boolean ordered; // --ephemeral: skipped, not acked
