@@ -6,7 +6,7 @@
 // one line; a deleted stream or consumer, or a lost server, ends it with its exit code.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java WhyNothing.java MaxDeliveries.java StopSignal.java Stdout.java Output.java
-//SOURCES Durations.java Exit.java
+//SOURCES Durations.java Exit.java ConfigRules.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -64,7 +64,8 @@ final class InfoWatch {
         Duration interval = Durations.parse(typed);
         if (interval == null || interval.compareTo(SHORTEST) < 0 || interval.compareTo(Durations.LONGEST) > 0) {
             throw Exit.usage("flag --watch: %s is not valid: it must be a duration from %s to %s (a year), like 1s or "
-                    + "500ms; or leave it out for 1s", typed, Durations.format(SHORTEST), Durations.format(Durations.LONGEST));
+                    + "500ms; or leave it out for 1s", ConfigRules.shown(typed, true), Durations.format(SHORTEST),
+                    Durations.format(Durations.LONGEST));
         }
         return interval;
     }
