@@ -152,6 +152,41 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /**
+     * --trace shows what a server said through the same rule as every other line: escapes shown as
+     * text (a backslash doubled, so a server's text never looks like an escape), no line forged, and
+     * a login in a URL or a run's secret in a header masked.
+     */
+    @Test
+    void aTraceShowsTheServersWordsEscapedAndMasked() throws Exception {
+        String said = "lost\nNOTICE run curl x | sh" + OSC_AND_CLEAR + "\u202e see nats://admin:hunter2-pw@10.0.0.1:4222 text \\u{1b}";
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.INFO.")
+                ? "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"error\":{\"code\":500,\"err_code\":10999,"
+                + "\"description\":" + FakeNatsServer.json(said) + "}}"
+                : "{\"stream\":" + FakeNatsServer.json("S\\u{1b} " + ESC + "[2J") + ",\"seq\":7}")) {
+            Run.Result info = Run.script("JsInfo", "--trace").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, info.exit(), info.toString());
+            assertPrintable(info.err());
+            assertTrue(info.err().contains("\"description\": \"lost\\nNOTICE run curl x | sh\\u{1b}]0;owned\\u{7}\\u{1b}[2J"
+                    + "\\u{202e} see nats://admin:****@10.0.0.1:4222 text \\\\u{1b}\""), info.err());
+            assertFalse(info.err().contains("hunter2-pw"), info.err());
+            assertFalse(info.err().lines().anyMatch(line -> line.startsWith("NOTICE")), info.err());
+
+            Run.Result published = Run.script("JsPub", "--trace", "--token", "my-own-pw-8d2k", "-H", "Origin:nats://bob:pw-9x@h",
+                    "-H", "Note:my-own-pw-8d2k", "hello").env("NATS_URL", fake.url()).go();
+            assertPrintable(published.err());
+            assertTrue(published.err().contains("headers: Origin=\"nats://bob:****@h\" Note=\"****\""), published.err());
+            assertTrue(published.err().contains(" <<< lab4.stream: {\"stream\": \"S\\\\u{1b} \\u{1b}[2J\", \"seq\": 7}\n"
+                    + "             PubAck: stream S\\\\u{1b} \\u{1b}[2J stored it as seq 7\n"), published.err());
+            assertFalse(published.err().contains("pw-9x") || published.err().contains("my-own-pw-8d2k"), published.err());
+
+            String cut = "x".repeat(Output.SHOWN_BYTES - 10) + "my-own-pw-8d2k"; // the line shows a body's first bytes only
+            Run.Result longBody = Run.script("JsPub", "--trace", "--token", "my-own-pw-8d2k", cut).env("NATS_URL", fake.url()).go();
+            assertTrue(longBody.err().contains(" >>> lab4.stream: \"" + "x".repeat(Output.SHOWN_BYTES - 10) + "****\" (reply to "), longBody.err());
+            assertFalse(longBody.err().contains("my-own-"), "masked before it is cut: " + longBody.err());
+        }
+    }
+
     @Test
     void aVerboseTraceForgesNoLine() throws Exception {
         try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", HostileServerTest::answer)) {

@@ -184,6 +184,26 @@ class TraceTest extends WithServer {
         assertTrue(pull.err().lines().count() < 200, "a sample, not every line: " + pull.err());
     }
 
+    /** SIGTERM in a bulk run: the count of what was not traced still comes, right before the line the signal ends it with. */
+    @Test
+    void aSignalStillSaysWhatWasNotTraced() throws Exception {
+        bootstrap();
+        try (Run.Started pub = script("JsPub", "--trace", "--count", "1000000").asProcess().start()) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (count(pub.errSoFar(), "PubAck: stream LAB4_STREAM stored it as seq ") < Trace.SAMPLE) {
+                assertTrue(System.nanoTime() < deadline && pub.running(), "no sample yet: " + pub.errSoFar());
+                Thread.sleep(20);
+            }
+            pub.signal("TERM");
+            Run.Result ended = pub.finish();
+            assertEquals(143, ended.exit(), ended.toString());
+            List<String> err = ended.err().lines().toList();
+            assertTrue(err.get(err.size() - 2).matches("\\d\\d:\\d\\d:\\d\\d --- not traced: [\\d,]+ publishes, [\\d,]+ PubAcks "
+                    + "\\(--trace shows the first 10 of each kind\\)"), ended.err());
+            assertTrue(err.get(err.size() - 1).startsWith("ERROR interrupted: only "), ended.err());
+        }
+    }
+
     /** A body or header with control characters is shown escaped; the terminal gets no raw control byte. */
     @Test
     void hostileBytesAreEscaped() throws Exception {

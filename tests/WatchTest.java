@@ -70,6 +70,53 @@ class WatchTest extends WithServer {
         }
     }
 
+    /**
+     * --trace: the first look's requests and answers, then only the looks where an answer changed;
+     * the requests answered as before are counted in one line, which a signal still prints.
+     */
+    @Test
+    void aTracedWatchShowsOnlyTheLooksThatChanged() throws Exception {
+        bootstrap();
+        try (Run.Started watch = script("JsInfo", "--watch", "200ms", "--trace").asProcess().start()) {
+            awaitLines(watch, 5); // the header and four looks: three asked again, answered as before
+            publish("one");
+            watch.awaitOut("messages 1*");
+            awaitLines(watch, watch.outSoFar().lines().count() + 3);
+            watch.signal("TERM");
+            Run.Result ended = watch.finish();
+
+            assertEquals(143, ended.exit(), ended.toString());
+            List<String> err = ended.err().lines().toList();
+            for (String request : List.of("STREAM.INFO.LAB4_STREAM", "CONSUMER.INFO.LAB4_STREAM.LAB4_CONSUMER")) {
+                assertEquals(2, err.stream().filter(line -> line.matches(TIME + " >>> \\$JS\\.API\\." + Pattern.quote(request)))
+                        .count(), "asked at the first look and at the one whose answer changed:\n" + ended.err());
+                assertEquals(2, err.stream().filter(line -> line.matches(TIME + " <<< \\$JS\\.API\\." + Pattern.quote(request)))
+                        .count(), ended.err());
+            }
+            assertEquals(1, err.stream().filter(line -> line.matches(TIME + " --- from here on a request asked again is shown "
+                    + "only when its answer changed \\(the rest are counted\\)")).count(), ended.err());
+            assertTrue(ended.err().contains("\"state\": {\"messages\": 1,"), ended.err());
+            java.util.regex.Matcher notTraced = Pattern.compile(TIME + " --- not traced: (\\d+) API requests answered as the time "
+                    + "before \\(a request asked again is shown when its answer changed\\)").matcher(err.get(err.size() - 2));
+            assertTrue(notTraced.matches(), "the count, then the line a signal ends with:\n" + ended.err());
+            assertTrue(err.get(err.size() - 1).matches("ERROR interrupted: " + ENDED), ended.err());
+            java.util.regex.Matcher looks = Pattern.compile("\\((\\d+) looks\\)").matcher(err.get(err.size() - 1));
+            assertTrue(looks.find(), ended.err());
+            long asked = Long.parseLong(notTraced.group(1)) + 4;
+            long expected = 2L * Long.parseLong(looks.group(1));
+            assertTrue(asked >= expected && asked <= expected + 2, "each look asks twice: " + asked + " for " + looks.group(1)
+                    + " looks\n" + ended.err());
+        }
+    }
+
+    private static void awaitLines(Run.Started watch, long lines) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (watch.outSoFar().lines().count() < lines) {
+            assertTrue(System.nanoTime() < deadline && watch.running(), "never printed " + lines + " lines: " + watch.outSoFar());
+            Thread.sleep(20);
+        }
+    }
+
     /** max_deliver reached: the server's advisory shows up in the watch as it comes. */
     @Test
     void theMaxDeliveriesAdvisoryShowsInTheWatch() throws Exception {
@@ -158,6 +205,32 @@ class WatchTest extends WithServer {
             assertTrue(Pattern.compile(HIGHLIGHTED_2).matcher(changed).find(), "2 is highlighted: " + changed);
             assertTrue(ended.contains("  pending:        2\n") && ended.contains("  ack floor:      stream seq 0\n"), ended);
             assertTrue(ended.matches("(?s).*ERROR interrupted: " + ENDED + "\nexit=130\n.*"), ended);
+        } finally {
+            tmux(socket, "kill-server");
+        }
+    }
+
+    /** --trace on the same terminal: each block is drawn below the trace's new lines, never over them. */
+    @Test
+    void onATerminalATracedWatchDrawsBelowTheTrace() throws Exception {
+        bootstrap();
+        String socket = Scratch.dir().resolve("tmux-socket").toString();
+        String watch = script("JsInfo", "--watch", "300ms", "--trace").withSigintAtDefault().shellLine();
+        try {
+            tmux(socket, "new-session", "-d", "-x", "160", "-y", "50",
+                    "cd " + Scratch.dir() + "; NATS_URL=" + server.url() + " " + watch + "; echo exit=$?; sleep 120");
+            awaitPane(socket, "from here on a request asked again", "-S", "-");
+            publish("one");
+            awaitPane(socket, "(?s)\"num_pending\": 1\n.*ack floor:", "-S", "-");
+            tmux(socket, "send-keys", "C-c");
+            String ended = awaitPane(socket, "exit=\\d+", "-S", "-");
+
+            assertEquals(2, count(ended, "<<< $JS.API.CONSUMER.INFO.LAB4_STREAM.LAB4_CONSUMER\n"), ended);
+            assertTrue(ended.matches("(?s).*\"num_pending\": 0\n.*\n  messages: +0\n.*from here on a request asked again.*\n"
+                    + "  messages: +0\n.*\"num_pending\": 1\n.*\n  messages: +[^\n]*1[^\n]*\n.*"), "the looks' blocks below "
+                    + "their trace lines, each whole:\n" + ended);
+            assertTrue(count(ended, "  ack floor:") >= 3, "the first look, the one after the note, the changed one: " + ended);
+            assertTrue(ended.contains("--- not traced: "), ended);
         } finally {
             tmux(socket, "kill-server");
         }

@@ -3,7 +3,7 @@
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
 // or variables: those keys are left out, with a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -154,7 +154,7 @@ final class ConfigFile {
             return "an array ([ ... ])";
         }
         if (!secret) {
-            return String.valueOf(value);
+            return value instanceof String text ? Output.quoted(text) : String.valueOf(value); // "10" is text, 10 a number
         }
         return value instanceof String ? "a string" : value instanceof Number ? "a number"
                 : value instanceof Boolean ? "true or false" : "a date or time";

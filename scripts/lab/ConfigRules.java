@@ -192,9 +192,13 @@ final class ConfigRules {
         if (text.length() > 100) {
             text = text.substring(0, 60) + "...";
         }
-        boolean number = key.is(Setting.Kind.DURATION) && text.matches("-?[0-9]+");
-        String shown = value instanceof String && !number ? Output.quoted(text) : text;
+        String shown = value instanceof String ? shown(text, key.is(Setting.Kind.DURATION)) : text;
         return Exit.with(exitCode(layers, key), "%s: %s is not valid: %s", layers.source(key), shown, hint);
+    }
+
+    /** A value that is not valid, as its error line shows it: in quotes, but a whole number typed for a duration as it is. */
+    static String shown(String typed, boolean duration) {
+        return duration && typed.matches("-?[0-9]+") ? typed : Output.quoted(typed);
     }
 
     private static int exitCode(Layers layers, Setting key) {

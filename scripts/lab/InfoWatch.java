@@ -3,10 +3,11 @@
 // back up over its own lines only; the screen above stays); on a pipe or in a file each look is one
 // line, a `*` after each value that changed. A run beside it (js-pull --work-ms, --no-ack) shows ack
 // pending rise and fall, and a redelivery come due. Ends on Ctrl-C, SIGTERM or a closed pipe with
-// one line; a deleted stream or consumer, or a lost server, ends it with its exit code.
+// one line; a deleted stream or consumer, or a lost server, ends it with its exit code. With
+// --trace it shows the first look's requests and answers, then only the looks where an answer changed.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java WhyNothing.java MaxDeliveries.java StopSignal.java Stdout.java Output.java
-//SOURCES Durations.java Exit.java
+//SOURCES Durations.java Exit.java Trace.java ConfigRules.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -47,6 +48,9 @@ final class InfoWatch {
     private final int width = terminal ? columns() : 0;
     private final Queue<String> advisories = new ConcurrentLinkedQueue<>();
     private final long started = System.nanoTime();
+    /** --trace: its lines on the terminal too, so the block is drawn below them, not over them. */
+    private final Trace trace;
+    private long traced;
     private Map<String, String> last;
     private String lastWhy;
     private int drawn; // lines of the block on the terminal, for the next redraw to go back over
@@ -57,6 +61,10 @@ final class InfoWatch {
         this.config = config;
         this.interval = interval;
         this.server = server;
+        this.trace = nc.getOptions().getReadListener() instanceof Trace t ? t : null;
+        if (trace != null) {
+            trace.onlyChanges(); // every look asks the same: a trace of each would bury the one that changed
+        }
     }
 
     /** The interval as typed after --watch, or one line saying how to write it. */
@@ -64,7 +72,8 @@ final class InfoWatch {
         Duration interval = Durations.parse(typed);
         if (interval == null || interval.compareTo(SHORTEST) < 0 || interval.compareTo(Durations.LONGEST) > 0) {
             throw Exit.usage("flag --watch: %s is not valid: it must be a duration from %s to %s (a year), like 1s or "
-                    + "500ms; or leave it out for 1s", typed, Durations.format(SHORTEST), Durations.format(Durations.LONGEST));
+                    + "500ms; or leave it out for 1s", ConfigRules.shown(typed, true), Durations.format(SHORTEST),
+                    Durations.format(Durations.LONGEST));
         }
         return interval;
     }
@@ -172,6 +181,10 @@ final class InfoWatch {
     /** The block again, over the one drawn before; advisories go above it and stay. */
     private void draw(Map<String, String> now, String why, List<String> events) {
         StringBuilder out = new StringBuilder("\033[?7l"); // no wrapping while drawing: each line stays one line
+        if (trace != null && trace.lines() != traced && Stdout.terminal(2)) {
+            traced = trace.lines();
+            drawn = 0; // the trace printed below the block: draw it again under those lines
+        }
         if (drawn > 0) {
             out.append("\033[").append(drawn).append('F'); // to the start of the block's first line
         }

@@ -3,6 +3,7 @@
 // script prints: errors, warnings, --verbose traces, --show-config.
 //SOURCES ServerUrl.java Setting.java Layers.java Output.java
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -125,6 +126,20 @@ final class Secrets {
 
     /** The text with every secret replaced by ****: URL logins and seeds by their shape, then each known value. */
     String mask(String text) {
+        return mask(text, values);
+    }
+
+    /**
+     * The same for bytes about to be shown cut (a body's first bytes): a secret cut in half would no
+     * longer be found in the line. Each byte is one character here, so bytes that are not UTF-8 stay.
+     */
+    byte[] mask(byte[] raw) {
+        List<String> asBytes = values.stream()
+                .map(value -> new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)).toList();
+        return mask(new String(raw, StandardCharsets.ISO_8859_1), asBytes).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String mask(String text, List<String> values) {
         if (text == null) {
             return null;
         }

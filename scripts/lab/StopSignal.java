@@ -6,6 +6,8 @@
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +26,8 @@ final class StopSignal {
     /** Whether INT, TERM and HUP are noted as they come; without that, every exit is taken for one. */
     private static volatile boolean knowsSignals;
     private static volatile boolean signalled;
+    /** What is still to be said before a signal's last line (what a trace left out): a signal closes no connection. */
+    private static final List<Runnable> BEFORE_THE_LAST_LINE = new CopyOnWriteArrayList<>();
 
     private final Thread main = Thread.currentThread();
     private final Duration grace;
@@ -102,10 +106,20 @@ final class StopSignal {
         if (run != null) {
             run.onExit();
         } else {
-            System.out.flush();
+            lastWords();
             System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
             System.err.flush();
         }
+    }
+
+    /** This is said, on stderr, before the line a signal ends the run with. */
+    static void beforeTheLastLine(Runnable words) {
+        BEFORE_THE_LAST_LINE.add(words);
+    }
+
+    private static void lastWords() {
+        System.out.flush();
+        BEFORE_THE_LAST_LINE.forEach(Runnable::run);
     }
 
     /** Connected: a signal from here on may cut short what the script asks the server to do. */
@@ -201,7 +215,7 @@ final class StopSignal {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.out.flush();
+        lastWords();
         System.err.println(Output.line("ERROR interrupted: " + summary.get(), false));
         System.err.flush();
     }

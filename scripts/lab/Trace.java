@@ -4,12 +4,15 @@
 // what it brought, each ack as the protocol writes it (+ACK, -NAK, +WPI, +TERM to $JS.ACK...), and
 // each status the server answers with, followed by one plain line saying what it means. It is fed
 // by TraceWire, which reads the connection's bytes. A bulk run shows the first few of each kind and
-// then counts the rest; API requests are always shown. Every line is escaped and masked.
+// then counts the rest; API requests are always shown, except that a watch, which asks the same
+// again and again, shows a request again only when its answer changed. The count of what was left
+// out is the last trace line however the run ends (a signal too). Every line is escaped and masked.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES TraceWire.java TraceJson.java Output.java Secrets.java Durations.java
+//SOURCES TraceWire.java TraceJson.java Output.java Secrets.java Durations.java StopSignal.java
 
 import io.nats.client.ReadListener;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 final class Trace implements ReadListener, TraceWire.Listener { // jnats' read listener only carries it to TraceWire.Port
     /** How many of each kind a run shows before it only counts them. */
@@ -38,9 +42,16 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         }
     }
 
-    /** A request on the wire whose answer is still to come: to its reply subject. */
-    private record Waiting(Kind kind, String subject) {
+    /** A request on the wire whose answer is still to come: to its reply subject; for an API request, what it asked. */
+    private record Waiting(Kind kind, String subject, String asked) {
     }
+
+    /** An API request's lines, kept until its answer shows whether it is worth showing (in a watch). */
+    private record Held(List<String> lines) {
+    }
+
+    /** A `"ts"` field: newer servers stamp each answer with the time, which is no change of state. */
+    private static final Pattern STAMP = Pattern.compile("\"ts\":\\s*\"[^\"]*\",?");
 
     private final Secrets secrets;
     /** --verbose too: JSON bodies with every level laid out (else deeper levels on one line, cut). */
@@ -52,36 +63,73 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         }
     };
     private final Map<Kind, Long> seen = new LinkedHashMap<>();
+    /** Set by a watch: an API request asked before is shown again only when its answer changed. */
+    private boolean onlyChanges;
+    /** The last answer to each API request (subject and body), to tell whether the next one changed. */
+    private final Map<String, String> answered = new LinkedHashMap<>();
+    private final Map<String, Held> held = new LinkedHashMap<>();
+    private List<String> holding; // while an API request's lines are kept back: where they go
+    private long unchanged;
+    private boolean noted; // the line that says so, once
+    private long lines;
 
     Trace(Secrets secrets, boolean full) {
         this.secrets = secrets;
         this.full = full;
+        WeakReference<Trace> self = new WeakReference<>(this); // a test runs many scripts in one JVM: none is kept
+        StopSignal.beforeTheLastLine(() -> { // a signal ends the run without closing the connection
+            Trace trace = self.get();
+            if (trace != null) {
+                trace.leftOutSoFar();
+            }
+        });
+    }
+
+    /**
+     * For a watch, which asks the same every look: a request asked before is shown only when its
+     * answer differs from the last one (the looks where something changed), the rest only counted.
+     */
+    synchronized void onlyChanges() {
+        onlyChanges = true;
+    }
+
+    /** How many lines the trace has printed so far (a watch on a terminal draws below new ones, not over them). */
+    synchronized long lines() {
+        return lines;
     }
 
     @Override
     public synchronized void sent(TraceWire.Frame frame) {
         String subject = frame.subject();
         if (subject.startsWith("$JS.API.CONSUMER.MSG.NEXT.")) {
-            remember(frame.reply(), Kind.PULL, subject);
+            remember(frame.reply(), Kind.PULL, subject, null);
             if (shows(Kind.PULL)) {
-                print(">>> " + subject + ": " + Output.printable(text(frame.body())));
+                print(">>> " + Output.printable(subject) + ": " + Output.printable(text(frame.body())));
                 under(pullMeaning(frame.body()));
             }
         } else if (subject.startsWith("$JS.API.")) {
-            remember(frame.reply(), Kind.API, subject);
+            String asked = subject + " " + text(frame.body());
+            remember(frame.reply(), Kind.API, subject, asked);
             shows(Kind.API);
-            printWithBody(">>> " + subject, frame);
+            boolean hold = onlyChanges && frame.reply() != null && answered.containsKey(asked);
+            holding = hold ? new ArrayList<>() : null;
+            printWithBody(">>> " + Output.printable(subject), frame);
+            if (hold) {
+                held.put(frame.reply(), new Held(holding));
+                holding = null;
+            }
         } else if (subject.startsWith("$JS.ACK.")) {
-            remember(frame.reply(), Kind.ACK_REPLY, subject);
+            remember(frame.reply(), Kind.ACK_REPLY, subject, null);
             if (shows(Kind.ACK)) {
                 String ack = text(frame.body());
-                print(">>> " + subject + ": " + Output.printable(ack));
+                print(">>> " + Output.printable(subject) + ": " + Output.printable(ack));
                 under(ackMeaning(ack));
             }
         } else {
-            remember(frame.reply(), Kind.REPLY, subject);
+            remember(frame.reply(), Kind.REPLY, subject, null);
             if (shows(Kind.PUBLISH)) {
-                print(">>> " + subject + ": " + body(frame) + (frame.reply() == null ? "" : " (reply to " + frame.reply() + ")"));
+                print(">>> " + Output.printable(subject) + ": " + body(frame)
+                        + (frame.reply() == null ? "" : " (reply to " + Output.printable(frame.reply()) + ")"));
             }
         }
     }
@@ -92,7 +140,10 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         if (asked != null && asked.kind != Kind.PULL) {
             waiting.remove(frame.subject()); // a pull's inbox gets every answer of the run's pulls
         }
-        String about = asked == null ? frame.subject() : asked.subject;
+        if (asked != null && asked.kind == Kind.API && answeredAsBefore(frame, asked)) {
+            return;
+        }
+        String about = Output.printable(asked == null ? frame.subject() : asked.subject);
         String[] status = status(frame.headers());
         if (status != null) {
             if (shows(asked != null && asked.kind == Kind.API ? Kind.API : Kind.STATUS)) {
@@ -113,16 +164,16 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
                 printWithBody("<<< " + about, frame);
                 if (pubAck) {
                     under(ack.containsKey("error") ? "PubAck with an error: the stream refused it, it is not stored"
-                            : (ack.containsKey("duplicate") ? "PubAck: a duplicate, stream " + ack.get("stream")
-                            + " has it already as seq " : "PubAck: stream " + ack.get("stream") + " stored it as seq ")
-                            + ack.get("seq"));
+                            : (ack.containsKey("duplicate") ? "PubAck: a duplicate, stream " + shown(ack.get("stream"))
+                            + " has it already as seq " : "PubAck: stream " + shown(ack.get("stream")) + " stored it as seq ")
+                            + shown(ack.get("seq")));
                 }
             }
         } else if (shows(Kind.MESSAGE)) {
-            print("<<< " + frame.subject() + ": " + body(frame));
+            print("<<< " + about + ": " + body(frame));
             under(frame.reply() == null ? "a message: nobody asks for an answer"
                     : frame.reply().startsWith("$JS.ACK.") ? deliveryMeaning(frame.reply())
-                    : "a request: the answer goes to " + frame.reply());
+                    : "a request: the answer goes to " + Output.printable(frame.reply()));
         }
     }
 
@@ -132,10 +183,16 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         print("<<< -ERR " + Output.printable(text));
     }
 
-    /** At the end of a connection: how many of each kind were not shown, one line. */
+    /**
+     * At the end of a connection, or of a run a signal ended: a request still unanswered, and how
+     * many of each kind were not shown, one line.
+     */
     @Override
     public synchronized void leftOutSoFar() {
+        held.values().forEach(request -> request.lines.forEach(this::printHeld));
+        held.clear();
         List<String> counts = new ArrayList<>();
+        List<String> why = new ArrayList<>();
         seen.forEach((kind, n) -> {
             if (kind != Kind.API && n > SAMPLE) {
                 counts.add(String.format("%,d %s", n - SAMPLE, kind.words));
@@ -143,8 +200,42 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
             }
         });
         if (!counts.isEmpty()) {
-            print("--- not traced: " + String.join(", ", counts) + " (--trace shows the first " + SAMPLE + " of each kind)");
+            why.add("--trace shows the first " + SAMPLE + " of each kind");
         }
+        if (unchanged > 0) {
+            counts.add(String.format("%,d API %s answered as the time before", unchanged, unchanged == 1 ? "request" : "requests"));
+            why.add("a request asked again is shown when its answer changed");
+            unchanged = 0;
+        }
+        if (!counts.isEmpty()) {
+            print("--- not traced: " + String.join(", ", counts) + " (" + String.join("; ", why) + ")");
+        }
+    }
+
+    /**
+     * In a watch: true when this answer is the same as the last one to the same request, so neither
+     * is shown (only counted); otherwise the request's lines kept back are shown, and then the answer.
+     */
+    private boolean answeredAsBefore(TraceWire.Frame frame, Waiting asked) {
+        if (!onlyChanges) {
+            return false;
+        }
+        String answer = STAMP.matcher(text(frame.headers()) + text(frame.body())).replaceAll("");
+        String before = answered.put(asked.asked, answer);
+        Held request = held.remove(frame.subject());
+        if (request == null) {
+            return false;
+        }
+        if (!answer.equals(before)) {
+            request.lines.forEach(this::printHeld);
+            return false;
+        }
+        unchanged++;
+        if (!noted) {
+            noted = true;
+            print("--- from here on a request asked again is shown only when its answer changed (the rest are counted)");
+        }
+        return true;
     }
 
     // ------------------------------------------------------------ what each line means
@@ -181,8 +272,8 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
             return "a message from a consumer: its ack goes to the reply subject";
         }
         int at = t.length == 9 ? 2 : 4; // newer servers add a domain and an account hash
-        return String.format("delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
-                t[at + 2], t[at + 3], t[at + 4], t[at + 6], Output.printable("$JS.ACK." + t[at] + "." + t[at + 1] + "..."));
+        return Output.printable(String.format("delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
+                t[at + 2], t[at + 3], t[at + 4], t[at + 6], "$JS.ACK." + t[at] + "." + t[at + 1] + "..."));
     }
 
     private static String statusMeaning(String code, String text, Waiting asked) {
@@ -214,15 +305,15 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         return kind == Kind.API || n <= SAMPLE;
     }
 
-    private void remember(String reply, Kind kind, String subject) {
+    private void remember(String reply, Kind kind, String subject, String asked) {
         if (reply != null) {
-            waiting.put(reply, new Waiting(kind, subject));
+            waiting.put(reply, new Waiting(kind, subject, asked));
         }
     }
 
     /** The first line, then the body: on the same line when short, else a JSON body a line per field. */
     private void printWithBody(String first, TraceWire.Frame frame) {
-        List<String> lines = TraceJson.lines(frame.body(), full);
+        List<String> lines = TraceJson.lines(secrets.mask(frame.body()), full); // before a long string is cut
         if (frame.bodySize() == 0) {
             print(first + (frame.headers().length == 0 ? "" : ": " + headers(frame.headers())));
         } else if (lines == null || lines.size() == 1) {
@@ -242,13 +333,29 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
     }
 
     private void emit(String line) {
-        System.err.println(secrets.mask(Output.line(line, false))); // its parts were escaped where they entered
+        String shown = secrets.mask(Output.line(line, false)); // its parts were escaped where they entered
+        if (holding != null) {
+            holding.add(shown);
+        } else {
+            printHeld(shown);
+        }
     }
 
-    /** A body as a log line shows one (quoted, escaped, its first bytes), with its headers after it. */
-    private static String body(TraceWire.Frame frame) {
-        byte[] shown = frame.body();
-        String quoted = shown.length < frame.bodySize()
+    /** A line as emit() made it, now printed. */
+    private void printHeld(String shown) {
+        System.err.println(shown);
+        lines++;
+    }
+
+    /** A value from a server's JSON, as one line shows text from a server. */
+    private static String shown(Object value) {
+        return Output.printable(String.valueOf(value));
+    }
+
+    /** A body as a log line shows one (quoted, escaped, its first bytes; a secret masked before the cut), with its headers after it. */
+    private String body(TraceWire.Frame frame) {
+        byte[] shown = secrets.mask(frame.body());
+        String quoted = frame.body().length < frame.bodySize() // the trace kept only the first part
                 ? Output.quotedStart(shown, Math.min(shown.length, Output.SHOWN_BYTES))
                 + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, Output.SHOWN_BYTES);
         return frame.headers().length == 0 ? quoted : quoted + " " + headers(frame.headers());
