@@ -137,6 +137,19 @@ class StopEarlyTest {
         }
     }
 
+    /** The first run after a build, with stdin a pipe nobody closes, runs at once: only the script reads stdin. */
+    @Test
+    void theFirstRunAfterABuildLeavesStdinToTheScript() throws Exception {
+        Path state = Files.createTempDirectory("lab-state-");
+        try (Run.Started run = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
+                .env("LAB_STATE_DIR", state.toString()).keepStdinOpen().timeout(600).start()) {
+            Run.Result result = run.finish();
+            assertEquals(0, result.exit(), result.toString());
+        } finally {
+            Run.deleteTree(state);
+        }
+    }
+
     /**
      * A class archive left by a JVM killed while it wrote it can pass the JVM's own checks and crash
      * every later run: bin/lab-run tries a recorded archive in a JVM of its own before it moves it
