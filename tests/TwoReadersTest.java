@@ -32,7 +32,7 @@ class TwoReadersTest extends WithServer {
     void aReaderBesideAnotherNeverNamesTheOthersDeliveriesAsItsOwn() throws Exception {
         for (long maxDeliver : new long[] {-1, 1}) {
             AskAheadTest.labConsumer(Duration.ofSeconds(30), maxDeliver, 1000, 60);
-            try (Run.Started a = script("JsPull", "--batch", "10", "--work-ms", "100", "--wait", "60").start();
+            try (Run.Started a = script("JsPull", "--batch", "10", "--work-ms", "200", "--wait", "60").start();
                  Connection nc = connect()) {
                 AskAheadTest.awaitDelivered(1);
                 long took = takeTheRest(nc);
@@ -79,7 +79,7 @@ class TwoReadersTest extends WithServer {
     }
 
     /**
-     * A nak with a 30 s delay holds a message past its 1 s ack wait: the server's state shows it ack
+     * A nak with a 60 s delay holds a message past its 1 s ack wait: the server's state shows it ack
      * pending with its ack wait passed, and the why-line says what that can mean, no more.
      */
     @Test
@@ -87,7 +87,7 @@ class TwoReadersTest extends WithServer {
         AskAheadTest.labConsumer(Duration.ofSeconds(1), 5, 1000, 2);
         try (Connection nc = connect()) {
             List<Message> two = take(nc, 2);
-            two.get(0).nakWithDelay(Duration.ofSeconds(30));
+            two.get(0).nakWithDelay(Duration.ofSeconds(60));
             two.get(1).ackSync(Duration.ofSeconds(5));
             Thread.sleep(1_500); // past the ack wait
             Run.Result pulled = ok(script("JsPull", "--wait", "1").go());

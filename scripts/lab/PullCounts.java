@@ -36,7 +36,7 @@ final class PullCounts {
     // a count once the consumer said so, unknown (-1) while requests are out or when it did not answer.
     private long unreached;
     private long unreachedAtMost; // with an unknown count: what the requests asked for and did not bring
-    private String unreachedWhy = "it did not answer"; // why that count is not known
+    private String unreachedWhy; // why that count is not known
     private long unreachedFrom; // their stream sequences, when known (0: not known)
     private long unreachedTo;
     private long ackWaitSeconds;
@@ -97,6 +97,7 @@ final class PullCounts {
     synchronized void unreachedUnknown(long atMost) {
         unreached = -1;
         unreachedAtMost = Math.max(0, atMost);
+        unreachedWhy = "it did not answer"; // unless the consumer's answer says otherwise
     }
 
     /** The run's requests are closed and the consumer answered, but its numbers cannot say how many of them were this run's, and why. */
