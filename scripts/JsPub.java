@@ -330,7 +330,7 @@ public class JsPub implements Callable<Integer> {
                 republish.settleWindow(config.timeout); // the line names the window whenever the server does
             }
             Output.summary(log, acks.allConfirmed(total));
-            log.info(acks.figures(seconds));
+            log.info(acks.figures.line(acks.confirmed.get(), seconds));
             return;
         }
         throw failures.shortfall(total, nc, config, connection.failsOver());
@@ -340,8 +340,10 @@ public class JsPub implements Callable<Integer> {
 
     /** What this run did so far, for a line that ends it early. */
     private String soFar() {
-        if (count != null || size != null) {
-            return "only " + acks.shortfall(count == null ? 1 : count);
+        if (count != null || size != null) { // every PubAck may have come before the stop: then it says so
+            long total = count == null ? 1 : count;
+            PubAcks.Counts at = acks.counts();
+            return at.confirmed() == total ? acks.allConfirmed(total) : "only " + acks.shortfall(total, at);
         }
         String done = core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
         return done + (stdin == null ? "" : "; the rest of stdin was not sent");

@@ -292,7 +292,7 @@ public class JsPull implements Callable<Integer> {
 
     /** One message on stdout (none with --quiet); once stdout took it, it counts as shown. */
     private void print(Message msg) throws IOException {
-        if (!flags.ephemeral) {
+        if (!flags.ephemeral && !flags.inBatches()) { // a batch's messages are counted as they reach the run (PullRequests)
             counts.delivered(msg); // ack-pending on the server from now on
             counts.lastPrinted = msg;
         }

@@ -198,39 +198,6 @@ class AskAheadTest extends WithServer {
     }
 
     /**
-     * Two readers on one consumer: the consumer's count of deliveries includes the other's, so a
-     * reader that stops names as its own only what it knows it holds; what the consumer may have sent
-     * it besides is "up to", never a number of messages claimed lost or coming back.
-     */
-    @Test
-    void aReaderBesideAnotherNeverNamesTheOthersDeliveriesAsItsOwn() throws Exception {
-        labConsumer(Duration.ofSeconds(30), -1, 1000, 0);
-        ok(script("JsPub", "--count", "600").go());
-        Run.Started a = script("JsPull", "--label", "A", "--batch", "10", "--work-ms", "20", "--wait", "5").start();
-        Run.Started b = script("JsPull", "--label", "B", "--work-ms", "20", "--wait", "5").start();
-        awaitDelivered(150);
-        a.signal("TERM");
-        Run.Result first = a.finish();
-        b.signal("TERM");
-        Run.Result second = b.finish();
-
-        long pending = server.labConsumer().getNumAckPending();
-        long claimed = claimedHeld(first) + claimedHeld(second);
-        assertTrue(claimed <= pending, "named as held: " + claimed + ", ack pending at the server: " + pending + "\n"
-                + first + "\n" + second);
-    }
-
-    /** The messages a last line names as this run's and not acked: printed (or pulled) but not acked, delivered but not shown. */
-    private static long claimedHeld(Run.Result result) {
-        Matcher m = Pattern.compile("(\\d+) (?:printed but not acked|delivered but not shown)").matcher(result.err());
-        long sum = 0;
-        while (m.find()) {
-            sum += Long.parseLong(m.group(1));
-        }
-        return sum;
-    }
-
-    /**
      * Big bodies: a request asks for at most 16 MB, whatever --batch says, and the run says so once;
      * every message is pulled and acked, none left behind (a reader sent more than it takes in is cut
      * off by the server, or drops messages unseen).
@@ -273,7 +240,7 @@ class AskAheadTest extends WithServer {
         assertEquals(told[0] + told[3] + told[1] + told[2], floor + consumer.getNumAckPending(), "every delivery is named: " + result);
     }
 
-    private static void awaitDelivered(long atLeast) throws Exception {
+    static void awaitDelivered(long atLeast) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (server.labConsumer().getDelivered().getStreamSequence() < atLeast) {
             assertTrue(System.nanoTime() < deadline, "nothing was delivered");
@@ -281,7 +248,7 @@ class AskAheadTest extends WithServer {
         }
     }
 
-    private static long shownLines(Run.Result result) {
+    static long shownLines(Run.Result result) {
         return result.outLines().stream().filter(l -> l.startsWith("INFO pulled message: ")).count();
     }
 
@@ -308,7 +275,7 @@ class AskAheadTest extends WithServer {
     }
 
     /** The lab's stream with `messages` in it, and its consumer with these settings (js-bootstrap sets no max ack pending). */
-    private static void labConsumer(Duration ackWait, long maxDeliver, long maxAckPending, int messages) throws Exception {
+    static void labConsumer(Duration ackWait, long maxDeliver, long maxAckPending, int messages) throws Exception {
         server.resetToLabStream();
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();

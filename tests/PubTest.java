@@ -282,6 +282,44 @@ class PubTest extends WithServer {
         }
     }
 
+    /**
+     * SIGTERM once every message was sent, their PubAcks held back a moment (within the stop's grace):
+     * they all come, so the last line says each was confirmed, as a run that ends well says it, not
+     * "only 10 of 10 ... 0 not"; exit 143, since a signal ended it.
+     */
+    @Test
+    void sigtermAfterEveryMessageWasSentAndConfirmedSaysSo() throws Exception {
+        Run.Result result = sigtermOnceTenAreStored(true);
+        assertEquals("", result.out(), result.toString());
+        assertEquals("ERROR interrupted: published 10 messages to stream LAB4_STREAM (seq 1-10), each confirmed by a "
+                + "PubAck\n", result.err());
+    }
+
+    /** SIGTERM with every message sent and no PubAck coming: all sent without an answer, none never sent. */
+    @Test
+    void sigtermWithEveryPubAckMissingNamesThemSentWithoutAnAnswer() throws Exception {
+        assertEquals("ERROR interrupted: only 0 of 10 messages confirmed by a PubAck; 10 not: 0 refused by the server, "
+                + "10 sent without an answer (they may or may not be stored), 0 never sent\n", sigtermOnceTenAreStored(false).err());
+    }
+
+    /** js-pub --count 10 with its PubAcks held, SIGTERM once the stream has all ten; then the PubAcks let through, or not. */
+    private static Run.Result sigtermOnceTenAreStored(boolean thenPubAcks) throws Exception {
+        bootstrap();
+        try (Proxy proxy = Proxy.to(server).holdRepliesAfter(PUBLISH, 1);
+             Run.Started pub = Run.script("JsPub", "--count", "10").env("NATS_URL", proxy.url()).start()) {
+            proxy.awaitHolding(60);
+            awaitStoredCount(10);
+            pub.signal("TERM");
+            if (thenPubAcks) {
+                Thread.sleep(1_500); // the signal is taken in while the PubAcks wait (js-pub waits 5 s of silence for them)
+                proxy.release();
+            }
+            Run.Result result = pub.finish();
+            assertEquals(143, result.exit(), result.toString());
+            return result;
+        }
+    }
+
     /** What js-pub sends for a message to the lab's subject, as the proxy sees it on the wire. */
     private static final String PUBLISH = "PUB lab4.stream ";
 

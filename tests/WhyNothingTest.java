@@ -43,7 +43,7 @@ class WhyNothingTest extends WithServer {
                 + "INFO done: 0 messages pulled and acked; none arrived in the last 1s\n", pulled.err());
     }
 
-    /** Delivered to another client and not acked: ack pending, and when they come again (the ack wait from the last delivery). */
+    /** Delivered to another client and not acked: ack pending, and by when they come again (the ack wait from the last delivery). */
     @Test
     void ackPendingWithAnotherClientSaysUntilWhen() throws Exception {
         bootstrap();
@@ -52,12 +52,13 @@ class WhyNothingTest extends WithServer {
 
         Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
 
-        assertTrue(pulled.outLines().get(0).matches("INFO why none arrived: the 1 message past the ack floor \\(stream seq 0\\) "
-                + "is ack pending: delivered to a client \\(another js-pull, say\\) that has not acked it; it comes again once "
-                + "the ack wait \\(30s\\) has passed, from \\d\\d:\\d\\d:\\d\\d \\(later if it was nak'd with a delay\\)"),
-                pulled.toString());
+        assertTrue(pulled.outLines().get(0).matches("INFO why none arrived: 1 message is ack pending past the ack floor "
+                + "\\(stream seq 0\\): delivered to a client \\(another js-pull, say\\) that has not acked it; it comes again "
+                + "once the ack wait \\(30s\\) has passed, by \\d\\d:\\d\\d:\\d\\d \\(later if it was nak'd with a delay or kept in "
+                + "progress\\)"), pulled.toString());
         List<String> info = ok(script("JsInfo").go()).outLines();
-        assertTrue(info.get(14).startsWith("  next pull:      gets nothing: the 1 message past the ack floor"), String.join("\n", info));
+        assertTrue(info.get(14).startsWith("  next pull:      gets nothing: 1 message is ack pending past the ack floor"),
+                String.join("\n", info));
     }
 
     @Test

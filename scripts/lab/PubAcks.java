@@ -1,14 +1,11 @@
 // What the PubAcks of a publish run said, counted as they come in (jnats' threads fill it in): each
 // message sent is confirmed (stored, or a duplicate already stored), refused by the server (with its
-// reason), or still without an answer; plus the sequence range and the PubAck latency, in a bounded
-// histogram so that memory does not grow with the number of messages. When a failover may send a
+// reason), or still without an answer; plus the sequence range and how fast (PubFigures). When a failover may send a
 // message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once.
 //DEPS io.nats:jnats:2.26.2
-//DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES JetStreamErrors.java Output.java Exit.java Durations.java
+//SOURCES JetStreamErrors.java Output.java Exit.java Durations.java PubFigures.java
 
 import io.nats.client.api.PublishAck;
-import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,20 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 final class PubAcks {
-    private static final long SLOWEST_TRACKED = TimeUnit.MINUTES.toNanos(10);
-
     final AtomicLong sent = new AtomicLong();
     final AtomicLong confirmed = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong firstNewSeq = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastNewSeq = new AtomicLong();
     private final AtomicLong lastSeq = new AtomicLong();
     private final AtomicReference<String> stream = new AtomicReference<>();
     /** The first failure, refusal or not: it says why the run fell short. */
     final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Histogram latency = new Histogram(SLOWEST_TRACKED, 3); // about 240 KB, whatever the count
+    final PubFigures figures = new PubFigures();
     /** Messages sent more than once (a failover left them without a PubAck). */
     final AtomicLong retried = new AtomicLong();
     /** PubAcks with duplicate=true for a message sent again: an earlier attempt was stored after all. */
@@ -200,7 +194,7 @@ final class PubAcks {
         if (times == null) {
             return; // an earlier attempt's PubAck counted it: a message is confirmed once
         }
-        latency.recordValue(Math.min(nanos, SLOWEST_TRACKED));
+        figures.latency(nanos);
         boolean again = times.sends() > 1;
         // every attempt reached the stream before this answer: if that was a window or more after the first,
         // one of them may have come after the stream forgot the ID, and stored a second copy
@@ -226,7 +220,7 @@ final class PubAcks {
     }
 
     private void confirmed(PublishAck ack, int size, boolean retried, boolean late) {
-        bytes.addAndGet(size);
+        figures.bytes(size);
         stream.set(ack.getStream());
         lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
         if (ack.isDuplicate() && !retried) {
@@ -277,7 +271,11 @@ final class PubAcks {
      * never sent), and the confirmed ones are what the stream holds from this run.
      */
     String shortfall(long total) {
-        Counts at = counts();
+        return shortfall(total, counts());
+    }
+
+    /** The same, from counts taken at one moment. */
+    String shortfall(long total, Counts at) {
         long ok = at.confirmed();
         String seqs = ok == at.duplicates() ? "" : " (seq " + newSeqs() + ")";
         String dup = at.duplicates() == 0 ? "" : ", " + at.duplicates() + " of them duplicate=true";
@@ -295,15 +293,5 @@ final class PubAcks {
     /** The last sequence any PubAck named: the stream's newest message as far as this run knows. */
     long lastSeq() {
         return lastSeq.get();
-    }
-
-    synchronized String figures(double seconds) {
-        return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
-                Math.round(confirmed.get() / seconds), bytes.get() / seconds / 1e6, seconds,
-                millis(50), millis(90), millis(99));
-    }
-
-    private String millis(double percentile) {
-        return String.format("%.2f ms", latency.getValueAtPercentile(percentile) / 1e6);
     }
 }

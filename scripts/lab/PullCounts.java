@@ -32,13 +32,11 @@ final class PullCounts {
     private long maxDeliver = -1;
     private long lastDelivery; // the consumer's sequence of the last delivery known to this run
     private long lastDeliveryStream; // that delivery's stream sequence
-    // A delivery this run never got came between two it got: another reader takes from the consumer
-    // too, so the consumer's count of deliveries does not say which of them were this run's.
-    private boolean shared;
     // Delivered by the consumer to this run's requests and never received (jnats' queue, the wire):
     // a count once the consumer said so, unknown (-1) while requests are out or when it did not answer.
     private long unreached;
     private long unreachedAtMost; // with an unknown count: what the requests asked for and did not bring
+    private String unreachedWhy; // why that count is not known
     private long unreachedFrom; // their stream sequences, when known (0: not known)
     private long unreachedTo;
     private long ackWaitSeconds;
@@ -74,7 +72,6 @@ final class PullCounts {
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
-        shared |= msg.metaData().consumerSequence() > lastDelivery + 1;
         deliveredBefore(msg.metaData().consumerSequence(), msg.metaData().streamSequence());
     }
 
@@ -100,12 +97,13 @@ final class PullCounts {
     synchronized void unreachedUnknown(long atMost) {
         unreached = -1;
         unreachedAtMost = Math.max(0, atMost);
+        unreachedWhy = "it did not answer"; // unless the consumer's answer says otherwise
     }
 
-    /** Whether another reader takes from the consumer too (see shared), or it delivered more than this run asked for. */
-    synchronized boolean shared(long deliveredSinceStart, long asked) {
-        shared |= deliveredSinceStart > asked;
-        return shared;
+    /** The run's requests are closed and the consumer answered, but its numbers cannot say how many of them were this run's, and why. */
+    synchronized void unreachedUnknown(long atMost, String why) {
+        unreachedUnknown(atMost);
+        unreachedWhy = why;
     }
 
     /** The consumer delivered this many to the run's requests that never reached it (stream seq from-to, or 0 0: not known). */
@@ -165,9 +163,7 @@ final class PullCounts {
      * counts those the consumer delivered to this run's requests that never reached it, too.
      */
     synchronized String held(String shownVerb, boolean comesBack) {
-        Set<Long> ackSent = new HashSet<>(); // acks sent, the server's answer not seen
-        batchInHand.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
-        unconfirmed.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        Set<Long> ackSent = ackSent();
         long acking = held.keySet().stream().filter(ackSent::contains).count();
         long shown = held.entrySet().stream().filter(e -> e.getValue().shown() && !ackSent.contains(e.getKey())).count();
         long notShown = held.size() - shown - acking + Math.max(unreached, 0);
@@ -188,8 +184,7 @@ final class PullCounts {
         }
         if (unknown > 0) { // the consumer did not say how many of what the requests asked for it sent, or to whom
             parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run ("
-                    + (shared ? "another reader takes from this consumer too, so which deliveries were this run's is not known"
-                    : "it did not answer") + "; js-info shows its ack pending)");
+                    + unreachedWhy + "; js-info shows its ack pending)");
         }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {
@@ -230,6 +225,20 @@ final class PullCounts {
         String gone = String.format("the server will not deliver %s again (max_deliver %d): stream seq %s; read %s "
                 + "with js-pull --ephemeral", back == 0 ? them : "the other " + last.size(), maxDeliver, ranges(last), them);
         return what + ": " + (back == 0 ? gone : back + " " + comes + "; " + gone);
+    }
+
+    /** Delivered to this run and no ack sent for them: ack pending on the server, whatever else it holds. */
+    synchronized long heldUnacked() {
+        Set<Long> ackSent = ackSent();
+        return held.keySet().stream().filter(seq -> !ackSent.contains(seq)).count();
+    }
+
+    /** Acks sent, the server's answer not seen. */
+    private Set<Long> ackSent() {
+        Set<Long> ackSent = new HashSet<>();
+        batchInHand.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        unconfirmed.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        return ackSent;
     }
 
     /** 3, 5-9, 12: sequences as short ranges. */

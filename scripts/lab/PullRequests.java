@@ -17,7 +17,7 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java ConsumerOptions.java StopSignal.java
+//SOURCES PullCounts.java PullUnreached.java ConsumerOptions.java StopSignal.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -25,7 +25,6 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullRequestOptions;
 import io.nats.client.PullSubscribeOptions;
-import io.nats.client.api.SequenceInfo;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -65,9 +64,7 @@ final class PullRequests implements AutoCloseable {
     private final PullCounts counts;
     private final StopSignal stop;
     private final long requestBytes;
-    private final long deliveredAtStart; // the consumer's count of deliveries as this subscription began
-    private long asked; // messages this run's requests asked for
-    private long received; // and those that reached it
+    private final PullUnreached unreached;
     private long largest; // the largest message so far, as the server counts it against max_bytes
     private boolean saidBytes;
     private final ArrayDeque<Request> out = new ArrayDeque<>();
@@ -89,7 +86,7 @@ final class PullRequests implements AutoCloseable {
         this.counts = counts;
         this.stop = stop;
         this.requestBytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
-        this.deliveredAtStart = counts.lastDelivery();
+        this.unreached = new PullUnreached(counts, limits.maxDeliver());
     }
 
     /** A batch begins: the request asked ahead, or a new one. Returns how many it asked for (0: nothing to ask). */
@@ -147,9 +144,7 @@ final class PullRequests implements AutoCloseable {
     }
 
     private Message received(Message msg) {
-        counts.delivered(msg);
-        received++;
-        counts.unreachedUnknown(asked - received);
+        unreached.received(msg);
         largest = Math.max(largest, size(msg));
         Request head = out.peek();
         if (head != null && --head.left <= 0) {
@@ -257,8 +252,7 @@ final class PullRequests implements AutoCloseable {
     private void send(int want) {
         long expiry = limits.expiry().toMillis() + want * limits.workMillis();
         long now = System.nanoTime();
-        asked += want;
-        counts.unreachedUnknown(asked - received); // until the consumer says how many of them it sent
+        unreached.asked(want);
         sub.pull(PullRequestOptions.builder(want).maxBytes(requestBytes).expiresIn(expiry).build());
         out.add(new Request(want, now, now + expiry * 1_000_000));
     }
@@ -282,24 +276,12 @@ final class PullRequests implements AutoCloseable {
         Thread.interrupted(); // a signal's interrupt must not cut the count short
         try {
             sub.unsubscribe();
-            if (asked == received) {
-                counts.unreached(0, 0, 0);
+            if (unreached.none()) {
                 return;
             }
             nc.flush(timeLeft()); // the server has the unsubscribe before the question
             JetStreamOptions bounded = JetStreamOptions.builder().requestTimeout(timeLeft()).build();
-            SequenceInfo now = nc.jetStreamManagement(bounded).getConsumerInfo(stream, consumer).getDelivered();
-            // Deliveries since this subscription began that did not reach it; no more than its requests asked for.
-            long unreached = Math.max(0, Math.min(now.getConsumerSequence() - deliveredAtStart - received, asked - received));
-            if (counts.shared(now.getConsumerSequence() - deliveredAtStart, asked)) {
-                counts.unreachedUnknown(unreached); // some of them may be another reader's
-                return;
-            }
-            long lastSeen = counts.lastDelivery();
-            long lastSeenStream = counts.lastDeliveryStream();
-            boolean contiguous = limits.maxDeliver() == 1 && now.getConsumerSequence() - lastSeen == unreached
-                    && now.getStreamSequence() - lastSeenStream == unreached; // first deliveries, one stream seq each
-            counts.unreached(unreached, contiguous && unreached > 0 ? lastSeenStream + 1 : 0, now.getStreamSequence());
+            unreached.count(nc.jetStreamManagement(bounded).getConsumerInfo(stream, consumer));
         } catch (Exception noAnswer) {
             // the count stays unknown: the last line says so
         }

@@ -49,9 +49,10 @@ final class WhyNothing {
         }
         long ackPending = consumer.getNumAckPending();
         if (ackPending > 0) {
-            return String.format("%s past the ack floor (stream seq %d) %s ack pending: delivered to a client (another "
-                    + "js-pull, say) that has not acked %s; %s", ackPending == 1 ? "the 1 message" : "all " + Output.messages(ackPending),
-                    ackFloor, ackPending == 1 ? "is" : "are", ackPending == 1 ? "it" : "them", comesAgain(consumer, config, ackPending == 1));
+            // Readers may ack out of order: past the ack floor some may be acked, so only the count is named.
+            return String.format("%s ack pending past the ack floor (stream seq %d): delivered to a client (another "
+                    + "js-pull, say) that has not acked %s; %s", ackPending == 1 ? "1 message is" : Output.messages(ackPending)
+                    + " are", ackFloor, ackPending == 1 ? "it" : "them", comesAgain(consumer, config, ackPending == 1));
         }
         if (stream.getMsgCount() == 0) {
             return "the stream is empty: nothing is stored to deliver (js-pub stores a message)";
@@ -80,25 +81,28 @@ final class WhyNothing {
                 + "handled: acked, terminated or given up on after max deliver", ackFloor);
     }
 
-    /** When the messages waiting for an ack are handed out again: their ack wait, counted from the last delivery. */
+    /**
+     * When the messages waiting for an ack are handed out again. Each was delivered at or before the
+     * consumer's last delivery (to any reader), so its ack wait ends by that time plus the ack wait,
+     * unless a nak with a delay or an in-progress ack held it longer: the server's state does not
+     * show those, nor which delivery of each message this was.
+     */
     private static String comesAgain(ConsumerInfo consumer, ConsumerConfiguration config, boolean one) {
-        ZonedDateTime last = consumer.getDelivered().getLastActive();
+        String held = (one ? "it was" : "they were") + " nak'd with a delay or kept in progress";
+        String never = config.getMaxDeliver() > 0 ? "never if that was the last delivery, max deliver " + config.getMaxDeliver() : "";
+        String later = " (later if " + held + (never.isEmpty() ? "" : "; " + never) + ")";
         String they = one ? "it comes" : "they come";
+        ZonedDateTime last = consumer.getDelivered().getLastActive();
         if (last == null || config.getAckWait() == null) {
-            return they + " again once the ack wait passes";
+            return they + " again once the ack wait passes" + later;
         }
         ZonedDateTime due = last.plus(config.getAckWait());
-        String at = CLOCK.format(due.withZoneSameInstant(ZoneId.systemDefault()));
+        String by = CLOCK.format(due.withZoneSameInstant(ZoneId.systemDefault()));
         if (due.isAfter(ZonedDateTime.now())) {
-            return they + " again once the ack wait (" + ackWait(config) + ") has passed, from " + at + " (later if "
-                    + (one ? "it was" : "they were") + " nak'd with a delay"
-                    + (config.getMaxDeliver() > 0 ? "; never if that was the last delivery, max deliver " + config.getMaxDeliver() : "")
-                    + ")";
+            return they + " again once the ack wait (" + ackWait(config) + ") has passed, by " + by + later;
         }
-        // a nak with a delay holds a message past its ack wait: the server's state does not show until when
-        return "the ack wait (" + ackWait(config) + ") passed at " + at + ", so " + (one ? "it was" : "they were")
-                + " nak'd with a delay (--nak-delay) or " + (one ? "is" : "are") + " handed out on the next pull"
-                + (config.getMaxDeliver() > 0 ? " unless max deliver (" + config.getMaxDeliver() + ") is reached" : "");
+        return "the ack wait (" + ackWait(config) + ") passed by " + by + ", so " + held + ", or " + they
+                + " again on the next pull" + (never.isEmpty() ? "" : " (" + never + ")");
     }
 
     private static String ackWait(ConsumerConfiguration config) {
