@@ -25,7 +25,8 @@
 // round that other work disturbed is run again once the machine is quiet, and a ratio from runs
 // that stayed disturbed is printed as "not comparable", never as a headline.
 // QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
-// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only. BENCH_OUT=DIR: where
+// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
+// BENCH_ONLY=cpu: CPU seconds per 100k messages, printed (see cpu()). BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
 // BENCH_WAIT_BUDGET_S: see Load.java.
 
