@@ -25,7 +25,8 @@
 // round that other work disturbed is run again once the machine is quiet, and a ratio from runs
 // that stayed disturbed is printed as "not comparable", never as a headline.
 // QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
-// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only. BENCH_OUT=DIR: where
+// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
+// BENCH_ONLY=cpu: CPU seconds per 100k messages, printed (see cpu()). BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
 // BENCH_WAIT_BUDGET_S: see Load.java.
 
@@ -59,6 +60,7 @@ public class Bench {
     static final String SUFFIX = QUICK ? "-quick" : "";
     static final boolean HEADLINE_ONLY = "headline".equals(System.getenv("BENCH_ONLY"));
     static final boolean STARTUP_ONLY = "startup".equals(System.getenv("BENCH_ONLY"));
+    static final boolean CPU_ONLY = "cpu".equals(System.getenv("BENCH_ONLY"));
     static final Path OUT = System.getenv("BENCH_OUT") != null && !System.getenv("BENCH_OUT").isBlank()
             ? Path.of(System.getenv("BENCH_OUT")).toAbsolutePath() : Run.REPO.resolve("bench");
     /** The count of the headline's second row: the scale's largest. */
@@ -102,6 +104,10 @@ public class Bench {
             }
             Clients.Client natural = c == null ? null : Clients.cNatural(c);
             List<Clients.Client> peers = list(scripts, jnats, tuned, c);
+            if (CPU_ONLY) { // printed only: results.md keeps the last full run
+                cpu(scripts, c, natural);
+                return;
+            }
             if (STARTUP_ONLY) { // printed only: results.md keeps the last full run
                 startup();
                 startupRows.forEach(System.out::println);
@@ -281,6 +287,73 @@ public class Bench {
         List<T> all = new ArrayList<>(items);
         all.add(1, more);
         return all;
+    }
+
+    // ------------------------------------------------------------- CPU per message
+
+    /**
+     * BENCH_ONLY=cpu: the CPU seconds each client, and the server for it, spends per 100k messages on the
+     * headline workloads: far steadier than msgs/s when other work shares the cores, so it needs no quiet
+     * machine. BENCH_ROUNDS alternating rounds (default 3), medians. Variants of the scripts run beside
+     * them: BENCH_FLAGS_VARIANTS (JVM flag sets, `|` between them) and BENCH_REPO_VARIANTS (other checkouts
+     * of this repository, `|` between them), so that a lever is measured against today in the same rounds.
+     */
+    static void cpu(Clients.Client scripts, Clients.Client c, Clients.Client natural) throws Exception {
+        List<Clients.Client> clients = new ArrayList<>(list(scripts, c, natural));
+        if ("1".equals(System.getenv("BENCH_LAB_RUN"))) {
+            clients.add(Clients.labRun(Run.REPO));
+        }
+        for (String flags : variants("BENCH_FLAGS_VARIANTS")) {
+            clients.add(Clients.scripts(Run.REPO, "scripts, flags " + flags.trim(), List.of(flags.trim().split("\\s+"))));
+        }
+        for (String repo : variants("BENCH_REPO_VARIANTS")) {
+            clients.add(Clients.scripts(Path.of(repo.trim()), "scripts of " + repo.trim(), null));
+        }
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+        // each workload twice: with 2 messages (the start-up, connect and close) and with COUNT
+        List<Clients.Work> works = List.of(pub(2, 1000), pub(COUNT, 1000), pull(2, 500), pull(COUNT, 500));
+        Map<String, Map<Clients.Work, List<Measure.Sample>>> all = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Clients.Work work : works) {
+                if (round > 0 && work.count() < COUNT) {
+                    continue; // start-up moves little: once is enough
+                }
+                for (Clients.Client client : clients) {
+                    prepare(work);
+                    List<String> command = client.commandFor(work);
+                    Measure.Sample s = Measure.run(command, Map.of("NATS_URL", server.url(),
+                            "JETSTREAM_LAB_HOME", Run.REPO.toString()), Run.REPO, work.count(), serverPid);
+                    checkServerSide(work, command);
+                    all.computeIfAbsent(client.name(), k -> new LinkedHashMap<>()).computeIfAbsent(work, k -> new ArrayList<>()).add(s);
+                    System.err.printf("bench: round %d %-30s %,7d %-40s client %6.3f s, server %6.3f s; %,8.0f msgs/s (%s)%n",
+                            round + 1, work.label(), work.count(), client.name(), s.clientCpuSeconds(), s.serverCpuSeconds(),
+                            s.selfRate(), s.load().text());
+                }
+            }
+        }
+        System.out.printf("%nCPU seconds per %,d messages of %d B, median of %d alternating rounds; start-up: a run of 2 "
+                + "messages (JVM start, connect, close), once%n%n", COUNT, Clients.SIZE, rounds);
+        System.out.println("| workload | client | client CPU s | its start-up | client less start-up | server CPU s "
+                + "| msgs/s self-timed | load (busiest) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int w = 1; w < works.size(); w += 2) {
+            Clients.Work small = works.get(w - 1);
+            Clients.Work work = works.get(w);
+            all.forEach((name, byWork) -> {
+                List<Measure.Sample> samples = byWork.get(work);
+                double client = Measure.median(samples.stream().mapToDouble(Measure.Sample::clientCpuSeconds).toArray());
+                double startup = Measure.median(byWork.get(small).stream().mapToDouble(Measure.Sample::clientCpuSeconds).toArray());
+                double server = Measure.median(samples.stream().mapToDouble(Measure.Sample::serverCpuSeconds).toArray());
+                System.out.printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %,.0f | %s |%n", work.label(), name, client, startup,
+                        client - startup, server, Measure.median(samples.stream().mapToDouble(Measure.Sample::selfRate).toArray()),
+                        Load.busiest(samples.stream().map(Measure.Sample::load).toList()).text());
+            });
+        }
+    }
+
+    private static List<String> variants(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? List.of() : List.of(value.split("\\|"));
     }
 
     // ----------------------------------------------------------------- startup

@@ -55,14 +55,29 @@ final class Clients {
     }
 
     static Client scripts(Path repo) throws Exception {
+        return scripts(repo, SCRIPTS, null);
+    }
+
+    /** The scripts of a checkout, named; with `flags` instead of their //RUNTIME_OPTIONS when not null. */
+    static Client scripts(Path repo, String name, List<String> flags) throws Exception {
         String pub = built(repo, "scripts/JsPub.java");
         String pull = built(repo, "scripts/JsPull.java");
-        List<String> pubFlags = runtimeOptions(repo.resolve("scripts/JsPub.java"));
-        List<String> pullFlags = runtimeOptions(repo.resolve("scripts/JsPull.java"));
-        return new Client(SCRIPTS, work -> switch (work.kind()) {
+        List<String> pubFlags = flags != null ? flags : runtimeOptions(repo.resolve("scripts/JsPub.java"));
+        List<String> pullFlags = flags != null ? flags : runtimeOptions(repo.resolve("scripts/JsPull.java"));
+        return new Client(name, work -> switch (work.kind()) {
             case PUB_SYNC -> java(pubFlags, pub, "JsPub", "--count", work.count(), "--size", SIZE, "--sync");
             case PUB_ASYNC -> java(pubFlags, pub, "JsPub", "--count", work.count(), "--size", SIZE, "--window", work.param());
             case PULL -> java(pullFlags, pull, "JsPull", "--count", work.count(), "--batch", work.param(), "--quiet");
+        });
+    }
+
+    /** The scripts as `make run` starts them: bin/lab-run (its class archive too). */
+    static Client labRun(Path repo) {
+        String labRun = repo.resolve("bin/lab-run").toString();
+        return new Client("scripts through bin/lab-run", work -> switch (work.kind()) {
+            case PUB_SYNC -> command(labRun, "js-pub", "--count", work.count(), "--size", SIZE, "--sync");
+            case PUB_ASYNC -> command(labRun, "js-pub", "--count", work.count(), "--size", SIZE, "--window", work.param());
+            case PULL -> command(labRun, "js-pull", "--count", work.count(), "--batch", work.param(), "--quiet");
         });
     }
 

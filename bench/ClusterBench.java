@@ -51,6 +51,9 @@ public class ClusterBench {
     static final String SECTION = "## R1 against R3 on a local three-node cluster";
 
     public static void main(String... args) throws Exception {
+        if ("cpu".equals(System.getenv("BENCH_ONLY"))) {
+            return; // CPU per message is Bench.java's alone
+        }
         Path repo = Run.REPO;
         Clients.Client scripts = Clients.scripts(repo);
         Map<String, List<Double>> rates = new TreeMap<>();

@@ -76,7 +76,7 @@ final class Measure {
         }
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))); // nothing to read: no run waits on a pipe
         List.of("NATS_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL").forEach(builder.environment()::remove);
         builder.environment().putAll(env);
         try {

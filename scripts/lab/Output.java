@@ -48,18 +48,25 @@ final class Output {
 
     private static String shown(String text, boolean keepLines, boolean backslash) {
         StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
             if (c == '\\' && backslash) {
                 out.append("\\\\");
-            } else if (shows(c) || keepLines && (c == '\n' || c == '\t')) {
+            } else if (printableAscii(c) || shows(c) || keepLines && (c == '\n' || c == '\t')) {
                 out.appendCodePoint(c);
             } else if (c == '\n') {
                 out.append("\\n");
             } else {
                 out.append(escape(c));
             }
-        });
+        }
         return out.toString();
+    }
+
+    /** ' ' to '~': shows as itself, and asks nothing of Character's tables (a line of them is the usual case). */
+    private static boolean printableAscii(int c) {
+        return c >= 0x20 && c < 0x7F;
     }
 
     /** One JSON answer on stdout; a failed write (closed pipe, full disk) is a failure, not silence. */
@@ -127,6 +134,12 @@ final class Output {
         if (body == null) {
             return out.append('"').toString();
         }
+        if (asciiOnly(body)) { // UTF-8 as it is: no decoder needed
+            for (byte b : body) {
+                appendEscaped(out, b);
+            }
+            return out.append('"').toString();
+        }
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
@@ -146,6 +159,16 @@ final class Output {
         return out.append('"').toString();
     }
 
+    /** Whether every byte is ASCII (0-127): then the body is UTF-8 text with one character per byte. */
+    private static boolean asciiOnly(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The body's first bytes as quoted() shows them (cut where a character starts), and how many were left out. */
     static String quotedStart(byte[] body, int limit) {
         if (body == null || body.length <= limit) {
@@ -159,22 +182,28 @@ final class Output {
     }
 
     private static void appendEscaped(StringBuilder out, String text) {
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (shows(c)) {
-                        out.appendCodePoint(c);
-                    } else {
-                        out.append(escape(c));
-                    }
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            appendEscaped(out, c);
+        }
+    }
+
+    private static void appendEscaped(StringBuilder out, int c) {
+        switch (c) {
+            case '"' -> out.append("\\\"");
+            case '\\' -> out.append("\\\\");
+            case '\n' -> out.append("\\n");
+            case '\r' -> out.append("\\r");
+            case '\t' -> out.append("\\t");
+            default -> {
+                if (printableAscii(c) || shows(c)) {
+                    out.appendCodePoint(c);
+                } else {
+                    out.append(escape(c));
                 }
             }
-        });
+        }
     }
 
     /** The one way a character that does not show is written: its code point in hex, in braces (ESC is 1b). */
