@@ -5,6 +5,7 @@ set -euo pipefail
 demo_dir=$(mktemp -d)
 trap 'rm -rf "$demo_dir"' EXIT
 started=()
+outputs=0 # each background run writes a file of its own: a name used again never finds the last one's lines
 
 # run ALIAS ARGS...: one script in the foreground, as `make run` would.
 run() {
@@ -14,26 +15,35 @@ run() {
   "$RUN" "$alias" --config config.toml --lab-config "$LAB_CONFIG" "$@"
 }
 
+# output: a fresh file for what a background run says (its path in $out).
+output() {
+  out="$demo_dir/$((outputs += 1))"
+  : > "$out"
+}
+
 # listen NAME ALIAS ARGS...: a listener in the background; returns once it says it listens.
 listen() {
-  local name=$1 alias=$2 out="$demo_dir/$1" tries=0
+  local name=$1 alias=$2 tries=0
   shift 2
+  output
   printf '$ %s &   # %s\n' "$alias$(printf ' %q' "$@")" "$name"
   "$RUN" "$alias" --config config.toml --lab-config "$LAB_CONFIG" "$@" > "$out" 2>&1 &
-  started+=("$name:$!")
+  started+=("$name:$!:$out")
   until grep -q "listening" "$out" 2>/dev/null; do
     if ! kill -0 "$!" 2>/dev/null || [ $((tries += 1)) -gt 600 ]; then cat "$out" >&2; echo "demo: $name did not start listening" >&2; exit 1; fi
     sleep 0.1
   done
 }
 
-# finish: waits for every listener and prints what each one said.
+# finish: waits for every background run and prints what each one said; the next ones start afresh.
 finish() {
-  local entry rc=0
+  local entry name pid out rc=0
   for entry in "${started[@]}"; do
-    wait "${entry#*:}" || rc=$?
-    echo "--- ${entry%%:*} said:"
-    cat "$demo_dir/${entry%%:*}"
+    IFS=: read -r name pid out <<< "$entry"
+    wait "$pid" || rc=$?
+    echo "--- $name said:"
+    cat "$out"
   done
+  started=()
   return $rc
 }

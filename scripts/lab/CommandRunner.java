@@ -9,13 +9,16 @@
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -71,6 +74,7 @@ final class CommandRunner {
             String line = fileName != null ? fileName.getMessage()
                     : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
+                    : givenTwice(ex, argv) != null ? givenTwice(ex, argv)
                     : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
             cmd.getErr().println(Output.line(Secrets.early(argv, System.getenv()).mask("ERROR " + line), false));
@@ -164,6 +168,56 @@ final class CommandRunner {
             }
         }
         return null;
+    }
+
+    /**
+     * A flag typed twice, as "flag --x given twice: give it once". picocli says that in its own words for a
+     * plain flag, and for a flag of a group that takes one of several (--nak, --term) prints the group's
+     * internals; two different flags of such a group typed, one of them twice, exclude each other.
+     */
+    private static String givenTwice(CommandLine.ParameterException ex, String[] argv) {
+        CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        List<List<OptionSpec>> candidates = new ArrayList<>();
+        if (ex instanceof CommandLine.OverwrittenOptionException overwritten
+                && overwritten.getOverwritten() instanceof OptionSpec option) {
+            candidates.add(List.of(option));
+        } else if (ex instanceof CommandLine.MaxValuesExceededException) {
+            spec.argGroups().stream().filter(ArgGroupSpec::exclusive).forEach(group -> candidates.add(group.options()));
+        }
+        List<Map.Entry<OptionSpec, String>> typed = typedOptions(spec, argv);
+        for (List<OptionSpec> options : candidates) {
+            List<String> names = typed.stream().filter(word -> options.contains(word.getKey())).map(Map.Entry::getValue).toList();
+            List<String> distinct = names.stream().distinct().toList();
+            if (names.size() < 2) {
+                continue;
+            }
+            if (options.size() > 1 && typed.stream().filter(word -> options.contains(word.getKey()))
+                    .map(Map.Entry::getKey).distinct().count() > 1) {
+                return String.join(", ", distinct.subList(0, distinct.size() - 1)) + " and "
+                        + distinct.get(distinct.size() - 1) + " exclude each other: pick one";
+            }
+            return "flag " + distinct.get(0) + " given twice" + (distinct.size() > 1 ? " (as " + String.join(" and ", distinct)
+                    + ")" : "") + ": give it once";
+        }
+        return null;
+    }
+
+    /** Each option word in argv, as typed (without its =value), with the option it names; values and what follows -- are skipped. */
+    private static List<Map.Entry<OptionSpec, String>> typedOptions(CommandSpec spec, String[] argv) {
+        List<Map.Entry<OptionSpec, String>> typed = new ArrayList<>();
+        for (int i = 0; i < argv.length && !argv[i].equals("--"); i++) {
+            int equals = argv[i].startsWith("--") ? argv[i].indexOf('=') : -1;
+            String name = equals > 0 ? argv[i].substring(0, equals) : argv[i];
+            OptionSpec option = name.startsWith("-") ? spec.findOption(name) : null;
+            if (option == null) {
+                continue;
+            }
+            typed.add(Map.entry(option, name));
+            if (equals < 0 && option.arity().min() > 0) {
+                i++; // its value
+            }
+        }
+        return typed;
     }
 
     /** picocli's "Error: --a, --b are mutually exclusive (specify only one)" as "--a and --b exclude each other: pick one". */
