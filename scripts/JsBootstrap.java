@@ -72,7 +72,6 @@ public class JsBootstrap implements Callable<Integer> {
         ConsumerInfo current = JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                 () -> jsm.getConsumerInfo(config.stream, config.consumer));
         if (current == null) {
-            options.checkBackoff(consumer);
             log.info("created consumer {} ({})", config.consumer, describe(jsm.addOrUpdateConsumer(config.stream, consumer)
                     .getConsumerConfiguration())); // as the server has it
         } else {
@@ -101,6 +100,7 @@ public class JsBootstrap implements Callable<Integer> {
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             BootstrapOptions.checkClusterSize(nc, config);
+            options.checkBackoff(jsm); // before anything changes
             if (options.json) {
                 Stdout.linesToStderr();
             }
@@ -263,7 +263,6 @@ public class JsBootstrap implements Callable<Integer> {
                     : ": those it had acked, up to stream seq " + acked + ", are delivered again");
         }
         if (fixed != null) {
-            options.checkBackoff(wanted);
             jsm.deleteConsumer(stream, name);
             log.info("recreated consumer {} ({})", name, describe(jsm.addOrUpdateConsumer(stream, wanted).getConsumerConfiguration()));
             return;
@@ -287,7 +286,6 @@ public class JsBootstrap implements Callable<Integer> {
         if (changed(Setting.MAX_ACK_PENDING, current.getMaxAckPending(), wanted.getMaxAckPending(), changes)) {
             target.maxAckPending(wanted.getMaxAckPending());
         }
-        options.checkBackoff(target.build());
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {

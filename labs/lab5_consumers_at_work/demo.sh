@@ -62,7 +62,7 @@ run js-pub "retry later"
 run js-pull --nak-delay 5s --max 1
 run js-pull --max 1 --wait 15s
 echo "== 7) a poison message: max deliver, term"
-run js-bootstrap --max-deliver 3
+run js-bootstrap --max-deliver 3 --ack-wait 30s
 run js-pub "poison"
 for try in 1 2 3; do run js-pull --nak --max 1; done
 run js-pull --wait 2s
@@ -70,8 +70,17 @@ run js-pub "poison 2"
 run js-pull --term --max 1
 echo "== 8) a full stream: discard new refuses, discard old drops the oldest"
 run js-purge
-run js-bootstrap --max-msgs 3 --discard new
+run js-bootstrap --max-msgs 3 --discard new --max-deliver -1
 run js-pub --count 4 "item {{Count}}" || true
 run js-bootstrap --discard old
 run js-pub "item 5"
 run js-info
+echo "== 9) beside a core NATS queue group: what happens to work nobody takes"
+run nats-pub --subject lab5.tasks "nobody listens"
+run worker lab5.tasks --label A --wait 2
+queue js-pub "nobody pulls"
+queue js-pull --label A --max 2
+echo "== 10) a backoff schedule, and limits by age and size"
+run js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s || true
+run js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s --max-deliver 4
+run js-bootstrap --max-age 1h --max-bytes 1000000

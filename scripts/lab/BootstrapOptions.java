@@ -4,11 +4,13 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Config.java Setting.java Exit.java Backoff.java ConsumerOptions.java ExistingSettings.java JetStreamErrors.java
+//SOURCES Durations.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
@@ -104,24 +106,33 @@ final class BootstrapOptions {
 
     /**
      * A backoff takes the place of the ack wait (the server waits its first delay) and needs a max deliver above its
-     * length: what the consumer would end up with must agree, or nothing is sent.
+     * length: what the consumer would end up with, given settings over the existing consumer's, must agree. Checked
+     * before anything is sent; asks for the consumer only when this run sets one of the three.
      */
-    void checkBackoff(ConsumerConfiguration target) {
-        List<Duration> delays = target.getBackoff();
-        if (delays == null || delays.isEmpty()) {
+    void checkBackoff(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        if (!given(Setting.BACKOFF) && !given(Setting.ACK_WAIT) && !given(Setting.MAX_DELIVER)) {
             return;
         }
-        String kept = given(Setting.BACKOFF) ? "" : " (the consumer's, which this run keeps: --backoff none removes it)";
+        ConsumerInfo info = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> JetStreamErrors.orNull(
+                JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
+        ConsumerConfiguration existing = info == null ? null : info.getConsumerConfiguration();
+        boolean kept = existing != null && !given(Setting.BACKOFF);
+        List<Duration> delays = !kept ? Backoff.parse(config.string(Setting.BACKOFF))
+                : existing.getBackoff() == null ? List.of() : existing.getBackoff();
+        if (delays.isEmpty()) {
+            return;
+        }
+        String whose = kept ? " (the consumer's, which this run keeps: --backoff none removes it)" : "";
         if (given(Setting.ACK_WAIT) && !config.ackWait.equals(delays.get(0))) {
             throw Exit.usage("an ack wait of %s and a backoff of %s%s disagree: the server waits the backoff's first delay, "
                     + "%s, before the first redelivery: leave out --ack-wait (ack_wait_secs), or give it %s",
-                    seconds(config.ackWait), Backoff.shown(delays), kept, Durations.format(delays.get(0)),
+                    seconds(config.ackWait), Backoff.shown(delays), whose, Durations.format(delays.get(0)),
                     Durations.format(delays.get(0)));
         }
-        long maxDeliver = target.getMaxDeliver();
+        long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
         if (ConsumerOptions.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
             throw Exit.usage("a backoff of %d delays (%s)%s needs a max deliver above %d, and the consumer's is %s: the "
-                    + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), kept,
+                    + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), whose,
                     delays.size(), ConsumerOptions.shown(maxDeliver), delays.size() + 1);
         }
     }

@@ -49,6 +49,12 @@ final class ConfigRules {
         if (filter != null && Subjects.filterProblem(filter, layers.labSubject) != null) {
             throw invalid(layers, secrets, Setting.FILTER, Subjects.filterProblem(filter, layers.labSubject));
         }
+        String subject = layers.string(Setting.SUBJECT); // the stream js-bootstrap keeps captures only this one
+        if (filter != null && !Subjects.matches(subject, filter)) {
+            throw invalid(layers, secrets, Setting.FILTER, "a consumer gets only what its stream stores, and the stream "
+                    + "captures " + subject + ": use " + subject + (subject.contains("*") || subject.contains(">")
+                    ? " or a subject under it" : "") + ", or leave the filter out to get all of it");
+        }
         List<ServerUrl> servers;
         try {
             servers = ServerUrl.parseList(layers.string(Setting.URL));
