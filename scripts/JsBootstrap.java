@@ -7,7 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
-//SOURCES lab/ExistingSettings.java
+//SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -20,14 +20,12 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
-import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -45,11 +43,13 @@ public class JsBootstrap implements Callable<Integer> {
         StreamConfiguration stream = StreamConfiguration.builder()
                 .name(config.stream)
                 .subjects(config.subject)                // it stores every message published to this subject
-                .storageType(storageType(config.storage)) // File: kept on disk, across restarts
+                .storageType(storageType(config))        // File: kept on disk, across restarts
                 .duplicateWindow(config.duplicateWindow) // a Nats-Msg-Id seen within it is not stored again
                 .replicas(config.replicas)               // copies on that many servers of a cluster (Raft)
                 .retentionPolicy(retention(config))      // Limits: kept until a limit; WorkQueue: gone once acked
                 .maxMessages(config.number(Setting.MAX_MSGS)) // -1: no limit
+                .maxBytes(config.number(Setting.MAX_BYTES))   // -1: no limit
+                .maxAge(config.duration(Setting.MAX_AGE))     // older messages are removed; 0: no limit
                 .discardPolicy(discard(config))          // when full: drop the oldest (Old), or refuse the new one (New)
                 .build();
         StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
@@ -65,14 +65,15 @@ public class JsBootstrap implements Callable<Integer> {
                 .deliverPolicy(DeliverPolicy.All)  // starting from the stream's first message
                 .ackWait(config.ackWait)           // how long the server waits for that ack
                 .maxDeliver(config.maxDeliver)     // how often it tries (-1: no limit)
+                .backoff(backoff(config))          // or: a wait before each redelivery, in place of the ack wait
                 .maxAckPending(config.number(Setting.MAX_ACK_PENDING)) // delivered, not yet acked: then it waits
                 .filterSubject(config.string(Setting.FILTER)) // null: all the stream's subjects
                 .build();
         ConsumerInfo current = JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                 () -> jsm.getConsumerInfo(config.stream, config.consumer));
         if (current == null) {
-            jsm.addOrUpdateConsumer(config.stream, consumer);
-            log.info("created consumer {} ({})", config.consumer, describe(consumer));
+            log.info("created consumer {} ({})", config.consumer, describe(jsm.addOrUpdateConsumer(config.stream, consumer)
+                    .getConsumerConfiguration())); // as the server has it
         } else {
             bringInLine(jsm, config.stream, current, consumer);
         }
@@ -81,61 +82,10 @@ public class JsBootstrap implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions streamOptions;
     @Mixin ConsumerOptions consumerOptions;
-
-    @Option(names = "--replicas", paramLabel = "N",
-            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 ([stream] replicas; default 1). "
-                    + "A rerun with another N changes it in place.")
-    Long replicas;
-
-    @Option(names = "--recreate",
-            description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
-                    + "(a recreated stream loses its messages).")
-    boolean recreate;
-
-    @Option(names = {"-f", "--force"},
-            description = "With --recreate: delete a stream that holds messages without asking (needed when there is "
-                    + "no terminal to ask on).")
-    boolean force;
-
-    @Option(names = {"-j", "--json"},
-            description = "Print the stream's and the consumer's info after the set-up, as one JSON object on stdout, "
-                    + "re-serialized by jnats, so the fields may come in another order than the server's (js-info --json "
-                    + "prints the server's own text; the lines saying what was done go to stderr).")
-    boolean json;
-
-    @Option(names = "--retention", paramLabel = "POLICY",
-            description = "limits (keep messages until a limit), workqueue (a message is gone once acked; one consumer "
-                    + "per subject) or interest (gone once every consumer acked it) ([stream] retention; default limits). "
-                    + "Fixed when the stream is created: another one needs --recreate.")
-    String retention;
-
-    @Option(names = "--max-msgs", paramLabel = "N",
-            description = "The most messages the stream keeps, -1 for no limit ([stream] max_msgs).")
-    Long maxMsgs;
-
-    @Option(names = "--discard", paramLabel = "old|new",
-            description = "When the stream is full: old drops its oldest message, new refuses the publish ([stream] discard).")
-    String discard;
-
-    @Option(names = "--ack-wait", paramLabel = "DURATION",
-            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m ([consumer] ack_wait_secs).")
-    String ackWait;
-
-    @Option(names = "--max-deliver", paramLabel = "N",
-            description = "How often the consumer delivers a message, -1 for no limit ([consumer] max_deliver).")
-    Long maxDeliver;
-
-    @Option(names = "--max-ack-pending", paramLabel = "N",
-            description = "The most messages delivered and not yet acked; then delivery waits ([consumer] max_ack_pending; "
-                    + "default 1000).")
-    Long maxAckPending;
-
-    @Option(names = "--filter", paramLabel = "SUBJECT",
-            description = "The consumer gets only the stream's messages on SUBJECT ([consumer] filter_subject; default: all).")
-    String filter;
+    @Mixin BootstrapOptions options; // --retention, --max-msgs, --ack-wait ...: each also a config key
 
     private String subject; // the lab's subject, which the consumer must get
-    private Config config;
+    private boolean recreate;
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsBootstrap(), args));
@@ -143,60 +93,29 @@ public class JsBootstrap implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (force && !recreate) {
-            throw Exit.usage("--force goes with --recreate: without it nothing is deleted, so nothing asks");
-        }
-        Config config = this.config = connection.load();
+        Config config = connection.load();
+        options.use(config);
         subject = config.subject;
+        recreate = options.recreate;
         try (Connection nc = connection.open(config)) {
             JetStreamManagement jsm = nc.jetStreamManagement();
-            checkClusterSize(nc, config);
-            if (json) {
+            BootstrapOptions.checkClusterSize(nc, config);
+            options.checkBackoff(jsm); // before anything changes
+            if (options.json) {
                 Stdout.linesToStderr();
             }
             try {
                 setUp(jsm, config);
             } catch (JetStreamApiException e) {
-                if (JetStreamErrors.workQueueTaken(e)) {
-                    throw JetStreamErrors.workQueueTaken(e, config.stream, config.consumer, jsm.getConsumerNames(config.stream));
-                }
-                throw e.getApiErrorCode() == JetStreamErrors.SUBJECT_OVERLAP ? subjectTaken(jsm, config) : e;
+                throw BootstrapOptions.refused(e, jsm, config);
             }
-            if (json) { // the same object as js-info --json
+            if (options.json) { // the same object as js-info --json
                 Output.json(String.format("{\"stream\":%s,\"consumer\":%s}",
                         jsm.getStreamInfo(config.stream).getJv().toJson(),
                         jsm.getConsumerInfo(config.stream, config.consumer).getJv().toJson()));
             }
         }
         return 0;
-    }
-
-    /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
-    private static void checkClusterSize(Connection nc, Config config) {
-        ServerInfo server = nc.getServerInfo();
-        if (config.replicas == 1) {
-            return;
-        }
-        if (server.getCluster() == null) {
-            throw Exit.failed("%d replicas need a cluster, but the server at %s runs alone (cluster size 1): use "
-                    + "--replicas 1 ([stream] replicas), or a cluster (`make cluster`)", config.replicas, config.shownUrl());
-        }
-        // connect_urls: the client URLs of every server of the cluster that is routed to this one right now
-        int size = server.getConnectURLs() == null ? 1
-                : (int) Math.max(1, server.getConnectURLs().stream().distinct().count());
-        if (config.replicas > size) {
-            throw Exit.failed("%d replicas need %d servers, but cluster %s has %d connected (cluster size %d): use "
-                    + "--replicas %d or less ([stream] replicas)", config.replicas, config.replicas, server.getCluster(),
-                    size, size, size);
-        }
-    }
-
-    /** Another stream already captures the subject: name it, so the user can choose. */
-    private static LabException subjectTaken(JetStreamManagement jsm, Config config) throws IOException, JetStreamApiException {
-        List<String> owners = jsm.getStreamNames(config.subject).stream()
-                .filter(name -> !name.equals(config.stream)).toList();
-        return Exit.failed("subject %s is already captured by stream %s: use another --subject, "
-                + "or point --stream at that stream", config.subject, String.join(", ", owners));
     }
 
     /**
@@ -218,9 +137,9 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     /**
-     * Leaves a matching stream alone, updates what can change in place, and recreates only with
-     * --recreate. Its subjects are never changed in place: dropping one would strand what is
-     * published to it, so a difference stops here and says what --recreate would lose.
+     * Leaves a matching stream alone, updates in place what this run was given and can change, and
+     * recreates only with --recreate. Its subjects are never changed in place: dropping one would strand
+     * what is published to it, so a difference stops here and says what --recreate would lose.
      */
     private void bringInLine(JetStreamManagement jsm, StreamInfo existing, StreamConfiguration wanted)
             throws IOException, JetStreamApiException {
@@ -228,22 +147,28 @@ public class JsBootstrap implements Callable<Integer> {
         String name = wanted.getName();
         long stored = existing.getStreamState().getMsgCount();
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
-        List<String> changes = new ArrayList<>(); // what can change in place
-        if (!current.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
-            changes.add("duplicate window " + seconds(current.getDuplicateWindow()) + " -> "
-                    + seconds(wanted.getDuplicateWindow()));
+        List<String> changes = new ArrayList<>(); // what can change in place, and this run was given
+        StreamConfiguration.Builder target = StreamConfiguration.builder(current); // the rest stays as it is
+        if (changed(Setting.DUPLICATE_WINDOW, current.getDuplicateWindow(), wanted.getDuplicateWindow(), changes)) {
+            target.duplicateWindow(wanted.getDuplicateWindow());
         }
-        if (current.getReplicas() != wanted.getReplicas()) {
-            changes.add("replicas " + current.getReplicas() + " -> " + wanted.getReplicas());
+        if (changed(Setting.REPLICAS, current.getReplicas(), wanted.getReplicas(), changes)) {
+            target.replicas(wanted.getReplicas());
         }
-        if (given(Setting.MAX_MSGS) && current.getMaxMsgs() != wanted.getMaxMsgs()) {
-            changes.add("max messages " + limit(current.getMaxMsgs()) + " -> " + limit(wanted.getMaxMsgs()));
+        if (changed(Setting.MAX_MSGS, BootstrapOptions.limit(current.getMaxMsgs()), BootstrapOptions.limit(wanted.getMaxMsgs()), changes)) {
+            target.maxMessages(wanted.getMaxMsgs());
         }
-        if (given(Setting.DISCARD) && current.getDiscardPolicy() != wanted.getDiscardPolicy()) {
-            changes.add("discard " + name(current.getDiscardPolicy()) + " -> " + name(wanted.getDiscardPolicy()));
+        if (changed(Setting.MAX_BYTES, BootstrapOptions.limit(current.getMaxBytes()), BootstrapOptions.limit(wanted.getMaxBytes()), changes)) {
+            target.maxBytes(wanted.getMaxBytes());
         }
-        boolean sameStorage = current.getStorageType() == wanted.getStorageType()
-                && (!given(Setting.RETENTION) || current.getRetentionPolicy() == wanted.getRetentionPolicy());
+        if (changed(Setting.MAX_AGE, age(current), age(wanted), changes)) {
+            target.maxAge(wanted.getMaxAge());
+        }
+        if (changed(Setting.DISCARD, BootstrapOptions.name(current.getDiscardPolicy()), BootstrapOptions.name(wanted.getDiscardPolicy()), changes)) {
+            target.discardPolicy(wanted.getDiscardPolicy());
+        }
+        boolean sameStorage = (!options.given(Setting.STORAGE) || current.getStorageType() == wanted.getStorageType())
+                && (!options.given(Setting.RETENTION) || current.getRetentionPolicy() == wanted.getRetentionPolicy());
         if (!recreate && !sameSubjects) {
             String lab = wanted.getSubjects().get(0);
             throw Exit.failed("stream %s captures %s, %s: js-bootstrap does not change a stream's subjects in place "
@@ -252,18 +177,18 @@ public class JsBootstrap implements Callable<Integer> {
                     Subjects.anyMatches(current.getSubjects(), lab) ? "the lab only " + lab : "not the lab's " + lab,
                     String.join(", ", without(current.getSubjects(), wanted.getSubjects())), lab, Output.messages(stored));
         }
-        if (!recreate && current.getRetentionPolicy() != wanted.getRetentionPolicy() && given(Setting.RETENTION)) {
+        if (!recreate && current.getRetentionPolicy() != wanted.getRetentionPolicy() && options.given(Setting.RETENTION)) {
             throw Exit.failed("stream %s has retention %s, not %s, and a stream's retention cannot change: "
                     + "rerun with --recreate to delete and recreate it (%s), or use another --stream", name,
-                    name(current.getRetentionPolicy()), name(wanted.getRetentionPolicy()),
+                    BootstrapOptions.name(current.getRetentionPolicy()), BootstrapOptions.name(wanted.getRetentionPolicy()),
                     stored == 0 ? "it holds no messages" : "losing its " + Output.messages(stored));
         }
         if (!recreate && !sameStorage) {
             throw Exit.failed("stream %s uses %s storage, the config asks for %s, and storage cannot change in place: "
                     + "rerun with --recreate to delete and recreate it (its messages are lost)", name,
-                    storageName(current.getStorageType()), storageName(wanted.getStorageType()));
+                    BootstrapOptions.name(current.getStorageType()), BootstrapOptions.name(wanted.getStorageType()));
         }
-        if ((!sameSubjects || !sameStorage) && stored > 0 && !force && !Deletion.confirmed(Deletion.stream(existing))) {
+        if ((!sameSubjects || !sameStorage) && stored > 0 && !options.force && !Deletion.confirmed(Deletion.stream(existing))) {
             log.info("nothing changed: not confirmed");
             return;
         }
@@ -275,20 +200,34 @@ public class JsBootstrap implements Callable<Integer> {
             return; // a new stream: nothing of the old one's settings is kept
         }
         if (!changes.isEmpty()) {
-            // From the current config, so settings the lab does not manage stay as they are.
-            jsm.updateStream(StreamConfiguration.builder(current).duplicateWindow(wanted.getDuplicateWindow())
-                    .replicas(wanted.getReplicas()).maxMessages(given(Setting.MAX_MSGS) ? wanted.getMaxMsgs() : current.getMaxMsgs())
-                    .discardPolicy(given(Setting.DISCARD) ? wanted.getDiscardPolicy() : current.getDiscardPolicy()).build());
-            if (current.getReplicas() != wanted.getReplicas()) {
+            jsm.updateStream(target.build());
+            if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
                 for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
                     answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
                 }
             }
             log.info("updated stream {}: {}", name, String.join(", ", changes));
         } else {
-            log.info("stream {} already exists, unchanged ({})", name, describe(wanted));
+            log.info("stream {} already exists, unchanged ({})", name, describe(current));
         }
-        ExistingSettings.unmanaged(current, this::given).forEach(setting -> keeps("stream", name, setting));
+        ExistingSettings.unmanaged(current, options::given).forEach(setting -> keeps("stream", name, setting));
+    }
+
+    /** Whether this run was given the setting and it differs; if so, "what old -> new" joins the changes. */
+    private boolean changed(Setting setting, Object current, Object wanted, List<String> changes) {
+        if (!options.given(setting) || current.equals(wanted)) {
+            return false;
+        }
+        changes.add(ExistingSettings.what(setting) + " " + shown(current) + " -> " + shown(wanted));
+        return true;
+    }
+
+    private static String shown(Object value) {
+        return value instanceof Duration duration ? BootstrapOptions.seconds(duration) : String.valueOf(value);
+    }
+
+    private static String age(StreamConfiguration stream) {
+        return BootstrapOptions.noAge(stream.getMaxAge()) ? "no limit" : Durations.format(stream.getMaxAge());
     }
 
     /** One line for a setting left as it is: {what, a new one's, the flag that would change it (if any)}. */
@@ -325,85 +264,54 @@ public class JsBootstrap implements Callable<Integer> {
         }
         if (fixed != null) {
             jsm.deleteConsumer(stream, name);
-            jsm.addOrUpdateConsumer(stream, wanted);
-            log.info("recreated consumer {} ({})", name, describe(wanted));
+            log.info("recreated consumer {} ({})", name, describe(jsm.addOrUpdateConsumer(stream, wanted).getConsumerConfiguration()));
             return;
         }
         List<String> changes = new ArrayList<>();
-        if (!current.getAckWait().equals(wanted.getAckWait())) {
-            changes.add("ack wait " + seconds(current.getAckWait()) + " -> " + seconds(wanted.getAckWait()));
+        ConsumerConfiguration.Builder target = ConsumerConfiguration.builder(current); // the rest stays as it was set
+        List<Duration> backoff = List.of(backoff(options.given(Setting.BACKOFF) ? wanted : current));
+        if (changed(Setting.BACKOFF, shownBackoff(current.getBackoff()), shownBackoff(backoff), changes)) {
+            target.backoff(backoff.toArray(Duration[]::new));
         }
-        if (current.getMaxDeliver() != wanted.getMaxDeliver()) {
-            changes.add("max deliver " + ConsumerOptions.shown(current.getMaxDeliver()) + " -> "
-                    + ConsumerOptions.shown(wanted.getMaxDeliver()));
+        Duration ackWait = backoff.isEmpty() ? wanted.getAckWait() : backoff.get(0); // the server's rule
+        if ((options.given(Setting.ACK_WAIT) || options.given(Setting.BACKOFF) && !backoff.isEmpty())
+                && !current.getAckWait().equals(ackWait)) {
+            changes.add("ack wait " + BootstrapOptions.seconds(current.getAckWait()) + " -> " + BootstrapOptions.seconds(ackWait));
+            target.ackWait(ackWait);
         }
-        boolean ackPending = given(Setting.MAX_ACK_PENDING) && current.getMaxAckPending() != wanted.getMaxAckPending();
-        if (ackPending) {
-            changes.add("max ack pending " + current.getMaxAckPending() + " -> " + wanted.getMaxAckPending());
+        if (changed(Setting.MAX_DELIVER, ConsumerOptions.shown(current.getMaxDeliver()),
+                ConsumerOptions.shown(wanted.getMaxDeliver()), changes)) {
+            target.maxDeliver(wanted.getMaxDeliver());
+        }
+        if (changed(Setting.MAX_ACK_PENDING, current.getMaxAckPending(), wanted.getMaxAckPending(), changes)) {
+            target.maxAckPending(wanted.getMaxAckPending());
         }
         if (changes.isEmpty()) {
-            log.info("consumer {} already exists, unchanged ({})", name, describe(wanted));
+            log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {
-            // From the current config: only what the lab manages changes; the rest stays as it was set.
-            jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder(current).ackWait(wanted.getAckWait())
-                    .maxDeliver(wanted.getMaxDeliver())
-                    .maxAckPending(ackPending ? wanted.getMaxAckPending() : current.getMaxAckPending()).build());
+            jsm.addOrUpdateConsumer(stream, target.build());
             log.info("updated consumer {}: {}", name, String.join(", ", changes));
         }
-        ExistingSettings.unmanaged(current, this::given).forEach(setting -> keeps("consumer", name, setting));
+        boolean backoffSetsAckWait = options.given(Setting.BACKOFF) && !backoff.isEmpty();
+        ExistingSettings.unmanaged(target.build(), setting -> options.given(setting) || setting == Setting.ACK_WAIT
+                && backoffSetsAckWait).forEach(setting -> keeps("consumer", name, setting));
     }
 
-    private static String describe(StreamConfiguration stream) {
-        boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
-        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + storageName(stream.getStorageType())
-                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
-                + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
-                + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + name(stream.getRetentionPolicy()))
-                + (ConsumerOptions.unlimited(stream.getMaxMsgs()) ? "" : ", max messages " + stream.getMaxMsgs())
-                + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
+    private static Duration[] backoff(ConsumerConfiguration consumer) {
+        return consumer.getBackoff() == null ? new Duration[0] : consumer.getBackoff().toArray(Duration[]::new);
     }
 
-    private static String describe(ConsumerConfiguration consumer) {
-        String filter = consumer.getFilterSubject();
-        return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
-                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
-                + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
-                + (filter == null || filter.isEmpty() ? "" : ", filter " + filter);
+    private static String shownBackoff(List<Duration> backoff) {
+        return backoff == null || backoff.isEmpty() ? "none" : Backoff.shown(backoff);
     }
 
-    /** Whether the run names this setting (a flag, a file, ...): only then does a rerun change it on what exists. */
-    private boolean given(Setting setting) {
-        return !"built-in default".equals(config.sourceOf(setting));
-    }
-
-    private static RetentionPolicy retention(Config config) {
-        return RetentionPolicy.get(config.string(Setting.RETENTION));
-    }
-
-    private static DiscardPolicy discard(Config config) {
-        return DiscardPolicy.get(config.string(Setting.DISCARD));
-    }
-
-    /** A policy as the lab's flags spell it: workqueue, limits, new ... */
-    private static String name(Enum<?> policy) {
-        return policy.toString().toLowerCase();
-    }
-
-    private static String limit(long max) {
-        return ConsumerOptions.unlimited(max) ? "no limit" : String.valueOf(max);
-    }
-
-    private static StorageType storageType(String storage) {
-        return storage.equals("memory") ? StorageType.Memory : StorageType.File;
-    }
-
-    private static String storageName(StorageType storage) {
-        return storage.toString().toLowerCase();
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toSeconds() + "s";
-    }
+    // The lesson's words for what the config asks: the policies and lists as jnats takes them.
+    private static RetentionPolicy retention(Config config) { return BootstrapOptions.retention(config); }
+    private static DiscardPolicy discard(Config config) { return BootstrapOptions.discard(config); }
+    private static StorageType storageType(Config config) { return BootstrapOptions.storageType(config); }
+    private static Duration[] backoff(Config config) { return BootstrapOptions.backoff(config); }
+    private static String describe(StreamConfiguration stream) { return BootstrapOptions.describe(stream); }
+    private static String describe(ConsumerConfiguration consumer) { return BootstrapOptions.describe(consumer); }
 
     // ------------------------------------------------------------ --help: the text above and below the flags
 

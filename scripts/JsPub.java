@@ -8,7 +8,7 @@
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
-//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java
+//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java lab/NoInterest.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -253,6 +253,7 @@ public class JsPub implements Callable<Integer> {
                     : String.format("%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
                     Output.messages(published), published - acks.duplicates.get(), acks.duplicates.get()));
         }
+        NoInterest.check(nc, acks.streamName(), acks.confirmed.get(), log, json); // confirmed, but kept?
     }
 
     /** Core NATS: the server takes the bytes (a flush proves that much) but nobody acknowledges storing them. */
@@ -331,6 +332,7 @@ public class JsPub implements Callable<Integer> {
             }
             Output.summary(log, acks.allConfirmed(total));
             log.info(acks.figures.line(acks.confirmed.get(), seconds));
+            NoInterest.check(nc, acks.streamName(), total, log, false);
             return;
         }
         throw failures.shortfall(total, nc, config, connection.failsOver());

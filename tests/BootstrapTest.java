@@ -185,26 +185,35 @@ class BootstrapTest extends WithServer {
         }
     }
 
-    /** A backoff overrides the ack wait and needs a bounded max deliver: a rerun cannot bring it in line in place. */
+    /**
+     * A backoff takes the place of the ack wait: a rerun keeps one it was not given and says so; an ack wait that
+     * disagrees with it is one line before anything is sent; --backoff none removes it in place.
+     */
     @Test
-    void aConsumerWithABackoffIsOneLineNotARefusalFromTheServer() throws Exception {
+    void aConsumerWithABackoffIsKeptAndAnAckWaitAgainstItIsOneLine() throws Exception {
         bootstrap();
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
-            jsm.deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
-            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
-                    .ackPolicy(AckPolicy.Explicit).maxDeliver(3)
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder(jsm.getConsumerInfo("LAB4_STREAM",
+                    "LAB4_CONSUMER").getConsumerConfiguration()).maxDeliver(3)
                     .backoff(Duration.ofSeconds(1), Duration.ofSeconds(5)).build());
         }
-        Run.Result refused = script("JsBootstrap").go();
-        assertEquals(Exit.FAILED, refused.exit(), refused.toString());
-        assertEquals("ERROR consumer LAB4_CONSUMER exists with a backoff (1s, 5s), which sets its redelivery delays in "
-                + "place of an ack wait and needs a max deliver above 2 (the lab's config asks for ack wait 30s, max "
-                + "deliver unlimited), which cannot change in place: rerun with --recreate to delete and recreate it "
-                + "(the stream keeps its messages, but the new consumer starts from the stream's first message)\n",
-                refused.err());
+        assertEquals(List.of("INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 1s, "
+                        + "max deliver 3, backoff 1s, 5s)",
+                "INFO consumer LAB4_CONSUMER keeps ack wait 1s (this run does not set it: --ack-wait does; a consumer "
+                        + "js-bootstrap creates has 30s)",
+                "INFO consumer LAB4_CONSUMER keeps max deliver 3 (this run does not set it: --max-deliver does; a consumer "
+                        + "js-bootstrap creates has unlimited)",
+                "INFO consumer LAB4_CONSUMER keeps backoff 1s, 5s (this run does not set it: --backoff does; a consumer "
+                        + "js-bootstrap creates has none)"), bootstrap().outLines().subList(1, 5));
+        Run.Result refused = script("JsBootstrap", "--ack-wait", "30s").go();
+        assertEquals(Exit.USAGE, refused.exit(), refused.toString());
+        assertEquals("ERROR an ack wait of 30s and a backoff of 1s, 5s (the consumer's, which this run keeps: --backoff none "
+                + "removes it) disagree: the server waits the backoff's first delay, 1s, before the first redelivery: leave "
+                + "out --ack-wait (ack_wait_secs), or give it 1s\n", refused.err());
 
-        bootstrap("--recreate");
+        assertEquals("INFO updated consumer LAB4_CONSUMER: backoff 1s, 5s -> none, ack wait 1s -> 30s",
+                bootstrap("--backoff", "none", "--ack-wait", "30s").outLines().get(1));
         try (Connection nc = connect()) {
             ConsumerConfiguration after = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
                     .getConsumerConfiguration();
@@ -243,7 +252,7 @@ class BootstrapTest extends WithServer {
         }
         Run.Result again = bootstrap("--lab-config", tomlFile("[consumer]\nack_wait_secs = 10\nmax_deliver = 4\n"));
         assertEquals("INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 10s, "
-                + "max deliver 4)", again.outLines().get(1));
+                + "max deliver 4, max ack pending 5)", again.outLines().get(1));
         assertEquals(4, again.outLines().size(), again.toString());
     }
 
@@ -257,7 +266,8 @@ class BootstrapTest extends WithServer {
                     .maxMessages(500).discardPolicy(io.nats.client.api.DiscardPolicy.New).build());
         }
         Run.Result rerun = bootstrap();
-        assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
+        assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file, "
+                        + "max messages 500, discard new)",
                 "INFO stream LAB4_STREAM keeps max messages 500 (this run does not set it: --max-msgs does; a stream "
                         + "js-bootstrap creates has no limit)",
                 "INFO stream LAB4_STREAM keeps discard new (this run does not set it: --discard does; a stream "

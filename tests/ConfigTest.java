@@ -143,8 +143,8 @@ class ConfigTest {
                     () -> load(files("", key + " = 99999999999\n"), Map.of()));
             assertEquals(Exit.CONFIG, e.exitCode);
             String display = "[" + key.substring(1, key.indexOf(']')) + "] " + key.substring(key.indexOf('\n') + 1);
-            assertEquals(dir.resolve("lab.toml") + ":2: " + display + " is out of range: 99999999999 is not between "
-                    + "-2147483648 and 2147483647", e.getMessage());
+            assertTrue(e.getMessage().startsWith(dir.resolve("lab.toml") + ":2 " + display + ": 99999999999 is not valid: "),
+                    e.getMessage()); // each setting's own range, one rule whether from a file or a flag
         }
     }
 

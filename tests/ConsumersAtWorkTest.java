@@ -66,14 +66,107 @@ class ConsumersAtWorkTest extends WithServer {
         assertEquals("INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s, max ack pending 5, "
                 + "filter lab4.stream)", bootstrap("--filter", "lab4.stream", "--max-ack-pending", "5").outLines().get(1));
         assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
-                "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)",
+                "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s, max ack "
+                        + "pending 5, filter lab4.stream)",
                 "INFO consumer LAB4_CONSUMER keeps max ack pending 5 (this run does not set it: --max-ack-pending does; "
-                        + "a consumer js-bootstrap creates has 1000)"), bootstrap().outLines());
+                        + "a consumer js-bootstrap creates has 1000)",
+                "INFO consumer LAB4_CONSUMER keeps filter subject lab4.stream (this run does not set it: --filter does; a "
+                        + "consumer js-bootstrap creates has none)"), bootstrap().outLines());
         assertEquals("INFO updated consumer LAB4_CONSUMER: max ack pending 5 -> 7",
                 bootstrap("--max-ack-pending", "7").outLines().get(1));
         assertEquals("INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s, "
                 + "max ack pending 7, filter lab4.stream)", bootstrap("--filter", "lab4.stream", "--max-ack-pending", "7")
                 .outLines().get(1));
+    }
+
+    /**
+     * A rerun changes what it is given, flags or config keys, and nothing else: an ack wait set by one run stays
+     * through a later run that sets only max deliver, and that run says it keeps it.
+     */
+    @Test
+    void aRerunChangesOnlyWhatItIsGiven() throws Exception {
+        bootstrap();
+        assertEquals("INFO updated consumer LAB4_CONSUMER: ack wait 30s -> 2s", bootstrap("--ack-wait", "2s").outLines().get(1));
+        assertEquals(List.of("INFO updated consumer LAB4_CONSUMER: max deliver unlimited -> 3",
+                "INFO consumer LAB4_CONSUMER keeps ack wait 2s (this run does not set it: --ack-wait does; a consumer "
+                        + "js-bootstrap creates has 30s)"), bootstrap("--max-deliver", "3").outLines().subList(1, 3));
+        bootstrap("--max-age", "1h", "--max-bytes", "100000");
+        assertEquals("INFO stream LAB4_STREAM keeps max bytes 100000 (this run does not set it: --max-bytes does; a "
+                + "stream js-bootstrap creates has no limit)", bootstrap("--max-deliver", "3").outLines().get(1));
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(java.time.Duration.ofSeconds(2), jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
+                    .getConsumerConfiguration().getAckWait());
+            assertEquals(3, jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration().getMaxDeliver());
+            assertEquals(java.time.Duration.ofHours(1), jsm.getStreamInfo("LAB4_STREAM").getConfiguration().getMaxAge());
+            assertEquals(100000, jsm.getStreamInfo("LAB4_STREAM").getConfiguration().getMaxBytes());
+        }
+    }
+
+    /** Every limit of the lab, from a flag or a file, by one rule: too large is one line, never cut down. */
+    @Test
+    void aNumberTooLargeIsOneLineNotCapped() throws Exception {
+        Run.Result flag = script("JsBootstrap", "--max-ack-pending", "99999999999999").go();
+        assertEquals(2, flag.exit(), flag.toString());
+        assertEquals("ERROR flag --max-ack-pending: 99999999999999 is not valid: it must be at most 2147483647 (the "
+                + "largest the server keeps), or -1 for no limit\n", flag.err());
+        Run.Result file = script("JsBootstrap", "--lab-config", tomlFile("[consumer]\nmax_deliver = 99999999999\n")).go();
+        assertEquals(3, file.exit(), file.toString());
+        assertTrue(file.err().endsWith("[consumer] max_deliver: 99999999999 is not valid: it must be at most 2147483647 "
+                + "(the largest the server keeps), or -1 for no limit\n"), file.err());
+        assertEquals(2, script("JsBootstrap", "--max-bytes", "0").go().exit());
+        try (Connection nc = connect()) {
+            assertEquals(List.of(), nc.jetStreamManagement().getStreamNames(), "nothing was created");
+        }
+    }
+
+    /** An interest stream keeps nothing while no consumer is there: the PubAck still comes, and js-pub says so. */
+    @Test
+    void anInterestStreamWithoutAConsumerIsNamedAfterThePubAck() throws Exception {
+        bootstrap("--retention", "interest");
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+        }
+        Run.Result one = ok(script("JsPub", "lost").go());
+        assertEquals(List.of("INFO published \"lost\" to stream LAB4_STREAM (seq 1)",
+                "WARN stream LAB4_STREAM has retention interest and no consumer, so it did not keep the message its PubAck "
+                        + "confirmed: an interest stream keeps a message only while a consumer wants it: create a consumer "
+                        + "first (js-bootstrap), or use a stream of retention limits"), one.outLines());
+        assertTrue(ok(script("JsPub", "--count", "3").go()).out().contains("WARN stream LAB4_STREAM has retention interest "
+                + "and no consumer, so it kept none of the 3 messages their PubAcks confirmed"));
+        try (Connection nc = connect()) {
+            assertEquals(0, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+        bootstrap();
+        assertEquals("INFO published \"kept\" to stream LAB4_STREAM (seq 5)\n", ok(script("JsPub", "kept").go()).out());
+    }
+
+    /** A filter outside the stream's subject: one line naming it, before anything is sent (not the server's words). */
+    @Test
+    void aFilterOutsideTheStreamIsOneLine() throws Exception {
+        bootstrap();
+        Run.Result refused = script("JsBootstrap", "--consumer", "OTHER", "--filter", "orders.new").go();
+        assertEquals(2, refused.exit(), refused.toString());
+        assertEquals("ERROR flag --filter: \"orders.new\" is not valid: a consumer gets only what its stream stores, and "
+                + "the stream captures lab4.stream: use lab4.stream, or leave the filter out to get all of it\n", refused.err());
+        assertEquals("", refused.out());
+    }
+
+    /** A backoff needs a max deliver above its length (the server's rule): one line before anything is sent. */
+    @Test
+    void aBackoffNeedsAMaxDeliverAboveItsLength() throws Exception {
+        Run.Result refused = script("JsBootstrap", "--backoff", "1s,5s").go();
+        assertEquals(2, refused.exit(), refused.toString());
+        assertEquals("ERROR a backoff of 2 delays (1s, 5s) needs a max deliver above 2, and the consumer's is unlimited: "
+                + "the server refuses it: add --max-deliver 3 or more\n", refused.err());
+        assertEquals("", refused.out(), "nothing was created");
+        assertEquals("INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 1s, max deliver 3, backoff "
+                + "1s, 5s)", bootstrap("--backoff", "1s,5s", "--max-deliver", "3").outLines().get(1));
+        try (Connection nc = connect()) {
+            var consumer = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER").getConsumerConfiguration();
+            assertEquals(List.of(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)), consumer.getBackoff());
+            assertEquals(java.time.Duration.ofSeconds(1), consumer.getAckWait(), "the server takes the first delay");
+        }
     }
 
     /** --label starts each line of that run only; --term ends a message's deliveries. */

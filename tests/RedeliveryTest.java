@@ -140,7 +140,16 @@ class RedeliveryTest extends WithServer {
                 "INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file, duplicate window 60s)",
                 "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s, max deliver 3)"),
                 created.outLines());
-        Run.Result reverted = bootstrap();
+        Run.Result kept = bootstrap(); // not given: left as they are, and said so
+        assertEquals(List.of(
+                "INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file, duplicate window 60s)",
+                "INFO stream LAB4_STREAM keeps duplicate window 60s (this run does not set it: [stream] duplicate_window_secs "
+                        + "does; a stream js-bootstrap creates has 120s)",
+                "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s, max deliver 3)",
+                "INFO consumer LAB4_CONSUMER keeps max deliver 3 (this run does not set it: --max-deliver does; a consumer "
+                        + "js-bootstrap creates has unlimited)"), kept.outLines());
+        Run.Result reverted = bootstrap("--lab-config", tomlFile("[consumer]\nmax_deliver = -1\n[stream]\n"
+                + "duplicate_window_secs = 120\n"));
         assertEquals(List.of(
                 "INFO updated stream LAB4_STREAM: duplicate window 60s -> 120s",
                 "INFO updated consumer LAB4_CONSUMER: max deliver 3 -> unlimited"), reverted.outLines());

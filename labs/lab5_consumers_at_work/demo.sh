@@ -120,7 +120,7 @@ step js-pull --nak-delay 5s --max 1
 step js-pull --max 1 --wait 15s
 shown "the message back after its delay" "$said" '"retry later" (delivery 2)'
 section 7 "a poison message: max deliver, term"
-step js-bootstrap --max-deliver 3
+step js-bootstrap --max-deliver 3 --ack-wait 30s
 step js-pub "poison"
 for try in 1 2 3; do step js-pull --nak --max 1; done
 step js-pull --wait 2s
@@ -130,10 +130,21 @@ step js-pull --term --max 1
 shown "a terminated message" "$said" "terminated: the server will not deliver it again"
 section 8 "a full stream: discard new refuses, discard old drops the oldest"
 step js-purge
-step js-bootstrap --max-msgs 3 --discard new
+step js-bootstrap --max-msgs 3 --discard new --max-deliver -1
 step js-pub --count 4 "item {{Count}}" || true
 shown "discard new refusing the fourth item" "$said.err" "only 3 of 4 messages confirmed by a PubAck"
 step js-bootstrap --discard old
 step js-pub "item 5"
 step js-info
 shown "discard old keeping three" "$said" "messages:       3 ("
+section 9 "beside a core NATS queue group: what happens to work nobody takes"
+step nats-pub --subject lab5.tasks "nobody listens"
+step worker lab5.tasks --label A --wait 2
+queue js-pub "nobody pulls"
+queue js-pull --label A --max 2
+shown "the work queue keeping the task nobody pulled" "$said" '"nobody pulls"'
+section 10 "a backoff schedule, and limits by age and size"
+step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s || true
+shown "a backoff refused without a max deliver above its length" "$said.err" "needs a max deliver above"
+step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s --max-deliver 4
+step js-bootstrap --max-age 1h --max-bytes 1000000

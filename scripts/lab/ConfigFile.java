@@ -126,11 +126,6 @@ final class ConfigFile {
             throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected,
                     found(value, key.is(Setting.Kind.SECRET)));
         }
-        // every whole number the lab passes on (to jnats, to the server) is an int there: a larger one would be cut
-        if (value instanceof Long number && (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE)) {
-            throw Exit.config("%s: %s is out of range: %d is not between %d and %d", where, key.display(), number,
-                    Integer.MIN_VALUE, Integer.MAX_VALUE);
-        }
     }
 
     /** `nats = 5` would hide every [nats] key (they are read as nats.url, ...): a section must be a table. */

@@ -3,13 +3,14 @@
 // a usage error (2), from a file, env or context a config error (3); either way the line says
 // where it came from. Settings that work but put a secret at risk get a warning.
 //SOURCES Setting.java Layers.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java Subjects.java
-//SOURCES Exit.java Output.java FilePermissions.java
+//SOURCES Exit.java Output.java FilePermissions.java Backoff.java
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 final class ConfigRules {
@@ -18,6 +19,10 @@ final class ConfigRules {
     static final int LONGEST_NAME = 255;
     /** JetStream's limit for a stream's replicas. */
     static final int MOST_REPLICAS = 5;
+    /** The limits, each -1 (none) or 1 up to the largest jnats and the server keep: an int for a consumer's, a long for a stream's. */
+    private static final List<Map.Entry<Setting, Long>> MOST = List.of(Map.entry(Setting.MAX_DELIVER, (long) Integer.MAX_VALUE),
+            Map.entry(Setting.MAX_ACK_PENDING, (long) Integer.MAX_VALUE), Map.entry(Setting.MAX_MSGS, Long.MAX_VALUE),
+            Map.entry(Setting.MAX_BYTES, Long.MAX_VALUE));
 
     private ConfigRules() {
     }
@@ -44,6 +49,12 @@ final class ConfigRules {
         if (filter != null && Subjects.filterProblem(filter, layers.labSubject) != null) {
             throw invalid(layers, secrets, Setting.FILTER, Subjects.filterProblem(filter, layers.labSubject));
         }
+        String subject = layers.string(Setting.SUBJECT); // the stream js-bootstrap keeps captures only this one
+        if (filter != null && !Subjects.matches(subject, filter)) {
+            throw invalid(layers, secrets, Setting.FILTER, "a consumer gets only what its stream stores, and the stream "
+                    + "captures " + subject + ": use " + subject + (subject.contains("*") || subject.contains(">")
+                    ? " or a subject under it" : "") + ", or leave the filter out to get all of it");
+        }
         List<ServerUrl> servers;
         try {
             servers = ServerUrl.parseList(layers.string(Setting.URL));
@@ -63,15 +74,19 @@ final class ConfigRules {
                         + "limit), this one has " + layers.string(key).length());
             }
         }
-        long maxDeliver = layers.number(Setting.MAX_DELIVER);
-        if (maxDeliver == 0 || maxDeliver < -1) {
-            throw invalid(layers, secrets, Setting.MAX_DELIVER, "use -1 for no limit, or 1 or more");
-        }
-        for (Setting key : List.of(Setting.MAX_MSGS, Setting.MAX_ACK_PENDING)) {
-            long max = layers.number(key);
+        for (Map.Entry<Setting, Long> limit : MOST) { // one rule for every limit, from a flag or a file
+            long max = layers.number(limit.getKey());
             if (max == 0 || max < -1) {
-                throw invalid(layers, secrets, key, "use -1 for no limit, or 1 or more");
+                throw invalid(layers, secrets, limit.getKey(), "use -1 for no limit, or 1 or more");
             }
+            if (max > limit.getValue()) {
+                throw invalid(layers, secrets, limit.getKey(), "it must be at most " + limit.getValue() + " (the largest "
+                        + "the server keeps), or -1 for no limit");
+            }
+        }
+        String backoff = layers.string(Setting.BACKOFF);
+        if (backoff != null && Backoff.problem(backoff) != null) {
+            throw invalid(layers, secrets, Setting.BACKOFF, Backoff.problem(backoff));
         }
         long replicas = layers.number(Setting.REPLICAS);
         if (replicas < 1 || replicas > MOST_REPLICAS) {
@@ -92,13 +107,17 @@ final class ConfigRules {
             }
             Duration duration = layers.duration(key);
             boolean timeout = key == Setting.TIMEOUT;
+            if (key == Setting.MAX_AGE && Duration.ZERO.equals(duration)) {
+                continue; // the server's own "no limit"
+            }
             if (duration == null) {
                 throw invalid(layers, secrets, key, "use a number of seconds (5) or a duration like 5s, "
                         + (timeout ? "500ms" : "1.5s") + " or 1m");
             }
             if (duration.compareTo(timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1)) < 0) {
                 throw invalid(layers, secrets, key, timeout ? "it must be at least 1ms" : "it must be at least 1 second"
-                        + (key == Setting.WAIT ? " (jnats sends no pull request shorter than that)" : ""));
+                        + (key == Setting.WAIT ? " (jnats sends no pull request shorter than that)" : "")
+                        + (key == Setting.MAX_AGE ? ", or 0 for no limit" : ""));
             }
             if (duration.compareTo(Durations.LONGEST) > 0) {
                 throw invalid(layers, secrets, key, "it must be at most " + Durations.format(Durations.LONGEST)

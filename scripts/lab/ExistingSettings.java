@@ -2,20 +2,19 @@
 // (each a line, so nothing the lesson did not set passes unseen), and a consumer setting the lab
 // needs that the server cannot change in place (then only --recreate helps).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Subjects.java ConsumerOptions.java Setting.java
+//SOURCES Output.java Subjects.java ConsumerOptions.java Setting.java Backoff.java Durations.java
 
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 final class ExistingSettings {
     /** What nats-server 2.9 gives a new pull consumer that does not set them. */
@@ -34,15 +33,10 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (!ConsumerOptions.unlimited(c.getMaxMsgs()) && !given.test(Setting.MAX_MSGS)) {
-            differ.add(new String[] {"max messages " + c.getMaxMsgs(), "no limit", "--max-msgs"});
-        }
-        if (!ConsumerOptions.unlimited(c.getMaxBytes())) {
-            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
-        }
-        if (c.getMaxAge() != null && c.getMaxAge().toNanos() > 0) {
-            differ.add(new String[] {"max age " + c.getMaxAge().toSeconds() + "s", "no limit"});
-        }
+        kept(differ, given, Setting.MAX_MSGS, !ConsumerOptions.unlimited(c.getMaxMsgs()), c.getMaxMsgs(), "no limit");
+        kept(differ, given, Setting.MAX_BYTES, !ConsumerOptions.unlimited(c.getMaxBytes()), c.getMaxBytes(), "no limit");
+        kept(differ, given, Setting.MAX_AGE, c.getMaxAge() != null && c.getMaxAge().toNanos() > 0,
+                c.getMaxAge() == null ? "" : Durations.format(c.getMaxAge()), "no limit");
         if (!ConsumerOptions.unlimited(c.getMaxMsgsPerSubject())) {
             differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), "no limit"});
         }
@@ -52,11 +46,35 @@ final class ExistingSettings {
         if (c.getDiscardPolicy() == DiscardPolicy.New && !given.test(Setting.DISCARD)) {
             differ.add(new String[] {"discard new", "discard old", "--discard"});
         }
+        kept(differ, given, Setting.DUPLICATE_WINDOW, c.getDuplicateWindow().toSeconds() != (Long) Setting.DUPLICATE_WINDOW.byDefault,
+                c.getDuplicateWindow().toSeconds() + "s", Setting.DUPLICATE_WINDOW.byDefault + "s");
+        kept(differ, given, Setting.REPLICAS, c.getReplicas() != 1, c.getReplicas(), "1");
+        if (c.getStorageType() == StorageType.Memory && !given.test(Setting.STORAGE)) {
+            differ.add(new String[] {"memory storage", "file storage", Setting.STORAGE.display() + " with --recreate"});
+        }
         if (c.getRetentionPolicy() != RetentionPolicy.Limits && !given.test(Setting.RETENTION)) {
             differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits",
                     "--retention with --recreate"});
         }
         return differ;
+    }
+
+    /** A managed setting this run was not given, whose value differs from a new one's: {what value, new one's, how to set it}. */
+    private static void kept(List<String[]> differ, Predicate<Setting> given, Setting setting, boolean differs, Object value,
+                             String byDefault) {
+        if (differs && !given.test(setting)) {
+            differ.add(new String[] {what(setting) + " " + value, byDefault,
+                    setting.flag() != null ? setting.flag() : setting.display()});
+        }
+    }
+
+    /** A managed setting as js-bootstrap's lines name it: max ack pending, duplicate window ... */
+    static String what(Setting setting) {
+        return switch (setting) {
+            case MAX_MSGS -> "max messages";
+            case DUPLICATE_WINDOW -> "duplicate window";
+            default -> setting.leaf().replace("_secs", "").replace("_subject", " subject").replace('_', ' ');
+        };
     }
 
     /** As for a stream: the settings of an existing consumer that this run leaves alone. */
@@ -65,11 +83,13 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        if (!ConsumerOptions.unlimited(c.getMaxAckPending()) && c.getMaxAckPending() != NEW_MAX_ACK_PENDING
-                && !given.test(Setting.MAX_ACK_PENDING)) {
-            differ.add(new String[] {"max ack pending " + c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING),
-                    "--max-ack-pending"});
-        }
+        kept(differ, given, Setting.ACK_WAIT, c.getAckWait().toSeconds() != (Long) Setting.ACK_WAIT.byDefault,
+                c.getAckWait().toSeconds() + "s", Setting.ACK_WAIT.byDefault + "s");
+        kept(differ, given, Setting.MAX_DELIVER, !ConsumerOptions.unlimited(c.getMaxDeliver()), c.getMaxDeliver(), "unlimited");
+        kept(differ, given, Setting.BACKOFF, c.getBackoff() != null && !c.getBackoff().isEmpty(),
+                c.getBackoff() == null ? "" : Backoff.shown(c.getBackoff()), "none");
+        kept(differ, given, Setting.MAX_ACK_PENDING, !ConsumerOptions.unlimited(c.getMaxAckPending()) && c.getMaxAckPending() != NEW_MAX_ACK_PENDING,
+                c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING));
         if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty() && !given.test(Setting.FILTER)) {
             differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none", "--filter"});
         }
@@ -87,9 +107,6 @@ final class ExistingSettings {
         }
         if (c.getInactiveThreshold() != null && c.getInactiveThreshold().toNanos() > 0) {
             differ.add(new String[] {"inactive threshold " + c.getInactiveThreshold().toMillis() + "ms", "none"});
-        }
-        if (c.getBackoff() != null && !c.getBackoff().isEmpty()) {
-            differ.add(new String[] {"backoff " + c.getBackoff(), "none"});
         }
         if (c.isHeadersOnly()) {
             differ.add(new String[] {"headers only", "whole messages"});
@@ -124,19 +141,6 @@ final class ExistingSettings {
         if (filter != null && !filter.isEmpty() && !Subjects.matches(filter, subject)) {
             return "filter subject " + filter + " (so it never gets what the lab publishes to " + subject + ")";
         }
-        // The server takes a backoff's first delay as the ack wait, and refuses a max deliver not above its length.
-        List<Duration> backoff = current.getBackoff();
-        if (backoff != null && !backoff.isEmpty() && (!backoff.get(0).equals(wanted.getAckWait())
-                || ConsumerOptions.unlimited(wanted.getMaxDeliver()) || wanted.getMaxDeliver() <= backoff.size())) {
-            return String.format("a backoff (%s), which sets its redelivery delays in place of an ack wait and needs a "
-                    + "max deliver above %d (the lab's config asks for ack wait %s, max deliver %s)",
-                    backoff.stream().map(ExistingSettings::seconds).collect(Collectors.joining(", ")), backoff.size(),
-                    seconds(wanted.getAckWait()), ConsumerOptions.shown(wanted.getMaxDeliver()));
-        }
         return null;
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toSeconds() + "s";
     }
 }

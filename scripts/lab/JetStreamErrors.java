@@ -23,6 +23,8 @@ final class JetStreamErrors {
     static final int STREAM_NOT_FOUND = 10059;
     /** Another stream already captures the subject. */
     static final int SUBJECT_OVERLAP = 10065;
+    /** A consumer's filter that is none of its stream's subjects, nor under one ("not a valid subset"). */
+    static final int FILTER_NOT_IN_STREAM = 10093;
     /** A work-queue stream refuses a second consumer that takes everything ("multiple non-filtered consumers"). */
     static final int WORK_QUEUE_UNFILTERED = 10099;
     /** ... and one whose filter overlaps another consumer's ("filtered consumer not unique"). */

@@ -235,6 +235,11 @@ final class PubAcks {
         confirmed.incrementAndGet();
     }
 
+    /** The stream the PubAcks named, or null before the first. */
+    String streamName() {
+        return stream.get();
+    }
+
     /** A run whose every message was confirmed: how many the stream stored, and how many it had already. */
     String allConfirmed(long total) {
         long again = retried.get();

@@ -1,0 +1,236 @@
+// js-bootstrap's flags for the stream and the consumer, the checks made before anything changes,
+// and how a stream or consumer is described in its lines. A rerun changes only what this run was
+// given (a flag or a config key): given() says which.
+//DEPS io.nats:jnats:2.26.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES Config.java Setting.java Exit.java Backoff.java ConsumerOptions.java ExistingSettings.java JetStreamErrors.java
+//SOURCES Durations.java Output.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.ServerInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+final class BootstrapOptions {
+    @Option(names = "--replicas", paramLabel = "N",
+            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 ([stream] replicas; default 1). "
+                    + "A rerun with another N changes it in place.")
+    Long replicas;
+
+    @Option(names = "--recreate",
+            description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
+                    + "(a recreated stream loses its messages).")
+    boolean recreate;
+
+    @Option(names = {"-f", "--force"},
+            description = "With --recreate: delete a stream that holds messages without asking (needed when there is "
+                    + "no terminal to ask on).")
+    boolean force;
+
+    @Option(names = {"-j", "--json"},
+            description = "Print the stream's and the consumer's info after the set-up, as one JSON object on stdout, "
+                    + "re-serialized by jnats, so the fields may come in another order than the server's (js-info --json "
+                    + "prints the server's own text; the lines saying what was done go to stderr).")
+    boolean json;
+
+    @Option(names = "--retention", paramLabel = "POLICY",
+            description = "limits (keep messages until a limit), workqueue (a message is gone once acked; one consumer "
+                    + "per subject) or interest (gone once every consumer acked it; kept only while a consumer exists) "
+                    + "([stream] retention; default limits). Fixed when the stream is created: another one needs --recreate.")
+    String retention;
+
+    @Option(names = "--max-msgs", paramLabel = "N",
+            description = "The most messages the stream keeps, -1 for no limit ([stream] max_msgs).")
+    Long maxMsgs;
+
+    @Option(names = "--max-bytes", paramLabel = "N",
+            description = "The most bytes the stream keeps, -1 for no limit ([stream] max_bytes).")
+    Long maxBytes;
+
+    @Option(names = "--max-age", paramLabel = "DURATION",
+            description = "How long the stream keeps a message: 1h, 30s; 0 for no limit ([stream] max_age_secs).")
+    String maxAge;
+
+    @Option(names = "--discard", paramLabel = "old|new",
+            description = "When the stream is full: old drops its oldest message, new refuses the publish ([stream] discard).")
+    String discard;
+
+    @Option(names = "--ack-wait", paramLabel = "DURATION",
+            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m ([consumer] ack_wait_secs).")
+    String ackWait;
+
+    @Option(names = "--max-deliver", paramLabel = "N",
+            description = "How often the consumer delivers a message, -1 for no limit ([consumer] max_deliver).")
+    Long maxDeliver;
+
+    @Option(names = "--backoff", paramLabel = "DELAYS",
+            description = "The waits before each redelivery, like 1s,5s,30s (the last one for every later try), in place of "
+                    + "the ack wait; needs a --max-deliver above their number; none removes it ([consumer] backoff).")
+    String backoff;
+
+    @Option(names = "--max-ack-pending", paramLabel = "N",
+            description = "The most messages delivered and not yet acked; then delivery waits ([consumer] max_ack_pending; "
+                    + "default 1000).")
+    Long maxAckPending;
+
+    @Option(names = "--filter", paramLabel = "SUBJECT",
+            description = "The consumer gets only the stream's messages on SUBJECT ([consumer] filter_subject; default: all).")
+    String filter;
+
+    private Config config;
+
+    /** The run's settings, once loaded: given() reads where each came from. */
+    void use(Config config) {
+        if (force && !recreate) {
+            throw Exit.usage("--force goes with --recreate: without it nothing is deleted, so nothing asks");
+        }
+        this.config = config;
+    }
+
+    /** Whether the run names this setting (a flag, a file, ...): only then does a rerun change it on what exists. */
+    boolean given(Setting setting) {
+        String source = config.sourceOf(setting); // none: a setting without a default that nothing set
+        return source != null && !"built-in default".equals(source);
+    }
+
+    /**
+     * A backoff takes the place of the ack wait (the server waits its first delay) and needs a max deliver above its
+     * length: what the consumer would end up with, given settings over the existing consumer's, must agree. Checked
+     * before anything is sent; asks for the consumer only when this run sets one of the three.
+     */
+    void checkBackoff(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        if (!given(Setting.BACKOFF) && !given(Setting.ACK_WAIT) && !given(Setting.MAX_DELIVER)) {
+            return;
+        }
+        ConsumerInfo info = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> JetStreamErrors.orNull(
+                JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
+        ConsumerConfiguration existing = info == null ? null : info.getConsumerConfiguration();
+        boolean kept = existing != null && !given(Setting.BACKOFF);
+        List<Duration> delays = !kept ? Backoff.parse(config.string(Setting.BACKOFF))
+                : existing.getBackoff() == null ? List.of() : existing.getBackoff();
+        if (delays.isEmpty()) {
+            return;
+        }
+        String whose = kept ? " (the consumer's, which this run keeps: --backoff none removes it)" : "";
+        if (given(Setting.ACK_WAIT) && !config.ackWait.equals(delays.get(0))) {
+            throw Exit.usage("an ack wait of %s and a backoff of %s%s disagree: the server waits the backoff's first delay, "
+                    + "%s, before the first redelivery: leave out --ack-wait (ack_wait_secs), or give it %s",
+                    seconds(config.ackWait), Backoff.shown(delays), whose, Durations.format(delays.get(0)),
+                    Durations.format(delays.get(0)));
+        }
+        long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
+        if (ConsumerOptions.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
+            throw Exit.usage("a backoff of %d delays (%s)%s needs a max deliver above %d, and the consumer's is %s: the "
+                    + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), whose,
+                    delays.size(), ConsumerOptions.shown(maxDeliver), delays.size() + 1);
+        }
+    }
+
+    /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
+    static void checkClusterSize(Connection nc, Config config) {
+        ServerInfo server = nc.getServerInfo();
+        if (config.replicas == 1) {
+            return;
+        }
+        if (server.getCluster() == null) {
+            throw Exit.failed("%d replicas need a cluster, but the server at %s runs alone (cluster size 1): use "
+                    + "--replicas 1 ([stream] replicas), or a cluster (`make cluster`)", config.replicas, config.shownUrl());
+        }
+        // connect_urls: the client URLs of every server of the cluster that is routed to this one right now
+        int size = server.getConnectURLs() == null ? 1
+                : (int) Math.max(1, server.getConnectURLs().stream().distinct().count());
+        if (config.replicas > size) {
+            throw Exit.failed("%d replicas need %d servers, but cluster %s has %d connected (cluster size %d): use "
+                    + "--replicas %d or less ([stream] replicas)", config.replicas, config.replicas, server.getCluster(),
+                    size, size, size);
+        }
+    }
+
+    /** The server's refusal of the set-up, in one line where the lab knows what it means; else the refusal itself. */
+    static Exception refused(JetStreamApiException e, JetStreamManagement jsm, Config config) throws IOException,
+            JetStreamApiException {
+        if (JetStreamErrors.workQueueTaken(e)) {
+            return JetStreamErrors.workQueueTaken(e, config.stream, config.consumer, jsm.getConsumerNames(config.stream));
+        }
+        if (e.getApiErrorCode() == JetStreamErrors.FILTER_NOT_IN_STREAM) {
+            List<String> subjects = jsm.getStreamInfo(config.stream).getConfiguration().getSubjects();
+            return Exit.failed("filter %s is not among stream %s's subjects (%s), so the consumer would never get a "
+                    + "message: give --filter one of them or a subject under one (%s), or leave --filter out to get them all",
+                    Output.printable(config.string(Setting.FILTER), false), config.stream, String.join(", ", subjects),
+                    subjects.get(0));
+        }
+        if (e.getApiErrorCode() != JetStreamErrors.SUBJECT_OVERLAP) {
+            return e;
+        }
+        List<String> owners = jsm.getStreamNames(config.subject).stream()
+                .filter(name -> !name.equals(config.stream)).toList();
+        return Exit.failed("subject %s is already captured by stream %s: use another --subject, "
+                + "or point --stream at that stream", config.subject, String.join(", ", owners));
+    }
+
+    static String describe(StreamConfiguration stream) {
+        boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
+        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + name(stream.getStorageType())
+                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
+                + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
+                + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + name(stream.getRetentionPolicy()))
+                + (stream.getMaxMsgs() < 1 ? "" : ", max messages " + stream.getMaxMsgs())
+                + (stream.getMaxBytes() < 1 ? "" : ", max bytes " + stream.getMaxBytes())
+                + (noAge(stream.getMaxAge()) ? "" : ", max age " + Durations.format(stream.getMaxAge()))
+                + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
+    }
+
+    static String describe(ConsumerConfiguration consumer) {
+        String filter = consumer.getFilterSubject();
+        List<Duration> backoff = consumer.getBackoff();
+        return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
+                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
+                + (backoff == null || backoff.isEmpty() ? "" : ", backoff " + Backoff.shown(backoff))
+                + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
+                + (filter == null || filter.isEmpty() ? "" : ", filter " + filter);
+    }
+
+    static RetentionPolicy retention(Config config) {
+        return RetentionPolicy.get(config.string(Setting.RETENTION));
+    }
+
+    static DiscardPolicy discard(Config config) {
+        return DiscardPolicy.get(config.string(Setting.DISCARD));
+    }
+
+    static StorageType storageType(Config config) {
+        return config.storage.equals("memory") ? StorageType.Memory : StorageType.File;
+    }
+
+    static Duration[] backoff(Config config) {
+        return Backoff.parse(config.string(Setting.BACKOFF)).toArray(Duration[]::new);
+    }
+
+    static boolean noAge(Duration maxAge) {
+        return maxAge == null || maxAge.isZero();
+    }
+
+    /** A policy or storage as the lab's flags spell it: workqueue, limits, new, file ... */
+    static String name(Enum<?> policy) {
+        return policy.toString().toLowerCase();
+    }
+
+    static String limit(long max) {
+        return max < 1 ? "no limit" : String.valueOf(max);
+    }
+
+    static String seconds(Duration duration) {
+        return duration.toSeconds() + "s";
+    }
+}
