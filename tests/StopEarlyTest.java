@@ -151,6 +151,44 @@ class StopEarlyTest {
     }
 
     /**
+     * JBang builds in one shared folder with no lock, so two builds of the same sources at once can
+     * leave a jar without the script's main class: bin/lab-run builds such a jar again instead of
+     * failing on every later run.
+     */
+    @Test
+    void aBuiltJarWithoutItsMainClassIsBuiltAgain() throws Exception {
+        Path cache = Files.createTempDirectory("jbang-cache-");
+        Path state = Files.createTempDirectory("lab-state-");
+        try {
+            Run first = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-purge", "--version")
+                    .env("JBANG_CACHE_DIR", cache.toString()).env("LAB_STATE_DIR", state.toString()).timeout(600);
+            assertEquals(0, first.go().exit());
+            Path jar;
+            try (var files = Files.walk(cache.resolve("jars"))) {
+                jar = files.filter(f -> f.getFileName().toString().equals("JsPurge.jar")).findFirst().orElseThrow();
+            }
+            Path stripped = Files.createTempFile(state, "stripped-", ".jar");
+            try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(jar));
+                    var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(stripped))) {
+                for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                    if (!entry.getName().equals("JsPurge.class")) {
+                        out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                        in.transferTo(out);
+                    }
+                }
+            }
+            Files.move(stripped, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Run.deleteTree(state.resolve("run")); // as a clone that has not run it yet finds the cache
+            Run.Result again = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-purge", "--version")
+                    .env("JBANG_CACHE_DIR", cache.toString()).env("LAB_STATE_DIR", state.toString()).timeout(600).go();
+            assertEquals(0, again.exit(), again.toString());
+        } finally {
+            Run.deleteTree(state);
+            Run.deleteTree(cache);
+        }
+    }
+
+    /**
      * A class archive left by a JVM killed while it wrote it can pass the JVM's own checks and crash
      * every later run: bin/lab-run tries a recorded archive in a JVM of its own before it moves it
      * into place, and drops one that does not load.
