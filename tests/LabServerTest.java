@@ -254,8 +254,7 @@ class LabServerTest {
             ours.resetToLabStream();
             Path config = Files.writeString(dir.resolve("lab.toml"), "[runtime]\nmode = \"local\"\n");
             String remote = "lab-server: [runtime] mode = \"remote\": using the server at %s; nothing is started here\n";
-            java.util.function.BiFunction<String, String, Run> run = (message, url) -> Run.command("make", "-s", "--no-print-directory",
-                    "run", "BIN=js-pub", "MSG=" + message, "LAB_CONFIG=" + config).env("LAB_STATE_DIR", cache.toString()).env("NATS_URL", url);
+            java.util.function.BiFunction<String, String, Run> run = (message, url) -> makeRunPub(cache, config, url, message);
 
             Run.Result first = run.apply("one", ours.url()).go();
             assertEquals("INFO published \"one\" to stream LAB4_STREAM (seq 1)\n", first.out(), first.toString());
@@ -276,6 +275,54 @@ class LabServerTest {
             assertEquals("", WithServer.ok(run.apply("five", ours.url()).go()).err(), "the config as it was at first");
             assertEquals(List.of("one", "two", "three", "four", "five"), StoredMessages.in(ours));
         }
+    }
+
+    /**
+     * The read is named by the arguments that can change a setting: another --count, --sync or message finds
+     * the read of the first run (the same file, not read again), while another --server, --user or --config,
+     * and a word the script's list of lesson flags does not name, is read again.
+     */
+    @Test
+    void makeRunReadsItsSettingsAgainOnlyForFlagsThatBearSettings() throws Exception {
+        Path cache = Sandbox.labStateOfItsOwn(dir.resolve("state"));
+        try (NatsServer ours = NatsServer.startWithJetStream()) {
+            ours.resetToLabStream();
+            Path config = Run.REPO.resolve("labs/lab4_jetstream_basics/config.toml");
+            java.util.function.BiFunction<String, String, Run> run = (message, args) -> makeRunPub(cache, config, ours.url(), message, "ARGS=" + args);
+
+            assertEquals("", WithServer.ok(run.apply("a{{Count}}", "--count 2").go()).err());
+            List<Path> kept = settingsKept(cache);
+            assertEquals(1, kept.size(), kept.toString());
+            Object first = Files.readAttributes(kept.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            assertEquals("", WithServer.ok(run.apply("b{{Count}}", "--count=3 --sync").go()).err());
+            assertEquals(kept, settingsKept(cache), "other lesson flags bear no setting");
+            assertEquals(first, Files.readAttributes(kept.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                    "the first read, not read again");
+            assertEquals(List.of("a1", "a2", "b1", "b2", "b3"), StoredMessages.in(ours));
+
+            String sameServer = ours.url().replace("127.0.0.1", "localhost");
+            assertEquals("", WithServer.ok(run.apply("c{{Count}}", "--count 2 --server " + sameServer).go()).err());
+            assertEquals(2, settingsKept(cache).size(), "another --server is read");
+            java.util.function.Function<String[], Run> status = args -> lab("status", "js-pub").args(args)
+                    .env("LAB_STATE_DIR", cache.toString()).env("NATS_URL", ours.url());
+            Path other = Files.writeString(dir.resolve("other.toml"), "[nats]\nsubject = \"lab4.stream\"\n");
+            WithServer.ok(status.apply(new String[] {"--count", "2", "--config", other.toString()}).go());
+            assertEquals(3, settingsKept(cache).size(), "another --config is read");
+            WithServer.ok(status.apply(new String[] {"--count", "2", "--user", "bob"}).env("NATS_PASSWORD", PASSWORD).go());
+            assertEquals(4, settingsKept(cache).size(), "another --user and NATS_PASSWORD are read");
+            Run.Result user = WithServer.ok(status.apply(new String[] {"--count", "2", "--user", "alice"}).env("NATS_PASSWORD", PASSWORD).go());
+            assertEquals(5, settingsKept(cache).size(), "another --user is read: " + user);
+            WithServer.ok(status.apply(new String[] {"--count", "4", "-j", "--user", "alice"}).env("NATS_PASSWORD", PASSWORD).go());
+            assertEquals(5, settingsKept(cache).size(), "the same --user with another --count is not");
+            WithServer.ok(status.apply(new String[] {"--count", "2", "--user", "alice", "a-message"}).env("NATS_PASSWORD", PASSWORD).go());
+            assertEquals(6, settingsKept(cache).size(), "a word the script does not list as a lesson flag's is read");
+        }
+    }
+
+    /** `make run BIN=js-pub` with this message and lab config, its own lab state, NATS_URL=url and more make variables. */
+    private static Run makeRunPub(Path stateDir, Path config, String url, String message, String... variables) {
+        return Run.command("make", "-s", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + message, "LAB_CONFIG=" + config)
+                .args(variables).env("LAB_STATE_DIR", stateDir.toString()).env("NATS_URL", url);
     }
 
     private static List<Path> settingsKept(Path stateDir) throws IOException {

@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ListResourceBundle;
 import java.util.ResourceBundle;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 final class ConnectionOptions implements Layers.Flags {
     /** Shown after the script's own options, under their own heading: the lesson's flags come first. */
@@ -138,11 +141,16 @@ final class ConnectionOptions implements Layers.Flags {
 
     private Config loaded;
     private Connector connector;
+    /** The flags the settings were read from: the others cannot change them. */
+    private final Set<OptionSpec> read = new HashSet<>();
 
     /** A flag's value, wherever the script declares it: here, or in its other groups of flags. */
     @Override
     public Object value(String flag) {
         OptionSpec option = script.findOption(flag);
+        if (option != null) {
+            read.add(option);
+        }
         return option == null ? null : option.getValue();
     }
 
@@ -155,10 +163,27 @@ final class ConnectionOptions implements Layers.Flags {
     Config load() {
         loaded = Config.load(System.getenv(), this);
         if (connecting.showConfig || connecting.showConfigLines) {
-            System.out.print(Output.line(connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines(), true));
+            String lines = connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines();
+            if (connecting.showConfigLines && System.getenv("LAB_SHOW_LESSON_FLAGS") != null) {
+                lines += lessonFlags();
+            }
+            System.out.print(Output.line(lines, true));
             throw new LabException(Exit.OK, "");
         }
         return loaded;
+    }
+
+    /**
+     * For bin/lab-server, which keeps a read of the settings for the next `make run`: the flags this read did not
+     * look at, each with how many words it takes (0 or 1; --help, --version and a flag that takes more are left
+     * out, so they count as settings). Another --count or --label then finds the same read: no second JVM.
+     */
+    private String lessonFlags() {
+        return script.options().stream()
+                .filter(option -> !read.contains(option) && !option.usageHelp() && !option.versionHelp())
+                .filter(option -> option.arity().min() == option.arity().max() && option.arity().max() <= 1)
+                .flatMap(option -> Arrays.stream(option.names()).map(name -> name + "=" + option.arity().max()))
+                .collect(Collectors.joining(" ", "lesson.flags=", "\n"));
     }
 
     /** Connects with the settings' login and TLS to a server with JetStream, or fails with one line naming the URL and what to do. */
