@@ -58,7 +58,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                     JetStreamErrors.consumerNotFound(config.consumer, config.stream));
         }
         if (!json) {
-            printConsumer(consumer, WhyNothing.why(nc, stream, consumer), nc.getServerInfo());
+            printConsumer(consumer, WhyNothing.nextPull(nc, stream, consumer), nc.getServerInfo());
         }
     }
 
@@ -198,7 +198,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                         + " reached: nothing more is delivered until one is acked or its ack wait ends"));
         row("redelivered", String.format("%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
-        row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence() + " (everything up to here is acked)");
+        row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence()
+                + " (everything up to here is done: acked, terminated or given up)");
         row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), ConsumerOptions.shown(config.getMaxDeliver()),
@@ -206,7 +207,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false)));
         if (whyNothing != null) {
-            row("next pull", "gets nothing: " + whyNothing);
+            row("next pull", whyNothing); // gets nothing, or may get nothing
         }
         ClusterInfo cluster = info.getClusterInfo();
         printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1 : cluster.getReplicas().size() + 1, asked);

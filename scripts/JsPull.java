@@ -50,9 +50,9 @@ public class JsPull implements Callable<Integer> {
             print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(msg); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
-                say("not acked: it comes back after the ack wait (" + ackWait.toSeconds() + "s)");
+                say(PullWork.leftUnacked(msg, ackWait, counts.maxDeliver())); // back after the ack wait, unless its last delivery
             } else if (nak() || flags.term()) {
-                say(PullWork.handBack(msg, nc, flags)); // --nak, --nak-delay, --term
+                say(PullWork.handBack(msg, nc, flags, counts.maxDeliver())); // --nak, --nak-delay, --term
             } else {
                 msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
@@ -187,8 +187,7 @@ public class JsPull implements Callable<Integer> {
         try {
             return pull(config);
         } finally {
-            stop.runEnded();
-            LogLines.label(null);
+            stop.runEnded(); // the label stays on until CommandRunner has printed how the run ended
         }
     }
 
@@ -281,7 +280,7 @@ public class JsPull implements Callable<Integer> {
         counts.cameBack = true;
         stop.interruptible(false);
         if (nak()) {
-            PullWork.handBack(msg, nc, flags); // this run is done with it
+            PullWork.handBack(msg, nc, flags, counts.maxDeliver()); // this run is done with it
         }
         return true;
     }

@@ -183,4 +183,31 @@ class ConsumersAtWorkTest extends WithServer {
                 ok(script("JsPull", "--wait", "1").go()).outLines());
         assertTrue(ok(script("JsInfo").go()).out().contains("ack floor:      stream seq 2"));
     }
+
+    /** A labelled run's lines on stderr carry the label too: its ERROR line when it ends early, a refusal's as well. */
+    @Test
+    void everyLineOfALabelledRunCarriesTheLabel() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "20").go());
+        Run.Result missing = script("JsPull", "--label", "W", "--consumer", "NOPE").go();
+        assertEquals("ERROR [W] consumer NOPE not found on stream LAB4_STREAM: run js-bootstrap first\n", missing.err());
+        assertEquals("ERROR consumer NOPE not found on stream LAB4_STREAM: run js-bootstrap first\n",
+                script("JsPull", "--consumer", "NOPE").go().err(), "the next run has no label");
+
+        Run.Started pull = script("JsPull", "--label", "W", "--work-ms", "400", "--wait", "10").start();
+        pull.awaitOut("INFO [W] pulled message: \"message 2\"");
+        pull.signal("TERM");
+        Run.Result stopped = pull.finish();
+        assertEquals(143, stopped.exit(), stopped.toString());
+        assertTrue(stopped.err().startsWith("ERROR [W] interrupted: "), stopped.toString());
+
+        String line = script("JsPull", "--label", "W", "--wait", "1").shellLine();
+        Run.Result piped = Run.command("bash", "-c", "set -o pipefail; " + line + " | head -1").in(Scratch.dir())
+                .server(server).timeout(120).go();
+        assertEquals(Exit.OUTPUT, piped.exit(), piped.toString());
+        assertTrue(piped.err().startsWith("ERROR [W] stdout could not be written (Broken pipe)"), piped.toString());
+        for (String each : (stopped.out() + stopped.err() + piped.out() + piped.err()).split("\n")) {
+            assertTrue(each.matches("(INFO|WARN|ERROR) \\[W\\] .*"), "each line labelled: " + each);
+        }
+    }
 }

@@ -29,7 +29,7 @@ class EndToEndTest extends WithServer {
         Run.Result pull = ok(Run.command(JBANG, "js-pull", "--max", "1").server(server).go());
         assertEquals(List.of("INFO pulled message: \"first message\"", "INFO acked"), pull.outLines().subList(0, 2));
         Run.Result info = ok(Run.command(JBANG, "js-info").server(server).go());
-        assertEquals("  ack floor:      stream seq 1 (everything up to here is acked)", info.outLines().get(11));
+        assertEquals("  ack floor:      stream seq 1 (everything up to here is done: acked, terminated or given up)", info.outLines().get(11));
         Run.Result purge = ok(Run.command(JBANG, "js-purge").server(server).go());
         assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", purge.out());
     }

@@ -131,4 +131,40 @@ class PullTest extends WithServer {
         assertTrue(result.out().contains("\r5 acked, "), result.out());
         assertFalse(result.out().contains(" of 0"), result.out());
     }
+
+    /** A consumer with ack policy none takes no acks: one line saying so, not jnats' missing ack wait. */
+    @Test
+    void aConsumerWithoutAcksIsRefusedInTheLabsWords() throws Exception {
+        bootstrap();
+        publish("one");
+        try (io.nats.client.Connection nc = connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration
+                    .builder().durable("WNONE").ackPolicy(io.nats.client.api.AckPolicy.None).build());
+        }
+        Run.Result result = script("JsPull", "--consumer", "WNONE").go();
+        assertEquals(Exit.FAILED, result.exit(), result.toString());
+        assertEquals("ERROR consumer WNONE does not take acks (ack policy none): js-pull needs a consumer with explicit "
+                + "acks; create one with js-bootstrap --consumer NAME\n", result.err());
+    }
+
+    /**
+     * Ack policy all: acking a later message acks every one before it, so a message left unacked
+     * (--no-ack) does not come back once a later one is acked. js-pull says so first.
+     */
+    @Test
+    void ackPolicyAllIsNamedWithWhatItDoesToUnackedMessages() throws Exception {
+        bootstrap();
+        publish("m1", "m2");
+        try (io.nats.client.Connection nc = connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration
+                    .builder().durable("WALL").ackPolicy(io.nats.client.api.AckPolicy.All).build());
+        }
+        Run.Result skipped = ok(script("JsPull", "--consumer", "WALL", "--no-ack", "--max", "1").go());
+        ok(script("JsPull", "--consumer", "WALL", "--max", "1").go());
+        Run.Result after = ok(script("JsPull", "--consumer", "WALL", "--wait", "1").go());
+
+        assertEquals("WARN consumer WALL has ack policy all: each ack also acks every message delivered before it, to this "
+                + "run or another reader, so one left unacked or nak'd before a later ack does not come back\n", skipped.err());
+        assertTrue(after.outLines().stream().noneMatch(line -> line.contains("pulled message")), "m1 was acked with m2: " + after);
+    }
 }

@@ -79,6 +79,28 @@ class RedeliveryTest extends WithServer {
         assertEquals("INFO pulled message: \"retry me\" (delivery 2)", again.outLines().get(0));
     }
 
+    /** On the last delivery max_deliver allows, neither a missed ack nor a nak brings the message back, and js-pull says so. */
+    @Test
+    void theLastDeliveryAllowedSaysItWillNotComeBack() throws Exception {
+        String lab = tomlFile("[consumer]\nack_wait_secs = 1\nmax_deliver = 1\n");
+        bootstrap("--lab-config", lab);
+        publish("md1");
+        publish("md2");
+        publish("md3");
+        String gone = "it will not come back: that was its last delivery (1 of max deliver 1), so the server gives up "
+                + "on it; it stays in the stream";
+        Run.Result unacked = ok(script("JsPull", "--lab-config", lab, "--no-ack", "--max", "1").go());
+        Run.Result naked = ok(script("JsPull", "--lab-config", lab, "--nak", "--max", "1").go());
+        Run.Result delayed = ok(script("JsPull", "--lab-config", lab, "--nak-delay", "1s", "--max", "1").go());
+        assertEquals("INFO not acked: " + gone, unacked.outLines().get(1));
+        assertEquals("INFO nak'd: " + gone, naked.outLines().get(1));
+        assertEquals("INFO nak'd: " + gone, delayed.outLines().get(1));
+        // 3 s, past the ack wait and the nak's delay: none of the three comes back
+        Run.Result after = ok(script("JsPull", "--lab-config", lab, "--wait", "3").go());
+        assertEquals("INFO done: 0 messages pulled and acked; none arrived in the last 3s", after.outLines().get(after.outLines().size() - 1));
+        assertTrue(after.outLines().stream().noneMatch(line -> line.contains("pulled message")), after.toString());
+    }
+
     @Test
     void republishWithTheSameMessageIdIsADuplicateAndNotStored() throws Exception {
         bootstrap();

@@ -65,6 +65,9 @@ class WatchTest extends WithServer {
             publish("one");
             ok(script("JsPull", "--max", "1").go());
             watch.awaitOut("next pull gets nothing: no messages past the ack floor (stream seq 1)");
+            publish("two");
+            ok(script("JsPull", "--nak", "--max", "1").go()); // nak'd: the next pull gets it at once, so only "may"
+            watch.awaitOut("next pull may get nothing: 1 message is ack pending past the ack floor (stream seq 1)");
             watch.signal("INT");
             assertEquals(130, watch.finish().exit());
         }

@@ -54,11 +54,29 @@ class WhyNothingTest extends WithServer {
 
         assertTrue(pulled.outLines().get(0).matches("INFO why none arrived: 1 message is ack pending past the ack floor "
                 + "\\(stream seq 0\\): delivered to a client \\(another js-pull, say\\) that has not acked it; it comes again "
-                + "once the ack wait \\(30s\\) has passed, by \\d\\d:\\d\\d:\\d\\d \\(later if it was nak'd with a delay or kept in "
-                + "progress\\)"), pulled.toString());
+                + "once the ack wait \\(30s\\) has passed, by \\d\\d:\\d\\d:\\d\\d, unless it was nak'd \\(then at once, or after "
+                + "the nak's delay\\) or kept in progress \\(later\\)"), pulled.toString());
         List<String> info = ok(script("JsInfo").go()).outLines();
-        assertTrue(info.get(14).startsWith("  next pull:      gets nothing: 1 message is ack pending past the ack floor"),
+        assertTrue(info.get(14).startsWith("  next pull:      may get nothing: 1 message is ack pending past the ack floor"),
                 String.join("\n", info));
+    }
+
+    /**
+     * A nak'd message is ack pending, as one waiting out its ack wait is: the server's numbers cannot
+     * tell them apart, so js-info says the next pull may get nothing, and names the nak; the next pull gets it at once.
+     */
+    @Test
+    void afterANakTheNextPullIsNotSaidToGetNothing() throws Exception {
+        bootstrap();
+        publish("naked");
+        ok(script("JsPull", "--nak", "--max", "1").go());
+
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        String next = info.get(14);
+        assertTrue(next.startsWith("  next pull:      may get nothing: 1 message is ack pending past the ack floor"), String.join("\n", info));
+        assertTrue(next.contains("unless it was nak'd (then at once, or after the nak's delay)"), next);
+        Run.Result again = ok(script("JsPull", "--max", "1", "--wait", "2").go());
+        assertEquals("INFO pulled message: \"naked\" (delivery 2)", again.outLines().get(0));
     }
 
     @Test
@@ -108,6 +126,29 @@ class WhyNothingTest extends WithServer {
                 + "(2): only messages stored from there on arrive", later.outLines().get(0));
     }
 
+    /**
+     * A start time still to come: the server sets the consumer's start once, past what is stored then,
+     * so it skipped those, and a message stored later arrives at once, long before that time.
+     */
+    @Test
+    void aStartTimeStillToComeSkipsOnlyWhatWasStored() throws Exception {
+        bootstrap();
+        publish("stored now");
+        java.time.ZonedDateTime start = java.time.ZonedDateTime.of(2030, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC);
+        addConsumer(ConsumerConfiguration.builder().durable("FUTURE").deliverPolicy(DeliverPolicy.ByStartTime).startTime(start));
+
+        Run.Result pulled = ok(script("JsPull", "--consumer", "FUTURE", "--wait", "1").go());
+        publish("published after");
+        Run.Result later = ok(script("JsPull", "--consumer", "FUTURE", "--wait", "1").go());
+
+        assertEquals("INFO why none arrived: deliver policy by_start_time names a time still to come ("
+                + start.withZoneSameInstant(java.time.ZoneId.systemDefault()).toOffsetDateTime() + "), so the server "
+                + "started this consumer past the last message stored when it was made: it skipped the 1 message stored "
+                + "(stream seqs 1-1), and every message stored from now on arrives, without waiting for that time",
+                pulled.outLines().get(0));
+        assertEquals("INFO pulled message: \"published after\"", later.outLines().get(0));
+    }
+
     /** A message given up on after max_deliver: js-pull says why nothing comes, and shows the server's advisory. */
     @Test
     void maxDeliverReachedIsNamedAndItsAdvisoryShown() throws Exception {
@@ -124,6 +165,19 @@ class WhyNothingTest extends WithServer {
                 "INFO done: 0 messages pulled and acked; none arrived in the last 2s"), pulled.outLines());
         assertEquals("WARN advisory: stream seq 1 reached max deliver (1 delivery, none acked): the server hands it out no "
                 + "more; it stays in the stream\n", pulled.err());
+    }
+
+    /** A terminated message moves the ack floor past it as an ack does: js-info's ack floor row does not call it acked. */
+    @Test
+    void theAckFloorIsNotCalledAckedAfterATerm() throws Exception {
+        bootstrap();
+        publish("poison");
+        ok(script("JsPull", "--term", "--max", "1").go());
+
+        List<String> info = ok(script("JsInfo").go()).outLines();
+
+        assertEquals("  ack floor:      stream seq 1 (everything up to here is done: acked, terminated or given up)",
+                info.get(11), String.join("\n", info));
     }
 
     /** The consumer is gone: that is named, not "none arrived". */

@@ -102,6 +102,7 @@ final class CommandRunner {
             return exitCode;
         } finally {
             StopSignal.handOver(); // the run has said how it ended
+            Output.label(null); // --label's: its lines are over
         }
     }
 

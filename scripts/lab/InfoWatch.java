@@ -121,7 +121,7 @@ final class InfoWatch {
         }
         looks++;
         Map<String, String> now = numbers(stream, consumer);
-        String why = WhyNothing.why(nc, stream, consumer);
+        String why = WhyNothing.nextPull(nc, stream, consumer); // "gets nothing: ..." or "may get nothing: ..."
         List<String> events = new ArrayList<>();
         for (String advisory; (advisory = advisories.poll()) != null; ) {
             events.add(advisory);
@@ -132,7 +132,7 @@ final class InfoWatch {
             events.forEach(event -> print(clock() + " " + event));
             print(clock() + " " + line(now));
             if (why != null && !why.equals(lastWhy)) {
-                print(clock() + " next pull gets nothing: " + why);
+                print(clock() + " next pull " + why);
             }
         }
         last = now;
@@ -195,7 +195,7 @@ final class InfoWatch {
         block.add(Output.printable(config.stream + " / " + config.consumer + " at " + clock()));
         rows(now).forEach((label, text) -> block.add(String.format("  %-" + LABEL + "s", label + ":") + text));
         if (why != null) {
-            String text = Output.printable("gets nothing: " + why);
+            String text = Output.printable(why);
             int room = Math.max(20, width - LABEL - 3);
             for (int at = 0, end; at < text.length(); at = end) {
                 end = Math.min(text.length(), at + room);

@@ -43,7 +43,7 @@ final class LogLines {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable cause) {
-            String line = label + Output.line(MessageFormatter.basicArrayFormat(pattern, args), false);
+            String line = Output.label() + Output.line(MessageFormatter.basicArrayFormat(pattern, args), false);
             switch (level) {
                 case ERROR -> to.error("{}", line, cause);
                 case WARN -> to.warn("{}", line, cause);
@@ -70,11 +70,9 @@ final class LogLines {
         @Override public boolean isErrorEnabled(Marker marker) { return to.isErrorEnabled(marker); }
     }
 
-    /** "[A] " after --label A: starts every line a logger prints, so several workers' lines can be told apart. */
-    private static String label = "";
-
+    /** --label A: each line of the run carries "[A]", so several workers' lines can be told apart (Output keeps it). */
     static void label(String name) {
-        label = name == null ? "" : "[" + Output.printable(name, false) + "] ";
+        Output.label(name);
     }
 
     private static void setDefault(String property, String value) {

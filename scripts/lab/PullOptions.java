@@ -5,6 +5,7 @@
 //SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java PullWork.java
 
 import io.nats.client.StreamContext;
+import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StreamConfiguration;
@@ -179,10 +180,25 @@ final class PullOptions {
         }
     }
 
-    /** What the durable consumer must be for js-pull: a pull consumer, and a batch it will hand out in one go. */
+    private boolean warnedAckAll;
+
+    /**
+     * What the durable consumer must be for js-pull: a pull consumer that takes acks, and a batch it
+     * will hand out in one go. Ack policy all works, but one ack settles every message before it.
+     */
     void checkConsumer(ConsumerConfiguration settings, Config config) {
         if (settings.getDeliverSubject() != null) {
             throw JetStreamErrors.pushConsumer(config.consumer, settings.getDeliverSubject());
+        }
+        if (settings.getAckPolicy() == AckPolicy.None) { // the server counts each message done once sent: nothing to ack
+            throw Exit.failed("consumer %s does not take acks (ack policy none): js-pull needs a consumer with explicit "
+                    + "acks; create one with js-bootstrap --consumer NAME", config.consumer);
+        }
+        if (settings.getAckPolicy() == AckPolicy.All && !warnedAckAll) { // once a run, also over a new connection
+            warnedAckAll = true;
+            System.err.println(Output.printable("WARN consumer " + config.consumer + " has ack policy all: each ack also acks "
+                    + "every message delivered before it, to this run or another reader, so one left unacked or nak'd before "
+                    + "a later ack does not come back"));
         }
         long maxAckPending = settings.getMaxAckPending();
         if (maxAckPending > 0 && batch > maxAckPending) {

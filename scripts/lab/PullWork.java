@@ -8,6 +8,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 final class PullWork {
@@ -30,8 +31,27 @@ final class PullWork {
         }
     }
 
+    /** --no-ack: the message stays unacked and says when it comes back, if it does. */
+    static String leftUnacked(Message msg, Duration ackWait, long maxDeliver) {
+        return "not acked: " + lastDelivery(msg, maxDeliver).orElse("it comes back after the ack wait ("
+                + ackWait.toSeconds() + "s)");
+    }
+
+    /**
+     * Once a message has had max_deliver deliveries, the server hands it out no more, whatever the
+     * reader did with the last one: a nak or a missed ack wait then ends it (the max-deliveries advisory follows).
+     */
+    private static Optional<String> lastDelivery(Message msg, long maxDeliver) {
+        long delivery = msg.metaData().deliveredCount();
+        if (maxDeliver <= 0 || delivery < maxDeliver) {
+            return Optional.empty();
+        }
+        return Optional.of("it will not come back: that was its last delivery (" + delivery + " of max deliver "
+                + maxDeliver + "), so the server gives up on it; it stays in the stream");
+    }
+
     /** --nak, --nak-delay or --term: hands the message back and says what becomes of it. */
-    static String handBack(Message msg, Connection nc, PullOptions flags) throws InterruptedException {
+    static String handBack(Message msg, Connection nc, PullOptions flags, long maxDeliver) throws InterruptedException {
         Duration delay = flags.nakDelay();
         if (flags.term()) {
             msg.term();
@@ -46,7 +66,10 @@ final class PullWork {
             throw Exit.failed("the server did not confirm the %s within %ds: the message comes back after the ack "
                     + "wait instead", flags.term() ? "term" : "nak", CONFIRM_TIMEOUT.toSeconds());
         }
-        return flags.term() ? "terminated: the server will not deliver it again (a poison message, set aside)"
-                : delay != null ? "nak'd: it comes back in " + Durations.format(delay) : "nak'd: it comes back right away";
+        if (flags.term()) {
+            return "terminated: the server will not deliver it again (a poison message, set aside)";
+        }
+        return "nak'd: " + lastDelivery(msg, maxDeliver).orElse(delay != null ? "it comes back in " + Durations.format(delay)
+                : "it comes back right away");
     }
 }

@@ -31,6 +31,20 @@ final class WhyNothing {
     }
 
     /**
+     * js-info's "next pull" row: why it gets nothing, or, with messages ack pending, why it may: the
+     * server's state cannot tell a nak'd message, which the next pull gets at once, from one waiting
+     * out its ack wait.
+     */
+    static String nextPull(Connection nc, StreamInfo streamInfo, ConsumerInfo consumer) {
+        String why = why(nc, streamInfo, consumer);
+        return why == null ? null : (waitingForAcks(consumer) ? "may get nothing: " : "gets nothing: ") + why;
+    }
+
+    private static boolean waitingForAcks(ConsumerInfo consumer) {
+        return consumer.getNumPending() == 0 && consumer.getNumAckPending() > 0;
+    }
+
+    /**
      * Why the consumer's next pull gets nothing, in one sentence; null when it would get a message
      * (or the numbers do not tell). nc answers how many stored messages a filter subject matches.
      */
@@ -48,7 +62,7 @@ final class WhyNothing {
             return null;
         }
         long ackPending = consumer.getNumAckPending();
-        if (ackPending > 0) {
+        if (waitingForAcks(consumer)) {
             // Readers may ack out of order: past the ack floor some may be acked, so only the count is named.
             return String.format("%s ack pending past the ack floor (stream seq %d): delivered to a client (another "
                     + "js-pull, say) that has not acked %s; %s", ackPending == 1 ? "1 message is" : Output.messages(ackPending)
@@ -68,6 +82,15 @@ final class WhyNothing {
                 return String.format("deliver policy by_start_sequence starts at stream seq %d, past the last stored (%d): "
                         + "only messages stored from there on arrive", config.getStartSequence(), stream.getLastSequence());
             }
+            ZonedDateTime start = config.getStartTime();
+            if (policy == DeliverPolicy.ByStartTime && start != null && start.isAfter(ZonedDateTime.now())) {
+                // The server picks the starting point once, when the consumer is made: past all stored then.
+                return String.format("deliver policy by_start_time names a time still to come (%s), so the server started "
+                        + "this consumer past the last message stored when it was made: it skipped the %s stored (stream "
+                        + "seqs %d-%d), and every message stored from now on arrives, without waiting for that time",
+                        start.withZoneSameInstant(ZoneId.systemDefault()).toOffsetDateTime(), Output.messages(stream.getMsgCount()),
+                        stream.getFirstSequence(), stream.getLastSequence());
+            }
             return String.format("deliver policy %s skipped the %s stored before it (stream seqs %d-%d): only later ones "
                     + "arrive", policy, Output.messages(stream.getMsgCount()), stream.getFirstSequence(), stream.getLastSequence());
         }
@@ -84,13 +107,15 @@ final class WhyNothing {
     /**
      * When the messages waiting for an ack are handed out again. Each was delivered at or before the
      * consumer's last delivery (to any reader), so its ack wait ends by that time plus the ack wait,
-     * unless a nak with a delay or an in-progress ack held it longer: the server's state does not
-     * show those, nor which delivery of each message this was.
+     * unless a nak handed it back (at once, or after the nak's delay, sooner or later than that) or
+     * in-progress acks held it longer: the server's state does not show those, nor which delivery of
+     * each message this was.
      */
     private static String comesAgain(ConsumerInfo consumer, ConsumerConfiguration config, boolean one) {
         String held = (one ? "it was" : "they were") + " nak'd with a delay or kept in progress";
         String never = config.getMaxDeliver() > 0 ? "never if that was the last delivery, max deliver " + config.getMaxDeliver() : "";
-        String later = " (later if " + held + (never.isEmpty() ? "" : "; " + never) + ")";
+        String later = ", unless " + (one ? "it was" : "they were") + " nak'd (then at once, or after the nak's delay) or "
+                + "kept in progress (later)" + (never.isEmpty() ? "" : "; " + never);
         String they = one ? "it comes" : "they come";
         ZonedDateTime last = consumer.getDelivered().getLastActive();
         if (last == null || config.getAckWait() == null) {
