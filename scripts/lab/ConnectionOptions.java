@@ -3,11 +3,12 @@
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java Trace.java
+//SOURCES Config.java Connector.java Secrets.java Exit.java Trace.java
 
 import io.nats.client.Connection;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -124,9 +125,14 @@ final class ConnectionOptions implements Layers.Flags {
     static void shortSynopsis(CommandLine cli) {
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
             CommandSpec shown = CommandSpec.create().name(help.commandSpec().name());
-            help.commandSpec().options().stream()
-                    .filter(option -> option.group() == null || !CONNECTING.equals(option.group().heading()))
+            help.commandSpec().options().stream().filter(option -> option.group() == null)
                     .forEach(option -> shown.addOption(OptionSpec.builder(option).build()));
+            // a group of flags that exclude each other stays one group, so each shows as optional: [--seq=N | --keep=N]
+            help.commandSpec().argGroups().stream().filter(group -> !CONNECTING.equals(group.heading())).forEach(group -> {
+                ArgGroupSpec.Builder copy = ArgGroupSpec.builder().exclusive(group.exclusive()).multiplicity(group.multiplicity());
+                group.options().forEach(option -> copy.addArg(OptionSpec.builder(option).build()));
+                shown.addArgGroup(copy.build());
+            });
             shown.addPositional(PositionalParamSpec.builder().paramLabel("CONNECTION OPTIONS").arity("0..1").build());
             help.commandSpec().positionalParameters().forEach(word -> shown.addPositional(PositionalParamSpec.builder(word).build()));
             return new CommandLine.Help(shown, help.colorScheme()).synopsis(help.synopsisHeadingLength());
