@@ -124,8 +124,13 @@ class HelpLayoutTest {
     Stream<DynamicTest> theUsageLineShowsNoOptionalFlagAsRequired() {
         return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
             Run.Result help = Run.script(script, "--help").go();
-            String out = help.out();
-            String usage = out.substring(0, out.indexOf("[CONNECTION OPTIONS]"));
+            StringBuilder usage = new StringBuilder(); // the Usage line and the lines it wraps onto
+            for (String line : help.outLines()) {
+                if (usage.length() > 0 && !line.startsWith(" ")) {
+                    break;
+                }
+                usage.append(line).append('\n');
+            }
             Object command = Class.forName(script).getDeclaredConstructor().newInstance();
             for (CommandLine.Model.ArgGroupSpec group : new CommandLine(command).getCommandSpec().argGroups()) {
                 if (group.multiplicity().min() > 0 || !group.validate()) {
