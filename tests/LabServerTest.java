@@ -61,8 +61,8 @@ class LabServerTest {
     @Test
     void aLeftoverNatsUrlWithALoginIsNamedInClusterMode() throws Exception {
         int port = NatsServer.freePort();
-        String config = WithServer.tomlFile("[runtime]\nmode = \"cluster\"\n");
-        Run.Result status = lab("status").env("LAB_CONFIG", config)
+        Path config = Files.writeString(dir.resolve("cluster.toml"), "[runtime]\nmode = \"cluster\"\n");
+        Run.Result status = lab("status").env("LAB_CONFIG", config.toString())
                 .env("NATS_URL", "nats://alice:" + PASSWORD + "@127.0.0.1:" + port).go();
         assertTrue(status.err().startsWith("lab-server: WARN NATS_URL=nats://alice:****@127.0.0.1:" + port
                 + " (from your environment) replaces the URL list of "), status.toString());
