@@ -1,4 +1,4 @@
-// Issue 12: the lab on a real three-node JetStream cluster (one cluster for the whole class: three
+// The lab on a real three-node JetStream cluster (one cluster for the whole class: three
 // processes, free ports, temp stores). Replicas, failover of the stream's leader mid-publish and of
 // the consumer's leader mid-pull, a node
 // that catches up after a restart, and what happens without a quorum. Each test leaves all three

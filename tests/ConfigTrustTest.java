@@ -1,4 +1,4 @@
-// Where config may come from (issue 15, item 1). A config.toml in the folder a script runs in is
+// Where config may come from, and why a stray file is not trusted. A config.toml in the folder a script runs in is
 // not read unless named: it could choose the server, and name any file or variable as the password.
 // The lab's own files (in the folder bin/jbang and bin/lab-run name) are read, but only a file you
 // name may point at secret files or variables. A fake server records what reaches it.

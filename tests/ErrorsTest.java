@@ -84,12 +84,14 @@ class ErrorsTest extends WithServer {
         assertTrue(help.out().contains("Examples:"), help.out());
         String state = Scratch.dir().toString();
         Run.Result before = ok(script("JsPull", "--version").env("XDG_STATE_HOME", state).go());
-        assertEquals(List.of("js-pull " + CommandRunner.VERSION, "jnats 2.26.2, Java " + Runtime.version().feature(),
+        assertEquals(List.of("js-pull " + CommandRunner.VERSION + " (lab4 scripts)", "jnats 2.26.2, Java " + Runtime.version().feature(),
                 "server last seen: none yet (js-info connects and shows the stream)"), before.outLines());
         bootstrap();
         ok(script("JsInfo").env("XDG_STATE_HOME", state).go());
         Run.Result after = ok(script("JsPub", "--version").env("XDG_STATE_HOME", state).go());
-        assertTrue(after.out().startsWith("js-pub " + CommandRunner.VERSION + "\n"), after.out());
+        assertTrue(after.out().startsWith("js-pub " + CommandRunner.VERSION + " (lab4 scripts)\n"), after.out());
+        // each script names the lab that teaches it
+        assertTrue(ok(script("Worker", "--version").go()).out().startsWith("worker " + CommandRunner.VERSION + " (lab2 scripts)\n"));
         assertTrue(after.out().contains("server last seen: nats-server 2.9.10"), after.out());
     }
 

@@ -115,6 +115,39 @@ class HelpLayoutTest {
         assertTrue(help.out().contains("\n  -s, --server=URL "), "still listed under Connecting:\n" + help.out());
     }
 
+    /**
+     * Flags that exclude each other (js-pull's --no-ack | --nak | --nak-delay | --term, js-purge's
+     * --seq | --keep) are each optional: the Usage line shows each of them inside brackets, never bare
+     * as if it were required.
+     */
+    @TestFactory
+    Stream<DynamicTest> theUsageLineShowsNoOptionalFlagAsRequired() {
+        return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
+            Run.Result help = Run.script(script, "--help").go();
+            StringBuilder usage = new StringBuilder(); // the Usage line and the lines it wraps onto
+            for (String line : help.outLines()) {
+                if (usage.length() > 0 && !line.startsWith(" ")) {
+                    break;
+                }
+                usage.append(line).append('\n');
+            }
+            Object command = Class.forName(script).getDeclaredConstructor().newInstance();
+            for (CommandLine.Model.ArgGroupSpec group : new CommandLine(command).getCommandSpec().argGroups()) {
+                if (group.multiplicity().min() > 0 || !group.validate()) {
+                    continue;
+                }
+                for (OptionSpec option : group.options()) {
+                    String name = option.longestName();
+                    int at = usage.indexOf(name);
+                    assertTrue(at > 0, script + ": " + name + " missing from the Usage line:\n" + usage);
+                    String before = usage.substring(0, at);
+                    long open = before.chars().filter(c -> c == '[').count() - before.chars().filter(c -> c == ']').count();
+                    assertTrue(open > 0, script + ": " + name + " shown as required in the Usage line:\n" + usage);
+                }
+            }
+        }));
+    }
+
     private static void assertFits(String what, List<String> lines) {
         for (String line : lines) {
             assertTrue(line.length() <= COLUMNS, what + ": a line of " + line.length() + " columns (at most " + COLUMNS

@@ -1,5 +1,5 @@
-// Files a setting points at, as a hostile or careless user might give them (issue 15, items 6 and
-// 7; issue 9, item 10): FIFOs, devices, folders and huge files are one line, never a hang or an
+// Files a setting points at, as a hostile or careless user might give them:
+// FIFOs, devices, folders and huge files are one line, never a hang or an
 // OutOfMemoryError; secret files others can read get a warning, as ssh gives; .creds and nkey
 // files are parsed the way jnats reads them, and a broken one is named with what is wrong.
 

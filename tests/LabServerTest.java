@@ -54,6 +54,21 @@ class LabServerTest {
                 lab("stop").env("NATS_CONTEXT", context.toString()));
     }
 
+    /**
+     * A leftover NATS_URL that holds a login still gets its warning in cluster mode (the settings show
+     * its password masked, so the two are compared without their logins), and the password is not printed.
+     */
+    @Test
+    void aLeftoverNatsUrlWithALoginIsNamedInClusterMode() throws Exception {
+        int port = NatsServer.freePort();
+        Path config = Files.writeString(dir.resolve("cluster.toml"), "[runtime]\nmode = \"cluster\"\n");
+        Run.Result status = lab("status").env("LAB_CONFIG", config.toString())
+                .env("NATS_URL", "nats://alice:" + PASSWORD + "@127.0.0.1:" + port).go();
+        assertTrue(status.err().startsWith("lab-server: WARN NATS_URL=nats://alice:****@127.0.0.1:" + port
+                + " (from your environment) replaces the URL list of "), status.toString());
+        assertFalse(status.toString().contains(PASSWORD), status.toString());
+    }
+
     /** A config broken while the server runs (a typo, say) must not keep it running: stop still stops it. */
     @Test
     void stopWorksWhenTheSettingsNoLongerLoad() throws Exception {
@@ -71,7 +86,7 @@ class LabServerTest {
     }
 
     /**
-     * Neither way the lab starts a server opens it to other machines (issue 15, item 4): the binary
+     * Neither way the lab starts a server opens it to other machines (a learner's server must not be an open door): the binary
      * listens on 127.0.0.1 only, and docker-compose.yml publishes its ports (cluster profile too) on 127.0.0.1 unless
      * NATS_BIND says otherwise (no Docker engine here: its file is checked instead).
      */

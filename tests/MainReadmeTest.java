@@ -147,6 +147,34 @@ class MainReadmeTest extends WithServer {
         }
     }
 
+    /**
+     * bin/, tools/ and bench/ are described in a few lines each, but every file in them (and in their
+     * folders) is named there by its file name: a file added without a word in Layout fails here.
+     */
+    @Test
+    void layoutNamesEveryFileOfTheOtherFolders() throws Exception {
+        List<String> layout = chapter("Layout").get(0).lines();
+        for (String folder : List.of("bin/", "tools/", "bench/")) {
+            int start = layout.indexOf(layout.stream().filter(line -> line.startsWith(folder + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("README.md's Layout has no line for " + folder)));
+            StringBuilder block = new StringBuilder(layout.get(start));
+            for (String line : layout.subList(start + 1, layout.size())) {
+                if (!line.startsWith(" ")) {
+                    break;
+                }
+                block.append(' ').append(line.strip());
+            }
+            List<String> missing;
+            try (Stream<Path> files = Files.walk(Run.REPO.resolve(folder))) {
+                missing = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                        .filter(name -> !java.util.regex.Pattern.compile("(?<![\\w.-])" + java.util.regex.Pattern.quote(name)
+                                + "(?![\\w-])").matcher(block).find())
+                        .sorted().toList();
+            }
+            assertEquals(List.of(), missing, "files of " + folder + " that README.md's Layout does not name");
+        }
+    }
+
     private static String figuresMasked(String line) {
         return line.contains("msgs/s") ? line.replaceAll("\\d[\\d,.]*", "#") : line;
     }

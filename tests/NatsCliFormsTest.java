@@ -1,4 +1,4 @@
-// natscli's habits work (issue 13, item 1): server URLs as host:port, a bare host, nats:// and
+// natscli's habits work: server URLs as host:port, a bare host, nats:// and
 // lists; durations with units for --wait and --timeout (and NATS_TIMEOUT); and the context chosen
 // with `nats context select` when no --context or NATS_CONTEXT is given. Against a real server.
 

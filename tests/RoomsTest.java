@@ -36,6 +36,30 @@ class RoomsTest {
         assertEquals(List.of(), loops, "rooms that use each other");
     }
 
+    /**
+     * A room's //SOURCES names only rooms its code uses: a stale entry would send a reader (and JBang)
+     * to a file that has nothing to do with this one.
+     */
+    @Test
+    void everySourcesEntryIsUsed() throws Exception {
+        Path folder = Run.REPO.resolve("scripts/lab");
+        Map<String, Set<String>> uses = uses(folder);
+        List<String> stale = new ArrayList<>();
+        for (String room : uses.keySet()) {
+            for (String line : Files.readAllLines(folder.resolve(room + ".java"))) {
+                if (line.startsWith("//SOURCES ")) {
+                    for (String entry : line.substring("//SOURCES ".length()).trim().split("\\s+")) {
+                        String named = entry.replaceAll("^.*/", "").replace(".java", "");
+                        if (!uses.get(room).contains(named)) {
+                            stale.add(room + ".java: //SOURCES " + entry);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), stale, "//SOURCES entries whose class the file's code never names");
+    }
+
     /** Each file's class name and the other classes of the folder its code names. */
     static Map<String, Set<String>> uses(Path folder) throws Exception {
         Map<String, String> code = new TreeMap<>();

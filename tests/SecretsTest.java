@@ -1,4 +1,4 @@
-// Secrets kept off screens and process lists (issue 15, item 5; issue 9, item 9): a token or
+// Secrets kept off screens and process lists: a token or
 // password in a URL, a flag, an env variable or a context is masked in every script's every
 // message (errors, --verbose, --show-config, lists, bad flags); a secret given as a flag gets a
 // warning; the lab's own launchers never put one on a child's command line.

@@ -1,6 +1,7 @@
 // The table of settings (scripts/lab/Setting.java) is what the scripts read: each flag it names is a
 // script's option, each env variable and context field sets the setting, each secret is masked;
-// and every script's --help shows the connection options after the lesson's own, under "Connecting:".
+// and every script's --help shows the connection options after the lesson's own, under "Connecting:"
+// (then "Config:", "Login:", "TLS:" and "Diagnostics:").
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -85,13 +86,20 @@ class SettingsTableTest extends WithServer {
     @Test
     void connectingOptionsComeAfterTheLessonsOwnUnderTheirHeading() throws Exception {
         Set<String> connecting = new HashSet<>();
-        for (OptionSpec option : CommandSpec.forAnnotatedObject(new ConnectionOptions.Connecting()).options()) {
-            connecting.addAll(List.of(option.names()));
+        for (Object group : List.of(new ConnectionOptions.Connecting(), new ConnectionOptions.ConfigFlags(),
+                new ConnectionOptions.LoginFlags(), new ConnectionOptions.TlsFlags(), new ConnectionOptions.DiagnosticFlags())) {
+            for (OptionSpec option : CommandSpec.forAnnotatedObject(group).options()) {
+                connecting.addAll(List.of(option.names()));
+            }
         }
         for (String script : ALL_SCRIPTS) {
             List<String> help = ok(script(script, "--help").go()).outLines();
             int heading = help.indexOf("Connecting:");
             assertTrue(heading > 0, script + " --help has no Connecting: heading\n" + String.join("\n", help));
+            // then the connection flags by what they are for, diagnostics last
+            List<Integer> subheadings = List.of("Config:", "Login:", "TLS:", "Diagnostics:").stream().map(help::indexOf).toList();
+            assertTrue(subheadings.get(0) > heading && subheadings.equals(subheadings.stream().sorted().toList()),
+                    script + " --help: " + subheadings + "\n" + String.join("\n", help));
             Set<String> after = new HashSet<>();
             for (int i = 0; i < help.size(); i++) {
                 String name = optionOf(help.get(i));

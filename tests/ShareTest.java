@@ -91,6 +91,20 @@ class ShareTest extends WithServer {
      * the top as in the script itself, in every shared file; below the lesson a table lists the
      * shared parts, and each line number there is where that part starts.
      */
+    /** The README's size of a self-contained file holds for each one. */
+    @Test
+    void eachFileIsAsLongAsTheReadmeSays() throws Exception {
+        java.util.regex.Matcher said = java.util.regex.Pattern.compile("merged \\(([\\d,]+)-([\\d,]+) lines each\\)")
+                .matcher(Files.readString(Run.REPO.resolve("README.md")).replaceAll("\\s+", " "));
+        assertTrue(said.find(), "README.md's Sharing a script names the files' size");
+        int least = Integer.parseInt(said.group(1).replace(",", ""));
+        int most = Integer.parseInt(said.group(2).replace(",", ""));
+        for (String script : javaFiles(generated)) {
+            int lines = Files.readAllLines(generated.resolve(script)).size();
+            assertTrue(lines >= least && lines <= most, script + ": " + lines + " lines, README.md says " + said.group());
+        }
+    }
+
     @Test
     void theLessonComesFirstThenATableOfTheSharedParts() throws Exception {
         for (String script : javaFiles(generated)) {

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +22,26 @@ class SourceTextTest {
             offending = files.filter(SourceTextTest::hasNonAscii).map(p -> Run.REPO.relativize(p).toString()).toList();
         }
         assertEquals(List.of(), offending, "source files with a byte above 127 (write \\u00b5 and the like instead)");
+    }
+
+    /** Comments say why, not when or for whom: an issue number means nothing to a reader of the code. */
+    @Test
+    void noIssueNumbers() throws Exception {
+        Pattern issue = Pattern.compile("(?i)\\bissues? #?\\d+|(?<=[\\s(])#\\d+\\b");
+        List<String> offending = new ArrayList<>();
+        for (String folder : List.of("scripts", "tests", "bin", "tools", "bench")) {
+            try (Stream<Path> files = Files.walk(Run.REPO.resolve(folder))) {
+                for (Path file : files.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*(\\.java|\\.md|\\.bash|\\.sh|\\.awk|/[^./]+)$")).toList()) {
+                    List<String> lines = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList();
+                    for (int i = 0; i < lines.size(); i++) {
+                        if (issue.matcher(lines.get(i)).find()) {
+                            offending.add(Run.REPO.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).trim());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offending, "issue numbers in the code's text");
     }
 
     private static Stream<Path> javaFiles(String folder) {

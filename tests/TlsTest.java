@@ -145,7 +145,7 @@ class TlsTest extends WithSecured {
                 + "/ --tlsfirst unless the server sets handshake_first (nats-server 2.10.3 or later)\n", result.err());
     }
 
-    // ------------------------------------- issue 15, items 2 and 8: every server of a list, and what failed
+    // ------------------------------------- every server of a list (each one is checked), and what failed
 
     /** jnats splits a list on commas: each server is checked against its own name, not the first URL's. */
     @Test

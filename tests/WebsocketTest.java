@@ -1,4 +1,4 @@
-// Websockets against real nats-servers with websocket enabled (issue 15, item 3): ws:// is plain
+// Websockets against real nats-servers with websocket enabled: ws:// is plain
 // text, so with TLS settings it is refused and wss:// is named instead; wss:// is TLS with the
 // same CA and host name checks as tls://; plain ws:// without TLS settings works.
 

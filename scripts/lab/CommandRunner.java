@@ -4,7 +4,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
 //SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
-//SOURCES StopSignal.java NatscliHabits.java
+//SOURCES StopSignal.java NatscliHabits.java ConfigSources.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -26,7 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class CommandRunner {
-    static final String VERSION = "0.1.0 (lab4 scripts)";
+    static final String VERSION = "0.1.0";
 
     private static final Pattern OPTION = Pattern.compile("-[-\\w]+");
 
@@ -53,7 +53,7 @@ final class CommandRunner {
         // --version names the script itself, the client library and Java it runs on, and the server
         // last seen. picocli reads version lines as format strings (%n, @|markup|@): what a server
         // said is printed as plain text by the lab instead.
-        spec.version(spec.name() + " " + VERSION, "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature());
+        spec.version(spec.name() + " " + VERSION + " (" + ConfigSources.labOf(spec.name()).replaceAll("_.*", "") + " scripts)", "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature());
         cli.setExecutionStrategy(parsed -> {
             if (parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()) {
                 for (String line : spec.version()) {

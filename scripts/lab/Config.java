@@ -2,7 +2,7 @@
 // natscli context, lab file, root file, built-in default), each value with where it came from.
 // Which settings there are is the table in Setting.java; finding the files, reading one, reading
 // a context and checking the values each have a file of their own.
-//SOURCES ConfigSources.java ConfigFile.java NatsContext.java ConfigRules.java ServerUrl.java Durations.java
+//SOURCES ConfigSources.java ConfigFile.java NatsContext.java ConfigRules.java ServerUrl.java
 //SOURCES Secrets.java Output.java Setting.java Layers.java
 
 import java.time.Duration;

@@ -3,11 +3,12 @@
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Connector.java Failover.java Secrets.java Exit.java Trace.java
+//SOURCES Config.java Connector.java Secrets.java Exit.java Trace.java
 
 import io.nats.client.Connection;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -28,16 +29,11 @@ final class ConnectionOptions implements Layers.Flags {
     @ArgGroup(validate = false, heading = CONNECTING, order = 100)
     Connecting connecting = new Connecting();
     private static final String CONNECTING = "%nConnecting:%n";
+    /** The headings of this file's groups of flags: the Usage line names them all as [CONNECTION OPTIONS]. */
+    private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "%nConfig:%n", "%nLogin:%n",
+            "%nTLS:%n", "%nDiagnostics:%n");
 
     static final class Connecting {
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "Root config file. Default: config.toml in the lab's folder, when run through bin/jbang or make.")
-        Path configFile;
-
-        @Option(names = "--lab-config", paramLabel = "FILE",
-                description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
-        Path labConfigFile;
-
         @Option(names = {"-s", "--server"}, paramLabel = "URL",
                 description = "NATS server URL (nats://, tls://, ws://, wss://), host:port or host; for a cluster, "
                         + "a comma-separated list (env ${bundle:env.URL}).")
@@ -54,7 +50,35 @@ final class ConnectionOptions implements Layers.Flags {
 
         @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
         boolean noContext;
+    }
 
+    /** Which config files a run reads, and the settings they add up to. */
+    @ArgGroup(validate = false, heading = "%nConfig:%n", order = 101)
+    ConfigFlags configFlags = new ConfigFlags();
+
+    static final class ConfigFlags {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Root config file. Default: config.toml in the lab's folder, when run through bin/jbang or make.")
+        Path configFile;
+
+        @Option(names = "--lab-config", paramLabel = "FILE",
+                description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
+        Path labConfigFile;
+
+        @Option(names = "--show-config",
+                description = "Print the effective config, where each value came from, secrets masked; then exit.")
+        boolean showConfig;
+
+        @Option(names = "--show-config-lines",
+                description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
+        boolean showConfigLines;
+    }
+
+    /** Who the run logs in as. */
+    @ArgGroup(validate = false, heading = "%nLogin:%n", order = 102)
+    LoginFlags login = new LoginFlags();
+
+    static final class LoginFlags {
         @Option(names = "--user", paramLabel = "USER", description = "User name (env ${bundle:env.USER}).")
         String user;
 
@@ -73,7 +97,13 @@ final class ConnectionOptions implements Layers.Flags {
 
         @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env ${bundle:env.CREDS_FILE}).")
         String creds;
+    }
 
+    /** TLS: what to trust, and the client certificate. */
+    @ArgGroup(validate = false, heading = "%nTLS:%n", order = 103)
+    TlsFlags tls = new TlsFlags();
+
+    static final class TlsFlags {
         @Option(names = "--tlsca", paramLabel = "FILE",
                 description = "CA certificate(s), PEM, to trust (env ${bundle:env.CA_FILE}).")
         String tlsCa;
@@ -87,15 +117,13 @@ final class ConnectionOptions implements Layers.Flags {
 
         @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
         Boolean tlsFirst;
+    }
 
-        @Option(names = "--show-config",
-                description = "Print the effective config, where each value came from, secrets masked; then exit.")
-        boolean showConfig;
+    /** What the run shows besides its own lines. */
+    @ArgGroup(validate = false, heading = "%nDiagnostics:%n", order = 104)
+    DiagnosticFlags diagnostics = new DiagnosticFlags();
 
-        @Option(names = "--show-config-lines",
-                description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
-        boolean showConfigLines;
-
+    static final class DiagnosticFlags {
         @Option(names = "--trace",
                 description = "Show on stderr what goes to the server and back: each JetStream API request and its "
                         + "answer, publishes and PubAcks, pull requests, acks and status replies (a long run: the "
@@ -122,14 +150,19 @@ final class ConnectionOptions implements Layers.Flags {
 
     /**
      * The help's `Usage:` line names the script's own flags and then `[CONNECTION OPTIONS]` for all of
-     * the flags above (listed under "Connecting:" further down), so the lesson's few are not lost among them.
+     * the flags above (listed under "Connecting:", "Config:", "Login:", "TLS:" and "Diagnostics:" further down), so the lesson's few are not lost among them.
      */
     static void shortSynopsis(CommandLine cli) {
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
             CommandSpec shown = CommandSpec.create().name(help.commandSpec().name());
-            help.commandSpec().options().stream()
-                    .filter(option -> option.group() == null || !CONNECTING.equals(option.group().heading()))
+            help.commandSpec().options().stream().filter(option -> option.group() == null)
                     .forEach(option -> shown.addOption(OptionSpec.builder(option).build()));
+            // a group of flags that exclude each other stays one group, so each shows as optional: [--seq=N | --keep=N]
+            help.commandSpec().argGroups().stream().filter(group -> !HEADINGS.contains(String.valueOf(group.heading()))).forEach(group -> {
+                ArgGroupSpec.Builder copy = ArgGroupSpec.builder().exclusive(group.exclusive()).multiplicity(group.multiplicity());
+                group.options().forEach(option -> copy.addArg(OptionSpec.builder(option).build()));
+                shown.addArgGroup(copy.build());
+            });
             shown.addPositional(PositionalParamSpec.builder().paramLabel("CONNECTION OPTIONS").arity("0..1").build());
             help.commandSpec().positionalParameters().forEach(word -> shown.addPositional(PositionalParamSpec.builder(word).build()));
             return new CommandLine.Help(shown, help.colorScheme()).synopsis(help.synopsisHeadingLength());
@@ -162,9 +195,9 @@ final class ConnectionOptions implements Layers.Flags {
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
         loaded = Config.load(System.getenv(), this);
-        if (connecting.showConfig || connecting.showConfigLines) {
-            String lines = connecting.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines();
-            if (connecting.showConfigLines && System.getenv("LAB_SHOW_LESSON_FLAGS") != null) {
+        if (configFlags.showConfig || configFlags.showConfigLines) {
+            String lines = configFlags.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines();
+            if (configFlags.showConfigLines && System.getenv("LAB_SHOW_LESSON_FLAGS") != null) {
                 lines += lessonFlags();
             }
             System.out.print(Output.line(lines, true));
@@ -199,7 +232,7 @@ final class ConnectionOptions implements Layers.Flags {
     }
 
     private Trace trace(Config config) {
-        return connecting.trace ? new Trace(config.secrets, connecting.verbose) : null;
+        return diagnostics.trace ? new Trace(config.secrets, diagnostics.verbose) : null;
     }
 
     /** Whether the open connection moves to another server when it drops: a URL list, or a server in a cluster. */

@@ -3,7 +3,7 @@
 // check of TLS failed), JetStream is off, or the server denied a permission later on (which jnats
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Login.java Tls.java SecretFiles.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
+//SOURCES Config.java Login.java Tls.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
 //SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java
 
 import io.nats.client.Connection;

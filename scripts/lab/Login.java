@@ -3,7 +3,7 @@
 // A new auth method: its rows in Setting.java, its check in ConfigRules.java, its file in
 // SecretFiles.java, and here what jnats gets and how a refusal names it.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java SecretFiles.java ServerUrl.java Exit.java Output.java
+//SOURCES Config.java SecretFiles.java Exit.java Output.java
 
 import io.nats.client.Nats;
 import io.nats.client.Options;

@@ -2,7 +2,7 @@
 // message bodies in quotes (bytes that are not UTF-8 as escapes), JSON answers, counts, a
 // progress line for long runs, and a run's --label on each of its lines. The log lines themselves are made in LogLines.
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Stdout.java Exit.java
+//SOURCES Stdout.java
 
 import org.slf4j.Logger;
 

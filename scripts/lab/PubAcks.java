@@ -3,7 +3,7 @@
 // reason), or still without an answer; plus the sequence range and how fast (PubFigures). When a failover may send a
 // message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES JetStreamErrors.java Output.java Exit.java Durations.java PubFigures.java
+//SOURCES JetStreamErrors.java Output.java Durations.java PubFigures.java
 
 import io.nats.client.api.PublishAck;
 

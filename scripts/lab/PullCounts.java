@@ -139,11 +139,6 @@ final class PullCounts {
         }
     }
 
-    /** The server has the run's acks for these after all (ackSync did not say so, the state did). */
-    synchronized void doneAll(List<Message> batch) {
-        batch.forEach(this::done);
-    }
-
     synchronized long done() {
         return done;
     }

@@ -2,7 +2,7 @@
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java PullWork.java
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;

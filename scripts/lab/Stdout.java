@@ -23,7 +23,8 @@ final class Stdout {
 
     /**
      * Forgets the stream in place and has the next install() write to `out` (null: file descriptor 1):
-     * for running a script's command more than once in one JVM, each run with its own stdout.
+     * for running a script's command more than once in one JVM, each run with its own stdout. Only
+     * the tests do that (tests/support/InProcess.java); a script's own run installs once.
      */
     static synchronized void redirect(OutputStream out) {
         checked = null;
