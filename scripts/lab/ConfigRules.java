@@ -190,12 +190,12 @@ final class ConfigRules {
         List<String> instead = new ArrayList<>();
         for (Setting key : Setting.values()) {
             if (key.is(Setting.Kind.SECRET) && layers.fromFlag(key)) {
-                shown.add(layers.source(key).substring("flag ".length()));
+                shown.add(key.flag());
                 instead.add(key.env);
             }
         }
         if (layers.fromFlag(Setting.URL) && servers.stream().anyMatch(url -> url.login() != null)) {
-            shown.add("the login in " + layers.source(Setting.URL).substring("flag ".length()));
+            shown.add("the login in " + Setting.URL.flag());
         }
         if (!shown.isEmpty()) {
             layers.warn("WARN " + String.join(" and ", shown) + (shown.size() == 1 ? " is" : " are") + " visible to "

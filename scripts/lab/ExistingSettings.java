@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 final class ExistingSettings {
-    /** What nats-server 2.9 gives a new pull consumer that does not set them. */
-    static final int NEW_MAX_ACK_PENDING = 1000;
+    /** What the lab gives a new consumer: its default (nats-server's own, too). */
+    static final long NEW_MAX_ACK_PENDING = (Long) Setting.MAX_ACK_PENDING.byDefault;
+    /** What nats-server 2.9 gives a new pull consumer that does not set it. */
     private static final int NEW_MAX_WAITING = 512;
 
     private ExistingSettings() {
