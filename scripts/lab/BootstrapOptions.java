@@ -3,7 +3,7 @@
 // given (a flag or a config key): given() says which.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Config.java Setting.java Exit.java Backoff.java ConsumerOptions.java ExistingSettings.java JetStreamErrors.java
+//SOURCES Config.java Setting.java Exit.java Backoff.java Limit.java ExistingSettings.java JetStreamErrors.java
 //SOURCES Durations.java Output.java
 
 import io.nats.client.Connection;
@@ -129,10 +129,10 @@ final class BootstrapOptions {
                     Durations.format(delays.get(0)));
         }
         long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
-        if (ConsumerOptions.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
+        if (Limit.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
             throw Exit.usage("a backoff of %d delays (%s)%s needs a max deliver above %d, and the consumer's is %s: the "
                     + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), whose,
-                    delays.size(), ConsumerOptions.shown(maxDeliver), delays.size() + 1);
+                    delays.size(), Limit.shown(maxDeliver), delays.size() + 1);
         }
     }
 
@@ -194,7 +194,7 @@ final class BootstrapOptions {
         String filter = consumer.getFilterSubject();
         List<Duration> backoff = consumer.getBackoff();
         return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
-                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
+                + (Limit.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
                 + (backoff == null || backoff.isEmpty() ? "" : ", backoff " + Backoff.shown(backoff))
                 + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
                 + (filter == null || filter.isEmpty() ? "" : ", filter " + filter);
@@ -223,10 +223,6 @@ final class BootstrapOptions {
     /** A policy or storage as the lab's flags spell it: workqueue, limits, new, file ... */
     static String name(Enum<?> policy) {
         return policy.toString().toLowerCase();
-    }
-
-    static String limit(long max) {
-        return max < 1 ? "no limit" : String.valueOf(max);
     }
 
     static String seconds(Duration duration) {
