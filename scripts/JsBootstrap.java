@@ -7,7 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
-//SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java
+//SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java lab/Limit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -155,10 +155,10 @@ public class JsBootstrap implements Callable<Integer> {
         if (changed(Setting.REPLICAS, current.getReplicas(), wanted.getReplicas(), changes)) {
             target.replicas(wanted.getReplicas());
         }
-        if (changed(Setting.MAX_MSGS, BootstrapOptions.limit(current.getMaxMsgs()), BootstrapOptions.limit(wanted.getMaxMsgs()), changes)) {
+        if (changed(Setting.MAX_MSGS, Limit.shown(current.getMaxMsgs()), Limit.shown(wanted.getMaxMsgs()), changes)) {
             target.maxMessages(wanted.getMaxMsgs());
         }
-        if (changed(Setting.MAX_BYTES, BootstrapOptions.limit(current.getMaxBytes()), BootstrapOptions.limit(wanted.getMaxBytes()), changes)) {
+        if (changed(Setting.MAX_BYTES, Limit.shown(current.getMaxBytes()), Limit.shown(wanted.getMaxBytes()), changes)) {
             target.maxBytes(wanted.getMaxBytes());
         }
         if (changed(Setting.MAX_AGE, age(current), age(wanted), changes)) {
@@ -227,7 +227,7 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static String age(StreamConfiguration stream) {
-        return BootstrapOptions.noAge(stream.getMaxAge()) ? "no limit" : Durations.format(stream.getMaxAge());
+        return BootstrapOptions.noAge(stream.getMaxAge()) ? Limit.NONE : Durations.format(stream.getMaxAge());
     }
 
     /** One line for a setting left as it is: {what, a new one's, the flag that would change it (if any)}. */
@@ -279,8 +279,8 @@ public class JsBootstrap implements Callable<Integer> {
             changes.add("ack wait " + BootstrapOptions.seconds(current.getAckWait()) + " -> " + BootstrapOptions.seconds(ackWait));
             target.ackWait(ackWait);
         }
-        if (changed(Setting.MAX_DELIVER, ConsumerOptions.shown(current.getMaxDeliver()),
-                ConsumerOptions.shown(wanted.getMaxDeliver()), changes)) {
+        if (changed(Setting.MAX_DELIVER, Limit.shown(current.getMaxDeliver()),
+                Limit.shown(wanted.getMaxDeliver()), changes)) {
             target.maxDeliver(wanted.getMaxDeliver());
         }
         if (changed(Setting.MAX_ACK_PENDING, current.getMaxAckPending(), wanted.getMaxAckPending(), changes)) {

@@ -4,7 +4,7 @@
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
@@ -183,7 +183,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 + (config.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention "
                         + config.getRetentionPolicy() + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
                         ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
-                + (ConsumerOptions.unlimited(config.getMaxMsgs()) ? "" : ", max messages " + config.getMaxMsgs())
+                + (Limit.unlimited(config.getMaxMsgs()) ? "" : ", max messages " + config.getMaxMsgs())
                 + (config.getDiscardPolicy() == DiscardPolicy.New ? ", discard new (refuses messages when full)" : ""));
         printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
@@ -194,7 +194,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
         long most = config.getMaxAckPending();
         row("ack pending", String.format("%,d (delivered, waiting for an ack%s)", info.getNumAckPending(),
-                ConsumerOptions.unlimited(most) || info.getNumAckPending() < most ? "" : "; max ack pending " + most
+                Limit.unlimited(most) || info.getNumAckPending() < most ? "" : "; max ack pending " + most
                         + " reached: nothing more is delivered until one is acked or its ack wait ends"));
         row("redelivered", String.format("%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
@@ -202,8 +202,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 + " (everything up to here is done: acked, terminated or given up)");
         row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
         row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
-                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), ConsumerOptions.shown(config.getMaxDeliver()),
-                ConsumerOptions.unlimited(most) ? "unlimited" : String.format("%,d", most),
+                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), Limit.shown(config.getMaxDeliver()),
+                Limit.unlimited(most) ? Limit.NONE : String.format("%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false)));
         if (whyNothing != null) {

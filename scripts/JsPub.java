@@ -38,7 +38,6 @@ import java.util.stream.LongStream;
         description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPub.class);
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
 
     /** Publishes each body and waits for its PubAck before the next: only a PubAck says the stream stored it. */
     void publishEach(Connection nc, String subject, Iterable<byte[]> bodies) throws IOException {
@@ -81,10 +80,10 @@ public class JsPub implements Callable<Integer> {
                 long n = numbers.nextLong();
                 byte[] data = body.apply(n);
                 int weight = Math.min(Math.max(data.length, 1), BYTES_IN_FLIGHT);
-                if (!acks.awaitRoom(slots, 1, ACK_TIMEOUT)) {
+                if (!acks.awaitRoom(slots, 1, Connector.CONFIRM_WAIT)) {
                     break; // no PubAck came for that long: stop sending (n was never sent), report below
                 }
-                if (!acks.awaitRoom(bytes, weight, ACK_TIMEOUT) || acks.failure.get() != null || stop.requested()) {
+                if (!acks.awaitRoom(bytes, weight, Connector.CONFIRM_WAIT) || acks.failure.get() != null || stop.requested()) {
                     slots.release(); // a refusal that came while it waited is final: n is not sent
                     break;
                 }
@@ -100,7 +99,7 @@ public class JsPub implements Callable<Integer> {
             acks.notSent(); // that one never left
             acks.failure.compareAndSet(null, closed);
         } finally {
-            acks.awaitRoom(slots, window, ACK_TIMEOUT); // the last PubAcks, as long as they keep coming
+            acks.awaitRoom(slots, window, Connector.CONFIRM_WAIT); // the last PubAcks, as long as they keep coming
         }
     }
 
@@ -109,7 +108,7 @@ public class JsPub implements Callable<Integer> {
     /** At most this many body bytes waiting for their PubAck, whatever --window says: memory stays bounded. */
     private static final int BYTES_IN_FLIGHT = 8 << 20;
     /** After Ctrl-C: the longest wait for the PubAcks in flight, and a little more. */
-    private static final Duration GRACE = ACK_TIMEOUT.plusSeconds(2);
+    private static final Duration GRACE = Connector.CONFIRM_WAIT.plusSeconds(2);
 
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions.Subject subjectOption;
@@ -158,7 +157,7 @@ public class JsPub implements Callable<Integer> {
 
     private final PubAcks acks = new PubAcks();
     private PubMessages messages;        // -H headers, Nats-Msg-Id and max_payload
-    private final PubFailures failures = new PubFailures(acks, ACK_TIMEOUT);
+    private final PubFailures failures = new PubFailures(acks, Connector.CONFIRM_WAIT);
     private volatile boolean inFlight;   // a single publish waiting for its PubAck (or core flush)
     private volatile boolean sendingStarted; // a bulk run may have sent something
     // From the JVM's first moments, so that a signal while it starts, or while connecting, still gets its line.
@@ -261,7 +260,7 @@ public class JsPub implements Callable<Integer> {
         for (byte[] body : bodies) {
             sending(nc, body, null);
             nc.publish(subject, headersFor(coreSent + 1), body);
-            nc.flush(ACK_TIMEOUT);
+            nc.flush(Connector.CONFIRM_WAIT);
             coreSent++;
             inFlight = false;
             log.info("sent {} to subject {} with core NATS: no PubAck, so nothing confirms a stream stored it",

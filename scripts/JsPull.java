@@ -38,7 +38,6 @@ import java.util.concurrent.TimeoutException;
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
 public class JsPull implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPull.class);
-    private static final Duration ACK_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     /** Pulls one message at a time, prints it, acks it, and says "acked" only once the server has the ack. */
     void pullEach(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
@@ -54,7 +53,7 @@ public class JsPull implements Callable<Integer> {
             } else if (nak() || flags.term()) {
                 say(PullWork.handBack(msg, nc, flags, counts.maxDeliver())); // --nak, --nak-delay, --term
             } else {
-                msg.ackSync(ACK_CONFIRM_TIMEOUT); // returns once the server confirmed; ack() would only queue it
+                msg.ackSync(Connector.CONFIRM_WAIT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
             }
             counts.done(msg);
@@ -114,7 +113,7 @@ public class JsPull implements Callable<Integer> {
      */
     private boolean ackConfirmed(Message last) throws Exception {
         try {
-            last.ackSync(ACK_CONFIRM_TIMEOUT);
+            last.ackSync(Connector.CONFIRM_WAIT);
             return true;
         } catch (TimeoutException | IllegalStateException lost) {
             if (!failsOver) {
@@ -227,7 +226,7 @@ public class JsPull implements Callable<Integer> {
                 }
             } catch (JetStreamStatusCheckedException | IllegalStateException | IOException
                      | TimeoutException e) { // IOException: a JetStream request without an answer
-                throw ending.failure(e, nc, config, ACK_CONFIRM_TIMEOUT);
+                throw ending.failure(e, nc, config, Connector.CONFIRM_WAIT);
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }

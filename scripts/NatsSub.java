@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -30,7 +29,7 @@ public class NatsSub implements Callable<Integer> {
     /** Subscribes; once the server answers the flush, it routes to us everything published on a matching subject. */
     static Subscription listen(Connection nc, String subject) throws InterruptedException, TimeoutException {
         Subscription sub = nc.subscribe(subject);
-        nc.flush(Duration.ofSeconds(5)); // the server has our SUB when it answers the PING sent after it
+        nc.flush(Connector.CONFIRM_WAIT); // the server has our SUB when it answers the PING sent after it
         return sub;
     }
 

@@ -66,7 +66,7 @@ public class Responder implements Callable<Integer> {
         String ack = label == null ? "ack: " : "ack from " + label + ": ";
         try (Connection nc = connection.openCore(config)) {
             Subscription sub = nc.subscribe(filter);
-            nc.flush(Duration.ofSeconds(5)); // subscribed for sure before we say we listen
+            nc.flush(Connector.CONFIRM_WAIT); // subscribed for sure before we say we listen
             java.util.concurrent.atomic.AtomicLong replied = new java.util.concurrent.atomic.AtomicLong();
             new Listening(log, prefix, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
                     .run(sub, flags, waitOptions.wait == null ? null : config.wait,

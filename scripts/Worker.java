@@ -19,7 +19,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -31,7 +30,7 @@ public class Worker implements Callable<Integer> {
     /** Joins the queue group: among its members listening now, the server picks one for each message. */
     static Subscription join(Connection nc, String subject, String queue) throws InterruptedException, TimeoutException {
         Subscription sub = nc.subscribe(subject, queue);
-        nc.flush(Duration.ofSeconds(5)); // the server has counted us in once it answers the PING sent after our SUB
+        nc.flush(Connector.CONFIRM_WAIT); // the server has counted us in once it answers the PING sent after our SUB
         return sub;
     }
 

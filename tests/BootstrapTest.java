@@ -269,7 +269,7 @@ class BootstrapTest extends WithServer {
         assertEquals(List.of("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file, "
                         + "max messages 500, discard new)",
                 "INFO stream LAB4_STREAM keeps max messages 500 (this run does not set it: --max-msgs does; a stream "
-                        + "js-bootstrap creates has no limit)",
+                        + "js-bootstrap creates has unlimited)",
                 "INFO stream LAB4_STREAM keeps discard new (this run does not set it: --discard does; a stream "
                         + "js-bootstrap creates has discard old)",
                 "INFO consumer LAB4_CONSUMER already exists, unchanged (durable pull, explicit ack, ack wait 30s)"),

@@ -92,7 +92,7 @@ class ConsumersAtWorkTest extends WithServer {
                         + "js-bootstrap creates has 30s)"), bootstrap("--max-deliver", "3").outLines().subList(1, 3));
         bootstrap("--max-age", "1h", "--max-bytes", "100000");
         assertEquals("INFO stream LAB4_STREAM keeps max bytes 100000 (this run does not set it: --max-bytes does; a "
-                + "stream js-bootstrap creates has no limit)", bootstrap("--max-deliver", "3").outLines().get(1));
+                + "stream js-bootstrap creates has unlimited)", bootstrap("--max-deliver", "3").outLines().get(1));
         try (Connection nc = connect()) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             assertEquals(java.time.Duration.ofSeconds(2), jsm.getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")

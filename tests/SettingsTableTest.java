@@ -43,6 +43,22 @@ class SettingsTableTest extends WithServer {
         }
     }
 
+    /** A flag's help names its config key and default from the table's row, so the help cannot drift from it. */
+    @Test
+    void helpNamesTheTablesKeysAndDefaults() throws Exception {
+        String help = Run.script("JsBootstrap", "--help").go().out().replaceAll("\\s+", " ");
+        for (Setting setting : List.of(Setting.MAX_ACK_PENDING, Setting.REPLICAS, Setting.RETENTION)) {
+            String shown = setting.display() + "; default " + setting.byDefault + ")";
+            assertTrue(help.contains(shown), "js-bootstrap --help should say " + shown + ":\n" + help);
+        }
+        String pull = Run.script("JsPull", "--help").go().out().replaceAll("\\s+", " ");
+        assertTrue(pull.contains("max ack pending (" + Setting.MAX_ACK_PENDING.byDefault + ")"), pull);
+        for (String script : SCRIPTS.keySet()) {
+            String text = Run.script(script, "--help").go().out();
+            assertFalse(text.contains("${") || text.contains("null"), script + " --help leaves a variable unfilled:\n" + text);
+        }
+    }
+
     /** Each row's env variable and context field set its key, and --show-config masks every secret row. */
     @Test
     void envAndContextSetWhatTheTableSaysAndSecretsAreMasked() throws Exception {

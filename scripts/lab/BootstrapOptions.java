@@ -3,7 +3,7 @@
 // given (a flag or a config key): given() says which.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Config.java Setting.java Exit.java Backoff.java ConsumerOptions.java ExistingSettings.java JetStreamErrors.java
+//SOURCES Config.java Setting.java Exit.java Backoff.java Limit.java ExistingSettings.java JetStreamErrors.java
 //SOURCES Durations.java Output.java
 
 import io.nats.client.Connection;
@@ -24,7 +24,7 @@ import java.util.List;
 
 final class BootstrapOptions {
     @Option(names = "--replicas", paramLabel = "N",
-            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 ([stream] replicas; default 1). "
+            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 (${bundle:key.REPLICAS}; default ${bundle:default.REPLICAS}). "
                     + "A rerun with another N changes it in place.")
     Long replicas;
 
@@ -47,45 +47,45 @@ final class BootstrapOptions {
     @Option(names = "--retention", paramLabel = "POLICY",
             description = "limits (keep messages until a limit), workqueue (a message is gone once acked; one consumer "
                     + "per subject) or interest (gone once every consumer acked it; kept only while a consumer exists) "
-                    + "([stream] retention; default limits). Fixed when the stream is created: another one needs --recreate.")
+                    + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}). Fixed when the stream is created: another one needs --recreate.")
     String retention;
 
     @Option(names = "--max-msgs", paramLabel = "N",
-            description = "The most messages the stream keeps, -1 for no limit ([stream] max_msgs).")
+            description = "The most messages the stream keeps, -1 for no limit (${bundle:key.MAX_MSGS}).")
     Long maxMsgs;
 
     @Option(names = "--max-bytes", paramLabel = "N",
-            description = "The most bytes the stream keeps, -1 for no limit ([stream] max_bytes).")
+            description = "The most bytes the stream keeps, -1 for no limit (${bundle:key.MAX_BYTES}).")
     Long maxBytes;
 
     @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "How long the stream keeps a message: 1h, 30s; 0 for no limit ([stream] max_age_secs).")
+            description = "How long the stream keeps a message: 1h, 30s; 0 for no limit (${bundle:key.MAX_AGE}).")
     String maxAge;
 
     @Option(names = "--discard", paramLabel = "old|new",
-            description = "When the stream is full: old drops its oldest message, new refuses the publish ([stream] discard).")
+            description = "When the stream is full: old drops its oldest message, new refuses the publish (${bundle:key.DISCARD}).")
     String discard;
 
     @Option(names = "--ack-wait", paramLabel = "DURATION",
-            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m ([consumer] ack_wait_secs).")
+            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m (${bundle:key.ACK_WAIT}).")
     String ackWait;
 
     @Option(names = "--max-deliver", paramLabel = "N",
-            description = "How often the consumer delivers a message, -1 for no limit ([consumer] max_deliver).")
+            description = "How often the consumer delivers a message, -1 for no limit (${bundle:key.MAX_DELIVER}).")
     Long maxDeliver;
 
     @Option(names = "--backoff", paramLabel = "DELAYS",
             description = "The waits before each redelivery, like 1s,5s,30s (the last one for every later try), in place of "
-                    + "the ack wait; needs a --max-deliver above their number; none removes it ([consumer] backoff).")
+                    + "the ack wait; needs a --max-deliver above their number; none removes it (${bundle:key.BACKOFF}).")
     String backoff;
 
     @Option(names = "--max-ack-pending", paramLabel = "N",
-            description = "The most messages delivered and not yet acked; then delivery waits ([consumer] max_ack_pending; "
-                    + "default 1000).")
+            description = "The most messages delivered and not yet acked; then delivery waits (${bundle:key.MAX_ACK_PENDING}; "
+                    + "default ${bundle:default.MAX_ACK_PENDING}).")
     Long maxAckPending;
 
     @Option(names = "--filter", paramLabel = "SUBJECT",
-            description = "The consumer gets only the stream's messages on SUBJECT ([consumer] filter_subject; default: all).")
+            description = "The consumer gets only the stream's messages on SUBJECT (${bundle:key.FILTER}; default: all).")
     String filter;
 
     private Config config;
@@ -100,8 +100,7 @@ final class BootstrapOptions {
 
     /** Whether the run names this setting (a flag, a file, ...): only then does a rerun change it on what exists. */
     boolean given(Setting setting) {
-        String source = config.sourceOf(setting); // none: a setting without a default that nothing set
-        return source != null && !"built-in default".equals(source);
+        return config.given(setting);
     }
 
     /**
@@ -130,10 +129,10 @@ final class BootstrapOptions {
                     Durations.format(delays.get(0)));
         }
         long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
-        if (ConsumerOptions.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
+        if (Limit.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
             throw Exit.usage("a backoff of %d delays (%s)%s needs a max deliver above %d, and the consumer's is %s: the "
                     + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), whose,
-                    delays.size(), ConsumerOptions.shown(maxDeliver), delays.size() + 1);
+                    delays.size(), Limit.shown(maxDeliver), delays.size() + 1);
         }
     }
 
@@ -195,7 +194,7 @@ final class BootstrapOptions {
         String filter = consumer.getFilterSubject();
         List<Duration> backoff = consumer.getBackoff();
         return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
-                + (ConsumerOptions.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
+                + (Limit.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
                 + (backoff == null || backoff.isEmpty() ? "" : ", backoff " + Backoff.shown(backoff))
                 + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
                 + (filter == null || filter.isEmpty() ? "" : ", filter " + filter);
@@ -224,10 +223,6 @@ final class BootstrapOptions {
     /** A policy or storage as the lab's flags spell it: workqueue, limits, new, file ... */
     static String name(Enum<?> policy) {
         return policy.toString().toLowerCase();
-    }
-
-    static String limit(long max) {
-        return max < 1 ? "no limit" : String.valueOf(max);
     }
 
     static String seconds(Duration duration) {

@@ -77,7 +77,7 @@ final class Config {
     static Config load(Map<String, String> env, Layers.Flags flags) {
         Layers layers = new Layers();
         for (Setting setting : Setting.values()) {
-            layers.put(setting, setting.byDefault, "built-in default");
+            layers.putDefault(setting);
         }
 
         ConfigSources files = ConfigSources.find(env, flags);
@@ -89,12 +89,13 @@ final class Config {
         NatsContext.apply((String) flags.value("--context"), Boolean.TRUE.equals(flags.value("--no-context")), env, layers);
 
         for (Setting setting : Setting.values()) {
-            String value = setting.env == null ? null : env.get(setting.env);
-            layers.put(setting, value == null || value.isEmpty() ? null : value, "env " + setting.env);
+            if (setting.env != null) {
+                layers.putEnv(setting, env.get(setting.env));
+            }
         }
         for (Setting setting : Setting.values()) {
             if (setting.flag() != null) {
-                layers.put(setting, flags.value(setting.flag()), "flag " + setting.flag());
+                layers.putFlag(setting, flags.value(setting.flag()));
             }
         }
 
@@ -123,6 +124,11 @@ final class Config {
     /** Where a setting came from, e.g. "env NATS_URL" or "config.toml:7 [nats] url". */
     String sourceOf(Setting key) {
         return layers.source(key);
+    }
+
+    /** Whether the run names this setting (a file, a context, env, a flag) rather than leaving it to its default. */
+    boolean given(Setting key) {
+        return layers.given(key);
     }
 
     /** Any setting's value in force, checked (a setting without a field above is read this way); null when not set. */

@@ -3,7 +3,7 @@
 // a usage error (2), from a file, env or context a config error (3); either way the line says
 // where it came from. Settings that work but put a secret at risk get a warning.
 //SOURCES Setting.java Layers.java SecretFiles.java CheckedFiles.java ServerUrl.java Durations.java Secrets.java Subjects.java
-//SOURCES Exit.java Output.java FilePermissions.java Backoff.java
+//SOURCES Exit.java Output.java FilePermissions.java Backoff.java Limit.java
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,11 +77,11 @@ final class ConfigRules {
         for (Map.Entry<Setting, Long> limit : MOST) { // one rule for every limit, from a flag or a file
             long max = layers.number(limit.getKey());
             if (max == 0 || max < -1) {
-                throw invalid(layers, secrets, limit.getKey(), "use -1 for no limit, or 1 or more");
+                throw invalid(layers, secrets, limit.getKey(), "use " + Limit.TYPE_NONE + ", or 1 or more");
             }
             if (max > limit.getValue()) {
                 throw invalid(layers, secrets, limit.getKey(), "it must be at most " + limit.getValue() + " (the largest "
-                        + "the server keeps), or -1 for no limit");
+                        + "the server keeps), or " + Limit.TYPE_NONE);
             }
         }
         String backoff = layers.string(Setting.BACKOFF);
@@ -190,12 +190,12 @@ final class ConfigRules {
         List<String> instead = new ArrayList<>();
         for (Setting key : Setting.values()) {
             if (key.is(Setting.Kind.SECRET) && layers.fromFlag(key)) {
-                shown.add(layers.source(key).substring("flag ".length()));
+                shown.add(key.flag());
                 instead.add(key.env);
             }
         }
         if (layers.fromFlag(Setting.URL) && servers.stream().anyMatch(url -> url.login() != null)) {
-            shown.add("the login in " + layers.source(Setting.URL).substring("flag ".length()));
+            shown.add("the login in " + Setting.URL.flag());
         }
         if (!shown.isEmpty()) {
             layers.warn("WARN " + String.join(" and ", shown) + (shown.size() == 1 ? " is" : " are") + " visible to "

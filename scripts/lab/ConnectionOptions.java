@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ListResourceBundle;
 import java.util.ResourceBundle;
 import java.util.HashSet;
@@ -41,7 +43,7 @@ final class ConnectionOptions implements Layers.Flags {
 
         @Option(names = "--timeout", paramLabel = "DURATION",
                 description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m "
-                        + "(env ${bundle:env.TIMEOUT}; default 5s).")
+                        + "(env ${bundle:env.TIMEOUT}; default ${bundle:default.TIMEOUT}).")
         String timeout;
 
         @Option(names = "--context", paramLabel = "NAME",
@@ -135,15 +137,26 @@ final class ConnectionOptions implements Layers.Flags {
     }
 
     /**
-     * What `${bundle:env.URL}` in a flag's help stands for: the setting's environment variable, from
-     * its row of Setting (CommandRunner hands this to picocli), so the help names the variable the run reads.
+     * What `${bundle:env.URL}`, `${bundle:key.REPLICAS}` and `${bundle:default.TIMEOUT}` in a flag's help stand
+     * for: the setting's environment variable, its place in a config file ([stream] replicas) and its built-in
+     * default, from its row of Setting (CommandRunner hands this to picocli), so the help says what the run reads.
      */
     static ResourceBundle helpVariables() {
         return new ListResourceBundle() {
             @Override
             protected Object[][] getContents() {
-                return Arrays.stream(Setting.values()).filter(setting -> setting.env != null)
-                        .map(setting -> new Object[] {"env." + setting.name(), setting.env}).toArray(Object[][]::new);
+                List<Object[]> variables = new ArrayList<>();
+                for (Setting setting : Setting.values()) {
+                    if (setting.env != null) {
+                        variables.add(new Object[] {"env." + setting.name(), setting.env});
+                    }
+                    variables.add(new Object[] {"key." + setting.name(), setting.display()});
+                    if (setting.byDefault != null) {
+                        variables.add(new Object[] {"default." + setting.name(), setting.is(Setting.Kind.DURATION)
+                                ? Durations.format(Duration.ofSeconds((Long) setting.byDefault)) : String.valueOf(setting.byDefault)});
+                    }
+                }
+                return variables.toArray(Object[][]::new);
             }
         };
     }

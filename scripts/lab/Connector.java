@@ -12,6 +12,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 final class Connector {
+    /**
+     * How long a run waits for the server to confirm what it already sent (an ack's reply, a flush's PONG) before it
+     * calls the outcome unknown: fixed, not --timeout, which a learner shortens to find a dead server fast.
+     */
+    static final Duration CONFIRM_WAIT = Duration.ofSeconds(5);
     /** A server with handshake_first says nothing until the client starts TLS: silence is what it looks like. */
     private static final String TLS_FIRST_HINT = "; a server with handshake_first waits for the TLS handshake: for one, "
             + "add --tlsfirst";

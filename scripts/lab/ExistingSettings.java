@@ -2,7 +2,7 @@
 // (each a line, so nothing the lesson did not set passes unseen), and a consumer setting the lab
 // needs that the server cannot change in place (then only --recreate helps).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Subjects.java ConsumerOptions.java Setting.java Backoff.java Durations.java
+//SOURCES Output.java Subjects.java Limit.java Setting.java Backoff.java Durations.java
 
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 final class ExistingSettings {
-    /** What nats-server 2.9 gives a new pull consumer that does not set them. */
-    static final int NEW_MAX_ACK_PENDING = 1000;
+    /** What the lab gives a new consumer: its default (nats-server's own, too). */
+    static final long NEW_MAX_ACK_PENDING = (Long) Setting.MAX_ACK_PENDING.byDefault;
+    /** What nats-server 2.9 gives a new pull consumer that does not set it. */
     private static final int NEW_MAX_WAITING = 512;
 
     private ExistingSettings() {
@@ -33,14 +34,14 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        kept(differ, given, Setting.MAX_MSGS, !ConsumerOptions.unlimited(c.getMaxMsgs()), c.getMaxMsgs(), "no limit");
-        kept(differ, given, Setting.MAX_BYTES, !ConsumerOptions.unlimited(c.getMaxBytes()), c.getMaxBytes(), "no limit");
+        kept(differ, given, Setting.MAX_MSGS, !Limit.unlimited(c.getMaxMsgs()), c.getMaxMsgs(), Limit.NONE);
+        kept(differ, given, Setting.MAX_BYTES, !Limit.unlimited(c.getMaxBytes()), c.getMaxBytes(), Limit.NONE);
         kept(differ, given, Setting.MAX_AGE, c.getMaxAge() != null && c.getMaxAge().toNanos() > 0,
-                c.getMaxAge() == null ? "" : Durations.format(c.getMaxAge()), "no limit");
-        if (!ConsumerOptions.unlimited(c.getMaxMsgsPerSubject())) {
-            differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), "no limit"});
+                c.getMaxAge() == null ? "" : Durations.format(c.getMaxAge()), Limit.NONE);
+        if (!Limit.unlimited(c.getMaxMsgsPerSubject())) {
+            differ.add(new String[] {"max messages per subject " + c.getMaxMsgsPerSubject(), Limit.NONE});
         }
-        if (!ConsumerOptions.unlimited(c.getMaximumMessageSize())) {
+        if (!Limit.unlimited(c.getMaximumMessageSize())) {
             differ.add(new String[] {"max message size " + c.getMaximumMessageSize(), "the server's max_payload"});
         }
         if (c.getDiscardPolicy() == DiscardPolicy.New && !given.test(Setting.DISCARD)) {
@@ -85,25 +86,25 @@ final class ExistingSettings {
         }
         kept(differ, given, Setting.ACK_WAIT, c.getAckWait().toSeconds() != (Long) Setting.ACK_WAIT.byDefault,
                 c.getAckWait().toSeconds() + "s", Setting.ACK_WAIT.byDefault + "s");
-        kept(differ, given, Setting.MAX_DELIVER, !ConsumerOptions.unlimited(c.getMaxDeliver()), c.getMaxDeliver(), "unlimited");
+        kept(differ, given, Setting.MAX_DELIVER, !Limit.unlimited(c.getMaxDeliver()), c.getMaxDeliver(), Limit.NONE);
         kept(differ, given, Setting.BACKOFF, c.getBackoff() != null && !c.getBackoff().isEmpty(),
                 c.getBackoff() == null ? "" : Backoff.shown(c.getBackoff()), "none");
-        kept(differ, given, Setting.MAX_ACK_PENDING, !ConsumerOptions.unlimited(c.getMaxAckPending()) && c.getMaxAckPending() != NEW_MAX_ACK_PENDING,
+        kept(differ, given, Setting.MAX_ACK_PENDING, !Limit.unlimited(c.getMaxAckPending()) && c.getMaxAckPending() != NEW_MAX_ACK_PENDING,
                 c.getMaxAckPending(), String.valueOf(NEW_MAX_ACK_PENDING));
         if (c.getFilterSubject() != null && !c.getFilterSubject().isEmpty() && !given.test(Setting.FILTER)) {
             differ.add(new String[] {"filter subject " + Output.printable(c.getFilterSubject(), false), "none", "--filter"});
         }
-        if (!ConsumerOptions.unlimited(c.getMaxPullWaiting()) && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
+        if (!Limit.unlimited(c.getMaxPullWaiting()) && c.getMaxPullWaiting() != NEW_MAX_WAITING) {
             differ.add(new String[] {"max waiting pulls " + c.getMaxPullWaiting(), String.valueOf(NEW_MAX_WAITING)});
         }
-        if (!ConsumerOptions.unlimited(c.getMaxBatch())) {
-            differ.add(new String[] {"max batch " + c.getMaxBatch(), "no limit"});
+        if (!Limit.unlimited(c.getMaxBatch())) {
+            differ.add(new String[] {"max batch " + c.getMaxBatch(), Limit.NONE});
         }
         if (c.getMaxExpires() != null && c.getMaxExpires().toNanos() > 0) {
-            differ.add(new String[] {"max expires " + c.getMaxExpires().toMillis() + "ms", "no limit"});
+            differ.add(new String[] {"max expires " + c.getMaxExpires().toMillis() + "ms", Limit.NONE});
         }
-        if (!ConsumerOptions.unlimited(c.getMaxBytes())) {
-            differ.add(new String[] {"max bytes " + c.getMaxBytes(), "no limit"});
+        if (!Limit.unlimited(c.getMaxBytes())) {
+            differ.add(new String[] {"max bytes " + c.getMaxBytes(), Limit.NONE});
         }
         if (c.getInactiveThreshold() != null && c.getInactiveThreshold().toNanos() > 0) {
             differ.add(new String[] {"inactive threshold " + c.getInactiveThreshold().toMillis() + "ms", "none"});

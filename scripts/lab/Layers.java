@@ -24,6 +24,10 @@ final class Layers {
 
     private final Map<Setting, Object> values = new EnumMap<>(Setting.class);
     private final Map<Setting, String> sources = new EnumMap<>(Setting.class);
+    private final Map<Setting, Origin> origins = new EnumMap<>(Setting.class);
+
+    /** The kind of layer a value came from: code asks this, never the shown source text. */
+    enum Origin { DEFAULT, FILE, ENV, FLAG }
     /** Lines for stderr once the settings are known to be good (a failed run prints only its error). */
     private final List<String> warnings = new ArrayList<>();
     /** For --show-config: which files and context were read, and which were left alone. */
@@ -49,11 +53,29 @@ final class Layers {
         return report;
     }
 
-    /** A higher layer puts over a lower one; a null value (not given there) changes nothing. */
+    /** A value from a config file or a natscli context, with its place there ("config.toml:7 [nats] url"). */
     void put(Setting key, Object value, String source) {
+        put(key, value, Origin.FILE, source);
+    }
+
+    void putDefault(Setting key) {
+        put(key, key.byDefault, Origin.DEFAULT, "built-in default");
+    }
+
+    void putEnv(Setting key, String value) {
+        put(key, value == null || value.isEmpty() ? null : value, Origin.ENV, "env " + key.env);
+    }
+
+    void putFlag(Setting key, Object value) {
+        put(key, value, Origin.FLAG, "flag " + key.flag());
+    }
+
+    /** A higher layer puts over a lower one; a null value (not given there) changes nothing. */
+    private void put(Setting key, Object value, Origin origin, String source) {
         if (value != null) {
             values.put(key, value);
             sources.put(key, source);
+            origins.put(key, origin);
         }
     }
 
@@ -81,6 +103,12 @@ final class Layers {
     }
 
     boolean fromFlag(Setting key) {
-        return String.valueOf(sources.get(key)).startsWith("flag");
+        return origins.get(key) == Origin.FLAG;
+    }
+
+    /** Whether something the run was given (a file, a context, env, a flag) set the key, not its default. */
+    boolean given(Setting key) {
+        Origin origin = origins.get(key);
+        return origin != null && origin != Origin.DEFAULT;
     }
 }

@@ -5,7 +5,7 @@
 // The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
 // every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Processed.java ConsumerOptions.java
+//SOURCES Output.java Processed.java Limit.java
 
 import io.nats.client.Message;
 
@@ -185,7 +185,7 @@ final class PullCounts {
         if (!comesBack) {
             return what;
         }
-        boolean limited = !ConsumerOptions.unlimited(maxDeliver);
+        boolean limited = !Limit.unlimited(maxDeliver);
         TreeSet<Long> last = new TreeSet<>();
         held.forEach((seq, h) -> {
             if (limited && h.delivery() >= maxDeliver && !ackSent.contains(seq)) {

@@ -48,7 +48,7 @@ final class PullOptions {
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Fetch B messages per request, and ack those printed once per batch "
-                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (1000); "
+                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (${bundle:default.MAX_ACK_PENDING}); "
                     + "the next batch is asked for while one is worked on, as far as both fit in it.")
     long batch;
 

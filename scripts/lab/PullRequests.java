@@ -17,7 +17,7 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java ConsumerOptions.java StopSignal.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -166,7 +166,7 @@ final class PullRequests implements AutoCloseable {
                     + "not a batch of %d, so what is on its way to this run stays bounded%n", largest,
                     requestBytes >> 20, requestBytes / largest, want);
         }
-        if (out.size() > 1 || !ConsumerOptions.unlimited(limits.maxDeliver())) {
+        if (out.size() > 1 || !Limit.unlimited(limits.maxDeliver())) {
             return;
         }
         long fits = (long) (limits.ackWait().toNanos() / 2 / perMessageNanos()) - want; // both batches' work
@@ -236,7 +236,7 @@ final class PullRequests implements AutoCloseable {
      * took so far), so a stop leaves at most that many unseen. Said once.
      */
     private long lastChanceCap() {
-        if (ConsumerOptions.unlimited(limits.maxDeliver())) {
+        if (Limit.unlimited(limits.maxDeliver())) {
             return Long.MAX_VALUE;
         }
         long cap = Math.max(1, (long) (1e9 / perMessageNanos()));

@@ -2,7 +2,7 @@
 // long job alive with in-progress acks (--in-progress), or hands it back: at once (--nak), after a
 // delay (--nak-delay), or for good (--term, a poison message).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Durations.java
+//SOURCES Exit.java Durations.java Connector.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 final class PullWork {
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
-
     private PullWork() {
     }
 
@@ -61,10 +59,10 @@ final class PullWork {
             msg.nak();
         }
         try {
-            nc.flush(CONFIRM_TIMEOUT); // queued until now: it must reach the server before the program may exit
+            nc.flush(Connector.CONFIRM_WAIT); // queued until now: it must reach the server before the program may exit
         } catch (TimeoutException e) {
             throw Exit.failed("the server did not confirm the %s within %ds: the message comes back after the ack "
-                    + "wait instead", flags.term() ? "term" : "nak", CONFIRM_TIMEOUT.toSeconds());
+                    + "wait instead", flags.term() ? "term" : "nak", Connector.CONFIRM_WAIT.toSeconds());
         }
         if (flags.term()) {
             return "terminated: the server will not deliver it again (a poison message, set aside)";

@@ -6,7 +6,7 @@
 // escaped, and acks, naks or terminates it through its ack subject, as --on-unreadable says.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java
+//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java Connector.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +34,6 @@ final class UnreadableMessages {
 
     /** The longest stretch of delivered-but-unacked sequences read back to find it. */
     private static final int MOST_SEARCHED = 5000;
-    private static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
     private static final Logger log = LogLines.logger(UnreadableMessages.class);
 
     private final List<Long> handled = new ArrayList<>();
@@ -92,7 +90,7 @@ final class UnreadableMessages {
     /** The subject's first stored message from this sequence on; null when none, or no answer. */
     private static StoredMessage nextOn(Connection fresh, String stream, String subject, long from) {
         try {
-            return StoredMessage.get(fresh, ANSWER_WAIT, stream,
+            return StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream,
                     "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
@@ -182,7 +180,7 @@ final class UnreadableMessages {
         List<Long> unseen = new ArrayList<>();
         StoredMessage bad = null;
         for (long seq = from; seq <= last; seq++) {
-            StoredMessage stored = StoredMessage.get(fresh, ANSWER_WAIT, stream, "{\"seq\":" + seq + "}");
+            StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + seq + "}");
             if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())) {
                 continue;
             }
@@ -229,8 +227,8 @@ final class UnreadableMessages {
 
     /** A request the server answers once it has taken it: an ack, a nak or a terminate. */
     private static void confirm(Connection nc, String subject, String what, String name) throws Exception {
-        if (nc.request(subject, what.getBytes(StandardCharsets.US_ASCII), ANSWER_WAIT) == null) {
-            throw Exit.failed("the server did not confirm %s within %ds", name, ANSWER_WAIT.toSeconds());
+        if (nc.request(subject, what.getBytes(StandardCharsets.US_ASCII), Connector.CONFIRM_WAIT) == null) {
+            throw Exit.failed("the server did not confirm %s within %ds", name, Connector.CONFIRM_WAIT.toSeconds());
         }
     }
 }
