@@ -32,6 +32,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 @Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
         description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
@@ -147,24 +149,24 @@ public class JsBootstrap implements Callable<Integer> {
         String name = wanted.getName();
         long stored = existing.getStreamState().getMsgCount();
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
-        List<String> changes = new ArrayList<>(); // what can change in place, and this run was given
+        List<Setting> changes = new ArrayList<>(); // what can change in place, and this run was given
         StreamConfiguration.Builder target = StreamConfiguration.builder(current); // the rest stays as it is
-        if (changed(Setting.DUPLICATE_WINDOW, current.getDuplicateWindow(), wanted.getDuplicateWindow(), changes)) {
+        if (changed(Setting.DUPLICATE_WINDOW, value(Setting.DUPLICATE_WINDOW, current), value(Setting.DUPLICATE_WINDOW, wanted), changes)) {
             target.duplicateWindow(wanted.getDuplicateWindow());
         }
-        if (changed(Setting.REPLICAS, current.getReplicas(), wanted.getReplicas(), changes)) {
+        if (changed(Setting.REPLICAS, value(Setting.REPLICAS, current), value(Setting.REPLICAS, wanted), changes)) {
             target.replicas(wanted.getReplicas());
         }
-        if (changed(Setting.MAX_MSGS, Limit.shown(current.getMaxMsgs()), Limit.shown(wanted.getMaxMsgs()), changes)) {
+        if (changed(Setting.MAX_MSGS, value(Setting.MAX_MSGS, current), value(Setting.MAX_MSGS, wanted), changes)) {
             target.maxMessages(wanted.getMaxMsgs());
         }
-        if (changed(Setting.MAX_BYTES, Limit.shown(current.getMaxBytes()), Limit.shown(wanted.getMaxBytes()), changes)) {
+        if (changed(Setting.MAX_BYTES, value(Setting.MAX_BYTES, current), value(Setting.MAX_BYTES, wanted), changes)) {
             target.maxBytes(wanted.getMaxBytes());
         }
-        if (changed(Setting.MAX_AGE, age(current), age(wanted), changes)) {
+        if (changed(Setting.MAX_AGE, value(Setting.MAX_AGE, current), value(Setting.MAX_AGE, wanted), changes)) {
             target.maxAge(wanted.getMaxAge());
         }
-        if (changed(Setting.DISCARD, BootstrapOptions.name(current.getDiscardPolicy()), BootstrapOptions.name(wanted.getDiscardPolicy()), changes)) {
+        if (changed(Setting.DISCARD, value(Setting.DISCARD, current), value(Setting.DISCARD, wanted), changes)) {
             target.discardPolicy(wanted.getDiscardPolicy());
         }
         boolean sameStorage = (!options.given(Setting.STORAGE) || current.getStorageType() == wanted.getStorageType())
@@ -199,31 +201,64 @@ public class JsBootstrap implements Callable<Integer> {
                     Output.messages(stored));
             return; // a new stream: nothing of the old one's settings is kept
         }
+        String deletes = Deletion.lowered(existing, target.build());
+        if (deletes != null && !changes.isEmpty() && !options.force && !Deletion.confirmed(deletes)) {
+            log.info("nothing changed: not confirmed");
+            return;
+        }
         if (!changes.isEmpty()) {
-            jsm.updateStream(target.build());
+            StreamConfiguration updated = jsm.updateStream(target.build()).getConfiguration(); // as the server has it
             if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
                 for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
                     answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
                 }
             }
-            log.info("updated stream {}: {}", name, String.join(", ", changes));
+            log.info("updated stream {}: {}", name, shown(changes, setting -> value(setting, current), setting -> value(setting, updated)));
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(current));
         }
         ExistingSettings.unmanaged(current, options::given).forEach(setting -> keeps("stream", name, setting));
     }
 
-    /** Whether this run was given the setting and it differs; if so, "what old -> new" joins the changes. */
-    private boolean changed(Setting setting, Object current, Object wanted, List<String> changes) {
+    /** Whether this run was given the setting and it differs; if so, it joins the changes. */
+    private boolean changed(Setting setting, String current, String wanted, List<Setting> changes) {
         if (!options.given(setting) || current.equals(wanted)) {
             return false;
         }
-        changes.add(ExistingSettings.what(setting) + " " + shown(current) + " -> " + shown(wanted));
+        changes.add(setting);
         return true;
     }
 
-    private static String shown(Object value) {
-        return value instanceof Duration duration ? BootstrapOptions.seconds(duration) : String.valueOf(value);
+    /** "what old -> new" for each change, new as the server answered (which may not be what was asked). */
+    private static String shown(List<Setting> changes, Function<Setting, String> before, Function<Setting, String> after) {
+        return changes.stream().map(setting -> ExistingSettings.what(setting) + " " + before.apply(setting) + " -> "
+                + after.apply(setting)).collect(Collectors.joining(", "));
+    }
+
+    /** A stream's setting as the lines show it. */
+    private static String value(Setting setting, StreamConfiguration stream) {
+        return switch (setting) {
+            case DUPLICATE_WINDOW -> BootstrapOptions.seconds(stream.getDuplicateWindow());
+            case REPLICAS -> String.valueOf(stream.getReplicas());
+            case MAX_MSGS -> Limit.shown(stream.getMaxMsgs());
+            case MAX_BYTES -> Limit.shown(stream.getMaxBytes());
+            case MAX_AGE -> age(stream);
+            case DISCARD -> BootstrapOptions.name(stream.getDiscardPolicy());
+            default -> throw new IllegalArgumentException(setting.name());
+        };
+    }
+
+    /** A consumer's setting as the lines show it. */
+    private static String value(Setting setting, ConsumerConfiguration consumer) {
+        return switch (setting) {
+            case BACKOFF -> shownBackoff(consumer.getBackoff());
+            case ACK_WAIT -> BootstrapOptions.seconds(consumer.getAckWait());
+            case MAX_DELIVER -> Limit.shown(consumer.getMaxDeliver());
+            case MAX_ACK_PENDING -> String.valueOf(consumer.getMaxAckPending());
+            case FILTER -> consumer.getFilterSubject() == null || consumer.getFilterSubject().isEmpty() ? "none"
+                    : Output.printable(consumer.getFilterSubject(), false);
+            default -> throw new IllegalArgumentException(setting.name());
+        };
     }
 
     private static String age(StreamConfiguration stream) {
@@ -267,7 +302,7 @@ public class JsBootstrap implements Callable<Integer> {
             log.info("recreated consumer {} ({})", name, describe(jsm.addOrUpdateConsumer(stream, wanted).getConsumerConfiguration()));
             return;
         }
-        List<String> changes = new ArrayList<>();
+        List<Setting> changes = new ArrayList<>();
         ConsumerConfiguration.Builder target = ConsumerConfiguration.builder(current); // the rest stays as it was set
         List<Duration> backoff = List.of(backoff(options.given(Setting.BACKOFF) ? wanted : current));
         if (changed(Setting.BACKOFF, shownBackoff(current.getBackoff()), shownBackoff(backoff), changes)) {
@@ -276,21 +311,23 @@ public class JsBootstrap implements Callable<Integer> {
         Duration ackWait = backoff.isEmpty() ? wanted.getAckWait() : backoff.get(0); // the server's rule
         if ((options.given(Setting.ACK_WAIT) || options.given(Setting.BACKOFF) && !backoff.isEmpty())
                 && !current.getAckWait().equals(ackWait)) {
-            changes.add("ack wait " + BootstrapOptions.seconds(current.getAckWait()) + " -> " + BootstrapOptions.seconds(ackWait));
+            changes.add(Setting.ACK_WAIT);
             target.ackWait(ackWait);
         }
-        if (changed(Setting.MAX_DELIVER, Limit.shown(current.getMaxDeliver()),
-                Limit.shown(wanted.getMaxDeliver()), changes)) {
+        if (changed(Setting.MAX_DELIVER, value(Setting.MAX_DELIVER, current), value(Setting.MAX_DELIVER, wanted), changes)) {
             target.maxDeliver(wanted.getMaxDeliver());
         }
-        if (changed(Setting.MAX_ACK_PENDING, current.getMaxAckPending(), wanted.getMaxAckPending(), changes)) {
+        if (changed(Setting.MAX_ACK_PENDING, value(Setting.MAX_ACK_PENDING, current), value(Setting.MAX_ACK_PENDING, wanted), changes)) {
             target.maxAckPending(wanted.getMaxAckPending());
+        }
+        if (wanted.getFilterSubject() != null && changed(Setting.FILTER, value(Setting.FILTER, current), value(Setting.FILTER, wanted), changes)) {
+            target.filterSubject(wanted.getFilterSubject()); // the server changes a filter in place
         }
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {
-            jsm.addOrUpdateConsumer(stream, target.build());
-            log.info("updated consumer {}: {}", name, String.join(", ", changes));
+            ConsumerConfiguration updated = jsm.addOrUpdateConsumer(stream, target.build()).getConsumerConfiguration();
+            log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current), setting -> value(setting, updated)));
         }
         boolean backoffSetsAckWait = options.given(Setting.BACKOFF) && !backoff.isEmpty();
         ExistingSettings.unmanaged(target.build(), setting -> options.given(setting) || setting == Setting.ACK_WAIT

@@ -53,9 +53,9 @@ public class Responder implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         flags.check();
-        Duration pause = delay == null ? Duration.ZERO : Durations.parse(delay);
-        if (pause == null || pause.isNegative() || pause.compareTo(Durations.LONGEST) > 0) {
-            throw Exit.usage("--delay must be a duration from 0 to a year, like 2s or 500ms, got %s", Output.quoted(delay));
+        Duration pause = delay == null ? Duration.ZERO : Durations.within(delay, Duration.ZERO);
+        if (pause == null) {
+            throw Exit.usage("%s", Durations.refused("--delay", delay, Duration.ZERO));
         }
         if (label != null && label.isBlank()) {
             throw Exit.usage("--label must not be empty: leave it out to answer \"ack: <body>\"");

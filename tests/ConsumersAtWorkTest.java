@@ -109,7 +109,7 @@ class ConsumersAtWorkTest extends WithServer {
         Run.Result flag = script("JsBootstrap", "--max-ack-pending", "99999999999999").go();
         assertEquals(2, flag.exit(), flag.toString());
         assertEquals("ERROR flag --max-ack-pending: 99999999999999 is not valid: it must be at most 2147483647 (the "
-                + "largest the server keeps), or -1 for no limit\n", flag.err());
+                + "largest the server keeps)\n", flag.err());
         Run.Result file = script("JsBootstrap", "--lab-config", tomlFile("[consumer]\nmax_deliver = 99999999999\n")).go();
         assertEquals(3, file.exit(), file.toString());
         assertTrue(file.err().endsWith("[consumer] max_deliver: 99999999999 is not valid: it must be at most 2147483647 "
@@ -117,6 +117,52 @@ class ConsumersAtWorkTest extends WithServer {
         assertEquals(2, script("JsBootstrap", "--max-bytes", "0").go().exit());
         try (Connection nc = connect()) {
             assertEquals(List.of(), nc.jetStreamManagement().getStreamNames(), "nothing was created");
+        }
+    }
+
+    /**
+     * A limit lowered below what the stream holds deletes its oldest messages at once, seen or not and whatever the
+     * discard policy: it needs a yes (--force without a terminal), like --recreate.
+     */
+    @Test
+    void aLimitBelowWhatIsStoredAsksFirst() throws Exception {
+        bootstrap();
+        publish("1", "2", "3", "4", "5");
+        Run.Result unasked = script("JsBootstrap", "--max-msgs", "2", "--discard", "new").go();
+        assertEquals(2, unasked.exit(), unasked.toString());
+        assertEquals("ERROR deleting the 3 oldest of stream LAB4_STREAM's 5 messages, acked or not (lowering to max "
+                + "messages 2; discard only decides about new publishes) needs a yes, and there is no terminal to ask on: "
+                + "add --force\n", unasked.err());
+        try (Connection nc = connect()) {
+            assertEquals(5, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+        assertEquals("INFO updated stream LAB4_STREAM: max messages no limit -> 2, discard old -> new",
+                bootstrap("--max-msgs", "2", "--discard", "new", "--force").outLines().get(0));
+        assertEquals("INFO updated stream LAB4_STREAM: max messages 2 -> 4", bootstrap("--max-msgs", "4").outLines().get(0));
+        try (Connection nc = connect()) {
+            assertEquals(2, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
+    /** jnats sends no -1 for max ack pending (the server would keep 1000): one line, nothing changed. */
+    @Test
+    void noUnlimitedMaxAckPending() throws Exception {
+        bootstrap();
+        Run.Result refused = script("JsBootstrap", "--max-ack-pending", "-1").go();
+        assertEquals(2, refused.exit(), refused.toString());
+        assertEquals("ERROR flag --max-ack-pending: -1 is not valid: use 1 to 2147483647 (no -1 for no limit here: jnats "
+                + "does not send it, so the server would keep its default, 1000)\n", refused.err());
+    }
+
+    /** A filter given to an existing consumer is changed in place (the server allows it), and the line says so. */
+    @Test
+    void aFilterChangesInPlace() throws Exception {
+        bootstrap();
+        assertEquals("INFO updated consumer LAB4_CONSUMER: filter subject none -> lab4.stream",
+                bootstrap("--filter", "lab4.stream").outLines().get(1));
+        try (Connection nc = connect()) {
+            assertEquals("lab4.stream", nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "LAB4_CONSUMER")
+                    .getConsumerConfiguration().getFilterSubject());
         }
     }
 

@@ -28,7 +28,8 @@ final class Backoff {
     static String problem(String text) {
         for (Duration delay : parse(text)) {
             if (delay == null || delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(Durations.LONGEST) > 0) {
-                return "use delays of 1s to a year, comma-separated, like 1s,5s,30s (or none)";
+                return "use delays, comma-separated like 1s,5s,30s (or none), each one a duration from 1s to "
+                        + Durations.format(Durations.LONGEST) + " (a year)";
             }
         }
         return null;

@@ -34,7 +34,8 @@ final class BootstrapOptions {
     boolean recreate;
 
     @Option(names = {"-f", "--force"},
-            description = "With --recreate: delete a stream that holds messages without asking (needed when there is "
+            description = "With --recreate: delete a stream that holds messages without asking; with a limit lowered "
+                    + "below what the stream holds: delete its oldest messages without asking (needed when there is "
                     + "no terminal to ask on).")
     boolean force;
 
@@ -92,10 +93,11 @@ final class BootstrapOptions {
 
     /** The run's settings, once loaded: given() reads where each came from. */
     void use(Config config) {
-        if (force && !recreate) {
-            throw Exit.usage("--force goes with --recreate: without it nothing is deleted, so nothing asks");
-        }
         this.config = config;
+        if (force && !recreate && !given(Setting.MAX_MSGS) && !given(Setting.MAX_BYTES) && !given(Setting.MAX_AGE)) {
+            throw Exit.usage("--force goes with --recreate or a lowered --max-msgs, --max-bytes or --max-age: without "
+                    + "them nothing is deleted, so nothing asks");
+        }
     }
 
     /** Whether the run names this setting (a flag, a file, ...): only then does a rerun change it on what exists. */

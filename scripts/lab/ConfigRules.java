@@ -76,12 +76,15 @@ final class ConfigRules {
         }
         for (Map.Entry<Setting, Long> limit : MOST) { // one rule for every limit, from a flag or a file
             long max = layers.number(limit.getKey());
-            if (max == 0 || max < -1) {
-                throw invalid(layers, secrets, limit.getKey(), "use " + Limit.TYPE_NONE + ", or 1 or more");
+            boolean none = limit.getKey() != Setting.MAX_ACK_PENDING; // jnats sends no -1 for it: the server keeps its default
+            if (max == 0 || max < -1 || max == -1 && !none) {
+                throw invalid(layers, secrets, limit.getKey(), none ? "use " + Limit.TYPE_NONE + ", or 1 or more" : "use 1 to "
+                        + limit.getValue() + " (no -1 for no limit here: jnats does not send it, so the server would keep "
+                        + "its default, " + Setting.MAX_ACK_PENDING.byDefault + ")");
             }
             if (max > limit.getValue()) {
                 throw invalid(layers, secrets, limit.getKey(), "it must be at most " + limit.getValue() + " (the largest "
-                        + "the server keeps), or " + Limit.TYPE_NONE);
+                        + "the server keeps)" + (none ? ", or " + Limit.TYPE_NONE : ""));
             }
         }
         String backoff = layers.string(Setting.BACKOFF);
@@ -110,18 +113,11 @@ final class ConfigRules {
             if (key == Setting.MAX_AGE && Duration.ZERO.equals(duration)) {
                 continue; // the server's own "no limit"
             }
-            if (duration == null) {
-                throw invalid(layers, secrets, key, "use a number of seconds (5) or a duration like 5s, "
-                        + (timeout ? "500ms" : "1.5s") + " or 1m");
-            }
-            if (duration.compareTo(timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1)) < 0) {
-                throw invalid(layers, secrets, key, timeout ? "it must be at least 1ms" : "it must be at least 1 second"
-                        + (key == Setting.WAIT ? " (jnats sends no pull request shorter than that)" : "")
+            Duration shortest = timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1);
+            if (duration == null || duration.compareTo(shortest) < 0 || duration.compareTo(Durations.LONGEST) > 0) {
+                throw invalid(layers, secrets, key, Durations.rule(shortest)
+                        + (key == Setting.WAIT ? " (jnats sends no pull request shorter than 1s)" : "")
                         + (key == Setting.MAX_AGE ? ", or 0 for no limit" : ""));
-            }
-            if (duration.compareTo(Durations.LONGEST) > 0) {
-                throw invalid(layers, secrets, key, "it must be at most " + Durations.format(Durations.LONGEST)
-                        + " (a year)");
             }
         }
     }

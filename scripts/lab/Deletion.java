@@ -1,13 +1,19 @@
 // Deleting the stream (with its messages and consumers) or only the consumer: the way back to a
 // fresh lab. Like natscli's `nats stream rm`, it asks first on a terminal and needs --force elsewhere.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java
 
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import org.slf4j.Logger;
 
 import java.io.Console;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 final class Deletion {
     private static final Logger log = LogLines.logger(Deletion.class);
@@ -74,6 +80,36 @@ final class Deletion {
         long consumers = info.getStreamState().getConsumerCount();
         return String.format("%s and %d %s", Output.messages(info.getStreamState().getMsgCount()), consumers,
                 consumers == 1 ? "consumer" : "consumers");
+    }
+
+    /**
+     * What lowering a stream's limits to those of target deletes right away, or null: the limits apply to what is
+     * stored too, oldest first, whatever the discard policy (that one only decides about new publishes).
+     */
+    static String lowered(StreamInfo existing, StreamConfiguration target) {
+        long stored = existing.getStreamState().getMsgCount();
+        long bytes = existing.getStreamState().getByteCount();
+        List<String> over = new ArrayList<>();
+        if (target.getMaxMsgs() > 0 && stored > target.getMaxMsgs()) {
+            over.add("max messages " + target.getMaxMsgs());
+        }
+        if (target.getMaxBytes() > 0 && bytes > target.getMaxBytes()) {
+            over.add("max bytes " + target.getMaxBytes() + ", it holds " + bytes);
+        }
+        ZonedDateTime oldest = existing.getStreamState().getFirstTime();
+        Duration age = target.getMaxAge();
+        if (stored > 0 && age != null && !age.isZero() && oldest != null
+                && oldest.toInstant().isBefore(Instant.now().minus(age))) {
+            over.add("max age " + Durations.format(age) + ", its oldest is older");
+        }
+        if (over.isEmpty()) {
+            return null;
+        }
+        String name = target.getName();
+        boolean exact = over.size() == 1 && target.getMaxMsgs() > 0 && stored > target.getMaxMsgs();
+        return (exact ? "the " + (stored - target.getMaxMsgs()) + " oldest" : "the oldest") + " of stream " + name
+                + "'s " + Output.messages(stored) + ", acked or not (lowering to " + String.join("; ", over)
+                + "; discard only decides about new publishes)";
     }
 
     /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */

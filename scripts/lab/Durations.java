@@ -1,5 +1,6 @@
 // Times as people type them, natscli's way: 5s, 500ms, 1m30s, 2h; a bare number is seconds (as
 // the config files' *_secs keys are). And a duration written back the same way for messages.
+//SOURCES Output.java
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -38,12 +39,36 @@ final class Durations {
         }
         Matcher part = PART.matcher(trimmed);
         BigDecimal nanos = BigDecimal.ZERO;
+        BigDecimal previous = null; // each unit at most once, the larger first: 1h30m, never 1h1h or 30m1h
         int end = 0;
         while (part.find() && part.start() == end) {
-            nanos = nanos.add(new BigDecimal(part.group(1)).multiply(NANOS_PER_UNIT.get(part.group(2))));
+            BigDecimal unit = NANOS_PER_UNIT.get(part.group(2));
+            if (previous != null && unit.compareTo(previous) >= 0) {
+                return null;
+            }
+            nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unit));
+            previous = unit;
             end = part.end();
         }
         return end == trimmed.length() ? ofNanos(nanos) : null;
+    }
+
+    /** The typed duration if it is one from shortest to LONGEST, else null. */
+    static Duration within(String typed, Duration shortest) {
+        Duration duration = typed == null ? null : parse(typed);
+        return duration == null || duration.compareTo(shortest) < 0 || duration.compareTo(LONGEST) > 0 ? null : duration;
+    }
+
+    /** The one rule every duration flag and key states when refused. */
+    static String rule(Duration shortest) {
+        return "it must be a duration from " + (shortest.isZero() ? "0" : format(shortest)) + " to " + format(LONGEST)
+                + " (a year): 5s, 1m30s, 500ms, or a bare number of seconds";
+    }
+
+    /** The one line for a duration flag that is not valid: flag --idle: "soon" is not valid: it must be ... */
+    static String refused(String flag, String typed, Duration shortest) {
+        return "flag " + flag + ": " + (typed.matches("-?[0-9]+") ? typed : Output.quoted(typed)) + " is not valid: "
+                + rule(shortest);
     }
 
     private static Duration ofNanos(BigDecimal nanos) {

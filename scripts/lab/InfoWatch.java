@@ -69,11 +69,9 @@ final class InfoWatch {
 
     /** The interval as typed after --watch, or one line saying how to write it. */
     static Duration interval(String typed) {
-        Duration interval = Durations.parse(typed);
-        if (interval == null || interval.compareTo(SHORTEST) < 0 || interval.compareTo(Durations.LONGEST) > 0) {
-            throw Exit.usage("flag --watch: %s is not valid: it must be a duration from %s to %s (a year), like 1s or "
-                    + "500ms; or leave it out for 1s", ConfigRules.shown(typed, true), Durations.format(SHORTEST),
-                    Durations.format(Durations.LONGEST));
+        Duration interval = Durations.within(typed, SHORTEST);
+        if (interval == null) {
+            throw Exit.usage("%s; or leave it out for 1s", Durations.refused("--watch", typed, SHORTEST));
         }
         return interval;
     }

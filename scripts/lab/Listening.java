@@ -45,9 +45,8 @@ final class Listening {
         }
 
         void check() {
-            if (idle != null && (idleLimit() == null || idleLimit().compareTo(Duration.ofMillis(1)) < 0
-                    || idleLimit().compareTo(Durations.LONGEST) > 0)) {
-                throw Exit.usage("--idle must be a duration from 1ms to a year, like 3s or 500ms, got %s", Output.quoted(idle));
+            if (idle != null && Durations.within(idle, Duration.ofMillis(1)) == null) {
+                throw Exit.usage("%s", Durations.refused("--idle", idle, Duration.ofMillis(1)));
             }
             if (count != null && count < 1) {
                 throw Exit.usage("--count must be at least 1, got %d", count);

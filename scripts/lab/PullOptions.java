@@ -134,10 +134,8 @@ final class PullOptions {
         if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
             throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
         }
-        if (redelivery != null && redelivery.nakDelay != null && (nakDelay() == null || nakDelay().isNegative()
-                || nakDelay().isZero() || nakDelay().compareTo(Durations.LONGEST) > 0)) {
-            throw Exit.usage("--nak-delay must be a duration from 1ms to a year, like 5s or 500ms, got %s",
-                    Output.quoted(redelivery.nakDelay));
+        if (redelivery != null && redelivery.nakDelay != null && Durations.within(redelivery.nakDelay, Duration.ofMillis(1)) == null) {
+            throw Exit.usage("%s", Durations.refused("--nak-delay", redelivery.nakDelay, Duration.ofMillis(1)));
         }
         if (label != null && (label.isBlank() || !label.equals(Output.printable(label, false)))) {
             throw Exit.usage("--label must be a name that shows as itself, like A or worker-1, got %s", Output.quoted(label));
