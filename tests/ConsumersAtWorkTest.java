@@ -136,7 +136,7 @@ class ConsumersAtWorkTest extends WithServer {
         try (Connection nc = connect()) {
             assertEquals(5, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
         }
-        assertEquals("INFO updated stream LAB4_STREAM: max messages no limit -> 2, discard old -> new",
+        assertEquals("INFO updated stream LAB4_STREAM: max messages unlimited -> 2, discard old -> new",
                 bootstrap("--max-msgs", "2", "--discard", "new", "--force").outLines().get(0));
         assertEquals("INFO updated stream LAB4_STREAM: max messages 2 -> 4", bootstrap("--max-msgs", "4").outLines().get(0));
         try (Connection nc = connect()) {
