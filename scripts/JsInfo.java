@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
-//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -205,7 +205,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), Limit.shown(config.getMaxDeliver()),
                 Limit.unlimited(most) ? Limit.NONE : String.format("%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
-                        : ", filter " + Output.printable(config.getFilterSubject(), false)));
+                        : ", filter " + Output.printable(config.getFilterSubject(), false))
+                + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : ""));
         if (whyNothing != null) {
             row("next pull", whyNothing); // gets nothing, or may get nothing
         }

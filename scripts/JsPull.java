@@ -49,7 +49,7 @@ public class JsPull implements Callable<Integer> {
             print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(msg); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
             if (noAck()) {
-                say(PullWork.leftUnacked(msg, ackWait, counts.maxDeliver())); // back after the ack wait, unless its last delivery
+                say(PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver())); // back after the ack wait or backoff, unless its last delivery
             } else if (nak() || flags.term()) {
                 say(PullWork.handBack(msg, nc, flags, counts.maxDeliver())); // --nak, --nak-delay, --term
             } else {
@@ -158,6 +158,7 @@ public class JsPull implements Callable<Integer> {
     private PullEnding ending;
     private PullFailover failover;
     private Duration ackWait = Duration.ZERO; // the consumer's
+    private List<Duration> backoff = List.of(); // the consumer's: its delays take the ack wait's place
     private boolean failsOver; // a server list or a cluster: connections may move to another node
     private Config settings;
 
@@ -203,7 +204,8 @@ public class JsPull implements Callable<Integer> {
                 ConsumerConfiguration given = consumer.getCachedConsumerInfo().getConsumerConfiguration();
                 flags.checkConsumer(given, config);
                 ackWait = given.getAckWait();
-                counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait);
+                backoff = Backoff.given(given.getBackoff()) ? given.getBackoff() : List.of();
+                counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait, backoff);
                 SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
                 counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
                 MaxDeliveries.listen(nc, config.stream, config.consumer, line -> System.err.println("WARN " + line));

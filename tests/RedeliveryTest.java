@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -99,6 +103,61 @@ class RedeliveryTest extends WithServer {
         Run.Result after = ok(script("JsPull", "--lab-config", lab, "--wait", "3").go());
         assertEquals("INFO done: 0 messages pulled and acked; none arrived in the last 3s", after.outLines().get(after.outLines().size() - 1));
         assertTrue(after.outLines().stream().noneMatch(line -> line.contains("pulled message")), after.toString());
+    }
+
+    /**
+     * A backoff of 1s,4s: the server waits 1s before the second delivery and 4s before the third (its
+     * ack wait is only the first delay). js-pull --no-ack names the wait for each delivery, and delivery
+     * 3 indeed comes no sooner; js-info shows the backoff, and its next-pull line names it with no time
+     * the backoff could make false: by then at the latest, never earlier than delivery 2 plus 4s.
+     */
+    @Test
+    void aBackoffNamesItsDelayForEachDelivery() throws Exception {
+        bootstrap("--backoff", "1s,4s", "--max-deliver", "3");
+        publish("m1");
+        Run.Result first = ok(script("JsPull", "--no-ack", "--max", "1").go());
+        LocalTime secondAsked = LocalTime.now();
+        long secondStart = System.nanoTime();
+        Run.Result second = ok(script("JsPull", "--no-ack", "--max", "1", "--wait", "10").go());
+        List<String> info = ok(script("JsInfo").go()).outLines();
+        Run.Result third = ok(script("JsPull", "--max", "1", "--wait", "15").go());
+        long thirdAfter = System.nanoTime() - secondStart;
+
+        assertEquals("INFO not acked: it comes back after 1s (the backoff's delay after delivery 1)", first.outLines().get(1));
+        assertEquals(List.of("INFO pulled message: \"m1\" (delivery 2)",
+                "INFO not acked: it comes back after 4s (the backoff's delay after delivery 2)"), second.outLines().subList(0, 2));
+        assertEquals("INFO pulled message: \"m1\" (delivery 3)", third.outLines().get(0), third.toString());
+        assertTrue(thirdAfter >= 4_000_000_000L, "delivery 3 came " + thirdAfter / 1_000_000 + " ms after delivery 2 was asked for");
+        assertEquals("  settings:       ack explicit, ack wait 1s, max deliver 3, max ack pending 1,000, backoff 1s, 4s",
+                info.get(13), String.join("\n", info));
+        String never = "never if that was the last delivery, max deliver 3";
+        Matcher next = Pattern.compile("  next pull:      may get nothing: 1 message is ack pending past the ack floor "
+                + "\\(stream seq 0\\): delivered to a client \\(another js-pull, say\\) that has not acked it; (?:it comes "
+                + "again after the backoff's delay for its delivery \\(1s, then 4s\\), by (\\d\\d:\\d\\d:\\d\\d) at the "
+                + "latest, unless it was nak'd \\(then at once, or after the nak's delay\\) or kept in progress \\(later\\); "
+                + never + "|the backoff's longest delay \\(4s\\) passed by (\\d\\d:\\d\\d:\\d\\d), so it was nak'd with a "
+                + "delay or kept in progress, or it comes again on the next pull \\(" + never + "\\))").matcher(info.get(14));
+        assertTrue(next.matches(), String.join("\n", info));
+        String by = next.group(1) != null ? next.group(1) : next.group(2);
+        long after = (Duration.between(secondAsked.truncatedTo(ChronoUnit.SECONDS), LocalTime.parse(by)).toSeconds() + 86_400)
+                % 86_400;
+        assertTrue(after >= 4 && after <= 120, "by " + by + ", delivery 2 asked for at " + secondAsked);
+    }
+
+    /** Stopped while it works on delivery 2 under a backoff of 1s,4s: the last line names the 4 s wait, not the ack wait. */
+    @Test
+    void aStoppedRunNamesTheBackoffsDelayForWhatItHeld() throws Exception {
+        bootstrap("--backoff", "1s,4s", "--max-deliver", "3");
+        publish("m1");
+        ok(script("JsPull", "--no-ack", "--max", "1").go());
+        Run.Started pull = script("JsPull", "--work-ms", "30000", "--max", "1", "--wait", "10").start();
+        pull.awaitOut("INFO pulled message: \"m1\" (delivery 2)");
+        pull.signal("TERM");
+        Run.Result result = pull.finish();
+
+        assertEquals(143, result.exit(), result.toString());
+        assertEquals("ERROR interrupted: 0 messages printed and acked; 1 printed but not acked: it comes back after 4s "
+                + "(the backoff's delay after delivery 2)\n", result.err());
     }
 
     @Test

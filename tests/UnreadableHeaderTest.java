@@ -95,6 +95,19 @@ class UnreadableHeaderTest extends WithServer {
         assertEquals(1, server.labConsumer().getNumAckPending());
     }
 
+    /** With a backoff, when it comes back depends on its delivery, which the consumer's state does not tell: the line says so. */
+    @Test
+    void stopUnderABackoffNamesItsDelays() throws Exception {
+        bootstrap("--backoff", "1s,4s", "--max-deliver", "3");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        Run.Result stopped = script("JsPull", "--wait", "1", "--on-unreadable", "stop").go();
+        assertEquals(Exit.FAILED, stopped.exit(), stopped.toString());
+        assertEquals(List.of(CAFE.replace("stream seq 2", "stream seq 1") + "left unacked: it comes back after the backoff's "
+                + "delay for its delivery (1s, then 4s)"), stopped.outLines());
+        assertTrue(stopped.err().startsWith("ERROR stopped at stream seq 1, which jnats cannot read: left unacked, it comes "
+                + "back after the backoff's delay for its delivery (1s, then 4s); "), stopped.toString());
+    }
+
     @Test
     void anEphemeralReadShowsItSkipsItAndReadsOn() throws Exception {
         bootstrap();

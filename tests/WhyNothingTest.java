@@ -95,6 +95,22 @@ class WhyNothingTest extends WithServer {
         assertTrue(info.get(14).startsWith("  next pull:      gets nothing: max ack pending reached"), String.join("\n", info));
     }
 
+    /** Under a backoff the wait depends on each message's delivery, which the consumer's state does not give: its delays are named. */
+    @Test
+    void maxAckPendingUnderABackoffNamesItsDelays() throws Exception {
+        bootstrap();
+        addConsumer(ConsumerConfiguration.builder().durable("SPACED").maxAckPending(1).maxDeliver(3)
+                .backoff(Duration.ofSeconds(30), Duration.ofSeconds(60)));
+        publish("first", "second");
+        ok(script("JsPull", "--consumer", "SPACED", "--no-ack", "--max", "1").go());
+
+        Run.Result pulled = script("JsPull", "--consumer", "SPACED", "--wait", "1").go();
+
+        assertTrue(pulled.toString().contains("max ack pending reached: 1 message delivered and not acked (max_ack_pending 1), "
+                + "so the server hands out none of the 1 pending until some are acked or the backoff's delay for each one's "
+                + "delivery (30s, then 1m) passes"), pulled.toString());
+    }
+
     @Test
     void aFilterThatMatchesNothingStoredSaysSo() throws Exception {
         try (Connection nc = connect()) {

@@ -35,6 +35,45 @@ final class Backoff {
         return null;
     }
 
+    /** Whether a consumer's backoff (as jnats gives it: null or empty when none) has delays. */
+    static boolean given(List<Duration> backoff) {
+        return backoff != null && !backoff.isEmpty();
+    }
+
+    /**
+     * With a backoff, when a message left unacked on this delivery comes back: "20s (the backoff's
+     * delay after delivery 2)"; null without one (the ack wait decides).
+     */
+    static String after(List<Duration> backoff, long delivery) {
+        if (!given(backoff)) {
+            return null;
+        }
+        return Durations.format(delay(backoff, delivery)) + " (the backoff's delay after delivery " + delivery + ")";
+    }
+
+    /** The server's rule: the delay at the delivery's place in the list, the last one past it. */
+    static Duration delay(List<Duration> backoff, long delivery) {
+        return backoff.get((int) Math.min(Math.max(delivery, 1), backoff.size()) - 1);
+    }
+
+    /**
+     * With a backoff, when the delivery is not known: "the backoff's delay for its delivery (2s, then
+     * 20s)", whose being "its" or "each one's"; null without one.
+     */
+    static String forDelivery(List<Duration> backoff, String whose) {
+        if (!given(backoff)) {
+            return null;
+        }
+        String delays = backoff.size() == 1 ? Durations.format(backoff.get(0))
+                : shown(backoff.subList(0, backoff.size() - 1)) + ", then " + Durations.format(backoff.get(backoff.size() - 1));
+        return "the backoff's delay for " + whose + " delivery (" + delays + ")";
+    }
+
+    /** The longest delay of a backoff (it has one at least). */
+    static Duration longest(List<Duration> backoff) {
+        return backoff.stream().max(Duration::compareTo).orElseThrow();
+    }
+
     /** As the lab shows one: 1s, 5s, 30s. */
     static String shown(List<Duration> delays) {
         return delays.stream().map(Durations::format).collect(Collectors.joining(", "));

@@ -1,11 +1,12 @@
 // What a js-pull run did with each message delivered to it, counted in one place so that every last
 // line adds up: done (printed and acked, or with --no-ack/--nak/--ephemeral printed and left), printed
-// but not acked, and delivered but never shown. The last two come back after the ack wait, unless
+// but not acked, and delivered but never shown. The last two come back after the ack wait (with a
+// backoff, its delay for each one's delivery), unless
 // the consumer's max_deliver says they were delivered for the last time: then the line names them.
 // The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
 // every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Processed.java Limit.java
+//SOURCES Output.java Processed.java Limit.java Backoff.java
 
 import io.nats.client.Message;
 
@@ -40,6 +41,7 @@ final class PullCounts {
     private long unreachedFrom; // their stream sequences, when known (0: not known)
     private long unreachedTo;
     private long ackWaitSeconds;
+    private List<Duration> backoff = List.of(); // its delays take the ack wait's place
     private long maxAckPending; // 0 or less: no limit
 
     // The run's state, read and written by the main thread only.
@@ -55,10 +57,11 @@ final class PullCounts {
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
 
     /** The consumer's settings the run and its last line depend on: what comes back, when, and how many at once. */
-    synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait) {
+    synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait, List<Duration> backoff) {
         this.maxAckPending = maxAckPending;
         this.maxDeliver = maxDeliver;
         this.ackWaitSeconds = ackWait.toSeconds();
+        this.backoff = backoff;
     }
 
     synchronized long maxAckPending() {
@@ -212,7 +215,7 @@ final class PullCounts {
         if (back == 0 && last.isEmpty()) {
             return what;
         }
-        String comes = String.format("come%s back after the ack wait (%ds)", back == 1 ? "s" : "", ackWaitSeconds);
+        String comes = String.format("come%s back after %s", back == 1 ? "s" : "", after(back, ackSent, last));
         if (last.isEmpty()) {
             return what + ": " + (back == 1 ? "it " : "they ") + comes;
         }
@@ -220,6 +223,23 @@ final class PullCounts {
         String gone = String.format("the server will not deliver %s again (max_deliver %d): stream seq %s; read %s "
                 + "with js-pull --ephemeral", back == 0 ? them : "the other " + last.size(), maxDeliver, ranges(last), them);
         return what + ": " + (back == 0 ? gone : back + " " + comes + "; " + gone);
+    }
+
+    /**
+     * When the `back` messages come back: after the ack wait; with a backoff, after its delay for the
+     * delivery of each, known for those held here, not for those that never reached this run.
+     */
+    private String after(long back, Set<Long> ackSent, Set<Long> last) {
+        if (backoff.isEmpty()) {
+            return "the ack wait (" + ackWaitSeconds + "s)";
+        }
+        List<Long> deliveries = held.entrySet().stream().filter(e -> !ackSent.contains(e.getKey()) && !last.contains(e.getKey()))
+                .map(e -> e.getValue().delivery()).toList();
+        if (deliveries.size() < back || deliveries.stream().map(d -> Backoff.delay(backoff, d)).distinct().count() != 1) {
+            return Backoff.forDelivery(backoff, back == 1 ? "its" : "each one's"); // deliveries not known, or delays that differ
+        }
+        return deliveries.stream().distinct().count() == 1 ? Backoff.after(backoff, deliveries.get(0))
+                : Durations.format(Backoff.delay(backoff, deliveries.get(0))) + " (the backoff's delay after their deliveries)";
     }
 
     /** Delivered to this run and no ack sent for them: ack pending on the server, whatever else it holds. */

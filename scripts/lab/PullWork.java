@@ -2,12 +2,13 @@
 // long job alive with in-progress acks (--in-progress), or hands it back: at once (--nak), after a
 // delay (--nak-delay), or for good (--term, a poison message).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Durations.java Connector.java
+//SOURCES Exit.java Durations.java Connector.java Backoff.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -29,10 +30,14 @@ final class PullWork {
         }
     }
 
-    /** --no-ack: the message stays unacked and says when it comes back, if it does. */
-    static String leftUnacked(Message msg, Duration ackWait, long maxDeliver) {
-        return "not acked: " + lastDelivery(msg, maxDeliver).orElse("it comes back after the ack wait ("
-                + ackWait.toSeconds() + "s)");
+    /**
+     * --no-ack: the message stays unacked and says when it comes back, if it does: after the ack wait,
+     * or with a backoff after its delay for this delivery (the server's ack wait is only its first).
+     */
+    static String leftUnacked(Message msg, Duration ackWait, List<Duration> backoff, long maxDeliver) {
+        String after = Backoff.after(backoff, msg.metaData().deliveredCount());
+        return "not acked: " + lastDelivery(msg, maxDeliver).orElse("it comes back after "
+                + (after != null ? after : "the ack wait (" + ackWait.toSeconds() + "s)"));
     }
 
     /**

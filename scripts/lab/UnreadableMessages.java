@@ -6,7 +6,7 @@
 // escaped, and acks, naks or terminates it through its ack subject, as --on-unreadable says.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java Connector.java
+//SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java Connector.java Backoff.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -38,6 +38,7 @@ final class UnreadableMessages {
 
     private final List<Long> handled = new ArrayList<>();
     private boolean ordered; // --ephemeral: skipped, not acked
+    private String ackWait = "the ack wait"; // when one left unacked comes back: with a backoff, its delay for the delivery
 
     /** Thrown once an unreadable message was shown and acked or terminated: the run goes on over a new connection. */
     static final class GoOn extends RuntimeException {
@@ -132,6 +133,7 @@ final class UnreadableMessages {
             confirm(fresh, ackPrefix + seq + "." + found.consumerSeq() + ".0.0", "-NAK", "the nak of a message never seen");
         }
         StoredMessage bad = found.bad();
+        ackWait = found.comesBackAfter();
         show(bad, raw, soFar);
         String ackSubject = ackPrefix + bad.seq() + "." + found.consumerSeq() + ".0.0";
         switch (choice) {
@@ -143,14 +145,17 @@ final class UnreadableMessages {
         if (choice == Choice.nak || choice == Choice.stop) {
             throw Exit.failed("stopped at stream seq %d, which jnats cannot read: %s; run js-pull --on-unreadable "
                     + "term to skip it (it stays in the stream): %s", bad.seq(), choice == Choice.nak
-                    ? "nak'd, it comes back at once" : "left unacked, it comes back after the ack wait", soFar.get());
+                    ? "nak'd, it comes back at once" : "left unacked, it comes back after " + ackWait, soFar.get());
         }
         handled.add(bad.seq());
         throw new GoOn();
     }
 
-    /** The unreadable message, the others pending and never seen, and a consumer sequence a nak accepts. */
-    private record Found(StoredMessage bad, List<Long> unseen, long consumerSeq) {
+    /**
+     * The unreadable message, the others pending and never seen, a consumer sequence a nak accepts, and
+     * when it comes back if left unacked (which delivery it had is not read here).
+     */
+    private record Found(StoredMessage bad, List<Long> unseen, long consumerSeq, String comesBackAfter) {
     }
 
     /**
@@ -191,7 +196,9 @@ final class UnreadableMessages {
             }
         }
         // in range for a nak (above the ack floor); an ack or a terminate is matched by the stream sequence alone
-        return bad == null ? null : new Found(bad, unseen, info.getDelivered().getConsumerSequence());
+        String after = Backoff.forDelivery(info.getConsumerConfiguration().getBackoff(), "its");
+        return bad == null ? null : new Found(bad, unseen, info.getDelivered().getConsumerSequence(),
+                after == null ? "the ack wait" : after);
     }
 
     /** For the run's last line: ", 1 unreadable message terminated (stream seq 2)", or "" when none. */
@@ -213,7 +220,7 @@ final class UnreadableMessages {
                     case term -> "terminated: never delivered again, it stays in the stream";
                     case ack -> "acked";
                     case nak -> "nak'd: it comes back at once";
-                    case stop -> "left unacked: it comes back after the ack wait";
+                    case stop -> "left unacked: it comes back after " + ackWait;
                 });
         if (raw) {
             System.err.println("WARN " + line);

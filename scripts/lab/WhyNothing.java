@@ -2,7 +2,7 @@
 // ack floor, its settings, and what the stream stores, read as one sentence. js-pull says it when a
 // wait passes empty; js-info shows it on its consumer's "next pull" row, also while it watches.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Durations.java Output.java
+//SOURCES Durations.java Output.java Backoff.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -56,8 +56,10 @@ final class WhyNothing {
         if (consumer.getNumPending() > 0) {
             if (maxAckPending > 0 && consumer.getNumAckPending() >= maxAckPending) {
                 return String.format("max ack pending reached: %s delivered and not acked (max_ack_pending %,d), so the "
-                        + "server hands out none of the %,d pending until some are acked or their ack wait (%s) passes",
-                        Output.messages(consumer.getNumAckPending()), maxAckPending, consumer.getNumPending(), ackWait(config));
+                        + "server hands out none of the %,d pending until some are acked or %s passes",
+                        Output.messages(consumer.getNumAckPending()), maxAckPending, consumer.getNumPending(),
+                        Backoff.given(config.getBackoff()) ? Backoff.forDelivery(config.getBackoff(), "each one's")
+                                : "their ack wait (" + ackWait(config) + ")");
             }
             return null;
         }
@@ -109,7 +111,8 @@ final class WhyNothing {
      * consumer's last delivery (to any reader), so its ack wait ends by that time plus the ack wait,
      * unless a nak handed it back (at once, or after the nak's delay, sooner or later than that) or
      * in-progress acks held it longer: the server's state does not show those, nor which delivery of
-     * each message this was.
+     * each message this was. With a backoff that delivery decides the wait, so only its longest delay
+     * bounds when they come.
      */
     private static String comesAgain(ConsumerInfo consumer, ConsumerConfiguration config, boolean one) {
         String held = (one ? "it was" : "they were") + " nak'd with a delay or kept in progress";
@@ -121,13 +124,27 @@ final class WhyNothing {
         if (last == null || config.getAckWait() == null) {
             return they + " again once the ack wait passes" + later;
         }
+        if (Backoff.given(config.getBackoff())) {
+            Duration longest = Backoff.longest(config.getBackoff());
+            String by = clock(last.plus(longest));
+            if (last.plus(longest).isAfter(ZonedDateTime.now())) {
+                return they + " again after " + Backoff.forDelivery(config.getBackoff(), one ? "its" : "each one's")
+                        + ", by " + by + " at the latest" + later;
+            }
+            return "the backoff's longest delay (" + Durations.format(longest) + ") passed by " + by + ", so " + held
+                    + ", or " + they + " again on the next pull" + (never.isEmpty() ? "" : " (" + never + ")");
+        }
         ZonedDateTime due = last.plus(config.getAckWait());
-        String by = CLOCK.format(due.withZoneSameInstant(ZoneId.systemDefault()));
+        String by = clock(due);
         if (due.isAfter(ZonedDateTime.now())) {
             return they + " again once the ack wait (" + ackWait(config) + ") has passed, by " + by + later;
         }
         return "the ack wait (" + ackWait(config) + ") passed by " + by + ", so " + held + ", or " + they
                 + " again on the next pull" + (never.isEmpty() ? "" : " (" + never + ")");
+    }
+
+    private static String clock(ZonedDateTime time) {
+        return CLOCK.format(time.withZoneSameInstant(ZoneId.systemDefault()));
     }
 
     private static String ackWait(ConsumerConfiguration config) {
