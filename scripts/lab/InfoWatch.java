@@ -7,7 +7,7 @@
 // --trace it shows the first look's requests and answers, then only the looks where an answer changed.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java WhyNothing.java MaxDeliveries.java StopSignal.java Stdout.java Output.java
-//SOURCES Durations.java Exit.java Trace.java ConfigRules.java
+//SOURCES Durations.java Exit.java Trace.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
