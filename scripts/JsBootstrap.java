@@ -151,22 +151,22 @@ public class JsBootstrap implements Callable<Integer> {
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
         List<Setting> changes = new ArrayList<>(); // what can change in place, and this run was given
         StreamConfiguration.Builder target = StreamConfiguration.builder(current); // the rest stays as it is
-        if (changed(Setting.DUPLICATE_WINDOW, value(Setting.DUPLICATE_WINDOW, current), value(Setting.DUPLICATE_WINDOW, wanted), changes)) {
+        if (changed(Setting.DUPLICATE_WINDOW, current, wanted, changes)) {
             target.duplicateWindow(wanted.getDuplicateWindow());
         }
-        if (changed(Setting.REPLICAS, value(Setting.REPLICAS, current), value(Setting.REPLICAS, wanted), changes)) {
+        if (changed(Setting.REPLICAS, current, wanted, changes)) {
             target.replicas(wanted.getReplicas());
         }
-        if (changed(Setting.MAX_MSGS, value(Setting.MAX_MSGS, current), value(Setting.MAX_MSGS, wanted), changes)) {
+        if (changed(Setting.MAX_MSGS, current, wanted, changes)) {
             target.maxMessages(wanted.getMaxMsgs());
         }
-        if (changed(Setting.MAX_BYTES, value(Setting.MAX_BYTES, current), value(Setting.MAX_BYTES, wanted), changes)) {
+        if (changed(Setting.MAX_BYTES, current, wanted, changes)) {
             target.maxBytes(wanted.getMaxBytes());
         }
-        if (changed(Setting.MAX_AGE, value(Setting.MAX_AGE, current), value(Setting.MAX_AGE, wanted), changes)) {
+        if (changed(Setting.MAX_AGE, current, wanted, changes)) {
             target.maxAge(wanted.getMaxAge());
         }
-        if (changed(Setting.DISCARD, value(Setting.DISCARD, current), value(Setting.DISCARD, wanted), changes)) {
+        if (changed(Setting.DISCARD, current, wanted, changes)) {
             target.discardPolicy(wanted.getDiscardPolicy());
         }
         boolean sameStorage = (!options.given(Setting.STORAGE) || current.getStorageType() == wanted.getStorageType())
@@ -221,6 +221,15 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     /** Whether this run was given the setting and it differs; if so, it joins the changes. */
+    private boolean changed(Setting setting, StreamConfiguration current, StreamConfiguration wanted, List<Setting> changes) {
+        return changed(setting, value(setting, current), value(setting, wanted), changes);
+    }
+
+    private boolean changed(Setting setting, ConsumerConfiguration current, ConsumerConfiguration wanted, List<Setting> changes) {
+        return changed(setting, value(setting, current), value(setting, wanted), changes);
+    }
+
+    /** Whether this run was given the setting and it differs; if so it joins the changes. */
     private boolean changed(Setting setting, String current, String wanted, List<Setting> changes) {
         if (!options.given(setting) || current.equals(wanted)) {
             return false;
@@ -314,13 +323,13 @@ public class JsBootstrap implements Callable<Integer> {
             changes.add(Setting.ACK_WAIT);
             target.ackWait(ackWait);
         }
-        if (changed(Setting.MAX_DELIVER, value(Setting.MAX_DELIVER, current), value(Setting.MAX_DELIVER, wanted), changes)) {
+        if (changed(Setting.MAX_DELIVER, current, wanted, changes)) {
             target.maxDeliver(wanted.getMaxDeliver());
         }
-        if (changed(Setting.MAX_ACK_PENDING, value(Setting.MAX_ACK_PENDING, current), value(Setting.MAX_ACK_PENDING, wanted), changes)) {
+        if (changed(Setting.MAX_ACK_PENDING, current, wanted, changes)) {
             target.maxAckPending(wanted.getMaxAckPending());
         }
-        if (wanted.getFilterSubject() != null && changed(Setting.FILTER, value(Setting.FILTER, current), value(Setting.FILTER, wanted), changes)) {
+        if (wanted.getFilterSubject() != null && changed(Setting.FILTER, current, wanted, changes)) {
             target.filterSubject(wanted.getFilterSubject()); // the server changes a filter in place
         }
         if (changes.isEmpty()) {
