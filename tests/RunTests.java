@@ -67,6 +67,8 @@ public class RunTests {
     private static final Set<Path> RUN_WIDE = Set.of(Path.of("lab-state", "run"), Path.of("lab-state", "servers-asked"), Path.of("xdg-config"), Path.of("xdg-state"),
             Path.of("xdg-cache"), Path.of(WORKING_FOLDER));
     private static final String SUMMARY_FILE = "summary.txt";
+    /** A shard's failures, a line each, which the first JVM prints again last: a log's tail then names them. */
+    private static final String FAILURES_FILE = "failures.txt";
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
     private static final String SHARED_LAB_STATE = "lab-state-shared";
     private static final String QUEUE_PROPERTY = "lab.tests.queue";
@@ -203,6 +205,7 @@ public class RunTests {
         long[] counts = new long[4];
         List<String> classLines = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
+        List<String> failureLines = new ArrayList<>();
         for (int i = 0; i < shardCount; i++) {
             Path summaryFile = root.resolve("s" + i).resolve(SUMMARY_FILE);
             if (!Files.exists(summaryFile)) {
@@ -216,6 +219,11 @@ public class RunTests {
                 counts[c] += shardCounts[c];
             }
             classLines.addAll(summary.subList(1, summary.size()));
+            Path failuresFile = root.resolve("s" + i).resolve(FAILURES_FILE);
+            if (Files.exists(failuresFile)) {
+                failureLines.addAll(Files.readAllLines(failuresFile));
+                Files.delete(failuresFile);
+            }
         }
         List<String> left = new ArrayList<>(Leftovers.killProcesses(root, ProcessHandle.current().pid()));
         left.addAll(Leftovers.files(root, kept, false));
@@ -255,6 +263,7 @@ public class RunTests {
         double seconds = (System.nanoTime() - began) / 1e9;
         System.out.printf("wall time %d:%02d with %d test JVM%s (load average before %s, after %s)%n", (long) seconds / 60,
                 (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s", loadBefore, loadAverage());
+        failureLines.forEach(System.out::println);
         System.out.println(String.format("%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
                 + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
         boolean failed = exit != 0 || !unfinished.isEmpty() || counts[1] > 0 || counts[0] == 0 || leftovers > 0;
@@ -433,11 +442,24 @@ public class RunTests {
             }
         }
         leftovers.found.forEach(line -> CONSOLE.println("LEFT BEHIND: " + line));
+        List<String> failed = new ArrayList<>();
+        for (TestExecutionSummary result : failures) {
+            for (TestExecutionSummary.Failure failure : result.getFailures()) {
+                failed.add("FAILED " + ProgressPrinter.name(failure.getTestIdentifier()) + ": " + gist(failure.getException()));
+            }
+        }
+        Files.write(Sandbox.root().resolve(FAILURES_FILE), failed);
         List<String> summary = new ArrayList<>();
         summary.add(counts[0] + " " + counts[1] + " " + counts[2] + " " + leftovers.found.size());
         summary.addAll(progress.classTimes);
         Files.write(Sandbox.root().resolve(SUMMARY_FILE), summary);
         return counts[1] > 0 || !leftovers.found.isEmpty() ? 1 : 0;
+    }
+
+    /** A failure's message in one line of at most 600 characters: enough to tell which assertion, short enough for a log's tail. */
+    private static String gist(Throwable e) {
+        String text = String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage()).strip().replaceAll("\\s*\\n\\s*", " | ");
+        return text.length() <= 600 ? text : text.substring(0, 600) + " ...";
     }
 
     /**
@@ -596,7 +618,7 @@ public class RunTests {
             CONSOLE.printf("%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
         }
 
-        private static String name(TestIdentifier test) {
+        static String name(TestIdentifier test) {
             String[] parts = test.getUniqueId().split("/");
             String owner = Arrays.stream(parts).filter(p -> p.startsWith("[class:")).findFirst()
                     .map(p -> p.substring(7, p.length() - 1)).orElse("");
