@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-@Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-bootstrap", version = CommandRunner.VERSION,
         description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsBootstrap.class);

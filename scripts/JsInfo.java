@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-@Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-info", version = CommandRunner.VERSION,
         description = JsInfo.DESCRIPTION, footer = JsInfo.FOOTER) // the help text: at the end of the file
 public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** Asks the server for the stream's and the consumer's state, and prints both. */

@@ -34,7 +34,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
-@Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-pub", version = CommandRunner.VERSION,
         description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPub.class);

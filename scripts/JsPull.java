@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "js-pull", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-pull", version = CommandRunner.VERSION,
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
 public class JsPull implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPull.class);
