@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-@Command(name = "js-bootstrap", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-bootstrap", version = CommandRunner.VERSION,
         description = JsBootstrap.DESCRIPTION, footer = JsBootstrap.FOOTER) // the help text: at the end of the file
 public class JsBootstrap implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsBootstrap.class);
@@ -182,13 +182,13 @@ public class JsBootstrap implements Callable<Integer> {
         if (!recreate && current.getRetentionPolicy() != wanted.getRetentionPolicy() && options.given(Setting.RETENTION)) {
             throw Exit.failed("stream %s has retention %s, not %s, and a stream's retention cannot change: "
                     + "rerun with --recreate to delete and recreate it (%s), or use another --stream", name,
-                    BootstrapOptions.name(current.getRetentionPolicy()), BootstrapOptions.name(wanted.getRetentionPolicy()),
+                    Setting.spelled(current.getRetentionPolicy()), Setting.spelled(wanted.getRetentionPolicy()),
                     stored == 0 ? "it holds no messages" : "losing its " + Output.messages(stored));
         }
         if (!recreate && !sameStorage) {
             throw Exit.failed("stream %s uses %s storage, the config asks for %s, and storage cannot change in place: "
                     + "rerun with --recreate to delete and recreate it (its messages are lost)", name,
-                    BootstrapOptions.name(current.getStorageType()), BootstrapOptions.name(wanted.getStorageType()));
+                    Setting.spelled(current.getStorageType()), Setting.spelled(wanted.getStorageType()));
         }
         if ((!sameSubjects || !sameStorage) && stored > 0 && !options.force && !Deletion.confirmed(Deletion.stream(existing))) {
             log.info("nothing changed: not confirmed");
@@ -252,7 +252,7 @@ public class JsBootstrap implements Callable<Integer> {
             case MAX_MSGS -> Limit.shown(stream.getMaxMsgs());
             case MAX_BYTES -> Limit.shown(stream.getMaxBytes());
             case MAX_AGE -> age(stream);
-            case DISCARD -> BootstrapOptions.name(stream.getDiscardPolicy());
+            case DISCARD -> Setting.spelled(stream.getDiscardPolicy());
             default -> throw new IllegalArgumentException(setting.name());
         };
     }

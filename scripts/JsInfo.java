@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-@Command(name = "js-info", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-info", version = CommandRunner.VERSION,
         description = JsInfo.DESCRIPTION, footer = JsInfo.FOOTER) // the help text: at the end of the file
 public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** Asks the server for the stream's and the consumer's state, and prints both. */
@@ -178,10 +178,10 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("messages", String.format("%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));
-        row("storage", config.getStorageType().toString().toLowerCase() + ", duplicate window "
+        row("storage", Setting.spelled(config.getStorageType()) + ", duplicate window "
                 + config.getDuplicateWindow().toSeconds() + "s"
                 + (config.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention "
-                        + config.getRetentionPolicy() + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
+                        + Setting.spelled(config.getRetentionPolicy()) + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
                         ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
                 + (Limit.unlimited(config.getMaxMsgs()) ? "" : ", max messages " + config.getMaxMsgs())
                 + (config.getDiscardPolicy() == DiscardPolicy.New ? ", discard new (refuses messages when full)" : ""));

@@ -7,8 +7,8 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
-//SOURCES lab/PubAcks.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
-//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java lab/NoInterest.java
+//SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
+//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java lab/NoInterest.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -34,7 +34,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
-@Command(name = "js-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-pub", version = CommandRunner.VERSION,
         description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
 public class JsPub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPub.class);
@@ -216,11 +216,9 @@ public class JsPub implements Callable<Integer> {
         if (given > 1) {
             throw Exit.usage("give one of MSG, --size and --file, not more");
         }
-        if (window != null && count == null && size == null) {
-            throw Exit.usage("--window goes with --count: a single message (or stdin line) always waits for its PubAck");
-        }
-        if (sync && count == null && size == null) {
-            throw Exit.usage("--sync goes with --count: a single message (or stdin line) always waits for its PubAck");
+        if ((window != null || sync) && count == null && size == null) {
+            throw Exit.usage("%s goes with --count: a single message (or stdin line) always waits for its PubAck",
+                    window != null ? "--window" : "--sync");
         }
         PubMessages.checkMsgId(msgId);
         if (window != null && sync) {
@@ -247,10 +245,7 @@ public class JsPub implements Callable<Integer> {
         publishEach(nc, config.subject, bodies);
         long published = acks.confirmed.get();
         if (published > 1 && !json) { // with -j, stdout holds only the PubAcks
-            Output.summary(log, acks.duplicates.get() == 0
-                    ? Output.messages(published) + " published, each confirmed by a PubAck"
-                    : String.format("%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
-                    Output.messages(published), published - acks.duplicates.get(), acks.duplicates.get()));
+            Output.summary(log, PubSummary.singles(acks, published));
         }
         NoInterest.check(nc, acks.streamName(), acks.confirmed.get(), log, json); // confirmed, but kept?
     }
@@ -313,7 +308,7 @@ public class JsPub implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Republish republish = null;
-        try (Output.Progress progress = Output.Progress.start("confirmed", total, acks.confirmed::get)) {
+        try (Progress progress = Progress.start("confirmed", total, acks.confirmed::get)) {
             if (connection.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
                 republish = new Republish(nc, config.stream, config.subject, acks, stop);
                 republish.publish(total, round);
@@ -329,7 +324,7 @@ public class JsPub implements Callable<Integer> {
             if (republish != null) {
                 republish.settleWindow(config.timeout); // the line names the window whenever the server does
             }
-            Output.summary(log, acks.allConfirmed(total));
+            Output.summary(log, PubSummary.allConfirmed(acks, total));
             log.info(acks.figures.line(acks.confirmed.get(), seconds));
             NoInterest.check(nc, acks.streamName(), total, log, false);
             return;
@@ -341,10 +336,8 @@ public class JsPub implements Callable<Integer> {
 
     /** What this run did so far, for a line that ends it early. */
     private String soFar() {
-        if (count != null || size != null) { // every PubAck may have come before the stop: then it says so
-            long total = count == null ? 1 : count;
-            PubAcks.Counts at = acks.counts();
-            return at.confirmed() == total ? acks.allConfirmed(total) : "only " + acks.shortfall(total, at);
+        if (count != null || size != null) {
+            return PubSummary.soFar(acks, count == null ? 1 : count);
         }
         String done = core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
         return done + (stdin == null ? "" : "; the rest of stdin was not sent");

@@ -9,7 +9,7 @@
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
-//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java
+//SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "js-pull", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-pull", version = CommandRunner.VERSION,
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
 public class JsPull implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPull.class);
@@ -350,7 +350,7 @@ public class JsPull implements Callable<Integer> {
     private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
         PullRequests.Limits limits = new PullRequests.Limits(flags.batch, flags.max, counts.maxAckPending(),
                 counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait), config.timeout);
-        try (Output.Progress progress = Output.Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
+        try (Progress progress = Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
             long lastArrived = System.nanoTime();
             while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed

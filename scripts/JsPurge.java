@@ -32,7 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "js-purge", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "js-purge", version = CommandRunner.VERSION,
         description = JsPurge.DESCRIPTION, footer = JsPurge.FOOTER) // the help text: at the end of the file
 public class JsPurge implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPurge.class);

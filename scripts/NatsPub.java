@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "nats-pub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "nats-pub", version = CommandRunner.VERSION,
         description = NatsPub.DESCRIPTION, footer = NatsPub.FOOTER) // the help text: at the end of the file
 public class NatsPub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(NatsPub.class);

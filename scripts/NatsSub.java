@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "nats-sub", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "nats-sub", version = CommandRunner.VERSION,
         description = NatsSub.DESCRIPTION, footer = NatsSub.FOOTER) // the help text: at the end of the file
 public class NatsSub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(NatsSub.class);

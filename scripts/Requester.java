@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "requester", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "requester", version = CommandRunner.VERSION,
         description = Requester.DESCRIPTION, footer = Requester.FOOTER) // the help text: at the end of the file
 public class Requester implements Callable<Integer> {
     private static final Logger log = LogLines.logger(Requester.class);

@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "responder", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "responder", version = CommandRunner.VERSION,
         description = Responder.DESCRIPTION, footer = Responder.FOOTER) // the help text: at the end of the file
 public class Responder implements Callable<Integer> {
     private static final Logger log = LogLines.logger(Responder.class);

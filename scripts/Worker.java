@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-@Command(name = "worker", mixinStandardHelpOptions = true, version = CommandRunner.VERSION,
+@Command(name = "worker", version = CommandRunner.VERSION,
         description = Worker.DESCRIPTION, footer = Worker.FOOTER) // the help text: at the end of the file
 public class Worker implements Callable<Integer> {
     private static final Logger log = LogLines.logger(Worker.class);

@@ -115,6 +115,21 @@ class HelpLayoutTest {
         assertTrue(help.out().contains("\n  -s, --server=URL "), "still listed under Connecting:\n" + help.out());
     }
 
+    /** -h and -V are no lesson flags: they come last, under General:, while the Usage line still names them. */
+    @TestFactory
+    Stream<DynamicTest> helpAndVersionSitUnderGeneralNotAmongTheLessonsFlags() {
+        return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
+            List<String> lines = Run.script(script, "--help").go().outLines();
+            int connecting = lines.indexOf("Connecting:");
+            int general = lines.indexOf("General:");
+            assertTrue(connecting > 0 && general > connecting, script + " --help:\n" + String.join("\n", lines));
+            assertTrue(lines.get(general + 1).matches(" {2}-h, --help +Show this help message and exit\\.")
+                    && lines.get(general + 2).matches(" {2}-V, --version +Print version information and exit\\."),
+                    script + " --help:\n" + String.join("\n", lines));
+            assertTrue(lines.get(0).matches("Usage: [a-z-]+ \\[-[a-zA-Z]*h[a-zA-Z]*V\\] .*"), lines.get(0));
+        }));
+    }
+
     /**
      * Flags that exclude each other (js-pull's --no-ack | --nak | --nak-delay | --term, js-purge's
      * --seq | --keep) are each optional: the Usage line shows each of them inside brackets, never bare

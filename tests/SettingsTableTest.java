@@ -103,7 +103,8 @@ class SettingsTableTest extends WithServer {
     void connectingOptionsComeAfterTheLessonsOwnUnderTheirHeading() throws Exception {
         Set<String> connecting = new HashSet<>();
         for (Object group : List.of(new ConnectionOptions.Connecting(), new ConnectionOptions.ConfigFlags(),
-                new ConnectionOptions.LoginFlags(), new ConnectionOptions.TlsFlags(), new ConnectionOptions.DiagnosticFlags())) {
+                new ConnectionOptions.LoginFlags(), new ConnectionOptions.TlsFlags(), new ConnectionOptions.DiagnosticFlags(),
+                new ConnectionOptions.GeneralFlags())) {
             for (OptionSpec option : CommandSpec.forAnnotatedObject(group).options()) {
                 connecting.addAll(List.of(option.names()));
             }
@@ -112,8 +113,8 @@ class SettingsTableTest extends WithServer {
             List<String> help = ok(script(script, "--help").go()).outLines();
             int heading = help.indexOf("Connecting:");
             assertTrue(heading > 0, script + " --help has no Connecting: heading\n" + String.join("\n", help));
-            // then the connection flags by what they are for, diagnostics last
-            List<Integer> subheadings = List.of("Config:", "Login:", "TLS:", "Diagnostics:").stream().map(help::indexOf).toList();
+            // then the connection flags by what they are for, diagnostics, and --help and --version last
+            List<Integer> subheadings = List.of("Config:", "Login:", "TLS:", "Diagnostics:", "General:").stream().map(help::indexOf).toList();
             assertTrue(subheadings.get(0) > heading && subheadings.equals(subheadings.stream().sorted().toList()),
                     script + " --help: " + subheadings + "\n" + String.join("\n", help));
             Set<String> after = new HashSet<>();

@@ -52,15 +52,15 @@ final class BootstrapOptions {
     String retention;
 
     @Option(names = "--max-msgs", paramLabel = "N",
-            description = "The most messages the stream keeps, -1 for no limit (${bundle:key.MAX_MSGS}).")
+            description = "The most messages the stream keeps, " + Limit.TYPE_NONE + " (${bundle:key.MAX_MSGS}).")
     Long maxMsgs;
 
     @Option(names = "--max-bytes", paramLabel = "N",
-            description = "The most bytes the stream keeps, -1 for no limit (${bundle:key.MAX_BYTES}).")
+            description = "The most bytes the stream keeps, " + Limit.TYPE_NONE + " (${bundle:key.MAX_BYTES}).")
     Long maxBytes;
 
     @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "How long the stream keeps a message: 1h, 30s; 0 for no limit (${bundle:key.MAX_AGE}).")
+            description = "How long the stream keeps a message: 1h, 30s; " + Limit.AGE_NONE + " (${bundle:key.MAX_AGE}).")
     String maxAge;
 
     @Option(names = "--discard", paramLabel = "old|new",
@@ -72,7 +72,7 @@ final class BootstrapOptions {
     String ackWait;
 
     @Option(names = "--max-deliver", paramLabel = "N",
-            description = "How often the consumer delivers a message, -1 for no limit (${bundle:key.MAX_DELIVER}).")
+            description = "How often the consumer delivers a message, " + Limit.TYPE_NONE + " (${bundle:key.MAX_DELIVER}).")
     Long maxDeliver;
 
     @Option(names = "--backoff", paramLabel = "DELAYS",
@@ -182,12 +182,12 @@ final class BootstrapOptions {
 
     static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
-        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + name(stream.getStorageType())
+        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + Setting.spelled(stream.getStorageType())
                 + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
                 + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
-                + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + name(stream.getRetentionPolicy()))
-                + (stream.getMaxMsgs() < 1 ? "" : ", max messages " + stream.getMaxMsgs())
-                + (stream.getMaxBytes() < 1 ? "" : ", max bytes " + stream.getMaxBytes())
+                + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + Setting.spelled(stream.getRetentionPolicy()))
+                + (Limit.unlimited(stream.getMaxMsgs()) ? "" : ", max messages " + stream.getMaxMsgs())
+                + (Limit.unlimited(stream.getMaxBytes()) ? "" : ", max bytes " + stream.getMaxBytes())
                 + (noAge(stream.getMaxAge()) ? "" : ", max age " + Durations.format(stream.getMaxAge()))
                 + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
     }
@@ -220,11 +220,6 @@ final class BootstrapOptions {
 
     static boolean noAge(Duration maxAge) {
         return maxAge == null || maxAge.isZero();
-    }
-
-    /** A policy or storage as the lab's flags spell it: workqueue, limits, new, file ... */
-    static String name(Enum<?> policy) {
-        return policy.toString().toLowerCase();
     }
 
     static String seconds(Duration duration) {

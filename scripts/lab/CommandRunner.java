@@ -4,7 +4,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
 //SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
-//SOURCES StopSignal.java NatscliHabits.java ConfigSources.java
+//SOURCES StopSignal.java NatscliHabits.java ConfigSources.java RunLabel.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -102,7 +102,7 @@ final class CommandRunner {
             return exitCode;
         } finally {
             StopSignal.handOver(); // the run has said how it ended
-            Output.label(null); // --label's: its lines are over
+            RunLabel.label(null); // --label's: its lines are over
         }
     }
 

@@ -79,7 +79,7 @@ final class ConfigRules {
             boolean none = limit.getKey() != Setting.MAX_ACK_PENDING; // jnats sends no -1 for it: the server keeps its default
             if (max == 0 || max < -1 || max == -1 && !none) {
                 throw invalid(layers, secrets, limit.getKey(), none ? "use " + Limit.TYPE_NONE + ", or 1 or more" : "use 1 to "
-                        + limit.getValue() + " (no -1 for no limit here: jnats does not send it, so the server would keep "
+                        + limit.getValue() + " (no " + Limit.TYPE_NONE + " here: jnats does not send it, so the server would keep "
                         + "its default, " + Setting.MAX_ACK_PENDING.byDefault + ")");
             }
             if (max > limit.getValue()) {
@@ -117,7 +117,7 @@ final class ConfigRules {
             if (duration == null || duration.compareTo(shortest) < 0 || duration.compareTo(Durations.LONGEST) > 0) {
                 throw invalid(layers, secrets, key, Durations.rule(shortest)
                         + (key == Setting.WAIT ? " (jnats sends no pull request shorter than 1s)" : "")
-                        + (key == Setting.MAX_AGE ? ", or 0 for no limit" : ""));
+                        + (key == Setting.MAX_AGE ? ", or " + Limit.AGE_NONE : ""));
             }
         }
     }

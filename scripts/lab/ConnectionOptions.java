@@ -1,5 +1,5 @@
 // The flags every script takes to find its settings and its server: config files, URL, natscli
-// context, login, TLS, --show-config and --verbose. It also keeps this run's settings and
+// context, login, TLS, --show-config, --verbose, --help and --version. It also keeps this run's settings and
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
@@ -32,9 +32,10 @@ final class ConnectionOptions implements Layers.Flags {
     @ArgGroup(validate = false, heading = CONNECTING, order = 100)
     Connecting connecting = new Connecting();
     private static final String CONNECTING = "%nConnecting:%n";
+    private static final String GENERAL = "%nGeneral:%n";
     /** The headings of this file's groups of flags: the Usage line names them all as [CONNECTION OPTIONS]. */
     private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "%nConfig:%n", "%nLogin:%n",
-            "%nTLS:%n", "%nDiagnostics:%n");
+            "%nTLS:%n", "%nDiagnostics:%n", GENERAL);
 
     static final class Connecting {
         @Option(names = {"-s", "--server"}, paramLabel = "URL",
@@ -137,6 +138,18 @@ final class ConnectionOptions implements Layers.Flags {
         boolean verbose;
     }
 
+    /** --help and --version: last, with the other flags every script has, not among the lesson's. */
+    @ArgGroup(validate = false, heading = GENERAL, order = 105)
+    GeneralFlags general = new GeneralFlags();
+
+    static final class GeneralFlags {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+        boolean version;
+    }
+
     /**
      * What `${bundle:env.URL}`, `${bundle:key.REPLICAS}` and `${bundle:default.TIMEOUT}` in a flag's help stand
      * for: the setting's environment variable, its place in a config file ([stream] replicas) and its built-in
@@ -164,12 +177,13 @@ final class ConnectionOptions implements Layers.Flags {
 
     /**
      * The help's `Usage:` line names the script's own flags and then `[CONNECTION OPTIONS]` for all of
-     * the flags above (listed under "Connecting:", "Config:", "Login:", "TLS:" and "Diagnostics:" further down), so the lesson's few are not lost among them.
+     * the flags above (listed under "Connecting:", "Config:", "Login:", "TLS:", "Diagnostics:" and "General:" further down), so the lesson's few are not lost among them.
      */
     static void shortSynopsis(CommandLine cli) {
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
             CommandSpec shown = CommandSpec.create().name(help.commandSpec().name());
-            help.commandSpec().options().stream().filter(option -> option.group() == null)
+            help.commandSpec().options().stream()
+                    .filter(option -> option.group() == null || option.usageHelp() || option.versionHelp()) // [-hV] as ever
                     .forEach(option -> shown.addOption(OptionSpec.builder(option).build()));
             // a group of flags that exclude each other stays one group, so each shows as optional: [--seq=N | --keep=N]
             help.commandSpec().argGroups().stream().filter(group -> !HEADINGS.contains(String.valueOf(group.heading()))).forEach(group -> {

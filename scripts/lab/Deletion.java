@@ -1,7 +1,7 @@
 // Deleting the stream (with its messages and consumers) or only the consumer: the way back to a
 // fresh lab. Like natscli's `nats stream rm`, it asks first on a terminal and needs --force elsewhere.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java Limit.java
 
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
@@ -90,10 +90,10 @@ final class Deletion {
         long stored = existing.getStreamState().getMsgCount();
         long bytes = existing.getStreamState().getByteCount();
         List<String> over = new ArrayList<>();
-        if (target.getMaxMsgs() > 0 && stored > target.getMaxMsgs()) {
+        if (!Limit.unlimited(target.getMaxMsgs()) && stored > target.getMaxMsgs()) {
             over.add("max messages " + target.getMaxMsgs());
         }
-        if (target.getMaxBytes() > 0 && bytes > target.getMaxBytes()) {
+        if (!Limit.unlimited(target.getMaxBytes()) && bytes > target.getMaxBytes()) {
             over.add("max bytes " + target.getMaxBytes() + ", it holds " + bytes);
         }
         ZonedDateTime oldest = existing.getStreamState().getFirstTime();
@@ -106,7 +106,7 @@ final class Deletion {
             return null;
         }
         String name = target.getName();
-        boolean exact = over.size() == 1 && target.getMaxMsgs() > 0 && stored > target.getMaxMsgs();
+        boolean exact = over.size() == 1 && !Limit.unlimited(target.getMaxMsgs()) && stored > target.getMaxMsgs();
         return (exact ? "the " + (stored - target.getMaxMsgs()) + " oldest" : "the oldest") + " of stream " + name
                 + "'s " + Output.messages(stored) + ", acked or not (lowering to " + String.join("; ", over)
                 + "; discard only decides about new publishes)";

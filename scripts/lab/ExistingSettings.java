@@ -54,7 +54,7 @@ final class ExistingSettings {
             differ.add(new String[] {"memory storage", "file storage", Setting.STORAGE.display() + " with --recreate"});
         }
         if (c.getRetentionPolicy() != RetentionPolicy.Limits && !given.test(Setting.RETENTION)) {
-            differ.add(new String[] {"retention " + c.getRetentionPolicy().toString().toLowerCase(), "limits",
+            differ.add(new String[] {"retention " + Setting.spelled(c.getRetentionPolicy()), "limits",
                     "--retention with --recreate"});
         }
         return differ;

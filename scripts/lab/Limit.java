@@ -7,6 +7,8 @@ final class Limit {
     static final String NONE = "unlimited";
     /** What a line about a wrong limit says to type for none. */
     static final String TYPE_NONE = "-1 for no limit";
+    /** The same for a stream's max age, where none is 0. */
+    static final String AGE_NONE = "0 for no limit";
 
     private Limit() {
     }

@@ -2,7 +2,7 @@
 // shows them, each escaped as Output shows text, after a run's --label. Making the logger is a
 // script's first code, so from there on Ctrl-C or SIGTERM ends with one line (StopSignal).
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES Output.java Stdout.java StopSignal.java
+//SOURCES Output.java RunLabel.java Stdout.java StopSignal.java
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,7 @@ final class LogLines {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable cause) {
-            String line = Output.label() + Output.line(MessageFormatter.basicArrayFormat(pattern, args), false);
+            String line = RunLabel.label() + Output.line(MessageFormatter.basicArrayFormat(pattern, args), false);
             switch (level) {
                 case ERROR -> to.error("{}", line, cause);
                 case WARN -> to.warn("{}", line, cause);
@@ -72,7 +72,7 @@ final class LogLines {
 
     /** --label A: each line of the run carries "[A]", so several workers' lines can be told apart (Output keeps it). */
     static void label(String name) {
-        Output.label(name);
+        RunLabel.label(name);
     }
 
     private static void setDefault(String property, String value) {

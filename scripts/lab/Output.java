@@ -1,23 +1,17 @@
 // What the scripts print, made safe to show: text from outside escaped (the one escaping helper),
-// message bodies in quotes (bytes that are not UTF-8 as escapes), JSON answers, counts, a
-// progress line for long runs, and a run's --label on each of its lines. The log lines themselves are made in LogLines.
+// message bodies in quotes (bytes that are not UTF-8 as escapes), JSON answers, counts. The log
+// lines themselves are made in LogLines, a run's --label in RunLabel, the progress line in Progress.
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES Stdout.java
 
 import org.slf4j.Logger;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.LongSupplier;
 
 final class Output {
     /** A line shows a body's first bytes only (quotedStart): a 1 MB message is not one 1 MB line. */
@@ -222,170 +216,5 @@ final class Output {
         return c != 0xFFFD && type != Character.CONTROL && type != Character.FORMAT && type != Character.UNASSIGNED
                 && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
                 && type != Character.SURROGATE && type != Character.PRIVATE_USE;
-    }
-
-    /**
-     * A progress line on stderr for runs longer than about 2 s: count, rate and ETA. Only when
-     * stderr is a terminal, so piped or logged output stays clean.
-     */
-    static final class Progress implements AutoCloseable {
-        private final Thread ticker;
-
-        private Progress(String verb, long total, LongSupplier done) {
-            long start = System.nanoTime();
-            ticker = new Thread(() -> {
-                try {
-                    Thread.sleep(2_000);
-                    while (true) {
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        long count = done.getAsLong();
-                        double rate = count / seconds;
-                        String eta = rate > 0 && total > 0 ? String.format(", ETA %.0fs", (total - count) / rate) : "";
-                        String of = total > 0 ? String.format(" of %,d", total) : ""; // no total: no "of 0"
-                        System.err.printf("\r%,d%s %s, %,.0f msgs/s%s   ", count, of, verb, rate, eta);
-                        Thread.sleep(500);
-                    }
-                } catch (InterruptedException stopped) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "progress");
-            ticker.setDaemon(true);
-        }
-
-        static Progress start(String verb, long total, LongSupplier done) {
-            Progress progress = new Progress(verb, total, done);
-            if (stderrIsTerminal()) {
-                progress.ticker.start();
-            }
-            return progress;
-        }
-
-        @Override
-        public void close() {
-            if (ticker.isAlive()) {
-                ticker.interrupt();
-                try {
-                    ticker.join(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                System.err.print("\r\033[K"); // clear the progress line
-            }
-        }
-
-        private static boolean stderrIsTerminal() {
-            return Stdout.terminal(2);
-        }
-    }
-
-    // ------------------------------------------------------------ --label: every line of a run carries it
-
-    private static String label = "";
-    private static PrintStream unlabelledErr;
-    private static PrintStream labelledErr;
-
-    /** "[A] " after --label A (else ""): it follows each line's level word, `INFO [A] pulled message: ...`. */
-    static String label() {
-        return label;
-    }
-
-    /**
-     * --label A: from here on each line of the run carries it, on stdout (LogLines) and on stderr
-     * alike, so also the run's last line, its warnings and an ERROR after a signal or a closed pipe;
-     * null ends it (CommandRunner, once the run has said how it ended).
-     */
-    static synchronized void label(String name) {
-        if (labelledErr != null && System.err == labelledErr) {
-            labelledErr.flush();
-            System.setErr(unlabelledErr);
-        }
-        labelledErr = unlabelledErr = null;
-        label = name == null ? "" : "[" + printable(name, false) + "] ";
-        if (name != null) {
-            unlabelledErr = System.err;
-            labelledErr = new PrintStream(new Labelled(unlabelledErr, label.getBytes(stderrCharset())), true, stderrCharset());
-            System.setErr(labelledErr);
-        }
-    }
-
-    /** As the JVM encodes System.err: the console's charset on a terminal, else the platform's. */
-    private static Charset stderrCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.stderr.encoding", Charset.defaultCharset().name()));
-        } catch (RuntimeException unknown) {
-            return Charset.defaultCharset();
-        }
-    }
-
-    /** Puts the label after each line's level word (INFO, WARN, ERROR), or first on a line without one. */
-    private static final class Labelled extends OutputStream {
-        private static final List<String> LEVELS = List.of("INFO", "WARN", "ERROR");
-        private final OutputStream to;
-        private final byte[] label;
-        private final StringBuilder word = new StringBuilder(); // a line's first bytes, until they show whether a level word starts it
-        private boolean lineStart = true;
-        private boolean escape;
-
-        Labelled(OutputStream to, byte[] label) {
-            this.to = to;
-            this.label = label;
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            b &= 0xff;
-            if (!lineStart) {
-                to.write(b);
-                lineStart = b == '\n';
-                return;
-            }
-            if (escape || word.length() == 0 && b == 0x1b) { // a terminal's control sequence (the progress line's clear): passed on
-                to.write(b);
-                escape = b == 0x1b || !Character.isLetter(b);
-                return;
-            }
-            boolean ends = b == ' ' || b == '\n' || b == '\r' || word.length() >= 5;
-            if (!ends) {
-                word.append((char) b);
-            } else if (word.length() == 0 && b != ' ') {
-                to.write(b); // an empty line, or a progress line's \r: the text after it is labelled
-            } else {
-                boolean level = b == ' ' && LEVELS.contains(word.toString());
-                if (!level) {
-                    to.write(label);
-                }
-                writeWord();
-                to.write(b);
-                if (level) {
-                    to.write(label);
-                }
-                lineStart = b == '\n' || b == '\r';
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-            for (int i = offset; i < offset + length; i++) {
-                write(bytes[i]);
-            }
-        }
-
-        /** Bytes held at a line's start go out before a flush, labelled, unless they may still become a level word. */
-        @Override
-        public synchronized void flush() throws IOException {
-            if (lineStart && word.length() > 0 && LEVELS.stream().noneMatch(level -> level.startsWith(word.toString()))) {
-                to.write(label);
-                writeWord();
-                lineStart = false;
-            }
-            to.flush();
-        }
-
-        private void writeWord() throws IOException {
-            for (int i = 0; i < word.length(); i++) {
-                to.write(word.charAt(i));
-            }
-            word.setLength(0);
-        }
     }
 }

@@ -1,9 +1,10 @@
 // What the PubAcks of a publish run said, counted as they come in (jnats' threads fill it in): each
 // message sent is confirmed (stored, or a duplicate already stored), refused by the server (with its
 // reason), or still without an answer; plus the sequence range and how fast (PubFigures). When a failover may send a
-// message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once.
+// message again (see Republish), it keeps the numbers still owed a PubAck, so each counts once. What the
+// counts say, in a run's last line: PubSummary.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES JetStreamErrors.java Output.java Durations.java PubFigures.java
+//SOURCES JetStreamErrors.java PubFigures.java
 
 import io.nats.client.api.PublishAck;
 
@@ -240,56 +241,13 @@ final class PubAcks {
         return stream.get();
     }
 
-    /** A run whose every message was confirmed: how many the stream stored, and how many it had already. */
-    String allConfirmed(long total) {
-        long again = retried.get();
-        if (again == 0) {
-            return confirmedOnce(total);
-        }
-        long late = retriedPastWindow.get();
-        Duration window = duplicateWindow;
-        return String.format("%s; %d sent again after a failover (same Nats-Msg-Id): %d of them the first attempt had "
-                + "stored (PubAck duplicate=true), kept once%s", confirmedOnce(total), again, duplicatesOfRetries.get(),
-                late == 0 ? "" : String.format("; %d sent again later than the stream's duplicate window%s after their "
-                        + "first attempt, so up to %d may be stored twice (each whose first attempt was stored)", late,
-                        window == null ? " (not known)" : " of " + Durations.format(window), late));
+    /** The stream's duplicate window, or null while it is not known. */
+    Duration duplicateWindow() {
+        return duplicateWindow;
     }
 
-    private String confirmedOnce(long total) {
-        long dup = duplicates.get();
-        if (dup == 0) {
-            return String.format("published %s to stream %s (seq %s), each confirmed by a PubAck",
-                    Output.messages(total), stream.get(), newSeqs());
-        }
-        if (dup == total) {
-            return String.format("stored nothing new: all %s were duplicate=true (stream %s already had their "
-                    + "Nats-Msg-Id within its duplicate window), each confirmed by a PubAck", Output.messages(total),
-                    stream.get());
-        }
-        return String.format("published %s to stream %s, each confirmed by a PubAck: %d stored (seq %s), %d "
-                + "duplicate=true (already stored, not stored again)", Output.messages(total), stream.get(),
-                total - dup, newSeqs(), dup);
-    }
-
-    /**
-     * A run cut short: the numbers add up to the total (confirmed + refused + without an answer +
-     * never sent), and the confirmed ones are what the stream holds from this run.
-     */
-    String shortfall(long total) {
-        return shortfall(total, counts());
-    }
-
-    /** The same, from counts taken at one moment. */
-    String shortfall(long total, Counts at) {
-        long ok = at.confirmed();
-        String seqs = ok == at.duplicates() ? "" : " (seq " + newSeqs() + ")";
-        String dup = at.duplicates() == 0 ? "" : ", " + at.duplicates() + " of them duplicate=true";
-        return String.format("%d of %d messages confirmed by a PubAck%s%s; %d not: %d refused by the server, %d sent "
-                + "without an answer (they may or may not be stored), %d never sent", ok, total, seqs, dup, total - ok,
-                at.refused(), at.unanswered(), total - at.sent());
-    }
-
-    private String newSeqs() {
+    /** The sequences this run's messages got that the stream had not had before: "5", or "5-9". */
+    String newSeqs() {
         long first = firstNewSeq.get();
         long last = lastNewSeq.get();
         return first == last ? String.valueOf(first) : first + "-" + last;

@@ -2,7 +2,7 @@
 // the subject, the server refused (and why), the connection went, the stream was deleted or (on a
 // cluster) has no leader, or PubAcks stopped coming. What was confirmed comes first, from PubAcks.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PubAcks.java JetStreamErrors.java Config.java Exit.java Output.java
+//SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -26,7 +26,7 @@ final class PubFailures {
         if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
-        String counts = "only " + acks.shortfall(total);
+        String counts = "only " + PubSummary.shortfall(acks, total);
         if (JetStreamErrors.refusedForGood(error)) {
             return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(JetStreamErrors.refusal(error)));
         }

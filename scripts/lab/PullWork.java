@@ -2,7 +2,7 @@
 // long job alive with in-progress acks (--in-progress), or hands it back: at once (--nak), after a
 // delay (--nak-delay), or for good (--term, a poison message).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Durations.java Connector.java Backoff.java
+//SOURCES Exit.java Durations.java Connector.java Backoff.java Limit.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -46,7 +46,7 @@ final class PullWork {
      */
     private static Optional<String> lastDelivery(Message msg, long maxDeliver) {
         long delivery = msg.metaData().deliveredCount();
-        if (maxDeliver <= 0 || delivery < maxDeliver) {
+        if (Limit.unlimited(maxDeliver) || delivery < maxDeliver) {
             return Optional.empty();
         }
         return Optional.of("it will not come back: that was its last delivery (" + delivery + " of max deliver "

@@ -6,6 +6,7 @@
 // Adding a setting is one row here (plus the option declaration when it has a flag).
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 enum Setting {
@@ -115,6 +116,11 @@ enum Setting {
         String target = key.replaceAll("_(file|env)$", "");
         Setting given = target.equals(key) ? null : byKey(target);
         return given != null && given.is(Kind.SECRET) ? given : null;
+    }
+
+    /** A stream's policy or storage as the settings spell it (limits, workqueue, file, old ...), in any locale. */
+    static String spelled(Enum<?> value) {
+        return value.toString().toLowerCase(Locale.ROOT);
     }
 
     /** The row for a config file's key, or null when the lab has no such setting. */

@@ -2,26 +2,25 @@
 // JetStream API request (`HH:MM:SS >>> $JS.API.STREAM.INFO.LAB4_STREAM` and the JSON sent) and its
 // answer (`<<<`), each publish and its PubAck, each pull request ($JS.API.CONSUMER.MSG.NEXT) and
 // what it brought, each ack as the protocol writes it (+ACK, -NAK, +WPI, +TERM to $JS.ACK...), and
-// each status the server answers with, followed by one plain line saying what it means. It is fed
-// by TraceWire, which reads the connection's bytes. A bulk run shows the first few of each kind and
-// then counts the rest; API requests are always shown, except that a watch, which asks the same
-// again and again, shows a request again only when its answer changed. The count of what was left
-// out is the last trace line however the run ends (a signal too). Every line is escaped and masked.
+// each status the server answers with, followed by one plain line saying what it means
+// (TraceMeanings). It is fed by TraceWire, which reads the connection's bytes. A bulk run shows the
+// first few of each kind and then counts the rest; API requests are always shown, except that a
+// watch, which asks the same again and again, shows a request again only when its answer changed
+// (TraceRepeats). The count of what was left out is the last trace line however the run ends (a
+// signal too). Every line is escaped and masked.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES TraceWire.java TraceJson.java Output.java Secrets.java Durations.java StopSignal.java
+//SOURCES TraceWire.java TraceJson.java TraceMeanings.java TraceRepeats.java Output.java Secrets.java StopSignal.java
 
 import io.nats.client.ReadListener;
 
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 final class Trace implements ReadListener, TraceWire.Listener { // jnats' read listener only carries it to TraceWire.Port
     /** How many of each kind a run shows before it only counts them. */
@@ -46,13 +45,6 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
     private record Waiting(Kind kind, String subject, String asked) {
     }
 
-    /** An API request's lines, kept until its answer shows whether it is worth showing (in a watch). */
-    private record Held(List<String> lines) {
-    }
-
-    /** A `"ts"` field: newer servers stamp each answer with the time, which is no change of state. */
-    private static final Pattern STAMP = Pattern.compile("\"ts\":\\s*\"[^\"]*\",?");
-
     private final Secrets secrets;
     /** --verbose too: JSON bodies with every level laid out (else deeper levels on one line, cut). */
     private final boolean full;
@@ -63,14 +55,8 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         }
     };
     private final Map<Kind, Long> seen = new LinkedHashMap<>();
-    /** Set by a watch: an API request asked before is shown again only when its answer changed. */
-    private boolean onlyChanges;
-    /** The last answer to each API request (subject and body), to tell whether the next one changed. */
-    private final Map<String, String> answered = new LinkedHashMap<>();
-    private final Map<String, Held> held = new LinkedHashMap<>();
+    private final TraceRepeats repeats = new TraceRepeats();
     private List<String> holding; // while an API request's lines are kept back: where they go
-    private long unchanged;
-    private boolean noted; // the line that says so, once
     private long lines;
 
     Trace(Secrets secrets, boolean full) {
@@ -90,7 +76,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
      * answer differs from the last one (the looks where something changed), the rest only counted.
      */
     synchronized void onlyChanges() {
-        onlyChanges = true;
+        repeats.on();
     }
 
     /** How many lines the trace has printed so far (a watch on a terminal draws below new ones, not over them). */
@@ -105,25 +91,21 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
             remember(frame.reply(), Kind.PULL, subject, null);
             if (shows(Kind.PULL)) {
                 print(">>> " + Output.printable(subject) + ": " + Output.printable(text(frame.body())));
-                under(pullMeaning(frame.body()));
+                under(TraceMeanings.pull(frame.body()));
             }
         } else if (subject.startsWith("$JS.API.")) {
             String asked = subject + " " + text(frame.body());
             remember(frame.reply(), Kind.API, subject, asked);
             shows(Kind.API);
-            boolean hold = onlyChanges && frame.reply() != null && answered.containsKey(asked);
-            holding = hold ? new ArrayList<>() : null;
+            holding = repeats.holdFor(frame.reply(), asked);
             printWithBody(">>> " + Output.printable(subject), frame);
-            if (hold) {
-                held.put(frame.reply(), new Held(holding));
-                holding = null;
-            }
+            holding = null;
         } else if (subject.startsWith("$JS.ACK.")) {
             remember(frame.reply(), Kind.ACK_REPLY, subject, null);
             if (shows(Kind.ACK)) {
                 String ack = text(frame.body());
                 print(">>> " + Output.printable(subject) + ": " + Output.printable(ack));
-                under(ackMeaning(ack));
+                under(TraceMeanings.ack(ack));
             }
         } else {
             remember(frame.reply(), Kind.REPLY, subject, null);
@@ -140,15 +122,16 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         if (asked != null && asked.kind != Kind.PULL) {
             waiting.remove(frame.subject()); // a pull's inbox gets every answer of the run's pulls
         }
-        if (asked != null && asked.kind == Kind.API && answeredAsBefore(frame, asked)) {
+        if (asked != null && asked.kind == Kind.API && repeats.answeredAsBefore(frame.subject(), asked.asked,
+                () -> text(frame.headers()) + text(frame.body()), this::printHeld, this::print)) {
             return;
         }
         String about = Output.printable(asked == null ? frame.subject() : asked.subject);
-        String[] status = status(frame.headers());
+        String[] status = TraceMeanings.status(frame.headers());
         if (status != null) {
             if (shows(asked != null && asked.kind == Kind.API ? Kind.API : Kind.STATUS)) {
                 print("<<< " + about + ": " + Output.printable(status[0] + (status[1].isEmpty() ? "" : " " + status[1])));
-                under(statusMeaning(status[0], status[1], asked));
+                under(TraceMeanings.status(status[0], status[1], asked != null && asked.kind == Kind.API));
             }
         } else if (asked != null && asked.kind == Kind.API) {
             printWithBody("<<< " + about, frame);
@@ -163,16 +146,13 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
             if (shows(pubAck ? Kind.PUBACK : Kind.REPLY)) {
                 printWithBody("<<< " + about, frame);
                 if (pubAck) {
-                    under(ack.containsKey("error") ? "PubAck with an error: the stream refused it, it is not stored"
-                            : (ack.containsKey("duplicate") ? "PubAck: a duplicate, stream " + shown(ack.get("stream"))
-                            + " has it already as seq " : "PubAck: stream " + shown(ack.get("stream")) + " stored it as seq ")
-                            + shown(ack.get("seq")));
+                    under(TraceMeanings.pubAck(ack));
                 }
             }
         } else if (shows(Kind.MESSAGE)) {
             print("<<< " + about + ": " + body(frame));
             under(frame.reply() == null ? "a message: nobody asks for an answer"
-                    : frame.reply().startsWith("$JS.ACK.") ? deliveryMeaning(frame.reply())
+                    : frame.reply().startsWith("$JS.ACK.") ? TraceMeanings.delivery(frame.reply())
                     : "a request: the answer goes to " + Output.printable(frame.reply()));
         }
     }
@@ -189,8 +169,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
      */
     @Override
     public synchronized void leftOutSoFar() {
-        held.values().forEach(request -> request.lines.forEach(this::printHeld));
-        held.clear();
+        repeats.showHeld(this::printHeld);
         List<String> counts = new ArrayList<>();
         List<String> why = new ArrayList<>();
         seen.forEach((kind, n) -> {
@@ -202,99 +181,14 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         if (!counts.isEmpty()) {
             why.add("--trace shows the first " + SAMPLE + " of each kind");
         }
+        long unchanged = repeats.takeUnchanged();
         if (unchanged > 0) {
             counts.add(String.format("%,d API %s answered as the time before", unchanged, unchanged == 1 ? "request" : "requests"));
             why.add("a request asked again is shown when its answer changed");
-            unchanged = 0;
         }
         if (!counts.isEmpty()) {
             print("--- not traced: " + String.join(", ", counts) + " (" + String.join("; ", why) + ")");
         }
-    }
-
-    /**
-     * In a watch: true when this answer is the same as the last one to the same request, so neither
-     * is shown (only counted); otherwise the request's lines kept back are shown, and then the answer.
-     */
-    private boolean answeredAsBefore(TraceWire.Frame frame, Waiting asked) {
-        if (!onlyChanges) {
-            return false;
-        }
-        String answer = STAMP.matcher(text(frame.headers()) + text(frame.body())).replaceAll("");
-        String before = answered.put(asked.asked, answer);
-        Held request = held.remove(frame.subject());
-        if (request == null) {
-            return false;
-        }
-        if (!answer.equals(before)) {
-            request.lines.forEach(this::printHeld);
-            return false;
-        }
-        unchanged++;
-        if (!noted) {
-            noted = true;
-            print("--- from here on a request asked again is shown only when its answer changed (the rest are counted)");
-        }
-        return true;
-    }
-
-    // ------------------------------------------------------------ what each line means
-
-    private static String pullMeaning(byte[] body) {
-        Map<String, Object> request = TraceJson.object(body);
-        if (request == null) {
-            return "a pull request";
-        }
-        Object batch = request.get("batch");
-        Object expires = request.get("expires");
-        String n = batch == null ? "1" : batch.toString();
-        String wait = expires == null ? (request.containsKey("no_wait") ? "answering at once" : "until it has them")
-                : "the server holds it open " + Durations.format(Duration.ofNanos(Long.parseLong(expires.toString())));
-        return "a pull request for up to " + n + (n.equals("1") ? " message" : " messages") + ", " + wait
-                + "; what it brings comes to its reply subject";
-    }
-
-    private static String ackMeaning(String ack) {
-        return switch (ack.split(" ")[0]) {
-            case "+ACK" -> "ack: done with it, the consumer moves on";
-            case "-NAK" -> "nak: not done, deliver it again now (or after the delay given)";
-            case "+WPI" -> "in progress: still working on it, restart its ack wait";
-            case "+TERM" -> "terminate: never deliver it again (it stays in the stream)";
-            case "+NXT" -> "ack, and send the next message";
-            default -> "an ack the server may not know";
-        };
-    }
-
-    /** From the ack subject: $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>. */
-    private static String deliveryMeaning(String ackSubject) {
-        String[] t = ackSubject.split("\\.");
-        if (t.length < 9) {
-            return "a message from a consumer: its ack goes to the reply subject";
-        }
-        int at = t.length == 9 ? 2 : 4; // newer servers add a domain and an account hash
-        return Output.printable(String.format("delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
-                t[at + 2], t[at + 3], t[at + 4], t[at + 6], "$JS.ACK." + t[at] + "." + t[at + 1] + "..."));
-    }
-
-    private static String statusMeaning(String code, String text, Waiting asked) {
-        String lower = text.toLowerCase();
-        return switch (code) {
-            case "100" -> "a heartbeat: the server is still there (or asks to confirm flow control)";
-            case "404" -> "no messages: nothing to deliver right now, and the pull asked not to wait";
-            case "408" -> lower.contains("pending") ? "a pull request that asks not to wait while others wait: it ended"
-                    : "the pull request expired: its wait ended with less than it asked for (maybe nothing); "
-                    + "a consumer at max ack pending delivers nothing until acks come";
-            case "409" -> lower.contains("leadership") ? "the consumer's leader changed: the pull request is gone, pull again"
-                    : lower.contains("deleted") ? "the consumer was deleted: nothing more comes from it"
-                    : lower.contains("maxackpending") ? "max ack pending reached: the consumer delivers no more until "
-                    + "messages it delivered are acked (or their ack wait passes)"
-                    : lower.contains("maxwaiting") ? "too many pull requests wait on this consumer (max_waiting): this one was refused"
-                    : "the server ended this pull request: " + Output.printable(text);
-            case "503" -> asked != null && asked.kind == Kind.API
-                    ? "no responders: nothing answers the JetStream API here; JetStream is off on this server or account"
-                    : "no responders: nothing subscribes to this subject; for a JetStream publish, no stream captures it";
-            default -> "status " + Output.printable(code) + " from the server";
-        };
     }
 
     // ------------------------------------------------------------ printing
@@ -347,11 +241,6 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         lines++;
     }
 
-    /** A value from a server's JSON, as one line shows text from a server. */
-    private static String shown(Object value) {
-        return Output.printable(String.valueOf(value));
-    }
-
     /** A body as a log line shows one (quoted, escaped, its first bytes; a secret masked before the cut), with its headers after it. */
     private String body(TraceWire.Frame frame) {
         byte[] shown = secrets.mask(frame.body());
@@ -373,13 +262,6 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
             }
         }
         return out.toString();
-    }
-
-    /** "NATS/1.0 404 No Messages": the code and its words, or null for a message without a status. */
-    private static String[] status(byte[] headers) {
-        String first = new String(headers, StandardCharsets.UTF_8).split("\r\n", 2)[0];
-        String[] parts = first.split(" ", 3);
-        return parts.length >= 2 && parts[1].matches("\\d{3}") ? new String[] {parts[1], parts.length > 2 ? parts[2] : ""} : null;
     }
 
     private static String text(byte[] body) {

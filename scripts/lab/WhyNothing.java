@@ -2,7 +2,7 @@
 // ack floor, its settings, and what the stream stores, read as one sentence. js-pull says it when a
 // wait passes empty; js-info shows it on its consumer's "next pull" row, also while it watches.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Durations.java Output.java Backoff.java
+//SOURCES Durations.java Output.java Backoff.java Limit.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -97,7 +97,7 @@ final class WhyNothing {
                     + "arrive", policy, Output.messages(stream.getMsgCount()), stream.getFirstSequence(), stream.getLastSequence());
         }
         long lastDelivered = consumer.getDelivered().getStreamSequence();
-        if (config.getMaxDeliver() > 0 && ackFloor < lastDelivered) {
+        if (!Limit.unlimited(config.getMaxDeliver()) && ackFloor < lastDelivered) {
             return String.format("the messages past the ack floor (stream seq %d) up to seq %d that were not acked reached "
                     + "max deliver (%d) or were terminated: the server hands them out no more", ackFloor, lastDelivered,
                     config.getMaxDeliver());
@@ -116,7 +116,7 @@ final class WhyNothing {
      */
     private static String comesAgain(ConsumerInfo consumer, ConsumerConfiguration config, boolean one) {
         String held = (one ? "it was" : "they were") + " nak'd with a delay or kept in progress";
-        String never = config.getMaxDeliver() > 0 ? "never if that was the last delivery, max deliver " + config.getMaxDeliver() : "";
+        String never = !Limit.unlimited(config.getMaxDeliver()) ? "never if that was the last delivery, max deliver " + config.getMaxDeliver() : "";
         String later = ", unless " + (one ? "it was" : "they were") + " nak'd (then at once, or after the nak's delay) or "
                 + "kept in progress (later)" + (never.isEmpty() ? "" : "; " + never);
         String they = one ? "it comes" : "they come";
