@@ -205,6 +205,8 @@ public class JsPull implements Callable<Integer> {
                 flags.checkConsumer(given, config);
                 ackWait = given.getAckWait();
                 backoff = Backoff.given(given.getBackoff()) ? given.getBackoff() : List.of();
+                counts.followsRetries = noAck() && !backoff.isEmpty();
+                shown.followRetries(counts.followsRetries); // each retry's line says how long after the one before
                 counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait, backoff);
                 SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
                 counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
@@ -273,10 +275,16 @@ public class JsPull implements Callable<Integer> {
         }
     }
 
-    /** --no-ack and --nak: a message seen before has come back; a nak'd one is handed back at once. */
+    /**
+     * --no-ack and --nak: a message seen before has come back; a nak'd one is handed back at once. With
+     * --no-ack on a consumer with a backoff the run goes on instead, to show the retries spaced out.
+     */
     private boolean cameBack(Message msg, Connection nc) throws Exception {
         if (!(noAck() || nak()) || counts.seen.add(msg.metaData().streamSequence())) {
             return false;
+        }
+        if (counts.followsRetries) {
+            return false; // a backoff needs a max deliver: the run follows each retry until the last one
         }
         counts.cameBack = true;
         stop.interruptible(false);

@@ -123,7 +123,7 @@ class CourseLessonTest extends WithServer {
      * so each member must print the README's first line, one line per message it got and a last line
      * counting them; and all members together must get exactly the README's messages, each once.
      */
-    private static void checkShared(List<Terminal> terminals, List<Run.Result> results) {
+    static void checkShared(List<Terminal> terminals, List<Run.Result> results) {
         List<String> expected = new ArrayList<>();
         List<String> got = new ArrayList<>();
         for (int i = 0; i < terminals.size(); i++) {

@@ -4,7 +4,10 @@
 // blocks next to it: which worker gets which message varies, so each must print lines of the README's
 // form, its last line must count its own, and together they must get the README's messages, each once.
 // A ```background block is started and left running once it printed its first line (as in another
-// terminal); its output is compared when its section ends. Rates and latencies are masked.
+// terminal); its output is compared when its section ends. ```shared blocks whose first line is
+// `listening` are a core queue group's members: started first, each once it listens, and checked as a
+// group when the section ends (each message to one member). Rates, latencies and the seconds between a
+// backoff's retries are masked; each such gap is checked against the delay the line before names.
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +32,8 @@ class Lab5LessonTest extends WithServer {
     private static final Pattern ACKED = Pattern.compile("INFO \\[(\\w+)] acked");
     private static final Pattern LABEL = Pattern.compile("--label (\\w+)");
     private static final Pattern DONE = Pattern.compile("INFO \\[(\\w+)] done: (\\d+) messages? pulled and acked; none arrived in the last .*");
+    private static final Pattern GAP = Pattern.compile("\\(delivery (\\d+), ([0-9.]+)s after delivery (\\d+)\\)");
+    private static final Pattern COMES_BACK = Pattern.compile("not acked: it comes back after (\\d+)s \\(the backoff's delay after delivery (\\d+)\\)");
 
     /** One terminal: its kind (the block's info string), its commands, and what the README shows after each. */
     record Terminal(String where, String kind, List<String> commands, List<List<String>> outputs) {
@@ -71,10 +76,17 @@ class Lab5LessonTest extends WithServer {
     private static void play(List<Terminal> section, List<String> failures) throws Exception {
         List<Run.Started> background = new ArrayList<>();
         List<Terminal> backgroundTerminals = new ArrayList<>();
+        List<Run.Started> members = new ArrayList<>();
+        List<CourseLessonTest.Terminal> memberTerminals = new ArrayList<>();
         try {
             for (int i = 0; i < section.size(); i++) {
                 Terminal terminal = section.get(i);
-                if (terminal.kind().equals("background")) {
+                if (terminal.kind().equals("shared") && terminal.outputs().get(0).get(0).contains(" listening")) {
+                    Run.Started started = shell(terminal.commands().get(0)).start(); // a queue group's member
+                    members.add(started);
+                    memberTerminals.add(new CourseLessonTest.Terminal(terminal.where(), terminal.commands(), terminal.outputs(), true));
+                    started.awaitOut(terminal.outputs().get(0).get(0)); // it listens: the publish comes after
+                } else if (terminal.kind().equals("background")) {
                     Run.Started started = shell(terminal.commands().get(0)).start();
                     background.add(started);
                     backgroundTerminals.add(terminal);
@@ -95,10 +107,31 @@ class Lab5LessonTest extends WithServer {
             for (int i = 0; i < background.size(); i++) {
                 check(backgroundTerminals.get(i), 0, background.get(i).finish(), failures);
             }
+            checkMembers(memberTerminals, members, failures);
         } finally {
             for (Run.Started started : background) {
                 started.close();
             }
+            for (Run.Started started : members) {
+                started.close();
+            }
+        }
+    }
+
+    /** A queue group's members: which one got which message varies; each message went to exactly one, the counts add up. */
+    private static void checkMembers(List<CourseLessonTest.Terminal> terminals, List<Run.Started> members, List<String> failures)
+            throws Exception {
+        if (members.isEmpty()) {
+            return;
+        }
+        List<Run.Result> results = new ArrayList<>();
+        for (Run.Started member : members) {
+            results.add(member.finish());
+        }
+        try {
+            CourseLessonTest.checkShared(terminals, results);
+        } catch (AssertionError wrong) {
+            failures.add(terminals.get(0).where() + ": the queue group's members: " + wrong.getMessage());
         }
     }
 
@@ -160,17 +193,60 @@ class Lab5LessonTest extends WithServer {
     private static void check(Terminal terminal, int index, Run.Result result, List<String> failures) {
         List<String> expected = normalized(terminal.outputs().get(index));
         List<String> printed = normalized(result.outLines());
+        String gaps = backoffGapsWrong(result.outLines());
+        if (gaps != null) {
+            failures.add(terminal.where() + ": " + terminal.commands().get(index) + ": " + gaps + "\n" + result);
+        }
         if (!LessonTest.matches(expected, printed)) {
             failures.add(terminal.where() + ": " + terminal.commands().get(index) + "\n--- the README shows\n"
                     + String.join("\n", expected) + "\n--- the run printed\n" + String.join("\n", printed));
         }
     }
 
+    /**
+     * A backoff's retries as js-pull timed them: each gap at least the delay the line before named, less
+     * 0.2 s (the server counts from when it sent a message, js-pull from when it arrived, and a loaded
+     * machine may hand one arrival over late), and under 30 s (a loaded machine is slow, not that slow).
+     * Null when they hold, or there are none.
+     */
+    static String backoffGapsWrong(List<String> lines) {
+        long[] named = null; // the delay the last "comes back after" line named, and after which delivery
+        for (String line : lines) {
+            Matcher gap = GAP.matcher(line);
+            if (gap.find()) {
+                long delivery = Long.parseLong(gap.group(1));
+                double seconds = Double.parseDouble(gap.group(2));
+                if (named == null || Long.parseLong(gap.group(3)) != named[1] || delivery != named[1] + 1) {
+                    return "a retry's gap without the delay named before it: " + line;
+                }
+                if (seconds < named[0] - 0.2 || seconds > 30) {
+                    return "delivery " + delivery + " came " + seconds + "s after the one before; the backoff says " + named[0] + "s";
+                }
+                named = null;
+            }
+            Matcher back = COMES_BACK.matcher(line);
+            if (back.find()) {
+                named = new long[] {Long.parseLong(back.group(1)), Long.parseLong(back.group(2))};
+            }
+        }
+        return null;
+    }
+
     /** make's line numbers, and the figures of a rate or latency line, which vary from run to run. */
     static List<String> normalized(List<String> lines) {
         return lines.stream().map(line -> MAKE_LINE.matcher(line).replaceAll("Makefile:N:"))
                 .map(line -> CLOCK.matcher(line).replaceAll("HH:MM:SS")) // when an ack wait ends
+                .map(line -> GAP.matcher(line).replaceAll(gap -> "(delivery " + gap.group(1) + ", N.Ns after delivery " + gap.group(3) + ")"))
                 .map(line -> line.contains(" msgs/s") ? NUMBER.matcher(line).replaceAll("N") : line).toList();
+    }
+
+    /** The gap check itself: a retry sooner than its backoff delay, or one without a delay named before it, is caught. */
+    @Test
+    void aRetrySoonerThanItsDelayIsCaught() {
+        String first = "INFO not acked: it comes back after 2s (the backoff's delay after delivery 1)";
+        assertEquals(null, backoffGapsWrong(List.of(first, "INFO pulled message: \"x\" (delivery 2, 2.1s after delivery 1)")));
+        assertTrue(backoffGapsWrong(List.of(first, "INFO pulled message: \"x\" (delivery 2, 1.5s after delivery 1)")) != null);
+        assertTrue(backoffGapsWrong(List.of("INFO pulled message: \"x\" (delivery 2, 2.1s after delivery 1)")) != null);
     }
 
     /** The Java the README quotes is in the scripts, word for word. */

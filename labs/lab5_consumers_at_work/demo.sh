@@ -148,3 +148,9 @@ step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s || true
 shown "a backoff refused without a max deliver above its length" "$said.err" "needs a max deliver above"
 step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s --max-deliver 4
 step js-bootstrap --max-age 1h --max-bytes 1000000
+section 11 "a backoff at work: each retry later than the one before"
+step js-purge
+step js-bootstrap --consumer LAB5_BACKOFF --backoff 1s,2s --max-deliver 4
+step js-pub "flaky"
+step js-pull --consumer LAB5_BACKOFF --no-ack --wait 3s
+shown "the retries spaced out by the backoff, up to max deliver" "$said" '"flaky" (delivery 4, '

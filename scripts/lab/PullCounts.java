@@ -49,6 +49,7 @@ final class PullCounts {
     long waitStarted = System.nanoTime(); // when the last wait for a message began
     final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
     boolean cameBack; // --no-ack/--nak: they came back, so this run has seen them all
+    boolean followsRetries; // --no-ack on a consumer with a backoff: what comes back is shown again, up to max deliver
     long lastShown; // --ephemeral: the stream seq of the last message shown
     Message lastPrinted; // one at a time: the message in hand
     // Read by a signal's last line too, while the main thread may still be at work.
@@ -128,6 +129,10 @@ final class PullCounts {
      */
     synchronized String shownAgain(String shownVerb) {
         long again = shownBefore.again();
+        if (again > 0 && followsRetries) {
+            return "; " + again + (again == 1 ? " redelivery " : " redeliveries ") + shownVerb
+                    + " too (not acked, so the server sent again after each backoff delay; counted once)";
+        }
         return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (they came back before "
                 + "the server had their ack; counted once)";
     }

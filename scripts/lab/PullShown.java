@@ -8,8 +8,10 @@ import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 final class PullShown {
@@ -18,10 +20,16 @@ final class PullShown {
     private final boolean raw;
     private final boolean ephemeral;
     private final Map<Message, Long> lineEnds = new IdentityHashMap<>(); // where each printed line of a batch ends on stdout
+    private Map<Long, Long> lastArrived; // following a backoff's retries: when each stream seq last arrived (System.nanoTime)
 
     PullShown(boolean raw, boolean ephemeral) {
         this.raw = raw;
         this.ephemeral = ephemeral;
+    }
+
+    /** --no-ack on a consumer with a backoff: each retry's line says how long after the delivery before it it came. */
+    void followRetries(boolean follow) {
+        lastArrived = follow ? new HashMap<>() : null;
     }
 
     /** One message on stdout: the lab's INFO line with its delivery count and headers, or with --raw its bytes alone. */
@@ -59,9 +67,15 @@ final class PullShown {
         return batch.subList(0, n);
     }
 
-    private static String deliveryNote(Message msg) {
+    /** " (delivery 3)"; following retries " (delivery 3, 2.0s after delivery 2)", timed as they arrived here. */
+    private String deliveryNote(Message msg) {
         long delivery = msg.metaData().deliveredCount();
-        return delivery > 1 ? " (delivery " + delivery + ")" : "";
+        Long before = lastArrived == null ? null : lastArrived.put(msg.metaData().streamSequence(), System.nanoTime());
+        if (delivery <= 1) {
+            return "";
+        }
+        return " (delivery " + delivery + (before == null ? "" : String.format(Locale.ROOT, ", %.1fs after delivery %d",
+                (System.nanoTime() - before) / 1e9, delivery - 1)) + ")";
     }
 
     /** " headers: Trace-Id="abc"; Nats-Msg-Id="7"": what the publisher set besides the body, each value quoted. */
