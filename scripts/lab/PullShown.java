@@ -70,12 +70,13 @@ final class PullShown {
     /** " (delivery 3)"; following retries " (delivery 3, 2.0s after delivery 2)", timed as they arrived here. */
     private String deliveryNote(Message msg) {
         long delivery = msg.metaData().deliveredCount();
-        Long before = lastArrived == null ? null : lastArrived.put(msg.metaData().streamSequence(), System.nanoTime());
+        long now = System.nanoTime();
+        Long before = lastArrived == null ? null : lastArrived.put(msg.metaData().streamSequence(), now);
         if (delivery <= 1) {
             return "";
         }
         return " (delivery " + delivery + (before == null ? "" : String.format(Locale.ROOT, ", %.1fs after delivery %d",
-                (System.nanoTime() - before) / 1e9, delivery - 1)) + ")";
+                (now - before) / 1e9, delivery - 1)) + ")";
     }
 
     /** " headers: Trace-Id="abc"; Nats-Msg-Id="7"": what the publisher set besides the body, each value quoted. */
