@@ -22,14 +22,6 @@ find_binary() {
   die "nats-server is not installed: install it (sudo apt-get install nats-server, or brew install nats-server), or run \`docker compose up -d\`"
 }
 
-# host_port URL: prints "HOST PORT" for one server of the list the scripts print (--show-config-lines
-# writes each in full form, scheme://[login@]host:port[/path], so the port is always there).
-host_port() {
-  local hostport=${1#*://}
-  hostport=${hostport%%/*}; hostport=${hostport##*@}
-  echo "${hostport%:*} ${hostport##*:}"
-}
-
 # probe HOST PORT: prints the server's INFO line when a NATS server answers there.
 probe() {
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1" && head -n 1 <&3' "$1" "$2" 2>/dev/null || true

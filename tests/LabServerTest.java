@@ -38,6 +38,12 @@ class LabServerTest {
         assertTrue(shown.outLines().contains("nats.auth.password=****"), shown.out());
         assertTrue(shown.outLines().contains("runtime.mode=local"), shown.out());
         assertFalse(shown.out().contains(PASSWORD), shown.out());
+        // the server list as the script parsed it, so that bin/lab-server parses no URL
+        Run.Result list = WithServer.ok(Run.script("JsInfo", "--show-config-lines",
+                "--server", "alice:" + PASSWORD + "@localhost,tls://127.0.0.1:4333").go());
+        assertTrue(list.outLines().containsAll(List.of("nats.url.servers=nats://alice:****@localhost:4222 tls://127.0.0.1:4333",
+                "nats.url.hosts=localhost 127.0.0.1", "nats.url.ports=4222 4333", "nats.url.source=flag --server")), list.out());
+        assertFalse(list.out().contains(PASSWORD), list.out());
     }
 
     @Test

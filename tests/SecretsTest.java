@@ -156,34 +156,22 @@ class SecretsTest {
      */
     @Test
     void labServerPassesFlagSecretsThroughTheEnvironment() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.copy(Run.REPO.resolve("bin/lab-server"), bin.resolve("lab-server"));
-        Files.copy(Run.REPO.resolve("bin/lab-common.sh"), bin.resolve("lab-common.sh"));
-        Files.createDirectories(dir.resolve("scripts/lab")); // the settings table names the secret flags
-        Files.copy(Run.REPO.resolve("scripts/lab/Setting.java"), dir.resolve("scripts/lab/Setting.java"));
-        Path record = dir.resolve("record");
-        Files.writeString(bin.resolve("lab-run"), """
-                #!/usr/bin/env bash
-                { printf 'arg %%s\\n' "$@"; echo "env NATS_PASSWORD=${NATS_PASSWORD:-}"; echo "env NATS_TOKEN=${NATS_TOKEN:-}"
-                  echo "env NATS_URL=${NATS_URL:-}"; } > "%s"
-                echo "nats.url=nats://127.0.0.1:1"
-                echo "runtime.mode=remote"
-                """.formatted(record));
-        bin.resolve("lab-run").toFile().setExecutable(true);
-        bin.resolve("lab-server").toFile().setExecutable(true);
-        Run.Result status = Run.command(bin.resolve("lab-server").toString(), "status", "js-info", "--user", "alice",
-                "--password", Secured.ALICE_PASSWORD, "--token=" + TOKEN, "-s", withToken(WRONG), "--stream", "S").in(dir).go();
-        clean(status);
-        String recorded = Files.readString(record);
+        StandInLabRun lab = StandInLabRun.in(dir, "", "NATS_PASSWORD", "NATS_TOKEN", "NATS_URL");
+        clean(lab.command("status", "js-info", "--user", "alice", "--password", Secured.ALICE_PASSWORD, "--token=" + TOKEN,
+                "-s", withToken(WRONG), "--stream", "S").go());
         assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg --user", "arg alice", "arg --stream", "arg S",
                 "env NATS_PASSWORD=" + Secured.ALICE_PASSWORD, "env NATS_TOKEN=" + TOKEN, "env NATS_URL=" + withToken(WRONG)),
-                recorded.lines().toList());
+                lab.recorded());
 
         for (String clustered : List.of("-s" + withToken(WRONG), "-s=" + withToken(WRONG))) { // picocli's other forms
-            clean(Run.command(bin.resolve("lab-server").toString(), "status", "js-info", clustered).in(dir).go());
+            clean(lab.command("status", "js-info", clustered).go());
             assertEquals(List.of("arg js-info", "arg --show-config-lines", "env NATS_PASSWORD=", "env NATS_TOKEN=",
-                    "env NATS_URL=" + withToken(WRONG)), Files.readString(record).lines().toList());
+                    "env NATS_URL=" + withToken(WRONG)), lab.recorded());
         }
+        // a server list without a login is no secret: it stays a flag
+        clean(lab.command("status", "js-info", "-s", "nats://127.0.0.1:1").go());
+        assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg -s", "arg nats://127.0.0.1:1", "env NATS_PASSWORD=",
+                "env NATS_TOKEN=", "env NATS_URL="), lab.recorded());
     }
 
     /** A secret with a backslash is masked also where a line shows it escaped (the backslash doubled). */

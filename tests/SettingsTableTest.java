@@ -140,22 +140,12 @@ class SettingsTableTest extends WithServer {
 
     /**
      * bin/lab-server reads the settings through --show-config-lines, but first moves a secret flag into
-     * its variable (ps shows command lines): it finds the secret rows in this table itself, so each one
-     * is moved, in either form, also one just added. A stand-in for bin/lab-run records what that run got.
+     * its variable (ps shows command lines): which flags those are, the scripts say from this table, so
+     * each one is moved, in either form, also one just added. A stand-in for bin/lab-run answers as the
+     * scripts do (and names one more secret, as a new auth method's row would) and records what it got.
      */
     @Test
-    void labServerHidesEverySecretFlagOfTheTable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String file : List.of("bin/lab-server", "bin/lab-common.sh", "scripts/lab/Setting.java")) {
-            Files.createDirectories(dir.resolve(file).getParent());
-            Files.copy(Run.REPO.resolve(file), dir.resolve(file));
-        }
-        Path record = dir.resolve("record");
-        // and a secret row added to the table's text (as a new auth method would add one): lab-server knows it too
-        Path table = dir.resolve("scripts/lab/Setting.java");
-        Files.writeString(table, Files.readString(table).replace("    ; // a new setting: one row above this line", """
-                    ADDED("nats.auth.added", String.class, null, "--added-secret", "NATS_ADDED", null, Kind.SECRET),
-                    ; // a new setting: one row above this line"""));
+    void labServerHidesEverySecretFlagTheScriptsName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         List<String[]> flags = new ArrayList<>();
         flags.add(new String[] {"--added-secret", "NATS_ADDED"});
         for (Setting setting : Setting.values()) {
@@ -165,24 +155,41 @@ class SettingsTableTest extends WithServer {
             }
         }
         assertTrue(flags.size() >= 3, "the table's secret rows with a flag: " + flags.size());
+        StandInLabRun lab = StandInLabRun.in(dir, "secret NATS_ADDED --added-secret\n",
+                flags.stream().map(flag -> flag[1]).toArray(String[]::new));
         for (String[] secret : flags) {
-            Files.writeString(bin.resolve("lab-run"), """
-                    #!/usr/bin/env bash
-                    { printf 'arg %%s\\n' "$@"; echo "env ${%s:-}"; } > "%s"
-                    echo "nats.url=nats://127.0.0.1:1"
-                    echo "runtime.mode=remote"
-                    """.formatted(secret[1], record));
-            bin.resolve("lab-run").toFile().setExecutable(true);
-            bin.resolve("lab-server").toFile().setExecutable(true);
             for (List<String> given : List.of(List.of(secret[0], "s3cr=t 1"), List.of(secret[0] + "=s3cr=t 1"))) {
-                List<String> command = new ArrayList<>(List.of(bin.resolve("lab-server").toString(), "status", "js-info", "--stream", "S"));
+                List<String> command = new ArrayList<>(List.of("status", "js-info", "--stream", "S"));
                 command.addAll(given);
-                Run.Result status = Run.command(command.toArray(String[]::new)).in(dir).go();
+                Run.Result status = lab.command(command.toArray(String[]::new)).go();
                 assertFalse(status.out().contains("s3cr=t") || status.err().contains("s3cr=t"), status.toString());
-                assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg --stream", "arg S", "env s3cr=t 1"),
-                        Files.readString(record).lines().toList(), given.toString());
+                List<String> recorded = lab.recorded();
+                assertEquals(List.of("arg js-info", "arg --show-config-lines", "arg --stream", "arg S"),
+                        recorded.subList(0, 4), given.toString());
+                assertTrue(recorded.contains("env " + secret[1] + "=s3cr=t 1"), given + ": " + recorded);
             }
         }
+        // asked once: the answer is kept under a hash of the table, and asked again when the table changes
+        assertEquals(1, lab.timesAsked());
+        Path table = dir.resolve("scripts/lab/Setting.java");
+        Files.writeString(table, Files.readString(table) + "\n");
+        lab.command("status", "js-info").go();
+        assertEquals(2, lab.timesAsked());
+    }
+
+    /** What the scripts answer bin/lab-server: every secret row with a flag, and the server list's flags (for a login in it). */
+    @Test
+    void theScriptsNameEverySecretFlagOfTheTable() throws Exception {
+        Run.Result answer = ok(Run.script("JsInfo", "--show-config-lines", "--config", "/nonexistent")
+                .env("LAB_SHOW_SECRET_FLAGS", "1").go());
+        assertEquals(Setting.secretFlagLines(), answer.out());
+        assertEquals("", answer.err(), "no setting is read for it: a missing or broken config file says nothing");
+        for (Setting setting : Setting.values()) {
+            if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {
+                assertTrue(answer.outLines().contains("secret " + setting.env + " " + String.join(" ", setting.flags)), answer.out());
+            }
+        }
+        assertTrue(answer.outLines().contains("login " + Setting.URL.env + " " + String.join(" ", Setting.URL.flags)), answer.out());
     }
 
     /**

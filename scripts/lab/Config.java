@@ -173,16 +173,30 @@ final class Config {
         return out.toString();
     }
 
-    /** --show-config-lines: the same settings as key=value lines, for scripts (bin/lab-server reads the URL and mode). */
+    /**
+     * --show-config-lines: the same settings as key=value lines, for scripts. bin/lab-server reads the mode and
+     * the server list, parsed here so that it parses no URL: nats.url.servers (each in full form, masked),
+     * nats.url.hosts and nats.url.ports (the same order, space-separated) and nats.url.source.
+     */
     String effectiveConfigLines() {
         StringBuilder out = new StringBuilder();
         for (Setting key : Setting.values()) {
             if (layers.source(key) != null) {
-                // one line each, whatever a value holds: a reader of these lines takes one key per line
-                out.append(key.key).append('=').append(Output.printable(shown(key), false)).append('\n');
+                line(out, key.key, shown(key));
+            }
+            if (key == Setting.URL) {
+                line(out, key.key + ".servers", String.join(" ", servers.stream().map(server -> secrets.mask(server.forClient())).toList()));
+                line(out, key.key + ".hosts", String.join(" ", servers.stream().map(ServerUrl::host).toList()));
+                line(out, key.key + ".ports", String.join(" ", servers.stream().map(server -> String.valueOf(server.port())).toList()));
+                line(out, key.key + ".source", layers.source(key));
             }
         }
         return out.toString();
+    }
+
+    /** One line each, whatever a value holds: a reader of these lines takes one key per line. */
+    private static void line(StringBuilder out, String key, String value) {
+        out.append(key).append('=').append(Output.printable(value, false)).append('\n');
     }
 
     private String shown(Setting key) {

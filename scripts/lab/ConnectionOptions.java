@@ -222,6 +222,10 @@ final class ConnectionOptions implements Layers.Flags {
 
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
+        if (configFlags.showConfigLines && System.getenv("LAB_SHOW_SECRET_FLAGS") != null) {
+            System.out.print(Setting.secretFlagLines()); // before any setting is read: a broken config does not hide them
+            throw new LabException(Exit.OK, "");
+        }
         loaded = Config.load(System.getenv(), this);
         if (configFlags.showConfig || configFlags.showConfigLines) {
             String lines = configFlags.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines();

@@ -1,8 +1,8 @@
 // The lab's settings, one row each: the key in a config file, the type its value has there, the
 // built-in default, the flag, natscli's environment variable and context field that also set it,
 // and what kind of value it is. The config readers, --show-config, masking, completion and
-// bin/lab-server (through --show-config-lines; and it reads the SECRET rows' flags and variables
-// from this file's text, so keep one row per line) all read this table; it reads nothing itself.
+// bin/lab-server (through --show-config-lines, which with LAB_SHOW_SECRET_FLAGS set prints
+// secretFlagLines() instead) all read this table; it reads nothing itself.
 // Adding a setting is one row here (plus the option declaration when it has a flag).
 
 import java.util.List;
@@ -116,6 +116,22 @@ enum Setting {
         String target = key.replaceAll("_(file|env)$", "");
         Setting given = target.equals(key) ? null : byKey(target);
         return given != null && given.is(Kind.SECRET) ? given : null;
+    }
+
+    /**
+     * For bin/lab-server, which moves a secret given as a flag into its variable before it runs a script (ps shows
+     * command lines): one line per secret row with a flag, "secret VARIABLE FLAG...", and "login NATS_URL -s --server"
+     * for the server list, a secret only when it holds a login (an @).
+     */
+    static String secretFlagLines() {
+        StringBuilder out = new StringBuilder();
+        for (Setting setting : values()) {
+            if (setting.env != null && !setting.flags.isEmpty() && (setting.is(Kind.SECRET) || setting == URL)) {
+                out.append(setting == URL ? "login " : "secret ").append(setting.env).append(' ')
+                        .append(String.join(" ", setting.flags)).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** A stream's policy or storage as the settings spell it (limits, workqueue, file, old ...), in any locale. */
