@@ -31,7 +31,8 @@ endif
 # Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
 # never pasted into a recipe, where a space would split a path and a `;` would start a command.
 export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST SHARE_URL
-SCRIPTS := js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester
+# The scripts are the aliases of jbang-catalog.json, in its order (bin/lab-run reads it the same way).
+SCRIPTS := $(shell awk -F'"' '$$2 == "script-ref" { print alias } NF > 2 { alias = $$2 }' jbang-catalog.json)
 # check_bin: the shell's $$1 must name one of the scripts.
 check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
 CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
@@ -45,8 +46,8 @@ help:
 	@echo "                         lab2_queue_groups, lab3_request_reply,"
 	@echo "                         lab5_consumers_at_work"
 	@echo "  make run BIN=<script> [MSG=\"text\"] [ARGS=\"--flags\"]   one script:"
-	@echo "                         $(wordlist 1,5,$(SCRIPTS))"
-	@echo "                         labs 1-3: $(wordlist 6,10,$(SCRIPTS))"
+	@echo "                         $(filter js-%,$(SCRIPTS))"
+	@echo "                         labs 1-3: $(filter-out js-%,$(SCRIPTS))"
 	@echo "  make reset             back to the start: delete the stream and consumer"
 	@echo "  make test / check      the tests (with their own nats-server) / quick tier"
 	@echo "  make bench [QUICK=1]   scripts vs plain jnats and the C client: costs,"

@@ -259,15 +259,8 @@ class CourseScriptsTest extends WithServer {
         assertEquals(folders, labs, "every lab, in order");
         assertTrue(course.contains("`make demo LAB=<lab>` runs one end to end"), course);
 
-        String catalog = Files.readString(Run.REPO.resolve("jbang-catalog.json"));
-        Set<String> aliases = new TreeSet<>();
-        Matcher entry = Pattern.compile("\"([a-z-]+)\": \\{\\s*\"script-ref\": \"scripts/(\\w+)\\.java\"")
-                .matcher(catalog);
-        Set<String> referenced = new TreeSet<>();
-        while (entry.find()) {
-            aliases.add(entry.group(1));
-            referenced.add(entry.group(2));
-        }
+        Set<String> aliases = new TreeSet<>(Catalog.aliases());
+        Set<String> referenced = new TreeSet<>(Catalog.classNames());
         Set<String> withMain = new TreeSet<>();
         try (var files = Files.list(Run.REPO.resolve("scripts"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) { // scripts/lab/ holds the shared files
@@ -278,10 +271,17 @@ class CourseScriptsTest extends WithServer {
         }
         assertEquals(withMain, referenced, "every script with a main has an alias");
         assertEquals(aliases, used, "every alias is the script of a lab in the README's course table");
-        String makefile = Files.readString(Run.REPO.resolve("Makefile"));
-        Matcher scripts = Pattern.compile("(?m)^SCRIPTS := (.*)$").matcher(makefile);
-        assertTrue(scripts.find(), "Makefile's SCRIPTS");
-        assertEquals(aliases, new TreeSet<>(List.of(scripts.group(1).trim().split(" +"))), "make's BIN values");
+        String scripts = readme.substring(readme.indexOf("## The scripts"), readme.indexOf("### Coming from the nats CLI"));
+        String layout = readme.substring(readme.indexOf("## Layout"));
+        for (Catalog.Script script : Catalog.scripts()) {
+            assertTrue(layout.contains("\n  " + script.className() + ".java "), "README.md's Layout names " + script.className());
+            if (script.lab4()) {
+                assertTrue(scripts.contains("| `" + script.alias()), "README.md's table of scripts names " + script.alias());
+            }
+        }
+        // make's BIN values are the catalog's aliases, read from it (Makefile's SCRIPTS), in its order
+        Run.Result bin = Run.command("make", "--no-print-directory", "run", "BIN=none").go();
+        assertTrue(bin.err().startsWith(Catalog.badBin("none")), bin.toString());
     }
 
     private static byte[] concat(byte[] head, byte[] tail) {

@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportTest extends WithServer {
     /**
-     * The lesson's five: a fat jar costs a JBang run of several CPU seconds, and the course's other
-     * scripts are exported by the same loop from the same list (make's SCRIPTS, which
-     * anUnknownScriptIsRefused reads back in full).
+     * Lab 4's five: a fat jar costs a JBang run of several CPU seconds, and the course's other
+     * scripts are exported by the same loop from the same list (make's SCRIPTS, the catalog's aliases,
+     * which anUnknownScriptIsRefused reads back in full).
      */
-    private static final List<String> SCRIPTS = List.of("js-bootstrap", "js-pub", "js-pull", "js-info", "js-purge");
+    private static final List<String> SCRIPTS = Catalog.lab4().stream().map(Catalog.Script::alias).toList();
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
 
     @TempDir
@@ -94,7 +94,7 @@ class ExportTest extends WithServer {
     void anUnknownScriptIsRefused() throws Exception {
         Run.Result result = Run.command("make", "--no-print-directory", "export", "BIN=js-nope", "DIST=" + dist).go();
         assertEquals(2, result.exit());
-        assertTrue(result.err().startsWith("make: BIN must be one of: js-bootstrap js-pub js-pull js-info js-purge nats-sub nats-pub worker responder requester (got 'js-nope')\n"),
+        assertTrue(result.err().startsWith(Catalog.badBin("js-nope") + "')\n"),
                 result.err());
     }
 

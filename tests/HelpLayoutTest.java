@@ -20,8 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HelpLayoutTest {
     private static final int COLUMNS = 80;
-    private static final List<String> SCRIPTS = List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge",
-            "NatsSub", "NatsPub", "Worker", "Responder", "Requester");
+    private static final List<String> SCRIPTS = Catalog.classNames();
 
     @TestFactory
     Stream<DynamicTest> everyScriptsHelpFitsAndKeepsItsExamplesIndented() {
@@ -47,7 +46,10 @@ class HelpLayoutTest {
         Run.Result help = Run.command("make", "--no-print-directory", "help").go();
         assertEquals(0, help.exit(), help.toString());
         assertFits("make help", help.outLines());
-        assertTrue(help.out().contains("js-bootstrap js-pub js-pull js-info js-purge"), help.out());
+        String lab4 = String.join(" ", Catalog.lab4().stream().map(Catalog.Script::alias).toList());
+        assertTrue(help.out().contains(lab4), help.out());
+        assertTrue(help.out().contains("labs 1-3: " + String.join(" ", Catalog.scripts().stream().filter(script -> !script.lab4())
+                .map(Catalog.Script::alias).toList())), help.out());
     }
 
     /** --show-config too, with a password from env and a user flag; a folder's own path is as long as it is, so it stands for a short one. */

@@ -22,18 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsTableTest extends WithServer {
-    private static final Map<String, Object> SCRIPTS = Map.of("JsBootstrap", new JsBootstrap(), "JsPub", new JsPub(),
-            "JsPull", new JsPull(), "JsInfo", new JsInfo(), "JsPurge", new JsPurge());
+    /** Lab 4's scripts: the ones that take the table's flags. */
+    private static final List<String> SCRIPTS = Catalog.lab4().stream().map(Catalog.Script::className).toList();
 
     @Test
-    void everyFlagOfTheTableIsAScriptsOptionWithTheSameNames() {
+    void everyFlagOfTheTableIsAScriptsOptionWithTheSameNames() throws Exception {
         for (Setting setting : Setting.values()) {
             if (setting.flag() == null) {
                 continue;
             }
             boolean declared = false;
-            for (Object script : SCRIPTS.values()) {
-                OptionSpec option = new CommandLine(script).getCommandSpec().findOption(setting.flag());
+            for (Catalog.Script script : Catalog.lab4()) {
+                OptionSpec option = new CommandLine(script.command()).getCommandSpec().findOption(setting.flag());
                 if (option != null) {
                     assertEquals(Set.copyOf(setting.flags), Set.of(option.names()), setting + " in " + script);
                     declared = true;
@@ -53,7 +53,7 @@ class SettingsTableTest extends WithServer {
         }
         String pull = Run.script("JsPull", "--help").go().out().replaceAll("\\s+", " ");
         assertTrue(pull.contains("max ack pending (" + Setting.MAX_ACK_PENDING.byDefault + ")"), pull);
-        for (String script : SCRIPTS.keySet()) {
+        for (String script : SCRIPTS) {
             String text = Run.script(script, "--help").go().out();
             assertFalse(text.contains("${") || text.contains("null"), script + " --help leaves a variable unfilled:\n" + text);
         }
@@ -95,9 +95,6 @@ class SettingsTableTest extends WithServer {
         assertTrue(shown.out().contains(Setting.PASSWORD.key + " "), shown.out());
     }
 
-    /** Every script of the course, the labs 1-3 ones too. */
-    private static final List<String> ALL_SCRIPTS = List.of("JsBootstrap", "JsPub", "JsPull", "JsInfo", "JsPurge",
-            "NatsPub", "NatsSub", "Worker", "Responder", "Requester");
 
     @Test
     void connectingOptionsComeAfterTheLessonsOwnUnderTheirHeading() throws Exception {
@@ -109,7 +106,7 @@ class SettingsTableTest extends WithServer {
                 connecting.addAll(List.of(option.names()));
             }
         }
-        for (String script : ALL_SCRIPTS) {
+        for (String script : Catalog.classNames()) { // every script of the course, the labs 1-3 ones too
             List<String> help = ok(script(script, "--help").go()).outLines();
             int heading = help.indexOf("Connecting:");
             assertTrue(heading > 0, script + " --help has no Connecting: heading\n" + String.join("\n", help));
