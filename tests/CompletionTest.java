@@ -41,6 +41,14 @@ class CompletionTest extends WithServer {
         assertEquals("js-pub --creds ali: alice.creds\njs-pull --tlsca ali: alice.creds\njs-info --user ali: \n", completed);
     }
 
+    /** A setting whose row allows a few words completes them, from the same row the checks and the help read. */
+    @Test
+    void allowedValuesComplete() throws Exception {
+        String completed = completed(Scratch.dir(), "js-bootstrap --retention w", "js-bootstrap --discard ''");
+        assertEquals("js-bootstrap --retention w: workqueue\njs-bootstrap --discard : "
+                + String.join(" ", Setting.DISCARD.allowed()) + "\n", completed);
+    }
+
     @Test
     void generateCompletionIsJustAMessage() throws Exception {
         bootstrap();

@@ -51,6 +51,12 @@ class SettingsTableTest extends WithServer {
             String shown = setting.display() + "; default " + setting.byDefault + ")";
             assertTrue(help.contains(shown), "js-bootstrap --help should say " + shown + ":\n" + help);
         }
+        // a row's allowed values: the flag's label and its help, from the same row the checks read
+        for (Setting setting : List.of(Setting.RETENTION, Setting.DISCARD)) {
+            assertTrue(help.contains(setting.flag() + "=" + String.join("|", setting.allowed()) + " "), help);
+            assertTrue(help.contains(setting.choices(false).replaceAll("\\s+", " ")), help);
+        }
+        assertEquals(List.of("limits", "workqueue", "interest"), Setting.RETENTION.allowed());
         String pull = Run.script("JsPull", "--help").go().out().replaceAll("\\s+", " ");
         assertTrue(pull.contains("max ack pending (" + Setting.MAX_ACK_PENDING.byDefault + ")"), pull);
         for (String script : SCRIPTS) {

@@ -37,14 +37,24 @@ public class Completion {
         System.out.print(out);
     }
 
-    /** The flags of settings that name a file (the table's FILE rows: --creds, --tlsca, ...) complete file names. */
+    /**
+     * The flags of settings that name a file (the table's FILE rows: --creds, --tlsca, ...) complete file names;
+     * those whose row allows a few words (--retention, --discard) complete those words.
+     */
     private static CommandLine withFileNames(CommandLine script) {
         CommandSpec spec = script.getCommandSpec();
+        spec.resourceBundle(ConnectionOptions.helpVariables()); // labels like ${bundle:values.RETENTION}, as the scripts fill them
         CommandSpec completed = CommandSpec.create().name(spec.name());
+        completed.resourceBundle(spec.resourceBundle());
         for (OptionSpec option : spec.options()) {
             Setting setting = Setting.byFlag(option.longestName());
-            completed.addOption(setting != null && setting.is(Setting.Kind.FILE)
-                    ? OptionSpec.builder(option.names()).type(Path.class).paramLabel(option.paramLabel()).build() : option.toBuilder().build());
+            if (setting != null && setting.is(Setting.Kind.FILE)) {
+                completed.addOption(OptionSpec.builder(option.names()).type(Path.class).paramLabel(option.paramLabel()).build());
+            } else if (setting != null && !setting.allowed().isEmpty()) {
+                completed.addOption(option.toBuilder().completionCandidates(setting.allowed()).build());
+            } else {
+                completed.addOption(option.toBuilder().build());
+            }
         }
         spec.positionalParameters().forEach(positional -> completed.addPositional(positional.toBuilder().build()));
         return new CommandLine(completed);

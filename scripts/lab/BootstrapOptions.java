@@ -45,9 +45,9 @@ final class BootstrapOptions {
                     + "prints the server's own text; the lines saying what was done go to stderr).")
     boolean json;
 
-    @Option(names = "--retention", paramLabel = "POLICY",
-            description = "limits (keep messages until a limit), workqueue (a message is gone once acked; one consumer "
-                    + "per subject) or interest (gone once every consumer acked it; kept only while a consumer exists) "
+    @Option(names = "--retention", paramLabel = "${bundle:values.RETENTION}",
+            description = "How long a message stays: ${bundle:choices.RETENTION}; a workqueue stream takes one consumer per "
+                    + "subject, an interest stream keeps nothing while no consumer exists "
                     + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}). Fixed when the stream is created: another one needs --recreate.")
     String retention;
 
@@ -63,8 +63,8 @@ final class BootstrapOptions {
             description = "How long the stream keeps a message: 1h, 30s; " + Limit.AGE_NONE + " (${bundle:key.MAX_AGE}).")
     String maxAge;
 
-    @Option(names = "--discard", paramLabel = "old|new",
-            description = "When the stream is full: old drops its oldest message, new refuses the publish (${bundle:key.DISCARD}).")
+    @Option(names = "--discard", paramLabel = "${bundle:values.DISCARD}",
+            description = "What a full stream does: ${bundle:choices.DISCARD} (${bundle:key.DISCARD}).")
     String discard;
 
     @Option(names = "--ack-wait", paramLabel = "DURATION",

@@ -29,21 +29,11 @@ final class ConfigRules {
 
     /** Checks every setting in force; returns the server list, parsed (the one parse of it). */
     static List<ServerUrl> validate(Layers layers, Secrets secrets) {
-        String mode = layers.string(Setting.MODE);
-        if (!mode.equals("local") && !mode.equals("remote") && !mode.equals("cluster")) {
-            throw invalid(layers, secrets, Setting.MODE, "use \"local\", \"remote\" or \"cluster\"");
-        }
-        String storage = layers.string(Setting.STORAGE);
-        if (!storage.equals("file") && !storage.equals("memory")) {
-            throw invalid(layers, secrets, Setting.STORAGE, "use \"file\" (kept on disk) or \"memory\"");
-        }
-        if (!List.of("limits", "interest", "workqueue").contains(layers.string(Setting.RETENTION))) {
-            throw invalid(layers, secrets, Setting.RETENTION, "use \"limits\" (kept until a limit), \"workqueue\" (gone "
-                    + "once acked) or \"interest\" (gone once every consumer acked it)");
-        }
-        if (!List.of("old", "new").contains(layers.string(Setting.DISCARD))) {
-            throw invalid(layers, secrets, Setting.DISCARD, "use \"old\" (a full stream drops its oldest message) or "
-                    + "\"new\" (it refuses the new one)");
+        for (Setting key : Setting.values()) { // a mode, a storage, a policy: one of the words its row allows
+            String value = key.allowed().isEmpty() ? null : layers.string(key);
+            if (value != null && !key.allowed().contains(value)) {
+                throw invalid(layers, secrets, key, "use " + key.choices(true));
+            }
         }
         String filter = layers.string(Setting.FILTER);
         if (filter != null && Subjects.filterProblem(filter, layers.labSubject) != null) {

@@ -165,6 +165,10 @@ final class ConnectionOptions implements Layers.Flags {
                         variables.add(new Object[] {"env." + setting.name(), setting.env});
                     }
                     variables.add(new Object[] {"key." + setting.name(), setting.display()});
+                    if (!setting.allowed().isEmpty()) {
+                        variables.add(new Object[] {"values." + setting.name(), setting.allowedLabel()});
+                        variables.add(new Object[] {"choices." + setting.name(), setting.choices(false)});
+                    }
                     if (setting.byDefault != null) {
                         variables.add(new Object[] {"default." + setting.name(), setting.is(Setting.Kind.DURATION)
                                 ? Durations.format(Duration.ofSeconds((Long) setting.byDefault)) : String.valueOf(setting.byDefault)});
@@ -182,6 +186,7 @@ final class ConnectionOptions implements Layers.Flags {
     static void shortSynopsis(CommandLine cli) {
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
             CommandSpec shown = CommandSpec.create().name(help.commandSpec().name());
+            shown.resourceBundle(help.commandSpec().resourceBundle()); // a label like ${bundle:values.RETENTION}
             help.commandSpec().options().stream()
                     .filter(option -> option.group() == null || option.usageHelp() || option.versionHelp()) // [-hV] as ever
                     .forEach(option -> shown.addOption(OptionSpec.builder(option).build()));

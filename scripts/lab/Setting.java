@@ -1,5 +1,6 @@
 // The lab's settings, one row each: the key in a config file, the type its value has there, the
 // built-in default, the flag, natscli's environment variable and context field that also set it,
+// the values it allows when they are a few words (oneOf: each word, and in brackets what it means),
 // and what kind of value it is. The config readers, --show-config, masking, completion and
 // bin/lab-server (through --show-config-lines, which with LAB_SHOW_SECRET_FLAGS set prints
 // secretFlagLines() instead) all read this table; it reads nothing itself.
@@ -10,8 +11,8 @@ import java.util.Locale;
 import java.util.Set;
 
 enum Setting {
-    //    key                              type           default                   flags             env              context
-    MODE("runtime.mode",                   String.class,  "local",                  null,             null,            null),
+    //    key                              type           default                   flags             env              context      allowed, kinds
+    MODE("runtime.mode",                   String.class,  "local",                  null,             null,            null,        oneOf("local", "remote", "cluster")),
     URL("nats.url",                        String.class,  "nats://127.0.0.1:4222",  "-s --server",    "NATS_URL",      "url"),
     SUBJECT("nats.subject",                String.class,  "lab4.stream",            "--subject",      null,            null),
     STREAM("nats.stream",                  String.class,  "LAB4_STREAM",            "--stream",       null,            null),
@@ -24,11 +25,11 @@ enum Setting {
     FILTER("consumer.filter_subject",      String.class,  null,                     "--filter",       null,            null),
     BACKOFF("consumer.backoff",            String.class,  null,                     "--backoff",      null,            null),
     DUPLICATE_WINDOW("stream.duplicate_window_secs", Long.class, 120L,              null,             null,            null,        Kind.DURATION),
-    STORAGE("stream.storage",              String.class,  "file",                   null,             null,            null),
+    STORAGE("stream.storage",              String.class,  "file",                   null,             null,            null,        oneOf("file (kept on disk)", "memory")),
     REPLICAS("stream.replicas",            Long.class,    1L,                       "--replicas",     null,            null),
-    RETENTION("stream.retention",          String.class,  "limits",                 "--retention",    null,            null),
+    RETENTION("stream.retention",          String.class,  "limits",                 "--retention",    null,            null,        oneOf("limits (kept until a limit)", "workqueue (gone once acked)", "interest (gone once every consumer acked it)")),
     MAX_MSGS("stream.max_msgs",            Long.class,    -1L,                      "--max-msgs",     null,            null),
-    DISCARD("stream.discard",              String.class,  "old",                    "--discard",      null,            null),
+    DISCARD("stream.discard",              String.class,  "old",                    "--discard",      null,            null,        oneOf("old (a full stream drops its oldest message)", "new (it refuses the new one)")),
     MAX_BYTES("stream.max_bytes",          Long.class,    -1L,                      "--max-bytes",    null,            null),
     MAX_AGE("stream.max_age_secs",         Long.class,    0L,                       "--max-age",      null,            null,        Kind.DURATION),
     USER("nats.auth.user",                 String.class,  null,                     "--user",         "NATS_USER",     "user",      Kind.LOGIN),
@@ -74,8 +75,16 @@ enum Setting {
     /** The field of a natscli context (~/.config/nats/context/NAME.json) for it, or null. */
     final String contextField;
     private final Set<Kind> kinds;
+    /** The values it allows, each "word (what it means)" or a bare word; empty: any the checks let through. */
+    private final List<String> choices;
 
     Setting(String key, Class<?> type, Object byDefault, String flags, String env, String contextField, Kind... kinds) {
+        this(key, type, byDefault, flags, env, contextField, List.of(), kinds);
+    }
+
+    Setting(String key, Class<?> type, Object byDefault, String flags, String env, String contextField, List<String> choices,
+            Kind... kinds) {
+        this.choices = choices;
         this.key = key;
         this.type = type;
         this.byDefault = byDefault;
@@ -83,6 +92,28 @@ enum Setting {
         this.env = env;
         this.contextField = contextField;
         this.kinds = Set.of(kinds);
+    }
+
+    /** A row's allowed values: each word, optionally followed by what it means in brackets ("file (kept on disk)"). */
+    private static List<String> oneOf(String... choices) {
+        return List.of(choices);
+    }
+
+    /** The words it allows (limits, workqueue, interest); empty when it takes any value its checks let through. */
+    List<String> allowed() {
+        return choices.stream().map(choice -> choice.replaceAll(" \\(.*", "")).toList();
+    }
+
+    /** The allowed words as a flag's help label shows them: limits|workqueue|interest. */
+    String allowedLabel() {
+        return String.join("|", allowed());
+    }
+
+    /** Each allowed word with what it means: limits (kept until a limit), workqueue (gone once acked) or interest (...). */
+    String choices(boolean quoted) {
+        List<String> shown = choices.stream().map(choice -> quoted ? choice.replaceAll("^(\\S+)", "\"$1\"") : choice).toList();
+        return shown.size() < 2 ? String.join("", shown)
+                : String.join(", ", shown.subList(0, shown.size() - 1)) + " or " + shown.get(shown.size() - 1);
     }
 
     boolean is(Kind kind) {
