@@ -44,6 +44,27 @@ class SourceTextTest {
         assertEquals(List.of(), offending, "issue numbers in the code's text");
     }
 
+    /**
+     * Facts the scripts state in words live in one file each, however many places say them: the line about
+     * stdout (Stdout.java) and the word for a limit that is none (Limit.java, which also decides what is none).
+     */
+    @Test
+    void factsInWordsAreWrittenOnce() throws Exception {
+        for (String[] fact : new String[][] {{"stdout could not be written", "Stdout.java"}, {"unlimited", "Limit.java"}}) {
+            Pattern literal = Pattern.compile("\"[^\"\n]*\\b" + Pattern.quote(fact[0]) + "\\b[^\"\n]*\"");
+            List<String> writing = new ArrayList<>();
+            try (Stream<Path> files = Stream.of("scripts", "tools").flatMap(SourceTextTest::javaFiles)) {
+                for (Path file : files.toList()) {
+                    String code = Files.readString(file).replaceAll("(?m)^\\s*(//|/?\\*).*$", ""); // comments may name it
+                    if (literal.matcher(code).find()) {
+                        writing.add(file.getFileName().toString());
+                    }
+                }
+            }
+            assertEquals(List.of(fact[1]), writing, "the files whose code writes \"" + fact[0] + "\"");
+        }
+    }
+
     private static Stream<Path> javaFiles(String folder) {
         try {
             return Files.walk(Run.REPO.resolve(folder)).filter(p -> p.toString().endsWith(".java")).toList().stream();
