@@ -88,9 +88,12 @@ public class RunTests {
             "InstallTest", "SignalTest", "BenchTest", "StdoutTest", "WhyNothingTest", "ResetTest", "WatchTest", "LoginTest",
             "BadInputTableTest", "TraceTest", "LostConnectionTest", "RedeliveryTest", "ConfigTrustTest", "OptionsTest", "PullTest",
             "JBangPinsTest");
-    /** make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher, make or cluster). */
+    /**
+     * make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher or cluster, make only
+     * for its help). HelpLayoutTest runs each of the ten scripts at least once.
+     */
     private static final List<String> QUICK = List.of("SourceTextTest", "ConfigTest", "BootstrapTest", "PubTest", "PullTest",
-            "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest");
+            "PurgeTest", "ErrorsTest", "HeadersTest", "BytesTest", "NatsCliFormsTest", "BadInputTableTest", "HelpLayoutTest");
     /** The test JVM's stdout as it started: in-process script runs swap System.out for their own. */
     private static final PrintStream CONSOLE = System.out;
 
