@@ -141,11 +141,26 @@ final class Clients {
 
     // ---------------------------------------------------------------- helpers
 
-    /** JBang builds the script (as bin/lab-run does) and names its classpath: the built jar and its deps. */
+    /**
+     * The script's classpath, the built jar and its deps, as bin/lab-run finds it: JBang names the jar by
+     * a hash of all the sources, so one there with the main class is this build; otherwise JBang builds it.
+     */
     static String built(Path repo, String script) throws Exception {
         String jbang = repo.resolve("bin/jbang").toString();
-        exec(repo, jbang, "--quiet", "build", script);
-        return exec(repo, jbang, "info", "classpath", script).strip();
+        String classpath = exec(repo, jbang, "--quiet", "info", "classpath", script).strip();
+        String main = Path.of(script).getFileName().toString().replaceFirst("\\.java$", ".class");
+        if (!hasEntry(Path.of(classpath.split(":")[0]), main)) {
+            exec(repo, jbang, "--quiet", "build", script);
+        }
+        return classpath;
+    }
+
+    private static boolean hasEntry(Path jar, String name) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getEntry(name) != null;
+        } catch (java.io.IOException notThere) {
+            return false;
+        }
     }
 
     static List<String> runtimeOptions(Path script) throws Exception {

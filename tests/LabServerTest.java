@@ -2,6 +2,7 @@
 // a flag, a natscli context or an env variable picks the server it starts, as it would for the
 // scripts; a password in the URL is never printed.
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,11 @@ class LabServerTest {
 
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void withTheRunnersBuilds() throws Exception {
+        Sandbox.labStateOfItsOwn(state);
+    }
 
     @Test
     void showConfigLinesAreKeyValueWithSecretsMasked() throws Exception {

@@ -160,6 +160,7 @@ class StopEarlyTest {
         Path cache = Files.createTempDirectory("jbang-cache-");
         Path state = Files.createTempDirectory("lab-state-");
         try {
+            seedWithTheRunnersBuild(cache, "JsPurge"); // the build bin/lab-run then finds, as one a clone left in the cache
             Run first = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-purge", "--version")
                     .env("JBANG_CACHE_DIR", cache.toString()).env("LAB_STATE_DIR", state.toString()).timeout(600);
             assertEquals(0, first.go().exit());
@@ -185,6 +186,29 @@ class StopEarlyTest {
         } finally {
             Run.deleteTree(state);
             Run.deleteTree(cache);
+        }
+    }
+
+    /**
+     * Copies the runner's JBang build of the script (its jar's folder, named by a hash of the sources) into
+     * the JBang cache CACHE, so that a test of what a build leaves need not compile the lab first. Outside
+     * the runner there is none: bin/lab-run then builds it there.
+     */
+    private static void seedWithTheRunnersBuild(Path cache, String main) throws Exception {
+        Path built = Sandbox.labState().resolve("run");
+        if (!Files.isDirectory(built)) {
+            return;
+        }
+        try (var files = Files.list(built)) {
+            for (Path classpath : files.filter(f -> f.getFileName().toString().matches(main + "-[0-9a-f]+\\.classpath")).toList()) {
+                Path folder = Path.of(Files.readString(classpath).strip().split(":")[0]).getParent();
+                Path copy = Files.createDirectories(cache.resolve("jars").resolve(folder.getFileName()));
+                try (var jarFiles = Files.list(folder)) {
+                    for (Path file : jarFiles.filter(Files::isRegularFile).toList()) {
+                        Files.copy(file, copy.resolve(file.getFileName()));
+                    }
+                }
+            }
         }
     }
 

@@ -57,7 +57,8 @@ final class Sandbox {
         awaitScriptBuilds();
         Path run = java.nio.file.Files.createDirectories(dir.resolve("run"));
         try (var built = java.nio.file.Files.list(labState().resolve("run"))) {
-            for (Path file : built.filter(f -> f.getFileName().toString().matches("[A-Za-z]+-[0-9a-f]+\\.(classpath|jsa)")).toList()) {
+            // the .sources lists too: without them bin/lab-run cannot name the build by its key, and builds again
+            for (Path file : built.filter(f -> f.getFileName().toString().matches("[A-Za-z]+(-[0-9a-f]+\\.(classpath|jsa)|\\.sources)")).toList()) {
                 java.nio.file.Files.createSymbolicLink(run.resolve(file.getFileName()), file);
             }
         }
