@@ -3,8 +3,10 @@
 # script says when stopped that early, and the exit code a signal gives (130 Ctrl-C, 143 SIGTERM).
 early_signal_line="ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed"
 
-# js-pull loads a native library through JNA (StdoutPipe.java): from Java 24 on the JVM warns about
-# that on stderr unless native access is allowed. Java 17 takes the option silently.
+# A JVM option for the script: js-pull loads a native library through JNA (StdoutPipe.java), and from
+# Java 24 on the JVM warns about that on stderr unless native access is allowed. Java 17 takes it
+# silently. It goes with the script's other options, so a class archive or AOT cache (appcds.bash)
+# is made with it too: Java 25 refuses a cache made without it.
 native_access=--enable-native-access=ALL-UNNAMED
 
 trap_early_signals() {
@@ -32,7 +34,7 @@ run_lab_jvm() {
   (
     trap - INT QUIT
     export LAB_SIGNALS_READY=$lab_ready LAB_LAUNCHER_PID=$$
-    exec ${pdeath[@]+"${pdeath[@]}"} "$java" "$native_access" "$@"
+    exec ${pdeath[@]+"${pdeath[@]}"} "$java" "$@"
   ) <&0 &
   lab_jvm=$!
   trap 'lab_jvm_signalled INT 130' INT
