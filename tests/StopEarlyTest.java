@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,170 @@ class StopEarlyTest {
     @Test
     void aSignalWhileJbangStartsALabScriptEndsWithOneLine() throws Exception {
         assertOneEarlyLineOnEachSignal(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsInfo.java").toString());
+    }
+
+    private static final String EARLY_LINE = "ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed\n";
+
+    /**
+     * A launcher's start, from its first line (its trap for SIGTERM is set: nothing can answer a signal
+     * earlier) to the script's JVM connecting: a SIGTERM at any moment of it (while the launcher finds
+     * the script, while the JVM starts, as the script's first code runs) ends with exactly one line and
+     * 143, never silently. Ctrl-C likewise, at fewer moments. js-info waits for a server that accepts
+     * and never answers, so no run can finish before its signal.
+     */
+    @Test
+    void aSigtermAtAnyPointOfTheStartEndsWithOneLine() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
+            for (String[] launcher : launchers()) {
+                long start = startNanos(silent, launcher);
+                int moments = 20;
+                for (int i = 0; i < moments + 6; i++) {
+                    boolean term = i < moments;
+                    long at = term ? start * i / (moments - 1) : start * (i - moments) / 5;
+                    Run.Result result = signalledAt(silent, launcher, term ? "TERM" : "INT", at);
+                    String where = launcher[0] + " signalled " + at / 1_000_000 + " ms into its start of " + start / 1_000_000 + " ms: ";
+                    assertEquals(term ? SIGTERM_EXIT : 130, result.exit(), where + result);
+                    assertEquals(EARLY_LINE, result.err(), where + result);
+                    assertEquals("", result.out(), where + result);
+                }
+            }
+        }
+    }
+
+    /**
+     * A launcher killed with kill -9 (nothing of it runs any more) while the script's JVM starts or
+     * runs: that JVM ends too, within seconds, instead of running on with no one waiting for it. The
+     * processes checked are the launcher and its descendants at the moment of the kill (found by the
+     * process tree, not by name).
+     */
+    @Test
+    void aKill9OfTheLauncherEndsItsJvm() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
+            for (String[] launcher : launchers()) {
+                long start = startNanos(silent, launcher);
+                for (long at : new long[] {start / 2, start * 3 / 4, start * 9 / 10}) {
+                    killedAt(silent, launcher, at);
+                }
+                // and once the script runs: connected, waiting for the server's first word
+                try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitConnection(silent)) {
+                    List<ProcessHandle> left = withDescendants(run);
+                    run.kill9();
+                    assertAllEnd(left, launcher[0] + " killed while its script ran");
+                }
+            }
+        }
+    }
+
+    /** The script's stdin is the launcher's: lines piped into a launcher reach js-pub. */
+    @Test
+    void theScriptReadsTheLaunchersStdin() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            assertEquals(0, Run.script("JsBootstrap").server(server).go().exit());
+            for (String[] launcher : launchers()) {
+                Run.Result result = Run.command(launcher[0], launcher[1].equals("js-info") ? "js-pub" : Run.REPO.resolve("scripts/JsPub.java").toString())
+                        .server(server).stdin("one\ntwo\n").timeout(300).go();
+                assertEquals(0, result.exit(), result.toString());
+            }
+            assertEquals(List.of("one", "two", "one", "two"), StoredMessages.in(server));
+        }
+    }
+
+    /** bin/lab-run and bin/jbang, each with the lab's js-info. */
+    private static List<String[]> launchers() {
+        return List.of(new String[] {Run.REPO.resolve("bin/lab-run").toString(), "js-info"},
+                new String[] {Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsInfo.java").toString()});
+    }
+
+    private static Run silentRun(ServerSocket silent, String[] launcher) {
+        return Run.command(launcher).env("NATS_URL", "nats://127.0.0.1:" + silent.getLocalPort()).env("NATS_TIMEOUT", "60s")
+                .withSigintAtDefault().timeout(300);
+    }
+
+    /** How long a start takes, from the launcher's trap for SIGTERM to the script's connection (the longest of two runs). */
+    private static long startNanos(ServerSocket silent, String[] launcher) throws Exception {
+        long longest = 0;
+        for (int i = 0; i < 2; i++) {
+            try (Run.Started run = silentRun(silent, launcher).start()) {
+                awaitTrap(run);
+                long from = System.nanoTime();
+                awaitConnection(silent).close();
+                longest = Math.max(longest, System.nanoTime() - from);
+            }
+        }
+        return longest;
+    }
+
+    private static Run.Result signalledAt(ServerSocket silent, String[] launcher, String signal, long nanos) throws Exception {
+        try (Run.Started run = silentRun(silent, launcher).start()) {
+            awaitTrap(run);
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            run.signal(signal);
+            Run.Result result = run.finish();
+            drain(silent);
+            return result;
+        }
+    }
+
+    private static void killedAt(ServerSocket silent, String[] launcher, long nanos) throws Exception {
+        try (Run.Started run = silentRun(silent, launcher).start()) {
+            awaitTrap(run);
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            List<ProcessHandle> left = withDescendants(run);
+            run.kill9();
+            assertAllEnd(left, launcher[0] + " killed " + nanos / 1_000_000 + " ms into its start");
+            drain(silent);
+        }
+    }
+
+    private static List<ProcessHandle> withDescendants(Run.Started run) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(run.pidHandle()), run.pidHandle().descendants()).toList();
+    }
+
+    /** Each of these processes ends within 15 s (a zombie has ended: only its parent has not looked yet). */
+    private static void assertAllEnd(List<ProcessHandle> processes, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (ProcessHandle process : processes) {
+            while (running(process.pid())) {
+                assertFalse(System.nanoTime() > deadline, what + ": process " + process.pid() + " still runs: "
+                        + process.info().commandLine().orElse("?"));
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+    }
+
+    private static void awaitTrap(Run.Started run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!catches(run.pid(), 15)) {
+            assertTrue(run.running(), "ended before it set its trap: " + run.errSoFar());
+            assertFalse(System.nanoTime() > deadline, "never set its trap");
+            Thread.sleep(1);
+        }
+    }
+
+    private static Socket awaitConnection(ServerSocket silent) throws Exception {
+        silent.setSoTimeout(240_000);
+        return silent.accept();
+    }
+
+    /** Takes what connected meanwhile: the next run's connection is then its own. */
+    private static void drain(ServerSocket silent) throws Exception {
+        silent.setSoTimeout(1);
+        try {
+            while (true) {
+                silent.accept().close();
+            }
+        } catch (java.net.SocketTimeoutException none) {
+            // nothing more waiting
+        }
     }
 
     /** A launcher (bash) signalled once its traps are set, before the script's JVM runs: the script's early line, 130 or 143. */

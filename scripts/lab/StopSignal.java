@@ -26,6 +26,8 @@ final class StopSignal {
     /** Whether INT, TERM and HUP are noted as they come; without that, every exit is taken for one. */
     private static volatile boolean knowsSignals;
     private static volatile boolean signalled;
+    /** The launcher that started this JVM knows it answers signals (see tellTheLauncher). */
+    private static volatile boolean launcherTold;
     /** What is still to be said before a signal's last line (what a trace left out): a signal closes no connection. */
     private static final List<Runnable> BEFORE_THE_LAST_LINE = new CopyOnWriteArrayList<>();
 
@@ -51,12 +53,49 @@ final class StopSignal {
      */
     static void fromTheStart() {
         if (HOOKED.compareAndSet(false, true)) {
+            endIfTheLauncherIsGone();
             boolean all = true;
             for (String name : new String[] {"INT", "TERM", "HUP"}) {
                 all &= noteWhenItComes(name);
             }
             knowsSignals = all;
             Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+            tellTheLauncher();
+        }
+    }
+
+    /**
+     * bin/lab-run and bin/jbang start a lab script's JVM as their child and answer a signal themselves
+     * (they end this JVM and say the early line) until it says here that it answers signals: they
+     * read LAB_SIGNALS_READY's file descriptor, a pipe, and forward a signal once a byte is in it.
+     * A signal noted before that byte is theirs to report, so the byte is never written after one.
+     */
+    private static void tellTheLauncher() {
+        String fd = System.getenv("LAB_SIGNALS_READY");
+        if (fd == null || !fd.matches("[0-9]{1,4}")) {
+            return;
+        }
+        synchronized (HOOKED) {
+            if (!signalled) {
+                try (var ready = new java.io.FileOutputStream("/proc/self/fd/" + fd)) {
+                    ready.write('1');
+                    launcherTold = true;
+                } catch (java.io.IOException | SecurityException noPipe) {
+                    // then the launcher answers a signal as before this JVM ran: ends it, says the early line
+                }
+            }
+        }
+    }
+
+    /**
+     * The launcher's death ends this JVM (setpriv --pdeathsig, from the launcher), but only from the
+     * moment that was set: a launcher killed before then leaves this JVM to another parent.
+     */
+    private static void endIfTheLauncherIsGone() {
+        String launcher = System.getenv("LAB_LAUNCHER_PID");
+        if (launcher != null && launcher.matches("[0-9]{1,10}")
+                && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != Long.parseLong(launcher)) {
+            Runtime.getRuntime().halt(137); // as SIGKILL would have ended it
         }
     }
 
@@ -80,7 +119,9 @@ final class StopSignal {
                             return method.getName().equals("equals") ? proxy == args[0]
                                     : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "stop-signal";
                         }
-                        signalled = true;
+                        synchronized (HOOKED) {
+                            signalled = true;
+                        }
                         if (before[0] != null) {
                             handOn.invoke(before[0], args[0]);
                         } else { // it came before the JVM's handler was known: end as that handler would
@@ -102,6 +143,9 @@ final class StopSignal {
         StopSignal run = watching;
         if (handedOver || knowsSignals && !signalled) {
             return; // the run ended and said so, or the JVM simply ended: a line would add nothing
+        }
+        if (System.getenv("LAB_SIGNALS_READY") != null && !launcherTold) {
+            return; // the launcher that started this JVM says the early line
         }
         if (run != null) {
             run.onExit();

@@ -266,6 +266,11 @@ public final class Run {
             return process.pid();
         }
 
+        /** The process, to look at its children. */
+        ProcessHandle pidHandle() {
+            return process.toHandle();
+        }
+
         /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
         Result kill9() throws Exception {
             process.destroyForcibly();

@@ -1,10 +1,11 @@
 # Sourced by bin/jbang and bin/lab-run, not run by itself: the AppCDS steps, written once.
 #
 # run_with_class_archive ARCHIVE JAVA [JVM options, main class and arguments ...]
-#   Starts JAVA (exec: this process becomes the JVM, so a signal sent to it reaches the JVM, which
-#   says what it did) with the class archive ARCHIVE when it exists. Otherwise the JVM records the
-#   classes it loads into ARCHIVE.<its pid> at exit, and a later run moves that into place once that
-#   JVM is gone. The check matters: a SharedArchiveFile that does not exist silently turns class
+#   Starts JAVA with the class archive ARCHIVE when it exists, through the command named in
+#   jvm_start: exec (this process becomes the JVM) unless the caller names another that takes JAVA
+#   and its arguments and outlives the JVM (run_lab_jvm, early-signal.bash). Otherwise the JVM
+#   records the classes it loads into ARCHIVE.<this process's pid> at exit, and a later run moves
+#   that into place once that process is gone. The check matters: a SharedArchiveFile that does not exist silently turns class
 #   sharing off. JVM logging goes to stderr, so a warning about the archive is never mistaken for the
 #   program's output.
 #   On Java 24 and later the archive is an AOT cache instead (ARCHIVE with .aot for .jsa): besides
@@ -33,9 +34,9 @@ run_with_class_archive() {
     fi
   done
   if [ -s "$archive" ]; then
-    exec "$java" "${quiet[@]}" -XX:SharedArchiveFile="$archive" "$@"
+    "${jvm_start:-exec}" "$java" "${quiet[@]}" -XX:SharedArchiveFile="$archive" "$@"
   fi
-  exec "$java" "${quiet[@]}" -XX:ArchiveClassesAtExit="$archive.$BASHPID" "$@"
+  "${jvm_start:-exec}" "$java" "${quiet[@]}" -XX:ArchiveClassesAtExit="$archive.$BASHPID" "$@"
 }
 
 # run_with_aot_cache CACHE JAVA [JVM options, main class and arguments ...]: as above, on Java 24+.
@@ -56,9 +57,9 @@ run_with_aot_cache() {
     fi
   done
   if [ -s "$cache" ]; then
-    exec "$java" "${quiet[@]}" -XX:AOTCache="$cache" "$@"
+    "${jvm_start:-exec}" "$java" "${quiet[@]}" -XX:AOTCache="$cache" "$@"
   fi
-  exec "$java" "${quiet[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTMode=record \
+  "${jvm_start:-exec}" "$java" "${quiet[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTMode=record \
     -XX:AOTConfiguration="$cache.$BASHPID.record" "$@"
 }
 
@@ -89,7 +90,8 @@ jvm_options() {
 # java_feature_release JAVA: its feature release (17, 25, ...) from the JDK's release file; 0 when unknown.
 java_feature_release() {
   local path line release=0
-  path=$(readlink -f "$(command -v "$1")") && path=${path%/bin/*}/release && [ -r "$path" ] || { echo 0; return 0; }
+  path=$(command -v "$1") || { echo 0; return 0; }
+  path=$(readlink -f "$path") && path=${path%/bin/*}/release && [ -r "$path" ] || { echo 0; return 0; }
   while IFS= read -r line; do
     case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; release=${line%%[!0-9]*} ;; esac
   done < "$path"

@@ -3,12 +3,76 @@
 # script says when stopped that early, and the exit code a signal gives (130 Ctrl-C, 143 SIGTERM).
 early_signal_line="ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed"
 
+# A JVM option for the script: js-pull loads a native library through JNA (StdoutPipe.java), and from
+# Java 24 on the JVM warns about that on stderr unless native access is allowed. Java 17 takes it
+# silently. It goes with the script's other options, so a class archive or AOT cache (appcds.bash)
+# is made with it too: Java 25 refuses a cache made without it.
+native_access=--enable-native-access=ALL-UNNAMED
+
 trap_early_signals() {
   trap 'echo "$early_signal_line" >&2; exit 130' INT
   trap 'echo "$early_signal_line" >&2; exit 143' TERM
 }
 
-# From here the script's JVM answers signals itself.
-untrap_early_signals() {
-  trap - INT TERM
+# run_lab_jvm JAVA [JVM options, main class and arguments ...]: runs the script's JVM to its end and
+# exits with its exit code.
+#   A JVM cannot answer a signal the way the script does until the script's first code has run
+#   (StopSignal.java): a signal before that would end it silently. So the JVM runs as this shell's
+#   child, not in its place, and says through a pipe (LAB_SIGNALS_READY, a file descriptor) when it
+#   answers signals. Until then a signal ends the JVM here (it has done nothing yet) and this shell
+#   says the early line; from then on a signal is handed to the JVM, which says what it did.
+#   The JVM keeps this shell's stdin, stdout and stderr. The kernel ends it when this shell dies
+#   (setpriv --pdeathsig: a kill -9 here leaves no JVM running on its own); the JVM itself ends at
+#   once when this shell was gone before that was set (LAB_LAUNCHER_PID).
+run_lab_jvm() {
+  local java=$1 pdeath=()
+  shift
+  exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
+  ! command -v setpriv > /dev/null || pdeath=(setpriv --pdeathsig KILL --)
+  # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
+  # script's stdin stay the JVM's.
+  (
+    trap - INT QUIT
+    export LAB_SIGNALS_READY=$lab_ready LAB_LAUNCHER_PID=$$
+    exec ${pdeath[@]+"${pdeath[@]}"} "$java" "$@"
+  ) <&0 &
+  lab_jvm=$!
+  trap 'lab_jvm_signalled INT 130' INT
+  trap 'lab_jvm_signalled TERM 143' TERM
+  trap 'lab_jvm_signalled HUP 129' HUP
+  trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
+  local status
+  while :; do
+    lab_jvm_forwarded=
+    wait "$lab_jvm" && status=0 || status=$?
+    # wait returns early when a trapped signal comes; bash keeps an ended child's status for a second wait
+    [ -n "$lab_jvm_forwarded" ] || break
+  done
+  case $status in
+    129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&2 ;; # a signal sent to the JVM alone, that early
+  esac
+  exit "$status"
+}
+
+# True once the script's JVM said it answers signals.
+lab_jvm_answers() {
+  read -r -t 0 -u "$lab_ready"
+}
+
+# lab_jvm_signalled NAME EXIT: the trap while the JVM runs.
+lab_jvm_signalled() {
+  if lab_jvm_answers; then
+    lab_jvm_forwarded=yes
+    kill -s "$1" "$lab_jvm" 2> /dev/null || true # it may have ended already: wait gives its status
+    return 0
+  fi
+  trap '' INT TERM HUP
+  kill -s KILL "$lab_jvm" 2> /dev/null || true
+  local status
+  wait "$lab_jvm" 2> /dev/null && status=0 || status=$? # not bash's "Killed" line about it
+  if [ "$status" -le 128 ]; then
+    exit "$status" # it ended on its own before the signal, and said so
+  fi
+  echo "$early_signal_line" >&2
+  exit "$2"
 }
