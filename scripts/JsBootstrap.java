@@ -271,7 +271,7 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static String age(StreamConfiguration stream) {
-        return BootstrapOptions.noAge(stream.getMaxAge()) ? Limit.NONE : Durations.format(stream.getMaxAge());
+        return Limit.noAge(stream.getMaxAge()) ? Limit.NONE : Durations.format(stream.getMaxAge());
     }
 
     /** One line for a setting left as it is: {what, a new one's, the flag that would change it (if any)}. */
