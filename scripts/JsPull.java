@@ -48,10 +48,10 @@ public class JsPull implements Callable<Integer> {
             }
             print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(msg); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
-            if (noAck()) {
-                say(PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver())); // back after the ack wait or backoff, unless its last delivery
-            } else if (nak() || flags.term()) {
-                say(PullWork.handBack(msg, nc, flags, counts.maxDeliver())); // --nak, --nak-delay, --term
+            if (noAck()) { // back after the ack wait or backoff, unless that was its last delivery
+                say(flags.doneVerb() + ": " + PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver()));
+            } else if (nak() || flags.term()) { // --nak, --nak-delay, --term
+                say(flags.doneVerb() + ": " + PullWork.handBack(msg, nc, flags, counts.maxDeliver()));
             } else {
                 msg.ackSync(Connector.CONFIRM_WAIT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
@@ -288,9 +288,11 @@ public class JsPull implements Callable<Integer> {
         }
         counts.cameBack = true;
         stop.interruptible(false);
-        if (nak()) {
-            PullWork.handBack(msg, nc, flags, counts.maxDeliver()); // this run is done with it
-        }
+        // Not shown again, but this delivery counts against max deliver as any other: the last line says what became of it.
+        String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver())
+                : PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver());
+        counts.comeback = String.format("(stream seq %d, delivery %d, not shown) and was %s again: %s",
+                msg.metaData().streamSequence(), msg.metaData().deliveredCount(), flags.doneVerb(), fate);
         return true;
     }
 

@@ -60,7 +60,9 @@ final class PullOptions {
 
     /** --no-ack and --nak: two ways to leave a message for redelivery, so at most one of them. */
     static final class Redelivery {
-        @Option(names = "--no-ack", description = "Do not ack: the server delivers each message again after the ack wait.")
+        @Option(names = "--no-ack", description = "Leave each message unacked: it comes back after the ack wait (with a "
+                + "backoff, after its delay for that delivery), unless that was its last delivery (max deliver). The run "
+                + "stops when one comes back; on a consumer with a backoff it follows each retry.")
         boolean noAck;
 
         @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
