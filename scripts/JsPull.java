@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "js-pull", version = CommandRunner.VERSION,
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
-public class JsPull implements Callable<Integer> {
+public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private static final Logger log = LogLines.logger(JsPull.class);
 
     /** Pulls one message at a time, prints it, acks it, and says "acked" only once the server has the ack. */
@@ -178,10 +178,10 @@ public class JsPull implements Callable<Integer> {
     }
 
     private Integer pullRun() throws Exception {
+        LogLines.label(RunLabel.valid(flags.label) ? flags.label : null); // --label A: each line starts [A], a bad flag's too
         flags.check(streamOptions.subject.subject);
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         shown = new PullShown(flags.raw, flags.ephemeral);
-        LogLines.label(flags.label); // --label A: each line starts [A]
         ending = new PullEnding(flags, counts, unreadable, connection, this::confirmedInHand);
         stop = StopSignal.watch(Duration.ofSeconds(7), ending::soFar); // a signal while connecting gets its last line too
         try {

@@ -19,6 +19,27 @@ final class RunLabel {
         return label;
     }
 
+    /** A name --label takes: not blank, and shown as itself (nothing Output would escape). */
+    static boolean valid(String name) {
+        return name != null && !name.isBlank() && name.equals(Output.printable(name, false));
+    }
+
+    /**
+     * --label NAME (or --label=NAME) as typed, before the flags are parsed, when it is a valid name: so that a
+     * run's lines carry it from the first, a bad flag's line too. Null without one.
+     */
+    static String typed(String[] args) {
+        String name = null;
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].startsWith("--label=")) {
+                name = args[i].substring("--label=".length());
+            } else if (args[i].equals("--label") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                name = args[++i];
+            }
+        }
+        return valid(name) ? name : null;
+    }
+
     /**
      * --label A: from here on each line of the run carries it, on stdout (LogLines) and on stderr
      * alike, so also the run's last line, its warnings and an ERROR after a signal or a closed pipe;
