@@ -94,7 +94,7 @@ final class CommandRunner {
                 known = ex instanceof LabException failure ? failure : unexpected(ex);
             }
             if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command)) {
-                return Exit.OK; // --show-config, or a reader that has seen enough: done
+                return Exit.OK; // --show-config, a no to a [y/N] question (Exit.DECLINED), or a reader that has seen enough: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
             report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
