@@ -81,7 +81,7 @@ public class RunTests {
      * first, so no shard is left with a long one at the end. Until the scripts are built, the shards
      * pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
-    private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "AskAheadTest", "LessonTest",
+    private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "Lab5DemoTest", "AskAheadTest", "LessonTest",
             "CourseLessonTest", "CourseScriptsTest", "ExportTest", "LabClusterTest", "PubTest", "TlsTest", "DuplicateWindowTest",
             "JavaHomeTest", "LabServerTest", "MainReadmeTest", "UnreadableHeaderTest", "ShareTest", "JBangArgsTest", "InstallTest",
             "EndToEndTest", "LocaleTest", "PlantedCatalogTest", "SignalTest", "StdoutTest", "BenchTest", "StopEarlyTest",
