@@ -276,6 +276,8 @@ class ConsumersAtWorkTest extends WithServer {
         Run.Result config = script("JsPull", "--label", "W", "--lab-config", tomlFile("[nats\n")).go();
         assertEquals(Exit.CONFIG, config.exit(), config.toString());
         assertTrue(config.err().startsWith("ERROR [W] "), config.toString());
+        assertEquals("ERROR flag --label given twice: give it once\n", script("JsPull", "--label", "A", "--label", "B").go()
+                .err(), "two labels: neither is the run's");
         Run.Result badLabel = script("JsPull", "--label", " ").go();
         assertEquals("ERROR --label must be a name that shows as itself, like A or worker-1, got \" \"\n", badLabel.err(),
                 "a label that is no name labels nothing");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.List;
 
 final class RunLabel {
@@ -25,19 +26,20 @@ final class RunLabel {
     }
 
     /**
-     * --label NAME (or --label=NAME) as typed, before the flags are parsed, when it is a valid name: so that a
-     * run's lines carry it from the first, a bad flag's line too. Null without one.
+     * --label NAME (or --label=NAME) as typed, before the flags are parsed, when it is given once and a valid
+     * name: so that a run's lines carry it from the first, a bad flag's line too. Null without one (or with two:
+     * which one would be the run's?).
      */
     static String typed(String[] args) {
-        String name = null;
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
             if (args[i].startsWith("--label=")) {
-                name = args[i].substring("--label=".length());
-            } else if (args[i].equals("--label") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
-                name = args[++i];
+                names.add(args[i].substring("--label=".length()));
+            } else if (args[i].equals("--label")) {
+                names.add(i + 1 < args.length && !args[i + 1].startsWith("-") ? args[++i] : null);
             }
         }
-        return valid(name) ? name : null;
+        return names.size() == 1 && valid(names.get(0)) ? names.get(0) : null;
     }
 
     /**
