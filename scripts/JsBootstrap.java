@@ -191,8 +191,7 @@ public class JsBootstrap implements Callable<Integer> {
                     Setting.spelled(current.getStorageType()), Setting.spelled(wanted.getStorageType()));
         }
         if ((!sameSubjects || !sameStorage) && stored > 0 && !options.force && !Deletion.confirmed(Deletion.stream(existing))) {
-            log.info("nothing changed: not confirmed");
-            return;
+            throw Deletion.declined("nothing changed"); // the consumer is left as it is too
         }
         if (!sameSubjects || !sameStorage) {
             jsm.deleteStream(name);
@@ -203,8 +202,7 @@ public class JsBootstrap implements Callable<Integer> {
         }
         String deletes = Deletion.lowered(existing, target.build());
         if (deletes != null && !changes.isEmpty() && !options.force && !Deletion.confirmed(deletes)) {
-            log.info("nothing changed: not confirmed");
-            return;
+            throw Deletion.declined("nothing changed"); // the consumer is left as it is too
         }
         if (!changes.isEmpty()) {
             StreamConfiguration updated = jsm.updateStream(target.build()).getConfiguration(); // as the server has it
@@ -271,7 +269,7 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     private static String age(StreamConfiguration stream) {
-        return BootstrapOptions.noAge(stream.getMaxAge()) ? Limit.NONE : Durations.format(stream.getMaxAge());
+        return Limit.noAge(stream.getMaxAge()) ? Limit.NONE : Durations.format(stream.getMaxAge());
     }
 
     /** One line for a setting left as it is: {what, a new one's, the flag that would change it (if any)}. */

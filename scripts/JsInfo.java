@@ -6,6 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
+//SOURCES lab/DiscardNew.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -17,7 +18,6 @@ import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.Replica;
 import io.nats.client.api.ServerInfo;
@@ -184,7 +184,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                         + Setting.spelled(config.getRetentionPolicy()) + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
                         ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
                 + (Limit.unlimited(config.getMaxMsgs()) ? "" : ", max messages " + config.getMaxMsgs())
-                + (config.getDiscardPolicy() == DiscardPolicy.New ? ", discard new (refuses messages when full)" : ""));
+                + (Limit.unlimited(config.getMaxBytes()) ? "" : ", max bytes " + config.getMaxBytes())
+                + (Limit.noAge(config.getMaxAge()) ? "" : ", max age " + Durations.format(config.getMaxAge()))
+                + DiscardNew.shown(config)); // what it refuses when full, and what it may drop
         printCluster(info.getClusterInfo(), config.getReplicas(), asked);
     }
 

@@ -9,6 +9,7 @@
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java lab/NoInterest.java lab/Progress.java
+//SOURCES lab/DiscardNew.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -17,6 +18,7 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
@@ -247,7 +249,7 @@ public class JsPub implements Callable<Integer> {
         if (published > 1 && !json) { // with -j, stdout holds only the PubAcks
             Output.summary(log, PubSummary.singles(acks, published));
         }
-        NoInterest.check(nc, acks.streamName(), acks.confirmed.get(), log, json); // confirmed, but kept?
+        afterTheRun(nc, acks.confirmed.get(), json); // confirmed, but kept?
     }
 
     /** Core NATS: the server takes the bytes (a flush proves that much) but nobody acknowledges storing them. */
@@ -326,7 +328,7 @@ public class JsPub implements Callable<Integer> {
             }
             Output.summary(log, PubSummary.allConfirmed(acks, total));
             log.info(acks.figures.line(acks.confirmed.get(), seconds));
-            NoInterest.check(nc, acks.streamName(), total, log, false);
+            afterTheRun(nc, total, false);
             return;
         }
         throw failures.shortfall(total, nc, config, connection.failsOver());
@@ -361,6 +363,30 @@ public class JsPub implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------ helpers
+
+    /**
+     * What a PubAck does not say, from one look at the stream after the run: an interest stream without a
+     * consumer kept nothing; under discard new at max bytes older messages may have gone. A WARN line each
+     * (on stderr when stdout holds only JSON).
+     */
+    private void afterTheRun(Connection nc, long confirmed, boolean json) {
+        if (acks.streamName() == null || confirmed == 0) {
+            return;
+        }
+        StreamInfo info;
+        try {
+            info = nc.jetStreamManagement().getStreamInfo(acks.streamName());
+        } catch (IOException | JetStreamApiException noAnswer) {
+            return; // the PubAcks stand; only this extra look is missing
+        }
+        for (String line : new String[] {NoInterest.warning(info, confirmed), DiscardNew.warning(info)}) {
+            if (line != null && json) {
+                System.err.println(Output.line("WARN " + line, false));
+            } else if (line != null) {
+                log.warn(line);
+            }
+        }
+    }
 
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {

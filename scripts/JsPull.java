@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "js-pull", version = CommandRunner.VERSION,
         description = PullOptions.DESCRIPTION, footer = PullOptions.FOOTER) // the help text: with js-pull's flags
-public class JsPull implements Callable<Integer> {
+public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private static final Logger log = LogLines.logger(JsPull.class);
 
     /** Pulls one message at a time, prints it, acks it, and says "acked" only once the server has the ack. */
@@ -48,10 +48,10 @@ public class JsPull implements Callable<Integer> {
             }
             print(msg); // INFO pulled message: "..." (with --raw: the body's bytes alone)
             handOn(msg); // --work-ms, then stdout must have taken the line: what nobody saw is never acked
-            if (noAck()) {
-                say(PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver())); // back after the ack wait or backoff, unless its last delivery
-            } else if (nak() || flags.term()) {
-                say(PullWork.handBack(msg, nc, flags, counts.maxDeliver())); // --nak, --nak-delay, --term
+            if (noAck()) { // back after the ack wait or backoff, unless that was its last delivery
+                say(flags.doneVerb() + ": " + PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver()));
+            } else if (nak() || flags.term()) { // --nak, --nak-delay, --term
+                say(flags.doneVerb() + ": " + PullWork.handBack(msg, nc, flags, counts.maxDeliver()));
             } else {
                 msg.ackSync(Connector.CONFIRM_WAIT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
@@ -178,10 +178,10 @@ public class JsPull implements Callable<Integer> {
     }
 
     private Integer pullRun() throws Exception {
+        LogLines.label(RunLabel.valid(flags.label) ? flags.label : null); // --label A: each line starts [A], a bad flag's too
         flags.check(streamOptions.subject.subject);
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         shown = new PullShown(flags.raw, flags.ephemeral);
-        LogLines.label(flags.label); // --label A: each line starts [A]
         ending = new PullEnding(flags, counts, unreadable, connection, this::confirmedInHand);
         stop = StopSignal.watch(Duration.ofSeconds(7), ending::soFar); // a signal while connecting gets its last line too
         try {
@@ -288,9 +288,11 @@ public class JsPull implements Callable<Integer> {
         }
         counts.cameBack = true;
         stop.interruptible(false);
-        if (nak()) {
-            PullWork.handBack(msg, nc, flags, counts.maxDeliver()); // this run is done with it
-        }
+        // Not shown again, but this delivery counts against max deliver as any other: the last line says what became of it.
+        String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver())
+                : PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver());
+        counts.comeback = String.format("(stream seq %d, delivery %d, not shown) and was %s again: %s",
+                msg.metaData().streamSequence(), msg.metaData().deliveredCount(), flags.doneVerb(), fate);
         return true;
     }
 

@@ -1,15 +1,20 @@
 // Lab 5's flags, one behaviour each, against a real server: retention and filters from js-bootstrap,
-// a retention changed only with --recreate, and js-pull's --label and --term.
+// a retention changed only with --recreate, limits and discard as js-info and js-pub show them, a no to
+// js-bootstrap's question, and js-pull's --label and --term.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.RetentionPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ConsumersAtWorkTest extends WithServer {
     /** On a work-queue stream a message is gone once acked; on a limits stream it stays. */
@@ -255,5 +260,98 @@ class ConsumersAtWorkTest extends WithServer {
         for (String each : (stopped.out() + stopped.err() + piped.out() + piped.err()).split("\n")) {
             assertTrue(each.matches("(INFO|WARN|ERROR) \\[W\\] .*"), "each line labelled: " + each);
         }
+    }
+
+    /** A labelled run's bad flag, bad config or refused combination: its one ERROR line carries the label too. */
+    @Test
+    void aLabelledRunsBadInputLineCarriesTheLabel() throws Exception {
+        Run.Result badValue = script("JsPull", "--label", "W", "--batch", "0").go();
+        assertEquals(Exit.USAGE, badValue.exit(), badValue.toString());
+        assertEquals("ERROR [W] --batch must be at least 1 (and at most the consumer's max ack pending), got 0\n", badValue.err());
+        Run.Result unknown = script("JsPull", "--label=W", "--bogus").go();
+        assertEquals(Exit.USAGE, unknown.exit(), unknown.toString());
+        assertEquals("ERROR [W] Unknown option: '--bogus' (see js-pull --help)\n", unknown.err());
+        Run.Result both = script("JsPull", "--label", "W", "--nak", "--no-ack").go();
+        assertEquals("ERROR [W] --no-ack and --nak exclude each other: pick one\n", both.err());
+        Run.Result config = script("JsPull", "--label", "W", "--lab-config", tomlFile("[nats\n")).go();
+        assertEquals(Exit.CONFIG, config.exit(), config.toString());
+        assertTrue(config.err().startsWith("ERROR [W] "), config.toString());
+        assertEquals("ERROR flag --label given twice: give it once\n", script("JsPull", "--label", "A", "--label", "B").go()
+                .err(), "two labels: neither is the run's");
+        Run.Result badLabel = script("JsPull", "--label", " ").go();
+        assertEquals("ERROR --label must be a name that shows as itself, like A or worker-1, got \" \"\n", badLabel.err(),
+                "a label that is no name labels nothing");
+    }
+
+    /**
+     * Discard new with max bytes, as nats-server 2.9.10 does it: it weighs only a new message's payload against the
+     * limit, so near it a publish is confirmed and the oldest message dropped (here seq 1, for "one more"), and a run
+     * of messages alike is never refused at all: only a payload that reaches the limit with what is stored is. js-pub
+     * warns after such a run, naming what the stream holds; js-info's storage row says it; the refusal does not claim
+     * that nothing old was dropped.
+     */
+    @Test
+    void discardNewWithMaxBytesSaysItMayDropOldMessages() throws Exception {
+        bootstrap("--max-bytes", "1000", "--discard", "new");
+        ok(script("JsPub", "--count", "15", "message number {{Count}} padded").go());
+        String dropping = "nats-server 2.9.10 weighs only a new message's payload against max bytes, not all it stores "
+                + "for it, so near that limit it may take a message and drop the stream's oldest to make room instead of "
+                + "refusing";
+        assertEquals(List.of("INFO published \"one more\" to stream LAB4_STREAM (seq 16)", "WARN stream LAB4_STREAM has "
+                + "discard new with max bytes 1000: " + dropping + " (it holds 15 messages now, stream seq 2-16): for a "
+                + "stream that refuses when full, set --max-msgs"), ok(script("JsPub", "one more").go()).outLines());
+        try (Connection nc = connect()) {
+            assertEquals(2, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getFirstSequence(),
+                    "seq 1 was dropped for a confirmed publish");
+        }
+        assertEquals("  storage:        file, duplicate window 120s, max bytes 1000, discard new (" + dropping + ")",
+                ok(script("JsInfo").go()).outLines().get(5));
+        Run.Result more = ok(script("JsPub", "--count", "40", "message number {{Count}} padded").go());
+        assertTrue(more.out().startsWith("INFO published 40 messages to stream LAB4_STREAM (seq 17-56), each confirmed"),
+                more.toString());
+        assertTrue(more.out().contains("(it holds 15 messages now, stream seq 42-56)"), "40 confirmed, 40 dropped: " + more);
+        Run.Result full = script("JsPub", "--size", "100").go(); // a payload that reaches the limit: refused
+        assertEquals(1, full.exit(), full.toString());
+        assertTrue(full.err().contains("refused because the stream is full: with this message's payload it would reach "
+                + "its max_bytes, so with discard new it refuses it (" + dropping + ") (maximum bytes exceeded, error "
+                + "10077)"), full.toString());
+    }
+
+    /** js-info shows every limit a stream has, and none it does not have (max age none is 0, the others -1). */
+    @Test
+    void jsInfoShowsEveryLimitOfTheStream() throws Exception {
+        bootstrap("--max-msgs", "50", "--max-bytes", "100000", "--max-age", "1h");
+        assertEquals("  storage:        file, duplicate window 120s, max messages 50, max bytes 100000, max age 1h",
+                ok(script("JsInfo").go()).outLines().get(5));
+        bootstrap("--max-msgs", "-1", "--max-bytes", "-1", "--max-age", "0", "--discard", "new");
+        assertEquals("  storage:        file, duplicate window 120s, discard new (no max messages or max bytes is set, so "
+                + "nothing is refused for being full)", ok(script("JsInfo").go()).outLines().get(5));
+    }
+
+    /**
+     * A no to js-bootstrap's question changes nothing at all: not the stream, and no consumer is created either;
+     * exit 0 (a no is an answer, not a failure), as js-purge --delete answered no.
+     */
+    @Test
+    void aNoToTheQuestionChangesNothing() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) to give the run a terminal");
+        bootstrap();
+        publish("1", "2", "3", "4", "5");
+        String asks = Run.script("JsBootstrap", "--max-msgs", "2", "--consumer", "NEWC").shellLine();
+        Run.Result no = Run.command("script", "-qec", asks, "/dev/null").stdin("n\n").server(server).go();
+        assertEquals(Exit.DECLINED, no.exit(), no.toString());
+        assertTrue(no.out().contains("Really delete the 3 oldest of stream LAB4_STREAM's 5 messages"), no.toString());
+        assertTrue(no.out().contains("INFO nothing changed: not confirmed"), no.toString());
+        assertFalse(no.out().contains("consumer NEWC"), no.toString());
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(List.of("LAB4_CONSUMER"), jsm.getConsumerNames("LAB4_STREAM"), "no consumer created after a no");
+            assertEquals(5, jsm.getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+            assertEquals(-1, jsm.getStreamInfo("LAB4_STREAM").getConfiguration().getMaxMsgs());
+        }
+        String deletes = Run.script("JsPurge", "--delete").shellLine();
+        Run.Result purgeNo = Run.command("script", "-qec", deletes, "/dev/null").stdin("n\n").server(server).go();
+        assertEquals(Exit.DECLINED, purgeNo.exit(), purgeNo.toString());
+        assertTrue(purgeNo.out().contains("INFO nothing deleted: not confirmed"), purgeNo.toString());
     }
 }

@@ -113,6 +113,46 @@ class PullTest extends WithServer {
         assertEquals(1, server.labConsumer().getNumPending());
     }
 
+    /**
+     * --nak without a backoff stops when the message comes back, and hands that delivery back too: not shown, but
+     * a delivery used up all the same. The last line says so, and here that it was the last one (max deliver 2).
+     */
+    @Test
+    void aNakdMessageThatCameBackIsCountedUpToItsLastDelivery() throws Exception {
+        bootstrap("--max-deliver", "2");
+        publish("one");
+        Run.Result nak = ok(script("JsPull", "--nak").go());
+        assertEquals(List.of("INFO pulled message: \"one\"", "INFO nak'd: it comes back right away",
+                "INFO done: 1 message pulled and nak'd; stopped when it came back (stream seq 1, delivery 2, not shown) and "
+                        + "was nak'd again: it will not come back: that was its last delivery (2 of max deliver 2), so the "
+                        + "server gives up on it; it stays in the stream"), nak.outLines());
+        Run.Result after = ok(script("JsPull", "--wait", "1").go());
+        assertTrue(after.outLines().stream().noneMatch(line -> line.contains("pulled message")), after.toString());
+    }
+
+    /** --no-ack: of several messages, the first to come back ends the run; its delivery is left unacked again, and said so. */
+    @Test
+    void anUnackedMessageThatCameBackIsNamedAndComesAgain() throws Exception {
+        bootstrap("--ack-wait", "1s");
+        publish("a", "b");
+        Run.Result left = ok(script("JsPull", "--no-ack", "--wait", "5").go());
+        List<String> lines = left.outLines();
+        assertEquals(List.of("INFO pulled message: \"a\"", "INFO not acked: it comes back after the ack wait (1s)",
+                "INFO pulled message: \"b\"", "INFO not acked: it comes back after the ack wait (1s)"), lines.subList(0, 4));
+        assertTrue(lines.get(4).matches("INFO done: 2 messages pulled and not acked; stopped when one of them came back "
+                + "\\(stream seq [12], delivery 2, not shown\\) and was not acked again: it comes back after the ack wait "
+                + "\\(1s\\)"), left.toString());
+        assertEquals(5, lines.size(), left.toString());
+    }
+
+    /** --no-ack's help says what becomes of the message: back after the ack wait or a backoff's delay, up to max deliver. */
+    @Test
+    void noAckSaysWhatItDoesInTheHelp() throws Exception {
+        String help = ok(script("JsPull", "--help").go()).out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--no-ack Leave each message unacked: it comes back after the ack wait (with a backoff, "
+                + "after its delay for that delivery), unless that was its last delivery (max deliver)."), help);
+    }
+
     @Test
     void missingStreamSaysToBootstrap() throws Exception {
         Run.Result result = script("JsPull").go();

@@ -3,8 +3,25 @@
 set -euo pipefail
 : "${RUN:=bin/lab-run}" "${LAB_CONFIG:?make demo sets LAB_CONFIG}"
 demo_dir=$(mktemp -d)
-trap 'rm -rf "$demo_dir"' EXIT
 started=()
+
+# stop_started: every background run still going gets SIGTERM, then is waited for. A non-interactive shell
+# starts them with SIGINT ignored, so a Ctrl-C would leave them running; a check that stops the demo too.
+stop_started() {
+  local entry name pid out
+  for entry in ${started[@]+"${started[@]}"}; do
+    IFS=: read -r name pid out <<< "$entry"
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for entry in ${started[@]+"${started[@]}"}; do
+    IFS=: read -r name pid out <<< "$entry"
+    wait "$pid" 2>/dev/null || true
+  done
+  started=()
+}
+trap 'stop_started; rm -rf "$demo_dir"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 outputs=0 # each background run writes a file of its own: a name used again never finds the last one's lines
 
 # run ALIAS ARGS...: one script in the foreground, as `make run` would.

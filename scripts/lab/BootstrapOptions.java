@@ -188,7 +188,7 @@ final class BootstrapOptions {
                 + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + Setting.spelled(stream.getRetentionPolicy()))
                 + (Limit.unlimited(stream.getMaxMsgs()) ? "" : ", max messages " + stream.getMaxMsgs())
                 + (Limit.unlimited(stream.getMaxBytes()) ? "" : ", max bytes " + stream.getMaxBytes())
-                + (noAge(stream.getMaxAge()) ? "" : ", max age " + Durations.format(stream.getMaxAge()))
+                + (Limit.noAge(stream.getMaxAge()) ? "" : ", max age " + Durations.format(stream.getMaxAge()))
                 + (stream.getDiscardPolicy() == DiscardPolicy.Old ? "" : ", discard new");
     }
 
@@ -216,10 +216,6 @@ final class BootstrapOptions {
 
     static Duration[] backoff(Config config) {
         return Backoff.parse(config.string(Setting.BACKOFF)).toArray(Duration[]::new);
-    }
-
-    static boolean noAge(Duration maxAge) {
-        return maxAge == null || maxAge.isZero();
     }
 
     static String seconds(Duration duration) {

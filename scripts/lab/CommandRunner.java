@@ -37,6 +37,10 @@ final class CommandRunner {
     interface ReadOnly {
     }
 
+    /** A command whose --label NAME marks each of its lines (RunLabel): from the first, a bad flag's line too. */
+    interface Labelled {
+    }
+
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... typed) {
         Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
@@ -45,6 +49,9 @@ final class CommandRunner {
         if (args == null) {
             StopSignal.handOver(); // its one line said why: no line about a signal on top at the exit
             return Exit.USAGE;
+        }
+        if (command instanceof Labelled) {
+            RunLabel.label(RunLabel.typed(args));
         }
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
@@ -87,7 +94,7 @@ final class CommandRunner {
                 known = ex instanceof LabException failure ? failure : unexpected(ex);
             }
             if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command)) {
-                return Exit.OK; // --show-config, or a reader that has seen enough: done
+                return Exit.OK; // --show-config, a no to a [y/N] question (Exit.DECLINED), or a reader that has seen enough: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
             report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);

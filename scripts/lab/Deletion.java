@@ -54,8 +54,7 @@ final class Deletion {
             return Exit.OK;
         }
         if (!force && !confirmed(what)) {
-            log.info("nothing deleted: not confirmed");
-            return Exit.OK; // a no is an answer, not a failure
+            throw declined("nothing deleted");
         }
         boolean done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
         if (!done) {
@@ -110,6 +109,15 @@ final class Deletion {
         return (exact ? "the " + (stored - target.getMaxMsgs()) + " oldest" : "the oldest") + " of stream " + name
                 + "'s " + Output.messages(stored) + ", acked or not (lowering to " + String.join("; ", over)
                 + "; discard only decides about new publishes)";
+    }
+
+    /**
+     * A question answered no: says so ("nothing deleted: not confirmed") and ends the run there, with
+     * exit code Exit.DECLINED and no ERROR line (CommandRunner prints none for it).
+     */
+    static LabException declined(String what) {
+        log.info("{}: not confirmed", what);
+        return Exit.with(Exit.DECLINED, "%s: not confirmed", what);
     }
 
     /** Asks on the terminal; with no terminal there is nobody to ask, so --force is required. */

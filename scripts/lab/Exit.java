@@ -3,6 +3,7 @@
 /** Exit codes, the same for every script: a shell script can tell what kind of failure it was. */
 final class Exit {
     static final int OK = 0;
+    static final int DECLINED = OK;    // a [y/N] question answered no: nothing changed, and a no is an answer, not a failure
     static final int FAILED = 1;       // the server refused or did not confirm
     static final int USAGE = 2;        // bad flags or arguments
     static final int CONFIG = 3;       // a config file or value is wrong

@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Output.java
+//SOURCES Exit.java Output.java DiscardNew.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -206,8 +206,8 @@ final class JetStreamErrors {
                 + "its max_msgs_per_subject and, with discard new, refuses new messages"
                 : said.contains("maximum messages") ? "the stream is full: it holds its max_msgs and, with discard new, "
                 + "refuses new messages instead of dropping old ones"
-                : said.contains("maximum bytes") ? "the stream is full: it holds its max_bytes and, with discard new, "
-                + "refuses new messages instead of dropping old ones"
+                : said.contains("maximum bytes") ? "the stream is full: with this message's payload it would reach its "
+                + "max_bytes, so with discard new it refuses it (" + DiscardNew.AT_MAX_BYTES + ")"
                 : said.contains("insufficient resources") ? "the server is out of JetStream storage: its "
                 + "max_file_store (or max_memory_store) is used up"
                 : said.contains("message size exceeds") ? "the message is larger than the stream's max_msg_size"

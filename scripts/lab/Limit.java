@@ -2,6 +2,8 @@
 // the lab tells "none" from a number, the one word it shows for none (natscli's and nats-server's), and
 // how a learner asks for none.
 
+import java.time.Duration;
+
 final class Limit {
     /** How the lab shows a limit that is not set. */
     static final String NONE = "unlimited";
@@ -16,6 +18,11 @@ final class Limit {
     /** Whether a count limit is none: the server keeps -1 for that (and takes 0). */
     static boolean unlimited(long limit) {
         return limit < 1;
+    }
+
+    /** Whether a stream's max age is none: the server keeps 0 for that. */
+    static boolean noAge(Duration maxAge) {
+        return maxAge == null || maxAge.isZero() || maxAge.isNegative();
     }
 
     /** A count limit as the lab shows it: a number, or "unlimited". */

@@ -49,6 +49,7 @@ final class PullCounts {
     long waitStarted = System.nanoTime(); // when the last wait for a message began
     final Set<Long> seen = new HashSet<>(); // --no-ack/--nak: the same messages come back; one round is enough
     boolean cameBack; // --no-ack/--nak: they came back, so this run has seen them all
+    String comeback; // then: which delivery came back, and what the run did with it (not shown, but a delivery used)
     boolean followsRetries; // --no-ack on a consumer with a backoff: what comes back is shown again, up to max deliver
     long lastShown; // --ephemeral: the stream seq of the last message shown
     Message lastPrinted; // one at a time: the message in hand

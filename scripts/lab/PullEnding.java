@@ -40,7 +40,7 @@ final class PullEnding {
         if (reachedMax) {
             why = flags.maxFlag() + " " + flags.max;
         } else if (counts.cameBack) {
-            why = "stopped when they came back";
+            why = (counts.done() == 1 ? "stopped when it came back " : "stopped when one of them came back ") + counts.comeback;
         } else {
             why = quietWait(nc, config);
         }

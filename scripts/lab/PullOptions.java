@@ -2,7 +2,7 @@
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java RunLabel.java
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
@@ -60,7 +60,9 @@ final class PullOptions {
 
     /** --no-ack and --nak: two ways to leave a message for redelivery, so at most one of them. */
     static final class Redelivery {
-        @Option(names = "--no-ack", description = "Do not ack: the server delivers each message again after the ack wait.")
+        @Option(names = "--no-ack", description = "Leave each message unacked: it comes back after the ack wait (with a "
+                + "backoff, after its delay for that delivery), unless that was its last delivery (max deliver). The run "
+                + "stops when one comes back; on a consumer with a backoff it follows each retry.")
         boolean noAck;
 
         @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
@@ -137,7 +139,7 @@ final class PullOptions {
         if (redelivery != null && redelivery.nakDelay != null && Durations.within(redelivery.nakDelay, Duration.ofMillis(1)) == null) {
             throw Exit.usage("%s", Durations.refused("--nak-delay", redelivery.nakDelay, Duration.ofMillis(1)));
         }
-        if (label != null && (label.isBlank() || !label.equals(Output.printable(label, false)))) {
+        if (label != null && !RunLabel.valid(label)) {
             throw Exit.usage("--label must be a name that shows as itself, like A or worker-1, got %s", Output.quoted(label));
         }
         String handBack = term() ? "--term" : redelivery != null && redelivery.nakDelay != null ? "--nak-delay" : null;

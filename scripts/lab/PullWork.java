@@ -31,12 +31,13 @@ final class PullWork {
     }
 
     /**
-     * --no-ack: the message stays unacked and says when it comes back, if it does: after the ack wait,
-     * or with a backoff after its delay for this delivery (the server's ack wait is only its first).
+     * --no-ack: the message stays unacked; what becomes of it (to follow "not acked: "): it comes back after
+     * the ack wait, or with a backoff after its delay for this delivery (the server's ack wait is only its
+     * first), unless this delivery was its last.
      */
     static String leftUnacked(Message msg, Duration ackWait, List<Duration> backoff, long maxDeliver) {
         String after = Backoff.after(backoff, msg.metaData().deliveredCount());
-        return "not acked: " + lastDelivery(msg, maxDeliver).orElse("it comes back after "
+        return lastDelivery(msg, maxDeliver).orElse("it comes back after "
                 + (after != null ? after : "the ack wait (" + ackWait.toSeconds() + "s)"));
     }
 
@@ -53,7 +54,7 @@ final class PullWork {
                 + maxDeliver + "), so the server gives up on it; it stays in the stream");
     }
 
-    /** --nak, --nak-delay or --term: hands the message back and says what becomes of it. */
+    /** --nak, --nak-delay or --term: hands the message back and says what becomes of it (to follow "nak'd: "). */
     static String handBack(Message msg, Connection nc, PullOptions flags, long maxDeliver) throws InterruptedException {
         Duration delay = flags.nakDelay();
         if (flags.term()) {
@@ -70,9 +71,9 @@ final class PullWork {
                     + "wait instead", flags.term() ? "term" : "nak", Connector.CONFIRM_WAIT.toSeconds());
         }
         if (flags.term()) {
-            return "terminated: the server will not deliver it again (a poison message, set aside)";
+            return "the server will not deliver it again (a poison message, set aside)";
         }
-        return "nak'd: " + lastDelivery(msg, maxDeliver).orElse(delay != null ? "it comes back in " + Durations.format(delay)
+        return lastDelivery(msg, maxDeliver).orElse(delay != null ? "it comes back in " + Durations.format(delay)
                 : "it comes back right away");
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.List;
 
 final class RunLabel {
@@ -17,6 +18,28 @@ final class RunLabel {
     /** "[A] " after --label A (else ""): it follows each line's level word, `INFO [A] pulled message: ...`. */
     static String label() {
         return label;
+    }
+
+    /** A name --label takes: not blank, and shown as itself (nothing Output would escape). */
+    static boolean valid(String name) {
+        return name != null && !name.isBlank() && name.equals(Output.printable(name, false));
+    }
+
+    /**
+     * --label NAME (or --label=NAME) as typed, before the flags are parsed, when it is given once and a valid
+     * name: so that a run's lines carry it from the first, a bad flag's line too. Null without one (or with two:
+     * which one would be the run's?).
+     */
+    static String typed(String[] args) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].startsWith("--label=")) {
+                names.add(args[i].substring("--label=".length()));
+            } else if (args[i].equals("--label")) {
+                names.add(i + 1 < args.length && !args[i + 1].startsWith("-") ? args[++i] : null);
+            }
+        }
+        return names.size() == 1 && valid(names.get(0)) ? names.get(0) : null;
     }
 
     /**

@@ -37,11 +37,18 @@ final class WhyNothing {
      */
     static String nextPull(Connection nc, StreamInfo streamInfo, ConsumerInfo consumer) {
         String why = why(nc, streamInfo, consumer);
-        return why == null ? null : (waitingForAcks(consumer) ? "may get nothing: " : "gets nothing: ") + why;
+        return why == null ? null : (waitingForAcks(consumer) || atMaxAckPending(consumer) ? "may get nothing: "
+                : "gets nothing: ") + why;
     }
 
     private static boolean waitingForAcks(ConsumerInfo consumer) {
         return consumer.getNumPending() == 0 && consumer.getNumAckPending() > 0;
+    }
+
+    /** Ack pending at its max: once an ack wait ends, what was delivered is handed out again, so a pull may get that. */
+    private static boolean atMaxAckPending(ConsumerInfo consumer) {
+        long most = consumer.getConsumerConfiguration().getMaxAckPending();
+        return consumer.getNumPending() > 0 && most > 0 && consumer.getNumAckPending() >= most;
     }
 
     /**
@@ -54,12 +61,12 @@ final class WhyNothing {
         long ackFloor = consumer.getAckFloor().getStreamSequence();
         long maxAckPending = config.getMaxAckPending();
         if (consumer.getNumPending() > 0) {
-            if (maxAckPending > 0 && consumer.getNumAckPending() >= maxAckPending) {
+            if (atMaxAckPending(consumer)) {
                 return String.format("max ack pending reached: %s delivered and not acked (max_ack_pending %,d), so the "
-                        + "server hands out none of the %,d pending until some are acked or %s passes",
+                        + "server hands out none of the %,d pending until some are acked or %s passes%s",
                         Output.messages(consumer.getNumAckPending()), maxAckPending, consumer.getNumPending(),
                         Backoff.given(config.getBackoff()) ? Backoff.forDelivery(config.getBackoff(), "each one's")
-                                : "their ack wait (" + ackWait(config) + ")");
+                                : "their ack wait (" + ackWait(config) + ")", waitsEnd(consumer, config));
             }
             return null;
         }
@@ -141,6 +148,25 @@ final class WhyNothing {
         }
         return "the ack wait (" + ackWait(config) + ") passed by " + by + ", so " + held + ", or " + they
                 + " again on the next pull" + (never.isEmpty() ? "" : " (" + never + ")");
+    }
+
+    /**
+     * When the delivered messages' waits end at the latest (the last delivery's, unless a nak's delay or
+     * in-progress acks moved one): then the server hands them out again, so a pull may get one.
+     */
+    private static String waitsEnd(ConsumerInfo consumer, ConsumerConfiguration config) {
+        ZonedDateTime last = consumer.getDelivered().getLastActive();
+        if (last == null || config.getAckWait() == null) {
+            return "";
+        }
+        ZonedDateTime end = last.plus(Backoff.given(config.getBackoff()) ? Backoff.longest(config.getBackoff()) : config.getAckWait());
+        boolean one = consumer.getNumAckPending() == 1;
+        String held = " (unless " + (one ? "it was" : "they were") + " nak'd with a delay or kept in progress)";
+        String again = "a pull may get " + (one ? "it" : "them") + " again";
+        if (end.isAfter(ZonedDateTime.now())) {
+            return ", by " + clock(end) + " at the latest" + held + ": then " + again;
+        }
+        return "; that passed by " + clock(end) + ", so " + again + " now" + held;
     }
 
     private static String clock(ZonedDateTime time) {
