@@ -46,6 +46,17 @@ class DefaultLocaleTest extends WithServer {
         }
     }
 
+    /** Through a launcher (bin/lab-run, which starts the script's JVM the way an installed command does) too. */
+    @Test
+    void throughTheLauncher() throws Exception {
+        server.resetToLabStream();
+        ok(script("JsPub", "--count", COUNT, "hello").go());
+        Run.Result root = ok(inLocale("", "JsInfo").go());
+        Run.Result german = ok(Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info")
+                .env("JAVA_TOOL_OPTIONS", jvmLocale("de-DE")).server(server).go());
+        assertEquals(root.out(), german.out());
+    }
+
     /** -H with a header name in capitals: the same refusal, word for word, in Turkish as in the root locale. */
     @Test
     void aHeaderNameInCapitalsIsMatchedTheSameInTurkish() throws Exception {
