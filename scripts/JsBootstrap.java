@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -112,7 +113,7 @@ public class JsBootstrap implements Callable<Integer> {
                 throw BootstrapOptions.refused(e, jsm, config);
             }
             if (options.json) { // the same object as js-info --json
-                Output.json(String.format("{\"stream\":%s,\"consumer\":%s}",
+                Output.json(String.format(Locale.ROOT, "{\"stream\":%s,\"consumer\":%s}",
                         jsm.getStreamInfo(config.stream).getJv().toJson(),
                         jsm.getConsumerInfo(config.stream, config.consumer).getJv().toJson()));
             }

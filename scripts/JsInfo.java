@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -51,7 +52,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
-            Output.json(String.format("{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
+            Output.json(String.format(Locale.ROOT, "{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
         }
         if (consumer.hasError()) {
             throw refused(consumer, JetStreamErrors.CONSUMER_NOT_FOUND,
@@ -175,7 +176,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         StreamState state = info.getStreamState();
         print("stream %s", config.getName());
         row("subjects", String.join(", ", config.getSubjects()));
-        row("messages", String.format("%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
+        row("messages", String.format(Locale.ROOT, "%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));
         row("storage", Setting.spelled(config.getStorageType()) + ", duplicate window "
@@ -193,19 +194,19 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     private static void printConsumer(ConsumerInfo info, String whyNothing, ServerInfo asked) {
         ConsumerConfiguration config = info.getConsumerConfiguration();
         print("consumer %s", info.getName());
-        row("pending", String.format("%,d (stored, not yet delivered)", info.getNumPending()));
+        row("pending", String.format(Locale.ROOT, "%,d (stored, not yet delivered)", info.getNumPending()));
         long most = config.getMaxAckPending();
-        row("ack pending", String.format("%,d (delivered, waiting for an ack%s)", info.getNumAckPending(),
+        row("ack pending", String.format(Locale.ROOT, "%,d (delivered, waiting for an ack%s)", info.getNumAckPending(),
                 Limit.unlimited(most) || info.getNumAckPending() < most ? "" : "; max ack pending " + most
                         + " reached: nothing more is delivered until one is acked or its ack wait ends"));
-        row("redelivered", String.format("%,d", info.getRedelivered()));
+        row("redelivered", String.format(Locale.ROOT, "%,d", info.getRedelivered()));
         row("last delivered", "stream seq " + info.getDelivered().getStreamSequence());
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence()
                 + " (everything up to here is done: acked, terminated or given up)");
-        row("waiting pulls", String.format("%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
-        row("settings", String.format("ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
+        row("waiting pulls", String.format(Locale.ROOT, "%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
+        row("settings", String.format(Locale.ROOT, "ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
                 config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), Limit.shown(config.getMaxDeliver()),
-                Limit.unlimited(most) ? Limit.NONE : String.format("%,d", most),
+                Limit.unlimited(most) ? Limit.NONE : String.format(Locale.ROOT, "%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false))
                 + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : ""));
@@ -237,7 +238,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             } else if (replica.isCurrent()) {
                 state = "current";
             } else {
-                state = String.format("not current (lag %,d operations)", replica.getLag())
+                state = String.format(Locale.ROOT, "not current (lag %,d operations)", replica.getLag())
                         + (replica.getName().equals(asked.getServerName()) ? ", up: it answered" : "");
             }
             row("replica " + replica.getName(), state);
@@ -250,7 +251,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /** One line on stdout; names and words in it came from the server, so it is shown escaped. */
     private static void print(String format, Object... args) {
-        System.out.println(Output.printable(String.format(format, args)));
+        System.out.println(Output.printable(String.format(Locale.ROOT, format, args)));
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "js-purge", version = CommandRunner.VERSION,
@@ -123,7 +124,7 @@ public class JsPurge implements Callable<Integer> {
                 return 0;
             }
             PurgeResponse purged = purge(stream, subject);
-            String done = String.format("purged %s from stream %s%s", Output.messages(purged.getPurged()),
+            String done = String.format(Locale.ROOT, "purged %s from stream %s%s", Output.messages(purged.getPurged()),
                     config.stream, scope);
             if (json) {
                 Output.json(purged.getJv().toJson(), done); // the server's own answer

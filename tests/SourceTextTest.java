@@ -2,6 +2,7 @@
 // encoding, and a login shell on a machine without LANG has US-ASCII, where a literal µ is an
 // error. So what users compile (scripts/, tools/) is plain ASCII, with unicode escapes for the rest.
 // (Tests and bench are compiled with -encoding UTF-8: see their //COMPILE_OPTIONS.)
+// And they print the same in any locale: each case conversion and format call names its locale.
 
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,31 @@ class SourceTextTest {
             }
             assertEquals(List.of(fact[1]), writing, "the files whose code writes \"" + fact[0] + "\"");
         }
+    }
+
+    /**
+     * A call that reads the JVM's default locale writes 1.500 or Arabic-Indic digits, or lower-cases a
+     * Turkish I to a dotless i, in some user's language: every one in scripts/ and tools/ names
+     * Locale.ROOT (CommandRunner pins the default too, but a tool or a class set up before it does not rely on that).
+     */
+    @Test
+    void caseAndFormatCallsNameTheirLocale() throws Exception {
+        Pattern withoutLocale = Pattern.compile("\\.to(?:Lower|Upper)Case\\(\\)"
+                + "|(?:String\\.format|\\.printf|System\\.(?:out|err)\\.format|MessageFormat\\.format|new Formatter)\\((?!\\s*Locale\\.)"
+                + "|ofPattern\\(\"[^\"]*\"\\)|\\.formatted\\(|NumberFormat\\.get\\w*Instance\\(\\)|new DecimalFormat\\(");
+        List<String> offending = new ArrayList<>();
+        try (Stream<Path> files = Stream.of("scripts", "tools").flatMap(SourceTextTest::javaFiles)) {
+            for (Path file : files.toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    String code = lines.get(i).replaceAll("^\\s*(//|/?\\*).*", "").replaceAll("\\s//\\s.*", "");
+                    if (withoutLocale.matcher(code).find()) {
+                        offending.add(Run.REPO.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).trim());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offending, "calls that depend on the default locale (give Locale.ROOT)");
     }
 
     private static Stream<Path> javaFiles(String folder) {

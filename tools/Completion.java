@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,7 @@ public class Completion {
     private static final Pattern ALIAS = Pattern.compile("\"([\\w-]+)\"\\s*:\\s*\\{\\s*\"script-ref\"\\s*:\\s*\"scripts/(\\w+)\\.java\"");
 
     public static void main(String... args) throws Exception {
+        Locale.setDefault(Locale.ROOT); // picocli writes the script: the same file whatever the locale of make
         StringBuilder out = new StringBuilder();
         out.append("# Completion for the JetStream lab's scripts (make completion). bash: source this file;\n")
            .append("# zsh: autoload -U +X compinit && compinit; autoload -U +X bashcompinit && bashcompinit; then source it.\n");

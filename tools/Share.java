@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -143,7 +144,7 @@ public class Share {
         StringBuilder table = new StringBuilder("// ----- The shared code below the lesson, part by part (line: part):\n");
         int width = starts.isEmpty() ? 1 : String.valueOf(starts.get(starts.size() - 1)).length();
         for (int i = 0; i < rows.size(); i++) {
-            table.append(String.format("//   %" + width + "d  %s", starts.get(i), rows.get(i))).append('\n');
+            table.append(String.format(Locale.ROOT, "//   %" + width + "d  %s", starts.get(i), rows.get(i))).append('\n');
         }
         table.append('\n');
         return (text + table.toString() + parts).replace("@PARTS@", String.valueOf(tableAt)).stripTrailing() + "\n";

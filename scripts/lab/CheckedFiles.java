@@ -23,6 +23,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -167,7 +168,7 @@ final class CheckedFiles {
     }
 
     private static String tooLarge(BasicFileAttributes attributes) {
-        return String.format("is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
+        return String.format(Locale.ROOT, "is %,d bytes, far more than such a file holds (%d KiB at most)", attributes.size(),
                 LIMIT / 1024);
     }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -43,6 +44,10 @@ final class CommandRunner {
 
     /** Parses the arguments, runs the command, and returns the exit code for System.exit. */
     static int run(Callable<Integer> command, String... typed) {
+        // A line must read the same in any language: in the user's locale Java would write 1.500 or
+        // Arabic-Indic digits, lower-case a Turkish I to a dotless i (and a host would no longer
+        // match its certificate), and picocli's and jnats' own formatting would follow it too.
+        Locale.setDefault(Locale.ROOT);
         Stdout.install(); // before picocli wraps System.out for --help: its failures are seen too
         StopSignal.fromTheStart();
         String[] args = asTyped(typed);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -181,7 +182,7 @@ final class ConfigFile {
         }
         for (String dotted : toml.dottedKeySet()) {
             if (!known.contains(dotted)) {
-                layers.warn(String.format("WARN %s:%d: unknown key %s is ignored (known: %s)",
+                layers.warn(String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored (known: %s)",
                         file, line(toml.inputPositionOf(dotted)), dotted, String.join(", ", known)));
             }
         }

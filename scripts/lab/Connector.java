@@ -14,6 +14,7 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -152,8 +153,8 @@ final class Connector {
         return new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
-                String text = String.valueOf(error).toLowerCase();
-                if (text.contains("permissions violation") && !text.contains(MaxDeliveries.SUBJECT.toLowerCase())) { // an advisory is optional
+                String text = String.valueOf(error).toLowerCase(Locale.ROOT);
+                if (text.contains("permissions violation") && !text.contains(MaxDeliveries.SUBJECT.toLowerCase(Locale.ROOT))) { // an advisory is optional
                     if (permissionViolation.compareAndSet(null, error)) {
                         connecting.interrupt(); // what it waits for will not come; explainFailure() says why
                     }
@@ -196,7 +197,7 @@ final class Connector {
         StringBuilder seen = new StringBuilder(chain(e));
         connectProblems.forEach(problem -> seen.append(chain(problem)));
         seen.append(refusedLogin.get() == null ? "" : refusedLogin.get()); // the server's -ERR, whichever way jnats failed
-        String all = seen.toString().toLowerCase();
+        String all = seen.toString().toLowerCase(Locale.ROOT);
         String url = config.shownUrl();
         boolean timedOut = all.contains("timeoutexception");
         boolean sawCertificate = tls != null && tls.certificateSeen();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 final class Deletion {
     private static final Logger log = LogLines.logger(Deletion.class);
@@ -34,16 +35,16 @@ final class Deletion {
             what = stream(info);
             gone = "stream " + config.stream + ", which held " + contents(info) + " just before (js-bootstrap creates "
                     + "them again, from seq 1)";
-            fields = String.format("\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
+            fields = String.format(Locale.ROOT, "\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
                     messages, consumers);
         } else {
             if (JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                     () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null) {
                 throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
             }
-            what = String.format("consumer %s of stream %s", config.consumer, config.stream);
+            what = String.format(Locale.ROOT, "consumer %s of stream %s", config.consumer, config.stream);
             gone = what;
-            fields = String.format("\"stream\":%s,\"consumer\":%s", Output.quoted(config.stream), Output.quoted(config.consumer));
+            fields = String.format(Locale.ROOT, "\"stream\":%s,\"consumer\":%s", Output.quoted(config.stream), Output.quoted(config.consumer));
         }
         if (dryRun) {
             if (json) {
@@ -77,7 +78,7 @@ final class Deletion {
     /** "3 messages and 1 consumer". */
     private static String contents(StreamInfo info) {
         long consumers = info.getStreamState().getConsumerCount();
-        return String.format("%s and %d %s", Output.messages(info.getStreamState().getMsgCount()), consumers,
+        return String.format(Locale.ROOT, "%s and %d %s", Output.messages(info.getStreamState().getMsgCount()), consumers,
                 consumers == 1 ? "consumer" : "consumers");
     }
 

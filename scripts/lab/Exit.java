@@ -1,5 +1,7 @@
 // The exit codes every script uses (the README's table), and the failure that carries one.
 
+import java.util.Locale;
+
 /** Exit codes, the same for every script: a shell script can tell what kind of failure it was. */
 final class Exit {
     static final int OK = 0;
@@ -17,7 +19,7 @@ final class Exit {
 
     /** A one-line failure with this exit code; the format is String.format's. */
     static LabException with(int exitCode, String format, Object... args) {
-        return new LabException(exitCode, String.format(format, args));
+        return new LabException(exitCode, String.format(Locale.ROOT, format, args));
     }
 
     static LabException failed(String format, Object... args) {

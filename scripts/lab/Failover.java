@@ -10,6 +10,7 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.Options;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +71,7 @@ final class Failover implements ConnectionListener {
             case RECONNECTED -> {
                 outages.incrementAndGet();
                 String from = server.getAndSet(describe(conn));
-                System.err.println(Output.line(secrets.mask(String.format("WARN lost the connection to %s; "
+                System.err.println(Output.line(secrets.mask(String.format(Locale.ROOT, "WARN lost the connection to %s; "
                         + "reconnected to %s after %.1fs", from, server.get(), (System.nanoTime() - lostAt) / 1e9)), false));
             }
             default -> {
@@ -83,7 +84,7 @@ final class Failover implements ConnectionListener {
         if (outages.get() != outage || conn.getStatus() == Connection.Status.CLOSED) {
             return;
         }
-        gaveUp.set(String.format("lost the connection to %s and no server answered within %s (tried %s)",
+        gaveUp.set(String.format(Locale.ROOT, "lost the connection to %s and no server answered within %s (tried %s)",
                 server.get(), Durations.format(GIVE_UP_AFTER), Output.printable(secrets.mask(String.join(", ",
                         conn.getServers())))));
         try {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Locale;
 import java.util.Set;
 
 final class FilePermissions {
@@ -34,7 +35,7 @@ final class FilePermissions {
             return "belongs to another user (" + owner + "), who could change it: it is not read; use a copy of your own";
         }
         if (othersMayWrite(attributes)) {
-            return String.format("can be changed by other users of this machine (mode %03o): it is not read until you "
+            return String.format(Locale.ROOT, "can be changed by other users of this machine (mode %03o): it is not read until you "
                     + "run chmod go-w %s", mode(attributes.permissions()), file);
         }
         return null;
@@ -66,7 +67,7 @@ final class FilePermissions {
                     + "the file: it is not read; use a folder of your own";
         }
         if (othersMayWrite(attributes) && !sticky) {
-            return String.format("is in folder %s, which other users of this machine can change (mode %03o): it "
+            return String.format(Locale.ROOT, "is in folder %s, which other users of this machine can change (mode %03o): it "
                     + "is not read until you run chmod go-w %s", folder, mode(attributes.permissions()), folder);
         }
         return null;
@@ -103,7 +104,7 @@ final class FilePermissions {
             if (!permissions.contains(PosixFilePermission.GROUP_READ) && !permissions.contains(PosixFilePermission.OTHERS_READ)) {
                 return null;
             }
-            return String.format("WARN %s: %s can be read by other users of this machine (mode %03o): chmod 600 %s",
+            return String.format(Locale.ROOT, "WARN %s: %s can be read by other users of this machine (mode %03o): chmod 600 %s",
                     where, file, mode(permissions), file);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null; // no POSIX permissions here (or no answer): nothing to say

@@ -23,13 +23,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 final class InfoWatch {
     static final Duration SHORTEST = Duration.ofMillis(100);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private static final String CHANGED = "\033[1;7m"; // bold, reversed
     private static final String PLAIN = "\033[0m";
     private static final int LABEL = 16;
@@ -102,7 +103,7 @@ final class InfoWatch {
     }
 
     private void header() {
-        print(String.format("watching stream %s, consumer %s every %s (Ctrl-C ends it)", config.stream, config.consumer,
+        print(String.format(Locale.ROOT, "watching stream %s, consumer %s every %s (Ctrl-C ends it)", config.stream, config.consumer,
                 Durations.format(interval)));
     }
 
@@ -142,12 +143,12 @@ final class InfoWatch {
     private static Map<String, String> numbers(StreamInfo stream, ConsumerInfo consumer) {
         StreamState state = stream.getStreamState();
         Map<String, String> shown = new LinkedHashMap<>();
-        shown.put("messages", String.format("%,d", state.getMsgCount()));
-        shown.put("pending", String.format("%,d", consumer.getNumPending()));
-        shown.put("ack pending", String.format("%,d", consumer.getNumAckPending()));
-        shown.put(MAX_ACK_PENDING, String.format("%,d", consumer.getConsumerConfiguration().getMaxAckPending()));
-        shown.put("waiting pulls", String.format("%,d", consumer.getNumWaiting()));
-        shown.put("redelivered", String.format("%,d", consumer.getRedelivered()));
+        shown.put("messages", String.format(Locale.ROOT, "%,d", state.getMsgCount()));
+        shown.put("pending", String.format(Locale.ROOT, "%,d", consumer.getNumPending()));
+        shown.put("ack pending", String.format(Locale.ROOT, "%,d", consumer.getNumAckPending()));
+        shown.put(MAX_ACK_PENDING, String.format(Locale.ROOT, "%,d", consumer.getConsumerConfiguration().getMaxAckPending()));
+        shown.put("waiting pulls", String.format(Locale.ROOT, "%,d", consumer.getNumWaiting()));
+        shown.put("redelivered", String.format(Locale.ROOT, "%,d", consumer.getRedelivered()));
         shown.put("last delivered", "stream seq " + consumer.getDelivered().getStreamSequence());
         shown.put("ack floor", "stream seq " + consumer.getAckFloor().getStreamSequence());
         return shown;
@@ -191,7 +192,7 @@ final class InfoWatch {
         }
         List<String> block = new ArrayList<>();
         block.add(Output.printable(config.stream + " / " + config.consumer + " at " + clock()));
-        rows(now).forEach((label, text) -> block.add(String.format("  %-" + LABEL + "s", label + ":") + text));
+        rows(now).forEach((label, text) -> block.add(String.format(Locale.ROOT, "  %-" + LABEL + "s", label + ":") + text));
         if (why != null) {
             String text = Output.printable(why);
             int room = Math.max(20, width - LABEL - 3);
@@ -200,7 +201,7 @@ final class InfoWatch {
                 int space = text.lastIndexOf(' ', end);
                 end = end < text.length() && space > at ? space + 1 : end; // between words where it can
                 String part = text.substring(at, end).stripTrailing();
-                block.add(String.format("  %-" + LABEL + "s", at == 0 ? "next pull:" : "") + (why.equals(lastWhy) || last == null
+                block.add(String.format(Locale.ROOT, "  %-" + LABEL + "s", at == 0 ? "next pull:" : "") + (why.equals(lastWhy) || last == null
                         ? part : CHANGED + part + PLAIN));
             }
         }
@@ -250,7 +251,7 @@ final class InfoWatch {
 
     /** How the watch went, for the line that ends it. */
     private String soFar() {
-        return String.format("watched %s / %s for %.1fs (%d %s); js-info only reads, nothing was changed", config.stream,
+        return String.format(Locale.ROOT, "watched %s / %s for %.1fs (%d %s); js-info only reads, nothing was changed", config.stream,
                 config.consumer, (System.nanoTime() - started) / 1e9, looks, looks == 1 ? "look" : "looks");
     }
 

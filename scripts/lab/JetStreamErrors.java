@@ -15,6 +15,7 @@ import io.nats.client.support.Status;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 final class JetStreamErrors {
     /** "JetStream system temporarily unavailable": on a cluster, no leader (no quorum) for what was asked. */
@@ -201,7 +202,7 @@ final class JetStreamErrors {
 
     /** Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search finds). */
     static String refusedPublish(JetStreamApiException e) {
-        String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase();
+        String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase(Locale.ROOT);
         String why = said.contains("maximum messages per subject") ? "the stream is full for this subject: it holds "
                 + "its max_msgs_per_subject and, with discard new, refuses new messages"
                 : said.contains("maximum messages") ? "the stream is full: it holds its max_msgs and, with discard new, "
@@ -245,7 +246,7 @@ final class JetStreamErrors {
 
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
-        return String.format("the server refused: %s (error %d)%s", Output.printable(description), code, code != NO_LEADER ? ""
+        return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 

@@ -11,6 +11,7 @@ import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 final class MaxDeliveries {
@@ -34,7 +35,7 @@ final class MaxDeliveries {
         try {
             JsonValue advisory = JsonParser.parse(json);
             String deliveries = field(advisory, "deliveries");
-            return Output.printable(String.format("advisory: stream seq %s reached max deliver (%s %s, none acked): the "
+            return Output.printable(String.format(Locale.ROOT, "advisory: stream seq %s reached max deliver (%s %s, none acked): the "
                     + "server hands it out no more; it stays in the stream", field(advisory, "stream_seq"), deliveries,
                     deliveries.equals("1") ? "delivery" : "deliveries"));
         } catch (IOException | RuntimeException unreadable) {

@@ -6,6 +6,7 @@
 
 import picocli.CommandLine;
 
+import java.util.Locale;
 import java.util.Map;
 
 final class NatscliHabits {
@@ -36,7 +37,7 @@ final class NatscliHabits {
         var positionals = ex.getCommandLine().getCommandSpec().positionalParameters();
         String takes = positionals.isEmpty() ? "no words, only flags"
                 : "one " + positionals.get(0).paramLabel() + " (quote one with spaces)";
-        return String.format("%s takes %s: %s (natscli's `%s` order does not work here; see %s --help)",
+        return String.format(Locale.ROOT, "%s takes %s: %s (natscli's `%s` order does not work here; see %s --help)",
                 name, takes, forms[1], forms[0], name);
     }
 }

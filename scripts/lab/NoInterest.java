@@ -7,6 +7,8 @@
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StreamInfo;
 
+import java.util.Locale;
+
 final class NoInterest {
     private NoInterest() {
     }
@@ -17,7 +19,7 @@ final class NoInterest {
                 || info.getStreamState().getConsumerCount() > 0) {
             return null;
         }
-        return String.format("stream %s has retention interest and no consumer, so it %s: an interest stream keeps a "
+        return String.format(Locale.ROOT, "stream %s has retention interest and no consumer, so it %s: an interest stream keeps a "
                 + "message only while a consumer wants it: create a consumer first (js-bootstrap), or use a stream of "
                 + "retention limits", Output.printable(info.getConfiguration().getName(), false), confirmed == 1
                 ? "did not keep the message its PubAck confirmed"

@@ -12,6 +12,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 final class Output {
     /** A line shows a body's first bytes only (quotedStart): a 1 MB message is not one 1 MB line. */
@@ -93,7 +94,7 @@ final class Output {
                 out.appendCodePoint(c);
             } else {
                 for (char unit : Character.toChars(c)) {
-                    out.append(String.format("\\u%04x", (int) unit));
+                    out.append(String.format(Locale.ROOT, "\\u%04x", (int) unit));
                 }
             }
         });
@@ -149,7 +150,7 @@ final class Output {
             chars.clear();
             if (result.isError()) {
                 for (int i = 0; i < result.length(); i++) {
-                    out.append(String.format("\\x{%02x}", in.get() & 0xff));
+                    out.append(String.format(Locale.ROOT, "\\x{%02x}", in.get() & 0xff));
                 }
             } else if (result.isUnderflow()) {
                 break;
@@ -177,7 +178,7 @@ final class Output {
         while (cut > 0 && (body[cut] & 0xC0) == 0x80) { // not inside a UTF-8 character
             cut--;
         }
-        return quoted(java.util.Arrays.copyOf(body, cut)) + String.format("... (%d more bytes)", body.length - cut);
+        return quoted(java.util.Arrays.copyOf(body, cut)) + String.format(Locale.ROOT, "... (%d more bytes)", body.length - cut);
     }
 
     private static void appendEscaped(StringBuilder out, String text) {
@@ -207,7 +208,7 @@ final class Output {
 
     /** The one way a character that does not show is written: its code point in hex, in braces (ESC is 1b). */
     private static String escape(int c) {
-        return String.format("\\u{%x}", c);
+        return String.format(Locale.ROOT, "\\u{%x}", c);
     }
 
     /** False for what a terminal would not show as itself: controls, formatting marks, separators, U+FFFD. */

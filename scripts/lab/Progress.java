@@ -2,6 +2,7 @@
 // is a terminal, so piped or logged output stays clean.
 //SOURCES Stdout.java
 
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 final class Progress implements AutoCloseable {
@@ -16,9 +17,9 @@ final class Progress implements AutoCloseable {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     long count = done.getAsLong();
                     double rate = count / seconds;
-                    String eta = rate > 0 && total > 0 ? String.format(", ETA %.0fs", (total - count) / rate) : "";
-                    String of = total > 0 ? String.format(" of %,d", total) : ""; // no total: no "of 0"
-                    System.err.printf("\r%,d%s %s, %,.0f msgs/s%s   ", count, of, verb, rate, eta);
+                    String eta = rate > 0 && total > 0 ? String.format(Locale.ROOT, ", ETA %.0fs", (total - count) / rate) : "";
+                    String of = total > 0 ? String.format(Locale.ROOT, " of %,d", total) : ""; // no total: no "of 0"
+                    System.err.printf(Locale.ROOT, "\r%,d%s %s, %,.0f msgs/s%s   ", count, of, verb, rate, eta);
                     Thread.sleep(500);
                 }
             } catch (InterruptedException stopped) {

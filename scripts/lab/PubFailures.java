@@ -9,6 +9,7 @@ import io.nats.client.JetStreamApiException;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 final class PubFailures {
@@ -71,7 +72,7 @@ final class PubFailures {
             } // on a cluster, a stream between leaders may still store it: not counted either way
             return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
-        String what = String.format("no PubAck for %s, so it may or may not be stored", shownBody);
+        String what = String.format(Locale.ROOT, "no PubAck for %s, so it may or may not be stored", shownBody);
         if (connectionGone(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before.get());
         }

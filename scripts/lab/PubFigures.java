@@ -4,6 +4,7 @@
 
 import org.HdrHistogram.Histogram;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 final class PubFigures {
@@ -24,11 +25,11 @@ final class PubFigures {
 
     /** "12,345 msgs/s, 1.6 MB/s in 0.81s; PubAck latency p50 ..., p90 ..., p99 ...". */
     synchronized String line(long confirmed, double seconds) {
-        return String.format("%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
+        return String.format(Locale.ROOT, "%,d msgs/s, %.1f MB/s in %.2fs; PubAck latency p50 %s, p90 %s, p99 %s",
                 Math.round(confirmed / seconds), bytes / seconds / 1e6, seconds, millis(50), millis(90), millis(99));
     }
 
     private String millis(double percentile) {
-        return String.format("%.2f ms", latency.getValueAtPercentile(percentile) / 1e6);
+        return String.format(Locale.ROOT, "%.2f ms", latency.getValueAtPercentile(percentile) / 1e6);
     }
 }

@@ -4,6 +4,7 @@
 //SOURCES PubAcks.java Output.java Durations.java
 
 import java.time.Duration;
+import java.util.Locale;
 
 final class PubSummary {
     private PubSummary() {
@@ -13,7 +14,7 @@ final class PubSummary {
     static String singles(PubAcks acks, long published) {
         return acks.duplicates.get() == 0
                 ? Output.messages(published) + " published, each confirmed by a PubAck"
-                : String.format("%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
+                : String.format(Locale.ROOT, "%s confirmed by a PubAck: %d stored, %d duplicate=true (already stored)",
                 Output.messages(published), published - acks.duplicates.get(), acks.duplicates.get());
     }
 
@@ -25,9 +26,9 @@ final class PubSummary {
         }
         long late = acks.retriedPastWindow.get();
         Duration window = acks.duplicateWindow();
-        return String.format("%s; %d sent again after a failover (same Nats-Msg-Id): %d of them the first attempt had "
+        return String.format(Locale.ROOT, "%s; %d sent again after a failover (same Nats-Msg-Id): %d of them the first attempt had "
                 + "stored (PubAck duplicate=true), kept once%s", confirmedOnce(acks, total), again, acks.duplicatesOfRetries.get(),
-                late == 0 ? "" : String.format("; %d sent again later than the stream's duplicate window%s after their "
+                late == 0 ? "" : String.format(Locale.ROOT, "; %d sent again later than the stream's duplicate window%s after their "
                         + "first attempt, so up to %d may be stored twice (each whose first attempt was stored)", late,
                         window == null ? " (not known)" : " of " + Durations.format(window), late));
     }
@@ -35,15 +36,15 @@ final class PubSummary {
     private static String confirmedOnce(PubAcks acks, long total) {
         long dup = acks.duplicates.get();
         if (dup == 0) {
-            return String.format("published %s to stream %s (seq %s), each confirmed by a PubAck",
+            return String.format(Locale.ROOT, "published %s to stream %s (seq %s), each confirmed by a PubAck",
                     Output.messages(total), acks.streamName(), acks.newSeqs());
         }
         if (dup == total) {
-            return String.format("stored nothing new: all %s were duplicate=true (stream %s already had their "
+            return String.format(Locale.ROOT, "stored nothing new: all %s were duplicate=true (stream %s already had their "
                     + "Nats-Msg-Id within its duplicate window), each confirmed by a PubAck", Output.messages(total),
                     acks.streamName());
         }
-        return String.format("published %s to stream %s, each confirmed by a PubAck: %d stored (seq %s), %d "
+        return String.format(Locale.ROOT, "published %s to stream %s, each confirmed by a PubAck: %d stored (seq %s), %d "
                 + "duplicate=true (already stored, not stored again)", Output.messages(total), acks.streamName(),
                 total - dup, acks.newSeqs(), dup);
     }
@@ -67,7 +68,7 @@ final class PubSummary {
         long ok = at.confirmed();
         String seqs = ok == at.duplicates() ? "" : " (seq " + acks.newSeqs() + ")";
         String dup = at.duplicates() == 0 ? "" : ", " + at.duplicates() + " of them duplicate=true";
-        return String.format("%d of %d messages confirmed by a PubAck%s%s; %d not: %d refused by the server, %d sent "
+        return String.format(Locale.ROOT, "%d of %d messages confirmed by a PubAck%s%s; %d not: %d refused by the server, %d sent "
                 + "without an answer (they may or may not be stored), %d never sent", ok, total, seqs, dup, total - ok,
                 at.refused(), at.unanswered(), total - at.sent());
     }

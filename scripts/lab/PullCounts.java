@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -213,7 +214,7 @@ final class PullCounts {
             }
         }
         if (limited && unknown > 0 || unsure > 0) {
-            what += String.format(" (any that never reached this run on its last delivery, max_deliver %d, does not "
+            what += String.format(Locale.ROOT, " (any that never reached this run on its last delivery, max_deliver %d, does not "
                     + "come back; which ones is not known)", maxDeliver);
         }
         long back = held.size() - acking - lastHeld + Math.max(unreached, 0) - (last.size() - lastHeld) - unsure
@@ -221,12 +222,12 @@ final class PullCounts {
         if (back == 0 && last.isEmpty()) {
             return what;
         }
-        String comes = String.format("come%s back after %s", back == 1 ? "s" : "", after(back, ackSent, last));
+        String comes = String.format(Locale.ROOT, "come%s back after %s", back == 1 ? "s" : "", after(back, ackSent, last));
         if (last.isEmpty()) {
             return what + ": " + (back == 1 ? "it " : "they ") + comes;
         }
         String them = last.size() == 1 ? "it" : "them";
-        String gone = String.format("the server will not deliver %s again (max_deliver %d): stream seq %s; read %s "
+        String gone = String.format(Locale.ROOT, "the server will not deliver %s again (max_deliver %d): stream seq %s; read %s "
                 + "with js-pull --ephemeral", back == 0 ? them : "the other " + last.size(), maxDeliver, ranges(last), them);
         return what + ": " + (back == 0 ? gone : back + " " + comes + "; " + gone);
     }

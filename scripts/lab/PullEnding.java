@@ -13,6 +13,7 @@ import io.nats.client.JetStreamStatusException;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -53,7 +54,7 @@ final class PullEnding {
         why += counts.held(shownVerb(), true); // delivered to this run and not done with: named too
         why += counts.shownAgain(shownVerb()); // stdout's lines add up too
         if (flags.inBatches()) {
-            return String.format("done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
+            return String.format(Locale.ROOT, "done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
                     counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
         }
         return "done: " + count + (reachedMax ? " (" + why + ")" : "; " + why);
@@ -73,7 +74,7 @@ final class PullEnding {
         if (waited + 0.05 >= config.wait.toMillis() / 1000.0) {
             return "none arrived in the last " + Durations.format(config.wait);
         }
-        return String.format("the server ended the wait after %.1fs without a message", waited);
+        return String.format(Locale.ROOT, "the server ended the wait after %.1fs without a message", waited);
     }
 
     /** Why a run that got nothing got nothing, when the server's state tells. */

@@ -29,6 +29,7 @@ import io.nats.client.PullSubscribeOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 final class PullRequests implements AutoCloseable {
@@ -162,7 +163,7 @@ final class PullRequests implements AutoCloseable {
     void askAhead(int want, long done) {
         if (largest * want > requestBytes && !saidBytes) {
             saidBytes = true;
-            System.err.printf("WARN messages of up to %d bytes: a request asks for at most %d MB of them (about %d), "
+            System.err.printf(Locale.ROOT, "WARN messages of up to %d bytes: a request asks for at most %d MB of them (about %d), "
                     + "not a batch of %d, so what is on its way to this run stays bounded%n", largest,
                     requestBytes >> 20, requestBytes / largest, want);
         }
@@ -212,7 +213,7 @@ final class PullRequests implements AutoCloseable {
         touchedAt = now;
         if (!saidKeptAlive) {
             saidKeptAlive = true;
-            System.err.printf("WARN a batch of %d takes longer than half the ack wait (%ds) to work through: its "
+            System.err.printf(Locale.ROOT, "WARN a batch of %d takes longer than half the ack wait (%ds) to work through: its "
                     + "messages are kept alive with in-progress acks (+WPI); a smaller --batch avoids that%n",
                     worked.size() + 1 + gathered.size(), limits.ackWait().toSeconds());
         }
@@ -242,7 +243,7 @@ final class PullRequests implements AutoCloseable {
         long cap = Math.max(1, (long) (1e9 / perMessageNanos()));
         if (cap < limits.batch() && !saidCapped) {
             saidCapped = true;
-            System.err.printf("WARN consumer delivers a message at most %d time%s (max_deliver): asking for at most %d "
+            System.err.printf(Locale.ROOT, "WARN consumer delivers a message at most %d time%s (max_deliver): asking for at most %d "
                     + "at a time (about a second of work), not %d, so a stop leaves few unseen%n", limits.maxDeliver(),
                     limits.maxDeliver() == 1 ? "" : "s", cap, limits.batch());
         }

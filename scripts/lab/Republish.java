@@ -14,6 +14,7 @@ import io.nats.client.JetStreamOptions;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
@@ -97,7 +98,7 @@ final class Republish {
             } else if (System.nanoTime() - progressAt > Failover.GIVE_UP_AFTER.toNanos()) {
                 return; // no PubAck for that long: the shortfall line says what is missing
             }
-            String warning = again.length == 0 ? null : String.format("WARN %d messages got no PubAck (%s); publishing "
+            String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %d messages got no PubAck (%s); publishing "
                     + "them again with their Nats-Msg-Id, so the stream keeps one copy of each", again.length, reason(why));
             if (warning != null && !warning.equals(lastWarning)) { // while no leader is elected, rounds repeat: said once
                 System.err.println(Output.printable(warning));
@@ -153,7 +154,7 @@ final class Republish {
         Duration running = Duration.ofSeconds((System.nanoTime() - started) / 1_000_000_000L);
         if (running.compareTo(window) > 0) {
             warned = true;
-            System.err.printf("WARN this run started %s ago, more than stream %s's duplicate window of %s: a message "
+            System.err.printf(Locale.ROOT, "WARN this run started %s ago, more than stream %s's duplicate window of %s: a message "
                     + "sent that long ago, if it was stored, is stored again by its retry%n", Durations.format(running),
                     stream, Durations.format(window));
         }

@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +50,7 @@ record ServerUrl(String scheme, String login, String host, int port, String path
             throw new Invalid("it is empty: give a URL like nats://127.0.0.1:4222, or host:port");
         }
         int schemeEnd = entry.indexOf("://");
-        String scheme = schemeEnd < 0 ? "nats" : entry.substring(0, schemeEnd).toLowerCase();
+        String scheme = schemeEnd < 0 ? "nats" : entry.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String rest = schemeEnd < 0 ? entry : entry.substring(schemeEnd + 3);
         if (scheme.equals("opentls")) {
             throw new Invalid("opentls:// accepts any certificate, so TLS would check nothing: use tls:// and trust the "

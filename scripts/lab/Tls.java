@@ -20,6 +20,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -162,7 +163,7 @@ final class Tls {
                 return true;
             }
             if (!isIp && type == SAN_DNS && (name.equalsIgnoreCase(host) || name.startsWith("*.")
-                    && host.toLowerCase().endsWith(name.substring(1).toLowerCase())
+                    && host.toLowerCase(Locale.ROOT).endsWith(name.substring(1).toLowerCase(Locale.ROOT))
                     && host.indexOf('.') == host.length() - name.length() + 1)) {
                 return true;
             }

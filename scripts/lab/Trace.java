@@ -20,12 +20,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 final class Trace implements ReadListener, TraceWire.Listener { // jnats' read listener only carries it to TraceWire.Port
     /** How many of each kind a run shows before it only counts them. */
     static final int SAMPLE = 10;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     /** Under the time and the arrows: the lines that belong to the one above. */
     private static final String UNDER = " ".repeat(13);
     private static final int MOST_WAITING = 100_000;
@@ -174,7 +175,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         List<String> why = new ArrayList<>();
         seen.forEach((kind, n) -> {
             if (kind != Kind.API && n > SAMPLE) {
-                counts.add(String.format("%,d %s", n - SAMPLE, kind.words));
+                counts.add(String.format(Locale.ROOT, "%,d %s", n - SAMPLE, kind.words));
                 seen.put(kind, (long) SAMPLE);
             }
         });
@@ -183,7 +184,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         }
         long unchanged = repeats.takeUnchanged();
         if (unchanged > 0) {
-            counts.add(String.format("%,d API %s answered as the time before", unchanged, unchanged == 1 ? "request" : "requests"));
+            counts.add(String.format(Locale.ROOT, "%,d API %s answered as the time before", unchanged, unchanged == 1 ? "request" : "requests"));
             why.add("a request asked again is shown when its answer changed");
         }
         if (!counts.isEmpty()) {
@@ -246,7 +247,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         byte[] shown = secrets.mask(frame.body());
         String quoted = frame.body().length < frame.bodySize() // the trace kept only the first part
                 ? Output.quotedStart(shown, Math.min(shown.length, Output.SHOWN_BYTES))
-                + String.format(" (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, Output.SHOWN_BYTES);
+                + String.format(Locale.ROOT, " (%,d bytes)", frame.bodySize()) : Output.quotedStart(shown, Output.SHOWN_BYTES);
         return frame.headers().length == 0 ? quoted : quoted + " " + headers(frame.headers());
     }
 

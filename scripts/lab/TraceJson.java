@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 final class TraceJson {
@@ -42,7 +43,7 @@ final class TraceJson {
         if (!full && out.size() > MOST_LINES) {
             int more = out.size() - MOST_LINES + 1;
             out = new ArrayList<>(out.subList(0, MOST_LINES - 1));
-            out.add(String.format("... (%d more lines)", more));
+            out.add(String.format(Locale.ROOT, "... (%d more lines)", more));
         }
         return out;
     }

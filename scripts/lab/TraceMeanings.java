@@ -4,6 +4,7 @@
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 final class TraceMeanings {
@@ -44,13 +45,13 @@ final class TraceMeanings {
             return "a message from a consumer: its ack goes to the reply subject";
         }
         int at = t.length == 9 ? 2 : 4; // newer servers add a domain and an account hash
-        return Output.printable(String.format("delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
+        return Output.printable(String.format(Locale.ROOT, "delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
                 t[at + 2], t[at + 3], t[at + 4], t[at + 6], "$JS.ACK." + t[at] + "." + t[at + 1] + "..."));
     }
 
     /** A status the server answers with (api: the answer to a JetStream API request). */
     static String status(String code, String text, boolean api) {
-        String lower = text.toLowerCase();
+        String lower = text.toLowerCase(Locale.ROOT);
         return switch (code) {
             case "100" -> "a heartbeat: the server is still there (or asks to confirm flow control)";
             case "404" -> "no messages: nothing to deliver right now, and the pull asked not to wait";

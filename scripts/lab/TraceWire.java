@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 
 final class TraceWire {
     private TraceWire() {
@@ -135,7 +136,7 @@ final class TraceWire {
 
         private void controlLine(String text, Listener trace) {
             String[] parts = text.split("\\s+");
-            String op = parts[0].toUpperCase();
+            String op = parts[0].toUpperCase(Locale.ROOT);
             boolean headers = op.equals(outgoing ? "HPUB" : "HMSG");
             boolean message = headers || op.equals(outgoing ? "PUB" : "MSG");
             if (!message) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -208,13 +209,13 @@ final class UnreadableMessages {
         }
         String seqs = handled.size() == 1 ? "stream seq " + handled.get(0)
                 : "stream seqs " + String.join(", ", handled.stream().map(String::valueOf).toList());
-        return String.format(", %d unreadable %s %s (%s)", handled.size(), handled.size() == 1 ? "message" : "messages",
+        return String.format(Locale.ROOT, ", %d unreadable %s %s (%s)", handled.size(), handled.size() == 1 ? "message" : "messages",
                 ordered ? "skipped" : choice == Choice.term ? "terminated" : "acked", seqs);
     }
 
     /** "WARN unreadable message ...": escaped, on stdout like every message (with --raw, on stderr). */
     private void show(StoredMessage bad, boolean raw, Supplier<String> soFar) {
-        String line = String.format("unreadable message: %s (stream seq %d) headers: %s: jnats cannot read it (%s); %s",
+        String line = String.format(Locale.ROOT, "unreadable message: %s (stream seq %d) headers: %s: jnats cannot read it (%s); %s",
                 Output.quoted(bad.data()), bad.seq(), bad.headersShown(), bad.problem(), ordered
                         ? (choice == Choice.stop ? "the run stops here" : "skipped: the run reads on after it") : switch (choice) {
                     case term -> "terminated: never delivered again, it stays in the stream";

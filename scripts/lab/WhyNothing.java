@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 final class WhyNothing {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private WhyNothing() {
     }
@@ -62,7 +63,7 @@ final class WhyNothing {
         long maxAckPending = config.getMaxAckPending();
         if (consumer.getNumPending() > 0) {
             if (atMaxAckPending(consumer)) {
-                return String.format("max ack pending reached: %s delivered and not acked (max_ack_pending %,d), so the "
+                return String.format(Locale.ROOT, "max ack pending reached: %s delivered and not acked (max_ack_pending %,d), so the "
                         + "server hands out none of the %,d pending until some are acked or %s passes%s",
                         Output.messages(consumer.getNumAckPending()), maxAckPending, consumer.getNumPending(),
                         Backoff.given(config.getBackoff()) ? Backoff.forDelivery(config.getBackoff(), "each one's")
@@ -73,7 +74,7 @@ final class WhyNothing {
         long ackPending = consumer.getNumAckPending();
         if (waitingForAcks(consumer)) {
             // Readers may ack out of order: past the ack floor some may be acked, so only the count is named.
-            return String.format("%s ack pending past the ack floor (stream seq %d): delivered to a client (another "
+            return String.format(Locale.ROOT, "%s ack pending past the ack floor (stream seq %d): delivered to a client (another "
                     + "js-pull, say) that has not acked %s; %s", ackPending == 1 ? "1 message is" : Output.messages(ackPending)
                     + " are", ackFloor, ackPending == 1 ? "it" : "them", comesAgain(consumer, config, ackPending == 1));
         }
@@ -82,34 +83,34 @@ final class WhyNothing {
         }
         String filter = config.getFilterSubject();
         if (filter != null && !filter.isEmpty() && matching(nc, streamInfo, filter) == 0) {
-            return String.format("filter subject %s matches none of the %s stored in the stream (its subjects: %s)",
+            return String.format(Locale.ROOT, "filter subject %s matches none of the %s stored in the stream (its subjects: %s)",
                     filter, Output.messages(stream.getMsgCount()), String.join(", ", streamInfo.getConfiguration().getSubjects()));
         }
         DeliverPolicy policy = config.getDeliverPolicy();
         if (policy != DeliverPolicy.All && consumer.getDelivered().getConsumerSequence() == 0) {
             if (policy == DeliverPolicy.ByStartSequence && config.getStartSequence() > stream.getLastSequence()) {
-                return String.format("deliver policy by_start_sequence starts at stream seq %d, past the last stored (%d): "
+                return String.format(Locale.ROOT, "deliver policy by_start_sequence starts at stream seq %d, past the last stored (%d): "
                         + "only messages stored from there on arrive", config.getStartSequence(), stream.getLastSequence());
             }
             ZonedDateTime start = config.getStartTime();
             if (policy == DeliverPolicy.ByStartTime && start != null && start.isAfter(ZonedDateTime.now())) {
                 // The server picks the starting point once, when the consumer is made: past all stored then.
-                return String.format("deliver policy by_start_time names a time still to come (%s), so the server started "
+                return String.format(Locale.ROOT, "deliver policy by_start_time names a time still to come (%s), so the server started "
                         + "this consumer past the last message stored when it was made: it skipped the %s stored (stream "
                         + "seqs %d-%d), and every message stored from now on arrives, without waiting for that time",
                         start.withZoneSameInstant(ZoneId.systemDefault()).toOffsetDateTime(), Output.messages(stream.getMsgCount()),
                         stream.getFirstSequence(), stream.getLastSequence());
             }
-            return String.format("deliver policy %s skipped the %s stored before it (stream seqs %d-%d): only later ones "
+            return String.format(Locale.ROOT, "deliver policy %s skipped the %s stored before it (stream seqs %d-%d): only later ones "
                     + "arrive", policy, Output.messages(stream.getMsgCount()), stream.getFirstSequence(), stream.getLastSequence());
         }
         long lastDelivered = consumer.getDelivered().getStreamSequence();
         if (!Limit.unlimited(config.getMaxDeliver()) && ackFloor < lastDelivered) {
-            return String.format("the messages past the ack floor (stream seq %d) up to seq %d that were not acked reached "
+            return String.format(Locale.ROOT, "the messages past the ack floor (stream seq %d) up to seq %d that were not acked reached "
                     + "max deliver (%d) or were terminated: the server hands them out no more", ackFloor, lastDelivered,
                     config.getMaxDeliver());
         }
-        return String.format("no messages past the ack floor (stream seq %d): everything stored for this consumer was "
+        return String.format(Locale.ROOT, "no messages past the ack floor (stream seq %d): everything stored for this consumer was "
                 + "handled: acked, terminated or given up on after max deliver", ackFloor);
     }
 

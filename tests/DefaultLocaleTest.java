@@ -1,0 +1,134 @@
+// A line reads the same in any language: a JVM whose default locale is Turkish, German or Egyptian
+// Arabic (a user's LANG makes it so) prints the numbers of every line exactly as the lab documents
+// them, ASCII digits and the lab's own 1,500 grouping, and matches names regardless of case the same
+// way (Turkish lower-cases I to a dotless i). Each script runs as a real JVM with its default locale
+// set through JAVA_TOOL_OPTIONS, which reaches every launcher; the root locale's run is the reference.
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DefaultLocaleTest extends WithServer {
+    /** Dotless i; grouping with dots and decimal commas; Arabic-Indic digits. */
+    static final List<String> LOCALES = List.of("tr-TR", "de-DE", "ar-EG");
+    /** A figure as the lab writes it: 1,500 or 1500 or 7.8; runs of it differ from run to run (rates, times). */
+    private static final Pattern FIGURE = Pattern.compile("[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+");
+    private static final String COUNT = "1500";
+
+    @TempDir
+    Path dir;
+
+    /** js-pub, js-info (plain, --json, --list) and js-pull print the same lines in every locale as in the root one. */
+    @Test
+    void numbersPrintTheSameInEveryLocale() throws Exception {
+        List<Run.Result> reference = publishInfoPull("");
+        assertTrue(reference.get(0).out().contains("published " + COUNT + " messages"), reference.get(0).toString());
+        assertTrue(reference.get(1).out().contains("1,500 ("), reference.get(1).toString());
+        for (String tag : LOCALES) {
+            List<Run.Result> runs = publishInfoPull(tag);
+            for (int i = 0; i < runs.size(); i++) {
+                Run.Result run = runs.get(i);
+                String whole = run.out() + run.err();
+                assertTrue(whole.chars().allMatch(c -> c < 128), tag + ": a letter or digit outside ASCII\n" + run);
+                assertEquals(masked(reference.get(i).out()), masked(run.out()), tag + ": stdout differs\n" + run);
+                assertEquals(masked(reference.get(i).err()), masked(run.err()), tag + ": stderr differs\n" + run);
+            }
+            assertEquals(reference.get(1).out(), runs.get(1).out(), tag + ": js-info's counts are fixed, so its lines are too");
+        }
+    }
+
+    /** Through a launcher (bin/lab-run, which starts the script's JVM the way an installed command does) too. */
+    @Test
+    void throughTheLauncher() throws Exception {
+        server.resetToLabStream();
+        ok(script("JsPub", "--count", COUNT, "hello").go());
+        Run.Result root = ok(inLocale("", "JsInfo").go());
+        Run.Result german = ok(Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info")
+                .env("JAVA_TOOL_OPTIONS", jvmLocale("de-DE")).server(server).go());
+        assertEquals(root.out(), german.out());
+    }
+
+    /** -H with a header name in capitals: the same refusal, word for word, in Turkish as in the root locale. */
+    @Test
+    void aHeaderNameInCapitalsIsMatchedTheSameInTurkish() throws Exception {
+        server.resetToLabStream();
+        Run.Result root = inLocale("", "JsPub", "-H", "NATS-MSG-ID:id-1", "x").go();
+        assertEquals(Exit.USAGE, root.exit(), root.toString());
+        Run.Result turkish = inLocale("tr-TR", "JsPub", "-H", "NATS-MSG-ID:id-1", "x").go();
+        assertEquals(withoutJvmNotice(root.err()), withoutJvmNotice(turkish.err()));
+        assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /**
+     * A wildcard certificate (*.lab.internal) names a host typed in capitals (NODE.LAB.INTERNAL) in every
+     * locale: in Turkish, lower-casing the host's I the default way gives "ınternal", which no name matches.
+     */
+    @Test
+    void aWildcardCertificateNamesAHostInCapitalsInTurkish() throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=locale test CA",
+                "-keyout", "ca-key.pem", "-out", "ca.pem");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=wildcard", "-keyout", "key.pem", "-out", "cert.csr");
+        Files.writeString(dir.resolve("cert.ext"), "subjectAltName=DNS:*.lab.internal\n");
+        openssl("x509", "-req", "-in", "cert.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "2",
+                "-extfile", "cert.ext", "-out", "cert.pem");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 NODE.LAB.INTERNAL\n");
+        try (NatsServer tls = NatsServer.startWithConfig("tls {\n  cert_file: \"" + dir.resolve("cert.pem") + "\"\n  key_file: \""
+                + dir.resolve("key.pem") + "\"\n  timeout: 2\n}\n")) {
+            String url = "tls://NODE.LAB.INTERNAL:" + tls.port;
+            for (String tag : List.of("", "tr-TR")) {
+                Run.Result run = Run.script("NatsPub", "--server", url, "--tlsca", dir.resolve("ca.pem").toString(), "x")
+                        .env("JAVA_TOOL_OPTIONS", jvmLocale(tag) + " -Djdk.net.hosts.file=" + hosts).go();
+                assertEquals(0, run.exit(), "locale '" + tag + "'\n" + run);
+            }
+        }
+    }
+
+    /** In one locale: publish COUNT messages, js-info three ways, and pull them all; the runs' results in that order. */
+    private List<Run.Result> publishInfoPull(String tag) throws Exception {
+        server.resetToLabStream();
+        List<Run.Result> runs = new ArrayList<>();
+        runs.add(inLocale(tag, "JsPub", "--count", COUNT, "hello").go());
+        runs.add(inLocale(tag, "JsInfo").go());
+        runs.add(inLocale(tag, "JsInfo", "--json").go());
+        runs.add(inLocale(tag, "JsInfo", "--list").go());
+        runs.add(inLocale(tag, "JsPull", "--count", COUNT, "--batch", "500", "--quiet").go());
+        for (Run.Result run : runs) {
+            ok(run);
+        }
+        return runs;
+    }
+
+    /** A script as its own JVM whose default locale is this one ("" for the root locale). */
+    private static Run inLocale(String tag, String mainClass, String... args) {
+        return script(mainClass, args).env("JAVA_TOOL_OPTIONS", jvmLocale(tag));
+    }
+
+    private static String jvmLocale(String tag) {
+        Locale locale = Locale.forLanguageTag(tag);
+        return "-Duser.language=" + locale.getLanguage() + " -Duser.country=" + locale.getCountry();
+    }
+
+    /** The output without the JVM's own "Picked up JAVA_TOOL_OPTIONS" line, and each figure as N. */
+    private static String masked(String output) {
+        return FIGURE.matcher(withoutJvmNotice(output)).replaceAll("N");
+    }
+
+    private static String withoutJvmNotice(String output) {
+        return output.replaceAll("(?m)^Picked up JAVA_TOOL_OPTIONS: .*\n", "");
+    }
+
+    private void openssl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        ok(Run.command(command.toArray(String[]::new)).in(dir).go());
+    }
+}
