@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -291,7 +292,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         // Not shown again, but this delivery counts against max deliver as any other: the last line says what became of it.
         String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver())
                 : PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver());
-        counts.comeback = String.format("(stream seq %d, delivery %d, not shown) and was %s again: %s",
+        counts.comeback = String.format(Locale.ROOT, "(stream seq %d, delivery %d, not shown) and was %s again: %s",
                 msg.metaData().streamSequence(), msg.metaData().deliveredCount(), flags.doneVerb(), fate);
         return true;
     }

@@ -11,6 +11,8 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamState;
 
+import java.util.Locale;
+
 final class DiscardNew {
     /** What max bytes does under discard new, where a refusal would be expected. */
     static final String AT_MAX_BYTES = "nats-server 2.9.10 weighs only a new message's payload against max bytes, "
@@ -44,7 +46,7 @@ final class DiscardNew {
             return null;
         }
         StreamState state = info.getStreamState();
-        return String.format("stream %s has discard new with max bytes %d: %s (it holds %s now%s): for a stream that "
+        return String.format(Locale.ROOT, "stream %s has discard new with max bytes %d: %s (it holds %s now%s): for a stream that "
                 + "refuses when full, set --max-msgs", Output.printable(config.getName(), false), config.getMaxBytes(),
                 AT_MAX_BYTES, Output.messages(state.getMsgCount()), state.getMsgCount() == 0 ? ""
                         : ", stream seq " + state.getFirstSequence() + "-" + state.getLastSequence());
