@@ -2,10 +2,12 @@
 // a real server: the whole lab through the five exported jars. JBang's own fat jar would not start
 // (BouncyCastle's signature files come along from jnats), and its portable export works as it is.
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipFile;
@@ -69,6 +71,19 @@ class ExportTest extends WithServer {
                 assertEquals(List.of(), signatures, script);
             }
         }
+    }
+
+    /** js-pull calls Linux through JNA when its stdout is a pipe: on Java 24+ only the jar's manifest keeps that quiet. */
+    @Test
+    void onJava25AnExportedJsPullPrintsOnlyItsOwnLines() throws Exception {
+        Path java25 = JavaHomeTest.JDK_25.resolve("bin/java");
+        Assumptions.assumeTrue(Files.isExecutable(java25), "no Java 25 at " + java25);
+        server.resetToLabStream();
+        ok(javaJar("js-pub", "one").go());
+        Run.Result pull = ok(Run.command(java25.toString(), "-jar", dist.resolve("js-pull.jar").toString(), "--max", "1")
+                .in(elsewhere).server(server).go());
+        assertEquals(List.of("INFO pulled message: \"one\"", "INFO acked"), pull.outLines().subList(0, 2));
+        assertEquals("", pull.err(), pull.toString());
     }
 
     @Test

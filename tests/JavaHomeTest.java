@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JavaHomeTest extends WithServer {
-    private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
     private static final String PRINT_JAVA = Run.REPO.resolve("tests/jbang/PrintJava.java").toString();
 

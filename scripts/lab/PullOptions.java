@@ -2,7 +2,7 @@
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java RunLabel.java
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java RunLabel.java Limit.java
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
@@ -201,7 +201,7 @@ final class PullOptions {
                     + "a later ack does not come back"));
         }
         long maxAckPending = settings.getMaxAckPending();
-        if (maxAckPending > 0 && batch > maxAckPending) {
+        if (!Limit.unlimited(maxAckPending) && batch > maxAckPending) {
             throw Exit.usage("--batch %d is over consumer %s's max ack pending (%d): the server would hold the rest "
                     + "back; use --batch %d or less", batch, config.consumer, maxAckPending, maxAckPending);
         }

@@ -225,7 +225,7 @@ final class PullRequests implements AutoCloseable {
         if (limits.max() != null) {
             want = Math.min(want, limits.max() - done - unconfirmed);
         }
-        if (limits.maxAckPending() > 0) {
+        if (!Limit.unlimited(limits.maxAckPending())) {
             want = Math.min(want, limits.maxAckPending() - unconfirmed);
         }
         return (int) Math.max(Math.min(want, lastChanceCap()), 0);

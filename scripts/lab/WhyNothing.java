@@ -49,7 +49,7 @@ final class WhyNothing {
     /** Ack pending at its max: once an ack wait ends, what was delivered is handed out again, so a pull may get that. */
     private static boolean atMaxAckPending(ConsumerInfo consumer) {
         long most = consumer.getConsumerConfiguration().getMaxAckPending();
-        return consumer.getNumPending() > 0 && most > 0 && consumer.getNumAckPending() >= most;
+        return consumer.getNumPending() > 0 && !Limit.unlimited(most) && consumer.getNumAckPending() >= most;
     }
 
     /**
