@@ -217,12 +217,12 @@ class ConfigTest {
     @Test
     void durationsThatCannotBeUsed() throws Exception {
         Map<String, String> refused = new java.util.LinkedHashMap<>();
-        refused.put("99999999999999999999999h", "flag --wait: \"99999999999999999999999h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
-        refused.put("1h1h", "flag --wait: \"1h1h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
-        refused.put("30m1h", "flag --wait: \"30m1h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
-        refused.put("1y", "flag --wait: \"1y\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
-        refused.put("5 s", "flag --wait: \"5 s\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
-        refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("99999999999999999999999h", "flag --wait: \"99999999999999999999999h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("1h1h", "flag --wait: \"1h1h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("30m1h", "flag --wait: \"30m1h\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("1y", "flag --wait: \"1y\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("5 s", "flag --wait: \"5 s\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
+        refused.put("500ms", "flag --wait: \"500ms\" is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)");
         refused.forEach((wait, line) -> {
             LabException e = assertThrows(LabException.class, () -> withFlag("--wait", wait), wait);
             assertEquals(Exit.USAGE, e.exitCode);
@@ -268,7 +268,7 @@ class ConfigTest {
     void waitMustBeAtLeastOneSecond() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
-        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, 500ms, or a bare number of seconds (jnats sends no pull request shorter than 1s)",
+        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)",
                 e.getMessage());
     }
 }

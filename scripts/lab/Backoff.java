@@ -26,6 +26,9 @@ final class Backoff {
 
     /** What is wrong with a written backoff, or null. */
     static String problem(String text) {
+        if (text != null && text.isBlank()) { // most likely a variable that was never set: say so rather than keep the old one
+            return "it is empty: use delays, comma-separated like 1s,5s,30s, or none to remove a backoff";
+        }
         for (Duration delay : parse(text)) {
             if (delay == null || delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(Durations.LONGEST) > 0) {
                 return "use delays, comma-separated like 1s,5s,30s (or none), each one a duration from 1s to "

@@ -62,7 +62,8 @@ final class Durations {
     /** The one rule every duration flag and key states when refused. */
     static String rule(Duration shortest) {
         return "it must be a duration from " + (shortest.isZero() ? "0" : format(shortest)) + " to " + format(LONGEST)
-                + " (a year): 5s, 1m30s, 500ms, or a bare number of seconds";
+                + " (a year): 5s, 1m30s, " + (shortest.compareTo(Duration.ofMillis(500)) > 0 ? "" : "500ms, ") // no example it would refuse
+                + "or a bare number of seconds";
     }
 
     /** The one line for a duration flag that is not valid: flag --idle: "soon" is not valid: it must be ... */

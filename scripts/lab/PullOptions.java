@@ -149,8 +149,8 @@ final class PullOptions {
         if (inProgress && workMillis == 0) {
             throw Exit.usage("--in-progress keeps a long job alive: give the job a length with --work-ms");
         }
-        if (ephemeral && (noAck() || nak())) {
-            throw Exit.usage("--ephemeral reads without acks: leave out --no-ack and --nak");
+        if (ephemeral && (noAck() || nak() || inProgress)) { // an ordered consumer takes no acks, in-progress ones neither
+            throw Exit.usage("--ephemeral reads without acks: leave out --no-ack, --nak and --in-progress");
         }
         if (batch > 1 && (noAck() || nak() || ephemeral)) {
             throw Exit.usage("--batch acks every message: leave out --no-ack, --nak and --ephemeral");
