@@ -76,7 +76,7 @@ class RefusalTest {
         try (NatsServer server = NatsServer.startWithJetStream()) {
             labStream(server, b -> b.maxBytes(4_000).discardPolicy(DiscardPolicy.New));
             Run.Result result = pub(server, "--count", "200", "--size", "100").go();
-            assertTrue(addsUp(server, result, 200).startsWith("the stream is full: it holds its max_bytes"), result.toString());
+            assertTrue(addsUp(server, result, 200).startsWith("the stream is full: with this message's payload it would reach its max_bytes"), result.toString());
         }
     }
 
