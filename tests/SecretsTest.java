@@ -174,6 +174,93 @@ class SecretsTest {
                 "env NATS_TOKEN=", "env NATS_URL="), lab.recorded());
     }
 
+    /** Passwords with commas, colons and slashes, short and long: what the server-list reading would cut them at. */
+    private static final List<String> ODD_PASSWORDS = List.of("Hunter2Secret,xyz", "pa,ssw0rd", "pa,ss", "pa:ss/w0rd",
+            "Hunter2Secret:x/y,z", "p,q", "Hunter2:Secret");
+
+    /** The password and every piece of it a comma, colon or slash would leave (at least 3 characters: "pa" is in words). */
+    private static List<String> pieces(String password) {
+        List<String> all = new ArrayList<>(List.of(password));
+        for (String piece : password.split("[,:/]")) {
+            if (piece.length() >= 3) {
+                all.add(piece);
+            }
+        }
+        return all;
+    }
+
+    private static Run.Result cleanOf(String password, Run.Result result) {
+        for (String secret : pieces(password)) {
+            assertFalse(result.out().contains(secret) || result.err().contains(secret), "\"" + secret + "\" was printed: "
+                    + result);
+        }
+        assertFalse(result.err().contains(" got "), "no fragment of the URL quoted: " + result);
+        return clean(result);
+    }
+
+    /** A comma, slash or colon in a URL's password: refused or used, never printed, from flag, env or config file. */
+    @Test
+    void aPasswordWithCommasColonsOrSlashesIsMaskedWhole() throws Exception {
+        String refused = "is not valid: its user or token part holds characters a URL cannot";
+        for (String password : ODD_PASSWORDS) {
+            String url = "nats://alice:" + password + "@127.0.0.1:4222";
+            boolean usable = !password.contains(",") && !password.contains("/");
+            String shown = "\"nats://alice:****@127.0.0.1:4222\" " + refused;
+
+            Run.Result flag = cleanOf(password, Run.script("JsInfo", "-s", url, "--show-config-lines").go());
+            Run.Result env = cleanOf(password, Run.script("JsInfo", "--show-config-lines").env("NATS_URL", url).go());
+            Path file = Files.writeString(dir.resolve("odd.toml"), "[nats]\nurl = \"" + url + "\"\n");
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Run.Result config = cleanOf(password, Run.script("JsInfo", "--config", file.toString(), "--show-config-lines").go());
+            if (usable) {
+                for (Run.Result result : List.of(flag, env, config)) {
+                    assertTrue(result.outLines().contains("nats.url=nats://alice:****@127.0.0.1:4222"), result.toString());
+                }
+            } else {
+                assertTrue(flag.err().startsWith("ERROR flag --server: " + shown), flag.toString());
+                assertTrue(env.err().startsWith("ERROR env NATS_URL: " + shown), env.toString());
+                assertTrue(config.err().startsWith("ERROR " + file + ":2 [nats] url: " + shown), config.toString());
+            }
+            // the same login first in a list, and after another entry
+            for (String list : List.of(url + ",nats://127.0.0.1:4223", "nats://127.0.0.1:4223," + url,
+                    "alice:" + password + "@127.0.0.1:4222")) {
+                Run.Result result = cleanOf(password, Run.script("JsInfo", "--show-config-lines", "-s", list).go());
+                assertEquals(usable ? Exit.OK : Exit.USAGE, result.exit(), result.toString());
+            }
+        }
+    }
+
+    /** A connection that fails (a dead port, a refused login), with --verbose and --trace: each line masks the login. */
+    @Test
+    void aPasswordWithAColonIsMaskedWhenTheConnectionFails() throws Exception {
+        String password = "pa:ss:Hunter2Secret";
+        for (String url : List.of("nats://alice:" + password + "@127.0.0.1:" + NatsServer.deadPort(),
+                "nats://alice:" + password + "@127.0.0.1:" + server.port)) {
+            for (String flag : List.of("--verbose", "--trace")) {
+                Run.Result result = cleanOf(password, Run.script("JsInfo", "--server", url, flag).go());
+                assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+                assertTrue(result.err().contains("nats://alice:****@127.0.0.1:"), result.err());
+                cleanOf(password, Run.script("JsInfo", flag).env("NATS_URL", url).go());
+            }
+        }
+    }
+
+    /** The one masking function, on a line: the whole login up to the last @ before the host, whatever it holds. */
+    @Test
+    void aLoginIsMaskedUpToTheLastAtBeforeTheHost() {
+        for (String password : ODD_PASSWORDS) {
+            String url = "nats://alice:" + password + "@127.0.0.1:4222";
+            assertEquals("ERROR \"nats://alice:****@127.0.0.1:4222\" is not valid", Secrets.NONE.mask("ERROR \"" + url
+                    + "\" is not valid"));
+            assertEquals("to nats://alice:****@h:1,nats://bob:****@127.0.0.1:4222 (refused)", Secrets.NONE.mask("to nats://alice:"
+                    + password + "@h:1,nats://bob:" + password + "@127.0.0.1:4222 (refused)"));
+            assertEquals("at ****@127.0.0.1:4222", Secrets.of("alice:" + password + "@127.0.0.1:4222").mask(
+                    "at alice:" + password + "@127.0.0.1:4222"));
+        }
+        assertEquals("nats://****@h:1,h2:2", Secrets.NONE.mask("nats://pa,ss%2F@word@h:1,h2:2"));
+        assertEquals("nats://h:1,tls://h2:2", Secrets.NONE.mask("nats://h:1,tls://h2:2"));
+    }
+
     /** A secret with a backslash is masked also where a line shows it escaped (the backslash doubled). */
     @Test
     void aSecretIsMaskedInItsEscapedForm() {

@@ -20,8 +20,8 @@ final class Secrets {
     /** Known before any setting is read: a URL's login and an nkey seed are always masked. */
     static final Secrets NONE = new Secrets(Set.of());
 
-    /** scheme://LOGIN@: everything up to the last @ before the host is a login (user:password, or a token). */
-    private static final Pattern URL_LOGIN = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^\\s/?#,]*)@");
+    /** A URL (or list) inside a line: from a scheme to the next space or quote; ServerUrl finds its logins. */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\"']*");
 
     /** An nkey seed (user, account, operator, server, cluster or curve key), wherever it stands. */
     private static final Pattern SEED = Pattern.compile("S[UAONCX][A-Z2-7]{56}");
@@ -139,13 +139,24 @@ final class Secrets {
         return mask(new String(raw, StandardCharsets.ISO_8859_1), asBytes).getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** Each login in the URL text as user:**** (the user stays: it says whose login failed), or **** for a token. */
+    private static String maskLogins(String url) {
+        StringBuilder out = new StringBuilder();
+        int done = 0;
+        for (int[] span : ServerUrl.loginSpans(url)) {
+            String login = url.substring(span[0], span[1]);
+            out.append(url, done, span[0]).append(login.contains(":") ? login.substring(0, login.indexOf(':') + 1) : "")
+                    .append(MASK);
+            done = span[1];
+        }
+        return out.append(url.substring(done)).toString();
+    }
+
     private static String mask(String text, List<String> values) {
         if (text == null) {
             return null;
         }
-        String out = URL_LOGIN.matcher(text).replaceAll(login -> Matcher.quoteReplacement(login.group(1)
-                + (login.group(2).contains(":") ? login.group(2).substring(0, login.group(2).indexOf(':') + 1) : "")
-                + MASK + "@"));
+        String out = URL_IN_TEXT.matcher(text).replaceAll(url -> Matcher.quoteReplacement(maskLogins(url.group())));
         out = SEED.matcher(out).replaceAll(MASK);
         for (String secret : values) {
             out = out.replace(secret, MASK);

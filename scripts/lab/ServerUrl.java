@@ -23,6 +23,10 @@ record ServerUrl(String scheme, String login, String host, int port, String path
     /** What RFC 3986 allows in a URL's user part (a % only as an escape: two hex digits follow it). */
     private static final Pattern LOGIN = Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+;=:-]|%[0-9A-Fa-f]{2})*");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\[\\]:]+)(?::([^:]*))?");
+    /** Where an entry with a scheme begins: the text's start, or a comma (the login starts after ://). */
+    private static final Pattern ENTRY_WITH_SCHEME = Pattern.compile("(?:^|,)\\s*[A-Za-z][A-Za-z0-9+.-]*://");
+    private static final String BAD_LOGIN = "its user or token part holds characters a URL cannot: percent-encode them "
+            + "(a comma as %2C, a slash as %2F), or use --user and --password, or --token";
 
     /** Why a server list cannot be used, in words that follow "is not valid: ". */
     static final class Invalid extends IllegalArgumentException {
@@ -33,6 +37,11 @@ record ServerUrl(String scheme, String login, String host, int port, String path
 
     /** Every entry of the list, in order; throws Invalid naming the entry (by position) and the problem. */
     static List<ServerUrl> parseList(String text) {
+        for (String login : logins(text)) { // read as the mask reads it: a comma or slash in a login is refused whole
+            if (!LOGIN.matcher(login).matches()) {
+                throw new Invalid(BAD_LOGIN);
+            }
+        }
         String[] entries = text.split(",", -1);
         List<ServerUrl> urls = new ArrayList<>();
         for (int i = 0; i < entries.length; i++) {
@@ -79,8 +88,7 @@ record ServerUrl(String scheme, String login, String host, int port, String path
         String host = hostPort.group(1);
         int port = hostPort.group(2) == null ? DEFAULT_PORTS.get(scheme) : port(hostPort.group(2));
         if (login != null && !LOGIN.matcher(login).matches()) {
-            throw new Invalid("its user or token part holds characters a URL cannot: percent-encode them, or use "
-                    + "--user and --password, or --token");
+            throw new Invalid(BAD_LOGIN);
         }
         ServerUrl url = new ServerUrl(scheme, login, host, port, websocket ? path : "");
         try {
@@ -113,14 +121,40 @@ record ServerUrl(String scheme, String login, String host, int port, String path
     /** The logins written in a server list, even one that does not parse: "token", or "user:password". */
     static List<String> logins(String text) {
         List<String> found = new ArrayList<>();
-        for (String entry : text == null ? new String[0] : text.split(",")) {
-            int start = entry.indexOf("://") < 0 ? 0 : entry.indexOf("://") + 3;
-            int end = entry.lastIndexOf('@');
-            if (end > start) {
-                found.add(entry.substring(start, end).trim());
-            }
+        for (int[] span : loginSpans(text)) {
+            found.add(text.substring(span[0], span[1]).trim());
         }
         return found;
+    }
+
+    /**
+     * Where the logins stand in a server list, or in a URL cut from a line: [start, end) each. A login
+     * runs from its entry's start (after scheme://) to the last @ before the next entry that names a
+     * scheme, whatever it holds between (commas, colons, slashes): the host part holds no @, and a
+     * password is never cut short, at the cost of masking too much of a list written without schemes.
+     */
+    static List<int[]> loginSpans(String text) {
+        List<int[]> spans = new ArrayList<>();
+        if (text == null) {
+            return spans;
+        }
+        List<int[]> entries = new ArrayList<>(); // [where the entry starts, where its login would start]
+        Matcher scheme = ENTRY_WITH_SCHEME.matcher(text);
+        while (scheme.find()) {
+            entries.add(new int[] {scheme.start(), scheme.end()});
+        }
+        if (entries.isEmpty() || entries.get(0)[0] > 0) {
+            entries.add(0, new int[] {0, 0});
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            int start = entries.get(i)[1];
+            int end = i + 1 < entries.size() ? entries.get(i + 1)[0] : text.length();
+            int at = text.lastIndexOf('@', end - 1);
+            if (at >= start && !text.substring(start, at).isBlank()) {
+                spans.add(new int[] {start, at});
+            }
+        }
+        return spans;
     }
 
     /** The URL as jnats takes it: scheme, login (if any), host, port and a websocket path. */
