@@ -271,6 +271,43 @@ class LabServerTest {
     }
 
     /**
+     * The server make run asks for streams of others is the one the run's own flags name, not the one the
+     * environment or the config would: a server of others named in ARGS is warned about, an empty one named
+     * there is not, whatever NATS_URL says; and the server recorded as asked is the one asked.
+     */
+    @Test
+    void makeRunAsksTheServerItsFlagsName() throws Exception {
+        Path own = Sandbox.labStateOfItsOwn(dir.resolve("state"));
+        try (NatsServer theirs = NatsServer.startWithJetStream(); NatsServer empty = NatsServer.startWithJetStream()) {
+            theirs.resetToLabStream();
+            empty.resetToLabStream();
+            try (io.nats.client.Connection nc = theirs.connect()) {
+                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("ORDERS")
+                        .subjects("orders.>").build());
+            }
+            Run.Result quiet = make("run").args("BIN=js-info", "ARGS=-s " + empty.url())
+                    .env("NATS_URL", theirs.url()).env("LAB_STATE_DIR", own.toString()).go();
+            assertEquals(0, quiet.exit(), quiet.toString());
+            assertFalse(quiet.err().contains("WARN"), "the empty server was asked: " + quiet);
+            assertEquals(List.of(serverId(empty)), Files.readAllLines(own.resolve("servers-asked")));
+
+            Run.Result warned = make("run").args("BIN=js-info", "ARGS=--server=" + theirs.url())
+                    .env("NATS_URL", empty.url()).env("LAB_STATE_DIR", own.toString()).go();
+            assertEquals(0, warned.exit(), warned.toString());
+            assertTrue(warned.err().startsWith("lab-server: WARN the server at " + theirs.url()
+                    + " was not started by the lab and holds 1 stream(s) of others (ORDERS): "), warned.toString());
+            assertEquals(List.of(serverId(empty), serverId(theirs)), Files.readAllLines(own.resolve("servers-asked")));
+        }
+    }
+
+    /** A server as bin/lab-server records it among the servers asked: the server_id field of its INFO. */
+    private static String serverId(NatsServer server) throws Exception {
+        try (io.nats.client.Connection nc = server.connect()) {
+            return "\"server_id\":\"" + nc.getServerInfo().getServerId() + "\"";
+        }
+    }
+
+    /**
      * make run keeps the settings it read (a repeat starts one JVM, not two) only while nothing they come
      * from changed: another message reuses them; an edited lab config or another environment is read again.
      */

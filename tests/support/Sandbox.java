@@ -51,7 +51,10 @@ final class Sandbox {
 
     /**
      * A state folder of the test's own (what make run keeps there is the test's to count) that still
-     * starts the scripts the runner built: their build files are linked in, not built again.
+     * starts the scripts the runner built: their build files are linked in, not built again. Hard links
+     * where the file system allows (bin/lab-run replaces those files by renaming, never writes into them):
+     * JUnit warns twice for each symbolic link it finds in a temp dir it deletes, and a full run would
+     * print hundreds of such lines.
      */
     static Path labStateOfItsOwn(Path dir) throws java.io.IOException, InterruptedException {
         awaitScriptBuilds();
@@ -59,7 +62,12 @@ final class Sandbox {
         try (var built = java.nio.file.Files.list(labState().resolve("run"))) {
             // the .sources lists too: without them bin/lab-run cannot name the build by its key, and builds again
             for (Path file : built.filter(f -> f.getFileName().toString().matches("[A-Za-z]+(-[0-9a-f]+\\.(classpath|jsa)|\\.sources)")).toList()) {
-                java.nio.file.Files.createSymbolicLink(run.resolve(file.getFileName()), file);
+                Path link = run.resolve(file.getFileName());
+                try {
+                    java.nio.file.Files.createLink(link, file);
+                } catch (java.io.IOException | UnsupportedOperationException otherFileSystem) {
+                    java.nio.file.Files.createSymbolicLink(link, file);
+                }
             }
         }
         return dir;
