@@ -203,6 +203,17 @@ class ConsumersAtWorkTest extends WithServer {
         assertEquals("", refused.out());
     }
 
+    /** A wildcard filter that takes in the stream's subject is one the server accepts: the same messages as none. */
+    @Test
+    void aWildcardFilterOverTheStreamsSubjectIsAccepted() throws Exception {
+        bootstrap();
+        for (String filter : List.of("lab4.*", ">")) {
+            Run.Result created = ok(script("JsBootstrap", "--consumer", "WIDE", "--filter", filter).go());
+            assertTrue(created.outLines().get(1).startsWith("INFO created consumer WIDE ("), created.toString());
+            ok(script("JsPurge", "--delete-consumer", "--consumer", "WIDE", "--force").go());
+        }
+    }
+
     /** A backoff needs a max deliver above its length (the server's rule): one line before anything is sent. */
     @Test
     void aBackoffNeedsAMaxDeliverAboveItsLength() throws Exception {
@@ -211,6 +222,9 @@ class ConsumersAtWorkTest extends WithServer {
         assertEquals("ERROR a backoff of 2 delays (1s, 5s) needs a max deliver above 2, and the consumer's is unlimited: "
                 + "the server refuses it: add --max-deliver 3 or more\n", refused.err());
         assertEquals("", refused.out(), "nothing was created");
+        Run.Result typed = script("JsBootstrap", "--backoff", "1s", "--max-deliver", "1").go(); // the value typed, not the consumer's
+        assertEquals("ERROR a backoff of 1 delay (1s) needs a max deliver above 1, and this run's is 1: the server refuses it: "
+                + "add --max-deliver 2 or more\n", typed.err());
         assertEquals("INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 1s, max deliver 3, backoff "
                 + "1s, 5s)", bootstrap("--backoff", "1s,5s", "--max-deliver", "3").outLines().get(1));
         try (Connection nc = connect()) {

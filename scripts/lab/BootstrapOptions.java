@@ -132,9 +132,10 @@ final class BootstrapOptions {
         }
         long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
         if (Limit.unlimited(maxDeliver) || maxDeliver <= delays.size()) {
-            throw Exit.usage("a backoff of %d delays (%s)%s needs a max deliver above %d, and the consumer's is %s: the "
-                    + "server refuses it: add --max-deliver %d or more", delays.size(), Backoff.shown(delays), whose,
-                    delays.size(), Limit.shown(maxDeliver), delays.size() + 1);
+            throw Exit.usage("a backoff of %d %s (%s)%s needs a max deliver above %d, and %s is %s: the "
+                    + "server refuses it: add --max-deliver %d or more", delays.size(), delays.size() == 1 ? "delay" : "delays",
+                    Backoff.shown(delays), whose, delays.size(), given(Setting.MAX_DELIVER) ? "this run's" : "the consumer's",
+                    Limit.shown(maxDeliver), delays.size() + 1);
         }
     }
 

@@ -40,7 +40,7 @@ final class ConfigRules {
             throw invalid(layers, secrets, Setting.FILTER, Subjects.filterProblem(filter, layers.labSubject));
         }
         String subject = layers.string(Setting.SUBJECT); // the stream js-bootstrap keeps captures only this one
-        if (filter != null && !Subjects.matches(subject, filter)) {
+        if (filter != null && !Subjects.overlap(subject, filter)) {
             throw invalid(layers, secrets, Setting.FILTER, "a consumer gets only what its stream stores, and the stream "
                     + "captures " + subject + ": use " + subject + (subject.contains("*") || subject.contains(">")
                     ? " or a subject under it" : "") + ", or leave the filter out to get all of it");

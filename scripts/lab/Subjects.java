@@ -49,6 +49,24 @@ final class Subjects {
         return pattern.length == tokens.length;
     }
 
+    /**
+     * True when some subject fits both patterns (each a subject, or one with * and >): the server's test for a
+     * consumer's filter against what its stream captures, so lab4.* and > are filters of a stream of lab4.stream.
+     */
+    static boolean overlap(String one, String other) {
+        String[] a = one.split("\\.", -1);
+        String[] b = other.split("\\.", -1);
+        for (int i = 0; i < a.length && i < b.length; i++) {
+            if (a[i].equals(">") || b[i].equals(">")) {
+                return true;
+            }
+            if (!a[i].equals(b[i]) && !a[i].equals("*") && !b[i].equals("*")) {
+                return false;
+            }
+        }
+        return a.length == b.length;
+    }
+
     /** True when any of the filters takes in the subject. */
     static boolean anyMatches(List<String> filters, String subject) {
         return filters.stream().anyMatch(filter -> matches(filter, subject));
