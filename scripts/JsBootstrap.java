@@ -246,7 +246,7 @@ public class JsBootstrap implements Callable<Integer> {
     /** A stream's setting as the lines show it. */
     private static String value(Setting setting, StreamConfiguration stream) {
         return switch (setting) {
-            case DUPLICATE_WINDOW -> BootstrapOptions.seconds(stream.getDuplicateWindow());
+            case DUPLICATE_WINDOW -> Durations.seconds(stream.getDuplicateWindow());
             case REPLICAS -> String.valueOf(stream.getReplicas());
             case MAX_MSGS -> Limit.shown(stream.getMaxMsgs());
             case MAX_BYTES -> Limit.shown(stream.getMaxBytes());
@@ -260,7 +260,7 @@ public class JsBootstrap implements Callable<Integer> {
     private static String value(Setting setting, ConsumerConfiguration consumer) {
         return switch (setting) {
             case BACKOFF -> shownBackoff(consumer.getBackoff());
-            case ACK_WAIT -> BootstrapOptions.seconds(consumer.getAckWait());
+            case ACK_WAIT -> Durations.seconds(consumer.getAckWait());
             case MAX_DELIVER -> Limit.shown(consumer.getMaxDeliver());
             case MAX_ACK_PENDING -> String.valueOf(consumer.getMaxAckPending());
             case FILTER -> consumer.getFilterSubject() == null || consumer.getFilterSubject().isEmpty() ? "none"

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
-//SOURCES lab/DiscardNew.java
+//SOURCES lab/DiscardNew.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -180,7 +180,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));
         row("storage", Setting.spelled(config.getStorageType()) + ", duplicate window "
-                + config.getDuplicateWindow().toSeconds() + "s"
+                + Durations.seconds(config.getDuplicateWindow())
                 + (config.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention "
                         + Setting.spelled(config.getRetentionPolicy()) + (config.getRetentionPolicy() == RetentionPolicy.WorkQueue
                         ? " (a message is removed once acked)" : " (a message is removed once every consumer acked it)"))
@@ -204,8 +204,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         row("ack floor", "stream seq " + info.getAckFloor().getStreamSequence()
                 + " (everything up to here is done: acked, terminated or given up)");
         row("waiting pulls", String.format(Locale.ROOT, "%,d (pull requests the server holds until messages come)", info.getNumWaiting()));
-        row("settings", String.format(Locale.ROOT, "ack %s, ack wait %ds, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
-                config.getAckWait() == null ? 0 : config.getAckWait().toSeconds(), Limit.shown(config.getMaxDeliver()),
+        row("settings", String.format(Locale.ROOT, "ack %s, ack wait %s, max deliver %s, max ack pending %s%s", config.getAckPolicy(),
+                config.getAckWait() == null ? "the server's default" : Durations.seconds(config.getAckWait()), Limit.shown(config.getMaxDeliver()),
                 Limit.unlimited(most) ? Limit.NONE : String.format(Locale.ROOT, "%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false))

@@ -204,12 +204,18 @@ class LabServerTest {
     /**
      * Someone else's server answers at the URL (this test's own, outside the lab): `make server` uses it,
      * but says in one WARN line, naming their streams, that the lab did not start it; the lab's own
-     * stream alone is no reason to warn, and neither is a server the lab started.
+     * streams (any lab config's, lab 5's too) are no reason to warn, and neither is a server the lab started.
      */
     @Test
     void aServerTheLabDidNotStartThatHoldsStreamsOfOthersIsNamedInOneWarning() throws Exception {
         try (NatsServer theirs = NatsServer.startWithJetStream()) {
             theirs.resetToLabStream();
+            try (io.nats.client.Connection nc = theirs.connect()) {
+                for (String name : List.of("LAB5_JOBS", "LAB5_QUEUE")) {
+                    nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name(name)
+                            .subjects(name.toLowerCase() + ".>").build());
+                }
+            }
             Run.Result labsOnly = make("server").env("NATS_URL", theirs.url()).go();
             assertEquals(0, labsOnly.exit(), labsOnly.toString());
             assertEquals("lab-server: a NATS server with JetStream already answers at " + theirs.url() + "; using it\n",

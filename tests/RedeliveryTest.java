@@ -9,6 +9,7 @@
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
+import io.nats.client.api.ConsumerConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,28 @@ class RedeliveryTest extends WithServer {
      * 3 indeed comes no sooner; js-info shows the backoff, and its next-pull line names it with no time
      * the backoff could make false: by then at the latest, never earlier than delivery 2 plus 4s.
      */
+    /**
+     * A consumer made elsewhere may wait any time for an ack: js-info writes it as durations are typed
+     * (90s as the config counts seconds, 1.5s), never rounded down to whole seconds, and js-bootstrap
+     * names it the same way.
+     */
+    @Test
+    void anAckWaitIsShownAsItIsNotInWholeSeconds() throws Exception {
+        bootstrap();
+        for (Duration wait : List.of(Duration.ofMillis(1500), Duration.ofSeconds(90))) {
+            try (Connection nc = connect()) {
+                nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder()
+                        .durable("LAB4_CONSUMER").ackWait(wait).build());
+            }
+            String shown = wait.toMillis() == 1500 ? "1.5s" : "90s";
+            List<String> info = ok(script("JsInfo").go()).outLines();
+            assertTrue(info.stream().anyMatch(line -> line.startsWith("  settings:       ack explicit, ack wait " + shown + ", ")),
+                    String.join("\n", info));
+            Run.Result again = ok(script("JsBootstrap").go());
+            assertTrue(again.out().contains("ack wait " + shown), again.toString());
+        }
+    }
+
     @Test
     void aBackoffNamesItsDelayForEachDelivery() throws Exception {
         bootstrap("--backoff", "1s,4s", "--max-deliver", "3");

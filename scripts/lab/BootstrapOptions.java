@@ -127,7 +127,7 @@ final class BootstrapOptions {
         if (given(Setting.ACK_WAIT) && !config.ackWait.equals(delays.get(0))) {
             throw Exit.usage("an ack wait of %s and a backoff of %s%s disagree: the server waits the backoff's first delay, "
                     + "%s, before the first redelivery: leave out --ack-wait (ack_wait_secs), or give it %s",
-                    seconds(config.ackWait), Backoff.shown(delays), whose, Durations.format(delays.get(0)),
+                    Durations.seconds(config.ackWait), Backoff.shown(delays), whose, Durations.format(delays.get(0)),
                     Durations.format(delays.get(0)));
         }
         long maxDeliver = existing == null || given(Setting.MAX_DELIVER) ? config.maxDeliver : existing.getMaxDeliver();
@@ -184,7 +184,7 @@ final class BootstrapOptions {
     static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
         return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + Setting.spelled(stream.getStorageType())
-                + (defaultWindow ? "" : ", duplicate window " + seconds(stream.getDuplicateWindow()))
+                + (defaultWindow ? "" : ", duplicate window " + Durations.seconds(stream.getDuplicateWindow()))
                 + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
                 + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + Setting.spelled(stream.getRetentionPolicy()))
                 + (Limit.unlimited(stream.getMaxMsgs()) ? "" : ", max messages " + stream.getMaxMsgs())
@@ -196,7 +196,7 @@ final class BootstrapOptions {
     static String describe(ConsumerConfiguration consumer) {
         String filter = consumer.getFilterSubject();
         List<Duration> backoff = consumer.getBackoff();
-        return "durable pull, explicit ack, ack wait " + seconds(consumer.getAckWait())
+        return "durable pull, explicit ack, ack wait " + Durations.seconds(consumer.getAckWait())
                 + (Limit.unlimited(consumer.getMaxDeliver()) ? "" : ", max deliver " + consumer.getMaxDeliver())
                 + (backoff == null || backoff.isEmpty() ? "" : ", backoff " + Backoff.shown(backoff))
                 + (consumer.getMaxAckPending() == ExistingSettings.NEW_MAX_ACK_PENDING ? "" : ", max ack pending " + consumer.getMaxAckPending())
@@ -217,9 +217,5 @@ final class BootstrapOptions {
 
     static Duration[] backoff(Config config) {
         return Backoff.parse(config.string(Setting.BACKOFF)).toArray(Duration[]::new);
-    }
-
-    static String seconds(Duration duration) {
-        return duration.toSeconds() + "s";
     }
 }

@@ -77,6 +77,14 @@ final class Durations {
                 : Duration.ofNanos(nanos.longValue());
     }
 
+    /**
+     * 120s, 1.5s, 500ms: in seconds, as the config's *_secs keys count an ack wait or a duplicate window,
+     * and exact when it is not whole seconds (500ms is never shown as 0s).
+     */
+    static String seconds(Duration duration) {
+        return duration.getNano() == 0 ? duration.getSeconds() + "s" : format(duration);
+    }
+
     /** 5s, 500ms, 1m30s: the way it would be typed. */
     static String format(Duration duration) {
         if (duration.toMillis() < 1000 || duration.toNanos() % 1_000_000_000 != 0) {

@@ -12,6 +12,7 @@ import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -47,8 +48,8 @@ final class ExistingSettings {
         if (c.getDiscardPolicy() == DiscardPolicy.New && !given.test(Setting.DISCARD)) {
             differ.add(new String[] {"discard new", "discard old", "--discard"});
         }
-        kept(differ, given, Setting.DUPLICATE_WINDOW, c.getDuplicateWindow().toSeconds() != (Long) Setting.DUPLICATE_WINDOW.byDefault,
-                c.getDuplicateWindow().toSeconds() + "s", Setting.DUPLICATE_WINDOW.byDefault + "s");
+        kept(differ, given, Setting.DUPLICATE_WINDOW, !c.getDuplicateWindow().equals(Duration.ofSeconds((Long) Setting.DUPLICATE_WINDOW.byDefault)),
+                Durations.seconds(c.getDuplicateWindow()), Setting.DUPLICATE_WINDOW.byDefault + "s");
         kept(differ, given, Setting.REPLICAS, c.getReplicas() != 1, c.getReplicas(), "1");
         if (c.getStorageType() == StorageType.Memory && !given.test(Setting.STORAGE)) {
             differ.add(new String[] {"memory storage", "file storage", Setting.STORAGE.display() + " with --recreate"});
@@ -84,8 +85,8 @@ final class ExistingSettings {
         if (c.getDescription() != null && !c.getDescription().isEmpty()) {
             differ.add(new String[] {"description " + Output.quoted(c.getDescription()), "none"});
         }
-        kept(differ, given, Setting.ACK_WAIT, c.getAckWait().toSeconds() != (Long) Setting.ACK_WAIT.byDefault,
-                c.getAckWait().toSeconds() + "s", Setting.ACK_WAIT.byDefault + "s");
+        kept(differ, given, Setting.ACK_WAIT, !c.getAckWait().equals(Duration.ofSeconds((Long) Setting.ACK_WAIT.byDefault)),
+                Durations.seconds(c.getAckWait()), Setting.ACK_WAIT.byDefault + "s");
         kept(differ, given, Setting.MAX_DELIVER, !Limit.unlimited(c.getMaxDeliver()), c.getMaxDeliver(), Limit.NONE);
         kept(differ, given, Setting.BACKOFF, c.getBackoff() != null && !c.getBackoff().isEmpty(),
                 c.getBackoff() == null ? "" : Backoff.shown(c.getBackoff()), "none");

@@ -2,7 +2,7 @@
 // the subject, the server refused (and why), the connection went, the stream was deleted or (on a
 // cluster) has no leader, or PubAcks stopped coming. What was confirmed comes first, from PubAcks.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java
+//SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java Durations.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -93,7 +93,7 @@ final class PubFailures {
         return acks.answeredWithin(ackTimeout)
                 ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
                         + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
-                : Exit.failed("%s: no PubAck came for %ds", counts, ackTimeout.toSeconds());
+                : Exit.failed("%s: no PubAck came for %s", counts, Durations.seconds(ackTimeout));
     }
 
     /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */

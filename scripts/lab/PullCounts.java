@@ -6,7 +6,7 @@
 // The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
 // every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Processed.java Limit.java Backoff.java
+//SOURCES Output.java Processed.java Limit.java Backoff.java Durations.java
 
 import io.nats.client.Message;
 
@@ -41,7 +41,7 @@ final class PullCounts {
     private String unreachedWhy; // why that count is not known
     private long unreachedFrom; // their stream sequences, when known (0: not known)
     private long unreachedTo;
-    private long ackWaitSeconds;
+    private Duration ackWait;
     private List<Duration> backoff = List.of(); // its delays take the ack wait's place
     private long maxAckPending; // 0 or less: no limit
 
@@ -63,7 +63,7 @@ final class PullCounts {
     synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait, List<Duration> backoff) {
         this.maxAckPending = maxAckPending;
         this.maxDeliver = maxDeliver;
-        this.ackWaitSeconds = ackWait.toSeconds();
+        this.ackWait = ackWait;
         this.backoff = backoff;
     }
 
@@ -238,7 +238,7 @@ final class PullCounts {
      */
     private String after(long back, Set<Long> ackSent, Set<Long> last) {
         if (backoff.isEmpty()) {
-            return "the ack wait (" + ackWaitSeconds + "s)";
+            return ackWait == null ? "the ack wait" : "the ack wait (" + Durations.seconds(ackWait) + ")";
         }
         List<Long> deliveries = held.entrySet().stream().filter(e -> !ackSent.contains(e.getKey()) && !last.contains(e.getKey()))
                 .map(e -> e.getValue().delivery()).toList();

@@ -89,7 +89,7 @@ final class PullEnding {
             return JetStreamErrors.pullEnded(e, config.consumer, soFar(false));
         }
         if (e instanceof TimeoutException) {
-            return Exit.failed("the server did not confirm the ack within %ds: %s", ackTimeout.toSeconds(), soFar());
+            return Exit.failed("the server did not confirm the ack within %s: %s", Durations.seconds(ackTimeout), soFar());
         }
         return Exit.failed("%s: %s", Output.printable(e.getMessage()), soFar());
     }

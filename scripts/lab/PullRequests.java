@@ -17,7 +17,7 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -213,9 +213,9 @@ final class PullRequests implements AutoCloseable {
         touchedAt = now;
         if (!saidKeptAlive) {
             saidKeptAlive = true;
-            System.err.printf(Locale.ROOT, "WARN a batch of %d takes longer than half the ack wait (%ds) to work through: its "
+            System.err.printf(Locale.ROOT, "WARN a batch of %d takes longer than half the ack wait (%s) to work through: its "
                     + "messages are kept alive with in-progress acks (+WPI); a smaller --batch avoids that%n",
-                    worked.size() + 1 + gathered.size(), limits.ackWait().toSeconds());
+                    worked.size() + 1 + gathered.size(), Durations.seconds(limits.ackWait()));
         }
     }
 

@@ -2,7 +2,7 @@
 // bytes raw, never parsed by jnats, so a message whose headers jnats cannot read can still be shown
 // (escaped) and dealt with. js-pull's UnreadableMessages uses it.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Exit.java
+//SOURCES Output.java Exit.java Durations.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -22,8 +22,8 @@ record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
         Message reply = nc.request("$JS.API.STREAM.MSG.GET." + stream, request.getBytes(StandardCharsets.UTF_8),
                 wait);
         if (reply == null) {
-            throw Exit.failed("the server did not answer a request for a stored message within %ds",
-                    wait.toSeconds());
+            throw Exit.failed("the server did not answer a request for a stored message within %s",
+                    Durations.seconds(wait));
         }
         JsonValue message = JsonParser.parse(reply.getData()).map.get("message");
         if (message == null || message.map == null) {

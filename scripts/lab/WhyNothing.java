@@ -175,7 +175,7 @@ final class WhyNothing {
     }
 
     private static String ackWait(ConsumerConfiguration config) {
-        return config.getAckWait() == null ? "its default" : Durations.format(config.getAckWait());
+        return config.getAckWait() == null ? "its default" : Durations.seconds(config.getAckWait());
     }
 
     /** How many stored messages the filter subject matches (the server counts them per subject); -1 when it does not say. */
