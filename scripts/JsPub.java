@@ -110,7 +110,7 @@ public class JsPub implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions.Subject subjectOption;
 
-    @Mixin PubOptions flags;
+    @Mixin PubOptions flags = new PubOptions(); // there from the start: a signal while starting reads it
 
     private final PubAcks acks = new PubAcks();
     private PubMessages messages;        // -H headers, Nats-Msg-Id and max_payload

@@ -45,8 +45,8 @@ final class BootstrapOptions {
 
     @Option(names = "--retention", paramLabel = "${bundle:values.RETENTION}",
             description = "How long a message stays: ${bundle:choices.RETENTION}; a workqueue stream takes one consumer per "
-                    + "subject, an interest stream keeps nothing without one (${bundle:key.RETENTION}; default "
-                    + "${bundle:default.RETENTION}; fixed once created: change it with --recreate).")
+                    + "subject, an interest stream keeps nothing without one; fixed once created: --recreate changes it "
+                    + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}).")
     String retention;
 
     @Option(names = "--max-msgs", paramLabel = "N",
