@@ -44,8 +44,9 @@ class Lab5LessonTest extends WithServer {
     @Test
     void everyTranscriptPrintsWhatTheReadmeShows() throws Exception {
         List<String> failures = new ArrayList<>();
+        MakeRun.Replay replay = new MakeRun.Replay(server);
         for (List<Terminal> section : sections()) {
-            play(section, failures);
+            play(section, replay, failures);
         }
         assertEquals("", String.join("\n\n", failures));
     }
@@ -75,7 +76,7 @@ class Lab5LessonTest extends WithServer {
         return new Terminal(where, kind, read.commands(), read.outputs());
     }
 
-    private static void play(List<Terminal> section, List<String> failures) throws Exception {
+    private static void play(List<Terminal> section, MakeRun.Replay replay, List<String> failures) throws Exception {
         List<Run.Started> background = new ArrayList<>();
         List<Terminal> backgroundTerminals = new ArrayList<>();
         List<Run.Started> members = new ArrayList<>();
@@ -102,7 +103,8 @@ class Lab5LessonTest extends WithServer {
                     i = end - 1;
                 } else {
                     for (int c = 0; c < terminal.commands().size(); c++) {
-                        check(terminal, c, shell(terminal.commands().get(c)).go(), failures);
+                        Run run = replay.transcriptLine(terminal.commands().get(c), terminal.outputs().get(c), Lab5LessonTest::shell);
+                        check(terminal, c, run.go(), failures);
                     }
                 }
             }
