@@ -27,7 +27,8 @@ class Lab5LessonTest extends WithServer {
     static final Path README = Run.REPO.resolve("labs/" + LAB + "/README.md");
     private static final Pattern CLOCK = Pattern.compile("\\b\\d\\d:\\d\\d:\\d\\d\\b");
     private static final Pattern MAKE_LINE = Pattern.compile("Makefile:[0-9]+:");
-    private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+    /** A figure as the scripts print one: digits, grouped by commas from 1,000 on ("12,345 msgs/s"), maybe a fraction. */
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+(,[0-9]{3})*(\\.[0-9]+)?");
     private static final Pattern PULLED = Pattern.compile("INFO \\[(\\w+)] pulled message: (\".*\")");
     private static final Pattern ACKED = Pattern.compile("INFO \\[(\\w+)] acked");
     private static final Pattern LABEL = Pattern.compile("--label (\\w+)");
