@@ -107,8 +107,6 @@ final class MakeRun {
     static final class Replay {
         private final NatsServer server;
         private boolean madeOnce;
-        private int inside;
-        private int throughMake;
 
         /** A replay of lines that run against this server. */
         Replay(NatsServer server) {
@@ -126,16 +124,9 @@ final class MakeRun {
             Run script = shown.stream().anyMatch(l -> l.startsWith("make: ") || l.startsWith("make[")) ? null : script(line);
             if (script == null || !madeOnce || !InProcess.available()) {
                 madeOnce |= script != null;
-                throughMake++;
                 return null;
             }
-            inside++;
             return script;
-        }
-
-        /** How many lines ran inside the test JVM, and how many through bash: a replay has both. */
-        int[] counts() {
-            return new int[] {inside, throughMake};
         }
     }
 }
