@@ -64,8 +64,9 @@ class CourseLessonTest extends WithServer {
             sections.get(sections.size() - 1).add(terminal(where, block.lines(), shared));
         }
         assertTrue(sections.size() >= 3, lab + "'s README has its transcripts");
+        MakeRun.Replay replay = new MakeRun.Replay(server);
         for (List<Terminal> section : sections) {
-            play(section);
+            play(section, replay);
         }
     }
 
@@ -83,7 +84,7 @@ class CourseLessonTest extends WithServer {
         return new Terminal(where, commands, outputs, shared);
     }
 
-    private static void play(List<Terminal> section) throws Exception {
+    private static void play(List<Terminal> section, MakeRun.Replay replay) throws Exception {
         List<Run.Started> listeners = new ArrayList<>();
         List<Terminal> listening = new ArrayList<>();
         try {
@@ -97,7 +98,8 @@ class CourseLessonTest extends WithServer {
                     continue;
                 }
                 for (int c = 0; c < terminal.commands().size(); c++) {
-                    check(terminal, c, shell(terminal.commands().get(c)).go());
+                    check(terminal, c, replay.transcriptLine(terminal.commands().get(c), terminal.outputs().get(c),
+                            CourseLessonTest::shell).go());
                 }
             }
             List<Run.Result> results = new ArrayList<>();

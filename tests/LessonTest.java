@@ -34,11 +34,13 @@ class LessonTest extends WithServer {
         int port = NatsServer.freePort();
         String url = "nats://127.0.0.1:" + port;
         Path state = Sandbox.labState().resolve("nats-" + port);
+        MakeRun.Replay replay = new MakeRun.Replay(null); // its first `make run` starts the server at url
         try {
             for (Step step : lessonSteps()) {
                 List<String> printed = new ArrayList<>();
                 for (String command : step.commands()) {
-                    Run.Result result = Run.command("bash", "-c", command).env("NATS_URL", url).go();
+                    Run inside = replay.inside(command, step.expected());
+                    Run.Result result = (inside != null ? inside : Run.command("bash", "-c", command)).env("NATS_URL", url).go();
                     String where = step.section() + ": " + command + "\n" + result;
                     assertEquals(0, result.exit(), where);
                     assertEquals("", result.err(), "nothing on stderr: " + where);
@@ -124,6 +126,7 @@ class LessonTest extends WithServer {
         List<Block> transcripts = blocks().stream()
                 .filter(b -> b.info().isEmpty() && !b.lines().isEmpty() && b.lines().get(0).startsWith("$ ")).toList();
         assertTrue(!transcripts.isEmpty(), "the README has transcripts ($ make run ...)");
+        MakeRun.Replay replay = new MakeRun.Replay(server);
         for (Block transcript : transcripts) {
             List<String> lines = transcript.lines();
             for (int i = 0; i < lines.size(); ) {
@@ -133,7 +136,8 @@ class LessonTest extends WithServer {
                     next++;
                 }
                 // On this class's server, emptied before the test: no stream yet, as the transcripts assume.
-                Run.Result result = Run.command("bash", "-c", command + " 2>&1").server(server).go();
+                Run.Result result = replay.transcriptLine(command, lines.subList(i + 1, next),
+                        line -> Run.command("bash", "-c", line + " 2>&1").server(server)).go();
                 assertEquals(lines.subList(i + 1, next), result.outLines(), transcript.chapter() + ": " + command);
                 i = next;
             }

@@ -81,13 +81,15 @@ public class RunTests {
      * 2 cores, then CPU time): started first, so no shard is left with a long one at the end. Until the scripts
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
-    private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "Lab5DemoTest", "AskAheadTest",
-            "CourseLessonTest", "PlantedCatalogTest", "LessonTest", "LabServerTest", "CourseScriptsTest", "EndToEndTest",
-            "JavaHomeTest", "LabClusterTest", "ShareTest", "ExportTest", "StopEarlyTest", "JBangArgsTest", "MakeValuesTest",
-            "PubTest", "TlsTest", "DuplicateWindowTest", "TwoReadersTest", "LocaleTest", "MainReadmeTest", "UnreadableHeaderTest",
-            "InstallTest", "SignalTest", "BenchTest", "StdoutTest", "WhyNothingTest", "ResetTest", "WatchTest", "LoginTest",
-            "BadInputTableTest", "TraceTest", "LostConnectionTest", "RedeliveryTest", "ConfigTrustTest", "OptionsTest", "PullTest",
-            "JBangPinsTest");
+    private static final List<String> SLOWEST = List.of("Lab5LessonTest", "StopEarlyTest", "Lab5DemoTest",
+            "CourseLessonTest", "ClusterTest", "LabServerTest", "CourseScriptsTest", "LessonTest", "JavaHomeTest",
+            "ShareTest", "EndToEndTest", "InstallTest", "LocaleTest", "LabClusterTest", "BadInputTableTest",
+            "PlantedCatalogTest", "JBangArgsTest", "MainReadmeTest", "StdoutTest", "ExportTest", "BenchTest",
+            "AskAheadTest", "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest",
+            "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
+            "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
+            "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
+            "WebsocketTest", "OptionsTest", "TwoReadersTest");
     /**
      * make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher or cluster, make only
      * for its help). HelpLayoutTest runs each of the ten scripts at least once.

@@ -60,22 +60,35 @@ class StopEarlyTest {
     /**
      * A launcher's start, from its first line (its trap for SIGTERM is set: nothing can answer a signal
      * earlier) to the script's JVM connecting: a SIGTERM at any moment of it (while the launcher finds
-     * the script, while the JVM starts, as the script's first code runs) ends with exactly one line and
-     * 143, never silently. Ctrl-C likewise, at fewer moments. js-info waits for a server that accepts
-     * and never answers, so no run can finish before its signal.
+     * the script, while JBang's JVM runs, while the script's JVM starts, as the script's first code
+     * runs) ends with exactly one line and 143, never silently. Ctrl-C likewise, at fewer moments. The
+     * moments are chosen per phase of the start, as one run of each launcher shows them: each phase as
+     * it begins, in its middle and near its end. js-info waits for a server that accepts and never
+     * answers, so no run can finish before its signal.
      */
     @Test
     void aSigtermAtAnyPointOfTheStartEndsWithOneLine() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
             for (String[] launcher : launchers()) {
-                long start = startNanos(silent, launcher);
-                int moments = 20;
-                for (int i = 0; i < moments + 6; i++) {
-                    boolean term = i < moments;
-                    long at = term ? start * i / (moments - 1) : start * (i - moments) / 5;
-                    Run.Result result = signalledAt(silent, launcher, term ? "TERM" : "INT", at);
-                    String where = launcher[0] + " signalled " + at / 1_000_000 + " ms into its start of " + start / 1_000_000 + " ms: ";
-                    assertEquals(term ? SIGTERM_EXIT : 130, result.exit(), where + result);
+                List<Phase> phases = phases(silent, launcher);
+                List<Moment> moments = new java.util.ArrayList<>();
+                for (Phase phase : phases) {
+                    double[] parts = switch (phase.name()) {
+                        case CONNECTED -> new double[] {0};
+                        case SCRIPT_JVM -> new double[] {0, 0.5, 0.9}; // where the script's own handler takes over
+                        default -> new double[] {0, 0.5};
+                    };
+                    for (double part : parts) {
+                        moments.add(new Moment("TERM", phase, part));
+                    }
+                }
+                for (Phase phase : phases.subList(0, phases.size() - 1)) { // Ctrl-C: in each phase before the connection
+                    moments.add(new Moment("INT", phase, 0.5));
+                }
+                for (Moment moment : moments) {
+                    Run.Result result = signalledAt(silent, launcher, phases, moment);
+                    String where = launcher[0] + " signalled " + moment + " of " + phases + ": ";
+                    assertEquals(moment.signal().equals("TERM") ? SIGTERM_EXIT : 130, result.exit(), where + result);
                     assertEquals(EARLY_LINE, result.err(), where + result);
                     assertEquals("", result.out(), where + result);
                 }
@@ -93,9 +106,16 @@ class StopEarlyTest {
     void aKill9OfTheLauncherEndsItsJvm() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
             for (String[] launcher : launchers()) {
-                long start = startNanos(silent, launcher);
-                for (long at : new long[] {start / 2, start * 3 / 4, start * 9 / 10}) {
-                    killedAt(silent, launcher, at);
+                List<Phase> phases = phases(silent, launcher);
+                for (Phase phase : phases) { // while a JVM of the launcher's starts
+                    double[] parts = switch (phase.name()) {
+                        case SCRIPT_JVM -> launcher[1].equals("js-info") ? new double[] {0, 0.5, 0.9} : new double[] {0, 0.5};
+                        case JBANG_JVM -> new double[] {0.5};
+                        default -> new double[0];
+                    };
+                    for (double part : parts) {
+                        killedAt(silent, launcher, phases, new Moment("KILL", phase, part));
+                    }
                 }
                 // and once the script runs: connected, waiting for the server's first word
                 try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitConnection(silent)) {
@@ -132,38 +152,151 @@ class StopEarlyTest {
                 .withSigintAtDefault().timeout(300);
     }
 
-    /** How long a start takes, from the launcher's trap for SIGTERM to the script's connection (the longest of two runs). */
-    private static long startNanos(ServerSocket silent, String[] launcher) throws Exception {
-        long longest = 0;
-        for (int i = 0; i < 2; i++) {
-            try (Run.Started run = silentRun(silent, launcher).start()) {
-                awaitTrap(run);
-                long from = System.nanoTime();
-                awaitConnection(silent).close();
-                longest = Math.max(longest, System.nanoTime() - from);
-            }
+    private static final String LAUNCHER = "the launcher's shell";
+    private static final String JBANG_JVM = "JBang's JVM";
+    private static final String AFTER_JBANG = "the launcher's shell after JBang's JVM";
+    private static final String SCRIPT_JVM = "the script's JVM";
+    private static final String CONNECTED = "the script connected";
+
+    /** A phase of a launcher's start: its name, and when it began and ended, in ns after the launcher's trap was set. */
+    record Phase(String name, long from, long to) {
+        @Override
+        public String toString() {
+            return name + " " + from / 1_000_000 + "-" + to / 1_000_000 + " ms";
         }
-        return longest;
     }
 
-    private static Run.Result signalledAt(ServerSocket silent, String[] launcher, String signal, long nanos) throws Exception {
+    /** A signal sent a part of the way through a phase: as the phase is seen to begin, plus that part of its length in the first run. */
+    record Moment(String signal, Phase phase, double part) {
+        @Override
+        public String toString() {
+            return signal + " " + Math.round(part * 100) + "% into " + phase.name();
+        }
+    }
+
+    private static final java.util.Map<String, List<Phase>> PHASES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The phases of the launcher's start, from one run of it (kept for the class's other tests): what runs
+     * below the launcher's shell, polled from its trap to the script's connection. Each phase the launcher
+     * has must be seen, or the moments would miss it.
+     */
+    private static List<Phase> phases(ServerSocket silent, String[] launcher) throws Exception {
+        List<Phase> known = PHASES.get(launcher[0]);
+        if (known != null) {
+            return known;
+        }
+        List<String> expected = launcher[1].equals("js-info") ? List.of(LAUNCHER, SCRIPT_JVM, CONNECTED)
+                : List.of(LAUNCHER, JBANG_JVM, AFTER_JBANG, SCRIPT_JVM, CONNECTED);
+        List<Phase> phases = List.of();
+        for (int attempt = 0; attempt < 3 && !expected.equals(phases.stream().map(Phase::name).toList()); attempt++) {
+            phases = startPhases(silent, launcher); // a short phase can pass between two looks on a loaded machine: look again
+        }
+        assertEquals(expected, phases.stream().map(Phase::name).toList(), launcher[0] + "'s start: " + phases);
+        PHASES.put(launcher[0], List.copyOf(phases));
+        return PHASES.get(launcher[0]);
+    }
+
+    private static List<Phase> startPhases(ServerSocket silent, String[] launcher) throws Exception {
+        List<Phase> phases = new java.util.ArrayList<>();
         try (Run.Started run = silentRun(silent, launcher).start()) {
             awaitTrap(run);
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-            run.signal(signal);
+            long from = System.nanoTime();
+            java.util.concurrent.ExecutorService accepting = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<Socket> connection = accepting.submit(() -> awaitConnection(silent));
+            accepting.shutdown();
+            String seen = null;
+            long began = 0;
+            while (!connection.isDone()) {
+                String now = phaseOf(run.pid(), seen);
+                if (!now.equals(seen)) {
+                    long at = System.nanoTime() - from;
+                    if (seen != null) {
+                        phases.add(new Phase(seen, began, at));
+                    }
+                    seen = now;
+                    began = at;
+                }
+                assertTrue(run.running(), "ended before it connected: " + run.errSoFar());
+                Thread.sleep(1);
+            }
+            long at = System.nanoTime() - from;
+            phases.add(new Phase(seen, began, at));
+            phases.add(new Phase(CONNECTED, at, at));
+            connection.get().close();
+        }
+        drain(silent);
+        return phases;
+    }
+
+    /** What runs below the launcher's shell now: JBang's JVM, the script's (JsInfo), or neither (then after JBang's if that came before). */
+    private static String phaseOf(long pid, String before) {
+        for (long child : descendants(pid)) {
+            String commandLine;
+            try {
+                commandLine = Files.readString(Path.of("/proc/" + child + "/cmdline")).replace('\0', ' ');
+            } catch (java.io.IOException gone) {
+                continue;
+            }
+            if (commandLine.contains("dev.jbang.Main")) {
+                return JBANG_JVM;
+            }
+            if (commandLine.matches("(\\S*/)?java .* JsInfo( .*)?")) {
+                return SCRIPT_JVM;
+            }
+        }
+        return SCRIPT_JVM.equals(before) ? SCRIPT_JVM : JBANG_JVM.equals(before) || AFTER_JBANG.equals(before) ? AFTER_JBANG : LAUNCHER;
+    }
+
+    /** The process's children, theirs, and so on, as the kernel lists them now. */
+    private static List<Long> descendants(long pid) {
+        List<Long> all = new java.util.ArrayList<>();
+        try {
+            for (String child : Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim().split(" +")) {
+                if (!child.isEmpty()) {
+                    all.add(Long.parseLong(child));
+                    all.addAll(descendants(Long.parseLong(child)));
+                }
+            }
+        } catch (java.io.IOException gone) {
+            // ended meanwhile
+        }
+        return all;
+    }
+
+    /** Waits until the moment's phase begins (or a later one: a short phase may pass between two looks), then the part of its length. */
+    /** Returns the script's connection when the moment is its connection (to close after the signal), else null. */
+    private static Socket awaitMoment(ServerSocket silent, Run.Started run, List<Phase> phases, Moment moment) throws Exception {
+        awaitTrap(run);
+        List<String> order = phases.stream().map(Phase::name).toList();
+        if (moment.phase().name().equals(CONNECTED)) {
+            return awaitConnection(silent);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        String seen = null;
+        while (order.indexOf(seen = phaseOf(run.pid(), seen)) < order.indexOf(moment.phase().name())) {
+            assertTrue(run.running(), "ended before " + moment + ": " + run.errSoFar());
+            assertFalse(System.nanoTime() > deadline, "never reached " + moment);
+            Thread.sleep(1);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos((long) ((moment.phase().to() - moment.phase().from()) * moment.part()));
+        return null;
+    }
+
+    private static Run.Result signalledAt(ServerSocket silent, String[] launcher, List<Phase> phases, Moment moment) throws Exception {
+        try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
+            run.signal(moment.signal());
             Run.Result result = run.finish();
             drain(silent);
             return result;
         }
     }
 
-    private static void killedAt(ServerSocket silent, String[] launcher, long nanos) throws Exception {
-        try (Run.Started run = silentRun(silent, launcher).start()) {
-            awaitTrap(run);
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+    private static void killedAt(ServerSocket silent, String[] launcher, List<Phase> phases, Moment moment) throws Exception {
+        try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
             List<ProcessHandle> left = withDescendants(run);
             run.kill9();
-            assertAllEnd(left, launcher[0] + " killed " + nanos / 1_000_000 + " ms into its start");
+            assertAllEnd(left, launcher[0] + " killed " + moment);
             drain(silent);
         }
     }

@@ -56,9 +56,12 @@ final class InProcess {
         return true;
     }
 
-    /** The command of script `mainClass` (what its main hands to CommandRunner.run), run with this environment and stdin. */
-    static Run.Result run(String mainClass, List<String> args, Map<String, String> env, byte[] stdin, long timeoutSeconds)
-            throws Exception {
+    /**
+     * The command of script `mainClass` (what its main hands to CommandRunner.run), run with this environment and
+     * stdin; with stderrOnStdout, both streams go to one buffer in the order written, as to one file with `2>&1`.
+     */
+    static Run.Result run(String mainClass, List<String> args, Map<String, String> env, byte[] stdin, long timeoutSeconds,
+            boolean stderrOnStdout) throws Exception {
         Callable<Integer> command = newCommand(mainClass);
         TURN.lock();
         PrintStream out = System.out;
@@ -67,7 +70,7 @@ final class InProcess {
         Set<Thread> hooksBefore = shutdownHooks().keySet();
         hooksBefore = Set.copyOf(hooksBefore);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = stderrOnStdout ? stdout : new ByteArrayOutputStream();
         try {
             System.setIn(new ByteArrayInputStream(stdin));
             // as the JVM makes System.err: the platform charset, flushed on every println
@@ -88,7 +91,7 @@ final class InProcess {
             if (main.isAlive()) {
                 main.interrupt();
                 throw new AssertionError("timed out after " + timeoutSeconds + "s: " + mainClass + " " + args
-                        + "\n" + stdout + stderr);
+                        + "\n" + stdout + (stderrOnStdout ? "" : stderr));
             }
             if (thrown[0] != null) { // the JVM would print it and exit with 1
                 thrown[0].printStackTrace(System.err);
@@ -98,7 +101,7 @@ final class InProcess {
             System.out.flush();
             System.err.flush();
             return new Run.Result(exit[0], stdout.toString(java.nio.charset.StandardCharsets.UTF_8),
-                    stderr.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    stderrOnStdout ? "" : stderr.toString(java.nio.charset.StandardCharsets.UTF_8));
         } finally {
             Stdout.redirect(null);
             System.setOut(out);

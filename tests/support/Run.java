@@ -36,6 +36,7 @@ public final class Run {
     private boolean keepStdinOpen;
     private long timeoutSeconds = 120;
     private boolean asProcess;
+    private boolean stderrOnStdout;
 
     record Result(int exit, String out, String err) {
         List<String> outLines() {
@@ -128,6 +129,12 @@ public final class Run {
         return this;
     }
 
+    /** Stderr into stdout, in the order written, as `2>&1` gives: the result's out holds both, its err nothing. */
+    Run stderrOnStdout() {
+        stderrOnStdout = true;
+        return this;
+    }
+
     /** A real JVM for this script, where the process is the point (its exit, its file descriptors, its argv). */
     Run asProcess() {
         asProcess = true;
@@ -140,7 +147,7 @@ public final class Run {
             Map<String, String> environment = new HashMap<>(Sandbox.environment(System.getenv(), Sandbox.root()));
             environment.putAll(env);
             Result inside = InProcess.run(mainClass, command.subList(command.indexOf(mainClass) + 1, command.size()),
-                    java.util.Collections.unmodifiableMap(environment), stdin, timeoutSeconds);
+                    java.util.Collections.unmodifiableMap(environment), stdin, timeoutSeconds, stderrOnStdout);
             if (System.getProperty(InProcess.COMPARE) != null && inside.exit() != 0) {
                 // a refusal changes nothing on the server: the same run as a process must say exactly the same
                 Result outside = start().finish();
@@ -196,7 +203,13 @@ public final class Run {
         Path err = Files.createTempFile("lab-err-", ".txt");
         Started started = new Started(out, err, dir == null ? work : null);
         try {
-            started.process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            builder.redirectOutput(out.toFile());
+            if (stderrOnStdout) {
+                builder.redirectErrorStream(true);
+            } else {
+                builder.redirectError(err.toFile());
+            }
+            started.process = builder.start();
         } catch (Exception e) {
             started.close();
             throw e;
