@@ -203,8 +203,8 @@ public class JsBootstrap implements Callable<Integer> {
         if (!sameSubjects || !sameStorage) {
             jsm.deleteStream(name);
             jsm.addStream(wanted);
-            log.info("recreated stream {} ({}); its {} went with the old one", name, describe(wanted),
-                    Output.messages(stored));
+            log.info("recreated stream {} ({}); its {} went with the old one{}", name, describe(wanted),
+                    Output.messages(stored), windowCut(wanted));
             return; // a new stream: nothing of the old one's settings is kept
         }
         String deletes = Deletion.lowered(existing, target.build());
