@@ -47,7 +47,7 @@ public class JsBootstrap implements Callable<Integer> {
                 .name(config.stream)
                 .subjects(config.subject)                // it stores every message published to this subject
                 .storageType(storageType(config))        // File: kept on disk, across restarts
-                .duplicateWindow(config.duplicateWindow) // a Nats-Msg-Id seen within it is not stored again
+                .duplicateWindow(options.duplicateWindow()) // a Nats-Msg-Id seen within it is not stored again
                 .replicas(config.replicas)               // copies on that many servers of a cluster (Raft)
                 .retentionPolicy(retention(config))      // Limits: kept until a limit; WorkQueue: gone once acked
                 .maxMessages(config.number(Setting.MAX_MSGS)) // -1: no limit
@@ -58,7 +58,7 @@ public class JsBootstrap implements Callable<Integer> {
         StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
         if (existing == null) {
             jsm.addStream(stream);
-            log.info("created stream {} ({})", config.stream, describe(stream));
+            log.info("created stream {} ({}){}", config.stream, describe(stream), windowCut(stream));
         } else {
             bringInLine(jsm, existing, stream); // updateStream, or --recreate
         }
@@ -170,6 +170,12 @@ public class JsBootstrap implements Callable<Integer> {
         if (changed(Setting.DISCARD, current, wanted, changes)) {
             target.discardPolicy(wanted.getDiscardPolicy());
         }
+        boolean windowCut = !options.given(Setting.DUPLICATE_WINDOW) && !Limit.noAge(target.build().getMaxAge())
+                && current.getDuplicateWindow().compareTo(target.build().getMaxAge()) > 0;
+        if (windowCut) { // kept, it would make the server refuse the new max age
+            changes.add(Setting.DUPLICATE_WINDOW);
+            target.duplicateWindow(wanted.getDuplicateWindow());
+        }
         boolean sameStorage = (!options.given(Setting.STORAGE) || current.getStorageType() == wanted.getStorageType())
                 && (!options.given(Setting.RETENTION) || current.getRetentionPolicy() == wanted.getRetentionPolicy());
         if (!recreate && !sameSubjects) {
@@ -197,8 +203,8 @@ public class JsBootstrap implements Callable<Integer> {
         if (!sameSubjects || !sameStorage) {
             jsm.deleteStream(name);
             jsm.addStream(wanted);
-            log.info("recreated stream {} ({}); its {} went with the old one", name, describe(wanted),
-                    Output.messages(stored));
+            log.info("recreated stream {} ({}); its {} went with the old one{}", name, describe(wanted),
+                    Output.messages(stored), windowCut(wanted));
             return; // a new stream: nothing of the old one's settings is kept
         }
         String deletes = Deletion.lowered(existing, target.build());
@@ -206,17 +212,29 @@ public class JsBootstrap implements Callable<Integer> {
             throw Deletion.declined("nothing changed"); // the consumer is left as it is too
         }
         if (!changes.isEmpty()) {
-            StreamConfiguration updated = jsm.updateStream(target.build()).getConfiguration(); // as the server has it
+            StreamConfiguration asked = target.build();
+            jsm.updateStream(asked);
             if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
                 for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
                     answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
                 }
             }
-            log.info("updated stream {}: {}", name, shown(changes, setting -> value(setting, current), setting -> value(setting, updated)));
+            StreamConfiguration held = answered(() -> jsm.getStreamInfo(name)).getConfiguration();
+            log.info("updated stream {}: {}{}", name, shown(changes, setting -> value(setting, current),
+                    setting -> value(setting, asked), setting -> value(setting, held)), windowCut ? "; " + BootstrapOptions.WINDOW_CUT : "");
         } else {
             log.info("stream {} already exists, unchanged ({})", name, describe(current));
         }
-        ExistingSettings.unmanaged(current, options::given).forEach(setting -> keeps("stream", name, setting));
+        boolean windowAsked = !windowCut(wanted).isEmpty() && current.getDuplicateWindow().equals(wanted.getDuplicateWindow());
+        ExistingSettings.unmanaged(current, setting -> options.given(setting) || setting == Setting.DUPLICATE_WINDOW
+                && windowAsked).forEach(setting -> keeps("stream", name, setting));
+    }
+
+    /** "; the duplicate window is at most the max age ..." when it was cut to fit under the max age; else "". */
+    private String windowCut(StreamConfiguration stream) {
+        boolean cut = !options.given(Setting.DUPLICATE_WINDOW)
+                && stream.getDuplicateWindow().toSeconds() < Config.DEFAULT_DUPLICATE_WINDOW_SECS;
+        return cut ? "; " + BootstrapOptions.WINDOW_CUT : "";
     }
 
     /** Whether this run was given the setting and it differs; if so, it joins the changes. */
@@ -237,10 +255,18 @@ public class JsBootstrap implements Callable<Integer> {
         return true;
     }
 
-    /** "what old -> new" for each change, new as the server answered (which may not be what was asked). */
-    private static String shown(List<Setting> changes, Function<Setting, String> before, Function<Setting, String> after) {
-        return changes.stream().map(setting -> ExistingSettings.what(setting) + " " + before.apply(setting) + " -> "
-                + after.apply(setting)).collect(Collectors.joining(", "));
+    /**
+     * "what old -> new" for each change, new as asked. The update's own answer is not trusted for it (right
+     * after a restart a server may answer with the settings it had before), so the settings are read again
+     * and any that the server does not hold as asked are named at the end.
+     */
+    private static String shown(List<Setting> changes, Function<Setting, String> before, Function<Setting, String> asked,
+                                Function<Setting, String> held) {
+        String line = changes.stream().map(setting -> ExistingSettings.what(setting) + " " + before.apply(setting) + " -> "
+                + asked.apply(setting)).collect(Collectors.joining(", "));
+        String differs = changes.stream().filter(setting -> !asked.apply(setting).equals(held.apply(setting)))
+                .map(setting -> ExistingSettings.what(setting) + " " + held.apply(setting)).collect(Collectors.joining(", "));
+        return differs.isEmpty() ? line : line + "; but the server, asked again, holds " + differs + " (js-info shows it)";
     }
 
     /** A stream's setting as the lines show it. */
@@ -334,8 +360,11 @@ public class JsBootstrap implements Callable<Integer> {
         if (changes.isEmpty()) {
             log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {
-            ConsumerConfiguration updated = jsm.addOrUpdateConsumer(stream, target.build()).getConsumerConfiguration();
-            log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current), setting -> value(setting, updated)));
+            ConsumerConfiguration asked = target.build();
+            jsm.addOrUpdateConsumer(stream, asked);
+            ConsumerConfiguration held = jsm.getConsumerInfo(stream, name).getConsumerConfiguration();
+            log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current),
+                    setting -> value(setting, asked), setting -> value(setting, held)));
         }
         boolean backoffSetsAckWait = options.given(Setting.BACKOFF) && !backoff.isEmpty();
         ExistingSettings.unmanaged(target.build(), setting -> options.given(setting) || setting == Setting.ACK_WAIT

@@ -255,7 +255,7 @@ public class JsPub implements Callable<Integer> {
             PubAfterRun.warn(nc, acks.streamName(), total, false, log);
             return;
         }
-        throw failures.shortfall(total, nc, config, connection.failsOver());
+        throw failures.shortfall(total, nc, config, connection.failsOver(), body.apply(1).length); // the shortest
     }
 
     // ------------------------------------------------------------ how a run ended early
@@ -272,7 +272,7 @@ public class JsPub implements Callable<Integer> {
     /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */
     private LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, byte[] body) {
         inFlight = false;
-        return failures.refusedOne(refused, nc, subject, shown(body), this::before);
+        return failures.refusedOne(refused, nc, subject, shown(body), body.length, this::before);
     }
 
     /** A publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */

@@ -22,6 +22,7 @@ import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.SequenceInfo;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             if (noAck()) { // back after the ack wait or backoff, unless that was its last delivery
                 say(flags.doneVerb() + ": " + PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver()));
             } else if (nak() || flags.term()) { // --nak, --nak-delay, --term
-                say(flags.doneVerb() + ": " + PullWork.handBack(msg, nc, flags, counts.maxDeliver()));
+                say(flags.doneVerb() + ": " + PullWork.handBack(msg, nc, flags, counts.maxDeliver(), retention));
             } else {
                 msg.ackSync(Connector.CONFIRM_WAIT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
@@ -160,6 +161,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private PullFailover failover;
     private Duration ackWait = Duration.ZERO; // the consumer's
     private List<Duration> backoff = List.of(); // the consumer's: its delays take the ack wait's place
+    private RetentionPolicy retention = RetentionPolicy.Limits; // the stream's: whether a --term removes the message
     private boolean failsOver; // a server list or a cluster: connections may move to another node
     private Config settings;
 
@@ -198,6 +200,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (flags.ephemeral) {
                 PullOptions.checkSubject(stream, config);
+            }
+            if (flags.term()) {
+                retention = stream.getStreamInfo().getConfiguration().getRetentionPolicy();
             }
             ConsumerContext consumer = flags.ephemeral ? null
                     : JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());
@@ -283,7 +288,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         counts.cameBack = true;
         stop.interruptible(false);
         // Not shown again, but this delivery counts against max deliver as any other: the last line says what became of it.
-        String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver())
+        String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver(), retention)
                 : PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver());
         counts.comeback = String.format(Locale.ROOT, "(stream seq %d, delivery %d, not shown) and was %s again: %s",
                 msg.metaData().streamSequence(), msg.metaData().deliveredCount(), flags.doneVerb(), fate);

@@ -287,4 +287,52 @@ class BootstrapTest extends WithServer {
             assertEquals(List.of(), nc.jetStreamManagement().getStreamNames());
         }
     }
+    /**
+     * After a restart the server answers the first update with the settings it had before it; the line
+     * says what was asked and what the server holds when asked again, so it never reads "2 -> 2" or "x -> x".
+     */
+    @Test
+    void anUpdateRightAfterARestartNamesWhatWasAskedAndConfirmed() throws Exception {
+        bootstrap("--consumer", "R1", "--max-age", "1h");
+        server.restart();
+        Run.Result consumer = bootstrap("--consumer", "R1", "--max-deliver", "2", "--max-ack-pending", "50",
+                "--ack-wait", "10s", "--max-age", "2h");
+        assertEquals(List.of("INFO updated stream LAB4_STREAM: max age 1h -> 2h",
+                "INFO updated consumer R1: ack wait 30s -> 10s, max deliver unlimited -> 2, max ack pending 1000 -> 50"),
+                consumer.outLines());
+        try (Connection nc = connect()) {
+            ConsumerConfiguration after = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", "R1")
+                    .getConsumerConfiguration();
+            assertEquals(2, after.getMaxDeliver());
+            assertEquals(50, after.getMaxAckPending());
+        }
+    }
+    /**
+     * The server refuses a duplicate window longer than the max age: one not given is cut to it (and the line
+     * says so); one given longer stops the run before anything is sent; an existing stream's is explained.
+     */
+    @Test
+    void aDuplicateWindowIsNeverLongerThanTheMaxAge() throws Exception {
+        String cut = "; the duplicate window is cut to fit the max age (the server takes none longer)";
+        assertEquals("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file, duplicate window 30s, max age "
+                + "30s)" + cut, bootstrap("--max-age", "30s").outLines().get(0));
+        assertEquals("INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file, duplicate "
+                + "window 30s, max age 30s)", bootstrap("--max-age", "30s").outLines().get(0));
+        assertEquals("INFO updated stream LAB4_STREAM: max age 30s -> 10s, duplicate window 30s -> 10s" + cut,
+                bootstrap("--max-age", "10s").outLines().get(0));
+        String window = tomlFile("[stream]\nduplicate_window_secs = 60\n");
+        Run.Result given = script("JsBootstrap", "--lab-config", window, "--max-age", "30s").go();
+        assertEquals(Exit.USAGE, given.exit(), given.toString());
+        assertEquals("ERROR a duplicate window of 60s is longer than the max age of 30s, and the server refuses that: give "
+                + "[stream] duplicate_window_secs 30 or less, or a longer --max-age\n", given.err());
+        Run.Result existing = script("JsBootstrap", "--lab-config", window).go();
+        assertEquals(Exit.FAILED, existing.exit(), existing.toString());
+        assertEquals("ERROR stream LAB4_STREAM would have a duplicate window longer than its max age, which the server "
+                + "refuses (duplicates window can not be larger then max age, error 10052): give [stream] "
+                + "duplicate_window_secs at most the max age (js-info shows both), or a longer --max-age\n", existing.err());
+        try (Connection nc = connect()) {
+            assertEquals(Duration.ofSeconds(10), nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getConfiguration()
+                    .getDuplicateWindow());
+        }
+    }
 }

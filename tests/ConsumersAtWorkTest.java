@@ -234,6 +234,18 @@ class ConsumersAtWorkTest extends WithServer {
         }
     }
 
+    /** On a work-queue stream a term counts as the consumer's ack: the message is removed, and the line says so. */
+    @Test
+    void termOnAWorkQueueRemovesTheMessage() throws Exception {
+        bootstrap("--retention", "workqueue");
+        publish("poison", "fine");
+        assertEquals("INFO terminated: the server will not deliver it again, and the work-queue stream removes it, as it "
+                + "does an acked one", ok(script("JsPull", "--term", "--max", "1").go()).outLines().get(1));
+        try (Connection nc = connect()) {
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
     /** --label starts each line of that run only; --term ends a message's deliveries. */
     @Test
     void labelledLinesAndTerm() throws Exception {

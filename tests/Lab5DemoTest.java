@@ -46,7 +46,7 @@ class Lab5DemoTest extends WithServer {
      * Ctrl-C while two workers run in the background: the terminal sends SIGINT to the demo's whole process
      * group, and a non-interactive shell starts background jobs with SIGINT ignored, so only the demo's exit
      * trap can stop them. Once the demo has ended, no process of its group is left (by process group, not by
-     * name: other runs share this machine).
+     * name: other runs share this machine), and what each worker said is printed.
      */
     @Test
     void ctrlCLeavesNoWorkerRunning() throws Exception {
@@ -65,6 +65,8 @@ class Lab5DemoTest extends WithServer {
             }
             assertEquals(List.of(), inGroup(group), "left running after the demo ended: " + ended);
             assertEquals(130, ended.exit(), ended.toString());
+            assertTrue(ended.out().contains("--- worker A said (stopped with the demo):\nINFO [A] pulled message"),
+                    "a run ending early says what it did, its background workers too: " + ended);
         } finally {
             demo.close();
         }

@@ -73,6 +73,28 @@ class RedeliveryTest extends WithServer {
         }
     }
 
+    /**
+     * Anyone may publish on the advisory subject: one naming no stream seq the consumer delivered (beyond it,
+     * negative, not a whole number) is not the server's, and js-pull shows none of them; one in range is shown.
+     */
+    @Test
+    void forgedMaxDeliveriesAdvisoriesAreDropped() throws Exception {
+        bootstrap();
+        publish("one");
+        try (Run.Started pull = script("JsPull", "--label", "V", "--wait", "6").start(); Connection nc = connect()) {
+            pull.awaitOut("acked");
+            String subject = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.LAB4_STREAM.LAB4_CONSUMER";
+            for (String seq : List.of("9999", "-5", "1E+400", "1.5", "\"1\"", "0")) {
+                nc.publish(subject, ("{\"stream_seq\":" + seq + ",\"deliveries\":2}").getBytes(StandardCharsets.UTF_8));
+            }
+            nc.publish(subject, "{\"stream_seq\":1,\"deliveries\":2}".getBytes(StandardCharsets.UTF_8));
+            nc.flush(Duration.ofSeconds(5));
+            Run.Result result = ok(pull.finish());
+            assertEquals("WARN [V] advisory: stream seq 1 reached max deliver (2 deliveries, none acked): the server hands "
+                    + "it out no more; it stays in the stream\n", result.err(), result.toString());
+        }
+    }
+
     @Test
     void nakMakesTheMessageComeBackRightAway() throws Exception {
         bootstrap();

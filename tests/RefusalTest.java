@@ -80,6 +80,24 @@ class RefusalTest {
         }
     }
 
+    /** A message larger than max bytes by itself is not refused for a full stream: it can never fit. */
+    @Test
+    void aMessageLargerThanMaxBytesCanNeverFit() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            labStream(server, b -> b.maxBytes(200).discardPolicy(DiscardPolicy.New));
+            String never = "because the message alone (250 bytes of payload) is larger than the stream's max_bytes (200), so "
+                    + "it can never fit, however empty the stream: raise --max-bytes or send a smaller one (maximum bytes "
+                    + "exceeded, error 10077)";
+            Run.Result bulk = pub(server, "--size", "250").go();
+            assertEquals(1, bulk.exit(), bulk.toString());
+            assertTrue(bulk.err().endsWith("; refused " + never + "\n"), bulk.toString());
+            Run.Result single = pub(server, "x".repeat(250)).go();
+            assertEquals(1, single.exit(), single.toString());
+            assertTrue(single.err().contains(" was refused " + never), single.toString());
+            assertEquals(0, stored(server));
+        }
+    }
+
     @Test
     void aMessageOverTheStreamsSizeLimitIsARefusal() throws Exception {
         try (NatsServer server = NatsServer.startWithJetStream()) {

@@ -5,8 +5,9 @@ set -euo pipefail
 demo_dir=$(mktemp -d)
 started=()
 
-# stop_started: every background run still going gets SIGTERM, then is waited for. A non-interactive shell
-# starts them with SIGINT ignored, so a Ctrl-C would leave them running; a check that stops the demo too.
+# stop_started: every background run still going gets SIGTERM, then is waited for, and what it said (its
+# last line says what it did) is printed before its file goes. A non-interactive shell starts them with
+# SIGINT ignored, so a Ctrl-C would leave them running; a check that stops the demo too.
 stop_started() {
   local entry name pid out
   for entry in ${started[@]+"${started[@]}"}; do
@@ -16,6 +17,8 @@ stop_started() {
   for entry in ${started[@]+"${started[@]}"}; do
     IFS=: read -r name pid out <<< "$entry"
     wait "$pid" 2>/dev/null || true
+    echo "--- $name said (stopped with the demo):"
+    cat "$out" 2>/dev/null || true
   done
   started=()
 }

@@ -9,15 +9,16 @@ for config in "$LAB_CONFIG" "$queue_config"; do
   "$RUN" js-purge --config config.toml --lab-config "$config" --delete --force > /dev/null 2>&1 || true
 done
 
-# section N TITLE: what follows belongs to section N (the line a missed point names).
+# section N TITLE: what follows shows the README's section N (the line a missed point names); the demo
+# skips some sections, so its numbers are the README's, not a count of its own.
 section() {
   section=$1
-  echo "== $1) $2"
+  echo "== README section $1) $2"
 }
 
 # missed WHAT: the section did not show WHAT; the demo stops.
 missed() {
-  echo "demo: section $section did not show $1: its lesson was not shown, so the demo stops (a busy machine? run it again)" >&2
+  echo "demo: README section $section did not show $1: its lesson was not shown, so the demo stops (a busy machine? run it again)" >&2
   exit 1
 }
 
@@ -81,7 +82,7 @@ worker A --work-ms 500 --max 7
 worker B --work-ms 500 --max 7
 finish
 [ "$(($(pulled_by A) + $(pulled_by B)))" = 10 ] || missed "the ten jobs each done once, by one of the workers"
-section 3 "a work queue: acked means gone; a second consumer is refused"
+section 4 "a work queue: acked means gone; a second consumer is refused"
 queue js-bootstrap --retention workqueue
 queue js-pub --count 3 "order {{Count}}"
 queue js-pull --max 2
@@ -89,7 +90,7 @@ queue js-info
 shown "the two acked orders gone from the stream" "$said" "messages:       1 ("
 queue js-bootstrap --retention workqueue --consumer LAB5_AUDIT || true
 shown "a second consumer refused" "$said.err" "is a work queue"
-section 4 "max ack pending reached: delivery stops"
+section 5 "max ack pending reached: delivery stops"
 step js-purge
 step js-bootstrap --consumer LAB5_SLOW --max-ack-pending 2 --ack-wait 1m
 step js-pub --count 3 "step {{Count}}"
@@ -99,7 +100,7 @@ shown "max ack pending reached" "$said" "max ack pending 2 reached"
 step js-pull --consumer LAB5_SLOW --wait 2s
 shown "a pull that gets nothing" "$said" "done: 0 messages"
 step js-purge
-section 5 "a long job: redelivered mid-work, unless kept alive with in-progress acks"
+section 6 "a long job: redelivered mid-work, unless kept alive with in-progress acks"
 step js-bootstrap --ack-wait 2s
 step js-pub "long job"
 # A's jobs are long, so B (started once A has the job) pulls while A works even when B's JVM takes 20 s to start.
@@ -114,12 +115,12 @@ step js-pull --label B --max 1 --wait 3s
 shown "worker B getting nothing while A keeps its job alive" "$said" "[B] done: 0 messages"
 not_yet "worker B's wait ending while A was still at work" "${lines_of[A]}" "[A] acked"
 finish
-section 6 "hand it back for later"
+section 7 "hand it back for later"
 step js-pub "retry later"
 step js-pull --nak-delay 5s --max 1
 step js-pull --max 1 --wait 15s
 shown "the message back after its delay" "$said" '"retry later" (delivery 2)'
-section 7 "a poison message: max deliver, term"
+section 8 "a poison message: max deliver, term"
 step js-bootstrap --max-deliver 3 --ack-wait 30s
 step js-pub "poison"
 for try in 1 2 3; do step js-pull --nak --max 1; done
@@ -128,7 +129,7 @@ shown "max deliver stopping the retries" "$said" "done: 0 messages"
 step js-pub "poison 2"
 step js-pull --term --max 1
 shown "a terminated message" "$said" "terminated: the server will not deliver it again"
-section 8 "a full stream: discard new refuses, discard old drops the oldest"
+section 9 "a full stream: discard new refuses, discard old drops the oldest"
 step js-purge
 step js-bootstrap --max-msgs 3 --discard new --max-deliver -1
 step js-pub --count 4 "item {{Count}}" || true
@@ -137,18 +138,18 @@ step js-bootstrap --discard old
 step js-pub "item 5"
 step js-info
 shown "discard old keeping three" "$said" "messages:       3 ("
-section 9 "beside a core NATS queue group: what happens to work nobody takes"
+section 10 "beside a core NATS queue group: what happens to work nobody takes"
 step nats-pub --subject lab5.tasks "nobody listens"
 step worker lab5.tasks --label A --wait 2
 queue js-pub "nobody pulls"
 queue js-pull --label A --max 2
 shown "the work queue keeping the task nobody pulled" "$said" '"nobody pulls"'
-section 10 "a backoff schedule, and limits by age and size"
+section 11 "a backoff schedule, and limits by age and size"
 step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s || true
 shown "a backoff refused without a max deliver above its length" "$said.err" "needs a max deliver above"
 step js-bootstrap --consumer LAB5_RETRY --backoff 1s,5s,30s --max-deliver 4
 step js-bootstrap --max-age 1h --max-bytes 1000000
-section 11 "a backoff at work: each retry later than the one before"
+section 12 "a backoff at work: each retry later than the one before"
 step js-purge
 step js-bootstrap --consumer LAB5_BACKOFF --backoff 1s,2s --max-deliver 4
 step js-pub "flaky"

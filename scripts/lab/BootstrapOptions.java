@@ -137,6 +137,28 @@ final class BootstrapOptions {
         }
     }
 
+    /**
+     * The duplicate window to send: the server refuses one longer than the max age (an ID is not kept
+     * longer than its message). Not given, the default is cut to the max age; given longer, the run stops
+     * before anything is sent.
+     */
+    Duration duplicateWindow() {
+        Duration window = config.duplicateWindow;
+        Duration maxAge = config.duration(Setting.MAX_AGE);
+        if (Limit.noAge(maxAge) || window.compareTo(maxAge) <= 0) {
+            return window;
+        }
+        if (given(Setting.DUPLICATE_WINDOW)) {
+            throw Exit.usage("a duplicate window of %s is longer than the max age of %s, and the server refuses that: "
+                    + "give %s %d or less, or a longer --max-age", Durations.seconds(window), Durations.format(maxAge),
+                    Setting.DUPLICATE_WINDOW.display(), maxAge.toSeconds());
+        }
+        return maxAge;
+    }
+
+    /** Why a stream's duplicate window is not the default: said once, on the line that creates or changes it. */
+    static final String WINDOW_CUT = "the duplicate window is cut to fit the max age (the server takes none longer)";
+
     /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
     static void checkClusterSize(Connection nc, Config config) {
         ServerInfo server = nc.getServerInfo();
@@ -162,6 +184,9 @@ final class BootstrapOptions {
             JetStreamApiException {
         if (JetStreamErrors.workQueueTaken(e)) {
             return JetStreamErrors.workQueueTaken(e, config.stream, config.consumer, jsm.getConsumerNames(config.stream));
+        }
+        if (e.getApiErrorCode() == JetStreamErrors.WINDOW_OVER_MAX_AGE) {
+            return JetStreamErrors.windowOverMaxAge(e, config.stream);
         }
         if (e.getApiErrorCode() == JetStreamErrors.FILTER_NOT_IN_STREAM) {
             List<String> subjects = jsm.getStreamInfo(config.stream).getConfiguration().getSubjects();

@@ -200,9 +200,23 @@ final class JetStreamErrors {
         return api.getApiErrorCode() == NO_LEADER || String.valueOf(api.getErrorDescription()).contains("not leader");
     }
 
-    /** Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search finds). */
-    static String refusedPublish(JetStreamApiException e) {
+    /** Whether a publish was refused for the stream's max bytes (with discard new). */
+    static boolean overMaxBytes(JetStreamApiException e) {
+        return String.valueOf(e.getErrorDescription()).toLowerCase(Locale.ROOT).contains("maximum bytes");
+    }
+
+    /**
+     * Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search
+     * finds). payload: the message's bytes; maxBytes: the stream's, or -1 when not known.
+     */
+    static String refusedPublish(JetStreamApiException e, long payload, long maxBytes) {
         String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase(Locale.ROOT);
+        if (overMaxBytes(e) && maxBytes >= 0 && payload > maxBytes) {
+            return String.format(Locale.ROOT, "because the message alone (%d bytes of payload) is larger than the "
+                    + "stream's max_bytes (%d), so it can never fit, however empty the stream: raise --max-bytes or send "
+                    + "a smaller one (%s, error %d)", payload, maxBytes, Output.printable(e.getErrorDescription()),
+                    e.getApiErrorCode());
+        }
         String why = said.contains("maximum messages per subject") ? "the stream is full for this subject: it holds "
                 + "its max_msgs_per_subject and, with discard new, refuses new messages"
                 : said.contains("maximum messages") ? "the stream is full: it holds its max_msgs and, with discard new, "
@@ -242,6 +256,16 @@ final class JetStreamErrors {
                 + "elected that moment may still store it: publish again with --msg-id to keep one copy); after a leader "
                 + "dies the others elect one within seconds; if this persists, a majority of its replicas is down: js-info "
                 + "shows which%s", String.join(", ", streams), sofar);
+    }
+
+    /** A stream's duplicate window longer than its max age ("duplicates window can not be larger then max age"). */
+    static final int WINDOW_OVER_MAX_AGE = 10052;
+
+    /** The server refuses a duplicate window longer than the max age: what to change, in one line. */
+    static LabException windowOverMaxAge(JetStreamApiException e, String stream) {
+        return Exit.failed("stream %s would have a duplicate window longer than its max age, which the server refuses "
+                + "(%s, error %d): give [stream] duplicate_window_secs at most the max age (js-info shows both), or a "
+                + "longer --max-age", stream, Output.printable(e.getErrorDescription()), e.getApiErrorCode());
     }
 
     /** Any other refusal, in the server's own words. */

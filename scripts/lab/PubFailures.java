@@ -6,9 +6,11 @@
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -21,15 +23,17 @@ final class PubFailures {
         this.ackTimeout = ackTimeout;
     }
 
-    /** A bulk run that fell short: the counts, and why. */
-    LabException shortfall(long total, Connection nc, Config config, boolean failsOver) {
+    /** A bulk run that fell short: the counts, and why; shortest: the run's shortest payload, in bytes. */
+    LabException shortfall(long total, Connection nc, Config config, boolean failsOver, long shortest) {
         Throwable error = acks.failure.get();
         if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
         String counts = "only " + PubSummary.shortfall(acks, total);
         if (JetStreamErrors.refusedForGood(error)) {
-            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(JetStreamErrors.refusal(error)));
+            JetStreamApiException refused = JetStreamErrors.refusal(error);
+            return Exit.failed("%s; refused %s", counts, JetStreamErrors.refusedPublish(refused, shortest,
+                    maxBytes(refused, nc, config.subject)));
         }
         if (JetStreamErrors.isNoResponders(error)) {
             return streamGoneOrLeaderless(nc, config, counts, true);
@@ -54,13 +58,28 @@ final class PubFailures {
     }
 
     /** A single publish the server refused: not stored. "No leader right now" is no refusal: the stream may yet store it. */
-    LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody,
+    LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody, long payload,
                             Supplier<String> before) {
         if (JetStreamErrors.noLeaderNow(refused)) {
             return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
         acks.refusedOne(); // before the line's counts are taken: it counts among them
-        return Exit.failed("%s was refused %s%s", shownBody, JetStreamErrors.refusedPublish(refused), before.get());
+        return Exit.failed("%s was refused %s%s", shownBody, JetStreamErrors.refusedPublish(refused, payload,
+                maxBytes(refused, nc, subject)), before.get());
+    }
+
+    /** For a refusal over max bytes: the stream's max bytes, asked once (-1 for any other refusal, or no answer). */
+    private static long maxBytes(JetStreamApiException refused, Connection nc, String subject) {
+        if (!JetStreamErrors.overMaxBytes(refused)) {
+            return -1;
+        }
+        try {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            List<String> streams = jsm.getStreamNames(subject);
+            return streams.size() != 1 ? -1 : jsm.getStreamInfo(streams.get(0)).getConfiguration().getMaxBytes();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return -1; // the refusal is said without it
+        }
     }
 
     /** A single publish without a PubAck: no stream has the subject, the connection went, or it may or may not be stored. */

@@ -148,6 +148,9 @@ final class PullOptions {
         if (inProgress && workMillis == 0) {
             throw Exit.usage("--in-progress keeps a long job alive: give the job a length with --work-ms");
         }
+        if (inProgress && noAck()) {
+            throw Exit.usage("--in-progress keeps a job alive until its ack, and --no-ack never acks it: leave out one of them");
+        }
         if (ephemeral && (noAck() || nak() || inProgress)) { // an ordered consumer takes no acks, in-progress ones neither
             throw Exit.usage("--ephemeral reads without acks: leave out --no-ack, --nak and --in-progress");
         }

@@ -6,6 +6,7 @@
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.api.RetentionPolicy;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,8 +55,12 @@ final class PullWork {
                 + maxDeliver + "), so the server gives up on it; it stays in the stream");
     }
 
-    /** --nak, --nak-delay or --term: hands the message back and says what becomes of it (to follow "nak'd: "). */
-    static String handBack(Message msg, Connection nc, PullOptions flags, long maxDeliver) throws InterruptedException {
+    /**
+     * --nak, --nak-delay or --term: hands the message back and says what becomes of it (to follow "nak'd: ");
+     * retention: the stream's, which decides whether a terminated message stays in it.
+     */
+    static String handBack(Message msg, Connection nc, PullOptions flags, long maxDeliver, RetentionPolicy retention)
+            throws InterruptedException {
         Duration delay = flags.nakDelay();
         if (flags.term()) {
             msg.term();
@@ -71,9 +76,20 @@ final class PullWork {
                     + "wait instead", flags.term() ? "term" : "nak", Connector.CONFIRM_WAIT.toSeconds());
         }
         if (flags.term()) {
-            return "the server will not deliver it again (a poison message, set aside)";
+            return terminated(retention);
         }
         return lastDelivery(msg, maxDeliver).orElse(delay != null ? "it comes back in " + Durations.format(delay)
                 : "it comes back right away");
+    }
+
+    /** A term counts as this consumer's ack for the stream: kept under limits, removed as an ack would remove it else. */
+    private static String terminated(RetentionPolicy retention) {
+        return switch (retention) {
+            case WorkQueue -> "the server will not deliver it again, and the work-queue stream removes it, as it does "
+                    + "an acked one";
+            case Interest -> "the server will not deliver it again, and the interest stream removes it once every "
+                    + "consumer has acked or terminated it";
+            default -> "the server will not deliver it again (a poison message, set aside)";
+        };
     }
 }
