@@ -86,7 +86,7 @@ class ClusterStartTest {
         } else {
             assertEquals(0, result.exit(), result.toString());
             assertEquals(total, result.out().lines().count(), result.err());
-            assertTrue(result.err().contains("INFO done: " + total + " messages printed and acked"), result.err());
+            assertTrue(result.err().contains("INFO done: " + total + " messages pulled and acked in batches of 500"), result.err());
         }
         cluster.restart(leader);
         cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
