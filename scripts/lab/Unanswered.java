@@ -106,6 +106,6 @@ final class Unanswered {
     }
 
     /** Why one server (or a cluster's request not asked again) leaves a JetStream request unanswered, and what to do. */
-    static final String ON_ONE_SERVER = "it is overloaded, or its JetStream is stuck (on a cluster: a leader is being "
-            + "elected): try again, or give it more time with --timeout";
+    static final String ON_ONE_SERVER = "the server may be overloaded, or its JetStream stuck (on a cluster: a leader may "
+            + "be being elected): try again, or give it more time with --timeout";
 }
