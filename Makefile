@@ -158,6 +158,10 @@ completion:
 
 # The hint names the jbang you can run: the one on PATH, else this repo's bin/jbang.
 catalog:
+	@was=$$(tr -d '\n' < "$${JBANG_DIR:-$$HOME/.jbang}/jbang-catalog.json" 2>/dev/null | grep -o "\"$$CATALOG_NAME\" *: *{[^}]*}" \
+	    | sed -n 's/.*"catalog-ref" *: *"\([^"]*\)".*/\1/p' | head -n 1 | LC_ALL=C tr -c '[:print:]\n' '?'); \
+	  if [ -n "$$was" ] && [ "$$was" != "$$(pwd)/jbang-catalog.json" ]; then \
+	    echo "catalog: the name $$CATALOG_NAME named $$was; it now names this folder's (CATALOG_NAME=... picks another name)"; fi
 	@$$JBANG catalog add --global --force --name "$$CATALOG_NAME" "$$(pwd)/jbang-catalog.json"
 	@if command -v jbang >/dev/null 2>&1; then \
 	    echo "registered: from any directory, try  jbang js-pub@$$CATALOG_NAME \"hello\""; \

@@ -8,8 +8,8 @@
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
-//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Exit.java lab/NoInterest.java lab/Progress.java
-//SOURCES lab/DiscardNew.java
+//SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Progress.java
+//SOURCES lab/PubOptions.java lab/PubAfterRun.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -18,13 +18,10 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +34,7 @@ import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
 @Command(name = "js-pub", version = CommandRunner.VERSION,
-        description = JsPub.DESCRIPTION, footer = JsPub.FOOTER) // the help text: at the end of the file
+        description = PubOptions.DESCRIPTION, footer = PubOptions.FOOTER) // the help text: with js-pub's flags
 public class JsPub implements Callable<Integer> {
     private static final Logger log = LogLines.logger(JsPub.class);
 
@@ -47,7 +44,7 @@ public class JsPub implements Callable<Integer> {
         for (byte[] body : bodies) { // stdin: each line as soon as it is read
             // With a Nats-Msg-Id, the stream stores a message only once within its duplicate window.
             long n = acks.sent.get() + 1;
-            PublishOptions options = msgId == null ? null : PublishOptions.builder().messageId(numbered(msgId, n)).build();
+            PublishOptions options = flags.msgId == null ? null : PublishOptions.builder().messageId(numbered(flags.msgId, n)).build();
             sending(nc, body, options); // over max_payload once its headers are added, or Ctrl-C: stop before it
             PublishAck ack;
             try {
@@ -58,7 +55,7 @@ public class JsPub implements Callable<Integer> {
                 throw notConfirmed(noPubAck, nc, subject, body);
             }
             acks.confirmed(ack, body.length);
-            if (json) {
+            if (flags.json) {
                 Output.json(ack.getJv().toJson(), soFar()); // the PubAck, as jnats read it
             } else {
                 log.info("published {} to stream {} (seq {}{})", shown(body), Output.printable(ack.getStream()),
@@ -105,8 +102,6 @@ public class JsPub implements Callable<Integer> {
         }
     }
 
-    private static final int DEFAULT_WINDOW = 1000;
-    private static final int MAX_WINDOW = 100_000;
     /** At most this many body bytes waiting for their PubAck, whatever --window says: memory stays bounded. */
     private static final int BYTES_IN_FLIGHT = 8 << 20;
     /** After Ctrl-C: the longest wait for the PubAcks in flight, and a little more. */
@@ -115,47 +110,7 @@ public class JsPub implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
     @Mixin StreamOptions.Subject subjectOption;
 
-    @Option(names = "--msg-id", paramLabel = "ID",
-            description = "Sets Nats-Msg-Id: the stream stores a message with the same ID only once within its "
-                    + "duplicate window ([stream] duplicate_window_secs). {{Count}} becomes the message's number "
-                    + "(with --count, or the line's number for stdin). With --count on a server list or a cluster, "
-                    + "each message gets an ID anyway (a random one for the run, plus its number): one whose PubAck "
-                    + "a failover lost is published again with it, and the stream keeps one copy.")
-    String msgId;
-
-    @Option(names = "--count", paramLabel = "N",
-            description = "Publish N messages; {{Count}} in MSG becomes the message number (default MSG: \"message {{Count}}\").")
-    Long count;
-
-    @Option(names = "--size", paramLabel = "BYTES", description = "Publish generated bodies of BYTES bytes instead of MSG.")
-    Long size;
-
-    @Option(names = "--file", paramLabel = "PATH",
-            description = "Publish the file's bytes, exactly, as one message (- reads stdin to its end); with --count, N times.")
-    String file;
-
-    @Option(names = "--window", paramLabel = "N",
-            description = "With --count: at most N messages waiting for their PubAck (default: " + DEFAULT_WINDOW + ").")
-    Long window;
-
-    @Option(names = "--sync", description = "Wait for each PubAck before sending the next message (--count: "
-            + "one at a time; a single message and stdin lines always do).")
-    boolean sync;
-
-    @Option(names = {"-H", "--header"}, paramLabel = "KEY:VALUE",
-            description = "Add a header to each message (repeatable), as natscli's -H: -H Trace-Id:abc. "
-                    + "{{Count}} in a value becomes the message's number, as in --msg-id.")
-    List<String> headerArgs;
-
-    @Option(names = {"-j", "--json"}, description = "Print each PubAck as JSON (the server's answer, as jnats reads it) instead of the INFO line.")
-    boolean json;
-
-    @Option(names = "--core", description = "Publish with core NATS: no PubAck, so nothing confirms a stream stored it.")
-    boolean core;
-
-    @Parameters(arity = "0..1", paramLabel = "MSG",
-            description = "Message body (default: one message per stdin line). For exact bytes use stdin or --file.")
-    String message;
+    @Mixin PubOptions flags = new PubOptions(); // there from the start: a signal while starting reads it
 
     private final PubAcks acks = new PubAcks();
     private PubMessages messages;        // -H headers, Nats-Msg-Id and max_payload
@@ -179,11 +134,12 @@ public class JsPub implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean bulk = count != null || size != null;
+        boolean bulk = flags.bulk();
         try {
-            checkFlags();
+            flags.check();
+            messages = new PubMessages(flags.headerArgs, flags.msgId);
             Config config = connection.load();
-            if (!bulk && message == null && file == null) {
+            if (!bulk && flags.message == null && flags.file == null) {
                 stdin = StdinLines.messages(this::soFar);
             }
             try (Connection nc = connection.open(config)) {
@@ -200,56 +156,24 @@ public class JsPub implements Callable<Integer> {
         return 0;
     }
 
-    private void checkFlags() {
-        messages = new PubMessages(headerArgs, msgId);
-        if (json && (count != null || size != null || core)) {
-            throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
-        }
-        if (count != null && count < 1) {
-            throw Exit.usage("--count must be at least 1, got %d", count);
-        }
-        if (size != null && (size < 0 || size > Integer.MAX_VALUE)) {
-            throw Exit.usage("--size must be from 0 to the server's max_payload (bytes), got %d", size);
-        }
-        if (window != null && (window < 1 || window > MAX_WINDOW)) {
-            throw Exit.usage("--window must be from 1 to %d, got %d", MAX_WINDOW, window);
-        }
-        int given = (message != null ? 1 : 0) + (size != null ? 1 : 0) + (file != null ? 1 : 0);
-        if (given > 1) {
-            throw Exit.usage("give one of MSG, --size and --file, not more");
-        }
-        if ((window != null || sync) && count == null && size == null) {
-            throw Exit.usage("%s goes with --count: a single message (or stdin line) always waits for its PubAck",
-                    window != null ? "--window" : "--sync");
-        }
-        PubMessages.checkMsgId(msgId);
-        if (window != null && sync) {
-            throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
-        }
-        if (core && (count != null || size != null || msgId != null || window != null || sync)) {
-            throw Exit.usage("--core sends single messages without JetStream: leave out --count, --size, --msg-id, "
-                    + "--window and --sync");
-        }
-    }
-
     // ------------------------------------------------------------ one at a time: MSG, --file, stdin lines
 
     private void publishSingly(Connection nc, Config config) throws Exception {
-        Iterable<byte[]> bodies = stdin != null ? stdin : List.of(message != null
-                ? message.getBytes(StandardCharsets.UTF_8) : PubMessages.readFile(file, nc.getServerInfo().getMaxPayload()));
+        Iterable<byte[]> bodies = stdin != null ? stdin : List.of(flags.message != null
+                ? flags.message.getBytes(StandardCharsets.UTF_8) : PubMessages.readFile(flags.file, nc.getServerInfo().getMaxPayload()));
         if (stdin != null) {
             stdin.limit(nc.getServerInfo().getMaxPayload());
         }
-        if (core) {
+        if (flags.core) {
             sendCore(nc, config.subject, bodies);
             return;
         }
         publishEach(nc, config.subject, bodies);
         long published = acks.confirmed.get();
-        if (published > 1 && !json) { // with -j, stdout holds only the PubAcks
+        if (published > 1 && !flags.json) { // with -j, stdout holds only the PubAcks
             Output.summary(log, PubSummary.singles(acks, published));
         }
-        afterTheRun(nc, acks.confirmed.get(), json); // confirmed, but kept?
+        PubAfterRun.warn(nc, acks.streamName(), acks.confirmed.get(), flags.json, log); // confirmed, but kept?
     }
 
     /** Core NATS: the server takes the bytes (a flush proves that much) but nobody acknowledges storing them. */
@@ -289,20 +213,20 @@ public class JsPub implements Callable<Integer> {
 
     /** --count/--size: numbered, generated or file bodies through publishWithWindow, then the figures. */
     private void publishMany(Connection nc, Config config) throws Exception {
-        long total = count == null ? 1 : count;
-        if (size != null) {
-            messages.withinMaxPayload(nc, size, null, ""); // before allocating it
+        long total = flags.count == null ? 1 : flags.count;
+        if (flags.size != null) {
+            messages.withinMaxPayload(nc, flags.size, null, ""); // before allocating it
         }
-        byte[] fixed = size != null ? PubMessages.generatedBody(size.intValue())
-                : file != null ? PubMessages.readFile(file, nc.getServerInfo().getMaxPayload()) : null;
-        String template = message != null ? message : "message " + PubMessages.COUNT_PLACEHOLDER;
+        byte[] fixed = flags.size != null ? PubMessages.generatedBody(flags.size.intValue())
+                : flags.file != null ? PubMessages.readFile(flags.file, nc.getServerInfo().getMaxPayload()) : null;
+        String template = flags.message != null ? flags.message : "message " + PubMessages.COUNT_PLACEHOLDER;
         LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
-        String ids = msgId != null ? msgId : connection.failsOver() && !messages.hasMsgIdHeader() ? PubMessages.ownIds() : null;
+        String ids = flags.msgId != null ? flags.msgId : connection.failsOver() && !messages.hasMsgIdHeader() ? PubMessages.ownIds() : null;
         LongFunction<PublishOptions> options = n -> ids == null ? null
                 : PublishOptions.builder().messageId(numbered(ids, n)).build();
         messages.withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
         JetStream js = nc.jetStream();
-        int windowSize = sync ? 1 : window == null ? DEFAULT_WINDOW : window.intValue();
+        int windowSize = flags.windowSize();
         Republish.Round round = numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options);
         sendingStarted = true; // then the signal: one of the two sees the other (both volatile)
         if (stop.requested()) {
@@ -328,7 +252,7 @@ public class JsPub implements Callable<Integer> {
             }
             Output.summary(log, PubSummary.allConfirmed(acks, total));
             log.info(acks.figures.line(acks.confirmed.get(), seconds));
-            afterTheRun(nc, total, false);
+            PubAfterRun.warn(nc, acks.streamName(), total, false, log);
             return;
         }
         throw failures.shortfall(total, nc, config, connection.failsOver());
@@ -338,10 +262,10 @@ public class JsPub implements Callable<Integer> {
 
     /** What this run did so far, for a line that ends it early. */
     private String soFar() {
-        if (count != null || size != null) {
-            return PubSummary.soFar(acks, count == null ? 1 : count);
+        if (flags.bulk()) {
+            return PubSummary.soFar(acks, flags.count == null ? 1 : flags.count);
         }
-        String done = core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
+        String done = flags.core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
         return done + (stdin == null ? "" : "; the rest of stdin was not sent");
     }
 
@@ -364,33 +288,9 @@ public class JsPub implements Callable<Integer> {
 
     // ------------------------------------------------------------ helpers
 
-    /**
-     * What a PubAck does not say, from one look at the stream after the run: an interest stream without a
-     * consumer kept nothing; under discard new at max bytes older messages may have gone. A WARN line each
-     * (on stderr when stdout holds only JSON).
-     */
-    private void afterTheRun(Connection nc, long confirmed, boolean json) {
-        if (acks.streamName() == null || confirmed == 0) {
-            return;
-        }
-        StreamInfo info;
-        try {
-            info = nc.jetStreamManagement().getStreamInfo(acks.streamName());
-        } catch (IOException | JetStreamApiException noAnswer) {
-            return; // the PubAcks stand; only this extra look is missing
-        }
-        for (String line : new String[] {NoInterest.warning(info, confirmed), DiscardNew.warning(info)}) {
-            if (line != null && json) {
-                System.err.println(Output.line("WARN " + line, false));
-            } else if (line != null) {
-                log.warn(line);
-            }
-        }
-    }
-
     /** How a body is shown: quoted (invalid UTF-8 as \x{..}), or for --file its size and name. */
     private String shown(byte[] body) {
-        return file != null ? body.length + " bytes from " + (file.equals("-") ? "stdin" : file)
+        return flags.file != null ? body.length + " bytes from " + (flags.file.equals("-") ? "stdin" : flags.file)
                 : Output.quotedStart(body, Output.SHOWN_BYTES);
     }
 
@@ -402,22 +302,4 @@ public class JsPub implements Callable<Integer> {
     private static String numbered(String template, long n) {
         return PubMessages.numbered(template, n);
     }
-
-    // ------------------------------------------------------------ --help: the text above and below the flags
-
-    static final String DESCRIPTION = "Publishes MSG to the lab's subject and waits for the stream's PubAck, which%n"
-            + "confirms the message is stored. Without MSG, publishes each line of stdin as%n"
-            + "soon as it is read (split on \\n only, bytes kept as they are); --file sends a%n"
-            + "file (or - for stdin) as one message. With --count, publishes many messages%n"
-            + "with up to --window PubAcks outstanding and prints confirmed, refused and%n"
-            + "unanswered counts, msgs/s, MB/s and PubAck latency.";
-    static final String FOOTER = "%n"
-            + "Examples:%n"
-            + "  js-pub \"first message\"%n"
-            + "  printf 'one\\ntwo\\n' | js-pub%n"
-            + "  js-pub --file picture.png          # the file's bytes as one message%n"
-            + "  js-pub --msg-id order-7 \"order 7\"   # rerun: duplicate=true, not stored twice%n"
-            + "  js-pub --count 10000 \"order {{Count}}\"%n"
-            + "  js-pub --count 100000 --size 128%n"
-            + "  js-pub --core \"fire and forget\"     # core NATS: no PubAck confirms it";
 }

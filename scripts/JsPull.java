@@ -235,14 +235,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }
-            String last = ending.summary(nc, config, (System.nanoTime() - counts.start) / 1e9);
-            if (flags.raw) {
-                ending.whyNone().ifPresent(why -> System.err.println(Output.printable("INFO why none arrived: " + why)));
-                System.err.println(Output.line("INFO " + last, false)); // stdout holds only the bodies
-            } else {
-                ending.whyNone().ifPresent(why -> log.info("why none arrived: {}", why));
-                Output.summary(log, last);
-            }
+            ending.print(log, ending.summary(nc, config, (System.nanoTime() - counts.start) / 1e9));
         }
         return 0;
     }

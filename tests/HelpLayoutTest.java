@@ -41,6 +41,23 @@ class HelpLayoutTest {
                 }));
     }
 
+    /**
+     * The lesson's flags are what a learner reads: the connection flags below them take about a line
+     * each (their details are in the README), so the biggest help stays under 100 lines.
+     */
+    @TestFactory
+    Stream<DynamicTest> theConnectionFlagsTakeAboutALineEach() {
+        return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
+            List<String> lines = Run.script(script, "--help").go().outLines();
+            int connecting = lines.indexOf("Connecting:");
+            int general = lines.indexOf("General:");
+            long flags = lines.subList(connecting, general).stream().filter(line -> line.matches(" {2}(-\\w, | {4})--.*")).count();
+            assertTrue(connecting > 0 && general - connecting <= flags + flags / 2 + 5,
+                    script + ": " + (general - connecting) + " lines for " + flags + " connection flags:\n" + String.join("\n", lines));
+            assertTrue(lines.size() < 100, script + " --help: " + lines.size() + " lines");
+        }));
+    }
+
     @Test
     void makeHelpFits() throws Exception {
         Run.Result help = Run.command("make", "--no-print-directory", "help").go();

@@ -118,6 +118,19 @@ class InstallTest extends WithServer {
         assertTrue(after.out().endsWith("registered: from any directory, try  jbang js-pub@jslab \"hello\"\n"), after.out());
     }
 
+    /** A name another folder registered is taken over with a line that says so (its path is data: escaped). */
+    @Test
+    void makeCatalogSaysWhichRegistrationItReplaces() throws Exception {
+        Files.createDirectories(home.resolve(".jbang"));
+        Files.writeString(home.resolve(".jbang/jbang-catalog.json"), "{\"catalogs\": {\"jslab\": {\"catalog-ref\":"
+                + " \"/elsewhere/\u001b[31mx/jbang-catalog.json\"}}}\n");
+        Run.Result first = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
+        assertTrue(first.out().startsWith("catalog: the name jslab named /elsewhere/?[31mx/jbang-catalog.json; it now names"
+                + " this folder's (CATALOG_NAME=... picks another name)\n"), first.out());
+        Run.Result again = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
+        assertTrue(again.out().startsWith("registered: "), again.out());
+    }
+
     /** bin/jbang linked onto PATH finds its tools/ and jars through the link, from any folder. */
     @Test
     void aLinkToBinJbangRuns() throws Exception {

@@ -144,9 +144,9 @@ class SecretsTest {
         assertEquals("", clean(WithServer.ok(Run.script("JsBootstrap", "--server", server.url()).env("NATS_TOKEN", TOKEN)
                 .go())).err());
         String help = WithServer.ok(Run.script("JsPub", "--help").go()).out().replaceAll("\\s+", " ");
-        assertTrue(help.contains("--password=PASSWORD Password. Every user of this machine can see it in ps: prefer env "
-                + "NATS_PASSWORD, [nats.auth] password_file or password_env, or a natscli context."), help);
-        assertTrue(help.contains("--token=TOKEN Auth token. Every user of this machine can see it in ps"), help);
+        assertTrue(help.contains("--password=PASSWORD Password, seen by every user here in ps: prefer env "
+                + "NATS_PASSWORD or password_file."), help);
+        assertTrue(help.contains("--token=TOKEN Auth token, seen by every user here in ps"), help);
     }
 
     /**

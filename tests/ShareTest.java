@@ -1,8 +1,9 @@
 // Sharing a script: `make share` makes one self-contained file per script from scripts/ as they are
 // now, and each of those files, copied alone under another name into an empty folder, runs the lab
-// against a real nats-server with the script's own output and exit codes; the lesson comes first,
-// then a table of the shared parts. A script shared by URL fetches the shared files its //SOURCES name from beside it, and the
-// pasted form (the script alone, its //SOURCES at the URL of a published tag) fetches them from there.
+// against a real nats-server with the script's own output and exit codes; a table of parts at the
+// top says where the lesson is, the lesson comes first, then a list of the shared parts. A script
+// shared by URL fetches the shared files its //SOURCES name from beside it, and the pasted form
+// (the script alone, its //SOURCES at the URL of a published tag) fetches them from there.
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShareTest extends WithServer {
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
+    private static final String LIST_TITLE = "// ----- The shared code below the lesson, part by part (line: part):";
     @TempDir
     static Path generated; // what `make share` writes to share/ (generated, not kept in git)
 
@@ -84,11 +86,6 @@ class ShareTest extends WithServer {
         }
     }
 
-    /**
-     * A learner who pastes one big file sees the lesson first: the script's class is about as near
-     * the top as in the script itself, in every shared file; below the lesson a table lists the
-     * shared parts, and each line number there is where that part starts.
-     */
     /** The README's size of a self-contained file holds for each one. */
     @Test
     void eachFileIsAsLongAsTheReadmeSays() throws Exception {
@@ -103,6 +100,11 @@ class ShareTest extends WithServer {
         }
     }
 
+    /**
+     * A learner who pastes one big file sees the lesson first: the script's class is about as near
+     * the top as in the script itself, in every shared file; below the lesson a list names the
+     * shared parts, and each line number there is where that part starts.
+     */
     @Test
     void theLessonComesFirstThenATableOfTheSharedParts() throws Exception {
         for (String script : javaFiles(generated)) {
@@ -111,12 +113,10 @@ class ShareTest extends WithServer {
             String name = script.replace(".java", "");
             int lessonInScript = indexOfClass(original, name);
             int lesson = indexOfClass(lines, name);
-            assertTrue(lessonInScript > 0 && lesson > 0 && lesson <= lessonInScript + 15,
+            assertTrue(lessonInScript > 0 && lesson > 0 && lesson <= lessonInScript + 25,
                     script + ": the lesson at line " + (lesson + 1) + ", in the script at " + (lessonInScript + 1));
-            int table = lines.indexOf("// ----- The shared code below the lesson, part by part (line: part):");
-            assertTrue(table > lesson, script + ": the table of parts comes after the lesson: " + table);
-            assertTrue(lines.subList(0, 25).stream().anyMatch(l -> l.contains("listed at line " + (table + 1) + " ")),
-                    script + ": the header names the table's line");
+            int table = lines.indexOf(LIST_TITLE);
+            assertTrue(table > lesson, script + ": the list of parts comes after the lesson: " + table);
             java.util.regex.Pattern row = java.util.regex.Pattern.compile("//\\s+(\\d+)  (scripts/[\\w/]+\\.java)( - .*)?");
             int rows = 0;
             for (String line : lines.subList(table + 1, lines.size())) {
@@ -128,6 +128,53 @@ class ShareTest extends WithServer {
                 rows++;
             }
             assertTrue(rows > 5, script + ": a row per part: " + rows);
+        }
+    }
+
+    /**
+     * Whoever pastes a big file sees at its top, within 40 lines, where each kind of part starts:
+     * the lesson method, the script's flags, the list of shared parts, the shared code the script
+     * uses, then the code every script runs through (connecting, login, TLS and the rest), and each
+     * line number there is right.
+     */
+    @Test
+    void aTableOfPartsAtTheTopSaysWhereTheLessonIs() throws Exception {
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("//\\s+(\\d+)  (.*)");
+        for (String script : javaFiles(generated)) {
+            List<String> lines = Files.readAllLines(generated.resolve(script));
+            String name = script.replace(".java", "");
+            java.util.Map<String, Integer> at = new java.util.LinkedHashMap<>();
+            for (String line : lines.subList(0, 40)) {
+                java.util.regex.Matcher m = row.matcher(line);
+                if (m.matches()) {
+                    at.put(m.group(2), Integer.parseInt(m.group(1)) - 1);
+                }
+            }
+            assertEquals(5, at.size(), script + ": the table of parts in the first 40 lines: " + at);
+            List<Integer> starts = List.copyOf(at.values());
+            List<String> what = List.copyOf(at.keySet());
+            for (int i = 1; i < starts.size(); i++) {
+                assertTrue(starts.get(i - 1) < starts.get(i), script + ": the parts in the order of the file: " + at);
+            }
+            java.util.regex.Matcher lesson = java.util.regex.Pattern.compile("the lesson: (\\w+), .*").matcher(what.get(0));
+            assertTrue(lesson.matches(), script + ": " + what.get(0));
+            int classAt = indexOfClass(lines, name);
+            int firstMethod = classAt;
+            while (!lines.get(firstMethod).matches("    [\\w<>\\[\\], ?]+\\s\\w+\\(.*") || lines.get(firstMethod).contains("=")) {
+                firstMethod++;
+            }
+            assertEquals(firstMethod, (int) starts.get(0), script + ": the lesson's line: " + lines.get(starts.get(0)));
+            assertTrue(lines.get(firstMethod).contains(" " + lesson.group(1) + "("), script + ": " + lines.get(firstMethod));
+            assertTrue(lines.get(starts.get(1)).matches("\\s+@(Option|Mixin|Parameters)\\b.*"),
+                    script + ": " + what.get(1) + ": " + lines.get(starts.get(1)));
+            assertEquals(LIST_TITLE, lines.get(starts.get(2)), script);
+            assertTrue(lines.get(starts.get(3)).startsWith("// ----- scripts/lab/"), script + ": " + lines.get(starts.get(3)));
+            assertTrue(what.get(4).startsWith("shared code every script runs through"), script + ": " + what.get(4));
+            assertTrue(lines.get(starts.get(4)).startsWith("// ----- scripts/lab/"), script + ": " + lines.get(starts.get(4)));
+            for (String connecting : List.of("Connector.java", "Tls.java", "Login.java", "Secrets.java", "ServerUrl.java")) {
+                int part = lines.indexOf("// ----- scripts/lab/" + connecting);
+                assertTrue(part > starts.get(4), script + ": " + connecting + " among the code every script runs through: " + part);
+            }
         }
     }
 

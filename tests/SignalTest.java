@@ -86,6 +86,26 @@ class SignalTest extends WithServer {
     }
 
     /**
+     * A kill -9 of the script's JVM under bin/lab-run: the launcher ends with the JVM's status (137) and
+     * adds no line of bash's own ("... Killed ...") to what the script printed.
+     */
+    @Test
+    void aKill9OfTheJvmUnderTheLauncherAddsNoLineOfBashs() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Run.Started pull = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-pull")
+                    .env("NATS_URL", "nats://127.0.0.1:" + silent.getLocalPort()).env("NATS_TIMEOUT", "60s").timeout(300).start();
+            try (java.net.Socket accepted = silent.accept()) { // the JVM is connecting
+                ProcessHandle jvm = pull.pidHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                        .findFirst().orElseThrow(() -> new AssertionError("no JVM under bin/lab-run"));
+                jvm.destroyForcibly();
+                Run.Result result = pull.finish();
+                assertEquals(137, result.exit(), result.toString());
+                assertEquals("", result.err(), result.toString());
+            }
+        }
+    }
+
+    /**
      * A signal before the connection (here while it hangs) gets the early line, from every script
      * that watches for signals itself: its counts say nothing yet (js-pub's --count of 200000 once
      * came out as "0 messages confirmed").

@@ -5,8 +5,8 @@
 // For each script of jbang-catalog.json, writes share/<Script>.java: the script with every file
 // its //SOURCES name (and theirs) inlined as non-public top-level classes, the imports and //DEPS
 // of all of them merged, //SOURCES removed, the main class no longer public and named by //MAIN,
-// so the file runs alone under any file name (jbang Publish.java "hello"). The lesson comes first,
-// then a table of the shared parts, with their line numbers, and the parts.
+// so the file runs alone under any file name (jbang Publish.java "hello"). A short table of parts
+// comes first, then the lesson, then a list of the shared parts with their line numbers, and the parts.
 // With --url BASE it also writes share/url/<Script>.java, the form to paste: the script alone, its
 // //SOURCES naming the shared files at BASE (the lab's scripts/ folder of one tag, published on a
 // web server), which JBang fetches over HTTP(S) when it runs the file.
@@ -30,6 +30,11 @@ public class Share {
     private static final Pattern SCRIPT_REF = Pattern.compile("\"script-ref\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern PUBLIC_TYPE = Pattern.compile("^public ((?:final |abstract )?(?:class|interface|enum|record) )");
     private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
+    /** A method's first line in a script's class; the first one below the class line is the lesson. */
+    private static final Pattern METHOD = Pattern.compile("^    [\\w<>\\[\\], ?]+\\s(\\w+)\\(");
+    private static final String LIST_TITLE = "// ----- The shared code below the lesson, part by part (line: part):";
+    /** Every script runs through it; what it uses is the shared code of every script. */
+    private static final String COMMON_ROOT = "scripts/lab/CommandRunner.java";
 
     public static void main(String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath();
@@ -89,9 +94,11 @@ public class Share {
     }
 
     /**
-     * The script and its shared code as one file: the lesson first, as near the top as in the script
-     * itself (the shared code's imports, which Java wants above it, packed on one line), then a table
-     * of the shared parts with their line numbers, then each part.
+     * The script and its shared code as one file: at the top a short table of its parts (the lesson
+     * method, the script's flags, the list of shared parts, the script's own helpers, the code every
+     * script shares), then the lesson, as near the top as in the script itself (the shared code's
+     * imports, which Java wants above it, packed on one line), then that list with a line per part,
+     * then each part.
      */
     static String singleFile(Path root, Path script) throws IOException {
         List<Source> files = new ArrayList<>();
@@ -99,6 +106,20 @@ public class Share {
         Source main = files.get(0);
         List<String> deps = mergedDeps(files);
         List<String> sharedImports = sharedImports(files);
+        // The code every script runs through (settings, connecting, login, TLS, trace, output) goes
+        // last, so what this script alone uses sits right below it.
+        Set<Path> common = new LinkedHashSet<>();
+        Path runner = root.resolve(COMMON_ROOT);
+        if (Files.exists(runner)) {
+            List<Source> reached = new ArrayList<>();
+            collect(runner, new LinkedHashSet<>(), reached);
+            reached.forEach(source -> common.add(source.path));
+        }
+        List<Source> own = new ArrayList<>();
+        List<Source> everyScripts = new ArrayList<>();
+        for (Source source : files.subList(1, files.size())) {
+            (common.contains(source.path) ? everyScripts : own).add(source);
+        }
         StringBuilder text = new StringBuilder();
         boolean depsWritten = false;
         for (String line : main.header) {
@@ -113,10 +134,20 @@ public class Share {
             }
         }
         text.append("//\n// One self-contained file, made by `make share` from ").append(root.relativize(script))
-                .append(" and the shared code it\n")
-                .append("// uses: the lesson first, then the shared code, whose parts are listed at line @PARTS@ (each part\n")
-                .append("// starts with a \"// ----- scripts/...\" line). Edit those files, not this one. It runs alone\n")
-                .append("// under any file name: jbang ThisFile.java --help\n");
+                .append(" and the shared code\n")
+                .append("// it uses: edit those files, not this one. It runs alone under any file name\n")
+                .append("// (jbang ThisFile.java --help). Its parts, by line:\n")
+                .append("//@LESSON@  the lesson: @METHOD@, the calls this script is about\n")
+                .append("//@FLAGS@  the script's flags, checks and help text, below the lesson\n")
+                .append("//@LIST@  a list of the shared parts below, a line per file\n");
+        if (!own.isEmpty()) {
+            text.append("//@OWN@  shared code this script uses (").append(extent(root, own)).append(")\n");
+        }
+        if (!everyScripts.isEmpty()) {
+            text.append("//@COMMON@  shared code every script runs through: settings and config files,\n")
+                    .append("//           connecting, server URLs, login, TLS, secrets, trace, exit codes, output\n")
+                    .append("//           (").append(extent(root, everyScripts)).append(")\n");
+        }
         text.append('\n');
         main.imports.forEach(line -> text.append(line).append('\n'));
         if (!sharedImports.isEmpty()) {
@@ -125,9 +156,10 @@ public class Share {
         }
         appendBody(text, main.body);
         text.append('\n');
-        List<Source> shared = files.subList(1, files.size());
-        int tableAt = lineCount(text) + 1;
-        int line = tableAt + shared.size() + 2; // the table: a title, a row per part, a blank line
+        List<Source> shared = new ArrayList<>(own);
+        shared.addAll(everyScripts);
+        StringBuilder table = new StringBuilder(LIST_TITLE).append('\n');
+        int line = lineCount(text) + 1 + shared.size() + 2; // the list: a title, a row per part, a blank line
         List<String> rows = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
         StringBuilder parts = new StringBuilder();
@@ -141,13 +173,61 @@ public class Share {
             line += lineCount(part);
             parts.append(part);
         }
-        StringBuilder table = new StringBuilder("// ----- The shared code below the lesson, part by part (line: part):\n");
         int width = starts.isEmpty() ? 1 : String.valueOf(starts.get(starts.size() - 1)).length();
         for (int i = 0; i < rows.size(); i++) {
             table.append(String.format(Locale.ROOT, "//   %" + width + "d  %s", starts.get(i), rows.get(i))).append('\n');
         }
         table.append('\n');
-        return (text + table.toString() + parts).replace("@PARTS@", String.valueOf(tableAt)).stripTrailing() + "\n";
+        return partsAtTop(text + table.toString() + parts, root, className(script), own, everyScripts);
+    }
+
+    /** The file with the numbers of its table of parts filled in, each the line where that part starts. */
+    private static String partsAtTop(String file, Path root, String name, List<Source> own, List<Source> everyScripts) {
+        List<String> lines = file.stripTrailing().lines().toList();
+        int classAt = 0;
+        while (classAt < lines.size() && !lines.get(classAt).matches("(public )?class " + name + "\\b.*")) {
+            classAt++;
+        }
+        int lesson = classAt;
+        while (lesson < lines.size() && !(METHOD.matcher(lines.get(lesson)).find() && !lines.get(lesson).contains("="))) {
+            lesson++;
+        }
+        int flags = classAt;
+        while (flags < lines.size() && !lines.get(flags).matches("\\s+@(Option|Mixin|Parameters)\\b.*")) {
+            flags++;
+        }
+        Map<String, Integer> at = new LinkedHashMap<>();
+        at.put("@LESSON@", lesson);
+        at.put("@FLAGS@", flags);
+        at.put("@LIST@", lines.indexOf(LIST_TITLE));
+        at.put("@OWN@", own.isEmpty() ? -1 : lines.indexOf("// ----- " + root.relativize(own.get(0).path)));
+        at.put("@COMMON@", everyScripts.isEmpty() ? -1 : lines.indexOf("// ----- " + root.relativize(everyScripts.get(0).path)));
+        Matcher method = METHOD.matcher(lesson < lines.size() ? lines.get(lesson) : "");
+        String methodName = method.find() ? method.group(1) : "?";
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            for (Map.Entry<String, Integer> row : at.entrySet()) {
+                if (line.startsWith("//" + row.getKey())) {
+                    if (row.getValue() < 0 || row.getValue() >= lines.size()) {
+                        throw new IllegalStateException(name + ": no line for " + row.getKey());
+                    }
+                    line = String.format(Locale.ROOT, "// %6d", row.getValue() + 1) + line.substring(2 + row.getKey().length());
+                }
+            }
+            out.append(line.replace("@METHOD@", methodName)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** How much of the file some parts are: "12 files, 1,234 lines". */
+    private static String extent(Path root, List<Source> parts) {
+        int lines = 0;
+        for (Source source : parts) {
+            StringBuilder part = new StringBuilder();
+            appendBody(part, source.body);
+            lines += lineCount(part);
+        }
+        return String.format(Locale.ROOT, "%d files, about %,d lines", parts.size(), lines);
     }
 
     /** A part's first comment line, after its own name, as a short description; empty when it has none. */

@@ -34,21 +34,19 @@ final class BootstrapOptions {
     boolean recreate;
 
     @Option(names = {"-f", "--force"},
-            description = "With --recreate: delete a stream that holds messages without asking; with a limit lowered "
-                    + "below what the stream holds: delete its oldest messages without asking (needed when there is "
-                    + "no terminal to ask on).")
+            description = "Delete without asking (needed without a terminal): with --recreate a stream that "
+                    + "holds messages; with a lowered limit its oldest messages.")
     boolean force;
 
     @Option(names = {"-j", "--json"},
-            description = "Print the stream's and the consumer's info after the set-up, as one JSON object on stdout, "
-                    + "re-serialized by jnats, so the fields may come in another order than the server's (js-info --json "
-                    + "prints the server's own text; the lines saying what was done go to stderr).")
+            description = "Print the stream's and consumer's info as one JSON object, as jnats re-serializes "
+                    + "it (js-info --json: the server's own text); other lines go to stderr.")
     boolean json;
 
     @Option(names = "--retention", paramLabel = "${bundle:values.RETENTION}",
             description = "How long a message stays: ${bundle:choices.RETENTION}; a workqueue stream takes one consumer per "
-                    + "subject, an interest stream keeps nothing while no consumer exists "
-                    + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}). Fixed when the stream is created: another one needs --recreate.")
+                    + "subject, an interest stream keeps nothing without one; fixed once created: --recreate changes it "
+                    + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}).")
     String retention;
 
     @Option(names = "--max-msgs", paramLabel = "N",

@@ -32,54 +32,54 @@ final class ConnectionOptions implements Layers.Flags {
     @ArgGroup(validate = false, heading = CONNECTING, order = 100)
     Connecting connecting = new Connecting();
     private static final String CONNECTING = "%nConnecting:%n";
-    private static final String GENERAL = "%nGeneral:%n";
+    private static final String GENERAL = "General:%n";
     /** The headings of this file's groups of flags: the Usage line names them all as [CONNECTION OPTIONS]. */
-    private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "%nConfig:%n", "%nLogin:%n",
-            "%nTLS:%n", "%nDiagnostics:%n", GENERAL);
+    private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "Config:%n", "Login:%n",
+            "TLS:%n", "Diagnostics:%n", GENERAL);
 
     static final class Connecting {
         @Option(names = {"-s", "--server"}, paramLabel = "URL",
-                description = "NATS server URL (nats://, tls://, ws://, wss://), host:port or host; for a cluster, "
-                        + "a comma-separated list (env ${bundle:env.URL}).")
+                description = "host:port or URL (nats://, tls://, ws://, wss://); for a cluster, a "
+                        + "comma-separated list (env ${bundle:env.URL}).")
         String server;
 
         @Option(names = "--timeout", paramLabel = "DURATION",
-                description = "How long connecting and each JetStream API call may take: 5s, 500ms, 1m "
-                        + "(env ${bundle:env.TIMEOUT}; default ${bundle:default.TIMEOUT}).")
+                description = "Longest wait to connect and per API call (env ${bundle:env.TIMEOUT}; default "
+                        + "${bundle:default.TIMEOUT}).")
         String timeout;
 
         @Option(names = "--context", paramLabel = "NAME",
-                description = "natscli context (~/.config/nats/context/NAME.json, or a path; env NATS_CONTEXT).")
+                description = "natscli context: name or path (env NATS_CONTEXT).")
         String context;
 
-        @Option(names = "--no-context", description = "Read no natscli context, not even the one selected with `nats context select`.")
+        @Option(names = "--no-context", description = "Read no natscli context, not even the selected one.")
         boolean noContext;
     }
 
     /** Which config files a run reads, and the settings they add up to. */
-    @ArgGroup(validate = false, heading = "%nConfig:%n", order = 101)
+    @ArgGroup(validate = false, heading = "Config:%n", order = 101)
     ConfigFlags configFlags = new ConfigFlags();
 
     static final class ConfigFlags {
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Root config file. Default: config.toml in the lab's folder, when run through bin/jbang or make.")
+                description = "Root config file (default: the repo's config.toml).")
         Path configFile;
 
         @Option(names = "--lab-config", paramLabel = "FILE",
-                description = "Lab config file, over the root one (env LAB_CONFIG; default: the lab's own).")
+                description = "Lab config file, over the root one (env LAB_CONFIG).")
         Path labConfigFile;
 
         @Option(names = "--show-config",
-                description = "Print the effective config, where each value came from, secrets masked; then exit.")
+                description = "Print the settings and where each came from; exit.")
         boolean showConfig;
 
         @Option(names = "--show-config-lines",
-                description = "Print the effective config as key=value lines for scripts, secrets masked; then exit.")
+                description = "The same as key=value lines, for scripts; exit.")
         boolean showConfigLines;
     }
 
     /** Who the run logs in as. */
-    @ArgGroup(validate = false, heading = "%nLogin:%n", order = 102)
+    @ArgGroup(validate = false, heading = "Login:%n", order = 102)
     LoginFlags login = new LoginFlags();
 
     static final class LoginFlags {
@@ -87,13 +87,13 @@ final class ConnectionOptions implements Layers.Flags {
         String user;
 
         @Option(names = "--password", paramLabel = "PASSWORD",
-                description = "Password. Every user of this machine can see it in ps: prefer env ${bundle:env.PASSWORD}, "
-                        + "[nats.auth] password_file or password_env, or a natscli context.")
+                description = "Password, seen by every user here in ps: prefer env ${bundle:env.PASSWORD} or "
+                        + "password_file.")
         String password;
 
         @Option(names = "--token", paramLabel = "TOKEN",
-                description = "Auth token. Every user of this machine can see it in ps: prefer env ${bundle:env.TOKEN}, "
-                        + "[nats.auth] token_file or token_env, or a natscli context.")
+                description = "Auth token, seen by every user here in ps: prefer env ${bundle:env.TOKEN} or "
+                        + "token_file.")
         String token;
 
         @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env ${bundle:env.NKEY_SEED_FILE}).")
@@ -104,7 +104,7 @@ final class ConnectionOptions implements Layers.Flags {
     }
 
     /** TLS: what to trust, and the client certificate. */
-    @ArgGroup(validate = false, heading = "%nTLS:%n", order = 103)
+    @ArgGroup(validate = false, heading = "TLS:%n", order = 103)
     TlsFlags tls = new TlsFlags();
 
     static final class TlsFlags {
@@ -119,19 +119,18 @@ final class ConnectionOptions implements Layers.Flags {
                 description = "Client private key, PEM/PKCS#8 (env ${bundle:env.KEY_FILE}).")
         String tlsKey;
 
-        @Option(names = "--tlsfirst", description = "TLS handshake before the server's INFO (servers with handshake_first).")
+        @Option(names = "--tlsfirst", description = "TLS before the server's INFO (handshake_first).")
         Boolean tlsFirst;
     }
 
     /** What the run shows besides its own lines. */
-    @ArgGroup(validate = false, heading = "%nDiagnostics:%n", order = 104)
+    @ArgGroup(validate = false, heading = "Diagnostics:%n", order = 104)
     DiagnosticFlags diagnostics = new DiagnosticFlags();
 
     static final class DiagnosticFlags {
         @Option(names = "--trace",
-                description = "Show on stderr what goes to the server and back: each JetStream API request and its "
-                        + "answer, publishes and PubAcks, pull requests, acks and status replies (a long run: the "
-                        + "first " + Trace.SAMPLE + " of each kind; with -v, every level of the JSON laid out).")
+                description = "Show on stderr each API request and answer, PubAck, pull, ack and status (the "
+                        + "first " + Trace.SAMPLE + " of each kind; -v: all of the JSON).")
         boolean trace;
 
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")

@@ -3,6 +3,7 @@
 // "none arrived" is said only when the wait really passed with the connection, the stream and the
 // consumer still there.
 //DEPS io.nats:jnats:2.26.2
+//DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
 //SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java WhyNothing.java Unanswered.java
 
@@ -10,6 +11,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
+import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -32,6 +34,17 @@ final class PullEnding {
         this.unreadable = unreadable;
         this.connection = connection;
         this.confirmedInHand = confirmedInHand;
+    }
+
+    /** The run's last lines: why none arrived (when the server's numbers tell), then LAST; with --raw on stderr, as stdout holds only the bodies. */
+    void print(Logger log, String last) {
+        if (flags.raw) {
+            whyNone().ifPresent(why -> System.err.println(Output.printable("INFO why none arrived: " + why)));
+            System.err.println(Output.line("INFO " + last, false));
+        } else {
+            whyNone().ifPresent(why -> log.info("why none arrived: {}", why));
+            Output.summary(log, last);
+        }
     }
 
     /** The last line of a run that ended by itself: --max, messages coming back, or a quiet wait. */
@@ -78,7 +91,7 @@ final class PullEnding {
     }
 
     /** Why a run that got nothing got nothing, when the server's state tells. */
-    Optional<String> whyNone() {
+    private Optional<String> whyNone() {
         return Optional.ofNullable(whyNone);
     }
 

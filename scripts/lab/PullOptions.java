@@ -47,9 +47,9 @@ final class PullOptions {
     }
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
-            description = "Fetch B messages per request, and ack those printed once per batch "
-                    + "(default: ${DEFAULT-VALUE}, one at a time). At most the consumer's max ack pending (${bundle:default.MAX_ACK_PENDING}); "
-                    + "the next batch is asked for while one is worked on, as far as both fit in it.")
+            description = "Fetch B messages per request and ack them once per batch (default: ${DEFAULT-VALUE}). "
+                    + "At most the consumer's max ack pending (${bundle:default.MAX_ACK_PENDING}); the next batch is "
+                    + "asked for while one is worked on.")
     long batch;
 
     @Option(names = "--quiet", description = "No line per message; just the summary with msgs/s and MB/s.")
@@ -62,7 +62,7 @@ final class PullOptions {
     static final class Redelivery {
         @Option(names = "--no-ack", description = "Leave each message unacked: it comes back after the ack wait (with a "
                 + "backoff, after its delay for that delivery), unless that was its last delivery (max deliver). The run "
-                + "stops when one comes back; on a consumer with a backoff it follows each retry.")
+                + "stops when one comes back (with a backoff it follows each retry).")
         boolean noAck;
 
         @Option(names = "--nak", description = "Negatively ack: the server delivers each message again right away.")
@@ -72,8 +72,7 @@ final class PullOptions {
                 description = "Negatively ack with a delay: the server delivers each message again after DURATION (5s, 500ms).")
         String nakDelay;
 
-        @Option(names = "--term", description = "Terminate each message: the server never delivers it again (for a poison "
-                + "message that no retry will fix).")
+        @Option(names = "--term", description = "Terminate each message: never delivered again (a poison message).")
         boolean term;
     }
 
@@ -81,8 +80,8 @@ final class PullOptions {
             description = "Start each line with [NAME]: tells apart several js-pull sharing one consumer.")
     String label;
 
-    @Option(names = "--in-progress", description = "With --work-ms: send an in-progress ack (+WPI) each half ack wait "
-            + "while working, so a job longer than the ack wait is not delivered again meanwhile.")
+    @Option(names = "--in-progress", description = "With --work-ms: an in-progress ack (+WPI) each half ack wait, so "
+            + "a job longer than the ack wait is not delivered again.")
     boolean inProgress;
 
     @Option(names = "--ephemeral",

@@ -27,10 +27,9 @@ final class UnreadableMessages {
     enum Choice { term, ack, nak, stop }
 
     @Option(names = "--on-unreadable", paramLabel = "WHAT", defaultValue = "term",
-            description = "A stored message whose headers jnats cannot read (a value that is not ASCII, say) is "
-                    + "shown escaped, then: term (the default: never delivered again, it stays in the stream), "
-                    + "ack, nak (it comes back at once: the run ends) or stop (left as it is: the run ends). "
-                    + "--ephemeral skips it (or with stop ends).")
+            description = "A message whose headers jnats cannot read (not ASCII, say) is shown escaped, then: "
+                    + "term (default: kept, never delivered again), ack, nak or stop (both end the run). "
+                    + "--ephemeral skips it (with stop, ends).")
     Choice choice;
 
     /** The longest stretch of delivered-but-unacked sequences read back to find it. */

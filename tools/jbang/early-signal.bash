@@ -44,8 +44,9 @@ run_lab_jvm() {
   local status
   while :; do
     lab_jvm_forwarded=
-    wait "$lab_jvm" && status=0 || status=$?
-    # wait returns early when a trapped signal comes; bash keeps an ended child's status for a second wait
+    # wait returns early when a trapped signal comes; bash keeps an ended child's status for a second wait.
+    # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
+    wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
     [ -n "$lab_jvm_forwarded" ] || break
   done
   case $status in
