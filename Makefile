@@ -100,7 +100,10 @@ run: check-lab
 	@set -- "$$BIN"; $(check_bin)
 	@sh -n -c "set -- $$LAB_ARGS" 2>/dev/null || { echo "make: ARGS=$$LAB_ARGS is not a list of shell words (a quote left open?): quote them as after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"" >&2; exit 2; }
 	@awk -f tools/make/args.awk || { echo "make: ARGS=$$LAB_ARGS would run a command or cut the line short (a \$$(...), \`...\`, ;, &, |, <, >, parentheses or a line break outside quotes, or a word starting with #): put such text in single quotes, e.g. ARGS=\"--msg-id 'a;b'\"" >&2; exit 2; }
-	@if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
+	@. tools/jbang/locale.bash; use_utf8_locale; \
+	  if [ -n "$${LAB_MSG+given}" ]; then utf8_or_refuse MSG "$$LAB_MSG" || exit 2; fi; \
+	  eval "set -- $$LAB_ARGS"; n=0; for word do n=$$((n + 1)); utf8_or_refuse "ARGS word $$n" "$$word" || exit 2; done; \
+	  if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
 	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && $$RUN "$$BIN" $(CONFIGS) "$$@"
 
 # Labs 1-3 keep their demo in labs/<lab>/demo.sh (subscribers run in the background there).

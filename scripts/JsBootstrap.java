@@ -6,8 +6,8 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/LogLines.java
-//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Failover.java
-//SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java lab/Limit.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
+//SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java lab/Limit.java lab/Unanswered.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Create (or check) the lab's JetStream stream and durable pull consumer.
 
@@ -55,7 +55,8 @@ public class JsBootstrap implements Callable<Integer> {
                 .maxAge(config.duration(Setting.MAX_AGE))     // older messages are removed; 0: no limit
                 .discardPolicy(discard(config))          // when full: drop the oldest (Old), or refuse the new one (New)
                 .build();
-        StreamInfo existing = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream));
+        StreamInfo existing = Unanswered.throughElection(failsOver, // on a cluster: asked again while a leader is elected
+                () -> JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream)));
         if (existing == null) {
             jsm.addStream(stream);
             log.info("created stream {} ({}){}", config.stream, describe(stream), windowCut(stream));
@@ -72,8 +73,8 @@ public class JsBootstrap implements Callable<Integer> {
                 .maxAckPending(config.number(Setting.MAX_ACK_PENDING)) // delivered, not yet acked: then it waits
                 .filterSubject(config.string(Setting.FILTER)) // null: all the stream's subjects
                 .build();
-        ConsumerInfo current = JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
-                () -> jsm.getConsumerInfo(config.stream, config.consumer));
+        ConsumerInfo current = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(
+                JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
         if (current == null) {
             log.info("created consumer {} ({})", config.consumer, describe(jsm.addOrUpdateConsumer(config.stream, consumer)
                     .getConsumerConfiguration())); // as the server has it
@@ -89,6 +90,7 @@ public class JsBootstrap implements Callable<Integer> {
 
     private String subject; // the lab's subject, which the consumer must get
     private boolean recreate;
+    private boolean failsOver; // a server list or a cluster: a leader may be being elected as the run starts
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsBootstrap(), args));
@@ -101,9 +103,10 @@ public class JsBootstrap implements Callable<Integer> {
         subject = config.subject;
         recreate = options.recreate;
         try (Connection nc = connection.open(config)) {
+            failsOver = connection.failsOver();
             JetStreamManagement jsm = nc.jetStreamManagement();
             BootstrapOptions.checkClusterSize(nc, config);
-            options.checkBackoff(jsm); // before anything changes
+            options.checkBackoff(jsm, failsOver); // before anything changes
             if (options.json) {
                 Stdout.linesToStderr();
             }
@@ -119,24 +122,6 @@ public class JsBootstrap implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /**
-     * After a change of replicas the stream's consumers get new copies and elect a leader again, and
-     * meanwhile they may not answer (several seconds on a busy cluster): asked again until they do,
-     * for as long as a failover is waited for.
-     */
-    private static <T> T answered(JetStreamErrors.ApiCall<T> call) throws IOException, JetStreamApiException {
-        long giveUp = System.nanoTime() + Failover.GIVE_UP_AFTER.toNanos();
-        while (true) {
-            try {
-                return call.call();
-            } catch (IOException noAnswer) {
-                if (System.nanoTime() > giveUp) {
-                    throw noAnswer;
-                }
-            }
-        }
     }
 
     /**
@@ -215,8 +200,8 @@ public class JsBootstrap implements Callable<Integer> {
             StreamConfiguration asked = target.build();
             jsm.updateStream(asked);
             if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
-                for (String consumer : answered(() -> jsm.getConsumerNames(name))) {
-                    answered(() -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader
+                for (String consumer : Unanswered.throughElection(true, () -> jsm.getConsumerNames(name))) {
+                    Unanswered.throughElection(true, () -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader (replicas: a cluster)
                 }
             }
             StreamConfiguration held = answered(() -> jsm.getStreamInfo(name)).getConfiguration();

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
-//SOURCES lab/DiscardNew.java lab/Durations.java
+//SOURCES lab/DiscardNew.java lab/Durations.java lab/Unanswered.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
@@ -261,9 +261,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /** The same; when it may go unanswered (the watch says why itself), null for no answer. */
     private Message ask(Connection nc, String subject, boolean mayGoUnanswered) throws Exception {
-        Message reply = nc.request(subject, null, timeout);
+        Message reply = mayGoUnanswered ? nc.request(subject, null, timeout) : Unanswered.request(nc, subject, timeout);
         if (reply == null && !mayGoUnanswered) {
-            throw Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
+            throw connection.failsOver() ? Unanswered.line(null, true, null) : Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
     }

@@ -175,15 +175,31 @@ class LocaleTest extends WithServer {
             Run.Result run = noLocale("bash", "-c", "exec \"$0\" js-pub $'caf\\xe9'", launcher)
                     .server(server).go();
             assertEquals(2, run.exit(), run.toString());
-            assertTrue(run.err().endsWith(" is not UTF-8 text, and this locale reads arguments as UTF-8: type it in UTF-8,"
-                    + " or run in a locale of its character set\n")
-                    || run.err().equals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"), run.err());
+            assertEquals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n", run.err(), launcher);
             ok(noLocale(launcher, "js-pub", "typed \uFFFD").server(server).go());
         }
         List<String> inUtf8 = new ArrayList<>(List.of("env", "LANG=C.UTF-8"));
         inUtf8.addAll(plainJava("JsPub", "typed \uFFFD"));
         ok(noLocale(inUtf8).server(server).go());
         assertEquals(List.of("typed \uFFFD", "typed \uFFFD", "typed \uFFFD"), StoredMessages.in(server));
+    }
+
+    /**
+     * make run names the value as the user typed it (MSG, or ARGS word N), not its place among the
+     * arguments make adds; in the same words as every other launcher, exit 2, nothing sent.
+     */
+    @Test
+    void makeRunNamesTheValueThatIsNotUtf8() throws Exception {
+        Run.Result msg = noLocale("bash", "-c", "exec make --no-print-directory run BIN=js-pub MSG=$'\\xff\\xfe bad'")
+                .in(Run.REPO).server(server).go();
+        assertEquals(2, msg.exit(), msg.toString());
+        assertTrue(msg.err().startsWith("ERROR MSG is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"), msg.err());
+        Run.Result args = noLocale("bash", "-c", "exec make --no-print-directory run BIN=js-pub MSG=ok "
+                + "ARGS=\"--msg-id \"$'caf\\xe9'").in(Run.REPO).server(server).go();
+        assertEquals(2, args.exit(), args.toString());
+        assertTrue(args.err().startsWith("ERROR ARGS word 2 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"),
+                args.err());
+        assertEquals(List.of(), StoredMessages.in(server));
     }
 
     static Run noLocale(String... command) {

@@ -79,6 +79,29 @@ class LostConnectionTest {
                 + "and acked(; 1 printed but not acked)?; run js-bootstrap to create it again\n"), result.err());
     }
 
+    /** What a batch asked for and never got went with the deleted consumer: nothing left for js-info to show. */
+    @Test
+    void aConsumerDeletedMidBatchSaysItsUnreachedDeliveriesWentWithIt() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "500").go());
+        Run.Started pull = script("JsPull", "--batch", "10", "--work-ms", "30", "--wait", "10").start();
+        pull.awaitOut("INFO pulled message: \"message 30\"");
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR consumer LAB4_CONSUMER was deleted during the run: "), result.err());
+        assertTrue(result.err().endsWith("; run js-bootstrap to create it again\n"), result.err());
+        assertFalse(result.err().contains("js-info shows"), result.err());
+        assertFalse(result.err().contains("did not answer"), result.err());
+        Matcher m = Pattern.compile("up to \\d+ more that the consumer may have sent and never reached this run \\((.*?)\\)")
+                .matcher(result.err());
+        if (m.find()) {
+            assertEquals("the consumer was deleted, and its deliveries with it: a consumer created anew starts where its "
+                    + "deliver policy says", m.group(1), result.err());
+        }
+    }
+
     @Test
     void aConsumerDeletedWhileTheRunWaitsIsNotAQuietWait() throws Exception {
         Run.Started pull = script("JsPull", "--wait", "15").start();

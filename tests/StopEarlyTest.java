@@ -31,13 +31,9 @@ class StopEarlyTest {
                     run.signal("TERM");
                     Run.Result result = run.finish();
                     assertEquals(SIGTERM_EXIT, result.exit(), result.toString());
-                    // js-pub and js-pull watch for signals before they connect, so they say their own count
-                    String expected = switch (script) {
-                        case "JsPub" -> "ERROR interrupted: 0 messages confirmed by a PubAck\n";
-                        case "JsPull" -> "ERROR interrupted: 0 messages printed and acked\n";
-                        default -> "ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed\n";
-                    };
-                    assertEquals(expected, result.err(), script + ": " + result);
+                    // js-pub and js-pull watch for signals before they connect, but their counts mean nothing until then
+                    assertEquals("ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothing was sent or changed\n",
+                            result.err(), script + ": " + result);
                 }
             }
         }

@@ -4,7 +4,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Config.java Setting.java Exit.java Backoff.java Limit.java ExistingSettings.java JetStreamErrors.java
-//SOURCES Durations.java Output.java
+//SOURCES Durations.java Output.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -108,12 +108,12 @@ final class BootstrapOptions {
      * length: what the consumer would end up with, given settings over the existing consumer's, must agree. Checked
      * before anything is sent; asks for the consumer only when this run sets one of the three.
      */
-    void checkBackoff(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+    void checkBackoff(JetStreamManagement jsm, boolean failsOver) throws IOException, JetStreamApiException {
         if (!given(Setting.BACKOFF) && !given(Setting.ACK_WAIT) && !given(Setting.MAX_DELIVER)) {
             return;
         }
-        ConsumerInfo info = JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> JetStreamErrors.orNull(
-                JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
+        ConsumerInfo info = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND,
+                () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer))));
         ConsumerConfiguration existing = info == null ? null : info.getConsumerConfiguration();
         boolean kept = existing != null && !given(Setting.BACKOFF);
         List<Duration> delays = !kept ? Backoff.parse(config.string(Setting.BACKOFF))

@@ -4,7 +4,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
 //SOURCES ConnectionOptions.java JetStreamErrors.java Secrets.java Exit.java ServerSeen.java Stdout.java Output.java Argv.java
-//SOURCES StopSignal.java NatscliHabits.java ConfigSources.java RunLabel.java
+//SOURCES StopSignal.java NatscliHabits.java ConfigSources.java RunLabel.java Unanswered.java
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -86,6 +86,7 @@ final class CommandRunner {
             String line = fileName != null ? fileName.getMessage()
                     : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
+                    : notANumber(ex) != null ? notANumber(ex)
                     : givenTwice(ex, argv) != null ? givenTwice(ex, argv)
                     : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
@@ -215,6 +216,19 @@ final class CommandRunner {
         return null;
     }
 
+    /** A numeric flag's value that is no number of its type ("is not a long", in picocli's words), in the lab's. */
+    private static String notANumber(CommandLine.ParameterException ex) {
+        if (!(ex.getArgSpec() instanceof OptionSpec option) || ex.getValue() == null
+                || !String.valueOf(ex.getMessage()).startsWith("Invalid value for option")) {
+            return null;
+        }
+        Class<?> type = option.type();
+        long most = type == Long.class || type == long.class ? Long.MAX_VALUE
+                : type == Integer.class || type == int.class ? Integer.MAX_VALUE : 0;
+        return most == 0 ? null : String.format(Locale.ROOT, "flag %s: %s is not valid: it must be a whole number, like 5, "
+                + "and at most %d", option.longestName(), Output.quoted(ex.getValue()), most);
+    }
+
     /** Each option word in argv, as typed (without its =value), with the option it names; values and what follows -- are skipped. */
     private static List<Map.Entry<OptionSpec, String>> typedOptions(CommandSpec spec, String[] argv) {
         List<Map.Entry<OptionSpec, String>> typed = new ArrayList<>();
@@ -269,6 +283,9 @@ final class CommandRunner {
         }
         if (Argv.unusableFileName(ex) != null) {
             return Argv.unusableFileName(ex);
+        }
+        if (Unanswered.is(ex)) {
+            return Unanswered.line(null, false, null);
         }
         if (ex instanceof InterruptedException) {
             return Exit.failed("interrupted");

@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Login.java Tls.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java
+//SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -140,7 +140,8 @@ final class Connector {
                     : Exit.unreachable("%s", gaveUp);
         }
         if (violation == null) {
-            return null;
+            return Unanswered.is(failure) ? Unanswered.line(config.shownUrl(), failover != null, null)
+                    : null;
         }
         Matcher m = VIOLATION.matcher(violation);
         String what = m.find() ? (m.group(1).equalsIgnoreCase("publish") ? "publish to " : "subscribe to ") + m.group(2)

@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Output.java DiscardNew.java
+//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 
 final class JetStreamErrors {
-    /** "JetStream system temporarily unavailable": on a cluster, no leader (no quorum) for what was asked. */
-    static final int NO_LEADER = 10008;
     static final int CONSUMER_NOT_FOUND = 10014;
     static final int STREAM_NOT_FOUND = 10059;
     /** Another stream already captures the subject. */
@@ -34,13 +32,13 @@ final class JetStreamErrors {
     private JetStreamErrors() {
     }
 
-    /** A JetStream API call, for orNull. */
-    interface ApiCall<T> {
-        T call() throws IOException, JetStreamApiException;
+    /** The answer of a consumer (or stream) that is not there: deleted, when it was there before. */
+    static boolean gone(JetStreamApiException e) {
+        return e.getApiErrorCode() == CONSUMER_NOT_FOUND || e.getApiErrorCode() == STREAM_NOT_FOUND;
     }
 
     /** The call's answer, or null when the server answers with this error code (STREAM_NOT_FOUND, say). */
-    static <T> T orNull(int code, ApiCall<T> call) throws IOException, JetStreamApiException {
+    static <T> T orNull(int code, Unanswered.ApiCall<T> call) throws IOException, JetStreamApiException {
         try {
             return call.call();
         } catch (JetStreamApiException e) {
@@ -54,7 +52,7 @@ final class JetStreamErrors {
     /** The lab's stream, or one line saying to run js-bootstrap. */
     static StreamContext streamContext(Connection nc, String stream, String shownUrl) throws IOException {
         try {
-            return nc.getStreamContext(stream);
+            return Unanswered.throughElection(nc, () -> nc.getStreamContext(stream));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == STREAM_NOT_FOUND ? streamNotFound(stream, shownUrl)
                     : Exit.failed("cannot read stream %s: %s", stream, Output.printable(e.getErrorDescription()));
@@ -66,7 +64,7 @@ final class JetStreamErrors {
             throws IOException {
         StreamContext streamContext = streamContext(nc, stream, shownUrl);
         try {
-            return streamContext.getConsumerContext(consumer);
+            return Unanswered.throughElection(nc, () -> streamContext.getConsumerContext(consumer));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
                     : Exit.failed("cannot read consumer %s: %s", consumer, Output.printable(e.getErrorDescription()));
@@ -107,8 +105,13 @@ final class JetStreamErrors {
                 + "network dropped): %s", shownUrl, sofar);
     }
 
+    /** What a run did so far, for its last line; worded for a consumer that is gone (deleted, or its stream) when that is so. */
+    interface SoFar {
+        String said(boolean consumerGone);
+    }
+
     /** Fails with one line when the stream or consumer (null: only the stream) is gone, deleted while the run went on. */
-    static void stillThere(Connection nc, String stream, String consumer, String sofar) throws IOException {
+    static void stillThere(Connection nc, String stream, String consumer, SoFar sofar) throws IOException {
         JetStreamManagement jsm = nc.jetStreamManagement();
         try {
             if (consumer == null) {
@@ -118,11 +121,10 @@ final class JetStreamErrors {
             }
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
-                throw streamDeleted(stream, consumer, sofar);
+                throw streamDeleted(stream, consumer, sofar.said(true));
             }
             if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
-                throw Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
-                        consumer, sofar);
+                throw consumerDeleted(consumer, sofar);
             }
             throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printable(e.getMessage())) : Exit.failed("%s", refused(e));
         }
@@ -134,21 +136,25 @@ final class JetStreamErrors {
                 stream, consumer == null ? "" : " (and consumer " + consumer + " with it)", sofar);
     }
 
+    static LabException consumerDeleted(String consumer, SoFar sofar) {
+        return Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again", consumer,
+                sofar.said(true));
+    }
+
     /** A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. */
-    static LabException pullEnded(Exception e, String consumer, String sofar) {
+    static LabException pullEnded(Exception e, String consumer, SoFar sofar) {
         Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
                 JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
                 ? direct.getStatus() : null;
         String text = Output.printable(status == null ? e.getMessage() : status.getMessage());
         if (Status.CONSUMER_DELETED.equals(text)) {
-            return Exit.notFound("consumer %s was deleted during the run: %s; run js-bootstrap to create it again",
-                    consumer, sofar);
+            return consumerDeleted(consumer, sofar);
         }
         if (Status.CONSUMER_IS_PUSH_BASED.equals(text)) {
             return pushConsumer(consumer, null);
         }
         return Exit.failed("the server ended the pull from consumer %s: %s%s: %s", consumer, text,
-                status == null ? "" : " (status " + status.getCode() + ")", sofar);
+                status == null ? "" : " (status " + status.getCode() + ")", sofar.said(false));
     }
 
     /** A push consumer hands messages to a subject of its own: nothing can pull from it. */
@@ -189,16 +195,9 @@ final class JetStreamErrors {
     /** A refusal that stays one: not a "no leader right now" (try again once one is elected). */
     static boolean refusedForGood(Throwable error) {
         JetStreamApiException api = refusal(error);
-        return api != null && !noLeaderNow(api);
+        return api != null && !Unanswered.noLeaderNow(api);
     }
 
-    /**
-     * 10008; or "raft: not leader" with no code, which a stream's leader answers while it steps down
-     * (it did as its stream was deleted): whether the message is stored, that answer does not say.
-     */
-    static boolean noLeaderNow(JetStreamApiException api) {
-        return api.getApiErrorCode() == NO_LEADER || String.valueOf(api.getErrorDescription()).contains("not leader");
-    }
 
     /** Whether a publish was refused for the stream's max bytes (with discard new). */
     static boolean overMaxBytes(JetStreamApiException e) {
@@ -270,7 +269,7 @@ final class JetStreamErrors {
 
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
-        return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != NO_LEADER ? ""
+        return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != Unanswered.NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 

@@ -2,7 +2,7 @@
 // the subject, the server refused (and why), the connection went, the stream was deleted or (on a
 // cluster) has no leader, or PubAcks stopped coming. What was confirmed comes first, from PubAcks.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java Durations.java
+//SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java Durations.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -60,7 +60,7 @@ final class PubFailures {
     /** A single publish the server refused: not stored. "No leader right now" is no refusal: the stream may yet store it. */
     LabException refusedOne(JetStreamApiException refused, Connection nc, String subject, String shownBody, long payload,
                             Supplier<String> before) {
-        if (JetStreamErrors.noLeaderNow(refused)) {
+        if (Unanswered.noLeaderNow(refused)) {
             return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
         acks.refusedOne(); // before the line's counts are taken: it counts among them
@@ -95,7 +95,8 @@ final class PubFailures {
         if (connectionGone(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before.get());
         }
-        String text = e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
+        String text = Unanswered.is(e) ? "no answer in time: " + Unanswered.ON_ONE_SERVER
+                : e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before.get());
     }
 

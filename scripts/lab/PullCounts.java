@@ -168,6 +168,15 @@ final class PullCounts {
      * counts those the consumer delivered to this run's requests that never reached it, too.
      */
     synchronized String held(String shownVerb, boolean comesBack) {
+        return held(shownVerb, comesBack, false);
+    }
+
+    /** The same, for a consumer deleted mid-run: what it held is gone with it, nothing is left to look at. */
+    synchronized String heldByAGoneConsumer(String shownVerb) {
+        return held(shownVerb, false, true);
+    }
+
+    private String held(String shownVerb, boolean comesBack, boolean consumerGone) {
         Set<Long> ackSent = ackSent();
         long acking = held.keySet().stream().filter(ackSent::contains).count();
         long shown = held.entrySet().stream().filter(e -> e.getValue().shown() && !ackSent.contains(e.getKey())).count();
@@ -178,8 +187,8 @@ final class PullCounts {
         }
         List<String> parts = new ArrayList<>();
         if (acking > 0) { // a signal ended the run while the server's answer to their acks was on its way
-            parts.add(acking + " " + shownVerb + " and acked, the server's confirmation not seen yet (js-info shows "
-                    + "whether the server has the acks)");
+            parts.add(acking + " " + shownVerb + " and acked, the server's confirmation not seen yet (" + (consumerGone
+                    ? "the consumer was deleted, and its acks with it" : "js-info shows whether the server has the acks") + ")");
         }
         if (shown > 0) {
             parts.add(shown + " " + shownVerb + " but not acked");
@@ -188,8 +197,9 @@ final class PullCounts {
             parts.add(notShown + " delivered but not shown");
         }
         if (unknown > 0) { // the consumer did not say how many of what the requests asked for it sent, or to whom
-            parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run ("
-                    + unreachedWhy + "; js-info shows its ack pending)");
+            parts.add("up to " + unknown + " more that the consumer may have sent and never reached this run (" + (consumerGone
+                    ? "the consumer was deleted, and its deliveries with it: a consumer created anew starts where its "
+                    + "deliver policy says" : unreachedWhy + "; js-info shows its ack pending") + ")");
         }
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {

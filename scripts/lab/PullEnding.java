@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
-//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java WhyNothing.java
+//SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java WhyNothing.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -99,10 +99,13 @@ final class PullEnding {
     LabException failure(Exception e, Connection nc, Config config, Duration ackTimeout) throws Exception {
         stillThere(nc, config); // gone: says which
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
-            return JetStreamErrors.pullEnded(e, config.consumer, soFar(false));
+            return JetStreamErrors.pullEnded(e, config.consumer, this::soFarAtTheEnd);
         }
         if (e instanceof TimeoutException) {
             return Exit.failed("the server did not confirm the ack within %s: %s", Durations.seconds(ackTimeout), soFar());
+        }
+        if (Unanswered.is(e)) {
+            return Unanswered.line(config.shownUrl(), connection.failsOver(), soFar());
         }
         return Exit.failed("%s: %s", Output.printable(e.getMessage()), soFar());
     }
@@ -112,12 +115,13 @@ final class PullEnding {
         try {
             // a reader stopped by a message it cannot read answers no ping: no need to wait for one
             if (ReaderWatch.stopped(nc) == null && JetStreamErrors.answers(nc)) {
-                JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, soFar(false));
+                JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, this::soFarAtTheEnd);
                 return;
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
-                throw Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printable(noAnswer.getMessage()),
+                throw Unanswered.is(noAnswer) ? Unanswered.line(config.shownUrl(), connection.failsOver(), soFar())
+                        : Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printable(noAnswer.getMessage()),
                         soFar());
             }
         }
@@ -142,12 +146,21 @@ final class PullEnding {
 
     /** What this run did so far, for a line that ends it early: counts, and (while the consumer is there) what comes back. */
     String soFar(boolean comesBack) {
+        return soFar(comesBack, false);
+    }
+
+    /** The same where the server ended the pull, or the consumer is gone: nothing comes back (and when gone, nothing is left). */
+    private String soFarAtTheEnd(boolean consumerGone) {
+        return soFar(false, consumerGone);
+    }
+
+    private String soFar(boolean comesBack, boolean consumerGone) {
         String count = Output.messages(counts.done()) + " " + shownVerb();
         if (flags.ephemeral) {
             return count + unreadable.note() + " (no acks: the durable consumer did not move)";
         }
-        return count + " and " + flags.doneVerb() + unreadable.note()
-                + counts.held(shownVerb(), comesBack) + counts.shownAgain(shownVerb());
+        return count + " and " + flags.doneVerb() + unreadable.note() + (consumerGone ? counts.heldByAGoneConsumer(shownVerb())
+                : counts.held(shownVerb(), comesBack)) + counts.shownAgain(shownVerb());
     }
 
     private String shownVerb() {

@@ -54,7 +54,7 @@ final class PullFailover {
             // not in this run's hands (acks a failover lost included): redelivered after the ack wait
             comingBack = Math.max(0, info.getNumAckPending() - (counts.inHand() - counts.unconfirmed.size()));
         } catch (JetStreamApiException e) {
-            if (deleted(e)) {
+            if (JetStreamErrors.gone(e)) {
                 return false; // not electing: the run's end names which one is gone
             }
             pending = -1; // a refusal while electing: as good as pending
@@ -105,14 +105,9 @@ final class PullFailover {
             nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
             return false;
         } catch (JetStreamApiException e) {
-            return deleted(e);
+            return JetStreamErrors.gone(e);
         } catch (Exception noAnswer) {
             return false;
         }
-    }
-
-    private static boolean deleted(JetStreamApiException e) {
-        return e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
-                || e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND;
     }
 }

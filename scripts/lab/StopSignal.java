@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 final class StopSignal {
     /** What a signal cuts short before a run watches for signals itself: said in the one line it ends with. */
     private static volatile String early = "before it connected: nothing was sent or changed";
+    /** Until then a run's own counts mean nothing yet (its options may not even be read): the early line says it. */
+    private static volatile boolean connected;
     /** Once the run has ended and said so, no line is needed. */
     private static volatile boolean handedOver;
     /** The run's own watch, once it has one: a signal is its to report. */
@@ -147,7 +149,7 @@ final class StopSignal {
         if (System.getenv("LAB_SIGNALS_READY") != null && !launcherTold) {
             return; // the launcher that started this JVM says the early line
         }
-        if (run != null) {
+        if (run != null && connected) {
             run.onExit();
         } else {
             lastWords();
@@ -168,11 +170,13 @@ final class StopSignal {
 
     /** Connected: a signal from here on may cut short what the script asks the server to do. */
     static void connected() {
+        connected = true;
         early = "after it connected, before it finished: js-info shows what the server has now";
     }
 
     /** Connected for core NATS (labs 1-3): nothing is stored there to look at, and nothing confirms a delivery. */
     static void connectedWithoutJetStream() {
+        connected = true;
         early = "after it connected, before it finished: core NATS confirms nothing, so what it sent so far may or may "
                 + "not have been delivered";
     }

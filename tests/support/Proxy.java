@@ -33,14 +33,18 @@ final class Proxy implements AutoCloseable {
     private volatile long serverLatencyMillis;
     private volatile Exception problem;
 
-    private Proxy(NatsServer server) throws IOException {
-        this.serverPort = server.port;
+    private Proxy(int serverPort) throws IOException {
+        this.serverPort = serverPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         start(this::accept);
     }
 
     static Proxy to(NatsServer server) throws IOException {
-        return new Proxy(server);
+        return new Proxy(server.port);
+    }
+
+    static Proxy toPort(int serverPort) throws IOException {
+        return new Proxy(serverPort);
     }
 
     String url() {

@@ -18,3 +18,23 @@ use_utf8_locale() {
     export LC_CTYPE=C.UTF-8
   fi
 }
+
+# utf8_or_refuse NAME VALUE
+#   In a UTF-8 locale Java reads bytes that are not UTF-8 as U+FFFD, without a word: such a VALUE
+#   fails here with the one line the script itself says (Argv.java), NAME being how the user typed it
+#   ("argument 2", or for make run "MSG", "ARGS word 1"). Plain sh, as make's recipes source it too.
+utf8_or_refuse() {
+  [ "$(locale charmap 2>/dev/null)" = UTF-8 ] && command -v iconv >/dev/null || return 0
+  printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && return 0
+  echo "ERROR $1 is not UTF-8 text: run it in a UTF-8 locale, e.g. \`export LANG=C.UTF-8\`, and type it in UTF-8" >&2
+  return 1
+}
+
+# utf8_args_or_refuse ARG...: the same for a script's arguments, each named "argument N".
+utf8_args_or_refuse() {
+  local n=0 word
+  for word in "$@"; do
+    n=$((n + 1))
+    utf8_or_refuse "argument $n" "$word" || return 1
+  done
+}

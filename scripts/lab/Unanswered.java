@@ -1,0 +1,111 @@
+// A JetStream request nobody answered in time. On a cluster that is mostly a leader being elected
+// (6-8 s after one dies, more under load): a run's first requests are asked again through it, as
+// long as a failover is waited for. Past that, or on one server, the run ends with one line saying
+// what it means and what to do; jnats' own words ("Timeout or no response ...") never reach the user.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Exit.java Failover.java Durations.java
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+final class Unanswered {
+    /** "JetStream system temporarily unavailable": on a cluster, no leader (no quorum) for what was asked. */
+    static final int NO_LEADER = 10008;
+
+    private Unanswered() {
+    }
+
+    /** A JetStream API call, for throughElection and JetStreamErrors.orNull. */
+    interface ApiCall<T> {
+        T call() throws IOException, JetStreamApiException;
+    }
+
+    /**
+     * 10008; or "raft: not leader" with no code, which a stream's leader answers while it steps down
+     * (it did as its stream was deleted): whether the message is stored, that answer does not say.
+     */
+    static boolean noLeaderNow(JetStreamApiException api) {
+        return api.getApiErrorCode() == NO_LEADER || String.valueOf(api.getErrorDescription()).contains("not leader");
+    }
+
+    /**
+     * A run's first JetStream request, asked again on a cluster while its leader is being elected
+     * (unanswered, or refused with "no leader"), for as long as a failover is waited for.
+     */
+    static <T> T throughElection(Connection nc, ApiCall<T> call) throws IOException, JetStreamApiException {
+        return throughElection(nc.getOptions().getMaxReconnect() != 0, call); // Failover's connections reconnect, one server's do not
+    }
+
+    static <T> T throughElection(boolean failsOver, ApiCall<T> call) throws IOException, JetStreamApiException {
+        long giveUp = System.nanoTime() + Failover.GIVE_UP_AFTER.toNanos();
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException | JetStreamApiException e) {
+                boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
+                if (!failsOver || !electing || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a leader", e);
+            }
+        }
+    }
+
+    /** A request whose reply is kept as the server's JSON (js-info), asked again as above; null when none came. */
+    static Message request(Connection nc, String subject, Duration timeout) throws IOException {
+        try {
+            return throughElection(nc, () -> {
+                try {
+                    return Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while asking " + subject);
+                }
+            });
+        } catch (JetStreamApiException notThrownForARawReply) {
+            return null;
+        } catch (IOException e) {
+            if (is(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** jnats' words for a JetStream request nobody answered within the timeout: only its text tells it apart. */
+    private static final String NO_ANSWER = "Timeout or no response waiting for NATS JetStream server";
+
+    /** A JetStream request went unanswered: a cluster without a leader for it yet, or a server too busy to answer in time. */
+    static boolean is(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && String.valueOf(t.getMessage()).startsWith(NO_ANSWER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The one line for it: what went unanswered, why it may be, what to do, and (unless null) what the run did so far. */
+    static LabException line(String shownUrl, boolean failsOver, String sofar) {
+        return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
+                : "the server at " + shownUrl, failsOver
+                ? " within " + Durations.format(Failover.GIVE_UP_AFTER) + " of asking again: no leader was elected for "
+                + "the stream or consumer in that time (a majority of its servers must be up: js-info on another server "
+                + "shows which are); try again once they are"
+                : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
+    }
+
+    /** Why one server (or a cluster's request not asked again) leaves a JetStream request unanswered, and what to do. */
+    static final String ON_ONE_SERVER = "the server may be overloaded, or its JetStream stuck (on a cluster: a leader may "
+            + "be being elected): try again, or give it more time with --timeout";
+}

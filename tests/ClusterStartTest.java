@@ -1,0 +1,109 @@
+// A leader killed (kill -9) just as a run starts, on a real three-node cluster: the run's first
+// JetStream requests go out while a new leader is being elected and get no answer. They are asked
+// again through the election, as the run itself does with its pulls; past the failover bound the
+// run ends with the lab's one line, never jnats' own words.
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.api.ClusterInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterStartTest {
+    static ThreeNodeCluster cluster;
+    static Path labConfig;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ThreeNodeCluster.start();
+        labConfig = Files.createTempFile("lab-cluster-start-", ".toml");
+        Files.writeString(labConfig, """
+                [runtime]
+                mode = "cluster"
+
+                [nats]
+                stream = "START"
+                consumer = "START_WORKER"
+                subject = "lab4.start"
+                """);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (labConfig != null) {
+            Files.deleteIfExists(labConfig);
+        }
+    }
+
+    /**
+     * The stream's leader dies as js-pull connects (through a relay to another node, which runs the
+     * kill before the client's first byte): its first request, with a --timeout shorter than any
+     * election, goes unanswered. The pull still gets every message, or on a machine too loaded to
+     * elect within the bound says so in the lab's words.
+     */
+    @Test
+    void aPullStartingAsTheLeaderDiesWaitsForTheElection() throws Exception {
+        int total = 3_000;
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        publish(total);
+        ClusterInfo placed = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
+        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster::allCurrent, "a consumer leader");
+        ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
+        ThreeNodeCluster.Node survivor = cluster.nodes().stream().filter(node -> node != leader).findFirst().orElseThrow();
+        AtomicBoolean killed = new AtomicBoolean();
+        Run.Result result;
+        try (Proxy relay = Proxy.toPort(survivor.port).beforeConnecting(() -> {
+            if (killed.compareAndSet(false, true)) {
+                cluster.kill9(leader);
+            }
+        })) {
+            result = script("JsPull", "--raw", "--count", String.valueOf(total), "--batch", "500", "--timeout", "2s")
+                    .env("NATS_URL", relay.url()).go();
+        }
+        assertTrue(killed.get(), "the leader was killed as the run connected");
+        assertFalse(result.err().contains("Timeout or no response"), result.toString());
+        if (result.exit() == 1) { // a loaded machine: no leader within the failover bound, and the line says so
+            assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR (the server at \\S+ did not answer a JetStream request "
+                    + "within 20s of asking again: no leader was elected|no message arrived for 20s although consumer)[^\n]*\n"),
+                    result.toString());
+            System.out.println("    (the election outlasted the failover bound: exit 1, said so)");
+        } else {
+            assertEquals(0, result.exit(), result.toString());
+            assertEquals(total, result.out().lines().count(), result.err());
+            assertTrue(result.err().contains("INFO done: " + total + " messages pulled and acked in batches of 500"), result.err());
+        }
+        cluster.restart(leader);
+        cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+    }
+
+    private static Run script(String mainClass, String... args) {
+        return Run.script(mainClass, args).env("NATS_URL", cluster.urls()).env("LAB_CONFIG", labConfig.toString());
+    }
+
+    private static void publish(int total) throws Exception {
+        try (Connection nc = cluster.connect()) {
+            JetStream js = nc.jetStream();
+            List<CompletableFuture<io.nats.client.api.PublishAck>> acks = new ArrayList<>();
+            for (int n = 1; n <= total; n++) {
+                acks.add(js.publishAsync("lab4.start", ("message " + n).getBytes(StandardCharsets.UTF_8)));
+            }
+            acks.forEach(CompletableFuture::join);
+        }
+    }
+}
