@@ -204,7 +204,7 @@ public class JsBootstrap implements Callable<Integer> {
                     Unanswered.throughElection(true, () -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader (replicas: a cluster)
                 }
             }
-            StreamConfiguration held = answered(() -> jsm.getStreamInfo(name)).getConfiguration();
+            StreamConfiguration held = Unanswered.throughElection(true, () -> jsm.getStreamInfo(name)).getConfiguration();
             log.info("updated stream {}: {}{}", name, shown(changes, setting -> value(setting, current),
                     setting -> value(setting, asked), setting -> value(setting, held)), windowCut ? "; " + BootstrapOptions.WINDOW_CUT : "");
         } else {
