@@ -82,8 +82,8 @@ class HelpLayoutTest {
     }
 
     /**
-     * A config file and a context at 100-character paths, and a config file left alone in the working
-     * folder: each path breaks after a '/', each reason between words, and joined again they are whole.
+     * A config file and a context at 100-character paths, and a lab config file left alone in the
+     * working folder: each path breaks after a '/', each reason between words, and joined again they are whole.
      */
     @Test
     void showConfigFitsWithLongPaths(@TempDir Path dir) throws Exception {
@@ -93,7 +93,8 @@ class HelpLayoutTest {
         Files.writeString(config, "[nats]\nsubject = \"long.path\"\n\n[recv]\nwait_secs = 2\n");
         Files.writeString(context, "{\"user\": \"alice\", \"password\": \"s3cret\"}");
         Path work = Files.createDirectories(dir.resolve("work"));
-        Files.writeString(work.resolve("config.toml"), "[nats]\nstream = \"LEFT_ALONE\"\n");
+        Path labFile = Files.createDirectories(work.resolve("labs/lab4_jetstream_basics")).resolve("config.toml");
+        Files.writeString(labFile, "[nats]\nstream = \"LEFT_ALONE\"\n");
 
         Run.Result shown = Run.script("JsInfo", "--show-config", "--config", config.toString(), "--context",
                 context.toString()).in(work).go();
@@ -102,7 +103,7 @@ class HelpLayoutTest {
         String joined = ShownConfig.joined(shown.out());
         for (String whole : List.of("  read     " + config + " (named by flag --config)\n",
                 "  read     context " + context + " (" + context + ") (named by flag --context)\n",
-                "  not read ./config.toml (in the working folder, not named: a config file there is read only with "
+                "  not read ./labs/lab4_jetstream_basics/config.toml (in the working folder, not named: a config file there is read only with "
                         + "--config or --lab-config)\n",
                 "  nats.subject = \"long.path\"  (" + config + ":2 [nats] subject)\n",
                 "  recv.wait_secs = 2  (" + config + ":5 [recv] wait_secs)\n",
