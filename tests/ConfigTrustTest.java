@@ -53,7 +53,8 @@ class ConfigTrustTest extends WithServer {
 
             Run.Result shown = ok(Run.script("JsInfo", "--show-config").in(folder).go());
             assertTrue(shown.out().startsWith("config files and contexts\n  not read ./config.toml\n           (in the working "
-                    + "folder, not named: a config file there is read only with --config or --lab-config)\n"), shown.out());
+                    + "folder, not named: a config file there is read only\n           with --config or --lab-config)\n"),
+                    shown.out());
             assertTrue(shown.out().contains("  nats.url = \"nats://127.0.0.1:4222\"  (built-in default)\n"), shown.out());
         }
     }
@@ -77,8 +78,8 @@ class ConfigTrustTest extends WithServer {
 
             Run.Result shown = ok(Run.script("JsInfo", "--show-config").in(elsewhere)
                     .env("JETSTREAM_LAB_HOME", home.toString()).env("CLOUD_TOKEN", EXPORTED).go());
-            assertTrue(shown.out().contains("  read     " + home.resolve("config.toml") + "\n           (the lab's own, in " + home
-                    + " (JETSTREAM_LAB_HOME))\n"), shown.out());
+            assertTrue(ShownConfig.joined(shown.out()).contains("  read     " + home.resolve("config.toml") + " (the lab's own, in "
+                    + home + " (JETSTREAM_LAB_HOME))\n"), shown.out());
             assertEquals(List.of(
                     "WARN left out " + home.resolve("config.toml") + ":4 [nats.auth] token_file: a config file read "
                             + "without being named may not point at secret files or variables; name it (--config "
@@ -134,16 +135,16 @@ class ConfigTrustTest extends WithServer {
         Run.Result atRoot = ok(Run.script("JsInfo", "--show-config").in(Run.REPO)
                 .env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
         assertEquals("", atRoot.err());
-        assertTrue(atRoot.out().contains("  read     config.toml\n           (the lab's own, in " + Run.REPO + " (JETSTREAM_LAB_HOME))"),
-                atRoot.out());
+        assertTrue(ShownConfig.joined(atRoot.out()).contains("  read     config.toml (the lab's own, in " + Run.REPO
+                + " (JETSTREAM_LAB_HOME))"), atRoot.out());
         assertTrue(atRoot.out().contains("  nats.url = \"nats://127.0.0.1:4222\"  (config.toml:10 [nats] url)\n"), atRoot.out());
         assertTrue(atRoot.out().contains("  nats.stream = \"LAB4_STREAM\"\n      (" + LAB_FILE + ":5 [nats] stream)\n"),
                 atRoot.out());
 
         Run.Result viaJbang = ok(Run.command(Run.REPO.resolve("bin/jbang").toString(), "js-info@" + Run.REPO,
                 "--show-config").in(dir).go());
-        assertTrue(viaJbang.out().contains("\"nats://127.0.0.1:4222\"") && viaJbang.out().contains("(" + Run.REPO.resolve("config.toml")
-                + ":10 [nats] url)"), viaJbang.out());
+        assertTrue(viaJbang.out().contains("\"nats://127.0.0.1:4222\"") && ShownConfig.joined(viaJbang.out())
+                .contains("(" + Run.REPO.resolve("config.toml") + ":10 [nats] url)"), viaJbang.out());
 
         Run.Result withoutLauncher = ok(Run.script("JsInfo", "--show-config").in(Run.REPO).go());
         assertTrue(withoutLauncher.err().startsWith("WARN not read: ./config.toml, ./" + LAB_FILE), withoutLauncher.err());

@@ -8,9 +8,12 @@
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -76,6 +79,38 @@ class HelpLayoutTest {
         assertEquals(0, shown.exit(), shown.toString());
         assertFits("js-info --show-config", shown.out().replace(Run.REPO.toString(), "/path/to/the/lab").lines().toList());
         assertTrue(shown.out().contains("  nats.auth.password = ****  (env NATS_PASSWORD)\n"), shown.out());
+    }
+
+    /**
+     * A config file and a context at 100-character paths, and a lab config file left alone in the
+     * working folder: each path breaks after a '/', each reason between words, and joined again they are whole.
+     */
+    @Test
+    void showConfigFitsWithLongPaths(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("x".repeat(Math.max(1, 100 - dir.toString().length() - "/.toml".length())) + ".toml");
+        Path context = dir.resolve("y".repeat(Math.max(1, 100 - dir.toString().length() - "/.json".length())) + ".json");
+        assertTrue(config.toString().length() >= 100 && context.toString().length() >= 100, config + ", " + context);
+        Files.writeString(config, "[nats]\nsubject = \"long.path\"\n\n[recv]\nwait_secs = 2\n");
+        Files.writeString(context, "{\"user\": \"alice\", \"password\": \"s3cret\"}");
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path labFile = Files.createDirectories(work.resolve("labs/lab4_jetstream_basics")).resolve("config.toml");
+        Files.writeString(labFile, "[nats]\nstream = \"LEFT_ALONE\"\n");
+
+        Run.Result shown = Run.script("JsInfo", "--show-config", "--config", config.toString(), "--context",
+                context.toString()).in(work).go();
+        assertEquals(0, shown.exit(), shown.toString());
+        assertFits("js-info --show-config", shown.outLines());
+        String joined = ShownConfig.joined(shown.out());
+        for (String whole : List.of("  read     " + config + " (named by flag --config)\n",
+                "  read     context " + context + " (" + context + ") (named by flag --context)\n",
+                "  not read ./labs/lab4_jetstream_basics/config.toml (in the working folder, not named: a config file there is read only with "
+                        + "--config or --lab-config)\n",
+                "  nats.subject = \"long.path\"  (" + config + ":2 [nats] subject)\n",
+                "  recv.wait_secs = 2  (" + config + ":5 [recv] wait_secs)\n",
+                "  nats.auth.user = \"alice\"  (context " + context + " (" + context + ") user)\n",
+                "  nats.auth.password = ****  (context " + context + " (" + context + ") password)\n")) {
+            assertTrue(joined.contains(whole), whole + "in:\n" + shown.out());
+        }
     }
 
     @Test

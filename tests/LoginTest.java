@@ -269,7 +269,8 @@ class LoginTest extends WithSecured {
         theWholeLab(List.of(), List.of("XDG_CONFIG_HOME", home.toString(), "NATS_CONTEXT", "lab"));
         Run.Result shown = clean(Run.script("JsInfo", "--context", "lab", "--show-config")
                 .env("XDG_CONFIG_HOME", home.toString()).go());
-        assertTrue(shown.out().contains("context lab (" + home.resolve("nats/context/lab.json") + ") password"), shown.out());
+        assertTrue(ShownConfig.joined(shown.out()).contains("context lab (" + home.resolve("nats/context/lab.json") + ") password"),
+                shown.out());
     }
 
     @Test

@@ -95,7 +95,7 @@ class NatsCliFormsTest extends WithServer {
         Run.Result pub = ok(Run.script("JsPub", "via the selected context").env("XDG_CONFIG_HOME", home.toString()).go());
         assertEquals("INFO published \"via the selected context\" to stream LAB4_STREAM (seq 1)\n", pub.out());
         Run.Result shown = ok(Run.script("JsInfo", "--show-config").env("XDG_CONFIG_HOME", home.toString()).go());
-        assertTrue(shown.out().contains("  read     context lab\n           (" + home.resolve("nats/context/lab.json")
+        assertTrue(ShownConfig.joined(shown.out()).contains("  read     context lab (" + home.resolve("nats/context/lab.json")
                 + ") (selected with `nats context select`)\n"), shown.out());
 
         Run.Result named = Run.script("JsPub", "x").env("XDG_CONFIG_HOME", home.toString()).env("NATS_CONTEXT", "other").go();

@@ -87,7 +87,7 @@ class SettingsTableTest extends WithServer {
         }
         Files.writeString(dir.resolve("lab.json"), context.append("\"unused\": 1}").toString());
         Run.Result shown = ok(run.go());
-        List<String> lines = shown.out().replace("\n      (", "  (").lines().map(String::trim).toList(); // a source on its own line joins its setting
+        List<String> lines = ShownConfig.joined(shown.out()).lines().map(String::trim).toList();
         for (String line : fromEnv) {
             assertTrue(lines.stream().anyMatch(out -> out.matches(line)), line + "\n" + shown.out());
         }
@@ -185,7 +185,7 @@ class SettingsTableTest extends WithServer {
     void theScriptsNameEverySecretFlagOfTheTable() throws Exception {
         Run.Result answer = ok(Run.script("JsInfo", "--show-config-lines", "--config", "/nonexistent")
                 .env("LAB_SHOW_SECRET_FLAGS", "1").go());
-        assertEquals(Setting.secretFlagLines(), answer.out());
+        assertEquals(Setting.secretFlagLines() + ConnectionOptions.serverFlagLines(), answer.out());
         assertEquals("", answer.err(), "no setting is read for it: a missing or broken config file says nothing");
         for (Setting setting : Setting.values()) {
             if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {

@@ -81,7 +81,7 @@ final class Config {
         }
 
         ConfigSources files = ConfigSources.find(env, flags);
-        files.report.forEach(layers::report);
+        files.report.forEach(read -> layers.report(read.what(), read.why()));
         layers.warn(files.notice);
         ConfigFile.read(files.root, layers, env);
         ConfigFile.read(files.lab, layers, env);
@@ -151,10 +151,9 @@ final class Config {
     /** --show-config: the files read and left alone, then every setting in force, where it came from, secrets masked. */
     String effectiveConfig() {
         StringBuilder out = new StringBuilder("config files and contexts\n");
-        for (String line : layers.report()) { // why a file was read or left goes below it: paths are long
-            int why = line.indexOf(" (");
-            out.append("  ").append(why < 0 ? line : line.substring(0, why) + "\n           " + line.substring(why + 1))
-                    .append('\n');
+        for (Layers.Report read : layers.report()) { // why a file was read or left goes below it: paths are long
+            fit(out, "  ", "           ", read.what());
+            fit(out, "           ", "           ", "(" + read.why() + ")");
         }
         if (layers.report().isEmpty()) {
             out.append("  none: built-in defaults, env and flags only\n");
@@ -166,11 +165,45 @@ final class Config {
                         && !key.is(Setting.Kind.DURATION) ? Output.quoted(shown(key)) : shown(key);
                 String setting = "  " + key.key + " = " + shown;
                 String from = "(" + layers.source(key) + ")";
-                // within 80 columns: where it came from goes on a line of its own when both do not fit
-                out.append(setting).append(setting.length() + 2 + from.length() <= 80 ? "  " : "\n      ").append(from).append('\n');
+                if (setting.length() + 2 + from.length() <= COLUMNS) {
+                    out.append(setting).append("  ").append(from).append('\n');
+                } else { // where it came from goes on lines of its own
+                    fit(out, "  " + key.key + " = ", "      ", shown);
+                    fit(out, "      ", "      ", from);
+                }
             }
         }
         return out.toString();
+    }
+
+    /** --show-config fits a terminal of the usual width. */
+    static final int COLUMNS = 80;
+
+    /**
+     * Text after a lead, in lines of at most COLUMNS, the later ones after an indent: broken between
+     * words, and a word too long for a line (a path, a server list) after a '/' or ',' where one fits.
+     */
+    private static void fit(StringBuilder out, String lead, String indent, String text) {
+        StringBuilder line = new StringBuilder(lead);
+        int start = lead.length();
+        for (String word : text.split(" ", -1)) {
+            boolean fitsALine = indent.length() + word.length() <= COLUMNS;
+            if (line.length() > start && line.length() + 1 + word.length() > COLUMNS && fitsALine) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(indent);
+                start = indent.length();
+            }
+            line.append(line.length() > start ? " " : "").append(word);
+            while (line.length() > COLUMNS) {
+                int cut = Math.max(line.lastIndexOf("/", COLUMNS - 1), line.lastIndexOf(",", COLUMNS - 1)) + 1;
+                cut = cut > start ? cut : COLUMNS;
+                out.append(line, 0, cut).append('\n');
+                line.replace(0, cut, indent);
+                start = indent.length();
+            }
+        }
+        out.append(line).append('\n');
     }
 
     /**

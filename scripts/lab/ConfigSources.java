@@ -30,7 +30,7 @@ final class ConfigSources {
     final ConfigFile.Source root;
     final ConfigFile.Source lab;
     /** For --show-config: each file read or left alone, and why. */
-    final List<String> report = new ArrayList<>();
+    final List<Layers.Report> report = new ArrayList<>();
     /** One line for stderr when a file that looks like lab config was left alone; null when none was. */
     final String notice;
 
@@ -39,11 +39,11 @@ final class ConfigSources {
         this.lab = lab;
         for (ConfigFile.Source read : new ConfigFile.Source[] {root, lab}) {
             if (read != null) {
-                report.add("read     " + read.shown() + " (" + read.why() + ")");
+                report.add(new Layers.Report("read     " + read.shown(), read.why()));
             }
         }
-        ignored.forEach(file -> report.add("not read " + file + " (in the working folder, not named: a config file "
-                + "there is read only with --config or --lab-config)"));
+        ignored.forEach(file -> report.add(new Layers.Report("not read " + file, "in the working folder, not named: a "
+                + "config file there is read only with --config or --lab-config")));
         notice = ignored.isEmpty() ? null : "WARN not read: " + String.join(", ", ignored) + ": a config file in the "
                 + "working folder is read only when named (--config FILE, --lab-config FILE or LAB_CONFIG=FILE)";
     }

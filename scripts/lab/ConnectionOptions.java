@@ -60,6 +60,9 @@ final class ConnectionOptions implements Layers.Flags {
     @ArgGroup(validate = false, heading = "Config:%n", order = 101)
     ConfigFlags configFlags = new ConfigFlags();
 
+    private static final String SHOW_CONFIG = "--show-config";
+    private static final String SHOW_CONFIG_LINES = "--show-config-lines";
+
     static final class ConfigFlags {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Root config file (default: the repo's config.toml).")
@@ -69,11 +72,11 @@ final class ConnectionOptions implements Layers.Flags {
                 description = "Lab config file, over the root one (env LAB_CONFIG).")
         Path labConfigFile;
 
-        @Option(names = "--show-config",
+        @Option(names = SHOW_CONFIG,
                 description = "Print the settings and where each came from; exit.")
         boolean showConfig;
 
-        @Option(names = "--show-config-lines",
+        @Option(names = SHOW_CONFIG_LINES,
                 description = "The same as key=value lines, for scripts; exit.")
         boolean showConfigLines;
     }
@@ -227,7 +230,8 @@ final class ConnectionOptions implements Layers.Flags {
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
         if (configFlags.showConfigLines && System.getenv("LAB_SHOW_SECRET_FLAGS") != null) {
-            System.out.print(Setting.secretFlagLines()); // before any setting is read: a broken config does not hide them
+            // before any setting is read: a broken config does not hide them
+            System.out.print(Setting.secretFlagLines() + serverFlagLines());
             throw new LabException(Exit.OK, "");
         }
         loaded = Config.load(System.getenv(), this);
@@ -253,6 +257,27 @@ final class ConnectionOptions implements Layers.Flags {
                 .filter(option -> option.arity().min() == option.arity().max() && option.arity().max() <= 1)
                 .flatMap(option -> Arrays.stream(option.names()).map(name -> name + "=" + option.arity().max()))
                 .collect(Collectors.joining(" ", "lesson.flags=", "\n"));
+    }
+
+    /**
+     * For bin/lab-server, which passes them on to the script that lists a server's streams: the flags that pick
+     * the server, the login and the config files (this file's first four groups, but the two that print the
+     * settings and end the run), one line each: "server-flag NAME value" or "server-flag NAME switch".
+     */
+    static String serverFlagLines() {
+        StringBuilder out = new StringBuilder();
+        for (Class<?> group : List.of(Connecting.class, ConfigFlags.class, LoginFlags.class, TlsFlags.class)) {
+            for (java.lang.reflect.Field field : group.getDeclaredFields()) {
+                Option option = field.getAnnotation(Option.class);
+                if (option != null && !Set.of(SHOW_CONFIG, SHOW_CONFIG_LINES).contains(option.names()[0])) {
+                    boolean isSwitch = field.getType() == boolean.class || field.getType() == Boolean.class;
+                    for (String name : option.names()) {
+                        out.append("server-flag ").append(name).append(isSwitch ? " switch\n" : " value\n");
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** Connects with the settings' login and TLS to a server with JetStream, or fails with one line naming the URL and what to do. */

@@ -31,7 +31,10 @@ final class Layers {
     /** Lines for stderr once the settings are known to be good (a failed run prints only its error). */
     private final List<String> warnings = new ArrayList<>();
     /** For --show-config: which files and context were read, and which were left alone. */
-    private final List<String> report = new ArrayList<>();
+    private final List<Report> report = new ArrayList<>();
+
+    /** A file or context read or left alone ("read     config.toml"), and why. */
+    record Report(String what, String why) {}
     /** The subject the lab's files (or the default) set, before env, context and flags: the example hints show. */
     String labSubject;
 
@@ -41,15 +44,15 @@ final class Layers {
         }
     }
 
-    void report(String line) {
-        report.add(line);
+    void report(String what, String why) {
+        report.add(new Report(what, why));
     }
 
     List<String> warnings() {
         return warnings;
     }
 
-    List<String> report() {
+    List<Report> report() {
         return report;
     }
 

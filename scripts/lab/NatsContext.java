@@ -20,7 +20,7 @@ final class NatsContext {
             if (flag != null) {
                 throw Exit.usage("--context %s and --no-context contradict each other: give one", flag);
             }
-            layers.report("not read natscli contexts (--no-context)");
+            layers.report("not read natscli contexts", "--no-context");
         } else if (flag != null) {
             read(file(flag, "flag --context", env), flag, "flag --context", layers);
         } else if (env.get("NATS_CONTEXT") != null && !env.get("NATS_CONTEXT").isEmpty()) {
@@ -55,7 +55,7 @@ final class NatsContext {
                     name.equals(file.toString()) ? "fix its JSON" : "`nats context edit " + name + "` fixes it");
         }
         String source = "context " + name + " (" + file + ")";
-        layers.report("read     " + source + " (" + (how.startsWith("selected") ? how : "named by " + how) + ")");
+        layers.report("read     " + source, how.startsWith("selected") ? how : "named by " + how);
         for (Setting setting : Setting.values()) {
             JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);
             if (value != null && setting.is(Setting.Kind.SECRET) && value.string != null && !value.string.isEmpty()) {

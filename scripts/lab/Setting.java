@@ -3,7 +3,7 @@
 // the values it allows when they are a few words (oneOf: each word, and in brackets what it means),
 // and what kind of value it is. The config readers, --show-config, masking, completion and
 // bin/lab-server (through --show-config-lines, which with LAB_SHOW_SECRET_FLAGS set prints
-// secretFlagLines() instead) all read this table; it reads nothing itself.
+// secretFlagLines() and ConnectionOptions' server flags instead) all read this table; it reads nothing itself.
 // Adding a setting is one row here (plus the option declaration when it has a flag).
 
 import java.util.List;

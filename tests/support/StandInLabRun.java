@@ -1,5 +1,6 @@
 // A copy of bin/lab-server in a folder of its own, whose bin/lab-run is a stand-in: asked which flags
-// hold secrets, it answers what the scripts answer (Setting.secretFlagLines) plus any lines a test
+// hold secrets and which pick the server, it answers what the scripts answer (Setting.secretFlagLines,
+// ConnectionOptions.serverFlagLines) plus any lines a test
 // adds; asked for the settings, it records its arguments and the variables named, and answers with a
 // remote server (nothing is started). For tests of what bin/lab-server hands a script's run.
 
@@ -23,7 +24,8 @@ final class StandInLabRun {
     /** Copies bin/lab-server, what it sources and the settings table into dir; the stand-in answers moreSecretLines too. */
     static StandInLabRun in(Path dir, String moreSecretLines, String... variables) throws Exception {
         StandInLabRun copy = new StandInLabRun(dir);
-        for (String file : List.of("bin/lab-server", "bin/lab-common.sh", "scripts/lab/Setting.java")) {
+        for (String file : List.of("bin/lab-server", "bin/lab-common.sh", "scripts/lab/Setting.java",
+                "scripts/lab/ConnectionOptions.java")) {
             Files.createDirectories(dir.resolve(file).getParent());
             Files.copy(Run.REPO.resolve(file), dir.resolve(file));
         }
@@ -45,7 +47,8 @@ final class StandInLabRun {
                 echo "nats.url.hosts=127.0.0.1"
                 echo "nats.url.ports=1"
                 echo "runtime.mode=remote"
-                """.formatted(copy.asked, Setting.secretFlagLines() + moreSecretLines, env, copy.record));
+                """.formatted(copy.asked, Setting.secretFlagLines() + ConnectionOptions.serverFlagLines() + moreSecretLines,
+                env, copy.record));
         labRun.toFile().setExecutable(true);
         copy.labServer.toFile().setExecutable(true);
         return copy;
