@@ -1,7 +1,7 @@
 // Deleting the stream (with its messages and consumers) or only the consumer: the way back to a
 // fresh lab. Like natscli's `nats stream rm`, it asks first on a terminal and needs --force elsewhere.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java Limit.java
+//SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java Limit.java Unanswered.java
 
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
@@ -29,7 +29,7 @@ final class Deletion {
         String gone; // the server's delete answer has no counts: those of the info read just before it
         String fields; // the same facts for -j
         if (wholeStream) {
-            StreamInfo info = jsm.getStreamInfo(config.stream);
+            StreamInfo info = Unanswered.throughElection(config.failsOver(), () -> jsm.getStreamInfo(config.stream));
             long consumers = info.getStreamState().getConsumerCount();
             long messages = info.getStreamState().getMsgCount();
             what = stream(info);
@@ -38,8 +38,8 @@ final class Deletion {
             fields = String.format(Locale.ROOT, "\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
                     messages, consumers);
         } else {
-            if (JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
-                    () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null) {
+            if (Unanswered.throughElection(config.failsOver(), () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
+                    () -> jsm.getConsumerInfo(config.stream, config.consumer))) == null) {
                 throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
             }
             what = String.format(Locale.ROOT, "consumer %s of stream %s", config.consumer, config.stream);
