@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -228,13 +231,20 @@ class LabServerTest {
                             .subjects(name.toLowerCase() + ".>").build());
                 }
             }
-            Run.Result shared = make("server").env("NATS_URL", theirs.url()).go();
+            Run.Result shared;
+            try (ServerSocket busy = holding(4333)) { // held here, or by someone else: either way not free
+                shared = make("server").env("NATS_URL", theirs.url()).go();
+            }
             assertEquals(0, shared.exit(), shared.toString());
             assertEquals("lab-server: a NATS server with JetStream already answers at " + theirs.url() + "; using it\n",
                     shared.out());
-            assertEquals("lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 4 stream(s)"
-                    + " of others (AUDIT, KV_settings, ORDERS, ...): the lab's runs would share it; for a server of your own,"
-                    + " pick a free port: NATS_URL=nats://127.0.0.1:4333 make demo\n", shared.err());
+            Matcher advice = Pattern.compile("lab-server: WARN the server at " + Pattern.quote(theirs.url()) + " was not started by"
+                    + " the lab and holds 4 stream\\(s\\) of others \\(AUDIT, KV_settings, ORDERS, \\.\\.\\.\\): the lab's runs would"
+                    + " share it; for a server of your own, pick a free port: NATS_URL=nats://127\\.0\\.0\\.1:(\\d+) make demo\n")
+                    .matcher(shared.err());
+            assertTrue(advice.matches(), shared.err());
+            int port = Integer.parseInt(advice.group(1));
+            assertTrue(port > 4333 && port < 4400, "a port after the busy 4333: " + port);
         }
         String url = "nats://127.0.0.1:" + NatsServer.freePort();
         try {
@@ -265,10 +275,10 @@ class LabServerTest {
             }
             String warning = "lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 1 stream(s)"
                     + " of others (ORDERS): the lab's runs would share it; for a server of your own,"
-                    + " pick a free port: NATS_URL=nats://127.0.0.1:4333 make demo\n";
+                    + " pick a free port: NATS_URL=nats://127.0.0.1:PORT make run ...\n";
             Run.Result first = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
             assertEquals(0, first.exit(), first.toString());
-            assertTrue(first.err().startsWith(warning), first.toString());
+            assertTrue(first.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning), first.toString());
             assertTrue(first.out().startsWith("stream LAB4_STREAM\n"), first.toString());
             Run.Result second = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
             assertEquals(0, second.exit(), second.toString());
@@ -303,6 +313,15 @@ class LabServerTest {
             assertTrue(warned.err().startsWith("lab-server: WARN the server at " + theirs.url()
                     + " was not started by the lab and holds 1 stream(s) of others (ORDERS): "), warned.toString());
             assertEquals(List.of(serverId(empty), serverId(theirs)), Files.readAllLines(own.resolve("servers-asked")));
+        }
+    }
+
+    /** The port bound here while it is free; null when someone else holds it already. */
+    private static ServerSocket holding(int port) {
+        try {
+            return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        } catch (java.io.IOException taken) {
+            return null;
         }
     }
 
