@@ -153,7 +153,12 @@ class ReadmeSnippetTest {
     @Test
     void makesErrorLineNamesTheRunRecipesLine() throws Exception {
         List<String> makefile = Files.readAllLines(Run.REPO.resolve("Makefile"));
-        int recipe = 1 + makefile.indexOf(makefile.stream().filter(l -> l.contains("LAB_MSG+given")).findFirst().orElseThrow());
+        // make names the first line of the failed command: the one that runs the script, with the lines it continues
+        int start = makefile.indexOf(makefile.stream().filter(l -> l.contains("bin/lab-server ensure")).findFirst().orElseThrow());
+        while (makefile.get(start - 1).endsWith("\\")) {
+            start--;
+        }
+        int recipe = start + 1;
         Pattern shown = Pattern.compile("\\[Makefile:(\\d+): run\\]");
         try (var readmes = Files.walk(Run.REPO.resolve("labs"))) {
             for (Path readme : readmes.filter(p -> p.getFileName().toString().equals("README.md")).toList()) {

@@ -60,7 +60,7 @@ class WatchTest extends WithServer {
     @Test
     void theWatchSaysWhyNothingArrives() throws Exception {
         bootstrap();
-        try (Run.Started watch = script("JsInfo", "--watch", "300ms").asProcess().start()) {
+        try (Run.Started watch = script("JsInfo", "--watch", "300ms").withSigintAtDefault().start()) {
             watch.awaitOut("next pull gets nothing: the stream is empty");
             publish("one");
             ok(script("JsPull", "--max", "1").go());
@@ -126,7 +126,7 @@ class WatchTest extends WithServer {
         String lab = tomlFile("[consumer]\nack_wait_secs = 1\nmax_deliver = 1\n");
         bootstrap("--lab-config", lab);
         publish("poison");
-        try (Run.Started watch = script("JsInfo", "--watch", "300ms").asProcess().start()) {
+        try (Run.Started watch = script("JsInfo", "--watch", "300ms").withSigintAtDefault().start()) {
             watch.awaitOut("messages 1");
             ok(script("JsPull", "--no-ack", "--max", "1").go());
             Thread.sleep(1_500); // past the ack wait: the next pull makes the server give up on it
