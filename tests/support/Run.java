@@ -37,6 +37,8 @@ public final class Run {
     private long timeoutSeconds = 120;
     private boolean asProcess;
     private boolean stderrOnStdout;
+    /** Started through withSigintAtDefault(): only then can SIGINT reach it in a test run started in the background. */
+    private boolean sigintAtDefault;
 
     record Result(int exit, String out, String err) {
         List<String> outLines() {
@@ -70,6 +72,7 @@ public final class Run {
      */
     Run withSigintAtDefault() {
         asProcess = true;
+        sigintAtDefault = true;
         command.addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"cannot run $ARGV[0]: $!\\n\""));
         return this;
     }
@@ -268,6 +271,9 @@ public final class Run {
 
         /** Sends a signal (INT, TERM) to the process itself, as Ctrl-C or kill would. */
         void signal(String name) throws Exception {
+            if (name.equals("INT") && !sigintAtDefault) { // it would be ignored there, and the test wait out its timeout
+                throw new AssertionError("SIGINT to a run not started withSigintAtDefault(): " + command);
+            }
             new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
         }
 
