@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
 //SOURCES lab/ExistingSettings.java lab/BootstrapOptions.java lab/Limit.java lab/Unanswered.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
@@ -84,9 +84,10 @@ public class JsBootstrap implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions streamOptions;
-    @Mixin ConsumerOptions consumerOptions;
-    @Mixin BootstrapOptions options; // --retention, --max-msgs, --ack-wait ...: each also a config key
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.STREAM, Setting.SUBJECT, Setting.REPLICAS, Setting.RETENTION,
+            Setting.MAX_MSGS, Setting.MAX_BYTES, Setting.MAX_AGE, Setting.DISCARD, Setting.CONSUMER, Setting.ACK_WAIT,
+            Setting.MAX_DELIVER, Setting.BACKOFF, Setting.MAX_ACK_PENDING, Setting.FILTER); // each from its row of Setting.java
+    @Mixin BootstrapOptions options; // --recreate, --force, --json
 
     private String subject; // the lab's subject, which the consumer must get
     private boolean recreate;

@@ -4,7 +4,7 @@
 //JAVA 17+
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Limit.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
 //SOURCES lab/DiscardNew.java lab/Durations.java lab/Unanswered.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
@@ -64,8 +64,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions.Name streamName;
-    @Mixin ConsumerOptions consumerOptions;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.STREAM, Setting.CONSUMER); // each flag from its row of Setting.java
 
     @Option(names = {"-j", "--json"}, description = "Print the server's raw stream and consumer info as one JSON object.")
     boolean json;
@@ -87,7 +86,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     @Override
     public Integer call() throws Exception {
-        if (list && (streamName.stream != null || consumerOptions.consumer != null)) {
+        if (list && (settingFlags.typed(Setting.STREAM) || settingFlags.typed(Setting.CONSUMER))) {
             throw Exit.usage("--list shows every stream and consumer: leave out --stream and --consumer");
         }
         Duration interval = watch == null ? null : InfoWatch.interval(watch);

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Progress.java
 //SOURCES lab/PubOptions.java lab/PubAfterRun.java
@@ -108,7 +108,7 @@ public class JsPub implements Callable<Integer> {
     private static final Duration GRACE = Connector.CONFIRM_WAIT.plusSeconds(2);
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions.Subject subjectOption;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.SUBJECT); // each flag from its row of Setting.java
 
     @Mixin PubOptions flags = new PubOptions(); // there from the start: a signal while starting reads it
 

@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS net.java.dev.jna:jna:5.17.0
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/WaitOptions.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
@@ -147,9 +147,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions streamOptions;
-    @Mixin ConsumerOptions consumerOptions;
-    @Mixin WaitOptions waitOptions;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.STREAM, Setting.SUBJECT, Setting.CONSUMER, Setting.WAIT);
     @Mixin UnreadableMessages unreadable;
     @Mixin PullOptions flags;
 
@@ -182,7 +180,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
 
     private Integer pullRun() throws Exception {
         LogLines.label(RunLabel.valid(flags.label) ? flags.label : null); // --label A: each line starts [A], a bad flag's too
-        flags.check(streamOptions.subject.subject);
+        flags.check((String) settingFlags.value(Setting.SUBJECT));
         Config config = settings = settings != null ? settings : connection.load(); // read once: its warnings too
         shown = new PullShown(flags.raw, flags.ephemeral);
         ending = new PullEnding(flags, counts, unreadable, connection, this::confirmedInHand);

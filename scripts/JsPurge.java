@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/StreamOptions.java lab/ConsumerOptions.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
@@ -58,10 +58,8 @@ public class JsPurge implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin StreamOptions.Name stream;
-
-    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Purge only the messages on this subject.")
-    String onlySubject; // read into the settings as every script's --subject is
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.STREAM, Setting.SUBJECT, Setting.CONSUMER) // --consumer: for --delete-consumer
+            .described(Setting.SUBJECT, "Purge only the messages on this subject.");
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Range range;
@@ -90,7 +88,6 @@ public class JsPurge implements Callable<Integer> {
     @Option(names = {"-j", "--json"}, description = "Print the answer as JSON: the server's purge response as jnats reads it, or what was deleted.")
     boolean json;
 
-    @Mixin ConsumerOptions consumerOptions; // for --delete-consumer
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPurge(), args));
@@ -100,7 +97,7 @@ public class JsPurge implements Callable<Integer> {
     public Integer call() throws Exception {
         checkFlags();
         Config config = connection.load();
-        String subject = onlySubject != null ? config.subject : null;
+        String subject = settingFlags.typed(Setting.SUBJECT) ? config.subject : null;
         String scope = scope(subject);
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
@@ -142,7 +139,7 @@ public class JsPurge implements Callable<Integer> {
         if (deleteStream && deleteConsumer) {
             throw Exit.usage("--delete and --delete-consumer exclude each other: pick one (--delete removes the consumers too)");
         }
-        if ((deleteStream || deleteConsumer) && (range != null || onlySubject != null)) {
+        if ((deleteStream || deleteConsumer) && (range != null || settingFlags.typed(Setting.SUBJECT))) {
             throw Exit.usage("%s removes everything it names: drop --subject, --seq and --keep (they are for purging)",
                     deleteStream ? "--delete" : "--delete-consumer");
         }

@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
 
@@ -37,8 +37,7 @@ public class NatsPub implements Callable<Integer> {
 
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Subject to publish to (default: the lab's).")
-    String subject;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.SUBJECT).described(Setting.SUBJECT, "Subject to publish to (default: the lab's).");
 
     @Option(names = "--count", paramLabel = "N", description = "Publish N messages: MESSAGE 1 ... MESSAGE N.")
     Long count;

@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Subscribe to a subject (wildcards * and >) and print each message as it arrives.
@@ -34,7 +34,7 @@ public class NatsSub implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin WaitOptions waitOptions;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.WAIT); // its flag from its row of Setting.java
     @Mixin Listening.Flags flags;
 
     @Parameters(arity = "0..1", paramLabel = "SUBJECT", description = "Subject to listen on, * and > allowed (default: the lab's).")
@@ -50,7 +50,7 @@ public class NatsSub implements Callable<Integer> {
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, "", nc, config.shownUrl()).run(listen(nc, filter), flags, waitOptions.wait == null ? null : config.wait,
+            new Listening(log, "", nc, config.shownUrl()).run(listen(nc, filter), flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening on " + filter + " (Ctrl-C to stop)");
         }
         return 0;

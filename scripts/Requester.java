@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
 //SOURCES lab/JetStreamErrors.java lab/ReaderWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
@@ -40,8 +40,8 @@ public class Requester implements Callable<Integer> {
 
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--subject", paramLabel = "SUBJECT", description = "Subject to send the request to (default: the lab's).")
-    String subject;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.SUBJECT)
+            .described(Setting.SUBJECT, "Subject to send the request to (default: the lab's).");
 
     @Parameters(index = "0", paramLabel = "MESSAGE", description = "The request's body.")
     String message;

@@ -5,7 +5,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
@@ -34,7 +34,7 @@ public class Responder implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin WaitOptions waitOptions;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.WAIT); // its flag from its row of Setting.java
     @Mixin Listening.Flags flags;
 
     @Option(names = "--delay", paramLabel = "DURATION", description = "Wait this long before answering each request: 2s, 500ms.")
@@ -69,7 +69,7 @@ public class Responder implements Callable<Integer> {
             nc.flush(Connector.CONFIRM_WAIT); // subscribed for sure before we say we listen
             java.util.concurrent.atomic.AtomicLong replied = new java.util.concurrent.atomic.AtomicLong();
             new Listening(log, prefix, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
-                    .run(sub, flags, waitOptions.wait == null ? null : config.wait,
+                    .run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
                         String shown = Output.quoted(request.getData());
                         if (request.getReplyTo() == null) {

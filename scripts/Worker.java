@@ -6,7 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
-//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/WaitOptions.java lab/Listening.java lab/LogLines.java
+//SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
 //SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Join a queue group on a subject and take the messages the server gives this member.
@@ -35,7 +35,7 @@ public class Worker implements Callable<Integer> {
     }
 
     @Mixin ConnectionOptions connection;
-    @Mixin WaitOptions waitOptions;
+    @Mixin SettingFlags settingFlags = SettingFlags.of(Setting.WAIT); // its flag from its row of Setting.java
     @Mixin Listening.Flags flags;
 
     @Option(names = "--queue", paramLabel = "GROUP", description = "Queue group to join (default: workers).")
@@ -66,7 +66,7 @@ public class Worker implements Callable<Integer> {
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
             new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,
-                    waitOptions.wait == null ? null : config.wait, "listening on " + filter + " in queue group " + queue
+                    settingFlags.typed(Setting.WAIT) ? config.wait : null, "listening on " + filter + " in queue group " + queue
                             + " (Ctrl-C to stop)");
         }
         return 0;

@@ -25,21 +25,54 @@ class SettingsTableTest extends WithServer {
     /** Lab 4's scripts: the ones that take the table's flags. */
     private static final List<String> SCRIPTS = Catalog.lab4().stream().map(Catalog.Script::className).toList();
 
+    /**
+     * A row with a flag is an option of some script, made from the row (its names, its label, its help); a
+     * script's option with a row's flag name is the row's; and no option is written by hand for a setting, so
+     * one the table does not know (a flag that would set nothing) or one that drifts from its row cannot exist.
+     */
     @Test
-    void everyFlagOfTheTableIsAScriptsOptionWithTheSameNames() throws Exception {
-        for (Setting setting : Setting.values()) {
-            if (setting.flag() == null) {
-                continue;
-            }
-            boolean declared = false;
-            for (Catalog.Script script : Catalog.lab4()) {
-                OptionSpec option = new CommandLine(script.command()).getCommandSpec().findOption(setting.flag());
-                if (option != null) {
-                    assertEquals(Set.copyOf(setting.flags), Set.of(option.names()), setting + " in " + script);
-                    declared = true;
+    void everyFlagOfTheTableIsAScriptsOptionMadeFromItsRow() throws Exception {
+        Map<Setting, String> offered = new java.util.EnumMap<>(Setting.class);
+        for (Catalog.Script script : Catalog.scripts()) {
+            for (OptionSpec option : new CommandLine(script.command()).getCommandSpec().options()) {
+                for (String name : option.names()) {
+                    Setting setting = Setting.byFlag(name);
+                    if (setting != null) {
+                        assertEquals(Set.copyOf(setting.flags), Set.of(option.names()), setting + " in " + script);
+                        assertEquals(setting.paramLabel == null ? 0 : 1, option.arity().max(), setting + " in " + script);
+                        offered.put(setting, script.alias());
+                    }
                 }
             }
-            assertTrue(declared, setting.flag() + " is in the table but no script takes it");
+        }
+        for (Setting setting : Setting.values()) {
+            if (setting.flag() != null) {
+                assertTrue(offered.containsKey(setting), setting.flag() + " is in the table but no script takes it: "
+                        + "name " + setting + " in a script's SettingFlags list");
+                assertNotNull(setting.help, setting + ": a flag's row needs its help(...)");
+                assertTrue(setting.type == Boolean.class || setting.paramLabel != null && !setting.paramLabel.isEmpty(),
+                        setting + ": a flag that takes a value needs its label, --flag=LABEL");
+            } else {
+                assertTrue(setting.help == null, setting + ": help for a flag the row does not have");
+            }
+        }
+        // hand-written options: none names a row's flag, so every flag of a setting comes from its row
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("@Option\\(names = (\\{[^}]*\\}|\"[^\"]*\")");
+        for (Path file : Files.newDirectoryStream(Run.REPO.resolve("scripts"), "*.java")) {
+            checkHandWritten(file, option);
+        }
+        for (Path file : Files.newDirectoryStream(Run.REPO.resolve("scripts/lab"), "*.java")) {
+            checkHandWritten(file, option);
+        }
+    }
+
+    private static void checkHandWritten(Path file, java.util.regex.Pattern option) throws Exception {
+        var found = option.matcher(Files.readString(file));
+        while (found.find()) {
+            for (String name : found.group(1).replaceAll("[{}\"\\s]", "").split(",")) {
+                assertTrue(Setting.byFlag(name) == null, file.getFileName() + " writes the option " + name + " by hand, "
+                        + "which the row of " + Setting.byFlag(name) + " makes: name the row in a SettingFlags list instead");
+            }
         }
     }
 
@@ -105,8 +138,11 @@ class SettingsTableTest extends WithServer {
     @Test
     void connectingOptionsComeAfterTheLessonsOwnUnderTheirHeading() throws Exception {
         Set<String> connecting = new HashSet<>();
-        for (Object group : List.of(new ConnectionOptions.Connecting(), new ConnectionOptions.ConfigFlags(),
-                new ConnectionOptions.LoginFlags(), new ConnectionOptions.TlsFlags(), new ConnectionOptions.DiagnosticFlags(),
+        for (List<Setting> settings : List.of(ConnectionOptions.CONNECTING_SETTINGS, ConnectionOptions.LOGIN_SETTINGS,
+                ConnectionOptions.TLS_SETTINGS)) {
+            settings.forEach(setting -> connecting.addAll(setting.flags));
+        }
+        for (Object group : List.of(new ConnectionOptions.ConfigFlags(), new ConnectionOptions.DiagnosticFlags(),
                 new ConnectionOptions.GeneralFlags())) {
             for (OptionSpec option : CommandSpec.forAnnotatedObject(group).options()) {
                 connecting.addAll(List.of(option.names()));
@@ -184,8 +220,8 @@ class SettingsTableTest extends WithServer {
     @Test
     void theScriptsNameEverySecretFlagOfTheTable() throws Exception {
         Run.Result answer = ok(Run.script("JsInfo", "--show-config-lines", "--config", "/nonexistent")
-                .env("LAB_SHOW_SECRET_FLAGS", "1").go());
-        assertEquals(Setting.secretFlagLines() + ConnectionOptions.serverFlagLines(), answer.out());
+                .env(ConnectionOptions.SHOW_SECRET_AND_SERVER_FLAGS, "1").go());
+        assertEquals(ConnectionOptions.secretAndServerFlagLines(), answer.out());
         assertEquals("", answer.err(), "no setting is read for it: a missing or broken config file says nothing");
         for (Setting setting : Setting.values()) {
             if (setting.is(Setting.Kind.SECRET) && setting.flag() != null) {

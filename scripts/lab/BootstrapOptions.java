@@ -1,6 +1,6 @@
-// js-bootstrap's flags for the stream and the consumer, the checks made before anything changes,
-// and how a stream or consumer is described in its lines. A rerun changes only what this run was
-// given (a flag or a config key): given() says which.
+// js-bootstrap's own flags (its settings' flags come from their rows of Setting.java), the checks
+// made before anything changes, and how a stream or consumer is described in its lines. A rerun
+// changes only what this run was given (a flag or a config key): given() says which.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Config.java Setting.java Exit.java Backoff.java Limit.java ExistingSettings.java JetStreamErrors.java
@@ -23,11 +23,6 @@ import java.time.Duration;
 import java.util.List;
 
 final class BootstrapOptions {
-    @Option(names = "--replicas", paramLabel = "N",
-            description = "Servers of the cluster that keep a copy of the stream, 1 to 5 (${bundle:key.REPLICAS}; default ${bundle:default.REPLICAS}). "
-                    + "A rerun with another N changes it in place.")
-    Long replicas;
-
     @Option(names = "--recreate",
             description = "Delete and recreate a stream or consumer whose config cannot be changed in place "
                     + "(a recreated stream loses its messages).")
@@ -42,50 +37,6 @@ final class BootstrapOptions {
             description = "Print the stream's and consumer's info as one JSON object, as jnats re-serializes "
                     + "it (js-info --json: the server's own text); other lines go to stderr.")
     boolean json;
-
-    @Option(names = "--retention", paramLabel = "${bundle:values.RETENTION}",
-            description = "How long a message stays: ${bundle:choices.RETENTION}; a workqueue stream takes one consumer per "
-                    + "subject, an interest stream keeps nothing without one; fixed once created: --recreate changes it "
-                    + "(${bundle:key.RETENTION}; default ${bundle:default.RETENTION}).")
-    String retention;
-
-    @Option(names = "--max-msgs", paramLabel = "N",
-            description = "The most messages the stream keeps, " + Limit.TYPE_NONE + " (${bundle:key.MAX_MSGS}).")
-    Long maxMsgs;
-
-    @Option(names = "--max-bytes", paramLabel = "N",
-            description = "The most bytes the stream keeps, " + Limit.TYPE_NONE + " (${bundle:key.MAX_BYTES}).")
-    Long maxBytes;
-
-    @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "How long the stream keeps a message: 1h, 30s; " + Limit.AGE_NONE + " (${bundle:key.MAX_AGE}).")
-    String maxAge;
-
-    @Option(names = "--discard", paramLabel = "${bundle:values.DISCARD}",
-            description = "What a full stream does: ${bundle:choices.DISCARD} (${bundle:key.DISCARD}).")
-    String discard;
-
-    @Option(names = "--ack-wait", paramLabel = "DURATION",
-            description = "How long the consumer waits for an ack before it delivers again: 30s, 1m (${bundle:key.ACK_WAIT}).")
-    String ackWait;
-
-    @Option(names = "--max-deliver", paramLabel = "N",
-            description = "How often the consumer delivers a message, " + Limit.TYPE_NONE + " (${bundle:key.MAX_DELIVER}).")
-    Long maxDeliver;
-
-    @Option(names = "--backoff", paramLabel = "DELAYS",
-            description = "The waits before each redelivery, like 1s,5s,30s (the last one for every later try), in place of "
-                    + "the ack wait; needs a --max-deliver above their number; none removes it (${bundle:key.BACKOFF}).")
-    String backoff;
-
-    @Option(names = "--max-ack-pending", paramLabel = "N",
-            description = "The most messages delivered and not yet acked; then delivery waits (${bundle:key.MAX_ACK_PENDING}; "
-                    + "default ${bundle:default.MAX_ACK_PENDING}).")
-    Long maxAckPending;
-
-    @Option(names = "--filter", paramLabel = "SUBJECT",
-            description = "The consumer gets only the stream's messages on SUBJECT (${bundle:key.FILTER}; default: all).")
-    String filter;
 
     private Config config;
 

@@ -1,13 +1,15 @@
 // The flags every script takes to find its settings and its server: config files, URL, natscli
-// context, login, TLS, --show-config, --verbose, --help and --version. It also keeps this run's settings and
+// context, login, TLS (those three made from their rows of Setting.java by SettingFlags),
+// --show-config, --verbose, --help and --version. It also keeps this run's settings and
 // connection, so that CommandRunner can explain a failure and mask its secrets afterwards.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Connector.java Secrets.java Exit.java Trace.java
+//SOURCES Config.java Connector.java Secrets.java Exit.java Trace.java SettingFlags.java
 
 import io.nats.client.Connection;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -28,33 +30,25 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 final class ConnectionOptions implements Layers.Flags {
-    /** Shown after the script's own options, under their own heading: the lesson's flags come first. */
-    @ArgGroup(validate = false, heading = CONNECTING, order = 100)
-    Connecting connecting = new Connecting();
     private static final String CONNECTING = "%nConnecting:%n";
     private static final String GENERAL = "General:%n";
     /** The headings of this file's groups of flags: the Usage line names them all as [CONNECTION OPTIONS]. */
     private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "Config:%n", "Login:%n",
             "TLS:%n", "Diagnostics:%n", GENERAL);
 
-    static final class Connecting {
-        @Option(names = {"-s", "--server"}, paramLabel = "URL",
-                description = "host:port or URL (nats://, tls://, ws://, wss://); for a cluster, a "
-                        + "comma-separated list (env ${bundle:env.URL}).")
-        String server;
+    /** The settings whose flags pick the server, the login and TLS, each list under its heading. */
+    static final List<Setting> CONNECTING_SETTINGS = List.of(Setting.URL, Setting.TIMEOUT);
+    static final List<Setting> LOGIN_SETTINGS = List.of(Setting.USER, Setting.PASSWORD, Setting.TOKEN,
+            Setting.NKEY_SEED_FILE, Setting.CREDS_FILE);
+    static final List<Setting> TLS_SETTINGS = List.of(Setting.CA_FILE, Setting.CERT_FILE, Setting.KEY_FILE,
+            Setting.HANDSHAKE_FIRST);
 
-        @Option(names = "--timeout", paramLabel = "DURATION",
-                description = "Longest wait to connect and per API call (env ${bundle:env.TIMEOUT}; default "
-                        + "${bundle:default.TIMEOUT}).")
-        String timeout;
-
-        @Option(names = "--context", paramLabel = "NAME",
-                description = "natscli context: name or path (env NATS_CONTEXT).")
-        String context;
-
-        @Option(names = "--no-context", description = "Read no natscli context, not even the selected one.")
-        boolean noContext;
-    }
+    /** Shown after the script's own options, under their own heading: the lesson's flags come first. */
+    @Mixin SettingFlags connecting = SettingFlags.under(CONNECTING, 100, CONNECTING_SETTINGS);
+    /** Who the run logs in as. */
+    @Mixin SettingFlags login = SettingFlags.under("Login:%n", 102, LOGIN_SETTINGS);
+    /** TLS: what to trust, and the client certificate. */
+    @Mixin SettingFlags tls = SettingFlags.under("TLS:%n", 103, TLS_SETTINGS);
 
     /** Which config files a run reads, and the settings they add up to. */
     @ArgGroup(validate = false, heading = "Config:%n", order = 101)
@@ -64,6 +58,13 @@ final class ConnectionOptions implements Layers.Flags {
     private static final String SHOW_CONFIG_LINES = "--show-config-lines";
 
     static final class ConfigFlags {
+        @Option(names = "--context", paramLabel = "NAME",
+                description = "natscli context: name or path (env NATS_CONTEXT).")
+        String context;
+
+        @Option(names = "--no-context", description = "Read no natscli context, not even the selected one.")
+        boolean noContext;
+
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Root config file (default: the repo's config.toml).")
         Path configFile;
@@ -79,51 +80,6 @@ final class ConnectionOptions implements Layers.Flags {
         @Option(names = SHOW_CONFIG_LINES,
                 description = "The same as key=value lines, for scripts; exit.")
         boolean showConfigLines;
-    }
-
-    /** Who the run logs in as. */
-    @ArgGroup(validate = false, heading = "Login:%n", order = 102)
-    LoginFlags login = new LoginFlags();
-
-    static final class LoginFlags {
-        @Option(names = "--user", paramLabel = "USER", description = "User name (env ${bundle:env.USER}).")
-        String user;
-
-        @Option(names = "--password", paramLabel = "PASSWORD",
-                description = "Password, seen by every user here in ps: prefer env ${bundle:env.PASSWORD} or "
-                        + "password_file.")
-        String password;
-
-        @Option(names = "--token", paramLabel = "TOKEN",
-                description = "Auth token, seen by every user here in ps: prefer env ${bundle:env.TOKEN} or "
-                        + "token_file.")
-        String token;
-
-        @Option(names = "--nkey", paramLabel = "FILE", description = "NKey seed file (env ${bundle:env.NKEY_SEED_FILE}).")
-        String nkey;
-
-        @Option(names = "--creds", paramLabel = "FILE", description = "Credentials (.creds) file (env ${bundle:env.CREDS_FILE}).")
-        String creds;
-    }
-
-    /** TLS: what to trust, and the client certificate. */
-    @ArgGroup(validate = false, heading = "TLS:%n", order = 103)
-    TlsFlags tls = new TlsFlags();
-
-    static final class TlsFlags {
-        @Option(names = "--tlsca", paramLabel = "FILE",
-                description = "CA certificate(s), PEM, to trust (env ${bundle:env.CA_FILE}).")
-        String tlsCa;
-
-        @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate, PEM (env ${bundle:env.CERT_FILE}).")
-        String tlsCert;
-
-        @Option(names = "--tlskey", paramLabel = "FILE",
-                description = "Client private key, PEM/PKCS#8 (env ${bundle:env.KEY_FILE}).")
-        String tlsKey;
-
-        @Option(names = "--tlsfirst", description = "TLS before the server's INFO (handshake_first).")
-        Boolean tlsFirst;
     }
 
     /** What the run shows besides its own lines. */
@@ -229,9 +185,9 @@ final class ConnectionOptions implements Layers.Flags {
 
     /** This run's settings: every layer, with the script's flags on top; --show-config ends the run here. */
     Config load() {
-        if (configFlags.showConfigLines && System.getenv("LAB_SHOW_SECRET_FLAGS") != null) {
+        if (configFlags.showConfigLines && System.getenv(SHOW_SECRET_AND_SERVER_FLAGS) != null) {
             // before any setting is read: a broken config does not hide them
-            System.out.print(Setting.secretFlagLines() + serverFlagLines());
+            System.out.print(secretAndServerFlagLines());
             throw new LabException(Exit.OK, "");
         }
         loaded = Config.load(System.getenv(), this);
@@ -259,21 +215,28 @@ final class ConnectionOptions implements Layers.Flags {
                 .collect(Collectors.joining(" ", "lesson.flags=", "\n"));
     }
 
+    /** Set in the environment of a run with --show-config-lines, it prints secretAndServerFlagLines() instead. */
+    static final String SHOW_SECRET_AND_SERVER_FLAGS = "LAB_SHOW_SECRET_AND_SERVER_FLAGS";
+
     /**
-     * For bin/lab-server, which passes them on to the script that lists a server's streams: the flags that pick
-     * the server, the login and the config files (this file's first four groups, but the two that print the
-     * settings and end the run), one line each: "server-flag NAME value" or "server-flag NAME switch".
+     * For bin/lab-server: which flags may carry a secret (Setting.secretFlagLines(): "secret|login VARIABLE FLAG..."),
+     * which it moves into their variables before it runs a script (ps shows command lines); and which flags pick the
+     * server, the login and the config files (the settings of this file's lists, and its Config: flags but the two
+     * that print the settings and end the run), which it passes on to the script that lists a server's streams:
+     * "server-flag NAME value" or "server-flag NAME switch".
      */
-    static String serverFlagLines() {
-        StringBuilder out = new StringBuilder();
-        for (Class<?> group : List.of(Connecting.class, ConfigFlags.class, LoginFlags.class, TlsFlags.class)) {
-            for (java.lang.reflect.Field field : group.getDeclaredFields()) {
-                Option option = field.getAnnotation(Option.class);
-                if (option != null && !Set.of(SHOW_CONFIG, SHOW_CONFIG_LINES).contains(option.names()[0])) {
-                    boolean isSwitch = field.getType() == boolean.class || field.getType() == Boolean.class;
-                    for (String name : option.names()) {
-                        out.append("server-flag ").append(name).append(isSwitch ? " switch\n" : " value\n");
-                    }
+    static String secretAndServerFlagLines() {
+        StringBuilder out = new StringBuilder(Setting.secretFlagLines());
+        for (List<Setting> settings : List.of(CONNECTING_SETTINGS, LOGIN_SETTINGS, TLS_SETTINGS)) {
+            for (Setting setting : settings) {
+                setting.flags.forEach(name -> out.append("server-flag ").append(name)
+                        .append(setting.paramLabel == null ? " switch\n" : " value\n"));
+            }
+        }
+        for (OptionSpec option : CommandSpec.forAnnotatedObject(new ConfigFlags()).options()) {
+            if (!Set.of(SHOW_CONFIG, SHOW_CONFIG_LINES).contains(option.longestName())) {
+                for (String name : option.names()) {
+                    out.append("server-flag ").append(name).append(option.arity().max() == 0 ? " switch\n" : " value\n");
                 }
             }
         }

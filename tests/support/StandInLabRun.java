@@ -1,6 +1,6 @@
 // A copy of bin/lab-server in a folder of its own, whose bin/lab-run is a stand-in: asked which flags
-// hold secrets and which pick the server, it answers what the scripts answer (Setting.secretFlagLines,
-// ConnectionOptions.serverFlagLines) plus any lines a test
+// hold secrets and which pick the server, it answers what the scripts answer (ConnectionOptions.
+// secretAndServerFlagLines) plus any lines a test
 // adds; asked for the settings, it records its arguments and the variables named, and answers with a
 // remote server (nothing is started). For tests of what bin/lab-server hands a script's run.
 
@@ -35,7 +35,7 @@ final class StandInLabRun {
         }
         Path labRun = Files.writeString(dir.resolve("bin/lab-run"), """
                 #!/usr/bin/env bash
-                if [ -n "${LAB_SHOW_SECRET_FLAGS:-}" ]; then
+                if [ -n "${%s:-}" ]; then
                   echo asked >> '%s'
                   cat <<'EOF'
                 %sEOF
@@ -47,7 +47,7 @@ final class StandInLabRun {
                 echo "nats.url.hosts=127.0.0.1"
                 echo "nats.url.ports=1"
                 echo "runtime.mode=remote"
-                """.formatted(copy.asked, Setting.secretFlagLines() + ConnectionOptions.serverFlagLines() + moreSecretLines,
+                """.formatted(ConnectionOptions.SHOW_SECRET_AND_SERVER_FLAGS, copy.asked, ConnectionOptions.secretAndServerFlagLines() + moreSecretLines,
                 env, copy.record));
         labRun.toFile().setExecutable(true);
         copy.labServer.toFile().setExecutable(true);
