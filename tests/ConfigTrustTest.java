@@ -47,8 +47,9 @@ class ConfigTrustTest extends WithServer {
             Run.Result pub = ok(Run.script("JsPub", "to my own server").in(folder).server(server)
                     .env("CLOUD_TOKEN", EXPORTED).go());
             assertEquals("INFO published \"to my own server\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-            assertEquals("WARN not read: ./config.toml, ./" + LAB_FILE + ": a config file in the working folder is read "
-                    + "only when named (--config FILE, --lab-config FILE or LAB_CONFIG=FILE)\n", pub.err());
+            assertEquals("WARN not read: ./config.toml, ./" + LAB_FILE + " (in the working folder)\n  a file there is read "
+                    + "only when named: --config FILE, --lab-config FILE or LAB_CONFIG=FILE\n", pub.err());
+            assertTrue(pub.err().lines().allMatch(line -> line.length() <= 100), pub.err());
             assertEquals(0, recorder.accepted(), "nothing may reach the server a stray file chose");
 
             Run.Result shown = ok(Run.script("JsInfo", "--show-config").in(folder).go());

@@ -82,7 +82,7 @@ final class Config {
 
         ConfigSources files = ConfigSources.find(env, flags);
         files.report.forEach(read -> layers.report(read.what(), read.why()));
-        layers.warn(files.notice);
+        files.notice.forEach(layers::warn);
         ConfigFile.read(files.root, layers, env);
         ConfigFile.read(files.lab, layers, env);
         layers.labSubject = layers.string(Setting.SUBJECT);

@@ -31,8 +31,8 @@ final class ConfigSources {
     final ConfigFile.Source lab;
     /** For --show-config: each file read or left alone, and why. */
     final List<Layers.Report> report = new ArrayList<>();
-    /** One line for stderr when a file that looks like lab config was left alone; null when none was. */
-    final String notice;
+    /** Lines for stderr when a file that looks like lab config was left alone; none when none was. */
+    final List<String> notice;
 
     private ConfigSources(ConfigFile.Source root, ConfigFile.Source lab, List<String> ignored) {
         this.root = root;
@@ -44,8 +44,9 @@ final class ConfigSources {
         }
         ignored.forEach(file -> report.add(new Layers.Report("not read " + file, "in the working folder, not named: a "
                 + "config file there is read only with --config or --lab-config")));
-        notice = ignored.isEmpty() ? null : "WARN not read: " + String.join(", ", ignored) + ": a config file in the "
-                + "working folder is read only when named (--config FILE, --lab-config FILE or LAB_CONFIG=FILE)";
+        // two lines, each within 100 columns: the files' names are long
+        notice = ignored.isEmpty() ? List.of() : List.of("WARN not read: " + String.join(", ", ignored) + " (in the working "
+                + "folder)", "  a file there is read only when named: --config FILE, --lab-config FILE or LAB_CONFIG=FILE");
     }
 
     static ConfigSources find(Map<String, String> env, Layers.Flags flags) {
