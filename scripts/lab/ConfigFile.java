@@ -3,7 +3,7 @@
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
 // or variables: those keys are left out, with a warning.
 //DEPS org.tomlj:tomlj:1.1.1
-//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java ConfigRules.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -121,6 +121,10 @@ final class ConfigFile {
     }
 
     private static void checkType(Setting key, Object value, String where) {
+        String seconds = key.type.isInstance(value) ? null : ConfigRules.notWholeSeconds(key, value);
+        if (seconds != null) {
+            throw Exit.config("%s: %s", where, seconds);
+        }
         if (!key.type.isInstance(value)) {
             String expected = key.type == Long.class ? "a whole number, like 5"
                     : key.type == Boolean.class ? "true or false" : "a string in quotes";

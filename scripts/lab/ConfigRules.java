@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -99,17 +100,38 @@ final class ConfigRules {
                 continue;
             }
             Duration duration = layers.duration(key);
-            boolean timeout = key == Setting.TIMEOUT;
             if (key == Setting.MAX_AGE && Duration.ZERO.equals(duration)) {
                 continue; // the server's own "no limit"
             }
-            Duration shortest = timeout ? Duration.ofMillis(1) : Duration.ofSeconds(1);
+            Duration shortest = shortest(key);
             if (duration == null || duration.compareTo(shortest) < 0 || duration.compareTo(Durations.LONGEST) > 0) {
                 throw invalid(layers, secrets, key, Durations.rule(shortest)
                         + (key == Setting.WAIT ? " (jnats sends no pull request shorter than 1s)" : "")
                         + (key == Setting.MAX_AGE ? ", or " + Limit.AGE_NONE : ""));
             }
         }
+    }
+
+    /** The shortest a time setting may be: a timeout may be a few milliseconds, a wait or an age a second. */
+    private static Duration shortest(Setting key) {
+        return key == Setting.TIMEOUT ? Duration.ofMillis(1) : Duration.ofSeconds(1);
+    }
+
+    /**
+     * A config file's time key given a fraction (0.5) or a duration text ("500ms"): the file counts whole seconds,
+     * a flag takes a duration. The line's text after the file's place, or null when the value is neither.
+     */
+    static String notWholeSeconds(Setting key, Object value) {
+        Duration duration = !key.is(Setting.Kind.DURATION) ? null : value instanceof Double number
+                ? Durations.parse(number.toString()) : value instanceof String text ? Durations.parse(text) : null;
+        if (duration == null || duration.isNegative()) {
+            return null;
+        }
+        long like = Math.max(1, duration.toSeconds() + (duration.getNano() > 0 ? 1 : 0));
+        boolean flagged = key.flag() != null && duration.getNano() > 0 && duration.compareTo(shortest(key)) >= 0;
+        return String.format(Locale.ROOT, "%s counts whole seconds, got %s: write a whole number%s, like %d%s", key.display(),
+                value instanceof String text ? Output.quoted(text) : value, value instanceof String ? " without quotes" : "",
+                like, flagged ? ", or give the flag a duration: " + key.flag() + " " + Durations.format(duration) : "");
     }
 
     /** ws:// is plain text: with TLS settings in force (or a tls:// or wss:// beside it) it would send the login unencrypted. */
