@@ -50,7 +50,7 @@ final class ConnectionOptions implements Layers.Flags {
     /** TLS: what to trust, and the client certificate. */
     @Mixin SettingFlags tls = SettingFlags.under("TLS:%n", 103, TLS_SETTINGS);
 
-    /** Which config files a run reads, and the settings they add up to. */
+    /** Which config files and natscli context a run reads, and the settings they add up to. */
     @ArgGroup(validate = false, heading = "Config:%n", order = 101)
     ConfigFlags configFlags = new ConfigFlags();
 
