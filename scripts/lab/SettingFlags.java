@@ -58,11 +58,6 @@ final class SettingFlags {
         return this;
     }
 
-    /** The settings these flags set, in the order given. */
-    List<Setting> settings() {
-        return List.copyOf(helps.keySet());
-    }
-
     /** Whether the setting's flag was typed in this run. */
     boolean typed(Setting setting) {
         OptionSpec option = made.get(setting);
