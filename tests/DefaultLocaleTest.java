@@ -1,8 +1,8 @@
 // A line reads the same in any language: a JVM whose default locale is Turkish, German or Egyptian
 // Arabic (a user's LANG makes it so) prints the numbers of every line exactly as the lab documents
 // them, ASCII digits and the lab's own 1,500 grouping, and matches names regardless of case the same
-// way (Turkish lower-cases I to a dotless i). Each script runs as a real JVM with its default locale
-// set through JAVA_TOOL_OPTIONS, which reaches every launcher; the root locale's run is the reference.
+// way (Turkish lower-cases I to a dotless i). The scripts run in a real JVM whose default locale is set
+// through JAVA_TOOL_OPTIONS, which reaches every launcher; the root locale's runs are the reference.
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,19 +92,56 @@ class DefaultLocaleTest extends WithServer {
         }
     }
 
-    /** In one locale: publish COUNT messages, js-info three ways, and pull them all; the runs' results in that order. */
+    /**
+     * In one locale, in one JVM (OneJvm): publish COUNT messages, js-info three ways, and pull them all; the
+     * runs' results in that order.
+     */
     private List<Run.Result> publishInfoPull(String tag) throws Exception {
         server.resetToLabStream();
+        Run.Result jvm = inLocale(tag, OneJvm.class.getName(), "JsPub", "--count", COUNT, "hello", OneJvm.THEN, "JsInfo",
+                OneJvm.THEN, "JsInfo", "--json", OneJvm.THEN, "JsInfo", "--list", OneJvm.THEN, "JsPull", "--count", COUNT,
+                "--batch", "500", "--quiet").env("JDK_JAVA_OPTIONS", "--add-opens=java.base/java.lang=ALL-UNNAMED").asProcess().go();
+        assertEquals(0, jvm.exit(), jvm.toString());
         List<Run.Result> runs = new ArrayList<>();
-        runs.add(inLocale(tag, "JsPub", "--count", COUNT, "hello").go());
-        runs.add(inLocale(tag, "JsInfo").go());
-        runs.add(inLocale(tag, "JsInfo", "--json").go());
-        runs.add(inLocale(tag, "JsInfo", "--list").go());
-        runs.add(inLocale(tag, "JsPull", "--count", COUNT, "--batch", "500", "--quiet").go());
-        for (Run.Result run : runs) {
-            ok(run);
+        for (String line : jvm.outLines()) {
+            String[] fields = line.split(":", -1);
+            java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
+            runs.add(ok(new Run.Result(Integer.parseInt(fields[0]), new String(base64.decode(fields[1]), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(base64.decode(fields[2]), java.nio.charset.StandardCharsets.UTF_8))));
         }
+        assertEquals(5, runs.size(), jvm.toString());
         return runs;
+    }
+
+    /**
+     * Runs scripts one after another in this JVM, each as a JVM of its own would: in the default locale the
+     * JVM started with (each run sets its own), with its own stdout, stderr and exit hooks. Its arguments are
+     * the runs' main classes and arguments, separated by THEN; it prints a line per run: the exit code, then
+     * stdout and stderr in base64, separated by colons.
+     */
+    public static final class OneJvm {
+        static final String THEN = "--then-in-this-jvm";
+
+        public static void main(String... args) throws Exception {
+            Locale started = Locale.getDefault();
+            java.io.PrintStream results = System.out;
+            List<List<String>> runs = new ArrayList<>(List.of(new ArrayList<>()));
+            for (String arg : args) {
+                if (arg.equals(THEN)) {
+                    runs.add(new ArrayList<>());
+                } else {
+                    runs.get(runs.size() - 1).add(arg);
+                }
+            }
+            java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+            for (List<String> run : runs) {
+                Locale.setDefault(started);
+                Run.Result result = InProcess.run(run.get(0), run.subList(1, run.size()), System.getenv(), new byte[0], 120, false);
+                results.println(result.exit() + ":" + base64.encodeToString(result.out().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        + ":" + base64.encodeToString(result.err().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            results.flush();
+        }
     }
 
     /** A script as its own JVM whose default locale is this one ("" for the root locale). */
