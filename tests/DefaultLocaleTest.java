@@ -92,56 +92,16 @@ class DefaultLocaleTest extends WithServer {
         }
     }
 
-    /**
-     * In one locale, in one JVM (OneJvm): publish COUNT messages, js-info three ways, and pull them all; the
-     * runs' results in that order.
-     */
+    /** In one locale, in one JVM: publish COUNT messages, js-info three ways, and pull them all; the runs' results in that order. */
     private List<Run.Result> publishInfoPull(String tag) throws Exception {
         server.resetToLabStream();
-        Run.Result jvm = inLocale(tag, OneJvm.class.getName(), "JsPub", "--count", COUNT, "hello", OneJvm.THEN, "JsInfo",
-                OneJvm.THEN, "JsInfo", "--json", OneJvm.THEN, "JsInfo", "--list", OneJvm.THEN, "JsPull", "--count", COUNT,
-                "--batch", "500", "--quiet").env("JDK_JAVA_OPTIONS", "--add-opens=java.base/java.lang=ALL-UNNAMED").asProcess().go();
-        assertEquals(0, jvm.exit(), jvm.toString());
-        List<Run.Result> runs = new ArrayList<>();
-        for (String line : jvm.outLines()) {
-            String[] fields = line.split(":", -1);
-            java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
-            runs.add(ok(new Run.Result(Integer.parseInt(fields[0]), new String(base64.decode(fields[1]), java.nio.charset.StandardCharsets.UTF_8),
-                    new String(base64.decode(fields[2]), java.nio.charset.StandardCharsets.UTF_8))));
-        }
+        Run.Result jvm = OneJvm.of(List.of(List.of("JsPub", "--count", COUNT, "hello"), List.of("JsInfo"), List.of("JsInfo", "--json"),
+                List.of("JsInfo", "--list"), List.of("JsPull", "--count", COUNT, "--batch", "500", "--quiet")))
+                .server(server).env("JAVA_TOOL_OPTIONS", jvmLocale(tag)).go();
+        List<Run.Result> runs = OneJvm.results(jvm);
         assertEquals(5, runs.size(), jvm.toString());
+        runs.forEach(WithServer::ok);
         return runs;
-    }
-
-    /**
-     * Runs scripts one after another in this JVM, each as a JVM of its own would: in the default locale the
-     * JVM started with (each run sets its own), with its own stdout, stderr and exit hooks. Its arguments are
-     * the runs' main classes and arguments, separated by THEN; it prints a line per run: the exit code, then
-     * stdout and stderr in base64, separated by colons.
-     */
-    public static final class OneJvm {
-        static final String THEN = "--then-in-this-jvm";
-
-        public static void main(String... args) throws Exception {
-            Locale started = Locale.getDefault();
-            java.io.PrintStream results = System.out;
-            List<List<String>> runs = new ArrayList<>(List.of(new ArrayList<>()));
-            for (String arg : args) {
-                if (arg.equals(THEN)) {
-                    runs.add(new ArrayList<>());
-                } else {
-                    runs.get(runs.size() - 1).add(arg);
-                }
-            }
-            java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
-            for (List<String> run : runs) {
-                Locale.setDefault(started);
-                Run.Result result = InProcess.run(run.get(0), run.subList(1, run.size()), System.getenv(), new byte[0], 120, false);
-                results.println(result.exit() + ":" + base64.encodeToString(result.out().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        + ":" + base64.encodeToString(result.err().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            results.flush();
-        }
     }
 
     /** A script as its own JVM whose default locale is this one ("" for the root locale). */
