@@ -522,20 +522,27 @@ class ClusterTest {
     @Test
     void withoutAQuorumPublishFailsAndInfoNamesTheOfflineReplicas() throws Exception {
         String bulkStream = stream + "_BULK";
-        String bulkSubject = subject + "bulk";
-        ok(script("JsBootstrap", "--replicas", "3").go());
-        ok(script("JsBootstrap", "--replicas", "3", "--stream", bulkStream, "--subject", bulkSubject).go());
-        ok(script("JsPub", "before").go());
-        cluster.awaitStream(bulkStream, ThreeNodeCluster::allCurrent, "three current replicas");
+        Path bulkConfig = Files.createTempFile("lab-cluster-bulk-", ".toml");
+        Run.Result bulkResult;
         ThreeNodeCluster.Node survivor = cluster.node("n1");
-        Run.Started bulk = script("JsPub", "--stream", bulkStream, "--subject", bulkSubject, "--count", "5000000", "--size", "64")
-                .env("NATS_URL", survivor.url()).start();
-        try (Connection nc = cluster.connect()) {
-            awaitMessages(nc, bulkStream, 5_000, bulk);
+        try {
+            Files.writeString(bulkConfig, Files.readString(labConfig).replace("\"" + stream + "\"", "\"" + bulkStream + "\"")
+                    .replace("\"" + subject + "\"", "\"" + subject + "bulk\""));
+            ok(script("JsBootstrap", "--replicas", "3").go());
+            ok(script("JsBootstrap", "--replicas", "3").env("LAB_CONFIG", bulkConfig.toString()).go());
+            ok(script("JsPub", "before").go());
+            cluster.awaitStream(bulkStream, ThreeNodeCluster::allCurrent, "three current replicas");
+            Run.Started bulk = script("JsPub", "--count", "5000000", "--size", "64").env("LAB_CONFIG", bulkConfig.toString())
+                    .env("NATS_URL", survivor.url()).start();
+            try (Connection nc = cluster.connect()) {
+                awaitMessages(nc, bulkStream, 5_000, bulk);
+            }
+            cluster.kill9(cluster.node("n2"));
+            cluster.kill9(cluster.node("n3"));
+            bulkResult = bulk.finish();
+        } finally {
+            Files.delete(bulkConfig);
         }
-        cluster.kill9(cluster.node("n2"));
-        cluster.kill9(cluster.node("n3"));
-        Run.Result bulkResult = bulk.finish();
         assertEquals(Exit.FAILED, bulkResult.exit(), bulkResult.toString());
         String last = bulkResult.err().lines().reduce((x, y) -> y).orElse("");
         assertTrue(last.matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + bulkStream + " has no leader) "
