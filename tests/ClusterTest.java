@@ -79,7 +79,10 @@ class ClusterTest {
                 """.formatted(stream, consumer, subject));
     }
 
-    /** Whatever a test killed comes back, so the next test starts with three nodes and a meta leader. */
+    /**
+     * Whatever a test killed comes back, so the next test starts with three nodes and a meta leader; the
+     * test's streams go, so no later restart recovers them and no idle replica group keeps the nodes busy.
+     */
     @AfterEach
     void allNodesUp() throws Exception {
         for (ThreeNodeCluster.Node node : cluster.nodes()) {
@@ -88,6 +91,17 @@ class ClusterTest {
             }
         }
         cluster.awaitMetaLeader();
+        ThreeNodeCluster.await("the test's streams deleted", () -> {
+            try (Connection nc = cluster.connect()) {
+                var jsm = nc.jetStreamManagement();
+                for (String name : jsm.getStreamNames()) {
+                    if (name.equals(stream) || name.startsWith(stream + "_")) {
+                        jsm.deleteStream(name);
+                    }
+                }
+                return jsm.getStreamNames().stream().noneMatch(name -> name.equals(stream) || name.startsWith(stream + "_"));
+            }
+        }, gone -> gone);
     }
 
     /** A script against the whole cluster (the URL list), with the cluster lab config. */
@@ -129,15 +143,22 @@ class ClusterTest {
     }
 
     /**
-     * kill -9 of the stream's leader while js-pub --count 100000 publishes through it: the client,
-     * connected to that very node, reconnects to another; the messages whose PubAck died with the
+     * kill -9 of the stream's leader while js-pub --count 40000 publishes through it: the client,
+     * connected to that very node by its URL alone, with no [runtime] mode, learns from the server's INFO
+     * that it is part of a cluster and reconnects to another; the messages whose PubAck died with the
      * leader are published again with their Nats-Msg-Id (one WARN line per round), and the run ends
-     * with exit 0. The stream then holds each of the 100,000 IDs exactly once, and as many messages
+     * with exit 0. The stream then holds each of the 40,000 IDs exactly once, and as many messages
      * as the summary line says were confirmed.
      */
     @Test
-    void bulkPublishSurvivesTheStreamLeadersDeathWithoutLossOrDuplicates() throws Exception {
-        int total = 100_000;
+    void bulkPublishThroughOneUrlSurvivesTheStreamLeadersDeathWithoutLossOrDuplicates() throws Exception {
+        int total = 40_000;
+        Files.writeString(labConfig, """
+                [nats]
+                stream = "%s"
+                consumer = "%s"
+                subject = "%s"
+                """.formatted(stream, consumer, subject));
         ok(script("JsBootstrap", "--replicas", "3").go());
         ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
                 "three current replicas").getLeader());
@@ -181,44 +202,6 @@ class ClusterTest {
                 result.outLines().get(result.outLines().size() - 1));
     }
 
-    /**
-     * One URL, no [runtime] mode: the server's INFO says it is part of a cluster, so js-pub fails over
-     * and publishes again, with the same Nats-Msg-Id, what lost its PubAck when the leader died.
-     */
-    @Test
-    void aClusterReachedThroughOneUrlFailsOverToo() throws Exception {
-        int total = 50_000;
-        Files.writeString(labConfig, """
-                [nats]
-                stream = "%s"
-                consumer = "%s"
-                subject = "%s"
-                """.formatted(stream, consumer, subject));
-        ok(script("JsBootstrap", "--replicas", "3").go());
-        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
-                "three current replicas").getLeader());
-        Run.Started pub = script("JsPub", "--count", String.valueOf(total)).env("NATS_URL", leader.url()).start();
-        try (Connection nc = cluster.connect()) {
-            awaitMessages(nc, total / 5, pub);
-            cluster.kill9(leader);
-        }
-        Run.Result result = pub.finish();
-        assertEquals(0, result.exit(), result.err() + tail(result.out()));
-        assertTrue(result.out().startsWith("INFO published " + total + " messages to stream " + stream), result.out());
-        assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
-        cluster.restart(leader);
-        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
-        try (Connection nc = cluster.connect()) {
-            long stored = nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
-            assertEquals(total, stored, "each message stored once: " + result.out());
-            int[] seen = new int[total + 1];
-            msgIdNumbers(nc, stored).forEach(n -> seen[n.intValue()]++);
-            for (int n = 1; n <= total; n++) {
-                assertEquals(1, seen[n], "message ID number " + n + " stored once");
-            }
-        }
-    }
-
     /** A stream deleted mid-publish on a cluster is named as deleted, at once: not a leader election to wait out. */
     @Test
     void aStreamDeletedMidPublishIsNamedAsDeletedNotAsAnElection() throws Exception {
@@ -239,27 +222,6 @@ class ClusterTest {
                 result.err());
         assertTrue(!result.err().contains("being elected") && !result.err().contains("leader"), result.err());
         assertTrue(seconds < 15, "said within " + seconds + "s of the deletion");
-    }
-
-    /** A bulk publish that loses the quorum says so: not "deleted", not "lost the connection" (the node still answers). */
-    @Test
-    void aBulkPublishThatLosesTheQuorumSaysNoQuorum() throws Exception {
-        ok(script("JsBootstrap", "--replicas", "3").go());
-        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
-        ThreeNodeCluster.Node survivor = cluster.node("n1");
-        Run.Started pub = script("JsPub", "--count", "5000000", "--size", "64").env("NATS_URL", survivor.url()).start();
-        try (Connection nc = cluster.connect()) {
-            awaitMessages(nc, 5_000, pub);
-        }
-        cluster.kill9(cluster.node("n2"));
-        cluster.kill9(cluster.node("n3"));
-        Run.Result result = pub.finish();
-        assertEquals(Exit.FAILED, result.exit(), result.toString());
-        String last = result.err().lines().reduce((a, b) -> b).orElse("");
-        assertTrue(last.matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + stream + " has no leader) "
-                + "right now.*: only \\d+ of 5000000 messages confirmed by a PubAck.*"), result.err());
-        assertTrue(!result.err().contains("deleted") && !result.err().contains("lost the connection to the server at"),
-                result.err());
     }
 
     /**
@@ -327,6 +289,10 @@ class ClusterTest {
 
     /** Waits until the stream holds at least this many messages (the run is under way). */
     private void awaitMessages(Connection nc, long atLeast, Run.Started run) throws Exception {
+        awaitMessages(nc, stream, atLeast, run);
+    }
+
+    private static void awaitMessages(Connection nc, String stream, long atLeast, Run.Started run) throws Exception {
         ThreeNodeCluster.await(atLeast + " messages stored", () -> {
             if (!run.running()) {
                 throw new AssertionError("js-pub ended before the leader was killed: " + run.finish());
@@ -389,7 +355,7 @@ class ClusterTest {
      */
     @Test
     void pullSurvivesTheConsumerLeadersDeathAndTheNodeCatchesUp() throws Exception {
-        int total = 20_000;
+        int total = 10_000;
         ThreeNodeCluster.Node leader = consumerLeaderOver(total);
 
         Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--wait", "10")
@@ -417,49 +383,22 @@ class ClusterTest {
         cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
         List<String> info = ok(script("JsInfo").go()).outLines();
         assertEquals(4, info.stream().filter(line -> line.matches("  replica n\\d: +current")).count(), String.join("\n", info));
-        assertTrue(info.get(2).startsWith("  messages:       20,000 ("), String.join("\n", info));
-    }
-
-    /**
-     * The same with a wait (2 s) far shorter than the election: an empty wait while the consumer still
-     * has messages is not "none arrived"; the pull goes on until a new leader hands them out. On a
-     * loaded machine the election can outlast js-pull's bound (20 s); then the honest end is exit 1
-     * with the line that says so, never "done".
-     */
-    @Test
-    void aShortWaitStillPullsThroughTheElection() throws Exception {
-        int total = 20_000;
-        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
-
-        Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--quiet", "--wait", "2")
-                .env("NATS_URL", leader.url()).start();
-        awaitAcked(1000);
-        cluster.kill9(leader);
-        Run.Result result = pull.finish();
-
-        if (result.exit() == 1) { // a loaded machine: 2.9.10's election outlasted the bound, and the run says so
-            assertTrue(result.err().startsWith("ERROR no message arrived for 20s although consumer " + consumer), result.toString());
-            System.out.println("    (the election outlasted js-pull's 20 s: it ended with exit 1 and said so)");
-        } else {
-            assertEquals(0, result.exit(), result.toString());
-            assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 500 (--count "
-                    + total), result.toString());
-        }
-        cluster.restart(leader);
-        cluster.awaitConsumer(stream, consumer, ThreeNodeCluster::allCurrent, "the restarted node's consumer copy");
+        assertTrue(info.get(2).startsWith("  messages:       10,000 ("), String.join("\n", info));
     }
 
     /**
      * The consumer's leader reached through its own URL alone, no cluster mode: the server's INFO names
-     * its cluster, so the pull fails over and goes on through the election like one given the list.
+     * its cluster, so the pull fails over and goes on through the election like one given the list. Its
+     * wait (2 s) is far shorter than the election: an empty wait while the consumer still has messages is
+     * not "none arrived"; the pull goes on until a new leader hands them out.
      */
     @Test
     void aPullThroughOneUrlGoesOnThroughTheLeadersDeath() throws Exception {
         Files.writeString(labConfig, Files.readString(labConfig).replace("mode = \"cluster\"", "mode = \"remote\""));
-        int total = 20_000;
+        int total = 10_000;
         ThreeNodeCluster.Node leader = consumerLeaderOver(total);
         Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "100", "--quiet", "--work-ms", "1",
-                "--wait", "2").env("NATS_URL", leader.url()).start(); // 20 s of work: the death comes mid-run
+                "--wait", "2").env("NATS_URL", leader.url()).start(); // 10 s of work: the death comes mid-run
         awaitAcked(1000);
         cluster.kill9(leader);
         Run.Result result = pull.finish();
@@ -507,7 +446,7 @@ class ClusterTest {
      */
     @Test
     void inBatchesTheLastLineCountsTheBodiesPrintedAgain() throws Exception {
-        int total = 20_000;
+        int total = 10_000;
         ThreeNodeCluster.Node leader = consumerLeaderOver(total);
         Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "500", "--raw", "--wait", "10")
                 .env("NATS_URL", leader.url()).start(); // connected to the leader: its death cuts the batch's acks off
@@ -575,14 +514,41 @@ class ClusterTest {
         }
     }
 
-    /** Two of three nodes down: no quorum, so no PubAck: the publish fails with one line and claims nothing. */
+    /**
+     * Two of three nodes down: no quorum, so no PubAck. A bulk publish under way (on a second stream) says
+     * so: not "deleted", not "lost the connection" (the node still answers); a single publish fails with one
+     * line and claims nothing; js-info names the offline replicas.
+     */
     @Test
     void withoutAQuorumPublishFailsAndInfoNamesTheOfflineReplicas() throws Exception {
-        ok(script("JsBootstrap", "--replicas", "3").go());
-        ok(script("JsPub", "before").go());
+        String bulkStream = stream + "_BULK";
+        Path bulkConfig = Files.createTempFile("lab-cluster-bulk-", ".toml");
+        Run.Result bulkResult;
         ThreeNodeCluster.Node survivor = cluster.node("n1");
-        cluster.kill9(cluster.node("n2"));
-        cluster.kill9(cluster.node("n3"));
+        try {
+            Files.writeString(bulkConfig, Files.readString(labConfig).replace("\"" + stream + "\"", "\"" + bulkStream + "\"")
+                    .replace("\"" + subject + "\"", "\"" + subject + "bulk\""));
+            ok(script("JsBootstrap", "--replicas", "3").go());
+            ok(script("JsBootstrap", "--replicas", "3").env("LAB_CONFIG", bulkConfig.toString()).go());
+            ok(script("JsPub", "before").go());
+            cluster.awaitStream(bulkStream, ThreeNodeCluster::allCurrent, "three current replicas");
+            Run.Started bulk = script("JsPub", "--count", "5000000", "--size", "64").env("LAB_CONFIG", bulkConfig.toString())
+                    .env("NATS_URL", survivor.url()).start();
+            try (Connection nc = cluster.connect()) {
+                awaitMessages(nc, bulkStream, 5_000, bulk);
+            }
+            cluster.kill9(cluster.node("n2"));
+            cluster.kill9(cluster.node("n3"));
+            bulkResult = bulk.finish();
+        } finally {
+            Files.delete(bulkConfig);
+        }
+        assertEquals(Exit.FAILED, bulkResult.exit(), bulkResult.toString());
+        String last = bulkResult.err().lines().reduce((x, y) -> y).orElse("");
+        assertTrue(last.matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + bulkStream + " has no leader) "
+                + "right now.*: only \\d+ of 5000000 messages confirmed by a PubAck.*"), bulkResult.err());
+        assertTrue(!bulkResult.err().contains("deleted") && !bulkResult.err().contains("lost the connection to the server at"),
+                bulkResult.err());
         cluster.awaitStream(stream, info -> info != null && info.getLeader() == null, "n1 to see that the stream lost its leader");
 
         Run.Result pub = script("JsPub", "lost?").env("NATS_URL", survivor.url()).go();

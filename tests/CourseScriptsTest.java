@@ -181,11 +181,19 @@ class CourseScriptsTest extends WithServer {
      */
     @Test
     void withNoLabNamedEachScriptReadsItsOwnLabsConfig() throws Exception {
-        for (String[] scriptAndSubject : new String[][] {{"NatsSub", "lab1.hello"}, {"NatsPub", "lab1.hello"},
-                {"Worker", "lab2.work"}, {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}}) {
-            String[] args = scriptAndSubject[0].equals("NatsPub") || scriptAndSubject[0].equals("Requester") || scriptAndSubject[0].equals("JsPub")
-                    ? new String[] {"--show-config", "x"} : new String[] {"--show-config"};
-            Run.Result shown = Run.script(scriptAndSubject[0], args).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go();
+        String[][] scriptsAndSubjects = {{"NatsSub", "lab1.hello"}, {"NatsPub", "lab1.hello"}, {"Worker", "lab2.work"},
+                {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}};
+        List<List<String>> runs = new java.util.ArrayList<>();
+        for (String[] scriptAndSubject : scriptsAndSubjects) {
+            boolean takesAMessage = List.of("NatsPub", "Requester", "JsPub").contains(scriptAndSubject[0]);
+            runs.add(takesAMessage ? List.of(scriptAndSubject[0], "--show-config", "x") : List.of(scriptAndSubject[0], "--show-config"));
+        }
+        // in the repository's folder, as bin/jbang runs them there: one JVM for the six runs
+        List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
+        assertEquals(scriptsAndSubjects.length, results.size(), results.toString());
+        for (int i = 0; i < scriptsAndSubjects.length; i++) {
+            String[] scriptAndSubject = scriptsAndSubjects[i];
+            Run.Result shown = results.get(i);
             assertEquals(0, shown.exit(), shown.toString());
             assertTrue(Pattern.compile("(?m)^  nats\\.subject = \"" + Pattern.quote(scriptAndSubject[1]) + "\"(  |\n      )\\(labs/")
                     .matcher(shown.out()).find(), scriptAndSubject[0] + ": " + shown.out());

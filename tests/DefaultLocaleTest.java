@@ -1,8 +1,8 @@
 // A line reads the same in any language: a JVM whose default locale is Turkish, German or Egyptian
 // Arabic (a user's LANG makes it so) prints the numbers of every line exactly as the lab documents
 // them, ASCII digits and the lab's own 1,500 grouping, and matches names regardless of case the same
-// way (Turkish lower-cases I to a dotless i). Each script runs as a real JVM with its default locale
-// set through JAVA_TOOL_OPTIONS, which reaches every launcher; the root locale's run is the reference.
+// way (Turkish lower-cases I to a dotless i). The scripts run in a real JVM whose default locale is set
+// through JAVA_TOOL_OPTIONS, which reaches every launcher; the root locale's runs are the reference.
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,18 +92,15 @@ class DefaultLocaleTest extends WithServer {
         }
     }
 
-    /** In one locale: publish COUNT messages, js-info three ways, and pull them all; the runs' results in that order. */
+    /** In one locale, in one JVM: publish COUNT messages, js-info three ways, and pull them all; the runs' results in that order. */
     private List<Run.Result> publishInfoPull(String tag) throws Exception {
         server.resetToLabStream();
-        List<Run.Result> runs = new ArrayList<>();
-        runs.add(inLocale(tag, "JsPub", "--count", COUNT, "hello").go());
-        runs.add(inLocale(tag, "JsInfo").go());
-        runs.add(inLocale(tag, "JsInfo", "--json").go());
-        runs.add(inLocale(tag, "JsInfo", "--list").go());
-        runs.add(inLocale(tag, "JsPull", "--count", COUNT, "--batch", "500", "--quiet").go());
-        for (Run.Result run : runs) {
-            ok(run);
-        }
+        Run.Result jvm = OneJvm.of(List.of(List.of("JsPub", "--count", COUNT, "hello"), List.of("JsInfo"), List.of("JsInfo", "--json"),
+                List.of("JsInfo", "--list"), List.of("JsPull", "--count", COUNT, "--batch", "500", "--quiet")))
+                .server(server).env("JAVA_TOOL_OPTIONS", jvmLocale(tag)).go();
+        List<Run.Result> runs = OneJvm.results(jvm);
+        assertEquals(5, runs.size(), jvm.toString());
+        runs.forEach(WithServer::ok);
         return runs;
     }
 

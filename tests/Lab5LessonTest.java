@@ -85,13 +85,14 @@ class Lab5LessonTest extends WithServer {
         try {
             for (int i = 0; i < section.size(); i++) {
                 Terminal terminal = section.get(i);
+                // a run in the background: once make's path was shown, the script's own process
                 if (terminal.kind().equals("shared") && terminal.outputs().get(0).get(0).contains(" listening")) {
-                    Run.Started started = shell(terminal.commands().get(0)).start(); // a queue group's member
+                    Run.Started started = background(replay, terminal).start(); // a queue group's member
                     members.add(started);
                     memberTerminals.add(new CourseLessonTest.Terminal(terminal.where(), terminal.commands(), terminal.outputs(), true));
                     started.awaitOut(terminal.outputs().get(0).get(0)); // it listens: the publish comes after
                 } else if (terminal.kind().equals("background")) {
-                    Run.Started started = shell(terminal.commands().get(0)).start();
+                    Run.Started started = background(replay, terminal).start();
                     background.add(started);
                     backgroundTerminals.add(terminal);
                     started.awaitOut(terminal.outputs().get(0).get(0)); // it has begun, as you would see in its terminal
@@ -100,7 +101,7 @@ class Lab5LessonTest extends WithServer {
                     while (end < section.size() && section.get(end).kind().equals("shared")) {
                         end++;
                     }
-                    playShared(section.subList(i, end), failures);
+                    playShared(section.subList(i, end), replay, failures);
                     i = end - 1;
                 } else {
                     for (int c = 0; c < terminal.commands().size(); c++) {
@@ -141,11 +142,11 @@ class Lab5LessonTest extends WithServer {
     }
 
     /** Workers on one consumer, started together: each message to one of them, each worker's count its own. */
-    private static void playShared(List<Terminal> workers, List<String> failures) throws Exception {
+    private static void playShared(List<Terminal> workers, MakeRun.Replay replay, List<String> failures) throws Exception {
         List<Run.Started> started = new ArrayList<>();
         try {
             for (Terminal worker : workers) {
-                started.add(shell(worker.commands().get(0)).start());
+                started.add(background(replay, worker).start());
             }
             List<String> expected = new ArrayList<>();
             List<String> got = new ArrayList<>();
@@ -189,6 +190,10 @@ class Lab5LessonTest extends WithServer {
                 s.close();
             }
         }
+    }
+
+    private static Run background(MakeRun.Replay replay, Terminal terminal) {
+        return replay.transcriptLine(terminal.commands().get(0), terminal.outputs().get(0), Lab5LessonTest::shell);
     }
 
     private static Run shell(String command) {

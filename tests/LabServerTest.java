@@ -55,10 +55,28 @@ class LabServerTest {
         assertFalse(list.out().contains(PASSWORD), list.out());
     }
 
+    /** A flag picks the server bin/lab-server starts; that server listens on 127.0.0.1 only, not to other machines. */
     @Test
     void aFlagPicksTheServerItStarts() throws Exception {
-        String url = "nats://127.0.0.1:" + NatsServer.freePort();
-        startAndStop(url, lab("start", "js-pub", "--server", url, "hello"), lab("stop", "js-info", "--server", url));
+        int port = NatsServer.freePort();
+        String url = "nats://127.0.0.1:" + port;
+        List<InetAddress> others = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            Collections.list(nic.getInetAddresses()).stream().filter(a -> !a.isLoopbackAddress()).forEach(others::add);
+        }
+        startAndStop(url, lab("start", "js-pub", "--server", url, "hello"), lab("stop", "js-info", "--server", url), () -> {
+            try (Socket local = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                assertTrue(local.isConnected());
+            }
+            for (InetAddress other : others) {
+                try (Socket outside = new Socket()) {
+                    outside.connect(new InetSocketAddress(other, port), 2_000);
+                    throw new AssertionError("the lab's server answers on " + other + ":" + port);
+                } catch (IOException refused) {
+                    // as it should be
+                }
+            }
+        });
     }
 
     @Test
@@ -101,9 +119,9 @@ class LabServerTest {
     }
 
     /**
-     * Neither way the lab starts a server opens it to other machines (a learner's server must not be an open door): the binary
-     * listens on 127.0.0.1 only, and docker-compose.yml publishes its ports (cluster profile too) on 127.0.0.1 unless
-     * NATS_BIND says otherwise (no Docker engine here: its file is checked instead).
+     * Neither way the lab starts a server opens it to other machines (a learner's server must not be an open door):
+     * docker-compose.yml publishes its ports (cluster profile too) on 127.0.0.1 unless NATS_BIND says otherwise (no
+     * Docker engine here: its file is checked instead); the binary's server is aFlagPicksTheServerItStarts'.
      */
     @Test
     void theServerTheLabStartsListensOnThisMachineOnly() throws Exception {
@@ -114,25 +132,6 @@ class LabServerTest {
         for (String line : published) {
             assertTrue(line.trim().startsWith("- \"${NATS_BIND:-127.0.0.1}:"), line);
         }
-        int port = NatsServer.freePort();
-        String url = "nats://127.0.0.1:" + port;
-        List<InetAddress> others = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            Collections.list(nic.getInetAddresses()).stream().filter(a -> !a.isLoopbackAddress()).forEach(others::add);
-        }
-        startAndStop(url, lab("start", "js-info", "--server", url), lab("stop", "js-info", "--server", url), () -> {
-            try (Socket local = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                assertTrue(local.isConnected());
-            }
-            for (InetAddress other : others) {
-                try (Socket outside = new Socket()) {
-                    outside.connect(new InetSocketAddress(other, port), 2_000);
-                    throw new AssertionError("the lab's server answers on " + other + ":" + port);
-                } catch (IOException refused) {
-                    // as it should be
-                }
-            }
-        });
     }
 
     /**

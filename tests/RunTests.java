@@ -81,11 +81,11 @@ public class RunTests {
      * 2 cores, then CPU time): started first, so no shard is left with a long one at the end. Until the scripts
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
-    private static final List<String> SLOWEST = List.of("Lab5LessonTest", "StopEarlyTest", "Lab5DemoTest",
-            "CourseLessonTest", "ClusterTest", "LabServerTest", "CourseScriptsTest", "LessonTest", "JavaHomeTest",
+    private static final List<String> SLOWEST = List.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "StopEarlyTest",
+            "AskAheadTest", "LabServerTest", "CourseScriptsTest", "CourseLessonTest", "LessonTest", "JavaHomeTest",
             "ShareTest", "EndToEndTest", "InstallTest", "LocaleTest", "LabClusterTest", "BadInputTableTest",
             "PlantedCatalogTest", "JBangArgsTest", "MainReadmeTest", "StdoutTest", "ExportTest", "BenchTest",
-            "AskAheadTest", "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest",
+            "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest", "DefaultLocaleTest",
             "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
             "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",

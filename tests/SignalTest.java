@@ -106,14 +106,14 @@ class SignalTest extends WithServer {
     }
 
     /**
-     * A signal before the connection (here while it hangs) gets the early line, from every script
-     * that watches for signals itself: its counts say nothing yet (js-pub's --count of 200000 once
+     * A signal before the connection (here while it hangs, a server that accepts and never says a word) gets
+     * the early line, from every lab script: its counts say nothing yet (js-pub's --count of 200000 once
      * came out as "0 messages confirmed").
      */
     @Test
     void sigtermWhileConnectingSaysNothingWasSent() throws Exception {
         String[][] runs = {{"JsPull"}, {"JsPull", "--count", "60000", "--batch", "500"}, {"JsPub", "--count", "200000", "x"},
-                {"JsPub", "x"}, {"JsInfo", "--watch", "1"}, {"JsBootstrap"}};
+                {"JsPub", "x"}, {"JsInfo"}, {"JsInfo", "--watch", "1"}, {"JsBootstrap"}, {"JsPurge"}};
         for (String[] run : runs) {
             try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
                 List<String> args = new java.util.ArrayList<>(List.of(run).subList(1, run.length));
