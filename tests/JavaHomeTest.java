@@ -59,23 +59,7 @@ class JavaHomeTest extends WithServer {
     }
 
     @Test
-    void aLabScriptPublishesOnJavaHomeThroughJbangAndMakeRun() throws Exception {
-        server.resetToLabStream();
-        Run.Result viaJbang = ok(withJava(Run.command(JBANG, "js-pub", "on java 25")).server(server)
-                .env("JAVA_HOME", JDK_25.toString()).go());
-        assertEquals("INFO published \"on java 25\" to stream LAB4_STREAM (seq 1)\n", viaJbang.out());
-        assertEquals(List.of(JDK_25.toString(), JDK_25.toString()), javaHomes(viaJbang));
-
-        Run.Result viaMake = ok(withJava(Run.command("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=by make"))
-                .server(server).env("JAVA_HOME", JDK_25.toString()).env("LAB_STATE_DIR", labState.toString())
-                .timeout(600).go()); // builds, and on Java 25 makes its AOT cache: minutes on a loaded machine
-        assertEquals("INFO published \"by make\" to stream LAB4_STREAM (seq 2)\n", viaMake.out());
-        List<String> homes = javaHomes(viaMake); // JBang's builds, then the script
-        assertTrue(homes.size() >= 2 && homes.stream().allMatch(JDK_25.toString()::equals), homes.toString());
-    }
-
-    @Test
-    void onJava25LabRunKeepsAnAotCacheInItsStateFolderAndPrintsOnlyTheScriptsOutput() throws Exception {
+    void onJava25LabRunAndMakeRunKeepAnAotCacheInTheStateFolderAndPrintOnlyTheScriptsOutput() throws Exception {
         server.resetToLabStream();
         Path state = Files.createTempDirectory(labState, "aot-");
         Path cache = state.resolve("run");
@@ -108,6 +92,16 @@ class JavaHomeTest extends WithServer {
         assertEquals("INFO published \"three\" to stream LAB4_STREAM (seq 3)\n", third.out());
         assertTrue(Files.readString(cache.resolve("JsPub.sources")).startsWith(Run.REPO.resolve("scripts/JsPub.java") + "\n"));
         assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsPub-" + key + ".aot")).toMillis(), "used, not made again");
+
+        // make run on the same java and state: make hands JAVA_HOME on, to the builds it needs (js-info's, which
+        // bin/lab-server asks) and to the script
+        Run.Result viaMake = ok(withJava(Run.command("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=by make"))
+                .server(server).env("JAVA_HOME", JDK_25.toString()).env("LAB_STATE_DIR", state.toString())
+                .timeout(900).go()); // builds js-info, and on Java 25 makes its AOT cache: minutes on a loaded machine
+        assertEquals("INFO published \"by make\" to stream LAB4_STREAM (seq 4)\n", viaMake.out());
+        List<String> homes = javaHomes(viaMake);
+        assertTrue(!homes.isEmpty() && homes.stream().allMatch(JDK_25.toString()::equals), homes.toString());
+        assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsPub-" + key + ".aot")).toMillis(), "used by make run too");
     }
 
     private static List<String> names(Path folder) throws Exception {
@@ -127,9 +121,9 @@ class JavaHomeTest extends WithServer {
         assertTrue(settingsOf("PrintJava", viaJbang).contains("lab.test = 1"), viaJbang.err());
 
         server.resetToLabStream();
+        // the run's own state, where the runner built js-info for this java: the options reach the script's JVM as they are
         Run.Result viaMake = ok(Run.command("make", "--no-print-directory", "run", "BIN=js-info").server(server)
-                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1")
-                .env("LAB_STATE_DIR", labState.toString()).timeout(600).go()); // builds js-info first
+                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1").timeout(600).go());
         assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
     }
 
