@@ -26,7 +26,7 @@ class CompletionTest extends WithServer {
                 "requester --tim");
         assertEquals("nats-sub --cou: --count\nnats-pub --cou: --count\nworker --que: --queue\nresponder --del: --delay\n"
                 + "requester --tim: --timeout\n", completed);
-        String printed = ok(Run.command("make", "-s", "completion").go()).out();
+        String printed = completionScript();
         for (String alias : Catalog.aliases()) {
             assertTrue(printed.contains("complete -F _complete_" + alias + " "), alias + " has no completion");
         }
@@ -56,13 +56,23 @@ class CompletionTest extends WithServer {
         assertEquals("INFO published \"generate-completion\" to stream LAB4_STREAM (seq 1)\n", published.out());
     }
 
+    /** What `make -s completion` printed: made once for the class (a JBang run and the tool's JVM each time). */
+    private static String script;
+
+    private static synchronized String completionScript() throws Exception {
+        if (script == null) {
+            Run.Result printed = ok(Run.command("make", "-s", "completion").go());
+            assertEquals("", printed.err(), "reading the scripts' options is no run: nothing to report at its exit");
+            assertTrue(printed.out().startsWith("# Completion for the JetStream lab's scripts"), printed.out());
+            script = printed.out();
+        }
+        return script;
+    }
+
     /** What bash completes for each command line (its last word), as "LINE: CANDIDATES", run in dir with make completion's script. */
     private static String completed(Path dir, String... lines) throws Exception {
-        Run.Result printed = ok(Run.command("make", "-s", "completion").go());
-        assertEquals("", printed.err(), "reading the scripts' options is no run: nothing to report at its exit");
-        assertTrue(printed.out().startsWith("# Completion for the JetStream lab's scripts"), printed.out());
         Path file = dir.resolve("completion.bash");
-        Files.writeString(file, printed.out());
+        Files.writeString(file, completionScript());
         StringBuilder check = new StringBuilder("source '" + file + "'\ncd '" + dir + "'\n"
                 + "complete_words() { COMPREPLY=(); COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
                 + " \"$(complete -p \"$1\" | sed 's/.*-F \\([^ ]*\\).*/\\1/')\" 2>/dev/null; echo \"$*: ${COMPREPLY[*]}\"; }\n");

@@ -66,37 +66,35 @@ class InstallTest extends WithServer {
         assertEquals(jbangVersion() + "\n", version.out());
     }
 
+    /**
+     * First with JBang's bin folder not on PATH: `jbang app install` edits no profile and says what to do. Then
+     * with the line make install printed in ~/.profile: from a new login shell the installed command runs.
+     */
     @Test
-    void appInstallEditsNoProfileEvenWhenJbangsBinIsNotOnPath() throws Exception {
-        install();
+    void theInstalledCommandRunsInANewLoginShellFromAnotherFolderAndNoProfileIsEdited() throws Exception {
+        String pathLine = install();
         ok(clean("make", "--no-print-directory", "catalog").go());
-        Run.Result app = ok(clean(safetyNet(), JBANG, "app", "install", "js-pub@jslab").go());
+        Run.Result notOnPath = ok(clean(safetyNet(), JBANG, "app", "install", "js-pub@jslab").go());
         assertEquals(List.of(), profiles(), "JBang would have added its bin folder to ~/.bashrc and ~/.zshrc");
         assertEquals("#!/bin/sh\nexec jbang run js-pub@jslab \"$@\"\n", Files.readString(home.resolve(".jbang/bin/js-pub")));
-        assertTrue(app.err().contains("jbang: for installed commands to run in a new shell, JBang must be in "
+        assertTrue(notOnPath.err().contains("jbang: for installed commands to run in a new shell, JBang must be in "
                 + home + "/.jbang/bin and that folder on PATH: run `make install` in the lab and follow the line it prints"),
-                app.err());
-    }
+                notOnPath.err());
 
-    @Test
-    void theInstalledCommandRunsInANewLoginShellFromAnotherFolder() throws Exception {
-        Files.writeString(home.resolve(".profile"), install() + "\n");
+        Files.writeString(home.resolve(".profile"), pathLine + "\n");
         Files.createDirectories(home.resolve("elsewhere"));
-        ok(loginShell("cd \"$1\" && make --no-print-directory catalog", Run.REPO.toString()).go());
-        Run.Result app = ok(loginShell("cd ~/elsewhere && " + safetyNet() + " jbang app install js-pub@jslab").go());
+        Run.Result app = ok(loginShell("cd ~/elsewhere && " + safetyNet() + " jbang app install --force js-pub@jslab").go());
         assertFalse(app.err().contains("jbang: for installed commands"), app.err());
         server.resetToLabStream();
 
-        Run.Result hi = ok(loginShell("cd ~/elsewhere && command -v jbang js-pub && js-pub hi").go());
+        // the awkward words in one argument, then the empty one (each alone: JBangArgsTest, through bin/jbang)
+        Run.Result first = ok(loginShell("cd ~/elsewhere && command -v jbang js-pub && js-pub \"$1\"", JBangArgsTest.ALL_IN_ONE).go());
         assertEquals(List.of(home + "/.jbang/bin/jbang", home + "/.jbang/bin/js-pub",
-                "INFO published \"hi\" to stream LAB4_STREAM (seq 1)"), hi.outLines());
-        for (String message : JBangArgsTest.HANDED_ON) { // each awkward one alone: JBangArgsTest, through bin/jbang
-            ok(loginShell("cd ~/elsewhere && js-pub \"$1\"", message).go());
-        }
+                "INFO published " + Output.quoted(JBangArgsTest.ALL_IN_ONE) + " to stream LAB4_STREAM (seq 1)"), first.outLines());
+        ok(loginShell("cd ~/elsewhere && js-pub \"$1\"", "").go());
         // a login shell as Debian starts one: no locale at all
         ok(clean(List.of(), "bash", "-lc", "cd ~/elsewhere && js-pub \"$1\"", "bash", LocaleTest.LETTERS).go());
-        List<String> expected = new ArrayList<>(List.of("hi"));
-        expected.addAll(JBangArgsTest.HANDED_ON);
+        List<String> expected = new ArrayList<>(JBangArgsTest.HANDED_ON);
         expected.add(LocaleTest.LETTERS);
         assertEquals(expected, StoredMessages.in(server));
         assertEquals(List.of(".profile"), profiles());

@@ -42,7 +42,12 @@ class MainReadmeTest extends WithServer {
             // unchanged`, and the sequence numbers go on from 3"; the server now answers, so make uses it.
             assertTrue(prose("Quick start").replaceAll("\\s+", " ")
                     .contains("reported as `already exists, unchanged`, and the sequence numbers go on from 3"));
-            Run.Result again = WithServer.ok(Run.command("make", "demo").env("NATS_URL", url).go());
+            // make demo's steps again: make server, then the scripts as its recipe runs them (make's own path is shown above)
+            List<String> again = new ArrayList<>(WithServer.ok(Run.command("make", "server").env("NATS_URL", url).go()).outLines());
+            for (String step : List.of("make run BIN=js-bootstrap", "make run BIN=js-pub MSG='first message'",
+                    "make run BIN=js-pub MSG='second message'", "make run BIN=js-pull", "make run BIN=js-purge")) {
+                again.addAll(WithServer.ok(demoStep(step).env("NATS_URL", url).go()).outLines());
+            }
             assertEquals(List.of(
                     "lab-server: a NATS server with JetStream already answers at " + url + "; using it",
                     "INFO stream LAB4_STREAM already exists, unchanged (subjects: lab4.stream, storage: file)",
@@ -54,7 +59,7 @@ class MainReadmeTest extends WithServer {
                     "INFO pulled message: \"second message\"",
                     "INFO acked",
                     "INFO done: 2 messages pulled and acked; none arrived in the last 5s",
-                    "INFO purged 2 messages from stream LAB4_STREAM"), again.outLines());
+                    "INFO purged 2 messages from stream LAB4_STREAM"), again);
         } finally {
             Run.command("make", "server-stop").env("NATS_URL", url).go(); // the runner reports it if this failed
             Run.deleteTree(state);
@@ -69,9 +74,11 @@ class MainReadmeTest extends WithServer {
         LessonTest.Block output = blocks.get(blocks.indexOf(commands) + 1);
         bootstrap();
         List<String> printed = new ArrayList<>();
-        for (String line : commands.lines()) {
+        for (String line : commands.lines()) { // in the test JVM: make's own path is the quick start's (above)
             String command = line.replaceAll("\\s+#.*$", "");
-            printed.addAll(WithServer.ok(Run.command("bash", "-c", command).server(server).go()).outLines());
+            Run inside = MakeRun.script(command);
+            printed.addAll(WithServer.ok((inside != null ? inside : Run.command("bash", "-c", command)).server(server).timeout(300).go())
+                    .outLines());
         }
         assertEquals(output.lines().stream().map(MainReadmeTest::figuresMasked).toList(),
                 printed.stream().map(MainReadmeTest::figuresMasked).toList());
@@ -173,6 +180,13 @@ class MainReadmeTest extends WithServer {
             }
             assertEquals(List.of(), missing, "files of " + folder + " that README.md's Layout does not name");
         }
+    }
+
+    /** A `make run` line as make demo's recipe runs it: the script inside the test JVM. */
+    private static Run demoStep(String line) {
+        Run step = MakeRun.script(line);
+        assertTrue(step != null, line);
+        return step;
     }
 
     private static String figuresMasked(String line) {

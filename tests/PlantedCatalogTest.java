@@ -4,6 +4,7 @@
 // script). Here both are planted two folders above the working folder, with code that writes a
 // marker file; every documented way to run a script runs the lab's own script instead.
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,10 @@ class PlantedCatalogTest extends WithServer {
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
     private static final String CATALOG = Run.REPO.resolve("jbang-catalog.json").toString();
 
+    /** The user's own JBang folder, where `make catalog` registers jslab: registered once for the class. */
+    @TempDir
+    static Path jbangDir;
+
     @TempDir
     Path plant;
 
@@ -27,6 +32,11 @@ class PlantedCatalogTest extends WithServer {
     private Path marker;
     private Path optionMarker;
     private String jbangHome;
+
+    @BeforeAll
+    static void registerTheLabsCatalog() throws Exception {
+        ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "jslab", CATALOG).env("JBANG_DIR", jbangDir.toString()).go());
+    }
 
     @BeforeEach
     void plantACatalogAboveTheWorkingFolder() throws Exception {
@@ -44,8 +54,7 @@ class PlantedCatalogTest extends WithServer {
                 + takeOver + ", \"" + Run.REPO + "\": " + takeOver + "}, " + aliases + "}");
         Files.writeString(plant.resolve("jbang.properties"), "runtimeoption=-Xlog:gc:file=" + optionMarker + "\n");
         work = Files.createDirectories(plant.resolve("work/deep"));
-        jbangHome = plant.resolve("jbang-home").toString(); // the user's own JBang folder, where `make catalog` registers jslab
-        ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "jslab", CATALOG).env("JBANG_DIR", jbangHome).go());
+        jbangHome = jbangDir.toString();
     }
 
     /** The plant works: JBang run as it comes runs its code, for an alias and for a catalog name. */
@@ -86,7 +95,7 @@ class PlantedCatalogTest extends WithServer {
     @Test
     void binLabRunBuildsAndRunsTheLabsScript() throws Exception {
         ok(inWork(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", "lab-run")
-                .env("LAB_STATE_DIR", plant.resolve("lab-state").toString()).go()); // a first build, from the planted folder
+                .env("LAB_STATE_DIR", plant.resolve("lab-state").toString()).timeout(600).go()); // a first build, from the planted folder
         assertEquals(List.of("lab-run"), StoredMessages.in(server));
         assertNothingPlantedRan();
     }

@@ -6,6 +6,7 @@
 // (the script alone, its //SOURCES at the URL of a published tag) fetches them from there.
 
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,15 +24,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShareTest extends WithServer {
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
     private static final String LIST_TITLE = "// ----- The shared code below the lesson, part by part (line: part):";
+    /** Where the local HTTP server publishes this repo's scripts/, as a tag's URL would. */
+    private static final String PREFIX = "/jetstream-lab/v0.1.0/";
     @TempDir
-    static Path generated; // what `make share` writes to share/ (generated, not kept in git)
+    static Path generated; // what `make share SHARE_URL=...` writes to share/ (generated, not kept in git)
+    private static HttpServer http;
+    /** The URL of the published scripts/ folder. */
+    private static String base;
 
     @TempDir
     Path temp;
 
+    /** One run of the share tool makes both forms: the self-contained files, and with --url the pasted ones. */
     @BeforeAll
     static void makeShare() throws Exception {
-        ok(Run.command(JBANG, "--quiet", "tools/Share.java", generated.toString()).go());
+        http = servingScripts(PREFIX);
+        base = "http://127.0.0.1:" + http.getAddress().getPort() + PREFIX + "scripts/";
+        ok(Run.command(JBANG, "--quiet", "tools/Share.java", "--url", base, generated.toString()).go());
+    }
+
+    @AfterAll
+    static void stopHttp() {
+        if (http != null) {
+            http.stop(0);
+        }
     }
 
     @Test
@@ -39,6 +55,11 @@ class ShareTest extends WithServer {
         assertEquals(Catalog.classNames().stream().map(name -> name + ".java").sorted().toList(), javaFiles(generated));
     }
 
+    /**
+     * Each file, copied alone under another name, runs the lab; the publish runs without a locale and its
+     * message arrives as typed (LocaleTest: the other launchers). A refusal gives the script's own lines and
+     * exit code (two of them: each further one would cost a JBang and a script JVM, and runs the same merged code).
+     */
     @Test
     void eachSharedFileRunsAloneUnderAnotherName() throws Exception {
         Path setUp = alone("JsBootstrap.java", "SetUp.java");
@@ -49,41 +70,25 @@ class ShareTest extends WithServer {
 
         assertEquals(List.of("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
                 "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), ok(run(setUp)).outLines());
-        assertEquals("INFO published \"shared\" to stream LAB4_STREAM (seq 1)\n", ok(run(publish, "shared")).out());
-        assertEquals(List.of("INFO pulled message: \"shared\"", "INFO acked", "INFO done: 1 message pulled and acked (--max 1)"),
-                ok(run(pull, "--max", "1")).outLines());
+        Run.Result published = ok(LocaleTest.noLocale(JBANG, "--quiet", publish.getFileName().toString(), LocaleTest.LETTERS)
+                .in(publish.getParent()).server(server).go());
+        assertEquals("INFO published " + Output.quoted(LocaleTest.LETTERS) + " to stream LAB4_STREAM (seq 1)\n", published.out());
+        assertEquals(List.of(LocaleTest.LETTERS), StoredMessages.in(server));
+        assertEquals(List.of("INFO pulled message: " + Output.quoted(LocaleTest.LETTERS), "INFO acked",
+                "INFO done: 1 message pulled and acked (--max 1)"), ok(run(pull, "--max", "1")).outLines());
         assertSame(run(inspect), script("JsInfo").go());
         assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", ok(run(purge)).out());
 
         assertSame(run(publish, "--subject", "nowhere.at.all", "hi"), script("JsPub", "--subject", "nowhere.at.all", "hi").go());
         assertSame(run(pull, "--no-ack", "--nak"), script("JsPull", "--no-ack", "--nak").go());
-        assertSame(run(inspect, "--consumer", "NOPE"), script("JsInfo", "--consumer", "NOPE").go());
-        assertSame(run(purge, "--stream", "NOPE"), script("JsPurge", "--stream", "NOPE").go());
-        assertSame(run(setUp, "--help"), script("JsBootstrap", "--help").go());
-    }
-
-    /** A shared file run without a locale: the message arrives as typed (LocaleTest: the other launchers). */
-    @Test
-    void aSharedFileWithoutALocale() throws Exception {
-        server.resetToLabStream();
-        Path publish = alone("JsPub.java", "Publish.java");
-        ok(LocaleTest.noLocale(JBANG, "--quiet", publish.getFileName().toString(), LocaleTest.LETTERS).in(publish.getParent())
-                .server(server).go());
-        assertEquals(List.of(LocaleTest.LETTERS), StoredMessages.in(server));
     }
 
     @Test
     void aScriptSharedByUrlFetchesItsSharedFiles() throws Exception {
-        HttpServer http = servingScripts("/");
-        try {
-            String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/scripts/";
-            Path empty = Files.createDirectories(temp.resolve("by-url"));
-            bootstrap(); // each fetch by URL compiles anew: one script shows the path
-            Run.Result pub = ok(Run.command(JBANG, base + "JsPub.java", "by url").in(empty).server(server).go());
-            assertEquals("INFO published \"by url\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-        } finally {
-            http.stop(0);
-        }
+        Path empty = Files.createDirectories(temp.resolve("by-url"));
+        bootstrap(); // each fetch by URL compiles anew: one script shows the path
+        Run.Result pub = ok(Run.command(JBANG, base + "JsPub.java", "by url").in(empty).server(server).go());
+        assertEquals("INFO published \"by url\" to stream LAB4_STREAM (seq 1)\n", pub.out());
     }
 
     /** The README's size of a self-contained file holds for each one. */
@@ -189,31 +194,22 @@ class ShareTest extends WithServer {
 
     /**
      * The form to paste: the script alone, whose //SOURCES name the lab's files published at a URL of
-     * one tag (here a local HTTP server serving this repo under /jetstream-lab/v0.1.0/); copied alone
+     * one tag (here a local HTTP server serving this repo under PREFIX); copied alone
      * into an empty folder, JBang fetches them and it publishes.
      */
     @Test
     void thePastedFormFetchesTheLabsFilesOfATag() throws Exception {
         server.resetToLabStream();
-        String prefix = "/jetstream-lab/v0.1.0/";
-        HttpServer http = servingScripts(prefix);
-        try {
-            String base = "http://127.0.0.1:" + http.getAddress().getPort() + prefix + "scripts/";
-            Path out = Files.createDirectories(temp.resolve("with-url"));
-            ok(Run.command(JBANG, "--quiet", "tools/Share.java", "--url", base, out.toString()).go());
-            Path pasted = out.resolve("url/JsPub.java");
-            List<String> lines = Files.readAllLines(pasted);
-            assertTrue(lines.size() < Files.readAllLines(Run.REPO.resolve("scripts/JsPub.java")).size() + 20,
-                    "the script alone: " + lines.size() + " lines");
-            assertTrue(lines.stream().filter(l -> l.startsWith("//SOURCES ")).allMatch(l -> l.startsWith("//SOURCES " + base)),
-                    String.join("\n", lines));
-            Path alone = Files.copy(pasted, Files.createDirectories(temp.resolve("pasted")).resolve("JsPub.java"));
-            Run.Result pub = ok(Run.command(JBANG, "--quiet", "JsPub.java", "pasted").in(alone.getParent()).server(server)
-                    .timeout(300).go());
-            assertEquals("INFO published \"pasted\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-        } finally {
-            http.stop(0);
-        }
+        Path pasted = generated.resolve("url/JsPub.java");
+        List<String> lines = Files.readAllLines(pasted);
+        assertTrue(lines.size() < Files.readAllLines(Run.REPO.resolve("scripts/JsPub.java")).size() + 20,
+                "the script alone: " + lines.size() + " lines");
+        assertTrue(lines.stream().filter(l -> l.startsWith("//SOURCES ")).allMatch(l -> l.startsWith("//SOURCES " + base)),
+                String.join("\n", lines));
+        Path alone = Files.copy(pasted, Files.createDirectories(temp.resolve("pasted")).resolve("JsPub.java"));
+        Run.Result pub = ok(Run.command(JBANG, "--quiet", "JsPub.java", "pasted").in(alone.getParent()).server(server)
+                .timeout(300).go());
+        assertEquals("INFO published \"pasted\" to stream LAB4_STREAM (seq 1)\n", pub.out());
     }
 
     /** An HTTP server on a port of its own serving the repo's scripts/ folder (and nothing else) below PREFIX. */
