@@ -93,6 +93,42 @@ class StopEarlyTest {
     }
 
     /**
+     * Ctrl-C at random moments of a launcher's start, once or twice in a row: each run ends with the
+     * early line alone and 130, never a line of bash's own or a start that goes on as if nothing came,
+     * and leaves no process behind. A signal to the launcher's shell while it waits for a child of its
+     * own can get lost in bash, so the start runs as few children as it can.
+     */
+    @Test
+    void ctrlCAtRandomMomentsOfTheStartEndsWithOneLine() throws Exception {
+        java.util.Random random = new java.util.Random();
+        try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
+            for (String[] launcher : launchers()) {
+                List<Phase> phases = phases(silent, launcher);
+                List<Phase> beforeTheScript = phases.stream().filter(p -> !p.name().equals(SCRIPT_JVM) && !p.name().equals(CONNECTED)).toList();
+                for (int run = 0; run < 12; run++) {
+                    // mostly the launcher's own shell, where its children are: it is short, and the JVMs' phases are covered above
+                    Phase phase = beforeTheScript.get(run % 3 == 2 ? random.nextInt(beforeTheScript.size()) : 0);
+                    Moment moment = new Moment("INT", phase, random.nextDouble());
+                    try (Run.Started started = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
+                        List<ProcessHandle> running = withDescendants(started);
+                        started.signal("INT");
+                        if (run % 2 == 1) {
+                            started.signal("INT");
+                        }
+                        Run.Result result = started.finish();
+                        String where = launcher[0] + " Ctrl-C " + moment + (run % 2 == 1 ? ", twice" : "") + ": ";
+                        assertEquals(130, result.exit(), where + result);
+                        assertEquals(EARLY_LINE, result.err(), where + result);
+                        assertEquals("", result.out(), where + result);
+                        assertAllEnd(running, where + "a process of its start");
+                        drain(silent);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A launcher killed with kill -9 (nothing of it runs any more) while the script's JVM starts or
      * runs: that JVM ends too, within seconds, instead of running on with no one waiting for it. The
      * processes checked are the launcher and its descendants at the moment of the kill (found by the
