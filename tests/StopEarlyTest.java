@@ -159,6 +159,47 @@ class StopEarlyTest {
         }
     }
 
+    /**
+     * kill -9 of bin/jbang while JBang builds a script into an empty cache (its build folder has
+     * appeared): JBang's JVM ends with it, and the next run builds the script cleanly and runs it, no
+     * half-written jar or cache entry used.
+     */
+    @Test
+    void aKill9OfBinJbangWhileJbangBuildsLeavesNoHalfBuild() throws Exception {
+        Path cache = Files.createTempDirectory("jbang-cache-");
+        try {
+            Run run = Run.command(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsPurge.java").toString(),
+                    "--version").env("JBANG_CACHE_DIR", cache.toString()).timeout(300);
+            try (Run.Started building = run.start()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+                while (!building(cache)) {
+                    assertTrue(building.running(), "ended before JBang built anything: " + building.errSoFar());
+                    assertFalse(System.nanoTime() > deadline, "JBang never began the build");
+                    Thread.sleep(5);
+                }
+                List<ProcessHandle> left = withDescendants(building);
+                building.kill9();
+                assertAllEnd(left, "bin/jbang killed while JBang built");
+            }
+            Run.Result again = run.go();
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("jnats 2.26.2"), again.toString());
+        } finally {
+            Run.deleteTree(cache);
+        }
+    }
+
+    /** Whether JBang has begun writing the build of a script into the cache. */
+    private static boolean building(Path cache) throws java.io.IOException {
+        Path jars = cache.resolve("jars");
+        if (!Files.isDirectory(jars)) {
+            return false;
+        }
+        try (var builds = Files.list(jars)) {
+            return builds.anyMatch(build -> build.getFileName().toString().startsWith("JsPurge.java"));
+        }
+    }
+
     /** The script's stdin is the launcher's: lines piped into a launcher reach js-pub. */
     @Test
     void theScriptReadsTheLaunchersStdin() throws Exception {
