@@ -80,21 +80,12 @@ final class Unanswered {
         }
     }
 
-    /**
-     * A request whose reply is kept as the server's JSON (js-info), asked again as above, also while
-     * the reply is a refusal for want of a leader; null when none came.
-     */
+    /** A request whose reply is kept as the server's JSON (js-info), asked again as above; null when none came. */
     static Message request(Connection nc, String subject, Duration timeout) throws IOException {
         try {
             return throughElection(nc, () -> {
                 try {
-                    Message reply = Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
-                    io.nats.client.api.ApiResponse<Object> read = new io.nats.client.api.ApiResponse<>(reply) { };
-                    JetStreamApiException refused = read.hasError() ? new JetStreamApiException(read.getErrorObject()) : null;
-                    if (refused != null && noLeaderNow(refused)) {
-                        throw refused;
-                    }
-                    return reply;
+                    return Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("interrupted while asking " + subject);
