@@ -18,7 +18,7 @@ trap_early_signals() {
 
 stop_early() {
   trap '' INT TERM
-  [ -z "${early_child:-}" ] || kill -s KILL "$early_child" 2> /dev/null || true
+  [ -z "${early_child:-}" ] || kill -s TERM "$early_child" 2> /dev/null || true # its shutdown removes its temp files
   echo "$early_signal_line" >&2
   exit "$1"
 }
