@@ -106,7 +106,7 @@ public class JsBootstrap implements Callable<Integer> {
         try (Connection nc = connection.open(config)) {
             failsOver = connection.failsOver();
             JetStreamManagement jsm = nc.jetStreamManagement();
-            BootstrapOptions.checkClusterSize(nc, config);
+            BootstrapOptions.checkClusterSize(nc, config, failsOver);
             options.checkBackoff(jsm, failsOver); // before anything changes
             if (options.json) {
                 Stdout.linesToStderr();

@@ -92,6 +92,45 @@ class ClusterStartTest {
         cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
     }
 
+    /**
+     * js-info, js-bootstrap (rerun on the stream it made) and js-purge started just after a kill -9 of
+     * the stream's leader: each asks again through the election and succeeds, saying in one line that
+     * it waited; on a machine too loaded to elect within the bound, it says that instead. One cluster
+     * for the three, the node brought back between them.
+     */
+    @Test
+    void infoBootstrapAndPurgeStartingAsTheLeaderDiesWaitForTheElection() throws Exception {
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        publish(50);
+        String[][] runs = {{"JsInfo"}, {"JsBootstrap", "--replicas", "3"}, {"JsPurge"}};
+        for (String[] run : runs) {
+            ClusterInfo placed = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
+            cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster::allCurrent, "a consumer leader");
+            ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
+            cluster.kill9(leader);
+            Run.Result result = script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).go();
+            String what = String.join(" ", run) + ": " + result;
+            assertFalse(result.err().contains("Timeout or no response"), what);
+            if (result.exit() == 1) {
+                assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR the server did not answer a JetStream request "
+                        + "within 20s of asking again: no leader was elected[^\n]*\n"), what);
+                System.out.println("    (" + run[0] + ": the election outlasted the failover bound: exit 1, said so)");
+            } else {
+                assertEquals(0, result.exit(), what);
+                List<String> waited = result.err().lines().filter(line -> line.startsWith("WARN no leader answered at first")).toList();
+                assertEquals(1, waited.size(), what);
+                assertTrue(waited.get(0).matches("WARN no leader answered at first \\(one was being elected\\): asked again for "
+                        + "\\S+ until one did"), what);
+                assertTrue(result.err().lines().allMatch(line -> line.startsWith("INFO ") || line.equals(waited.get(0))), what);
+            }
+            cluster.restart(leader);
+        }
+        cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+        try (Connection nc = cluster.connect()) {
+            assertEquals(0, nc.jetStreamManagement().getStreamInfo("START").getStreamState().getMsgCount(), "js-purge purged");
+        }
+    }
+
     private static Run script(String mainClass, String... args) {
         return Run.script(mainClass, args).env("NATS_URL", cluster.urls()).env("LAB_CONFIG", labConfig.toString());
     }

@@ -59,6 +59,30 @@ class JBangArgsTest extends WithServer {
         assertEquals(messages, StoredMessages.in(server));
     }
 
+    /**
+     * After a JBang option that takes a value (`--java 17`, `--deps x`) the script is the next word:
+     * a message named like a lab alias stays a message, and the script's arguments are numbered
+     * from its name on.
+     */
+    @Test
+    void aJbangOptionsValueIsNotTheScript() throws Exception {
+        String pub = Run.REPO.resolve("scripts/JsPub.java").toString();
+        ok(Run.command(JBANG, "--quiet", pub, "js-info").server(server).go());
+        ok(Run.command(JBANG, "run", "--java", "17", pub, "js-pull").server(server).go());
+        assertEquals(List.of("js-info", "js-pull"), StoredMessages.in(server));
+        for (List<String> options : List.of(List.of("--java", "17"), List.of("-j", "17", "--quiet"), List.of("-R", "-Xmx256m"),
+                List.of("--deps", "info.picocli:picocli:4.7.7", "-D", "x=y"), List.of("run", "--quiet"), List.of("-Dx=y", "--"))) {
+            List<String> line = new java.util.ArrayList<>(List.of("bash", "-c", "exec \"$@\" ok $'caf\\xe9'", "bash", JBANG));
+            line.addAll(options);
+            line.add("js-pub");
+            Run.Result run = LocaleTest.noLocale(line.toArray(String[]::new)).server(server).go();
+            assertEquals(2, run.exit(), options + ": " + run);
+            assertEquals("ERROR argument 2 is not UTF-8 text: run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`, and type "
+                    + "it in UTF-8\n", run.err(), options + ": " + run);
+        }
+        assertEquals(List.of("js-info", "js-pull"), StoredMessages.in(server));
+    }
+
     @Test
     void throughACatalogAliasFromAnotherFolder() throws Exception {
         String jbangHome = elsewhere.resolve("jbang-home").toString();

@@ -293,7 +293,7 @@ public class RunTests {
         long began = System.nanoTime();
         List<List<String>> commands = new ArrayList<>();
         Set<String> aliased = new HashSet<>();
-        java.util.regex.Matcher alias = Pattern.compile("\"([a-z][a-z0-9-]*)\": *\\{[^}]*?\"script-ref\": *\"([^\"]+)\"")
+        java.util.regex.Matcher alias = Pattern.compile("\"([a-z][a-z0-9-]*)\": *\\{[^{}]*?\"script-ref\": *\"([^\"]+)\"")
                 .matcher(Files.readString(Run.REPO.resolve("jbang-catalog.json")));
         while (alias.find()) {
             commands.add(List.of("bin/lab-run", alias.group(1), "--version"));

@@ -73,6 +73,44 @@ class StopEarlyTest {
     }
 
     /**
+     * Ctrl-C at random moments of a launcher's start, once or twice in a row: each run ends with the
+     * early line alone and 130, never a line of bash's own or a start that goes on as if nothing came,
+     * and leaves no process behind. A signal to the launcher's shell while it waits for a child of its
+     * own can get lost in bash, so the start runs as few children as it can.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("bash still loses about 1 Ctrl-C in 20 sent to the launcher alone in its first 60 ms: "
+            + "the forks left before JBang's JVM (locale, type -ap, jar stamps, java's id, the class archive) must go first")
+    void ctrlCAtRandomMomentsOfTheStartEndsWithOneLine() throws Exception {
+        java.util.Random random = new java.util.Random();
+        try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
+            for (String[] launcher : launchers()) {
+                List<Phase> phases = phases(silent, launcher);
+                List<Phase> beforeTheScript = phases.stream().filter(p -> !p.name().equals(SCRIPT_JVM) && !p.name().equals(CONNECTED)).toList();
+                for (int run = 0; run < 12; run++) {
+                    // mostly the launcher's own shell, where its children are: it is short, and the JVMs' phases are covered above
+                    Phase phase = beforeTheScript.get(run % 3 == 2 ? random.nextInt(beforeTheScript.size()) : 0);
+                    Moment moment = new Moment("INT", phase, random.nextDouble());
+                    try (Run.Started started = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
+                        List<ProcessHandle> running = withDescendants(started);
+                        started.signal("INT");
+                        if (run % 2 == 1) {
+                            started.signal("INT");
+                        }
+                        Run.Result result = started.finish();
+                        String where = launcher[0] + " Ctrl-C " + moment + (run % 2 == 1 ? ", twice" : "") + ": ";
+                        assertEquals(130, result.exit(), where + result);
+                        assertEquals(EARLY_LINE, result.err(), where + result);
+                        assertEquals("", result.out(), where + result);
+                        assertAllEnd(running, where + "a process of its start");
+                        drain(silent);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A launcher killed with kill -9 (nothing of it runs any more) while the script's JVM starts or
      * runs: that JVM ends too, within seconds, instead of running on with no one waiting for it. The
      * processes checked are the launcher and its descendants at the moment of the kill (found by the
@@ -100,6 +138,47 @@ class StopEarlyTest {
                     assertAllEnd(left, launcher[0] + " killed while its script ran");
                 }
             }
+        }
+    }
+
+    /**
+     * kill -9 of bin/jbang while JBang builds a script into an empty cache (its build folder has
+     * appeared): JBang's JVM ends with it, and the next run builds the script cleanly and runs it, no
+     * half-written jar or cache entry used.
+     */
+    @Test
+    void aKill9OfBinJbangWhileJbangBuildsLeavesNoHalfBuild() throws Exception {
+        Path cache = Files.createTempDirectory("jbang-cache-");
+        try {
+            Run run = Run.command(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsPurge.java").toString(),
+                    "--version").env("JBANG_CACHE_DIR", cache.toString()).timeout(300);
+            try (Run.Started building = run.start()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+                while (!building(cache)) {
+                    assertTrue(building.running(), "ended before JBang built anything: " + building.errSoFar());
+                    assertFalse(System.nanoTime() > deadline, "JBang never began the build");
+                    Thread.sleep(5);
+                }
+                List<ProcessHandle> left = withDescendants(building);
+                building.kill9();
+                assertAllEnd(left, "bin/jbang killed while JBang built");
+            }
+            Run.Result again = run.go();
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("jnats 2.26.2"), again.toString());
+        } finally {
+            Run.deleteTree(cache);
+        }
+    }
+
+    /** Whether JBang has begun writing the build of a script into the cache. */
+    private static boolean building(Path cache) throws java.io.IOException {
+        Path jars = cache.resolve("jars");
+        if (!Files.isDirectory(jars)) {
+            return false;
+        }
+        try (var builds = Files.list(jars)) {
+            return builds.anyMatch(build -> build.getFileName().toString().startsWith("JsPurge.java"));
         }
     }
 

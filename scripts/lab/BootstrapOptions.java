@@ -16,6 +16,7 @@ import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -110,8 +111,12 @@ final class BootstrapOptions {
     /** Why a stream's duplicate window is not the default: said once, on the line that creates or changes it. */
     static final String WINDOW_CUT = "the duplicate window is cut to fit the max age (the server takes none longer)";
 
-    /** More replicas than servers: the server would only say "insufficient resources", so say how many there are. */
-    static void checkClusterSize(Connection nc, Config config) {
+    /**
+     * More replicas than servers: the server would only say "insufficient resources", so say how many
+     * there are. A stream that has those replicas already is left to run: a server down (its leader
+     * killed, say) is a replica offline while the rest keep a quorum, not a reason to refuse.
+     */
+    static void checkClusterSize(Connection nc, Config config, boolean failsOver) throws IOException, JetStreamApiException {
         ServerInfo server = nc.getServerInfo();
         if (config.replicas == 1) {
             return;
@@ -124,6 +129,12 @@ final class BootstrapOptions {
         int size = server.getConnectURLs() == null ? 1
                 : (int) Math.max(1, server.getConnectURLs().stream().distinct().count());
         if (config.replicas > size) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamInfo existing = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(
+                    JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream)));
+            if (existing != null && existing.getConfiguration().getReplicas() == config.replicas) {
+                return;
+            }
             throw Exit.failed("%d replicas need %d servers, but cluster %s has %d connected (cluster size %d): use "
                     + "--replicas %d or less ([stream] replicas)", config.replicas, config.replicas, server.getCluster(),
                     size, size, size);

@@ -42,22 +42,41 @@ final class Unanswered {
     }
 
     static <T> T throughElection(boolean failsOver, ApiCall<T> call) throws IOException, JetStreamApiException {
-        long giveUp = System.nanoTime() + Failover.GIVE_UP_AFTER.toNanos();
+        long asked = System.nanoTime();
+        long giveUp = asked + Failover.GIVE_UP_AFTER.toNanos();
+        boolean again = false;
         while (true) {
             try {
-                return call.call();
+                T answer = call.call();
+                if (again) {
+                    saidWaited(Duration.ofNanos(System.nanoTime() - asked));
+                }
+                return answer;
             } catch (IOException | JetStreamApiException e) {
                 boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
                 if (!failsOver || !electing || System.nanoTime() > giveUp) {
                     throw e;
                 }
             }
+            again = true;
             try {
                 Thread.sleep(250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for a leader", e);
             }
+        }
+    }
+
+    /** The stderr the run said it waited on: one line a run (a run inside a test JVM gets a stderr of its own). */
+    private static volatile java.io.PrintStream saidOn;
+
+    /** One line, once a run, when its requests had to be asked again until a leader answered. */
+    private static void saidWaited(Duration waited) {
+        if (saidOn != System.err) {
+            saidOn = System.err;
+            System.err.println("WARN no leader answered at first (one was being elected): asked again for "
+                    + Durations.format(waited) + " until one did");
         }
     }
 

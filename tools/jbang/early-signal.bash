@@ -9,9 +9,18 @@ early_signal_line="ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothin
 # is made with it too: Java 25 refuses a cache made without it.
 native_access=--enable-native-access=ALL-UNNAMED
 
+# The traps until the script's JVM runs; a child the shell runs meanwhile in the background and names in
+# early_child (JBang's JVM) ends with it.
 trap_early_signals() {
-  trap 'echo "$early_signal_line" >&2; exit 130' INT
-  trap 'echo "$early_signal_line" >&2; exit 143' TERM
+  trap 'stop_early 130' INT
+  trap 'stop_early 143' TERM
+}
+
+stop_early() {
+  trap '' INT TERM
+  [ -z "${early_child:-}" ] || kill -s TERM "$early_child" 2> /dev/null || true # its shutdown removes its temp files
+  echo "$early_signal_line" >&2
+  exit "$1"
 }
 
 # run_lab_jvm JAVA [JVM options, main class and arguments ...]: runs the script's JVM to its end and

@@ -6,8 +6,10 @@
 #   reach the script as U+FFFD replacement characters, and a file named `ünï.txt` could not be
 #   opened. Then (and only then) the JVMs started from here get the C.UTF-8 locale, when the system
 #   has it. A locale the user chose, UTF-8 or another character set, is left as it is.
+#   It keeps the character set in lab_charmap: utf8_or_refuse asks no child process for it again.
 use_utf8_locale() {
-  case "$(locale charmap 2>/dev/null)" in
+  lab_charmap=$(locale charmap 2>/dev/null)
+  case $lab_charmap in
     ANSI_X3.4-1968|'') ;;
     *) return 0 ;;
   esac
@@ -17,14 +19,20 @@ use_utf8_locale() {
   else
     export LC_CTYPE=C.UTF-8
   fi
+  lab_charmap=UTF-8
 }
 
 # utf8_or_refuse NAME VALUE
 #   In a UTF-8 locale Java reads bytes that are not UTF-8 as U+FFFD, without a word: such a VALUE
 #   fails here with the one line the script itself says (Argv.java), NAME being how the user typed it
 #   ("argument 2", or for make run "MSG", "ARGS word 1"). Plain sh, as make's recipes source it too.
+#   Printable ASCII is UTF-8 as it is: only other text is handed to iconv.
 utf8_or_refuse() {
-  [ "$(locale charmap 2>/dev/null)" = UTF-8 ] && command -v iconv >/dev/null || return 0
+  case $2 in
+    *[!\ -~]*) ;;
+    *) return 0 ;;
+  esac
+  [ "${lab_charmap-$(locale charmap 2>/dev/null)}" = UTF-8 ] && command -v iconv >/dev/null || return 0
   printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && return 0
   echo "ERROR $1 is not UTF-8 text: run it in a UTF-8 locale, e.g. \`export LANG=C.UTF-8\`, and type it in UTF-8" >&2
   return 1
