@@ -20,7 +20,7 @@ class PubAckRepliesTest {
 
     @Test
     void pubAcksWithADomainAreReadByJnatsAndCountTheSame() throws Exception {
-        try (NatsServer server = NatsServer.startWithConfig("jetstream { store_dir: \"{{store}}\", domain: hub }")) {
+        try (NatsServer server = NatsServer.startWithConfig("jetstream { domain: hub }")) {
             server.resetToLabStream();
             Run.Result first = pub(server, "--count", "300", "--size", "16", "--msg-id", "m-{{Count}}").go();
             assertEquals(0, first.exit(), first.toString());

@@ -89,7 +89,13 @@ final class PubAckReplies {
             }
         } finally {
             allAnswered(); // the last PubAcks, as long as they keep coming
-            nc.closeDispatcher(replies);
+            if (nc.getStatus() != Connection.Status.CLOSED) {
+                try {
+                    nc.closeDispatcher(replies);
+                } catch (IllegalStateException closedMeanwhile) {
+                    // its subscription went with the connection
+                }
+            }
         }
     }
 
