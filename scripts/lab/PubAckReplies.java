@@ -37,7 +37,8 @@ final class PubAckReplies {
     private final Duration silence;
     private final long timeoutNanos;
     // Message n's place is (n - 1) % window; n is sent only once every message window or more before it
-    // is answered, so no place is taken twice. sentAt: 0 free, -1 its reply is being counted.
+    // is answered, so no place is taken twice. owed: n while it waits, -n while its reply is counted, 0 free.
+    private final long[] owed;
     private final long[] sentAt;
     private final int[] sizes;
     private final int[] weights;
@@ -53,6 +54,7 @@ final class PubAckReplies {
         this.stop = stop;
         this.silence = silence;
         this.timeoutNanos = nc.getOptions().getRequestCleanupInterval().toNanos();
+        this.owed = new long[window];
         this.sentAt = new long[window];
         this.sizes = new int[window];
         this.weights = new int[window];
@@ -102,7 +104,7 @@ final class PubAckReplies {
     /** Waits until n's place is free: false once no answer came for `silence`, or the connection closed. */
     private synchronized boolean roomFor(long n) throws InterruptedException {
         long waitingSince = System.nanoTime();
-        while (n - oldest >= sentAt.length) {
+        while (n - oldest >= owed.length) {
             if (!waitAnswer(waitingSince)) {
                 return false;
             }
@@ -131,7 +133,7 @@ final class PubAckReplies {
         long now = System.nanoTime();
         while (oldest < next) {
             int i = place(oldest);
-            if (sentAt[i] <= 0 || now - sentAt[i] < timeoutNanos) {
+            if (owed[i] != oldest || now - sentAt[i] < timeoutNanos) {
                 return;
             }
             long n = oldest;
@@ -142,11 +144,12 @@ final class PubAckReplies {
     }
 
     private int place(long n) {
-        return (int) ((n - 1) % sentAt.length);
+        return (int) ((n - 1) % owed.length);
     }
 
     private synchronized void place(long n, int size, int weight) {
         int i = place(n);
+        owed[i] = n;
         sentAt[i] = System.nanoTime();
         sizes[i] = size;
         weights[i] = weight;
@@ -155,8 +158,8 @@ final class PubAckReplies {
 
     /** n is answered (or will never be): its place is free, and the oldest moves on past what is answered. */
     private synchronized void free(long n) {
-        sentAt[place(n)] = 0;
-        while (oldest < next && sentAt[place(oldest)] == 0) {
+        owed[place(n)] = 0;
+        while (oldest < next && owed[place(oldest)] == 0) {
             oldest++;
         }
         notifyAll();
@@ -173,11 +176,11 @@ final class PubAckReplies {
         long sent;
         int i = place(n);
         synchronized (this) {
-            sent = n >= oldest && n < next ? sentAt[i] : 0;
-            if (sent <= 0) {
+            if (n < 1 || owed[i] != n) {
                 return; // timed out already (jnats too drops a reply that comes after its future gave up)
             }
-            sentAt[i] = -1;
+            owed[i] = -n;
+            sent = sentAt[i];
         }
         long nanos = System.nanoTime() - sent;
         Plain plain = msg.hasHeaders() ? null : plain(msg.getData());
