@@ -26,7 +26,7 @@
 // that stayed disturbed is printed as "not comparable", never as a headline.
 // QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
 // (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
-// BENCH_ONLY=cpu: CPU seconds per 100k messages, printed (see cpu()). BENCH_OUT=DIR: where
+// BENCH_ONLY=cpu: CPU seconds per 100k messages (BENCH_CPU_COUNT: another count), printed (see cpu()). BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
 // BENCH_WAIT_BUDGET_S: see Load.java.
 
@@ -311,11 +311,12 @@ public class Bench {
         }
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
         // each workload twice: with 2 messages (the start-up, connect and close) and with COUNT
-        List<Clients.Work> works = List.of(pub(2, 1000), pub(COUNT, 1000), pull(2, 500), pull(COUNT, 500));
+        int count = Integer.parseInt(System.getenv().getOrDefault("BENCH_CPU_COUNT", String.valueOf(COUNT)));
+        List<Clients.Work> works = List.of(pub(2, 1000), pub(count, 1000), pull(2, 500), pull(count, 500));
         Map<String, Map<Clients.Work, List<Measure.Sample>>> all = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Clients.Work work : works) {
-                if (round > 0 && work.count() < COUNT) {
+                if (round > 0 && work.count() < count) {
                     continue; // start-up moves little: once is enough
                 }
                 for (Clients.Client client : clients) {
@@ -332,7 +333,7 @@ public class Bench {
             }
         }
         System.out.printf("%nCPU seconds per %,d messages of %d B, median of %d alternating rounds; start-up: a run of 2 "
-                + "messages (JVM start, connect, close), once%n%n", COUNT, Clients.SIZE, rounds);
+                + "messages (JVM start, connect, close), once%n%n", count, Clients.SIZE, rounds);
         System.out.println("| workload | client | client CPU s | its start-up | client less start-up | server CPU s "
                 + "| msgs/s self-timed | load (busiest) |");
         System.out.println("|---|---|---|---|---|---|---|---|");

@@ -9,7 +9,7 @@
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
 //SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Progress.java
-//SOURCES lab/PubOptions.java lab/PubAfterRun.java
+//SOURCES lab/PubOptions.java lab/PubAfterRun.java lab/PubAckReplies.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn16m
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
@@ -227,7 +227,10 @@ public class JsPub implements Callable<Integer> {
         messages.withinMaxPayload(nc, body.apply(total).length, options.apply(total), ""); // the longest: the last number
         JetStream js = nc.jetStream();
         int windowSize = flags.windowSize();
-        Republish.Round round = numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options);
+        Republish.Round round = connection.failsOver()
+                ? numbers -> publishWithWindow(js, config.subject, numbers, windowSize, body, options)
+                : numbers -> new PubAckReplies(nc, acks, stop, windowSize, BYTES_IN_FLIGHT, Connector.CONFIRM_WAIT)
+                        .publish(config.subject, numbers, body, n -> messages.withId(n, options.apply(n))); // one server: the fast path
         sendingStarted = true; // then the signal: one of the two sees the other (both volatile)
         if (stop.requested()) {
             stop.runEnded(); // nothing was sent: the exit says so

@@ -62,6 +62,9 @@ class HostileServerTest extends WithServer {
             return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
                     + FakeNatsServer.json("maximum messages exceeded\u202e" + OSC_AND_CLEAR) + "}}";
         }
+        if (subject.endsWith(".raw")) { // no JSON escape at all: read as a plain PubAck, byte for byte
+            return "{\"stream\":\"LAB4\u202eSTREAM\u0085\",\"seq\":8}";
+        }
         return "{\"stream\":" + FakeNatsServer.json("LAB4" + ESC + "[31mSTREAM\u202e") + ",\"seq\":7}";
     }
 
@@ -134,6 +137,26 @@ class HostileServerTest extends WithServer {
             assertPrintable(refused.out() + refused.err());
             assertTrue(refused.err().contains("maximum messages exceeded\\u{202e}\\u{1b}]0;owned"), refused.err());
             assertEquals(1, refused.err().lines().count(), refused.err());
+        }
+    }
+
+    /** A bulk run reads its PubAcks off its own reply subject: the stream name and a refusal still reach the terminal escaped. */
+    @Test
+    void aBulkRunShowsTheStreamNameAndARefusalEscaped() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", HostileServerTest::answer)) {
+            Run.Result published = ok(Run.script("JsPub", "--count", "3", "hello").env("NATS_URL", fake.url()).go());
+            assertPrintable(published.out() + published.err());
+            assertTrue(published.out().contains("to stream LAB4\\u{1b}[31mSTREAM\\u{202e} (seq 7)"), published.out());
+
+            Run.Result raw = ok(Run.script("JsPub", "--subject", "lab4.raw", "--count", "3", "hello").env("NATS_URL", fake.url()).go());
+            assertPrintable(raw.out() + raw.err());
+            assertTrue(raw.out().contains("to stream LAB4\\u{202e}STREAM"), raw.out());
+
+            Run.Result refused = Run.script("JsPub", "--subject", "lab4.refuse", "--count", "3", "hello")
+                    .env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, refused.exit(), refused.toString());
+            assertPrintable(refused.out() + refused.err());
+            assertTrue(refused.err().contains("maximum messages exceeded\\u{202e}\\u{1b}]0;owned"), refused.err());
         }
     }
 

@@ -191,6 +191,12 @@ final class PubAcks {
             failure.compareAndSet(null, error == null ? new CancellationException() : error);
             return;
         }
+        stored(n, ack.getStream(), ack.getSeqno(), ack.isDuplicate(), nanos, size);
+    }
+
+    /** A PubAck for message n, read: stored in `stream` at `seq` (or already there, with duplicate=true). */
+    synchronized void stored(long n, String streamName, long seq, boolean duplicate, long nanos, int size) {
+        lastAnswerAt = System.nanoTime();
         Owed times = owed == null ? new Owed(1, 0) : owed.remove(n);
         if (times == null) {
             return; // an earlier attempt's PubAck counted it: a message is confirmed once
@@ -203,10 +209,10 @@ final class PubAcks {
         if (late) {
             retriedPastWindow.incrementAndGet();
             if (duplicateWindow == null) {
-                undecided.add(new long[] {lastAnswerAt - times.firstSentAt(), ack.isDuplicate() ? 1 : 0});
+                undecided.add(new long[] {lastAnswerAt - times.firstSentAt(), duplicate ? 1 : 0});
             }
         }
-        confirmed(ack, size, again, late);
+        confirmed(streamName, seq, duplicate, size, again, late);
     }
 
     /** Whether a retry sent this long after the first attempt may have come after the stream forgot its ID. */
@@ -217,21 +223,21 @@ final class PubAcks {
 
     /** A PubAck: the message is stored (or was already, with duplicate=true). */
     synchronized void confirmed(PublishAck ack, int size) {
-        confirmed(ack, size, false, false);
+        confirmed(ack.getStream(), ack.getSeqno(), ack.isDuplicate(), size, false, false);
     }
 
-    private void confirmed(PublishAck ack, int size, boolean retried, boolean late) {
+    private void confirmed(String streamName, long seq, boolean duplicate, int size, boolean retried, boolean late) {
         figures.bytes(size);
-        stream.set(ack.getStream());
-        lastSeq.accumulateAndGet(ack.getSeqno(), Math::max);
-        if (ack.isDuplicate() && !retried) {
+        stream.set(streamName);
+        lastSeq.accumulateAndGet(seq, Math::max);
+        if (duplicate && !retried) {
             duplicates.incrementAndGet();
         } else { // a retry's duplicate=true names where the attempt whose PubAck was lost stored it: this run's too
-            if (ack.isDuplicate() && !late) { // late, it may be a copy of a retry's copy: among those that may be stored twice
+            if (duplicate && !late) { // late, it may be a copy of a retry's copy: among those that may be stored twice
                 duplicatesOfRetries.incrementAndGet();
             }
-            firstNewSeq.accumulateAndGet(ack.getSeqno(), Math::min);
-            lastNewSeq.accumulateAndGet(ack.getSeqno(), Math::max);
+            firstNewSeq.accumulateAndGet(seq, Math::min);
+            lastNewSeq.accumulateAndGet(seq, Math::max);
         }
         confirmed.incrementAndGet();
     }

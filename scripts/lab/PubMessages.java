@@ -41,6 +41,15 @@ final class PubMessages {
         return numberedHeaders;
     }
 
+    /** Message n's headers with the Nats-Msg-Id its options carry, as jnats' publish adds it (null: none at all). */
+    Headers withId(long n, PublishOptions options) {
+        Headers own = of(n);
+        if (options == null || options.getMessageId() == null) {
+            return own;
+        }
+        return (own == null ? new Headers() : new Headers(own)).put(MSG_ID, options.getMessageId());
+    }
+
     boolean hasMsgIdHeader() {
         return headers != null && headers.containsKey(MSG_ID);
     }

@@ -35,17 +35,18 @@ final class PubSummary {
 
     private static String confirmedOnce(PubAcks acks, long total) {
         long dup = acks.duplicates.get();
+        String stream = Output.printable(acks.streamName()); // the server's text
         if (dup == 0) {
             return String.format(Locale.ROOT, "published %s to stream %s (seq %s), each confirmed by a PubAck",
-                    Output.messages(total), acks.streamName(), acks.newSeqs());
+                    Output.messages(total), stream, acks.newSeqs());
         }
         if (dup == total) {
             return String.format(Locale.ROOT, "stored nothing new: all %s were duplicate=true (stream %s already had their "
                     + "Nats-Msg-Id within its duplicate window), each confirmed by a PubAck", Output.messages(total),
-                    acks.streamName());
+                    stream);
         }
         return String.format(Locale.ROOT, "published %s to stream %s, each confirmed by a PubAck: %d stored (seq %s), %d "
-                + "duplicate=true (already stored, not stored again)", Output.messages(total), acks.streamName(),
+                + "duplicate=true (already stored, not stored again)", Output.messages(total), stream,
                 total - dup, acks.newSeqs(), dup);
     }
 

@@ -1,0 +1,77 @@
+// js-pub's bulk run on one server reads its PubAcks off its own reply subject (PubAckReplies), not
+// through publishAsync: what it counts must be what jnats' PublishAck says. A PubAck of a shape the
+// fast reading does not take (a JetStream domain adds a field) is read by jnats and counts the same;
+// a duplicate is a duplicate; a server that goes away mid-run leaves a last line that adds up, and the
+// stream holds at least what was confirmed and at most that plus what got no answer.
+
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PubAckRepliesTest {
+    private static final Pattern SHORTFALL = Pattern.compile("only (\\d+) of 2000000 messages confirmed by a PubAck"
+            + "(?: \\(seq 1-(\\d+)\\))?; (\\d+) not: (\\d+) refused by the server, (\\d+) sent without an answer "
+            + "\\(they may or may not be stored\\), (\\d+) never sent");
+
+    @Test
+    void pubAcksWithADomainAreReadByJnatsAndCountTheSame() throws Exception {
+        try (NatsServer server = NatsServer.startWithConfig("jetstream { domain: hub }")) {
+            server.resetToLabStream();
+            Run.Result first = pub(server, "--count", "300", "--size", "16", "--msg-id", "m-{{Count}}").go();
+            assertEquals(0, first.exit(), first.toString());
+            assertEquals("INFO published 300 messages to stream LAB4_STREAM (seq 1-300), each confirmed by a PubAck",
+                    first.outLines().get(0), first.toString());
+
+            Run.Result again = pub(server, "--count", "310", "--size", "16", "--msg-id", "m-{{Count}}").go();
+            assertEquals(0, again.exit(), again.toString());
+            assertEquals("INFO published 310 messages to stream LAB4_STREAM, each confirmed by a PubAck: 10 stored (seq 301-310), "
+                    + "300 duplicate=true (already stored, not stored again)", again.outLines().get(0), again.toString());
+            try (Connection nc = server.connect()) {
+                assertEquals(310, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+            }
+        }
+    }
+
+    @Test
+    void aServerThatGoesAwayMidRunLeavesALineThatAddsUp() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            server.resetToLabStream();
+            Run.Started pub = Run.script("JsPub", "--count", "2000000", "--size", "64").server(server).start();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (stored(server) < 5_000 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            server.restart(); // a shutdown (its store written out), then up again: the run's connection is gone
+            Run.Result result = pub.finish();
+
+            assertTrue(result.exit() != 0, result.toString());
+            assertEquals("", result.out(), "no success line for a run cut short");
+            Matcher m = SHORTFALL.matcher(result.err());
+            assertTrue(m.find(), result.toString());
+            long confirmed = Long.parseLong(m.group(1));
+            long unanswered = Long.parseLong(m.group(5));
+            assertEquals(0, Long.parseLong(m.group(4)), "nothing was refused");
+            assertEquals(2_000_000 - confirmed, Long.parseLong(m.group(3)));
+            assertEquals(2_000_000, confirmed + unanswered + Long.parseLong(m.group(6)), "the numbers add up");
+
+            long storedNow = stored(server);
+            assertTrue(storedNow >= confirmed && storedNow <= confirmed + unanswered,
+                    "stored " + storedNow + " against confirmed " + confirmed + " and unanswered " + unanswered + ": " + result);
+        }
+    }
+
+    private static long stored(NatsServer server) throws Exception {
+        try (Connection nc = server.connect()) {
+            return nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount();
+        }
+    }
+
+    private static Run pub(NatsServer server, String... args) {
+        return Run.script("JsPub", args).server(server);
+    }
+}
