@@ -81,7 +81,8 @@ echo "(--max 7 each: however late one worker starts, the other leaves it some)"
 worker A --work-ms 500 --max 7
 worker B --work-ms 500 --max 7
 finish
-[ "$(($(pulled_by A) + $(pulled_by B)))" = 10 ] || missed "the ten jobs each done once, by one of the workers"
+a=$(pulled_by A) b=$(pulled_by B) # empty when a worker never said how many it did
+[ "$((${a:-0} + ${b:-0}))" = 10 ] || missed "the ten jobs each done once, by one of the workers"
 section 4 "a work queue: acked means gone; a second consumer is refused"
 queue js-bootstrap --retention workqueue
 queue js-pub --count 3 "order {{Count}}"

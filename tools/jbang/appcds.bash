@@ -20,7 +20,8 @@ run_with_class_archive() {
   local archive=$1 java=$2 recorded
   shift 2
   local quiet=(-Xlog:disable -Xlog:all=error:stderr)
-  if [ "$(java_feature_release "$java")" -ge 24 ]; then
+  java_feature_release "$java"
+  if [ "$java_release" -ge 24 ]; then
     run_with_aot_cache "${archive%.jsa}.aot" "$java" "$@"
   fi
   for recorded in "$archive".*; do
@@ -87,13 +88,14 @@ jvm_options() {
   done
 }
 
-# java_feature_release JAVA: its feature release (17, 25, ...) from the JDK's release file; 0 when unknown.
+# java_feature_release JAVA: sets java_release to its feature release (17, 25, ...) from the JDK's
+# release file, 0 when unknown. A variable, not output read back with $(...): a Ctrl-C to the whole job
+# ends such a subshell, and a test of its empty output would print a line of bash's own.
 java_feature_release() {
-  local path line release=0
-  path=$(command -v "$1") || { echo 0; return 0; }
-  path=$(readlink -f "$path") && path=${path%/bin/*}/release && [ -r "$path" ] || { echo 0; return 0; }
+  local path line
+  java_release=0
+  path=$(command -v "$1") && path=$(readlink -f "$path") && path=${path%/bin/*}/release && [ -r "$path" ] || return 0
   while IFS= read -r line; do
-    case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; release=${line%%[!0-9]*} ;; esac
+    case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; java_release=${line%%[!0-9]*} ;; esac
   done < "$path"
-  echo "$release"
 }
