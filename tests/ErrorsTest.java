@@ -16,6 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ErrorsTest extends WithServer {
+    /**
+     * A PubAck that never came is "sent without an answer", whatever its message's number: only the
+     * server's 503 status (no stream has the subject) is a refusal, never a 503 inside "message 9503".
+     */
+    @Test
+    void onlyTheStatusCode503IsNoResponders() {
+        assertFalse(JetStreamErrors.isNoResponders(new java.util.concurrent.TimeoutException(
+                "no PubAck for message 9503 within jnats' request timeout")));
+        assertFalse(JetStreamErrors.isNoResponders(new java.util.concurrent.TimeoutException("no PubAck for message 503")));
+        assertFalse(JetStreamErrors.isNoResponders(new java.io.IOException("lost after message 15030")));
+        assertTrue(JetStreamErrors.isNoResponders(new java.util.concurrent.CompletionException(
+                new java.io.IOException("Error Publishing: 503 No Responders Available For Request"))));
+    }
+
     /** The README's table shows js-pub; the other scripts that connect say the same. */
     @Test
     void noServerAtTheUrlNamesTheUrl() throws Exception {

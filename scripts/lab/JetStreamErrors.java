@@ -82,12 +82,15 @@ final class JetStreamErrors {
     /** A publish nobody answered: jnats says "503 No Responders", which for JetStream means no stream has the subject. */
     static boolean isNoResponders(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("503")) {
+            // the status code as a word of its own, never a message's number in a timeout's text ("message 9503")
+            if (!(t instanceof java.util.concurrent.TimeoutException) && STATUS_503.matcher(String.valueOf(t.getMessage())).find()) {
                 return true;
             }
         }
         return false;
     }
+
+    private static final java.util.regex.Pattern STATUS_503 = java.util.regex.Pattern.compile("(?<![0-9])503(?![0-9])");
 
     /** Whether the server is still there: connected, and answering a ping (one shutting down may not be). */
     static boolean answers(Connection nc) {
