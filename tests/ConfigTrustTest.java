@@ -142,6 +142,13 @@ class ConfigTrustTest extends WithServer {
         assertTrue(atRoot.out().contains("  nats.stream = \"LAB4_STREAM\"\n      (" + LAB_FILE + ":5 [nats] stream)\n"),
                 atRoot.out());
 
+        // in the lab's own folder its config.toml, read as the lab's file, is not also "not read" as a root file
+        Run.Result inLab = ok(Run.script("JsInfo", "--show-config").in(Run.REPO.resolve(LAB_FILE).getParent())
+                .env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
+        assertEquals("", inLab.err());
+        assertFalse(inLab.out().contains("not read"), inLab.out());
+        assertTrue(ShownConfig.joined(inLab.out()).contains("  read     config.toml (the lab's own, in " + Run.REPO), inLab.out());
+
         Run.Result viaJbang = ok(Run.command(Run.REPO.resolve("bin/jbang").toString(), "js-info@" + Run.REPO,
                 "--show-config").in(dir).go());
         assertTrue(viaJbang.out().contains("\"nats://127.0.0.1:4222\"") && ShownConfig.joined(viaJbang.out())

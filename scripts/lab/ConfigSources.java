@@ -75,8 +75,8 @@ final class ConfigSources {
             lab = own(home, labFile);
         }
         List<String> ignored = new ArrayList<>();
-        lookAlike(root, ROOT_FILE, ignored);
-        lookAlike(lab, labFile, ignored);
+        lookAlike(root, ROOT_FILE, lab, ignored);
+        lookAlike(lab, labFile, root, ignored);
         return new ConfigSources(root, lab, ignored);
     }
 
@@ -101,10 +101,15 @@ final class ConfigSources {
                 : Path.of(home).toAbsolutePath().normalize();
     }
 
-    /** A file at this place in the working folder that is not read (and no file was named instead) but holds lab settings: worth a word. */
-    private static void lookAlike(ConfigFile.Source read, String relative, List<String> ignored) {
+    /**
+     * A file at this place in the working folder that is not read (and no file was named instead) but
+     * holds lab settings: worth a word. In a lab's own folder its config.toml sits where the root file
+     * would, and is read all the same, as the lab's file (other).
+     */
+    private static void lookAlike(ConfigFile.Source read, String relative, ConfigFile.Source other, List<String> ignored) {
         Path here = Path.of(relative);
-        if (read != null && read.named() || !Files.isRegularFile(here) || read != null && sameFile(here, read.path())) {
+        if (read != null && read.named() || !Files.isRegularFile(here) || read != null && sameFile(here, read.path())
+                || other != null && sameFile(here, other.path())) {
             return;
         }
         if (ConfigFile.holdsLabSettings(here)) {
