@@ -158,7 +158,7 @@ completion:
 
 # The hint names the jbang you can run: the one on PATH, else this repo's bin/jbang.
 catalog:
-	@was=$$(tr -d '\n' < "$${JBANG_DIR:-$$HOME/.jbang}/jbang-catalog.json" 2>/dev/null | grep -o "\"$$CATALOG_NAME\" *: *{[^}]*}" \
+	@was=$$(f=$${JBANG_DIR:-$$HOME/.jbang}/jbang-catalog.json; [ ! -f "$$f" ] || tr -d '\n' < "$$f" 2>/dev/null | grep -o "\"$$CATALOG_NAME\" *: *{[^}]*}" \
 	    | sed -n 's/.*"catalog-ref" *: *"\([^"]*\)".*/\1/p' | head -n 1 | LC_ALL=C tr -c '[:print:]\n' '?'); \
 	  if [ -n "$$was" ] && [ "$$was" != "$$(pwd)/jbang-catalog.json" ]; then \
 	    echo "catalog: the name $$CATALOG_NAME named $$was; it now names this folder's (CATALOG_NAME=... picks another name)"; fi

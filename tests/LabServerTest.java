@@ -444,6 +444,28 @@ class LabServerTest {
         }
     }
 
+    /**
+     * A port held by something that is not a NATS server (a web server, say) is one line at once, with a free
+     * port to use instead: when it takes connections, before any server is started; when it only holds the
+     * port (so nothing answers there), as soon as the nats-server started there ends.
+     */
+    @Test
+    void aPortHeldByNoNatsServerIsOneLineAtOnce() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket listens = new ServerSocket(0, 50, loopback); Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(loopback, 0));
+            for (int port : new int[] {listens.getLocalPort(), bound.getLocalPort()}) {
+                Run.Result started = lab("start").env("NATS_URL", "nats://127.0.0.1:" + port).go();
+                assertEquals(1, started.exit(), started.toString());
+                assertEquals("", started.out(), started.toString());
+                assertTrue(started.err().matches("lab-server: port " + port + " is taken by something that is not a NATS"
+                        + " server the lab can use \\([^\n]*\\); for a server of your own, pick a free port:"
+                        + " NATS_URL=nats://127\\.0\\.0\\.1:4[34][0-9][0-9] make demo\n"), started.toString());
+                assertFalse(Files.exists(state.resolve("nats-" + port + "/started-by")), "a started server is left recorded");
+            }
+        }
+    }
+
     private static Run lab(String... args) {
         return Run.command(LAB_SERVER).args(args).env("LAB_STATE_DIR", state.toString());
     }
