@@ -1,7 +1,8 @@
 // Reads one TOML config file (config.toml, a lab's config.toml) into the settings' layers: each
 // value checked for its type and remembered with file and line; unknown keys are a warning. A
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
-// or variables: those keys are left out, with a warning.
+// or variables: those keys are left out, with a warning. Env and natscli context values, which come
+// as text, take their row's type through the same check (typed).
 //DEPS org.tomlj:tomlj:1.1.1
 //SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java ConfigRules.java
 
