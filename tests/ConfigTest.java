@@ -271,4 +271,46 @@ class ConfigTest {
         assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)",
                 e.getMessage());
     }
+
+    /**
+     * Env and a natscli context give text (or JSON): a value takes its row's type as a file's does, so a number or
+     * a switch is one there too (--show-config shows it unquoted), and one that is not gets the file's one line, exit 3.
+     */
+    @Test
+    void envAndContextValuesTakeTheirRowsType() throws Exception {
+        Map<String, Object> options = files("", "");
+        Path context = dir.resolve("ctx.json");
+        options.put("--context", context.toString());
+        Files.writeString(context, "{\"tls_first\": \"true\"}");
+        Config typed = load(options, Map.of("NATS_TIMEOUT", "2s"));
+        assertTrue(typed.isSet(Setting.HANDSHAKE_FIRST), typed.effectiveConfig());
+        assertTrue(typed.effectiveConfig().contains("  nats.tls.handshake_first = true"), typed.effectiveConfig());
+        assertEquals(Duration.ofSeconds(2), typed.timeout);
+
+        Files.writeString(context, "{\"tls_first\": false, \"url\": \"\"}");
+        Config off = load(options, Map.of());
+        assertFalse(off.sourceOf(Setting.URL).startsWith("context"), "natscli's \"\" and false set nothing");
+        assertFalse(off.isSet(Setting.HANDSHAKE_FIRST));
+
+        Files.writeString(context, "{\"tls_first\": \"yes\"}");
+        LabException yes = assertThrows(LabException.class, () -> load(options, Map.of()));
+        assertEquals(Exit.CONFIG, yes.exitCode);
+        assertEquals("context " + context + " (" + context + ") tls_first must be true or false, got \"yes\"", yes.getMessage());
+        Files.writeString(context, "{\"url\": 4222}");
+        LabException number = assertThrows(LabException.class, () -> load(options, Map.of()));
+        assertEquals("context " + context + " (" + context + ") url must be a string in quotes, got 4222", number.getMessage());
+
+        // no row reads a whole number from env yet: the rule a future one gets, through a row of that type
+        assertEquals(9L, ConfigFile.typed(Setting.MAX_MSGS, "9", "env LAB_MAX_MSGS"));
+        assertEquals(-1L, ConfigFile.typed(Setting.MAX_MSGS, "-1", "env LAB_MAX_MSGS"));
+        for (String bad : new String[] {"abc", "9.5", "99999999999999999999", " 9"}) {
+            LabException e = assertThrows(LabException.class, () -> ConfigFile.typed(Setting.MAX_MSGS, bad, "env LAB_MAX_MSGS"));
+            assertEquals(Exit.CONFIG, e.exitCode);
+            assertEquals("env LAB_MAX_MSGS must be a whole number, like 5, got \"" + bad + "\"", e.getMessage());
+        }
+        assertEquals("90s", ConfigFile.typed(Setting.TIMEOUT, "90s", "env NATS_TIMEOUT"), "a time stays a duration text");
+        LabException time = assertThrows(LabException.class, () -> load(files("", ""), Map.of("NATS_TIMEOUT", "abc")));
+        assertEquals(Exit.CONFIG, time.exitCode);
+        assertTrue(time.getMessage().startsWith("env NATS_TIMEOUT: \"abc\" is not valid: "), time.getMessage());
+    }
 }

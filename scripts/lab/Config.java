@@ -89,8 +89,9 @@ final class Config {
         NatsContext.apply((String) flags.value("--context"), Boolean.TRUE.equals(flags.value("--no-context")), env, layers);
 
         for (Setting setting : Setting.values()) {
-            if (setting.env != null) {
-                layers.putEnv(setting, env.get(setting.env));
+            String text = setting.env == null ? null : env.get(setting.env);
+            if (text != null && !text.isEmpty()) { // empty: not set, as in natscli
+                layers.putEnv(setting, ConfigFile.typed(setting, text, "env " + setting.env));
             }
         }
         for (Setting setting : Setting.values()) {

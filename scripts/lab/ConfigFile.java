@@ -1,7 +1,8 @@
 // Reads one TOML config file (config.toml, a lab's config.toml) into the settings' layers: each
 // value checked for its type and remembered with file and line; unknown keys are a warning. A
 // file that was not named (the lab's own, found by where it lies) may not point at secret files
-// or variables: those keys are left out, with a warning.
+// or variables: those keys are left out, with a warning. Env and natscli context values, which come
+// as text, take their row's type through the same check (typed).
 //DEPS org.tomlj:tomlj:1.1.1
 //SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java ConfigRules.java
 
@@ -125,11 +126,30 @@ final class ConfigFile {
         if (seconds != null) {
             throw Exit.config("%s: %s", where, seconds);
         }
+        mustBeOfType(key, value, where + ": " + key.display());
+    }
+
+    /**
+     * A value from env or a natscli context, where numbers and true/false come as text: made the row's type and
+     * checked as a file's value is. A time stays text, a duration as a flag gives it, checked with the other times.
+     * @param where the variable or the context's field, as an error line names it ("env NATS_TIMEOUT")
+     */
+    static Object typed(Setting key, Object value, String where) {
+        if (value instanceof String text && key.is(Setting.Kind.DURATION)) {
+            return text;
+        }
+        Object typed = !(value instanceof String text) ? value
+                : key.type == Long.class && text.matches("-?[0-9]{1,18}") ? Long.valueOf(text)
+                : key.type == Boolean.class && text.matches("true|false") ? Boolean.valueOf(text) : text;
+        mustBeOfType(key, typed, where);
+        return typed;
+    }
+
+    private static void mustBeOfType(Setting key, Object value, String what) {
         if (!key.type.isInstance(value)) {
             String expected = key.type == Long.class ? "a whole number, like 5"
                     : key.type == Boolean.class ? "true or false" : "a string in quotes";
-            throw Exit.config("%s: %s must be %s, got %s", where, key.display(), expected,
-                    found(value, key.is(Setting.Kind.SECRET)));
+            throw Exit.config("%s must be %s, got %s", what, expected, found(value, key.is(Setting.Kind.SECRET)));
         }
     }
 

@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java
+//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java Limit.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -209,11 +209,11 @@ final class JetStreamErrors {
 
     /**
      * Why the server refused a publish, to follow "refused ": in plain words, then the server's own (which a search
-     * finds). payload: the message's bytes; maxBytes: the stream's, or -1 when not known.
+     * finds). payload: the message's bytes; maxBytes: the stream's, or -1 when not known (or none).
      */
     static String refusedPublish(JetStreamApiException e, long payload, long maxBytes) {
         String said = e.getErrorDescription() == null ? "" : e.getErrorDescription().toLowerCase(Locale.ROOT);
-        if (overMaxBytes(e) && maxBytes >= 0 && payload > maxBytes) {
+        if (overMaxBytes(e) && !Limit.unlimited(maxBytes) && payload > maxBytes) {
             return String.format(Locale.ROOT, "because the message alone (%d bytes of payload) is larger than the "
                     + "stream's max_bytes (%d), so it can never fit, however empty the stream: raise --max-bytes or send "
                     + "a smaller one (%s, error %d)", payload, maxBytes, Output.printable(e.getErrorDescription()),

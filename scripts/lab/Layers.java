@@ -65,8 +65,9 @@ final class Layers {
         put(key, key.byDefault, Origin.DEFAULT, "built-in default");
     }
 
-    void putEnv(Setting key, String value) {
-        put(key, value == null || value.isEmpty() ? null : value, Origin.ENV, "env " + key.env);
+    /** A value from the key's variable, of the key's type (ConfigFile.typed). */
+    void putEnv(Setting key, Object value) {
+        put(key, value, Origin.ENV, "env " + key.env);
     }
 
     void putFlag(Setting key, Object value) {

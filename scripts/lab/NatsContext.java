@@ -2,7 +2,7 @@
 // its URL, login and TLS files, as `nats --context NAME` would use them. With no --context and no
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java FilePermissions.java
+//SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java FilePermissions.java ConfigFile.java
 
 import io.nats.client.support.JsonValue;
 
@@ -65,16 +65,29 @@ final class NatsContext {
         }
         for (Setting setting : Setting.values()) {
             JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);
-            if (value == null) {
+            Object plain = value == null ? null : plain(value);
+            if (plain == null || plain.equals("")) { // natscli writes "" for a field not set, and false for a switch off
                 continue;
             }
-            if (setting.type == Boolean.class) {
-                layers.put(setting, Boolean.TRUE.equals(value.bool) ? true : null, source + " " + setting.contextField);
-            } else if (value.string != null && !value.string.isEmpty()) {
-                layers.put(setting, setting.is(Setting.Kind.FILE) ? CheckedFiles.expandHome(value.string) : value.string,
-                        source + " " + setting.contextField);
+            String field = source + " " + setting.contextField;
+            Object typed = ConfigFile.typed(setting, plain, field);
+            if (!Boolean.FALSE.equals(typed)) {
+                layers.put(setting, typed instanceof String path && setting.is(Setting.Kind.FILE)
+                        ? CheckedFiles.expandHome(path) : typed, field);
             }
         }
+    }
+
+    /** A JSON value as a config file's reader has it: text, a number, true or false; anything else as its JSON. */
+    private static Object plain(JsonValue value) {
+        return switch (value.type) {
+            case STRING -> value.string;
+            case BOOL -> value.bool;
+            case INTEGER, LONG -> value.l != null ? value.l : Long.valueOf(value.i);
+            case DOUBLE, FLOAT -> value.number;
+            case NULL -> null;
+            default -> value.toJson();
+        };
     }
 
     /**
