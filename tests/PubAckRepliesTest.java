@@ -14,9 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PubAckRepliesTest {
-    private static final Pattern SHORTFALL = Pattern.compile("only (\\d+) of 2000000 messages confirmed by a PubAck"
-            + "(?: \\(seq 1-(\\d+)\\))?; (\\d+) not: (\\d+) refused by the server, (\\d+) sent without an answer "
-            + "\\(they may or may not be stored\\), (\\d+) never sent");
+    private static final Pattern SHORTFALL = Pattern.compile(PubShortfall.LINE);
 
     @Test
     void pubAcksWithADomainAreReadByJnatsAndCountTheSame() throws Exception {
@@ -53,11 +51,13 @@ class PubAckRepliesTest {
             assertEquals("", result.out(), "no success line for a run cut short");
             Matcher m = SHORTFALL.matcher(result.err());
             assertTrue(m.find(), result.toString());
+            assertEquals("2000000", m.group(2), result.toString());
+            assertTrue(m.group(3) == null || m.group(3).startsWith(" (seq 1-"), result.toString());
             long confirmed = Long.parseLong(m.group(1));
-            long unanswered = Long.parseLong(m.group(5));
-            assertEquals(0, Long.parseLong(m.group(4)), "nothing was refused");
-            assertEquals(2_000_000 - confirmed, Long.parseLong(m.group(3)));
-            assertEquals(2_000_000, confirmed + unanswered + Long.parseLong(m.group(6)), "the numbers add up");
+            long unanswered = Long.parseLong(m.group(6));
+            assertEquals(0, Long.parseLong(m.group(5)), "nothing was refused");
+            assertEquals(2_000_000 - confirmed, Long.parseLong(m.group(4)));
+            assertEquals(2_000_000, confirmed + unanswered + Long.parseLong(m.group(7)), "the numbers add up");
 
             long storedNow = stored(server);
             assertTrue(storedNow >= confirmed && storedNow <= confirmed + unanswered,

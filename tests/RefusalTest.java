@@ -19,9 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RefusalTest {
-    private static final Pattern SHORTFALL = Pattern.compile("ERROR only (\\d+) of (\\d+) messages confirmed by a "
-            + "PubAck( \\(seq [\\d-]+\\))?; (\\d+) not: (\\d+) refused by the server, (\\d+) sent without an answer "
-            + "\\(they may or may not be stored\\), (\\d+) never sent; refused because (.*)\n");
+    private static final Pattern SHORTFALL = Pattern.compile("ERROR " + PubShortfall.LINE + "; refused because (.*)\n");
 
     @Test
     void jetStreamStorageUsedUpIsARefusal() throws Exception {
