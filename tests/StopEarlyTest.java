@@ -90,7 +90,12 @@ class StopEarlyTest {
                 for (int run = 0; run < 12; run++) {
                     // mostly the launcher's own shell, where its children are: it is short, and the JVMs' phases are covered above
                     Phase phase = beforeTheScript.get(run % 3 == 2 ? random.nextInt(beforeTheScript.size()) : 0);
-                    Moment moment = new Moment("INT", phase, random.nextDouble());
+                    double part = random.nextDouble();
+                    if (run % 4 == 3) { // as the script's JVM starts: the launcher ends it, while it waits for it
+                        phase = phases.stream().filter(p -> p.name().equals(SCRIPT_JVM)).findFirst().orElseThrow();
+                        part = part * 0.3;
+                    }
+                    Moment moment = new Moment("INT", phase, part);
                     String[] asAJob = java.util.stream.Stream.concat(java.util.stream.Stream.of("setsid"), java.util.Arrays.stream(launcher)).toArray(String[]::new);
                     try (Run.Started started = silentRun(silent, asAJob).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
                         List<ProcessHandle> running = withDescendants(started);
@@ -113,7 +118,7 @@ class StopEarlyTest {
 
     /** SIGINT to the run's process group, as a terminal's Ctrl-C goes to its foreground job. */
     private static void ctrlC(Run.Started run) throws Exception {
-        new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // the group may have ended
     }
 
     /**
@@ -292,6 +297,7 @@ class StopEarlyTest {
 
     /** What runs below the launcher's shell now: JBang's JVM, the script's (JsInfo), or neither (then after JBang's if that came before). */
     private static String phaseOf(long pid, String before) {
+        boolean unsure = false;
         for (long child : descendants(pid)) {
             String commandLine;
             try {
@@ -299,12 +305,17 @@ class StopEarlyTest {
             } catch (java.io.IOException gone) {
                 continue;
             }
+            // a process in the middle of an exec (setpriv becoming java) shows no command line for a moment
+            unsure |= commandLine.isBlank();
             if (commandLine.contains("dev.jbang.Main")) {
                 return JBANG_JVM;
             }
             if (commandLine.matches("(\\S*/)?java .* JsInfo( .*)?")) {
                 return SCRIPT_JVM;
             }
+        }
+        if (unsure && before != null) {
+            return before;
         }
         return SCRIPT_JVM.equals(before) ? SCRIPT_JVM : JBANG_JVM.equals(before) || AFTER_JBANG.equals(before) ? AFTER_JBANG : LAUNCHER;
     }
@@ -389,7 +400,7 @@ class StopEarlyTest {
 
     private static void awaitTrap(Run.Started run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!catches(run.pid(), 15)) {
+        while (!catches(run.pid(), 15) || !watchesForCtrlC(run.pid())) {
             assertTrue(run.running(), "ended before it set its trap: " + run.errSoFar());
             assertFalse(System.nanoTime() > deadline, "never set its trap");
             Thread.sleep(1);
@@ -438,6 +449,23 @@ class StopEarlyTest {
             started.signal(signal);
             return started.finish();
         }
+    }
+
+    /**
+     * Whether the launcher's Ctrl-C watch runs (early-signal.bash): it starts right after the traps are
+     * set. SIGTERM caught alone says little: bash catches it from its own start.
+     */
+    private static boolean watchesForCtrlC(long pid) {
+        for (long child : descendants(pid)) {
+            try {
+                if (Files.readString(Path.of("/proc/" + child + "/cmdline")).equals("sleep\u000086400\u0000")) {
+                    return true;
+                }
+            } catch (java.io.IOException gone) {
+                // ended meanwhile
+            }
+        }
+        return false;
     }
 
     private static boolean catches(long pid, int signal) {

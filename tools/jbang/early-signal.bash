@@ -9,18 +9,61 @@ early_signal_line="ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothin
 # is made with it too: Java 25 refuses a cache made without it.
 native_access=--enable-native-access=ALL-UNNAMED
 
-# The traps until the script's JVM runs; a child the shell runs meanwhile in the background and names in
-# early_child (JBang's JVM) ends with it.
+# open_ready_pipe: opens the pipe through which the script's JVM will say that it answers signals
+# (run_lab_jvm), and starts the Ctrl-C watch. bash 5.2 can miss a Ctrl-C that comes while it starts
+# a child: its trap never runs, and the start would go on as if none came. The watch is a process of
+# this job that only waits, with Ctrl-C at its default, so its end says that one came (ctrl_c_came,
+# and `wait -n` in run_lab_jvm, which needs bash 5.1). It ends with this shell (--pdeathsig;
+# stop_ctrl_c_watch at exit).
+open_ready_pipe() {
+  exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
+  ctrl_c_watch=
+  if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
+    (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
+    ctrl_c_watch=$!
+  fi
+}
+
+# True when the Ctrl-C watch has ended (read from /proc without a child: an ended one may be unreaped).
+ctrl_c_came() {
+  local state=
+  [ -n "${ctrl_c_watch:-}" ] || return 1
+  { read -r _ _ state _ < "/proc/$ctrl_c_watch/stat"; } 2> /dev/null || return 0
+  [ "$state" = Z ]
+}
+
+stop_ctrl_c_watch() {
+  [ -z "${ctrl_c_watch:-}" ] || kill "$ctrl_c_watch" 2> /dev/null || true
+  ctrl_c_watch=
+}
+
+# The traps until the script's JVM runs. Whatever way this shell then ends with a signal's exit code
+# (its trap, or bash itself: a signal that ends a child under `set -e`, or a second signal during the
+# trap), the EXIT trap says the early line, once, unless the script's JVM answered signals and said
+# its own. A child the shell runs meanwhile in the background and names in early_child (JBang's JVM)
+# ends with it.
 trap_early_signals() {
+  # The early line goes to stderr as it is here: a trap can run inside a command whose stderr goes to
+  # /dev/null for the moment (`{ read ...; } 2> /dev/null`), and exit from there.
+  exec {early_stderr}>&2
   trap 'stop_early 130' INT
   trap 'stop_early 143' TERM
+  trap say_early_line EXIT
 }
 
 stop_early() {
   trap '' INT TERM
   [ -z "${early_child:-}" ] || kill -s TERM "$early_child" 2> /dev/null || true # its shutdown removes its temp files
-  echo "$early_signal_line" >&2
   exit "$1"
+}
+
+say_early_line() {
+  local status=$?
+  trap '' INT TERM # a second Ctrl-C would run the trap again, which exits before the line is said
+  case $status in
+    129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
+  esac
+  stop_ctrl_c_watch
 }
 
 # run_lab_jvm JAVA [JVM options, main class and arguments ...]: runs the script's JVM to its end and
@@ -36,7 +79,7 @@ stop_early() {
 run_lab_jvm() {
   local java=$1 pdeath=()
   shift
-  exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
+  [ -n "${lab_ready:-}" ] || open_ready_pipe
   ! command -v setpriv > /dev/null || pdeath=(setpriv --pdeathsig KILL --)
   # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
   # script's stdin stay the JVM's.
@@ -51,38 +94,55 @@ run_lab_jvm() {
   trap 'lab_jvm_signalled HUP 129' HUP
   trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
   local status
+  lab_jvm_signal_exit= # the exit code of the last signal that came
+  lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
+  # wait returns early when a trapped signal comes; bash keeps an ended child's status for the next wait.
+  # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
+  # It also returns when the Ctrl-C watch ends: a Ctrl-C that the trap missed, before the JVM answered
+  # signals, is then taken as the trap would take it.
   while :; do
-    lab_jvm_forwarded=
-    # wait returns early when a trapped signal comes; bash keeps an ended child's status for a second wait.
-    # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
-    wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
-    [ -n "$lab_jvm_forwarded" ] || break
+    lab_jvm_signal=
+    lab_waited=
+    if [ -n "${ctrl_c_watch:-}" ]; then
+      wait -n -p lab_waited "$lab_jvm" "$ctrl_c_watch" 2> /dev/null && status=0 || status=$?
+    else
+      wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
+    fi
+    [ -z "$lab_jvm_signal" ] || continue
+    if [ -n "${ctrl_c_watch:-}" ] && [ "$lab_waited" = "$ctrl_c_watch" ]; then
+      ctrl_c_watch=
+      lab_jvm_answers || [ -n "$lab_jvm_ended_early" ] || lab_jvm_signalled INT 130
+      continue
+    fi
+    break
   done
-  case $status in
-    129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&2 ;; # a signal sent to the JVM alone, that early
-  esac
+  if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; }; then
+    status=${lab_jvm_signal_exit:-1} # bash lost the status: the JVM was signalled, or it would have one
+  fi
+  if [ -n "$lab_jvm_ended_early" ] && [ "$status" -gt 128 ]; then
+    exit "$lab_jvm_ended_early" # the EXIT trap says the early line
+  fi
+  # An exit code of its own (it ended before the signal, and said why), what it said after one, or a
+  # signal sent to the JVM alone before it answered (the EXIT trap says the early line).
   exit "$status"
 }
 
 # True once the script's JVM said it answers signals.
 lab_jvm_answers() {
-  read -r -t 0 -u "$lab_ready"
+  [ -n "${lab_ready:-}" ] && read -r -t 0 -u "$lab_ready"
 }
 
-# lab_jvm_signalled NAME EXIT: the trap while the JVM runs.
+# lab_jvm_signalled NAME EXIT: the trap while the JVM runs. It only hands on or ends: the wait in
+# run_lab_jvm gives the JVM's status (a second wait here, inside a trap that cut one short, can
+# return -1 in bash 5.2).
 lab_jvm_signalled() {
+  lab_jvm_signal=$1
+  lab_jvm_signal_exit=$2
   if lab_jvm_answers; then
-    lab_jvm_forwarded=yes
     kill -s "$1" "$lab_jvm" 2> /dev/null || true # it may have ended already: wait gives its status
     return 0
   fi
   trap '' INT TERM HUP
+  lab_jvm_ended_early=$2
   kill -s KILL "$lab_jvm" 2> /dev/null || true
-  local status
-  wait "$lab_jvm" 2> /dev/null && status=0 || status=$? # not bash's "Killed" line about it
-  if [ "$status" -le 128 ]; then
-    exit "$status" # it ended on its own before the signal, and said so
-  fi
-  echo "$early_signal_line" >&2
-  exit "$2"
 }
