@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -268,8 +271,75 @@ class ConfigTest {
     void waitMustBeAtLeastOneSecond() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
-        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)",
+        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be whole seconds from 1 to 31536000 (a year), written as a bare number (jnats sends no pull request shorter than 1s)",
                 e.getMessage());
+    }
+
+    /** A mistyped key: one short line naming the key meant; a key like none: two lines, each within 100 columns. */
+    @Test
+    void anUnknownKeyIsShortAndNamesTheNearest() throws Exception {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            load(files("[nats.auth]\nuser_name = \"bob\"\n[nats]\nwait_secs = 3\n[recv]\nwiat_secs = 3\n", "[nats.auth]\nzebra = 1\n"), Map.of());
+        } finally {
+            System.setErr(before);
+        }
+        List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        String root = dir.resolve("config.toml").toString();
+        assertTrue(lines.contains("WARN " + root + ":2: unknown key nats.auth.user_name is ignored; did you mean nats.auth.user?"), lines.toString());
+        assertTrue(lines.contains("WARN " + root + ":4: unknown key nats.wait_secs is ignored; did you mean recv.wait_secs?"), lines.toString());
+        assertTrue(lines.contains("WARN " + root + ":6: unknown key recv.wiat_secs is ignored; did you mean recv.wait_secs?"), lines.toString());
+        int zebra = lines.indexOf("WARN " + dir.resolve("lab.toml") + ":2: unknown key nats.auth.zebra is ignored");
+        assertTrue(zebra >= 0, lines.toString());
+        assertEquals("  every key, with its value and where it came from: --show-config", lines.get(zebra + 1));
+        assertEquals(5, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(line.replace(dir.toString(), "/tmp/x").length() <= 100, line);
+        }
+    }
+
+    /**
+     * Every *_secs key, given each kind of value a file refuses: what the line advises is taken, a whole
+     * number by the file itself and a duration by the flag it names; no line offers a file a duration text.
+     */
+    @Test
+    void aRefusedSecondsKeyAdvisesWhatTheFileTakes() throws Exception {
+        Pattern like = Pattern.compile("like (-?[0-9]+)");
+        Pattern flag = Pattern.compile("give the flag a duration: (--[a-z-]+) ([0-9a-z]+)");
+        for (Setting key : Setting.values()) {
+            if (!key.is(Setting.Kind.DURATION)) {
+                continue;
+            }
+            String section = "[" + key.section() + "]\n" + key.leaf() + " = ";
+            for (String value : List.of("0", "-1", "0.5", "0.0", "-0.5", "\"500ms\"", "\"0\"", "\"abc\"", "99999999999", "\"99999999999\"")) {
+                String file = section + value + "\n";
+                LabException refused;
+                try {
+                    load(files(file, ""), Map.of());
+                    assertTrue(key == Setting.MAX_AGE && value.equals("0"), file + " was taken");
+                    continue;
+                } catch (LabException e) {
+                    refused = e;
+                }
+                String line = refused.getMessage();
+                assertEquals(Exit.CONFIG, refused.exitCode, line);
+                assertFalse(line.contains("5s, 1m30s"), file + " -> " + line);
+                Matcher number = like.matcher(line);
+                Matcher duration = flag.matcher(line);
+                assertTrue(number.find() || line.contains("whole seconds from 1 to 31536000"), file + " -> " + line);
+                if (number.find(0)) {
+                    load(files(section + number.group(1) + "\n", ""), Map.of()); // taken: no exception
+                }
+                if (duration.find()) {
+                    assertEquals(key.flag(), duration.group(1), line);
+                    Map<String, Object> options = files("", "");
+                    options.put(duration.group(1), duration.group(2));
+                    load(options, Map.of());
+                }
+            }
+        }
     }
 
     /**
