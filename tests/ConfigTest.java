@@ -121,21 +121,21 @@ class ConfigTest {
         LabException table = assertThrows(LabException.class,
                 () -> load(files("", "[nats.stream]\nname = \"x\"\n"), Map.of()));
         assertEquals(Exit.CONFIG, table.exitCode);
-        assertEquals(dir.resolve("lab.toml") + ":1: [nats] stream must be a string in quotes, got a table "
-                + "(a [section] or { ... })", table.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":1 [nats] stream: a table (a [section] or { ... }) is not valid: "
+                + "it must be a string in quotes", table.getMessage());
         LabException array = assertThrows(LabException.class,
                 () -> load(files("", "[consumer]\nmax_deliver = [5]\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: [consumer] max_deliver must be a whole number, like 5, got an array "
-                + "([ ... ])", array.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":2 [consumer] max_deliver: an array ([ ... ]) is not valid: "
+                + "it must be a whole number, like 5", array.getMessage());
         LabException secret = assertThrows(LabException.class,
                 () -> load(files("", "[nats.auth]\npassword = { value = \"s3cret\" }\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: [nats.auth] password must be a string in quotes, got a table "
-                + "(a [section] or { ... })", secret.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":2 [nats.auth] password: a table (a [section] or { ... }) is not valid: "
+                + "it must be a string in quotes", secret.getMessage());
         LabException section = assertThrows(LabException.class, () -> load(files("", "nats = 5\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":1: nats must be a section ([nats]), got 5", section.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":1 nats: 5 is not valid: it must be a section ([nats])", section.getMessage());
         LabException auth = assertThrows(LabException.class,
                 () -> load(files("", "[nats]\nauth = \"s3cret\"\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: nats.auth must be a section ([nats.auth]), got a string",
+        assertEquals(dir.resolve("lab.toml") + ":2 nats.auth: a string is not valid: it must be a section ([nats.auth])",
                 auth.getMessage());
     }
 
@@ -365,10 +365,10 @@ class ConfigTest {
         Files.writeString(context, "{\"tls_first\": \"yes\"}");
         LabException yes = assertThrows(LabException.class, () -> load(options, Map.of()));
         assertEquals(Exit.CONFIG, yes.exitCode);
-        assertEquals("context " + context + " (" + context + ") tls_first must be true or false, got \"yes\"", yes.getMessage());
+        assertEquals("context " + context + " (" + context + ") tls_first: \"yes\" is not valid: it must be true or false", yes.getMessage());
         Files.writeString(context, "{\"url\": 4222}");
         LabException number = assertThrows(LabException.class, () -> load(options, Map.of()));
-        assertEquals("context " + context + " (" + context + ") url must be a string in quotes, got 4222", number.getMessage());
+        assertEquals("context " + context + " (" + context + ") url: 4222 is not valid: it must be a string in quotes", number.getMessage());
 
         // no row reads a whole number from env yet: the rule a future one gets, through a row of that type
         assertEquals(9L, ConfigFile.typed(Setting.MAX_MSGS, "9", "env LAB_MAX_MSGS"));
@@ -376,7 +376,7 @@ class ConfigTest {
         for (String bad : new String[] {"abc", "9.5", "99999999999999999999", " 9"}) {
             LabException e = assertThrows(LabException.class, () -> ConfigFile.typed(Setting.MAX_MSGS, bad, "env LAB_MAX_MSGS"));
             assertEquals(Exit.CONFIG, e.exitCode);
-            assertEquals("env LAB_MAX_MSGS must be a whole number, like 5, got \"" + bad + "\"", e.getMessage());
+            assertEquals("env LAB_MAX_MSGS: \"" + bad + "\" is not valid: it must be a whole number, like 5", e.getMessage());
         }
         assertEquals("90s", ConfigFile.typed(Setting.TIMEOUT, "90s", "env NATS_TIMEOUT"), "a time stays a duration text");
         LabException time = assertThrows(LabException.class, () -> load(files("", ""), Map.of("NATS_TIMEOUT", "abc")));

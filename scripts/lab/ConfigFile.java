@@ -124,9 +124,9 @@ final class ConfigFile {
     private static void checkType(Setting key, Object value, String where) {
         String seconds = key.type.isInstance(value) ? null : ConfigRules.notWholeSeconds(key, value);
         if (seconds != null) {
-            throw Exit.config("%s: %s", where, seconds);
+            throw Exit.config("%s %s: %s", where, key.display(), seconds);
         }
-        mustBeOfType(key, value, where + ": " + key.display());
+        mustBeOfType(key, value, where + " " + key.display());
     }
 
     /**
@@ -149,7 +149,7 @@ final class ConfigFile {
         if (!key.type.isInstance(value)) {
             String expected = key.type == Long.class ? "a whole number, like 5"
                     : key.type == Boolean.class ? "true or false" : "a string in quotes";
-            throw Exit.config("%s must be %s, got %s", what, expected, found(value, key.is(Setting.Kind.SECRET)));
+            throw Exit.config("%s: %s is not valid: it must be %s", what, found(value, key.is(Setting.Kind.SECRET)), expected);
         }
     }
 
@@ -158,9 +158,9 @@ final class ConfigFile {
         for (String section : new TreeSet<>(Arrays.stream(Setting.values()).map(Setting::section).toList())) {
             Object value = toml.get(List.of(section.split("\\.")));
             if (value != null && !(value instanceof TomlTable)) {
-                throw Exit.config("%s:%d: %s must be a section ([%s]), got %s", shown,
-                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section, section,
-                        found(value, section.equals("nats.auth")));
+                throw Exit.config("%s:%d %s: %s is not valid: it must be a section ([%s])", shown,
+                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section,
+                        found(value, section.equals("nats.auth")), section);
             }
         }
     }

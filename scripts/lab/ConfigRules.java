@@ -134,7 +134,7 @@ final class ConfigRules {
         long up = duration.toSeconds() + (duration.getNano() > 0 ? 1 : 0);
         long like = Math.min(Durations.LONGEST.toSeconds(), key == Setting.MAX_AGE && up == 0 ? 0 : Math.max(1, up));
         boolean flagged = key.flag() != null && duration.getNano() > 0 && duration.compareTo(shortest(key)) >= 0;
-        return String.format(Locale.ROOT, "%s counts whole seconds, got %s: write a whole number%s, like %d%s", key.display(),
+        return String.format(Locale.ROOT, "%s is not valid: a file counts whole seconds: write a whole number%s, like %d%s",
                 value instanceof String text ? Output.quoted(text) : value, value instanceof String ? " without quotes" : "",
                 like, flagged ? ", or give the flag a duration: " + key.flag() + " " + Durations.format(duration) : "");
     }
