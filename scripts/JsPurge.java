@@ -144,10 +144,10 @@ public class JsPurge implements Callable<Integer> {
                     deleteStream ? "--delete" : "--delete-consumer");
         }
         if (below() != null && below() < 1) {
-            throw Exit.usage("--seq must be a stream sequence of 1 or more, got %d", below());
+            throw Exit.usage("flag --seq: %d is not valid: it must be a stream sequence of 1 or more", below());
         }
         if (keep() != null && keep() < 0) {
-            throw Exit.usage("--keep must be 0 or more, got %d", keep());
+            throw Exit.usage("flag --keep: %d is not valid: it must be 0 or more", keep());
         }
     }
 

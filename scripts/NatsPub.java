@@ -52,7 +52,7 @@ public class NatsPub implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (count != null && (count < 1 || count > 1_000_000)) {
-            throw Exit.usage("--count must be from 1 to 1000000, got %d", count);
+            throw Exit.usage("flag --count: %d is not valid: it must be from 1 to 1000000", count);
         }
         Config config = connection.load(); // checks --subject: no wildcards, not the server's own ($JS.API ...)
         java.util.List<byte[]> bodies = new java.util.ArrayList<>();

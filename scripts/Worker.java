@@ -55,7 +55,7 @@ public class Worker implements Callable<Integer> {
     public Integer call() throws Exception {
         flags.check();
         if (Subjects.filterProblem(queue, null) != null || queue.contains("*") || queue.contains(">")) {
-            throw Exit.usage("queue group %s is not valid: use a name without spaces or wildcards, like workers",
+            throw Exit.usage("flag --queue: %s is not valid: it must be a name without spaces or wildcards, like workers",
                     Output.quoted(queue));
         }
         String name = label != null ? label : String.valueOf(ProcessHandle.current().pid());

@@ -47,6 +47,20 @@ class BadInputTableTest extends WithServer {
         }));
     }
 
+    /**
+     * A refused value reads one way in every row, as the README says above the table:
+     * ERROR <where>: <value> is not valid: <what it must be>; never "<what> must be ..., got <value>".
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedValueHasOneForm() throws Exception {
+        java.util.regex.Pattern form = java.util.regex.Pattern.compile(
+                "ERROR (flag -[-\\w]+|env \\w+|-H \\S+|context .+|\\S+:\\d+ \\S+( \\S+)?): .+ is not valid: .+");
+        for (Row row : readmeRows()) {
+            assertTrue(!row.expected().matches(".* must be .*, got .*"), "the other form: " + row);
+            assertTrue(!row.expected().contains(" is not valid: ") || form.matcher(row.expected()).matches(), row.toString());
+        }
+    }
+
     /** Each row found ran, and got to the end of its checks: none was skipped or dropped. */
     @AfterAll
     static void everyRowRanToTheEnd() {

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -118,21 +121,21 @@ class ConfigTest {
         LabException table = assertThrows(LabException.class,
                 () -> load(files("", "[nats.stream]\nname = \"x\"\n"), Map.of()));
         assertEquals(Exit.CONFIG, table.exitCode);
-        assertEquals(dir.resolve("lab.toml") + ":1: [nats] stream must be a string in quotes, got a table "
-                + "(a [section] or { ... })", table.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":1 [nats] stream: a table (a [section] or { ... }) is not valid: "
+                + "it must be a string in quotes", table.getMessage());
         LabException array = assertThrows(LabException.class,
                 () -> load(files("", "[consumer]\nmax_deliver = [5]\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: [consumer] max_deliver must be a whole number, like 5, got an array "
-                + "([ ... ])", array.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":2 [consumer] max_deliver: an array ([ ... ]) is not valid: "
+                + "it must be a whole number, like 5", array.getMessage());
         LabException secret = assertThrows(LabException.class,
                 () -> load(files("", "[nats.auth]\npassword = { value = \"s3cret\" }\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: [nats.auth] password must be a string in quotes, got a table "
-                + "(a [section] or { ... })", secret.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":2 [nats.auth] password: a table (a [section] or { ... }) is not valid: "
+                + "it must be a string in quotes", secret.getMessage());
         LabException section = assertThrows(LabException.class, () -> load(files("", "nats = 5\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":1: nats must be a section ([nats]), got 5", section.getMessage());
+        assertEquals(dir.resolve("lab.toml") + ":1 nats: 5 is not valid: it must be a section ([nats])", section.getMessage());
         LabException auth = assertThrows(LabException.class,
                 () -> load(files("", "[nats]\nauth = \"s3cret\"\n"), Map.of()));
-        assertEquals(dir.resolve("lab.toml") + ":2: nats.auth must be a section ([nats.auth]), got a string",
+        assertEquals(dir.resolve("lab.toml") + ":2 nats.auth: a string is not valid: it must be a section ([nats.auth])",
                 auth.getMessage());
     }
 
@@ -268,8 +271,75 @@ class ConfigTest {
     void waitMustBeAtLeastOneSecond() throws Exception {
         LabException e = assertThrows(LabException.class,
                 () -> load(files("[recv]\nwait_secs = 0\n", ""), Map.of()));
-        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be a duration from 1s to 8760h (a year): 5s, 1m30s, or a bare number of seconds (jnats sends no pull request shorter than 1s)",
+        assertEquals(dir.resolve("config.toml") + ":2 [recv] wait_secs: 0 is not valid: it must be whole seconds from 1 to 31536000 (a year), written as a bare number (jnats sends no pull request shorter than 1s)",
                 e.getMessage());
+    }
+
+    /** A mistyped key: one short line naming the key meant; a key like none: two lines, each within 100 columns. */
+    @Test
+    void anUnknownKeyIsShortAndNamesTheNearest() throws Exception {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            load(files("[nats.auth]\nuser_name = \"bob\"\n[nats]\nwait_secs = 3\n[recv]\nwiat_secs = 3\n", "[nats.auth]\nzebra = 1\n"), Map.of());
+        } finally {
+            System.setErr(before);
+        }
+        List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        String root = dir.resolve("config.toml").toString();
+        assertTrue(lines.contains("WARN " + root + ":2: unknown key nats.auth.user_name is ignored; did you mean nats.auth.user?"), lines.toString());
+        assertTrue(lines.contains("WARN " + root + ":4: unknown key nats.wait_secs is ignored; did you mean recv.wait_secs?"), lines.toString());
+        assertTrue(lines.contains("WARN " + root + ":6: unknown key recv.wiat_secs is ignored; did you mean recv.wait_secs?"), lines.toString());
+        int zebra = lines.indexOf("WARN " + dir.resolve("lab.toml") + ":2: unknown key nats.auth.zebra is ignored");
+        assertTrue(zebra >= 0, lines.toString());
+        assertEquals("  every key, with its value and where it came from: --show-config", lines.get(zebra + 1));
+        assertEquals(5, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(line.replace(dir.toString(), "/tmp/x").length() <= 100, line);
+        }
+    }
+
+    /**
+     * Every *_secs key, given each kind of value a file refuses: what the line advises is taken, a whole
+     * number by the file itself and a duration by the flag it names; no line offers a file a duration text.
+     */
+    @Test
+    void aRefusedSecondsKeyAdvisesWhatTheFileTakes() throws Exception {
+        Pattern like = Pattern.compile("like (-?[0-9]+)");
+        Pattern flag = Pattern.compile("give the flag a duration: (--[a-z-]+) ([0-9a-z]+)");
+        for (Setting key : Setting.values()) {
+            if (!key.is(Setting.Kind.DURATION)) {
+                continue;
+            }
+            String section = "[" + key.section() + "]\n" + key.leaf() + " = ";
+            for (String value : List.of("0", "-1", "0.5", "0.0", "-0.5", "\"500ms\"", "\"0\"", "\"abc\"", "99999999999", "\"99999999999\"")) {
+                String file = section + value + "\n";
+                LabException refused;
+                try {
+                    load(files(file, ""), Map.of());
+                    assertTrue(key == Setting.MAX_AGE && value.equals("0"), file + " was taken");
+                    continue;
+                } catch (LabException e) {
+                    refused = e;
+                }
+                String line = refused.getMessage();
+                assertEquals(Exit.CONFIG, refused.exitCode, line);
+                assertFalse(line.contains("5s, 1m30s"), file + " -> " + line);
+                Matcher number = like.matcher(line);
+                Matcher duration = flag.matcher(line);
+                assertTrue(number.find() || line.contains("whole seconds from 1 to 31536000"), file + " -> " + line);
+                if (number.find(0)) {
+                    load(files(section + number.group(1) + "\n", ""), Map.of()); // taken: no exception
+                }
+                if (duration.find()) {
+                    assertEquals(key.flag(), duration.group(1), line);
+                    Map<String, Object> options = files("", "");
+                    options.put(duration.group(1), duration.group(2));
+                    load(options, Map.of());
+                }
+            }
+        }
     }
 
     /**
@@ -295,10 +365,10 @@ class ConfigTest {
         Files.writeString(context, "{\"tls_first\": \"yes\"}");
         LabException yes = assertThrows(LabException.class, () -> load(options, Map.of()));
         assertEquals(Exit.CONFIG, yes.exitCode);
-        assertEquals("context " + context + " (" + context + ") tls_first must be true or false, got \"yes\"", yes.getMessage());
+        assertEquals("context " + context + " (" + context + ") tls_first: \"yes\" is not valid: it must be true or false", yes.getMessage());
         Files.writeString(context, "{\"url\": 4222}");
         LabException number = assertThrows(LabException.class, () -> load(options, Map.of()));
-        assertEquals("context " + context + " (" + context + ") url must be a string in quotes, got 4222", number.getMessage());
+        assertEquals("context " + context + " (" + context + ") url: 4222 is not valid: it must be a string in quotes", number.getMessage());
 
         // no row reads a whole number from env yet: the rule a future one gets, through a row of that type
         assertEquals(9L, ConfigFile.typed(Setting.MAX_MSGS, "9", "env LAB_MAX_MSGS"));
@@ -306,7 +376,7 @@ class ConfigTest {
         for (String bad : new String[] {"abc", "9.5", "99999999999999999999", " 9"}) {
             LabException e = assertThrows(LabException.class, () -> ConfigFile.typed(Setting.MAX_MSGS, bad, "env LAB_MAX_MSGS"));
             assertEquals(Exit.CONFIG, e.exitCode);
-            assertEquals("env LAB_MAX_MSGS must be a whole number, like 5, got \"" + bad + "\"", e.getMessage());
+            assertEquals("env LAB_MAX_MSGS: \"" + bad + "\" is not valid: it must be a whole number, like 5", e.getMessage());
         }
         assertEquals("90s", ConfigFile.typed(Setting.TIMEOUT, "90s", "env NATS_TIMEOUT"), "a time stays a duration text");
         LabException time = assertThrows(LabException.class, () -> load(files("", ""), Map.of("NATS_TIMEOUT", "abc")));

@@ -293,7 +293,7 @@ class ConsumersAtWorkTest extends WithServer {
     void aLabelledRunsBadInputLineCarriesTheLabel() throws Exception {
         Run.Result badValue = script("JsPull", "--label", "W", "--batch", "0").go();
         assertEquals(Exit.USAGE, badValue.exit(), badValue.toString());
-        assertEquals("ERROR [W] --batch must be at least 1 (and at most the consumer's max ack pending), got 0\n", badValue.err());
+        assertEquals("ERROR [W] flag --batch: 0 is not valid: it must be at least 1 (and at most the consumer's max ack pending)\n", badValue.err());
         Run.Result unknown = script("JsPull", "--label=W", "--bogus").go();
         assertEquals(Exit.USAGE, unknown.exit(), unknown.toString());
         assertEquals("ERROR [W] Unknown option: '--bogus' (see js-pull --help)\n", unknown.err());
@@ -305,7 +305,7 @@ class ConsumersAtWorkTest extends WithServer {
         assertEquals("ERROR flag --label given twice: give it once\n", script("JsPull", "--label", "A", "--label", "B").go()
                 .err(), "two labels: neither is the run's");
         Run.Result badLabel = script("JsPull", "--label", " ").go();
-        assertEquals("ERROR --label must be a name that shows as itself, like A or worker-1, got \" \"\n", badLabel.err(),
+        assertEquals("ERROR flag --label: \" \" is not valid: it must be a name that shows as itself, like A or worker-1\n", badLabel.err(),
                 "a label that is no name labels nothing");
     }
 

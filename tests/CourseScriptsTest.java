@@ -185,8 +185,7 @@ class CourseScriptsTest extends WithServer {
                 {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}};
         List<List<String>> runs = new java.util.ArrayList<>();
         for (String[] scriptAndSubject : scriptsAndSubjects) {
-            boolean takesAMessage = List.of("NatsPub", "Requester", "JsPub").contains(scriptAndSubject[0]);
-            runs.add(takesAMessage ? List.of(scriptAndSubject[0], "--show-config", "x") : List.of(scriptAndSubject[0], "--show-config"));
+            runs.add(List.of(scriptAndSubject[0], "--show-config")); // as --help: no MESSAGE needed
         }
         // in the repository's folder, as bin/jbang runs them there: one JVM for the six runs
         List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
@@ -198,6 +197,26 @@ class CourseScriptsTest extends WithServer {
             assertTrue(Pattern.compile("(?m)^  nats\\.subject = \"" + Pattern.quote(scriptAndSubject[1]) + "\"(  |\n      )\\(labs/")
                     .matcher(shown.out()).find(), scriptAndSubject[0] + ": " + shown.out());
         }
+    }
+
+    /** --show-config, like --help, ends a run before the lesson: no script asks for its lesson's words then. */
+    @Test
+    void everyScriptShowsItsConfigWithoutTheLessonsArguments() throws Exception {
+        List<List<String>> runs = new ArrayList<>();
+        for (String className : Catalog.classNames()) {
+            runs.add(List.of(className, "--show-config"));
+            runs.add(List.of(className, "--show-config-lines"));
+        }
+        List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
+        assertEquals(runs.size(), results.size(), results.toString());
+        for (int i = 0; i < runs.size(); i++) {
+            Run.Result shown = results.get(i);
+            assertEquals(0, shown.exit(), runs.get(i) + ": " + shown);
+            assertTrue(shown.out().contains("nats.url"), runs.get(i) + ": " + shown);
+        }
+        Run.Result noMessage = script("NatsPub").go(); // without --show-config the lesson's word is still needed
+        assertEquals("ERROR Missing required parameter: 'MESSAGE' (see nats-pub --help)\n", noMessage.err());
+        assertEquals(Exit.USAGE, noMessage.exit(), noMessage.toString());
     }
 
     /**

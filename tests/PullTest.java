@@ -98,7 +98,7 @@ class PullTest extends WithServer {
                 ok(script("JsPull", "--max=1").go()).outLines());
         Run.Result zero = script("JsPull", "--count=0").go();
         assertEquals(Exit.USAGE, zero.exit(), zero.toString());
-        assertEquals("ERROR --count must be at least 1, got 0\n", zero.err());
+        assertEquals("ERROR flag --count: 0 is not valid: it must be at least 1\n", zero.err());
     }
 
     @Test

@@ -21,6 +21,32 @@ class RoomsTest {
     private static final Pattern COMMENTS_AND_STRINGS = Pattern.compile(
             "/\\*.*?\\*/|//[^\\n]*|\"\"\"(?s:.*?)\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\\\n])+'", Pattern.DOTALL);
 
+    /**
+     * The rooms map reads on one screen of 80 columns, names every room, and leads in one step to the
+     * room for adding a setting, adding an auth method and changing how a publish is confirmed.
+     */
+    @Test
+    void theRoomsMapFitsOneScreenAndNamesEveryRoom() throws Exception {
+        Path lab = Run.REPO.resolve("scripts/lab");
+        List<String> lines = Files.readAllLines(lab.resolve("README.md"));
+        int folded = 0;
+        for (String line : lines) {
+            folded += Math.max(1, (line.length() + 79) / 80);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(folded <= 50, "scripts/lab/README.md: " + folded + " lines at 80 columns");
+        String map = String.join("\n", lines);
+        List<String> unnamed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(lab)) {
+            files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".java"))
+                    .map(name -> name.substring(0, name.length() - ".java".length()))
+                    .filter(room -> !Pattern.compile("`" + room + "(\\.java)?`").matcher(map).find()).sorted().forEach(unnamed::add);
+        }
+        assertEquals(List.of(), unnamed, "rooms scripts/lab/README.md does not name");
+        for (String task : List.of("**Add a setting**", "**Add an auth method**", "**Change how js-pub confirms a publish**")) {
+            org.junit.jupiter.api.Assertions.assertTrue(map.contains(task), task);
+        }
+    }
+
     @Test
     void noRoomUsesOneThatUsesItBack() throws Exception {
         Map<String, Set<String>> uses = uses(Run.REPO.resolve("scripts/lab"));

@@ -9,7 +9,8 @@
 // comes first, then the lesson, then a list of the shared parts with their line numbers, and the parts.
 // With --url BASE it also writes share/url/<Script>.java, the form to paste: the script alone, its
 // //SOURCES naming the shared files at BASE (the lab's scripts/ folder of one tag, published on a
-// web server), which JBang fetches over HTTP(S) when it runs the file.
+// web server), which JBang fetches over HTTP(S) when it runs the file; its class is not public and
+// named by //MAIN, so it too runs under any file name.
 // Usage, from the repo root: jbang tools/Share.java [--url BASE] [OUT_DIR]   (default: share)
 
 import java.io.IOException;
@@ -35,6 +36,8 @@ public class Share {
     private static final String LIST_TITLE = "// ----- The shared code below the lesson, part by part (line: part):";
     /** Every script runs through it; what it uses is the shared code of every script. */
     private static final String COMMON_ROOT = "scripts/lab/CommandRunner.java";
+    /** The shared imports go several to a line, so the lesson stays near the top, each line readable. */
+    private static final int IMPORTS_WIDTH = 100;
 
     public static void main(String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath();
@@ -76,7 +79,13 @@ public class Share {
     static String byUrl(Path script, String base) throws IOException {
         StringBuilder text = new StringBuilder();
         boolean noted = false;
+        boolean named = false;
         for (String line : Files.readAllLines(script)) {
+            if (line.startsWith("//DEPS ") && !named) {
+                // not public, and named by //MAIN: a pasted file runs under whatever name it is saved as
+                text.append("//MAIN ").append(className(script)).append('\n');
+                named = true;
+            }
             if (line.startsWith("//SOURCES ")) {
                 if (!noted) {
                     text.append("// The lab's shared files come from ").append(base)
@@ -87,7 +96,7 @@ public class Share {
                     text.append("//SOURCES ").append(base).append(name).append('\n');
                 }
             } else {
-                text.append(line).append('\n');
+                text.append(PUBLIC_TYPE.matcher(line).replaceFirst("$1")).append('\n');
             }
         }
         return text.toString();
@@ -96,9 +105,9 @@ public class Share {
     /**
      * The script and its shared code as one file: at the top a short table of its parts (the lesson
      * method, the script's flags, the list of shared parts, the script's own helpers, the code every
-     * script shares), then the lesson, as near the top as in the script itself (the shared code's
-     * imports, which Java wants above it, packed on one line), then that list with a line per part,
-     * then each part.
+     * script shares), then the lesson, below the shared code's imports (Java wants them above it: a JDK
+     * package in one import, lines of at most 100 columns), then that list with a line per part, then
+     * each part.
      */
     static String singleFile(Path root, Path script) throws IOException {
         List<Source> files = new ArrayList<>();
@@ -151,8 +160,8 @@ public class Share {
         text.append('\n');
         main.imports.forEach(line -> text.append(line).append('\n'));
         if (!sharedImports.isEmpty()) {
-            text.append("// the shared code's imports (it comes after the lesson), on one line:\n")
-                    .append(String.join(" ", sharedImports)).append('\n');
+            text.append("// the shared code's imports (it comes after the lesson), a package at a time:\n");
+            wrapped(byPackage(sharedImports), IMPORTS_WIDTH).forEach(line -> text.append(line).append('\n'));
         }
         appendBody(text, main.body);
         text.append('\n');
@@ -217,6 +226,103 @@ public class Share {
             out.append(line.replace("@METHOD@", methodName)).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The imports, a JDK package's classes as one import of the package (import java.util.*;) where no
+     * name could then mean two classes, so the lesson stays near the top; the others as they are. The
+     * JDK's packages can be listed (jrt:/), a library's cannot here: its classes keep their own imports.
+     */
+    static List<String> byPackage(List<String> imports) throws IOException {
+        Map<String, List<String>> byPackage = new java.util.TreeMap<>();
+        Set<String> names = new java.util.HashSet<>();
+        List<String> kept = new ArrayList<>();
+        for (String line : imports) {
+            Matcher m = IMPORT.matcher(line);
+            if (!m.matches() || m.group(1) != null || m.group(3) != null) {
+                kept.add(line);
+                continue;
+            }
+            String name = m.group(2);
+            names.add(name.substring(name.lastIndexOf('.') + 1));
+            byPackage.computeIfAbsent(name.substring(0, name.lastIndexOf('.')), p -> new ArrayList<>()).add(line);
+        }
+        // a package's import stands in for its classes only if none of them shares a name with a class
+        // of java.lang, of another such package, or one imported by name: each would be ambiguous
+        Set<String> whole = new java.util.TreeSet<>();
+        Map<String, Set<String>> classes = new java.util.HashMap<>();
+        for (String pkg : byPackage.keySet()) {
+            Set<String> in = jdkClasses(pkg);
+            if (in != null && byPackage.get(pkg).size() > 1) {
+                classes.put(pkg, in);
+                whole.add(pkg);
+            }
+        }
+        Set<String> lang = jdkClasses("java.lang");
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (String pkg : List.copyOf(whole)) {
+                Set<String> others = new java.util.HashSet<>(lang);
+                whole.stream().filter(other -> !other.equals(pkg)).forEach(other -> others.addAll(classes.get(other)));
+                byPackage.forEach((other, lines) -> {
+                    if (!whole.contains(other)) {
+                        lines.forEach(line -> others.add(line.substring(line.lastIndexOf('.') + 1, line.length() - 1)));
+                    }
+                });
+                if (classes.get(pkg).stream().anyMatch(others::contains)) {
+                    whole.remove(pkg);
+                    changed = true;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        byPackage.forEach((pkg, lines) -> {
+            if (whole.contains(pkg)) {
+                out.add("import " + pkg + ".*;");
+            } else {
+                out.addAll(lines);
+            }
+        });
+        out.addAll(kept);
+        return out;
+    }
+
+    /** The simple names of a JDK package's top-level classes, or null when the package is not the JDK's. */
+    private static Set<String> jdkClasses(String pkg) throws IOException {
+        java.nio.file.FileSystem jrt = java.nio.file.FileSystems.getFileSystem(java.net.URI.create("jrt:/"));
+        Path dir = jrt.getPath("/packages", pkg);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        try (Stream<Path> modules = Files.list(dir)) {
+            for (Path module : modules.toList()) {
+                Path classes = jrt.getPath("/modules", module.getFileName().toString(), pkg.replace('.', '/'));
+                try (Stream<Path> files = Files.list(classes)) {
+                    files.map(file -> file.getFileName().toString()).filter(file -> file.endsWith(".class") && !file.contains("$"))
+                            .forEach(file -> names.add(file.substring(0, file.length() - ".class".length())));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Words joined by spaces into lines of at most width columns (a longer word alone on its line). */
+    static List<String> wrapped(List<String> words, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : words) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /** How much of the file some parts are: "12 files, 1,234 lines". */

@@ -124,9 +124,9 @@ final class ConfigFile {
     private static void checkType(Setting key, Object value, String where) {
         String seconds = key.type.isInstance(value) ? null : ConfigRules.notWholeSeconds(key, value);
         if (seconds != null) {
-            throw Exit.config("%s: %s", where, seconds);
+            throw Exit.config("%s %s: %s", where, key.display(), seconds);
         }
-        mustBeOfType(key, value, where + ": " + key.display());
+        mustBeOfType(key, value, where + " " + key.display());
     }
 
     /**
@@ -149,7 +149,7 @@ final class ConfigFile {
         if (!key.type.isInstance(value)) {
             String expected = key.type == Long.class ? "a whole number, like 5"
                     : key.type == Boolean.class ? "true or false" : "a string in quotes";
-            throw Exit.config("%s must be %s, got %s", what, expected, found(value, key.is(Setting.Kind.SECRET)));
+            throw Exit.config("%s: %s is not valid: it must be %s", what, found(value, key.is(Setting.Kind.SECRET)), expected);
         }
     }
 
@@ -158,9 +158,9 @@ final class ConfigFile {
         for (String section : new TreeSet<>(Arrays.stream(Setting.values()).map(Setting::section).toList())) {
             Object value = toml.get(List.of(section.split("\\.")));
             if (value != null && !(value instanceof TomlTable)) {
-                throw Exit.config("%s:%d: %s must be a section ([%s]), got %s", shown,
-                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section, section,
-                        found(value, section.equals("nats.auth")));
+                throw Exit.config("%s:%d %s: %s is not valid: it must be a section ([%s])", shown,
+                        line(toml.inputPositionOf(List.of(section.split("\\.")))), section,
+                        found(value, section.equals("nats.auth")), section);
             }
         }
     }
@@ -199,6 +199,10 @@ final class ConfigFile {
         }
     }
 
+    /**
+     * A key no row has: one line, with the nearest known key when one is close (a typo, or a word added
+     * to a key: user_name for user); else a second line with the keys of its section, or where all are listed.
+     */
     private static void warnAboutUnknownKeys(String file, TomlParseResult toml, Layers layers) {
         Set<String> known = new TreeSet<>();
         for (Setting key : Setting.values()) {
@@ -206,10 +210,64 @@ final class ConfigFile {
         }
         for (String dotted : toml.dottedKeySet()) {
             if (!known.contains(dotted)) {
-                layers.warn(String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored (known: %s)",
-                        file, line(toml.inputPositionOf(dotted)), dotted, String.join(", ", known)));
+                String shown = Output.printable(dotted.length() > 40 ? dotted.substring(0, 37) + "..." : dotted);
+                String nearest = nearest(dotted, known);
+                String first = String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored", file,
+                        line(toml.inputPositionOf(dotted)), shown);
+                layers.warn(nearest != null ? first + "; did you mean " + nearest + "?" : first);
+                if (nearest == null) {
+                    layers.warn(sectionKeys(dotted, known));
+                }
             }
         }
+    }
+
+    /** The known key a mistyped one most likely meant, or null when none is close. */
+    static String nearest(String typed, Set<String> known) {
+        String leaf = typed.substring(typed.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        String section = typed.contains(".") ? typed.substring(0, typed.lastIndexOf('.')) : "";
+        String best = null;
+        int bestScore = Integer.MAX_VALUE;
+        for (String key : known) {
+            String knownLeaf = key.substring(key.lastIndexOf('.') + 1);
+            int distance = distance(leaf, knownLeaf);
+            boolean close = distance <= Math.max(1, Math.min(2, knownLeaf.length() / 3))
+                    || knownLeaf.length() >= 4 && (leaf.startsWith(knownLeaf) || knownLeaf.startsWith(leaf) && leaf.length() >= 4);
+            // the same section first; another section's key only when the leaf is spelt right
+            int score = key.startsWith(section + ".") ? distance : leaf.equals(knownLeaf) ? 100 : Integer.MAX_VALUE;
+            if (close && score < bestScore) {
+                best = key;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
+    }
+
+    /** The second line when nothing is close: its section's keys if they fit in 100 columns, else where all are. */
+    private static String sectionKeys(String typed, Set<String> known) {
+        String section = typed.contains(".") ? typed.substring(0, typed.lastIndexOf('.')) : "";
+        List<String> leaves = known.stream().filter(key -> key.startsWith(section + ".")
+                && key.indexOf('.', section.length() + 1) < 0).map(key -> key.substring(section.length() + 1)).toList();
+        String line = "  keys of [" + section + "]: " + String.join(", ", leaves);
+        return !leaves.isEmpty() && line.length() <= 100 ? line
+                : "  every key, with its value and where it came from: --show-config";
     }
 
     private static int line(TomlPosition position) {

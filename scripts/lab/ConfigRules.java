@@ -105,9 +105,13 @@ final class ConfigRules {
             }
             Duration shortest = shortest(key);
             if (duration == null || duration.compareTo(shortest) < 0 || duration.compareTo(Durations.LONGEST) > 0) {
-                throw invalid(layers, secrets, key, Durations.rule(shortest)
+                // whole seconds come from a file (a flag or env gives text): its advice is what a file takes
+                boolean inFile = layers.get(key) instanceof Long;
+                throw invalid(layers, secrets, key, (inFile ? Durations.fileRule() : Durations.rule(shortest))
                         + (key == Setting.WAIT ? " (jnats sends no pull request shorter than 1s)" : "")
-                        + (key == Setting.MAX_AGE ? ", or " + Limit.AGE_NONE : ""));
+                        + (key == Setting.MAX_AGE ? ", or " + Limit.AGE_NONE : "")
+                        + (inFile && Duration.ZERO.equals(duration) && key.flag() != null && shortest.compareTo(Duration.ofSeconds(1)) < 0
+                        ? "; under a second, give the flag a duration: " + key.flag() + " 500ms" : ""));
             }
         }
     }
@@ -127,9 +131,10 @@ final class ConfigRules {
         if (duration == null || duration.isNegative()) {
             return null;
         }
-        long like = Math.max(1, duration.toSeconds() + (duration.getNano() > 0 ? 1 : 0));
+        long up = duration.toSeconds() + (duration.getNano() > 0 ? 1 : 0);
+        long like = Math.min(Durations.LONGEST.toSeconds(), key == Setting.MAX_AGE && up == 0 ? 0 : Math.max(1, up));
         boolean flagged = key.flag() != null && duration.getNano() > 0 && duration.compareTo(shortest(key)) >= 0;
-        return String.format(Locale.ROOT, "%s counts whole seconds, got %s: write a whole number%s, like %d%s", key.display(),
+        return String.format(Locale.ROOT, "%s is not valid: a file counts whole seconds: write a whole number%s, like %d%s",
                 value instanceof String text ? Output.quoted(text) : value, value instanceof String ? " without quotes" : "",
                 like, flagged ? ", or give the flag a duration: " + key.flag() + " " + Durations.format(duration) : "");
     }

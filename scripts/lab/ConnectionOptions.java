@@ -73,11 +73,13 @@ final class ConnectionOptions implements Layers.Flags {
                 description = "Lab config file, over the root one (env LAB_CONFIG).")
         Path labConfigFile;
 
-        @Option(names = SHOW_CONFIG,
+        // help = true: like --help and --version, it ends the run before the lesson, so picocli
+        // asks for none of the lesson's required words (nats-pub's MESSAGE) when it is given
+        @Option(names = SHOW_CONFIG, help = true,
                 description = "Print the settings and where each came from; exit.")
         boolean showConfig;
 
-        @Option(names = SHOW_CONFIG_LINES,
+        @Option(names = SHOW_CONFIG_LINES, help = true,
                 description = "The same as key=value lines, for scripts; exit.")
         boolean showConfigLines;
     }

@@ -66,6 +66,11 @@ final class Durations {
                 + "or a bare number of seconds";
     }
 
+    /** The same rule for a config file's *_secs key, which counts whole seconds and takes no duration text. */
+    static String fileRule() {
+        return "it must be whole seconds from 1 to " + LONGEST.toSeconds() + " (a year), written as a bare number";
+    }
+
     /** The one line for a duration flag that is not valid: flag --idle: "soon" is not valid: it must be ... */
     static String refused(String flag, String typed, Duration shortest) {
         return "flag " + flag + ": " + (typed.matches("-?[0-9]+") ? typed : Output.quoted(typed)) + " is not valid: "

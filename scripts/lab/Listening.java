@@ -49,13 +49,13 @@ final class Listening {
                 throw Exit.usage("%s", Durations.refused("--idle", idle, Duration.ofMillis(1)));
             }
             if (count != null && count < 1) {
-                throw Exit.usage("--count must be at least 1, got %d", count);
+                throw Exit.usage("flag --count: %d is not valid: it must be at least 1", count);
             }
             if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
-                throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+                throw Exit.usage("flag --work-ms: %d is not valid: it must be from 0 to %d (an hour)", workMillis, MAX_WORK_MILLIS);
             }
             if (pendingLimit != null && (pendingLimit < 1 || pendingLimit > Integer.MAX_VALUE)) {
-                throw Exit.usage("--pending-limit must be at least 1, got %d", pendingLimit);
+                throw Exit.usage("flag --pending-limit: %d is not valid: it must be at least 1", pendingLimit);
             }
         }
     }

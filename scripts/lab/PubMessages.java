@@ -112,8 +112,8 @@ final class PubMessages {
             throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
         }
         if (msgId != null && !headerValue(msgId)) {
-            throw Exit.usage("--msg-id must be printable ASCII on one line, as a header value (no accents, emoji or "
-                    + "line breaks), got %s", Output.quoted(msgId));
+            throw Exit.usage("flag --msg-id: %s is not valid: it must be printable ASCII on one line, as a header value "
+                    + "(no accents, emoji or line breaks)", Output.quoted(msgId));
         }
     }
 
@@ -136,8 +136,8 @@ final class PubMessages {
             }
             String value = header.substring(colon + 1).trim();
             if (!headerValue(value)) {
-                throw Exit.usage("-H %s: a header value must be printable ASCII on one line (no accents, emoji or "
-                        + "line breaks), got %s", key, Output.quoted(value));
+                throw Exit.usage("-H %s: %s is not valid: a header value must be printable ASCII on one line (no "
+                        + "accents, emoji or line breaks)", key, Output.quoted(value));
             }
             if (key.equalsIgnoreCase(MSG_ID) && !key.equals(MSG_ID)) { // the server matches the name exactly
                 throw Exit.usage("-H %s: the server deduplicates only the exact header name %s, so this would be an "

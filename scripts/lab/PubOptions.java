@@ -70,13 +70,13 @@ final class PubOptions {
             throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
         }
         if (count != null && count < 1) {
-            throw Exit.usage("--count must be at least 1, got %d", count);
+            throw Exit.usage("flag --count: %d is not valid: it must be at least 1", count);
         }
         if (size != null && (size < 0 || size > Integer.MAX_VALUE)) {
-            throw Exit.usage("--size must be from 0 to the server's max_payload (bytes), got %d", size);
+            throw Exit.usage("flag --size: %d is not valid: it must be from 0 to the server's max_payload (bytes)", size);
         }
         if (window != null && (window < 1 || window > MAX_WINDOW)) {
-            throw Exit.usage("--window must be from 1 to %d, got %d", MAX_WINDOW, window);
+            throw Exit.usage("flag --window: %d is not valid: it must be from 1 to %d", window, MAX_WINDOW);
         }
         int given = (message != null ? 1 : 0) + (size != null ? 1 : 0) + (file != null ? 1 : 0);
         if (given > 1) {

@@ -127,19 +127,19 @@ final class PullOptions {
             throw Exit.usage("--quiet prints no bodies and --raw prints only bodies: pick one");
         }
         if (max != null && max < 1) {
-            throw Exit.usage("%s must be at least 1, got %d", maxFlag(), max);
+            throw Exit.usage("flag %s: %d is not valid: it must be at least 1", maxFlag(), max);
         }
         if (batch < 1 || batch > Integer.MAX_VALUE) {
-            throw Exit.usage("--batch must be at least 1 (and at most the consumer's max ack pending), got %d", batch);
+            throw Exit.usage("flag --batch: %d is not valid: it must be at least 1 (and at most the consumer's max ack pending)", batch);
         }
         if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
-            throw Exit.usage("--work-ms must be from 0 to %d (an hour), got %d", MAX_WORK_MILLIS, workMillis);
+            throw Exit.usage("flag --work-ms: %d is not valid: it must be from 0 to %d (an hour)", workMillis, MAX_WORK_MILLIS);
         }
         if (redelivery != null && redelivery.nakDelay != null && Durations.within(redelivery.nakDelay, Duration.ofMillis(1)) == null) {
             throw Exit.usage("%s", Durations.refused("--nak-delay", redelivery.nakDelay, Duration.ofMillis(1)));
         }
         if (label != null && !RunLabel.valid(label)) {
-            throw Exit.usage("--label must be a name that shows as itself, like A or worker-1, got %s", Output.quoted(label));
+            throw Exit.usage("flag --label: %s is not valid: it must be a name that shows as itself, like A or worker-1", Output.quoted(label));
         }
         String handBack = term() ? "--term" : redelivery != null && redelivery.nakDelay != null ? "--nak-delay" : null;
         if (handBack != null && (batch > 1 || quiet || ephemeral)) {
