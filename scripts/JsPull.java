@@ -105,7 +105,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
 
     /** The batch in hand is acked and confirmed (here, or acked again over a new connection): counted once. */
     private void confirmedInHand() {
-        counts.batchInHand.forEach(counts::done);
+        counts.done(counts.batchInHand);
         counts.batchInHand = List.of();
     }
 

@@ -23,7 +23,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 final class PullCounts {
     /** A message delivered to this run and not yet done with: its delivery number, and whether its line was printed. */
-    private record Held(long delivery, boolean shown) {
+    private static final class Held {
+        final long delivery;
+        boolean shown;
+
+        Held(long delivery, boolean shown) {
+            this.delivery = delivery;
+            this.shown = shown;
+        }
+
+        long delivery() {
+            return delivery;
+        }
+
+        boolean shown() {
+            return shown;
+        }
     }
 
     private final Map<Long, Held> held = new LinkedHashMap<>(); // by stream sequence
@@ -77,8 +92,20 @@ final class PullCounts {
 
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), false));
-        deliveredBefore(msg.metaData().consumerSequence(), msg.metaData().streamSequence());
+        var meta = msg.metaData();
+        held.put(meta.streamSequence(), new Held(meta.deliveredCount(), false));
+        deliveredBefore(meta.consumerSequence(), meta.streamSequence());
+    }
+
+    /**
+     * A message reached this run's requests, which may still bring up to `stillOut` more: true when
+     * the consumer delivered something else since the last delivery this run knew of (another reader's).
+     */
+    synchronized boolean deliveredToRequests(Message msg, long stillOut) {
+        boolean gap = msg.metaData().consumerSequence() > lastDelivery + 1;
+        delivered(msg);
+        unreachedUnknown(stillOut);
+        return gap;
     }
 
     /** The consumer's last delivery as the run began (or a message delivered to it): the next one is this run's, or another reader's. */
@@ -121,8 +148,15 @@ final class PullCounts {
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
-        held.put(msg.metaData().streamSequence(), new Held(msg.metaData().deliveredCount(), true));
-        shownBefore.firstTime(msg.metaData().streamSequence());
+        var meta = msg.metaData();
+        Long seq = meta.streamSequence();
+        Held delivery = held.get(seq);
+        if (delivery != null && delivery.delivery == meta.deliveredCount()) {
+            delivery.shown = true;
+        } else {
+            held.put(seq, new Held(meta.deliveredCount(), true));
+        }
+        shownBefore.firstTime(seq);
     }
 
     /**
@@ -146,6 +180,13 @@ final class PullCounts {
         bytes += msg.getData() == null ? 0 : msg.getData().length;
         if (processed.firstTime(seq)) {
             done++; // one delivered again after a lost ack is shown, but counts once
+        }
+    }
+
+    /** A batch, its acks confirmed: each counted as done(msg) would. */
+    synchronized void done(List<Message> msgs) {
+        for (Message msg : msgs) {
+            done(msg);
         }
     }
 

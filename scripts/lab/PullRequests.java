@@ -65,6 +65,7 @@ final class PullRequests implements AutoCloseable {
     private final PullCounts counts;
     private final StopSignal stop;
     private final long requestBytes;
+    private final long halfAckWait;
     private final PullUnreached unreached;
     private long largest; // the largest message so far, as the server counts it against max_bytes
     private boolean saidBytes;
@@ -88,6 +89,7 @@ final class PullRequests implements AutoCloseable {
         this.stop = stop;
         this.requestBytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
         this.unreached = new PullUnreached(counts, limits.maxDeliver());
+        this.halfAckWait = limits.ackWait().toNanos() / 2;
     }
 
     /** A batch begins: the request asked ahead, or a new one. Returns how many it asked for (0: nothing to ask). */
@@ -125,7 +127,6 @@ final class PullRequests implements AutoCloseable {
         Request head = out.peek();
         // The request's own expiry bounds the wait; its messages may already be queued past it (asked ahead).
         long until = System.nanoTime() + Math.max(head.endsAt - System.nanoTime(), SETTLE.toNanos());
-        long halfAckWait = limits.ackWait().toNanos() / 2;
         while (true) {
             long wakeAt = inHand.isEmpty() ? until : Math.min(until, touchedAt + halfAckWait);
             Message msg = sub.nextMessage(Duration.ofNanos(Math.max(wakeAt - System.nanoTime(), 1_000_000)));
@@ -196,7 +197,7 @@ final class PullRequests implements AutoCloseable {
      */
     void keepAlive(List<Message> worked, Message current) throws InterruptedException {
         long now = System.nanoTime();
-        if (now - touchedAt < limits.ackWait().toNanos() / 2) {
+        if (now - touchedAt < halfAckWait) {
             return;
         }
         while (inBatch && sub.getPendingMessageCount() > 0) {

@@ -34,10 +34,8 @@ final class PullUnreached {
 
     /** A message reached the run: counted as delivered to it, after a look at the delivery before it. */
     void received(Message msg) {
-        anotherReader |= msg.metaData().consumerSequence() > counts.lastDelivery() + 1;
-        counts.delivered(msg);
         received++;
-        counts.unreachedUnknown(asked - received);
+        anotherReader |= counts.deliveredToRequests(msg, asked - received);
     }
 
     /** Every request brought all it asked for: nothing can be on its way. */

@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 final class Stdout {
-    private static Checked checked;
-    private static PrintStream stdout;
+    private static volatile Checked checked;
+    private static volatile PrintStream stdout;
     private static OutputStream target; // null: file descriptor 1
 
     private Stdout() {
@@ -35,10 +35,21 @@ final class Stdout {
     /** Puts the checked stream in place of System.out, once; later calls do nothing. */
     static synchronized void install() {
         if (checked == null) {
-            checked = new Checked(target != null ? target : new FileOutputStream(FileDescriptor.out));
-            stdout = new PrintStream(checked, true, StandardCharsets.UTF_8);
+            Checked made = new Checked(target != null ? target : new FileOutputStream(FileDescriptor.out));
+            stdout = new PrintStream(made, true, StandardCharsets.UTF_8);
+            checked = made; // last: a reader that sees it installed sees the stream too
             System.setOut(stdout);
         }
+    }
+
+    /** The checked stream, installed first if need be: no lock once it is (written() and position() run for every message). */
+    private static Checked installed() {
+        Checked made = checked;
+        if (made == null) {
+            install();
+            made = checked;
+        }
+        return made;
     }
 
     /** Standard output itself, also after linesToStderr(): where a JSON answer goes. */
@@ -61,9 +72,9 @@ final class Stdout {
      * reader or the file). False after a closed pipe, a full disk, a closed descriptor.
      */
     static boolean written() {
-        install();
+        Checked made = installed();
         stdout.flush();
-        return checked.failure == null;
+        return made.failure == null;
     }
 
     /** Whether a person watches stdout: a terminal, not a pipe, a file, or a buffer a test reads. */
@@ -83,9 +94,9 @@ final class Stdout {
 
     /** How many bytes reached stdout so far. */
     static long position() {
-        install();
+        Checked made = installed();
         stdout.flush();
-        return checked.written;
+        return made.written;
     }
 
     /** From now on stdout counts as failed, for this reason (its reader went away without taking the last lines). */
