@@ -51,17 +51,26 @@ run_lab_jvm() {
   trap 'lab_jvm_signalled HUP 129' HUP
   trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
   local status
+  lab_jvm_signal_exit= # the exit code of the last signal that came
+  lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
   while :; do
-    lab_jvm_forwarded=
-    # wait returns early when a trapped signal comes; bash keeps an ended child's status for a second wait.
+    lab_jvm_signal=
+    # wait returns early when a trapped signal comes; bash keeps an ended child's status for the next wait.
     # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
     wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
-    [ -n "$lab_jvm_forwarded" ] || break
+    [ -n "$lab_jvm_signal" ] || break
   done
+  if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; }; then
+    status=${lab_jvm_signal_exit:-1} # bash lost the status: the JVM was signalled, or it would have one
+  fi
+  if [ -n "$lab_jvm_ended_early" ] && [ "$status" -gt 128 ]; then
+    echo "$early_signal_line" >&2
+    exit "$lab_jvm_ended_early"
+  fi
   case $status in
     129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&2 ;; # a signal sent to the JVM alone, that early
   esac
-  exit "$status"
+  exit "$status" # an exit code of its own (it ended before the signal, and said why), or what it said after one
 }
 
 # True once the script's JVM said it answers signals.
@@ -69,20 +78,17 @@ lab_jvm_answers() {
   read -r -t 0 -u "$lab_ready"
 }
 
-# lab_jvm_signalled NAME EXIT: the trap while the JVM runs.
+# lab_jvm_signalled NAME EXIT: the trap while the JVM runs. It only hands on or ends: the wait in
+# run_lab_jvm gives the JVM's status (a second wait here, inside a trap that cut one short, can
+# return -1 in bash 5.2).
 lab_jvm_signalled() {
+  lab_jvm_signal=$1
+  lab_jvm_signal_exit=$2
   if lab_jvm_answers; then
-    lab_jvm_forwarded=yes
     kill -s "$1" "$lab_jvm" 2> /dev/null || true # it may have ended already: wait gives its status
     return 0
   fi
   trap '' INT TERM HUP
+  lab_jvm_ended_early=$2
   kill -s KILL "$lab_jvm" 2> /dev/null || true
-  local status
-  wait "$lab_jvm" 2> /dev/null && status=0 || status=$? # not bash's "Killed" line about it
-  if [ "$status" -le 128 ]; then
-    exit "$status" # it ended on its own before the signal, and said so
-  fi
-  echo "$early_signal_line" >&2
-  exit "$2"
 }
