@@ -9,8 +9,10 @@ early_signal_line="ERROR stopped (Ctrl-C or SIGTERM) before it connected: nothin
 # is made with it too: Java 25 refuses a cache made without it.
 native_access=--enable-native-access=ALL-UNNAMED
 
-# The traps until the script's JVM runs; a child the shell runs meanwhile in the background and names in
-# early_child (JBang's JVM) ends with it.
+# The traps until the script's JVM runs. A child the shell runs meanwhile in the background and names
+# in early_child (JBang's, or bin/jbang's for bin/lab-run) gets SIGTERM and is waited for, and one named
+# in early_relay (the process that passes JBang's stderr on) is ended first: what JBang says while it
+# ends (such as "Error during compile" for the javac the signal ended) never follows the early line.
 trap_early_signals() {
   trap 'stop_early 130' INT
   trap 'stop_early 143' TERM
@@ -18,9 +20,66 @@ trap_early_signals() {
 
 stop_early() {
   trap '' INT TERM
-  [ -z "${early_child:-}" ] || kill -s TERM "$early_child" 2> /dev/null || true # its shutdown removes its temp files
+  if [ -n "${early_relay:-}" ]; then
+    kill -s KILL "$early_relay" 2> /dev/null || true
+    await_end "$early_relay" 50
+  fi
+  if [ -n "${early_child:-}" ]; then
+    kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
+    await_end "$early_child" 50
+  fi
   echo "$early_signal_line" >&2
   exit "$1"
+}
+
+# real_command_path NAME: prints the real path (links resolved) of the command NAME as PATH finds it.
+real_command_path() {
+  local path
+  path=$(command -v "$1") && readlink -f "$path"
+}
+
+# run_early_child COMMAND [ARGUMENT ...]: runs COMMAND to its end as the child stop_early ends, and
+# returns its exit code. (Its stdin is /dev/null unless redirected, as for any command run with &.)
+run_early_child() {
+  local status=0
+  "$@" &
+  early_child=$!
+  wait "$early_child" || status=$?
+  early_child=
+  return "$status"
+}
+
+# await_end PID TENTHS: returns once process PID has ended (gone, or a zombie not yet reaped), or after
+# about TENTHS tenths of a second. Builtins only, so it can run in a trap: a `wait` there, in a trap
+# that cut another `wait` short, can return -1 in bash 5.2.
+await_end() {
+  local nap state left=$2
+  exec {nap}<> <(:) # a pipe no one writes to: read -t on it pauses without a child process
+  while [ "$left" -gt 0 ] && kill -0 "$1" 2> /dev/null; do
+    state=
+    { read -r state < "/proc/$1/stat"; } 2> /dev/null || true
+    state=${state##*) }
+    [ "${state:0:1}" != Z ] || break
+    read -r -t 0.1 -u "$nap" || true
+    left=$((left - 1))
+  done
+  exec {nap}<&-
+}
+
+# capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
+# returns COMMAND's exit code, as NAME=$(COMMAND) would. COMMAND runs beside this shell, which reads
+# its output and waits for it with builtins: bash drops a SIGINT that comes while it waits for a child
+# of its own that then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this
+# shell alone (kill -INT) while it ran a $(...) would be lost, and the start would go on.
+capture() {
+  local fd captured status=0
+  exec {fd}< <("${@:2}")
+  IFS= read -r -d '' -u "$fd" captured || true
+  exec {fd}<&-
+  wait "$!" || status=$?
+  while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
+  printf -v "$1" '%s' "$captured"
+  return "$status"
 }
 
 # run_lab_jvm JAVA [JVM options, main class and arguments ...]: runs the script's JVM to its end and

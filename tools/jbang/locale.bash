@@ -8,7 +8,11 @@
 #   has it. A locale the user chose, UTF-8 or another character set, is left as it is.
 #   It keeps the character set in lab_charmap: utf8_or_refuse asks no child process for it again.
 use_utf8_locale() {
-  lab_charmap=$(locale charmap 2>/dev/null)
+  if command -v capture > /dev/null 2>&1; then
+    capture lab_charmap locale charmap 2> /dev/null || true # the launchers' way (early-signal.bash)
+  else
+    lab_charmap=$(locale charmap 2>/dev/null)
+  fi
   case $lab_charmap in
     ANSI_X3.4-1968|'') ;;
     *) return 0 ;;
