@@ -20,10 +20,7 @@ trap_early_signals() {
 
 stop_early() {
   trap '' INT TERM
-  if [ -n "${early_relay:-}" ]; then
-    kill -s KILL "$early_relay" 2> /dev/null || true
-    await_end "$early_relay" 50
-  fi
+  end_early_relay
   if [ -n "${early_child:-}" ]; then
     kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
     await_end "$early_child" 50
@@ -47,6 +44,14 @@ run_early_child() {
   wait "$early_child" || status=$?
   early_child=
   return "$status"
+}
+
+# Ends the relay of JBang's stderr (early_relay, bin/jbang) and waits until it is gone.
+end_early_relay() {
+  if [ -n "${early_relay:-}" ]; then
+    kill -s KILL "$early_relay" 2> /dev/null || true
+    await_end "$early_relay" 50
+  fi
 }
 
 # await_end PID TENTHS: returns once process PID has ended (gone, or a zombie not yet reaped), or after
