@@ -153,9 +153,10 @@ class StopEarlyTest {
     }
 
     /**
-     * kill -9 of bin/jbang while JBang builds a script into an empty cache (its build folder has
-     * appeared): JBang's JVM ends with it, and the next run builds the script cleanly and runs it, no
-     * half-written jar or cache entry used.
+     * kill -9 of bin/jbang while JBang builds a script into an empty cache, with javac (a process JBang
+     * starts) at work: JBang's JVM and that javac end with it, before javac wrote a class (left running,
+     * it would write the whole build into the cache, where no one uses or removes it), and the next run
+     * builds the script cleanly and runs it.
      */
     @Test
     void aKill9OfBinJbangWhileJbangBuildsLeavesNoHalfBuild() throws Exception {
@@ -164,15 +165,11 @@ class StopEarlyTest {
             Run run = Run.command(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsPurge.java").toString(),
                     "--version").env("JBANG_CACHE_DIR", cache.toString()).timeout(300);
             try (Run.Started building = run.start()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-                while (!building(cache)) {
-                    assertTrue(building.running(), "ended before JBang built anything: " + building.errSoFar());
-                    assertFalse(System.nanoTime() > deadline, "JBang never began the build");
-                    Thread.sleep(5);
-                }
+                awaitJavac(building);
                 List<ProcessHandle> left = withDescendants(building);
                 building.kill9();
-                assertAllEnd(left, "bin/jbang killed while JBang built");
+                assertAllEnd(left, "bin/jbang killed while javac built");
+                assertEquals(List.of(), classFiles(cache), "javac ended with bin/jbang, before it wrote the build");
             }
             Run.Result again = run.go();
             assertEquals(0, again.exit(), again.toString());
@@ -182,14 +179,55 @@ class StopEarlyTest {
         }
     }
 
-    /** Whether JBang has begun writing the build of a script into the cache. */
-    private static boolean building(Path cache) throws java.io.IOException {
-        Path jars = cache.resolve("jars");
-        if (!Files.isDirectory(jars)) {
-            return false;
+    /**
+     * Ctrl-C (to the whole job, as a terminal sends it) while javac builds a lab script into an empty
+     * cache, through either launcher: the early line is the last and only line after JBang's progress
+     * lines (not JBang's "Error during compile" for the javac the signal ended, before or after it),
+     * exit 130, and JBang's processes, javac among them, end.
+     */
+    @Test
+    void ctrlCWhileJavacBuildsEndsWithTheEarlyLineAlone() throws Exception {
+        for (String[] launcher : launchers()) {
+            Path cache = Files.createTempDirectory("jbang-cache-");
+            Path state = Files.createTempDirectory("lab-state-");
+            try {
+                String[] asAJob = java.util.stream.Stream.concat(java.util.stream.Stream.of("setsid"), java.util.Arrays.stream(launcher)).toArray(String[]::new);
+                try (Run.Started started = Run.command(asAJob).env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s")
+                        .env("JBANG_CACHE_DIR", cache.toString()).env("LAB_STATE_DIR", state.toString()).withSigintAtDefault()
+                        .timeout(300).start()) {
+                    awaitJavac(started);
+                    List<ProcessHandle> running = withDescendants(started);
+                    ctrlC(started);
+                    Run.Result result = started.finish();
+                    String where = launcher[0] + " Ctrl-C while javac built: ";
+                    assertEquals(130, result.exit(), where + result);
+                    assertTrue(result.err().endsWith(EARLY_LINE), where + result);
+                    assertFalse(result.err().contains("[jbang] [ERROR]"), where + result);
+                    assertEquals(List.of(EARLY_LINE.strip()), result.err().lines().filter(line -> !line.startsWith("[jbang] ")).toList(),
+                            where + result);
+                    assertAllEnd(running, where + "a process of its build");
+                }
+            } finally {
+                Run.deleteTree(state);
+                Run.deleteTree(cache);
+            }
         }
-        try (var builds = Files.list(jars)) {
-            return builds.anyMatch(build -> build.getFileName().toString().startsWith("JsPurge.java"));
+    }
+
+    /** Waits until javac runs below the run (JBang starts it as a process of its own to build a script). */
+    private static void awaitJavac(Run.Started run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (run.pidHandle().descendants().noneMatch(p -> p.info().command().orElse("").endsWith("/javac"))) {
+            assertTrue(run.running(), "ended before javac ran: " + run.errSoFar());
+            assertFalse(System.nanoTime() > deadline, "JBang never started javac");
+            Thread.sleep(5);
+        }
+    }
+
+    /** The class files anywhere in the JBang cache CACHE. */
+    private static List<Path> classFiles(Path cache) throws java.io.IOException {
+        try (var files = Files.walk(cache)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".class")).toList();
         }
     }
 

@@ -94,7 +94,7 @@ jvm_options() {
 java_feature_release() {
   local path line
   java_release=0
-  path=$(command -v "$1") && path=$(readlink -f "$path") && path=${path%/bin/*}/release && [ -r "$path" ] || return 0
+  capture path real_command_path "$1" && path=${path%/bin/*}/release && [ -r "$path" ] || return 0 # capture: early-signal.bash
   while IFS= read -r line; do
     case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; java_release=${line%%[!0-9]*} ;; esac
   done < "$path"

@@ -40,8 +40,10 @@ stop_ctrl_c_watch() {
 # The traps until the script's JVM runs. Whatever way this shell then ends with a signal's exit code
 # (its trap, or bash itself: a signal that ends a child under `set -e`, or a second signal during the
 # trap), the EXIT trap says the early line, once, unless the script's JVM answered signals and said
-# its own. A child the shell runs meanwhile in the background and names in early_child (JBang's JVM)
-# ends with it.
+# its own. A child the shell runs meanwhile in the background and names in early_child (JBang's, or
+# bin/jbang's for bin/lab-run) gets SIGTERM and is waited for, and one named in early_relay (the
+# process that passes JBang's stderr on) is ended first: what JBang says while it ends (such as "Error
+# during compile" for the javac the signal ended) never follows the early line.
 trap_early_signals() {
   # The early line goes to stderr as it is here: a trap can run inside a command whose stderr goes to
   # /dev/null for the moment (`{ read ...; } 2> /dev/null`), and exit from there.
@@ -53,8 +55,12 @@ trap_early_signals() {
 
 stop_early() {
   trap '' INT TERM
-  [ -z "${early_child:-}" ] || kill -s TERM "$early_child" 2> /dev/null || true # its shutdown removes its temp files
-  exit "$1"
+  end_early_relay
+  if [ -n "${early_child:-}" ]; then
+    kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
+    await_end "$early_child" 50
+  fi
+  exit "$1" # the EXIT trap says the early line
 }
 
 say_early_line() {
@@ -64,6 +70,64 @@ say_early_line() {
     129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
   esac
   stop_ctrl_c_watch
+}
+
+# real_command_path NAME: prints the real path (links resolved) of the command NAME as PATH finds it.
+real_command_path() {
+  local path
+  path=$(command -v "$1") && readlink -f "$path"
+}
+
+# run_early_child COMMAND [ARGUMENT ...]: runs COMMAND to its end as the child stop_early ends, and
+# returns its exit code. (Its stdin is /dev/null unless redirected, as for any command run with &.)
+run_early_child() {
+  local status=0
+  "$@" &
+  early_child=$!
+  wait "$early_child" || status=$?
+  early_child=
+  return "$status"
+}
+
+# Ends the relay of JBang's stderr (early_relay, bin/jbang) and waits until it is gone.
+end_early_relay() {
+  if [ -n "${early_relay:-}" ]; then
+    kill -s KILL "$early_relay" 2> /dev/null || true
+    await_end "$early_relay" 50
+  fi
+}
+
+# await_end PID TENTHS: returns once process PID has ended (gone, or a zombie not yet reaped), or after
+# about TENTHS tenths of a second. Builtins only, so it can run in a trap: a `wait` there, in a trap
+# that cut another `wait` short, can return -1 in bash 5.2.
+await_end() {
+  local nap state left=$2
+  exec {nap}<> <(:) # a pipe no one writes to: read -t on it pauses without a child process
+  while [ "$left" -gt 0 ] && kill -0 "$1" 2> /dev/null; do
+    state=
+    { read -r state < "/proc/$1/stat"; } 2> /dev/null || true
+    state=${state##*) }
+    [ "${state:0:1}" != Z ] || break
+    read -r -t 0.1 -u "$nap" || true
+    left=$((left - 1))
+  done
+  exec {nap}<&-
+}
+
+# capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
+# returns COMMAND's exit code, as NAME=$(COMMAND) would. COMMAND runs beside this shell, which reads
+# its output and waits for it with builtins: bash drops a SIGINT that comes while it waits for a child
+# of its own that then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this
+# shell alone (kill -INT) while it ran a $(...) would be lost, and the start would go on.
+capture() {
+  local fd captured status=0
+  exec {fd}< <("${@:2}")
+  IFS= read -r -d '' -u "$fd" captured || true
+  exec {fd}<&-
+  wait "$!" || status=$?
+  while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
+  printf -v "$1" '%s' "$captured"
+  return "$status"
 }
 
 # run_lab_jvm JAVA [JVM options, main class and arguments ...]: runs the script's JVM to its end and
@@ -107,14 +171,17 @@ run_lab_jvm() {
       wait -n -p lab_waited "$lab_jvm" "$ctrl_c_watch" 2> /dev/null && status=0 || status=$?
     else
       wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
+      lab_waited=$lab_jvm
     fi
     [ -z "$lab_jvm_signal" ] || continue
-    if [ -n "${ctrl_c_watch:-}" ] && [ "$lab_waited" = "$ctrl_c_watch" ]; then
-      ctrl_c_watch=
-      lab_jvm_answers || [ -n "$lab_jvm_ended_early" ] || lab_jvm_signalled INT 130
-      continue
-    fi
-    break
+    case ${lab_waited:-} in
+      "$lab_jvm") break ;;
+      "$ctrl_c_watch")
+        ctrl_c_watch=
+        lab_jvm_answers || [ -n "$lab_jvm_ended_early" ] || lab_jvm_signalled INT 130
+        ;;
+      *) ctrl_c_watch= ;; # bash 5.2's wait -n can report another child that ended before: wait for the JVM alone
+    esac
   done
   if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; }; then
     status=${lab_jvm_signal_exit:-1} # bash lost the status: the JVM was signalled, or it would have one

@@ -8,7 +8,11 @@
 #   has it. A locale the user chose, UTF-8 or another character set, is left as it is.
 #   It keeps the character set in lab_charmap: utf8_or_refuse asks no child process for it again.
 use_utf8_locale() {
-  lab_charmap=$(locale charmap 2>/dev/null)
+  if command -v capture > /dev/null 2>&1; then
+    capture lab_charmap locale_charmap || true # the launchers' way (early-signal.bash)
+  else
+    lab_charmap=$(locale_charmap)
+  fi
   case $lab_charmap in
     ANSI_X3.4-1968|'') ;;
     *) return 0 ;;
@@ -20,6 +24,11 @@ use_utf8_locale() {
     export LC_CTYPE=C.UTF-8
   fi
   lab_charmap=UTF-8
+}
+
+# Not `capture ... 2>/dev/null`: that would also hide the line of a trap that runs meanwhile.
+locale_charmap() {
+  locale charmap 2>/dev/null
 }
 
 # utf8_or_refuse NAME VALUE
