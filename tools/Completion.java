@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //MAIN Completion
 //SOURCES ../scripts/*.java
 //SOURCES ../scripts/lab/Setting.java

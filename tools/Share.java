@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION make share: one self-contained .java file per catalog script, for sharing by copy.
 //
 // For each script of jbang-catalog.json, writes share/<Script>.java: the script with every file
