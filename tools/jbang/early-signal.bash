@@ -116,15 +116,20 @@ await_end() {
 
 # capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
 # returns COMMAND's exit code, as NAME=$(COMMAND) would. COMMAND runs beside this shell, which reads
-# its output and waits for it with builtins: bash drops a SIGINT that comes while it waits for a child
-# of its own that then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this
-# shell alone (kill -INT) while it ran a $(...) would be lost, and the start would go on.
+# its output with builtins: bash drops a SIGINT that comes while it waits for a child of its own that
+# then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this shell alone
+# (kill -INT) while it ran a $(...) would be lost, and the start would go on. The exit code comes
+# after the output, on a line of its own: no `wait` for the child, which bash 5.2 can turn into a wait
+# for any child (the Ctrl-C watch runs until the end).
 capture() {
-  local fd captured status=0
-  exec {fd}< <("${@:2}")
+  local fd captured status=1
+  exec {fd}< <("${@:2}"; printf '\n\001%d' "$?")
   IFS= read -r -d '' -u "$fd" captured || true
   exec {fd}<&-
-  wait "$!" || status=$?
+  if [[ $captured =~ $'\n\001'([0-9]+)$ ]]; then
+    status=${BASH_REMATCH[1]}
+    captured=${captured%$'\n\001'*}
+  fi # else the child was ended before it said: as a failure
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
   return "$status"
