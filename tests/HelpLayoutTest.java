@@ -102,13 +102,13 @@ class HelpLayoutTest {
         assertFits("js-info --show-config", shown.outLines());
         String joined = ShownConfig.joined(shown.out());
         for (String whole : List.of("  read     " + config + " (named by flag --config)\n",
-                "  read     context " + context + " (" + context + ") (named by flag --context)\n",
+                "  read     context " + context + " (named by flag --context)\n",
                 "  not read ./labs/lab4_jetstream_basics/config.toml (in the working folder, not named: a config file there is read only with "
                         + "--config or --lab-config)\n",
                 "  nats.subject = \"long.path\"  (" + config + ":2 [nats] subject)\n",
                 "  recv.wait_secs = 2  (" + config + ":5 [recv] wait_secs)\n",
-                "  nats.auth.user = \"alice\"  (context " + context + " (" + context + ") user)\n",
-                "  nats.auth.password = ****  (context " + context + " (" + context + ") password)\n")) {
+                "  nats.auth.user = \"alice\"  (context " + context + " user)\n",
+                "  nats.auth.password = ****  (context " + context + " password)\n")) {
             assertTrue(joined.contains(whole), whole + "in:\n" + shown.out());
         }
     }
