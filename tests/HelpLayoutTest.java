@@ -61,6 +61,22 @@ class HelpLayoutTest {
         }));
     }
 
+    /**
+     * Each group of connection flags stands apart the same way: its heading right under the group
+     * above, no blank line for one and not for another (blank lines for all would take the biggest
+     * help past 100 lines).
+     */
+    @TestFactory
+    Stream<DynamicTest> everyGroupOfFlagsStandsApartTheSameWay() {
+        return SCRIPTS.stream().map(script -> DynamicTest.dynamicTest(script, () -> {
+            List<String> lines = Run.script(script, "--help").go().outLines();
+            for (String heading : List.of("Connecting:", "Config:", "Login:", "TLS:", "Diagnostics:", "General:")) {
+                int at = lines.indexOf(heading);
+                assertTrue(at > 0 && !lines.get(at - 1).isEmpty(), script + " --help: " + heading + "\n" + String.join("\n", lines));
+            }
+        }));
+    }
+
     @Test
     void makeHelpFits() throws Exception {
         Run.Result help = Run.command("make", "--no-print-directory", "help").go();
