@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "nats-pub", version = CommandRunner.VERSION,
         description = NatsPub.DESCRIPTION, footer = NatsPub.FOOTER) // the help text: at the end of the file
-public class NatsPub implements Callable<Integer> {
+public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
     private static final Logger log = LogLines.logger(NatsPub.class);
 
     /** Sends the messages and waits for the server's answer to a PING sent after them: then it has all of them. */
@@ -52,8 +52,8 @@ public class NatsPub implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (count != null && (count < 1 || count > 1_000_000)) {
-            throw Exit.usage("flag --count: %d is not valid: it must be from 1 to 1000000", count);
+        if (count != null && (count < 1 || count > MOST)) {
+            throw Exit.usage("flag --count: %d is not valid: %s", count, rule("--count"));
         }
         Config config = connection.load(); // checks --subject: no wildcards, not the server's own ($JS.API ...)
         java.util.List<byte[]> bodies = new java.util.ArrayList<>();
@@ -70,6 +70,14 @@ public class NatsPub implements Callable<Integer> {
         Output.summary(log, "published " + what + " to " + config.subject
                 + " (flushed: the server has " + (count == null ? "it" : "them") + "; core NATS keeps no copy)");
         return 0;
+    }
+
+    /** The most messages one run publishes: they are all built before the first is sent. */
+    private static final long MOST = 1_000_000;
+
+    @Override
+    public String rule(String option) {
+        return option.equals("--count") ? "it must be from 1 to " + MOST : null;
     }
 
     // ------------------------------------------------------------ --help: the text above and below the flags

@@ -59,7 +59,8 @@ public class Responder implements Callable<Integer> {
             throw Exit.usage("%s", Durations.refused("--delay", delay, Duration.ZERO));
         }
         if (label != null && label.isBlank()) {
-            throw Exit.usage("--label must not be empty: leave it out to answer \"ack: <body>\"");
+            throw Exit.usage("flag --label: %s is not valid: it must be a name, like A or responder-1 (or leave the flag out "
+                    + "to answer \"ack: <body>\")", Output.quoted(label));
         }
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;

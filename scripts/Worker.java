@@ -61,7 +61,8 @@ public class Worker implements Callable<Integer> {
         }
         String name = label != null ? label : String.valueOf(ProcessHandle.current().pid());
         if (name.isBlank()) {
-            throw Exit.usage("--label must not be empty: leave it out to use the process id");
+            throw Exit.usage("flag --label: %s is not valid: it must be a name, like A or worker-1 (or leave the flag out to "
+                    + "use the process id)", Output.quoted(name));
         }
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;

@@ -275,18 +275,34 @@ class ConfigTest {
                 e.getMessage());
     }
 
-    /** A mistyped key: one short line naming the key meant; a key like none: two lines, each within 100 columns. */
+    /** Two keys like none: their lines in the file's order, and the hint where every key is listed once. */
     @Test
-    void anUnknownKeyIsShortAndNamesTheNearest() throws Exception {
+    void unknownKeysComeInFileOrderWithOneHint() throws Exception {
+        String lab = dir.resolve("lab.toml").toString();
+        assertEquals(List.of("WARN " + lab + ":2: unknown key nats.auth.zebra is ignored",
+                        "  every key, with its value and where it came from: --show-config",
+                        "WARN " + lab + ":3: unknown key nats.auth.quokka is ignored"),
+                warningsOf(files("", "[nats.auth]\nzebra = 1\nquokka = 2\n")));
+    }
+
+    /** The lines loading these files prints on stderr. */
+    private static List<String> warningsOf(Map<String, Object> files) {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream before = System.err;
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            load(files("[nats.auth]\nuser_name = \"bob\"\n[nats]\nwait_secs = 3\n[recv]\nwiat_secs = 3\n", "[nats.auth]\nzebra = 1\n"), Map.of());
+            load(files, Map.of());
         } finally {
             System.setErr(before);
         }
-        List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** A mistyped key: one short line naming the key meant; a key like none: two lines, each within 100 columns. */
+    @Test
+    void anUnknownKeyIsShortAndNamesTheNearest() throws Exception {
+        List<String> lines = warningsOf(files("[nats.auth]\nuser_name = \"bob\"\n[nats]\nwait_secs = 3\n[recv]\nwiat_secs = 3\n",
+                "[nats.auth]\nzebra = 1\n"));
         String root = dir.resolve("config.toml").toString();
         assertTrue(lines.contains("WARN " + root + ":2: unknown key nats.auth.user_name is ignored; did you mean nats.auth.user?"), lines.toString());
         assertTrue(lines.contains("WARN " + root + ":4: unknown key nats.wait_secs is ignored; did you mean recv.wait_secs?"), lines.toString());
@@ -365,10 +381,10 @@ class ConfigTest {
         Files.writeString(context, "{\"tls_first\": \"yes\"}");
         LabException yes = assertThrows(LabException.class, () -> load(options, Map.of()));
         assertEquals(Exit.CONFIG, yes.exitCode);
-        assertEquals("context " + context + " (" + context + ") tls_first: \"yes\" is not valid: it must be true or false", yes.getMessage());
+        assertEquals("context " + context + " tls_first: \"yes\" is not valid: it must be true or false", yes.getMessage());
         Files.writeString(context, "{\"url\": 4222}");
         LabException number = assertThrows(LabException.class, () -> load(options, Map.of()));
-        assertEquals("context " + context + " (" + context + ") url: 4222 is not valid: it must be a string in quotes", number.getMessage());
+        assertEquals("context " + context + " url: 4222 is not valid: it must be a string in quotes", number.getMessage());
 
         // no row reads a whole number from env yet: the rule a future one gets, through a row of that type
         assertEquals(9L, ConfigFile.typed(Setting.MAX_MSGS, "9", "env LAB_MAX_MSGS"));

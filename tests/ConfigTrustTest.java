@@ -313,7 +313,7 @@ class ConfigTrustTest extends WithServer {
         Path context = owned(Files.writeString(dir.resolve("lab.json"), "{\"url\": \"" + server.url() + "\", "
                 + "\"token\": \"unused-but-inline\"}"), "root", "644");
         Run.Result viaContext = Run.script("JsInfo", "--show-config", "--context", context.toString()).go();
-        assertTrue(viaContext.err().contains("WARN context " + context + " (" + context + ") token: " + context
+        assertTrue(viaContext.err().contains("WARN context " + context + " token: " + context
                 + " can be read by other users of this machine (mode 644): chmod 600 " + context), viaContext.err());
         Path lab = owned(Files.writeString(dir.resolve("lab.toml"), "[nats.auth]\nuser = \"me\"\npassword = \"inline\"\n"),
                 "root", "644");

@@ -45,7 +45,8 @@ class HeadersTest extends WithServer {
     void aHeaderThatIsNotKeyColonValueIsOneLine() throws Exception {
         Run.Result bad = script("JsPub", "-H", "no-colon", "hi").go();
         assertEquals(Exit.USAGE, bad.exit(), bad.toString());
-        assertEquals("ERROR -H no-colon: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)\n",
+        assertEquals("ERROR flag -H: \"no-colon\" is not valid: it must be KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and "
+                + "- _ .)\n",
                 bad.err());
         Run.Result twice = script("JsPub", "--msg-id", "a", "-H", "Nats-Msg-Id:b", "hi").go();
         assertEquals(Exit.USAGE, twice.exit(), twice.toString());

@@ -71,7 +71,7 @@ class ResetTest extends WithServer {
                 List.of("JsPub", "--sync", "hi"),
                 "ERROR --sync goes with --count: a single message (or stdin line) always waits for its PubAck",
                 List.of("JsPub", "--msg-id", "", "x"),
-                "ERROR --msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
+                "ERROR flag --msg-id: \"\" is not valid: it must be an ID, like --msg-id order-7 (or leave the flag out)");
         for (var each : cases.entrySet()) {
             List<String> command = each.getKey();
             Run.Result result = script(command.get(0), command.subList(1, command.size()).toArray(String[]::new)).go();

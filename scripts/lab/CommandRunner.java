@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ final class CommandRunner {
             String line = fileName != null ? fileName.getMessage()
                     : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
-                    : notANumber(ex) != null ? notANumber(ex)
+                    : notOfItsType(ex) != null ? notOfItsType(ex)
                     : givenTwice(ex, argv) != null ? givenTwice(ex, argv)
                     : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
@@ -216,17 +217,28 @@ final class CommandRunner {
         return null;
     }
 
-    /** A numeric flag's value that is no number of its type ("is not a long", in picocli's words), in the lab's. */
-    private static String notANumber(CommandLine.ParameterException ex) {
+    /** A command whose numeric flag takes less than its type holds: the rule (after "is not valid: ") it keeps. */
+    interface Ranged {
+        String rule(String option); // null: the type's own range
+    }
+
+    /** A flag's value that is no number of its type, or none of its words, in the lab's form (not picocli's). */
+    private static String notOfItsType(CommandLine.ParameterException ex) {
         if (!(ex.getArgSpec() instanceof OptionSpec option) || ex.getValue() == null
                 || !String.valueOf(ex.getMessage()).startsWith("Invalid value for option")) {
             return null;
         }
         Class<?> type = option.type();
+        String given = "flag " + option.longestName() + ": " + Output.quoted(ex.getValue()) + " is not valid: ";
+        if (type.isEnum()) {
+            List<String> words = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+            return given + "use " + String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1)
+                    + " (see " + ex.getCommandLine().getCommandName() + " --help)";
+        }
         long most = type == Long.class || type == long.class ? Long.MAX_VALUE
                 : type == Integer.class || type == int.class ? Integer.MAX_VALUE : 0;
-        return most == 0 ? null : String.format(Locale.ROOT, "flag %s: %s is not valid: it must be a whole number, like 5, "
-                + "and at most %d", option.longestName(), Output.quoted(ex.getValue()), most);
+        String rule = ex.getCommandLine().getCommand() instanceof Ranged ranged ? ranged.rule(option.longestName()) : null;
+        return most == 0 ? null : given + (rule != null ? rule : "it must be a whole number, like 5, and at most " + most);
     }
 
     /** Each option word in argv, as typed (without its =value), with the option it names; values and what follows -- are skipped. */

@@ -45,7 +45,7 @@ final class ConfigFile {
         if (file == null) {
             return;
         }
-        TomlParseResult toml = parse(file.path(), file.shown());
+        TomlParseResult toml = parse(file.path(), file.shown(), file.why());
         checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
         for (Setting key : Setting.values()) {
@@ -73,16 +73,19 @@ final class ConfigFile {
     /** Whether a file holds any of the lab's keys (to say it was left alone); false when it is not TOML at all. */
     static boolean holdsLabSettings(Path file) {
         try {
-            TomlParseResult toml = parse(file, file.toString());
+            TomlParseResult toml = parse(file, file.toString(), "");
             return Arrays.stream(Setting.values()).anyMatch(key -> toml.get(key.key) != null);
         } catch (LabException notTomlOrNotReadable) {
             return false;
         }
     }
 
-    private static TomlParseResult parse(Path file, String shown) {
+    /** @param why how the file came to be read ("named by env LAB_CONFIG"): a missing file says where its path came from */
+    private static TomlParseResult parse(Path file, String shown, String why) {
+        String env = why.startsWith("named by env ") ? why.substring("named by env ".length()) : null;
         String text = CheckedFiles.text(file, problem -> problem.equals("not found")
-                ? Exit.config("config file %s not found: check the path, or leave the flag out to use defaults", shown)
+                ? Exit.config("config file %s not found (%s): check the path, or %s to use defaults", shown, why,
+                        env != null ? "unset " + env : "leave the flag out")
                 : Exit.config("config file %s %s%s", shown, problem, problem.contains("not a") ? ": name the config "
                         + "file itself" : ""));
         TomlParseResult toml;
@@ -208,16 +211,17 @@ final class ConfigFile {
         for (Setting key : Setting.values()) {
             known.add(key.key);
         }
-        for (String dotted : toml.dottedKeySet()) {
-            if (!known.contains(dotted)) {
-                String shown = Output.printable(dotted.length() > 40 ? dotted.substring(0, 37) + "..." : dotted);
-                String nearest = nearest(dotted, known);
-                String first = String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored", file,
-                        line(toml.inputPositionOf(dotted)), shown);
-                layers.warn(nearest != null ? first + "; did you mean " + nearest + "?" : first);
-                if (nearest == null) {
-                    layers.warn(sectionKeys(dotted, known));
-                }
+        Set<String> hinted = new java.util.HashSet<>(); // the same hint after each of two unknown keys says nothing new
+        for (String dotted : toml.dottedKeySet().stream().filter(key -> !known.contains(key))
+                .sorted(java.util.Comparator.comparingInt(key -> line(toml.inputPositionOf(key)))).toList()) {
+            String shown = Output.printable(dotted.length() > 40 ? dotted.substring(0, 37) + "..." : dotted);
+            String nearest = nearest(dotted, known);
+            String first = String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored", file,
+                    line(toml.inputPositionOf(dotted)), shown);
+            layers.warn(nearest != null ? first + "; did you mean " + nearest + "?" : first);
+            String hint = nearest == null ? sectionKeys(dotted, known) : null;
+            if (hint != null && hinted.add(hint)) {
+                layers.warn(hint);
             }
         }
     }

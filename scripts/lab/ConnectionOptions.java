@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 final class ConnectionOptions implements Layers.Flags {
-    private static final String CONNECTING = "%nConnecting:%n";
+    private static final String CONNECTING = "Connecting:%n";
     private static final String GENERAL = "General:%n";
     /** The headings of this file's groups of flags: the Usage line names them all as [CONNECTION OPTIONS]. */
     private static final java.util.Set<String> HEADINGS = java.util.Set.of(CONNECTING, "Config:%n", "Login:%n",

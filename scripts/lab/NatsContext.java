@@ -54,7 +54,7 @@ final class NatsContext {
             throw Exit.config("%s: natscli context file %s is not a JSON object: %s", how, file,
                     name.equals(file.toString()) ? "fix its JSON" : "`nats context edit " + name + "` fixes it");
         }
-        String source = "context " + name + " (" + file + ")";
+        String source = "context " + name + (name.equals(file.toString()) ? "" : " (" + file + ")");
         layers.report("read     " + source, how.startsWith("selected") ? how : "named by " + how);
         for (Setting setting : Setting.values()) {
             JsonValue value = setting.contextField == null ? null : json.map.get(setting.contextField);

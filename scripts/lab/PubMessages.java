@@ -109,7 +109,8 @@ final class PubMessages {
     /** --msg-id travels as the Nats-Msg-Id header: one line of printable ASCII. */
     static void checkMsgId(String msgId) {
         if (msgId != null && msgId.isBlank()) {
-            throw Exit.usage("--msg-id is empty: give an ID, like --msg-id order-7 (or leave the flag out)");
+            throw Exit.usage("flag --msg-id: %s is not valid: it must be an ID, like --msg-id order-7 (or leave the flag out)",
+                    Output.quoted(msgId));
         }
         if (msgId != null && !headerValue(msgId)) {
             throw Exit.usage("flag --msg-id: %s is not valid: it must be printable ASCII on one line, as a header value "
@@ -131,8 +132,8 @@ final class PubMessages {
             int colon = header.indexOf(':');
             String key = colon < 1 ? "" : header.substring(0, colon).trim();
             if (!key.matches("[!-9;-~]+")) { // printable ASCII without ':' or spaces, as a header name must be
-                throw Exit.usage("-H %s: give KEY:VALUE, like -H Trace-Id:abc (a key of letters, digits and - _ .)",
-                        Output.printable(header, false));
+                throw Exit.usage("flag -H: %s is not valid: it must be KEY:VALUE, like -H Trace-Id:abc (a key of letters, "
+                        + "digits and - _ .)", Output.quoted(header));
             }
             String value = header.substring(colon + 1).trim();
             if (!headerValue(value)) {
