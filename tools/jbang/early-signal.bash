@@ -17,6 +17,7 @@ native_access=--enable-native-access=ALL-UNNAMED
 # stop_ctrl_c_watch at exit).
 open_ready_pipe() {
   exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
+  exec {lab_capture}<> <(:) # capture's
   ctrl_c_watch=
   if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
     (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
@@ -118,18 +119,17 @@ await_end() {
 # returns COMMAND's exit code, as NAME=$(COMMAND) would. COMMAND runs beside this shell, which reads
 # its output with builtins: bash drops a SIGINT that comes while it waits for a child of its own that
 # then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this shell alone
-# (kill -INT) while it ran a $(...) would be lost, and the start would go on. The exit code comes
-# after the output, on a line of its own: no `wait` for the child, which bash 5.2 can turn into a wait
-# for any child (the Ctrl-C watch runs until the end).
+# (kill -INT) while it ran a $(...) would be lost, and the start would go on. It writes into a pipe
+# opened before the traps (open_ready_pipe), with its exit code after the output: no `wait`, which
+# bash 5.2 can turn into a wait for any child, and no `$(...)` or `<(...)`, which bash 5.2 parses again
+# as it runs them, and a trap that runs meanwhile then fails to parse ("unexpected EOF").
 capture() {
-  local fd captured status=1
-  exec {fd}< <("${@:2}"; printf '\n\001%d' "$?")
-  IFS= read -r -d '' -u "$fd" captured || true
-  exec {fd}<&-
-  if [[ $captured =~ $'\n\001'([0-9]+)$ ]]; then
-    status=${BASH_REMATCH[1]}
-    captured=${captured%$'\n\001'*}
-  fi # else the child was ended before it said: as a failure
+  local captured status=1
+  [ -n "${lab_capture:-}" ] || exec {lab_capture}<> <(:)
+  { "${@:2}"; printf '\001%d\n' "$?"; } >&"$lab_capture" &
+  IFS= read -r -d $'\001' -u "$lab_capture" captured || true
+  IFS= read -r -u "$lab_capture" status || true
+  [[ $status =~ ^[0-9]+$ ]] || status=1
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
   return "$status"
