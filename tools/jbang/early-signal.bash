@@ -25,12 +25,19 @@ open_ready_pipe() {
   fi
 }
 
-# True when the Ctrl-C watch has ended (read from /proc without a child: an ended one may be unreaped).
+# True when the Ctrl-C watch has ended.
 ctrl_c_came() {
+  [ -n "${ctrl_c_watch:-}" ] && process_ended "$ctrl_c_watch"
+}
+
+# process_ended PID: true when process PID is gone, or ended and not yet reaped (a zombie). Builtins
+# only: /proc, without a child process.
+process_ended() {
   local state=
-  [ -n "${ctrl_c_watch:-}" ] || return 1
-  { read -r _ _ state _ < "/proc/$ctrl_c_watch/stat"; } 2> /dev/null || return 0
-  [ "$state" = Z ]
+  kill -0 "$1" 2> /dev/null || return 0
+  { read -r state < "/proc/$1/stat"; } 2> /dev/null || return 0
+  state=${state##*) }
+  [ "${state:0:1}" = Z ]
 }
 
 stop_ctrl_c_watch() {
@@ -102,13 +109,9 @@ end_early_relay() {
 # about TENTHS tenths of a second. Builtins only, so it can run in a trap: a `wait` there, in a trap
 # that cut another `wait` short, can return -1 in bash 5.2.
 await_end() {
-  local nap state left=$2
+  local nap left=$2
   exec {nap}<> <(:) # a pipe no one writes to: read -t on it pauses without a child process
-  while [ "$left" -gt 0 ] && kill -0 "$1" 2> /dev/null; do
-    state=
-    { read -r state < "/proc/$1/stat"; } 2> /dev/null || true
-    state=${state##*) }
-    [ "${state:0:1}" != Z ] || break
+  while [ "$left" -gt 0 ] && ! process_ended "$1"; do
     read -r -t 0.1 -u "$nap" || true
     left=$((left - 1))
   done
