@@ -126,12 +126,26 @@ await_end() {
 # opened before the traps (open_ready_pipe), with its exit code after the output: no `wait`, which
 # bash 5.2 can turn into a wait for any child, and no `$(...)` or `<(...)`, which bash 5.2 parses again
 # as it runs them, and a trap that runs meanwhile then fails to parse ("unexpected EOF").
+#   It reads with a timeout, and looks at the Ctrl-C watch and at the writer between reads: a Ctrl-C
+# that comes as bash starts the writer can be missed here and end the writer before it wrote its exit
+# code, and a plain read would then wait for ever on a pipe this shell holds open itself.
 capture() {
-  local captured status=1
+  local captured= part status= writer
   [ -n "${lab_capture:-}" ] || exec {lab_capture}<> <(:)
   { "${@:2}"; printf '\001%d\n' "$?"; } >&"$lab_capture" &
-  IFS= read -r -d $'\001' -u "$lab_capture" captured || true
-  IFS= read -r -u "$lab_capture" status || true
+  writer=$!
+  while :; do
+    if IFS= read -r -d $'\001' -t 0.2 -u "$lab_capture" part; then
+      captured+=$part
+      IFS= read -r -t 1 -u "$lab_capture" status || true
+      break
+    fi
+    captured+=$part # what came before the timeout
+    ! ctrl_c_came || stop_early 130
+    if process_ended "$writer" && ! read -r -t 0 -u "$lab_capture"; then
+      break # it ended without its exit code, and nothing is left to read
+    fi
+  done
   [[ $status =~ ^[0-9]+$ ]] || status=1
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
