@@ -49,7 +49,7 @@ final class ConfigFile {
         checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
         for (Setting key : Setting.values()) {
-            Object value = toml.get(key.key);
+            Object value = toml.get(key.key) instanceof Double number ? whole(key, number) : toml.get(key.key); // "10" stays text
             if (value != null) {
                 String where = file.shown() + ":" + line(toml.inputPositionOf(key.key));
                 checkType(key, value, where);
@@ -141,11 +141,27 @@ final class ConfigFile {
         if (value instanceof String text && key.is(Setting.Kind.DURATION)) {
             return text;
         }
-        Object typed = !(value instanceof String text) ? value
-                : key.type == Long.class && text.matches("-?[0-9]{1,18}") ? Long.valueOf(text)
+        Object typed = !(value instanceof String text) ? whole(key, value)
+                : key.type == Long.class ? whole(key, text)
                 : key.type == Boolean.class && text.matches("true|false") ? Boolean.valueOf(text) : text;
         mustBeOfType(key, typed, where);
         return typed;
+    }
+
+    /**
+     * A whole-number setting's value written as a float, in exponent form or as numeric text (1e3, 1000.0, "1000"):
+     * that whole number, as a Long; anything else as it was, for the type check to refuse.
+     */
+    private static Object whole(Setting key, Object value) {
+        if (key.type != Long.class || !(value instanceof Double || value instanceof String)) {
+            return value;
+        }
+        try {
+            String text = value instanceof String typed ? typed : Output.number(value);
+            return text.length() > 40 || !text.matches("[-+0-9.eE]+") ? value : new java.math.BigDecimal(text).longValueExact();
+        } catch (NumberFormatException | ArithmeticException notAWholeNumber) {
+            return value;
+        }
     }
 
     private static void mustBeOfType(Setting key, Object value, String what) {
@@ -177,7 +193,7 @@ final class ConfigFile {
             return "an array ([ ... ])";
         }
         if (!secret) {
-            return value instanceof String text ? Output.quoted(text) : String.valueOf(value); // "10" is text, 10 a number
+            return value instanceof String text ? Output.quoted(text) : Output.number(value); // "10" is text, 10 a number
         }
         return value instanceof String ? "a string" : value instanceof Number ? "a number"
                 : value instanceof Boolean ? "true or false" : "a date or time";

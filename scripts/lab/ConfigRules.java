@@ -127,7 +127,7 @@ final class ConfigRules {
      */
     static String notWholeSeconds(Setting key, Object value) {
         Duration duration = !key.is(Setting.Kind.DURATION) ? null : value instanceof Double number
-                ? Durations.parse(number.toString()) : value instanceof String text ? Durations.parse(text) : null;
+                ? Durations.parse(Output.number(number)) : value instanceof String text ? Durations.parse(text) : null;
         if (duration == null || duration.isNegative()) {
             return null;
         }
@@ -135,7 +135,7 @@ final class ConfigRules {
         long like = Math.min(Durations.LONGEST.toSeconds(), key == Setting.MAX_AGE && up == 0 ? 0 : Math.max(1, up));
         boolean flagged = key.flag() != null && duration.getNano() > 0 && duration.compareTo(shortest(key)) >= 0;
         return String.format(Locale.ROOT, "%s is not valid: a file counts whole seconds: write a whole number%s, like %d%s",
-                value instanceof String text ? Output.quoted(text) : value, value instanceof String ? " without quotes" : "",
+                value instanceof String text ? Output.quoted(text) : Output.number(value), value instanceof String ? " without quotes" : "",
                 like, flagged ? ", or give the flag a duration: " + key.flag() + " " + Durations.format(duration) : "");
     }
 
