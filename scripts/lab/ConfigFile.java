@@ -230,11 +230,8 @@ final class ConfigFile {
         Set<String> hinted = new java.util.HashSet<>(); // the same hint after each of two unknown keys says nothing new
         for (String dotted : toml.dottedKeySet().stream().filter(key -> !known.contains(key))
                 .sorted(java.util.Comparator.comparingInt(key -> line(toml.inputPositionOf(key)))).toList()) {
-            String shown = Output.printable(dotted.length() > 40 ? dotted.substring(0, 37) + "..." : dotted);
             String nearest = nearest(dotted, known);
-            String first = String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored", file,
-                    line(toml.inputPositionOf(dotted)), shown);
-            layers.warn(nearest != null ? first + "; did you mean " + nearest + "?" : first);
+            layers.warn(unknown(file + ":" + line(toml.inputPositionOf(dotted)), "key", dotted, nearest));
             String hint = nearest == null ? sectionKeys(dotted, known) : null;
             if (hint != null && hinted.add(hint)) {
                 layers.warn(hint);
@@ -242,7 +239,20 @@ final class ConfigFile {
         }
     }
 
-    /** The known key a mistyped one most likely meant, or null when none is close. */
+    /**
+     * The warning for a key (or a context's field) no setting has, with the nearest one when there is one.
+     * @param where the file and line, or the context, as the line names it
+     */
+    static String unknown(String where, String what, String typed, String nearest) {
+        String shown = Output.printable(typed.length() > 40 ? typed.substring(0, 37) + "..." : typed);
+        String first = String.format(Locale.ROOT, "WARN %s: unknown %s %s is ignored", where, what, shown);
+        return nearest != null ? first + "; did you mean " + nearest + "?" : first;
+    }
+
+    /**
+     * The known key a mistyped one most likely meant, or null when none is close. A setting's other name (natscli's
+     * context field, as ca for ca_file, or the lab's key in a context) counts as its spelling.
+     */
     static String nearest(String typed, Set<String> known) {
         String leaf = typed.substring(typed.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         String section = typed.contains(".") ? typed.substring(0, typed.lastIndexOf('.')) : "";
@@ -250,17 +260,25 @@ final class ConfigFile {
         int bestScore = Integer.MAX_VALUE;
         for (String key : known) {
             String knownLeaf = key.substring(key.lastIndexOf('.') + 1);
-            int distance = distance(leaf, knownLeaf);
+            int distance = Math.min(distance(leaf, knownLeaf), otherName(key).map(name -> distance(leaf, name)).orElse(Integer.MAX_VALUE));
             boolean close = distance <= Math.max(1, Math.min(2, knownLeaf.length() / 3))
                     || knownLeaf.length() >= 4 && (leaf.startsWith(knownLeaf) || knownLeaf.startsWith(leaf) && leaf.length() >= 4);
-            // the same section first; another section's key only when the leaf is spelt right
-            int score = key.startsWith(section + ".") ? distance : leaf.equals(knownLeaf) ? 100 : Integer.MAX_VALUE;
+            // the same section first (a context's fields have none); another section's key only when the leaf is spelt right
+            int score = key.startsWith(section + ".") || section.isEmpty() && !key.contains(".") ? distance
+                    : leaf.equals(knownLeaf) ? 100 : Integer.MAX_VALUE;
             if (close && score < bestScore) {
                 best = key;
                 bestScore = score;
             }
         }
         return best;
+    }
+
+    /** A setting's other name: natscli's context field for a config file's key, the key's leaf for a context's field. */
+    private static java.util.Optional<String> otherName(String known) {
+        return Arrays.stream(Setting.values()).filter(row -> row.contextField != null)
+                .map(row -> known.equals(row.key) ? row.contextField : known.equals(row.contextField) ? row.leaf() : null)
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     private static int distance(String a, String b) {
