@@ -3,6 +3,7 @@
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java FilePermissions.java ConfigFile.java
+//SOURCES UnknownKeys.java
 
 import io.nats.client.support.JsonValue;
 
@@ -94,7 +95,7 @@ final class NatsContext {
         Set<String> known = new TreeSet<>(OTHER_NATSCLI_FIELDS);
         Arrays.stream(Setting.values()).map(setting -> setting.contextField).filter(Objects::nonNull).forEach(known::add);
         json.map.keySet().stream().filter(field -> !known.contains(field)).sorted().forEach(field ->
-                layers.warn(ConfigFile.unknown(source, "field", field, ConfigFile.nearest(field, known))));
+                layers.warn(UnknownKeys.line(source, "field", field, UnknownKeys.nearest(field, known))));
     }
 
     /** A JSON value as a config file's reader has it: text, a number, true or false; anything else as its JSON. */
