@@ -21,6 +21,7 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.PurgeResponse;
+import io.nats.client.api.StreamInfo;
 import org.slf4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -105,11 +106,20 @@ public class JsPurge implements Callable<Integer> {
             if (deleteStream || deleteConsumer) {
                 return Deletion.run(nc.jetStreamManagement(), config, deleteStream, dryRun, force, json);
             }
-            List<String> captured = stream.getStreamInfo().getConfiguration().getSubjects();
+            StreamInfo info = stream.getStreamInfo();
+            List<String> captured = info.getConfiguration().getSubjects();
             if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
                 throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "
                         + "give one of its subjects with --subject", config.stream, subject,
                         Output.printable(String.join(", ", captured), false));
+            }
+            long next = info.getStreamState().getLastSequence() + 1;
+            boolean skips = subject == null && below() != null && below() > next; // the server moves the stream on to it
+            if (skips) {
+                System.err.println(Output.printable(String.format(Locale.ROOT, "WARN --seq %d is past stream %s's next "
+                        + "sequence, %d: %s its next sequence to %d, so %d to %d are never used (give --seq %d or less to "
+                        + "keep the numbering)", below(), config.stream, next, dryRun ? "a purge would move" : "the purge moves",
+                        below(), next, below() - 1, next)));
             }
             if (dryRun) {
                 long wouldGo = countToPurge(nc.jetStreamManagement(), config.stream, subject);
@@ -124,6 +134,9 @@ public class JsPurge implements Callable<Integer> {
             PurgeResponse purged = purge(stream, subject);
             String done = String.format(Locale.ROOT, "purged %s from stream %s%s", Output.messages(purged.getPurged()),
                     config.stream, scope);
+            if (skips) { // as the server says after the purge
+                done += "; its next sequence is now " + (stream.getStreamInfo().getStreamState().getLastSequence() + 1);
+            }
             if (json) {
                 Output.json(purged.getJv().toJson(), done); // the server's own answer
                 return 0;

@@ -151,6 +151,26 @@ class ConfigTest {
         }
     }
 
+    /** 1e3 and 2500.0 are whole numbers written as floats: taken as 1000 and 2500, and shown so; a fraction is refused as written. */
+    @Test
+    void aWholeNumberWrittenAsAFloatIsThatNumber() throws Exception {
+        Config config = load(files("", "[stream]\nmax_age_secs = 1e3\nmax_msgs = 2500.0\n"), Map.of());
+        assertEquals(Duration.ofSeconds(1000), config.duration(Setting.MAX_AGE));
+        assertEquals(2500, config.number(Setting.MAX_MSGS));
+        assertTrue(config.effectiveConfig().contains("  stream.max_age_secs = 1000\n"), config.effectiveConfig()); // its file on the next line
+        assertTrue(config.effectiveConfig().contains("  stream.max_msgs = 2500\n"), config.effectiveConfig());
+
+        Map<String, String> refused = Map.of("max_msgs = 1.5e0", "1.5 is not valid: it must be a whole number, like 5",
+                "max_msgs = 1e20", "100000000000000000000 is not valid: it must be a whole number, like 5",
+                "max_age_secs = 2.5e-5", "0.000025 is not valid: a file counts whole seconds: write a whole number, like 1");
+        refused.forEach((line, shown) -> {
+            LabException e = assertThrows(LabException.class, () -> load(files("", "[stream]\n" + line + "\n"), Map.of()));
+            assertEquals(Exit.CONFIG, e.exitCode, line);
+            assertEquals(dir.resolve("lab.toml") + ":2 [stream] " + line.substring(0, line.indexOf(' ')) + ": " + shown,
+                    e.getMessage(), line);
+        });
+    }
+
     @Test
     void invalidStreamNameSaysWhereItCameFrom() throws Exception {
         LabException e = assertThrows(LabException.class,
@@ -334,7 +354,7 @@ class ConfigTest {
                 LabException refused;
                 try {
                     load(files(file, ""), Map.of());
-                    assertTrue(key == Setting.MAX_AGE && value.equals("0"), file + " was taken");
+                    assertTrue(key == Setting.MAX_AGE && value.matches("0|0\\.0"), file + " was taken"); // 0.0 is 0: no limit
                     continue;
                 } catch (LabException e) {
                     refused = e;

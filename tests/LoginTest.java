@@ -155,6 +155,26 @@ class LoginTest extends WithSecured {
                 result.err());
     }
 
+    /**
+     * Half of a user and password, and a token: the mistake is the two ways, not the missing password; typed as flags it
+     * is a usage error. --show-config still shows every value and where it came from (secrets masked), then why a run
+     * would stop.
+     */
+    @Test
+    void twoWaysToLogInAreNamedBeforeAMissingHalf() throws Exception {
+        Run.Result flags = clean(Run.script("JsInfo", "--user", "alice", "--token", Secured.TOKEN).go());
+        assertEquals(Exit.USAGE, flags.exit(), flags.toString());
+        assertEquals("ERROR more than one way to log in is set: user (flag --user) and token (flag --token); keep one\n",
+                flags.err());
+
+        Run.Result shown = clean(Run.script("JsInfo", "--show-config", "--token", Secured.TOKEN).env("NATS_USER", "alice").go());
+        assertEquals(Exit.CONFIG, shown.exit(), shown.toString());
+        assertTrue(shown.out().contains("  nats.auth.user = \"alice\"  (env NATS_USER)\n"), shown.out());
+        assertTrue(shown.out().contains("  nats.auth.token = " + Secrets.MASK + "  (flag --token)\n"), shown.out());
+        assertEquals("ERROR more than one way to log in is set: user (env NATS_USER) and token (flag --token); keep one\n",
+                shown.err());
+    }
+
     // ------------------------------------------------------------------- nkey
 
     @Test

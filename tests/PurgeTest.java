@@ -105,6 +105,32 @@ class PurgeTest extends WithServer {
         }
     }
 
+    /**
+     * --seq past the next sequence moves the stream on to it (the server's purge up to a sequence): a warning before,
+     * and the last line says where the numbering now goes on, as the server has it; a dry run warns and moves nothing.
+     */
+    @Test
+    void aSequencePastTheEndSaysTheNumberingMovesOn() throws Exception {
+        bootstrap();
+        publish("one", "two");
+        String warning = "WARN --seq 100 is past stream LAB4_STREAM's next sequence, 3: %s its next sequence to 100, so "
+                + "3 to 99 are never used (give --seq 3 or less to keep the numbering)\n";
+        Run.Result dry = ok(script("JsPurge", "--seq", "100", "--dry-run").go());
+        assertEquals(String.format(warning, "a purge would move"), dry.err());
+        assertEquals("INFO dry run: would purge 2 messages from stream LAB4_STREAM (below seq 100); nothing was removed\n",
+                dry.out());
+
+        Run.Result purged = ok(script("JsPurge", "--seq", "100").go());
+        assertEquals(String.format(warning, "the purge moves"), purged.err());
+        assertEquals("INFO purged 2 messages from stream LAB4_STREAM (below seq 100); its next sequence is now 100\n",
+                purged.out());
+        assertEquals("INFO published \"after\" to stream LAB4_STREAM (seq 100)\n", publish("after").out());
+
+        Run.Result within = ok(script("JsPurge", "--seq", "101").go());
+        assertEquals("", within.err(), "up to the next sequence: the numbering stays");
+        assertEquals("INFO purged 1 message from stream LAB4_STREAM (below seq 101)\n", within.out());
+    }
+
     /** A subject the stream does not capture is a mistake, not "would purge 0", with --dry-run too (the README's table shows the run without). */
     @Test
     void aSubjectTheStreamDoesNotCaptureIsOneLineNotPurgedZero() throws Exception {

@@ -211,6 +211,24 @@ class StdoutTest extends WithServer {
         assertTrue(full.err().startsWith("ERROR stdout could not be written (No space left on device)"), full.toString());
     }
 
+    /** --help and --version only print: every script ends quietly, exit 0, when the reader has gone (`| head -1`). */
+    @Test
+    void helpAndVersionEndQuietlyWhenTheReaderLeaves() throws Exception {
+        List<String> scripts;
+        try (var files = Files.list(Run.REPO.resolve("scripts"))) {
+            scripts = files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".java"))
+                    .map(name -> name.substring(0, name.length() - ".java".length())).sorted().toList();
+        }
+        assertTrue(scripts.size() >= 10, scripts.toString());
+        for (String name : scripts) {
+            for (String flag : List.of("--version", "--help")) {
+                Run.Result closed = piped(name + " " + flag, "true");
+                assertEquals(0, closed.exit(), name + " " + flag + ": " + closed);
+                assertEquals("", closed.err(), name + " " + flag + ": " + closed);
+            }
+        }
+    }
+
     /** The count of the "stopped" line, after checking it is the only line on stderr and the exit code is 6. */
     private static long stoppedAfter(Run.Result result, String why) {
         assertEquals(Exit.OUTPUT, result.exit(), result.toString());

@@ -67,7 +67,9 @@ final class CommandRunner {
         // last seen. picocli reads version lines as format strings (%n, @|markup|@): what a server
         // said is printed as plain text by the lab instead.
         spec.version(spec.name() + " " + VERSION + " (" + ConfigSources.labOf(spec.name()).replaceAll("_.*", "") + " scripts)", "jnats " + Nats.CLIENT_VERSION + ", Java " + Runtime.version().feature());
+        boolean[] helpOnly = {false}; // --help and --version only print: any script's is read-only
         cli.setExecutionStrategy(parsed -> {
+            helpOnly[0] = parsed.isVersionHelpRequested() || parsed.isUsageHelpRequested();
             if (parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()) {
                 for (String line : spec.version()) {
                     cli.getOut().println(line);
@@ -100,7 +102,7 @@ final class CommandRunner {
             if (known == null) {
                 known = ex instanceof LabException failure ? failure : unexpected(ex);
             }
-            if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command)) {
+            if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command instanceof ReadOnly)) {
                 return Exit.OK; // --show-config, a no to a [y/N] question (Exit.DECLINED), or a reader that has seen enough: done
             }
             UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
@@ -109,7 +111,7 @@ final class CommandRunner {
         });
         try {
             int exitCode = runOrReport(cli, args);
-            if (exitCode == Exit.OK && !Stdout.written() && !readerLeft(command)) {
+            if (exitCode == Exit.OK && !Stdout.written() && !readerLeft(command instanceof ReadOnly || helpOnly[0])) {
                 System.err.println("ERROR " + Stdout.lost(": the output above is incomplete").getMessage());
                 return Exit.OUTPUT;
             }
@@ -120,8 +122,9 @@ final class CommandRunner {
         }
     }
 
-    private static boolean readerLeft(Object command) {
-        return command instanceof ReadOnly && Stdout.readerLeft();
+    /** Whether a run that only reads ended because its reader had seen enough (`| head -1`): no failure then. */
+    private static boolean readerLeft(boolean readOnly) {
+        return readOnly && Stdout.readerLeft();
     }
 
     private static int runOrReport(CommandLine cli, String... args) {

@@ -44,14 +44,18 @@ final class Config {
     /** This run's secrets, and the one way to mask them in anything printed. */
     final Secrets secrets;
 
+    /** For --show-config: why the checks refused these settings (shown after them), or null when they passed. */
+    final LabException refused;
+
     private final Layers layers;
 
-    private Config(Layers layers, Secrets secrets, List<ServerUrl> servers) {
+    private Config(Layers layers, Secrets secrets, List<ServerUrl> servers, LabException refused) {
         this.layers = layers;
         this.secrets = secrets;
+        this.refused = refused;
         this.mode = layers.string(Setting.MODE);
         this.servers = servers;
-        this.url = ServerUrl.joined(servers);
+        this.url = refused != null ? layers.string(Setting.URL) : ServerUrl.joined(servers);
         this.timeout = layers.duration(Setting.TIMEOUT);
         this.subject = layers.string(Setting.SUBJECT);
         this.stream = layers.string(Setting.STREAM);
@@ -75,6 +79,14 @@ final class Config {
 
     /** Applies the layers lowest first: defaults, root file, lab file, natscli context, environment, flags. */
     static Config load(Map<String, String> env, Layers.Flags flags) {
+        return load(env, flags, false);
+    }
+
+    /**
+     * The same; for showing (--show-config), settings the checks refuse are kept, with why in `refused`: a person
+     * asking where each value came from is most often one whose values do not go together.
+     */
+    static Config load(Map<String, String> env, Layers.Flags flags, boolean showing) {
         Layers layers = new Layers();
         for (Setting setting : Setting.values()) {
             layers.putDefault(setting);
@@ -107,9 +119,17 @@ final class Config {
             }
         }
         Secrets secrets = Secrets.of(layers.string(Setting.URL), secretValues.toArray(String[]::new));
-        List<ServerUrl> servers = ConfigRules.validate(layers, secrets);
+        List<ServerUrl> servers;
+        try {
+            servers = ConfigRules.validate(layers, secrets);
+        } catch (LabException refused) {
+            if (!showing) {
+                throw refused;
+            }
+            return new Config(layers, secrets, List.of(), refused);
+        }
         layers.warnings().forEach(line -> System.err.println(Output.line(secrets.mask(line), false)));
-        return new Config(layers, secrets, servers);
+        return new Config(layers, secrets, servers, null);
     }
 
     /** Several servers to fail over between: a list, or [runtime] mode = "cluster" (jnats learns the others). */

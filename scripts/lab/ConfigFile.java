@@ -5,6 +5,7 @@
 // as text, take their row's type through the same check (typed).
 //DEPS org.tomlj:tomlj:1.1.1
 //SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java FilePermissions.java Output.java ConfigRules.java
+//SOURCES UnknownKeys.java
 
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,7 +49,7 @@ final class ConfigFile {
         checkSections(toml, file.shown());
         List<String> leftOut = new ArrayList<>();
         for (Setting key : Setting.values()) {
-            Object value = toml.get(key.key);
+            Object value = toml.get(key.key) instanceof Double number ? whole(key, number) : toml.get(key.key); // "10" stays text
             if (value != null) {
                 String where = file.shown() + ":" + line(toml.inputPositionOf(key.key));
                 checkType(key, value, where);
@@ -141,11 +141,27 @@ final class ConfigFile {
         if (value instanceof String text && key.is(Setting.Kind.DURATION)) {
             return text;
         }
-        Object typed = !(value instanceof String text) ? value
-                : key.type == Long.class && text.matches("-?[0-9]{1,18}") ? Long.valueOf(text)
+        Object typed = !(value instanceof String text) ? whole(key, value)
+                : key.type == Long.class ? whole(key, text)
                 : key.type == Boolean.class && text.matches("true|false") ? Boolean.valueOf(text) : text;
         mustBeOfType(key, typed, where);
         return typed;
+    }
+
+    /**
+     * A whole-number setting's value written as a float, in exponent form or as numeric text (1e3, 1000.0, "1000"):
+     * that whole number, as a Long; anything else as it was, for the type check to refuse.
+     */
+    private static Object whole(Setting key, Object value) {
+        if (key.type != Long.class || !(value instanceof Double || value instanceof String)) {
+            return value;
+        }
+        try {
+            String text = value instanceof String typed ? typed : Output.number(value);
+            return text.length() > 40 || !text.matches("[-+0-9.eE]+") ? value : new java.math.BigDecimal(text).longValueExact();
+        } catch (NumberFormatException | ArithmeticException notAWholeNumber) {
+            return value;
+        }
     }
 
     private static void mustBeOfType(Setting key, Object value, String what) {
@@ -177,7 +193,7 @@ final class ConfigFile {
             return "an array ([ ... ])";
         }
         if (!secret) {
-            return value instanceof String text ? Output.quoted(text) : String.valueOf(value); // "10" is text, 10 a number
+            return value instanceof String text ? Output.quoted(text) : Output.number(value); // "10" is text, 10 a number
         }
         return value instanceof String ? "a string" : value instanceof Number ? "a number"
                 : value instanceof Boolean ? "true or false" : "a date or time";
@@ -214,64 +230,13 @@ final class ConfigFile {
         Set<String> hinted = new java.util.HashSet<>(); // the same hint after each of two unknown keys says nothing new
         for (String dotted : toml.dottedKeySet().stream().filter(key -> !known.contains(key))
                 .sorted(java.util.Comparator.comparingInt(key -> line(toml.inputPositionOf(key)))).toList()) {
-            String shown = Output.printable(dotted.length() > 40 ? dotted.substring(0, 37) + "..." : dotted);
-            String nearest = nearest(dotted, known);
-            String first = String.format(Locale.ROOT, "WARN %s:%d: unknown key %s is ignored", file,
-                    line(toml.inputPositionOf(dotted)), shown);
-            layers.warn(nearest != null ? first + "; did you mean " + nearest + "?" : first);
-            String hint = nearest == null ? sectionKeys(dotted, known) : null;
+            String nearest = UnknownKeys.nearest(dotted, known);
+            layers.warn(UnknownKeys.line(file + ":" + line(toml.inputPositionOf(dotted)), "key", dotted, nearest));
+            String hint = nearest == null ? UnknownKeys.sectionKeys(dotted, known) : null;
             if (hint != null && hinted.add(hint)) {
                 layers.warn(hint);
             }
         }
-    }
-
-    /** The known key a mistyped one most likely meant, or null when none is close. */
-    static String nearest(String typed, Set<String> known) {
-        String leaf = typed.substring(typed.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        String section = typed.contains(".") ? typed.substring(0, typed.lastIndexOf('.')) : "";
-        String best = null;
-        int bestScore = Integer.MAX_VALUE;
-        for (String key : known) {
-            String knownLeaf = key.substring(key.lastIndexOf('.') + 1);
-            int distance = distance(leaf, knownLeaf);
-            boolean close = distance <= Math.max(1, Math.min(2, knownLeaf.length() / 3))
-                    || knownLeaf.length() >= 4 && (leaf.startsWith(knownLeaf) || knownLeaf.startsWith(leaf) && leaf.length() >= 4);
-            // the same section first; another section's key only when the leaf is spelt right
-            int score = key.startsWith(section + ".") ? distance : leaf.equals(knownLeaf) ? 100 : Integer.MAX_VALUE;
-            if (close && score < bestScore) {
-                best = key;
-                bestScore = score;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] row = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            row[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int above = row[j];
-                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.length()];
-    }
-
-    /** The second line when nothing is close: its section's keys if they fit in 100 columns, else where all are. */
-    private static String sectionKeys(String typed, Set<String> known) {
-        String section = typed.contains(".") ? typed.substring(0, typed.lastIndexOf('.')) : "";
-        List<String> leaves = known.stream().filter(key -> key.startsWith(section + ".")
-                && key.indexOf('.', section.length() + 1) < 0).map(key -> key.substring(section.length() + 1)).toList();
-        String line = "  keys of [" + section + "]: " + String.join(", ", leaves);
-        return !leaves.isEmpty() && line.length() <= 100 ? line
-                : "  every key, with its value and where it came from: --show-config";
     }
 
     private static int line(TomlPosition position) {

@@ -127,7 +127,7 @@ final class ConfigRules {
      */
     static String notWholeSeconds(Setting key, Object value) {
         Duration duration = !key.is(Setting.Kind.DURATION) ? null : value instanceof Double number
-                ? Durations.parse(number.toString()) : value instanceof String text ? Durations.parse(text) : null;
+                ? Durations.parse(Output.number(number)) : value instanceof String text ? Durations.parse(text) : null;
         if (duration == null || duration.isNegative()) {
             return null;
         }
@@ -135,7 +135,7 @@ final class ConfigRules {
         long like = Math.min(Durations.LONGEST.toSeconds(), key == Setting.MAX_AGE && up == 0 ? 0 : Math.max(1, up));
         boolean flagged = key.flag() != null && duration.getNano() > 0 && duration.compareTo(shortest(key)) >= 0;
         return String.format(Locale.ROOT, "%s is not valid: a file counts whole seconds: write a whole number%s, like %d%s",
-                value instanceof String text ? Output.quoted(text) : value, value instanceof String ? " without quotes" : "",
+                value instanceof String text ? Output.quoted(text) : Output.number(value), value instanceof String ? " without quotes" : "",
                 like, flagged ? ", or give the flag a duration: " + key.flag() + " " + Durations.format(duration) : "");
     }
 
@@ -154,6 +154,21 @@ final class ConfigRules {
 
     /** One way to log in at a time, complete, with files that exist and look right. */
     private static void validateLogin(Layers layers) {
+        // first: with a token given too, a user without its password is not the mistake to name
+        List<String> methods = new ArrayList<>();
+        boolean typed = true;
+        for (Setting key : Setting.values()) {
+            // a password is the user's half of one way; alone, it stands for that way
+            Setting way = key == Setting.PASSWORD && layers.get(Setting.USER) == null ? Setting.USER : key;
+            if (way.is(Setting.Kind.LOGIN) && layers.get(key) != null) {
+                methods.add(key.leaf() + " (" + layers.source(key) + ")");
+                typed &= layers.fromFlag(key);
+            }
+        }
+        if (methods.size() > 1) {
+            throw Exit.with(typed ? Exit.USAGE : Exit.CONFIG, "more than one way to log in is set: %s; keep one",
+                    String.join(" and ", methods));
+        }
         boolean hasUser = layers.get(Setting.USER) != null;
         if (hasUser != (layers.get(Setting.PASSWORD) != null)) {
             Setting given = hasUser ? Setting.USER : Setting.PASSWORD;
@@ -161,15 +176,6 @@ final class ConfigRules {
             throw Exit.with(exitCode(layers, given), "%s: a login needs %s too: set [nats.auth] %s (or %s, %s)",
                     layers.source(given), hasUser ? "a password" : "a user",
                     hasUser ? "password_env or password_file" : "user", missing.env, missing.flag());
-        }
-        List<String> methods = new ArrayList<>();
-        for (Setting key : Setting.values()) {
-            if (key.is(Setting.Kind.LOGIN) && layers.get(key) != null) {
-                methods.add(key.leaf() + " (" + layers.source(key) + ")");
-            }
-        }
-        if (methods.size() > 1) {
-            throw Exit.config("more than one way to log in is set: %s; keep one", String.join(" and ", methods));
         }
         for (Setting key : Setting.values()) {
             String file = key.is(Setting.Kind.FILE) ? layers.string(key) : null;

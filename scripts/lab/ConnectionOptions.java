@@ -192,14 +192,15 @@ final class ConnectionOptions implements Layers.Flags {
             System.out.print(secretAndServerFlagLines());
             throw new LabException(Exit.OK, "");
         }
-        loaded = Config.load(System.getenv(), this);
+        loaded = Config.load(System.getenv(), this, configFlags.showConfig && !configFlags.showConfigLines);
         if (configFlags.showConfig || configFlags.showConfigLines) {
             String lines = configFlags.showConfig ? loaded.effectiveConfig() : loaded.effectiveConfigLines();
             if (configFlags.showConfigLines && System.getenv("LAB_SHOW_LESSON_FLAGS") != null) {
                 lines += lessonFlags();
             }
             System.out.print(Output.line(lines, true));
-            throw new LabException(Exit.OK, "");
+            // settings that do not go together: shown all the same, then why a run with them would stop, and its exit code
+            throw loaded.refused != null ? loaded.refused : new LabException(Exit.OK, "");
         }
         return loaded;
     }

@@ -3,14 +3,25 @@
 // NATS_CONTEXT, the context chosen with `nats context select` (context.txt) applies, as in natscli.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Setting.java Layers.java CheckedFiles.java SecretFiles.java Exit.java UserHome.java FilePermissions.java ConfigFile.java
+//SOURCES UnknownKeys.java
 
 import io.nats.client.support.JsonValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 final class NatsContext {
+    /** The fields natscli writes into a context that no setting of the lab reads: known, so no warning. */
+    private static final List<String> OTHER_NATSCLI_FIELDS = List.of("name", "description", "socks_proxy", "nsc",
+            "jetstream_domain", "jetstream_api_prefix", "jetstream_event_prefix", "inbox_prefix", "user_jwt",
+            "color_scheme", "windows_cert_store", "windows_cert_match_by", "windows_cert_match", "windows_ca_certs_match");
+
     private NatsContext() {
     }
 
@@ -76,6 +87,15 @@ final class NatsContext {
                         ? CheckedFiles.expandHome(path) : typed, field);
             }
         }
+        warnAboutUnknownFields(json, source, layers);
+    }
+
+    /** A field natscli does not know either (a typo: urls, tls_frist) would be ignored without a word. */
+    private static void warnAboutUnknownFields(JsonValue json, String source, Layers layers) {
+        Set<String> known = new TreeSet<>(OTHER_NATSCLI_FIELDS);
+        Arrays.stream(Setting.values()).map(setting -> setting.contextField).filter(Objects::nonNull).forEach(known::add);
+        json.map.keySet().stream().filter(field -> !known.contains(field)).sorted().forEach(field ->
+                layers.warn(UnknownKeys.line(source, "field", field, UnknownKeys.nearest(field, known))));
     }
 
     /** A JSON value as a config file's reader has it: text, a number, true or false; anything else as its JSON. */

@@ -112,6 +112,12 @@ final class Output {
         }
     }
 
+    /** A number read from a file as a person writes it: 0.0001 and 100000000000000000000, never 1.0E-4 or 1.0E20. */
+    static String number(Object value) {
+        return value instanceof Double number && Double.isFinite(number)
+                ? new java.math.BigDecimal(String.valueOf(number)).stripTrailingZeros().toPlainString() : String.valueOf(value);
+    }
+
     /** "1 message", "2 messages": the count every script's summary line starts with. */
     static String messages(long n) {
         return n == 1 ? "1 message" : n + " messages";

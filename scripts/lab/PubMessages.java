@@ -92,17 +92,25 @@ final class PubMessages {
     /** The file's bytes (- is stdin), exactly, or one line saying why not (missing, a folder, over max_payload). */
     static byte[] readFile(String file, long limit) throws IOException {
         boolean fromStdin = file.equals("-");
-        Path path = Path.of(file);
-        if (!fromStdin && (!Files.exists(path) || Files.isDirectory(path))) {
-            throw Exit.usage("--file %s: %s", file, Files.isDirectory(path) ? "is a folder, not a file" : "not found");
-        }
-        try (InputStream in = fromStdin ? System.in : Files.newInputStream(path)) {
+        checkFile(file); // again: it may have gone since the check before connecting
+        try (InputStream in = fromStdin ? System.in : Files.newInputStream(Path.of(file))) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1)); // never more than one too many
             if (data.length > limit) {
                 throw Exit.usage("--file %s is over the server's max_payload of %d bytes: send less (or raise "
                         + "max_payload in the server's config)", fromStdin ? "- (stdin)" : file, limit);
             }
             return data;
+        }
+    }
+
+    /** --file names a file that is there and can be read (- is stdin): checked before connecting, as every flag is. */
+    static void checkFile(String file) {
+        Path path = file == null || file.equals("-") ? null : Path.of(file);
+        String problem = path == null ? null : !Files.exists(path) ? "no such file"
+                : Files.isDirectory(path) ? "it is a folder" : !Files.isReadable(path) ? "it cannot be read (permissions)" : null;
+        if (problem != null) {
+            throw Exit.usage("flag --file: %s is not valid: %s: give a file you can read, or - for stdin", Output.quoted(file),
+                    problem);
         }
     }
 
@@ -145,7 +153,8 @@ final class PubMessages {
                         + "ordinary header: write -H %s:%s (or --msg-id)", key, MSG_ID, MSG_ID, value);
             }
             if (key.equals(MSG_ID) && value.isEmpty()) {
-                throw Exit.usage("-H %s: the ID is empty: give one, like -H %s:order-7 (or leave the header out)", MSG_ID, MSG_ID);
+                throw Exit.usage("-H %s: \"\" is not valid: it must be an ID, like -H %s:order-7 (or leave the header out)",
+                        MSG_ID, MSG_ID);
             }
             parsed.add(key, value);
         }

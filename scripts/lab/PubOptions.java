@@ -87,6 +87,7 @@ final class PubOptions {
                     window != null ? "--window" : "--sync");
         }
         PubMessages.checkMsgId(msgId);
+        PubMessages.checkFile(file);
         if (window != null && sync) {
             throw Exit.usage("--sync and --window exclude each other: --sync is one PubAck at a time; pick one");
         }
