@@ -17,7 +17,8 @@ native_access=--enable-native-access=ALL-UNNAMED
 # stop_ctrl_c_watch at exit).
 open_ready_pipe() {
   exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
-  exec {lab_capture}<> <(:) # capture's
+  exec {lab_nap}<> <(:) # nap's: no one ever writes to it
+  open_capture_file || true
   ctrl_c_watch=
   if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
     (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
@@ -109,44 +110,63 @@ end_early_relay() {
 # about TENTHS tenths of a second. Builtins only, so it can run in a trap: a `wait` there, in a trap
 # that cut another `wait` short, can return -1 in bash 5.2.
 await_end() {
-  local nap left=$2
-  exec {nap}<> <(:) # a pipe no one writes to: read -t on it pauses without a child process
+  local left=$2
   while [ "$left" -gt 0 ] && ! process_ended "$1"; do
-    read -r -t 0.1 -u "$nap" || true
+    nap 0.1
     left=$((left - 1))
   done
-  exec {nap}<&-
+}
+
+# nap SECONDS: pauses without a child process (read -t on a pipe no one writes to, opened before the
+# traps: a `<(...)` opened in a trap is one more place where bash 5.2 fails to parse a trap).
+nap() {
+  [ -n "${lab_nap:-}" ] || exec {lab_nap}<> <(:)
+  read -r -t "$1" -u "$lab_nap" || true
+}
+
+# open_capture_file: the file capture's commands write into, opened and at once removed (a kill -9
+# leaves nothing behind); mktemp makes it, so no one else's file or link is followed.
+open_capture_file() {
+  local file
+  file=$(mktemp "${TMPDIR:-/tmp}/lab-capture.XXXXXX" 2> /dev/null) || return 1
+  exec {lab_capture}<> "$file"
+  rm -f -- "$file"
 }
 
 # capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
-# returns COMMAND's exit code, as NAME=$(COMMAND) would. COMMAND runs beside this shell, which reads
-# its output with builtins: bash drops a SIGINT that comes while it waits for a child of its own that
-# then ends normally (it takes the child to have handled it), so a Ctrl-C sent to this shell alone
-# (kill -INT) while it ran a $(...) would be lost, and the start would go on. It writes into a pipe
-# opened before the traps (open_ready_pipe), with its exit code after the output: no `wait`, which
-# bash 5.2 can turn into a wait for any child, and no `$(...)` or `<(...)`, which bash 5.2 parses again
-# as it runs them, and a trap that runs meanwhile then fails to parse ("unexpected EOF").
-#   It reads with a timeout, and looks at the Ctrl-C watch and at the writer between reads: a Ctrl-C
-# that comes as bash starts the writer can be missed here and end the writer before it wrote its exit
-# code, and a plain read would then wait for ever on a pipe this shell holds open itself.
+# returns COMMAND's exit code, as NAME=$(COMMAND) would. Bash 5.2 makes each way it has of doing that
+# fail under signals, so COMMAND runs beside this shell, which waits with builtins:
+# - a $(...) waits for its child, and bash drops a SIGINT sent to this shell alone (kill -INT) that
+#   comes meanwhile (it takes the child to have handled it): the start would go on;
+# - `wait` can turn into a wait for any child (the Ctrl-C watch: for ever);
+# - a `$(...)` or `<(...)` is parsed again as it runs, and a trap that runs meanwhile fails to parse
+#   ("unexpected EOF");
+# - a Ctrl-C that comes as bash starts COMMAND can be missed by this shell and end COMMAND before it
+#   wrote its exit code, so reading until that code could wait for ever; and `read -t` on a pipe can
+#   lose the byte it was reading when its time ran out.
+# So COMMAND writes its output and then its exit code into a file (open_capture_file), and this shell
+# looks every few milliseconds whether COMMAND has ended (or the Ctrl-C watch has), then reads the file.
 capture() {
-  local captured= part status= writer
-  [ -n "${lab_capture:-}" ] || exec {lab_capture}<> <(:)
-  { "${@:2}"; printf '\001%d\n' "$?"; } >&"$lab_capture" &
-  writer=$!
-  while :; do
-    if IFS= read -r -d $'\001' -t 0.2 -u "$lab_capture" part; then
-      captured+=$part
-      IFS= read -r -t 1 -u "$lab_capture" status || true
-      break
-    fi
-    captured+=$part # what came before the timeout
+  local captured= status=
+  if [ -z "${lab_capture:-}" ] && ! open_capture_file; then
+    captured=$("${@:2}") || status=$? # no temp folder to write in: as plain bash does it
+    printf -v "$1" '%s' "$captured"
+    return "${status:-0}"
+  fi
+  { "${@:2}"; printf '\001%d\n' "$?"; } > "/dev/fd/$lab_capture" &
+  local writer=$! pause=0.002
+  until process_ended "$writer"; do
     ! ctrl_c_came || stop_early 130
-    if process_ended "$writer" && ! read -r -t 0 -u "$lab_capture"; then
-      break # it ended without its exit code, and nothing is left to read
-    fi
+    nap "$pause"
+    pause=0.01
   done
-  [[ $status =~ ^[0-9]+$ ]] || status=1
+  IFS= read -r -d '' captured < "/dev/fd/$lab_capture" || true
+  if [[ $captured == *$'\001'* ]]; then
+    status=${captured##*$'\001'}
+    captured=${captured%$'\001'*}
+  fi
+  status=${status%$'\n'}
+  [[ $status =~ ^[0-9]+$ ]] || status=1 # it ended without saying how
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
   return "$status"
