@@ -2,8 +2,10 @@
 // may not have run yet, and may exit without reading it (`js-pull | head -1` on a loaded machine).
 // So before js-pull acks what it printed into a pipe, it waits until the reader has taken it: the
 // buffer is empty (ioctl FIONREAD), or the reader is gone (poll reports POLLERR on our end), and
-// then what it left in the buffer was not taken. Java has no call for either, hence JNA, loaded
-// only when stdout is a pipe.
+// then what it left in the buffer was not taken. That holds after a failed write too: a reader
+// that leaves mid-batch (`head -1` read once, its shell closed the pipe a moment later) leaves the
+// lines written before the failure unread in the buffer, and "Broken pipe" alone does not say
+// how many. Java has no call for either, hence JNA, loaded only when stdout is a pipe.
 //DEPS net.java.dev.jna:jna:5.17.0
 
 import com.sun.jna.Library;
@@ -40,11 +42,11 @@ final class StdoutPipe {
     /**
      * How many of the bytes written to stdout so far its reader took: all of them, except on a pipe
      * whose reader went away leaving some unread; then stdout counts as failed ("Broken pipe").
-     * On a pipe this waits for the reader.
+     * On a pipe this waits for the reader; once a write failed there, it only counts what is left.
      */
     static long taken() {
         long written = Stdout.position();
-        if (!Stdout.written() || !isPipe() || !loaded()) {
+        if (!isPipe() || !loaded()) {
             return written;
         }
         long unread = unreadWhenSettled();
@@ -82,7 +84,10 @@ final class StdoutPipe {
                 pollfd.setShort(4, POLLOUT);
                 pollfd.setShort(6, (short) 0);
                 if (c.poll(pollfd, 1, 0) > 0 && (pollfd.getShort(6) & POLLERR) != 0) {
-                    return unread.getValue(); // no reader any more: what it left was not taken
+                    // No reader any more: what it left was not taken. Counted again, as it may have
+                    // read more between the two calls; nothing reads it from here on.
+                    int before = unread.getValue();
+                    return c.ioctl(1, FIONREAD, unread) == 0 ? unread.getValue() : before;
                 }
                 LockSupport.parkNanos(RECHECK_NANOS);
             }
