@@ -222,7 +222,22 @@ public final class ThreeNodeCluster implements AutoCloseable {
                 return node.port != 0 && id != null && NatsServer.answersWith(node.port, "\"server_id\":\"" + id + "\"");
             }, ok -> ok);
         } finally {
-            Run.deleteTree(portsDir);
+            removePortsDir(portsDir);
+        }
+    }
+
+    /** The server may write its ports file once more while the folder is removed (seen under load): then again. */
+    private static void removePortsDir(Path portsDir) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Run.deleteTree(portsDir);
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
