@@ -90,10 +90,12 @@ class JBangArgsTest extends WithServer {
         String jbangHome = elsewhere.resolve("jbang-home").toString();
         ok(Run.command("make", "catalog").env("JBANG_DIR", jbangHome).env("JBANG_REPO", System.getenv("HOME") + "/.m2/repository").go());
         Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
+        Run.Result last = null;
         for (String message : HANDED_ON) {
-            ok(withLettersWithoutALocale(message, JBANG, "js-pub@jslab", message).in(somewhere).env("JBANG_DIR", jbangHome)
+            last = ok(withLettersWithoutALocale(message, JBANG, "js-pub@jslab", message).in(somewhere).env("JBANG_DIR", jbangHome)
                     .server(server).go());
         }
+        assertEquals("INFO published \"\" to stream LAB4_STREAM (seq 2)\n", last.out());
         assertEquals(HANDED_ON, StoredMessages.in(server));
     }
 
