@@ -18,6 +18,7 @@ native_access=--enable-native-access=ALL-UNNAMED
 open_ready_pipe() {
   exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
   exec {lab_capture}<> <(:) # capture's
+  exec {lab_nap}<> <(:) # capture's pauses: no one writes to it
   ctrl_c_watch=
   if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
     (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
@@ -126,29 +127,29 @@ await_end() {
 # opened before the traps (open_ready_pipe), with its exit code after the output: no `wait`, which
 # bash 5.2 can turn into a wait for any child, and no `$(...)` or `<(...)`, which bash 5.2 parses again
 # as it runs them, and a trap that runs meanwhile then fails to parse ("unexpected EOF").
-#   It reads with a timeout, and looks at the Ctrl-C watch and at the writer between reads: a Ctrl-C
-# that comes as bash starts the writer can be missed here and end the writer before it wrote its exit
-# code, and a plain read would then wait for ever on a pipe this shell holds open itself.
+#   It reads only once the writer has ended, and meanwhile looks at the Ctrl-C watch: a Ctrl-C that
+# comes as bash starts the writer can be missed here and end the writer before it wrote its exit code,
+# and a plain read would then wait for ever on a pipe this shell holds open itself. A read that its
+# timeout cuts short can lose the character it was taking (the \001 too: the exit code then went
+# unread, and a start failed with no word, more often the busier the machine); once the writer has
+# ended, all it wrote is in the pipe and the read ends at once. So COMMAND's output must fit in a pipe
+# (64 KiB): a path, a sum, a name.
 capture() {
-  local captured= part status= writer
+  local part= status= writer
   [ -n "${lab_capture:-}" ] || exec {lab_capture}<> <(:)
+  [ -n "${lab_nap:-}" ] || exec {lab_nap}<> <(:)
   { "${@:2}"; printf '\001%d\n' "$?"; } >&"$lab_capture" &
   writer=$!
-  while :; do
-    if IFS= read -r -d $'\001' -t 0.2 -u "$lab_capture" part; then
-      captured+=$part
-      IFS= read -r -t 1 -u "$lab_capture" status || true
-      break
-    fi
-    captured+=$part # what came before the timeout
+  until process_ended "$writer"; do
     ! ctrl_c_came || stop_early 130
-    if process_ended "$writer" && ! read -r -t 0 -u "$lab_capture"; then
-      break # it ended without its exit code, and nothing is left to read
-    fi
+    read -r -t 0.01 -u "$lab_nap" || true # a pause: nothing is ever written there
   done
+  if read -r -t 0 -u "$lab_capture"; then # nothing at all when a signal ended the writer before it wrote
+    IFS= read -r -d $'\001' -t 1 -u "$lab_capture" part && IFS= read -r -t 1 -u "$lab_capture" status || true
+  fi
   [[ $status =~ ^[0-9]+$ ]] || status=1
-  while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
-  printf -v "$1" '%s' "$captured"
+  while [[ "$part" == *$'\n' ]]; do part=${part%$'\n'}; done
+  printf -v "$1" '%s' "$part"
   return "$status"
 }
 
