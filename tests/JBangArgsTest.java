@@ -1,8 +1,10 @@
 // Arguments reach the script exactly as given, whichever way it is started: bin/jbang, a
 // catalog alias (js-pub@jslab once `make catalog` registered it), `make run` with MSG (on make's
 // command line or in the environment) or ARGS, and `make run RUN=bin/jbang`. The proof is what the
-// server stored. (The command `jbang app install` writes is InstallTest's.) On the paths through
-// JBang the argument with letters outside ASCII goes without a locale, as from a Debian login shell.
+// server stored. (The command `jbang app install` writes is InstallTest's.) Through bin/jbang and
+// `make run RUN=bin/jbang` the argument with letters outside ASCII goes without a locale, as from a
+// Debian login shell (the alias's goes in a UTF-8 locale: bin/jbang reads the locale before JBang
+// looks up the alias).
 // Every awkward argument goes through each layer that handles it in its own way (bin/jbang and JBang's
 // launcher, make's command line, the environment, shell words): all of them in one argument, which a
 // layer that quotes or expands any of them wrongly changes, and alone those a layer may treat apart
@@ -92,8 +94,7 @@ class JBangArgsTest extends WithServer {
         Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
         Run.Result last = null;
         for (String message : HANDED_ON) {
-            last = ok(withLettersWithoutALocale(message, JBANG, "js-pub@jslab", message).in(somewhere).env("JBANG_DIR", jbangHome)
-                    .server(server).go());
+            last = ok(Run.command(JBANG, "js-pub@jslab", message).in(somewhere).env("JBANG_DIR", jbangHome).server(server).go());
         }
         assertEquals("INFO published \"\" to stream LAB4_STREAM (seq 2)\n", last.out());
         assertEquals(HANDED_ON, StoredMessages.in(server));

@@ -49,7 +49,7 @@ class LocaleTest extends WithServer {
         assertEquals("##n##", run.out());
     }
 
-    /** bin/jbang, a catalog alias and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest. */
+    /** bin/jbang and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest. */
     @Test
     void throughBinLabRunAndMakeRun() throws Exception {
         ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).server(server).go());
