@@ -1,8 +1,9 @@
-// The paths a user takes: jbang with the catalog aliases, a copied script, `make run`, `make server`
-// and `make catalog`. Where a path is tried on one script, the stream it needs is made in-process
+// The paths a user takes: jbang with the catalog aliases, a copied script, `make run` and `make server`.
+// Where a path is tried on one script, the stream it needs is made in-process
 // (js-bootstrap's own paths: its alias, and the lessons' make run), and what it leaves is checked on the
 // server. Each alias's entry is also run by bin/lab-run (make demo: MainReadmeTest), which reads the same
-// script-ref. (A script by path from another folder, `make run RUN=bin/jbang`: JBangArgsTest.)
+// script-ref. (A script by path from another folder, `make run RUN=bin/jbang`, and `make catalog` with an
+// alias of it from a folder outside the repo: JBangArgsTest.)
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
@@ -120,15 +121,4 @@ class EndToEndTest extends WithServer {
         assertEquals("INFO published \"executable\" to stream LAB4_STREAM (seq 1)\n", pub.out());
     }
 
-    @Test
-    void makeCatalogRegistersAliasesForAnyDirectory() throws Exception {
-        Path jbangHome = elsewhere.resolve("jbang-home");
-        ok(Run.command("make", "catalog").env("JBANG_DIR", jbangHome.toString())
-                .env("JBANG_REPO", System.getenv("HOME") + "/.m2/repository").go());
-        Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
-        bootstrap();
-        Run.Result pub = ok(Run.command(JBANG, "js-pub@jslab", "from the catalog").in(somewhere)
-                .env("JBANG_DIR", jbangHome.toString()).server(server).go());
-        assertEquals("INFO published \"from the catalog\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-    }
 }

@@ -1,7 +1,10 @@
 // Arguments reach the script exactly as given, whichever way it is started: bin/jbang, a
-// catalog alias (js-pub@NAME), `make run` with MSG (on make's command line or in the
-// environment) or ARGS, and `make run RUN=bin/jbang`. The proof is what the server stored.
-// (The command `jbang app install` writes is InstallTest's.)
+// catalog alias (js-pub@jslab once `make catalog` registered it), `make run` with MSG (on make's
+// command line or in the environment) or ARGS, and `make run RUN=bin/jbang`. The proof is what the
+// server stored. (The command `jbang app install` writes is InstallTest's.) Through bin/jbang and
+// `make run RUN=bin/jbang` the argument with letters outside ASCII goes without a locale, as from a
+// Debian login shell (the alias's goes in a UTF-8 locale: bin/jbang reads the locale before JBang
+// looks up the alias).
 // Every awkward argument goes through each layer that handles it in its own way (bin/jbang and JBang's
 // launcher, make's command line, the environment, shell words): all of them in one argument, which a
 // layer that quotes or expands any of them wrongly changes, and alone those a layer may treat apart
@@ -40,7 +43,7 @@ class JBangArgsTest extends WithServer {
     void throughBinJbang() throws Exception {
         List<String> messages = List.of(ALL_IN_ONE, "", " ", "*");
         for (String message : messages) {
-            ok(Run.command(JBANG, "js-pub", message).server(server).go());
+            ok(withLettersWithoutALocale(message, JBANG, "js-pub", message).server(server).go());
         }
         assertEquals(messages, StoredMessages.in(server));
     }
@@ -83,20 +86,18 @@ class JBangArgsTest extends WithServer {
         assertEquals(List.of("js-info", "js-pull"), StoredMessages.in(server));
     }
 
+    /** The README's `make catalog`, then an alias of it from a folder outside the repo. */
     @Test
     void throughACatalogAliasFromAnotherFolder() throws Exception {
         String jbangHome = elsewhere.resolve("jbang-home").toString();
-        ok(Run.command(JBANG, "catalog", "add", "--global", "--name", "argslab",
-                Run.REPO.resolve("jbang-catalog.json").toString()).env("JBANG_DIR", jbangHome).go());
+        ok(Run.command("make", "catalog").env("JBANG_DIR", jbangHome).env("JBANG_REPO", System.getenv("HOME") + "/.m2/repository").go());
+        Path somewhere = Files.createDirectories(elsewhere.resolve("somewhere"));
+        Run.Result last = null;
         for (String message : HANDED_ON) {
-            ok(Run.command(JBANG, "js-pub@argslab", message).in(elsewhere).env("JBANG_DIR", jbangHome).server(server).go());
+            last = ok(Run.command(JBANG, "js-pub@jslab", message).in(somewhere).env("JBANG_DIR", jbangHome).server(server).go());
         }
-        // and without a locale, as from a Debian login shell: the letters arrive as typed (LocaleTest)
-        ok(LocaleTest.noLocale(JBANG, "js-pub@argslab", LocaleTest.LETTERS).in(elsewhere).env("JBANG_DIR", jbangHome)
-                .server(server).go());
-        List<String> expected = new java.util.ArrayList<>(HANDED_ON);
-        expected.add(LocaleTest.LETTERS);
-        assertEquals(expected, StoredMessages.in(server));
+        assertEquals("INFO published \"\" to stream LAB4_STREAM (seq 2)\n", last.out());
+        assertEquals(HANDED_ON, StoredMessages.in(server));
     }
 
     @Test
@@ -131,13 +132,22 @@ class JBangArgsTest extends WithServer {
     @Test
     void throughMakeRunWithJbangEveryTime() throws Exception {
         for (String message : HANDED_ON) {
-            ok(makeRun("RUN=bin/jbang").env("MSG", message).go());
+            ok(withLettersWithoutALocale(message, "make", "--no-print-directory", "run", "BIN=js-pub", "RUN=bin/jbang")
+                    .env("MSG", message).server(server).go());
         }
         assertEquals(HANDED_ON, StoredMessages.in(server));
     }
 
     private static Run makeRun(String... variables) {
         return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables).server(server);
+    }
+
+    /**
+     * The command; when the message is ALL_IN_ONE (the one with letters outside ASCII) without a locale, as from a
+     * Debian login shell, where they must arrive as typed too (LocaleTest): one run shows both, the others keep one.
+     */
+    private static Run withLettersWithoutALocale(String message, String... command) {
+        return message.equals(ALL_IN_ONE) ? LocaleTest.noLocale(command) : Run.command(command);
     }
 
     private static String shellQuoted(String word) {

@@ -49,17 +49,11 @@ class LocaleTest extends WithServer {
         assertEquals("##n##", run.out());
     }
 
+    /** bin/jbang and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest. */
     @Test
-    void throughBinJbangAndBinLabRun() throws Exception {
-        ok(noLocale(JBANG, "js-pub", LETTERS).server(server).go());
+    void throughBinLabRunAndMakeRun() throws Exception {
         ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).server(server).go());
-        assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
-    }
-
-    @Test
-    void throughMakeRun() throws Exception {
         ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + LETTERS).server(server).go());
-        ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "RUN=bin/jbang").env("MSG", LETTERS).server(server).go());
         assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
     }
 
