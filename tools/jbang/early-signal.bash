@@ -66,7 +66,7 @@ stop_early() {
   trap '' INT TERM
   # the trap may run where stderr is the relay (bin/lab-run's builds): ended, it would end this shell
   # by SIGPIPE at bash's next word
-  exec 2>&"$early_stderr"
+  [ -z "${early_stderr:-}" ] || exec 2>&"$early_stderr"
   end_early_relay
   if [ -n "${early_child:-}" ]; then
     kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
