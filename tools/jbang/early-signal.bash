@@ -151,12 +151,12 @@ open_capture_file() {
 # looks every few milliseconds whether COMMAND has ended (or the Ctrl-C watch has), then reads the file.
 capture() {
   local captured= status=
-  if [ -z "${lab_capture:-}" ] && ! open_capture_file; then
+  if [ -n "${lab_capture_plain:-}" ] || { [ -z "${lab_capture:-}" ] && ! open_capture_file; }; then
     captured=$("${@:2}") || status=$? # no temp folder to write in: as plain bash does it
     printf -v "$1" '%s' "$captured"
     return "${status:-0}"
   fi
-  { "${@:2}"; printf '\001%d\n' "$?"; } > "/dev/fd/$lab_capture" &
+  { "${@:2}"; printf '\001%d\n' "$?" 2> /dev/null; } > "/dev/fd/$lab_capture" &
   local writer=$! pause=0.002
   until process_ended "$writer"; do
     ! ctrl_c_came || stop_early 130
@@ -169,7 +169,13 @@ capture() {
     captured=${captured%$'\001'*}
   fi
   status=${status%$'\n'}
-  [[ $status =~ ^[0-9]+$ ]] || status=1 # it ended without saying how
+  if ! [[ $status =~ ^[0-9]+$ ]]; then
+    # it ended without its exit code: the temp folder's disk is full (or the command was killed), so it
+    # runs again as plain bash runs it (the commands given here only read), and so does every later one
+    lab_capture_plain=1
+    status=0
+    captured=$("${@:2}") || status=$?
+  fi
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
   return "$status"
