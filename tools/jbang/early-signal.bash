@@ -150,31 +150,29 @@ open_capture_file() {
 # So COMMAND writes its output and then its exit code into a file (open_capture_file), and this shell
 # looks every few milliseconds whether COMMAND has ended (or the Ctrl-C watch has), then reads the file.
 capture() {
-  local captured= status=
-  if [ -n "${lab_capture_plain:-}" ] || { [ -z "${lab_capture:-}" ] && ! open_capture_file; }; then
-    captured=$("${@:2}") || status=$? # no temp folder to write in: as plain bash does it
-    printf -v "$1" '%s' "$captured"
-    return "${status:-0}"
-  fi
-  { "${@:2}"; printf '\001%d\n' "$?" 2> /dev/null; } > "/dev/fd/$lab_capture" &
-  local writer=$! pause=0.002
-  until process_ended "$writer"; do
-    ! ctrl_c_came || stop_early 130
-    nap "$pause"
-    pause=0.01
-  done
-  IFS= read -r -d '' captured < "/dev/fd/$lab_capture" || true
-  if [[ $captured == *$'\001'* ]]; then
+  local captured= status=0
+  [ -n "${lab_capture_plain:-}" ] || [ -n "${lab_capture:-}" ] || open_capture_file || lab_capture_plain=1
+  if [ -n "${lab_capture_plain:-}" ]; then
+    captured=$("${@:2}") || status=$? # no temp file to write in: as plain bash does it
+  else
+    { "${@:2}"; printf '\001%d\n' "$?" 2> /dev/null; } > "/dev/fd/$lab_capture" &
+    local writer=$! pause=0.002
+    until process_ended "$writer"; do
+      ! ctrl_c_came || stop_early 130
+      nap "$pause"
+      pause=0.01
+    done
+    IFS= read -r -d '' captured < "/dev/fd/$lab_capture" || true
     status=${captured##*$'\001'}
+    status=${status%$'\n'}
+    if [[ $captured != *$'\001'* || ! $status =~ ^[0-9]+$ ]]; then
+      # it ended without its exit code: the temp folder's disk is full (or the command was killed), so it
+      # runs again as plain bash runs it (the commands given here only read), and so does every later one
+      lab_capture_plain=1
+      capture "$@"
+      return
+    fi
     captured=${captured%$'\001'*}
-  fi
-  status=${status%$'\n'}
-  if ! [[ $status =~ ^[0-9]+$ ]]; then
-    # it ended without its exit code: the temp folder's disk is full (or the command was killed), so it
-    # runs again as plain bash runs it (the commands given here only read), and so does every later one
-    lab_capture_plain=1
-    status=0
-    captured=$("${@:2}") || status=$?
   fi
   while [[ "$captured" == *$'\n' ]]; do captured=${captured%$'\n'}; done
   printf -v "$1" '%s' "$captured"
