@@ -491,7 +491,7 @@ class StopEarlyTest {
 
     /**
      * Whether the launcher's Ctrl-C watch runs (early-signal.bash): it starts right after the traps are
-     * set. SIGTERM caught alone says little: bash catches it from its own start.
+     * set. SIGINT caught says little: bash catches it from its own start.
      */
     private static boolean watchesForCtrlC(long pid) {
         for (long child : descendants(pid)) {

@@ -16,14 +16,41 @@ native_access=--enable-native-access=ALL-UNNAMED
 # and `wait -n` in run_lab_jvm, which needs bash 5.1). It ends with this shell (--pdeathsig;
 # stop_ctrl_c_watch at exit).
 open_ready_pipe() {
-  exec {lab_ready}<> <(:) # a pipe this shell holds both ends of: nothing to clean up after a kill -9
-  exec {lab_nap}<> <(:) # nap's: no one ever writes to it
+  open_pipe lab_ready
+  open_pipe lab_nap # nap's: no one ever writes to it
   open_capture_file || true
   ctrl_c_watch=
   if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
     (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
     ctrl_c_watch=$!
   fi
+}
+
+# No `<(...)` and no `$(...)` runs once a trap is set: bash 5.2 parses them again as it runs them, and a
+# trap that runs meanwhile can fail to parse ("unexpected EOF"). A pipeline's last command runs in this
+# shell instead (lastpipe), and reads what the others print, or opens the pipe that is its stdin.
+shopt -s lastpipe
+
+# open_pipe NAME: opens a pipe this shell holds both ends of (nothing to clean up after a kill -9) and
+# sets NAME to its file descriptor.
+open_pipe() {
+  local fd
+  : | exec {fd}<> /dev/stdin || true # a Ctrl-C that ended `:` is the trap's to answer, not set -e's
+  printf -v "$1" '%s' "$fd"
+}
+
+# start_stderr_relay: starts the process (early_relay) that passes on to stderr what is written to the
+# file descriptor relay_out. A signal ends it first (stop_early), so nothing the commands that write
+# there say as they end follows the early line. Its end of file comes when every writer has closed
+# relay_out: close this shell's copy once the writers have theirs.
+start_stderr_relay() {
+  local pipe relay_in
+  open_pipe pipe
+  exec {relay_out}> "/dev/fd/$pipe" {relay_in}< "/dev/fd/$pipe" {pipe}<&-
+  cat <&"$relay_in" >&2 {relay_in}<&- {relay_out}>&- &
+  early_relay=$!
+  disown "$early_relay" # ended by a signal, it is no job for bash to report ("Killed")
+  exec {relay_in}<&-
 }
 
 # True when the Ctrl-C watch has ended.
@@ -69,6 +96,7 @@ stop_early() {
   [ -z "${early_stderr:-}" ] || exec 2>&"$early_stderr"
   end_early_relay
   if [ -n "${early_child:-}" ]; then
+    disown "$early_child" 2> /dev/null || true # ended by a signal, it is no job for bash to report ("Killed")
     kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
     await_end "$early_child" 50
   fi
@@ -82,6 +110,7 @@ say_early_line() {
     129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
   esac
   stop_ctrl_c_watch
+  remove_capture_file
 }
 
 # real_command_path NAME: prints the real path (links resolved) of the command NAME as PATH finds it.
@@ -104,6 +133,7 @@ run_early_child() {
 # Ends the relay of JBang's stderr (early_relay, bin/jbang) and waits until it is gone.
 end_early_relay() {
   if [ -n "${early_relay:-}" ]; then
+    disown "$early_relay" 2> /dev/null || true # this may run before start_stderr_relay disowned it
     kill -s KILL "$early_relay" 2> /dev/null || true
     await_end "$early_relay" 50
   fi
@@ -120,20 +150,36 @@ await_end() {
   done
 }
 
-# nap SECONDS: pauses without a child process (read -t on a pipe no one writes to, opened before the
-# traps: a `<(...)` opened in a trap is one more place where bash 5.2 fails to parse a trap).
+# nap SECONDS: pauses without a child process (read -t on a pipe no one writes to).
 nap() {
-  [ -n "${lab_nap:-}" ] || exec {lab_nap}<> <(:)
+  [ -n "${lab_nap:-}" ] || open_pipe lab_nap
   read -r -t "$1" -u "$lab_nap" || true
 }
 
 # open_capture_file: the file capture's commands write into, opened and at once removed (a kill -9
-# leaves nothing behind); mktemp makes it, so no one else's file or link is followed.
+# leaves nothing behind). Made by bash itself, no mktemp: a signal that ends this shell between making
+# and removing it finds the name in lab_capture_path (remove_capture_file). noclobber creates it new
+# (O_EXCL): no one else's file or link is followed.
 open_capture_file() {
-  local file
-  file=$(mktemp "${TMPDIR:-/tmp}/lab-capture.XXXXXX" 2> /dev/null) || return 1
-  exec {lab_capture}<> "$file"
-  rm -f -- "$file"
+  local path tries=0
+  set -C
+  while [ "$tries" -lt 10 ]; do
+    path="${TMPDIR:-/tmp}/lab-capture.$$.$RANDOM$RANDOM"
+    if { exec {lab_capture}> "$path"; } 2> /dev/null; then
+      lab_capture_path=$path
+      set +C
+      rm -f -- "$path"
+      lab_capture_path=
+      return 0
+    fi
+    tries=$((tries + 1))
+  done
+  set +C
+  return 1
+}
+
+remove_capture_file() {
+  [ -z "${lab_capture_path:-}" ] || rm -f -- "$lab_capture_path"
 }
 
 # capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
@@ -149,11 +195,13 @@ open_capture_file() {
 #   lose the byte it was reading when its time ran out.
 # So COMMAND writes its output and then its exit code into a file (open_capture_file), and this shell
 # looks every few milliseconds whether COMMAND has ended (or the Ctrl-C watch has), then reads the file.
+# Only where there is no such file is COMMAND's output read through a pipe (which has the first flaw).
 capture() {
   local captured= status=0
   [ -n "${lab_capture_plain:-}" ] || [ -n "${lab_capture:-}" ] || open_capture_file || lab_capture_plain=1
   if [ -n "${lab_capture_plain:-}" ]; then
-    captured=$("${@:2}") || status=$? # no temp file to write in: as plain bash does it
+    # no temp file to write in: through a pipe, read in this shell (lastpipe) to its end
+    "${@:2}" | { IFS= read -r -d '' captured || true; } || status=$?
   else
     { "${@:2}"; printf '\001%d\n' "$?" 2> /dev/null; } > "/dev/fd/$lab_capture" &
     local writer=$! pause=0.002
@@ -167,7 +215,7 @@ capture() {
     status=${status%$'\n'}
     if [[ $captured != *$'\001'* || ! $status =~ ^[0-9]+$ ]]; then
       # it ended without its exit code: the temp folder's disk is full (or the command was killed), so it
-      # runs again as plain bash runs it (the commands given here only read), and so does every later one
+      # runs again through a pipe (the commands given here only read), and so does every later one
       lab_capture_plain=1
       capture "$@"
       return
