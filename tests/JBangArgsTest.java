@@ -9,7 +9,9 @@
 // launcher, make's command line, the environment, shell words): all of them in one argument, which a
 // layer that quotes or expands any of them wrongly changes, and alone those a layer may treat apart
 // (the empty one, a lone space, a lone `*`); a path that only hands the words on (the alias,
-// RUN=bin/jbang) gets the one argument and the empty one.
+// RUN=bin/jbang) gets the one argument and the empty one. The one argument goes all the way to the
+// server on each path; the words alone go to a script that prints its arguments (through bin/jbang) or,
+// for make run, to a stand-in for bin/lab-run that prints what make handed it.
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,27 +41,31 @@ class JBangArgsTest extends WithServer {
         server.resetToLabStream();
     }
 
+    /**
+     * The alias with every awkward word in one argument, typed without a locale; the blank words and `*` each alone
+     * go with the next test's, in one run of a script that prints what it got.
+     */
     @Test
     void throughBinJbang() throws Exception {
-        List<String> messages = List.of(ALL_IN_ONE, "", " ", "*");
-        for (String message : messages) {
-            ok(withLettersWithoutALocale(message, JBANG, "js-pub", message).server(server).go());
-        }
-        assertEquals(messages, StoredMessages.in(server));
+        ok(withLettersWithoutALocale(ALL_IN_ONE, JBANG, "js-pub", ALL_IN_ONE).server(server).go());
+        assertEquals(List.of(ALL_IN_ONE), StoredMessages.in(server));
     }
 
     /**
      * JBang reads an argument that starts with @ as a file of more arguments; through bin/jbang the script gets it
-     * as written. Also the README's path of a script by its path, from another folder.
+     * as written: js-pub stores it (the README's path of a script by its path, from another folder), and a script
+     * that prints its arguments gets each such word, with the blank ones and `*`, in one run.
      */
     @Test
     void anArgumentStartingWithAtIsAMessageNotAFileOfArguments() throws Exception {
         Files.writeString(elsewhere.resolve("team"), "--server\nnats://127.0.0.1:1\n"); // expanded, it would point elsewhere
-        List<String> messages = List.of("@team", "@@team", "@");
-        for (String message : messages) {
-            ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsPub.java").toString(), message).in(elsewhere).server(server).go());
-        }
-        assertEquals(messages, StoredMessages.in(server));
+        ok(Run.command(JBANG, Run.REPO.resolve("scripts/JsPub.java").toString(), "@team").in(elsewhere).server(server).go());
+        assertEquals(List.of("@team"), StoredMessages.in(server));
+        List<String> words = List.of("@team", "@@team", "@", "", " ", "*"); // `*` would match the file team
+        Run.Result printed = ok(Run.command(JBANG, Run.REPO.resolve("tests/jbang/PrintArgs.java").toString())
+                .args(words.toArray(String[]::new)).in(elsewhere).go());
+        assertEquals(words.stream().map(word -> "arg " + java.util.HexFormat.of().formatHex(word.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))).toList(), printed.outLines(), printed.toString());
     }
 
     /**
@@ -102,31 +108,34 @@ class JBangArgsTest extends WithServer {
 
     @Test
     void throughMakeRunMsg() throws Exception {
+        ok(makeRun("MSG=" + ALL_IN_ONE).go());
+        assertEquals(List.of(ALL_IN_ONE), StoredMessages.in(server));
         // make drops leading blanks from a variable on its command line: a lone space arrives
         // as "" (the README says so), and goes through the environment instead (next test).
-        List<String> sendable = List.of(ALL_IN_ONE, "", "*");
-        for (String message : sendable) {
-            ok(makeRun("MSG=" + message).go());
+        for (String message : List.of("", "*")) {
+            assertEquals(message, handedOn(makeRunPrinting("MSG=" + message).go()));
         }
-        assertEquals(sendable, StoredMessages.in(server));
     }
 
     @Test
     void throughMakeRunMsgInTheEnvironment() throws Exception {
-        List<String> messages = List.of(ALL_IN_ONE, "", " ", "  leading blanks");
+        List<String> messages = List.of(ALL_IN_ONE, "");
         for (String message : messages) {
             ok(makeRun().env("MSG", message).go());
         }
         assertEquals(messages, StoredMessages.in(server));
+        for (String message : List.of(" ", "  leading blanks")) {
+            assertEquals(message, handedOn(makeRunPrinting().env("MSG", message).go()));
+        }
     }
 
     @Test
     void throughMakeRunArgsAsShellWords() throws Exception {
-        List<String> messages = List.of(ALL_IN_ONE, "", " ", "*");
-        for (String message : messages) {
-            ok(makeRun("ARGS=-- " + shellQuoted(message)).go());
+        ok(makeRun("ARGS=-- " + shellQuoted(ALL_IN_ONE)).go());
+        assertEquals(List.of(ALL_IN_ONE), StoredMessages.in(server));
+        for (String message : List.of("", " ", "*")) {
+            assertEquals(message, handedOn(makeRunPrinting("ARGS=-- " + shellQuoted(message)).go()));
         }
-        assertEquals(messages, StoredMessages.in(server));
     }
 
     @Test
@@ -140,6 +149,22 @@ class JBangArgsTest extends WithServer {
 
     private static Run makeRun(String... variables) {
         return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables).server(server);
+    }
+
+    /** make run with a stand-in for bin/lab-run that prints the words make hands it (each path's real run: above). */
+    private static Run makeRunPrinting(String... variables) {
+        return makeRun(variables).args("RUN=tests/jbang/print-args");
+    }
+
+    /** The message make handed on: the last word the stand-in printed, after a `--`. */
+    private static String handedOn(Run.Result printed) {
+        ok(printed);
+        List<String> words = printed.outLines().stream().map(line -> {
+            assertEquals("arg ", line.substring(0, Math.min(4, line.length())), printed.toString());
+            return new String(java.util.HexFormat.of().parseHex(line.substring(4)), java.nio.charset.StandardCharsets.UTF_8);
+        }).toList();
+        assertEquals("--", words.size() < 2 ? null : words.get(words.size() - 2), printed.toString());
+        return words.get(words.size() - 1);
     }
 
     /**

@@ -56,9 +56,11 @@ class ShareTest extends WithServer {
     }
 
     /**
-     * Each file, copied alone under another name, runs the lab; the publish runs without a locale and its
-     * message arrives as typed (LocaleTest: the other launchers). A refusal gives the script's own lines and
-     * exit code (two of them: each further one would cost a JBang and a script JVM, and runs the same merged code).
+     * Each file, copied alone under another name, runs the lab: compiled alone against the scripts' dependencies
+     * (no class of scripts/ to lean on), then run by plain java in its folder. The copied publish runs as the README
+     * says, through bin/jbang, without a locale, and its message arrives as typed (LocaleTest: the other launchers).
+     * A refusal gives the script's own lines and exit code (two of them, one through bin/jbang: each further one
+     * runs the same merged code).
      */
     @Test
     void eachSharedFileRunsAloneUnderAnotherName() throws Exception {
@@ -69,18 +71,19 @@ class ShareTest extends WithServer {
         Path purge = alone("JsPurge.java", "Purge.java");
 
         assertEquals(List.of("INFO created stream LAB4_STREAM (subjects: lab4.stream, storage: file)",
-                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"), ok(run(setUp)).outLines());
+                "INFO created consumer LAB4_CONSUMER (durable pull, explicit ack, ack wait 30s)"),
+                ok(plainJava(setUp, "JsBootstrap")).outLines());
         Run.Result published = ok(LocaleTest.noLocale(JBANG, "--quiet", publish.getFileName().toString(), LocaleTest.LETTERS)
                 .in(publish.getParent()).server(server).go());
         assertEquals("INFO published " + Output.quoted(LocaleTest.LETTERS) + " to stream LAB4_STREAM (seq 1)\n", published.out());
         assertEquals(List.of(LocaleTest.LETTERS), StoredMessages.in(server));
         assertEquals(List.of("INFO pulled message: " + Output.quoted(LocaleTest.LETTERS), "INFO acked",
-                "INFO done: 1 message pulled and acked (--max 1)"), ok(run(pull, "--max", "1")).outLines());
-        assertSame(run(inspect), script("JsInfo").go());
-        assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", ok(run(purge)).out());
+                "INFO done: 1 message pulled and acked (--max 1)"), ok(plainJava(pull, "JsPull", "--max", "1")).outLines());
+        assertSame(plainJava(inspect, "JsInfo"), script("JsInfo").go());
+        assertEquals("INFO purged 1 message from stream LAB4_STREAM\n", ok(plainJava(purge, "JsPurge")).out());
 
         assertSame(run(publish, "--subject", "nowhere.at.all", "hi"), script("JsPub", "--subject", "nowhere.at.all", "hi").go());
-        assertSame(run(pull, "--no-ack", "--nak"), script("JsPull", "--no-ack", "--nak").go());
+        assertSame(plainJava(pull, "JsPull", "--no-ack", "--nak"), script("JsPull", "--no-ack", "--nak").go());
     }
 
     @Test
@@ -188,22 +191,15 @@ class ShareTest extends WithServer {
     }
 
     /**
-     * The files of labs 1-3's scripts compile (lab 4's run above): the shared code's imports name a JDK
+     * The files of labs 1-3's scripts compile alone (lab 4's run above): the shared code's imports name a JDK
      * package at a time, and no name there may mean two classes.
      */
     @Test
     void everySharedFileCompiles() throws Exception {
-        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
         for (Catalog.Script script : Catalog.scripts()) {
-            if (script.lab4()) {
-                continue;
+            if (!script.lab4()) {
+                compiled(generated.resolve(script.className() + ".java"));
             }
-            Path classes = Files.createTempDirectory(temp, "classes-");
-            java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
-            int exit = javac.run(null, null, new java.io.PrintStream(errors, true), "-proc:none", "-nowarn", "-d",
-                    classes.toString(), "-cp", System.getProperty("java.class.path"),
-                    generated.resolve(script.className() + ".java").toString());
-            assertEquals(0, exit, script.className() + ".java: " + errors);
         }
     }
 
@@ -262,6 +258,39 @@ class ShareTest extends WithServer {
     private static Run.Result run(Path copy, String... args) throws Exception {
         return Run.command(JBANG, "--quiet", copy.getFileName().toString()).args(args).in(copy.getParent())
                 .server(server).go();
+    }
+
+    /**
+     * The copy compiled by javac in this JVM against the scripts' dependencies alone, then run with plain java in its
+     * folder, against this class's server: what bin/jbang does with it, less JBang's own JVM and javac's start.
+     */
+    private Run.Result plainJava(Path copy, String mainClass, String... args) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + Sandbox.root(),
+                "-cp", compiled(copy) + java.io.File.pathSeparator + dependencies(), mainClass));
+        line.addAll(List.of(args));
+        return Run.command(line.toArray(String[]::new)).in(copy.getParent()).server(server).go();
+    }
+
+    /** The folder of the file's classes, compiled once alone: what javac said fails the test. */
+    private Path compiled(Path file) throws Exception {
+        Path classes = temp.resolve("classes-of-" + file.getParent().getFileName() + "-" + file.getFileName());
+        if (Files.isDirectory(classes)) {
+            return classes;
+        }
+        Files.createDirectories(classes);
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        int exit = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, new java.io.PrintStream(errors, true),
+                "-proc:none", "-nowarn", "-encoding", "UTF-8", "-d", classes.toString(), "-cp", dependencies(), file.toString());
+        assertEquals(0, exit, file.getFileName() + ": " + errors);
+        return classes;
+    }
+
+    /** The test JVM's class path without the tests' own classes, which hold the scripts' too: their dependencies (and JUnit's). */
+    private static String dependencies() throws Exception {
+        Path own = Path.of(ShareTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+        return String.join(java.io.File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(entry -> !Path.of(entry).toAbsolutePath().equals(own)).toList());
     }
 
     /** The same exit code, stdout and stderr as the script run from scripts/. */

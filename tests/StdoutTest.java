@@ -111,16 +111,39 @@ class StdoutTest extends WithServer {
         assertServerAcked(0, 5);
     }
 
+    /**
+     * Each mode pulls through a durable consumer of its own (the lab's, and one more per mode, each with the same
+     * five messages to deliver), all in one JVM whose stdout is /dev/full (OneJvm), each run as its own process would be.
+     */
     @Test
     void aFullDiskGetsNothingAckedInAnyMode() throws Exception {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
-        for (String mode : new String[] {"", "--batch 3", "--work-ms 1", "--no-ack", "--nak"}) {
-            bootstrapWith(5);
-            Run.Result result = piped("JsPull --wait 1 " + mode, null);
-            assertEquals(0, stoppedAfter(result, "No space left on device"), mode + ": " + result);
-            ConsumerInfo consumer = server.labConsumer();
-            assertEquals(0, consumer.getAckFloor().getStreamSequence(), mode + ": nothing acked");
-            assertTrue(consumer.getNumPending() + consumer.getNumAckPending() == 5, mode + ": all five come back");
+        String[] modes = {"", "--batch 3", "--work-ms 1", "--no-ack", "--nak"};
+        bootstrapWith(5);
+        List<String> consumers = new java.util.ArrayList<>();
+        List<List<String>> runs = new java.util.ArrayList<>();
+        try (io.nats.client.Connection nc = connect()) {
+            for (String mode : modes) {
+                String consumer = consumers.isEmpty() ? "LAB4_CONSUMER" : "FULL_" + consumers.size();
+                if (!consumers.isEmpty()) {
+                    nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
+                            .durable(consumer).ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+                }
+                consumers.add(consumer);
+                List<String> run = new java.util.ArrayList<>(List.of("JsPull", "--wait", "1", "--consumer", consumer));
+                run.addAll(mode.isEmpty() ? List.of() : List.of(mode.split(" ")));
+                runs.add(run);
+            }
+        }
+        List<Run.Result> results = OneJvm.results(OneJvm.withStdoutAsIs(runs, "> /dev/full").in(Scratch.dir()).server(server).go());
+        assertEquals(modes.length, results.size(), results.toString());
+        try (io.nats.client.Connection nc = connect()) {
+            for (int i = 0; i < modes.length; i++) {
+                assertEquals(0, stoppedAfter(results.get(i), "No space left on device"), modes[i] + ": " + results.get(i));
+                ConsumerInfo consumer = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", consumers.get(i));
+                assertEquals(0, consumer.getAckFloor().getStreamSequence(), modes[i] + ": nothing acked");
+                assertTrue(consumer.getNumPending() + consumer.getNumAckPending() == 5, modes[i] + ": all five come back");
+            }
         }
     }
 
@@ -229,7 +252,11 @@ class StdoutTest extends WithServer {
         assertTrue(full.err().startsWith("ERROR stdout could not be written (No space left on device)"), full.toString());
     }
 
-    /** --help and --version only print: every script ends quietly, exit 0, when the reader has gone (`| head -1`). */
+    /**
+     * --help and --version only print: every script ends quietly, exit 0, when the reader has gone (`| head -1`).
+     * JsPub's as processes of their own (the JVM's exit code, and nothing it adds on its way out); every other
+     * script's in one JVM whose stdout is such a pipe, each run as its own process would be (OneJvm).
+     */
     @Test
     void helpAndVersionEndQuietlyWhenTheReaderLeaves() throws Exception {
         List<String> scripts;
@@ -237,13 +264,24 @@ class StdoutTest extends WithServer {
             scripts = files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".java"))
                     .map(name -> name.substring(0, name.length() - ".java".length())).sorted().toList();
         }
-        assertTrue(scripts.size() >= 10, scripts.toString());
+        assertTrue(scripts.size() >= 10 && scripts.contains("JsPub"), scripts.toString());
+        List<List<String>> runs = new java.util.ArrayList<>();
         for (String name : scripts) {
             for (String flag : List.of("--version", "--help")) {
-                Run.Result closed = piped(name + " " + flag, "true");
-                assertEquals(0, closed.exit(), name + " " + flag + ": " + closed);
-                assertEquals("", closed.err(), name + " " + flag + ": " + closed);
+                if (name.equals("JsPub")) {
+                    Run.Result closed = piped(name + " " + flag, "true");
+                    assertEquals(0, closed.exit(), name + " " + flag + ": " + closed);
+                    assertEquals("", closed.err(), name + " " + flag + ": " + closed);
+                } else {
+                    runs.add(List.of(name, flag));
+                }
             }
+        }
+        List<Run.Result> results = OneJvm.results(OneJvm.withStdoutAsIs(runs, "| true").in(Scratch.dir()).server(server).go());
+        assertEquals(runs.size(), results.size(), results.toString());
+        for (int i = 0; i < runs.size(); i++) {
+            assertEquals(0, results.get(i).exit(), runs.get(i) + ": " + results.get(i));
+            assertEquals("", results.get(i).err(), runs.get(i) + ": " + results.get(i));
         }
     }
 

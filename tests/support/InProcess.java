@@ -62,6 +62,12 @@ final class InProcess {
      */
     static Run.Result run(String mainClass, List<String> args, Map<String, String> env, byte[] stdin, long timeoutSeconds,
             boolean stderrOnStdout) throws Exception {
+        return run(mainClass, args, env, stdin, timeoutSeconds, stderrOnStdout, false);
+    }
+
+    /** The same; with stdoutAsIs the run writes to this JVM's file descriptor 1 (a pipe, /dev/full), and its result's out is empty. */
+    static Run.Result run(String mainClass, List<String> args, Map<String, String> env, byte[] stdin, long timeoutSeconds,
+            boolean stderrOnStdout, boolean stdoutAsIs) throws Exception {
         Callable<Integer> command = newCommand(mainClass);
         TURN.lock();
         PrintStream out = System.out;
@@ -75,7 +81,7 @@ final class InProcess {
             System.setIn(new ByteArrayInputStream(stdin));
             // as the JVM makes System.err: the platform charset, flushed on every println
             System.setErr(new PrintStream(stderr, true, Charset.defaultCharset()));
-            Stdout.redirect(stdout);
+            Stdout.redirect(stdoutAsIs ? null : stdout);
             int[] exit = {-1};
             Throwable[] thrown = {null};
             Thread main = new Thread(() -> {
