@@ -69,7 +69,10 @@ process_ended() {
 }
 
 stop_ctrl_c_watch() {
-  [ -z "${ctrl_c_watch:-}" ] || kill "$ctrl_c_watch" 2> /dev/null || true
+  if [ -n "${ctrl_c_watch:-}" ]; then
+    disown "$ctrl_c_watch" 2> /dev/null || true # ended by a signal, it is no job for bash to report
+    kill "$ctrl_c_watch" 2> /dev/null || true
+  fi
   ctrl_c_watch=
 }
 
@@ -110,7 +113,7 @@ say_early_line() {
     129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
   esac
   stop_ctrl_c_watch
-  remove_capture_file
+  [ "$status" -eq 0 ] || remove_temp_files
 }
 
 # real_command_path NAME: prints the real path (links resolved) of the command NAME as PATH finds it.
@@ -178,8 +181,17 @@ open_capture_file() {
   return 1
 }
 
-remove_capture_file() {
+# remove_on_signal FILE: a file the start writes and then moves or removes itself; a signal that ends
+# this shell in between removes it (remove_temp_files, from the EXIT trap). Names given before the file
+# is made: rm -f of one not made yet does nothing.
+early_temp_files=()
+remove_on_signal() {
+  early_temp_files+=("$1")
+}
+
+remove_temp_files() {
   [ -z "${lab_capture_path:-}" ] || rm -f -- "$lab_capture_path"
+  [ ${#early_temp_files[@]} -eq 0 ] || rm -f -- "${early_temp_files[@]}"
 }
 
 # capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and
@@ -264,9 +276,13 @@ run_lab_jvm() {
   while :; do
     lab_jvm_signal=
     lab_waited=
-    if [ -n "${ctrl_c_watch:-}" ]; then
+    # The watch only while the JVM runs and does not answer signals yet (from then on a Ctrl-C reaches
+    # the JVM itself): a `wait -n` cut short by a trap can reap the JVM, and then the next wait, even
+    # `wait PID`, can wait for any child, the watch too (for a day).
+    if [ -n "${ctrl_c_watch:-}" ] && ! lab_jvm_answers && ! process_ended "$lab_jvm"; then
       wait -n -p lab_waited "$lab_jvm" "$ctrl_c_watch" 2> /dev/null && status=0 || status=$?
     else
+      stop_ctrl_c_watch
       wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
       lab_waited=$lab_jvm
     fi
@@ -280,8 +296,8 @@ run_lab_jvm() {
       *) ctrl_c_watch= ;; # bash 5.2's wait -n can report another child that ended before: wait for the JVM alone
     esac
   done
-  if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; }; then
-    status=${lab_jvm_signal_exit:-1} # bash lost the status: the JVM was signalled, or it would have one
+  if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; } || { [ "$status" = 127 ] && [ -n "$lab_jvm_signal_exit" ]; }; then
+    status=${lab_jvm_signal_exit:-1} # bash lost the status (-1, or 127: no such child): the JVM was signalled, or it would have one
   fi
   if [ -n "$lab_jvm_ended_early" ] && [ "$status" -gt 128 ]; then
     exit "$lab_jvm_ended_early" # the EXIT trap says the early line
@@ -304,6 +320,14 @@ lab_jvm_signalled() {
   lab_jvm_signal_exit=$2
   if lab_jvm_answers; then
     kill -s "$1" "$lab_jvm" 2> /dev/null || true # it may have ended already: wait gives its status
+    return 0
+  fi
+  # Stopped first, and asked again: it may have said that it answers signals just now, and then it is
+  # its own line to say (a KILL now would leave none).
+  kill -s STOP "$lab_jvm" 2> /dev/null || true
+  if lab_jvm_answers; then
+    kill -s "$1" "$lab_jvm" 2> /dev/null || true
+    kill -s CONT "$lab_jvm" 2> /dev/null || true
     return 0
   fi
   trap '' INT TERM HUP
