@@ -105,8 +105,8 @@ class Lab5LessonTest extends WithServer {
                     i = end - 1;
                 } else {
                     for (int c = 0; c < terminal.commands().size(); c++) {
-                        Run run = replay.transcriptLine(terminal.commands().get(c), terminal.outputs().get(c), Lab5LessonTest::shell);
-                        check(terminal, c, run.go(), failures);
+                        check(terminal, c, replay.go(terminal.commands().get(c), terminal.outputs().get(c), Lab5LessonTest::shell),
+                                failures);
                     }
                 }
             }

@@ -55,28 +55,44 @@ class LabServerTest {
         assertFalse(list.out().contains(PASSWORD), list.out());
     }
 
-    /** A flag picks the server bin/lab-server starts; that server listens on 127.0.0.1 only, not to other machines. */
+    /**
+     * A flag picks the server bin/lab-server starts; that server listens on 127.0.0.1 only, not to other machines.
+     * A PID file that then names another process does not hide it: stop finds the server by what it is, and leaves
+     * the process the file named alone.
+     */
     @Test
-    void aFlagPicksTheServerItStarts() throws Exception {
+    void aFlagPicksTheServerItStartsAndStopFindsItWhateverThePidFileSays() throws Exception {
         int port = NatsServer.freePort();
         String url = "nats://127.0.0.1:" + port;
+        Path pidFile = state.resolve("nats-" + port + "/pid");
         List<InetAddress> others = new ArrayList<>();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             Collections.list(nic.getInetAddresses()).stream().filter(a -> !a.isLoopbackAddress()).forEach(others::add);
         }
-        startAndStop(url, lab("start", "js-pub", "--server", url, "hello"), lab("stop", "js-info", "--server", url), () -> {
-            try (Socket local = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                assertTrue(local.isConnected());
-            }
-            for (InetAddress other : others) {
-                try (Socket outside = new Socket()) {
-                    outside.connect(new InetSocketAddress(other, port), 2_000);
-                    throw new AssertionError("the lab's server answers on " + other + ":" + port);
-                } catch (IOException refused) {
-                    // as it should be
+        Process bystander = new ProcessBuilder("tail", "-f", "/dev/null").start();
+        long[] serverPid = {-1};
+        try {
+            startAndStop(url, lab("start", "js-pub", "--server", url, "hello"), lab("stop", "js-info", "--server", url), () -> {
+                try (Socket local = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    assertTrue(local.isConnected());
                 }
-            }
-        });
+                for (InetAddress other : others) {
+                    try (Socket outside = new Socket()) {
+                        outside.connect(new InetSocketAddress(other, port), 2_000);
+                        throw new AssertionError("the lab's server answers on " + other + ":" + port);
+                    } catch (IOException refused) {
+                        // as it should be
+                    }
+                }
+                serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
+                Files.writeString(pidFile, bystander.pid() + "\n");
+            });
+            assertTrue(bystander.isAlive(), "stop killed the process the PID file named");
+            assertEquals("lab-server: nothing answers at " + url + "\n", lab("status", "js-info", "--server", url).go().out());
+        } finally {
+            bystander.destroyForcibly();
+            ProcessHandle.of(serverPid[0]).ifPresent(ProcessHandle::destroy);
+        }
     }
 
     @Test
@@ -179,27 +195,6 @@ class LabServerTest {
             namedSo.destroyForcibly();
             othersUser.destroyForcibly();
             Files.deleteIfExists(serverState.resolve("started-by"));
-        }
-    }
-
-    /** A PID file that names another process does not hide the lab's server: stop finds it by what it is. */
-    @Test
-    void stopFindsTheServerWhenThePidFileNamesAnotherProcess() throws Exception {
-        int port = NatsServer.freePort();
-        String url = "nats://127.0.0.1:" + port;
-        Path pidFile = state.resolve("nats-" + port + "/pid");
-        Process bystander = new ProcessBuilder("tail", "-f", "/dev/null").start();
-        long[] serverPid = {-1};
-        try {
-            startAndStop(url, lab("start", "js-info", "--server", url), lab("stop", "js-info", "--server", url), () -> {
-                serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
-                Files.writeString(pidFile, bystander.pid() + "\n");
-            });
-            assertTrue(bystander.isAlive(), "stop killed the process the PID file named");
-            assertEquals("lab-server: nothing answers at " + url + "\n", lab("status", "js-info", "--server", url).go().out());
-        } finally {
-            bystander.destroyForcibly();
-            ProcessHandle.of(serverPid[0]).ifPresent(ProcessHandle::destroy);
         }
     }
 

@@ -101,12 +101,18 @@ final class MakeRun {
     /**
      * One replay of a README's commands: its first `make run` line goes through make and bash as written,
      * so make's path is shown to print what the README shows, and so does each line that is no plain
-     * `make run`, or whose output shows a line of make's own (make: *** ... Error 5). Every other line
-     * runs inside the test JVM (InProcess), unless the runner runs every script as a process.
+     * `make run`, or whose output shows a line of make's own (make: *** ... Error 5), except a failed run's
+     * last line after the first (go). Every other line runs inside the test JVM (InProcess), unless the
+     * runner runs every script as a process.
      */
     static final class Replay {
+        /** What make prints last when the run recipe's command failed: where in the Makefile, and its exit code. */
+        private static final java.util.regex.Pattern RUN_FAILED = java.util.regex.Pattern.compile(
+                "(make: \\*\\*\\* \\[Makefile:[0-9]+: run] Error )[0-9]+");
         private final NatsServer server;
         private boolean madeOnce;
+        /** make's own last line, up to the exit code, as the first run that failed through make printed it. */
+        private String runFailed;
 
         /** A replay of lines that run against this server. */
         Replay(NatsServer server) {
@@ -117,6 +123,33 @@ final class MakeRun {
         Run transcriptLine(String line, List<String> shown, java.util.function.Function<String, Run> shell) {
             Run script = inside(line, shown);
             return script == null ? shell.apply(line) : script.server(server).stderrOnStdout().timeout(180);
+        }
+
+        /**
+         * A transcript's line run to its end (its output with stderr's). A line whose output ends with make's line
+         * for a failed run recipe, and shows no other line of make's, goes through make the first time; after that
+         * it runs inside the test JVM and gets the line the first one printed, with its own exit code, as make would
+         * add it (make exits 2 then). A run that does not fail gets no such line, and so no longer matches the README.
+         */
+        Run.Result go(String line, List<String> shown, java.util.function.Function<String, Run> shell) throws Exception {
+            int last = shown.size() - 1;
+            java.util.regex.Matcher failed = RUN_FAILED.matcher(last < 0 ? "" : shown.get(last));
+            if (!failed.matches() || shown.subList(0, last).stream().anyMatch(l -> l.startsWith("make: ") || l.startsWith("make["))) {
+                return transcriptLine(line, shown, shell).go();
+            }
+            Run script = runFailed == null || !madeOnce || !InProcess.available() ? null : script(line);
+            if (script == null) {
+                madeOnce |= script(line) != null;
+                Run.Result made = shell.apply(line).go();
+                List<String> printed = made.outLines();
+                java.util.regex.Matcher real = RUN_FAILED.matcher(printed.isEmpty() ? "" : printed.get(printed.size() - 1));
+                if (runFailed == null && real.matches()) {
+                    runFailed = real.group(1);
+                }
+                return made;
+            }
+            Run.Result inside = script.server(server).stderrOnStdout().timeout(180).go();
+            return inside.exit() == 0 ? inside : new Run.Result(2, inside.out() + runFailed + inside.exit() + "\n", "");
         }
 
         /** The run for this line, or null: run the line through bash as written. */
