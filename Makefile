@@ -104,7 +104,7 @@ run: check-lab
 	  if [ -n "$${LAB_MSG+given}" ]; then utf8_or_refuse MSG "$$LAB_MSG" || exit 2; fi; \
 	  eval "set -- $$LAB_ARGS"; n=0; for word do n=$$((n + 1)); utf8_or_refuse "ARGS word $$n" "$$word" || exit 2; done; \
 	  if [ -n "$${LAB_MSG+given}" ]; then set -- -- "$$LAB_MSG"; else set --; fi; \
-	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && $$RUN "$$BIN" $(CONFIGS) "$$@"
+	  eval "set -- $$LAB_ARGS \"\$$@\""; bin/lab-server ensure "$$BIN" $(CONFIGS) "$$@" && exec $$RUN "$$BIN" $(CONFIGS) "$$@"
 
 # Labs 1-3 keep their demo in labs/<lab>/demo.sh (subscribers run in the background there).
 demo: server

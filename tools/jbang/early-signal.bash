@@ -89,11 +89,12 @@ trap_early_signals() {
   exec {early_stderr}>&2
   trap 'stop_early 130' INT
   trap 'stop_early 143' TERM
+  trap 'stop_early 129' HUP
   trap say_early_line EXIT
 }
 
 stop_early() {
-  trap '' INT TERM
+  trap '' INT TERM HUP
   # the trap may run where stderr is the relay (bin/lab-run's builds): ended, it would end this shell
   # by SIGPIPE at bash's next word
   [ -z "${early_stderr:-}" ] || exec 2>&"$early_stderr"
@@ -108,7 +109,7 @@ stop_early() {
 
 say_early_line() {
   local status=$?
-  trap '' INT TERM # a second Ctrl-C would run the trap again, which exits before the line is said
+  trap '' INT TERM HUP # a second Ctrl-C would run the trap again, which exits before the line is said
   case $status in
     129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
   esac
@@ -255,9 +256,10 @@ run_lab_jvm() {
   [ -n "${lab_ready:-}" ] || open_ready_pipe
   ! command -v setpriv > /dev/null || pdeath=(setpriv --pdeathsig KILL --)
   # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
-  # script's stdin stay the JVM's.
+  # script's stdin stay the JVM's. Ctrl-\ stays ignored (the launcher's first line): the JVM takes it over
+  # as it starts (a thread dump), and until then it ends nothing.
   (
-    trap - INT QUIT
+    trap - INT
     export LAB_SIGNALS_READY=$lab_ready LAB_LAUNCHER_PID=$$
     exec ${pdeath[@]+"${pdeath[@]}"} "$java" "$@"
   ) <&0 &
