@@ -181,12 +181,15 @@ class LabClusterTest extends WithServer {
     }
 
     private static String swapPorts(String text, List<Integer> ports) {
+        // in one pass, whole numbers only: a port taken may hold a documented one (42235 holds 4223)
+        java.util.Map<String, String> swapped = new java.util.HashMap<>();
         for (int i = 0; i < 3; i++) {
             for (int offset : new int[] {0, 2000, 4000}) {
-                text = text.replace(String.valueOf(DOCUMENTED_PORTS.get(i) + offset), String.valueOf(ports.get(i) + offset));
+                swapped.put(String.valueOf(DOCUMENTED_PORTS.get(i) + offset), String.valueOf(ports.get(i) + offset));
             }
         }
-        return text;
+        return Pattern.compile("\\b(" + String.join("|", swapped.keySet()) + ")\\b").matcher(text)
+                .replaceAll(m -> swapped.get(m.group(1)));
     }
 
     private static long streamMessages(Path config) throws Exception {
