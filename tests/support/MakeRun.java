@@ -132,17 +132,14 @@ final class MakeRun {
          * add it (make exits 2 then). A run that does not fail gets no such line, and so no longer matches the README.
          */
         Run.Result go(String line, List<String> shown, java.util.function.Function<String, Run> shell) throws Exception {
-            int last = shown.size() - 1;
-            java.util.regex.Matcher failed = RUN_FAILED.matcher(last < 0 ? "" : shown.get(last));
-            if (!failed.matches() || shown.subList(0, last).stream().anyMatch(l -> l.startsWith("make: ") || l.startsWith("make["))) {
+            if (!runFailedAtTheEnd(shown).matches() || showsMakesOwnLine(shown.subList(0, shown.size() - 1))) {
                 return transcriptLine(line, shown, shell).go();
             }
-            Run script = runFailed == null || !madeOnce || !InProcess.available() ? null : script(line);
-            if (script == null) {
-                madeOnce |= script(line) != null;
+            Run script = script(line);
+            if (script == null || runFailed == null || !madeOnce || !InProcess.available()) {
+                madeOnce |= script != null;
                 Run.Result made = shell.apply(line).go();
-                List<String> printed = made.outLines();
-                java.util.regex.Matcher real = RUN_FAILED.matcher(printed.isEmpty() ? "" : printed.get(printed.size() - 1));
+                java.util.regex.Matcher real = runFailedAtTheEnd(made.outLines());
                 if (runFailed == null && real.matches()) {
                     runFailed = real.group(1);
                 }
@@ -152,9 +149,18 @@ final class MakeRun {
             return inside.exit() == 0 ? inside : new Run.Result(2, inside.out() + runFailed + inside.exit() + "\n", "");
         }
 
+        /** make's line for a failed run recipe, matched against the last of these lines (none: no match). */
+        private static java.util.regex.Matcher runFailedAtTheEnd(List<String> lines) {
+            return RUN_FAILED.matcher(lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+        }
+
+        private static boolean showsMakesOwnLine(List<String> lines) {
+            return lines.stream().anyMatch(l -> l.startsWith("make: ") || l.startsWith("make["));
+        }
+
         /** The run for this line, or null: run the line through bash as written. */
         Run inside(String line, List<String> shown) {
-            Run script = shown.stream().anyMatch(l -> l.startsWith("make: ") || l.startsWith("make[")) ? null : script(line);
+            Run script = showsMakesOwnLine(shown) ? null : script(line);
             if (script == null || !madeOnce || !InProcess.available()) {
                 madeOnce |= script != null;
                 return null;

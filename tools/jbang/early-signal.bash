@@ -320,16 +320,13 @@ lab_jvm_answers() {
 lab_jvm_signalled() {
   lab_jvm_signal=$1
   lab_jvm_signal_exit=$2
+  # One that seems not to answer yet is stopped, and asked again: it may have said that it answers
+  # signals just now, and then it is its own line to say (a KILL now would leave none).
+  local stopped=
+  lab_jvm_answers || ! kill -s STOP "$lab_jvm" 2> /dev/null || stopped=1
   if lab_jvm_answers; then
     kill -s "$1" "$lab_jvm" 2> /dev/null || true # it may have ended already: wait gives its status
-    return 0
-  fi
-  # Stopped first, and asked again: it may have said that it answers signals just now, and then it is
-  # its own line to say (a KILL now would leave none).
-  kill -s STOP "$lab_jvm" 2> /dev/null || true
-  if lab_jvm_answers; then
-    kill -s "$1" "$lab_jvm" 2> /dev/null || true
-    kill -s CONT "$lab_jvm" 2> /dev/null || true
+    [ -z "$stopped" ] || kill -s CONT "$lab_jvm" 2> /dev/null || true
     return 0
   fi
   trap '' INT TERM HUP
