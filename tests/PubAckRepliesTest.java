@@ -2,19 +2,50 @@
 // through publishAsync: what it counts must be what jnats' PublishAck says. A PubAck of a shape the
 // fast reading does not take (a JetStream domain adds a field) is read by jnats and counts the same;
 // a duplicate is a duplicate; a server that goes away mid-run leaves a last line that adds up, and the
-// stream holds at least what was confirmed and at most that plus what got no answer.
+// stream holds at least what was confirmed and at most that plus what got no answer. The fast reading
+// takes the PubAcks this nats-server really sends: otherwise it is only a slower way to call jnats.
 
 import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PubAckRepliesTest {
     private static final Pattern SHORTFALL = Pattern.compile(PubShortfall.LINE);
+
+    /** The server's own PubAcks, stored and duplicate, in the spacing it writes them; jnats agrees on each. */
+    @Test
+    void theServersPubAcksTakeTheFastReading() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream(); Connection nc = server.connect()) {
+            server.resetToLabStream();
+            Headers id = new Headers().add("Nats-Msg-Id", "once");
+            for (boolean duplicate : new boolean[] {false, true}) {
+                Message reply = nc.request(NatsMessage.builder().subject("lab4.stream").headers(id).data("x").build(),
+                        Duration.ofSeconds(5));
+                String shown = new String(reply.getData(), StandardCharsets.UTF_8);
+                PubAckReplies.Plain read = PubAckReplies.plain(reply.getData());
+                io.nats.client.api.PublishAck jnats = new io.nats.client.api.PublishAck(reply);
+                assertEquals(new PubAckReplies.Plain(jnats.getStream(), jnats.getSeqno(), jnats.isDuplicate()), read, shown);
+                assertEquals(duplicate, read.duplicate(), shown);
+            }
+        }
+        for (String other : new String[] {"{\"stream\":\"S\", \"domain\":\"hub\", \"seq\":1}", "{\"stream\":\"S\\u0041\", \"seq\":1}",
+                "{\"stream\":\"S\", \"seq\":1,\"duplicate\": false}", "{\"stream\":\"S\", \"seq\":1} x", "{\"stream\":\"S\", \"seq\":0}",
+                "{\"stream\":\"S\", \"seq\":12345678901234567890}", "{\"error\":{\"code\":503,\"description\":\"x\"}}"}) {
+            assertNull(PubAckReplies.plain(other.getBytes(StandardCharsets.UTF_8)), other); // jnats reads these
+        }
+    }
 
     @Test
     void pubAcksWithADomainAreReadByJnatsAndCountTheSame() throws Exception {

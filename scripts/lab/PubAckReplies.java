@@ -27,9 +27,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 
 final class PubAckReplies {
-    private static final byte[] STREAM = "{\"stream\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SEQ = "\",\"seq\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DUPLICATE = ",\"duplicate\":true}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAM = "\"stream\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEQ = "\"seq\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DUPLICATE = "\"duplicate\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
 
     private final Connection nc;
     private final PubAcks acks;
@@ -212,46 +213,77 @@ final class PubAckReplies {
     }
 
     /**
-     * {"stream":"NAME","seq":N} or {"stream":"NAME","seq":N,"duplicate":true}, byte for byte: the PubAck of
-     * a plain publish. Null for anything else (an escape in the name, more fields): jnats reads those.
+     * {"stream":"NAME","seq":N} or {"stream":"NAME","seq":N,"duplicate":true}, with JSON's spaces anywhere
+     * between the parts (nats-server 2.9 writes `{"stream":"S", "seq":1,"duplicate": true}`): the PubAck of
+     * a plain publish. Null for anything else (an escape in the name, other fields): jnats reads those.
      */
     static Plain plain(byte[] data) {
-        if (data == null || !startsWith(data, STREAM, 0)) {
+        if (data == null) {
             return null;
         }
-        int quote = STREAM.length;
+        int at = expect(data, expect(data, expect(data, 0, '{'), STREAM), ':');
+        at = spaces(data, at);
+        if (at < 0 || at >= data.length || data[at] != '"') {
+            return null;
+        }
+        int name = at + 1;
+        int quote = name;
         while (quote < data.length && data[quote] != '"' && data[quote] != '\\') {
             quote++;
         }
-        if (quote == STREAM.length || quote >= data.length || data[quote] != '"' || !startsWith(data, SEQ, quote)) {
+        if (quote == name || quote >= data.length || data[quote] != '"') {
             return null;
         }
-        int at = quote + SEQ.length;
+        at = spaces(data, expect(data, expect(data, expect(data, quote + 1, ','), SEQ), ':'));
+        if (at < 0) {
+            return null;
+        }
         long seq = 0;
         int digits = 0;
         while (at < data.length && data[at] >= '0' && data[at] <= '9' && digits < 18) {
             seq = seq * 10 + (data[at++] - '0');
             digits++;
         }
-        if (digits == 0 || seq == 0) {
+        if (digits == 0 || seq == 0 || (at < data.length && data[at] >= '0' && data[at] <= '9')) {
             return null;
         }
-        boolean duplicate = at + DUPLICATE.length == data.length && startsWith(data, DUPLICATE, at);
-        if (!duplicate && !(at + 1 == data.length && data[at] == '}')) {
+        int comma = expect(data, at, ',');
+        boolean duplicate = comma >= 0;
+        if (duplicate) {
+            at = expect(data, expect(data, expect(data, comma, DUPLICATE), ':'), TRUE);
+        }
+        at = expect(data, at, '}');
+        if (at < 0 || spaces(data, at) != data.length) {
             return null;
         }
-        return new Plain(new String(data, STREAM.length, quote - STREAM.length, StandardCharsets.UTF_8), seq, duplicate);
+        return new Plain(new String(data, name, quote - name, StandardCharsets.UTF_8), seq, duplicate);
     }
 
-    private static boolean startsWith(byte[] data, byte[] prefix, int from) {
-        if (data.length - from < prefix.length) {
-            return false;
+    /** Past JSON's spaces from `at`; -1 stays -1. */
+    private static int spaces(byte[] data, int at) {
+        while (at >= 0 && at < data.length && (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' || data[at] == '\r')) {
+            at++;
         }
-        for (int k = 0; k < prefix.length; k++) {
-            if (data[from + k] != prefix[k]) {
-                return false;
+        return at;
+    }
+
+    /** Past `c` (after any spaces) from `at`, or -1 when something else is there. */
+    private static int expect(byte[] data, int at, char c) {
+        at = spaces(data, at);
+        return at >= 0 && at < data.length && data[at] == c ? at + 1 : -1;
+    }
+
+    /** Past `token` (after any spaces) from `at`, or -1 when something else is there. */
+    private static int expect(byte[] data, int at, byte[] token) {
+        at = spaces(data, at);
+        if (at < 0 || data.length - at < token.length) {
+            return -1;
+        }
+        for (int k = 0; k < token.length; k++) {
+            if (data[at + k] != token[k]) {
+                return -1;
             }
         }
-        return true;
+        return at + token.length;
     }
 }
