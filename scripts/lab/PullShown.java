@@ -58,10 +58,10 @@ final class PullShown {
 
     /** The batch's first messages whose lines the reader took (on a pipe this waits for it); the rest stay unacked. */
     List<Message> handedOn(List<Message> batch) {
-        long taken = StdoutPipe.taken();
         if (lineEnds.isEmpty()) {
-            return batch; // no line printed (--quiet): nothing for a reader to take
+            return batch; // no line printed (--quiet): nothing for a reader to take, so no wait for one
         }
+        long taken = StdoutPipe.taken();
         int n = 0;
         while (n < batch.size() && lineEnds.getOrDefault(batch.get(n), 0L) <= taken) {
             n++;
