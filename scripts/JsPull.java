@@ -56,6 +56,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             } else if (nak() || flags.term()) { // --nak, --nak-delay, --term
                 say(flags.doneVerb() + ": " + PullWork.handBack(msg, nc, flags, counts.maxDeliver(), retention));
             } else {
+                counts.acking(msg); // from here its ack may reach the server: a run ending now says "not confirmed"
                 msg.ackSync(Connector.CONFIRM_WAIT); // returns once the server confirmed; ack() would only queue it
                 say("acked");
             }
@@ -333,6 +334,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 if (counts.lastPrinted != null && counts.inHand() > 0 && !counts.unconfirmed.contains(counts.lastPrinted)) {
                     counts.unconfirmed.add(counts.lastPrinted); // its ack may have reached the server: the ack floor tells
                 }
+                counts.batchInHand = List.of();
             }
             if (counts.done() > doneBefore) {
                 quietSince = System.nanoTime();

@@ -215,6 +215,31 @@ class AskAheadTest extends WithServer {
     }
 
     /**
+     * One at a time (no --batch), SIGTERM while the server's answer to a message's ack is held in a proxy:
+     * the ack reached the server, so the last line must not say the message comes back; it says its
+     * confirmation was not seen, and the server's ack floor shows it is acked.
+     */
+    @Test
+    void sigtermWhileOneAcksAnswerIsHeldSaysItsConfirmationWasNotSeen() throws Exception {
+        labConsumer(Duration.ofSeconds(30), -1, 1000, 5);
+        try (Proxy held = Proxy.to(server).holdRepliesAfter("$JS.ACK.", 3)) {
+            Run.Started pull = script("JsPull", "--wait", "5").env("NATS_URL", held.url()).start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (server.labConsumer().getAckFloor().getStreamSequence() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // asked of the server itself: the third ack is in, its answer held
+            }
+            pull.signal("TERM");
+            Run.Result result = pull.finish();
+            held.release();
+
+            assertEquals(143, result.exit(), result.toString());
+            long[] told = interrupted(result, "printed");
+            assertEquals(List.of(2L, 0L, 0L, 1L), List.of(told[0], told[1], told[2], told[3]), result.toString());
+            assertAddsUp(told, result);
+        }
+    }
+
+    /**
      * "ERROR interrupted: ..." on stderr, alone (after the big bodies' warning): acked, acked without the
      * server's confirmation seen yet, shown but not acked, delivered but not shown (received or not).
      */

@@ -70,7 +70,7 @@ final class PullCounts {
     long lastShown; // --ephemeral: the stream seq of the last message shown
     Message lastPrinted; // one at a time: the message in hand
     // Read by a signal's last line too, while the main thread may still be at work.
-    volatile List<Message> batchInHand = List.of(); // --batch: printed and handed on, acks sent but not yet confirmed
+    volatile List<Message> batchInHand = List.of(); // printed and handed on, acks sent but not yet confirmed (one at a time: acking)
     final List<Message> unconfirmed = new CopyOnWriteArrayList<>(); // acks sent, their confirmation lost in a failover
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
 
@@ -177,6 +177,9 @@ final class PullCounts {
     synchronized void done(Message msg) {
         long seq = msg.metaData().streamSequence();
         held.remove(seq);
+        if (batchInHand.size() == 1 && batchInHand.get(0) == msg) {
+            batchInHand = List.of(); // its ack confirmed (acking)
+        }
         bytes += msg.getData() == null ? 0 : msg.getData().length;
         if (processed.firstTime(seq)) {
             done++; // one delivered again after a lost ack is shown, but counts once
@@ -184,6 +187,11 @@ final class PullCounts {
     }
 
     /** A batch, its acks confirmed: each counted as done(msg) would. */
+    /** One message's ack is on its way (ackSync): until done(msg), a run's end counts it as acked, not confirmed. */
+    void acking(Message msg) {
+        batchInHand = List.of(msg);
+    }
+
     synchronized void done(List<Message> msgs) {
         for (Message msg : msgs) {
             done(msg);
