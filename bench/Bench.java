@@ -28,7 +28,9 @@
 // (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
 // BENCH_ONLY=cpu: CPU seconds per 100k messages (BENCH_CPU_COUNT: another count), printed (see cpu()). BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
-// BENCH_WAIT_BUDGET_S: see Load.java.
+// BENCH_WAIT_BUDGET_S: see Load.java. BENCH_ALSO_QUIET_BELOW=P: also writes results-also.md
+// (results-quick-also.md with QUICK=1; not printed): the same runs' report judged by the quiet
+// threshold P (percent of the cores), so that one run shows both the quiet and the busy report.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -141,10 +143,14 @@ public class Bench {
         if (!HEADLINE_ONLY) {
             Charts.draw(OUT, SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
         }
-        String report = Report.render((System.nanoTime() - began) / 1e9);
+        double seconds = (System.nanoTime() - began) / 1e9;
+        String report = Report.render(seconds);
         System.out.print(report);
         Path file = OUT.resolve("results" + SUFFIX + ".md");
         Files.writeString(file, report);
+        if (!Double.isNaN(Load.ALSO_QUIET_BELOW)) {
+            Files.writeString(OUT.resolve("results" + SUFFIX + "-also.md"), Report.render(seconds, Load.ALSO_QUIET_BELOW));
+        }
         System.out.println("\nwritten to " + (file.startsWith(Run.REPO) ? Run.REPO.relativize(file) : file));
     }
 

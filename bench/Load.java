@@ -15,6 +15,8 @@ import java.util.List;
 final class Load {
     /** Others' share of all cores at or above which a run does not count as measured on a quiet machine. */
     static final double QUIET_BELOW = percent("BENCH_QUIET_BELOW", 10);
+    /** Unless NaN (unset): another threshold to judge the same runs by, in a second report (see Bench). */
+    static final double ALSO_QUIET_BELOW = percent("BENCH_ALSO_QUIET_BELOW", Double.NaN);
     /** The longest wait for a quiet machine before one round of runs. */
     static final Duration WAIT = seconds("BENCH_WAIT_S", 60);
     /** All waits of one benchmark together: once spent, the runs go on and are marked instead. */
@@ -34,7 +36,12 @@ final class Load {
     /** What was seen over a stretch of time: others' share of all cores (NaN: unknown), and the 1-minute load average. */
     record Seen(double others, double loadavg) {
         boolean quiet() {
-            return Double.isNaN(others) || others < QUIET_BELOW;
+            return quiet(QUIET_BELOW);
+        }
+
+        /** Quiet by another threshold (a share of all cores) than BENCH_QUIET_BELOW's. */
+        boolean quiet(double below) {
+            return Double.isNaN(others) || others < below;
         }
 
         boolean busy() {

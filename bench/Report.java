@@ -6,10 +6,23 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 final class Report {
-    private Report() {
+    /** Others' share of all cores at or above which a run counts as disturbed. */
+    private final double quietBelow;
+
+    private Report(double quietBelow) {
+        this.quietBelow = quietBelow;
     }
 
     static String render(double totalSeconds) throws Exception {
+        return render(totalSeconds, Load.QUIET_BELOW);
+    }
+
+    /** The report of the same measurements, judged by another quiet threshold than the one they were run with. */
+    static String render(double totalSeconds, double quietBelow) throws Exception {
+        return new Report(quietBelow).body(totalSeconds);
+    }
+
+    private String body(double totalSeconds) throws Exception {
         StringBuilder out = new StringBuilder();
         out.append("# Benchmark results").append(Bench.QUICK ? " (QUICK=1 smoke run: small counts, one run each)" : "").append("\n\n");
         out.append("`make bench").append(Bench.QUICK ? " QUICK=1" : "").append("` on ").append(Bench.today()).append(": ")
@@ -36,7 +49,7 @@ final class Report {
                 - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
                 - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
 
-                """.formatted(Bench.REPEAT, Bench.LONG_RUN, Load.QUIET_BELOW * 100, Load.WAIT.toSeconds(),
+                """.formatted(Bench.REPEAT, Bench.LONG_RUN, quietBelow * 100, Load.WAIT.toSeconds(),
                 String.join(" ", flags()), Measure.rssMethod()));
         Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
 
@@ -115,7 +128,7 @@ final class Report {
      * The workloads the lab is judged on, the scripts against both C programs: ratios only when every
      * run behind them had a quiet machine, "not comparable" otherwise.
      */
-    private static String headline() {
+    private String headline() {
         List<Clients.Work> works = new java.util.ArrayList<>(List.of(Bench.pub(Bench.COUNT, 1000), Bench.pull(Bench.COUNT, 500)));
         if (get(Clients.SCRIPTS, Bench.pub(Bench.LARGE, 1000)) != null || get(Clients.SCRIPTS, Bench.pull(Bench.LARGE, 500)) != null) {
             works.addAll(List.of(Bench.pub(Bench.LARGE, 1000), Bench.pull(Bench.LARGE, 500)));
@@ -127,7 +140,7 @@ final class Report {
             out.append("## Headline: the scripts against the C client, on a quiet machine\n\n");
         } else {
             out.append("## No headline: other work kept the machine busy\n\n");
-            out.append("Other work used ").append(Load.QUIET_BELOW * 100 >= 1 ? String.format("%.0f%%", Load.QUIET_BELOW * 100) : "any")
+            out.append("Other work used ").append(quietBelow * 100 >= 1 ? String.format("%.0f%%", quietBelow * 100) : "any")
                     .append(" or more of the cores during some of these runs, even after waiting for it to stop: both clients ")
                     .append("then wait on the server alike, and a ratio says little about the client. Every ratio from such runs ")
                     .append("reads \"not comparable\"; run `make bench` again on a quiet machine.\n\n");
@@ -141,8 +154,8 @@ final class Report {
     }
 
     /** A table of the scripts against two other clients: rates, ratios, and the load their runs saw. */
-    private static void against(StringBuilder out, List<Clients.Work> works, String first, String firstRatio,
-                                String second, String secondRatio) {
+    private void against(StringBuilder out, List<Clients.Work> works, String first, String firstRatio,
+                         String second, String secondRatio) {
         out.append("| workload | messages | lab scripts | ").append(first).append(" | ").append(firstRatio).append(" | ")
                 .append(second).append(" | ").append(secondRatio).append(" | load during the runs |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
@@ -159,7 +172,7 @@ final class Report {
      * The self-timed section includes the JIT's warm-up, as a learner's run does. Between the two counts
      * of the headline, the extra messages over the extra time leave warm-up (and connecting) out.
      */
-    private static String warm() {
+    private String warm() {
         Clients.Work smallPub = Bench.pub(Bench.COUNT, 1000);
         Clients.Work largePub = Bench.pub(Bench.LARGE, 1000);
         Clients.Work smallPull = Bench.pull(Bench.COUNT, 500);
@@ -204,8 +217,8 @@ final class Report {
         return quiet ? String.format("%.2fx", a / b) : "not comparable (busy)";
     }
 
-    private static void sweep(StringBuilder out, String what, List<Integer> values,
-                              java.util.function.IntFunction<Clients.Work> work) {
+    private void sweep(StringBuilder out, String what, List<Integer> values,
+                       java.util.function.IntFunction<Clients.Work> work) {
         List<String> clients = List.of(Clients.SCRIPTS, Clients.JNATS, Clients.TUNED, Clients.C);
         out.append("| ").append(what).append(" | ").append(String.join(" | ", clients)).append(" | scripts ÷ C |\n");
         out.append("|---|---|---|---|---|---|\n");
@@ -258,7 +271,7 @@ final class Report {
     }
 
     /** How busy other work kept the machine: before each round (after any wait) and during each run. */
-    private static String load() {
+    private String load() {
         List<Load.Seen> during = Bench.results.values().stream().flatMap(m -> m.values().stream())
                 .map(Measure.Summary::load).toList();
         if (during.isEmpty() && Bench.gates.isEmpty()) {
@@ -267,11 +280,11 @@ final class Report {
         double[] others = during.stream().mapToDouble(Load.Seen::others).filter(v -> !Double.isNaN(v)).toArray();
         double[] loadavg = java.util.stream.Stream.concat(during.stream(), Bench.gates.stream())
                 .mapToDouble(Load.Seen::loadavg).filter(v -> !Double.isNaN(v)).toArray();
-        long busy = during.stream().filter(Load.Seen::busy).count();
+        long busy = during.stream().filter(seen -> !seen.quiet(quietBelow)).count();
         String verdict = busy == 0
-                ? "quiet: other work stayed under " + String.format("%.0f%%", Load.QUIET_BELOW * 100) + " of the cores in every run."
+                ? "quiet: other work stayed under " + String.format("%.0f%%", quietBelow * 100) + " of the cores in every run."
                 : String.format("NOT quiet: in %d of %d cells other work used %.0f%% or more of the cores even after waiting; "
-                        + "their ratios read \"not comparable\".", busy, during.size(), Load.QUIET_BELOW * 100);
+                        + "their ratios read \"not comparable\".", busy, during.size(), quietBelow * 100);
         return String.format("Machine load: other work's share of the %d cores during each run (all CPU time in /proc/stat less "
                         + "the benchmark's own processes: this JVM, its nats-server and the client) median %s, highest %s; "
                         + "1-minute load average median %s, highest %s. Waited %.0f s in all for a quiet machine (at most %d s "
@@ -293,8 +306,8 @@ final class Report {
     }
 
     /** Every run behind these cells had a quiet machine. */
-    private static boolean quiet(Measure.Summary... cells) {
-        return java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).allMatch(s -> s.load().quiet());
+    private boolean quiet(Measure.Summary... cells) {
+        return java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).allMatch(s -> s.load().quiet(quietBelow));
     }
 
     /** The busiest load the runs behind these cells saw. */
@@ -312,7 +325,7 @@ final class Report {
     }
 
     /** a ÷ b, self-timed / wall-clock; "not comparable" when other work kept the machine busy during either's runs. */
-    private static String ratios(Measure.Summary a, Measure.Summary b) {
+    private String ratios(Measure.Summary a, Measure.Summary b) {
         if (a == null || b == null) {
             return "—";
         }

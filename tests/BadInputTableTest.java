@@ -11,6 +11,8 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,11 +38,17 @@ class BadInputTableTest extends WithServer {
     private static int deadPort;
     private static final List<Row> rows = new ArrayList<>();
     private static final Set<String> finished = Collections.synchronizedSet(new TreeSet<>());
+    /** The row run as a process from the repo root, though its files could be copied. */
+    private static Row asAProcess;
 
     @TestFactory
     Stream<DynamicTest> everyRowOfTheReadmeTable() throws Exception {
         rows.addAll(readmeRows());
         deadPort = NatsServer.deadPort();
+        // what running from the repo root as a process shows, kept for one row: the first that names a file
+        // there and exits 0, as it checks the most (its warning, and the message it stored)
+        asAProcess = rows.stream().filter(row -> row.exit() == 0 && !repoFiles(words(row.command())).isEmpty())
+                .findFirst().orElseThrow();
         return rows.stream().map(row -> DynamicTest.dynamicTest(row.label(), () -> {
             check(row);
             finished.add(row.number());
@@ -71,7 +79,15 @@ class BadInputTableTest extends WithServer {
     private static void check(Row row) throws Exception {
         bootstrappedWithOneMessage();
 
-        Run.Result result = command(row).go();
+        List<Path> copies = new ArrayList<>();
+        Run.Result result;
+        try {
+            result = command(row, copies).go();
+        } finally { // a lab's config.toml left in the working folder would draw a warning from the rows after
+            for (Path copy : copies) {
+                Run.deleteTree(copy);
+            }
+        }
 
         assertEquals(row.exit(), result.exit(), row.label() + "\n" + result);
         List<String> errLines = result.err().lines().toList();
@@ -108,8 +124,8 @@ class BadInputTableTest extends WithServer {
         }
     }
 
-    /** The row's command, run the way bin/jbang would: the alias's script, from the repo root. */
-    private static Run command(Row row) {
+    /** The row's command, run the way bin/jbang would: the alias's script, from the repo root (copies: see copiedBesideThisJvm). */
+    private static Run command(Row row, List<Path> copies) throws Exception {
         List<String> words = words(row.command());
         Map<String, String> env = new LinkedHashMap<>();
         while (words.get(0).matches("[A-Z_]+=.*")) {
@@ -124,14 +140,61 @@ class BadInputTableTest extends WithServer {
         List<String> args = words.subList(1, words.size()).stream().map(BadInputTableTest::withDeadPort).toList();
         Run run = Run.script(mainClass(words.get(0)), args.toArray(String[]::new))
                 .server(server).env("JETSTREAM_LAB_HOME", Run.REPO.toString()); // as bin/jbang sets it
-        // From the repo root, as a user would type it, when a word names a file there; otherwise the folder
-        // does not matter (the repo's config files are read as the lab's own either way) and the row runs in this JVM.
-        if (args.stream().map(w -> w.substring(w.indexOf('=') + 1))
-                .anyMatch(w -> !w.isEmpty() && !w.startsWith("/") && !w.startsWith("-") && Files.exists(Run.REPO.resolve(w)))) {
+        // A word that names a file in the repo is typed from the repo root. One such row runs there as a process;
+        // the others run in this JVM, with the files they name copied to the same place in its working folder
+        // for the run (a JVM cannot change folder). Otherwise the folder does not matter (the repo's config
+        // files are read as the lab's own either way) and the row runs in this JVM.
+        List<String> named = repoFiles(args);
+        if (!named.isEmpty() && (row.equals(asAProcess) || !copiedBesideThisJvm(named, copies))) {
             run.in(Run.REPO);
         }
         env.forEach((name, value) -> run.env(name, withDeadPort(value)));
         return run;
+    }
+
+    /** The words of a row that name a file or folder in the repo, relative to its root. */
+    private static List<String> repoFiles(List<String> args) {
+        return args.stream().map(w -> w.substring(w.indexOf('=') + 1))
+                .filter(w -> !w.isEmpty() && !w.startsWith("/") && !w.startsWith("-") && Files.exists(Run.REPO.resolve(w))).toList();
+    }
+
+    /**
+     * Copies what these paths name in the repo to the same paths in this JVM's working folder, so that a run
+     * in this JVM finds them as one in the repo root would, and adds the paths' first folders there to tops (for
+     * the caller to remove after the run); false (nothing copied) when the run would be a process anyway, or
+     * when that folder is the repo or already holds one of those first folders.
+     */
+    private static boolean copiedBesideThisJvm(List<String> paths, List<Path> tops) throws Exception {
+        Path here = Path.of("").toAbsolutePath();
+        if (!InProcess.available() || System.getProperty(InProcess.COMPARE) != null // the process it compares with runs elsewhere
+                || here.startsWith(Run.REPO.toAbsolutePath()) || Run.REPO.toAbsolutePath().startsWith(here)) {
+            return false;
+        }
+        for (String path : paths) {
+            Path top = here.resolve(Path.of(path).getName(0));
+            if (Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        for (String path : paths) {
+            Path top = here.resolve(Path.of(path).getName(0));
+            if (!tops.contains(top)) {
+                tops.add(top);
+            }
+            Path from = Run.REPO.resolve(path);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path file : files.toList()) {
+                    Path to = here.resolve(path).resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(to);
+                    } else if (!Files.exists(to)) {
+                        Files.createDirectories(to.getParent());
+                        Files.copy(file, to);
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** Port 1 in a row means "nothing listens there": a port this JVM holds instead, where surely nothing does. */

@@ -1,9 +1,11 @@
 // Labs 1-3's scripts beyond what their READMEs show: they need no JetStream, what a publisher sends
 // is escaped on the listener's terminal, a request's body and reply keep their bytes, each lab's
 // hints name its own subject, a request's three ways to fail are told apart, and each lab's
-// `make demo` runs end to end against a real server.
+// demo runs end to end against a real server (lab 1's through `make demo`).
 
 import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -69,14 +73,83 @@ class CourseScriptsTest extends WithServer {
         }
     }
 
+    /**
+     * Lab 1's `make demo` through make, bash and bin/lab-run; labs 2 and 3's demo.sh step by step as
+     * tools/demo.bash takes it (the same scripts, arguments and server), each `run` inside this JVM.
+     */
     @Test
     void eachLabsDemoRunsEndToEnd() throws Exception {
-        for (String lab : List.of("lab1_publish_subscribe", "lab2_queue_groups", "lab3_request_reply")) {
-            Run.Result demo = Run.command("make", "-s", "demo", "LAB=" + lab).server(server).timeout(300).go();
-            assertEquals(0, demo.exit(), lab + "\n" + demo);
-            assertTrue(demo.out().contains("INFO published") || demo.out().contains("INFO reply on"), lab + "\n" + demo);
-            assertTrue(!demo.out().contains("Exception"), lab + "\n" + demo);
+        Run.Result demo = Run.command("make", "-s", "demo", "LAB=lab1_publish_subscribe").server(server).timeout(300).go();
+        assertEquals(0, demo.exit(), demo.toString());
+        assertTrue(demo.out().contains("INFO published"), demo.toString());
+        assertTrue(!demo.out().contains("Exception"), demo.toString());
+        for (String lab : List.of("lab2_queue_groups", "lab3_request_reply")) {
+            String said = demoSteps(lab);
+            assertTrue(said.contains("INFO published") || said.contains("INFO reply on"), lab + "\n" + said);
+            assertTrue(!said.contains("Exception"), lab + "\n" + said);
         }
+    }
+
+    /**
+     * A lab's demo.sh as tools/demo.bash runs it: `run ALIAS ARGS` in the foreground (exit 0 unless the line
+     * ends `|| true`), `listen NAME ALIAS ARGS` in the background until it says it listens (a process: it
+     * runs beside the others), `finish` waits for every listener (exit 0). Each with demo.bash's --config and
+     * --lab-config. Any other line fails: this replay must understand the whole file. Returns all they said.
+     */
+    private static String demoSteps(String lab) throws Exception {
+        String labConfig = "labs/" + lab + "/config.toml";
+        StringBuilder said = new StringBuilder();
+        List<Run.Started> listening = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Run.REPO.resolve("labs/" + lab + "/demo.sh"))) {
+                String step = line.strip();
+                if (step.isEmpty() || step.startsWith("#") || step.equals(". tools/demo.bash")) {
+                    continue;
+                }
+                boolean mayFail = step.endsWith(" || true");
+                List<String> words = MakeRun.words(mayFail ? step.substring(0, step.length() - " || true".length()) : step);
+                assertTrue(words != null && !words.isEmpty(), lab + ": a demo.sh line this replay does not read: " + line);
+                if (words.equals(List.of("finish"))) {
+                    for (Run.Started listener : listening) {
+                        Run.Result result = listener.finish();
+                        assertEquals(0, result.exit(), lab + ": " + result);
+                        said.append(result.out()).append(result.err());
+                    }
+                    listening.clear();
+                    continue;
+                }
+                boolean listen = words.get(0).equals("listen");
+                assertTrue(listen || words.get(0).equals("run"), lab + ": a demo.sh line this replay does not read: " + line);
+                List<String> command = words.subList(listen ? 2 : 1, words.size());
+                Run run = demoRun(command, labConfig);
+                if (listen) {
+                    Run.Started listener = run.start();
+                    listening.add(listener);
+                    listener.awaitOut("listening");
+                } else {
+                    Run.Result result = run.go();
+                    assertTrue(mayFail || result.exit() == 0, lab + ": " + line + "\n" + result);
+                    said.append(result.out()).append(result.err());
+                }
+            }
+            assertEquals(List.of(), listening, lab + ": demo.sh ends with finish");
+        } finally {
+            for (Run.Started listener : listening) {
+                listener.close();
+            }
+        }
+        return said.toString();
+    }
+
+    /** `$RUN ALIAS --config config.toml --lab-config LAB_CONFIG ARGS...` from the repo root, as demo.bash runs it under make demo. */
+    private static Run demoRun(List<String> command, String labConfig) {
+        String main = Catalog.scripts().stream().filter(s -> s.alias().equals(command.get(0)))
+                .map(Catalog.Script::className).findFirst().orElseThrow(() -> new AssertionError("no script " + command));
+        List<String> args = new ArrayList<>(List.of("--config", Run.REPO.resolve("config.toml").toString(),
+                "--lab-config", Run.REPO.resolve(labConfig).toString()));
+        args.addAll(command.subList(1, command.size()));
+        return Run.script(main, args.toArray(String[]::new)).server(server).env("LAB_CONFIG", labConfig)
+                .env("JETSTREAM_LAB_HOME", Run.REPO.toString()); // make exports LAB_CONFIG, bin/lab-run the lab's folder
     }
 
     /** Core NATS needs no JetStream: each course script works against a plain server, through make too; a js-* one still says what is missing. */
@@ -166,8 +239,9 @@ class CourseScriptsTest extends WithServer {
      */
     @Test
     void aLongTimeoutEndsAsATimeoutNotAsNoResponders() throws Exception {
-        try (Run.Started slow = script("Responder", "course.long", "--delay", "20s", "--count", "1").start()) {
-            slow.awaitOut("INFO listening for requests on course.long");
+        try (Connection silent = connect()) { // a subscriber that never answers: no "no responders", and no reply
+            silent.subscribe("course.long");
+            silent.flush(Duration.ofSeconds(5));
             Run.Result late = script("Requester", "--timeout", "11s", "--subject", "course.long", "hi").go();
             assertEquals("ERROR no reply on course.long within 11s: a responder may have got the request and be slow, or its "
                     + "answer was lost; nothing tells which (give it longer with --timeout)\n", late.err());
@@ -183,16 +257,9 @@ class CourseScriptsTest extends WithServer {
     void withNoLabNamedEachScriptReadsItsOwnLabsConfig() throws Exception {
         String[][] scriptsAndSubjects = {{"NatsSub", "lab1.hello"}, {"NatsPub", "lab1.hello"}, {"Worker", "lab2.work"},
                 {"Responder", "lab3.requests"}, {"Requester", "lab3.requests"}, {"JsPub", "lab4.stream"}};
-        List<List<String>> runs = new java.util.ArrayList<>();
         for (String[] scriptAndSubject : scriptsAndSubjects) {
-            runs.add(List.of(scriptAndSubject[0], "--show-config")); // as --help: no MESSAGE needed
-        }
-        // in the repository's folder, as bin/jbang runs them there: one JVM for the six runs
-        List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
-        assertEquals(scriptsAndSubjects.length, results.size(), results.toString());
-        for (int i = 0; i < scriptsAndSubjects.length; i++) {
-            String[] scriptAndSubject = scriptsAndSubjects[i];
-            Run.Result shown = results.get(i);
+            Run.Result shown = shownConfigs().get(List.of(scriptAndSubject[0], "--show-config")); // as --help: no MESSAGE needed
+            assertTrue(shown != null, scriptAndSubject[0] + " is no catalog script");
             assertEquals(0, shown.exit(), shown.toString());
             assertTrue(Pattern.compile("(?m)^  nats\\.subject = \"" + Pattern.quote(scriptAndSubject[1]) + "\"(  |\n      )\\(labs/")
                     .matcher(shown.out()).find(), scriptAndSubject[0] + ": " + shown.out());
@@ -202,18 +269,11 @@ class CourseScriptsTest extends WithServer {
     /** --show-config, like --help, ends a run before the lesson: no script asks for its lesson's words then. */
     @Test
     void everyScriptShowsItsConfigWithoutTheLessonsArguments() throws Exception {
-        List<List<String>> runs = new ArrayList<>();
-        for (String className : Catalog.classNames()) {
-            runs.add(List.of(className, "--show-config"));
-            runs.add(List.of(className, "--show-config-lines"));
-        }
-        List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
-        assertEquals(runs.size(), results.size(), results.toString());
-        for (int i = 0; i < runs.size(); i++) {
-            Run.Result shown = results.get(i);
-            assertEquals(0, shown.exit(), runs.get(i) + ": " + shown);
-            assertTrue(shown.out().contains("nats.url"), runs.get(i) + ": " + shown);
-        }
+        assertEquals(2 * Catalog.classNames().size(), shownConfigs().size(), shownConfigs().toString());
+        shownConfigs().forEach((run, shown) -> {
+            assertEquals(0, shown.exit(), run + ": " + shown);
+            assertTrue(shown.out().contains("nats.url"), run + ": " + shown);
+        });
         Run.Result noMessage = script("NatsPub").go(); // without --show-config the lesson's word is still needed
         assertEquals("ERROR Missing required parameter: 'MESSAGE' (see nats-pub --help)\n", noMessage.err());
         assertEquals(Exit.USAGE, noMessage.exit(), noMessage.toString());
@@ -247,6 +307,27 @@ class CourseScriptsTest extends WithServer {
             assertTrue(line.matches(), result.toString());
             assertEquals(Long.parseLong(line.group(1)) - 1, Long.parseLong(line.group(2)), "the last one was not printed");
         }
+    }
+
+    /** Each script with --show-config and with --show-config-lines, in one JVM in the repository's folder, as bin/jbang runs them there. */
+    private static Map<List<String>, Run.Result> shownConfigs;
+
+    private static synchronized Map<List<String>, Run.Result> shownConfigs() throws Exception {
+        if (shownConfigs == null) {
+            List<List<String>> runs = new ArrayList<>();
+            for (String className : Catalog.classNames()) {
+                runs.add(List.of(className, "--show-config"));
+                runs.add(List.of(className, "--show-config-lines"));
+            }
+            List<Run.Result> results = OneJvm.results(OneJvm.of(runs).in(Run.REPO).env("JETSTREAM_LAB_HOME", Run.REPO.toString()).go());
+            assertEquals(runs.size(), results.size(), results.toString());
+            Map<List<String>, Run.Result> byRun = new LinkedHashMap<>();
+            for (int i = 0; i < runs.size(); i++) {
+                byRun.put(runs.get(i), results.get(i));
+            }
+            shownConfigs = byRun;
+        }
+        return shownConfigs;
     }
 
     private static String labConfig(String lab) {
@@ -365,10 +446,12 @@ class CourseScriptsTest extends WithServer {
     /** SIGTERM while a request waits: one line, and it points at no stream (core NATS has none) nor claims a delivery. */
     @Test
     void aSignalWhileARequestWaitsClaimsNothing() throws Exception {
-        try (Run.Started responder = script("Responder", "course.slow", "--delay", "20s", "--count", "1").start()) {
-            responder.awaitOut("INFO listening for requests on course.slow");
+        try (Connection silent = connect()) { // a subscriber that takes the request and never answers
+            Subscription requests = silent.subscribe("course.slow");
+            silent.flush(Duration.ofSeconds(5));
             try (Run.Started requester = script("Requester", "--subject", "course.slow", "--timeout", "60s", "hi").start()) {
-                responder.awaitOut("INFO request \"hi\" on course.slow");
+                Message request = requests.nextMessage(Duration.ofSeconds(60));
+                assertTrue(request != null && "hi".equals(new String(request.getData(), StandardCharsets.UTF_8)), "the request came");
                 requester.signal("TERM");
                 Run.Result stopped = requester.finish();
                 assertEquals(143, stopped.exit(), stopped.toString());
