@@ -106,6 +106,32 @@ class SignalTest extends WithServer {
     }
 
     /**
+     * Ctrl-\\ (SIGQUIT) to the script's JVM under bin/lab-run, here js-pull --raw: the JVM's thread dump goes
+     * to stderr, never into stdout (which holds only bodies, maybe a pipe), and the run goes on until SIGTERM.
+     */
+    @Test
+    void sigquitPrintsTheThreadsToStderrAndTheRunGoesOn() throws Exception {
+        server.resetToLabStream();
+        ok(Run.script("JsPub", "--count", "2").server(server).go());
+        Run.Started pull = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-pull", "--raw", "--wait", "60")
+                .server(server).timeout(300).start();
+        pull.awaitOut("message 2");
+        ProcessHandle jvm = pull.pidHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM under bin/lab-run"));
+        new ProcessBuilder("kill", "-QUIT", String.valueOf(jvm.pid())).inheritIO().start().waitFor();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!pull.errSoFar().contains("Full thread dump") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(jvm.isAlive(), "the run goes on after Ctrl-\\");
+        pull.signal("TERM");
+        Run.Result result = pull.finish();
+        assertEquals(143, result.exit(), result.toString());
+        assertEquals("message 1\nmessage 2\n", result.out(), result.toString());
+        assertTrue(result.err().contains("Full thread dump"), result.toString());
+    }
+
+    /**
      * A signal before the connection (here while it hangs, a server that accepts and never says a word) gets
      * the early line, from every lab script: its counts say nothing yet (js-pub's --count of 200000 once
      * came out as "0 messages confirmed").

@@ -58,7 +58,7 @@ public final class Run {
     static Run script(String mainClass, String... args) {
         Run run = new Run();
         run.mainClass = mainClass;
-        run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+        run.command.addAll(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + Sandbox.root(), "-cp", System.getProperty("java.class.path"), mainClass));
         run.command.addAll(List.of(args));
         return run;
