@@ -56,14 +56,38 @@ final class StopSignal {
     static void fromTheStart() {
         if (HOOKED.compareAndSet(false, true)) {
             endIfTheLauncherIsGone();
+            // The hook before the handlers: once a signal has begun the exit, adding a hook throws
+            // ("Shutdown in progress"), and a script's static start would end in a stack trace.
+            Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+            quietAfterASignal();
             boolean all = true;
             for (String name : new String[] {"INT", "TERM", "HUP"}) {
                 all &= noteWhenItComes(name);
             }
             knowsSignals = all;
-            Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
             tellTheLauncher();
         }
+    }
+
+    /**
+     * What a signal's exit cuts short in another thread (the main thread's start, a class it was loading)
+     * is no news: the exit says the one line. Anything else uncaught is printed as the JVM prints it.
+     */
+    private static void quietAfterASignal() {
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            synchronized (HOOKED) {
+                if (signalled) {
+                    return;
+                }
+            }
+            if (before != null) {
+                before.uncaughtException(thread, e);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace();
+            }
+        });
     }
 
     /**
