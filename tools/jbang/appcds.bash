@@ -27,10 +27,10 @@ run_with_class_archive() {
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
       # another run may be doing the same at this moment: whichever moves it first, the other finds it gone
-      if [ -s "$recorded" ] && [ ! -s "$archive" ] && archive_loads "$recorded" "$java" "$@"; then
-        mv "$recorded" "$archive" 2>/dev/null || true
+      if [ -s "$recorded" ] && [ ! -s "$archive" ] && unreported archive_loads "$recorded" "$java" "$@"; then
+        unreported mv "$recorded" "$archive" 2>/dev/null || true
       else
-        rm -f "$recorded"
+        unreported rm -f "$recorded"
       fi
     fi
   done
@@ -52,9 +52,9 @@ run_with_aot_cache() {
         jvm_options "$@"
         "$java" "${quiet[@]}" "${options[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$record" \
           -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1 || true
-        if [ -s "$cache.$BASHPID" ]; then mv "$cache.$BASHPID" "$cache"; else rm -f "$cache.$BASHPID"; fi
+        if [ -s "$cache.$BASHPID" ]; then unreported mv "$cache.$BASHPID" "$cache"; else unreported rm -f "$cache.$BASHPID"; fi
       fi
-      rm -f "$record"
+      unreported rm -f "$record"
     fi
   done
   if [ -s "$cache" ]; then

@@ -35,7 +35,9 @@ shopt -s lastpipe
 # sets NAME to its file descriptor.
 open_pipe() {
   local fd
-  : | exec {fd}<> /dev/stdin || true # a Ctrl-C that ended `:` is the trap's to answer, not set -e's
+  # A Ctrl-C that ended `:` is the trap's to answer, not set -e's; bash's "Terminated" for it, when a
+  # signal to the whole group ends it, goes nowhere (the trap says the one line to the stderr it saved).
+  { : | exec {fd}<> /dev/stdin; } 2> /dev/null || true
   printf -v "$1" '%s' "$fd"
 }
 
@@ -160,6 +162,17 @@ nap() {
   read -r -t "$1" -u "$lab_nap" || true
 }
 
+# unreported COMMAND [ARGUMENT ...]: runs COMMAND (a short step: rm, mv) with this shell's own stderr
+# gone meanwhile, so bash prints no "Terminated" for it when a signal to the whole group ends it: the
+# trap says the one line, to the stderr it saved (early_stderr). COMMAND's own stderr is the shell's.
+unreported() {
+  local err status=0
+  exec {err}>&2
+  { "$@" 2>&"$err" {err}>&-; } 2> /dev/null || status=$?
+  exec {err}>&-
+  return "$status"
+}
+
 # open_capture_file: the file capture's commands write into, opened and at once removed (a kill -9
 # leaves nothing behind). Made by bash itself, no mktemp: a signal that ends this shell between making
 # and removing it finds the name in lab_capture_path (remove_capture_file). noclobber creates it new
@@ -172,7 +185,7 @@ open_capture_file() {
     if { exec {lab_capture}> "$path"; } 2> /dev/null; then
       lab_capture_path=$path
       set +C
-      rm -f -- "$path"
+      unreported rm -f -- "$path"
       lab_capture_path=
       return 0
     fi
@@ -191,8 +204,8 @@ remove_on_signal() {
 }
 
 remove_temp_files() {
-  [ -z "${lab_capture_path:-}" ] || rm -f -- "$lab_capture_path"
-  [ ${#early_temp_files[@]} -eq 0 ] || rm -f -- "${early_temp_files[@]}"
+  [ -z "${lab_capture_path:-}" ] || unreported rm -f -- "$lab_capture_path"
+  [ ${#early_temp_files[@]} -eq 0 ] || unreported rm -f -- "${early_temp_files[@]}"
 }
 
 # capture NAME COMMAND [ARGUMENT ...]: sets NAME to what COMMAND prints (less its last newlines) and

@@ -17,7 +17,9 @@ use_utf8_locale() {
     ANSI_X3.4-1968|'') ;;
     *) return 0 ;;
   esac
-  locale -a 2>/dev/null | grep -qix 'c\.utf-\{0,1\}8' || return 0
+  # bash's own "Terminated" for this pipeline, when a signal to the whole group ends it, goes nowhere: the
+  # launcher's trap says the one line (to the stderr it saved), after the pipeline
+  { locale -a | grep -qix 'c\.utf-\{0,1\}8'; } 2>/dev/null || return 0
   if [ -n "${LC_ALL:-}" ]; then
     export LC_ALL=C.UTF-8
   else
@@ -42,7 +44,7 @@ utf8_or_refuse() {
     *) return 0 ;;
   esac
   [ "${lab_charmap-$(locale charmap 2>/dev/null)}" = UTF-8 ] && command -v iconv >/dev/null || return 0
-  printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && return 0
+  { printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null; } 2>/dev/null && return 0 # no "Terminated" either
   echo "ERROR $1 is not UTF-8 text: run it in a UTF-8 locale, e.g. \`export LANG=C.UTF-8\`, and type it in UTF-8" >&2
   return 1
 }
