@@ -35,7 +35,7 @@ class MainReadmeTest extends WithServer {
         String url = "nats://127.0.0.1:" + port;
         Path state = Sandbox.labState().resolve("nats-" + port);
         try {
-            Run.Result first = WithServer.ok(Run.command("bash", "-c", "make demo 2>&1").env("NATS_URL", url).go());
+            Run.Result first = WithServer.ok(Run.command("bash", "-c", "make demo 2>&1").env("NATS_URL", url).timeout(600).go()); // builds all it runs
             assertEquals(expected.stream().map(line -> line.replace(DOCUMENTED_URL, url)
                     .replace(DOCUMENTED_STATE, state + "/")).toList(), first.outLines());
             // The prose after it: "Run it again and the stream and consumer are reported as `already exists,
