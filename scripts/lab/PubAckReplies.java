@@ -221,12 +221,10 @@ final class PubAckReplies {
         if (data == null) {
             return null;
         }
-        int at = expect(data, expect(data, expect(data, 0, '{'), STREAM), ':');
-        at = spaces(data, at);
-        if (at < 0 || at >= data.length || data[at] != '"') {
+        int name = expect(data, expect(data, expect(data, expect(data, 0, '{'), STREAM), ':'), '"');
+        if (name < 0) {
             return null;
         }
-        int name = at + 1;
         int quote = name;
         while (quote < data.length && data[quote] != '"' && data[quote] != '\\') {
             quote++;
@@ -234,7 +232,7 @@ final class PubAckReplies {
         if (quote == name || quote >= data.length || data[quote] != '"') {
             return null;
         }
-        at = spaces(data, expect(data, expect(data, expect(data, quote + 1, ','), SEQ), ':'));
+        int at = spaces(data, expect(data, expect(data, expect(data, quote + 1, ','), SEQ), ':'));
         if (at < 0) {
             return null;
         }
