@@ -63,7 +63,7 @@ class ClusterStartTest {
         assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
         publish(total);
         ClusterInfo placed = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
-        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster::allCurrent, "a consumer leader");
+        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "a consumer leader");
         ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
         ThreeNodeCluster.Node survivor = cluster.nodes().stream().filter(node -> node != leader).findFirst().orElseThrow();
         AtomicBoolean killed = new AtomicBoolean();
@@ -105,7 +105,7 @@ class ClusterStartTest {
         String[][] runs = {{"JsInfo"}, {"JsBootstrap", "--replicas", "3"}, {"JsPurge"}};
         for (String[] run : runs) {
             ClusterInfo placed = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
-            cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster::allCurrent, "a consumer leader");
+            cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "a consumer leader");
             ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
             cluster.kill9(leader);
             Run.Result result = script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).go();
@@ -129,6 +129,63 @@ class ClusterStartTest {
         try (Connection nc = cluster.connect()) {
             assertEquals(0, nc.jetStreamManagement().getStreamInfo("START").getStreamState().getMsgCount(), "js-purge purged");
         }
+    }
+
+    /**
+     * The consumer's leader dies and, for 8 s, the third node stalls (SIGSTOP): the stream's leader
+     * answers at once, but its copy of the consumer, knowing the group has no leader and unable to win
+     * an election alone, refuses the consumer's info with "no leader" (10008) until the third one
+     * comes back. js-info asks again through that, as through an unanswered request, and shows both;
+     * it does not call an election a refusal.
+     */
+    @Test
+    void infoWaitsThroughTheConsumersElectionAfterTheStreamAnswered() throws Exception {
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        ClusterInfo stream = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
+        ClusterInfo consumer = cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "a consumer leader");
+        for (int tries = 0; consumer.getLeader().equals(stream.getLeader()); tries++) {
+            assertTrue(tries < 10, "the consumer's leader stays on the stream's: " + ThreeNodeCluster.describe(consumer));
+            try (Connection nc = cluster.connect()) {
+                nc.request("$JS.API.CONSUMER.LEADER.STEPDOWN.START.START_WORKER", null, java.time.Duration.ofSeconds(5));
+            }
+            String before = consumer.getLeader();
+            consumer = cluster.awaitConsumer("START", "START_WORKER", info -> ThreeNodeCluster.hasLeader(info)
+                    && !info.getLeader().equals(before), "a consumer leader other than " + before);
+            stream = cluster.awaitStream("START", ThreeNodeCluster::hasLeader, "a stream leader");
+        }
+        ThreeNodeCluster.Node streamLeader = cluster.node(stream.getLeader());
+        ThreeNodeCluster.Node consumerLeader = cluster.node(consumer.getLeader());
+        ThreeNodeCluster.Node third = cluster.nodes().stream().filter(n -> n != streamLeader && n != consumerLeader)
+                .findFirst().orElseThrow();
+        Run.Result result;
+        cluster.kill9(consumerLeader);
+        cluster.pause(third);
+        CompletableFuture<Void> back = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(8_000);
+                cluster.resume(third);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            result = script("JsInfo").env("NATS_URL", streamLeader.url()).go();
+        } finally {
+            back.join();
+            cluster.resume(third);
+            cluster.restart(consumerLeader);
+        }
+        if (result.exit() == 1) { // a loaded machine: no leader within the failover bound, and the line says so
+            assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR the server did not answer a JetStream request "
+                    + "within 20s of asking again: no leader was elected[^\n]*\n"), result.toString());
+            System.out.println("    (the election outlasted the failover bound: exit 1, said so)");
+        } else {
+            assertEquals(0, result.exit(), result.toString());
+            assertTrue(result.err().matches("WARN no leader answered at first \\(one was being elected\\): asked again for "
+                    + "\\S+ until one did\n"), result.toString());
+            assertTrue(result.out().contains("consumer START_WORKER"), result.toString());
+        }
+        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "the restarted node's consumer copy");
     }
 
     private static Run script(String mainClass, String... args) {

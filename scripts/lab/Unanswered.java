@@ -8,6 +8,7 @@
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.api.ApiResponse;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -80,19 +81,28 @@ final class Unanswered {
         }
     }
 
-    /** A request whose reply is kept as the server's JSON (js-info), asked again as above; null when none came. */
+    /**
+     * A request whose reply is kept as the server's JSON (js-info), asked again as above, also while the
+     * reply is the server's "no leader" (a consumer's election can outlast its stream's); null when none
+     * came. Past the bound, that last refusal is the reply.
+     */
     static Message request(Connection nc, String subject, Duration timeout) throws IOException {
+        Message[] last = new Message[1];
         try {
             return throughElection(nc, () -> {
                 try {
-                    return Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
+                    last[0] = Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("interrupted while asking " + subject);
                 }
+                if (!last[0].isStatusMessage() && last[0].getData() != null && last[0].getData().length > 0) {
+                    new ApiResponse<Void>(last[0]) { }.throwOnHasError(); // a refusal: asked again if it says "no leader"
+                }
+                return last[0];
             });
-        } catch (JetStreamApiException notThrownForARawReply) {
-            return null;
+        } catch (JetStreamApiException refused) {
+            return last[0];
         } catch (IOException e) {
             if (is(e)) {
                 return null;
