@@ -163,7 +163,14 @@ class Lab5LessonTest extends WithServer {
                 }
                 String label = LABEL.matcher(worker.commands().get(0)).results().map(m -> m.group(1)).findFirst().orElse("?");
                 List<String> mine = new ArrayList<>();
-                for (int i = 0; i < lines.size() - 1; i += 2) {
+                // A worker whose JVM started after the others had taken every task (a loaded machine) finds the
+                // stream empty and says so: the README's "which worker gets which task varies", at its extreme.
+                // The check below still wants every task once among the others.
+                boolean cameLate = lines.size() == 2 && lines.get(0).startsWith("INFO [" + label + "] why none arrived: the stream is empty:");
+                if (cameLate) {
+                    System.out.println("    (" + worker.where() + ": worker " + label + " started after the others had taken every task)");
+                }
+                for (int i = 0; !cameLate && i < lines.size() - 1; i += 2) {
                     Matcher pulled = PULLED.matcher(lines.get(i));
                     Matcher acked = ACKED.matcher(i + 1 < lines.size() - 1 ? lines.get(i + 1) : "");
                     if (!pulled.matches() || !acked.matches() || !pulled.group(1).equals(label)

@@ -82,14 +82,14 @@ public class RunTests {
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
     private static final List<String> SLOWEST = List.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "StopEarlyTest",
-            "AskAheadTest", "LabServerTest", "CourseScriptsTest", "CourseLessonTest", "LessonTest", "JavaHomeTest",
+            "AskAheadTest", "ClusterStartTest", "LabServerTest", "CourseScriptsTest", "CourseLessonTest", "LessonTest", "JavaHomeTest",
             "ShareTest", "EndToEndTest", "InstallTest", "LocaleTest", "LabClusterTest", "BadInputTableTest",
             "PlantedCatalogTest", "JBangArgsTest", "MainReadmeTest", "StdoutTest", "ExportTest", "BenchTest",
             "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest", "DefaultLocaleTest",
             "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
             "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
-            "WebsocketTest", "OptionsTest", "TwoReadersTest");
+            "WebsocketTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest", "HeadersTest");
     /**
      * make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher or cluster, make only
      * for its help). HelpLayoutTest runs each of the ten scripts at least once.
