@@ -50,7 +50,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         if (!json) {
             printStream(stream, nc.getServerInfo()); // shown now: the consumer's answer may never come
         }
-        Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
+        Message consumerReply = askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);
         if (json) {
             Output.json(String.format(Locale.ROOT, "{\"stream\":%s,\"consumer\":%s}", text(streamReply), text(consumerReply)));
@@ -127,7 +127,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             List<ConsumerInfo> consumers = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
             for (String consumerName : consumerNames) {
-                Message consumerReply = ask(nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName);
+                Message consumerReply = askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName);
                 ConsumerInfo consumer = readable(() -> new ConsumerInfo(consumerReply));
                 if (consumer == null) {
                     unreadable.add(consumerName);
@@ -259,9 +259,22 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         return ask(nc, subject, false);
     }
 
+    /**
+     * A consumer's request, after its stream's answer: asked again through a "no leader" refusal only while
+     * the stream named a leader. A stream without one (no quorum) has none to elect for its consumers either.
+     */
+    private Message askAfter(StreamInfo stream, Connection nc, String subject) throws Exception {
+        boolean led = stream == null || stream.getClusterInfo() == null || stream.getClusterInfo().getLeader() != null;
+        return ask(nc, subject, false, led);
+    }
+
     /** The same; when it may go unanswered (the watch says why itself), null for no answer. */
     private Message ask(Connection nc, String subject, boolean mayGoUnanswered) throws Exception {
-        Message reply = mayGoUnanswered ? nc.request(subject, null, timeout) : Unanswered.request(nc, subject, timeout);
+        return ask(nc, subject, mayGoUnanswered, true);
+    }
+
+    private Message ask(Connection nc, String subject, boolean mayGoUnanswered, boolean throughNoLeader) throws Exception {
+        Message reply = mayGoUnanswered ? nc.request(subject, null, timeout) : Unanswered.request(nc, subject, timeout, throughNoLeader);
         if (reply == null && !mayGoUnanswered) {
             throw connection.failsOver() ? Unanswered.line(null, true, null) : Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }

@@ -82,11 +82,11 @@ final class Unanswered {
     }
 
     /**
-     * A request whose reply is kept as the server's JSON (js-info), asked again as above, also while the
-     * reply is the server's "no leader" (a consumer's election can outlast its stream's); null when none
-     * came. Past the bound, that last refusal is the reply.
+     * A request whose reply is kept as the server's JSON (js-info), asked again as above, also (unless
+     * throughNoLeader is false) while the reply is the server's "no leader": a consumer's election can
+     * outlast its stream's. Null when no answer came; past the bound, that last refusal is the reply.
      */
-    static Message request(Connection nc, String subject, Duration timeout) throws IOException {
+    static Message request(Connection nc, String subject, Duration timeout, boolean throughNoLeader) throws IOException {
         Message[] last = new Message[1];
         try {
             return throughElection(nc, () -> {
@@ -96,7 +96,7 @@ final class Unanswered {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("interrupted while asking " + subject);
                 }
-                if (!last[0].isStatusMessage() && last[0].getData() != null && last[0].getData().length > 0) {
+                if (throughNoLeader && !last[0].isStatusMessage() && last[0].getData() != null && last[0].getData().length > 0) {
                     new ApiResponse<Void>(last[0]) { }.throwOnHasError(); // a refusal: asked again if it says "no leader"
                 }
                 return last[0];
