@@ -144,10 +144,7 @@ class StopEarlyTest {
                     }
                 }
                 // and once the script runs (connected, waiting for the server's first word): the run that measured the phases
-                String killedConnected = KILLED_CONNECTED.get(launcher[0]);
-                if (!killedConnected.isEmpty()) {
-                    throw new AssertionError(killedConnected);
-                }
+                assertEquals("", KILLED_CONNECTED.get(launcher[0]), launcher[0] + " killed once its script connected");
             }
         }
     }
