@@ -158,13 +158,18 @@ class JBangArgsTest extends WithServer {
 
     /** The message make handed on: the last word the stand-in printed, after a `--`. */
     private static String handedOn(Run.Result printed) {
+        List<String> words = wordsPrinted(printed);
+        assertEquals("--", words.size() < 2 ? null : words.get(words.size() - 2), printed.toString());
+        return words.get(words.size() - 1);
+    }
+
+    /** Each word tests/jbang/print-args got, as make handed it on; the run must have ended well. */
+    static List<String> wordsPrinted(Run.Result printed) {
         ok(printed);
-        List<String> words = printed.outLines().stream().map(line -> {
+        return printed.outLines().stream().map(line -> {
             assertEquals("arg ", line.substring(0, Math.min(4, line.length())), printed.toString());
             return new String(java.util.HexFormat.of().parseHex(line.substring(4)), java.nio.charset.StandardCharsets.UTF_8);
         }).toList();
-        assertEquals("--", words.size() < 2 ? null : words.get(words.size() - 2), printed.toString());
-        return words.get(words.size() - 1);
     }
 
     /**

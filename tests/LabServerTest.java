@@ -255,38 +255,14 @@ class LabServerTest {
     }
 
     /**
-     * The lesson's own path is make run, not make server: the first make run on someone else's server
-     * that holds streams of others says so in the same WARN line; the runs after it on that server stay
-     * quiet (said once), and the script still runs.
+     * The lesson's own path is make run, not make server: the first make run on someone else's server that
+     * holds streams of others says so in the same WARN line; the runs after it on that server stay quiet
+     * (said once), and the script still runs. The server make run asks is the one the run's own flags name,
+     * not the one the environment or the config would: a server of others named in ARGS is warned about, an
+     * empty one named there is not, whatever NATS_URL says; and the server recorded as asked is the one asked.
      */
     @Test
-    void makeRunOnAServerOfOthersWarnsOnceToo() throws Exception {
-        try (NatsServer theirs = NatsServer.startWithJetStream()) {
-            theirs.resetToLabStream();
-            try (io.nats.client.Connection nc = theirs.connect()) {
-                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("ORDERS")
-                        .subjects("orders.>").build());
-            }
-            String warning = "lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 1 stream(s)"
-                    + " of others (ORDERS): the lab's runs would share it; for a server of your own,"
-                    + " pick a free port: NATS_URL=nats://127.0.0.1:PORT make run ...\n";
-            Run.Result first = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
-            assertEquals(0, first.exit(), first.toString());
-            assertTrue(first.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning), first.toString());
-            assertTrue(first.out().startsWith("stream LAB4_STREAM\n"), first.toString());
-            Run.Result second = make("run").args("BIN=js-info").env("NATS_URL", theirs.url()).go();
-            assertEquals(0, second.exit(), second.toString());
-            assertFalse(second.err().contains("WARN"), "said once: " + second);
-        }
-    }
-
-    /**
-     * The server make run asks for streams of others is the one the run's own flags name, not the one the
-     * environment or the config would: a server of others named in ARGS is warned about, an empty one named
-     * there is not, whatever NATS_URL says; and the server recorded as asked is the one asked.
-     */
-    @Test
-    void makeRunAsksTheServerItsFlagsName() throws Exception {
+    void makeRunAsksTheServerItsFlagsNameAndWarnsOnce() throws Exception {
         Path own = Sandbox.labStateOfItsOwn(dir.resolve("state"));
         try (NatsServer theirs = NatsServer.startWithJetStream(); NatsServer empty = NatsServer.startWithJetStream()) {
             theirs.resetToLabStream();
@@ -301,12 +277,21 @@ class LabServerTest {
             assertFalse(quiet.err().contains("WARN"), "the empty server was asked: " + quiet);
             assertEquals(List.of(serverId(empty)), Files.readAllLines(own.resolve("servers-asked")));
 
-            Run.Result warned = make("run").args("BIN=js-info", "ARGS=--server=" + theirs.url())
-                    .env("NATS_URL", empty.url()).env("LAB_STATE_DIR", own.toString()).go();
+            String warning = "lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 1 stream(s)"
+                    + " of others (ORDERS): the lab's runs would share it; for a server of your own,"
+                    + " pick a free port: NATS_URL=nats://127.0.0.1:PORT make run ...\n";
+            Run warnedRun = make("run").args("BIN=js-info", "ARGS=--server=" + theirs.url())
+                    .env("NATS_URL", empty.url()).env("LAB_STATE_DIR", own.toString());
+            Run.Result warned = warnedRun.go();
             assertEquals(0, warned.exit(), warned.toString());
-            assertTrue(warned.err().startsWith("lab-server: WARN the server at " + theirs.url()
-                    + " was not started by the lab and holds 1 stream(s) of others (ORDERS): "), warned.toString());
+            assertTrue(warned.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning),
+                    warned.toString());
+            assertTrue(warned.out().startsWith("stream LAB4_STREAM\n"), warned.toString());
             assertEquals(List.of(serverId(empty), serverId(theirs)), Files.readAllLines(own.resolve("servers-asked")));
+
+            Run.Result again = warnedRun.go();
+            assertEquals(0, again.exit(), again.toString());
+            assertFalse(again.err().contains("WARN"), "said once: " + again);
         }
     }
 
@@ -329,6 +314,8 @@ class LabServerTest {
     /**
      * make run keeps the settings it read (a repeat starts one JVM, not two) only while nothing they come
      * from changed: another message reuses them; an edited lab config or another environment is read again.
+     * The run after the read is a stand-in that prints what make hands it: the read is bin/lab-server's, and
+     * the script's own run through make is CourseLessonTest's and JBangArgsTest's.
      */
     @Test
     void makeRunReadsItsSettingsAgainWhenTheirSourcesChange() throws Exception {
@@ -337,33 +324,38 @@ class LabServerTest {
             ours.resetToLabStream();
             Path config = Files.writeString(dir.resolve("lab.toml"), "[runtime]\nmode = \"local\"\n");
             String remote = "lab-server: [runtime] mode = \"remote\": using the server at %s; nothing is started here\n";
-            java.util.function.BiFunction<String, String, Run> run = (message, url) -> makeRunPub(cache, config, url, message);
+            java.util.function.BiFunction<String, String, Run> run = (message, url) -> makeRunPub(cache, config, url, message, PRINT_ARGS);
 
             Run.Result first = run.apply("one", ours.url()).go();
-            assertEquals("INFO published \"one\" to stream LAB4_STREAM (seq 1)\n", first.out(), first.toString());
+            assertEquals(List.of("js-pub", "--", "one"), aliasAndMessage(first), first.toString());
             assertEquals("", first.err());
             List<Path> kept = settingsKept(cache);
             assertEquals(1, kept.size(), kept.toString());
-            Run.Result second = WithServer.ok(run.apply("two", ours.url()).go());
+            Run.Result second = run.apply("two", ours.url()).go();
+            assertEquals(List.of("js-pub", "--", "two"), aliasAndMessage(second), second.toString());
             assertEquals("", second.err());
             assertEquals(kept, settingsKept(cache), "another message is no other setting");
 
             Files.writeString(config, "[runtime]\nmode = \"remote\"\n");
-            Run.Result edited = WithServer.ok(run.apply("three", ours.url()).go());
+            Run.Result edited = run.apply("three", ours.url()).go();
+            assertEquals(List.of("js-pub", "--", "three"), aliasAndMessage(edited), edited.toString());
             assertEquals(String.format(remote, ours.url()), edited.err(), "the edited config was read again");
             String sameServer = ours.url().replace("127.0.0.1", "localhost");
-            Run.Result otherEnv = WithServer.ok(run.apply("four", sameServer).go());
+            Run.Result otherEnv = run.apply("four", sameServer).go();
+            assertEquals(List.of("js-pub", "--", "four"), aliasAndMessage(otherEnv), otherEnv.toString());
             assertEquals(String.format(remote, sameServer), otherEnv.err(), "the new NATS_URL was read");
             Files.writeString(config, "[runtime]\nmode = \"local\"\n");
-            assertEquals("", WithServer.ok(run.apply("five", ours.url()).go()).err(), "the config as it was at first");
-            assertEquals(List.of("one", "two", "three", "four", "five"), StoredMessages.in(ours));
+            Run.Result asAtFirst = run.apply("five", ours.url()).go();
+            assertEquals(List.of("js-pub", "--", "five"), aliasAndMessage(asAtFirst), asAtFirst.toString());
+            assertEquals("", asAtFirst.err(), "the config as it was at first");
         }
     }
 
     /**
      * The read is named by the arguments that can change a setting: another --count, --sync or message finds
      * the read of the first run (the same file, not read again), while another --server, --user or --config,
-     * and a word the script's list of lesson flags does not name, is read again.
+     * and a word the script's list of lesson flags does not name, is read again. make run's runs after the
+     * read are a stand-in that prints what make hands it, as in makeRunReadsItsSettingsAgainWhenTheirSourcesChange.
      */
     @Test
     void makeRunReadsItsSettingsAgainOnlyForFlagsThatBearSettings() throws Exception {
@@ -371,20 +363,26 @@ class LabServerTest {
         try (NatsServer ours = NatsServer.startWithJetStream()) {
             ours.resetToLabStream();
             Path config = Run.REPO.resolve("labs/lab4_jetstream_basics/config.toml");
-            java.util.function.BiFunction<String, String, Run> run = (message, args) -> makeRunPub(cache, config, ours.url(), message, "ARGS=" + args);
+            java.util.function.BiFunction<String, String, Run> run = (message, args) -> makeRunPub(cache, config, ours.url(), message,
+                    "ARGS=" + args, PRINT_ARGS);
 
-            assertEquals("", WithServer.ok(run.apply("a{{Count}}", "--count 2").go()).err());
+            Run.Result a = run.apply("a{{Count}}", "--count 2").go();
+            assertEquals("", a.err());
+            assertEquals(List.of("--count", "2", "--", "a{{Count}}"), tail(JBangArgsTest.wordsPrinted(a), 4), a.toString());
             List<Path> kept = settingsKept(cache);
             assertEquals(1, kept.size(), kept.toString());
             Object first = Files.readAttributes(kept.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            assertEquals("", WithServer.ok(run.apply("b{{Count}}", "--count=3 --sync").go()).err());
+            Run.Result b = run.apply("b{{Count}}", "--count=3 --sync").go();
+            assertEquals("", b.err());
+            assertEquals(List.of("--count=3", "--sync", "--", "b{{Count}}"), tail(JBangArgsTest.wordsPrinted(b), 4), b.toString());
             assertEquals(kept, settingsKept(cache), "other lesson flags bear no setting");
             assertEquals(first, Files.readAttributes(kept.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
                     "the first read, not read again");
-            assertEquals(List.of("a1", "a2", "b1", "b2", "b3"), StoredMessages.in(ours));
 
             String sameServer = ours.url().replace("127.0.0.1", "localhost");
-            assertEquals("", WithServer.ok(run.apply("c{{Count}}", "--count 2 --server " + sameServer).go()).err());
+            Run.Result c = run.apply("c{{Count}}", "--count 2 --server " + sameServer).go();
+            assertEquals("", c.err());
+            assertEquals(List.of("--server", sameServer, "--", "c{{Count}}"), tail(JBangArgsTest.wordsPrinted(c), 4), c.toString());
             assertEquals(2, settingsKept(cache).size(), "another --server is read");
             java.util.function.Function<String[], Run> status = args -> lab("status", "js-pub").args(args)
                     .env("LAB_STATE_DIR", cache.toString()).env("NATS_URL", ours.url());
@@ -400,6 +398,19 @@ class LabServerTest {
             WithServer.ok(status.apply(new String[] {"--count", "2", "--user", "alice", "a-message"}).env("NATS_PASSWORD", PASSWORD).go());
             assertEquals(6, settingsKept(cache).size(), "a word the script does not list as a lesson flag's is read");
         }
+    }
+
+    /** make's RUN for a run that only shows what make hands it: tests/jbang/print-args prints each word. */
+    private static final String PRINT_ARGS = "RUN=tests/jbang/print-args";
+
+    /** The first and the last two words print-args got: the alias, then the `--` and the message after it. */
+    private static List<String> aliasAndMessage(Run.Result printed) {
+        List<String> words = JBangArgsTest.wordsPrinted(printed);
+        return List.of(words.get(0), words.get(words.size() - 2), words.get(words.size() - 1));
+    }
+
+    private static List<String> tail(List<String> words, int n) {
+        return words.subList(Math.max(0, words.size() - n), words.size());
     }
 
     /** `make run BIN=js-pub` with this message and lab config, its own lab state, NATS_URL=url and more make variables. */

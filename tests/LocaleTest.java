@@ -43,10 +43,15 @@ class LocaleTest extends WithServer {
     /** What the check below relies on: Java itself, run without a locale, turns the letters into U+FFFD. */
     @Test
     void javaWithoutALocaleReadsLettersAsReplacementCharacters() throws Exception {
-        Path echo = Files.writeString(elsewhere.resolve("Echo.java"),
-                "class Echo { public static void main(String[] a) { System.out.print(a[0].replace('\\uFFFD', '#')); } }");
-        Run.Result run = ok(noLocale(java(), echo.toString(), "ünï").go());
+        Run.Result run = ok(noLocale(plainJava(Echo.class.getName(), "ünï")).go());
         assertEquals("##n##", run.out());
+    }
+
+    /** Prints its first argument as the JVM read it, each U+FFFD as '#'. Compiled with the tests: its JVM compiles nothing. */
+    static final class Echo {
+        public static void main(String[] args) {
+            System.out.print(args[0].replace('\uFFFD', '#'));
+        }
     }
 
     /** bin/jbang and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest. */

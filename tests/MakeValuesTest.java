@@ -29,8 +29,9 @@ class MakeValuesTest extends WithServer {
     @Test
     void aLabConfigPathWithASpaceAndACommandInIt() throws Exception {
         Path config = labConfigAt(Path.of(dir + "/my lab/x;touch " + marker + ";y/config.toml"));
-        ok(makeRun("LAB_CONFIG=" + config, "MSG=one path").go());
-        assertEquals(List.of("one path"), StoredMessages.in(server));
+        List<String> words = handedOn("LAB_CONFIG=" + config, "MSG=one path");
+        assertEquals(config.toString(), words.get(words.indexOf("--lab-config") + 1), words.toString());
+        assertEquals(List.of("--", "one path"), tail(words, 2));
         assertFalse(Files.exists(marker), "a command in LAB_CONFIG ran");
     }
 
@@ -50,8 +51,9 @@ class MakeValuesTest extends WithServer {
     void aMakeFunctionInAValueStaysText() throws Exception {
         String function = "$(shell touch " + marker + ")";
         Path config = labConfigAt(Path.of(dir + "/" + function + "/config.toml"));
-        ok(makeRun("LAB_CONFIG=" + config, "MSG=" + function, "ARGS=--msg-id '" + function + "'").go());
-        assertEquals(List.of(function), StoredMessages.in(server));
+        List<String> words = handedOn("LAB_CONFIG=" + config, "MSG=" + function, "ARGS=--msg-id '" + function + "'");
+        assertEquals(config.toString(), words.get(words.indexOf("--lab-config") + 1), words.toString());
+        assertEquals(List.of("--msg-id", function, "--", function), tail(words, 4));
         Run.Result help = Run.command("make", "--no-print-directory", "help", "LAB=" + function, "DIST=" + function).go();
         assertTrue(help.out().contains("LAB=" + function + " (labs/" + function + "/config.toml)"), help.toString());
         assertFalse(Files.exists(marker), "a $(shell ...) in a make value ran");
@@ -80,9 +82,10 @@ class MakeValuesTest extends WithServer {
             assertTrue(run.err().startsWith("make: ARGS=" + args + " would run a command or cut the line short"), run.err());
         }
         assertFalse(Files.exists(marker), "a command in ARGS ran");
-        ok(makeRun("ARGS=--msg-id '$(touch " + marker + ");`x`' --count 1", "MSG=quoted").go());
-        ok(makeRun("ARGS=--msg-id \"$LAB_STATE_DIR\\$(x)\"", "MSG=variable").go());
-        assertEquals(List.of("quoted", "variable"), StoredMessages.in(server));
+        assertEquals(List.of("--msg-id", "$(touch " + marker + ");`x`", "--count", "1", "--", "quoted"),
+                tail(handedOn("ARGS=--msg-id '$(touch " + marker + ");`x`' --count 1", "MSG=quoted"), 6));
+        assertEquals(List.of("--msg-id", Sandbox.labState() + "$(x)", "--", "variable"),
+                tail(handedOn("ARGS=--msg-id \"$LAB_STATE_DIR\\$(x)\"", "MSG=variable"), 4));
         assertFalse(Files.exists(marker), "a command in quoted ARGS ran");
     }
 
@@ -103,5 +106,17 @@ class MakeValuesTest extends WithServer {
 
     private static Run makeRun(String... variables) {
         return Run.command("make", "--no-print-directory", "run", "BIN=js-pub").args(variables).server(server);
+    }
+
+    /**
+     * The words make run hands the script's launcher, after bin/lab-server read the settings with them: RUN is
+     * tests/jbang/print-args, which prints each one (make run's js-pub publishing: JBangArgsTest).
+     */
+    private static List<String> handedOn(String... variables) throws Exception {
+        return JBangArgsTest.wordsPrinted(makeRun(variables).args("RUN=tests/jbang/print-args").go());
+    }
+
+    private static List<String> tail(List<String> words, int n) {
+        return words.subList(Math.max(0, words.size() - n), words.size());
     }
 }

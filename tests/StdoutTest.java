@@ -237,15 +237,22 @@ class StdoutTest extends WithServer {
 
     /**
      * js-info changes nothing: a reader that closes the pipe before it writes (`| true`, as `| head -1`
-     * after one line) ends it quietly with exit 0, its JSON too; a full disk is still exit 6.
+     * after one line) ends it quietly with exit 0, its JSON too; a full disk is still exit 6. --list as a
+     * process of its own (the JVM's exit code, and nothing it adds on its way out); --json and --stream in
+     * one JVM whose stdout is such a pipe, each run as its own process would be (OneJvm).
      */
     @Test
     void aReadOnlyCommandEndsQuietlyWhenItsReaderLeaves() throws Exception {
         server.resetToLabStream();
-        for (String info : List.of("JsInfo --list", "JsInfo --json", "JsInfo --stream LAB4_STREAM")) {
-            Run.Result closed = piped(info, "true");
-            assertEquals(0, closed.exit(), closed.toString());
-            assertEquals("", closed.err(), closed.toString());
+        Run.Result list = piped("JsInfo --list", "true");
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals("", list.err(), list.toString());
+        List<List<String>> runs = List.of(List.of("JsInfo", "--json"), List.of("JsInfo", "--stream", "LAB4_STREAM"));
+        List<Run.Result> closed = OneJvm.results(OneJvm.withStdoutAsIs(runs, "| true").in(Scratch.dir()).server(server).go());
+        assertEquals(runs.size(), closed.size(), closed.toString());
+        for (int i = 0; i < runs.size(); i++) {
+            assertEquals(0, closed.get(i).exit(), runs.get(i) + ": " + closed.get(i));
+            assertEquals("", closed.get(i).err(), runs.get(i) + ": " + closed.get(i));
         }
         Run.Result full = piped("JsInfo --stream LAB4_STREAM", null);
         assertEquals(Exit.OUTPUT, full.exit(), full.toString());
