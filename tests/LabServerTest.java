@@ -292,6 +292,14 @@ class LabServerTest {
             Run.Result again = warnedRun.go();
             assertEquals(0, again.exit(), again.toString());
             assertFalse(again.err().contains("WARN"), "said once: " + again);
+
+            // the usual way to name it, NATS_URL alone, in a lab state that has asked no server yet; the run
+            // after the warning is a stand-in that prints what make hands it (js-info ran on it above)
+            Run.Result byEnvironment = make("run").args("BIN=js-info", PRINT_ARGS).env("NATS_URL", theirs.url())
+                    .env("LAB_STATE_DIR", Sandbox.labStateOfItsOwn(dir.resolve("state-env")).toString()).go();
+            assertEquals(0, byEnvironment.exit(), byEnvironment.toString());
+            assertTrue(byEnvironment.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning),
+                    byEnvironment.toString());
         }
     }
 
