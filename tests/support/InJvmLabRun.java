@@ -44,14 +44,15 @@ final class InJvmLabRun implements AutoCloseable {
                 set -euo pipefail
                 %s
                 said=$(mktemp -d)
+                trap 'rm -rf "$said"' EXIT
                 exec 3<>/dev/tcp/127.0.0.1/%d
                 printf '%%s\\0' "$said" "$PWD" "${LAB_CONFIG-}" "$#" "$@" >&3
                 IFS= read -r rc <&3 || rc=
                 exec 3<&-
+                [ -n "$rc" ] || { echo "in-jvm-run: the test JVM did not run $1" >&2; exit 70; }
                 cat "$said/out"
                 cat "$said/err" >&2
-                rm -rf "$said"
-                exit "${rc:-70}"
+                exit "$rc"
                 """.formatted(firstLines, listening.getLocalPort()));
         if (!command.toFile().setExecutable(true)) {
             listening.close();
