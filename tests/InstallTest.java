@@ -36,6 +36,8 @@ class InstallTest extends WithServer {
     /** The home the tests were started with: $HOME, what the shells, JBang (through bin/jbang) and make install use. */
     private static final Path REAL_HOME = Path.of(System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home"));
     private static Map<String, String> realHomeBefore;
+    /** How make catalog's hint starts when jbang is not on PATH: the repo's bin/jbang, then why. */
+    private static final String HELLO = "registered: from any directory, try  " + Run.REPO + "/bin/jbang js-pub@jslab \"hello\" (";
 
     @TempDir
     Path home;
@@ -73,7 +75,10 @@ class InstallTest extends WithServer {
     @Test
     void theInstalledCommandRunsInANewLoginShellFromAnotherFolderAndNoProfileIsEdited() throws Exception {
         String pathLine = install();
-        ok(clean("make", "--no-print-directory", "catalog").go());
+        // what make catalog says of a jbang that make install put in ~/.jbang/bin, with that folder not on PATH yet
+        Run.Result catalog = ok(clean("make", "--no-print-directory", "catalog").go());
+        assertEquals(HELLO + "jbang is in ~/.jbang/bin, which is not on your PATH: add the line make install prints to ~/.profile)\n",
+                catalog.out());
         Run.Result notOnPath = ok(clean(safetyNet(), JBANG, "app", "install", "js-pub@jslab").go());
         assertEquals(List.of(), profiles(), "JBang would have added its bin folder to ~/.bashrc and ~/.zshrc");
         assertEquals("#!/bin/sh\nexec jbang run js-pub@jslab \"$@\"\n", Files.readString(home.resolve(".jbang/bin/js-pub")));
@@ -99,36 +104,21 @@ class InstallTest extends WithServer {
         assertEquals(PATH_LINE + "\n", Files.readString(home.resolve(".profile")));
     }
 
-    /** What `make catalog` says of a jbang not on PATH is what make install then does, step by step. */
+    /**
+     * What `make catalog` says of a jbang not on PATH is what make install then does, step by step (the step between,
+     * installed and not on PATH yet: theInstalledCommandRunsInANewLoginShellFromAnotherFolderAndNoProfileIsEdited).
+     */
     @Test
     void makeCatalogsHintIsWhatMakeInstallDoes() throws Exception {
-        String hello = "registered: from any directory, try  " + Run.REPO + "/bin/jbang js-pub@jslab \"hello\" (";
         Run.Result before = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
         // no catalog of the user's yet: nothing to read, and no shell's word on it
         assertFalse(before.err().contains("cannot open") || before.err().contains("jbang-catalog.json: "), before.err());
-        assertTrue(before.out().endsWith(hello + "jbang is not on your PATH: make install puts it in ~/.jbang/bin and prints"
+        assertTrue(before.out().endsWith(HELLO + "jbang is not on your PATH: make install puts it in ~/.jbang/bin and prints"
                 + " the line that adds that folder to PATH)\n"), before.out());
         Files.writeString(home.resolve(".profile"), install() + "\n"); // in ~/.jbang/bin, and the line printed
-        // the name registered again for the same folder: no line on what it named before (makeCatalogSaysWhichRegistrationItReplaces)
-        Run.Result installed = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
-        assertEquals(hello + "jbang is in ~/.jbang/bin, which is not on your PATH: add the line"
-                + " make install prints to ~/.profile)\n", installed.out());
+        // the name registered again for the same folder: no line on what it named before
         Run.Result after = ok(loginShell("cd \"$1\" && make --no-print-directory catalog", Run.REPO.toString()).go());
-        assertTrue(after.out().endsWith("registered: from any directory, try  jbang js-pub@jslab \"hello\"\n"), after.out());
-    }
-
-    /**
-     * A name another folder registered is taken over with a line that says so (its path is data: escaped). The same
-     * folder registered again says nothing of it: makeCatalogsHintIsWhatMakeInstallDoes.
-     */
-    @Test
-    void makeCatalogSaysWhichRegistrationItReplaces() throws Exception {
-        Files.createDirectories(home.resolve(".jbang"));
-        Files.writeString(home.resolve(".jbang/jbang-catalog.json"), "{\"catalogs\": {\"jslab\": {\"catalog-ref\":"
-                + " \"/elsewhere/\u001b[31mx/jbang-catalog.json\"}}}\n");
-        Run.Result first = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
-        assertTrue(first.out().startsWith("catalog: the name jslab named /elsewhere/?[31mx/jbang-catalog.json; it now names"
-                + " this folder's (CATALOG_NAME=... picks another name)\n"), first.out());
+        assertEquals("registered: from any directory, try  jbang js-pub@jslab \"hello\"\n", after.out());
     }
 
     /** bin/jbang linked onto PATH finds its tools/ and jars through the link, from any folder. */
@@ -167,12 +157,22 @@ class InstallTest extends WithServer {
         assertEquals(List.of(jbangDir + "/bin/jbang", jbangVersion()), version.outLines());
     }
 
+    /**
+     * A name another folder registered is taken over with a line that says so (its path is data: escaped); the same
+     * folder registered again says nothing of it (makeCatalogsHintIsWhatMakeInstallDoes). Then JBang on its own
+     * would edit the profile: why bin/jbang puts JBang's bin folder on PATH for JBang's JVM (without it, JBang's app
+     * install appends to ~/.bashrc). Here with user.home at the temp home.
+     */
     @Test
-    void jbangOnItsOwnWouldEditTheProfile() throws Exception {
-        // Why bin/jbang puts JBang's bin folder on PATH for JBang's JVM: without it, JBang's
-        // app install appends to ~/.bashrc. Here with user.home at the temp home.
+    void makeCatalogSaysWhichRegistrationItReplacesAndJbangOnItsOwnWouldEditTheProfile() throws Exception {
+        Files.createDirectories(home.resolve(".jbang"));
+        Files.writeString(home.resolve(".jbang/jbang-catalog.json"), "{\"catalogs\": {\"jslab\": {\"catalog-ref\":"
+                + " \"/elsewhere/\u001b[31mx/jbang-catalog.json\"}}}\n");
+        Run.Result first = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
+        assertTrue(first.out().startsWith("catalog: the name jslab named /elsewhere/?[31mx/jbang-catalog.json; it now names"
+                + " this folder's (CATALOG_NAME=... picks another name)\n"), first.out());
+
         String lib = ok(clean("JBANG_FETCH_ONLY=lib", JBANG).go()).out().strip();
-        ok(clean("make", "--no-print-directory", "catalog").go());
         ok(clean("JBANG_NO_VERSION_CHECK=1", "java", "-Duser.home=" + home, "-cp", lib + "/*", "dev.jbang.Main",
                 "app", "install", "js-pub@jslab").go());
         assertTrue(Files.readString(home.resolve(".bashrc")).contains("export PATH=\"$HOME/.jbang/bin:$PATH\""));

@@ -40,18 +40,26 @@ class JavaHomeTest extends WithServer {
         assertEquals(List.of(JDK_25.toString(), JDK_25.toString()), javaHomes(result), "JBang's JVM, then the script's");
     }
 
+    /**
+     * Without JAVA_HOME, the java on PATH for both JVMs; JBANG_JAVA_OPTIONS reach both as well: JBang's launcher gives
+     * them to JBang's JVM, and JBang 0.132.1 itself adds JBANG_<DIRECTIVE> to each //DIRECTIVE, so also to the
+     * script's //JAVA_OPTIONS (0.135 moved that to JBANG_APP_JAVA_OPTIONS).
+     */
     @Test
-    void withoutJavaHomeThePathJavaRuns() throws Exception {
+    void withoutJavaHomeThePathJavaRunsAndJbangJavaOptionsReachBothJvms() throws Exception {
         String pathJava = ok(Run.command("bash", "-c", "readlink -f \"$(command -v java)\"").go()).out().strip();
         String home = Path.of(pathJava).getParent().getParent().toString();
-        Run.Result result = ok(withJava(Run.command("env", "-u", "JAVA_HOME", JBANG, PRINT_JAVA)).go());
+        Run.Result result = ok(withJava(Run.command("env", "-u", "JAVA_HOME", JBANG, PRINT_JAVA))
+                .env("JBANG_JAVA_OPTIONS", "-Dlab.test=1").go());
         assertTrue(result.out().endsWith(" " + home + "\n"), result.out());
         assertEquals(List.of(home, home), javaHomes(result));
+        assertTrue(settingsOf("dev.jbang.Main", result).contains("lab.test = 1"), result.err());
+        assertTrue(settingsOf("PrintJava", result).contains("lab.test = 1"), result.err());
     }
 
     @Test
     void aJavaHomeWithoutAJdkFallsBackToPathAndSaysSo() throws Exception {
-        Run.Result result = ok(Run.command(JBANG, PRINT_JAVA).env("JAVA_HOME", "/nonexistent").go());
+        Run.Result result = ok(Run.command(JBANG, PRINT_JAVA).env("JAVA_HOME", "/nonexistent").env("JBANG_CACHE_DIR", jbangCache.toString()).go());
         // on a cold JBang cache JBang also says it builds the script: that line is JBang's, not the launcher's
         String launcherSaid = result.err().lines().filter(line -> !line.startsWith("[jbang] Building jar for PrintJava.java"))
                 .map(line -> line + "\n").collect(java.util.stream.Collectors.joining());
@@ -94,12 +102,15 @@ class JavaHomeTest extends WithServer {
         assertTrue(Files.readString(cache.resolve("JsInfo.sources")).startsWith(Run.REPO.resolve("scripts/JsInfo.java") + "\n"));
         assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis(), "used, not made again");
 
-        // make run on the same java and state: make hands JAVA_HOME on to every JVM it starts (those bin/lab-server asks too)
+        // make run on the same java and state: make hands JAVA_HOME on to every JVM it starts (those bin/lab-server asks too),
+        // and bin/lab-run hands JBANG_JAVA_OPTIONS to the script's JVM as JBang 0.132.1 does, as they are
         Run.Result viaMake = ok(withJava(Run.command("make", "--no-print-directory", "run", "BIN=js-info"))
-                .server(server).env("JAVA_HOME", JDK_25.toString()).env("LAB_STATE_DIR", state.toString()).timeout(900).go());
+                .server(server).env("JAVA_HOME", JDK_25.toString()).env("LAB_STATE_DIR", state.toString())
+                .env("JBANG_JAVA_OPTIONS", "-Dlab.test=1").timeout(900).go());
         assertTrue(viaMake.out().contains("LAB4_STREAM"), viaMake.out());
         List<String> homes = javaHomes(viaMake);
         assertTrue(!homes.isEmpty() && homes.stream().allMatch(JDK_25.toString()::equals), homes.toString());
+        assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
         assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis(), "used by make run too");
     }
 
@@ -107,23 +118,6 @@ class JavaHomeTest extends WithServer {
         try (var files = Files.list(folder)) {
             return files.map(file -> file.getFileName().toString()).sorted().toList();
         }
-    }
-
-    @Test
-    void jbangJavaOptionsReachJbangsJvmAndTheScriptsAsIn0132() throws Exception {
-        // JBang's launcher gives them to JBang's JVM; JBang 0.132.1 itself adds JBANG_<DIRECTIVE>
-        // to each //DIRECTIVE, so also to the script's //JAVA_OPTIONS (0.135 moved that to
-        // JBANG_APP_JAVA_OPTIONS). bin/lab-run does as JBang does.
-        Run.Result viaJbang = ok(Run.command(JBANG, PRINT_JAVA).env("JBANG_CACHE_DIR", jbangCache.toString())
-                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1").go());
-        assertTrue(settingsOf("dev.jbang.Main", viaJbang).contains("lab.test = 1"), viaJbang.err());
-        assertTrue(settingsOf("PrintJava", viaJbang).contains("lab.test = 1"), viaJbang.err());
-
-        server.resetToLabStream();
-        // the run's own state, where the runner built js-info for this java: the options reach the script's JVM as they are
-        Run.Result viaMake = ok(Run.command("make", "--no-print-directory", "run", "BIN=js-info").server(server)
-                .env("JBANG_JAVA_OPTIONS", "-XshowSettings:properties -Dlab.test=1").timeout(600).go());
-        assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
     }
 
     /** The settings one JVM showed: the block that names its main class. */

@@ -19,19 +19,19 @@ class Lab5DemoTest extends WithServer {
      * `make demo LAB=lab5_...` runs the whole lab; it starts from its own clean slate, so after the lesson too.
      * Worker B's every start is held back 15 s, as a JVM starts on a busy machine: the sections must still show
      * their points (both workers get jobs, B gets the long job again while A works), not quietly the opposite.
+     * demo.sh runs as make runs it, its checks and background workers real; its foreground steps run in this JVM.
      */
     @Test
     void theDemoRunsEndToEndWithASlowWorker() throws Exception {
-        Path slow = Files.createTempDirectory("lab5-demo").resolve("slow-b-run");
-        Files.writeString(slow, "#!/usr/bin/env bash\ncase \" $* \" in *\" --label B \"*) sleep 15 ;; esac\nexec "
-                + Run.REPO.resolve("bin/lab-run") + " \"$@\"\n");
-        assertTrue(slow.toFile().setExecutable(true));
+        Path dir = Files.createTempDirectory("lab5-demo");
         Run.Result demo;
-        try {
-            demo = Run.command("make", "demo", "LAB=" + LAB, "RUN=" + slow).server(server).timeout(900).go();
+        // a background worker goes on beside the steps (in-process runs take turns): its own process, as before
+        try (InJvmLabRun run = InJvmLabRun.in(dir, server, "case \" $* \" in *\" --label B \"*) sleep 15 ;; esac\n"
+                + "case \" $* \" in *\" --work-ms \"*) exec " + Run.REPO.resolve("bin/lab-run") + " \"$@\" ;; esac")) {
+            demo = Run.command("make", "demo", "LAB=" + LAB, "RUN=" + run.command).server(server).timeout(900).go();
+            assertTrue(run.served() > 0, "no step ran in the test JVM");
         } finally {
-            Files.delete(slow);
-            Files.delete(slow.getParent());
+            Files.delete(dir);
         }
         assertEquals(0, demo.exit(), demo.toString());
         assertTrue(demo.out().contains("--- worker A said:\nINFO [A] pulled message"), demo.toString());
