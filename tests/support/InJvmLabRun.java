@@ -28,8 +28,12 @@ final class InJvmLabRun implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     private volatile Throwable failed;
 
-    private InJvmLabRun(Path command, ServerSocket listening, NatsServer server) {
+    /** Sent first by the bash file, which only its owner can read: the port is open to every user of the machine. */
+    private final String token;
+
+    private InJvmLabRun(Path command, ServerSocket listening, NatsServer server, String token) {
         this.command = command;
+        this.token = token;
         this.listening = listening;
         this.server = server;
         this.serving = new Thread(this::serve, "in-jvm-lab-run");
@@ -39,26 +43,27 @@ final class InJvmLabRun implements AutoCloseable {
     /** The bash file in dir, its runs against server; first lines run first, in the bash file, with the run's words in "$@". */
     static InJvmLabRun in(Path dir, NatsServer server, String firstLines) throws Exception {
         ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Path command = Files.writeString(dir.resolve("in-jvm-run"), """
+        byte[] secret = new byte[16];
+        new java.security.SecureRandom().nextBytes(secret);
+        String token = java.util.HexFormat.of().formatHex(secret);
+        Path command = Files.createFile(dir.resolve("in-jvm-run"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(command, """
                 #!/usr/bin/env bash
                 set -euo pipefail
                 %s
                 said=$(mktemp -d)
                 trap 'rm -rf "$said"' EXIT
                 exec 3<>/dev/tcp/127.0.0.1/%d
-                printf '%%s\\0' "$said" "$PWD" "${LAB_CONFIG-}" "$#" "$@" >&3
+                printf '%%s\\0' %s "$said" "$PWD" "${LAB_CONFIG-}" "$#" "$@" >&3
                 IFS= read -r rc <&3 || rc=
                 exec 3<&-
                 [ -n "$rc" ] || { echo "in-jvm-run: the test JVM did not run $1" >&2; exit 70; }
                 cat "$said/out"
                 cat "$said/err" >&2
                 exit "$rc"
-                """.formatted(firstLines, listening.getLocalPort()));
-        if (!command.toFile().setExecutable(true)) {
-            listening.close();
-            throw new IllegalStateException("cannot make " + command + " executable");
-        }
-        InJvmLabRun run = new InJvmLabRun(command, listening, server);
+                """.formatted(firstLines, listening.getLocalPort(), token));
+        InJvmLabRun run = new InJvmLabRun(command, listening, server, token);
         run.serving.start();
         return run;
     }
@@ -70,8 +75,14 @@ final class InJvmLabRun implements AutoCloseable {
 
     private void serve() {
         while (!listening.isClosed()) {
+            boolean ours = false;
             try (Socket client = listening.accept()) {
+                client.setSoTimeout(10_000); // the bash file sends its words at once; a silent connection is not its
                 InputStream in = client.getInputStream();
+                if (!token.equals(field(in))) {
+                    continue; // not the bash file's: another user's connection runs nothing here
+                }
+                ours = true;
                 Path said = Path.of(field(in));
                 Path pwd = Path.of(field(in));
                 String labConfig = field(in);
@@ -88,7 +99,7 @@ final class InJvmLabRun implements AutoCloseable {
                 out.flush();
                 served.incrementAndGet();
             } catch (Throwable e) {
-                if (!listening.isClosed()) {
+                if (ours && !listening.isClosed()) {
                     failed = e; // the run's bash file exits 70 on no answer; close() says why
                 }
             }
