@@ -185,6 +185,7 @@ class ClusterStartTest {
                     + "\\S+ until one did\n"), result.toString());
             assertTrue(result.out().contains("consumer START_WORKER"), result.toString());
         }
+        cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
         cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "the restarted node's consumer copy");
     }
 
