@@ -98,7 +98,7 @@ class StopEarlyTest {
                     }
                     Moment moment = new Moment("INT", phase, part);
                     String[] asAJob = java.util.stream.Stream.concat(java.util.stream.Stream.of("setsid"), java.util.Arrays.stream(launcher)).toArray(String[]::new);
-                    try (Run.Started started = silentRun(silent, asAJob).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
+                    try (Run.Started started = signalled(silentRun(silent, asAJob)).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
                         List<ProcessHandle> running = withDescendants(started);
                         ctrlC(started);
                         if (run % 2 == 1) {
@@ -163,7 +163,7 @@ class StopEarlyTest {
             assertEquals(0, Run.script("JsBootstrap").server(server).go().exit());
             Run run = Run.command(Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsPub.java").toString())
                     .env("JBANG_CACHE_DIR", cache.toString()).server(server).stdin("one\ntwo\n").timeout(300);
-            try (Run.Started building = run.start()) {
+            try (Run.Started building = killable(run).start()) {
                 awaitJavac(building);
                 List<ProcessHandle> left = withDescendants(building);
                 building.kill9();
@@ -192,9 +192,9 @@ class StopEarlyTest {
             Path state = Files.createTempDirectory("lab-state-");
             try {
                 String[] asAJob = java.util.stream.Stream.concat(java.util.stream.Stream.of("setsid"), java.util.Arrays.stream(launcher)).toArray(String[]::new);
-                try (Run.Started started = Run.command(asAJob).env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s")
+                try (Run.Started started = signalled(Run.command(asAJob).env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s")
                         .env("JBANG_CACHE_DIR", cache.toString()).env("LAB_STATE_DIR", state.toString()).withSigintAtDefault()
-                        .timeout(300).start()) {
+                        .timeout(300)).start()) {
                     awaitJavac(started);
                     List<ProcessHandle> running = withDescendants(started);
                     ctrlC(started);
@@ -247,6 +247,52 @@ class StopEarlyTest {
     private static List<String[]> launchers() {
         return List.of(new String[] {Run.REPO.resolve("bin/lab-run").toString(), "js-info"},
                 new String[] {Run.REPO.resolve("bin/jbang").toString(), Run.REPO.resolve("scripts/JsInfo.java").toString()});
+    }
+
+    /**
+     * A kill -9 gives no process a moment to remove its temp files: one that lands between a launcher's
+     * making and removing its capture file (a few ms), or while JBang's JVM holds a folder of its own,
+     * leaves that behind. Such runs get a temp dir of the class's, removed after it (the run's other
+     * leftover checks, its processes, still apply: the dir is inside the run's).
+     */
+    private static Run killable(Run run) throws java.io.IOException {
+        return run.env("TMPDIR", temp("killed").toString());
+    }
+
+    /**
+     * A run ended by a signal it can answer: every temp file of the lab's own is gone after it, but JBang's
+     * JVM, ended while it starts, leaves its own `jdk-provider-cache*` folder (JBang removes it only when it
+     * ends by itself). Such runs get a temp dir of the class's, where nothing else may be left.
+     */
+    private static Run signalled(Run run) throws java.io.IOException {
+        return run.env("TMPDIR", temp("signalled").toString());
+    }
+
+    private static final java.util.Map<String, Path> TEMP = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Path temp(String kind) {
+        return TEMP.computeIfAbsent(kind, k -> {
+            try {
+                return Files.createTempDirectory(k + "-");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeWhatSignalsLeft() throws Exception {
+        Path signalled = TEMP.get("signalled");
+        List<String> ours = List.of();
+        if (signalled != null) {
+            try (var left = Files.list(signalled)) {
+                ours = left.map(p -> p.getFileName().toString()).filter(name -> !name.matches("jdk-provider-cache[0-9]+")).sorted().toList();
+            }
+        }
+        for (Path dir : TEMP.values()) {
+            Run.deleteTree(dir);
+        }
+        assertEquals(List.of(), ours, "left in the temp dir by runs that ended by a signal they answer");
     }
 
     private static Run silentRun(ServerSocket silent, String[] launcher) {
@@ -307,7 +353,7 @@ class StopEarlyTest {
 
     private static List<Phase> startPhases(ServerSocket silent, String[] launcher) throws Exception {
         List<Phase> phases = new java.util.ArrayList<>();
-        try (Run.Started run = silentRun(silent, launcher).start()) {
+        try (Run.Started run = killable(silentRun(silent, launcher)).start()) { // ends with a kill -9
             awaitTrap(run);
             long from = System.nanoTime();
             java.util.concurrent.ExecutorService accepting = java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -407,7 +453,7 @@ class StopEarlyTest {
     }
 
     private static Run.Result signalledAt(ServerSocket silent, String[] launcher, List<Phase> phases, Moment moment) throws Exception {
-        try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
+        try (Run.Started run = signalled(silentRun(silent, launcher)).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
             run.signal(moment.signal());
             if (moment.phase().name().equals(CONNECTED)) {
                 // The script answers signals: a second one while it ends must not leave the launcher waiting
@@ -424,7 +470,7 @@ class StopEarlyTest {
     }
 
     private static void killedAt(ServerSocket silent, String[] launcher, List<Phase> phases, Moment moment) throws Exception {
-        try (Run.Started run = silentRun(silent, launcher).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
+        try (Run.Started run = killable(silentRun(silent, launcher)).start(); Socket connected = awaitMoment(silent, run, phases, moment)) {
             List<ProcessHandle> left = withDescendants(run);
             run.kill9();
             assertAllEnd(left, launcher[0] + " killed " + moment);
@@ -486,7 +532,7 @@ class StopEarlyTest {
     /** A launcher (bash) signalled once its traps are set, before the script's JVM runs: the script's early line, 130 or 143. */
     private static void assertOneEarlyLineOnEachSignal(String... command) throws Exception {
         for (String signal : new String[] {"TERM", "INT"}) {
-            Run run = Run.command(command).env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s");
+            Run run = signalled(Run.command(command).env("NATS_URL", "nats://127.0.0.1:9").env("NATS_TIMEOUT", "60s"));
             // bash catches INT from its start; its trap for TERM comes after the one for INT
             Run.Result result = signalledOnce(signal.equals("INT") ? run.withSigintAtDefault() : run, signal,
                     pid -> catches(pid, 15));

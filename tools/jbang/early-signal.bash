@@ -174,16 +174,19 @@ unreported() {
 }
 
 # open_capture_file: the file capture's commands write into, opened and at once removed (a kill -9
-# leaves nothing behind). Made by bash itself, no mktemp: a signal that ends this shell between making
-# and removing it finds the name in lab_capture_path (remove_capture_file). noclobber creates it new
-# (O_EXCL): no one else's file or link is followed.
+# leaves nothing behind, unless it comes in the few ms between the two). Made by bash itself, no
+# mktemp: a signal that ends this shell between making and removing it finds the name in
+# lab_capture_path (remove_capture_file). noclobber creates it new (O_EXCL): no one else's file or
+# link is followed.
 open_capture_file() {
   local path tries=0
   set -C
   while [ "$tries" -lt 10 ]; do
     path="${TMPDIR:-/tmp}/lab-capture.$$.$RANDOM$RANDOM"
+    lab_capture_trying=$path # a signal as soon as it is made, before the next line: remove_temp_files
     if { exec {lab_capture}> "$path"; } 2> /dev/null; then
       lab_capture_path=$path
+      lab_capture_trying=
       set +C
       unreported rm -f -- "$path"
       lab_capture_path=
@@ -205,6 +208,8 @@ remove_on_signal() {
 
 remove_temp_files() {
   [ -z "${lab_capture_path:-}" ] || unreported rm -f -- "$lab_capture_path"
+  # made (its descriptor is open) but not yet named in lab_capture_path; never one this shell did not make
+  [ -z "${lab_capture_trying:-}" ] || [ -z "${lab_capture:-}" ] || unreported rm -f -- "$lab_capture_trying"
   [ ${#early_temp_files[@]} -eq 0 ] || unreported rm -f -- "${early_temp_files[@]}"
 }
 
