@@ -98,7 +98,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
             if (interval != null) {
-                InfoWatch.run(nc, config, interval, subject -> ask(nc, subject, true));
+                InfoWatch.run(nc, config, interval, subject -> nc.request(subject, null, timeout)); // null: no answer
             } else if (list) {
                 listAll(nc, config.shownUrl());
             } else {
@@ -256,7 +256,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */
     private Message ask(Connection nc, String subject) throws Exception {
-        return ask(nc, subject, false);
+        return answered(subject, Unanswered.request(nc, subject, timeout, true));
     }
 
     /**
@@ -265,17 +265,12 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
      */
     private Message askAfter(StreamInfo stream, Connection nc, String subject) throws Exception {
         boolean led = stream == null || stream.getClusterInfo() == null || stream.getClusterInfo().getLeader() != null;
-        return ask(nc, subject, false, led);
+        return answered(subject, Unanswered.request(nc, subject, timeout, led));
     }
 
-    /** The same; when it may go unanswered (the watch says why itself), null for no answer. */
-    private Message ask(Connection nc, String subject, boolean mayGoUnanswered) throws Exception {
-        return ask(nc, subject, mayGoUnanswered, true);
-    }
-
-    private Message ask(Connection nc, String subject, boolean mayGoUnanswered, boolean throughNoLeader) throws Exception {
-        Message reply = mayGoUnanswered ? nc.request(subject, null, timeout) : Unanswered.request(nc, subject, timeout, throughNoLeader);
-        if (reply == null && !mayGoUnanswered) {
+    /** The reply, or the line for none (the watch asks on its own: it says itself why none came). */
+    private Message answered(String subject, Message reply) {
+        if (reply == null) {
             throw connection.failsOver() ? Unanswered.line(null, true, null) : Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
