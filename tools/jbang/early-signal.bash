@@ -273,6 +273,11 @@ run_lab_jvm() {
   shift
   [ -n "${lab_ready:-}" ] || open_ready_pipe
   ! command -v setpriv > /dev/null || pdeath=(setpriv --pdeathsig KILL --)
+  # Set before the traps that write them: a signal between a trap and a later reset would be forgotten
+  # (the JVM ended early by the trap, and its 137 taken for the script's own exit code, with no line).
+  lab_jvm_signal_exit= # the exit code of the last signal that came
+  lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
+  local status
   # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
   # script's stdin stay the JVM's. Ctrl-\ stays ignored (the launcher's first line): the JVM takes it over
   # as it starts (a thread dump), and until then it ends nothing.
@@ -286,9 +291,6 @@ run_lab_jvm() {
   trap 'lab_jvm_signalled TERM 143' TERM
   trap 'lab_jvm_signalled HUP 129' HUP
   trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
-  local status
-  lab_jvm_signal_exit= # the exit code of the last signal that came
-  lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
   # wait returns early when a trapped signal comes; bash keeps an ended child's status for the next wait.
   # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
   # It also returns when the Ctrl-C watch ends: a Ctrl-C that the trap missed, before the JVM answered
