@@ -11,11 +11,14 @@
 //
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
-//        LAB_TEST_SHARDS=1 for one test JVM; LAB_TESTS_PROCESSES=1 to run every script as a process;
+//        LAB_TEST_SHARDS=1 for one test JVM (LAB_TEST_WAITING_SHARDS: the extra ones for waiting classes, 2 unless
+//        LAB_TEST_SHARDS=1); LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
-// This JVM makes the run's temp root and starts the tests in test JVMs ("shards", three by default:
-// the tests mostly wait on servers, elections, timeouts and child processes, so three keep two cores busy). Each shard
+// This JVM makes the run's temp root and starts the tests in test JVMs ("shards"): three by default
+// for the classes that keep a core busy (their waits on servers and child processes leave room for a
+// third on two cores), and two more for the classes that mostly wait (elections, ack waits, a lesson's
+// timings: RunTests.WAITING) and would otherwise hold a busy shard's turn. Each shard
 // has a root of its own (its java.io.tmpdir and TMPDIR, which Java reads once at start-up, so they
 // cannot be set from inside main), a clean environment (Sandbox) and an empty working folder, and
 // takes the classes one at a time from a shared queue, slowest first. A class tagged "alone" runs
@@ -91,6 +94,15 @@ public class RunTests {
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
             "WebsocketTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest", "HeadersTest");
     /**
+     * The classes that mostly wait (measured: CPU time under about a quarter of their wall time): the waiting
+     * shards take these first, the busy shards take them only once no other class is left, and the other way round.
+     */
+    private static final Set<String> WAITING = Set.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "AskAheadTest",
+            "ClusterStartTest", "LessonTest", "DuplicateWindowTest", "UnreadableHeaderTest", "RedeliveryTest", "WhyNothingTest",
+            "PullTest", "OptionsTest", "TwoReadersTest");
+    /** A shard's kind: "waiting" for a shard that takes the WAITING classes first. */
+    private static final String LANE_PROPERTY = "lab.tests.lane";
+    /**
      * make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher or cluster, make only
      * for its help). HelpLayoutTest runs each of the ten scripts at least once.
      */
@@ -122,7 +134,10 @@ public class RunTests {
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
         Files.write(root.resolve("queue.txt"), classes);
         Files.createDirectories(root.resolve("claims"));
-        int shardCount = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
+        int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
+        int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(),
+                Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 ? "0" : "2")));
+        int shardCount = busyShards + waitingShards;
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
                 Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
 
@@ -181,6 +196,7 @@ public class RunTests {
                     // C1 only, as the scripts' own JVMs: the in-process runs are short, and C2 compiling them cost more CPU
                     // than it saved (classes of in-process runs took about a third less CPU with C1)
                     "-XX:TieredStopAtLevel=1",
+                    "-D" + LANE_PROPERTY + "=" + (i < busyShards ? "busy" : "waiting"),
                     // InProcess answers System.getenv per run and runs a script's exit hooks
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
             if (System.getenv("LAB_TESTS_PROCESSES") != null) {
@@ -271,8 +287,9 @@ public class RunTests {
         }
         long leftovers = left.size() + counts[3];
         double seconds = (System.nanoTime() - began) / 1e9;
-        System.out.printf("wall time %d:%02d with %d test JVM%s (load average before %s, after %s)%n", (long) seconds / 60,
-                (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s", loadBefore, loadAverage());
+        System.out.printf("wall time %d:%02d with %d test JVM%s%s (load average before %s, after %s)%n", (long) seconds / 60,
+                (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s",
+                waitingShards == 0 ? "" : ", " + waitingShards + " of them for the waiting classes", loadBefore, loadAverage());
         failureLines.forEach(System.out::println);
         System.out.println(String.format("%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
                 + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
@@ -478,10 +495,13 @@ public class RunTests {
      * passed over: it would only wait for the builds (Sandbox.awaitScriptBuilds) while others could run.
      */
     private static String nextClass(Path run, List<String> queue) throws Exception {
+        boolean waitingLane = "waiting".equals(System.getProperty(LANE_PROPERTY));
+        List<String> inTurn = new ArrayList<>(queue.stream().filter(name -> WAITING.contains(name) == waitingLane).toList());
+        queue.stream().filter(name -> WAITING.contains(name) != waitingLane).forEach(inTurn::add); // once its own kind is taken
         while (true) {
             boolean built = Files.exists(run.resolve(BUILT));
             boolean passedOver = false;
-            for (String name : queue) {
+            for (String name : inTurn) {
                 if (Files.exists(run.resolve("claims").resolve(name))) {
                     continue;
                 }
