@@ -113,7 +113,8 @@ say_early_line() {
   local status=$?
   trap '' INT TERM HUP # a second Ctrl-C would run the trap again, which exits before the line is said
   case $status in
-    129 | 130 | 143) lab_jvm_answers || echo "$early_signal_line" >&"$early_stderr" ;;
+    # a JVM this shell ended before it answered said nothing, even if it told the pipe it answers just then
+    129 | 130 | 143) { [ -z "${lab_jvm_ended_early:-}" ] && lab_jvm_answers; } || echo "$early_signal_line" >&"$early_stderr" ;;
   esac
   stop_ctrl_c_watch
   [ "$status" -eq 0 ] || remove_temp_files
