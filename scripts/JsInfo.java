@@ -98,7 +98,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         timeout = config.timeout;
         try (Connection nc = connection.open(config)) {
             if (interval != null) {
-                InfoWatch.run(nc, config, interval, subject -> nc.request(subject, null, timeout)); // null: no answer
+                InfoWatch.run(nc, config, interval, subject -> nc.request(subject, null, timeout), // null: no answer
+                        connection.failsOver());
             } else if (list) {
                 listAll(nc, config.shownUrl());
             } else {

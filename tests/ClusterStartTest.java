@@ -185,6 +185,47 @@ class ClusterStartTest {
         cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "the restarted node's consumer copy");
     }
 
+    /**
+     * js-info --watch as its stream's leader dies: the looks that get no answer (or the server's "no
+     * leader") are said once, the watch goes on asking, and once a leader answers it shows the numbers
+     * again; it ends only when told to. Through the URL list it may be connected to the node that died.
+     */
+    @Test
+    void aWatchGoesOnThroughTheStreamLeadersDeath() throws Exception {
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        publish(3);
+        ClusterInfo placed = cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
+        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "a consumer leader");
+        ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
+        Run.Result ended;
+        try (Run.Started watch = script("JsInfo", "--watch", "200ms", "--timeout", "1s").asProcess().start()) {
+            watch.awaitOut(" messages 3, ");
+            cluster.kill9(leader);
+            watch.awaitOut(" answered again after ");
+            String answered = watch.outSoFar();
+            while (watch.outSoFar().equals(answered)) { // a look with the numbers after it
+                Thread.sleep(50);
+            }
+            watch.signal("TERM");
+            ended = watch.finish();
+        } finally {
+            cluster.restart(leader);
+        }
+        assertEquals(143, ended.exit(), ended.toString());
+        assertTrue(ended.err().matches("(WARN [^\n]*\n)*ERROR interrupted: watched START / START_WORKER for [^\n]*\n"),
+                ended.toString());
+        List<String> lines = ended.outLines();
+        List<String> unanswered = lines.stream().filter(line -> line.contains(" (on a cluster: a leader is being elected, "
+                + "or the connection moves to another server); asking again every 200ms")).toList();
+        assertEquals(1, unanswered.size(), ended.out());
+        int said = lines.indexOf(unanswered.get(0));
+        assertTrue(lines.get(said).matches("\\d\\d:\\d\\d:\\d\\d (no answer within 1s|no leader for the (stream|consumer) yet) .*"),
+                lines.get(said));
+        assertTrue(lines.subList(said, lines.size()).stream().anyMatch(line -> line.contains(" messages 3, ")), ended.out());
+        cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
+        cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "the restarted node's consumer copy");
+    }
+
     /** Exit 1 on a machine too loaded to elect within the failover bound: the lab's line for it, after any warnings. */
     private static void assertSaidNoLeaderWasElected(Run.Result result, String what, String who) {
         assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR the server did not answer a JetStream request "

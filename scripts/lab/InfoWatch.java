@@ -3,11 +3,13 @@
 // back up over its own lines only; the screen above stays); on a pipe or in a file each look is one
 // line, a `*` after each value that changed. A run beside it (js-pull --work-ms, --no-ack) shows ack
 // pending rise and fall, and a redelivery come due. Ends on Ctrl-C, SIGTERM or a closed pipe with
-// one line; a deleted stream or consumer, or a lost server, ends it with its exit code. With
+// one line; a deleted stream or consumer, or a lost server, ends it with its exit code. On a cluster a
+// look that gets no answer (a leader being elected, the connection moving to another node) is said
+// once, and the watch goes on asking: it ends only when jnats gives up reconnecting. With
 // --trace it shows the first look's requests and answers, then only the looks where an answer changed.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java WhyNothing.java MaxDeliveries.java StopSignal.java Stdout.java Output.java
-//SOURCES Durations.java Exit.java Trace.java
+//SOURCES Durations.java Exit.java Trace.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -45,6 +47,8 @@ final class InfoWatch {
     private final Config config;
     private final Duration interval;
     private final Ask server;
+    private final boolean failsOver; // a cluster or a URL list: no answer for a while is an election, not the end
+    private long unansweredSince; // when the looks began to get no answer (0: they get one)
     private final boolean terminal = Stdout.isTerminal();
     private final int width = terminal ? columns() : 0;
     private final Queue<String> advisories = new ConcurrentLinkedQueue<>();
@@ -57,11 +61,12 @@ final class InfoWatch {
     private int drawn; // lines of the block on the terminal, for the next redraw to go back over
     private long looks;
 
-    private InfoWatch(Connection nc, Config config, Duration interval, Ask server) {
+    private InfoWatch(Connection nc, Config config, Duration interval, Ask server, boolean failsOver) {
         this.nc = nc;
         this.config = config;
         this.interval = interval;
         this.server = server;
+        this.failsOver = failsOver;
         this.trace = nc.getOptions().getReadListener() instanceof Trace t ? t : null;
         if (trace != null) {
             trace.onlyChanges(); // every look asks the same: a trace of each would bury the one that changed
@@ -78,8 +83,8 @@ final class InfoWatch {
     }
 
     /** Looks, waits, looks again, until a signal, a closed pipe, or something gone ends it. */
-    static void run(Connection nc, Config config, Duration interval, Ask server) throws Exception {
-        InfoWatch watch = new InfoWatch(nc, config, interval, server);
+    static void run(Connection nc, Config config, Duration interval, Ask server, boolean failsOver) throws Exception {
+        InfoWatch watch = new InfoWatch(nc, config, interval, server, failsOver);
         StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), watch::soFar);
         try {
             MaxDeliveries.listen(nc, config.stream, config.consumer, watch.advisories::add);
@@ -110,13 +115,25 @@ final class InfoWatch {
     /** One look at the server: false once stdout's reader has gone. */
     private boolean look() throws Exception {
         Message streamReply = answer("$JS.API.STREAM.INFO." + config.stream);
-        StreamInfo stream = new StreamInfo(streamReply);
-        if (stream.hasError()) {
+        StreamInfo stream = streamReply == null ? null : new StreamInfo(streamReply);
+        if (stream != null && stream.hasError() && !electing(stream.getApiErrorCode(), stream.getDescription())) {
             throw gone(stream.getApiErrorCode(), stream.getDescription());
         }
-        ConsumerInfo consumer = new ConsumerInfo(answer("$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer));
-        if (consumer.hasError()) {
+        Message consumerReply = stream == null || stream.hasError() ? null
+                : answer("$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
+        ConsumerInfo consumer = consumerReply == null ? null : new ConsumerInfo(consumerReply);
+        if (consumer != null && consumer.hasError() && !electing(consumer.getApiErrorCode(), consumer.getDescription())) {
             throw gone(consumer.getApiErrorCode(), consumer.getDescription());
+        }
+        if (consumer == null || consumer.hasError()) {
+            String none = "no answer within " + Durations.format(config.timeout);
+            unanswered(stream == null ? none : stream.hasError() ? "no leader for the stream yet"
+                    : consumer == null ? none : "no leader for the consumer yet");
+            return Stdout.written();
+        }
+        if (unansweredSince != 0) {
+            say(String.format(Locale.ROOT, "answered again after %.1fs", (System.nanoTime() - unansweredSince) / 1e9));
+            unansweredSince = 0;
         }
         looks++;
         Map<String, String> now = numbers(stream, consumer);
@@ -216,7 +233,10 @@ final class InfoWatch {
         return last != null && !value.equals(last.get(label));
     }
 
-    /** An answer, or the line that ends the watch: the connection is gone, or the server kept silent. */
+    /**
+     * An answer; null on a cluster when none came (the watch goes on); or the line that ends the watch:
+     * the connection is gone for good (on one server: lost at all), or one server kept silent.
+     */
     private Message answer(String subject) throws Exception {
         Message reply;
         try {
@@ -225,13 +245,37 @@ final class InfoWatch {
             reply = null;
         }
         if (reply == null || reply.isStatusMessage()) {
-            if (nc.getStatus() != Connection.Status.CONNECTED) {
+            Connection.Status status = nc.getStatus();
+            if (failsOver && status != Connection.Status.CLOSED) {
+                return null; // a leader being elected, or jnats moving to another node
+            }
+            if (status != Connection.Status.CONNECTED) {
                 throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
             }
             throw Exit.failed("the server did not answer %s within %s (--timeout): %s", subject,
                     Durations.format(config.timeout), soFar());
         }
         return reply;
+    }
+
+    /** On a cluster, the server's "no leader" for what was asked: an election under way, the watch goes on. */
+    private boolean electing(int code, String description) {
+        return failsOver && (code == Unanswered.NO_LEADER || String.valueOf(description).contains("not leader"));
+    }
+
+    /** A look without the numbers: said once, when the looks begin to get none; the next look asks again. */
+    private void unanswered(String why) {
+        if (unansweredSince == 0) {
+            unansweredSince = System.nanoTime();
+            say(why + " (on a cluster: a leader is being elected, or the connection moves to another server); "
+                    + "asking again every " + Durations.format(interval));
+        }
+    }
+
+    /** A line of its own between the looks; on a terminal above the block, which is then drawn below it. */
+    private void say(String what) {
+        print(clock() + " " + what);
+        drawn = 0;
     }
 
     /** Not found at the first look: never there (run js-bootstrap); later: deleted while watched. */
