@@ -3,7 +3,7 @@
 // long as a failover is waited for. Past that, or on one server, the run ends with one line saying
 // what it means and what to do; jnats' own words ("Timeout or no response ...") never reach the user.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Failover.java Durations.java
+//SOURCES Exit.java Failover.java Durations.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -55,6 +55,9 @@ final class Unanswered {
                 return answer;
             } catch (IOException | JetStreamApiException e) {
                 boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
+                if (failsOver && electing && System.nanoTime() > giveUp && e instanceof JetStreamApiException api) {
+                    throw noLeaderElected(api); // refused "no leader" to the end: the same conclusion as no answer
+                }
                 if (!failsOver || !electing || System.nanoTime() > giveUp) {
                     throw e;
                 }
@@ -84,7 +87,8 @@ final class Unanswered {
     /**
      * A request whose reply is kept as the server's JSON (js-info), asked again as above, also (unless
      * throughNoLeader is false) while the reply is the server's "no leader": a consumer's election can
-     * outlast its stream's. Null when no answer came; past the bound, that last refusal is the reply.
+     * outlast its stream's. Null when no answer came; on one server a refusal is the reply, and on a
+     * cluster so is any refusal but "no leader", which past the bound ends the run (noLeaderElected).
      */
     static Message request(Connection nc, String subject, Duration timeout, boolean throughNoLeader) throws IOException {
         Message[] last = new Message[1];
@@ -132,6 +136,14 @@ final class Unanswered {
                 + "the stream or consumer in that time (a majority of its servers must be up: js-info on another server "
                 + "shows which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
+    }
+
+    /** Past the bound, still refused with "no leader": the line says so, and the server's words. */
+    static LabException noLeaderElected(JetStreamApiException api) {
+        return Exit.failed("no leader was elected for the stream or consumer within %s of asking again (the server "
+                + "answered: %s, error %d): a majority of its servers must be up (js-info on another server shows which are); "
+                + "try again once they are", Durations.format(Failover.GIVE_UP_AFTER), Output.printable(api.getErrorDescription()),
+                api.getApiErrorCode());
     }
 
     /** Why one server (or a cluster's request not asked again) leaves a JetStream request unanswered, and what to do. */
