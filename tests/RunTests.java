@@ -137,6 +137,7 @@ public class RunTests {
         int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(),
                 Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 ? "0" : "2")));
+        busyShards = Math.max(1, Math.min(busyShards, classes.size() - waitingShards)); // no shard without a class to take
         int shardCount = busyShards + waitingShards;
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
                 Path.of(SHARED_LAB_STATE, "run"), Path.of(BUILT)));
