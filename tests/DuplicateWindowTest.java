@@ -89,7 +89,7 @@ class DuplicateWindowTest {
             assertTrue(err.get(0).startsWith("WARN " + total + " messages got no PubAck ("), result.toString());
             assertEquals("ERROR only 0 of " + total + " messages confirmed by a PubAck; " + total + " not: 0 refused by the "
                     + "server, " + total + " sent without an answer (they may or may not be stored), 0 never sent: the server "
-                    + "at " + url + " answers nothing (no PubAck, and no answer about stream LAB4_STREAM either)",
+                    + "at " + url + " answers nothing (no PubAck, and no answer about the stream for subject lab4.stream either)",
                     err.get(err.size() - 1), result.toString());
             assertTrue(seconds >= Failover.GIVE_UP_AFTER.toSeconds(), "gave up after " + seconds + "s");
             assertEquals(total, stored(server), "the server stored each once: the retries were duplicates");
