@@ -96,6 +96,35 @@ class DuplicateWindowTest {
         }
     }
 
+    /**
+     * The window's ask got no answer (mid-failover, under load): the last line cannot say a retry came
+     * "later than" a window it does not know. It says how late the retries were and that the window could
+     * not be read; once the window is known, those within it count as kept once. Checked on the room
+     * itself: the proxy above holds every reply alike, so a real server that answers the retries' PubAcks
+     * but never the stream's info is not one these tests can set up.
+     */
+    @Test
+    void aWindowThatCouldNotBeReadIsNotSaidToBePassed() {
+        PubAcks acks = new PubAcks().mayRetry();
+        for (long n = 1; n <= 3; n++) {
+            acks.sending(n);
+        }
+        acks.sending(2); // sent again after a failover: their first attempts got no PubAck
+        acks.sending(3);
+        for (long n = 1; n <= 3; n++) {
+            acks.stored(n, "LAB4_STREAM", n, n == 3, 1_000_000, 10); // 3's first attempt was stored after all
+        }
+        String confirmed = "published 3 messages to stream LAB4_STREAM (seq 1-3), each confirmed by a PubAck; 2 sent again "
+                + "after a failover (same Nats-Msg-Id): ";
+        assertEquals(confirmed + "0 of them the first attempt had stored (PubAck duplicate=true), kept once; 2 sent again "
+                + "within 1s of their first attempt, but the stream's duplicate window could not be read (its ask got no "
+                + "answer), so whether that is within it is not known: if not, up to 2 may be stored twice (each whose "
+                + "first attempt was stored)", PubSummary.allConfirmed(acks, 3));
+        acks.duplicateWindow(java.time.Duration.ofMinutes(2));
+        assertEquals(confirmed + "1 of them the first attempt had stored (PubAck duplicate=true), kept once",
+                PubSummary.allConfirmed(acks, 3));
+    }
+
     /** js-pub --count total with that config, through the proxy. */
     private static Run.Started publish(Proxy proxy, Path config, int total) throws Exception {
         return Run.script("JsPub", "--lab-config", config.toString(), "--count", String.valueOf(total))
