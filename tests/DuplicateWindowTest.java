@@ -117,9 +117,8 @@ class DuplicateWindowTest {
         String confirmed = "published 3 messages to stream LAB4_STREAM (seq 1-3), each confirmed by a PubAck; 2 sent again "
                 + "after a failover (same Nats-Msg-Id): ";
         assertEquals(confirmed + "0 of them the first attempt had stored (PubAck duplicate=true), kept once; 2 sent again "
-                + "within 1s of their first attempt, but the stream's duplicate window could not be read (its ask got no "
-                + "answer), so whether that is within it is not known: if not, up to 2 may be stored twice (each whose "
-                + "first attempt was stored)", PubSummary.allConfirmed(acks, 3));
+                + "within 1s of their first attempt, but the stream's duplicate window could not be read, so whether that "
+                + "is within it is not known: if not, up to 2 may be stored twice (each whose first attempt was stored)", PubSummary.allConfirmed(acks, 3));
         acks.duplicateWindow(java.time.Duration.ofMinutes(2));
         assertEquals(confirmed + "1 of them the first attempt had stored (PubAck duplicate=true), kept once",
                 PubSummary.allConfirmed(acks, 3));

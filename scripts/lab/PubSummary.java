@@ -42,7 +42,7 @@ final class PubSummary {
         }
         if (window == null) {
             return String.format(Locale.ROOT, "; %d sent again within %s of their first attempt, but the stream's duplicate "
-                    + "window could not be read (its ask got no answer), so whether that is within it is not known: if not, "
+                    + "window could not be read, so whether that is within it is not known: if not, "
                     + "up to %d may be stored twice (each whose first attempt was stored)", late,
                     Durations.format(acks.longestUndecided()), late);
         }
