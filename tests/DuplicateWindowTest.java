@@ -100,8 +100,9 @@ class DuplicateWindowTest {
      * The window's ask got no answer (mid-failover, under load): the last line cannot say a retry came
      * "later than" a window it does not know. It says how late the retries were and that the window could
      * not be read; once the window is known, those within it count as kept once. Checked on the room
-     * itself: the proxy above holds every reply alike, so a real server that answers the retries' PubAcks
-     * but never the stream's info is not one these tests can set up.
+     * itself: the proxy above holds every reply alike, and a user the server denies the stream's info
+     * ends the run at that first ask (a permission error is final), so a real server that answers the
+     * retries' PubAcks but never the stream's info is not one these tests can set up.
      */
     @Test
     void aWindowThatCouldNotBeReadIsNotSaidToBePassed() {
