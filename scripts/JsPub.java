@@ -240,7 +240,7 @@ public class JsPub implements Callable<Integer> {
         Republish republish = null;
         try (Progress progress = Progress.start("confirmed", total, acks.confirmed::get)) {
             if (connection.failsOver()) { // a PubAck lost with a dying leader: send that message again, same ID
-                republish = new Republish(nc, config.stream, config.subject, acks, stop);
+                republish = new Republish(nc, config.subject, acks, stop);
                 republish.publish(total, round);
             } else { // one server: a lost PubAck ends the run, which says what it did
                 round.publish(LongStream.rangeClosed(1, total).iterator());

@@ -3,11 +3,14 @@
 // (bodies alone, byte for byte, acked only once written). The -H refusals the README's bad-input
 // table shows are tested there.
 
+import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +53,53 @@ class HeadersTest extends WithServer {
                 bad.err());
         Run.Result twice = script("JsPub", "--msg-id", "a", "-H", "Nats-Msg-Id:b", "hi").go();
         assertEquals(Exit.USAGE, twice.exit(), twice.toString());
+    }
+
+    /**
+     * Each header the server reads on a publish is read only in its exact spelling, and only its first
+     * value: the exact one takes effect (a guard that does not hold is refused, an ID already stored is a
+     * duplicate), and another spelling or a second one is refused by js-pub before anything is sent, by
+     * every way a header comes in (-H, --header, stdin lines, --core), so the guard never silently does nothing;
+     * so is another header that holds one's name, which would hide it from the server.
+     */
+    @Test
+    void everyHeaderTheServerReadsIsRefusedInAnotherSpellingOrTwice() throws Exception {
+        server.resetToLabStream();
+        ok(script("JsPub", "-H", "Nats-Msg-Id:first", "hi").go());
+        Map<String, String> failing = Map.of("Nats-Msg-Id", "first", "Nats-Expected-Stream", "NOPE",
+                "Nats-Expected-Last-Msg-Id", "zzz", "Nats-Expected-Last-Sequence", "999",
+                "Nats-Expected-Last-Subject-Sequence", "999", "Nats-Rollup", "sub");
+        assertEquals(PubMessages.SERVER_READS.keySet(), failing.keySet());
+        boolean lower = true;
+        for (Map.Entry<String, String> header : failing.entrySet()) {
+            String name = header.getKey();
+            Run.Result exact = script("JsPub", "-H", name + ":" + header.getValue(), "x").go();
+            assertEquals(name.equals("Nats-Msg-Id") ? Exit.OK : Exit.FAILED, exact.exit(), exact.toString()); // read: it took effect
+            String other = lower ? name.toLowerCase(Locale.ROOT) : name.toUpperCase(Locale.ROOT);
+            lower = !lower;
+            Run.Result spelt = script("JsPub", "--header", other + ":" + header.getValue(), "x").go();
+            assertEquals(Exit.USAGE, spelt.exit(), spelt.toString());
+            assertEquals("ERROR -H " + other + ": the server reads only the exact header name " + name + ", so this would be "
+                    + "an ordinary header: write -H " + name + ":" + header.getValue() + (name.equals("Nats-Msg-Id") ? " (or --msg-id)" : "")
+                    + "\n", spelt.err());
+            Run.Result twice = script("JsPub", "-H", name + ":" + header.getValue(), "-H", name + ":" + header.getValue() + "2", "x").go();
+            assertEquals("ERROR -H " + name + " is given twice (\"" + header.getValue() + "\" and \"" + header.getValue() + "2\"): the "
+                    + "server reads only the first, so give it once\n", twice.err());
+            assertEquals(Exit.USAGE, twice.exit(), twice.toString());
+        }
+        for (Run lines : List.of(script("JsPub", "-H", "nats-expected-stream:NOPE").stdin("a\nb\n"),
+                script("JsPub", "--core", "-H", "NATS-EXPECTED-LAST-SEQUENCE:999", "x"),
+                script("JsPub", "--count", "2", "-H", "Nats-Rollup:sub", "-H", "Nats-Rollup:all"),
+                // the server looks a header up where its name first appears: held in another header, it hides the real one
+                script("JsPub", "-H", "X-Nats-Msg-Id:v", "-H", "Nats-Msg-Id:first", "x"),
+                script("JsPub", "-H", "Trace:see Nats-Expected-Stream", "-H", "Nats-Expected-Stream:NOPE", "x"),
+                script("JsPub", "--msg-id", "Nats-Rollup-{{Count}}", "-H", "Nats-Rollup:sub", "x"))) {
+            Run.Result refused = lines.go();
+            assertEquals(Exit.USAGE, refused.exit(), refused.toString());
+        }
+        try (Connection nc = connect()) {
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
     }
 
     @Test

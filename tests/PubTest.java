@@ -175,6 +175,31 @@ class PubTest extends WithServer {
     }
 
     /**
+     * The stream that stored the run's messages is deleted mid-run: the line names it, the one the
+     * PubAcks named, not the config's stream (here none by that name exists, and --subject went elsewhere).
+     */
+    @Test
+    void aStreamDeletedMidPublishIsTheOneThatStoredTheMessages() throws Exception {
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("TD").subjects("td")
+                    .storageType(io.nats.client.api.StorageType.Memory).build());
+        }
+        Run.Started pub = script("JsPub", "--subject", "td", "--count", "5000000", "--size", "16").start();
+        try (Connection nc = connect()) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (nc.jetStreamManagement().getStreamInfo("TD").getStreamState().getMsgCount() < 1000) {
+                assertTrue(pub.running() && System.nanoTime() < deadline, "nothing stored: " + pub.errSoFar());
+                Thread.sleep(20);
+            }
+            nc.jetStreamManagement().deleteStream("TD");
+        }
+        Run.Result result = pub.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().matches("ERROR stream TD was deleted during the run: only \\d+ of 5000000 messages confirmed "
+                + "by a PubAck.*; run js-bootstrap to create it again\n"), result.err());
+    }
+
+    /**
      * Big bodies through a slow link: PubAcks come slowly but steadily, so the run goes on (it ends only
      * when none comes for 5s), and the bytes in flight are bounded, not only their count.
      */

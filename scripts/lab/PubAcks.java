@@ -138,6 +138,12 @@ final class PubAcks {
         undecided.clear();
     }
 
+    /** The longest a retry confirmed while the window was not known took after its first attempt, in whole seconds up. */
+    synchronized Duration longestUndecided() {
+        long nanos = undecided.stream().mapToLong(retry -> retry[0]).max().orElse(0);
+        return Duration.ofSeconds((nanos + 999_999_999) / 1_000_000_000);
+    }
+
     /** Whether the line would hedge on a window not known. */
     boolean windowUnknown() {
         return duplicateWindow == null && retriedPastWindow.get() > 0;

@@ -116,19 +116,32 @@ final class PubFailures {
                 : Exit.failed("%s: no PubAck came for %s", counts, Durations.seconds(ackTimeout));
     }
 
-    /** The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the stream's info tells. */
+    /**
+     * The server answers but the stream did not: deleted mid-run, or (on a cluster) without a leader; the
+     * stream's info tells. The stream is the one the PubAcks named, which stored the run's messages (the
+     * config's stream may be another, or none: --subject chooses where they go); before any PubAck, the
+     * one that captures the subject.
+     */
     private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders) {
+        String stream = acks.streamName();
         try {
-            nc.jetStreamManagement().getStreamInfo(config.stream);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            List<String> capturing = stream != null ? List.of(stream) : jsm.getStreamNames(config.subject);
+            if (capturing.isEmpty()) {
+                return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
+            }
+            stream = capturing.get(0);
+            jsm.getStreamInfo(stream);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-                return JetStreamErrors.streamDeleted(config.stream, null, counts);
+                return JetStreamErrors.streamDeleted(Output.printable(stream), null, counts); // the name is the server's text
             }
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
         } catch (IOException | RuntimeException noAnswer) {
             if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
-                return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about stream %s either)",
-                        counts, config.shownUrl(), config.stream);
+                return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about %s either)",
+                        counts, config.shownUrl(), stream != null ? "stream " + Output.printable(stream)
+                                : "the stream for subject " + config.subject);
             }
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
         }

@@ -1,6 +1,7 @@
 // What js-pub sends around a body: the -H headers (as natscli takes them), the Nats-Msg-Id the
-// server deduplicates on, {{Count}} numbering, generated and file bodies, and the check that a
-// message with all its headers fits the server's max_payload before it is sent.
+// server deduplicates on and the other headers it reads (each exactly spelt, once), {{Count}}
+// numbering, generated and file bodies, and the check that a message with all its headers fits the
+// server's max_payload before it is sent.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Exit.java Output.java
 
@@ -13,12 +14,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 final class PubMessages {
     static final String COUNT_PLACEHOLDER = "{{Count}}";
     /** The one header name the server deduplicates on: exactly this spelling. */
     static final String MSG_ID = "Nats-Msg-Id";
+    /**
+     * The headers the server (2.9) reads on a publish, each with a value it takes: it finds them only in
+     * exactly this spelling and reads only the first of each, so another spelling, an empty value or a
+     * second one would silently be an ordinary header, and the guard or ID it was meant as, nothing.
+     */
+    static final Map<String, String> SERVER_READS = Map.of(MSG_ID, "order-7", "Nats-Expected-Stream", "LAB4_STREAM",
+            "Nats-Expected-Last-Msg-Id", "order-6", "Nats-Expected-Last-Sequence", "41",
+            "Nats-Expected-Last-Subject-Sequence", "41", "Nats-Rollup", "sub");
 
     private final Headers headers;       // -H: null when none
     private final boolean headersNumbered; // one of them has {{Count}} in its value
@@ -124,6 +134,23 @@ final class PubMessages {
             throw Exit.usage("flag --msg-id: %s is not valid: it must be printable ASCII on one line, as a header value "
                     + "(no accents, emoji or line breaks)", Output.quoted(msgId));
         }
+        if (msgId != null && held(msgId) != null) {
+            throw Exit.usage("flag --msg-id: %s is not valid: it must not hold %s, a header the server reads, as %s",
+                    Output.quoted(msgId), held(msgId), HIDES);
+        }
+    }
+
+    /**
+     * The server looks a header up at the first place its name appears in the message's headers: a name
+     * held inside another header's name or value, placed before it, hides it (an ID then deduplicates
+     * nothing, a guard guards nothing).
+     */
+    private static final String HIDES = "the server looks a header up at the first place its name appears among the "
+            + "headers, so this would hide it";
+
+    /** The name of a header the server reads that this text holds, or null. */
+    private static String held(String text) {
+        return SERVER_READS.keySet().stream().filter(text::contains).findFirst().orElse(null);
     }
 
     /** What a NATS header value can carry: printable ASCII and tabs, on one line. */
@@ -148,19 +175,42 @@ final class PubMessages {
                 throw Exit.usage("-H %s: %s is not valid: a header value must be printable ASCII on one line (no "
                         + "accents, emoji or line breaks)", key, Output.quoted(value));
             }
-            if (key.equalsIgnoreCase(MSG_ID) && !key.equals(MSG_ID)) { // the server matches the name exactly
-                throw Exit.usage("-H %s: the server deduplicates only the exact header name %s, so this would be an "
-                        + "ordinary header: write -H %s:%s (or --msg-id)", key, MSG_ID, MSG_ID, value);
-            }
-            if (key.equals(MSG_ID) && value.isEmpty()) {
-                throw Exit.usage("-H %s: \"\" is not valid: it must be an ID, like -H %s:order-7 (or leave the header out)",
-                        MSG_ID, MSG_ID);
-            }
+            serverReads(key, value, parsed);
             parsed.add(key, value);
         }
         if (msgId != null && parsed.containsKey(MSG_ID)) {
             throw Exit.usage("--msg-id and -H Nats-Msg-Id set the same header: give it once");
         }
         return parsed;
+    }
+
+    /** A header the server reads: in its exact spelling, with a value, and once; else one line, exit 2. */
+    private static void serverReads(String key, String value, Headers before) {
+        String inName = SERVER_READS.containsKey(key) ? null : held(key);
+        if (inName != null) {
+            throw Exit.usage("-H %s: the name holds %s, a header the server reads, and %s: pick a name without it", key,
+                    inName, HIDES);
+        }
+        if (held(value) != null) {
+            throw Exit.usage("-H %s: %s is not valid: it must not hold %s, a header the server reads, as %s", key,
+                    Output.quoted(value), held(value), HIDES);
+        }
+        String exact = SERVER_READS.keySet().stream().filter(key::equalsIgnoreCase).findFirst().orElse(null);
+        if (exact == null) {
+            return;
+        }
+        String orMsgId = exact.equals(MSG_ID) ? " (or --msg-id)" : "";
+        if (!key.equals(exact)) {
+            throw Exit.usage("-H %s: the server reads only the exact header name %s, so this would be an ordinary header: "
+                    + "write -H %s:%s%s", key, exact, exact, value, orMsgId);
+        }
+        if (value.isEmpty()) {
+            throw Exit.usage("-H %s: \"\" is not valid: it must be a value (the server takes an empty one for no header), "
+                    + "like -H %s:%s (or leave the header out)", exact, exact, SERVER_READS.get(exact));
+        }
+        if (before.containsKey(exact)) {
+            throw Exit.usage("-H %s is given twice (%s and %s): the server reads only the first, so give it once", exact,
+                    Output.quoted(before.getFirst(exact)), Output.quoted(value));
+        }
     }
 }

@@ -24,13 +24,31 @@ final class PubSummary {
         if (again == 0) {
             return confirmedOnce(acks, total);
         }
-        long late = acks.retriedPastWindow.get();
-        Duration window = acks.duplicateWindow();
         return String.format(Locale.ROOT, "%s; %d sent again after a failover (same Nats-Msg-Id): %d of them the first attempt had "
                 + "stored (PubAck duplicate=true), kept once%s", confirmedOnce(acks, total), again, acks.duplicatesOfRetries.get(),
-                late == 0 ? "" : String.format(Locale.ROOT, "; %d sent again later than the stream's duplicate window%s after their "
-                        + "first attempt, so up to %d may be stored twice (each whose first attempt was stored)", late,
-                        window == null ? " (not known)" : " of " + Durations.format(window), late));
+                mayBeTwice(acks));
+    }
+
+    /**
+     * "; N sent again later than the window ..." when a retry may have come after the stream forgot the ID.
+     * Without the window, nothing can be "later than" it: the line says how late the retries were, and
+     * that whether that was within the window is what is not known.
+     */
+    private static String mayBeTwice(PubAcks acks) {
+        long late = acks.retriedPastWindow.get();
+        Duration window = acks.duplicateWindow();
+        if (late == 0) {
+            return "";
+        }
+        if (window == null) {
+            return String.format(Locale.ROOT, "; %d sent again within %s of their first attempt, but the stream's duplicate "
+                    + "window could not be read, so whether that is within it is not known: if not, "
+                    + "up to %d may be stored twice (each whose first attempt was stored)", late,
+                    Durations.format(acks.longestUndecided()), late);
+        }
+        return String.format(Locale.ROOT, "; %d sent again later than the stream's duplicate window of %s after their first "
+                + "attempt, so up to %d may be stored twice (each whose first attempt was stored)", late, Durations.format(window),
+                late);
     }
 
     private static String confirmedOnce(PubAcks acks, long total) {

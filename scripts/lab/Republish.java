@@ -14,6 +14,7 @@ import io.nats.client.JetStreamOptions;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletableFuture;
@@ -29,37 +30,44 @@ final class Republish {
     }
 
     private final Connection nc;
-    private final String stream;
     private final String subject;
     private final PubAcks acks;
     private final StopSignal stop;
     private final long started = System.nanoTime();
     /** The stream's, asked aside while the run starts: mid-failover no answer may come, and nothing waits for it. */
-    private final CompletableFuture<Duration> duplicateWindow;
+    private final CompletableFuture<Window> duplicateWindow;
     private boolean warned;
     private String lastWarning;
     /** The cluster said a stream still captures the subject: a 503 then means one between leaders. */
     private boolean streamKnown;
 
-    Republish(Connection nc, String stream, String subject, PubAcks acks, StopSignal stop) {
+    Republish(Connection nc, String subject, PubAcks acks, StopSignal stop) {
         this.nc = nc;
-        this.stream = stream;
         this.subject = subject;
         this.acks = acks.mayRetry();
         this.stop = stop;
-        this.duplicateWindow = CompletableFuture.supplyAsync(() -> duplicateWindow(nc, stream));
-        duplicateWindow.thenAccept(acks::duplicateWindow); // a retry within it cannot store a second copy
+        this.duplicateWindow = CompletableFuture.supplyAsync(() -> duplicateWindow(null));
+        // a retry within it cannot store a second copy
+        duplicateWindow.thenAccept(window -> acks.duplicateWindow(window == null ? null : window.duplicates()));
     }
 
-    private static Duration duplicateWindow(Connection nc, String stream) {
-        return duplicateWindow(nc, stream, null);
+    /** A stream's duplicate window, and the stream's name. */
+    private record Window(String stream, Duration duplicates) {
     }
 
-    private static Duration duplicateWindow(Connection nc, String stream, Duration timeout) {
+    /**
+     * The window of the stream that stores the run's messages: the one its PubAcks name, or before the
+     * first, the one that captures the subject (not the config's stream: --subject may point elsewhere).
+     */
+    private Window duplicateWindow(Duration timeout) {
         try {
             JetStreamManagement jsm = timeout == null ? nc.jetStreamManagement()
                     : nc.jetStreamManagement(JetStreamOptions.builder().requestTimeout(timeout).build());
-            return jsm.getStreamInfo(stream).getConfiguration().getDuplicateWindow();
+            List<String> streams = acks.streamName() != null ? List.of(acks.streamName()) : jsm.getStreamNames(subject);
+            if (streams.size() != 1) {
+                return null; // none (the run's first PubAck says so)
+            }
+            return new Window(streams.get(0), jsm.getStreamInfo(streams.get(0)).getConfiguration().getDuplicateWindow());
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             return null; // no such stream (the run's first PubAck says so), or no answer: no warning then
         }
@@ -71,8 +79,9 @@ final class Republish {
      */
     void settleWindow(Duration timeout) {
         if (acks.windowUnknown()) {
-            acks.duplicateWindow(duplicateWindow.isDone() && duplicateWindow.join() != null ? duplicateWindow.join()
-                    : duplicateWindow(nc, stream, timeout));
+            Window window = duplicateWindow.isDone() && duplicateWindow.join() != null ? duplicateWindow.join()
+                    : duplicateWindow(timeout);
+            acks.duplicateWindow(window == null ? null : window.duplicates());
         }
     }
 
@@ -147,16 +156,16 @@ final class Republish {
      * retry later than that, of a message that was stored, stores a second copy. Said once, when it may apply.
      */
     private void warnPastDuplicateWindow() {
-        Duration window = duplicateWindow.getNow(null);
+        Window window = duplicateWindow.getNow(null);
         if (warned || window == null) {
             return;
         }
         Duration running = Duration.ofSeconds((System.nanoTime() - started) / 1_000_000_000L);
-        if (running.compareTo(window) > 0) {
+        if (running.compareTo(window.duplicates()) > 0) {
             warned = true;
             System.err.printf(Locale.ROOT, "WARN this run started %s ago, more than stream %s's duplicate window of %s: a message "
                     + "sent that long ago, if it was stored, is stored again by its retry%n", Durations.format(running),
-                    stream, Durations.format(window));
+                    Output.printable(window.stream()), Durations.format(window.duplicates())); // the name is the server's text
         }
     }
 
