@@ -3,12 +3,14 @@
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java Limit.java Unanswered.java
 
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import org.slf4j.Logger;
 
 import java.io.Console;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -57,17 +59,31 @@ final class Deletion {
         if (!force && !confirmed(what)) {
             throw declined("nothing deleted");
         }
-        boolean done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
+        boolean done;
+        String late = "";
+        try {
+            done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
+        } catch (IOException unanswered) { // the delete may have happened all the same: gone means deleted
+            done = Unanswered.doneLate(unanswered, () -> wholeStream ? streamGone(jsm, config.stream)
+                    : streamGone(jsm, config.stream) || JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
+                    () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null);
+            late = Unanswered.lateNote(config.timeout);
+        }
         if (!done) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
-        String deleted = "deleted " + gone;
+        String deleted = "deleted " + gone + late;
         if (json) {
             Output.json("{\"deleted\":true," + fields + "}", deleted);
         } else {
             Output.summary(log, deleted);
         }
         return Exit.OK;
+    }
+
+    /** Whether the stream is no longer on the server. */
+    static boolean streamGone(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        return JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(stream)) == null;
     }
 
     /** "stream X with 3 messages and 1 consumer": what deleting it takes away. */
