@@ -161,7 +161,7 @@ public class JsPurge implements Callable<Integer> {
         Unanswered.doneLate(unanswered, () -> all && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
         long held = before.getStreamState().getMsgCount();
         String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "
-                + "before)%s", config.stream, next - 1, Output.messages(held), Unanswered.lateNote(config.timeout));
+                + "before)%s", config.stream, next - 1, Output.messages(held), Unanswered.LATE);
         if (json) {
             Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d,\"answered_late\":true}", held), done);
             return 0;

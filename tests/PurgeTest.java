@@ -182,16 +182,16 @@ class PurgeTest extends WithServer {
     @Test
     void aDeleteAnsweredLateIsADeleteWhenTheStreamIsGone() throws Exception {
         assertEquals("INFO deleted stream LAB4_STREAM, which held 3 messages and 1 consumer just before (js-bootstrap "
-                + "creates them again, from seq 1); the server's answer came later than the 1s timeout, and asked "
-                + "again it says so\n", ok(answeredLate("DELETE", "--delete", "--force")).out());
+                + "creates them again, from seq 1); the server's answer came after the timeout (--timeout), and asked "
+                + "again it shows it done\n", ok(answeredLate("STREAM.DELETE", "--delete", "--force")).out());
     }
 
     /** The same for a purge of everything: the stream's first sequence past all it held says it happened. */
     @Test
     void aPurgeAnsweredLateIsAPurgeWhenTheMessagesAreGone() throws Exception {
         assertEquals("INFO purged stream LAB4_STREAM: every message up to seq 3 is gone (it held 3 messages just "
-                + "before); the server's answer came later than the 1s timeout, and asked again it says so\n",
-                ok(answeredLate("PURGE")).out());
+                + "before); the server's answer came after the timeout (--timeout), and asked again it shows it done\n",
+                ok(answeredLate("STREAM.PURGE")).out());
         try (Connection nc = connect()) {
             assertEquals(0, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
         }
@@ -200,16 +200,24 @@ class PurgeTest extends WithServer {
     /** A partial purge leaves no mark to ask about: unanswered stays unknown, one line, exit 1. */
     @Test
     void aPartialPurgeAnsweredLateStaysUnknown() throws Exception {
-        Run.Result purged = answeredLate("PURGE", "--keep", "1");
+        Run.Result purged = answeredLate("STREAM.PURGE", "--keep", "1");
         assertEquals(Exit.FAILED, purged.exit(), purged.toString());
         assertTrue(purged.err().matches("ERROR the server at \\S+ did not answer a JetStream request: .*\n"), purged.toString());
     }
 
-    /** js-purge on the lab's stream of 3 messages, the server's answer to its STREAM.`request` held until it asks again. */
+    /** A consumer's delete the same way: asked again, the consumer is gone. */
+    @Test
+    void aConsumerDeleteAnsweredLateIsADeleteWhenTheConsumerIsGone() throws Exception {
+        assertEquals("INFO deleted consumer LAB4_CONSUMER of stream LAB4_STREAM; the server's answer came after the "
+                + "timeout (--timeout), and asked again it shows it done\n",
+                ok(answeredLate("CONSUMER.DELETE", "--delete-consumer", "--force")).out());
+    }
+
+    /** js-purge on the lab's stream of 3 messages, the server's answer to its `request` held until it asks again. */
     private Run.Result answeredLate(String request, String... args) throws Exception {
         bootstrap();
         publish("one", "two", "three");
-        try (Proxy late = Proxy.to(server).holdRepliesAfter("$JS.API.STREAM." + request + ".", 1)
+        try (Proxy late = Proxy.to(server).holdRepliesAfter("$JS.API." + request + ".", 1)
                 .releaseWhenClientSends("$JS.API.STREAM.INFO.")) {
             return script("JsPurge", args).args("--timeout", "1s").env("NATS_URL", late.url()).go();
         }

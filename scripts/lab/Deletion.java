@@ -59,17 +59,8 @@ final class Deletion {
         if (!force && !confirmed(what)) {
             throw declined("nothing deleted");
         }
-        boolean done;
-        String late = "";
-        try {
-            done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
-        } catch (IOException unanswered) { // the delete may have happened all the same: gone means deleted
-            done = Unanswered.doneLate(unanswered, () -> wholeStream ? streamGone(jsm, config.stream)
-                    : streamGone(jsm, config.stream) || JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
-                    () -> jsm.getConsumerInfo(config.stream, config.consumer)) == null);
-            late = Unanswered.lateNote(config.timeout);
-        }
-        if (!done) {
+        String late = wholeStream ? deleteStream(jsm, config.stream) : deleteConsumer(jsm, config.stream, config.consumer);
+        if (late == null) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
         String deleted = "deleted " + gone + late;
@@ -81,8 +72,32 @@ final class Deletion {
         return Exit.OK;
     }
 
-    /** Whether the stream is no longer on the server. */
-    static boolean streamGone(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+    /**
+     * Deletes the stream: "" once the server confirms it, null when it says no, and Unanswered.LATE when
+     * its answer came after the timeout but, asked again, the stream is gone (a big stream's delete can
+     * take longer than the timeout); when it is still there, the unanswered request is thrown.
+     */
+    static String deleteStream(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        try {
+            return jsm.deleteStream(stream) ? "" : null;
+        } catch (IOException unanswered) {
+            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream));
+            return Unanswered.LATE;
+        }
+    }
+
+    /** The same for a consumer: gone, or its stream gone. */
+    static String deleteConsumer(JetStreamManagement jsm, String stream, String consumer) throws IOException, JetStreamApiException {
+        try {
+            return jsm.deleteConsumer(stream, consumer) ? "" : null;
+        } catch (IOException unanswered) {
+            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream) || JetStreamErrors.orNull(
+                    JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(stream, consumer)) == null);
+            return Unanswered.LATE;
+        }
+    }
+
+    private static boolean streamGone(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
         return JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(stream)) == null;
     }
 

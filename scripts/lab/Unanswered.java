@@ -131,10 +131,7 @@ final class Unanswered {
     }
 
     /** The line's note for it: the change was made, though the server's answer came after the timeout. */
-    static String lateNote(Duration timeout) {
-        return "; the server's answer came later than the " + Durations.format(timeout) + " timeout, and asked again "
-                + "it says so";
-    }
+    static final String LATE = "; the server's answer came after the timeout (--timeout), and asked again it shows it done";
 
     /** jnats' words for a JetStream request nobody answered within the timeout: only its text tells it apart. */
     private static final String NO_ANSWER = "Timeout or no response waiting for NATS JetStream server";
