@@ -188,7 +188,7 @@ public class JsBootstrap implements Callable<Integer> {
             throw Deletion.declined("nothing changed"); // the consumer is left as it is too
         }
         if (!sameSubjects || !sameStorage) {
-            jsm.deleteStream(name);
+            Deletion.deleteStream(jsm, name); // a big stream's delete may answer late: then asked whether it is gone
             jsm.addStream(wanted);
             log.info("recreated stream {} ({}); its {} went with the old one{}", name, describe(wanted),
                     Output.messages(stored), windowCut(wanted));
@@ -319,7 +319,7 @@ public class JsBootstrap implements Callable<Integer> {
                     : ": those it had acked, up to stream seq " + acked + ", are delivered again");
         }
         if (fixed != null) {
-            jsm.deleteConsumer(stream, name);
+            Deletion.deleteConsumer(jsm, stream, name);
             log.info("recreated consumer {} ({})", name, describe(jsm.addOrUpdateConsumer(stream, wanted).getConsumerConfiguration()));
             return;
         }

@@ -210,7 +210,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 Limit.unlimited(most) ? Limit.NONE : String.format(Locale.ROOT, "%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + Output.printable(config.getFilterSubject(), false))
-                + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : ""));
+                + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : "")
+                + (config.isHeadersOnly() ? "; " + WhyNothing.headersOnly(config) : ""));
         if (whyNothing != null) {
             row("next pull", whyNothing); // gets nothing, or may get nothing
         }

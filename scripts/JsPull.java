@@ -15,7 +15,9 @@
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
@@ -132,19 +134,27 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         }
     }
 
-    /** Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then forgotten. */
+    /**
+     * Ephemeral: an ordered consumer reads the stream from its first message, without acks, and is then
+     * forgotten. One server consumer for the whole read: iterate() keeps pull requests coming to it,
+     * where each reader.next() would create a new consumer on the server.
+     */
     void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
         OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(subject);
         if (unreadable.resumeAt() > 0) { // after a message jnats cannot read: on from the one after it
             from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(unreadable.resumeAt());
         }
         OrderedConsumerContext reader = stream.createOrderedConsumer(from);
-        Message msg;
-        while (wantMore() && (msg = reader.next(wait)) != null) {
-            print(msg);
-            handOn(msg);
-            counts.done(msg);
-            counts.lastShown = msg.metaData().streamSequence();
+        // bounded in bytes as js-pull's batches are: what is on its way to this run stays well under 64 MB
+        ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
+        try (IterableConsumer messages = reader.iterate(requests)) {
+            Message msg;
+            while (wantMore() && (msg = messages.nextMessage(wait)) != null) { // null: none arrived within the wait
+                print(msg);
+                handOn(msg);
+                counts.done(msg);
+                counts.lastShown = msg.metaData().streamSequence();
+            }
         }
     }
 

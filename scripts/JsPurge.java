@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/JetStreamErrors.java lab/LogLines.java
-//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Deletion.java lab/Unanswered.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Purge messages from the lab's stream: all, one subject, below a sequence, or all but the last N.
@@ -131,7 +131,12 @@ public class JsPurge implements Callable<Integer> {
                         config.stream, scope);
                 return 0;
             }
-            PurgeResponse purged = purge(stream, subject);
+            PurgeResponse purged;
+            try {
+                purged = purge(stream, subject);
+            } catch (IOException unanswered) { // a purge of everything shows in the stream's first sequence
+                return purgedLate(unanswered, stream, config, info, next);
+            }
             String done = String.format(Locale.ROOT, "purged %s from stream %s%s", Output.messages(purged.getPurged()),
                     config.stream, scope);
             if (skips) { // as the server says after the purge
@@ -143,6 +148,25 @@ public class JsPurge implements Callable<Integer> {
             }
             Output.summary(log, done);
         }
+        return 0;
+    }
+
+    /**
+     * The purge went unanswered: when it was of everything, the stream's first sequence tells whether it
+     * happened (past all it held); a partial purge leaves no such mark, so its outcome stays unknown.
+     */
+    private int purgedLate(IOException unanswered, StreamContext stream, Config config, StreamInfo before, long next)
+            throws IOException {
+        boolean all = range == null && !settingFlags.typed(Setting.SUBJECT);
+        Unanswered.doneLate(unanswered, () -> all && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
+        long held = before.getStreamState().getMsgCount();
+        String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "
+                + "before)%s", config.stream, next - 1, Output.messages(held), Unanswered.LATE);
+        if (json) {
+            Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d,\"answered_late\":true}", held), done);
+            return 0;
+        }
+        Output.summary(log, done);
         return 0;
     }
 

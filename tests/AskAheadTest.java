@@ -213,7 +213,8 @@ class AskAheadTest extends WithServer {
         Run.Result result = ok(script("JsPull", "--batch", "120", "--quiet", "--wait", "2").go());
         assertTrue(result.err().matches("WARN messages of up to 4000\\d\\d bytes: a request asks for at most 16 MB of them "
                 + "\\(about 41\\), not a batch of 120, so what is on its way to this run stays bounded\n"), result.toString());
-        assertEquals("INFO done: 100 messages pulled and acked in batches of 120 (none arrived in the last 2s)",
+        assertEquals("INFO done: 100 messages pulled and acked in batches of up to 41 (16 MB a request) (none arrived in "
+                + "the last 2s)",
                 summaryOf(result), result.toString());
         assertServerHas(100, 0);
     }

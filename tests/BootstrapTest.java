@@ -276,6 +276,42 @@ class BootstrapTest extends WithServer {
                 rerun.outLines());
     }
 
+    /**
+     * Settings another tool or a raw API call set, which js-bootstrap has no line of its own for, are
+     * named too, as the server spells them: a rerun keeps them, and none passes unseen.
+     */
+    @Test
+    void aRerunNamesEverySettingItDoesNotManage() throws Exception {
+        try (Connection nc = connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("LAB4_STREAM").subjects("lab4.stream")
+                    .storageType(StorageType.File).denyDelete(true).allowRollup(true).allowDirect(true)
+                    .maxConsumers(10).republish(io.nats.client.api.Republish.builder().source(">").destination("copy.>")
+                            .build()).build());
+            jsm.addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LAB4_CONSUMER")
+                    .ackPolicy(AckPolicy.Explicit).sampleFrequency("50")
+                    .replayPolicy(io.nats.client.api.ReplayPolicy.Original).build());
+        }
+        List<String> lines = bootstrap().outLines();
+        for (String kept : List.of(
+                "stream LAB4_STREAM keeps allow direct true, which the lab does not manage (a stream js-bootstrap "
+                        + "creates has false)",
+                "stream LAB4_STREAM keeps allow rollup hdrs true, which the lab does not manage (a stream js-bootstrap "
+                        + "creates has false)",
+                "stream LAB4_STREAM keeps deny delete true, which the lab does not manage (a stream js-bootstrap "
+                        + "creates has false)",
+                "stream LAB4_STREAM keeps max consumers 10, which the lab does not manage (a stream js-bootstrap "
+                        + "creates has none)",
+                "stream LAB4_STREAM keeps republish {\"dest\":\"copy.>\",\"src\":\">\"}, which the lab does not "
+                        + "manage (a stream js-bootstrap creates has none)",
+                "consumer LAB4_CONSUMER keeps replay policy original, which the lab does not manage (a consumer "
+                        + "js-bootstrap creates has instant)",
+                "consumer LAB4_CONSUMER keeps sample freq 50, which the lab does not manage (a consumer js-bootstrap "
+                        + "creates has none)")) {
+            assertTrue(lines.contains("INFO " + kept), kept + " is not among:\n" + String.join("\n", lines));
+        }
+    }
+
     /** Replicas need a cluster: on one server, one line says so and nothing is created. */
     @Test
     void replicasOnASingleServerAreOneLine() throws Exception {

@@ -1,5 +1,7 @@
 // js-pull: the lab's exact lines, acks the server has confirmed, and a clean stop.
 
+import io.nats.client.Connection;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,42 @@ class PullTest extends WithServer {
         assertEquals(0, info.getNumAckPending(), "every ack reached the server");
         assertEquals(0, info.getNumPending());
         assertEquals(2, info.getAckFloor().getStreamSequence());
+    }
+
+    /** --ephemeral reads a long stream through one consumer on the server, not a new one every few messages. */
+    @Test
+    void theEphemeralReaderKeepsOneConsumerOnTheServer() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "3000").go());
+        Run.Started read = script("JsPull", "--ephemeral", "--wait", "1").start();
+        read.awaitOut("(stream seq 2500)");
+        long consumers;
+        try (Connection nc = connect()) {
+            consumers = nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getConsumerCount();
+        }
+        Run.Result result = ok(read.finish());
+        assertTrue(consumers <= 3, consumers + " consumers on the server: the durable one and more than two throw-away ones");
+        assertEquals("INFO done: 3000 messages read through a throw-away consumer, no acks needed; durable consumer "
+                + "LAB4_CONSUMER did not move", result.outLines().get(result.outLines().size() - 1));
+    }
+
+    /** A consumer made to send headers only (by a raw API call): js-pull and js-info say so before an empty body puzzles. */
+    @Test
+    void aHeadersOnlyConsumerIsNamedBeforeItsEmptyBodies() throws Exception {
+        bootstrap();
+        publish("a body");
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder()
+                    .durable("HEADERS").headersOnly(true).build());
+        }
+        String said = "consumer HEADERS delivers headers only (headers_only): bodies are not sent (js-pull shows each "
+                + "as \"\"), header Nats-Msg-Size gives each one's size";
+        Run.Result result = ok(script("JsPull", "--consumer", "HEADERS", "--wait", "1").go());
+        assertEquals("WARN " + said + "\n", result.err());
+        assertEquals("INFO pulled message: \"\" headers: Nats-Msg-Size=\"6\"", result.outLines().get(0));
+        List<String> info = ok(script("JsInfo", "--consumer", "HEADERS").go()).outLines();
+        assertTrue(info.stream().anyMatch(line -> line.startsWith("  settings:") && line.endsWith("; " + said.substring(
+                "consumer HEADERS ".length()))), String.join("\n", info));
     }
 
     @Test

@@ -174,4 +174,52 @@ class PurgeTest extends WithServer {
         assertEquals("INFO deleted stream LAB4_STREAM, which held 3 messages and 1 consumer just before (js-bootstrap "
                 + "creates them again, from seq 1)\n", deleted.out());
     }
+
+    /**
+     * A delete whose answer comes after the timeout (a big stream's can): asked once more, the server
+     * says the stream is gone, so it was deleted, and the run says so with exit 0, not "try again".
+     */
+    @Test
+    void aDeleteAnsweredLateIsADeleteWhenTheStreamIsGone() throws Exception {
+        assertEquals("INFO deleted stream LAB4_STREAM, which held 3 messages and 1 consumer just before (js-bootstrap "
+                + "creates them again, from seq 1); the server's answer came after the timeout (--timeout), and asked "
+                + "again it shows it done\n", ok(answeredLate("STREAM.DELETE", "--delete", "--force")).out());
+    }
+
+    /** The same for a purge of everything: the stream's first sequence past all it held says it happened. */
+    @Test
+    void aPurgeAnsweredLateIsAPurgeWhenTheMessagesAreGone() throws Exception {
+        assertEquals("INFO purged stream LAB4_STREAM: every message up to seq 3 is gone (it held 3 messages just "
+                + "before); the server's answer came after the timeout (--timeout), and asked again it shows it done\n",
+                ok(answeredLate("STREAM.PURGE")).out());
+        try (Connection nc = connect()) {
+            assertEquals(0, nc.jetStreamManagement().getStreamInfo("LAB4_STREAM").getStreamState().getMsgCount());
+        }
+    }
+
+    /** A partial purge leaves no mark to ask about: unanswered stays unknown, one line, exit 1. */
+    @Test
+    void aPartialPurgeAnsweredLateStaysUnknown() throws Exception {
+        Run.Result purged = answeredLate("STREAM.PURGE", "--keep", "1");
+        assertEquals(Exit.FAILED, purged.exit(), purged.toString());
+        assertTrue(purged.err().matches("ERROR the server at \\S+ did not answer a JetStream request: .*\n"), purged.toString());
+    }
+
+    /** A consumer's delete the same way: asked again, the consumer is gone. */
+    @Test
+    void aConsumerDeleteAnsweredLateIsADeleteWhenTheConsumerIsGone() throws Exception {
+        assertEquals("INFO deleted consumer LAB4_CONSUMER of stream LAB4_STREAM; the server's answer came after the "
+                + "timeout (--timeout), and asked again it shows it done\n",
+                ok(answeredLate("CONSUMER.DELETE", "--delete-consumer", "--force")).out());
+    }
+
+    /** js-purge on the lab's stream of 3 messages, the server's answer to its `request` held until it asks again. */
+    private Run.Result answeredLate(String request, String... args) throws Exception {
+        bootstrap();
+        publish("one", "two", "three");
+        try (Proxy late = Proxy.to(server).holdRepliesAfter("$JS.API." + request + ".", 1)
+                .releaseWhenClientSends("$JS.API.STREAM.INFO.")) {
+            return script("JsPurge", args).args("--timeout", "1s").env("NATS_URL", late.url()).go();
+        }
+    }
 }

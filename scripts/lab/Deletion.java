@@ -3,12 +3,14 @@
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java JetStreamErrors.java Output.java Exit.java LogLines.java Durations.java Limit.java Unanswered.java
 
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import org.slf4j.Logger;
 
 import java.io.Console;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -57,17 +59,46 @@ final class Deletion {
         if (!force && !confirmed(what)) {
             throw declined("nothing deleted");
         }
-        boolean done = wholeStream ? jsm.deleteStream(config.stream) : jsm.deleteConsumer(config.stream, config.consumer);
-        if (!done) {
+        String late = wholeStream ? deleteStream(jsm, config.stream) : deleteConsumer(jsm, config.stream, config.consumer);
+        if (late == null) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
-        String deleted = "deleted " + gone;
+        String deleted = "deleted " + gone + late;
         if (json) {
             Output.json("{\"deleted\":true," + fields + "}", deleted);
         } else {
             Output.summary(log, deleted);
         }
         return Exit.OK;
+    }
+
+    /**
+     * Deletes the stream: "" once the server confirms it, null when it says no, and Unanswered.LATE when
+     * its answer came after the timeout but, asked again, the stream is gone (a big stream's delete can
+     * take longer than the timeout); when it is still there, the unanswered request is thrown.
+     */
+    static String deleteStream(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        try {
+            return jsm.deleteStream(stream) ? "" : null;
+        } catch (IOException unanswered) {
+            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream));
+            return Unanswered.LATE;
+        }
+    }
+
+    /** The same for a consumer: gone, or its stream gone. */
+    static String deleteConsumer(JetStreamManagement jsm, String stream, String consumer) throws IOException, JetStreamApiException {
+        try {
+            return jsm.deleteConsumer(stream, consumer) ? "" : null;
+        } catch (IOException unanswered) {
+            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream) || JetStreamErrors.orNull(
+                    JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(stream, consumer)) == null);
+            return Unanswered.LATE;
+        }
+    }
+
+    private static boolean streamGone(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        return JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(stream)) == null;
     }
 
     /** "stream X with 3 messages and 1 consumer": what deleting it takes away. */

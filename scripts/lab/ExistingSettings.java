@@ -1,5 +1,6 @@
 // What js-bootstrap finds on a stream or consumer that already exists: the settings it leaves alone
-// (each a line, so nothing the lesson did not set passes unseen), and a consumer setting the lab
+// (each a line, so nothing the lesson did not set passes unseen: the fields no line names are named
+// as the server spells them), and a consumer setting the lab
 // needs that the server cannot change in place (then only --recreate helps).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Output.java Subjects.java Limit.java Setting.java Backoff.java Durations.java
@@ -10,12 +11,48 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
+import io.nats.client.api.ReplayPolicy;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+
+import static io.nats.client.support.ApiConstants.ACK_POLICY;
+import static io.nats.client.support.ApiConstants.ACK_WAIT;
+import static io.nats.client.support.ApiConstants.BACKOFF;
+import static io.nats.client.support.ApiConstants.DELIVER_POLICY;
+import static io.nats.client.support.ApiConstants.DELIVER_SUBJECT;
+import static io.nats.client.support.ApiConstants.DESCRIPTION;
+import static io.nats.client.support.ApiConstants.DISCARD;
+import static io.nats.client.support.ApiConstants.DUPLICATE_WINDOW;
+import static io.nats.client.support.ApiConstants.DURABLE_NAME;
+import static io.nats.client.support.ApiConstants.FILTER_SUBJECT;
+import static io.nats.client.support.ApiConstants.HEADERS_ONLY;
+import static io.nats.client.support.ApiConstants.INACTIVE_THRESHOLD;
+import static io.nats.client.support.ApiConstants.MAX_ACK_PENDING;
+import static io.nats.client.support.ApiConstants.MAX_AGE;
+import static io.nats.client.support.ApiConstants.MAX_BATCH;
+import static io.nats.client.support.ApiConstants.MAX_BYTES;
+import static io.nats.client.support.ApiConstants.MAX_DELIVER;
+import static io.nats.client.support.ApiConstants.MAX_EXPIRES;
+import static io.nats.client.support.ApiConstants.MAX_MSGS;
+import static io.nats.client.support.ApiConstants.MAX_MSGS_PER_SUB;
+import static io.nats.client.support.ApiConstants.MAX_MSG_SIZE;
+import static io.nats.client.support.ApiConstants.MAX_WAITING;
+import static io.nats.client.support.ApiConstants.MEM_STORAGE;
+import static io.nats.client.support.ApiConstants.NAME;
+import static io.nats.client.support.ApiConstants.NUM_REPLICAS;
+import static io.nats.client.support.ApiConstants.REPLAY_POLICY;
+import static io.nats.client.support.ApiConstants.RETENTION;
+import static io.nats.client.support.ApiConstants.STORAGE;
+import static io.nats.client.support.ApiConstants.SUBJECTS;
 
 final class ExistingSettings {
     /** What the lab gives a new consumer: its default (nats-server's own, too). */
@@ -58,7 +95,32 @@ final class ExistingSettings {
             differ.add(new String[] {"retention " + Setting.spelled(c.getRetentionPolicy()), "limits",
                     "--retention with --recreate"});
         }
+        others(differ, c.toJson(), STREAM_NAMED, Map.of());
         return differ;
+    }
+
+    /** The stream config's fields (as the server's JSON names them) that the lab manages or the lines above name. */
+    private static final Set<String> STREAM_NAMED = Set.of(NAME, SUBJECTS, DESCRIPTION, RETENTION, MAX_MSGS, MAX_BYTES,
+            MAX_AGE, MAX_MSGS_PER_SUB, MAX_MSG_SIZE, STORAGE, NUM_REPLICAS, DISCARD, DUPLICATE_WINDOW);
+    /** The same for a consumer (a push consumer's deliver subject is cannotChange's). */
+    private static final Set<String> CONSUMER_NAMED = Set.of(NAME, DURABLE_NAME, DESCRIPTION, DELIVER_SUBJECT,
+            DELIVER_POLICY, ACK_POLICY, ACK_WAIT, MAX_DELIVER, BACKOFF, MAX_ACK_PENDING, FILTER_SUBJECT, MAX_WAITING,
+            MAX_BATCH, MAX_EXPIRES, MAX_BYTES, INACTIVE_THRESHOLD, HEADERS_ONLY, MEM_STORAGE, NUM_REPLICAS);
+
+    /**
+     * Every other field of the config that is set: jnats writes a field only when it is not the default
+     * (but those in `always`, with a new one's value), so whatever a raw API call or another tool set
+     * there (deny delete, rollups, republish, sample frequency, any field a newer server adds that
+     * jnats knows) is named, and none is missed for not being listed here.
+     */
+    private static void others(List<String[]> differ, String json, Set<String> named, Map<String, String> always) {
+        new TreeMap<>(JsonParser.parseUnchecked(json).map).forEach((field, value) -> { // in the order of their names
+            String shown = value.type == JsonValue.Type.STRING ? value.string : value.toJson();
+            if (!named.contains(field) && !shown.equals(always.get(field))) {
+                differ.add(new String[] {field.replace('_', ' ') + " " + Output.printable(shown, false),
+                        always.getOrDefault(field, value.type == JsonValue.Type.BOOL ? "false" : "none")});
+            }
+        });
     }
 
     /** A managed setting this run was not given, whose value differs from a new one's: {what value, new one's, how to set it}. */
@@ -119,6 +181,7 @@ final class ExistingSettings {
         if (c.getNumReplicas() > 0) {
             differ.add(new String[] {"replicas " + c.getNumReplicas(), "the stream's"});
         }
+        others(differ, c.toJson(), CONSUMER_NAMED, Map.of(REPLAY_POLICY, ReplayPolicy.Instant.toString()));
         return differ;
     }
 

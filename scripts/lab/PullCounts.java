@@ -68,6 +68,7 @@ final class PullCounts {
     String comeback; // then: which delivery came back, and what the run did with it (not shown, but a delivery used)
     boolean followsRetries; // --no-ack on a consumer with a backoff: what comes back is shown again, up to max deliver
     long lastShown; // --ephemeral: the stream seq of the last message shown
+    String batchesOf; // --batch: what each request really asked for, when big bodies bound it in bytes ("up to 16 (16 MB a request)")
     Message lastPrinted; // one at a time: the message in hand
     // Read by a signal's last line too, while the main thread may still be at work.
     volatile List<Message> batchInHand = List.of(); // printed and handed on, acks sent but not yet confirmed (one at a time: acking)

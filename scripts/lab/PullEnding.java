@@ -67,7 +67,8 @@ final class PullEnding {
         why += counts.held(shownVerb(), true); // delivered to this run and not done with: named too
         why += counts.shownAgain(shownVerb()); // stdout's lines add up too
         if (flags.inBatches()) {
-            return String.format(Locale.ROOT, "done: %s in batches of %d (%s): %,.0f msgs/s, %.1f MB/s", count, flags.batch, why,
+            return String.format(Locale.ROOT, "done: %s in batches of %s (%s): %,.0f msgs/s, %.1f MB/s", count,
+                    counts.batchesOf != null ? counts.batchesOf : String.valueOf(flags.batch), why,
                     counts.done() / Math.max(seconds, 1e-9), counts.bytes() / Math.max(seconds, 1e-9) / 1e6);
         }
         return "done: " + count + (reachedMax ? " (" + why + ")" : "; " + why);

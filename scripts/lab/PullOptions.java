@@ -2,7 +2,7 @@
 // --batch the consumer would not hand out in one go.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java RunLabel.java Limit.java
+//SOURCES Config.java Exit.java JetStreamErrors.java Subjects.java Durations.java Output.java RunLabel.java Limit.java WhyNothing.java
 
 import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
@@ -183,6 +183,7 @@ final class PullOptions {
     }
 
     private boolean warnedAckAll;
+    private boolean warnedHeadersOnly;
 
     /**
      * What the durable consumer must be for js-pull: a pull consumer that takes acks, and a batch it
@@ -201,6 +202,11 @@ final class PullOptions {
             System.err.println(Output.printable("WARN consumer " + config.consumer + " has ack policy all: each ack also acks "
                     + "every message delivered before it, to this run or another reader, so one left unacked or nak'd before "
                     + "a later ack does not come back"));
+        }
+        String headersOnly = WhyNothing.headersOnly(settings);
+        if (headersOnly != null && !warnedHeadersOnly) {
+            warnedHeadersOnly = true;
+            System.err.println(Output.printable("WARN consumer " + config.consumer + " " + headersOnly));
         }
         long maxAckPending = settings.getMaxAckPending();
         if (!Limit.unlimited(maxAckPending) && batch > maxAckPending) {

@@ -53,7 +53,7 @@ final class PullRequests implements AutoCloseable {
 
     private static final Duration SETTLE = Duration.ofSeconds(1);
     /** A request's max_bytes: two of them out stay well under what the server and jnats hold for a reader (64 MB each). */
-    private static final long REQUEST_BYTES = 16L << 20;
+    static final long REQUEST_BYTES = 16L << 20;
     /** The ack reply subject and the subject the server counts into a message's size, with room to spare. */
     private static final long SUBJECTS_ROOM = 64L << 10;
 
@@ -167,6 +167,7 @@ final class PullRequests implements AutoCloseable {
             System.err.printf(Locale.ROOT, "WARN messages of up to %d bytes: a request asks for at most %d MB of them (about %d), "
                     + "not a batch of %d, so what is on its way to this run stays bounded%n", largest,
                     requestBytes >> 20, requestBytes / largest, want);
+            counts.batchesOf = String.format(Locale.ROOT, "up to %d (%d MB a request)", requestBytes / largest, requestBytes >> 20);
         }
         if (out.size() > 1 || !Limit.unlimited(limits.maxDeliver())) {
             return;

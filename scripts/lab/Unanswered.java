@@ -115,6 +115,28 @@ final class Unanswered {
         }
     }
 
+    /**
+     * A delete or purge went unanswered, and the server may still have done it (a big stream's delete
+     * can outlast the timeout): asked once whether it did. True when it did (its answer came late);
+     * otherwise, or when that goes unanswered too, the unknown stays unknown and `e` is thrown again.
+     */
+    static boolean doneLate(IOException e, ApiCall<Boolean> done) throws IOException {
+        if (!is(e)) {
+            throw e;
+        }
+        try {
+            if (done.call()) {
+                return true;
+            }
+        } catch (IOException | JetStreamApiException stillUnknown) {
+            // no answer again, or no word on it: what the delete did is still unknown
+        }
+        throw e;
+    }
+
+    /** The line's note for it: the change was made, though the server's answer came after the timeout. */
+    static final String LATE = "; the server's answer came after the timeout (--timeout), and asked again it shows it done";
+
     /** jnats' words for a JetStream request nobody answered within the timeout: only its text tells it apart. */
     private static final String NO_ANSWER = "Timeout or no response waiting for NATS JetStream server";
 

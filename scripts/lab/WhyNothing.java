@@ -1,6 +1,7 @@
 // Why a pull gets nothing, when the server's numbers tell: the consumer's pending, ack pending and
 // ack floor, its settings, and what the stream stores, read as one sentence. js-pull says it when a
 // wait passes empty; js-info shows it on its consumer's "next pull" row, also while it watches.
+// Also why a message comes with an empty body: a consumer that sends headers only.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Durations.java Output.java Backoff.java Limit.java
 
@@ -12,6 +13,7 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.api.StreamState;
+import io.nats.client.support.NatsJetStreamConstants;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -24,6 +26,12 @@ final class WhyNothing {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private WhyNothing() {
+    }
+
+    /** Said by js-pull before the first message, and on js-info's settings row: each body is left out. */
+    static String headersOnly(ConsumerConfiguration settings) {
+        return settings.isHeadersOnly() ? "delivers headers only (headers_only): bodies are not sent "
+                + "(js-pull shows each as \"\"), header " + NatsJetStreamConstants.MSG_SIZE_HDR + " gives each one's size" : null;
     }
 
     /** The same, asking the server for the stream's and the consumer's state first. */

@@ -1,6 +1,6 @@
 // A TCP relay between a script and a nats-server, for tests that must act at an exact point of a
 // connection instead of guessing with sleeps: before the client meets the server (to change what
-// it will log in with), or while PubAcks are on their way back (to hold them).
+// it will log in with), or while PubAcks are on their way back (to hold them, or to let them come late).
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +28,7 @@ final class Proxy implements AutoCloseable {
     private volatile Step beforeConnecting = () -> { };
     private volatile byte[] holdTrigger;
     private volatile int holdAfter;
+    private volatile byte[] releaseTrigger;
     private volatile long firstRequestDelayMillis;
     private volatile long clientBytesPerSecond;
     private volatile long serverLatencyMillis;
@@ -64,6 +65,15 @@ final class Proxy implements AutoCloseable {
     Proxy holdRepliesAfter(String text, int times) {
         this.holdTrigger = text.getBytes(StandardCharsets.US_ASCII);
         this.holdAfter = times;
+        return this;
+    }
+
+    /**
+     * With holdRepliesAfter: the held replies go on once the client sends `text` (before that reaches the
+     * server): a reply the client gave up on comes late, after what it asks next.
+     */
+    Proxy releaseWhenClientSends(String text) {
+        this.releaseTrigger = text.getBytes(StandardCharsets.US_ASCII);
         return this;
     }
 
@@ -150,6 +160,7 @@ final class Proxy implements AutoCloseable {
         byte[] trigger = holdTrigger;
         int seen = 0;
         int matched = 0; // bytes of the trigger matched so far, across reads
+        int releaseMatched = 0;
         byte[] buffer = new byte[65536];
         try (from; to) {
             InputStream in = from.getInputStream();
@@ -174,6 +185,14 @@ final class Proxy implements AutoCloseable {
                         if (++seen == holdAfter) {
                             holding.countDown(); // before these bytes go on: no reply to them can slip through
                         }
+                    }
+                }
+                byte[] release = releaseTrigger;
+                boolean held = holding.getCount() == 0;
+                for (int i = 0; fromClient && held && release != null && i < n && released.getCount() > 0; i++) {
+                    releaseMatched = buffer[i] == release[releaseMatched] ? releaseMatched + 1 : buffer[i] == release[0] ? 1 : 0;
+                    if (releaseMatched == release.length) {
+                        released.countDown();
                     }
                 }
                 if (!fromClient && holding.getCount() == 0) {
