@@ -92,7 +92,8 @@ public class RunTests {
             "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
             "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
-            "WebsocketTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest", "HeadersTest");
+            "WebsocketTest", "HostileServerTest", "ErrorsTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest",
+            "HeadersTest");
     /**
      * The classes that mostly wait (measured: CPU time under about a quarter of their wall time): the waiting
      * shards take these first, the busy shards take them only once no other class is left, and the other way round.
@@ -528,7 +529,7 @@ public class RunTests {
     private static boolean startsCommands(String className) {
         try {
             String source = Files.readString(Run.REPO.resolve("tests").resolve(className + ".java"));
-            return Pattern.compile("Run\\.command\\(|ProcessBuilder|bin/|jbang|lab-run", Pattern.CASE_INSENSITIVE).matcher(source).find();
+            return Pattern.compile("Run\\.command\\(|\\bmake\\(|ProcessBuilder|bin/|jbang|lab-run", Pattern.CASE_INSENSITIVE).matcher(source).find();
         } catch (java.io.IOException e) {
             return true;
         }

@@ -13,6 +13,7 @@ import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.ReplayPolicy;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.support.ApiConstants;
 import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 
@@ -23,36 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-
-import static io.nats.client.support.ApiConstants.ACK_POLICY;
-import static io.nats.client.support.ApiConstants.ACK_WAIT;
-import static io.nats.client.support.ApiConstants.BACKOFF;
-import static io.nats.client.support.ApiConstants.DELIVER_POLICY;
-import static io.nats.client.support.ApiConstants.DELIVER_SUBJECT;
-import static io.nats.client.support.ApiConstants.DESCRIPTION;
-import static io.nats.client.support.ApiConstants.DISCARD;
-import static io.nats.client.support.ApiConstants.DUPLICATE_WINDOW;
-import static io.nats.client.support.ApiConstants.DURABLE_NAME;
-import static io.nats.client.support.ApiConstants.FILTER_SUBJECT;
-import static io.nats.client.support.ApiConstants.HEADERS_ONLY;
-import static io.nats.client.support.ApiConstants.INACTIVE_THRESHOLD;
-import static io.nats.client.support.ApiConstants.MAX_ACK_PENDING;
-import static io.nats.client.support.ApiConstants.MAX_AGE;
-import static io.nats.client.support.ApiConstants.MAX_BATCH;
-import static io.nats.client.support.ApiConstants.MAX_BYTES;
-import static io.nats.client.support.ApiConstants.MAX_DELIVER;
-import static io.nats.client.support.ApiConstants.MAX_EXPIRES;
-import static io.nats.client.support.ApiConstants.MAX_MSGS;
-import static io.nats.client.support.ApiConstants.MAX_MSGS_PER_SUB;
-import static io.nats.client.support.ApiConstants.MAX_MSG_SIZE;
-import static io.nats.client.support.ApiConstants.MAX_WAITING;
-import static io.nats.client.support.ApiConstants.MEM_STORAGE;
-import static io.nats.client.support.ApiConstants.NAME;
-import static io.nats.client.support.ApiConstants.NUM_REPLICAS;
-import static io.nats.client.support.ApiConstants.REPLAY_POLICY;
-import static io.nats.client.support.ApiConstants.RETENTION;
-import static io.nats.client.support.ApiConstants.STORAGE;
-import static io.nats.client.support.ApiConstants.SUBJECTS;
 
 final class ExistingSettings {
     /** What the lab gives a new consumer: its default (nats-server's own, too). */
@@ -100,12 +71,17 @@ final class ExistingSettings {
     }
 
     /** The stream config's fields (as the server's JSON names them) that the lab manages or the lines above name. */
-    private static final Set<String> STREAM_NAMED = Set.of(NAME, SUBJECTS, DESCRIPTION, RETENTION, MAX_MSGS, MAX_BYTES,
-            MAX_AGE, MAX_MSGS_PER_SUB, MAX_MSG_SIZE, STORAGE, NUM_REPLICAS, DISCARD, DUPLICATE_WINDOW);
+    private static final Set<String> STREAM_NAMED = Set.of(ApiConstants.NAME, ApiConstants.SUBJECTS,
+            ApiConstants.DESCRIPTION, ApiConstants.RETENTION, ApiConstants.MAX_MSGS, ApiConstants.MAX_BYTES,
+            ApiConstants.MAX_AGE, ApiConstants.MAX_MSGS_PER_SUB, ApiConstants.MAX_MSG_SIZE, ApiConstants.STORAGE,
+            ApiConstants.NUM_REPLICAS, ApiConstants.DISCARD, ApiConstants.DUPLICATE_WINDOW);
     /** The same for a consumer (a push consumer's deliver subject is cannotChange's). */
-    private static final Set<String> CONSUMER_NAMED = Set.of(NAME, DURABLE_NAME, DESCRIPTION, DELIVER_SUBJECT,
-            DELIVER_POLICY, ACK_POLICY, ACK_WAIT, MAX_DELIVER, BACKOFF, MAX_ACK_PENDING, FILTER_SUBJECT, MAX_WAITING,
-            MAX_BATCH, MAX_EXPIRES, MAX_BYTES, INACTIVE_THRESHOLD, HEADERS_ONLY, MEM_STORAGE, NUM_REPLICAS);
+    private static final Set<String> CONSUMER_NAMED = Set.of(ApiConstants.NAME, ApiConstants.DURABLE_NAME,
+            ApiConstants.DESCRIPTION, ApiConstants.DELIVER_SUBJECT, ApiConstants.DELIVER_POLICY, ApiConstants.ACK_POLICY,
+            ApiConstants.ACK_WAIT, ApiConstants.MAX_DELIVER, ApiConstants.BACKOFF, ApiConstants.MAX_ACK_PENDING,
+            ApiConstants.FILTER_SUBJECT, ApiConstants.MAX_WAITING, ApiConstants.MAX_BATCH, ApiConstants.MAX_EXPIRES,
+            ApiConstants.MAX_BYTES, ApiConstants.INACTIVE_THRESHOLD, ApiConstants.HEADERS_ONLY, ApiConstants.MEM_STORAGE,
+            ApiConstants.NUM_REPLICAS);
 
     /**
      * Every other field of the config that is set: jnats writes a field only when it is not the default
@@ -181,7 +157,7 @@ final class ExistingSettings {
         if (c.getNumReplicas() > 0) {
             differ.add(new String[] {"replicas " + c.getNumReplicas(), "the stream's"});
         }
-        others(differ, c.toJson(), CONSUMER_NAMED, Map.of(REPLAY_POLICY, ReplayPolicy.Instant.toString()));
+        others(differ, c.toJson(), CONSUMER_NAMED, Map.of(ApiConstants.REPLAY_POLICY, ReplayPolicy.Instant.toString()));
         return differ;
     }
 
