@@ -12,13 +12,14 @@
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
 //        LAB_TEST_SHARDS=1 for one test JVM (LAB_TEST_WAITING_SHARDS: the extra ones for waiting classes, 2 unless
-//        LAB_TEST_SHARDS=1); LAB_TESTS_PROCESSES=1 to run every script as a process;
+//        LAB_TEST_SHARDS=1 or the load average is above the cores); LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
 // This JVM makes the run's temp root and starts the tests in test JVMs ("shards"): three by default
 // for the classes that keep a core busy (their waits on servers and child processes leave room for a
-// third on two cores), and two more for the classes that mostly wait (elections, ack waits, a lesson's
-// timings: RunTests.WAITING) and would otherwise hold a busy shard's turn. Each shard
+// third on two cores), and, unless the machine is busy already, two more for the classes that mostly
+// wait (elections, ack waits, a lesson's timings: RunTests.WAITING), which would otherwise hold a busy
+// shard's turn. Each shard
 // has a root of its own (its java.io.tmpdir and TMPDIR, which Java reads once at start-up, so they
 // cannot be set from inside main), a clean environment (Sandbox) and an empty working folder, and
 // takes the classes one at a time from a shared queue, slowest first. A class tagged "alone" runs
@@ -136,8 +137,11 @@ public class RunTests {
         Files.write(root.resolve("queue.txt"), classes);
         Files.createDirectories(root.resolve("claims"));
         int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
-        int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(),
-                Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 ? "0" : "2")));
+        // On a machine already busy the waiting classes' own few CPU seconds would only add to the load their
+        // timings must hold under: then they take turns in the busy shards, as every class did before.
+        boolean busyMachine = oneMinuteLoad() > Runtime.getRuntime().availableProcessors();
+        int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(), Integer.parseInt(
+                System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 || busyMachine ? "0" : "2")));
         busyShards = Math.max(1, Math.min(busyShards, classes.size() - waitingShards)); // no shard without a class to take
         int shardCount = busyShards + waitingShards;
         Set<Path> kept = new HashSet<>(Set.of(Path.of("queue.txt"), Path.of("claims"), Path.of("alone.lock"), Path.of("turnstile.lock"),
@@ -391,6 +395,15 @@ public class RunTests {
             }
             return ticks / 100.0; // USER_HZ
         } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** The 1-minute load average (0 when unknown). */
+    private static double oneMinuteLoad() {
+        try {
+            return Double.parseDouble(loadAverage().split(" ")[0]);
+        } catch (NumberFormatException unknown) {
             return 0;
         }
     }
