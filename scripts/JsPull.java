@@ -7,7 +7,7 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/LogLines.java
-//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java
+//SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java lab/Durations.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
@@ -173,6 +173,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private List<Duration> backoff = List.of(); // the consumer's: its delays take the ack wait's place
     private RetentionPolicy retention = RetentionPolicy.Limits; // the stream's: whether a --term removes the message
     private boolean failsOver; // a server list or a cluster: connections may move to another node
+    private PullRequests.Caps requestCaps = PullRequests.Caps.NONE; // the consumer's limits on one pull request
     private Config settings;
 
     public static void main(String... args) {
@@ -224,21 +225,28 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 counts.followsRetries = noAck() && !backoff.isEmpty();
                 shown.followRetries(counts.followsRetries); // each retry's line says how long after the one before
                 counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait, backoff);
+                requestCaps = new PullRequests.Caps(given.getMaxBatch(), given.getMaxBytes(),
+                        given.getMaxExpires() == null ? Duration.ZERO : given.getMaxExpires());
                 SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
                 counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
                 MaxDeliveries.listen(nc, config.stream, config.consumer, line -> System.err.println("WARN " + line));
             }
             failover = new PullFailover(failsOver, config, counts, ackWait);
             counts.start = counts.start == 0 ? System.nanoTime() : counts.start; // on over a new connection: from the run's start
+            Duration wait = requestCaps.within(config.wait); // a pull request waits no longer than the consumer allows
+            if (!wait.equals(config.wait)) {
+                System.err.println("WARN consumer " + Output.printable(config.consumer) + " lets a pull request wait at most "
+                        + Durations.format(wait) + " (max_expires): waiting that long for messages, not " + Durations.format(config.wait));
+            }
             try {
                 if (flags.ephemeral) {
                     readOrdered(stream, config.subject, config.wait);
                 } else if (flags.inBatches()) {
-                    pullInBatches(nc, config, config.wait);
+                    pullInBatches(nc, config, wait);
                 } else if (failsOver) {
-                    pullEachThroughFailovers(nc, consumer, config);
+                    pullEachThroughFailovers(nc, consumer, config, wait);
                 } else {
-                    pullEach(nc, consumer, config.wait);
+                    pullEach(nc, consumer, wait);
                 }
             } catch (InterruptedException e) {
                 if (!stop.requested()) {
@@ -333,13 +341,13 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      * next() comes back empty (or with a leadership change), and an ack may go unanswered: that message
      * is counted once the consumer's ack floor shows the server has it, or it comes back.
      */
-    private void pullEachThroughFailovers(Connection nc, ConsumerContext consumer, Config config) throws Exception {
+    private void pullEachThroughFailovers(Connection nc, ConsumerContext consumer, Config config, Duration wait) throws Exception {
         long quietSince = System.nanoTime();
         while (true) {
             long doneBefore = counts.done();
             long asked = System.nanoTime();
             try {
-                pullEach(nc, consumer, failover.requestExpiry(config.wait));
+                pullEach(nc, consumer, failover.requestExpiry(wait));
             } catch (JetStreamStatusCheckedException | TimeoutException | IllegalStateException | IOException cutOff) {
                 if (counts.lastPrinted != null && counts.inHand() > 0 && !counts.unconfirmed.contains(counts.lastPrinted)) {
                     counts.unconfirmed.add(counts.lastPrinted); // its ack may have reached the server: the ack floor tells
@@ -369,7 +377,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */
     private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
         PullRequests.Limits limits = new PullRequests.Limits(flags.batch, flags.max, counts.maxAckPending(),
-                counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait), config.timeout);
+                counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait), config.timeout, requestCaps);
         try (Progress progress = Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
             long lastArrived = System.nanoTime();

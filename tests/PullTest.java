@@ -68,6 +68,33 @@ class PullTest extends WithServer {
                 "consumer HEADERS ".length()))), String.join("\n", info));
     }
 
+    /**
+     * A consumer that limits each pull request (max_batch, max_bytes, max_expires) refuses a larger one
+     * with a 409 the client only warns about: a run that asked for more would wait and say none arrived
+     * while the messages wait. Each request stays within the limits, and the lines say so.
+     */
+    @Test
+    void aConsumersRequestLimitsAreKeptAndSaid() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "30").go());
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("LIMITED")
+                    .maxBatch(9).maxBytes(123_456).maxExpires(java.time.Duration.ofSeconds(1)).build());
+        }
+        Run.Result batches = ok(script("JsPull", "--consumer", "LIMITED", "--batch", "20", "--max", "25", "--quiet").go());
+        assertEquals("WARN consumer LIMITED lets a pull request wait at most 1s (max_expires): waiting that long for "
+                + "messages, not 5s\nWARN consumer LIMITED takes pull requests of at most 9 messages (max_batch) and "
+                + "123,456 bytes (max_bytes): each request asks for no more\n", batches.err());
+        assertTrue(batches.out().startsWith("INFO done: 25 messages pulled and acked in batches of up to 9 (123,456 bytes a "
+                + "request) (--max 25)"), batches.out());
+        Run.Result each = ok(script("JsPull", "--consumer", "LIMITED", "--wait", "3").go());
+        assertEquals("WARN consumer LIMITED lets a pull request wait at most 1s (max_expires): waiting that long for "
+                + "messages, not 3s\n", each.err());
+        assertTrue(each.out().startsWith("INFO pulled message: \"message 26\"\n"), each.out());
+        assertTrue(each.out().matches("(?s).*\nINFO done: 5 messages pulled and acked; (none arrived in the last 1s|the server "
+                + "ended the wait after 1\\.\\ds without a message)\n"), each.out());
+    }
+
     @Test
     void batchesAckEveryMessageBeforeSayingDone() throws Exception {
         bootstrap();

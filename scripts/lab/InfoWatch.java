@@ -49,6 +49,7 @@ final class InfoWatch {
     private final Ask server;
     private final boolean failsOver; // a cluster or a URL list: no answer for a while is an election, not the end
     private long unansweredSince; // when the looks began to get no answer (0: they get one)
+    private long answeredAt = System.nanoTime(); // the last look that got its numbers
     private final boolean terminal = Stdout.isTerminal();
     private final int width = terminal ? columns() : 0;
     private final Queue<String> advisories = new ConcurrentLinkedQueue<>();
@@ -132,9 +133,10 @@ final class InfoWatch {
             return Stdout.written();
         }
         if (unansweredSince != 0) {
-            say(String.format(Locale.ROOT, "answered again after %.1fs", (System.nanoTime() - unansweredSince) / 1e9));
+            say(String.format(Locale.ROOT, "answered again after %.1fs without an answer", (System.nanoTime() - answeredAt) / 1e9));
             unansweredSince = 0;
         }
+        answeredAt = System.nanoTime();
         looks++;
         Map<String, String> now = numbers(stream, consumer);
         String why = WhyNothing.nextPull(nc, stream, consumer); // "gets nothing: ..." or "may get nothing: ..."

@@ -17,7 +17,7 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -35,7 +35,21 @@ import java.util.concurrent.TimeoutException;
 final class PullRequests implements AutoCloseable {
     /** Limits from the flags and the consumer: what a request may ask for. */
     record Limits(long batch, Long max, long maxAckPending, long maxDeliver, Duration ackWait, long workMillis,
-                  Duration expiry, Duration timeout) {
+                  Duration expiry, Duration timeout, Caps caps) {
+    }
+
+    /**
+     * The consumer's own limits on a pull request (max_batch, max_bytes, max_expires; 0 or less: none).
+     * A request past one is refused with a 409 the client takes as a warning only, so the run would
+     * wait out --wait and say none arrived while messages wait: each request stays within them.
+     */
+    record Caps(long maxBatch, long maxBytes, Duration maxExpires) {
+        static final Caps NONE = new Caps(0, 0, Duration.ZERO);
+
+        /** The wait one request may ask for: the consumer's max_expires when that is shorter. */
+        Duration within(Duration wait) {
+            return maxExpires.toNanos() > 0 && maxExpires.compareTo(wait) < 0 ? maxExpires : wait;
+        }
     }
 
     /** A request that was sent: how many messages it may still bring, and when it was sent. */
@@ -87,7 +101,18 @@ final class PullRequests implements AutoCloseable {
         this.limits = limits;
         this.counts = counts;
         this.stop = stop;
-        this.requestBytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
+        long bytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
+        Caps caps = limits.caps();
+        this.requestBytes = caps.maxBytes() > 0 ? Math.min(bytes, caps.maxBytes()) : bytes;
+        if (caps.maxBatch() > 0 && caps.maxBatch() < limits.batch() || caps.maxBytes() > 0 && caps.maxBytes() < bytes) {
+            String cap = caps.maxBatch() > 0 && caps.maxBatch() < limits.batch() ? caps.maxBatch() + " messages (max_batch)" : "";
+            cap += caps.maxBytes() > 0 && caps.maxBytes() < bytes ? (cap.isEmpty() ? "" : " and ") + String.format(Locale.ROOT,
+                    "%,d bytes (max_bytes)", caps.maxBytes()) : "";
+            System.err.printf(Locale.ROOT, "WARN consumer %s takes pull requests of at most %s: each request asks for no more%n",
+                    Output.printable(consumer), cap);
+            counts.batchesOf = "up to " + (caps.maxBatch() > 0 ? Math.min(caps.maxBatch(), limits.batch()) : limits.batch())
+                    + (caps.maxBytes() > 0 && caps.maxBytes() < bytes ? String.format(Locale.ROOT, " (%,d bytes a request)", caps.maxBytes()) : "");
+        }
         this.unreached = new PullUnreached(counts, limits.maxDeliver());
         this.halfAckWait = limits.ackWait().toNanos() / 2;
     }
@@ -164,10 +189,10 @@ final class PullRequests implements AutoCloseable {
     void askAhead(int want, long done) {
         if (largest * want > requestBytes && !saidBytes) {
             saidBytes = true;
-            System.err.printf(Locale.ROOT, "WARN messages of up to %d bytes: a request asks for at most %d MB of them (about %d), "
+            System.err.printf(Locale.ROOT, "WARN messages of up to %d bytes: a request asks for at most %s of them (about %d), "
                     + "not a batch of %d, so what is on its way to this run stays bounded%n", largest,
-                    requestBytes >> 20, requestBytes / largest, want);
-            counts.batchesOf = String.format(Locale.ROOT, "up to %d (%d MB a request)", requestBytes / largest, requestBytes >> 20);
+                    bytes(requestBytes), requestBytes / largest, want);
+            counts.batchesOf = String.format(Locale.ROOT, "up to %d (%s a request)", requestBytes / largest, bytes(requestBytes));
         }
         if (out.size() > 1 || !Limit.unlimited(limits.maxDeliver())) {
             return;
@@ -178,6 +203,11 @@ final class PullRequests implements AutoCloseable {
         if (ahead > 0) {
             send(ahead);
         }
+    }
+
+    /** "16 MB", or for a consumer's own max_bytes "123,456 bytes". */
+    private static String bytes(long count) {
+        return count % (1 << 20) == 0 ? (count >> 20) + " MB" : String.format(Locale.ROOT, "%,d bytes", count);
     }
 
     /** How long one message takes from arrival to ack, as far as known: --work-ms, or what the run measured. */
@@ -224,6 +254,9 @@ final class PullRequests implements AutoCloseable {
     /** A batch, but not past --max nor over max ack pending, while `unconfirmed` messages may be out. */
     private int nextWant(long done, int unconfirmed) {
         long want = limits.batch();
+        if (limits.caps().maxBatch() > 0) {
+            want = Math.min(want, limits.caps().maxBatch());
+        }
         if (limits.max() != null) {
             want = Math.min(want, limits.max() - done - unconfirmed);
         }
@@ -253,7 +286,7 @@ final class PullRequests implements AutoCloseable {
     }
 
     private void send(int want) {
-        long expiry = limits.expiry().toMillis() + want * limits.workMillis();
+        long expiry = limits.caps().within(Duration.ofMillis(limits.expiry().toMillis() + want * limits.workMillis())).toMillis();
         long now = System.nanoTime();
         unreached.asked(want);
         sub.pull(PullRequestOptions.builder(want).maxBytes(requestBytes).expiresIn(expiry).build());
