@@ -102,7 +102,9 @@ class FaultsTest {
         ok(script("JsPub", "first message").go());
         ok(script("JsPub", "second message").go());
         server.restart();
+        long beforeAck = System.currentTimeMillis();
         ok(script("JsPull", "--max", "1").go());
+        awaitConsumerStateWritten(beforeAck);
         server.kill9();
         server.restart();
 
@@ -113,6 +115,27 @@ class FaultsTest {
         assertEquals(List.of("INFO pulled message: \"second message\"", "INFO acked",
                 "INFO done: 1 message pulled and acked; none arrived in the last 1s"), rest.outLines(),
                 "the first was acked before the crash, the second waited in the stream");
+    }
+
+    /**
+     * The server confirms an ack once it holds it, and writes the consumer's state to its store a moment
+     * later: a kill -9 in between loses the ack, and the message comes again (at-least-once). The crash
+     * here is meant to come after that write: the consumer's state file is newer than the ack.
+     */
+    private void awaitConsumerStateWritten(long afterMillis) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(server.storeDir)) {
+                if (files.anyMatch(f -> f.getFileName().toString().equals("o.dat") && f.toString().contains("LAB4_CONSUMER")
+                        && f.toFile().lastModified() >= afterMillis)) {
+                    return;
+                }
+            } catch (java.io.UncheckedIOException changing) {
+                // a file went while the store was walked: look again
+            }
+            assertTrue(System.nanoTime() < deadline, "the server never wrote the consumer's state after the ack");
+            Thread.sleep(20);
+        }
     }
 
     private Run script(String mainClass, String... args) {
