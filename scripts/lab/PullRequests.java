@@ -101,17 +101,17 @@ final class PullRequests implements AutoCloseable {
         this.limits = limits;
         this.counts = counts;
         this.stop = stop;
-        long bytes = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
+        long ownBound = Math.max(REQUEST_BYTES, nc.getServerInfo().getMaxPayload() + SUBJECTS_ROOM); // one of any size fits
         Caps caps = limits.caps();
-        this.requestBytes = caps.maxBytes() > 0 ? Math.min(bytes, caps.maxBytes()) : bytes;
-        if (caps.maxBatch() > 0 && caps.maxBatch() < limits.batch() || caps.maxBytes() > 0 && caps.maxBytes() < bytes) {
-            String cap = caps.maxBatch() > 0 && caps.maxBatch() < limits.batch() ? caps.maxBatch() + " messages (max_batch)" : "";
-            cap += caps.maxBytes() > 0 && caps.maxBytes() < bytes ? (cap.isEmpty() ? "" : " and ") + String.format(Locale.ROOT,
-                    "%,d bytes (max_bytes)", caps.maxBytes()) : "";
+        this.requestBytes = caps.maxBytes() > 0 ? Math.min(ownBound, caps.maxBytes()) : ownBound;
+        boolean fewer = caps.maxBatch() > 0 && caps.maxBatch() < limits.batch();
+        boolean smaller = requestBytes < ownBound;
+        if (fewer || smaller) {
+            String said = (fewer ? caps.maxBatch() + " messages (max_batch)" : "") + (fewer && smaller ? " and " : "")
+                    + (smaller ? bytes(requestBytes) + " (max_bytes)" : "");
             System.err.printf(Locale.ROOT, "WARN consumer %s takes pull requests of at most %s: each request asks for no more%n",
-                    Output.printable(consumer), cap);
-            counts.batchesOf = "up to " + (caps.maxBatch() > 0 ? Math.min(caps.maxBatch(), limits.batch()) : limits.batch())
-                    + (caps.maxBytes() > 0 && caps.maxBytes() < bytes ? String.format(Locale.ROOT, " (%,d bytes a request)", caps.maxBytes()) : "");
+                    Output.printable(consumer), said);
+            counts.batchesOf = "up to " + (fewer ? caps.maxBatch() : limits.batch()) + (smaller ? " (" + bytes(requestBytes) + " a request)" : "");
         }
         this.unreached = new PullUnreached(counts, limits.maxDeliver());
         this.halfAckWait = limits.ackWait().toNanos() / 2;
