@@ -48,7 +48,7 @@ final class InfoWatch {
     private final Duration interval;
     private final Ask server;
     private final boolean failsOver; // a cluster or a URL list: no answer for a while is an election, not the end
-    private long unansweredSince; // when the looks began to get no answer (0: they get one)
+    private boolean silent; // the looks get no answer (said once)
     private long answeredAt = System.nanoTime(); // the last look that got its numbers
     private final boolean terminal = Stdout.isTerminal();
     private final int width = terminal ? columns() : 0;
@@ -132,9 +132,9 @@ final class InfoWatch {
                     : consumer == null ? none : "no leader for the consumer yet");
             return Stdout.written();
         }
-        if (unansweredSince != 0) {
+        if (silent) {
             say(String.format(Locale.ROOT, "answered again after %.1fs without an answer", (System.nanoTime() - answeredAt) / 1e9));
-            unansweredSince = 0;
+            silent = false;
         }
         answeredAt = System.nanoTime();
         looks++;
@@ -262,13 +262,13 @@ final class InfoWatch {
 
     /** On a cluster, the server's "no leader" for what was asked: an election under way, the watch goes on. */
     private boolean electing(int code, String description) {
-        return failsOver && (code == Unanswered.NO_LEADER || String.valueOf(description).contains("not leader"));
+        return failsOver && Unanswered.noLeaderNow(code, description);
     }
 
     /** A look without the numbers: said once, when the looks begin to get none; the next look asks again. */
     private void unanswered(String why) {
-        if (unansweredSince == 0) {
-            unansweredSince = System.nanoTime();
+        if (!silent) {
+            silent = true;
             say(why + " (on a cluster: a leader is being elected, or the connection moves to another server); "
                     + "asking again every " + Durations.format(interval));
         }

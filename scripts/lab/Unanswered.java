@@ -31,7 +31,12 @@ final class Unanswered {
      * (it did as its stream was deleted): whether the message is stored, that answer does not say.
      */
     static boolean noLeaderNow(JetStreamApiException api) {
-        return api.getApiErrorCode() == NO_LEADER || String.valueOf(api.getErrorDescription()).contains("not leader");
+        return noLeaderNow(api.getApiErrorCode(), api.getErrorDescription());
+    }
+
+    /** The same, from an API error's code and description (a reply kept as the server's JSON). */
+    static boolean noLeaderNow(int code, String description) {
+        return code == NO_LEADER || String.valueOf(description).contains("not leader");
     }
 
     /**
