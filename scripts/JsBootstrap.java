@@ -59,7 +59,7 @@ public class JsBootstrap implements Callable<Integer> {
         StreamInfo existing = Unanswered.throughElection(failsOver, // on a cluster: asked again while a leader is elected
                 () -> JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream)));
         if (existing == null) {
-            jsm.addStream(stream);
+            Unanswered.throughElection(failsOver, () -> jsm.addStream(stream)); // asked again, it answers the same
             log.info("created stream {} ({}){}", config.stream, describe(stream), windowCut(stream));
         } else {
             bringInLine(jsm, existing, stream); // updateStream, or --recreate
@@ -77,8 +77,8 @@ public class JsBootstrap implements Callable<Integer> {
         ConsumerInfo current = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(
                 JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
         if (current == null) {
-            log.info("created consumer {} ({})", config.consumer, describe(jsm.addOrUpdateConsumer(config.stream, consumer)
-                    .getConsumerConfiguration())); // as the server has it
+            ConsumerInfo created = Unanswered.throughElection(failsOver, () -> jsm.addOrUpdateConsumer(config.stream, consumer));
+            log.info("created consumer {} ({})", config.consumer, describe(created.getConsumerConfiguration())); // as the server has it
         } else {
             bringInLine(jsm, config.stream, current, consumer);
         }
@@ -188,8 +188,8 @@ public class JsBootstrap implements Callable<Integer> {
             throw Deletion.declined("nothing changed"); // the consumer is left as it is too
         }
         if (!sameSubjects || !sameStorage) {
-            Deletion.deleteStream(jsm, name); // a big stream's delete may answer late: then asked whether it is gone
-            jsm.addStream(wanted);
+            Deletion.deleteStream(jsm, name, failsOver); // a big stream's delete may answer late: then asked whether it is gone
+            Unanswered.throughElection(failsOver, () -> jsm.addStream(wanted));
             log.info("recreated stream {} ({}); its {} went with the old one{}", name, describe(wanted),
                     Output.messages(stored), windowCut(wanted));
             return; // a new stream: nothing of the old one's settings is kept
@@ -200,7 +200,7 @@ public class JsBootstrap implements Callable<Integer> {
         }
         if (!changes.isEmpty()) {
             StreamConfiguration asked = target.build();
-            jsm.updateStream(asked);
+            Unanswered.throughElection(failsOver, () -> jsm.updateStream(asked));
             if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
                 for (String consumer : Unanswered.throughElection(true, () -> jsm.getConsumerNames(name))) {
                     Unanswered.throughElection(true, () -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader (replicas: a cluster)
@@ -319,8 +319,9 @@ public class JsBootstrap implements Callable<Integer> {
                     : ": those it had acked, up to stream seq " + acked + ", are delivered again");
         }
         if (fixed != null) {
-            Deletion.deleteConsumer(jsm, stream, name);
-            log.info("recreated consumer {} ({})", name, describe(jsm.addOrUpdateConsumer(stream, wanted).getConsumerConfiguration()));
+            Deletion.deleteConsumer(jsm, stream, name, failsOver);
+            log.info("recreated consumer {} ({})", name, describe(Unanswered.throughElection(failsOver,
+                    () -> jsm.addOrUpdateConsumer(stream, wanted)).getConsumerConfiguration()));
             return;
         }
         List<Setting> changes = new ArrayList<>();
@@ -348,7 +349,7 @@ public class JsBootstrap implements Callable<Integer> {
             log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {
             ConsumerConfiguration asked = target.build();
-            jsm.addOrUpdateConsumer(stream, asked);
+            Unanswered.throughElection(failsOver, () -> jsm.addOrUpdateConsumer(stream, asked));
             ConsumerConfiguration held = jsm.getConsumerInfo(stream, name).getConsumerConfiguration();
             log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current),
                     setting -> value(setting, asked), setting -> value(setting, held)));

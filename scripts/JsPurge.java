@@ -132,13 +132,20 @@ public class JsPurge implements Callable<Integer> {
                 return 0;
             }
             PurgeResponse purged;
-            try {
-                purged = purge(stream, subject);
+            int[] askings = {0};
+            try { // on a cluster, asked again while its leader is elected: purging twice removes nothing more
+                purged = Unanswered.throughElection(nc, () -> {
+                    askings[0]++;
+                    return purge(stream, subject);
+                });
             } catch (IOException unanswered) { // a purge of everything shows in the stream's first sequence
-                return purgedLate(unanswered, stream, config, info, next);
+                return purgedLate(unanswered, stream, config, info, next, Unanswered.LATE);
             }
-            String done = String.format(Locale.ROOT, "purged %s from stream %s%s", Output.messages(purged.getPurged()),
-                    config.stream, scope);
+            if (askings[0] > 1 && all()) { // the count is of the last asking only; what is gone is known
+                return purgedLate(null, stream, config, info, next, Unanswered.ASKED_AGAIN);
+            }
+            String done = String.format(Locale.ROOT, "purged %s from stream %s%s%s", Output.messages(purged.getPurged()),
+                    config.stream, scope, askings[0] > 1 ? " at the last asking" + Unanswered.ASKED_AGAIN : "");
             if (skips) { // as the server says after the purge
                 done += "; its next sequence is now " + (stream.getStreamInfo().getStreamState().getLastSequence() + 1);
             }
@@ -152,18 +159,21 @@ public class JsPurge implements Callable<Integer> {
     }
 
     /**
-     * The purge went unanswered: when it was of everything, the stream's first sequence tells whether it
-     * happened (past all it held); a partial purge leaves no such mark, so its outcome stays unknown.
+     * The purge of everything went unanswered, or was asked again: the stream's first sequence tells
+     * whether it happened (past all it held). A partial purge leaves no such mark, so an unanswered one
+     * stays unknown (`unanswered` thrown again); null: it was answered, at a later asking.
      */
-    private int purgedLate(IOException unanswered, StreamContext stream, Config config, StreamInfo before, long next)
-            throws IOException {
-        boolean all = range == null && !settingFlags.typed(Setting.SUBJECT);
-        Unanswered.doneLate(unanswered, () -> all && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
+    private int purgedLate(IOException unanswered, StreamContext stream, Config config, StreamInfo before, long next,
+                           String note) throws IOException {
+        if (unanswered != null) {
+            Unanswered.doneLate(unanswered, () -> all() && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
+        }
         long held = before.getStreamState().getMsgCount();
         String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "
-                + "before)%s", config.stream, next - 1, Output.messages(held), Unanswered.LATE);
+                + "before)%s", config.stream, next - 1, Output.messages(held), note);
         if (json) {
-            Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d,\"answered_late\":true}", held), done);
+            Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d,\"%s\":true}", held,
+                    unanswered != null ? "answered_late" : "asked_again"), done);
             return 0;
         }
         Output.summary(log, done);
@@ -187,6 +197,11 @@ public class JsPurge implements Callable<Integer> {
         if (keep() != null && keep() < 0) {
             throw Exit.usage("flag --keep: %d is not valid: it must be 0 or more", keep());
         }
+    }
+
+    /** A purge of everything: no subject, no range. */
+    private boolean all() {
+        return range == null && !settingFlags.typed(Setting.SUBJECT);
     }
 
     private Long below() {

@@ -7,6 +7,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.ClusterInfo;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,11 @@ class ClusterStartTest {
                 consumer = "START_WORKER"
                 subject = "lab4.start"
                 """);
+    }
+
+    @AfterEach
+    void wholeAgain() throws Exception {
+        cluster.whole();
     }
 
     @AfterAll
@@ -112,7 +118,12 @@ class ClusterStartTest {
             cluster.awaitConsumer("START", "START_WORKER", ThreeNodeCluster.settled(), "a consumer leader");
             ThreeNodeCluster.Node leader = cluster.node(placed.getLeader());
             cluster.kill9(leader);
-            Run.Result result = script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).go();
+            Run.Result result;
+            try {
+                result = script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).go();
+            } finally { // the next run and the next test need all three
+                cluster.restart(leader);
+            }
             String what = String.join(" ", run) + ": " + result;
             assertFalse(result.err().contains("Timeout or no response"), what);
             if (result.exit() == 1) {
@@ -125,11 +136,59 @@ class ClusterStartTest {
                         + "\\S+ until one did"), what);
                 assertTrue(result.err().lines().allMatch(line -> line.startsWith("INFO ") || line.equals(waited.get(0))), what);
             }
-            cluster.restart(leader);
         }
         cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");
         try (Connection nc = cluster.connect()) {
             assertEquals(0, nc.jetStreamManagement().getStreamInfo("START").getStreamState().getMsgCount(), "js-purge purged");
+        }
+    }
+
+    /**
+     * Every server of a stream's group answers a purge for itself, and the first answer wins: one not
+     * yet told of a new leader refuses with "no leader" (10008) while the leader purges. A client of
+     * the test answers the first purge and consumer delete so, as such a server would, beside the real
+     * ones: js-purge asks again, and its line says what is true, not a count of the last asking only.
+     */
+    @Test
+    void aChangeRefusedByAServerThatKnowsNoLeaderIsAskedAgainAndSaidSo() throws Exception {
+        String refusal = "{\"type\":\"io.nats.jetstream.api.v1.%s\",\"error\":{\"code\":503,\"err_code\":10008,"
+                + "\"description\":\"JetStream system temporarily unavailable\"}}";
+        for (int tries = 1; ; tries++) {
+            assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+            publish(50);
+            cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader");
+            Run.Result purged;
+            Run.Result deleted;
+            try (Connection imposter = cluster.connect()) {
+                java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                io.nats.client.Dispatcher refuser = imposter.createDispatcher(request -> {
+                    String kind = request.getSubject().contains(".PURGE.") ? "stream_purge_response" : "consumer_delete_response";
+                    if (answered.add(kind)) {
+                        imposter.publish(request.getReplyTo(), String.format(refusal, kind).getBytes(StandardCharsets.UTF_8));
+                    }
+                });
+                refuser.subscribe("$JS.API.STREAM.PURGE.START");
+                refuser.subscribe("$JS.API.CONSUMER.DELETE.START.START_WORKER");
+                imposter.flush(java.time.Duration.ofSeconds(5));
+                purged = script("JsPurge").go();
+                deleted = script("JsPurge", "--delete-consumer", "--force").go();
+            }
+            assertEquals(0, purged.exit(), purged.toString());
+            assertEquals(0, deleted.exit(), deleted.toString());
+            try (Connection nc = cluster.connect()) {
+                assertEquals(0, nc.jetStreamManagement().getStreamInfo("START").getStreamState().getMsgCount(), purged.toString());
+            }
+            assertTrue(deleted.out().matches("INFO deleted consumer START_WORKER of stream START"
+                    + "(; asked again while a leader was elected [^\n]*)?\n"), deleted.toString());
+            boolean refusedFirst = purged.out().contains("; asked again while a leader was elected");
+            if (refusedFirst) {
+                assertTrue(purged.out().matches("INFO purged stream START: every message up to seq \\d+ is gone \\(it held \\d+ "
+                        + "messages just before\\); asked again while a leader was elected \\(an earlier asking, unanswered or "
+                        + "refused by a server not yet told of the new leader, may have done part of it\\)\n"), purged.toString());
+                return;
+            }
+            assertTrue(purged.out().matches("INFO purged \\d+ messages from stream START\n"), purged.toString()); // the server's answer came first
+            assertTrue(tries < 3, "the test's refusal never came before the server's answer: " + purged);
         }
     }
 

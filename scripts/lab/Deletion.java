@@ -59,7 +59,8 @@ final class Deletion {
         if (!force && !confirmed(what)) {
             throw declined("nothing deleted");
         }
-        String late = wholeStream ? deleteStream(jsm, config.stream) : deleteConsumer(jsm, config.stream, config.consumer);
+        String late = wholeStream ? deleteStream(jsm, config.stream, config.failsOver())
+                : deleteConsumer(jsm, config.stream, config.consumer, config.failsOver());
         if (late == null) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
@@ -75,11 +76,13 @@ final class Deletion {
     /**
      * Deletes the stream: "" once the server confirms it, null when it says no, and Unanswered.LATE when
      * its answer came after the timeout but, asked again, the stream is gone (a big stream's delete can
-     * take longer than the timeout); when it is still there, the unanswered request is thrown.
+     * take longer than the timeout); when it is still there, the unanswered request is thrown. On a
+     * cluster it is asked again while a leader is elected: "not found" then means an earlier asking
+     * deleted it (Unanswered.ASKED_AGAIN).
      */
-    static String deleteStream(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+    static String deleteStream(JetStreamManagement jsm, String stream, boolean failsOver) throws IOException, JetStreamApiException {
         try {
-            return jsm.deleteStream(stream) ? "" : null;
+            return throughElection(failsOver, JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.deleteStream(stream));
         } catch (IOException unanswered) {
             Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream));
             return Unanswered.LATE;
@@ -87,14 +90,24 @@ final class Deletion {
     }
 
     /** The same for a consumer: gone, or its stream gone. */
-    static String deleteConsumer(JetStreamManagement jsm, String stream, String consumer) throws IOException, JetStreamApiException {
+    static String deleteConsumer(JetStreamManagement jsm, String stream, String consumer, boolean failsOver)
+            throws IOException, JetStreamApiException {
         try {
-            return jsm.deleteConsumer(stream, consumer) ? "" : null;
+            return throughElection(failsOver, JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.deleteConsumer(stream, consumer));
         } catch (IOException unanswered) {
             Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream) || JetStreamErrors.orNull(
                     JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(stream, consumer)) == null);
             return Unanswered.LATE;
         }
+    }
+
+    /** A delete asked through an election: after the first asking, `gone` (not found) is an earlier asking's work. */
+    private static String throughElection(boolean failsOver, int gone, Unanswered.ApiCall<Boolean> delete)
+            throws IOException, JetStreamApiException {
+        int[] askings = {0};
+        Boolean deleted = Unanswered.throughElection(failsOver,
+                () -> ++askings[0] == 1 ? delete.call() : JetStreamErrors.orNull(gone, delete));
+        return deleted == null || deleted ? (askings[0] > 1 ? Unanswered.ASKED_AGAIN : "") : null;
     }
 
     private static boolean streamGone(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {

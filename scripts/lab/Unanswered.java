@@ -139,6 +139,15 @@ final class Unanswered {
         throw e;
     }
 
+    /**
+     * The line's note for a change asked again while a leader was elected: every server of the group
+     * answers for itself and the first answer wins, so one not yet told of the new leader refuses a
+     * change the leader makes all the same. What the last asking says is true; an earlier one may have
+     * done part of it.
+     */
+    static final String ASKED_AGAIN = "; asked again while a leader was elected (an earlier asking, unanswered or refused "
+            + "by a server not yet told of the new leader, may have done part of it)";
+
     /** The line's note for it: the change was made, though the server's answer came after the timeout. */
     static final String LATE = "; the server's answer came after the timeout (--timeout), and asked again it shows it done";
 

@@ -117,6 +117,17 @@ public final class ThreeNodeCluster implements AutoCloseable {
         launch(node);
     }
 
+    /** All three running and none stopped, whatever a test left: a failed test's kill is not the next test's. */
+    void whole() throws Exception {
+        for (Node node : nodes) {
+            if (node.running()) {
+                resume(node);
+            } else {
+                launch(node);
+            }
+        }
+    }
+
     /** A jnats connection to whichever node answers, for checking what the scripts did. */
     Connection connect() throws Exception {
         return Nats.connect(new Options.Builder().servers(nodes.stream().filter(Node::running).map(Node::url)
