@@ -12,7 +12,7 @@
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
 //        LAB_TEST_SHARDS=1 for one test JVM (LAB_TEST_WAITING_SHARDS: the extra ones for waiting classes, 2 unless
-//        LAB_TEST_SHARDS=1 or the load average is above the cores); LAB_TESTS_PROCESSES=1 to run every script as a process;
+//        LAB_TEST_SHARDS=1 or other work uses a core or more); LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
 // This JVM makes the run's temp root and starts the tests in test JVMs ("shards"): three by default
@@ -139,7 +139,10 @@ public class RunTests {
         int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         // On a machine already busy the waiting classes' own few CPU seconds would only add to the load their
         // timings must hold under: then they take turns in the busy shards, as every class did before.
-        boolean busyMachine = oneMinuteLoad() > Runtime.getRuntime().availableProcessors();
+        boolean waitingAsked = busyShards > 1 && System.getenv("LAB_TEST_WAITING_SHARDS") == null
+                && classes.stream().anyMatch(WAITING::contains);
+        double others = waitingAsked ? othersCores() : -1;
+        boolean busyMachine = others >= 1; // a CPU burner: the waiting classes take turns with the busy ones
         int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(), Integer.parseInt(
                 System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 || busyMachine ? "0" : "2")));
         busyShards = Math.max(1, Math.min(busyShards, classes.size() - waitingShards)); // no shard without a class to take
@@ -296,6 +299,10 @@ public class RunTests {
         System.out.printf("wall time %d:%02d with %d test JVM%s%s (load average before %s, after %s)%n", (long) seconds / 60,
                 (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s",
                 waitingShards == 0 ? "" : ", " + waitingShards + " of them for the waiting classes", loadBefore, loadAverage());
+        if (others >= 0) {
+            System.out.printf(java.util.Locale.ROOT, "other work used %.1f of the %d cores in the second before the tests%n",
+                    others, Runtime.getRuntime().availableProcessors());
+        }
         failureLines.forEach(System.out::println);
         System.out.println(String.format("%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
                 + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
@@ -400,12 +407,42 @@ public class RunTests {
     }
 
     /** The 1-minute load average (0 when unknown). */
-    private static double oneMinuteLoad() {
+    /**
+     * How many cores' worth of CPU the rest of the machine used over one second, this JVM's own left out:
+     * the load average would also count the build of this runner that came just before it.
+     */
+    private static double othersCores() {
         try {
-            return Double.parseDouble(loadAverage().split(" ")[0]);
-        } catch (NumberFormatException unknown) {
+            long[] before = {busyTicks(), ownTicks(), totalTicks()};
+            Thread.sleep(1000);
+            long total = totalTicks() - before[2];
+            long others = busyTicks() - before[0] - (ownTicks() - before[1]);
+            return total <= 0 ? 0 : Math.max(0, others) * (double) Runtime.getRuntime().availableProcessors() / total;
+        } catch (java.io.IOException | RuntimeException | InterruptedException unknown) {
             return 0;
         }
+    }
+
+    /** /proc/stat's first line: every core's ticks, in user, nice, system, idle, iowait, ... */
+    private static long[] cpuTicks() throws java.io.IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        return Arrays.stream(fields, 1, fields.length).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static long totalTicks() throws java.io.IOException {
+        return Arrays.stream(cpuTicks()).sum();
+    }
+
+    private static long busyTicks() throws java.io.IOException {
+        long[] ticks = cpuTicks();
+        return Arrays.stream(ticks).sum() - ticks[3] - ticks[4]; // less idle and iowait
+    }
+
+    /** This JVM's user and system ticks (/proc/self/stat fields 14 and 15, after the name in parentheses). */
+    private static long ownTicks() throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static String loadAverage() {
