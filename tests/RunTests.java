@@ -12,7 +12,7 @@
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
 //        LAB_TEST_SHARDS=1 for one test JVM (LAB_TEST_WAITING_SHARDS: the extra ones for waiting classes, 2 unless
-//        LAB_TEST_SHARDS=1 or other work uses a core or more); LAB_TESTS_PROCESSES=1 to run every script as a process;
+//        LAB_TEST_SHARDS=1 or other work uses half a core or more); LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
 //
 // This JVM makes the run's temp root and starts the tests in test JVMs ("shards"): three by default
@@ -142,7 +142,7 @@ public class RunTests {
         boolean waitingAsked = busyShards > 1 && System.getenv("LAB_TEST_WAITING_SHARDS") == null
                 && classes.stream().anyMatch(WAITING::contains);
         double others = waitingAsked ? othersCores() : -1;
-        boolean busyMachine = others >= 1; // a CPU burner: the waiting classes take turns with the busy ones
+        boolean busyMachine = others >= 0.5; // a CPU burner: the waiting classes take turns with the busy ones
         int waitingShards = (int) Math.min(classes.stream().filter(WAITING::contains).count(), Integer.parseInt(
                 System.getenv().getOrDefault("LAB_TEST_WAITING_SHARDS", busyShards == 1 || busyMachine ? "0" : "2")));
         busyShards = Math.max(1, Math.min(busyShards, classes.size() - waitingShards)); // no shard without a class to take
