@@ -59,7 +59,7 @@ public class JsBootstrap implements Callable<Integer> {
         StreamInfo existing = Unanswered.throughElection(failsOver, // on a cluster: asked again while a leader is elected
                 () -> JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream)));
         if (existing == null) {
-            Unanswered.throughElection(failsOver, () -> jsm.addStream(stream)); // asked again, it answers the same
+            Unanswered.change(failsOver, "the creation of stream " + config.stream, () -> jsm.addStream(stream)); // asked again, it answers the same
             log.info("created stream {} ({}){}", config.stream, describe(stream), windowCut(stream));
         } else {
             bringInLine(jsm, existing, stream); // updateStream, or --recreate
@@ -77,7 +77,8 @@ public class JsBootstrap implements Callable<Integer> {
         ConsumerInfo current = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(
                 JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer)));
         if (current == null) {
-            ConsumerInfo created = Unanswered.throughElection(failsOver, () -> jsm.addOrUpdateConsumer(config.stream, consumer));
+            ConsumerInfo created = Unanswered.change(failsOver, "the creation of consumer " + config.consumer,
+                    () -> jsm.addOrUpdateConsumer(config.stream, consumer));
             log.info("created consumer {} ({})", config.consumer, describe(created.getConsumerConfiguration())); // as the server has it
         } else {
             bringInLine(jsm, config.stream, current, consumer);
@@ -189,7 +190,7 @@ public class JsBootstrap implements Callable<Integer> {
         }
         if (!sameSubjects || !sameStorage) {
             Deletion.deleteStream(jsm, name, failsOver); // a big stream's delete may answer late: then asked whether it is gone
-            Unanswered.throughElection(failsOver, () -> jsm.addStream(wanted));
+            Unanswered.change(failsOver, "the creation of stream " + name, () -> jsm.addStream(wanted));
             log.info("recreated stream {} ({}); its {} went with the old one{}", name, describe(wanted),
                     Output.messages(stored), windowCut(wanted));
             return; // a new stream: nothing of the old one's settings is kept
@@ -200,7 +201,7 @@ public class JsBootstrap implements Callable<Integer> {
         }
         if (!changes.isEmpty()) {
             StreamConfiguration asked = target.build();
-            Unanswered.throughElection(failsOver, () -> jsm.updateStream(asked));
+            Unanswered.change(failsOver, "the update of stream " + name, () -> jsm.updateStream(asked));
             if (current.getReplicas() != wanted.getReplicas() && options.given(Setting.REPLICAS)) {
                 for (String consumer : Unanswered.throughElection(true, () -> jsm.getConsumerNames(name))) {
                     Unanswered.throughElection(true, () -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader (replicas: a cluster)
@@ -320,7 +321,7 @@ public class JsBootstrap implements Callable<Integer> {
         }
         if (fixed != null) {
             Deletion.deleteConsumer(jsm, stream, name, failsOver);
-            log.info("recreated consumer {} ({})", name, describe(Unanswered.throughElection(failsOver,
+            log.info("recreated consumer {} ({})", name, describe(Unanswered.change(failsOver, "the creation of consumer " + name,
                     () -> jsm.addOrUpdateConsumer(stream, wanted)).getConsumerConfiguration()));
             return;
         }
@@ -349,7 +350,7 @@ public class JsBootstrap implements Callable<Integer> {
             log.info("consumer {} already exists, unchanged ({})", name, describe(current));
         } else {
             ConsumerConfiguration asked = target.build();
-            Unanswered.throughElection(failsOver, () -> jsm.addOrUpdateConsumer(stream, asked));
+            Unanswered.change(failsOver, "the update of consumer " + name, () -> jsm.addOrUpdateConsumer(stream, asked));
             ConsumerConfiguration held = jsm.getConsumerInfo(stream, name).getConsumerConfiguration();
             log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current),
                     setting -> value(setting, asked), setting -> value(setting, held)));

@@ -104,9 +104,9 @@ public class JsPurge implements Callable<Integer> {
         try (Connection nc = connection.open(config)) {
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
             if (deleteStream || deleteConsumer) {
-                return Deletion.run(nc.jetStreamManagement(), config, deleteStream, dryRun, force, json);
+                return Deletion.run(nc.jetStreamManagement(), config, connection.failsOver(), deleteStream, dryRun, force, json);
             }
-            StreamInfo info = stream.getStreamInfo();
+            StreamInfo info = Unanswered.throughElection(nc, stream::getStreamInfo);
             List<String> captured = info.getConfiguration().getSubjects();
             if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
                 throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "
@@ -134,7 +134,7 @@ public class JsPurge implements Callable<Integer> {
             PurgeResponse purged;
             int[] askings = {0};
             try { // on a cluster, asked again while its leader is elected: purging twice removes nothing more
-                purged = Unanswered.throughElection(nc, () -> {
+                purged = Unanswered.throughElection(connection.failsOver(), "the purge of stream " + config.stream, () -> {
                     askings[0]++;
                     return purge(stream, subject);
                 });
@@ -148,6 +148,11 @@ public class JsPurge implements Callable<Integer> {
                     config.stream, scope, askings[0] > 1 ? " at the last asking" + Unanswered.ASKED_AGAIN : "");
             if (skips) { // as the server says after the purge
                 done += "; its next sequence is now " + (stream.getStreamInfo().getStreamState().getLastSequence() + 1);
+            }
+            if (json && askings[0] > 1) { // the server's answer counts the last asking only: said beside it
+                Output.json(String.format(Locale.ROOT, "{\"success\":true,\"purged_at_last_asking\":%d,\"held_before\":%d,"
+                        + "\"asked_again\":true}", purged.getPurged(), info.getStreamState().getMsgCount()), done);
+                return 0;
             }
             if (json) {
                 Output.json(purged.getJv().toJson(), done); // the server's own answer
@@ -166,7 +171,8 @@ public class JsPurge implements Callable<Integer> {
     private int purgedLate(IOException unanswered, StreamContext stream, Config config, StreamInfo before, long next,
                            String note) throws IOException {
         if (unanswered != null) {
-            Unanswered.doneLate(unanswered, () -> all() && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
+            Unanswered.doneLate(unanswered, "the purge of stream " + config.stream,
+                    () -> all() && stream.getStreamInfo().getStreamState().getFirstSequence() >= next);
         }
         long held = before.getStreamState().getMsgCount();
         String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "

@@ -187,7 +187,13 @@ class ClusterStartTest {
             for (ThreeNodeCluster.Node node : others) {
                 cluster.pause(node);
             }
-            deleted = script("JsPurge", "--delete", "--force").env("NATS_URL", leader.url()).go();
+            Path remote = Files.createTempFile("lab-cluster-remote-", ".toml"); // one URL of a clustered server, not "cluster" mode
+            try {
+                Files.writeString(remote, Files.readString(labConfig).replace("mode = \"cluster\"", "mode = \"remote\""));
+                deleted = script("JsPurge", "--delete", "--force").env("NATS_URL", leader.url()).env("LAB_CONFIG", remote.toString()).go();
+            } finally {
+                Files.deleteIfExists(remote);
+            }
         }
         String askedAgain = "; asked again while a leader was elected (an earlier asking, unanswered or refused by a "
                 + "server not yet told of the new leader, may have done part of it)";
@@ -201,6 +207,51 @@ class ClusterStartTest {
         try (Connection nc = cluster.connect()) {
             assertTrue(nc.jetStreamManagement().getStreamNames().isEmpty(), "the stream is gone");
         }
+    }
+
+    /**
+     * jnats says "disconnected" for each server it could not reach while it connects, and "connected"
+     * once one answers: that is no lost connection, and past the failover bound (20 s) the connection
+     * stays open, not closed as one that never came back.
+     */
+    @Test
+    void aFirstServerThatCannotBeReachedIsNoLostConnection() throws Exception {
+        Failover failover = new Failover(Secrets.NONE);
+        try (Connection nc = cluster.connect()) {
+            failover.connectionEvent(nc, io.nats.client.ConnectionListener.Events.DISCONNECTED, System.currentTimeMillis(), null);
+            failover.connectionEvent(nc, io.nats.client.ConnectionListener.Events.CONNECTED, System.currentTimeMillis(), null);
+            Thread.sleep(Failover.GIVE_UP_AFTER.plusSeconds(2).toMillis());
+            assertEquals(Connection.Status.CONNECTED, nc.getStatus(), String.valueOf(failover.gaveUp()));
+            assertEquals(null, failover.gaveUp());
+        }
+    }
+
+    /**
+     * The two other nodes stall (SIGSTOP) for longer than the failover bound: the stream's leader gets the
+     * purge but cannot commit it without a majority, so no answer comes. Past the bound the run says that
+     * whether it was done is not known, never that it was refused; once the nodes are back the leader does it.
+     */
+    @Test
+    void aPurgeNoLeaderConfirmsWithinTheBoundIsUnknownNotRefused() throws Exception {
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        publish(10);
+        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader").getLeader());
+        List<ThreeNodeCluster.Node> others = cluster.nodes().stream().filter(node -> node != leader).toList();
+        Run.Result result;
+        for (ThreeNodeCluster.Node node : others) { // the leader still answers the stream's info, alone
+            cluster.pause(node);
+        }
+        try {
+            result = script("JsPurge", "--timeout", "2s").env("NATS_URL", leader.url()).go();
+        } finally {
+            for (ThreeNodeCluster.Node node : others) {
+                cluster.resume(node);
+            }
+        }
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.err().contains("ERROR no leader confirmed the purge of stream START within 20s of asking again"),
+                result.toString());
+        assertTrue(result.err().contains("so whether it was done is not known"), result.toString());
     }
 
     /**

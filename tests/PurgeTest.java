@@ -202,7 +202,8 @@ class PurgeTest extends WithServer {
     void aPartialPurgeAnsweredLateStaysUnknown() throws Exception {
         Run.Result purged = answeredLate("STREAM.PURGE", "--keep", "1");
         assertEquals(Exit.FAILED, purged.exit(), purged.toString());
-        assertTrue(purged.err().matches("ERROR the server at \\S+ did not answer a JetStream request: .*\n"), purged.toString());
+        assertTrue(purged.err().matches("ERROR the server did not confirm the purge of stream LAB4_STREAM within the timeout, so "
+                + "whether it was done is not known .*\n"), purged.toString()); // not a refusal: it may have been done
     }
 
     /** A consumer's delete the same way: asked again, the consumer is gone. */

@@ -140,7 +140,7 @@ final class Connector {
                     : Exit.unreachable("%s", gaveUp);
         }
         if (violation == null) {
-            return Unanswered.is(failure) ? Unanswered.line(config.shownUrl(), failover != null, null)
+            return Unanswered.is(failure) ? Unanswered.line(config.shownUrl(), Unanswered.askedAgain(failure), null)
                     : null;
         }
         Matcher m = VIOLATION.matcher(violation);

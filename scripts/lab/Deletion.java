@@ -25,13 +25,13 @@ final class Deletion {
     }
 
     /** Deletes what was asked for (or says what would go); returns the exit code. */
-    static int run(JetStreamManagement jsm, Config config, boolean wholeStream, boolean dryRun, boolean force,
-                   boolean json) throws Exception {
+    static int run(JetStreamManagement jsm, Config config, boolean failsOver, boolean wholeStream, boolean dryRun,
+                   boolean force, boolean json) throws Exception {
         String what;
         String gone; // the server's delete answer has no counts: those of the info read just before it
         String fields; // the same facts for -j
         if (wholeStream) {
-            StreamInfo info = Unanswered.throughElection(config.failsOver(), () -> jsm.getStreamInfo(config.stream));
+            StreamInfo info = Unanswered.throughElection(failsOver, () -> jsm.getStreamInfo(config.stream));
             long consumers = info.getStreamState().getConsumerCount();
             long messages = info.getStreamState().getMsgCount();
             what = stream(info);
@@ -40,7 +40,7 @@ final class Deletion {
             fields = String.format(Locale.ROOT, "\"stream\":%s,\"messages\":%d,\"consumers\":%d", Output.quoted(config.stream),
                     messages, consumers);
         } else {
-            if (Unanswered.throughElection(config.failsOver(), () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
+            if (Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND,
                     () -> jsm.getConsumerInfo(config.stream, config.consumer))) == null) {
                 throw Exit.notFound("consumer %s not found on stream %s: nothing to delete", config.consumer, config.stream);
             }
@@ -59,8 +59,8 @@ final class Deletion {
         if (!force && !confirmed(what)) {
             throw declined("nothing deleted");
         }
-        String late = wholeStream ? deleteStream(jsm, config.stream, config.failsOver())
-                : deleteConsumer(jsm, config.stream, config.consumer, config.failsOver());
+        String late = wholeStream ? deleteStream(jsm, config.stream, failsOver)
+                : deleteConsumer(jsm, config.stream, config.consumer, failsOver);
         if (late == null) {
             throw Exit.failed("the server did not confirm deleting %s", what);
         }
@@ -82,9 +82,10 @@ final class Deletion {
      */
     static String deleteStream(JetStreamManagement jsm, String stream, boolean failsOver) throws IOException, JetStreamApiException {
         try {
-            return throughElection(failsOver, JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.deleteStream(stream));
+            return throughElection(failsOver, "the delete of stream " + stream, JetStreamErrors.STREAM_NOT_FOUND,
+                    () -> jsm.deleteStream(stream));
         } catch (IOException unanswered) {
-            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream));
+            Unanswered.doneLate(unanswered, "the delete of stream " + stream, () -> streamGone(jsm, stream));
             return Unanswered.LATE;
         }
     }
@@ -93,19 +94,20 @@ final class Deletion {
     static String deleteConsumer(JetStreamManagement jsm, String stream, String consumer, boolean failsOver)
             throws IOException, JetStreamApiException {
         try {
-            return throughElection(failsOver, JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.deleteConsumer(stream, consumer));
+            return throughElection(failsOver, "the delete of consumer " + consumer + " of stream " + stream,
+                    JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.deleteConsumer(stream, consumer));
         } catch (IOException unanswered) {
-            Unanswered.doneLate(unanswered, () -> streamGone(jsm, stream) || JetStreamErrors.orNull(
+            Unanswered.doneLate(unanswered, "the delete of consumer " + consumer + " of stream " + stream, () -> streamGone(jsm, stream) || JetStreamErrors.orNull(
                     JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(stream, consumer)) == null);
             return Unanswered.LATE;
         }
     }
 
     /** A delete asked through an election: after the first asking, `gone` (not found) is an earlier asking's work. */
-    private static String throughElection(boolean failsOver, int gone, Unanswered.ApiCall<Boolean> delete)
+    private static String throughElection(boolean failsOver, String change, int gone, Unanswered.ApiCall<Boolean> delete)
             throws IOException, JetStreamApiException {
         int[] askings = {0};
-        Boolean deleted = Unanswered.throughElection(failsOver,
+        Boolean deleted = Unanswered.throughElection(failsOver, change,
                 () -> ++askings[0] == 1 ? delete.call() : JetStreamErrors.orNull(gone, delete));
         return deleted == null || deleted ? (askings[0] > 1 ? Unanswered.ASKED_AGAIN : "") : null;
     }

@@ -30,7 +30,7 @@ final class Failover implements ConnectionListener {
     private static final Duration RETRY_WAIT = Duration.ofMillis(250);
 
     private final Secrets secrets;
-    /** Counts disconnects: a give-up timer only acts if no reconnect came since it started. */
+    /** Counts disconnects and connections: a give-up timer only acts if no connection came since it started. */
     private final AtomicLong outages = new AtomicLong();
     private final AtomicReference<String> server = new AtomicReference<>("?");
     private final AtomicReference<String> gaveUp = new AtomicReference<>();
@@ -61,7 +61,10 @@ final class Failover implements ConnectionListener {
     @Override
     public void connectionEvent(Connection conn, Events event, Long time, String uri) {
         switch (event) {
-            case CONNECTED -> server.set(describe(conn));
+            case CONNECTED -> { // also after a first server that could not be reached (jnats says DISCONNECTED for it)
+                outages.incrementAndGet();
+                server.set(describe(conn));
+            }
             case DISCONNECTED -> {
                 long outage = outages.incrementAndGet();
                 lostAt = System.nanoTime();
@@ -81,7 +84,7 @@ final class Failover implements ConnectionListener {
 
     /** Still no connection after the bound: close it, so that what waits on it fails now, not later. */
     private void giveUpUnlessBack(Connection conn, long outage) {
-        if (outages.get() != outage || conn.getStatus() == Connection.Status.CLOSED) {
+        if (outages.get() != outage || conn.getStatus() == Connection.Status.CLOSED || conn.getStatus() == Connection.Status.CONNECTED) {
             return;
         }
         gaveUp.set(String.format(Locale.ROOT, "lost the connection to %s and no server answered within %s (tried %s)",

@@ -12,6 +12,7 @@ import io.nats.client.api.ApiResponse;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 final class Unanswered {
@@ -48,6 +49,31 @@ final class Unanswered {
     }
 
     static <T> T throughElection(boolean failsOver, ApiCall<T> call) throws IOException, JetStreamApiException {
+        return throughElection(failsOver, null, call);
+    }
+
+    /**
+     * A change (a purge, a delete, a create or an update), asked again the same way: asked twice, each of
+     * these leaves what the first left. Past the bound, or unanswered on one server, whether it was done
+     * is not known, and the line says so (unknown): a leader that got it without a majority of its
+     * servers up does it once they are back. `change` names it for that line: "the purge of stream X".
+     */
+    static <T> T change(boolean failsOver, String change, ApiCall<T> call) throws IOException, JetStreamApiException {
+        try {
+            return throughElection(failsOver, change, call);
+        } catch (IOException e) {
+            if (is(e)) {
+                throw unknown(change, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * throughElection, for a read (change null) or for a change its caller asks after when unanswered
+     * (doneLate): refused "no leader" to the end, a change ends with unknown(change).
+     */
+    static <T> T throughElection(boolean failsOver, String change, ApiCall<T> call) throws IOException, JetStreamApiException {
         long asked = System.nanoTime();
         long giveUp = asked + Failover.GIVE_UP_AFTER.toNanos();
         boolean again = false;
@@ -61,9 +87,13 @@ final class Unanswered {
             } catch (IOException | JetStreamApiException e) {
                 boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
                 if (failsOver && electing && System.nanoTime() > giveUp && e instanceof JetStreamApiException api) {
-                    throw noLeaderElected(api); // refused "no leader" to the end: the same conclusion as no answer
+                    // refused "no leader" to the end: the same conclusion as no answer
+                    throw change == null ? noLeaderElected(api) : unknown(change, api);
                 }
-                if (!failsOver || !electing || System.nanoTime() > giveUp) {
+                if (failsOver && electing && System.nanoTime() > giveUp) {
+                    throw new AskedAgain((IOException) e);
+                }
+                if (!failsOver || !electing) {
                     throw e;
                 }
             }
@@ -123,9 +153,9 @@ final class Unanswered {
     /**
      * A delete or purge went unanswered, and the server may still have done it (a big stream's delete
      * can outlast the timeout): asked once whether it did. True when it did (its answer came late);
-     * otherwise, or when that goes unanswered too, the unknown stays unknown and `e` is thrown again.
+     * otherwise, or when that goes unanswered too, the unknown stays unknown: its line is thrown.
      */
-    static boolean doneLate(IOException e, ApiCall<Boolean> done) throws IOException {
+    static boolean doneLate(IOException e, String change, ApiCall<Boolean> done) throws IOException {
         if (!is(e)) {
             throw e;
         }
@@ -136,7 +166,42 @@ final class Unanswered {
         } catch (IOException | JetStreamApiException stillUnknown) {
             // no answer again, or no word on it: what the delete did is still unknown
         }
-        throw e;
+        throw unknown(change, e);
+    }
+
+    /** A request asked again through the whole failover bound, and still unanswered. */
+    static final class AskedAgain extends IOException {
+        AskedAgain(IOException last) {
+            super(last.getMessage(), last);
+        }
+    }
+
+    /** Whether the run asked again for the whole bound (on a cluster) before the request went unanswered. */
+    static boolean askedAgain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AskedAgain) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The line for a change no server confirmed: `last` is the last asking's failure (no answer, or
+     * "no leader" to the end of the bound). Not a refusal: a leader may have it and do it later.
+     */
+    static LabException unknown(String change, Exception last) {
+        if (last instanceof JetStreamApiException || askedAgain(last)) {
+            String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (the last answer: %s, "
+                    + "error %d)", Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : "";
+            return Exit.failed("no leader confirmed %s within %s of asking again%s, so whether it was done is not known: a "
+                    + "leader that got it without a majority of its servers up does it once they are back (or the server this "
+                    + "run is connected to stopped answering); js-info on another server shows what is there, and running it "
+                    + "again is safe once a majority is up", change, Durations.format(Failover.GIVE_UP_AFTER), answered);
+        }
+        return Exit.failed("the server did not confirm %s within the timeout, so whether it was done is not known (the "
+                + "server may be overloaded, or its JetStream stuck): js-info shows what is there; running it again is safe, "
+                + "or give it more time with --timeout", change);
     }
 
     /**
@@ -169,8 +234,8 @@ final class Unanswered {
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
                 : "the server at " + shownUrl, failsOver
                 ? " within " + Durations.format(Failover.GIVE_UP_AFTER) + " of asking again: no leader was elected for "
-                + "the stream or consumer in that time (a majority of its servers must be up: js-info on another server "
-                + "shows which are); try again once they are"
+                + "the stream or consumer in that time, or the server this run is connected to stopped answering (a "
+                + "majority of its servers must be up: js-info on another server shows which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
     }
 
