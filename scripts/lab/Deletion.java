@@ -66,7 +66,8 @@ final class Deletion {
         }
         String deleted = "deleted " + gone + late;
         if (json) {
-            Output.json("{\"deleted\":true," + fields + "}", deleted);
+            Output.json("{\"deleted\":true," + fields + (late.equals(Unanswered.ASKED_AGAIN) ? ",\"asked_again\":true"
+                    : late.equals(Unanswered.LATE) ? ",\"answered_late\":true" : "") + "}", deleted);
         } else {
             Output.summary(log, deleted);
         }

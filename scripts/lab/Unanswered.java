@@ -88,10 +88,16 @@ final class Unanswered {
                 boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
                 if (failsOver && electing && System.nanoTime() > giveUp && e instanceof JetStreamApiException api) {
                     // refused "no leader" to the end: the same conclusion as no answer
-                    throw change == null ? noLeaderElected(api) : unknown(change, api);
+                    if (change != null || again) {
+                        throw change != null ? unknown(change, api, again) : noLeaderElected(api);
+                    }
+                    throw api;
                 }
                 if (failsOver && electing && System.nanoTime() > giveUp) {
-                    throw new AskedAgain((IOException) e);
+                    if (again) {
+                        throw new AskedAgain((IOException) e);
+                    }
+                    throw e; // a first asking that outlasted the bound (a long --timeout): not asked again
                 }
                 if (!failsOver || !electing) {
                     throw e;
@@ -191,7 +197,11 @@ final class Unanswered {
      * "no leader" to the end of the bound). Not a refusal: a leader may have it and do it later.
      */
     static LabException unknown(String change, Exception last) {
-        if (last instanceof JetStreamApiException || askedAgain(last)) {
+        return unknown(change, last, askedAgain(last));
+    }
+
+    private static LabException unknown(String change, Exception last, boolean askedAgain) {
+        if (askedAgain) {
             String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (the last answer: %s, "
                     + "error %d)", Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : "";
             return Exit.failed("no leader confirmed %s within %s of asking again%s, so whether it was done is not known: a "
@@ -199,9 +209,10 @@ final class Unanswered {
                     + "run is connected to stopped answering); js-info on another server shows what is there, and running it "
                     + "again is safe once a majority is up", change, Durations.format(Failover.GIVE_UP_AFTER), answered);
         }
-        return Exit.failed("the server did not confirm %s within the timeout, so whether it was done is not known (the "
-                + "server may be overloaded, or its JetStream stuck): js-info shows what is there; running it again is safe, "
-                + "or give it more time with --timeout", change);
+        String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (it answered: %s, error %d)",
+                Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : " within the timeout";
+        return Exit.failed("the server did not confirm %s%s, so whether it was done is not known (js-info shows what is "
+                + "there; running it again is safe): %s", change, answered, ON_ONE_SERVER);
     }
 
     /**
