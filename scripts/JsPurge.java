@@ -150,8 +150,8 @@ public class JsPurge implements Callable<Integer> {
                 done += "; its next sequence is now " + (stream.getStreamInfo().getStreamState().getLastSequence() + 1);
             }
             if (json && askings[0] > 1) { // the server's answer counts the last asking only: said beside it
-                Output.json(String.format(Locale.ROOT, "{\"success\":true,\"purged_at_last_asking\":%d,\"held_before\":%d,"
-                        + "\"asked_again\":true}", purged.getPurged(), info.getStreamState().getMsgCount()), done);
+                Output.json(String.format(Locale.ROOT, "{\"success\":true,\"purged_at_last_asking\":%d,\"held_before\":%d%s}",
+                        purged.getPurged(), info.getStreamState().getMsgCount(), Unanswered.jsonField(Unanswered.ASKED_AGAIN)), done);
                 return 0;
             }
             if (json) {
@@ -178,8 +178,7 @@ public class JsPurge implements Callable<Integer> {
         String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "
                 + "before)%s", config.stream, next - 1, Output.messages(held), note);
         if (json) {
-            Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d,\"%s\":true}", held,
-                    unanswered != null ? "answered_late" : "asked_again"), done);
+            Output.json(String.format(Locale.ROOT, "{\"success\":true,\"held_before\":%d%s}", held, Unanswered.jsonField(note)), done);
             return 0;
         }
         Output.summary(log, done);

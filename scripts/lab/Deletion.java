@@ -66,8 +66,7 @@ final class Deletion {
         }
         String deleted = "deleted " + gone + late;
         if (json) {
-            Output.json("{\"deleted\":true," + fields + (late.equals(Unanswered.ASKED_AGAIN) ? ",\"asked_again\":true"
-                    : late.equals(Unanswered.LATE) ? ",\"answered_late\":true" : "") + "}", deleted);
+            Output.json("{\"deleted\":true," + fields + Unanswered.jsonField(late) + "}", deleted);
         } else {
             Output.summary(log, deleted);
         }

@@ -86,21 +86,11 @@ final class Unanswered {
                 return answer;
             } catch (IOException | JetStreamApiException e) {
                 boolean electing = e instanceof JetStreamApiException api ? noLeaderNow(api) : is(e);
-                if (failsOver && electing && System.nanoTime() > giveUp && e instanceof JetStreamApiException api) {
-                    // refused "no leader" to the end: the same conclusion as no answer
-                    if (change != null || again) {
-                        throw change != null ? unknown(change, api, again) : noLeaderElected(api);
-                    }
-                    throw api;
-                }
-                if (failsOver && electing && System.nanoTime() > giveUp) {
-                    if (again) {
-                        throw new AskedAgain((IOException) e);
-                    }
-                    throw e; // a first asking that outlasted the bound (a long --timeout): not asked again
-                }
                 if (!failsOver || !electing) {
                     throw e;
+                }
+                if (System.nanoTime() > giveUp) {
+                    endPastTheBound(e, change, again);
                 }
             }
             again = true;
@@ -111,6 +101,22 @@ final class Unanswered {
                 throw new IOException("interrupted while waiting for a leader", e);
             }
         }
+    }
+
+    /**
+     * Ends a request still unanswered, or refused "no leader", past the bound: for a change,
+     * unknown; for a read asked again, the conclusion that no leader was elected (AskedAgain marks an
+     * unanswered one for Connector's line); a first asking that outlasted the bound (a long --timeout)
+     * was not asked again, and stays what it was.
+     */
+    private static void endPastTheBound(Exception last, String change, boolean again) throws IOException, JetStreamApiException {
+        if (last instanceof JetStreamApiException api) {
+            if (change != null || again) {
+                throw change != null ? unknown(change, api, again) : noLeaderElected(api);
+            }
+            throw api;
+        }
+        throw again ? new AskedAgain((IOException) last) : (IOException) last;
     }
 
     /** The stderr the run said it waited on: one line a run (a run inside a test JVM gets a stderr of its own). */
@@ -226,6 +232,11 @@ final class Unanswered {
 
     /** The line's note for it: the change was made, though the server's answer came after the timeout. */
     static final String LATE = "; the server's answer came after the timeout (--timeout), and asked again it shows it done";
+
+    /** The -j field that says the same as a change's note (LATE or ASKED_AGAIN), after a comma; "" for none. */
+    static String jsonField(String note) {
+        return note.equals(ASKED_AGAIN) ? ",\"asked_again\":true" : note.equals(LATE) ? ",\"answered_late\":true" : "";
+    }
 
     /** jnats' words for a JetStream request nobody answered within the timeout: only its text tells it apart. */
     private static final String NO_ANSWER = "Timeout or no response waiting for NATS JetStream server";
