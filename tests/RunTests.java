@@ -6,6 +6,7 @@
 //SOURCES ../scripts/*.java
 //SOURCES ../scripts/lab/*.java
 //SOURCES support/*.java
+//SOURCES ../bench/Load.java
 //SOURCES *Test.java
 //DESCRIPTION Runs the lab's tests (each test class starts its own nats-server), then checks nothing was left behind.
 //
@@ -408,41 +409,19 @@ public class RunTests {
 
     /** The 1-minute load average (0 when unknown). */
     /**
-     * How many cores' worth of CPU the rest of the machine used over one second, this JVM's own left out:
-     * the load average would also count the build of this runner that came just before it.
+     * How many cores' worth of CPU the rest of the machine used over one second, this JVM's own left out
+     * (bench/Load.java's measure): the load average would also count the build of this runner just before.
      */
     private static double othersCores() {
         try {
-            long[] before = {busyTicks(), ownTicks(), totalTicks()};
+            Load.Counters before = Load.now();
             Thread.sleep(1000);
-            long total = totalTicks() - before[2];
-            long others = busyTicks() - before[0] - (ownTicks() - before[1]);
-            return total <= 0 ? 0 : Math.max(0, others) * (double) Runtime.getRuntime().availableProcessors() / total;
-        } catch (java.io.IOException | RuntimeException | InterruptedException unknown) {
+            double share = Load.between(before, Load.now()).others();
+            return Double.isNaN(share) ? 0 : share * Load.CORES;
+        } catch (InterruptedException unknown) {
+            Thread.currentThread().interrupt();
             return 0;
         }
-    }
-
-    /** /proc/stat's first line: every core's ticks, in user, nice, system, idle, iowait, ... */
-    private static long[] cpuTicks() throws java.io.IOException {
-        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        return Arrays.stream(fields, 1, fields.length).mapToLong(Long::parseLong).toArray();
-    }
-
-    private static long totalTicks() throws java.io.IOException {
-        return Arrays.stream(cpuTicks()).sum();
-    }
-
-    private static long busyTicks() throws java.io.IOException {
-        long[] ticks = cpuTicks();
-        return Arrays.stream(ticks).sum() - ticks[3] - ticks[4]; // less idle and iowait
-    }
-
-    /** This JVM's user and system ticks (/proc/self/stat fields 14 and 15, after the name in parentheses). */
-    private static long ownTicks() throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static String loadAverage() {
