@@ -153,9 +153,7 @@ class ClusterStartTest {
      */
     @Test
     void aChangeRefusedByAServerThatKnowsNoLeaderIsAskedAgainAndSaidSo() throws Exception {
-        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
-        publish(50);
-        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader").getLeader());
+        ThreeNodeCluster.Node leader = streamLeaderHolding(50);
         List<ThreeNodeCluster.Node> others = cluster.nodes().stream().filter(node -> node != leader).toList();
         String refusal = "{\"type\":\"io.nats.jetstream.api.v1.%s\",\"error\":{\"code\":503,\"err_code\":10008,"
                 + "\"description\":\"JetStream system temporarily unavailable\"}}";
@@ -233,9 +231,7 @@ class ClusterStartTest {
      */
     @Test
     void aPurgeNoLeaderConfirmsWithinTheBoundIsUnknownNotRefused() throws Exception {
-        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
-        publish(10);
-        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader").getLeader());
+        ThreeNodeCluster.Node leader = streamLeaderHolding(10);
         List<ThreeNodeCluster.Node> others = cluster.nodes().stream().filter(node -> node != leader).toList();
         Run.Result result;
         for (ThreeNodeCluster.Node node : others) { // the leader still answers the stream's info, alone
@@ -356,6 +352,13 @@ class ClusterStartTest {
         assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR (the server did not answer a JetStream request "
                 + "within 20s of asking again: no leader was elected|" + NO_LEADER_REFUSED + ")[^\n]*\n"), what);
         System.out.println("    (" + who + "the election outlasted the failover bound: exit 1, said so)");
+    }
+
+    /** The stream bootstrapped with three replicas and `messages` more in it, all copies current: its leader. */
+    private static ThreeNodeCluster.Node streamLeaderHolding(int messages) throws Exception {
+        assertEquals(0, script("JsBootstrap", "--replicas", "3").go().exit());
+        publish(messages);
+        return cluster.node(cluster.awaitStream("START", ThreeNodeCluster::allCurrent, "a stream leader").getLeader());
     }
 
     private static Run script(String mainClass, String... args) {
