@@ -27,11 +27,12 @@ class DuplicateWindowTest {
 
     @Test
     void aRetryLaterThanTheDuplicateWindowIsNotCalledKeptOnce() throws Exception {
-        int total = 3_000;
+        int total = 10_000; // more than the hold needs: the window's answer may pass after the 1000th PUB
         try (NatsServer server = NatsServer.startWithJetStream()) {
             Path config = bootstrappedInClusterMode(server, "\n[stream]\nduplicate_window_secs = 2\n");
             Run.Result result;
-            try (Proxy proxy = Proxy.to(server).holdRepliesAfter("PUB lab4.stream ", 1000);
+            try (Proxy proxy = Proxy.to(server).holdRepliesAfter("PUB lab4.stream ", 1000)
+                    .holdOnceServerSent("\"duplicate_window\":2000000000"); // js-pub asked the window aside
                  Run.Started pub = publish(proxy, config, total)) {
                 proxy.awaitHolding(60);
                 long deadline = System.nanoTime() + 60_000_000_000L;

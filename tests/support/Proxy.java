@@ -29,6 +29,10 @@ final class Proxy implements AutoCloseable {
     private volatile byte[] holdTrigger;
     private volatile int holdAfter;
     private volatile byte[] releaseTrigger;
+    /** Opened once the server has sent the text holdOnceServerSent names (open at once when none is named). */
+    private final CountDownLatch serverSaid = new CountDownLatch(1);
+    private volatile byte[] serverText;
+    private volatile boolean clientCountReached;
     private volatile long firstRequestDelayMillis;
     private volatile long clientBytesPerSecond;
     private volatile long serverLatencyMillis;
@@ -65,6 +69,16 @@ final class Proxy implements AutoCloseable {
     Proxy holdRepliesAfter(String text, int times) {
         this.holdTrigger = text.getBytes(StandardCharsets.US_ASCII);
         this.holdAfter = times;
+        return this;
+    }
+
+    /**
+     * With holdRepliesAfter: the hold begins only once the server has also sent `text` to the client
+     * (that chunk goes through): an answer the client asked for aside, while it publishes, is not held
+     * by a race between the two.
+     */
+    Proxy holdOnceServerSent(String text) {
+        this.serverText = text.getBytes(StandardCharsets.US_ASCII);
         return this;
     }
 
@@ -161,6 +175,7 @@ final class Proxy implements AutoCloseable {
         int seen = 0;
         int matched = 0; // bytes of the trigger matched so far, across reads
         int releaseMatched = 0;
+        int serverMatched = 0;
         byte[] buffer = new byte[65536];
         try (from; to) {
             InputStream in = from.getInputStream();
@@ -183,7 +198,10 @@ final class Proxy implements AutoCloseable {
                     if (matched == trigger.length) {
                         matched = 0;
                         if (++seen == holdAfter) {
-                            holding.countDown(); // before these bytes go on: no reply to them can slip through
+                            clientCountReached = true;
+                            if (serverText == null || serverSaid.getCount() == 0) {
+                                holding.countDown(); // before these bytes go on: no reply to them can slip through
+                            }
                         }
                     }
                 }
@@ -200,6 +218,16 @@ final class Proxy implements AutoCloseable {
                 }
                 out.write(buffer, 0, n);
                 out.flush();
+                byte[] said = serverText;
+                for (int i = 0; !fromClient && said != null && i < n && serverSaid.getCount() > 0; i++) {
+                    serverMatched = buffer[i] == said[serverMatched] ? serverMatched + 1 : buffer[i] == said[0] ? 1 : 0;
+                    if (serverMatched == said.length) {
+                        serverSaid.countDown();
+                        if (clientCountReached) {
+                            holding.countDown(); // the client's count came first: what the server sends next is held
+                        }
+                    }
+                }
             }
         }
     }
