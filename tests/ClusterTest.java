@@ -202,6 +202,41 @@ class ClusterTest {
                 result.outLines().get(result.outLines().size() - 1));
     }
 
+    /**
+     * The stream's leader, which js-pub is connected to, stops answering but keeps its connections open
+     * (SIGSTOP, as a stalled machine or a cut link would): no socket closes, so only PINGs left unanswered
+     * show it. The run leaves it for another node within seconds, the other replicas elect a leader, and
+     * each message is confirmed and stored once, well inside the bound of 20 s without a PubAck.
+     */
+    @Test
+    void aNodeThatStopsAnsweringIsLeftForAnother() throws Exception {
+        int total = 20_000;
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
+                "three current replicas").getLeader());
+        Run.Result result;
+        try (Run.Started pub = script("JsPub", "--count", String.valueOf(total)).env("NATS_URL", leader.url()).start()) {
+            try (Connection nc = cluster.connect()) {
+                awaitMessages(nc, total / 5, pub);
+            }
+            cluster.pause(leader);
+            result = pub.finish();
+        } finally {
+            cluster.resume(leader);
+        }
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
+        assertTrue(result.outLines().get(result.outLines().size() - 2).startsWith("INFO published " + total + " messages to stream "
+                + stream + " (seq 1-" + total + "), each confirmed by a PubAck"), result.out());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the resumed node's stream copy to be current");
+        List<Long> ids;
+        try (Connection nc = cluster.connect()) {
+            assertEquals(total, nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount());
+            ids = msgIdNumbers(nc, total);
+        }
+        assertEquals(total, ids.stream().distinct().count(), "each message ID stored once");
+    }
+
     /** A stream deleted mid-publish on a cluster is named as deleted, at once: not a leader election to wait out. */
     @Test
     void aStreamDeletedMidPublishIsNamedAsDeletedNotAsAnElection() throws Exception {
@@ -405,6 +440,26 @@ class ClusterTest {
         assertEquals(0, result.exit(), result.toString());
         assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--count "
                 + total), result.toString());
+    }
+
+    /** The same pull, and the consumer's leader stops answering instead (SIGSTOP): the pull leaves it and goes on. */
+    @Test
+    void aPullFromANodeThatStopsAnsweringGoesOnThroughAnother() throws Exception {
+        int total = 10_000;
+        ThreeNodeCluster.Node leader = consumerLeaderOver(total);
+        Run.Result result;
+        try (Run.Started pull = script("JsPull", "--count", String.valueOf(total), "--batch", "100", "--quiet", "--work-ms", "1",
+                "--wait", "2").env("NATS_URL", leader.url()).start()) {
+            awaitAcked(1000);
+            cluster.pause(leader);
+            result = pull.finish();
+        } finally {
+            cluster.resume(leader);
+        }
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--count "
+                + total), result.toString());
+        assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
     }
 
     /**

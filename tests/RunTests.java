@@ -12,6 +12,7 @@
 //
 // The scripts' own //DEPS come along through //SOURCES, so versions live in one place.
 // Usage: jbang tests/RunTests.java [ClassName ... | --quick]   (default: every *Test class; --quick: make check's classes)
+//        LAB_TEST_METHODS=<regex> runs only the test methods whose names match, in the classes named (the edit loop's one test);
 //        LAB_TEST_SHARDS=1 for one test JVM (LAB_TEST_WAITING_SHARDS: the extra ones for waiting classes, 2 unless
 //        LAB_TEST_SHARDS=1 or other work uses half a core or more); LAB_TESTS_PROCESSES=1 to run every script as a process;
 //        LAB_TESTS_COMPARE=1 to run each refused in-process run again as a process and fail on any difference.
@@ -103,6 +104,8 @@ public class RunTests {
     private static final Set<String> WAITING = Set.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "AskAheadTest",
             "ClusterStartTest", "LessonTest", "DuplicateWindowTest", "UnreadableHeaderTest", "RedeliveryTest", "WhyNothingTest",
             "PullTest", "OptionsTest", "TwoReadersTest");
+    /** The LAB_TEST_METHODS pattern, handed to the shards. */
+    private static final String METHODS_PROPERTY = "lab.tests.methods";
     /** A shard's kind: "waiting" for a shard that takes the WAITING classes first. */
     private static final String LANE_PROPERTY = "lab.tests.lane";
     /**
@@ -211,6 +214,9 @@ public class RunTests {
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
             if (System.getenv("LAB_TESTS_PROCESSES") != null) {
                 command.add("-D" + InProcess.PROCESSES_ONLY + "=1");
+            }
+            if (System.getenv("LAB_TEST_METHODS") != null) {
+                command.add("-D" + METHODS_PROPERTY + "=" + System.getenv("LAB_TEST_METHODS"));
             }
             if (System.getenv("LAB_TESTS_COMPARE") != null) {
                 command.add("-D" + InProcess.COMPARE + "=1");
@@ -469,6 +475,15 @@ public class RunTests {
 
     // ----------------------------------------------------------- a shard
 
+    /** LAB_TEST_METHODS: the test methods whose names match, and every container; without it, everything. */
+    private static org.junit.platform.launcher.PostDiscoveryFilter onlyMethodsAsked() {
+        String asked = System.getProperty(METHODS_PROPERTY);
+        Pattern methods = asked == null ? null : Pattern.compile(asked);
+        return descriptor -> org.junit.platform.engine.FilterResult.includedIf(methods == null
+                || !(descriptor.getSource().orElse(null) instanceof org.junit.platform.engine.support.descriptor.MethodSource method)
+                || methods.matcher(method.getMethodName()).matches());
+    }
+
     private static int runShard() throws Exception {
         InProcess.available(); // before anything reads the environment
         Path run = Path.of(System.getProperty(QUEUE_PROPERTY));
@@ -480,7 +495,7 @@ public class RunTests {
         List<String> queue = Files.readAllLines(run.resolve("queue.txt"));
         for (String name; (name = nextClass(run, queue)) != null; ) {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(name)).build();
+                    .selectors(DiscoverySelectors.selectClass(name)).filters(onlyMethodsAsked()).build();
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             try (ClassTurn turn = ClassTurn.take(run, alone(name))) {
                 launcher.execute(request, progress, summary, leftovers);

@@ -26,6 +26,14 @@ final class Failover implements ConnectionListener {
      * dropped by the stream as a duplicate. (jnats' default is 5s, so up to 10s.)
      */
     static final Duration NO_ANSWER_AFTER = Duration.ofSeconds(2);
+    /**
+     * A server that stops answering but keeps its connection open (a stalled machine, a cut link) closes
+     * no socket: only PINGs left unanswered show it. jnats pings when nothing came in for this long, and
+     * leaves the server once two PINGs are still unanswered at the next one: within about three of these,
+     * well inside GIVE_UP_AFTER (its default, 2 minutes, would outlast the run). A server that answers
+     * later than twice this is taken for a stalled one: the run moves on and sends again what had no answer.
+     */
+    private static final Duration PING_EVERY = Duration.ofSeconds(2);
     /** The pause before trying a server again that was just tried. */
     private static final Duration RETRY_WAIT = Duration.ofMillis(250);
 
@@ -44,6 +52,7 @@ final class Failover implements ConnectionListener {
         builder.maxReconnects(-1)              // jnats' own count is per server; the bound is GIVE_UP_AFTER
                 .reconnectWait(RETRY_WAIT)
                 .requestCleanupInterval(NO_ANSWER_AFTER)
+                .pingInterval(PING_EVERY)
                 .connectionListener(this);
     }
 
