@@ -418,8 +418,8 @@ class CourseScriptsTest extends WithServer {
             try (Run.Started requester = Run.script("Requester", "--subject", "other.q", "--timeout", "60s", "hi").server(lost).start()) {
                 responder.awaitOut("INFO request \"hi\" on other.q");
                 lost.kill9();
-                String gone = "ERROR lost the connection to the server at " + lost.url() + " mid-run (it stopped or restarted, "
-                        + "or the network dropped): ";
+                String gone = "ERROR lost the connection to the server at " + lost.url() + " mid-run (it stopped, restarted or "
+                        + "stopped answering, or the network dropped): ";
                 Run.Result asked = requester.finish();
                 assertEquals(Exit.UNREACHABLE, asked.exit(), asked.toString());
                 assertEquals(gone + "no reply came, so the request may or may not have reached a responder and been handled\n",

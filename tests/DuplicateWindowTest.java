@@ -65,11 +65,13 @@ class DuplicateWindowTest {
     }
 
     /**
-     * No PubAck at all, ever (the proxy never lets one through): the retry rounds stop after the
-     * bound (20 s without a PubAck), and the last line counts what was sent without an answer.
+     * Nothing at all from the server, ever (the proxy lets nothing through: no PubAck, no PONG): the run
+     * publishes again what got no PubAck, leaves the silent server once its PINGs go unanswered, finds it
+     * again no better, and gives up after the bound (20 s without a PubAck); the last line counts what was
+     * sent without an answer.
      */
     @Test
-    void retriesGiveUpWhenNoPubAckComesAtAll() throws Exception {
+    void retriesGiveUpWhenNothingComesBackAtAll() throws Exception {
         int total = 50;
         Run.Result result;
         String url;
@@ -84,14 +86,14 @@ class DuplicateWindowTest {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("    (gave up after %.1fs)%n", seconds);
-            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
             assertEquals("", result.out(), "nothing confirmed, nothing said to be: " + result);
             List<String> err = result.err().lines().toList();
-            assertTrue(err.get(0).startsWith("WARN " + total + " messages got no PubAck ("), result.toString());
-            assertEquals("ERROR only 0 of " + total + " messages confirmed by a PubAck; " + total + " not: 0 refused by the "
-                    + "server, " + total + " sent without an answer (they may or may not be stored), 0 never sent: the server "
-                    + "at " + url + " answers nothing (no PubAck, and no answer about the stream for subject lab4.stream either)",
-                    err.get(err.size() - 1), result.toString());
+            assertTrue(err.stream().anyMatch(line -> line.startsWith("WARN " + total + " messages got no PubAck (")), result.toString());
+            assertEquals("ERROR lost the connection to the server at " + url + " mid-run (it stopped, restarted or stopped "
+                    + "answering, or the network dropped): only 0 of " + total + " messages confirmed by a PubAck; " + total
+                    + " not: 0 refused by the server, " + total + " sent without an answer (they may or may not be stored), "
+                    + "0 never sent", err.get(err.size() - 1), result.toString());
             assertTrue(seconds >= Failover.GIVE_UP_AFTER.toSeconds(), "gave up after " + seconds + "s");
             assertEquals(total, stored(server), "the server stored each once: the retries were duplicates");
         }

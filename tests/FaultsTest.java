@@ -43,7 +43,7 @@ class FaultsTest {
 
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         Matcher said = Pattern.compile("ERROR lost the connection to the server at " + Pattern.quote(server.url())
-                + " mid-run \\(it stopped or restarted, or the network dropped\\): only (\\d+) of 1000000 messages "
+                + " mid-run \\(it stopped, restarted or stopped answering, or the network dropped\\): only (\\d+) of 1000000 messages "
                 + "confirmed by a PubAck \\(seq 1-(\\d+)\\); (\\d+) not: 0 refused by the server, (\\d+) sent without an "
                 + "answer \\(they may or may not be stored\\), (\\d+) never sent").matcher(result.err().strip());
         assertTrue(said.matches(), "one line with the counts: " + result);

@@ -167,7 +167,7 @@ class LostConnectionTest {
     private long lostAfter(Run.Result result, String url) {
         assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
         Matcher m = Pattern.compile("ERROR lost the connection to the server at " + Pattern.quote(url)
-                + " mid-run \\(it stopped or restarted, or the network dropped\\): (\\d+) messages? (pulled|printed) "
+                + " mid-run \\(it stopped, restarted or stopped answering, or the network dropped\\): (\\d+) messages? (pulled|printed) "
                 + "and acked.*\n").matcher(result.err());
         assertTrue(m.matches(), result.toString());
         return Long.parseLong(m.group(1));

@@ -102,10 +102,13 @@ final class JetStreamErrors {
         }
     }
 
-    /** The connection went mid-run (the server stopped or restarted, the network dropped): nothing more can be confirmed. */
+    /**
+     * The connection went mid-run (the server stopped, restarted or stopped answering, the network dropped): nothing
+     * more can be confirmed. A server that answers no PING keeps its socket open; Failover leaves it as if it were gone.
+     */
     static LabException connectionLost(String shownUrl, String sofar) {
-        return Exit.unreachable("lost the connection to the server at %s mid-run (it stopped or restarted, or the "
-                + "network dropped): %s", shownUrl, sofar);
+        return Exit.unreachable("lost the connection to the server at %s mid-run (it stopped, restarted or stopped "
+                + "answering, or the network dropped): %s", shownUrl, sofar);
     }
 
     /** What a run did so far, for its last line; worded for a consumer that is gone (deleted, or its stream) when that is so. */
