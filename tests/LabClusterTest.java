@@ -3,6 +3,7 @@
 // by command. (make server-stop leaving alone a server the lab did not start: LabServerTest.)
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(Scratch.class)
 class LabClusterTest {
     /**
      * A NATS_URL left exported from the single server outranks the cluster config's list: make cluster
