@@ -1,8 +1,8 @@
 // The paths a user takes: jbang with the catalog aliases, a copied script, `make run` and `make server`.
-// Where a path is tried on one script, the stream it needs is made in-process
-// (js-bootstrap's own paths: its alias, and the lessons' make run), and what it leaves is checked on the
-// server. Each alias's entry is also run by bin/lab-run (make demo: MainReadmeTest), which reads the same
-// script-ref. (A script by path from another folder, `make run RUN=bin/jbang`, and `make catalog` with an
+// Where a path is tried on one script, the stream it needs is made in-process (js-bootstrap's own path: the
+// lessons' make run), and what it leaves is checked on the server. JBang finds an alias the same way for every
+// entry (a script-ref, nothing else): js-pub shows it; each alias's entry is also run by bin/lab-run (make demo:
+// MainReadmeTest), which reads the same script-ref. (A script by path from another folder, `make run RUN=bin/jbang`, and `make catalog` with an
 // alias of it from a folder outside the repo: JBangArgsTest.)
 
 import io.nats.client.Connection;
@@ -23,12 +23,13 @@ class EndToEndTest extends WithServer {
     @TempDir
     Path elsewhere;
 
+    /** The README's alias form; what it published is then pulled (in this JVM) and acked on the server. */
     @Test
     void aliasesWorkThroughJbangInTheRepo() throws Exception {
-        ok(Run.command(JBANG, "js-bootstrap").server(server).go());
+        bootstrap();
         Run.Result pub = ok(Run.command(JBANG, "js-pub", "first message").server(server).go());
         assertEquals("INFO published \"first message\" to stream LAB4_STREAM (seq 1)\n", pub.out());
-        Run.Result pull = ok(Run.command(JBANG, "js-pull", "--max", "1").server(server).go());
+        Run.Result pull = ok(script("JsPull", "--max", "1").go());
         assertEquals(List.of("INFO pulled message: \"first message\"", "INFO acked"), pull.outLines().subList(0, 2));
         assertEquals(1, server.labConsumer().getAckFloor().getStreamSequence(), "acked on the server");
     }

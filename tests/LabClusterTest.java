@@ -1,9 +1,9 @@
 // make cluster / cluster-status / cluster-stop as a user runs them (CLUSTER_CONFIG names the node
 // list, here on free ports instead of 4222-4224), the lab README's cluster chapter replayed command
-// by command, and make server-stop leaving alone a server the lab did not start.
+// by command. (make server-stop leaving alone a server the lab did not start: LabServerTest.)
 
-import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LabClusterTest extends WithServer {
+@ExtendWith(Scratch.class)
+class LabClusterTest {
     /**
      * A NATS_URL left exported from the single server outranks the cluster config's list: make cluster
      * says so in one WARN line, and its lone node, which cannot form a JetStream cluster, ends at once
@@ -27,7 +28,7 @@ class LabClusterTest extends WithServer {
     void aLeftoverNatsUrlIsNamedAndAFailedStartShowsTheLog() throws Exception {
         List<Integer> ports = clusterPorts();
         String urls = String.join(",", ports.stream().map(p -> "nats://127.0.0.1:" + p).toList());
-        String config = tomlFile("[runtime]\nmode = \"cluster\"\n\n[nats]\nurl = \"" + urls + "\"\n");
+        String config = Scratch.toml("[runtime]\nmode = \"cluster\"\n\n[nats]\nurl = \"" + urls + "\"\n").toString();
         String leftover = "nats://127.0.0.1:" + ports.get(0);
         Path state = Sandbox.labState().resolve("cluster");
         try {
@@ -42,7 +43,8 @@ class LabClusterTest extends WithServer {
             assertTrue(started.err().contains("lab-cluster: a node stopped before a JetStream meta leader was elected"),
                     started.toString());
         } finally {
-            make("cluster-stop", config);
+            // with the same NATS_URL: the settings make cluster read, kept (no second read), name the node it started
+            Run.command("make", "-s", "--no-print-directory", "cluster-stop", "CLUSTER_CONFIG=" + config).env("NATS_URL", leftover).go();
             Run.deleteTree(state);
         }
     }
@@ -71,6 +73,7 @@ class LabClusterTest extends WithServer {
         int kills = 0;
         boolean portsSeen = false;
         boolean madeRun = false;
+        boolean stoppedAtTheEnd = false;
         try {
             String leader = null; // as the last step printed it
             for (LessonTest.Step step : chapterSteps()) {
@@ -128,6 +131,7 @@ class LabClusterTest extends WithServer {
             assertEquals(100_002, streamMessages(config), "the bulk run's retries stored no second copies");
 
             Run.Result stopped = make("cluster-stop", config.toString());
+            stoppedAtTheEnd = stopped.exit() == 0;
             assertEquals("lab-cluster: stopped 3 node(s) (their stores stay in " + state + "/)\n", stopped.out(), stopped.toString());
             Run.Result after = make("cluster-status", config.toString());
             assertTrue(after.exit() != 0, "no node answers, no leader: a failed status; " + after);
@@ -136,7 +140,9 @@ class LabClusterTest extends WithServer {
                         after.out());
             }
         } finally {
-            make("cluster-stop", config.toString());
+            if (!stoppedAtTheEnd) {
+                make("cluster-stop", config.toString());
+            }
             Run.deleteTree(state);
         }
     }
@@ -195,17 +201,6 @@ class LabClusterTest extends WithServer {
     private static long streamMessages(Path config) throws Exception {
         Run.Result info = WithServer.ok(Run.script("JsInfo").env("LAB_CONFIG", config.toString()).go());
         return Long.parseLong(info.outLines().get(2).replaceAll("^  messages: +([\\d,]+) .*", "$1").replace(",", ""));
-    }
-
-    /** A server the lab did not start answers at the URL: make server-stop says so and leaves it running. */
-    @Test
-    void serverStopLeavesAloneAServerItDidNotStart() throws Exception {
-        Run.Result stop = Run.command("make", "-s", "--no-print-directory", "server-stop").server(server).go();
-        assertEquals(0, stop.exit(), stop.toString());
-        assertEquals("lab-server: no server started by the lab on port " + server.port + "; nothing to stop\n", stop.out());
-        try (Connection nc = connect()) { // still up, and still this test's (connect() checks its name)
-            assertEquals(Connection.Status.CONNECTED, nc.getStatus());
-        }
     }
 
     static Run.Result make(String target, String config) throws Exception {

@@ -57,8 +57,9 @@ class LabServerTest {
 
     /**
      * A flag picks the server bin/lab-server starts; that server listens on 127.0.0.1 only, not to other machines.
-     * A PID file that then names another process does not hide it: stop finds the server by what it is, and leaves
-     * the process the file named alone.
+     * A server the lab started is no server of others, whatever streams it holds: starting it again only says it
+     * answers. A PID file that then names another process does not hide it: stop finds the server by what it is, and
+     * leaves the process the file named alone.
      */
     @Test
     void aFlagPicksTheServerItStartsAndStopFindsItWhateverThePidFileSays() throws Exception {
@@ -84,6 +85,14 @@ class LabServerTest {
                         // as it should be
                     }
                 }
+                try (io.nats.client.Connection nc = io.nats.client.Nats.connect(url)) {
+                    nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("MINE")
+                            .subjects("mine").build());
+                }
+                Run.Result again = lab("start", "js-pub", "--server", url, "hello").go();
+                assertEquals(0, again.exit(), again.toString());
+                assertEquals("lab-server: a NATS server with JetStream already answers at " + url + "; using it\n", again.out());
+                assertEquals("", again.err(), "the lab started this one: " + again);
                 serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
                 Files.writeString(pidFile, bystander.pid() + "\n");
             });
@@ -95,13 +104,6 @@ class LabServerTest {
         }
     }
 
-    @Test
-    void aNatsContextPicksTheServerItStarts() throws Exception {
-        String url = "nats://127.0.0.1:" + NatsServer.freePort();
-        Path context = Files.writeString(dir.resolve("lab.json"), "{\"url\": \"" + url + "\"}");
-        startAndStop(url, lab("start").env("NATS_CONTEXT", context.toString()),
-                lab("stop").env("NATS_CONTEXT", context.toString()));
-    }
 
     /**
      * A leftover NATS_URL that holds a login still gets its warning in cluster mode (the settings show
@@ -118,15 +120,21 @@ class LabServerTest {
         assertFalse(status.toString().contains(PASSWORD), status.toString());
     }
 
-    /** A config broken while the server runs (a typo, say) must not keep it running: stop still stops it. */
+    /**
+     * A natscli context picks the server bin/lab-server starts. A config broken while that server runs (a typo, say)
+     * must not keep it running: stop still stops it.
+     */
     @Test
-    void stopWorksWhenTheSettingsNoLongerLoad() throws Exception {
+    void aNatsContextPicksTheServerItStartsAndStopWorksWhenTheSettingsNoLongerLoad() throws Exception {
         String url = "nats://127.0.0.1:" + NatsServer.freePort();
+        Path context = Files.writeString(dir.resolve("lab.json"), "{\"url\": \"" + url + "\"}");
         try {
-            Run.Result started = lab("start").env("NATS_URL", url).go();
+            Run.Result started = lab("start").env("NATS_CONTEXT", context.toString()).go();
             assertEquals(0, started.exit(), started.toString());
+            assertTrue(started.out().startsWith("lab-server: started nats-server with JetStream at " + url + " "),
+                    started.toString());
         } finally {
-            Run.Result stopped = lab("stop").env("NATS_URL", url)
+            Run.Result stopped = lab("stop").env("NATS_CONTEXT", context.toString())
                     .env("LAB_CONFIG", Run.REPO.resolve("tests/bad-input/not-toml.toml").toString()).go();
             assertEquals(0, stopped.exit(), stopped.toString());
             assertEquals("lab-server: stopped 1 nats-server(s) the lab had started\n", stopped.out());
@@ -137,7 +145,7 @@ class LabServerTest {
     /**
      * Neither way the lab starts a server opens it to other machines (a learner's server must not be an open door):
      * docker-compose.yml publishes its ports (cluster profile too) on 127.0.0.1 unless NATS_BIND says otherwise (no
-     * Docker engine here: its file is checked instead); the binary's server is aFlagPicksTheServerItStarts'.
+     * Docker engine here: its file is checked instead); the binary's server is aFlagPicksTheServerItStartsAndStopFindsItWhateverThePidFileSays'.
      */
     @Test
     void theServerTheLabStartsListensOnThisMachineOnly() throws Exception {
@@ -200,8 +208,10 @@ class LabServerTest {
 
     /**
      * Someone else's server answers at the URL (this test's own, outside the lab): `make server` uses it,
-     * but says in one WARN line, naming their streams, that the lab did not start it; the lab's own
-     * streams (any lab config's, lab 5's too) are no reason to warn, and neither is a server the lab started.
+     * but says in one WARN line, naming their streams, that the lab did not start it, and `make server-stop`
+     * says the lab started nothing there and leaves it running; the lab's own
+     * streams (any lab config's, lab 5's too) are no reason to warn, and neither is a server the lab started
+     * (aFlagPicksTheServerItStartsAndStopFindsItWhateverThePidFileSays).
      */
     @Test
     void aServerTheLabDidNotStartThatHoldsStreamsOfOthersIsNamedInOneWarning() throws Exception {
@@ -239,27 +249,25 @@ class LabServerTest {
             assertTrue(advice.matches(), shared.err());
             int port = Integer.parseInt(advice.group(1));
             assertTrue(port > 4333 && port < 4400, "a port after the busy 4333: " + port);
-        }
-        String url = "nats://127.0.0.1:" + NatsServer.freePort();
-        try {
-            assertEquals(0, make("server").env("NATS_URL", url).go().exit());
-            try (io.nats.client.Connection nc = io.nats.client.Nats.connect(url)) {
-                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("MINE")
-                        .subjects("mine").build());
+
+            Run.Result stop = make("server-stop").env("NATS_URL", theirs.url()).go();
+            assertEquals(0, stop.exit(), stop.toString());
+            assertEquals("lab-server: no server started by the lab on port " + theirs.port + "; nothing to stop\n", stop.out());
+            try (io.nats.client.Connection nc = theirs.connect()) { // still up, and still theirs: its streams are there
+                assertEquals(io.nats.client.Connection.Status.CONNECTED, nc.getStatus());
+                assertTrue(nc.jetStreamManagement().getStreamNames().contains("ORDERS"), "their server, still up");
             }
-            Run.Result again = make("server").env("NATS_URL", url).go();
-            assertEquals("", again.err(), "the lab started this one: " + again);
-        } finally {
-            make("server-stop").env("NATS_URL", url).go();
         }
     }
 
     /**
      * The lesson's own path is make run, not make server: the first make run on someone else's server that
      * holds streams of others says so in the same WARN line; the runs after it on that server stay quiet
-     * (said once), and the script still runs. The server make run asks is the one the run's own flags name,
+     * (said once), and the run goes on. The server make run asks is the one the run's own flags name,
      * not the one the environment or the config would: a server of others named in ARGS is warned about, an
      * empty one named there is not, whatever NATS_URL says; and the server recorded as asked is the one asked.
+     * The run after the read is a stand-in that prints what make hands it: the script's own run through make is
+     * CourseLessonTest's and JBangArgsTest's.
      */
     @Test
     void makeRunAsksTheServerItsFlagsNameAndWarnsOnce() throws Exception {
@@ -271,32 +279,34 @@ class LabServerTest {
                 nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("ORDERS")
                         .subjects("orders.>").build());
             }
-            Run.Result quiet = make("run").args("BIN=js-info", "ARGS=-s " + empty.url())
+            Run.Result quiet = make("run").args("BIN=js-info", "ARGS=-s " + empty.url(), PRINT_ARGS)
                     .env("NATS_URL", theirs.url()).env("LAB_STATE_DIR", own.toString()).go();
             assertEquals(0, quiet.exit(), quiet.toString());
+            assertEquals(List.of("-s", empty.url()), tail(JBangArgsTest.wordsPrinted(quiet), 2), quiet.toString());
             assertFalse(quiet.err().contains("WARN"), "the empty server was asked: " + quiet);
             assertEquals(List.of(serverId(empty)), Files.readAllLines(own.resolve("servers-asked")));
 
             String warning = "lab-server: WARN the server at " + theirs.url() + " was not started by the lab and holds 1 stream(s)"
                     + " of others (ORDERS): the lab's runs would share it; for a server of your own,"
                     + " pick a free port: NATS_URL=nats://127.0.0.1:PORT make run ...\n";
-            Run warnedRun = make("run").args("BIN=js-info", "ARGS=--server=" + theirs.url())
+            Run warnedRun = make("run").args("BIN=js-info", "ARGS=--server=" + theirs.url(), PRINT_ARGS)
                     .env("NATS_URL", empty.url()).env("LAB_STATE_DIR", own.toString());
             Run.Result warned = warnedRun.go();
             assertEquals(0, warned.exit(), warned.toString());
             assertTrue(warned.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning),
                     warned.toString());
-            assertTrue(warned.out().startsWith("stream LAB4_STREAM\n"), warned.toString());
+            assertEquals(List.of("--server=" + theirs.url()), tail(JBangArgsTest.wordsPrinted(warned), 1), warned.toString());
             assertEquals(List.of(serverId(empty), serverId(theirs)), Files.readAllLines(own.resolve("servers-asked")));
 
             Run.Result again = warnedRun.go();
             assertEquals(0, again.exit(), again.toString());
             assertFalse(again.err().contains("WARN"), "said once: " + again);
+            assertEquals(List.of("--server=" + theirs.url()), tail(JBangArgsTest.wordsPrinted(again), 1), again.toString());
 
-            // the usual way to name it, NATS_URL alone, in a lab state that has asked no server yet; the run
-            // after the warning is a stand-in that prints what make hands it (js-info ran on it above)
+            // the usual way to name it, NATS_URL alone, once the lab state has forgotten the servers it asked
+            Files.delete(own.resolve("servers-asked"));
             Run.Result byEnvironment = make("run").args("BIN=js-info", PRINT_ARGS).env("NATS_URL", theirs.url())
-                    .env("LAB_STATE_DIR", Sandbox.labStateOfItsOwn(dir.resolve("state-env")).toString()).go();
+                    .env("LAB_STATE_DIR", own.toString()).go();
             assertEquals(0, byEnvironment.exit(), byEnvironment.toString());
             assertTrue(byEnvironment.err().replaceFirst("127\\.0\\.0\\.1:\\d+ make", "127.0.0.1:PORT make").startsWith(warning),
                     byEnvironment.toString());

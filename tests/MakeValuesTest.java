@@ -25,16 +25,6 @@ class MakeValuesTest extends WithServer {
         marker = dir.resolve("marker");
     }
 
-    /** A path with a space, in a folder called `x;touch /tmp/.../marker;y`: the path is still one path. */
-    @Test
-    void aLabConfigPathWithASpaceAndACommandInIt() throws Exception {
-        Path config = labConfigAt(Path.of(dir + "/my lab/x;touch " + marker + ";y/config.toml"));
-        List<String> words = handedOn("LAB_CONFIG=" + config, "MSG=one path");
-        assertEquals(config.toString(), words.get(words.indexOf("--lab-config") + 1), words.toString());
-        assertEquals(List.of("--", "one path"), tail(words, 2));
-        assertFalse(Files.exists(marker), "a command in LAB_CONFIG ran");
-    }
-
     @Test
     void aBinOrCatalogNameWithACommandInIt() throws Exception {
         Run.Result bin = makeRun("BIN=js-pub;touch " + marker).go();
@@ -46,14 +36,18 @@ class MakeValuesTest extends WithServer {
         assertFalse(Files.exists(marker), "a command in CATALOG_NAME ran: " + catalog);
     }
 
-    /** make expands a `$(...)` in a value each time it reads or exports it: a `$(shell ...)` would run. */
+    /**
+     * make expands a `$(...)` in a value each time it reads or exports it: a `$(shell ...)` would run. A LAB_CONFIG
+     * path with a space, in a folder called `x;touch /tmp/.../marker;y` (and one called the function), is still one path.
+     */
     @Test
-    void aMakeFunctionInAValueStaysText() throws Exception {
+    void aMakeFunctionInAValueStaysTextAndALabConfigPathWithASpaceAndACommandInItIsOnePath() throws Exception {
         String function = "$(shell touch " + marker + ")";
-        Path config = labConfigAt(Path.of(dir + "/" + function + "/config.toml"));
+        Path config = labConfigAt(Path.of(dir + "/my lab/x;touch " + marker + ";y/" + function + "/config.toml"));
         List<String> words = handedOn("LAB_CONFIG=" + config, "MSG=" + function, "ARGS=--msg-id '" + function + "'");
         assertEquals(config.toString(), words.get(words.indexOf("--lab-config") + 1), words.toString());
         assertEquals(List.of("--msg-id", function, "--", function), tail(words, 4));
+        assertFalse(Files.exists(marker), "a command or a $(shell ...) in LAB_CONFIG ran");
         Run.Result help = Run.command("make", "--no-print-directory", "help", "LAB=" + function, "DIST=" + function).go();
         assertTrue(help.out().contains("LAB=" + function + " (labs/" + function + "/config.toml)"), help.toString());
         assertFalse(Files.exists(marker), "a $(shell ...) in a make value ran");
@@ -82,10 +76,10 @@ class MakeValuesTest extends WithServer {
             assertTrue(run.err().startsWith("make: ARGS=" + args + " would run a command or cut the line short"), run.err());
         }
         assertFalse(Files.exists(marker), "a command in ARGS ran");
-        assertEquals(List.of("--msg-id", "$(touch " + marker + ");`x`", "--count", "1", "--", "quoted"),
-                tail(handedOn("ARGS=--msg-id '$(touch " + marker + ");`x`' --count 1", "MSG=quoted"), 6));
-        assertEquals(List.of("--msg-id", Sandbox.labState() + "$(x)", "--", "variable"),
-                tail(handedOn("ARGS=--msg-id \"$LAB_STATE_DIR\\$(x)\"", "MSG=variable"), 4));
+        // in one run: single quotes, and a variable in double quotes
+        assertEquals(List.of("--msg-id", "$(touch " + marker + ");`x`", "--count", "1", "-H", "k:" + Sandbox.labState() + "$(x)",
+                "--", "quoted"), tail(handedOn("ARGS=--msg-id '$(touch " + marker + ");`x`' --count 1 -H \"k:$LAB_STATE_DIR\\$(x)\"",
+                "MSG=quoted"), 8));
         assertFalse(Files.exists(marker), "a command in quoted ARGS ran");
     }
 
