@@ -70,25 +70,30 @@ class PlantedCatalogTest extends WithServer {
         }
     }
 
+    /**
+     * Every way to name a lab script through bin/jbang, one of them the command `jbang app install js-pub@jslab` writes
+     * (`jbang run js-pub@jslab`: the lab's jbang, as make install puts it). The same files are planted in the working
+     * folder itself too, with a `jbang` there: a PATH with an empty entry (a trailing `:`, a common slip) finds that
+     * `jbang`, which bin/jbang must not take for an installed one. Each planted file alone would run the planted code.
+     */
     @Test
-    void binJbangRunsTheLabsScripts() throws Exception {
-        for (String script : List.of("js-pub", "js-pub@jslab", "js-pub@" + CATALOG, "js-pub@" + Run.REPO,
-                Run.REPO.resolve("scripts/JsPub.java").toString())) {
-            ok(inWork(JBANG, script, "via " + script).go());
+    void binJbangAndTheInstalledCommandRunTheLabsScripts() throws Exception {
+        for (String file : List.of("jbang-catalog.json", "jbang.properties")) {
+            Files.copy(plant.resolve(file), work.resolve(file));
         }
-        assertEquals(List.of("via js-pub", "via js-pub@jslab", "via js-pub@" + CATALOG, "via js-pub@" + Run.REPO,
-                "via " + Run.REPO.resolve("scripts/JsPub.java")), StoredMessages.in(server));
-        assertNothingPlantedRan();
-    }
-
-    /** The command `jbang app install js-pub@jslab` writes runs `jbang run js-pub@jslab`: the lab's jbang, as make install puts it. */
-    @Test
-    void theInstalledCommandRunsTheLabsScript() throws Exception {
+        Path planted = Files.writeString(work.resolve("jbang"), "#!/bin/sh\necho ran > '" + marker + "'\n");
+        assertTrue(planted.toFile().setExecutable(true));
+        String pathWithEmptyEntry = System.getenv("PATH") + ":";
         ok(inWork(JBANG, "app", "install", "js-pub@jslab").go());
         Path command = Path.of(jbangHome, "bin/js-pub");
         assertEquals("#!/bin/sh\nexec jbang run js-pub@jslab \"$@\"\n", Files.readString(command));
-        ok(inWork(command.toString(), "installed").env("PATH", Run.REPO.resolve("bin") + ":" + System.getenv("PATH")).go());
-        assertEquals(List.of("installed"), StoredMessages.in(server));
+        ok(inWork(command.toString(), "installed").env("PATH", Run.REPO.resolve("bin") + ":" + pathWithEmptyEntry).go());
+        for (String script : List.of("js-pub", "js-pub@" + CATALOG, "js-pub@" + Run.REPO,
+                Run.REPO.resolve("scripts/JsPub.java").toString())) {
+            ok(inWork(JBANG, script, "via " + script).env("PATH", pathWithEmptyEntry).go());
+        }
+        assertEquals(List.of("installed", "via js-pub", "via js-pub@" + CATALOG, "via js-pub@" + Run.REPO,
+                "via " + Run.REPO.resolve("scripts/JsPub.java")), StoredMessages.in(server));
         assertNothingPlantedRan();
     }
 
@@ -97,24 +102,6 @@ class PlantedCatalogTest extends WithServer {
         ok(inWork(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", "lab-run")
                 .env("LAB_STATE_DIR", plant.resolve("lab-state").toString()).timeout(600).go()); // a first build, from the planted folder
         assertEquals(List.of("lab-run"), StoredMessages.in(server));
-        assertNothingPlantedRan();
-    }
-
-    /**
-     * The same files in the working folder itself, and a `jbang` there: a PATH with an empty entry
-     * (a trailing `:`, a common slip) finds that `jbang`, which bin/jbang must not take for an installed one.
-     */
-    @Test
-    void filesPlantedInTheWorkingFolderItselfTakeNothingOver() throws Exception {
-        for (String file : List.of("jbang-catalog.json", "jbang.properties")) {
-            Files.copy(plant.resolve(file), work.resolve(file));
-        }
-        Path planted = Files.writeString(work.resolve("jbang"), "#!/bin/sh\necho ran > '" + marker + "'\n");
-        assertTrue(planted.toFile().setExecutable(true));
-        String pathWithEmptyEntry = System.getenv("PATH") + ":";
-        ok(inWork(JBANG, "js-pub", "here").env("PATH", pathWithEmptyEntry).go());
-        ok(inWork(JBANG, "js-pub@jslab", "here too").env("PATH", pathWithEmptyEntry).go());
-        assertEquals(List.of("here", "here too"), StoredMessages.in(server));
         assertNothingPlantedRan();
     }
 
