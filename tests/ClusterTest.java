@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -460,6 +461,7 @@ class ClusterTest {
         assertTrue(result.out().startsWith("INFO done: " + total + " messages pulled and acked in batches of 100 (--count "
                 + total), result.toString());
         assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
+        assertFalse(result.toString().contains("another reader takes from this consumer too,"), "no other reader: " + result);
     }
 
     /**

@@ -113,7 +113,7 @@ final class PullRequests implements AutoCloseable {
                     Output.printable(consumer), said);
             counts.batchesOf = "up to " + (fewer ? caps.maxBatch() : limits.batch()) + (smaller ? " (" + bytes(requestBytes) + " a request)" : "");
         }
-        this.unreached = new PullUnreached(counts, limits.maxDeliver());
+        this.unreached = new PullUnreached(counts, limits.maxDeliver(), nc);
         this.halfAckWait = limits.ackWait().toNanos() / 2;
     }
 

@@ -4,10 +4,12 @@
 // what the run's requests asked for and by what the consumer holds ack pending beside the run's own
 // unacked messages. Another reader's deliveries among the run's (a gap in the consumer sequences the
 // run got, or more deliveries than it asked for) make that count "up to": which were the run's is
-// not known.
+// not known. So does a failover: deliveries on their way over the connection it left never arrive,
+// which leaves the same gap with no other reader at all.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES PullCounts.java
 
+import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.SequenceInfo;
@@ -16,14 +18,18 @@ final class PullUnreached {
     private final PullCounts counts;
     private final long maxDeliver;
     private final long deliveredAtStart; // the consumer's count of deliveries as the run's subscription began
+    private final Connection nc;
+    private final long reconnectsAtStart;
     private long asked; // messages the run's requests asked for
     private long received; // and those that reached it
     private boolean anotherReader;
 
-    PullUnreached(PullCounts counts, long maxDeliver) {
+    PullUnreached(PullCounts counts, long maxDeliver, Connection nc) {
         this.counts = counts;
         this.maxDeliver = maxDeliver;
         this.deliveredAtStart = counts.lastDelivery();
+        this.nc = nc;
+        this.reconnectsAtStart = nc.getStatistics().getReconnects();
     }
 
     /** A request went out: until the consumer says how many it sent, up to all asked for and not received are unknown. */
@@ -53,8 +59,9 @@ final class PullUnreached {
         long unreached = Math.max(0, Math.min(Math.min(delivered - received, asked - received),
                 consumer.getNumAckPending() - counts.heldUnacked()));
         if (anotherReader || delivered > asked) {
-            counts.unreachedUnknown(unreached, "another reader takes from this consumer too, so which deliveries were "
-                    + "this run's is not known");
+            counts.unreachedUnknown(unreached, (nc.getStatistics().getReconnects() > reconnectsAtStart
+                    ? "a failover cut off deliveries on their way, or another reader takes from this consumer too"
+                    : "another reader takes from this consumer too") + ", so which deliveries were this run's is not known");
             return;
         }
         long lastSeen = counts.lastDelivery();
