@@ -54,12 +54,14 @@ class LocaleTest extends WithServer {
         }
     }
 
-    /** bin/jbang and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest. */
+    /**
+     * bin/jbang and `make run RUN=bin/jbang` each send letters typed without a locale in JBangArgsTest; bin/lab-run
+     * sends them in bytesThatAreNotUtf8AreRefusedInAUtf8Locale, with a U+FFFD typed as such.
+     */
     @Test
-    void throughBinLabRunAndMakeRun() throws Exception {
-        ok(noLocale(Run.REPO.resolve("bin/lab-run").toString(), "js-pub", LETTERS).server(server).go());
+    void throughMakeRun() throws Exception {
         ok(noLocale("make", "--no-print-directory", "run", "BIN=js-pub", "MSG=" + LETTERS).server(server).go());
-        assertEquals(List.of(LETTERS, LETTERS), StoredMessages.in(server));
+        assertEquals(List.of(LETTERS), StoredMessages.in(server));
     }
 
     /**
@@ -162,7 +164,7 @@ class LocaleTest extends WithServer {
     /**
      * In a UTF-8 locale (the launchers' own, without one) Java reads such bytes as U+FFFD without a
      * word: refused there too, through each launcher; a U+FFFD typed as such is published (through
-     * bin/lab-run, whose check of the bytes is bin/jbang's too, and plain java).
+     * bin/lab-run, whose check of the bytes is bin/jbang's too, with letters outside ASCII beside it, and plain java).
      */
     @Test
     void bytesThatAreNotUtf8AreRefusedInAUtf8Locale() throws Exception {
@@ -173,11 +175,11 @@ class LocaleTest extends WithServer {
             assertEquals(2, run.exit(), run.toString());
             assertEquals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n", run.err(), launcher);
         }
-        ok(noLocale(labRun, "js-pub", "typed \uFFFD").server(server).go());
+        ok(noLocale(labRun, "js-pub", LETTERS + " typed \uFFFD").server(server).go());
         List<String> inUtf8 = new ArrayList<>(List.of("env", "LANG=C.UTF-8"));
         inUtf8.addAll(plainJava("JsPub", "typed \uFFFD"));
         ok(noLocale(inUtf8).server(server).go());
-        assertEquals(List.of("typed \uFFFD", "typed \uFFFD"), StoredMessages.in(server));
+        assertEquals(List.of(LETTERS + " typed \uFFFD", "typed \uFFFD"), StoredMessages.in(server));
     }
 
     /**
