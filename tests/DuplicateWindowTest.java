@@ -100,6 +100,29 @@ class DuplicateWindowTest {
     }
 
     /**
+     * The server answers everything but PubAcks (a stream with no_ack stores what comes and confirms
+     * nothing): the run sends again what had no answer, gives up after the bound, and says so with the
+     * bound it waited, not jnats' wait for one answer.
+     */
+    @Test
+    void aStreamThatNeverAcksEndsTheRunAfterTheBoundAndSaysSo() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            Path config = bootstrappedInClusterMode(server, "");
+            try (Connection nc = server.connect()) {
+                nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("SILENT")
+                        .subjects("silent.>").noAck(true).storageType(io.nats.client.api.StorageType.Memory).build());
+            }
+            Run.Result result = Run.script("JsPub", "--lab-config", config.toString(), "--count", "20", "--subject", "silent.x")
+                    .server(server).timeout(180).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            List<String> err = result.err().lines().toList();
+            assertEquals("ERROR only 0 of 20 messages confirmed by a PubAck; 20 not: 0 refused by the server, 20 sent without an "
+                    + "answer (they may or may not be stored), 0 never sent: no PubAck came for 20s, though what had none was "
+                    + "sent again (same Nats-Msg-Id)", err.get(err.size() - 1), result.toString());
+        }
+    }
+
+    /**
      * The window's ask got no answer (mid-failover, under load): the last line cannot say a retry came
      * "later than" a window it does not know. It says how late the retries were and that the window could
      * not be read; once the window is known, those within it count as kept once. Checked on the room

@@ -3,6 +3,7 @@
 // cluster) has no leader, or PubAcks stopped coming. What was confirmed comes first, from PubAcks.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES PubAcks.java PubSummary.java JetStreamErrors.java Config.java Exit.java Output.java Durations.java Unanswered.java
+//SOURCES Failover.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -41,7 +42,7 @@ final class PubFailures {
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false) : noPubAckInTime(counts);
+        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false) : noPubAckInTime(counts, false);
     }
 
     /** What the single publishes so far came to: confirmed, refused, and sent without an answer. */
@@ -108,11 +109,16 @@ final class PubFailures {
         return !JetStreamErrors.answers(nc) && nc.getStatus() != Connection.Status.CONNECTED;
     }
 
-    /** Silence; or, while others still came, one message waited longer than jnats waits for an answer. */
-    private LabException noPubAckInTime(String counts) {
+    /**
+     * Silence; or, while others still came, one message waited longer than jnats waits for an answer. Through a
+     * failover the run sent again what got no answer, and gave up only after Failover's bound without a PubAck.
+     */
+    private LabException noPubAckInTime(String counts, boolean askedAgain) {
         return acks.answeredWithin(ackTimeout)
                 ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
                         + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
+                : askedAgain ? Exit.failed("%s: no PubAck came for %s, though what had none was sent again (same Nats-Msg-Id)",
+                        counts, Durations.seconds(Failover.GIVE_UP_AFTER))
                 : Exit.failed("%s: no PubAck came for %s", counts, Durations.seconds(ackTimeout));
     }
 
@@ -146,6 +152,6 @@ final class PubFailures {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
         }
         return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
-                : noPubAckInTime(counts);
+                : noPubAckInTime(counts, true);
     }
 }
