@@ -106,7 +106,7 @@ public class JsPurge implements Callable<Integer> {
             if (deleteStream || deleteConsumer) {
                 return Deletion.run(nc.jetStreamManagement(), config, connection.failsOver(), deleteStream, dryRun, force, json);
             }
-            StreamInfo info = Unanswered.throughElection(nc, stream::getStreamInfo);
+            StreamInfo info = Unanswered.throughElection(connection.failsOver(), stream::getStreamInfo);
             List<String> captured = info.getConfiguration().getSubjects();
             if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
                 throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "

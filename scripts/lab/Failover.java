@@ -56,6 +56,11 @@ final class Failover implements ConnectionListener {
                 .connectionListener(this);
     }
 
+    /** Whether this connection was opened with applyTo: it reconnects, where one server's never does. */
+    static boolean on(Connection nc) {
+        return nc.getOptions().getMaxReconnect() != 0;
+    }
+
     /** Why the run ended without a connection, or null while it has one (or never lost it). */
     String gaveUp() {
         return gaveUp.get();

@@ -45,7 +45,7 @@ final class Unanswered {
      * (unanswered, or refused with "no leader"), for as long as a failover is waited for.
      */
     static <T> T throughElection(Connection nc, ApiCall<T> call) throws IOException, JetStreamApiException {
-        return throughElection(nc.getOptions().getMaxReconnect() != 0, call); // Failover's connections reconnect, one server's do not
+        return throughElection(Failover.on(nc), call);
     }
 
     static <T> T throughElection(boolean failsOver, ApiCall<T> call) throws IOException, JetStreamApiException {
