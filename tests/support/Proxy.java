@@ -29,7 +29,7 @@ final class Proxy implements AutoCloseable {
     private volatile byte[] holdTrigger;
     private volatile int holdAfter;
     private volatile byte[] releaseTrigger;
-    /** Opened once the server has sent the text holdOnceServerSent names (open at once when none is named). */
+    /** Opened once the server has sent the text holdOnceServerSent names. */
     private final CountDownLatch serverSaid = new CountDownLatch(1);
     private volatile byte[] serverText;
     private volatile boolean clientCountReached;
@@ -194,7 +194,7 @@ final class Proxy implements AutoCloseable {
                     Thread.sleep(firstRequestDelayMillis);
                 }
                 for (int i = 0; fromClient && trigger != null && i < n && seen < holdAfter; i++) {
-                    matched = buffer[i] == trigger[matched] ? matched + 1 : buffer[i] == trigger[0] ? 1 : 0;
+                    matched = matchedAfter(trigger, matched, buffer[i]);
                     if (matched == trigger.length) {
                         matched = 0;
                         if (++seen == holdAfter) {
@@ -208,7 +208,7 @@ final class Proxy implements AutoCloseable {
                 byte[] release = releaseTrigger;
                 boolean held = holding.getCount() == 0;
                 for (int i = 0; fromClient && held && release != null && i < n && released.getCount() > 0; i++) {
-                    releaseMatched = buffer[i] == release[releaseMatched] ? releaseMatched + 1 : buffer[i] == release[0] ? 1 : 0;
+                    releaseMatched = matchedAfter(release, releaseMatched, buffer[i]);
                     if (releaseMatched == release.length) {
                         released.countDown();
                     }
@@ -220,7 +220,7 @@ final class Proxy implements AutoCloseable {
                 out.flush();
                 byte[] said = serverText;
                 for (int i = 0; !fromClient && said != null && i < n && serverSaid.getCount() > 0; i++) {
-                    serverMatched = buffer[i] == said[serverMatched] ? serverMatched + 1 : buffer[i] == said[0] ? 1 : 0;
+                    serverMatched = matchedAfter(said, serverMatched, buffer[i]);
                     if (serverMatched == said.length) {
                         serverSaid.countDown();
                         if (clientCountReached) {
@@ -230,6 +230,11 @@ final class Proxy implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How many bytes of `text` are matched once `next` follows the `matched` before it (a match goes on across reads). */
+    private static int matchedAfter(byte[] text, int matched, byte next) {
+        return next == text[matched] ? matched + 1 : next == text[0] ? 1 : 0;
     }
 
     /** Server to client, each read passed on serverLatencyMillis after it arrived. */
