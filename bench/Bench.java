@@ -25,7 +25,7 @@
 // round that other work disturbed is run again once the machine is quiet, and a ratio from runs
 // that stayed disturbed is printed as "not comparable", never as a headline.
 // QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
-// (publish window 1000, pull batch 500), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
+// (publish window 1000, pull batch 500, at 100k and at the scale's largest count), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
 // BENCH_ONLY=cpu: CPU seconds per 100k messages (BENCH_CPU_COUNT: another count), printed (see cpu()). BENCH_OUT=DIR: where
 // results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
 // BENCH_WAIT_BUDGET_S: see Load.java. BENCH_ALSO_QUIET_BELOW=P: also writes results-also.md
@@ -119,9 +119,7 @@ public class Bench {
             // (with the others that run these workloads anyway, so that every client of a workload alternates)
             measure(List.of(pub(COUNT, 1000), pull(COUNT, 500)),
                     HEADLINE_ONLY ? list(scripts, c, natural) : list(scripts, c, natural, jnats, jnatsDefault, tuned));
-            if (!HEADLINE_ONLY) {
-                measure(List.of(pub(LARGE, 1000), pull(LARGE, 500)), list(scripts, c, natural, jnats));
-            }
+            measure(List.of(pub(LARGE, 1000), pull(LARGE, 500)), HEADLINE_ONLY ? list(scripts, c, natural) : list(scripts, c, natural, jnats));
             if (!HEADLINE_ONLY) {
                 measure(List.of(new Clients.Work(Clients.Kind.PUB_SYNC, SYNC_COUNT, 1)), list(scripts, jnats, jnatsDefault, c));
                 for (int window : WINDOWS) {
