@@ -128,13 +128,20 @@ public class RunTests {
 
     private static int supervise(String... args) throws Exception {
         long began = System.nanoTime();
+        String unusable = unusableInput(args);
+        if (unusable != null) {
+            System.out.println(unusable);
+            System.out.println("0 passed, 0 failed, 0 skipped");
+            return Exit.USAGE;
+        }
         String loadBefore = loadAverage();
         boolean quick = args.length > 0 && args[0].equals("--quick");
         List<String> classes = testClasses(quick ? QUICK.toArray(String[]::new) : args);
         if (classes.isEmpty()) {
-            System.out.println("no test class matches " + String.join(" ", args));
+            System.out.println("no test class matches " + Output.printable(String.join(" ", args))
+                    + ": name classes as tests/ has them (such as PubTest), or none for all");
             System.out.println("0 passed, 0 failed, 0 skipped");
-            return 1;
+            return Exit.USAGE;
         }
         Path root = Files.createTempDirectory("lab-tests-").toRealPath();
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
@@ -375,6 +382,34 @@ public class RunTests {
         }
     }
 
+    /** The first argument or runner's variable that cannot be used, as one line saying how to fix it; null when all can. */
+    private static String unusableInput(String... args) {
+        for (String arg : args) {
+            try {
+                Pattern.compile(arg);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                return Output.printable(arg) + " names no test class (" + e.getDescription() + " at index " + e.getIndex()
+                        + "): name classes as tests/ has them (such as PubTest or 'Pub.*'), or none for all";
+            }
+        }
+        for (String name : List.of("LAB_TEST_SHARDS", "LAB_TEST_WAITING_SHARDS")) {
+            String value = System.getenv(name);
+            if (value != null && !value.matches("[0-9]{1,3}")) {
+                return name + "=" + Output.printable(value) + " is not a number of test JVMs: give one such as 1 or 3, or unset it";
+            }
+        }
+        String methods = System.getenv("LAB_TEST_METHODS");
+        try {
+            if (methods != null) {
+                Pattern.compile(methods);
+            }
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "LAB_TEST_METHODS=" + Output.printable(methods) + " is not a regular expression (" + e.getDescription()
+                    + " at index " + e.getIndex() + "): give one that matches test method names, such as 'aSigterm.*'";
+        }
+        return null;
+    }
+
     /** The test classes the arguments name (all *Test classes without any), slowest first: found in the compiled jar or folder. */
     private static List<String> testClasses(String... args) throws Exception {
         Path compiled = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -390,7 +425,7 @@ public class RunTests {
         }
         Pattern pattern = Pattern.compile(args.length == 0 ? "[A-Za-z0-9_]+Test" : String.join("|", args));
         List<String> classes = new ArrayList<>(names.stream().filter(n -> n.endsWith(".class"))
-                .map(n -> n.substring(0, n.length() - ".class".length())).filter(n -> pattern.matcher(n).matches()).sorted().toList());
+                .map(n -> n.substring(0, n.length() - ".class".length())).filter(n -> n.endsWith("Test") && pattern.matcher(n).matches()).sorted().toList());
         classes.sort(Comparator.comparingInt(n -> SLOWEST.contains(n) ? SLOWEST.indexOf(n) : SLOWEST.size()));
         return classes;
     }
