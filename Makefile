@@ -127,11 +127,11 @@ reset: server
 	@echo "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create the stream and consumer"
 
 test: setup
-	@$$JBANG tests/RunTests.java
+	@LAB_JBANG=pinned $$JBANG tests/RunTests.java
 
 # The quick tier for the edit loop (about a minute): the scripts' own behaviour against a real server.
 check: setup
-	@$(JBANG) tests/RunTests.java --quick
+	@LAB_JBANG=pinned $(JBANG) tests/RunTests.java --quick
 
 # The C rows need gcc and Debian's libnats-dev: installed here when missing and apt-get can (as root);
 # otherwise the report says why it has no C rows.

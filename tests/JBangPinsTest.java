@@ -102,6 +102,24 @@ class JBangPinsTest {
         assertFalse(Files.exists(home.resolve(".jbang/bin/jbang")));
     }
 
+    /**
+     * A jbang of the developer's own on PATH (in a folder whose name says nothing of JBang) is what bin/jbang
+     * hands over to, except where the tests and make test run: LAB_JBANG=pinned, which every test process gets.
+     */
+    @Test
+    void aJbangOnPathRunsExceptWhereThePinnedOneIsAsked(@TempDir Path devBin) throws Exception {
+        Path own = devBin.resolve("jbang");
+        Files.writeString(own, "#!/bin/sh\necho \"the developer's jbang\"\nexit 3\n");
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = devBin + ":" + System.getenv("PATH");
+        Run.Result handedOver = Run.command(Run.REPO.resolve("bin/jbang").toString(), "version").env("PATH", path).env("LAB_JBANG", "").go();
+        assertEquals(3, handedOver.exit(), handedOver.toString());
+        assertEquals("the developer's jbang\n", handedOver.out());
+        Run.Result pinned = Run.command(Run.REPO.resolve("bin/jbang").toString(), "version").env("PATH", path).go();
+        assertEquals(0, pinned.exit(), pinned.toString());
+        assertEquals(VERSION + "\n", pinned.out());
+    }
+
     /** A `mvn` that copies the real jars where it is told, runs CHANGE on them ($out), and keeps its arguments. */
     private void fakeMvn(String change) throws Exception {
         Path mvn = fakeMvnDir.resolve("mvn");

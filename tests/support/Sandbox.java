@@ -115,6 +115,7 @@ final class Sandbox {
         if (!env.containsKey("JBANG_CACHE_DIR") && env.containsKey("HOME")) {
             env.put("JBANG_CACHE_DIR", env.getOrDefault("JBANG_DIR", env.get("HOME") + "/.jbang") + "/cache");
         }
+        env.put("LAB_JBANG", "pinned"); // bin/jbang runs the lab's pinned JBang, never one the developer installed
         env.put("TMPDIR", root.toString());
         env.put("LAB_STATE_DIR", root.resolve("lab-state").toString());
         env.put("XDG_CONFIG_HOME", root.resolve("xdg-config").toString());
