@@ -61,8 +61,14 @@ class ConfigTest {
         return load(options, Map.of());
     }
 
+    /**
+     * Config.load with `env` as the whole environment, and an empty natscli config home unless `env` names
+     * one: a context selected in the developer's own home must not change what these tests read.
+     */
     private static Config load(Map<String, Object> flags, Map<String, String> env) {
-        return Config.load(env, flags::get);
+        Map<String, String> isolated = new java.util.HashMap<>(env);
+        isolated.putIfAbsent("XDG_CONFIG_HOME", Sandbox.emptyConfigHome().toString());
+        return Config.load(isolated, flags::get);
     }
 
     @Test

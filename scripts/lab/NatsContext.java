@@ -128,6 +128,6 @@ final class NatsContext {
     }
 
     private static Path natsConfigHome(Map<String, String> env) {
-        return UserHome.xdg(env.get("XDG_CONFIG_HOME"), ".config").resolve("nats");
+        return UserHome.xdg(env, "XDG_CONFIG_HOME", ".config").resolve("nats");
     }
 }

@@ -62,6 +62,6 @@ final class ServerSeen {
     }
 
     private static Path file() {
-        return UserHome.xdg(System.getenv("XDG_STATE_HOME"), ".local/state").resolve("jetstream-lab/last-server");
+        return UserHome.xdg(System.getenv(), "XDG_STATE_HOME", ".local/state").resolve("jetstream-lab/last-server");
     }
 }

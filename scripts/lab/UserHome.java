@@ -2,6 +2,7 @@
 // database and ignores $HOME, so `HOME=/tmp/x js-pub` would still read root's natscli contexts.
 
 import java.nio.file.Path;
+import java.util.Map;
 
 final class UserHome {
     private UserHome() {
@@ -9,17 +10,22 @@ final class UserHome {
 
     /** $HOME when set, else Java's user.home. */
     static String dir() {
-        String home = System.getenv("HOME");
+        return dir(System.getenv());
+    }
+
+    /** HOME of the environment `env` when set, else Java's user.home. */
+    static String dir(Map<String, String> env) {
+        String home = env.get("HOME");
         return home != null && !home.isBlank() ? home : System.getProperty("user.home");
     }
 
     /**
-     * An XDG base folder ($XDG_CONFIG_HOME, $XDG_STATE_HOME) when set to an absolute path, else the
-     * default under the home folder: the XDG spec says a relative one is to be ignored, and it would
-     * mean whatever folder a script runs in.
+     * An XDG base folder (`variable`: XDG_CONFIG_HOME, XDG_STATE_HOME) of the environment `env` when set
+     * to an absolute path, else the default under that environment's home folder: the XDG spec says a
+     * relative one is to be ignored, and it would mean whatever folder a script runs in.
      */
-    static Path xdg(String value, String defaultUnderHome) {
-        return value != null && value.startsWith("/") ? Path.of(value)
-                : Path.of(dir(), defaultUnderHome);
+    static Path xdg(Map<String, String> env, String variable, String defaultUnderHome) {
+        String value = env.get(variable);
+        return value != null && value.startsWith("/") ? Path.of(value) : Path.of(dir(env), defaultUnderHome);
     }
 }
