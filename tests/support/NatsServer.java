@@ -214,13 +214,24 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The nats-server the lab's launchers start (bin/lab-common.sh's find_binary: the one on PATH first,
+     * then apt's), so that every server of a run is the same program.
+     */
     static String binary() {
-        for (String candidate : List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/usr/bin/nats-server")) {
-            if (Files.isExecutable(Path.of(candidate))) {
+        List<String> candidates = new ArrayList<>();
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (dir.startsWith("/")) { // as `command -v` finds it from any working folder
+                candidates.add(dir + "/nats-server");
+            }
+        }
+        candidates.addAll(List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server"));
+        for (String candidate : candidates) {
+            if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate))) {
                 return candidate;
             }
         }
-        return "nats-server"; // from PATH
+        return "nats-server";
     }
 
     private static final List<Socket> HELD = new ArrayList<>();
