@@ -35,7 +35,7 @@ class HelpLayoutTest {
                     assertNoWordSplit(script, help.out());
                     int examples = lines.indexOf("Examples:");
                     assertTrue(examples > 0 && examples < lines.size() - 1, script + " --help has examples:\n" + help.out());
-                    String alias = script.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
+                    String alias = script.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
                     for (String line : lines.subList(examples + 1, lines.size())) {
                         assertTrue(line.equals("  " + alias) || line.startsWith("  " + alias + " ")
                                         || line.startsWith("  printf ") && line.contains("| " + alias),

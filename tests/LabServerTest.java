@@ -220,7 +220,7 @@ class LabServerTest {
             try (io.nats.client.Connection nc = theirs.connect()) {
                 for (String name : List.of("LAB5_JOBS", "LAB5_QUEUE")) {
                     nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name(name)
-                            .subjects(name.toLowerCase() + ".>").build());
+                            .subjects(name.toLowerCase(java.util.Locale.ROOT) + ".>").build());
                 }
             }
             Run.Result labsOnly = make("server").env("NATS_URL", theirs.url()).go();
@@ -232,7 +232,7 @@ class LabServerTest {
             try (io.nats.client.Connection nc = theirs.connect()) {
                 for (String name : List.of("ORDERS", "PAYMENTS", "AUDIT", "KV_settings")) {
                     nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name(name)
-                            .subjects(name.toLowerCase() + ".>").build());
+                            .subjects(name.toLowerCase(java.util.Locale.ROOT) + ".>").build());
                 }
             }
             Run.Result shared;

@@ -262,7 +262,7 @@ class LoginTest extends WithSecured {
             assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
             assertEquals(1, result.err().lines().count(), result.err());
             assertTrue(result.err().startsWith("ERROR the server at " + proxy.url()), result.err());
-            assertTrue(result.err().toLowerCase().contains("timeout"), result.err());
+            assertTrue(result.err().toLowerCase(java.util.Locale.ROOT).contains("timeout"), result.err());
         }
     }
 

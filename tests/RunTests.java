@@ -294,7 +294,7 @@ public class RunTests {
                 .forEach(line -> System.out.println("  " + line));
         double classWall = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(0, 8).trim())).sum();
         double classCpu = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-        System.out.printf("classes: %.0f s of wall time in all, %.0f CPU s; the whole run: %.0f CPU s (with the builds)%n", classWall,
+        System.out.printf(java.util.Locale.ROOT, "classes: %.0f s of wall time in all, %.0f CPU s; the whole run: %.0f CPU s (with the builds)%n", classWall,
                 classCpu, cpuSeconds());
         // under the same load as the listed classes of this run: slower than one of them, it belongs in the list
         double listedFastest = classLines.stream().filter(line -> SLOWEST.contains(className(line)))
@@ -310,7 +310,7 @@ public class RunTests {
         }
         long leftovers = left.size() + counts[3];
         double seconds = (System.nanoTime() - began) / 1e9;
-        System.out.printf("wall time %d:%02d with %d test JVM%s%s (load average before %s, after %s)%n", (long) seconds / 60,
+        System.out.printf(java.util.Locale.ROOT, "wall time %d:%02d with %d test JVM%s%s (load average before %s, after %s)%n", (long) seconds / 60,
                 (long) seconds % 60, shardCount, shardCount == 1 ? "" : "s",
                 waitingShards == 0 ? "" : ", " + waitingShards + " of them for the waiting classes", loadBefore, loadAverage());
         if (others >= 0) {
@@ -318,7 +318,7 @@ public class RunTests {
                     others, Runtime.getRuntime().availableProcessors());
         }
         failureLines.forEach(System.out::println);
-        System.out.println(String.format("%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
+        System.out.println(String.format(java.util.Locale.ROOT, "%d passed, %d failed, %d skipped", counts[0], counts[1], counts[2])
                 + (leftovers == 0 ? "" : ", " + leftovers + " left behind"));
         boolean failed = exit != 0 || !unfinished.isEmpty() || counts[1] > 0 || counts[0] == 0 || leftovers > 0;
         return failed ? Math.max(exit, 1) : 0;
@@ -378,7 +378,7 @@ public class RunTests {
             build.get();
         }
         synchronized (RunTests.class) {
-            System.out.printf("built %d scripts in %.1f s, %d at a time%n", commands.size(), (System.nanoTime() - began) / 1e9, BUILDS_AT_ONCE);
+            System.out.printf(java.util.Locale.ROOT, "built %d scripts in %.1f s, %d at a time%n", commands.size(), (System.nanoTime() - began) / 1e9, BUILDS_AT_ONCE);
         }
     }
 
@@ -713,9 +713,9 @@ public class RunTests {
                     d[i] = after[i] - before[i];
                 }
                 double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
-                classTimes.add(String.format("%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
+                classTimes.add(String.format(java.util.Locale.ROOT, "%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
                         d[3], cpu));
-                CONSOLE.printf("  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
+                CONSOLE.printf(java.util.Locale.ROOT, "  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
                         source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3], cpu);
             }
             if (!test.isTest() && !failed) {
@@ -726,7 +726,7 @@ public class RunTests {
                 case ABORTED -> "  skip";
                 case FAILED -> "  FAIL";
             };
-            CONSOLE.printf("%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
+            CONSOLE.printf(java.util.Locale.ROOT, "%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
         }
 
         static String name(TestIdentifier test) {

@@ -94,7 +94,7 @@ final class FakeNatsServer implements AutoCloseable {
             String line;
             while ((line = readLine(in)) != null) {
                 String[] words = line.split(" ");
-                switch (words[0].toUpperCase()) {
+                switch (words[0].toUpperCase(java.util.Locale.ROOT)) {
                     case "PING" -> send(out, "PONG\r\n".getBytes(StandardCharsets.UTF_8));
                     case "SUB" -> subscriptions.put(words[words.length - 1], words[1]);
                     case "PUB", "HPUB" -> {

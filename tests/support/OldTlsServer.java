@@ -66,7 +66,7 @@ final class OldTlsServer implements AutoCloseable {
         SSLContext context = SSLContext.getInstance("TLSv1.1");
         context.init(factory.getKeyManagers(), null, null);
         try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            System.out.printf("%05d%n", listener.getLocalPort());
+            System.out.printf(java.util.Locale.ROOT, "%05d%n", listener.getLocalPort());
             System.out.flush();
             while (true) {
                 Socket plain = listener.accept();
