@@ -35,7 +35,7 @@ class JBangPinsTest {
     void aCopyOfTheLauncher() throws Exception {
         realLib = Path.of(Run.command(Run.REPO.resolve("bin/jbang").toString()).env("JBANG_FETCH_ONLY", "lib").go().out().strip());
         for (String file : List.of("bin/jbang", "bin/lab-install", "tools/jbang/pom.xml", "tools/jbang/jars.sha256",
-                "tools/jbang/appcds.bash", "tools/jbang/locale.bash", "tools/jbang/early-signal.bash")) {
+                "tools/jbang/appcds.bash", "tools/jbang/locale.bash", "tools/jbang/early-signal.bash", "tools/jbang/tmpdir.bash")) {
             Files.createDirectories(copy.resolve(file).getParent());
             Files.copy(Run.REPO.resolve(file), copy.resolve(file));
         }

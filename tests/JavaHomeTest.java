@@ -51,16 +51,18 @@ class JavaHomeTest extends WithServer {
         String pathJava = ok(Run.command("bash", "-c", "readlink -f \"$(command -v java)\"").go()).out().strip();
         String home = Path.of(pathJava).getParent().getParent().toString();
         Run.Result result = ok(withJava(Run.command(JBANG, PRINT_JAVA)).env("JAVA_HOME", "/nonexistent")
-                .env("JBANG_JAVA_OPTIONS", "-Dlab.test=1").go());
+                .env("JBANG_JAVA_OPTIONS", "-Dlab.test=1").env("TMPDIR", "/nonexistent").go());
         assertTrue(result.out().endsWith(" " + home + "\n"), result.out());
         assertEquals(List.of(home, home), javaHomes(result));
         assertTrue(settingsOf("dev.jbang.Main", result).contains("lab.test = 1"), result.err());
         assertTrue(settingsOf("PrintJava", result).contains("lab.test = 1"), result.err());
-        // the launcher's line comes before any JVM's (each says first that it picked up JDK_JAVA_OPTIONS), and is its only one
-        String launcherSaid = "jbang: JAVA_HOME=/nonexistent holds no JDK (no bin/javac); using the java on PATH\n";
+        // the launcher's lines come before any JVM's (each says first that it picked up JDK_JAVA_OPTIONS), and are its only ones;
+        // a TMPDIR that is no folder is dropped, not handed to JBang and the script
+        String launcherSaid = "jbang: TMPDIR=/nonexistent is not a folder you can write to; using /tmp (set TMPDIR to one that is, or unset it)\n"
+                + "jbang: JAVA_HOME=/nonexistent holds no JDK (no bin/javac); using the java on PATH\n";
         assertEquals(launcherSaid, result.err().substring(0, Math.max(0, result.err().indexOf("NOTE: Picked up JDK_JAVA_OPTIONS"))),
                 result.err());
-        assertEquals(List.of(launcherSaid.strip()), result.err().lines().filter(line -> line.startsWith("jbang")).toList(), result.err());
+        assertEquals(launcherSaid.lines().toList(), result.err().lines().filter(line -> line.startsWith("jbang")).toList(), result.err());
     }
 
     /** js-info, whose build make run needs anyway (bin/lab-server asks it): one build on Java 25, one AOT cache. */
