@@ -5,6 +5,7 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 //SOURCES Measure.java
 //SOURCES Load.java
+//SOURCES Settings.java
 //SOURCES Clients.java
 //SOURCES Charts.java
 //SOURCES Report.java
@@ -24,13 +25,10 @@
 // machine to be quiet, and measures how busy other work kept it during each run (Load.java): a
 // round that other work disturbed is run again once the machine is quiet, and a ratio from runs
 // that stayed disturbed is printed as "not comparable", never as a headline.
-// QUICK=1: a short smoke run with small counts. BENCH_ONLY=headline: only the headline workloads
-// (publish window 1000, pull batch 500, at 100k and at the scale's largest count), no sweeps, scale or start-up; BENCH_ONLY=startup: start-up only;
-// BENCH_ONLY=cpu: CPU seconds per 100k messages (BENCH_CPU_COUNT: another count), printed (see cpu()). BENCH_OUT=DIR: where
-// results.md and the charts go (default: bench/). BENCH_QUIET_BELOW, BENCH_WAIT_S,
-// BENCH_WAIT_BUDGET_S: see Load.java. BENCH_ALSO_QUIET_BELOW=P: also writes results-also.md
-// (results-quick-also.md with QUICK=1; not printed): the same runs' report judged by the quiet
-// threshold P (percent of the cores), so that one run shows both the quiet and the busy report.
+// QUICK=1, BENCH_ONLY, BENCH_OUT and the other settings: bench/Settings.java, their one table. With
+// BENCH_ONLY=headline: the headline workloads only (publish window 1000, pull batch 500, at 100k and at the
+// scale's largest count). BENCH_ALSO_QUIET_BELOW: the same runs' report judged by another quiet threshold,
+// so that one run shows both the quiet and the busy report.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -50,7 +48,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class Bench {
-    static final boolean QUICK = "1".equals(System.getenv("QUICK"));
+    static final boolean QUICK = Settings.QUICK;
     static final int COUNT = QUICK ? 10_000 : 100_000;
     static final int SYNC_COUNT = QUICK ? 1_000 : 20_000;
     static final List<Integer> SCALE = QUICK ? List.of(2_000, 10_000, 50_000) : List.of(10_000, 100_000, 1_000_000);
@@ -59,12 +57,11 @@ public class Bench {
     static final int REPEAT = QUICK ? 1 : 3;
     static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
-    static final String SUFFIX = QUICK ? "-quick" : "";
-    static final boolean HEADLINE_ONLY = "headline".equals(System.getenv("BENCH_ONLY"));
-    static final boolean STARTUP_ONLY = "startup".equals(System.getenv("BENCH_ONLY"));
-    static final boolean CPU_ONLY = "cpu".equals(System.getenv("BENCH_ONLY"));
-    static final Path OUT = System.getenv("BENCH_OUT") != null && !System.getenv("BENCH_OUT").isBlank()
-            ? Path.of(System.getenv("BENCH_OUT")).toAbsolutePath() : Run.REPO.resolve("bench");
+    static final String SUFFIX = Settings.SUFFIX;
+    static final boolean HEADLINE_ONLY = "headline".equals(Settings.ONLY);
+    static final boolean STARTUP_ONLY = "startup".equals(Settings.ONLY);
+    static final boolean CPU_ONLY = "cpu".equals(Settings.ONLY);
+    static final Path OUT = Settings.OUT;
     /** The count of the headline's second row: the scale's largest. */
     static final int LARGE = SCALE.get(SCALE.size() - 1);
 
@@ -137,7 +134,6 @@ public class Bench {
             server.close();
             Run.deleteTree(work);
         }
-        Files.createDirectories(OUT);
         if (!HEADLINE_ONLY) {
             Charts.draw(OUT, SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
         }
@@ -146,8 +142,8 @@ public class Bench {
         System.out.print(report);
         Path file = OUT.resolve("results" + SUFFIX + ".md");
         Files.writeString(file, report);
-        if (!Double.isNaN(Load.ALSO_QUIET_BELOW)) {
-            Files.writeString(OUT.resolve("results" + SUFFIX + "-also.md"), Report.render(seconds, Load.ALSO_QUIET_BELOW));
+        if (!Double.isNaN(Settings.ALSO_QUIET_BELOW)) {
+            Files.writeString(OUT.resolve("results" + SUFFIX + "-also.md"), Report.render(seconds, Settings.ALSO_QUIET_BELOW));
         }
         System.out.println("\nwritten to " + (file.startsWith(Run.REPO) ? Run.REPO.relativize(file) : file));
     }
@@ -171,12 +167,12 @@ public class Bench {
         for (Clients.Work work : works) {
             Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
             for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
-                gates.add(Load.awaitQuiet());
+                gates.add(Settings.awaitQuiet());
                 Map<String, Measure.Sample> got = round(work, clients);
-                if (got.values().stream().anyMatch(s -> s.load().busy())) {
-                    Load.Seen again = Load.awaitQuiet();
+                if (got.values().stream().anyMatch(s -> Settings.busy(s.load()))) {
+                    Load.Seen again = Settings.awaitQuiet();
                     gates.add(again);
-                    if (again.quiet()) {
+                    if (!Settings.busy(again)) {
                         System.err.println("bench: other work disturbed that round; the machine is quiet again, so it runs again");
                         reruns++;
                         got = round(work, clients);
@@ -304,18 +300,18 @@ public class Bench {
      */
     static void cpu(Clients.Client scripts, Clients.Client c, Clients.Client natural) throws Exception {
         List<Clients.Client> clients = new ArrayList<>(list(scripts, c, natural));
-        if ("1".equals(System.getenv("BENCH_LAB_RUN"))) {
+        if (Settings.LAB_RUN) {
             clients.add(Clients.labRun(Run.REPO));
         }
-        for (String flags : variants("BENCH_FLAGS_VARIANTS")) {
+        for (String flags : Settings.FLAGS_VARIANTS) {
             clients.add(Clients.scripts(Run.REPO, "scripts, flags " + flags.trim(), List.of(flags.trim().split("\\s+"))));
         }
-        for (String repo : variants("BENCH_REPO_VARIANTS")) {
+        for (String repo : Settings.REPO_VARIANTS) {
             clients.add(Clients.scripts(Path.of(repo.trim()), "scripts of " + repo.trim(), null));
         }
-        int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+        int rounds = Settings.ROUNDS;
         // each workload twice: with 2 messages (the start-up, connect and close) and with COUNT
-        int count = Integer.parseInt(System.getenv().getOrDefault("BENCH_CPU_COUNT", String.valueOf(COUNT)));
+        int count = Settings.CPU_COUNT;
         List<Clients.Work> works = List.of(pub(2, 1000), pub(count, 1000), pull(2, 500), pull(count, 500));
         Map<String, Map<Clients.Work, List<Measure.Sample>>> all = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -356,11 +352,6 @@ public class Bench {
         }
     }
 
-    private static List<String> variants(String name) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? List.of() : List.of(value.split("\\|"));
-    }
-
     // ----------------------------------------------------------------- startup
 
     static void startup() throws Exception {
@@ -370,7 +361,7 @@ public class Bench {
         String classpath = Clients.built(Run.REPO, "scripts/JsPub.java");
         Run.command("make", "-s", "run", "BIN=js-pub", "MSG=warm-up").server(server).go(); // builds bin/lab-run's cache
 
-        gates.add(Load.awaitQuiet());
+        gates.add(Settings.awaitQuiet());
         double[] bare = timed(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"), Map.of());
         double[] makeRun = timed(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"), Map.of());
         double[] viaLabRun = timed(List.of(labRun, "js-pub", "hi"), Map.of());
@@ -401,7 +392,7 @@ public class Bench {
                 String release = "Java " + feature(aot);
                 startupRows.add(startupRow("bare `java -cp ... JsPub hi` on " + release + " (`" + aot + "`)", bareAot, bare));
                 startupRows.add(startupRow("**`bin/lab-run js-pub hi` with JAVA_HOME on " + release + "** (its AOT cache"
-                        + (Load.busiest(startupLoads).busy() ? "" : String.format(": %.2fx its bare `java -cp`", labRunAot[0] / bareAot[0]))
+                        + (Settings.busy(Load.busiest(startupLoads)) ? "" : String.format(": %.2fx its bare `java -cp`", labRunAot[0] / bareAot[0]))
                         + String.format("; CPU %.2fx)", labRunAot[1] / bareAot[1]), labRunAot, bare));
             } finally {
                 Run.deleteTree(state);
@@ -423,15 +414,15 @@ public class Bench {
     private static String startupRow(String what, double[] measured, double[] bare) {
         Load.Seen seen = Load.busiest(startupLoads);
         return String.format("| %s | %.3f s | %s | %s |", what, measured[0],
-                seen.busy() ? "not comparable (" + seen.text() + ")" : String.format("%.2fx", measured[0] / bare[0]),
+                Settings.busy(seen) ? "not comparable (" + seen.text() + ")" : String.format("%.2fx", measured[0] / bare[0]),
                 Double.isNaN(measured[1]) ? "—" : String.format("%.2f s", measured[1]));
     }
 
     /** A JDK 24 or later for the AOT cache rows: BENCH_AOT_JAVA_HOME, else the newest under /usr/lib/jvm; null for none. */
     static Path aotJdk() throws Exception {
-        String given = System.getenv("BENCH_AOT_JAVA_HOME");
-        if (given != null && !given.isBlank()) {
-            return feature(Path.of(given)) >= 24 ? Path.of(given) : null;
+        Path given = Settings.AOT_JAVA_HOME;
+        if (given != null) {
+            return feature(given) >= 24 ? given : null;
         }
         Path jvms = Path.of("/usr/lib/jvm");
         if (!Files.isDirectory(jvms)) {

@@ -3,6 +3,8 @@
 //COMPILE_OPTIONS -encoding UTF-8
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Clients.java
+//SOURCES Load.java
+//SOURCES Settings.java
 //SOURCES ../tests/support/ThreeNodeCluster.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
@@ -17,7 +19,10 @@
 // Starts its own three nats-server processes (free ports, temp stores), runs the lab scripts'
 // bulk publish and pull against an R1 and an R3 stream (the two alternate, so they share the
 // machine's noise), then kills the R3 stream's leader under a publisher that waits for each
-// PubAck and measures the longest gap between two PubAcks. Writes its section into bench/results.md.
+// PubAck and measures the gap in PubAcks the kill made. Like Bench.java it waits (bounded) for a
+// quiet machine before each round and measures how busy other work kept it (Load.java): a ratio or
+// a gap measured while other work was busy reads "not comparable". Writes its section into the
+// results file Bench.java writes (BENCH_OUT, QUICK: bench/Settings.java); with any BENCH_ONLY it does not run.
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -43,7 +48,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class ClusterBench {
-    static final boolean QUICK = "1".equals(System.getenv("QUICK"));
+    static final boolean QUICK = Settings.QUICK;
     static final int COUNT = QUICK ? 5_000 : 50_000;
     static final int ROUNDS = QUICK ? 1 : 3;
     static final int KILLS = QUICK ? 1 : 3;
@@ -51,22 +56,27 @@ public class ClusterBench {
     static final String SECTION = "## R1 against R3 on a local three-node cluster";
 
     public static void main(String... args) throws Exception {
-        if ("cpu".equals(System.getenv("BENCH_ONLY"))) {
-            return; // CPU per message is Bench.java's alone
+        if (Settings.ONLY != null) {
+            return; // the cluster part is in no BENCH_ONLY selection (bench/Settings.java)
         }
         Path repo = Run.REPO;
         Clients.Client scripts = Clients.scripts(repo);
         Map<String, List<Double>> rates = new TreeMap<>();
-        List<Double> pauses = new ArrayList<>();
+        Map<String, List<Load.Seen>> loads = new TreeMap<>();
+        List<Pause> pauses = new ArrayList<>();
         long began = System.nanoTime();
         try (ThreeNodeCluster cluster = ThreeNodeCluster.start()) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (int replicas : new int[] {1, 3}) {
                     streamWith(cluster, replicas);
-                    rates.computeIfAbsent("publish async, window 1000|R" + replicas, k -> new ArrayList<>())
-                            .add(run(scripts.commandFor(new Clients.Work(Clients.Kind.PUB_ASYNC, COUNT, 1000)), cluster));
-                    rates.computeIfAbsent("pull + ack, batch 500|R" + replicas, k -> new ArrayList<>())
-                            .add(run(scripts.commandFor(new Clients.Work(Clients.Kind.PULL, COUNT, 500)), cluster));
+                    for (Clients.Work work : List.of(new Clients.Work(Clients.Kind.PUB_ASYNC, COUNT, 1000),
+                            new Clients.Work(Clients.Kind.PULL, COUNT, 500))) {
+                        String cell = work.label() + "|R" + replicas;
+                        Settings.awaitQuiet();
+                        Load.Counters before = Load.now();
+                        rates.computeIfAbsent(cell, k -> new ArrayList<>()).add(run(scripts.commandFor(work), cluster));
+                        loads.computeIfAbsent(cell, k -> new ArrayList<>()).add(Load.between(before, Load.now()));
+                    }
                 }
             }
             for (int kill = 1; kill <= KILLS; kill++) {
@@ -80,10 +90,11 @@ public class ClusterBench {
                         return true;
                     }
                 }, ok -> ok);
+                Settings.awaitQuiet();
                 pauses.add(leaderLossPause(cluster, stream));
             }
         }
-        write(repo.resolve("bench/results.md"), rates, pauses, (System.nanoTime() - began) / 1e9);
+        write(Settings.OUT.resolve("results" + Settings.SUFFIX + ".md"), rates, loads, pauses, (System.nanoTime() - began) / 1e9);
     }
 
     /** A fresh lab stream (and consumer) with this many replicas, its leader elected. */
@@ -127,35 +138,54 @@ public class ClusterBench {
         return Double.parseDouble(m.group(1).replace(",", ""));
     }
 
+    /** The PubAck gap a leader's kill made (NaN: not measured, and why), and how busy other work kept the machine meanwhile. */
+    record Pause(double seconds, String unmeasured, Load.Seen load) {
+    }
+
+    /** The longest a publisher waits for its first PubAck after the kill before the gap counts as not closed. */
+    static final long GIVE_UP_NANOS = 60_000_000_000L;
+
     /**
      * Publishes one message at a time, each waiting for its PubAck (a message without one is sent
-     * again with the same Nats-Msg-Id), kills the stream's leader after 2 s, and returns the longest
-     * time between two PubAcks: how long the leader's death held publishing up.
+     * again with the same Nats-Msg-Id), kills the stream's leader after 2 s, and returns the time from
+     * the last PubAck before the kill to the first one after it: how long the leader's death held
+     * publishing up. Not the longest gap of the whole run: a gap still open when the run ended would
+     * not count, and a leader that moved before the kill would leave a follower's death, no pause at all.
      */
-    static double leaderLossPause(ThreeNodeCluster cluster, String stream) throws Exception {
+    static Pause leaderLossPause(ThreeNodeCluster cluster, String stream) throws Exception {
         String leader = cluster.awaitStream(stream, ThreeNodeCluster::hasLeader, "a leader").getLeader();
         ThreeNodeCluster.Node victim = cluster.node(leader);
         String[] others = cluster.nodes().stream().filter(n -> n != victim).map(ThreeNodeCluster.Node::url)
                 .toArray(String[]::new);
         Options options = new Options.Builder().servers(others).maxReconnects(-1).build(); // not on the victim
-        long longest = 0;
+        Load.Counters before = Load.now();
         try (Connection nc = Nats.connect(options)) {
             JetStream js = nc.jetStream();
             long start = System.nanoTime();
-            long last = start;
-            boolean killed = false;
-            for (int n = 1; System.nanoTime() - start < 10_000_000_000L; ) {
-                if (!killed && System.nanoTime() - start > 2_000_000_000L) {
+            long lastAck = start;
+            long ackBeforeKill = 0;
+            for (int n = 1; ; ) {
+                if (ackBeforeKill == 0 && System.nanoTime() - start > 2_000_000_000L) {
+                    String now = cluster.awaitStream(stream, ThreeNodeCluster::hasLeader, "a leader").getLeader();
+                    if (!leader.equals(now)) {
+                        return new Pause(Double.NaN, "the leader moved from " + leader + " to " + now + " before the kill",
+                                Load.between(before, Load.now()));
+                    }
                     cluster.kill9(victim);
-                    killed = true;
+                    ackBeforeKill = lastAck;
+                }
+                if (ackBeforeKill != 0 && System.nanoTime() - ackBeforeKill > GIVE_UP_NANOS) {
+                    return new Pause(Double.NaN, "no PubAck within " + GIVE_UP_NANOS / 1_000_000_000 + " s of the kill",
+                            Load.between(before, Load.now()));
                 }
                 try {
                     js.publish("pause." + stream, ("m" + n).getBytes(StandardCharsets.UTF_8),
                             PublishOptions.builder().messageId("pause-" + n).streamTimeout(Duration.ofSeconds(1)).build());
-                    long now = System.nanoTime();
-                    longest = Math.max(longest, now - last);
-                    last = now;
+                    lastAck = System.nanoTime();
                     n++;
+                    if (ackBeforeKill != 0) {
+                        return new Pause((lastAck - ackBeforeKill) / 1e9, null, Load.between(before, Load.now()));
+                    }
                 } catch (Exception noPubAck) { // no leader yet: the same message again, the same ID
                     Thread.sleep(50);
                 }
@@ -166,7 +196,6 @@ public class ClusterBench {
             }
             cluster.awaitMetaLeader();
         }
-        return longest / 1e9;
     }
 
     static double median(List<Double> values) {
@@ -176,23 +205,42 @@ public class ClusterBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    static void write(Path results, Map<String, List<Double>> rates, List<Double> pauses, double seconds) throws Exception {
+    /** The figure, or "not comparable (the load)" when other work kept the machine busy while it was measured. */
+    static String judged(String figure, Load.Seen load) {
+        return Settings.busy(load) ? "not comparable (" + load.text() + ")" : figure;
+    }
+
+    static void write(Path results, Map<String, List<Double>> rates, Map<String, List<Load.Seen>> loads, List<Pause> pauses,
+            double seconds) throws Exception {
         StringBuilder md = new StringBuilder(SECTION + "\n\n");
-        md.append(String.format("bench/ClusterBench.java (part of `make bench`): three nats-server 2.9.10 processes on this "
+        md.append(String.format("bench/ClusterBench.java (part of `make bench`%s): three nats-server 2.9.10 processes on this "
                 + "machine (file stores), the lab scripts against the whole URL list, %,d messages of %d B per run, the "
-                + "median of %d alternating round(s) per cell (self-timed msgs/s). Took %.0f s; load average at the end: "
-                + "%s.%n%n", COUNT, Clients.SIZE, ROUNDS, seconds, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-        md.append("| workload | R1 | R3 | R3 ÷ R1 |\n|---|---|---|---|\n");
-        for (String work : List.of("publish async, window 1000", "pull + ack, batch 500")) {
+                + "median of %d alternating round(s) per cell (self-timed msgs/s). Took %.0f s. Load: other work's share of "
+                + "the cores during the runs (the busiest run of a cell); at %.0f%% or more a ratio or a gap reads \"not "
+                + "comparable\". Waited %.0f s in all for a quiet machine.%n%n", QUICK ? " QUICK=1: small counts, not figures" : "",
+                COUNT, Clients.SIZE, ROUNDS, seconds, Settings.QUIET_BELOW * 100, Load.waitedSeconds()));
+        md.append("| workload | R1 | R3 | R3 ÷ R1 | load during the runs |\n|---|---|---|---|---|\n");
+        for (String work : List.of(new Clients.Work(Clients.Kind.PUB_ASYNC, COUNT, 1000).label(),
+                new Clients.Work(Clients.Kind.PULL, COUNT, 500).label())) {
             double r1 = median(rates.get(work + "|R1"));
             double r3 = median(rates.get(work + "|R3"));
-            md.append(String.format("| %s | %,.0f | %,.0f | %.2fx |%n", work, r1, r3, r3 / r1));
+            List<Load.Seen> both = new ArrayList<>(loads.get(work + "|R1"));
+            both.addAll(loads.get(work + "|R3"));
+            Load.Seen load = Load.busiest(both);
+            md.append(String.format("| %s | %,.0f | %,.0f | %s | %s |%n", work, r1, r3, judged(String.format("%.2fx", r3 / r1), load),
+                    load.text()));
         }
+        List<Double> measured = pauses.stream().map(Pause::seconds).filter(p -> !Double.isNaN(p)).toList();
         md.append(String.format("%nA leader's death (kill -9 of the R3 stream's leader under a publisher that waits for each "
-                + "PubAck and resends a message without one, same Nats-Msg-Id): the longest gap between two PubAcks was "
-                + "%s s (%d kill(s); median %.1f s). That is the new leader's election: nats-server 2.9.10 waits out a "
-                + "Raft election timeout before its followers vote.%n", pauses.stream().map(p -> String.format("%.1f", p))
-                .reduce((a, b) -> a + ", " + b).orElse("-"), pauses.size(), median(pauses)));
+                + "PubAck and resends a message without one, same Nats-Msg-Id): the gap from the last PubAck before the kill to "
+                + "the first after it was %s (%d kill(s)%s). That is the new leader's election: nats-server 2.9.10 waits out a "
+                + "Raft election timeout before its followers vote.%n",
+                pauses.stream().map(p -> Double.isNaN(p.seconds()) ? "not measured (" + p.unmeasured() + ")"
+                        : (Settings.busy(p.load()) ? "**not comparable**: " : "") // a gap is kept, as a rate is, with its load
+                                + String.format("%.1f s (%s)", p.seconds(), p.load().text()))
+                        .reduce((a, b) -> a + ", " + b).orElse("-"), pauses.size(),
+                measured.isEmpty() || pauses.stream().anyMatch(p -> Settings.busy(p.load())) ? ""
+                        : String.format("; median %.1f s", median(measured))));
         String text = Files.exists(results) ? Files.readString(results) : "# Benchmark results\n";
         int at = text.indexOf(SECTION);
         if (at >= 0) {
@@ -201,5 +249,6 @@ public class ClusterBench {
         }
         Files.writeString(results, text.stripTrailing() + "\n\n" + md);
         System.out.print(md);
+        System.out.println("\nwritten to " + (results.startsWith(Run.REPO) ? Run.REPO.relativize(results) : results));
     }
 }

@@ -5,6 +5,7 @@
 // parent's cutime/cstime), over the time between two samples, as a share of all cores. Only on a
 // quiet machine do the clients' ratios show what a client costs: when other work takes the cores,
 // every client waits on the server alike and the ratios drift towards 1.
+// It reads no setting: the test runner uses it too, and the bench passes its own (bench/Settings.java).
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,14 +14,6 @@ import java.time.Duration;
 import java.util.List;
 
 final class Load {
-    /** Others' share of all cores at or above which a run does not count as measured on a quiet machine. */
-    static final double QUIET_BELOW = percent("BENCH_QUIET_BELOW", 10);
-    /** Unless NaN (unset): another threshold to judge the same runs by, in a second report (see Bench). */
-    static final double ALSO_QUIET_BELOW = percent("BENCH_ALSO_QUIET_BELOW", Double.NaN);
-    /** The longest wait for a quiet machine before one round of runs. */
-    static final Duration WAIT = seconds("BENCH_WAIT_S", 60);
-    /** All waits of one benchmark together: once spent, the runs go on and are marked instead. */
-    static final Duration WAIT_BUDGET = seconds("BENCH_WAIT_BUDGET_S", 300);
     private static final Duration WINDOW = Duration.ofSeconds(1);
     static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -35,17 +28,9 @@ final class Load {
 
     /** What was seen over a stretch of time: others' share of all cores (NaN: unknown), and the 1-minute load average. */
     record Seen(double others, double loadavg) {
-        boolean quiet() {
-            return quiet(QUIET_BELOW);
-        }
-
-        /** Quiet by another threshold (a share of all cores) than BENCH_QUIET_BELOW's. */
+        /** Others used less than this share of all cores (or it is unknown). */
         boolean quiet(double below) {
             return Double.isNaN(others) || others < below;
-        }
-
-        boolean busy() {
-            return !quiet();
         }
 
         /** "others 37% of 2 cores, loadavg 3.2" */
@@ -88,17 +73,24 @@ final class Load {
 
     /**
      * Before a round of runs: samples the machine over short windows until others use less than
-     * QUIET_BELOW of it, at most WAIT (and no more once WAIT_BUDGET is spent). Returns the last window's view.
+     * `below` of it, at most `wait` (and no more once `budget` is spent in all). Returns the last window's
+     * view. Says on stderr when it starts waiting, so that a bench that seems stuck says why.
      */
-    static Seen awaitQuiet() throws InterruptedException {
+    static Seen awaitQuiet(double below, Duration wait, Duration budget) throws InterruptedException {
         long start = System.nanoTime();
-        long until = start + Math.min(WAIT.toNanos(), Math.max(0, WAIT_BUDGET.toNanos() - waitedNanos));
+        long until = start + Math.min(wait.toNanos(), Math.max(0, budget.toNanos() - waitedNanos));
         Seen seen;
+        boolean said = false;
         do {
             Counters before = now();
             Thread.sleep(Math.min(WINDOW.toMillis(), Math.max(200, (until - System.nanoTime()) / 1_000_000)));
             seen = between(before, now());
-        } while (seen.busy() && System.nanoTime() < until);
+            if (!said && !seen.quiet(below) && System.nanoTime() < until) {
+                System.err.printf("bench: waiting at most %.0f s for a quiet machine: %s, quiet is under %.0f%%%n",
+                        Math.ceil((until - System.nanoTime()) / 1e9), seen.text(), below * 100);
+                said = true;
+            }
+        } while (!seen.quiet(below) && System.nanoTime() < until);
         waitedNanos += Math.max(0, System.nanoTime() - start - WINDOW.toNanos()); // the first window is no wait
         return seen;
     }
@@ -135,15 +127,5 @@ final class Load {
     /** The larger of two figures, NaN (unknown) only when both are. */
     private static double larger(double a, double b) {
         return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
-    }
-
-    private static double percent(String name, double fallback) {
-        String value = System.getenv(name);
-        return (value == null || value.isBlank() ? fallback : Double.parseDouble(value)) / 100;
-    }
-
-    private static Duration seconds(String name, long fallback) {
-        String value = System.getenv(name);
-        return Duration.ofSeconds(value == null || value.isBlank() ? fallback : Long.parseLong(value));
     }
 }

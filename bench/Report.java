@@ -14,7 +14,7 @@ final class Report {
     }
 
     static String render(double totalSeconds) throws Exception {
-        return render(totalSeconds, Load.QUIET_BELOW);
+        return render(totalSeconds, Settings.QUIET_BELOW);
     }
 
     /** The report of the same measurements, judged by another quiet threshold than the one they were run with. */
@@ -49,7 +49,7 @@ final class Report {
                 - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
                 - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
 
-                """.formatted(Bench.REPEAT, Bench.LONG_RUN, quietBelow * 100, Load.WAIT.toSeconds(),
+                """.formatted(Bench.REPEAT, Bench.LONG_RUN, quietBelow * 100, Settings.WAIT.toSeconds(),
                 String.join(" ", flags()), Measure.rssMethod()));
         Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
 
@@ -290,7 +290,7 @@ final class Report {
                         + "1-minute load average median %s, highest %s. Waited %.0f s in all for a quiet machine (at most %d s "
                         + "before a round, %d s in all); %d round(s) run again after other work disturbed them. %s",
                 Load.CORES, percent(Measure.median(others)), percent(max(others)), one(Measure.median(loadavg)), one(max(loadavg)),
-                Load.waitedSeconds(), Load.WAIT.toSeconds(), Load.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict);
+                Load.waitedSeconds(), Settings.WAIT.toSeconds(), Settings.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict);
     }
 
     private static double max(double[] values) {

@@ -2,14 +2,17 @@
 // work kept the machine busy. Small counts (QUICK=1, the headline workloads only); no speed is
 // asserted: the thresholds are forced so the machine's real load cannot change the outcome.
 // One run: judged busy by its own threshold (the printed report), and quiet by BENCH_ALSO_QUIET_BELOW
-// (the same measurements rendered again by bench/Report.java in that run).
+// (the same measurements rendered again by bench/Report.java in that run); then the cluster part, into
+// the same file. Bad settings are refused before anything is built or measured, so they cost no CPU.
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,18 +31,38 @@ class BenchTest {
     private static String busy;
     /** The same runs judged by threshold 101: others can never use 101% of the cores, so every run counts as quiet. */
     private static String quiet;
+    /** The first run's stderr: what it said while it ran. */
+    private static String said;
+    /** The cluster part's section of the same results file, and what its run printed. */
+    private static String cluster;
+    private static Run.Result clusterRun;
+    /** Whether the repository's own results were touched, and what appeared in its root. */
+    private static String committedBefore;
+    private static String committedAfter;
 
     @BeforeAll
     static void benchOnce() throws Exception {
         Path out = Files.createTempDirectory(Sandbox.root(), "bench-out-");
+        committedBefore = Files.readString(Run.REPO.resolve("bench/results.md"));
         try {
+            // three seconds to wait in all: the machine is never quiet by threshold 0, so it says that it waits
             Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java")
                     .in(Run.REPO).env("QUICK", "1").env("BENCH_ONLY", "headline")
                     .env("BENCH_OUT", out.toString()).env("BENCH_QUIET_BELOW", "0").env("BENCH_ALSO_QUIET_BELOW", "101")
-                    .env("BENCH_WAIT_S", "0").env("BENCH_WAIT_BUDGET_S", "0").timeout(900).go();
+                    .env("BENCH_WAIT_S", "3").env("BENCH_WAIT_BUDGET_S", "3").timeout(900).go();
             assertEquals(0, result.exit(), result.toString());
+            said = result.err();
             busy = Files.readString(out.resolve("results-quick.md"));
             quiet = Files.readString(out.resolve("results-quick-also.md"));
+            // the cluster part as make bench runs it next (BENCH_ONLY would skip it), into the same file
+            clusterRun = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/ClusterBench.java")
+                    .in(Run.REPO).env("QUICK", "1").env("BENCH_OUT", out.toString()).env("BENCH_QUIET_BELOW", "0")
+                    .env("BENCH_WAIT_S", "0").env("BENCH_WAIT_BUDGET_S", "0").timeout(900).go();
+            assertEquals(0, clusterRun.exit(), clusterRun.toString());
+            String file = Files.readString(out.resolve("results-quick.md"));
+            assertTrue(file.startsWith(busy.stripTrailing()), "the cluster part adds its section to Bench's file:\n" + file);
+            cluster = file.substring(busy.stripTrailing().length());
+            committedAfter = Files.readString(Run.REPO.resolve("bench/results.md"));
             assertTrue(result.out().contains(busy), "the report is printed too:\n" + result);
             assertFalse(result.out().contains("## Headline"), "the other threshold's report is not printed:\n" + result);
             for (String report : List.of(busy, quiet)) {
@@ -85,6 +108,113 @@ class BenchTest {
     void bothReportsShowTheSameMeasurements() {
         assertEquals(headlineRows(busy).stream().map(BenchTest::rates).toList(),
                 headlineRows(quiet).stream().map(BenchTest::rates).toList(), busy + "\n" + quiet);
+    }
+
+    @Test
+    void theBenchSaysWhenItWaitsForAQuietMachine() {
+        assertTrue(Pattern.compile("(?m)^bench: waiting at most [123] s for a quiet machine: others \\d+% of \\d+ cores, "
+                + "loadavg [\\d.]+, quiet is under 0%$").matcher(said).find(), said);
+    }
+
+    @Test
+    void theClusterPartWritesWhereBenchWritesAndMarksWhatOtherWorkDisturbed() {
+        assertEquals(committedBefore, committedAfter, "the repository's bench/results.md is not touched");
+        assertTrue(cluster.contains("## R1 against R3 on a local three-node cluster\n"), cluster);
+        assertTrue(cluster.contains("QUICK=1"), cluster);
+        for (String work : List.of("| publish async, window 1000 |", "| pull + ack, batch 500 |")) {
+            String row = cluster.lines().filter(line -> line.startsWith(work)).findFirst().orElseThrow(() -> new AssertionError(cluster));
+            assertTrue(Pattern.compile("\\| not comparable \\(others \\d+% of \\d+ cores, loadavg [\\d.]+\\) \\| others ").matcher(row).find(), row);
+            assertFalse(RATIO.matcher(row).find() || Pattern.compile("\\d\\.\\d\\dx").matcher(row).find(), row);
+        }
+        // the gap spans the kill: a kill of the leader holds publishing up for an election, never "0.0 s"
+        var gap = Pattern.compile("first after it was \\*\\*not comparable\\*\\*: (\\d+\\.\\d) s \\(others \\d+% of").matcher(cluster);
+        assertTrue(gap.find(), cluster);
+        assertTrue(Double.parseDouble(gap.group(1)) > 0, cluster);
+        assertTrue(clusterRun.out().contains("written to "), clusterRun.toString());
+        for (String raft : List.of("meta.inf", "meta.sum")) {
+            assertFalse(Files.exists(Run.REPO.resolve(raft)), raft + " in the repository's root");
+        }
+    }
+
+    /** A nats-server writes some files to relative paths: its working directory must be its own temp store, never where it was started. */
+    @Test
+    void aServerWorksInItsOwnStore() throws Exception {
+        try (NatsServer server = NatsServer.startWithJetStream()) {
+            ProcessHandle process = ProcessHandle.current().descendants()
+                    .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(server.storeDir.toString()))
+                    .findFirst().orElseThrow();
+            assertEquals(server.storeDir.toRealPath(), Path.of("/proc/" + process.pid() + "/cwd").toRealPath());
+        }
+    }
+
+    /** Every setting refused before anything is built or measured: one line naming it, exit 2, no stack trace. */
+    @Test
+    void badSettingsAreOneLineAndExitTwo() throws Exception {
+        Path dir = Files.createTempDirectory(Sandbox.root(), "bench-bad-");
+        try {
+            Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+            Map<String, String> bad = new LinkedHashMap<>();
+            bad.put("BENCH_ONLY", "nonsense");
+            bad.put("BENCH_QUIET_BELOW", "abc");
+            bad.put("BENCH_ALSO_QUIET_BELOW", "-5");
+            bad.put("BENCH_WAIT_S", "-5");
+            bad.put("BENCH_WAIT_BUDGET_S", "99999999999999999999");
+            bad.put("BENCH_OUT", file.toString());
+            bad.put("QUICK", "yes");
+            bad.put("BENCH_ROUNDS", "0");
+            for (String script : List.of("bench/Bench.java", "bench/ClusterBench.java")) {
+                // the same table for both: the cluster part is asked two of them, to keep the JVM starts few
+                for (var entry : script.contains("Cluster") ? List.copyOf(bad.entrySet()).subList(0, 2) : bad.entrySet()) {
+                    Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), script).in(Run.REPO)
+                            .env(entry.getKey(), entry.getValue()).env("BENCH_OUT", entry.getKey().equals("BENCH_OUT")
+                                    ? entry.getValue() : dir.resolve("out").toString()).timeout(300).go();
+                    assertEquals(2, result.exit(), script + " " + entry + ": " + result);
+                    List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+                    assertEquals(1, lines.size(), script + " " + entry + ": " + result);
+                    assertTrue(lines.get(0).startsWith("bench: " + entry.getKey() + "=" + entry.getValue() + ": "), lines.get(0));
+                    assertTrue(lines.get(0).contains("; give "), lines.get(0));
+                    assertEquals("", result.out(), script + " " + entry);
+                }
+            }
+            // BENCH_OUT is made at the start: a bad setting after it in the table leaves it made, and nothing in it
+            assertTrue(Files.isDirectory(dir.resolve("out")));
+            try (var made = Files.list(dir.resolve("out"))) {
+                assertEquals(List.of(), made.toList());
+            }
+            Run.Result below = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java").in(Run.REPO)
+                    .env("BENCH_OUT", file.resolve("under").toString()).timeout(300).go();
+            assertEquals(2, below.exit(), below.toString());
+            assertTrue(below.err().contains("bench: BENCH_OUT=" + file.resolve("under") + ": cannot write there"), below.toString());
+        } finally {
+            Run.deleteTree(dir);
+        }
+    }
+
+    /** The test runner measures the load with bench/Load.java too: the bench's settings are not its concern. */
+    @Test
+    void theLoadSamplerReadsNoBenchSetting() throws Exception {
+        Path probe = Files.createTempDirectory(Sandbox.root(), "load-probe-");
+        try {
+            // Load is package-private in the test classes: reached by reflection from a launcher of its own
+            Path source = Files.writeString(probe.resolve("Probe.java"), """
+                    public class Probe {
+                        public static void main(String[] args) throws Exception {
+                            var now = Class.forName("Load").getDeclaredMethod("now");
+                            now.setAccessible(true);
+                            now.invoke(null);
+                            System.out.println("sampled");
+                        }
+                    }
+                    """);
+            Run.Result result = Run.command(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "-cp", System.getProperty("java.class.path"), source.toString())
+                    .env("BENCH_QUIET_BELOW", "abc").env("BENCH_WAIT_S", "abc").env("BENCH_WAIT_BUDGET_S", "abc")
+                    .env("BENCH_ALSO_QUIET_BELOW", "abc").timeout(120).go();
+            assertEquals(0, result.exit(), result.toString());
+            assertEquals("sampled\n", result.out(), result.toString());
+        } finally {
+            Run.deleteTree(probe);
+        }
     }
 
     private static List<String> rates(String row) {

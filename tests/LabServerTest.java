@@ -94,6 +94,9 @@ class LabServerTest {
                 assertEquals("lab-server: a NATS server with JetStream already answers at " + url + "; using it\n", again.out());
                 assertEquals("", again.err(), "the lab started this one: " + again);
                 serverPid[0] = Long.parseLong(Files.readString(pidFile).strip());
+                // its working directory is its store: nothing it writes to a relative path lands where make ran
+                assertEquals(state.resolve("nats-" + port + "/store").toRealPath(),
+                        Path.of("/proc/" + serverPid[0] + "/cwd").toRealPath());
                 Files.writeString(pidFile, bystander.pid() + "\n");
             });
             assertTrue(bystander.isAlive(), "stop killed the process the PID file named");

@@ -155,7 +155,9 @@ public final class NatsServer implements AutoCloseable {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
         }
         Run.countServer();
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        // its working directory is its store: what nats-server writes to a relative path (raft's meta.inf,
+        // meta.sum) stays out of whatever folder started it, the repository under make bench
+        process = new ProcessBuilder(command).directory(storeDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         try {

@@ -246,7 +246,9 @@ public final class ThreeNodeCluster implements AutoCloseable {
                 "--ports_file_dir", portsDir.toString()));
         Run.countServer();
         long logged = Files.exists(node.log) ? Files.size(node.log) : 0; // a restart appends: its ID comes after this
-        node.process = new ProcessBuilder(command)
+        // its working directory is its own store: what nats-server writes to a relative path (raft's meta.inf,
+        // meta.sum) stays out of whatever folder started it, the repository under make bench
+        node.process = new ProcessBuilder(command).directory(node.store.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile())).start();
         Path portsFile = portsDir.resolve("nats-server_" + node.process.pid() + ".ports");
         try {
