@@ -56,6 +56,7 @@ public class ClusterBench {
     static final String SECTION = "## R1 against R3 on a local three-node cluster";
 
     public static void main(String... args) throws Exception {
+        java.util.Locale.setDefault(java.util.Locale.ROOT); // the report's figures read alike in every locale (100,000 and 0.86x)
         if (Settings.ONLY != null) {
             return; // the cluster part is in no BENCH_ONLY selection (bench/Settings.java)
         }
