@@ -931,7 +931,7 @@ public class RunTests {
             }
             if (signal != null) {
                 synchronized (RunTests.class) {
-                    System.out.printf("%nstopped by %s after %d class%s: %d passed, %d failed, %d skipped%n", signal, SEEN.get(0),
+                    System.out.printf(java.util.Locale.ROOT, "%nstopped by %s after %d class%s: %d passed, %d failed, %d skipped%n", signal, SEEN.get(0),
                             SEEN.get(0) == 1 ? "" : "es", SEEN.get(1), SEEN.get(2), SEEN.get(3));
                 }
             }
