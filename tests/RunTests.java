@@ -152,21 +152,25 @@ public class RunTests {
         }
         if (System.getenv("LAB_TEST_METHODS") != null && !anyMethodMatches(classes, Pattern.compile(System.getenv("LAB_TEST_METHODS")))) {
             System.out.println("LAB_TEST_METHODS=" + Output.printable(System.getenv("LAB_TEST_METHODS")) + " matches no test method of "
-                    + (classes.size() <= 3 ? String.join(" ", classes) : "the " + classes.size() + " test classes") + ": give a regular expression for whole method names (such as 'aSigterm.*'), or unset it");
+                    + (classes.size() <= 3 ? String.join(" ", classes) : "the " + classes.size() + " test classes")
+                    + ": give a regular expression for whole method names (such as 'aSigterm.*'), or unset it");
             System.out.println("0 passed, 0 failed, 0 skipped");
             return Exit.USAGE;
         }
         // Under TMPDIR as every other tool's (Java itself reads only java.io.tmpdir): a run inside a test stays in the test's root.
         String tmp = System.getenv("TMPDIR");
         Path tmpRoot = tmp != null && Files.isDirectory(Path.of(tmp)) ? Path.of(tmp) : Path.of(System.getProperty("java.io.tmpdir"));
-        Path root = Stopping.unlessStopped(() -> Files.createTempDirectory(tmpRoot, "lab-tests-").toRealPath());
+        Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
+        Path root = Stopping.unlessStopped(() -> {
+            Path made = Stopping.cleansUp(Files.createTempDirectory(tmpRoot, "lab-tests-").toRealPath());
+            Files.write(made.resolve("queue.txt"), classes);
+            Files.createDirectories(made.resolve("claims"));
+            Files.createDirectories(made.resolve(SHARED_LAB_STATE).resolve("run"));
+            return made;
+        });
         if (root == null) {
             Stopping.awaitTheEnd();
         }
-        Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
-        Stopping.cleansUp(root);
-        Files.write(root.resolve("queue.txt"), classes);
-        Files.createDirectories(root.resolve("claims"));
         int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         // On a machine already busy the waiting classes' own few CPU seconds would only add to the load their
         // timings must hold under: then they take turns in the busy shards, as every class did before.
@@ -183,7 +187,6 @@ public class RunTests {
 
         // The scripts are built while the first classes run: those that start no command need no build
         // (nor does a run of such classes only, like the quick tier).
-        Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
         boolean buildsNeeded = !quick && classes.stream().anyMatch(RunTests::startsCommands);
         Thread scriptBuilds = new Thread(() -> {
             try {
@@ -833,8 +836,10 @@ public class RunTests {
             }
         }
 
-        static void cleansUp(Path runRoot) {
+        /** The run's root, which a stop deletes. */
+        static Path cleansUp(Path runRoot) {
             root = runRoot;
+            return runRoot;
         }
 
         /** Starts the process unless a stop came (null then); a stop ends it with what it started. */
