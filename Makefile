@@ -31,6 +31,8 @@ endif
 # Every value a user can set reaches the recipes through the environment, quoted there as "$$NAME":
 # never pasted into a recipe, where a space would split a path and a `;` would start a command.
 export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST SHARE_URL
+# A recipe that runs one command runs it by `exec`: /bin/sh (dash) would stay between make and it, and
+# take the SIGTERM make hands on (`kill <make>`) for itself, leaving the command running with no parent.
 # The scripts are the aliases of jbang-catalog.json, in its order (bin/lab-run reads it the same way).
 SCRIPTS := $(shell awk -F'"' '$$2 == "script-ref" { print alias } NF > 2 { alias = $$2 }' jbang-catalog.json)
 # check_bin: the shell's $$1 must name one of the scripts.
@@ -67,7 +69,7 @@ help:
 	@echo "LAB=$$LAB (labs/$$LAB/config.toml)"
 
 setup:
-	@JBANG_FETCH_ONLY=1 $$JBANG
+	@JBANG_FETCH_ONLY=1 exec $$JBANG
 	@bin/lab-server install
 
 server: check-lab
@@ -127,11 +129,11 @@ reset: server
 	@echo "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create the stream and consumer"
 
 test: setup
-	@LAB_JBANG=pinned $$JBANG tests/RunTests.java
+	@LAB_JBANG=pinned exec $$JBANG tests/RunTests.java
 
 # The quick tier for the edit loop (about a minute): the scripts' own behaviour against a real server.
 check: setup
-	@LAB_JBANG=pinned $(JBANG) tests/RunTests.java --quick
+	@LAB_JBANG=pinned exec $(JBANG) tests/RunTests.java --quick
 
 # The C rows need gcc and Debian's libnats-dev: installed here when missing and apt-get can (as root);
 # otherwise the report says why it has no C rows.
@@ -142,19 +144,19 @@ bench: setup
 	    apt-get install -y -qq gcc libnats-dev >/dev/null || echo "bench: could not install them: no C rows"; \
 	  fi; \
 	fi
-	@$$JBANG bench/Bench.java
-	@$$JBANG bench/ClusterBench.java
+	@exec $$JBANG bench/Bench.java
+	@exec $$JBANG bench/ClusterBench.java
 
 # Opt-in: never part of setup or test.
 install:
-	@bin/lab-install
+	@exec bin/lab-install
 
 export:
-	@set -f; for bin in $${BIN:-$(SCRIPTS)}; do set -- "$$bin"; $(check_bin); done; bin/lab-export "$$DIST" $${BIN:-$(SCRIPTS)}
+	@set -f; for bin in $${BIN:-$(SCRIPTS)}; do set -- "$$bin"; $(check_bin); done; exec bin/lab-export "$$DIST" $${BIN:-$(SCRIPTS)}
 
 # Printed, not installed: source <(make -s completion), or save it where your shell loads completions.
 completion:
-	@$$JBANG --quiet tools/Completion.java
+	@exec $$JBANG --quiet tools/Completion.java
 
 # The hint names the jbang you can run: the one on PATH, else this repo's bin/jbang.
 catalog:
@@ -162,7 +164,7 @@ catalog:
 	    | sed -n 's/.*"catalog-ref" *: *"\([^"]*\)".*/\1/p' | head -n 1 | LC_ALL=C tr -c '[:print:]\n' '?'); \
 	  if [ -n "$$was" ] && [ "$$was" != "$$(pwd)/jbang-catalog.json" ]; then \
 	    echo "catalog: the name $$CATALOG_NAME named $$was; it now names this folder's (CATALOG_NAME=... picks another name)"; fi
-	@$$JBANG catalog add --global --force --name "$$CATALOG_NAME" "$$(pwd)/jbang-catalog.json"
+	@exec $$JBANG catalog add --global --force --name "$$CATALOG_NAME" "$$(pwd)/jbang-catalog.json"
 	@if command -v jbang >/dev/null 2>&1; then \
 	    echo "registered: from any directory, try  jbang js-pub@$$CATALOG_NAME \"hello\""; \
 	  else \
@@ -177,4 +179,4 @@ catalog:
 # also writes share/url/<Script>.java, the script alone with its //SOURCES at that URL (the form to paste).
 SHARE_URL ?=
 share: setup
-	@if [ -n "$$SHARE_URL" ]; then set -- --url "$$SHARE_URL"; else set --; fi; $$JBANG --quiet tools/Share.java "$$@" share
+	@if [ -n "$$SHARE_URL" ]; then set -- --url "$$SHARE_URL"; else set --; fi; exec $$JBANG --quiet tools/Share.java "$$@" share

@@ -119,7 +119,13 @@ public class RunTests {
 
     public static void main(String... args) throws Exception {
         if (System.getProperty(Sandbox.ROOT_PROPERTY) == null) {
-            System.exit(supervise(args));
+            int exit;
+            try {
+                exit = supervise(args);
+            } finally {
+                Stopping.DONE.countDown();
+            }
+            System.exit(exit);
         }
         System.exit(runShard());
     }
@@ -128,6 +134,7 @@ public class RunTests {
 
     private static int supervise(String... args) throws Exception {
         long began = System.nanoTime();
+        Stopping.noteSignals();
         String unusable = unusableInput(args);
         if (unusable != null) {
             System.out.println(unusable);
@@ -143,10 +150,27 @@ public class RunTests {
             System.out.println("0 passed, 0 failed, 0 skipped");
             return Exit.USAGE;
         }
-        Path root = Files.createTempDirectory("lab-tests-").toRealPath();
+        if (System.getenv("LAB_TEST_METHODS") != null && !anyMethodMatches(classes, Pattern.compile(System.getenv("LAB_TEST_METHODS")))) {
+            System.out.println("LAB_TEST_METHODS=" + Output.printable(System.getenv("LAB_TEST_METHODS")) + " matches no test method of "
+                    + (classes.size() <= 3 ? String.join(" ", classes) : "the " + classes.size() + " test classes")
+                    + ": give a regular expression for whole method names (such as 'aSigterm.*'), or unset it");
+            System.out.println("0 passed, 0 failed, 0 skipped");
+            return Exit.USAGE;
+        }
+        // Under TMPDIR as every other tool's (Java itself reads only java.io.tmpdir): a run inside a test stays in the test's root.
+        String tmp = System.getenv("TMPDIR");
+        Path tmpRoot = tmp != null && Files.isDirectory(Path.of(tmp)) ? Path.of(tmp) : Path.of(System.getProperty("java.io.tmpdir"));
         Set<String> repoBefore = Leftovers.repoFiles(Run.REPO);
-        Files.write(root.resolve("queue.txt"), classes);
-        Files.createDirectories(root.resolve("claims"));
+        Path root = Stopping.unlessStopped(() -> {
+            Path made = Stopping.cleansUp(Files.createTempDirectory(tmpRoot, "lab-tests-").toRealPath());
+            Files.write(made.resolve("queue.txt"), classes);
+            Files.createDirectories(made.resolve("claims"));
+            Files.createDirectories(made.resolve(SHARED_LAB_STATE).resolve("run"));
+            return made;
+        });
+        if (root == null) {
+            Stopping.awaitTheEnd();
+        }
         int busyShards = Math.max(1, Math.min(classes.size(), Integer.parseInt(System.getenv().getOrDefault("LAB_TEST_SHARDS", "3"))));
         // On a machine already busy the waiting classes' own few CPU seconds would only add to the load their
         // timings must hold under: then they take turns in the busy shards, as every class did before.
@@ -163,7 +187,6 @@ public class RunTests {
 
         // The scripts are built while the first classes run: those that start no command need no build
         // (nor does a run of such classes only, like the quick tier).
-        Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
         boolean buildsNeeded = !quick && classes.stream().anyMatch(RunTests::startsCommands);
         Thread scriptBuilds = new Thread(() -> {
             try {
@@ -171,11 +194,13 @@ public class RunTests {
                     buildScripts(root);
                 }
             } catch (Exception e) {
-                System.out.println("building the scripts failed: " + e);
+                if (!Stopping.stopped()) {
+                    System.out.println("building the scripts failed: " + e);
+                }
             } finally {
                 try {
-                    Files.writeString(root.resolve(BUILT), "");
-                } catch (java.io.IOException e) {
+                    Stopping.unlessStopped(() -> Files.writeString(root.resolve(BUILT), ""));
+                } catch (Exception e) {
                     System.out.println("could not write " + root.resolve(BUILT) + ": " + e);
                 }
             }
@@ -183,62 +208,54 @@ public class RunTests {
         scriptBuilds.start();
         List<Process> shards = new ArrayList<>();
         List<Thread> copiers = new ArrayList<>();
-        Thread cleanUp = new Thread(() -> { // Ctrl-C: take the tests and all they started down too, and their files
-            for (Process shard : shards) {
-                shard.descendants().forEach(ProcessHandle::destroyForcibly);
-                shard.destroyForcibly();
-            }
-            try {
-                for (Process shard : shards) {
-                    shard.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-                }
-                Leftovers.killProcesses(root, ProcessHandle.current().pid());
-                Run.deleteTree(root);
-            } catch (Exception e) {
-                System.err.println("could not clean up " + root + ": " + e);
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(cleanUp);
         for (int i = 0; i < shardCount; i++) {
-            Path shardRoot = root.resolve("s" + i);
-            Files.createDirectories(shardRoot.resolve("xdg-config"));
-            Files.createDirectories(shardRoot.resolve("lab-state"));
-            Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
-            Files.createSymbolicLink(shardRoot.resolve("lab-state").resolve("run"), root.resolve(SHARED_LAB_STATE).resolve("run"));
-            Files.createDirectories(shardRoot.resolve(WORKING_FOLDER));
-            Path shardDir = Path.of("s" + i);
-            RUN_WIDE.forEach(path -> kept.add(shardDir.resolve(path)));
-            // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
-            // dir for the whole run; its pure-Java code is enough for a few signatures.
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.io.tmpdir=" + shardRoot, "-Djna.tmpdir=" + shardRoot.resolve("xdg-cache"), "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
-                    "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
-                    // C1 only, as the scripts' own JVMs: the in-process runs are short, and C2 compiling them cost more CPU
-                    // than it saved (classes of in-process runs took about a third less CPU with C1)
-                    "-XX:TieredStopAtLevel=1",
-                    "-D" + LANE_PROPERTY + "=" + (i < busyShards ? "busy" : "waiting"),
-                    // InProcess answers System.getenv per run and runs a script's exit hooks
-                    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
-            if (System.getenv("LAB_TESTS_PROCESSES") != null) {
-                command.add("-D" + InProcess.PROCESSES_ONLY + "=1");
+            synchronized (Stopping.LOCK) { // nothing of the run's root made again once a stop deletes it
+                if (Stopping.stopping) {
+                    break;
+                }
+                Path shardRoot = root.resolve("s" + i);
+                Files.createDirectories(shardRoot.resolve("xdg-config"));
+                Files.createDirectories(shardRoot.resolve("lab-state"));
+                Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
+                Files.createSymbolicLink(shardRoot.resolve("lab-state").resolve("run"), root.resolve(SHARED_LAB_STATE).resolve("run"));
+                Files.createDirectories(shardRoot.resolve(WORKING_FOLDER));
+                Path shardDir = Path.of("s" + i);
+                RUN_WIDE.forEach(path -> kept.add(shardDir.resolve(path)));
+                // BouncyCastle (under jnats' NKey, which the tests use to sign JWTs) would unpack native code into the temp
+                // dir for the whole run; its pure-Java code is enough for a few signatures.
+                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.io.tmpdir=" + shardRoot, "-Djna.tmpdir=" + shardRoot.resolve("xdg-cache"), "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
+                        "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
+                        // C1 only, as the scripts' own JVMs: the in-process runs are short, and C2 compiling them cost more CPU
+                        // than it saved (classes of in-process runs took about a third less CPU with C1)
+                        "-XX:TieredStopAtLevel=1",
+                        "-D" + LANE_PROPERTY + "=" + (i < busyShards ? "busy" : "waiting"),
+                        // InProcess answers System.getenv per run and runs a script's exit hooks
+                        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
+                if (System.getenv("LAB_TESTS_PROCESSES") != null) {
+                    command.add("-D" + InProcess.PROCESSES_ONLY + "=1");
+                }
+                if (System.getenv("LAB_TEST_METHODS") != null) {
+                    command.add("-D" + METHODS_PROPERTY + "=" + System.getenv("LAB_TEST_METHODS"));
+                }
+                if (System.getenv("LAB_TESTS_COMPARE") != null) {
+                    command.add("-D" + InProcess.COMPARE + "=1");
+                }
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunTests.class.getName()));
+                // No terminal and no stdin for the tests, however make test was started: a script run inside
+                // a shard then sees what a script process with redirected output sees.
+                ProcessBuilder builder = new ProcessBuilder(command).directory(shardRoot.resolve(WORKING_FOLDER).toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                builder.environment().clear();
+                builder.environment().putAll(Sandbox.environment(System.getenv(), shardRoot));
+                Process shard = Stopping.start(builder, true);
+                if (shard == null) {
+                    break;
+                }
+                shards.add(shard);
+                copiers.add(copyLines(shard.getInputStream(), System.out));
+                copiers.add(copyLines(shard.getErrorStream(), System.err));
             }
-            if (System.getenv("LAB_TEST_METHODS") != null) {
-                command.add("-D" + METHODS_PROPERTY + "=" + System.getenv("LAB_TEST_METHODS"));
-            }
-            if (System.getenv("LAB_TESTS_COMPARE") != null) {
-                command.add("-D" + InProcess.COMPARE + "=1");
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunTests.class.getName()));
-            // No terminal and no stdin for the tests, however make test was started: a script run inside
-            // a shard then sees what a script process with redirected output sees.
-            ProcessBuilder builder = new ProcessBuilder(command).directory(shardRoot.resolve(WORKING_FOLDER).toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().clear();
-            builder.environment().putAll(Sandbox.environment(System.getenv(), shardRoot));
-            Process shard = builder.start();
-            shards.add(shard);
-            copiers.add(copyLines(shard.getInputStream(), System.out));
-            copiers.add(copyLines(shard.getErrorStream(), System.err));
         }
         int exit = 0;
         for (Process shard : shards) {
@@ -248,7 +265,9 @@ public class RunTests {
             copier.join();
         }
         scriptBuilds.join();
-        Runtime.getRuntime().removeShutdownHook(cleanUp);
+        if (!Stopping.toTheEnd()) {
+            Stopping.awaitTheEnd(); // a stop came: the shutdown hook ends the run and says so
+        }
 
         // Each shard's counts, the leftovers it found after its classes, and its classes' times.
         long[] counts = new long[4];
@@ -324,6 +343,15 @@ public class RunTests {
         return failed ? Math.max(exit, 1) : 0;
     }
 
+    /** Whether LAB_TEST_METHODS picks any test of these classes: discovered as a shard would, without running anything. */
+    private static boolean anyMethodMatches(List<String> classes, Pattern methods) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(classes.stream().map(DiscoverySelectors::selectClass).toList()).filters(onlyMethodsMatching(methods)).build();
+        org.junit.platform.launcher.TestPlan plan = LauncherFactory.create().discover(request);
+        return plan.countTestIdentifiers(test -> test.getSource().orElse(null)
+                instanceof org.junit.platform.engine.support.descriptor.MethodSource) > 0;
+    }
+
     /** The class a line of the per-class table is about. */
     private static String className(String line) {
         return line.substring(8).trim().split(" ")[0];
@@ -363,9 +391,12 @@ public class RunTests {
                 build.environment().clear();
                 build.environment().putAll(Sandbox.environment(System.getenv(), root));
                 build.environment().put("LAB_STATE_DIR", root.resolve(SHARED_LAB_STATE).toString());
-                Process process = build.start();
+                Process process = Stopping.start(build, false);
+                if (process == null) {
+                    return null;
+                }
                 String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (process.waitFor() != 0) {
+                if (process.waitFor() != 0 && !Stopping.stopped()) {
                     synchronized (RunTests.class) {
                         System.out.print(String.join(" ", command) + " failed:\n" + output);
                     }
@@ -376,6 +407,9 @@ public class RunTests {
         pool.shutdown();
         for (java.util.concurrent.Future<?> build : builds) {
             build.get();
+        }
+        if (Stopping.stopped()) {
+            return;
         }
         synchronized (RunTests.class) {
             System.out.printf(java.util.Locale.ROOT, "built %d scripts in %.1f s, %d at a time%n", commands.size(), (System.nanoTime() - began) / 1e9, BUILDS_AT_ONCE);
@@ -496,6 +530,7 @@ public class RunTests {
         Thread copier = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
+                    Stopping.count(line);
                     synchronized (RunTests.class) {
                         to.println(line);
                     }
@@ -513,7 +548,10 @@ public class RunTests {
     /** LAB_TEST_METHODS: the test methods whose names match, and every container; without it, everything. */
     private static org.junit.platform.launcher.PostDiscoveryFilter onlyMethodsAsked() {
         String asked = System.getProperty(METHODS_PROPERTY);
-        Pattern methods = asked == null ? null : Pattern.compile(asked);
+        return onlyMethodsMatching(asked == null ? null : Pattern.compile(asked));
+    }
+
+    private static org.junit.platform.launcher.PostDiscoveryFilter onlyMethodsMatching(Pattern methods) {
         return descriptor -> org.junit.platform.engine.FilterResult.includedIf(methods == null
                 || !(descriptor.getSource().orElse(null) instanceof org.junit.platform.engine.support.descriptor.MethodSource method)
                 || methods.matcher(method.getMethodName()).matches());
@@ -734,6 +772,174 @@ public class RunTests {
             String owner = Arrays.stream(parts).filter(p -> p.startsWith("[class:")).findFirst()
                     .map(p -> p.substring(7, p.length() - 1)).orElse("");
             return owner + " > " + test.getDisplayName();
+        }
+    }
+    /**
+     * A stop by signal (TERM, INT or HUP, to this JVM alone or to its whole group, or through make): from then on
+     * nothing new starts (no build, no test JVM, no file in the run's root); what was started ends, with all it
+     * started, and is waited for; only then do the files go. The last line says what had run, and the JVM exits
+     * with 128 + the signal's number, as with no handler.
+     */
+    static final class Stopping {
+        static final Object LOCK = new Object();
+        /** Guarded by LOCK. */
+        static boolean stopping;
+        /** The run went on to its own last line (guarded by LOCK): a stop then only waits for it. */
+        private static boolean ended;
+        private static final List<Process> BUILDS = new ArrayList<>();
+        private static final List<Process> SHARDS = new ArrayList<>();
+        static final java.util.concurrent.CountDownLatch DONE = new java.util.concurrent.CountDownLatch(1);
+        private static volatile String signal;
+        private static volatile Path root;
+        /** From the shards' progress lines: classes, passed, failed, skipped. */
+        private static final java.util.concurrent.atomic.AtomicLongArray SEEN = new java.util.concurrent.atomic.AtomicLongArray(4);
+
+        interface Step<T> {
+            T run() throws Exception;
+        }
+
+        /** Notes which signal stops the run, and cleans up on any way the JVM ends. */
+        static void noteSignals() {
+            Runtime.getRuntime().addShutdownHook(new Thread(Stopping::stop));
+            for (String name : List.of("TERM", "INT", "HUP")) {
+                try { // sun.misc.Signal by reflection: javac warns on every build that names it
+                    Class<?> signalClass = Class.forName("sun.misc.Signal");
+                    Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+                    Object which = signalClass.getConstructor(String.class).newInstance(name);
+                    java.lang.reflect.Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+                    Object noting = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
+                            (proxy, method, args) -> {
+                                if (!method.getName().equals("handle")) { // toString, equals, hashCode
+                                    return method.getName().equals("equals") ? proxy == args[0]
+                                            : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "runner-stop";
+                                }
+                                if (signal == null) {
+                                    signal = "SIG" + name;
+                                }
+                                System.exit(128 + (int) signalClass.getMethod("getNumber").invoke(args[0]));
+                                return null;
+                            });
+                    Object before = handle.invoke(null, which, noting);
+                    if (before == handlerClass.getField("SIG_IGN").get(null)) { // INT for a run started with & stays ignored
+                        handle.invoke(null, which, before);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException notHere) {
+                    // -Xrs, or a JVM without it: a signal still ends the run through the shutdown hook, with no name
+                }
+            }
+        }
+
+        /** The step's result, unless a stop came first (null then); no stop cleans up while it runs. */
+        static <T> T unlessStopped(Step<T> step) throws Exception {
+            synchronized (LOCK) {
+                return stopping ? null : step.run();
+            }
+        }
+
+        /** The run's root, which a stop deletes. */
+        static Path cleansUp(Path runRoot) {
+            root = runRoot;
+            return runRoot;
+        }
+
+        /** Starts the process unless a stop came (null then); a stop ends it with what it started. */
+        static Process start(ProcessBuilder builder, boolean shard) throws java.io.IOException {
+            synchronized (LOCK) {
+                if (stopping) {
+                    return null;
+                }
+                Process process = builder.start();
+                (shard ? SHARDS : BUILDS).add(process);
+                return process;
+            }
+        }
+
+        static boolean stopped() {
+            synchronized (LOCK) {
+                return stopping;
+            }
+        }
+
+        /** Whether the run goes on to its own last line: false when a stop came first. */
+        static boolean toTheEnd() {
+            synchronized (LOCK) {
+                ended = !stopping;
+                return ended;
+            }
+        }
+
+        /** For a thread that finds the run stopped: the shutdown hook ends the JVM. */
+        static void awaitTheEnd() throws InterruptedException {
+            while (true) {
+                Thread.sleep(60_000);
+            }
+        }
+
+        static void count(String line) {
+            int kind = line.startsWith("  class ") ? 0 : line.startsWith("  ok  ") ? 1 : line.startsWith("  FAIL") ? 2
+                    : line.startsWith("  skip") ? 3 : -1;
+            if (kind >= 0) {
+                SEEN.incrementAndGet(kind);
+            }
+        }
+
+        private static void stop() {
+            List<Process> builds;
+            List<Process> shards;
+            boolean runEnds;
+            synchronized (LOCK) {
+                stopping = true;
+                runEnds = ended;
+                builds = List.copyOf(BUILDS);
+                shards = List.copyOf(SHARDS);
+            }
+            if (runEnds) {
+                try {
+                    DONE.await(2, java.util.concurrent.TimeUnit.MINUTES); // its own last line and clean-up
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            try {
+                // the test JVMs, and the servers and scripts they started: nothing of theirs is worth waiting for
+                for (Process shard : shards) {
+                    shard.descendants().forEach(ProcessHandle::destroyForcibly);
+                    shard.destroyForcibly();
+                }
+                // the builds get TERM: bin/jbang and bin/lab-run end JBang's JVM, its javac and a script's JVM themselves
+                List<ProcessHandle> tree = new ArrayList<>();
+                for (Process build : builds) {
+                    build.descendants().forEach(tree::add);
+                    tree.add(build.toHandle());
+                }
+                tree.forEach(ProcessHandle::destroy);
+                tree.addAll(shards.stream().map(Process::toHandle).toList());
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                for (ProcessHandle process : tree) {
+                    try {
+                        process.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException stillThere) {
+                        process.destroyForcibly();
+                    }
+                }
+                Path runRoot = root;
+                if (runRoot != null) {
+                    // what left its parent behind (everything started inherits TMPDIR=root), until nothing is
+                    for (int round = 0; round < 5 && !Leftovers.killProcesses(runRoot, ProcessHandle.current().pid()).isEmpty(); round++) {
+                        Thread.sleep(100);
+                    }
+                    Run.deleteTree(runRoot);
+                }
+            } catch (Exception e) {
+                System.err.println("could not clean up " + root + ": " + e);
+            }
+            if (signal != null) {
+                synchronized (RunTests.class) {
+                    System.out.printf(java.util.Locale.ROOT, "%nstopped by %s after %d class%s: %d passed, %d failed, %d skipped%n", signal, SEEN.get(0),
+                            SEEN.get(0) == 1 ? "" : "es", SEEN.get(1), SEEN.get(2), SEEN.get(3));
+                }
+            }
         }
     }
 }
