@@ -135,7 +135,8 @@ public class RunTests {
     private static int supervise(String... args) throws Exception {
         long began = System.nanoTime();
         Stopping.noteSignals();
-        String unusable = unusableInput(args);
+        String methodsAsked = System.getenv("LAB_TEST_METHODS"); // null: every method
+        String unusable = unusableInput(methodsAsked, args);
         if (unusable != null) {
             System.out.println(unusable);
             System.out.println("0 passed, 0 failed, 0 skipped");
@@ -150,8 +151,8 @@ public class RunTests {
             System.out.println("0 passed, 0 failed, 0 skipped");
             return Exit.USAGE;
         }
-        if (System.getenv("LAB_TEST_METHODS") != null && !anyMethodMatches(classes, Pattern.compile(System.getenv("LAB_TEST_METHODS")))) {
-            System.out.println("LAB_TEST_METHODS=" + Output.printable(System.getenv("LAB_TEST_METHODS")) + " matches no test method of "
+        if (methodsAsked != null && !anyMethodMatches(classes, Pattern.compile(methodsAsked))) {
+            System.out.println("LAB_TEST_METHODS=" + Output.printable(methodsAsked) + " matches no test method of "
                     + (classes.size() <= 3 ? String.join(" ", classes) : "the " + classes.size() + " test classes")
                     + ": give a regular expression for whole method names (such as 'aSigterm.*'), or unset it");
             System.out.println("0 passed, 0 failed, 0 skipped");
@@ -216,7 +217,6 @@ public class RunTests {
                 Path shardRoot = root.resolve("s" + i);
                 Files.createDirectories(shardRoot.resolve("xdg-config"));
                 Files.createDirectories(shardRoot.resolve("lab-state"));
-                Files.createDirectories(root.resolve(SHARED_LAB_STATE).resolve("run"));
                 Files.createSymbolicLink(shardRoot.resolve("lab-state").resolve("run"), root.resolve(SHARED_LAB_STATE).resolve("run"));
                 Files.createDirectories(shardRoot.resolve(WORKING_FOLDER));
                 Path shardDir = Path.of("s" + i);
@@ -235,8 +235,8 @@ public class RunTests {
                 if (System.getenv("LAB_TESTS_PROCESSES") != null) {
                     command.add("-D" + InProcess.PROCESSES_ONLY + "=1");
                 }
-                if (System.getenv("LAB_TEST_METHODS") != null) {
-                    command.add("-D" + METHODS_PROPERTY + "=" + System.getenv("LAB_TEST_METHODS"));
+                if (methodsAsked != null) {
+                    command.add("-D" + METHODS_PROPERTY + "=" + methodsAsked);
                 }
                 if (System.getenv("LAB_TESTS_COMPARE") != null) {
                     command.add("-D" + InProcess.COMPARE + "=1");
@@ -417,12 +417,11 @@ public class RunTests {
     }
 
     /** The first argument or runner's variable that cannot be used, as one line saying how to fix it; null when all can. */
-    private static String unusableInput(String... args) {
+    private static String unusableInput(String methodsAsked, String... args) {
         for (String arg : args) {
-            try {
-                Pattern.compile(arg);
-            } catch (java.util.regex.PatternSyntaxException e) {
-                return Output.printable(arg) + " names no test class (" + e.getDescription() + " at index " + e.getIndex()
+            String wrong = notARegex(arg);
+            if (wrong != null) {
+                return Output.printable(arg) + " names no test class (" + wrong
                         + "): name classes as tests/ has them (such as PubTest or 'Pub.*'), or none for all";
             }
         }
@@ -432,16 +431,22 @@ public class RunTests {
                 return name + "=" + Output.printable(value) + " is not a number of test JVMs: give one such as 1 or 3, or unset it";
             }
         }
-        String methods = System.getenv("LAB_TEST_METHODS");
-        try {
-            if (methods != null) {
-                Pattern.compile(methods);
-            }
-        } catch (java.util.regex.PatternSyntaxException e) {
-            return "LAB_TEST_METHODS=" + Output.printable(methods) + " is not a regular expression (" + e.getDescription()
-                    + " at index " + e.getIndex() + "): give one that matches test method names, such as 'aSigterm.*'";
+        String wrong = methodsAsked == null ? null : notARegex(methodsAsked);
+        if (wrong != null) {
+            return "LAB_TEST_METHODS=" + Output.printable(methodsAsked) + " is not a regular expression (" + wrong
+                    + "): give one that matches test method names, such as 'aSigterm.*'";
         }
         return null;
+    }
+
+    /** What makes `text` no regular expression, and where; null when it is one. */
+    private static String notARegex(String text) {
+        try {
+            Pattern.compile(text);
+            return null;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return e.getDescription() + " at index " + e.getIndex();
+        }
     }
 
     /** The test classes the arguments name (all *Test classes without any), slowest first: found in the compiled jar or folder. */
