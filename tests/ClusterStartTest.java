@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClusterStartTest {
     /** Past the failover bound with the server still refusing "no leader": the line for that. */
-    private static final String NO_LEADER_REFUSED = "no leader was elected for the stream or consumer within 20s of asking "
+    private static final String NO_LEADER_REFUSED = "no leader was elected for the stream or consumer within 1m of asking "
             + "again \\(the server answered: ";
     static ThreeNodeCluster cluster;
     static Path labConfig;
@@ -89,7 +89,7 @@ class ClusterStartTest {
         assertFalse(result.err().contains("Timeout or no response"), result.toString());
         if (result.exit() == 1) { // a loaded machine: no leader within the failover bound, and the line says so
             assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR (the server at \\S+ did not answer a JetStream request "
-                    + "within 20s of asking again: no leader was elected|no message arrived for 20s although consumer|"
+                    + "within 1m of asking again: no leader was elected|no message arrived for 1m although consumer|"
                     + NO_LEADER_REFUSED + ")[^\n]*\n"),
                     result.toString());
             System.out.println("    (the election outlasted the failover bound: exit 1, said so)");
@@ -245,7 +245,7 @@ class ClusterStartTest {
             }
         }
         assertEquals(1, result.exit(), result.toString());
-        assertTrue(result.err().contains("ERROR no leader confirmed the purge of stream START within 20s of asking again"),
+        assertTrue(result.err().contains("ERROR no leader confirmed the purge of stream START within 1m of asking again"),
                 result.toString());
         assertTrue(result.err().contains("so whether it was done is not known"), result.toString());
     }
@@ -350,7 +350,7 @@ class ClusterStartTest {
     /** Exit 1 on a machine too loaded to elect within the failover bound: the lab's line for it, after any warnings. */
     private static void assertSaidNoLeaderWasElected(Run.Result result, String what, String who) {
         assertTrue(result.err().matches("(?s)(WARN [^\n]*\n)*ERROR (the server did not answer a JetStream request "
-                + "within 20s of asking again: no leader was elected|" + NO_LEADER_REFUSED + ")[^\n]*\n"), what);
+                + "within 1m of asking again: no leader was elected|" + NO_LEADER_REFUSED + ")[^\n]*\n"), what);
         System.out.println("    (" + who + "the election outlasted the failover bound: exit 1, said so)");
     }
 

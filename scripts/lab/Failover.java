@@ -20,6 +20,14 @@ final class Failover implements ConnectionListener {
     /** How long the servers are tried, in turn, before the run gives up. */
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(20);
     /**
+     * How long a run connected to a cluster waits for a stream's or consumer's new leader (no PubAck,
+     * no message, no answer) before it gives up. One election round takes 4-9 s, and it can take
+     * several: a server before 2.10 that refuses its vote to a candidate further behind than itself
+     * still waits out a whole new round before it stands itself. Twenty seconds was seen to pass on
+     * a healthy cluster.
+     */
+    static final Duration NO_LEADER_FOR = Duration.ofSeconds(60);
+    /**
      * How long a request sent without its own timeout (publishAsync) waits for its answer; jnats checks
      * as often. One sent to a leader that just died gets none at all, and a bulk js-pub sends it again
      * with its Nats-Msg-Id (Republish): a short wait shortens the pause, and a retry that was not needed is

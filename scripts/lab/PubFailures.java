@@ -118,7 +118,7 @@ final class PubFailures {
                 ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
                         + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
                 : askedAgain ? Exit.failed("%s: no PubAck came for %s, though what had none was sent again (same Nats-Msg-Id)",
-                        counts, Durations.seconds(Failover.GIVE_UP_AFTER))
+                        counts, Durations.seconds(Failover.NO_LEADER_FOR))
                 : Exit.failed("%s: no PubAck came for %s", counts, Durations.seconds(ackTimeout));
     }
 

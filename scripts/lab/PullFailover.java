@@ -1,6 +1,6 @@
 // js-pull on a cluster: an empty wait while the consumer still has messages for the run is a leader
 // election (6-8 s, more under load) or acks a failover lost, not "none arrived". Pulling goes on, up
-// to the failover bound since the last message arrived (plus the ack wait for messages that come
+// to Failover.NO_LEADER_FOR since the last message arrived (plus the ack wait for messages that come
 // back); past it the run ends saying what the consumer still has. Acks whose confirmation a
 // failover cut off count once the consumer's ack floor shows the server has them.
 //DEPS io.nats:jnats:2.26.2
@@ -64,7 +64,7 @@ final class PullFailover {
         if (pending == 0 && comingBack == 0) {
             return false;
         }
-        Duration bound = comingBack > 0 ? Failover.GIVE_UP_AFTER.plus(ackWait) : Failover.GIVE_UP_AFTER;
+        Duration bound = comingBack > 0 ? Failover.NO_LEADER_FOR.plus(ackWait) : Failover.NO_LEADER_FOR;
         if (System.nanoTime() - lastArrived < bound.toNanos()) {
             return true;
         }
@@ -76,7 +76,7 @@ final class PullFailover {
     /** The line a run ends with when no leader handed out messages within the bound. */
     LabException leaderless(String soFar) {
         return Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
-                Durations.format(Failover.GIVE_UP_AFTER), config.consumer, counts.leaderless, soFar);
+                Durations.format(Failover.NO_LEADER_FOR), config.consumer, counts.leaderless, soFar);
     }
 
     /** Acks sent, their confirmation lost: counted once the consumer's ack floor is past them (then they never come back). */

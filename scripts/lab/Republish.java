@@ -88,7 +88,7 @@ final class Republish {
     /**
      * Messages 1..total: the first round sends them all; each later round first sends again the ones
      * still owed a PubAck, then the ones not sent yet. It ends when all are confirmed, at a refusal or
-     * a signal, or when no PubAck came for Failover.GIVE_UP_AFTER: then the run's shortfall line says what is missing.
+     * a signal, or when no PubAck came for Failover.NO_LEADER_FOR: then the run's shortfall line says what is missing.
      */
     void publish(long total, Round round) throws InterruptedException {
         round.publish(LongStream.rangeClosed(1, total).iterator());
@@ -104,7 +104,7 @@ final class Republish {
             if (acks.confirmed.get() > confirmed) {
                 confirmed = acks.confirmed.get();
                 progressAt = System.nanoTime();
-            } else if (System.nanoTime() - progressAt > Failover.GIVE_UP_AFTER.toNanos()) {
+            } else if (System.nanoTime() - progressAt > Failover.NO_LEADER_FOR.toNanos()) {
                 return; // no PubAck for that long: the shortfall line says what is missing
             }
             String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %d messages got no PubAck (%s); publishing "

@@ -75,7 +75,7 @@ final class Unanswered {
      */
     static <T> T throughElection(boolean failsOver, String change, ApiCall<T> call) throws IOException, JetStreamApiException {
         long asked = System.nanoTime();
-        long giveUp = asked + Failover.GIVE_UP_AFTER.toNanos();
+        long giveUp = asked + Failover.NO_LEADER_FOR.toNanos();
         boolean again = false;
         while (true) {
             try {
@@ -213,7 +213,7 @@ final class Unanswered {
             return Exit.failed("no leader confirmed %s within %s of asking again%s, so whether it was done is not known: a "
                     + "leader that got it without a majority of its servers up does it once they are back (or the server this "
                     + "run is connected to stopped answering); js-info on another server shows what is there, and running it "
-                    + "again is safe once a majority is up", change, Durations.format(Failover.GIVE_UP_AFTER), answered);
+                    + "again is safe once a majority is up", change, Durations.format(Failover.NO_LEADER_FOR), answered);
         }
         String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (it answered: %s, error %d)",
                 Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : " within the timeout";
@@ -255,7 +255,7 @@ final class Unanswered {
     static LabException line(String shownUrl, boolean failsOver, String sofar) {
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
                 : "the server at " + shownUrl, failsOver
-                ? " within " + Durations.format(Failover.GIVE_UP_AFTER) + " of asking again: no leader was elected for "
+                ? " within " + Durations.format(Failover.NO_LEADER_FOR) + " of asking again: no leader was elected for "
                 + "the stream or consumer in that time, or the server this run is connected to stopped answering (a "
                 + "majority of its servers must be up: js-info on another server shows which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
@@ -265,7 +265,7 @@ final class Unanswered {
     static LabException noLeaderElected(JetStreamApiException api) {
         return Exit.failed("no leader was elected for the stream or consumer within %s of asking again (the server "
                 + "answered: %s, error %d): a majority of its servers must be up (js-info on another server shows which are); "
-                + "try again once they are", Durations.format(Failover.GIVE_UP_AFTER), Output.printable(api.getErrorDescription()),
+                + "try again once they are", Durations.format(Failover.NO_LEADER_FOR), Output.printable(api.getErrorDescription()),
                 api.getApiErrorCode());
     }
 
