@@ -147,7 +147,11 @@ class BenchTest {
         }
     }
 
-    /** Every setting refused before anything is built or measured: one line naming it, exit 2, no stack trace. */
+    /**
+     * Every setting refused before anything is built or measured: one line naming it, what it accepts and its
+     * default. Each row is checked here, in this JVM; one process run of each part shows the line is all it
+     * prints and that it exits 2, before it builds or starts anything.
+     */
     @Test
     void badSettingsAreOneLineAndExitTwo() throws Exception {
         Path dir = Files.createTempDirectory(Sandbox.root(), "bench-bad-");
@@ -162,29 +166,37 @@ class BenchTest {
             bad.put("BENCH_OUT", file.toString());
             bad.put("QUICK", "yes");
             bad.put("BENCH_ROUNDS", "0");
-            for (String script : List.of("bench/Bench.java", "bench/ClusterBench.java")) {
-                // the same table for both: the cluster part is asked two of them, to keep the JVM starts few
-                for (var entry : script.contains("Cluster") ? List.copyOf(bad.entrySet()).subList(0, 2) : bad.entrySet()) {
-                    Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), script).in(Run.REPO)
-                            .env(entry.getKey(), entry.getValue()).env("BENCH_OUT", entry.getKey().equals("BENCH_OUT")
-                                    ? entry.getValue() : dir.resolve("out").toString()).timeout(300).go();
-                    assertEquals(2, result.exit(), script + " " + entry + ": " + result);
-                    List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
-                    assertEquals(1, lines.size(), script + " " + entry + ": " + result);
-                    assertTrue(lines.get(0).startsWith("bench: " + entry.getKey() + "=" + entry.getValue() + ": "), lines.get(0));
-                    assertTrue(lines.get(0).contains("; give "), lines.get(0));
-                    assertEquals("", result.out(), script + " " + entry);
-                }
+            bad.put("BENCH_CPU_COUNT", "2");
+            bad.put("BENCH_LAB_RUN", "true");
+            bad.put("BENCH_REPO_VARIANTS", dir.toString());
+            bad.put("BENCH_AOT_JAVA_HOME", dir.toString());
+            for (var entry : bad.entrySet()) {
+                Map<String, String> env = Map.of(entry.getKey(), entry.getValue(), "BENCH_OUT",
+                        entry.getKey().equals("BENCH_OUT") ? entry.getValue() : dir.resolve("out").toString());
+                String line = Settings.Table.problem(env, new LinkedHashMap<>());
+                assertTrue(line != null && line.startsWith("bench: " + entry.getKey() + "=" + entry.getValue() + ": ")
+                        && line.contains("; give ") && line.contains(" (default: ") && !line.contains("\n"), entry + ": " + line);
             }
+            String below = Settings.Table.problem(Map.of("BENCH_OUT", file.resolve("under").toString()), new LinkedHashMap<>());
+            assertTrue(below.startsWith("bench: BENCH_OUT=" + file.resolve("under") + ": cannot write there"), below);
+            Map<String, Object> good = new LinkedHashMap<>();
+            assertEquals(null, Settings.Table.problem(Map.of("BENCH_OUT", dir.resolve("out").toString(), "QUICK", "1"), good));
+            assertEquals(true, good.get("QUICK"));
             // BENCH_OUT is made at the start: a bad setting after it in the table leaves it made, and nothing in it
             assertTrue(Files.isDirectory(dir.resolve("out")));
             try (var made = Files.list(dir.resolve("out"))) {
                 assertEquals(List.of(), made.toList());
             }
-            Run.Result below = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java").in(Run.REPO)
-                    .env("BENCH_OUT", file.resolve("under").toString()).timeout(300).go();
-            assertEquals(2, below.exit(), below.toString());
-            assertTrue(below.err().contains("bench: BENCH_OUT=" + file.resolve("under") + ": cannot write there"), below.toString());
+            for (var part : Map.of("bench/Bench.java", "BENCH_ONLY", "bench/ClusterBench.java", "QUICK").entrySet()) {
+                String value = bad.get(part.getValue());
+                Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), part.getKey()).in(Run.REPO)
+                        .env(part.getValue(), value).env("BENCH_OUT", dir.resolve("out").toString()).timeout(300).go();
+                assertEquals(2, result.exit(), part + ": " + result);
+                List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+                assertEquals(List.of(Settings.Table.problem(Map.of(part.getValue(), value, "BENCH_OUT",
+                        dir.resolve("out").toString()), new LinkedHashMap<>())), lines, part + ": " + result);
+                assertEquals("", result.out(), part + ": " + result);
+            }
         } finally {
             Run.deleteTree(dir);
         }

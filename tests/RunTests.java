@@ -7,6 +7,7 @@
 //SOURCES ../scripts/lab/*.java
 //SOURCES support/*.java
 //SOURCES ../bench/Load.java
+//SOURCES ../bench/Settings.java
 //SOURCES *Test.java
 //DESCRIPTION Runs the lab's tests (each test class starts its own nats-server), then checks nothing was left behind.
 //
@@ -93,10 +94,10 @@ public class RunTests {
             "PlantedCatalogTest", "JBangArgsTest", "MainReadmeTest", "StdoutTest", "ExportTest", "BenchTest",
             "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest", "DefaultLocaleTest",
             "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
-            "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
+            "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "RunnerStopTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
             "WebsocketTest", "HostileServerTest", "ErrorsTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest",
-            "HeadersTest");
+            "PubAckRepliesTest", "HeadersTest");
     /**
      * The classes that mostly wait (measured: CPU time under about a quarter of their wall time): the waiting
      * shards take these first, the busy shards take them only once no other class is left, and the other way round.
