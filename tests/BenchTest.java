@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,8 +172,8 @@ class BenchTest {
             bad.put("BENCH_REPO_VARIANTS", dir.toString());
             bad.put("BENCH_AOT_JAVA_HOME", dir.toString());
             for (var entry : bad.entrySet()) {
-                Map<String, String> env = Map.of(entry.getKey(), entry.getValue(), "BENCH_OUT",
-                        entry.getKey().equals("BENCH_OUT") ? entry.getValue() : dir.resolve("out").toString());
+                Map<String, String> env = new HashMap<>(Map.of("BENCH_OUT", dir.resolve("out").toString()));
+                env.put(entry.getKey(), entry.getValue());
                 String line = Settings.Table.problem(env, new LinkedHashMap<>());
                 assertTrue(line != null && line.startsWith("bench: " + entry.getKey() + "=" + entry.getValue() + ": ")
                         && line.contains("; give ") && line.contains(" (default: ") && !line.contains("\n"), entry + ": " + line);
