@@ -5,6 +5,7 @@
 //SOURCES Clients.java
 //SOURCES Load.java
 //SOURCES Settings.java
+//SOURCES Stopped.java
 //SOURCES ../tests/support/ThreeNodeCluster.java
 //SOURCES ../tests/support/NatsServer.java
 //SOURCES ../tests/support/Run.java
@@ -55,11 +56,15 @@ public class ClusterBench {
     static final Pattern RATE = Pattern.compile("([0-9,]+) msgs/s");
     static final String SECTION = "## R1 against R3 on a local three-node cluster";
 
-    public static void main(String... args) throws Exception {
+    public static void main(String... args) {
         java.util.Locale.setDefault(java.util.Locale.ROOT); // the report's figures read alike in every locale (100,000 and 0.86x)
         if (Settings.ONLY != null) {
             return; // the cluster part is in no BENCH_ONLY selection (bench/Settings.java)
         }
+        Stopped.run("the cluster part", ClusterBench::measureAll);
+    }
+
+    private static void measureAll() throws Exception {
         Path repo = Run.REPO;
         Clients.Client scripts = Clients.scripts(repo);
         Map<String, List<Double>> rates = new TreeMap<>();

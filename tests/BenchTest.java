@@ -203,6 +203,33 @@ class BenchTest {
         }
     }
 
+    /**
+     * A step that fails (here the nats-server the bench starts, which stops at once) ends the part with one
+     * line naming it and what failed, exit 1, and the stack trace in the file that line names, not on the screen.
+     */
+    @Test
+    void aStepThatFailsEndsThePartWithOneLineAndItsTraceInAFile() throws Exception {
+        Path dir = Files.createTempDirectory(Sandbox.root(), "bench-failing-");
+        try {
+            Path fake = Files.writeString(dir.resolve("nats-server"), "#!/bin/sh\necho 'not today' >&2\nexit 1\n");
+            fake.toFile().setExecutable(true);
+            Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java").in(Run.REPO)
+                    .env("PATH", dir + ":" + System.getenv("PATH")).env("BENCH_OUT", dir.resolve("out").toString())
+                    .env("TMPDIR", dir.toString()).timeout(300).go();
+            assertEquals(1, result.exit(), result.toString());
+            List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+            assertEquals(1, lines.size(), result.toString());
+            java.util.regex.Matcher line = Pattern.compile("bench: the bench stopped: .+; the stack trace is in (/\\S+)")
+                    .matcher(lines.get(0));
+            assertTrue(line.matches(), lines.get(0));
+            assertTrue(Files.readString(Path.of(line.group(1))).contains("\tat "), "a stack trace in " + line.group(1));
+            Files.delete(Path.of(line.group(1)));
+            assertEquals("", result.out(), result.toString());
+        } finally {
+            Run.deleteTree(dir);
+        }
+    }
+
     /** The test runner measures the load with bench/Load.java too: the bench's settings are not its concern. */
     @Test
     void theLoadSamplerReadsNoBenchSetting() throws Exception {
