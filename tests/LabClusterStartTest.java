@@ -18,7 +18,7 @@ class LabClusterStartTest extends WithServer {
     /**
      * The single server of the quick start, left running on the first node's port: make cluster says
      * so in one line before starting anything, instead of forming a cluster without that node and
-     * waiting 20s for a leader it asks that server about.
+     * waiting a minute for a leader it asks that server about.
      */
     @Test
     void aServerThatIsNoNodeOnANodesPortIsNamedAtOnceAndNothingIsStarted() throws Exception {
