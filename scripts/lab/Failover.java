@@ -27,6 +27,8 @@ final class Failover implements ConnectionListener {
      * a healthy cluster.
      */
     static final Duration NO_LEADER_FOR = Duration.ofSeconds(60);
+    /** Silence past this while a run waits for a leader looks like a hang: the run says what it waits for, and how long it may. */
+    static final Duration SAY_WAITING_AFTER = Duration.ofSeconds(10);
     /**
      * How long a request sent without its own timeout (publishAsync) waits for its answer; jnats checks
      * as often. One sent to a leader that just died gets none at all, and a bulk js-pub sends it again
@@ -62,6 +64,18 @@ final class Failover implements ConnectionListener {
                 .requestCleanupInterval(NO_ANSWER_AFTER)
                 .pingInterval(PING_EVERY)
                 .connectionListener(this);
+    }
+
+    /**
+     * The line a run prints once when `what` (no leader has answered, no PubAck has come...) has lasted
+     * SAY_WAITING_AFTER: for how long (whole seconds, since `since`), why that happens on a cluster, and how
+     * long the run waits in all.
+     */
+    static String waitingLine(String what, long since) {
+        Duration waited = Duration.ofSeconds(Duration.ofNanos(System.nanoTime() - since).toSeconds());
+        return Output.line("WARN " + what + " for " + Durations.format(waited) + ": a new leader is being elected "
+                + "(a round of voting takes 4-9 s, and it can take several), or a majority of the servers is down; waiting "
+                + "up to " + Durations.format(NO_LEADER_FOR) + " in all", false);
     }
 
     /** Whether this connection was opened with applyTo: it reconnects, where one server's never does. */

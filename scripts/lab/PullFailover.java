@@ -4,7 +4,7 @@
 // back); past it the run ends saying what the consumer still has. Acks whose confirmation a
 // failover cut off count once the consumer's ack floor shows the server has them.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java
+//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -18,6 +18,8 @@ final class PullFailover {
     private final Config config;
     private final PullCounts counts;
     private final Duration ackWait;
+    /** The last message's arrival before the stretch without one that the run last said it waits through. */
+    private long saidWaitingFor;
 
     PullFailover(boolean failsOver, Config config, PullCounts counts, Duration ackWait) {
         this.failsOver = failsOver;
@@ -66,6 +68,11 @@ final class PullFailover {
         }
         Duration bound = comingBack > 0 ? Failover.NO_LEADER_FOR.plus(ackWait) : Failover.NO_LEADER_FOR;
         if (System.nanoTime() - lastArrived < bound.toNanos()) {
+            if (pending != 0 && System.nanoTime() - lastArrived >= Failover.SAY_WAITING_AFTER.toNanos() && saidWaitingFor != lastArrived) {
+                saidWaitingFor = lastArrived; // once for each stretch without a message
+                System.err.println(Failover.waitingLine("no message has arrived from consumer " + Output.printable(config.consumer),
+                        lastArrived));
+            }
             return true;
         }
         counts.leaderless = pending < 0 ? "did not answer either"

@@ -92,6 +92,10 @@ final class Unanswered {
                 if (System.nanoTime() > giveUp) {
                     endPastTheBound(e, change, again);
                 }
+                if (System.nanoTime() - asked >= Failover.SAY_WAITING_AFTER.toNanos() && saidWaitingOn != System.err) {
+                    saidWaitingOn = System.err;
+                    System.err.println(Failover.waitingLine("no leader has answered", asked));
+                }
             }
             again = true;
             try {
@@ -121,13 +125,15 @@ final class Unanswered {
 
     /** The stderr the run said it waited on: one line a run (a run inside a test JVM gets a stderr of its own). */
     private static volatile java.io.PrintStream saidOn;
+    /** The stderr the run said it was still waiting on, the same way. */
+    private static volatile java.io.PrintStream saidWaitingOn;
 
     /** One line, once a run, when its requests had to be asked again until a leader answered. */
     private static void saidWaited(Duration waited) {
         if (saidOn != System.err) {
             saidOn = System.err;
             System.err.println("WARN no leader answered at first (one was being elected): asked again for "
-                    + Durations.format(waited) + " until one did");
+                    + Durations.format(waited) + " until an answer came");
         }
     }
 
