@@ -152,6 +152,20 @@ class AskAheadTest extends WithServer {
         assertTrue(notShown + printedNotAcked <= 50, "at most the rest of one request of a second's work: " + result);
     }
 
+    /**
+     * With no word from the consumer (a cluster without a quorum answers nothing), what its requests asked for
+     * and never brought is "up to" a count: never more than the consumer can deliver, its max ack pending less
+     * what the run holds unacked, however many requests a long wait sent.
+     */
+    @Test
+    void whatTheConsumerMayHaveSentIsBoundByItsMaxAckPending() {
+        PullCounts counts = new PullCounts();
+        counts.consumer(1000, -1, Duration.ofSeconds(30), List.of());
+        counts.unreachedUnknown(10_000);
+        String held = counts.held("printed", true);
+        assertTrue(held.startsWith("; up to 1000 more that the consumer may have sent and never reached this run ("), held);
+    }
+
     /** The number before `what` in a last line's account of the messages in hand; 0 when it names none. */
     private static long count(String held, String what) {
         Matcher number = Pattern.compile("(\\d+) " + Pattern.quote(what)).matcher(held);

@@ -232,6 +232,9 @@ final class PullCounts {
         long shown = held.entrySet().stream().filter(e -> e.getValue().shown() && !ackSent.contains(e.getKey())).count();
         long notShown = held.size() - shown - acking + Math.max(unreached, 0);
         long unknown = unreached < 0 ? unreachedAtMost : 0;
+        if (maxAckPending > 0) { // the consumer delivers no more while that many wait for an ack, this run's unacked among them
+            unknown = Math.min(unknown, Math.max(0, maxAckPending - (held.size() - acking)));
+        }
         if (held.isEmpty() && notShown == 0 && unknown == 0) {
             return "";
         }
