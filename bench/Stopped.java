@@ -18,11 +18,18 @@ final class Stopped {
     private Stopped() {
     }
 
+    /** The longest share of a failure's message the line shows (a failed run's message holds its whole command). */
+    private static final int SHOWN = 300;
+
     /** Runs the part; a failure ends the JVM with its one line (the shutdown hooks stop what the part started). */
     static void run(String part, Part work) {
         try {
             work.run();
         } catch (Throwable failed) {
+            if (ending()) { // what fails while the JVM ends (a signal, Ctrl-C) is the stop, not a step
+                System.err.println("bench: " + part + " stopped before it finished (a signal or Ctrl-C)");
+                return; // the JVM is ending already
+            }
             StringWriter trace = new StringWriter();
             failed.printStackTrace(new PrintWriter(trace));
             String where;
@@ -35,9 +42,22 @@ final class Stopped {
             }
             String message = failed.getMessage() == null ? failed.toString() : failed.getMessage();
             String first = message.lines().findFirst().orElse("");
-            System.err.println(Output.line("bench: " + part + " stopped: " + Output.printable(first)
-                    + (message.lines().count() > 1 ? " ..." : "") + where, false));
+            boolean more = message.lines().count() > 1 || first.length() > SHOWN;
+            System.err.println(Output.line("bench: " + part + " stopped: " + Output.printable(first.substring(0,
+                    Math.min(first.length(), SHOWN))) + (more ? " ..." : "") + where, false));
             System.exit(1);
+        }
+    }
+
+    /** Whether the JVM is ending: it takes no new shutdown hook then. */
+    private static boolean ending() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
         }
     }
 }
