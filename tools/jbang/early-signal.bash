@@ -14,14 +14,17 @@ native_access=--enable-native-access=ALL-UNNAMED
 # a child: its trap never runs, and the start would go on as if none came. The watch is a process of
 # this job that only waits, with Ctrl-C at its default, so its end says that one came (ctrl_c_came,
 # and `wait -n` in run_lab_jvm, which needs bash 5.1). It ends with this shell (--pdeathsig;
-# stop_ctrl_c_watch at exit).
+# stop_ctrl_c_watch at exit). A shell that dies before setpriv has set that finds no watch to kill, and
+# the kernel sends nothing then: so the watch looks, once it is set, whether its parent is still this
+# shell, and ends at once if not (instead of sleeping a day as an orphan).
 open_ready_pipe() {
   open_pipe lab_ready
   open_pipe lab_nap # nap's: no one ever writes to it
   open_capture_file || true
   ctrl_c_watch=
   if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
-    (trap - INT; exec setpriv --pdeathsig KILL -- sleep 86400) < /dev/null > /dev/null 2>&1 &
+    (trap - INT; exec setpriv --pdeathsig KILL -- sh -c '[ "$PPID" = "$1" ] && exec sleep 86400' ctrl-c-watch "$$") \
+      < /dev/null > /dev/null 2>&1 &
     ctrl_c_watch=$!
   fi
 }
