@@ -47,8 +47,7 @@ class BenchTest {
         committedBefore = Files.readString(Run.REPO.resolve("bench/results.md"));
         try {
             // three seconds to wait in all: the machine is never quiet by threshold 0, so it says that it waits
-            Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java")
-                    .in(Run.REPO).env("QUICK", "1").env("BENCH_ONLY", "headline")
+            Run.Result result = part("bench/Bench.java").env("QUICK", "1").env("BENCH_ONLY", "headline")
                     .env("BENCH_OUT", out.toString()).env("BENCH_QUIET_BELOW", "0").env("BENCH_ALSO_QUIET_BELOW", "101")
                     .env("BENCH_WAIT_S", "3").env("BENCH_WAIT_BUDGET_S", "3").timeout(900).go();
             assertEquals(0, result.exit(), result.toString());
@@ -56,8 +55,7 @@ class BenchTest {
             busy = Files.readString(out.resolve("results-quick.md"));
             quiet = Files.readString(out.resolve("results-quick-also.md"));
             // the cluster part as make bench runs it next (BENCH_ONLY would skip it), into the same file
-            clusterRun = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/ClusterBench.java")
-                    .in(Run.REPO).env("QUICK", "1").env("BENCH_OUT", out.toString()).env("BENCH_QUIET_BELOW", "0")
+            clusterRun = part("bench/ClusterBench.java").env("QUICK", "1").env("BENCH_OUT", out.toString()).env("BENCH_QUIET_BELOW", "0")
                     .env("BENCH_WAIT_S", "0").env("BENCH_WAIT_BUDGET_S", "0").timeout(900).go();
             assertEquals(0, clusterRun.exit(), clusterRun.toString());
             String file = Files.readString(out.resolve("results-quick.md"));
@@ -190,10 +188,10 @@ class BenchTest {
             }
             for (var part : Map.of("bench/Bench.java", "BENCH_ONLY", "bench/ClusterBench.java", "QUICK").entrySet()) {
                 String value = bad.get(part.getValue());
-                Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), part.getKey()).in(Run.REPO)
+                Run.Result result = part(part.getKey())
                         .env(part.getValue(), value).env("BENCH_OUT", dir.resolve("out").toString()).timeout(300).go();
                 assertEquals(2, result.exit(), part + ": " + result);
-                List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+                List<String> lines = benchLines(result);
                 assertEquals(List.of(Settings.Table.problem(Map.of(part.getValue(), value, "BENCH_OUT",
                         dir.resolve("out").toString()), new LinkedHashMap<>())), lines, part + ": " + result);
                 assertEquals("", result.out(), part + ": " + result);
@@ -213,11 +211,11 @@ class BenchTest {
         try {
             Path fake = Files.writeString(dir.resolve("nats-server"), "#!/bin/sh\necho 'not today' >&2\nexit 1\n");
             fake.toFile().setExecutable(true);
-            Run.Result result = Run.command(Run.REPO.resolve("bin/jbang").toString(), "bench/Bench.java").in(Run.REPO)
+            Run.Result result = part("bench/Bench.java")
                     .env("PATH", dir + ":" + System.getenv("PATH")).env("BENCH_OUT", dir.resolve("out").toString())
                     .env("TMPDIR", dir.toString()).timeout(300).go();
             assertEquals(1, result.exit(), result.toString());
-            List<String> lines = result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+            List<String> lines = benchLines(result);
             assertEquals(1, lines.size(), result.toString());
             java.util.regex.Matcher line = Pattern.compile("bench: the bench stopped: .+; the stack trace is in (/\\S+)")
                     .matcher(lines.get(0));
@@ -255,6 +253,16 @@ class BenchTest {
         } finally {
             Run.deleteTree(probe);
         }
+    }
+
+    /** A part of make bench (bench/Bench.java, bench/ClusterBench.java) run through bin/jbang, as make bench runs it. */
+    private static Run part(String script) {
+        return Run.command(Run.REPO.resolve("bin/jbang").toString(), script).in(Run.REPO);
+    }
+
+    /** What a part said on stderr, without JBang's own lines (a build's "[jbang] Building jar ..."). */
+    private static List<String> benchLines(Run.Result result) {
+        return result.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
     }
 
     private static List<String> rates(String row) {
