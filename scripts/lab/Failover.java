@@ -78,6 +78,24 @@ final class Failover implements ConnectionListener {
                 + "up to " + Durations.format(NO_LEADER_FOR) + " in all", false);
     }
 
+    /** A run's stretches without an answer from a leader, each said once (waitingLine) when it lasts SAY_WAITING_AFTER. */
+    static final class Waiting {
+        private final String what;
+        private long saidFor;
+
+        Waiting(String what) {
+            this.what = what;
+        }
+
+        /** The stretch that began at `since` (System.nanoTime) goes on: said once, when it has lasted long enough. */
+        void goesOn(long since) {
+            if (System.nanoTime() - since >= SAY_WAITING_AFTER.toNanos() && saidFor != since) {
+                saidFor = since;
+                System.err.println(waitingLine(what, since));
+            }
+        }
+    }
+
     /** Whether this connection was opened with applyTo: it reconnects, where one server's never does. */
     static boolean on(Connection nc) {
         return nc.getOptions().getMaxReconnect() != 0;

@@ -18,14 +18,14 @@ final class PullFailover {
     private final Config config;
     private final PullCounts counts;
     private final Duration ackWait;
-    /** The last message's arrival before the stretch without one that the run last said it waits through. */
-    private long saidWaitingFor;
+    private final Failover.Waiting waiting;
 
     PullFailover(boolean failsOver, Config config, PullCounts counts, Duration ackWait) {
         this.failsOver = failsOver;
         this.config = config;
         this.counts = counts;
         this.ackWait = ackWait;
+        this.waiting = new Failover.Waiting("no message has arrived from consumer " + Output.printable(config.consumer));
     }
 
     /**
@@ -68,10 +68,8 @@ final class PullFailover {
         }
         Duration bound = comingBack > 0 ? Failover.NO_LEADER_FOR.plus(ackWait) : Failover.NO_LEADER_FOR;
         if (System.nanoTime() - lastArrived < bound.toNanos()) {
-            if (pending != 0 && System.nanoTime() - lastArrived >= Failover.SAY_WAITING_AFTER.toNanos() && saidWaitingFor != lastArrived) {
-                saidWaitingFor = lastArrived; // once for each stretch without a message
-                System.err.println(Failover.waitingLine("no message has arrived from consumer " + Output.printable(config.consumer),
-                        lastArrived));
+            if (pending != 0) { // undelivered messages and none arrive: an election (messages coming back wait the ack wait)
+                waiting.goesOn(lastArrived);
             }
             return true;
         }

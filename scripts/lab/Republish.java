@@ -38,8 +38,7 @@ final class Republish {
     private final CompletableFuture<Window> duplicateWindow;
     private boolean warned;
     private String lastWarning;
-    /** When the stretch without a PubAck began that the run last said it waits through. */
-    private long saidWaitingSince;
+    private final Failover.Waiting waiting = new Failover.Waiting("no PubAck has come");
     /** The cluster said a stream still captures the subject: a 503 then means one between leaders. */
     private boolean streamKnown;
 
@@ -108,9 +107,8 @@ final class Republish {
                 progressAt = System.nanoTime();
             } else if (System.nanoTime() - progressAt > Failover.NO_LEADER_FOR.toNanos()) {
                 return; // no PubAck for that long: the shortfall line says what is missing
-            } else if (System.nanoTime() - progressAt >= Failover.SAY_WAITING_AFTER.toNanos() && saidWaitingSince != progressAt) {
-                saidWaitingSince = progressAt; // once for each stretch without a PubAck
-                System.err.println(Failover.waitingLine("no PubAck has come", progressAt));
+            } else {
+                waiting.goesOn(progressAt);
             }
             String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %d messages got no PubAck (%s); publishing "
                     + "them again with their Nats-Msg-Id, so the stream keeps one copy of each", again.length, reason(why));
