@@ -259,7 +259,8 @@ public class JsPub implements Callable<Integer> {
             PubAfterRun.warn(nc, acks.streamName(), total, false, log);
             return;
         }
-        throw failures.shortfall(total, nc, config, connection.failsOver(), body.apply(1).length); // the shortest
+        throw failures.shortfall(total, nc, config, connection.failsOver(), republish == null ? null : republish.gaveUpAfter(),
+                body.apply(1).length); // the shortest
     }
 
     // ------------------------------------------------------------ how a run ended early

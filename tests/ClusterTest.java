@@ -615,7 +615,8 @@ class ClusterTest {
         }
         assertEquals(Exit.FAILED, bulkResult.exit(), bulkResult.toString());
         String last = bulkResult.err().lines().reduce((x, y) -> y).orElse("");
-        assertTrue(last.matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + bulkStream + " has no leader) "
+        assertTrue(last.matches("ERROR no PubAck within 1m of sending again: (cluster lab has no JetStream leader|stream "
+                + bulkStream + " has no leader) "
                 + "right now.*: only \\d+ of 5000000 messages confirmed by a PubAck.*"), bulkResult.err());
         assertTrue(!bulkResult.err().contains("deleted") && !bulkResult.err().contains("lost the connection to the server at"),
                 bulkResult.err());

@@ -117,7 +117,7 @@ class DuplicateWindowTest {
             assertEquals(Exit.FAILED, result.exit(), result.toString());
             List<String> err = result.err().lines().toList();
             assertEquals("ERROR only 0 of 20 messages confirmed by a PubAck; 20 not: 0 refused by the server, 20 sent without an "
-                    + "answer (they may or may not be stored), 0 never sent: no PubAck came for 60s, though what had none was "
+                    + "answer (they may or may not be stored), 0 never sent: no PubAck came for 1m, though what had none was "
                     + "sent again (same Nats-Msg-Id)", err.get(err.size() - 1), result.toString());
         }
     }

@@ -243,6 +243,11 @@ final class JetStreamErrors {
      * took over: so "not confirmed", never "not stored".
      */
     static LabException noStreamCaptures(Connection nc, String subject, String sofar) {
+        return noStreamCaptures(nc, subject, sofar, "no PubAck");
+    }
+
+    /** The same, for a run that sent again through a failover: noPubAck says for how long none came. */
+    static LabException noStreamCaptures(Connection nc, String subject, String sofar, String noPubAck) {
         if (nc.getServerInfo().getCluster() == null) {
             return noStreamCaptures(subject, sofar);
         }
@@ -250,17 +255,17 @@ final class JetStreamErrors {
         try {
             streams = nc.jetStreamManagement().getStreamNames(subject);
         } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
-            return Exit.failed("no PubAck: cluster %s has no JetStream leader right now (no quorum: a majority of its "
-                    + "servers must be up, %s answers); not confirmed, so not counted as stored%s",
+            return Exit.failed("%s: cluster %s has no JetStream leader right now (no quorum: a majority of its "
+                    + "servers must be up, %s answers); not confirmed, so not counted as stored%s", noPubAck,
                     nc.getServerInfo().getCluster(), nc.getServerInfo().getServerName(), sofar);
         }
         if (streams.isEmpty()) {
             return noStreamCaptures(subject, sofar);
         }
-        return Exit.failed("no PubAck: stream %s has no leader right now, so the message is not confirmed (a leader "
+        return Exit.failed("%s: stream %s has no leader right now, so the message is not confirmed (a leader "
                 + "elected that moment may still store it: publish again with --msg-id to keep one copy); after a leader "
                 + "dies the others elect one within seconds; if this persists, a majority of its replicas is down: js-info "
-                + "shows which%s", String.join(", ", streams), sofar);
+                + "shows which%s", noPubAck, String.join(", ", streams), sofar);
     }
 
     /** A stream's duplicate window longer than its max age ("duplicates window can not be larger then max age"). */

@@ -24,12 +24,16 @@ final class PubFailures {
         this.ackTimeout = ackTimeout;
     }
 
-    /** A bulk run that fell short: the counts, and why; shortest: the run's shortest payload, in bytes. */
-    LabException shortfall(long total, Connection nc, Config config, boolean failsOver, long shortest) {
+    /**
+     * A bulk run that fell short: the counts, and why; gaveUpAfter: how long a run that fails over went
+     * without a PubAck before it gave up (null when it did not); shortest: the run's shortest payload, in bytes.
+     */
+    LabException shortfall(long total, Connection nc, Config config, boolean failsOver, Duration gaveUpAfter, long shortest) {
         Throwable error = acks.failure.get();
-        if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error)) {
+        if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error) && gaveUpAfter == null) {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
+        String noPubAck = gaveUpAfter == null ? "no PubAck" : "no PubAck within " + Durations.format(gaveUpAfter) + " of sending again";
         String counts = "only " + PubSummary.shortfall(acks, total);
         if (JetStreamErrors.refusedForGood(error)) {
             JetStreamApiException refused = JetStreamErrors.refusal(error);
@@ -37,12 +41,12 @@ final class PubFailures {
                     maxBytes(refused, nc, config.subject)));
         }
         if (JetStreamErrors.isNoResponders(error)) {
-            return streamGoneOrLeaderless(nc, config, counts, true);
+            return streamGoneOrLeaderless(nc, config, counts, true, noPubAck);
         }
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false) : noPubAckInTime(counts, false);
+        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false, noPubAck) : noPubAckInTime(counts, false);
     }
 
     /** What the single publishes so far came to: confirmed, refused, and sent without an answer. */
@@ -118,7 +122,7 @@ final class PubFailures {
                 ? Exit.failed("%s: a message got no PubAck within jnats' request timeout while others were still "
                         + "answered (the server or the link is slow for this much at once: try a smaller --window)", counts)
                 : askedAgain ? Exit.failed("%s: no PubAck came for %s, though what had none was sent again (same Nats-Msg-Id)",
-                        counts, Durations.seconds(Failover.NO_LEADER_FOR))
+                        counts, Durations.format(Failover.NO_LEADER_FOR))
                 : Exit.failed("%s: no PubAck came for %s", counts, Durations.seconds(ackTimeout));
     }
 
@@ -128,13 +132,13 @@ final class PubFailures {
      * config's stream may be another, or none: --subject chooses where they go); before any PubAck, the
      * one that captures the subject.
      */
-    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders) {
+    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders, String noPubAck) {
         String stream = acks.streamName();
         try {
             JetStreamManagement jsm = nc.jetStreamManagement();
             List<String> capturing = stream != null ? List.of(stream) : jsm.getStreamNames(config.subject);
             if (capturing.isEmpty()) {
-                return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
+                return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck);
             }
             stream = capturing.get(0);
             jsm.getStreamInfo(stream);
@@ -142,16 +146,16 @@ final class PubFailures {
             if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return JetStreamErrors.streamDeleted(Output.printable(stream), null, counts); // the name is the server's text
             }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts); // 10008: no leader, no quorum
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck); // 10008: no leader, no quorum
         } catch (IOException | RuntimeException noAnswer) {
             if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
                 return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about %s either)",
                         counts, config.shownUrl(), stream != null ? "stream " + Output.printable(stream)
                                 : "the stream for subject " + config.subject);
             }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts);
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck);
         }
-        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts)
+        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck)
                 : noPubAckInTime(counts, true);
     }
 }

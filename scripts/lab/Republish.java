@@ -41,6 +41,8 @@ final class Republish {
     private final Failover.Waiting waiting = new Failover.Waiting("no PubAck has come");
     /** The cluster said a stream still captures the subject: a 503 then means one between leaders. */
     private boolean streamKnown;
+    /** How long no PubAck came when the run gave up waiting; null while it did not. */
+    private Duration gaveUpAfter;
 
     Republish(Connection nc, String subject, PubAcks acks, StopSignal stop) {
         this.nc = nc;
@@ -106,6 +108,7 @@ final class Republish {
                 confirmed = acks.confirmed.get();
                 progressAt = System.nanoTime();
             } else if (System.nanoTime() - progressAt > Failover.NO_LEADER_FOR.toNanos()) {
+                gaveUpAfter = Failover.NO_LEADER_FOR;
                 return; // no PubAck for that long: the shortfall line says what is missing
             } else {
                 waiting.goesOn(progressAt);
@@ -121,6 +124,11 @@ final class Republish {
             acks.failure.compareAndSet(why, null);
             round.publish(LongStream.concat(LongStream.of(again), LongStream.rangeClosed(next, total)).iterator());
         }
+    }
+
+    /** How long no PubAck came before the run gave up waiting for one; null when it ended otherwise. */
+    Duration gaveUpAfter() {
+        return gaveUpAfter;
     }
 
     /** No answer, which a failover explains; not the server's refusal, and not a stream that is not there. */
