@@ -1,13 +1,21 @@
 // Bodies are bytes: stdin lines are split on \n only and stored exactly as they came (invalid
 // UTF-8 and \r included), each sent as soon as it is read; --file sends a file (or stdin) as one
 // message byte for byte; js-pull prints bodies so that different bytes never print the same.
+// Subjects are bytes on the wire too: one as long as the server takes is pulled and acked, and
+// one the server would close the connection on is refused before anything is sent.
 
+import io.nats.client.Connection;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
@@ -63,6 +71,39 @@ class BytesTest extends WithServer {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * The server took this subject (its line fits its 4096 bytes), but a delivery's line adds the ack
+     * subject: jnats' own 4 KiB line buffer could not read it, and the message would come back to end
+     * every run as a lost connection.
+     */
+    @Test
+    void aMessageUnderASubjectAsLongAsTheServerTakesIsPulledAndAcked() throws Exception {
+        String subject = "long." + "a".repeat(4050);
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("LONG_SUBJECT").subjects(subject)
+                    .storageType(StorageType.Memory).build());
+            nc.jetStreamManagement().addOrUpdateConsumer("LONG_SUBJECT", ConsumerConfiguration.builder().durable("READER")
+                    .ackPolicy(AckPolicy.Explicit).build());
+            nc.publish(subject, bytes("under a long subject"));
+            nc.flush(Duration.ofSeconds(10));
+        }
+        Run.Result pulled = ok(script("JsPull", "--stream", "LONG_SUBJECT", "--consumer", "READER", "--wait", "1").go());
+        assertEquals(List.of("INFO pulled message: \"under a long subject\"", "INFO acked",
+                "INFO done: 1 message pulled and acked; none arrived in the last 1s"), pulled.outLines(), pulled.toString());
+    }
+
+    @Test
+    void aSubjectLongerThanTheServersLinesIsRefusedBeforeAnythingIsSent() throws Exception {
+        bootstrap();
+        String subject = "lab4." + "\u00e9".repeat(1948); // 3,901 bytes, 1,953 characters
+        Run.Result result = script("JsPub", "--subject", subject, "hi").go();
+        assertEquals(Exit.USAGE, result.exit(), result.toString());
+        assertEquals("", result.out());
+        assertTrue(result.err().matches("ERROR flag --subject: \"lab4\\.\u00e9+\\.\\.\\.\" is not valid: it is 3901 bytes long, and the "
+                + "lab sends subjects of at most 3900 .*: use a shorter one, like lab4\\.stream\n"), result.err());
+        assertEquals(List.of(), StoredMessages.in(server));
     }
 
     @Test

@@ -91,6 +91,17 @@ class ErrorsTest extends WithServer {
         }
     }
 
+    /** A real server that greets and then closes, saying why (its max_connections is reached): a refusal, in its words. */
+    @Test
+    void aServerAtItsMaxConnectionsIsARefusalNotANonNatsServer() throws Exception {
+        try (NatsServer full = NatsServer.startWithConfig("max_connections: 1\n"); io.nats.client.Connection holder = full.connect()) {
+            Run.Result result = Run.script("NatsPub", "--server", full.url(), "x").go();
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR the server at " + full.url() + " refused the connection: "
+                    + "\"maximum connections exceeded\" (it has as many clients as its max_connections allows: try again once one "
+                    + "has left, or raise max_connections)");
+        }
+    }
+
     @Test
     void helpAndVersionWork() throws Exception {
         Run.Result help = ok(script("JsPub", "--help").go());

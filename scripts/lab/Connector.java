@@ -12,6 +12,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,8 @@ final class Connector {
     /** What jnats reported while connecting, server by server of the list: why a TLS handshake failed, say. */
     private final List<Exception> connectProblems = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> refusedLogin = new AtomicReference<>();
+    /** Any other -ERR the server sent: while connecting, its reason for closing ("maximum connections exceeded"). */
+    private final AtomicReference<String> serverError = new AtomicReference<>();
     /** Reconnects when a list or a cluster is used; null with a single server. */
     private Failover failover;
 
@@ -86,6 +89,14 @@ final class Connector {
         return nc.getServerInfo().getCluster() != null || others != null && !others.isEmpty();
     }
 
+    /**
+     * The longest protocol line jnats reads or writes. A delivery's line holds the message's subject and
+     * its ack subject ($JS.ACK.<stream>.<consumer>...): a subject the server took near its own limit (4 KiB
+     * by default) makes a line jnats' default 4 KiB cannot read, and jnats then drops the connection
+     * instead, again at each redelivery. The server stays the judge of what it takes.
+     */
+    private static final int CONTROL_LINE_BYTES = 64 * 1024;
+
     private Connection connect(boolean failingOver) {
         Options.Builder builder = new Options.Builder()
                 .servers(ServerUrl.forClient(config.servers))
@@ -95,6 +106,7 @@ final class Connector {
                 // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
                 .dontForceFlushOnRequest()
                 .supportUTF8Subjects() // a subject is UTF-8 on the wire in every locale (else jnats uses the locale's charset)
+                .maxControlLine(CONTROL_LINE_BYTES)
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once
         if (failingOver) {
             failover = new Failover(config.secrets);
@@ -150,6 +162,39 @@ final class Connector {
                 what.contains("$JS.API") ? " (the JetStream API)" : "");
     }
 
+    /**
+     * The -ERR a server sent right after its INFO, read from a connection of our own: jnats takes the two as one
+     * read it does not expect ("read past initial info message") and never says what the server said. Null when
+     * no server of the list greets that way (or does not answer within the timeout).
+     */
+    private static String greetingError(List<ServerUrl> servers, Duration timeout) {
+        for (ServerUrl server : servers) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(server.host(), server.port()), (int) timeout.toMillis());
+                socket.setSoTimeout((int) Math.min(timeout.toMillis(), 2_000));
+                java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+                byte[] chunk = new byte[4_096];
+                try {
+                    for (int n; read.size() < 8_192 && (n = socket.getInputStream().read(chunk)) > 0; ) {
+                        read.write(chunk, 0, n);
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // a server that keeps the connection open: what it sent so far is its greeting
+                }
+                String greeting = read.toString(StandardCharsets.UTF_8);
+                Matcher error = GREETING_ERROR.matcher(greeting);
+                if (greeting.startsWith("INFO ") && error.find()) {
+                    return error.group(1);
+                }
+            } catch (IOException | RuntimeException noGreeting) {
+                // this server tells nothing more: the next one may
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern GREETING_ERROR = Pattern.compile("\r\n-ERR '([^'\r\n]{1,200})'\r\n");
+
     private ErrorListener listener(Thread connecting) {
         return new ErrorListener() {
             @Override
@@ -162,6 +207,8 @@ final class Connector {
                 } else if ((text.contains("authorization") || text.contains("authentication"))
                         && refusedLogin.compareAndSet(null, error)) {
                     connecting.interrupt(); // jnats would otherwise wait out the connect timeout
+                } else {
+                    serverError.compareAndSet(null, error);
                 }
             }
 
@@ -258,6 +305,15 @@ final class Connector {
         if (sawCertificate && config.certFile == null && timedOut) {
             return Exit.unreachable("the server at %s accepted the TLS handshake but then went silent: it probably "
                     + "wants a client certificate: set [nats.tls] cert_file and key_file (or --tlscert and --tlskey)", url);
+        }
+        String refused = serverError.get();
+        if (refused == null && all.contains("read past initial info")) { // jnats read the INFO and more with it
+            refused = greetingError(config.servers, config.timeout);
+        }
+        if (refused != null) { // a NATS server that sent INFO, then said why it closes: not "no NATS server"
+            return Exit.unreachable("the server at %s refused the connection: %s%s", url, Output.quoted(refused),
+                    refused.toLowerCase(Locale.ROOT).contains("maximum connections") ? " (it has as many clients as its "
+                            + "max_connections allows: try again once one has left, or raise max_connections)" : "");
         }
         LabException down;
         if (timedOut || NOT_NATS.matcher(all).find()) {

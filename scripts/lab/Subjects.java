@@ -1,6 +1,7 @@
 // Subjects: which ones the lab may publish to and store (not the server's own), and whether a
 // stream's or consumer's subject filter (with * and > wildcards) takes in a subject.
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -8,6 +9,12 @@ final class Subjects {
     /** The example for a hint when the lab's own subject is the mistake. */
     private static final String GENERIC = "orders.created";
     private static final Pattern LITERAL = Pattern.compile("[^\\s\\p{Cntrl}*>.]+(\\.[^\\s\\p{Cntrl}*>.]+)*");
+    /**
+     * The longest subject the lab sends, in bytes. A NATS server takes protocol lines of at most 4096 bytes
+     * (max_control_line) unless its config says more, and it closes the connection on a longer one; a
+     * publish's line also carries its reply subject and two sizes, up to about 120 bytes.
+     */
+    static final int LONGEST_BYTES = 3_900;
 
     private Subjects() {
     }
@@ -25,6 +32,12 @@ final class Subjects {
         }
         if (subject.startsWith("_INBOX.")) {
             return "_INBOX. subjects carry the replies to requests: use your own, like " + like;
+        }
+        int bytes = subject.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > LONGEST_BYTES) {
+            return "it is " + bytes + " bytes long, and the lab sends subjects of at most " + LONGEST_BYTES + " (a server "
+                    + "takes protocol lines of 4096 bytes unless its max_control_line says more, and a message's line also "
+                    + "holds its reply subject): use a shorter one, like " + like;
         }
         return null;
     }
