@@ -114,6 +114,25 @@ class StdoutTest extends WithServer {
     }
 
     /**
+     * A run that changes something and whose stdout failed before it could say so: its one error line says
+     * what it did (the stream and the consumer exist), not only that the output is incomplete.
+     */
+    @Test
+    void aRunThatCouldNotPrintWhatItDidSaysItInItsErrorLine() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        List<List<String>> runs = List.of(List.of("JsBootstrap", "--stream", "FULL_BOOT", "--subject", "full.boot", "--consumer",
+                "FULL_READER"));
+        Run.Result result = OneJvm.results(OneJvm.withStdoutAsIs(runs, "> /dev/full").in(Scratch.dir()).server(server).go()).get(0);
+        assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+        assertTrue(result.err().matches("ERROR stdout could not be written \\(No space left on device\\): the output above is "
+                + "incomplete, so this went to stderr: created stream FULL_BOOT \\(subjects: full\\.boot, .*\\); created consumer "
+                + "FULL_READER \\(durable pull, .*\\)\n"), result.err());
+        try (io.nats.client.Connection nc = connect()) {
+            assertEquals("FULL_READER", nc.jetStreamManagement().getConsumerInfo("FULL_BOOT", "FULL_READER").getName());
+        }
+    }
+
+    /**
      * Each mode pulls through a durable consumer of its own (the lab's, and one more per mode, each with the same
      * five messages to deliver), all in one JVM whose stdout is /dev/full (OneJvm), each run as its own process would be.
      */

@@ -112,7 +112,7 @@ final class CommandRunner {
         try {
             int exitCode = runOrReport(cli, args);
             if (exitCode == Exit.OK && !Stdout.written() && !readerLeft(command instanceof ReadOnly || helpOnly[0])) {
-                System.err.println("ERROR " + Stdout.lost(": the output above is incomplete").getMessage());
+                System.err.println("ERROR " + Stdout.lost(": the output above is incomplete" + Stdout.unprinted()).getMessage());
                 return Exit.OUTPUT;
             }
             return exitCode;

@@ -128,11 +128,28 @@ final class Stdout {
         return Exit.output("stdout could not be written (%s)%s", problem(), consequence);
     }
 
+    /**
+     * What the run meant to print after stdout failed, as its last error line carries it (", so this went to
+     * stderr: ..."; empty when nothing was lost): a run that went on and did its work still says what it did.
+     * Its lines are the scripts' own, already escaped; joined with "; " and cut after UNPRINTED_KEPT bytes.
+     */
+    static String unprinted() {
+        install();
+        stdout.flush();
+        String text = checked.unprinted.toString(StandardCharsets.UTF_8).lines().map(line -> line.replaceFirst("^INFO ", ""))
+                .reduce((a, b) -> a + "; " + b).orElse("");
+        return text.isEmpty() ? "" : ", so this went to stderr: " + text + (checked.unprinted.size() >= UNPRINTED_KEPT ? " ..." : "");
+    }
+
+    private static final int UNPRINTED_KEPT = 1_000;
+
     /** Writes through, and keeps the first IOException (PrintStream only sets a flag, and forgets why). */
     private static final class Checked extends OutputStream {
         private final OutputStream out;
         private volatile IOException failure;
         private volatile long written;
+        /** The first bytes that could not be written, from the failed write on. */
+        private final java.io.ByteArrayOutputStream unprinted = new java.io.ByteArrayOutputStream();
 
         Checked(OutputStream out) {
             this.out = out;
@@ -146,6 +163,7 @@ final class Stdout {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             if (failure != null) {
+                keep(bytes, offset, length);
                 throw failure; // once broken, stays broken: nothing later counts as written
             }
             try {
@@ -153,8 +171,13 @@ final class Stdout {
                 written += length;
             } catch (IOException e) {
                 failure = e;
+                keep(bytes, offset, length);
                 throw e;
             }
+        }
+
+        private synchronized void keep(byte[] bytes, int offset, int length) {
+            unprinted.write(bytes, offset, Math.min(length, Math.max(0, UNPRINTED_KEPT - unprinted.size())));
         }
     }
 }
