@@ -55,6 +55,21 @@ class HeadersTest extends WithServer {
         assertEquals(Exit.USAGE, twice.exit(), twice.toString());
     }
 
+    /** Spaces around a key or value go; a control character at either end is refused as one in the middle is, never dropped. */
+    @Test
+    void aControlCharacterAtAValuesEndIsRefusedNotDropped() throws Exception {
+        for (String value : List.of("\u001b[2J", "order-9\u001b", "\u0007")) {
+            Run.Result bad = script("JsPub", "-H", "K:" + value, "hi").go();
+            assertEquals(Exit.USAGE, bad.exit(), bad.toString());
+            assertEquals("ERROR -H K: " + Output.quoted(value) + " is not valid: a header value must be printable ASCII on one line "
+                    + "(no accents, emoji or line breaks)\n", bad.err());
+        }
+        bootstrap();
+        ok(script("JsPub", "-H", " Trace-Id :\t abc ", "hi").go());
+        Run.Result pulled = ok(script("JsPull", "--max", "1").go());
+        assertEquals("INFO pulled message: \"hi\" headers: Trace-Id=\"abc\"", pulled.outLines().get(0));
+    }
+
     /**
      * Each header the server reads on a publish is read only in its exact spelling, and only its first
      * value: the exact one takes effect (a guard that does not hold is refused, an ID already stored is a

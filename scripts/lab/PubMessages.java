@@ -158,6 +158,11 @@ final class PubMessages {
         return value.chars().allMatch(c -> c >= ' ' && c <= '~' || c == '\t');
     }
 
+    /** Spaces and tabs around a key or value, as `Key: value` is written; not String.trim(), which also drops ESC and other controls. */
+    private static String blanksOff(String text) {
+        return text.replaceAll("^[ \t]+|[ \t]+$", "");
+    }
+
     private static Headers parse(List<String> given, String msgId) {
         if (given == null || given.isEmpty()) {
             return null;
@@ -165,12 +170,12 @@ final class PubMessages {
         Headers parsed = new Headers();
         for (String header : given) {
             int colon = header.indexOf(':');
-            String key = colon < 1 ? "" : header.substring(0, colon).trim();
+            String key = colon < 1 ? "" : blanksOff(header.substring(0, colon));
             if (!key.matches("[!-9;-~]+")) { // printable ASCII without ':' or spaces, as a header name must be
                 throw Exit.usage("flag -H: %s is not valid: it must be KEY:VALUE, like -H Trace-Id:abc (a key of letters, "
                         + "digits and - _ .)", Output.quoted(header));
             }
-            String value = header.substring(colon + 1).trim();
+            String value = blanksOff(header.substring(colon + 1));
             if (!headerValue(value)) {
                 throw Exit.usage("-H %s: %s is not valid: a header value must be printable ASCII on one line (no "
                         + "accents, emoji or line breaks)", key, Output.quoted(value));
