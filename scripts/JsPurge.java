@@ -185,6 +185,9 @@ public class JsPurge implements Callable<Integer> {
         return 0;
     }
 
+    /** The highest --seq: past it, the sequences the stream goes on to would soon be beyond what jnats reads (a Java long). */
+    private static final long HIGHEST_SEQ = 1_000_000_000_000_000_000L;
+
     private void checkFlags() {
         if (force && !deleteStream && !deleteConsumer) {
             throw Exit.usage("--force goes with --delete or --delete-consumer: a purge never asks");
@@ -196,8 +199,9 @@ public class JsPurge implements Callable<Integer> {
             throw Exit.usage("%s removes everything it names: drop --subject, --seq and --keep (they are for purging)",
                     deleteStream ? "--delete" : "--delete-consumer");
         }
-        if (below() != null && below() < 1) {
-            throw Exit.usage("flag --seq: %d is not valid: it must be a stream sequence of 1 or more", below());
+        if (below() != null && (below() < 1 || below() > HIGHEST_SEQ)) {
+            throw Exit.usage("flag --seq: %d is not valid: it must be a stream sequence from 1 to %d (the stream counts on from "
+                    + "it, and a Java client reads sequences only up to %d)", below(), HIGHEST_SEQ, Long.MAX_VALUE);
         }
         if (keep() != null && keep() < 0) {
             throw Exit.usage("flag --keep: %d is not valid: it must be 0 or more", keep());

@@ -131,6 +131,17 @@ class PurgeTest extends WithServer {
         assertEquals("INFO purged 1 message from stream LAB4_STREAM (below seq 101)\n", within.out());
     }
 
+    /** A --seq the stream could not count on from, as jnats reads sequences, is refused before anything is asked. */
+    @Test
+    void aSeqPastWhatJavaClientsReadIsRefused() throws Exception {
+        for (String seq : List.of("0", "9223372036854775807")) {
+            Run.Result result = script("JsPurge", "--seq", seq).go();
+            assertEquals(Exit.USAGE, result.exit(), result.toString());
+            assertEquals("ERROR flag --seq: " + seq + " is not valid: it must be a stream sequence from 1 to 1000000000000000000 (the "
+                    + "stream counts on from it, and a Java client reads sequences only up to 9223372036854775807)\n", result.err());
+        }
+    }
+
     /** A subject the stream does not capture is a mistake, not "would purge 0", with --dry-run too (the README's table shows the run without). */
     @Test
     void aSubjectTheStreamDoesNotCaptureIsOneLineNotPurgedZero() throws Exception {
