@@ -209,8 +209,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         try (Connection nc = connection.open(config)) {
             failsOver = connection.failsOver(); // a URL list, or one URL of a server in a cluster
             StreamContext stream = JetStreamErrors.streamContext(nc, config.stream, config.shownUrl());
+            String filter = settingFlags.typed(Setting.SUBJECT) ? config.subject : null; // --ephemeral without --subject: all of it
             if (flags.ephemeral) {
-                PullOptions.checkSubject(stream, config);
+                PullOptions.checkSubject(stream, config, filter);
             }
             if (flags.term()) {
                 retention = stream.getStreamInfo().getConfiguration().getRetentionPolicy();
@@ -240,7 +241,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             }
             try {
                 if (flags.ephemeral) {
-                    readOrdered(stream, config.subject, config.wait);
+                    readOrdered(stream, filter, config.wait);
                 } else if (flags.inBatches()) {
                     pullInBatches(nc, config, wait);
                 } else if (failsOver) {

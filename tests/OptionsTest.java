@@ -59,6 +59,20 @@ class OptionsTest extends WithServer {
                 + "is nothing to read: use one of those with --subject\n", other.err());
     }
 
+    /** Without --subject, the ephemeral reader reads all of a stream: also one that does not capture the lab's subject. */
+    @Test
+    void withoutSubjectTheEphemeralReaderReadsTheWholeStream() throws Exception {
+        try (io.nats.client.Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("OTHER").subjects("other.*")
+                    .storageType(io.nats.client.api.StorageType.Memory).build());
+            nc.jetStream().publish("other.a", "on a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            nc.jetStream().publish("other.b", "on b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Run.Result all = ok(script("JsPull", "--ephemeral", "--stream", "OTHER", "--wait", "1").go());
+        assertEquals(List.of("INFO pulled message: \"on a\" (stream seq 1)", "INFO pulled message: \"on b\" (stream seq 2)"),
+                all.outLines().subList(0, 2), all.toString());
+    }
+
     @Test
     void msgIdCountsLinesOnStdin() throws Exception {
         bootstrap();

@@ -86,7 +86,7 @@ final class PullOptions {
 
     @Option(names = "--ephemeral",
             description = "Read through a throw-away consumer from the stream's first message, without acks; "
-                    + "the durable consumer's position does not change. --subject picks what it reads.")
+                    + "the durable consumer's position does not change. --subject picks what it reads (without it, all of it).")
     boolean ephemeral;
 
     @Option(names = "--work-ms", paramLabel = "MS",
@@ -166,13 +166,16 @@ final class PullOptions {
         }
     }
 
-    /** --ephemeral reads one subject: one the stream captures (the server refuses a reader on any other). */
-    static void checkSubject(StreamContext stream, Config config) throws Exception {
+    /**
+     * --ephemeral reads the whole stream, or with --subject (filter) one subject: one the stream captures (the
+     * server refuses a reader on any other).
+     */
+    static void checkSubject(StreamContext stream, Config config, String filter) throws Exception {
         StreamConfiguration stored = stream.getStreamInfo().getConfiguration();
         List<String> subjects = stored.getSubjects();
-        if (!Subjects.anyMatches(subjects, config.subject)) {
+        if (filter != null && !Subjects.anyMatches(subjects, filter)) {
             throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "
-                    + "use one of those with --subject", config.stream, config.subject, String.join(", ", subjects));
+                    + "use one of those with --subject", config.stream, filter, Output.printable(String.join(", ", subjects), false));
         }
         // the server refuses it, and jnats' ordered consumer would only come back empty
         if (stored.getRetentionPolicy() == RetentionPolicy.WorkQueue) {
