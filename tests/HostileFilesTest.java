@@ -65,6 +65,15 @@ class HostileFilesTest extends WithSecured {
             assertEquals(fromFlag ? Exit.USAGE : Exit.CONFIG, result.exit(), each.getKey() + "\n" + result);
             assertEquals(each.getValue() + "\n", result.err(), each.getKey().toString());
         }
+        Path loop = secured.dir.resolve("loop.toml");
+        Files.createSymbolicLink(loop, loop);
+        Run.Result looped = Run.script("JsInfo", "--config", loop.toString()).timeout(60).go();
+        assertEquals(Exit.CONFIG, looped.exit(), looped.toString());
+        assertTrue(looped.err().startsWith("ERROR config file " + loop + " cannot be read (Too many levels of symbolic links"),
+                looped.err());
+        Run.Result empty = Run.script("JsInfo", "--config", "").timeout(60).go();
+        assertEquals(Exit.CONFIG, empty.exit(), empty.toString());
+        assertTrue(empty.err().matches("ERROR config file +is an empty path: name the file.*\n"), empty.err());
         Run.Result fromEnv = Run.script("JsInfo").env("NATS_CREDS", fifo.toString()).timeout(60).go();
         assertEquals(Exit.CONFIG, fromEnv.exit(), fromEnv.toString());
         assertEquals("ERROR env NATS_CREDS: file " + fifo + " is a FIFO (named pipe), not a regular file\n", fromEnv.err());

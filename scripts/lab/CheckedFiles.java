@@ -3,7 +3,7 @@
 // FIFO or device) of a sane size, read with a bound, as UTF-8 text, that only you (or root) can
 // change (FilePermissions). Anything else is one line naming the file, never a hang or an
 // OutOfMemoryError.
-//SOURCES UserHome.java FilePermissions.java
+//SOURCES UserHome.java FilePermissions.java Output.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -58,8 +59,14 @@ final class CheckedFiles {
         } catch (NoSuchFileException e) {
             throw failure.apply("not found");
         } catch (IOException e) {
-            throw failure.apply("cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw failure.apply(cannotRead(e));
         }
+    }
+
+    /** "cannot be read (Too many levels of symbolic links)": the OS's words where it gave them, else the exception's kind. */
+    private static String cannotRead(Exception e) {
+        String why = e instanceof FileSystemException fs ? fs.getReason() : e instanceof IOException ? e.getMessage() : null;
+        return "cannot be read (" + (why == null ? e.getClass().getSimpleName() : Output.printable(why)) + ")";
     }
 
     /** What a check of a folder or file found, as held open: the same words problem() uses. */
@@ -144,13 +151,16 @@ final class CheckedFiles {
 
     /** What makes the file unfit to read (following links), or null: "not found", "is a folder", "is a FIFO ...". */
     static String problem(Path file) {
+        if (file.toString().isEmpty()) { // "" is the working folder to Java
+            return "is an empty path: name the file";
+        }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return "not found";
         } catch (IOException | SecurityException e) {
-            return "cannot be read (" + e.getClass().getSimpleName() + ")";
+            return cannotRead(e);
         }
         if (attributes.isDirectory()) {
             return "is a folder, not a file";
