@@ -6,6 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
+//SOURCES lab/JetStreamErrors.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
@@ -28,13 +29,17 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
     private static final Logger log = LogLines.logger(NatsPub.class);
 
     /** Sends the messages and waits for the server's answer to a PING sent after them: then it has all of them. */
-    static void publish(Connection nc, String subject, Iterable<byte[]> bodies, Duration timeout)
+    void publish(Connection nc, String subject, Iterable<byte[]> bodies, Duration timeout)
             throws InterruptedException, TimeoutException {
         for (byte[] body : bodies) {
             nc.publish(subject, body); // no reply, no PubAck: nothing says who (if anyone) got it
+            handed++;
         }
         nc.flush(timeout);
     }
+
+    /** How many messages jnats took to send so far: its queue may still hold some when the connection goes. */
+    private long handed;
 
     @Mixin ConnectionOptions connection;
 
@@ -61,7 +66,16 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
             bodies.add((count == null ? message : message + " " + n).getBytes(StandardCharsets.UTF_8));
         }
         try (Connection nc = connection.openCore(config)) {
-            publish(nc, config.subject, bodies, config.timeout);
+            try {
+                publish(nc, config.subject, bodies, config.timeout);
+            } catch (IllegalStateException e) { // jnats' queue fills while the server is gone, or the connection closed
+                if (nc.getStatus() == Connection.Status.CONNECTED && JetStreamErrors.answers(nc)) {
+                    throw e; // the server is there: not a lost connection
+                }
+                throw JetStreamErrors.connectionLost(config.shownUrl(), handed + " of " + bodies.size() + " messages handed to "
+                        + "the connection, none confirmed (core NATS confirms nothing: a flush after them would have), "
+                        + (bodies.size() - handed) + " never sent");
+            }
         } catch (TimeoutException e) {
             throw Exit.unreachable("the server at %s did not answer the flush within %s: it may not have all the messages",
                     config.shownUrl(), Durations.format(config.timeout));

@@ -434,6 +434,31 @@ class CourseScriptsTest extends WithServer {
         }
     }
 
+    /**
+     * A publisher whose server goes away while it sends a million messages: jnats' queue fills, or the connection
+     * closes, under it; the line names the lost connection and how many were handed over and never sent.
+     */
+    @Test
+    void aServerThatStopsMidPublishEndsThePublisherWithOneLineThatAddsUp() throws Exception {
+        try (NatsServer lost = NatsServer.startWithoutJetStream(); Connection watch = lost.connect()) {
+            io.nats.client.Subscription flood = watch.subscribe("flood.x");
+            watch.flush(Duration.ofSeconds(5));
+            try (Run.Started pub = Run.script("NatsPub", "--subject", "flood.x", "--count", "1000000", "x".repeat(200))
+                    .server(lost).start()) {
+                assertTrue(flood.nextMessage(Duration.ofSeconds(120)) != null, "the publisher never sent");
+                lost.kill9();
+                Run.Result result = pub.finish();
+                assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+                java.util.regex.Matcher line = java.util.regex.Pattern.compile("ERROR lost the connection to the server at "
+                        + java.util.regex.Pattern.quote(lost.url()) + " mid-run \\(it stopped, restarted or stopped answering, or the "
+                        + "network dropped\\): (\\d+) of 1000000 messages handed to the connection, none confirmed \\(core NATS confirms "
+                        + "nothing: a flush after them would have\\), (\\d+) never sent\n").matcher(result.err());
+                assertTrue(line.matches(), result.err());
+                assertEquals(1_000_000, Long.parseLong(line.group(1)) + Long.parseLong(line.group(2)), result.err());
+            }
+        }
+    }
+
     /** An argument that is not UTF-8 text in a UTF-8 locale: its one line, and no line about a signal after it. */
     @Test
     void anArgumentThatIsNotUtf8GetsOneLine() throws Exception {
