@@ -642,6 +642,35 @@ class StopEarlyTest {
     }
 
     /**
+     * Two terminals that start one script at once on an empty cache: through bin/jbang, each start runs, and
+     * so does the next (JBang's two builds at once left a jar without a main class that every later run reused).
+     */
+    @Test
+    void startsOfOneScriptAtOnceOnAnEmptyCacheAllRunAndLeaveAWholeBuild() throws Exception {
+        Path cache = cacheWithoutBuilds();
+        try {
+            String printJava = Run.REPO.resolve("tests/jbang/PrintJava.java").toString();
+            List<Run.Started> starts = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                starts.add(Run.command(Run.REPO.resolve("bin/jbang").toString(), printJava).env("JBANG_CACHE_DIR", cache.toString())
+                        .timeout(600).start());
+            }
+            List<Run.Result> results = new java.util.ArrayList<>();
+            for (Run.Started start : starts) {
+                results.add(start.finish()); // all of them, before any is checked: none is left running
+            }
+            for (Run.Result result : results) {
+                assertEquals(0, result.exit(), result.toString());
+            }
+            Run.Result next = Run.command(Run.REPO.resolve("bin/jbang").toString(), printJava).env("JBANG_CACHE_DIR", cache.toString())
+                    .timeout(600).go();
+            assertEquals(0, next.exit(), next.toString());
+        } finally {
+            Run.deleteTree(cache);
+        }
+    }
+
+    /**
      * Copies the runner's JBang build of the script (its jar's folder, named by a hash of the sources) into
      * the JBang cache CACHE, so that a test of what a build leaves need not compile the lab first; false when
      * it brought no jar of the script (outside the runner there is none: bin/lab-run then builds it there).
