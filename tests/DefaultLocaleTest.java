@@ -74,7 +74,7 @@ class DefaultLocaleTest extends WithServer {
                 "-extfile", "cert.ext", "-out", "cert.pem");
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 NODE.LAB.INTERNAL\n");
         try (NatsServer tls = NatsServer.startWithConfig("tls {\n  cert_file: \"" + dir.resolve("cert.pem") + "\"\n  key_file: \""
-                + dir.resolve("key.pem") + "\"\n  timeout: 2\n}\n")) {
+                + dir.resolve("key.pem") + "\"\n  " + Secured.TLS_TIMEOUT + "\n}\n")) {
             String url = "tls://NODE.LAB.INTERNAL:" + tls.port;
             for (String tag : List.of("", "tr-TR")) {
                 Run.Result run = Run.script("NatsPub", "--server", url, "--tlsca", dir.resolve("ca.pem").toString(), "x")

@@ -25,6 +25,11 @@ final class Secured {
      * the JVM's first signature (loading BouncyCastle) can take longer than 2 s.
      */
     static final String LOGIN_TIMEOUT = "timeout: 10";
+    /**
+     * And 10 s for the TLS handshake instead of 2: on a loaded machine a JVM's first handshake can take longer,
+     * and the server then closes a connection the client counts as set up.
+     */
+    static final String TLS_TIMEOUT = "timeout: 10";
 
     final Path dir;
     /** The lab account and its user from the last operatorConfig: to write that user's creds again. */
@@ -186,9 +191,9 @@ final class Secured {
                   key_file: "%s"
                   ca_file: "%s"
                   verify: %s
-                  timeout: 2
+                  %s
                 }
-                """.formatted(file(certName + ".pem"), file(certName + "-key.pem"), file("ca.pem"), verifyClients);
+                """.formatted(file(certName + ".pem"), file(certName + "-key.pem"), file("ca.pem"), verifyClients, TLS_TIMEOUT);
     }
 
     String file(String name) {
