@@ -170,8 +170,8 @@ final class PullCounts {
             return "; " + again + (again == 1 ? " redelivery " : " redeliveries ") + shownVerb
                     + " too (not acked, so the server sent again after each backoff delay; counted once)";
         }
-        return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (they came back before "
-                + "the server had their ack; counted once)";
+        return again == 0 ? "" : "; " + Output.messages(again) + " " + shownVerb + " again (" + (again == 1 ? "it" : "they")
+                + " came back before the server had " + (again == 1 ? "its" : "their") + " ack; counted once)";
     }
 
     /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
