@@ -102,6 +102,45 @@ class ErrorsTest extends WithServer {
         }
     }
 
+    /**
+     * A listener that greets, starts an -ERR without quotes, and then sends one byte every second, never closing:
+     * the probe for the server's words is bounded, and the run ends with its one line.
+     */
+    @Test
+    void aServerThatTricklesAfterItsGreetingDoesNotHoldTheRun() throws Exception {
+        try (ServerSocket trickle = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!trickle.isClosed()) {
+                    try {
+                        Socket client = trickle.accept();
+                        Thread each = new Thread(() -> {
+                            try (client) {
+                                client.getOutputStream().write("INFO {\"server_id\":\"x\",\"max_payload\":1048576}\r\n-ERR a"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                                while (true) {
+                                    Thread.sleep(1_000);
+                                    client.getOutputStream().write('a');
+                                }
+                            } catch (Exception gone) {
+                                // the client hung up
+                            }
+                        });
+                        each.setDaemon(true);
+                        each.start();
+                    } catch (Exception closed) {
+                        return;
+                    }
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            Run.Result result = Run.script("NatsPub", "--server", "nats://127.0.0.1:" + trickle.getLocalPort(), "--timeout", "3s", "x")
+                    .timeout(120).go();
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.err());
+        }
+    }
+
     @Test
     void helpAndVersionWork() throws Exception {
         Run.Result help = ok(script("JsPub", "--help").go());

@@ -93,9 +93,10 @@ final class Connector {
      * The longest protocol line jnats reads or writes. A delivery's line holds the message's subject and
      * its ack subject ($JS.ACK.<stream>.<consumer>...): a subject the server took near its own limit (4 KiB
      * by default) makes a line jnats' default 4 KiB cannot read, and jnats then drops the connection
-     * instead, again at each redelivery. The server stays the judge of what it takes.
+     * instead, again at each redelivery (and a line longer still than its buffer it can misread). A server set
+     * to take lines longer than a MiB (max_control_line) is beyond what the lab reads.
      */
-    private static final int CONTROL_LINE_BYTES = 64 * 1024;
+    private static final int CONTROL_LINE_BYTES = 1024 * 1024;
 
     private Connection connect(boolean failingOver) {
         Options.Builder builder = new Options.Builder()
@@ -168,23 +169,27 @@ final class Connector {
      * no server of the list greets that way (or does not answer within the timeout).
      */
     private static String greetingError(List<ServerUrl> servers, Duration timeout) {
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), GREETING_WAIT.toNanos()); // for all of them
         for (ServerUrl server : servers) {
             try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(server.host(), server.port()), (int) timeout.toMillis());
-                socket.setSoTimeout((int) Math.min(timeout.toMillis(), 2_000));
+                socket.connect(new java.net.InetSocketAddress(server.host(), server.port()), millisLeft(deadline));
                 java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
                 byte[] chunk = new byte[4_096];
                 try {
-                    for (int n; read.size() < 8_192 && (n = socket.getInputStream().read(chunk)) > 0; ) {
+                    for (int n; read.size() < 8_192 && !GREETING_ERROR.matcher(read.toString(StandardCharsets.UTF_8)).find(); ) {
+                        socket.setSoTimeout(millisLeft(deadline));
+                        if ((n = socket.getInputStream().read(chunk)) <= 0) {
+                            break;
+                        }
                         read.write(chunk, 0, n);
                     }
                 } catch (java.net.SocketTimeoutException quiet) {
-                    // a server that keeps the connection open: what it sent so far is its greeting
+                    // a server that keeps the connection open, or trickles: what it sent so far is its greeting
                 }
                 String greeting = read.toString(StandardCharsets.UTF_8);
                 Matcher error = GREETING_ERROR.matcher(greeting);
                 if (greeting.startsWith("INFO ") && error.find()) {
-                    return error.group(1);
+                    return error.group(1) != null ? error.group(1) : error.group(2);
                 }
             } catch (IOException | RuntimeException noGreeting) {
                 // this server tells nothing more: the next one may
@@ -193,7 +198,18 @@ final class Connector {
         return null;
     }
 
-    private static final Pattern GREETING_ERROR = Pattern.compile("\r\n-ERR '([^'\r\n]{1,200})'\r\n");
+    /** At most this long for all the servers' greetings together: the run already failed, this only says why. */
+    private static final Duration GREETING_WAIT = Duration.ofSeconds(2);
+    private static final Pattern GREETING_ERROR = Pattern.compile("\r\n-ERR (?:'([^'\r\n]{1,200})'|([^'\r\n]{1,200}))\r\n");
+
+    /** The milliseconds left until the deadline, at least 1 (0 would mean no limit to a socket). */
+    private static int millisLeft(long deadline) throws java.net.SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left < 1) {
+            throw new java.net.SocketTimeoutException("no time left");
+        }
+        return (int) left;
+    }
 
     private ErrorListener listener(Thread connecting) {
         return new ErrorListener() {
