@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "worker", version = CommandRunner.VERSION,
@@ -55,7 +56,8 @@ public class Worker implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         flags.check();
-        if (Subjects.filterProblem(queue, null) != null || queue.contains("*") || queue.contains(">")) {
+        boolean tooLongAlone = Subjects.lengthProblem("workers", queue) != null; // said below, with the subject
+        if (Subjects.filterProblem(queue, null) != null && !tooLongAlone || queue.contains("*") || queue.contains(">")) {
             throw Exit.usage("flag --queue: %s is not valid: it must be a name without spaces or wildcards, like workers",
                     Output.quoted(queue));
         }
@@ -66,6 +68,11 @@ public class Worker implements Callable<Integer> {
         }
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
+        String tooLong = Subjects.lengthProblem("workers", filter, queue); // the two go in one SUB line
+        if (tooLong != null) {
+            throw Exit.usage("flag --queue: %s is not valid: %s", Output.quotedStart(queue.getBytes(StandardCharsets.UTF_8),
+                    Output.SHOWN_BYTES), tooLong);
+        }
         try (Connection nc = connection.openCore(config)) {
             new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,
                     settingFlags.typed(Setting.WAIT) ? config.wait : null, "listening on " + filter + " in queue group " + queue

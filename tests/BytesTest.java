@@ -104,6 +104,17 @@ class BytesTest extends WithServer {
         assertTrue(result.err().matches("ERROR flag --subject: \"lab4\\.\u00e9+\\.\\.\\.\" is not valid: it is 3901 bytes long, and the "
                 + "lab sends subjects of at most 3900 .*: use a shorter one, like lab4\\.stream\n"), result.err());
         assertEquals(List.of(), StoredMessages.in(server));
+        // what a listener subscribes to goes in a protocol line too, and a queue group with it
+        Run.Result listen = script("NatsSub", "--count", "1", "lab1.*." + "y".repeat(3_900)).go();
+        assertEquals(Exit.USAGE, listen.exit(), listen.toString());
+        assertTrue(listen.err().matches("ERROR subject \"lab1\\.\\*\\.y+\"\\.\\.\\. \\(3707 more bytes\\) cannot be subscribed to: it is 3907 "
+                + "bytes long, "
+                + "and the lab sends subjects of at most 3900 .*\n"), listen.err());
+        Run.Result group = script("Worker", "--queue", "q".repeat(3_890), "--count", "1").go();
+        assertEquals(Exit.USAGE, group.exit(), group.toString());
+        assertTrue(group.err().matches("ERROR flag --queue: \"q+\"\\.\\.\\. \\(3690 more bytes\\) is not valid: it is \\d+ bytes long with the "
+                + "subject, .*: "
+                + "use a shorter one, like workers\n"), group.err());
     }
 
     @Test

@@ -33,13 +33,7 @@ final class Subjects {
         if (subject.startsWith("_INBOX.")) {
             return "_INBOX. subjects carry the replies to requests: use your own, like " + like;
         }
-        int bytes = subject.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > LONGEST_BYTES) {
-            return "it is " + bytes + " bytes long, and the lab sends subjects of at most " + LONGEST_BYTES + " (a server "
-                    + "takes protocol lines of 4096 bytes unless its max_control_line says more, and a message's line also "
-                    + "holds its reply subject): use a shorter one, like " + like;
-        }
-        return null;
+        return lengthProblem(like, subject);
     }
 
     /** The example a hint shows: the lab's own subject, unless that is the mistake itself. */
@@ -85,6 +79,23 @@ final class Subjects {
         return filters.stream().anyMatch(filter -> matches(filter, subject));
     }
 
+    /**
+     * Why these words, sent in one protocol line (a subject, and a queue group with it), are too long for the
+     * lab to send, ending with the example; null when they are not.
+     */
+    static String lengthProblem(String like, String... words) {
+        int bytes = 0;
+        for (String word : words) {
+            bytes += word.getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (bytes <= LONGEST_BYTES) {
+            return null;
+        }
+        return "it is " + bytes + " bytes long" + (words.length > 1 ? " with the subject" : "") + ", and the lab sends subjects "
+                + "of at most " + LONGEST_BYTES + " (a server takes protocol lines of 4096 bytes unless its max_control_line "
+                + "says more, and a message's line also holds its reply subject): use a shorter one, like " + like;
+    }
+
     /** Why the subject cannot be subscribed to, as a hint with examples built on the lab's subject; null when it can. */
     static String filterProblem(String filter, String example) {
         String[] tokens = filter.split("\\.", -1);
@@ -98,6 +109,6 @@ final class Subjects {
                         + "like " + base + ".* or " + base + ".>";
             }
         }
-        return null;
+        return lengthProblem(like(example), filter);
     }
 }
