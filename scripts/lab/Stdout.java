@@ -137,11 +137,14 @@ final class Stdout {
         install();
         stdout.flush();
         String text = checked.unprinted.toString(StandardCharsets.UTF_8).lines().map(line -> line.replaceFirst("^INFO ", ""))
+                .map(line -> line.length() <= LINE_SHOWN ? line : line.substring(0, LINE_SHOWN) + "...")
                 .reduce((a, b) -> a + "; " + b).orElse("");
         return text.isEmpty() ? "" : ", so this went to stderr: " + text + (checked.unprinted.size() >= UNPRINTED_KEPT ? " ..." : "");
     }
 
-    private static final int UNPRINTED_KEPT = 1_000;
+    /** What is kept of the lines stdout could not take, and how much of each is shown: every line says its part. */
+    private static final int UNPRINTED_KEPT = 64 * 1024;
+    private static final int LINE_SHOWN = 300;
 
     /** Writes through, and keeps the first IOException (PrintStream only sets a flag, and forgets why). */
     private static final class Checked extends OutputStream {
