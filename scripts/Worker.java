@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "worker", version = CommandRunner.VERSION,
@@ -70,8 +69,7 @@ public class Worker implements Callable<Integer> {
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         String tooLong = Subjects.lengthProblem("workers", filter, queue); // the two go in one SUB line
         if (tooLong != null) {
-            throw Exit.usage("flag --queue: %s is not valid: %s", Output.quotedStart(queue.getBytes(StandardCharsets.UTF_8),
-                    Output.SHOWN_BYTES), tooLong);
+            throw Exit.usage("flag --queue: %s is not valid: %s", Output.quotedStart(queue), tooLong);
         }
         try (Connection nc = connection.openCore(config)) {
             new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,

@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java Limit.java
+//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java Limit.java Durations.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -243,11 +243,12 @@ final class JetStreamErrors {
      * took over: so "not confirmed", never "not stored".
      */
     static LabException noStreamCaptures(Connection nc, String subject, String sofar) {
-        return noStreamCaptures(nc, subject, sofar, "no PubAck");
+        return noStreamCaptures(nc, subject, sofar, null);
     }
 
-    /** The same, for a run that sent again through a failover: noPubAck says for how long none came. */
-    static LabException noStreamCaptures(Connection nc, String subject, String sofar, String noPubAck) {
+    /** The same, for a run that sent again through a failover and gave up after gaveUpAfter (null: it did not). */
+    static LabException noStreamCaptures(Connection nc, String subject, String sofar, Duration gaveUpAfter) {
+        String noPubAck = gaveUpAfter == null ? "no PubAck" : "no PubAck within " + Durations.format(gaveUpAfter) + " of sending again";
         if (nc.getServerInfo().getCluster() == null) {
             return noStreamCaptures(subject, sofar);
         }

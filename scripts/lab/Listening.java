@@ -11,7 +11,6 @@ import io.nats.client.Subscription;
 import org.slf4j.Logger;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -95,8 +94,8 @@ final class Listening {
     static String checkFilter(String subject, String labSubject) {
         String problem = Subjects.filterProblem(subject, labSubject);
         if (problem != null) {
-            throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quotedStart(subject.getBytes(StandardCharsets.UTF_8),
-                    Output.SHOWN_BYTES), problem);
+            throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quotedStart(subject),
+                    problem);
         }
         return subject;
     }

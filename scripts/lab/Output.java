@@ -175,6 +175,11 @@ final class Output {
         return true;
     }
 
+    /** A value typed or sent as text, as quotedStart shows its first SHOWN_BYTES bytes. */
+    static String quotedStart(String text) {
+        return quotedStart(text.getBytes(StandardCharsets.UTF_8), SHOWN_BYTES);
+    }
+
     /** The body's first bytes as quoted() shows them (cut where a character starts), and how many were left out. */
     static String quotedStart(byte[] body, int limit) {
         if (body == null || body.length <= limit) {

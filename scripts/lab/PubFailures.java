@@ -33,7 +33,6 @@ final class PubFailures {
         if (acks.confirmed.get() == 0 && JetStreamErrors.isNoResponders(error) && gaveUpAfter == null) {
             return JetStreamErrors.noStreamCaptures(nc, config.subject, "");
         }
-        String noPubAck = gaveUpAfter == null ? "no PubAck" : "no PubAck within " + Durations.format(gaveUpAfter) + " of sending again";
         String counts = "only " + PubSummary.shortfall(acks, total);
         if (JetStreamErrors.refusedForGood(error)) {
             JetStreamApiException refused = JetStreamErrors.refusal(error);
@@ -41,12 +40,12 @@ final class PubFailures {
                     maxBytes(refused, nc, config.subject)));
         }
         if (JetStreamErrors.isNoResponders(error)) {
-            return streamGoneOrLeaderless(nc, config, counts, true, noPubAck);
+            return streamGoneOrLeaderless(nc, config, counts, true, gaveUpAfter);
         }
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false, noPubAck) : noPubAckInTime(counts, false);
+        return failsOver ? streamGoneOrLeaderless(nc, config, counts, false, gaveUpAfter) : noPubAckInTime(counts, false);
     }
 
     /** What the single publishes so far came to: confirmed, refused, and sent without an answer. */
@@ -132,13 +131,14 @@ final class PubFailures {
      * config's stream may be another, or none: --subject chooses where they go); before any PubAck, the
      * one that captures the subject.
      */
-    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders, String noPubAck) {
+    private LabException streamGoneOrLeaderless(Connection nc, Config config, String counts, boolean noResponders,
+                                                Duration gaveUpAfter) {
         String stream = acks.streamName();
         try {
             JetStreamManagement jsm = nc.jetStreamManagement();
             List<String> capturing = stream != null ? List.of(stream) : jsm.getStreamNames(config.subject);
             if (capturing.isEmpty()) {
-                return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck);
+                return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, gaveUpAfter);
             }
             stream = capturing.get(0);
             jsm.getStreamInfo(stream);
@@ -146,16 +146,16 @@ final class PubFailures {
             if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return JetStreamErrors.streamDeleted(Output.printable(stream), null, counts); // the name is the server's text
             }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck); // 10008: no leader, no quorum
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, gaveUpAfter); // 10008: no leader, no quorum
         } catch (IOException | RuntimeException noAnswer) {
             if (nc.getServerInfo().getCluster() == null) { // one server, answering nothing: no reason to name but that
                 return Exit.failed("%s: the server at %s answers nothing (no PubAck, and no answer about %s either)",
                         counts, config.shownUrl(), stream != null ? "stream " + Output.printable(stream)
                                 : "the stream for subject " + config.subject);
             }
-            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck);
+            return JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, gaveUpAfter);
         }
-        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, noPubAck)
+        return noResponders ? JetStreamErrors.noStreamCaptures(nc, config.subject, ": " + counts, gaveUpAfter)
                 : noPubAckInTime(counts, true);
     }
 }

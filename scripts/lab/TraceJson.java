@@ -143,7 +143,7 @@ final class TraceJson {
             }
             line.append(']');
         } else if (value instanceof String text) {
-            line.append(Output.quotedStart(text.getBytes(StandardCharsets.UTF_8), Output.SHOWN_BYTES));
+            line.append(Output.quotedStart(text));
         } else {
             line.append(Output.printable(((Literal) value).text()));
         }
