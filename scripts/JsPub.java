@@ -51,7 +51,8 @@ public class JsPub implements Callable<Integer> {
             try {
                 ack = js.publish(subject, headersFor(n), body, options); // returns once the stream's PubAck arrived
             } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
-                throw refusedOne(refused, nc, subject, body);
+                throw JetStreamErrors.refusal(refused) != null ? refusedOne(refused, nc, subject, body)
+                        : notConfirmed(new IOException(refused), nc, subject, body); // an answer that is no JSON
             } catch (IOException noPubAck) { // stored or not: nobody can say
                 throw notConfirmed(noPubAck, nc, subject, body);
             }

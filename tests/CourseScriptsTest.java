@@ -309,6 +309,48 @@ class CourseScriptsTest extends WithServer {
         }
     }
 
+    /**
+     * A reader that took one read and left, while its shell held the pipe a moment longer: the lines
+     * written meanwhile went into the pipe and nobody read them. Printed are only the lines it took.
+     */
+    @Test
+    void linesLeftInAPipeItsReaderClosedAreNotCountedAsPrinted() throws Exception {
+        Path folder = Scratch.dir();
+        String reader = "read -r listening; touch subscribed; while [ ! -e go ]; do sleep 0.05; done; "
+                + "dd bs=64k count=1 status=none; touch read; sleep 1";
+        try (Run.Started sub = Run.command("bash", "-c", "set -o pipefail; " + script("NatsSub", "course.late").shellLine()
+                + " | { " + reader + "; }").in(folder).server(server).start();
+             Connection nc = connect()) {
+            awaitFile(folder.resolve("subscribed"));
+            for (int i = 1; i <= 5; i++) {
+                nc.publish("course.late", ("before " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            nc.flush(Duration.ofSeconds(5));
+            Thread.sleep(500); // the five lines wait in the pipe
+            Files.writeString(folder.resolve("go"), "");
+            awaitFile(folder.resolve("read"));
+            for (int i = 0; i < 100 && sub.running(); i++) { // into the pipe while the shell holds it, then into a closed one
+                nc.publish("course.late", "after".getBytes(StandardCharsets.UTF_8));
+                nc.flush(Duration.ofSeconds(5));
+                Thread.sleep(100);
+            }
+            Run.Result result = sub.finish();
+            assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+            long taken = result.out().lines().count();
+            Matcher line = Pattern.compile("ERROR stdout could not be written \\(Broken pipe\\): \\d+ messages? received "
+                    + "\\((\\d+) printed\\)\n").matcher(result.err());
+            assertTrue(line.matches(), result.toString());
+            assertEquals(taken, Long.parseLong(line.group(1)), result.toString());
+        }
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 600 && !Files.exists(file); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(file), file + " never appeared");
+    }
+
     /** Each script with --show-config and with --show-config-lines, in one JVM in the repository's folder, as bin/jbang runs them there. */
     private static Map<List<String>, Run.Result> shownConfigs;
 

@@ -62,6 +62,12 @@ class HostileServerTest extends WithServer {
             return "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":"
                     + FakeNatsServer.json("maximum messages exceeded\u202e" + OSC_AND_CLEAR) + "}}";
         }
+        if (subject.endsWith(".html")) { // an answer, but no JSON: neither a PubAck nor a refusal
+            return "<html>" + OSC_AND_CLEAR;
+        }
+        if (subject.endsWith(".empty")) { // JSON, but no stream or sequence in it
+            return "{}";
+        }
         if (subject.endsWith(".raw")) { // no JSON escape at all: read as a plain PubAck, byte for byte
             return "{\"stream\":\"LAB4\u202eSTREAM\u0085\",\"seq\":8}";
         }
@@ -157,6 +163,28 @@ class HostileServerTest extends WithServer {
             assertEquals(Exit.FAILED, refused.exit(), refused.toString());
             assertPrintable(refused.out() + refused.err());
             assertTrue(refused.err().contains("maximum messages exceeded\\u{202e}\\u{1b}]0;owned"), refused.err());
+        }
+    }
+
+    /** An answer to a publish that is no PubAck is no refusal either: stored or not, nobody can say, single or bulk. */
+    @Test
+    void anAnswerThatIsNoPubAckIsNeitherConfirmedNorRefused() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", HostileServerTest::answer)) {
+            for (String subject : new String[] {"lab4.html", "lab4.empty"}) {
+                Run.Result one = Run.script("JsPub", "--subject", subject, "hello").env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, one.exit(), one.toString());
+                assertPrintable(one.out() + one.err());
+                assertTrue(one.err().contains("no PubAck for \"hello\", so it may or may not be stored: the server's answer "
+                        + "is not a PubAck"), one.err());
+                assertFalse(one.err().contains("refused"), one.err());
+
+                Run.Result bulk = Run.script("JsPub", "--subject", subject, "--count", "3", "hello")
+                        .env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, bulk.exit(), bulk.toString());
+                assertPrintable(bulk.out() + bulk.err());
+                assertTrue(bulk.err().contains("; 3 not: 0 refused by the server, 3 sent without an answer (they may or may "
+                        + "not be stored), 0 never sent: the server's answer is not a PubAck"), bulk.err());
+            }
         }
     }
 

@@ -188,11 +188,31 @@ final class JetStreamErrors {
         return Exit.notFound("no stream captures subject %s: run js-bootstrap first%s", subject, sofar);
     }
 
-    /** The server's refusal among a failure's causes (a failed publishAsync wraps it twice), or null. */
+    /**
+     * The server's refusal among a failure's causes (a failed publishAsync wraps it twice), or null. An answer
+     * that is not JSON is none: jnats makes an error 500 of it, but the server said neither yes nor no.
+     */
     static JetStreamApiException refusal(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof JetStreamApiException api) {
-                return api;
+                return notAPubAck(api) == null ? api : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why an answer to a publish is no PubAck, or null when it is one or a refusal: not JSON (jnats' own error
+     * 500, without the err_code every server refusal has), or JSON without a stream and a sequence.
+     */
+    static String notAPubAck(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof JetStreamApiException api && notJson(api)) {
+                return "the server's answer is not a PubAck but text that is not JSON (jnats: "
+                        + Output.printable(api.getErrorDescription()) + ")";
+            }
+            if (t instanceof IOException && "Invalid JetStream ack.".equals(t.getMessage())) {
+                return "the server's answer is not a PubAck: JSON without a stream and a sequence";
             }
         }
         return null;
@@ -286,6 +306,13 @@ final class JetStreamErrors {
     }
 
     static String refused(JetStreamApiException e) {
-        return refused(e.getErrorDescription(), e.getApiErrorCode());
+        return notJson(e) ? "the server's answer is not JSON, so it is neither a yes nor a no (jnats: "
+                + Output.printable(e.getErrorDescription()) + ")" : refused(e.getErrorDescription(), e.getApiErrorCode());
+    }
+
+    /** jnats' stand-in for an answer it could not parse: error 500 without the err_code every refusal of the server's has. */
+    private static boolean notJson(JetStreamApiException e) {
+        return e.getErrorCode() == 500 && e.getApiErrorCode() == -1
+                && String.valueOf(e.getErrorDescription()).startsWith("Error parsing: ");
     }
 }

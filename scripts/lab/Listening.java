@@ -3,7 +3,7 @@
 // many arrived and how many the server dropped because this subscriber fell behind.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java
+//SOURCES Output.java Stdout.java StdoutPipe.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -70,8 +70,16 @@ final class Listening {
     private final Connection nc;
     private final String url;
     private volatile long received;
-    /** Of those, the messages whose lines reached stdout: a closed pipe can take the last one's. */
+    /** Of those, the messages whose lines stdout accepted; a pipe's reader that left may not have taken the last ones. */
     private long printed;
+    /**
+     * Where the last lines end on stdout, oldest first: those a pipe may still hold. A pipe holds at most a MiB
+     * (Linux's limit for a user's pipe), so a line that ended further back was surely read.
+     */
+    private long[] lineEnds = new long[64];
+    private int firstEnd;
+    private int ends;
+    private static final long PIPE_HOLDS_AT_MOST = 1 << 20;
     private Supplier<String> handled = () -> "";
     private Subscription sub;
     private String ended = "";
@@ -143,6 +151,7 @@ final class Listening {
                 handler.handle(msg);
                 checkWritten();
                 printed++;
+                lineEnded(Stdout.position());
             }
         } catch (IllegalStateException | java.util.concurrent.TimeoutException gone) {
             if (nc.getStatus() == Connection.Status.CONNECTED) {
@@ -185,8 +194,34 @@ final class Listening {
 
     private void checkWritten() {
         if (!Stdout.written()) {
-            throw Stdout.lost(": " + prefix + counts(" (" + printed + " printed)"));
+            throw Stdout.lost(": " + prefix + counts(" (" + taken() + " printed)"));
         }
+    }
+
+    private void lineEnded(long end) {
+        while (ends > 0 && lineEnds[firstEnd] <= end - PIPE_HOLDS_AT_MOST) {
+            firstEnd = (firstEnd + 1) % lineEnds.length;
+            ends--;
+        }
+        if (ends == lineEnds.length) {
+            long[] more = new long[ends * 2];
+            for (int i = 0; i < ends; i++) {
+                more[i] = lineEnds[(firstEnd + i) % ends];
+            }
+            lineEnds = more;
+            firstEnd = 0;
+        }
+        lineEnds[(firstEnd + ends++) % lineEnds.length] = end;
+    }
+
+    /** The printed lines the reader took: on a pipe it left, those it left unread in it do not count. */
+    private long taken() {
+        long taken = StdoutPipe.taken();
+        long unread = 0;
+        for (int i = ends - 1; i >= 0 && lineEnds[(firstEnd + i) % lineEnds.length] > taken; i--) {
+            unread++;
+        }
+        return printed - unread;
     }
 
     private String soFar() {
