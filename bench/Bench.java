@@ -56,7 +56,6 @@ public class Bench {
     static final List<Integer> WINDOWS = List.of(100, 1000, 4000);
     static final List<Integer> BATCHES = List.of(100, 500, 1000);
     static final int REPEAT = QUICK ? 1 : 3;
-    static final int LONG_RUN = 1_000_000; // runs this long are done once each: three would add minutes, not insight
     static final int STARTUP_RUNS = QUICK ? 3 : 10;
     static final String SUFFIX = Settings.SUFFIX;
     static final boolean HEADLINE_ONLY = "headline".equals(Settings.ONLY);
@@ -73,6 +72,8 @@ public class Bench {
     static final List<String> notes = new ArrayList<>();
     /** What each wait for a quiet machine saw last, before the round it let go. */
     static final List<Load.Seen> gates = new ArrayList<>();
+    /** Before each round: how long a fixed CPU loop took (Load.probeMillis), the machine's own speed then. */
+    static final List<Double> probes = new ArrayList<>();
     /** Rounds run again because other work disturbed them. */
     static int reruns;
     static final List<String> startupRows = new ArrayList<>();
@@ -96,6 +97,10 @@ public class Bench {
         }));
         try {
             serverPid = findServerPid();
+            // A fresh server's first runs are slower (its store's files, its own warm-up): whoever ran first paid for it.
+            server.resetToLabStream();
+            fill(COUNT);
+            filled = COUNT;
             List<String> flags = Clients.scriptFlags(Run.REPO);
             Clients.Client scripts = Clients.scripts(Run.REPO);
             Clients.Client jnats = HEADLINE_ONLY ? null : Clients.baseline(Run.REPO, Clients.JNATS, flags);
@@ -172,16 +177,17 @@ public class Bench {
     static void measure(List<Clients.Work> works, List<Clients.Client> clients) throws Exception {
         for (Clients.Work work : works) {
             Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
-            for (int round = 0; round < (work.count() >= LONG_RUN ? 1 : REPEAT); round++) {
+            for (int round = 0; round < REPEAT; round++) {
                 gates.add(Settings.awaitQuiet());
-                Map<String, Measure.Sample> got = round(work, clients);
+                probes.add(Load.probeMillis());
+                Map<String, Measure.Sample> got = round(work, clients, round);
                 if (got.values().stream().anyMatch(s -> Settings.busy(s.load()))) {
                     Load.Seen again = Settings.awaitQuiet();
                     gates.add(again);
                     if (!Settings.busy(again)) {
                         System.err.println("bench: other work disturbed that round; the machine is quiet again, so it runs again");
                         reruns++;
-                        got = round(work, clients);
+                        got = round(work, clients, round);
                     }
                 }
                 got.forEach((name, sample) -> samples.computeIfAbsent(name, k -> new ArrayList<>()).add(sample));
@@ -189,17 +195,22 @@ public class Bench {
             samples.forEach((name, list) -> {
                 Measure.Summary summary = Measure.Summary.of(work.count(), list);
                 results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(work, summary);
-                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB (%s)%n",
-                        work.label(), name, work.count(), summary.selfRate(), summary.wallRate(), summary.peakRssMib(),
-                        summary.load().text());
+                System.err.printf("bench: %-34s %-36s %,9d msgs: %,9.0f msgs/s self-timed, %,9.0f wall-clock, %5.1f MiB (%s; "
+                                + "runs %s)%n", work.label(), name, work.count(), summary.selfRate(), summary.wallRate(),
+                        summary.peakRssMib(), summary.load().text(), String.join(", ", list.stream()
+                                .map(sample -> String.format("%,.0f", sample.selfRate())).toList()));
             });
         }
     }
 
-    /** Each client runs the workload once, in turn. */
-    static Map<String, Measure.Sample> round(Clients.Work work, List<Clients.Client> clients) throws Exception {
+    /**
+     * Each client runs the workload once, in turn; round r starts with the r-th client, so that no client
+     * always runs first (after another workload's runs) or always last.
+     */
+    static Map<String, Measure.Sample> round(Clients.Work work, List<Clients.Client> clients, int round) throws Exception {
         Map<String, Measure.Sample> got = new LinkedHashMap<>();
-        for (Clients.Client client : clients) {
+        for (int k = 0; k < clients.size(); k++) {
+            Clients.Client client = clients.get((round + k) % clients.size());
             List<String> command = client.commandFor(work);
             if (command == null || results.getOrDefault(client.name(), Map.of()).containsKey(work)) {
                 continue;

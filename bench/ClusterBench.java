@@ -73,7 +73,7 @@ public class ClusterBench {
         long began = System.nanoTime();
         try (ThreeNodeCluster cluster = ThreeNodeCluster.start()) {
             for (int round = 0; round < ROUNDS; round++) {
-                for (int replicas : new int[] {1, 3}) {
+                for (int replicas : round % 2 == 0 ? new int[] {1, 3} : new int[] {3, 1}) { // neither always first
                     streamWith(cluster, replicas);
                     for (Clients.Work work : List.of(new Clients.Work(Clients.Kind.PUB_ASYNC, COUNT, 1000),
                             new Clients.Work(Clients.Kind.PULL, COUNT, 500))) {

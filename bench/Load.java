@@ -96,6 +96,29 @@ final class Load {
     }
 
     /** Seconds spent waiting for a quiet machine so far. */
+    /**
+     * How long a fixed piece of CPU work takes this JVM now, in ms (the last of three, so the JIT has compiled
+     * it). On a virtual machine the host can slow its cores with nothing in /proc/stat to show for it: a
+     * spread in these times is that, and the rates measured then moved with it.
+     */
+    static double probeMillis() {
+        double millis = Double.NaN;
+        for (int run = 0; run < 3; run++) {
+            long x = run + 1;
+            long start = System.nanoTime();
+            for (int i = 0; i < PROBE_STEPS; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                x ^= x >>> 29;
+            }
+            millis = (System.nanoTime() - start) / 1e6;
+            probeSink ^= x; // used, so the loop is not removed
+        }
+        return millis;
+    }
+
+    private static final int PROBE_STEPS = 30_000_000;
+    private static volatile long probeSink;
+
     static double waitedSeconds() {
         return waitedNanos / 1e9;
     }

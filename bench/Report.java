@@ -35,8 +35,10 @@ final class Report {
                 - **self-timed**: the rate the program prints, from its own clock around the publish or pull loop \
                 (after connecting, before closing). The scripts' and the jnats baseline's clocks cover the same section.
                 - **wall-clock**: messages over the time from starting the process to its exit (JVM start, connect, close).
-                - Every cell is the true median of %d run(s) (the mean of the two middle values for an even number); \
-                runs of %,d messages or more are done once each. The clients' runs alternate, so they share the same noise.
+                - Every cell is the true median of %d run(s) (the mean of the two middle values for an even number). \
+                The clients' runs alternate, so they share the same noise, and each round starts with the next client, \
+                so none always runs first. Before the first round the server stores %,d messages once, untimed, so no \
+                client meets a cold server.
                 - A run counts only if it exited 0, printed the count it was asked for, and the server agrees: after a \
                 publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at that \
                 count with no ack pending. Anything else stops the benchmark.
@@ -49,7 +51,7 @@ final class Report {
                 - Lab scripts run with their `//RUNTIME_OPTIONS` (`%s`); "same JVM flags" gives bench/Baseline.java exactly those.
                 - Peak RSS: %s. CPU: user + system time of the client process, and of nats-server over the same run.
 
-                """.formatted(Bench.REPEAT, Bench.LONG_RUN, quietBelow * 100, Settings.WAIT.toSeconds(),
+                """.formatted(Bench.REPEAT, Bench.COUNT, quietBelow * 100, Settings.WAIT.toSeconds(),
                 String.join(" ", flags()), Measure.rssMethod()));
         Bench.notes.forEach(note -> out.append("> ").append(note).append("\n\n"));
 
@@ -290,7 +292,22 @@ final class Report {
                         + "1-minute load average median %s, highest %s. Waited %.0f s in all for a quiet machine (at most %d s "
                         + "before a round, %d s in all); %d round(s) run again after other work disturbed them. %s",
                 Load.CORES, percent(Measure.median(others)), percent(max(others)), one(Measure.median(loadavg)), one(max(loadavg)),
-                Load.waitedSeconds(), Settings.WAIT.toSeconds(), Settings.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict);
+                Load.waitedSeconds(), Settings.WAIT.toSeconds(), Settings.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict)
+                + speed();
+    }
+
+    /** The spread of the CPU probe taken before each round: how much the machine's own speed moved. */
+    private static String speed() {
+        double[] millis = Bench.probes.stream().mapToDouble(Double::doubleValue).toArray();
+        if (millis.length == 0) {
+            return "";
+        }
+        double fastest = java.util.Arrays.stream(millis).min().orElse(Double.NaN);
+        double slowest = max(millis);
+        return String.format(" The machine's own speed: a fixed CPU loop, timed before each of the %d rounds, took %.0f-%.0f ms "
+                + "(median %.0f): the slowest %.0f%% over the fastest. On a virtual machine the host can slow its cores "
+                + "with nothing in /proc/stat to show; runs that alternate within a round share that, runs of different "
+                + "rounds do not.", millis.length, fastest, slowest, Measure.median(millis), (slowest / fastest - 1) * 100);
     }
 
     private static double max(double[] values) {
