@@ -68,17 +68,18 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
         try (Connection nc = connection.openCore(config)) {
             try {
                 publish(nc, config.subject, bodies, config.timeout);
-            } catch (IllegalStateException e) { // jnats' queue fills while the server is gone, or the connection closed
+            } catch (IllegalStateException | TimeoutException e) { // jnats' queue fills while the server is gone, or it closed
                 if (nc.getStatus() == Connection.Status.CONNECTED && JetStreamErrors.answers(nc)) {
+                    if (e instanceof TimeoutException) {
+                        throw Exit.unreachable("the server at %s did not answer the flush within %s: it may not have all "
+                                + "the messages", config.shownUrl(), Durations.format(config.timeout));
+                    }
                     throw e; // the server is there: not a lost connection
                 }
                 throw JetStreamErrors.connectionLost(config.shownUrl(), handed + " of " + bodies.size() + " messages handed to "
                         + "the connection, none confirmed (core NATS confirms nothing: a flush after them would have), "
                         + (bodies.size() - handed) + " never sent");
             }
-        } catch (TimeoutException e) {
-            throw Exit.unreachable("the server at %s did not answer the flush within %s: it may not have all the messages",
-                    config.shownUrl(), Durations.format(config.timeout));
         }
         String what = count == null ? Output.quoted(message) : Output.messages(count);
         Output.summary(log, "published " + what + " to " + config.subject

@@ -103,6 +103,26 @@ class ErrorsTest extends WithServer {
     }
 
     /**
+     * A server that closes the connection mid-run says why in an -ERR first (here: a line longer than its
+     * max_control_line, from a long subject): the last line says it, in the server's words, not a guess.
+     */
+    @Test
+    void aConnectionTheServerClosedSaysTheServersReason() throws Exception {
+        try (NatsServer strict = NatsServer.startWithConfig("max_control_line: 1024\n")) {
+            String subject = "lab4." + "a".repeat(2000);
+            String why = " mid-run (the server closed it, saying \"maximum control line exceeded\": a protocol line, such "
+                    + "as a message's with a long subject, was longer than the server's max_control_line): ";
+            Run.Result core = Run.script("NatsPub", "--server", strict.url(), "--subject", subject, "x").go();
+            assertOneLineError(core, Exit.UNREACHABLE, "ERROR lost the connection to the server at " + strict.url() + why
+                    + "1 of 1 messages handed to the connection, none confirmed (core NATS confirms nothing: a flush after "
+                    + "them would have), 0 never sent");
+            Run.Result stored = Run.script("JsPub", "--server", strict.url(), "--subject", subject, "x").go();
+            assertOneLineError(stored, Exit.UNREACHABLE, "ERROR lost the connection to the server at " + strict.url() + why
+                    + "no PubAck for \"x\", so it may or may not be stored");
+        }
+    }
+
+    /**
      * A listener that greets, starts an -ERR without quotes, and then sends one byte every second, never closing:
      * the probe for the server's words is bounded, and the run ends with its one line.
      */

@@ -4,7 +4,7 @@
 // reports to a listener, not to the call that then times out).
 //DEPS io.nats:jnats:2.26.2
 //SOURCES Config.java Login.java Tls.java ServerUrl.java Durations.java Exit.java Output.java ServerSeen.java Failover.java
-//SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java Unanswered.java
+//SOURCES StopSignal.java ReaderWatch.java Trace.java MaxDeliveries.java Unanswered.java ServerWords.java
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -99,6 +99,7 @@ final class Connector {
     private static final int CONTROL_LINE_BYTES = 1024 * 1024;
 
     private Connection connect(boolean failingOver) {
+        ServerWords.forget();
         Options.Builder builder = new Options.Builder()
                 .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
@@ -230,6 +231,7 @@ final class Connector {
                     connecting.interrupt(); // jnats would otherwise wait out the connect timeout
                 } else {
                     serverError.compareAndSet(null, error);
+                    ServerWords.said(error); // a lost connection's line says it
                 }
             }
 

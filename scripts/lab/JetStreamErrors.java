@@ -1,7 +1,7 @@
 // The JetStream API's error codes the scripts act on, named once, and the one line each becomes:
 // a missing stream or consumer says to run js-bootstrap, any other refusal quotes the server.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java Limit.java Durations.java
+//SOURCES Exit.java Output.java DiscardNew.java Unanswered.java Limit.java Durations.java ServerWords.java
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -107,8 +107,8 @@ final class JetStreamErrors {
      * more can be confirmed. A server that answers no PING keeps its socket open; Failover leaves it as if it were gone.
      */
     static LabException connectionLost(String shownUrl, String sofar) {
-        return Exit.unreachable("lost the connection to the server at %s mid-run (it stopped, restarted or stopped "
-                + "answering, or the network dropped): %s", shownUrl, sofar);
+        return Exit.unreachable("lost the connection to the server at %s mid-run (%s): %s", shownUrl, ServerWords.whyClosed(),
+                sofar);
     }
 
     /** What a run did so far, for its last line; worded for a consumer that is gone (deleted, or its stream) when that is so. */
