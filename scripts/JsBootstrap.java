@@ -136,6 +136,11 @@ public class JsBootstrap implements Callable<Integer> {
             throws IOException, JetStreamApiException {
         StreamConfiguration current = existing.getConfiguration();
         String name = wanted.getName();
+        if (current == null || !name.equals(current.getName())) { // no advice to delete a stream on an answer like that
+            throw Exit.failed("the server's answer about stream %s is not a stream's info (it names %s): nothing was "
+                    + "changed; check that the server is a NATS server with JetStream", name, current == null ? "no stream"
+                    : Output.quoted(String.valueOf(current.getName())));
+        }
         long stored = existing.getStreamState().getMsgCount();
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
         List<Setting> changes = new ArrayList<>(); // what can change in place, and this run was given

@@ -50,6 +50,7 @@ public class JsPub implements Callable<Integer> {
             PublishAck ack;
             try {
                 ack = js.publish(subject, headersFor(n), body, options); // returns once the stream's PubAck arrived
+                JetStreamErrors.checkPubAck(ack); // anything listening on the subject may answer: is this JetStream's?
             } catch (JetStreamApiException refused) { // the server said no: stream full, message too large, ...
                 throw JetStreamErrors.refusal(refused) != null ? refusedOne(refused, nc, subject, body)
                         : notConfirmed(new IOException(refused), nc, subject, body); // an answer that is no JSON

@@ -182,8 +182,59 @@ class HostileServerTest extends WithServer {
                         .env("NATS_URL", fake.url()).go();
                 assertEquals(Exit.FAILED, bulk.exit(), bulk.toString());
                 assertPrintable(bulk.out() + bulk.err());
-                assertTrue(bulk.err().contains("; 3 not: 0 refused by the server, 3 sent without an answer (they may or may "
-                        + "not be stored), 0 never sent: the server's answer is not a PubAck"), bulk.err());
+                // how many were sent before the first answer came back depends on the machine's pace
+                assertTrue(bulk.err().matches("ERROR only 0 of 3 messages confirmed by a PubAck; 3 not: 0 refused by the server, "
+                        + "([123]) sent without an answer \\(\\w+ may or may not be stored\\), ([012]) never sent: the server's answer "
+                        + "is not a PubAck.*\n"), bulk.err());
+            }
+        }
+    }
+
+    /**
+     * Anything that listens on a subject can answer a publish. A PubAck-shaped answer whose stream name holds
+     * line breaks and a second command (to delete another stream), or whose sequence is 0, is no PubAck: the
+     * message is not counted as stored, and the name never reaches a request of the run's.
+     */
+    @Test
+    void aPeerThatAnswersForAStreamCannotSendCommandsThroughItsName() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("VICTIM")
+                    .subjects("victim.x").storageType(io.nats.client.api.StorageType.Memory).build());
+            String injecting = "{\"stream\":\"X 0\\r\\n\\r\\nPUB $JS.API.STREAM.DELETE.VICTIM 0\\r\\n\\r\\nPUB junk\",\"seq\":1}";
+            String raw = injecting.replace("\\r\\n", "\r\n"); // the line breaks as bytes, not JSON escapes
+            io.nats.client.Dispatcher peer = nc.createDispatcher(msg -> nc.publish(msg.getReplyTo(),
+                    (msg.getSubject().endsWith("zero") ? "{\"stream\":\"LAB4_STREAM\",\"seq\":0}"
+                            : msg.getSubject().endsWith("raw") ? raw : injecting).getBytes(StandardCharsets.UTF_8)));
+            peer.subscribe("peer.*");
+            nc.flush(Duration.ofSeconds(5));
+            for (String subject : new String[] {"peer.inject", "peer.raw", "peer.zero"}) {
+                for (String[] run : new String[][] {{"--subject", subject, "hello"}, {"--subject", subject, "--count", "3", "hello"}}) {
+                    Run.Result result = script("JsPub", run).go();
+                    assertEquals(Exit.FAILED, result.exit(), result.toString());
+                    assertPrintable(result.out() + result.err());
+                    assertTrue(result.err().contains("the server's answer is not a PubAck"), result.toString());
+                    assertFalse(result.out().contains("published"), result.toString());
+                }
+            }
+            assertEquals("VICTIM", nc.jetStreamManagement().getStreamInfo("VICTIM").getConfiguration().getName());
+        }
+    }
+
+    /** An answer about a stream that is no stream's info is neither the stream nor a refusal, and no reason to delete one. */
+    @Test
+    void anAnswerThatIsNoStreamInfoIsNotTakenForOne() throws Exception {
+        for (String answer : new String[] {"{\"stream\":\"S\",\"seq\":1}", "[1,2,3]"}) {
+            try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answer)) {
+                Run.Result bootstrap = Run.script("JsBootstrap").env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, bootstrap.exit(), bootstrap.toString());
+                assertPrintable(bootstrap.out() + bootstrap.err());
+                assertFalse(bootstrap.err().contains("--recreate"), bootstrap.toString());
+                assertFalse(bootstrap.err().contains("refused"), bootstrap.toString());
+                Run.Result info = Run.script("JsInfo").env("NATS_URL", fake.url()).go();
+                assertPrintable(info.out() + info.err());
+                assertFalse(info.err().contains("the server refused"), info.toString());
+                assertEquals(1, info.err().lines().count(), info.toString());
             }
         }
     }
@@ -214,7 +265,7 @@ class HostileServerTest extends WithServer {
         try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.INFO.")
                 ? "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"error\":{\"code\":500,\"err_code\":10999,"
                 + "\"description\":" + FakeNatsServer.json(said) + "}}"
-                : "{\"stream\":" + FakeNatsServer.json("S\\u{1b} " + ESC + "[2J") + ",\"seq\":7}")) {
+                : "{\"stream\":" + FakeNatsServer.json("S\\u{1b}" + ESC + "[2J") + ",\"seq\":7}")) {
             Run.Result info = Run.script("JsInfo", "--trace").env("NATS_URL", fake.url()).go();
             assertEquals(Exit.FAILED, info.exit(), info.toString());
             assertPrintable(info.err());
@@ -227,8 +278,8 @@ class HostileServerTest extends WithServer {
                     "-H", "Note:my-own-pw-8d2k", "hello").env("NATS_URL", fake.url()).go();
             assertPrintable(published.err());
             assertTrue(published.err().contains("headers: Origin=\"nats://bob:****@h\" Note=\"****\""), published.err());
-            assertTrue(published.err().contains(" <<< lab4.stream: {\"stream\": \"S\\\\u{1b} \\u{1b}[2J\", \"seq\": 7}\n"
-                    + "             PubAck: stream S\\\\u{1b} \\u{1b}[2J stored it as seq 7\n"), published.err());
+            assertTrue(published.err().contains(" <<< lab4.stream: {\"stream\": \"S\\\\u{1b}\\u{1b}[2J\", \"seq\": 7}\n"
+                    + "             PubAck: stream S\\\\u{1b}\\u{1b}[2J stored it as seq 7\n"), published.err());
             assertFalse(published.err().contains("pw-9x") || published.err().contains("my-own-pw-8d2k"), published.err());
 
             String cut = "x".repeat(Output.SHOWN_BYTES - 10) + "my-own-pw-8d2k"; // the line shows a body's first bytes only

@@ -107,11 +107,9 @@ final class Connector {
                 // a request (each PubAck, each ack confirmation) need not flush the socket itself: jnats'
                 // writer flushes as soon as its queue is empty, so bulk runs send full buffers (make bench: +30%)
                 .dontForceFlushOnRequest()
-                // Every subject a script hands jnats was checked before connecting (Subjects: the user's, one rule for
-                // all), or is jnats' own (inboxes, API subjects of checked names) or the server's (a reply subject to
-                // ack, which its protocol cannot give spaces or line breaks). jnats' second check of each message's
-                // subjects cost a bulk pull or publish about a tenth of its rate (make bench).
-                .subjectValidationType(Options.SubjectValidationType.None)
+                // jnats checks every subject it sends, also the API subjects it makes of names a server or a peer
+                // sent (a PubAck's stream name): off, a name holding a line break wrote a second command on the
+                // wire. It costs a bulk run about a tenth of its rate (bench/PROFILE.md); it stays on.
                 .supportUTF8Subjects() // a subject is UTF-8 on the wire in every locale (else jnats uses the locale's charset)
                 .maxControlLine(CONTROL_LINE_BYTES)
                 .errorListener(listener(Thread.currentThread())); // other errors reach the user as exceptions, once

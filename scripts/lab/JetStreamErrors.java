@@ -201,12 +201,48 @@ final class JetStreamErrors {
         return null;
     }
 
+    /** An answer shaped like a PubAck that JetStream could not have sent (see unlikePubAck). */
+    static final class NotAPubAck extends IOException {
+        NotAPubAck(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * Null for a PubAck JetStream could have sent; otherwise why not: its sequence is at least 1, and its stream
+     * name is one the server takes (none of whitespace, '.', '*' and '>'; other odd characters it allows, and
+     * they are shown escaped). Anything that listens on a subject can answer a publish: a name made to hold a
+     * line break would otherwise go on into the API subjects the run asks about that stream.
+     */
+    static NotAPubAck unlikePubAck(String stream, long seq) {
+        if (seq < 1) {
+            return new NotAPubAck("the server's answer is not a PubAck: its sequence is " + seq + ", and a stream's start at 1");
+        }
+        if (stream == null || stream.isEmpty() || stream.chars().anyMatch(c -> " \t\r\n\f\u000b.*>".indexOf(c) >= 0)) {
+            return new NotAPubAck("the server's answer is not a PubAck: it names stream " + Output.quoted(String.valueOf(stream))
+                    + ", which no stream can be called (whitespace, '.', '*' and '>' are not allowed in a name)");
+        }
+        return null;
+    }
+
+    /** Throws NotAPubAck for a PubAck JetStream could not have sent (see unlikePubAck). */
+    static void checkPubAck(io.nats.client.api.PublishAck ack) throws NotAPubAck {
+        NotAPubAck unlike = unlikePubAck(ack.getStream(), ack.getSeqno());
+        if (unlike != null) {
+            throw unlike;
+        }
+    }
+
     /**
      * Why an answer to a publish is no PubAck, or null when it is one or a refusal: not JSON (jnats' own error
-     * 500, without the err_code every server refusal has), or JSON without a stream and a sequence.
+     * 500, without the err_code every server refusal has), JSON without a stream and a sequence, or a stream
+     * and sequence JetStream could not have sent.
      */
     static String notAPubAck(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof NotAPubAck) {
+                return t.getMessage();
+            }
             if (t instanceof JetStreamApiException api && notJson(api)) {
                 return "the server's answer is not a PubAck but text that is not JSON (jnats: "
                         + Output.printable(api.getErrorDescription()) + ")";
@@ -301,18 +337,27 @@ final class JetStreamErrors {
 
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
+        if (code == -1 && unread(description)) {
+            return "the server's answer is not the one asked for, and no refusal either (jnats: " + Output.printable(description) + ")";
+        }
         return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != Unanswered.NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 
     static String refused(JetStreamApiException e) {
-        return notJson(e) ? "the server's answer is not JSON, so it is neither a yes nor a no (jnats: "
-                + Output.printable(e.getErrorDescription()) + ")" : refused(e.getErrorDescription(), e.getApiErrorCode());
+        return refused(e.getErrorDescription(), e.getApiErrorCode());
     }
 
-    /** jnats' stand-in for an answer it could not parse: error 500 without the err_code every refusal of the server's has. */
+    /**
+     * jnats' stand-in for an answer it could not read (not JSON, or JSON of another shape): error 500 without the
+     * err_code every refusal of the server's has.
+     */
     private static boolean notJson(JetStreamApiException e) {
-        return e.getErrorCode() == 500 && e.getApiErrorCode() == -1
-                && String.valueOf(e.getErrorDescription()).startsWith("Error parsing: ");
+        return e.getErrorCode() == 500 && e.getApiErrorCode() == -1 && unread(e.getErrorDescription());
+    }
+
+    private static boolean unread(String description) {
+        String said = String.valueOf(description);
+        return said.startsWith("Error parsing: ") || said.startsWith("Invalid JSON for ");
     }
 }

@@ -9,7 +9,7 @@
 // code. A message with no reply within jnats' request timeout fails the run as its future would.
 // Failing over, js-pub keeps publishAsync (Republish sends again what got no PubAck).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PubAcks.java StopSignal.java
+//SOURCES PubAcks.java StopSignal.java JetStreamErrors.java
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -185,7 +185,7 @@ final class PubAckReplies {
         }
         long nanos = System.nanoTime() - sent;
         Plain plain = msg.hasHeaders() ? null : plain(msg.getData());
-        if (plain != null) {
+        if (plain != null && JetStreamErrors.unlikePubAck(plain.stream(), plain.seq()) == null) {
             acks.stored(n, plain.stream(), plain.seq(), plain.duplicate(), nanos, sizes[i]);
         } else {
             PublishAck ack = null;
