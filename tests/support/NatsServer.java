@@ -250,6 +250,36 @@ public final class NatsServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /**
+     * A free port outside the kernel's ephemeral range (ip_local_port_range): no outgoing connection and no
+     * server started on port 0 is ever given it, so a cluster node killed and started again finds its ports
+     * still free (one that picked its own port from that range lost it once to another test's connection).
+     */
+    static int steadyPort() throws IOException {
+        int low = 32768;
+        int high = 60999;
+        try {
+            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            low = Integer.parseInt(range[0]);
+            high = Integer.parseInt(range[1]);
+        } catch (IOException | RuntimeException noProc) {
+            // the usual Linux range
+        }
+        int from = low > 12_000 ? 10_000 : high + 1;
+        int to = low > 12_000 ? low - 1 : 65_535;
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = from + random.nextInt(to - from + 1);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port from " + from + " to " + to);
+    }
+
     /** A port nothing listens on right now: for a server the test starts itself and then checks is its own. */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,8 +1,8 @@
 // Three real nats-server processes forming one JetStream cluster, as bin/lab-cluster starts them
-// (flags only), but with temp stores, on client ports each node picked itself (and reported in
-// its ports file); a node counts as up when the server answering on that port shows the server
-// ID our process logged at its start. Route ports are chosen before (each node must know the
-// others'): a node whose route port was taken meanwhile does not start.
+// (flags only), but with temp stores, on ports chosen outside the kernel's ephemeral range (so no
+// connection or port-0 server takes one while its node is down); a node counts as up when the
+// server answering on that port shows the server ID our process logged at its start. A node whose
+// port another program took meanwhile does not start.
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -26,7 +26,7 @@ public final class ThreeNodeCluster implements AutoCloseable {
     /** One server of the cluster: n1, n2 or n3. */
     static final class Node {
         final String name;
-        /** Chosen by the node at its first start, kept across restarts. */
+        /** Kept across restarts, outside the ports the kernel hands out (NatsServer.steadyPort). */
         int port;
         final int routePort;
         final Path store;
@@ -35,7 +35,8 @@ public final class ThreeNodeCluster implements AutoCloseable {
 
         Node(String name, Path root) throws IOException {
             this.name = name;
-            this.routePort = NatsServer.freePort();
+            this.port = NatsServer.steadyPort();
+            this.routePort = NatsServer.steadyPort();
             this.store = Files.createDirectories(root.resolve(name));
             this.log = root.resolve(name + ".log");
         }
@@ -234,52 +235,28 @@ public final class ThreeNodeCluster implements AutoCloseable {
         }, ok -> ok);
     }
 
-    /** A node's first start lets it pick its client port; a restart takes the same one again. */
+    /** Starts a node on its ports and store (a restart: the same ones again). */
     private void launch(Node node) throws Exception {
         String routes = nodes.stream().filter(other -> other != node)
                 .map(other -> "nats://127.0.0.1:" + other.routePort).collect(Collectors.joining(","));
-        Path portsDir = Files.createDirectories(root.resolve(node.name + ".ports"));
         List<String> command = new ArrayList<>(List.of(NatsServer.binary(), "-n", node.name, "-a", "127.0.0.1",
-                "-p", node.port == 0 ? "-1" : String.valueOf(node.port), "-js", "-sd", node.store.toString(),
+                "-p", String.valueOf(node.port), "-js", "-sd", node.store.toString(),
                 "--cluster_name", "lab",
-                "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes,
-                "--ports_file_dir", portsDir.toString()));
+                "--cluster", "nats://127.0.0.1:" + node.routePort, "--routes", routes));
         Run.countServer();
         long logged = Files.exists(node.log) ? Files.size(node.log) : 0; // a restart appends: its ID comes after this
         // its working directory is its own store: what nats-server writes to a relative path (raft's meta.inf,
         // meta.sum) stays out of whatever folder started it, the repository under make bench
         node.process = new ProcessBuilder(command).directory(node.store.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile())).start();
-        Path portsFile = portsDir.resolve("nats-server_" + node.process.pid() + ".ports");
-        try {
-            await(node.name + " to answer on its port with the server ID it logged", () -> {
-                if (!node.process.isAlive()) {
-                    throw new AssertionError(node.name + " exited: " + Files.readString(node.log));
-                }
-                if (node.port == 0) {
-                    node.port = NatsServer.reportedPort(portsFile);
-                }
-                String id = NatsServer.loggedId(node.log, logged);
-                return node.port != 0 && id != null && NatsServer.answersWith(node.port, "\"server_id\":\"" + id + "\"");
-            }, ok -> ok);
-        } finally {
-            removePortsDir(portsDir);
-        }
-    }
-
-    /** The server may write its ports file once more while the folder is removed (seen under load): then again. */
-    private static void removePortsDir(Path portsDir) throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Run.deleteTree(portsDir);
-                return;
-            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                Thread.sleep(100);
+        await(node.name + " to answer on its port with the server ID it logged", () -> {
+            if (!node.process.isAlive()) {
+                String log = Files.readString(node.log); // its end says why: a start's first lines are all alike
+                throw new AssertionError(node.name + " exited: ..." + log.substring(Math.max(0, log.length() - 1500)));
             }
-        }
+            String id = NatsServer.loggedId(node.log, logged);
+            return id != null && NatsServer.answersWith(node.port, "\"server_id\":\"" + id + "\"");
+        }, ok -> ok);
     }
 
     @Override
