@@ -221,6 +221,19 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /** A stream whose name jnats will not read back (non-ASCII, which the server takes): what is published still counts. */
+    @Test
+    void aStreamWithANameJnatsWillNotReadStillGetsItsMessagesCounted() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            create(nc, "$JS.API.STREAM.CREATE.U\u00c5n", "{\"name\":\"U\u00c5n\",\"subjects\":[\"uni.a\"],\"storage\":\"memory\"}");
+        }
+        for (String[] run : new String[][] {{"--subject", "uni.a", "hello"}, {"--subject", "uni.a", "--count", "3", "hello"}}) {
+            Run.Result result = ok(script("JsPub", run).go());
+            assertTrue(result.out().contains("to stream U\u00c5n"), result.toString());
+        }
+    }
+
     /** An answer about a stream that is no stream's info is neither the stream nor a refusal, and no reason to delete one. */
     @Test
     void anAnswerThatIsNoStreamInfoIsNotTakenForOne() throws Exception {

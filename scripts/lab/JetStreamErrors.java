@@ -218,9 +218,9 @@ final class JetStreamErrors {
         if (seq < 1) {
             return new NotAPubAck("the server's answer is not a PubAck: its sequence is " + seq + ", and a stream's start at 1");
         }
-        if (stream == null || stream.isEmpty() || stream.chars().anyMatch(c -> " \t\r\n\f\u000b.*>".indexOf(c) >= 0)) {
+        if (stream == null || stream.isEmpty() || stream.chars().anyMatch(c -> " \t\r\n\f.*>/".indexOf(c) >= 0)) {
             return new NotAPubAck("the server's answer is not a PubAck: it names stream " + Output.quoted(String.valueOf(stream))
-                    + ", which no stream can be called (whitespace, '.', '*' and '>' are not allowed in a name)");
+                    + ", which nats-server does not take as a stream's name (no spaces, line breaks, '.', '*', '>' or '/')");
         }
         return null;
     }
@@ -244,8 +244,7 @@ final class JetStreamErrors {
                 return t.getMessage();
             }
             if (t instanceof JetStreamApiException api && notJson(api)) {
-                return "the server's answer is not a PubAck but text that is not JSON (jnats: "
-                        + Output.printable(api.getErrorDescription()) + ")";
+                return "the server's answer is not a PubAck jnats can read (jnats: " + Output.printable(api.getErrorDescription()) + ")";
             }
             if (t instanceof IOException && "Invalid JetStream ack.".equals(t.getMessage())) {
                 return "the server's answer is not a PubAck: JSON without a stream and a sequence";

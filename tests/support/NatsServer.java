@@ -267,9 +267,16 @@ public final class NatsServer implements AutoCloseable {
         }
         int from = low > 12_000 ? 10_000 : high + 1;
         int to = low > 12_000 ? low - 1 : 65_535;
+        if (to - from < 1_000) {
+            throw new IOException("the kernel's ephemeral ports (" + low + "-" + high + ") leave no range for a cluster "
+                    + "node's steady ports: narrow net.ipv4.ip_local_port_range");
+        }
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 500; attempt++) {
             int port = from + random.nextInt(to - from + 1);
+            if (!STEADY.add(port)) {
+                continue; // given to another node of this JVM already
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
                 return port;
@@ -279,6 +286,9 @@ public final class NatsServer implements AutoCloseable {
         }
         throw new IOException("no free port from " + from + " to " + to);
     }
+
+    /** The steady ports handed out in this JVM: each once. */
+    private static final java.util.Set<Integer> STEADY = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A port nothing listens on right now: for a server the test starts itself and then checks is its own. */
     static int freePort() throws IOException {
