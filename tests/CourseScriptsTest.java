@@ -289,10 +289,7 @@ class CourseScriptsTest extends WithServer {
         String reader = "head -1 > /dev/null; exec 0<&-; touch '" + closed + "'";
         try (Run.Started sub = Run.command("bash", "-c", "set -o pipefail; " + script("NatsSub", "course.pipe").shellLine()
                 + " | { " + reader + "; }").in(Scratch.dir()).server(server).start()) {
-            for (int i = 0; i < 600 && !Files.exists(closed); i++) {
-                Thread.sleep(100);
-            }
-            assertTrue(Files.exists(closed), "the reader took a line and closed the pipe");
+            awaitFile(closed); // the reader took a line and closed the pipe
             try (Connection nc = connect()) {
                 for (int i = 0; i < 100 && sub.running(); i++) { // until one line meets the closed pipe
                     nc.publish("course.pipe", "m".getBytes(StandardCharsets.UTF_8));

@@ -195,7 +195,7 @@ final class JetStreamErrors {
     static JetStreamApiException refusal(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof JetStreamApiException api) {
-                return notAPubAck(api) == null ? api : null;
+                return notJson(api) ? null : api;
             }
         }
         return null;

@@ -102,8 +102,7 @@ final class Listening {
     static String checkFilter(String subject, String labSubject) {
         String problem = Subjects.filterProblem(subject, labSubject);
         if (problem != null) {
-            throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quotedStart(subject),
-                    problem);
+            throw Exit.usage("subject %s cannot be subscribed to: %s", Output.quotedStart(subject), problem);
         }
         return subject;
     }

@@ -185,8 +185,9 @@ final class PubAcks {
 
     /** A PubAck for message n, or the failure in its place (a refusal is the server's answer; anything else is no answer). */
     synchronized void record(long n, PublishAck ack, Throwable error, long nanos, int size) {
-        if (ack != null && JetStreamErrors.unlikePubAck(ack.getStream(), ack.getSeqno()) != null) {
-            error = JetStreamErrors.unlikePubAck(ack.getStream(), ack.getSeqno()); // an answer, but no PubAck
+        JetStreamErrors.NotAPubAck unlike = ack == null ? null : JetStreamErrors.unlikePubAck(ack.getStream(), ack.getSeqno());
+        if (unlike != null) {
+            error = unlike; // an answer, but no PubAck
             ack = null;
         }
         if (ack != null || JetStreamErrors.refusal(error) != null) {

@@ -42,8 +42,9 @@ final class PubFailures {
         if (JetStreamErrors.isNoResponders(error)) {
             return streamGoneOrLeaderless(nc, config, counts, true, gaveUpAfter);
         }
-        if (JetStreamErrors.notAPubAck(error) != null) {
-            return Exit.failed("%s: %s", counts, JetStreamErrors.notAPubAck(error));
+        String notAPubAck = JetStreamErrors.notAPubAck(error);
+        if (notAPubAck != null) {
+            return Exit.failed("%s: %s", counts, notAPubAck);
         }
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
@@ -102,7 +103,8 @@ final class PubFailures {
         if (connectionGone(nc)) {
             return JetStreamErrors.connectionLost(shownUrl, what + before.get());
         }
-        String text = JetStreamErrors.notAPubAck(e) != null ? JetStreamErrors.notAPubAck(e)
+        String notAPubAck = JetStreamErrors.notAPubAck(e);
+        String text = notAPubAck != null ? notAPubAck
                 : Unanswered.is(e) ? "no answer in time: " + Unanswered.ON_ONE_SERVER
                 : e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before.get());
