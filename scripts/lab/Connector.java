@@ -99,7 +99,7 @@ final class Connector {
     private static final int CONTROL_LINE_BYTES = 1024 * 1024;
 
     private Connection connect(boolean failingOver) {
-        ServerWords.forget();
+        ServerWords.watching(null);
         Options.Builder builder = new Options.Builder()
                 .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
@@ -128,6 +128,7 @@ final class Connector {
         try {
             Connection nc = Nats.connect(builder.build());
             reader.watching(nc);
+            ServerWords.watching(nc);
             ServerSeen.record(nc.getServerInfo());
             StopSignal.connected();
             return nc;
@@ -229,7 +230,6 @@ final class Connector {
                     connecting.interrupt(); // jnats would otherwise wait out the connect timeout
                 } else {
                     serverError.compareAndSet(null, error);
-                    ServerWords.said(error); // a lost connection's line says it
                 }
             }
 
