@@ -120,7 +120,7 @@ public class JsBootstrap implements Callable<Integer> {
             }
             if (options.json) { // the same object as js-info --json
                 Output.json(String.format(Locale.ROOT, "{\"stream\":%s,\"consumer\":%s}",
-                        jsm.getStreamInfo(config.stream).getJv().toJson(),
+                        JetStreamErrors.streamInfo(jsm, config.stream).getJv().toJson(),
                         jsm.getConsumerInfo(config.stream, config.consumer).getJv().toJson()));
             }
         }
@@ -134,13 +134,8 @@ public class JsBootstrap implements Callable<Integer> {
      */
     private void bringInLine(JetStreamManagement jsm, StreamInfo existing, StreamConfiguration wanted)
             throws IOException, JetStreamApiException {
-        StreamConfiguration current = existing.getConfiguration();
         String name = wanted.getName();
-        if (current == null || !name.equals(current.getName())) { // no advice to delete a stream on an answer like that
-            throw Exit.failed("the server's answer about stream %s is not a stream's info (it names %s): nothing was "
-                    + "changed; check that the server is a NATS server with JetStream", name, current == null ? "no stream"
-                    : Output.quoted(String.valueOf(current.getName())));
-        }
+        StreamConfiguration current = JetStreamErrors.checked(existing, name).getConfiguration(); // no advice to delete on a fake's
         long stored = existing.getStreamState().getMsgCount();
         boolean sameSubjects = current.getSubjects().equals(wanted.getSubjects());
         List<Setting> changes = new ArrayList<>(); // what can change in place, and this run was given
@@ -212,7 +207,7 @@ public class JsBootstrap implements Callable<Integer> {
                     Unanswered.throughElection(true, () -> jsm.getConsumerInfo(name, consumer)); // placed anew: answers once it has a leader (replicas: a cluster)
                 }
             }
-            StreamConfiguration held = Unanswered.throughElection(true, () -> jsm.getStreamInfo(name)).getConfiguration();
+            StreamConfiguration held = Unanswered.throughElection(true, () -> JetStreamErrors.streamInfo(jsm, name)).getConfiguration();
             log.info("updated stream {}: {}{}", name, shown(changes, setting -> value(setting, current),
                     setting -> value(setting, asked), setting -> value(setting, held)), windowCut ? "; " + BootstrapOptions.WINDOW_CUT : "");
         } else {

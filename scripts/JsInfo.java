@@ -47,8 +47,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             throw refused(stream, JetStreamErrors.STREAM_NOT_FOUND,
                     JetStreamErrors.streamNotFound(config.stream, config.shownUrl()));
         }
-        if (!json) {
-            printStream(stream, nc.getServerInfo()); // shown now: the consumer's answer may never come
+        if (!json) { // checked: jnats reads any JSON object as a stream's info
+            printStream(JetStreamErrors.checked(stream, config.stream), nc.getServerInfo()); // now: the consumer's answer may never come
         }
         Message consumerReply = askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = new ConsumerInfo(consumerReply);

@@ -8,7 +8,7 @@
 //DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java lab/Durations.java
-//SOURCES lab/PullCounts.java lab/PullRequests.java lab/StdoutPipe.java lab/UnreadableMessages.java
+//SOURCES lab/PullCounts.java lab/PullRequests.java lab/OwnDeliveries.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
@@ -48,6 +48,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     void pullEach(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
         Message msg;
         while (wantMore() && (msg = consumer.next(wait)) != null) { // null: none arrived within the wait
+            OwnDeliveries.check(msg, settings.stream, settings.consumer); // sent by a peer? then never acked
             if (cameBack(msg, nc)) {
                 break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
@@ -214,7 +215,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 PullOptions.checkSubject(stream, config, filter);
             }
             if (flags.term()) {
-                retention = stream.getStreamInfo().getConfiguration().getRetentionPolicy();
+                retention = JetStreamErrors.checked(stream.getStreamInfo(), config.stream).getConfiguration().getRetentionPolicy();
             }
             ConsumerContext consumer = flags.ephemeral ? null
                     : JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());
@@ -256,6 +257,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             } catch (JetStreamStatusCheckedException | IllegalStateException | IOException
                      | TimeoutException e) { // IOException: a JetStream request without an answer
                 throw ending.failure(e, nc, config, Connector.CONFIRM_WAIT);
+            } catch (OwnDeliveries.NotOurs | NullPointerException e) { // NullPointerException: jnats', see OwnDeliveries
+                throw Exit.failed("%s: %s", OwnDeliveries.why(e), ending.soFar());
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns
             }

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -223,6 +226,55 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /**
+     * A peer that sees js-pull's pull requests can send to their inbox: a message with no reply subject, or one that
+     * is no ack subject, ends the run in one line, never shown or acked. (nats-server refuses a client's publish with
+     * a reply under $JS.ACK., so only something posing as the server could send another consumer's ack subject: a
+     * real delivery of another consumer is refused by the same check.)
+     */
+    @Test
+    void aMessageAPeerSendsToThePullInboxIsNeverAcked() throws Exception {
+        bootstrap();
+        publish("real");
+        try (Connection nc = connect()) {
+            List<String> acksSeen = new CopyOnWriteArrayList<>();
+            io.nats.client.Dispatcher spy = nc.createDispatcher(msg -> acksSeen.add(msg.getSubject()));
+            spy.subscribe("peer.>");
+            AtomicReference<String> reply = new AtomicReference<>();
+            io.nats.client.Dispatcher peer = nc.createDispatcher(msg -> nc.publish(msg.getReplyTo(), reply.get(),
+                    "forged\u001b".getBytes(StandardCharsets.UTF_8)));
+            peer.subscribe("$JS.API.CONSUMER.MSG.NEXT.LAB4_STREAM.LAB4_CONSUMER");
+            nc.flush(Duration.ofSeconds(5));
+            for (String forged : new String[] {"peer.not.an.ack", null}) {
+                reply.set(forged);
+                for (String[] run : new String[][] {{"--wait", "1s"}, {"--batch", "5", "--wait", "1s"}}) {
+                    Run.Result result = script("JsPull", run).go();
+                    assertEquals(Exit.FAILED, result.exit(), result.toString());
+                    assertTrue(result.err().startsWith("ERROR a message came to this run's inbox that is neither a JetStream "
+                            + "delivery nor a status from the server, so the run stopped without showing or acking it"), result.toString());
+                    assertFalse((result.out() + result.err()).contains("forged"), result.toString());
+                    assertEquals(1, result.err().lines().count(), result.toString());
+                }
+            }
+            nc.flush(Duration.ofSeconds(5));
+            assertEquals(List.of(), acksSeen);
+
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("OTHER")
+                    .subjects("other.x").storageType(io.nats.client.api.StorageType.Memory).build());
+            nc.jetStreamManagement().addOrUpdateConsumer("OTHER", io.nats.client.api.ConsumerConfiguration.builder()
+                    .durable("OC").build());
+            nc.jetStream().publish("other.x", "theirs".getBytes(StandardCharsets.UTF_8));
+            Message theirs = nc.jetStream().getConsumerContext("OTHER", "OC").next(Duration.ofSeconds(5));
+            OwnDeliveries.check(theirs, "OTHER", "OC");
+            String line = org.junit.jupiter.api.Assertions.assertThrows(OwnDeliveries.NotOurs.class,
+                    () -> OwnDeliveries.check(theirs, "LAB4_STREAM", "LAB4_CONSUMER")).getMessage();
+            assertTrue(line.startsWith("a message on \"other.x\""), line);
+            assertTrue(line.contains(" came to this run's inbox with reply subject \"$JS.ACK.OTHER.OC.1.1.1."), line);
+            assertTrue(line.endsWith(", not an ack subject of consumer \"LAB4_CONSUMER\" on stream \"LAB4_STREAM\", so the run "
+                    + "stopped without showing or acking it (anything allowed to see this run's pull requests can send one)"), line);
+        }
+    }
+
     /** A stream whose name jnats will not read back (non-ASCII, which the server takes): what is published still counts. */
     @Test
     void aStreamWithANameJnatsWillNotReadStillGetsItsMessagesCounted() throws Exception {
@@ -239,8 +291,15 @@ class HostileServerTest extends WithServer {
     /** An answer about a stream that is no stream's info is neither the stream nor a refusal, and no reason to delete one. */
     @Test
     void anAnswerThatIsNoStreamInfoIsNotTakenForOne() throws Exception {
-        for (String answer : new String[] {"{\"stream\":\"S\",\"seq\":1}", "[1,2,3]"}) {
+        for (String answer : new String[] {"{\"stream\":\"S\",\"seq\":1}", "[1,2,3]", "{}", "{\"config\":{\"name\":\"OTHER\"}}"}) {
             try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answer)) {
+                for (String[] purge : new String[][] {{}, {"--dry-run"}}) {
+                    Run.Result purged = Run.script("JsPurge", purge).env("NATS_URL", fake.url()).go();
+                    assertEquals(Exit.FAILED, purged.exit(), purged.toString());
+                    assertPrintable(purged.out() + purged.err());
+                    assertFalse((purged.out() + purged.err()).contains("purge "), purged.toString());
+                    assertEquals(1, purged.err().lines().count(), purged.toString());
+                }
                 Run.Result bootstrap = Run.script("JsBootstrap").env("NATS_URL", fake.url()).go();
                 assertEquals(Exit.FAILED, bootstrap.exit(), bootstrap.toString());
                 assertPrintable(bootstrap.out() + bootstrap.err());

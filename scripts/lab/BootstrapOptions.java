@@ -131,7 +131,7 @@ final class BootstrapOptions {
         if (config.replicas > size) {
             JetStreamManagement jsm = nc.jetStreamManagement();
             StreamInfo existing = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(
-                    JetStreamErrors.STREAM_NOT_FOUND, () -> jsm.getStreamInfo(config.stream)));
+                    JetStreamErrors.STREAM_NOT_FOUND, () -> JetStreamErrors.streamInfo(jsm, config.stream)));
             if (existing != null && existing.getConfiguration().getReplicas() == config.replicas) {
                 return;
             }
@@ -151,7 +151,7 @@ final class BootstrapOptions {
             return JetStreamErrors.windowOverMaxAge(e, config.stream);
         }
         if (e.getApiErrorCode() == JetStreamErrors.FILTER_NOT_IN_STREAM) {
-            List<String> subjects = jsm.getStreamInfo(config.stream).getConfiguration().getSubjects();
+            List<String> subjects = JetStreamErrors.streamInfo(jsm, config.stream).getConfiguration().getSubjects();
             return Exit.failed("filter %s is not among stream %s's subjects (%s), so the consumer would never get a "
                     + "message: give --filter one of them or a subject under one (%s), or leave --filter out to get them all",
                     Output.printable(config.string(Setting.FILTER), false), config.stream, String.join(", ", subjects),

@@ -31,7 +31,7 @@ final class Deletion {
         String gone; // the server's delete answer has no counts: those of the info read just before it
         String fields; // the same facts for -j
         if (wholeStream) {
-            StreamInfo info = Unanswered.throughElection(failsOver, () -> jsm.getStreamInfo(config.stream));
+            StreamInfo info = Unanswered.throughElection(failsOver, () -> JetStreamErrors.streamInfo(jsm, config.stream));
             long consumers = info.getStreamState().getConsumerCount();
             long messages = info.getStreamState().getMsgCount();
             what = stream(info);

@@ -120,6 +120,9 @@ final class InfoWatch {
         if (stream != null && stream.hasError() && !electing(stream.getApiErrorCode(), stream.getDescription())) {
             throw gone(stream.getApiErrorCode(), stream.getDescription());
         }
+        if (stream != null && !stream.hasError()) {
+            JetStreamErrors.checked(stream, config.stream);
+        }
         Message consumerReply = stream == null || stream.hasError() ? null
                 : answer("$JS.API.CONSUMER.INFO." + config.stream + "." + config.consumer);
         ConsumerInfo consumer = consumerReply == null ? null : new ConsumerInfo(consumerReply);

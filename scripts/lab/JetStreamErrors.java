@@ -10,6 +10,8 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.StreamContext;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.support.Status;
 
 import java.io.IOException;
@@ -30,6 +32,26 @@ final class JetStreamErrors {
     static final int WORK_QUEUE_NOT_UNIQUE = 10100;
 
     private JetStreamErrors() {
+    }
+
+    /** The stream's info, when the answer is one (see checked). */
+    static StreamInfo streamInfo(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        return checked(jsm.getStreamInfo(stream), stream);
+    }
+
+    /**
+     * jnats reads any JSON object as a stream's info ({} is an empty stream with no name), so an answer that
+     * names no stream, or another, is refused here before a count or a setting is taken from it.
+     */
+    static StreamInfo checked(StreamInfo info, String stream) {
+        StreamConfiguration config = info.getConfiguration();
+        String named = config == null ? null : config.getName();
+        if (!stream.equals(named)) {
+            throw Exit.failed("the server's answer about stream %s is not a stream's info (it names %s), so nothing was "
+                    + "done with it: check that the server is a NATS server with JetStream", Output.printable(stream),
+                    named == null ? "no stream" : Output.quoted(named));
+        }
+        return info;
     }
 
     /** The answer of a consumer (or stream) that is not there: deleted, when it was there before. */

@@ -17,7 +17,7 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java OwnDeliveries.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -156,6 +156,7 @@ final class PullRequests implements AutoCloseable {
             long wakeAt = inHand.isEmpty() ? until : Math.min(until, touchedAt + halfAckWait);
             Message msg = sub.nextMessage(Duration.ofNanos(Math.max(wakeAt - System.nanoTime(), 1_000_000)));
             if (msg != null) {
+                OwnDeliveries.check(msg, stream, consumer);
                 return received(msg);
             }
             long now = System.nanoTime();
@@ -237,6 +238,7 @@ final class PullRequests implements AutoCloseable {
                 endBatch(); // a status ended the request
                 break;
             }
+            OwnDeliveries.check(msg, stream, consumer);
             gathered.add(received(msg));
         }
         worked.forEach(Message::inProgress);

@@ -1,0 +1,66 @@
+// A pull consumer's messages come to an inbox named in each pull request, and anything allowed to see
+// those requests can send to that inbox too. jnats takes a message there with no ack subject for a
+// status from the server, and fails on it with its own NullPointerException; one with an ack subject
+// it would hand over as the next delivery, to be printed and acked wherever that subject points
+// (nats-server refuses a client's publish with a reply under $JS.ACK., so another consumer's ack
+// subject can only come from something posing as the server). Either ends the run here, in one line,
+// before anything is shown or acked.
+//DEPS io.nats:jnats:2.26.2
+//SOURCES Output.java
+
+import io.nats.client.Message;
+import io.nats.client.impl.NatsJetStreamMetaData;
+
+import java.util.Locale;
+
+final class OwnDeliveries {
+    private static final String ACK_PREFIX = "$JS.ACK.";
+
+    /** A message that is no delivery of the run's consumer: its text is a line, its parts already escaped. */
+    static final class NotOurs extends RuntimeException {
+        NotOurs(String line) {
+            super(line, null, false, false);
+        }
+    }
+
+    private OwnDeliveries() {
+    }
+
+    /** Returns when `msg` is a delivery of `consumer` on `stream`; throws NotOurs, saying what arrived, when not. */
+    static void check(Message msg, String stream, String consumer) {
+        String reply = msg.getReplyTo();
+        if (reply != null && reply.startsWith(ACK_PREFIX) && msg.isJetStream()) {
+            try {
+                NatsJetStreamMetaData meta = msg.metaData(); // the stream and consumer are where the server put them
+                if (stream.equals(meta.getStream()) && consumer.equals(meta.getConsumer())) {
+                    return;
+                }
+            } catch (IllegalArgumentException notAnAckSubject) {
+                // said below
+            }
+        }
+        throw new NotOurs(String.format(Locale.ROOT, "a message on %s came to this run's inbox with %s, not an ack "
+                        + "subject of consumer %s on stream %s, so the run stopped without showing or acking it (anything "
+                        + "allowed to see this run's pull requests can send one)", Output.quoted(msg.getSubject()),
+                reply == null ? "no reply subject" : "reply subject " + Output.quoted(reply),
+                Output.quoted(consumer), Output.quoted(stream)));
+    }
+
+    /**
+     * The line for a run that stopped on a message that is not its consumer's: NotOurs's own, or jnats' failure
+     * on a message that is neither a delivery nor a status. Any other exception is thrown again, as it was.
+     */
+    static String why(RuntimeException e) {
+        if (e instanceof NotOurs) {
+            return e.getMessage();
+        }
+        StackTraceElement[] at = e.getStackTrace();
+        boolean jnatsMisread = e instanceof NullPointerException && (at.length > 0 && at[0].getClassName().endsWith(".PullMessageManager")
+                || String.valueOf(e.getMessage()).contains("io.nats.client.support.Status"));
+        if (!jnatsMisread) {
+            throw e;
+        }
+        return "a message came to this run's inbox that is neither a JetStream delivery nor a status from the server, so "
+                + "the run stopped without showing or acking it (anything allowed to see this run's pull requests can send one)";
+    }
+}
