@@ -291,7 +291,7 @@ class HostileServerTest extends WithServer {
     /** An answer about a stream that is no stream's info is neither the stream nor a refusal, and no reason to delete one. */
     @Test
     void anAnswerThatIsNoStreamInfoIsNotTakenForOne() throws Exception {
-        for (String answer : new String[] {"{\"stream\":\"S\",\"seq\":1}", "[1,2,3]", "{}", "{\"config\":{\"name\":\"OTHER\"}}"}) {
+        for (String answer : new String[] {"{\"stream\":\"S\",\"seq\":1}", "[1,2,3]", "{}", "{\"config\":{\"name\":\"OTHER\"}}", "not JSON"}) {
             try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answer)) {
                 for (String[] purge : new String[][] {{}, {"--dry-run"}}) {
                     Run.Result purged = Run.script("JsPurge", purge).env("NATS_URL", fake.url()).go();
@@ -299,6 +299,7 @@ class HostileServerTest extends WithServer {
                     assertPrintable(purged.out() + purged.err());
                     assertFalse((purged.out() + purged.err()).contains("purge "), purged.toString());
                     assertEquals(1, purged.err().lines().count(), purged.toString());
+                    assertFalse(purged.err().contains("Exception"), purged.toString());
                 }
                 Run.Result bootstrap = Run.script("JsBootstrap").env("NATS_URL", fake.url()).go();
                 assertEquals(Exit.FAILED, bootstrap.exit(), bootstrap.toString());
@@ -309,6 +310,9 @@ class HostileServerTest extends WithServer {
                 assertPrintable(info.out() + info.err());
                 assertFalse(info.err().contains("the server refused"), info.toString());
                 assertEquals(1, info.err().lines().count(), info.toString());
+                for (Run.Result each : List.of(bootstrap, info)) {
+                    assertFalse(each.err().contains("Exception"), each.toString());
+                }
             }
         }
     }

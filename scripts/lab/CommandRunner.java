@@ -296,6 +296,9 @@ final class CommandRunner {
         if (ex instanceof JetStreamApiException api) {
             return Exit.failed("%s", JetStreamErrors.refused(api));
         }
+        if (JetStreamErrors.unreadAnswer(ex) != null) {
+            return Exit.failed("%s: check that the server is a NATS server with JetStream", JetStreamErrors.unreadAnswer(ex));
+        }
         if (Argv.unusableFileName(ex) != null) {
             return Argv.unusableFileName(ex);
         }

@@ -10,8 +10,8 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.StreamContext;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.support.JsonValue;
 import io.nats.client.support.Status;
 
 import java.io.IOException;
@@ -40,12 +40,13 @@ final class JetStreamErrors {
     }
 
     /**
-     * jnats reads any JSON object as a stream's info ({} is an empty stream with no name), so an answer that
-     * names no stream, or another, is refused here before a count or a setting is taken from it.
+     * jnats reads any JSON object as a stream's info ({} is an empty stream it calls UNDEFINED), so an answer
+     * whose config names no stream, or another, is refused here before a count or a setting is taken from it.
      */
     static StreamInfo checked(StreamInfo info, String stream) {
-        StreamConfiguration config = info.getConfiguration();
-        String named = config == null ? null : config.getName();
+        JsonValue config = info.getJv() == null || info.getJv().map == null ? null : info.getJv().map.get("config");
+        JsonValue name = config == null || config.map == null ? null : config.map.get("name");
+        String named = name == null ? null : name.string;
         if (!stream.equals(named)) {
             throw Exit.failed("the server's answer about stream %s is not a stream's info (it names %s), so nothing was "
                     + "done with it: check that the server is a NATS server with JetStream", Output.printable(stream),
@@ -77,7 +78,7 @@ final class JetStreamErrors {
             return Unanswered.throughElection(nc, () -> nc.getStreamContext(stream));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == STREAM_NOT_FOUND ? streamNotFound(stream, shownUrl)
-                    : Exit.failed("cannot read stream %s: %s", stream, Output.printable(e.getErrorDescription()));
+                    : Exit.failed("cannot read stream %s: %s", stream, refused(e));
         }
     }
 
@@ -89,7 +90,7 @@ final class JetStreamErrors {
             return Unanswered.throughElection(nc, () -> streamContext.getConsumerContext(consumer));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
-                    : Exit.failed("cannot read consumer %s: %s", consumer, Output.printable(e.getErrorDescription()));
+                    : Exit.failed("cannot read consumer %s: %s", consumer, refused(e));
         }
     }
 
@@ -359,7 +360,7 @@ final class JetStreamErrors {
     /** Any other refusal, in the server's own words. */
     static String refused(String description, int code) {
         if (code == -1 && unread(description)) {
-            return "the server's answer is not the one asked for, and no refusal either (jnats: " + Output.printable(description) + ")";
+            return notTheAnswer(description);
         }
         return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != Unanswered.NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
@@ -367,6 +368,23 @@ final class JetStreamErrors {
 
     static String refused(JetStreamApiException e) {
         return refused(e.getErrorDescription(), e.getApiErrorCode());
+    }
+
+    /**
+     * An answer jnats could not read as what was asked (it throws its JsonParseException, at times wrapped, where
+     * it reads an answer itself): the line for it, or null for any other failure.
+     */
+    static String unreadAnswer(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.nats.client.support.JsonParseException) {
+                return notTheAnswer(t.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private static String notTheAnswer(String jnatsSaid) {
+        return "the server's answer is not the one asked for, and no refusal either (jnats: " + Output.printable(jnatsSaid) + ")";
     }
 
     /**
