@@ -191,6 +191,17 @@ class HostileServerTest extends WithServer {
                         + "([012]) never sent: the server's answer is not a PubAck.*\n").matcher(bulk.err());
                 assertTrue(counts.matches(), bulk.err());
                 assertEquals(3, Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2)), bulk.err());
+
+                // with a server list (a cluster): an answer is no failover's symptom, so nothing is sent again
+                String list = fake.url() + "," + fake.url().replace("127.0.0.1", "localhost");
+                for (String[] run : new String[][] {{"hello"}, {"--count", "3", "hello"}}) {
+                    Run.Result listed = Run.script("JsPub", "--subject", subject).args(run).env("NATS_URL", list).go();
+                    assertEquals(Exit.FAILED, listed.exit(), listed.toString());
+                    assertPrintable(listed.out() + listed.err());
+                    assertTrue(listed.err().startsWith("ERROR "), listed.toString());
+                    assertTrue(listed.err().contains("the server's answer is not a PubAck"), listed.toString());
+                    assertEquals(1, listed.err().lines().count(), listed.toString());
+                }
             }
         }
     }

@@ -136,6 +136,9 @@ final class Republish {
         if (nc.getStatus() == Connection.Status.CLOSED || JetStreamErrors.refusedForGood(why)) {
             return false; // Failover gave up on the connection, or the server said no: both are final
         }
+        if (JetStreamErrors.notAPubAck(why) != null) {
+            return false; // something answered, and not with a PubAck: no leader change explains that
+        }
         if (JetStreamErrors.isNoResponders(why)) { // no stream (never there, or deleted mid-run), or one between leaders: ask
             try {
                 streamKnown = !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
