@@ -197,7 +197,7 @@ class ClusterTest {
         }
         long retried = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
         assertTrue(result.err().contains("WARN lost the connection to nats://127.0.0.1:" + leader.port), result.err());
-        assertEquals(retried > 0, result.err().contains("publishing them again with their Nats-Msg-Id"), result.err());
+        assertEquals(retried > 0, result.err().contains("Nats-Msg-Id, so the stream keeps one copy of each"), result.err());
         System.out.printf("    (publish through failover: stream stalled %.1fs at most; %d messages sent again, %s PubAcks "
                 + "duplicate=true; %s)%n", longestStall / 1e3, retried, m.group(4) == null ? "0" : m.group(4),
                 result.outLines().get(result.outLines().size() - 1));
@@ -275,7 +275,7 @@ class ClusterTest {
         cluster.kill9(home);
         Run.Started pub = script("JsPub", "--count", "200", "--timeout", "2").env("NATS_URL", other.url()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!pub.errSoFar().contains("publishing them again with their Nats-Msg-Id")) {
+        while (!pub.errSoFar().contains("Nats-Msg-Id, so the stream keeps one copy of each")) {
             assertTrue(pub.running() && System.nanoTime() < deadline, "no retry: " + pub.errSoFar());
             Thread.sleep(50);
         }
@@ -306,7 +306,7 @@ class ClusterTest {
         cluster.kill9(cluster.node("n3"));
         Run.Started pub = script("JsPub", "--count", "200", "--timeout", "2").env("NATS_URL", cluster.node("n1").url()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!pub.errSoFar().contains("publishing them again with their Nats-Msg-Id")) {
+        while (!pub.errSoFar().contains("Nats-Msg-Id, so the stream keeps one copy of each")) {
             assertTrue(pub.running() && System.nanoTime() < deadline, "no retry: " + pub.errSoFar());
             Thread.sleep(50);
         }

@@ -113,8 +113,9 @@ final class Republish {
             } else {
                 waiting.goesOn(progressAt);
             }
-            String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %d messages got no PubAck (%s); publishing "
-                    + "them again with their Nats-Msg-Id, so the stream keeps one copy of each", again.length, reason(why));
+            String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %s got no PubAck (%s); publishing %s again "
+                    + "with %s Nats-Msg-Id, so the stream keeps one copy of each", Output.messages(again.length), reason(why),
+                    again.length == 1 ? "it" : "them", again.length == 1 ? "its" : "their");
             if (warning != null && !warning.equals(lastWarning)) { // while no leader is elected, rounds repeat: said once
                 System.err.println(Output.printable(warning));
                 warnPastDuplicateWindow();
