@@ -94,11 +94,26 @@ class ErrorsTest extends WithServer {
     /** A real server that greets and then closes, saying why (its max_connections is reached): a refusal, in its words. */
     @Test
     void aServerAtItsMaxConnectionsIsARefusalNotANonNatsServer() throws Exception {
-        try (NatsServer full = NatsServer.startWithConfig("max_connections: 1\n"); io.nats.client.Connection holder = full.connect()) {
+        try (NatsServer full = NatsServer.startWithConfig("max_connections: 1\n"); io.nats.client.Connection holder = theOneConnection(full)) {
             Run.Result result = Run.script("NatsPub", "--server", full.url(), "x").go();
             assertOneLineError(result, Exit.UNREACHABLE, "ERROR the server at " + full.url() + " refused the connection: "
                     + "\"maximum connections exceeded\" (it has as many clients as its max_connections allows: try again once one "
                     + "has left, or raise max_connections)");
+        }
+    }
+
+    /** The server's one connection: the probe that saw it answer may still count for a moment after it closed. */
+    private static io.nats.client.Connection theOneConnection(NatsServer server) throws Exception {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return server.connect();
+            } catch (java.io.IOException stillCounted) {
+                if (System.nanoTime() > until) {
+                    throw stillCounted;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -158,6 +173,59 @@ class ErrorsTest extends WithServer {
                     .timeout(120).go();
             assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
             assertEquals(1, result.err().lines().count(), result.err());
+        }
+    }
+
+    /** An -ERR that closes nothing (a subscription over the server's max_subscriptions), seen earlier, is no reason for a later loss. */
+    @Test
+    void anEarlierErrThatClosedNothingIsNotTheReasonForALoss() throws Exception {
+        try (NatsServer strict = NatsServer.startWithConfig("max_subscriptions: 1\n"); io.nats.client.Connection nc = strict.connect()) {
+            nc.subscribe("one");
+            nc.subscribe("two");
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (nc.getLastError() == null && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(String.valueOf(nc.getLastError()).toLowerCase(java.util.Locale.ROOT).contains("maximum subscriptions"),
+                    String.valueOf(nc.getLastError()));
+            ServerWords.watching(nc);
+            assertEquals("it stopped, restarted or stopped answering, or the network dropped", ServerWords.whyClosed());
+        }
+    }
+
+    /**
+     * A server's -ERR of 300,000 letters as it closes the connection: the run ends with one line that quotes its
+     * start (masking secrets in it took quadratic time, minutes for a line like that), and a flush the close cut
+     * off is a lost connection, not jnats' CancellationException.
+     */
+    @Test
+    void aHugeErrFromTheServerIsOneShortLine() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket client = fake.accept()) {
+                    client.getOutputStream().write("INFO {\"server_id\":\"x\",\"max_payload\":1048576,\"proto\":1}\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    for (String line; (line = in.readLine()) != null && !line.startsWith("PING"); ) {
+                        // CONNECT first
+                    }
+                    client.getOutputStream().write(("PONG\r\n-ERR 'Maximum Payload Violation " + "A".repeat(300_000) + "'\r\n").getBytes(StandardCharsets.US_ASCII));
+                    client.getOutputStream().flush();
+                    Thread.sleep(500);
+                } catch (Exception gone) {
+                    // the client hung up
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            Run.Result result = Run.script("NatsSub", "--server", "nats://127.0.0.1:" + fake.getLocalPort(), "--wait", "20s")
+                    .timeout(120).go();
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.err());
+            assertTrue(result.err().startsWith("ERROR lost the connection to the server at nats://127.0.0.1:" + fake.getLocalPort()
+                    + " mid-run (the server closed it, saying \"Maximum Payload Violation " + "A".repeat(174) + "\"... (299826 more "
+                    + "bytes)): nothing more could be sent or confirmed"), result.err());
         }
     }
 

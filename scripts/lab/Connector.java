@@ -152,6 +152,9 @@ final class Connector {
     LabException explainFailure(Exception failure) {
         String gaveUp = failover == null ? null : failover.gaveUp();
         String violation = permissionViolation.get();
+        if (violation == null && gaveUp == null && !(failure instanceof LabException) && cutOff(failure)) {
+            return JetStreamErrors.connectionLost(config.shownUrl(), "nothing more could be sent or confirmed");
+        }
         if (violation == null && gaveUp != null) {
             return failure instanceof LabException known
                     ? Exit.with(known.exitCode, "%s (%s)", known.getMessage(), gaveUp)
@@ -166,6 +169,20 @@ final class Connector {
                 : violation;
         return Exit.failed("permission denied: the server does not let %s %s%s", Login.description(config), what,
                 what.contains("$JS.API") ? " (the JetStream API)" : "");
+    }
+
+    /**
+     * jnats cancels what waits for the server (a flush, a request) when the connection closes under it; a flush
+     * says so only in its TimeoutException's text.
+     */
+    private static boolean cutOff(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.CancellationException || t instanceof java.util.concurrent.TimeoutException
+                    && String.valueOf(t.getMessage()).startsWith(java.util.concurrent.CancellationException.class.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -332,7 +349,7 @@ final class Connector {
             refused = greetingError(config.servers, config.timeout);
         }
         if (refused != null) { // a NATS server that sent INFO, then said why it closes: not "no NATS server"
-            return Exit.unreachable("the server at %s refused the connection: %s%s", url, Output.quoted(refused),
+            return Exit.unreachable("the server at %s refused the connection: %s%s", url, Output.quotedStart(refused),
                     refused.toLowerCase(Locale.ROOT).contains("maximum connections") ? " (it has as many clients as its "
                             + "max_connections allows: try again once one has left, or raise max_connections)" : "");
         }

@@ -20,8 +20,13 @@ final class Secrets {
     /** Known before any setting is read: a URL's login and an nkey seed are always masked. */
     static final Secrets NONE = new Secrets(Set.of());
 
-    /** A URL (or list) inside a line: from a scheme to the next space or quote; ServerUrl finds its logins. */
-    private static final Pattern URL_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\"']*");
+    /**
+     * A URL (or list) inside a line: from a scheme to the next space or quote; ServerUrl finds its logins. A match
+     * starts only where a run of scheme characters starts, and never gives back what it took (possessive): tried
+     * at every letter of a long run that holds no "://" (a server's 300,000-letter -ERR), it took quadratic time.
+     * The run's characters before its first letter (digits, '+', '.', '-') are no part of the scheme.
+     */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("(?<![A-Za-z0-9+.-])([0-9+.-]*+)([A-Za-z][A-Za-z0-9+.-]*+://[^\\s\"']*+)");
 
     /** An nkey seed (user, account, operator, server, cluster or curve key), wherever it stands. */
     private static final Pattern SEED = Pattern.compile("S[UAONCX][A-Z2-7]{56}");
@@ -156,7 +161,7 @@ final class Secrets {
         if (text == null) {
             return null;
         }
-        String out = URL_IN_TEXT.matcher(text).replaceAll(url -> Matcher.quoteReplacement(maskLogins(url.group())));
+        String out = URL_IN_TEXT.matcher(text).replaceAll(url -> Matcher.quoteReplacement(url.group(1) + maskLogins(url.group(2))));
         out = SEED.matcher(out).replaceAll(MASK);
         for (String secret : values) {
             out = out.replace(secret, MASK);

@@ -5,10 +5,19 @@
 //SOURCES Output.java
 
 import io.nats.client.Connection;
+import java.util.List;
 import java.util.Locale;
 
 final class ServerWords {
     private static volatile Connection watched;
+
+    /**
+     * The -ERRs nats-server closes a connection after. Others (a permissions violation, maximum subscriptions
+     * exceeded, an invalid subject) close nothing: one of those, seen earlier, is no reason for a later loss.
+     */
+    private static final List<String> CLOSING = List.of("maximum control line", "stale connection", "slow consumer",
+            "maximum payload", "maximum connections", "authorization violation", "authentication", "expired",
+            "parser error", "unknown protocol", "tls required", "invalid client protocol", "requires headers");
 
     private ServerWords() {
     }
@@ -28,7 +37,7 @@ final class ServerWords {
         Connection connection = watched;
         String said = connection == null ? null : connection.getLastError();
         String text = said == null ? "" : said.toLowerCase(Locale.ROOT);
-        if (said == null || text.contains("permissions violation")) { // a refused subject closes nothing
+        if (said == null || CLOSING.stream().noneMatch(text::contains)) { // one that closes nothing may be old news
             return "it stopped, restarted or stopped answering, or the network dropped";
         }
         String means = text.contains("maximum control line") ? ": a protocol line, such as a message's with a long subject, "
@@ -36,6 +45,6 @@ final class ServerWords {
                 : text.contains("stale connection") ? ": this client did not answer the server's pings in time (paused, "
                 + "or too busy)"
                 : text.contains("slow consumer") ? ": this client did not read what the server sent fast enough" : "";
-        return "the server closed it, saying " + Output.quoted(said) + means;
+        return "the server closed it, saying " + Output.quotedStart(said) + means; // its first 200 bytes: a server chose its length
     }
 }
