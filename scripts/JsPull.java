@@ -257,7 +257,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             } catch (JetStreamStatusCheckedException | IllegalStateException | IOException
                      | TimeoutException e) { // IOException: a JetStream request without an answer
                 throw ending.failure(e, nc, config, Connector.CONFIRM_WAIT);
-            } catch (OwnDeliveries.NotOurs | NullPointerException e) { // NullPointerException: jnats', see OwnDeliveries
+            } catch (OwnDeliveries.NotOurs | NullPointerException | IllegalArgumentException e) { // jnats' own: see OwnDeliveries
                 throw Exit.failed("%s: %s", OwnDeliveries.why(e), ending.soFar());
             } finally {
                 stop.runEnded(); // after Ctrl-C or SIGTERM: the exit prints what this run did, and this never returns

@@ -8,6 +8,8 @@ import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -249,19 +251,26 @@ class HostileServerTest extends WithServer {
         publish("real");
         try (Connection nc = connect()) {
             List<String> acksSeen = new CopyOnWriteArrayList<>();
-            io.nats.client.Dispatcher spy = nc.createDispatcher(msg -> acksSeen.add(msg.getSubject()));
+            io.nats.client.Dispatcher spy = nc.createDispatcher(msg -> {
+                if (!msg.isStatusMessage()) { // the server's "no responders" for a forged message whose inbox had closed
+                    acksSeen.add(msg.getSubject());
+                }
+            });
             spy.subscribe("peer.>");
             AtomicReference<String> reply = new AtomicReference<>();
             io.nats.client.Dispatcher peer = nc.createDispatcher(msg -> nc.publish(msg.getReplyTo(), reply.get(),
                     "forged\u001b".getBytes(StandardCharsets.UTF_8)));
             peer.subscribe("$JS.API.CONSUMER.MSG.NEXT.LAB4_STREAM.LAB4_CONSUMER");
             nc.flush(Duration.ofSeconds(5));
-            for (String forged : new String[] {"peer.not.an.ack", null}) {
+            for (String forged : new String[] {"peer.not.an.ack", null, "$JS.FC.x.1"}) {
                 reply.set(forged);
                 for (String[] run : new String[][] {{"--wait", "1s"}, {"--batch", "5", "--wait", "1s"}}) {
                     Run.Result result = script("JsPull", run).go();
                     assertEquals(Exit.FAILED, result.exit(), result.toString());
-                    assertTrue(result.err().startsWith("ERROR a message came to this run's inbox that is neither a JetStream "
+                    assertTrue(result.err().startsWith(forged != null && forged.startsWith("$JS.")
+                            ? "ERROR a message came to this run's inbox whose reply subject is no ack subject, so the run "
+                            + "stopped without showing or acking it"
+                            : "ERROR a message came to this run's inbox that is neither a JetStream "
                             + "delivery nor a status from the server, so the run stopped without showing or acking it"), result.toString());
                     assertFalse((result.out() + result.err()).contains("forged"), result.toString());
                     assertEquals(1, result.err().lines().count(), result.toString());
@@ -284,6 +293,58 @@ class HostileServerTest extends WithServer {
             assertTrue(line.endsWith(", not an ack subject of consumer \"LAB4_CONSUMER\" on stream \"LAB4_STREAM\", so the run "
                     + "stopped without showing or acking it (anything allowed to see this run's pull requests can send one)"), line);
         }
+    }
+
+    /**
+     * A status is a message on the pull inbox too: a peer's "409 Consumer Deleted" or "409 Consumer is push based"
+     * is not taken for the server's while the consumer's own info says otherwise.
+     */
+    @Test
+    void aStatusAPeerSendsToThePullInboxIsCheckedAgainstTheConsumer() throws Exception {
+        bootstrap();
+        publish("real");
+        for (String status : new String[] {"409 Consumer Deleted", "409 Consumer is push based"}) {
+            try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
+                java.io.OutputStream out = peer.getOutputStream();
+                out.write(("CONNECT {\"verbose\":false,\"headers\":true,\"protocol\":1}\r\nSUB $JS.API.CONSUMER.MSG.NEXT."
+                        + "LAB4_STREAM.LAB4_CONSUMER 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                for (String line; (line = in.readLine()) != null && !line.startsWith("PONG"); ) {
+                    // INFO first
+                }
+                Thread answering = new Thread(() -> {
+                    try {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            String[] words = line.split(" ");
+                            if (words[0].equals("PING")) {
+                                out.write("PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+                            } else if (words[0].equals("MSG") && words.length == 5) {
+                                in.readLine(); // the request's body
+                                String headers = "NATS/1.0 " + status + "\r\n\r\n";
+                                out.write(("HPUB " + words[3] + " " + headers.length() + " " + headers.length() + "\r\n" + headers
+                                        + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                        }
+                    } catch (java.io.IOException closed) {
+                        // the test is done with it
+                    }
+                });
+                answering.setDaemon(true);
+                answering.start();
+                for (String[] run : new String[][] {{"--wait", "2s"}, {"--batch", "5", "--wait", "2s"}}) {
+                    Run.Result result = script("JsPull", run).go();
+                    assertEquals(Exit.FAILED, result.exit(), result.toString());
+                    assertPrintable(result.out() + result.err());
+                    assertTrue(result.err().contains("ERROR a status on this run's inbox said \"" + status.substring(4) + "\" (status "
+                            + "409), but consumer LAB4_CONSUMER is there"), result.toString());
+                    assertFalse(result.err().contains("js-bootstrap"), result.toString());
+                }
+            }
+        }
+        assertEquals("LAB4_CONSUMER", server.labConsumer().getName());
     }
 
     /** A stream whose name jnats will not read back (non-ASCII, which the server takes): what is published still counts. */

@@ -170,20 +170,40 @@ final class JetStreamErrors {
                 sofar.said(true));
     }
 
-    /** A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. */
-    static LabException pullEnded(Exception e, String consumer, SoFar sofar) {
+    /**
+     * A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. A status is
+     * a message on the run's inbox, which anything that sees the pull requests can send too: one that says the
+     * consumer was deleted, or is a push consumer, is believed only when the consumer's info agrees (`consumer`
+     * null: --ephemeral's throw-away consumer, whose info the run does not ask).
+     */
+    static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer, SoFar sofar,
+                                  java.util.function.Supplier<String> goesOn) {
         Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
                 JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
                 ? direct.getStatus() : null;
         String text = Output.printable(status == null ? e.getMessage() : status.getMessage());
-        if (Status.CONSUMER_DELETED.equals(text)) {
-            return consumerDeleted(consumer, sofar);
+        String code = status == null ? "" : " (status " + status.getCode() + ")";
+        boolean deleted = Status.CONSUMER_DELETED.equals(text);
+        boolean push = Status.CONSUMER_IS_PUSH_BASED.equals(text);
+        if (consumer != null && (deleted || push)) {
+            io.nats.client.api.ConsumerInfo info;
+            try {
+                info = jsm.getConsumerInfo(stream, consumer);
+            } catch (JetStreamApiException | IOException unknown) {
+                info = null; // gone, or no answer: the status may well be true
+            }
+            if (info == null) {
+                return deleted ? consumerDeleted(consumer, sofar) : pushConsumer(consumer, null);
+            }
+            if (deleted || info.getConsumerConfiguration().getDeliverSubject() == null) {
+                return Exit.failed("a status on this run's inbox said %s%s, but consumer %s is there%s, so it is not "
+                        + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quoted(text),
+                        code, consumer, push ? " and is a pull consumer" : "", goesOn.get());
+            }
+            return pushConsumer(consumer, info.getConsumerConfiguration().getDeliverSubject());
         }
-        if (Status.CONSUMER_IS_PUSH_BASED.equals(text)) {
-            return pushConsumer(consumer, null);
-        }
-        return Exit.failed("the server ended the pull from consumer %s: %s%s: %s", consumer, text,
-                status == null ? "" : " (status " + status.getCode() + ")", sofar.said(false));
+        return Exit.failed("the server ended the pull from %s: %s%s: %s", consumer == null ? "the throw-away consumer"
+                : "consumer " + consumer, text, code, sofar.said(false));
     }
 
     /** A push consumer hands messages to a subject of its own: nothing can pull from it. */

@@ -48,11 +48,17 @@ final class OwnDeliveries {
 
     /**
      * The line for a run that stopped on a message that is not its consumer's: NotOurs's own, or jnats' failure
-     * on a message that is neither a delivery nor a status. Any other exception is thrown again, as it was.
+     * on a message that is neither a delivery nor a status (its NullPointerException), or on one whose reply
+     * subject starts as an ack subject but is none (too few parts, or $JS.FC.). Any other is thrown again.
      */
     static String why(RuntimeException e) {
         if (e instanceof NotOurs) {
             return e.getMessage();
+        }
+        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Message is not a JetStream message")) {
+            return "a message came to this run's inbox whose reply subject is no ack subject, so the run stopped without "
+                    + "showing or acking it (anything allowed to see this run's pull requests can send one; jnats: "
+                    + Output.printable(e.getMessage().strip()) + ")";
         }
         StackTraceElement[] at = e.getStackTrace();
         boolean jnatsMisread = e instanceof NullPointerException && (at.length > 0 && at[0].getClassName().endsWith(".PullMessageManager")

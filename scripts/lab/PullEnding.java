@@ -100,7 +100,8 @@ final class PullEnding {
     LabException failure(Exception e, Connection nc, Config config, Duration ackTimeout) throws Exception {
         stillThere(nc, config); // gone: says which
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
-            return JetStreamErrors.pullEnded(e, config.consumer, this::soFarAtTheEnd);
+            return JetStreamErrors.pullEnded(e, nc.jetStreamManagement(), config.stream, flags.ephemeral ? null : config.consumer,
+                    this::soFarAtTheEnd, this::soFar);
         }
         if (e instanceof TimeoutException) {
             return Exit.failed("the server did not confirm the ack within %s: %s", Durations.seconds(ackTimeout), soFar());
