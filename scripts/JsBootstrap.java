@@ -121,7 +121,7 @@ public class JsBootstrap implements Callable<Integer> {
             if (options.json) { // the same object as js-info --json
                 Output.json(String.format(Locale.ROOT, "{\"stream\":%s,\"consumer\":%s}",
                         JetStreamErrors.streamInfo(jsm, config.stream).getJv().toJson(),
-                        jsm.getConsumerInfo(config.stream, config.consumer).getJv().toJson()));
+                        JetStreamErrors.consumerInfo(jsm, config.stream, config.consumer).getJv().toJson()));
             }
         }
         return 0;
@@ -309,8 +309,8 @@ public class JsBootstrap implements Callable<Integer> {
      */
     private void bringInLine(JetStreamManagement jsm, String stream, ConsumerInfo existing,
                              ConsumerConfiguration wanted) throws IOException, JetStreamApiException {
-        ConsumerConfiguration current = existing.getConsumerConfiguration();
         String name = wanted.getDurable();
+        ConsumerConfiguration current = JetStreamErrors.checked(existing, stream, name).getConsumerConfiguration();
         String fixed = ExistingSettings.cannotChange(current, wanted, subject);
         if (fixed != null && !recreate) {
             long acked = existing.getAckFloor().getStreamSequence();
@@ -351,7 +351,7 @@ public class JsBootstrap implements Callable<Integer> {
         } else {
             ConsumerConfiguration asked = target.build();
             Unanswered.change(failsOver, "the update of consumer " + name, () -> jsm.addOrUpdateConsumer(stream, asked));
-            ConsumerConfiguration held = jsm.getConsumerInfo(stream, name).getConsumerConfiguration();
+            ConsumerConfiguration held = JetStreamErrors.consumerInfo(jsm, stream, name).getConsumerConfiguration();
             log.info("updated consumer {}: {}", name, shown(changes, setting -> value(setting, current),
                     setting -> value(setting, asked), setting -> value(setting, held)));
         }

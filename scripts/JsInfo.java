@@ -60,7 +60,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                     JetStreamErrors.consumerNotFound(config.consumer, config.stream));
         }
         if (!json) {
-            printConsumer(consumer, WhyNothing.nextPull(nc, stream, consumer), nc.getServerInfo());
+            printConsumer(JetStreamErrors.checked(consumer, config.stream, config.consumer), WhyNothing.nextPull(nc, stream, consumer),
+                    nc.getServerInfo());
         }
     }
 
@@ -124,6 +125,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         for (String name : names) {
             Message reply = ask(nc, "$JS.API.STREAM.INFO." + name);
             StreamInfo stream = readable(() -> new StreamInfo(reply));
+            if (stream != null && !stream.hasError()) {
+                JetStreamErrors.checked(stream, name);
+            }
             List<String> consumerNames = stream == null ? List.of() : jsm.getConsumerNames(name);
             List<ConsumerInfo> consumers = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
@@ -133,7 +137,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 if (consumer == null) {
                     unreadable.add(consumerName);
                 } else if (!consumer.hasError()) { // gone since it was listed
-                    consumers.add(consumer);
+                    consumers.add(JetStreamErrors.checked(consumer, name, consumerName));
                 }
             }
             if (json) {

@@ -389,6 +389,25 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /** A consumer's info naming another consumer, or the same name in another stream, is not taken for the lab's. */
+    @Test
+    void anAnswerThatIsAnotherConsumersInfoIsNotTakenForTheLabs() throws Exception {
+        for (String other : new String[] {CONSUMER_INFO.replace("\"name\":\"LAB4_CONSUMER\"", "\"name\":\"OTHER_C\""),
+                CONSUMER_INFO.replace("\"stream_name\":\"LAB4_STREAM\"", "\"stream_name\":\"OTHER_S\"")}) {
+            try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10",
+                    subject -> subject.startsWith("$JS.API.CONSUMER.INFO.") ? other : answer(subject))) {
+                for (String script : new String[] {"JsInfo", "JsBootstrap", "JsPull"}) {
+                    Run.Result result = Run.script(script).env("NATS_URL", fake.url()).go();
+                    assertEquals(Exit.FAILED, result.exit(), result.toString());
+                    assertPrintable(result.out() + result.err());
+                    assertTrue(result.err().startsWith("ERROR the server's answer about consumer LAB4_CONSUMER of stream "
+                            + "LAB4_STREAM is not that consumer's info (it names consumer \""), result.toString());
+                    assertEquals(1, result.err().lines().count(), result.toString());
+                }
+            }
+        }
+    }
+
     @Test
     void aBackslashFromTheServerNeverLooksLikeAnEscape() throws Exception {
         try (FakeNatsServer fake = new FakeNatsServer("n\\u{1b}", "2.9.10", HostileServerTest::answer)) {

@@ -65,7 +65,8 @@ final class BootstrapOptions {
             return;
         }
         ConsumerInfo info = Unanswered.throughElection(failsOver, () -> JetStreamErrors.orNull(JetStreamErrors.STREAM_NOT_FOUND,
-                () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND, () -> jsm.getConsumerInfo(config.stream, config.consumer))));
+                () -> JetStreamErrors.orNull(JetStreamErrors.CONSUMER_NOT_FOUND, () -> JetStreamErrors.consumerInfo(jsm, config.stream,
+                        config.consumer))));
         ConsumerConfiguration existing = info == null ? null : info.getConsumerConfiguration();
         boolean kept = existing != null && !given(Setting.BACKOFF);
         List<Duration> delays = !kept ? Backoff.parse(config.string(Setting.BACKOFF))

@@ -129,6 +129,9 @@ final class InfoWatch {
         if (consumer != null && consumer.hasError() && !electing(consumer.getApiErrorCode(), consumer.getDescription())) {
             throw gone(consumer.getApiErrorCode(), consumer.getDescription());
         }
+        if (consumer != null && !consumer.hasError()) {
+            JetStreamErrors.checked(consumer, config.stream, config.consumer);
+        }
         if (consumer == null || consumer.hasError()) {
             String none = "no answer within " + Durations.format(config.timeout);
             unanswered(stream == null ? none : stream.hasError() ? "no leader for the stream yet"

@@ -45,14 +45,38 @@ final class JetStreamErrors {
      */
     static StreamInfo checked(StreamInfo info, String stream) {
         JsonValue config = info.getJv() == null || info.getJv().map == null ? null : info.getJv().map.get("config");
-        JsonValue name = config == null || config.map == null ? null : config.map.get("name");
-        String named = name == null ? null : name.string;
+        String named = text(config, "name");
         if (!stream.equals(named)) {
             throw Exit.failed("the server's answer about stream %s is not a stream's info (it names %s), so nothing was "
                     + "done with it: check that the server is a NATS server with JetStream", Output.printable(stream),
                     named == null ? "no stream" : Output.quoted(named));
         }
         return info;
+    }
+
+    /** The consumer's info, when the answer is one (see checked). */
+    static io.nats.client.api.ConsumerInfo consumerInfo(JetStreamManagement jsm, String stream, String consumer)
+            throws IOException, JetStreamApiException {
+        return checked(jsm.getConsumerInfo(stream, consumer), stream, consumer);
+    }
+
+    /** As for a stream's: jnats reads any JSON object as a consumer's info, so its own stream and name must be these. */
+    static io.nats.client.api.ConsumerInfo checked(io.nats.client.api.ConsumerInfo info, String stream, String consumer) {
+        String inStream = text(info.getJv(), "stream_name");
+        String named = text(info.getJv(), "name");
+        if (!stream.equals(inStream) || !consumer.equals(named)) {
+            throw Exit.failed("the server's answer about consumer %s of stream %s is not that consumer's info (it names %s), "
+                    + "so nothing was done with it: check that the server is a NATS server with JetStream",
+                    Output.printable(consumer), Output.printable(stream), named == null ? "no consumer"
+                    : "consumer " + Output.quoted(named) + " of " + (inStream == null ? "no stream" : "stream " + Output.quoted(inStream)));
+        }
+        return info;
+    }
+
+    /** A top-level text field of an answer's JSON; null when there is none. */
+    private static String text(JsonValue answer, String field) {
+        JsonValue value = answer == null || answer.map == null ? null : answer.map.get(field);
+        return value == null ? null : value.string;
     }
 
     /** The answer of a consumer (or stream) that is not there: deleted, when it was there before. */
@@ -87,7 +111,9 @@ final class JetStreamErrors {
             throws IOException {
         StreamContext streamContext = streamContext(nc, stream, shownUrl);
         try {
-            return Unanswered.throughElection(nc, () -> streamContext.getConsumerContext(consumer));
+            ConsumerContext context = Unanswered.throughElection(nc, () -> streamContext.getConsumerContext(consumer));
+            checked(context.getCachedConsumerInfo(), stream, consumer); // js-pull takes its limits from it
+            return context;
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
                     : Exit.failed("cannot read consumer %s: %s", consumer, refused(e));
