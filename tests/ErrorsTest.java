@@ -176,6 +176,22 @@ class ErrorsTest extends WithServer {
         }
     }
 
+    /** With a server list, a wait that ends while no server of the list is back is a lost connection, not a quiet subject. */
+    @Test
+    void aListenerWhoseServersAllWentIsALostConnectionNotAQuietSubject() throws Exception {
+        try (NatsServer one = NatsServer.startWithoutJetStream(); NatsServer two = NatsServer.startWithoutJetStream()) {
+            try (Run.Started sub = Run.script("NatsSub", "--server", one.url() + "," + two.url(), "--wait", "5s").start()) {
+                sub.awaitOut("listening on");
+                one.kill9();
+                two.kill9();
+                Run.Result result = sub.finish();
+                assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+                assertTrue(result.err().startsWith("ERROR lost the connection to the server at "), result.toString());
+                assertFalse(result.out().contains("none arrived"), result.toString());
+            }
+        }
+    }
+
     /** An -ERR that closes nothing (a subscription over the server's max_subscriptions), seen earlier, is no reason for a later loss. */
     @Test
     void anEarlierErrThatClosedNothingIsNotTheReasonForALoss() throws Exception {

@@ -139,6 +139,9 @@ final class Listening {
                     stop.interruptible(false);
                 }
                 if (msg == null) {
+                    if (nc.getStatus() != Connection.Status.CONNECTED) { // with a server list, jnats was still trying them
+                        throw JetStreamErrors.connectionLost(url, soFar());
+                    }
                     ended = "; none arrived in the last " + Durations.format(received > 0 && flags.idleLimit() != null
                             ? flags.idleLimit() : wait);
                     break;
