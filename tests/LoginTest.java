@@ -108,6 +108,20 @@ class LoginTest extends WithSecured {
                 + "password\\) subscribe to _INBOX\\.\\S+\n"), result.err());
     }
 
+    /** A listener the server may not let subscribe always says so (its -ERR and the wait race): never "done". */
+    @Test
+    void aListenerWithoutPermissionToSubscribeIsDeniedEveryTime() throws Exception {
+        server = NatsServer.startWithConfig(secured.usersConfig());
+        for (int i = 0; i < 5; i++) {
+            Run.Result result = clean(script("NatsSub", "--user", "alice", "--wait", "3s", "lab4.stream")
+                    .env("NATS_PASSWORD", Secured.ALICE_PASSWORD).go());
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals("ERROR permission denied: the server does not let user \"alice\" (with a password) subscribe to "
+                    + "lab4.stream\n", result.err());
+            assertFalse(result.out().contains("done"), result.toString());
+        }
+    }
+
     @Test
     void userWithoutPasswordIsAConfigError() throws Exception {
         String config = WithServer.tomlFile("[nats.auth]\nuser = \"alice\"\n");

@@ -152,6 +152,10 @@ final class Connector {
     LabException explainFailure(Exception failure) {
         String gaveUp = failover == null ? null : failover.gaveUp();
         String violation = permissionViolation.get();
+        if (violation == null && !(failure instanceof LabException) && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT)
+                .startsWith("permissions violation")) {
+            violation = failure.getMessage(); // the server's words, read before its listener heard them
+        }
         if (violation == null && gaveUp == null && !(failure instanceof LabException) && cutOff(failure)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), "nothing more could be sent or confirmed");
         }

@@ -134,6 +134,9 @@ final class Listening {
                     Duration limit = received > 0 && flags.idleLimit() != null ? flags.idleLimit() : wait;
                     msg = next(limit);
                 } catch (InterruptedException signalled) {
+                    if (!stop.requested()) { // no signal: the connection's error listener, which knows why (a refused subscription)
+                        throw signalled;
+                    }
                     break;
                 } finally {
                     stop.interruptible(false);
@@ -162,6 +165,10 @@ final class Listening {
             throw JetStreamErrors.connectionLost(url, soFar()); // jnats says only "subscription became inactive"
         } finally {
             stop.runEnded();
+        }
+        String refused = nc.getLastError(); // jnats' reader kept it; its listener may not have run yet
+        if (refused != null && refused.toLowerCase(java.util.Locale.ROOT).startsWith("permissions violation")) {
+            throw new IllegalStateException(refused); // the permission line (Connector.explainFailure)
         }
         if (flags.count != null && received + sub.getDroppedCount() >= flags.count) {
             ended = " (--count " + flags.count + ")";
