@@ -204,7 +204,7 @@ class ErrorsTest extends WithServer {
             }
             assertTrue(String.valueOf(nc.getLastError()).toLowerCase(java.util.Locale.ROOT).contains("maximum subscriptions"),
                     String.valueOf(nc.getLastError()));
-            ServerWords.watching(nc);
+            ServerWords.watching(nc, Secrets.NONE);
             assertEquals("it stopped, restarted or stopped answering, or the network dropped", ServerWords.whyClosed());
         }
     }
@@ -216,25 +216,7 @@ class ErrorsTest extends WithServer {
      */
     @Test
     void aHugeErrFromTheServerIsOneShortLine() throws Exception {
-        try (ServerSocket fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> {
-                try (Socket client = fake.accept()) {
-                    client.getOutputStream().write("INFO {\"server_id\":\"x\",\"max_payload\":1048576,\"proto\":1}\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
-                            StandardCharsets.US_ASCII));
-                    for (String line; (line = in.readLine()) != null && !line.startsWith("PING"); ) {
-                        // CONNECT first
-                    }
-                    client.getOutputStream().write(("PONG\r\n-ERR 'Maximum Payload Violation " + "A".repeat(300_000) + "'\r\n").getBytes(StandardCharsets.US_ASCII));
-                    client.getOutputStream().flush();
-                    Thread.sleep(500);
-                } catch (Exception gone) {
-                    // the client hung up
-                }
-            });
-            answering.setDaemon(true);
-            answering.start();
+        try (ServerSocket fake = closingWith("Maximum Payload Violation " + "A".repeat(300_000))) {
             Run.Result result = Run.script("NatsSub", "--server", "nats://127.0.0.1:" + fake.getLocalPort(), "--wait", "20s")
                     .timeout(120).go();
             assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
@@ -243,6 +225,43 @@ class ErrorsTest extends WithServer {
                     + " mid-run (the server closed it, saying \"Maximum Payload Violation " + "A".repeat(174) + "\"... (299826 more "
                     + "bytes)): nothing more could be sent or confirmed"), result.err());
         }
+    }
+
+    /** The server's words are masked before they are cut: a cut never leaves part of a password unmasked. */
+    @Test
+    void theServersWordsAreMaskedBeforeTheyAreCut() throws Exception {
+        String password = "Sekr3tPwX".repeat(6);
+        try (ServerSocket fake = closingWith("Stale Connection " + "x".repeat(160) + " nats://u:" + password + "@h")) {
+            Run.Result result = Run.script("NatsSub", "--wait", "20s").env("NATS_URL", "nats://u:" + password + "@127.0.0.1:"
+                    + fake.getLocalPort()).timeout(120).go();
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertFalse(result.err().contains(password.substring(0, 4)), result.err());
+            assertTrue(result.err().contains(" nats://u:****@h\""), result.err());
+        }
+    }
+
+    /** A listener that greets, takes the client's CONNECT and PING, answers PONG and then this -ERR, and closes. */
+    private static ServerSocket closingWith(String err) throws Exception {
+        ServerSocket fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread answering = new Thread(() -> {
+            try (Socket client = fake.accept()) {
+                client.getOutputStream().write("INFO {\"server_id\":\"x\",\"max_payload\":1048576,\"proto\":1}\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                for (String line; (line = in.readLine()) != null && !line.startsWith("PING"); ) {
+                    // CONNECT first
+                }
+                client.getOutputStream().write(("PONG\r\n-ERR '" + err + "'\r\n").getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+                Thread.sleep(500);
+            } catch (Exception gone) {
+                // the client hung up
+            }
+        });
+        answering.setDaemon(true);
+        answering.start();
+        return fake;
     }
 
     @Test

@@ -99,7 +99,7 @@ final class Connector {
     private static final int CONTROL_LINE_BYTES = 1024 * 1024;
 
     private Connection connect(boolean failingOver) {
-        ServerWords.watching(null);
+        ServerWords.watching(null, config.secrets);
         Options.Builder builder = new Options.Builder()
                 .servers(ServerUrl.forClient(config.servers))
                 .connectionName("jetstream-lab")
@@ -128,7 +128,7 @@ final class Connector {
         try {
             Connection nc = Nats.connect(builder.build());
             reader.watching(nc);
-            ServerWords.watching(nc);
+            ServerWords.watching(nc, config.secrets);
             ServerSeen.record(nc.getServerInfo());
             StopSignal.connected();
             return nc;
@@ -353,7 +353,7 @@ final class Connector {
             refused = greetingError(config.servers, config.timeout);
         }
         if (refused != null) { // a NATS server that sent INFO, then said why it closes: not "no NATS server"
-            return Exit.unreachable("the server at %s refused the connection: %s%s", url, Output.quotedStart(refused),
+            return Exit.unreachable("the server at %s refused the connection: %s%s", url, Output.quotedStart(config.secrets.mask(refused)),
                     refused.toLowerCase(Locale.ROOT).contains("maximum connections") ? " (it has as many clients as its "
                             + "max_connections allows: try again once one has left, or raise max_connections)" : "");
         }

@@ -149,7 +149,10 @@ record ServerUrl(String scheme, String login, String host, int port, String path
         for (int i = 0; i < entries.size(); i++) {
             int start = entries.get(i)[1];
             int end = i + 1 < entries.size() ? entries.get(i + 1)[0] : text.length();
-            int at = text.lastIndexOf('@', end - 1);
+            int at = end - 1;
+            while (at >= start && text.charAt(at) != '@') { // within the entry only: a search past its start made a long list quadratic
+                at--;
+            }
             if (at >= start && !text.substring(start, at).isBlank()) {
                 spans.add(new int[] {start, at});
             }
