@@ -150,7 +150,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             } else if (!stream.hasError()) {
                 StreamState state = stream.getStreamState();
                 print("  %s: %s (%,d bytes), subjects %s", name, Output.messages(state.getMsgCount()),
-                        state.getByteCount(), String.join(", ", stream.getConfiguration().getSubjects()));
+                        state.getByteCount(), subjects(stream.getConfiguration()));
                 for (ConsumerInfo consumer : consumers) {
                     print("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered",
                             consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
@@ -176,11 +176,24 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         }
     }
 
+    /** A mirror or a stream that only sources others has no subjects of its own: it says where its messages come from. */
+    private static String subjects(StreamConfiguration config) {
+        if (!config.getSubjects().isEmpty()) {
+            return String.join(", ", config.getSubjects());
+        }
+        if (config.getMirror() != null) {
+            return "none: a mirror of stream " + config.getMirror().getName();
+        }
+        return config.getSources().isEmpty() ? "none" : "none: it takes messages from stream"
+                + (config.getSources().size() == 1 ? " " : "s ") + String.join(", ",
+                config.getSources().stream().map(io.nats.client.api.Source::getName).toList());
+    }
+
     private static void printStream(StreamInfo info, ServerInfo asked) {
         StreamConfiguration config = info.getConfiguration();
         StreamState state = info.getStreamState();
         print("stream %s", config.getName());
-        row("subjects", String.join(", ", config.getSubjects()));
+        row("subjects", subjects(config));
         row("messages", String.format(Locale.ROOT, "%,d (%,d bytes)", state.getMsgCount(), state.getByteCount()));
         row("first seq", state.getMsgCount() == 0 ? state.getFirstSequence() + " (empty)" : String.valueOf(state.getFirstSequence()));
         row("last seq", String.valueOf(state.getLastSequence()));

@@ -520,6 +520,26 @@ class HostileServerTest extends WithServer {
         assertEquals(3, JsonParser.parse(json.out().strip()).array.size(), json.out());
     }
 
+    /** A mirror, or a stream that only sources others, has no subjects: js-info says where its messages come from. */
+    @Test
+    void aMirrorAndASourcingStreamSayWhereTheirMessagesComeFrom() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("MIR")
+                    .mirror(io.nats.client.api.Mirror.builder().sourceName("LAB4_STREAM").build())
+                    .storageType(io.nats.client.api.StorageType.Memory).build());
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("SRC")
+                    .sources(io.nats.client.api.Source.builder().sourceName("LAB4_STREAM").build())
+                    .storageType(io.nats.client.api.StorageType.Memory).build());
+        }
+        Run.Result listed = ok(script("JsInfo", "--list").go());
+        assertTrue(listed.out().contains("  MIR: 0 messages (0 bytes), subjects none: a mirror of stream LAB4_STREAM\n"), listed.out());
+        assertTrue(listed.out().contains("  SRC: 0 messages (0 bytes), subjects none: it takes messages from stream LAB4_STREAM\n"),
+                listed.out());
+        Run.Result mirror = script("JsInfo", "--stream", "MIR").go(); // with no consumer on it: exit 5, the stream shown first
+        assertTrue(mirror.out().contains("  subjects:       none: a mirror of stream LAB4_STREAM\n"), mirror.toString());
+    }
+
     @Test
     void aSubjectWithAZeroWidthSpaceIsShownEscaped() throws Exception {
         bootstrap();
