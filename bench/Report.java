@@ -40,8 +40,8 @@ final class Report {
                 so none always runs first. Before the first round the server stores %,d messages once, untimed, so no \
                 client meets a cold server.
                 - A run counts only if it exited 0, printed the count it was asked for, and the server agrees: after a \
-                publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at that \
-                count with no ack pending. Anything else stops the benchmark.
+                publish the stream holds exactly that many messages, after a pull the consumer's ack floor is at the \
+                stream's last message with no ack pending. Anything else stops the benchmark.
                 - Published means confirmed by a PubAck; pulled means acked and the ack confirmed by the server \
                 (a flush, or for the tuned prototype an ack answered by the server) — in every client, the C one included; \
                 the nats.c examples' loop confirms its acks once, at the end.
