@@ -215,7 +215,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 PullOptions.checkSubject(stream, config, filter);
             }
             if (flags.term()) {
-                retention = JetStreamErrors.checked(stream.getStreamInfo(), config.stream).getConfiguration().getRetentionPolicy();
+                retention = JetStreamErrors.streamInfo(stream).getConfiguration().getRetentionPolicy();
             }
             ConsumerContext consumer = flags.ephemeral ? null
                     : JetStreamErrors.consumerContext(nc, config.stream, config.consumer, config.shownUrl());

@@ -106,8 +106,7 @@ public class JsPurge implements Callable<Integer> {
             if (deleteStream || deleteConsumer) {
                 return Deletion.run(nc.jetStreamManagement(), config, connection.failsOver(), deleteStream, dryRun, force, json);
             }
-            StreamInfo info = Unanswered.throughElection(connection.failsOver(),
-                    () -> JetStreamErrors.checked(stream.getStreamInfo(), config.stream));
+            StreamInfo info = Unanswered.throughElection(connection.failsOver(), () -> JetStreamErrors.streamInfo(stream));
             List<String> captured = info.getConfiguration().getSubjects();
             if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
                 throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "
@@ -148,7 +147,7 @@ public class JsPurge implements Callable<Integer> {
             String done = String.format(Locale.ROOT, "purged %s from stream %s%s%s", Output.messages(purged.getPurged()),
                     config.stream, scope, askings[0] > 1 ? " at the last asking" + Unanswered.ASKED_AGAIN : "");
             if (skips) { // as the server says after the purge
-                done += "; its next sequence is now " + (JetStreamErrors.checked(stream.getStreamInfo(), stream.getStreamName()).getStreamState().getLastSequence() + 1);
+                done += "; its next sequence is now " + (JetStreamErrors.streamInfo(stream).getStreamState().getLastSequence() + 1);
             }
             if (json && askings[0] > 1) { // the server's answer counts the last asking only: said beside it
                 Output.json(String.format(Locale.ROOT, "{\"success\":true,\"purged_at_last_asking\":%d,\"held_before\":%d%s}",
@@ -173,7 +172,7 @@ public class JsPurge implements Callable<Integer> {
                            String note) throws IOException {
         if (unanswered != null) {
             Unanswered.doneLate(unanswered, "the purge of stream " + config.stream,
-                    () -> all() && JetStreamErrors.checked(stream.getStreamInfo(), stream.getStreamName()).getStreamState().getFirstSequence() >= next);
+                    () -> all() && JetStreamErrors.streamInfo(stream).getStreamState().getFirstSequence() >= next);
         }
         long held = before.getStreamState().getMsgCount();
         String done = String.format(Locale.ROOT, "purged stream %s: every message up to seq %d is gone (it held %s just "

@@ -152,8 +152,7 @@ final class Connector {
     LabException explainFailure(Exception failure) {
         String gaveUp = failover == null ? null : failover.gaveUp();
         String violation = permissionViolation.get();
-        if (violation == null && !(failure instanceof LabException) && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT)
-                .startsWith("permissions violation")) {
+        if (violation == null && !(failure instanceof LabException) && ServerWords.refusedSubject(failure.getMessage())) {
             violation = failure.getMessage(); // the server's words, read before its listener heard them
         }
         if (violation == null && gaveUp == null && !(failure instanceof LabException) && cutOff(failure)) {

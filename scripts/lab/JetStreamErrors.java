@@ -39,6 +39,11 @@ final class JetStreamErrors {
         return checked(jsm.getStreamInfo(stream), stream);
     }
 
+    /** The same, asked through a stream's context. */
+    static StreamInfo streamInfo(StreamContext stream) throws IOException, JetStreamApiException {
+        return checked(stream.getStreamInfo(), stream.getStreamName());
+    }
+
     /**
      * jnats reads any JSON object as a stream's info ({} is an empty stream it calls UNDEFINED), so an answer
      * whose config names no stream, or another, is refused here before a count or a setting is taken from it.
@@ -207,10 +212,10 @@ final class JetStreamErrors {
         Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
                 JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
                 ? direct.getStatus() : null;
-        String text = Output.printable(status == null ? e.getMessage() : status.getMessage());
+        String said = status == null ? e.getMessage() : status.getMessage(); // a status's words: escaped once, where shown
         String code = status == null ? "" : " (status " + status.getCode() + ")";
-        boolean deleted = Status.CONSUMER_DELETED.equals(text);
-        boolean push = Status.CONSUMER_IS_PUSH_BASED.equals(text);
+        boolean deleted = Status.CONSUMER_DELETED.equals(said);
+        boolean push = Status.CONSUMER_IS_PUSH_BASED.equals(said);
         if (consumer != null && (deleted || push)) {
             io.nats.client.api.ConsumerInfo info;
             try {
@@ -223,13 +228,13 @@ final class JetStreamErrors {
             }
             if (deleted || info.getConsumerConfiguration().getDeliverSubject() == null) {
                 return Exit.failed("a status on this run's inbox said %s%s, but consumer %s is there%s, so it is not "
-                        + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quoted(text),
+                        + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quoted(said),
                         code, consumer, push ? " and is a pull consumer" : "", goesOn.get());
             }
             return pushConsumer(consumer, info.getConsumerConfiguration().getDeliverSubject());
         }
         return Exit.failed("the server ended the pull from %s: %s%s: %s", consumer == null ? "the throw-away consumer"
-                : "consumer " + consumer, text, code, sofar.said(false));
+                : "consumer " + consumer, Output.printable(said), code, sofar.said(false));
     }
 
     /** A push consumer hands messages to a subject of its own: nothing can pull from it. */

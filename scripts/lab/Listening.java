@@ -3,7 +3,7 @@
 // many arrived and how many the server dropped because this subscriber fell behind.
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Output.java Stdout.java StdoutPipe.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java
+//SOURCES Output.java Stdout.java StdoutPipe.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java ServerWords.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -167,7 +167,7 @@ final class Listening {
             stop.runEnded();
         }
         String refused = nc.getLastError(); // jnats' reader kept it; its listener may not have run yet
-        if (refused != null && refused.toLowerCase(java.util.Locale.ROOT).startsWith("permissions violation")) {
+        if (ServerWords.refusedSubject(refused)) {
             throw new IllegalStateException(refused); // the permission line (Connector.explainFailure)
         }
         if (flags.count != null && received + sub.getDroppedCount() >= flags.count) {

@@ -171,7 +171,7 @@ final class PullOptions {
      * server refuses a reader on any other).
      */
     static void checkSubject(StreamContext stream, Config config, String filter) throws Exception {
-        StreamConfiguration stored = JetStreamErrors.checked(stream.getStreamInfo(), stream.getStreamName()).getConfiguration();
+        StreamConfiguration stored = JetStreamErrors.streamInfo(stream).getConfiguration();
         List<String> subjects = stored.getSubjects();
         if (filter != null && !Subjects.anyMatches(subjects, filter)) {
             throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "

@@ -25,6 +25,11 @@ final class ServerWords {
     private ServerWords() {
     }
 
+    /** A permissions violation: the server refused one subject, and the connection stays open. */
+    static boolean refusedSubject(String error) {
+        return error != null && error.strip().toLowerCase(Locale.ROOT).startsWith("permissions violation");
+    }
+
     /**
      * The connection whose words a lost connection's line says (a test runs several scripts in one JVM), and the
      * run's secrets: the words are masked before they are cut, so no cut leaves part of a secret unmasked.
