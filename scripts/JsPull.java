@@ -150,11 +150,29 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
         try (IterableConsumer messages = reader.iterate(requests)) {
             Message msg;
-            while (wantMore() && (msg = messages.nextMessage(wait)) != null) { // null: none arrived within the wait
+            while (wantMore() && (msg = nextWithin(messages, wait)) != null) { // null: none arrived within the wait
                 print(msg);
                 handOn(msg);
                 counts.done(msg);
                 counts.lastShown = msg.metaData().streamSequence();
+            }
+        }
+    }
+
+    /**
+     * messages.nextMessage(wait), asked again for the rest of the wait when a status on the run's inbox
+     * (a leadership change, or a peer posing as the server) ended it early; at most every 250 ms.
+     */
+    private static Message nextWithin(IterableConsumer messages, Duration wait) throws Exception {
+        long start = System.nanoTime();
+        while (true) {
+            long asked = System.nanoTime();
+            Message msg = messages.nextMessage(wait.minusNanos(asked - start));
+            if (msg != null || System.nanoTime() - start + 50_000_000L >= wait.toNanos()) {
+                return msg;
+            }
+            if (System.nanoTime() - asked < 250_000_000L) {
+                Thread.sleep(250);
             }
         }
     }
@@ -248,7 +266,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 } else if (failsOver) {
                     pullEachThroughFailovers(nc, consumer, config, wait);
                 } else {
-                    pullEach(nc, consumer, wait);
+                    pullEachForAWholeWait(nc, config, consumer, wait);
                 }
             } catch (InterruptedException e) {
                 if (!stop.requested()) {
@@ -375,6 +393,38 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 throw failover.leaderless(ending.soFar());
             }
             return;
+        }
+    }
+
+    /**
+     * One at a time on one server: pullEach until a whole wait passes with no message. A status can end a
+     * wait early (a 408, 409 or 503 on the run's inbox: a leadership change, or a peer posing as the
+     * server); then the run asks again for the rest of the wait, at most every 250 ms, and only while the
+     * consumer is there: "none arrived in the last 5s" is said once 5s really passed.
+     */
+    private void pullEachForAWholeWait(Connection nc, Config config, ConsumerContext consumer, Duration wait) throws Exception {
+        Duration each = wait;
+        long quietSince = 0;
+        while (true) {
+            long doneBefore = counts.done();
+            long asked = System.nanoTime();
+            pullEach(nc, consumer, each);
+            if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
+                return;
+            }
+            if (quietSince == 0 || counts.done() > doneBefore) {
+                quietSince = counts.waitStarted; // the empty wait's start: nothing came since
+            }
+            if (System.nanoTime() - quietSince + 50_000_000L >= wait.toNanos()) {
+                counts.waitStarted = quietSince; // the last line counts the quiet from here
+                return;
+            }
+            ending.stillThere(nc, config); // a consumer that is gone ends the run now, saying so
+            if (System.nanoTime() - asked < 250_000_000L) {
+                Thread.sleep(250);
+            }
+            Duration left = wait.minusNanos(System.nanoTime() - quietSince);
+            each = left.toMillis() < 1000 ? Duration.ofSeconds(1) : left; // jnats asks for no less
         }
     }
 
