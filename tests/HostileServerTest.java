@@ -304,36 +304,7 @@ class HostileServerTest extends WithServer {
         bootstrap();
         publish("real");
         for (String status : new String[] {"409 Consumer Deleted", "409 Consumer is push based"}) {
-            try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
-                java.io.OutputStream out = peer.getOutputStream();
-                out.write(("CONNECT {\"verbose\":false,\"headers\":true,\"protocol\":1}\r\nSUB $JS.API.CONSUMER.MSG.NEXT."
-                        + "LAB4_STREAM.LAB4_CONSUMER 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
-                        StandardCharsets.US_ASCII));
-                for (String line; (line = in.readLine()) != null && !line.startsWith("PONG"); ) {
-                    // INFO first
-                }
-                Thread answering = new Thread(() -> {
-                    try {
-                        for (String line; (line = in.readLine()) != null; ) {
-                            String[] words = line.split(" ");
-                            if (words[0].equals("PING")) {
-                                out.write("PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-                            } else if (words[0].equals("MSG") && words.length == 5) {
-                                in.readLine(); // the request's body
-                                String headers = "NATS/1.0 " + status + "\r\n\r\n";
-                                out.write(("HPUB " + words[3] + " " + headers.length() + " " + headers.length() + "\r\n" + headers
-                                        + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                                out.flush();
-                            }
-                        }
-                    } catch (java.io.IOException closed) {
-                        // the test is done with it
-                    }
-                });
-                answering.setDaemon(true);
-                answering.start();
+            try (StatusPeer peer = new StatusPeer(server.port, status)) {
                 for (String[] run : new String[][] {{"--wait", "2s"}, {"--batch", "5", "--wait", "2s"}}) {
                     Run.Result result = script("JsPull", run).go();
                     assertEquals(Exit.FAILED, result.exit(), result.toString());
@@ -345,6 +316,92 @@ class HostileServerTest extends WithServer {
             }
         }
         assertEquals("LAB4_CONSUMER", server.labConsumer().getName());
+    }
+
+    /**
+     * A status that ends each pull request at once (a leadership change, a timeout, no responders: a peer
+     * may send them all) ends no wait early: the run asks again, at a bounded pace, until the whole wait
+     * passed, and only then says none arrived.
+     */
+    @Test
+    void aStatusThatEndsEachPullAtOnceEndsNoWaitEarly() throws Exception {
+        bootstrap();
+        for (String status : new String[] {"408 Request Timeout", "409 Leadership Change", "503 No Responders"}) {
+            try (StatusPeer peer = new StatusPeer(server.port, status)) {
+                Run.Result result = script("JsPull", "--wait", "2s").go();
+                assertEquals(0, result.exit(), result.toString());
+                assertTrue(result.out().contains("INFO done: 0 messages pulled and acked; none arrived in the last 2s"),
+                        result.toString());
+                assertTrue(peer.requests.get() <= 2 * 4 + 3, peer.requests + " pull requests in 2s: " + result);
+                long started = System.nanoTime();
+                Run.Result ephemeral = script("JsPull", "--ephemeral", "--wait", "2s").go(); // its last line has no why
+                assertEquals(0, ephemeral.exit(), ephemeral.toString());
+                assertTrue(System.nanoTime() - started >= 1_950_000_000L, "ended after " + (System.nanoTime() - started) / 1e9
+                        + "s: " + ephemeral);
+            }
+        }
+    }
+
+    /** A peer that answers each pull request of a consumer on the lab's stream with STATUS on the request's inbox, and counts them. */
+    private static final class StatusPeer implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        private final Socket peer;
+
+        StatusPeer(int port, String status) throws java.io.IOException {
+            peer = new Socket(InetAddress.getLoopbackAddress(), port);
+            java.io.OutputStream out = peer.getOutputStream();
+            out.write(("CONNECT {\"verbose\":false,\"headers\":true,\"protocol\":1}\r\nSUB $JS.API.CONSUMER.MSG.NEXT."
+                    + "LAB4_STREAM.* 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (String line; (line = in.readLine()) != null && !line.startsWith("PONG"); ) {
+                // INFO first
+            }
+            Thread answering = new Thread(() -> {
+                try {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        String[] words = line.split(" ");
+                        if (words[0].equals("PING")) {
+                            out.write("PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+                        } else if (words[0].equals("MSG") && words.length == 5) {
+                            in.readLine(); // the request's body
+                            requests.incrementAndGet();
+                            String headers = "NATS/1.0 " + status + "\r\n\r\n";
+                            out.write(("HPUB " + words[3] + " " + headers.length() + " " + headers.length() + "\r\n" + headers
+                                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is done with it
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            peer.close();
+        }
+    }
+
+    /** An error description of any length shows as its start and a count: a 1 MB one is not a 1 MB line. */
+    @Test
+    void aHugeErrorDescriptionIsItsStartAndACount() throws Exception {
+        String description = "refused " + "\u00e9".repeat(500_000); // two bytes each: the cut falls between characters
+        String error = "{\"error\":{\"code\":400,\"err_code\":10999,\"description\":" + FakeNatsServer.json(description) + "}}";
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> error)) {
+            for (String[] run : new String[][] {{"JsInfo"}, {"JsPurge"}, {"JsBootstrap"}, {"JsPull"}, {"JsPub", "hi"}}) {
+                Run.Result result = Run.script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, result.exit(), result.toString());
+                assertEquals(1, result.err().lines().count(), result.toString());
+                assertTrue(result.err().length() < 1_000, result.err().length() + " characters: " + result.err().substring(0, Math.min(1_000, result.err().length())));
+                assertTrue(result.err().contains("refused " + "\u00e9".repeat(96) + "... (999808 more bytes)"),
+                        result.toString());
+            }
+        }
     }
 
     /** A stream whose name jnats will not read back (non-ASCII, which the server takes): what is published still counts. */

@@ -228,13 +228,13 @@ final class JetStreamErrors {
             }
             if (deleted || info.getConsumerConfiguration().getDeliverSubject() == null) {
                 return Exit.failed("a status on this run's inbox said %s%s, but consumer %s is there%s, so it is not "
-                        + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quoted(said),
+                        + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quotedStart(said),
                         code, consumer, push ? " and is a pull consumer" : "", goesOn.get());
             }
             return pushConsumer(consumer, info.getConsumerConfiguration().getDeliverSubject());
         }
         return Exit.failed("the server ended the pull from %s: %s%s: %s", consumer == null ? "the throw-away consumer"
-                : "consumer " + consumer, Output.printable(said), code, sofar.said(false));
+                : "consumer " + consumer, Output.printableStart(said), code, sofar.said(false));
     }
 
     /** A push consumer hands messages to a subject of its own: nothing can pull from it. */
@@ -254,7 +254,7 @@ final class JetStreamErrors {
         String owner = taking.isEmpty() ? "another consumer" : "consumer " + String.join(", ", taking);
         return Exit.failed("stream %s is a work queue, where each message goes to one consumer only, and %s already "
                 + "takes those messages, so the server refuses consumer %s (%s, error %d): run more js-pull on %s to share "
-                + "the work, or read with a stream of retention limits", stream, owner, consumer, e.getErrorDescription(),
+                + "the work, or read with a stream of retention limits", stream, owner, consumer, Output.printableStart(e.getErrorDescription()),
                 e.getApiErrorCode(), taking.isEmpty() ? "that one" : taking.get(0));
     }
 
@@ -318,7 +318,7 @@ final class JetStreamErrors {
                 return t.getMessage();
             }
             if (t instanceof JetStreamApiException api && notJson(api)) {
-                return "the server's answer is not a PubAck jnats can read (jnats: " + Output.printable(api.getErrorDescription()) + ")";
+                return "the server's answer is not a PubAck jnats can read (jnats: " + Output.printableStart(api.getErrorDescription()) + ")";
             }
             if (t instanceof IOException && "Invalid JetStream ack.".equals(t.getMessage())) {
                 return "the server's answer is not a PubAck: JSON without a stream and a sequence";
@@ -348,7 +348,7 @@ final class JetStreamErrors {
         if (overMaxBytes(e) && !Limit.unlimited(maxBytes) && payload > maxBytes) {
             return String.format(Locale.ROOT, "because the message alone (%d bytes of payload) is larger than the "
                     + "stream's max_bytes (%d), so it can never fit, however empty the stream: raise --max-bytes or send "
-                    + "a smaller one (%s, error %d)", payload, maxBytes, Output.printable(e.getErrorDescription()),
+                    + "a smaller one (%s, error %d)", payload, maxBytes, Output.printableStart(e.getErrorDescription()),
                     e.getApiErrorCode());
         }
         String why = said.contains("maximum messages per subject") ? "the stream is full for this subject: it holds "
@@ -361,7 +361,7 @@ final class JetStreamErrors {
                 + "max_file_store (or max_memory_store) is used up"
                 : said.contains("message size exceeds") ? "the message is larger than the stream's max_msg_size"
                 : null;
-        String server = Output.printable(e.getErrorDescription()) + ", error " + e.getApiErrorCode();
+        String server = Output.printableStart(e.getErrorDescription()) + ", error " + e.getApiErrorCode();
         return why == null ? "by the server: " + server : "because " + why + " (" + server + ")";
     }
 
@@ -405,7 +405,7 @@ final class JetStreamErrors {
     static LabException windowOverMaxAge(JetStreamApiException e, String stream) {
         return Exit.failed("stream %s would have a duplicate window longer than its max age, which the server refuses "
                 + "(%s, error %d): give [stream] duplicate_window_secs at most the max age (js-info shows both), or a "
-                + "longer --max-age", stream, Output.printable(e.getErrorDescription()), e.getApiErrorCode());
+                + "longer --max-age", stream, Output.printableStart(e.getErrorDescription()), e.getApiErrorCode());
     }
 
     /** Any other refusal, in the server's own words. */
@@ -413,7 +413,7 @@ final class JetStreamErrors {
         if (code == -1 && unread(description)) {
             return notTheAnswer(description);
         }
-        return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printable(description), code, code != Unanswered.NO_LEADER ? ""
+        return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printableStart(description), code, code != Unanswered.NO_LEADER ? ""
                 : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
     }
 
@@ -435,7 +435,7 @@ final class JetStreamErrors {
     }
 
     private static String notTheAnswer(String jnatsSaid) {
-        return "the server's answer is not the one asked for, and no refusal either (jnats: " + Output.printable(jnatsSaid) + ")";
+        return "the server's answer is not the one asked for, and no refusal either (jnats: " + Output.printableStart(jnatsSaid) + ")";
     }
 
     /**

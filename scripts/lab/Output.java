@@ -38,6 +38,26 @@ final class Output {
     }
 
     /**
+     * Words of any length from outside (a server's error description): their first SHOWN_BYTES bytes as
+     * printable() shows them, and how many were left out, so a 1 MB description is not one 1 MB line.
+     */
+    static String printableStart(String text) {
+        if (text == null || text.length() <= SHOWN_BYTES / 3) { // no UTF-8 character is longer than 3 bytes a char
+            return printable(text);
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= SHOWN_BYTES) {
+            return printable(text);
+        }
+        int cut = SHOWN_BYTES;
+        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) { // not inside a UTF-8 character
+            cut--;
+        }
+        return printable(new String(bytes, 0, cut, StandardCharsets.UTF_8))
+                + String.format(Locale.ROOT, "... (%d more bytes)", bytes.length - cut);
+    }
+
+    /**
      * A whole line about to be printed, whose parts that came from outside were already shown by
      * printable() or quoted() (so its backslashes are theirs and stay): the last guard against a
      * control character any part still holds.

@@ -215,14 +215,14 @@ final class Unanswered {
     private static LabException unknown(String change, Exception last, boolean askedAgain) {
         if (askedAgain) {
             String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (the last answer: %s, "
-                    + "error %d)", Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : "";
+                    + "error %d)", Output.printableStart(api.getErrorDescription()), api.getApiErrorCode()) : "";
             return Exit.failed("no leader confirmed %s within %s of asking again%s, so whether it was done is not known: a "
                     + "leader that got it without a majority of its servers up does it once they are back (or the server this "
                     + "run is connected to stopped answering); js-info on another server shows what is there, and running it "
                     + "again is safe once a majority is up", change, Durations.format(Failover.NO_LEADER_FOR), answered);
         }
         String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (it answered: %s, error %d)",
-                Output.printable(api.getErrorDescription()), api.getApiErrorCode()) : " within the timeout";
+                Output.printableStart(api.getErrorDescription()), api.getApiErrorCode()) : " within the timeout";
         return Exit.failed("the server did not confirm %s%s, so whether it was done is not known (js-info shows what is "
                 + "there; running it again is safe): %s", change, answered, ON_ONE_SERVER);
     }
@@ -271,7 +271,7 @@ final class Unanswered {
     static LabException noLeaderElected(JetStreamApiException api) {
         return Exit.failed("no leader was elected for the stream or consumer within %s of asking again (the server "
                 + "answered: %s, error %d): a majority of its servers must be up (js-info on another server shows which are); "
-                + "try again once they are", Durations.format(Failover.NO_LEADER_FOR), Output.printable(api.getErrorDescription()),
+                + "try again once they are", Durations.format(Failover.NO_LEADER_FOR), Output.printableStart(api.getErrorDescription()),
                 api.getApiErrorCode());
     }
 
