@@ -12,6 +12,7 @@
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.api.ApiResponse;
@@ -128,7 +129,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             if (stream != null && !stream.hasError()) {
                 JetStreamErrors.checked(stream, name);
             }
-            List<String> consumerNames = stream == null ? List.of() : jsm.getConsumerNames(name);
+            List<String> consumerNames = stream == null || stream.hasError() ? List.of() : consumerNames(jsm, name);
+            String notShown = stream == null ? null : gone(stream, consumerNames); // deleted since listed, or refused
+            consumerNames = consumerNames == null ? List.of() : consumerNames;
             List<ConsumerInfo> consumers = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
             for (String consumerName : consumerNames) {
@@ -147,7 +150,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                         + String.join(",", each) + "]}");
             } else if (stream == null) {
                 print("  %s: not shown: its name is not printable ASCII, which jnats cannot read", name);
-            } else if (!stream.hasError()) {
+            } else if (notShown != null) {
+                print("  %s: not shown: %s", name, notShown);
+            } else {
                 StreamState state = stream.getStreamState();
                 print("  %s: %s (%,d bytes), subjects %s", name, Output.messages(state.getMsgCount()),
                         state.getByteCount(), subjects(stream.getConfiguration()));
@@ -164,6 +169,26 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             Output.json("[" + String.join(",", entries) + "]");
         } else if (!Stdout.written()) {
             throw Stdout.lost(": the list is incomplete");
+        }
+    }
+
+    /** Why a listed stream is not shown: deleted since its name was listed, or its info refused; null: it is shown. */
+    private static String gone(StreamInfo stream, List<String> consumerNames) {
+        if (consumerNames == null || stream.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
+            return "it was deleted while the list was made";
+        }
+        return stream.hasError() ? JetStreamErrors.refused(stream.getDescription(), stream.getApiErrorCode()) : null;
+    }
+
+    /** The stream's consumers, or null when the stream was deleted since its name was listed. */
+    private static List<String> consumerNames(JetStreamManagement jsm, String stream) throws Exception {
+        try {
+            return jsm.getConsumerNames(stream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
+                return null;
+            }
+            throw e;
         }
     }
 

@@ -141,6 +141,11 @@ public class JsPurge implements Callable<Integer> {
             } catch (IOException unanswered) { // a purge of everything shows in the stream's first sequence
                 return purgedLate(unanswered, stream, config, info, next, Unanswered.LATE);
             }
+            if (purged.getPurged() < 0) { // jnats reads any "purged" field; no server removes fewer than none
+                throw Exit.failed("the server's answer to the purge of stream %s says %d messages were purged, which no "
+                        + "purge does, so what it removed is unknown: check that the server is a NATS server with JetStream, "
+                        + "and see with js-info", config.stream, purged.getPurged());
+            }
             if (askings[0] > 1 && all()) { // the count is of the last asking only; what is gone is known
                 return purgedLate(null, stream, config, info, next, Unanswered.ASKED_AGAIN);
             }

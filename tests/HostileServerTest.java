@@ -577,6 +577,42 @@ class HostileServerTest extends WithServer {
         assertEquals(3, JsonParser.parse(json.out().strip()).array.size(), json.out());
     }
 
+    /** A stream deleted while js-info --list goes through the names, or whose info is refused, gets a line; the rest are listed. */
+    @Test
+    void aStreamDeletedWhileTheListIsMadeIsSaidToBeGone() throws Exception {
+        String late = STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"LATE\"");
+        String notFound = "{\"error\":{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
+        java.util.Map<String, String> answers = java.util.Map.of(
+                "$JS.API.STREAM.NAMES", "{\"total\":4,\"offset\":0,\"limit\":1024,\"streams\":[\"GONE\",\"LATE\",\"BUSY\",\"LAB4_STREAM\"]}",
+                "$JS.API.STREAM.INFO.GONE", notFound,
+                "$JS.API.STREAM.INFO.LATE", late,
+                "$JS.API.CONSUMER.NAMES.LATE", notFound,
+                "$JS.API.STREAM.INFO.BUSY", "{\"error\":{\"code\":500,\"err_code\":10999,\"description\":\"busy\"}}",
+                "$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":0,\"offset\":0,\"limit\":1024,\"consumers\":[]}");
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answers.getOrDefault(subject, answer(subject)))) {
+            Run.Result listed = ok(Run.script("JsInfo", "--list").env("NATS_URL", fake.url()).go());
+            assertTrue(listed.out().startsWith("4 streams at "), listed.toString());
+            assertTrue(listed.out().contains("\n  GONE: not shown: it was deleted while the list was made\n"
+                    + "  LATE: not shown: it was deleted while the list was made\n"
+                    + "  BUSY: not shown: the server refused: busy (error 10999)\n  LAB4_STREAM: 1 message"), listed.toString());
+            Run.Result json = ok(Run.script("JsInfo", "--list", "-j").env("NATS_URL", fake.url()).go());
+            assertEquals(4, JsonParser.parse(json.out().strip()).array.size(), json.toString());
+        }
+    }
+
+    /** A purge answer that counts fewer than no messages is no purge's answer: what was removed is unknown, and said so. */
+    @Test
+    void aPurgeAnswerOfANegativeCountIsNotTakenForOne() throws Exception {
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.PURGE.")
+                ? "{\"success\":true,\"purged\":-5}" : answer(subject))) {
+            Run.Result purged = Run.script("JsPurge").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, purged.exit(), purged.toString());
+            assertEquals("ERROR the server's answer to the purge of stream LAB4_STREAM says -5 messages were purged, which no "
+                    + "purge does, so what it removed is unknown: check that the server is a NATS server with JetStream, and "
+                    + "see with js-info\n", purged.err());
+        }
+    }
+
     /** A mirror, or a stream that only sources others, has no subjects: js-info says where its messages come from. */
     @Test
     void aMirrorAndASourcingStreamSayWhereTheirMessagesComeFrom() throws Exception {
