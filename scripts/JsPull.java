@@ -19,10 +19,12 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
@@ -150,7 +152,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
         try (IterableConsumer messages = reader.iterate(requests)) {
             Message msg;
-            while (wantMore() && (msg = nextWithin(messages, wait)) != null) { // null: none arrived within the wait
+            while (wantMore() && (msg = nextWithin(messages, stream, reader, wait)) != null) { // null: none arrived within the wait
                 print(msg);
                 handOn(msg);
                 counts.done(msg);
@@ -163,13 +165,23 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      * messages.nextMessage(wait), asked again for the rest of the wait when a status on the run's inbox
      * (a leadership change, or a peer posing as the server) ended it early; at most every 250 ms.
      */
-    private static Message nextWithin(IterableConsumer messages, Duration wait) throws Exception {
+    private Message nextWithin(IterableConsumer messages, StreamContext stream, OrderedConsumerContext reader, Duration wait)
+            throws Exception {
         long start = System.nanoTime();
         while (true) {
             long asked = System.nanoTime();
-            Message msg = messages.nextMessage(wait.minusNanos(asked - start));
-            if (msg != null || System.nanoTime() - start + 50_000_000L >= wait.toNanos()) {
-                return msg;
+            long left = wait.toNanos() - (asked - start);
+            if (left < 50_000_000L) {
+                return null; // and never a wait of 0 or less: jnats would wait forever
+            }
+            try {
+                Message msg = messages.nextMessage(Duration.ofNanos(left));
+                if (msg != null) {
+                    return msg;
+                }
+            } catch (JetStreamStatusCheckedException | JetStreamStatusException status) {
+                String name = reader.getConsumerName();
+                counts.disproved(disproved(status, name, () -> stream.getConsumerInfo(name)));
             }
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
@@ -404,15 +416,19 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      */
     private void pullEachForAWholeWait(Connection nc, Config config, ConsumerContext consumer, Duration wait) throws Exception {
         Duration each = wait;
-        long quietSince = 0;
-        while (true) {
+        long quietSince = counts.waitStarted;
+        for (boolean first = true; ; first = false) {
             long doneBefore = counts.done();
             long asked = System.nanoTime();
-            pullEach(nc, consumer, each);
+            try {
+                pullEach(nc, consumer, each);
+            } catch (JetStreamStatusCheckedException | JetStreamStatusException status) { // one the consumer's info disproves: on
+                counts.disproved(disproved(status, config.consumer, consumer::getConsumerInfo));
+            }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
                 return;
             }
-            if (quietSince == 0 || counts.done() > doneBefore) {
+            if (first || counts.done() > doneBefore) {
                 quietSince = counts.waitStarted; // the empty wait's start: nothing came since
             }
             if (System.nanoTime() - quietSince + 50_000_000L >= wait.toNanos()) {
@@ -426,6 +442,15 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             Duration left = wait.minusNanos(System.nanoTime() - quietSince);
             each = left.toMillis() < 1000 ? Duration.ofSeconds(1) : left; // jnats asks for no less
         }
+    }
+
+    /** What to warn of a status the consumer's info disproves; any other status is thrown on and ends the run. */
+    private static String disproved(Exception status, String consumer, Callable<ConsumerInfo> info) throws Exception {
+        String warning = JetStreamErrors.disprovedStatus(status, consumer, info);
+        if (warning == null) {
+            throw status;
+        }
+        return warning;
     }
 
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */

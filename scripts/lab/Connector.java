@@ -241,7 +241,7 @@ final class Connector {
             @Override
             public void errorOccurred(Connection conn, String error) {
                 String text = String.valueOf(error).toLowerCase(Locale.ROOT);
-                if (text.contains("permissions violation") && !text.contains(MaxDeliveries.SUBJECT.toLowerCase(Locale.ROOT))) { // an advisory is optional
+                if (ServerWords.refusedSubject(error) && !text.contains(MaxDeliveries.SUBJECT.toLowerCase(Locale.ROOT))) { // an advisory is optional
                     if (permissionViolation.compareAndSet(null, error)) {
                         connecting.interrupt(); // what it waits for will not come; explainFailure() says why
                     }

@@ -209,9 +209,7 @@ final class JetStreamErrors {
      */
     static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer, SoFar sofar,
                                   java.util.function.Supplier<String> goesOn) {
-        Status status = e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof
-                JetStreamStatusException cause ? cause.getStatus() : e instanceof JetStreamStatusException direct
-                ? direct.getStatus() : null;
+        Status status = statusOf(e);
         String said = status == null ? e.getMessage() : status.getMessage(); // a status's words: escaped once, where shown
         String code = status == null ? "" : " (status " + status.getCode() + ")";
         boolean deleted = Status.CONSUMER_DELETED.equals(said);
@@ -235,6 +233,35 @@ final class JetStreamErrors {
         }
         return Exit.failed("the server ended the pull from %s: %s%s: %s", consumer == null ? "the throw-away consumer"
                 : "consumer " + consumer, Output.printableStart(said), code, sofar.said(false));
+    }
+
+    /**
+     * A status on the run's inbox saying the consumer was deleted, or is a push consumer, while its info says
+     * it is there and pulls: the warning to print, the run going on as after any status that ends a pull
+     * early; null when the status may be true (then pullEnded words the run's end).
+     */
+    static String disprovedStatus(Exception e, String consumer, java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) {
+        Status status = statusOf(e);
+        if (status == null || consumer == null
+                || !Status.CONSUMER_DELETED.equals(status.getMessage()) && !Status.CONSUMER_IS_PUSH_BASED.equals(status.getMessage())) {
+            return null;
+        }
+        try {
+            if (info.call().getConsumerConfiguration().getDeliverSubject() != null) {
+                return null;
+            }
+        } catch (Exception unknown) {
+            return null; // gone, or no answer: the status may well be true
+        }
+        return String.format(Locale.ROOT, "a status on this run's inbox said %s (status %d), but consumer %s is there and "
+                + "pulls, so the run goes on (anything allowed to see this run's pull requests can send one)",
+                Output.quotedStart(status.getMessage()), status.getCode(), consumer);
+    }
+
+    /** The status a pull ended with, as jnats throws it (wrapped or not), or null for any other failure. */
+    private static Status statusOf(Exception e) {
+        return e instanceof JetStreamStatusCheckedException checked && checked.getCause() instanceof JetStreamStatusException cause
+                ? cause.getStatus() : e instanceof JetStreamStatusException direct ? direct.getStatus() : null;
     }
 
     /** A push consumer hands messages to a subject of its own: nothing can pull from it. */

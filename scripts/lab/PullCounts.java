@@ -74,6 +74,15 @@ final class PullCounts {
     volatile List<Message> batchInHand = List.of(); // printed and handed on, acks sent but not yet confirmed (one at a time: acking)
     final List<Message> unconfirmed = new CopyOnWriteArrayList<>(); // acks sent, their confirmation lost in a failover
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
+    private boolean saidDisproved; // a status the consumer's info disproved: said once, however many come
+
+    /** A status the consumer's info disproved (JetStreamErrors.disprovedStatus): one WARN a run, and the run goes on. */
+    void disproved(String warning) {
+        if (!saidDisproved) {
+            saidDisproved = true;
+            System.err.println(Output.line("WARN " + warning, false));
+        }
+    }
 
     /** The consumer's settings the run and its last line depend on: what comes back, when, and how many at once. */
     synchronized void consumer(long maxAckPending, long maxDeliver, Duration ackWait, List<Duration> backoff) {

@@ -17,10 +17,11 @@
 // the server sends would otherwise be cut off by the server (its 64 MB of pending bytes per client)
 // or drop messages itself (jnats' 64 MB per subscription), and those stay unacked unseen.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java OwnDeliveries.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java OwnDeliveries.java JetStreamErrors.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullRequestOptions;
@@ -154,7 +155,10 @@ final class PullRequests implements AutoCloseable {
         long until = System.nanoTime() + Math.max(head.endsAt - System.nanoTime(), SETTLE.toNanos());
         while (true) {
             long wakeAt = inHand.isEmpty() ? until : Math.min(until, touchedAt + halfAckWait);
-            Message msg = sub.nextMessage(Duration.ofNanos(Math.max(wakeAt - System.nanoTime(), 1_000_000)));
+            Message msg = nextOnInbox(Duration.ofNanos(Math.max(wakeAt - System.nanoTime(), 1_000_000)));
+            if (!inBatch) {
+                return null; // a status the consumer's info disproves ended the request
+            }
             if (msg != null) {
                 OwnDeliveries.check(msg, stream, consumer);
                 return received(msg);
@@ -168,6 +172,25 @@ final class PullRequests implements AutoCloseable {
                 inHand.forEach(Message::inProgress);
                 touchedAt = now;
             }
+        }
+    }
+
+    /**
+     * The inbox's next message within `wait` (null: none waits). A status saying the consumer was deleted or
+     * pushes, which its info disproves, ends the request in hand, not the run (warned once).
+     */
+    private Message nextOnInbox(Duration wait) throws InterruptedException {
+        try {
+            return sub.nextMessage(wait);
+        } catch (JetStreamStatusException status) {
+            String warning = JetStreamErrors.disprovedStatus(status, consumer,
+                    () -> nc.jetStreamManagement().getConsumerInfo(stream, consumer));
+            if (warning == null) {
+                throw status;
+            }
+            counts.disproved(warning);
+            endBatch();
+            return null;
         }
     }
 
@@ -233,7 +256,7 @@ final class PullRequests implements AutoCloseable {
             return;
         }
         while (inBatch && sub.getPendingMessageCount() > 0) {
-            Message msg = sub.nextMessage((Duration) null); // no wait: it is queued
+            Message msg = nextOnInbox(null); // no wait: it is queued
             if (msg == null) {
                 endBatch(); // a status ended the request
                 break;
