@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -129,17 +131,26 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             if (stream != null && !stream.hasError()) {
                 JetStreamErrors.checked(stream, name);
             }
-            List<String> consumerNames = stream == null || stream.hasError() ? List.of() : consumerNames(jsm, name);
-            String notShown = stream == null ? null : gone(stream, consumerNames); // deleted since listed, or refused
-            consumerNames = consumerNames == null ? List.of() : consumerNames;
+            String notShown = stream == null || !stream.hasError() ? null : notShown(stream.getApiErrorCode(), stream.getDescription());
+            List<String> consumerNames = List.of();
+            if (stream != null && notShown == null) {
+                try {
+                    consumerNames = jsm.getConsumerNames(name);
+                } catch (JetStreamApiException e) {
+                    notShown = notShown(e.getApiErrorCode(), e.getErrorDescription());
+                }
+            }
             List<ConsumerInfo> consumers = new ArrayList<>();
-            List<String> unreadable = new ArrayList<>();
+            Map<String, String> unshown = new LinkedHashMap<>(); // consumer: why it is not shown
             for (String consumerName : consumerNames) {
                 Message consumerReply = askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName);
                 ConsumerInfo consumer = readable(() -> new ConsumerInfo(consumerReply));
                 if (consumer == null) {
-                    unreadable.add(consumerName);
-                } else if (!consumer.hasError()) { // gone since it was listed
+                    unshown.put(consumerName, NOT_PRINTABLE);
+                } else if (consumer.hasError()) {
+                    unshown.put(consumerName, consumer.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
+                            ? DELETED_WHILE_LISTING : JetStreamErrors.refused(consumer.getDescription(), consumer.getApiErrorCode()));
+                } else {
                     consumers.add(JetStreamErrors.checked(consumer, name, consumerName));
                 }
             }
@@ -149,7 +160,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 entries.add("{\"stream\":" + (stream == null ? text(reply) : stream.getJv().toJson()) + ",\"consumers\":["
                         + String.join(",", each) + "]}");
             } else if (stream == null) {
-                print("  %s: not shown: its name is not printable ASCII, which jnats cannot read", name);
+                print("  %s: not shown: %s", name, NOT_PRINTABLE);
             } else if (notShown != null) {
                 print("  %s: not shown: %s", name, notShown);
             } else {
@@ -160,9 +171,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                     print("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered",
                             consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
                 }
-                for (String consumerName : unreadable) {
-                    print("    consumer %s: not shown: its name is not printable ASCII, which jnats cannot read", consumerName);
-                }
+                unshown.forEach((consumerName, why) -> print("    consumer %s: not shown: %s", consumerName, why));
             }
         }
         if (json) {
@@ -172,24 +181,12 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         }
     }
 
-    /** Why a listed stream is not shown: deleted since its name was listed, or its info refused; null: it is shown. */
-    private static String gone(StreamInfo stream, List<String> consumerNames) {
-        if (consumerNames == null || stream.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-            return "it was deleted while the list was made";
-        }
-        return stream.hasError() ? JetStreamErrors.refused(stream.getDescription(), stream.getApiErrorCode()) : null;
-    }
+    private static final String DELETED_WHILE_LISTING = "it was deleted while the list was made";
+    private static final String NOT_PRINTABLE = "its name is not printable ASCII, which jnats cannot read";
 
-    /** The stream's consumers, or null when the stream was deleted since its name was listed. */
-    private static List<String> consumerNames(JetStreamManagement jsm, String stream) throws Exception {
-        try {
-            return jsm.getConsumerNames(stream);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
+    /** Why a listed stream is not shown: deleted since its name was listed, or refused. */
+    private static String notShown(int code, String description) {
+        return code == JetStreamErrors.STREAM_NOT_FOUND ? DELETED_WHILE_LISTING : JetStreamErrors.refused(description, code);
     }
 
     /** jnats' reading of a server's answer, or null when jnats refuses a name in it that the server allowed. */

@@ -22,6 +22,7 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.PurgeResponse;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.support.JsonValue;
 import org.slf4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -141,11 +142,7 @@ public class JsPurge implements Callable<Integer> {
             } catch (IOException unanswered) { // a purge of everything shows in the stream's first sequence
                 return purgedLate(unanswered, stream, config, info, next, Unanswered.LATE);
             }
-            if (purged.getPurged() < 0) { // jnats reads any "purged" field; no server removes fewer than none
-                throw Exit.failed("the server's answer to the purge of stream %s says %d messages were purged, which no "
-                        + "purge does, so what it removed is unknown: check that the server is a NATS server with JetStream, "
-                        + "and see with js-info", config.stream, purged.getPurged());
-            }
+            checkCount(purged, info, stream, config.stream); // jnats reads a missing or odd count as 0
             if (askings[0] > 1 && all()) { // the count is of the last asking only; what is gone is known
                 return purgedLate(null, stream, config, info, next, Unanswered.ASKED_AGAIN);
             }
@@ -166,6 +163,36 @@ public class JsPurge implements Callable<Integer> {
             Output.summary(log, done);
         }
         return 0;
+    }
+
+    /**
+     * The count in the server's answer is one a purge can give: a JSON integer, none below 0, and no more
+     * than the stream held before plus what it stored since (its last sequence tells). Otherwise what was
+     * removed is unknown, and the run says so.
+     */
+    private static void checkCount(PurgeResponse purged, StreamInfo before, StreamContext stream, String name) throws Exception {
+        JsonValue count = purged.getJv() == null ? null : purged.getJv().map.get("purged");
+        String wrong;
+        if (count == null || count.type != JsonValue.Type.INTEGER && count.type != JsonValue.Type.LONG) {
+            wrong = "gives no count of what it removed (\"purged\": " + (count == null ? "none" : Output.printableStart(count.toJson())) + ")";
+        } else if (count.number.longValue() < 0) {
+            wrong = "says " + count.number.longValue() + " messages were purged, which no purge does";
+        } else {
+            long since;
+            try {
+                since = JetStreamErrors.streamInfo(stream).getStreamState().getLastSequence() - before.getStreamState().getLastSequence();
+            } catch (IOException | JetStreamApiException unanswered) {
+                return; // the purge was answered; only the check cannot be made
+            }
+            long held = before.getStreamState().getMsgCount();
+            if (count.number.longValue() <= held + Math.max(since, 0)) {
+                return;
+            }
+            wrong = String.format(Locale.ROOT, "says %d messages were purged, more than the stream held (%d, and %d stored "
+                    + "since)", count.number.longValue(), held, Math.max(since, 0));
+        }
+        throw Exit.failed("the server's answer to the purge of stream %s %s, so what it removed is unknown: check that the "
+                + "server is a NATS server with JetStream, and see with js-info", name, wrong);
     }
 
     /**

@@ -579,39 +579,63 @@ class HostileServerTest extends WithServer {
         assertEquals(3, JsonParser.parse(json.out().strip()).array.size(), json.out());
     }
 
-    /** A stream deleted while js-info --list goes through the names, or whose info is refused, gets a line; the rest are listed. */
+    /** A stream or consumer deleted while js-info --list goes through the names, or refused, gets a line; the rest are listed. */
     @Test
     void aStreamDeletedWhileTheListIsMadeIsSaidToBeGone() throws Exception {
         String late = STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"LATE\"");
         String notFound = "{\"error\":{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
+        String busy = "{\"error\":{\"code\":500,\"err_code\":10999,\"description\":\"busy\"}}";
         java.util.Map<String, String> answers = java.util.Map.of(
-                "$JS.API.STREAM.NAMES", "{\"total\":4,\"offset\":0,\"limit\":1024,\"streams\":[\"GONE\",\"LATE\",\"BUSY\",\"LAB4_STREAM\"]}",
+                "$JS.API.STREAM.NAMES", "{\"total\":5,\"offset\":0,\"limit\":1024,\"streams\":[\"GONE\",\"LATE\",\"BUSY\",\"NONAMES\","
+                        + "\"LAB4_STREAM\"]}",
                 "$JS.API.STREAM.INFO.GONE", notFound,
                 "$JS.API.STREAM.INFO.LATE", late,
                 "$JS.API.CONSUMER.NAMES.LATE", notFound,
-                "$JS.API.STREAM.INFO.BUSY", "{\"error\":{\"code\":500,\"err_code\":10999,\"description\":\"busy\"}}",
-                "$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":0,\"offset\":0,\"limit\":1024,\"consumers\":[]}");
+                "$JS.API.STREAM.INFO.BUSY", busy,
+                "$JS.API.STREAM.INFO.NONAMES", STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"NONAMES\""),
+                "$JS.API.CONSUMER.NAMES.NONAMES", busy,
+                "$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":3,\"offset\":0,\"limit\":1024,\"consumers\":[\"GONEC\",\"BUSYC\","
+                        + "\"LAB4_CONSUMER\"]}",
+                "$JS.API.CONSUMER.INFO.LAB4_STREAM.GONEC", "{\"error\":{\"code\":404,\"err_code\":10014,\"description\":\"consumer not found\"}}",
+                "$JS.API.CONSUMER.INFO.LAB4_STREAM.BUSYC", busy);
         try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answers.getOrDefault(subject, answer(subject)))) {
             Run.Result listed = ok(Run.script("JsInfo", "--list").env("NATS_URL", fake.url()).go());
-            assertTrue(listed.out().startsWith("4 streams at "), listed.toString());
-            assertTrue(listed.out().contains("\n  GONE: not shown: it was deleted while the list was made\n"
+            assertTrue(listed.out().startsWith("5 streams at "), listed.toString());
+            assertTrue(listed.out().endsWith("\n  GONE: not shown: it was deleted while the list was made\n"
                     + "  LATE: not shown: it was deleted while the list was made\n"
-                    + "  BUSY: not shown: the server refused: busy (error 10999)\n  LAB4_STREAM: 1 message"), listed.toString());
+                    + "  BUSY: not shown: the server refused: busy (error 10999)\n"
+                    + "  NONAMES: not shown: the server refused: busy (error 10999)\n"
+                    + "  LAB4_STREAM: 1 message (10 bytes), subjects lab4.stream\n"
+                    + "    consumer LAB4_CONSUMER: 1 pending, 0 waiting for an ack, 0 redelivered\n"
+                    + "    consumer GONEC: not shown: it was deleted while the list was made\n"
+                    + "    consumer BUSYC: not shown: the server refused: busy (error 10999)\n"), listed.toString());
             Run.Result json = ok(Run.script("JsInfo", "--list", "-j").env("NATS_URL", fake.url()).go());
-            assertEquals(4, JsonParser.parse(json.out().strip()).array.size(), json.toString());
+            assertEquals(5, JsonParser.parse(json.out().strip()).array.size(), json.toString());
         }
     }
 
-    /** A purge answer that counts fewer than no messages is no purge's answer: what was removed is unknown, and said so. */
+    /** A purge answer without a count a purge can give (none, not an integer, below 0, more than the stream held) is no purge's. */
     @Test
-    void aPurgeAnswerOfANegativeCountIsNotTakenForOne() throws Exception {
-        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.PURGE.")
-                ? "{\"success\":true,\"purged\":-5}" : answer(subject))) {
-            Run.Result purged = Run.script("JsPurge").env("NATS_URL", fake.url()).go();
-            assertEquals(Exit.FAILED, purged.exit(), purged.toString());
-            assertEquals("ERROR the server's answer to the purge of stream LAB4_STREAM says -5 messages were purged, which no "
-                    + "purge does, so what it removed is unknown: check that the server is a NATS server with JetStream, and "
-                    + "see with js-info\n", purged.err());
+    void aPurgeAnswerWithACountNoPurgeGivesIsNotTakenForOne() throws Exception {
+        java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+        answers.put("-5", "says -5 messages were purged, which no purge does");
+        answers.put("99999", "says 99999 messages were purged, more than the stream held (1, and 0 stored since)");
+        answers.put("99999999999999999999", "gives no count of what it removed (\"purged\": 99999999999999999999)");
+        answers.put("\"3\"", "gives no count of what it removed (\"purged\": \"3\")");
+        answers.put(null, "gives no count of what it removed (\"purged\": none)");
+        for (java.util.Map.Entry<String, String> wrong : answers.entrySet()) {
+            String answer = "{\"success\":true" + (wrong.getKey() == null ? "" : ",\"purged\":" + wrong.getKey()) + "}";
+            try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.PURGE.")
+                    ? answer : answer(subject))) {
+                for (String[] run : new String[][] {{}, {"-j"}, {"--keep", "1"}}) {
+                    Run.Result purged = Run.script("JsPurge", run).env("NATS_URL", fake.url()).go();
+                    assertEquals(Exit.FAILED, purged.exit(), purged.toString());
+                    assertEquals("", purged.out(), purged.toString());
+                    assertEquals("ERROR the server's answer to the purge of stream LAB4_STREAM " + wrong.getValue() + ", so what it "
+                            + "removed is unknown: check that the server is a NATS server with JetStream, and see with js-info\n",
+                            purged.err());
+                }
+            }
         }
     }
 
