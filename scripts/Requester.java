@@ -76,7 +76,7 @@ public class Requester implements Callable<Integer> {
                 if (unreadable != null) { // a reply came, and stopped jnats' reader: not the silence below
                     throw Exit.failed("a reply came on %s with headers jnats cannot read (%s), so it is not shown: "
                             + "jnats stopped reading the connection at it", config.subject,
-                            Output.printable(String.valueOf(unreadable.getMessage())));
+                            Output.printableStart(String.valueOf(unreadable.getMessage())));
                 }
                 throw Exit.failed("no reply on %s within %s: a responder may have got the request and be slow, or its "
                         + "answer was lost; nothing tells which (give it longer with --timeout)", config.subject,

@@ -227,6 +227,20 @@ class ErrorsTest extends WithServer {
         }
     }
 
+    /** A subject a permissions violation names is the server's word too: escaped, and cut like any. */
+    @Test
+    void aHugeSubjectInAPermissionsViolationIsCut() throws Exception {
+        String subject = "lab\u001b[31m" + "Z".repeat(100_000);
+        try (ServerSocket fake = closingWith("Permissions Violation for Subscription to \"" + subject + "\"")) {
+            Run.Result result = Run.script("NatsSub", "--server", "nats://127.0.0.1:" + fake.getLocalPort(), "--wait", "20s")
+                    .timeout(120).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.err());
+            assertTrue(result.err().length() < 1_000, () -> result.err().substring(0, 1_000));
+            assertTrue(result.err().contains("lab\\u{1b}[31m" + "Z".repeat(192) + "... (99808 more bytes)"), result.err());
+        }
+    }
+
     /** The server's words are masked before they are cut: a cut never leaves part of a password unmasked. */
     @Test
     void theServersWordsAreMaskedBeforeTheyAreCut() throws Exception {

@@ -404,6 +404,16 @@ class HostileServerTest extends WithServer {
                         result.toString());
             }
         }
+        // a status in place of the PubAck: its words are the server's too
+        String status = "NATS/1.0 500 " + ESC + "[2J" + "B".repeat(100_000);
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.") ? answer(subject) : status)) {
+            Run.Result result = Run.script("JsPub", "hi").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.toString());
+            assertTrue(result.err().length() < 1_000, () -> result.err().substring(0, 1_000));
+            assertPrintable(result.err());
+            assertTrue(result.err().matches("(?s).*\\[2J" + "B".repeat(10) + ".*B\\.\\.\\. \\(\\d+ more bytes\\).*"), result.err());
+        }
     }
 
     /** A stream whose name jnats will not read back (non-ASCII, which the server takes): what is published still counts. */

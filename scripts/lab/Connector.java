@@ -168,8 +168,8 @@ final class Connector {
                     : null;
         }
         Matcher m = VIOLATION.matcher(violation);
-        String what = m.find() ? (m.group(1).equalsIgnoreCase("publish") ? "publish to " : "subscribe to ") + m.group(2)
-                : violation;
+        String what = m.find() ? (m.group(1).equalsIgnoreCase("publish") ? "publish to " : "subscribe to ")
+                + Output.printableStart(m.group(2)) : Output.printableStart(violation);
         return Exit.failed("permission denied: the server does not let %s %s%s", Login.description(config), what,
                 what.contains("$JS.API") ? " (the JetStream API)" : "");
     }
@@ -366,7 +366,7 @@ final class Connector {
         } else {
             down = Exit.unreachable("no NATS server answers at %s (%s): start one with `make server`, or point "
                     + "--server / NATS_URL at yours", url, e.getCause() != null && e.getCause().getMessage() != null
-                    ? Output.printable(e.getCause().getMessage()) : "connection refused");
+                    ? Output.printableStart(e.getCause().getMessage()) : "connection refused");
         }
         if (!connectProblems.isEmpty()) {
             down.initCause(connectProblems.get(0)); // --verbose shows what jnats saw

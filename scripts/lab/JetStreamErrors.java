@@ -186,7 +186,7 @@ final class JetStreamErrors {
             if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
                 throw consumerDeleted(consumer, sofar);
             }
-            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printable(e.getMessage())) : Exit.failed("%s", refused(e));
+            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printableStart(e.getMessage())) : Exit.failed("%s", refused(e));
         }
     }
 

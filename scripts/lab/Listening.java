@@ -193,7 +193,7 @@ final class Listening {
             if (stopped != null) {
                 throw Exit.failed("a message came with headers jnats cannot read (%s): jnats stopped reading this "
                         + "connection, so nothing published after it can arrive; core NATS keeps no copy of it: %s",
-                        Output.printable(String.valueOf(stopped.getMessage())), soFar());
+                        Output.printableStart(String.valueOf(stopped.getMessage())), soFar());
             }
             if (System.nanoTime() >= end) {
                 return null;

@@ -106,7 +106,7 @@ final class PubFailures {
         String notAPubAck = JetStreamErrors.notAPubAck(e);
         String text = notAPubAck != null ? notAPubAck
                 : Unanswered.is(e) ? "no answer in time: " + Unanswered.ON_ONE_SERVER
-                : e.getMessage() == null ? "no answer" : Output.printable(e.getMessage().lines().findFirst().orElse(""));
+                : e.getMessage() == null ? "no answer" : Output.printableStart(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before.get());
     }
 

@@ -109,7 +109,7 @@ final class PullEnding {
         if (Unanswered.is(e)) {
             return Unanswered.line(config.shownUrl(), connection.failsOver(), soFar());
         }
-        return Exit.failed("%s: %s", Output.printable(e.getMessage()), soFar());
+        return Exit.failed("%s: %s", Output.printableStart(e.getMessage()), soFar());
     }
 
     /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
@@ -123,7 +123,7 @@ final class PullEnding {
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
                 throw Unanswered.is(noAnswer) ? Unanswered.line(config.shownUrl(), connection.failsOver(), soFar())
-                        : Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printable(noAnswer.getMessage()),
+                        : Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printableStart(noAnswer.getMessage()),
                         soFar());
             }
         }

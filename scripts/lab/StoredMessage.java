@@ -52,7 +52,7 @@ record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
             new IncomingHeadersProcessor(headers);
             return null;
         } catch (RuntimeException unreadable) {
-            return Output.printable(String.valueOf(unreadable.getMessage()), false);
+            return Output.printableStart(String.valueOf(unreadable.getMessage()));
         }
     }
 

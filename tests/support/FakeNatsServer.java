@@ -125,7 +125,13 @@ final class FakeNatsServer implements AutoCloseable {
             if (matches) {
                 byte[] data = body.getBytes(StandardCharsets.UTF_8);
                 ByteArrayOutputStream message = new ByteArrayOutputStream();
-                message.write(("MSG " + reply + " " + sub.getKey() + " " + data.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                if (body.startsWith("NATS/1.0 ")) { // a status: headers alone, as a server's no-responders reply
+                    data = (body + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                    message.write(("HMSG " + reply + " " + sub.getKey() + " " + data.length + " " + data.length + "\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    message.write(("MSG " + reply + " " + sub.getKey() + " " + data.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                }
                 message.write(data);
                 message.write("\r\n".getBytes(StandardCharsets.UTF_8));
                 send(out, message.toByteArray());
