@@ -181,7 +181,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 }
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) {
                 String name = reader.getConsumerName();
-                counts.disproved(disproved(status, name, () -> stream.getConsumerInfo(name)));
+                counts.disproved(disproved(status, name, null, () -> stream.getConsumerInfo(name))); // a new name each time
             }
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
@@ -259,6 +259,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 counts.consumer(given.getMaxAckPending(), given.getMaxDeliver(), ackWait, backoff);
                 requestCaps = new PullRequests.Caps(given.getMaxBatch(), given.getMaxBytes(),
                         given.getMaxExpires() == null ? Duration.ZERO : given.getMaxExpires());
+                counts.consumerCreated = consumer.getCachedConsumerInfo().getCreationTime();
                 SequenceInfo before = consumer.getCachedConsumerInfo().getDelivered();
                 counts.deliveredBefore(before.getConsumerSequence(), before.getStreamSequence());
                 MaxDeliveries.listen(nc, config.stream, config.consumer, line -> System.err.println("WARN " + line));
@@ -423,7 +424,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             try {
                 pullEach(nc, consumer, each);
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) { // one the consumer's info disproves: on
-                counts.disproved(disproved(status, config.consumer, consumer::getConsumerInfo));
+                counts.disproved(disproved(status, config.consumer, counts.consumerCreated, consumer::getConsumerInfo));
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
                 return;
@@ -445,8 +446,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     /** What to warn of a status the consumer's info disproves; any other status is thrown on and ends the run. */
-    private static String disproved(Exception status, String consumer, Callable<ConsumerInfo> info) throws Exception {
-        String warning = JetStreamErrors.disprovedStatus(status, consumer, info);
+    private static String disproved(Exception status, String consumer, java.time.ZonedDateTime created, Callable<ConsumerInfo> info)
+            throws Exception {
+        String warning = JetStreamErrors.disprovedStatus(status, consumer, created, info);
         if (warning == null) {
             throw status;
         }

@@ -121,6 +121,47 @@ class LostConnectionTest {
         assertEquals("", result.out());
     }
 
+    /** Deleted and at once made again under its name (a js-bootstrap rerun): still a deletion, not a peer's status. */
+    @Test
+    void aConsumerDeletedAndMadeAgainWhileTheRunWaitsIsADeletion() throws Exception {
+        for (String[] run : new String[][] {{"--wait", "15"}, {"--batch", "10", "--wait", "15"}}) {
+            Run.Started pull = script("JsPull", run).start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (server.labConsumer().getNumWaiting() == 0) { // until its pull request waits on the server
+                assertTrue(System.nanoTime() < deadline, "js-pull never asked for a message");
+                Thread.sleep(20);
+            }
+            try (Connection nc = server.connect()) {
+                nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+                nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
+                        .durable("LAB4_CONSUMER").ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+            }
+            Run.Result result = pull.finish();
+            assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR consumer LAB4_CONSUMER was deleted during the run: 0 messages"), result.toString());
+            assertFalse(result.err().contains("WARN"), result.toString());
+        }
+    }
+
+    /** Someone deletes the throw-away consumer of --ephemeral mid-run: a deletion, as a durable one's is. */
+    @Test
+    void aThrowAwayConsumerDeletedMidRunIsADeletion() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "3").go());
+        Run.Started pull = script("JsPull", "--ephemeral", "--wait", "15").start();
+        pull.awaitOut("INFO pulled message: \"message 3\"");
+        try (Connection nc = server.connect()) {
+            for (String name : nc.jetStreamManagement().getConsumerNames("LAB4_STREAM")) {
+                if (!name.equals("LAB4_CONSUMER")) {
+                    nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", name);
+                }
+            }
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR the throw-away consumer was deleted during the run (by someone else: the "
+                + "server removes it only once the run is over): 3 messages printed"), result.toString());
+    }
+
     @Test
     void aStreamDeletedMidBatchIsNamed() throws Exception {
         WithServer.ok(script("JsPub", "--count", "40").go());

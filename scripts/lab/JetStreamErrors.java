@@ -204,11 +204,11 @@ final class JetStreamErrors {
     /**
      * A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. A status is
      * a message on the run's inbox, which anything that sees the pull requests can send too: one that says the
-     * consumer was deleted, or is a push consumer, is believed only when the consumer's info agrees (`consumer`
-     * null: --ephemeral's throw-away consumer, whose info the run does not ask).
+     * consumer was deleted, or is a push consumer, is believed unless the consumer's info shows the same consumer
+     * (created when the run's was) still there and pulling (`consumer` null: --ephemeral's throw-away consumer).
      */
-    static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer, SoFar sofar,
-                                  java.util.function.Supplier<String> goesOn) {
+    static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer,
+                                  java.time.ZonedDateTime created, SoFar sofar, java.util.function.Supplier<String> goesOn) {
         Status status = statusOf(e);
         String said = status == null ? e.getMessage() : status.getMessage(); // a status's words: escaped once, where shown
         String code = status == null ? "" : " (status " + status.getCode() + ")";
@@ -221,33 +221,42 @@ final class JetStreamErrors {
             } catch (JetStreamApiException | IOException unknown) {
                 info = null; // gone, or no answer: the status may well be true
             }
-            if (info == null) {
-                return deleted ? consumerDeleted(consumer, sofar) : pushConsumer(consumer, null);
+            String pushesTo = info == null ? null : info.getConsumerConfiguration().getDeliverSubject();
+            if (info == null || !sameConsumer(info, created)) { // gone, or deleted and another made under its name
+                return push && info != null && pushesTo != null ? pushConsumer(consumer, pushesTo)
+                        : deleted || info != null ? consumerDeleted(consumer, sofar) : pushConsumer(consumer, null);
             }
-            if (deleted || info.getConsumerConfiguration().getDeliverSubject() == null) {
+            if (deleted || pushesTo == null) {
                 return Exit.failed("a status on this run's inbox said %s%s, but consumer %s is there%s, so it is not "
                         + "the server's (anything allowed to see this run's pull requests can send one): %s", Output.quotedStart(said),
                         code, consumer, push ? " and is a pull consumer" : "", goesOn.get());
             }
-            return pushConsumer(consumer, info.getConsumerConfiguration().getDeliverSubject());
+            return pushConsumer(consumer, pushesTo);
+        }
+        if (consumer == null && deleted) {
+            return Exit.notFound("the throw-away consumer was deleted during the run (by someone else: the server removes it "
+                    + "only once the run is over): %s; run js-pull --ephemeral again to read from the start", sofar.said(false));
         }
         return Exit.failed("the server ended the pull from %s: %s%s: %s", consumer == null ? "the throw-away consumer"
                 : "consumer " + consumer, Output.printableStart(said), code, sofar.said(false));
     }
 
     /**
-     * A status on the run's inbox saying the consumer was deleted, or is a push consumer, while its info says
-     * it is there and pulls: the warning to print, the run going on as after any status that ends a pull
-     * early; null when the status may be true (then pullEnded words the run's end).
+     * A status on the run's inbox saying the consumer was deleted, or is a push consumer, while its info shows the
+     * same consumer (created at `created`; null: any of that name) there and pulling: the warning to print, the run
+     * going on as after any status that ends a pull early; null when the status may be true (then pullEnded words
+     * the run's end).
      */
-    static String disprovedStatus(Exception e, String consumer, java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) {
+    static String disprovedStatus(Exception e, String consumer, java.time.ZonedDateTime created,
+                                  java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) {
         Status status = statusOf(e);
         if (status == null || consumer == null
                 || !Status.CONSUMER_DELETED.equals(status.getMessage()) && !Status.CONSUMER_IS_PUSH_BASED.equals(status.getMessage())) {
             return null;
         }
         try {
-            if (info.call().getConsumerConfiguration().getDeliverSubject() != null) {
+            io.nats.client.api.ConsumerInfo now = info.call();
+            if (now.getConsumerConfiguration().getDeliverSubject() != null || !sameConsumer(now, created)) {
                 return null;
             }
         } catch (Exception unknown) {
@@ -256,6 +265,11 @@ final class JetStreamErrors {
         return String.format(Locale.ROOT, "a status on this run's inbox said %s (status %d), but consumer %s is there and "
                 + "pulls, so the run goes on (anything allowed to see this run's pull requests can send one)",
                 Output.quotedStart(status.getMessage()), status.getCode(), consumer);
+    }
+
+    /** The consumer the run began with, not one made under its name since: the same creation time (null: not known). */
+    private static boolean sameConsumer(io.nats.client.api.ConsumerInfo now, java.time.ZonedDateTime created) {
+        return created == null || now.getCreationTime() != null && created.toInstant().equals(now.getCreationTime().toInstant());
     }
 
     /** The status a pull ended with, as jnats throws it (wrapped or not), or null for any other failure. */

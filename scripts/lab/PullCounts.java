@@ -74,6 +74,7 @@ final class PullCounts {
     volatile List<Message> batchInHand = List.of(); // printed and handed on, acks sent but not yet confirmed (one at a time: acking)
     final List<Message> unconfirmed = new CopyOnWriteArrayList<>(); // acks sent, their confirmation lost in a failover
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
+    java.time.ZonedDateTime consumerCreated; // the durable consumer's, at the run's start: one made since under its name is another
     private boolean saidDisproved; // a status the consumer's info disproved: said once, however many come
 
     /** A status the consumer's info disproved (JetStreamErrors.disprovedStatus): one WARN a run, and the run goes on. */

@@ -183,7 +183,7 @@ final class PullRequests implements AutoCloseable {
         try {
             return sub.nextMessage(wait);
         } catch (JetStreamStatusException status) {
-            String warning = JetStreamErrors.disprovedStatus(status, consumer,
+            String warning = JetStreamErrors.disprovedStatus(status, consumer, counts.consumerCreated,
                     () -> nc.jetStreamManagement().getConsumerInfo(stream, consumer));
             if (warning == null) {
                 throw status;
