@@ -178,13 +178,16 @@ public class JsPurge implements Callable<Integer> {
         } else if (count.number.longValue() < 0) {
             wrong = "says " + count.number.longValue() + " messages were purged, which no purge does";
         } else {
+            long held = before.getStreamState().getMsgCount();
+            if (count.number.longValue() <= held) {
+                return; // the usual answer: no need to ask the stream again
+            }
             long since;
             try {
                 since = JetStreamErrors.streamInfo(stream).getStreamState().getLastSequence() - before.getStreamState().getLastSequence();
             } catch (IOException | JetStreamApiException unanswered) {
                 return; // the purge was answered; only the check cannot be made
             }
-            long held = before.getStreamState().getMsgCount();
             if (count.number.longValue() <= held + Math.max(since, 0)) {
                 return;
             }

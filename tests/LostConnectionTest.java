@@ -105,12 +105,7 @@ class LostConnectionTest {
 
     @Test
     void aConsumerDeletedWhileTheRunWaitsIsNotAQuietWait() throws Exception {
-        Run.Started pull = script("JsPull", "--wait", "15").start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (server.labConsumer().getNumWaiting() == 0) { // until its pull request waits on the server
-            assertTrue(System.nanoTime() < deadline, "js-pull never asked for a message");
-            Thread.sleep(20);
-        }
+        Run.Started pull = waitingPull("--wait", "15");
         try (Connection nc = server.connect()) {
             nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
         }
@@ -121,16 +116,30 @@ class LostConnectionTest {
         assertEquals("", result.out());
     }
 
+    /** js-pull started with ARGS, once its pull request waits on the server. */
+    private Run.Started waitingPull(String... args) throws Exception {
+        Run.Started pull = script("JsPull", args).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (server.labConsumer().getNumWaiting() == 0) { // until its pull request waits on the server
+            assertTrue(System.nanoTime() < deadline, "js-pull never asked for a message");
+            Thread.sleep(20);
+        }
+        return pull;
+    }
+
+    /** js-pull --ephemeral, once it has shown the three messages stored for it, waiting for more. */
+    private Run.Started ephemeralReaderOfThree() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "3").go());
+        Run.Started pull = script("JsPull", "--ephemeral", "--wait", "15").start();
+        pull.awaitOut("INFO pulled message: \"message 3\"");
+        return pull;
+    }
+
     /** Deleted and at once made again under its name (a js-bootstrap rerun): still a deletion, not a peer's status. */
     @Test
     void aConsumerDeletedAndMadeAgainWhileTheRunWaitsIsADeletion() throws Exception {
         for (String[] run : new String[][] {{"--wait", "15"}, {"--batch", "10", "--wait", "15"}}) {
-            Run.Started pull = script("JsPull", run).start();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (server.labConsumer().getNumWaiting() == 0) { // until its pull request waits on the server
-                assertTrue(System.nanoTime() < deadline, "js-pull never asked for a message");
-                Thread.sleep(20);
-            }
+            Run.Started pull = waitingPull(run);
             try (Connection nc = server.connect()) {
                 nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
                 nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
@@ -146,9 +155,7 @@ class LostConnectionTest {
     /** Someone deletes the throw-away consumer of --ephemeral mid-run: a deletion, as a durable one's is. */
     @Test
     void aThrowAwayConsumerDeletedMidRunIsADeletion() throws Exception {
-        WithServer.ok(script("JsPub", "--count", "3").go());
-        Run.Started pull = script("JsPull", "--ephemeral", "--wait", "15").start();
-        pull.awaitOut("INFO pulled message: \"message 3\"");
+        Run.Started pull = ephemeralReaderOfThree();
         try (Connection nc = server.connect()) {
             for (String name : nc.jetStreamManagement().getConsumerNames("LAB4_STREAM")) {
                 if (!name.equals("LAB4_CONSUMER")) {
@@ -179,9 +186,7 @@ class LostConnectionTest {
 
     @Test
     void aStreamDeletedUnderAnEphemeralReaderIsNamed() throws Exception {
-        WithServer.ok(script("JsPub", "--count", "3").go());
-        Run.Started pull = script("JsPull", "--ephemeral", "--wait", "15").start();
-        pull.awaitOut("INFO pulled message: \"message 3\"");
+        Run.Started pull = ephemeralReaderOfThree();
         try (Connection nc = server.connect()) {
             nc.jetStreamManagement().deleteStream("LAB4_STREAM");
         }
