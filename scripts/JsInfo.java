@@ -162,7 +162,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             } else if (stream == null) {
                 print("  %s: not shown: %s", name, NOT_PRINTABLE);
             } else if (notShown != null) {
-                print("  %s: not shown: %s", name, notShown);
+                printShown("  %s: not shown: %s", Output.printable(name), notShown);
             } else {
                 StreamState state = stream.getStreamState();
                 print("  %s: %s (%,d bytes), subjects %s", name, Output.messages(state.getMsgCount()),
@@ -171,7 +171,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                     print("    consumer %s: %,d pending, %,d waiting for an ack, %,d redelivered",
                             consumer.getName(), consumer.getNumPending(), consumer.getNumAckPending(), consumer.getRedelivered());
                 }
-                unshown.forEach((consumerName, why) -> print("    consumer %s: not shown: %s", consumerName, why));
+                unshown.forEach((consumerName, why) -> printShown("    consumer %s: not shown: %s", Output.printable(consumerName), why));
             }
         }
         if (json) {
@@ -248,7 +248,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 config.getAckWait() == null ? "the server's default" : Durations.seconds(config.getAckWait()), Limit.shown(config.getMaxDeliver()),
                 Limit.unlimited(most) ? Limit.NONE : String.format(Locale.ROOT, "%,d", most),
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
-                        : ", filter " + Output.printable(config.getFilterSubject(), false))
+                        : ", filter " + config.getFilterSubject()) // escaped with the whole row
                 + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : "")
                 + (config.isHeadersOnly() ? "; " + WhyNothing.headersOnly(config) : ""));
         if (whyNothing != null) {
@@ -293,6 +293,11 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** One line on stdout; names and words in it came from the server, so it is shown escaped. */
     private static void print(String format, Object... args) {
         System.out.println(Output.printable(String.format(Locale.ROOT, format, args)));
+    }
+
+    /** A line whose parts from outside are already escaped (a refusal's words): only the last guard, so none is escaped twice. */
+    private static void printShown(String format, Object... args) {
+        System.out.println(Output.line(String.format(Locale.ROOT, format, args), false));
     }
 
     /** One JetStream API request; the reply is the server's JSON, kept as is for --json. */

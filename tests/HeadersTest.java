@@ -27,6 +27,28 @@ class HeadersTest extends WithServer {
         assertEquals("INFO pulled message: \"hi\" headers: Trace-Id=\"abc\"; Nats-Msg-Id=\"order-1\"", pulled.outLines().get(0));
     }
 
+    /** A header's name is escaped as any outside text (its backslash too), and a long value shows its start. */
+    @Test
+    void aHeadersNameIsEscapedAndALongValueIsCut() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add("K\\u{1b}", "v".repeat(300));
+            nc.jetStream().publish(io.nats.client.impl.NatsMessage.builder().subject("lab4.stream").headers(headers)
+                    .data("hi".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build());
+        }
+        for (String[] run : new String[][] {{"--max", "1"}, {"--ephemeral", "--wait", "1s"}, {"--trace", "--max", "1", "--consumer", "C2"}}) {
+            if (run[0].equals("--trace")) {
+                try (Connection nc = connect()) {
+                    nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
+                            .durable("C2").ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+                }
+            }
+            Run.Result pulled = ok(script("JsPull", run).go());
+            assertTrue((pulled.out() + pulled.err()).contains("K\\\\u{1b}=\"" + "v".repeat(200) + "\"... (100 more bytes)"),
+                    pulled.toString());
+        }
+    }
+
     /** {{Count}} in a -H value is the message's number, as in --msg-id: numbered IDs are not dropped as duplicates. */
     @Test
     void countInAHeaderValueIsTheMessagesNumber() throws Exception {

@@ -595,19 +595,22 @@ class HostileServerTest extends WithServer {
         String late = STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"LATE\"");
         String notFound = "{\"error\":{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
         String busy = "{\"error\":{\"code\":500,\"err_code\":10999,\"description\":\"busy\"}}";
-        java.util.Map<String, String> answers = java.util.Map.of(
-                "$JS.API.STREAM.NAMES", "{\"total\":5,\"offset\":0,\"limit\":1024,\"streams\":[\"GONE\",\"LATE\",\"BUSY\",\"NONAMES\","
-                        + "\"LAB4_STREAM\"]}",
-                "$JS.API.STREAM.INFO.GONE", notFound,
-                "$JS.API.STREAM.INFO.LATE", late,
-                "$JS.API.CONSUMER.NAMES.LATE", notFound,
-                "$JS.API.STREAM.INFO.BUSY", busy,
-                "$JS.API.STREAM.INFO.NONAMES", STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"NONAMES\""),
-                "$JS.API.CONSUMER.NAMES.NONAMES", busy,
-                "$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":3,\"offset\":0,\"limit\":1024,\"consumers\":[\"GONEC\",\"BUSYC\","
-                        + "\"LAB4_CONSUMER\"]}",
-                "$JS.API.CONSUMER.INFO.LAB4_STREAM.GONEC", "{\"error\":{\"code\":404,\"err_code\":10014,\"description\":\"consumer not found\"}}",
-                "$JS.API.CONSUMER.INFO.LAB4_STREAM.BUSYC", busy);
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        answers.put("$JS.API.STREAM.NAMES", "{\"total\":5,\"offset\":0,\"limit\":1024,\"streams\":[\"GONE\",\"LATE\",\"BUSY\","
+                + "\"NONAMES\",\"LAB4_STREAM\"]}");
+        answers.put("$JS.API.STREAM.INFO.GONE", notFound);
+        answers.put("$JS.API.STREAM.INFO.LATE", late);
+        answers.put("$JS.API.CONSUMER.NAMES.LATE", notFound);
+        answers.put("$JS.API.STREAM.INFO.BUSY", busy);
+        answers.put("$JS.API.STREAM.INFO.NONAMES", STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"NONAMES\""));
+        answers.put("$JS.API.CONSUMER.NAMES.NONAMES", busy);
+        answers.put("$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":4,\"offset\":0,\"limit\":1024,\"consumers\":[\"GONEC\","
+                + "\"BUSYC\",\"LAB4_CONSUMER\",\"ESCC\"]}");
+        answers.put("$JS.API.CONSUMER.INFO.LAB4_STREAM.ESCC", "{\"error\":{\"code\":500,\"err_code\":10999,\"description\":"
+                + FakeNatsServer.json("back\\slash" + ESC) + "}}");
+        answers.put("$JS.API.CONSUMER.INFO.LAB4_STREAM.GONEC", "{\"error\":{\"code\":404,\"err_code\":10014,\"description\":"
+                + "\"consumer not found\"}}");
+        answers.put("$JS.API.CONSUMER.INFO.LAB4_STREAM.BUSYC", busy);
         try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answers.getOrDefault(subject, answer(subject)))) {
             Run.Result listed = ok(Run.script("JsInfo", "--list").env("NATS_URL", fake.url()).go());
             assertTrue(listed.out().startsWith("5 streams at "), listed.toString());
@@ -618,7 +621,8 @@ class HostileServerTest extends WithServer {
                     + "  LAB4_STREAM: 1 message (10 bytes), subjects lab4.stream\n"
                     + "    consumer LAB4_CONSUMER: 1 pending, 0 waiting for an ack, 0 redelivered\n"
                     + "    consumer GONEC: not shown: it was deleted while the list was made\n"
-                    + "    consumer BUSYC: not shown: the server refused: busy (error 10999)\n"), listed.toString());
+                    + "    consumer BUSYC: not shown: the server refused: busy (error 10999)\n"
+                    + "    consumer ESCC: not shown: the server refused: back\\\\slash\\u{1b} (error 10999)\n"), listed.toString());
             Run.Result json = ok(Run.script("JsInfo", "--list", "-j").env("NATS_URL", fake.url()).go());
             assertEquals(5, JsonParser.parse(json.out().strip()).array.size(), json.toString());
         }

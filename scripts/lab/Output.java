@@ -200,6 +200,11 @@ final class Output {
         return quotedStart(text.getBytes(StandardCharsets.UTF_8), SHOWN_BYTES);
     }
 
+    /** A message header as the lab shows it: its name escaped, =, its value quoted (its first SHOWN_BYTES bytes). */
+    static String header(String name, String value) {
+        return printable(name) + "=" + quotedStart(value == null ? "" : value);
+    }
+
     /** The body's first bytes as quoted() shows them (cut where a character starts), and how many were left out. */
     static String quotedStart(byte[] body, int limit) {
         if (body == null || body.length <= limit) {

@@ -89,7 +89,7 @@ final class PullShown {
         }
         List<String> pairs = new ArrayList<>();
         msg.getHeaders().entrySet().forEach(header -> header.getValue()
-                .forEach(value -> pairs.add(header.getKey() + "=" + Output.quoted(value))));
+                .forEach(value -> pairs.add(Output.header(header.getKey(), value))));
         return " headers: " + String.join("; ", pairs);
     }
 }

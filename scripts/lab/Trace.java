@@ -131,7 +131,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         String[] status = TraceMeanings.status(frame.headers());
         if (status != null) {
             if (shows(asked != null && asked.kind == Kind.API ? Kind.API : Kind.STATUS)) {
-                print("<<< " + about + ": " + Output.printable(status[0] + (status[1].isEmpty() ? "" : " " + status[1])));
+                print("<<< " + about + ": " + Output.printableStart(status[0] + (status[1].isEmpty() ? "" : " " + status[1])));
                 under(TraceMeanings.status(status[0], status[1], asked != null && asked.kind == Kind.API));
             }
         } else if (asked != null && asked.kind == Kind.API) {
@@ -258,8 +258,7 @@ final class Trace implements ReadListener, TraceWire.Listener { // jnats' read l
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                out.append(' ').append(Output.printable(lines[i].substring(0, colon)))
-                        .append('=').append(Output.quoted(lines[i].substring(colon + 1).strip()));
+                out.append(' ').append(Output.header(lines[i].substring(0, colon), lines[i].substring(colon + 1).strip()));
             }
         }
         return out.toString();

@@ -63,7 +63,7 @@ final class TraceMeanings {
                     : lower.contains("maxackpending") ? "max ack pending reached: the consumer delivers no more until "
                     + "messages it delivered are acked (or their ack wait passes)"
                     : lower.contains("maxwaiting") ? "too many pull requests wait on this consumer (max_waiting): this one was refused"
-                    : "the server ended this pull request: " + Output.printable(text);
+                    : "the server ended this pull request: " + Output.printableStart(text);
             case "503" -> api
                     ? "no responders: nothing answers the JetStream API here; JetStream is off on this server or account"
                     : "no responders: nothing subscribes to this subject; for a JetStream publish, no stream captures it";
