@@ -201,7 +201,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** A mirror or a stream that only sources others has no subjects of its own: it says where its messages come from. */
     private static String subjects(StreamConfiguration config) {
         if (!config.getSubjects().isEmpty()) {
-            return String.join(", ", config.getSubjects());
+            return String.join(", ", config.getSubjects().stream().map(Output::start).toList()); // escaped with the row
         }
         if (config.getMirror() != null) {
             return "none: a mirror of stream " + config.getMirror().getName();

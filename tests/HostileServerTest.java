@@ -653,6 +653,21 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /** A subject of any length (the server takes 100 KB ones) shows its start in js-info's lines: none is 100 KB long. */
+    @Test
+    void aHugeSubjectShowsItsStart() throws Exception {
+        bootstrap();
+        try (Connection nc = connect()) {
+            create(nc, "$JS.API.STREAM.CREATE.BIG", "{\"name\":\"BIG\",\"subjects\":[\"big." + "x".repeat(100_000)
+                    + "\"],\"storage\":\"memory\"}");
+        }
+        for (String[] run : new String[][] {{"--list"}, {"--stream", "BIG"}}) {
+            Run.Result shown = script("JsInfo", run).go();
+            assertTrue(shown.out().contains("big." + "x".repeat(196) + "... (99804 more bytes)"), shown.toString());
+            assertTrue(shown.out().lines().allMatch(line -> line.length() < 1_000), shown::toString);
+        }
+    }
+
     /** A mirror, or a stream that only sources others, has no subjects: js-info says where its messages come from. */
     @Test
     void aMirrorAndASourcingStreamSayWhereTheirMessagesComeFrom() throws Exception {

@@ -42,19 +42,23 @@ final class Output {
      * printable() shows them, and how many were left out, so a 1 MB description is not one 1 MB line.
      */
     static String printableStart(String text) {
+        return printable(start(text));
+    }
+
+    /** The first SHOWN_BYTES bytes of TEXT (cut where a character starts) and how many were left out; not escaped. */
+    static String start(String text) {
         if (text == null || text.length() <= SHOWN_BYTES / 3) { // no UTF-8 character is longer than 3 bytes a char
-            return printable(text);
+            return text;
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= SHOWN_BYTES) {
-            return printable(text);
+            return text;
         }
         int cut = SHOWN_BYTES;
         while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) { // not inside a UTF-8 character
             cut--;
         }
-        return printable(new String(bytes, 0, cut, StandardCharsets.UTF_8))
-                + String.format(Locale.ROOT, "... (%d more bytes)", bytes.length - cut);
+        return new String(bytes, 0, cut, StandardCharsets.UTF_8) + String.format(Locale.ROOT, "... (%d more bytes)", bytes.length - cut);
     }
 
     /**
