@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Limit.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
-//SOURCES lab/DiscardNew.java lab/Durations.java lab/Unanswered.java
+//SOURCES lab/DiscardNew.java lab/Durations.java lab/Unanswered.java lab/Subjects.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
@@ -201,7 +201,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     /** A mirror or a stream that only sources others has no subjects of its own: it says where its messages come from. */
     private static String subjects(StreamConfiguration config) {
         if (!config.getSubjects().isEmpty()) {
-            return String.join(", ", config.getSubjects().stream().map(Output::start).toList()); // escaped with the row
+            return Subjects.listed(config.getSubjects()); // escaped with the row
         }
         if (config.getMirror() != null) {
             return "none: a mirror of stream " + config.getMirror().getName();

@@ -177,11 +177,14 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             try {
                 Message msg = messages.nextMessage(Duration.ofNanos(left));
                 if (msg != null) {
+                    orderedName = reader.getConsumerName();
+                    orderedSeen = msg.metaData().consumerSequence();
                     return msg;
                 }
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) {
-                String name = reader.getConsumerName();
-                counts.disproved(disproved(status, name, null, () -> stream.getConsumerInfo(name))); // a new name each time
+                String name = reader.getConsumerName(); // jnats makes a new one, with a new name, when it starts again
+                long seen = name.equals(orderedName) ? orderedSeen : 0;
+                counts.disproved(disproved(status, name, null, seen, () -> stream.getConsumerInfo(name)));
             }
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
@@ -206,6 +209,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private boolean failsOver; // a server list or a cluster: connections may move to another node
     private PullRequests.Caps requestCaps = PullRequests.Caps.NONE; // the consumer's limits on one pull request
     private Config settings;
+    private String orderedName; // --ephemeral: the throw-away consumer of the last message shown,
+    private long orderedSeen; // and that message's consumer sequence: one made again under its name starts from none
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -424,7 +429,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             try {
                 pullEach(nc, consumer, each);
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) { // one the consumer's info disproves: on
-                counts.disproved(disproved(status, config.consumer, counts.consumerCreated, consumer::getConsumerInfo));
+                counts.disproved(disproved(status, config.consumer, counts.consumerCreated, counts.lastDelivery(),
+                        consumer::getConsumerInfo));
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
                 return;
@@ -446,9 +452,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     /** What to warn of a status the consumer's info disproves; any other status is thrown on and ends the run. */
-    private static String disproved(Exception status, String consumer, java.time.ZonedDateTime created, Callable<ConsumerInfo> info)
-            throws Exception {
-        String warning = JetStreamErrors.disprovedStatus(status, consumer, created, info);
+    private static String disproved(Exception status, String consumer, java.time.ZonedDateTime created, long seen,
+                                    Callable<ConsumerInfo> info) throws Exception {
+        String warning = JetStreamErrors.disprovedStatus(status, consumer, created, seen, info);
         if (warning == null) {
             throw status;
         }

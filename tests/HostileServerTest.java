@@ -653,18 +653,19 @@ class HostileServerTest extends WithServer {
         }
     }
 
-    /** A subject of any length (the server takes 100 KB ones) shows its start in js-info's lines: none is 100 KB long. */
+    /** A subject of any length (the server takes 100 KB ones) shows its start, escaped: no line is 100 KB long. */
     @Test
     void aHugeSubjectShowsItsStart() throws Exception {
         bootstrap();
         try (Connection nc = connect()) {
             create(nc, "$JS.API.STREAM.CREATE.BIG", "{\"name\":\"BIG\",\"subjects\":[\"big." + "x".repeat(100_000)
-                    + "\"],\"storage\":\"memory\"}");
+                    + "\"," + FakeNatsServer.json("lit.\\u{1b}") + "],\"storage\":\"memory\"}");
         }
-        for (String[] run : new String[][] {{"--list"}, {"--stream", "BIG"}}) {
-            Run.Result shown = script("JsInfo", run).go();
-            assertTrue(shown.out().contains("big." + "x".repeat(196) + "... (99804 more bytes)"), shown.toString());
-            assertTrue(shown.out().lines().allMatch(line -> line.length() < 1_000), shown::toString);
+        String shownSubjects = "big." + "x".repeat(196) + "... (99804 more bytes), lit.\\\\u{1b}";
+        for (String[] run : new String[][] {{"JsInfo", "--list"}, {"JsInfo", "--stream", "BIG"}, {"JsBootstrap", "--stream", "BIG"}}) {
+            Run.Result shown = script(run[0], java.util.Arrays.copyOfRange(run, 1, run.length)).go();
+            assertTrue((shown.out() + shown.err()).contains(shownSubjects), shown.toString());
+            assertTrue((shown.out() + shown.err()).lines().allMatch(line -> line.length() < 1_000), shown::toString);
         }
     }
 

@@ -4,7 +4,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Config.java Setting.java Exit.java Backoff.java Limit.java ExistingSettings.java JetStreamErrors.java
-//SOURCES Durations.java Output.java Unanswered.java
+//SOURCES Durations.java Output.java Unanswered.java Subjects.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -155,7 +155,7 @@ final class BootstrapOptions {
             List<String> subjects = JetStreamErrors.streamInfo(jsm, config.stream).getConfiguration().getSubjects();
             return Exit.failed("filter %s is not among stream %s's subjects (%s), so the consumer would never get a "
                     + "message: give --filter one of them or a subject under one (%s), or leave --filter out to get them all",
-                    Output.printable(config.string(Setting.FILTER), false), config.stream, String.join(", ", subjects),
+                    Output.printable(config.string(Setting.FILTER), false), config.stream, Output.printable(Subjects.listed(subjects)),
                     subjects.get(0));
         }
         if (e.getApiErrorCode() != JetStreamErrors.SUBJECT_OVERLAP) {
@@ -169,7 +169,7 @@ final class BootstrapOptions {
 
     static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
-        return "subjects: " + String.join(", ", stream.getSubjects()) + ", storage: " + Setting.spelled(stream.getStorageType())
+        return "subjects: " + Output.printable(Subjects.listed(stream.getSubjects())) + ", storage: " + Setting.spelled(stream.getStorageType())
                 + (defaultWindow ? "" : ", duplicate window " + Durations.seconds(stream.getDuplicateWindow()))
                 + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
                 + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + Setting.spelled(stream.getRetentionPolicy()))

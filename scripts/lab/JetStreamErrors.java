@@ -205,10 +205,10 @@ final class JetStreamErrors {
      * A pull the server ended with a status (409 and the like) instead of messages, in the lab's words. A status is
      * a message on the run's inbox, which anything that sees the pull requests can send too: one that says the
      * consumer was deleted, or is a push consumer, is believed unless the consumer's info shows the same consumer
-     * (created when the run's was) still there and pulling (`consumer` null: --ephemeral's throw-away consumer).
+     * (sameConsumer) still there and pulling (`consumer` null: --ephemeral's throw-away consumer).
      */
-    static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer,
-                                  java.time.ZonedDateTime created, SoFar sofar, java.util.function.Supplier<String> goesOn) {
+    static LabException pullEnded(Exception e, JetStreamManagement jsm, String stream, String consumer, java.time.ZonedDateTime created,
+                                  long seen, SoFar sofar, java.util.function.Supplier<String> goesOn) {
         Status status = statusOf(e);
         String said = status == null ? e.getMessage() : status.getMessage(); // a status's words: escaped once, where shown
         String code = status == null ? "" : " (status " + status.getCode() + ")";
@@ -222,7 +222,7 @@ final class JetStreamErrors {
                 info = null; // gone, or no answer: the status may well be true
             }
             String pushesTo = info == null ? null : info.getConsumerConfiguration().getDeliverSubject();
-            if (info == null || !sameConsumer(info, created)) { // gone, or deleted and another made under its name
+            if (info == null || !sameConsumer(info, created, seen)) { // gone, or deleted and another made under its name
                 return push && info != null && pushesTo != null ? pushConsumer(consumer, pushesTo)
                         : deleted || info != null ? consumerDeleted(consumer, sofar) : pushConsumer(consumer, null);
             }
@@ -243,11 +243,10 @@ final class JetStreamErrors {
 
     /**
      * A status on the run's inbox saying the consumer was deleted, or is a push consumer, while its info shows the
-     * same consumer (created at `created`; null: any of that name) there and pulling: the warning to print, the run
-     * going on as after any status that ends a pull early; null when the status may be true (then pullEnded words
-     * the run's end).
+     * same consumer (sameConsumer) there and pulling: the warning to print, the run going on as after any status
+     * that ends a pull early; null when the status may be true (then pullEnded words the run's end).
      */
-    static String disprovedStatus(Exception e, String consumer, java.time.ZonedDateTime created,
+    static String disprovedStatus(Exception e, String consumer, java.time.ZonedDateTime created, long seen,
                                   java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) {
         Status status = statusOf(e);
         if (status == null || consumer == null
@@ -256,7 +255,7 @@ final class JetStreamErrors {
         }
         try {
             io.nats.client.api.ConsumerInfo now = info.call();
-            if (now.getConsumerConfiguration().getDeliverSubject() != null || !sameConsumer(now, created)) {
+            if (now.getConsumerConfiguration().getDeliverSubject() != null || !sameConsumer(now, created, seen)) {
                 return null;
             }
         } catch (Exception unknown) {
@@ -267,9 +266,16 @@ final class JetStreamErrors {
                 Output.quotedStart(status.getMessage()), status.getCode(), consumer);
     }
 
-    /** The consumer the run began with, not one made under its name since: the same creation time (null: not known). */
-    private static boolean sameConsumer(io.nats.client.api.ConsumerInfo now, java.time.ZonedDateTime created) {
-        return created == null || now.getCreationTime() != null && created.toInstant().equals(now.getCreationTime().toInstant());
+    /**
+     * The consumer the run began with, not one made under its name since: created when the run's was (null: not
+     * known), and its deliveries not behind the last one this run saw (`seen`, its consumer sequence), where a new
+     * consumer starts from none. Within 100 ms, as nats-server 2.9 gives a consumer's creation time again, a
+     * little off, after a restart.
+     */
+    private static boolean sameConsumer(io.nats.client.api.ConsumerInfo now, java.time.ZonedDateTime created, long seen) {
+        boolean sameAge = created == null || now.getCreationTime() != null
+                && Math.abs(java.time.Duration.between(created, now.getCreationTime()).toMillis()) <= 100;
+        return sameAge && now.getDelivered() != null && now.getDelivered().getConsumerSequence() >= seen;
     }
 
     /** The status a pull ended with, as jnats throws it (wrapped or not), or null for any other failure. */

@@ -101,7 +101,7 @@ final class PullEnding {
         stillThere(nc, config); // gone: says which
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
             return JetStreamErrors.pullEnded(e, nc.jetStreamManagement(), config.stream, flags.ephemeral ? null : config.consumer,
-                    counts.consumerCreated, this::soFarAtTheEnd, this::soFar);
+                    counts.consumerCreated, flags.ephemeral ? 0 : counts.lastDelivery(), this::soFarAtTheEnd, this::soFar);
         }
         if (e instanceof TimeoutException) {
             return Exit.failed("the server did not confirm the ack within %s: %s", Durations.seconds(ackTimeout), soFar());

@@ -183,7 +183,7 @@ final class PullRequests implements AutoCloseable {
         try {
             return sub.nextMessage(wait);
         } catch (JetStreamStatusException status) {
-            String warning = JetStreamErrors.disprovedStatus(status, consumer, counts.consumerCreated,
+            String warning = JetStreamErrors.disprovedStatus(status, consumer, counts.consumerCreated, counts.lastDelivery(),
                     () -> nc.jetStreamManagement().getConsumerInfo(stream, consumer));
             if (warning == null) {
                 throw status;

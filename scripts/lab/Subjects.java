@@ -1,11 +1,17 @@
 // Subjects: which ones the lab may publish to and store (not the server's own), and whether a
 // stream's or consumer's subject filter (with * and > wildcards) takes in a subject.
+//SOURCES Output.java
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
 final class Subjects {
+    /** A stream's subjects as a line shows them, each its first 200 bytes (the server takes longer ones); not escaped. */
+    static String listed(List<String> subjects) {
+        return String.join(", ", subjects.stream().map(Output::start).toList());
+    }
+
     /** The example for a hint when the lab's own subject is the mistake. */
     private static final String GENERIC = "orders.created";
     private static final Pattern LITERAL = Pattern.compile("[^\\s\\p{Cntrl}*>.]+(\\.[^\\s\\p{Cntrl}*>.]+)*");

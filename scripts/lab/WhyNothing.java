@@ -3,7 +3,7 @@
 // wait passes empty; js-info shows it on its consumer's "next pull" row, also while it watches.
 // Also why a message comes with an empty body: a consumer that sends headers only.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Durations.java Output.java Backoff.java Limit.java
+//SOURCES Durations.java Output.java Backoff.java Limit.java Subjects.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -92,7 +92,7 @@ final class WhyNothing {
         String filter = config.getFilterSubject();
         if (filter != null && !filter.isEmpty() && matching(nc, streamInfo, filter) == 0) {
             return String.format(Locale.ROOT, "filter subject %s matches none of the %s stored in the stream (its subjects: %s)",
-                    filter, Output.messages(stream.getMsgCount()), String.join(", ", streamInfo.getConfiguration().getSubjects()));
+                    filter, Output.messages(stream.getMsgCount()), Subjects.listed(streamInfo.getConfiguration().getSubjects()));
         }
         DeliverPolicy policy = config.getDeliverPolicy();
         if (policy != DeliverPolicy.All && consumer.getDelivered().getConsumerSequence() == 0) {
