@@ -18,6 +18,7 @@ import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.IterableConsumer;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
@@ -433,6 +434,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                         consumer::getConsumerInfo));
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
+                deliveredToEndedRequests(consumer);
                 return;
             }
             if (first || counts.done() > doneBefore) {
@@ -440,14 +442,36 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             }
             if (System.nanoTime() - quietSince + 50_000_000L >= wait.toNanos()) {
                 counts.waitStarted = quietSince; // the last line counts the quiet from here
+                deliveredToEndedRequests(consumer);
                 return;
             }
+            counts.endedEarly++;
             ending.stillThere(nc, config); // a consumer that is gone ends the run now, saying so
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
             }
             Duration left = wait.minusNanos(System.nanoTime() - quietSince);
             each = left.toMillis() < 1000 ? Duration.ofSeconds(1) : left; // jnats asks for no less
+        }
+    }
+
+    /**
+     * A pull request a status ended early stays open on the server until it expires, and what the server
+     * delivers to it never reaches the run (jnats closed its inbox): it waits out its ack wait and comes back.
+     * The consumer's ack pending, less what this run holds, bounds how many; the last line names them.
+     */
+    private void deliveredToEndedRequests(ConsumerContext consumer) {
+        if (counts.endedEarly == 0 || stop.requested()) {
+            return;
+        }
+        try {
+            long theirs = consumer.getConsumerInfo().getNumAckPending() - counts.heldUnacked();
+            if (theirs > 0) {
+                counts.unreachedUnknown(Math.min(counts.endedEarly, theirs), "pull requests a status ended early stay open "
+                        + "on the server until they expire, and what it sends them never reaches this run");
+            }
+        } catch (IOException | JetStreamApiException unanswered) {
+            // the run's end asks the server again, and says what it finds
         }
     }
 

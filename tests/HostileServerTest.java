@@ -344,6 +344,29 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /**
+     * A pull request a status ended early stays open on the server until it expires: a message it gets then
+     * never reaches the run. The last line bounds them by the consumer's ack pending (here another reader's
+     * unacked message: "up to").
+     */
+    @Test
+    void deliveriesToPullRequestsAStatusEndedAreNamedInTheLastLine() throws Exception {
+        bootstrap();
+        publish("held elsewhere");
+        try (Connection nc = connect()) {
+            io.nats.client.JetStreamSubscription other = nc.jetStream().subscribe(null,
+                    io.nats.client.PullSubscribeOptions.bind("LAB4_STREAM", "LAB4_CONSUMER"));
+            assertEquals(1, other.fetch(1, Duration.ofSeconds(5)).size()); // delivered, never acked
+            try (StatusPeer peer = new StatusPeer(server.port, "408 Request Timeout")) {
+                Run.Result result = script("JsPull", "--wait", "2s").go();
+                assertEquals(0, result.exit(), result.toString());
+                assertTrue(result.out().contains("; up to 1 more that the consumer may have sent and never reached this run (pull "
+                        + "requests a status ended early stay open on the server until they expire, and what it sends them never "
+                        + "reaches this run; js-info shows its ack pending)"), result.toString());
+            }
+        }
+    }
+
     /** A peer that answers each pull request of a consumer on the lab's stream with STATUS on the request's inbox, and counts them. */
     private static final class StatusPeer implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();

@@ -76,6 +76,7 @@ final class PullCounts {
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
     java.time.ZonedDateTime consumerCreated; // the durable consumer's, at the run's start: one made since under its name is another
     private boolean saidDisproved; // a status the consumer's info disproved: said once, however many come
+    int endedEarly; // one at a time: pull requests a status ended before their wait, still open on the server until they expire
 
     /** A status the consumer's info disproved (JetStreamErrors.disprovedStatus): one WARN a run, and the run goes on. */
     void disproved(String warning) {
