@@ -131,13 +131,14 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             if (stream != null && !stream.hasError()) {
                 JetStreamErrors.checked(stream, name);
             }
-            String notShown = stream == null || !stream.hasError() ? null : notShown(stream.getApiErrorCode(), stream.getDescription());
+            String notShown = stream == null || !stream.hasError() ? null
+                    : notShown(stream.getApiErrorCode(), stream.getDescription(), JetStreamErrors.STREAM_NOT_FOUND);
             List<String> consumerNames = List.of();
             if (stream != null && notShown == null) {
                 try {
                     consumerNames = jsm.getConsumerNames(name);
                 } catch (JetStreamApiException e) {
-                    notShown = notShown(e.getApiErrorCode(), e.getErrorDescription());
+                    notShown = notShown(e.getApiErrorCode(), e.getErrorDescription(), JetStreamErrors.STREAM_NOT_FOUND);
                 }
             }
             List<ConsumerInfo> consumers = new ArrayList<>();
@@ -148,8 +149,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 if (consumer == null) {
                     unshown.put(consumerName, NOT_PRINTABLE);
                 } else if (consumer.hasError()) {
-                    unshown.put(consumerName, consumer.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
-                            ? DELETED_WHILE_LISTING : JetStreamErrors.refused(consumer.getDescription(), consumer.getApiErrorCode()));
+                    unshown.put(consumerName, notShown(consumer.getApiErrorCode(), consumer.getDescription(),
+                            JetStreamErrors.CONSUMER_NOT_FOUND));
                 } else {
                     consumers.add(JetStreamErrors.checked(consumer, name, consumerName));
                 }
@@ -184,9 +185,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     private static final String DELETED_WHILE_LISTING = "it was deleted while the list was made";
     private static final String NOT_PRINTABLE = "its name is not printable ASCII, which jnats cannot read";
 
-    /** Why a listed stream is not shown: deleted since its name was listed, or refused. */
-    private static String notShown(int code, String description) {
-        return code == JetStreamErrors.STREAM_NOT_FOUND ? DELETED_WHILE_LISTING : JetStreamErrors.refused(description, code);
+    /** Why a listed stream or consumer is not shown: deleted since its name was listed (`gone`, its error code), or refused. */
+    private static String notShown(int code, String description, int gone) {
+        return code == gone ? DELETED_WHILE_LISTING : JetStreamErrors.refused(description, code);
     }
 
     /** jnats' reading of a server's answer, or null when jnats refuses a name in it that the server allowed. */

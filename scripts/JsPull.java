@@ -25,7 +25,6 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
@@ -185,7 +184,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) {
                 String name = reader.getConsumerName(); // jnats makes a new one, with a new name, when it starts again
                 long seen = name.equals(orderedName) ? orderedSeen : 0;
-                counts.disproved(disproved(status, name, null, seen, () -> stream.getConsumerInfo(name)));
+                counts.disproved(JetStreamErrors.disproved(status, name, null, seen, () -> stream.getConsumerInfo(name)));
             }
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
@@ -430,7 +429,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             try {
                 pullEach(nc, consumer, each);
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) { // one the consumer's info disproves: on
-                counts.disproved(disproved(status, config.consumer, counts.consumerCreated, counts.lastDelivery(),
+                counts.disproved(JetStreamErrors.disproved(status, config.consumer, counts.consumerCreated, counts.lastDelivery(),
                         consumer::getConsumerInfo));
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
@@ -473,16 +472,6 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         } catch (IOException | JetStreamApiException unanswered) {
             // the run's end asks the server again, and says what it finds
         }
-    }
-
-    /** What to warn of a status the consumer's info disproves; any other status is thrown on and ends the run. */
-    private static String disproved(Exception status, String consumer, java.time.ZonedDateTime created, long seen,
-                                    Callable<ConsumerInfo> info) throws Exception {
-        String warning = JetStreamErrors.disprovedStatus(status, consumer, created, seen, info);
-        if (warning == null) {
-            throw status;
-        }
-        return warning;
     }
 
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */

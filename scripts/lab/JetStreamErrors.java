@@ -244,26 +244,28 @@ final class JetStreamErrors {
     /**
      * A status on the run's inbox saying the consumer was deleted, or is a push consumer, while its info shows the
      * same consumer (sameConsumer) there and pulling: the warning to print, the run going on as after any status
-     * that ends a pull early; null when the status may be true (then pullEnded words the run's end).
+     * that ends a pull early. Any other status, or one that may be true, is thrown again (then pullEnded words
+     * the run's end).
      */
-    static String disprovedStatus(Exception e, String consumer, java.time.ZonedDateTime created, long seen,
-                                  java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) {
-        Status status = statusOf(e);
-        if (status == null || consumer == null
-                || !Status.CONSUMER_DELETED.equals(status.getMessage()) && !Status.CONSUMER_IS_PUSH_BASED.equals(status.getMessage())) {
-            return null;
+    static <E extends Exception> String disproved(E status, String consumer, java.time.ZonedDateTime created, long seen,
+                                                  java.util.concurrent.Callable<io.nats.client.api.ConsumerInfo> info) throws E {
+        Status said = statusOf(status);
+        if (said == null || consumer == null
+                || !Status.CONSUMER_DELETED.equals(said.getMessage()) && !Status.CONSUMER_IS_PUSH_BASED.equals(said.getMessage())) {
+            throw status;
         }
+        io.nats.client.api.ConsumerInfo now;
         try {
-            io.nats.client.api.ConsumerInfo now = info.call();
-            if (now.getConsumerConfiguration().getDeliverSubject() != null || !sameConsumer(now, created, seen)) {
-                return null;
-            }
+            now = info.call();
         } catch (Exception unknown) {
-            return null; // gone, or no answer: the status may well be true
+            throw status; // gone, or no answer: the status may well be true
+        }
+        if (now.getConsumerConfiguration().getDeliverSubject() != null || !sameConsumer(now, created, seen)) {
+            throw status;
         }
         return String.format(Locale.ROOT, "a status on this run's inbox said %s (status %d), but consumer %s is there and "
                 + "pulls, so the run goes on (anything allowed to see this run's pull requests can send one)",
-                Output.quotedStart(status.getMessage()), status.getCode(), consumer);
+                Output.quotedStart(said.getMessage()), said.getCode(), consumer);
     }
 
     /**

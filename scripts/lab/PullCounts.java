@@ -78,7 +78,7 @@ final class PullCounts {
     private boolean saidDisproved; // a status the consumer's info disproved: said once, however many come
     int endedEarly; // one at a time: pull requests a status ended before their wait, still open on the server until they expire
 
-    /** A status the consumer's info disproved (JetStreamErrors.disprovedStatus): one WARN a run, and the run goes on. */
+    /** A status the consumer's info disproved (JetStreamErrors.disproved): one WARN a run, and the run goes on. */
     void disproved(String warning) {
         if (!saidDisproved) {
             saidDisproved = true;

@@ -183,12 +183,8 @@ final class PullRequests implements AutoCloseable {
         try {
             return sub.nextMessage(wait);
         } catch (JetStreamStatusException status) {
-            String warning = JetStreamErrors.disprovedStatus(status, consumer, counts.consumerCreated, counts.lastDelivery(),
-                    () -> nc.jetStreamManagement().getConsumerInfo(stream, consumer));
-            if (warning == null) {
-                throw status;
-            }
-            counts.disproved(warning);
+            counts.disproved(JetStreamErrors.disproved(status, consumer, counts.consumerCreated, counts.lastDelivery(),
+                    () -> nc.jetStreamManagement().getConsumerInfo(stream, consumer)));
             endBatch();
             return null;
         }
