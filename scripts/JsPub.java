@@ -10,7 +10,7 @@
 //SOURCES lab/PubAcks.java lab/PubSummary.java lab/PubMessages.java lab/PubFailures.java lab/Republish.java lab/StdinLines.java
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Progress.java
 //SOURCES lab/PubOptions.java lab/PubAfterRun.java lab/PubAckReplies.java
-//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 

@@ -10,7 +10,7 @@
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java lab/Durations.java
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/OwnDeliveries.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
-//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 

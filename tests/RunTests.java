@@ -738,9 +738,9 @@ public class RunTests {
         @Override
         public void executionStarted(TestIdentifier test) {
             started.put(test.getUniqueId(), System.nanoTime());
+            cpuAtStart.put(test.getUniqueId(), cpuSeconds());
             if (test.getSource().orElse(null) instanceof ClassSource) {
                 launchesAtStart.put(test.getUniqueId(), Run.launches());
-                cpuAtStart.put(test.getUniqueId(), cpuSeconds());
             }
         }
 
@@ -774,7 +774,9 @@ public class RunTests {
                 case ABORTED -> "  skip";
                 case FAILED -> "  FAIL";
             };
-            CONSOLE.printf(java.util.Locale.ROOT, "%s %s (%.1f s)%n", status, name(test), millis / 1000.0);
+            // the test's own CPU (this JVM's and what it started): the classes of one JVM run one at a time
+            double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
+            CONSOLE.printf(java.util.Locale.ROOT, "%s %s (%.1f s, %.1f CPU s)%n", status, name(test), millis / 1000.0, cpu);
         }
 
         static String name(TestIdentifier test) {
