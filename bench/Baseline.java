@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DEPS io.nats:jnats:2.26.2
 //DESCRIPTION Plain jnats, driven the obvious way, for `make bench` to compare the lab's scripts against.
 //

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DEPS io.nats:jnats:2.26.2
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
 //DESCRIPTION The levers of bench/PROFILE.md in one plain jnats program, each behind a flag, for measuring them one at a time.
