@@ -86,16 +86,16 @@ public class Bench {
 
     private static void measureAll() throws Exception {
         long began = System.nanoTime();
-        Path work = Files.createTempDirectory("bench-");
+        Path work = Stopped.folder();
         server = NatsServer.startWithJetStream();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also on Ctrl-C: no server or client left behind
+        Stopped.onEnd(() -> { // also on Ctrl-C: no server or client left behind
             Measure.stopRunning();
             try {
                 server.close();
             } catch (Exception e) {
                 // it is going anyway
             }
-        }));
+        });
         try {
             serverPid = findServerPid();
             // A fresh server's first runs are slower (its store's files, its own warm-up): whoever ran first paid for it.
@@ -143,8 +143,7 @@ public class Bench {
                 startup();
             }
         } finally {
-            server.close();
-            Run.deleteTree(work);
+            server.close(); // the temp folder goes when the JVM ends (Stopped)
         }
         if (!HEADLINE_ONLY) {
             Charts.draw(OUT, SUFFIX, results, WINDOWS, BATCHES, SCALE, COUNT);
@@ -386,7 +385,7 @@ public class Bench {
         Run.command("make", "-s", "run", "BIN=js-pub", "MSG=warm-up").server(server).go(); // builds bin/lab-run's cache
 
         gates.add(Settings.awaitQuiet());
-        double[] bare = timed(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"), Map.of());
+        double[] bare = timed(List.of(Settings.javaBinary(), "-cp", classpath, "JsPub", "hi"), Map.of());
         double[] makeRun = timed(List.of("make", "-s", "run", "BIN=js-pub", "MSG=hi"), Map.of());
         double[] viaLabRun = timed(List.of(labRun, "js-pub", "hi"), Map.of());
         double[] viaJbang = timed(List.of(jbang, "js-pub", "hi"), Map.of());
@@ -400,7 +399,7 @@ public class Bench {
         Path aot = aotJdk();
         if (aot != null) {
             // its own JBang cache and lab-run state: classes built by a newer javac stay away from Java 17's
-            Path state = Files.createTempDirectory("bench-aot-");
+            Path state = Files.createTempDirectory(Stopped.folder(), "aot-");
             try {
                 Map<String, String> env = Map.of("JAVA_HOME", aot.toString(), "JBANG_CACHE_DIR", state.resolve("jbang").toString(),
                         "LAB_STATE_DIR", state.toString());
@@ -427,7 +426,7 @@ public class Bench {
         startupRows.add("|---|---|");
         startupRows.add(String.format("| `bin/lab-run js-pub hi` (what `make run` starts) | **%s** |", peakRss(List.of(labRun, "js-pub", "hi"))));
         startupRows.add(String.format("| bare `java -cp ... JsPub hi` (default heap and GC) | %s |",
-                peakRss(List.of(Clients.javaBinary(), "-cp", classpath, "JsPub", "hi"))));
+                peakRss(List.of(Settings.javaBinary(), "-cp", classpath, "JsPub", "hi"))));
         startupRows.add("");
         startupRows.add("Load while these ran: " + Load.busiest(startupLoads).text() + ".");
     }

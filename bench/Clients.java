@@ -169,13 +169,9 @@ final class Clients {
                 .orElse(List.of());
     }
 
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static List<String> java(List<String> flags, String classpath, String main, Object... args) {
         List<String> command = new ArrayList<>();
-        command.add(javaBinary());
+        command.add(Settings.javaBinary());
         command.addAll(flags);
         command.addAll(List.of("-cp", classpath, main));
         Arrays.stream(args).map(String::valueOf).forEach(command::add);
@@ -194,7 +190,7 @@ final class Clients {
     }
 
     private static String exec(Path dir, String... command) throws Exception {
-        Path errors = Files.createTempFile("bench-err-", ".txt");
+        Path errors = Files.createTempFile(Stopped.folder(), "err-", ".txt");
         try {
             Process process = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectError(errors.toFile()).start();

@@ -65,6 +65,9 @@ public class ClusterBench {
         Stopped.run("the cluster part", ClusterBench::measureAll);
     }
 
+    /** The script run going on, stopped by the end hook if the JVM ends meanwhile. */
+    private static volatile Process running;
+
     private static void measureAll() throws Exception {
         Path repo = Run.REPO;
         Clients.Client scripts = Clients.scripts(repo);
@@ -73,6 +76,18 @@ public class ClusterBench {
         List<Pause> pauses = new ArrayList<>();
         long began = System.nanoTime();
         try (ThreeNodeCluster cluster = ThreeNodeCluster.start()) {
+            Stopped.onEnd(() -> { // also on Ctrl-C: no node or client left behind
+                Process client = running;
+                if (client != null) {
+                    client.descendants().forEach(ProcessHandle::destroyForcibly);
+                    client.destroyForcibly();
+                }
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    // it is going anyway
+                }
+            });
             for (int round = 0; round < ROUNDS; round++) {
                 for (int replicas : round % 2 == 0 ? new int[] {1, 3} : new int[] {3, 1}) { // neither always first
                     streamWith(cluster, replicas);
@@ -130,13 +145,15 @@ public class ClusterBench {
 
     /** One script run against the whole cluster (the URL list); its self-timed msgs/s. */
     static double run(List<String> command, ThreeNodeCluster cluster) throws Exception {
-        Path dir = Files.createTempDirectory("cluster-bench-");
+        Path dir = Files.createTempDirectory(Stopped.folder(), "run-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         List.of("NATS_URL", "LAB_CONFIG", "JETSTREAM_LAB_HOME").forEach(builder.environment()::remove);
         builder.environment().put("NATS_URL", cluster.urls());
         Process process = builder.start();
+        running = process;
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
+        running = null;
         Run.deleteTree(dir);
         Matcher m = RATE.matcher(out);
         if (exit != 0 || !m.find()) {

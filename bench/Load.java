@@ -35,7 +35,7 @@ final class Load {
 
         /** "others 37% of 2 cores, loadavg 3.2" */
         String text() {
-            return (Double.isNaN(others) ? "others' CPU unknown" : String.format("others %.0f%% of %d cores", others * 100, CORES))
+            return (Double.isNaN(others) ? "others' CPU unknown" : "others " + percent(others) + " of " + CORES + " cores")
                     + (Double.isNaN(loadavg) ? "" : String.format(", loadavg %.1f", loadavg));
         }
 
@@ -43,6 +43,14 @@ final class Load {
         Seen max(Seen other) {
             return new Seen(larger(others, other.others), larger(loadavg, other.loadavg));
         }
+    }
+
+    /**
+     * A share of the cores as a whole percent, cut down, never rounded up: 9.7% reads 9%, so a run judged quiet
+     * (under 10%) never shows the 10% that marks a disturbed one.
+     */
+    static String percent(double share) {
+        return Double.isNaN(share) ? "unknown" : (long) Math.floor(share * 100) + "%";
     }
 
     static Counters now() {

@@ -67,8 +67,8 @@ final class Measure {
      * other than the one asked for fails the whole benchmark: a short run's rate is no figure.
      */
     static Sample run(List<String> command, Map<String, String> env, Path dir, int count, long serverPid) throws Exception {
-        Path out = Files.createTempFile("bench-out-", ".txt");
-        Path usage = Files.createTempFile("bench-time-", ".txt");
+        Path out = Files.createTempFile(Stopped.folder(), "out-", ".txt");
+        Path usage = Files.createTempFile(Stopped.folder(), "time-", ".txt");
         List<String> full = new ArrayList<>();
         boolean gnuTime = Files.isExecutable(GNU_TIME);
         if (gnuTime) {

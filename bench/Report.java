@@ -291,7 +291,7 @@ final class Report {
                         + "the benchmark's own processes: this JVM, its nats-server and the client) median %s, highest %s; "
                         + "1-minute load average median %s, highest %s. Waited %.0f s in all for a quiet machine (at most %d s "
                         + "before a round, %d s in all); %d round(s) run again after other work disturbed them. %s",
-                Load.CORES, percent(Measure.median(others)), percent(max(others)), one(Measure.median(loadavg)), one(max(loadavg)),
+                Load.CORES, Load.percent(Measure.median(others)), Load.percent(max(others)), one(Measure.median(loadavg)), one(max(loadavg)),
                 Load.waitedSeconds(), Settings.WAIT.toSeconds(), Settings.WAIT_BUDGET.toSeconds(), Bench.reruns, verdict)
                 + speed();
     }
@@ -314,9 +314,6 @@ final class Report {
         return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 
-    private static String percent(double share) {
-        return Double.isNaN(share) ? "unknown" : String.format("%.0f%%", share * 100);
-    }
 
     private static String one(double value) {
         return Double.isNaN(value) ? "unknown" : String.format("%.1f", value);

@@ -48,6 +48,11 @@ final class Settings {
     }
 
     /** Other work disturbed what was seen, by BENCH_QUIET_BELOW: its ratios read "not comparable". */
+    /** The java every client and flag set runs with: the one running the bench. */
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static boolean busy(Load.Seen seen) {
         return !seen.quiet(QUIET_BELOW);
     }
@@ -87,8 +92,8 @@ final class Settings {
                         "100000 (10000 with QUICK=1)", v -> (int) whole(v, 3, 10_000_000)),
                 new Setting("BENCH_LAB_RUN", "1 (BENCH_ONLY=cpu also measures bin/lab-run) or 0", "0",
                         v -> choice(v, "0", "1").equals("1")),
-                new Setting("BENCH_FLAGS_VARIANTS", "JVM flag sets, `|` between them: measured beside the scripts by "
-                        + "BENCH_ONLY=cpu", "none", Table::variants),
+                new Setting("BENCH_FLAGS_VARIANTS", "JVM flag sets, `|` between them, each one the bench's java takes: "
+                        + "measured beside the scripts by BENCH_ONLY=cpu", "none", Table::flagSets),
                 new Setting("BENCH_REPO_VARIANTS", "other checkouts of this repository (directories), `|` between them: "
                         + "measured beside the scripts by BENCH_ONLY=cpu", "none", v -> {
                             for (String repo : variants(v)) {
@@ -173,6 +178,42 @@ final class Settings {
 
         private static List<String> variants(String value) {
             return List.of(value.split("\\|")).stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+        }
+
+        /** Each set must be one the java the clients run with takes: `java <set> -version` says so in a moment. */
+        private static List<String> flagSets(String value) {
+            List<String> sets = variants(value);
+            if (sets.isEmpty()) {
+                throw new IllegalArgumentException("no flags between the `|`");
+            }
+            for (String set : sets) {
+                List<String> command = new java.util.ArrayList<>(List.of(javaBinary()));
+                command.addAll(List.of(set.split("\\s+")));
+                command.add("-version");
+                Path said = null;
+                try {
+                    said = Files.createTempFile("bench-flags-", ".txt");
+                    Process jvm = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(said.toFile()).start();
+                    if (!jvm.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) { // a flag that waits (a debugger's)
+                        jvm.destroyForcibly().waitFor();
+                        throw new IllegalArgumentException("with \"" + Output.printable(set) + "\" the JVM gave no answer to -version in 30 s");
+                    }
+                    if (jvm.exitValue() != 0) {
+                        String first = Files.readAllLines(said, java.nio.charset.StandardCharsets.UTF_8).stream().findFirst()
+                                .orElse("exit " + jvm.exitValue());
+                        throw new IllegalArgumentException("the JVM refuses \"" + Output.printable(set) + "\": " + Output.printableStart(first));
+                    }
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new IllegalArgumentException("could not try \"" + Output.printable(set) + "\" with " + javaBinary() + ": "
+                            + Output.printable(e.toString()));
+                } finally {
+                    if (said != null) {
+                        said.toFile().delete();
+                    }
+                }
+            }
+            return sets;
         }
 
         /** Created now if missing, and shown writable by writing into it. */

@@ -169,6 +169,7 @@ class BenchTest {
             bad.put("BENCH_LAB_RUN", "true");
             bad.put("BENCH_REPO_VARIANTS", dir.toString());
             bad.put("BENCH_AOT_JAVA_HOME", dir.toString());
+            bad.put("BENCH_FLAGS_VARIANTS", "-XX:TieredStopAtLevel=1 | -XX:+NoSuchFlagAtAll");
             for (var entry : bad.entrySet()) {
                 Map<String, String> env = new HashMap<>(Map.of("BENCH_OUT", dir.resolve("out").toString()));
                 env.put(entry.getKey(), entry.getValue());
@@ -176,6 +177,17 @@ class BenchTest {
                 assertTrue(line != null && line.startsWith("bench: " + entry.getKey() + "=" + entry.getValue() + ": ")
                         && line.contains("; give ") && line.contains(" (default: ") && !line.contains("\n"), entry + ": " + line);
             }
+            // a flag set the JVM refuses is named with the JVM's own words, before anything is built; "|" alone is no set
+            String flags = Settings.Table.problem(Map.of("BENCH_OUT", dir.resolve("out").toString(), "BENCH_FLAGS_VARIANTS",
+                    "-XX:+NoSuchFlagAtAll"), new LinkedHashMap<>());
+            assertTrue(flags.contains("the JVM refuses \"-XX:+NoSuchFlagAtAll\": Unrecognized VM option 'NoSuchFlagAtAll'"), flags);
+            String none = Settings.Table.problem(Map.of("BENCH_OUT", dir.resolve("out").toString(), "BENCH_FLAGS_VARIANTS", " | "),
+                    new LinkedHashMap<>());
+            assertTrue(none.startsWith("bench: BENCH_FLAGS_VARIANTS= | : no flags between the `|`"), none);
+            Map<String, Object> sets = new LinkedHashMap<>();
+            assertEquals(null, Settings.Table.problem(Map.of("BENCH_OUT", dir.resolve("out").toString(), "BENCH_FLAGS_VARIANTS",
+                    "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC | -Xmx64m"), sets));
+            assertEquals(List.of("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", "-Xmx64m"), sets.get("BENCH_FLAGS_VARIANTS"));
             String below = Settings.Table.problem(Map.of("BENCH_OUT", file.resolve("under").toString()), new LinkedHashMap<>());
             assertTrue(below.startsWith("bench: BENCH_OUT=" + file.resolve("under") + ": cannot write there"), below);
             Map<String, Object> good = new LinkedHashMap<>();
@@ -226,6 +238,48 @@ class BenchTest {
         } finally {
             Run.deleteTree(dir);
         }
+    }
+
+    /**
+     * SIGTERM while the bench measures: one line says it stopped, and its server, its client runs and every
+     * file it wrote for a while (the C peer's build, each run's output) are gone.
+     */
+    @Test
+    void aSignalMidBenchLeavesOneLineAndNothingBehind() throws Exception {
+        Path dir = Files.createTempDirectory(Sandbox.root(), "bench-stopped-");
+        Path temp = Files.createDirectory(dir.resolve("tmp"));
+        try (Run.Started run = part("bench/Bench.java").env("QUICK", "1").env("BENCH_ONLY", "headline")
+                .env("BENCH_OUT", dir.resolve("out").toString()).env("BENCH_QUIET_BELOW", "101").env("BENCH_WAIT_S", "0")
+                .env("JBANG_JAVA_OPTIONS", "-Djava.io.tmpdir=" + temp).timeout(300).start()) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(240);
+            while (!run.errSoFar().contains("bench: publish async") && run.running() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<ProcessHandle> started = run.pidHandle().descendants().toList();
+            run.signal("TERM");
+            Run.Result result = run.finish();
+            assertEquals(143, result.exit(), result.toString());
+            assertEquals(List.of("bench: the bench stopped before it finished (a signal or Ctrl-C)"),
+                    benchLines(result).stream().filter(line -> !line.startsWith("bench: publish async")).toList(), result.toString());
+            for (ProcessHandle process : started) {
+                assertTrue(process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, process + " ended");
+            }
+            try (var left = Files.list(temp)) {
+                assertEquals(List.of(), left.map(Path::getFileName).map(Path::toString).toList(), "the bench's temp files");
+            }
+        } finally {
+            Run.deleteTree(dir);
+        }
+    }
+
+    /** A share judged quiet (under 10%) never reads as 10%: the percent is cut down, not rounded up. */
+    @Test
+    void aQuietShareNeverShowsTheThreshold() {
+        Load.Seen seen = new Load.Seen(0.0996, 1.0);
+        assertTrue(seen.quiet(0.10));
+        assertTrue(seen.text().startsWith("others 9% of "), seen.text());
+        assertEquals("10%", Load.percent(0.10));
+        assertEquals("unknown", Load.percent(Double.NaN));
     }
 
     /** The test runner measures the load with bench/Load.java too: the bench's settings are not its concern. */
