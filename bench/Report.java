@@ -314,7 +314,6 @@ final class Report {
         return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 
-
     private static String one(double value) {
         return Double.isNaN(value) ? "unknown" : String.format("%.1f", value);
     }

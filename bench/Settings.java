@@ -47,12 +47,12 @@ final class Settings {
         return Load.awaitQuiet(QUIET_BELOW, WAIT, WAIT_BUDGET);
     }
 
-    /** Other work disturbed what was seen, by BENCH_QUIET_BELOW: its ratios read "not comparable". */
     /** The java every client and flag set runs with: the one running the bench. */
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Other work disturbed what was seen, by BENCH_QUIET_BELOW: its ratios read "not comparable". */
     static boolean busy(Load.Seen seen) {
         return !seen.quiet(QUIET_BELOW);
     }

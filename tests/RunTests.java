@@ -753,6 +753,8 @@ public class RunTests {
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             boolean failed = result.getStatus() != TestExecutionResult.Status.SUCCESSFUL;
             long millis = (System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime())) / 1_000_000;
+            // this JVM's CPU and what it started, the test's or the class's: the classes of one JVM run one at a time
+            double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
             if (test.getSource().orElse(null) instanceof ClassSource source) {
                 long[] before = launchesAtStart.getOrDefault(test.getUniqueId(), new long[4]);
                 long[] after = Run.launches();
@@ -760,7 +762,6 @@ public class RunTests {
                 for (int i = 0; i < 4; i++) {
                     d[i] = after[i] - before[i];
                 }
-                double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
                 classTimes.add(String.format(java.util.Locale.ROOT, "%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
                         d[3], cpu));
                 CONSOLE.printf(java.util.Locale.ROOT, "  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
@@ -774,8 +775,6 @@ public class RunTests {
                 case ABORTED -> "  skip";
                 case FAILED -> "  FAIL";
             };
-            // the test's own CPU (this JVM's and what it started): the classes of one JVM run one at a time
-            double cpu = cpuSeconds() - cpuAtStart.getOrDefault(test.getUniqueId(), 0.0);
             CONSOLE.printf(java.util.Locale.ROOT, "%s %s (%.1f s, %.1f CPU s)%n", status, name(test), millis / 1000.0, cpu);
         }
 
