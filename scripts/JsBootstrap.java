@@ -170,9 +170,9 @@ public class JsBootstrap implements Callable<Integer> {
             String lab = wanted.getSubjects().get(0);
             throw Exit.failed("stream %s captures %s, %s: js-bootstrap does not change a stream's subjects in place "
                     + "(publishing to %s would then fail); rerun with --recreate to delete it and create it for %s only "
-                    + "(losing its %s), or use another --stream", name, Output.printable(Subjects.listed(current.getSubjects())),
+                    + "(losing its %s), or use another --stream", name, Subjects.printableListed(current.getSubjects()),
                     Subjects.anyMatches(current.getSubjects(), lab) ? "the lab only " + lab : "not the lab's " + lab,
-                    Output.printable(Subjects.listed(without(current.getSubjects(), wanted.getSubjects()))), lab, Output.messages(stored));
+                    Subjects.printableListed(without(current.getSubjects(), wanted.getSubjects())), lab, Output.messages(stored));
         }
         if (!recreate && current.getRetentionPolicy() != wanted.getRetentionPolicy() && options.given(Setting.RETENTION)) {
             throw Exit.failed("stream %s has retention %s, not %s, and a stream's retention cannot change: "

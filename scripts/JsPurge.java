@@ -112,7 +112,7 @@ public class JsPurge implements Callable<Integer> {
             if (subject != null && !Subjects.anyMatches(captured, subject)) { // the server would purge 0 and say nothing
                 throw Exit.usage("stream %s does not capture subject %s (its subjects: %s), so it holds nothing on it: "
                         + "give one of its subjects with --subject", config.stream, subject,
-                        Output.printable(Subjects.listed(captured)));
+                        Subjects.printableListed(captured));
             }
             long next = info.getStreamState().getLastSequence() + 1;
             boolean skips = subject == null && below() != null && below() > next; // the server moves the stream on to it

@@ -155,7 +155,7 @@ final class BootstrapOptions {
             List<String> subjects = JetStreamErrors.streamInfo(jsm, config.stream).getConfiguration().getSubjects();
             return Exit.failed("filter %s is not among stream %s's subjects (%s), so the consumer would never get a "
                     + "message: give --filter one of them or a subject under one (%s), or leave --filter out to get them all",
-                    Output.printable(config.string(Setting.FILTER), false), config.stream, Output.printable(Subjects.listed(subjects)),
+                    Output.printable(config.string(Setting.FILTER), false), config.stream, Subjects.printableListed(subjects),
                     subjects.get(0));
         }
         if (e.getApiErrorCode() != JetStreamErrors.SUBJECT_OVERLAP) {
@@ -169,7 +169,7 @@ final class BootstrapOptions {
 
     static String describe(StreamConfiguration stream) {
         boolean defaultWindow = stream.getDuplicateWindow().toSeconds() == Config.DEFAULT_DUPLICATE_WINDOW_SECS;
-        return "subjects: " + Output.printable(Subjects.listed(stream.getSubjects())) + ", storage: " + Setting.spelled(stream.getStorageType())
+        return "subjects: " + Subjects.printableListed(stream.getSubjects()) + ", storage: " + Setting.spelled(stream.getStorageType())
                 + (defaultWindow ? "" : ", duplicate window " + Durations.seconds(stream.getDuplicateWindow()))
                 + (stream.getReplicas() == 1 ? "" : ", replicas " + stream.getReplicas())
                 + (stream.getRetentionPolicy() == RetentionPolicy.Limits ? "" : ", retention " + Setting.spelled(stream.getRetentionPolicy()))

@@ -175,7 +175,7 @@ final class PullOptions {
         List<String> subjects = stored.getSubjects();
         if (filter != null && !Subjects.anyMatches(subjects, filter)) {
             throw Exit.notFound("stream %s does not capture subject %s (it captures %s), so there is nothing to read: "
-                    + "use one of those with --subject", config.stream, filter, Output.printable(Subjects.listed(subjects)));
+                    + "use one of those with --subject", config.stream, filter, Subjects.printableListed(subjects));
         }
         // the server refuses it, and jnats' ordered consumer would only come back empty
         if (stored.getRetentionPolicy() == RetentionPolicy.WorkQueue) {

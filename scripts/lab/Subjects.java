@@ -12,6 +12,11 @@ final class Subjects {
         return String.join(", ", subjects.stream().map(Output::start).toList());
     }
 
+    /** listed() escaped, for a line that shows the list as it is. */
+    static String printableListed(List<String> subjects) {
+        return Output.printable(listed(subjects));
+    }
+
     /** The example for a hint when the lab's own subject is the mistake. */
     private static final String GENERIC = "orders.created";
     private static final Pattern LITERAL = Pattern.compile("[^\\s\\p{Cntrl}*>.]+(\\.[^\\s\\p{Cntrl}*>.]+)*");
