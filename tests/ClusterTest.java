@@ -361,17 +361,19 @@ class ClusterTest {
     }
 
     /**
-     * The number at the end of each stored message's Nats-Msg-Id (js-pub-<run>-<n>), read with an ordered
-     * consumer. Right after a node resumes one can stall (the cluster is still settling): then a new one
-     * reads on from the next stream sequence.
+     * The number at the end of each stored message's Nats-Msg-Id (js-pub-<run>-<n>), in stream order, read
+     * with an ordered consumer. Right after a node resumes one can stall (the cluster is still settling):
+     * then a new one reads on from the next stream sequence. A consumer that resets can hand a message over
+     * twice, so each is kept by its stream sequence: a second delivery is the same stored message, and
+     * only a different ID under one sequence would be a fault of the stream.
      */
     private List<Long> msgIdNumbers(Connection nc, long count) throws Exception {
-        List<Long> numbers = new java.util.ArrayList<>();
+        java.util.SortedMap<Long, Long> bySequence = new java.util.TreeMap<>();
         Set<String> runs = new TreeSet<>();
         long next = 1;
-        for (int stalls = 0; numbers.size() < count; stalls++) {
-            assertTrue(stalls <= 5, "read " + numbers.size() + " of " + count + " messages back; the consumer stalled " + stalls
-                    + " times");
+        for (int stalls = 0; bySequence.size() < count; stalls++) {
+            assertTrue(stalls <= 5, "read " + bySequence.size() + " of " + count + " messages back; the consumer stalled "
+                    + stalls + " times");
             long from = next;
             JetStreamSubscription sub = ThreeNodeCluster.await("an ordered consumer from seq " + from,
                     () -> nc.jetStream().subscribe(subject, PushSubscribeOptions.builder().ordered(true)
@@ -380,20 +382,24 @@ class ClusterTest {
                             .build()), ok -> true);
             try {
                 Message msg;
-                while (numbers.size() < count && (msg = sub.nextMessage(Duration.ofSeconds(10))) != null) {
-                    next = msg.metaData().streamSequence() + 1;
+                while (bySequence.size() < count && (msg = sub.nextMessage(Duration.ofSeconds(10))) != null) {
+                    long sequence = msg.metaData().streamSequence();
+                    next = Math.max(next, sequence + 1);
                     String id = msg.getHeaders() == null ? null : msg.getHeaders().getFirst("Nats-Msg-Id");
                     assertNotNull(id, "every message carries a Nats-Msg-Id");
                     int dash = id.lastIndexOf('-');
                     runs.add(id.substring(0, dash));
-                    numbers.add(Long.parseLong(id.substring(dash + 1)));
+                    Long number = Long.parseLong(id.substring(dash + 1));
+                    Long before = bySequence.putIfAbsent(sequence, number);
+                    assertTrue(before == null || before.equals(number), "seq " + sequence + " read as ID number " + before
+                            + " and as " + number);
                 }
             } finally {
                 sub.unsubscribe();
             }
         }
         assertEquals(1, runs.size(), "one run's ID prefix: " + runs);
-        return numbers;
+        return List.copyOf(bySequence.values());
     }
 
     /**
