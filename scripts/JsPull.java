@@ -153,6 +153,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         try (IterableConsumer messages = reader.iterate(requests)) {
             Message msg;
             while (wantMore() && (msg = nextWithin(messages, stream, reader, wait)) != null) { // null: none arrived within the wait
+                if (msg.metaData().streamSequence() <= counts.lastShown) {
+                    continue; // the consumer jnats makes again after a missed heartbeat can race one already shown
+                }
                 print(msg);
                 handOn(msg);
                 counts.done(msg);
