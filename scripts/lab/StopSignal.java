@@ -64,9 +64,37 @@ final class StopSignal {
             for (String name : new String[] {"INT", "TERM", "HUP"}) {
                 all &= noteWhenItComes(name);
             }
+            if (all && aSignalCameBeforeItWasNoted()) {
+                synchronized (HOOKED) {
+                    signalled = true; // its exit is one: the line is said (here, or by the launcher, never told)
+                }
+            }
             knowsSignals = all;
             tellTheLauncher();
         }
+    }
+
+    /**
+     * A signal that came while the handlers above were being set went to the JVM's own, which began
+     * the exit (or is about to, in the thread it runs in): nothing noted it, so the exit would be taken
+     * for a plain end and end silent.
+     */
+    private static boolean aSignalCameBeforeItWasNoted() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+        } catch (IllegalStateException exitBegun) {
+            return true;
+        }
+        Thread[] threads = new Thread[Thread.activeCount() + 8];
+        int count = Thread.enumerate(threads);
+        for (int i = 0; i < count; i++) {
+            if (threads[i].getName().matches("SIG(INT|TERM|HUP) handler")) {
+                return true; // the JVM runs a signal's handler in a thread of this name
+            }
+        }
+        return false;
     }
 
     /**
