@@ -107,7 +107,7 @@ final class PullEnding {
             return Exit.failed("the server did not confirm the ack within %s: %s", Durations.seconds(ackTimeout), soFar());
         }
         if (Unanswered.is(e)) {
-            return Unanswered.line(config.shownUrl(), connection.failsOver(), soFar());
+            return Unanswered.line(config.shownUrl(), Unanswered.askedAgain(e), soFar());
         }
         return Exit.failed("%s: %s", Output.printableStart(e.getMessage()), soFar());
     }
@@ -122,7 +122,7 @@ final class PullEnding {
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
-                throw Unanswered.is(noAnswer) ? Unanswered.line(config.shownUrl(), connection.failsOver(), soFar())
+                throw Unanswered.is(noAnswer) ? Unanswered.line(config.shownUrl(), Unanswered.askedAgain(noAnswer), soFar())
                         : Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printableStart(noAnswer.getMessage()),
                         soFar());
             }

@@ -257,10 +257,13 @@ final class Unanswered {
         return false;
     }
 
-    /** The one line for it: what went unanswered, why it may be, what to do, and (unless null) what the run did so far. */
-    static LabException line(String shownUrl, boolean failsOver, String sofar) {
+    /**
+     * The one line for it: what went unanswered, why it may be, what to do, and (unless null) what the run
+     * did so far. "Within 1m of asking again" only for a request that was asked again through the bound.
+     */
+    static LabException line(String shownUrl, boolean askedAgain, String sofar) {
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
-                : "the server at " + shownUrl, failsOver
+                : "the server at " + shownUrl, askedAgain
                 ? " within " + Durations.format(Failover.NO_LEADER_FOR) + " of asking again: no leader was elected for "
                 + "the stream or consumer in that time, or the server this run is connected to stopped answering (a "
                 + "majority of its servers must be up: js-info on another server shows which are); try again once they are"
