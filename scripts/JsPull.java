@@ -144,23 +144,73 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      */
     void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
         OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(subject);
-        if (unreadable.resumeAt() > 0) { // after a message jnats cannot read: on from the one after it
-            from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(unreadable.resumeAt());
+        long start = Math.max(counts.lastShown + 1, unreadable.resumeAt()); // after a failover, or a message jnats cannot read
+        if (start > 1) {
+            from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start);
         }
-        OrderedConsumerContext reader = stream.createOrderedConsumer(from);
         // bounded in bytes as js-pull's batches are: what is on its way to this run stays well under 64 MB
         ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
-        try (IterableConsumer messages = reader.iterate(requests)) {
+        OrderedConsumerContext[] reader = new OrderedConsumerContext[1];
+        // the consumer is made on the server as iterate() begins: asked again while a leader is elected
+        try (IterableConsumer messages = Unanswered.throughElection(failsOver, () -> {
+            reader[0] = stream.createOrderedConsumer(from);
+            return reader[0].iterate(requests);
+        })) {
             Message msg;
-            while (wantMore() && (msg = nextWithin(messages, stream, reader, wait)) != null) { // null: none arrived within the wait
+            while (wantMore() && (msg = nextWithin(messages, stream, reader[0], wait)) != null) { // null: none arrived within the wait
                 if (msg.metaData().streamSequence() <= counts.lastShown) {
                     continue; // the consumer jnats makes again after a missed heartbeat can race one already shown
                 }
+                orderedArrivedAt = System.nanoTime();
                 print(msg);
                 handOn(msg);
                 counts.done(msg);
                 counts.lastShown = msg.metaData().streamSequence();
             }
+        }
+    }
+
+    /**
+     * On a cluster a throw-away consumer dies with the server that led it: a wait that passed empty, or a
+     * read cut off, goes on with a new one from the message after the last shown, while the stream holds
+     * more and the failover bound since the last message has not passed (PullFailover.moreToRead).
+     */
+    private void readOrderedThroughFailovers(Connection nc, StreamContext stream, String subject, Duration wait) throws Exception {
+        orderedArrivedAt = System.nanoTime();
+        while (true) {
+            long began = System.nanoTime();
+            Exception cutOff = null;
+            try {
+                readOrdered(stream, subject, wait);
+            } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | IllegalStateException e) {
+                if (!failsOver) { // IllegalStateException: jnats' JetStreamStatusException too
+                    throw e;
+                }
+                cutOff = e;
+            }
+            if (!failsOver || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
+                return;
+            }
+            if (ReaderWatch.stopped(nc) != null) { // a message jnats cannot read stopped its reader: the run's end shows it
+                if (cutOff != null) {
+                    throw cutOff;
+                }
+                return;
+            }
+            long after = Math.max(counts.lastShown, unreadable.resumeAt() - 1);
+            if (failover.moreToRead(nc, subject, after, orderedArrivedAt)) {
+                if (System.nanoTime() - began < 250_000_000L) {
+                    Thread.sleep(250); // no connection yet, or no leader: the read gave up at once
+                }
+                continue;
+            }
+            if (counts.leaderless != null) {
+                throw failover.unread(ending.soFar());
+            }
+            if (cutOff != null && !failover.nothingMore()) {
+                throw cutOff; // the stream is gone, or refuses: the run's end names what cut the read off
+            }
+            return; // everything stored on the subject was shown
         }
     }
 
@@ -214,6 +264,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     private Config settings;
     private String orderedName; // --ephemeral: the throw-away consumer of the last message shown,
     private long orderedSeen; // and that message's consumer sequence: one made again under its name starts from none
+    private long orderedArrivedAt; // --ephemeral: when the last message arrived (System.nanoTime), for the failover bound
 
     public static void main(String... args) {
         System.exit(CommandRunner.run(new JsPull(), args));
@@ -281,7 +332,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             }
             try {
                 if (flags.ephemeral) {
-                    readOrdered(stream, filter, config.wait);
+                    readOrderedThroughFailovers(nc, stream, filter, config.wait);
                 } else if (flags.inBatches()) {
                     pullInBatches(nc, config, wait);
                 } else if (failsOver) {

@@ -484,6 +484,70 @@ class ClusterTest {
     }
 
     /**
+     * js-pull --ephemeral reads through a throw-away consumer, which lives on one server only: kill -9 of
+     * that server mid-read, a wait (2 s) shorter than the election. The read goes on with a new one from
+     * the message after the last shown: every stored message shown once, in stream order, and the last
+     * line counts them all, exit 0. (Before, it ended at the first empty wait saying "done" for what it had
+     * shown, or with a line claiming a minute of asking again.)
+     */
+    @Test
+    void anEphemeralReadGoesOnThroughTheDeathOfItsConsumersServer() throws Exception {
+        int total = 1_500;
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        // 30 MB: more than the 16 MB the consumer may have on its way to the run, so part of it is still to come at the kill
+        ok(script("JsPub", "--count", String.valueOf(total), "--size", "20000").go());
+        Run.Started read = script("JsPull", "--ephemeral", "--work-ms", "5", "--wait", "2").start();
+        read.awaitOut("(stream seq 100)");
+        cluster.kill9(ephemeralConsumersServer());
+        Run.Result result = read.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList(), shownSequences(result), "each once, in order");
+        assertTrue(result.out().contains("INFO done: " + total + " messages read through a throw-away consumer"), tail(result.out()));
+    }
+
+    /**
+     * kill -9 of the stream's leader, the server the read is connected to, once everything is shown, while
+     * the read waits for more: it ends as a read of the whole stream, exit 0, not with a failure.
+     */
+    @Test
+    void anEphemeralReadThatShowedEverythingEndsDoneThroughTheDeathOfItsServer() throws Exception {
+        int total = 200;
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ThreeNodeCluster.Node leader = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
+                "three current replicas").getLeader());
+        ok(script("JsPub", "--count", String.valueOf(total)).go());
+        Run.Started read = script("JsPull", "--ephemeral", "--wait", "8").env("NATS_URL", leader.url()).start();
+        read.awaitOut("(stream seq " + total + ")");
+        cluster.kill9(leader);
+        Run.Result result = read.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList(), shownSequences(result), "each once, in order");
+        assertTrue(result.out().contains("INFO done: " + total + " messages read through a throw-away consumer"), tail(result.out()));
+    }
+
+    /** The server that leads the stream's throw-away consumer (the one not named in the lab's settings). */
+    private ThreeNodeCluster.Node ephemeralConsumersServer() throws Exception {
+        try (Connection nc = cluster.connect()) {
+            return cluster.node(ThreeNodeCluster.await("the throw-away consumer's server", () -> nc.jetStreamManagement()
+                    .getConsumers(stream).stream().filter(c -> !c.getName().equals(consumer)).findFirst()
+                    .map(c -> c.getClusterInfo() == null ? null : c.getClusterInfo().getLeader()).orElse(null), name -> name != null));
+        }
+    }
+
+    /** The stream sequences an ephemeral read showed, in the order shown. */
+    private static List<Long> shownSequences(Run.Result result) {
+        List<Long> shown = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("\\(stream seq (\\d+)\\)").matcher(result.out());
+        while (m.find()) {
+            shown.add(Long.parseLong(m.group(1)));
+        }
+        return shown;
+    }
+
+    /**
      * One message at a time (no --batch), kill -9 of the consumer's leader mid-run, a wait (2 s) far
      * shorter than the election: the pull goes on through it, and "none arrived" comes only once the
      * consumer has nothing left: every message acked on the server, none pending.

@@ -2,14 +2,19 @@
 // election (6-8 s, more under load) or acks a failover lost, not "none arrived". Pulling goes on, up
 // to Failover.NO_LEADER_FOR since the last message arrived (plus the ack wait for messages that come
 // back); past it the run ends saying what the consumer still has. Acks whose confirmation a
-// failover cut off count once the consumer's ack floor shows the server has them.
+// failover cut off count once the consumer's ack floor shows the server has them. An ephemeral read
+// goes on the same way while the stream holds messages past the last one shown.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java
+//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java Unanswered.java Connector.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.ApiResponse;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.support.JsonValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -19,6 +24,11 @@ final class PullFailover {
     private final PullCounts counts;
     private final Duration ackWait;
     private final Failover.Waiting waiting;
+    private final Failover.Waiting waitingOnTheStream;
+    private long unreadAfter; // --ephemeral past the bound: the last stream sequence shown
+    private boolean nothingMore; // --ephemeral: the stream's leader said it holds no message past the last shown
+    /** The stream's answer to a stored-message request for a sequence past its last (on the filter): none there. */
+    private static final int NO_MESSAGE_FOUND = 10037;
 
     PullFailover(boolean failsOver, Config config, PullCounts counts, Duration ackWait) {
         this.failsOver = failsOver;
@@ -26,6 +36,7 @@ final class PullFailover {
         this.counts = counts;
         this.ackWait = ackWait;
         this.waiting = new Failover.Waiting("no message has arrived from consumer " + Output.printable(config.consumer));
+        this.waitingOnTheStream = new Failover.Waiting("no message has arrived from stream " + Output.printable(config.stream));
     }
 
     /**
@@ -82,6 +93,68 @@ final class PullFailover {
     LabException leaderless(String soFar) {
         return Exit.failed("no message arrived for %s although consumer %s %s (no leader elected?): %s",
                 Durations.format(Failover.NO_LEADER_FOR), config.consumer, counts.leaderless, soFar);
+    }
+
+    /**
+     * --ephemeral: a wait passed empty, or a failover cut the throw-away consumer off (its leader died
+     * with it). True while the stream holds a message for the read past stream seq `after` (or no leader
+     * answers) and the bound has not passed since `lastArrived`: a new throw-away consumer reads on from
+     * there. False when the stream has nothing more for it; past the bound counts.leaderless says so.
+     */
+    boolean moreToRead(Connection nc, String filter, long after, long lastArrived) {
+        if (!failsOver) {
+            return false;
+        }
+        nothingMore = false;
+        Boolean stored = storedAfter(nc, filter, after);
+        if (Boolean.FALSE.equals(stored)) {
+            return false;
+        }
+        if (System.nanoTime() - lastArrived < Failover.NO_LEADER_FOR.toNanos()) {
+            waitingOnTheStream.goesOn(lastArrived);
+            return true;
+        }
+        unreadAfter = after;
+        counts.leaderless = stored == null ? "did not answer either" : "still holds messages past stream seq " + after;
+        return false;
+    }
+
+    /** The last moreToRead was answered: the stream holds nothing past the last message shown (not gone, not leaderless). */
+    boolean nothingMore() {
+        return nothingMore;
+    }
+
+    /** The line an ephemeral read ends with when no message came within the bound though the stream has more. */
+    LabException unread(String soFar) {
+        return Exit.failed("no message arrived for %s although stream %s %s (no leader elected?): %s",
+                Durations.format(Failover.NO_LEADER_FOR), Output.printable(config.stream), counts.leaderless.startsWith("did not")
+                        ? "did not say whether it holds more past stream seq " + unreadAfter : counts.leaderless, soFar);
+    }
+
+    /**
+     * Whether the stream holds a message on `filter` (null: any) past stream seq `after`, asked of its
+     * leader; null when no leader answers (or it says it is none).
+     */
+    private Boolean storedAfter(Connection nc, String filter, long after) {
+        String ask = "{\"seq\":" + (after + 1) + ",\"next_by_subj\":" + new JsonValue(filter == null ? ">" : filter).toJson() + "}";
+        try {
+            Message reply = nc.request("$JS.API.STREAM.MSG.GET." + config.stream, ask.getBytes(StandardCharsets.UTF_8),
+                    Connector.CONFIRM_WAIT);
+            if (reply == null || reply.isStatusMessage()) {
+                return null;
+            }
+            ApiResponse<Void> answer = new ApiResponse<>(reply) { };
+            if (!answer.hasError()) {
+                return true;
+            }
+            nothingMore = answer.getApiErrorCode() == NO_MESSAGE_FOUND;
+            return Unanswered.noLeaderNow(answer.getApiErrorCode(), answer.getDescription()) ? null : false;
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException unreadable) {
+            return null; // not an answer: asked again at the next empty wait, within the bound
+        }
     }
 
     /** Acks sent, their confirmation lost: counted once the consumer's ack floor is past them (then they never come back). */
