@@ -142,7 +142,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      * forgotten. One server consumer for the whole read: iterate() keeps pull requests coming to it,
      * where each reader.next() would create a new consumer on the server.
      */
-    void readOrdered(StreamContext stream, String subject, Duration wait) throws Exception {
+    void readOrdered(StreamContext stream, String subject, Duration wait, boolean afterAFailover) throws Exception {
         OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(subject);
         long start = Math.max(counts.lastShown + 1, unreadable.resumeAt()); // after a failover, or a message jnats cannot read
         if (start > 1) {
@@ -151,11 +151,12 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         // bounded in bytes as js-pull's batches are: what is on its way to this run stays well under 64 MB
         ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
         OrderedConsumerContext[] reader = new OrderedConsumerContext[1];
-        // the consumer is made on the server as iterate() begins: asked again while a leader is elected
-        try (IterableConsumer messages = Unanswered.throughElection(failsOver, () -> {
+        Unanswered.ApiCall<IterableConsumer> begin = () -> {
             reader[0] = stream.createOrderedConsumer(from);
-            return reader[0].iterate(requests);
-        })) {
+            return reader[0].iterate(requests); // the consumer is made on the server here
+        };
+        // at the start asked again while a leader is elected; after a failover the bound since the last message covers it
+        try (IterableConsumer messages = afterAFailover ? begin.call() : Unanswered.throughElection(failsOver, begin)) {
             Message msg;
             while (wantMore() && (msg = nextWithin(messages, stream, reader[0], wait)) != null) { // null: none arrived within the wait
                 if (msg.metaData().streamSequence() <= counts.lastShown) {
@@ -177,11 +178,15 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      */
     private void readOrderedThroughFailovers(Connection nc, StreamContext stream, String subject, Duration wait) throws Exception {
         orderedArrivedAt = System.nanoTime();
+        boolean again = false;
         while (true) {
             long began = System.nanoTime();
             Exception cutOff = null;
             try {
-                readOrdered(stream, subject, wait);
+                // after a failover no longer than the bound has left, so the run ends within it
+                long left = Failover.NO_LEADER_FOR.toNanos() - (began - orderedArrivedAt);
+                readOrdered(stream, subject, again ? Duration.ofNanos(Math.min(wait.toNanos(), Math.max(left, 1_000_000_000L)))
+                        : wait, again);
             } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | IllegalStateException e) {
                 if (!failsOver) { // IllegalStateException: jnats' JetStreamStatusException too
                     throw e;
@@ -199,6 +204,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             }
             long after = Math.max(counts.lastShown, unreadable.resumeAt() - 1);
             if (failover.moreToRead(nc, subject, after, orderedArrivedAt)) {
+                again = true;
                 if (System.nanoTime() - began < 250_000_000L) {
                     Thread.sleep(250); // no connection yet, or no leader: the read gave up at once
                 }

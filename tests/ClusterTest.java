@@ -528,6 +528,37 @@ class ClusterTest {
         assertTrue(result.out().contains("INFO done: " + total + " messages read through a throw-away consumer"), tail(result.out()));
     }
 
+    /**
+     * Two of three servers killed mid-read: no quorum, and nothing more comes. The read ends within the
+     * failover bound (1m since the last message, plus one request's timeout), exit 1, with the line that
+     * names the stream and what was shown.
+     */
+    @Test
+    void anEphemeralReadWithoutAQuorumEndsWithinTheBound() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        ThreeNodeCluster.Node kept = cluster.node(cluster.awaitStream(stream, ThreeNodeCluster::allCurrent,
+                "three current replicas").getLeader());
+        ok(script("JsPub", "--count", "1500", "--size", "20000").go());
+        Run.Started read = script("JsPull", "--ephemeral", "--work-ms", "5", "--wait", "20").env("NATS_URL", kept.url()).start();
+        read.awaitOut("(stream seq 100)");
+        for (ThreeNodeCluster.Node node : cluster.nodes()) {
+            if (node != kept) {
+                cluster.kill9(node);
+            }
+        }
+        long killedAt = System.nanoTime();
+        Run.Result result = read.finish();
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+
+        assertEquals(1, result.exit(), result.err() + tail(result.out()));
+        List<Long> shown = shownSequences(result);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, shown.size()).boxed().toList(), shown, "each once, in order");
+        assertTrue(result.err().matches("(?s).*ERROR no message arrived for 1m although stream " + stream + " (still holds messages "
+                + "past|did not say whether it holds more past) stream seq " + shown.get(shown.size() - 1) + " \\(no leader elected\\?\\): "
+                + shown.size() + " messages printed.*"), result.err());
+        System.out.printf("    (no quorum: ended %.0fs after the kill, %d shown)%n", seconds, shown.size());
+    }
+
     /** The server that leads the stream's throw-away consumer (the one not named in the lab's settings). */
     private ThreeNodeCluster.Node ephemeralConsumersServer() throws Exception {
         try (Connection nc = cluster.connect()) {
