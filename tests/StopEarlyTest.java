@@ -100,12 +100,15 @@ class StopEarlyTest {
                     String[] asAJob = java.util.stream.Stream.concat(java.util.stream.Stream.of("setsid"), java.util.Arrays.stream(launcher)).toArray(String[]::new);
                     try (Run.Started started = signalled(silentRun(silent, asAJob)).start(); Socket connected = awaitMoment(silent, started, phases, moment)) {
                         List<ProcessHandle> running = withDescendants(started);
+                        // which processes the signal meets, so a failure says how far the start had got
+                        String met = running.stream().map(p -> p.info().command().map(c -> c.replaceAll(".*/", "")).orElse("?"))
+                                .collect(java.util.stream.Collectors.joining(" ", "(met: ", ")"));
                         ctrlC(started);
                         if (run % 2 == 1) {
                             ctrlC(started);
                         }
                         Run.Result result = started.finish();
-                        String where = launcher[0] + " Ctrl-C " + moment + (run % 2 == 1 ? ", twice" : "") + ": ";
+                        String where = launcher[0] + " Ctrl-C " + moment + (run % 2 == 1 ? ", twice" : "") + " " + met + ": ";
                         assertEquals(130, result.exit(), where + result);
                         assertEquals(EARLY_LINE, result.err(), where + result);
                         assertEquals("", result.out(), where + result);
