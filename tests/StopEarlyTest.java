@@ -63,8 +63,13 @@ class StopEarlyTest {
                     moments.add(new Moment("INT", phase, 0.5));
                 }
                 for (Moment moment : moments) {
-                    Run.Result result = signalledAt(silent, launcher, phases, moment);
                     String where = launcher[0] + " signalled " + moment + " of " + phases + ": ";
+                    Run.Result result;
+                    try {
+                        result = signalledAt(silent, launcher, phases, moment);
+                    } catch (AssertionError timedOut) { // a run that never ended: say which moment did it
+                        throw new AssertionError(where + timedOut.getMessage(), timedOut);
+                    }
                     assertEquals(moment.signal().equals("TERM") ? SIGTERM_EXIT : 130, result.exit(), where + result);
                     assertEquals(EARLY_LINE, result.err(), where + result);
                     assertEquals("", result.out(), where + result);
