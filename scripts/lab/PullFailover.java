@@ -5,16 +5,14 @@
 // failover cut off count once the consumer's ack floor shows the server has them. An ephemeral read
 // goes on the same way while the stream holds messages past the last one shown.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java Unanswered.java Connector.java
+//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java Unanswered.java Connector.java StoredMessage.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.ApiResponse;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.support.JsonValue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -25,7 +23,6 @@ final class PullFailover {
     private final Duration ackWait;
     private final Failover.Waiting waiting;
     private final Failover.Waiting waitingOnTheStream;
-    private long unreadAfter; // --ephemeral past the bound: the last stream sequence shown
     private boolean nothingMore; // --ephemeral: the stream's leader said it holds no message past the last shown
     /** The stream's answer to a stored-message request for a sequence past its last (on the filter): none there. */
     private static final int NO_MESSAGE_FOUND = 10037;
@@ -114,8 +111,7 @@ final class PullFailover {
             waitingOnTheStream.goesOn(lastArrived);
             return true;
         }
-        unreadAfter = after;
-        counts.leaderless = stored == null ? "did not answer either" : "still holds messages past stream seq " + after;
+        counts.leaderless = (stored == null ? "did not say whether it holds more" : "still holds messages") + " past stream seq " + after;
         return false;
     }
 
@@ -127,8 +123,7 @@ final class PullFailover {
     /** The line an ephemeral read ends with when no message came within the bound though the stream has more. */
     LabException unread(String soFar) {
         return Exit.failed("no message arrived for %s although stream %s %s (no leader elected?): %s",
-                Durations.format(Failover.NO_LEADER_FOR), Output.printable(config.stream), counts.leaderless.startsWith("did not")
-                        ? "did not say whether it holds more past stream seq " + unreadAfter : counts.leaderless, soFar);
+                Durations.format(Failover.NO_LEADER_FOR), Output.printable(config.stream), counts.leaderless, soFar);
     }
 
     /**
@@ -136,10 +131,8 @@ final class PullFailover {
      * leader; null when no leader answers (or it says it is none).
      */
     private Boolean storedAfter(Connection nc, String filter, long after) {
-        String ask = "{\"seq\":" + (after + 1) + ",\"next_by_subj\":" + new JsonValue(filter == null ? ">" : filter).toJson() + "}";
         try {
-            Message reply = nc.request("$JS.API.STREAM.MSG.GET." + config.stream, ask.getBytes(StandardCharsets.UTF_8),
-                    Connector.CONFIRM_WAIT);
+            Message reply = StoredMessage.ask(nc, Connector.CONFIRM_WAIT, config.stream, StoredMessage.nextOn(filter, after + 1));
             if (reply == null || reply.isStatusMessage()) {
                 return null;
             }

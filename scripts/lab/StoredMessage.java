@@ -19,8 +19,7 @@ import java.util.Map;
 
 record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
     static StoredMessage get(Connection nc, Duration wait, String stream, String request) throws Exception {
-        Message reply = nc.request("$JS.API.STREAM.MSG.GET." + stream, request.getBytes(StandardCharsets.UTF_8),
-                wait);
+        Message reply = ask(nc, wait, stream, request);
         if (reply == null) {
             throw Exit.failed("the server did not answer a request for a stored message within %s",
                     Durations.seconds(wait));
@@ -33,6 +32,16 @@ record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
         JsonValue seq = fields.get("seq");
         return new StoredMessage(seq == null || seq.number == null ? 0 : seq.number.longValue(), text(fields.get("subject")),
                 base64(fields.get("hdrs")), base64(fields.get("data")));
+    }
+
+    /** The stream's own answer to a stored-message request (an error answer too); null when none came within `wait`. */
+    static Message ask(Connection nc, Duration wait, String stream, String request) throws InterruptedException {
+        return nc.request("$JS.API.STREAM.MSG.GET." + stream, request.getBytes(StandardCharsets.UTF_8), wait);
+    }
+
+    /** The request for the first message stored on `subject` (null: any) from stream seq `from` on. */
+    static String nextOn(String subject, long from) {
+        return "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject == null ? ">" : subject).toJson() + "}";
     }
 
     private static String text(JsonValue value) {

@@ -11,7 +11,6 @@
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.support.JsonValue;
 import org.slf4j.Logger;
 import picocli.CommandLine.Option;
 
@@ -91,8 +90,7 @@ final class UnreadableMessages {
     /** The subject's first stored message from this sequence on; null when none, or no answer. */
     private static StoredMessage nextOn(Connection fresh, String stream, String subject, long from) {
         try {
-            return StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream,
-                    "{\"seq\":" + from + ",\"next_by_subj\":" + new JsonValue(subject).toJson() + "}");
+            return StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, StoredMessage.nextOn(subject, from));
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
             return null;
