@@ -524,6 +524,37 @@ class ClusterTest {
         assertWholeStreamReadOnce(result, total);
     }
 
+    /**
+     * Mid-read, kill -9 of the throw-away consumer's server and of one other: no quorum, so no new consumer
+     * can be made and no server can say what the stream holds. (The survivor is never the consumer's
+     * server: one that is goes on handing out what it stores, as it may.) The read ends within the
+     * failover bound (1m since the last message shown, plus one request's timeout), exit 1, with the line that
+     * names the stream and counts what was shown, each message once and in order.
+     */
+    @Test
+    void anEphemeralReadWithoutAQuorumEndsWithinTheBound() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        ok(script("JsPub", "--count", "1500", "--size", "20000").go());
+        // the messages already on their way are still shown after the kills (this took up to 35 s), and the bound counts from the last
+        Run.Started read = script("JsPull", "--ephemeral", "--work-ms", "5", "--wait", "20").timeout(300).start();
+        read.awaitOut("(stream seq 100)");
+        ThreeNodeCluster.Node consumersServer = ephemeralConsumersServer();
+        cluster.kill9(consumersServer);
+        cluster.kill9(cluster.nodes().stream().filter(node -> node != consumersServer).findFirst().orElseThrow());
+        long killedAt = System.nanoTime();
+        Run.Result result = read.finish();
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+
+        assertEquals(1, result.exit(), result.err() + tail(result.out()));
+        List<Long> shown = shownSequences(result);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, shown.size()).boxed().toList(), shown, "each once, in order");
+        assertTrue(result.err().matches("(?s).*ERROR no message arrived for 1m although stream " + stream + " (still holds messages "
+                + "past|did not say whether it holds more past) stream seq " + shown.get(shown.size() - 1) + " \\(no leader elected\\?\\): "
+                + shown.size() + " messages printed.*"), result.err());
+        System.out.printf("    (no quorum: ended %.0fs after the kills, %d shown)%n", seconds, shown.size());
+    }
+
     /** The server that leads the stream's throw-away consumer (the one not named in the lab's settings). */
     private ThreeNodeCluster.Node ephemeralConsumersServer() throws Exception {
         try (Connection nc = cluster.connect()) {
