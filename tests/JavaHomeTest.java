@@ -65,6 +65,46 @@ class JavaHomeTest extends WithServer {
         assertEquals(launcherSaid.lines().toList(), result.err().lines().filter(line -> line.startsWith("jbang")).toList(), result.err());
     }
 
+    /**
+     * No java at all (none on PATH, JAVA_HOME unset or without one): each launcher, and make run through it, ends
+     * with one line saying what to set, exit 1, before anything else starts.
+     */
+    @Test
+    void withoutAnyJavaEachLauncherSaysSoInOneLine() throws Exception {
+        Path noJava = Files.createTempDirectory(labState, "path-");
+        for (String dir : System.getenv("PATH").split(":")) {
+            try (var commands = Files.list(Path.of(dir))) {
+                for (Path command : commands.toList()) {
+                    String name = command.getFileName().toString();
+                    if (!name.matches("java|javac|jbang") && !Files.exists(noJava.resolve(name))) {
+                        Files.createSymbolicLink(noJava.resolve(name), command);
+                    }
+                }
+            } catch (java.io.IOException notAFolder) {
+                // a PATH entry that is gone holds no command
+            }
+        }
+        String jbangLine = "jbang: no java found (set JAVA_HOME, or put a JDK 17+ on PATH)\n";
+        String labRunLine = "lab-run: no java found (set JAVA_HOME, or put a JDK 17+ on PATH)\n";
+        for (String javaHome : new String[] {null, "/nonexistent"}) {
+            List<Run> runs = List.of(Run.command(JBANG, Run.REPO.resolve("scripts/JsInfo.java").toString(), "--version"),
+                    Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version"),
+                    Run.command("make", "--no-print-directory", "-s", "run", "BIN=js-info", "ARGS=--version"));
+            for (Run run : runs) {
+                run.env("PATH", noJava.toString());
+                if (javaHome != null) {
+                    run.env("JAVA_HOME", javaHome);
+                }
+                Run.Result result = run.go();
+                String said = result.err().lines().filter(line -> !line.contains("JAVA_HOME=/nonexistent")).map(line -> line + "\n")
+                        .collect(java.util.stream.Collectors.joining());
+                assertTrue(said.equals(jbangLine) || said.equals(labRunLine) || said.startsWith(labRunLine + "make: ***"), result.toString());
+                assertTrue(result.exit() == 1 || result.exit() == 2 && said.contains("make: ***"), result.toString()); // make's own code is 2
+                assertEquals("", result.out(), result.toString());
+            }
+        }
+    }
+
     /** js-info, whose build make run needs anyway (bin/lab-server asks it): one build on Java 25, one AOT cache. */
     @Test
     void onJava25LabRunAndMakeRunKeepAnAotCacheInTheStateFolderAndPrintOnlyTheScriptsOutput() throws Exception {
