@@ -51,7 +51,7 @@ public class NatsSub implements Callable<Integer> {
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, "", nc, config.shownUrl()).run(listen(nc, filter), flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
+            new Listening(log, nc, config.shownUrl()).run(listen(nc, filter), flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening on " + filter + " (Ctrl-C to stop)");
         }
         return 0;

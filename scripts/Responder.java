@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "responder", version = CommandRunner.VERSION,
         description = Responder.DESCRIPTION, footer = Responder.FOOTER) // the help text: at the end of the file
-public class Responder implements Callable<Integer> {
+public class Responder implements Callable<Integer>, CommandRunner.Labelled {
     private static final Logger log = LogLines.logger(Responder.class);
 
     /** Answers a request: the reply goes to the subject the requester named, where only it listens. */
@@ -64,29 +64,34 @@ public class Responder implements Callable<Integer> {
         }
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
-        String prefix = label == null ? "" : "[" + Output.printable(label, false) + "] ";
+        if (label != null) {
+            LogLines.label(label); // each line of the run starts [NAME] after its level word
+        }
         String ack = label == null ? "ack: " : "ack from " + label + ": ";
         try (Connection nc = connection.openCore(config)) {
             Subscription sub = nc.subscribe(filter);
             nc.flush(Connector.CONFIRM_WAIT); // subscribed for sure before we say we listen
             java.util.concurrent.atomic.AtomicLong replied = new java.util.concurrent.atomic.AtomicLong();
-            new Listening(log, prefix, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
+            new Listening(log, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
                     .run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
                         String shown = Output.quoted(request.getData());
                         if (request.getReplyTo() == null) {
-                            log.info("{}got {} on {} with no reply subject: a plain publish, nothing to answer", prefix,
-                                    shown, Output.printable(request.getSubject(), false));
+                            log.info("got {} on {} with no reply subject: a plain publish, nothing to answer", shown,
+                                    Output.printable(request.getSubject(), false));
                             return;
                         }
-                        log.info("{}request {} on {}, reply to {}", prefix, shown,
+                        log.info("request {} on {}, reply to {}", shown,
                                 Output.printable(request.getSubject(), false), Output.printable(request.getReplyTo(), false));
+                        if (!Stdout.written()) {
+                            return; // a request whose line was not shown gets no answer: the run ends here, and says so
+                        }
                         Thread.sleep(pause.toMillis());
                         byte[] body = concat(ack.getBytes(StandardCharsets.UTF_8), request.getData()); // the body's bytes as they came
                         reply(nc, request, body);
                         nc.flush(config.timeout); // the server has the answer before we say so
                         replied.incrementAndGet();
-                        log.info("{}replied {}", prefix, Output.quoted(body));
+                        log.info("replied {}", Output.quoted(body));
                     });
         }
         return 0;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "worker", version = CommandRunner.VERSION,
         description = Worker.DESCRIPTION, footer = Worker.FOOTER) // the help text: at the end of the file
-public class Worker implements Callable<Integer> {
+public class Worker implements Callable<Integer>, CommandRunner.Labelled {
     private static final Logger log = LogLines.logger(Worker.class);
 
     /** Joins the queue group: among its members listening now, the server picks one for each message. */
@@ -71,8 +71,9 @@ public class Worker implements Callable<Integer> {
         if (tooLong != null) {
             throw Exit.usage("flag --queue: %s is not valid: %s", Output.quotedStart(queue), tooLong);
         }
+        LogLines.label(name); // each line of the run starts [NAME] after its level word, as a js-pull worker's
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, "[" + Output.printable(name, false) + "] ", nc, config.shownUrl()).run(join(nc, filter, queue), flags,
+            new Listening(log, nc, config.shownUrl()).run(join(nc, filter, queue), flags,
                     settingFlags.typed(Setting.WAIT) ? config.wait : null, "listening on " + filter + " in queue group " + queue
                             + " (Ctrl-C to stop)");
         }

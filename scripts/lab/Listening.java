@@ -1,9 +1,11 @@
-// What nats-sub and worker share once subscribed: take each message as it arrives, print it, and
-// end after --count messages or --wait without one, or on Ctrl-C/SIGTERM; the last line says how
-// many arrived and how many the server dropped because this subscriber fell behind.
+// What nats-sub, worker and responder share once subscribed: take each message as it arrives, print
+// it, and end after --count messages or --wait without one, or on Ctrl-C/SIGTERM; the last line says
+// how many arrived, how many the client dropped because this subscriber fell behind, and how many
+// reached the client but were never shown (core NATS keeps no copy of either).
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Output.java Stdout.java StdoutPipe.java StopSignal.java Exit.java Durations.java Subjects.java JetStreamErrors.java ReaderWatch.java ServerWords.java
+//SOURCES Connector.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -66,7 +68,6 @@ final class Listening {
     }
 
     private final Logger log;
-    private final String prefix;
     private final Connection nc;
     private final String url;
     private volatile long received;
@@ -83,11 +84,15 @@ final class Listening {
     private Supplier<String> handled = () -> "";
     private Subscription sub;
     private String ended = "";
+    /** Once the subscription is closed: whether the server confirmed it sends no more (so the count of what reached the client is final). */
+    private Boolean intakeConfirmed;
 
-    /** prefix: what starts each line (a worker's "[A] "), empty for nats-sub; url: the server's, as it may be shown. */
-    Listening(Logger log, String prefix, Connection nc, String url) {
+    /**
+     * nc: a connection with this one subscription, so that every message it received is one for this
+     * listener (jnats counts each as it arrives); url: the server's, as it may be shown.
+     */
+    Listening(Logger log, Connection nc, String url) {
         this.log = log;
-        this.prefix = prefix;
         this.nc = nc;
         this.url = url;
     }
@@ -112,7 +117,7 @@ final class Listening {
      * terminal waits for you) or a signal ends the run; then the last line.
      */
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine) throws Exception {
-        run(subscription, flags, wait, listeningLine, msg -> log.info("{}received on {}: {}", prefix,
+        run(subscription, flags, wait, listeningLine, msg -> log.info("received on {}: {}",
                 Output.printable(msg.getSubject(), false), Output.quoted(msg.getData())));
     }
 
@@ -121,7 +126,7 @@ final class Listening {
         if (flags.pendingLimit != null) {
             sub.setPendingLimits(flags.pendingLimit, -1);
         }
-        log.info(prefix + listeningLine);
+        log.info(listeningLine);
         checkWritten();
         StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), this::soFar);
         try {
@@ -164,6 +169,7 @@ final class Listening {
             }
             throw JetStreamErrors.connectionLost(url, soFar()); // jnats says only "subscription became inactive"
         } finally {
+            closeIntake(stop.left(Connector.CONFIRM_WAIT));
             stop.runEnded();
         }
         String refused = nc.getLastError(); // jnats' reader kept it; its listener may not have run yet
@@ -173,7 +179,7 @@ final class Listening {
         if (flags.count != null && received + sub.getDroppedCount() >= flags.count) {
             ended = " (--count " + flags.count + ")";
         }
-        Output.summary(log, prefix + "done: " + counts("") + ended);
+        Output.summary(log, "done: " + counts("") + ended);
     }
 
     /**
@@ -203,7 +209,33 @@ final class Listening {
 
     private void checkWritten() {
         if (!Stdout.written()) {
-            throw Stdout.lost(": " + prefix + counts(" (" + taken() + " printed)"));
+            closeIntake(Connector.CONFIRM_WAIT);
+            throw Stdout.lost(": " + counts(" (" + taken() + " printed)"));
+        }
+    }
+
+    /**
+     * Ends the subscription: once the server answers the flush after the UNSUB it sends nothing more,
+     * so the count of what reached this client is final (a queue group's other members get the rest).
+     * Once, from whichever ends the run first: the run itself, or a signal's exit after the grace period.
+     */
+    private synchronized void closeIntake(Duration within) {
+        if (sub == null || intakeConfirmed != null) {
+            return;
+        }
+        intakeConfirmed = false;
+        try {
+            if (sub.isActive()) {
+                sub.unsubscribe();
+            }
+            if (nc.getStatus() == Connection.Status.CONNECTED && within.toMillis() > 0) {
+                nc.flush(within);
+                intakeConfirmed = true;
+            }
+        } catch (InterruptedException signal) {
+            Thread.currentThread().interrupt();
+        } catch (Exception noAnswer) {
+            // the server did not confirm: more may have reached the client since, and the line says "at least"
         }
     }
 
@@ -234,14 +266,27 @@ final class Listening {
     }
 
     private String soFar() {
-        return prefix + counts("");
+        closeIntake(Duration.ofMillis(500)); // a signal's exit after the grace period, while the run is still busy
+        return counts("");
     }
 
-    /** "2 messages received", and what the client dropped: together, all that reached this subscriber. */
+    /**
+     * "2 messages received", what the client dropped, and what reached it but was never shown (waiting
+     * in the client when the run ended): together, all that reached this subscriber.
+     */
     private String counts(String shown) {
         String line = Output.messages(received) + " received" + shown + handled.get();
         long dropped = sub == null ? 0 : sub.getDroppedCount();
-        return dropped == 0 ? line : line + ", " + Output.messages(dropped)
-                + " dropped: this subscriber fell behind (a slow consumer), and core NATS keeps no copy to resend";
+        if (dropped > 0) {
+            line += ", " + Output.messages(dropped) + " dropped: this subscriber fell behind (a slow consumer), and core NATS keeps no "
+                    + "copy to resend";
+        }
+        long unshown = nc.getStatistics().getInMsgs() - received - dropped;
+        if (unshown > 0) {
+            line += ", " + (Boolean.TRUE.equals(intakeConfirmed) ? "" : "at least ") + Output.messages(unshown).replaceFirst(" ", " more ")
+                    + (unshown == 1 ? " reached this client but was never shown: it is lost" : " reached this client but were never "
+                    + "shown: they are lost") + " (core NATS keeps no copy" + (dropped > 0 ? " either" : "") + ")";
+        }
+        return line;
     }
 }
