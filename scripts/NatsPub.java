@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
-//SOURCES lab/JetStreamErrors.java
+//SOURCES lab/JetStreamErrors.java lab/StopSignal.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
@@ -40,6 +40,8 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
 
     /** How many messages jnats took to send so far: its queue may still hold some when the connection goes. */
     private long handed;
+    /** The flush after them was answered: the server has every message handed. */
+    private volatile boolean flushed;
 
     @Mixin ConnectionOptions connection;
 
@@ -66,8 +68,11 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
             bodies.add((count == null ? message : message + " " + n).getBytes(StandardCharsets.UTF_8));
         }
         try (Connection nc = connection.openCore(config)) {
+            // Ctrl-C or SIGTERM: no more are handed to the connection, and the flush says whether the server has those that were
+            StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), () -> soFar(bodies.size()));
             try {
-                publish(nc, config.subject, bodies, config.timeout);
+                publish(nc, config.subject, untilStopped(bodies, stop), config.timeout);
+                flushed = true;
             } catch (IllegalStateException | TimeoutException e) { // jnats' queue fills while the server is gone, or it closed
                 if (nc.getStatus() == Connection.Status.CONNECTED && JetStreamErrors.answers(nc)) {
                     if (e instanceof TimeoutException) {
@@ -76,15 +81,39 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
                     }
                     throw e; // the server is there: not a lost connection
                 }
-                throw JetStreamErrors.connectionLost(config.shownUrl(), handed + " of " + bodies.size() + " messages handed to "
-                        + "the connection, none confirmed (core NATS confirms nothing: a flush after them would have), "
-                        + (bodies.size() - handed) + " never sent");
+                throw JetStreamErrors.connectionLost(config.shownUrl(), soFar(bodies.size()));
+            } finally {
+                stop.runEnded(); // after a signal the exit says what was sent (soFar)
             }
         }
         String what = count == null ? Output.quoted(message) : Output.messages(count);
         Output.summary(log, "published " + what + " to " + config.subject
                 + " (flushed: the server has " + (count == null ? "it" : "them") + "; core NATS keeps no copy)");
         return 0;
+    }
+
+    /** The bodies, until a signal asks the run to stop: then the loop ends, and the flush confirms those handed. */
+    private static Iterable<byte[]> untilStopped(java.util.List<byte[]> bodies, StopSignal stop) {
+        return () -> new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < bodies.size() && !stop.requested();
+            }
+
+            @Override
+            public byte[] next() {
+                return bodies.get(next++);
+            }
+        };
+    }
+
+    /** What a run that ends early did: how many messages the connection took, whether the server confirmed them, how many were never sent. */
+    private String soFar(int total) {
+        return handed + " of " + total + " messages" + (flushed ? " sent and flushed (the server has them; core NATS keeps no copy), "
+                : " handed to the connection, none confirmed (core NATS confirms nothing: a flush after them would have), ")
+                + (total - handed) + " never sent";
     }
 
     /** The most messages one run publishes: they are all built before the first is sent. */
