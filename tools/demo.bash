@@ -1,7 +1,12 @@
 # Helpers for labs/<lab>/demo.sh (make demo LAB=<lab>): run a script with the lab's config, or start a
 # listener in the background, wait until it listens, and print what it said once it is done.
 set -euo pipefail
-: "${RUN:=bin/lab-run}" "${LAB_CONFIG:?make demo sets LAB_CONFIG}"
+: "${RUN:=bin/lab-run}"
+if [ -z "${LAB_CONFIG:-}" ]; then # run by hand: make demo starts the lab's server and names its config
+  demo_lab=${0%/demo.sh}
+  echo "demo: run it with make, which starts the lab's server and names its config: make demo LAB=${demo_lab##*/}" >&2
+  exit 2
+fi
 demo_dir=$(mktemp -d)
 started=()
 
