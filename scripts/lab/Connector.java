@@ -262,7 +262,9 @@ final class Connector {
 
     private void applyTls(Options.Builder builder) {
         if (usesTls()) {
-            tls = Tls.fromFiles(config.caFile, config.certFile, config.keyFile);
+            tls = Tls.fromFiles(Tls.PemFile.of(config.caFile, config.sourceOf(Setting.CA_FILE)),
+                    Tls.PemFile.of(config.certFile, config.sourceOf(Setting.CERT_FILE)),
+                    Tls.PemFile.of(config.keyFile, config.sourceOf(Setting.KEY_FILE)));
             // jnats would swap a host name for its IP addresses before TLS; kept, the check sees the name dialled
             builder.sslContext(tls.context).hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs);
         }

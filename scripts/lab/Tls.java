@@ -40,12 +40,20 @@ final class Tls {
     /** Whether a server got as far as showing its certificate: tells "no TLS at all" from "TLS, then silence". */
     private final AtomicBoolean certificateSeen = new AtomicBoolean();
 
-    private Tls(String caFile, String certFile, String keyFile) {
+    /** A PEM file and where it was named ("flag --tlscert", "config.toml:9 [nats.tls] cert_file"): a problem with it names both. */
+    record PemFile(String path, String source) {
+        /** Null when no path is set. */
+        static PemFile of(String path, String source) {
+            return path == null ? null : new PemFile(path, source);
+        }
+    }
+
+    private Tls(PemFile caFile, PemFile certFile, PemFile keyFile) {
         this.context = context(caFile, certFile, keyFile);
     }
 
     /** TLS from these files: caFile null trusts the JDK's CAs; certFile and keyFile null: no client certificate. */
-    static Tls fromFiles(String caFile, String certFile, String keyFile) {
+    static Tls fromFiles(PemFile caFile, PemFile certFile, PemFile keyFile) {
         return new Tls(caFile, certFile, keyFile);
     }
 
@@ -53,14 +61,14 @@ final class Tls {
         return certificateSeen.get();
     }
 
-    private SSLContext context(String caFile, String certFile, String keyFile) {
+    private SSLContext context(PemFile caFile, PemFile certFile, PemFile keyFile) {
         try {
             KeyStore roots = null;
             if (caFile != null) {
                 roots = KeyStore.getInstance(KeyStore.getDefaultType());
                 roots.load(null, null);
                 int n = 0;
-                for (Certificate cert : certificates(caFile, "[nats.tls] ca_file")) {
+                for (Certificate cert : certificates(caFile)) {
                     roots.setCertificateEntry("ca-" + n++, cert);
                 }
             }
@@ -73,7 +81,7 @@ final class Tls {
                 own.load(null, null);
                 char[] none = new char[0];
                 own.setKeyEntry("client", privateKey(keyFile), none,
-                        certificates(certFile, "[nats.tls] cert_file").toArray(Certificate[]::new));
+                        certificates(certFile).toArray(Certificate[]::new));
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keys.init(own, none);
             }
@@ -179,26 +187,26 @@ final class Tls {
         }
     }
 
-    private static List<? extends Certificate> certificates(String file, String what) {
-        byte[] pem = pem(file, what).getBytes(StandardCharsets.UTF_8);
+    private static List<? extends Certificate> certificates(PemFile file) {
+        byte[] pem = pem(file).getBytes(StandardCharsets.UTF_8);
         try {
             var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
             if (certs.isEmpty()) {
-                throw Exit.config("%s %s holds no PEM certificate", what, file);
+                throw Exit.config("%s: %s holds no PEM certificate", file.source(), file.path());
             }
             return new ArrayList<>(certs);
         } catch (LabException e) {
             throw e;
         } catch (Exception e) {
-            throw Exit.config("%s %s is not a PEM certificate file: %s", what, file, e.getMessage());
+            throw Exit.config("%s: %s is not a PEM certificate file: %s", file.source(), file.path(), e.getMessage());
         }
     }
 
-    private static PrivateKey privateKey(String file) {
-        String pem = pem(file, "[nats.tls] key_file").trim();
+    private static PrivateKey privateKey(PemFile file) {
+        String pem = pem(file).trim();
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw Exit.config("[nats.tls] key_file %s is not an unencrypted PKCS#8 PEM key: convert it with "
-                    + "`openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem`", file, file);
+            throw Exit.config("%s: %s is not an unencrypted PKCS#8 PEM key: convert it with "
+                    + "`openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem`", file.source(), file.path(), file.path());
         }
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
@@ -208,10 +216,10 @@ final class Tls {
                 // try the next algorithm
             }
         }
-        throw Exit.config("[nats.tls] key_file %s holds no RSA, EC or Ed25519 key", file);
+        throw Exit.config("%s: %s holds no RSA, EC or Ed25519 key", file.source(), file.path());
     }
 
-    private static String pem(String file, String what) {
-        return CheckedFiles.text(Path.of(file), problem -> Exit.config("%s %s %s", what, file, problem));
+    private static String pem(PemFile file) {
+        return CheckedFiles.text(Path.of(file.path()), problem -> Exit.config("%s: %s %s", file.source(), file.path(), problem));
     }
 }
