@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +184,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     }
 
     private static final String DELETED_WHILE_LISTING = "it was deleted while the list was made";
+    /** A replica the leader has not heard from for this long is named as silent (a live one is heard from every second or so). */
+    private static final Duration UNHEARD_FOR = Duration.ofSeconds(5);
     private static final String NOT_PRINTABLE = "its name is not printable ASCII, which jnats cannot read";
 
     /** Why a listed stream or consumer is not shown: deleted since its name was listed (`gone`, its error code), or refused. */
@@ -280,8 +283,11 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             } else if (replica.isCurrent()) {
                 state = "current";
             } else {
+                boolean answered = replica.getName().equals(asked.getServerName());
+                Duration silent = replica.getActive();
                 state = String.format(Locale.ROOT, "not current (lag %,d operations)", replica.getLag())
-                        + (replica.getName().equals(asked.getServerName()) ? ", up: it answered" : "");
+                        + (answered ? ", up: it answered" : silent != null && silent.compareTo(UNHEARD_FOR) >= 0
+                        ? ", last heard from " + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS)) + " ago: down, or cut off from the leader" : "");
             }
             row("replica " + replica.getName(), state);
         }
