@@ -417,6 +417,7 @@ class ClusterTest {
                 .env("NATS_URL", leader.url()).start(); // connected to the leader itself: its death cuts the connection
         pull.awaitOut("acked 500 messages");
         cluster.kill9(leader);
+        long killedAt = System.currentTimeMillis();
         Run.Result result = pull.finish();
 
         assertEquals(0, result.exit(), result.err() + tail(result.out()));
@@ -432,6 +433,16 @@ class ClusterTest {
         assertEquals(total, processed.size(), "every message processed at least once; " + tail(result.out()));
         assertTrue(result.out().contains("INFO done: " + total + " messages pulled and acked"), tail(result.out()));
         System.out.printf("    (pull through failover: %d redeliveries shown)%n", redelivered);
+
+        // the dead node's copies, seconds after the kill: named as unheard from (or offline), not as merely lagging
+        Thread.sleep(Math.max(0, killedAt + 6_000 - System.currentTimeMillis()));
+        List<String> whileDown = ok(script("JsInfo").go()).outLines();
+        List<String> deadCopies = whileDown.stream().filter(line -> line.startsWith("  replica " + leader.name + ":")).toList();
+        assertEquals(2, deadCopies.size(), String.join("\n", whileDown));
+        for (String line : deadCopies) {
+            assertTrue(line.matches("  replica n\\d: +(offline|not current \\(lag [\\d,]+ operations?\\), last heard from [0-9hms]+ ago: down, "
+                    + "or cut off from the leader)"), String.join("\n", whileDown));
+        }
 
         cluster.restart(leader);
         cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "the restarted node's stream copy to be current");

@@ -285,11 +285,7 @@ class CourseScriptsTest extends WithServer {
      */
     @Test
     void aClosedPipeSaysWhichMessagesWereNotPrinted() throws Exception {
-        Path closed = Scratch.dir().resolve("closed");
-        String reader = "head -1 > /dev/null; exec 0<&-; touch '" + closed + "'";
-        try (Run.Started sub = Run.command("bash", "-c", "set -o pipefail; " + script("NatsSub", "course.pipe").shellLine()
-                + " | { " + reader + "; }").in(Scratch.dir()).server(server).start()) {
-            awaitFile(closed); // the reader took a line and closed the pipe
+        try (Run.Started sub = startedIntoAClosedPipe("NatsSub", "course.pipe")) {
             try (Connection nc = connect()) {
                 for (int i = 0; i < 100 && sub.running(); i++) { // until one line meets the closed pipe
                     nc.publish("course.pipe", "m".getBytes(StandardCharsets.UTF_8));
@@ -470,6 +466,101 @@ class CourseScriptsTest extends WithServer {
                 assertEquals(Exit.UNREACHABLE, answered.exit(), answered.toString());
                 assertEquals(gone + "1 message received, 0 replied\n", answered.err());
             }
+        }
+    }
+
+    /**
+     * A worker stopped (SIGTERM) while published tasks still wait in its client: the last line counts those it
+     * showed and those that reached it but were never shown (lost: core NATS keeps no copy), which together are all
+     * that were published; the worker's label follows the line's level word, as on its other lines.
+     */
+    @Test
+    void aStoppedWorkerCountsTheTasksThatReachedItButWereNeverShown() throws Exception {
+        try (Run.Started worker = Run.script("Worker", "--label", "A", "--work-ms", "20", "course.tasks").server(server).start()) {
+            worker.awaitOut("INFO [A] listening on course.tasks");
+            try (Connection nc = connect()) {
+                for (int i = 1; i <= 1000; i++) {
+                    nc.publish("course.tasks", ("task " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                nc.flush(Duration.ofSeconds(5)); // the server has sent all of them to the worker before it takes its UNSUB
+            }
+            worker.awaitOut("INFO [A] received on course.tasks: \"task 10\"");
+            Ended ended = endedBySigterm(worker, "ERROR \\[A\\] interrupted: (\\d+) messages received, (\\d+) more messages reached this "
+                    + "client but were never shown: they are lost \\(core NATS keeps no copy\\)\n");
+            Matcher line = ended.line();
+            assertEquals(ended.result().outLines().size() - 1, Long.parseLong(line.group(1)), "each received task shown");
+            assertEquals(1000, Long.parseLong(line.group(1)) + Long.parseLong(line.group(2)), line.group());
+        }
+    }
+
+    /**
+     * nats-pub --count stopped by SIGTERM mid-send: it hands the connection no more, flushes those it did, and
+     * says how many the server has and how many were never sent; a subscriber got no more than that.
+     */
+    @Test
+    void aPublisherStoppedMidSendSaysHowManyTheServerHas() throws Exception {
+        try (Connection nc = connect()) {
+            Subscription seen = nc.subscribe("course.flood");
+            nc.flush(Duration.ofSeconds(5));
+            try (Run.Started pub = Run.script("NatsPub", "--subject", "course.flood", "--count", "1000000", "m").server(server).start()) {
+                assertTrue(seen.nextMessage(Duration.ofSeconds(120)) != null, "the publisher never sent");
+                Matcher line = endedBySigterm(pub, "ERROR interrupted: (\\d+) of 1000000 messages sent and flushed \\(the server has them; "
+                        + "core NATS keeps no copy\\), (\\d+) never sent\n").line();
+                long sent = Long.parseLong(line.group(1));
+                assertEquals(1_000_000, sent + Long.parseLong(line.group(2)), line.group());
+                nc.flush(Duration.ofSeconds(5));
+                assertTrue(seen.getDeliveredCount() + seen.getDroppedCount() <= sent, seen.getDeliveredCount() + " seen: " + line.group());
+            }
+        }
+    }
+
+    /** A run SIGTERM ended, and its stderr's one line, matched. */
+    private record Ended(Run.Result result, Matcher line) { }
+
+    /** SIGTERM to a run: it ends with 143 and a stderr that is exactly the line the pattern matches. */
+    private static Ended endedBySigterm(Run.Started run, String linePattern) throws Exception {
+        run.signal("TERM");
+        Run.Result result = run.finish();
+        assertEquals(143, result.exit(), result.toString());
+        Matcher line = Pattern.compile(linePattern).matcher(result.err());
+        assertTrue(line.matches(), result.toString());
+        return new Ended(result, line);
+    }
+
+    /** A script started with its stdout into a pipe whose reader took the first line and left. */
+    private static Run.Started startedIntoAClosedPipe(String mainClass, String subject) throws Exception {
+        Path closed = Scratch.dir().resolve("closed");
+        String reader = "head -1 > /dev/null; exec 0<&-; touch '" + closed + "'";
+        Run.Started run = Run.command("bash", "-c", "set -o pipefail; " + script(mainClass, subject).shellLine()
+                + " | { " + reader + "; }").in(Scratch.dir()).server(server).start();
+        try {
+            awaitFile(closed);
+        } catch (Throwable never) {
+            run.close();
+            throw never;
+        }
+        return run;
+    }
+
+    /** A lab's demo.sh run by hand, not through make demo (which starts the server and names the config): one line saying how. */
+    @Test
+    void aDemoRunByHandSaysToRunItThroughMake() throws Exception {
+        Run.Result result = Run.command("bash", "labs/lab2_queue_groups/demo.sh").in(Run.REPO).go();
+        assertEquals(2, result.exit(), result.toString());
+        assertEquals("demo: run it with make, which starts the lab's server and names its config: make demo LAB=lab2_queue_groups\n",
+                result.err());
+        assertEquals("", result.out());
+    }
+
+    /** A responder whose stdout is gone answers no request it could not show: the requester gets no reply. */
+    @Test
+    void aResponderWhoseStdoutIsGoneAnswersNothingMore() throws Exception {
+        try (Run.Started responder = startedIntoAClosedPipe("Responder", "course.unseen")) {
+            Run.Result asked = script("Requester", "--subject", "course.unseen", "--timeout", "2s", "q1").go();
+            assertEquals(1, asked.exit(), "no reply: " + asked);
+            Run.Result result = responder.finish();
+            assertEquals(Exit.OUTPUT, result.exit(), result.toString());
+            assertEquals("ERROR stdout could not be written (Broken pipe): 1 message received (0 printed), 0 replied\n", result.err());
         }
     }
 

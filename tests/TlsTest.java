@@ -210,7 +210,7 @@ class TlsTest extends WithSecured {
                     .servers(new String[] {"tls://127.0.0.1:" + first.port, "tls://127.0.0.1:" + wrongHost.port,
                             "tls://127.0.0.1:" + good.port})
                     .noRandomize().ignoreDiscoveredServers()
-                    .sslContext(Tls.fromFiles(secured.file("ca.pem"), null, null).context)
+                    .sslContext(Tls.fromFiles(Tls.PemFile.of(secured.file("ca.pem"), "the test"), null, null).context)
                     .hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs)
                     .reconnectWait(Duration.ofMillis(50)).maxReconnects(20)
                     .errorListener(new ErrorListener() {
@@ -276,6 +276,26 @@ class TlsTest extends WithSecured {
         Run.Result result = run(List.of("JsInfo", "--tlscert", secured.file("client.pem")));
         assertEquals(Exit.CONFIG, result.exit());
         assertEquals("ERROR flag --tlscert: a client certificate needs both cert_file and key_file\n", result.err());
+    }
+
+    /** A PEM file of the wrong kind is named with where it was set: the flag, the variable or the config file's line. */
+    @Test
+    void aTlsFileOfTheWrongKindIsNamedWithWhereItWasSet() throws Exception {
+        server = NatsServer.startWithConfig(secured.tlsConfig("server", false));
+        String key = secured.file("client-key.pem");
+        Run.Result flag = Run.script("JsInfo", "--server", tlsUrl(), "--tlsca", secured.file("ca.pem"), "--tlscert", key,
+                "--tlskey", key).go();
+        assertEquals(Exit.CONFIG, flag.exit(), flag.toString());
+        assertTrue(flag.err().matches("ERROR flag --tlscert: \\Q" + key + "\\E is not a PEM certificate file: [^\n]*\n"), flag.err());
+        Run.Result env = Run.script("JsInfo", "--server", tlsUrl()).env("NATS_CA", key).go();
+        assertEquals(Exit.CONFIG, env.exit(), env.toString());
+        assertTrue(env.err().startsWith("ERROR env NATS_CA: " + key + " "), env.err());
+        String config = WithServer.tomlFile("[nats]\nurl = \"" + tlsUrl() + "\"\n[nats.tls]\nca_file = \"" + secured.file("ca.pem")
+                + "\"\ncert_file = \"" + secured.file("client.pem") + "\"\nkey_file = \"" + secured.file("client.pem") + "\"\n");
+        Run.Result file = Run.script("JsInfo", "--config", config).go();
+        assertEquals(Exit.CONFIG, file.exit(), file.toString());
+        assertTrue(file.err().contains("ERROR " + config + ":6 [nats.tls] key_file: " + secured.file("client.pem")
+                + " is not an unencrypted PKCS#8 PEM key"), file.err());
     }
 
     private static Run.Result run(List<String> mainAndArgs) {
