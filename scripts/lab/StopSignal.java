@@ -298,7 +298,19 @@ final class StopSignal {
 
     private void onExit() {
         if (over) {
-            return; // a normal exit: the run has said what it did
+            // The run has done its work and is saying how it ended (a last line may need the server's answer
+            // first): that line is the run's, so the exit waits for it, within the grace period.
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (!handedOver && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+            if (!handedOver) { // it did not come in time: say what the run did
+                lastWords();
+                System.err.println(Output.line("ERROR interrupted: " + summary.get(), false));
+            }
+            System.out.flush();
+            System.err.flush();
+            return;
         }
         long deadline = System.nanoTime() + grace.toNanos();
         exitAt = deadline;
