@@ -197,6 +197,9 @@ final class Listening {
             }
             Throwable stopped = ReaderWatch.stopped(nc);
             if (stopped != null) {
+                synchronized (this) {
+                    intakeConfirmed = intakeConfirmed == null || intakeConfirmed; // jnats reads nothing more: no message can still arrive
+                }
                 throw Exit.failed("a message came with headers jnats cannot read (%s): jnats stopped reading this "
                         + "connection, so nothing published after it can arrive; core NATS keeps no copy of it: %s",
                         Output.printableStart(String.valueOf(stopped.getMessage())), soFar());
@@ -282,10 +285,15 @@ final class Listening {
                     + "copy to resend";
         }
         long unshown = nc.getStatistics().getInMsgs() - received - dropped;
+        // unconfirmed (no answer to the flush after the UNSUB, or no connection): the server may have had more on their way
+        boolean complete = intakeConfirmed == null || intakeConfirmed;
+        String noCopy = " (core NATS keeps no copy" + (dropped > 0 ? " either" : "") + ")";
         if (unshown > 0) {
-            line += ", " + (Boolean.TRUE.equals(intakeConfirmed) ? "" : "at least ") + Output.messages(unshown).replaceFirst(" ", " more ")
+            line += ", " + (complete ? "" : "at least ") + Output.messages(unshown).replaceFirst(" ", " more ")
                     + (unshown == 1 ? " reached this client but was never shown: it is lost" : " reached this client but were never "
-                    + "shown: they are lost") + " (core NATS keeps no copy" + (dropped > 0 ? " either" : "") + ")";
+                    + "shown: they are lost") + noCopy;
+        } else if (!complete) {
+            line += ", and any on their way to this client when it stopped are lost" + noCopy;
         }
         return line;
     }
