@@ -111,7 +111,7 @@ run: check-lab
 # Labs 1-3 keep their demo in labs/<lab>/demo.sh (subscribers run in the background there).
 demo: server
 ifneq ($(wildcard labs/$(LAB)/demo.sh),)
-	@bash "labs/$$LAB/demo.sh"
+	@LAB_DEMO="$$LAB" bash "labs/$$LAB/demo.sh"
 else
 	@$$RUN js-bootstrap $(CONFIGS)
 	@$$RUN js-pub $(CONFIGS) "first message"

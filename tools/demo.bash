@@ -2,9 +2,12 @@
 # listener in the background, wait until it listens, and print what it said once it is done.
 set -euo pipefail
 : "${RUN:=bin/lab-run}"
-if [ -z "${LAB_CONFIG:-}" ]; then # run by hand: make demo starts the lab's server and names its config
-  demo_lab=${0%/demo.sh}
-  echo "demo: run it with make, which starts the lab's server and names its config: make demo LAB=${demo_lab##*/}" >&2
+demo_lab=${0%/demo.sh}
+demo_lab=${demo_lab##*/}
+# make demo names the lab whose demo this is, after starting its server and choosing its config: run by
+# hand (even with some lab's LAB_CONFIG exported), a demo would run against whatever those say
+if [ "${LAB_DEMO:-}" != "$demo_lab" ] || [ -z "${LAB_CONFIG:-}" ]; then
+  echo "demo: run it with make, which starts the lab's server and names its config: make demo LAB=$demo_lab" >&2
   exit 2
 fi
 demo_dir=$(mktemp -d)
