@@ -52,7 +52,7 @@ class Lab5DemoTest extends WithServer {
     void ctrlCLeavesNoWorkerRunning() throws Exception {
         // setsid: the demo leads a process group of its own, as a shell's foreground job does
         Run.Started demo = Run.command("setsid", "bash", "labs/" + LAB + "/demo.sh").env("LAB_CONFIG", "labs/" + LAB
-                + "/config.toml").server(server).timeout(300).withSigintAtDefault().start(); // as in a terminal
+                + "/config.toml").env("LAB_DEMO", LAB).server(server).timeout(300).withSigintAtDefault().start(); // as in a terminal
         try {
             demo.awaitOut("# worker B"); // worker A works in the background; B is starting
             long group = demo.pid();
