@@ -103,7 +103,7 @@ class CourseScriptsTest extends WithServer {
         try {
             for (String line : Files.readAllLines(Run.REPO.resolve("labs/" + lab + "/demo.sh"))) {
                 String step = line.strip();
-                if (step.isEmpty() || step.startsWith("#") || step.equals(". tools/demo.bash")) {
+                if (step.isEmpty() || step.startsWith("#") || step.equals(". \"$(dirname \"$0\")/../../tools/demo.bash\"")) {
                     continue;
                 }
                 boolean mayFail = step.endsWith(" || true");
@@ -543,12 +543,18 @@ class CourseScriptsTest extends WithServer {
         return run;
     }
 
-    /** A lab's demo.sh run by hand, not through make demo (which starts the server and names the config): one line saying how. */
+    /**
+     * A lab's demo.sh run by hand, not through make demo (which starts the server and names the config), from any
+     * folder and with another lab's LAB_CONFIG exported: one line saying how.
+     */
     @Test
     void aDemoRunByHandSaysToRunItThroughMake() throws Exception {
-        for (String labConfig : new String[] {null, "labs/lab1_publish_subscribe/config.toml"}) { // another lab's, exported
-            Run run = Run.command("bash", "labs/lab2_queue_groups/demo.sh").in(Run.REPO);
-            Run.Result result = (labConfig == null ? run : run.env("LAB_CONFIG", labConfig)).go();
+        List<Run> byHand = List.of(Run.command("bash", "labs/lab2_queue_groups/demo.sh").in(Run.REPO),
+                Run.command("bash", "labs/lab2_queue_groups/demo.sh").in(Run.REPO).env("LAB_CONFIG", "labs/lab1_publish_subscribe/config.toml"),
+                Run.command("bash", "demo.sh").in(Run.REPO.resolve("labs/lab2_queue_groups")), // in the lab's own folder
+                Run.command("bash", Run.REPO.resolve("labs/lab2_queue_groups/demo.sh").toString()).in(Scratch.dir()));
+        for (Run run : byHand) {
+            Run.Result result = run.go();
             assertEquals(2, result.exit(), result.toString());
             assertEquals("demo: run it with make, which starts the lab's server and names its config: make demo LAB=lab2_queue_groups\n",
                     result.err());

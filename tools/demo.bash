@@ -2,7 +2,7 @@
 # listener in the background, wait until it listens, and print what it said once it is done.
 set -euo pipefail
 : "${RUN:=bin/lab-run}"
-demo_lab=${0%/demo.sh}
+demo_lab=$(cd "$(dirname "$0")" && pwd -P)
 demo_lab=${demo_lab##*/}
 # make demo names the lab whose demo this is, after starting its server and choosing its config: run by
 # hand (even with some lab's LAB_CONFIG exported), a demo would run against whatever those say

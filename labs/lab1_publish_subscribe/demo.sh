@@ -1,5 +1,5 @@
 # make demo LAB=lab1_publish_subscribe: a late subscriber sees nothing; two subscribers each get a copy.
-. tools/demo.bash
+. "$(dirname "$0")/../../tools/demo.bash"
 
 run nats-pub "published before anyone listens"
 listen "subscriber A" nats-sub --count 1

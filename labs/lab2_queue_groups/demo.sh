@@ -1,6 +1,6 @@
 # make demo LAB=lab2_queue_groups: two workers of one group share twelve tasks; a worker of another
 # group gets a copy of each.
-. tools/demo.bash
+. "$(dirname "$0")/../../tools/demo.bash"
 
 run nats-pub "nobody listens: this task is lost"
 listen "worker A" worker --label A --idle 5s

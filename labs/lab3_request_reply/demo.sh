@@ -1,6 +1,6 @@
 # make demo LAB=lab3_request_reply: no responder; two responders, the first reply wins; then only a
 # slow one is left and the requester times out while the request is still handled.
-. tools/demo.bash
+. "$(dirname "$0")/../../tools/demo.bash"
 
 run requester "anyone there?" || true
 listen "responder A" responder --label A --count 1

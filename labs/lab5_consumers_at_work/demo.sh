@@ -2,7 +2,7 @@
 # from a clean slate each time: the lab's two streams are deleted first (with their consumers).
 # Each section then checks that it showed its point: on a busy machine workers start late, and a
 # demo that showed the opposite of its lesson stops with one line naming the section, never exit 0.
-. tools/demo.bash
+. "$(dirname "$0")/../../tools/demo.bash"
 queue_config=labs/lab5_consumers_at_work/config.queue.toml
 
 for config in "$LAB_CONFIG" "$queue_config"; do
