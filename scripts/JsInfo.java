@@ -280,14 +280,18 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             if (replica.isOffline() || alone && !replica.getName().equals(asked.getServerName())) {
                 state = "offline" + (replica.isOffline() ? "" : " (" + asked.getServerName() + ", which answered, has no "
                         + "route to it)");
-            } else if (replica.isCurrent()) {
-                state = "current";
             } else {
                 boolean answered = replica.getName().equals(asked.getServerName());
                 Duration silent = replica.getActive();
-                state = String.format(Locale.ROOT, "not current (lag %,d operations)", replica.getLag())
-                        + (answered ? ", up: it answered" : silent != null && silent.compareTo(UNHEARD_FOR) >= 0
-                        ? ", last heard from " + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS)) + " ago: down, or cut off from the leader" : "");
+                // a copy on a node that died can still count as current for a while (nats-server 2.9): its silence tells
+                String unheard = !answered && silent != null && silent.compareTo(UNHEARD_FOR) >= 0 ? ", last heard from "
+                        + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS)) + " ago: down, or cut off from the leader" : "";
+                if (replica.isCurrent()) {
+                    state = unheard.isEmpty() ? "current" : "current as far as the leader knows" + unheard;
+                } else {
+                    state = String.format(Locale.ROOT, "not current (lag %,d operations)", replica.getLag())
+                            + (answered ? ", up: it answered" : unheard);
+                }
             }
             row("replica " + replica.getName(), state);
         }

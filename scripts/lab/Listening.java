@@ -85,7 +85,7 @@ final class Listening {
     private Subscription sub;
     private String ended = "";
     /** Once the subscription is closed: whether the server confirmed it sends no more (so the count of what reached the client is final). */
-    private Boolean intakeConfirmed;
+    private volatile Boolean intakeConfirmed;
 
     /**
      * nc: a connection with this one subscription, so that every message it received is one for this
@@ -238,7 +238,7 @@ final class Listening {
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
         } catch (Exception noAnswer) {
-            // the server did not confirm: more may have reached the client since, and the line says "at least"
+            // the server did not confirm: more may have reached the client since, and the last line says so
         }
     }
 
