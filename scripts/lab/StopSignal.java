@@ -297,35 +297,34 @@ final class StopSignal {
     }
 
     private void onExit() {
+        long deadline = System.nanoTime() + grace.toNanos();
         if (over) {
             // The run has done its work and is saying how it ended (a last line may need the server's answer
             // first): that line is the run's, so the exit waits for it, within the grace period.
-            long deadline = System.nanoTime() + grace.toNanos();
             while (!handedOver && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(10_000_000L);
             }
-            if (!handedOver) { // it did not come in time: say what the run did
-                lastWords();
-                System.err.println(Output.line("ERROR interrupted: " + summary.get(), false));
+            if (handedOver) {
+                System.out.flush();
+                System.err.flush();
+                return;
             }
-            System.out.flush();
-            System.err.flush();
-            return;
-        }
-        long deadline = System.nanoTime() + grace.toNanos();
-        exitAt = deadline;
-        synchronized (this) {
-            requested = true;
-            if (interruptible) {
-                main.interrupt();
+            // it did not come in time: the line below says what the run did
+        } else {
+            exitAt = deadline;
+            synchronized (this) {
+                requested = true;
+                if (interruptible) {
+                    main.interrupt();
+                }
             }
-        }
-        try {
-            while (!settled.await(10, TimeUnit.MILLISECONDS) && !idle.getAsBoolean() && System.nanoTime() < deadline) {
-                // the run finishes what is in flight
+            try {
+                while (!settled.await(10, TimeUnit.MILLISECONDS) && !idle.getAsBoolean() && System.nanoTime() < deadline) {
+                    // the run finishes what is in flight
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         lastWords();
         System.err.println(Output.line("ERROR interrupted: " + summary.get(), false));
