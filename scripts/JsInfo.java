@@ -282,10 +282,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                         + "route to it)");
             } else {
                 boolean answered = replica.getName().equals(asked.getServerName());
-                Duration silent = replica.getActive();
-                // a copy on a node that died can still count as current for a while (nats-server 2.9): its silence tells
-                String unheard = !answered && silent != null && silent.compareTo(UNHEARD_FOR) >= 0 ? ", last heard from "
-                        + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS)) + " ago: down, or cut off from the leader" : "";
+                String unheard = answered ? "" : unheard(replica.getActive());
                 if (replica.isCurrent()) {
                     state = unheard.isEmpty() ? "current" : "current as far as the leader knows" + unheard;
                 } else {
@@ -295,6 +292,19 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             }
             row("replica " + replica.getName(), state);
         }
+    }
+
+    /**
+     * A copy on a node that died can still count as current for a while (nats-server 2.9): its silence
+     * tells. The server sends 0 for a copy its leader has never heard from (a leader elected after the
+     * node died, or one that is seconds old).
+     */
+    private static String unheard(Duration silent) {
+        if (silent == null || silent.isZero()) {
+            return ", never heard from by this leader: down, cut off from it, or the leader is only just elected";
+        }
+        return silent.compareTo(UNHEARD_FOR) < 0 ? "" : ", last heard from " + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS))
+                + " ago: down, or cut off from the leader";
     }
 
     private static void row(String label, String value) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,6 +109,32 @@ class HostileServerTest extends WithServer {
         assertFalse(Files.isSymbolicLink(link));
         Run.Result version = ok(Run.script("JsInfo", "--version").env("XDG_STATE_HOME", state.toString()).go());
         assertEquals("server last seen: nats-server 2.9.10 (n1\\ncurl x | sh\\n)", version.outLines().get(2));
+    }
+
+    /**
+     * How long ago a replica's leader last heard from it is the server's word on whether that copy is alive:
+     * 0 means never (nats-server sends 0 for a peer it has no time for), which after a leader's death is
+     * the dead node seen by a leader elected since.
+     */
+    @Test
+    void jsInfoSaysWhichReplicasTheLeaderHasNotHeardFrom() throws Exception {
+        String replicas = "[{\"name\":\"n1\",\"current\":true,\"active\":700000000},"
+                + "{\"name\":\"n2\",\"current\":true,\"active\":0},"
+                + "{\"name\":\"n4\",\"current\":false,\"active\":9000000000,\"lag\":5},"
+                + "{\"name\":\"n5\",\"current\":false,\"offline\":true,\"active\":0}]";
+        Function<String, String> answers = subject -> subject.startsWith("$JS.API.STREAM.INFO.") ? STREAM_INFO
+                .replaceFirst("\"cluster\":.*", "\"cluster\":{\"name\":\"lab\",\"leader\":\"n3\",\"replicas\":" + replicas + "}}")
+                .replace("\"num_replicas\":3", "\"num_replicas\":5") : answer(subject);
+        try (FakeNatsServer fake = new FakeNatsServer("n3", "2.9.10", List.of("127.0.0.1:1"), answers)) {
+            List<String> rows = ok(Run.script("JsInfo").env("NATS_URL", fake.url()).go()).outLines().subList(6, 11);
+            assertEquals(List.of(
+                    "  cluster:        lab, 5 replicas, leader n3",
+                    "  replica n1:     current",
+                    "  replica n2:     current as far as the leader knows, never heard from by this leader: down, cut off from it, "
+                            + "or the leader is only just elected",
+                    "  replica n4:     not current (lag 5 operations), last heard from 9s ago: down, or cut off from the leader",
+                    "  replica n5:     offline"), rows);
+        }
     }
 
     @Test

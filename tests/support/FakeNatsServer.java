@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 final class FakeNatsServer implements AutoCloseable {
     private final ServerSocket listener;
@@ -30,10 +31,17 @@ final class FakeNatsServer implements AutoCloseable {
      * JSON-escaped), @param replies the reply body for a request's subject (null: no reply)
      */
     FakeNatsServer(String serverName, String version, Function<String, String> replies) throws IOException {
+        this(serverName, version, List.of(), replies);
+    }
+
+    /** @param clusterPeers the INFO's connect_urls besides its own: a fake that says it has routes to these */
+    FakeNatsServer(String serverName, String version, List<String> clusterPeers, Function<String, String> replies) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        String urls = clusterPeers.isEmpty() ? "" : ",\"connect_urls\":[\"127.0.0.1:" + listener.getLocalPort() + "\""
+                + clusterPeers.stream().map(peer -> "," + json(peer)).collect(Collectors.joining()) + "]";
         this.info = "INFO {\"server_id\":\"NFAKE\",\"server_name\":" + json(serverName) + ",\"version\":" + json(version)
                 + ",\"proto\":1,\"go\":\"go1.19\",\"host\":\"127.0.0.1\",\"port\":" + listener.getLocalPort()
-                + ",\"headers\":true,\"max_payload\":1048576,\"jetstream\":true}\r\n";
+                + ",\"headers\":true,\"max_payload\":1048576,\"jetstream\":true" + urls + "}\r\n";
         this.replies = replies;
         this.acceptor = new Thread(this::accept, "fake-nats");
         acceptor.setDaemon(true);
