@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,8 +35,11 @@ class JBangPinsTest {
     @BeforeEach
     void aCopyOfTheLauncher() throws Exception {
         realLib = Path.of(Run.command(Run.REPO.resolve("bin/jbang").toString()).env("JBANG_FETCH_ONLY", "lib").go().out().strip());
-        for (String file : List.of("bin/jbang", "bin/lab-install", "tools/jbang/pom.xml", "tools/jbang/jars.sha256",
-                "tools/jbang/appcds.bash", "tools/jbang/locale.bash", "tools/jbang/early-signal.bash", "tools/jbang/tmpdir.bash")) {
+        List<String> files = new ArrayList<>(List.of("bin/jbang", "bin/lab-install", "tools/jbang/pom.xml", "tools/jbang/jars.sha256"));
+        try (Stream<Path> launcherParts = Files.list(Run.REPO.resolve("tools/jbang"))) {
+            launcherParts.map(path -> "tools/jbang/" + path.getFileName()).filter(name -> name.endsWith(".bash")).forEach(files::add);
+        }
+        for (String file : files) {
             Files.createDirectories(copy.resolve(file).getParent());
             Files.copy(Run.REPO.resolve(file), copy.resolve(file));
         }

@@ -67,7 +67,7 @@ class JavaHomeTest extends WithServer {
 
     /**
      * No java at all (none on PATH, JAVA_HOME unset or without one): each launcher, and make run through it, ends
-     * with one line saying what to set (and what was wrong with JAVA_HOME), exit 1, before anything else starts.
+     * with one line saying what to set (and what was wrong with JAVA_HOME, shown escaped), exit 1, before anything else starts.
      */
     @Test
     void withoutAnyJavaEachLauncherSaysSoInOneLine() throws Exception {
@@ -84,9 +84,21 @@ class JavaHomeTest extends WithServer {
                 // a PATH entry that is gone holds no command
             }
         }
-        for (String javaHome : new String[] {null, "/nonexistent"}) {
-            String why = javaHome == null ? " (set JAVA_HOME, or put a JDK 17+ on PATH)\n" : ": JAVA_HOME=/nonexistent holds no %s and "
-                    + "PATH has none; set JAVA_HOME to a JDK 17+, or put one on PATH\n";
+        try {
+            eachLauncherWithout(noJava);
+        } finally { // links out of the temp folder: JUnit would warn about each one
+            try (var links = Files.list(noJava)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+        }
+    }
+
+    private static void eachLauncherWithout(Path noJava) throws Exception {
+        for (String javaHome : new String[] {null, "/nonexistent\u001b[2J x"}) {
+            String why = javaHome == null ? " (set JAVA_HOME, or put a JDK 17+ on PATH)\n" : ": JAVA_HOME=$'/nonexistent\\E[2J x' holds no %s "
+                    + "and PATH has none; set JAVA_HOME to a JDK 17+, or put one on PATH\n";
             String jbangLine = "jbang: no java found" + why.formatted("JDK (no bin/javac)");
             String labRunLine = "lab-run: no java found" + why.formatted("bin/java");
             List<Run> runs = List.of(Run.command(JBANG, Run.REPO.resolve("scripts/JsInfo.java").toString(), "--version"),

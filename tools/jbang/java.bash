@@ -1,0 +1,28 @@
+# Sourced by bin/jbang and bin/lab-run, not run by itself: which java they may start, and the one
+# line when there is none.
+#
+# passed_over_java_home NEEDED WHAT
+#   A set JAVA_HOME without NEEDED (bin/javac for JBang, which compiles; bin/java for lab-run, which
+#   only runs) is passed over for the java on PATH: java_home_lacks then says why (WHAT it lacks, the
+#   folder shown escaped), else it is empty.
+passed_over_java_home() {
+  java_home_lacks=
+  if [ -n "${JAVA_HOME:-}" ] && [ ! -x "$JAVA_HOME/$1" ]; then
+    printf -v java_home_lacks 'JAVA_HOME=%q holds no %s' "$JAVA_HOME" "$2"
+  fi
+}
+
+# java_found_or_exit NAME FOUND
+#   No java FOUND: NAME says in one line what to set (and what was wrong with JAVA_HOME), exit 1.
+#   Found on PATH after JAVA_HOME was passed over: NAME says so once and goes on.
+java_found_or_exit() {
+  if [ -z "$2" ]; then
+    if [ -n "$java_home_lacks" ]; then
+      echo "$1: no java found: $java_home_lacks and PATH has none; set JAVA_HOME to a JDK 17+, or put one on PATH" >&2
+    else
+      echo "$1: no java found (set JAVA_HOME, or put a JDK 17+ on PATH)" >&2
+    fi
+    exit 1
+  fi
+  [ -z "$java_home_lacks" ] || echo "$1: $java_home_lacks; using the java on PATH" >&2
+}
