@@ -174,7 +174,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     /**
      * On a cluster a throw-away consumer dies with the server that led it: a wait that passed empty, or a
      * read cut off, goes on with a new one from the message after the last shown, while the stream holds
-     * more and the failover bound since the last message has not passed (PullFailover.moreToRead).
+     * more and the failover bound since the last message has not passed (PullFailover.ahead).
      */
     private void readOrderedThroughFailovers(Connection nc, StreamContext stream, String subject, Duration wait) throws Exception {
         orderedArrivedAt = System.nanoTime();
@@ -203,20 +203,24 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 return;
             }
             long after = Math.max(counts.lastShown, unreadable.resumeAt() - 1);
-            if (failover.moreToRead(nc, subject, after, orderedArrivedAt)) {
-                again = true;
-                if (System.nanoTime() - began < 250_000_000L) {
-                    Thread.sleep(250); // no connection yet, or no leader: the read gave up at once
+            switch (failover.ahead(nc, subject, after, orderedArrivedAt)) {
+                case MORE -> {
+                    again = true;
+                    if (System.nanoTime() - began < 250_000_000L) {
+                        Thread.sleep(250); // no connection yet, or no leader: the read gave up at once
+                    }
                 }
-                continue;
+                case NOTHING -> {
+                    return; // everything stored on the subject was shown
+                }
+                case REFUSED -> {
+                    if (cutOff != null) {
+                        throw cutOff; // the stream is gone, or refuses: the run's end names what cut the read off
+                    }
+                    return;
+                }
+                case UNREAD -> throw failover.unread(ending.soFar());
             }
-            if (counts.leaderless != null) {
-                throw failover.unread(ending.soFar());
-            }
-            if (cutOff != null && !failover.nothingMore()) {
-                throw cutOff; // the stream is gone, or refuses: the run's end names what cut the read off
-            }
-            return; // everything stored on the subject was shown
         }
     }
 

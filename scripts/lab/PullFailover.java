@@ -23,7 +23,6 @@ final class PullFailover {
     private final Duration ackWait;
     private final Failover.Waiting waiting;
     private final Failover.Waiting waitingOnTheStream;
-    private boolean nothingMore; // --ephemeral: the stream's leader said it holds no message past the last shown
     /** The stream's answer to a stored-message request for a sequence past its last (on the filter): none there. */
     private static final int NO_MESSAGE_FOUND = 10037;
 
@@ -92,32 +91,34 @@ final class PullFailover {
                 Durations.format(Failover.NO_LEADER_FOR), config.consumer, counts.leaderless, soFar);
     }
 
+    /** What the stream says of the messages past the last one an ephemeral read showed. */
+    enum Ahead {
+        /** It holds more for the read (or no leader answers yet), within the bound: read on with a new throw-away consumer. */
+        MORE,
+        /** It holds nothing more on the read's subject: everything stored was shown. */
+        NOTHING,
+        /** It refused to say (gone, say), or the run is stopping: what cut the read off, if anything, names why. */
+        REFUSED,
+        /** The bound passed with no message, though the stream holds more or did not say: counts.leaderless says which. */
+        UNREAD
+    }
+
     /**
-     * --ephemeral: a wait passed empty, or a failover cut the throw-away consumer off (its leader died
-     * with it). True while the stream holds a message for the read past stream seq `after` (or no leader
-     * answers) and the bound has not passed since `lastArrived`: a new throw-away consumer reads on from
-     * there. False when the stream has nothing more for it; past the bound counts.leaderless says so.
+     * --ephemeral on a cluster: a wait passed empty, or a failover cut the throw-away consumer off (its
+     * leader died with it). Asks the stream's leader whether it holds a message for the read past stream
+     * seq `after`; the bound counts from `lastArrived`.
      */
-    boolean moreToRead(Connection nc, String filter, long after, long lastArrived) {
-        if (!failsOver) {
-            return false;
-        }
-        nothingMore = false;
-        Boolean stored = storedAfter(nc, filter, after);
-        if (Boolean.FALSE.equals(stored)) {
-            return false;
+    Ahead ahead(Connection nc, String filter, long after, long lastArrived) {
+        Ahead said = storedAfter(nc, filter, after);
+        if (said == Ahead.NOTHING || said == Ahead.REFUSED) {
+            return said;
         }
         if (System.nanoTime() - lastArrived < Failover.NO_LEADER_FOR.toNanos()) {
             waitingOnTheStream.goesOn(lastArrived);
-            return true;
+            return Ahead.MORE;
         }
-        counts.leaderless = (stored == null ? "did not say whether it holds more" : "still holds messages") + " past stream seq " + after;
-        return false;
-    }
-
-    /** The last moreToRead was answered: the stream holds nothing past the last message shown (not gone, not leaderless). */
-    boolean nothingMore() {
-        return nothingMore;
+        counts.leaderless = (said == null ? "did not say whether it holds more" : "still holds messages") + " past stream seq " + after;
+        return Ahead.UNREAD;
     }
 
     /** The line an ephemeral read ends with when no message came within the bound though the stream has more. */
@@ -127,10 +128,10 @@ final class PullFailover {
     }
 
     /**
-     * Whether the stream holds a message on `filter` (null: any) past stream seq `after`, asked of its
-     * leader; null when no leader answers (or it says it is none).
+     * What the stream's leader says of a message on `filter` (null: any) past stream seq `after`: MORE,
+     * NOTHING or REFUSED; null when no leader answers (or it says it is none).
      */
-    private Boolean storedAfter(Connection nc, String filter, long after) {
+    private Ahead storedAfter(Connection nc, String filter, long after) {
         try {
             Message reply = StoredMessage.ask(nc, Connector.CONFIRM_WAIT, config.stream, StoredMessage.nextOn(filter, after + 1));
             if (reply == null || reply.isStatusMessage()) {
@@ -138,13 +139,15 @@ final class PullFailover {
             }
             ApiResponse<Void> answer = new ApiResponse<>(reply) { };
             if (!answer.hasError()) {
-                return true;
+                return Ahead.MORE;
             }
-            nothingMore = answer.getApiErrorCode() == NO_MESSAGE_FOUND;
-            return Unanswered.noLeaderNow(answer.getApiErrorCode(), answer.getDescription()) ? null : false;
+            if (answer.getApiErrorCode() == NO_MESSAGE_FOUND) {
+                return Ahead.NOTHING;
+            }
+            return Unanswered.noLeaderNow(answer.getApiErrorCode(), answer.getDescription()) ? null : Ahead.REFUSED;
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
-            return false;
+            return Ahead.REFUSED; // the run is stopping: it ends with what cut it off, if anything
         } catch (RuntimeException unreadable) {
             return null; // not an answer: asked again at the next empty wait, within the bound
         }
