@@ -148,8 +148,11 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         if (start > 1) {
             from.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start);
         }
-        // bounded in bytes as js-pull's batches are: what is on its way to this run stays well under 64 MB
-        ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES).build();
+        // bounded in bytes as js-pull's batches are: what is on its way to this run stays well under 64 MB. On a cluster a
+        // request lasts 2 s, so the server's heartbeat comes every second: missing three, jnats makes a throw-away consumer
+        // that died with its server again within seconds, where its default (30 s requests) takes 45 s
+        ConsumeOptions requests = ConsumeOptions.builder().batchBytes(PullRequests.REQUEST_BYTES)
+                .expiresIn(failover.requestExpiry(Duration.ofMillis(ConsumeOptions.DEFAULT_EXPIRES_IN_MILLIS)).toMillis()).build();
         OrderedConsumerContext[] reader = new OrderedConsumerContext[1];
         Unanswered.ApiCall<IterableConsumer> begin = () -> {
             reader[0] = stream.createOrderedConsumer(from);

@@ -542,6 +542,29 @@ class ClusterTest {
     }
 
     /**
+     * Everything stored was shown and the read waits for more (--wait 2m) when its throw-away consumer's
+     * server dies: messages published after the kill are shown by a consumer made again once three of the
+     * server's heartbeats (1 s apart on a cluster) were missed, each once and in order, not only after the
+     * whole wait. The run stops at --count.
+     */
+    @Test
+    void anEphemeralReadWhoseConsumerDiesWhileItWaitsReadsOnWithinSeconds() throws Exception {
+        ok(script("JsBootstrap", "--replicas", "3").go());
+        cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
+        ok(script("JsPub", "--count", "100").go());
+        // jnats' default (30 s requests, a heartbeat every 15 s) misses the consumer only after 45 s
+        Run.Started read = script("JsPull", "--ephemeral", "--count", "200", "--wait", "120").timeout(30).start();
+        read.awaitOut("(stream seq 100)");
+        cluster.kill9(ephemeralConsumersServer());
+        ok(script("JsPub", "--count", "100").go());
+        Run.Result result = read.finish();
+
+        assertEquals(0, result.exit(), result.err() + tail(result.out()));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList(), shownSequences(result), "each once, in order");
+        assertTrue(result.out().contains("INFO done: 200 messages read through a throw-away consumer"), tail(result.out()));
+    }
+
+    /**
      * Mid-read, kill -9 of the throw-away consumer's server and of one other: no quorum, so no new consumer
      * can be made and no server can say what the stream holds. (The survivor is never the consumer's
      * server: one that is goes on handing out what it stores, as it may.) The read ends within the
