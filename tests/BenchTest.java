@@ -259,8 +259,10 @@ class BenchTest {
             run.signal("TERM");
             Run.Result result = run.finish();
             assertEquals(143, result.exit(), result.toString());
-            assertEquals(List.of("bench: the bench stopped before it finished (a signal or Ctrl-C)"),
-                    benchLines(result).stream().filter(line -> !line.startsWith("bench: publish async")).toList(), result.toString());
+            // besides the runs' lines, and the C row's absence on a machine without libnats-dev
+            assertEquals(List.of("bench: the bench stopped before it finished (a signal or Ctrl-C)"), benchLines(result).stream()
+                    .filter(line -> !line.startsWith("bench: publish async") && !line.startsWith("bench: no C row: ")).toList(),
+                    result.toString());
             for (ProcessHandle process : started) {
                 assertTrue(process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, process + " ended");
             }
