@@ -259,34 +259,47 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             row("next pull", whyNothing); // gets nothing, or may get nothing
         }
         ClusterInfo cluster = info.getClusterInfo();
-        printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1 : cluster.getReplicas().size() + 1, asked);
+        // the list leaves out the leader; without one, it names every replica
+        printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1
+                : cluster.getReplicas().size() + (cluster.getLeader() == null ? 0 : 1), asked);
     }
 
     /**
      * On a cluster: which server leads (takes the writes, or hands out the messages) and how each other
      * copy is doing: current, behind by some operations (lag), or offline. A server that has lost
      * every route cannot tell yet: then each replica but its own is offline, and no quorum is left.
+     * Without a leader (an election) no replica can say how the others are doing.
      */
     private static void printCluster(ClusterInfo cluster, int replicas, ServerInfo asked) {
         if (cluster == null || cluster.getName() == null) {
             return;
         }
         boolean alone = replicas > 1 && (asked.getConnectURLs() == null || asked.getConnectURLs().size() <= 1);
-        String leader = cluster.getLeader() == null ? "none (no quorum: a majority of the replicas must be up)"
-                : cluster.getLeader() + (alone ? " (but it reaches no other replica: no quorum)" : "");
+        boolean leaderless = cluster.getLeader() == null;
+        String leader;
+        if (leaderless) {
+            // then each replica that knows of none answers with its own copy: the first answer to come is shown
+            leader = alone ? "none (no quorum: a majority of the replicas must be up)" : "none right now (an election takes seconds; "
+                    + "if this persists, a majority of the replicas is down or cut off): what this shows is one replica's own copy, "
+                    + "which may be behind";
+        } else {
+            leader = cluster.getLeader() + (alone ? " (but it reaches no other replica: no quorum)" : "");
+        }
         row("cluster", cluster.getName() + ", " + replicas + (replicas == 1 ? " replica" : " replicas") + ", leader " + leader);
         for (Replica replica : cluster.getReplicas() == null ? List.<Replica>of() : cluster.getReplicas()) {
+            boolean answered = replica.getName().equals(asked.getServerName());
             String state;
-            if (replica.isOffline() || alone && !replica.getName().equals(asked.getServerName())) {
+            if (replica.isOffline() || alone && !answered) {
                 state = "offline" + (replica.isOffline() ? "" : " (" + asked.getServerName() + ", which answered, has no "
                         + "route to it)");
+            } else if (leaderless) { // a follower hears from the leader alone: its word on the others is stale
+                state = answered ? "up: it answered; not known whether current: no leader to ask" : "not known: no leader to ask";
             } else {
-                boolean answered = replica.getName().equals(asked.getServerName());
                 String unheard = answered ? "" : unheard(replica.getActive());
                 if (replica.isCurrent()) {
                     state = unheard.isEmpty() ? "current" : "current as far as the leader knows" + unheard;
                 } else {
-                    state = String.format(Locale.ROOT, "not current (lag %,d operations)", replica.getLag())
+                    state = "not current" + (replica.getLag() > 0 ? String.format(Locale.ROOT, " (lag %,d operations)", replica.getLag()) : "")
                             + (answered ? ", up: it answered" : unheard);
                 }
             }
@@ -304,7 +317,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             return ", never heard from by this leader: down, cut off from it, or the leader is only just elected";
         }
         return silent.compareTo(UNHEARD_FOR) < 0 ? "" : ", last heard from " + Durations.format(silent.truncatedTo(ChronoUnit.SECONDS))
-                + " ago: down, or cut off from the leader";
+                + " ago: down, cut off from the leader, or not caught up yet after a restart";
     }
 
     private static void row(String label, String value) {

@@ -28,8 +28,8 @@ class ClusterStartTest {
     /** The line a run says once it has waited Failover.SAY_WAITING_AFTER or more for a leader's answer. */
     private static final String STILL_WAITING = "WARN no leader has answered for \\d+s: a new leader is being elected .*; waiting up "
             + "to 1m in all";
-    private static final String NO_LEADER_REFUSED = "no leader was elected for the stream or consumer within 1m of asking "
-            + "again \\(the server answered: ";
+    private static final String NO_LEADER_REFUSED = "no leader was elected for (the stream or consumer|stream START|consumer \\S+ of "
+            + "stream START) within 1m of asking again \\(the server answered: ";
     static ThreeNodeCluster cluster;
     static Path labConfig;
 

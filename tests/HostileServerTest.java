@@ -121,7 +121,7 @@ class HostileServerTest extends WithServer {
         String replicas = "[{\"name\":\"n1\",\"current\":true,\"active\":700000000},"
                 + "{\"name\":\"n2\",\"current\":true,\"active\":0},"
                 + "{\"name\":\"n4\",\"current\":false,\"active\":9000000000,\"lag\":5},"
-                + "{\"name\":\"n5\",\"current\":false,\"offline\":true,\"active\":0}]";
+                + "{\"name\":\"n5\",\"current\":false,\"active\":12000000000}]"; // not current, and no lag said
         Function<String, String> answers = subject -> subject.startsWith("$JS.API.STREAM.INFO.") ? STREAM_INFO
                 .replaceFirst("\"cluster\":.*", "\"cluster\":{\"name\":\"lab\",\"leader\":\"n3\",\"replicas\":" + replicas + "}}")
                 .replace("\"num_replicas\":3", "\"num_replicas\":5") : answer(subject);
@@ -132,8 +132,25 @@ class HostileServerTest extends WithServer {
                     "  replica n1:     current",
                     "  replica n2:     current as far as the leader knows, never heard from by this leader: down, cut off from it, "
                             + "or the leader is only just elected",
-                    "  replica n4:     not current (lag 5 operations), last heard from 9s ago: down, or cut off from the leader",
-                    "  replica n5:     offline"), rows);
+                    "  replica n4:     not current (lag 5 operations), last heard from 9s ago: down, cut off from the leader, or not "
+                            + "caught up yet after a restart",
+                    "  replica n5:     not current, last heard from 12s ago: down, cut off from the leader, or not caught up "
+                            + "yet after a restart"), rows);
+        }
+        // no leader (an election): each replica that knows of none answers with its own copy; none can tell how the others are
+        String leaderless = "[{\"name\":\"n1\",\"current\":false,\"active\":9000000000,\"lag\":1439},"
+                + "{\"name\":\"n2\",\"current\":false,\"offline\":true,\"active\":0},"
+                + "{\"name\":\"n3\",\"current\":true,\"active\":0}]";
+        Function<String, String> electing = subject -> subject.startsWith("$JS.API.STREAM.INFO.") ? STREAM_INFO
+                .replaceFirst("\"cluster\":.*", "\"cluster\":{\"name\":\"lab\",\"replicas\":" + leaderless + "}}") : answer(subject);
+        try (FakeNatsServer fake = new FakeNatsServer("n3", "2.9.10", List.of("127.0.0.1:1"), electing)) {
+            List<String> rows = ok(Run.script("JsInfo").env("NATS_URL", fake.url()).go()).outLines().subList(6, 10);
+            assertEquals(List.of(
+                    "  cluster:        lab, 3 replicas, leader none right now (an election takes seconds; if this persists, a majority "
+                            + "of the replicas is down or cut off): what this shows is one replica's own copy, which may be behind",
+                    "  replica n1:     not known: no leader to ask",
+                    "  replica n2:     offline",
+                    "  replica n3:     up: it answered; not known whether current: no leader to ask"), rows);
         }
     }
 

@@ -434,8 +434,8 @@ final class JetStreamErrors {
         try {
             streams = nc.jetStreamManagement().getStreamNames(subject);
         } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
-            return Exit.failed("%s: cluster %s has no JetStream leader right now (no quorum: a majority of its "
-                    + "servers must be up, %s answers); not confirmed, so not counted as stored%s", noPubAck,
+            return Exit.failed("%s: cluster %s has no JetStream leader right now (an election takes seconds; if this "
+                    + "persists, a majority of its servers is down or cut off; %s answers); not confirmed, so not counted as stored%s", noPubAck,
                     nc.getServerInfo().getCluster(), nc.getServerInfo().getServerName(), sofar);
         }
         if (streams.isEmpty()) {
@@ -463,7 +463,8 @@ final class JetStreamErrors {
             return notTheAnswer(description);
         }
         return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printableStart(description), code, code != Unanswered.NO_LEADER ? ""
-                : ": the cluster has no leader for it right now (no quorum: a majority of the servers must be up)");
+                : ": it has no leader right now (an election takes seconds; if this persists, a majority of its replicas is down "
+                + "or cut off)");
     }
 
     static String refused(JetStreamApiException e) {

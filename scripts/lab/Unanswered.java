@@ -74,6 +74,12 @@ final class Unanswered {
      * (doneLate): refused "no leader" to the end, a change ends with unknown(change).
      */
     static <T> T throughElection(boolean failsOver, String change, ApiCall<T> call) throws IOException, JetStreamApiException {
+        return throughElection(failsOver, change, null, call);
+    }
+
+    /** The same; `read` names what a read asks for ("consumer C of stream S"), for its line past the bound (null: not known). */
+    private static <T> T throughElection(boolean failsOver, String change, String read, ApiCall<T> call)
+            throws IOException, JetStreamApiException {
         long asked = System.nanoTime();
         long giveUp = asked + Failover.NO_LEADER_FOR.toNanos();
         boolean again = false;
@@ -90,7 +96,7 @@ final class Unanswered {
                     throw e;
                 }
                 if (System.nanoTime() > giveUp) {
-                    endPastTheBound(e, change, again);
+                    endPastTheBound(e, change, read, again);
                 }
                 if (System.nanoTime() - asked >= Failover.SAY_WAITING_AFTER.toNanos() && saidWaitingOn != System.err) {
                     saidWaitingOn = System.err;
@@ -113,10 +119,10 @@ final class Unanswered {
      * unanswered one for Connector's line); a first asking that outlasted the bound (a long --timeout)
      * was not asked again, and stays what it was.
      */
-    private static void endPastTheBound(Exception last, String change, boolean again) throws IOException, JetStreamApiException {
+    private static void endPastTheBound(Exception last, String change, String read, boolean again) throws IOException, JetStreamApiException {
         if (last instanceof JetStreamApiException api) {
             if (change != null || again) {
-                throw change != null ? unknown(change, api, again) : noLeaderElected(api);
+                throw change != null ? unknown(change, api, again) : noLeaderElected(api, read);
             }
             throw api;
         }
@@ -146,7 +152,7 @@ final class Unanswered {
     static Message request(Connection nc, String subject, Duration timeout, boolean throughNoLeader) throws IOException {
         Message[] last = new Message[1];
         try {
-            return throughElection(nc, () -> {
+            return throughElection(Failover.on(nc), null, readOf(subject), () -> {
                 try {
                     last[0] = Optional.ofNullable(nc.request(subject, null, timeout)).orElseThrow(() -> new IOException(NO_ANSWER));
                 } catch (InterruptedException e) {
@@ -270,12 +276,24 @@ final class Unanswered {
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
     }
 
-    /** Past the bound, still refused with "no leader": the line says so, and the server's words. */
-    static LabException noLeaderElected(JetStreamApiException api) {
-        return Exit.failed("no leader was elected for the stream or consumer within %s of asking again (the server "
-                + "answered: %s, error %d): a majority of its servers must be up (js-info on another server shows which are); "
-                + "try again once they are", Durations.format(Failover.NO_LEADER_FOR), Output.printableStart(api.getErrorDescription()),
-                api.getApiErrorCode());
+    /** Past the bound, still refused with "no leader": the line says so, what was asked for (null: not known), and the server's words. */
+    static LabException noLeaderElected(JetStreamApiException api, String read) {
+        return Exit.failed("no leader was elected for %s within %s of asking again (the server answered: %s, error %d): a "
+                + "majority of its servers must be up (js-info on another server shows which are); try again once they are",
+                read == null ? "the stream or consumer" : Output.printable(read), Durations.format(Failover.NO_LEADER_FOR),
+                Output.printableStart(api.getErrorDescription()), api.getApiErrorCode());
+    }
+
+    /** What an info request's subject asks for: "stream S" or "consumer C of stream S"; null for any other subject. */
+    private static String readOf(String subject) {
+        String[] parts = subject.split("\\.");
+        if (subject.startsWith("$JS.API.STREAM.INFO.") && parts.length == 5) {
+            return "stream " + parts[4];
+        }
+        if (subject.startsWith("$JS.API.CONSUMER.INFO.") && parts.length == 6) {
+            return "consumer " + parts[5] + " of stream " + parts[4];
+        }
+        return null;
     }
 
     /** Why one server (or a cluster's request not asked again) leaves a JetStream request unanswered, and what to do. */
