@@ -118,6 +118,26 @@ class JavaHomeTest extends WithServer {
         }
     }
 
+    /**
+     * make run with a JAVA_HOME that holds no java: the line saying the java on PATH runs instead comes once, though
+     * bin/lab-server first asks js-info (through bin/lab-run) which flags hold secrets.
+     */
+    @Test
+    void makeRunSaysOnceThatItPassesOverJavaHome() throws Exception {
+        Path runs = Sandbox.labState().resolve("run");
+        if (Files.isDirectory(runs)) {
+            try (var kept = Files.list(runs)) { // its answer is kept: asked again only without it
+                for (Path file : kept.filter(file -> file.getFileName().toString().startsWith("known-flags-")).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Run.Result run = ok(Run.command("make", "--no-print-directory", "-s", "run", "BIN=js-info", "ARGS=--version").server(server)
+                .env("JAVA_HOME", "/nonexistent").timeout(600).go());
+        assertEquals(List.of("lab-run: JAVA_HOME=/nonexistent holds no bin/java; using the java on PATH"), run.err().lines().toList(),
+                run.toString());
+    }
+
     /** js-info, whose build make run needs anyway (bin/lab-server asks it): one build on Java 25, one AOT cache. */
     @Test
     void onJava25LabRunAndMakeRunKeepAnAotCacheInTheStateFolderAndPrintOnlyTheScriptsOutput() throws Exception {

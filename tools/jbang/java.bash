@@ -14,7 +14,8 @@ passed_over_java_home() {
 
 # java_found_or_exit NAME FOUND
 #   No java FOUND: NAME says in one line what to set (and what was wrong with JAVA_HOME), exit 1.
-#   Found on PATH after JAVA_HOME was passed over: NAME says so once and goes on.
+#   Found on PATH after JAVA_HOME was passed over: NAME says so once and goes on (not with
+#   LAB_JAVA_HOME_SAID set: bin/lab-server's own questions to the script, before the run that says it).
 java_found_or_exit() {
   if [ -z "$2" ]; then
     if [ -n "$java_home_lacks" ]; then
@@ -24,5 +25,5 @@ java_found_or_exit() {
     fi
     exit 1
   fi
-  [ -z "$java_home_lacks" ] || echo "$1: $java_home_lacks; using the java on PATH" >&2
+  [ -z "$java_home_lacks" ] || [ -n "${LAB_JAVA_HOME_SAID:-}" ] || echo "$1: $java_home_lacks; using the java on PATH" >&2
 }
