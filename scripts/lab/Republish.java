@@ -38,6 +38,7 @@ final class Republish {
     private final CompletableFuture<Window> duplicateWindow;
     private boolean warned;
     private String lastWarning;
+    private long[] lastOwed = new long[0];
     private final Failover.Waiting waiting = new Failover.Waiting("no PubAck has come");
     /** The cluster said a stream still captures the subject: a 503 then means one between leaders. */
     private boolean streamKnown;
@@ -116,11 +117,14 @@ final class Republish {
             String warning = again.length == 0 ? null : String.format(Locale.ROOT, "WARN %s got no PubAck (%s); publishing %s again "
                     + "with %s Nats-Msg-Id, so the stream keeps one copy of each", Output.messages(again.length), reason(why),
                     again.length == 1 ? "it" : "them", again.length == 1 ? "its" : "their");
-            if (warning != null && !warning.equals(lastWarning)) { // while no leader is elected, rounds repeat: said once
+            // while no leader is elected, rounds repeat with the same messages owed: said once; a new set, even one of the
+            // same size (a window's worth), is said again
+            if (warning != null && (!warning.equals(lastWarning) || !java.util.Arrays.equals(again, lastOwed))) {
                 System.err.println(Output.printable(warning));
                 warnPastDuplicateWindow();
             }
             lastWarning = warning;
+            lastOwed = again;
             pause();
             acks.failure.compareAndSet(why, null);
             round.publish(LongStream.concat(LongStream.of(again), LongStream.rangeClosed(next, total)).iterator());
