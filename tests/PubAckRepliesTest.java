@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,23 @@ class PubAckRepliesTest {
                 "{\"stream\":\"S\", \"seq\":1,\"duplicate\": false}", "{\"stream\":\"S\", \"seq\":1} x", "{\"stream\":\"S\", \"seq\":0}",
                 "{\"stream\":\"S\", \"seq\":12345678901234567890}", "{\"error\":{\"code\":503,\"description\":\"x\"}}"}) {
             assertNull(PubAckReplies.plain(other.getBytes(StandardCharsets.UTF_8)), other); // jnats reads these
+        }
+    }
+
+    /**
+     * A run's sequences that are not one block (other publishers' messages between, or a purge that moved the
+     * stream's next sequence on) are said to have gaps: "3 messages (seq 1-9)" would read as nine of the run's.
+     */
+    @Test
+    void aRangeOfSequencesWithOthersBetweenSaysSo() throws Exception {
+        AtomicLong next = new AtomicLong(1);
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.equals("lab4.stream")
+                ? "{\"stream\":\"LAB4_STREAM\",\"seq\":" + next.getAndAdd(4) + "}" : null)) {
+            Run.Result published = Run.script("JsPub", "--count", "3", "hello").env("NATS_URL", fake.url()).go();
+            assertEquals(0, published.exit(), published.toString());
+            assertEquals("INFO published 3 messages to stream LAB4_STREAM (seq 1-9, with gaps: other publishers' messages in "
+                    + "between, or a purge that moved the stream's next sequence on), each confirmed by a PubAck",
+                    published.outLines().get(0), published.toString());
         }
     }
 

@@ -263,11 +263,19 @@ final class PubAcks {
         return duplicateWindow;
     }
 
-    /** The sequences this run's messages got that the stream had not had before: "5", or "5-9". */
-    String newSeqs() {
+    /** The sequences this run's messages got that the stream had not had before: "5", or "5-9" (said when others lie between). */
+    synchronized String newSeqs() { // with the PubAcks' own lock: the range and the count from the same moment
         long first = firstNewSeq.get();
         long last = lastNewSeq.get();
-        return first == last ? String.valueOf(first) : first + "-" + last;
+        if (first == last) {
+            return String.valueOf(first);
+        }
+        // a range wider than all this run may have stored (with copies a lost PubAck or a late retry left, and what got no
+        // answer) holds others' sequences: it must not read as one block of the run's own
+        long mayBeOwn = confirmed.get() - duplicates.get() + retriedPastWindow.get()
+                + Math.max(0, sent.get() - confirmed.get() - refused.get());
+        return first + "-" + last + (last - first + 1 > mayBeOwn ? ", with gaps: other publishers' messages in between, or a purge "
+                + "that moved the stream's next sequence on" : "");
     }
 
     /** The last sequence any PubAck named: the stream's newest message as far as this run knows. */
