@@ -79,8 +79,7 @@ class JBangArgsTest extends WithServer {
             line.add("js-pub");
             Run.Result run = LocaleTest.noLocale(line.toArray(String[]::new)).server(server).go();
             assertEquals(2, run.exit(), options + ": " + run);
-            assertEquals("ERROR argument 2 is not UTF-8 text: run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`, and type "
-                    + "it in UTF-8\n", run.err(), options + ": " + run);
+            assertEquals("ERROR argument 2 " + LocaleTest.NOT_UTF8_IN_UTF8 + "\n", run.err(), options + ": " + run);
         }
         assertEquals(List.of("@team"), StoredMessages.in(server));
     }

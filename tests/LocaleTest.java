@@ -31,6 +31,9 @@ class LocaleTest extends WithServer {
             "-u", "LANGUAGE");
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
     private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
+    /** Bytes that are not UTF-8 where the locale is: the terminal sent them so. */
+    static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 "
+            + "and type it again";
 
     @TempDir
     Path elsewhere;
@@ -173,7 +176,7 @@ class LocaleTest extends WithServer {
             Run.Result run = noLocale("bash", "-c", "exec \"$0\" js-pub $'caf\\xe9'", launcher)
                     .server(server).go();
             assertEquals(2, run.exit(), run.toString());
-            assertEquals("ERROR argument 1 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n", run.err(), launcher);
+            assertEquals("ERROR argument 1 " + NOT_UTF8_IN_UTF8 + "\n", run.err(), launcher);
         }
         ok(noLocale(labRun, "js-pub", LETTERS + " typed \uFFFD").server(server).go());
         List<String> inUtf8 = new ArrayList<>(List.of("env", "LANG=C.UTF-8"));
@@ -191,11 +194,11 @@ class LocaleTest extends WithServer {
         Run.Result msg = noLocale("bash", "-c", "exec make --no-print-directory run BIN=js-pub MSG=$'\\xff\\xfe bad'")
                 .in(Run.REPO).server(server).go();
         assertEquals(2, msg.exit(), msg.toString());
-        assertTrue(msg.err().startsWith("ERROR MSG is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"), msg.err());
+        assertTrue(msg.err().startsWith("ERROR MSG " + NOT_UTF8_IN_UTF8 + "\n"), msg.err());
         Run.Result args = noLocale("bash", "-c", "exec make --no-print-directory run BIN=js-pub MSG=ok "
                 + "ARGS=\"--msg-id \"$'caf\\xe9'").in(Run.REPO).server(server).go();
         assertEquals(2, args.exit(), args.toString());
-        assertTrue(args.err().startsWith("ERROR ARGS word 2 is not UTF-8 text: " + FIX + ", and type it in UTF-8\n"),
+        assertTrue(args.err().startsWith("ERROR ARGS word 2 " + NOT_UTF8_IN_UTF8 + "\n"),
                 args.err());
         assertEquals(List.of(), StoredMessages.in(server));
     }

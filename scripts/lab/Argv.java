@@ -21,6 +21,9 @@ import java.util.List;
 
 final class Argv {
     private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
+    /** What follows "argument N" when its bytes are not UTF-8 in a UTF-8 locale (tools/jbang/locale.bash says it too). */
+    private static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 "
+            + "and type it again";
 
     private Argv() {
     }
@@ -100,7 +103,10 @@ final class Argv {
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException notUtf8) {
-            throw Exit.usage("argument %d is not UTF-8 text: %s, and type it in UTF-8", index + 1, FIX);
+            // in a UTF-8 locale already, the bytes came as they were typed: the terminal's encoding is the one to change
+            throw "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))
+                    ? Exit.usage("argument %d %s", index + 1, NOT_UTF8_IN_UTF8)
+                    : Exit.usage("argument %d is not UTF-8 text: %s, and type it in UTF-8", index + 1, FIX);
         }
     }
 

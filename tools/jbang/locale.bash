@@ -35,7 +35,7 @@ locale_charmap() {
 
 # utf8_or_refuse NAME VALUE
 #   In a UTF-8 locale Java reads bytes that are not UTF-8 as U+FFFD, without a word: such a VALUE
-#   fails here with the one line the script itself says (Argv.java), NAME being how the user typed it
+#   fails here with the one line the script itself says in a UTF-8 locale (Argv.java), NAME being how the user typed it
 #   ("argument 2", or for make run "MSG", "ARGS word 1"). Plain sh, as make's recipes source it too.
 #   Printable ASCII is UTF-8 as it is: only other text is handed to iconv.
 utf8_or_refuse() {
@@ -45,7 +45,7 @@ utf8_or_refuse() {
   esac
   [ "${lab_charmap-$(locale charmap 2>/dev/null)}" = UTF-8 ] && command -v iconv >/dev/null || return 0
   { printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null; } 2>/dev/null && return 0 # no "Terminated" either
-  echo "ERROR $1 is not UTF-8 text: run it in a UTF-8 locale, e.g. \`export LANG=C.UTF-8\`, and type it in UTF-8" >&2
+  echo "ERROR $1 is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 and type it again" >&2
   return 1
 }
 
