@@ -549,7 +549,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
             long lastArrived = System.nanoTime();
             while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed
-                long waitUntil = System.nanoTime() + wait.toNanos();
+                long waitBegan = System.nanoTime(); // not counts.waitStarted: electing() asks wantMore(), which moves it
+                long waitUntil = waitBegan + wait.toNanos();
                 int got;
                 // A batch that ends empty before the wait is up: on a cluster the consumer may have no leader
                 // right now (one is being elected), so ask again until the wait has really passed.
@@ -567,7 +568,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                     lastArrived = System.nanoTime();
                 }
                 if (got == 0 && Stdout.written() && !stop.requested()) {
-                    counts.waitStarted = Math.min(counts.waitStarted, requests.batchSentAt()); // "none arrived in the last Ns"
+                    counts.waitStarted = Math.min(waitBegan, requests.batchSentAt()); // "none arrived in the last Ns"
                     break;
                 }
                 if (!flags.quiet && got > 0) {
