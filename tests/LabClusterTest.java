@@ -130,6 +130,7 @@ class LabClusterTest {
             String status = make("cluster-status", config.toString()).out();
             assertEquals(100_002, streamMessages(config), "the bulk run's retries stored no second copies");
             aLeaderStoppedForAMomentIsWaitedFor(config, state, ports, status);
+            aMajorityDownLeavesNoLeaderNamed(config, state, status);
 
             Run.Result stopped = make("cluster-stop", config.toString());
             stoppedAtTheEnd = stopped.exit() == 0;
@@ -174,6 +175,41 @@ class LabClusterTest {
                 paused.toString());
         assertTrue(!paused.out().contains(leader + " does not answer at nats://127.0.0.1:" + port)
                 || paused.out().contains(leader + " answers at nats://127.0.0.1:" + port + " now\n"), paused.toString());
+    }
+
+    /**
+     * The two nodes that do not lead JetStream's metadata stopped: the one left still names itself leader in
+     * its own view, but without a majority no leader is one, and cluster-status says so (exit 2 through make).
+     */
+    private static void aMajorityDownLeavesNoLeaderNamed(Path config, Path state, String status) throws Exception {
+        Matcher meta = Pattern.compile("(?m)JetStream meta leader: (n[123])$").matcher(status);
+        assertTrue(meta.find(), status);
+        List<String> pids = new ArrayList<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            if (!node.equals(meta.group(1))) {
+                pids.add(Files.readString(state.resolve(node).resolve("pid")).strip());
+            }
+        }
+        Run.Result alone;
+        try {
+            pids.forEach(pid -> uncheckedRun("kill", "-STOP", pid));
+            alone = make("cluster-status", config.toString());
+        } finally {
+            pids.forEach(pid -> uncheckedRun("kill", "-CONT", pid));
+        }
+        assertTrue(alone.exit() != 0, alone.toString());
+        assertTrue(alone.out().contains("lab-cluster: 1 of 3 nodes answer; no JetStream meta leader (a majority, 2 nodes, must be up)\n"),
+                alone.toString());
+        assertTrue(!alone.out().contains(": leader "), alone.toString());
+        make("cluster-status", config.toString()); // settled again, for what follows
+    }
+
+    private static void uncheckedRun(String... command) {
+        try {
+            Run.command(command).go();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The chapter's ```bash blocks, each with the output block after it. */
