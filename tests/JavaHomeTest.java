@@ -138,6 +138,16 @@ class JavaHomeTest extends WithServer {
                 run.toString());
     }
 
+    /** A JAVA_HOME whose bin/java is a folder holds no java: passed over for the one on PATH, and said once. */
+    @Test
+    void aJavaHomeWhoseJavaIsAFolderIsPassedOver() throws Exception {
+        Path javaHome = Files.createDirectories(labState.resolve("folder-jdk/bin/java")).getParent().getParent();
+        Run.Result run = ok(Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
+                .env("JAVA_HOME", javaHome.toString()).go());
+        assertEquals(List.of("lab-run: JAVA_HOME=" + javaHome + " holds no bin/java; using the java on PATH"), run.err().lines().toList(),
+                run.toString());
+    }
+
     /** js-info, whose build make run needs anyway (bin/lab-server asks it): one build on Java 25, one AOT cache. */
     @Test
     void onJava25LabRunAndMakeRunKeepAnAotCacheInTheStateFolderAndPrintOnlyTheScriptsOutput() throws Exception {

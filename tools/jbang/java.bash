@@ -7,7 +7,7 @@
 #   folder shown escaped), else it is empty.
 passed_over_java_home() {
   java_home_lacks=
-  if [ -n "${JAVA_HOME:-}" ] && [ ! -x "$JAVA_HOME/$1" ]; then
+  if [ -n "${JAVA_HOME:-}" ] && { [ ! -f "$JAVA_HOME/$1" ] || [ ! -x "$JAVA_HOME/$1" ]; }; then   # a folder is -x too
     printf -v java_home_lacks 'JAVA_HOME=%q holds no %s' "$JAVA_HOME" "$2"
   fi
 }
@@ -15,7 +15,8 @@ passed_over_java_home() {
 # java_found_or_exit NAME FOUND
 #   No java FOUND: NAME says in one line what to set (and what was wrong with JAVA_HOME), exit 1.
 #   Found on PATH after JAVA_HOME was passed over: NAME says so once and goes on (not with
-#   LAB_JAVA_HOME_SAID set: bin/lab-server's own questions to the script, before the run that says it).
+#   LAB_JAVA_HOME_SAID set: bin/lab-server's own questions to the script, before the run that says it,
+#   and bin/jbang building for bin/lab-run, which said it).
 java_found_or_exit() {
   if [ -z "$2" ]; then
     if [ -n "$java_home_lacks" ]; then
@@ -26,4 +27,6 @@ java_found_or_exit() {
     exit 1
   fi
   [ -z "$java_home_lacks" ] || [ -n "${LAB_JAVA_HOME_SAID:-}" ] || echo "$1: $java_home_lacks; using the java on PATH" >&2
+  # said once for the run: bin/jbang, which bin/lab-run starts to build, says no more of it
+  [ -z "$java_home_lacks" ] || export LAB_JAVA_HOME_SAID=1
 }
