@@ -32,8 +32,7 @@ class LocaleTest extends WithServer {
     private static final String JBANG = Run.REPO.resolve("bin/jbang").toString();
     private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
     /** Bytes that are not UTF-8 where the locale is: the terminal sent them so. */
-    static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 "
-            + "and type it again";
+    static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text: set your terminal to UTF-8 and type it again";
 
     @TempDir
     Path elsewhere;

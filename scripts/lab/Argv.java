@@ -22,8 +22,7 @@ import java.util.List;
 final class Argv {
     private static final String FIX = "run it in a UTF-8 locale, e.g. `export LANG=C.UTF-8`";
     /** What follows "argument N" when its bytes are not UTF-8 in a UTF-8 locale (tools/jbang/locale.bash says it too). */
-    private static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 "
-            + "and type it again";
+    private static final String NOT_UTF8_IN_UTF8 = "is not UTF-8 text: set your terminal to UTF-8 and type it again";
 
     private Argv() {
     }

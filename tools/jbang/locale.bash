@@ -45,7 +45,7 @@ utf8_or_refuse() {
   esac
   [ "${lab_charmap-$(locale charmap 2>/dev/null)}" = UTF-8 ] && command -v iconv >/dev/null || return 0
   { printf '%s' "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null; } 2>/dev/null && return 0 # no "Terminated" either
-  echo "ERROR $1 is not UTF-8 text, though this runs in a UTF-8 locale: set your terminal to UTF-8 and type it again" >&2
+  echo "ERROR $1 is not UTF-8 text: set your terminal to UTF-8 and type it again" >&2
   return 1
 }
 
