@@ -785,7 +785,7 @@ class ClusterTest {
         assertTrue(pub.err().matches("ERROR no PubAck: (cluster lab has no JetStream leader|stream " + stream
                 + " has no leader) right now.*not confirmed.*\n"), pub.err());
 
-        // 2.9.10 answers for the consumer with 10008 ("no leader right now") or with the cut-off node's stale view ("no quorum"),
+        // 2.9.10 answers for the consumer with 10008 ("no leader answered for it right now") or with the cut-off node's stale view ("no quorum"),
         // or, under load, not within the timeout: then the stream's block is shown and one line says so
         Run.Result info = script("JsInfo").env("NATS_URL", survivor.url()).go();
         assertTrue(info.out().contains("  cluster:        lab, 3 replicas, leader none (no quorum: a majority of the "
@@ -793,7 +793,7 @@ class ClusterTest {
         assertTrue(info.out().contains("  replica n2:     offline (n1, which answered, has no route to it)\n"), info.toString());
         assertTrue(info.out().contains("  replica n3:     offline (n1, which answered, has no route to it)\n"), info.toString());
         String consumerState = info.exit() == 0 ? info.out().substring(info.out().indexOf("consumer ")) : info.err();
-        assertTrue(consumerState.contains("no quorum") || consumerState.contains("has no leader right now")
+        assertTrue(consumerState.contains("no quorum") || consumerState.contains("no leader answered for it right now")
                 || consumerState.equals("ERROR the server did not answer "
                 + "$JS.API.CONSUMER.INFO." + stream + "." + consumer + " within 5s (--timeout)\n"), info.toString());
 

@@ -463,8 +463,8 @@ final class JetStreamErrors {
             return notTheAnswer(description);
         }
         return String.format(Locale.ROOT, "the server refused: %s (error %d)%s", Output.printableStart(description), code, code != Unanswered.NO_LEADER ? ""
-                : ": it has no leader right now (an election takes seconds; if this persists, a majority of its replicas is down "
-                + "or cut off)");
+                : ": no leader answered for it right now (an election takes seconds; if this persists, a majority of its replicas, "
+                + "or of the cluster's servers, is down or cut off)");
     }
 
     static String refused(JetStreamApiException e) {

@@ -138,7 +138,7 @@ final class Unanswered {
     private static void saidWaited(Duration waited) {
         if (saidOn != System.err) {
             saidOn = System.err;
-            System.err.println("WARN no leader answered at first (one was being elected): asked again for "
+            System.err.println("WARN no leader answered at first: asked again for "
                     + Durations.format(waited) + " until an answer came");
         }
     }
@@ -268,11 +268,18 @@ final class Unanswered {
      * did so far. "Within 1m of asking again" only for a request that was asked again through the bound.
      */
     static LabException line(String shownUrl, boolean askedAgain, String sofar) {
+        return line(shownUrl, askedAgain, sofar, null);
+    }
+
+    /** The same, for a request whose subject names what it asked for (an info request's, readOf). */
+    static LabException line(String shownUrl, boolean askedAgain, String sofar, String subject) {
+        String read = subject == null ? null : readOf(subject);
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
                 : "the server at " + shownUrl, askedAgain
                 ? " within " + Durations.format(Failover.NO_LEADER_FOR) + " of asking again: no leader was elected for "
-                + "the stream or consumer in that time, or the server this run is connected to stopped answering (a "
-                + "majority of its servers must be up: js-info on another server shows which are); try again once they are"
+                + (read == null ? "the stream or consumer" : Output.printable(read)) + " in that time, or the server this run "
+                + "is connected to stopped answering (a majority of its servers must be up: js-info on another server shows "
+                + "which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
     }
 
@@ -285,7 +292,7 @@ final class Unanswered {
     }
 
     /** What an info request's subject asks for: "stream S" or "consumer C of stream S"; null for any other subject. */
-    private static String readOf(String subject) {
+    static String readOf(String subject) {
         String[] parts = subject.split("\\.");
         if (subject.startsWith("$JS.API.STREAM.INFO.") && parts.length == 5) {
             return "stream " + parts[4];
