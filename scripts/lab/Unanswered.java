@@ -277,7 +277,7 @@ final class Unanswered {
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
                 : "the server at " + shownUrl, askedAgain
                 ? " within " + Durations.format(Failover.NO_LEADER_FOR) + " of asking again: no leader was elected for "
-                + (read == null ? "the stream or consumer" : Output.printable(read)) + " in that time, or the server this run "
+                + named(read) + " in that time, or the server this run "
                 + "is connected to stopped answering (a majority of its servers must be up: js-info on another server shows "
                 + "which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
@@ -287,8 +287,13 @@ final class Unanswered {
     static LabException noLeaderElected(JetStreamApiException api, String read) {
         return Exit.failed("no leader was elected for %s within %s of asking again (the server answered: %s, error %d): a "
                 + "majority of its servers must be up (js-info on another server shows which are); try again once they are",
-                read == null ? "the stream or consumer" : Output.printable(read), Durations.format(Failover.NO_LEADER_FOR),
+                named(read), Durations.format(Failover.NO_LEADER_FOR),
                 Output.printableStart(api.getErrorDescription()), api.getApiErrorCode());
+    }
+
+    /** What a line waiting for a leader names: what was read (readOf), shown escaped; or, not known, either. */
+    private static String named(String read) {
+        return read == null ? "the stream or consumer" : Output.printable(read);
     }
 
     /** What an info request's subject asks for: "stream S" or "consumer C of stream S"; null for any other subject. */
