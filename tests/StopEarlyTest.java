@@ -125,6 +125,28 @@ class StopEarlyTest {
         }
     }
 
+    /**
+     * A signal can reach the JVM's own handler in the moment the script's takes its place: the JVM
+     * looked its handler up just before, and runs it in a thread of its own a little later, where
+     * nothing of the script's noted it. That exit is still a signal's, and ends with the early line.
+     */
+    @Test
+    void aSignalTheJvmsOwnHandlerTookAsTheScriptsWasSetEndsWithTheLine() throws Exception {
+        Run.Result result = Run.script(ExitByASignalNothingNoted.class.getName()).asProcess().timeout(60).go();
+        assertEquals(130, result.exit(), result.toString());
+        assertEquals(EARLY_LINE, result.err(), result.toString());
+    }
+
+    /** As the JVM runs a signal's handler it looked up before the script's was set: in a thread with the signal's name. */
+    static final class ExitByASignalNothingNoted {
+        public static void main(String[] args) throws InterruptedException {
+            StopSignal.fromTheStart();
+            Thread jvmsOwnHandler = new Thread(() -> System.exit(130), "SIGINT handler");
+            jvmsOwnHandler.start();
+            jvmsOwnHandler.join();
+        }
+    }
+
     /** SIGINT to the run's process group, as a terminal's Ctrl-C goes to its foreground job. */
     private static void ctrlC(Run.Started run) throws Exception {
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // the group may have ended

@@ -87,11 +87,20 @@ final class StopSignal {
         } catch (IllegalStateException exitBegun) {
             return true;
         }
+        return aSignalsHandlerRuns();
+    }
+
+    /**
+     * Whether a thread runs a signal's handler now (the JVM names it so). While the JVM's own handler
+     * exits, its thread waits for the shutdown hooks: an exit begun by a signal nothing noted (one that
+     * reached the JVM's handler as it was being replaced, after the check above) shows so there.
+     */
+    private static boolean aSignalsHandlerRuns() {
         Thread[] threads = new Thread[Thread.activeCount() + 8];
         int count = Thread.enumerate(threads);
         for (int i = 0; i < count; i++) {
             if (threads[i].getName().matches("SIG(INT|TERM|HUP) handler")) {
-                return true; // the JVM runs a signal's handler in a thread of this name
+                return true;
             }
         }
         return false;
@@ -195,7 +204,7 @@ final class StopSignal {
 
     private static void onSignal() {
         StopSignal run = watching;
-        if (handedOver || knowsSignals && !signalled) {
+        if (handedOver || knowsSignals && !signalled && !aSignalsHandlerRuns()) {
             return; // the run ended and said so, or the JVM simply ended: a line would add nothing
         }
         if (System.getenv("LAB_SIGNALS_READY") != null && !launcherTold) {
