@@ -147,6 +147,35 @@ class StopEarlyTest {
         }
     }
 
+    /**
+     * A signal that began the exit before the script's first code could even add its hook: the line,
+     * and no stack trace (adding a hook throws once the exit has begun).
+     */
+    @Test
+    void aSignalBeforeTheScriptsFirstCodeEndsWithTheLineAndNoStackTrace() throws Exception {
+        Run.Result result = Run.script(ExitBegunBeforeTheHook.class.getName()).asProcess().timeout(60).go();
+        assertEquals(130, result.exit(), result.toString());
+        assertEquals(EARLY_LINE, result.err(), result.toString());
+    }
+
+    /** As when the JVM's own handler began the exit (Ctrl-C) just before the script's first code ran. */
+    static final class ExitBegunBeforeTheHook {
+        public static void main(String[] args) throws InterruptedException {
+            CountDownLatch exiting = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                exiting.countDown();
+                try {
+                    Thread.sleep(3_000); // the exit goes on a while: the script's first code runs meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            new Thread(() -> System.exit(130), "SIGINT handler").start();
+            exiting.await();
+            StopSignal.fromTheStart();
+        }
+    }
+
     /** SIGINT to the run's process group, as a terminal's Ctrl-C goes to its foreground job. */
     private static void ctrlC(Run.Started run) throws Exception {
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // the group may have ended

@@ -57,8 +57,12 @@ final class StopSignal {
         if (HOOKED.compareAndSet(false, true)) {
             endIfTheLauncherIsGone();
             // The hook before the handlers: once a signal has begun the exit, adding a hook throws
-            // ("Shutdown in progress"), and a script's static start would end in a stack trace.
-            Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+            // ("Shutdown in progress"). Then the signal came first, and the JVM's own handler ends it.
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(StopSignal::onSignal, "stop-signal"));
+            } catch (IllegalStateException exitBegun) {
+                endedBeforeItsHook();
+            }
             quietAfterASignal();
             boolean all = true;
             for (String name : new String[] {"INT", "TERM", "HUP"}) {
@@ -71,6 +75,23 @@ final class StopSignal {
             }
             knowsSignals = all;
             tellTheLauncher();
+        }
+    }
+
+    /**
+     * A signal began the exit before the hook was in place: the line is said here (a launcher that started
+     * this JVM says it itself, as this JVM never told it that it answers signals), and this thread waits
+     * for the exit, which ends it.
+     */
+    private static void endedBeforeItsHook() {
+        synchronized (HOOKED) {
+            signalled = true;
+        }
+        if (System.getenv("LAB_SIGNALS_READY") == null) {
+            sayTheEarlyLine();
+        }
+        while (true) {
+            LockSupport.park();
         }
     }
 
@@ -214,9 +235,14 @@ final class StopSignal {
             run.onExit();
         } else {
             lastWords();
-            System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
-            System.err.flush();
+            sayTheEarlyLine();
         }
+    }
+
+    /** The one line a signal ends a run with before the run watches for signals itself. */
+    private static void sayTheEarlyLine() {
+        System.err.println("ERROR stopped (Ctrl-C or SIGTERM) " + early);
+        System.err.flush();
     }
 
     /** This is said, on stderr, before the line a signal ends the run with. */
