@@ -112,8 +112,13 @@ class StopEarlyTest {
                         if (run % 2 == 1) {
                             ctrlC(started);
                         }
-                        Run.Result result = started.finish();
                         String where = launcher[0] + " Ctrl-C " + moment + (run % 2 == 1 ? ", twice" : "") + " " + met + ": ";
+                        Run.Result result;
+                        try {
+                            result = started.finish();
+                        } catch (AssertionError timedOut) { // a run that never ended: say which moment did it
+                            throw new AssertionError(where + timedOut.getMessage(), timedOut);
+                        }
                         assertEquals(130, result.exit(), where + result);
                         assertEquals(EARLY_LINE, result.err(), where + result);
                         assertEquals("", result.out(), where + result);
@@ -580,7 +585,11 @@ class StopEarlyTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!catches(run.pid(), 15) || !watchesForCtrlC(run.pid())) {
             assertTrue(run.running(), "ended before it set its trap: " + run.errSoFar());
-            assertFalse(System.nanoTime() > deadline, "never set its trap");
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never set its trap in 60s (SIGTERM caught: " + catches(run.pid(), 15) + ", Ctrl-C watch: "
+                        + watchesForCtrlC(run.pid()) + "): " + run.errSoFar() + "\n" + descendants(run.pid()).stream()
+                        .map(pid -> pid + " " + ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("?")).collect(java.util.stream.Collectors.joining("\n")));
+            }
             Thread.sleep(1);
         }
     }

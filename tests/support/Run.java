@@ -300,12 +300,28 @@ public final class Run {
             try {
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     throw new AssertionError("timed out after " + timeoutSeconds + "s: " + command + "\n"
-                            + Files.readString(out) + Files.readString(err));
+                            + Files.readString(out) + Files.readString(err) + "--- still running\n" + stillRunning());
                 }
                 return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
             } finally {
                 close();
             }
+        }
+
+        /** The process and what it started, one line each: pid, state (R, S, T stopped, Z ended), command. */
+        private String stillRunning() {
+            StringBuilder lines = new StringBuilder();
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants()).forEach(p -> {
+                String state;
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                    state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+                } catch (IOException | RuntimeException gone) {
+                    state = "gone";
+                }
+                lines.append(p.pid()).append(' ').append(state).append(' ').append(p.info().commandLine().orElse("?")).append('\n');
+            });
+            return lines.toString();
         }
 
         /** Kills what is still running (and what it started), and deletes the output files. */

@@ -13,7 +13,7 @@ native_access=--enable-native-access=ALL-UNNAMED
 # (run_lab_jvm), and starts the Ctrl-C watch. bash 5.2 can miss a Ctrl-C that comes while it starts
 # a child: its trap never runs, and the start would go on as if none came. The watch is a process of
 # this job that only waits, with Ctrl-C at its default, so its end says that one came (ctrl_c_came,
-# and `wait -n` in run_lab_jvm, which needs bash 5.1). It ends with this shell (--pdeathsig;
+# which capture and run_lab_jvm look at as they wait). It ends with this shell (--pdeathsig;
 # stop_ctrl_c_watch at exit). A shell that dies before setpriv has set that finds no watch to kill, and
 # the kernel sends nothing then: so the watch looks, once it is set, whether its parent is still this
 # shell, and ends at once if not (instead of sleeping a day as an orphan).
@@ -22,7 +22,7 @@ open_ready_pipe() {
   open_pipe lab_nap # nap's: no one ever writes to it
   open_capture_file || true
   ctrl_c_watch=
-  if [ $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1])) -ge 501 ] && command -v setpriv > /dev/null && command -v sleep > /dev/null; then
+  if command -v setpriv > /dev/null && command -v sleep > /dev/null; then
     (trap - INT; exec setpriv --pdeathsig KILL -- sh -c '[ "$PPID" = "$1" ] && exec sleep 86400' ctrl-c-watch "$$") \
       < /dev/null > /dev/null 2>&1 &
     ctrl_c_watch=$!
@@ -281,46 +281,62 @@ run_lab_jvm() {
   # (the JVM ended early by the trap, and its 137 taken for the script's own exit code, with no line).
   lab_jvm_signal_exit= # the exit code of the last signal that came
   lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
-  local status
+  local status alive_pipe alive_in alive_out pause
+  # The JVM holds the only writer of this pipe: when it ends, a read of the other end here returns at once.
+  open_pipe alive_pipe
+  exec {alive_out}> "/dev/fd/$alive_pipe" {alive_in}< "/dev/fd/$alive_pipe" {alive_pipe}<&-
   # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
   # script's stdin stay the JVM's. Ctrl-\ stays ignored (the launcher's first line): the JVM takes it over
   # as it starts (a thread dump), and until then it ends nothing.
   (
     trap - INT
+    exec {alive_in}<&-
     export LAB_SIGNALS_READY=$lab_ready LAB_LAUNCHER_PID=$$
     exec ${pdeath[@]+"${pdeath[@]}"} "$java" "$@"
   ) <&0 &
   lab_jvm=$!
-  trap 'lab_jvm_signalled INT 130' INT
-  trap 'lab_jvm_signalled TERM 143' TERM
-  trap 'lab_jvm_signalled HUP 129' HUP
+  exec {alive_out}>&-
+  # The traps only note a signal: this shell hands it on as it waits (hand_on_signals). A trap that did
+  # more would run inside a read here, and bash 5.2 loses a read's timeout when a trap runs another
+  # read meanwhile (it then waits for ever).
+  lab_jvm_pending=
+  trap 'lab_jvm_pending+="INT:130 "' INT
+  trap 'lab_jvm_pending+="TERM:143 "' TERM
+  trap 'lab_jvm_pending+="HUP:129 "' HUP
   trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
-  # wait returns early when a trapped signal comes; bash keeps an ended child's status for the next wait.
-  # Its stderr is not the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
-  # It also returns when the Ctrl-C watch ends: a Ctrl-C that the trap missed, before the JVM answered
-  # signals, is then taken as the trap would take it.
-  while :; do
-    lab_jvm_signal=
-    lab_waited=
-    # The watch only while the JVM runs and does not answer signals yet (from then on a Ctrl-C reaches
-    # the JVM itself): a `wait -n` cut short by a trap can reap the JVM, and then the next wait, even
-    # `wait PID`, can wait for any child, the watch too (for a day).
-    if [ -n "${ctrl_c_watch:-}" ] && ! lab_jvm_answers && ! process_ended "$lab_jvm"; then
-      wait -n -p lab_waited "$lab_jvm" "$ctrl_c_watch" 2> /dev/null && status=0 || status=$?
-    else
+  # No `wait` until the JVM has ended: bash 5.2 can miss a trapped signal that comes while it blocks
+  # there, and run the trap only once the JVM has ended by itself (the signal never reached it). Each
+  # read here lasts a quarter of a second at most (a fiftieth until the JVM answers signals: one that
+  # does not yet is ended as soon as a signal comes), and returns at once when the JVM ends.
+  # Until the JVM answers signals, the Ctrl-C watch is looked at too: a Ctrl-C that the trap missed is
+  # then taken as the trap would take it. From then on a Ctrl-C reaches the JVM itself.
+  until process_ended "$lab_jvm"; do
+    hand_on_signals
+    if lab_jvm_answers; then
       stop_ctrl_c_watch
-      wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
-      lab_waited=$lab_jvm
-    fi
-    [ -z "$lab_jvm_signal" ] || continue
-    case ${lab_waited:-} in
-      "$lab_jvm") break ;;
-      "$ctrl_c_watch")
+      pause=0.25
+    else
+      if ctrl_c_came; then
         ctrl_c_watch=
-        lab_jvm_answers || [ -n "$lab_jvm_ended_early" ] || lab_jvm_signalled INT 130
-        ;;
-      *) ctrl_c_watch= ;; # bash 5.2's wait -n can report another child that ended before: wait for the JVM alone
-    esac
+        lab_jvm_answers || lab_jvm_signalled INT 130 # one that answers has had it itself
+      fi
+      pause=0.02
+    fi
+    if read -r -t "$pause" -u "$alive_in" 2> /dev/null || [ $? -le 128 ]; then
+      nap 0.005 # the pipe's end: the JVM is exiting, and ends in a moment
+    fi
+  done
+  hand_on_signals # one that came as it ended: for the exit code below, should bash lose the JVM's
+  exec {alive_in}<&-
+  # A Ctrl-C from here on is the EXIT trap's; and a `wait` for a child bash has reaped already can wait
+  # for any other instead, the watch too (for a day).
+  stop_ctrl_c_watch
+  # bash keeps an ended child's status for the next wait, which a trap can cut short. Its stderr is not
+  # the JVM's: only bash's own "Killed" line about a JVM ended by a kill -9 goes.
+  while :; do
+    lab_jvm_pending=
+    wait "$lab_jvm" 2> /dev/null && status=0 || status=$?
+    [ -n "$lab_jvm_pending" ] || break
   done
   if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; } || { [ "$status" = 127 ] && [ -n "$lab_jvm_signal_exit" ]; }; then
     status=${lab_jvm_signal_exit:-1} # bash lost the status (-1, or 127: no such child): the JVM was signalled, or it would have one
@@ -338,12 +354,20 @@ lab_jvm_answers() {
   [ -n "${lab_ready:-}" ] && read -r -t 0 -u "$lab_ready"
 }
 
-# lab_jvm_signalled NAME EXIT: the trap while the JVM runs. It only hands on or ends: the wait in
-# run_lab_jvm gives the JVM's status (a second wait here, inside a trap that cut one short, can
-# return -1 in bash 5.2).
+# hand_on_signals: each signal the traps noted since the last call, handed on (lab_jvm_signalled).
+hand_on_signals() {
+  local pending=$lab_jvm_pending signal
+  lab_jvm_pending=
+  for signal in $pending; do
+    lab_jvm_signalled "${signal%:*}" "${signal#*:}"
+  done
+}
+
+# lab_jvm_signalled NAME EXIT: a signal that came while the JVM runs. It only hands on or ends: the
+# wait in run_lab_jvm gives the JVM's status.
 lab_jvm_signalled() {
-  lab_jvm_signal=$1
   lab_jvm_signal_exit=$2
+  [ -z "$lab_jvm_ended_early" ] || return 0 # ended already, for an earlier one
   # One that seems not to answer yet is stopped, and asked again: it may have said that it answers
   # signals just now, and then it is its own line to say (a KILL now would leave none).
   local stopped=
