@@ -137,9 +137,7 @@ class StopEarlyTest {
      */
     @Test
     void aSignalTheJvmsOwnHandlerTookAsTheScriptsWasSetEndsWithTheLine() throws Exception {
-        Run.Result result = Run.script(ExitByASignalNothingNoted.class.getName()).asProcess().timeout(60).go();
-        assertEquals(130, result.exit(), result.toString());
-        assertEquals(EARLY_LINE, result.err(), result.toString());
+        assertEndsByCtrlCWithTheEarlyLine(ExitByASignalNothingNoted.class);
     }
 
     /** As the JVM runs a signal's handler it looked up before the script's was set: in a thread with the signal's name. */
@@ -158,7 +156,12 @@ class StopEarlyTest {
      */
     @Test
     void aSignalBeforeTheScriptsFirstCodeEndsWithTheLineAndNoStackTrace() throws Exception {
-        Run.Result result = Run.script(ExitBegunBeforeTheHook.class.getName()).asProcess().timeout(60).go();
+        assertEndsByCtrlCWithTheEarlyLine(ExitBegunBeforeTheHook.class);
+    }
+
+    /** The main class, run as a process without a launcher, ends with 130 and the early line alone. */
+    private static void assertEndsByCtrlCWithTheEarlyLine(Class<?> main) throws Exception {
+        Run.Result result = Run.script(main.getName()).asProcess().timeout(60).go();
         assertEquals(130, result.exit(), result.toString());
         assertEquals(EARLY_LINE, result.err(), result.toString());
     }
