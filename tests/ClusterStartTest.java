@@ -64,6 +64,24 @@ class ClusterStartTest {
     }
 
     /**
+     * The nodes' ports lie outside the kernel's ephemeral range (read here by cat, in one read), so no
+     * outgoing connection takes a killed node's port; and below it where there is room, as just above it
+     * lie the ports a test derives from one of that range (LabClusterTest's, plus 2000 and 4000).
+     */
+    @Test
+    void theNodesPortsLieOutsideTheKernelsEphemeralRange() throws Exception {
+        Process cat = new ProcessBuilder("cat", "/proc/sys/net/ipv4/ip_local_port_range").start();
+        String[] range = new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
+        int low = Integer.parseInt(range[0]);
+        int high = Integer.parseInt(range[1]);
+        for (ThreeNodeCluster.Node node : cluster.nodes()) {
+            for (int port : new int[] {node.port, node.routePort}) {
+                assertTrue(low > 12_000 ? port < low : port > high, node.name + "'s port " + port + " against the kernel's range " + String.join("-", range));
+            }
+        }
+    }
+
+    /**
      * The stream's leader dies as js-pull connects (through a relay to another node, which runs the
      * kill before the client's first byte): its first request, with a --timeout shorter than any
      * election, goes unanswered. The pull still gets every message, or on a machine too loaded to

@@ -259,9 +259,14 @@ public final class NatsServer implements AutoCloseable {
         int low = 32768;
         int high = 60999;
         try {
-            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-            low = Integer.parseInt(range[0]);
+            // in one read: a sysctl file answers only a read from its start (Files.readString reads its first byte alone, and got "3")
+            String[] range;
+            try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+            }
+            int first = Integer.parseInt(range[0]);
             high = Integer.parseInt(range[1]);
+            low = first;
         } catch (IOException | RuntimeException noProc) {
             // the usual Linux range
         }

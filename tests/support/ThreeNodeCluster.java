@@ -60,19 +60,42 @@ public final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
-    /** Starts all three and waits for a JetStream meta leader; stops what it started if that fails. */
+    /**
+     * Starts all three and waits for a JetStream meta leader; stops what it started if that fails. A port
+     * is free when it is chosen, not held until the node binds it: when another program took one
+     * meanwhile, the three start again on new ports (twice at most).
+     */
     static ThreeNodeCluster start() throws Exception {
-        ThreeNodeCluster cluster = new ThreeNodeCluster();
-        try {
-            for (Node node : cluster.nodes) {
-                cluster.launch(node);
+        for (int attempt = 1; ; attempt++) {
+            ThreeNodeCluster cluster = new ThreeNodeCluster();
+            try {
+                for (Node node : cluster.nodes) {
+                    cluster.launch(node);
+                }
+                cluster.awaitMetaLeader();
+                return cluster;
+            } catch (Exception | Error e) {
+                boolean portTaken = cluster.aPortWasTaken();
+                cluster.close();
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
             }
-            cluster.awaitMetaLeader();
-            return cluster;
-        } catch (Exception | Error e) {
-            cluster.close();
-            throw e;
         }
+    }
+
+    /** Whether a node could not bind one of its ports (nats-server's log says so before it exits). */
+    private boolean aPortWasTaken() {
+        for (Node node : nodes) {
+            try {
+                if (Files.exists(node.log) && Files.readString(node.log).contains("address already in use")) {
+                    return true;
+                }
+            } catch (IOException unreadable) {
+                // then it is not known: the failure stands
+            }
+        }
+        return false;
     }
 
     /** Every node's URL, comma-separated: what a user puts in --server or [nats] url. */
