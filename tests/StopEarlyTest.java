@@ -217,6 +217,34 @@ class StopEarlyTest {
     }
 
     /**
+     * On a system without setpriv nothing makes the kernel end the script's JVM with its launcher: the JVM
+     * sees for itself that its launcher is gone (its parent changed), within a second, and ends.
+     */
+    @Test
+    void aKill9OfTheLauncherEndsItsJvmWithoutSetpriv() throws Exception {
+        Path bin = Files.createDirectories(temp("no-setpriv").resolve("bin"));
+        for (String folder : List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            try (var entries = Files.list(Path.of(folder))) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    Path link = bin.resolve(entry.getFileName().toString());
+                    if (!link.getFileName().toString().equals("setpriv") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, entry);
+                    }
+                }
+            }
+        }
+        try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+                Run.Started run = killable(silentRun(silent, launchers().get(0))).env("PATH", bin.toString()).start();
+                Socket connected = awaitConnection(silent)) {
+            List<ProcessHandle> left = withDescendants(run);
+            run.kill9();
+            assertAllEnd(left, "bin/lab-run without setpriv, killed once its script connected");
+        } finally {
+            Run.deleteTree(bin);
+        }
+    }
+
+    /**
      * kill -9 of bin/jbang while JBang builds a script into a cache without builds, with javac (a process JBang
      * starts) at work: JBang's JVM and that javac end with it, before javac wrote a class (left running,
      * it would write the whole build into the cache, where no one uses or removes it), and the next run

@@ -173,12 +173,28 @@ final class StopSignal {
 
     /**
      * The launcher's death ends this JVM (setpriv --pdeathsig, from the launcher), but only from the
-     * moment that was set: a launcher killed before then leaves this JVM to another parent.
+     * moment that was set, and only where setpriv is: a launcher killed before then, or on a system
+     * without it, leaves this JVM to another parent. So it looks now, and every half second after.
      */
     private static void endIfTheLauncherIsGone() {
         String launcher = System.getenv("LAB_LAUNCHER_PID");
-        if (launcher != null && launcher.matches("[0-9]{1,10}")
-                && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != Long.parseLong(launcher)) {
+        if (launcher == null || !launcher.matches("[0-9]{1,10}")) {
+            return;
+        }
+        long pid = Long.parseLong(launcher);
+        endUnlessTheParentIs(pid);
+        Thread watch = new Thread(() -> {
+            while (true) {
+                LockSupport.parkNanos(500_000_000L);
+                endUnlessTheParentIs(pid);
+            }
+        }, "launcher-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static void endUnlessTheParentIs(long launcher) {
+        if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != launcher) {
             Runtime.getRuntime().halt(137); // as SIGKILL would have ended it
         }
     }
