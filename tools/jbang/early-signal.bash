@@ -277,8 +277,8 @@ run_lab_jvm() {
   shift
   [ -n "${lab_ready:-}" ] || open_ready_pipe
   ! command -v setpriv > /dev/null || pdeath=(setpriv --pdeathsig KILL --)
-  # Set before the traps that write them: a signal between a trap and a later reset would be forgotten
-  # (the JVM ended early by the trap, and its 137 taken for the script's own exit code, with no line).
+  # Set before the JVM starts, never after: a signal handed on (lab_jvm_signalled) before a later reset
+  # would be forgotten (the JVM ended early, and its 137 taken for the script's own exit code, with no line).
   lab_jvm_signal_exit= # the exit code of the last signal that came
   lab_jvm_ended_early= # the exit code of the signal for which this shell ended the JVM, before it answered
   local status alive_pipe alive_in alive_out pause
