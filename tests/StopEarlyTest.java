@@ -604,12 +604,8 @@ class StopEarlyTest {
     }
 
     private static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException gone) {
-            return false;
-        }
+        String state = Run.state(pid);
+        return !state.equals("Z") && !state.equals("gone");
     }
 
     private static void awaitTrap(Run.Started run) throws Exception {
@@ -618,8 +614,7 @@ class StopEarlyTest {
             assertTrue(run.running(), "ended before it set its trap: " + run.errSoFar());
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("never set its trap in 60s (SIGTERM caught: " + catches(run.pid(), 15) + ", Ctrl-C watch: "
-                        + watchesForCtrlC(run.pid()) + "): " + run.errSoFar() + "\n" + descendants(run.pid()).stream()
-                        .map(pid -> pid + " " + ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("?")).collect(java.util.stream.Collectors.joining("\n")));
+                        + watchesForCtrlC(run.pid()) + "): " + run.errSoFar() + "\n" + run.stillRunning());
             }
             Thread.sleep(1);
         }

@@ -308,19 +308,11 @@ public final class Run {
             }
         }
 
-        /** The process and what it started, one line each: pid, state (R, S, T stopped, Z ended), command. */
-        private String stillRunning() {
+        /** The process and what it started, one line each: pid, state (state(pid)), command. */
+        String stillRunning() {
             StringBuilder lines = new StringBuilder();
-            java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants()).forEach(p -> {
-                String state;
-                try {
-                    String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-                    state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-                } catch (IOException | RuntimeException gone) {
-                    state = "gone";
-                }
-                lines.append(p.pid()).append(' ').append(state).append(' ').append(p.info().commandLine().orElse("?")).append('\n');
-            });
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants()).forEach(p ->
+                    lines.append(p.pid()).append(' ').append(state(p.pid())).append(' ').append(p.info().commandLine().orElse("?")).append('\n'));
             return lines.toString();
         }
 
@@ -337,6 +329,16 @@ public final class Run {
             if (tempDir != null) {
                 deleteTree(tempDir);
             }
+        }
+    }
+
+    /** A process's state as the kernel gives it (R running, S sleeping, T stopped, Z ended, not yet reaped), or "gone". */
+    static String state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException | RuntimeException gone) {
+            return "gone";
         }
     }
 

@@ -326,7 +326,9 @@ run_lab_jvm() {
       nap 0.005 # the pipe's end: the JVM is exiting, and ends in a moment
     fi
   done
-  hand_on_signals # one that came as it ended: for the exit code below, should bash lose the JVM's
+  # One that came as it ended is not handed on (the JVM is gone, and its pid may be another's by now): only
+  # its exit code is kept, for the status below, should bash lose the JVM's.
+  [ -z "$lab_jvm_pending" ] || { lab_jvm_signal_exit=${lab_jvm_pending% }; lab_jvm_signal_exit=${lab_jvm_signal_exit##*:}; }
   exec {alive_in}<&-
   # A Ctrl-C from here on is the EXIT trap's; and a `wait` for a child bash has reaped already can wait
   # for any other instead, the watch too (for a day).
