@@ -329,6 +329,8 @@ run_lab_jvm() {
   # One that came as it ended is not handed on (the JVM is gone, and its pid may be another's by now): only
   # its exit code is kept, for the status below, should bash lose the JVM's.
   [ -z "$lab_jvm_pending" ] || { lab_jvm_signal_exit=${lab_jvm_pending% }; lab_jvm_signal_exit=${lab_jvm_signal_exit##*:}; }
+  # So is a Ctrl-C the watch saw as a JVM that never answered ended.
+  lab_jvm_answers || ! ctrl_c_came || lab_jvm_signal_exit=${lab_jvm_signal_exit:-130}
   exec {alive_in}<&-
   # A Ctrl-C from here on is the EXIT trap's; and a `wait` for a child bash has reaped already can wait
   # for any other instead, the watch too (for a day).
@@ -343,8 +345,14 @@ run_lab_jvm() {
   if ! { [ "$status" -ge 0 ] && [ "$status" -le 255 ]; } || { [ "$status" = 127 ] && [ -n "$lab_jvm_signal_exit" ]; }; then
     status=${lab_jvm_signal_exit:-1} # bash lost the status (-1, or 127: no such child): the JVM was signalled, or it would have one
   fi
-  if [ -n "$lab_jvm_ended_early" ] && [ "$status" -gt 128 ]; then
-    exit "$lab_jvm_ended_early" # the EXIT trap says the early line
+  # A JVM that never answered signals had done nothing yet: a signal that came meanwhile ends the run as that
+  # signal's, whatever the JVM's own exit code (the EXIT trap says the early line). Java's start has a race
+  # of its own there: a Ctrl-C as it boots its module system can end it with exit 1 and Java's "Error
+  # occurred during initialization of VM" (any Java program does that; it is said before the early line).
+  if [ -n "$lab_jvm_ended_early" ]; then
+    exit "$lab_jvm_ended_early"
+  elif [ -n "$lab_jvm_signal_exit" ] && ! lab_jvm_answers; then
+    exit "$lab_jvm_signal_exit"
   fi
   # An exit code of its own (it ended before the signal, and said why), what it said after one, or a
   # signal sent to the JVM alone before it answered (the EXIT trap says the early line).
