@@ -88,12 +88,12 @@ public class RunTests {
      * 2 cores, then CPU time): started first, so no shard is left with a long one at the end. Until the scripts
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
-    private static final List<String> SLOWEST = List.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "StopEarlyTest",
-            "AskAheadTest", "ClusterStartTest", "LabServerTest", "CourseScriptsTest", "CourseLessonTest", "LessonTest", "JavaHomeTest",
+    private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "Lab5DemoTest", "ClusterPullTest",
+            "DuplicateWindowTest", "StopEarlyTest", "ClusterStartTest", "AskAheadTest", "LabServerTest", "CourseScriptsTest", "CourseLessonTest", "LessonTest", "JavaHomeTest",
             "ShareTest", "EndToEndTest", "InstallTest", "LocaleTest", "LabClusterTest", "BadInputTableTest",
             "PlantedCatalogTest", "JBangArgsTest", "MainReadmeTest", "StdoutTest", "ExportTest", "BenchTest",
             "TraceTest", "CompletionTest", "ConfigTrustTest", "JBangPinsTest", "PubTest", "WatchTest", "DefaultLocaleTest",
-            "UnreadableHeaderTest", "DuplicateWindowTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
+            "UnreadableHeaderTest", "ResetTest", "LoginTest", "MakeValuesTest", "DefaultConfigTest",
             "ConsumersAtWorkTest", "TlsTest", "LabClusterStartTest", "RunnerStopTest", "LostConnectionTest", "WhyNothingTest", "PurgeTest",
             "SignalTest", "SecretsTest", "SettingsTableTest", "FaultsTest", "RedeliveryTest", "PullTest", "BytesTest",
             "WebsocketTest", "HostileServerTest", "ErrorsTest", "OptionsTest", "TwoReadersTest", "NatsCliFormsTest",
@@ -104,7 +104,7 @@ public class RunTests {
      * The classes that mostly wait (measured: CPU time under about a quarter of their wall time): the waiting
      * shards take these first, the busy shards take them only once no other class is left, and the other way round.
      */
-    private static final Set<String> WAITING = Set.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "AskAheadTest",
+    private static final Set<String> WAITING = Set.of("Lab5LessonTest", "Lab5DemoTest", "ClusterTest", "ClusterPullTest", "AskAheadTest",
             "ClusterStartTest", "LessonTest", "DuplicateWindowTest", "UnreadableHeaderTest", "RedeliveryTest", "WhyNothingTest",
             "PullTest", "OptionsTest", "TwoReadersTest");
     /** The LAB_TEST_METHODS pattern, handed to the shards. */
