@@ -285,6 +285,16 @@ run_lab_jvm() {
   # The JVM holds the only writer of this pipe: when it ends, a read of the other end here returns at once.
   open_pipe alive_pipe
   exec {alive_out}> "/dev/fd/$alive_pipe" {alive_in}< "/dev/fd/$alive_pipe" {alive_pipe}<&-
+  # The traps only note a signal: this shell hands it on as it waits (hand_on_signals). A trap that did
+  # more would run inside a read here, and bash 5.2 loses a read's timeout when a trap runs another
+  # read meanwhile (it then waits for ever). They are set before the JVM starts: a signal in between
+  # would otherwise end this shell through stop_early, which knows no JVM to end first, and the JVM's
+  # own words could follow the early line. (The JVM's shell resets them, as any subshell does.)
+  lab_jvm_pending=
+  trap 'lab_jvm_pending+="INT:130 "' INT
+  trap 'lab_jvm_pending+="TERM:143 "' TERM
+  trap 'lab_jvm_pending+="HUP:129 "' HUP
+  trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
   # A job started with & has SIGINT ignored and stdin at /dev/null unless told otherwise; Ctrl-C and the
   # script's stdin stay the JVM's. Ctrl-\ stays ignored (the launcher's first line): the JVM takes it over
   # as it starts (a thread dump), and until then it ends nothing.
@@ -296,14 +306,6 @@ run_lab_jvm() {
   ) <&0 &
   lab_jvm=$!
   exec {alive_out}>&-
-  # The traps only note a signal: this shell hands it on as it waits (hand_on_signals). A trap that did
-  # more would run inside a read here, and bash 5.2 loses a read's timeout when a trap runs another
-  # read meanwhile (it then waits for ever).
-  lab_jvm_pending=
-  trap 'lab_jvm_pending+="INT:130 "' INT
-  trap 'lab_jvm_pending+="TERM:143 "' TERM
-  trap 'lab_jvm_pending+="HUP:129 "' HUP
-  trap '' QUIT # Ctrl-\ reaches the JVM itself, which prints its threads and goes on
   # No `wait` until the JVM has ended: bash 5.2 can miss a trapped signal that comes while it blocks
   # there, and run the trap only once the JVM has ended by itself (the signal never reached it). Each
   # read here lasts a quarter of a second at most (a fiftieth until the JVM answers signals: one that
