@@ -225,6 +225,59 @@ class StopEarlyTest {
         return err.replaceFirst("\\AError occurred during initialization of VM\njava\\.lang\\.InternalError: Bad level: [0-9]\n(\tat [^\n]*\n)*\n?", "");
     }
 
+    /**
+     * bin/jbang waits for the build lock of a script another run builds, asking for it every 100 ms: a
+     * SIGTERM or SIGHUP to the whole group meanwhile ends the run with the early line alone, no "Terminated"
+     * or "Hangup" of bash's for a child of the wait that the signal killed. The lock is held here by flock(1),
+     * as another run's build would hold it.
+     */
+    @Test
+    void aSignalWhileAnotherRunHoldsTheBuildLockEndsWithTheLineAlone() throws Exception {
+        String script = Run.REPO.resolve("scripts/JsInfo.java").toString();
+        Path cache = Files.createDirectories(temp("lock-held").resolve("cache"));
+        Path lock = Files.createDirectories(cache.resolve("lab-build-locks")).resolve(script.replaceAll("[^A-Za-z0-9._-]", "_") + ".lock");
+        Process holder = new ProcessBuilder("flock", lock.toString(), "sh", "-c", "echo held; exec sleep 120").redirectErrorStream(true).start();
+        try {
+            assertEquals("held", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+            Path held = lock.toRealPath();
+            for (String signal : List.of("TERM", "HUP")) {
+                try (Run.Started run = signalled(Run.command("setsid", Run.REPO.resolve("bin/jbang").toString(), script)
+                        .env("JBANG_CACHE_DIR", cache.toString()).withSigintAtDefault()).start()) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!holds(run.pid(), held)) { // it has opened the lock: it asks for it from then on
+                        assertTrue(run.running() && System.nanoTime() < deadline, "never opened the lock: " + run.errSoFar());
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(300); // a few rounds of asking
+                    new ProcessBuilder("kill", "-" + signal, "--", "-" + run.pid()).start().waitFor();
+                    Run.Result result = run.finish();
+                    assertEquals(signal.equals("TERM") ? SIGTERM_EXIT : 129, result.exit(), signal + ": " + result);
+                    assertEquals(EARLY_LINE, result.err(), signal + ": " + result);
+                    assertEquals("", result.out(), signal + ": " + result);
+                }
+            }
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroy); // flock runs the holding command as its child
+            holder.destroy();
+            holder.waitFor();
+        }
+    }
+
+    /** Whether process `pid` has `file` open. */
+    private static boolean holds(long pid, Path file) {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+            return false;
+        }
+    }
+
     /** SIGINT to the run's process group, as a terminal's Ctrl-C goes to its foreground job. */
     private static void ctrlC(Run.Started run) throws Exception {
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // the group may have ended
