@@ -273,7 +273,11 @@ public class JsPub implements Callable<Integer> {
             return PubSummary.soFar(acks, flags.count == null ? 1 : flags.count);
         }
         String done = flags.core ? Output.messages(coreSent) + " sent with core NATS (no PubAcks)" : failures.singlesSoFar();
-        return done + (stdin == null ? "" : "; the rest of stdin was not sent");
+        if (stdin != null) {
+            return done + "; the rest of stdin was not sent";
+        }
+        boolean sentIt = flags.core ? coreSent > 0 || inFlight : acks.sent.get() > 0; // MSG or --file: the one message
+        return sentIt ? done : done + "; the message was not sent";
     }
 
     /** A single publish the server refused: not stored, in plain words. "No leader right now" is no refusal: the stream may yet store it. */

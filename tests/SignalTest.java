@@ -156,6 +156,44 @@ class SignalTest extends WithServer {
         }
     }
 
+    /**
+     * js-pub --file - reads its one message from stdin once it has connected: a Ctrl-C while it waits there
+     * sends nothing, and the line says so (not only "0 messages confirmed").
+     */
+    @Test
+    void ctrlCBeforeTheOneMessageIsReadSaysItWasNotSent() throws Exception {
+        bootstrap();
+        Run.Started pub = script("JsPub", "--file", "-").keepStdinOpen().withSigintAtDefault().start();
+        awaitReadingStdin(pub);
+        pub.signal("INT");
+        Run.Result result = pub.finish();
+
+        assertEquals(130, result.exit(), result.toString());
+        assertEquals("ERROR interrupted: 0 messages confirmed by a PubAck; the message was not sent\n", result.err());
+        assertEquals(List.of(), StoredMessages.in(server));
+    }
+
+    /** Until a thread of the run's process waits in read(2) on its stdin (Linux: each thread's syscall in /proc). */
+    private static void awaitReadingStdin(Run.Started run) throws Exception {
+        String readOnStdin = (System.getProperty("os.arch").equals("aarch64") ? "63" : "0") + " 0x0 ";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(run.pid()), "task"))) {
+                if (tasks.anyMatch(task -> {
+                    try {
+                        return java.nio.file.Files.readString(task.resolve("syscall")).startsWith(readOnStdin);
+                    } catch (java.io.IOException gone) {
+                        return false;
+                    }
+                })) {
+                    return;
+                }
+            }
+            assertTrue(run.running() && System.nanoTime() < deadline, "never read its stdin: " + run.errSoFar());
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void ctrlCWhileWaitingForStdinSaysWhatWasPublished() throws Exception {
         bootstrap();
