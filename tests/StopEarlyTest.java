@@ -140,11 +140,18 @@ class StopEarlyTest {
         assertEndsByCtrlCWithTheEarlyLine(ExitByASignalNothingNoted.class);
     }
 
-    /** As the JVM runs a signal's handler it looked up before the script's was set: in a thread with the signal's name. */
+    /**
+     * As the JVM runs a signal's handler it looked up before the script's was set: in a thread with the
+     * signal's name, in the JVM's "system" thread group (the root, above main's), where the JVM starts it.
+     */
     static final class ExitByASignalNothingNoted {
         public static void main(String[] args) throws InterruptedException {
             StopSignal.fromTheStart();
-            Thread jvmsOwnHandler = new Thread(() -> System.exit(130), "SIGINT handler");
+            ThreadGroup system = Thread.currentThread().getThreadGroup();
+            while (system.getParent() != null) {
+                system = system.getParent();
+            }
+            Thread jvmsOwnHandler = new Thread(system, () -> System.exit(130), "SIGINT handler");
             jvmsOwnHandler.start();
             jvmsOwnHandler.join();
         }

@@ -114,11 +114,16 @@ final class StopSignal {
     /**
      * Whether a thread runs a signal's handler now (the JVM names it so). While the JVM's own handler
      * exits, its thread waits for the shutdown hooks: an exit begun by a signal nothing noted (one that
-     * reached the JVM's handler as it was being replaced, after the check above) shows so there.
+     * reached the JVM's handler as it was being replaced, after the check above) shows so there. The JVM
+     * starts that thread in its "system" thread group, above the script's: so all groups are looked at.
      */
     private static boolean aSignalsHandlerRuns() {
-        Thread[] threads = new Thread[Thread.activeCount() + 8];
-        int count = Thread.enumerate(threads);
+        ThreadGroup all = Thread.currentThread().getThreadGroup();
+        while (all.getParent() != null) {
+            all = all.getParent();
+        }
+        Thread[] threads = new Thread[all.activeCount() + 8];
+        int count = all.enumerate(threads, true);
         for (int i = 0; i < count; i++) {
             if (threads[i].getName().matches("SIG(INT|TERM|HUP) handler")) {
                 return true;
