@@ -164,7 +164,7 @@ class SignalTest extends WithServer {
     void ctrlCBeforeTheOneMessageIsReadSaysItWasNotSent() throws Exception {
         bootstrap();
         Run.Started pub = script("JsPub", "--file", "-").keepStdinOpen().withSigintAtDefault().start();
-        awaitReadingStdin(pub);
+        pub.await("read its stdin", () -> readsStdin(pub.pid()));
         pub.signal("INT");
         Run.Result result = pub.finish();
 
@@ -173,24 +173,19 @@ class SignalTest extends WithServer {
         assertEquals(List.of(), StoredMessages.in(server));
     }
 
-    /** Until a thread of the run's process waits in read(2) on its stdin (Linux: each thread's syscall in /proc). */
-    private static void awaitReadingStdin(Run.Started run) throws Exception {
+    /** Whether a thread of process `pid` waits in read(2) on its stdin (Linux: each thread's syscall in /proc). */
+    private static boolean readsStdin(long pid) {
         String readOnStdin = (System.getProperty("os.arch").equals("aarch64") ? "63" : "0") + " 0x0 ";
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(run.pid()), "task"))) {
-                if (tasks.anyMatch(task -> {
-                    try {
-                        return java.nio.file.Files.readString(task.resolve("syscall")).startsWith(readOnStdin);
-                    } catch (java.io.IOException gone) {
-                        return false;
-                    }
-                })) {
-                    return;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
+            return tasks.anyMatch(task -> {
+                try {
+                    return java.nio.file.Files.readString(task.resolve("syscall")).startsWith(readOnStdin);
+                } catch (java.io.IOException gone) {
+                    return false;
                 }
-            }
-            assertTrue(run.running() && System.nanoTime() < deadline, "never read its stdin: " + run.errSoFar());
-            Thread.sleep(10);
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+            return false;
         }
     }
 

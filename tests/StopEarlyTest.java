@@ -147,11 +147,7 @@ class StopEarlyTest {
     static final class ExitByASignalNothingNoted {
         public static void main(String[] args) throws InterruptedException {
             StopSignal.fromTheStart();
-            ThreadGroup system = Thread.currentThread().getThreadGroup();
-            while (system.getParent() != null) {
-                system = system.getParent();
-            }
-            Thread jvmsOwnHandler = new Thread(system, () -> System.exit(130), "SIGINT handler");
+            Thread jvmsOwnHandler = new Thread(StopSignal.signalHandlersGroup(), () -> System.exit(130), "SIGINT handler");
             jvmsOwnHandler.start();
             jvmsOwnHandler.join();
         }
@@ -214,11 +210,7 @@ class StopEarlyTest {
         String launcher = "set -eu; trap '' QUIT; . \"$0\"; trap_early_signals; run_lab_jvm \"$1\" \"$2\"";
         try (Run.Started run = signalled(Run.command("setsid", "bash", "-c", launcher,
                 Run.REPO.resolve("tools/jbang/early-signal.bash").toString(), java.toString(), started.toString()).withSigintAtDefault()).start()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(started)) {
-                assertTrue(run.running() && System.nanoTime() < deadline, "the stand-in JVM never started: " + run.errSoFar());
-                Thread.sleep(5);
-            }
+            run.await("started the stand-in JVM", () -> Files.exists(started));
             ctrlC(run);
             Run.Result result = run.finish();
             assertEquals(130, result.exit(), result.toString());
@@ -250,11 +242,7 @@ class StopEarlyTest {
             for (String signal : List.of("TERM", "HUP")) {
                 try (Run.Started run = signalled(Run.command("setsid", Run.REPO.resolve("bin/jbang").toString(), script)
                         .env("JBANG_CACHE_DIR", cache.toString()).withSigintAtDefault()).start()) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (!holds(run.pid(), held)) { // it has opened the lock: it asks for it from then on
-                        assertTrue(run.running() && System.nanoTime() < deadline, "never opened the lock: " + run.errSoFar());
-                        Thread.sleep(5);
-                    }
+                    run.await("opened the lock", () -> holds(run.pid(), held)); // it asks for it from then on
                     Thread.sleep(300); // a few rounds of asking
                     new ProcessBuilder("kill", "-" + signal, "--", "-" + run.pid()).start().waitFor();
                     Run.Result result = run.finish();

@@ -118,10 +118,7 @@ final class StopSignal {
      * starts that thread in its "system" thread group, above the script's: so all groups are looked at.
      */
     private static boolean aSignalsHandlerRuns() {
-        ThreadGroup all = Thread.currentThread().getThreadGroup();
-        while (all.getParent() != null) {
-            all = all.getParent();
-        }
+        ThreadGroup all = signalHandlersGroup();
         Thread[] threads = new Thread[all.activeCount() + 8];
         int count = all.enumerate(threads, true);
         for (int i = 0; i < count; i++) {
@@ -130,6 +127,15 @@ final class StopSignal {
             }
         }
         return false;
+    }
+
+    /** The thread group the JVM starts a signal's handler in: its "system" group, the root of all. */
+    static ThreadGroup signalHandlersGroup() {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null) {
+            group = group.getParent();
+        }
+        return group;
     }
 
     /**

@@ -254,6 +254,20 @@ public final class Run {
             }
         }
 
+        /**
+         * Waits, a minute at most, until the condition holds: a moment of the run a test acts at. Fails, saying
+         * what it never did and its stderr so far, when the process ends first or the minute passes.
+         */
+        void await(String what, java.util.function.BooleanSupplier condition) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!condition.getAsBoolean()) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("never " + what + ": " + errSoFar());
+                }
+                Thread.sleep(5);
+            }
+        }
+
         /** The process's stdin, when keepStdinOpen() left it open. */
         java.io.OutputStream stdin() {
             return process.getOutputStream();
