@@ -189,6 +189,19 @@ class JavaHomeTest extends WithServer {
         assertTrue(!homes.isEmpty() && homes.stream().allMatch(JDK_25.toString()::equals), homes.toString());
         assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
         assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis(), "used, not made again");
+
+        // the script's jar built again under the same name (this class's own JBang cache): the JVM would start without
+        // that cache every time, so the next run drops it and records anew (ClassArchiveTest: the same for Java 17's archive)
+        String classpath = Files.readString(cache.resolve("JsInfo-" + key + ".classpath")).strip();
+        Path jar = Path.of(classpath.substring(0, classpath.indexOf(':')));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(made + 5_000));
+        Run.Result afterRebuild = ok(Run.command(labRun, "js-info").server(server).env("JAVA_HOME", JDK_25.toString())
+                .env("JBANG_CACHE_DIR", jbangCache.toString()).env("LAB_STATE_DIR", state.toString()).timeout(600).go());
+        assertEquals(first.out(), afterRebuild.out());
+        assertEquals("", afterRebuild.err());
+        files = names(cache).stream().filter(name -> name.startsWith("JsInfo")).toList();
+        assertEquals(3, files.size(), "the cache of the jar that was is gone: " + files);
+        assertTrue(files.get(0).matches("JsInfo-" + key + "\\.aot\\.[0-9]+\\.record"), "recorded anew: " + files);
     }
 
     private static List<String> names(Path folder) throws Exception {

@@ -24,6 +24,7 @@ run_with_class_archive() {
   if [ "$java_release" -ge 24 ]; then
     run_with_aot_cache "${archive%.jsa}.aot" "$java" "$@"
   fi
+  if [ -s "$archive" ] && newer_on_class_path "$archive" "$@"; then unreported rm -f "$archive"; fi
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
       # another run may be doing the same at this moment: whichever moves it first, the other finds it gone
@@ -45,6 +46,7 @@ run_with_aot_cache() {
   local cache=$1 java=$2 record pid options=()
   shift 2
   local quiet=(-Xlog:disable -Xlog:all=error:stderr)
+  if [ -s "$cache" ] && newer_on_class_path "$cache" "$@"; then unreported rm -f "$cache"; fi
   for record in "$cache".*.record; do
     pid=${record%.record} && pid=${pid##*.}
     if [ -e "$record" ] && ! kill -0 "$pid" 2>/dev/null; then # its JVM has ended: the record is whole
@@ -74,6 +76,28 @@ archive_loads() {
   jvm_options "$@"
   "$java" -Xshare:on -XX:SharedArchiveFile="$archive" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
     "${options[@]}" -version >/dev/null 2>&1
+}
+
+# newer_on_class_path FILE [JVM options, main class and arguments ...]: whether a file of the class path
+# changed after FILE was made. The JVM checks each jar's time and size against its archive or cache and,
+# when one differs, runs without it, silently and at every start: a jar built again under the same name
+# (`jbang build --fresh`, a JBang cache cleared and the script built anew) would leave every later start
+# of the script slower. Dropped then, the next run records one for the jar as it is.
+newer_on_class_path() {
+  local file=$1 entry entries=()
+  shift
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -cp|-classpath|--class-path)
+        IFS=: read -r -a entries <<< "${2:-}"
+        for entry in ${entries[@]+"${entries[@]}"}; do
+          [ ! "$entry" -nt "$file" ] || return 0
+        done
+        return 1 ;;
+    esac
+    shift
+  done
+  return 1
 }
 
 # jvm_options [JVM options, main class and arguments ...]: sets `options` (the caller's local) to the
