@@ -3,7 +3,8 @@
 // when it retries past the window, and the last line says how many may be stored twice instead of
 // "kept once". And when no PubAck comes back at all, the retries stop: the run gives up and says
 // what it did. One server behind a proxy that holds the PubAcks (the server stores, the answers
-// wait); a lab config with mode = "cluster" makes js-pub retry what got no answer.
+// wait); a lab config with mode = "cluster" makes js-pub retry what got no answer. The tests run at
+// once (RunTests: @Execution): two of them wait out the one-minute bound, each on a server of its own.
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @org.junit.jupiter.api.extension.ExtendWith(Scratch.class) // the config files go when the class is done
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class DuplicateWindowTest {
     private static final String PAST_THE_WINDOW = "more than stream LAB4_STREAM's duplicate window of 2s";
     private static final Pattern SUMMARY = Pattern.compile("INFO published (\\d+) messages to stream LAB4_STREAM "
@@ -112,8 +114,9 @@ class DuplicateWindowTest {
                 nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("SILENT")
                         .subjects("silent.>").noAck(true).storageType(io.nats.client.api.StorageType.Memory).build());
             }
+            // a process: a run in the test JVM would hold the other tests' in-process runs back for its whole minute
             Run.Result result = Run.script("JsPub", "--lab-config", config.toString(), "--count", "20", "--subject", "silent.x")
-                    .server(server).timeout(180).go();
+                    .server(server).asProcess().timeout(180).go();
             assertEquals(Exit.FAILED, result.exit(), result.toString());
             List<String> err = result.err().lines().toList();
             assertEquals("ERROR only 0 of 20 messages confirmed by a PubAck; 20 not: 0 refused by the server, 20 sent without an "

@@ -89,7 +89,7 @@ public class RunTests {
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
     private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "ClusterPullTest", "Lab5DemoTest",
-            "DuplicateWindowTest", "ClusterStartTest", "BenchTest", "StopEarlyTest", "AskAheadTest", "CourseScriptsTest",
+            "ClusterStartTest", "BenchTest", "StopEarlyTest", "AskAheadTest", "DuplicateWindowTest", "CourseScriptsTest",
             "PubTest", "LabClusterTest", "StdoutTest", "LabServerTest", "LessonTest", "ExportTest", "ShareTest", "TlsTest",
             "CourseLessonTest", "TwoReadersTest", "TraceTest", "HostileServerTest", "UnreadableHeaderTest", "LostConnectionTest",
             "JavaHomeTest", "ConfigTrustTest", "PlantedCatalogTest", "WatchTest", "MainReadmeTest", "JBangArgsTest",
@@ -584,8 +584,16 @@ public class RunTests {
         List<TestExecutionSummary> failures = new ArrayList<>();
         List<String> queue = Files.readAllLines(run.resolve("queue.txt"));
         for (String name; (name = nextClass(run, queue)) != null; ) {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(name)).filters(onlyMethodsAsked()).build();
+            LauncherDiscoveryRequestBuilder asked = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(name)).filters(onlyMethodsAsked());
+            if (concurrent(name)) {
+                // four at most: a class marked so has a few tests that each wait a minute or more on a server of their own
+                asked.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                        .configurationParameter("junit.jupiter.execution.parallel.config.executor-service", "FORK_JOIN_POOL")
+                        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                        .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4");
+            }
+            LauncherDiscoveryRequest request = asked.build();
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             try (ClassTurn turn = ClassTurn.take(run, alone(name))) {
                 launcher.execute(request, progress, summary, leftovers);
@@ -666,6 +674,19 @@ public class RunTests {
             return Pattern.compile("Run\\.command\\(|\\bmake\\(|ProcessBuilder|bin/|jbang|lab-run", Pattern.CASE_INSENSITIVE).matcher(source).find();
         } catch (java.io.IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * Marked @Execution(CONCURRENT): its tests run at once in this JVM (parallel execution is switched on for that
+     * class alone), for tests that mostly wait on processes and servers of their own. In-process runs still take turns.
+     */
+    private static boolean concurrent(String className) {
+        try {
+            org.junit.jupiter.api.parallel.Execution mode = Class.forName(className).getAnnotation(org.junit.jupiter.api.parallel.Execution.class);
+            return mode != null && mode.value() == org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 
