@@ -172,7 +172,7 @@ class JavaHomeTest extends WithServer {
         assertEquals(first.out(), second.out());
         assertEquals("", second.err());
         files = names(cache);
-        assertEquals(List.of("JsInfo-" + key + ".aot", "JsInfo-" + key + ".classpath", "JsInfo.sources"), files,
+        assertEquals(List.of("JsInfo-" + key + ".aot", "JsInfo-" + key + ".aot-jars", "JsInfo-" + key + ".classpath", "JsInfo.sources"), files,
                 "the cache is named by the same key as the build (the script's sources and the java)");
         long made = Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis();
 
@@ -190,11 +190,12 @@ class JavaHomeTest extends WithServer {
         assertTrue(settingsOf("JsInfo", viaMake).contains("lab.test = 1"), viaMake.err());
         assertEquals(made, Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis(), "used, not made again");
 
-        // the script's jar built again under the same name (this class's own JBang cache): the JVM would start without
-        // that cache every time, so the next run drops it and records anew (ClassArchiveTest: the same for Java 17's archive)
+        // the script's jar put back with an older time (this class's own JBang cache): Java 25 would refuse that cache
+        // with three [error][aot] lines at every start, so the next run drops it and records anew (LabRunCacheTest:
+        // Java 17's archive, a later time too)
         String classpath = Files.readString(cache.resolve("JsInfo-" + key + ".classpath")).strip();
         Path jar = Path.of(classpath.substring(0, classpath.indexOf(':')));
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(made + 5_000));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(made - 86_400_000L));
         Run.Result afterRebuild = ok(Run.command(labRun, "js-info").server(server).env("JAVA_HOME", JDK_25.toString())
                 .env("JBANG_CACHE_DIR", jbangCache.toString()).env("LAB_STATE_DIR", state.toString()).timeout(600).go());
         assertEquals(first.out(), afterRebuild.out());
@@ -202,6 +203,41 @@ class JavaHomeTest extends WithServer {
         files = names(cache).stream().filter(name -> name.startsWith("JsInfo")).toList();
         assertEquals(3, files.size(), "the cache of the jar that was is gone: " + files);
         assertTrue(files.get(0).matches("JsInfo-" + key + "\\.aot\\.[0-9]+\\.record"), "recorded anew: " + files);
+    }
+
+    /**
+     * A stop while Java 25 makes its AOT cache from what the run before recorded (the second run after a build):
+     * a JDK 25 making a cache crashes at a SIGTERM, writes hs_err_pid*.log into the folder the script runs in, and
+     * bash then said "Aborted" or "Terminated" before the early line. That step runs with the stop signals
+     * ignored and the launcher ends it itself: the early line alone, and the next run clears what the step left
+     * and makes the cache.
+     */
+    @Test
+    void aStopWhileJava25MakesItsCacheSaysTheEarlyLineAlone() throws Exception {
+        Path state = Files.createTempDirectory(labState, "aot-stop-");
+        Path folder = Files.createTempDirectory(labState, "aot-stop-folder-");
+        ok(java25Version(state, folder).go()); // builds at most, and records
+        try (Run.Started run = java25Version(state, folder).start()) {
+            run.await("the AOT cache being made", () -> run.pidHandle().descendants().anyMatch(process -> process.info().arguments()
+                    .map(words -> String.join(" ", words)).orElse("").contains("-XX:AOTMode=create")));
+            new ProcessBuilder("kill", "-TERM", "--", "-" + run.pid()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            Run.Result stopped = run.finish();
+            assertEquals(143, stopped.exit(), stopped.toString());
+            assertTrue(stopped.err().matches("ERROR stopped \\(Ctrl-C or SIGTERM\\) [^\n]*\n"), "the early line alone: " + stopped);
+        }
+        assertEquals(List.of(), names(folder), "no crash report where the script ran");
+        Run.Result next = ok(java25Version(state, folder).go());
+        assertEquals("", next.err());
+        List<String> files = names(state.resolve("run")).stream().filter(name -> name.startsWith("JsInfo-")).toList();
+        assertEquals(3, files.size(), "the cache, its jars' marks and the class path; nothing the stopped step left: " + files);
+        assertTrue(files.get(0).endsWith(".aot") && files.get(1).endsWith(".aot-jars"), files.toString());
+    }
+
+    /** bin/lab-run js-info --version on Java 25, as a job of its own (its own process group), in that folder. */
+    private static Run java25Version(Path state, Path folder) {
+        return Run.command("setsid", Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version").in(folder)
+                .env("JAVA_HOME", JDK_25.toString()).env("JBANG_CACHE_DIR", jbangCache.toString())
+                .env("LAB_STATE_DIR", state.toString()).timeout(900);
     }
 
     private static List<String> names(Path folder) throws Exception {

@@ -24,11 +24,12 @@ run_with_class_archive() {
   if [ "$java_release" -ge 24 ]; then
     run_with_aot_cache "${archive%.jsa}.aot" "$java" "$@"
   fi
-  if [ -s "$archive" ] && newer_on_class_path "$archive" "$@"; then unreported rm -f "$archive"; fi
+  drop_if_jars_changed "$archive" "$@"
   for recorded in "$archive".*; do
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
-      # another run may be doing the same at this moment: whichever moves it first, the other finds it gone
-      if [ -s "$recorded" ] && [ ! -s "$archive" ] && unreported archive_loads "$recorded" "$java" "$@"; then
+      # another run may be doing the same at this moment: whichever moves it first, the other finds it gone;
+      # the jars are looked at before the check, so a jar built again meanwhile drops it on the next run
+      if [ -s "$recorded" ] && [ ! -s "$archive" ] && mark_jars "$archive-jars" "$@" && unreported archive_loads "$recorded" "$java" "$@"; then
         unreported mv "$recorded" "$archive" 2>/dev/null || true
       else
         unreported rm -f "$recorded"
@@ -46,13 +47,18 @@ run_with_aot_cache() {
   local cache=$1 java=$2 record pid options=()
   shift 2
   local quiet=(-Xlog:disable -Xlog:all=error:stderr)
-  if [ -s "$cache" ] && newer_on_class_path "$cache" "$@"; then unreported rm -f "$cache"; fi
-  for record in "$cache".*.record; do
+  drop_if_jars_changed "$cache" "$@"
+  # CACHE.<pid>.record: what a run recorded; CACHE.<pid>: a cache being created, left by a run that was stopped
+  for record in "$cache".*; do
     pid=${record%.record} && pid=${pid##*.}
     if [ -e "$record" ] && ! kill -0 "$pid" 2>/dev/null; then # its JVM has ended: the record is whole
-      if [ -s "$record" ] && [ ! -s "$cache" ]; then
+      if [[ $record == *.record ]] && [ -s "$record" ] && [ ! -s "$cache" ]; then
         jvm_options "$@"
-        "$java" "${quiet[@]}" "${options[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$record" \
+        mark_jars "$cache-jars" "$@" || continue
+        # out of the signals' way: a JDK 25 creating a cache crashes at a SIGTERM (and writes hs_err_pid*.log
+        # where the script runs); a stop ends it with SIGKILL instead, and the next run removes what it left
+        early_child_signal=KILL run_early_child without_stop_signals "$java" "${quiet[@]}" "${options[@]}" \
+          -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -XX:AOTMode=create -XX:AOTConfiguration="$record" \
           -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1 || true
         if [ -s "$cache.$BASHPID" ]; then unreported mv "$cache.$BASHPID" "$cache"; else unreported rm -f "$cache.$BASHPID"; fi
       fi
@@ -78,26 +84,60 @@ archive_loads() {
     "${options[@]}" -version >/dev/null 2>&1
 }
 
-# newer_on_class_path FILE [JVM options, main class and arguments ...]: whether a file of the class path
-# changed after FILE was made. The JVM checks each jar's time and size against its archive or cache and,
-# when one differs, runs without it, silently and at every start: a jar built again under the same name
-# (`jbang build --fresh`, a JBang cache cleared and the script built anew) would leave every later start
-# of the script slower. Dropped then, the next run records one for the jar as it is.
-newer_on_class_path() {
-  local file=$1 entry entries=()
+# drop_if_jars_changed FILE [JVM options, -cp CLASS_PATH, main class and arguments ...]: removes the archive
+# or cache FILE unless the class path's files have the times they had when it was put in place (mark_jars).
+# The JVM checks each jar's size and time against FILE and, when one differs either way, starts without it:
+# silently on Java 17, with three [error][aot] lines on Java 25, at every start. A jar built again
+# (`jbang build --fresh`, a cleared JBang cache), or a ~/.m2 restored with older times, does that.
+# Builtins only: this runs at every start.
+drop_if_jars_changed() {
+  local file=$1 marks entry entries=() i=0
   shift
+  [ -s "$file" ] || return 0
+  marks=$file-jars
+  class_path_entries "$@"
+  for entry in ${entries[@]+"${entries[@]}"}; do
+    if [ ! -e "$marks/$i" ] || [ "$entry" -nt "$marks/$i" ] || [ "$entry" -ot "$marks/$i" ]; then
+      unreported rm -rf "$file" "$marks"
+      return 0
+    fi
+    i=$((i + 1))
+  done
+  [ "$i" -gt 0 ] && [ ! -e "$marks/$i" ] || unreported rm -rf "$file" "$marks"
+}
+
+# mark_jars MARKS [JVM options, -cp CLASS_PATH, ...]: makes the folder MARKS hold, for the class path's files
+# in their order, a file 0, 1, ... with that file's time (to the nanosecond): what an archive or cache about
+# to be put in place was made with. Taken before the archive is checked, so that a jar built again
+# meanwhile drops it at the next start rather than leaving it unusable.
+mark_jars() {
+  local marks=$1 entry entries=() i=0
+  shift
+  class_path_entries "$@"
+  unreported rm -rf "$marks"
+  [ ${#entries[@]} -gt 0 ] && unreported mkdir "$marks" || return 1
+  for entry in "${entries[@]}"; do
+    unreported touch -r "$entry" "$marks/$i" || return 1
+    i=$((i + 1))
+  done
+}
+
+# class_path_entries [JVM options, -cp CLASS_PATH, ...]: sets `entries` (the caller's local) to the class path's files.
+class_path_entries() {
+  entries=()
   while [ $# -gt 0 ]; do
     case $1 in
-      -cp|-classpath|--class-path)
-        IFS=: read -r -a entries <<< "${2:-}"
-        for entry in ${entries[@]+"${entries[@]}"}; do
-          [ ! "$entry" -nt "$file" ] || return 0
-        done
-        return 1 ;;
+      -cp|-classpath|--class-path) IFS=: read -r -a entries <<< "${2:-}"; return 0 ;;
     esac
     shift
   done
-  return 1
+}
+
+# without_stop_signals COMMAND [ARGUMENT ...]: runs COMMAND with Ctrl-C, SIGTERM and SIGHUP ignored (a JVM
+# started so keeps them ignored); for a step that only its launcher may end.
+without_stop_signals() {
+  trap '' INT TERM HUP
+  exec "$@"
 }
 
 # jvm_options [JVM options, main class and arguments ...]: sets `options` (the caller's local) to the

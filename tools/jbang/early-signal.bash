@@ -106,7 +106,8 @@ stop_early() {
   end_early_relay
   if [ -n "${early_child:-}" ]; then
     disown "$early_child" 2> /dev/null || true # ended by a signal, it is no job for bash to report ("Killed")
-    kill -s TERM "$early_child" 2> /dev/null || true # TERM: JBang's JVM removes its temp files as it ends
+    # TERM: JBang's JVM removes its temp files as it ends; early_child_signal for a child that ignores it
+    kill -s "${early_child_signal:-TERM}" "$early_child" 2> /dev/null || true
     await_end "$early_child" 50
   fi
   exit "$1" # the EXIT trap says the early line

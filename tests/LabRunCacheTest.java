@@ -1,6 +1,7 @@
-// bin/lab-run's class archive (tools/jbang/appcds.bash): what makes a script's later starts cheaper
-// has to be one its JVM can use. The JVM checks every jar of the class path against the archive and,
-// when one has changed, starts without it, silently and at every start.
+// What bin/lab-run keeps between runs (.lab/run, LAB_STATE_DIR) has to fit what is on disk now: the class
+// path JBang gave for a build (its files can go: a dependency removed from ~/.m2) and the class archive
+// (tools/jbang/appcds.bash), which the JVM checks against every jar of the class path and, when one has
+// changed, starts without, silently and at every start.
 
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +14,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ClassArchiveTest {
+class LabRunCacheTest {
     /**
      * A script's jar built again under the same name (`jbang build --fresh`, or JBang's cache cleared
-     * and the script built anew) no longer matches the archive recorded for it: the next run drops
-     * that archive and records one for the jar as it is, which the run after it then starts with.
+     * and the script built anew), or put back with an older time, no longer matches the archive recorded
+     * for it: the next run drops that archive and records one for the jar as it is, which the run after
+     * it then starts with.
      * The jar here is a copy of the script's, named in the build's class path file, so that its time
      * can change without touching the JBang cache that other tests' runs share.
      */
@@ -41,12 +43,41 @@ class ClassArchiveTest {
             Path archive = only(run, ".jsa");
             assertLoads(archive, copied, "the archive recorded for the jar");
 
-            // the jar built again: the same name, another time
-            Files.setLastModifiedTime(copy, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 5_000));
             assertTrue(Files.readString(classpathFile).startsWith(copy + ":"), "the build names the copy");
-            version(state); // drops the archive of the jar that was, records anew
-            version(state); // moves that into place
-            assertLoads(only(run, ".jsa"), copied, "after the jar was built again, the archive in place");
+            // the jar built again: the same name, a later time; then one with an earlier time than the archive's (a
+            // ~/.m2 restored from a copy, a clock set back): the JVM refuses either
+            long made = Files.getLastModifiedTime(archive).toMillis();
+            for (long time : new long[] {made + 5_000, made - 86_400_000L}) {
+                Files.setLastModifiedTime(copy, FileTime.fromMillis(time));
+                version(state); // drops the archive of the jar that was, records anew
+                version(state); // moves that into place
+                assertLoads(only(run, ".jsa"), copied, "after the jar was built again (its time " + (time - made) / 1000
+                        + " s from the archive's), the archive in place");
+            }
+        } finally {
+            Run.deleteTree(state);
+        }
+    }
+
+    /**
+     * A file of the build's class path that is gone (a dependency removed from ~/.m2, a JBang cache cleared of
+     * it) would end every run with a NoClassDefFoundError's stack trace: bin/lab-run asks JBang for the class
+     * path again instead, which fetches what is missing, and the run goes on.
+     */
+    @Test
+    void aClassPathFileThatIsGoneIsAskedForAgain() throws Exception {
+        Path state = Files.createTempDirectory("lab-state-");
+        try {
+            version(state);
+            Path classpathFile = only(state.resolve("run"), ".classpath");
+            String classpath = Files.readString(classpathFile).strip();
+            String dependency = classpath.split(":")[1];
+            Path gone = state.resolve("gone-" + Path.of(dependency).getFileName());
+            String rewritten = classpath.replace(":" + dependency + ":", ":" + gone + ":");
+            assertTrue(rewritten.contains(gone.toString()), rewritten);
+            Files.writeString(classpathFile, rewritten + "\n");
+            version(state);
+            assertEquals(classpath, Files.readString(only(state.resolve("run"), ".classpath")).strip(), "asked for again");
         } finally {
             Run.deleteTree(state);
         }
@@ -77,7 +108,7 @@ class ClassArchiveTest {
     private static void deleteArchives(Path folder) throws Exception {
         try (var files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsa")).toList()) {
-                Files.delete(file);
+                Run.deleteTree(file); // the archive, and the folder that marks its jars' times
             }
         }
     }
