@@ -93,7 +93,7 @@ public class RunTests {
             "PubTest", "LabClusterTest", "StdoutTest", "LabServerTest", "LessonTest", "ExportTest", "ShareTest", "TlsTest",
             "CourseLessonTest", "TwoReadersTest", "TraceTest", "HostileServerTest", "UnreadableHeaderTest", "LostConnectionTest",
             "JavaHomeTest", "ConfigTrustTest", "PlantedCatalogTest", "WatchTest", "MainReadmeTest", "JBangArgsTest",
-            "RedeliveryTest", "DefaultLocaleTest", "SignalTest", "InstallTest", "LocaleTest", "LoginTest", "EndToEndTest",
+            "RedeliveryTest", "LabRunCacheTest", "DefaultLocaleTest", "SignalTest", "InstallTest", "LocaleTest", "LoginTest", "EndToEndTest",
             "ResetTest", "PullTest", "RunnerStopTest", "WhyNothingTest", "ErrorsTest", "ConsumersAtWorkTest", "FaultsTest",
             "DefaultConfigTest", "PurgeTest", "OptionsTest", "WebsocketTest", "MakeValuesTest", "PubAckRepliesTest",
             "BadInputTableTest", "BytesTest", "JBangPinsTest", "HeadersTest", "LabClusterStartTest", "NatsCliFormsTest",
