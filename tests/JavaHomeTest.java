@@ -233,6 +233,23 @@ class JavaHomeTest extends WithServer {
         assertTrue(files.get(0).endsWith(".aot") && files.get(1).endsWith(".aot-jars"), files.toString());
     }
 
+    /**
+     * JBang keeps one jar for every JDK, and one built by Java 25 does not load on Java 17 (class file version 69):
+     * bin/lab-run on Java 17 has JBang build it again, as JBang's own run does ("Switching between JDKs", README),
+     * instead of ending every run with an UnsupportedClassVersionError.
+     */
+    @Test
+    void aScriptBuiltByJava25IsBuiltAgainForJava17() throws Exception {
+        assumeTrue(Runtime.version().feature() < 25, "the java on PATH is older than 25");
+        ok(Run.command(JBANG, "--quiet", "build", "--fresh", Run.REPO.resolve("scripts/JsInfo.java").toString())
+                .env("JAVA_HOME", JDK_25.toString()).env("JBANG_CACHE_DIR", jbangCache.toString()).timeout(900).go());
+        Run.Result on17 = ok(Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
+                .env("JBANG_CACHE_DIR", jbangCache.toString()).env("LAB_STATE_DIR", Files.createTempDirectory(labState, "on17-").toString())
+                .timeout(900).go());
+        assertTrue(on17.out().contains(", Java " + Runtime.version().feature() + "\n"), on17.toString()); // the PATH's java, this JVM's
+        assertTrue(on17.err().lines().allMatch(line -> line.startsWith("[jbang] ")), "JBang building, at most: " + on17);
+    }
+
     /** bin/lab-run js-info --version on Java 25, as a job of its own (its own process group), in that folder. */
     private static Run java25Version(Path state, Path folder) {
         return Run.command("setsid", Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version").in(folder)

@@ -157,7 +157,9 @@ jvm_options() {
 # ends such a subshell, and a test of its empty output would print a line of bash's own.
 java_feature_release() {
   local path line
+  [ "${java_release_of:-}" != "$1" ] || return 0 # asked already, for the same java
   java_release=0
+  java_release_of=$1
   capture path real_command_path "$1" && path=${path%/bin/*}/release && [ -r "$path" ] || return 0 # capture: early-signal.bash
   while IFS= read -r line; do
     case $line in JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; java_release=${line%%[!0-9]*} ;; esac
