@@ -172,7 +172,8 @@ class JavaHomeTest extends WithServer {
         assertEquals(first.out(), second.out());
         assertEquals("", second.err());
         files = names(cache);
-        assertEquals(List.of("JsInfo-" + key + ".aot", "JsInfo-" + key + ".aot-jars", "JsInfo-" + key + ".classpath", "JsInfo.sources"), files,
+        assertEquals(List.of("JsInfo-" + key + ".aot", "JsInfo-" + key + ".classpath", "JsInfo.sources"),
+                files.stream().filter(name -> !name.contains(".aot-jar.")).toList(),
                 "the cache is named by the same key as the build (the script's sources and the java)");
         long made = Files.getLastModifiedTime(cache.resolve("JsInfo-" + key + ".aot")).toMillis();
 
@@ -229,8 +230,9 @@ class JavaHomeTest extends WithServer {
         Run.Result next = ok(java25Version(state, folder).go());
         assertEquals("", next.err());
         List<String> files = names(state.resolve("run")).stream().filter(name -> name.startsWith("JsInfo-")).toList();
-        assertEquals(3, files.size(), "the cache, its jars' marks and the class path; nothing the stopped step left: " + files);
-        assertTrue(files.get(0).endsWith(".aot") && files.get(1).endsWith(".aot-jars"), files.toString());
+        assertTrue(files.size() > 3 && files.get(0).endsWith(".aot") && files.stream().skip(1).limit(files.size() - 2)
+                .allMatch(name -> name.contains(".aot-jar.")) && files.get(files.size() - 1).endsWith(".classpath"),
+                "the cache, its jars' marks and the class path; nothing the stopped step left: " + files);
     }
 
     /**

@@ -28,7 +28,14 @@ class LabRunCacheTest {
         Path state = Files.createTempDirectory("lab-state-");
         try {
             Path run = state.resolve("run");
+            // what an earlier build of the script left (another key: the script or the java changed since), a folder too:
+            // the build's first step clears it, and the run goes on
+            Files.createDirectories(run.resolve("JsInfo-0123456789abcdef.jsa-jars")).resolve("0").toFile().createNewFile();
+            Files.writeString(run.resolve("JsInfo-0123456789abcdef.jsa-jar.0"), "");
             version(state); // finds the build, records an archive for the shared jar
+            try (var left = Files.list(run)) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().contains("0123456789abcdef")).toList());
+            }
             Path classpathFile = only(run, ".classpath");
             String classpath = Files.readString(classpathFile).strip();
             String jar = classpath.substring(0, classpath.indexOf(':'));
@@ -50,7 +57,18 @@ class LabRunCacheTest {
             for (long time : new long[] {made + 5_000, made - 86_400_000L}) {
                 Files.setLastModifiedTime(copy, FileTime.fromMillis(time));
                 version(state); // drops the archive of the jar that was, records anew
-                version(state); // moves that into place
+                // runs at once (terminals, a script's loop): each may mark the jars and check a recorded archive, and none
+                // says a word of it
+                List<Run.Started> together = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    together.add(labRunVersion(state).start());
+                }
+                for (Run.Started started : together) {
+                    try (started) {
+                        ok(started.finish());
+                    }
+                }
+                version(state); // one of them has moved an archive into place, or this run does
                 assertLoads(only(run, ".jsa"), copied, "after the jar was built again (its time " + (time - made) / 1000
                         + " s from the archive's), the archive in place");
             }
@@ -70,8 +88,15 @@ class LabRunCacheTest {
     }
 
     private static void version(Path state) throws Exception {
-        Run.Result result = Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
-                .env("LAB_STATE_DIR", state.toString()).timeout(300).go();
+        ok(labRunVersion(state).go());
+    }
+
+    private static Run labRunVersion(Path state) {
+        return Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version").env("LAB_STATE_DIR", state.toString()).timeout(300);
+    }
+
+    /** Exit 0, nothing on stderr. */
+    private static void ok(Run.Result result) {
         assertEquals(0, result.exit(), result.toString());
         assertEquals("", result.err(), result.toString());
     }

@@ -29,7 +29,7 @@ run_with_class_archive() {
     if [ -e "$recorded" ] && ! kill -0 "${recorded##*.}" 2>/dev/null; then # its JVM has ended
       # another run may be doing the same at this moment: whichever moves it first, the other finds it gone;
       # the jars are looked at before the check, so a jar built again meanwhile drops it on the next run
-      if [ -s "$recorded" ] && [ ! -s "$archive" ] && mark_jars "$archive-jars" "$@" && unreported archive_loads "$recorded" "$java" "$@"; then
+      if [ -s "$recorded" ] && [ ! -s "$archive" ] && mark_jars "$archive" "$@" && archive_loads "$recorded" "$java" "$@"; then
         unreported mv "$recorded" "$archive" 2>/dev/null || true
       else
         unreported rm -f "$recorded"
@@ -54,12 +54,12 @@ run_with_aot_cache() {
     if [ -e "$record" ] && ! kill -0 "$pid" 2>/dev/null; then # its JVM has ended: the record is whole
       if [[ $record == *.record ]] && [ -s "$record" ] && [ ! -s "$cache" ]; then
         jvm_options "$@"
-        mark_jars "$cache-jars" "$@" || continue
+        mark_jars "$cache" "$@" || continue
         # out of the signals' way: a JDK 25 creating a cache crashes at a SIGTERM (and writes hs_err_pid*.log
         # where the script runs); a stop ends it with SIGKILL instead, and the next run removes what it left
-        early_child_signal=KILL run_early_child without_stop_signals "$java" "${quiet[@]}" "${options[@]}" \
+        { early_child_signal=KILL run_early_child without_stop_signals "$java" "${quiet[@]}" "${options[@]}" \
           -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -XX:AOTMode=create -XX:AOTConfiguration="$record" \
-          -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1 || true
+          -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1; } 2> /dev/null || true
         if [ -s "$cache.$BASHPID" ]; then unreported mv "$cache.$BASHPID" "$cache"; else unreported rm -f "$cache.$BASHPID"; fi
       fi
       unreported rm -f "$record"
@@ -80,8 +80,10 @@ archive_loads() {
   local archive=$1 java=$2 options=()
   shift 2
   jvm_options "$@"
-  "$java" -Xshare:on -XX:SharedArchiveFile="$archive" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
-    "${options[@]}" -version >/dev/null 2>&1
+  # out of the signals' way, as the AOT cache's step (a SIGTERM that ended it made bash say "Terminated"), and
+  # with bash's own stderr gone while it runs: a crash on a bad archive is no job for bash to report ("Aborted")
+  { early_child_signal=KILL run_early_child without_stop_signals "$java" -Xshare:on -XX:SharedArchiveFile="$archive" \
+    -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash "${options[@]}" -version >/dev/null 2>&1; } 2> /dev/null
 }
 
 # drop_if_jars_changed FILE [JVM options, -cp CLASS_PATH, main class and arguments ...]: removes the archive
@@ -91,34 +93,35 @@ archive_loads() {
 # (`jbang build --fresh`, a cleared JBang cache), or a ~/.m2 restored with older times, does that.
 # Builtins only: this runs at every start.
 drop_if_jars_changed() {
-  local file=$1 marks entry entries=() i=0
+  local file=$1 entry entries=() i=0
   shift
   [ -s "$file" ] || return 0
-  marks=$file-jars
   class_path_entries "$@"
   for entry in ${entries[@]+"${entries[@]}"}; do
-    if [ ! -e "$marks/$i" ] || [ "$entry" -nt "$marks/$i" ] || [ "$entry" -ot "$marks/$i" ]; then
-      unreported rm -rf "$file" "$marks"
+    if [ ! -f "$file-jar.$i" ] || [ "$entry" -nt "$file-jar.$i" ] || [ "$entry" -ot "$file-jar.$i" ]; then
+      unreported rm -f -- "$file" "$file"-jar.* 2> /dev/null
       return 0
     fi
     i=$((i + 1))
   done
-  [ "$i" -gt 0 ] && [ ! -e "$marks/$i" ] || unreported rm -rf "$file" "$marks"
+  [ "$i" -gt 0 ] && [ ! -e "$file-jar.$i" ] || unreported rm -f -- "$file" "$file"-jar.* 2> /dev/null
 }
 
-# mark_jars MARKS [JVM options, -cp CLASS_PATH, ...]: makes the folder MARKS hold, for the class path's files
-# in their order, a file 0, 1, ... with that file's time (to the nanosecond): what an archive or cache about
-# to be put in place was made with. Taken before the archive is checked, so that a jar built again
-# meanwhile drops it at the next start rather than leaving it unusable.
+# mark_jars FILE [JVM options, -cp CLASS_PATH, ...]: for the class path's files in their order, makes the
+# files FILE-jar.0, FILE-jar.1, ... carry that file's time (to the nanosecond): what the archive or cache
+# FILE about to be put in place was made with. Taken before the archive is checked, so that a jar built
+# again meanwhile drops it at the next start. Runs at once may mark together: they mark the same times.
 mark_jars() {
-  local marks=$1 entry entries=() i=0
+  local file=$1 entry entries=() i=0 mark
   shift
   class_path_entries "$@"
-  unreported rm -rf "$marks"
-  [ ${#entries[@]} -gt 0 ] && unreported mkdir "$marks" || return 1
+  [ ${#entries[@]} -gt 0 ] || return 1
   for entry in "${entries[@]}"; do
-    unreported touch -r "$entry" "$marks/$i" || return 1
+    unreported touch -r "$entry" "$file-jar.$i" 2> /dev/null || return 1
     i=$((i + 1))
+  done
+  for mark in "$file"-jar.*; do # those of a longer class path, before
+    [ ! -e "$mark" ] || [[ ${mark##*.} =~ ^[0-9]+$ && ${mark##*.} -lt $i ]] || unreported rm -f -- "$mark" 2> /dev/null
   done
 }
 
