@@ -16,15 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabRunCacheTest {
     /**
-     * A script's jar built again under the same name (`jbang build --fresh`, or JBang's cache cleared
-     * and the script built anew), or put back with an older time, no longer matches the archive recorded
-     * for it: the next run drops that archive and records one for the jar as it is, which the run after
-     * it then starts with. A file of the class path that is gone is asked for again.
+     * What an earlier build left (another key) is cleared, folders too. A script's jar built again under the
+     * same name (`jbang build --fresh`, or JBang's cache cleared and the script built anew), or put back with
+     * an older time, no longer matches the archive recorded for it: the next run drops that archive and
+     * records one for the jar as it is, which a later run then starts with, also when runs start at once. A
+     * file of the class path that is gone is asked for again.
      * The jar here is a copy of the script's, named in the build's class path file, so that its time
      * can change without touching the JBang cache that other tests' runs share.
      */
     @Test
-    void aJarBuiltAgainGetsAnArchiveOfItsOwnAndOneThatIsGoneIsAskedForAgain() throws Exception {
+    void theLaunchersCacheFollowsTheJarsOnDisk() throws Exception {
         Path state = Files.createTempDirectory("lab-state-");
         try {
             Path run = state.resolve("run");
@@ -119,7 +120,7 @@ class LabRunCacheTest {
     private static void deleteArchives(Path folder) throws Exception {
         try (var files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsa")).toList()) {
-                Run.deleteTree(file); // the archive, and the folder that marks its jars' times
+                Files.delete(file); // the archive, and the files that mark its jars' times
             }
         }
     }
