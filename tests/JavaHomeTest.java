@@ -238,18 +238,32 @@ class JavaHomeTest extends WithServer {
     /**
      * JBang keeps one jar for every JDK, and one built by Java 25 does not load on Java 17 (class file version 69):
      * bin/lab-run on Java 17 has JBang build it again, as JBang's own run does ("Switching between JDKs", README),
-     * instead of ending every run with an UnsupportedClassVersionError.
+     * instead of ending every run with an UnsupportedClassVersionError. Here from a state that ran on Java 17
+     * before, with the jar then built on Java 25 and no note of which Java built it beside it (as `jbang cache
+     * clear` and a JBang run on Java 25 leave it).
      */
     @Test
     void aScriptBuiltByJava25IsBuiltAgainForJava17() throws Exception {
         assumeTrue(Runtime.version().feature() < 25, "the java on PATH is older than 25");
+        Path on17 = Files.createTempDirectory(labState, "on17-");
+        java.util.function.Supplier<Run> labRun = () -> Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
+                .env("JBANG_CACHE_DIR", jbangCache.toString()).env("LAB_STATE_DIR", on17.toString()).timeout(900);
+        ok(labRun.get().go());
         ok(Run.command(JBANG, "--quiet", "build", "--fresh", Run.REPO.resolve("scripts/JsInfo.java").toString())
                 .env("JAVA_HOME", JDK_25.toString()).env("JBANG_CACHE_DIR", jbangCache.toString()).timeout(900).go());
-        Run.Result on17 = ok(Run.command(Run.REPO.resolve("bin/lab-run").toString(), "js-info", "--version")
-                .env("JBANG_CACHE_DIR", jbangCache.toString()).env("LAB_STATE_DIR", Files.createTempDirectory(labState, "on17-").toString())
-                .timeout(900).go());
-        assertTrue(on17.out().contains(", Java " + Runtime.version().feature() + "\n"), on17.toString()); // the PATH's java, this JVM's
-        assertTrue(on17.err().lines().allMatch(line -> line.startsWith("[jbang] ")), "JBang building, at most: " + on17);
+        String classpath = Files.readString(only(on17.resolve("run"), ".classpath")).strip();
+        Files.deleteIfExists(Path.of(classpath.substring(0, classpath.indexOf(':'))).resolveSibling("lab-run-java"));
+        Run.Result again = ok(labRun.get().go());
+        assertTrue(again.out().contains(", Java " + Runtime.version().feature() + "\n"), again.toString()); // the PATH's java, this JVM's
+        assertTrue(again.err().lines().allMatch(line -> line.startsWith("[jbang] ")), "JBang building, at most: " + again);
+    }
+
+    private static Path only(Path folder, String ending) throws Exception {
+        try (var files = Files.list(folder)) {
+            List<Path> found = files.filter(f -> f.getFileName().toString().endsWith(ending)).toList();
+            assertEquals(1, found.size(), found.toString());
+            return found.get(0);
+        }
     }
 
     /** bin/lab-run js-info --version on Java 25, as a job of its own (its own process group), in that folder. */

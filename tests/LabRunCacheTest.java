@@ -42,6 +42,7 @@ class LabRunCacheTest {
             String jar = classpath.substring(0, classpath.indexOf(':'));
             Path copy = state.resolve("JsInfo.jar");
             Files.copy(Path.of(jar), copy, StandardCopyOption.COPY_ATTRIBUTES);
+            setTime(copy, Files.getLastModifiedTime(copy));
             String copied = copy + classpath.substring(jar.length());
             Files.writeString(classpathFile, copied + "\n");
             deleteArchives(run);
@@ -56,7 +57,7 @@ class LabRunCacheTest {
             // ~/.m2 restored from a copy, a clock set back): the JVM refuses either
             long made = Files.getLastModifiedTime(archive).toMillis();
             for (long time : new long[] {made + 5_000, made - 86_400_000L}) {
-                Files.setLastModifiedTime(copy, FileTime.fromMillis(time));
+                setTime(copy, FileTime.fromMillis(time));
                 version(state); // drops the archive of the jar that was, records anew
                 // runs at once (terminals, a script's loop): each may mark the jars and check a recorded archive, and none
                 // says a word of it
@@ -86,6 +87,13 @@ class LabRunCacheTest {
         } finally {
             Run.deleteTree(state);
         }
+    }
+
+    /** The jar's time, and bin/lab-run's note beside it of the java it was built for (as its own build leaves it). */
+    private static void setTime(Path jar, FileTime time) throws Exception {
+        Files.setLastModifiedTime(jar, time);
+        Path note = Files.writeString(jar.resolveSibling("lab-run-java"), Runtime.version().feature() + "\n");
+        Files.setLastModifiedTime(note, time);
     }
 
     private static void version(Path state) throws Exception {
