@@ -57,9 +57,8 @@ run_with_aot_cache() {
         mark_jars "$cache" "$@" || continue
         # out of the signals' way: a JDK 25 creating a cache crashes at a SIGTERM (and writes hs_err_pid*.log
         # where the script runs); a stop ends it with SIGKILL instead, and the next run removes what it left
-        { early_child_signal=KILL run_early_child without_stop_signals "$java" "${quiet[@]}" "${options[@]}" \
-          -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -XX:AOTMode=create -XX:AOTConfiguration="$record" \
-          -XX:AOTCache="$cache.$BASHPID" >/dev/null 2>&1; } 2> /dev/null || true
+        side_step "$java" "${quiet[@]}" "${options[@]}" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+          -XX:AOTMode=create -XX:AOTConfiguration="$record" -XX:AOTCache="$cache.$BASHPID" || true
         if [ -s "$cache.$BASHPID" ]; then unreported mv "$cache.$BASHPID" "$cache"; else unreported rm -f "$cache.$BASHPID"; fi
       fi
       unreported rm -f "$record"
@@ -80,10 +79,16 @@ archive_loads() {
   local archive=$1 java=$2 options=()
   shift 2
   jvm_options "$@"
-  # out of the signals' way, as the AOT cache's step (a SIGTERM that ended it made bash say "Terminated"), and
-  # with bash's own stderr gone while it runs: a crash on a bad archive is no job for bash to report ("Aborted")
-  { early_child_signal=KILL run_early_child without_stop_signals "$java" -Xshare:on -XX:SharedArchiveFile="$archive" \
-    -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash "${options[@]}" -version >/dev/null 2>&1; } 2> /dev/null
+  # a SIGTERM that ended it in the foreground made bash say "Terminated" before the early line
+  side_step "$java" -Xshare:on -XX:SharedArchiveFile="$archive" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+    "${options[@]}" -version
+}
+
+# side_step COMMAND [ARGUMENT ...]: runs a JVM step of the launcher's own (an archive's check, a cache's making)
+# out of the signals' way: with Ctrl-C, SIGTERM and SIGHUP ignored, ended by the launcher with SIGKILL at a
+# stop (early-signal.bash), its output and bash's own words for it (a crash: "Aborted") gone. Its exit code.
+side_step() {
+  { early_child_signal=KILL run_early_child without_stop_signals "$@" > /dev/null 2>&1; } 2> /dev/null
 }
 
 # drop_if_jars_changed FILE [JVM options, -cp CLASS_PATH, main class and arguments ...]: removes the archive
