@@ -8,7 +8,7 @@
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Output.java lab/Exit.java lab/WhyNothing.java lab/InfoWatch.java lab/Backoff.java
 //SOURCES lab/DiscardNew.java lab/Durations.java lab/Unanswered.java lab/Subjects.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
-//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Show the lab's stream and consumer as the server sees them right now.
 
 import io.nats.client.Connection;

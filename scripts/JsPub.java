@@ -11,7 +11,7 @@
 //SOURCES lab/StopSignal.java lab/Output.java lab/Stdout.java lab/Progress.java
 //SOURCES lab/PubOptions.java lab/PubAfterRun.java lab/PubAckReplies.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
-//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Publish messages into the lab's stream; each counts only once its PubAck arrives.
 
 import io.nats.client.Connection;

@@ -11,7 +11,7 @@
 //SOURCES lab/PullCounts.java lab/PullRequests.java lab/OwnDeliveries.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
-//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
+//COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Pull messages from the lab's durable consumer and ack each one.
 
 import io.nats.client.Connection;

@@ -59,6 +59,8 @@ final class CommandRunner {
         if (command instanceof Labelled) {
             RunLabel.label(RunLabel.typed(args));
         }
+        // No flag takes a java.sql or java.time type: picocli's converters for them load those classes at every start.
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
         CommandLine cli = new CommandLine(command);
         CommandSpec spec = cli.getCommandSpec();
         spec.resourceBundle(ConnectionOptions.helpVariables()); // the variables a flag's help names

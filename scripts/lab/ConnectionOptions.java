@@ -22,7 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ListResourceBundle;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.ResourceBundle;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -116,26 +117,49 @@ final class ConnectionOptions implements Layers.Flags {
      * default, from its row of Setting (CommandRunner hands this to picocli), so the help says what the run reads.
      */
     static ResourceBundle helpVariables() {
-        return new ListResourceBundle() {
+        // Each value is made when the help asks for it: a run that shows no help makes none.
+        return new ResourceBundle() {
             @Override
-            protected Object[][] getContents() {
-                List<Object[]> variables = new ArrayList<>();
+            protected Object handleGetObject(String key) {
+                int dot = key.indexOf('.');
+                Setting setting = dot < 0 ? null : Arrays.stream(Setting.values())
+                        .filter(row -> row.name().equals(key.substring(dot + 1))).findFirst().orElse(null);
+                if (setting == null || !has(key.substring(0, dot), setting)) {
+                    return null;
+                }
+                return switch (key.substring(0, dot)) {
+                    case "env" -> setting.env;
+                    case "key" -> setting.display();
+                    case "values" -> setting.allowedLabel();
+                    case "choices" -> setting.choices(false);
+                    default -> setting.is(Setting.Kind.DURATION)
+                            ? Durations.format(Duration.ofSeconds((Long) setting.byDefault)) : String.valueOf(setting.byDefault);
+                };
+            }
+
+            @Override
+            public Enumeration<String> getKeys() {
+                List<String> keys = new ArrayList<>();
                 for (Setting setting : Setting.values()) {
-                    if (setting.env != null) {
-                        variables.add(new Object[] {"env." + setting.name(), setting.env});
-                    }
-                    variables.add(new Object[] {"key." + setting.name(), setting.display()});
-                    if (!setting.allowed().isEmpty()) {
-                        variables.add(new Object[] {"values." + setting.name(), setting.allowedLabel()});
-                        variables.add(new Object[] {"choices." + setting.name(), setting.choices(false)});
-                    }
-                    if (setting.byDefault != null) {
-                        variables.add(new Object[] {"default." + setting.name(), setting.is(Setting.Kind.DURATION)
-                                ? Durations.format(Duration.ofSeconds((Long) setting.byDefault)) : String.valueOf(setting.byDefault)});
+                    for (String kind : List.of("env", "key", "values", "choices", "default")) {
+                        if (has(kind, setting)) {
+                            keys.add(kind + "." + setting.name());
+                        }
                     }
                 }
-                return variables.toArray(Object[][]::new);
+                return Collections.enumeration(keys);
             }
+        };
+    }
+
+    /** Whether a setting's row has what `${bundle:KIND.NAME}` names: an env variable, words to choose from, a default. */
+    private static boolean has(String kind, Setting setting) {
+        return switch (kind) {
+            case "env" -> setting.env != null;
+            case "key" -> true;
+            case "values", "choices" -> !setting.allowed().isEmpty();
+            case "default" -> setting.byDefault != null;
+            default -> false;
         };
     }
 

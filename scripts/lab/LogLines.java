@@ -23,6 +23,9 @@ final class LogLines {
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "false");
         setDefault("org.slf4j.simpleLogger.showDateTime", "false");
+        // named, not looked for: slf4j's search reads every jar of the class path at each start
+        setDefault("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        setDefault("slf4j.internal.verbosity", "WARN"); // slf4j then says on stderr which provider it loads
         return new Escaping(LoggerFactory.getLogger(owner));
     }
 
