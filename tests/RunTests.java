@@ -649,7 +649,9 @@ public class RunTests {
                 if (Files.exists(run.resolve("claims").resolve(name))) {
                     continue;
                 }
-                if (!built && startsCommands(name)) {
+                // nor, in a busy shard, a waiting class: once the builds end, it would still be waiting in it
+                // while the classes that start commands could use the cores
+                if (!built && (startsCommands(name) || !waitingLane && WAITING.contains(name))) {
                     passedOver = true;
                     continue;
                 }
