@@ -116,7 +116,10 @@ public class RunTests {
     private static final int WAITING_SHARDS = 3;
     /** The LAB_TEST_METHODS pattern, handed to the shards. */
     private static final String METHODS_PROPERTY = "lab.tests.methods";
-    /** A shard's kind: "waiting" for a shard that takes the WAITING classes first. */
+    /**
+     * A shard's kind: "waiting" for a shard that takes the WAITING classes first, "busy" for one that takes them
+     * last, beside waiting shards; "any" when there are none (one shard, or a busy machine).
+     */
     private static final String LANE_PROPERTY = "lab.tests.lane";
     /**
      * make check: the quick tier, for the edit loop (scripts run inside the test JVMs; no launcher or cluster, make only
@@ -239,7 +242,7 @@ public class RunTests {
                         // C1 only, as the scripts' own JVMs: the in-process runs are short, and C2 compiling them cost more CPU
                         // than it saved (classes of in-process runs took about a third less CPU with C1)
                         "-XX:TieredStopAtLevel=1",
-                        "-D" + LANE_PROPERTY + "=" + (i < busyShards ? "busy" : "waiting"),
+                        "-D" + LANE_PROPERTY + "=" + (i >= busyShards ? "waiting" : waitingShards > 0 ? "busy" : "any"),
                         // InProcess answers System.getenv per run and runs a script's exit hooks
                         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED"));
                 if (System.getenv("LAB_TESTS_PROCESSES") != null) {
@@ -640,6 +643,7 @@ public class RunTests {
      */
     private static String nextClass(Path run, List<String> queue) throws Exception {
         boolean waitingLane = "waiting".equals(System.getProperty(LANE_PROPERTY));
+        boolean busyLane = "busy".equals(System.getProperty(LANE_PROPERTY));
         List<String> inTurn = new ArrayList<>(queue.stream().filter(name -> WAITING.contains(name) == waitingLane).toList());
         queue.stream().filter(name -> WAITING.contains(name) != waitingLane).forEach(inTurn::add); // once its own kind is taken
         while (true) {
@@ -649,9 +653,9 @@ public class RunTests {
                 if (Files.exists(run.resolve("claims").resolve(name))) {
                     continue;
                 }
-                // nor, in a busy shard, a waiting class: once the builds end, it would still be waiting in it
-                // while the classes that start commands could use the cores
-                if (!built && (startsCommands(name) || !waitingLane && WAITING.contains(name))) {
+                // nor, in a busy shard beside waiting ones, a waiting class: once the builds end, it would still
+                // be waiting in it while the classes that start commands could use the cores
+                if (!built && (startsCommands(name) || busyLane && WAITING.contains(name))) {
                     passedOver = true;
                     continue;
                 }

@@ -86,6 +86,29 @@ class ShareTest extends WithServer {
         assertSame(plainJava(pull, "JsPull", "--no-ack", "--nak"), script("JsPull", "--no-ack", "--nak").go());
     }
 
+    /**
+     * Copied into a project that logs through another slf4j binding (here slf4j-nop, fetched as a project
+     * would), a script runs without a word from slf4j: it names slf4j-simple as the provider only when
+     * slf4j-simple is there.
+     */
+    @Test
+    void aCopyInAProjectWithAnotherLoggerGetsNoLineFromSlf4j() throws Exception {
+        Path project = Files.createTempDirectory(temp, "project-");
+        Files.writeString(project.resolve("Deps.java"), "//DEPS org.slf4j:slf4j-nop:2.0.17\nclass Deps {}\n");
+        String nop = ok(Run.command(JBANG, "--quiet", "info", "classpath", "Deps.java").in(project).go()).out().strip().split(":", -1)[1];
+        assertTrue(nop.endsWith("slf4j-nop-2.0.17.jar"), nop);
+        Path publish = alone("JsPub.java", "Publish.java");
+        server.resetToLabStream();
+        String withoutSimple = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(dependencies().split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("slf4j-simple")).toList());
+        Run.Result published = ok(Run.command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + Sandbox.root(),
+                "-cp", compiled(publish) + java.io.File.pathSeparator + withoutSimple + java.io.File.pathSeparator + nop, "JsPub", "in a project")
+                .in(publish.getParent()).server(server).go());
+        assertEquals("", published.err(), published.toString());
+        assertEquals(List.of("in a project"), StoredMessages.in(server));
+    }
+
     @Test
     void aScriptSharedByUrlFetchesItsSharedFiles() throws Exception {
         Path empty = Files.createDirectories(temp.resolve("by-url"));

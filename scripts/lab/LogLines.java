@@ -23,9 +23,12 @@ final class LogLines {
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "false");
         setDefault("org.slf4j.simpleLogger.showDateTime", "false");
-        // named, not looked for: slf4j's search reads every jar of the class path at each start
-        setDefault("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
-        setDefault("slf4j.internal.verbosity", "WARN"); // slf4j then says on stderr which provider it loads
+        // slf4j-simple (the script's //DEPS) named, not looked for: slf4j's search reads every jar of the class
+        // path at each start. Code copied into a project with another binding keeps the search.
+        if (simpleLoggerThere()) {
+            setDefault("slf4j.provider", SIMPLE);
+            setDefault("slf4j.internal.verbosity", "WARN"); // slf4j then says on stderr which provider it loads
+        }
         return new Escaping(LoggerFactory.getLogger(owner));
     }
 
@@ -76,6 +79,17 @@ final class LogLines {
     /** --label A: each line of the run carries "[A]", so several workers' lines can be told apart (Output keeps it). */
     static void label(String name) {
         RunLabel.label(name);
+    }
+
+    private static final String SIMPLE = "org.slf4j.simple.SimpleServiceProvider";
+
+    private static boolean simpleLoggerThere() {
+        try {
+            Class.forName(SIMPLE, false, LogLines.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException another) {
+            return false;
+        }
     }
 
     private static void setDefault(String property, String value) {
