@@ -122,12 +122,13 @@ final class ConnectionOptions implements Layers.Flags {
             @Override
             protected Object handleGetObject(String key) {
                 int dot = key.indexOf('.');
-                Setting setting = dot < 0 ? null : Arrays.stream(Setting.values())
-                        .filter(row -> row.name().equals(key.substring(dot + 1))).findFirst().orElse(null);
-                if (setting == null || !has(key.substring(0, dot), setting)) {
+                String kind = dot < 0 ? "" : key.substring(0, dot);
+                Setting setting = Arrays.stream(Setting.values()).filter(row -> row.name().equals(key.substring(dot + 1)))
+                        .findFirst().orElse(null);
+                if (setting == null || !has(kind, setting)) {
                     return null;
                 }
-                return switch (key.substring(0, dot)) {
+                return switch (kind) {
                     case "env" -> setting.env;
                     case "key" -> setting.display();
                     case "values" -> setting.allowedLabel();
