@@ -101,10 +101,7 @@ class ShareTest extends WithServer {
         server.resetToLabStream();
         String withoutSimple = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(dependencies().split(java.io.File.pathSeparator))
                 .filter(entry -> !entry.contains("slf4j-simple")).toList());
-        Run.Result published = ok(Run.command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + Sandbox.root(),
-                "-cp", compiled(publish) + java.io.File.pathSeparator + withoutSimple + java.io.File.pathSeparator + nop, "JsPub", "in a project")
-                .in(publish.getParent()).server(server).go());
+        Run.Result published = ok(plainJavaWith(withoutSimple + java.io.File.pathSeparator + nop, publish, "JsPub", "in a project"));
         assertEquals("", published.err(), published.toString());
         assertEquals(List.of("in a project"), StoredMessages.in(server));
     }
@@ -288,9 +285,14 @@ class ShareTest extends WithServer {
      * folder, against this class's server: what bin/jbang does with it, less JBang's own JVM and javac's start.
      */
     private Run.Result plainJava(Path copy, String mainClass, String... args) throws Exception {
+        return plainJavaWith(dependencies(), copy, mainClass, args);
+    }
+
+    /** The same, with these libraries beside the copy's classes. */
+    private Run.Result plainJavaWith(String libraries, Path copy, String mainClass, String... args) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + Sandbox.root(),
-                "-cp", compiled(copy) + java.io.File.pathSeparator + dependencies(), mainClass));
+                "-cp", compiled(copy) + java.io.File.pathSeparator + libraries, mainClass));
         line.addAll(List.of(args));
         return Run.command(line.toArray(String[]::new)).in(copy.getParent()).server(server).go();
     }

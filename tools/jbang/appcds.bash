@@ -103,13 +103,11 @@ drop_if_jars_changed() {
   [ -s "$file" ] || return 0
   class_path_entries "$@"
   for entry in ${entries[@]+"${entries[@]}"}; do
-    if [ ! -f "$file-jar.$i" ] || [ "$entry" -nt "$file-jar.$i" ] || [ "$entry" -ot "$file-jar.$i" ]; then
-      unreported rm -f -- "$file" "$file"-jar.* 2> /dev/null
-      return 0
-    fi
+    [ -f "$file-jar.$i" ] && [ ! "$entry" -nt "$file-jar.$i" ] && [ ! "$entry" -ot "$file-jar.$i" ] || break
     i=$((i + 1))
   done
-  [ "$i" -gt 0 ] && [ ! -e "$file-jar.$i" ] || unreported rm -f -- "$file" "$file"-jar.* 2> /dev/null
+  # kept: every file matched its mark, and no mark is left over
+  [ "$i" -gt 0 ] && [ "$i" -eq ${#entries[@]} ] && [ ! -e "$file-jar.$i" ] || unreported rm -f -- "$file" "$file"-jar.* 2> /dev/null
 }
 
 # mark_jars FILE [JVM options, -cp CLASS_PATH, ...]: for the class path's files in their order, makes the
