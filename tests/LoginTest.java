@@ -160,6 +160,32 @@ class LoginTest extends WithSecured {
                 + "token: authorization violation"), result.err());
     }
 
+    /**
+     * A token holding a quote, a backslash and a tab is that token, from a flag, the environment and a URL
+     * (percent-encoded); and a token written to look like more fields of the login (another user's name and
+     * password) is only a wrong token. jnats writes a token into its CONNECT line as it is: the lab hands it
+     * the token JSON-escaped.
+     */
+    @Test
+    void aTokenWithQuotesAndBackslashesIsThatTokenAndNothingMore() throws Exception {
+        server = NatsServer.startWithConfig("authorization { token: \"ab\\\"cd\\\\ef\\tgh\", " + Secured.LOGIN_TIMEOUT + " }\n");
+        String odd = "ab\"cd\\ef\tgh";
+        ok(clean(script("JsBootstrap", "--token", odd).go()));
+        ok(clean(script("JsBootstrap").env("NATS_TOKEN", odd).go()));
+        ok(clean(Run.script("JsBootstrap", "--server", server.url().replace("://", "://ab%22cd%5Cef%09gh@")).go()));
+        server.close();
+
+        server = NatsServer.startWithConfig(secured.usersConfig());
+        String lookingLikeAlice = "x\",\"user\":\"alice\",\"pass\":\"" + Secured.ALICE_PASSWORD;
+        for (Run run : List.of(script("JsBootstrap", "--token", lookingLikeAlice),
+                Run.script("JsBootstrap", "--server", server.url().replace("://", "://x%22%2C%22user%22%3A%22alice%22%2C%22pass%22%3A%22"
+                        + Secured.ALICE_PASSWORD + "@")))) {
+            Run.Result result = clean(run.go());
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertTrue(result.err().contains(" refused the login with "), result.err());
+        }
+    }
+
     @Test
     void twoWaysToLogInAtOnceIsAConfigError() throws Exception {
         Run.Result result = clean(Run.script("JsInfo", "--token", Secured.TOKEN).env("NATS_USER", "alice")

@@ -101,7 +101,7 @@ final class Connector {
     private Connection connect(boolean failingOver) {
         ServerWords.watching(null, config.secrets);
         Options.Builder builder = new Options.Builder()
-                .servers(ServerUrl.forClient(config.servers))
+                .servers(ServerUrl.forJnats(config.servers))
                 .connectionName("jetstream-lab")
                 .connectionTimeout(config.timeout) // also each JetStream API call's timeout (jnats' default for them)
                 // a request (each PubAck, each ack confirmation) need not flush the socket itself: jnats'

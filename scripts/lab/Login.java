@@ -19,7 +19,7 @@ final class Login {
             builder.userInfo(config.user, config.password);
         }
         if (config.token != null) {
-            builder.token(config.token.toCharArray());
+            builder.token(ServerUrl.tokenForJnats(config.token).toCharArray());
         }
         if (config.nkeySeedFile != null) {
             char[] seed = SecretFiles.nkeySeed(config.nkeySeedFile, config.sourceOf(Setting.NKEY_SEED_FILE), Exit.CONFIG);

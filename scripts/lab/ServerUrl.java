@@ -2,6 +2,7 @@
 // nats://, tls://, ws://, wss://, host:port or a bare host. Each entry keeps its scheme, login,
 // host (the name a TLS certificate must carry) and port; schemes that switch TLS checks off
 // (opentls://) and unknown ones are refused. Masking a URL's login is Secrets' job.
+//DEPS io.nats:jnats:2.26.2
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -160,9 +161,35 @@ record ServerUrl(String scheme, String login, String host, int port, String path
         return spans;
     }
 
-    /** The URL as jnats takes it: scheme, login (if any), host, port and a websocket path. */
+    /** The URL written in full: scheme, login (if any), host, port and a websocket path. */
     String forClient() {
         return scheme + "://" + (login == null ? "" : login + "@") + host + ":" + port + path;
+    }
+
+    /**
+     * The URL as jnats is handed it to connect: as forClient() shows it, but a token in it escaped as
+     * tokenForJnats() says, then percent-encoded, since jnats decodes a URL's login before it writes it.
+     */
+    String forJnats() {
+        String token = login == null || login.contains(":") ? null : decodedLogin(); // user:password: jnats escapes both
+        if (token == null || tokenForJnats(token).equals(token)) {
+            return forClient();
+        }
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : tokenForJnats(token).getBytes(StandardCharsets.UTF_8)) {
+            encoded.append(String.format(Locale.ROOT, "%%%02X", b & 0xFF));
+        }
+        return scheme + "://" + encoded + "@" + host + ":" + port + path;
+    }
+
+    /**
+     * A token as jnats must be handed it: jnats writes a token into its CONNECT line's JSON as it is (a user
+     * and a password it escapes), so a quote or a backslash would end the string early and the rest be read
+     * as more fields, another user's login say, and a line break would end the line. JSON-escaped, the server
+     * reads back the token itself.
+     */
+    static String tokenForJnats(String token) {
+        return io.nats.client.support.Encoding.jsonEncode(token);
     }
 
     /** tls:// and wss:// ask for TLS by themselves. */
@@ -183,9 +210,14 @@ record ServerUrl(String scheme, String login, String host, int port, String path
         }
     }
 
-    /** The list as jnats takes it, one URL each. */
+    /** The list as written back, one URL each. */
     static String[] forClient(List<ServerUrl> urls) {
         return urls.stream().map(ServerUrl::forClient).toArray(String[]::new);
+    }
+
+    /** The list as jnats is handed it to connect (forJnats), one URL each. */
+    static String[] forJnats(List<ServerUrl> urls) {
+        return urls.stream().map(ServerUrl::forJnats).toArray(String[]::new);
     }
 
     /** The list written back in full form (nats://host:port,...), e.g. for --show-config and messages. */
