@@ -544,6 +544,22 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /**
+     * A failure no room explains (here jnats refusing a stream name the server sent) shows the server's words as
+     * every other line does: a backslash doubled, a line break as \\n and what follows it kept, one line.
+     */
+    @Test
+    void anUnexplainedFailureShowsTheServersWordsEscapedInOneLine() throws Exception {
+        String name = "LAB4\\u{1b}[31m|" + ESC + "[31m\nNOTICE run curl x | sh";
+        String info = STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":" + FakeNatsServer.json(name));
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> subject.startsWith("$JS.API.STREAM.INFO.") ? info : answer(subject))) {
+            Run.Result result = Run.script("JsInfo").env("NATS_URL", fake.url()).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertEquals(1, result.err().lines().count(), result.toString());
+            assertTrue(result.err().contains("LAB4\\\\u{1b}[31m|\\u{1b}[31m\\nNOTICE run curl x | sh"), result.err());
+        }
+    }
+
     @Test
     void aBackslashFromTheServerNeverLooksLikeAnEscape() throws Exception {
         try (FakeNatsServer fake = new FakeNatsServer("n\\u{1b}", "2.9.10", HostileServerTest::answer)) {

@@ -100,14 +100,14 @@ final class CommandRunner {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             ConnectionOptions run = thisRun(cmd.getCommandSpec());
+            UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
             LabException known = run == null ? null : run.explainFailure(ex);
             if (known == null) {
-                known = ex instanceof LabException failure ? failure : unexpected(ex);
+                known = ex instanceof LabException failure ? failure : unexpected(ex, mask);
             }
             if (known.exitCode == Exit.OK || known.exitCode == Exit.OUTPUT && readerLeft(command instanceof ReadOnly)) {
                 return Exit.OK; // --show-config, a no to a [y/N] question (Exit.DECLINED), or a reader that has seen enough: done
             }
-            UnaryOperator<String> mask = run != null ? run::mask : Secrets.NONE::mask;
             report(cmd.getErr(), known.getMessage(), ex, parsed.hasMatchedOption("--verbose"), mask);
             return known.exitCode;
         });
@@ -294,7 +294,12 @@ final class CommandRunner {
                 + String.join(", ", options.stream().map(option -> "'" + option.replaceAll("=.*", "=...") + "'").toList());
     }
 
-    private static LabException unexpected(Exception ex) {
+    /**
+     * A failure no room explains: its message may hold a server's words (a name jnats refused, say), so it is
+     * shown as printable() shows outside text, masked first (a secret with a backslash would no longer be
+     * found once escaped), and in one line however many it had.
+     */
+    private static LabException unexpected(Exception ex, UnaryOperator<String> mask) {
         if (ex instanceof JetStreamApiException api) {
             return Exit.failed("%s", JetStreamErrors.refused(api));
         }
@@ -311,6 +316,6 @@ final class CommandRunner {
             return Exit.failed("interrupted");
         }
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        return Exit.failed("%s (rerun with --verbose for details)", message.lines().findFirst().orElse(""));
+        return Exit.failed("%s (rerun with --verbose for details)", Output.printableStart(mask.apply(message)));
     }
 }
