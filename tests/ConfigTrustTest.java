@@ -352,6 +352,13 @@ class ConfigTrustTest extends WithServer {
                     .env("HOME", Files.createDirectories(dir.resolve("home")).toString()).go();
             assertEquals(0, relative.exit(), relative.toString());
             assertFalse(relative.out().contains("planted"), relative.out());
+            // nor is a relative HOME
+            Files.createDirectories(work.resolve("h/.config/nats/context"));
+            Files.writeString(work.resolve("h/.config/nats/context.txt"), "planted");
+            Files.writeString(work.resolve("h/.config/nats/context/planted.json"), "{\"url\": \"" + recorder.url() + "\"}");
+            Run.Result relativeHome = Run.script("JsInfo", "--show-config").in(work).env("XDG_CONFIG_HOME", "").env("HOME", "h").go();
+            assertEquals(0, relativeHome.exit(), relativeHome.toString());
+            assertFalse(relativeHome.out().contains("planted"), relativeHome.out());
             assertEquals(0, recorder.accepted());
         }
     }

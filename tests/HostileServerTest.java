@@ -111,6 +111,16 @@ class HostileServerTest extends WithServer {
         assertEquals("server last seen: nats-server 2.9.10 (n1\\ncurl x | sh\\n)", version.outLines().get(2));
     }
 
+    /** A home folder that does not exist (HOME=/nonexistent, a system account's) is not made to keep the last server in. */
+    @Test
+    void aHomeThatDoesNotExistIsNotMadeForTheLastServer() throws Exception {
+        Path home = Scratch.dir().resolve("nonexistent");
+        try (FakeNatsServer fake = new FakeNatsServer("n1", "2.9.10", HostileServerTest::answer)) {
+            ok(Run.script("JsInfo").env("NATS_URL", fake.url()).env("HOME", home.toString()).env("XDG_STATE_HOME", "").go());
+        }
+        assertFalse(Files.exists(home), "made " + home);
+    }
+
     /**
      * How long ago a replica's leader last heard from it is the server's word on whether that copy is alive:
      * 0 means never (nats-server sends 0 for a peer it has no time for), which after a leader's death is

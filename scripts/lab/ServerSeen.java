@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 final class ServerSeen {
+    private static final String STATE_HOME = "XDG_STATE_HOME";
+
     private ServerSeen() {
     }
 
@@ -25,6 +27,9 @@ final class ServerSeen {
         }
         try {
             Path file = file();
+            if (!UserHome.mayMake(System.getenv(), STATE_HOME)) {
+                return;
+            }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                     || !seen.equals(Files.readString(file, StandardCharsets.UTF_8))) {
                 Files.createDirectories(file.getParent());
@@ -62,6 +67,6 @@ final class ServerSeen {
     }
 
     private static Path file() {
-        return UserHome.xdg(System.getenv(), "XDG_STATE_HOME", ".local/state").resolve("jetstream-lab/last-server");
+        return UserHome.xdg(System.getenv(), STATE_HOME, ".local/state").resolve("jetstream-lab/last-server");
     }
 }
