@@ -472,6 +472,25 @@ class LabServerTest {
     }
 
     /**
+     * A server's INFO is JSON, where a blank may follow the colon (`"jetstream": true`): make server and bin/lab-server
+     * ensure and status take it for the JetStream server it is, not one with JetStream off.
+     */
+    @Test
+    void aJetStreamServerWhoseInfoHasABlankAfterTheColonIsUsed() throws Exception {
+        try (FakeNatsServer spaced = new FakeNatsServer("spaced", "2.9.10", subject -> "{\"error\":{\"code\":503,"
+                + "\"err_code\":10039,\"description\":\"not here\"}}").infoAs(info -> info.replace("\"jetstream\":true", "\"jetstream\": true"))) {
+            Run.Result server = make("server").env("NATS_URL", spaced.url()).go();
+            assertEquals(0, server.exit(), server.toString());
+            assertEquals("lab-server: a NATS server with JetStream already answers at " + spaced.url() + "; using it\n", server.out());
+            Run.Result ensure = lab("ensure", "js-info").env("NATS_URL", spaced.url()).go();
+            assertEquals(0, ensure.exit(), ensure.toString());
+            assertEquals("", ensure.out() + ensure.err());
+            Run.Result status = lab("status").env("NATS_URL", spaced.url()).go();
+            assertEquals("lab-server: a NATS server with JetStream answers at " + spaced.url() + "\n", status.out(), status.toString());
+        }
+    }
+
+    /**
      * A port held by something that is not a NATS server (a web server, say) is one line at once, with a free
      * port to use instead: when it takes connections, before any server is started; when it only holds the
      * port (so nothing answers there), as soon as the nats-server started there ends.

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 
 final class FakeNatsServer implements AutoCloseable {
     private final ServerSocket listener;
-    private final String info;
+    private volatile String info;
     private final Function<String, String> replies;
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
@@ -50,6 +50,12 @@ final class FakeNatsServer implements AutoCloseable {
 
     String url() {
         return "nats://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /** The INFO the clients that connect from now on get: this edit of it (another spacing of its JSON, say). */
+    FakeNatsServer infoAs(java.util.function.UnaryOperator<String> edit) {
+        info = edit.apply(info);
+        return this;
     }
 
     /** Whether a client connected to it (jnats picks a server of a list at random). */
