@@ -1,6 +1,7 @@
 # Sourced by bin/lab-server and bin/lab-cluster, not run by itself: finding nats-server, asking
 # what answers at a port, and stopping a server the lab started (and nothing else), written once.
-# The sourcing script defines die() and state_root.
+# The sourcing script defines die(), root and state_root.
+. "$root/tools/jbang/shown.bash"
 
 # Prints the path of a nats-server binary; as root on Debian/Ubuntu it installs one first.
 find_binary() {
@@ -13,8 +14,8 @@ find_binary() {
     mkdir -p "$state_root"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server; } \
          >"$state_root/apt.log" 2>&1; then
-      tail -n 5 "$state_root/apt.log" >&2
-      die "apt-get could not install nats-server (log: $state_root/apt.log)"
+      shown_log_end 5 "$state_root/apt.log" >&2
+      die "apt-get could not install nats-server (log: $(shown "$state_root/apt.log"))"
     fi
     echo /usr/sbin/nats-server
     return

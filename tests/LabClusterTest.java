@@ -49,6 +49,54 @@ class LabClusterTest {
         }
     }
 
+    /**
+     * make cluster-status names each stream and consumer a node's /jsz lists as the scripts show a server's words: its
+     * JSON escapes read back, then a control as \\u{..}, a byte past ASCII as \\x{..} and a backslash doubled, so a
+     * name holding a real ESC and the typed text \\x{1b} read differently, and a newline in one starts no line. A fake
+     * node (its INFO and its /jsz) on a port of its own, status asked directly.
+     */
+    @Test
+    void statusShowsTheNamesOfAServerEscaped() throws Exception {
+        int port = clusterPorts().get(0);
+        String stream = "S\u001b\\x{1b}\n\u00e9";
+        String jsz = "{\"meta_cluster\":{\"name\":\"lab\",\"leader\":\"n1\"},\"account_details\":[{\"name\":\"$G\",\"stream_detail\":[{"
+                + "\"name\":" + FakeNatsServer.json(stream) + ",\"cluster\":{\"name\":\"lab\",\"leader\":\"n1\"},\"consumer_detail\":[{"
+                + "\"stream_name\":" + FakeNatsServer.json(stream) + ",\"name\":" + FakeNatsServer.json("c\\\"1")
+                + ",\"cluster\":{\"name\":\"lab\",\"leader\":\"n1\"}}]}]}]}";
+        com.sun.net.httpserver.HttpServer monitoring = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port + 4000), 10);
+        monitoring.createContext("/jsz", exchange -> {
+            byte[] body = jsz.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        monitoring.start();
+        try (ServerSocket client = new ServerSocket(port, 10, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread greeter = new Thread(() -> {
+                while (!client.isClosed()) {
+                    try (java.net.Socket one = client.accept()) {
+                        one.getOutputStream().write("INFO {\"server_name\":\"n1\",\"cluster\":\"lab\"}\r\n".getBytes());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            greeter.setDaemon(true);
+            greeter.start();
+            Run.Result status = Run.command(Run.REPO.resolve("bin/lab-cluster").toString(), "status", String.valueOf(port))
+                    .env("LAB_STATE_DIR", Scratch.dir().toString()).go();
+            assertEquals(0, status.exit(), status.toString());
+            String shown = "S\\u{1b}\\\\x{1b}\\n\\x{c3}\\x{a9}";
+            assertEquals("lab-cluster: n1 answers at nats://127.0.0.1:" + port + "\n"
+                    + "lab-cluster: 1 of 1 nodes answer; JetStream meta leader: n1\n"
+                    + "lab-cluster: stream " + shown + ": leader n1, every replica that answers is current\n"
+                    + "lab-cluster: consumer c\\\\\"1 of stream " + shown + ": leader n1\n", status.out());
+        } finally {
+            monitoring.stop(0);
+        }
+    }
+
     private static final String CHAPTER = "Replicas and losing a node";
     private static final String DOCUMENTED_CONFIG = "labs/lab4_jetstream_basics/config.cluster.toml";
     private static final List<Integer> DOCUMENTED_PORTS = List.of(4222, 4223, 4224);
