@@ -36,7 +36,10 @@ export LAB LAB_CONFIG CLUSTER_CONFIG BIN JBANG RUN CATALOG_NAME DIST SHARE_URL
 # The scripts are the aliases of jbang-catalog.json, in its order (bin/lab-run reads it the same way).
 SCRIPTS := $(shell awk -F'"' '$$2 == "script-ref" { print alias } NF > 2 { alias = $$2 }' jbang-catalog.json)
 # check_bin: the shell's $$1 must name one of the scripts.
-check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) echo "make: BIN must be one of: $(SCRIPTS) (got '$$1')" >&2; exit 2 ;; esac
+check_bin = case " $(SCRIPTS) " in *" $$1 "*) ;; *) $(shown_sh); printf '%s\n' "make: BIN must be one of: $(SCRIPTS) (got '$$(shown "$$1")')" >&2; exit 2 ;; esac
+# What a user set, a path, a folder's name is shown in a recipe's line through shown (tools/jbang/shown.bash),
+# printed by printf: dash's echo would read the backslashes shown writes as escapes.
+shown_sh := . tools/jbang/shown.bash
 CONFIGS := --config config.toml --lab-config "$$LAB_CONFIG"
 
 .PHONY: help setup install server server-stop cluster cluster-stop cluster-status run demo reset test check bench catalog share export completion check-lab
@@ -65,8 +68,7 @@ help:
 	@echo "                         with SHARE_URL also share/url/<Script>.java, to paste"
 	@echo "  make completion        bash/zsh completion: source <(make -s completion)"
 	@echo "  make export [BIN=js-pub]   a jar per script for java -jar: $$DIST/js-pub.jar"
-	@echo "CLUSTER_CONFIG=$$CLUSTER_CONFIG"
-	@echo "LAB=$$LAB (labs/$$LAB/config.toml)"
+	@$(shown_sh); printf '%s\n' "CLUSTER_CONFIG=$$(shown "$$CLUSTER_CONFIG")"; lab=$$(shown "$$LAB"); printf '%s\n' "LAB=$$lab (labs/$$lab/config.toml)"
 
 setup:
 	@JBANG_FETCH_ONLY=1 exec $$JBANG
@@ -87,8 +89,9 @@ cluster-status:
 	@bin/lab-server status
 
 check-lab:
-	@test -f "labs/$$LAB/config.toml" || { echo "make: no lab '$$LAB': labs/$$LAB/config.toml is missing (labs: $$(ls labs | tr '\n' ' '))" >&2; exit 2; }
-	@test -f "$$LAB_CONFIG" || { echo "make: LAB_CONFIG=$$LAB_CONFIG does not exist" >&2; exit 2; }
+	@test -f "labs/$$LAB/config.toml" || { $(shown_sh); lab=$$(shown "$$LAB"); \
+	  printf '%s\n' "make: no lab '$$lab': labs/$$lab/config.toml is missing (labs: $$(shown "$$(ls labs | tr '\n' ' ')"))" >&2; exit 2; }
+	@test -f "$$LAB_CONFIG" || { $(shown_sh); printf '%s\n' "make: LAB_CONFIG=$$(shown "$$LAB_CONFIG") does not exist" >&2; exit 2; }
 
 # MSG reaches the script as one argument, byte for byte, also when empty; ARGS as the words a
 # shell reads in it (quote as you would after the script's name). Both travel in the environment,
@@ -100,8 +103,8 @@ endif
 run: export LAB_ARGS := $(value ARGS)
 run: check-lab
 	@set -- "$$BIN"; $(check_bin)
-	@sh -n -c "set -- $$LAB_ARGS" 2>/dev/null || { echo "make: ARGS=$$LAB_ARGS is not a list of shell words (a quote left open?): quote them as after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"" >&2; exit 2; }
-	@awk -f tools/make/args.awk || { echo "make: ARGS=$$LAB_ARGS would run a command or cut the line short (a \$$(...), \`...\`, ;, &, |, <, >, parentheses or a line break outside quotes, or a word starting with #): put such text in single quotes, e.g. ARGS=\"--msg-id 'a;b'\"" >&2; exit 2; }
+	@sh -n -c "set -- $$LAB_ARGS" 2>/dev/null || { $(shown_sh); printf '%s\n' "make: ARGS=$$(shown "$$LAB_ARGS") is not a list of shell words (a quote left open?): quote them as after the script's name, e.g. ARGS=\"--msg-id 'it'\\''s'\"" >&2; exit 2; }
+	@awk -f tools/make/args.awk || { $(shown_sh); printf '%s\n' "make: ARGS=$$(shown "$$LAB_ARGS") would run a command or cut the line short (a \$$(...), \`...\`, ;, &, |, <, >, parentheses or a line break outside quotes, or a word starting with #): put such text in single quotes, e.g. ARGS=\"--msg-id 'a;b'\"" >&2; exit 2; }
 	@. tools/jbang/locale.bash; use_utf8_locale; \
 	  if [ -n "$${LAB_MSG+given}" ]; then utf8_or_refuse MSG "$$LAB_MSG" || exit 2; fi; \
 	  eval "set -- $$LAB_ARGS"; n=0; for word do n=$$((n + 1)); utf8_or_refuse "ARGS word $$n" "$$word" || exit 2; done; \
@@ -125,7 +128,7 @@ endif
 # A stream that is not there yet is nothing to delete (js-purge says so with exit code 5).
 reset: server
 	@out=$$($$RUN js-purge $(CONFIGS) --delete --force 2>&1); rc=$$?; \
-	  case $$rc in 0) echo "$$out" ;; 5) echo "INFO nothing to delete: no stream yet" ;; *) echo "$$out" >&2; exit $$rc ;; esac
+	  case $$rc in 0) printf '%s\n' "$$out" ;; 5) echo "INFO nothing to delete: no stream yet" ;; *) printf '%s\n' "$$out" >&2; exit $$rc ;; esac
 	@echo "INFO the lab is back at its start: run js-bootstrap (make run BIN=js-bootstrap) to create the stream and consumer"
 
 test: setup
@@ -161,17 +164,18 @@ completion:
 # The hint names the jbang you can run: the one on PATH, else this repo's bin/jbang.
 catalog:
 	@was=$$(f=$${JBANG_DIR:-$$HOME/.jbang}/jbang-catalog.json; [ ! -f "$$f" ] || tr -d '\n' < "$$f" 2>/dev/null | grep -o "\"$$CATALOG_NAME\" *: *{[^}]*}" \
-	    | sed -n 's/.*"catalog-ref" *: *"\([^"]*\)".*/\1/p' | head -n 1 | LC_ALL=C tr -c '[:print:]\n' '?'); \
-	  if [ -n "$$was" ] && [ "$$was" != "$$(pwd)/jbang-catalog.json" ]; then \
-	    echo "catalog: the name $$CATALOG_NAME named $$was; it now names this folder's (CATALOG_NAME=... picks another name)"; fi
+	    | sed -n 's/.*"catalog-ref" *: *"\([^"]*\)".*/\1/p' | head -n 1); \
+	  if [ -n "$$was" ] && [ "$$was" != "$$(pwd)/jbang-catalog.json" ]; then $(shown_sh); \
+	    printf '%s\n' "catalog: the name $$(shown "$$CATALOG_NAME") named $$(shown "$$was"); it now names this folder's (CATALOG_NAME=... picks another name)"; fi
 	@exec $$JBANG catalog add --global --force --name "$$CATALOG_NAME" "$$(pwd)/jbang-catalog.json"
-	@if command -v jbang >/dev/null 2>&1; then \
-	    echo "registered: from any directory, try  jbang js-pub@$$CATALOG_NAME \"hello\""; \
+	@$(shown_sh); name=$$(shown "$$CATALOG_NAME"); here=$$(shown "$$(pwd)"); \
+	  if command -v jbang >/dev/null 2>&1; then \
+	    printf '%s\n' "registered: from any directory, try  jbang js-pub@$$name \"hello\""; \
 	  else \
-	    if [ -n "$${JBANG_DIR:-}" ]; then bin=$$JBANG_DIR/bin; else bin='~/.jbang/bin'; fi; \
+	    if [ -n "$${JBANG_DIR:-}" ]; then bin=$$(shown "$$JBANG_DIR/bin"); else bin='~/.jbang/bin'; fi; \
 	    if [ -x "$${JBANG_DIR:-$$HOME/.jbang}/bin/jbang" ]; then why="jbang is in $$bin, which is not on your PATH: add the line make install prints to ~/.profile"; \
 	    else why="jbang is not on your PATH: make install puts it in $$bin and prints the line that adds that folder to PATH"; fi; \
-	    echo "registered: from any directory, try  $$(pwd)/bin/jbang js-pub@$$CATALOG_NAME \"hello\" ($$why)"; \
+	    printf '%s\n' "registered: from any directory, try  $$here/bin/jbang js-pub@$$name \"hello\" ($$why)"; \
 	  fi
 
 # One self-contained file per script, for sharing by copy (tests/ShareTest fails when they are stale).

@@ -164,7 +164,7 @@ class InstallTest extends WithServer {
         Files.writeString(home.resolve(".jbang/jbang-catalog.json"), "{\"catalogs\": {\"jslab\": {\"catalog-ref\":"
                 + " \"/elsewhere/\u001b[31mx/jbang-catalog.json\"}}}\n");
         Run.Result first = ok(clean("make", "--no-print-directory", "-C", Run.REPO.toString(), "catalog").go());
-        assertTrue(first.out().startsWith("catalog: the name jslab named /elsewhere/?[31mx/jbang-catalog.json; it now names"
+        assertTrue(first.out().startsWith("catalog: the name jslab named /elsewhere/\\u{1b}[31mx/jbang-catalog.json; it now names"
                 + " this folder's (CATALOG_NAME=... picks another name)\n"), first.out());
 
         String lib = ok(clean("JBANG_FETCH_ONLY=lib", JBANG).go()).out().strip();

@@ -97,7 +97,7 @@ class JavaHomeTest extends WithServer {
 
     private static void eachLauncherWithout(Path noJava) throws Exception {
         for (String javaHome : new String[] {null, "/nonexistent\u001b[2J x"}) {
-            String why = javaHome == null ? " (set JAVA_HOME, or put a JDK 17+ on PATH)\n" : ": JAVA_HOME=$'/nonexistent\\E[2J x' holds no %s "
+            String why = javaHome == null ? " (set JAVA_HOME, or put a JDK 17+ on PATH)\n" : ": JAVA_HOME=/nonexistent\\u{1b}[2J x holds no %s "
                     + "and PATH has none; set JAVA_HOME to a JDK 17+, or put one on PATH\n";
             String jbangLine = "jbang: no java found" + why.formatted("JDK (no bin/javac)");
             String labRunLine = "lab-run: no java found" + why.formatted("bin/java");

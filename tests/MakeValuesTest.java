@@ -83,6 +83,45 @@ class MakeValuesTest extends WithServer {
         assertFalse(Files.exists(marker), "a command in quoted ARGS ran");
     }
 
+    /** Typed text with an OSC title sequence, a BEL, a newline and a backslash: what a line must show, not act on. */
+    private static final String TYPED = "x\u001b]0;PWN\u0007\n\\y";
+    /** TYPED as the launchers and make show it (tools/jbang/shown.bash), as the scripts do (Output.java). */
+    private static final String SHOWN = "x\\u{1b}]0;PWN\\u{7}\\n\\\\y";
+
+    /**
+     * make's and the launchers' own lines about what the user typed (LAB, LAB_CONFIG, BIN, ARGS, a script's alias, a
+     * cluster's port) show it escaped, in one line: a newline or an ESC in it starts no line and moves no cursor, and a
+     * backslash typed reads differently from an escape.
+     */
+    @Test
+    void aTypedValueWithANewlineAndAnEscapeIsShownEscapedInOneLine() throws Exception {
+        assertRefused("make: LAB_CONFIG=" + dir + "/" + SHOWN + "/nope.toml does not exist",
+                makeRun("LAB_CONFIG=" + dir + "/" + TYPED + "/nope.toml").go());
+        assertRefused(Catalog.badBin(SHOWN) + "')", Run.command("make", "--no-print-directory", "run", "BIN=" + TYPED).server(server).go());
+        assertRefused("make: no lab '" + SHOWN + "': labs/" + SHOWN + "/config.toml is missing (labs: ",
+                makeRun("LAB=" + TYPED).go());
+        assertRefused("make: ARGS='" + SHOWN + " is not a list of shell words", makeRun("ARGS='" + TYPED).go());
+        assertRefused("make: ARGS=" + SHOWN + ";x would run a command", makeRun("ARGS=" + TYPED + ";x").go());
+        assertRefused("lab-run: no alias " + SHOWN + " in jbang-catalog.json", Run.command(Run.REPO.resolve("bin/lab-run").toString(), TYPED).go());
+        assertRefused("lab-cluster: '" + SHOWN + "' is not a client port", Run.command(Run.REPO.resolve("bin/lab-cluster").toString(), "status", TYPED).go());
+        Run.Result help = Run.command("make", "-s", "--no-print-directory", "help", "LAB=" + TYPED).go();
+        assertTrue(help.out().endsWith("\nCLUSTER_CONFIG=labs/" + SHOWN + "/config.cluster.toml\nLAB=" + SHOWN + " (labs/" + SHOWN
+                + "/config.toml)\n"), help.out());
+        assertShowsOnly(help.out());
+    }
+
+    /** Failed, its first line on stderr starts so, and nothing it printed moves the cursor or recolours. */
+    private static void assertRefused(String start, Run.Result result) {
+        assertTrue(result.exit() != 0, result.toString());
+        assertTrue(result.err().lines().findFirst().orElse("").startsWith(start), result.err());
+        assertShowsOnly(result.out() + result.err());
+    }
+
+    /** Only printable ASCII and line ends. */
+    private static void assertShowsOnly(String text) {
+        assertTrue(text.chars().allMatch(c -> c == '\n' || c >= 0x20 && c < 0x7f), "raw controls in: " + text);
+    }
+
     /** `make catalog` names the jbang you can run: bin/jbang when none is on PATH. */
     @Test
     void makeCatalogNamesAJbangThatRuns() throws Exception {

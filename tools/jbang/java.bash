@@ -1,14 +1,16 @@
-# Sourced by bin/jbang and bin/lab-run, not run by itself: which java they may start, and the one
-# line when there is none.
+# Sourced by bin/jbang and bin/lab-run after shown.bash and early-signal.bash, not run by itself: which
+# java they may start, and the one line when there is none.
 #
 # passed_over_java_home NEEDED WHAT
 #   A set JAVA_HOME without NEEDED (bin/javac for JBang, which compiles; bin/java for lab-run, which
 #   only runs) is passed over for the java on PATH: java_home_lacks then says why (WHAT it lacks, the
-#   folder shown escaped), else it is empty.
+#   folder as shown.bash shows it, through the launchers' capture), else it is empty.
 passed_over_java_home() {
+  local home
   java_home_lacks=
   if [ -n "${JAVA_HOME:-}" ] && { [ ! -f "$JAVA_HOME/$1" ] || [ ! -x "$JAVA_HOME/$1" ]; }; then   # a folder is -x too
-    printf -v java_home_lacks 'JAVA_HOME=%q holds no %s' "$JAVA_HOME" "$2"
+    capture home shown "$JAVA_HOME" || true
+    java_home_lacks="JAVA_HOME=$home holds no $2"
   fi
 }
 

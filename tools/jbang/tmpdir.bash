@@ -1,4 +1,4 @@
-# Sourced by bin/jbang and bin/lab-run, not run by itself: the temp folder their processes use.
+# Sourced by bin/jbang and bin/lab-run after shown.bash, not run by itself: the temp folder their processes use.
 #
 # usable_tmpdir NAME
 #   TMPDIR names the temp folder of every tool, and the launchers hand it to the JVMs too (Java itself
@@ -8,8 +8,6 @@
 usable_tmpdir() {
   [ -n "${TMPDIR:-}" ] || return 0
   [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ] && [ -x "$TMPDIR" ] && return 0
-  local shown
-  printf -v shown '%q' "$TMPDIR"
-  echo "$1: TMPDIR=$shown is not a folder you can write to; using /tmp (set TMPDIR to one that is, or unset it)" >&2
+  echo "$1: TMPDIR=$(shown "$TMPDIR") is not a folder you can write to; using /tmp (set TMPDIR to one that is, or unset it)" >&2
   unset TMPDIR
 }
