@@ -89,6 +89,23 @@ class ErrorsTest extends WithServer {
                     + "connections there but it does not speak NATS (no INFO greeting): check the host and port (a NATS "
                     + "server's client port, 4222 by default)");
         }
+        try (ServerSocket notJson = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket client = notJson.accept()) {
+                    client.getOutputStream().write("INFO {\"server_id\": \"X\", \u001b[31m\r\n".getBytes(StandardCharsets.UTF_8));
+                    client.getInputStream().read(); // until the client hangs up
+                } catch (Exception gone) {
+                    // done
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            String url = "nats://127.0.0.1:" + notJson.getLocalPort();
+            Run.Result result = Run.script("JsPub", "--server", url, "x").go();
+            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
+                    + "connections there but its greeting is no NATS server's (an INFO line that is not JSON): check the host "
+                    + "and port (a NATS server's client port, 4222 by default)");
+        }
     }
 
     /** A real server that greets and then closes, saying why (its max_connections is reached): a refusal, in its words. */
