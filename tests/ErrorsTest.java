@@ -72,40 +72,32 @@ class ErrorsTest extends WithServer {
                     + "port, 4222 by default); a server with handshake_first waits for the TLS handshake: for one, add "
                     + "--tlsfirst");
         }
-        try (ServerSocket web = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> {
-                try (Socket client = web.accept()) {
-                    client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    client.getInputStream().read(); // until the client hangs up
-                } catch (Exception gone) {
-                    // done
-                }
-            });
-            answering.setDaemon(true);
-            answering.start();
-            String url = "nats://127.0.0.1:" + web.getLocalPort();
-            Run.Result result = Run.script("JsPub", "--server", url, "x").go();
-            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
-                    + "connections there but it does not speak NATS (no INFO greeting): check the host and port (a NATS "
-                    + "server's client port, 4222 by default)");
+        for (String[] greetingAndWords : new String[][] {{"HTTP/1.1 400 Bad Request\r\n\r\n", "it does not speak NATS (no INFO greeting)"},
+                {"INFO {\"server_id\": \"X\", \u001b[31m\r\n", "its greeting is no NATS server's (an INFO line that is not JSON)"}}) {
+            try (ServerSocket listener = greeting(greetingAndWords[0])) {
+                String url = "nats://127.0.0.1:" + listener.getLocalPort();
+                Run.Result result = Run.script("JsPub", "--server", url, "x").go();
+                assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
+                        + "connections there but " + greetingAndWords[1] + ": check the host and port (a NATS server's client "
+                        + "port, 4222 by default)");
+            }
         }
-        try (ServerSocket notJson = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> {
-                try (Socket client = notJson.accept()) {
-                    client.getOutputStream().write("INFO {\"server_id\": \"X\", \u001b[31m\r\n".getBytes(StandardCharsets.UTF_8));
-                    client.getInputStream().read(); // until the client hangs up
-                } catch (Exception gone) {
-                    // done
-                }
-            });
-            answering.setDaemon(true);
-            answering.start();
-            String url = "nats://127.0.0.1:" + notJson.getLocalPort();
-            Run.Result result = Run.script("JsPub", "--server", url, "x").go();
-            assertOneLineError(result, Exit.UNREACHABLE, "ERROR no NATS server answered at " + url + ": something accepts "
-                    + "connections there but its greeting is no NATS server's (an INFO line that is not JSON): check the host "
-                    + "and port (a NATS server's client port, 4222 by default)");
-        }
+    }
+
+    /** A listener that writes GREETING to the first client, then waits for it to hang up. */
+    private static ServerSocket greeting(String greeting) throws Exception {
+        ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread answering = new Thread(() -> {
+            try (Socket client = listener.accept()) {
+                client.getOutputStream().write(greeting.getBytes(StandardCharsets.UTF_8));
+                client.getInputStream().read();
+            } catch (Exception gone) {
+                // done
+            }
+        });
+        answering.setDaemon(true);
+        answering.start();
+        return listener;
     }
 
     /** A real server that greets and then closes, saying why (its max_connections is reached): a refusal, in its words. */
