@@ -163,9 +163,9 @@ public class JsPub implements Callable<Integer> {
 
     private void publishSingly(Connection nc, Config config) throws Exception {
         Iterable<byte[]> bodies = stdin != null ? stdin : List.of(flags.message != null
-                ? flags.message.getBytes(StandardCharsets.UTF_8) : PubMessages.readFile(flags.file, nc.getServerInfo().getMaxPayload()));
+                ? flags.message.getBytes(StandardCharsets.UTF_8) : PubMessages.readFile(flags.file, PubMessages.maxPayload(nc)));
         if (stdin != null) {
-            stdin.limit(nc.getServerInfo().getMaxPayload());
+            stdin.limit(PubMessages.maxPayload(nc));
         }
         if (flags.core) {
             sendCore(nc, config.subject, bodies);
@@ -221,7 +221,7 @@ public class JsPub implements Callable<Integer> {
             messages.withinMaxPayload(nc, flags.size, null, ""); // before allocating it
         }
         byte[] fixed = flags.size != null ? PubMessages.generatedBody(flags.size.intValue())
-                : flags.file != null ? PubMessages.readFile(flags.file, nc.getServerInfo().getMaxPayload()) : null;
+                : flags.file != null ? PubMessages.readFile(flags.file, PubMessages.maxPayload(nc)) : null;
         String template = flags.message != null ? flags.message : "message " + PubMessages.COUNT_PLACEHOLDER;
         LongFunction<byte[]> body = n -> fixed != null ? fixed : numbered(template, n).getBytes(StandardCharsets.UTF_8);
         String ids = flags.msgId != null ? flags.msgId : connection.failsOver() && !messages.hasMsgIdHeader() ? PubMessages.ownIds() : null;

@@ -111,6 +111,18 @@ class HostileServerTest extends WithServer {
         assertEquals("server last seen: nats-server 2.9.10 (n1\\ncurl x | sh\\n)", version.outLines().get(2));
     }
 
+    /** A max_payload no nats-server sends (past a long's range, read as 0) is no limit a message is over: the run is not refused as too big. */
+    @Test
+    void aMaxPayloadNoServerSendsRefusesNoMessage() throws Exception {
+        for (String said : List.of("9223372036854775808", "0", "-5")) {
+            try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> "{\"stream\":\"LAB4_STREAM\",\"seq\":1}")
+                    .infoAs(info -> info.replace("\"max_payload\":1048576", "\"max_payload\":" + said))) {
+                Run.Result result = Run.script("JsPub", "hello").env("NATS_URL", fake.url()).go();
+                assertEquals("INFO published \"hello\" to stream LAB4_STREAM (seq 1)\n", result.out(), said + ": " + result);
+            }
+        }
+    }
+
     /** A home folder that does not exist (HOME=/nonexistent, a system account's) is not made to keep the last server in. */
     @Test
     void aHomeThatDoesNotExistIsNotMadeForTheLastServer() throws Exception {

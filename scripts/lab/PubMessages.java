@@ -64,9 +64,21 @@ final class PubMessages {
         return headers != null && headers.containsKey(MSG_ID);
     }
 
+    /** nats-server's own ceiling for max_payload (64 MiB): no server it is takes a larger message. */
+    private static final long MAX_PAYLOAD_CEILING = 64L * 1024 * 1024;
+
+    /**
+     * The server's max_payload; a number no nats-server sends (0 or less, as jnats reads one past a long's
+     * range, or over its ceiling) is no limit the user's message is over: nats-server's ceiling then.
+     */
+    static long maxPayload(Connection nc) {
+        long said = nc.getServerInfo().getMaxPayload();
+        return said > 0 && said <= MAX_PAYLOAD_CEILING ? said : MAX_PAYLOAD_CEILING;
+    }
+
     /** One line when the message, with its headers (-H, and the Nats-Msg-Id its options add), is over the server's limit. */
     void withinMaxPayload(Connection nc, long bodyBytes, PublishOptions options, String before) {
-        long limit = nc.getServerInfo().getMaxPayload();
+        long limit = maxPayload(nc);
         Headers all = headers == null ? new Headers() : new Headers(headers);
         if (options != null && options.getMessageId() != null) {
             all.put(MSG_ID, options.getMessageId());
