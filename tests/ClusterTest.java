@@ -366,7 +366,9 @@ class ClusterTest extends OnACluster {
         cluster.awaitStream(stream, ThreeNodeCluster::allCurrent, "three current replicas");
         ok(script("JsPub", "--count", "100").go());
         // jnats' default (30 s requests, a heartbeat every 15 s) misses the consumer only after 45 s
-        Run.Started read = script("JsPull", "--ephemeral", "--count", "200", "--wait", "120").timeout(30).start();
+        // within 90 s, not the whole --wait: a consumer made again once its heartbeats were missed (after a meta
+        // leader's election too, when the killed server led the cluster: several rounds of voting under a heavy load)
+        Run.Started read = script("JsPull", "--ephemeral", "--count", "200", "--wait", "120").timeout(90).start();
         read.awaitOut("(stream seq 100)");
         cluster.kill9(ephemeralConsumersServer());
         ok(script("JsPub", "--count", "100").go());
