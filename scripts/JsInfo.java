@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 @Command(name = "js-info", version = CommandRunner.VERSION,
         description = JsInfo.DESCRIPTION, footer = JsInfo.FOOTER) // the help text: at the end of the file
@@ -116,8 +115,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /**
      * Every stream and its consumers: what is on the server besides the lab's own. Each is asked
-     * for on its own, so one that jnats cannot read (the server allows names jnats refuses: not
-     * printable ASCII) is named, escaped, and the rest are still listed.
+     * for on its own, so one whose name jnats refuses (the server allows names jnats will not put
+     * in a subject or read in an answer) is named, escaped, and the rest are still listed.
      */
     private void listAll(Connection nc, String shownUrl) throws Exception {
         JetStreamManagement jsm = nc.jetStreamManagement();
@@ -127,8 +126,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             print("%s at %s", names.size() == 1 ? "1 stream" : names.size() + " streams", shownUrl);
         }
         for (String name : names) {
-            Message reply = ask(nc, "$JS.API.STREAM.INFO." + name);
-            StreamInfo stream = readable(() -> new StreamInfo(reply));
+            Message reply = readable(() -> ask(nc, "$JS.API.STREAM.INFO." + name));
+            StreamInfo stream = reply == null ? null : readable(() -> new StreamInfo(reply));
             if (stream != null && !stream.hasError()) {
                 JetStreamErrors.checked(stream, name);
             }
@@ -145,8 +144,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
             List<ConsumerInfo> consumers = new ArrayList<>();
             Map<String, String> unshown = new LinkedHashMap<>(); // consumer: why it is not shown
             for (String consumerName : consumerNames) {
-                Message consumerReply = askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName);
-                ConsumerInfo consumer = readable(() -> new ConsumerInfo(consumerReply));
+                Message consumerReply = readable(() -> askAfter(stream, nc, "$JS.API.CONSUMER.INFO." + name + "." + consumerName));
+                ConsumerInfo consumer = consumerReply == null ? null : readable(() -> new ConsumerInfo(consumerReply));
                 if (consumer == null) {
                     unshown.put(consumerName, NOT_PRINTABLE);
                 } else if (consumer.hasError()) {
@@ -157,10 +156,12 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 }
             }
             if (json) {
-                List<String> each = new ArrayList<>();
-                consumers.forEach(consumer -> each.add(consumer.getJv().toJson()));
-                entries.add("{\"stream\":" + (stream == null ? text(reply) : stream.getJv().toJson()) + ",\"consumers\":["
-                        + String.join(",", each) + "]}");
+                if (reply != null) { // -j prints the server's answers: none, for a name jnats would not ask with
+                    List<String> each = new ArrayList<>();
+                    consumers.forEach(consumer -> each.add(consumer.getJv().toJson()));
+                    entries.add("{\"stream\":" + (stream == null ? text(reply) : stream.getJv().toJson()) + ",\"consumers\":["
+                            + String.join(",", each) + "]}");
+                }
             } else if (stream == null) {
                 print("  %s: not shown: %s", name, NOT_PRINTABLE);
             } else if (notShown != null) {
@@ -186,20 +187,28 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
     private static final String DELETED_WHILE_LISTING = "it was deleted while the list was made";
     /** A replica the leader has not heard from for this long is named as silent (a live one is heard from every second or so). */
     private static final Duration UNHEARD_FOR = Duration.ofSeconds(5);
-    private static final String NOT_PRINTABLE = "its name is not printable ASCII, which jnats cannot read";
+    private static final String NOT_PRINTABLE = "its name is not one jnats can read (printable ASCII without spaces, "
+            + "'.', '*', '>', '/' or backslashes)";
 
     /** Why a listed stream or consumer is not shown: deleted since its name was listed (`gone`, its error code), or refused. */
     private static String notShown(int code, String description, int gone) {
         return code == gone ? DELETED_WHILE_LISTING : JetStreamErrors.refused(description, code);
     }
 
-    /** jnats' reading of a server's answer, or null when jnats refuses a name in it that the server allowed. */
-    private static <T> T readable(Supplier<T> reading) {
+    /**
+     * jnats' request for a listed name, or its reading of the answer; null when jnats refuses the name
+     * that the server allowed (in the request's subject, or in the answer's config).
+     */
+    private static <T> T readable(Reading<T> reading) throws Exception {
         try {
             return reading.get();
         } catch (IllegalArgumentException refusedByJnats) {
             return null;
         }
+    }
+
+    private interface Reading<T> {
+        T get() throws Exception;
     }
 
     /** A mirror or a stream that only sources others has no subjects of its own: it says where its messages come from. */

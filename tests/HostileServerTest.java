@@ -694,6 +694,39 @@ class HostileServerTest extends WithServer {
         assertEquals(3, JsonParser.parse(json.out().strip()).array.size(), json.out());
     }
 
+    /**
+     * Names jnats will not put in a request's subject (a space, tab, CR or LF; the server's own names never
+     * hold one, a hostile server's can) are named, escaped, and every name after them is listed.
+     */
+    @Test
+    void listNamesWhatJnatsWillNotAskForAndListsTheRest() throws Exception {
+        String why = ": not shown: its name is not one jnats can read (printable ASCII without spaces, '.', '*', '>', '/' or "
+                + "backslashes)\n";
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        answers.put("$JS.API.STREAM.NAMES", "{\"total\":4,\"offset\":0,\"limit\":1024,\"streams\":[\"LAB4_STREAM\","
+                + "\"SP ACE\",\"TAB\\tS\",\"LAST\"]}");
+        answers.put("$JS.API.STREAM.INFO.LAST", STREAM_INFO.replace("\"name\":\"LAB4_STREAM\"", "\"name\":\"LAST\""));
+        answers.put("$JS.API.CONSUMER.NAMES.LAST", "{\"total\":0,\"offset\":0,\"limit\":1024,\"consumers\":[]}");
+        answers.put("$JS.API.CONSUMER.NAMES.LAB4_STREAM", "{\"total\":4,\"offset\":0,\"limit\":1024,\"consumers\":["
+                + "\"LAB4_CONSUMER\"," + FakeNatsServer.json("C" + ESC + "[31m\nx\r") + ",\"T\\tC\",\"a b\"]}");
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> answers.getOrDefault(subject, answer(subject)))) {
+            Run.Result listed = ok(Run.script("JsInfo", "--list").env("NATS_URL", fake.url()).go());
+            assertEquals("4 streams at " + fake.url() + "\n"
+                    + "  LAB4_STREAM: 1 message (10 bytes), subjects lab4.stream\n"
+                    + "    consumer LAB4_CONSUMER: 1 pending, 0 waiting for an ack, 0 redelivered\n"
+                    + "    consumer C\\u{1b}[31m\\nx\\u{d}" + why
+                    + "    consumer T\\u{9}C" + why
+                    + "    consumer a b" + why
+                    + "  SP ACE" + why
+                    + "  TAB\\u{9}S" + why
+                    + "  LAST: 1 message (10 bytes), subjects lab4.stream\n", listed.out(), listed.toString());
+            Run.Result json = ok(Run.script("JsInfo", "--list", "-j").env("NATS_URL", fake.url()).go());
+            List<JsonValue> shown = JsonParser.parse(json.out().strip()).array;
+            assertEquals(2, shown.size(), json.toString()); // the server's answers: none for a name jnats did not ask with
+            assertEquals(1, shown.get(0).map.get("consumers").array.size(), json.toString());
+        }
+    }
+
     /** A stream or consumer deleted while js-info --list goes through the names, or refused, gets a line; the rest are listed. */
     @Test
     void aStreamDeletedWhileTheListIsMadeIsSaidToBeGone() throws Exception {
