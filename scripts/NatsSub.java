@@ -51,7 +51,8 @@ public class NatsSub implements Callable<Integer> {
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, nc, config.shownUrl()).run(listen(nc, filter), flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
+            Listening listening = new Listening(log, nc, config.shownUrl());
+            listening.run(listening.subscribed(() -> listen(nc, filter)), flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening on " + filter + " (Ctrl-C to stop)");
         }
         return 0;

@@ -69,11 +69,14 @@ public class Responder implements Callable<Integer>, CommandRunner.Labelled {
         }
         String ack = label == null ? "ack: " : "ack from " + label + ": ";
         try (Connection nc = connection.openCore(config)) {
-            Subscription sub = nc.subscribe(filter);
-            nc.flush(Connector.CONFIRM_WAIT); // subscribed for sure before we say we listen
             java.util.concurrent.atomic.AtomicLong replied = new java.util.concurrent.atomic.AtomicLong();
-            new Listening(log, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied")
-                    .run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
+            Listening listening = new Listening(log, nc, config.shownUrl()).handled(() -> ", " + replied.get() + " replied");
+            Subscription sub = listening.subscribed(() -> {
+                Subscription subscribed = nc.subscribe(filter);
+                nc.flush(Connector.CONFIRM_WAIT); // subscribed for sure before we say we listen
+                return subscribed;
+            });
+            listening.run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
                         String shown = Output.quoted(request.getData());
                         if (request.getReplyTo() == null) {

@@ -73,7 +73,8 @@ public class Worker implements Callable<Integer>, CommandRunner.Labelled {
         }
         LogLines.label(name); // each line of the run starts [NAME] after its level word, as a js-pull worker's
         try (Connection nc = connection.openCore(config)) {
-            new Listening(log, nc, config.shownUrl()).run(join(nc, filter, queue), flags,
+            Listening listening = new Listening(log, nc, config.shownUrl());
+            listening.run(listening.subscribed(() -> join(nc, filter, queue)), flags,
                     settingFlags.typed(Setting.WAIT) ? config.wait : null, "listening on " + filter + " in queue group " + queue
                             + " (Ctrl-C to stop)");
         }

@@ -183,6 +183,38 @@ class UnreadableHeaderTest extends WithServer {
         }
     }
 
+    /**
+     * The same message while a listener still subscribes, before the server answered the flush after its SUB:
+     * jnats' reader stops there, so that answer never comes, and the run ends with the same line.
+     */
+    @Test
+    void aMessageItCannotReadWhileItSubscribesGetsTheSameLine() throws Exception {
+        byte[] headers = "NATS/1.0\r\nTrace-Id: caf\u00c3\u00a9\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.10.0", subject -> null).afterSub((subject, sid) -> {
+            ByteArrayOutputStream message = new ByteArrayOutputStream();
+            message.writeBytes(("HMSG " + subject + " " + sid + " " + headers.length + " " + (headers.length + 3) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            message.writeBytes(headers);
+            message.writeBytes("bad\r\n".getBytes(StandardCharsets.US_ASCII));
+            return message.toByteArray();
+        })) {
+            String line = "a message came with headers jnats cannot read (Header value has invalid character: 0xe9): jnats "
+                    + "stopped reading this connection, so nothing published after it can arrive; core NATS keeps no copy "
+                    + "of it: 0 messages received";
+            java.util.Map<List<String>, String> runs = new java.util.LinkedHashMap<>();
+            runs.put(List.of("NatsSub", "course.bad"), "ERROR " + line + "\n");
+            runs.put(List.of("Worker", "--label", "W", "course.bad"), "ERROR [W] " + line + "\n");
+            runs.put(List.of("Responder", "course.bad"), "ERROR " + line + ", 0 replied\n");
+            for (java.util.Map.Entry<List<String>, String> run : runs.entrySet()) {
+                Run.Result result = Run.script(run.getKey().get(0), run.getKey().subList(1, run.getKey().size())
+                        .toArray(String[]::new)).env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, result.exit(), result.toString());
+                assertEquals("", result.out(), result.toString());
+                assertEquals(run.getValue(), result.err(), result.toString());
+            }
+        }
+    }
+
     /** A reply jnats cannot read is named as such, not taken for silence ("nothing tells which"). */
     @Test
     void aReplyItCannotReadIsSaidToHaveCome() throws Exception {

@@ -112,6 +112,25 @@ final class Listening {
         return subject;
     }
 
+    /** The lesson's own subscribe, which flushes so the server has the SUB before the run says it listens. */
+    interface Subscribing {
+        Subscription subscribe() throws Exception;
+    }
+
+    /**
+     * The subscription `subscribing` made. A message whose headers jnats cannot read that comes before
+     * the server answers the flush stops jnats' reader, so that answer never arrives: the run ends with
+     * the line the same message gets once it listens, not with the flush's timeout.
+     */
+    Subscription subscribed(Subscribing subscribing) throws Exception {
+        try {
+            return subscribing.subscribe();
+        } catch (java.util.concurrent.TimeoutException unanswered) {
+            readerGoesOn();
+            throw unanswered;
+        }
+    }
+
     /**
      * Prints each message as it arrives until --count, --wait (null: no limit, as a listener in another
      * terminal waits for you) or a signal ends the run; then the last line.
@@ -195,18 +214,23 @@ final class Listening {
             if (msg != null) {
                 return msg;
             }
-            Throwable stopped = ReaderWatch.stopped(nc);
-            if (stopped != null) {
-                synchronized (this) {
-                    intakeConfirmed = intakeConfirmed == null || intakeConfirmed; // jnats reads nothing more: no message can still arrive
-                }
-                throw Exit.failed("a message came with headers jnats cannot read (%s): jnats stopped reading this "
-                        + "connection, so nothing published after it can arrive; core NATS keeps no copy of it: %s",
-                        Output.printableStart(String.valueOf(stopped.getMessage())), soFar());
-            }
+            readerGoesOn();
             if (System.nanoTime() >= end) {
                 return null;
             }
+        }
+    }
+
+    /** Returns while jnats still reads the connection; once a message it cannot read stopped it, the run's line. */
+    private void readerGoesOn() {
+        Throwable stopped = ReaderWatch.stopped(nc);
+        if (stopped != null) {
+            synchronized (this) {
+                intakeConfirmed = intakeConfirmed == null || intakeConfirmed; // jnats reads nothing more: no message can still arrive
+            }
+            throw Exit.failed("a message came with headers jnats cannot read (%s): jnats stopped reading this "
+                    + "connection, so nothing published after it can arrive; core NATS keeps no copy of it: %s",
+                    Output.printableStart(String.valueOf(stopped.getMessage())), soFar());
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,7 @@ final class FakeNatsServer implements AutoCloseable {
     private final Function<String, String> replies;
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile BiFunction<String, String, byte[]> afterSub;
 
     /**
      * @param serverName the INFO's server_name, @param version its version (both sent as given,
@@ -46,6 +48,15 @@ final class FakeNatsServer implements AutoCloseable {
         this.acceptor = new Thread(this::accept, "fake-nats");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * What it sends a client right after each SUB, given the subject and sid (null: nothing): a message
+     * that arrives before the answer to the flush that follows a subscribe.
+     */
+    FakeNatsServer afterSub(BiFunction<String, String, byte[]> send) {
+        this.afterSub = send;
+        return this;
     }
 
     String url() {
@@ -110,7 +121,13 @@ final class FakeNatsServer implements AutoCloseable {
                 String[] words = line.split(" ");
                 switch (words[0].toUpperCase(java.util.Locale.ROOT)) {
                     case "PING" -> send(out, "PONG\r\n".getBytes(StandardCharsets.UTF_8));
-                    case "SUB" -> subscriptions.put(words[words.length - 1], words[1]);
+                    case "SUB" -> {
+                        subscriptions.put(words[words.length - 1], words[1]);
+                        byte[] sent = afterSub == null ? null : afterSub.apply(words[1], words[words.length - 1]);
+                        if (sent != null) {
+                            send(out, sent);
+                        }
+                    }
                     case "PUB", "HPUB" -> {
                         int size = Integer.parseInt(words[words.length - 1]);
                         in.readNBytes(size + 2);
