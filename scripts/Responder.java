@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
-//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/RunLabel.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
@@ -58,10 +58,7 @@ public class Responder implements Callable<Integer>, CommandRunner.Labelled {
         if (pause == null) {
             throw Exit.usage("%s", Durations.refused("--delay", delay, Duration.ZERO));
         }
-        if (label != null && label.isBlank()) {
-            throw Exit.usage("flag --label: %s is not valid: it must be a name, like A or responder-1 (or leave the flag out "
-                    + "to answer \"ack: <body>\")", Output.quoted(label));
-        }
+        RunLabel.check(label, "responder-1", "to answer \"ack: <body>\"");
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         if (label != null) {

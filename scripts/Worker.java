@@ -7,7 +7,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
-//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/RunLabel.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Join a queue group on a subject and take the messages the server gives this member.
@@ -60,11 +60,8 @@ public class Worker implements Callable<Integer>, CommandRunner.Labelled {
             throw Exit.usage("flag --queue: %s is not valid: it must be a name without spaces or wildcards, like workers",
                     Output.quoted(queue));
         }
+        RunLabel.check(label, "worker-1", "to use the process id");
         String name = label != null ? label : String.valueOf(ProcessHandle.current().pid());
-        if (name.isBlank()) {
-            throw Exit.usage("flag --label: %s is not valid: it must be a name, like A or worker-1 (or leave the flag out to "
-                    + "use the process id)", Output.quoted(name));
-        }
         Config config = connection.load();
         String filter = subject != null ? Listening.checkFilter(subject, config.subject) : config.subject;
         String tooLong = Subjects.lengthProblem("workers", filter, queue); // the two go in one SUB line

@@ -285,14 +285,33 @@ class BadInputTableTest extends WithServer {
         return text.substring(1, text.length() - 1);
     }
 
-    /** Splits a command line like a shell: spaces separate words, double quotes group them. */
+    /**
+     * Splits a command line like a shell: spaces separate words, double quotes group them, and $'...'
+     * holds a control character as bash writes one (\n, \t, \e).
+     */
     private static List<String> words(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
-        char quote = 0; // inside "..." or '...' (where a $ stays a $, as in a shell)
+        char quote = 0; // inside "..." or '...' (where a $ stays a $, as in a shell), or $'...' ('$')
         boolean started = false;
-        for (char c : line.toCharArray()) {
-            if ((c == '"' || c == '\'') && (quote == 0 || quote == c)) {
+        char[] chars = line.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            if (quote == '$' && c == '\\' && i + 1 < chars.length) {
+                char escaped = chars[++i];
+                word.append(switch (escaped) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    case 'e' -> '\u001b';
+                    default -> escaped; // \\ and \'
+                });
+            } else if (quote == 0 && c == '$' && i + 1 < chars.length && chars[i + 1] == '\'') {
+                quote = '$';
+                started = true;
+                i++;
+            } else if (quote == '$' && c == '\'') {
+                quote = 0;
+            } else if ((c == '"' || c == '\'') && (quote == 0 || quote == c)) {
                 quote = quote == 0 ? c : 0;
                 started = true;
             } else if (c == ' ' && quote == 0) {

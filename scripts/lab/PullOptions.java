@@ -138,9 +138,7 @@ final class PullOptions {
         if (redelivery != null && redelivery.nakDelay != null && Durations.within(redelivery.nakDelay, Duration.ofMillis(1)) == null) {
             throw Exit.usage("%s", Durations.refused("--nak-delay", redelivery.nakDelay, Duration.ofMillis(1)));
         }
-        if (label != null && !RunLabel.valid(label)) {
-            throw Exit.usage("flag --label: %s is not valid: it must be a name that shows as itself, like A or worker-1", Output.quoted(label));
-        }
+        RunLabel.check(label, "worker-1", null);
         String handBack = term() ? "--term" : redelivery != null && redelivery.nakDelay != null ? "--nak-delay" : null;
         if (handBack != null && (batch > 1 || quiet || ephemeral)) {
             throw Exit.usage("%s hands messages back one at a time: leave out --batch, --quiet and --ephemeral", handBack);

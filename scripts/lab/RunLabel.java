@@ -1,7 +1,7 @@
 // --label A: every line of a run carries it, after the line's level word (`INFO [A] pulled
 // message: ...`), on stdout (LogLines puts it there) and on stderr alike, where a wrapper around
 // System.err writes it into each line as it passes.
-//SOURCES Output.java
+//SOURCES Output.java Exit.java
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +23,17 @@ final class RunLabel {
     /** A name --label takes: not blank, and shown as itself (nothing Output would escape). */
     static boolean valid(String name) {
         return name != null && !name.isBlank() && name.equals(Output.printable(name, false));
+    }
+
+    /**
+     * Refuses a --label that is not valid, for every script that takes one: `like` is a name for the script's
+     * example (worker-1), `leftOut` what the run does without the flag (null: nothing to say).
+     */
+    static void check(String name, String like, String leftOut) {
+        if (name != null && !valid(name)) {
+            throw Exit.usage("flag --label: %s is not valid: it must be a name that shows as itself, like A or %s%s",
+                    Output.quoted(name), like, leftOut == null ? "" : " (or leave the flag out " + leftOut + ")");
+        }
     }
 
     /**
