@@ -91,7 +91,7 @@ final class CommandRunner {
             String line = fileName != null ? fileName.getMessage()
                     : ex instanceof CommandLine.MutuallyExclusiveArgsException
                     ? excludeEachOther(ex.getMessage())
-                    : notOfItsType(ex) != null ? notOfItsType(ex)
+                    : notOfItsType(ex, argv) != null ? notOfItsType(ex, argv)
                     : givenTwice(ex, argv) != null ? givenTwice(ex, argv)
                     : NatscliHabits.hint(ex) != null ? NatscliHabits.hint(ex)
                     : unknownOptions(ex) + " (see " + cmd.getCommandName() + " --help)";
@@ -227,14 +227,19 @@ final class CommandRunner {
         String rule(String option); // null: the type's own range
     }
 
-    /** A flag's value that is no number of its type, or none of its words, in the lab's form (not picocli's). */
-    private static String notOfItsType(CommandLine.ParameterException ex) {
+    /**
+     * A flag's value that is no number of its type, or none of its words, in the lab's form (not picocli's),
+     * under the name the user typed (--max, not its other name --count).
+     */
+    private static String notOfItsType(CommandLine.ParameterException ex, String[] argv) {
         if (!(ex.getArgSpec() instanceof OptionSpec option) || ex.getValue() == null
                 || !String.valueOf(ex.getMessage()).startsWith("Invalid value for option")) {
             return null;
         }
         Class<?> type = option.type();
-        String given = "flag " + option.longestName() + ": " + Output.quoted(ex.getValue()) + " is not valid: ";
+        String name = typedOptions(ex.getCommandLine().getCommandSpec(), argv).stream().filter(word -> word.getKey() == option)
+                .map(Map.Entry::getValue).reduce((first, last) -> last).orElse(option.longestName());
+        String given = "flag " + name + ": " + Output.quoted(ex.getValue()) + " is not valid: ";
         if (type.isEnum()) {
             List<String> words = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
             return given + "use " + String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1)

@@ -17,6 +17,14 @@ final class Exit {
     private Exit() {
     }
 
+    /**
+     * A flag's whole number outside `least` to `most`, as the bound it broke: "flag --x: N is not valid: it must
+     * be at least 1" or "... at most 2147483647". `flag` is the name the user typed.
+     */
+    static LabException outOfRange(String flag, long value, long least, long most) {
+        return usage("flag %s: %d is not valid: it must be at %s", flag, value, value < least ? "least " + least : "most " + most);
+    }
+
     /** A one-line failure with this exit code; the format is String.format's. */
     static LabException with(int exitCode, String format, Object... args) {
         return new LabException(exitCode, String.format(Locale.ROOT, format, args));

@@ -51,13 +51,13 @@ final class Listening {
                 throw Exit.usage("%s", Durations.refused("--idle", idle, Duration.ofMillis(1)));
             }
             if (count != null && count < 1) {
-                throw Exit.usage("flag --count: %d is not valid: it must be at least 1", count);
+                throw Exit.outOfRange("--count", count, 1, Long.MAX_VALUE);
             }
             if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
                 throw Exit.usage("flag --work-ms: %d is not valid: it must be from 0 to %d (an hour)", workMillis, MAX_WORK_MILLIS);
             }
-            if (pendingLimit != null && (pendingLimit < 1 || pendingLimit > Integer.MAX_VALUE)) {
-                throw Exit.usage("flag --pending-limit: %d is not valid: it must be at least 1", pendingLimit);
+            if (pendingLimit != null && (pendingLimit < 1 || pendingLimit > Integer.MAX_VALUE)) { // jnats keeps an int
+                throw Exit.outOfRange("--pending-limit", pendingLimit, 1, Integer.MAX_VALUE);
             }
         }
     }

@@ -70,7 +70,7 @@ final class PubOptions {
             throw Exit.usage("-j prints each PubAck of single messages and stdin lines: leave out --count, --size and --core");
         }
         if (count != null && count < 1) {
-            throw Exit.usage("flag --count: %d is not valid: it must be at least 1", count);
+            throw Exit.outOfRange("--count", count, 1, Long.MAX_VALUE);
         }
         if (size != null && (size < 0 || size > Integer.MAX_VALUE)) {
             throw Exit.usage("flag --size: %d is not valid: it must be from 0 to the server's max_payload (bytes)", size);

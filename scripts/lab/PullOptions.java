@@ -127,10 +127,13 @@ final class PullOptions {
             throw Exit.usage("--quiet prints no bodies and --raw prints only bodies: pick one");
         }
         if (max != null && max < 1) {
-            throw Exit.usage("flag %s: %d is not valid: it must be at least 1", maxFlag(), max);
+            throw Exit.outOfRange(maxFlag(), max, 1, Long.MAX_VALUE);
         }
-        if (batch < 1 || batch > Integer.MAX_VALUE) {
+        if (batch < 1) {
             throw Exit.usage("flag --batch: %d is not valid: it must be at least 1 (and at most the consumer's max ack pending)", batch);
+        }
+        if (batch > Integer.MAX_VALUE) { // jnats asks for an int
+            throw Exit.outOfRange("--batch", batch, 1, Integer.MAX_VALUE);
         }
         if (workMillis < 0 || workMillis > MAX_WORK_MILLIS) {
             throw Exit.usage("flag --work-ms: %d is not valid: it must be from 0 to %d (an hour)", workMillis, MAX_WORK_MILLIS);
