@@ -119,13 +119,13 @@ final class Listening {
 
     /**
      * The subscription `subscribing` made. A message whose headers jnats cannot read that comes before
-     * the server answers the flush stops jnats' reader, so that answer never arrives: the run ends with
-     * the line the same message gets once it listens, not with the flush's timeout.
+     * the server answers the flush stops jnats' reader, so that answer never arrives: the run ends at
+     * once with the line the same message gets once it listens, not with the flush's timeout.
      */
     Subscription subscribed(Subscribing subscribing) throws Exception {
         try {
-            return subscribing.subscribe();
-        } catch (java.util.concurrent.TimeoutException unanswered) {
+            return ReaderWatch.interruptedOnStop(nc, subscribing::subscribe);
+        } catch (java.util.concurrent.TimeoutException | InterruptedException unanswered) {
             readerGoesOn();
             throw unanswered;
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
@@ -21,6 +22,8 @@ final class ReaderWatch extends ThreadPoolExecutor {
     private static final Map<Connection, ReaderWatch> WATCHES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private volatile Throwable stopped;
+    /** A thread waiting for an answer that a stopped reader could never read: interrupted when it stops. */
+    private Thread waiting;
 
     private ReaderWatch() {
         super(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
@@ -47,6 +50,33 @@ final class ReaderWatch extends ThreadPoolExecutor {
         return watch == null ? null : watch.stopped;
     }
 
+    /**
+     * What `call` returns, made on this thread; a stop of the reader meanwhile interrupts it, so a wait for the
+     * server's answer (a flush's PONG) ends at once instead of at its timeout. Its caller asks stopped() why.
+     */
+    static <T> T interruptedOnStop(Connection nc, Callable<T> call) throws Exception {
+        ReaderWatch watch = WATCHES.get(nc);
+        if (watch == null) {
+            return call.call();
+        }
+        synchronized (watch) {
+            watch.waiting = Thread.currentThread();
+            if (watch.stopped != null) {
+                watch.waiting.interrupt(); // stopped already: no answer can come
+            }
+        }
+        try {
+            return call.call();
+        } finally {
+            synchronized (watch) {
+                watch.waiting = null;
+                if (watch.stopped != null) {
+                    Thread.interrupted(); // this watch's interrupt, if the call returned before it saw it: the caller asks stopped()
+                }
+            }
+        }
+    }
+
     @Override
     protected void afterExecute(Runnable task, Throwable thrown) {
         super.afterExecute(task, thrown);
@@ -61,7 +91,12 @@ final class ReaderWatch extends ThreadPoolExecutor {
             }
         }
         if (why != null && !(why instanceof IOException)) { // a lost socket is jnats' to report; this is a message
-            stopped = why;
+            synchronized (this) {
+                stopped = why;
+                if (waiting != null) {
+                    waiting.interrupt();
+                }
+            }
         }
     }
 }
