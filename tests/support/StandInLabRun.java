@@ -24,7 +24,7 @@ final class StandInLabRun {
     /** Copies bin/lab-server, what it sources and the settings table into dir; the stand-in answers moreSecretLines too. */
     static StandInLabRun in(Path dir, String moreSecretLines, String... variables) throws Exception {
         StandInLabRun copy = new StandInLabRun(dir);
-        for (String file : List.of("bin/lab-server", "bin/lab-common.sh", "scripts/lab/Setting.java",
+        for (String file : List.of("bin/lab-server", "bin/lab-common.sh", "tools/jbang/shown.bash", "scripts/lab/Setting.java",
                 "scripts/lab/ConnectionOptions.java")) {
             Files.createDirectories(dir.resolve(file).getParent());
             Files.copy(Run.REPO.resolve(file), dir.resolve(file));
