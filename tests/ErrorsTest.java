@@ -73,7 +73,9 @@ class ErrorsTest extends WithServer {
                     + "--tlsfirst");
         }
         for (String[] greetingAndWords : new String[][] {{"HTTP/1.1 400 Bad Request\r\n\r\n", "it does not speak NATS (no INFO greeting)"},
-                {"INFO {\"server_id\": \"X\", \u001b[31m\r\n", "its greeting is no NATS server's (an INFO line that is not JSON)"}}) {
+                {"INFO {\"server_id\": \"X\", \u001b[31m\r\n", "its greeting is no NATS server's (an INFO line without the JSON object one sends)"},
+                {"INFO not json\r\n", "its greeting is no NATS server's (an INFO line without the JSON object one sends)"},
+                {"INFO []\r\n", "its greeting is no NATS server's (an INFO line without the JSON object one sends)"}}) {
             try (ServerSocket listener = greeting(greetingAndWords[0])) {
                 String url = "nats://127.0.0.1:" + listener.getLocalPort();
                 Run.Result result = Run.script("JsPub", "--server", url, "x").go();

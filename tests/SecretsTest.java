@@ -198,6 +198,37 @@ class SecretsTest {
         return clean(result);
     }
 
+    /**
+     * A server (or a proxy) that says the client's CONNECT line back in its -ERR: the token and password in it, as
+     * jnats writes them (JSON-escaped: a slash as \\/, a quote as \\"), are masked too.
+     */
+    @Test
+    void aLoginSaidBackByTheServerIsMaskedInTheFormItWasSent() throws Exception {
+        // the mark first: the -ERR is shown cut to its first 200 bytes, and the login comes late in the CONNECT line
+        for (String[] login : new String[][] {{"NATS_TOKEN", "Z7q2/sec-ret"}, {"NATS_TOKEN", "Z7q2\"se\\c"},
+                {"NATS_PASSWORD", "Z7q2/pass-w"}}) {
+            try (java.net.ServerSocket echoing = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+                Thread answering = new Thread(() -> {
+                    try (java.net.Socket client = echoing.accept()) {
+                        client.getOutputStream().write(("INFO {\"server_id\":\"X\",\"version\":\"2.9.10\",\"proto\":1,"
+                                + "\"max_payload\":1048576,\"auth_required\":true}\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        String connect = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                        client.getOutputStream().write(("-ERR '" + connect + "'\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    } catch (Exception gone) {
+                        // done
+                    }
+                });
+                answering.setDaemon(true);
+                answering.start();
+                Run run = Run.script("JsInfo").env("NATS_URL", "nats://127.0.0.1:" + echoing.getLocalPort()).env(login[0], login[1]);
+                Run.Result result = login[0].equals("NATS_PASSWORD") ? run.env("NATS_USER", "alice").go() : run.go();
+                assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+                assertFalse(result.err().contains("Z7q2") || result.out().contains("Z7q2"), "a login was printed: " + result);
+            }
+        }
+    }
+
     /** A comma, slash or colon in a URL's password: refused or used, never printed, from flag, env or config file. */
     @Test
     void aPasswordWithCommasColonsOrSlashesIsMaskedWhole() throws Exception {

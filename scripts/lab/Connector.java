@@ -32,8 +32,8 @@ final class Connector {
             + "add --tlsfirst";
     /** Tls' words for a certificate that does not name the host dialled. */
     private static final Pattern MISMATCH = Pattern.compile("No subject alternative names matching (\\S+)");
-    /** jnats' words (lower case) for an INFO greeting it could not read as JSON. */
-    private static final String INFO_NOT_JSON = "invalid server info json";
+    /** jnats' words (lower case) for an INFO greeting it could not read: not JSON, or not a JSON object. */
+    private static final String INFO_NOT_JSON = "invalid server info";
     /** jnats' words when what answered sent something other than NATS's INFO greeting. */
     private static final Pattern NOT_NATS = Pattern.compile("non-info initial message|missed lf after cr|read past initial"
             + "|failed to read initial info|" + Pattern.quote(INFO_NOT_JSON));
@@ -365,7 +365,7 @@ final class Connector {
             down = Exit.unreachable("no NATS server answered at %s: something accepts connections there but %s: check "
                     + "the host and port (a NATS server's client port, 4222 by default)%s", url, timedOut
                     ? "sent nothing within " + Durations.format(config.timeout) + tooShortToConnect()
-                    : all.contains(INFO_NOT_JSON) ? "its greeting is no NATS server's (an INFO line that is not JSON)"
+                    : all.contains(INFO_NOT_JSON) ? "its greeting is no NATS server's (an INFO line without the JSON object one sends)"
                     : "it does not speak NATS (no INFO greeting)",
                     timedOut ? TLS_FIRST_HINT : "");
         } else {

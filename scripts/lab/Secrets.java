@@ -43,6 +43,10 @@ final class Secrets {
             forms.add(Output.printable(value));
             String quoted = Output.quoted(value);
             forms.add(quoted.substring(1, quoted.length() - 1));
+            // as the login goes out, JSON-escaped: a server (or a proxy) may say its CONNECT line back
+            String sent = ServerUrl.tokenForJnats(value);
+            forms.add(sent);
+            forms.add(Output.printable(sent));
         }
         List<String> longestFirst = new ArrayList<>(forms);
         longestFirst.sort(Comparator.comparingInt(String::length).reversed()); // a secret inside another goes last
