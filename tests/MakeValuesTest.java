@@ -111,6 +111,17 @@ class MakeValuesTest extends WithServer {
     }
 
     /** Failed, its first line on stderr starts so, and nothing it printed moves the cursor or recolours. */
+    /** A port past bash's numbers, or with a leading 0 (octal to bash's arithmetic), is one line of lab-cluster's own. */
+    @Test
+    void aClusterPortBashCannotCountWithIsRefusedInOneLine() throws Exception {
+        for (String port : List.of("99999999999999999999", "025300")) {
+            Run.Result result = Run.command(Run.REPO.resolve("bin/lab-cluster").toString(), "status", port).go();
+            assertEquals("lab-cluster: '" + port + "' is not a client port (1-61535: the route port is 2000 above it, "
+                    + "monitoring 4000 above)\n", result.err());
+            assertEquals(1, result.exit());
+        }
+    }
+
     private static void assertRefused(String start, Run.Result result) {
         assertTrue(result.exit() != 0, result.toString());
         assertTrue(result.err().lines().findFirst().orElse("").startsWith(start), result.err());
