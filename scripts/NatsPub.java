@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
-//SOURCES lab/JetStreamErrors.java lab/StopSignal.java
+//SOURCES lab/JetStreamErrors.java lab/StopSignal.java lab/PubMessages.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Publish messages with core NATS (no stream, no PubAck) and flush them to the server.
@@ -68,6 +68,7 @@ public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
             bodies.add((count == null ? message : message + " " + n).getBytes(StandardCharsets.UTF_8));
         }
         try (Connection nc = connection.openCore(config)) {
+            PubMessages.withinMaxPayload(nc, bodies.get(bodies.size() - 1).length); // the last is the longest
             // Ctrl-C or SIGTERM: no more are handed to the connection, and the flush says whether the server has those that were
             StopSignal stop = StopSignal.watch(Duration.ofSeconds(2), () -> soFar(bodies.size()));
             try {

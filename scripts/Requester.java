@@ -7,7 +7,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/Config.java lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/LogLines.java
-//SOURCES lab/JetStreamErrors.java lab/ReaderWatch.java
+//SOURCES lab/JetStreamErrors.java lab/ReaderWatch.java lab/PubMessages.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Send a request and print the first reply (or say no responder, or the timeout).
@@ -56,6 +56,7 @@ public class Requester implements Callable<Integer> {
         Config config = connection.load();
         Message reply = null;
         try (Connection nc = connection.openCore(config)) {
+            PubMessages.withinMaxPayload(nc, message.getBytes(StandardCharsets.UTF_8).length);
             CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8), config.timeout);
             boolean timedOut;
             try {

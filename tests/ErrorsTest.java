@@ -86,6 +86,21 @@ class ErrorsTest extends WithServer {
         }
     }
 
+    /** A message over the server's max_payload is the same line from the course's publishers as from js-pub: nothing sent, exit 2. */
+    @Test
+    void aMessageOverMaxPayloadIsOneLineFromEveryPublisher() throws Exception {
+        try (NatsServer small = NatsServer.startWithConfig("max_payload: 100\n")) {
+            String body = "x".repeat(150);
+            String line = "ERROR the message is 150 bytes, over the server's max_payload of 100 bytes: send less (or raise "
+                    + "max_payload in the server's config)\n";
+            for (String script : List.of("NatsPub", "Requester", "JsPub")) {
+                Run.Result result = Run.script(script, body).env("NATS_URL", small.url()).go();
+                assertEquals(Exit.USAGE, result.exit(), script + ": " + result);
+                assertEquals(line, result.err(), script + ": " + result);
+            }
+        }
+    }
+
     /** A listener that writes GREETING to the first client, then waits for it to hang up. */
     private static ServerSocket greeting(String greeting) throws Exception {
         ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());

@@ -83,7 +83,15 @@ final class PubMessages {
         if (options != null && options.getMessageId() != null) {
             all.put(MSG_ID, options.getMessageId());
         }
-        long headerBytes = all.isEmpty() ? 0 : all.serializedLength();
+        withinMaxPayload(limit, bodyBytes, all.isEmpty() ? 0 : all.serializedLength(), before);
+    }
+
+    /** The same for a message of core NATS (nats-pub, requester): a body and no headers. */
+    static void withinMaxPayload(Connection nc, long bodyBytes) {
+        withinMaxPayload(maxPayload(nc), bodyBytes, 0, "");
+    }
+
+    private static void withinMaxPayload(long limit, long bodyBytes, long headerBytes, String before) {
         if (bodyBytes + headerBytes > limit) {
             throw Exit.usage("the message is %d bytes%s, over the server's max_payload of %d bytes: send less (or "
                     + "raise max_payload in the server's config)%s", bodyBytes,
