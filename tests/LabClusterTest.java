@@ -51,14 +51,14 @@ class LabClusterTest {
 
     /**
      * make cluster-status names each stream and consumer a node's /jsz lists as the scripts show a server's words: its
-     * JSON escapes read back, then a control as \\u{..}, a byte past ASCII as \\x{..} and a backslash doubled, so a
-     * name holding a real ESC and the typed text \\x{1b} read differently, and a newline in one starts no line. A fake
+     * JSON escapes read back, then a control or a bidi mark as \\u{..}, a letter past ASCII as itself and a backslash
+     * doubled, so a name holding a real ESC and the typed text \\x{1b} read differently, and a newline in one starts no line. A fake
      * node (its INFO and its /jsz) on a port of its own, status asked directly.
      */
     @Test
     void statusShowsTheNamesOfAServerEscaped() throws Exception {
         int port = clusterPorts().get(0);
-        String stream = "S\u001b\\x{1b}\n\u00e9";
+        String stream = "S\u001b\\x{1b}\n\u00e9\u202e";
         String jsz = "{\"meta_cluster\":{\"name\":\"lab\",\"leader\":\"n1\"},\"account_details\":[{\"name\":\"$G\",\"stream_detail\":[{"
                 + "\"name\":" + FakeNatsServer.json(stream) + ",\"cluster\":{\"name\":\"lab\",\"leader\":\"n1\"},\"consumer_detail\":[{"
                 + "\"stream_name\":" + FakeNatsServer.json(stream) + ",\"name\":" + FakeNatsServer.json("c\\\"1")
@@ -87,7 +87,7 @@ class LabClusterTest {
             Run.Result status = Run.command(Run.REPO.resolve("bin/lab-cluster").toString(), "status", String.valueOf(port))
                     .env("LAB_STATE_DIR", Scratch.dir().toString()).go();
             assertEquals(0, status.exit(), status.toString());
-            String shown = "S\\u{1b}\\\\x{1b}\\n\\x{c3}\\x{a9}";
+            String shown = "S\\u{1b}\\\\x{1b}\\n\u00e9\\u{202e}";
             assertEquals("lab-cluster: n1 answers at nats://127.0.0.1:" + port + "\n"
                     + "lab-cluster: 1 of 1 nodes answer; JetStream meta leader: n1\n"
                     + "lab-cluster: stream " + shown + ": leader n1, every replica that answers is current\n"
