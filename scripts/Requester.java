@@ -56,8 +56,9 @@ public class Requester implements Callable<Integer> {
         Config config = connection.load();
         Message reply = null;
         try (Connection nc = connection.openCore(config)) {
-            PubMessages.withinMaxPayload(nc, message.getBytes(StandardCharsets.UTF_8).length);
-            CompletableFuture<Message> answer = request(nc, config.subject, message.getBytes(StandardCharsets.UTF_8), config.timeout);
+            byte[] body = message.getBytes(StandardCharsets.UTF_8);
+            PubMessages.withinMaxPayload(nc, body.length);
+            CompletableFuture<Message> answer = request(nc, config.subject, body, config.timeout);
             boolean timedOut;
             try {
                 reply = answer.get(config.timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -172,11 +172,12 @@ record ServerUrl(String scheme, String login, String host, int port, String path
      */
     String forJnats() {
         String token = login == null || login.contains(":") ? null : decodedLogin(); // user:password: jnats escapes both
-        if (token == null || tokenForJnats(token).equals(token)) {
+        String escaped = token == null ? null : tokenForJnats(token);
+        if (token == null || escaped.equals(token)) {
             return forClient();
         }
         StringBuilder encoded = new StringBuilder();
-        for (byte b : tokenForJnats(token).getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : escaped.getBytes(StandardCharsets.UTF_8)) {
             encoded.append(String.format(Locale.ROOT, "%%%02X", b & 0xFF));
         }
         return scheme + "://" + encoded + "@" + host + ":" + port + path;
