@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "js-purge", version = CommandRunner.VERSION,
         description = JsPurge.DESCRIPTION, footer = JsPurge.FOOTER) // the help text: at the end of the file
-public class JsPurge implements Callable<Integer> {
+public class JsPurge implements Callable<Integer>, Exit.Ranged {
     private static final Logger log = LogLines.logger(JsPurge.class);
 
     /** Purges the stream, or only what the options name; the server's answer says how many messages it removed. */
@@ -222,6 +222,11 @@ public class JsPurge implements Callable<Integer> {
 
     /** The highest --seq: past it, the sequences the stream goes on to would soon be beyond what jnats reads (a Java long). */
     private static final long HIGHEST_SEQ = 1_000_000_000_000_000_000L;
+
+    @Override
+    public String rule(String option) {
+        return option.equals("--seq") ? Exit.wholeNumber(1, HIGHEST_SEQ) : option.equals("--keep") ? Exit.wholeNumber(0, Long.MAX_VALUE) : null;
+    }
 
     private void checkFlags() {
         if (force && !deleteStream && !deleteConsumer) {

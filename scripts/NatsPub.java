@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "nats-pub", version = CommandRunner.VERSION,
         description = NatsPub.DESCRIPTION, footer = NatsPub.FOOTER) // the help text: at the end of the file
-public class NatsPub implements Callable<Integer>, CommandRunner.Ranged {
+public class NatsPub implements Callable<Integer>, Exit.Ranged {
     private static final Logger log = LogLines.logger(NatsPub.class);
 
     /** Sends the messages and waits for the server's answer to a PING sent after them: then it has all of them. */

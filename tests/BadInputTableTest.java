@@ -69,6 +69,31 @@ class BadInputTableTest extends WithServer {
         }
     }
 
+    /**
+     * Every numeric flag of every script keeps a rule of its own for a value that is no number of its
+     * type (a word, or past a long): its range, never the type's (--window takes at most 100000, not
+     * 9223372036854775807). Run in this JVM, with no server: the flag is refused before any connection.
+     */
+    @org.junit.jupiter.api.Test
+    void aNumberPastItsTypeGetsItsFlagsOwnRange() throws Exception {
+        for (String script : Catalog.classNames()) {
+            Object command = Class.forName(script).getDeclaredConstructor().newInstance();
+            picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(command).getCommandSpec();
+            for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+                if (!List.of(long.class, Long.class, int.class, Integer.class).contains(option.type())) {
+                    continue;
+                }
+                String rule = CommandRunner.ruleOf(spec, option.longestName());
+                assertTrue(rule != null && rule.matches("it must be .*from \\d+ to .*"), script + " " + option.longestName() + ": " + rule);
+                for (String past : List.of("99999999999999999999", "-99999999999999999999")) {
+                    Run.Result refused = Run.script(script, option.longestName() + "=" + past).go();
+                    assertEquals(Exit.USAGE, refused.exit(), refused.toString());
+                    assertEquals("ERROR flag " + option.longestName() + ": \"" + past + "\" is not valid: " + rule + "\n", refused.err());
+                }
+            }
+        }
+    }
+
     /** Each row found ran, and got to the end of its checks: none was skipped or dropped. */
     @AfterAll
     static void everyRowRanToTheEnd() {

@@ -222,11 +222,6 @@ final class CommandRunner {
         return null;
     }
 
-    /** A command whose numeric flag takes less than its type holds: the rule (after "is not valid: ") it keeps. */
-    interface Ranged {
-        String rule(String option); // null: the type's own range
-    }
-
     /**
      * A flag's value that is no number of its type, or none of its words, in the lab's form (not picocli's),
      * under the name the user typed (--max, not its other name --count).
@@ -245,10 +240,17 @@ final class CommandRunner {
             return given + "use " + String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1)
                     + " (see " + ex.getCommandLine().getCommandName() + " --help)";
         }
-        long most = type == Long.class || type == long.class ? Long.MAX_VALUE
-                : type == Integer.class || type == int.class ? Integer.MAX_VALUE : 0;
-        String rule = ex.getCommandLine().getCommand() instanceof Ranged ranged ? ranged.rule(option.longestName()) : null;
-        return most == 0 ? null : given + (rule != null ? rule : "it must be a whole number, like 5, and at most " + most);
+        boolean whole = type == Long.class || type == long.class || type == Integer.class || type == int.class;
+        String rule = whole ? ruleOf(ex.getCommandLine().getCommandSpec(), option.longestName()) : null;
+        return rule == null ? null : given + rule;
+    }
+
+    /** The rule a numeric flag keeps, from its command or the mixin that holds it. */
+    static String ruleOf(CommandSpec spec, String option) {
+        List<Object> owners = new ArrayList<>(List.of(spec.userObject()));
+        spec.mixins().values().forEach(mixin -> owners.add(mixin.userObject()));
+        return owners.stream().filter(owner -> owner instanceof Exit.Ranged).map(owner -> ((Exit.Ranged) owner).rule(option))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Each option word in argv, as typed (without its =value), with the option it names; values and what follows -- are skipped. */

@@ -28,6 +28,20 @@ final class ConfigRules {
     private ConfigRules() {
     }
 
+    /** Whether -1 (no limit) is a limit's value here: jnats sends no -1 for max ack pending, so the server would keep its default. */
+    private static boolean takesNone(Setting limit) {
+        return limit != Setting.MAX_ACK_PENDING;
+    }
+
+    /** A numeric setting's whole range, for its flag's value that is no number (Exit.Ranged); null for others. */
+    static String numberRule(Setting key) {
+        if (key == Setting.REPLICAS) {
+            return Exit.wholeNumber(1, MOST_REPLICAS);
+        }
+        return MOST.stream().filter(limit -> limit.getKey() == key).findFirst().map(limit -> Exit.wholeNumber(1, limit.getValue())
+                + (takesNone(key) ? ", or " + Limit.TYPE_NONE : "")).orElse(null);
+    }
+
     /** Checks every setting in force; returns the server list, parsed (the one parse of it). */
     static List<ServerUrl> validate(Layers layers, Secrets secrets) {
         for (Setting key : Setting.values()) { // a mode, a storage, a policy: one of the words its row allows
@@ -67,7 +81,7 @@ final class ConfigRules {
         }
         for (Map.Entry<Setting, Long> limit : MOST) { // one rule for every limit, from a flag or a file
             long max = layers.number(limit.getKey());
-            boolean none = limit.getKey() != Setting.MAX_ACK_PENDING; // jnats sends no -1 for it: the server keeps its default
+            boolean none = takesNone(limit.getKey());
             if (max == 0 || max < -1 || max == -1 && !none) {
                 throw invalid(layers, secrets, limit.getKey(), none ? "use " + Limit.TYPE_NONE + ", or 1 or more" : "use 1 to "
                         + limit.getValue() + " (no " + Limit.TYPE_NONE + " here: jnats does not send it, so the server would keep "
@@ -226,7 +240,9 @@ final class ConfigRules {
 
     private static LabException invalid(Layers layers, Secrets secrets, Setting key, String hint) {
         Object value = layers.get(key);
-        String text = secrets.mask(String.valueOf(value)); // masked before it is cut: a cut secret would not be found
+        // masked before it is cut: a cut secret would not be found. A server list's logins are masked by where they
+        // stand, whatever they hold: free text finds a URL only up to a blank, and a login too short to mask as text
+        String text = secrets.mask(key == Setting.URL ? Secrets.maskLogins(String.valueOf(value)) : String.valueOf(value));
         if (text.length() > 100) {
             text = text.substring(0, 60) + "...";
         }

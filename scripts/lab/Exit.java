@@ -25,6 +25,19 @@ final class Exit {
         return usage("flag %s: %d is not valid: it must be at %s", flag, value, value < least ? "least " + least : "most " + most);
     }
 
+    /**
+     * A command or a mixin with numeric flags: the rule (after "is not valid: ") each keeps, for a value
+     * that is no number of its type (a word, or past a long). Every numeric flag has one.
+     */
+    interface Ranged {
+        String rule(String option); // null: not one of its flags
+    }
+
+    /** A numeric flag's rule: its whole range. */
+    static String wholeNumber(long least, long most) {
+        return "it must be a whole number from " + least + " to " + most;
+    }
+
     /** A one-line failure with this exit code; the format is String.format's. */
     static LabException with(int exitCode, String format, Object... args) {
         return new LabException(exitCode, String.format(Locale.ROOT, format, args));

@@ -23,7 +23,7 @@ final class Listening {
     private static final Duration READER_CHECK = Duration.ofMillis(250);
 
     /** The flags both listeners take. */
-    static final class Flags {
+    static final class Flags implements Exit.Ranged {
         @Option(names = "--count", paramLabel = "N",
                 description = "Stop once N messages reached this subscriber (those the client dropped count too).")
         Long count;
@@ -44,6 +44,16 @@ final class Listening {
 
         Duration idleLimit() {
             return idle == null ? null : Durations.parse(idle);
+        }
+
+        @Override
+        public String rule(String option) {
+            return switch (option) {
+                case "--count" -> Exit.wholeNumber(1, Long.MAX_VALUE);
+                case "--pending-limit" -> Exit.wholeNumber(1, Integer.MAX_VALUE);
+                case "--work-ms" -> Exit.wholeNumber(0, MAX_WORK_MILLIS) + " (an hour)";
+                default -> null;
+            };
         }
 
         void check() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-final class PubOptions {
+final class PubOptions implements Exit.Ranged {
     static final int DEFAULT_WINDOW = 1000;
     private static final int MAX_WINDOW = 100_000;
 
@@ -62,6 +62,16 @@ final class PubOptions {
     /** How many PubAcks a bulk run waits for at once. */
     int windowSize() {
         return sync ? 1 : window == null ? DEFAULT_WINDOW : window.intValue();
+    }
+
+    @Override
+    public String rule(String option) {
+        return switch (option) {
+            case "--count" -> Exit.wholeNumber(1, Long.MAX_VALUE);
+            case "--window" -> Exit.wholeNumber(1, MAX_WINDOW);
+            case "--size" -> "it must be a whole number from 0 to the server's max_payload (bytes)";
+            default -> null;
+        };
     }
 
     /** Flags that cannot go together, or a number out of range: one line, exit 2. */

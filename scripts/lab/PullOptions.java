@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.List;
 
-final class PullOptions {
+final class PullOptions implements Exit.Ranged {
     /** The longest --work-ms: an hour, far past any ack wait worth trying. */
     private static final long MAX_WORK_MILLIS = 3_600_000;
 
@@ -119,6 +119,16 @@ final class PullOptions {
     /** Batches (and --quiet, which pulls in them) rather than one message at a time. */
     boolean inBatches() {
         return batch > 1 || quiet;
+    }
+
+    @Override
+    public String rule(String option) {
+        return switch (option) {
+            case "--count", "--max" -> Exit.wholeNumber(1, Long.MAX_VALUE);
+            case "--batch" -> Exit.wholeNumber(1, Integer.MAX_VALUE) + " (and at most the consumer's max ack pending)";
+            case "--work-ms" -> Exit.wholeNumber(0, MAX_WORK_MILLIS) + " (an hour)";
+            default -> null;
+        };
     }
 
     /** Flags that cannot go together, or are out of range; `subject` is --subject (null without it). */

@@ -149,7 +149,7 @@ final class Secrets {
     }
 
     /** Each login in the URL text as user:**** (the user stays: it says whose login failed), or **** for a token. */
-    private static String maskLogins(String url) {
+    static String maskLogins(String url) {
         StringBuilder out = new StringBuilder();
         int done = 0;
         for (int[] span : ServerUrl.loginSpans(url)) {

@@ -8,7 +8,7 @@
 // command that mixes in a SettingFlags gets (a mixin hands its transformer to its command), so that any
 // `new CommandLine(script)` (the scripts, completion, the tests) shows the same flags.
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES Setting.java
+//SOURCES Setting.java ConfigRules.java Exit.java
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 @Command(modelTransformer = SettingFlags.Made.class)
-final class SettingFlags {
+final class SettingFlags implements Exit.Ranged {
     /** Each setting with the help its flag shows here (the row's, unless described() gave this script's words). */
     private final Map<Setting, String> helps = new LinkedHashMap<>();
     /** Under this heading, after the lesson's flags; null: among the lesson's own. */
@@ -50,6 +50,11 @@ final class SettingFlags {
     /** Flags under a heading of their own (picocli's "%n" for a line break), in this order among the headings. */
     static SettingFlags under(String heading, int order, List<Setting> settings) {
         return new SettingFlags(heading, order, settings);
+    }
+
+    @Override
+    public String rule(String option) {
+        return helps.keySet().stream().filter(setting -> setting.flags.contains(option)).findFirst().map(ConfigRules::numberRule).orElse(null);
     }
 
     /** This script's own words for a setting's flag: js-purge's --subject purges only that subject. */
