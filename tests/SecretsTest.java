@@ -105,6 +105,9 @@ class SecretsTest {
                         + "\"nats://alice:****@host:1,opentls://x\" is not valid: entry 2 of the list: opentls://"),
                 Map.entry(new String[] {"--server", "nats://my " + TOKEN + "@host:1"}, "flag --server: \"nats://****@host:1\""
                         + " is not valid: its user or token part holds characters a URL cannot"),
+                // a login too short to mask as free text, with a blank that ends a URL there: masked by where it stands
+                Map.entry(new String[] {"--server", "nats://a b@host:1"}, "flag --server: \"nats://****@host:1\" is not valid"),
+                Map.entry(new String[] {"--server", "nats://u:\" w@h o st:1"}, "flag --server: \"nats://u:****@h o st:1\" is not valid"),
                 Map.entry(new String[] {"--tokn", TOKEN}, "Unknown option: '--tokn' (see js-info --help)"),
                 Map.entry(new String[] {"--token=" + TOKEN, "--pasword=" + TOKEN}, "Unknown option: '--pasword=...'"),
                 Map.entry(new String[] {"--password", TOKEN, "--timeout", TOKEN}, "flag --timeout: \"****\" is not valid"));
