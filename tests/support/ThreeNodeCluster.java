@@ -117,9 +117,16 @@ public final class ThreeNodeCluster implements AutoCloseable {
         node.process.waitFor();
     }
 
-    /** SIGSTOP: the node holds its connections but answers nothing, as a stalled machine would. */
+    /** SIGSTOP: the node holds its connections but answers nothing, as a stalled machine would. Back once the kernel shows it stopped. */
     void pause(Node node) throws Exception {
         signal(node, "-STOP");
+        await(node.name + " to show as stopped", () -> stateOf(node), state -> state.equals("T") || state.equals("t"));
+    }
+
+    /** The process state the kernel shows for the node: R, S, T (stopped)... */
+    static String stateOf(Node node) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(node.process.pid()), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     }
 
     /** SIGCONT after pause; harmless on a node that is not paused. */
