@@ -123,6 +123,27 @@ class HostileServerTest extends WithServer {
         }
     }
 
+    /**
+     * An answer to a JetStream request with a header jnats cannot read (a byte past ASCII) stops jnats' reader:
+     * each script says an answer came that could not be read, never that none came.
+     */
+    @Test
+    void anAnswerWithAHeaderJnatsCannotReadIsNoSilence() throws Exception {
+        String came = "an answer came with headers jnats cannot read (Header value has invalid character: 0xe9), and jnats "
+                + "stopped reading the connection at it";
+        try (FakeNatsServer fake = new FakeNatsServer("fake", "2.9.10", subject -> "NATS/1.0\r\nTrace-Id: caf\u00e9\r\n\r\n{}")) {
+            for (List<String> run : List.of(List.of("JsInfo"), List.of("JsInfo", "--list"), List.of("JsBootstrap"), List.of("JsPurge"),
+                    List.of("JsPull"), List.of("JsPull", "--ephemeral"), List.of("JsPub", "hi"))) {
+                List<String> args = new java.util.ArrayList<>(run.subList(1, run.size()));
+                args.addAll(List.of("--timeout", "1s"));
+                Run.Result result = Run.script(run.get(0), args.toArray(String[]::new)).env("NATS_URL", fake.url()).go();
+                assertEquals(Exit.FAILED, result.exit(), run + ": " + result);
+                assertEquals(1, result.err().lines().count(), run + ": " + result);
+                assertTrue(result.err().startsWith("ERROR ") && result.err().contains(": " + came), run + ": " + result);
+            }
+        }
+    }
+
     /** A home folder that does not exist (HOME=/nonexistent, a system account's) is not made to keep the last server in. */
     @Test
     void aHomeThatDoesNotExistIsNotMadeForTheLastServer() throws Exception {

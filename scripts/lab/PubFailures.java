@@ -50,8 +50,8 @@ final class PubFailures {
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        if (unreadableAnswer(nc) != null) {
-            return Exit.failed("%s: %s", counts, unreadableAnswer(nc));
+        if (ReaderWatch.unreadableAnswer(nc) != null) {
+            return Exit.failed("%s: %s", counts, ReaderWatch.unreadableAnswer(nc));
         }
         return failsOver ? streamGoneOrLeaderless(nc, config, counts, false, gaveUpAfter) : noPubAckInTime(counts, false);
     }
@@ -109,17 +109,10 @@ final class PubFailures {
         }
         String notAPubAck = JetStreamErrors.notAPubAck(e);
         String text = notAPubAck != null ? notAPubAck
-                : unreadableAnswer(nc) != null ? unreadableAnswer(nc)
+                : ReaderWatch.unreadableAnswer(nc) != null ? ReaderWatch.unreadableAnswer(nc)
                 : Unanswered.is(e) ? "no answer in time: " + Unanswered.ON_ONE_SERVER
                 : e.getMessage() == null ? "no answer" : Output.printableStart(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before.get());
-    }
-
-    /** An answer that came and stopped jnats' reader, so no PubAck after it could be read: no silence. Null if none came. */
-    private static String unreadableAnswer(Connection nc) {
-        Throwable unreadable = ReaderWatch.stopped(nc);
-        return unreadable == null ? null : "an answer came with headers jnats cannot read (" + Output.printableStart(
-                String.valueOf(unreadable.getMessage())) + "), and jnats stopped reading the connection at it";
     }
 
     /**

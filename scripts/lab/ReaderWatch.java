@@ -3,6 +3,7 @@
 // connection looks up, and nothing more arrives. This watch runs the reader and notes how it ended,
 // so a script can tell a stopped reader at once instead of waiting out a ping that cannot come back.
 //DEPS io.nats:jnats:2.26.2
+//SOURCES Output.java
 
 import io.nats.client.Connection;
 import io.nats.client.Options;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 final class ReaderWatch extends ThreadPoolExecutor {
     private static final Map<Connection, ReaderWatch> WATCHES = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The watch made last: the run's own connection's (the tests' in-process runs take turns), for a line made without it. */
+    private static volatile ReaderWatch latest;
 
     private volatile Throwable stopped;
     /** A thread waiting for an answer that a stopped reader could never read: interrupted when it stops. */
@@ -37,6 +40,7 @@ final class ReaderWatch extends ThreadPoolExecutor {
     static ReaderWatch applyTo(Options.Builder builder) {
         ReaderWatch watch = new ReaderWatch();
         builder.readerExecutor(watch);
+        latest = watch;
         return watch;
     }
 
@@ -48,6 +52,25 @@ final class ReaderWatch extends ThreadPoolExecutor {
     static Throwable stopped(Connection nc) {
         ReaderWatch watch = WATCHES.get(nc);
         return watch == null ? null : watch.stopped;
+    }
+
+    /**
+     * What a line says instead of "no answer" when the connection's reader stopped at a message it cannot
+     * read: an answer may well have come. Null while it reads on.
+     */
+    static String unreadableAnswer(Connection nc) {
+        return words(stopped(nc));
+    }
+
+    /** The same for the connection made last, for a line made where the connection is not at hand. */
+    static String unreadableAnswer() {
+        ReaderWatch watch = latest;
+        return watch == null ? null : words(watch.stopped);
+    }
+
+    private static String words(Throwable stopped) {
+        return stopped == null ? null : "an answer came with headers jnats cannot read (" + Output.printableStart(
+                String.valueOf(stopped.getMessage())) + "), and jnats stopped reading the connection at it";
     }
 
     /**

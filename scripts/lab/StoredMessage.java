@@ -2,7 +2,7 @@
 // bytes raw, never parsed by jnats, so a message whose headers jnats cannot read can still be shown
 // (escaped) and dealt with. js-pull's UnreadableMessages uses it.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Exit.java Durations.java
+//SOURCES Output.java Exit.java Durations.java Unanswered.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -20,6 +20,9 @@ import java.util.Map;
 record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
     static StoredMessage get(Connection nc, Duration wait, String stream, String request) throws Exception {
         Message reply = ask(nc, wait, stream, request);
+        if (reply == null && Unanswered.unreadable(null, null) != null) {
+            throw Unanswered.unreadable(null, null);
+        }
         if (reply == null) {
             throw Exit.failed("the server did not answer a request for a stored message within %s",
                     Durations.seconds(wait));

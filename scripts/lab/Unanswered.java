@@ -3,7 +3,7 @@
 // long as a failover is waited for. Past that, or on one server, the run ends with one line saying
 // what it means and what to do; jnats' own words ("Timeout or no response ...") never reach the user.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Failover.java Durations.java Output.java
+//SOURCES Exit.java Failover.java Durations.java Output.java ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -219,6 +219,10 @@ final class Unanswered {
     }
 
     private static LabException unknown(String change, Exception last, boolean askedAgain) {
+        if (ReaderWatch.unreadableAnswer() != null) {
+            return Exit.failed("the server did not confirm %s in words jnats can read: %s; so whether it was done is not known "
+                    + "(js-info shows what is there; running it again is safe)", change, ReaderWatch.unreadableAnswer());
+        }
         if (askedAgain) {
             String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (the last answer: %s, "
                     + "error %d)", Output.printableStart(api.getErrorDescription()), api.getApiErrorCode()) : "";
@@ -273,6 +277,9 @@ final class Unanswered {
 
     /** The same, for a request whose subject names what it asked for (an info request's, readOf). */
     static LabException line(String shownUrl, boolean askedAgain, String sofar, String subject) {
+        if (unreadable(shownUrl, sofar) != null) {
+            return unreadable(shownUrl, sofar);
+        }
         String read = subject == null ? null : readOf(subject);
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
                 : "the server at " + shownUrl, askedAgain
@@ -281,6 +288,16 @@ final class Unanswered {
                 + "is connected to stopped answering (a majority of its servers must be up: js-info on another server shows "
                 + "which are); try again once they are"
                 : ": " + ON_ONE_SERVER, sofar == null ? "" : ": " + sofar);
+    }
+
+    /**
+     * No answer could be read because one came that jnats cannot read and it stopped reading the connection:
+     * the line for that, or null when its reader reads on (then silence is silence).
+     */
+    static LabException unreadable(String shownUrl, String sofar) {
+        String why = ReaderWatch.unreadableAnswer();
+        return why == null ? null : Exit.failed("no answer to a JetStream request could be read from %s: %s%s", shownUrl == null
+                ? "the server" : "the server at " + shownUrl, why, sofar == null ? "" : ": " + sofar);
     }
 
     /** Past the bound, still refused with "no leader": the line says so, what was asked for (null: not known), and the server's words. */

@@ -30,7 +30,8 @@ final class FakeNatsServer implements AutoCloseable {
 
     /**
      * @param serverName the INFO's server_name, @param version its version (both sent as given,
-     * JSON-escaped), @param replies the reply body for a request's subject (null: no reply)
+     * JSON-escaped), @param replies the reply body for a request's subject (null: no reply; one that starts
+     * with NATS/1.0 is headers, then after a blank line the body)
      */
     FakeNatsServer(String serverName, String version, Function<String, String> replies) throws IOException {
         this(serverName, version, List.of(), replies);
@@ -156,9 +157,11 @@ final class FakeNatsServer implements AutoCloseable {
             if (matches) {
                 byte[] data = body.getBytes(StandardCharsets.UTF_8);
                 ByteArrayOutputStream message = new ByteArrayOutputStream();
-                if (body.startsWith("NATS/1.0 ")) { // a status: headers alone, as a server's no-responders reply
-                    data = (body + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-                    message.write(("HMSG " + reply + " " + sub.getKey() + " " + data.length + " " + data.length + "\r\n")
+                if (body.startsWith("NATS/1.0")) { // headers: a status alone (a server's no-responders reply), or lines and a body
+                    int end = body.indexOf("\r\n\r\n");
+                    int headers = (end < 0 ? body + "\r\n\r\n" : body.substring(0, end + 4)).getBytes(StandardCharsets.UTF_8).length;
+                    data = (end < 0 ? body + "\r\n\r\n" : body).getBytes(StandardCharsets.UTF_8);
+                    message.write(("HMSG " + reply + " " + sub.getKey() + " " + headers + " " + data.length + "\r\n")
                             .getBytes(StandardCharsets.UTF_8));
                 } else {
                     message.write(("MSG " + reply + " " + sub.getKey() + " " + data.length + "\r\n").getBytes(StandardCharsets.UTF_8));
