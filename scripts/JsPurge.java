@@ -225,7 +225,8 @@ public class JsPurge implements Callable<Integer>, Exit.Ranged {
 
     @Override
     public String rule(String option) {
-        return option.equals("--seq") ? Exit.wholeNumber(1, HIGHEST_SEQ) : option.equals("--keep") ? Exit.wholeNumber(0, Long.MAX_VALUE) : null;
+        return option.equals("--seq") ? Exit.wholeNumber(1, HIGHEST_SEQ)
+                : option.equals("--keep") ? Exit.wholeNumber(0, Long.MAX_VALUE) : null;
     }
 
     private void checkFlags() {
