@@ -43,20 +43,48 @@ class UnreadableHeaderTest extends WithServer {
                 "INFO done: 0 messages pulled and acked; none arrived in the last 1s"), again.outLines());
     }
 
+    /**
+     * The rest of a batch went to the connection jnats stopped reading: left to come back after the ack wait
+     * (a nak could hand out another worker's message) and said in the last line; the server holds them pending.
+     */
     @Test
-    void inBatchesTheRestOfTheBatchIsShownOnceAndAckedOnce() throws Exception {
+    void inBatchesTheRestOfTheBatchComesBackAfterTheAckWait() throws Exception {
         bootstrap();
         publish("one");
         rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
         publish("two", "three");
         Run.Result pulled = ok(script("JsPull", "--batch", "10", "--wait", "1").go());
         List<String> lines = pulled.outLines();
-        assertEquals(List.of("INFO pulled message: \"one\"", CAFE + "terminated: never delivered again, it stays in the stream",
-                // delivered once to the connection jnats stopped reading, then handed back (nak): delivery 2
-                "INFO pulled message: \"two\" (delivery 2)", "INFO pulled message: \"three\" (delivery 2)"),
+        assertEquals(List.of("INFO pulled message: \"one\"", CAFE + "terminated: never delivered again, it stays in the stream"),
                 lines.stream().filter(line -> line.contains("message:")).toList(), pulled.toString());
-        assertTrue(lines.get(lines.size() - 1).startsWith("INFO done: 3 messages pulled and acked, 1 unreadable "
-                + "message terminated (stream seq 2) in batches of 10 (none arrived in the last 1s)"), pulled.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("INFO done: 1 message pulled and acked, 1 unreadable message "
+                + "terminated (stream seq 2) in batches of 10 (none arrived in the last 1s; up to 2 more sent to a connection of "
+                + "this run that jnats stopped reading at a message it cannot read (not handed back: they may be another "
+                + "reader's): they come back after the ack wait (30s))"), pulled.toString());
+        assertEquals(2, server.labConsumer().getNumAckPending());
+        assertEquals(3, server.labConsumer().getAckFloor().getStreamSequence() + 1, "one acked, the unreadable one terminated");
+    }
+
+    /**
+     * Lab 5's workers share one consumer: the one whose reader a message stops hands back nothing another
+     * worker holds (a nak would give that job to a second worker, inside its holder's ack wait).
+     */
+    @Test
+    void aWorkerStoppedByAMessageNeverTakesAnothersJob() throws Exception {
+        bootstrap();
+        publish("job A");
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        publish("job after");
+        try (Run.Started holder = script("JsPull", "--label", "A", "--work-ms", "6000", "--max", "1").start()) {
+            holder.awaitOut("INFO [A] pulled message: \"job A\"");
+            Run.Result other = ok(script("JsPull", "--label", "B", "--wait", "1").go());
+            assertEquals(List.of("INFO [B] pulled message: \"job after\""), other.outLines().stream()
+                    .filter(line -> line.contains("pulled message:")).toList(), other.toString());
+            Run.Result held = holder.finish();
+            assertEquals(0, held.exit(), held.toString());
+            assertTrue(held.out().contains("INFO [A] acked\n"), held.toString());
+        }
+        assertEquals(0, server.labConsumer().getRedelivered(), "no job was delivered twice");
         assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
     }
 

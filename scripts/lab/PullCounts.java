@@ -56,6 +56,11 @@ final class PullCounts {
     private String unreachedWhy; // why that count is not known
     private long unreachedFrom; // their stream sequences, when known (0: not known)
     private long unreachedTo;
+    // Sent to a connection of this run whose reader stopped at a message jnats cannot read, never seen here:
+    // the stream sequences that may be among them (pending then, not this run's; another reader's too) and how
+    // many its requests could still bring. Left to come back after the ack wait: a nak could be another's.
+    private final Set<Long> stranded = new TreeSet<>();
+    private long strandedAtMost;
     private Duration ackWait;
     private List<Duration> backoff = List.of(); // its delays take the ack wait's place
     private long maxAckPending; // 0 or less: no limit
@@ -105,6 +110,7 @@ final class PullCounts {
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         var meta = msg.metaData();
+        stranded.remove(meta.streamSequence()); // it came back to this run
         held.put(meta.streamSequence(), new Held(meta.deliveredCount(), false));
         deliveredBefore(meta.consumerSequence(), meta.streamSequence());
     }
@@ -149,6 +155,15 @@ final class PullCounts {
     synchronized void unreachedUnknown(long atMost, String why) {
         unreachedUnknown(atMost);
         unreachedWhy = why;
+    }
+
+    /**
+     * jnats stopped reading the run's connection at a message it cannot read: of the consumer's pending messages
+     * not in this run's hand, up to what its requests could still bring after that one went to it and stay there.
+     */
+    synchronized void stranded(List<Long> pendingNotHere) {
+        pendingNotHere.stream().filter(seq -> !held.containsKey(seq)).forEach(stranded::add);
+        strandedAtMost += unreached < 0 ? Math.max(0, unreachedAtMost - 1) : 0;
     }
 
     /** The consumer delivered this many to the run's requests that never reached it (stream seq from-to, or 0 0: not known). */
@@ -246,7 +261,8 @@ final class PullCounts {
         if (maxAckPending > 0) { // the consumer delivers no more while that many wait for an ack, this run's unacked among them
             unknown = Math.min(unknown, Math.max(0, maxAckPending - (held.size() - acking)));
         }
-        if (held.isEmpty() && notShown == 0 && unknown == 0) {
+        long strandedNow = Math.min(strandedAtMost, stranded.size());
+        if (held.isEmpty() && notShown == 0 && unknown == 0 && strandedNow == 0) {
             return "";
         }
         List<String> parts = new ArrayList<>();
@@ -265,6 +281,11 @@ final class PullCounts {
                     ? "the consumer was deleted, and its deliveries with it: a consumer created anew starts where its "
                     + "deliver policy says" : unreachedWhy + "; js-info shows its ack pending") + ")");
         }
+        if (strandedNow > 0) {
+            parts.add("up to " + strandedNow + " more sent to a connection of this run that jnats stopped reading at a message "
+                    + "it cannot read (not handed back: they may be another reader's)");
+        }
+        unknown += strandedNow;
         String what = "; " + String.join(" and ", parts);
         if (!comesBack) {
             return what;

@@ -134,7 +134,7 @@ final class PullEnding {
                     flags.raw, this::soFar);
         } else {
             unreadable.explain(nc, () -> connection.open(config), config.stream, config.consumer,
-                    counts.batchInHand, confirmedInHand, flags.raw, this::soFar);
+                    counts.batchInHand, confirmedInHand, counts::stranded, flags.raw, this::soFar);
         }
         throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
     }

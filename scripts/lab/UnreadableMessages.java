@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 final class UnreadableMessages {
@@ -50,16 +51,18 @@ final class UnreadableMessages {
      * The run's connection stopped answering: when the consumer's delivered-but-unacked messages hold one
      * jnats cannot read, that was why. Then, over `fresh` (a new connection): the messages `inHand` were
      * shown and their acks sent but not confirmed, so they are acked again and confirmed; the others
-     * still pending were never seen (the stopped reader got them, or would have), so they are handed back
-     * (nak) and come at once; the unreadable one is shown and dealt with. Returns normally when none is
-     * found (the connection really went); otherwise throws GoOn, or with nak or stop a LabException that
-     * ends the run.
+     * still pending go to `stranded` and are left alone: some may have gone to the stopped reader, but
+     * others are another reader's (lab 5's workers share a consumer), and a nak would hand those out
+     * again and cut their nak delays short; so they come back after the ack wait. The unreadable one is
+     * shown and dealt with. Returns normally when none is found (the connection really went); otherwise
+     * throws GoOn, or with nak or stop a LabException that ends the run.
      */
     void explain(Connection broken, Callable<Connection> reconnect, String stream, String consumer,
-                 List<Message> inHand, Runnable reacked, boolean raw, Supplier<String> soFar) throws Exception {
+                 List<Message> inHand, Runnable reacked, Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar)
+            throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
             if (fresh != null) {
-                explain(fresh, stream, consumer, inHand, reacked, raw, soFar);
+                explain(fresh, stream, consumer, inHand, reacked, stranded, raw, soFar);
             }
         }
     }
@@ -117,7 +120,7 @@ final class UnreadableMessages {
     }
 
     private void explain(Connection fresh, String stream, String consumer, List<Message> inHand, Runnable reacked,
-                         boolean raw, Supplier<String> soFar) throws Exception {
+                         Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
         Found found = find(fresh, stream, consumer, inHand);
         if (found == null) {
             return;
@@ -126,10 +129,8 @@ final class UnreadableMessages {
             confirm(fresh, msg.getReplyTo(), "+ACK", "the ack of a message shown before it");
         }
         reacked.run();
+        stranded.accept(found.unseen());
         String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
-        for (long seq : found.unseen()) {
-            confirm(fresh, ackPrefix + seq + "." + found.consumerSeq() + ".0.0", "-NAK", "the nak of a message never seen");
-        }
         StoredMessage bad = found.bad();
         ackWait = found.comesBackAfter();
         show(bad, raw, soFar);
@@ -190,7 +191,7 @@ final class UnreadableMessages {
             if (bad == null && stored.problem() != null) {
                 bad = stored;
             } else if (!shown.contains(seq)) {
-                unseen.add(seq); // delivered to the stopped reader, or not pending at all (then the nak is ignored)
+                unseen.add(seq); // delivered to the stopped reader, to another reader, or not pending at all
             }
         }
         // in range for a nak (above the ack floor); an ack or a terminate is matched by the stream sequence alone
