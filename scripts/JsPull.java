@@ -421,7 +421,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     private void pretendToWork(Message msg) throws InterruptedException {
-        PullWork.work(msg, flags.workMillis, flags.inProgress, ackWait); // --in-progress: +WPI each half ack wait
+        PullWork.work(msg, flags.workMillis, flags.inProgress, ackWait, backoff); // --in-progress: +WPI each half ack wait
     }
 
     /** One message on stdout (none with --quiet); once stdout took it, it counts as shown. */
@@ -544,7 +544,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     /** --batch/--quiet: pullAndAck until --max, a signal, or a batch that comes back empty. */
     private void pullInBatches(Connection nc, Config config, Duration wait) throws Exception {
         PullRequests.Limits limits = new PullRequests.Limits(flags.batch, flags.max, counts.maxAckPending(),
-                counts.maxDeliver(), ackWait, flags.workMillis, failover.requestExpiry(wait), config.timeout, requestCaps);
+                counts.maxDeliver(), Backoff.shortestWait(backoff, ackWait), flags.workMillis, failover.requestExpiry(wait), config.timeout,
+                requestCaps);
         try (Progress progress = Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
             long lastArrived = System.nanoTime();

@@ -214,6 +214,31 @@ class ConsumersAtWorkTest extends WithServer {
         }
     }
 
+    /**
+     * A backoff may shrink (2s, then 1s): --in-progress keeps each message alive within the delay of its own
+     * delivery, not the first one (the consumer's ack wait), and a batch within the shortest; no other worker
+     * gets the job while it is on.
+     */
+    @Test
+    void inProgressKeepsAJobAliveWhenTheBackoffShrinks() throws Exception {
+        bootstrap("--backoff", "2s,1s", "--max-deliver", "6");
+        for (List<String> mode : List.<List<String>>of(List.of(), List.of("--batch", "1"))) {
+            publish("long job");
+            ok(script("JsPull", "--no-ack", "--max", "1").go()); // delivery 1: the next one waits 1s
+            Thread.sleep(2500);
+            List<String> args = new java.util.ArrayList<>(List.of("--label", "A", "--work-ms", "4000", "--in-progress", "--max", "1"));
+            args.addAll(mode);
+            try (Run.Started holder = script("JsPull", args.toArray(String[]::new)).start()) {
+                holder.awaitOut("INFO [A] pulled message: \"long job\" (delivery 2)");
+                Run.Result other = ok(script("JsPull", "--label", "B", "--max", "1", "--wait", "3").go());
+                assertFalse(other.out().contains("pulled message:"), mode + ": another worker got the job on:\n" + other);
+                Run.Result held = holder.finish();
+                assertEquals(0, held.exit(), held.toString());
+                assertTrue(held.out().contains("INFO [A] acked"), held.toString());
+            }
+        }
+    }
+
     /** A backoff needs a max deliver above its length (the server's rule): one line before anything is sent. */
     @Test
     void aBackoffNeedsAMaxDeliverAboveItsLength() throws Exception {

@@ -54,6 +54,14 @@ final class Backoff {
         return Durations.format(delay(backoff, delivery)) + " (the backoff's delay after delivery " + delivery + ")";
     }
 
+    /**
+     * The wait after which a message not yet acked may come back, whatever its delivery: the ack wait, or
+     * the backoff's shortest delay (a list may shrink: 2s, 1s), for what keeps a batch's messages alive.
+     */
+    static Duration shortestWait(List<Duration> backoff, Duration ackWait) {
+        return given(backoff) ? java.util.Collections.min(backoff) : ackWait;
+    }
+
     /** The server's rule: the delay at the delivery's place in the list, the last one past it. */
     static Duration delay(List<Duration> backoff, long delivery) {
         return backoff.get((int) Math.min(Math.max(delivery, 1), backoff.size()) - 1);

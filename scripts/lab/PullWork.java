@@ -20,9 +20,13 @@ final class PullWork {
     /**
      * --work-ms: sleeps that long. With --in-progress, each half ack wait an in-progress ack (+WPI)
      * tells the server the job is still on, which restarts the message's ack wait: not redelivered.
+     * With a backoff, the wait that runs is the backoff's delay for this delivery, which may be shorter
+     * than the first (the consumer's ack wait): the +WPI keeps to that one.
      */
-    static void work(Message msg, long workMillis, boolean inProgress, Duration ackWait) throws InterruptedException {
-        long slice = inProgress && ackWait.toMillis() > 1 ? ackWait.toMillis() / 2 : workMillis;
+    static void work(Message msg, long workMillis, boolean inProgress, Duration ackWait, List<Duration> backoff)
+            throws InterruptedException {
+        Duration deadline = Backoff.given(backoff) ? Backoff.delay(backoff, msg.metaData().deliveredCount()) : ackWait;
+        long slice = inProgress && deadline.toMillis() > 1 ? deadline.toMillis() / 2 : workMillis;
         for (long left = workMillis; left > 0; left -= slice) {
             Thread.sleep(Math.min(left, slice));
             if (inProgress && left > slice) {
