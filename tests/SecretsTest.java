@@ -116,6 +116,12 @@ class SecretsTest {
             assertTrue(result.exit() == Exit.USAGE || result.exit() == Exit.CONFIG, result.toString());
             assertTrue(result.err().startsWith("ERROR " + each.getValue()), result.err());
         }
+        // --show-config shows a refused server list as the refusal does: a short login with a blank masked too
+        for (String url : List.of("nats://a b@host:1", "nats://u:\" w@h o st:1")) {
+            Run.Result shown = clean(Run.script("JsInfo", "--show-config").env("NATS_URL", url).go());
+            assertTrue(shown.out().contains("nats.url = \"nats://" + (url.contains("u:") ? "u:" : "") + "****@"), shown.toString());
+            assertFalse(shown.out().contains(url.substring(7, url.indexOf('@'))), shown.toString());
+        }
         // A typo on a password's line: tomlj quotes what it could not read, which there is part of the password.
         for (String line : List.of("password = 123" + TOKEN, "password = \"ok\" " + TOKEN, "token = 42" + TOKEN)) {
             Path file = Files.writeString(dir.resolve("typo.toml"), "[nats.auth]\nuser = \"alice\"\n" + line + "\n");

@@ -139,7 +139,7 @@ final class Config {
 
     /** The URL as it may be shown: a password or token in it is masked. */
     String shownUrl() {
-        return secrets.mask(url);
+        return secrets.maskServerList(url);
     }
 
     /** Where a setting came from, e.g. "env NATS_URL" or "config.toml:7 [nats] url". */
@@ -239,7 +239,7 @@ final class Config {
                 line(out, key.key, shown(key));
             }
             if (key == Setting.URL) {
-                line(out, key.key + ".servers", String.join(" ", servers.stream().map(server -> secrets.mask(server.forClient())).toList()));
+                line(out, key.key + ".servers", String.join(" ", servers.stream().map(server -> secrets.maskServerList(server.forClient())).toList()));
                 line(out, key.key + ".hosts", String.join(" ", servers.stream().map(ServerUrl::host).toList()));
                 line(out, key.key + ".ports", String.join(" ", servers.stream().map(server -> String.valueOf(server.port())).toList()));
                 line(out, key.key + ".source", layers.source(key));
@@ -254,7 +254,9 @@ final class Config {
     }
 
     private String shown(Setting key) {
-        Object value = key == Setting.URL ? url : layers.get(key);
-        return key.is(Setting.Kind.SECRET) ? Secrets.MASK : secrets.mask(String.valueOf(value));
+        if (key == Setting.URL) {
+            return shownUrl();
+        }
+        return key.is(Setting.Kind.SECRET) ? Secrets.MASK : secrets.mask(String.valueOf(layers.get(key)));
     }
 }

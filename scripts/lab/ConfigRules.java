@@ -240,9 +240,8 @@ final class ConfigRules {
 
     private static LabException invalid(Layers layers, Secrets secrets, Setting key, String hint) {
         Object value = layers.get(key);
-        // masked before it is cut: a cut secret would not be found. A server list's logins are masked by where they
-        // stand, whatever they hold: free text finds a URL only up to a blank, and a login too short to mask as text
-        String text = secrets.mask(key == Setting.URL ? Secrets.maskLogins(String.valueOf(value)) : String.valueOf(value));
+        // masked before it is cut: a cut secret would not be found
+        String text = key == Setting.URL ? secrets.maskServerList(String.valueOf(value)) : secrets.mask(String.valueOf(value));
         if (text.length() > 100) {
             text = text.substring(0, 60) + "...";
         }

@@ -148,8 +148,16 @@ final class Secrets {
         return mask(new String(raw, StandardCharsets.ISO_8859_1), asBytes).getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * A server list as it may be shown: its logins masked by where they stand, whatever they hold (free text
+     * finds a URL only up to a blank, and masks no value too short), then every secret known.
+     */
+    String maskServerList(String list) {
+        return mask(maskLogins(list));
+    }
+
     /** Each login in the URL text as user:**** (the user stays: it says whose login failed), or **** for a token. */
-    static String maskLogins(String url) {
+    private static String maskLogins(String url) {
         StringBuilder out = new StringBuilder();
         int done = 0;
         for (int[] span : ServerUrl.loginSpans(url)) {
