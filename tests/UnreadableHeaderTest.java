@@ -88,6 +88,33 @@ class UnreadableHeaderTest extends WithServer {
         assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
     }
 
+    /**
+     * The message that stopped this run's reader was dealt with by another reader of the consumer before this
+     * run looked (lab 5's workers): the run goes on, says so, and names no unreadable message as its own.
+     */
+    @Test
+    void aMessageAnotherReaderDealtWithFirstLetsTheRunGoOn() throws Exception {
+        bootstrap();
+        rawPublish("Trace-Id: caf\u00c3\u00a9", "bad");
+        publish("after");
+        try (Run.Started pull = script("JsPull", "--wait", "3").start()) {
+            for (int tries = 0; server.labConsumer().getNumAckPending() == 0; tries++) { // delivered: the run's reader stopped at it
+                assertTrue(tries < 100, "the unreadable message was never delivered");
+                Thread.sleep(100);
+            }
+            try (Connection nc = connect()) { // another reader terminates it (matched by its stream sequence)
+                assertTrue(nc.request("$JS.ACK.LAB4_STREAM.LAB4_CONSUMER.1.1.1.0.0", "+TERM".getBytes(StandardCharsets.US_ASCII),
+                        java.time.Duration.ofSeconds(5)) != null, "the server confirmed the terminate");
+            }
+            Run.Result result = pull.finish();
+            assertEquals(0, result.exit(), result.toString());
+            assertEquals(List.of("WARN a message jnats cannot read stopped this run's connection, and another reader of the "
+                    + "consumer dealt with it first: the run goes on over a new connection", "INFO pulled message: \"after\"",
+                    "INFO acked", "INFO done: 1 message pulled and acked; none arrived in the last 3s"), result.outLines());
+        }
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending());
+    }
+
     @Test
     void aControlCharacterInAKeyIsNakdWithNakThenAckedWithAck() throws Exception {
         bootstrap();

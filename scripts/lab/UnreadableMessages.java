@@ -7,6 +7,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java Connector.java Backoff.java
+//SOURCES ReaderWatch.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -62,7 +63,7 @@ final class UnreadableMessages {
             throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
             if (fresh != null) {
-                explain(fresh, stream, consumer, inHand, reacked, stranded, raw, soFar);
+                explain(fresh, ReaderWatch.stopped(broken) != null, stream, consumer, inHand, reacked, stranded, raw, soFar);
             }
         }
     }
@@ -119,10 +120,15 @@ final class UnreadableMessages {
         }
     }
 
-    private void explain(Connection fresh, String stream, String consumer, List<Message> inHand, Runnable reacked,
-                         Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
+    /**
+     * readerStopped: jnats stopped reading the old connection at a message it cannot read. Then one no longer
+     * pending was dealt with by another reader of the consumer (lab 5's workers share one) before this run looked:
+     * the run goes on all the same, and names none as its own.
+     */
+    private void explain(Connection fresh, boolean readerStopped, String stream, String consumer, List<Message> inHand,
+                         Runnable reacked, Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
         Found found = find(fresh, stream, consumer, inHand);
-        if (found == null) {
+        if (found == null || found.bad() == null && !readerStopped) {
             return;
         }
         for (Message msg : inHand) {
@@ -130,6 +136,11 @@ final class UnreadableMessages {
         }
         reacked.run();
         stranded.accept(found.unseen());
+        if (found.bad() == null) {
+            say("a message jnats cannot read stopped this run's connection, and another reader of the consumer dealt with "
+                    + "it first: the run goes on over a new connection", raw, soFar);
+            throw new GoOn();
+        }
         String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
         StoredMessage bad = found.bad();
         ackWait = found.comesBackAfter();
@@ -151,15 +162,15 @@ final class UnreadableMessages {
     }
 
     /**
-     * The unreadable message, the others pending and never seen, a consumer sequence a nak accepts, and
-     * when it comes back if left unacked (which delivery it had is not read here).
+     * The unreadable message (null: none pending), the others pending and never seen, a consumer sequence a
+     * nak accepts, and when it comes back if left unacked (which delivery it had is not read here).
      */
     private record Found(StoredMessage bad, List<Long> unseen, long consumerSeq, String comesBackAfter) {
     }
 
     /**
-     * The first delivered-but-unacked message jnats cannot read, or null: also when the server does not
-     * answer (a cluster electing a leader, say), since then the caller's own report is the right one.
+     * The first delivered-but-unacked message jnats cannot read, and the others; null when the server does
+     * not answer (a cluster electing a leader, say), since then the caller's own report is the right one.
      */
     private static Found find(Connection fresh, String stream, String consumer, List<Message> inHand) {
         try {
@@ -175,7 +186,7 @@ final class UnreadableMessages {
     private static Found search(Connection fresh, String stream, String consumer, List<Message> inHand) throws Exception {
         ConsumerInfo info = fresh.jetStreamManagement().getConsumerInfo(stream, consumer);
         if (info.getNumAckPending() == 0) {
-            return null;
+            return new Found(null, List.of(), info.getDelivered().getConsumerSequence(), "the ack wait");
         }
         String filter = info.getConsumerConfiguration().getFilterSubject();
         long last = info.getDelivered().getStreamSequence();
@@ -196,8 +207,7 @@ final class UnreadableMessages {
         }
         // in range for a nak (above the ack floor); an ack or a terminate is matched by the stream sequence alone
         String after = Backoff.forDelivery(info.getConsumerConfiguration().getBackoff(), "its");
-        return bad == null ? null : new Found(bad, unseen, info.getDelivered().getConsumerSequence(),
-                after == null ? "the ack wait" : after);
+        return new Found(bad, unseen, info.getDelivered().getConsumerSequence(), after == null ? "the ack wait" : after);
     }
 
     /** For the run's last line: ", 1 unreadable message terminated (stream seq 2)", or "" when none. */
@@ -221,6 +231,11 @@ final class UnreadableMessages {
                     case nak -> "nak'd: it comes back at once";
                     case stop -> "left unacked: it comes back after " + ackWait;
                 });
+        say(line, raw, soFar);
+    }
+
+    /** A WARN line on stdout like every message (with --raw, on stderr). */
+    private static void say(String line, boolean raw, Supplier<String> soFar) {
         if (raw) {
             System.err.println("WARN " + line);
             return;
