@@ -36,6 +36,8 @@ final class ConfigFile {
     /** `key =` at the start of a line (bare, dotted or quoted key), and the keys whose value is a secret. */
     private static final Pattern ASSIGNMENT = Pattern.compile("\\s*([A-Za-z0-9_.\"' -]+?)\\s*=");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i)password|token|seed|secret");
+    private static final Pattern NUMBER_ASSIGNMENT = Pattern.compile("\\s*([a-z_]+)\\s*=\\s*([+-]?[0-9_]+)\\s*(#.*)?");
+    private static final Pattern SECTION = Pattern.compile("\\s*\\[\\s*([a-z_.]+)\\s*\\]\\s*(#.*)?");
 
     private ConfigFile() {
     }
@@ -101,9 +103,34 @@ final class ConfigFile {
             if (inSecretValue(text, line)) { // tomlj quotes what it could not read: there, part of a password
                 message = message.replaceAll("'[^']*'", "(text not shown: a secret)");
             }
+            String pastALong = message.startsWith("Integer is too large") ? pastALong(text, line) : null;
+            if (pastALong != null) {
+                throw Exit.config("%s:%d %s", shown, line, pastALong);
+            }
             throw Exit.config("%s:%d: not valid TOML: %s", shown, line, message);
         }
         return toml;
+    }
+
+    /**
+     * A whole number past a long on the 1-based line (tomlj refuses it): "[consumer] max_deliver: 99999999999999999999
+     * is not valid: " and the setting's range, as its flag's says; null when the line is no numeric setting of a
+     * section (a table written inline, say), and then tomlj's own words stand.
+     */
+    private static String pastALong(String text, int line) {
+        List<String> lines = text.lines().toList();
+        Matcher assignment = line <= lines.size() ? NUMBER_ASSIGNMENT.matcher(lines.get(line - 1)) : null;
+        if (assignment == null || !assignment.matches()) {
+            return null;
+        }
+        String section = null;
+        for (int i = line - 2; i >= 0 && section == null; i--) {
+            Matcher header = SECTION.matcher(lines.get(i));
+            section = header.matches() ? header.group(1) : null;
+        }
+        Setting key = section == null ? null : Setting.byKey(section + "." + assignment.group(1));
+        String rule = key == null ? null : ConfigRules.numberRule(key);
+        return rule == null ? null : key.display() + ": " + assignment.group(2) + " is not valid: " + rule;
     }
 
     /**
