@@ -359,11 +359,9 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
 
     /** The reply, or the line for none (the watch asks on its own: it says itself why none came). */
     private Message answered(String subject, Message reply) {
-        if (reply == null && Unanswered.unreadable(null, null) != null) {
-            throw Unanswered.unreadable(null, null);
-        }
         if (reply == null) {
-            throw connection.failsOver() ? Unanswered.line(null, true, null, subject) : Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
+            LabException unreadable = Unanswered.unreadable(null, null);
+            throw unreadable != null ? unreadable : connection.failsOver() ? Unanswered.line(null, true, null, subject) : Exit.failed("the server did not answer %s within %s (--timeout)", subject, Durations.format(timeout));
         }
         return reply;
     }

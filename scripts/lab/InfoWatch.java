@@ -260,11 +260,10 @@ final class InfoWatch {
             if (status != Connection.Status.CONNECTED) {
                 throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
             }
-            if (Unanswered.unreadable(config.shownUrl(), soFar()) != null) {
-                throw Unanswered.unreadable(config.shownUrl(), soFar());
-            }
-            throw Exit.failed("the server did not answer %s within %s (--timeout): %s", subject,
-                    Durations.format(config.timeout), soFar());
+            String soFar = soFar();
+            LabException unreadable = Unanswered.unreadable(config.shownUrl(), soFar);
+            throw unreadable != null ? unreadable : Exit.failed("the server did not answer %s within %s (--timeout): %s", subject,
+                    Durations.format(config.timeout), soFar);
         }
         return reply;
     }

@@ -50,8 +50,9 @@ final class PubFailures {
         if (error instanceof IllegalStateException || connectionGone(nc)) {
             return JetStreamErrors.connectionLost(config.shownUrl(), counts);
         }
-        if (ReaderWatch.unreadableAnswer(nc) != null) {
-            return Exit.failed("%s: %s", counts, ReaderWatch.unreadableAnswer(nc));
+        String unreadable = ReaderWatch.unreadableAnswer(nc);
+        if (unreadable != null) {
+            return Exit.failed("%s: %s", counts, unreadable);
         }
         return failsOver ? streamGoneOrLeaderless(nc, config, counts, false, gaveUpAfter) : noPubAckInTime(counts, false);
     }
@@ -108,8 +109,9 @@ final class PubFailures {
             return JetStreamErrors.connectionLost(shownUrl, what + before.get());
         }
         String notAPubAck = JetStreamErrors.notAPubAck(e);
+        String unreadable = ReaderWatch.unreadableAnswer(nc);
         String text = notAPubAck != null ? notAPubAck
-                : ReaderWatch.unreadableAnswer(nc) != null ? ReaderWatch.unreadableAnswer(nc)
+                : unreadable != null ? unreadable
                 : Unanswered.is(e) ? "no answer in time: " + Unanswered.ON_ONE_SERVER
                 : e.getMessage() == null ? "no answer" : Output.printableStart(e.getMessage().lines().findFirst().orElse(""));
         return Exit.failed("%s: %s%s", what, text, before.get());

@@ -122,7 +122,7 @@ final class PullEnding {
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
-                throw Unanswered.is(noAnswer) || Unanswered.unreadable(null, null) != null
+                throw Unanswered.is(noAnswer) || ReaderWatch.unreadableAnswer() != null
                         ? Unanswered.line(config.shownUrl(), Unanswered.askedAgain(noAnswer), soFar())
                         : Exit.failed("the server did not answer a JetStream request (%s): %s", Output.printableStart(noAnswer.getMessage()),
                         soFar());

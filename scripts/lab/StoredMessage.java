@@ -20,11 +20,9 @@ import java.util.Map;
 record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
     static StoredMessage get(Connection nc, Duration wait, String stream, String request) throws Exception {
         Message reply = ask(nc, wait, stream, request);
-        if (reply == null && Unanswered.unreadable(null, null) != null) {
-            throw Unanswered.unreadable(null, null);
-        }
         if (reply == null) {
-            throw Exit.failed("the server did not answer a request for a stored message within %s",
+            LabException unreadable = Unanswered.unreadable(null, null);
+            throw unreadable != null ? unreadable : Exit.failed("the server did not answer a request for a stored message within %s",
                     Durations.seconds(wait));
         }
         JsonValue message = JsonParser.parse(reply.getData()).map.get("message");

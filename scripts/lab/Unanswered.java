@@ -219,9 +219,10 @@ final class Unanswered {
     }
 
     private static LabException unknown(String change, Exception last, boolean askedAgain) {
-        if (ReaderWatch.unreadableAnswer() != null) {
+        String unreadable = ReaderWatch.unreadableAnswer();
+        if (unreadable != null) {
             return Exit.failed("the server did not confirm %s in words jnats can read: %s; so whether it was done is not known "
-                    + "(js-info shows what is there; running it again is safe)", change, ReaderWatch.unreadableAnswer());
+                    + "(js-info shows what is there; running it again is safe)", change, unreadable);
         }
         if (askedAgain) {
             String answered = last instanceof JetStreamApiException api ? String.format(Locale.ROOT, " (the last answer: %s, "
@@ -277,8 +278,9 @@ final class Unanswered {
 
     /** The same, for a request whose subject names what it asked for (an info request's, readOf). */
     static LabException line(String shownUrl, boolean askedAgain, String sofar, String subject) {
-        if (unreadable(shownUrl, sofar) != null) {
-            return unreadable(shownUrl, sofar);
+        LabException unreadable = unreadable(shownUrl, sofar);
+        if (unreadable != null) {
+            return unreadable;
         }
         String read = subject == null ? null : readOf(subject);
         return Exit.failed("%s did not answer a JetStream request%s%s", shownUrl == null ? "the server"
