@@ -163,7 +163,9 @@ class StdoutTest extends WithServer {
                 assertEquals(0, stoppedAfter(results.get(i), "No space left on device"), modes[i] + ": " + results.get(i));
                 ConsumerInfo consumer = nc.jetStreamManagement().getConsumerInfo("LAB4_STREAM", consumers.get(i));
                 assertEquals(0, consumer.getAckFloor().getStreamSequence(), modes[i] + ": nothing acked");
-                assertTrue(consumer.getNumPending() + consumer.getNumAckPending() == 5, modes[i] + ": all five come back");
+                assertTrue(consumer.getNumPending() + consumer.getNumAckPending() == 5, modes[i] + ": all five come back (pending "
+                        + consumer.getNumPending() + ", ack pending " + consumer.getNumAckPending() + ", redelivered "
+                        + consumer.getRedelivered() + ")");
             }
         }
     }
