@@ -8,7 +8,7 @@
 //DEPS net.java.dev.jna:jna:5.17.0
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/SettingFlags.java lab/LogLines.java
 //SOURCES lab/Config.java lab/JetStreamErrors.java lab/Subjects.java lab/Output.java lab/Stdout.java lab/StopSignal.java lab/Exit.java lab/Durations.java
-//SOURCES lab/PullCounts.java lab/PullRequests.java lab/OwnDeliveries.java lab/StdoutPipe.java lab/UnreadableMessages.java
+//SOURCES lab/PullCounts.java lab/PullRequests.java lab/OwnDeliveries.java lab/AckSubject.java lab/StdoutPipe.java lab/UnreadableMessages.java
 //SOURCES lab/PullOptions.java lab/PullShown.java lab/PullEnding.java lab/PullFailover.java lab/WhyNothing.java lab/MaxDeliveries.java lab/PullWork.java lab/Progress.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -Xmn16m
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
@@ -70,8 +70,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     /**
-     * Batches: ask for up to a batch (sub.pull), print each message as it arrives, then ack those whose
-     * lines stdout took: ack() only queues, so the last one is ackSync, and once the server confirms it,
+     * Batches: ask for up to a batch (a pull request: PullRequests), print each message as it arrives, then ack
+     * those whose lines stdout took: ack() only queues, so the last one is ackSync, and once the server confirms it,
      * it has them all. Meanwhile the next batch may already be on its way (see PullRequests).
      */
     int pullAndAck(PullRequests requests) throws Exception {
@@ -162,14 +162,14 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         try (IterableConsumer messages = afterAFailover ? begin.call() : Unanswered.throughElection(failsOver, begin)) {
             Message msg;
             while (wantMore() && (msg = nextWithin(messages, stream, reader[0], wait)) != null) { // null: none arrived within the wait
-                if (msg.metaData().streamSequence() <= counts.lastShown) {
+                if (AckSubject.of(msg).streamSeq() <= counts.lastShown) {
                     continue; // the consumer jnats makes again after a missed heartbeat can race one already shown
                 }
                 orderedArrivedAt = System.nanoTime();
                 print(msg);
                 handOn(msg);
                 counts.done(msg);
-                counts.lastShown = msg.metaData().streamSequence();
+                counts.lastShown = AckSubject.of(msg).streamSeq();
             }
         }
     }
@@ -244,7 +244,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 Message msg = messages.nextMessage(Duration.ofNanos(left));
                 if (msg != null) {
                     orderedName = reader.getConsumerName();
-                    orderedSeen = msg.metaData().consumerSequence();
+                    orderedSeen = AckSubject.of(msg).consumerSeq();
                     return msg;
                 }
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) {
@@ -404,7 +404,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      * --no-ack on a consumer with a backoff the run goes on instead, to show the retries spaced out.
      */
     private boolean cameBack(Message msg, Connection nc) throws Exception {
-        if (!(noAck() || nak()) || counts.seen.add(msg.metaData().streamSequence())) {
+        if (!(noAck() || nak()) || counts.seen.add(AckSubject.of(msg).streamSeq())) {
             return false;
         }
         if (counts.followsRetries) {
@@ -416,7 +416,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
         String fate = nak() ? PullWork.handBack(msg, nc, flags, counts.maxDeliver(), retention)
                 : PullWork.leftUnacked(msg, ackWait, backoff, counts.maxDeliver());
         counts.comeback = String.format(Locale.ROOT, "(stream seq %d, delivery %d, not shown) and was %s again: %s",
-                msg.metaData().streamSequence(), msg.metaData().deliveredCount(), flags.doneVerb(), fate);
+                AckSubject.of(msg).streamSeq(), AckSubject.of(msg).delivered(), flags.doneVerb(), fate);
         return true;
     }
 

@@ -383,6 +383,58 @@ class HostileServerTest extends WithServer {
     }
 
     /**
+     * Batches read each delivery's ack subject without jnats' metaData() (AckSubject): the same subjects are
+     * deliveries, with the same stream, consumer and numbers, as jnats reads them (a 19-digit time included), and
+     * a subject jnats refuses is refused; only a number with a sign, which no server sends, is refused here alone.
+     */
+    @Test
+    void anAckSubjectIsReadAsJnatsReadsIt() {
+        List<String> subjects = new java.util.ArrayList<>(List.of("$JS.ACK.S.C.1.2.3.1796676306665012847.5",
+                "$JS.ACK.S.C.1.2.3.4", "$JS.ACK.D.H.S.C.1.2.3.4.5", "$JS.ACK.D.H.S.C.1.2.3.4.5.r.x", "$JS.ACK.S.C.1.2.3.4.5.",
+                "$JS.ACK.S.C.1.2.3.4.5..", "$JS.ACK.S.C.1.2.3", "$JS.ACK.S.C.1.2.3.4.5.6", "$JS.ACK..C.1.2.3.4.5",
+                "$JS.ACK.S.C.1.2.3..5", "$JS.FC.S.C.1.2.3.4.5", "$JS.ACK.S.C.1.9223372036854775807.3.4.5",
+                "$JS.ACK.S.C.1.9223372036854775808.3.4.5", "$JS.ACK.S.C.1.2.3.4.5.a.", "$JS.ACK.S\u00e9.C\u4e2d.1.2.3.4.5"));
+        java.util.Random random = new java.util.Random(57);
+        String parts = "0123456789.$JSACKxé";
+        for (int i = 0; i < 20000; i++) {
+            StringBuilder s = new StringBuilder("$JS.ACK.S.C.1.22.3.1796676306665012847.5");
+            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                int at = 8 + random.nextInt(s.length() - 8);
+                switch (random.nextInt(3)) {
+                    case 0 -> s.deleteCharAt(at);
+                    case 1 -> s.insert(at, parts.charAt(random.nextInt(parts.length())));
+                    default -> s.setCharAt(at, parts.charAt(random.nextInt(parts.length())));
+                }
+            }
+            subjects.add(s.toString());
+        }
+        for (String subject : subjects) {
+            io.nats.client.impl.NatsMessage delivery = new io.nats.client.impl.NatsMessage("x", subject, new byte[0]) {
+                @Override
+                public boolean isJetStream() {
+                    return true; // as jnats makes a message whose reply subject starts $JS.ACK. or $JS.FC.
+                }
+            };
+            io.nats.client.impl.NatsJetStreamMetaData jnats;
+            try {
+                jnats = new io.nats.client.impl.NatsJetStreamMetaData(delivery);
+            } catch (IllegalArgumentException refused) {
+                jnats = null;
+            }
+            AckSubject ours = AckSubject.parse(subject);
+            if (jnats == null || !subject.startsWith("$JS.ACK.")) {
+                assertEquals(null, ours, subject);
+            } else if (ours == null) {
+                assertTrue(subject.contains(".-") || subject.contains(".+"), subject + " is jnats' delivery " + jnats);
+            } else {
+                assertEquals(List.of(jnats.getStream(), jnats.getConsumer(), jnats.deliveredCount(), jnats.streamSequence(),
+                        jnats.consumerSequence(), jnats.pendingCount()), List.of(ours.stream(), ours.consumer(),
+                        ours.delivered(), ours.streamSeq(), ours.consumerSeq(), ours.pending()), subject);
+            }
+        }
+    }
+
+    /**
      * A status is a message on the pull inbox too: a peer's "409 Consumer Deleted" or "409 Consumer is push based"
      * is not taken for the server's while the consumer's own info says otherwise.
      */

@@ -1,21 +1,19 @@
 // A pull consumer's messages come to an inbox named in each pull request, and anything allowed to see
 // those requests can send to that inbox too. jnats takes a message there with no ack subject for a
-// status from the server, and fails on it with its own NullPointerException; one with an ack subject
-// it would hand over as the next delivery, to be printed and acked wherever that subject points
+// status from the server, and fails on it with its own NullPointerException (batches read the inbox
+// without jnats' JetStream layer, and find it here); one with an ack subject it would hand over as the
+// next delivery, to be printed and acked wherever that subject points
 // (nats-server refuses a client's publish with a reply under $JS.ACK., so another consumer's ack
 // subject can only come from something posing as the server). Either ends the run here, in one line,
 // before anything is shown or acked.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java
+//SOURCES Output.java AckSubject.java
 
 import io.nats.client.Message;
-import io.nats.client.impl.NatsJetStreamMetaData;
 
 import java.util.Locale;
 
 final class OwnDeliveries {
-    private static final String ACK_PREFIX = "$JS.ACK.";
-
     /** A message that is no delivery of the run's consumer: its text is a line, its parts already escaped. */
     static final class NotOurs extends RuntimeException {
         NotOurs(String line) {
@@ -28,22 +26,26 @@ final class OwnDeliveries {
 
     /** Returns when `msg` is a delivery of `consumer` on `stream`; throws NotOurs, saying what arrived, when not. */
     static void check(Message msg, String stream, String consumer) {
-        String reply = msg.getReplyTo();
-        if (reply != null && reply.startsWith(ACK_PREFIX) && msg.isJetStream()) {
-            try {
-                NatsJetStreamMetaData meta = msg.metaData(); // the stream and consumer are where the server put them
-                if (stream.equals(meta.getStream()) && consumer.equals(meta.getConsumer())) {
-                    return;
-                }
-            } catch (IllegalArgumentException notAnAckSubject) {
-                // said below
-            }
+        AckSubject delivery = AckSubject.of(msg); // the stream and consumer are where the server put them
+        if (delivery != null && stream.equals(delivery.stream()) && consumer.equals(delivery.consumer())) {
+            return;
         }
-        throw new NotOurs(String.format(Locale.ROOT, "a message on %s came to this run's inbox with %s, not an ack "
-                        + "subject of consumer %s on stream %s, so the run stopped without showing or acking it (anything "
-                        + "allowed to see this run's pull requests can send one)", Output.quoted(msg.getSubject()),
-                reply == null ? "no reply subject" : "reply subject " + Output.quoted(reply),
-                Output.quoted(consumer), Output.quoted(stream)));
+        if (delivery == null) {
+            throw new NotOurs(msg.isJetStream() ? noAckSubject("reply subject " + Output.quoted(msg.getReplyTo())) : NEITHER);
+        }
+        throw new NotOurs(String.format(Locale.ROOT, "a message on %s came to this run's inbox with reply subject %s, not an "
+                        + "ack subject of consumer %s on stream %s, so the run stopped without showing or acking it (%s)",
+                Output.quoted(msg.getSubject()), Output.quoted(msg.getReplyTo()), Output.quoted(consumer), Output.quoted(stream), ANYONE));
+    }
+
+    private static final String ANYONE = "anything allowed to see this run's pull requests can send one";
+    private static final String NEITHER = "a message came to this run's inbox that is neither a JetStream delivery nor a status "
+            + "from the server, so the run stopped without showing or acking it (" + ANYONE + ")";
+
+    /** A message whose reply subject starts as an ack subject but is none (too few parts, or $JS.FC.); `detail` names it. */
+    private static String noAckSubject(String detail) {
+        return "a message came to this run's inbox whose reply subject is no ack subject, so the run stopped without "
+                + "showing or acking it (" + ANYONE + "; " + detail + ")";
     }
 
     /**
@@ -56,9 +58,7 @@ final class OwnDeliveries {
             return e.getMessage();
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Message is not a JetStream message")) {
-            return "a message came to this run's inbox whose reply subject is no ack subject, so the run stopped without "
-                    + "showing or acking it (anything allowed to see this run's pull requests can send one; jnats: "
-                    + Output.printable(e.getMessage().strip()) + ")";
+            return noAckSubject("jnats: " + Output.printable(e.getMessage().strip()));
         }
         StackTraceElement[] at = e.getStackTrace();
         boolean jnatsMisread = e instanceof NullPointerException && (at.length > 0 && at[0].getClassName().endsWith(".PullMessageManager")
@@ -66,7 +66,6 @@ final class OwnDeliveries {
         if (!jnatsMisread) {
             throw e;
         }
-        return "a message came to this run's inbox that is neither a JetStream delivery nor a status from the server, so "
-                + "the run stopped without showing or acking it (anything allowed to see this run's pull requests can send one)";
+        return NEITHER;
     }
 }

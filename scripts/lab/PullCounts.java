@@ -6,7 +6,7 @@
 // The run's own state lives here too (when it began, what is in hand, why a cluster wait ended), so
 // every helper of js-pull reads the same facts.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Processed.java Limit.java Backoff.java Durations.java
+//SOURCES Output.java Processed.java Limit.java Backoff.java Durations.java AckSubject.java
 
 import io.nats.client.Message;
 
@@ -109,10 +109,10 @@ final class PullCounts {
 
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
-        var meta = msg.metaData();
-        stranded.remove(meta.streamSequence()); // it came back to this run
-        held.put(meta.streamSequence(), new Held(meta.deliveredCount(), false));
-        deliveredBefore(meta.consumerSequence(), meta.streamSequence());
+        AckSubject meta = AckSubject.of(msg);
+        stranded.remove(meta.streamSeq()); // it came back to this run
+        held.put(meta.streamSeq(), new Held(meta.delivered(), false));
+        deliveredBefore(meta.consumerSeq(), meta.streamSeq());
     }
 
     /**
@@ -120,7 +120,7 @@ final class PullCounts {
      * the consumer delivered something else since the last delivery this run knew of (another reader's).
      */
     synchronized boolean deliveredToRequests(Message msg, long stillOut) {
-        boolean gap = msg.metaData().consumerSequence() > lastDelivery + 1;
+        boolean gap = AckSubject.of(msg).consumerSeq() > lastDelivery + 1;
         delivered(msg);
         unreachedUnknown(stillOut);
         return gap;
@@ -175,13 +175,13 @@ final class PullCounts {
 
     /** Its line reached stdout (or, with --quiet, it was taken in hand). */
     synchronized void shown(Message msg) {
-        var meta = msg.metaData();
-        Long seq = meta.streamSequence();
+        AckSubject meta = AckSubject.of(msg);
+        Long seq = meta.streamSeq();
         Held delivery = held.get(seq);
-        if (delivery != null && delivery.delivery == meta.deliveredCount()) {
+        if (delivery != null && delivery.delivery == meta.delivered()) {
             delivery.shown = true;
         } else {
-            held.put(seq, new Held(meta.deliveredCount(), true));
+            held.put(seq, new Held(meta.delivered(), true));
         }
         shownBefore.firstTime(seq);
     }
@@ -202,7 +202,7 @@ final class PullCounts {
 
     /** The run is done with it: its ack was confirmed (or it was left by --no-ack, nak'd, read ephemeral). */
     synchronized void done(Message msg) {
-        long seq = msg.metaData().streamSequence();
+        long seq = AckSubject.of(msg).streamSeq();
         held.remove(seq);
         if (batchInHand.size() == 1 && batchInHand.get(0) == msg) {
             batchInHand = List.of(); // its ack confirmed (acking)
@@ -353,8 +353,8 @@ final class PullCounts {
     /** Acks sent, the server's answer not seen. */
     private Set<Long> ackSent() {
         Set<Long> ackSent = new HashSet<>();
-        batchInHand.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
-        unconfirmed.forEach(msg -> ackSent.add(msg.metaData().streamSequence()));
+        batchInHand.forEach(msg -> ackSent.add(AckSubject.of(msg).streamSeq()));
+        unconfirmed.forEach(msg -> ackSent.add(AckSubject.of(msg).streamSeq()));
         return ackSent;
     }
 

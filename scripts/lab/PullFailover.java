@@ -5,7 +5,7 @@
 // failover cut off count once the consumer's ack floor shows the server has them. An ephemeral read
 // goes on the same way while the stream holds messages past the last one shown.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java Unanswered.java Connector.java StoredMessage.java
+//SOURCES PullCounts.java Config.java Failover.java JetStreamErrors.java Exit.java Durations.java Output.java Unanswered.java Connector.java StoredMessage.java AckSubject.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -162,7 +162,7 @@ final class PullFailover {
             long floor = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer).getAckFloor()
                     .getStreamSequence();
             counts.unconfirmed.removeIf(msg -> {
-                if (msg.metaData().streamSequence() > floor) {
+                if (AckSubject.of(msg).streamSeq() > floor) {
                     return false;
                 }
                 counts.done(msg);

@@ -1,7 +1,7 @@
 // How js-pull shows a message: the lab's INFO line (its delivery number and headers too), or with
 // --raw the body's bytes alone; and which of a batch's lines a pipe's reader really took.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Output.java Stdout.java StdoutPipe.java LogLines.java
+//SOURCES Output.java Stdout.java StdoutPipe.java LogLines.java AckSubject.java
 
 import io.nats.client.Message;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ final class PullShown {
             System.out.write('\n');
             System.out.flush();
         } else {
-            String note = ephemeral ? " (stream seq " + msg.metaData().streamSequence() + ")" : deliveryNote(msg);
+            String note = ephemeral ? " (stream seq " + AckSubject.of(msg).streamSeq() + ")" : deliveryNote(msg);
             log.info("pulled message: {}{}{}", Output.quoted(msg.getData()), note, headersNote(msg));
         }
         lineEnds.put(msg, Stdout.position());
@@ -72,9 +72,9 @@ final class PullShown {
 
     /** " (delivery 3)"; following retries " (delivery 3, 2.0s after delivery 2)", timed as they arrived here. */
     private String deliveryNote(Message msg) {
-        long delivery = msg.metaData().deliveredCount();
+        long delivery = AckSubject.of(msg).delivered();
         long now = System.nanoTime();
-        Long before = lastArrived == null ? null : lastArrived.put(msg.metaData().streamSequence(), now);
+        Long before = lastArrived == null ? null : lastArrived.put(AckSubject.of(msg).streamSeq(), now);
         if (delivery <= 1) {
             return "";
         }

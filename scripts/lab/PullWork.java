@@ -2,7 +2,7 @@
 // long job alive with in-progress acks (--in-progress), or hands it back: at once (--nak), after a
 // delay (--nak-delay), or for good (--term, a poison message).
 //DEPS io.nats:jnats:2.26.2
-//SOURCES Exit.java Durations.java Connector.java Backoff.java Limit.java
+//SOURCES Exit.java Durations.java Connector.java Backoff.java Limit.java AckSubject.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -25,7 +25,7 @@ final class PullWork {
      */
     static void work(Message msg, long workMillis, boolean inProgress, Duration ackWait, List<Duration> backoff)
             throws InterruptedException {
-        Duration deadline = Backoff.given(backoff) ? Backoff.delay(backoff, msg.metaData().deliveredCount()) : ackWait;
+        Duration deadline = Backoff.given(backoff) ? Backoff.delay(backoff, AckSubject.of(msg).delivered()) : ackWait;
         long slice = inProgress && deadline.toMillis() > 1 ? deadline.toMillis() / 2 : workMillis;
         for (long left = workMillis; left > 0; left -= slice) {
             Thread.sleep(Math.min(left, slice));
@@ -41,7 +41,7 @@ final class PullWork {
      * first), unless this delivery was its last.
      */
     static String leftUnacked(Message msg, Duration ackWait, List<Duration> backoff, long maxDeliver) {
-        String after = Backoff.after(backoff, msg.metaData().deliveredCount());
+        String after = Backoff.after(backoff, AckSubject.of(msg).delivered());
         return lastDelivery(msg, maxDeliver).orElse("it comes back after "
                 + (after != null ? after : "the ack wait (" + ackWait.toSeconds() + "s)"));
     }
@@ -51,7 +51,7 @@ final class PullWork {
      * reader did with the last one: a nak or a missed ack wait then ends it (the max-deliveries advisory follows).
      */
     private static Optional<String> lastDelivery(Message msg, long maxDeliver) {
-        long delivery = msg.metaData().deliveredCount();
+        long delivery = AckSubject.of(msg).delivered();
         if (Limit.unlimited(maxDeliver) || delivery < maxDeliver) {
             return Optional.empty();
         }

@@ -1,6 +1,6 @@
 // What each --trace line means, in one plain line under it: a pull request, an ack, a delivery
 // (read from its ack subject), a PubAck, a status the server answers with.
-//SOURCES Output.java Durations.java TraceJson.java
+//SOURCES Output.java Durations.java TraceJson.java AckSubject.java
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,15 +38,15 @@ final class TraceMeanings {
         };
     }
 
-    /** From the ack subject: $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>. */
+    /** From the ack subject: which delivery of which message it is (AckSubject reads it). */
     static String delivery(String ackSubject) {
-        String[] t = ackSubject.split("\\.");
-        if (t.length < 9) {
+        AckSubject delivery = AckSubject.parse(ackSubject);
+        if (delivery == null || delivery.pending() < 0) {
             return "a message from a consumer: its ack goes to the reply subject";
         }
-        int at = t.length == 9 ? 2 : 4; // newer servers add a domain and an account hash
-        return Output.printable(String.format(Locale.ROOT, "delivery %s of stream seq %s (consumer seq %s, %s more pending): its ack goes to %s",
-                t[at + 2], t[at + 3], t[at + 4], t[at + 6], "$JS.ACK." + t[at] + "." + t[at + 1] + "..."));
+        return Output.printable(String.format(Locale.ROOT, "delivery %d of stream seq %d (consumer seq %d, %d more pending): its ack goes to %s",
+                delivery.delivered(), delivery.streamSeq(), delivery.consumerSeq(), delivery.pending(),
+                "$JS.ACK." + delivery.stream() + "." + delivery.consumer() + "..."));
     }
 
     /** A status the server answers with (api: the answer to a JetStream API request). */

@@ -7,7 +7,7 @@
 //DEPS io.nats:jnats:2.26.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES Output.java Stdout.java Exit.java Subjects.java StoredMessage.java LogLines.java Connector.java Backoff.java
-//SOURCES ReaderWatch.java
+//SOURCES ReaderWatch.java AckSubject.java
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -191,7 +191,7 @@ final class UnreadableMessages {
         String filter = info.getConsumerConfiguration().getFilterSubject();
         long last = info.getDelivered().getStreamSequence();
         long from = Math.max(info.getAckFloor().getStreamSequence() + 1, last - MOST_SEARCHED + 1);
-        List<Long> shown = inHand.stream().map(m -> m.metaData().streamSequence()).toList();
+        List<Long> shown = inHand.stream().map(m -> AckSubject.of(m).streamSeq()).toList();
         List<Long> unseen = new ArrayList<>();
         StoredMessage bad = null;
         for (long seq = from; seq <= last; seq++) {
