@@ -14,7 +14,7 @@ record AckSubject(String stream, String consumer, long delivered, long streamSeq
      * batch several times, and reading the subject again each time cost more than all the rest of it. The
      * subjects are kept, not the messages (a batch of large bodies stays collectable); a race only reads again.
      */
-    private static final Read[] read = new Read[1024];
+    private static final Read[] read = new Read[4096]; // a batch of 500 finds most of its own here
 
     /** The message's delivery, or null when its reply subject is no ack subject. */
     static AckSubject of(Message msg) {
