@@ -496,8 +496,10 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             try {
                 pullEach(nc, consumer, each);
             } catch (JetStreamStatusCheckedException | JetStreamStatusException status) { // one the consumer's info disproves: on
-                counts.disproved(JetStreamErrors.disproved(status, config.consumer, counts.consumerCreated, counts.lastDelivery(),
-                        consumer::getConsumerInfo));
+                String disproved = JetStreamErrors.disproved(status, config.consumer, counts.consumerCreated, counts.lastDelivery(),
+                        consumer::getConsumerInfo);
+                ending.lookalikePending(config); // or a stored message whose headers begin "NATS/1.0 409 ..."
+                counts.disproved(disproved);
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
                 deliveredToEndedRequests(consumer);

@@ -59,7 +59,7 @@ class UnreadableHeaderTest extends WithServer {
                 lines.stream().filter(line -> line.contains("message:")).toList(), pulled.toString());
         assertTrue(lines.get(lines.size() - 1).startsWith("INFO done: 1 message pulled and acked, 1 unreadable message "
                 + "terminated (stream seq 2) in batches of 10 (none arrived in the last 1s; up to 2 more sent to a connection of "
-                + "this run that jnats stopped reading at a message it cannot read (not handed back: they may be another "
+                + "this run that it left at a message jnats cannot read (not handed back: they may be another "
                 + "reader's): they come back after the ack wait (30s))"), pulled.toString());
         assertEquals(2, server.labConsumer().getNumAckPending());
         assertEquals(3, server.labConsumer().getAckFloor().getStreamSequence() + 1, "one acked, the unreadable one terminated");
@@ -326,6 +326,38 @@ class UnreadableHeaderTest extends WithServer {
         }
     }
 
+    /**
+     * A stored message whose headers begin with a status line ("NATS/1.0 400 Bad Request"; anyone allowed to publish
+     * on the subject can store one) is read by jnats as a status from the server, not a message. It is shown and
+     * terminated as a message jnats cannot read, and the run goes on: in batches whatever its status says, one at a
+     * time where jnats ends the pull with it (400, or a 409 the consumer's info disproves).
+     */
+    @Test
+    void aMessageWhoseHeadersBeginWithAStatusLineIsNoStatus() throws Exception {
+        bootstrap();
+        long seq = 0;
+        for (String[] run : new String[][] {{"--batch", "10", "--wait", "1"}, {"--wait", "1"}}) {
+            for (String status : new String[] {"400 Bad Request", "409 Consumer Deleted", "408 Request Timeout"}) {
+                boolean batches = run.length == 4;
+                if (!batches && status.startsWith("408")) {
+                    continue; // one at a time jnats takes it for the request's end, and the message comes back: not handled
+                }
+                publish("before");
+                hpubBlock("NATS/1.0 " + status, "lab4.stream", "poison", "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
+                seq += 2;
+                Run.Result pulled = ok(script("JsPull", run).go());
+                assertTrue(pulled.outLines().contains("WARN unreadable message: \"poison\" (stream seq " + seq + ") headers: "
+                        + "(none): jnats cannot read it (its headers begin with a status line, \"NATS/1.0 " + status
+                        + "\", which jnats takes for a status from the server, not a message); terminated: never delivered "
+                        + "again, it stays in the stream"), pulled.toString());
+                String last = pulled.outLines().get(pulled.outLines().size() - 1);
+                assertTrue(last.startsWith("INFO done: 1 message pulled and acked, 1 unreadable message terminated (stream "
+                        + "seq " + seq + ")" + (batches ? " in batches of 10 (none arrived in the last 1s)" : "; none arrived")), last);
+                assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending(), pulled.toString());
+            }
+        }
+    }
+
     /** The same as plain NATS: HPUB, then a PING whose PONG says the server has read it. */
     private static void corePublish(String headerLine, String subject, String body) throws Exception {
         hpub(headerLine, subject, body, "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
@@ -348,7 +380,13 @@ class UnreadableHeaderTest extends WithServer {
 
     private static void hpub(String headerLine, String subjectAndReply, String body, String before, String after,
                              Answer answer) throws Exception {
-        byte[] headers = ("NATS/1.0\r\n" + headerLine + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        hpubBlock("NATS/1.0\r\n" + headerLine, subjectAndReply, body, before, after, answer);
+    }
+
+    /** `block`: the header block up to its blank line. */
+    private static void hpubBlock(String block, String subjectAndReply, String body, String before, String after,
+                                  Answer answer) throws Exception {
+        byte[] headers = (block + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         byte[] data = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", server.port)) {
             OutputStream out = socket.getOutputStream();

@@ -282,8 +282,8 @@ final class PullCounts {
                     + "deliver policy says" : unreachedWhy + "; js-info shows its ack pending") + ")");
         }
         if (strandedNow > 0) {
-            parts.add("up to " + strandedNow + " more sent to a connection of this run that jnats stopped reading at a message "
-                    + "it cannot read (not handed back: they may be another reader's)");
+            parts.add("up to " + strandedNow + " more sent to a connection of this run that it left at a message jnats cannot "
+                    + "read (not handed back: they may be another reader's)");
         }
         unknown += strandedNow;
         String what = "; " + String.join(" and ", parts);

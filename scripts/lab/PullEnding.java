@@ -99,7 +99,14 @@ final class PullEnding {
     /** A failure mid-run, in the lab's words, with what the run did before it. */
     LabException failure(Exception e, Connection nc, Config config, Duration ackTimeout) throws Exception {
         stillThere(nc, config); // gone: says which
+        if (e instanceof UnreadableMessages.StatusLookalike) { // shown and dealt with: GoOn
+            unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, true, counts::stranded, flags.raw, this::soFar);
+            throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
+        }
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
+            if (!flags.ephemeral) {
+                lookalikePending(config);
+            }
             return JetStreamErrors.pullEnded(e, nc.jetStreamManagement(), config.stream, flags.ephemeral ? null : config.consumer,
                     counts.consumerCreated, flags.ephemeral ? 0 : counts.lastDelivery(), this::soFarAtTheEnd, this::soFar);
         }
@@ -110,6 +117,15 @@ final class PullEnding {
             return Unanswered.line(config.shownUrl(), Unanswered.askedAgain(e), soFar());
         }
         return Exit.failed("%s: %s", Output.printableStart(e.getMessage()), soFar());
+    }
+
+    /**
+     * jnats took something on the run's inbox for a status from the server: when it was a delivery whose stored headers
+     * begin with a status line, it is shown and dealt with as a message jnats cannot read (and the run goes on: GoOn).
+     */
+    void lookalikePending(Config config) throws Exception {
+        unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, false, counts::stranded,
+                flags.raw, this::soFar);
     }
 
     /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */

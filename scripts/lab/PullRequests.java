@@ -25,6 +25,7 @@
 // jnats reads them. The messages are still jnats' JetStream messages: ack() and the rest work as ever.
 //DEPS io.nats:jnats:2.26.2
 //SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java OwnDeliveries.java JetStreamErrors.java
+//SOURCES AckSubject.java UnreadableMessages.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -97,6 +98,7 @@ final class PullRequests implements AutoCloseable {
     private final ArrayDeque<Request> out = new ArrayDeque<>();
     private final ArrayDeque<Message> gathered = new ArrayDeque<>(); // the batch's messages taken from the queue early
     private boolean inBatch;
+    private boolean lookalike; // a delivery whose headers jnats read as a status came: see UnreadableMessages.StatusLookalike
     private long touchedAt;
     private long batchSentAt;
     private boolean saidKeptAlive;
@@ -132,6 +134,9 @@ final class PullRequests implements AutoCloseable {
 
     /** A batch begins: the request asked ahead, or a new one. Returns how many it asked for (0: nothing to ask). */
     int begin(long done) {
+        if (lookalike) {
+            throw new UnreadableMessages.StatusLookalike(); // the batch before it is acked and confirmed
+        }
         if (out.isEmpty()) {
             int want = nextWant(done, 0);
             if (want == 0) {
@@ -198,6 +203,12 @@ final class PullRequests implements AutoCloseable {
             Message msg = sub.nextMessage(left); // null: no wait, only what is queued
             if (msg == null || !msg.isStatusMessage()) {
                 return msg;
+            }
+            AckSubject delivery = AckSubject.parse(msg.getReplyTo()); // a status never has one
+            if (delivery != null && delivery.stream().equals(stream) && delivery.consumer().equals(consumer)) {
+                lookalike = true; // stored headers that begin like a status: the next batch leaves this connection
+                endBatch();
+                return null;
             }
             try {
                 if (endsRequest(msg.getStatus())) {
@@ -388,7 +399,7 @@ final class PullRequests implements AutoCloseable {
         Thread.interrupted(); // a signal's interrupt must not cut the count short
         try {
             sub.unsubscribe();
-            if (unreached.none()) {
+            if (unreached.none() || lookalike) { // after a lookalike, UnreadableMessages names what is left pending
                 return;
             }
             nc.flush(timeLeft()); // the server has the unsubscribe before the question

@@ -53,13 +53,17 @@ record StoredMessage(long seq, String subject, byte[] headers, byte[] data) {
         return value == null || value.string == null ? new byte[0] : Base64.getDecoder().decode(value.string);
     }
 
-    /** Why jnats cannot read these headers (its own words), or null when it can. */
+    /** Why jnats cannot read these headers (its own words, or a status line in them), or null when it can. */
     String problem() {
         if (headers.length == 0) {
             return null;
         }
         try {
-            new IncomingHeadersProcessor(headers);
+            if (new IncomingHeadersProcessor(headers).getStatus() != null) {
+                String first = new String(headers, StandardCharsets.ISO_8859_1).split("\r\n", 2)[0];
+                return "its headers begin with a status line, " + Output.quoted(bytes(first)) + ", which jnats takes for a "
+                        + "status from the server, not a message";
+            }
             return null;
         } catch (RuntimeException unreadable) {
             return Output.printableStart(String.valueOf(unreadable.getMessage()));

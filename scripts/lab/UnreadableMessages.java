@@ -41,6 +41,17 @@ final class UnreadableMessages {
     private boolean ordered; // --ephemeral: skipped, not acked
     private String ackWait = "the ack wait"; // when one left unacked comes back: with a backoff, its delay for the delivery
 
+    /**
+     * A delivery of the run's consumer whose headers begin with a status line came to its inbox (anyone allowed to
+     * publish on the subject can store one): jnats reads it as a status from the server, not as a message. The run
+     * leaves that connection and deals with it as with any message jnats cannot read.
+     */
+    static final class StatusLookalike extends IllegalStateException {
+        StatusLookalike() {
+            super("a delivery whose headers begin with a status line");
+        }
+    }
+
     /** Thrown once an unreadable message was shown and acked or terminated: the run goes on over a new connection. */
     static final class GoOn extends RuntimeException {
         GoOn() {
@@ -63,8 +74,28 @@ final class UnreadableMessages {
             throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
             if (fresh != null) {
-                explain(fresh, ReaderWatch.stopped(broken) != null, stream, consumer, inHand, reacked, stranded, raw, soFar);
+                boolean readerStopped = ReaderWatch.stopped(broken) != null;
+                explain(fresh, readerStopped, stream, consumer, inHand, reacked, readerStopped ? stranded : none -> { }, raw, soFar);
             }
+        }
+    }
+
+    /**
+     * A delivery whose headers begin with a status line reached the run: over a new connection the consumer's pending
+     * messages hold it, or (`known`: a StatusLookalike was seen) another reader dealt with it first; without `known`
+     * (jnats ended a pull with a status, maybe that one) nothing is said when none is pending. What the old connection
+     * had queued past it goes to `stranded`: it comes back after the ack wait.
+     */
+    void explainLookalike(Callable<Connection> reconnect, String stream, String consumer, boolean known,
+                          Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
+        Connection fresh;
+        try {
+            fresh = reconnect.call();
+        } catch (LabException cannotConnect) {
+            return;
+        }
+        try (fresh) {
+            explain(fresh, known, stream, consumer, List.of(), () -> { }, stranded, raw, soFar);
         }
     }
 
