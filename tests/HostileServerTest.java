@@ -460,6 +460,25 @@ class HostileServerTest extends WithServer {
     }
 
     /**
+     * A pull request the consumer refuses (409 "Exceeded MaxRequestBatch of 5": its limits changed since the run read
+     * them) brings nothing: in batches the run says so in one WARN line, not only that none arrived.
+     */
+    @Test
+    void aRefusedPullRequestIsSaid() throws Exception {
+        bootstrap();
+        publish("real");
+        try (StatusPeer peer = new StatusPeer(server.port, "409 Exceeded MaxRequestBatch of 5")) {
+            Run.Result result = script("JsPull", "--batch", "10", "--wait", "1s").go();
+            assertEquals(0, result.exit(), result.toString());
+            String warning = "WARN consumer LAB4_CONSUMER refused a pull request of this run: \"Exceeded MaxRequestBatch of 5\" "
+                    + "(status 409): nothing comes for it (js-info shows the consumer's limits; anything allowed to see this "
+                    + "run's pull requests can send one too)\n";
+            assertEquals(1, result.err().split(java.util.regex.Pattern.quote(warning), -1).length - 1, result.toString());
+            assertTrue(result.out().contains("INFO done: 1 message pulled and acked"), result.toString());
+        }
+    }
+
+    /**
      * A status that ends each pull request at once (a leadership change, a timeout, no responders: a peer
      * may send them all) ends no wait early: the run asks again, at a bounded pace, until the whole wait
      * passed, and only then says none arrived.

@@ -103,6 +103,7 @@ final class PullRequests implements AutoCloseable {
     private long batchSentAt;
     private boolean saidKeptAlive;
     private boolean saidCapped;
+    private boolean saidRefused;
     private double nanosPerMessage;
 
     PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop)
@@ -236,13 +237,17 @@ final class PullRequests implements AutoCloseable {
      * it only informs (a heartbeat, a request over one of the consumer's limits, a server shutting down);
      * any other 409 (the consumer deleted, or pushing) is thrown as jnats throws it.
      */
-    private static boolean endsRequest(Status status) {
+    private boolean endsRequest(Status status) {
         String text = status.getMessage();
         return switch (status.getCode()) {
             case Status.FLOW_OR_HEARTBEAT_STATUS_CODE -> false;
             case Status.NOT_FOUND_CODE, Status.REQUEST_TIMEOUT_CODE, Status.NO_RESPONDERS_CODE, Status.PIN_ERROR_CODE -> true;
             case Status.CONFLICT_CODE -> {
-                if (text.startsWith(Status.EXCEEDED_MAX_PREFIX) || text.equals(Status.SERVER_SHUTDOWN)) {
+                if (text.startsWith(Status.EXCEEDED_MAX_PREFIX)) {
+                    refused(status);
+                    yield false;
+                }
+                if (text.equals(Status.SERVER_SHUTDOWN)) {
                     yield false;
                 }
                 if (text.equals(Status.BATCH_COMPLETED) || text.equals(Status.LEADERSHIP_CHANGE)
@@ -253,6 +258,21 @@ final class PullRequests implements AutoCloseable {
             }
             default -> throw new JetStreamStatusException(status);
         };
+    }
+
+    /**
+     * The consumer refused one of the run's pull requests (over one of its limits: they changed since the run read
+     * them, or other readers fill max_waiting): nothing comes for it, and without this line the run would only say
+     * that none arrived. Said once; the requests still out are waited on.
+     */
+    private void refused(Status status) {
+        if (!saidRefused) {
+            saidRefused = true;
+            System.err.printf(Locale.ROOT, "WARN consumer %s refused a pull request of this run: %s (status %d): nothing "
+                    + "comes for it (js-info shows the consumer's limits; anything allowed to see this run's pull requests "
+                    + "can send one too)%n", Output.printable(consumer), Output.quotedStart(String.valueOf(status.getMessage())),
+                    status.getCode());
+        }
     }
 
     private Message received(Message msg) {
