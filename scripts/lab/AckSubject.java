@@ -6,6 +6,7 @@
 //DEPS io.nats:jnats:2.26.2
 
 import io.nats.client.Message;
+import io.nats.client.impl.NatsJetStreamMetaData;
 
 record AckSubject(String stream, String consumer, long delivered, long streamSeq, long consumerSeq, long pending) {
     private static final String PREFIX = "$JS.ACK.";
@@ -16,7 +17,7 @@ record AckSubject(String stream, String consumer, long delivered, long streamSeq
      */
     private static final Read[] read = new Read[4096]; // a batch of 500 finds most of its own here
 
-    /** The message's delivery, or null when its reply subject is no ack subject. */
+    /** The message's delivery, or null when its reply subject is no ack subject: the same deliveries jnats reads. */
     static AckSubject of(Message msg) {
         String reply = msg.getReplyTo();
         if (reply == null || msg.isStatusMessage()) {
@@ -28,6 +29,9 @@ record AckSubject(String stream, String consumer, long delivered, long streamSeq
             return seen.subject;
         }
         AckSubject subject = parse(reply);
+        if (subject == null && msg.isJetStream() && reply.startsWith(PREFIX)) {
+            subject = asJnatsReadsIt(msg); // a sign, or digits of another script: no server sends them, but jnats reads them
+        }
         read[slot] = new Read(reply, subject);
         return subject;
     }
@@ -61,6 +65,17 @@ record AckSubject(String stream, String consumer, long delivered, long streamSeq
         }
         return new AckSubject(reply.substring(dots[first - 1] + 1, dots[first]), reply.substring(dots[first] + 1, dots[first + 1]),
                 delivered, streamSeq, consumerSeq, pending);
+    }
+
+    /** jnats' own reading (null when it refuses), for what the reading above leaves to it. */
+    private static AckSubject asJnatsReadsIt(Message msg) {
+        try {
+            NatsJetStreamMetaData meta = msg.metaData();
+            return new AckSubject(meta.getStream(), meta.getConsumer(), meta.deliveredCount(), meta.streamSequence(),
+                    meta.consumerSequence(), meta.pendingCount());
+        } catch (RuntimeException notADelivery) {
+            return null;
+        }
     }
 
     /** Part `index` of `reply` as a whole number, read where it stands; -1 when it is none (or past a long). */
