@@ -17,6 +17,25 @@ class LoginTest extends WithSecured {
 
     // ------------------------------------------------------------ user and password
 
+    /**
+     * A login refused by one node of a cluster, named alone: jnats meets the other nodes in its INFO, and once the
+     * named one had failed (its only try, without reconnects) it kept trying those, without the login, for good. The
+     * run ends in one line, exit 4, having tried only the server it was given.
+     */
+    @Test
+    void aLoginRefusedByAServerWithPeersEndsTheRun() throws Exception {
+        try (ConnectRecorder named = ConnectRecorder.start(); ConnectRecorder peer = ConnectRecorder.start()) {
+            named.peers(peer);
+            peer.peers(named);
+            String url = named.url().replace("nats://", "nats://alice:Wr0ng@");
+            Run.Result result = Run.script("JsInfo", "--server", url).timeout(60).go();
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertTrue(result.err().contains("ERROR the server at nats://alice:****@127.0.0.1:"), result.toString());
+            assertTrue(result.err().contains(" refused the login with the login in the URL: authorization violation"), result.toString());
+            assertEquals(0, peer.accepted(), "only the server named was tried: " + result);
+        }
+    }
+
     @Test
     void userAndPasswordFromFlags() throws Exception {
         server = NatsServer.startWithConfig(secured.usersConfig());

@@ -119,7 +119,10 @@ final class Connector {
             failover = new Failover(config.secrets);
             failover.applyTo(builder); // another server of the cluster takes over, within a bound
         } else {
-            builder.noReconnect(); // one server: a lost connection ends the run, with what it did so far
+            // One server: a lost connection ends the run, with what it did so far. Its peers from the INFO are not
+            // tried either: once the named server failed (a refused login, say) jnats drops it and would go on
+            // trying those, without the URL's login, for good. open() connects again, failing over, once it is in.
+            builder.noReconnect().ignoreDiscoveredServers();
         }
         Login.applyTo(builder, config);
         applyTls(builder);

@@ -17,6 +17,7 @@ final class ConnectRecorder implements AutoCloseable {
     private final Thread acceptor;
     private final List<String> connects = new CopyOnWriteArrayList<>();
     private volatile int accepted;
+    private volatile List<String> peers = List.of(); // host:port of each, in the INFO's connect_urls
 
     private ConnectRecorder() throws Exception {
         socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -27,6 +28,11 @@ final class ConnectRecorder implements AutoCloseable {
 
     static ConnectRecorder start() throws Exception {
         return new ConnectRecorder();
+    }
+
+    /** From now on its INFO names these as its cluster's other servers (connect_urls), as a cluster node's does. */
+    void peers(ConnectRecorder... others) {
+        peers = java.util.Arrays.stream(others).map(other -> "\"127.0.0.1:" + other.socket.getLocalPort() + "\"").toList();
     }
 
     String url() {
@@ -51,7 +57,8 @@ final class ConnectRecorder implements AutoCloseable {
                 OutputStream out = client.getOutputStream();
                 out.write(("INFO {\"server_id\":\"FAKE\",\"server_name\":\"recorder\",\"version\":\"2.9.10\",\"proto\":1,"
                         + "\"host\":\"127.0.0.1\",\"port\":" + socket.getLocalPort() + ",\"headers\":true,"
-                        + "\"auth_required\":true,\"max_payload\":1048576,\"jetstream\":true}\r\n")
+                        + "\"auth_required\":true,\"max_payload\":1048576,\"jetstream\":true"
+                        + (peers.isEmpty() ? "" : ",\"connect_urls\":[" + String.join(",", peers) + "]") + "}\r\n")
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
