@@ -464,6 +464,25 @@ class HostileServerTest extends WithServer {
     }
 
     /**
+     * On a cluster a publish nobody answers may mean an election; but when the JetStream API refuses (an account
+     * without JetStream, error 10039), nothing can store the message, and js-pub says the server's refusal.
+     */
+    @Test
+    void anAccountWithoutJetStreamOnAClusterIsNoElection() throws Exception {
+        String refusal = "{\"type\":\"io.nats.jetstream.api.v1.stream_names_response\",\"error\":{\"code\":503,"
+                + "\"err_code\":10039,\"description\":\"JetStream not enabled for account\"}}";
+        try (FakeNatsServer fake = new FakeNatsServer("n1", "2.9.10", subject -> subject.equals("lab4.stream") ? "NATS/1.0 503\r\n\r\n"
+                : subject.startsWith("$JS.API.") ? refusal : null).infoAs(info -> info.replace("\"jetstream\":true",
+                "\"jetstream\":true,\"cluster\":\"c1\""))) {
+            Run.Result result = Run.script("JsPub", "--server", fake.url(), "hi").timeout(60).go();
+            assertEquals(Exit.FAILED, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR no PubAck: the server refused: JetStream not enabled for account (error 10039)"),
+                    result.toString());
+            assertFalse(result.err().contains("leader"), result.toString());
+        }
+    }
+
+    /**
      * A pull request the consumer refuses (409 "Exceeded MaxRequestBatch of 5": its limits changed since the run read
      * them) brings nothing: in batches the run says so in one WARN line, not only that none arrived.
      */

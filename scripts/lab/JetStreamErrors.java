@@ -444,6 +444,9 @@ final class JetStreamErrors {
         try {
             streams = nc.jetStreamManagement().getStreamNames(subject);
         } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
+            if (e instanceof JetStreamApiException api && !Unanswered.noLeaderNow(api)) { // no JetStream for the account, say
+                return Exit.failed("%s: %s%s", noPubAck, refused(api), sofar);
+            }
             return Exit.failed("%s: cluster %s has no JetStream leader right now (an election takes seconds; if this "
                     + "persists, a majority of its servers is down or cut off; %s answers); not confirmed, so not counted as stored%s", noPubAck,
                     nc.getServerInfo().getCluster(), nc.getServerInfo().getServerName(), sofar);
