@@ -101,7 +101,9 @@ final class ConfigFile {
             int line = error.position().line();
             String message = error.getMessage();
             if (inSecretValue(text, line)) { // tomlj quotes what it could not read: there, part of a password
-                message = message.replaceAll("'[^']*'", "(text not shown: a secret)");
+                message = message.startsWith("Unexpected ") // then a list of what it expected, quotes quoted: no help
+                        ? "Unexpected (text not shown: a secret): a secret is one quoted string after its key, e.g. password = \"...\""
+                        : message.replaceAll("'[^']*'", "(text not shown: a secret)");
             }
             String pastALong = message.startsWith("Integer is too large") ? pastALong(text, line) : null;
             if (pastALong != null) {
