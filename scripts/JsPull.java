@@ -50,7 +50,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     void pullEach(Connection nc, ConsumerContext consumer, Duration wait) throws Exception {
         Message msg;
         while (wantMore() && (msg = consumer.next(wait)) != null) { // null: none arrived within the wait
-            OwnDeliveries.check(msg, settings.stream, settings.consumer); // sent by a peer? then never acked
+            checkDelivery(nc, msg); // sent by a peer, or by a consumer made anew under its name? then never acked
             if (cameBack(msg, nc)) {
                 break; // --no-ack or --nak: this run has seen it already, so it has seen them all
             }
@@ -371,6 +371,12 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     }
 
     // ------------------------------------------------------------ the loop's steps
+
+    /** A delivery of the consumer this run began with, or the run ends in one line (OwnDeliveries, sameConsumer). */
+    private void checkDelivery(Connection nc, Message msg) throws Exception {
+        OwnDeliveries.check(msg, settings.stream, settings.consumer);
+        ending.sameConsumer(nc, settings, msg);
+    }
 
     private boolean noAck() {
         return flags.noAck();

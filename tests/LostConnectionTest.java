@@ -154,6 +154,27 @@ class LostConnectionTest {
         }
     }
 
+    /**
+     * The consumer is deleted and made again while the run works on a message (no pull request open, so no status
+     * comes): the next pull reaches the new consumer, whose first delivery is no later than the last the run saw.
+     * The run says its consumer was deleted, and shows nothing of the new one.
+     */
+    @Test
+    void aConsumerMadeAgainBetweenTwoPullsIsADeletion() throws Exception {
+        WithServer.ok(script("JsPub", "--count", "2").go());
+        Run.Started pull = script("JsPull", "--work-ms", "3000", "--wait", "10").start();
+        pull.awaitOut("INFO pulled message: \"message 1\"");
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
+                    .durable("LAB4_CONSUMER").ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+        }
+        Run.Result result = pull.finish();
+        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("ERROR consumer LAB4_CONSUMER was deleted during the run: "), result.toString());
+        assertEquals(1, result.out().lines().filter(line -> line.startsWith("INFO pulled message")).count(), result.toString());
+    }
+
     /** Someone deletes the throw-away consumer of --ephemeral mid-run: a deletion, as a durable one's is. */
     @Test
     void aThrowAwayConsumerDeletedMidRunIsADeletion() throws Exception {

@@ -275,9 +275,13 @@ final class JetStreamErrors {
      * little off, after a restart.
      */
     private static boolean sameConsumer(io.nats.client.api.ConsumerInfo now, java.time.ZonedDateTime created, long seen) {
-        boolean sameAge = created == null || now.getCreationTime() != null
+        return sameAge(now, created) && now.getDelivered() != null && now.getDelivered().getConsumerSequence() >= seen;
+    }
+
+    /** Created when the run's consumer was (null: not known), within 100 ms (see sameConsumer). */
+    static boolean sameAge(io.nats.client.api.ConsumerInfo now, java.time.ZonedDateTime created) {
+        return created == null || now.getCreationTime() != null
                 && Math.abs(java.time.Duration.between(created, now.getCreationTime()).toMillis()) <= 100;
-        return sameAge && now.getDelivered() != null && now.getDelivered().getConsumerSequence() >= seen;
     }
 
     /** The status a pull ended with, as jnats throws it (wrapped or not), or null for any other failure. */

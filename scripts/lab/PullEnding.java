@@ -6,11 +6,14 @@
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES PullCounts.java PullOptions.java UnreadableMessages.java ConnectionOptions.java Config.java
 //SOURCES JetStreamErrors.java Output.java Stdout.java Exit.java Durations.java ReaderWatch.java WhyNothing.java Unanswered.java
+//SOURCES AckSubject.java
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
+import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -126,6 +129,27 @@ final class PullEnding {
     void lookalikePending(Config config) throws Exception {
         unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, false, counts::stranded,
                 flags.raw, this::soFar);
+    }
+
+    /**
+     * One consumer gives each delivery, a redelivery too, the next consumer sequence: a delivery not past the last
+     * this run saw came from a consumer made anew under the name, which pull requests sent after the deletion reach
+     * without any status. When its info confirms it (another creation time), the run's consumer was deleted.
+     */
+    void sameConsumer(Connection nc, Config config, Message msg) throws Exception {
+        AckSubject delivery = AckSubject.of(msg);
+        if (delivery == null || delivery.consumerSeq() > counts.lastDelivery()) {
+            return;
+        }
+        ConsumerInfo now;
+        try {
+            now = nc.jetStreamManagement().getConsumerInfo(config.stream, config.consumer);
+        } catch (JetStreamApiException | IOException unknown) {
+            return; // the run's own checks say what is gone, or that no answer came
+        }
+        if (!JetStreamErrors.sameAge(now, counts.consumerCreated)) {
+            throw JetStreamErrors.consumerDeleted(config.consumer, this::soFarAtTheEnd);
+        }
     }
 
     /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
