@@ -555,7 +555,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 counts.maxDeliver(), Backoff.shortestWait(backoff, ackWait), flags.workMillis, failover.requestExpiry(wait), config.timeout,
                 requestCaps);
         try (Progress progress = Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
-             PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop)) {
+             PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop,
+                     msg -> ending.sameConsumer(nc, config, msg))) {
             long lastArrived = System.nanoTime();
             while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed
                 long waitBegan = System.nanoTime(); // not counts.waitStarted: electing() asks wantMore(), which moves it

@@ -162,17 +162,24 @@ class LostConnectionTest {
     @Test
     void aConsumerMadeAgainBetweenTwoPullsIsADeletion() throws Exception {
         WithServer.ok(script("JsPub", "--count", "2").go());
-        Run.Started pull = script("JsPull", "--work-ms", "3000", "--wait", "10").start();
-        pull.awaitOut("INFO pulled message: \"message 1\"");
+        for (String[] run : new String[][] {{"--work-ms", "3000", "--wait", "10"}, {"--batch", "1", "--work-ms", "3000", "--wait", "10"}}) {
+            madeAgain(); // from the first message
+            Run.Started pull = script("JsPull", run).start();
+            pull.awaitOut("INFO pulled message: \"message 1\"");
+            madeAgain();
+            Run.Result result = pull.finish();
+            assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
+            assertTrue(result.err().startsWith("ERROR consumer LAB4_CONSUMER was deleted during the run: "), result.toString());
+            assertEquals(1, result.out().lines().filter(line -> line.startsWith("INFO pulled message")).count(), result.toString());
+        }
+    }
+
+    private void madeAgain() throws Exception {
         try (Connection nc = server.connect()) {
             nc.jetStreamManagement().deleteConsumer("LAB4_STREAM", "LAB4_CONSUMER");
             nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", io.nats.client.api.ConsumerConfiguration.builder()
                     .durable("LAB4_CONSUMER").ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
         }
-        Run.Result result = pull.finish();
-        assertEquals(Exit.NOT_FOUND, result.exit(), result.toString());
-        assertTrue(result.err().startsWith("ERROR consumer LAB4_CONSUMER was deleted during the run: "), result.toString());
-        assertEquals(1, result.out().lines().filter(line -> line.startsWith("INFO pulled message")).count(), result.toString());
     }
 
     /** Someone deletes the throw-away consumer of --ephemeral mid-run: a deletion, as a durable one's is. */

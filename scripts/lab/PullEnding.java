@@ -136,7 +136,7 @@ final class PullEnding {
      * this run saw came from a consumer made anew under the name, which pull requests sent after the deletion reach
      * without any status. When its info confirms it (another creation time), the run's consumer was deleted.
      */
-    void sameConsumer(Connection nc, Config config, Message msg) throws Exception {
+    void sameConsumer(Connection nc, Config config, Message msg) {
         AckSubject delivery = AckSubject.of(msg);
         if (delivery == null || delivery.consumerSeq() > counts.lastDelivery()) {
             return;

@@ -93,6 +93,7 @@ final class PullRequests implements AutoCloseable {
     private final long requestBytes;
     private final long halfAckWait;
     private final PullUnreached unreached;
+    private final java.util.function.Consumer<Message> sameConsumer; // ends the run when a consumer made anew delivered it
     private long largest; // the largest message so far, as the server counts it against max_bytes
     private boolean saidBytes;
     private final ArrayDeque<Request> out = new ArrayDeque<>();
@@ -106,8 +107,9 @@ final class PullRequests implements AutoCloseable {
     private boolean saidRefused;
     private double nanosPerMessage;
 
-    PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop)
-            throws Exception {
+    PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop,
+                 java.util.function.Consumer<Message> sameConsumer) throws Exception {
+        this.sameConsumer = sameConsumer;
         this.nc = nc;
         this.stream = stream;
         this.consumer = consumer;
@@ -179,6 +181,7 @@ final class PullRequests implements AutoCloseable {
             }
             if (msg != null) {
                 OwnDeliveries.check(msg, stream, consumer);
+                sameConsumer.accept(msg);
                 return received(msg);
             }
             long now = System.nanoTime();
@@ -343,6 +346,7 @@ final class PullRequests implements AutoCloseable {
                 break;
             }
             OwnDeliveries.check(msg, stream, consumer);
+            sameConsumer.accept(msg);
             gathered.add(received(msg));
         }
         worked.forEach(Message::inProgress);
