@@ -158,12 +158,15 @@ final class PullCounts {
     }
 
     /**
-     * jnats stopped reading the run's connection at a message it cannot read: of the consumer's pending messages
-     * not in this run's hand, up to what its requests could still bring after that one went to it and stay there.
+     * The run left a connection at a message jnats cannot read (its reader stopped there, or it took the message for
+     * a status): of the consumer's pending messages not in this run's hand, up to what its requests could still bring
+     * after that one went to it stay there. When the consumer said how many never reached the run (its requests were
+     * closed and answered), those are these: counted here from now on, not twice.
      */
     synchronized void stranded(List<Long> pendingNotHere) {
         pendingNotHere.stream().filter(seq -> !held.containsKey(seq)).forEach(stranded::add);
-        strandedAtMost += unreached < 0 ? Math.max(0, unreachedAtMost - 1) : 0;
+        strandedAtMost += unreached < 0 ? Math.max(0, unreachedAtMost - 1) : Math.max(0, unreached - 1);
+        unreached = Math.min(unreached, 0);
     }
 
     /** The consumer delivered this many to the run's requests that never reached it (stream seq from-to, or 0 0: not known). */

@@ -423,7 +423,7 @@ final class PullRequests implements AutoCloseable {
         Thread.interrupted(); // a signal's interrupt must not cut the count short
         try {
             sub.unsubscribe();
-            if (unreached.none() || lookalike) { // after a lookalike, UnreadableMessages names what is left pending
+            if (unreached.none()) {
                 return;
             }
             nc.flush(timeLeft()); // the server has the unsubscribe before the question
