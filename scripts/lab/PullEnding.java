@@ -103,7 +103,8 @@ final class PullEnding {
     LabException failure(Exception e, Connection nc, Config config, Duration ackTimeout) throws Exception {
         stillThere(nc, config); // gone: says which
         if (e instanceof UnreadableMessages.StatusLookalike) { // shown and dealt with: GoOn
-            unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, true, counts::stranded, flags.raw, this::soFar);
+            unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer,
+                    ((UnreadableMessages.StatusLookalike) e).ackSubject, counts::stranded, flags.raw, this::soFar);
             throw JetStreamErrors.connectionLost(config.shownUrl(), soFar());
         }
         if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException) {
@@ -127,7 +128,7 @@ final class PullEnding {
      * begin with a status line, it is shown and dealt with as a message jnats cannot read (and the run goes on: GoOn).
      */
     void lookalikePending(Config config) throws Exception {
-        unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, false, counts::stranded,
+        unreadable.explainLookalike(() -> connection.open(config), config.stream, config.consumer, null, counts::stranded,
                 flags.raw, this::soFar);
     }
 

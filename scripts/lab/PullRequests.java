@@ -99,7 +99,7 @@ final class PullRequests implements AutoCloseable {
     private final ArrayDeque<Request> out = new ArrayDeque<>();
     private final ArrayDeque<Message> gathered = new ArrayDeque<>(); // the batch's messages taken from the queue early
     private boolean inBatch;
-    private boolean lookalike; // a delivery whose headers jnats read as a status came: see UnreadableMessages.StatusLookalike
+    private String lookalike; // the ack subject of a delivery whose headers jnats read as a status: see StatusLookalike
     private long touchedAt;
     private long batchSentAt;
     private boolean saidKeptAlive;
@@ -137,8 +137,8 @@ final class PullRequests implements AutoCloseable {
 
     /** A batch begins: the request asked ahead, or a new one. Returns how many it asked for (0: nothing to ask). */
     int begin(long done) {
-        if (lookalike) {
-            throw new UnreadableMessages.StatusLookalike(); // the batch before it is acked and confirmed
+        if (lookalike != null) {
+            throw new UnreadableMessages.StatusLookalike(lookalike); // the batch before it is acked and confirmed
         }
         if (out.isEmpty()) {
             int want = nextWant(done, 0);
@@ -210,7 +210,7 @@ final class PullRequests implements AutoCloseable {
             }
             AckSubject delivery = AckSubject.parse(msg.getReplyTo()); // a status never has one
             if (delivery != null && delivery.stream().equals(stream) && delivery.consumer().equals(consumer)) {
-                lookalike = true; // stored headers that begin like a status: the next batch leaves this connection
+                lookalike = msg.getReplyTo(); // stored headers that begin like a status: the next batch leaves this connection
                 endBatch();
                 return null;
             }

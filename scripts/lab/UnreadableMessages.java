@@ -38,6 +38,7 @@ final class UnreadableMessages {
     private static final Logger log = LogLines.logger(UnreadableMessages.class);
 
     private final List<Long> handled = new ArrayList<>();
+    private String seen; // the ack subject of the delivery a StatusLookalike named, while it is dealt with
     private boolean ordered; // --ephemeral: skipped, not acked
     private String ackWait = "the ack wait"; // when one left unacked comes back: with a backoff, its delay for the delivery
 
@@ -47,8 +48,11 @@ final class UnreadableMessages {
      * leaves that connection and deals with it as with any message jnats cannot read.
      */
     static final class StatusLookalike extends IllegalStateException {
-        StatusLookalike() {
+        final String ackSubject; // its own: an ack or terminate sent there matches the delivery the server made
+
+        StatusLookalike(String ackSubject) {
             super("a delivery whose headers begin with a status line");
+            this.ackSubject = ackSubject;
         }
     }
 
@@ -82,11 +86,12 @@ final class UnreadableMessages {
 
     /**
      * A delivery whose headers begin with a status line reached the run: over a new connection the consumer's pending
-     * messages hold it, or (`known`: a StatusLookalike was seen) another reader dealt with it first; without `known`
+     * messages hold it (`ackSubject`: a StatusLookalike's, dealt with through it, as the server delivered it), or another
+     * reader dealt with it first; without it
      * (jnats ended a pull with a status, maybe that one) nothing is said when none is pending. What the old connection
      * had queued past it goes to `stranded`: it comes back after the ack wait.
      */
-    void explainLookalike(Callable<Connection> reconnect, String stream, String consumer, boolean known,
+    void explainLookalike(Callable<Connection> reconnect, String stream, String consumer, String ackSubject,
                           Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
         Connection fresh;
         try {
@@ -94,8 +99,11 @@ final class UnreadableMessages {
         } catch (LabException cannotConnect) {
             return;
         }
+        seen = ackSubject;
         try (fresh) {
-            explain(fresh, known, stream, consumer, List.of(), () -> { }, stranded, raw, soFar);
+            explain(fresh, ackSubject != null, stream, consumer, List.of(), () -> { }, stranded, raw, soFar);
+        } finally {
+            seen = null;
         }
     }
 
@@ -174,9 +182,18 @@ final class UnreadableMessages {
         }
         String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
         StoredMessage bad = found.bad();
+        String ackSubject = ackPrefix + bad.seq() + "." + found.consumerSeq() + ".0.0";
+        AckSubject met = seen == null ? null : AckSubject.parse(seen);
+        if (met != null) { // the message the run met, through its own ack subject (its delivery count and sequence)
+            StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + met.streamSeq() + "}");
+            if (stored != null && stored.problem() != null) {
+                bad = stored;
+                ackSubject = seen;
+            }
+        }
+        seen = null;
         ackWait = found.comesBackAfter();
         show(bad, raw, soFar);
-        String ackSubject = ackPrefix + bad.seq() + "." + found.consumerSeq() + ".0.0";
         switch (choice) {
             case term -> confirm(fresh, ackSubject, "+TERM", "the terminate");
             case ack -> confirm(fresh, ackSubject, "+ACK", "the ack");
