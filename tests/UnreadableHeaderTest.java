@@ -358,6 +358,27 @@ class UnreadableHeaderTest extends WithServer {
         }
     }
 
+    /**
+     * Several status-line messages among many, with a short ack wait: those left on a connection the run left come
+     * back as later deliveries, and each is terminated once, through the ack subject of the delivery the run met.
+     */
+    @Test
+    void statusLineMessagesAmongManyAreEachTerminatedOnce() throws Exception {
+        bootstrap();
+        ok(script("JsBootstrap", "--ack-wait", "3s").go());
+        String[] statuses = {"409 Consumer Deleted", "503", "400 Bad Request", "408 Request Timeout", "409 Consumer Deleted"};
+        for (String status : statuses) {
+            ok(script("JsPub", "--count", "50").go());
+            hpubBlock("NATS/1.0 " + status, "lab4.stream", "bad", "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
+        }
+        Run.Result pulled = ok(script("JsPull", "--batch", "20", "--wait", "8s").go());
+        assertEquals(5, pulled.outLines().stream().filter(line -> line.startsWith("WARN unreadable message")).count(), pulled.toString());
+        String last = pulled.outLines().get(pulled.outLines().size() - 1);
+        assertTrue(last.startsWith("INFO done: 250 messages pulled and acked, 5 unreadable messages terminated (stream seqs 51, "
+                + "102, 153, 204, 255)"), last);
+        assertEquals(0, server.labConsumer().getNumAckPending() + server.labConsumer().getNumPending(), pulled.toString());
+    }
+
     /** The same as plain NATS: HPUB, then a PING whose PONG says the server has read it. */
     private static void corePublish(String headerLine, String subject, String body) throws Exception {
         hpub(headerLine, subject, body, "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
