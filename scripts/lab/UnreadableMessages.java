@@ -38,7 +38,6 @@ final class UnreadableMessages {
     private static final Logger log = LogLines.logger(UnreadableMessages.class);
 
     private final List<Long> handled = new ArrayList<>();
-    private String seen; // the ack subject of the delivery a StatusLookalike named, while it is dealt with
     private boolean ordered; // --ephemeral: skipped, not acked
     private String ackWait = "the ack wait"; // when one left unacked comes back: with a backoff, its delay for the delivery
 
@@ -79,7 +78,7 @@ final class UnreadableMessages {
         try (Connection fresh = reopen(broken, reconnect)) {
             if (fresh != null) {
                 boolean readerStopped = ReaderWatch.stopped(broken) != null;
-                explain(fresh, readerStopped, stream, consumer, inHand, reacked, readerStopped ? stranded : none -> { }, raw, soFar);
+                explain(fresh, readerStopped, null, stream, consumer, inHand, reacked, readerStopped ? stranded : none -> { }, raw, soFar);
             }
         }
     }
@@ -99,11 +98,8 @@ final class UnreadableMessages {
         } catch (LabException cannotConnect) {
             return;
         }
-        seen = ackSubject;
         try (fresh) {
-            explain(fresh, ackSubject != null, stream, consumer, List.of(), () -> { }, stranded, raw, soFar);
-        } finally {
-            seen = null;
+            explain(fresh, ackSubject != null, ackSubject, stream, consumer, List.of(), () -> { }, stranded, raw, soFar);
         }
     }
 
@@ -162,9 +158,10 @@ final class UnreadableMessages {
     /**
      * readerStopped: jnats stopped reading the old connection at a message it cannot read. Then one no longer
      * pending was dealt with by another reader of the consumer (lab 5's workers share one) before this run looked:
-     * the run goes on all the same, and names none as its own.
+     * the run goes on all the same, and names none as its own. `met`: the ack subject of the delivery the run met
+     * (a StatusLookalike's), dealt with through it; null when the run has none (jnats' reader kept it).
      */
-    private void explain(Connection fresh, boolean readerStopped, String stream, String consumer, List<Message> inHand,
+    private void explain(Connection fresh, boolean readerStopped, String met, String stream, String consumer, List<Message> inHand,
                          Runnable reacked, Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
         Found found = find(fresh, stream, consumer, inHand);
         if (found == null || found.bad() == null && !readerStopped) {
@@ -183,15 +180,14 @@ final class UnreadableMessages {
         String ackPrefix = "$JS.ACK." + stream + "." + consumer + ".1.";
         StoredMessage bad = found.bad();
         String ackSubject = ackPrefix + bad.seq() + "." + found.consumerSeq() + ".0.0";
-        AckSubject met = seen == null ? null : AckSubject.parse(seen);
-        if (met != null) { // the message the run met, through its own ack subject (its delivery count and sequence)
-            StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + met.streamSeq() + "}");
+        AckSubject delivery = AckSubject.parse(met);
+        if (delivery != null) { // the message the run met, through its own ack subject (its delivery count and sequence)
+            StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + delivery.streamSeq() + "}");
             if (stored != null && stored.problem() != null) {
                 bad = stored;
-                ackSubject = seen;
+                ackSubject = met;
             }
         }
-        seen = null;
         ackWait = found.comesBackAfter();
         show(bad, raw, soFar);
         switch (choice) {
