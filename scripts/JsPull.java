@@ -373,7 +373,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
     // ------------------------------------------------------------ the loop's steps
 
     /** A delivery of the consumer this run began with, or the run ends in one line (OwnDeliveries, sameConsumer). */
-    private void checkDelivery(Connection nc, Message msg) throws Exception {
+    private void checkDelivery(Connection nc, Message msg) {
         OwnDeliveries.check(msg, settings.stream, settings.consumer);
         ending.sameConsumer(nc, settings, msg);
     }
@@ -556,7 +556,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 requestCaps);
         try (Progress progress = Progress.start("acked", flags.max == null ? 0 : flags.max, counts::done);
              PullRequests requests = new PullRequests(nc, config.stream, config.consumer, limits, counts, stop,
-                     msg -> ending.sameConsumer(nc, config, msg))) {
+                     msg -> checkDelivery(nc, msg))) {
             long lastArrived = System.nanoTime();
             while (Stdout.written() && wantMore()) { // stdout failed: its line comes once the requests are closed
                 long waitBegan = System.nanoTime(); // not counts.waitStarted: electing() asks wantMore(), which moves it

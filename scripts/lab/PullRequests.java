@@ -24,7 +24,7 @@
 // statuses on the inbox (a request that expired, a leader change, a deleted consumer) are read here as
 // jnats reads them. The messages are still jnats' JetStream messages: ack() and the rest work as ever.
 //DEPS io.nats:jnats:2.26.2
-//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java OwnDeliveries.java JetStreamErrors.java
+//SOURCES PullCounts.java PullUnreached.java Limit.java StopSignal.java Durations.java Output.java JetStreamErrors.java
 //SOURCES AckSubject.java UnreadableMessages.java
 
 import io.nats.client.Connection;
@@ -93,7 +93,7 @@ final class PullRequests implements AutoCloseable {
     private final long requestBytes;
     private final long halfAckWait;
     private final PullUnreached unreached;
-    private final java.util.function.Consumer<Message> sameConsumer; // ends the run when a consumer made anew delivered it
+    private final java.util.function.Consumer<Message> check; // ends the run on a message that is no delivery of its consumer
     private long largest; // the largest message so far, as the server counts it against max_bytes
     private boolean saidBytes;
     private final ArrayDeque<Request> out = new ArrayDeque<>();
@@ -108,8 +108,8 @@ final class PullRequests implements AutoCloseable {
     private double nanosPerMessage;
 
     PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop,
-                 java.util.function.Consumer<Message> sameConsumer) throws Exception {
-        this.sameConsumer = sameConsumer;
+                 java.util.function.Consumer<Message> check) throws Exception {
+        this.check = check;
         this.nc = nc;
         this.stream = stream;
         this.consumer = consumer;
@@ -180,8 +180,7 @@ final class PullRequests implements AutoCloseable {
                 return null; // a status the consumer's info disproves ended the request
             }
             if (msg != null) {
-                OwnDeliveries.check(msg, stream, consumer);
-                sameConsumer.accept(msg);
+                check.accept(msg);
                 return received(msg);
             }
             long now = System.nanoTime();
@@ -345,8 +344,7 @@ final class PullRequests implements AutoCloseable {
                 endBatch(); // a status ended the request
                 break;
             }
-            OwnDeliveries.check(msg, stream, consumer);
-            sameConsumer.accept(msg);
+            check.accept(msg);
             gathered.add(received(msg));
         }
         worked.forEach(Message::inProgress);
