@@ -64,6 +64,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -79,6 +80,8 @@ public class RunTests {
     /** bin/lab-run's build cache, made once before the shards start and shared by them (each shard's lab-state/run links to it). */
     private static final String SHARED_LAB_STATE = "lab-state-shared";
     private static final String QUEUE_PROPERTY = "lab.tests.queue";
+    /** When the run began, in seconds of System.nanoTime (one clock for every JVM of the machine). */
+    private static final String BEGAN_PROPERTY = "lab.tests.began";
     /** Appears in the run's root once the scripts are built (Sandbox.awaitScriptBuilds). */
     private static final String BUILT = "built";
     /** How many builds run at once: JBang's JVM and javac keep about a core busy each. */
@@ -238,7 +241,7 @@ public class RunTests {
                 // dir for the whole run; its pure-Java code is enough for a few signatures.
                 List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Djava.io.tmpdir=" + shardRoot, "-Djna.tmpdir=" + shardRoot.resolve("xdg-cache"), "-D" + Sandbox.ROOT_PROPERTY + "=" + shardRoot,
-                        "-D" + QUEUE_PROPERTY + "=" + root, "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
+                        "-D" + QUEUE_PROPERTY + "=" + root, "-D" + BEGAN_PROPERTY + "=" + TimeUnit.NANOSECONDS.toSeconds(began), "-D" + Sandbox.BUILT_PROPERTY + "=" + root.resolve(BUILT), "-Dorg.bouncycastle.native.cpu_variant=java", "-Dlab.tests.repo=" + Run.REPO,
                         // C1 only, as the scripts' own JVMs: the in-process runs are short, and C2 compiling them cost more CPU
                         // than it saved (classes of in-process runs took about a third less CPU with C1)
                         "-XX:TieredStopAtLevel=1",
@@ -321,7 +324,8 @@ public class RunTests {
         Run.deleteTree(root);
 
         System.out.println();
-        System.out.println("per class: wall s, script processes, other processes (make, bin/*, jbang), in-process script runs, nats-servers, CPU s");
+        System.out.println("per class: wall s, when it started (s into the run) in which test JVM, script processes, other processes"
+                + " (make, bin/*, jbang), in-process script runs, nats-servers, CPU s");
         classLines.stream().sorted(Comparator.comparingDouble((String line) -> Double.parseDouble(line.substring(0, 8).trim())).reversed())
                 .forEach(line -> System.out.println("  " + line));
         double classWall = classLines.stream().mapToDouble(line -> Double.parseDouble(line.substring(0, 8).trim())).sum();
@@ -796,8 +800,10 @@ public class RunTests {
                 for (int i = 0; i < 4; i++) {
                     d[i] = after[i] - before[i];
                 }
-                classTimes.add(String.format(java.util.Locale.ROOT, "%7.1f  %-22s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(), d[0], d[1], d[2],
-                        d[3], cpu));
+                // when and where it ran: the classes of the JVM that ended last are the run's critical path
+                long from = TimeUnit.NANOSECONDS.toSeconds(started.get(test.getUniqueId())) - Long.getLong(BEGAN_PROPERTY, 0);
+                classTimes.add(String.format(java.util.Locale.ROOT, "%7.1f  %-22s %4d s %-3s %4d %4d %4d %4d %7.1f", millis / 1000.0, source.getClassName(),
+                        from, Sandbox.root().getFileName(), d[0], d[1], d[2], d[3], cpu));
                 CONSOLE.printf(java.util.Locale.ROOT, "  class %s: %.1f s (%d script processes, %d other processes, %d in-process runs, %d nats-servers, %.1f CPU s)%n",
                         source.getClassName(), millis / 1000.0, d[0], d[1], d[2], d[3], cpu);
             }
