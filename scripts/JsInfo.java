@@ -371,8 +371,8 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         if (reply.getApiErrorCode() == notFoundCode) {
             return notFound;
         }
-        return Exit.failed("%s: %s", reply instanceof StreamInfo ? "stream info" : "consumer info",
-                JetStreamErrors.refused(reply.getDescription(), reply.getApiErrorCode()));
+        return JetStreamErrors.refusal(reply instanceof StreamInfo ? "stream info" : "consumer info", reply.getApiErrorCode(),
+                reply.getDescription(), "");
     }
 
     private static String text(Message reply) {

@@ -475,9 +475,8 @@ class HostileServerTest extends WithServer {
                 : subject.startsWith("$JS.API.") ? refusal : null).infoAs(info -> info.replace("\"jetstream\":true",
                 "\"jetstream\":true,\"cluster\":\"c1\""))) {
             Run.Result result = Run.script("JsPub", "--server", fake.url(), "hi").timeout(60).go();
-            assertEquals(Exit.FAILED, result.exit(), result.toString());
-            assertTrue(result.err().startsWith("ERROR no PubAck: the server refused: JetStream not enabled for account (error 10039)"),
-                    result.toString());
+            assertEquals(Exit.UNREACHABLE, result.exit(), result.toString());
+            assertTrue(result.err().startsWith(RefusalTest.NO_JETSTREAM_FOR_ACCOUNT), result.toString());
             assertFalse(result.err().contains("leader"), result.toString());
         }
     }

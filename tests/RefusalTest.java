@@ -10,6 +10,8 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RefusalTest {
     private static final Pattern SHORTFALL = Pattern.compile("ERROR " + PubShortfall.LINE + "; refused because (.*)\n");
+    /** A server's config: user lab in an account with JetStream, user plain (password PLAIN_PASSWORD) in one without. */
+    static final String TWO_ACCOUNTS = """
+            accounts {
+              LAB: { jetstream: enabled, users: [ { user: lab, password: "lab-pw-Q2w9-secret" } ] }
+              PLAIN: { users: [ { user: plain, password: "plain-pw-Z7k4-secret" } ] }
+            }
+            """;
+    static final String PLAIN_PASSWORD = "plain-pw-Z7k4-secret";
+    static final String NO_JETSTREAM_FOR_ACCOUNT = "ERROR the server has JetStream, but not for the account of this login "
+            + "(JetStream not enabled for account, error 10039): log in as a user of an account that has it, or give this "
+            + "account JetStream in the server's config (jetstream: enabled in its block under accounts)";
+
+    /**
+     * A server with JetStream, a login whose account has none: no script blames a missing stream or the server's
+     * refusal of what it asked; each says the account has no JetStream, exit 4 as for a server without it. A
+     * publish counts what it sent.
+     */
+    @Test
+    void anAccountWithoutJetStreamIsNoJetStreamForEveryScript() throws Exception {
+        try (NatsServer server = NatsServer.startWithConfig(TWO_ACCOUNTS)) {
+            for (String[] run : new String[][] {{"JsBootstrap"}, {"JsInfo"}, {"JsInfo", "--watch", "1s"}, {"JsPurge"},
+                    {"JsPull", "--max", "1", "--wait", "1s"}, {"JsPull", "--batch", "10", "--wait", "1s"}, {"JsPub", "hi"},
+                    {"JsPub", "--count", "5", "hi"}, {"JsPub", "--count", "5", "--sync", "hi"}}) {
+                List<String> args = new ArrayList<>(List.of(run).subList(1, run.length));
+                args.addAll(List.of("--user", "plain"));
+                Run.Result result = Run.script(run[0], args.toArray(String[]::new)).server(server)
+                        .env("NATS_PASSWORD", PLAIN_PASSWORD).go();
+                String where = String.join(" ", run) + ": " + result;
+                assertEquals(Exit.UNREACHABLE, result.exit(), where);
+                assertTrue(result.err().endsWith(NO_JETSTREAM_FOR_ACCOUNT + "\n"), where);
+                assertEquals(1, result.err().split("\n").length, where);
+                assertFalse(result.err().contains(PLAIN_PASSWORD), where);
+            }
+            Run.Result lines = Run.script("JsPub", "--user", "plain").server(server).env("NATS_PASSWORD", PLAIN_PASSWORD)
+                    .stdin("a\nb\n").go();
+            assertEquals(Exit.UNREACHABLE, lines.exit(), lines.toString());
+            assertEquals(NO_JETSTREAM_FOR_ACCOUNT + " (line 1 of stdin; 0 messages confirmed by a PubAck, 1 refused by the "
+                    + "server; the rest of stdin was not sent)\n", lines.err());
+        }
+    }
 
     @Test
     void jetStreamStorageUsedUpIsARefusal() throws Exception {

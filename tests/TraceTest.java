@@ -150,21 +150,16 @@ class TraceTest extends WithServer {
      */
     @Test
     void anAccountWithoutJetStreamIsAnsweredInTheJson() throws Exception {
-        try (NatsServer accounts = NatsServer.startWithConfig("""
-                accounts {
-                  LAB: { jetstream: enabled, users: [ { user: lab, password: "lab-pw-J5r1-secret" } ] }
-                  PLAIN: { users: [ { user: plain, password: "plain-pw-H3d8-secret" } ] }
-                }
-                """)) {
+        try (NatsServer accounts = NatsServer.startWithConfig(RefusalTest.TWO_ACCOUNTS)) {
             Run.Result result = Run.script("JsInfo", "--trace", "--user", "plain").server(accounts)
-                    .env("NATS_PASSWORD", "plain-pw-H3d8-secret").go();
+                    .env("NATS_PASSWORD", RefusalTest.PLAIN_PASSWORD).go();
             assertTrue(result.err().contains("<<< $JS.API.STREAM.INFO.LAB4_STREAM\n             {\n"
                     + "               \"type\": \"io.nats.jetstream.api.v1.stream_info_response\",\n"
                     + "               \"error\": {\n"
                     + "                 \"code\": 503,\n"
                     + "                 \"err_code\": 10039,\n"
                     + "                 \"description\": \"JetStream not enabled for account\"\n"), result.err());
-            assertFalse((result.out() + result.err()).contains("plain-pw-H3d8-secret"), result.toString());
+            assertFalse((result.out() + result.err()).contains(RefusalTest.PLAIN_PASSWORD), result.toString());
         }
     }
 

@@ -9,7 +9,7 @@ final class Exit {
     static final int FAILED = 1;       // the server refused or did not confirm
     static final int USAGE = 2;        // bad flags or arguments
     static final int CONFIG = 3;       // a config file or value is wrong
-    static final int UNREACHABLE = 4;  // no (JetStream-enabled) server at the URL, the login was refused, or the connection was lost mid-run
+    static final int UNREACHABLE = 4;  // no server at the URL with JetStream (for the login's account), the login was refused, or the connection was lost mid-run
     static final int NOT_FOUND = 5;    // stream or consumer missing (or deleted mid-run): run js-bootstrap; no responders to a request
     static final int OUTPUT = 6;       // stdout could not be written (closed pipe, full disk): nothing unwritten was acked
     // Stopped by Ctrl-C or SIGTERM: 130 and 143 (128 + the signal's number), set by the JVM.

@@ -22,6 +22,8 @@ import java.util.Locale;
 final class JetStreamErrors {
     static final int CONSUMER_NOT_FOUND = 10014;
     static final int STREAM_NOT_FOUND = 10059;
+    /** The server has JetStream, but not for the account of this run's login ("JetStream not enabled for account"). */
+    static final int NOT_FOR_THIS_ACCOUNT = 10039;
     /** Another stream already captures the subject. */
     static final int SUBJECT_OVERLAP = 10065;
     /** A consumer's filter that is none of its stream's subjects, nor under one ("not a valid subset"). */
@@ -107,7 +109,7 @@ final class JetStreamErrors {
             return Unanswered.throughElection(nc, () -> nc.getStreamContext(stream));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == STREAM_NOT_FOUND ? streamNotFound(stream, shownUrl)
-                    : Exit.failed("cannot read stream %s: %s", stream, refused(e));
+                    : refusal("cannot read stream " + stream, e, "");
         }
     }
 
@@ -121,7 +123,7 @@ final class JetStreamErrors {
             return context;
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
-                    : Exit.failed("cannot read consumer %s: %s", consumer, refused(e));
+                    : refusal("cannot read consumer " + consumer, e, "");
         }
     }
 
@@ -186,7 +188,7 @@ final class JetStreamErrors {
             if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
                 throw consumerDeleted(consumer, sofar);
             }
-            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printableStart(e.getMessage())) : Exit.failed("%s", refused(e));
+            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printableStart(e.getMessage())) : refusal(null, e, "");
         }
     }
 
@@ -442,14 +444,15 @@ final class JetStreamErrors {
     static LabException noStreamCaptures(Connection nc, String subject, String sofar, Duration gaveUpAfter) {
         String noPubAck = gaveUpAfter == null ? "no PubAck" : "no PubAck within " + Durations.format(gaveUpAfter) + " of sending again";
         if (nc.getServerInfo().getCluster() == null) {
-            return noStreamCaptures(subject, sofar);
+            LabException account = accountWithoutJetStream(nc, sofar);
+            return account != null ? account : noStreamCaptures(subject, sofar);
         }
         List<String> streams;
         try {
             streams = nc.jetStreamManagement().getStreamNames(subject);
         } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
             if (e instanceof JetStreamApiException api && !Unanswered.noLeaderNow(api)) { // no JetStream for the account, say
-                return Exit.failed("%s: %s%s", noPubAck, refused(api), sofar);
+                return refusal(noPubAck, api, sofar);
             }
             return Exit.failed("%s: cluster %s has no JetStream leader right now (an election takes seconds; if this "
                     + "persists, a majority of its servers is down or cut off; %s answers); not confirmed, so not counted as stored%s", noPubAck,
@@ -486,6 +489,39 @@ final class JetStreamErrors {
 
     static String refused(JetStreamApiException e) {
         return refused(e.getErrorDescription(), e.getApiErrorCode());
+    }
+
+    /**
+     * A refusal as the run's one line: "what: the server refused: ..." (exit 1), then sofar. An account without
+     * JetStream is no refusal of what was asked but a server without JetStream for this login: exit 4, as when
+     * the server has none, and what to do about it.
+     */
+    static LabException refusal(String what, int code, String description, String sofar) {
+        if (code == NOT_FOR_THIS_ACCOUNT) {
+            return Exit.unreachable("the server has JetStream, but not for the account of this login (%s, error %d): log in "
+                    + "as a user of an account that has it, or give this account JetStream in the server's config "
+                    + "(jetstream: enabled in its block under accounts)%s", Output.printableStart(description), code, sofar);
+        }
+        return Exit.failed("%s%s%s", what == null ? "" : what + ": ", refused(description, code), sofar);
+    }
+
+    static LabException refusal(String what, JetStreamApiException e, String sofar) {
+        return refusal(what, e.getApiErrorCode(), e.getErrorDescription(), sofar);
+    }
+
+    /**
+     * After a publish nobody answered on one server: the line for an account without JetStream (its publishes reach
+     * no stream, whatever js-bootstrap made elsewhere), or null when the account has JetStream or the server did not say.
+     */
+    private static LabException accountWithoutJetStream(Connection nc, String sofar) {
+        try {
+            nc.jetStreamManagement().getAccountStatistics();
+            return null;
+        } catch (JetStreamApiException e) {
+            return e.getApiErrorCode() == NOT_FOR_THIS_ACCOUNT ? refusal(null, e, sofar) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
