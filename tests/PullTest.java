@@ -95,6 +95,29 @@ class PullTest extends WithServer {
                 + "ended the wait after 1\\.\\ds without a message)\n"), each.out());
     }
 
+    /**
+     * A message larger than the consumer's max_bytes is held back from every request of a batch run (409 "Message
+     * Size Exceeds MaxBytes" at each): the run says so once instead of only that none arrived, and one at a time,
+     * with no byte limit in its requests, js-pull takes it as the line says.
+     */
+    @Test
+    void aMessageOverTheConsumersMaxBytesIsSaidToBeHeldBack() throws Exception {
+        bootstrap();
+        ok(script("JsPub", "--count", "3", "--size", "200").go());
+        try (Connection nc = connect()) {
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("SMALL")
+                    .maxBytes(100).build());
+        }
+        Run.Result batches = ok(script("JsPull", "--consumer", "SMALL", "--batch", "10", "--wait", "2s").go());
+        assertEquals("WARN consumer SMALL takes pull requests of at most 100 bytes (max_bytes): each request asks for no more\n"
+                + "WARN the next message for consumer SMALL is larger than the 100 bytes a pull request of it may ask for "
+                + "(its max_bytes): the server holds it, and the messages after it, back from every batch; js-pull without --batch or "
+                + "--quiet takes it, or give the consumer a larger max_bytes\n", batches.err());
+        assertTrue(batches.out().startsWith("INFO done: 0 messages pulled and acked"), batches.out());
+        Run.Result each = ok(script("JsPull", "--consumer", "SMALL", "--wait", "1s").go());
+        assertTrue(each.outLines().get(each.outLines().size() - 1).startsWith("INFO done: 3 messages pulled and acked"), each.out());
+    }
+
     @Test
     void batchesAckEveryMessageBeforeSayingDone() throws Exception {
         bootstrap();

@@ -105,6 +105,7 @@ final class PullRequests implements AutoCloseable {
     private boolean saidKeptAlive;
     private boolean saidCapped;
     private boolean saidRefused;
+    private boolean saidHeldBack;
     private double nanosPerMessage;
 
     PullRequests(Connection nc, String stream, String consumer, Limits limits, PullCounts counts, StopSignal stop,
@@ -252,8 +253,11 @@ final class PullRequests implements AutoCloseable {
                 if (text.equals(Status.SERVER_SHUTDOWN)) {
                     yield false;
                 }
-                if (text.equals(Status.BATCH_COMPLETED) || text.equals(Status.LEADERSHIP_CHANGE)
-                        || text.equals(Status.MESSAGE_SIZE_EXCEEDS_MAX_BYTES)) {
+                if (text.equals(Status.MESSAGE_SIZE_EXCEEDS_MAX_BYTES)) {
+                    heldBack();
+                    yield true;
+                }
+                if (text.equals(Status.BATCH_COMPLETED) || text.equals(Status.LEADERSHIP_CHANGE)) {
                     yield true;
                 }
                 throw new JetStreamStatusException(status);
@@ -274,6 +278,22 @@ final class PullRequests implements AutoCloseable {
                     + "comes for it (js-info shows the consumer's limits; anything allowed to see this run's pull requests "
                     + "can send one too)%n", Output.printable(consumer), Output.quotedStart(String.valueOf(status.getMessage())),
                     status.getCode());
+        }
+    }
+
+    /**
+     * The next message is larger than the most a request may ask for (the run asks for as much as any message can
+     * be, unless the consumer's max_bytes caps it): the server holds it, and every message after it, back from each
+     * batch, and without this line the run would only say that none arrived while they wait. A request without a
+     * byte limit, as js-pull sends one at a time, takes it. Said once.
+     */
+    private void heldBack() {
+        if (!saidHeldBack) {
+            saidHeldBack = true;
+            System.err.printf(Locale.ROOT, "WARN the next message for consumer %s is larger than the %s a pull request of "
+                    + "it may ask for (its max_bytes): the server holds it, and the messages after it, back from every "
+                    + "batch; js-pull without --batch or --quiet takes it, or give the consumer a larger max_bytes%n",
+                    Output.printable(consumer), bytes(requestBytes));
         }
     }
 
