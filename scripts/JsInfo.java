@@ -371,7 +371,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         if (reply.getApiErrorCode() == notFoundCode) {
             return notFound;
         }
-        return JetStreamErrors.refusal(reply instanceof StreamInfo ? "stream info" : "consumer info", reply.getApiErrorCode(),
+        return JetStreamErrors.refusalLine(reply instanceof StreamInfo ? "stream info" : "consumer info", reply.getApiErrorCode(),
                 reply.getDescription(), "");
     }
 

@@ -308,7 +308,7 @@ final class CommandRunner {
      */
     private static LabException unexpected(Exception ex, UnaryOperator<String> mask) {
         if (ex instanceof JetStreamApiException api) {
-            return JetStreamErrors.refusal(null, api, "");
+            return JetStreamErrors.refusalLine(null, api, "");
         }
         if (JetStreamErrors.unreadAnswer(ex) != null) {
             return Exit.failed("%s: check that the server is a NATS server with JetStream", JetStreamErrors.unreadAnswer(ex));

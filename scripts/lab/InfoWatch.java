@@ -292,7 +292,7 @@ final class InfoWatch {
     private LabException gone(int code, String description) {
         boolean streamGone = code == JetStreamErrors.STREAM_NOT_FOUND;
         if (code != JetStreamErrors.CONSUMER_NOT_FOUND && !streamGone) {
-            return JetStreamErrors.refusal("info", code, description, "");
+            return JetStreamErrors.refusalLine("info", code, description, "");
         }
         if (looks == 0) {
             return streamGone ? JetStreamErrors.streamNotFound(config.stream, config.shownUrl())

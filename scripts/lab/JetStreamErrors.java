@@ -109,7 +109,7 @@ final class JetStreamErrors {
             return Unanswered.throughElection(nc, () -> nc.getStreamContext(stream));
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == STREAM_NOT_FOUND ? streamNotFound(stream, shownUrl)
-                    : refusal("cannot read stream " + stream, e, "");
+                    : refusalLine("cannot read stream " + stream, e, "");
         }
     }
 
@@ -123,7 +123,7 @@ final class JetStreamErrors {
             return context;
         } catch (JetStreamApiException e) {
             throw e.getApiErrorCode() == CONSUMER_NOT_FOUND ? consumerNotFound(consumer, stream)
-                    : refusal("cannot read consumer " + consumer, e, "");
+                    : refusalLine("cannot read consumer " + consumer, e, "");
         }
     }
 
@@ -188,7 +188,7 @@ final class JetStreamErrors {
             if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
                 throw consumerDeleted(consumer, sofar);
             }
-            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printableStart(e.getMessage())) : refusal(null, e, "");
+            throw e.getApiErrorCode() == 0 ? Exit.failed("%s", Output.printableStart(e.getMessage())) : refusalLine(null, e, "");
         }
     }
 
@@ -452,7 +452,7 @@ final class JetStreamErrors {
             streams = nc.jetStreamManagement().getStreamNames(subject);
         } catch (JetStreamApiException | IOException | RuntimeException e) { // 10008, or no answer at all
             if (e instanceof JetStreamApiException api && !Unanswered.noLeaderNow(api)) { // no JetStream for the account, say
-                return refusal(noPubAck, api, sofar);
+                return refusalLine(noPubAck, api, sofar);
             }
             return Exit.failed("%s: cluster %s has no JetStream leader right now (an election takes seconds; if this "
                     + "persists, a majority of its servers is down or cut off; %s answers); not confirmed, so not counted as stored%s", noPubAck,
@@ -496,7 +496,7 @@ final class JetStreamErrors {
      * JetStream is no refusal of what was asked but a server without JetStream for this login: exit 4, as when
      * the server has none, and what to do about it.
      */
-    static LabException refusal(String what, int code, String description, String sofar) {
+    static LabException refusalLine(String what, int code, String description, String sofar) {
         if (code == NOT_FOR_THIS_ACCOUNT) {
             return Exit.unreachable("the server has JetStream, but not for the account of this login (%s, error %d): log in "
                     + "as a user of an account that has it, or give this account JetStream in the server's config "
@@ -505,8 +505,8 @@ final class JetStreamErrors {
         return Exit.failed("%s%s%s", what == null ? "" : what + ": ", refused(description, code), sofar);
     }
 
-    static LabException refusal(String what, JetStreamApiException e, String sofar) {
-        return refusal(what, e.getApiErrorCode(), e.getErrorDescription(), sofar);
+    static LabException refusalLine(String what, JetStreamApiException e, String sofar) {
+        return refusalLine(what, e.getApiErrorCode(), e.getErrorDescription(), sofar);
     }
 
     /**
@@ -518,7 +518,7 @@ final class JetStreamErrors {
             nc.jetStreamManagement().getAccountStatistics();
             return null;
         } catch (JetStreamApiException e) {
-            return e.getApiErrorCode() == NOT_FOR_THIS_ACCOUNT ? refusal(null, e, sofar) : null;
+            return e.getApiErrorCode() == NOT_FOR_THIS_ACCOUNT ? refusalLine(null, e, sofar) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
