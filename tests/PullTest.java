@@ -112,10 +112,17 @@ class PullTest extends WithServer {
         assertEquals("WARN consumer SMALL takes pull requests of at most 100 bytes (max_bytes): each request asks for no more\n"
                 + "WARN the next message for consumer SMALL is larger than the 100 bytes a pull request of it may ask for "
                 + "(its max_bytes): the server holds it, and the messages after it, back from every batch; js-pull without --batch or "
-                + "--quiet takes it, or give the consumer a larger max_bytes\n", batches.err());
+                + "--quiet takes it, or have the consumer's max_bytes raised where it was set\n", batches.err());
         assertTrue(batches.out().startsWith("INFO done: 0 messages pulled and acked"), batches.out());
         Run.Result each = ok(script("JsPull", "--consumer", "SMALL", "--wait", "1s").go());
         assertTrue(each.outLines().get(each.outLines().size() - 1).startsWith("INFO done: 3 messages pulled and acked"), each.out());
+
+        // messages that fit, a few to a request: the server ends each request with the same 409 once the next one
+        // does not fit in what is left of its bytes, and nothing is held back
+        ok(script("JsPub", "--count", "6", "--size", "10").go()); // with its subject and ack subject about 80 bytes
+        Run.Result fitting = ok(script("JsPull", "--consumer", "SMALL", "--batch", "5", "--wait", "1s", "--quiet").go());
+        assertFalse(fitting.err().contains("WARN the next message"), fitting.err());
+        assertTrue(fitting.out().startsWith("INFO done: 6 messages pulled and acked"), fitting.out());
     }
 
     @Test

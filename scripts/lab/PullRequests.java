@@ -64,11 +64,13 @@ final class PullRequests implements AutoCloseable {
 
     /** A request that was sent: how many messages it may still bring, and when it was sent. */
     private static final class Request {
+        final int want;
         int left;
         final long sentAt;
         final long endsAt;
 
         Request(int want, long sentAt, long endsAt) {
+            this.want = want;
             this.left = want;
             this.sentAt = sentAt;
             this.endsAt = endsAt;
@@ -254,7 +256,11 @@ final class PullRequests implements AutoCloseable {
                     yield false;
                 }
                 if (text.equals(Status.MESSAGE_SIZE_EXCEEDS_MAX_BYTES)) {
-                    heldBack();
+                    // after some messages it only says the next one does not fit in what is left of the request's bytes
+                    Request head = out.peek();
+                    if (head != null && head.left == head.want) {
+                        heldBack();
+                    }
                     yield true;
                 }
                 if (text.equals(Status.BATCH_COMPLETED) || text.equals(Status.LEADERSHIP_CHANGE)) {
@@ -282,17 +288,18 @@ final class PullRequests implements AutoCloseable {
     }
 
     /**
-     * The next message is larger than the most a request may ask for (the run asks for as much as any message can
-     * be, unless the consumer's max_bytes caps it): the server holds it, and every message after it, back from each
-     * batch, and without this line the run would only say that none arrived while they wait. A request without a
-     * byte limit, as js-pull sends one at a time, takes it. Said once.
+     * A request that got nothing ended because its first message did not fit: that message is larger than the most a
+     * request may ask for (the run asks for as much as any message can be, unless the consumer's max_bytes caps it).
+     * The server holds it, and every message after it, back from each batch, and without this line the run would only
+     * say that none arrived while they wait. A request without a byte limit, as js-pull sends one at a time, takes it.
+     * Said once.
      */
     private void heldBack() {
         if (!saidHeldBack) {
             saidHeldBack = true;
             System.err.printf(Locale.ROOT, "WARN the next message for consumer %s is larger than the %s a pull request of "
                     + "it may ask for (its max_bytes): the server holds it, and the messages after it, back from every "
-                    + "batch; js-pull without --batch or --quiet takes it, or give the consumer a larger max_bytes%n",
+                    + "batch; js-pull without --batch or --quiet takes it, or have the consumer's max_bytes raised where it was set%n",
                     Output.printable(consumer), bytes(requestBytes));
         }
     }

@@ -148,7 +148,11 @@ final class Republish {
             try {
                 streamKnown = !nc.jetStreamManagement().getStreamNames(subject).isEmpty();
                 return streamKnown;
-            } catch (IOException | JetStreamApiException | RuntimeException noAnswerEither) {
+            } catch (JetStreamApiException e) {
+                streamKnown = false;
+                // no JetStream for this login's account: nothing will ever store them, whatever the cluster elects
+                return e.getApiErrorCode() != JetStreamErrors.NOT_FOR_THIS_ACCOUNT;
+            } catch (IOException | RuntimeException noAnswerEither) {
                 streamKnown = false;
                 return true; // the cluster is busy (electing, or just deleting it): try again
             }
