@@ -483,6 +483,10 @@ class HostileServerTest extends WithServer {
                 assertTrue(result.err().startsWith(RefusalTest.NO_JETSTREAM_FOR_ACCOUNT), result.toString());
                 assertFalse(result.err().contains("leader"), result.toString());
             }
+            // counted as on one server: nothing can store it, so it is refused, not "may or may not be stored"
+            Run.Result lines = Run.script("JsPub", "--server", fake.url()).stdin("a\nb\n").timeout(20).go();
+            assertEquals(RefusalTest.NO_JETSTREAM_FOR_ACCOUNT + " (line 1 of stdin; 0 messages confirmed by a PubAck, 1 "
+                    + "refused by the server; the rest of stdin was not sent)\n", lines.err());
         }
     }
 

@@ -514,11 +514,24 @@ final class JetStreamErrors {
      * no stream, whatever js-bootstrap made elsewhere), or null when the account has JetStream or the server did not say.
      */
     private static LabException accountWithoutJetStream(Connection nc, String sofar) {
+        JetStreamApiException refused = accountRefusal(nc);
+        return refused == null ? null : refusalLine(null, refused, sofar);
+    }
+
+    /**
+     * Whether the server says this login's account has no JetStream: then a publish nobody answered is not stored,
+     * on a cluster too (no election gives the account JetStream). One account info request.
+     */
+    static boolean accountWithoutJetStream(Connection nc) {
+        return accountRefusal(nc) != null;
+    }
+
+    private static JetStreamApiException accountRefusal(Connection nc) {
         try {
             nc.jetStreamManagement().getAccountStatistics();
             return null;
         } catch (JetStreamApiException e) {
-            return e.getApiErrorCode() == NOT_FOR_THIS_ACCOUNT ? refusalLine(null, e, sofar) : null;
+            return e.getApiErrorCode() == NOT_FOR_THIS_ACCOUNT ? e : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

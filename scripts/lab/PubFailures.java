@@ -99,8 +99,8 @@ final class PubFailures {
     LabException notConfirmed(IOException e, Connection nc, String subject, String shownBody, String shownUrl,
                               Supplier<String> before) {
         if (JetStreamErrors.isNoResponders(e)) {
-            if (nc.getServerInfo().getCluster() == null) {
-                acks.refusedOne(); // one server, and nobody took it: not stored
+            if (nc.getServerInfo().getCluster() == null || JetStreamErrors.accountWithoutJetStream(nc)) {
+                acks.refusedOne(); // one server, and nobody took it (or no JetStream for this login anywhere): not stored
             } // on a cluster, a stream between leaders may still store it: not counted either way
             return JetStreamErrors.noStreamCaptures(nc, subject, before.get());
         }
