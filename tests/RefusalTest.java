@@ -23,13 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RefusalTest {
     private static final Pattern SHORTFALL = Pattern.compile("ERROR " + PubShortfall.LINE + "; refused because (.*)\n");
     /** A server's config: user lab in an account with JetStream, user plain (password PLAIN_PASSWORD) in one without. */
+    static final String PLAIN_PASSWORD = "plain-pw-Z7k4-secret";
     static final String TWO_ACCOUNTS = """
             accounts {
               LAB: { jetstream: enabled, users: [ { user: lab, password: "lab-pw-Q2w9-secret" } ] }
-              PLAIN: { users: [ { user: plain, password: "plain-pw-Z7k4-secret" } ] }
+              PLAIN: { users: [ { user: plain, password: "%s" } ] }
             }
-            """;
-    static final String PLAIN_PASSWORD = "plain-pw-Z7k4-secret";
+            """.formatted(PLAIN_PASSWORD);
     static final String NO_JETSTREAM_FOR_ACCOUNT = "ERROR the server has JetStream, but not for the account of this login "
             + "(JetStream not enabled for account, error 10039): log in as a user of an account that has it, or give this "
             + "account JetStream in the server's config (jetstream: enabled in its block under accounts)";

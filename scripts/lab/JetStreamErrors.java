@@ -444,8 +444,8 @@ final class JetStreamErrors {
     static LabException noStreamCaptures(Connection nc, String subject, String sofar, Duration gaveUpAfter) {
         String noPubAck = gaveUpAfter == null ? "no PubAck" : "no PubAck within " + Durations.format(gaveUpAfter) + " of sending again";
         if (nc.getServerInfo().getCluster() == null) {
-            LabException account = accountWithoutJetStream(nc, sofar);
-            return account != null ? account : noStreamCaptures(subject, sofar);
+            JetStreamApiException account = accountRefusal(nc); // its publishes reach no stream, whatever js-bootstrap made
+            return account != null ? refusalLine(null, account, sofar) : noStreamCaptures(subject, sofar);
         }
         List<String> streams;
         try {
@@ -510,15 +510,6 @@ final class JetStreamErrors {
     }
 
     /**
-     * After a publish nobody answered on one server: the line for an account without JetStream (its publishes reach
-     * no stream, whatever js-bootstrap made elsewhere), or null when the account has JetStream or the server did not say.
-     */
-    private static LabException accountWithoutJetStream(Connection nc, String sofar) {
-        JetStreamApiException refused = accountRefusal(nc);
-        return refused == null ? null : refusalLine(null, refused, sofar);
-    }
-
-    /**
      * Whether the server says this login's account has no JetStream: then a publish nobody answered is not stored,
      * on a cluster too (no election gives the account JetStream). One account info request.
      */
@@ -526,6 +517,7 @@ final class JetStreamErrors {
         return accountRefusal(nc) != null;
     }
 
+    /** The server's 10039 for this login's account, asked with one account info request; null when it has JetStream or did not say. */
     private static JetStreamApiException accountRefusal(Connection nc) {
         try {
             nc.jetStreamManagement().getAccountStatistics();
