@@ -520,7 +520,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 return;
             }
             counts.endedEarly++;
-            ending.stillThere(nc, config); // a consumer that is gone ends the run now, saying so
+            // a consumer that is gone ends the run now, saying so; a delivery jnats took for a status is dealt with
+            ending.takenForAStatus(ending.stillThere(nc, config), config);
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250);
             }

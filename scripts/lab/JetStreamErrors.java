@@ -10,6 +10,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.StreamContext;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.support.JsonValue;
 import io.nats.client.support.Status;
@@ -172,15 +173,18 @@ final class JetStreamErrors {
         String said(boolean consumerGone);
     }
 
-    /** Fails with one line when the stream or consumer (null: only the stream) is gone, deleted while the run went on. */
-    static void stillThere(Connection nc, String stream, String consumer, SoFar sofar) throws IOException {
+    /**
+     * Fails with one line when the stream or consumer (null: only the stream) is gone, deleted while the run went on;
+     * the consumer's info as it answered (null when only the stream was asked about).
+     */
+    static ConsumerInfo stillThere(Connection nc, String stream, String consumer, SoFar sofar) throws IOException {
         JetStreamManagement jsm = nc.jetStreamManagement();
         try {
             if (consumer == null) {
                 jsm.getStreamInfo(stream);
-            } else {
-                jsm.getConsumerInfo(stream, consumer);
+                return null;
             }
+            return jsm.getConsumerInfo(stream, consumer);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
                 throw streamDeleted(stream, consumer, sofar.said(true));

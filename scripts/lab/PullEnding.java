@@ -80,7 +80,7 @@ final class PullEnding {
     /** No message came: the wait passed, or the server ended it early; or something is gone, and that is said. */
     private String quietWait(Connection nc, Config config) throws Exception {
         double waited = (System.nanoTime() - counts.waitStarted) / 1e9;
-        stillThere(nc, config);
+        takenForAStatus(stillThere(nc, config), config);
         if (counts.done() == 0 && unreadable.note().isEmpty() && !flags.ephemeral) { // got nothing at all
             try {
                 whyNone = WhyNothing.why(nc, config.stream, config.consumer);
@@ -124,6 +124,21 @@ final class PullEnding {
     }
 
     /**
+     * One at a time, a delivery whose stored headers begin with a status line ("NATS/1.0 100 ...", 404, 408, 503)
+     * never reaches next(): jnats takes it for the server's word on the request (a heartbeat, no messages, the
+     * request's end) and waits on or returns empty, and the message stays ack pending, to be taken so again after
+     * each ack wait. So when a wait came back empty and the consumer (its info just asked, `info`) has delivered past
+     * the last delivery this run knows of and holds more unacked than this run does, its pending messages are looked
+     * at: one such is shown and dealt with as a message jnats cannot read, and the run goes on (GoOn).
+     */
+    void takenForAStatus(ConsumerInfo info, Config config) throws Exception {
+        if (info != null && !flags.inBatches() && info.getDelivered().getConsumerSequence() > counts.lastDelivery()
+                && info.getNumAckPending() > counts.heldUnacked()) {
+            lookalikePending(config);
+        }
+    }
+
+    /**
      * jnats took something on the run's inbox for a status from the server: when it was a delivery whose stored headers
      * begin with a status line, it is shown and dealt with as a message jnats cannot read (and the run goes on: GoOn).
      */
@@ -153,13 +168,15 @@ final class PullEnding {
         }
     }
 
-    /** The connection, the stream and the consumer are all still there, or one line says which one is gone. */
-    void stillThere(Connection nc, Config config) throws Exception {
+    /**
+     * The connection, the stream and the consumer are all still there, or one line says which one is gone; the
+     * consumer's info as it answered (null with --ephemeral).
+     */
+    ConsumerInfo stillThere(Connection nc, Config config) throws Exception {
         try {
             // a reader stopped by a message it cannot read answers no ping: no need to wait for one
             if (ReaderWatch.stopped(nc) == null && JetStreamErrors.answers(nc)) {
-                JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, this::soFarAtTheEnd);
-                return;
+                return JetStreamErrors.stillThere(nc, config.stream, flags.ephemeral ? null : config.consumer, this::soFarAtTheEnd);
             }
         } catch (IOException noAnswer) { // the connection went while asking, or JetStream did not answer
             if (JetStreamErrors.answers(nc)) {
