@@ -263,6 +263,7 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
                 config.getFilterSubject() == null || config.getFilterSubject().isEmpty() ? ""
                         : ", filter " + config.getFilterSubject()) // escaped with the whole row
                 + (Backoff.given(config.getBackoff()) ? ", backoff " + Backoff.shown(config.getBackoff()) : "")
+                + pullRequestCaps(config)
                 + (config.isHeadersOnly() ? "; " + WhyNothing.headersOnly(config) : ""));
         if (whyNothing != null) {
             row("next pull", whyNothing); // gets nothing, or may get nothing
@@ -271,6 +272,21 @@ public class JsInfo implements Callable<Integer>, CommandRunner.ReadOnly {
         // the list leaves out the leader; without one, it names every replica
         printCluster(cluster, cluster == null || cluster.getReplicas() == null ? 1
                 : cluster.getReplicas().size() + (cluster.getLeader() == null ? 0 : 1), asked);
+    }
+
+    /** What one pull request of the consumer may ask for, where it is capped: nothing when it is not. */
+    private static String pullRequestCaps(ConsumerConfiguration config) {
+        List<String> caps = new ArrayList<>();
+        if (config.getMaxBatch() > 0) {
+            caps.add(String.format(Locale.ROOT, "%,d messages (max_batch)", config.getMaxBatch()));
+        }
+        if (config.getMaxBytes() > 0) {
+            caps.add(String.format(Locale.ROOT, "%,d bytes (max_bytes)", config.getMaxBytes()));
+        }
+        if (config.getMaxExpires() != null && config.getMaxExpires().toNanos() > 0) {
+            caps.add("a wait of " + Durations.format(config.getMaxExpires()) + " (max_expires)");
+        }
+        return caps.isEmpty() ? "" : "; a pull request asks for at most " + String.join(", ", caps);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,7 +108,15 @@ class PullTest extends WithServer {
         try (Connection nc = connect()) {
             nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("SMALL")
                     .maxBytes(100).build());
+            nc.jetStreamManagement().addOrUpdateConsumer("LAB4_STREAM", ConsumerConfiguration.builder().durable("CAPPED")
+                    .maxBatch(10).maxBytes(2000).maxExpires(Duration.ofSeconds(2)).build());
         }
+        Run.Result shown = ok(script("JsInfo", "--consumer", "SMALL").go()); // where the warning below sends the reader
+        assertTrue(shown.out().contains(", max ack pending 1,000; a pull request asks for at most 100 bytes (max_bytes)\n"),
+                shown.out());
+        shown = ok(script("JsInfo", "--consumer", "CAPPED").go());
+        assertTrue(shown.out().contains("; a pull request asks for at most 10 messages (max_batch), 2,000 bytes (max_bytes), "
+                + "a wait of 2s (max_expires)\n"), shown.out());
         Run.Result batches = ok(script("JsPull", "--consumer", "SMALL", "--batch", "10", "--wait", "2s").go());
         assertEquals("WARN consumer SMALL takes pull requests of at most 100 bytes (max_bytes): each request asks for no more\n"
                 + "WARN the next message for consumer SMALL is larger than the 100 bytes a pull request of it may ask for "
