@@ -192,11 +192,21 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                         : wait, again);
             } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | IllegalStateException e) {
                 if (!failsOver) { // IllegalStateException: jnats' JetStreamStatusException too
+                    if ((e instanceof JetStreamStatusCheckedException || e instanceof JetStreamStatusException)
+                            && ReaderWatch.stopped(nc) == null) { // the status may have been a stored message (400, 409)
+                        unreadable.skipLookalikeInOrder(nc, settings.stream, subject, counts.lastShown, flags.raw, ending::soFar);
+                    }
                     throw e;
                 }
                 cutOff = e;
             }
-            if (!failsOver || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
+            if (stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
+                return;
+            }
+            if (!failsOver) {
+                if (cutOff == null && ReaderWatch.stopped(nc) == null) { // a wait that passed empty: a message jnats took for a status?
+                    unreadable.skipLookalikeInOrder(nc, settings.stream, subject, counts.lastShown, flags.raw, ending::soFar);
+                }
                 return;
             }
             if (ReaderWatch.stopped(nc) != null) { // a message jnats cannot read stopped its reader: the run's end shows it

@@ -181,6 +181,29 @@ class UnreadableHeaderTest extends WithServer {
                 + "consumer did not move)\n", stopped.err());
     }
 
+    /**
+     * --ephemeral: jnats' ordered consumer takes a stored message whose headers begin with a status line for a status
+     * and never hands it over; each consumer it makes again meets it again, so the messages after it never came and the
+     * run ended as if it had read all. It is shown and skipped, whatever its status says, and the read goes on.
+     */
+    @Test
+    void anEphemeralReadSkipsAMessageWhoseHeadersBeginWithAStatusLine() throws Exception {
+        for (String status : new String[] {"100 Idle Heartbeat", "404 No Messages", "408 Request Timeout", "400 Bad Request", "503",
+                "409 Exceeded MaxWaiting"}) {
+            server.resetToLabStream();
+            publish("before");
+            hpubBlock("NATS/1.0 " + status, "lab4.stream", "poison", "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
+            publish("after");
+            Run.Result read = ok(script("JsPull", "--ephemeral", "--wait", "1").go());
+            assertEquals(List.of("INFO pulled message: \"before\" (stream seq 1)", "WARN unreadable message: \"poison\" (stream seq 2) "
+                    + "headers: (none): jnats cannot read it (its headers begin with a status line, \"NATS/1.0 " + status + "\", which "
+                    + "jnats takes for a status from the server, not a message); skipped: the run reads on after it",
+                    "INFO pulled message: \"after\" (stream seq 3)", "INFO done: 2 messages read through a throw-away consumer, "
+                    + "1 unreadable message skipped (stream seq 2), no acks needed; durable consumer LAB4_CONSUMER did not move"),
+                    read.outLines(), status);
+        }
+    }
+
     @Test
     void anEphemeralReadSkipsUnreadableMessagesInARowToTheEnd() throws Exception {
         bootstrap();
