@@ -25,6 +25,7 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
@@ -218,6 +219,8 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             long after = Math.max(counts.lastShown, unreadable.resumeAt() - 1);
             switch (failover.ahead(nc, subject, after, orderedArrivedAt)) {
                 case MORE -> {
+                    // the next may be one jnats takes for a status, which every new consumer would meet again
+                    unreadable.skipLookalikeInOrder(nc, settings.stream, subject, after, flags.raw, ending::soFar);
                     again = true;
                     if (System.nanoTime() - began < 250_000_000L) {
                         Thread.sleep(250); // no connection yet, or no leader: the read gave up at once
@@ -483,6 +486,9 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
                 return;
             }
+            if (counts.done() == doneBefore) { // a delivery jnats took for a status would look like a consumer without a leader
+                takenForAStatus(consumer, config);
+            }
             if (System.nanoTime() - asked < 250_000_000L) {
                 Thread.sleep(250); // no leader, or no connection yet: next() gave up at once
             }
@@ -538,6 +544,17 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             Duration left = wait.minusNanos(System.nanoTime() - quietSince);
             each = left.toMillis() < 1000 ? Duration.ofSeconds(1) : left; // jnats asks for no less
         }
+    }
+
+    /** PullEnding.takenForAStatus with the consumer's info asked now; nothing when no answer comes (an election, say). */
+    private void takenForAStatus(ConsumerContext consumer, Config config) throws Exception {
+        ConsumerInfo info;
+        try {
+            info = consumer.getConsumerInfo();
+        } catch (IOException | JetStreamApiException | IllegalStateException noAnswer) {
+            return;
+        }
+        ending.takenForAStatus(info, config);
     }
 
     /**

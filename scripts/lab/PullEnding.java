@@ -29,6 +29,7 @@ final class PullEnding {
     private final ConnectionOptions connection;
     private final Runnable confirmedInHand;
     private String whyNone; // a run that got nothing: why, when the server's state tells
+    private long lookedAtUpTo; // the consumer's delivery sequence when its pending messages were last looked at (takenForAStatus)
 
     PullEnding(PullOptions flags, PullCounts counts, UnreadableMessages unreadable, ConnectionOptions connection,
                Runnable confirmedInHand) {
@@ -127,14 +128,15 @@ final class PullEnding {
      * One at a time, a delivery whose stored headers begin with a status line ("NATS/1.0 100 ...", 404, 408, 503)
      * never reaches next(): jnats takes it for the server's word on the request (a heartbeat, no messages, the
      * request's end) and waits on or returns empty, and the message stays ack pending, to be taken so again after
-     * each ack wait. So when a wait came back empty and the consumer (its info just asked, `info`) has delivered past
-     * the last delivery this run knows of and holds more unacked than this run does, its pending messages are looked
-     * at: one such is shown and dealt with as a message jnats cannot read, and the run goes on (GoOn).
+     * each ack wait. So when a wait came back empty and the consumer (its info just asked, `info`) holds more unacked
+     * than this run does, its pending messages are looked at, once for each delivery sequence it has reached: one such
+     * is shown and dealt with as a message jnats cannot read, and the run goes on (GoOn).
      */
     void takenForAStatus(ConsumerInfo info, Config config) throws Exception {
-        if (info != null && !flags.inBatches() && info.getDelivered().getConsumerSequence() > counts.lastDelivery()
-                && info.getNumAckPending() > counts.heldUnacked()) {
+        if (info != null && !flags.inBatches() && info.getNumAckPending() > counts.heldUnacked()
+                && info.getDelivered().getConsumerSequence() > lookedAtUpTo) {
             lookalikePending(config);
+            lookedAtUpTo = info.getDelivered().getConsumerSequence(); // nothing there: another reader's, not looked at again
         }
     }
 
