@@ -85,8 +85,9 @@ public class Requester implements Callable<Integer> {
                         Durations.format(config.timeout));
             }
         }
+        String lookalike = ReaderWatch.statusLookalike(reply); // jnats cancels a 503 (no responders) itself, above
         Output.summary(log, "reply on " + Output.printable(reply.getSubject(), false) + " (this run's inbox): "
-                + Output.quoted(reply.getData()));
+                + (lookalike != null ? lookalike : Output.quoted(reply.getData())));
         return 0;
     }
 

@@ -75,7 +75,12 @@ public class Responder implements Callable<Integer>, CommandRunner.Labelled {
             });
             listening.run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
-                        String shown = Output.quoted(request.getData());
+                        String shown = Listening.shown(request);
+                        if (request.isStatusMessage()) { // shown says what jnats kept of it
+                            log.warn("request on {}: {}; not answered: its body is not known",
+                                    Output.printable(request.getSubject(), false), shown);
+                            return;
+                        }
                         if (request.getReplyTo() == null) {
                             log.info("got {} on {} with no reply subject: a plain publish, nothing to answer", shown,
                                     Output.printable(request.getSubject(), false));

@@ -265,6 +265,67 @@ class UnreadableHeaderTest extends WithServer {
     }
 
     /**
+     * Core NATS: jnats makes a status of a message whose headers begin with a status line ("NATS/1.0 404 No Messages";
+     * any publisher can send one), keeping neither its body nor its other headers. A listener says so instead of
+     * showing an empty body, a responder does not answer what it cannot read, a requester names such a reply; each
+     * goes on with what comes next.
+     */
+    @Test
+    void aMessageWhoseHeadersBeginWithAStatusLineIsNamedByEveryListener() throws Exception {
+        String what = "a message jnats cannot read: its headers begin with a status line (jnats reads status 404, \"No "
+                + "Messages\"), which jnats takes for a status from the server, not a message, and keeps neither its body nor "
+                + "its other headers";
+        Map<List<String>, List<String>> runs = new java.util.LinkedHashMap<>();
+        runs.put(List.of("NatsSub", "--count", "2", "course.look"), List.of("WARN received on course.look: " + what,
+                "INFO received on course.look: \"after\""));
+        runs.put(List.of("Worker", "--label", "W", "--count", "2", "course.look"), List.of("WARN [W] received on course.look: "
+                + what, "INFO [W] received on course.look: \"after\""));
+        runs.put(List.of("Responder", "--count", "2", "course.look"), List.of("WARN request on course.look: " + what
+                + "; not answered: its body is not known", "INFO got \"after\" on course.look with no reply subject: a plain "
+                + "publish, nothing to answer"));
+        for (Map.Entry<List<String>, List<String>> run : runs.entrySet()) {
+            try (Run.Started listener = script(run.getKey().get(0), run.getKey().subList(1, run.getKey().size())
+                    .toArray(String[]::new)).start()) {
+                listener.awaitOut("listening");
+                hpubBlock("NATS/1.0 404 No Messages", "course.look _INBOX.asker", "poison", "",
+                        "PUB course.look 5\r\nafter\r\nPING\r\n", in -> assertEquals("PONG", readLine(in)));
+                Run.Result result = listener.finish();
+                assertEquals(0, result.exit(), result.toString());
+                assertTrue(result.outLines().containsAll(run.getValue()), result.toString());
+            }
+        }
+        try (Socket socket = new Socket("127.0.0.1", server.port)) { // a responder whose reply begins with that status line
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            readLine(in); // INFO
+            out.write("CONNECT {\"headers\":true,\"verbose\":false}\r\nSUB course.ask 1\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("PONG", readLine(in));
+            Thread responder = new Thread(() -> {
+                try {
+                    String line;
+                    while (!(line = readLine(in)).startsWith("MSG ")) {
+                        assertEquals("PING", line);
+                    }
+                    readLine(in); // the request's body
+                    byte[] headers = "NATS/1.0 404 No Messages\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                    out.write(("HPUB " + line.split(" ")[3] + " " + headers.length + " " + (headers.length + 2) + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(headers);
+                    out.write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            responder.start();
+            Run.Result asked = ok(script("Requester", "--subject", "course.ask", "--timeout", "3s", "hello?").go());
+            responder.join();
+            assertTrue(asked.out().contains(" (this run's inbox): " + what + "\n"), asked.toString());
+        }
+    }
+
+    /**
      * The same message while a listener still subscribes, before the server answered the flush after its SUB:
      * jnats' reader stops there, so that answer never comes, and the run ends at once with the same line.
      */

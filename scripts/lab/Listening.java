@@ -146,8 +146,19 @@ final class Listening {
      * terminal waits for you) or a signal ends the run; then the last line.
      */
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine) throws Exception {
-        run(subscription, flags, wait, listeningLine, msg -> log.info("received on {}: {}",
-                Output.printable(msg.getSubject(), false), Output.quoted(msg.getData())));
+        run(subscription, flags, wait, listeningLine, msg -> {
+            if (msg.isStatusMessage()) { // shown says what jnats kept of it
+                log.warn("received on {}: {}", Output.printable(msg.getSubject(), false), shown(msg));
+            } else {
+                log.info("received on {}: {}", Output.printable(msg.getSubject(), false), shown(msg));
+            }
+        });
+    }
+
+    /** A message's body as a line shows it: quoted and escaped, or what jnats left of it (ReaderWatch.statusLookalike). */
+    static String shown(Message msg) {
+        String lookalike = ReaderWatch.statusLookalike(msg);
+        return lookalike != null ? lookalike : Output.quoted(msg.getData());
     }
 
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine, Handler handler) throws Exception {

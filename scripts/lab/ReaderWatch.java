@@ -6,7 +6,9 @@
 //SOURCES Output.java
 
 import io.nats.client.Connection;
+import io.nats.client.Message;
 import io.nats.client.Options;
+import io.nats.client.support.Status;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -66,6 +68,18 @@ final class ReaderWatch extends ThreadPoolExecutor {
     static String unreadableAnswer() {
         ReaderWatch watch = latest;
         return watch == null ? null : words(watch.stopped);
+    }
+
+    /**
+     * What to show instead of the body of a message jnats made a status of: its headers began with a status line
+     * ("NATS/1.0 404 ..."; any publisher can send one), and jnats kept only that, neither the body nor the other
+     * headers. Null for any other message.
+     */
+    static String statusLookalike(Message msg) {
+        Status status = msg.isStatusMessage() ? msg.getStatus() : null;
+        return status == null ? null : "a message jnats cannot read: its headers begin with a status line (jnats reads status "
+                + status.getCode() + ", " + Output.quoted(String.valueOf(status.getMessage())) + "), which jnats takes for a status "
+                + "from the server, not a message, and keeps neither its body nor its other headers";
     }
 
     private static String words(Throwable stopped) {
