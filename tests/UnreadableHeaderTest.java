@@ -301,23 +301,7 @@ class UnreadableHeaderTest extends WithServer {
             out.write("CONNECT {\"headers\":true,\"verbose\":false}\r\nSUB course.ask 1\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertEquals("PONG", readLine(in));
-            Thread responder = new Thread(() -> {
-                try {
-                    String line;
-                    while (!(line = readLine(in)).startsWith("MSG ")) {
-                        assertEquals("PING", line);
-                    }
-                    readLine(in); // the request's body
-                    byte[] headers = "NATS/1.0 404 No Messages\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-                    out.write(("HPUB " + line.split(" ")[3] + " " + headers.length + " " + (headers.length + 2) + "\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.write(headers);
-                    out.write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            Thread responder = replyOnce(in, out, "NATS/1.0 404 No Messages\r\n\r\n");
             responder.start();
             Run.Result asked = ok(script("Requester", "--subject", "course.ask", "--timeout", "3s", "hello?").go());
             responder.join();
@@ -383,23 +367,8 @@ class UnreadableHeaderTest extends WithServer {
             runs.put(List.of("JsPub", "--count", "3", "n"), "ERROR only 0 of 3 messages confirmed by a PubAck; 3 not: 0 refused by "
                     + "the server, 3 sent without an answer (they may or may not be stored), 0 never sent: " + unreadable);
             for (Map.Entry<List<String>, String> run : runs.entrySet()) {
-                Thread responder = new Thread(() -> { // the first request of the run gets a reply jnats cannot read
-                    try {
-                        String line;
-                        while (!(line = readLine(in)).startsWith("MSG ")) {
-                            assertEquals("PING", line);
-                        }
-                        readLine(in); // the request's body
-                        byte[] headers = "NATS/1.0\r\nTrace-Id: caf\u00c3\u00a9\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-                        out.write(("HPUB " + line.split(" ")[3] + " " + headers.length + " " + (headers.length + 2) + "\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        out.write(headers);
-                        out.write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                // the first request of the run gets a reply jnats cannot read
+                Thread responder = replyOnce(in, out, "NATS/1.0\r\nTrace-Id: caf\u00c3\u00a9\r\n\r\n");
                 responder.start();
                 List<String> args = new java.util.ArrayList<>(List.of("--subject", "course.ask", "--timeout", "3s"));
                 args.addAll(run.getKey().subList(1, run.getKey().size()));
@@ -486,6 +455,27 @@ class UnreadableHeaderTest extends WithServer {
                 assertTrue(line.equals("PING") || line.startsWith("INFO"), "unexpected " + line);
             }
             assertTrue(readLine(in).contains("\"seq\""), "no PubAck");
+        });
+    }
+
+    /** A thread that answers the next request read from `in` with this header block (ISO-8859-1) and the body "hi". */
+    private static Thread replyOnce(InputStream in, OutputStream out, String headerBlock) {
+        return new Thread(() -> {
+            try {
+                String line;
+                while (!(line = readLine(in)).startsWith("MSG ")) {
+                    assertEquals("PING", line);
+                }
+                readLine(in); // the request's body
+                byte[] headers = headerBlock.getBytes(StandardCharsets.ISO_8859_1);
+                out.write(("HPUB " + line.split(" ")[3] + " " + headers.length + " " + (headers.length + 2) + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(headers);
+                out.write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         });
     }
 
