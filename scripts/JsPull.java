@@ -524,7 +524,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
                 counts.disproved(disproved);
             }
             if (counts.cameBack || stop.requested() || !Stdout.written() || (flags.max != null && counts.done() >= flags.max)) {
-                deliveredToEndedRequests(consumer);
+                deliveredToEndedRequests(consumer, config);
                 return;
             }
             if (first || counts.done() > doneBefore) {
@@ -532,7 +532,7 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
             }
             if (System.nanoTime() - quietSince + 50_000_000L >= wait.toNanos()) {
                 counts.waitStarted = quietSince; // the last line counts the quiet from here
-                deliveredToEndedRequests(consumer);
+                deliveredToEndedRequests(consumer, config);
                 return;
             }
             counts.endedEarly++;
@@ -562,12 +562,14 @@ public class JsPull implements Callable<Integer>, CommandRunner.Labelled {
      * delivers to it never reaches the run (jnats closed its inbox): it waits out its ack wait and comes back.
      * The consumer's ack pending, less what this run holds, bounds how many; the last line names them.
      */
-    private void deliveredToEndedRequests(ConsumerContext consumer) {
+    private void deliveredToEndedRequests(ConsumerContext consumer, Config config) throws Exception {
         if (counts.endedEarly == 0 || stop.requested()) {
             return;
         }
         try {
-            long theirs = consumer.getConsumerInfo().getNumAckPending() - counts.heldUnacked();
+            ConsumerInfo info = consumer.getConsumerInfo();
+            ending.takenForAStatus(info, config); // what a status ended early may have been a stored message: dealt with first
+            long theirs = info.getNumAckPending() - counts.heldUnacked();
             if (theirs > 0) {
                 counts.unreachedUnknown(Math.min(counts.endedEarly, theirs), "pull requests a status ended early stay open "
                         + "on the server until they expire, and what it sends them never reaches this run");

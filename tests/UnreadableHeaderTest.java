@@ -422,6 +422,27 @@ class UnreadableHeaderTest extends WithServer {
     }
 
     /**
+     * A message another run holds unacked keeps the consumer's ack floor below a status-line message this run
+     * terminates: it is dealt with once, and the run ends after its wait, not each empty wait again until the ack
+     * floor moves (57 times in a minute, counted each time). The request jnats took for ended early by it had its one
+     * message: no "may have sent" note.
+     */
+    @Test
+    void aStatusLineMessageAboveAnAckFloorAnotherHoldsIsDealtWithOnce() throws Exception {
+        bootstrap("--ack-wait", "60s");
+        publish("a");
+        hpubBlock("NATS/1.0 404 No Messages", "lab4.stream", "poison", "", "PING\r\n", in -> assertEquals("PONG", readLine(in)));
+        publish("b");
+        ok(script("JsPull", "--wait", "1", "--no-ack", "--max", "1").go()); // holds "a" for the ack wait
+        long started = System.nanoTime();
+        Run.Result pulled = ok(script("JsPull", "--wait", "1").go());
+        assertTrue(System.nanoTime() - started < 15_000_000_000L, "it waited for the ack floor to move: " + pulled);
+        assertEquals(1, pulled.outLines().stream().filter(line -> line.startsWith("WARN unreadable message")).count(), pulled.toString());
+        assertEquals("INFO done: 1 message pulled and acked, 1 unreadable message terminated (stream seq 2); none arrived in "
+                + "the last 1s", pulled.outLines().get(pulled.outLines().size() - 1));
+    }
+
+    /**
      * Several status-line messages among many, with a short ack wait: those left on a connection the run left come
      * back as later deliveries, and each is terminated once, through the ack subject of the delivery the run met.
      */

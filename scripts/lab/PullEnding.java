@@ -135,8 +135,14 @@ final class PullEnding {
     void takenForAStatus(ConsumerInfo info, Config config) throws Exception {
         if (info != null && !flags.inBatches() && info.getNumAckPending() > counts.heldUnacked()
                 && info.getDelivered().getConsumerSequence() > lookedAtUpTo) {
-            lookalikePending(config);
             lookedAtUpTo = info.getDelivered().getConsumerSequence(); // nothing there: another reader's, not looked at again
+            try {
+                lookalikePending(config);
+            } catch (UnreadableMessages.GoOn found) {
+                // a request jnats took for ended early by such a message had its one message: none is left open for it
+                counts.endedEarly = Math.max(0, counts.endedEarly - 1);
+                throw found;
+            }
         }
     }
 

@@ -179,7 +179,7 @@ final class UnreadableMessages {
      */
     private void explain(Connection fresh, boolean readerStopped, String met, String stream, String consumer, List<Message> inHand,
                          Runnable reacked, Consumer<List<Long>> stranded, boolean raw, Supplier<String> soFar) throws Exception {
-        Found found = find(fresh, stream, consumer, inHand);
+        Found found = find(fresh, stream, consumer, inHand, handled);
         if (found == null || found.bad() == null && !readerStopped) {
             return;
         }
@@ -232,9 +232,9 @@ final class UnreadableMessages {
      * The first delivered-but-unacked message jnats cannot read, and the others; null when the server does
      * not answer (a cluster electing a leader, say), since then the caller's own report is the right one.
      */
-    private static Found find(Connection fresh, String stream, String consumer, List<Message> inHand) {
+    private static Found find(Connection fresh, String stream, String consumer, List<Message> inHand, List<Long> dealtWith) {
         try {
-            return search(fresh, stream, consumer, inHand);
+            return search(fresh, stream, consumer, inHand, dealtWith);
         } catch (InterruptedException signal) {
             Thread.currentThread().interrupt();
             return null;
@@ -243,7 +243,8 @@ final class UnreadableMessages {
         }
     }
 
-    private static Found search(Connection fresh, String stream, String consumer, List<Message> inHand) throws Exception {
+    private static Found search(Connection fresh, String stream, String consumer, List<Message> inHand, List<Long> dealtWith)
+            throws Exception {
         ConsumerInfo info = fresh.jetStreamManagement().getConsumerInfo(stream, consumer);
         if (info.getNumAckPending() == 0) {
             return new Found(null, List.of(), info.getDelivered().getConsumerSequence(), "the ack wait");
@@ -256,7 +257,8 @@ final class UnreadableMessages {
         StoredMessage bad = null;
         for (long seq = from; seq <= last; seq++) {
             StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + seq + "}");
-            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())) {
+            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())
+                    || dealtWith.contains(seq)) { // terminated or acked by this run: still above an ack floor another holds down
                 continue;
             }
             if (bad == null && stored.problem() != null) {
