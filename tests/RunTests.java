@@ -92,9 +92,9 @@ public class RunTests {
      * are built, the shards pass over those that start commands (ClusterTest, TlsTest, SignalTest... go first then).
      */
     private static final List<String> SLOWEST = List.of("ClusterTest", "Lab5LessonTest", "ClusterPullTest", "Lab5DemoTest",
-            "ClusterStartTest", "BenchTest", "StopEarlyTest", "AskAheadTest", "DuplicateWindowTest", "CourseScriptsTest",
+            "UnreadableHeaderTest", "ClusterStartTest", "BenchTest", "StopEarlyTest", "AskAheadTest", "DuplicateWindowTest", "CourseScriptsTest",
             "PubTest", "LabClusterTest", "StdoutTest", "LabServerTest", "LessonTest", "ExportTest", "ShareTest", "TlsTest",
-            "CourseLessonTest", "TwoReadersTest", "TraceTest", "HostileServerTest", "UnreadableHeaderTest", "LostConnectionTest",
+            "CourseLessonTest", "TwoReadersTest", "TraceTest", "HostileServerTest", "LostConnectionTest",
             "JavaHomeTest", "ConfigTrustTest", "PlantedCatalogTest", "WatchTest", "MainReadmeTest", "JBangArgsTest",
             "RedeliveryTest", "LabRunCacheTest", "DefaultLocaleTest", "SignalTest", "InstallTest", "LocaleTest", "LoginTest", "EndToEndTest",
             "ResetTest", "PullTest", "RunnerStopTest", "WhyNothingTest", "ErrorsTest", "ConsumersAtWorkTest", "FaultsTest",
