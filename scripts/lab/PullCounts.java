@@ -81,6 +81,8 @@ final class PullCounts {
     String leaderless; // a cluster gave no message past the failover bound: what the consumer said
     java.time.ZonedDateTime consumerCreated; // the durable consumer's, at the run's start: one made since under its name is another
     private boolean saidDisproved; // a status the consumer's info disproved: said once, however many come
+    /** One at a time: the consumer delivered something between two of this run's deliveries that never reached it. */
+    boolean deliveryUnseen;
     int endedEarly; // one at a time: pull requests a status ended before their wait, still open on the server until they expire
 
     /** A status the consumer's info disproved (JetStreamErrors.disproved): one WARN a run, and the run goes on. */
@@ -110,6 +112,7 @@ final class PullCounts {
     /** A message reached this run (it is now ack-pending on the server). */
     synchronized void delivered(Message msg) {
         AckSubject meta = AckSubject.of(msg);
+        deliveryUnseen |= meta.consumerSeq() > lastDelivery + 1; // one in between never reached the run: another's, or lost
         stranded.remove(meta.streamSeq()); // it came back to this run
         held.put(meta.streamSeq(), new Held(meta.delivered(), false));
         deliveredBefore(meta.consumerSeq(), meta.streamSeq());

@@ -128,14 +128,18 @@ final class PullEnding {
      * One at a time, a delivery whose stored headers begin with a status line ("NATS/1.0 100 ...", 404, 408, 503)
      * never reaches next(): jnats takes it for the server's word on the request (a heartbeat, no messages, the
      * request's end) and waits on or returns empty, and the message stays ack pending, to be taken so again after
-     * each ack wait. So when a wait came back empty and the consumer (its info just asked, `info`) holds more unacked
-     * than this run does, its pending messages are looked at, once for each delivery sequence it has reached: one such
-     * is shown and dealt with as a message jnats cannot read, and the run goes on (GoOn).
+     * each ack wait. So when a wait came back empty, the consumer (its info just asked, `info`) holds more unacked than
+     * this run does, and it delivered something this run never got (past the last delivery the run knows of, or
+     * between two of its own), its pending messages are looked at, once for each delivery sequence it has reached:
+     * one such is shown and dealt with as a message jnats cannot read, and the run goes on (GoOn). A run that got no
+     * delivery it missed does not look: one another run dealt with earlier is not taken for this run's.
      */
     void takenForAStatus(ConsumerInfo info, Config config) throws Exception {
         if (info != null && !flags.inBatches() && info.getNumAckPending() > counts.heldUnacked()
+                && (info.getDelivered().getConsumerSequence() > counts.lastDelivery() || counts.deliveryUnseen)
                 && info.getDelivered().getConsumerSequence() > lookedAtUpTo) {
             lookedAtUpTo = info.getDelivered().getConsumerSequence(); // nothing there: another reader's, not looked at again
+            counts.deliveryUnseen = false;
             try {
                 lookalikePending(config);
             } catch (UnreadableMessages.GoOn found) {
