@@ -85,9 +85,9 @@ public class Requester implements Callable<Integer> {
                         Durations.format(config.timeout));
             }
         }
-        String lookalike = ReaderWatch.statusLookalike(reply); // jnats cancels a 503 (no responders) itself, above
+        // a reply whose headers begin with a status line is named (jnats cancels a 503, no responders, itself: above)
         Output.summary(log, "reply on " + Output.printable(reply.getSubject(), false) + " (this run's inbox): "
-                + (lookalike != null ? lookalike : Output.quoted(reply.getData())));
+                + ReaderWatch.bodyShown(reply));
         return 0;
     }
 

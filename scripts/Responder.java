@@ -6,7 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-simple:2.0.17
 //SOURCES lab/CommandRunner.java lab/ConnectionOptions.java lab/Config.java lab/SettingFlags.java lab/Listening.java lab/LogLines.java
-//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/RunLabel.java
+//SOURCES lab/Subjects.java lab/Output.java lab/Exit.java lab/Durations.java lab/RunLabel.java lab/ReaderWatch.java
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr
 //COMPILE_OPTIONS -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -XDstringConcat=inline
 //DESCRIPTION Answer requests on a subject with "ack: <body>" (--delay to be too slow for a requester).
@@ -75,7 +75,7 @@ public class Responder implements Callable<Integer>, CommandRunner.Labelled {
             });
             listening.run(sub, flags, settingFlags.typed(Setting.WAIT) ? config.wait : null,
                     "listening for requests on " + filter + " (Ctrl-C to stop)", request -> {
-                        String shown = Listening.shown(request);
+                        String shown = ReaderWatch.bodyShown(request);
                         if (request.isStatusMessage()) { // shown says what jnats kept of it
                             log.warn("request on {}: {}; not answered: its body is not known",
                                     Output.printable(request.getSubject(), false), shown);

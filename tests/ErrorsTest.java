@@ -165,15 +165,11 @@ class ErrorsTest extends WithServer {
         }
     }
 
-    private interface Attempt {
-        Run.Result go() throws Exception;
-    }
-
     /** The first of three runs whose line has the server's words; the last run when none has. */
-    private static Run.Result closedWithWords(Attempt attempt) throws Exception {
-        Run.Result result = attempt.go();
+    private static Run.Result closedWithWords(java.util.concurrent.Callable<Run.Result> attempt) throws Exception {
+        Run.Result result = attempt.call();
         for (int tries = 1; tries < 3 && !result.err().contains("the server closed it, saying"); tries++) {
-            result = attempt.go();
+            result = attempt.call();
         }
         return result;
     }

@@ -147,18 +147,12 @@ final class Listening {
      */
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine) throws Exception {
         run(subscription, flags, wait, listeningLine, msg -> {
-            if (msg.isStatusMessage()) { // shown says what jnats kept of it
-                log.warn("received on {}: {}", Output.printable(msg.getSubject(), false), shown(msg));
+            if (msg.isStatusMessage()) { // the line says what jnats kept of it
+                log.warn("received on {}: {}", Output.printable(msg.getSubject(), false), ReaderWatch.bodyShown(msg));
             } else {
-                log.info("received on {}: {}", Output.printable(msg.getSubject(), false), shown(msg));
+                log.info("received on {}: {}", Output.printable(msg.getSubject(), false), ReaderWatch.bodyShown(msg));
             }
         });
-    }
-
-    /** A message's body as a line shows it: quoted and escaped, or what jnats left of it (ReaderWatch.statusLookalike). */
-    static String shown(Message msg) {
-        String lookalike = ReaderWatch.statusLookalike(msg);
-        return lookalike != null ? lookalike : Output.quoted(msg.getData());
     }
 
     void run(Subscription subscription, Flags flags, Duration wait, String listeningLine, Handler handler) throws Exception {

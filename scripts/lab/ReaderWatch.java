@@ -71,13 +71,13 @@ final class ReaderWatch extends ThreadPoolExecutor {
     }
 
     /**
-     * What to show instead of the body of a message jnats made a status of: its headers began with a status line
-     * ("NATS/1.0 404 ..."; any publisher can send one), and jnats kept only that, neither the body nor the other
-     * headers. Null for any other message.
+     * A message's body as a line shows it: quoted and escaped; or, for a message jnats made a status of (its headers
+     * began with a status line, "NATS/1.0 404 ..."; any publisher can send one), what jnats kept: only that line,
+     * neither the body nor the other headers.
      */
-    static String statusLookalike(Message msg) {
+    static String bodyShown(Message msg) {
         Status status = msg.isStatusMessage() ? msg.getStatus() : null;
-        return status == null ? null : "a message jnats cannot read: its headers begin with a status line (jnats reads status "
+        return status == null ? Output.quoted(msg.getData()) : "a message jnats cannot read: its headers begin with a status line (jnats reads status "
                 + status.getCode() + ", " + Output.quoted(String.valueOf(status.getMessage())) + "), which jnats takes for a status "
                 + "from the server, not a message, and keeps neither its body nor its other headers";
     }

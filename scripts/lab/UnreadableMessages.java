@@ -112,7 +112,9 @@ final class UnreadableMessages {
                         long lastShown, boolean raw, Supplier<String> soFar) throws Exception {
         try (Connection fresh = reopen(broken, reconnect)) {
             // after the last shown, and after the last skipped: the next one may be unreadable too
-            skipInOrder(fresh == null ? null : nextOn(fresh, stream, subject, Math.max(lastShown + 1, resumeAt())), raw, soFar);
+            if (fresh != null) {
+                skipLookalikeInOrder(fresh, stream, subject, lastShown, raw, soFar);
+            }
         }
     }
 
@@ -120,16 +122,12 @@ final class UnreadableMessages {
      * --ephemeral on one server, a wait that passed empty: jnats' ordered consumer never hands over a stored message
      * whose headers begin with a status line ("NATS/1.0 100 ...", 404, 408): it takes it for a status, and each
      * consumer it makes again from there meets it again, so the messages after it never come. The subject's next
-     * message after the last shown (or skipped) is looked at here, over the run's connection: one such is shown and
-     * skipped as above (GoOn); `subject` null: any.
+     * message after the last shown (or skipped) is looked at here, over the run's connection: one jnats cannot read is
+     * shown and skipped (GoOn); `subject` null: any.
      */
     void skipLookalikeInOrder(Connection nc, String stream, String subject, long lastShown, boolean raw, Supplier<String> soFar)
             throws Exception {
-        skipInOrder(nextOn(nc, stream, subject, Math.max(lastShown + 1, resumeAt())), raw, soFar);
-    }
-
-    /** A message of an --ephemeral read jnats cannot read (null, or a readable one: nothing to do) is shown and skipped. */
-    private void skipInOrder(StoredMessage next, boolean raw, Supplier<String> soFar) throws Exception {
+        StoredMessage next = nextOn(nc, stream, subject, Math.max(lastShown + 1, resumeAt()));
         if (next == null || next.problem() == null) {
             return;
         }
@@ -256,9 +254,11 @@ final class UnreadableMessages {
         List<Long> unseen = new ArrayList<>();
         StoredMessage bad = null;
         for (long seq = from; seq <= last; seq++) {
+            if (dealtWith.contains(seq)) {
+                continue; // terminated or acked by this run: still above an ack floor another holds down
+            }
             StoredMessage stored = StoredMessage.get(fresh, Connector.CONFIRM_WAIT, stream, "{\"seq\":" + seq + "}");
-            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())
-                    || dealtWith.contains(seq)) { // terminated or acked by this run: still above an ack floor another holds down
+            if (stored == null || filter != null && !filter.isEmpty() && !Subjects.matches(filter, stored.subject())) {
                 continue;
             }
             if (bad == null && stored.problem() != null) {
